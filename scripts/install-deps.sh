@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Installs what Ferry and its tests need on Debian 12: the reference tools (rpm, createrepo_c, dnf,
+# libsolv's testsolv/rpmmd2solv), decompressors, sshd for the lab's SSH hosts; then node modules.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+need=()
+have() { command -v "$1" >/dev/null 2>&1; }
+have rpm || need+=(rpm)
+have rpmbuild || need+=(rpm)
+have createrepo_c || need+=(createrepo-c)
+have dnf || need+=(dnf)
+have testsolv || need+=(libsolv-tools)
+have xz || need+=(xz-utils)
+have zstd || need+=(zstd)
+have bzip2 || need+=(bzip2)
+have sshd || [ -x /usr/sbin/sshd ] || need+=(openssh-server)
+have ssh || need+=(openssh-client)
+have ssh-keygen || need+=(openssh-client)
+have cpio || need+=(cpio)
+have rpm2cpio || need+=(rpm2cpio)
+have gpg || need+=(gnupg)
+if [ ${#need[@]} -gt 0 ]; then
+  if [ "$(id -u)" != 0 ]; then echo "missing Debian packages: ${need[*]} (run as root or install them)" >&2; exit 1; fi
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+fi
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  npm ci --no-audit --no-fund
+fi

@@ -1,0 +1,28 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { main } from './main.js';
+
+async function run(args: string[]) {
+  let out = '';
+  let err = '';
+  const code = await main(['node', 'ferry', ...args], { stdout: (s) => void (out += s), stderr: (s) => void (err += s) });
+  return { code, out, err };
+}
+
+test('--help lists the program and exits 0', async () => {
+  const r = await run(['--help']);
+  assert.equal(r.code, 0);
+  assert.match(r.out, /Usage: ferry/);
+});
+
+test('an unknown command is a usage error with exit 2', async () => {
+  const r = await run(['no-such-command']);
+  assert.equal(r.code, 2);
+  assert.match(r.err, /USAGE/);
+});
+
+test('an unknown command with --json prints a JSON error', async () => {
+  const r = await run(['--json', 'no-such-command']);
+  assert.equal(r.code, 2);
+  assert.equal(JSON.parse(r.out).error.code, 'USAGE');
+});

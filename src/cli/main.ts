@@ -1,0 +1,42 @@
+import { Command, CommanderError } from 'commander';
+import { FerryError } from '../core/index.js';
+import { type CliContext, reportError } from './output.js';
+import { registerCommands } from './commands/index.js';
+
+export const VERSION = '0.1.0';
+
+/** Builds the program. Each command group lives in ./commands/<group>.ts and registers itself. */
+export function buildProgram(ctx: CliContext): Command {
+  const program = new Command('ferry')
+    .description('Assess, plan, migrate and prove CentOS hosts onto their successors')
+    .version(VERSION)
+    .option('--json', 'print machine-readable JSON on stdout')
+    .showHelpAfterError()
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => ctx.stdout(s), writeErr: (s) => ctx.stderr(s) });
+  program.hook('preAction', (cmd) => {
+    ctx.json = Boolean(cmd.optsWithGlobals().json);
+  });
+  registerCommands(program, ctx);
+  return program;
+}
+
+/** Entry point; returns the process exit status instead of exiting, so tests can call it. */
+export async function main(argv: string[], io?: Partial<CliContext>): Promise<number> {
+  const ctx: CliContext = {
+    json: argv.includes('--json'),
+    stdout: io?.stdout ?? ((s) => void process.stdout.write(s)),
+    stderr: io?.stderr ?? ((s) => void process.stderr.write(s)),
+  };
+  const program = buildProgram(ctx);
+  try {
+    await program.parseAsync(argv);
+    return 0;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      if (err.exitCode === 0) return 0; // --help, --version
+      return reportError(ctx, new FerryError('USAGE', err.message.replace(/^error: /, '')));
+    }
+    return reportError(ctx, err);
+  }
+}

@@ -1,0 +1,31 @@
+import { FerryError, isFerryError, redact } from '../core/index.js';
+
+/** What every command handler receives: how to print, and whether the user asked for JSON. */
+export interface CliContext {
+  json: boolean;
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+}
+
+/** Prints a command's result: JSON (2-space, newline-terminated) with --json, else the text rendering. */
+export function emit<T>(ctx: CliContext, data: T, renderText: (data: T) => string): void {
+  if (ctx.json) ctx.stdout(JSON.stringify(data, null, 2) + '\n');
+  else {
+    const text = renderText(data);
+    ctx.stdout(text.endsWith('\n') ? text : text + '\n');
+  }
+}
+
+/** The one mapping from errors to exit status and printed form. Exit 2: usage; 1: any other failure. */
+export function reportError(ctx: CliContext, err: unknown): number {
+  if (isFerryError(err)) {
+    if (ctx.json) ctx.stdout(JSON.stringify({ error: err.toJSON() }, null, 2) + '\n');
+    else ctx.stderr(`ferry: error [${err.code}]: ${redact(err.message)}\n${err.hint ? `hint: ${redact(err.hint)}\n` : ''}`);
+    return err.code === 'USAGE' ? 2 : 1;
+  }
+  const message = err instanceof Error ? (err.stack ?? err.message) : String(err);
+  const wrapped = new FerryError('INTERNAL', redact(message));
+  if (ctx.json) ctx.stdout(JSON.stringify({ error: wrapped.toJSON() }, null, 2) + '\n');
+  else ctx.stderr(`ferry: internal error: ${redact(message)}\n`);
+  return 70;
+}

@@ -1,0 +1,102 @@
+/**
+ * Ferry's two kinds of errors (see ../shared/STYLE.md §4):
+ * - FerryError: a failure a user can reach (bad input, unreachable host, corrupt metadata). It carries a
+ *   stable UPPER_SNAKE code from ERROR_CODES, a message naming the thing at fault and an optional hint.
+ * - assert(): an impossible state; throws a plain Error('Assertion failed: …').
+ */
+
+/** The registry of stable error codes. A code, once published, is never renamed or reused. */
+export const ERROR_CODES = {
+  USAGE: 'The command line was not understood',
+  INTERNAL: 'An unexpected internal error',
+  NOT_FOUND: 'A file, host, package or record does not exist',
+  IO: 'Reading or writing a file failed',
+  // rpm core
+  EVR_INVALID: 'A version string is not a valid EVR',
+  NEVRA_INVALID: 'A string is not a valid NEVRA',
+  DEP_PARSE: 'A dependency expression is malformed',
+  REPO_FETCH: 'A repository file could not be fetched',
+  REPO_TOO_LARGE: 'A repository file exceeds the size cap',
+  REPO_TIMEOUT: 'Fetching a repository file timed out',
+  REPO_CHECKSUM: 'A repository file does not match the checksum in repomd.xml',
+  REPO_METADATA: 'Repository metadata is malformed',
+  REPO_HOSTILE_XML: 'Repository XML uses a forbidden construct (DTD, entity)',
+  REPO_DECOMPRESS: 'A repository file could not be decompressed',
+  REPO_DECOMPRESSION_BOMB: 'A repository file expands beyond the allowed ratio or size',
+  REPO_TRUNCATED: 'A repository file ends before its document does',
+  // catalog
+  CATALOG_INVALID: 'A catalog data file does not validate',
+  CATALOG_UNKNOWN_RELEASE: 'No such release in the catalog',
+  PES_INVALID: 'A package-evolution events file does not validate',
+  // transport / facts
+  TRANSPORT_CONNECT: 'Could not connect to a host',
+  TRANSPORT_AUTH: 'Authentication to a host failed',
+  TRANSPORT_HOSTKEY: 'A host key did not match known_hosts',
+  TRANSPORT_TIMEOUT: 'A command on a host timed out',
+  TRANSPORT_DISCONNECTED: 'The connection to a host dropped',
+  TRANSPORT_COMMAND: 'A command on a host failed',
+  HOST_INVALID: 'A host specification is malformed',
+  FACTS_PARSE: 'Output from a host could not be parsed',
+  RPMDB_UNREADABLE: 'An rpm database could not be read',
+  // assess / plan / exec
+  TARGET_UNKNOWN: 'The requested target is not in the catalog',
+  PATH_UNSUPPORTED: 'No supported migration path from the source to the target',
+  PLAN_INHIBITED: 'Inhibitors stand against this plan',
+  STEP_FAILED: 'A migration step failed',
+  JOURNAL_CORRUPT: 'A migration journal could not be read',
+  JOURNAL_LOCKED: 'Another Ferry run holds the journal lock',
+  ROLLBACK_PAST_PONR: 'The migration is past its point of no return',
+  ROLLBACK_INCOMPLETE: 'Some restores failed during rollback',
+  // lab
+  LAB_TOOL_MISSING: 'A tool the lab needs is not installed',
+  LAB_BUILD: 'Building a lab distribution or host failed',
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+export interface FerryErrorOptions {
+  hint?: string;
+  cause?: unknown;
+  /** Structured details for --json output; must not contain secrets. */
+  details?: Record<string, unknown>;
+}
+
+export class FerryError extends Error {
+  readonly code: ErrorCode;
+  readonly hint: string | undefined;
+  readonly details: Record<string, unknown> | undefined;
+
+  constructor(code: ErrorCode, message: string, options: FerryErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'FerryError';
+    this.code = code;
+    this.hint = options.hint;
+    this.details = options.details;
+  }
+
+  toJSON(): Record<string, unknown> {
+    return {
+      code: this.code,
+      message: this.message,
+      ...(this.hint ? { hint: this.hint } : {}),
+      ...(this.details ? { details: this.details } : {}),
+    };
+  }
+}
+
+export function isFerryError(err: unknown, code?: ErrorCode): err is FerryError {
+  return err instanceof FerryError && (code === undefined || err.code === code);
+}
+
+/** Throws for a state the program's own logic should make impossible. */
+export function assert(condition: unknown, message: string): asserts condition {
+  if (!condition) throw new Error(`Assertion failed: ${message}`);
+}
+
+/** Removes secrets (passwords, private keys, tokens) from text headed for a message or a log. */
+export function redact(text: string): string {
+  return text
+    .replace(/-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?-----END [A-Z ]*PRIVATE KEY-----/g, '[REDACTED KEY]')
+    .replace(/((?:password|passwd|token|secret)\s*[=:]\s*)\S+/gi, '$1[REDACTED]')
+    .replace(/(\/\/[^/:@\s]+:)[^@/\s]+@/g, '$1[REDACTED]@');
+}

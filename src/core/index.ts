@@ -1,0 +1,3 @@
+export * from './errors.js';
+export * from './canonical.js';
+export * from './log.js';

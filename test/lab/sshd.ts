@@ -1,0 +1,213 @@
+// A real OpenSSH server on 127.0.0.1 for tests: own host key, own config, key auth only, started in
+// the foreground (-D -e) as a child of the test process and stopped by `stop()` (or at process exit).
+// Contract: `startSshd` resolves only once sshd reports "Server listening", so the port is usable.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export interface SshKeyPair {
+  privateKeyPath: string;
+  publicKeyPath: string;
+  /** The `ssh-ed25519 AAAA… comment` line, ready for authorized_keys. */
+  publicKey: string;
+}
+
+export interface StartSshdOptions {
+  /** Public key lines accepted for every user (sshd runs as root, so log in as root). */
+  authorizedKeys: string[];
+  /** Working directory for config, host key, pidfile and log; a fresh temp dir when omitted. */
+  dir?: string;
+  /** Extra sshd_config lines (e.g. `ForceCommand …`, `SetEnv …`). */
+  extraConfig?: string[];
+  /** Milliseconds to wait for "Server listening"; default 10 000. */
+  timeoutMs?: number;
+}
+
+export interface SshdHandle {
+  host: '127.0.0.1';
+  port: number;
+  pid: number;
+  /** SHA256 fingerprint of the host key as `ssh-keygen -lf` prints it (`SHA256:…`). */
+  hostKeyFingerprint: string;
+  /** `[127.0.0.1]:port ssh-ed25519 AAAA…`, for a known_hosts file. */
+  knownHostsLine: string;
+  /** A known_hosts file containing `knownHostsLine`. */
+  knownHostsPath: string;
+  dir: string;
+  /** The sshd log (stderr of `sshd -e`), useful when a test fails. */
+  log(): string;
+  stop(): Promise<void>;
+}
+
+const SSHD = existsSync('/usr/sbin/sshd') ? '/usr/sbin/sshd' : 'sshd';
+const live = new Set<ChildProcess>();
+let exitHookInstalled = false;
+
+function installExitHook(): void {
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  process.on('exit', () => {
+    for (const child of live) {
+      try { child.kill('SIGTERM'); } catch { /* already gone */ }
+    }
+  });
+}
+
+function run(cmd: string, args: string[]): string {
+  const res = spawnSync(cmd, args, { encoding: 'utf8' });
+  if (res.status !== 0) {
+    throw new Error(`${cmd} ${args.join(' ')} failed (${res.status}): ${res.stderr}`);
+  }
+  return res.stdout;
+}
+
+/** Generates an unencrypted ed25519 key pair at `<dir>/<name>` (and `.pub`). */
+export function generateKeyPair(dir: string, name = 'id_ed25519'): SshKeyPair {
+  mkdirSync(dir, { recursive: true });
+  const privateKeyPath = join(dir, name);
+  rmSync(privateKeyPath, { force: true });
+  rmSync(`${privateKeyPath}.pub`, { force: true });
+  run('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', `ferry-lab-${name}`, '-f', privateKeyPath]);
+  return {
+    privateKeyPath,
+    publicKeyPath: `${privateKeyPath}.pub`,
+    publicKey: readFileSync(`${privateKeyPath}.pub`, 'utf8').trim(),
+  };
+}
+
+/** A currently free TCP port on 127.0.0.1 (the kernel picks it; sshd binds it right after). */
+export function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const addr = srv.address();
+      const port = typeof addr === 'object' && addr ? addr.port : 0;
+      srv.close(() => resolvePort(port));
+    });
+  });
+}
+
+function waitListening(child: ChildProcess, logLines: string[], timeoutMs: number): Promise<void> {
+  return new Promise((resolveReady, reject) => {
+    let buf = '';
+    const timer = setTimeout(() => finish(new Error(`sshd did not start within ${timeoutMs} ms:\n${buf}`)), timeoutMs);
+    const onData = (chunk: Buffer): void => {
+      const text = chunk.toString('utf8');
+      buf += text;
+      logLines.push(text);
+      if (/Server listening on 127\.0\.0\.1 port \d+/.test(buf)) finish();
+    };
+    const onExit = (code: number | null): void => finish(new Error(`sshd exited (${code}) before listening:\n${buf}`));
+    function finish(err?: Error): void {
+      clearTimeout(timer);
+      child.off('exit', onExit);
+      if (err) reject(err); else resolveReady();
+    }
+    child.stderr?.on('data', onData);
+    child.once('exit', onExit);
+  });
+}
+
+async function startOnce(opts: StartSshdOptions, dir: string): Promise<SshdHandle> {
+  const port = await freePort();
+  const hostKey = join(dir, 'ssh_host_ed25519_key');
+  if (!existsSync(hostKey)) run('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'ferry-lab-host', '-f', hostKey]);
+  const authorizedKeysPath = join(dir, 'authorized_keys');
+  writeFileSync(authorizedKeysPath, opts.authorizedKeys.map((k) => `${k.trim()}\n`).join(''), { mode: 0o600 });
+  const configPath = join(dir, 'sshd_config');
+  writeFileSync(configPath, [
+    `Port ${port}`,
+    'ListenAddress 127.0.0.1',
+    `HostKey ${hostKey}`,
+    `PidFile ${join(dir, 'sshd.pid')}`,
+    `AuthorizedKeysFile ${authorizedKeysPath}`,
+    'PermitRootLogin prohibit-password',
+    'PubkeyAuthentication yes',
+    'PasswordAuthentication no',
+    'KbdInteractiveAuthentication no',
+    'StrictModes no',
+    'UsePAM no',
+    'PrintMotd no',
+    'AcceptEnv LANG LC_*',
+    'Subsystem sftp internal-sftp',
+    'LogLevel INFO',
+    ...(opts.extraConfig ?? []),
+    '',
+  ].join('\n'));
+  // sshd insists on its privilege-separation directory even in -D mode.
+  mkdirSync('/run/sshd', { recursive: true, mode: 0o755 });
+  const child = spawn(SSHD, ['-D', '-e', '-f', configPath], { stdio: ['ignore', 'ignore', 'pipe'] });
+  live.add(child);
+  installExitHook();
+  const logLines: string[] = [];
+  try {
+    await waitListening(child, logLines, opts.timeoutMs ?? 10_000);
+  } catch (err) {
+    live.delete(child);
+    child.kill('SIGKILL');
+    throw err;
+  }
+  const pub = readFileSync(`${hostKey}.pub`, 'utf8').trim().split(/\s+/);
+  const knownHostsLine = `[127.0.0.1]:${port} ${pub[0]} ${pub[1]}`;
+  const knownHostsPath = join(dir, 'known_hosts');
+  writeFileSync(knownHostsPath, `${knownHostsLine}\n`);
+  const hostKeyFingerprint = run('ssh-keygen', ['-l', '-E', 'sha256', '-f', `${hostKey}.pub`]).split(/\s+/)[1];
+  let stopped: Promise<void> | undefined;
+  return {
+    host: '127.0.0.1',
+    port,
+    pid: child.pid ?? -1,
+    hostKeyFingerprint,
+    knownHostsLine,
+    knownHostsPath,
+    dir,
+    log: () => logLines.join(''),
+    stop: () => {
+      stopped ??= new Promise<void>((done) => {
+        live.delete(child);
+        if (child.exitCode !== null || child.signalCode !== null) { done(); return; }
+        const timer = setTimeout(() => child.kill('SIGKILL'), 3000);
+        child.once('exit', () => { clearTimeout(timer); done(); });
+        child.kill('SIGTERM');
+      });
+      return stopped;
+    },
+  };
+}
+
+/**
+ * Starts sshd on a free loopback port. Retries a few times when the port was taken between probing
+ * and binding (the only race here).
+ */
+export async function startSshd(opts: StartSshdOptions): Promise<SshdHandle> {
+  const dir = opts.dir ?? mkdtempSync(join(tmpdir(), 'ferry-sshd-'));
+  mkdirSync(dir, { recursive: true });
+  let lastErr: unknown;
+  for (let attempt = 0; attempt < 3; attempt++) {
+    try {
+      return await startOnce(opts, dir);
+    } catch (err) {
+      lastErr = err;
+      if (!/Address already in use|Cannot bind/.test(String(err))) break;
+    }
+  }
+  throw lastErr;
+}
+
+/** argv for the OpenSSH client reaching `sshd` with `key` as root, host key pinned, no config leaks. */
+export function sshArgs(sshd: Pick<SshdHandle, 'port' | 'knownHostsPath'>, key: Pick<SshKeyPair, 'privateKeyPath'>): string[] {
+  return [
+    '-F', '/dev/null',
+    '-i', key.privateKeyPath,
+    '-p', String(sshd.port),
+    '-o', 'IdentitiesOnly=yes',
+    '-o', 'BatchMode=yes',
+    '-o', 'StrictHostKeyChecking=yes',
+    '-o', `UserKnownHostsFile=${sshd.knownHostsPath}`,
+    '-o', 'ConnectTimeout=5',
+    'root@127.0.0.1',
+  ];
+}

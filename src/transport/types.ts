@@ -1,0 +1,59 @@
+/**
+ * The Transport port: the only way Ferry touches a host. Commands are argv arrays, never shell strings
+ * built from data; adapters (local, local with a root prefix, SSH) must deliver each argv element to the
+ * remote process byte-for-byte as one argument.
+ */
+
+export interface RunOptions {
+  /** Kill the command and throw FerryError('TRANSPORT_TIMEOUT') after this many ms. Default: the transport's. */
+  timeoutMs?: number;
+  /** Bytes written to the command's stdin, which is then closed. Without it stdin is empty. */
+  stdin?: string | Buffer;
+  /** Extra environment variables (names must match [A-Za-z_][A-Za-z0-9_]*). */
+  env?: Record<string, string>;
+  /** Cap on captured stdout and stderr each; beyond it output is dropped and `truncated` is set. Default 64 MiB. */
+  maxOutputBytes?: number;
+}
+
+export interface RunResult<T extends string | Buffer = string> {
+  /** Exit status; null when the command died from a signal. A non-zero exit is a result, not an error. */
+  code: number | null;
+  signal?: string;
+  stdout: T;
+  stderr: string;
+  /** True when stdout or stderr exceeded maxOutputBytes. */
+  truncated: boolean;
+}
+
+export interface WriteFileOptions {
+  /** File mode, e.g. 0o644. Default 0o600. */
+  mode?: number;
+}
+
+export type TransportKind = 'local' | 'ssh';
+
+export interface Transport {
+  readonly kind: TransportKind;
+  /**
+   * A path prefix (a mounted image, a lab root): readFile/writeFile/exists/upload paths are taken below it,
+   * and fact scanners add `rpm --root <root>` / `dnf --installroot <root>`. `run` itself is never prefixed.
+   */
+  readonly root: string | undefined;
+  /** A short name for messages: `local`, `root@db1.example.com:22`. Never contains secrets. */
+  readonly hostName: string;
+  /** Runs argv[0] with the other elements as its arguments. Rejects only for transport failures. */
+  run(argv: readonly string[], opts: RunOptions & { encoding: 'buffer' }): Promise<RunResult<Buffer>>;
+  run(argv: readonly string[], opts?: RunOptions & { encoding?: 'utf8' }): Promise<RunResult<string>>;
+  /** Reads a file (below `root`). A missing file → FerryError('NOT_FOUND'). */
+  readFile(path: string): Promise<Buffer>;
+  /** Writes a file (below `root`) atomically (temp file + rename) with `mode`. */
+  writeFile(path: string, data: string | Buffer, opts?: WriteFileOptions): Promise<void>;
+  /** True when the path (below `root`) exists; false for missing; rejects only on transport failure. */
+  exists(path: string): Promise<boolean>;
+  /** Copies a local file to `remotePath` (below `root`). */
+  upload(localPath: string, remotePath: string, opts?: WriteFileOptions): Promise<void>;
+  /** Releases connections; further calls reject with TRANSPORT_DISCONNECTED. Idempotent. */
+  close(): Promise<void>;
+  /** A redacted, human-readable description: kind, user@host:port, root, jump host; never a password or key. */
+  describe(): string;
+}

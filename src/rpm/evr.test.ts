@@ -39,3 +39,12 @@ test('parseEvr and formatEvr round-trip; bad input is EVR_INVALID', () => {
   assert.throws(() => parseEvr('x:1.0'), { code: 'EVR_INVALID' });
   assert.throws(() => parseEvr('1:-3'), { code: 'EVR_INVALID' });
 });
+
+test('rpmvercmp reads up to the first NUL, like rpm on C strings; non-ASCII is a separator', () => {
+  assert.equal(rpmvercmp('1.0\0zzz', '1.0'), 0);
+  assert.equal(rpmvercmp('1.0\0', '1.0.1'), -1);
+  assert.equal(rpmvercmp('1é0', '1.0'), 0);
+  assert.equal(rpmvercmp('1.é', '1'), 0); // trailing separators do not count
+  assert.equal(rpmvercmp('00000000000000000000000000001', '1'), 0);
+  assert.equal(rpmvercmp('18446744073709551617', '18446744073709551616'), 1);
+});

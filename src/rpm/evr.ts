@@ -6,8 +6,12 @@ import type { Evr } from './types.js';
  * segment. Separators are any non-alphanumeric characters other than `~` and `^`; `~` sorts before
  * everything (even the end of the string), `^` sorts after the end of the string but before anything else.
  * Numeric segments beat alphabetic ones; numbers compare by value (leading zeros stripped), then length.
+ * Only ASCII letters and digits form segments; every other character (incl. non-ASCII) is a separator.
+ * rpm sees C strings, so a string is read up to its first NUL, as rpm would.
  */
 export function rpmvercmp(a: string, b: string): -1 | 0 | 1 {
+  a = beforeNul(a);
+  b = beforeNul(b);
   if (a === b) return 0;
   let i = 0;
   let j = 0;
@@ -66,6 +70,11 @@ export function rpmvercmp(a: string, b: string): -1 | 0 | 1 {
   if (endA && endB) return 0;
   // whichever has characters left wins (rpm: "whichever version still has characters left over wins")
   return endA ? -1 : 1;
+}
+
+function beforeNul(s: string): string {
+  const z = s.indexOf('\0');
+  return z < 0 ? s : s.slice(0, z);
 }
 
 function isDigit(c: number): boolean {

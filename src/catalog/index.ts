@@ -1,0 +1,5 @@
+/** src/catalog: distributions, releases, lifecycle, tiers, vendor packages, repos, GPG keys, paths and PES events. */
+export * from './types.js';
+export { loadCatalog, closeMatches, validateDataFile, defaultDataDir, type Catalog, type LineageTier } from './load.js';
+export { computeLifecycle } from './lifecycle.js';
+export { DATA_FILES, type DataFileName } from './schemas.js';

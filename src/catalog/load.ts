@@ -1,0 +1,290 @@
+/**
+ * The typed catalog loader. `loadCatalog()` reads and validates every file in ./data (JSON Schema via
+ * ajv, all errors reported with their JSON paths, then cross-references: every source id exists,
+ * every release id named exists) and returns a `Catalog`. The default catalog is cached.
+ */
+import { readFileSync, existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { Ajv } from 'ajv';
+import { FerryError } from '../core/index.js';
+import { DATA_FILES, type DataFileName } from './schemas.js';
+import { computeLifecycle } from './lifecycle.js';
+import type {
+  Distribution, GpgKeyFile, LifecycleStatus, MigrationPath, Release, ReleaseGpgKeys, ReleaseRepos, ReleaseView, RepoMapRef,
+  Source, Tier, TierId, VendorMapEntry, VendorPackage, VendorRole,
+} from './types.js';
+
+interface RawData {
+  sources: { sources: Source[] };
+  releases: { tiers: Tier[]; distributions: Distribution[]; releases: Release[] };
+  repos: { releases: ReleaseRepos[]; repomaps: RepoMapRef[] };
+  gpg: { source: string; keyFiles: GpgKeyFile[]; releases: ReleaseGpgKeys[] };
+  vendor: {
+    releases: { release: string; packages: VendorPackage[] }[];
+    alsoRemove: { names: string[]; to: string; source: string }[];
+    crossMaps: { from: string; to: string; name: string; replacedBy: string[]; source: string; note?: string }[];
+  };
+  paths: { paths: MigrationPath[]; unsourced: { from: string; to: string; note: string }[] };
+}
+
+/** A node of the supply-chain lineage: a tier and its distributions, each with its upstream ids. */
+export interface LineageTier {
+  tier: Tier;
+  distributions: { id: string; name: string; upstream: string[]; source: string | null; note?: string }[];
+}
+
+export interface Catalog {
+  readonly dataDir: string;
+  sources(): Source[];
+  source(id: string): Source;
+  tiers(): Tier[];
+  distributions(): Distribution[];
+  distribution(id: string): Distribution;
+  releases(): ReleaseView[];
+  /** Throws FerryError('CATALOG_UNKNOWN_RELEASE') naming close matches. */
+  release(id: string): ReleaseView;
+  hasRelease(id: string): boolean;
+  /** Supported migration paths, optionally filtered by source and/or target release. */
+  paths(filter?: { from?: string; to?: string }): MigrationPath[];
+  /** Paths known but not recorded for want of a source. */
+  unsourcedPaths(): { from: string; to: string; note: string }[];
+  vendorPackages(releaseId: string): VendorPackage[];
+  /** What a conversion from → to swaps (by role), replaces (cross-major events) and removes. */
+  vendorMap(fromRelease: string, toRelease: string): VendorMapEntry[];
+  repos(releaseId: string): ReleaseRepos | undefined;
+  /** Leapp repomap files (under ../shared/data) that map `from`'s repositories to `to`'s. */
+  repoMapRefs(fromRelease: string, toRelease: string): RepoMapRef[];
+  gpgKeys(releaseId: string): { files: GpgKeyFile[]; unresolved: string[]; source: string | null };
+  /** The key file entries, all releases. */
+  gpgKeyFiles(): GpgKeyFile[];
+  lifecycle(releaseId: string, today: string): LifecycleStatus;
+  lineage(): LineageTier[];
+}
+
+/** ./data next to this module; from a compiled dist/ build, the source tree's copy. */
+export function defaultDataDir(): string {
+  const here = join(import.meta.dirname, 'data');
+  if (existsSync(join(here, 'releases.json'))) return here;
+  return resolve(import.meta.dirname, '..', '..', '..', 'src', 'catalog', 'data');
+}
+
+const ajv = new Ajv({ allErrors: true, strict: false });
+const validators = new Map(Object.entries(DATA_FILES).map(([name, schema]) => [name, ajv.compile(schema)]));
+
+/** Validates one parsed data file; returns human-readable errors `file: /json/path: message`. */
+export function validateDataFile(name: DataFileName, data: unknown): string[] {
+  const validate = validators.get(name);
+  if (!validate) throw new Error(`Assertion failed: no schema for ${name}`);
+  if (validate(data)) return [];
+  return (validate.errors ?? []).map((e) => `${name}: ${e.instancePath || '/'}: ${e.message ?? 'invalid'}${e.params && 'allowedValues' in e.params ? ` (${String(e.params.allowedValues)})` : ''}`);
+}
+
+function readJson(dir: string, name: DataFileName): unknown {
+  const file = join(dir, name);
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (cause) {
+    throw new FerryError('IO', `cannot read catalog file ${file}`, { cause });
+  }
+  try {
+    return JSON.parse(text);
+  } catch (cause) {
+    throw new FerryError('CATALOG_INVALID', `${file} is not valid JSON: ${(cause as Error).message}`, { cause });
+  }
+}
+
+/** Every `"source": "<id>"` anywhere in a document, with its JSON path. */
+function collectSourceRefs(node: unknown, path: string, out: { path: string; id: string }[]): void {
+  if (Array.isArray(node)) node.forEach((v, i) => collectSourceRefs(v, `${path}/${i}`, out));
+  else if (node && typeof node === 'object') {
+    for (const [k, v] of Object.entries(node)) {
+      if (k === 'source' && typeof v === 'string') out.push({ path: `${path}/source`, id: v });
+      else collectSourceRefs(v, `${path}/${k}`, out);
+    }
+  }
+}
+
+function readAll(dir: string): RawData {
+  const errors: string[] = [];
+  const docs = {} as Record<DataFileName, unknown>;
+  for (const name of Object.keys(DATA_FILES) as DataFileName[]) {
+    docs[name] = readJson(dir, name);
+    errors.push(...validateDataFile(name, docs[name]));
+  }
+  if (errors.length) throw new FerryError('CATALOG_INVALID', `catalog data in ${dir} does not validate:\n  ${errors.join('\n  ')}`, { details: { errors } });
+  const raw: RawData = {
+    sources: docs['sources.json'] as RawData['sources'],
+    releases: docs['releases.json'] as RawData['releases'],
+    repos: docs['repos.json'] as RawData['repos'],
+    gpg: docs['gpg-keys.json'] as RawData['gpg'],
+    vendor: docs['vendor-packages.json'] as RawData['vendor'],
+    paths: docs['paths.json'] as RawData['paths'],
+  };
+  // Cross-references.
+  const sourceIds = new Set(raw.sources.sources.map((s) => s.id));
+  const releaseIds = new Set(raw.releases.releases.map((r) => r.id));
+  const distIds = new Set(raw.releases.distributions.map((d) => d.id));
+  for (const name of Object.keys(DATA_FILES) as DataFileName[]) {
+    if (name === 'sources.json') continue;
+    const refs: { path: string; id: string }[] = [];
+    collectSourceRefs(docs[name], '', refs);
+    for (const r of refs) if (!sourceIds.has(r.id)) errors.push(`${name}: ${r.path}: unknown source "${r.id}"`);
+  }
+  raw.releases.releases.forEach((r, i) => {
+    if (!distIds.has(r.distribution)) errors.push(`releases.json: /releases/${i}/distribution: unknown distribution "${r.distribution}"`);
+  });
+  const checkRelease = (file: string, path: string, id: string) => {
+    if (!releaseIds.has(id)) errors.push(`${file}: ${path}: unknown release "${id}"`);
+  };
+  raw.repos.releases.forEach((r, i) => checkRelease('repos.json', `/releases/${i}/release`, r.release));
+  raw.gpg.releases.forEach((r, i) => checkRelease('gpg-keys.json', `/releases/${i}/release`, r.release));
+  raw.vendor.releases.forEach((r, i) => checkRelease('vendor-packages.json', `/releases/${i}/release`, r.release));
+  raw.paths.paths.forEach((p, i) => {
+    checkRelease('paths.json', `/paths/${i}/from`, p.from);
+    checkRelease('paths.json', `/paths/${i}/to`, p.to);
+  });
+  const files = new Set(raw.gpg.keyFiles.map((k) => k.file));
+  raw.gpg.releases.forEach((r, i) => r.files.forEach((f, j) => {
+    if (!files.has(f)) errors.push(`gpg-keys.json: /releases/${i}/files/${j}: unknown key file "${f}"`);
+  }));
+  if (errors.length) throw new FerryError('CATALOG_INVALID', `catalog data in ${dir} is inconsistent:\n  ${errors.join('\n  ')}`, { details: { errors } });
+  return raw;
+}
+
+/** Levenshtein distance, for "did you mean" suggestions. */
+function distance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    let prev = row[0];
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const cur = row[j];
+      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+      prev = cur;
+    }
+  }
+  return row[b.length];
+}
+
+/** Release ids close to `id`: same distribution prefix, substring, or small edit distance. */
+export function closeMatches(id: string, ids: string[]): string[] {
+  const q = id.toLowerCase();
+  return ids
+    .map((c) => ({ c, d: c.startsWith(q.split('-')[0]) || c.includes(q) || q.includes(c) ? 0 : distance(q, c) }))
+    .filter((x) => x.d <= Math.max(2, Math.floor(q.length / 3)))
+    .sort((a, b) => a.d - b.d || a.c.localeCompare(b.c))
+    .slice(0, 6)
+    .map((x) => x.c);
+}
+
+function buildCatalog(dataDir: string, raw: RawData): Catalog {
+  const dists = new Map(raw.releases.distributions.map((d) => [d.id, d]));
+  const views: ReleaseView[] = raw.releases.releases.map((r) => {
+    const d = dists.get(r.distribution);
+    if (!d) throw new Error(`Assertion failed: distribution ${r.distribution} validated`);
+    return { ...r, distributionInfo: d };
+  });
+  const byId = new Map(views.map((v) => [v.id, v]));
+  const sources = new Map(raw.sources.sources.map((s) => [s.id, s]));
+  const keyFiles = new Map(raw.gpg.keyFiles.map((k) => [k.file, k]));
+
+  const release = (id: string): ReleaseView => {
+    const r = byId.get(id);
+    if (r) return r;
+    const close = closeMatches(id, [...byId.keys()]);
+    throw new FerryError('CATALOG_UNKNOWN_RELEASE', `no release "${id}" in the catalog${close.length ? `; did you mean ${close.join(', ')}?` : ''}`, {
+      hint: 'run `ferry catalog list` for every release id',
+      details: { release: id, closeMatches: close },
+    });
+  };
+  const vendorPackages = (id: string): VendorPackage[] => {
+    release(id);
+    return raw.vendor.releases.find((r) => r.release === id)?.packages ?? [];
+  };
+
+  return {
+    dataDir,
+    sources: () => [...sources.values()],
+    source: (id) => {
+      const s = sources.get(id);
+      if (!s) throw new FerryError('NOT_FOUND', `no source "${id}" in the catalog`);
+      return s;
+    },
+    tiers: () => raw.releases.tiers,
+    distributions: () => raw.releases.distributions,
+    distribution: (id) => {
+      const d = dists.get(id);
+      if (!d) throw new FerryError('NOT_FOUND', `no distribution "${id}" in the catalog`, { details: { closeMatches: closeMatches(id, [...dists.keys()]) } });
+      return d;
+    },
+    releases: () => views,
+    release,
+    hasRelease: (id) => byId.has(id),
+    paths: (filter = {}) => {
+      if (filter.from) release(filter.from);
+      if (filter.to) release(filter.to);
+      return raw.paths.paths.filter((p) => (!filter.from || p.from === filter.from) && (!filter.to || p.to === filter.to));
+    },
+    unsourcedPaths: () => raw.paths.unsourced,
+    vendorPackages,
+    vendorMap: (from, to) => {
+      const src = vendorPackages(from);
+      const dst = vendorPackages(to);
+      const out: VendorMapEntry[] = [];
+      const roles = new Set<VendorRole>([...src.map((p) => p.role), ...dst.map((p) => p.role)]);
+      const crossed = new Set(raw.vendor.crossMaps.filter((c) => c.from === from && c.to === to).map((c) => c.name));
+      for (const role of roles) {
+        const f = src.filter((p) => p.role === role && !crossed.has(p.name));
+        const t = dst.filter((p) => p.role === role);
+        if (f.length === 0 && t.length === 0) continue;
+        out.push({ role, from: f.map((p) => p.name), to: t.map((p) => p.name), sources: [...new Set([...f, ...t].map((p) => p.source))] });
+      }
+      for (const c of raw.vendor.crossMaps.filter((x) => x.from === from && x.to === to)) {
+        out.push({ role: null, from: [c.name], to: c.replacedBy, sources: [c.source], ...(c.note ? { note: c.note } : {}) });
+      }
+      for (const r of raw.vendor.alsoRemove.filter((x) => x.to === to)) {
+        out.push({ role: null, from: r.names, to: [], sources: [r.source], note: 'removed on conversion' });
+      }
+      return out;
+    },
+    repos: (id) => {
+      release(id);
+      return raw.repos.releases.find((r) => r.release === id);
+    },
+    repoMapRefs: (from, to) => {
+      release(from);
+      release(to);
+      return raw.repos.repomaps.filter((m) => m.from === from && m.to === to);
+    },
+    gpgKeys: (id) => {
+      release(id);
+      const e = raw.gpg.releases.find((r) => r.release === id);
+      if (!e) return { files: [], unresolved: [], source: null };
+      return { files: e.files.map((f) => keyFiles.get(f)).filter((k): k is GpgKeyFile => k !== undefined), unresolved: e.unresolved, source: e.source };
+    },
+    gpgKeyFiles: () => raw.gpg.keyFiles,
+    lifecycle: (id, today) => computeLifecycle(release(id), today),
+    lineage: () => raw.releases.tiers.map((tier) => ({
+      tier,
+      distributions: raw.releases.distributions
+        .filter((d) => d.tier.value === (tier.id as TierId))
+        .map((d) => ({ id: d.id, name: d.name, upstream: d.upstream.value ?? [], source: d.tier.source, ...(d.tier.note ? { note: d.tier.note } : {}) })),
+    })).concat([{
+      tier: { id: 'L4', name: 'unclassified', definition: 'no offline source for the supply-chain relations' } as Tier,
+      distributions: raw.releases.distributions.filter((d) => d.tier.value === null)
+        .map((d) => ({ id: d.id, name: d.name, upstream: [], source: null, ...(d.tier.note ? { note: d.tier.note } : {}) })),
+    }]),
+  };
+}
+
+let cached: Catalog | undefined;
+
+/** Loads and validates the catalog. Without a `dataDir` the result is cached for the process. */
+export function loadCatalog(options: { dataDir?: string } = {}): Catalog {
+  if (!options.dataDir && cached) return cached;
+  const dir = options.dataDir ?? defaultDataDir();
+  const catalog = buildCatalog(dir, readAll(dir));
+  if (!options.dataDir) cached = catalog;
+  return catalog;
+}

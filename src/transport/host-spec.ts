@@ -1,0 +1,64 @@
+/**
+ * Host specifications as users type them: `local`, `host`, `user@host`, `host:port`? (no: ambiguous with
+ * IPv6; use ssh://), `ssh://user@host:port`, `ssh://[::1]:2222`, plus an optional root prefix (`--root DIR`).
+ * Everything that reaches ssh2 or a message passes through here, so hostnames that could be read as
+ * options or shell syntax (`-oProxyCommand=…`, `host;id`, spaces, newlines) are rejected.
+ */
+import { FerryError } from '../core/index.js';
+import { normaliseRoot } from './root.js';
+
+export type HostSpec =
+  | { kind: 'local'; root?: string }
+  | { kind: 'ssh'; host: string; user?: string; port?: number; root?: string };
+
+const LABEL = /^[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,62})$/;
+const USER = /^[A-Za-z_][A-Za-z0-9_.-]{0,63}\$?$/;
+const IPV6 = /^[0-9A-Fa-f:.]+(?:%[A-Za-z0-9_.-]+)?$/;
+
+/** True for a DNS name, an IPv4 address or (bare) IPv6 address; never a string starting with '-'. */
+export function isValidHostname(host: string): boolean {
+  if (host.length === 0 || host.length > 253) return false;
+  if (host.includes(':')) return IPV6.test(host) && host.split(':').length >= 3;
+  const labels = host.replace(/\.$/, '').split('.');
+  return labels.every((l) => LABEL.test(l));
+}
+
+function invalid(spec: string, why: string): FerryError {
+  return new FerryError('HOST_INVALID', `Host ${JSON.stringify(spec)} is invalid: ${why}`, {
+    hint: 'Use local, host, user@host or ssh://user@host:port (and --root DIR for an image or lab root).',
+  });
+}
+
+export function parseHostSpec(spec: string, options: { root?: string } = {}): HostSpec {
+  const root = normaliseRoot(options.root);
+  if (/[\s\0]/.test(spec)) throw invalid(spec, 'it contains whitespace or control characters');
+  if (spec === 'local' || spec === '') {
+    if (spec === '' && !root) throw invalid(spec, 'it is empty');
+    return { kind: 'local', ...(root ? { root } : {}) };
+  }
+  let rest = spec;
+  let port: number | undefined;
+  if (/^ssh:\/\//i.test(rest)) {
+    rest = rest.slice(6);
+    if (rest.endsWith('/')) rest = rest.slice(0, -1);
+    if (rest.includes('/') || rest.includes('?') || rest.includes('#')) throw invalid(spec, 'an ssh:// URL takes no path');
+    const m = /^(.*?)(?::(\d{1,5}))?$/.exec(rest.replace(/^(.*@)?\[([^\]]+)\]/, (_all, u: string | undefined, h: string) => `${u ?? ''}${h.replace(/:/g, '\u0001')}`));
+    if (!m) throw invalid(spec, 'it is not user@host:port');
+    rest = m[1].replace(/\u0001/g, ':');
+    if (m[2] !== undefined) {
+      port = Number(m[2]);
+      if (!Number.isInteger(port) || port < 1 || port > 65535) throw invalid(spec, `port ${m[2]} is out of range`);
+    }
+  } else if (spec.includes('://')) {
+    throw invalid(spec, 'only ssh:// URLs are supported');
+  }
+  let user: string | undefined;
+  const at = rest.lastIndexOf('@');
+  if (at >= 0) {
+    user = decodeURIComponent(rest.slice(0, at));
+    rest = rest.slice(at + 1);
+    if (!USER.test(user)) throw invalid(spec, `user ${JSON.stringify(user)} is not a valid login name`);
+  }
+  if (!isValidHostname(rest)) throw invalid(spec, `${JSON.stringify(rest)} is not a hostname or IP address`);
+  return { kind: 'ssh', host: rest, ...(user ? { user } : {}), ...(port ? { port } : {}), ...(root ? { root } : {}) };
+}

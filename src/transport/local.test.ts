@@ -1,0 +1,53 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { isFerryError } from '../core/index.js';
+import { createLocalTransport } from './local.js';
+import { HOSTILE_ARGS } from './testing.js';
+
+test('local transport: argv reaches the process unchanged, no shell is involved', async () => {
+  const t = createLocalTransport();
+  const res = await t.run(['printf', '%s\\0', ...HOSTILE_ARGS]);
+  assert.equal(res.code, 0);
+  assert.deepEqual(res.stdout.split('\0').slice(0, -1), HOSTILE_ARGS);
+  assert.equal(existsSync('/tmp/ferry-pwned'), false);
+  const env = await t.run(['sh', '-c', 'printf %s "$FERRY_X"'], { env: { FERRY_X: '$(id) ;x' } });
+  assert.equal(env.stdout, '$(id) ;x');
+  const stdin = await t.run(['cat'], { stdin: 'piped\0bytes', encoding: 'buffer' });
+  assert.deepEqual(stdin.stdout, Buffer.from('piped\0bytes'));
+  const missing = await t.run(['ferry-no-such-command']);
+  assert.equal(missing.code, 127);
+  const fail = await t.run(['sh', '-c', 'echo oops >&2; exit 3']);
+  assert.deepEqual([fail.code, fail.stderr], [3, 'oops\n']);
+  const capped = await t.run(['head', '-c', '100000', '/dev/zero'], { maxOutputBytes: 1000 });
+  assert.equal(capped.stdout.length, 1000);
+  assert.equal(capped.truncated, true);
+  await assert.rejects(t.run(['sleep', '5'], { timeoutMs: 200 }), (e) => isFerryError(e, 'TRANSPORT_TIMEOUT'));
+  await t.close();
+  await assert.rejects(t.run(['true']), (e) => isFerryError(e, 'TRANSPORT_DISCONNECTED'));
+});
+
+test('local transport with a root prefix keeps file operations below the root', async () => {
+  const root = mkdtempSync(join(tmpdir(), 'ferry-root-'));
+  try {
+    mkdirSync(join(root, 'etc'));
+    writeFileSync(join(root, 'etc', 'os-release'), 'ID=centos\n');
+    const t = createLocalTransport({ root });
+    assert.equal(t.root, root);
+    assert.equal((await t.readFile('/etc/os-release')).toString(), 'ID=centos\n');
+    assert.equal((await t.readFile('/../../etc/os-release')).toString(), 'ID=centos\n', '.. cannot climb out of the root');
+    assert.equal(await t.exists('/etc/os-release'), true);
+    assert.equal(await t.exists('/etc/passwd'), false);
+    await assert.rejects(t.readFile('/etc/missing'), (e) => isFerryError(e, 'NOT_FOUND') && e.message.includes(root));
+    await t.writeFile('/etc/ferry.conf', 'x=1\n', { mode: 0o640 });
+    assert.equal(readFileSync(join(root, 'etc', 'ferry.conf'), 'utf8'), 'x=1\n');
+    assert.equal(statSync(join(root, 'etc', 'ferry.conf')).mode & 0o777, 0o640);
+    await t.upload(join(root, 'etc', 'os-release'), '/etc/copy', { mode: 0o644 });
+    assert.equal(readFileSync(join(root, 'etc', 'copy'), 'utf8'), 'ID=centos\n');
+    assert.match(t.describe(), /root/);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});

@@ -1,0 +1,133 @@
+/**
+ * The local adapter: child_process.spawn without a shell. With `root`, file operations happen below the
+ * prefix (a mounted image, a lab root); commands still run on this machine and scanners pass --root.
+ */
+import { spawn } from 'node:child_process';
+import { copyFile, chmod, mkdtemp, readFile, rename, stat, writeFile, rm } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { FerryError } from '../core/index.js';
+import { createCapture, DEFAULT_COMMAND_TIMEOUT, DEFAULT_MAX_OUTPUT } from './output.js';
+import { normaliseRoot, underRoot } from './root.js';
+import { assertEnvName } from './quote.js';
+import type { RunOptions, RunResult, Transport, WriteFileOptions } from './types.js';
+
+export interface LocalTransportOptions {
+  root?: string;
+  /** Default per-command timeout in ms (10 minutes). */
+  commandTimeoutMs?: number;
+}
+
+export function createLocalTransport(options: LocalTransportOptions = {}): Transport {
+  const root = normaliseRoot(options.root);
+  const hostName = 'local';
+  let closed = false;
+  const checkOpen = (): void => {
+    if (closed) throw new FerryError('TRANSPORT_DISCONNECTED', 'The local transport was closed');
+  };
+
+  function run(argv: readonly string[], opts: RunOptions & { encoding: 'buffer' }): Promise<RunResult<Buffer>>;
+  function run(argv: readonly string[], opts?: RunOptions & { encoding?: 'utf8' }): Promise<RunResult<string>>;
+  async function run(argv: readonly string[], opts: RunOptions & { encoding?: 'utf8' | 'buffer' } = {}): Promise<RunResult<string> | RunResult<Buffer>> {
+    checkOpen();
+    if (argv.length === 0) throw new Error('Assertion failed: empty argv');
+    for (const name of Object.keys(opts.env ?? {})) assertEnvName(name);
+    const timeoutMs = opts.timeoutMs ?? options.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT;
+    const max = opts.maxOutputBytes ?? DEFAULT_MAX_OUTPUT;
+    const out = createCapture(max);
+    const err = createCapture(max);
+    return new Promise((resolveRun, reject) => {
+      const child = spawn(argv[0], argv.slice(1), {
+        shell: false,
+        detached: true, // own process group, so a timeout kills the whole tree
+        env: { ...process.env, ...opts.env },
+        stdio: ['pipe', 'pipe', 'pipe'],
+      });
+      let timedOut = false;
+      const timer = setTimeout(() => {
+        timedOut = true;
+        try { if (child.pid) process.kill(-child.pid, 'SIGKILL'); } catch { child.kill('SIGKILL'); }
+      }, timeoutMs);
+      child.stdout.on('data', (c: Buffer) => out.push(c));
+      child.stderr.on('data', (c: Buffer) => err.push(c));
+      child.stdin.on('error', () => { /* the command may exit without reading stdin */ });
+      child.on('error', (e: NodeJS.ErrnoException) => {
+        clearTimeout(timer);
+        if (e.code === 'ENOENT' || e.code === 'EACCES') {
+          // Same contract as a remote shell: command not found is exit 127, not a transport failure.
+          const stderr = `${argv[0]}: ${e.code === 'ENOENT' ? 'command not found' : 'permission denied'}\n`;
+          resolveRun({ code: e.code === 'ENOENT' ? 127 : 126, stdout: opts.encoding === 'buffer' ? Buffer.alloc(0) : '', stderr, truncated: false } as RunResult<string> | RunResult<Buffer>);
+          return;
+        }
+        reject(new FerryError('TRANSPORT_COMMAND', `Could not start ${argv[0]} on local: ${e.message}`, { cause: e }));
+      });
+      child.on('close', (code, signal) => {
+        clearTimeout(timer);
+        if (timedOut) {
+          reject(new FerryError('TRANSPORT_TIMEOUT', `Command ${argv[0]} on local timed out after ${timeoutMs} ms`, {
+            hint: 'Raise the command timeout, or check the host for a hung process.',
+          }));
+          return;
+        }
+        const stdoutBuf = out.buffer();
+        resolveRun({
+          code,
+          ...(signal ? { signal } : {}),
+          stdout: opts.encoding === 'buffer' ? stdoutBuf : stdoutBuf.toString('utf8'),
+          stderr: err.buffer().toString('utf8'),
+          truncated: out.truncated || err.truncated,
+        } as RunResult<string> | RunResult<Buffer>);
+      });
+      child.stdin.end(opts.stdin ?? '');
+    });
+  }
+
+  const transport: Transport = {
+    kind: 'local',
+    root,
+    hostName,
+    run,
+    async readFile(path) {
+      checkOpen();
+      const p = underRoot(root, path);
+      try {
+        return await readFile(p);
+      } catch (e) {
+        const code = (e as NodeJS.ErrnoException).code;
+        if (code === 'ENOENT' || code === 'ENOTDIR') throw new FerryError('NOT_FOUND', `${p} does not exist on local`, { cause: e });
+        throw new FerryError('IO', `Reading ${p} on local failed: ${(e as Error).message}`, { cause: e });
+      }
+    },
+    async writeFile(path, data, opts: WriteFileOptions = {}) {
+      checkOpen();
+      const p = underRoot(root, path);
+      const tmp = await mkdtemp(join(dirname(p), '.ferry-tmp-'));
+      try {
+        const t = join(tmp, 'data');
+        await writeFile(t, data, { mode: opts.mode ?? 0o600 });
+        await chmod(t, opts.mode ?? 0o600);
+        await rename(t, p);
+      } catch (e) {
+        throw new FerryError('IO', `Writing ${p} on local failed: ${(e as Error).message}`, { cause: e });
+      } finally {
+        await rm(tmp, { recursive: true, force: true });
+      }
+    },
+    async exists(path) {
+      checkOpen();
+      try { await stat(underRoot(root, path)); return true; } catch { return false; }
+    },
+    async upload(localPath, remotePath, opts: WriteFileOptions = {}) {
+      checkOpen();
+      const p = underRoot(root, remotePath);
+      try {
+        await copyFile(localPath, p);
+        await chmod(p, opts.mode ?? 0o600);
+      } catch (e) {
+        throw new FerryError('IO', `Copying ${localPath} to ${p} on local failed: ${(e as Error).message}`, { cause: e });
+      }
+    },
+    async close() { closed = true; },
+    describe: () => (root ? `local (root ${root})` : 'local'),
+  };
+  return transport;
+}

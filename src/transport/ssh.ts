@@ -1,0 +1,361 @@
+/**
+ * The SSH adapter (ssh2): key, agent and password authentication, ProxyJump through forwarded channels,
+ * ~/.ssh/config honoured, strict host key checking against known_hosts (no trust on first use), connect
+ * and per-command timeouts. Commands travel as one exec string made of single-quoted argv words
+ * (quote.ts), which assumes a POSIX login shell on the host (sh, bash, dash, ksh, zsh).
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import ssh2 from 'ssh2';
+import type { AuthMethod, Client as SshClient, ClientChannel, ConnectConfig } from 'ssh2';
+import { FerryError } from '../core/index.js';
+import { parseHostSpec } from './host-spec.js';
+import { findKnownHostKeys, hostKeyAlgorithmsFor, knownHostsName, verifyHostKey, type KnownHostKey } from './known-hosts.js';
+import { createCapture, DEFAULT_COMMAND_TIMEOUT, DEFAULT_MAX_OUTPUT } from './output.js';
+import { assertEnvName, quoteArgv } from './quote.js';
+import { normaliseRoot, underRoot } from './root.js';
+import { resolveSshConfig, type SshHostConfig } from './ssh-config.js';
+import type { RunOptions, RunResult, Transport, WriteFileOptions } from './types.js';
+
+export interface SshAuthOptions {
+  /** Private key files to try, in order. Default: IdentityFile from ssh config, else ~/.ssh/id_{ed25519,ecdsa,rsa}. */
+  identityFiles?: string[];
+  /** A private key given directly (OpenSSH/PEM text). */
+  privateKey?: string | Buffer;
+  passphrase?: string;
+  password?: string;
+  /** ssh-agent socket; default $SSH_AUTH_SOCK; false disables the agent. */
+  agent?: string | false;
+}
+
+export interface SshTransportOptions {
+  host: string;
+  port?: number;
+  user?: string;
+  root?: string;
+  auth?: SshAuthOptions;
+  /** known_hosts files; default UserKnownHostsFile from ssh config, else ~/.ssh/known_hosts{,2} and /etc/ssh/ssh_known_hosts. */
+  knownHostsFiles?: string[];
+  /** ssh_config path; default ~/.ssh/config when present; false ignores any config. */
+  sshConfigPath?: string | false;
+  /** `[user@]host[:port][,…]`, overriding ProxyJump from the config; 'none' disables it. */
+  proxyJump?: string;
+  /** Handshake + authentication timeout per hop, ms (default 15 000, or ConnectTimeout from config). */
+  connectTimeoutMs?: number;
+  /** Default per-command timeout, ms (10 minutes). */
+  commandTimeoutMs?: number;
+  /** SSH keepalive interval, ms (default 10 000; 3 unanswered → disconnected). */
+  keepaliveIntervalMs?: number;
+}
+
+interface Endpoint {
+  alias: string;
+  host: string;
+  port: number;
+  user: string;
+  config: SshHostConfig;
+}
+
+const { Client, utils } = ssh2;
+
+function loadConfig(opts: SshTransportOptions, alias: string): SshHostConfig {
+  const path = opts.sshConfigPath === undefined ? join(homedir(), '.ssh', 'config') : opts.sshConfigPath;
+  if (path === false || !existsSync(path)) return { identityFiles: [], userKnownHostsFiles: [], ignored: [] };
+  return resolveSshConfig(readFileSync(path, 'utf8'), alias);
+}
+
+function endpointFor(opts: SshTransportOptions, alias: string, user: string | undefined, port: number | undefined): Endpoint {
+  const config = loadConfig(opts, alias);
+  const host = config.hostName ?? alias;
+  if (host !== alias) parseHostSpec(host); // HostName from a config file passes the same validation
+  return {
+    alias,
+    host,
+    port: port ?? config.port ?? 22,
+    user: user ?? config.user ?? process.env.USER ?? 'root',
+    config,
+  };
+}
+
+function knownKeysFor(opts: SshTransportOptions, ep: Endpoint): KnownHostKey[] {
+  const home = homedir();
+  const files = opts.knownHostsFiles
+    ?? (ep.config.userKnownHostsFiles.length ? ep.config.userKnownHostsFiles : [join(home, '.ssh', 'known_hosts'), join(home, '.ssh', 'known_hosts2')]);
+  const all = [...files, ...(opts.knownHostsFiles ? [] : ['/etc/ssh/ssh_known_hosts'])];
+  return all.filter((f) => existsSync(f)).flatMap((f) => findKnownHostKeys(readFileSync(f, 'utf8'), ep.host, ep.port, f));
+}
+
+function authMethods(opts: SshTransportOptions, ep: Endpoint): AuthMethod[] {
+  const a = opts.auth ?? {};
+  const methods: AuthMethod[] = [];
+  const username = ep.user;
+  const keys: { where: string; data: Buffer | string }[] = [];
+  if (a.privateKey) keys.push({ where: 'the given private key', data: a.privateKey });
+  const files = a.identityFiles ?? (ep.config.identityFiles.length ? ep.config.identityFiles
+    : ['id_ed25519', 'id_ecdsa', 'id_rsa'].map((n) => join(homedir(), '.ssh', n)).filter((f) => existsSync(f)));
+  for (const f of files) {
+    if (!existsSync(f)) continue;
+    keys.push({ where: f, data: readFileSync(f) });
+  }
+  for (const k of keys) {
+    const parsed = utils.parseKey(k.data, a.passphrase);
+    if (parsed instanceof Error) continue; // encrypted without passphrase, or not a key: try the next method
+    methods.push({ type: 'publickey', username, key: Array.isArray(parsed) ? parsed[0] : parsed } as AuthMethod);
+  }
+  const agent = a.agent === false ? undefined : a.agent ?? process.env.SSH_AUTH_SOCK;
+  if (agent && !(ep.config.identitiesOnly && keys.length)) methods.push({ type: 'agent', username, agent } as AuthMethod);
+  if (a.password !== undefined) methods.push({ type: 'password', username, password: a.password } as AuthMethod);
+  return methods;
+}
+
+function name(ep: Endpoint): string {
+  return `${ep.user}@${ep.host}:${ep.port}`;
+}
+
+function connectOne(opts: SshTransportOptions, ep: Endpoint, sock?: NodeJS.ReadableStream): Promise<SshClient> {
+  const known = knownKeysFor(opts, ep);
+  const methods = authMethods(opts, ep);
+  const timeout = opts.connectTimeoutMs ?? (ep.config.connectTimeoutSeconds ? ep.config.connectTimeoutSeconds * 1000 : 15_000);
+  return new Promise((resolveConn, reject) => {
+    const conn = new Client();
+    let hostKeyError: FerryError | undefined;
+    let settled = false;
+    const timer = setTimeout(() => fail(new FerryError('TRANSPORT_TIMEOUT', `Connecting to ${name(ep)} timed out after ${timeout} ms`, {
+      hint: 'Check that the host is reachable and sshd answers; raise the connect timeout for slow links.',
+    })), timeout + 1000);
+    function fail(err: FerryError): void {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      conn.end();
+      reject(err);
+    }
+    if (methods.length === 0) {
+      fail(new FerryError('TRANSPORT_AUTH', `No usable credentials for ${name(ep)}`, {
+        hint: 'Give an identity file (readable, with its passphrase if encrypted), an ssh-agent or a password.',
+      }));
+      return;
+    }
+    conn.on('ready', () => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      resolveConn(conn);
+    });
+    conn.on('error', (err: Error & { level?: string; code?: string }) => {
+      if (hostKeyError) { fail(hostKeyError); return; }
+      if (err.level === 'client-authentication') {
+        fail(new FerryError('TRANSPORT_AUTH', `Authentication to ${name(ep)} failed (tried: ${methods.map((m) => m.type).join(', ')})`, {
+          cause: err, hint: 'Check the user, the key in authorized_keys, or the password.',
+        }));
+      } else if (err.level === 'client-timeout') {
+        fail(new FerryError('TRANSPORT_TIMEOUT', `Connecting to ${name(ep)} timed out after ${timeout} ms`, { cause: err }));
+      } else {
+        fail(new FerryError('TRANSPORT_CONNECT', `Could not connect to ${name(ep)}: ${err.message}`, { cause: err }));
+      }
+    });
+    conn.on('close', () => fail(new FerryError('TRANSPORT_CONNECT', `${name(ep)} closed the connection during the handshake`)));
+    const config: ConnectConfig = {
+      host: ep.host,
+      port: ep.port,
+      username: ep.user,
+      readyTimeout: timeout,
+      keepaliveInterval: opts.keepaliveIntervalMs ?? 10_000,
+      keepaliveCountMax: 3,
+      authHandler: methods,
+      hostVerifier: (key: Buffer): boolean => {
+        const verdict = verifyHostKey(known, key);
+        if (verdict.ok) return true;
+        hostKeyError = new FerryError('TRANSPORT_HOSTKEY',
+          `Host key of ${knownHostsName(ep.host, ep.port)} was refused: ${verdict.detail}; it presented ${verdict.fingerprint}`, {
+            hint: verdict.reason === 'unknown'
+              ? `Verify the fingerprint out of band, then add the host: ssh-keyscan -p ${ep.port} ${ep.host} >> ~/.ssh/known_hosts`
+              : 'The host key changed: this may be an attack. Confirm with the host owner before editing known_hosts.',
+            details: { host: ep.host, port: ep.port, fingerprint: verdict.fingerprint, reason: verdict.reason },
+          });
+        return false;
+      },
+      ...(sock ? { sock: sock as ConnectConfig['sock'] } : {}),
+    };
+    const types = [...new Set(known.filter((k) => !k.revoked).map((k) => k.type))];
+    if (types.length) config.algorithms = { serverHostKey: types.flatMap(hostKeyAlgorithmsFor) as never };
+    try {
+      conn.connect(config);
+    } catch (err) {
+      fail(new FerryError('TRANSPORT_CONNECT', `Could not connect to ${name(ep)}: ${(err as Error).message}`, { cause: err }));
+    }
+  });
+}
+
+function forward(via: SshClient, viaName: string, ep: Endpoint): Promise<ClientChannel> {
+  return new Promise((resolveFwd, reject) => {
+    via.forwardOut('127.0.0.1', 0, ep.host, ep.port, (err, stream) => {
+      if (err) reject(new FerryError('TRANSPORT_CONNECT', `Jump host ${viaName} could not reach ${name(ep)}: ${err.message}`, { cause: err }));
+      else resolveFwd(stream);
+    });
+  });
+}
+
+function parseJump(text: string, opts: SshTransportOptions): Endpoint[] {
+  return text.split(',').map((hop) => {
+    const spec = parseHostSpec(hop.includes('://') ? hop : `ssh://${hop}`);
+    if (spec.kind !== 'ssh') throw new FerryError('HOST_INVALID', `Jump host ${JSON.stringify(hop)} is invalid`);
+    return endpointFor(opts, spec.host, spec.user, spec.port);
+  });
+}
+
+/** Connects (through any jump hosts) and returns a Transport; the caller must close() it. */
+export async function connectSsh(opts: SshTransportOptions): Promise<Transport> {
+  parseHostSpec(opts.host); // validation: HOST_INVALID for hostile names
+  const root = normaliseRoot(opts.root);
+  const target = endpointFor(opts, opts.host, opts.user, opts.port);
+  const jumpText = opts.proxyJump ?? target.config.proxyJump;
+  const hops = jumpText && jumpText !== 'none' ? parseJump(jumpText, opts) : [];
+  const clients: SshClient[] = [];
+  try {
+    let sock: NodeJS.ReadableStream | undefined;
+    for (const hop of hops) {
+      const c = await connectOne(opts, hop, sock);
+      clients.push(c);
+      const next = hops[hops.indexOf(hop) + 1] ?? target;
+      sock = await forward(c, name(hop), next);
+    }
+    clients.push(await connectOne(opts, target, sock));
+  } catch (err) {
+    for (const c of clients) c.end();
+    throw err;
+  }
+  const conn = clients[clients.length - 1];
+  const hostName = name(target);
+  const describe = (): string => [
+    `ssh ${hostName}`,
+    ...(hops.length ? [`via ${hops.map(name).join(',')}`] : []),
+    ...(root ? [`(root ${root})`] : []),
+  ].join(' ');
+  return createSshTransport(conn, clients, { hostName, root, describe, commandTimeoutMs: opts.commandTimeoutMs });
+}
+
+function createSshTransport(conn: SshClient, clients: SshClient[], o: {
+  hostName: string; root: string | undefined; describe: () => string; commandTimeoutMs?: number;
+}): Transport {
+  const { hostName, root } = o;
+  let dropped: FerryError | undefined;
+  const pending = new Set<(err: FerryError) => void>();
+  const drop = (why: string): void => {
+    if (dropped) return;
+    dropped = new FerryError('TRANSPORT_DISCONNECTED', `The connection to ${hostName} dropped: ${why}`, {
+      hint: 'Re-run: facts collection is read-only and safe to repeat.',
+    });
+    for (const rejectPending of pending) rejectPending(dropped);
+    pending.clear();
+  };
+  for (const c of clients) {
+    c.on('error', (err: Error) => drop(err.message));
+    c.on('close', () => drop('connection closed'));
+  }
+
+  function run(argv: readonly string[], opts: RunOptions & { encoding: 'buffer' }): Promise<RunResult<Buffer>>;
+  function run(argv: readonly string[], opts?: RunOptions & { encoding?: 'utf8' }): Promise<RunResult<string>>;
+  function run(argv: readonly string[], opts: RunOptions & { encoding?: 'utf8' | 'buffer' } = {}): Promise<RunResult<string> | RunResult<Buffer>> {
+    if (dropped) return Promise.reject(dropped);
+    if (argv.length === 0) throw new Error('Assertion failed: empty argv');
+    const envWords: string[] = [];
+    for (const [k, v] of Object.entries(opts.env ?? {})) { assertEnvName(k); envWords.push(`${k}=${v}`); }
+    if (envWords.length && argv[0].includes('=')) throw new FerryError('USAGE', `Command name ${JSON.stringify(argv[0])} contains '='`);
+    const command = quoteArgv(envWords.length ? ['env', ...envWords, ...argv] : argv);
+    const timeoutMs = opts.timeoutMs ?? o.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT;
+    const max = opts.maxOutputBytes ?? DEFAULT_MAX_OUTPUT;
+    return new Promise((resolveRun, reject) => {
+      let finished = false;
+      let channel: ClientChannel | undefined;
+      const finish = (err: FerryError | undefined, result?: RunResult<string> | RunResult<Buffer>): void => {
+        if (finished) return;
+        finished = true;
+        clearTimeout(timer);
+        pending.delete(onDrop);
+        if (err) reject(err); else if (result) resolveRun(result);
+      };
+      const onDrop = (err: FerryError): void => finish(err);
+      pending.add(onDrop);
+      const timer = setTimeout(() => {
+        try { channel?.signal('KILL'); } catch { /* not supported by every sshd */ }
+        channel?.close();
+        finish(new FerryError('TRANSPORT_TIMEOUT', `Command ${argv[0]} on ${hostName} timed out after ${timeoutMs} ms`, {
+          hint: 'Raise the command timeout, or check the host for a hung process.',
+        }));
+      }, timeoutMs);
+      try {
+        conn.exec(command, (err, stream) => {
+          if (err) {
+            finish(dropped ?? new FerryError('TRANSPORT_COMMAND', `Could not run ${argv[0]} on ${hostName}: ${err.message}`, { cause: err }));
+            return;
+          }
+          channel = stream;
+          const out = createCapture(max);
+          const errOut = createCapture(max);
+          let exit: { code: number | null; signal?: string } | undefined;
+          stream.on('data', (c: Buffer) => out.push(c));
+          stream.stderr.on('data', (c: Buffer) => errOut.push(c));
+          stream.on('exit', (code: number | null, signal?: string) => {
+            exit = { code: typeof code === 'number' ? code : null, ...(signal ? { signal } : {}) };
+          });
+          stream.on('close', () => {
+            if (!exit) { drop('the command channel closed without an exit status'); finish(dropped); return; }
+            const stdoutBuf = out.buffer();
+            finish(undefined, {
+              ...exit,
+              stdout: opts.encoding === 'buffer' ? stdoutBuf : stdoutBuf.toString('utf8'),
+              stderr: errOut.buffer().toString('utf8'),
+              truncated: out.truncated || errOut.truncated,
+            } as RunResult<string> | RunResult<Buffer>);
+          });
+          stream.end(opts.stdin ?? '');
+        });
+      } catch (err) {
+        finish(dropped ?? new FerryError('TRANSPORT_DISCONNECTED', `The connection to ${hostName} is not usable: ${(err as Error).message}`, { cause: err }));
+      }
+    });
+  }
+
+  const transport: Transport = {
+    kind: 'ssh',
+    root,
+    hostName,
+    run,
+    async readFile(path) {
+      const p = underRoot(root, path);
+      const res = await run(['cat', '--', p], { encoding: 'buffer' });
+      if (res.code === 0) return res.stdout;
+      if (/No such file|Not a directory/.test(res.stderr)) throw new FerryError('NOT_FOUND', `${p} does not exist on ${hostName}`);
+      throw new FerryError('IO', `Reading ${p} on ${hostName} failed: ${res.stderr.trim()}`);
+    },
+    async writeFile(path, data, opts: WriteFileOptions = {}) {
+      const p = underRoot(root, path);
+      const mode = (opts.mode ?? 0o600).toString(8);
+      const res = await run(['sh', '-c', 'set -e; t="$1.ferry-tmp.$$"; umask 077; cat > "$t"; chmod "$2" "$t"; mv -f "$t" "$1"', 'sh', p, mode], { stdin: data });
+      if (res.code !== 0) throw new FerryError('IO', `Writing ${p} on ${hostName} failed: ${res.stderr.trim()}`);
+    },
+    async exists(path) {
+      const res = await run(['test', '-e', underRoot(root, path)]);
+      return res.code === 0;
+    },
+    async upload(localPath, remotePath, opts = {}) {
+      let data: Buffer;
+      try { data = await readFile(localPath); } catch (e) {
+        throw new FerryError('IO', `Reading ${localPath} for upload failed: ${(e as Error).message}`, { cause: e });
+      }
+      await transport.writeFile(remotePath, data, opts);
+    },
+    async close() {
+      if (!dropped) {
+        dropped = new FerryError('TRANSPORT_DISCONNECTED', `The connection to ${hostName} was closed`);
+      }
+      for (const c of [...clients].reverse()) c.end();
+    },
+    describe: o.describe,
+  };
+  return transport;
+}
+

@@ -1,0 +1,112 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { sharedPath, skipUnlessShared } from '../../test/support/shared.js';
+import { isFerryError } from '../core/index.js';
+import { computeTargetPackages, loadPesEvents, parsePesEvents, PesAction, type PesEvent } from './pes.js';
+
+const skip = skipUnlessShared('leapp', 'pes-events.almalinux.json') || skipUnlessShared('manifests', 'docker-repo-info-2020', 'centos_7.txt');
+
+/** The official CentOS 7 container image's installed packages plus typical server packages. */
+function centos7Installed(): { name: string; repository: string }[] {
+  const manifest = readFileSync(sharedPath('manifests', 'docker-repo-info-2020', 'centos_7.txt'), 'utf8')
+    .trim().split('\n').map((nevra) => nevra.replace(/-[^-]+-[^-]+$/, ''));
+  const server = ['httpd', 'mariadb', 'mariadb-server', 'postgresql-server', 'ntp', 'ntpdate', 'authconfig', 'dhclient', 'rsh', 'git', 'perl',
+    'kernel', 'grub2', 'libselinux-python', 'python', 'yum-utils', 'compat-libstdc++-33', 'centos-release', 'libmemcached'];
+  return [...new Set([...manifest, ...server])].map((name) => ({ name, repository: 'base' }));
+}
+
+let alma: PesEvent[] | undefined;
+const almaEvents = () => (alma ??= loadPesEvents(sharedPath('leapp', 'pes-events.almalinux.json')));
+const run = () => computeTargetPackages({ installed: centos7Installed(), events: almaEvents(), source: '7.9', target: '8.10', arch: 'x86_64' });
+
+test('real AlmaLinux PES events load: ~2,290 entries, all 8 actions, string ids accepted as Leapp does', { skip }, () => {
+  const events = almaEvents();
+  assert.ok(events.length > 2200, `${events.length}`);
+  assert.deepEqual(new Set(events.map((e) => e.action)), new Set([0, 1, 2, 3, 4, 5, 6, 7]));
+  assert.ok(events.some((e) => e.id === 9003), 'the string id "9003" is parsed to 9003');
+});
+
+test('CentOS 7.9 → AlmaLinux 8.10: relevant releases are 8.0 and 8.1 (9.0 and 7.x events excluded)', { skip }, () => {
+  assert.deepEqual(run().releases, ['8.0', '8.1']);
+});
+
+test('hand-checked events on the real CentOS 7 package set', { skip }, () => {
+  const r = run();
+  const names = new Set(r.target.map((p) => p.name));
+  const repoOf = (n: string) => r.target.find((p) => p.name === n)?.repository;
+  // replaced (event 2150): centos-release → almalinux-release
+  assert.ok(r.toRemove.includes('centos-release') && r.toInstall.includes('almalinux-release'));
+  assert.ok(r.applied.includes(2150));
+  // replaced (event 29): authconfig → authselect-compat
+  assert.ok(!names.has('authconfig') && names.has('authselect-compat'));
+  // split (event 4): ntp → chrony + ntpstat; ntpdate is replaced by chrony too (event 527)
+  assert.ok(!names.has('ntp') && names.has('chrony') && names.has('ntpstat') && !names.has('ntpdate'));
+  // split (event 1824): kernel → kernel, kernel-core, kernel-modules, kernel-modules-extra; kernel stays
+  for (const n of ['kernel', 'kernel-core', 'kernel-modules', 'kernel-modules-extra']) assert.ok(names.has(n), n);
+  assert.equal(repoOf('kernel'), 'almalinux8-baseos');
+  // merged (event 944): emacs-libidn + libidn → libidn; one installed input suffices, emacs-libidn is not added
+  assert.ok(r.applied.includes(944));
+  assert.ok(names.has('libidn') && !names.has('emacs-libidn'));
+  assert.equal(repoOf('libidn'), 'almalinux8-baseos');
+  // removed (event 5): rsh; (event 790): compat-libstdc++-33
+  assert.ok(r.toRemove.includes('rsh') && r.toRemove.includes('compat-libstdc++-33'));
+  // renamed (event 525): dhclient → dhcp-client
+  assert.ok(!names.has('dhclient') && names.has('dhcp-client'));
+  // moved (event 146): mariadb base → almalinux8-appstream, name unchanged
+  assert.ok(r.applied.includes(146));
+  assert.equal(repoOf('mariadb'), 'almalinux8-appstream');
+  assert.ok(!r.toRemove.includes('mariadb') && !r.toInstall.includes('mariadb'));
+  // a package no event touches keeps its source repository
+  assert.equal(repoOf('bash'), 'base');
+  // the 8.1 release applies on top of 8.0: libssh2 is removed by event 2189 (8.0 → 8.1)
+  assert.ok(r.applied.includes(2189) && r.toRemove.includes('libssh2'));
+});
+
+test('an event for another architecture is skipped (Leapp reads `architectures` only)', () => {
+  const doc = { packageinfo: [
+    { id: 1, action: 1, architectures: ['s390x'], in_packageset: { package: [{ name: 'foo', repository: 'base' }] }, out_packageset: null,
+      initial_release: { major_version: 7, minor_version: 7 }, release: { major_version: 8, minor_version: 0 } },
+    { id: 2, action: 1, arches: ['s390x'], in_packageset: { package: [{ name: 'bar', repository: 'base' }] }, out_packageset: null,
+      initial_release: { major_version: 7, minor_version: 7 }, release: { major_version: 8, minor_version: 0 } },
+  ] };
+  const r = computeTargetPackages({ installed: [{ name: 'foo', repository: 'base' }, { name: 'bar', repository: 'base' }], events: parsePesEvents(doc), source: '7.9', target: '8.0', arch: 'x86_64' });
+  assert.deepEqual(r.toRemove, ['bar']);
+});
+
+test('modulestream maps: a modular package is renamed stream-to-stream, and other modular packages are demodularized', () => {
+  // The real AlmaLinux/Rocky data carry no module streams, so this case is hand-written in Leapp's format.
+  const doc = { packageinfo: [{
+    id: 10, action: PesAction.RENAMED, architectures: [],
+    in_packageset: { package: [{ name: 'nodejs-old', repository: 'rhel8-AppStream', modulestreams: [{ name: 'nodejs', stream: '10' }, { name: 'nodejs', stream: '12' }] }] },
+    out_packageset: { package: [{ name: 'nodejs', repository: 'rhel9-AppStream', modulestreams: [{ name: 'nodejs', stream: '18' }, null] }] },
+    modulestream_maps: [
+      { in_modulestream: { name: 'nodejs', stream: '10' }, out_modulestream: { name: 'nodejs', stream: '18' } },
+      { in_modulestream: { name: 'nodejs', stream: '12' }, out_modulestream: null },
+    ],
+    initial_release: { major_version: 8, minor_version: 6 }, release: { major_version: 9, minor_version: 0 },
+  }] };
+  const events = parsePesEvents(doc);
+  assert.equal(events.length, 2, 'one event per modulestream map entry');
+  const r = computeTargetPackages({
+    installed: [{ name: 'nodejs-old', repository: 'appstream', modulestream: ['nodejs', '10'] }, { name: 'perl-DBI', repository: 'appstream', modulestream: ['perl-DBI', '1.641'] }],
+    events, source: '8.10', target: '9.4', arch: 'x86_64',
+  });
+  assert.deepEqual(r.toInstall, ['nodejs']);
+  assert.deepEqual(r.toRemove, ['nodejs-old']);
+  assert.deepEqual(r.modulesToEnable, ['nodejs:18']);
+  assert.deepEqual(r.demodularized, ['perl-DBI@perl-DBI:1.641']);
+  assert.equal(r.target.find((p) => p.name === 'perl-DBI')?.modulestream, null);
+});
+
+test('PES_INVALID lists every error with its JSON path', () => {
+  const bad = { packageinfo: [{ id: 1, action: 9, in_packageset: { package: [{ repository: 'base' }] }, release: { major_version: 'eight' } }, { action: 1, architectures: ['vax'] }] };
+  assert.throws(() => parsePesEvents(bad, 'bad.json'), (err) => {
+    assert.ok(isFerryError(err, 'PES_INVALID'));
+    const errors = (err.details?.errors ?? []) as string[];
+    for (const p of ['/packageinfo/0/action', '/packageinfo/0/in_packageset/package/0/name', '/packageinfo/0/release/major_version', '/packageinfo/1/architectures/0'])
+      assert.ok(errors.some((e) => e.startsWith(p)), p);
+    assert.match(err.message, /bad\.json/);
+    return true;
+  });
+});

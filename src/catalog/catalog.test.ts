@@ -1,0 +1,121 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, existsSync, mkdtempSync, writeFileSync, cpSync } from 'node:fs';
+import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+import { sharedPath, skipUnlessShared, SHARED_DATA } from '../../test/support/shared.js';
+import { isFerryError } from '../core/index.js';
+import { loadCatalog, defaultDataDir, validateDataFile, DATA_FILES, type DataFileName } from './index.js';
+
+const catalog = loadCatalog();
+const dataDir = defaultDataDir();
+const read = (name: string): unknown => JSON.parse(readFileSync(join(dataDir, name), 'utf8'));
+
+test('every data file validates against its schema', () => {
+  for (const name of Object.keys(DATA_FILES) as DataFileName[]) assert.deepEqual(validateDataFile(name, read(name)), [], name);
+});
+
+test('a schema violation is reported with its file and JSON path', () => {
+  const releases = read('releases.json') as { releases: { ga: unknown; id: string }[] };
+  releases.releases[1].ga = { value: '2014-07-07', source: null };
+  releases.releases[2].id = 'Bad Id';
+  const errors = validateDataFile('releases.json', releases);
+  assert.ok(errors.some((e) => e.startsWith('releases.json: /releases/1/ga')), errors.join('\n'));
+  assert.ok(errors.some((e) => e.startsWith('releases.json: /releases/2/id')), errors.join('\n'));
+});
+
+test('every fact has a source, or a null value with a note saying why', () => {
+  const missing: string[] = [];
+  const walk = (node: unknown, path: string) => {
+    if (Array.isArray(node)) return node.forEach((v, i) => walk(v, `${path}/${i}`));
+    if (!node || typeof node !== 'object') return;
+    const o = node as Record<string, unknown>;
+    if ('value' in o) {
+      const ok = typeof o.source === 'string' ? catalog.sources().some((s) => s.id === o.source) : o.value === null && typeof o.note === 'string' && o.note.length > 0;
+      if (!ok) missing.push(path);
+    }
+    for (const [k, v] of Object.entries(o)) if (k !== 'value') walk(v, `${path}/${k}`);
+  };
+  for (const name of Object.keys(DATA_FILES)) walk(read(name), name);
+  // Package lists, paths and maps carry a `source` on each entry.
+  for (const r of catalog.releases()) for (const p of catalog.vendorPackages(r.id)) if (!p.source) missing.push(`vendor ${p.name}`);
+  for (const p of catalog.paths()) if (!p.source) missing.push(`path ${p.from}->${p.to}`);
+  assert.deepEqual(missing, []);
+  // And the check itself bites: a fact with a value but no source is caught by the schema.
+  assert.ok(validateDataFile('releases.json', { ...(read('releases.json') as object), releases: [{ ...(read('releases.json') as { releases: object[] }).releases[0], kernel: { value: '3.10', source: null, note: 'memory' } }] }).length > 0);
+});
+
+test('every shared-data source exists under ../shared/data', { skip: existsSync(SHARED_DATA) ? false : 'shared data absent' }, () => {
+  for (const s of catalog.sources().filter((x) => x.kind === 'shared')) assert.ok(existsSync(sharedPath(s.path ?? '')), `${s.id}: ${s.path}`);
+});
+
+test('the issue\'s releases are all present', () => {
+  for (const id of ['centos-6', 'centos-7', 'centos-8', 'centos-stream-8', 'centos-stream-9', 'centos-stream-10', 'rhel-7', 'rhel-8', 'rhel-9', 'rhel-10',
+    'rocky-8', 'rocky-9', 'rocky-10', 'almalinux-8', 'almalinux-9', 'almalinux-10', 'oraclelinux-7', 'oraclelinux-8', 'oraclelinux-9', 'opencloudos-7.9',
+    'opencloudos-8', 'opencloudos-9', 'tencentos-2.4', 'tencentos-3.1', 'tencentos-4', 'openeuler-20.03', 'openeuler-22.03', 'openeuler-24.03', 'anolis-7', 'anolis-8', 'eurolinux-8'])
+    assert.ok(catalog.hasRelease(id), id);
+});
+
+test('lifecycle dates agree with endoflife.date for every release it covers', { skip: skipUnlessShared('lifecycle', 'lifecycle-extract.json') }, () => {
+  const extract = JSON.parse(readFileSync(sharedPath('lifecycle', 'lifecycle-extract.json'), 'utf8')) as Record<string, { releases: Record<string, string>[] }>;
+  const product: Record<string, string> = { centos: 'centos', 'centos-stream': 'centos-stream', rhel: 'rhel', rocky: 'rocky-linux', almalinux: 'almalinux', oraclelinux: 'oracle-linux', eurolinux: 'eurolinux' };
+  let checked = 0;
+  for (const r of catalog.releases()) {
+    const p = product[r.distribution];
+    const e = p ? extract[p].releases.find((x) => x.releaseCycle === r.version) : undefined;
+    if (!e) continue;
+    const v = (x: string | undefined) => (x === undefined || x === 'False' ? null : x);
+    assert.equal(r.ga.value, e.releaseDate, `${r.id} ga`);
+    assert.equal(r.eol.value, v(e.eol), `${r.id} eol`);
+    assert.equal(r.eolFull.value, v(e.eoas), `${r.id} eolFull`);
+    assert.equal(r.eolExtended.value, v(e.eoes), `${r.id} eolExtended`);
+    checked++;
+  }
+  assert.ok(checked >= 22, `${checked} releases checked`);
+});
+
+test('GPG fingerprints agree with distribution-gpg-keys fingerprints.tsv', { skip: skipUnlessShared('gpg-keys', 'fingerprints.tsv') }, () => {
+  const rows = readFileSync(sharedPath('gpg-keys', 'fingerprints.tsv'), 'utf8').trim().split('\n').slice(1).map((l) => l.split('\t'));
+  let checked = 0;
+  for (const kf of catalog.gpgKeyFiles()) {
+    const expected = rows.filter((r) => r[0].endsWith(`/${kf.file}`)).map((r) => r[5]).sort();
+    assert.deepEqual(kf.keys.map((k) => k.fingerprint).sort(), expected, kf.file);
+    checked += expected.length;
+  }
+  assert.ok(checked >= 80, `${checked}`);
+  assert.deepEqual(catalog.gpgKeys('rocky-8').files.map((f) => f.file), ['RPM-GPG-KEY-Rocky-8']);
+  assert.equal(catalog.gpgKeys('centos-7').files[0].keys[0].fingerprint, '6341AB2753D78A78A7C27BB124C6A8A7F4A80EB5');
+});
+
+test('release(): unknown ids throw CATALOG_UNKNOWN_RELEASE with close matches', () => {
+  assert.throws(() => catalog.release('rocky8'), (err) => isFerryError(err, 'CATALOG_UNKNOWN_RELEASE') && /rocky-8/.test(err.message));
+  assert.equal(catalog.release('centos-8').modulePlatformId.value, 'platform:el8');
+});
+
+test('lifecycle(release, today) with an injected date', () => {
+  assert.equal(catalog.lifecycle('centos-7', '2026-11-23').phase, 'eol');
+  assert.equal(catalog.lifecycle('centos-7', '2020-01-01').phase, 'full');
+  assert.equal(catalog.lifecycle('centos-7', '2022-01-01').phase, 'maintenance');
+  assert.equal(catalog.lifecycle('rocky-9', '2026-11-23').phase, 'full');
+  assert.equal(catalog.lifecycle('oraclelinux-7', '2026-11-23').phase, 'extended');
+  assert.equal(catalog.lifecycle('openeuler-22.03', '2026-11-23').phase, 'unknown');
+});
+
+test('paths, vendor map and repos', () => {
+  assert.deepEqual(catalog.paths({ from: 'centos-8' }).map((p) => p.to).sort(), ['almalinux-8', 'rocky-8', 'tencentos-3.1']);
+  const m = catalog.vendorMap('centos-8', 'rocky-8');
+  assert.deepEqual(m.find((e) => e.role === 'logos'), { role: 'logos', from: ['centos-logos'], to: ['rocky-logos'], sources: ['code:almalinux-deploy', 'code:migrate2rocky'] });
+  const cross = catalog.vendorMap('centos-7', 'rocky-8').find((e) => e.from[0] === 'centos-logos');
+  assert.deepEqual(cross?.to, ['rocky-logos', 'rocky-logos-httpd', 'rocky-backgrounds']);
+  const repos = catalog.repos('rocky-8')?.repos ?? [];
+  assert.ok(repos.some((r) => r.id === 'powertools' && r.mirrorlist?.includes('repo=PowerTools-$releasever')));
+});
+
+test('loadCatalog on a broken data directory throws CATALOG_INVALID naming the file and path', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'ferry-catalog-'));
+  cpSync(dataDir, dir, { recursive: true });
+  const paths = read('paths.json') as { paths: { source: string }[] };
+  paths.paths[0].source = 'no-such-source';
+  writeFileSync(join(dir, 'paths.json'), JSON.stringify(paths));
+  assert.throws(() => loadCatalog({ dataDir: dir }), (err) => isFerryError(err, 'CATALOG_INVALID') && /paths\.json: \/paths\/0\/source: unknown source "no-such-source"/.test(err.message));
+});

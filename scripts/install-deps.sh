@@ -19,6 +19,7 @@ have ssh-keygen || need+=(openssh-client)
 have cpio || need+=(cpio)
 have rpm2cpio || need+=(rpm2cpio)
 have gpg || need+=(gnupg)
+/usr/bin/python3 -c 'import rpm' 2>/dev/null || need+=(python3-rpm) # librpm bindings: matchesDep differential test
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" != 0 ]; then echo "missing Debian packages: ${need[*]} (run as root or install them)" >&2; exit 1; fi
   export DEBIAN_FRONTEND=noninteractive

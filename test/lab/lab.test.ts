@@ -121,3 +121,18 @@ test('an SSH lab host answers rpm --root <root> -qa over real ssh', { skip }, as
     await h.stop();
   }
 });
+
+test('a second lab over the same cache rebuilds nothing: every distro resolves to the cached repo in under 5 s', { skip }, async () => {
+  const ids = lab.distroIds();
+  const first = await Promise.all(ids.map((id) => lab.distro(id)));
+  const again = await createLab({ cacheDir: lab.cacheDir });
+  try {
+    const t = performance.now();
+    const second = await Promise.all(ids.map((id) => again.distro(id)));
+    const ms = performance.now() - t;
+    assert.deepEqual(second.map((d) => d.repoDir), first.map((d) => d.repoDir));
+    assert.ok(ms < 5000, `cached rebuild took ${ms.toFixed(0)} ms`);
+  } finally {
+    await again.close();
+  }
+});

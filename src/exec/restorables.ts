@@ -1,0 +1,227 @@
+/**
+ * Built-in restorables. Each is a factory (what a step calls before it mutates) plus a restorer keyed by
+ * kind (what rollback calls, possibly in another process after a crash, with only the journaled data).
+ * Bytes are kept on the host in the restorable's backup directory, so restoring needs no controller state.
+ *
+ * - file: a regular file (bytes, mode, owner), a symlink (its target) or the fact that it did not exist.
+ * - dir: a small directory tree such as /etc/yum.repos.d, as a tar archive made on the host (modes,
+ *   owners and mtimes kept); restore replaces the whole directory, removing files added since.
+ * - packageSet: the installed NEVRAs (`rpm -qa`); restore is BEST EFFORT: one `dnf shell` transaction
+ *   that removes packages not in the set and installs/downgrades to the recorded NEVRAs, which needs those
+ *   exact NEVRAs to be reachable in the repositories dnf sees at restore time (pass `dnfArgs`, e.g. a
+ *   local mirror of the source distribution). It then re-reads `rpm -qa` and fails listing every
+ *   difference, so a partial restore is reported, never hidden.
+ * - command: an argv to run at restore time (e.g. `grubby --set-default <old>`), for changes that have
+ *   a natural inverse command.
+ */
+import { posix } from 'node:path';
+import { FerryError, sha256Hex } from '../core/index.js';
+import { hostPath, runChecked } from './journal.js';
+import type { JsonValue, Restorable, RestoreContext, Restorer, RestorerRegistry } from './types.js';
+
+function assertAbsolute(path: string, what: string): void {
+  if (!path.startsWith('/') || posix.normalize(path) === '/') {
+    throw new FerryError('USAGE', `${what} ${JSON.stringify(path)} must be an absolute path other than /`);
+  }
+}
+
+// ---- file ----
+
+type FileData =
+  | { path: string; type: 'absent' }
+  | { path: string; type: 'file'; mode: number; uid: number; gid: number; sha256: string; backup: string }
+  | { path: string; type: 'symlink'; target: string };
+
+async function statHost(ctx: RestoreContext, path: string): Promise<{ type: string; mode: number; uid: number; gid: number } | undefined> {
+  const res = await ctx.transport.run(['stat', '-c', '%F|%a|%u|%g', '--', hostPath(ctx.transport, path)]);
+  if (res.code !== 0) {
+    if (/No such file/i.test(res.stderr)) return undefined;
+    throw new FerryError('TRANSPORT_COMMAND', `stat ${path} on ${ctx.transport.hostName} failed: ${res.stderr.trim()}`);
+  }
+  const [type, mode, uid, gid] = res.stdout.trim().split('|');
+  return { type, mode: parseInt(mode, 8), uid: Number(uid), gid: Number(gid) };
+}
+
+export function fileRestorable(path: string): Restorable<FileData> {
+  assertAbsolute(path, 'File');
+  return {
+    kind: 'file',
+    key: path,
+    description: `file ${path}`,
+    async capture(ctx) {
+      const st = await statHost(ctx, path);
+      if (!st) return { path, type: 'absent' };
+      if (st.type === 'symbolic link') {
+        const target = (await runChecked(ctx.transport, ['readlink', '--', hostPath(ctx.transport, path)], `readlink ${path}`)).replace(/\n$/, '');
+        return { path, type: 'symlink', target };
+      }
+      if (st.type !== 'regular file' && st.type !== 'regular empty file') {
+        throw new FerryError('USAGE', `fileRestorable: ${path} on ${ctx.transport.hostName} is a ${st.type}, not a file`);
+      }
+      const bytes = await ctx.transport.readFile(path);
+      const backup = posix.join(ctx.backupDir, 'content');
+      await ctx.transport.writeFile(backup, bytes, { mode: 0o600 });
+      return { path, type: 'file', mode: st.mode, uid: st.uid, gid: st.gid, sha256: sha256Hex(bytes), backup };
+    },
+  };
+}
+
+const restoreFile: Restorer = async (raw, ctx) => {
+  const data = raw as FileData;
+  const target = hostPath(ctx.transport, data.path);
+  if (data.type === 'absent') {
+    await runChecked(ctx.transport, ['rm', '-f', '--', target], `Removing ${data.path}`);
+    return;
+  }
+  if (data.type === 'symlink') {
+    await runChecked(ctx.transport, ['ln', '-sfnT', data.target, target], `Restoring symlink ${data.path}`);
+    return;
+  }
+  const bytes = await ctx.transport.readFile(data.backup);
+  if (sha256Hex(bytes) !== data.sha256) {
+    throw new FerryError('JOURNAL_CORRUPT', `Backup ${data.backup} of ${data.path} on ${ctx.transport.hostName} does not match its recorded sha256`);
+  }
+  // A symlink or directory now at the path would make writeFile write through it: remove it first.
+  const st = await statHost(ctx, data.path);
+  if (st && st.type !== 'regular file' && st.type !== 'regular empty file') {
+    await runChecked(ctx.transport, ['rm', '-rf', '--', target], `Removing ${data.path}`);
+  }
+  await runChecked(ctx.transport, ['mkdir', '-p', '--', posix.dirname(target)], `Creating parent of ${data.path}`);
+  await ctx.transport.writeFile(data.path, bytes, { mode: data.mode });
+  await runChecked(ctx.transport, ['chown', `${data.uid}:${data.gid}`, '--', target], `chown ${data.path}`);
+  await runChecked(ctx.transport, ['chmod', data.mode.toString(8), '--', target], `chmod ${data.path}`);
+};
+
+// ---- dir ----
+
+type DirData = { path: string; existed: false } | { path: string; existed: true; archive: string; sha256: string };
+
+export function dirRestorable(path: string): Restorable<DirData> {
+  assertAbsolute(path, 'Directory');
+  return {
+    kind: 'dir',
+    key: path,
+    description: `directory ${path}`,
+    async capture(ctx) {
+      const st = await statHost(ctx, path);
+      if (!st) return { path, existed: false };
+      if (st.type !== 'directory') throw new FerryError('USAGE', `dirRestorable: ${path} on ${ctx.transport.hostName} is a ${st.type}, not a directory`);
+      const archive = posix.join(ctx.backupDir, 'tree.tar');
+      await runChecked(ctx.transport, ['tar', '--numeric-owner', '-C', hostPath(ctx.transport, path), '-cpf', hostPath(ctx.transport, archive), '.'], `Archiving ${path}`);
+      const sha256 = sha256Hex(await ctx.transport.readFile(archive));
+      return { path, existed: true, archive, sha256 };
+    },
+  };
+}
+
+const restoreDir: Restorer = async (raw, ctx) => {
+  const data = raw as DirData;
+  assertAbsolute(data.path, 'Directory');
+  const target = hostPath(ctx.transport, data.path);
+  if (data.existed && sha256Hex(await ctx.transport.readFile(data.archive)) !== data.sha256) {
+    throw new FerryError('JOURNAL_CORRUPT', `Backup ${data.archive} of ${data.path} on ${ctx.transport.hostName} does not match its recorded sha256`);
+  }
+  await runChecked(ctx.transport, ['rm', '-rf', '--', target], `Removing ${data.path}`);
+  if (!data.existed) return;
+  await runChecked(ctx.transport, ['mkdir', '-p', '--', target], `Creating ${data.path}`);
+  await runChecked(ctx.transport, ['tar', '--numeric-owner', '-C', target, '-xpf', hostPath(ctx.transport, data.archive)], `Unpacking ${data.path}`);
+};
+
+// ---- packageSet ----
+
+type PackageSetData = { root: string | null; list: string; sha256: string; count: number; dnfArgs: string[] };
+
+const QF = '%{NAME}-%{EPOCHNUM}:%{VERSION}-%{RELEASE}.%{ARCH}\\n';
+
+async function installedNevras(ctx: RestoreContext): Promise<string[]> {
+  const root = ctx.transport.root;
+  const argv = ['rpm', ...(root ? ['--root', root] : []), '-qa', '--qf', QF];
+  const out = await runChecked(ctx.transport, argv, 'rpm -qa');
+  return out.split('\n').filter((l) => l !== '' && !l.startsWith('gpg-pubkey-')).sort();
+}
+
+/** Records the installed package set (gpg-pubkey entries excluded). See the module comment: best effort. */
+export function packageSetRestorable(options: { dnfArgs?: string[] } = {}): Restorable<PackageSetData> {
+  const dnfArgs = options.dnfArgs ?? [];
+  return {
+    kind: 'packageSet',
+    key: 'rpmdb',
+    description: 'installed package set',
+    async capture(ctx) {
+      const nevras = await installedNevras(ctx);
+      const text = nevras.join('\n') + '\n';
+      const list = posix.join(ctx.backupDir, 'packages.txt');
+      await ctx.transport.writeFile(list, text, { mode: 0o600 });
+      return { root: ctx.transport.root ?? null, list, sha256: sha256Hex(text), count: nevras.length, dnfArgs };
+    },
+  };
+}
+
+/** `name-epoch:version-release.arch` → the form dnf accepts (`name-epoch:version-release.arch` works). */
+const restorePackageSet: Restorer = async (raw, ctx) => {
+  const data = raw as PackageSetData;
+  const text = (await ctx.transport.readFile(data.list)).toString('utf8');
+  if (sha256Hex(text) !== data.sha256) throw new FerryError('JOURNAL_CORRUPT', `Package list ${data.list} on ${ctx.transport.hostName} does not match its recorded sha256`);
+  const wanted = new Set(text.split('\n').filter(Boolean));
+  const diff = async (): Promise<{ remove: string[]; install: string[] }> => {
+    const now = await installedNevras(ctx);
+    const have = new Set(now);
+    return { remove: now.filter((n) => !wanted.has(n)), install: [...wanted].filter((n) => !have.has(n)) };
+  };
+  const first = await diff();
+  if (first.remove.length === 0 && first.install.length === 0) return;
+  const script = [
+    ...first.remove.map((n) => `remove ${n}`),
+    ...first.install.map((n) => `install ${n}`),
+    'run',
+    '',
+  ].join('\n');
+  const scriptPath = posix.join(ctx.backupDir, 'restore.dnf');
+  await ctx.transport.writeFile(scriptPath, script, { mode: 0o600 });
+  const root = ctx.transport.root;
+  const argv = ['dnf', '-y', ...(root ? ['--installroot', root] : []), ...data.dnfArgs, 'shell', hostPath(ctx.transport, scriptPath)];
+  const res = await ctx.transport.run(argv, { timeoutMs: 3_600_000 });
+  for (const line of `${res.stdout}${res.stderr}`.split('\n')) if (line) ctx.output(line);
+  const after = await diff();
+  if (after.remove.length || after.install.length) {
+    throw new FerryError('ROLLBACK_INCOMPLETE', `Package set on ${ctx.transport.hostName} not restored (dnf exit ${res.code}): still installed ${after.remove.join(', ') || 'none'}; missing ${after.install.join(', ') || 'none'}`, {
+      hint: 'Make the recorded NEVRAs available to dnf (e.g. a local mirror of the source repositories) and run ferry rollback again.',
+      details: { remove: after.remove, install: after.install },
+    });
+  }
+};
+
+// ---- command ----
+
+type CommandData = { restoreArgv: string[] };
+
+/** Runs `restoreArgv` at restore time; `key` names the change (unique within the step). */
+export function commandRestorable(options: { key: string; description: string; restoreArgv: string[] }): Restorable<CommandData> {
+  if (options.restoreArgv.length === 0) throw new Error('Assertion failed: commandRestorable needs an argv');
+  return {
+    kind: 'command',
+    key: options.key,
+    description: options.description,
+    async capture() { return { restoreArgv: [...options.restoreArgv] }; },
+  };
+}
+
+const restoreCommand: Restorer = async (raw, ctx) => {
+  const data = raw as CommandData;
+  const out = await runChecked(ctx.transport, data.restoreArgv, `Restore command ${data.restoreArgv.join(' ')}`);
+  for (const line of out.split('\n')) if (line) ctx.output(line);
+};
+
+export const BUILTIN_RESTORERS: RestorerRegistry = {
+  file: restoreFile,
+  dir: restoreDir,
+  packageSet: restorePackageSet,
+  command: restoreCommand,
+};
+
+export function isJsonValue(v: unknown): v is JsonValue {
+  if (v === null || ['string', 'number', 'boolean'].includes(typeof v)) return true;
+  if (Array.isArray(v)) return v.every(isJsonValue);
+  if (typeof v === 'object') return Object.values(v as object).every(isJsonValue);
+  return false;
+}

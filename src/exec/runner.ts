@@ -1,0 +1,324 @@
+/**
+ * The runner: drives a plan's steps on one host under the host lock, journaling every step's start and
+ * end on the host (journal.ts) and in the optional sink, so a re-run after a crash, a reboot or a dropped
+ * connection resumes at the first unfinished step. A step started but never ended is checked with
+ * `isApplied` when it has one, else applied again (apply is idempotent). Rollback restores every
+ * journaled restorable LIFO, keeps going past failures and reports them all; once a point-of-no-return
+ * step has started it refuses.
+ */
+import { hostname } from 'node:os';
+import { posix } from 'node:path';
+import { contentId, FerryError, isFerryError, silentLogger, type Logger } from '../core/index.js';
+import type { Transport } from '../transport/types.js';
+import { acquireHostLock, mkdirHost, openJournal, readJournal, stateDirFor, assertExecutionId, journalPathFor, type Journal } from './journal.js';
+import { BUILTIN_RESTORERS, isJsonValue } from './restorables.js';
+import type {
+  ExecutionResult, ExecutionStatus, JournalEntry, JournalSink, JsonValue, PlanLike, ProgressEvent, RestoreContext,
+  RestoreFailure, RestorerRegistry, SerializedRestorable, Step, StepContext, StepState,
+} from './types.js';
+
+/** Builds a step with its content-addressed id. */
+export function defineStep<O extends JsonValue>(spec: Omit<Step<O>, 'id'>): Step<O> {
+  return { ...spec, id: contentId('step', { kind: spec.kind, options: spec.options }) } as Step<O>;
+}
+
+export interface RunPlanOptions {
+  plan: PlanLike;
+  transport: Transport;
+  executionId: string;
+  sink?: JournalSink;
+  onProgress?: (event: ProgressEvent) => void;
+  dryRun?: boolean;
+  log?: Logger;
+  /** Overrides of inhibitors, journaled before the first step (once per finding key). */
+  overrides?: { findingKey: string; by: string; reason?: string }[];
+  lock?: { staleAfterMs?: number; heartbeatMs?: number };
+}
+
+function restorableDir(executionId: string, restorableId: string): string {
+  return posix.join(stateDirFor(executionId), 'backup', restorableId);
+}
+
+function assertPlan(plan: PlanLike): void {
+  const seen = new Set<string>();
+  for (const step of plan.steps) {
+    const expected = contentId('step', { kind: step.kind, options: step.options });
+    if (step.id !== expected) throw new Error(`Assertion failed: step ${step.kind} has id ${step.id}, expected ${expected}`);
+    if (seen.has(step.id)) throw new Error(`Assertion failed: step ${step.id} appears twice in plan ${plan.id}`);
+    seen.add(step.id);
+  }
+}
+
+export async function runPlan(options: RunPlanOptions): Promise<ExecutionResult> {
+  const { plan, transport, executionId } = options;
+  assertExecutionId(executionId);
+  assertPlan(plan);
+  const emit = options.onProgress ?? (() => {});
+  const log = options.log ?? silentLogger;
+  const total = plan.steps.length;
+
+  if (options.dryRun) {
+    const prior = await readJournal(transport, executionId);
+    checkPlanMatches(prior, plan, transport, executionId);
+    const status = deriveStatus(prior, executionId);
+    const done = new Set(status.steps.filter((s) => s.state === 'done').map((s) => s.id));
+    const wouldRun: NonNullable<ExecutionResult['wouldRun']> = [];
+    const skipped: string[] = [];
+    plan.steps.forEach((step, index) => {
+      if (done.has(step.id)) {
+        skipped.push(step.id);
+        emit({ type: 'step', stepId: step.id, title: step.title, index, total, phase: 'skipped', status: 'done' });
+        return;
+      }
+      const actions = step.describe?.() ?? [step.title];
+      wouldRun.push({ stepId: step.id, title: step.title, actions });
+      emit({ type: 'step', stepId: step.id, title: step.title, index, total, phase: 'would-run', detail: actions.join('\n') });
+    });
+    return { executionId, planId: plan.id, status: 'dry-run', applied: [], skipped, wouldRun };
+  }
+
+  const lock = await acquireHostLock({ transport, executionId, ...options.lock });
+  try {
+    const journal = await openJournal({ transport, executionId, sink: options.sink });
+    const prior = journal.entries();
+    checkPlanMatches(prior, plan, transport, executionId);
+    const before = deriveStatus(prior, executionId);
+    if (before.state === 'rolled-back' || before.state === 'rollback-incomplete' || prior.some((e) => e.event === 'rollback')) {
+      throw new FerryError('USAGE', `Execution ${executionId} on ${transport.hostName} was rolled back; it cannot be resumed`, {
+        hint: 'Start a new execution with a new id.',
+      });
+    }
+    if (prior.length === 0) {
+      await journal.append({
+        event: 'execution', phase: 'start', planId: plan.id, controller: hostname(),
+        steps: plan.steps.map((s) => ({ id: s.id, kind: s.kind, title: s.title, pointOfNoReturn: s.pointOfNoReturn === true })),
+      });
+    }
+    const recorded = new Set(before.overrides.map((o) => o.findingKey));
+    for (const o of options.overrides ?? []) {
+      if (recorded.has(o.findingKey)) continue;
+      await journal.append({ event: 'override', findingKey: o.findingKey, by: o.by, ...(o.reason ? { reason: o.reason } : {}) });
+      recorded.add(o.findingKey);
+    }
+
+    const stepState = new Map(before.steps.map((s) => [s.id, s]));
+    const registered = new Set(before.restorables.map((r) => r.id));
+    const applied: string[] = [];
+    const skipped: string[] = [];
+
+    for (const [index, step] of plan.steps.entries()) {
+      const prev = stepState.get(step.id);
+      if (prev?.state === 'done') {
+        skipped.push(step.id);
+        emit({ type: 'step', stepId: step.id, title: step.title, index, total, phase: 'skipped', status: 'done' });
+        continue;
+      }
+      const attempt = (prev?.attempts ?? 0) + 1;
+      const ctx = makeStepContext({ transport, executionId, step, attempt, journal, registered, emit, log });
+      if (prev && prev.attempts > 0 && step.isApplied && await step.isApplied(ctx)) {
+        await journal.append({ event: 'step', phase: 'end', stepId: step.id, attempt: prev.attempts, status: 'already-applied' });
+        skipped.push(step.id);
+        emit({ type: 'step', stepId: step.id, title: step.title, index, total, phase: 'end', status: 'already-applied' });
+        continue;
+      }
+      if (step.pointOfNoReturn && !before.ponrCrossed && !journal.entries().some((e) => e.event === 'ponr')) {
+        await journal.append({ event: 'ponr', stepId: step.id });
+      }
+      await journal.append({ event: 'step', phase: 'start', stepId: step.id, kind: step.kind, attempt });
+      emit({ type: 'step', stepId: step.id, title: step.title, index, total, phase: 'start' });
+      try {
+        await step.apply(ctx);
+        if (step.verify) {
+          const v = await step.verify(ctx);
+          const res = typeof v === 'boolean' ? { ok: v } : v;
+          if (!res.ok) throw new FerryError('STEP_FAILED', `Step ${step.title} (${step.id}) on ${transport.hostName} did not verify${res.detail ? `: ${res.detail}` : ''}`);
+        }
+      } catch (e) {
+        const err = e instanceof Error ? e : new Error(String(e));
+        const code = isFerryError(err) ? err.code : 'INTERNAL';
+        await journal.append({ event: 'step', phase: 'failed', stepId: step.id, attempt, error: { code, message: err.message } });
+        await journal.append({ event: 'execution', phase: 'end', status: 'failed' });
+        emit({ type: 'step', stepId: step.id, title: step.title, index, total, phase: 'failed', detail: err.message });
+        if (isFerryError(err, 'STEP_FAILED')) throw err;
+        throw new FerryError('STEP_FAILED', `Step ${step.title} (${step.id}) failed on ${transport.hostName}: ${err.message}`, {
+          cause: err,
+          hint: `Fix the cause and run ferry resume, or ferry rollback${before.ponrCrossed || step.pointOfNoReturn ? ' (not available: past the point of no return)' : ''}.`,
+          details: { executionId, stepId: step.id, code },
+        });
+      }
+      await journal.append({ event: 'step', phase: 'end', stepId: step.id, attempt, status: 'applied' });
+      applied.push(step.id);
+      emit({ type: 'step', stepId: step.id, title: step.title, index, total, phase: 'end', status: 'applied' });
+    }
+    await journal.append({ event: 'execution', phase: 'end', status: 'completed' });
+    return { executionId, planId: plan.id, status: 'completed', applied, skipped };
+  } finally {
+    await lock.release();
+  }
+}
+
+function makeStepContext(o: {
+  transport: Transport; executionId: string; step: Step; attempt: number; journal: Journal; registered: Set<string>;
+  emit: (e: ProgressEvent) => void; log: Logger;
+}): StepContext {
+  const { transport, executionId, step, journal, registered, emit } = o;
+  const output = (line: string): void => emit({ type: 'output', stepId: step.id, line });
+  return {
+    transport, executionId, step, attempt: o.attempt, stateDir: stateDirFor(executionId), output, log: o.log,
+    async register(r) {
+      const id = contentId('restorable', { stepId: step.id, kind: r.kind, key: r.key });
+      // Registered on an earlier attempt: that capture holds the state before the mutation; keep it.
+      if (registered.has(id)) return;
+      const backupDir = restorableDir(executionId, id);
+      await mkdirHost(transport, backupDir);
+      const data = await r.capture({ transport, executionId, backupDir, output });
+      if (!isJsonValue(data)) throw new Error(`Assertion failed: restorable ${r.kind} captured non-JSON data`);
+      await journal.append({ event: 'restorable', id, stepId: step.id, kind: r.kind, key: r.key, description: r.description, data });
+      registered.add(id);
+    },
+  };
+}
+
+function checkPlanMatches(prior: readonly JournalEntry[], plan: PlanLike, transport: Transport, executionId: string): void {
+  const start = prior.find((e) => e.event === 'execution' && e.phase === 'start');
+  if (start && start.event === 'execution' && start.phase === 'start' && start.planId !== plan.id) {
+    throw new FerryError('USAGE', `Execution ${executionId} on ${transport.hostName} runs plan ${start.planId}, not ${plan.id}`, {
+      hint: 'Resume with the same plan, or start a new execution id.',
+    });
+  }
+}
+
+/** Folds journal entries into the state of an execution. */
+export function deriveStatus(entries: readonly JournalEntry[], executionId: string): ExecutionStatus {
+  let planId: string | undefined;
+  const steps = new Map<string, { id: string; kind: string; title: string; state: StepState; attempts: number }>();
+  const restorables: SerializedRestorable[] = [];
+  const overrides: ExecutionStatus['overrides'] = [];
+  let ponrCrossed = false;
+  let ended: 'completed' | 'failed' | undefined;
+  let rollback: 'running' | 'done' | 'failed' | undefined;
+  for (const e of entries) {
+    switch (e.event) {
+      case 'execution':
+        if (e.phase === 'start') {
+          planId = e.planId;
+          for (const s of e.steps) steps.set(s.id, { id: s.id, kind: s.kind, title: s.title, state: 'pending', attempts: 0 });
+        } else ended = e.status;
+        break;
+      case 'step': {
+        const s = steps.get(e.stepId) ?? { id: e.stepId, kind: e.phase === 'start' ? e.kind : '?', title: e.stepId, state: 'pending' as StepState, attempts: 0 };
+        steps.set(e.stepId, s);
+        if (e.phase === 'start') { s.state = 'running'; s.attempts = Math.max(s.attempts, e.attempt); ended = undefined; }
+        else if (e.phase === 'end') s.state = 'done';
+        else s.state = 'failed';
+        break;
+      }
+      case 'restorable': {
+        const { id, stepId, kind, key, description, data } = e;
+        restorables.push({ id, stepId, kind, key, description, data });
+        break;
+      }
+      case 'ponr': ponrCrossed = true; break;
+      case 'override': overrides.push({ findingKey: e.findingKey, by: e.by, ...(e.reason ? { reason: e.reason } : {}), at: e.at }); break;
+      case 'rollback': rollback = e.phase === 'start' ? 'running' : e.phase === 'end' ? 'done' : 'failed'; break;
+      case 'restore': break;
+    }
+  }
+  let state: ExecutionStatus['state'];
+  if (rollback === 'done') state = 'rolled-back';
+  else if (rollback === 'failed') state = 'rollback-incomplete';
+  else if (rollback === 'running') state = 'running';
+  else if (entries.length === 0) state = 'not-started';
+  else if (ended) state = ended;
+  else state = 'running';
+  const interrupted = state === 'running';
+  return { executionId, planId, state, interrupted, ponrCrossed, steps: [...steps.values()], restorables, overrides, entries: entries.length };
+}
+
+/** Reads the host journal (no lock: it is a read of an atomically replaced file). */
+export async function status(options: { transport: Transport; executionId: string }): Promise<ExecutionStatus> {
+  assertExecutionId(options.executionId);
+  return deriveStatus(await readJournal(options.transport, options.executionId), options.executionId);
+}
+
+export interface RollbackOptions {
+  transport: Transport;
+  executionId: string;
+  sink?: JournalSink;
+  onProgress?: (event: ProgressEvent) => void;
+  /** Restorers for step-specific kinds, merged over the built-ins. */
+  restorers?: RestorerRegistry;
+  lock?: { staleAfterMs?: number; heartbeatMs?: number };
+}
+
+export interface RollbackResult {
+  executionId: string;
+  restored: string[];
+  /** Restorables already restored by an interrupted earlier rollback. */
+  alreadyRestored: string[];
+}
+
+/**
+ * Restores every journaled restorable, newest first. Refuses past the point of no return. Failures are
+ * journaled and collected; the rollback continues and finally throws ROLLBACK_INCOMPLETE listing them.
+ * Re-running an interrupted or incomplete rollback retries only what is not yet restored.
+ */
+export async function rollback(options: RollbackOptions): Promise<RollbackResult> {
+  const { transport, executionId } = options;
+  assertExecutionId(executionId);
+  const emit = options.onProgress ?? (() => {});
+  const restorers = { ...BUILTIN_RESTORERS, ...options.restorers };
+  const lock = await acquireHostLock({ transport, executionId, ...options.lock });
+  try {
+    const journal = await openJournal({ transport, executionId, sink: options.sink });
+    const entries = journal.entries();
+    if (entries.length === 0) {
+      throw new FerryError('NOT_FOUND', `No journal for execution ${executionId} on ${transport.hostName} (${journalPathFor(executionId)})`);
+    }
+    const st = deriveStatus(entries, executionId);
+    if (st.ponrCrossed) {
+      const ponr = entries.find((e) => e.event === 'ponr');
+      throw new FerryError('ROLLBACK_PAST_PONR', `Execution ${executionId} on ${transport.hostName} passed its point of no return at step ${ponr && ponr.event === 'ponr' ? ponr.stepId : '?'}; rollback is refused`, {
+        hint: 'Resume the migration (ferry resume) to complete it, or restore the host from a snapshot.',
+      });
+    }
+    const done = new Set(entries.flatMap((e) => (e.event === 'restore' && e.phase === 'end' ? [e.restorableId] : [])));
+    const alreadyRestored = st.restorables.filter((r) => done.has(r.id)).map((r) => r.id);
+    if (st.state === 'rolled-back') return { executionId, restored: [], alreadyRestored };
+    await journal.append({ event: 'rollback', phase: 'start' });
+    const restored: string[] = [];
+    const failures: RestoreFailure[] = [];
+    for (const r of [...st.restorables].reverse()) {
+      if (done.has(r.id)) continue;
+      emit({ type: 'restore', restorableId: r.id, description: r.description, phase: 'start' });
+      const ctx: RestoreContext = {
+        transport, executionId, backupDir: restorableDir(executionId, r.id),
+        output: (line) => emit({ type: 'output', stepId: r.stepId, line }),
+      };
+      try {
+        const restorer = restorers[r.kind];
+        if (!restorer) throw new FerryError('NOT_FOUND', `No restorer for restorable kind ${r.kind}`, { hint: 'Pass the step module\'s restorers to rollback.' });
+        await restorer(r.data, ctx);
+        await journal.append({ event: 'restore', restorableId: r.id, phase: 'end' });
+        restored.push(r.id);
+        emit({ type: 'restore', restorableId: r.id, description: r.description, phase: 'end' });
+      } catch (e) {
+        const message = e instanceof Error ? e.message : String(e);
+        failures.push({ restorableId: r.id, description: r.description, error: message });
+        await journal.append({ event: 'restore', restorableId: r.id, phase: 'failed', error: message });
+        emit({ type: 'restore', restorableId: r.id, description: r.description, phase: 'failed', detail: message });
+      }
+    }
+    if (failures.length > 0) {
+      await journal.append({ event: 'rollback', phase: 'failed', failures });
+      throw new FerryError('ROLLBACK_INCOMPLETE', `Rollback of ${executionId} on ${transport.hostName}: ${failures.length} restore(s) failed: ${failures.map((f) => `${f.description} (${f.error})`).join('; ')}`, {
+        hint: 'Fix the causes and run ferry rollback again; restores that succeeded are not repeated.',
+        details: { failures },
+      });
+    }
+    await journal.append({ event: 'rollback', phase: 'end' });
+    return { executionId, restored, alreadyRestored };
+  } finally {
+    await lock.release();
+  }
+}

@@ -1,0 +1,154 @@
+/**
+ * The step contract and the execution vocabulary (see ../shared/STYLE.md §1, §6, §7).
+ *
+ * A step is a small unit of change with content-addressed id `contentId('step', {kind, options})`. The
+ * runner journals its start and end on the host and in the store; `apply` must be idempotent because a
+ * step that started but did not end (Ferry killed, host rebooted, SSH dropped) is applied again on resume
+ * unless `isApplied` says its effect is already in place. Before each mutation a step registers a
+ * Restorable through `ctx.register`; the runner captures the current state and journals it (kind + data,
+ * JSON) before `register` resolves, so a later `ferry rollback` — in another process, after a crash —
+ * can restore it LIFO. A step marked `pointOfNoReturn` ends the window in which rollback is offered.
+ */
+import type { Logger } from '../core/index.js';
+import type { Transport } from '../transport/types.js';
+
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+
+export interface StepVerifyResult {
+  ok: boolean;
+  detail?: string;
+}
+
+export interface Step<O extends JsonValue = JsonValue> {
+  kind: string;
+  options: O;
+  /** `contentId('step', {kind, options})`; build steps with `defineStep` to get it right. */
+  id: string;
+  title: string;
+  /** Once this step starts, rollback is refused (ROLLBACK_PAST_PONR). */
+  pointOfNoReturn?: boolean;
+  /** Makes the change. Idempotent: running it twice leaves the host as running it once. */
+  apply(ctx: StepContext): Promise<void>;
+  /** Checks the change took effect; false (or {ok:false}) fails the step with STEP_FAILED. */
+  verify?(ctx: StepContext): Promise<boolean | StepVerifyResult>;
+  /** After a crash mid-step: true when the step's effect is already complete, so apply is skipped. */
+  isApplied?(ctx: StepContext): Promise<boolean>;
+  /** What apply would do, for dry runs: one line per action. Defaults to the title. */
+  describe?(): string[];
+}
+
+/** The environment a restorable captures and restores in: no step, no journal. */
+export interface RestoreContext {
+  transport: Transport;
+  executionId: string;
+  /** Host path (below the transport root) of this restorable's private backup directory. */
+  backupDir: string;
+  /** Streams a line of command output to the progress listener. */
+  output(line: string): void;
+}
+
+/**
+ * Something a step is about to change. `capture` records the current state (writing any bytes to
+ * `ctx.backupDir` on the host) and returns JSON data; the kind's restorer later puts it back from the data
+ * alone, so restorables survive a crash of Ferry.
+ */
+export interface Restorable<D extends JsonValue = JsonValue> {
+  kind: string;
+  /** Names the thing within its step (a path, a package set); with the step id it forms the restorable id. */
+  key: string;
+  description: string;
+  capture(ctx: RestoreContext): Promise<D>;
+}
+
+/** Restores one kind of restorable from its journaled data. Must be safe to run twice. */
+export type Restorer = (data: JsonValue, ctx: RestoreContext) => Promise<void>;
+export type RestorerRegistry = Readonly<Record<string, Restorer>>;
+
+export interface StepContext {
+  transport: Transport;
+  executionId: string;
+  step: Step;
+  /** 1 on the first run of the step, 2 after one interrupted attempt, … */
+  attempt: number;
+  /** Host path of this execution's state directory (journal, backups). */
+  stateDir: string;
+  /** Captures and journals a restorable; resolves once it is durable. Idempotent per (step, kind, key). */
+  register(restorable: Restorable): Promise<void>;
+  /** Streams a line of command output (e.g. dnf's progress) to the progress listener. */
+  output(line: string): void;
+  log: Logger;
+}
+
+export interface PlanLike {
+  id: string;
+  steps: readonly Step[];
+}
+
+export interface SerializedRestorable {
+  id: string;
+  stepId: string;
+  kind: string;
+  key: string;
+  description: string;
+  data: JsonValue;
+}
+
+/** One line of the journal (`journal.jsonl`), also mirrored to the store. */
+export type JournalEvent =
+  | { event: 'execution'; phase: 'start'; planId: string; steps: { id: string; kind: string; title: string; pointOfNoReturn: boolean }[]; controller: string }
+  | { event: 'execution'; phase: 'end'; status: 'completed' | 'failed' }
+  | { event: 'step'; phase: 'start'; stepId: string; kind: string; attempt: number }
+  | { event: 'step'; phase: 'end'; stepId: string; attempt: number; status: 'applied' | 'already-applied' }
+  | { event: 'step'; phase: 'failed'; stepId: string; attempt: number; error: { code: string; message: string } }
+  | ({ event: 'restorable' } & SerializedRestorable)
+  | { event: 'ponr'; stepId: string }
+  | { event: 'override'; findingKey: string; by: string; reason?: string }
+  | { event: 'rollback'; phase: 'start' | 'end' }
+  | { event: 'rollback'; phase: 'failed'; failures: RestoreFailure[] }
+  | { event: 'restore'; restorableId: string; phase: 'end' }
+  | { event: 'restore'; restorableId: string; phase: 'failed'; error: string };
+
+export type JournalEntry = JournalEvent & { v: 1; seq: number; at: string; executionId: string };
+
+export interface RestoreFailure {
+  restorableId: string;
+  description: string;
+  error: string;
+}
+
+/** Where the runner mirrors journal entries besides the host (the store implements it). */
+export interface JournalSink {
+  appendJournalEntry(entry: JournalEntry): Promise<void>;
+}
+
+export type ProgressEvent =
+  | { type: 'step'; stepId: string; title: string; index: number; total: number; phase: 'start' | 'end' | 'skipped' | 'failed' | 'would-run'; status?: string; detail?: string }
+  | { type: 'output'; stepId?: string; line: string }
+  | { type: 'restore'; restorableId: string; description: string; phase: 'start' | 'end' | 'failed'; detail?: string };
+
+export type StepState = 'pending' | 'running' | 'done' | 'failed';
+
+export interface ExecutionStatus {
+  executionId: string;
+  planId: string | undefined;
+  state: 'not-started' | 'running' | 'completed' | 'failed' | 'rolled-back' | 'rollback-incomplete';
+  /** True when the run was interrupted (started, not ended) — resume will continue it. */
+  interrupted: boolean;
+  ponrCrossed: boolean;
+  steps: { id: string; kind: string; title: string; state: StepState; attempts: number }[];
+  restorables: SerializedRestorable[];
+  overrides: { findingKey: string; by: string; reason?: string; at: string }[];
+  entries: number;
+}
+
+export interface ExecutionResult {
+  executionId: string;
+  planId: string;
+  status: 'completed' | 'dry-run';
+  /** Steps applied in this run. */
+  applied: string[];
+  /** Steps skipped because the journal shows them done (or isApplied said so). */
+  skipped: string[];
+  /** Dry run only: the actions each remaining step would take. */
+  wouldRun?: { stepId: string; title: string; actions: string[] }[];
+}

@@ -1,0 +1,128 @@
+/**
+ * The assessment's published vocabulary. A Finding is data with a stable key (STYLE.md §5); rendering
+ * happens in src/report. An Assessment is published as JSON with ASSESSMENT_FORMAT_VERSION and a
+ * checked-in JSON Schema (src/report/schema/assessment.schema.json): bump the version on any
+ * incompatible change.
+ */
+import type { HostFacts } from '../facts/types.js';
+import type { Catalog, ReleaseView } from '../catalog/index.js';
+import type { Pool } from '../rpm/pool.js';
+
+export const ASSESSMENT_FORMAT_VERSION = 1 as const;
+
+export type Severity = 'info' | 'low' | 'medium' | 'high';
+
+/** `inhibitor`: the migration must not start while this finding stands (unless overridden by key). */
+export type FindingGroup = 'inhibitor' | 'packages' | 'hardware' | 'security' | 'boot' | 'kernel' | 'repository' | 'lifecycle' | 'system';
+
+export interface Remediation {
+  hint: string;
+  /** Commands the user may run, each an argv array (never a shell string built from data). */
+  commands?: string[][];
+}
+
+export interface Finding {
+  /** Stable across runs: `<check>` or `<check>:<subject>` (e.g. `i686-packages`, `low-disk:/var`). */
+  key: string;
+  /** The check that produced it. */
+  check: string;
+  severity: Severity;
+  groups: FindingGroup[];
+  title: string;
+  summary: string;
+  remediation?: Remediation;
+  /** Structured evidence (package NEVRAs, sizes…), JSON-serialisable. */
+  details?: Record<string, unknown>;
+}
+
+/**
+ * What happens to one installed package when the host moves to the target:
+ * - same: the target has the same name.arch at the same EVR
+ * - upgrade / downgrade: the target's newest name.arch is newer / older (dnf distro-sync syncs to it)
+ * - replaced: another target package takes its place (Obsoletes, the catalog's vendor swap, or a PES event)
+ * - missing: from the source vendor, with no counterpart in the target (stays installed, unsupported)
+ * - third-party: not from the source vendor (EPEL, a local rpm…); left alone
+ */
+export type Fate = 'same' | 'upgrade' | 'downgrade' | 'replaced' | 'missing' | 'third-party';
+
+export interface PackageFate {
+  /** The installed package as NEVRA (epoch shown when non-zero). */
+  installed: string;
+  name: string;
+  arch: string;
+  fate: Fate;
+  /** The target package(s) it becomes, as NEVRAs. */
+  target?: string[];
+  /** How a replacement was found. */
+  via?: 'obsoletes' | 'vendor-swap' | 'pes' | 'provides';
+  reason?: string;
+}
+
+export type FateCounts = Record<Fate, number>;
+
+export interface RankingReason {
+  /** What the reason is about: blockers, missing, downgrades, kernel, lifecycle, tier, findings. */
+  factor: string;
+  /** Signed contribution to the score (higher is better). */
+  points: number;
+  text: string;
+}
+
+export interface TargetAssessment {
+  /** Catalog release id, e.g. rocky-8. */
+  target: string;
+  targetName: string;
+  /** The migration path from the catalog, or null when unsupported (then an inhibitor stands). */
+  path: { method: string; source: string } | null;
+  /** Where the target's package metadata came from (repo locations), or null when not compared. */
+  repositories: string[];
+  findings: Finding[];
+  inhibitors: string[];
+  fates: PackageFate[];
+  counts: FateCounts;
+  score: number;
+  /** 1 = best. */
+  rank: number;
+  reasons: RankingReason[];
+}
+
+export interface Assessment {
+  formatVersion: typeof ASSESSMENT_FORMAT_VERSION;
+  /** ISO 8601 UTC. */
+  assessedAt: string;
+  host: { origin: string; hostname?: string; source: HostFacts['source'] };
+  /** The catalog release the host runs, when recognised (e.g. centos-8), and its os-release text. */
+  sourceRelease: string | null;
+  sourceName: string;
+  /** Findings that do not depend on the target (container, rpmdb…) are repeated in each target. */
+  targets: TargetAssessment[];
+}
+
+/** A target's package metadata, parsed once and shared across hosts. */
+export interface TargetRepoView {
+  release: string;
+  /** Repo locations (paths or URLs) the pool was built from. */
+  locations: string[];
+  pool: Pool;
+}
+
+/** Everything a check may read. Checks are pure: no Transport, no I/O. */
+export interface CheckInput {
+  facts: HostFacts;
+  catalog: Catalog;
+  source: ReleaseView | null;
+  target: ReleaseView;
+  /** Target metadata, when the assessment compares against real repositories. */
+  repo?: TargetRepoView;
+  /** Per-package fates, computed before the checks run. */
+  fates: PackageFate[];
+  /** YYYY-MM-DD; injected so tests are deterministic. */
+  today: string;
+}
+
+/** A check: a pure function from facts to findings. One check per file in src/assess/checks/. */
+export interface Check {
+  id: string;
+  description: string;
+  run(input: CheckInput): Finding[];
+}

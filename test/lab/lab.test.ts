@@ -136,3 +136,20 @@ test('a second lab over the same cache rebuilds nothing: every distro resolves t
     await again.close();
   }
 });
+
+test('every distribution installs as a host whose os-release and release package match it', { skip }, async () => {
+  for (const id of lab.distroIds()) {
+    const d = await lab.distro(id);
+    const h = await lab.host({ from: id });
+    try {
+      const q = sh(['rpm', '--root', h.root, '-q', '--whatprovides', 'system-release', '--qf', '%{NAME}\\n'], h.env);
+      assert.equal(q.stdout.trim(), d.releasePackage, `${id}: ${q.stderr}`);
+      const osr = readFileSync(join(h.root, 'etc/os-release'), 'utf8');
+      assert.match(osr, /^ID="[^"]+"$/m, id);
+      assert.match(readFileSync(join(h.root, 'etc/system-release'), 'utf8'), /release/, id);
+      assert.equal(sh(['rpm', '--root', h.root, '-Va'], h.env).stdout, '', `${id} verifies clean`);
+    } finally {
+      h.dispose();
+    }
+  }
+});

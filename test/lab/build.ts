@@ -96,12 +96,25 @@ export async function buildSource(src: SourceDef, cacheDir: string): Promise<str
       if (!existsSync(join(staged, f))) throw new Error(`Assertion failed: rpmbuild of ${src.name} did not produce ${f}`);
     }
     writeFileSync(join(staged, '.done'), `${key}\n`);
-    mkdirSync(dirname(outDir), { recursive: true });
-    rmSync(outDir, { recursive: true, force: true });
-    renameSync(staged, outDir);
+    publish(staged, outDir);
     return outDir;
   } finally {
     rmSync(work, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Moves a finished build into the cache. Another process may have published the same content-addressed
+ * entry meanwhile: then its copy is kept and ours dropped.
+ */
+export function publish(staged: string, dest: string): void {
+  mkdirSync(dirname(dest), { recursive: true });
+  if (!existsSync(join(dest, '.done'))) rmSync(dest, { recursive: true, force: true });
+  try {
+    renameSync(staged, dest);
+  } catch (err) {
+    if (!existsSync(join(dest, '.done'))) throw err;
+    rmSync(staged, { recursive: true, force: true });
   }
 }
 
@@ -144,9 +157,7 @@ export async function buildRepo(input: RepoInput, cacheDir: string): Promise<str
     if (input.modulesYaml) await addMetadata(work, 'modules', 'modules.yaml', input.modulesYaml);
     if (input.updateinfoXml) await addMetadata(work, 'updateinfo', 'updateinfo.xml', input.updateinfoXml);
     writeFileSync(join(work, '.done'), `${key}\n`);
-    mkdirSync(dirname(repoDir), { recursive: true });
-    rmSync(repoDir, { recursive: true, force: true });
-    renameSync(work, repoDir);
+    publish(work, repoDir);
     return repoDir;
   } catch (err) {
     rmSync(work, { recursive: true, force: true });

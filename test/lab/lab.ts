@@ -1,9 +1,9 @@
 // The lab API for tests: distributions as real yum repos, installed roots made by dnf --installroot,
 // and SSH hosts (a loopback sshd whose login reaches a lab root through Ferry's root-prefix option).
-import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildRepo, buildSource, DEFAULT_CACHE, labEnv, labSigningKey, run, type LabSigningKey } from './build.js';
+import { buildRepo, buildSource, DEFAULT_CACHE, labEnv, labSigningKey, publish, run, type LabSigningKey } from './build.js';
 import { defineDistros, type DistroDef } from './distros.js';
 import { sha256, sourceKey, type SourceDef } from './model.js';
 import { generateKeyPair, startSshd, type SshdHandle } from './sshd.js';
@@ -171,9 +171,7 @@ export async function createLab(opts: { cacheDir?: string } = {}): Promise<Lab> 
         }
         rmSync(join(root, 'var', 'cache', 'dnf'), { recursive: true, force: true });
         writeFileSync(join(stage, '.done'), `${key}\n`);
-        rmSync(template, { recursive: true, force: true });
-        mkdirSync(join(cacheDir, 'roots'), { recursive: true });
-        renameSync(stage, template);
+        publish(stage, template);
       } catch (err) {
         rmSync(stage, { recursive: true, force: true });
         throw err;

@@ -102,7 +102,7 @@ test('lifecycle(release, today) with an injected date', () => {
 });
 
 test('paths, vendor map and repos', () => {
-  assert.deepEqual(catalog.paths({ from: 'centos-8' }).map((p) => p.to).sort(), ['almalinux-8', 'rocky-8', 'tencentos-3.1']);
+  assert.deepEqual(catalog.paths({ from: 'centos-8' }).map((p) => p.to).sort(), ['almalinux-8', 'opencloudos-8', 'oraclelinux-8', 'rocky-8', 'tencentos-3.1']);
   const m = catalog.vendorMap('centos-8', 'rocky-8');
   assert.deepEqual(m.find((e) => e.role === 'logos'), { role: 'logos', from: ['centos-logos'], to: ['rocky-logos'], sources: ['code:almalinux-deploy', 'code:migrate2rocky'] });
   const cross = catalog.vendorMap('centos-7', 'rocky-8').find((e) => e.from[0] === 'centos-logos');

@@ -56,6 +56,12 @@ src('url:oc-c7-to-oc8', kind='url', url='https://docs.opencloudos.org/centos_mig
 src('url:tencent-centos-replace', kind='url', url='https://cloud.tencent.com/document/product/1397/111351',
     title='Tencent Cloud: CentOS in-place replacement to TencentOS (CentOS 7 -> TencentOS Server 2.4, CentOS 8 -> TencentOS Server 3)')
 
+src('code:tencent-centos8-to-oc8', kind='code', repo='tencentyun/qcloud-documents', commit='1f1e5e900d2d0266166bd1e285f5ac1c18d09ae8',
+    path='product/计算与网络/云服务器/产品简介/镜像/OpenCloudOS/CentOS 迁移 OpenCloudOS 指引.md',
+    title='Tencent Cloud docs: CentOS 8 to OpenCloudOS 8 with migrate2opencloudos (CentOS 8.0-8.4 x86_64, 8.2 ARM; not Stream 8; GUI and i686 unsupported; > 500 MB free memory, > 10 GB free system disk; tkernel4 based on 5.4)')
+src('code:centos2ol-readme', kind='code', repo='oracle/centos2ol', commit='c13521a33e31272a16e0db2c6718bc960660e5db', path='README.md',
+    title='centos2ol README (CentOS Linux 6, 7 and 8 supported, CentOS Stream not; at least 5GB free in /var/cache; no Spacewalk/Foreman/Uyuni)')
+
 def fact(value, source, note=None):
     f = {'value': value, 'source': source}
     if note: f['note'] = note
@@ -133,7 +139,7 @@ REL = [
   ('eurolinux-8', 'eurolinux', '8', '8', 'eurolinux-8', None, None),
   ('eurolinux-9', 'eurolinux', '9', '9', 'eurolinux-9', None, None),
   ('opencloudos-7.9', 'opencloudos', '7.9', None, None, None, None),
-  ('opencloudos-8', 'opencloudos', '8', None, None, None, None),
+  ('opencloudos-8', 'opencloudos', '8', None, None, None, {'value': '5.4', 'source': 'code:tencent-centos8-to-oc8', 'note': 'the target kernel is tkernel4, based on Linux 5.4'}),
   ('opencloudos-9', 'opencloudos', '9', None, None, None, None),
   ('opencloudos-stream', 'opencloudos', 'stream', None, None, None, None),
   ('tencentos-2.4', 'tencentos', '2.4', None, None, None, None),
@@ -310,11 +316,17 @@ paths = {'formatVersion': 1, 'paths': [
   path('centos-7', 'opencloudos-8', 'cross-major-pes', 'url:oc-c7-to-oc8', 'CentOS 7.9 -> OpenCloudOS 8.6/8.8 with leapp --opencloudos; x86_64 only',
        {'memoryMiB': fact(2048, 'url:oc-c7-to-oc8', 'minimum 2 GB memory for OpenCloudOS')}),
   path('centos-7', 'tencentos-2.4', 'same-major-swap', 'url:tencent-centos-replace', 'in-place replacement via yum distro-sync; CentOS 7.2-7.9 64-bit'),
+  path('centos-8', 'opencloudos-8', 'same-major-swap', 'code:tencent-centos8-to-oc8',
+       'migrate2opencloudos.py -v 8; CentOS 8.0-8.4 x86_64 and 8.2 aarch64; a GUI or i686 packages are not supported; reboot into the 5.4-based kernel',
+       {'memoryMiB': fact(500, 'code:tencent-centos8-to-oc8', 'free memory greater than 500 MB'),
+        'diskMiB': fact({'/': 10240}, 'code:tencent-centos8-to-oc8', 'system disk free space greater than 10 GB')}),
+  path('centos-8', 'oraclelinux-8', 'same-major-swap', 'code:centos2ol-readme', 'centos2ol.sh; CentOS Stream is not supported; hosts managed by Spacewalk, Foreman or Uyuni are not supported',
+       {'diskMiB': fact({'/var/cache': 5120}, 'code:centos2ol-readme', 'at least 5GB of free space in /var/cache')}),
+  path('centos-7', 'oraclelinux-7', 'same-major-swap', 'code:centos2ol-readme', 'centos2ol.sh; hosts managed by Spacewalk, Foreman or Uyuni are not supported',
+       {'diskMiB': fact({'/var/cache': 5120}, 'code:centos2ol-readme', 'at least 5GB of free space in /var/cache')}),
   path('centos-8', 'tencentos-3.1', 'same-major-swap', 'url:tencent-centos-replace', 'in-place replacement via yum distro-sync; CentOS 8.0-8.5 64-bit; the source says "TencentOS Server 3"'),
   ],
   'unsourced': [
-    {'from': 'centos-8', 'to': 'opencloudos-8', 'note': 'migrate2opencloudos resource needs (> 500 MB free memory, > 10 GB free disk) were not found in the offline sources; not recorded'},
-    {'from': 'centos-8', 'to': 'oraclelinux-8', 'note': 'centos2ol.sh not read offline; path not recorded'},
   ]}
 
 def dump(name, obj):

@@ -180,6 +180,8 @@ export interface RpmdbFacts {
   /** rpm --verifydb exit code, when the host's rpm has it. */
   verifyExitCode?: number;
   packageCount: number;
+  /** gpg-pubkey pseudo packages: the rpm keys imported on the host (version = short key id, lower case). */
+  importedKeys: { keyId: string; summary?: string }[];
   problems: string[];
 }
 

@@ -1,0 +1,94 @@
+/**
+ * Offline inventory: an rpm database (BDB `Packages`, `rpmdb.sqlite`, ndb `Packages.db`) read with the real
+ * rpm from a private copy, or a package list file (an RPM_QUERYFORMAT dump, or one NEVRA per line as
+ * `rpm -qa` prints). Both yield the same HostFacts package model as a live scan.
+ */
+import { copyFile, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import { FerryError } from '../core/index.js';
+import { createLocalTransport } from '../transport/index.js';
+import { dominantArch, KERNEL_PACKAGES } from './collect.js';
+import { parsePackageList, parseRpmQuery, type RpmQueryParse } from './parse-rpm.js';
+import { RPM_QUERYFORMAT } from './script.js';
+import { HOST_FACTS_FORMAT_VERSION, type HostFacts, type RpmdbFacts } from './types.js';
+
+const DB_FILES: { file: string; backend: RpmdbFacts['backend']; macro: string; extra: string[] }[] = [
+  { file: 'rpmdb.sqlite', backend: 'sqlite', macro: 'sqlite', extra: ['rpmdb.sqlite-wal', 'rpmdb.sqlite-shm'] },
+  { file: 'Packages', backend: 'bdb', macro: 'bdb_ro', extra: [] },
+  { file: 'Packages.db', backend: 'ndb', macro: 'ndb', extra: [] },
+];
+
+function factsFrom(parsed: RpmQueryParse, source: HostFacts['source'], origin: string, rpmdb: Partial<RpmdbFacts>, now: Date): HostFacts {
+  const arch = dominantArch(parsed.packages);
+  return {
+    formatVersion: HOST_FACTS_FORMAT_VERSION,
+    collectedAt: now.toISOString(),
+    source,
+    origin,
+    ...(arch ? { system: { arch } } : {}),
+    packages: parsed.packages,
+    kernel: {
+      installed: parsed.packages.filter((p) => KERNEL_PACKAGES.has(p.name)).map(({ name, epoch, version, release, arch: a }) => ({ name, epoch, version, release, arch: a })),
+      loadedModules: [],
+    },
+    rpmdb: {
+      healthy: parsed.problems.length === 0 && parsed.packages.length > 0,
+      packageCount: parsed.packages.length,
+      importedKeys: parsed.importedKeys,
+      problems: parsed.problems,
+      ...rpmdb,
+    },
+    sections: {
+      packages: { status: 'ok' },
+      rpmdb: { status: 'ok' },
+      kernel: { status: 'ok' },
+      ...Object.fromEntries(['os', 'release', 'repos', 'modules', 'boot', 'security', 'mounts', 'memory', 'gui', 'container', 'agents']
+        .map((s) => [s, { status: 'not-applicable', reason: `only ${source === 'rpmdb' ? 'an rpm database' : 'a package list'} was read` }])),
+    },
+  };
+}
+
+/** Reads an rpm database directory (or its Packages/rpmdb.sqlite file) without modifying it. */
+export async function readRpmdbInventory(path: string, options: { now?: () => Date } = {}): Promise<HostFacts> {
+  let dir = path;
+  try {
+    if (!(await stat(path)).isDirectory()) dir = join(path, '..');
+  } catch (err) {
+    throw new FerryError('NOT_FOUND', `rpm database ${path} does not exist`, { cause: err });
+  }
+  const wanted = (await stat(path)).isDirectory() ? undefined : basename(path);
+  const db = DB_FILES.find((d) => (wanted ? d.file === wanted : existsSync(join(dir, d.file))));
+  if (!db) {
+    throw new FerryError('RPMDB_UNREADABLE', `${path} holds no rpm database (Packages, rpmdb.sqlite or Packages.db)`);
+  }
+  const tmp = await mkdtemp(join(tmpdir(), 'ferry-rpmdb-'));
+  try {
+    for (const f of [db.file, ...db.extra]) if (existsSync(join(dir, f))) await copyFile(join(dir, f), join(tmp, f));
+    const local = createLocalTransport();
+    const res = await local.run(['rpm', '--dbpath', tmp, '--define', `_db_backend ${db.macro}`, '-qa', '--qf', RPM_QUERYFORMAT],
+      { timeoutMs: 300_000, env: { LC_ALL: 'C', TZ: 'UTC' } });
+    const parsed = parseRpmQuery(res.stdout, join(dir, db.file));
+    if (res.code !== 0 || parsed.packages.length === 0) {
+      throw new FerryError('RPMDB_UNREADABLE', `rpm could not read ${join(dir, db.file)} (exit ${res.code}): ${res.stderr.trim().slice(0, 400)}`, {
+        hint: db.backend === 'bdb' ? 'Old Berkeley DB databases need an rpm built with bdb_ro support (rpm ≥ 4.16).' : undefined,
+      });
+    }
+    if (res.stderr.trim()) parsed.problems.push(`rpm warned: ${res.stderr.trim().slice(0, 400)}`);
+    return factsFrom(parsed, 'rpmdb', join(dir, db.file), { backend: db.backend, queryExitCode: res.code ?? undefined }, options.now?.() ?? new Date());
+  } finally {
+    await rm(tmp, { recursive: true, force: true });
+  }
+}
+
+/** Reads an `rpm -qa` NEVRA list or an RPM_QUERYFORMAT dump. */
+export async function readPackageListFile(path: string, options: { now?: () => Date } = {}): Promise<HostFacts> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (err) {
+    throw new FerryError('NOT_FOUND', `Package list ${path} cannot be read: ${(err as Error).message}`, { cause: err });
+  }
+  return factsFrom(parsePackageList(text, path), 'manifest', path, {}, options.now?.() ?? new Date());
+}

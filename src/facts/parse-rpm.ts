@@ -1,0 +1,110 @@
+/** Parsers for rpm query output: the \x1f/\x1e queryformat dump, pgpsig strings, and plain NEVRA lists. Pure. */
+import { FerryError } from '../core/index.js';
+import { parseNevra } from '../rpm/nevra.js';
+import { RPM_FIELD_SEP, RPM_QUERY_FIELDS, RPM_RECORD_SEP } from './script.js';
+import type { InstalledPackage, PackageSignature } from './types.js';
+
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+/** Parses the date rpm's :pgpsig prints under LC_ALL=C TZ=UTC, in the old and new formats. */
+function parseSigDate(text: string): number | undefined {
+  // rpm ≥ 4.13 prints strftime %c: "Tue Jul  2 02:39:19 2019"; older: "Tue 02 Jul 2019 02:39:19 AM UTC".
+  let m = /^\w{3} (\w{3}) +(\d{1,2}) (\d\d):(\d\d):(\d\d) (\d{4})$/.exec(text);
+  if (m) return Date.UTC(Number(m[6]), MONTHS.indexOf(m[1]), Number(m[2]), Number(m[3]), Number(m[4]), Number(m[5])) / 1000;
+  m = /^\w{3} (\d{1,2}) (\w{3}) (\d{4}) (\d\d):(\d\d):(\d\d) (AM|PM)(?: \w+)?$/.exec(text);
+  if (m) {
+    const h = (Number(m[4]) % 12) + (m[7] === 'PM' ? 12 : 0);
+    return Date.UTC(Number(m[3]), MONTHS.indexOf(m[2]), Number(m[1]), h, Number(m[5]), Number(m[6])) / 1000;
+  }
+  return undefined;
+}
+
+/** `RSA/SHA256, Tue Jul  2 02:39:19 2019, Key ID 05b555b38483c65d` → signature; `(none)` → undefined. */
+export function parsePgpSig(text: string): PackageSignature | undefined {
+  const t = text.trim();
+  if (t === '' || t === '(none)') return undefined;
+  const m = /^([^,]+),\s*(.*),\s*Key ID ([0-9a-fA-F]+)$/.exec(t);
+  if (!m) return undefined;
+  const time = parseSigDate(m[2].trim());
+  return { algorithm: m[1].trim(), keyId: m[3].toLowerCase(), ...(time !== undefined && !Number.isNaN(time) ? { time } : {}) };
+}
+
+const none = (v: string | undefined): string | undefined => (v === undefined || v === '(none)' || v === '' ? undefined : v);
+
+export interface RpmQueryParse {
+  packages: InstalledPackage[];
+  /** gpg-pubkey pseudo packages. */
+  importedKeys: { keyId: string; summary?: string }[];
+  /** Records that did not parse, with their index. */
+  problems: string[];
+}
+
+/** Parses RPM_QUERYFORMAT output (one record per package). */
+export function parseRpmQuery(text: string, origin = 'rpm -qa'): RpmQueryParse {
+  const packages: InstalledPackage[] = [];
+  const importedKeys: { keyId: string; summary?: string }[] = [];
+  const problems: string[] = [];
+  const records = text.split(RPM_RECORD_SEP);
+  records.forEach((record, i) => {
+    const rec = record.replace(/^\n+/, '');
+    if (rec.trim() === '') return;
+    const f = rec.split(RPM_FIELD_SEP);
+    if (f.length !== RPM_QUERY_FIELDS.length) {
+      problems.push(`${origin}: record ${i + 1} has ${f.length} fields, expected ${RPM_QUERY_FIELDS.length}: ${JSON.stringify(rec.slice(0, 80))}`);
+      return;
+    }
+    const [name, epoch, version, release, arch, vendor, packager, sourcerpm, installtime, buildtime, sig, license, size, summary] = f;
+    if (name === 'gpg-pubkey') {
+      importedKeys.push({ keyId: version.toLowerCase(), ...(none(summary) ? { summary } : {}) });
+      return;
+    }
+    if (!name || !version || !/^\d+$|^\(none\)$/.test(epoch)) {
+      problems.push(`${origin}: record ${i + 1} (${JSON.stringify(name)}) has no valid name, version or epoch`);
+      return;
+    }
+    const signature = parsePgpSig(sig);
+    const pkg: InstalledPackage = {
+      name,
+      epoch: epoch === '(none)' ? 0 : Number(epoch),
+      epochSet: epoch !== '(none)',
+      version,
+      release,
+      arch: none(arch) ?? 'noarch',
+    };
+    const opt: Partial<InstalledPackage> = {
+      vendor: none(vendor), packager: none(packager), sourcerpm: none(sourcerpm), license: none(license),
+      installTime: /^\d+$/.test(installtime) ? Number(installtime) : undefined,
+      buildTime: /^\d+$/.test(buildtime) ? Number(buildtime) : undefined,
+      size: /^\d+$/.test(size) ? Number(size) : undefined,
+      signature,
+    };
+    for (const [k, v] of Object.entries(opt)) if (v !== undefined) (pkg as unknown as Record<string, unknown>)[k] = v;
+    packages.push(pkg);
+  });
+  return { packages, importedKeys, problems };
+}
+
+/** A package list file: RPM_QUERYFORMAT output, or one NEVRA per line (`rpm -qa` default output). */
+export function parsePackageList(text: string, file: string): RpmQueryParse {
+  if (text.includes(RPM_FIELD_SEP)) return parseRpmQuery(text, file);
+  const packages: InstalledPackage[] = [];
+  const importedKeys: { keyId: string; summary?: string }[] = [];
+  const problems: string[] = [];
+  text.split(/\r?\n/).forEach((raw, i) => {
+    const line = raw.trim();
+    if (line === '' || line.startsWith('#')) return;
+    const key = /^gpg-pubkey-([0-9a-f]{8})-[0-9a-f]+$/i.exec(line);
+    if (key) { importedKeys.push({ keyId: key[1].toLowerCase() }); return; }
+    try {
+      const n = parseNevra(line);
+      packages.push({ ...n, release: n.release ?? '' });
+    } catch (err) {
+      problems.push(`${file}:${i + 1}: ${(err as Error).message}`);
+    }
+  });
+  if (packages.length === 0) {
+    throw new FerryError('FACTS_PARSE', `${file} lists no packages (expected one NEVRA per line or an rpm --queryformat dump)`,
+      { details: { problems: problems.slice(0, 5) } });
+  }
+  return { packages, importedKeys, problems };
+}

@@ -134,6 +134,9 @@ export async function openJournal(options: { transport: Transport; executionId: 
   const path = journalPathFor(executionId);
   const entries = await readJournal(transport, executionId);
   await mkdirHost(transport, stateDirFor(executionId));
+  // Entries written on the host just before a crash may never have reached the sink: mirror them again
+  // (the sink ignores (executionId, seq) pairs it already holds).
+  if (sink) for (const e of entries) await sink.appendJournalEntry(e);
   return {
     path,
     executionId,

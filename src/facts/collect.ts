@@ -32,6 +32,11 @@ function firstFile(s: ScriptSection | undefined, path?: string): string | undefi
   return f?.content;
 }
 
+/** Name (code-unit order), then EVR (rpmvercmp), then arch: the order of HostFacts.packages. */
+export function sortPackages(packages: InstalledPackage[]): InstalledPackage[] {
+  return packages.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : compareEvr(a, b) || (a.arch < b.arch ? -1 : a.arch > b.arch ? 1 : 0)));
+}
+
 /** The most common arch of installed packages, ignoring noarch (the base arch for an offline source). */
 export function dominantArch(packages: InstalledPackage[]): string | undefined {
   const count = new Map<string, number>();
@@ -103,7 +108,7 @@ export async function collectFacts(transport: Transport, options: CollectOptions
     if (pk.code !== 0) problems.push(`rpm -qa exited ${pk.code}: ${pk.stderr.trim().slice(0, 500)}`);
     else if (pk.stderr.trim()) problems.push(`rpm -qa warned: ${pk.stderr.trim().slice(0, 500)}`);
     if (pk.code !== 0 && parsed.packages.length === 0) { fail('packages', `rpm -qa failed (exit ${pk.code}): ${pk.stderr.trim().slice(0, 300)}`); return; }
-    packages = parsed.packages.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : compareEvr(a, b) || (a.arch < b.arch ? -1 : 1)));
+    packages = sortPackages(parsed.packages);
     importedKeys = parsed.importedKeys;
     facts.packages = packages;
     ok('packages');

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { FerryError } from '../core/index.js';
 import { createLocalTransport } from '../transport/index.js';
-import { dominantArch, KERNEL_PACKAGES } from './collect.js';
+import { dominantArch, KERNEL_PACKAGES, sortPackages } from './collect.js';
 import { parsePackageList, parseRpmQuery, type RpmQueryParse } from './parse-rpm.js';
 import { RPM_QUERYFORMAT } from './script.js';
 import { HOST_FACTS_FORMAT_VERSION, type HostFacts, type RpmdbFacts } from './types.js';
@@ -21,6 +21,7 @@ const DB_FILES: { file: string; backend: RpmdbFacts['backend']; macro: string; e
 ];
 
 function factsFrom(parsed: RpmQueryParse, source: HostFacts['source'], origin: string, rpmdb: Partial<RpmdbFacts>, now: Date): HostFacts {
+  sortPackages(parsed.packages);
   const arch = dominantArch(parsed.packages);
   return {
     formatVersion: HOST_FACTS_FORMAT_VERSION,
@@ -30,7 +31,7 @@ function factsFrom(parsed: RpmQueryParse, source: HostFacts['source'], origin: s
     ...(arch ? { system: { arch } } : {}),
     packages: parsed.packages,
     kernel: {
-      installed: parsed.packages.filter((p) => KERNEL_PACKAGES.has(p.name)).map(({ name, epoch, version, release, arch: a }) => ({ name, epoch, version, release, arch: a })),
+      installed: parsed.packages.filter((p) => KERNEL_PACKAGES.has(p.name)).reverse().map(({ name, epoch, version, release, arch: a }) => ({ name, epoch, version, release, arch: a })),
       loadedModules: [],
     },
     rpmdb: {

@@ -1,0 +1,136 @@
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { isFerryError } from '../core/index.js';
+import { formatNevra } from '../rpm/nevra.js';
+import { connectSsh, createLocalTransport } from '../transport/index.js';
+import { collectFacts } from './collect.js';
+import { readPackageListFile, readRpmdbInventory } from './offline.js';
+import { RPM_QUERYFORMAT } from './script.js';
+import { buildTinyRoot, type TinyRoot } from './testing.js';
+import type { HostFacts } from './types.js';
+import { generateKeyPair, startSshd } from '../../test/lab/sshd.js';
+import { sharedPath, skipUnlessShared, skipUnlessTools } from '../../test/support/shared.js';
+
+const skip = skipUnlessTools('rpm', 'rpmbuild', 'rpmsign', 'gpg');
+let tiny: TinyRoot;
+let viaLocal: HostFacts;
+before(async () => {
+  if (skip) return;
+  tiny = buildTinyRoot();
+  viaLocal = await collectFacts(createLocalTransport({ root: tiny.root }));
+});
+after(() => { if (tiny) rmSync(tiny.dir, { recursive: true, force: true }); });
+
+/** The reference: rpm's own NEVRA list for the root. */
+function rpmReference(): string[] {
+  const r = spawnSync('rpm', ['--root', tiny.root, '--dbpath', '/var/lib/rpm', '-qa', '--qf', '%{NAME}-%|EPOCH?{%{EPOCH}:}:{}|%{VERSION}-%{RELEASE}.%{ARCH}\n'], { encoding: 'utf8', env: tiny.env });
+  assert.equal(r.status, 0, r.stderr);
+  return r.stdout.trim().split('\n').sort();
+}
+const nevras = (f: HostFacts): string[] => (f.packages ?? []).map((p) => formatNevra(p)).sort();
+
+test('collectFacts on a local root built by rpmbuild + rpm --root: packages agree with rpm -qa, every section accounted for', { skip }, () => {
+  const f = viaLocal;
+  assert.equal(f.source, 'root');
+  assert.deepEqual(nevras(f), rpmReference());
+  const demo = f.packages?.find((p) => p.name === 'ferry-demo');
+  assert.equal(demo?.epoch, 2);
+  assert.equal(demo?.vendor, 'Ferry Lab');
+  assert.equal(demo?.sourcerpm, 'ferry-demo-1.0-1.el8.src.rpm');
+  assert.equal(demo?.signature?.keyId, tiny.keyId, 'key id is the signing key (last 16 hex digits of its fingerprint)');
+  assert.ok((demo?.installTime ?? 0) > 1_600_000_000);
+  assert.equal(f.packages?.find((p) => p.name === 'gdm')?.signature, undefined, 'unsigned package');
+  assert.equal(f.os?.id, 'centos');
+  assert.equal(f.os?.platformId, 'platform:el8', 'relative os-release symlink followed inside the root');
+  assert.equal(f.release?.redhatRelease, 'CentOS Linux release 8.5.2111');
+  assert.deepEqual(f.kernel?.installed.map((k) => k.release), ['348.7.1.el8_5', '305.el8']);
+  assert.equal(f.kernel?.running, undefined);
+  assert.deepEqual(f.modules?.map((m) => [m.name, m.stream, m.state]), [['nodejs', '14', 'enabled']]);
+  const evil = f.repos?.find((r) => r.file.endsWith('evil.repo'));
+  assert.equal(evil?.id, '$(touch /tmp/ferry-pwned)', 'hostile repo ids are data');
+  assert.equal(evil?.enabled, false);
+  assert.equal(existsSync('/tmp/ferry-pwned'), false);
+  assert.equal(f.repos?.find((r) => r.id === 'baseos')?.mirrorlist?.includes('$releasever'), true);
+  assert.deepEqual(f.gui, { defaultTarget: 'graphical.target', displayManager: 'gdm', packages: ['gdm'], graphical: true });
+  assert.deepEqual(f.agents?.map((a) => a.kind), ['rhsm']);
+  assert.equal(f.security?.selinux, 'enforcing');
+  assert.equal(f.rpmdb?.healthy, true);
+  assert.equal(f.rpmdb?.backend, 'sqlite');
+  assert.equal(f.system?.arch, 'x86_64');
+  assert.deepEqual(f.sections.memory, { status: 'not-applicable', reason: 'offline root' });
+  assert.deepEqual(f.sections.boot, { status: 'not-applicable', reason: 'offline root' });
+  assert.ok(f.mounts?.some((m) => m.path === '/' && m.sizeKiB > 0));
+  const sectionNames = Object.keys(f.sections).sort();
+  assert.deepEqual(sectionNames, ['agents', 'boot', 'container', 'gui', 'kernel', 'memory', 'modules', 'mounts', 'os', 'packages', 'release', 'repos', 'rpmdb', 'security', 'system']);
+});
+
+test('collectFacts over SSH (real sshd, root prefix) equals the local-root result', { skip: skip || skipUnlessTools('ssh-keygen') }, async () => {
+  const key = generateKeyPair(join(tiny.dir, 'ssh'), 'client');
+  const sshd = await startSshd({ authorizedKeys: [key.publicKey], dir: join(tiny.dir, 'sshd') });
+  try {
+    const t = await connectSsh({ host: '127.0.0.1', port: sshd.port, user: 'root', root: tiny.root, sshConfigPath: false,
+      knownHostsFiles: [sshd.knownHostsPath], auth: { identityFiles: [key.privateKeyPath], agent: false } });
+    const progress: string[] = [];
+    const f = await collectFacts(t, { onProgress: (p) => progress.push(p.message) });
+    await t.close();
+    assert.ok(progress.length >= 2);
+    const strip = (h: HostFacts): unknown => ({ ...h, collectedAt: '', origin: '', mounts: undefined });
+    assert.deepEqual(strip(f), strip(viaLocal));
+    assert.match(f.origin, /^ssh root@127\.0\.0\.1:\d+ \(root /);
+  } finally {
+    await sshd.stop();
+  }
+});
+
+test('collectFacts on this live machine: host-level sections are real', { skip }, async () => {
+  const f = await collectFacts(createLocalTransport());
+  assert.equal(f.source, 'live');
+  const uname = spawnSync('uname', ['-r'], { encoding: 'utf8' }).stdout.trim();
+  assert.equal(f.kernel?.running, uname);
+  assert.ok((f.memory?.totalKiB ?? 0) > 0);
+  assert.ok(f.boot?.mode === 'uefi' || f.boot?.mode === 'bios');
+  assert.equal(f.sections.container?.status, 'ok');
+});
+
+test('readRpmdbInventory reads a copy of the sqlite rpmdb (unchanged) into the same packages', { skip }, async () => {
+  const db = join(tiny.root, 'var', 'lib', 'rpm');
+  const digest = (): string => readdirSync(db).map((n) => createHash('sha256').update(readFileSync(join(db, n))).digest('hex')).join();
+  const before = digest();
+  const f = await readRpmdbInventory(db);
+  assert.equal(digest(), before, 'the database was not modified');
+  assert.equal(f.source, 'rpmdb');
+  assert.equal(f.rpmdb?.backend, 'sqlite');
+  assert.deepEqual(f.packages, viaLocal.packages);
+  assert.deepEqual(f.kernel?.installed, viaLocal.kernel?.installed);
+  assert.equal((await readRpmdbInventory(join(db, 'rpmdb.sqlite'))).packages?.length, viaLocal.packages?.length);
+  const dump = join(tiny.dir, 'qa.dump');
+  const q = spawnSync('rpm', ['--root', tiny.root, '-qa', '--qf', RPM_QUERYFORMAT], { env: tiny.env });
+  writeFileSync(dump, q.stdout);
+  assert.deepEqual((await readPackageListFile(dump)).packages, viaLocal.packages, 'an rpm -qa --qf dump reads the same');
+  await assert.rejects(readRpmdbInventory(tiny.dir), (e) => isFerryError(e, 'RPMDB_UNREADABLE') && e.message.includes(tiny.dir));
+  await assert.rejects(readRpmdbInventory(join(tiny.dir, 'nope')), (e) => isFerryError(e, 'NOT_FOUND'));
+  const bad = join(tiny.dir, 'bad');
+  spawnSync('mkdir', [bad]);
+  writeFileSync(join(bad, 'rpmdb.sqlite'), 'not a database');
+  await assert.rejects(readRpmdbInventory(bad), (e) => isFerryError(e, 'RPMDB_UNREADABLE'));
+});
+
+test('readPackageListFile: the real CentOS and Oracle Linux image manifests', { skip: skipUnlessShared('manifests', 'docker-repo-info-2020') }, async () => {
+  const dir = sharedPath('manifests', 'docker-repo-info-2020');
+  const counts: Record<string, number> = {};
+  for (const name of readdirSync(dir).filter((n) => /^(centos|oraclelinux)_/.test(n))) {
+    const lines = readFileSync(join(dir, name), 'utf8').split('\n').filter((l) => l.trim() !== '');
+    const f = await readPackageListFile(join(dir, name));
+    assert.deepEqual(f.rpmdb?.problems, [], name);
+    assert.equal((f.packages?.length ?? 0) + (f.rpmdb?.importedKeys.length ?? 0), lines.length, name);
+    counts[name] = f.packages?.length ?? 0;
+  }
+  const c8 = await readPackageListFile(join(dir, 'centos_8.txt'));
+  assert.equal(c8.system?.arch, 'x86_64');
+  assert.equal(c8.packages?.find((p) => p.name === 'bash')?.version, '4.4.19');
+  assert.ok(Object.keys(counts).length >= 20, JSON.stringify(counts));
+});

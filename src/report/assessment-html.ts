@@ -1,0 +1,144 @@
+/**
+ * The assessment as one self-contained HTML page: inline CSS and an inline SVG chart of package fates per
+ * target (stacked bars), the ranking with its reasons, inhibitors up front, findings grouped by severity
+ * with remediation, and the packages that change. No scripts, no external assets; every string that
+ * came from a host or a repository is HTML-escaped.
+ */
+import type { Assessment, Finding, TargetAssessment } from '../assess/types.js';
+import { escapeHtml as h } from './escape.js';
+import {
+  FATE_COLOURS, FATE_ORDER, fatesOf, fatesUnknown, findingsBySeverity, formatCommand, formatPoints, inhibitorFindings, isInhibitor, rankedTargets,
+  totalPackages,
+} from './assessment-view.js';
+
+export interface HtmlOptions {
+  /** Packages listed per fate per target (default 500); the rest are counted. */
+  maxPackagesPerFate?: number;
+}
+
+const CSS = `
+:root{--fg:#1b1f24;--muted:#57606a;--line:#d0d7de;--bg:#fff;--soft:#f6f8fa;--high:#b42318;--medium:#b54708;--low:#175cd3;--info:#475467}
+*{box-sizing:border-box}body{margin:0 auto;max-width:1100px;padding:24px;font:14px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:var(--fg);background:var(--bg)}
+h1{font-size:24px;margin:0 0 4px}h2{font-size:19px;margin:32px 0 8px;padding-top:8px;border-top:2px solid var(--line)}h3{font-size:16px;margin:20px 0 6px}
+.meta{color:var(--muted);margin:0 0 16px}code{font:12.5px ui-monospace,SFMono-Regular,Menlo,monospace;background:var(--soft);padding:1px 4px;border-radius:4px;overflow-wrap:anywhere}
+table{border-collapse:collapse;width:100%;margin:8px 0}th,td{text-align:left;padding:5px 8px;border-bottom:1px solid var(--line);vertical-align:top}th{background:var(--soft);font-weight:600}
+td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
+.badge{display:inline-block;padding:0 7px;border-radius:10px;font-size:12px;font-weight:600;color:#fff;white-space:nowrap}
+.b-high{background:var(--high)}.b-medium{background:var(--medium)}.b-low{background:var(--low)}.b-info{background:var(--info)}.b-inhibitor{background:#7a271a}.b-ok{background:#067647}
+.inhibitors{border:2px solid var(--high);background:#fef3f2;border-radius:8px;padding:10px 14px;margin:10px 0}.inhibitors strong{color:var(--high)}
+.notice{border:1px solid var(--line);background:var(--soft);border-radius:8px;padding:8px 12px;margin:10px 0;color:var(--muted)}
+.finding{border:1px solid var(--line);border-left:5px solid var(--info);border-radius:6px;padding:8px 12px;margin:8px 0}
+.finding.s-high{border-left-color:var(--high)}.finding.s-medium{border-left-color:var(--medium)}.finding.s-low{border-left-color:var(--low)}
+.finding.inhibitor{background:#fef3f2}.finding .title{font-weight:600}.finding p{margin:4px 0}.finding .fix{color:var(--muted)}
+pre{background:var(--soft);padding:6px 10px;border-radius:6px;overflow-x:auto;margin:4px 0}pre code{background:none;padding:0}
+details{margin:6px 0}summary{cursor:pointer;font-weight:600}.chart{margin:8px 0 4px}.legend span{display:inline-block;margin-right:14px;white-space:nowrap}
+.swatch{display:inline-block;width:11px;height:11px;border-radius:2px;margin-right:5px;vertical-align:-1px}
+.reasons td:nth-child(2){width:80px}.pos{color:#067647}.neg{color:var(--high)}
+`;
+
+/** One horizontal 100%-stacked bar per target; a hatched bar for a target whose fates were not compared. */
+export function renderFateChart(targets: TargetAssessment[]): string {
+  const labelW = 190;
+  const barW = 600;
+  const rowH = 30;
+  const top = 8;
+  const width = labelW + barW + 70;
+  const height = top + targets.length * rowH + 8;
+  const rows = targets.map((t, i) => {
+    const y = top + i * rowH;
+    const label = `<text x="${labelW - 8}" y="${y + 16}" text-anchor="end" font-size="13">${h(`${t.rank}. ${t.target}`)}</text>`;
+    const total = totalPackages(t);
+    if (fatesUnknown(t) || total === 0) {
+      return `${label}<rect x="${labelW}" y="${y + 2}" width="${barW}" height="20" fill="url(#nc)" stroke="#d0d7de"><title>${h(t.target)}: package fates not compared (no repository given)</title></rect>`
+        + `<text x="${labelW + 8}" y="${y + 16}" font-size="12" fill="#57606a">fates not compared (no repository given)</text>`;
+    }
+    let x = labelW;
+    const segs = FATE_ORDER.filter((f) => t.counts[f] > 0).map((f) => {
+      const w = (t.counts[f] / total) * barW;
+      const seg = `<rect x="${x.toFixed(2)}" y="${y + 2}" width="${w.toFixed(2)}" height="20" fill="${FATE_COLOURS[f]}"><title>${h(t.target)}: ${f} ${t.counts[f]} of ${total}</title></rect>`
+        + (w >= 26 ? `<text x="${(x + w / 2).toFixed(2)}" y="${y + 16}" text-anchor="middle" font-size="11" fill="#fff">${t.counts[f]}</text>` : '');
+      x += w;
+      return seg;
+    }).join('');
+    return `${label}${segs}<text x="${labelW + barW + 6}" y="${y + 16}" font-size="12" fill="#57606a">${total}</text>`;
+  }).join('');
+  return `<svg class="chart" role="img" aria-label="Package fates per target" xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="system-ui,sans-serif">`
+    + '<defs><pattern id="nc" width="8" height="8" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><rect width="8" height="8" fill="#f6f8fa"/><line x1="0" y1="0" x2="0" y2="8" stroke="#d0d7de" stroke-width="3"/></pattern></defs>'
+    + `${rows}</svg>`
+    + `<div class="legend">${FATE_ORDER.map((f) => `<span><i class="swatch" style="background:${FATE_COLOURS[f]}"></i>${f}</span>`).join('')}</div>`;
+}
+
+function renderFinding(f: Finding, t: TargetAssessment): string {
+  const inh = isInhibitor(f, t);
+  const commands = f.remediation?.commands ?? [];
+  return `<div class="finding s-${h(f.severity)}${inh ? ' inhibitor' : ''}" id="${h(`${t.target}--${f.key}`)}">`
+    + `<div class="title">${inh ? '<span class="badge b-inhibitor">INHIBITOR</span> ' : ''}<span class="badge b-${h(f.severity)}">${h(f.severity)}</span> ${h(f.title)} <code>${h(f.key)}</code></div>`
+    + `<p>${h(f.summary)}</p>`
+    + (f.remediation ? `<p class="fix"><strong>Remediation:</strong> ${h(f.remediation.hint)}</p>` : '')
+    + (commands.length > 0 ? `<pre><code>${commands.map((c) => h(formatCommand(c))).join('\n')}</code></pre>` : '')
+    + '</div>';
+}
+
+function renderTarget(t: TargetAssessment, max: number): string {
+  const parts: string[] = [`<section id="${h(`target-${t.target}`)}"><h2>${t.rank}. ${h(t.targetName)} <code>${h(t.target)}</code> — score ${t.score}</h2>`];
+  const inhibitors = inhibitorFindings(t);
+  if (inhibitors.length > 0) {
+    parts.push(`<div class="inhibitors"><strong>${inhibitors.length} inhibitor${inhibitors.length === 1 ? '' : 's'}: the migration must not start.</strong><ul>`
+      + inhibitors.map((f) => `<li><a href="#${h(`${t.target}--${f.key}`)}"><code>${h(f.key)}</code></a> ${h(f.title)}</li>`).join('') + '</ul></div>');
+  }
+  parts.push(`<p>Migration path: ${t.path ? `<code>${h(t.path.method)}</code> (source: ${h(t.path.source)})` : '<strong>none in the catalog</strong>'}<br>`
+    + (fatesUnknown(t) ? 'Repositories: <strong>not compared</strong>' : `Repositories: ${t.repositories.map((r) => `<code>${h(r)}</code>`).join(', ')}`) + '</p>');
+  if (fatesUnknown(t)) parts.push('<div class="notice">No repository location was given for this target, so package fates (same, upgrade, downgrade, replaced, missing) are unknown. Pass <code>--repo TARGET=DIR_OR_URL</code> to compare.</div>');
+  if (t.reasons.length > 0) {
+    parts.push('<h3>Why this rank</h3><table class="reasons"><thead><tr><th>factor</th><th class="num">points</th><th>reason</th></tr></thead><tbody>'
+      + t.reasons.map((r) => `<tr><td>${h(r.factor)}</td><td class="num ${r.points < 0 ? 'neg' : r.points > 0 ? 'pos' : ''}">${h(formatPoints(r.points))}</td><td>${h(r.text)}</td></tr>`).join('')
+      + '</tbody></table>');
+  }
+  parts.push('<h3>Findings</h3>');
+  const groups = findingsBySeverity(t);
+  if (groups.length === 0) parts.push('<p>No findings.</p>');
+  for (const g of groups) parts.push(`<h4>${h(g.severity)} (${g.findings.length})</h4>${g.findings.map((f) => renderFinding(f, t)).join('')}`);
+  if (!fatesUnknown(t)) {
+    const changing = FATE_ORDER.filter((f) => f !== 'same' && t.counts[f] > 0);
+    if (changing.length > 0) parts.push('<h3>Packages that change</h3>');
+    for (const fate of changing) {
+      const list = fatesOf(t, fate);
+      parts.push(`<details><summary><i class="swatch" style="background:${FATE_COLOURS[fate]}"></i>${fate} (${list.length})</summary>`
+        + '<table><thead><tr><th>installed</th><th>becomes</th><th>how</th></tr></thead><tbody>'
+        + list.slice(0, max).map((p) => `<tr><td><code>${h(p.installed)}</code></td><td>${(p.target ?? []).map((x) => `<code>${h(x)}</code>`).join('<br>') || '–'}</td>`
+          + `<td>${h([p.via, p.reason].filter(Boolean).join(': ')) || '–'}</td></tr>`).join('')
+        + (list.length > max ? `<tr><td colspan="3">… ${list.length - max} more</td></tr>` : '')
+        + '</tbody></table></details>');
+    }
+  }
+  parts.push('</section>');
+  return parts.join('\n');
+}
+
+export function renderAssessmentHtml(a: Assessment, options: HtmlOptions = {}): string {
+  const max = options.maxPackagesPerFate ?? 500;
+  const targets = rankedTargets(a);
+  const title = `Ferry assessment: ${a.host.hostname ?? a.host.origin}`;
+  const ranking = '<table><thead><tr><th class="num">rank</th><th>target</th><th class="num">score</th><th>status</th>'
+    + FATE_ORDER.map((f) => `<th class="num">${f}</th>`).join('') + '</tr></thead><tbody>'
+    + targets.map((t) => `<tr><td class="num">${t.rank}</td><td><a href="#${h(`target-${t.target}`)}">${h(t.targetName)}</a> <code>${h(t.target)}</code></td><td class="num">${t.score}</td>`
+      + `<td>${t.inhibitors.length > 0 ? `<span class="badge b-inhibitor">${t.inhibitors.length} inhibitor${t.inhibitors.length === 1 ? '' : 's'}</span>` : '<span class="badge b-ok">no inhibitors</span>'}</td>`
+      + FATE_ORDER.map((f) => `<td class="num">${fatesUnknown(t) ? '–' : t.counts[f]}</td>`).join('') + '</tr>').join('')
+    + '</tbody></table>';
+  return [
+    '<!DOCTYPE html>',
+    '<html lang="en"><head><meta charset="utf-8">',
+    '<meta name="viewport" content="width=device-width,initial-scale=1">',
+    `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">`,
+    `<title>${h(title)}</title><style>${CSS}</style></head><body>`,
+    `<h1>${h(title)}</h1>`,
+    `<p class="meta">${h(a.host.origin)} · facts from ${h(a.host.source)} · runs ${h(a.sourceName)}${a.sourceRelease ? ` (<code>${h(a.sourceRelease)}</code>)` : ' (release not recognised)'} · assessed ${h(a.assessedAt)} · report format ${a.formatVersion}</p>`,
+    '<h2>Package fates per target</h2>',
+    renderFateChart(targets),
+    '<h2>Ranking</h2>',
+    ranking,
+    ...targets.map((t) => renderTarget(t, max)),
+    '</body></html>',
+    '',
+  ].join('\n');
+}

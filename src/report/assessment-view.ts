@@ -1,0 +1,73 @@
+/**
+ * What every assessment rendering shares: the order fates and severities are shown in, the fate colours
+ * of the chart, and the grouping of findings. Pure functions over a published Assessment.
+ */
+import type { Assessment, Fate, Finding, PackageFate, Severity, TargetAssessment } from '../assess/types.js';
+
+export const FATE_ORDER: readonly Fate[] = ['same', 'upgrade', 'downgrade', 'replaced', 'missing', 'third-party'];
+
+/** Colour-blind-friendly palette (Okabe–Ito), one per fate, in FATE_ORDER. */
+export const FATE_COLOURS: Record<Fate, string> = {
+  same: '#999999',
+  upgrade: '#009E73',
+  downgrade: '#E69F00',
+  replaced: '#0072B2',
+  missing: '#D55E00',
+  'third-party': '#CC79A7',
+};
+
+export const FATE_LABELS: Record<Fate, string> = {
+  same: 'same',
+  upgrade: 'upgrade',
+  downgrade: 'downgrade',
+  replaced: 'replaced',
+  missing: 'missing',
+  'third-party': 'third-party',
+};
+
+export const SEVERITY_ORDER: readonly Severity[] = ['high', 'medium', 'low', 'info'];
+
+/** Targets best first (rank 1 first, then by id for a stable order). */
+export function rankedTargets(a: Assessment): TargetAssessment[] {
+  return [...a.targets].sort((x, y) => x.rank - y.rank || (x.target < y.target ? -1 : x.target > y.target ? 1 : 0));
+}
+
+export function isInhibitor(f: Finding, t: TargetAssessment): boolean {
+  return f.groups.includes('inhibitor') || t.inhibitors.includes(f.key);
+}
+
+/** Findings grouped by severity (high first), each group sorted inhibitors first, then by key. */
+export function findingsBySeverity(t: TargetAssessment): { severity: Severity; findings: Finding[] }[] {
+  return SEVERITY_ORDER.map((severity) => ({
+    severity,
+    findings: t.findings.filter((f) => f.severity === severity)
+      .sort((a, b) => Number(isInhibitor(b, t)) - Number(isInhibitor(a, t)) || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)),
+  })).filter((g) => g.findings.length > 0);
+}
+
+export function inhibitorFindings(t: TargetAssessment): Finding[] {
+  return t.findings.filter((f) => isInhibitor(f, t));
+}
+
+/** Packages of one fate, by name then arch. */
+export function fatesOf(t: TargetAssessment, fate: Fate): PackageFate[] {
+  return t.fates.filter((p) => p.fate === fate).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : a.arch < b.arch ? -1 : a.arch > b.arch ? 1 : 0));
+}
+
+export function totalPackages(t: TargetAssessment): number {
+  return FATE_ORDER.reduce((n, f) => n + t.counts[f], 0);
+}
+
+/** True when the target was assessed without repository metadata (package fates unknown). */
+export function fatesUnknown(t: TargetAssessment): boolean {
+  return t.repositories.length === 0;
+}
+
+/** A command argv as a user would type it, each word single-quoted when it is not plain. */
+export function formatCommand(argv: readonly string[]): string {
+  return argv.map((w) => (/^[A-Za-z0-9_@%+=:,./-]+$/.test(w) ? w : `'${w.replace(/'/g, `'\\''`)}'`)).join(' ');
+}
+
+export function formatPoints(p: number): string {
+  return p > 0 ? `+${p}` : String(p);
+}

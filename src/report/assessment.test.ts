@@ -1,0 +1,90 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { renderAssessmentHtml, renderFateChart } from './assessment-html.js';
+import { renderAssessmentMarkdown } from './assessment-markdown.js';
+import { validateAssessment } from './assessment-schema.js';
+import { renderAssessmentText } from './assessment-text.js';
+import { escapeHtml, escapeMarkdown } from './escape.js';
+import { fixtureAssessment, HOSTILE_NAME, HOSTILE_SHELL } from './testing/assessment-fixture.js';
+
+test('the fixture validates against the checked-in schema', () => {
+  assert.deepEqual(validateAssessment(fixtureAssessment()), []);
+});
+
+test('the schema rejects broken reports, naming the path', () => {
+  const cases: Array<[string, (a: Record<string, unknown>) => void, string]> = [
+    ['wrong formatVersion', (a) => { a.formatVersion = 2; }, '/formatVersion'],
+    ['missing targets', (a) => { delete a.targets; }, ''],
+    ['unknown fate', (a) => { (a.targets as { fates: { fate: string }[] }[])[1].fates[0].fate = 'vanished'; }, '/targets/1/fates/0/fate'],
+    ['negative count', (a) => { (a.targets as { counts: Record<string, number> }[])[0].counts.missing = -1; }, '/targets/0/counts/missing'],
+    ['rank 0', (a) => { (a.targets as { rank: number }[])[0].rank = 0; }, '/targets/0/rank'],
+    ['bad severity', (a) => { (a.targets as { findings: { severity: string }[] }[])[0].findings[0].severity = 'critical'; }, '/targets/0/findings/0/severity'],
+    ['shell-string command', (a) => { (a.targets as { findings: { remediation: { commands: unknown } }[] }[])[0].findings[0].remediation.commands = ['rm -rf /']; }, '/targets/0/findings/0/remediation/commands/0'],
+    ['extra property', (a) => { a.surprise = true; }, ''],
+    ['non-UTC date', (a) => { a.assessedAt = '2024-06-01 12:00'; }, '/assessedAt'],
+  ];
+  for (const [name, mutate, path] of cases) {
+    const a = fixtureAssessment() as unknown as Record<string, unknown>;
+    mutate(a);
+    const errors = validateAssessment(a);
+    assert.ok(errors.length > 0, `${name}: accepted`);
+    assert.ok(errors.some((e) => e.path === path), `${name}: no error at ${path}: ${JSON.stringify(errors)}`);
+  }
+});
+
+test('HTML: self-contained, everything escaped, no script', () => {
+  const html = renderAssessmentHtml(fixtureAssessment());
+  assert.ok(!html.includes(HOSTILE_NAME), 'raw <script> name present');
+  assert.ok(html.includes(escapeHtml(HOSTILE_NAME)));
+  assert.ok(html.includes(escapeHtml(`rpm -e '${HOSTILE_SHELL.replace(/'/g, `'\\''`)}'`)), 'command rendered quoted and escaped');
+  assert.doesNotMatch(html, /<script/i);
+  assert.doesNotMatch(html, /\s(src|href)="(?!#)/, 'only in-page links');
+  assert.doesNotMatch(html, /url\((?!#)/, 'no external CSS urls');
+  assert.match(html, /<style>/);
+  // inhibitors shown before the findings and in the ranking
+  assert.match(html, /1 inhibitor: the migration must not start/);
+  assert.ok(html.indexOf('id="target-opencloudos-8"') < html.indexOf('class="inhibitors"') && html.indexOf('class="inhibitors"') < html.indexOf('<h3>Findings</h3>', html.indexOf('id="target-opencloudos-8"')));
+  // ranking order: rocky-8 (rank 1) before opencloudos-8
+  assert.ok(html.indexOf('id="target-rocky-8"') < html.indexOf('id="target-opencloudos-8"'));
+  assert.match(html, /package fates \(same, upgrade, downgrade, replaced, missing\) are unknown/);
+});
+
+test('HTML chart: one stacked bar per target, segments sized by counts, hatched when not compared', () => {
+  const a = fixtureAssessment();
+  const svg = renderFateChart(a.targets.sort((x, y) => x.rank - y.rank));
+  const rects = [...svg.matchAll(/<rect x="([\d.]+)" y="(\d+)" width="([\d.]+)" height="20" fill="(#[0-9A-F]{6})"><title>([^<]*)<\/title>/g)];
+  // rocky-8 has 7 packages in 6 fates (third-party 2)
+  assert.equal(rects.length, 6);
+  const widths = rects.map((r) => Number(r[3]));
+  assert.ok(Math.abs(widths.reduce((s, w) => s + w, 0) - 600) < 0.1);
+  const tp = rects.find((r) => r[5].includes('third-party 2 of 7'));
+  assert.ok(tp && Math.abs(Number(tp[3]) - (600 * 2) / 7) < 0.01);
+  assert.match(svg, /fill="url\(#nc\)"[^>]*><title>opencloudos-8: package fates not compared/);
+});
+
+test('Markdown: ranking table, inhibitor callout, escaped names, fates not compared', () => {
+  const md = renderAssessmentMarkdown(fixtureAssessment());
+  assert.ok(!md.includes(HOSTILE_NAME));
+  assert.ok(!md.includes('<script'));
+  assert.match(md, /\| 1 \| Rocky Linux 8 \(`rocky-8`\) \| 35 \| 0 \| 1 \| 1 \| 1 \| 1 \| 1 \| 2 \|/);
+  assert.match(md, /\| 2 \| OpenCloudOS 8 \(`opencloudos-8`\) \| -120 \| \*\*1\*\* \| – \| – \| – \| – \| – \| – \|/);
+  assert.match(md, /> \*\*1 inhibitor: the migration must not start\.\*\*/);
+  assert.match(md, /Repositories: \*\*not compared\*\*/);
+  assert.match(md, /<details><summary>downgrade \(1\)<\/summary>/);
+  // every table row has the same number of unescaped cell separators as its header
+  for (const line of md.split('\n').filter((l) => l.startsWith('| '))) {
+    const cells = line.replace(/\\\|/g, '').split('|').length;
+    assert.ok(cells === 5 || cells === 12 || cells === 4 + 1, `row with ${cells} separators: ${line}`);
+  }
+  assert.equal(escapeMarkdown('a|b<c>*d*'), 'a\\|b&lt;c&gt;\\*d\\*');
+});
+
+test('text: inhibitors prominent, terminal escapes neutralised', () => {
+  const a = fixtureAssessment();
+  a.targets[1].findings[0].title = 'evil \u001b[2J title';
+  const text = renderAssessmentText(a);
+  assert.match(text, /2\. opencloudos-8 {2}score -120 {2}BLOCKED by 1 inhibitor/);
+  assert.match(text, /!! 1 INHIBITOR\(S\): the migration must not start/);
+  assert.ok(!text.includes('\u001b'));
+  assert.match(text, /evil \\x1b\[2J title/);
+});

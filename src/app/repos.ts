@@ -1,0 +1,79 @@
+/**
+ * Target repository metadata for assessments: each location is read once per process and its packages
+ * shared by every host and every target that names it (DESIGN.md: "repository metadata is parsed once per
+ * target and shared"). A target's pool is built once per distinct location list.
+ */
+import { FerryError } from '../core/index.js';
+import { createPool, type Pool } from '../rpm/pool.js';
+import { loadPackages, openRepo } from '../rpm/repodata/index.js';
+import type { Package } from '../rpm/types.js';
+import type { TargetRepoView } from '../assess/types.js';
+
+export interface RepoProgress {
+  phase: 'repos';
+  message: string;
+}
+
+export interface RepoCache {
+  packages: Map<string, Promise<Package[]>>;
+  pools: Map<string, Promise<Pool>>;
+}
+
+export function createRepoCache(): RepoCache {
+  return { packages: new Map(), pools: new Map() };
+}
+
+/** The process-wide cache used when the caller passes none. */
+const processCache = createRepoCache();
+
+/** `rocky-8=/srv/repo` → ['rocky-8', '/srv/repo']; repeated flags accumulate per target. */
+export function parseRepoFlags(flags: readonly string[]): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const flag of flags) {
+    const eq = flag.indexOf('=');
+    const release = eq > 0 ? flag.slice(0, eq).trim() : '';
+    const location = eq > 0 ? flag.slice(eq + 1).trim() : '';
+    if (!release || !location) {
+      throw new FerryError('USAGE', `--repo ${JSON.stringify(flag)} is not TARGET=DIR_OR_URL`, { hint: 'e.g. --repo rocky-8=/srv/mirror/rocky/8/BaseOS/x86_64/os' });
+    }
+    (out[release] ??= []).push(...location.split(',').map((l) => l.trim()).filter(Boolean));
+  }
+  return out;
+}
+
+function loadLocation(location: string, cache: RepoCache, progress: (p: RepoProgress) => void): Promise<Package[]> {
+  let p = cache.packages.get(location);
+  if (!p) {
+    p = (async () => {
+      progress({ phase: 'repos', message: `reading ${location}` });
+      const started = Date.now();
+      const repo = await openRepo(location);
+      const packages = await loadPackages(repo, { repoid: location });
+      progress({ phase: 'repos', message: `${location}: ${packages.length} packages (${((Date.now() - started) / 1000).toFixed(1)} s)` });
+      return packages;
+    })();
+    // A failed load is not cached: the next host may retry (a mirror can come back).
+    p.catch(() => cache.packages.delete(location));
+    cache.packages.set(location, p);
+  }
+  return p;
+}
+
+/** Loads (or reuses) the pool of a target's repositories. */
+export async function loadTargetRepos(release: string, locations: readonly string[], options: { cache?: RepoCache; onProgress?: (p: RepoProgress) => void } = {}): Promise<TargetRepoView> {
+  const cache = options.cache ?? processCache;
+  const progress = options.onProgress ?? ((): void => {});
+  const key = [...locations].join('\n');
+  let pool = cache.pools.get(key);
+  if (!pool) {
+    pool = (async () => {
+      const lists = await Promise.all(locations.map((l) => loadLocation(l, cache, progress)));
+      const created = createPool(lists.flat());
+      if (locations.length > 1) progress({ phase: 'repos', message: `${release}: pool of ${created.packages.length} packages from ${locations.length} repositories` });
+      return created;
+    })();
+    pool.catch(() => cache.pools.delete(key));
+    cache.pools.set(key, pool);
+  }
+  return { release, locations: [...locations], pool: await pool };
+}

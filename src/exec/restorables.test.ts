@@ -1,0 +1,80 @@
+// packageSetRestorable against the real rpm and dnf: a root with ferry-a-1.0 installed from a lab repo,
+// a step that upgrades it and installs ferry-b, then rollback back to the recorded package set.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { isFerryError } from '../core/index.js';
+import { createLocalTransport } from '../transport/local.js';
+import { skipUnlessTools } from '../../test/support/shared.js';
+import { packageSetRestorable } from './restorables.js';
+import { defineStep, rollback, runPlan } from './runner.js';
+
+const skip = skipUnlessTools('rpm', 'rpmbuild', 'createrepo_c', 'dnf');
+const dir = mkdtempSync(join(tmpdir(), 'ferry-pkgset-'));
+process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
+
+function sh(cmd: string, args: string[]): string {
+  const r = spawnSync(cmd, args, { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed: ${r.stderr}`);
+  return r.stdout;
+}
+
+function buildRpm(name: string, version: string, topdir: string): void {
+  const spec = join(topdir, `${name}-${version}.spec`);
+  writeFileSync(spec, [
+    `Name: ${name}`, `Version: ${version}`, 'Release: 1', 'Summary: Ferry test package', 'License: MIT', 'BuildArch: noarch',
+    '%description', 'Ferry test package.', '%install', `mkdir -p %{buildroot}/usr/share/${name}`,
+    `echo ${version} > %{buildroot}/usr/share/${name}/version`, '%files', `/usr/share/${name}`, '',
+  ].join('\n'));
+  sh('rpmbuild', ['--quiet', '--define', `_topdir ${topdir}`, '--define', `_rpmdir ${join(dir, 'repo')}`, '-bb', spec]);
+}
+
+test('packageSetRestorable: rollback returns the root to the recorded NEVRAs via dnf; missing NEVRAs → ROLLBACK_INCOMPLETE', { skip }, async () => {
+  // Debian's rpm keeps its database under $HOME unless told otherwise (see ../shared/data/README.md).
+  const home = join(dir, 'home');
+  mkdirSync(home);
+  writeFileSync(join(home, '.rpmmacros'), '%_dbpath /var/lib/rpm\n');
+  process.env.HOME = home;
+  const top = join(dir, 'top');
+  mkdirSync(top);
+  buildRpm('ferry-a', '1.0', top);
+  buildRpm('ferry-a', '2.0', top);
+  buildRpm('ferry-b', '1.0', top);
+  sh('createrepo_c', ['--quiet', join(dir, 'repo')]);
+  const reposdir = join(dir, 'repos.d');
+  mkdirSync(reposdir);
+  writeFileSync(join(reposdir, 'lab.repo'), `[lab]\nname=lab\nbaseurl=file://${join(dir, 'repo')}\ngpgcheck=0\n`);
+  const dnfArgs = ['--releasever=8', `--setopt=reposdir=${reposdir}`, `--setopt=cachedir=${join(dir, 'cache')}`, '--nogpgcheck', '--setopt=best=True', '-q'];
+  const root = join(dir, 'root');
+  mkdirSync(join(root, 'var/lib'), { recursive: true });
+  sh('dnf', ['-y', '--installroot', root, ...dnfArgs, 'install', 'ferry-a-1.0']);
+  const qa = (): string => sh('rpm', ['--root', root, '-qa', '--qf', '%{NAME}-%{VERSION}\\n']).split('\n').filter(Boolean).sort().join(' ');
+  assert.equal(qa(), 'ferry-a-1.0');
+
+  const step = defineStep({
+    kind: 'test.dnf-change',
+    options: {},
+    title: 'upgrade ferry-a, install ferry-b',
+    async apply(ctx) {
+      await ctx.register(packageSetRestorable({ dnfArgs }));
+      const r = await ctx.transport.run(['dnf', '-y', '--installroot', root, ...dnfArgs, 'install', 'ferry-a-2.0', 'ferry-b']);
+      assert.equal(r.code, 0, r.stderr);
+    },
+  });
+  const transport = createLocalTransport({ root });
+  await runPlan({ plan: { id: 'p', steps: [step] }, transport, executionId: 'pk1' });
+  assert.equal(qa(), 'ferry-a-2.0 ferry-b-1.0');
+  await rollback({ transport, executionId: 'pk1' });
+  assert.equal(qa(), 'ferry-a-1.0');
+
+  // Again, but the recorded NEVRA has vanished from the repository: the restore reports what is left.
+  await runPlan({ plan: { id: 'p', steps: [step] }, transport, executionId: 'pk2' });
+  rmSync(join(dir, 'repo', 'noarch', 'ferry-a-1.0-1.noarch.rpm'));
+  sh('createrepo_c', ['--quiet', join(dir, 'repo')]);
+  rmSync(join(dir, 'cache'), { recursive: true, force: true });
+  await assert.rejects(rollback({ transport, executionId: 'pk2' }), (e) =>
+    isFerryError(e, 'ROLLBACK_INCOMPLETE') && /missing ferry-a-0:1\.0-1\.noarch/.test(e.message));
+});

@@ -301,10 +301,17 @@ export function createXmlTokenizer(handler: XmlHandler, options: XmlTokenizerOpt
       if (i >= n) return -1;
       const q = buf[i];
       if (q !== QUOTE && q !== APOS) fail('REPO_METADATA', i, 'attribute value not quoted');
-      const ve = scan(buf, q, i + 1, n);
-      if (ve === -1) return -1;
-      const lt = scan(buf, LT, i + 1, ve);
-      if (lt !== -1) fail('REPO_METADATA', lt, "'<' in an attribute value");
+      let ve = i + 1;
+      let amp = false;
+      for (; ve < n; ve++) {
+        const v = buf[ve];
+        if (v === q) break;
+        if (v === LT) fail('REPO_METADATA', ve, "'<' in an attribute value");
+        if (v === AMP) amp = true;
+      }
+      if (ve >= n) return -1;
+      // References are checked even in attributes nobody reads: a hostile one is refused, never skipped.
+      if (amp) decodeEntities(decodeRange(buf, i + 1, ve), where(i + 1));
       if (attrCount === MAX_ATTRS) fail('REPO_METADATA', ns, `more than ${MAX_ATTRS} attributes on one tag`);
       const k = attrCount * 4;
       attrOff[k] = ns;

@@ -7,6 +7,7 @@
 import type { HostFacts } from '../facts/types.js';
 import type { Catalog, ReleaseView } from '../catalog/index.js';
 import type { Pool } from '../rpm/pool.js';
+import type { ModulesMetadata } from '../rpm/repodata/modules.js';
 
 export const ASSESSMENT_FORMAT_VERSION = 1 as const;
 
@@ -104,6 +105,8 @@ export interface TargetRepoView {
   /** Repo locations (paths or URLs) the pool was built from. */
   locations: string[];
   pool: Pool;
+  /** The target's modules.yaml, when it has one: fates then apply dnf's modular filtering. */
+  modules?: ModulesMetadata;
 }
 
 /** Everything a check may read. Checks are pure: no Transport, no I/O. */

@@ -1,0 +1,108 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createPool } from '../rpm/pool.js';
+import { PesAction, loadCatalog } from '../catalog/index.js';
+import { computeFates, countFates } from './fates.js';
+import { classifyOrigin } from './origin.js';
+import { computeVendorSwap } from './vendor-swap.js';
+import { inst, pkg } from './testing/fixtures.js';
+
+// The collision cases measured with dnf 4.14 distro-sync (fates.ts header): installed → expected.
+const target = createPool([
+  pkg('a1-1.1-1.noarch'), pkg('b1-1.0-1.noarch', { obsoletes: ['a1 < 2'] }),
+  pkg('a2-1.0-1.noarch'), pkg('b2-1.0-1.noarch', { obsoletes: ['a2 < 2'] }),
+  pkg('a4-2.0-1.noarch'), pkg('b4-1.0-1.noarch', { obsoletes: ['a4'] }),
+  pkg('b5-1.0-1.noarch', { provides: ['a5 = 2'] }),
+  pkg('a6-1.0-1.noarch'), pkg('a7-1.1-1.x86_64'),
+  pkg('b8-1.0-1.noarch', { obsoletes: ['a8 < 2'] }),
+  pkg('a9-1.1-1.noarch', { obsoletes: ['a9 < 1.1'] }),
+  pkg('b11-1.0-1.noarch', { obsoletes: ['a11'] }), pkg('c11-1.0-1.noarch', { obsoletes: ['a11'] }),
+  pkg('a13-0.9-1.noarch', { obsoletes: ['a13 < 1.0'] }),
+  pkg('a14-1.1-1.x86_64'), pkg('a14-1.2-1.noarch'),
+  pkg('glibc-2.28-101.el8.i686'), pkg('glibc-2.28-101.el8.x86_64'),
+]);
+
+test('computeFates follows dnf distro-sync on the measured collision cases', () => {
+  const cases: [string, string, string[] | undefined, string?][] = [
+    ['a1-1.0-1.noarch', 'replaced', ['b1-1.0-1.noarch'], 'obsoletes'], // obsoleter beats a newer same name
+    ['a2-1.0-1.noarch', 'replaced', ['b2-1.0-1.noarch'], 'obsoletes'], // … and an equal one
+    ['a4-1.0-1.noarch', 'replaced', ['b4-1.0-1.noarch'], 'obsoletes'],
+    ['a5-1.0-1.noarch', 'missing', undefined], // Provides alone replaces nothing
+    ['a6-1.0-1.x86_64', 'same', ['a6-1.0-1.noarch']], // arch switch to noarch at the same EVR: dnf reinstalls
+    ['a7-1.0-1.noarch', 'upgrade', ['a7-1.1-1.x86_64']],
+    ['a8-2.0-1.noarch', 'missing', undefined], // Obsoletes range does not match the installed EVR
+    ['a9-1.0-1.noarch', 'upgrade', ['a9-1.1-1.noarch']], // self-obsoletes is an upgrade
+    ['a11-1.0-1.noarch', 'replaced', ['b11-1.0-1.noarch', 'c11-1.0-1.noarch'], 'obsoletes'],
+    ['a13-1.0-1.noarch', 'downgrade', ['a13-0.9-1.noarch']],
+    ['a14-1.0-1.x86_64', 'upgrade', ['a14-1.2-1.noarch']], // newest of arch + noarch
+    ['glibc-2.28-101.el8.i686', 'same', ['glibc-2.28-101.el8.i686']],
+    ['gpg-pubkey-8483c65d-5ccc5b19.(none)', 'skipped', undefined],
+  ];
+  const fates = computeFates({ installed: cases.map(([n]) => inst(n)), pool: target, baseArch: 'x86_64' });
+  for (const [nevra, fate, tgt, via] of cases) {
+    const f = fates.find((x) => x.installed === nevra);
+    if (fate === 'skipped') { assert.equal(f, undefined, nevra); continue; }
+    assert.ok(f, nevra);
+    assert.equal(f.fate, fate, nevra);
+    assert.deepEqual(f.target, tgt, nevra);
+    assert.equal(f.via, via, nevra);
+  }
+  assert.deepEqual(countFates(fates), { same: 2, upgrade: 3, downgrade: 1, replaced: 4, missing: 2, 'third-party': 0 });
+});
+
+test('modular filtering: the enabled stream wins over a newer stream, hidden non-modular same names', () => {
+  const pool = createPool([pkg('nodejs-1:10.24.0-1.module_el8.3.0+717.x86_64'), pkg('nodejs-1:12.22.1-1.module_el8.4.0+782.x86_64'), pkg('nodejs-1:14.0-1.el8.x86_64')]);
+  const stream = (s: string, a: string) => ({ name: 'nodejs', stream: s, version: '1', context: 'c', arch: 'x86_64', staticContext: false,
+    license: { module: [], content: [] }, dependencies: [], profiles: {}, api: [], filter: [], artifacts: [a] });
+  const modules = { streams: [stream('10', 'nodejs-1:10.24.0-1.module_el8.3.0+717.x86_64'), stream('12', 'nodejs-1:12.22.1-1.module_el8.4.0+782.x86_64')],
+    defaults: [{ module: 'nodejs', stream: '12', profiles: {} }], obsoletes: [], otherDocuments: {} };
+  const installed = [inst('nodejs-1:10.24.0-1.module_el8.3.0+717.x86_64')];
+  const enabled = computeFates({ installed, pool, modules, moduleStates: [{ name: 'nodejs', stream: '10', state: 'enabled', profiles: [], file: 'x' }] });
+  assert.equal(enabled[0].fate, 'same');
+  const byDefault = computeFates({ installed, pool, modules });
+  assert.equal(byDefault[0].fate, 'upgrade');
+  assert.deepEqual(byDefault[0].target, ['nodejs-1:12.22.1-1.module_el8.4.0+782.x86_64']);
+  const without = computeFates({ installed, pool });
+  assert.deepEqual(without[0].target, ['nodejs-1:14.0-1.el8.x86_64'], 'no modules.yaml: every package visible');
+});
+
+test('vendor swap and PES events come before obsoletes and names; origin splits missing from third-party', () => {
+  const pool = createPool([pkg('rocky-release-8.4-35.el8.noarch'), pkg('libfoo2-2.0-1.el8.x86_64')]);
+  const events = [{ id: 7, action: PesAction.RENAMED, inPkgs: [{ name: 'libfoo', repository: 'base', modulestream: null }],
+    outPkgs: [{ name: 'libfoo2', repository: 'baseos', modulestream: null }], fromRelease: [7, 9] as const, toRelease: [8, 0] as const, architectures: [] }];
+  const result = { releases: ['8.0'], target: [], toInstall: ['libfoo2'], toRemove: ['libfoo'], modulesToEnable: [], demodularized: [], applied: [7] };
+  const fates = computeFates({
+    installed: [inst('centos-release-8.2-2.el8.x86_64', { vendor: 'CentOS' }), inst('libfoo-1.0-1.el7.x86_64', { vendor: 'CentOS' }),
+      inst('lab-orphan-0.9-1.el8.noarch', { vendor: 'CentOS' }), inst('htop-3.2.1-1.el8.x86_64', { vendor: 'Fedora Project' })],
+    pool, vendorSwap: new Map([['centos-release', ['rocky-release']]]), pes: { result, events }, origin: { sourceVendor: 'CentOS' },
+  });
+  assert.deepEqual(fates.map((f) => [f.name, f.fate, f.via, f.target]), [
+    ['centos-release', 'replaced', 'vendor-swap', ['rocky-release-8.4-35.el8.noarch']],
+    ['libfoo', 'replaced', 'pes', ['libfoo2-2.0-1.el8.x86_64']],
+    ['lab-orphan', 'missing', undefined, undefined],
+    ['htop', 'third-party', undefined, undefined],
+  ]);
+});
+
+test('classifyOrigin: key first, then vendor, then unknown', () => {
+  const sig = (keyId: string) => ({ signature: { algorithm: 'RSA/SHA256', keyId } });
+  const rule = { sourceVendor: 'CentOS', sourceKeyIds: ['05B555B38483C65D'] };
+  const rows: [Parameters<typeof inst>[1], boolean][] = [
+    [{ vendor: 'CentOS', ...sig('05b555b38483c65d') }, true],
+    [{ vendor: 'CentOS', ...sig('21ea45ab2f86d6a1') }, false], // vendor tag lies, key tells
+    [{ vendor: 'CentOS' }, true],
+    [{ vendor: 'ACME Corp' }, false],
+    [{}, true],
+  ];
+  for (const [extra, fromSource] of rows) assert.equal(classifyOrigin(inst('x-1-1.noarch', extra), rule).fromSource, fromSource, JSON.stringify(extra));
+});
+
+test('computeVendorSwap finds CentOS 8.2 and 8.3+ branding names and maps them by role', () => {
+  const catalog = loadCatalog();
+  const names = ['centos-release', 'centos-repos', 'centos-gpg-keys', 'centos-logos', 'centos-indexhtml', 'centos-linux-release', 'bash'];
+  const swap = computeVendorSwap({ catalog, source: 'centos-8', target: 'rocky-8', installed: names.map((n) => inst(`${n}-1-1.noarch`)) });
+  assert.deepEqual(Object.fromEntries(swap), {
+    'centos-gpg-keys': ['rocky-gpg-keys'], 'centos-indexhtml': ['rocky-indexhtml'], 'centos-linux-release': ['rocky-release'],
+    'centos-logos': ['rocky-logos'], 'centos-release': ['rocky-release'], 'centos-repos': ['rocky-repos'],
+  });
+});

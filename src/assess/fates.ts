@@ -1,0 +1,193 @@
+/**
+ * Per-package fate: what `dnf distro-sync --allowerasing` against the target repositories does to each
+ * installed package, after the vendor swap a conversion tool makes first (migrate2rocky's
+ * package_swaps(), almalinux-deploy's BRANDING_PKGS).
+ *
+ * Rule order, each rule tried only when the ones before it did not apply (measured with dnf 4.14 on
+ * lab repositories, see fates.dnf.test.ts and README "Assessment" section):
+ *  1. gpg-pubkey pseudo packages are not packages: skipped.
+ *  2. vendor swap: the conversion removes the source's branding packages and installs the target's in one
+ *     transaction before distro-sync → replaced via 'vendor-swap'.
+ *  3. PES events (cross-major, Leapp): a package an applied replaced/renamed/split/merged/moved event
+ *     takes out → replaced via 'pes'; a removed event → missing.
+ *  4. Obsoletes: a target package of another name whose Obsoletes match the installed NEVRA replaces it,
+ *     EVEN WHEN the target also carries the same name at a newer, equal or older EVR (dnf installs the
+ *     obsoleter and erases the package: "replacing"). A package obsoleting its own name (`a9-1.1`
+ *     `Obsoletes: a9 < 1.1`) is an upgrade, not a replacement. Several obsoleters all get installed.
+ *     Provides alone replaces nothing (dnf leaves such a package alone).
+ *  5. Same name: the newest EVR among target packages of the same arch or noarch (an installed noarch
+ *     may become the base arch and vice versa; on an EVR tie the same arch wins) → same / upgrade /
+ *     downgrade. dnf reinstalls a same-EVR package from the target when it is not identical (vendor,
+ *     build time, or arch x86_64 ↔ noarch): still `same`, with the arch switch in `reason`. Install-only packages (kernels) keep the old one beside the new.
+ *     With the target's modules.yaml, dnf's modular filtering applies first: packages of inactive
+ *     streams are invisible, and so are non-modular packages named like a package of an active stream.
+ *  6. Otherwise dnf leaves the package alone: `missing` when it comes from the source distribution,
+ *     `third-party` when not (see classifyOrigin).
+ */
+import type { InstalledPackage, ModuleStreamState } from '../facts/types.js';
+import type { PesEvent, PesResult } from '../catalog/index.js';
+import { PesAction } from '../catalog/index.js';
+import { compareEvr } from '../rpm/evr.js';
+import { formatNevra } from '../rpm/nevra.js';
+import type { Pool } from '../rpm/pool.js';
+import type { ModulesMetadata } from '../rpm/repodata/modules.js';
+import type { Package } from '../rpm/types.js';
+import type { Fate, FateCounts, PackageFate } from './types.js';
+import { classifyOrigin, type OriginRule } from './origin.js';
+
+export interface FateInput {
+  installed: InstalledPackage[];
+  /** The target's packages. */
+  pool: Pool;
+  /** The target's modules.yaml and the host's module states (/etc/dnf/modules.d). */
+  modules?: ModulesMetadata;
+  moduleStates?: ModuleStreamState[];
+  /** Installed package name → target package names the vendor swap installs in its place. */
+  vendorSwap?: ReadonlyMap<string, readonly string[]>;
+  /** Leapp PES computation for a cross-major path and the events it ran on. */
+  pes?: { result: PesResult; events: PesEvent[] };
+  /** How to tell the source distribution's packages from third-party ones. */
+  origin?: OriginRule;
+  /** The host's base arch (x86_64…), for an installed noarch package moving to an arch build. */
+  baseArch?: string;
+}
+
+const PES_REPLACING = new Set([PesAction.REPLACED, PesAction.SPLIT, PesAction.MERGED, PesAction.RENAMED, PesAction.MOVED]);
+
+export function computeFates(input: FateInput): PackageFate[] {
+  const visible = modularFilter(input.pool, input.modules, input.moduleStates);
+  const pesBy = pesIndex(input.pes);
+  const newest = newestByName(input.pool, visible);
+  const out: PackageFate[] = [];
+  for (const pkg of input.installed) {
+    if (pkg.name === 'gpg-pubkey') continue;
+    const base = { installed: formatNevra(pkg), name: pkg.name, arch: pkg.arch };
+    const swap = input.vendorSwap?.get(pkg.name);
+    if (swap) {
+      const target = swap.map((n) => newestNevra(newest, n) ?? n);
+      out.push({ ...base, fate: 'replaced', via: 'vendor-swap', target, reason: `the conversion swaps ${pkg.name} for ${swap.join(', ')}` });
+      continue;
+    }
+    const pes = pesBy.get(pkg.name);
+    if (pes) {
+      if (pes.out.length > 0) {
+        const target = pes.out.map((n) => newestNevra(newest, n) ?? n);
+        out.push({ ...base, fate: 'replaced', via: 'pes', target, reason: `PES event ${pes.id} (${PesAction[pes.action].toLowerCase()})` });
+      } else {
+        out.push({ ...base, fate: 'missing', reason: `PES event ${pes.id} removes ${pkg.name} in the target` });
+      }
+      continue;
+    }
+    const obsoleters = obsoletersOf(input.pool, visible, pkg);
+    if (obsoleters.length > 0) {
+      out.push({ ...base, fate: 'replaced', via: 'obsoletes', target: obsoleters.map((p) => formatNevra(p)),
+        reason: `obsoleted by ${obsoleters.map((p) => p.name).join(', ')}` });
+      continue;
+    }
+    const best = bestCandidate(input.pool, visible, pkg, input.baseArch);
+    if (best) {
+      const c = compareEvr(best, pkg);
+      const fate: Fate = c > 0 ? 'upgrade' : c < 0 ? 'downgrade' : 'same';
+      out.push({ ...base, fate, target: [formatNevra(best)], ...(best.arch !== pkg.arch ? { reason: `arch ${pkg.arch} → ${best.arch}` } : {}) });
+      continue;
+    }
+    const origin = classifyOrigin(pkg, input.origin);
+    out.push({ ...base, fate: origin.fromSource ? 'missing' : 'third-party', reason: origin.reason });
+  }
+  return out;
+}
+
+export function countFates(fates: readonly PackageFate[]): FateCounts {
+  const counts: FateCounts = { same: 0, upgrade: 0, downgrade: 0, replaced: 0, missing: 0, 'third-party': 0 };
+  for (const f of fates) counts[f.fate]++;
+  return counts;
+}
+
+/**
+ * dnf's modular filtering: the set of target packages dnf can see, or undefined when every package is.
+ * Active stream per module: the host's enabled stream; none when the host disabled the module; else the
+ * default stream from modulemd-defaults.
+ */
+export function modularFilter(pool: Pool, modules: ModulesMetadata | undefined, states: ModuleStreamState[] = []): Set<Package> | undefined {
+  if (!modules || modules.streams.length === 0) return undefined;
+  const state = new Map(states.map((s) => [s.name, s]));
+  const defaults = new Map(modules.defaults.map((d) => [d.module, d.stream]));
+  const active = new Set<string>();
+  const all = new Set<string>();
+  const activeNames = new Set<string>();
+  for (const s of modules.streams) {
+    const st = state.get(s.name);
+    const stream = st?.state === 'enabled' ? st.stream : st?.state === 'disabled' ? undefined : defaults.get(s.name);
+    for (const a of s.artifacts) {
+      all.add(a);
+      if (stream !== undefined && s.stream === stream) {
+        active.add(a);
+        activeNames.add(a.replace(/-[^-]+-[^-]+$/, ''));
+      }
+    }
+  }
+  const visible = new Set<Package>();
+  for (const p of pool.packages) {
+    const nevra = formatNevra(p, { alwaysEpoch: true });
+    if (all.has(nevra) ? active.has(nevra) : !activeNames.has(p.name)) visible.add(p);
+  }
+  return visible;
+}
+
+const seen = (visible: Set<Package> | undefined, p: Package): boolean => p.arch !== 'src' && p.arch !== 'nosrc' && (!visible || visible.has(p));
+
+function newestByName(pool: Pool, visible: Set<Package> | undefined): Map<string, Package> {
+  const best = new Map<string, Package>();
+  for (const p of pool.packages) {
+    if (!seen(visible, p)) continue;
+    const cur = best.get(p.name);
+    if (!cur || compareEvr(p, cur) > 0) best.set(p.name, p);
+  }
+  return best;
+}
+
+function newestNevra(newest: Map<string, Package>, name: string): string | undefined {
+  const p = newest.get(name);
+  return p ? formatNevra(p) : undefined;
+}
+
+function obsoletersOf(pool: Pool, visible: Set<Package> | undefined, pkg: InstalledPackage): Package[] {
+  const found = pool.whatObsoletes(pkg).filter((p) => p.name !== pkg.name && seen(visible, p));
+  // one per name.arch, the newest: dnf installs the best version of the obsoleting package
+  const byNa = new Map<string, Package>();
+  for (const p of found) {
+    const k = `${p.name}.${p.arch}`;
+    const cur = byNa.get(k);
+    if (!cur || compareEvr(p, cur) > 0) byNa.set(k, p);
+  }
+  return [...byNa.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
+function bestCandidate(pool: Pool, visible: Set<Package> | undefined, pkg: InstalledPackage, baseArch?: string): Package | undefined {
+  const compatible = (p: Package): boolean =>
+    pkg.arch === 'noarch' ? p.arch === 'noarch' || p.arch === (baseArch ?? p.arch) : p.arch === pkg.arch || p.arch === 'noarch';
+  let best: Package | undefined;
+  for (const p of pool.byName(pkg.name)) {
+    if (!seen(visible, p) || !compatible(p)) continue;
+    if (!best) { best = p; continue; }
+    const c = compareEvr(p, best);
+    if (c > 0 || (c === 0 && p.arch === pkg.arch && best.arch !== pkg.arch)) best = p;
+  }
+  return best;
+}
+
+function pesIndex(pes: FateInput['pes']): Map<string, { id: number; action: PesAction; out: string[] }> {
+  const out = new Map<string, { id: number; action: PesAction; out: string[] }>();
+  if (!pes) return out;
+  const removed = new Set(pes.result.toRemove);
+  const applied = new Set(pes.result.applied);
+  for (const e of pes.events) {
+    if (!applied.has(e.id)) continue;
+    for (const p of e.inPkgs) {
+      if (!removed.has(p.name) || out.has(p.name)) continue;
+      if (e.action === PesAction.REMOVED) out.set(p.name, { id: e.id, action: e.action, out: [] });
+      else if (PES_REPLACING.has(e.action)) out.set(p.name, { id: e.id, action: e.action, out: [...new Set(e.outPkgs.map((o) => o.name))] });
+    }
+  }
+  return out;
+}

@@ -19,6 +19,8 @@ have ssh-keygen || need+=(openssh-client)
 have cpio || need+=(cpio)
 have rpm2cpio || need+=(rpm2cpio)
 have gpg || need+=(gnupg)
+have make || need+=(make)   # better-sqlite3 compiles from source (node-gyp); no prebuilt download
+have g++ || need+=(g++)
 /usr/bin/python3 -c 'import rpm' 2>/dev/null || need+=(python3-rpm) # librpm bindings: matchesDep differential test
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" != 0 ]; then echo "missing Debian packages: ${need[*]} (run as root or install them)" >&2; exit 1; fi
@@ -27,5 +29,7 @@ if [ ${#need[@]} -gt 0 ]; then
   apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
 fi
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  # node-gyp uses the installed Node headers instead of downloading them when they are present.
+  if [ -z "${npm_config_nodedir:-}" ] && [ -f /usr/include/node/node.h ]; then export npm_config_nodedir=/usr; fi
   npm ci --no-audit --no-fund
 fi

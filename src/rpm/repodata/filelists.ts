@@ -1,7 +1,7 @@
 /** filelists.xml and other.xml readers: per-package records keyed by pkgid, streamed like primary. */
 import { FerryError } from '../../core/errors.js';
 import { createInterner, parseEpoch, type ReaderOptions } from './primary.js';
-import { createXmlTokenizer, type XmlAttributes } from './xml.js';
+import { createXmlTokenizer, type ByteSource, type XmlAttributes } from './xml.js';
 
 export interface PackageRef {
   /** The package's checksum, as in primary's <checksum pkgid="YES">. */
@@ -30,7 +30,7 @@ export interface OtherEntry extends PackageRef {
 
 /** Drives the tokenizer over <package pkgid name arch><version/>children</package> files. */
 async function* readPerPackage<T extends PackageRef>(
-  source: AsyncIterable<Uint8Array>, file: string, intern: (s: string) => string,
+  source: ByteSource, file: string, intern: (s: string) => string,
   child: { names: string[]; make(ref: PackageRef): T; open(item: T, name: string, a: XmlAttributes): boolean;
     close(item: T, name: string, text: string | undefined): void },
 ): AsyncGenerator<T> {
@@ -80,7 +80,7 @@ async function* readPerPackage<T extends PackageRef>(
 }
 
 /** Parses filelists.xml: every file (and directory, and ghost) of every package. */
-export function readFilelists(source: AsyncIterable<Uint8Array>, options: ReaderOptions = {}):
+export function readFilelists(source: ByteSource, options: ReaderOptions = {}):
 AsyncGenerator<FilelistEntry> {
   return readPerPackage<FilelistEntry>(source, options.name ?? 'filelists.xml', options.intern ?? createInterner(), {
     names: ['file'],
@@ -91,7 +91,7 @@ AsyncGenerator<FilelistEntry> {
 }
 
 /** Parses other.xml: the changelog entries of every package. */
-export function readOther(source: AsyncIterable<Uint8Array>, options: ReaderOptions = {}): AsyncGenerator<OtherEntry> {
+export function readOther(source: ByteSource, options: ReaderOptions = {}): AsyncGenerator<OtherEntry> {
   const file = options.name ?? 'other.xml';
   let author = '';
   let date = 0;

@@ -5,7 +5,7 @@
  */
 import { FerryError } from '../../core/errors.js';
 import type { Dep, DepFlag, Evr, Package } from '../types.js';
-import { createXmlTokenizer, type XmlAttributes, type XmlHandler } from './xml.js';
+import { createXmlTokenizer, type ByteSource, type XmlAttributes, type XmlHandler } from './xml.js';
 
 /** A string interner; bounded so a hostile file cannot grow it without limit. */
 export function createInterner(maxEntries = 1 << 20): (s: string) => string {
@@ -79,7 +79,7 @@ export interface ReaderOptions {
  * Parses primary.xml, yielding each package as soon as its </package> is read.
  * A Package's `files` holds the primary subset; loadPackages merges filelists.
  */
-export async function* readPrimary(source: AsyncIterable<Uint8Array>, options: ReaderOptions = {}):
+export async function* readPrimary(source: ByteSource, options: ReaderOptions = {}):
 AsyncGenerator<Package> {
   const file = options.name ?? 'primary.xml';
   const intern = options.intern ?? createInterner();

@@ -48,6 +48,9 @@ export interface XmlTokenizerOptions {
   names?: readonly string[];
 }
 
+/** What readers accept: a Readable, an async generator, or an array of Buffers (tests, small files). */
+export type ByteSource = AsyncIterable<Uint8Array> | Iterable<Uint8Array>;
+
 export interface XmlTokenizer {
   write(chunk: Uint8Array): void;
   /** Declares the end of input; throws REPO_TRUNCATED when the document is incomplete. */
@@ -434,7 +437,7 @@ function indexOfSeq3(b: Buffer, c0: number, c1: number, c2: number, from: number
  * createXmlTokenizer from an async generator so items are yielded chunk by chunk.
  */
 export async function parseXmlStream(
-  source: AsyncIterable<Uint8Array>, handler: XmlHandler, options: XmlTokenizerOptions,
+  source: ByteSource, handler: XmlHandler, options: XmlTokenizerOptions,
 ): Promise<void> {
   const t = createXmlTokenizer(handler, options);
   for await (const chunk of source) t.write(chunk);

@@ -1,13 +1,17 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../output.js';
+import { register as registerAssess } from './assess.js';
 import { register as registerCatalog } from './catalog.js';
+import { register as registerRepo } from './repo.js';
 
 /**
  * Registers every command group. One line per group; each group is a module in this folder exporting
  * `register(program, ctx)`.
  */
 export function registerCommands(program: Command, ctx: CliContext): void {
+  registerAssess(program, ctx);
   registerCatalog(program, ctx);
+  registerRepo(program, ctx);
   void program;
   void ctx;
 }

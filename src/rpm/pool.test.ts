@@ -1,15 +1,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { createReadStream, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { createGunzip } from 'node:zlib';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { sharedPath, skipUnlessShared, skipUnlessTools } from '../../test/support/shared.js';
 import { formatNevra } from './nevra.js';
 import { createPool, parseCapability } from './pool.js';
-import { readPrimary } from './repodata/primary.js';
+import { loadPackages, openRepo } from './repodata/index.js';
 import type { Dep, Package } from './types.js';
 
 const BASEOS = ['repodata', 'cs9-baseos-20220207'];
@@ -103,6 +102,8 @@ const PROVIDES = [
   'libc.so.6()(64bit)', 'libc.so.6', 'libcrypto.so.3(OPENSSL_3.0.0)(64bit)', '/usr/bin/sh', '/bin/sh',
   '/usr/sbin/ip', '/etc/os-release', 'system-release', 'config(bash)', 'glibc >= 2.34-10', 'glibc < 2.34',
   'kernel-uname-r = 5.14.0-55.el9.x86_64', 'pkgconfig(systemd)', 'libssl*', '/usr/bin/python3*',
+  // only in filelists.xml
+  '/usr/lib64/libssl.so.3', '/usr/share/doc/bash/*', '/usr/lib/systemd/system/sshd.service',
 ];
 const REQUIRES = [
   'libc.so.6(GLIBC_2.34)(64bit)', '/bin/sh', '/usr/bin/sh', 'bash', 'glibc', 'systemd >= 249', 'openssl-libs',
@@ -133,11 +134,7 @@ test('whatProvides and whatRequires equal dnf repoquery on CentOS Stream 9 BaseO
 });
 
 async function loadBaseos(): Promise<Package[]> {
-  const dir = sharedPath(...BASEOS, 'repodata');
-  const primary = readdirSync(dir).find((f) => f.endsWith('primary.xml.gz')) as string;
-  const out: Package[] = [];
-  for await (const p of readPrimary(createReadStream(join(dir, primary)).pipe(createGunzip()), { name: primary })) out.push(p);
-  return out;
+  return loadPackages(await openRepo(sharedPath(...BASEOS)), { filelists: true });
 }
 
 type Querier = ((args: readonly string[]) => Promise<string[]>) & { close(): void };

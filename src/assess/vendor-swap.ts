@@ -7,7 +7,8 @@
  * `centos-linux-release`/`centos-linux-repos`). HostFacts carry no provides, so the rule is by name:
  * the names the catalog records for ANY release of the source's distribution, plus the same naming
  * scheme applied across prefixes (`centos-linux-repos` and `centos-logos` → `centos-repos`), for the
- * roles the catalog knows. Each maps to the target's vendor packages of the same role
+ * roles the catalog knows. The prefixes are those of the recorded names, the distribution id and the
+ * host's os-release ID (CentOS Stream 8: `centos-stream-release`, `centos-gpg-keys`, `centos-logos`). Each maps to the target's vendor packages of the same role
  * (catalog.vendorMap); cross-major entries (PES-sourced, role null) map name to name.
  */
 import type { Catalog, VendorRole } from '../catalog/index.js';
@@ -23,6 +24,8 @@ export interface VendorSwapInput {
   source: string;
   target: string;
   installed: readonly InstalledPackage[];
+  /** The host's os-release ID (e.g. `centos` on CentOS Stream 8): one more branding prefix. */
+  osId?: string;
 }
 
 /** Installed name → target names installed in its place. Only installed names appear. */
@@ -33,7 +36,7 @@ export function computeVendorSwap(input: VendorSwapInput): Map<string, string[]>
   for (const e of map) if (e.role && e.to.length) toByRole.set(e.role, e.to);
   const distribution = catalog.release(input.source).distribution;
   const roleOf = new Map<string, VendorRole>();
-  const prefixes = new Set<string>();
+  const prefixes = new Set<string>([distribution, ...(input.osId ? [input.osId.toLowerCase()] : [])]);
   for (const r of catalog.releases().filter((x) => x.distribution === distribution)) {
     for (const v of catalog.vendorPackages(r.id)) {
       roleOf.set(v.name, v.role);

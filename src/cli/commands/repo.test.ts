@@ -1,6 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { sharedPath, skipUnlessShared } from '../../../test/support/shared.js';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import { sharedPath, skipUnlessShared, skipUnlessTools } from '../../../test/support/shared.js';
 import { main } from '../main.js';
 
 const BASEOS = ['repodata', 'cs9-baseos-20220207'];
@@ -51,6 +56,32 @@ test('repo query: --whatprovides, --whatrequires, --name, --provides, text and J
   assert.equal(both.out, 'glibc-2.34-21.el9.i686\n');
   const none = await run(['repo', 'query', repo, '--whatprovides', 'no-such-thing']);
   assert.equal(none.out, 'no packages match\n');
+});
+
+const UPDATEINFO = ['repodata', 'rocky8-updateinfo-sample', 'updateinfo.xml'];
+const MODULES = ['repodata', 'fedora-modular-createrepo_c', 'modules.yaml.gz'];
+
+test('repo info on a createrepo_c repository carrying real updateinfo and modules (added with modifyrepo_c)', {
+  skip: skipUnlessShared(...UPDATEINFO) || skipUnlessShared(...MODULES) || skipUnlessTools('createrepo_c', 'modifyrepo_c'),
+}, async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'ferry-repo-'));
+  try {
+    const repo = join(dir, 'repo');
+    mkdirSync(repo);
+    execFileSync('createrepo_c', ['-q', repo]);
+    execFileSync('modifyrepo_c', ['--mdtype=updateinfo', sharedPath(...UPDATEINFO), join(repo, 'repodata')], { stdio: 'ignore' });
+    writeFileSync(join(dir, 'modules.yaml'), gunzipSync(readFileSync(sharedPath(...MODULES))));
+    execFileSync('modifyrepo_c', ['--mdtype=modules', join(dir, 'modules.yaml'), join(repo, 'repodata')], { stdio: 'ignore' });
+    const r = await run(['repo', 'info', repo]);
+    assert.equal(r.code, 0, r.err);
+    assert.match(r.out, /^packages +0$/m);
+    assert.match(r.out, /^advisories +4 \(bugfix 1, security 3; severity None 1, Moderate 1, Important 2; 5 CVEs\)$/m);
+    assert.match(r.out, /^modules +43 modules, 63 streams, 17 defaults$/m);
+    const j = JSON.parse((await run(['--json', 'repo', 'info', repo])).out) as { modules: { byModule: Record<string, string[]> } };
+    assert.deepEqual(j.modules.byModule.scala, ['2.10']); // a string, not the float 2.1
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test('repo info on a missing path fails with a FerryError', async () => {

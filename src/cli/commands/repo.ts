@@ -213,9 +213,9 @@ export function renderInfo(i: RepoInfo): string {
     `repository   ${i.location}`,
     `revision     ${i.revision ?? '—'}${/^\d{9,10}$/.test(i.revision ?? '') ? ` (${new Date(Number(i.revision) * 1000).toISOString().slice(0, 10)})` : ''}`,
     `metadata     ${i.dataTypes.join(', ')}`,
-    `packages     ${i.packages} (${counts(i.arches)})`,
+    `packages     ${i.packages}${i.packages ? ` (${counts(i.arches)})` : ''}`,
     `source rpms  ${i.sourceRpms}${i.sourcePackages ? `, and ${i.sourcePackages} source packages` : ''}`,
-    `arches       ${Object.keys(i.arches).join(', ')}`,
+    `arches       ${Object.keys(i.arches).join(', ') || '—'}`,
   ];
   if (i.unreadable) lines.push(`unreadable   ${i.unreadable.join(', ')} (listed in repomd.xml, file missing)`);
   if (i.groups) lines.push(`groups       ${i.groups.groups} groups, ${i.groups.environments} environments, ${i.groups.categories} categories`);

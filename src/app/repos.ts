@@ -65,6 +65,7 @@ export async function loadTargetRepos(release: string, locations: readonly strin
   const progress = options.onProgress ?? ((): void => {});
   const key = [...locations].join('\n');
   let pool = cache.pools.get(key);
+  const hit = pool !== undefined;
   if (!pool) {
     pool = (async () => {
       const lists = await Promise.all(locations.map((l) => loadLocation(l, cache, progress)));
@@ -75,5 +76,7 @@ export async function loadTargetRepos(release: string, locations: readonly strin
     pool.catch(() => cache.pools.delete(key));
     cache.pools.set(key, pool);
   }
-  return { release, locations: [...locations], pool: await pool };
+  const ready = await pool;
+  if (hit) progress({ phase: 'repos', message: `${release}: ${ready.packages.length} packages (already loaded)` });
+  return { release, locations: [...locations], pool: ready };
 }

@@ -1,0 +1,129 @@
+/**
+ * assessHost: the assess use case. Gather facts (a live host over a transport, an installed root, an rpm
+ * database file or a package list), load every target's repositories once (shared across hosts through
+ * the repo cache, read while the facts are gathered), then decide with the pure checks of src/assess.
+ * Read-only: nothing here changes the host.
+ */
+import { FerryError } from '../core/index.js';
+import { closeMatches, loadCatalog, type Catalog } from '../catalog/index.js';
+import { collectFacts, readPackageListFile, readRpmdbInventory, type HostFacts } from '../facts/index.js';
+import { openTransport, parseHostSpec, type HostSpec, type Transport } from '../transport/index.js';
+import { assessTargets } from './assess-interim.js';
+import type { Assessment, TargetRepoView } from '../assess/types.js';
+
+export type { Assessment };
+import { loadTargetRepos, type RepoCache } from './repos.js';
+
+export interface AssessProgress {
+  phase: string;
+  message: string;
+}
+
+export interface AssessHostOptions {
+  /** `local`, `user@host`, `ssh://user@host:port` (with `root` for an image or lab root). */
+  hostSpec?: string;
+  /** A root prefix: facts are read below it (`rpm --root`, files under it). */
+  root?: string;
+  /** An open transport (the caller keeps ownership and closes it). */
+  transport?: Transport;
+  /** An rpm database directory or file (Packages, rpmdb.sqlite). */
+  rpmdb?: string;
+  /** A package list: `rpm -qa` NEVRAs or a Ferry query-format dump. */
+  manifest?: string;
+  /** Facts already gathered (e.g. a stored snapshot). */
+  facts?: HostFacts;
+  /** Catalog release ids to assess, e.g. ['rocky-8', 'almalinux-8']. */
+  targets: readonly string[];
+  /** Repository locations (directories or URLs) per target; a target without any is assessed without fates. */
+  repos?: Readonly<Record<string, readonly string[]>>;
+  catalog?: Catalog;
+  /** YYYY-MM-DD (lifecycle is measured from it); default: today in UTC. */
+  today?: string;
+  /** SSH: private key files and known_hosts files. */
+  identityFiles?: string[];
+  knownHostsFiles?: string[];
+  repoCache?: RepoCache;
+  onProgress?: (p: AssessProgress) => void;
+}
+
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+/** Checks targets and repo flags against the catalog before any host is contacted. */
+export function validateTargets(catalog: Catalog, targets: readonly string[], repos: Readonly<Record<string, readonly string[]>> = {}): string[] {
+  const list = [...new Set(targets.map((t) => t.trim()).filter(Boolean))];
+  if (list.length === 0) throw new FerryError('USAGE', 'No target given', { hint: 'Name targets with --to rocky-8,almalinux-8 (see ferry catalog list).' });
+  const ids = catalog.releases().map((r) => r.id);
+  for (const t of list) {
+    if (!catalog.hasRelease(t)) {
+      const close = closeMatches(t, ids);
+      throw new FerryError('TARGET_UNKNOWN', `Target ${JSON.stringify(t)} is not in the catalog${close.length ? `; did you mean ${close.join(', ')}?` : ''}`, { hint: 'See ferry catalog list.' });
+    }
+  }
+  for (const r of Object.keys(repos)) {
+    if (!list.includes(r)) throw new FerryError('USAGE', `--repo names ${JSON.stringify(r)}, which is not one of the targets (${list.join(', ')})`);
+  }
+  return list;
+}
+
+function hostSpecOf(o: AssessHostOptions): HostSpec {
+  return parseHostSpec(o.hostSpec ?? 'local', o.root !== undefined ? { root: o.root } : {});
+}
+
+async function gatherFacts(o: AssessHostOptions, progress: (p: AssessProgress) => void): Promise<HostFacts> {
+  const sources = [o.facts, o.transport, o.rpmdb, o.manifest, o.hostSpec ?? o.root].filter((x) => x !== undefined);
+  if (sources.length !== 1) {
+    throw new FerryError('USAGE', sources.length === 0 ? 'Nothing to assess' : 'Give exactly one of a host, --root, --rpmdb or --manifest',
+      { hint: 'ferry assess <host|ssh://user@host:port> | --root DIR | --rpmdb FILE | --manifest FILE --to TARGETS' });
+  }
+  if (o.facts) return o.facts;
+  if (o.rpmdb !== undefined) {
+    progress({ phase: 'facts', message: `reading rpm database ${o.rpmdb}` });
+    return readRpmdbInventory(o.rpmdb);
+  }
+  if (o.manifest !== undefined) {
+    progress({ phase: 'facts', message: `reading package list ${o.manifest}` });
+    return readPackageListFile(o.manifest);
+  }
+  if (o.transport) return collectFacts(o.transport, { onProgress: progress });
+  const spec = hostSpecOf(o);
+  const transport = await openTransport(spec, {
+    ...(o.identityFiles?.length ? { auth: { identityFiles: o.identityFiles } } : {}),
+    ...(o.knownHostsFiles?.length ? { knownHostsFiles: o.knownHostsFiles } : {}),
+  });
+  try {
+    return await collectFacts(transport, { onProgress: progress });
+  } finally {
+    await transport.close();
+  }
+}
+
+export async function assessHost(o: AssessHostOptions): Promise<Assessment> {
+  const progress = o.onProgress ?? ((): void => {});
+  const catalog = o.catalog ?? loadCatalog();
+  const repos = o.repos ?? {};
+  const targets = validateTargets(catalog, o.targets, repos);
+  // A malformed host spec is refused before anything else happens (no repo read, no connection).
+  if (o.hostSpec !== undefined || o.root !== undefined) hostSpecOf(o);
+  const today = o.today ?? new Date().toISOString().slice(0, 10);
+  if (!DATE.test(today) || Number.isNaN(Date.parse(today))) throw new FerryError('USAGE', `--today ${JSON.stringify(today)} is not YYYY-MM-DD`);
+  // Repositories load while the host is scanned; each location is read once per process.
+  const views = targets.map((release) => {
+    const locations = repos[release] ?? [];
+    if (locations.length === 0) {
+      progress({ phase: 'repos', message: `${release}: no repository given, package fates will not be compared` });
+      return Promise.resolve(undefined);
+    }
+    return loadTargetRepos(release, locations, { ...(o.repoCache ? { cache: o.repoCache } : {}), onProgress: progress });
+  });
+  // Keep a failed repo load from being an unhandled rejection while the facts are still being read.
+  for (const v of views) v.catch(() => {});
+  const facts = await gatherFacts(o, progress);
+  const loaded: Array<TargetRepoView | undefined> = await Promise.all(views);
+  progress({ phase: 'assess', message: `assessing ${facts.packages?.length ?? 0} packages against ${targets.join(', ')}` });
+  return assessTargets({
+    facts,
+    catalog,
+    targets: targets.map((release, i) => ({ release, ...(loaded[i] ? { repo: loaded[i] } : {}) })),
+    today,
+  });
+}

@@ -1,0 +1,100 @@
+/**
+ * `ferry assess`: which successor suits this host, and what happens to it there. Facts from a live host
+ * (local or SSH), an installed root, an rpm database or a package list; targets ranked; the report as text,
+ * JSON (schema src/report/schema/assessment.schema.json), Markdown or self-contained HTML. Exits 0 once
+ * assessed, inhibitors or not: inhibitors are results, shown first.
+ */
+import { writeFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import { FerryError } from '../../core/index.js';
+import { assessHost, type Assessment } from '../../app/assess.js';
+import { parseRepoFlags } from '../../app/repos.js';
+import { renderAssessmentHtml } from '../../report/assessment-html.js';
+import { renderAssessmentMarkdown } from '../../report/assessment-markdown.js';
+import { renderAssessmentText } from '../../report/assessment-text.js';
+import { emit, type CliContext } from '../output.js';
+
+const FORMATS = ['text', 'json', 'md', 'html'] as const;
+type Format = (typeof FORMATS)[number];
+
+interface AssessOpts {
+  root?: string;
+  rpmdb?: string;
+  manifest?: string;
+  to: string;
+  repo: string[];
+  format?: string;
+  out?: string;
+  identity: string[];
+  knownHosts: string[];
+  today?: string;
+  progress: boolean;
+}
+
+const collect = (value: string, previous: string[]): string[] => [...previous, value];
+
+export function renderAssessment(a: Assessment, format: Format): string {
+  switch (format) {
+    case 'json': return JSON.stringify(a, null, 2) + '\n';
+    case 'md': return renderAssessmentMarkdown(a);
+    case 'html': return renderAssessmentHtml(a);
+    case 'text': return renderAssessmentText(a);
+  }
+}
+
+export function register(program: Command, ctx: CliContext): void {
+  program.command('assess')
+    .description('assess a host against candidate targets: findings, inhibitors, package fates and a ranking')
+    .argument('[host...]', 'local, host, user@host or ssh://user@host:port')
+    .requiredOption('--to <targets>', 'comma-separated target releases, e.g. rocky-8,almalinux-8')
+    .option('--root <dir>', 'read facts below this root prefix (a mounted image or an installed root)')
+    .option('--rpmdb <file>', 'read an rpm database (Packages, rpmdb.sqlite or its directory) instead of a host')
+    .option('--manifest <file>', 'read an `rpm -qa` package list instead of a host')
+    .option('--repo <target=location>', 'target repository (directory or URL with repodata/); repeatable', collect, [])
+    .option('--format <format>', `report format: ${FORMATS.join(', ')} (default text; json with --json)`)
+    .option('--out <file>', 'write the report to a file (a short summary still goes to stdout)')
+    .option('--identity <key>', 'SSH private key file; repeatable', collect, [])
+    .option('--known-hosts <file>', 'known_hosts file for SSH host key checking; repeatable', collect, [])
+    .option('--today <date>', 'evaluate lifecycles on this date (YYYY-MM-DD)')
+    .option('--no-progress', 'do not print progress on stderr')
+    // Unknown dash-words reach the host check (so `-oProxyCommand=…` is HOST_INVALID, never an ssh option).
+    .allowUnknownOption()
+    .action(async (hosts: string[], opts: AssessOpts) => {
+      if (hosts.length > 1) {
+        throw new FerryError('USAGE', `assess takes one host, got ${hosts.length}: ${hosts.map((h) => JSON.stringify(h)).join(' ')}`,
+          { hint: 'Options must be spelt as in ferry assess --help; to assess several hosts, run ferry assess once per host.' });
+      }
+      const format = (opts.format ?? (ctx.json ? 'json' : 'text')) as Format;
+      if (!FORMATS.includes(format)) throw new FerryError('USAGE', `--format ${JSON.stringify(opts.format)} is not one of ${FORMATS.join(', ')}`);
+      const host = hosts[0];
+      const offline = [opts.rpmdb, opts.manifest].filter((x) => x !== undefined).length;
+      if (offline > 1 || (offline === 1 && (host !== undefined || opts.root !== undefined))) {
+        throw new FerryError('USAGE', 'Give exactly one of a host, --root, --rpmdb or --manifest');
+      }
+      const started = Date.now();
+      const assessment = await assessHost({
+        ...(host !== undefined ? { hostSpec: host } : {}),
+        ...(opts.root !== undefined ? { root: opts.root } : {}),
+        ...(opts.rpmdb !== undefined ? { rpmdb: opts.rpmdb } : {}),
+        ...(opts.manifest !== undefined ? { manifest: opts.manifest } : {}),
+        targets: opts.to.split(','),
+        repos: parseRepoFlags(opts.repo),
+        ...(opts.today !== undefined ? { today: opts.today } : {}),
+        identityFiles: opts.identity,
+        knownHostsFiles: opts.knownHosts,
+        onProgress: (p) => { if (opts.progress) ctx.stderr(`ferry: [${p.phase}] ${p.message} (${((Date.now() - started) / 1000).toFixed(1)} s)\n`); },
+      });
+      if (opts.out !== undefined) {
+        try {
+          writeFileSync(opts.out, renderAssessment(assessment, format));
+        } catch (cause) {
+          throw new FerryError('IO', `Cannot write the report to ${opts.out}: ${(cause as Error).message}`, { cause });
+        }
+        if (opts.progress) ctx.stderr(`ferry: wrote the ${format} report to ${opts.out}\n`);
+        emit(ctx, assessment, renderAssessmentText);
+        return;
+      }
+      if (format === 'text') emit(ctx, assessment, renderAssessmentText);
+      else ctx.stdout(renderAssessment(assessment, format));
+    });
+}

@@ -1,0 +1,72 @@
+// Hostile hostnames, package names and repo ids reaching `ferry assess` are data, never commands.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { validateAssessment } from '../../src/report/assessment-schema.js';
+import { ferry } from './cli.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'ferry-assess-hostile-'));
+process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
+const canary = join(dir, 'pwned');
+
+test('hostile host specs are HOST_INVALID, before any connection, and run nothing', async () => {
+  const specs = [
+    `host;touch ${canary}`,
+    `-oProxyCommand=touch ${canary}`,
+    `-oProxyCommand=touch${canary}`,
+    `$(touch ${canary})`,
+    `$(touch${canary})`,
+    `\`touch${canary}\``,
+    `root@host|touch${canary}`,
+    `ssh://root@host&&touch${canary}:22`,
+    `host\ntouch${canary}`,
+    `ssh://-oProxyCommand=touch${canary}`,
+  ];
+  for (const spec of specs) {
+    const r = await ferry(['--json', 'assess', spec, '--to', 'rocky-8']);
+    assert.equal(r.code, 1, `${spec}: exit ${r.code} ${r.out} ${r.err}`);
+    const body = JSON.parse(r.out) as { error: { code: string; message: string } };
+    assert.equal(body.error.code, 'HOST_INVALID', `${spec}: ${r.out}`);
+    assert.equal(existsSync(canary), false, `${spec} created the canary`);
+  }
+  // the text form names the host and the code on stderr
+  const t = await ferry(['assess', `-oProxyCommand=touch ${canary}`, '--to', 'rocky-8']);
+  assert.match(t.err, /error \[HOST_INVALID\]: Host "-oProxyCommand=touch .*pwned" is invalid/);
+  assert.equal(existsSync(canary), false);
+});
+
+test('usage errors: unknown target, no target, --repo for a target not assessed, two hosts', async () => {
+  const manifest = join(dir, 'm.txt');
+  writeFileSync(manifest, 'bash-4.4.19-10.el8.x86_64\n');
+  const unknown = await ferry(['--json', 'assess', '--manifest', manifest, '--to', 'rocky8']);
+  assert.equal(JSON.parse(unknown.out).error.code, 'TARGET_UNKNOWN');
+  assert.match(JSON.parse(unknown.out).error.message, /rocky-8/);
+  const none = await ferry(['--json', 'assess', '--manifest', manifest]);
+  assert.equal(none.code, 2);
+  const repo = await ferry(['--json', 'assess', '--manifest', manifest, '--to', 'rocky-8', '--repo', 'almalinux-8=/x']);
+  assert.equal(JSON.parse(repo.out).error.code, 'USAGE');
+  const two = await ferry(['--json', 'assess', 'a.example', 'b.example', '--to', 'rocky-8']);
+  assert.equal(JSON.parse(two.out).error.code, 'USAGE');
+});
+
+test('a package named with shell metacharacters flows through to every report escaped, never executed', async () => {
+  const evil = `evil$(touch${canary})\`touch${canary}\`;touch${canary}<script>alert(1)</script>`;
+  const manifest = join(dir, 'evil.txt');
+  writeFileSync(manifest, ['bash-4.4.19-10.el8.x86_64', 'centos-release-8.2-2.2004.0.1.el8.x86_64', `${evil}-1.0-1.el8.x86_64`, ''].join('\n'));
+  const j = await ferry(['--json', 'assess', '--manifest', manifest, '--to', 'rocky-8,centos-stream-9', '--today', '2024-06-01']);
+  assert.equal(j.code, 0, j.err + j.out);
+  const a = JSON.parse(j.out) as { targets: { fates: { name: string }[]; findings: unknown[] }[] };
+  assert.deepEqual(validateAssessment(a), []);
+  // without repositories no fates are computed; the name still reaches findings or is absent, never run
+  const html = join(dir, 'r.html');
+  const md = join(dir, 'r.md');
+  assert.equal((await ferry(['assess', '--manifest', manifest, '--to', 'rocky-8', '--format', 'html', '--out', html, '--no-progress'])).code, 0);
+  assert.equal((await ferry(['assess', '--manifest', manifest, '--to', 'rocky-8', '--format', 'md', '--out', md, '--no-progress'])).code, 0);
+  for (const f of [html, md]) {
+    const text = readFileSync(f, 'utf8');
+    assert.doesNotMatch(text, /<script>alert/);
+  }
+  assert.equal(existsSync(canary), false);
+});

@@ -32,7 +32,10 @@ export interface Pool {
    * string naming packages) packages requiring anything those packages provide.
    */
   whatRequires(capability: string | Dep): Package[];
-  /** Packages whose Obsoletes match `target` (its name and EVR; a bare name matches any version). */
+  /**
+   * `dnf repoquery --whatobsoletes`: packages whose Obsoletes match `target`, a package (its name and
+   * EVR) or a capability string (`name` matches any version, `name op evr` a range).
+   */
   whatObsoletes(target: Nevra | string): Package[];
   /** Packages in the pool that the packages named `name` obsolete. */
   obsoletedBy(name: string): Package[];
@@ -155,11 +158,9 @@ export function createPool(input: Iterable<Package>): Pool {
   };
 
   const whatObsoletes = (target: Nevra | string): Package[] => {
+    const cap: Dep = typeof target === 'string' ? parseCapability(target) : { name: target.name, flags: 'EQ', evr: target };
     const out = new Set<Package>();
-    const name = typeof target === 'string' ? target : target.name;
-    for (const e of obsoletes.get(name) ?? []) {
-      if (typeof target === 'string' || rangesOverlap(e.dep, { name, flags: 'EQ', evr: target })) out.add(e.pkg);
-    }
+    for (const e of obsoletes.get(cap.name) ?? []) if (rangesOverlap(e.dep, cap)) out.add(e.pkg);
     return sorted(out);
   };
 

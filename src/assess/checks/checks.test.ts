@@ -1,0 +1,103 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { loadCatalog } from '../../catalog/index.js';
+import { createPool } from '../../rpm/pool.js';
+import type { HostFacts } from '../../facts/types.js';
+import type { CheckInput, PackageFate } from '../types.js';
+import { baseFacts, inst } from '../testing/fixtures.js';
+import { CHECKS } from './index.js';
+
+const catalog = loadCatalog();
+
+interface Case {
+  facts?: Partial<HostFacts>;
+  source?: string | null;
+  target?: string;
+  fates?: PackageFate[];
+}
+
+function input(c: Case): CheckInput {
+  const source = c.source === null ? null : catalog.release(c.source ?? 'centos-8');
+  const target = catalog.release(c.target ?? 'rocky-8');
+  return { facts: baseFacts(c.facts), catalog, source, target, fates: c.fates ?? [], today: '2024-05-01',
+    repo: { release: target.id, locations: ['test'], pool: createPool([]) } };
+}
+
+const fate = (installed: string, f: PackageFate['fate'], target?: string[]): PackageFate => {
+  const [name, arch] = [installed.replace(/-[^-]+-[^-]+$/, ''), installed.slice(installed.lastIndexOf('.') + 1)];
+  return { installed, name, arch, fate: f, ...(target ? { target } : {}) };
+};
+const mib = (n: number): number => n * 1024;
+
+/** check id → [no-finding case, finding case, expected keys, inhibitor?, text the summary must name]. */
+const TABLE: Record<string, [Case, Case, string[], boolean, string]> = {
+  'unknown-source': [{}, { source: null, facts: { os: { id: 'slackware', idLike: [], versionId: '15.0', raw: {} } } }, ['unknown-source'], true, 'slackware'],
+  'unsupported-path': [{}, { target: 'openeuler-22.03' }, ['unsupported-path'], true, 'openeuler-22.03'],
+  container: [{}, { facts: { container: { inContainer: true, kind: 'docker', evidence: ['/.dockerenv'] } } }, ['container'], true, '/.dockerenv'],
+  rpmdb: [{}, { facts: { rpmdb: { healthy: false, queryExitCode: 1, packageCount: 0, importedKeys: [], problems: ['error: rpmdb: BDB0113 Thread/process 123 failed'] } } }, ['rpmdb'], true, 'BDB0113'],
+  'management-agents': [{}, { facts: { agents: [{ kind: 'katello', packages: ['katello-host-tools'], evidence: ['/etc/yum.repos.d/redhat.repo'], registered: true }] } },
+    ['management-agents:katello'], true, 'redhat.repo'],
+  'low-memory': [{ facts: { memory: { totalKiB: mib(2048) } } }, { facts: { memory: { totalKiB: mib(1024) } } }, ['low-memory'], true, '1536 MiB'],
+  'low-disk': [{}, { facts: { mounts: [{ path: '/', mountPoint: '/', filesystem: '/dev/sda1', sizeKiB: mib(10240), usedKiB: mib(9800), availableKiB: mib(440) }] } },
+    ['low-disk:/'], true, '/usr, /var, /boot'],
+  'secure-boot': [{}, { facts: { boot: { mode: 'uefi', secureBoot: 'enabled', secureBootSource: 'mokutil' } } }, ['secure-boot'], false, 'mokutil'],
+  fips: [{}, { facts: { security: { fips: 'enabled' } } }, ['fips'], false, 'FIPS'],
+  'kernel-modules': [{ facts: { kernel: { running: '4.18.0-193.el8.x86_64', installed: [], loadedModules: [{ name: 'xfs', size: 1, taint: '', outOfTree: false, unsigned: false, proprietary: false }] } } },
+    { facts: { kernel: { running: '4.18.0-193.el8.x86_64', installed: [], loadedModules: [{ name: 'nvidia', size: 1, taint: 'POE', outOfTree: true, unsigned: true, proprietary: true }] } } },
+    ['kernel-modules'], false, 'nvidia (out-of-tree, unsigned, proprietary)'],
+  'kernel-not-latest': [{}, { facts: { kernel: { running: '4.18.0-193.el8.x86_64', installed: [inst('kernel-core-4.18.0-240.el8.x86_64'), inst('kernel-core-4.18.0-193.el8.x86_64')], loadedModules: [] } } },
+    ['kernel-not-latest'], false, 'kernel-core-4.18.0-240.el8.x86_64'],
+  gui: [{}, { facts: { gui: { defaultTarget: 'graphical.target', displayManager: 'gdm', packages: ['gdm', 'gnome-shell'], graphical: true } } }, ['gui'], false, 'gdm'],
+  'i686-packages': [{}, { facts: { packages: [inst('glibc-2.28-101.el8.i686'), inst('bash-4.4.19-10.el8.x86_64')] }, fates: [fate('glibc-2.28-101.el8.i686', 'missing')] },
+    ['i686-packages'], false, 'glibc-2.28-101.el8.i686'],
+  'missing-packages': [{ fates: [fate('bash-4.4.19-10.el8.x86_64', 'same', ['bash-4.4.19-10.el8.x86_64'])] }, { fates: [fate('lab-orphan-0.9-1.el8.noarch', 'missing')] },
+    ['missing-packages'], false, 'lab-orphan-0.9-1.el8.noarch'],
+  downgrades: [{ fates: [fate('tzdata-2020a-1.el8.noarch', 'upgrade', ['tzdata-2021a-1.el8.noarch'])] }, { fates: [fate('tzdata-2021e-1.el8.noarch', 'downgrade', ['tzdata-2021a-1.el8.noarch'])] },
+    ['downgrades'], false, 'tzdata-2021e-1.el8.noarch → tzdata-2021a-1.el8.noarch'],
+  'third-party-packages': [{}, { fates: [fate('htop-3.2.1-1.el8.x86_64', 'third-party')] }, ['third-party-packages'], false, 'htop-3.2.1-1.el8.x86_64'],
+  'unsigned-packages': [
+    { facts: { packages: [inst('bash-4.4.19-10.el8.x86_64', { signature: { algorithm: 'RSA/SHA256', keyId: '05b555b38483c65d' } })] } },
+    { facts: { packages: [inst('acme-agent-1.4.2-1.x86_64', { vendor: 'ACME Corp' })] } }, ['unsigned-packages'], false, 'acme-agent-1.4.2-1.x86_64'],
+};
+
+for (const check of CHECKS) {
+  test(`check ${check.id}: no finding, then a finding`, () => {
+    const row = TABLE[check.id];
+    assert.ok(row, `a table row for ${check.id}`);
+    const [none, some, keys, inhibitor, names] = row;
+    const signedBase = none.facts?.packages ? none : { ...none, facts: { ...none.facts, packages: baseFacts().packages?.map((p) => ({ ...p, signature: { algorithm: 'RSA/SHA256', keyId: '05b555b38483c65d' } })) } };
+    assert.deepEqual(check.run(input(check.id === 'unsigned-packages' ? none : signedBase)), [], `${check.id}: no finding on a clean host`);
+    const found = check.run(input(some));
+    assert.deepEqual(found.map((f) => f.key), keys);
+    for (const f of found) {
+      assert.equal(f.check, check.id);
+      assert.equal(f.groups.includes('inhibitor'), inhibitor, `${f.key} inhibitor`);
+      assert.ok(f.title.length > 0 && f.remediation?.hint, `${f.key} has a title and a hint`);
+      assert.ok(`${f.title} ${f.summary}`.includes(names), `${f.key} names "${names}": ${f.summary}`);
+      for (const argv of f.remediation?.commands ?? []) assert.ok(Array.isArray(argv) && argv.every((a) => typeof a === 'string'));
+      assert.doesNotThrow(() => JSON.stringify(f.details));
+    }
+  });
+}
+
+test('documented figures win over defaults, and the default is said to be one', () => {
+  const lowMem = CHECKS.find((c) => c.id === 'low-memory')!;
+  // centos-8 → opencloudos-8 documents 500 MB free memory (tencent centos8-to-oc8 script)
+  const oc = lowMem.run(input({ target: 'opencloudos-8', facts: { memory: { totalKiB: mib(400) } } }));
+  assert.match(oc[0].summary, /500 MiB is needed, per the documented need/);
+  const def = lowMem.run(input({ facts: { memory: { totalKiB: mib(1024) } } }));
+  assert.match(def[0].summary, /conservative default .*no figure/);
+  const lowDisk = CHECKS.find((c) => c.id === 'low-disk')!;
+  const var1 = lowDisk.run(input({ facts: { mounts: [
+    { path: '/', mountPoint: '/', filesystem: 'a', sizeKiB: mib(99999), usedKiB: 0, availableKiB: mib(99999) },
+    { path: '/var', mountPoint: '/var', filesystem: 'b', sizeKiB: mib(2000), usedKiB: mib(1000), availableKiB: mib(1000) },
+  ] } }));
+  assert.deepEqual(var1.map((f) => f.key), ['low-disk:/var']);
+  assert.match(var1[0].summary, /1536 MiB is needed, per the documented need/);
+});
+
+test('cross-major paths turn Secure Boot and out-of-tree modules into inhibitors', () => {
+  const sb = CHECKS.find((c) => c.id === 'secure-boot')!;
+  const f = sb.run(input({ source: 'centos-7', target: 'rocky-8', facts: { boot: { mode: 'uefi', secureBoot: 'enabled' } } }));
+  assert.ok(f[0].groups.includes('inhibitor'));
+});

@@ -1,0 +1,35 @@
+/**
+ * Memory against the target's documented need: the catalog path's `resources.memoryMiB` (e.g. OpenCloudOS
+ * documents 2 GB), else Leapp's checkmemory minimum per architecture (oamg/leapp-repository,
+ * repos/system_upgrade/common/actors/checkmemory/libraries/checkmemory.py: x86_64 1.5 GiB, aarch64 2 GiB,
+ * ppc64le 2 GiB, s390x 1 GiB) as the conservative default, said so in the finding.
+ */
+import type { Check } from '../types.js';
+
+export const LEAPP_MIN_MEMORY_MIB: Record<string, number> = { x86_64: 1536, aarch64: 2048, ppc64le: 2048, s390x: 1024 };
+const DEFAULT_ARCH = 'x86_64';
+
+export const lowMemory: Check = {
+  id: 'low-memory',
+  description: 'Installed memory meets the target\'s documented minimum',
+  run(input) {
+    const mem = input.facts.memory;
+    if (!mem) return [];
+    const path = input.source ? input.catalog.paths({ from: input.source.id, to: input.target.id })[0] : undefined;
+    const documented = path?.resources?.memoryMiB;
+    const arch = input.facts.system?.arch ?? DEFAULT_ARCH;
+    const needMiB = documented?.value ?? LEAPP_MIN_MEMORY_MIB[arch] ?? LEAPP_MIN_MEMORY_MIB[DEFAULT_ARCH];
+    const basis = documented?.value
+      ? `the documented need for ${path?.from} → ${input.target.id} (${documented.note ?? documented.source})`
+      : `a conservative default (Leapp's minimum for ${arch}); the catalog has no figure for this path`;
+    const haveMiB = Math.floor(mem.totalKiB / 1024);
+    if (haveMiB >= needMiB) return [];
+    return [{
+      key: 'low-memory', check: 'low-memory', severity: 'high', groups: ['inhibitor', 'hardware'],
+      title: `Not enough memory: ${haveMiB} MiB, ${needMiB} MiB needed`,
+      summary: `The host has ${haveMiB} MiB of memory; ${needMiB} MiB is needed, per ${basis}.`,
+      remediation: { hint: `Add memory (at least ${needMiB - haveMiB} MiB more) before migrating.`, commands: [['free', '-m']] },
+      details: { totalMiB: haveMiB, neededMiB: needMiB, source: documented?.value ? documented.source : 'default:leapp-checkmemory' },
+    }];
+  },
+};

@@ -1,0 +1,24 @@
+/** Source-distribution packages with no counterpart in the target: they stay installed, unmaintained. */
+import type { Check } from '../types.js';
+import { listSome } from './util.js';
+
+export const missingPackages: Check = {
+  id: 'missing-packages',
+  description: 'Packages of the source distribution the target does not carry',
+  run(input) {
+    if (!input.repo) return [];
+    const missing = input.fates.filter((f) => f.fate === 'missing');
+    if (missing.length === 0) return [];
+    return [{
+      key: 'missing-packages', check: 'missing-packages', severity: missing.length > 20 ? 'high' : 'medium', groups: ['packages'],
+      title: `${missing.length} package${missing.length === 1 ? '' : 's'} with no counterpart in ${input.target.id}`,
+      summary: `No package in ${input.target.id}'s repositories takes the place of: ${listSome(missing.map((f) => f.installed))}. ` +
+        'They stay installed from the old distribution and receive no more updates.',
+      remediation: {
+        hint: 'Remove those nothing needs; for the others find a replacement (another repository, a different package).',
+        commands: [['dnf', 'repoquery', '--installed', '--whatrequires', ...missing.slice(0, 20).map((f) => f.name)]],
+      },
+      details: { packages: missing.map((f) => ({ nevra: f.installed, reason: f.reason ?? null })) },
+    }];
+  },
+};

@@ -1,9 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createReadStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { createServer } from 'node:http';
+import { join, resolve } from 'node:path';
+import type { AddressInfo } from 'node:net';
 import { gunzipSync } from 'node:zlib';
 import { sharedPath, skipUnlessShared, skipUnlessTools } from '../../../test/support/shared.js';
 import { main } from '../main.js';
@@ -81,6 +83,28 @@ test('repo info on a createrepo_c repository carrying real updateinfo and module
     assert.deepEqual(j.modules.byModule.scala, ['2.10']); // a string, not the float 2.1
   } finally {
     rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('repo query over http: the same answer as from the directory', { skip: skipUnlessShared(...BASEOS) }, async () => {
+  const root = sharedPath(...BASEOS);
+  const server = createServer((req, res) => {
+    const file = resolve(root, `.${decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname)}`);
+    if (!file.startsWith(root) || !existsSync(file)) {
+      res.writeHead(404).end();
+      return;
+    }
+    res.writeHead(200);
+    createReadStream(file).pipe(res);
+  });
+  await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
+  try {
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+    const r = await run(['repo', 'query', url, '--whatprovides', 'libc.so.6()(64bit)']);
+    assert.equal(r.code, 0, r.err);
+    assert.equal(r.out, 'glibc-2.34-21.el9.x86_64\n');
+  } finally {
+    server.close();
   }
 });
 

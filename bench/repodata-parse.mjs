@@ -1,3 +1,4 @@
+/* global performance */
 // Child process of repodata.bench.mjs: parses one decompressed primary.xml with Ferry's compiled
 // reader and prints {ms, cpuMs, packages, deps, maxRssKb} as JSON. `--keep` retains every Package.
 import { createReadStream } from 'node:fs';

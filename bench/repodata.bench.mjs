@@ -1,3 +1,4 @@
+/* global performance */
 // Primary parse throughput: Ferry's readPrimary vs libsolv's rpmmd2solv on the real CentOS Stream 9
 // AppStream primary.xml (17,649 packages). Fairness: both read the SAME already-decompressed XML from
 // a temp file (so gzip is out of the picture), each in its own process, best of N runs. Ferry's time is

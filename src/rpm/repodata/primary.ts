@@ -90,9 +90,10 @@ AsyncGenerator<Package> {
   const where = (): string => `${file}: package ${pkg?.name || '?'}`;
 
   const readEvr = (a: XmlAttributes): Evr => {
-    const rel = a.get('rel');
-    const evr: Evr = { epoch: parseEpoch(a.get('epoch'), where), version: intern(a.get('ver') ?? '') };
-    if (rel !== undefined) evr.release = intern(rel);
+    const rel = a.intern('rel');
+    const e = a.intern('epoch');
+    const evr: Evr = { epoch: e === '0' ? 0 : parseEpoch(e, where), version: a.intern('ver') ?? '' };
+    if (rel !== undefined) evr.release = rel;
     return evr;
   };
 
@@ -105,11 +106,13 @@ AsyncGenerator<Package> {
       switch (name) {
         case 'rpm:entry': {
           if (deps === undefined) return false;
-          const dep: Dep = { name: intern(a.get('name') ?? '') };
-          const flags = parseFlag(a.get('flags'), where);
-          if (flags !== undefined) dep.flags = flags;
-          if (a.get('ver') !== undefined || a.get('epoch') !== undefined) dep.evr = readEvr(a);
-          if (a.get('pre') === '1') dep.pre = true;
+          const dep: Dep = { name: a.intern('name') ?? '' };
+          if (a.count > 1) {
+            const flags = parseFlag(a.intern('flags'), where);
+            if (flags !== undefined) dep.flags = flags;
+            if (flags !== undefined || a.count > 2) dep.evr = readEvr(a);
+            if (a.intern('pre') === '1') dep.pre = true;
+          }
           deps.push(dep);
           return false;
         }

@@ -28,6 +28,11 @@ import { FerryError } from '../../core/errors.js';
 export interface XmlAttributes {
   /** The decoded value of the attribute with this qualified name, or undefined. */
   get(name: string): string | undefined;
+  /**
+   * Like get(), but equal values return the same string, interned straight from the bytes (no
+   * temporary string): for values that repeat across a file (dependency names, versions, arches).
+   */
+  intern(name: string): string | undefined;
   /** Number of attributes on the tag. */
   readonly count: number;
 }
@@ -66,7 +71,7 @@ const APOS = 0x27;
 const EQ = 0x3d;
 const BANG = 0x21;
 const QMARK = 0x3f;
-const MAX_ATTRS = 64;
+const MAX_ATTRS = 30; // attrAmp is a 32-bit mask
 
 function isSpace(c: number): boolean {
   return c === 0x20 || c === 0x0a || c === 0x09 || c === 0x0d;
@@ -150,11 +155,64 @@ export function decodeEntities(s: string, where: () => string): string {
   return from === 0 ? s : out + s.slice(from);
 }
 
+/**
+ * A byte-keyed string interner: hashes the bytes in place and returns the stored string on a hit, so a
+ * repeated value costs no allocation. Bounded (open addressing, fixed table): once full, it decodes.
+ */
+function createValueTable(bits: number): (buf: Buffer, start: number, end: number) => string | undefined {
+  const size = 1 << bits;
+  const mask = size - 1;
+  const hashes = new Int32Array(size);
+  const keys: (Uint8Array | undefined)[] = new Array(size);
+  const values: string[] = new Array(size);
+  let used = 0;
+  return (buf, start, end) => {
+    const len = end - start;
+    if (len > 256) return undefined;
+    let h = 0x811c9dc5 ^ len;
+    let high = 0;
+    for (let i = start; i < end; i++) {
+      const c = buf[i];
+      high |= c;
+      h = Math.imul(h ^ c, 0x01000193);
+    }
+    if (high >= 0x80) return undefined; // non-ASCII: the caller decodes UTF-8
+    let slot = h & mask;
+    for (;;) {
+      const k = keys[slot];
+      if (k === undefined) break;
+      if (hashes[slot] === h && k.length === len) {
+        let i = 0;
+        while (i < len && k[i] === buf[start + i]) i++;
+        if (i === len) return values[slot];
+      }
+      slot = (slot + 1) & mask;
+    }
+    const str = buf.latin1Slice(start, end);
+    if (used < size * 0.7) {
+      keys[slot] = new Uint8Array(buf.subarray(start, end));
+      hashes[slot] = h;
+      values[slot] = str;
+      used++;
+    }
+    return str;
+  };
+}
+
+declare global {
+  interface Buffer {
+    /** Node's native one-byte decoder (undocumented but stable since Node 0.x; what toString('latin1') calls). */
+    latin1Slice(start: number, end: number): string;
+    utf8Slice(start: number, end: number): string;
+  }
+}
+
 export function createXmlTokenizer(handler: XmlHandler, options: XmlTokenizerOptions): XmlTokenizer {
   const file = options.name;
   const maxToken = options.maxTokenBytes ?? 16 * 1024 * 1024;
   const maxDepth = options.maxDepth ?? 256;
   const internName = createNameTable(options.names ?? []);
+  const internValue = createValueTable(16);
   const utf8 = new TextDecoder('utf-8', { fatal: false });
 
   let buf: Buffer = Buffer.alloc(0); // the unparsed (always a Buffer: monomorphic element access) bytes: leftover + new chunk
@@ -169,40 +227,44 @@ export function createXmlTokenizer(handler: XmlHandler, options: XmlTokenizerOpt
   // attribute offsets of the current tag: [nameStart, nameEnd, valueStart, valueEnd] * count
   const attrOff = new Int32Array(MAX_ATTRS * 4);
   let attrCount = 0;
+  let attrAmp = 0; // bit a set: attribute a holds a reference (&…;) and needs decoding
   let attrBuf: Buffer = buf;
   const where = (off: number) => () => `${file}: byte ${base + off}`;
 
+  /** The index (×4) of the attribute named `name` in attrOff, or -1. */
+  function findAttr(name: string): number {
+    const len = name.length;
+    const c0 = name.charCodeAt(0);
+    for (let k = 0; k < attrCount * 4; k += 4) {
+      const ns = attrOff[k];
+      if (attrOff[k + 1] - ns !== len || attrBuf[ns] !== c0) continue;
+      let i = 1;
+      while (i < len && attrBuf[ns + i] === name.charCodeAt(i)) i++;
+      if (i === len) return k;
+    }
+    return -1;
+  }
   const attrs: XmlAttributes = {
     get count() { return attrCount; },
     get(name: string): string | undefined {
-      const len = name.length;
-      for (let a = 0; a < attrCount; a++) {
-        const ns = attrOff[a * 4];
-        if (attrOff[a * 4 + 1] - ns !== len) continue;
-        let i = 0;
-        while (i < len && attrBuf[ns + i] === name.charCodeAt(i)) i++;
-        if (i !== len) continue;
-        const vs = attrOff[a * 4 + 2];
-        const ve = attrOff[a * 4 + 3];
-        const v = decodeRange(attrBuf, vs, ve);
-        return v.indexOf('&') === -1 ? v : decodeEntities(v, where(vs));
-      }
-      return undefined;
+      const k = findAttr(name);
+      if (k === -1) return undefined;
+      const vs = attrOff[k + 2];
+      const v = decodeRange(attrBuf, vs, attrOff[k + 3]);
+      return v.indexOf('&') === -1 ? v : decodeEntities(v, where(vs));
+    },
+    intern(name: string): string | undefined {
+      const k = findAttr(name);
+      if (k === -1) return undefined;
+      const vs = attrOff[k + 2];
+      const ve = attrOff[k + 3];
+      if (attrAmp & (1 << (k >> 2))) return decodeEntities(decodeRange(attrBuf, vs, ve), where(vs));
+      return internValue(attrBuf, vs, ve) ?? decodeRange(attrBuf, vs, ve);
     },
   };
 
   function decodeRange(b: Buffer, s: number, e: number): string {
-    // ASCII fast path: String.fromCharCode over short ranges beats TextDecoder's call overhead.
-    if (e - s < 48) {
-      let ascii = true;
-      for (let i = s; i < e; i++) if (b[i] >= 0x80) { ascii = false; break; }
-      if (ascii) {
-        let out = '';
-        for (let i = s; i < e; i++) out += String.fromCharCode(b[i]);
-        return out;
-      }
-    }
-    return utf8.decode(b.subarray(s, e));
+    return b.utf8Slice(s, e);
   }
 
   function fail(code: 'REPO_METADATA' | 'REPO_HOSTILE_XML' | 'REPO_TRUNCATED', off: number, msg: string): never {
@@ -288,6 +350,7 @@ export function createXmlTokenizer(handler: XmlHandler, options: XmlTokenizerOpt
     if (i === p + 1) fail('REPO_METADATA', p, "'<' not followed by a name");
     const nameEnd = i;
     attrCount = 0;
+    attrAmp = 0;
     for (;;) {
       while (i < n && isSpace(buf[i])) i++;
       if (i >= n) return -1;
@@ -314,7 +377,10 @@ export function createXmlTokenizer(handler: XmlHandler, options: XmlTokenizerOpt
       }
       if (ve >= n) return -1;
       // References are checked even in attributes nobody reads: a hostile one is refused, never skipped.
-      if (amp) decodeEntities(decodeRange(buf, i + 1, ve), where(i + 1));
+      if (amp) {
+        decodeEntities(decodeRange(buf, i + 1, ve), where(i + 1));
+        if (attrCount < 31) attrAmp |= 1 << attrCount;
+      }
       if (attrCount === MAX_ATTRS) fail('REPO_METADATA', ns, `more than ${MAX_ATTRS} attributes on one tag`);
       const k = attrCount * 4;
       attrOff[k] = ns;

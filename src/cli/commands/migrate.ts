@@ -1,0 +1,119 @@
+/** `ferry plan|migrate|resume|rollback|status <host>`: thin adapters over src/app/migrate. Progress goes to stderr. */
+import type { Command } from 'commander';
+import { FerryError } from '../../core/index.js';
+import { migrate, migrationStatus, openHost, planMigration, resume, rollback, type HostOptions, type MigrateResult } from '../../app/migrate.js';
+import type { MigrationPlan } from '../../app/migrate.js';
+import type { ProgressEvent } from '../../app/migrate.js';
+import { emit, type CliContext } from '../output.js';
+
+interface HostFlags { root?: string; identity?: string[]; knownHosts?: string[] }
+interface PlanFlags extends HostFlags { to: string; repo?: string[]; override?: string[]; reason?: string; gpgKey?: string[]; nogpgcheck?: boolean }
+
+const collect = (v: string, prev: string[] = []): string[] => [...prev, v];
+
+function hostOptions(host: string, f: HostFlags): HostOptions {
+  return { host, ...(f.root ? { root: f.root } : {}), ...(f.identity ? { identityFiles: f.identity } : {}), ...(f.knownHosts ? { knownHostsFiles: f.knownHosts } : {}) };
+}
+
+function withHostFlags(c: Command): Command {
+  return c.option('--root <dir>', 'act on an installed root below DIR (image, lab root)')
+    .option('-i, --identity <file>', 'SSH private key (repeatable)', collect)
+    .option('--known-hosts <file>', 'known_hosts file (repeatable)', collect);
+}
+
+function withPlanFlags(c: Command): Command {
+  return withHostFlags(c).requiredOption('--to <target>', 'target release, e.g. rocky-8')
+    .option('--repo <target=dir|url>', 'target repository: a local mirror directory or URL (repeatable; offline mode)', collect)
+    .option('--override <finding-key>', 'proceed despite this inhibitor; recorded in the plan and the journal (repeatable)', collect)
+    .option('--reason <text>', 'why the overrides are acceptable (journaled)')
+    .option('--gpg-key <file=fingerprint>', 'target GPG key file and its expected fingerprint (default: the catalog\'s)', collect)
+    .option('--nogpgcheck', 'do not check package signatures (unsigned local mirrors)');
+}
+
+function planInput(f: PlanFlags): { target: string; repos: string[]; overrides: { findingKey: string; reason?: string }[]; gpgKeys?: string[]; gpgcheck: boolean } {
+  return {
+    target: f.to, repos: f.repo ?? [], gpgcheck: !f.nogpgcheck, ...(f.gpgKey ? { gpgKeys: f.gpgKey } : {}),
+    overrides: (f.override ?? []).map((k) => ({ findingKey: k, ...(f.reason ? { reason: f.reason } : {}) })),
+  };
+}
+
+export function renderPlan(p: MigrationPlan): string {
+  return [
+    `Plan ${p.id}: ${p.sourceName} (${p.source}) → ${p.targetName} (${p.target}) on ${p.host}`,
+    `  method: ${p.method ?? 'none recorded'}; repositories: ${p.dnf.repos.map((r) => r.baseurl).join(', ')}; gpgcheck ${p.dnf.gpgcheck ? 'on' : 'off'}`,
+    ...p.overrides.map((o) => `  OVERRIDDEN inhibitor: ${o.findingKey}${o.reason ? ` (${o.reason})` : ''}`),
+    ...p.steps.map((s, i) => `  ${String(i + 1).padStart(2)}. ${s.title}${s.pointOfNoReturn ? '   ← point of no return' : ''}  [${s.id.slice(0, 19)}]`),
+    ...p.notes.map((n) => `  note: ${n}`),
+  ].join('\n');
+}
+
+function progress(ctx: CliContext): (e: ProgressEvent) => void {
+  return (e) => {
+    if (e.type === 'step') {
+      if (e.phase === 'start') ctx.stderr(`[${e.index + 1}/${e.total}] ${e.title}\n`);
+      else if (e.phase === 'end') ctx.stderr(`[${e.index + 1}/${e.total}] done (${e.status ?? 'applied'})\n`);
+      else if (e.phase === 'skipped') ctx.stderr(`[${e.index + 1}/${e.total}] ${e.title}: already done\n`);
+      else if (e.phase === 'failed') ctx.stderr(`[${e.index + 1}/${e.total}] FAILED: ${e.detail ?? ''}\n`);
+      else ctx.stderr(`[${e.index + 1}/${e.total}] would run: ${e.title}\n${(e.detail ?? '').split('\n').map((l) => `      ${l}`).join('\n')}\n`);
+    } else if (e.type === 'output') ctx.stderr(`      | ${e.line}\n`);
+    else ctx.stderr(`restore ${e.phase}: ${e.description}${e.detail ? `: ${e.detail}` : ''}\n`);
+  };
+}
+
+function renderResult(r: MigrateResult): string {
+  const lines = [`${r.result.status === 'dry-run' ? 'Dry run of' : 'Migration'} ${r.result.executionId}: ${r.plan.source} → ${r.plan.target}: ${r.result.status}; applied ${r.result.applied.length}, skipped ${r.result.skipped.length}`];
+  if (r.verify) {
+    lines.push(`Verification: ${r.verify.ok ? 'passed' : 'FAILED'}`, ...r.verify.checks.map((c) => `  ${c.ok ? 'ok  ' : 'FAIL'} ${c.id}: ${c.detail}`));
+    lines.push(...r.verify.leftovers.map((l) => `  left installed: ${l.nevra}: ${l.why}`));
+    if (r.verify.rpmVaNew.length) lines.push(`  rpm -Va new: ${r.verify.rpmVaNew.length} line(s)`, ...r.verify.rpmVaNew.slice(0, 20).map((l) => `    ${l}`));
+    if (r.verify.configFiles.length) lines.push(`  .rpmnew/.rpmsave: ${r.verify.configFiles.join(', ')}`);
+    if (r.verify.services.after !== null) lines.push(`  services: +${r.verify.services.added.join(',') || '0'} -${r.verify.services.removed.join(',') || '0'}`);
+  }
+  return lines.join('\n');
+}
+
+async function withHost<T>(host: string, f: HostFlags, fn: (t: Awaited<ReturnType<typeof openHost>>) => Promise<T>): Promise<T> {
+  const transport = await openHost(hostOptions(host, f));
+  try { return await fn(transport); } finally { await transport.close(); }
+}
+
+export function register(program: Command, ctx: CliContext): void {
+  withPlanFlags(program.command('plan <host>').description('print the migration plan for a host (no change)'))
+    .action(async (host: string, f: PlanFlags) => {
+      const { plan } = await withHost(host, f, (transport) => planMigration({ transport, ...planInput(f) }));
+      emit(ctx, plan, renderPlan);
+    });
+
+  withPlanFlags(program.command('migrate <host>').description('migrate a host to the target (journaled, resumable)'))
+    .option('--dry-run', 'show what each step would do; change nothing')
+    .option('--yes', 'do not ask for confirmation')
+    .action(async (host: string, f: PlanFlags & { dryRun?: boolean; yes?: boolean }) => {
+      if (!f.dryRun && !f.yes) throw new FerryError('USAGE', `ferry migrate changes ${host}: pass --yes to confirm (or --dry-run)`);
+      const res = await withHost(host, f, (transport) => migrate({ transport, ...planInput(f), dryRun: Boolean(f.dryRun), onProgress: progress(ctx) }));
+      emit(ctx, res, renderResult);
+      if (res.verify && !res.verify.ok) throw new FerryError('STEP_FAILED', `Verification failed on ${host}`);
+    });
+
+  withHostFlags(program.command('resume <host>').description('continue an interrupted migration at its first unfinished step'))
+    .action(async (host: string, f: HostFlags) => {
+      const res = await withHost(host, f, (transport) => resume({ transport, onProgress: progress(ctx) }));
+      emit(ctx, res, renderResult);
+    });
+
+  withHostFlags(program.command('rollback <host>').description('undo a migration that has not passed its point of no return'))
+    .action(async (host: string, f: HostFlags) => {
+      const res = await withHost(host, f, (transport) => rollback({ transport, onProgress: progress(ctx) }));
+      emit(ctx, res, (r) => `Rolled back ${r.executionId}: restored ${r.restored.length}${r.alreadyRestored.length ? `, ${r.alreadyRestored.length} already restored` : ''}`);
+    });
+
+  withHostFlags(program.command('status <host>').description('state of the current migration on a host'))
+    .action(async (host: string, f: HostFlags) => {
+      const res = await withHost(host, f, (transport) => migrationStatus({ transport }));
+      emit(ctx, res, (r) => [
+        `${r.status.executionId}: ${r.plan.source} → ${r.plan.target}: ${r.status.state}${r.status.interrupted ? ' (interrupted: ferry resume continues it)' : ''}${r.status.ponrCrossed ? '; past the point of no return' : ''}`,
+        ...r.status.steps.map((s) => `  ${s.state.padEnd(8)} ${s.title}${s.attempts > 1 ? ` (${s.attempts} attempts)` : ''}`),
+        ...r.status.overrides.map((o) => `  override ${o.findingKey} by ${o.by} at ${o.at}`),
+        ...(r.verify ? [`  verification: ${r.verify.ok ? 'passed' : 'FAILED'}`] : []),
+      ].join('\n'));
+    });
+}

@@ -1,0 +1,48 @@
+/**
+ * The vendor swap: one dnf transaction removing the source's vendor packages (release, repos, gpg-keys,
+ * logos…) and installing the target's, with protected_packages emptied and no autoremove — as
+ * migrate2rocky's package_swaps() does, because both release packages provide system-release and own the
+ * same files. Before it, the rpm database and every file the old and new packages own are registered, so
+ * rollback puts the swap back exactly.
+ */
+import { posix } from 'node:path';
+import { hostPath } from '../journal.js';
+import { dirRestorable } from '../restorables.js';
+import { defineStep } from '../runner.js';
+import type { Step, StepContext } from '../types.js';
+import { dnfArgv, rpmArgv, runDnf, type DnfEnv } from './dnf.js';
+import { pathSetRestorable } from './path-set.js';
+
+export type SwapOptions = { remove: string[]; install: string[]; dnf: DnfEnv };
+
+async function swapped(ctx: StepContext, o: SwapOptions): Promise<{ ok: boolean; detail: string }> {
+  const t = ctx.transport;
+  const have = await t.run(rpmArgv(t, '-q', '--qf', '%{NAME}\\n', ...o.install));
+  const gone = o.remove.length ? await t.run(rpmArgv(t, '-q', '--qf', '%{NAME}\\n', ...o.remove)) : { stdout: '' };
+  const still = o.remove.filter((n) => new RegExp(`^${n.replace(/[.+]/g, '\\$&')}$`, 'm').test(gone.stdout));
+  const missing = o.install.filter((n) => !new RegExp(`^${n.replace(/[.+]/g, '\\$&')}$`, 'm').test(have.stdout));
+  return { ok: still.length === 0 && missing.length === 0, detail: `still installed: ${still.join(', ') || 'none'}; missing: ${missing.join(', ') || 'none'}` };
+}
+
+export function swapVendorPackagesStep(options: SwapOptions): Step<SwapOptions> {
+  return defineStep<SwapOptions>({
+    kind: 'swap-vendor-packages',
+    title: `Swap vendor packages: ${options.remove.join(' ')} → ${options.install.join(' ')}`,
+    options,
+    describe: () => [`dnf shell: remove ${options.remove.join(' ')}; install ${options.install.join(' ')}; run`],
+    async apply(ctx) {
+      const t = ctx.transport;
+      const old = options.remove.length ? await t.run(rpmArgv(t, '-ql', ...options.remove)) : { stdout: '' };
+      const dnf = await dnfArgv(ctx, options.dnf);
+      const next = await t.run([...dnf, '-q', 'repoquery', '--latest-limit=1', '-l', ...options.install]);
+      const paths = `${old.stdout}\n${next.stdout}`.split('\n').filter((p) => p.startsWith('/'));
+      await ctx.register(dirRestorable('/var/lib/rpm'));
+      await ctx.register(pathSetRestorable('vendor-files', `files of ${[...options.remove, ...options.install].join(', ')}`, paths));
+      const script = posix.join(ctx.stateDir, 'swap.dnf');
+      await t.writeFile(script, [...(options.remove.length ? [`remove ${options.remove.join(' ')}`] : []), `install ${options.install.join(' ')}`, 'run', ''].join('\n'), { mode: 0o600 });
+      await runDnf(ctx, options.dnf, ['--setopt=protected_packages=', '--noautoremove', 'shell', hostPath(t, script)], 'swap');
+    },
+    isApplied: async (ctx) => (await swapped(ctx, options)).ok,
+    verify: (ctx) => swapped(ctx, options),
+  });
+}

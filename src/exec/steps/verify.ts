@@ -1,0 +1,32 @@
+/**
+ * The last step: verifies the converted host (../verify.ts) against the evidence the backup step
+ * recorded, writes the report to the state dir, and fails when any check fails.
+ */
+import { posix } from 'node:path';
+import { FerryError } from '../../core/index.js';
+import { defineStep } from '../runner.js';
+import type { Step } from '../types.js';
+import { verifyHost, verifyReportPath, type Evidence, type VerifyReport } from '../verify.js';
+import type { DnfEnv } from './dnf.js';
+
+export type VerifyStepOptions = { targetOsId: string; releasePackages: string[]; removed: string[]; sourceVendor: string | null; dnf: DnfEnv };
+
+export function verifyStep(options: VerifyStepOptions): Step<VerifyStepOptions> {
+  return defineStep<VerifyStepOptions>({
+    kind: 'verify',
+    title: `Verify the host is ${options.targetOsId}`,
+    options,
+    describe: () => ['check os-release, release package, leftovers, boot kernel, dnf check; diff rpm -Va and services'],
+    async apply(ctx) {
+      const beforePath = posix.join(ctx.stateDir, 'before.json');
+      const before = await ctx.transport.exists(beforePath) ? JSON.parse((await ctx.transport.readFile(beforePath)).toString('utf8')) as Evidence : undefined;
+      const report: VerifyReport = await verifyHost({ transport: ctx.transport, stateDir: ctx.stateDir, verify: options, ...(before ? { before } : {}) });
+      await ctx.transport.writeFile(verifyReportPath(ctx.stateDir), JSON.stringify(report, null, 2) + '\n', { mode: 0o600 });
+      for (const c of report.checks) ctx.output(`${c.ok ? 'ok  ' : 'FAIL'} ${c.id}: ${c.detail}`);
+      for (const l of report.leftovers) ctx.output(`left: ${l.nevra}: ${l.why}`);
+      if (!report.ok) {
+        throw new FerryError('STEP_FAILED', `Verification failed on ${ctx.transport.hostName}: ${report.checks.filter((c) => !c.ok).map((c) => `${c.id} (${c.detail})`).join('; ')}`);
+      }
+    },
+  });
+}

@@ -1,0 +1,148 @@
+/**
+ * Builds the plan of a same-major conversion from facts + target (+ assessment findings, + catalog). Pure:
+ * no Transport; what must be learned from the host or the target repositories is passed in.
+ *
+ * Vendor packages: each role (release, repos, gpg-keys, logos…) is matched on the installed side against
+ * the catalog's names for the source and the role's conventional name `<distribution>-<role>` (CentOS 8.2
+ * ships `centos-release`, 8.3+ `centos-linux-release`), and on the target side against the catalog's names
+ * for the target and `<distribution>-<role>`, kept only when the target repositories carry them.
+ */
+import { contentId, FerryError } from '../core/index.js';
+import type { Catalog, ReleaseView, VendorRole } from '../catalog/index.js';
+import type { HostFacts } from '../facts/types.js';
+import type { Finding } from '../assess/types.js';
+import { PLAN_FORMAT_VERSION, type DnfEnv, type MigrationPlan, type PlanJson, type PlanOverride, type PlanStepSpec, type TargetKey, type TargetRepo } from './types.js';
+
+export interface BuildPlanInput {
+  facts: HostFacts;
+  catalog: Catalog;
+  target: string;
+  /** The assessment's findings for this target; those in group `inhibitor` stop the plan. */
+  findings?: Finding[];
+  repos: TargetRepo[];
+  /** Names of the packages the target repositories carry (from repoquery). */
+  targetAvailable: string[];
+  gpgcheck: boolean;
+  keys?: TargetKey[];
+  overrides?: PlanOverride[];
+}
+
+const ROLES: VendorRole[] = ['release', 'release-eula', 'repos', 'gpg-keys', 'logos', 'logos-httpd', 'logos-ipa', 'backgrounds', 'indexhtml'];
+const OS_ID_TO_DISTRIBUTION: Record<string, string> = { ol: 'oraclelinux', openEuler: 'openeuler' };
+/** Source repo ids (catalog) whose files the plan disables when no swapped package owns them. */
+const DISK_DEFAULT_NOTE = 'the catalog records no disk needs for this path: pre-flight checks only that the paths exist';
+
+/** The catalog release a host runs, from its os-release. */
+export function sourceReleaseOf(facts: HostFacts, catalog: Catalog): ReleaseView {
+  const os = facts.os;
+  if (!os) throw new FerryError('PATH_UNSUPPORTED', `Host ${facts.origin} has no readable os-release`, { hint: 'Check /etc/os-release on the host.' });
+  const major = (os.versionId ?? '').split('.')[0];
+  let dist = OS_ID_TO_DISTRIBUTION[os.id] ?? os.id;
+  if (dist === 'centos' && /stream/i.test(`${os.name ?? ''} ${os.prettyName ?? ''}`)) dist = 'centos-stream';
+  const id = `${dist}-${major}`;
+  if (!catalog.hasRelease(id)) throw new FerryError('CATALOG_UNKNOWN_RELEASE', `Host ${facts.origin} runs ${os.prettyName ?? id} (${id}), which the catalog does not know`);
+  return catalog.release(id);
+}
+
+function stepSpec(kind: string, title: string, options: PlanJson, pointOfNoReturn = false): PlanStepSpec {
+  return { id: contentId('step', { kind, options }), kind, title, options, ...(pointOfNoReturn ? { pointOfNoReturn: true } : {}) };
+}
+
+function vendorNames(catalog: Catalog, release: ReleaseView, role: VendorRole, extraPrefixes: string[]): string[] {
+  const names = new Set(catalog.vendorPackages(release.id).filter((p) => p.role === role).map((p) => p.name));
+  for (const prefix of [release.distribution, ...extraPrefixes]) names.add(`${prefix}-${role}`);
+  return [...names];
+}
+
+/** The vendor swap: what to remove from the host and what to install from the target. */
+export function planSwap(input: { catalog: Catalog; source: ReleaseView; target: ReleaseView; installed: Set<string>; available: Set<string> }): { remove: string[]; install: string[] } {
+  const { catalog, source, target, installed, available } = input;
+  const map = catalog.vendorMap(source.id, target.id);
+  const remove = new Set<string>();
+  const install = new Set<string>();
+  const srcPrefixes = source.distribution === 'centos' ? ['centos-linux'] : source.distribution === 'centos-stream' ? ['centos', 'centos-linux'] : [];
+  for (const role of ROLES) {
+    const fromMap = map.filter((m) => m.role === role);
+    const from = [...vendorNames(catalog, source, role, srcPrefixes), ...fromMap.flatMap((m) => m.from)].filter((n) => installed.has(n));
+    const to = [...vendorNames(catalog, target, role, []), ...fromMap.flatMap((m) => m.to)].filter((n) => available.has(n));
+    from.forEach((n) => remove.add(n));
+    if (from.length > 0 || role === 'release') to.forEach((n) => install.add(n));
+  }
+  for (const m of map) if (m.role === null) m.from.filter((n) => installed.has(n) && !install.has(n)).forEach((n) => remove.add(n));
+  for (const n of install) remove.delete(n);
+  return { remove: [...remove].sort(), install: [...install].sort() };
+}
+
+export function buildPlan(input: BuildPlanInput): MigrationPlan {
+  const { facts, catalog } = input;
+  const source = sourceReleaseOf(facts, catalog);
+  if (!catalog.hasRelease(input.target)) throw new FerryError('TARGET_UNKNOWN', `Target ${input.target} is not in the catalog`, { hint: 'See ferry catalog list.' });
+  const target = catalog.release(input.target);
+  if (source.major === null || source.major !== target.major) {
+    throw new FerryError('PATH_UNSUPPORTED', `${source.id} → ${target.id} is not a same-major conversion; Ferry migrates within a major version`, {
+      hint: 'Cross-major upgrades (Leapp) are out of scope for ferry migrate.',
+    });
+  }
+  const path = catalog.paths({ from: source.id }).find((p) => p.to === target.id) ?? null;
+
+  // Inhibitors: the assessment's, plus a missing catalog path.
+  const inhibitors = (input.findings ?? []).filter((f) => f.groups.includes('inhibitor')).map((f) => ({ key: f.key, title: f.title }));
+  if (!path) inhibitors.push({ key: `no-migration-path:${source.id}:${target.id}`, title: `The catalog records no migration path ${source.id} → ${target.id}` });
+  const overrides = input.overrides ?? [];
+  const standing = inhibitors.filter((i) => !overrides.some((o) => o.findingKey === i.key));
+  if (standing.length > 0) {
+    throw new FerryError('PLAN_INHIBITED', `Migration of ${facts.origin} to ${target.id} is inhibited by: ${standing.map((i) => `${i.key} (${i.title})`).join('; ')}`, {
+      hint: `Resolve them, or override each explicitly with --override ${standing[0].key}.`,
+      details: { inhibitors: standing.map((i) => i.key) },
+    });
+  }
+  const unknown = overrides.filter((o) => !inhibitors.some((i) => i.key === o.findingKey));
+  if (unknown.length > 0) {
+    throw new FerryError('USAGE', `--override ${unknown.map((o) => o.findingKey).join(', ')} matches no inhibitor of ${facts.origin} → ${target.id}`, {
+      hint: inhibitors.length ? `Standing inhibitors: ${inhibitors.map((i) => i.key).join(', ')}` : 'No inhibitor stands; drop --override.',
+    });
+  }
+  if (input.repos.length === 0) throw new FerryError('USAGE', `No repository for ${target.id}: pass --repo ${target.id}=DIR|URL`);
+
+  const installed = new Set((facts.packages ?? []).map((p) => p.name));
+  const available = new Set(input.targetAvailable);
+  const swap = planSwap({ catalog, source, target, installed, available });
+  if (swap.install.length === 0) {
+    throw new FerryError('NOT_FOUND', `The ${target.id} repositories (${input.repos.map((r) => r.baseurl).join(', ')}) carry no release package of ${target.id}`);
+  }
+  const notes: string[] = [];
+  const dnf: DnfEnv = { releasever: String(target.major), modulePlatformId: target.modulePlatformId.value ?? null, repos: input.repos, gpgcheck: input.gpgcheck };
+  const diskMiB = path?.resources?.diskMiB?.value ?? {};
+  if (!path?.resources?.diskMiB?.value) notes.push(DISK_DEFAULT_NOTE);
+  const srcRepoIds = (catalog.repos(source.id)?.repos ?? []).map((r) => r.id);
+  const keys = input.keys ?? [];
+  if (keys.length === 0) notes.push(`no GPG key of ${target.id} to import: ${input.gpgcheck ? 'dnf will fail on signed packages' : 'gpgcheck is off for these repositories'}`);
+  const sourceKeys = catalog.gpgKeys(source.id).files.flatMap((f) => f.keys.map((k) => k.rpmName));
+  const sourceVendor = (facts.packages ?? []).find((p) => swap.remove.includes(p.name) && p.vendor)?.vendor ?? null;
+  const targetOsId = target.distribution === 'oraclelinux' ? 'ol' : target.distribution;
+
+  const steps: PlanStepSpec[] = [
+    stepSpec('preflight', 'Pre-flight: disk space, rpm lock, target repositories reachable', { diskMiB, dnf }),
+    stepSpec('backup', 'Back up repo files, release files, rpmdb, alternatives, /etc/issue', {
+      files: ['/etc/os-release', '/usr/lib/os-release', '/etc/redhat-release', '/etc/system-release', '/etc/centos-release', '/etc/issue'],
+      dirs: ['/etc/yum.repos.d', '/etc/alternatives', '/etc/dnf/modules.d', '/etc/pki/rpm-gpg', '/var/lib/rpm'],
+    }),
+    stepSpec('disable-repos', `Disable the ${source.id} repositories`, { repoIds: srcRepoIds, ownedBySwap: swap.remove }),
+    stepSpec('import-gpg-keys', `Import the ${target.id} GPG keys (fingerprints verified)`, { keys: keys.map((k) => ({ name: k.name, armored: k.armored, fingerprints: k.fingerprints })) }),
+    stepSpec('swap-vendor-packages', `Swap vendor packages: ${swap.remove.join(' ')} → ${swap.install.join(' ')}`, { remove: swap.remove, install: swap.install, dnf }),
+    stepSpec('module-streams', 'Reset or remap enabled module streams the target lacks', {
+      modules: (facts.modules ?? []).filter((m) => m.state === 'enabled' && m.stream).map((m) => ({ name: m.name, stream: m.stream ?? '' })), dnf,
+    }),
+    stepSpec('distro-sync', `dnf distro-sync to ${target.id} (point of no return)`, { dnf }, true),
+    stepSpec('bootloader', 'Kernel and bootloader: default entry, grub config, BLS, EFI', { bootMode: facts.boot?.mode ?? 'unknown', targetVendorOf: swap.install[0] ?? null }),
+    stepSpec('remove-source-keys', `Remove ${source.id} gpg-pubkeys`, { rpmNames: sourceKeys }),
+    stepSpec('verify', `Verify the host is ${target.id}`, {
+      targetOsId, releasePackages: swap.install.filter((n) => /-release(-el\d+)?$/.test(n)), removed: swap.remove, sourceVendor, dnf,
+    }),
+  ];
+  const plan: Omit<MigrationPlan, 'id'> = {
+    formatVersion: PLAN_FORMAT_VERSION, host: facts.origin, source: source.id, sourceName: source.distributionInfo.name,
+    target: target.id, targetName: target.distributionInfo.name, method: path?.method ?? null, dnf, overrides, swap, notes, steps,
+  };
+  return { id: contentId('plan', { host: plan.host, source: source.id, target: target.id, steps: steps.map((s) => s.id), overrides }), ...plan };
+}

@@ -1,0 +1,2 @@
+export * from './types.js';
+export { buildPlan, planSwap, sourceReleaseOf, type BuildPlanInput } from './build.js';

@@ -1,0 +1,66 @@
+/**
+ * A migration plan: published data (printed by `ferry plan --json`, stored with the execution on the host).
+ * Steps are specs `{id, kind, title, options}`; `id` is `contentId('step', {kind, options})`, the same id the
+ * executor's steps carry, so a plan printed today names exactly the steps a later run journals.
+ */
+import type { PathMethod } from '../catalog/index.js';
+
+export const PLAN_FORMAT_VERSION = 1 as const;
+
+export type PlanJson = string | number | boolean | null | PlanJson[] | { [key: string]: PlanJson };
+
+/** The dnf environment every dnf-using step runs in (only the target repositories). */
+export type DnfEnv = {
+  releasever: string;
+  modulePlatformId: string | null;
+  repos: { id: string; baseurl: string }[];
+  gpgcheck: boolean;
+};
+
+export interface PlanStepSpec {
+  id: string;
+  kind: string;
+  title: string;
+  options: PlanJson;
+  pointOfNoReturn?: boolean;
+}
+
+export interface PlanOverride {
+  findingKey: string;
+  reason?: string;
+}
+
+export interface MigrationPlan {
+  formatVersion: typeof PLAN_FORMAT_VERSION;
+  /** `contentId('plan', …)` of host, source, target, step ids and overrides. */
+  id: string;
+  /** The transport description the facts came from. */
+  host: string;
+  source: string;
+  sourceName: string;
+  target: string;
+  targetName: string;
+  method: PathMethod | null;
+  dnf: DnfEnv;
+  /** Inhibitors that stood and were overridden (each is journaled when the run starts). */
+  overrides: PlanOverride[];
+  /** Vendor packages the swap removes and installs. */
+  swap: { remove: string[]; install: string[] };
+  /** Things the plan decided not to do, with the reason. */
+  notes: string[];
+  steps: PlanStepSpec[];
+}
+
+/** A target repository given by the user (`--repo rocky-8=/srv/mirror/rocky8`): a directory or URL. */
+export interface TargetRepo {
+  id: string;
+  baseurl: string;
+}
+
+export interface TargetKey {
+  /** File name the key is known by (e.g. RPM-GPG-KEY-Rocky-8). */
+  name: string;
+  armored: string;
+  /** Expected fingerprints (upper-case hex, 40 digits), from the catalog or the user. */
+  fingerprints: string[];
+}

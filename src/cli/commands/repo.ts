@@ -71,8 +71,9 @@ export function register(program: Command, ctx: CliContext): void {
     });
 }
 
+/** A path capability, or a package whose files others require, needs the complete file lists. */
 function needsFilelists(opts: QueryOptions): boolean {
-  return [opts.whatprovides, opts.whatrequires].some((c) => c !== undefined && c.includes('/'));
+  return opts.whatrequires !== undefined || (opts.whatprovides?.includes('/') ?? false);
 }
 
 function hasData(repo: Repo, type: string): boolean {

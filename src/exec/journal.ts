@@ -2,16 +2,17 @@
  * The execution journal on the host: `/var/lib/ferry/<executionId>/journal.jsonl` below the transport
  * root (persistent storage, never tmpfs), one JSON entry per line, mirrored to an optional JournalSink.
  *
- * Durability: the Transport port offers only whole-file atomic writes (temp + rename), so every append
- * rewrites the whole journal that way and then runs `sync <file> <dir>` (fsync of the file and of the
- * directory holding the rename). Journals hold tens to a few hundred entries, so the rewrite is cheap; the
+ * Durability: the Transport port has no append, so every append rewrites the whole journal with one
+ * command: write a temp file, `sync` it, rename it over the journal, `sync` the directory (writeDurably).
+ * Journals hold tens to a few hundred entries, so the rewrite is cheap; the
  * reader still tolerates a truncated final line (a crash of a non-atomic writer) but rejects any other
  * unparseable line as JOURNAL_CORRUPT naming the file and line.
  *
  * The host lock is the directory `/var/lib/ferry/lock` (mkdir is atomic on every POSIX file system) with
  * `owner.json` inside: {pid, controller hostname, executionId, at}. A lock is stale when its owner ran on
- * this controller and the pid is gone, or when its heartbeat (`at`, refreshed on every append and on a
- * timer) is older than `staleAfterMs`.
+ * this controller and the pid is gone (or is this very process, which no longer holds it: its connection
+ * dropped before it could release), or when its heartbeat (`at`, refreshed on a timer) is older than
+ * `staleAfterMs`.
  */
 import { hostname } from 'node:os';
 import { posix } from 'node:path';
@@ -128,6 +129,19 @@ export async function readJournal(transport: Transport, executionId: string): Pr
   return entries;
 }
 
+/**
+ * Temp file, fsync, rename, fsync of the directory — in one round trip (over SSH each command costs one).
+ * The script is constant; the path travels as an argument and the bytes on stdin, never through the shell.
+ */
+const DURABLE_WRITE = 'set -e; umask 077; t="$1.tmp.$$"; cat > "$t"; sync "$t"; mv -f "$t" "$1"; sync "$(dirname "$1")"';
+
+export async function writeDurably(transport: Transport, path: string, data: string): Promise<void> {
+  const res = await transport.run(['sh', '-c', DURABLE_WRITE, 'sh', hostPath(transport, path)], { stdin: data });
+  if (res.code !== 0) {
+    throw new FerryError('IO', `Writing the journal ${path} on ${transport.hostName} failed (exit ${res.code ?? res.signal}): ${res.stderr.trim().slice(0, 500)}`);
+  }
+}
+
 export async function openJournal(options: { transport: Transport; executionId: string; sink?: JournalSink; now?: () => Date }): Promise<Journal> {
   const { transport, executionId, sink } = options;
   const now = options.now ?? (() => new Date());
@@ -144,8 +158,7 @@ export async function openJournal(options: { transport: Transport; executionId: 
     async append(event) {
       const entry = { ...event, v: 1, seq: entries.length + 1, at: now().toISOString(), executionId } as JournalEntry;
       const next = [...entries, entry];
-      await transport.writeFile(path, serializeJournal(next), { mode: 0o600 });
-      await runChecked(transport, ['sync', hostPath(transport, path), hostPath(transport, posix.dirname(path))], `Syncing ${path}`);
+      await writeDurably(transport, path, serializeJournal(next));
       entries.push(entry);
       if (sink) await sink.appendJournalEntry(entry);
       return entry;
@@ -199,9 +212,14 @@ async function readOwner(transport: Transport): Promise<LockOwner | undefined> {
   }
 }
 
-export function isLockStale(owner: LockOwner | undefined, options: { staleAfterMs: number; now: Date; controller: string }): boolean {
+/** Locks this process holds now, by `hostName|root`: a lock naming this pid but absent here was lost with its connection. */
+const heldHere = new Set<string>();
+const lockKey = (t: Transport): string => `${t.hostName}|${t.root ?? ''}`;
+
+export function isLockStale(owner: LockOwner | undefined, options: { staleAfterMs: number; now: Date; controller: string; heldHere?: boolean }): boolean {
   if (!owner) return false; // being written right now, or unreadable: never break what we cannot judge
   if (owner.controller === options.controller && !isPidAlive(owner.pid)) return true;
+  if (owner.controller === options.controller && owner.pid === process.pid && options.heldHere === false) return true;
   const age = options.now.getTime() - Date.parse(owner.at);
   return !(age <= options.staleAfterMs);
 }
@@ -223,6 +241,7 @@ export async function acquireHostLock(options: AcquireLockOptions): Promise<Host
   for (let attempt = 0; attempt < 2; attempt++) {
     const res = await transport.run(['mkdir', '-m', '0700', lockHost]);
     if (res.code === 0) {
+      heldHere.add(lockKey(transport));
       await writeOwner();
       let timer: NodeJS.Timeout | undefined;
       const beat = options.heartbeatMs ?? staleAfterMs / 4;
@@ -235,6 +254,7 @@ export async function acquireHostLock(options: AcquireLockOptions): Promise<Host
         touch: writeOwner,
         async release() {
           if (timer) clearInterval(timer);
+          heldHere.delete(lockKey(transport));
           const current = await readOwner(transport);
           if (current && (current.pid !== owner.pid || current.controller !== owner.controller)) return; // broken and retaken
           await runChecked(transport, ['rm', '-rf', '--', lockHost], `Releasing lock ${LOCK_DIR}`);
@@ -245,7 +265,7 @@ export async function acquireHostLock(options: AcquireLockOptions): Promise<Host
       throw new FerryError('TRANSPORT_COMMAND', `Could not create lock ${LOCK_DIR} on ${transport.hostName}: ${res.stderr.trim()}`);
     }
     const holder = await readOwner(transport);
-    if (attempt === 0 && isLockStale(holder, { staleAfterMs, now: now(), controller })) {
+    if (attempt === 0 && isLockStale(holder, { staleAfterMs, now: now(), controller, heldHere: heldHere.has(lockKey(transport)) })) {
       // Move it aside atomically so two breakers cannot both delete a freshly retaken lock.
       const aside = `${lockHost}.stale-${process.pid}-${Date.now()}`;
       if ((await transport.run(['mv', '-T', '--', lockHost, aside])).code === 0) {

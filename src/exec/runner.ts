@@ -153,7 +153,8 @@ export async function runPlan(options: RunPlanOptions): Promise<ExecutionResult>
     await journal.append({ event: 'execution', phase: 'end', status: 'completed' });
     return { executionId, planId: plan.id, status: 'completed', applied, skipped };
   } finally {
-    await lock.release();
+    // A dropped connection also fails the release; never let that hide the error that ended the run.
+    await lock.release().catch((e: unknown) => log.warn('Could not release the host lock', { host: transport.hostName, error: String(e) }));
   }
 }
 
@@ -249,6 +250,7 @@ export interface RollbackOptions {
   /** Restorers for step-specific kinds, merged over the built-ins. */
   restorers?: RestorerRegistry;
   lock?: { staleAfterMs?: number; heartbeatMs?: number };
+  log?: Logger;
 }
 
 export interface RollbackResult {
@@ -267,6 +269,7 @@ export async function rollback(options: RollbackOptions): Promise<RollbackResult
   const { transport, executionId } = options;
   assertExecutionId(executionId);
   const emit = options.onProgress ?? (() => {});
+  const log = options.log ?? silentLogger;
   const restorers = { ...BUILTIN_RESTORERS, ...options.restorers };
   const lock = await acquireHostLock({ transport, executionId, ...options.lock });
   try {
@@ -319,6 +322,7 @@ export async function rollback(options: RollbackOptions): Promise<RollbackResult
     await journal.append({ event: 'rollback', phase: 'end' });
     return { executionId, restored, alreadyRestored };
   } finally {
-    await lock.release();
+    // A dropped connection also fails the release; never let that hide the error that ended the run.
+    await lock.release().catch((e: unknown) => log.warn('Could not release the host lock', { host: transport.hostName, error: String(e) }));
   }
 }

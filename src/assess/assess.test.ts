@@ -1,0 +1,94 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { loadCatalog } from '../catalog/index.js';
+import { createPool } from '../rpm/pool.js';
+import { assessTargets } from './assess.js';
+import { rankTargets } from './rank.js';
+import { detectSourceRelease } from './source.js';
+import { baseFacts, inst, pkg } from './testing/fixtures.js';
+import type { TargetAssessment } from './types.js';
+
+const catalog = loadCatalog();
+
+test('detectSourceRelease maps os-release, release files and release packages to catalog ids', () => {
+  const os = (id: string, versionId: string, name: string) => ({ os: { id, idLike: [], versionId, name, raw: {} } });
+  const rows: [Parameters<typeof baseFacts>[0], string | null][] = [
+    [os('centos', '8', 'CentOS Linux'), 'centos-8'],
+    [os('centos', '8', 'CentOS Stream'), 'centos-stream-8'],
+    [os('centos', '7', 'CentOS Linux'), 'centos-7'],
+    [os('rocky', '8.4', 'Rocky Linux'), 'rocky-8'],
+    [os('ol', '8.6', 'Oracle Linux Server'), 'oraclelinux-8'],
+    [os('openEuler', '22.03', 'openEuler'), 'openeuler-22.03'],
+    [os('tencentos', '3.1', 'TencentOS Server'), 'tencentos-3.1'],
+    [os('centos', '5', 'CentOS'), null],
+    [os('slackware', '15.0', 'Slackware'), null],
+    [{ os: undefined, release: { redhatRelease: 'CentOS Linux release 7.8.2003 (Core)' } }, 'centos-7'],
+    [{ os: undefined, packages: [inst('centos-release-7-8.2003.0.el7.centos.x86_64')] }, 'centos-7'],
+    [{ os: undefined, packages: [inst('redhat-release-8.6-0.1.el8.x86_64'), inst('oraclelinux-release-8.6-1.0.el8.x86_64')] }, 'oraclelinux-8'],
+    [{ os: undefined, packages: [] }, null],
+  ];
+  for (const [over, want] of rows) assert.equal(detectSourceRelease(baseFacts(over), catalog), want, JSON.stringify(over));
+});
+
+const stub = (target: string, over: Partial<TargetAssessment> = {}): Omit<TargetAssessment, 'score' | 'rank' | 'reasons'> => ({
+  target, targetName: target, path: null, repositories: ['repo'], findings: [], inhibitors: [], fates: [],
+  counts: { same: 10, upgrade: 0, downgrade: 0, replaced: 0, missing: 0, 'third-party': 0 }, ...over,
+});
+
+test('ranking: an inhibitor outweighs everything else, and every point has a reason', () => {
+  const source = catalog.release('centos-8');
+  const ranked = rankTargets([
+    stub('rocky-8', { inhibitors: ['low-disk:/var'] }),
+    stub('almalinux-8', { counts: { same: 5, upgrade: 0, downgrade: 2, replaced: 0, missing: 3, 'third-party': 0 } }),
+  ], { catalog, source, today: '2024-05-01' });
+  assert.deepEqual(ranked.map((t) => [t.target, t.rank]), [['almalinux-8', 1], ['rocky-8', 2]]);
+  for (const t of ranked) assert.equal(t.score, t.reasons.reduce((s, r) => s + r.points, 0));
+  const alma = ranked[0].reasons;
+  assert.deepEqual(alma.find((r) => r.factor === 'missing'), { factor: 'missing', points: -6, text: '3 packages with no counterpart' });
+  assert.deepEqual(alma.find((r) => r.factor === 'downgrades'), { factor: 'downgrades', points: -6, text: '2 downgrades' });
+  assert.equal(ranked[1].reasons.find((r) => r.factor === 'blockers')?.points, -100);
+  assert.match(ranked[1].reasons.find((r) => r.factor === 'blockers')?.text ?? '', /low-disk:\/var/);
+});
+
+test('ranking: lifecycle, kernel jump and tier explain a cross-major choice; ties break by id', () => {
+  const source = catalog.release('centos-7');
+  const ranked = rankTargets([stub('rocky-8'), stub('rocky-9')], { catalog, source, today: '2024-05-01', sourceKernel: '3.10', targetKernels: { 'rocky-9': '5.14' } });
+  const r9 = ranked.find((t) => t.target === 'rocky-9')!;
+  assert.match(r9.reasons.find((r) => r.factor === 'kernel')?.text ?? '', /kernel jump 3\.10 → 5\.14/);
+  assert.match(ranked.find((t) => t.target === 'rocky-8')!.reasons.find((r) => r.factor === 'kernel')?.text ?? '', /kernel jump 3\.10 → 4\.18/, 'catalog figure for rocky-8');
+  const life = (t: TargetAssessment) => t.reasons.find((r) => r.factor === 'lifecycle')!;
+  assert.ok(life(r9).points > life(ranked.find((t) => t.target === 'rocky-8')!).points, 'rocky-9 has more support left');
+  assert.match(life(r9).text, /years of support left/);
+  assert.ok(ranked.every((t) => t.reasons.some((r) => r.factor === 'tier')));
+  // identical inputs rank by id, whatever the input order
+  const a = rankTargets([stub('rocky-8'), stub('rocky-8')], { catalog, source: null, today: '2024-05-01' });
+  const b = rankTargets([stub('almalinux-8', { target: 'rocky-8' }), stub('rocky-8')], { catalog, source: null, today: '2024-05-01' });
+  assert.deepEqual(a.map((t) => t.rank), [1, 2]);
+  assert.deepEqual(a.map((t) => t.score), b.map((t) => t.score));
+  const past = rankTargets([stub('centos-8')], { catalog, source: null, today: '2024-05-01' });
+  assert.deepEqual(past[0].reasons.find((r) => r.factor === 'lifecycle')?.points, -50);
+});
+
+test('assessTargets: fates against a repo, findings per target, ranked, inhibitors listed', () => {
+  const facts = baseFacts({
+    packages: [inst('bash-4.4.19-10.el8.x86_64', { vendor: 'CentOS' }), inst('centos-release-8.2-2.2004.0.1.el8.x86_64', { vendor: 'CentOS' }),
+      inst('lab-orphan-0.9-1.el8.noarch', { vendor: 'CentOS' }), inst('htop-3.2.1-1.el8.x86_64', { vendor: 'Fedora Project' }), inst('gpg-pubkey-8483c65d-5ccc5b19.(none)')],
+    os: { id: 'centos', idLike: ['rhel'], name: 'CentOS Linux', prettyName: 'CentOS Linux 8', versionId: '8', raw: {} },
+  });
+  const pool = createPool([pkg('bash-4.4.20-1.el8.x86_64'), pkg('rocky-release-8.4-35.el8.noarch')]);
+  const a = assessTargets({ facts, catalog, today: '2024-05-01', now: new Date('2024-05-01T12:00:00Z'),
+    targets: [{ release: 'rocky-8', repo: { release: 'rocky-8', locations: ['/repos/rocky-8'], pool } }, { release: 'openeuler-22.03' }] });
+  assert.equal(a.sourceRelease, 'centos-8');
+  assert.equal(a.sourceName, 'CentOS Linux 8');
+  assert.equal(a.assessedAt, '2024-05-01T12:00:00.000Z');
+  const rocky = a.targets.find((t) => t.target === 'rocky-8')!;
+  assert.deepEqual(rocky.counts, { same: 0, upgrade: 1, downgrade: 0, replaced: 1, missing: 1, 'third-party': 1 });
+  assert.deepEqual(rocky.path, { method: 'same-major-swap', source: 'code:migrate2rocky' });
+  assert.deepEqual(rocky.findings.map((f) => f.key).sort(), ['missing-packages', 'third-party-packages', 'unsigned-packages']);
+  assert.equal(rocky.rank, 1);
+  const oe = a.targets.find((t) => t.target === 'openeuler-22.03')!;
+  assert.deepEqual(oe.inhibitors, ['unsupported-path']);
+  assert.equal(oe.rank, 2);
+  assert.deepEqual(oe.fates, []);
+  assert.equal(oe.path, null);
+});

@@ -1,0 +1,104 @@
+/**
+ * assessTargets: for each candidate target, per-package fates (when its repository metadata is given)
+ * and every check, then the ranking. Pure: facts, catalog and repo views in, an Assessment out.
+ */
+import type { Catalog, PesEvent, ReleaseView } from '../catalog/index.js';
+import { computeTargetPackages } from '../catalog/index.js';
+import type { HostFacts } from '../facts/types.js';
+import { compareEvr } from '../rpm/evr.js';
+import { CHECKS } from './checks/index.js';
+import { computeFates, countFates, type FateInput } from './fates.js';
+import { detectSourceVendor } from './origin.js';
+import { rankTargets } from './rank.js';
+import { detectSourceRelease } from './source.js';
+import { ASSESSMENT_FORMAT_VERSION, type Assessment, type Check, type PackageFate, type TargetAssessment, type TargetRepoView } from './types.js';
+import { computeVendorSwap } from './vendor-swap.js';
+
+export interface AssessTargetsInput {
+  facts: HostFacts;
+  catalog: Catalog;
+  targets: { release: string; repo?: TargetRepoView }[];
+  /** YYYY-MM-DD, for lifecycle. */
+  today: string;
+  /**
+   * Leapp PES events for cross-major targets. Versions are MAJOR.MINOR: the source's from os-release or
+   * redhat-release (else `<major>.0`), the target's from the catalog release (else `<major>.0`).
+   */
+  pes?: { events: PesEvent[]; sourceVersion?: string; targetVersion?: string };
+  /** Default: every check. */
+  checks?: readonly Check[];
+  now?: Date;
+}
+
+/** `4.18.0-193.el8.x86_64` → `4.18`. */
+function kernelLine(version: string | undefined): string | undefined {
+  return version ? /^(\d+\.\d+)/.exec(version)?.[1] : undefined;
+}
+
+function minorVersion(facts: HostFacts, source: ReleaseView): string {
+  const v = facts.os?.versionId;
+  if (v && /^\d+\.\d+$/.test(v)) return v;
+  const m = /release (\d+\.\d+)/.exec(facts.release?.redhatRelease ?? facts.release?.centosRelease ?? '');
+  return m ? m[1] : `${source.major ?? source.version}.0`;
+}
+
+function fatesFor(input: AssessTargetsInput, source: ReleaseView | null, target: ReleaseView, repo: TargetRepoView): PackageFate[] {
+  const { facts, catalog } = input;
+  const installed = facts.packages ?? [];
+  const vendorSwap = source ? computeVendorSwap({ catalog, source: source.id, target: target.id, installed, ...(facts.os?.id ? { osId: facts.os.id } : {}) }) : undefined;
+  const sourceKeyIds = source ? catalog.gpgKeys(source.id).files.flatMap((f) => f.keys.map((k) => k.keyid)) : [];
+  const sourceVendor = detectSourceVendor(facts, [...(vendorSwap?.keys() ?? [])].filter((n) => n.endsWith('-release')));
+  const fateInput: FateInput = {
+    installed, pool: repo.pool, ...(repo.modules ? { modules: repo.modules } : {}), ...(facts.modules ? { moduleStates: facts.modules } : {}),
+    ...(vendorSwap ? { vendorSwap } : {}), origin: { ...(sourceVendor ? { sourceVendor } : {}), sourceKeyIds },
+    ...(facts.system?.arch ? { baseArch: facts.system.arch } : {}),
+  };
+  const cross = source && source.major !== null && target.major !== null && source.major !== target.major;
+  if (cross && input.pes) {
+    const arch = facts.system?.arch ?? 'x86_64';
+    const result = computeTargetPackages({
+      installed: installed.filter((p) => p.name !== 'gpg-pubkey').map((p) => ({ name: p.name, repository: '' })),
+      events: input.pes.events, arch,
+      source: input.pes.sourceVersion ?? minorVersion(facts, source),
+      target: input.pes.targetVersion ?? (/^\d+\.\d+$/.test(target.version) ? target.version : `${target.major}.0`),
+    });
+    fateInput.pes = { result, events: input.pes.events };
+  }
+  return computeFates(fateInput);
+}
+
+export function assessTargets(input: AssessTargetsInput): Assessment {
+  const { facts, catalog, today } = input;
+  const sourceId = detectSourceRelease(facts, catalog);
+  const source = sourceId ? catalog.release(sourceId) : null;
+  const checks = input.checks ?? CHECKS;
+  const unranked: Omit<TargetAssessment, 'score' | 'rank' | 'reasons'>[] = input.targets.map(({ release, repo }) => {
+    const target = catalog.release(release);
+    const fates = repo ? fatesFor(input, source, target, repo) : [];
+    const findings = checks.flatMap((c) => c.run({ facts, catalog, source, target, ...(repo ? { repo } : {}), fates, today }));
+    const path = source ? catalog.paths({ from: source.id, to: target.id })[0] : undefined;
+    return {
+      target: target.id, targetName: `${target.distributionInfo.name} ${target.version}`,
+      path: path ? { method: path.method, source: path.source } : null,
+      repositories: repo ? [...repo.locations] : [],
+      findings, inhibitors: findings.filter((f) => f.groups.includes('inhibitor')).map((f) => f.key),
+      fates, counts: countFates(fates),
+    };
+  });
+  const targetKernels: Record<string, string> = {};
+  for (const { release, repo } of input.targets) {
+    const line = repo ? kernelLine(repo.pool.byName('kernel-core').concat(repo.pool.byName('kernel')).sort((a, b) => compareEvr(b, a))[0]?.version) : undefined;
+    if (line) targetKernels[release] = line;
+  }
+  const newestInstalled = [...(facts.kernel?.installed ?? [])].sort((a, b) => compareEvr(b, a))[0];
+  const sourceKernel = kernelLine(facts.kernel?.running ?? newestInstalled?.version);
+  const os = facts.os;
+  return {
+    formatVersion: ASSESSMENT_FORMAT_VERSION,
+    assessedAt: (input.now ?? new Date()).toISOString(),
+    host: { origin: facts.origin, ...(facts.system?.hostname ? { hostname: facts.system.hostname } : {}), source: facts.source },
+    sourceRelease: sourceId,
+    sourceName: os?.prettyName ?? os?.name ?? facts.release?.redhatRelease ?? (source ? `${source.distributionInfo.name} ${source.version}` : 'unknown'),
+    targets: rankTargets(unranked, { catalog, source, today, ...(sourceKernel ? { sourceKernel } : {}), targetKernels }),
+  };
+}

@@ -1,0 +1,52 @@
+/**
+ * Which catalog release a host runs, from its facts: os-release ID and VERSION_ID first (CentOS Stream
+ * shares ID=centos with CentOS Linux and is told apart by NAME), then /etc/redhat-release text, then
+ * the installed release package (a bare package list has nothing else).
+ */
+import type { Catalog } from '../catalog/index.js';
+import type { HostFacts } from '../facts/types.js';
+
+/** os-release ID → catalog distribution id. */
+const DISTRIBUTION_BY_OS_ID: Record<string, string> = {
+  centos: 'centos', rhel: 'rhel', rocky: 'rocky', almalinux: 'almalinux', ol: 'oraclelinux', eurolinux: 'eurolinux',
+  opencloudos: 'opencloudos', tencentos: 'tencentos', openeuler: 'openeuler', anolis: 'anolis',
+};
+
+/** Release package name → distribution id (real names: CentOS 7/8.0–8.2, 8.3+, Stream). */
+const DISTRIBUTION_BY_RELEASE_PACKAGE: Record<string, string> = {
+  'centos-release': 'centos', 'centos-linux-release': 'centos', 'centos-stream-release': 'centos-stream', 'redhat-release': 'rhel',
+  'rocky-release': 'rocky', 'almalinux-release': 'almalinux', 'oraclelinux-release': 'oraclelinux', 'opencloudos-release': 'opencloudos',
+  'tencentos-release': 'tencentos', 'openEuler-release': 'openeuler', 'anolis-release': 'anolis',
+};
+
+function pick(catalog: Catalog, distribution: string, version: string): string | null {
+  const major = version.split('.')[0];
+  for (const id of [`${distribution}-${version}`, `${distribution}-${major}`]) if (catalog.hasRelease(id)) return id;
+  return null;
+}
+
+export function detectSourceRelease(facts: HostFacts, catalog: Catalog): string | null {
+  const os = facts.os;
+  if (os?.id) {
+    let dist = DISTRIBUTION_BY_OS_ID[os.id.toLowerCase()];
+    if (dist === 'centos' && /stream/i.test(`${os.name ?? ''} ${os.prettyName ?? ''}`)) dist = 'centos-stream';
+    // an os-release we cannot map is an answer too: guessing from packages would misname the host
+    return dist && os.versionId ? pick(catalog, dist, os.versionId) : null;
+  }
+  const text = facts.release?.centosRelease ?? facts.release?.redhatRelease ?? facts.release?.systemRelease;
+  const m = text ? /^(.*?) release (\d+(?:\.\d+)?)/.exec(text) : null;
+  if (m) {
+    const name = m[1].toLowerCase();
+    const dist = name.includes('centos stream') ? 'centos-stream' : name.includes('centos') ? 'centos'
+      : name.includes('red hat') ? 'rhel' : name.includes('rocky') ? 'rocky' : name.includes('alma') ? 'almalinux'
+        : name.includes('oracle') ? 'oraclelinux' : undefined;
+    if (dist) return pick(catalog, dist, m[2]);
+  }
+  // redhat-release last: Oracle Linux ships one beside oraclelinux-release
+  const byName = new Map((facts.packages ?? []).map((p) => [p.name, p]));
+  for (const [name, dist] of Object.entries(DISTRIBUTION_BY_RELEASE_PACKAGE).sort(([a], [b]) => Number(a === 'redhat-release') - Number(b === 'redhat-release'))) {
+    const p = byName.get(name);
+    if (p) return pick(catalog, dist, p.version);
+  }
+  return null;
+}

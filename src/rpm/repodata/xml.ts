@@ -85,8 +85,8 @@ function createNameTable(seed: readonly string[]): (buf: Buffer, start: number, 
   const decoder = new TextDecoder();
   const lookup = (buf: Buffer, start: number, end: number): string => {
     const len = end - start;
-    let h = len;
-    for (let i = start; i < end; i++) h = (h * 31 + buf[i]) | 0;
+    // Element names are few: a hash of length and three bytes spreads them; equality is checked below.
+    const h = len === 0 ? 0 : (len * 961 + buf[start] * 31 + buf[end - 1] * 7 + buf[start + (len >> 1)]) | 0;
     let slot = h & (size - 1);
     for (let probe = 0; probe < size; probe++) {
       const k = keys[slot];
@@ -162,9 +162,13 @@ export function decodeEntities(s: string, where: () => string): string {
 function createValueTable(bits: number): (buf: Buffer, start: number, end: number) => string | undefined {
   const size = 1 << bits;
   const mask = size - 1;
+  // Keys live in one arena (offset, length per slot): no per-key object to chase on a probe.
   const hashes = new Int32Array(size);
-  const keys: (Uint8Array | undefined)[] = new Array(size);
+  const offsets = new Int32Array(size).fill(-1);
+  const lengths = new Int32Array(size);
   const values: string[] = new Array(size);
+  let arena = Buffer.allocUnsafe(1 << 20);
+  let arenaUsed = 0;
   let used = 0;
   return (buf, start, end) => {
     const len = end - start;
@@ -179,20 +183,28 @@ function createValueTable(bits: number): (buf: Buffer, start: number, end: numbe
     if (high >= 0x80) return undefined; // non-ASCII: the caller decodes UTF-8
     let slot = h & mask;
     for (;;) {
-      const k = keys[slot];
-      if (k === undefined) break;
-      if (hashes[slot] === h && k.length === len) {
+      const off = offsets[slot];
+      if (off === -1) break;
+      if (hashes[slot] === h && lengths[slot] === len) {
         let i = 0;
-        while (i < len && k[i] === buf[start + i]) i++;
+        while (i < len && arena[off + i] === buf[start + i]) i++;
         if (i === len) return values[slot];
       }
       slot = (slot + 1) & mask;
     }
     const str = buf.latin1Slice(start, end);
     if (used < size * 0.7) {
-      keys[slot] = new Uint8Array(buf.subarray(start, end));
+      if (arenaUsed + len > arena.length) {
+        const bigger = Buffer.allocUnsafe(arena.length * 2);
+        arena.copy(bigger, 0, 0, arenaUsed);
+        arena = bigger;
+      }
+      buf.copy(arena, arenaUsed, start, end);
+      offsets[slot] = arenaUsed;
+      lengths[slot] = len;
       hashes[slot] = h;
       values[slot] = str;
+      arenaUsed += len;
       used++;
     }
     return str;

@@ -105,4 +105,7 @@ test('computeVendorSwap finds CentOS 8.2 and 8.3+ branding names and maps them b
     'centos-gpg-keys': ['rocky-gpg-keys'], 'centos-indexhtml': ['rocky-indexhtml'], 'centos-linux-release': ['rocky-release'],
     'centos-logos': ['rocky-logos'], 'centos-release': ['rocky-release'], 'centos-repos': ['rocky-repos'],
   });
+  const alma = computeVendorSwap({ catalog, source: 'centos-8', target: 'almalinux-8', installed: names.map((n) => inst(`${n}-1-1.noarch`)) });
+  assert.deepEqual(alma.get('centos-repos'), ['almalinux-release'], 'repos folded into the release package');
+  assert.deepEqual(alma.get('centos-gpg-keys'), ['almalinux-release']);
 });

@@ -53,7 +53,8 @@ export function computeVendorSwap(input: VendorSwapInput): Map<string, string[]>
   const out = new Map<string, string[]>();
   for (const name of [...installed].sort()) {
     const role = roleOf.get(name);
-    const to = role ? toByRole.get(role) : undefined;
+    // a target folding repos and keys into its release package (AlmaLinux 8, EL7) swaps them for it
+    const to = role ? toByRole.get(role) ?? (role === 'repos' || role === 'gpg-keys' ? toByRole.get('release') : undefined) : undefined;
     if (to && !to.includes(name)) out.set(name, to);
   }
   for (const e of map) {

@@ -1,0 +1,54 @@
+/** Shared helpers of the migrate E2E tests: package sets, the by-hand recipe, child runs. */
+import { spawn, spawnSync } from 'node:child_process';
+import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { LabDistro, LabHost } from '../lab/lab.js';
+
+export function sh(args: string[], env: NodeJS.ProcessEnv): { status: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(args[0], args.slice(1), { env, encoding: 'utf8' });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** Installed NEVRAs (gpg-pubkey excluded), sorted. */
+export function packageSet(root: string, env: NodeJS.ProcessEnv): string[] {
+  const r = sh(['rpm', '--root', root, '-qa', '--qf', '%{NAME}-%{EPOCHNUM}:%{VERSION}-%{RELEASE}.%{ARCH}\\n'], env);
+  if (r.status !== 0) throw new Error(r.stderr);
+  return r.stdout.split('\n').filter((l) => l && !l.startsWith('gpg-pubkey-')).sort();
+}
+
+/** The lab's own recipe (test/lab/lab.test.ts, after migrate2rocky): one dnf shell swap, then distro-sync. */
+export function migrateByHand(host: LabHost, target: LabDistro, swap: { remove: string[]; install: string[] }): void {
+  const script = join(host.root, '..', 'swap.dnf');
+  writeFileSync(script, `remove ${swap.remove.join(' ')}\ninstall ${swap.install.join(' ')}\nrun\n`);
+  const a = sh(['dnf', ...host.dnfArgs(target), '--setopt=protected_packages=', '--noautoremove', 'shell', script], host.env);
+  if (a.status !== 0) throw new Error(a.stderr + a.stdout);
+  const b = sh(['dnf', ...host.dnfArgs(target), 'distro-sync', '--allowerasing'], host.env);
+  if (b.status !== 0) throw new Error(b.stderr + b.stdout);
+}
+
+/** What "identical to before" compares: package set, repo files, release files. */
+export function hostSnapshot(root: string, env: NodeJS.ProcessEnv): Record<string, string> {
+  const out: Record<string, string> = { packages: packageSet(root, env).join('\n') };
+  for (const f of readdirSync(join(root, 'etc/yum.repos.d')).sort()) out[`repo:${f}`] = readFileSync(join(root, 'etc/yum.repos.d', f), 'utf8');
+  for (const f of ['etc/os-release', 'etc/redhat-release', 'etc/system-release', 'etc/centos-release', 'etc/issue']) {
+    try { out[f] = readFileSync(join(root, f), 'utf8'); } catch { out[f] = '(absent)'; }
+  }
+  return out;
+}
+
+const CHILD = join(import.meta.dirname, 'migrate-child.ts');
+
+/** Runs the child; with `stall`, SIGKILLs it once it reports STALLED. Resolves with its output. */
+export function runChild(env: NodeJS.ProcessEnv, stall?: string): Promise<{ code: number | null; out: string; killed: boolean }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', CHILD], { env: { ...env, ...(stall ? { FERRY_E2E_STALL: stall } : {}) }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let killed = false;
+    child.stdout.on('data', (c: Buffer) => {
+      out += c.toString();
+      if (!killed && out.includes('STALLED')) { killed = true; child.kill('SIGKILL'); }
+    });
+    child.stderr.on('data', (c: Buffer) => { out += c.toString(); });
+    child.on('close', (code) => resolve({ code, out, killed }));
+  });
+}

@@ -65,7 +65,7 @@ export interface Catalog {
 export function defaultDataDir(): string {
   const here = join(import.meta.dirname, 'data');
   if (existsSync(join(here, 'releases.json'))) return here;
-  return resolve(import.meta.dirname, '..', '..', '..', 'src', 'catalog', 'data');
+  return resolve(import.meta.dirname, '..', '..', 'src', 'catalog', 'data');
 }
 
 const ajv = new Ajv({ allErrors: true, strict: false });

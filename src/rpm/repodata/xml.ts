@@ -235,6 +235,8 @@ export function createXmlTokenizer(handler: XmlHandler, options: XmlTokenizerOpt
   let seenRoot = false;
   let rootClosed = false;
   let pos = 0; // parse position inside buf
+  let scratch: Buffer = Buffer.alloc(0);
+  let inScratch = false;
 
   // attribute offsets of the current tag: [nameStart, nameEnd, valueStart, valueEnd] * count
   const attrOff = new Int32Array(MAX_ATTRS * 4);
@@ -459,13 +461,27 @@ export function createXmlTokenizer(handler: XmlHandler, options: XmlTokenizerOpt
       const rest = buf.length - pos;
       if (rest === 0) {
         base += buf.length;
+        inScratch = false;
         buf = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length);
       } else {
-        const merged = Buffer.allocUnsafe(rest + chunk.length);
-        merged.set(buf.subarray(pos), 0);
-        merged.set(chunk, rest);
+        // leftover + chunk go into one reused scratch buffer: strings are copied out of it (never
+        // views), so it can be overwritten on the next write.
+        const need = rest + chunk.length;
+        if (inScratch) {
+          scratch.copyWithin(0, pos, pos + rest);
+          if (need > scratch.length) {
+            const bigger = Buffer.allocUnsafe(Math.max(need, scratch.length * 2));
+            scratch.copy(bigger, 0, 0, rest);
+            scratch = bigger;
+          }
+        } else {
+          if (need > scratch.length) scratch = Buffer.allocUnsafe(Math.max(need, scratch.length * 2));
+          buf.copy(scratch, 0, pos, pos + rest);
+        }
+        scratch.set(chunk, rest);
         base += pos;
-        buf = merged;
+        buf = scratch.subarray(0, need);
+        inScratch = true;
       }
       pos = 0;
       run(false);

@@ -34,7 +34,8 @@ export function summarise(t: TargetAssessment): string {
   return `${t.target}: rank ${t.rank}, score ${t.score}, ${t.fates.length} packages: ${Object.entries(t.counts).map(([k, v]) => `${k} ${v}`).join(', ')}; inhibitors: ${t.inhibitors.join(', ') || 'none'}`;
 }
 
-for (const [file, source, minUpgrade] of [['centos_7.txt', 'centos-7', 0.6], ['centos_8.txt', 'centos-8', 0.5]] as const) {
+// minFound: EL7 → EL9 loses more (python2, yum and friends are gone in EL9) than EL8 → EL9.
+for (const [file, source, minUpgrade, minFound] of [['centos_7.txt', 'centos-7', 0.6, 0.8], ['centos_8.txt', 'centos-8', 0.5, 0.85]] as const) {
   test(`${file} → CentOS Stream 9: sensible fates, the release package swapped or flagged, the unsupported path an inhibitor`, { skip }, async () => {
     const a = await assessManifest(file);
     assert.equal(a.host.source, 'manifest');
@@ -43,7 +44,7 @@ for (const [file, source, minUpgrade] of [['centos_7.txt', 'centos-7', 0.6], ['c
     const n = cs9.fates.length;
     assert.ok(n >= 140, `${n} packages`);
     const found = n - cs9.counts.missing - cs9.counts['third-party'];
-    assert.ok(found / n >= 0.85, `only ${found}/${n} packages have a counterpart: ${summarise(cs9)}`);
+    assert.ok(found / n >= minFound, `only ${found}/${n} packages have a counterpart: ${summarise(cs9)}`);
     assert.ok(cs9.counts.upgrade / n >= minUpgrade, `implausibly few upgrades: ${summarise(cs9)}`);
     assert.equal(cs9.counts['third-party'], 0, 'a package list has no vendor: nothing is called third-party');
     // A downgrade from an EL7/EL8 base to EL9 would be a sign of a wrong comparison.

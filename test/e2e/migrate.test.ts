@@ -36,8 +36,8 @@ for (const target of ['rocky-8', 'almalinux-8', 'oraclelinux-8', 'opencloudos-8'
     const theirs = packageSet(hand.root, hand.env);
     if (target === 'opencloudos-8') {
       // The one known difference: the lab's recipe runs dnf with module_platform_id=platform:oc8, under which
-      // the module's packages are not offered, so by hand the CentOS nodejs build stays; Ferry uses the
-      // catalog's module_platform_id and syncs nodejs to the OpenCloudOS build.
+      // the module's packages are not offered, so by hand the CentOS nodejs build stays; the catalog records no
+      // module_platform_id for opencloudos-8, so Ferry runs dnf without one and syncs nodejs to the OpenCloudOS build.
       assert.deepEqual(ours.filter((p) => !theirs.includes(p)), ['nodejs-1:10.24.0-1.module_oc8.3.0+717+fa496f1d.x86_64']);
       assert.deepEqual(theirs.filter((p) => !ours.includes(p)), ['nodejs-1:10.24.0-1.module_el8.3.0+717+fa496f1d.x86_64']);
     } else {

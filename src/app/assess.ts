@@ -8,7 +8,7 @@ import { FerryError } from '../core/index.js';
 import { closeMatches, loadCatalog, type Catalog } from '../catalog/index.js';
 import { collectFacts, readPackageListFile, readRpmdbInventory, type HostFacts } from '../facts/index.js';
 import { openTransport, parseHostSpec, type HostSpec, type Transport } from '../transport/index.js';
-import { assessTargets } from './assess-interim.js';
+import { assessTargets } from '../assess/index.js';
 import type { Assessment, TargetRepoView } from '../assess/types.js';
 
 export type { Assessment };

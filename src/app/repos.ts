@@ -46,10 +46,9 @@ function loadLocation(location: string, cache: RepoCache, progress: (p: RepoProg
   if (!p) {
     p = (async () => {
       progress({ phase: 'repos', message: `reading ${location}` });
-      const started = Date.now();
       const repo = await openRepo(location);
       const packages = await loadPackages(repo, { repoid: location });
-      progress({ phase: 'repos', message: `${location}: ${packages.length} packages (${((Date.now() - started) / 1000).toFixed(1)} s)` });
+      progress({ phase: 'repos', message: `${location}: ${packages.length} packages` });
       return packages;
     })();
     // A failed load is not cached: the next host may retry (a mirror can come back).

@@ -6,6 +6,7 @@
 import { FerryError } from '../core/index.js';
 import { createPool, type Pool } from '../rpm/pool.js';
 import { loadPackages, openRepo } from '../rpm/repodata/index.js';
+import { readModules, type ModulesMetadata } from '../rpm/repodata/modules.js';
 import type { Package } from '../rpm/types.js';
 import type { TargetRepoView } from '../assess/types.js';
 
@@ -14,9 +15,15 @@ export interface RepoProgress {
   message: string;
 }
 
+/** What one repository location contributes: its packages and, when repomd lists one, its modules.yaml. */
+interface LocationData {
+  packages: Package[];
+  modules?: ModulesMetadata;
+}
+
 export interface RepoCache {
-  packages: Map<string, Promise<Package[]>>;
-  pools: Map<string, Promise<Pool>>;
+  packages: Map<string, Promise<LocationData>>;
+  pools: Map<string, Promise<{ pool: Pool; modules?: ModulesMetadata }>>;
 }
 
 export function createRepoCache(): RepoCache {
@@ -41,15 +48,20 @@ export function parseRepoFlags(flags: readonly string[]): Record<string, string[
   return out;
 }
 
-function loadLocation(location: string, cache: RepoCache, progress: (p: RepoProgress) => void): Promise<Package[]> {
+function loadLocation(location: string, cache: RepoCache, progress: (p: RepoProgress) => void): Promise<LocationData> {
   let p = cache.packages.get(location);
   if (!p) {
     p = (async () => {
       progress({ phase: 'repos', message: `reading ${location}` });
       const repo = await openRepo(location);
       const packages = await loadPackages(repo, { repoid: location });
-      progress({ phase: 'repos', message: `${location}: ${packages.length} packages` });
-      return packages;
+      // dnf hides packages of inactive module streams: fates need the target's modules.yaml to agree with it.
+      const modules = repo.entry('modules')
+        ? await readModules(await repo.openData('modules'), { file: `${location}: modules.yaml` })
+        : undefined;
+      const streams = modules ? `, ${modules.streams.length} module streams` : '';
+      progress({ phase: 'repos', message: `${location}: ${packages.length} packages${streams}` });
+      return modules ? { packages, modules } : { packages };
     })();
     // A failed load is not cached: the next host may retry (a mirror can come back).
     p.catch(() => cache.packages.delete(location));
@@ -68,14 +80,30 @@ export async function loadTargetRepos(release: string, locations: readonly strin
   if (!pool) {
     pool = (async () => {
       const lists = await Promise.all(locations.map((l) => loadLocation(l, cache, progress)));
-      const created = createPool(lists.flat());
+      const created = createPool(lists.flatMap((l) => l.packages));
       if (locations.length > 1) progress({ phase: 'repos', message: `${release}: pool of ${created.packages.length} packages from ${locations.length} repositories` });
-      return created;
+      const modules = mergeModules(lists.flatMap((l) => (l.modules ? [l.modules] : [])));
+      return modules ? { pool: created, modules } : { pool: created };
     })();
     pool.catch(() => cache.pools.delete(key));
     cache.pools.set(key, pool);
   }
   const ready = await pool;
-  if (hit) progress({ phase: 'repos', message: `${release}: ${ready.packages.length} packages (already loaded)` });
-  return { release, locations: [...locations], pool: ready };
+  if (hit) progress({ phase: 'repos', message: `${release}: ${ready.pool.packages.length} packages (already loaded)` });
+  return { release, locations: [...locations], pool: ready.pool, ...(ready.modules ? { modules: ready.modules } : {}) };
+}
+
+/** The union of several repositories' module metadata (dnf sees all enabled repos' modules at once). */
+function mergeModules(all: ModulesMetadata[]): ModulesMetadata | undefined {
+  if (all.length === 0) return undefined;
+  if (all.length === 1) return all[0];
+  return {
+    streams: all.flatMap((m) => m.streams),
+    defaults: all.flatMap((m) => m.defaults),
+    obsoletes: all.flatMap((m) => m.obsoletes),
+    otherDocuments: all.reduce<Record<string, number>>((sum, m) => {
+      for (const [kind, n] of Object.entries(m.otherDocuments)) sum[kind] = (sum[kind] ?? 0) + n;
+      return sum;
+    }, {}),
+  };
 }

@@ -14,7 +14,7 @@ import { ferry } from './cli.js';
 
 const skip = skipUnlessTools('rpm', 'rpmbuild', 'createrepo_c', 'dnf', 'sshd');
 const TARGETS = ['rocky-8', 'almalinux-8', 'opencloudos-8', 'oraclelinux-8'];
-const DIRTY = { from: 'centos-8', extras: ['glibc.i686'], epel: true, noRepoPackage: true };
+const DIRTY = { from: 'centos-8', extras: ['glibc.i686', 'nodejs'], epel: true, noRepoPackage: true };
 
 let lab: Lab;
 let dirty: LabHost;
@@ -96,6 +96,9 @@ test('a CentOS 8 root with i686, EPEL and a no-repo package, to four targets', {
   assert.ok(byTarget(a, 'rocky-8').rank <= 2 && byTarget(a, 'almalinux-8').rank <= 2);
   assert.ok(byTarget(a, 'rocky-8').reasons.some((r) => r.factor === 'lifecycle' && r.points > 0));
   assert.equal(fate(byTarget(a, 'rocky-8'), 'lz4-libs'), 'upgrade');
+  // nodejs comes from the enabled module stream nodejs:10; the target's modules.yaml keeps it there, as dnf
+  // does (without the modular filter the newer nodejs:12 build would wrongly read as an upgrade)
+  assert.equal(fate(byTarget(a, 'rocky-8'), 'nodejs'), 'same');
   assert.equal(fate(byTarget(a, 'rocky-8'), 'lab-legacy-utils'), 'replaced');
   // ranks follow scores
   const ranked = [...a.targets].sort((x, y) => x.rank - y.rank);

@@ -46,7 +46,13 @@ test('tokenizer: events, attributes, entities, CDATA, UTF-8', () => {
 test('tokenizer: every chunk split gives the same events (tokens across chunk boundaries)', () => {
   const whole = tokenize(SAMPLE);
   const bytes = Buffer.from(SAMPLE);
-  for (const size of [1, 2, 3, 5, 7, 11, 13]) assert.deepEqual(tokenize(bytes, size), whole, `chunk size ${size}`);
+  for (const size of [1, 2, 3, 5, 7, 11, 13]) {
+    assert.deepEqual(tokenize(bytes, size), whole, `chunk size ${size}`);
+    // The checks on unread attributes and skipped text hold across chunk boundaries too.
+    for (const bad of ['<r><x a="&lol9;"/></r>', '<r><x>&lol9;</x></r>', '<r><x a="1<"/></r>']) {
+      assert.throws(() => tokenize(bad, size, false), (e) => isFerryError(e), `${bad} at chunk size ${size}`);
+    }
+  }
 });
 
 test('tokenizer: text is not decoded unless asked for', () => {

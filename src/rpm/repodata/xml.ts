@@ -296,7 +296,7 @@ export function createXmlTokenizer(handler: XmlHandler, options: XmlTokenizerOpt
     }
     if (!capture[capture.length - 1]) {
       // Uncaptured text is skipped unread, except that a reference is checked for safety.
-      if (scan(buf, AMP, s, e) !== -1) decodeEntities(decodeRange(buf, s, e), where(s));
+      if (nextAmp(s) < e) decodeEntities(decodeRange(buf, s, e), where(s));
       return;
     }
     const raw = decodeRange(buf, s, e);
@@ -381,17 +381,11 @@ export function createXmlTokenizer(handler: XmlHandler, options: XmlTokenizerOpt
       if (i >= n) return -1;
       const q = buf[i];
       if (q !== QUOTE && q !== APOS) fail('REPO_METADATA', i, 'attribute value not quoted');
-      let ve = i + 1;
-      let amp = false;
-      for (; ve < n; ve++) {
-        const v = buf[ve];
-        if (v === q) break;
-        if (v === LT) fail('REPO_METADATA', ve, "'<' in an attribute value");
-        if (v === AMP) amp = true;
-      }
-      if (ve >= n) return -1;
+      const ve = buf.indexOf(q, i + 1);
+      if (ve === -1) return -1;
+      if (nextLt(i + 1) < ve) fail('REPO_METADATA', ltAt, "'<' in an attribute value");
       // References are checked even in attributes nobody reads: a hostile one is refused, never skipped.
-      if (amp) {
+      if (nextAmp(i + 1) < ve) {
         decodeEntities(decodeRange(buf, i + 1, ve), where(i + 1));
         if (attrCount < 31) attrAmp |= 1 << attrCount;
       }
@@ -428,6 +422,30 @@ export function createXmlTokenizer(handler: XmlHandler, options: XmlTokenizerOpt
     return i + 1;
   }
 
+  // Positions of the next '<' and '&' (or buf.length when there is none), each with the position its
+  // search started from. Queries mostly move forward, so each byte is searched once, by native indexOf;
+  // a query behind the start point searches again.
+  let ltAt = -1;
+  let ltQ = 0;
+  let ampAt = -1;
+  let ampQ = 0;
+  function nextLt(from: number): number {
+    if (ltAt < from || from < ltQ) {
+      const i = buf.indexOf(LT, from);
+      ltAt = i === -1 ? buf.length : i;
+      ltQ = from;
+    }
+    return ltAt;
+  }
+  function nextAmp(from: number): number {
+    if (ampAt < from || from < ampQ) {
+      const i = buf.indexOf(AMP, from);
+      ampAt = i === -1 ? buf.length : i;
+      ampQ = from;
+    }
+    return ampAt;
+  }
+
   function run(final: boolean): void {
     const n = buf.length;
     let p = pos;
@@ -438,10 +456,10 @@ export function createXmlTokenizer(handler: XmlHandler, options: XmlTokenizerOpt
         p = next;
         continue;
       }
-      const lt = scan(buf, LT, p, n);
-      if (lt === -1) {
+      const lt = nextLt(p);
+      if (lt === n) {
         if (final) { addText(p, n); p = n; }
-        else if (stack.length > 0 && !capture[capture.length - 1] && scan(buf, AMP, p, n) === -1) {
+        else if (stack.length > 0 && !capture[capture.length - 1] && nextAmp(p) === n) {
           p = n; // uncaptured text: drop it now so it never accumulates
         }
         break;
@@ -484,6 +502,8 @@ export function createXmlTokenizer(handler: XmlHandler, options: XmlTokenizerOpt
         inScratch = true;
       }
       pos = 0;
+      ltAt = -1;
+      ampAt = -1;
       run(false);
     },
     end(): void {

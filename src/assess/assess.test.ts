@@ -50,6 +50,18 @@ test('ranking: an inhibitor outweighs everything else, and every point has a rea
   assert.match(ranked[1].reasons.find((r) => r.factor === 'blockers')?.text ?? '', /low-disk:\/var/);
 });
 
+test('ranking: a target whose repositories were not compared never outranks a compared one', () => {
+  const source = catalog.release('centos-8');
+  // rocky-8 with a few missing packages, measured; almalinux-8 unknown (no repository given)
+  const ranked = rankTargets([
+    stub('rocky-8', { counts: { same: 5, upgrade: 0, downgrade: 0, replaced: 0, missing: 5, 'third-party': 0 } }),
+    stub('almalinux-8', { repositories: [], counts: { same: 0, upgrade: 0, downgrade: 0, replaced: 0, missing: 0, 'third-party': 0 } }),
+  ], { catalog, source, today: '2024-05-01' });
+  assert.deepEqual(ranked.map((t) => t.target), ['rocky-8', 'almalinux-8']);
+  assert.deepEqual(ranked[1].reasons.find((r) => r.factor === 'missing')?.points, -60);
+  assert.match(ranked[1].reasons.find((r) => r.factor === 'missing')?.text ?? '', /not compared/);
+});
+
 test('ranking: lifecycle, kernel jump and tier explain a cross-major choice; ties break by id', () => {
   const source = catalog.release('centos-7');
   const ranked = rankTargets([stub('rocky-8'), stub('rocky-9')], { catalog, source, today: '2024-05-01', sourceKernel: '3.10', targetKernels: { 'rocky-9': '5.14' } });

@@ -2,7 +2,8 @@
  * Ranking of targets. Every reason is a signed contribution with its text, so the score is explained:
  *  - blockers: −100 per inhibitor (a blocked target always ranks below an unblocked one with < 100
  *    points of other penalties);
- *  - missing: −2 per package with no counterpart, at most −60;
+ *  - missing: −2 per package with no counterpart, at most −60; a target whose repositories were not
+ *    compared takes that worst case (−60), so an unknown never outranks a measured result;
  *  - downgrades: −3 per downgraded package, at most −30;
  *  - findings: −5 per other high finding, −2 per medium;
  *  - kernel: −10 when the kernel line changes (more to re-validate: drivers, modules, tuning);
@@ -35,7 +36,7 @@ export function rankingReasons(t: Omit<TargetAssessment, 'score' | 'rank' | 'rea
     reasons.push({ factor: 'blockers', points: 0, text: 'no inhibitor' });
   }
   if (t.repositories.length === 0) {
-    reasons.push({ factor: 'missing', points: 0, text: 'package fates not compared (no target repository given)' });
+    reasons.push({ factor: 'missing', points: -60, text: 'package fates not compared (no target repository given): counted as the worst case' });
   } else {
     reasons.push({ factor: 'missing', points: -Math.min(60, 2 * t.counts.missing), text: `${t.counts.missing} package${t.counts.missing === 1 ? '' : 's'} with no counterpart` });
     reasons.push({ factor: 'downgrades', points: -Math.min(30, 3 * t.counts.downgrade), text: `${t.counts.downgrade} downgrade${t.counts.downgrade === 1 ? '' : 's'}` });

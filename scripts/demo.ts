@@ -11,7 +11,7 @@
  *   4. prints a fleet summary (or, with --json, a JSON summary on stdout; progress then goes to stderr).
  *
  * Options: --hosts N (1-3, default 3), --targets a,b (default the four above), --migrate N (default 2),
- * --out DIR (default .cache/demo), --json. Exits 1 when any step fails. Every ferry call is a child process
+ * --out DIR (default .cache/demo), --lab-cache DIR (default .cache/lab; an empty one builds from scratch), --json. Exits 1 when any step fails. Every ferry call is a child process
  * whose argv is printed, so each step can be re-run by hand against the same lab paths.
  */
 import { spawn } from 'node:child_process';
@@ -73,7 +73,7 @@ export interface DemoSummary {
   failures: string[];
 }
 
-interface Args { hosts: number; targets: string[]; migrate: number; out: string; json: boolean }
+interface Args { hosts: number; targets: string[]; migrate: number; out: string; json: boolean; labCache: string }
 
 function parseCli(argv: string[]): Args {
   const { values } = parseArgs({ args: argv, options: {
@@ -82,6 +82,7 @@ function parseCli(argv: string[]): Args {
     migrate: { type: 'string', default: '2' },
     out: { type: 'string', default: join(PROJECT, '.cache', 'demo') },
     json: { type: 'boolean', default: false },
+    'lab-cache': { type: 'string', default: join(PROJECT, '.cache', 'lab') },
   }, strict: true });
   const hosts = Number(values.hosts);
   const migrate = Number(values.migrate);
@@ -90,7 +91,7 @@ function parseCli(argv: string[]): Args {
   const targets = values.targets.split(',').map((t) => t.trim()).filter(Boolean);
   const unknown = targets.filter((t) => !ALL_TARGETS.includes(t));
   if (targets.length === 0 || unknown.length) throw new Error(`--targets: ${unknown.join(', ') || '(none)'} not among ${ALL_TARGETS.join(', ')}`);
-  return { hosts, targets, migrate: Math.min(migrate, hosts), out: resolve(values.out), json: values.json };
+  return { hosts, targets, migrate: Math.min(migrate, hosts), out: resolve(values.out), json: values.json, labCache: resolve(values['lab-cache']) };
 }
 
 const secs = (ms: number): number => Math.round(ms / 100) / 10;
@@ -115,9 +116,9 @@ export async function runDemo(args: Args): Promise<DemoSummary> {
   process.once('SIGTERM', onSignal);
   try {
     // 1. The lab.
-    say(`== 1. Lab: real RPM repositories and CentOS 8 hosts (cache ${relative(PROJECT, join(PROJECT, '.cache', 'lab'))}) ==`);
+    say(`== 1. Lab: real RPM repositories and CentOS 8 hosts (cache ${args.labCache}) ==`);
     let t = Date.now();
-    lab = await createLab();
+    lab = await createLab({ cacheDir: args.labCache });
     const distros: LabDistro[] = [];
     for (const id of ['centos-8', ...args.targets]) {
       const t1 = Date.now();

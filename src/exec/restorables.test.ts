@@ -3,13 +3,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isFerryError } from '../core/index.js';
 import { createLocalTransport } from '../transport/local.js';
 import { skipUnlessTools } from '../../test/support/shared.js';
-import { packageSetRestorable } from './restorables.js';
+import { fileRestorable, packageSetRestorable } from './restorables.js';
 import { defineStep, rollback, runPlan } from './runner.js';
 
 const skip = skipUnlessTools('rpm', 'rpmbuild', 'createrepo_c', 'dnf');
@@ -77,4 +77,29 @@ test('packageSetRestorable: rollback returns the root to the recorded NEVRAs via
   rmSync(join(dir, 'cache'), { recursive: true, force: true });
   await assert.rejects(rollback({ transport, executionId: 'pk2' }), (e) =>
     isFerryError(e, 'ROLLBACK_INCOMPLETE') && /missing ferry-a-0:1\.0-1\.noarch/.test(e.message));
+});
+
+test('fileRestorable: rollback restores bytes, mode, mtime and atime (rpm -V compares mtimes)', async () => {
+  const root = join(dir, 'file-root');
+  mkdirSync(join(root, 'etc'), { recursive: true });
+  const file = join(root, 'etc', 'issue');
+  writeFileSync(file, 'before\n', { mode: 0o640 });
+  utimesSync(file, new Date('2003-04-05T06:07:08Z'), new Date('2001-02-03T04:05:06Z'));
+  const step = defineStep({
+    kind: 'test.file-change', options: {}, title: 'rewrite /etc/issue',
+    async apply(ctx) {
+      await ctx.register(fileRestorable('/etc/issue'));
+      await ctx.transport.writeFile('/etc/issue', 'after\n', { mode: 0o644 });
+    },
+  });
+  const transport = createLocalTransport({ root });
+  await runPlan({ plan: { id: 'p', steps: [step] }, transport, executionId: 'f1' });
+  assert.equal(readFileSync(file, 'utf8'), 'after\n');
+  assert.notEqual(statSync(file).mtimeMs, Date.parse('2001-02-03T04:05:06Z'));
+  await rollback({ transport, executionId: 'f1' });
+  const st = statSync(file);
+  assert.equal(readFileSync(file, 'utf8'), 'before\n');
+  assert.equal(st.mode & 0o777, 0o640);
+  assert.equal(st.mtime.toISOString(), '2001-02-03T04:05:06.000Z');
+  assert.equal(st.atime.toISOString(), '2003-04-05T06:07:08.000Z');
 });

@@ -29,17 +29,18 @@ function assertAbsolute(path: string, what: string): void {
 
 type FileData =
   | { path: string; type: 'absent' }
-  | { path: string; type: 'file'; mode: number; uid: number; gid: number; sha256: string; backup: string }
+  /** mtime/atime: whole seconds since the epoch (what `rpm -V` compares); absent in journals of older Ferry. */
+  | { path: string; type: 'file'; mode: number; uid: number; gid: number; sha256: string; backup: string; mtime?: number; atime?: number }
   | { path: string; type: 'symlink'; target: string };
 
-async function statHost(ctx: RestoreContext, path: string): Promise<{ type: string; mode: number; uid: number; gid: number } | undefined> {
-  const res = await ctx.transport.run(['stat', '-c', '%F|%a|%u|%g', '--', hostPath(ctx.transport, path)]);
+async function statHost(ctx: RestoreContext, path: string): Promise<{ type: string; mode: number; uid: number; gid: number; mtime: number; atime: number } | undefined> {
+  const res = await ctx.transport.run(['stat', '-c', '%F|%a|%u|%g|%Y|%X', '--', hostPath(ctx.transport, path)]);
   if (res.code !== 0) {
     if (/No such file/i.test(res.stderr)) return undefined;
     throw new FerryError('TRANSPORT_COMMAND', `stat ${path} on ${ctx.transport.hostName} failed: ${res.stderr.trim()}`);
   }
-  const [type, mode, uid, gid] = res.stdout.trim().split('|');
-  return { type, mode: parseInt(mode, 8), uid: Number(uid), gid: Number(gid) };
+  const [type, mode, uid, gid, mtime, atime] = res.stdout.trim().split('|');
+  return { type, mode: parseInt(mode, 8), uid: Number(uid), gid: Number(gid), mtime: Number(mtime), atime: Number(atime) };
 }
 
 export function fileRestorable(path: string): Restorable<FileData> {
@@ -61,7 +62,7 @@ export function fileRestorable(path: string): Restorable<FileData> {
       const bytes = await ctx.transport.readFile(path);
       const backup = posix.join(ctx.backupDir, 'content');
       await ctx.transport.writeFile(backup, bytes, { mode: 0o600 });
-      return { path, type: 'file', mode: st.mode, uid: st.uid, gid: st.gid, sha256: sha256Hex(bytes), backup };
+      return { path, type: 'file', mode: st.mode, uid: st.uid, gid: st.gid, sha256: sha256Hex(bytes), backup, mtime: st.mtime, atime: st.atime };
     },
   };
 }
@@ -90,6 +91,9 @@ const restoreFile: Restorer = async (raw, ctx) => {
   await ctx.transport.writeFile(data.path, bytes, { mode: data.mode });
   await runChecked(ctx.transport, ['chown', `${data.uid}:${data.gid}`, '--', target], `chown ${data.path}`);
   await runChecked(ctx.transport, ['chmod', data.mode.toString(8), '--', target], `chmod ${data.path}`);
+  // Times last: rewriting the bytes set them to now, which `rpm -V` reports (flag T) for packaged files.
+  if (data.mtime !== undefined) await runChecked(ctx.transport, ['touch', '-m', '-d', `@${data.mtime}`, '--', target], `Restoring the mtime of ${data.path}`);
+  if (data.atime !== undefined) await runChecked(ctx.transport, ['touch', '-a', '-d', `@${data.atime}`, '--', target], `Restoring the atime of ${data.path}`);
 };
 
 // ---- dir ----

@@ -5,7 +5,7 @@
  */
 import { FerryError } from '../../core/errors.js';
 import type { Dep, DepFlag, Evr, Package } from '../types.js';
-import { createXmlTokenizer, type ByteSource, type XmlAttributes, type XmlHandler } from './xml.js';
+import { createXmlTokenizer, VALUE_KEYS, type ByteSource, type XmlAttributes, type XmlHandler } from './xml.js';
 
 /** A string interner; bounded so a hostile file cannot grow it without limit. */
 export function createInterner(maxEntries = 1 << 20): (s: string) => string {
@@ -93,8 +93,8 @@ AsyncGenerator<Package> {
   // Equal EVRs and equal unversioned deps share one object (most requires repeat across packages):
   // memory for a loaded repository drops by a third. Keyed by interned strings, so lookups are cheap.
   const evrs = new Map<number, Map<string, Map<string | undefined, Evr>>>();
-  const plainDeps = new Map<string, Dep>();
-  const prePlainDeps = new Map<string, Dep>();
+  const plainDeps: (Dep | undefined)[] = new Array(VALUE_KEYS);
+  const prePlainDeps: (Dep | undefined)[] = new Array(VALUE_KEYS);
   const readEvr = (a: XmlAttributes): Evr => {
     const rel = a.intern('rel');
     const e = a.intern('epoch');
@@ -122,19 +122,20 @@ AsyncGenerator<Package> {
       switch (name) {
         case 'rpm:entry': {
           if (deps === undefined) return false;
-          const depName = a.intern('name') ?? '';
           if (a.count === 1 || (a.count === 2 && a.intern('pre') === '1')) {
             const pre = a.count === 2;
+            const key = a.key('name');
             const cache = pre ? prePlainDeps : plainDeps;
-            let shared = cache.get(depName);
+            let shared = key === -1 ? undefined : cache[key];
             if (shared === undefined) {
+              const depName = a.intern('name') ?? '';
               shared = pre ? { name: depName, pre: true } : { name: depName };
-              cache.set(depName, shared);
+              if (key !== -1) cache[key] = shared;
             }
             deps.push(shared);
             return false;
           }
-          const dep: Dep = { name: depName };
+          const dep: Dep = { name: a.intern('name') ?? '' };
           if (a.count > 1) {
             const flags = parseFlag(a.intern('flags'), where);
             if (flags !== undefined) dep.flags = flags;

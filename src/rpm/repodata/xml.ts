@@ -33,6 +33,12 @@ export interface XmlAttributes {
    * temporary string): for values that repeat across a file (dependency names, versions, arches).
    */
   intern(name: string): string | undefined;
+  /**
+   * A small integer naming the value of attribute `name` within this tokenizer: equal values give equal
+   * keys (below VALUE_KEYS), so a reader can cache objects built from a value in an array. -1 when the
+   * attribute is absent or its value is not interned (non-ASCII, longer than 256 bytes, table full).
+   */
+  key(name: string): number;
   /** Number of attributes on the tag. */
   readonly count: number;
 }
@@ -71,6 +77,9 @@ const APOS = 0x27;
 const EQ = 0x3d;
 const BANG = 0x21;
 const QMARK = 0x3f;
+const VALUE_KEY_BITS = 17;
+/** Upper bound (exclusive) of XmlAttributes.key(). */
+export const VALUE_KEYS = 1 << VALUE_KEY_BITS;
 const MAX_ATTRS = 30; // attrAmp is a 32-bit mask
 
 function isSpace(c: number): boolean {
@@ -159,6 +168,9 @@ export function decodeEntities(s: string, where: () => string): string {
  * A byte-keyed string interner: hashes the bytes in place and returns the stored string on a hit, so a
  * repeated value costs no allocation. Bounded (open addressing, fixed table): once full, it decodes.
  */
+/** The table slot of the last value createValueTable's lookup found or stored, or -1. */
+let valueKey = -1;
+
 function createValueTable(bits: number): (buf: Buffer, start: number, end: number) => string | undefined {
   const size = 1 << bits;
   const mask = size - 1;
@@ -172,6 +184,7 @@ function createValueTable(bits: number): (buf: Buffer, start: number, end: numbe
   let used = 0;
   return (buf, start, end) => {
     const len = end - start;
+    valueKey = -1;
     if (len > 256) return undefined;
     let h = 0x811c9dc5 ^ len;
     let high = 0;
@@ -188,7 +201,10 @@ function createValueTable(bits: number): (buf: Buffer, start: number, end: numbe
       if (hashes[slot] === h && lengths[slot] === len) {
         let i = 0;
         while (i < len && arena[off + i] === buf[start + i]) i++;
-        if (i === len) return values[slot];
+        if (i === len) {
+          valueKey = slot;
+          return values[slot];
+        }
       }
       slot = (slot + 1) & mask;
     }
@@ -206,6 +222,7 @@ function createValueTable(bits: number): (buf: Buffer, start: number, end: numbe
       values[slot] = str;
       arenaUsed += len;
       used++;
+      valueKey = slot;
     }
     return str;
   };
@@ -224,7 +241,7 @@ export function createXmlTokenizer(handler: XmlHandler, options: XmlTokenizerOpt
   const maxToken = options.maxTokenBytes ?? 16 * 1024 * 1024;
   const maxDepth = options.maxDepth ?? 256;
   const internName = createNameTable(options.names ?? []);
-  const internValue = createValueTable(16);
+  const internValue = createValueTable(VALUE_KEY_BITS);
   const utf8 = new TextDecoder('utf-8', { fatal: false });
 
   let buf: Buffer = Buffer.alloc(0); // the unparsed (always a Buffer: monomorphic element access) bytes: leftover + new chunk
@@ -266,6 +283,12 @@ export function createXmlTokenizer(handler: XmlHandler, options: XmlTokenizerOpt
       const vs = attrOff[k + 2];
       const v = decodeRange(attrBuf, vs, attrOff[k + 3]);
       return v.indexOf('&') === -1 ? v : decodeEntities(v, where(vs));
+    },
+    key(name: string): number {
+      const k = findAttr(name);
+      if (k === -1 || attrAmp & (1 << (k >> 2))) return -1;
+      internValue(attrBuf, attrOff[k + 2], attrOff[k + 3]);
+      return valueKey;
     },
     intern(name: string): string | undefined {
       const k = findAttr(name);

@@ -50,6 +50,19 @@ test('computeFates follows dnf distro-sync on the measured collision cases', () 
   assert.deepEqual(countFates(fates), { same: 2, upgrade: 3, downgrade: 1, replaced: 4, missing: 2, 'third-party': 0 });
 });
 
+test('an obsoleter of another arch is not installed: gdbm.x86_64 becomes gdbm-libs.x86_64 only', () => {
+  // the real CentOS 7 → CentOS Stream 9 case (docs/assess-manifests.md): both arches of gdbm-libs obsolete gdbm
+  const pool = createPool([
+    pkg('gdbm-libs-1:1.19-4.el9.i686', { obsoletes: ['gdbm < 1:1.13'] }),
+    pkg('gdbm-libs-1:1.19-4.el9.x86_64', { obsoletes: ['gdbm < 1:1.13'] }),
+  ]);
+  const [x86] = computeFates({ installed: [inst('gdbm-1.10-8.el7.x86_64')], pool, baseArch: 'x86_64' });
+  assert.equal(x86.fate, 'replaced');
+  assert.deepEqual(x86.target, ['gdbm-libs-1:1.19-4.el9.x86_64']);
+  const [i686] = computeFates({ installed: [inst('gdbm-1.10-8.el7.i686')], pool, baseArch: 'x86_64' });
+  assert.deepEqual(i686.target, ['gdbm-libs-1:1.19-4.el9.i686']);
+});
+
 test('modular filtering: the enabled stream wins over a newer stream, hidden non-modular same names', () => {
   const pool = createPool([pkg('nodejs-1:10.24.0-1.module_el8.3.0+717.x86_64'), pkg('nodejs-1:12.22.1-1.module_el8.4.0+782.x86_64'), pkg('nodejs-1:14.0-1.el8.x86_64')]);
   const stream = (s: string, a: string) => ({ name: 'nodejs', stream: s, version: '1', context: 'c', arch: 'x86_64', staticContext: false,

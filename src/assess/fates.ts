@@ -78,7 +78,7 @@ export function computeFates(input: FateInput): PackageFate[] {
       }
       continue;
     }
-    const obsoleters = obsoletersOf(input.pool, visible, pkg);
+    const obsoleters = obsoletersOf(input.pool, visible, pkg, input.baseArch);
     if (obsoleters.length > 0) {
       out.push({ ...base, fate: 'replaced', via: 'obsoletes', target: obsoleters.map((p) => formatNevra(p)),
         reason: `obsoleted by ${obsoleters.map((p) => p.name).join(', ')}` });
@@ -151,8 +151,9 @@ function newestNevra(newest: Map<string, Package>, name: string): string | undef
   return p ? formatNevra(p) : undefined;
 }
 
-function obsoletersOf(pool: Pool, visible: Set<Package> | undefined, pkg: InstalledPackage): Package[] {
-  const found = pool.whatObsoletes(pkg).filter((p) => p.name !== pkg.name && seen(visible, p));
+function obsoletersOf(pool: Pool, visible: Set<Package> | undefined, pkg: InstalledPackage, baseArch?: string): Package[] {
+  // dnf installs an obsoleter of a compatible arch only: gdbm.x86_64 becomes gdbm-libs.x86_64, not also .i686
+  const found = pool.whatObsoletes(pkg).filter((p) => p.name !== pkg.name && seen(visible, p) && archCompatible(pkg, p, baseArch));
   // one per name.arch, the newest: dnf installs the best version of the obsoleting package
   const byNa = new Map<string, Package>();
   for (const p of found) {
@@ -163,9 +164,13 @@ function obsoletersOf(pool: Pool, visible: Set<Package> | undefined, pkg: Instal
   return [...byNa.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 
+/** dnf's arch switch rule: an arch package may become noarch and back; never another arch. */
+function archCompatible(pkg: InstalledPackage, p: Package, baseArch?: string): boolean {
+  return pkg.arch === 'noarch' ? p.arch === 'noarch' || p.arch === (baseArch ?? p.arch) : p.arch === pkg.arch || p.arch === 'noarch';
+}
+
 function bestCandidate(pool: Pool, visible: Set<Package> | undefined, pkg: InstalledPackage, baseArch?: string): Package | undefined {
-  const compatible = (p: Package): boolean =>
-    pkg.arch === 'noarch' ? p.arch === 'noarch' || p.arch === (baseArch ?? p.arch) : p.arch === pkg.arch || p.arch === 'noarch';
+  const compatible = (p: Package): boolean => archCompatible(pkg, p, baseArch);
   let best: Package | undefined;
   for (const p of pool.byName(pkg.name)) {
     if (!seen(visible, p) || !compatible(p)) continue;

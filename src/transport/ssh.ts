@@ -3,6 +3,12 @@
  * ~/.ssh/config honoured, strict host key checking against known_hosts (no trust on first use), connect
  * and per-command timeouts. Commands travel as one exec string made of single-quoted argv words
  * (quote.ts), which assumes a POSIX login shell on the host (sh, bash, dash, ksh, zsh).
+ *
+ * Latency: one TCP connection per transport (TCP_NODELAY), and commands go to a small pool of persistent
+ * runners (ssh-runner.ts: the login shell started once, reading commands from stdin) instead of one exec
+ * request each, because each exec makes sshd fork a session and start the login shell, which for bash
+ * sources ~/.bashrc (pyenv/conda/nvm set-ups cost hundreds of ms per command). A plain exec per command
+ * remains the fallback: for stdin above RUNNER_STDIN_MAX, and when no runner can start on the host.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
@@ -17,6 +23,7 @@ import { createCapture, DEFAULT_COMMAND_TIMEOUT, DEFAULT_MAX_OUTPUT } from './ou
 import { assertEnvName, quoteArgv } from './quote.js';
 import { normaliseRoot, underRoot } from './root.js';
 import { resolveSshConfig, type SshHostConfig } from './ssh-config.js';
+import { RUNNER_STDIN_MAX, RunnerFailure, startRunner, type Runner, type RunnerReply } from './ssh-runner.js';
 import type { RunOptions, RunResult, Transport, WriteFileOptions } from './types.js';
 
 export interface SshAuthOptions {
@@ -234,11 +241,16 @@ export async function connectSsh(opts: SshTransportOptions): Promise<Transport> 
     ...(hops.length ? [`via ${hops.map(name).join(',')}`] : []),
     ...(root ? [`(root ${root})`] : []),
   ].join(' ');
-  return createSshTransport(conn, clients, { hostName, root, describe, commandTimeoutMs: opts.commandTimeoutMs });
+  for (const c of clients) c.setNoDelay(true); // small request/reply packets: Nagle + delayed ACK would add 40 ms stalls
+  const runnerStartMs = opts.connectTimeoutMs ?? (target.config.connectTimeoutSeconds ? target.config.connectTimeoutSeconds * 1000 : 15_000);
+  return createSshTransport(conn, clients, { hostName, root, describe, commandTimeoutMs: opts.commandTimeoutMs, runnerStartMs });
 }
 
+/** Concurrent commands beyond this many queue for a runner (sshd's MaxSessions defaults to 10 per connection). */
+const MAX_RUNNERS = 4;
+
 function createSshTransport(conn: SshClient, clients: SshClient[], o: {
-  hostName: string; root: string | undefined; describe: () => string; commandTimeoutMs?: number;
+  hostName: string; root: string | undefined; describe: () => string; commandTimeoutMs?: number; runnerStartMs: number;
 }): Transport {
   const { hostName, root } = o;
   let dropped: FerryError | undefined;
@@ -256,6 +268,65 @@ function createSshTransport(conn: SshClient, clients: SshClient[], o: {
     c.on('close', () => drop('connection closed'));
   }
 
+  // The runner pool: a runner is leased from acquire() until its command's reply has been read.
+  const runners: Runner[] = [];
+  const leased = new Set<Runner>();
+  const waiters: ((r: Runner | undefined) => void)[] = [];
+  let starting = 0;
+  let runnerStarted = false;
+  let runnersUnsupported = false;
+
+  function release(r: Runner): void {
+    if (r.closed) {
+      leased.delete(r);
+      runners.splice(runners.indexOf(r) >>> 0, runners.includes(r) ? 1 : 0);
+      if (waiters.length) grow();
+      return;
+    }
+    const next = waiters.shift();
+    if (next) next(r); else leased.delete(r);
+  }
+
+  function grow(): void {
+    if (dropped || starting + runners.length >= MAX_RUNNERS) return;
+    starting++;
+    startRunner(conn, { timeoutMs: o.runnerStartMs, onClose: () => { /* removed from the pool on release */ } }).then((r) => {
+      starting--;
+      runnerStarted = true;
+      if (dropped) { r.close(); return; }
+      runners.push(r);
+      leased.add(r);
+      release(r);
+    }, () => {
+      starting--;
+      // A host where no runner ever started (no POSIX login shell, ForceCommand, no mktemp) gets plain
+      // execs from now on; otherwise only the commands waiting right now fall back to one exec each.
+      if (!runnerStarted) runnersUnsupported = true;
+      for (const w of waiters.splice(0)) w(undefined);
+    });
+  }
+
+  /** A leased runner, or undefined when commands must take a plain exec. */
+  function acquire(): Promise<Runner | undefined> {
+    if (runnersUnsupported || dropped) return Promise.resolve(undefined);
+    const idle = runners.find((r) => !r.closed && !leased.has(r));
+    if (idle) { leased.add(idle); return Promise.resolve(idle); }
+    const waiting = new Promise<Runner | undefined>((resolveWait) => waiters.push(resolveWait));
+    if (starting < waiters.length) grow();
+    return waiting;
+  }
+
+  function toResult(r: { code: number | null; signal?: string; stdout: Buffer; stderr: Buffer; truncated: boolean },
+    encoding: 'utf8' | 'buffer' | undefined): RunResult<string> | RunResult<Buffer> {
+    return {
+      code: r.code,
+      ...(r.signal ? { signal: r.signal } : {}),
+      stdout: encoding === 'buffer' ? r.stdout : r.stdout.toString('utf8'),
+      stderr: r.stderr.toString('utf8'),
+      truncated: r.truncated,
+    } as RunResult<string> | RunResult<Buffer>;
+  }
+
   function run(argv: readonly string[], opts: RunOptions & { encoding: 'buffer' }): Promise<RunResult<Buffer>>;
   function run(argv: readonly string[], opts?: RunOptions & { encoding?: 'utf8' }): Promise<RunResult<string>>;
   function run(argv: readonly string[], opts: RunOptions & { encoding?: 'utf8' | 'buffer' } = {}): Promise<RunResult<string> | RunResult<Buffer>> {
@@ -264,12 +335,15 @@ function createSshTransport(conn: SshClient, clients: SshClient[], o: {
     const envWords: string[] = [];
     for (const [k, v] of Object.entries(opts.env ?? {})) { assertEnvName(k); envWords.push(`${k}=${v}`); }
     if (envWords.length && argv[0].includes('=')) throw new FerryError('USAGE', `Command name ${JSON.stringify(argv[0])} contains '='`);
-    const command = quoteArgv(envWords.length ? ['env', ...envWords, ...argv] : argv);
+    const words = envWords.length ? ['env', ...envWords, ...argv] : argv;
+    const command = quoteArgv(words); // also the NUL check, before anything is sent
     const timeoutMs = opts.timeoutMs ?? o.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT;
     const max = opts.maxOutputBytes ?? DEFAULT_MAX_OUTPUT;
+    const stdin = opts.stdin === undefined ? undefined : Buffer.from(opts.stdin);
+    const viaRunner = !runnersUnsupported && (stdin?.length ?? 0) <= RUNNER_STDIN_MAX;
     return new Promise((resolveRun, reject) => {
       let finished = false;
-      let channel: ClientChannel | undefined;
+      let onTimeout = (): void => { /* set once the command is under way */ };
       const finish = (err: FerryError | undefined, result?: RunResult<string> | RunResult<Buffer>): void => {
         if (finished) return;
         finished = true;
@@ -280,43 +354,88 @@ function createSshTransport(conn: SshClient, clients: SshClient[], o: {
       const onDrop = (err: FerryError): void => finish(err);
       pending.add(onDrop);
       const timer = setTimeout(() => {
-        try { channel?.signal('KILL'); } catch { /* not supported by every sshd */ }
-        channel?.close();
+        onTimeout();
         finish(new FerryError('TRANSPORT_TIMEOUT', `Command ${argv[0]} on ${hostName} timed out after ${timeoutMs} ms`, {
           hint: 'Raise the command timeout, or check the host for a hung process.',
         }));
       }, timeoutMs);
-      try {
-        conn.exec(command, (err, stream) => {
-          if (err) {
-            finish(dropped ?? new FerryError('TRANSPORT_COMMAND', `Could not run ${argv[0]} on ${hostName}: ${err.message}`, { cause: err }));
-            return;
-          }
-          channel = stream;
-          const out = createCapture(max);
-          const errOut = createCapture(max);
-          let exit: { code: number | null; signal?: string } | undefined;
-          stream.on('data', (c: Buffer) => out.push(c));
-          stream.stderr.on('data', (c: Buffer) => errOut.push(c));
-          stream.on('exit', (code: number | null, signal?: string) => {
-            exit = { code: typeof code === 'number' ? code : null, ...(signal ? { signal } : {}) };
-          });
-          stream.on('close', () => {
-            if (!exit) { drop('the command channel closed without an exit status'); finish(dropped); return; }
-            const stdoutBuf = out.buffer();
-            finish(undefined, {
-              ...exit,
-              stdout: opts.encoding === 'buffer' ? stdoutBuf : stdoutBuf.toString('utf8'),
-              stderr: errOut.buffer().toString('utf8'),
-              truncated: out.truncated || errOut.truncated,
-            } as RunResult<string> | RunResult<Buffer>);
-          });
-          stream.end(opts.stdin ?? '');
+      const viaExec = (): void => {
+        if (finished) return;
+        onTimeout = execCommand(command, argv[0], { stdin, max }, (err, r) => finish(err, r && toResult(r, opts.encoding)));
+      };
+      if (!viaRunner) { viaExec(); return; }
+      void acquire().then((r) => {
+        if (!r) { viaExec(); return; }
+        if (finished) { release(r); return; }
+        let job;
+        try {
+          job = r.start(words, { stdin, maxOutputBytes: max });
+        } catch {
+          release(r);
+          viaExec();
+          return;
+        }
+        const { pidFile } = job;
+        onTimeout = () => {
+          // The runner stays leased until the killed command's reply arrives; the kill takes its own exec.
+          execCommand(quoteArgv(['sh', '-c', 'kill -KILL "$(cat "$1")" 2>/dev/null; :', 'sh', pidFile]), 'kill', { max: 4096 }, () => { /* best effort */ });
+        };
+        job.reply.then((reply: RunnerReply) => {
+          release(r);
+          finish(undefined, toResult(reply, opts.encoding));
+        }, (err: unknown) => {
+          release(r);
+          if (!(err instanceof RunnerFailure)) throw err;
+          if (!dropped) drop(`the command runner stopped during ${argv[0]}: ${err.message}`);
+          finish(dropped);
         });
-      } catch (err) {
-        finish(dropped ?? new FerryError('TRANSPORT_DISCONNECTED', `The connection to ${hostName} is not usable: ${(err as Error).message}`, { cause: err }));
-      }
+      });
     });
+  }
+
+  /**
+   * One exec request for `command`; calls `done` once. Returns a function that abandons the command
+   * (signal KILL where sshd supports it, then close the channel).
+   */
+  function execCommand(command: string, what: string, x: { stdin?: Buffer; max: number },
+    done: (err: FerryError | undefined, r?: { code: number | null; signal?: string; stdout: Buffer; stderr: Buffer; truncated: boolean }) => void): () => void {
+    let channel: ClientChannel | undefined;
+    let abandoned = false;
+    const once = (err: FerryError | undefined, r?: Parameters<typeof done>[1]): void => {
+      if (abandoned) return;
+      abandoned = true;
+      done(err, r);
+    };
+    try {
+      conn.exec(command, (err, stream) => {
+        if (err) {
+          once(dropped ?? new FerryError('TRANSPORT_COMMAND', `Could not run ${what} on ${hostName}: ${err.message}`, { cause: err }));
+          return;
+        }
+        channel = stream;
+        if (abandoned) { stream.close(); return; }
+        const out = createCapture(x.max);
+        const errOut = createCapture(x.max);
+        let exit: { code: number | null; signal?: string } | undefined;
+        stream.on('data', (c: Buffer) => out.push(c));
+        stream.stderr.on('data', (c: Buffer) => errOut.push(c));
+        stream.on('exit', (code: number | null, signal?: string) => {
+          exit = { code: typeof code === 'number' ? code : null, ...(signal ? { signal } : {}) };
+        });
+        stream.on('close', () => {
+          if (!exit) { drop('the command channel closed without an exit status'); once(dropped); return; }
+          once(undefined, { ...exit, stdout: out.buffer(), stderr: errOut.buffer(), truncated: out.truncated || errOut.truncated });
+        });
+        stream.end(x.stdin ?? '');
+      });
+    } catch (err) {
+      once(dropped ?? new FerryError('TRANSPORT_DISCONNECTED', `The connection to ${hostName} is not usable: ${(err as Error).message}`, { cause: err }));
+    }
+    return () => {
+      abandoned = true;
+      try { channel?.signal('KILL'); } catch { /* not supported by every sshd */ }
+      channel?.close();
+    };
   }
 
   const transport: Transport = {
@@ -352,10 +471,13 @@ function createSshTransport(conn: SshClient, clients: SshClient[], o: {
       if (!dropped) {
         dropped = new FerryError('TRANSPORT_DISCONNECTED', `The connection to ${hostName} was closed`);
       }
+      for (const w of waiters.splice(0)) w(undefined);
+      for (const r of runners.splice(0)) r.close();
       for (const c of [...clients].reverse()) c.end();
     },
     describe: o.describe,
   };
+  grow(); // the first runner starts while the caller prepares its first command
   return transport;
 }
 

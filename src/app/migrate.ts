@@ -4,21 +4,24 @@
  * run by the executor. The plan is kept on the host in the execution's state dir (`plan.json`) and the
  * current execution id in `/var/lib/ferry/current`, so resume/rollback/status need only the host.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { posix, resolve } from 'node:path';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { dirname, join, posix, resolve } from 'node:path';
 import { FerryError, isFerryError } from '../core/index.js';
 import { loadCatalog, type Catalog } from '../catalog/index.js';
 import { collectFacts } from '../facts/index.js';
 import type { HostFacts } from '../facts/types.js';
+import { assessTargets } from '../assess/index.js';
 import type { Finding } from '../assess/types.js';
-import { buildPlan, type MigrationPlan, type PlanOverride, type TargetKey, type TargetRepo } from '../plan/index.js';
+import { buildPlan, conversionOf, gateInhibitors, type MigrationPlan, type PlanOverride, type TargetKey, type TargetRepo } from '../plan/index.js';
 import { openTransport, parseHostSpec, type Transport } from '../transport/index.js';
-import { rollback as rollbackRun, runPlan, status as statusRun } from '../exec/runner.js';
+import { deriveStatus, rollback as rollbackRun, runPlan, status as statusRun } from '../exec/runner.js';
+import { openSqliteStore, type Store } from '../store/index.js';
 import { FERRY_STATE_ROOT, stateDirFor } from '../exec/journal.js';
 import { materializePlan, STEP_RESTORERS } from '../exec/steps/index.js';
 import { dnfArgv } from '../exec/steps/dnf.js';
 import { verifyReportPath, type VerifyReport } from '../exec/verify.js';
-import type { ExecutionResult, ExecutionStatus, JournalSink, ProgressEvent } from '../exec/types.js';
+import type { ExecutionResult, ExecutionStatus, JournalSink, JsonValue, ProgressEvent } from '../exec/types.js';
 import type { RollbackResult } from '../exec/runner.js';
 
 export interface HostOptions {
@@ -34,6 +37,34 @@ export async function openHost(o: HostOptions): Promise<Transport> {
     ...(o.identityFiles?.length ? { auth: { identityFiles: o.identityFiles, agent: false } } : {}),
     ...(o.knownHostsFiles?.length ? { knownHostsFiles: o.knownHostsFiles } : {}),
   });
+}
+
+/** `$FERRY_HOME/ferry.db`; FERRY_HOME defaults to `~/.local/share/ferry`. */
+export function defaultStorePath(env: NodeJS.ProcessEnv = process.env): string {
+  return join(env.FERRY_HOME || join(homedir(), '.local', 'share', 'ferry'), 'ferry.db');
+}
+
+/** Opens (creating its directory) and migrates Ferry's SQLite store. The caller closes it. */
+export async function openFerryStore(path = defaultStorePath()): Promise<Store> {
+  mkdirSync(dirname(resolve(path)), { recursive: true, mode: 0o700 });
+  const store = openSqliteStore({ path });
+  await store.migrate();
+  return store;
+}
+
+/** The name a host is recorded under in the store: the host argument, plus the root when one is given. */
+export function storeHostName(o: { host: string; root?: string }): string {
+  return o.root ? `${o.host}:${resolve(o.root)}` : o.host;
+}
+
+/** Host label naming the host's current execution in the store (what `ferry status --from-store` reads). */
+export const CURRENT_EXECUTION_LABEL = 'ferry.current-execution';
+
+async function recordInStore(store: Store, hostName: string, plan: MigrationPlan, executionId: string): Promise<void> {
+  const prior = await store.getHost(hostName);
+  await store.upsertHost({ name: hostName, labels: { ...(prior?.labels ?? {}), [CURRENT_EXECUTION_LABEL]: executionId } });
+  await store.savePlan({ id: plan.id, hostName, target: plan.target, plan: plan as unknown as JsonValue });
+  await store.createExecution({ id: executionId, planId: plan.id, hostName });
 }
 
 const SHARED_DATA = resolve(import.meta.dirname, '..', '..', '..', 'shared', 'data');
@@ -77,17 +108,32 @@ export interface PlanMigrationOptions {
   /** `FILE=FINGERPRINT` keys; default: the catalog's keys of the target. */
   gpgKeys?: string[];
   gpgcheck?: boolean;
-  /** Assessment findings for the target (their inhibitors stop the plan). */
+  /**
+   * Assessment findings for the target (their inhibitors stop the plan). Default: the assessment's checks
+   * run on the facts collected for the plan (assessTargets; the facts are collected once). Target package
+   * fates are not computed here: `--repo` locations are paths on the host, not readable by Ferry, and no
+   * inhibitor depends on them (the missing/downgrade findings are `ferry assess`'s to report).
+   */
   findings?: Finding[];
+  /** YYYY-MM-DD for the lifecycle checks; default: today (UTC). */
+  today?: string;
   catalog?: Catalog;
   facts?: HostFacts;
 }
 
-export async function planMigration(o: PlanMigrationOptions): Promise<{ plan: MigrationPlan; facts: HostFacts }> {
+/** The assessment of `facts` against `target` (checks only, no repository fates): its findings. */
+export function assessForPlan(facts: HostFacts, catalog: Catalog, target: string, today = new Date().toISOString().slice(0, 10)): Finding[] {
+  return assessTargets({ facts, catalog, targets: [{ release: target }], today }).targets[0]?.findings ?? [];
+}
+
+export async function planMigration(o: PlanMigrationOptions): Promise<{ plan: MigrationPlan; facts: HostFacts; findings: Finding[] }> {
   const catalog = o.catalog ?? await loadCatalog();
   if (!catalog.hasRelease(o.target)) throw new FerryError('TARGET_UNKNOWN', `Target ${o.target} is not in the catalog`, { hint: 'See ferry catalog list.' });
   const target = catalog.release(o.target);
   const facts = o.facts ?? await collectFacts(o.transport);
+  // Inhibitors are decided before the target repositories are asked anything.
+  const findings = o.findings ?? assessForPlan(facts, catalog, o.target, o.today);
+  gateInhibitors({ facts, ...conversionOf(facts, catalog, o.target), findings, overrides: o.overrides ?? [] });
   let repos = parseRepoArgs(o.target, o.repos);
   if (repos.length === 0) {
     repos = (catalog.repos(o.target)?.repos ?? []).filter((r) => r.enabled && r.baseurl).map((r) => ({ id: r.id, baseurl: r.baseurl ?? '' }));
@@ -103,11 +149,18 @@ export async function planMigration(o: PlanMigrationOptions): Promise<{ plan: Mi
     if (res.code !== 0) throw new FerryError('REPO_FETCH', `The ${o.target} repositories (${repos.map((r) => r.baseurl).join(', ')}) are not readable from ${o.transport.hostName}: ${res.stderr.trim().slice(0, 500)}`);
     available = [...new Set(res.stdout.split('\n').filter(Boolean))];
   }
-  const plan = buildPlan({ facts, catalog, target: o.target, repos, targetAvailable: available, gpgcheck, keys, overrides: o.overrides ?? [], findings: o.findings ?? [] });
-  return { plan, facts };
+  const plan = buildPlan({ facts, catalog, target: o.target, repos, targetAvailable: available, gpgcheck, keys, overrides: o.overrides ?? [], findings });
+  return { plan, facts, findings };
 }
 
-export interface MigrateOptions extends PlanMigrationOptions {
+/** Ferry's store: host, plan and execution are recorded and the journal mirrored into it (the runner's sink). */
+export interface StoreOption {
+  store?: Store;
+  /** The host's name in the store; default: the transport's host name. */
+  storeHost?: string;
+}
+
+export interface MigrateOptions extends PlanMigrationOptions, StoreOption {
   dryRun?: boolean;
   onProgress?: (e: ProgressEvent) => void;
   sink?: JournalSink;
@@ -175,18 +228,26 @@ export async function migrate(o: MigrateOptions): Promise<MigrateResult> {
   await o.transport.run(['mkdir', '-p', '-m', '0700', o.transport.root ? posix.join(o.transport.root, dir) : dir]);
   await o.transport.writeFile(posix.join(dir, 'plan.json'), JSON.stringify(plan, null, 2) + '\n', { mode: 0o600 });
   await o.transport.writeFile(CURRENT, executionId + '\n', { mode: 0o600 });
-  return execute({ transport: o.transport, plan, executionId, ...(o.onProgress ? { onProgress: o.onProgress } : {}), ...(o.sink ? { sink: o.sink } : {}), ...(o.by ? { by: o.by } : {}) });
+  if (o.store) await recordInStore(o.store, o.storeHost ?? o.transport.hostName, plan, executionId);
+  const sink = o.sink ?? o.store;
+  return execute({ transport: o.transport, plan, executionId, ...(o.onProgress ? { onProgress: o.onProgress } : {}), ...(sink ? { sink } : {}), ...(o.by ? { by: o.by } : {}) });
 }
 
-export async function resume(o: { transport: Transport; onProgress?: (e: ProgressEvent) => void; sink?: JournalSink; executionId?: string }): Promise<MigrateResult> {
+export async function resume(o: { transport: Transport; onProgress?: (e: ProgressEvent) => void; sink?: JournalSink; executionId?: string } & StoreOption): Promise<MigrateResult> {
   const executionId = o.executionId ?? await readCurrent(o.transport);
   const plan = await readPlan(o.transport, executionId);
-  return execute({ transport: o.transport, plan, executionId, ...(o.onProgress ? { onProgress: o.onProgress } : {}), ...(o.sink ? { sink: o.sink } : {}) });
+  // Recorded again (idempotent): the migration may have started from another machine or without a store.
+  if (o.store) await recordInStore(o.store, o.storeHost ?? o.transport.hostName, plan, executionId);
+  const sink = o.sink ?? o.store;
+  return execute({ transport: o.transport, plan, executionId, ...(o.onProgress ? { onProgress: o.onProgress } : {}), ...(sink ? { sink } : {}) });
 }
 
-export async function rollback(o: { transport: Transport; onProgress?: (e: ProgressEvent) => void; sink?: JournalSink; executionId?: string }): Promise<RollbackResult> {
+export async function rollback(o: { transport: Transport; onProgress?: (e: ProgressEvent) => void; sink?: JournalSink; executionId?: string } & StoreOption): Promise<RollbackResult> {
   const executionId = o.executionId ?? await readCurrent(o.transport);
-  return rollbackRun({ transport: o.transport, executionId, restorers: STEP_RESTORERS, ...(o.onProgress ? { onProgress: o.onProgress } : {}), ...(o.sink ? { sink: o.sink } : {}) });
+  const plan = o.store ? await readPlan(o.transport, executionId).catch(() => undefined) : undefined;
+  if (o.store && plan) await recordInStore(o.store, o.storeHost ?? o.transport.hostName, plan, executionId);
+  const sink = o.sink ?? o.store;
+  return rollbackRun({ transport: o.transport, executionId, restorers: STEP_RESTORERS, ...(o.onProgress ? { onProgress: o.onProgress } : {}), ...(sink ? { sink } : {}) });
 }
 
 export async function migrationStatus(o: { transport: Transport; executionId?: string }): Promise<{ status: ExecutionStatus; plan: MigrationPlan; verify?: VerifyReport }> {
@@ -195,5 +256,20 @@ export async function migrationStatus(o: { transport: Transport; executionId?: s
   return { status, plan, ...(verify ? { verify } : {}) };
 }
 
+/**
+ * Status from Ferry's store alone (the host may be unreachable): the journal entries mirrored there, folded
+ * as on the host. Only as current as the last entry that reached the store.
+ */
+export async function storedMigrationStatus(o: { store: Store; storeHost: string; executionId?: string }): Promise<{ status: ExecutionStatus; plan: MigrationPlan; from: 'store' }> {
+  const executionId = o.executionId ?? (await o.store.getHost(o.storeHost))?.labels[CURRENT_EXECUTION_LABEL];
+  if (!executionId) throw new FerryError('NOT_FOUND', `The Ferry store holds no migration of ${o.storeHost}`, { hint: 'Drop --from-store to ask the host, or check --store.' });
+  const exec = await o.store.getExecution(executionId);
+  const planRec = exec?.planId ? await o.store.getPlan(exec.planId) : undefined;
+  if (!exec || !planRec) throw new FerryError('NOT_FOUND', `The Ferry store holds no execution ${executionId} (with its plan) of ${o.storeHost}`);
+  const entries = await o.store.listJournal(executionId);
+  return { status: deriveStatus(entries, executionId), plan: planRec.plan as unknown as MigrationPlan, from: 'store' };
+}
+
+export type { Store } from '../store/index.js';
 export type { MigrationPlan } from '../plan/index.js';
 export type { ProgressEvent } from '../exec/types.js';

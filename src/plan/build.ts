@@ -73,26 +73,22 @@ export function planSwap(input: { catalog: Catalog; source: ReleaseView; target:
   return { remove: [...remove].sort(), install: [...install].sort() };
 }
 
-export function buildPlan(input: BuildPlanInput): MigrationPlan {
-  const { facts, catalog } = input;
-  const source = sourceReleaseOf(facts, catalog);
-  if (!catalog.hasRelease(input.target)) throw new FerryError('TARGET_UNKNOWN', `Target ${input.target} is not in the catalog`, { hint: 'See ferry catalog list.' });
-  const target = catalog.release(input.target);
-  if (source.major === null || source.major !== target.major) {
-    throw new FerryError('PATH_UNSUPPORTED', `${source.id} → ${target.id} is not a same-major conversion; Ferry migrates within a major version`, {
-      hint: 'Cross-major upgrades (Leapp) are out of scope for ferry migrate.',
-    });
+/**
+ * Refuses (PLAN_INHIBITED) while an inhibitor stands: the assessment's findings in group `inhibitor`, plus
+ * a missing catalog path when the assessment did not already report it (`unsupported-path`). Each override
+ * must name a standing inhibitor (USAGE otherwise). Returns the overrides.
+ */
+export function gateInhibitors(input: { facts: HostFacts; source: ReleaseView; target: ReleaseView; path: boolean; findings: readonly Finding[]; overrides: readonly PlanOverride[] }): PlanOverride[] {
+  const { facts, source, target } = input;
+  const inhibitors = input.findings.filter((f) => f.groups.includes('inhibitor')).map((f) => ({ key: f.key, title: f.title }));
+  if (!input.path && !input.findings.some((f) => f.check === 'unsupported-path')) {
+    inhibitors.push({ key: `no-migration-path:${source.id}:${target.id}`, title: `The catalog records no migration path ${source.id} → ${target.id}` });
   }
-  const path = catalog.paths({ from: source.id }).find((p) => p.to === target.id) ?? null;
-
-  // Inhibitors: the assessment's, plus a missing catalog path.
-  const inhibitors = (input.findings ?? []).filter((f) => f.groups.includes('inhibitor')).map((f) => ({ key: f.key, title: f.title }));
-  if (!path) inhibitors.push({ key: `no-migration-path:${source.id}:${target.id}`, title: `The catalog records no migration path ${source.id} → ${target.id}` });
-  const overrides = input.overrides ?? [];
+  const overrides = [...input.overrides];
   const standing = inhibitors.filter((i) => !overrides.some((o) => o.findingKey === i.key));
   if (standing.length > 0) {
     throw new FerryError('PLAN_INHIBITED', `Migration of ${facts.origin} to ${target.id} is inhibited by: ${standing.map((i) => `${i.key} (${i.title})`).join('; ')}`, {
-      hint: `Resolve them, or override each explicitly with --override ${standing[0].key}.`,
+      hint: `Resolve them, or override each explicitly with ${standing.map((i) => `--override ${i.key}`).join(' ')}.`,
       details: { inhibitors: standing.map((i) => i.key) },
     });
   }
@@ -102,6 +98,27 @@ export function buildPlan(input: BuildPlanInput): MigrationPlan {
       hint: inhibitors.length ? `Standing inhibitors: ${inhibitors.map((i) => i.key).join(', ')}` : 'No inhibitor stands; drop --override.',
     });
   }
+  return overrides;
+}
+
+/** The source and target releases of a same-major conversion and whether the catalog records the path. */
+export function conversionOf(facts: HostFacts, catalog: Catalog, targetId: string): { source: ReleaseView; target: ReleaseView; path: boolean } {
+  const source = sourceReleaseOf(facts, catalog);
+  if (!catalog.hasRelease(targetId)) throw new FerryError('TARGET_UNKNOWN', `Target ${targetId} is not in the catalog`, { hint: 'See ferry catalog list.' });
+  const target = catalog.release(targetId);
+  if (source.major === null || source.major !== target.major) {
+    throw new FerryError('PATH_UNSUPPORTED', `${source.id} → ${target.id} is not a same-major conversion; Ferry migrates within a major version`, {
+      hint: 'Cross-major upgrades (Leapp) are out of scope for ferry migrate.',
+    });
+  }
+  return { source, target, path: catalog.paths({ from: source.id }).some((p) => p.to === target.id) };
+}
+
+export function buildPlan(input: BuildPlanInput): MigrationPlan {
+  const { facts, catalog } = input;
+  const { source, target } = conversionOf(facts, catalog, input.target);
+  const path = catalog.paths({ from: source.id }).find((p) => p.to === target.id) ?? null;
+  const overrides = gateInhibitors({ facts, source, target, path: path !== null, findings: input.findings ?? [], overrides: input.overrides ?? [] });
   if (input.repos.length === 0) throw new FerryError('USAGE', `No repository for ${target.id}: pass --repo ${target.id}=DIR|URL`);
 
   const installed = new Set((facts.packages ?? []).map((p) => p.name));

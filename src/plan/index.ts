@@ -1,2 +1,2 @@
 export * from './types.js';
-export { buildPlan, planSwap, sourceReleaseOf, type BuildPlanInput } from './build.js';
+export { buildPlan, conversionOf, gateInhibitors, planSwap, sourceReleaseOf, type BuildPlanInput } from './build.js';

@@ -2,14 +2,18 @@
 // over a real sshd; the result compared with the lab's by-hand dnf recipe; inhibitors and overrides.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createLab, type Lab } from '../lab/lab.js';
 import { skipUnlessTools } from '../support/shared.js';
 import { isFerryError } from '../../src/core/index.js';
-import { migrate, migrationStatus, planMigration } from '../../src/app/migrate.js';
+import { migrate, migrationStatus, openFerryStore, planMigration } from '../../src/app/migrate.js';
 import { createLocalTransport } from '../../src/transport/local.js';
 import { connectSsh } from '../../src/transport/ssh.js';
 import type { Finding } from '../../src/assess/types.js';
 import { migrateByHand, packageSet, sh } from './helpers.js';
+import { ferry } from './cli.js';
 
 const skip = skipUnlessTools('rpmbuild', 'createrepo_c', 'modifyrepo_c', 'dnf', 'rpm', 'sshd', 'ssh', 'setsid', 'gpg');
 let lab: Lab;
@@ -66,7 +70,7 @@ test('centos-8 → rocky-8 over the real sshd: completes and verifies', { skip }
   }
 });
 
-test('the plan refuses while an inhibitor stands; an explicit override is planned and journaled', { skip }, async () => {
+test('planMigration: synthetic inhibitors stop the plan; an override must name a standing inhibitor', { skip }, async () => {
   const d = await lab.distro('rocky-8');
   const host = await lab.host({ from: 'centos-8' });
   const transport = createLocalTransport({ root: host.root });
@@ -76,11 +80,64 @@ test('the plan refuses while an inhibitor stands; an explicit override is planne
     (e: unknown) => isFerryError(e, 'PLAN_INHIBITED') && /test-inhibitor:pam/.test(e.message) && !/info-only/.test(e.message));
   await assert.rejects(planMigration({ transport, target: 'rocky-8', repos: [d.repoDir], gpgcheck: false, findings, overrides: [{ findingKey: 'nope' }] }),
     (e: unknown) => isFerryError(e, 'PLAN_INHIBITED'));
-  const res = await migrate({ transport, target: 'rocky-8', repos: [d.repoDir], gpgcheck: false, findings, by: 'tester',
-    overrides: [{ findingKey: 'test-inhibitor:pam', reason: 'lab host' }] });
-  assert.deepEqual(res.plan.overrides, [{ findingKey: 'test-inhibitor:pam', reason: 'lab host' }]);
-  const st = await migrationStatus({ transport });
-  assert.deepEqual(st.status.overrides.map((o) => [o.findingKey, o.by, o.reason]), [['test-inhibitor:pam', 'tester', 'lab host']]);
+  const { plan } = await planMigration({ transport, target: 'rocky-8', repos: [d.repoDir], gpgcheck: false, findings, overrides: [{ findingKey: 'test-inhibitor:pam' }] });
+  assert.deepEqual(plan.overrides, [{ findingKey: 'test-inhibitor:pam' }]);
+  // Without findings given, the real assessment runs: a clean lab host has no inhibitor, so an override is refused as unknown.
+  await assert.rejects(planMigration({ transport, target: 'rocky-8', repos: [d.repoDir], gpgcheck: false, overrides: [{ findingKey: 'test-inhibitor:pam' }] }),
+    (e: unknown) => isFerryError(e, 'USAGE') && /matches no inhibitor/.test(e.message));
   await transport.close();
   host.dispose();
+});
+
+test('ferry plan/migrate (CLI) run the real assessment: a registered Spacewalk client is refused; --override proceeds and is journaled on the host and in the store', { skip }, async () => {
+  const d = await lab.distro('rocky-8');
+  const host = await lab.host({ from: 'centos-8' });
+  // What rhn_register leaves (migrate2rocky refuses such hosts too): the agent's config and the system id.
+  mkdirSync(join(host.root, 'etc/sysconfig/rhn'), { recursive: true });
+  writeFileSync(join(host.root, 'etc/sysconfig/rhn/up2date'), 'serverURL=https://spacewalk.example/XMLRPC\n');
+  writeFileSync(join(host.root, 'etc/sysconfig/rhn/systemid'), '<?xml version="1.0"?><params/>\n');
+  const common = ['local', '--root', host.root, '--to', 'rocky-8', '--repo', `rocky-8=${d.repoDir}`, '--nogpgcheck'];
+  const planned = await ferry(['--json', 'plan', ...common]);
+  assert.notEqual(planned.code, 0);
+  assert.match(planned.out + planned.err, /PLAN_INHIBITED/);
+  assert.match(planned.out + planned.err, /management-agents:spacewalk/);
+  const refused = await ferry(['migrate', ...common, '--yes']);
+  assert.notEqual(refused.code, 0);
+  assert.match(refused.err, /management-agents:spacewalk/);
+  assert.equal(sh(['rpm', '--root', host.root, '-q', 'rocky-release'], host.env).status, 1, 'nothing was changed');
+  const storeDir = mkdtempSync(join(tmpdir(), 'ferry-store-'));
+  const storePath = join(storeDir, 'ferry.db');
+  const res = await ferry(['--json', 'migrate', ...common, '--yes', '--store', storePath, '--override', 'management-agents:spacewalk', '--reason', 'lab host, unregistered by hand']);
+  assert.equal(res.code, 0, res.err);
+  const out = JSON.parse(res.out) as { plan: { overrides: unknown[] }; verify?: { ok: boolean } };
+  assert.deepEqual(out.plan.overrides, [{ findingKey: 'management-agents:spacewalk', reason: 'lab host, unregistered by hand' }]);
+  assert.ok(out.verify?.ok);
+  const st = await ferry(['--json', 'status', 'local', '--root', host.root]);
+  const status = JSON.parse(st.out) as { status: { state: string; overrides: { findingKey: string; reason?: string }[] } };
+  assert.equal(status.status.state, 'completed');
+  assert.deepEqual(status.status.overrides.map((o) => [o.findingKey, o.reason]), [['management-agents:spacewalk', 'lab host, unregistered by hand']]);
+
+  // Ferry's store holds the host, the plan, the execution and the journal, entry for entry as on the host.
+  const executionId = readFileSync(join(host.root, 'var/lib/ferry/current'), 'utf8').trim();
+  const onHost = readFileSync(join(host.root, 'var/lib/ferry', executionId, 'journal.jsonl'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as unknown);
+  const store = await openFerryStore(storePath);
+  try {
+    const inStore = await store.listJournal(executionId);
+    assert.ok(onHost.length > 20, `host journal has ${onHost.length} entries`);
+    assert.deepEqual(inStore, onHost);
+    assert.deepEqual(inStore.map((e) => e.seq), onHost.map((_, i) => i + 1));
+    assert.equal((await store.getExecution(executionId))?.state, 'completed');
+    assert.equal((await store.getExecution(executionId))?.hostName, `local:${host.root}`);
+  } finally {
+    await store.close();
+  }
+  // status --from-store answers without the host: its root is gone.
+  const root = host.root;
+  host.dispose();
+  const fromStore = await ferry(['--json', 'status', 'local', '--root', root, '--store', storePath, '--from-store']);
+  rmSync(storeDir, { recursive: true, force: true });
+  assert.equal(fromStore.code, 0, fromStore.err + fromStore.out);
+  const stored = JSON.parse(fromStore.out) as { from: string; status: { executionId: string; state: string; overrides: { findingKey: string }[] } };
+  assert.deepEqual([stored.from, stored.status.executionId, stored.status.state, stored.status.overrides.map((o) => o.findingKey)],
+    ['store', executionId, 'completed', ['management-agents:spacewalk']]);
 });

@@ -1,12 +1,15 @@
 /** `ferry plan|migrate|resume|rollback|status <host>`: thin adapters over src/app/migrate. Progress goes to stderr. */
 import type { Command } from 'commander';
 import { FerryError } from '../../core/index.js';
-import { migrate, migrationStatus, openHost, planMigration, resume, rollback, type HostOptions, type MigrateResult } from '../../app/migrate.js';
+import {
+  defaultStorePath, migrate, migrationStatus, openFerryStore, openHost, planMigration, resume, rollback, storedMigrationStatus, storeHostName,
+  type HostOptions, type MigrateResult, type Store,
+} from '../../app/migrate.js';
 import type { MigrationPlan } from '../../app/migrate.js';
 import type { ProgressEvent } from '../../app/migrate.js';
 import { emit, type CliContext } from '../output.js';
 
-interface HostFlags { root?: string; identity?: string[]; knownHosts?: string[] }
+interface HostFlags { root?: string; identity?: string[]; knownHosts?: string[]; store?: string }
 interface PlanFlags extends HostFlags { to: string; repo?: string[]; override?: string[]; reason?: string; gpgKey?: string[]; nogpgcheck?: boolean }
 
 const collect = (v: string, prev: string[] = []): string[] => [...prev, v];
@@ -19,6 +22,15 @@ function withHostFlags(c: Command): Command {
   return c.option('--root <dir>', 'act on an installed root below DIR (image, lab root)')
     .option('-i, --identity <file>', 'SSH private key (repeatable)', collect)
     .option('--known-hosts <file>', 'known_hosts file (repeatable)', collect);
+}
+
+function withStoreFlag(c: Command): Command {
+  return c.option('--store <path>', `Ferry's store (SQLite) recording host, plan, execution and journal (default: ${defaultStorePath().replace(process.env.HOME ?? '\0', '~')}; FERRY_HOME sets its directory)`);
+}
+
+async function withStore<T>(f: HostFlags, fn: (store: Store) => Promise<T>): Promise<T> {
+  const store = await openFerryStore(f.store ?? defaultStorePath());
+  try { return await fn(store); } finally { await store.close(); }
 }
 
 function withPlanFlags(c: Command): Command {
@@ -84,33 +96,39 @@ export function register(program: Command, ctx: CliContext): void {
       emit(ctx, plan, renderPlan);
     });
 
-  withPlanFlags(program.command('migrate <host>').description('migrate a host to the target (journaled, resumable)'))
+  withStoreFlag(withPlanFlags(program.command('migrate <host>').description('migrate a host to the target (journaled, resumable)')))
     .option('--dry-run', 'show what each step would do; change nothing')
     .option('--yes', 'do not ask for confirmation')
     .action(async (host: string, f: PlanFlags & { dryRun?: boolean; yes?: boolean }) => {
       if (!f.dryRun && !f.yes) throw new FerryError('USAGE', `ferry migrate changes ${host}: pass --yes to confirm (or --dry-run)`);
-      const res = await withHost(host, f, (transport) => migrate({ transport, ...planInput(f), dryRun: Boolean(f.dryRun), onProgress: progress(ctx) }));
+      const run = (store?: Store): Promise<MigrateResult> => withHost(host, f, (transport) => migrate({
+        transport, ...planInput(f), dryRun: Boolean(f.dryRun), onProgress: progress(ctx), ...(store ? { store, storeHost: storeHostName({ host, ...f }) } : {}),
+      }));
+      const res = f.dryRun ? await run() : await withStore(f, run);
       emit(ctx, res, renderResult);
       if (res.verify && !res.verify.ok) throw new FerryError('STEP_FAILED', `Verification failed on ${host}`);
     });
 
-  withHostFlags(program.command('resume <host>').description('continue an interrupted migration at its first unfinished step'))
+  withStoreFlag(withHostFlags(program.command('resume <host>').description('continue an interrupted migration at its first unfinished step')))
     .action(async (host: string, f: HostFlags) => {
-      const res = await withHost(host, f, (transport) => resume({ transport, onProgress: progress(ctx) }));
+      const res = await withStore(f, (store) => withHost(host, f, (transport) => resume({ transport, onProgress: progress(ctx), store, storeHost: storeHostName({ host, ...f }) })));
       emit(ctx, res, renderResult);
     });
 
-  withHostFlags(program.command('rollback <host>').description('undo a migration that has not passed its point of no return'))
+  withStoreFlag(withHostFlags(program.command('rollback <host>').description('undo a migration that has not passed its point of no return')))
     .action(async (host: string, f: HostFlags) => {
-      const res = await withHost(host, f, (transport) => rollback({ transport, onProgress: progress(ctx) }));
+      const res = await withStore(f, (store) => withHost(host, f, (transport) => rollback({ transport, onProgress: progress(ctx), store, storeHost: storeHostName({ host, ...f }) })));
       emit(ctx, res, (r) => `Rolled back ${r.executionId}: restored ${r.restored.length}${r.alreadyRestored.length ? `, ${r.alreadyRestored.length} already restored` : ''}`);
     });
 
-  withHostFlags(program.command('status <host>').description('state of the current migration on a host'))
-    .action(async (host: string, f: HostFlags) => {
-      const res = await withHost(host, f, (transport) => migrationStatus({ transport }));
+  withStoreFlag(withHostFlags(program.command('status <host>').description('state of the current migration on a host')))
+    .option('--from-store', 'read the state from Ferry\'s store, without contacting the host (e.g. when it is unreachable)')
+    .action(async (host: string, f: HostFlags & { fromStore?: boolean }) => {
+      const res: Awaited<ReturnType<typeof migrationStatus>> & { from?: 'store' } = f.fromStore
+        ? await withStore(f, (store) => storedMigrationStatus({ store, storeHost: storeHostName({ host, ...f }) }))
+        : await withHost(host, f, (transport) => migrationStatus({ transport }));
       emit(ctx, res, (r) => [
-        `${r.status.executionId}: ${r.plan.source} → ${r.plan.target}: ${r.status.state}${r.status.interrupted ? ' (interrupted: ferry resume continues it)' : ''}${r.status.ponrCrossed ? '; past the point of no return' : ''}`,
+        `${r.status.executionId}: ${r.plan.source} → ${r.plan.target}: ${r.status.state}${r.status.interrupted ? ' (interrupted: ferry resume continues it)' : ''}${r.status.ponrCrossed ? '; past the point of no return' : ''}${r.from === 'store' ? ' (from the store: as of its last journal entry)' : ''}`,
         ...r.status.steps.map((s) => `  ${s.state.padEnd(8)} ${s.title}${s.attempts > 1 ? ` (${s.attempts} attempts)` : ''}`),
         ...r.status.overrides.map((o) => `  override ${o.findingKey} by ${o.by} at ${o.at}`),
         ...(r.verify ? [`  verification: ${r.verify.ok ? 'passed' : 'FAILED'}`] : []),

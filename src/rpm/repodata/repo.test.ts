@@ -240,6 +240,11 @@ test('http: a local server serving the repository; timeout and size cap', async 
   const server: Server = createServer((req, res) => {
     const url = req.url ?? '/';
     if (url.startsWith('/hang/')) return; // never answers
+    if (url.startsWith('/stall/')) { // answers, then stops mid-body
+      res.writeHead(200, { 'content-length': 100_000 });
+      res.write('<?xml version="1.0"?>\n<repomd>');
+      return;
+    }
     if (url.startsWith('/big/')) {
       res.writeHead(200); // no content-length: the cap must count streamed bytes
       const chunk = Buffer.alloc(64 * 1024, 0x20);
@@ -271,6 +276,7 @@ test('http: a local server serving the repository; timeout and size cap', async 
     const t0 = Date.now();
     await expectCode(openRepo(`${base}/hang/`, { timeoutMs: 300 }), 'REPO_TIMEOUT', /127\.0\.0\.1.*300 ms/);
     assert.ok(Date.now() - t0 < 5000);
+    await expectCode(openRepo(`${base}/stall/`, { timeoutMs: 300 }), 'REPO_TIMEOUT', /300 ms/);
     await expectCode(openRepo(`${base}/big/`, { maxBytes: 1024 * 1024 }), 'REPO_TOO_LARGE', /more than 1048576 bytes/);
     await expectCode(drain(`${base}/repo/`, 'primary', { maxBytes: 1000 }), 'REPO_TOO_LARGE', /exceeds the cap of 1000/);
     await expectCode(openRepo(`${base}/missing/`), 'REPO_FETCH', /HTTP 404/);

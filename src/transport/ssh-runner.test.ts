@@ -131,3 +131,21 @@ test('ssh runner: a timed-out command is killed on the host, and the transport s
   }
   await assert.rejects(t.run(['true']), (e) => isFerryError(e, 'TRANSPORT_DISCONNECTED'));
 });
+
+test('ssh runner: runner shells that die while idle are replaced (more deaths than the pool holds)', { skip }, async () => {
+  const t = await connectSsh(opts());
+  try {
+    for (let i = 0; i < 6; i++) {
+      const runnerPid = Number((await t.run(['sh', '-c', 'echo "$PPID"'])).stdout.trim());
+      assert.match(readFileSync(`/proc/${runnerPid}/cmdline`, 'utf8'), /-s/);
+      process.kill(runnerPid, 'SIGKILL');
+      for (let w = 0; w < 100 && existsSync(`/proc/${runnerPid}`); w++) await new Promise((r) => setTimeout(r, 20));
+      // Let sshd's channel close reach the client: a command sent to a shell that is dying is a dropped
+      // connection by contract (nobody can tell whether it ran), which is not what this test is about.
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    assert.equal((await t.run(['echo', 'still here'])).stdout, 'still here\n');
+  } finally {
+    await t.close();
+  }
+});

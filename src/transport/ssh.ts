@@ -276,10 +276,15 @@ function createSshTransport(conn: SshClient, clients: SshClient[], o: {
   let runnerStarted = false;
   let runnersUnsupported = false;
 
+  /** Forgets runners whose shell has gone (unless a command still holds them). */
+  function prune(): void {
+    for (let i = runners.length - 1; i >= 0; i--) if (runners[i].closed && !leased.has(runners[i])) runners.splice(i, 1);
+  }
+
   function release(r: Runner): void {
     if (r.closed) {
       leased.delete(r);
-      runners.splice(runners.indexOf(r) >>> 0, runners.includes(r) ? 1 : 0);
+      prune();
       if (waiters.length) grow();
       return;
     }
@@ -290,7 +295,7 @@ function createSshTransport(conn: SshClient, clients: SshClient[], o: {
   function grow(): void {
     if (dropped || starting + runners.length >= MAX_RUNNERS) return;
     starting++;
-    startRunner(conn, { timeoutMs: o.runnerStartMs, onClose: () => { /* removed from the pool on release */ } }).then((r) => {
+    startRunner(conn, { timeoutMs: o.runnerStartMs, onClose: () => { prune(); if (waiters.length) grow(); } }).then((r) => {
       starting--;
       runnerStarted = true;
       if (dropped) { r.close(); return; }
@@ -309,6 +314,7 @@ function createSshTransport(conn: SshClient, clients: SshClient[], o: {
   /** A leased runner, or undefined when commands must take a plain exec. */
   function acquire(): Promise<Runner | undefined> {
     if (runnersUnsupported || dropped) return Promise.resolve(undefined);
+    prune();
     const idle = runners.find((r) => !r.closed && !leased.has(r));
     if (idle) { leased.add(idle); return Promise.resolve(idle); }
     const waiting = new Promise<Runner | undefined>((resolveWait) => waiters.push(resolveWait));
@@ -376,17 +382,28 @@ function createSshTransport(conn: SshClient, clients: SshClient[], o: {
           return;
         }
         const { pidFile } = job;
+        // A runner whose command timed out is retired, not reused: the kill may fail, and its reply may
+        // never come. The kill reads the pid from the runner's directory, so the runner closes after it.
+        let settled = false;
+        const retire = (): void => {
+          if (settled) return;
+          settled = true;
+          r.close();
+          release(r);
+        };
         onTimeout = () => {
-          // The runner stays leased until the killed command's reply arrives; the kill takes its own exec.
-          execCommand(quoteArgv(['sh', '-c', 'kill -KILL "$(cat "$1")" 2>/dev/null; :', 'sh', pidFile]), 'kill', { max: 4096 }, () => { /* best effort */ });
+          execCommand(quoteArgv(['sh', '-c', 'kill -KILL "$(cat "$1")" 2>/dev/null; :', 'sh', pidFile]), 'kill', { max: 4096 }, retire);
         };
         job.reply.then((reply: RunnerReply) => {
+          if (finished) { retire(); return; }
+          settled = true;
           release(r);
           finish(undefined, toResult(reply, opts.encoding));
         }, (err: unknown) => {
+          if (finished) { retire(); return; }
+          settled = true;
           release(r);
-          if (!(err instanceof RunnerFailure)) throw err;
-          if (!dropped) drop(`the command runner stopped during ${argv[0]}: ${err.message}`);
+          if (!dropped) drop(`the command runner stopped during ${argv[0]}: ${err instanceof RunnerFailure ? err.message : String(err)}`);
           finish(dropped);
         });
       });

@@ -6,8 +6,9 @@
  *   2. assesses every host against rocky-8, almalinux-8, oraclelinux-8 and opencloudos-8 with the real CLI
  *      (`node bin/ferry.js --json assess … --format html --out …`), prints a ranked table per host and
  *      records hosts and per-target assessments in a SQLite store (`<out>/ferry.db`);
- *   3. migrates the first hosts to their top-ranked target with `ferry migrate --yes`, checks them with
- *      `ferry status`, mirrors each plan and host journal into the store; the other hosts get `ferry plan`;
+ *   3. migrates the first hosts to their top-ranked target with `ferry migrate --yes --store <db>` (which
+ *      records plan and execution and mirrors the journal), checks them with `ferry status` (from the host and
+ *      `--from-store`) and with rpm itself; the other hosts get `ferry plan`;
  *   4. prints a fleet summary (or, with --json, a JSON summary on stdout; progress then goes to stderr).
  *
  * Options: --hosts N (1-3, default 3), --targets a,b (default the four above), --migrate N (default 2),
@@ -19,7 +20,7 @@ import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Assessment, TargetAssessment } from '../src/assess/types.js';
-import type { MigrateResult, MigrationPlan } from '../src/app/migrate.js';
+import { storeHostName, type MigrateResult, type MigrationPlan } from '../src/app/migrate.js';
 import { journalPathFor, parseJournal } from '../src/exec/journal.js';
 import { openSqliteStore, type Store } from '../src/store/index.js';
 import { createLab, type HostOptions, type Lab, type LabDistro, type LabHost, type LabSshHost } from '../test/lab/lab.js';
@@ -52,14 +53,20 @@ export interface DemoHostSummary {
   address: string;
   /** The lab root directory holding the host (removed at the end). */
   root: string;
+  /** The host's name in the store: what `ferry migrate --store` records it under (storeHostName). */
+  storeName: string;
   packages: number;
   ranking: { target: string; rank: number; score: number; inhibitors: number; counts: Record<string, number> }[];
   chosen: string | null;
   report: string;
   assessSeconds: number;
   migration: null | { target: string; executionId: string; status: string; verified: boolean; checks: { id: string; ok: boolean; detail: string }[];
-    leftovers: string[]; state: string; journalEntries: number; seconds: number };
+    leftovers: string[]; state: string; storeState: string; journalEntries: number; storedJournalEntries: number; seconds: number;
+    /** Asked of rpm directly on the lab root, not through Ferry: the target's release package and the package count. */
+    rpm: { releasePackage: string | null; packages: number } };
   plan: null | { id: string; target: string; steps: number };
+  /** Why this host's assessment, plan or migration failed (null when it did not). */
+  error: string | null;
 }
 
 export interface DemoSummary {
@@ -95,11 +102,18 @@ function parseCli(argv: string[]): Args {
 }
 
 const secs = (ms: number): number => Math.round(ms / 100) / 10;
+/** A path relative to the project when inside it, else absolute. */
+const show = (p: string): string => (p.startsWith(PROJECT + '/') ? relative(PROJECT, p) : p);
 
 export async function runDemo(args: Args): Promise<DemoSummary> {
   const say = (s: string): void => { (args.json ? process.stderr : process.stdout).write(s + '\n'); };
   const started = Date.now();
   const failures: string[] = [];
+  const fail = (h: DemoHostSummary | undefined, what: string): void => {
+    failures.push(what);
+    if (h) h.error ??= what;
+    say(`  FAILED: ${what}`);
+  };
   const reportsDir = join(args.out, 'reports');
   const dbPath = join(args.out, 'ferry.db');
   mkdirSync(reportsDir, { recursive: true });
@@ -124,7 +138,7 @@ export async function runDemo(args: Args): Promise<DemoSummary> {
       const t1 = Date.now();
       const d = await lab.distro(id);
       if (id !== 'centos-8') distros.push(d);
-      say(`  repo ${id.padEnd(14)} ${secs(Date.now() - t1).toFixed(1).padStart(5)} s  ${relative(PROJECT, d.repoDir)}`);
+      say(`  repo ${id.padEnd(14)} ${secs(Date.now() - t1).toFixed(1).padStart(5)} s  ${show(d.repoDir)}`);
     }
     const members = FLEET.slice(0, args.hosts);
     const labHosts: Array<LabHost | LabSshHost> = [];
@@ -139,14 +153,16 @@ export async function runDemo(args: Args): Promise<DemoSummary> {
 
     store = openSqliteStore({ path: dbPath });
     const schema = await store.migrate();
-    say(`  store ${relative(PROJECT, dbPath) || dbPath} (SQLite, schema v${schema})`);
+    say(`  store ${show(dbPath)} (SQLite, schema v${schema})`);
 
     const repoFlags = distros.flatMap((d) => ['--repo', `${d.id}=${d.repoDir}`]);
     // Debian's rpm keeps its database in ~/.rpmdb: the lab HOME's .rpmmacros points it at /var/lib/rpm, as on EL.
     const env = { ...process.env, HOME: labHosts[0].env.HOME };
+    const hostSpec = (h: LabHost | LabSshHost): string => ('port' in h ? `ssh://root@127.0.0.1:${h.port}` : 'local');
     const hostArgs = (h: LabHost | LabSshHost): string[] => 'port' in h
-      ? [`ssh://root@127.0.0.1:${h.port}`, '--root', h.root, '--identity', h.privateKeyPath, '--known-hosts', h.knownHostsPath]
-      : ['local', '--root', h.root];
+      ? [hostSpec(h), '--root', h.root, '--identity', h.privateKeyPath, '--known-hosts', h.knownHostsPath]
+      : [hostSpec(h), '--root', h.root];
+    const storeFlags = ['--store', dbPath];
 
     // 2. Assess.
     say(`\n== 2. Assess each host against ${args.targets.join(', ')} ==`);
@@ -158,10 +174,11 @@ export async function runDemo(args: Args): Promise<DemoSummary> {
       const argv = ['--json', 'assess', ...hostArgs(h), '--to', args.targets.join(','), ...repoFlags, '--today', TODAY, '--format', 'html', '--out', report, '--no-progress'];
       const r = await ferry(argv, env, say, false);
       const address = 'port' in h ? `ssh://root@127.0.0.1:${h.port}` : `local:${h.root}`;
-      const summary: DemoHostSummary = { name: m.name, shape: m.shape, transport: m.transport, address, root: h.root, packages: 0, ranking: [], chosen: null,
-        report, assessSeconds: secs(Date.now() - t1), migration: null, plan: null };
+      const storeName = storeHostName({ host: hostSpec(h), root: h.root });
+      const summary: DemoHostSummary = { name: m.name, shape: m.shape, transport: m.transport, address, root: h.root, storeName, packages: 0, ranking: [], chosen: null,
+        report, assessSeconds: secs(Date.now() - t1), migration: null, plan: null, error: null };
       hosts.push(summary);
-      if (r.code !== 0) { failures.push(`assess ${m.name}: exit ${r.code}: ${errorOf(r)}`); continue; }
+      if (r.code !== 0) { fail(summary, `assess ${m.name}: exit ${r.code}: ${errorOf(r)}`); continue; }
       const a = JSON.parse(r.stdout) as Assessment;
       const ranked = [...a.targets].sort((x, y) => x.rank - y.rank);
       summary.packages = ranked[0]?.fates.length ?? 0;
@@ -170,14 +187,14 @@ export async function runDemo(args: Args): Promise<DemoSummary> {
       say(`\n${m.name} (${m.shape}, ${m.transport}): ${a.sourceName ?? a.sourceRelease} [${a.sourceRelease}], ${summary.packages} packages, ${summary.assessSeconds} s`);
       say(renderRanking(ranked));
       if (ranked[0]) say(`  why ${ranked[0].target}: ${ranked[0].reasons.filter((x) => x.points !== 0).map((x) => `${x.points > 0 ? '+' : ''}${x.points} ${x.text}`).join('; ')}`);
-      say(`  → ${summary.chosen ? `best target ${summary.chosen}` : 'every target is inhibited'}; report ${relative(PROJECT, report)}`);
-      await store.upsertHost({ name: m.name, address,
-        labels: { shape: m.shape, transport: m.transport, source: a.sourceRelease ?? 'unknown' } });
+      say(`  → ${summary.chosen ? `best target ${summary.chosen}` : 'every target is inhibited'}; report ${show(report)}`);
+      await store.upsertHost({ name: storeName, address,
+        labels: { 'demo.name': m.name, 'demo.shape': m.shape, 'demo.transport': m.transport, source: a.sourceRelease ?? 'unknown' } });
       for (const x of a.targets) {
-        await store.saveAssessment({ hostName: m.name, target: x.target,
+        await store.saveAssessment({ hostName: storeName, target: x.target,
           result: JSON.parse(JSON.stringify({ formatVersion: a.formatVersion, assessedAt: a.assessedAt, host: a.host, sourceRelease: a.sourceRelease, ...x })) });
       }
-      if (!summary.chosen) failures.push(`assess ${m.name}: no target without inhibitors`);
+      if (!summary.chosen) fail(summary, `assess ${m.name}: no target without inhibitors`);
     }
     timing.assess = Date.now() - t;
 
@@ -191,42 +208,46 @@ export async function runDemo(args: Args): Promise<DemoSummary> {
       const common = [...hostArgs(h), '--to', target.id, '--repo', `${target.id}=${target.repoDir}`, '--nogpgcheck'];
       if (i >= args.migrate) {
         const r = await ferry(['--json', 'plan', ...common], env, say, false);
-        if (r.code !== 0) { failures.push(`plan ${s.name}: exit ${r.code}: ${errorOf(r)}`); continue; }
+        if (r.code !== 0) { fail(s, `plan ${s.name}: exit ${r.code}: ${errorOf(r)}`); continue; }
         const plan = JSON.parse(r.stdout) as MigrationPlan;
         s.plan = { id: plan.id, target: plan.target, steps: plan.steps.length };
-        await store.savePlan({ id: plan.id, hostName: s.name, target: plan.target, plan: JSON.parse(r.stdout) });
+        await store.savePlan({ id: plan.id, hostName: s.storeName, target: plan.target, plan: JSON.parse(r.stdout) });
         say(`${s.name}: planned ${plan.source} → ${plan.target} in ${plan.steps.length} steps (${plan.id}); not migrated`);
         continue;
       }
       say(`\n${s.name}: ${target.id}`);
       const t1 = Date.now();
-      const r = await ferry(['--json', 'migrate', ...common, '--yes'], env, say, true);
+      const r = await ferry(['--json', 'migrate', ...common, ...storeFlags, '--yes'], env, say, true);
       let res: MigrateResult;
       try {
         res = JSON.parse(r.stdout) as MigrateResult;
         if (!res.plan || !res.result) throw new Error('not a migration result');
       } catch {
-        failures.push(`migrate ${s.name}: exit ${r.code}: ${errorOf(r)}`);
+        fail(s, `migrate ${s.name}: exit ${r.code}: ${errorOf(r)}`);
         continue;
       }
-      const st = await ferry(['--json', 'status', ...hostArgs(h)], env, say, false);
-      const status = st.code === 0 ? (JSON.parse(st.stdout) as { status: { state: string } }).status.state : `status failed: ${errorOf(st)}`;
-      // The host journal (on the lab root, also for the SSH host) mirrored into the store.
+      // The state as the host's journal says (over its transport), then as the store says (no host contact).
+      const stateOf = (x: Run): string => (x.code === 0 ? (JSON.parse(x.stdout) as { status: { state: string } }).status.state : `failed: ${errorOf(x)}`);
+      const status = stateOf(await ferry(['--json', 'status', ...hostArgs(h)], env, say, false));
+      const storeState = stateOf(await ferry(['--json', 'status', hostSpec(h), '--root', h.root, '--from-store', ...storeFlags], env, say, false));
+      // The host journal file (on the lab root, also for the SSH host) against what ferry mirrored into the store.
       const journal = parseJournal(readFileSync(join(h.root, journalPathFor(res.result.executionId)), 'utf8'), journalPathFor(res.result.executionId));
-      await store.savePlan({ id: res.plan.id, hostName: s.name, target: res.plan.target, plan: JSON.parse(JSON.stringify(res.plan)) });
-      await store.createExecution({ id: res.result.executionId, planId: res.plan.id, hostName: s.name });
-      for (const e of journal) await store.appendJournalEntry(e);
+      const stored = await store.listJournal(res.result.executionId);
+      const rpm = await rpmCheck(h, target.releasePackage);
       const verified = Boolean(res.verify?.ok);
       s.migration = { target: target.id, executionId: res.result.executionId, status: res.result.status, verified, state: status,
         checks: res.verify?.checks.map((c) => ({ id: c.id, ok: c.ok, detail: c.detail })) ?? [],
-        leftovers: res.verify?.leftovers.map((l) => l.nevra) ?? [], journalEntries: journal.length, seconds: secs(Date.now() - t1) };
-      say(`  ${res.result.executionId}: ${res.result.status}, ${res.result.applied.length} steps applied, ${s.migration.seconds} s; ferry status: ${status}`);
+        leftovers: res.verify?.leftovers.map((l) => l.nevra) ?? [], storeState, journalEntries: journal.length, storedJournalEntries: stored.length, seconds: secs(Date.now() - t1), rpm };
+      say(`  ${res.result.executionId}: ${res.result.status}, ${res.result.applied.length} steps applied, ${s.migration.seconds} s; ferry status: ${status}; from the store: ${storeState}`);
       say(`  verification ${verified ? 'passed' : 'FAILED'}:`);
       for (const c of s.migration.checks) say(`    ${c.ok ? 'ok  ' : 'FAIL'} ${c.id}: ${c.detail}`);
       if (s.migration.leftovers.length) say(`    left installed (as on a real host): ${s.migration.leftovers.join(', ')}`);
-      say(`  journal: ${journal.length} entries mirrored into the store`);
-      if (r.code !== 0 || res.result.status !== 'completed' || !verified || status !== 'completed') {
-        failures.push(`migrate ${s.name}: exit ${r.code}, ${res.result.status}, verification ${verified ? 'passed' : 'failed'}, status ${status}`);
+      say(`  rpm --root (outside Ferry): ${rpm.releasePackage ?? `${target.releasePackage} NOT installed`}, ${rpm.packages} packages`);
+      say(`  journal: ${journal.length} entries on the host, ${stored.length} mirrored into the store`);
+      if (r.code !== 0 || res.result.status !== 'completed' || !verified || status !== 'completed' || storeState !== 'completed'
+        || !rpm.releasePackage || stored.length !== journal.length) {
+        fail(s, `migrate ${s.name}: exit ${r.code}, ${res.result.status}, verification ${verified ? 'passed' : 'failed'}, status ${status} (store: ${storeState}), `
+          + `${target.releasePackage} ${rpm.releasePackage ? 'installed' : 'not installed'}, journal ${journal.length} entries (store: ${stored.length})`);
       }
     }
     timing.migrate = Date.now() - t;
@@ -242,8 +263,8 @@ export async function runDemo(args: Args): Promise<DemoSummary> {
       if (!s.migration) continue;
       const e = await store.getExecution(s.migration.executionId);
       if (e?.planId && await store.getPlan(e.planId)) plans++;
-      if (e) executions.push({ id: e.id, host: e.hostName, state: e.state });
-      if (e?.state !== 'completed') failures.push(`store: execution ${s.migration.executionId} of ${s.name} is ${e?.state ?? 'absent'}`);
+      if (e) executions.push({ id: e.id, host: e.hostName === s.storeName ? s.name : e.hostName, state: e.state });
+      if (e?.state !== 'completed') fail(s, `store: execution ${s.migration.executionId} of ${s.name} is ${e?.state ?? 'absent'}`);
     }
     const summary: DemoSummary = { ok: failures.length === 0, targets: args.targets, out: args.out, db: dbPath,
       seconds: { lab: secs(timing.lab), assess: secs(timing.assess), migrate: secs(timing.migrate), total: secs(Date.now() - started) },
@@ -268,8 +289,8 @@ function renderRanking(ranked: TargetAssessment[]): string {
 
 function renderFleet(s: DemoSummary): string {
   const rows = s.hosts.map((h) => [h.name, h.transport, String(h.packages), h.chosen ?? '-',
-    h.migration ? `${h.migration.status}, verify ${h.migration.verified ? 'ok' : 'FAILED'}` : h.plan ? `planned (${h.plan.steps} steps)` : '-',
-    relative(PROJECT, h.report)]);
+    h.migration ? `${h.migration.status}, verify ${h.migration.verified ? 'ok' : 'FAILED'}` : h.plan ? `planned (${h.plan.steps} steps)` : h.error ? 'FAILED' : '-',
+    show(h.report)]);
   return [
     table([['host', 'via', 'pkgs', 'chosen target', 'migration', 'HTML report'], ...rows]),
     `store ${s.db}: ${s.store.hosts} hosts, ${s.store.assessments} assessments, ${s.store.plans} plans, ${s.store.executions.length} executions (${s.store.executions.map((e) => `${e.host} ${e.state}`).join(', ') || 'none'})`,
@@ -284,6 +305,22 @@ function table(rows: string[][]): string {
 }
 
 interface Run { code: number; stdout: string; stderr: string }
+
+/** rpm itself on the lab root (with the lab's dbpath), so the demo does not take Ferry's verification on trust. */
+async function rpmCheck(h: LabHost, releasePackage: string): Promise<{ releasePackage: string | null; packages: number }> {
+  const rpm = (args: string[]): Promise<Run> => new Promise((done, fail) => {
+    const child = spawn('rpm', ['--root', h.root, ...args], { env: h.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => { stdout += c.toString(); });
+    child.stderr.on('data', (c: Buffer) => { stderr += c.toString(); });
+    child.on('error', fail);
+    child.on('close', (code) => done({ code: code ?? 1, stdout, stderr }));
+  });
+  const q = await rpm(['-q', '--qf', '%{NAME}-%{VERSION}-%{RELEASE}.%{ARCH}\\n', releasePackage]);
+  const all = await rpm(['-qa']);
+  return { releasePackage: q.code === 0 ? q.stdout.trim() : null, packages: all.stdout.split('\n').filter((l) => l && !l.startsWith('gpg-pubkey-')).length };
+}
 
 function errorOf(r: Run): string {
   try {

@@ -4,7 +4,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -84,24 +84,37 @@ test('the chosen target is migrated with ferry migrate --yes and verified', { sk
   for (const id of ['os-release', 'release-package', 'dnf-check']) assert.ok(ids.includes(id), `${id} in ${ids.join(', ')}`);
   assert.ok(m.checks.find((c) => c.id === 'os-release')?.detail.includes(`ID=${m.target.split('-')[0]}`));
   assert.ok(m.leftovers.some((l) => l.startsWith('lab-orphan-')), 'the package no target carries stays, reported');
+  // Asked of rpm on the root by the demo itself, outside Ferry.
+  assert.match(m.rpm.releasePackage ?? '', new RegExp(`^${m.target.split('-')[0]}-release-`));
+  // 5 centos vendor packages out, the target's in (test/lab/README.md: rocky 5, almalinux 3), lab-bundle-data added
+  // by the split, the new kernel's 3 packages beside the old (install-only).
+  const incoming = { 'rocky-8': 5, 'almalinux-8': 3 }[m.target];
+  assert.equal(m.rpm.packages, summary.hosts[0].packages - 5 + (incoming ?? NaN) + 1 + 3);
+  assert.equal(summary.hosts[0].error, null);
 });
 
 test('hosts, assessments, the plan and the mirrored journal are in the SQLite store', { skip }, async () => {
   assert.equal(summary.db, join(out, 'ferry.db'));
   const store = openSqliteStore({ path: summary.db });
   try {
+    const [h] = summary.hosts;
+    // One host record: the demo's assessments and ferry migrate --store's execution under the same name.
     const hosts = await store.listHosts();
-    assert.deepEqual(hosts.map((h) => [h.name, h.address]), [[summary.hosts[0].name, summary.hosts[0].address]]);
-    const assessments = await store.listAssessments(hosts[0].name);
+    assert.deepEqual(hosts.map((x) => [x.name, x.address, x.labels['demo.name']]), [[h.storeName, h.address, h.name]]);
+    assert.equal(h.storeName, `${h.address}:${h.root}`);
+    const assessments = await store.listAssessments(h.storeName);
     assert.deepEqual(assessments.map((a) => a.target).sort(), [...TARGETS].sort());
-    const m = summary.hosts[0].migration!;
+    const m = h.migration!;
+    assert.equal(hosts[0].labels['ferry.current-execution'], m.executionId);
     const e = await store.getExecution(m.executionId);
     assert.equal(e?.state, 'completed');
-    assert.equal(e?.hostName, hosts[0].name);
+    assert.equal(e?.hostName, h.storeName);
     assert.ok(e?.planId && await store.getPlan(e.planId), 'the plan is stored');
-    assert.equal((await store.listJournal(m.executionId)).length, m.journalEntries);
     assert.ok(m.journalEntries > 10);
-    assert.deepEqual(summary.store, { hosts: 1, assessments: TARGETS.length, plans: 1, executions: [{ id: m.executionId, host: hosts[0].name, state: 'completed' }] });
+    assert.equal(m.storedJournalEntries, m.journalEntries, 'the whole host journal is mirrored');
+    assert.equal((await store.listJournal(m.executionId)).length, m.journalEntries);
+    assert.equal(m.storeState, 'completed', 'ferry status --from-store');
+    assert.deepEqual(summary.store, { hosts: 1, assessments: TARGETS.length, plans: 1, executions: [{ id: m.executionId, host: h.name, state: 'completed' }] });
   } finally {
     await store.close();
   }
@@ -111,6 +124,23 @@ test('the lab host is torn down: sshd stopped, root removed', { skip }, async ()
   const h = summary.hosts[0];
   assert.equal(existsSync(h.root), false, `${h.root} still exists`);
   assert.equal(await portOpen(Number(h.address.split(':').pop())), false, 'sshd still listens');
+});
+
+test('a failing ferry step makes the demo exit 1 and name the step', { skip }, async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'ferry-demo-fail-'));
+  try {
+    mkdirSync(join(dir, 'reports', 'web-1.html'), { recursive: true }); // the HTML report cannot be written
+    const r = await runDemo(['--hosts', '1', '--targets', 'rocky-8', '--migrate', '1', '--out', dir, '--json']);
+    assert.equal(r.code, 1, r.stderr.slice(-2000));
+    const s = JSON.parse(r.stdout) as DemoSummary;
+    assert.equal(s.ok, false);
+    assert.match(s.failures.join('\n'), /^assess web-1: exit 1: \[IO\] Cannot write the report to .*web-1\.html/m);
+    assert.equal(s.hosts[0].migration, null, 'nothing is migrated after a failed assessment');
+    assert.match(s.hosts[0].error ?? '', /^assess web-1: /);
+    assert.match(r.stderr, /demo FAILED/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test('bad arguments exit 2 before building anything', { skip }, async () => {

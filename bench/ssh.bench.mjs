@@ -5,7 +5,8 @@
 // command ready) for each, and Ferry's readFile/writeFile. Ferry is loaded from dist/ (npm run build);
 // FERRY_BENCH_FROM_SRC=1 loads src/ through tsx instead (no build needed while iterating).
 // Prints per-command ms (median and mean) for each and the ratio; target: Ferry <= 2x OpenSSH-mux
-// and < 30 ms per command.
+// and < 30 ms per command. Also prints the cost of the remote login shell's start-up as sshd does it,
+// which every OpenSSH exec request pays (Ferry's runners pay it once per runner).
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -93,11 +94,19 @@ try {
     await t.close();
   }
   const accepted = (sshd.log().match(/Accepted publickey/g) ?? []).length;
+  // What every exec request pays on the host before the command runs: sshd starts the login shell, and
+  // bash started by sshd (SSH_CLIENT set, SHLVL unset) sources ~/.bashrc. Same user, same machine.
+  const shell = spawnSync('getent', ['passwd', 'root'], { encoding: 'utf8' }).stdout.trim().split(':')[6] || '/bin/sh';
+  const loginShell = await timeEach(5, () => {
+    spawnSync('env', ['-i', `HOME=${process.env.HOME ?? '/root'}`, `SHELL=${shell}`, 'SSH_CLIENT=127.0.0.1 1 22', shell, '-c', 'true'],
+      { stdio: 'ignore', cwd: process.env.HOME ?? '/' });
+  });
 
   console.log(`sshd: OpenSSH on 127.0.0.1:${sshd.port}; N=${N} sequential commands after warm-up; ` +
     `Ferry loaded from ${fromSrc ? 'src (tsx)' : 'dist'}; ${accepted} connections accepted in total`);
   console.log(`connect  openssh (fresh, no mux, runs true)  ${fmt(sshConnect)}`);
   console.log(`connect  ferry connectSsh + close           ${fmt(ferryConnect)}`);
+  console.log(`login    ${shell} -c true as sshd starts it   ${fmt(loginShell)} (paid by every exec request)`);
   console.log(`run      openssh ControlMaster (true)       ${fmt(sshRun)}`);
   console.log(`run      ferry run(['true'])                 ${fmt(ferryRun)}`);
   console.log(`file     ferry writeFile 4 KiB               ${fmt(ferryWrite)}`);

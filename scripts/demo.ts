@@ -15,7 +15,7 @@
  * --out DIR (default .cache/demo), --lab-cache DIR (default .cache/lab; an empty one builds from scratch), --json. Exits 1 when any step fails. Every ferry call is a child process
  * whose argv is printed, so each step can be re-run by hand against the same lab paths.
  */
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -123,8 +123,19 @@ export async function runDemo(args: Args): Promise<DemoSummary> {
   let store: Store | undefined;
   const hosts: DemoHostSummary[] = [];
   const timing = { lab: 0, assess: 0, migrate: 0 };
+  // Interrupted: stop the running ferry child first (it writes into a lab root), then tear the lab down.
   const onSignal = (sig: NodeJS.Signals): void => {
-    void (async () => { await lab?.close(); process.exit(sig === 'SIGINT' ? 130 : 143); })();
+    stopping = true;
+    say(`demo: ${sig}: stopping ${running.size} ferry process(es), then the lab`);
+    void (async () => {
+      await Promise.all([...running].map((c) => new Promise<void>((done) => {
+        if (c.exitCode !== null || c.signalCode !== null) { done(); return; }
+        c.once('close', () => done());
+        c.kill('SIGTERM');
+      })));
+      try { await lab?.close(); } catch (e) { say(`demo: teardown: ${(e as Error).message}`); }
+      process.exit(sig === 'SIGINT' ? 130 : 143);
+    })();
   };
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
@@ -306,6 +317,11 @@ function table(rows: string[][]): string {
 
 interface Run { code: number; stdout: string; stderr: string }
 
+/** The ferry children still running (stopped before the lab is torn down on a signal). */
+const running = new Set<ChildProcess>();
+/** Set on SIGINT/SIGTERM: no further ferry process starts. */
+let stopping = false;
+
 /** rpm itself on the lab root (with the lab's dbpath), so the demo does not take Ferry's verification on trust. */
 async function rpmCheck(h: LabHost, releasePackage: string): Promise<{ releasePackage: string | null; packages: number }> {
   const rpm = (args: string[]): Promise<Run> => new Promise((done, fail) => {
@@ -334,7 +350,9 @@ function errorOf(r: Run): string {
 function ferry(argv: string[], env: NodeJS.ProcessEnv, say: (s: string) => void, steps: boolean): Promise<Run> {
   say(`  $ ferry ${argv.map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a}'`)).join(' ')}`);
   return new Promise((done, fail) => {
+    if (stopping) { fail(new Error('interrupted')); return; }
     const child = spawn(process.execPath, [FERRY, ...argv], { cwd: PROJECT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    running.add(child);
     let stdout = '';
     let stderr = '';
     let partial = '';
@@ -349,7 +367,7 @@ function ferry(argv: string[], env: NodeJS.ProcessEnv, say: (s: string) => void,
       for (const l of lines) if (/^\[\d+\/\d+\] (?!done)/.test(l) || /FAILED/.test(l)) say(`    ${l}`);
     });
     child.on('error', fail);
-    child.on('close', (code) => done({ code: code ?? 1, stdout, stderr }));
+    child.on('close', (code) => { running.delete(child); done({ code: code ?? 1, stdout, stderr }); });
   });
 }
 

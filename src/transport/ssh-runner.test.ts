@@ -42,6 +42,12 @@ test('printfEscape: every byte value survives printf in dash and bash', { skip: 
     assert.deepEqual(res.stdout, ALL_BYTES, sh);
   }
   assert.equal(printfEscape(Buffer.from("it's 100% a\\b")), 'it\\047s 100\\045 a\\134b');
+  // data starting with '-' (an armored GPG key) must not be read as printf options
+  const armored = Buffer.from('-----BEGIN PGP PUBLIC KEY BLOCK-----\n-v -- %s\n');
+  for (const sh of ['dash', 'bash']) {
+    const res = spawnSync(sh, ['-c', `printf '${printfEscape(armored)}'`]);
+    assert.deepEqual([res.status, res.stdout.toString()], [0, armored.toString()], sh);
+  }
 });
 
 test('ssh runner: 20 commands and file operations share ONE connection and ONE remote shell', { skip }, async () => {

@@ -64,7 +64,8 @@ export interface Runner {
 export function printfEscape(data: Buffer): string {
   let out = '';
   for (const b of data) {
-    out += b >= 0x20 && b < 0x7f && b !== 0x27 && b !== 0x5c && b !== 0x25
+    // 0x2d: a format starting with '-' would be read as printf options (stdin "-----BEGIN PGP…" was lost)
+    out += b >= 0x20 && b < 0x7f && b !== 0x27 && b !== 0x5c && b !== 0x25 && b !== 0x2d
       ? String.fromCharCode(b)
       : `\\${b.toString(8).padStart(3, '0')}`;
   }

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isFerryError } from '../core/index.js';
 import { connectSsh, type SshTransportOptions } from './ssh.js';
-import { printfEscape, RUNNER_STDIN_MAX } from './ssh-runner.js';
+import { fitsInline, printfEscape, RUNNER_STDIN_MAX } from './ssh-runner.js';
 import { HOSTILE_ARGS } from './testing.js';
 import { generateKeyPair, startSshd, type SshdHandle, type SshKeyPair } from '../../test/lab/sshd.js';
 import { skipUnlessTools } from '../../test/support/shared.js';
@@ -48,6 +48,11 @@ test('printfEscape: every byte value survives printf in dash and bash', { skip: 
     const res = spawnSync(sh, ['-c', `printf '${printfEscape(armored)}'`]);
     assert.deepEqual([res.status, res.stdout.toString()], [0, armored.toString()], sh);
   }
+  // The inline cap is on escaped text: plain text up to the cap fits, binary only up to a quarter of it.
+  assert.equal(fitsInline(Buffer.alloc(RUNNER_STDIN_MAX, 0x61)), true);
+  assert.equal(fitsInline(Buffer.alloc(RUNNER_STDIN_MAX + 1, 0x61)), false);
+  assert.equal(fitsInline(Buffer.alloc(RUNNER_STDIN_MAX / 4, 0)), true);
+  assert.equal(fitsInline(Buffer.alloc(RUNNER_STDIN_MAX / 4 + 1, 0)), false);
 });
 
 test('ssh runner: 20 commands and file operations share ONE connection and ONE remote shell', { skip }, async () => {
@@ -100,6 +105,12 @@ test('ssh runner: binary stdin inline and above RUNNER_STDIN_MAX, large and trun
     for (let i = 0; i < big.length; i++) big[i] = (i * 7919) & 0xff;
     const bigRes = await t.run(['cat'], { stdin: big, encoding: 'buffer' });
     assert.deepEqual(bigRes.stdout, big);
+    // Routing, seen from the host: inline stdin runs under the runner shell, oversized stdin under its own exec.
+    const parent = async (stdin: Buffer): Promise<string> =>
+      (await t.run(['sh', '-c', 'cat >/dev/null; echo "$PPID"'], { stdin })).stdout.trim();
+    const [runnerPid, inlinePid, execPid] = [await parent(Buffer.alloc(0)), await parent(ALL_BYTES), await parent(big)];
+    assert.equal(inlinePid, runnerPid);
+    assert.notEqual(execPid, runnerPid);
     const many = await t.run(['head', '-c', '3000000', '/dev/zero'], { encoding: 'buffer' });
     assert.equal(many.stdout.length, 3_000_000);
     assert.equal(many.truncated, false);

@@ -36,8 +36,25 @@ const PRELUDE = [
   '}',
 ].join('\n');
 
-/** Bytes of stdin carried inline (printf escapes in the command text); larger stdin takes a plain exec. */
+/**
+ * Cap on stdin carried inline, as escaped command text: bash reads a script from a pipe one byte per
+ * read(2) (about 2.5 µs a byte), and binary data escapes to 4 bytes a byte. Larger stdin takes a plain exec.
+ */
 export const RUNNER_STDIN_MAX = 64 * 1024;
+
+// 0x2d: a format starting with '-' would be read as printf options (stdin "-----BEGIN PGP…" was lost)
+const isPlain = (b: number): boolean => b >= 0x20 && b < 0x7f && b !== 0x27 && b !== 0x5c && b !== 0x25 && b !== 0x2d;
+
+/** True when `data` escapes to at most RUNNER_STDIN_MAX bytes of printf format. */
+export function fitsInline(data: Buffer): boolean {
+  if (data.length > RUNNER_STDIN_MAX) return false;
+  let n = 0;
+  for (const b of data) {
+    n += isPlain(b) ? 1 : 4;
+    if (n > RUNNER_STDIN_MAX) return false;
+  }
+  return true;
+}
 
 export interface RunnerReply {
   code: number;
@@ -64,8 +81,7 @@ export interface Runner {
 export function printfEscape(data: Buffer): string {
   let out = '';
   for (const b of data) {
-    // 0x2d: a format starting with '-' would be read as printf options (stdin "-----BEGIN PGP…" was lost)
-    out += b >= 0x20 && b < 0x7f && b !== 0x27 && b !== 0x5c && b !== 0x25 && b !== 0x2d
+    out += isPlain(b)
       ? String.fromCharCode(b)
       : `\\${b.toString(8).padStart(3, '0')}`;
   }

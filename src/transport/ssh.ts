@@ -8,7 +8,7 @@
  * runners (ssh-runner.ts: the login shell started once, reading commands from stdin) instead of one exec
  * request each, because each exec makes sshd fork a session and start the login shell, which for bash
  * sources ~/.bashrc (pyenv/conda/nvm set-ups cost hundreds of ms per command). A plain exec per command
- * remains the fallback: for stdin above RUNNER_STDIN_MAX, and when no runner can start on the host.
+ * remains the fallback: for stdin too large to carry inline (fitsInline), and when no runner can start on the host.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
@@ -23,7 +23,7 @@ import { createCapture, DEFAULT_COMMAND_TIMEOUT, DEFAULT_MAX_OUTPUT } from './ou
 import { assertEnvName, quoteArgv } from './quote.js';
 import { normaliseRoot, underRoot } from './root.js';
 import { resolveSshConfig, type SshHostConfig } from './ssh-config.js';
-import { RUNNER_STDIN_MAX, RunnerFailure, startRunner, type Runner, type RunnerReply } from './ssh-runner.js';
+import { fitsInline, RunnerFailure, startRunner, type Runner, type RunnerReply } from './ssh-runner.js';
 import type { RunOptions, RunResult, Transport, WriteFileOptions } from './types.js';
 
 export interface SshAuthOptions {
@@ -346,7 +346,7 @@ function createSshTransport(conn: SshClient, clients: SshClient[], o: {
     const timeoutMs = opts.timeoutMs ?? o.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT;
     const max = opts.maxOutputBytes ?? DEFAULT_MAX_OUTPUT;
     const stdin = opts.stdin === undefined ? undefined : Buffer.from(opts.stdin);
-    const viaRunner = !runnersUnsupported && (stdin?.length ?? 0) <= RUNNER_STDIN_MAX;
+    const viaRunner = !runnersUnsupported && (!stdin || fitsInline(stdin));
     return new Promise((resolveRun, reject) => {
       let finished = false;
       let onTimeout = (): void => { /* set once the command is under way */ };

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isFerryError } from '../core/index.js';
 import { connectSsh, type SshTransportOptions } from './ssh.js';
-import { fitsInline, printfEscape, RUNNER_STDIN_MAX } from './ssh-runner.js';
+import { fitsInline, printfEscape, RUNNER_PRELUDE, RUNNER_STDIN_MAX } from './ssh-runner.js';
 import { HOSTILE_ARGS } from './testing.js';
 import { generateKeyPair, startSshd, type SshdHandle, type SshKeyPair } from '../../test/lab/sshd.js';
 import { skipUnlessTools } from '../../test/support/shared.js';
@@ -53,6 +53,24 @@ test('printfEscape: every byte value survives printf in dash and bash', { skip: 
   assert.equal(fitsInline(Buffer.alloc(RUNNER_STDIN_MAX + 1, 0x61)), false);
   assert.equal(fitsInline(Buffer.alloc(RUNNER_STDIN_MAX / 4, 0)), true);
   assert.equal(fitsInline(Buffer.alloc(RUNNER_STDIN_MAX / 4 + 1, 0)), false);
+});
+
+test('runner prelude in real dash and bash: the reply contract holds even after aliases and functions shadow its utilities', { skip: skipUnlessTools('dash', 'bash') }, () => {
+  const shadow = ['mktemp() { echo /nonexistent; }', 'echo() { printf EVIL; }', 'printf() { :; }', 'wait() { return 3; }',
+    'cat() { echo EVIL; }', 'wc() { echo 999; }', 'rm() { :; }', "alias cat='echo EVIL' rm='echo EVIL' wc='echo 999'"].join('\n');
+  const id = 'a'.repeat(32);
+  for (const sh of ['dash', 'bash']) {
+    const script = [sh === 'bash' ? 'shopt -s expand_aliases' : ':', shadow, RUNNER_PRELUDE,
+      `command printf 'FERRY-READY %s %s\\n' r "$__ferry_d"`,
+      `command printf '${printfEscape(Buffer.from('-in\n'))}' >"$__ferry_d/${id}.i"; __ferry_run ${id} "$__ferry_d/${id}.i" sh -c 'cat; printf out; echo err >&2; exit 5'`,
+      'ls "$__ferry_d" | command wc -l', ''].join('\n');
+    const res = spawnSync(sh, ['-s'], { input: script });
+    const text = res.stdout.toString();
+    const m = /^FERRY-READY r (\/\S+)\n([\s\S]*)$/.exec(text);
+    assert.ok(m, `${sh}: ${text} ${res.stderr}`);
+    assert.deepEqual(m[2].split('\n').map((l) => l.trim()), [`${id} R 5`, '7', '4', '-in', 'outerr', '0', ''], sh);
+    assert.equal(existsSync(m[1]), false, `${sh}: the runner's directory is removed when its shell exits`);
+  }
 });
 
 test('ssh runner: 20 commands and file operations share ONE connection and ONE remote shell', { skip }, async () => {

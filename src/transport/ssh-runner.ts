@@ -20,19 +20,21 @@ import { createCapture, type Capture } from './output.js';
 import { quoteArgv } from './quote.js';
 
 /** The runner's shell functions; `$SHELL` is the login shell sshd would have used for a plain exec. */
-const PRELUDE = [
-  '__ferry_d=$(mktemp -d "${TMPDIR:-/tmp}/ferry-run.XXXXXX") || exit 97',
-  `trap 'rm -rf "$__ferry_d"' EXIT`,
+export const RUNNER_PRELUDE = [
+  // The prelude runs after the user's ~/.bashrc: no alias or shell function may stand in for a utility.
+  'unalias -a 2>/dev/null',
+  '__ferry_d=$(command mktemp -d "${TMPDIR:-/tmp}/ferry-run.XXXXXX") || exit 97',
+  `trap 'command rm -rf "$__ferry_d"' EXIT`,
   `trap 'exit 1' HUP PIPE TERM`,
   '__ferry_run() {',
   '  __ferry_f=$__ferry_d/$1; __ferry_i=$2; shift 2',
   '  "$@" <"$__ferry_i" >"$__ferry_f.o" 2>"$__ferry_f.e" &',
-  '  echo $! >"$__ferry_f.p"',
-  '  wait $!',
+  '  command echo $! >"$__ferry_f.p"',
+  '  command wait $!',
   '  __ferry_c=$?',
-  '  { echo "${__ferry_f##*/} R $__ferry_c"; wc -c <"$__ferry_f.o"; wc -c <"$__ferry_f.e"; } >"$__ferry_f.h"',
-  '  cat "$__ferry_f.h" "$__ferry_f.o" "$__ferry_f.e"',
-  '  rm -f "$__ferry_f".?',
+  '  { command echo "${__ferry_f##*/} R $__ferry_c"; command wc -c <"$__ferry_f.o"; command wc -c <"$__ferry_f.e"; } >"$__ferry_f.h"',
+  '  command cat "$__ferry_f.h" "$__ferry_f.o" "$__ferry_f.e"',
+  '  command rm -f "$__ferry_f".?',
   '}',
 ].join('\n');
 
@@ -180,7 +182,7 @@ export function startRunner(conn: SshClient, opts: { timeoutMs: number; onClose:
         if (job) throw new Error('Assertion failed: runner already busy');
         const id = randomBytes(16).toString('hex');
         const stdinFile = o.stdin ? `"$__ferry_d/${id}.i"` : '/dev/null';
-        const line = `${o.stdin ? `printf '${printfEscape(o.stdin)}' >${stdinFile}; ` : ''}__ferry_run ${id} ${stdinFile} ${quoteArgv(argv)}\n`;
+        const line = `${o.stdin ? `command printf '${printfEscape(o.stdin)}' >${stdinFile}; ` : ''}__ferry_run ${id} ${stdinFile} ${quoteArgv(argv)}\n`;
         const reply = new Promise<RunnerReply>((resolve, reject) => { job = { id, max: o.maxOutputBytes, resolve, reject }; });
         channel.write(line);
         return { pidFile: `${dir}/${id}.p`, reply };
@@ -203,7 +205,7 @@ export function startRunner(conn: SshClient, opts: { timeoutMs: number; onClose:
         stream.on('data', (chunk: Buffer) => { buf = buf.length ? Buffer.concat([buf, chunk]) : chunk; parse(); });
         stream.stderr.on('data', () => { /* the runner's own diagnostics; commands' stderr travels in files */ });
         stream.on('close', () => fail(new RunnerFailure('the remote shell exited')));
-        stream.write(`${PRELUDE}\nprintf 'FERRY-READY %s %s\\n' ${ready} "$__ferry_d"\n`);
+        stream.write(`${RUNNER_PRELUDE}\ncommand printf 'FERRY-READY %s %s\\n' ${ready} "$__ferry_d"\n`);
       });
     } catch (err) {
       fail(new RunnerFailure(`exec failed: ${(err as Error).message}`));

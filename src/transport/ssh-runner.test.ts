@@ -184,3 +184,23 @@ test('ssh runner: runner shells that die while idle are replaced (more deaths th
     await t.close();
   }
 });
+
+test('ssh runner: when its output files cannot be created the command runs by plain exec, and a fresh runner takes over', { skip }, async () => {
+  const t = await connectSsh({ ...opts(), commandTimeoutMs: 20_000 }); // a malformed reply fails fast, not after 10 min
+  try {
+    const first = (await t.run(['sh', '-c', 'echo "$PPID"'])).stdout.trim();
+    // A command that removes the runner's directory (found through its own stdout file) gets a
+    // well-formed, empty reply instead of a hang.
+    const gone = await t.run(['sh', '-c', 'rm -rf "$(dirname "$(readlink /proc/$$/fd/1)")"; echo lost; echo lost >&2']);
+    assert.deepEqual([gone.code, gone.stdout, gone.stderr], [0, '', '']);
+    const fallback = await t.run(['sh', '-c', 'echo "$PPID"; echo via exec >&2']);
+    assert.equal(fallback.stderr, 'via exec\n');
+    assert.notEqual(fallback.stdout.trim(), first);
+    assert.doesNotMatch(readFileSync(`/proc/${fallback.stdout.trim()}/cmdline`, 'utf8'), /-s/, 'not a runner shell');
+    const next = (await t.run(['sh', '-c', 'echo "$PPID"'])).stdout.trim();
+    assert.notEqual(next, first);
+    assert.match(readFileSync(`/proc/${next}/cmdline`, 'utf8'), /-s/, 'a new runner shell');
+  } finally {
+    await t.close();
+  }
+});

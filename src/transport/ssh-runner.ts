@@ -10,7 +10,8 @@
  * runner starts argv in the background with stdout/stderr redirected to files named by <id> (so stray
  * background children can never interleave with the protocol), records its pid in `<id>.p` (for a
  * timeout kill through another channel), waits, and replies with
- *   `<id> R <status>\n<stdout bytes>\n<stderr bytes>\n` followed by exactly those stdout and stderr bytes.
+ *   `<id> R <status>\n<stdout bytes>\n<stderr bytes>\n` followed by exactly those stdout and stderr bytes,
+ * or with `<id> F\n` when it could not create the output files and so did not start the command.
  * Output before the READY line (a chatty ~/.bashrc) is discarded. Anything else unexpected destroys the
  * runner. A status above 128 is reported as the shell's wait status (128 + signal), not as a signal name.
  */
@@ -27,13 +28,22 @@ export const RUNNER_PRELUDE = [
   `trap 'command rm -rf "$__ferry_d"' EXIT`,
   `trap 'exit 1' HUP PIPE TERM`,
   '__ferry_run() {',
-  '  __ferry_f=$__ferry_d/$1; __ferry_i=$2; shift 2',
+  '  __ferry_n=$1 __ferry_f=$__ferry_d/$1 __ferry_i=$2; shift 2',
+  // Output files that cannot be created (a full disk, the directory gone): say so before running anything.
+  '  if ! { : >"$__ferry_f.o" && : >"$__ferry_f.e"; } 2>/dev/null; then command echo "$__ferry_n F"; return; fi',
   '  "$@" <"$__ferry_i" >"$__ferry_f.o" 2>"$__ferry_f.e" &',
   '  command echo $! >"$__ferry_f.p"',
   '  command wait $!',
   '  __ferry_c=$?',
-  '  { command echo "${__ferry_f##*/} R $__ferry_c"; command wc -c <"$__ferry_f.o"; command wc -c <"$__ferry_f.e"; } >"$__ferry_f.h"',
-  '  command cat "$__ferry_f.h" "$__ferry_f.o" "$__ferry_f.e"',
+  // One write of header and bodies when the header file can be written, else straight to stdout.
+  '  if { command echo "$__ferry_n R $__ferry_c" && command wc -c <"$__ferry_f.o" && command wc -c <"$__ferry_f.e"; } >"$__ferry_f.h" 2>/dev/null; then',
+  '    command cat "$__ferry_f.h" "$__ferry_f.o" "$__ferry_f.e"',
+  '  else',
+  '    command echo "$__ferry_n R $__ferry_c"',
+  '    command wc -c <"$__ferry_f.o" 2>/dev/null || command echo 0',
+  '    command wc -c <"$__ferry_f.e" 2>/dev/null || command echo 0',
+  '    command cat "$__ferry_f.o" "$__ferry_f.e" 2>/dev/null',
+  '  fi',
   '  command rm -f "$__ferry_f".?',
   '}',
 ].join('\n');
@@ -68,7 +78,8 @@ export interface RunnerReply {
 export interface RunnerJob {
   /** The runner's path of the file holding the command's pid once it has started. */
   readonly pidFile: string;
-  readonly reply: Promise<RunnerReply>;
+  /** 'unstaged': the runner could not create the command's output files, and did not run it. */
+  readonly reply: Promise<RunnerReply | 'unstaged'>;
 }
 
 export interface Runner {
@@ -105,7 +116,7 @@ export function startRunner(conn: SshClient, opts: { timeoutMs: number; onClose:
     let isReady = false;
     let buf: Buffer = Buffer.alloc(0);
     let job: {
-      id: string; max: number; resolve: (r: RunnerReply) => void; reject: (e: Error) => void;
+      id: string; max: number; resolve: (r: RunnerReply | 'unstaged') => void; reject: (e: Error) => void;
       body?: { code: number; outLeft: number; errLeft: number; out: Capture; err: Capture };
     } | undefined;
     let dir = '';
@@ -147,6 +158,13 @@ export function startRunner(conn: SshClient, opts: { timeoutMs: number; onClose:
       while (job && !closed) {
         if (!job.body) {
           const nl1 = buf.indexOf(0x0a);
+          if (nl1 >= 0 && buf.subarray(0, nl1).toString('latin1') === `${job.id} F`) {
+            buf = buf.subarray(nl1 + 1);
+            const j = job;
+            job = undefined;
+            j.resolve('unstaged');
+            continue;
+          }
           const nl2 = nl1 < 0 ? -1 : buf.indexOf(0x0a, nl1 + 1);
           const nl3 = nl2 < 0 ? -1 : buf.indexOf(0x0a, nl2 + 1);
           if (nl3 < 0) {
@@ -183,7 +201,7 @@ export function startRunner(conn: SshClient, opts: { timeoutMs: number; onClose:
         const id = randomBytes(16).toString('hex');
         const stdinFile = o.stdin ? `"$__ferry_d/${id}.i"` : '/dev/null';
         const line = `${o.stdin ? `command printf '${printfEscape(o.stdin)}' >${stdinFile}; ` : ''}__ferry_run ${id} ${stdinFile} ${quoteArgv(argv)}\n`;
-        const reply = new Promise<RunnerReply>((resolve, reject) => { job = { id, max: o.maxOutputBytes, resolve, reject }; });
+        const reply = new Promise<RunnerReply | 'unstaged'>((resolve, reject) => { job = { id, max: o.maxOutputBytes, resolve, reject }; });
         channel.write(line);
         return { pidFile: `${dir}/${id}.p`, reply };
       },

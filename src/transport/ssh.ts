@@ -394,8 +394,9 @@ function createSshTransport(conn: SshClient, clients: SshClient[], o: {
         onTimeout = () => {
           execCommand(quoteArgv(['sh', '-c', 'kill -KILL "$(cat "$1")" 2>/dev/null; :', 'sh', pidFile]), 'kill', { max: 4096 }, retire);
         };
-        job.reply.then((reply: RunnerReply) => {
+        job.reply.then((reply: RunnerReply | 'unstaged') => {
           if (finished) { retire(); return; }
+          if (reply === 'unstaged') { retire(); viaExec(); return; } // the command did not run: a plain exec is safe
           settled = true;
           release(r);
           finish(undefined, toResult(reply, opts.encoding));

@@ -1,7 +1,7 @@
 /** filelists.xml and other.xml readers: per-package records keyed by pkgid, streamed like primary. */
 import { FerryError } from '../../core/errors.js';
 import { createInterner, parseEpoch, type ReaderOptions } from './primary.js';
-import { createXmlTokenizer, type ByteSource, type XmlAttributes } from './xml.js';
+import { createXmlTokenizer, streamItems, type ByteSource, type XmlAttributes } from './xml.js';
 
 export interface PackageRef {
   /** The package's checksum, as in primary's <checksum pkgid="YES">. */
@@ -68,15 +68,7 @@ async function* readPerPackage<T extends PackageRef>(
       child.close(item, name, text);
     },
   }, { name: file, names: ['package', 'version', ...child.names] });
-  for await (const chunk of source) {
-    t.write(chunk);
-    if (done.length > 0) {
-      yield* done;
-      done.length = 0;
-    }
-  }
-  t.end();
-  yield* done;
+  yield* streamItems(t, source, done);
 }
 
 /** Parses filelists.xml: every file (and directory, and ghost) of every package. */

@@ -5,7 +5,7 @@
  */
 import { FerryError } from '../../core/errors.js';
 import type { Dep, DepFlag, Evr, Package } from '../types.js';
-import { createXmlTokenizer, VALUE_KEYS, type ByteSource, type XmlAttributes, type XmlHandler } from './xml.js';
+import { createXmlTokenizer, streamItems, VALUE_KEYS, type ByteSource, type XmlAttributes, type XmlHandler } from './xml.js';
 
 /** A string interner; bounded so a hostile file cannot grow it without limit. */
 export function createInterner(maxEntries = 1 << 20): (s: string) => string {
@@ -213,14 +213,5 @@ AsyncGenerator<Package> {
     },
   };
 
-  const tokenizer = createXmlTokenizer(handler, { name: file, names: NAMES });
-  for await (const chunk of source) {
-    tokenizer.write(chunk);
-    if (done.length > 0) {
-      yield* done;
-      done.length = 0;
-    }
-  }
-  tokenizer.end();
-  yield* done;
+  yield* streamItems(createXmlTokenizer(handler, { name: file, names: NAMES }), source, done);
 }

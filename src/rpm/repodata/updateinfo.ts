@@ -1,6 +1,6 @@
 import { FerryError } from '../../core/index.js';
 import type { Checksum, Nevra } from '../types.js';
-import { createXmlTokenizer, type XmlAttributes } from './xml.js';
+import { createXmlTokenizer, streamItems, type XmlAttributes } from './xml.js';
 
 /**
  * updateinfo.xml reader: one Advisory per <update>. Permissive in what it reads, as the format has
@@ -186,12 +186,7 @@ export async function* readUpdateinfo(
     },
   }, { name: file });
 
-  for await (const chunk of source) {
-    tokenizer.write(chunk);
-    while (ready.length > 0) yield ready.shift() as Advisory;
-  }
-  tokenizer.end();
-  while (ready.length > 0) yield ready.shift() as Advisory;
+  yield* streamItems(tokenizer, source, ready);
 }
 
 /** Reads every advisory of an updateinfo.xml stream into an array. */

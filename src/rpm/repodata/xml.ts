@@ -570,8 +570,24 @@ function indexOfSeq3(b: Buffer, c0: number, c1: number, c2: number, from: number
 }
 
 /**
- * Feeds a byte stream through a tokenizer. For readers that produce items, prefer driving
- * createXmlTokenizer from an async generator so items are yielded chunk by chunk.
+ * Feeds a byte stream through a tokenizer whose handler pushes finished items onto `done`, yielding them
+ * after each chunk: a reader streams items without ever holding the whole document.
+ */
+export async function* streamItems<T>(tokenizer: XmlTokenizer, source: ByteSource, done: T[]): AsyncGenerator<T> {
+  for await (const chunk of source) {
+    tokenizer.write(chunk);
+    if (done.length > 0) {
+      yield* done;
+      done.length = 0;
+    }
+  }
+  tokenizer.end();
+  yield* done;
+  done.length = 0;
+}
+
+/**
+ * Feeds a byte stream through a tokenizer. For readers that produce items, use streamItems.
  */
 export async function parseXmlStream(
   source: ByteSource, handler: XmlHandler, options: XmlTokenizerOptions,

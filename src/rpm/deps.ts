@@ -121,7 +121,12 @@ export function parseDep(text: string, options: ParseDepOptions = {}): DepTree {
         pos = skipToken(pos);
         if (pos === evrStart) fail(`version required after "${FLAG_TEXT[flags]}"`, evrStart);
         node.flags = flags;
-        node.evr = parseEvrText(s.slice(evrStart, pos), evrStart);
+        const evrText = s.slice(evrStart, pos);
+        // rpmbuild's rpmCharCheck on versions: letters, digits and ".-_+:%{}~^" only, and no ".."
+        if (options.tag !== undefined && (!/^[A-Za-z0-9._+:%{}~^-]*$/.test(evrText) || evrText.includes('..'))) {
+          fail(`illegal character or ".." in version "${evrText}"`, evrStart);
+        }
+        node.evr = parseEvrText(evrText, evrStart);
       }
     }
     return node;

@@ -45,7 +45,10 @@ function minorVersion(facts: HostFacts, source: ReleaseView): string {
 function fatesFor(input: AssessTargetsInput, source: ReleaseView | null, target: ReleaseView, repo: TargetRepoView): PackageFate[] {
   const { facts, catalog } = input;
   const installed = facts.packages ?? [];
-  const vendorSwap = source ? computeVendorSwap({ catalog, source: source.id, target: target.id, installed, ...(facts.os?.id ? { osId: facts.os.id } : {}) }) : undefined;
+  const vendorSwap = source ? computeVendorSwap({
+    catalog, source: source.id, target: target.id, installed, ...(facts.os?.id ? { osId: facts.os.id } : {}),
+    available: new Set(repo.pool.latest().map((p) => p.name)),
+  }) : undefined;
   const sourceKeyIds = source ? catalog.gpgKeys(source.id).files.flatMap((f) => f.keys.map((k) => k.keyid)) : [];
   const sourceVendor = detectSourceVendor(facts, [...(vendorSwap?.keys() ?? [])].filter((n) => n.endsWith('-release')));
   const fateInput: FateInput = {

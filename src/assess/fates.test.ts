@@ -122,3 +122,16 @@ test('computeVendorSwap finds CentOS 8.2 and 8.3+ branding names and maps them b
   assert.deepEqual(alma.get('centos-repos'), ['almalinux-release'], 'repos folded into the release package');
   assert.deepEqual(alma.get('centos-gpg-keys'), ['almalinux-release']);
 });
+
+test('computeVendorSwap falls back to the target repositories\' own <distribution>-<role> packages when the catalog lists none', () => {
+  const catalog = loadCatalog();
+  const installed = ['centos-linux-release', 'centos-linux-repos', 'centos-gpg-keys', 'centos-logos', 'bash'].map((n) => inst(`${n}-1-1.noarch`));
+  assert.equal(computeVendorSwap({ catalog, source: 'centos-8', target: 'opencloudos-8', installed }).size, 0, 'no sourced list, no repo: nothing guessed');
+  const swap = computeVendorSwap({ catalog, source: 'centos-8', target: 'opencloudos-8', installed, available: new Set(['opencloudos-release', 'opencloudos-logos', 'bash']) });
+  assert.deepEqual(Object.fromEntries(swap), {
+    'centos-gpg-keys': ['opencloudos-release'], 'centos-linux-release': ['opencloudos-release'],
+    'centos-linux-repos': ['opencloudos-release'], 'centos-logos': ['opencloudos-logos'],
+  });
+  const rocky = computeVendorSwap({ catalog, source: 'centos-8', target: 'rocky-8', installed, available: new Set(['rocky-release', 'rocky-special-logos']) });
+  assert.deepEqual(rocky.get('centos-logos'), ['rocky-logos'], 'a sourced catalog entry wins over the repository fallback');
+});

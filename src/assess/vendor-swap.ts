@@ -26,6 +26,13 @@ export interface VendorSwapInput {
   installed: readonly InstalledPackage[];
   /** The host's os-release ID (e.g. `centos` on CentOS Stream 8): one more branding prefix. */
   osId?: string;
+  /**
+   * Names the target's repositories carry. For a role the catalog records no target package of (no sourced
+   * vendor list for the target, e.g. OpenCloudOS 8), the target's own `<distribution>-<role>` is used when
+   * the repositories carry it, as the plan's swap does; repos and gpg-keys fold into the release package
+   * when the target has no such package of its own.
+   */
+  available?: ReadonlySet<string>;
 }
 
 /** Installed name → target names installed in its place. Only installed names appear. */
@@ -34,6 +41,13 @@ export function computeVendorSwap(input: VendorSwapInput): Map<string, string[]>
   const map = catalog.vendorMap(input.source, input.target);
   const toByRole = new Map<VendorRole, string[]>();
   for (const e of map) if (e.role && e.to.length) toByRole.set(e.role, e.to);
+  if (input.available) {
+    const targetDistribution = catalog.release(input.target).distribution;
+    for (const [role, suffix] of Object.entries(ROLE_SUFFIX) as [VendorRole, string][]) {
+      const name = `${targetDistribution}-${suffix}`;
+      if (!toByRole.has(role) && input.available.has(name)) toByRole.set(role, [name]);
+    }
+  }
   const distribution = catalog.release(input.source).distribution;
   const roleOf = new Map<string, VendorRole>();
   const prefixes = new Set<string>([distribution, ...(input.osId ? [input.osId.toLowerCase()] : [])]);

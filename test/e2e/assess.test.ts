@@ -79,19 +79,19 @@ test('a CentOS 8 root with i686, EPEL and a no-repo package, to four targets', {
     // third-party: EPEL's epel-release and htop, and acme-agent from no repo
     for (const name of ['htop', 'epel-release', 'acme-agent']) assert.equal(fate(t, name), 'third-party', `${t.target}: ${name}`);
     assert.equal(fate(t, 'lab-orphan'), 'missing', `${t.target}: lab-orphan`);
-    // the catalog records vendor swaps for Rocky, Alma and Oracle; without one the CentOS branding stays (missing, reported)
+    // Rocky, Alma and Oracle: the catalog's sourced vendor swaps; OpenCloudOS (no sourced list): the target
+    // repository's own opencloudos-* branding packages, as the migration plan's swap installs them
+    assert.equal(fate(t, 'centos-release'), 'replaced', `${t.target}: centos-release`);
+    assert.equal(t.fates.find((f) => f.name === 'centos-release')?.via, 'vendor-swap');
     if (t.target === 'opencloudos-8') {
-      assert.equal(fate(t, 'centos-release'), 'missing');
-      assert.ok(t.findings.some((f) => f.key === 'missing-packages' && JSON.stringify(f).includes('centos-release')));
-    } else {
-      assert.equal(fate(t, 'centos-release'), 'replaced', `${t.target}: centos-release`);
-      assert.equal(t.fates.find((f) => f.name === 'centos-release')?.via, 'vendor-swap');
+      assert.deepEqual(t.fates.find((f) => f.name === 'centos-release')?.target, ['opencloudos-release-8.6-1.oc8.noarch']);
+      assert.ok(!t.findings.some((f) => f.key === 'missing-packages' && JSON.stringify(f).includes('centos-release')));
     }
     assert.ok(checks(t).has('unsigned-packages'), 'lab packages are unsigned, and said so');
     assert.equal(t.inhibitors.length, 0, `${t.target}: ${t.inhibitors.join(', ')}`);
   }
   // rocky-8 and almalinux-8 (same-major swap, L3 tier, long lifecycle) rank above opencloudos-8, whose
-  // branding packages have no counterpart
+  // lifecycle and supply-chain tier the catalog cannot source
   assert.equal(byTarget(a, 'opencloudos-8').rank, 4);
   assert.ok(byTarget(a, 'rocky-8').rank <= 2 && byTarget(a, 'almalinux-8').rank <= 2);
   assert.ok(byTarget(a, 'rocky-8').reasons.some((r) => r.factor === 'lifecycle' && r.points > 0));

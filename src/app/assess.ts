@@ -5,7 +5,7 @@
  * Read-only: nothing here changes the host.
  */
 import { FerryError } from '../core/index.js';
-import { closeMatches, loadCatalog, type Catalog } from '../catalog/index.js';
+import { closeMatches, loadCatalog, loadPesEvents, type Catalog } from '../catalog/index.js';
 import { collectFacts, readPackageListFile, readRpmdbInventory, type HostFacts } from '../facts/index.js';
 import { openTransport, parseHostSpec, type HostSpec, type Transport } from '../transport/index.js';
 import { assessTargets } from '../assess/index.js';
@@ -43,6 +43,11 @@ export interface AssessHostOptions {
   identityFiles?: string[];
   knownHostsFiles?: string[];
   repoCache?: RepoCache;
+  /**
+   * A Leapp package-evolution events file (pes-events.json, as shipped by Leapp/ELevate data packages): for
+   * cross-major targets, renamed, split, merged and removed packages are predicted from its events.
+   */
+  pes?: string;
   onProgress?: (p: AssessProgress) => void;
 }
 
@@ -106,6 +111,8 @@ export async function assessHost(o: AssessHostOptions): Promise<Assessment> {
   if (o.hostSpec !== undefined || o.root !== undefined) hostSpecOf(o);
   const today = o.today ?? new Date().toISOString().slice(0, 10);
   if (!DATE.test(today) || Number.isNaN(Date.parse(today))) throw new FerryError('USAGE', `--today ${JSON.stringify(today)} is not YYYY-MM-DD`);
+  // A bad events file is refused before any host is contacted.
+  const pesEvents = o.pes !== undefined ? loadPesEvents(o.pes) : undefined;
   // Repositories load while the host is scanned; each location is read once per process.
   const views = targets.map((release) => {
     const locations = repos[release] ?? [];
@@ -120,10 +127,16 @@ export async function assessHost(o: AssessHostOptions): Promise<Assessment> {
   const facts = await gatherFacts(o, progress);
   const loaded: Array<TargetRepoView | undefined> = await Promise.all(views);
   progress({ phase: 'assess', message: `assessing ${facts.packages?.length ?? 0} packages against ${targets.join(', ')}` });
+  const sourceMajor = /^(\d+)/.exec(facts.os?.versionId ?? '')?.[1];
+  const cross = targets.filter((t) => sourceMajor !== undefined && catalog.release(t).major !== null && String(catalog.release(t).major) !== sourceMajor);
+  if (cross.length > 0 && !pesEvents) {
+    progress({ phase: 'assess', message: `${cross.join(', ')}: a major upgrade without --pes events: renamed and removed packages are predicted from Obsoletes/Provides only` });
+  }
   return assessTargets({
     facts,
     catalog,
     targets: targets.map((release, i) => ({ release, ...(loaded[i] ? { repo: loaded[i] } : {}) })),
     today,
+    ...(pesEvents ? { pes: { events: pesEvents } } : {}),
   });
 }

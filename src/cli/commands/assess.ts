@@ -28,6 +28,7 @@ interface AssessOpts {
   identity: string[];
   knownHosts: string[];
   today?: string;
+  pes?: string;
   progress: boolean;
 }
 
@@ -56,6 +57,7 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--identity <key>', 'SSH private key file; repeatable', collect, [])
     .option('--known-hosts <file>', 'known_hosts file for SSH host key checking; repeatable', collect, [])
     .option('--today <date>', 'evaluate lifecycles on this date (YYYY-MM-DD)')
+    .option('--pes <file>', 'Leapp package-evolution events (pes-events.json) for cross-major targets')
     .option('--no-progress', 'do not print progress on stderr')
     // Unknown dash-words reach the host check (so `-oProxyCommand=…` is HOST_INVALID, never an ssh option).
     .allowUnknownOption()
@@ -80,6 +82,7 @@ export function register(program: Command, ctx: CliContext): void {
         targets: opts.to.split(','),
         repos: parseRepoFlags(opts.repo),
         ...(opts.today !== undefined ? { today: opts.today } : {}),
+        ...(opts.pes !== undefined ? { pes: opts.pes } : {}),
         identityFiles: opts.identity,
         knownHostsFiles: opts.knownHosts,
         onProgress: (p) => { if (opts.progress) ctx.stderr(`ferry: [${p.phase}] ${p.message} (${((Date.now() - started) / 1000).toFixed(1)} s)\n`); },

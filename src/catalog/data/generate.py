@@ -59,6 +59,8 @@ src('url:tencent-centos-replace', kind='url', url='https://cloud.tencent.com/doc
 src('code:tencent-centos8-to-oc8', kind='code', repo='tencentyun/qcloud-documents', commit='1f1e5e900d2d0266166bd1e285f5ac1c18d09ae8',
     path='product/计算与网络/云服务器/产品简介/镜像/OpenCloudOS/CentOS 迁移 OpenCloudOS 指引.md',
     title='Tencent Cloud docs: CentOS 8 to OpenCloudOS 8 with migrate2opencloudos (CentOS 8.0-8.4 x86_64, 8.2 ARM; not Stream 8; GUI and i686 unsupported; > 500 MB free memory, > 10 GB free system disk; tkernel4 based on 5.4)')
+src('code:centos2ol', kind='code', repo='oracle/centos2ol', commit='2669ed0aa690dbbf07d8ebbe12b9b16874cb567e', path='centos2ol.sh',
+    title='centos2ol.sh: bad_packages removed (centos-backgrounds, centos-gpg-keys, centos-logos, centos-release, …); new_releases for 7*: oraclelinux-release oraclelinux-release-el7 redhat-release-server; base_packages: oracle-logos; yum on EL7')
 src('code:centos2ol-readme', kind='code', repo='oracle/centos2ol', commit='c13521a33e31272a16e0db2c6718bc960660e5db', path='README.md',
     title='centos2ol README (CentOS Linux 6, 7 and 8 supported, CentOS Stream not; at least 5GB free in /var/cache; no Spacewalk/Foreman/Uyuni)')
 
@@ -279,7 +281,11 @@ vendor_packages = {'formatVersion': 1, 'releases': [
     {'release': 'centos-8', 'packages': CENTOS8}, {'release': 'almalinux-8', 'packages': ALMA8}, {'release': 'rocky-8', 'packages': ROCKY},
     {'release': 'oraclelinux-8', 'packages': ORACLE8}, {'release': 'rhel-8', 'packages': RHEL8},
     {'release': 'centos-7', 'packages': [pk('release', 'centos-release', 'pes:almalinux', 'PES event 2150 in_packageset'),
-                                         pk('logos', 'centos-logos', 'pes:rocky', 'PES event 2219 in_packageset')]},
+                                         pk('logos', 'centos-logos', 'pes:rocky', 'PES event 2219 in_packageset'),
+                                         pk('backgrounds', 'centos-backgrounds', 'code:centos2ol', 'bad_packages'),
+                                         pk('gpg-keys', 'centos-gpg-keys', 'code:centos2ol', 'bad_packages')]},
+    {'release': 'oraclelinux-7', 'packages': [pk('release', n, 'code:centos2ol', 'new_releases for 7*') for n in ['oraclelinux-release', 'oraclelinux-release-el7', 'redhat-release-server']]
+                                             + [pk('logos', 'oracle-logos', 'code:centos2ol', 'base_packages')]},
   ],
   # Also removed on conversion (not swapped): almalinux-deploy REMOVE_PKGS / migrate2rocky addl_provide_removes.
   'alsoRemove': [

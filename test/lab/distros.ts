@@ -426,6 +426,20 @@ function vendorSpecs(): VendorSpec[] {
       keyFile: ['/etc/pki/rpm-gpg/RPM-GPG-KEY-oracle', k('oraclelinux/RPM-GPG-KEY-oracle-ol8')],
       extraReleaseBinaries: [{ name: 'redhat-release', files: { '/usr/share/doc/redhat-release/GPL': 'Oracle redhat-release compat\n' },
         provides: ['redhat-release-server = 8.4'] }] },
+    // Oracle Linux 7: centos2ol.sh's EL7 names (oracle/centos2ol@2669ed0a: new_releases oraclelinux-release,
+    // oraclelinux-release-el7, redhat-release-server; oracle-logos); repo ids from mock-core-configs oraclelinux-7.tpl.
+    { id: 'oraclelinux-7', family: 'el7', dist: 'el7', vendor: 'Oracle America',
+      osRelease: { NAME: 'Oracle Linux Server', VERSION: '7.9', ID: 'ol', ID_LIKE: 'fedora', VARIANT: 'Server', VARIANT_ID: 'server',
+        VERSION_ID: '7.9', PRETTY_NAME: 'Oracle Linux Server 7.9', ANSI_COLOR: '0;31',
+        CPE_NAME: 'cpe:/o:oracle:linux:7:9:server', HOME_URL: 'https://linux.oracle.com/' },
+      releaseFile: ['oracle-release', 'Oracle Linux Server release 7.9'],
+      releaseSrc: { name: 'oraclelinux-release', version: '7.9', release: '1.0.9.el7', arch: 'x86_64' },
+      reposPkg: 'oraclelinux-release-el7', logos: 'oracle-logos', repoFile: 'oracle-linux-ol7.repo',
+      repos: [{ id: 'ol7_latest', name: 'Oracle Linux $releasever Latest ($basearch)', url: 'https://yum.oracle.com/repo/OracleLinux/OL7/latest/$basearch/' },
+        { id: 'ol7_optional_latest', name: 'Oracle Linux $releasever Optional Latest ($basearch)', url: 'https://yum.oracle.com/repo/OracleLinux/OL7/optional/latest/$basearch/' }],
+      keyFile: ['/etc/pki/rpm-gpg/RPM-GPG-KEY-oracle', k('oraclelinux/RPM-GPG-KEY-oracle-ol7')],
+      extraReleaseBinaries: [{ name: 'redhat-release-server', files: { '/usr/share/doc/redhat-release-server/GPL': 'Oracle redhat-release-server compat\n' },
+        provides: ['redhat-release-server = 7.9'] }] },
     { id: 'opencloudos-8', family: 'el8', dist: 'oc8', vendor: 'OpenCloudOS',
       osRelease: elRelease('opencloudos', 'OpenCloudOS', '8.6', 'platform:oc8', 'cpe:/o:opencloudos:opencloudos:8', 'https://www.opencloudos.org/'),
       releaseFile: ['opencloudos-release', 'OpenCloudOS release 8.6'],
@@ -465,6 +479,8 @@ function vendorSpecs(): VendorSpec[] {
 const SOURCE_IDS = new Set(['centos-7', 'centos-8', 'centos-stream-8']);
 
 function baseFor(v: VendorSpec): BaseVersions {
+  // Oracle Linux 7: Oracle's `.0.1` rebuild suffix on a few base packages (synthetic versions, like every target's).
+  if (v.id === 'oraclelinux-7') return { ...EL7, basesystem: '10.0-7.0.1.el7', glibc: '2.17-307.0.1.el7.1' };
   if (v.family === 'el7') return EL7;
   if (v.family === 'el9') return v.dist === 'el9' ? EL9
     : { ...EL9, ...Object.fromEntries(Object.entries(EL9).map(([k, x]) => [k, typeof x === 'string' ? x.replace(/el9$/, v.dist) : x])) } as BaseVersions;

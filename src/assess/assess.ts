@@ -11,7 +11,7 @@ import { computeFates, countFates, type FateInput } from './fates.js';
 import { detectSourceVendor } from './origin.js';
 import { rankTargets } from './rank.js';
 import { detectSourceRelease } from './source.js';
-import { ASSESSMENT_FORMAT_VERSION, type Assessment, type Check, type PackageFate, type TargetAssessment, type TargetRepoView } from './types.js';
+import { ASSESSMENT_FORMAT_VERSION, type Assessment, type Check, type NotAssessed, type PackageFate, type TargetAssessment, type TargetRepoView } from './types.js';
 import { computeVendorSwap } from './vendor-swap.js';
 
 export interface AssessTargetsInput {
@@ -78,13 +78,20 @@ export function assessTargets(input: AssessTargetsInput): Assessment {
   const unranked: Omit<TargetAssessment, 'score' | 'rank' | 'reasons'>[] = input.targets.map(({ release, repo }) => {
     const target = catalog.release(release);
     const fates = repo ? fatesFor(input, source, target, repo) : [];
-    const findings = checks.flatMap((c) => c.run({ facts, catalog, source, target, ...(repo ? { repo } : {}), fates, today }));
+    const notAssessed: NotAssessed[] = [];
+    const findings = checks.flatMap((c) => {
+      const checkInput = { facts, catalog, source, target, ...(repo ? { repo } : {}), fates, today };
+      const reason = c.notAssessed?.(checkInput);
+      if (reason === undefined) return c.run(checkInput);
+      notAssessed.push({ check: c.id, reason });
+      return [];
+    });
     const path = source ? catalog.paths({ from: source.id, to: target.id })[0] : undefined;
     return {
       target: target.id, targetName: `${target.distributionInfo.name} ${target.version}`,
       path: path ? { method: path.method, source: path.source } : null,
       repositories: repo ? [...repo.locations] : [],
-      findings, inhibitors: findings.filter((f) => f.groups.includes('inhibitor')).map((f) => f.key),
+      findings, notAssessed, inhibitors: findings.filter((f) => f.groups.includes('inhibitor')).map((f) => f.key),
       fates, counts: countFates(fates),
     };
   });

@@ -61,6 +61,16 @@ export interface PackageFate {
 
 export type FateCounts = Record<Fate, number>;
 
+/**
+ * A check that could not look at the host because the facts it reads are missing (an offline root has
+ * no running kernel, memory or firmware; a package list has no signatures). It reported nothing, and
+ * that silence means "unknown", not "all clear".
+ */
+export interface NotAssessed {
+  check: string;
+  reason: string;
+}
+
 export interface RankingReason {
   /** What the reason is about: blockers, missing, downgrades, kernel, lifecycle, tier, findings. */
   factor: string;
@@ -78,6 +88,8 @@ export interface TargetAssessment {
   /** Where the target's package metadata came from (repo locations), or null when not compared. */
   repositories: string[];
   findings: Finding[];
+  /** Checks that did not run for lack of facts, with the reason. Absent in reports written before it existed. */
+  notAssessed?: NotAssessed[];
   inhibitors: string[];
   fates: PackageFate[];
   counts: FateCounts;
@@ -128,4 +140,9 @@ export interface Check {
   id: string;
   description: string;
   run(input: CheckInput): Finding[];
+  /**
+   * Why the check cannot look at this host (the facts it reads are missing), or undefined when it can.
+   * When it gives a reason, `run` is not called and the report lists the check as not assessed.
+   */
+  notAssessed?(input: CheckInput): string | undefined;
 }

@@ -98,6 +98,11 @@ function renderTarget(t: TargetAssessment, max: number): string {
   const groups = findingsBySeverity(t);
   if (groups.length === 0) parts.push('<p>No findings.</p>');
   for (const g of groups) parts.push(`<h4>${h(g.severity)} (${g.findings.length})</h4>${g.findings.map((f) => renderFinding(f, t)).join('')}`);
+  const notAssessed = t.notAssessed ?? [];
+  if (notAssessed.length > 0) {
+    parts.push('<h3>Not assessed</h3><p>These checks could not look at the host; no finding from them is not an all-clear.</p><ul class="not-assessed">'
+      + notAssessed.map((n) => `<li><code>${h(n.check)}</code>: ${h(n.reason)}</li>`).join('') + '</ul>');
+  }
   if (!fatesUnknown(t)) {
     const changing = FATE_ORDER.filter((f) => f !== 'same' && t.counts[f] > 0);
     if (changing.length > 0) parts.push('<h3>Packages that change</h3>');

@@ -51,6 +51,12 @@ function renderTarget(t: TargetAssessment, o: Required<MarkdownOptions>): string
     }
     out.push('');
   }
+  const notAssessed = t.notAssessed ?? [];
+  if (notAssessed.length > 0) {
+    out.push('### Not assessed', '', 'These checks could not look at the host; no finding from them is not an all-clear.', '');
+    for (const n of notAssessed) out.push(`- ${code(n.check)}: ${md(n.reason)}`);
+    out.push('');
+  }
   if (!fatesUnknown(t)) {
     const changing = FATE_ORDER.filter((f) => f !== 'same' && t.counts[f] > 0);
     if (changing.length > 0) out.push('### Packages that change', '');

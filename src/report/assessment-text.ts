@@ -33,6 +33,7 @@ export function renderAssessmentText(a: Assessment): string {
         }
       }
     }
+    for (const n of x.notAssessed ?? []) out.push(`  [not assessed] ${t(n.check)}: ${t(n.reason)}`);
   }
   return out.join('\n') + '\n';
 }

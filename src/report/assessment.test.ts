@@ -22,6 +22,7 @@ test('the schema rejects broken reports, naming the path', () => {
     ['shell-string command', (a) => { (a.targets as { findings: { remediation: { commands: unknown } }[] }[])[0].findings[0].remediation.commands = ['rm -rf /']; }, '/targets/0/findings/0/remediation/commands/0'],
     ['extra property', (a) => { a.surprise = true; }, ''],
     ['non-UTC date', (a) => { a.assessedAt = '2024-06-01 12:00'; }, '/assessedAt'],
+    ['not-assessed without a reason', (a) => { delete (a.targets as { notAssessed: { reason?: string }[] }[])[0].notAssessed[0].reason; }, '/targets/0/notAssessed/0'],
   ];
   for (const [name, mutate, path] of cases) {
     const a = fixtureAssessment() as unknown as Record<string, unknown>;
@@ -87,4 +88,17 @@ test('text: inhibitors prominent, terminal escapes neutralised', () => {
   assert.match(text, /!! 1 INHIBITOR\(S\): the migration must not start/);
   assert.ok(!text.includes('\u001b'));
   assert.match(text, /evil \\x1b\[2J title/);
+});
+
+test('checks not assessed are listed in every format, escaped; reports without the field still validate', () => {
+  const a = fixtureAssessment();
+  const html = renderAssessmentHtml(a);
+  assert.match(html, /<h3>Not assessed<\/h3>.*<li><code>secure-boot<\/code>: the Secure Boot state could not be read \(&lt;script&gt;/s);
+  const md = renderAssessmentMarkdown(a);
+  assert.match(md, /### Not assessed\n\n.*not an all-clear\.\n\n- `secure-boot`: the Secure Boot state could not be read \\\(&lt;script&gt;/);
+  assert.match(renderAssessmentText(a), /\n {2}\[not assessed\] secure-boot: the Secure Boot state could not be read/);
+  // rocky-8 has none: no heading
+  assert.equal(md.split('### Not assessed').length, 2);
+  delete a.targets[0].notAssessed;
+  assert.deepEqual(validateAssessment(a), []);
 });

@@ -5,6 +5,7 @@ import { createPool } from '../../rpm/pool.js';
 import type { HostFacts } from '../../facts/types.js';
 import type { CheckInput, PackageFate } from '../types.js';
 import { baseFacts, inst } from '../testing/fixtures.js';
+import { assessTargets } from '../assess.js';
 import { CHECKS } from './index.js';
 
 const catalog = loadCatalog();
@@ -100,4 +101,49 @@ test('cross-major paths turn Secure Boot and out-of-tree modules into inhibitors
   const sb = CHECKS.find((c) => c.id === 'secure-boot')!;
   const f = sb.run(input({ source: 'centos-7', target: 'rocky-8', facts: { boot: { mode: 'uefi', secureBoot: 'enabled' } } }));
   assert.ok(f[0].groups.includes('inhibitor'));
+});
+
+test('a check whose facts are missing says it was not assessed, with the reason; with facts it is assessed', () => {
+  const offline = { status: 'not-applicable', reason: 'offline root' } as const;
+  const root: Partial<HostFacts> = {
+    source: 'root', memory: undefined, boot: undefined, container: undefined,
+    kernel: { installed: [inst('kernel-core-4.18.0-193.el8.x86_64')], loadedModules: [] },
+    security: { fips: 'unknown', selinux: 'enforcing' },
+    sections: { memory: offline, boot: offline, container: offline },
+  };
+  const reasons = (c: Case): Record<string, string> =>
+    Object.fromEntries(CHECKS.flatMap((k) => { const r = k.notAssessed?.(input(c)); return r === undefined ? [] : [[k.id, r]]; }));
+  assert.deepEqual(reasons({}), {}, 'a live host with every section: every check is assessed');
+  const r = reasons({ facts: root });
+  assert.deepEqual(Object.keys(r).sort(), ['container', 'fips', 'kernel-modules', 'kernel-not-latest', 'low-memory', 'secure-boot']);
+  assert.match(r.container, /offline root/);
+  assert.equal(r['low-memory'], 'no memory size (/proc/meminfo): offline root');
+  assert.match(r['secure-boot'], /firmware .*offline root/);
+  assert.match(r['kernel-modules'], /\/proc\/modules.* an offline root/);
+  assert.match(r['kernel-not-latest'], /no running kernel/);
+  assert.match(r.fips, /\/etc\/system-fips/);
+  // the marker answers the question on a root
+  assert.equal(reasons({ facts: { ...root, security: { fips: 'enabled' } } }).fips, undefined);
+  // a live UEFI host whose Secure Boot state could not be read is not an all-clear either
+  assert.match(reasons({ facts: { boot: { mode: 'uefi', secureBoot: 'unknown' } } })['secure-boot'], /could not be read \(uefi boot/);
+  // a package list: no signatures, no kernel facts that say what runs
+  const manifest = reasons({ facts: { source: 'manifest' } });
+  assert.equal(manifest['unsigned-packages'], 'a package list carries no signatures');
+  // no repository for the target: the fate checks did not compare anything
+  const noRepo = Object.fromEntries(CHECKS.flatMap((k) => { const x = k.notAssessed?.({ ...input({}), repo: undefined }); return x === undefined ? [] : [[k.id, x]]; }));
+  assert.deepEqual(Object.keys(noRepo).sort(), ['downgrades', 'missing-packages', 'third-party-packages']);
+  assert.match(noRepo.downgrades, /no repository metadata was given for rocky-8/);
+});
+
+test('assessTargets lists the checks it could not run per target and does not run them', () => {
+  const facts = baseFacts({ source: 'root', memory: { totalKiB: 1 }, sections: { memory: { status: 'not-applicable', reason: 'offline root' } } });
+  const lowMemory = CHECKS.find((c) => c.id === 'low-memory')!;
+  // memory facts present but the check says so only when they are absent: here it runs and finds
+  let a = assessTargets({ facts, catalog, targets: [{ release: 'rocky-8' }], today: '2024-05-01', checks: [lowMemory] });
+  assert.deepEqual(a.targets[0].findings.map((f) => f.key), ['low-memory']);
+  a = assessTargets({ facts: { ...facts, memory: undefined }, catalog, targets: [{ release: 'rocky-8' }, { release: 'almalinux-8' }], today: '2024-05-01', checks: [lowMemory] });
+  for (const t of a.targets) {
+    assert.deepEqual(t.findings, []);
+    assert.deepEqual(t.notAssessed, [{ check: 'low-memory', reason: 'no memory size (/proc/meminfo): offline root' }]);
+  }
 });

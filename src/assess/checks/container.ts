@@ -1,9 +1,11 @@
 /** A container is rebuilt from a target base image, not converted in place: its kernel and boot are the host's. */
 import type { Check } from '../types.js';
+import { factsAbsent } from './util.js';
 
 export const container: Check = {
   id: 'container',
   description: 'The system runs inside a container',
+  notAssessed: (input) => (input.facts.container ? undefined : factsAbsent(input, 'container', 'container evidence (/.dockerenv, /run/.containerenv, /proc/1/cgroup)')),
   run(input) {
     const c = input.facts.container;
     if (!c?.inContainer) return [];

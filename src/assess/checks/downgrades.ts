@@ -1,10 +1,11 @@
 /** Packages the target carries only at an older version: distro-sync downgrades them. */
 import type { Check } from '../types.js';
-import { listSome } from './util.js';
+import { fatesNotCompared, listSome } from './util.js';
 
 export const downgrades: Check = {
   id: 'downgrades',
   description: 'Packages the migration would downgrade',
+  notAssessed: fatesNotCompared,
   run(input) {
     const down = input.fates.filter((f) => f.fate === 'downgrade');
     if (down.length === 0) return [];

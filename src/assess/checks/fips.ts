@@ -4,11 +4,19 @@
  * keeps FIPS but the new vendor's modules carry their own (or no) validation.
  */
 import type { Check } from '../types.js';
-import { isCrossMajor } from './util.js';
+import { factsAbsent, factsOrigin, isCrossMajor } from './util.js';
 
 export const fips: Check = {
   id: 'fips',
   description: 'The kernel runs in FIPS mode',
+  notAssessed(input) {
+    const s = input.facts.security;
+    if (!s) return factsAbsent(input, 'security', 'security facts');
+    if (s.fips === 'unknown') {
+      return `FIPS mode could not be read from ${factsOrigin(input)}: /proc/sys/crypto/fips_enabled exists only on a running host, and there is no /etc/system-fips marker`;
+    }
+    return undefined;
+  },
   run(input) {
     if (input.facts.security?.fips !== 'enabled') return [];
     const cross = isCrossMajor(input) && input.source?.major === 7;

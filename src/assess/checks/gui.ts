@@ -1,10 +1,11 @@
 /** A graphical desktop: more packages change, display managers restart, desktop sessions may break. */
 import type { Check } from '../types.js';
-import { isCrossMajor, listSome } from './util.js';
+import { factsAbsent, isCrossMajor, listSome } from './util.js';
 
 export const gui: Check = {
   id: 'gui',
   description: 'The host boots into a graphical target or runs a display manager',
+  notAssessed: (input) => (input.facts.gui ? undefined : factsAbsent(input, 'gui', 'default target or display-manager facts')),
   run(input) {
     const g = input.facts.gui;
     if (!g || !g.graphical) return [];

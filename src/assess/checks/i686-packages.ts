@@ -1,13 +1,14 @@
 /** 32-bit (multilib) packages: carried only where the target ships them, and a frequent source of conflicts. */
 import type { Check } from '../types.js';
 import { formatNevra } from '../../rpm/nevra.js';
-import { listSome } from './util.js';
+import { factsAbsent, listSome } from './util.js';
 
 const ARCH_32 = new Set(['i386', 'i486', 'i586', 'i686', 'athlon']);
 
 export const i686Packages: Check = {
   id: 'i686-packages',
   description: '32-bit x86 packages installed on a 64-bit host',
+  notAssessed: (input) => (input.facts.packages ? undefined : factsAbsent(input, 'packages', 'installed packages')),
   run(input) {
     const pkgs = (input.facts.packages ?? []).filter((p) => ARCH_32.has(p.arch));
     if (pkgs.length === 0) return [];

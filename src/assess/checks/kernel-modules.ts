@@ -1,10 +1,16 @@
 /** Loaded out-of-tree, unsigned or proprietary kernel modules: they must be rebuilt for the target kernel. */
 import type { Check } from '../types.js';
-import { isCrossMajor, listSome } from './util.js';
+import { factsAbsent, factsOrigin, isCrossMajor, listSome } from './util.js';
 
 export const kernelModules: Check = {
   id: 'kernel-modules',
   description: 'Out-of-tree, unsigned or proprietary kernel modules are loaded',
+  notAssessed(input) {
+    if (!input.facts.kernel) return factsAbsent(input, 'kernel', 'kernel facts');
+    // collect reads /proc/modules only on a live host; elsewhere the empty list means "not read"
+    if (input.facts.source !== 'live') return `loaded modules (/proc/modules) exist only on a running host; these facts come from ${factsOrigin(input)}`;
+    return undefined;
+  },
   run(input) {
     const k = input.facts.kernel;
     const mods = (k?.loadedModules ?? []).filter((m) => m.outOfTree || m.unsigned || m.proprietary);

@@ -2,10 +2,17 @@
 import type { Check } from '../types.js';
 import { compareEvr } from '../../rpm/evr.js';
 import { formatNevra } from '../../rpm/nevra.js';
+import { factsAbsent, factsOrigin } from './util.js';
 
 export const kernelNotLatest: Check = {
   id: 'kernel-not-latest',
   description: 'The running kernel is the newest installed kernel',
+  notAssessed(input) {
+    if (!input.facts.kernel) return factsAbsent(input, 'kernel', 'kernel facts');
+    // which kernel an installed root would boot is the boot loader's choice, not something the rpmdb says
+    if (!input.facts.kernel.running) return `no running kernel (uname -r) in facts from ${factsOrigin(input)}; only installed kernels are known`;
+    return undefined;
+  },
   run(input) {
     const k = input.facts.kernel;
     if (!k?.running || k.installed.length === 0) return [];

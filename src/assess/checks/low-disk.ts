@@ -6,6 +6,7 @@
  */
 import type { MountFacts } from '../../facts/types.js';
 import type { Check, Finding } from '../types.js';
+import { factsAbsent } from './util.js';
 
 export const DEFAULT_DISK_MIB: Record<string, number> = { '/usr': 250, '/var': 1536, '/boot': 50 };
 
@@ -22,6 +23,7 @@ function mountOf(mounts: MountFacts[], dir: string): MountFacts | undefined {
 export const lowDisk: Check = {
   id: 'low-disk',
   description: 'Free disk space meets the target\'s documented need per directory',
+  notAssessed: (input) => (input.facts.mounts?.length ? undefined : factsAbsent(input, 'mounts', 'free-space facts (df)')),
   run(input) {
     const mounts = input.facts.mounts;
     if (!mounts || mounts.length === 0) return [];

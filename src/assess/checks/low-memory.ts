@@ -5,6 +5,7 @@
  * ppc64le 2 GiB, s390x 1 GiB) as the conservative default, said so in the finding.
  */
 import type { Check } from '../types.js';
+import { factsAbsent } from './util.js';
 
 export const LEAPP_MIN_MEMORY_MIB: Record<string, number> = { x86_64: 1536, aarch64: 2048, ppc64le: 2048, s390x: 1024 };
 const DEFAULT_ARCH = 'x86_64';
@@ -12,6 +13,7 @@ const DEFAULT_ARCH = 'x86_64';
 export const lowMemory: Check = {
   id: 'low-memory',
   description: 'Installed memory meets the target\'s documented minimum',
+  notAssessed: (input) => (input.facts.memory ? undefined : factsAbsent(input, 'memory', 'memory size (/proc/meminfo)')),
   run(input) {
     const mem = input.facts.memory;
     if (!mem) return [];

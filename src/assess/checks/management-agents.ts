@@ -4,6 +4,7 @@
  * susemanager:channels.repo); the manager must stop handing out the old distribution's content.
  */
 import type { Check, Finding } from '../types.js';
+import { factsAbsent } from './util.js';
 
 const LABEL: Record<string, string> = {
   katello: 'Katello / Satellite', rhsm: 'Red Hat Subscription Manager', spacewalk: 'Spacewalk', 'uyuni-salt': 'Uyuni / SUSE Manager (Salt)', 'salt-minion': 'Salt minion',
@@ -13,6 +14,7 @@ const BLOCKING = new Set(['katello', 'spacewalk', 'uyuni-salt']);
 export const managementAgents: Check = {
   id: 'management-agents',
   description: 'Content-management agents (Katello, Spacewalk/Uyuni, RHSM, Salt) are installed or registered',
+  notAssessed: (input) => (input.facts.agents ? undefined : factsAbsent(input, 'agents', 'management-agent facts')),
   run(input) {
     const out: Finding[] = [];
     for (const a of input.facts.agents ?? []) {

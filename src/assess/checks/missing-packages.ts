@@ -1,10 +1,11 @@
 /** Source-distribution packages with no counterpart in the target: they stay installed, unmaintained. */
 import type { Check } from '../types.js';
-import { listSome } from './util.js';
+import { fatesNotCompared, listSome } from './util.js';
 
 export const missingPackages: Check = {
   id: 'missing-packages',
   description: 'Packages of the source distribution the target does not carry',
+  notAssessed: fatesNotCompared,
   run(input) {
     if (!input.repo) return [];
     const missing = input.fates.filter((f) => f.fate === 'missing');

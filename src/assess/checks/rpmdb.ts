@@ -1,9 +1,11 @@
 /** A broken or inconsistent rpm database: every package operation of the migration depends on it. */
 import type { Check } from '../types.js';
+import { factsAbsent } from './util.js';
 
 export const rpmdb: Check = {
   id: 'rpmdb',
   description: 'The rpm database can be read and verifies',
+  notAssessed: (input) => (input.facts.rpmdb ? undefined : factsAbsent(input, 'rpmdb', 'rpm database facts')),
   run(input) {
     const r = input.facts.rpmdb;
     if (!r) return [];

@@ -5,11 +5,17 @@
  * migrate2rocky.sh collect_system_info); Leapp inhibits in-place upgrades with Secure Boot enabled.
  */
 import type { Check } from '../types.js';
-import { isCrossMajor } from './util.js';
+import { factsAbsent, isCrossMajor } from './util.js';
 
 export const secureBoot: Check = {
   id: 'secure-boot',
   description: 'UEFI Secure Boot is enabled',
+  notAssessed(input) {
+    const b = input.facts.boot;
+    if (!b) return factsAbsent(input, 'boot', 'firmware facts (/sys/firmware/efi, mokutil)');
+    if (b.secureBoot === 'unknown') return `the Secure Boot state could not be read (${b.mode} boot; no mokutil answer, no readable SecureBoot efivar)`;
+    return undefined;
+  },
   run(input) {
     const b = input.facts.boot;
     if (!b || b.secureBoot !== 'enabled') return [];

@@ -1,10 +1,11 @@
 /** Packages not from the source distribution: the migration leaves them, their repos must suit the target. */
 import type { Check } from '../types.js';
-import { isCrossMajor, listSome } from './util.js';
+import { fatesNotCompared, isCrossMajor, listSome } from './util.js';
 
 export const thirdPartyPackages: Check = {
   id: 'third-party-packages',
   description: 'Packages that do not come from the source distribution',
+  notAssessed: fatesNotCompared,
   run(input) {
     const fates = input.fates.filter((f) => f.fate === 'third-party');
     if (fates.length === 0) return [];

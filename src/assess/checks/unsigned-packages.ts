@@ -1,14 +1,16 @@
 /** Packages installed without a signature: their origin cannot be verified. */
 import type { Check } from '../types.js';
 import { formatNevra } from '../../rpm/nevra.js';
-import { listSome } from './util.js';
+import { factsAbsent, listSome } from './util.js';
 
 export const unsignedPackages: Check = {
   id: 'unsigned-packages',
   description: 'Installed packages without a GPG signature',
+  notAssessed(input) {
+    if (input.facts.source === 'manifest') return 'a package list carries no signatures';
+    return input.facts.packages ? undefined : factsAbsent(input, 'packages', 'installed packages');
+  },
   run(input) {
-    // a package list (manifest) says nothing about signatures
-    if (input.facts.source === 'manifest') return [];
     const unsigned = (input.facts.packages ?? []).filter((p) => p.name !== 'gpg-pubkey' && !p.signature);
     if (unsigned.length === 0) return [];
     const nevras = unsigned.map((p) => formatNevra(p));

@@ -20,3 +20,23 @@ export function sectionMissing(input: CheckInput, section: keyof CheckInput['fac
   if (!s || s.status === 'ok') return undefined;
   return s.status === 'error' ? s.message : s.reason;
 }
+
+const FACTS_ORIGIN: Record<CheckInput['facts']['source'], string> = {
+  live: 'a running host', root: 'an offline root', rpmdb: 'an rpm database file', manifest: 'a package list',
+};
+
+/** Where the facts came from, in words: for reasons why a check could not look at the host. */
+export function factsOrigin(input: CheckInput): string {
+  return FACTS_ORIGIN[input.facts.source];
+}
+
+/** The not-assessed reason for a facts section that is absent: its status, else that it was not collected. */
+export function factsAbsent(input: CheckInput, section: keyof CheckInput['facts']['sections'], what: string): string {
+  return `no ${what}: ${sectionMissing(input, section) ?? `not collected from ${factsOrigin(input)}`}`;
+}
+
+/** The not-assessed reason of the fate-based checks when the target's repositories were not compared. */
+export function fatesNotCompared(input: CheckInput): string | undefined {
+  if (input.repo) return undefined;
+  return `no repository metadata was given for ${input.target.id}, so package fates were not compared`;
+}

@@ -46,6 +46,7 @@ export function fixtureAssessment(): Assessment {
             summary: 'glibc.i686 is installed.', remediation: { hint: 'Remove 32-bit packages you do not need.', commands: [['dnf', 'remove', 'glibc.i686']] },
             details: { packages: ['glibc-2.28-101.el8.i686'] } },
         ],
+        notAssessed: [{ check: 'secure-boot', reason: `the Secure Boot state could not be read (${HOSTILE_NAME})` }],
         inhibitors: ['unsupported-path'], fates: [], score: -120, rank: 2,
         reasons: [
           { factor: 'blockers', points: -100, text: '1 inhibitor: unsupported-path' },

@@ -1,0 +1,204 @@
+// A LIVE lab host: a lab root made to look like a running CentOS host with Linux namespaces, so that
+// Ferry's facts script runs in its genuine live mode (no root prefix) — over a real sshd inside the
+// namespace, or locally with `exec` (nsenter into the same namespace and chroot).
+//
+// How it is built (one `unshare --mount --pid --fork --propagation private` per host, as root):
+// - the new root is a tmpfs; /usr is the machine's /usr (read-only bind), /bin /sbin /lib /lib64 are
+//   symlinks into it as on EL8; /dev and /sys are recursive binds; /tmp /run /var /root are fresh;
+// - /etc: one symlink per entry of the machine's /etc (bound read-only at /.lab/etc), except that every
+//   entry of the lab root's /etc (os-release, redhat/centos/system-release, yum.repos.d, dnf, pki, issue
+//   …) wins, but passwd/group/hosts and the other files sshd and the dynamic linker need stay the machine's;
+//   /usr/lib/os-release is the lab's too; /var/lib/rpm and /boot are binds of the lab root's;
+// - /proc: a fresh procfs of the new pid namespace is mounted at /.lab/proc and /proc is a tmpfs of
+//   symlinks into it, with the spec's files in place of the real ones (meminfo, modules, sys/kernel/tainted,
+//   sys/crypto/fips_enabled). A symlink farm rather than file binds because a kernel without modules or
+//   FIPS support (this machine's) has no /proc/modules or /proc/sys/crypto to bind over, and procfs cannot
+//   create them. Only pid 1 and `self`/`thread-self` are linked: later pids are not listed in /proc;
+// - /sys/firmware is replaced by a crafted dir: `efi/efivars/SecureBoot-8be4df61-…` (4 attribute bytes and
+//   the value byte, as efivarfs shows it) for UEFI, nothing for BIOS;
+// - `/.dockerenv` exists only when the spec asks; pid 1 of the namespace is the setup shell, whose
+//   environment has no `container=`, and /run/systemd/container does not exist;
+// - LAB SIMULATION: namespaces cannot change the kernel release, so a shim bound over /usr/bin/uname prints
+//   the spec's release for exactly `uname -r` and runs the real uname otherwise (`uname -a` shows the
+//   machine's release).
+// Teardown: pid 1 waits on its stdin; closing it (stop()) or the test process dying ends pid 1, which kills
+// every process of the pid namespace and releases the mount namespace. `unshare --kill-child` covers a
+// killed unshare. Nothing is mounted in the machine's own mount namespace.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { LabHost } from './lab.js';
+import { freePort, generateKeyPair } from './sshd.js';
+
+export const SECURE_BOOT_VAR = 'SecureBoot-8be4df61-93ca-11d2-aa0d-e98c2a2d8cb5';
+
+export interface LiveSpec {
+  /** What `uname -r` prints inside (lab simulation, see above). */
+  kernelRelease: string;
+  /** /proc/meminfo: the machine's, with MemTotal, MemFree and MemAvailable replaced. */
+  memory: { totalKiB: number; availableKiB: number };
+  /** /proc/modules lines; omitted: the machine's file when it has one, else none. */
+  modules?: string[];
+  /** /proc/sys/kernel/tainted; default 0. */
+  tainted?: number;
+  /** /proc/sys/crypto/fips_enabled is 1 when true, 0 when false. */
+  fips: boolean;
+  firmware: 'bios' | 'uefi' | 'uefi-secure-boot';
+  /** Create /.dockerenv in the new root. */
+  dockerenv?: boolean;
+  /** Machine paths bound read-only at the same path inside (the project, the lab cache for --repo dirs). */
+  binds?: string[];
+}
+
+export interface LiveExecResult { code: number | null; stdout: string; stderr: string }
+
+export interface LiveHost {
+  /** pid of the namespace's pid 1, as the machine sees it. */
+  initPid: number;
+  host: '127.0.0.1';
+  port: number;
+  user: 'root';
+  privateKeyPath: string;
+  knownHostsPath: string;
+  /** Runs argv inside the namespace and new root (the "local" case), with a minimal environment plus `env`. */
+  exec(argv: string[], opts?: { env?: Record<string, string>; cwd?: string; timeoutMs?: number }): Promise<LiveExecResult>;
+  /** The setup and sshd log (stderr of pid 1). */
+  log(): string;
+  stop(): Promise<void>;
+}
+
+/** Entries of the lab root's /etc that stay the machine's: sshd, logins and the dynamic linker need them. */
+const KEEP_MACHINE_ETC = ['passwd', 'group', 'shadow', 'gshadow', 'hosts', 'nsswitch.conf', 'ld.so.cache', 'ld.so.conf', 'ld.so.conf.d',
+  'alternatives', 'ssh', 'localtime', 'resolv.conf', 'rpm'];
+
+const BASE_ENV = { PATH: '/usr/sbin:/usr/bin:/sbin:/bin', HOME: '/root', LANG: 'C' };
+
+const INIT = join(import.meta.dirname, 'live-init.sh');
+
+function meminfo(spec: LiveSpec['memory']): string {
+  const base = existsSync('/proc/meminfo') ? readFileSync('/proc/meminfo', 'utf8') : 'MemTotal: 0 kB\nMemFree: 0 kB\nMemAvailable: 0 kB\n';
+  const set = (text: string, key: string, kib: number): string =>
+    text.replace(new RegExp(`^${key}:\\s+\\d+ kB$`, 'm'), `${key}:${String(kib).padStart(16 - key.length + 8)} kB`);
+  return set(set(set(base, 'MemTotal', spec.totalKiB), 'MemFree', spec.availableKiB), 'MemAvailable', spec.availableKiB);
+}
+
+/** Writes the stage dir: crafted /proc and /sys/firmware files, the uname shim, sshd config and keys. */
+function stage(dir: string, spec: LiveSpec, port: number, publicKey: string): void {
+  mkdirSync(join(dir, 'root'));
+  const proc = join(dir, 'proc');
+  mkdirSync(join(proc, 'sys', 'kernel'), { recursive: true });
+  mkdirSync(join(proc, 'sys', 'crypto'), { recursive: true });
+  writeFileSync(join(proc, 'meminfo'), meminfo(spec.memory));
+  if (spec.modules) writeFileSync(join(proc, 'modules'), spec.modules.map((l) => `${l}\n`).join(''));
+  writeFileSync(join(proc, 'sys', 'kernel', 'tainted'), `${spec.tainted ?? 0}\n`);
+  writeFileSync(join(proc, 'sys', 'crypto', 'fips_enabled'), spec.fips ? '1\n' : '0\n');
+  const fw = join(dir, 'firmware');
+  mkdirSync(fw);
+  if (spec.firmware !== 'bios') {
+    mkdirSync(join(fw, 'efi', 'efivars'), { recursive: true });
+    // efivarfs: a little-endian u32 of attributes (NV|BS|RT = 0x07 is not set for SecureBoot: BS|RT = 0x06), then the value
+    writeFileSync(join(fw, 'efi', 'efivars', SECURE_BOOT_VAR), Buffer.from([6, 0, 0, 0, spec.firmware === 'uefi-secure-boot' ? 1 : 0]));
+  }
+  if (spec.dockerenv) writeFileSync(join(dir, 'dockerenv'), '');
+  writeFileSync(join(dir, 'binds'), (spec.binds ?? []).map((b) => `${b}\n`).join(''));
+  writeFileSync(join(dir, 'keep-etc'), KEEP_MACHINE_ETC.map((n) => `${n}\n`).join(''));
+  const st = join(dir, 'stage');
+  mkdirSync(join(st, 'sshd'), { recursive: true });
+  copyFileSync('/usr/bin/uname', join(st, 'uname.real'));
+  writeFileSync(join(st, 'kernel-release'), `${spec.kernelRelease}\n`);
+  writeFileSync(join(st, 'uname'), [
+    '#!/bin/sh',
+    '# Ferry lab simulation: namespaces cannot change the kernel release; `uname -r` reports the lab host\'s.',
+    'if [ "$#" -eq 1 ] && [ "$1" = -r ]; then cat /.lab/stage/kernel-release; exit 0; fi',
+    'exec /.lab/stage/uname.real "$@"', ''].join('\n'));
+  chmodSync(join(st, 'uname'), 0o755);
+  const hostKey = join(st, 'sshd', 'ssh_host_ed25519_key');
+  const kg = spawnSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'ferry-live-host', '-f', hostKey], { encoding: 'utf8' });
+  if (kg.status !== 0) throw new Error(`ssh-keygen failed: ${kg.stderr}`);
+  writeFileSync(join(st, 'sshd', 'authorized_keys'), `${publicKey}\n`);
+  const inside = '/.lab/stage/sshd';
+  writeFileSync(join(st, 'sshd', 'sshd_config'), [
+    `Port ${port}`, 'ListenAddress 127.0.0.1', `HostKey ${inside}/ssh_host_ed25519_key`, 'PidFile none',
+    `AuthorizedKeysFile ${inside}/authorized_keys`, 'PermitRootLogin prohibit-password', 'PubkeyAuthentication yes',
+    'PasswordAuthentication no', 'KbdInteractiveAuthentication no', 'StrictModes no', 'UsePAM no', 'PrintMotd no',
+    'Subsystem sftp internal-sftp', 'LogLevel INFO', ''].join('\n'));
+  const pub = readFileSync(`${hostKey}.pub`, 'utf8').trim().split(/\s+/);
+  writeFileSync(join(dir, 'known_hosts'), `[127.0.0.1]:${port} ${pub[0]} ${pub[1]}\n`);
+}
+
+const running = new Set<ChildProcess>();
+let exitHook = false;
+
+function waitFor(child: ChildProcess, log: string[], pattern: RegExp, timeoutMs: number): Promise<RegExpExecArray> {
+  return new Promise((resolveMatch, reject) => {
+    const timer = setTimeout(() => done(new Error(`live host: no ${pattern} within ${timeoutMs} ms:\n${log.join('')}`)), timeoutMs);
+    const check = (): void => { const m = pattern.exec(log.join('')); if (m) done(undefined, m); };
+    const onExit = (code: number | null): void => done(new Error(`live host setup exited (${code}):\n${log.join('')}`));
+    function done(err?: Error, m?: RegExpExecArray): void {
+      clearTimeout(timer);
+      child.stderr?.off('data', check);
+      child.off('exit', onExit);
+      if (err) reject(err); else resolveMatch(m as RegExpExecArray);
+    }
+    child.stderr?.on('data', check);
+    child.once('exit', onExit);
+    check();
+  });
+}
+
+/**
+ * Starts `host` as a live host described by `spec`. Requires root, util-linux unshare/nsenter and sshd.
+ * Resolves once sshd inside listens.
+ */
+export async function startLiveHost(host: LabHost, spec: LiveSpec): Promise<LiveHost> {
+  const dir = mkdtempSync(join(tmpdir(), 'ferry-live-'));
+  const key = generateKeyPair(join(dir, 'client'), 'id_ed25519');
+  const port = await freePort();
+  stage(dir, spec, port, key.publicKey);
+  const child = spawn('unshare', ['--mount', '--pid', '--fork', '--propagation', 'private', '--kill-child', '--', 'bash', INIT, dir, host.root],
+    { stdio: ['pipe', 'ignore', 'pipe'], env: BASE_ENV });
+  running.add(child);
+  if (!exitHook) {
+    exitHook = true;
+    process.on('exit', () => { for (const c of running) { try { c.kill('SIGKILL'); } catch { /* gone */ } } });
+  }
+  const log: string[] = [];
+  child.stderr.on('data', (c: Buffer) => { log.push(c.toString('utf8')); });
+  let stopped: Promise<void> | undefined;
+  const stop = (): Promise<void> => {
+    stopped ??= new Promise<void>((done) => {
+      running.delete(child);
+      const finish = (): void => { rmSync(dir, { recursive: true, force: true }); done(); };
+      if (child.exitCode !== null || child.signalCode !== null) { finish(); return; }
+      const timer = setTimeout(() => child.kill('SIGKILL'), 3000);
+      child.once('exit', () => { clearTimeout(timer); finish(); });
+      child.stdin?.end();
+    });
+    return stopped;
+  };
+  try {
+    const m = await waitFor(child, log, /init-pid=(\d+)/, 10_000);
+    await waitFor(child, log, /Server listening on 127\.0\.0\.1 port \d+/, 15_000);
+    const initPid = Number(m[1]);
+    const exec: LiveHost['exec'] = (argv, opts = {}) => new Promise((resolveRun, reject) => {
+      const env = { ...BASE_ENV, ...(opts.env ?? {}) };
+      // pid 1 itself is not chrooted (the new root is its mount point), so the command chroots after nsenter
+      const p = spawn('nsenter', ['--target', String(initPid), '--mount', '--pid', '--', 'chroot', join(dir, 'root'),
+        '/usr/bin/env', '-i', '-C', opts.cwd ?? '/', ...Object.entries(env).map(([k, v]) => `${k}=${v}`), ...argv],
+      { stdio: ['ignore', 'pipe', 'pipe'], env: BASE_ENV });
+      let stdout = '';
+      let stderr = '';
+      const timer = setTimeout(() => p.kill('SIGKILL'), opts.timeoutMs ?? 120_000);
+      p.stdout.on('data', (c: Buffer) => { stdout += c.toString('utf8'); });
+      p.stderr.on('data', (c: Buffer) => { stderr += c.toString('utf8'); });
+      p.on('error', reject);
+      p.on('close', (code) => { clearTimeout(timer); resolveRun({ code, stdout, stderr }); });
+    });
+    return { initPid, host: '127.0.0.1', port, user: 'root', privateKeyPath: key.privateKeyPath, knownHostsPath: join(dir, 'known_hosts'),
+      exec, log: () => log.join(''), stop };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}

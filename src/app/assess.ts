@@ -42,6 +42,8 @@ export interface AssessHostOptions {
   /** SSH: private key files and known_hosts files. */
   identityFiles?: string[];
   knownHostsFiles?: string[];
+  /** SSH password (for hosts without key or agent authentication). */
+  password?: string;
   repoCache?: RepoCache;
   /**
    * A Leapp package-evolution events file (pes-events.json, as shipped by Leapp/ELevate data packages): for
@@ -92,7 +94,8 @@ async function gatherFacts(o: AssessHostOptions, progress: (p: AssessProgress) =
   if (o.transport) return collectFacts(o.transport, { onProgress: progress });
   const spec = hostSpecOf(o);
   const transport = await openTransport(spec, {
-    ...(o.identityFiles?.length ? { auth: { identityFiles: o.identityFiles } } : {}),
+    ...(o.identityFiles?.length || o.password !== undefined
+      ? { auth: { ...(o.identityFiles?.length ? { identityFiles: o.identityFiles } : {}), ...(o.password !== undefined ? { password: o.password } : {}) } } : {}),
     ...(o.knownHostsFiles?.length ? { knownHostsFiles: o.knownHostsFiles } : {}),
   });
   try {

@@ -29,12 +29,15 @@ export interface HostOptions {
   root?: string;
   identityFiles?: string[];
   knownHostsFiles?: string[];
+  /** SSH password (for hosts without key authentication). */
+  password?: string;
 }
 
 export async function openHost(o: HostOptions): Promise<Transport> {
   const spec = parseHostSpec(o.host, o.root ? { root: o.root } : {});
   return openTransport(spec, {
-    ...(o.identityFiles?.length ? { auth: { identityFiles: o.identityFiles, agent: false } } : {}),
+    ...(o.identityFiles?.length ? { auth: { identityFiles: o.identityFiles, agent: false, ...(o.password !== undefined ? { password: o.password } : {}) } }
+      : o.password !== undefined ? { auth: { password: o.password } } : {}),
     ...(o.knownHostsFiles?.length ? { knownHostsFiles: o.knownHostsFiles } : {}),
   });
 }

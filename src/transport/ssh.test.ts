@@ -203,3 +203,23 @@ test('ssh: hostile host names never reach ssh2', { skip }, async () => {
     await assert.rejects(connectSsh({ ...base(a), host }), (e) => isFerryError(e, 'HOST_INVALID'));
   }
 });
+
+test('ssh: password authentication against the real sshd (a throwaway user); a wrong password → TRANSPORT_AUTH', {
+  skip: skip || (process.getuid?.() !== 0 ? 'needs root to create a user' : false) || skipUnlessTools('useradd', 'chpasswd', 'userdel'),
+}, async () => {
+  const user = `ferrypw${process.pid % 100000}`;
+  const password = `pw-${process.pid}-'"$(x)`;
+  const made = spawnSync('useradd', ['-M', '-d', '/nonexistent', '-s', '/bin/sh', user], { encoding: 'utf8' });
+  assert.equal(made.status, 0, made.stderr);
+  const s = await startSshd({ authorizedKeys: [], dir: join(dir, 'pw'), extraConfig: [`Match User ${user}`, '  PasswordAuthentication yes'] });
+  try {
+    assert.equal(spawnSync('chpasswd', [], { input: `${user}:${password}\n`, encoding: 'utf8' }).status, 0);
+    const t = await connectSsh(base(s, { user, auth: { identityFiles: [], agent: false, password } }));
+    assert.equal((await t.run(['id', '-un'])).stdout, `${user}\n`);
+    await t.close();
+    await assert.rejects(connectSsh(base(s, { user, auth: { identityFiles: [], agent: false, password: 'wrong' } })), (e) => isFerryError(e, 'TRANSPORT_AUTH'));
+  } finally {
+    await s.stop();
+    spawnSync('userdel', [user]);
+  }
+});

@@ -12,6 +12,7 @@ import { parseRepoFlags } from '../../app/repos.js';
 import { renderAssessmentHtml } from '../../report/assessment-html.js';
 import { renderAssessmentMarkdown } from '../../report/assessment-markdown.js';
 import { renderAssessmentText } from '../../report/assessment-text.js';
+import { PASSWORD_FILE_HELP, readSshPassword } from '../ssh-password.js';
 import { emit, type CliContext } from '../output.js';
 
 const FORMATS = ['text', 'json', 'md', 'html'] as const;
@@ -29,6 +30,7 @@ interface AssessOpts {
   knownHosts: string[];
   today?: string;
   pes?: string;
+  passwordFile?: string;
   progress: boolean;
 }
 
@@ -56,6 +58,7 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--out <file>', 'write the report to a file (a short summary still goes to stdout)')
     .option('--identity <key>', 'SSH private key file; repeatable', collect, [])
     .option('--known-hosts <file>', 'known_hosts file for SSH host key checking; repeatable', collect, [])
+    .option('--password-file <file>', PASSWORD_FILE_HELP)
     .option('--today <date>', 'evaluate lifecycles on this date (YYYY-MM-DD)')
     .option('--pes <file>', 'Leapp package-evolution events (pes-events.json) for cross-major targets')
     .option('--no-progress', 'do not print progress on stderr')
@@ -85,6 +88,7 @@ export function register(program: Command, ctx: CliContext): void {
         ...(opts.pes !== undefined ? { pes: opts.pes } : {}),
         identityFiles: opts.identity,
         knownHostsFiles: opts.knownHosts,
+        ...(host !== undefined && host !== 'local' ? { password: readSshPassword(opts.passwordFile) } : {}),
         onProgress: (p) => { if (opts.progress) ctx.stderr(`ferry: [${p.phase}] ${p.message} (${((Date.now() - started) / 1000).toFixed(1)} s)\n`); },
       });
       if (opts.out !== undefined) {

@@ -8,20 +8,26 @@ import {
 import type { MigrationPlan } from '../../app/migrate.js';
 import type { ProgressEvent } from '../../app/migrate.js';
 import { emit, type CliContext } from '../output.js';
+import { PASSWORD_FILE_HELP, readSshPassword } from '../ssh-password.js';
 
-interface HostFlags { root?: string; identity?: string[]; knownHosts?: string[]; store?: string }
+interface HostFlags { root?: string; identity?: string[]; knownHosts?: string[]; passwordFile?: string; store?: string }
 interface PlanFlags extends HostFlags { to: string; repo?: string[]; override?: string[]; reason?: string; gpgKey?: string[]; nogpgcheck?: boolean }
 
 const collect = (v: string, prev: string[] = []): string[] => [...prev, v];
 
 function hostOptions(host: string, f: HostFlags): HostOptions {
-  return { host, ...(f.root ? { root: f.root } : {}), ...(f.identity ? { identityFiles: f.identity } : {}), ...(f.knownHosts ? { knownHostsFiles: f.knownHosts } : {}) };
+  const password = host !== 'local' ? readSshPassword(f.passwordFile) : undefined;
+  return {
+    host, ...(f.root ? { root: f.root } : {}), ...(f.identity ? { identityFiles: f.identity } : {}), ...(f.knownHosts ? { knownHostsFiles: f.knownHosts } : {}),
+    ...(password !== undefined ? { password } : {}),
+  };
 }
 
 function withHostFlags(c: Command): Command {
   return c.option('--root <dir>', 'act on an installed root below DIR (image, lab root)')
     .option('-i, --identity <file>', 'SSH private key (repeatable)', collect)
-    .option('--known-hosts <file>', 'known_hosts file (repeatable)', collect);
+    .option('--known-hosts <file>', 'known_hosts file (repeatable)', collect)
+    .option('--password-file <file>', PASSWORD_FILE_HELP);
 }
 
 function withStoreFlag(c: Command): Command {

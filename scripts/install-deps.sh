@@ -19,6 +19,7 @@ have ssh-keygen || need+=(openssh-client)
 have cpio || need+=(cpio)
 have rpm2cpio || need+=(rpm2cpio)
 have gpg || need+=(gnupg)
+have db5.3_load || need+=(db5.3-util) # a real Berkeley DB rpmdb (Packages) for the offline-inventory test
 have make || need+=(make)   # better-sqlite3 compiles from source (node-gyp); no prebuilt download
 have g++ || need+=(g++)
 /usr/bin/python3 -c 'import rpm' 2>/dev/null || need+=(python3-rpm) # librpm bindings: matchesDep differential test

@@ -1,6 +1,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import Database from 'better-sqlite3';
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -117,6 +118,29 @@ test('readRpmdbInventory reads a copy of the sqlite rpmdb (unchanged) into the s
   spawnSync('mkdir', [bad]);
   writeFileSync(join(bad, 'rpmdb.sqlite'), 'not a database');
   await assert.rejects(readRpmdbInventory(bad), (e) => isFerryError(e, 'RPMDB_UNREADABLE'));
+});
+
+test('readRpmdbInventory reads a real Berkeley DB Packages database (CentOS 7/8 hosts) through rpm\'s bdb_ro', { skip: skip || skipUnlessTools('db5.3_load') }, async () => {
+  // The lab's headers, loaded by libdb's own db_load into a Hash database keyed by the native-endian
+  // header number, as rpm's BDB backend stores them (the index files are absent: -qa needs none).
+  const bdb = join(tiny.dir, 'bdb');
+  spawnSync('mkdir', ['-p', bdb]);
+  const sqlite = new Database(join(tiny.root, 'var', 'lib', 'rpm', 'rpmdb.sqlite'), { readonly: true });
+  const rows = sqlite.prepare('SELECT hnum, blob FROM Packages ORDER BY hnum').all() as { hnum: number; blob: Buffer }[];
+  sqlite.close();
+  const hex = (b: Buffer): string => [...b].map((x) => `\\${x.toString(16).padStart(2, '0')}`).join('');
+  const key = (n: number): Buffer => { const k = Buffer.alloc(4); k.writeUInt32LE(n); return k; };
+  const load = spawnSync('db5.3_load', ['-T', '-t', 'hash', join(bdb, 'Packages')], { input: rows.map((r) => `${hex(key(r.hnum))}\n${hex(r.blob)}\n`).join('') });
+  assert.equal(load.status, 0, String(load.stderr));
+  assert.match(spawnSync('file', [join(bdb, 'Packages')], { encoding: 'utf8' }).stdout, /Berkeley DB \(Hash/);
+  const f = await readRpmdbInventory(bdb);
+  assert.equal(f.rpmdb?.backend, 'bdb');
+  assert.deepEqual(f.packages, viaLocal.packages);
+  assert.deepEqual(f.rpmdb?.problems, [], 'missing index files of a copied database are not problems');
+  assert.equal(f.rpmdb?.healthy, true);
+  assert.equal((await readRpmdbInventory(join(bdb, 'Packages'))).packages?.length, viaLocal.packages?.length);
+  writeFileSync(join(bdb, 'Packages'), Buffer.alloc(8192, 7));
+  await assert.rejects(readRpmdbInventory(bdb), (e) => isFerryError(e, 'RPMDB_UNREADABLE') && e.message.includes(join(bdb, 'Packages')));
 });
 
 test('readPackageListFile: the real CentOS and Oracle Linux image manifests', { skip: skipUnlessShared('manifests', 'docker-repo-info-2020') }, async () => {

@@ -14,9 +14,16 @@ import { parsePackageList, parseRpmQuery, type RpmQueryParse } from './parse-rpm
 import { RPM_QUERYFORMAT } from './script.js';
 import { HOST_FACTS_FORMAT_VERSION, type HostFacts, type RpmdbFacts } from './types.js';
 
+/** rpm's Berkeley DB index files (lib/rpmdb.c dbiTags): copied beside Packages when present. */
+const BDB_INDEXES = ['Name', 'Basenames', 'Group', 'Requirename', 'Providename', 'Conflictname', 'Obsoletename', 'Triggername',
+  'Dirnames', 'Installtid', 'Sigmd5', 'Sha1header', 'Filetriggername', 'Transfiletriggername', 'Recommendname', 'Suggestname',
+  'Supplementname', 'Enhancename'];
+/** `rpm -qa` iterates Packages alone; an index missing from a copied BDB database is not a problem of the database. */
+const MISSING_INDEX = new RegExp(`^warning: could not open \\S+/(${BDB_INDEXES.join('|')}): No such file or directory$`);
+
 const DB_FILES: { file: string; backend: RpmdbFacts['backend']; macro: string; extra: string[] }[] = [
   { file: 'rpmdb.sqlite', backend: 'sqlite', macro: 'sqlite', extra: ['rpmdb.sqlite-wal', 'rpmdb.sqlite-shm'] },
-  { file: 'Packages', backend: 'bdb', macro: 'bdb_ro', extra: [] },
+  { file: 'Packages', backend: 'bdb', macro: 'bdb_ro', extra: BDB_INDEXES },
   { file: 'Packages.db', backend: 'ndb', macro: 'ndb', extra: [] },
 ];
 
@@ -76,7 +83,8 @@ export async function readRpmdbInventory(path: string, options: { now?: () => Da
         hint: db.backend === 'bdb' ? 'Old Berkeley DB databases need an rpm built with bdb_ro support (rpm ≥ 4.16).' : undefined,
       });
     }
-    if (res.stderr.trim()) parsed.problems.push(`rpm warned: ${res.stderr.trim().slice(0, 400)}`);
+    const warnings = res.stderr.split('\n').map((l) => l.trim()).filter((l) => l && !(db.backend === 'bdb' && MISSING_INDEX.test(l)));
+    if (warnings.length) parsed.problems.push(`rpm warned: ${warnings.join('\n').slice(0, 400)}`);
     return factsFrom(parsed, 'rpmdb', join(dir, db.file), { backend: db.backend, queryExitCode: res.code ?? undefined }, options.now?.() ?? new Date());
   } finally {
     await rm(tmp, { recursive: true, force: true });

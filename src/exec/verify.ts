@@ -1,19 +1,23 @@
 /**
- * Verification of a converted host (run as the plan's last step and by `ferry status`): os-release is the
- * target's, its release package is installed, no source-vendor package remains unless explained, the
- * default boot kernel is the target's (where there is a boot loader to ask), the rpmdb is consistent
- * (`dnf check`), and — against the evidence captured before the run — the `rpm -Va` diff, new `.rpmnew`
- * / `.rpmsave` files and the enabled services before/after.
+ * Verification of a converted host (run as the plan's last step and by `ferry status`): the rpm database
+ * is the host's and is whole (packages after > 0 and not below RPMDB_MIN_RATIO of before), os-release is
+ * the target's and its release package is installed, provides system-release and owns /etc/os-release, no
+ * source-vendor package remains unless explained, the default boot kernel is the target's (grubby on a live
+ * host, the BLS default read from files on an installed root), the rpmdb is consistent (`dnf check`), and
+ * — against the evidence captured before the run — the `rpm -Va` diff, new `.rpmnew` / `.rpmsave` files
+ * and the enabled services before/after.
  */
 import { posix } from 'node:path';
+import { FerryError } from '../core/index.js';
 import type { Transport } from '../transport/types.js';
+import { blsKernelPath, readBlsDefault } from './boot.js';
 import { hostPath } from './journal.js';
 import { dnfArgv, installedPackages, rpmArgv, type DnfEnv } from './steps/dnf.js';
 
 export interface Evidence {
   packages: { name: string; nevra: string; vendor: string }[];
   rpmVa: string[];
-  /** Units enabled through *.wants symlinks below /etc/systemd/system; null when the host has none. */
+  /** Enabled systemd units (see enabledUnits); null when the host has no /etc/systemd/system. */
   services: string[] | null;
   configLeftovers: string[];
 }
@@ -41,13 +45,77 @@ export interface VerifyReport {
 
 const INSTALL_ONLY = /^kernel(-core|-modules|-modules-extra|-uek|-uek-core)?$/;
 
-export async function captureEvidence(transport: Transport): Promise<Evidence> {
+/**
+ * The smallest package count after a conversion, as a fraction of before. A same-major conversion swaps
+ * a handful of vendor packages and syncs the rest one for one (the lab's CentOS 8 → Rocky 8 grows from 23
+ * to 27: renames, a split, kept install-only kernels); --allowerasing removes only packages whose
+ * dependencies break, a few on a real host. Losing more than a quarter is not a conversion: rpm read
+ * another database (Debian's rpm without %_dbpath reads ~/.rpmdb, a stale restored /var/lib/rpm) or the
+ * transaction wrecked the host. Either way verification must fail.
+ */
+export const RPMDB_MIN_RATIO = 0.75;
+
+/** Units below /etc/systemd/system that a *.wants or *.requires symlink enables (systemctl's "enabled"). */
+const UNIT_DIRS = ['/etc/systemd/system', '/usr/lib/systemd/system', '/usr/local/lib/systemd/system'];
+const SYMLINK_UNITS = [
+  'sys=$1; shift; [ -d "$sys" ] || exit 3',
+  'find "$sys" -mindepth 2 -maxdepth 2 \\( -path "*.wants/*" -o -path "*.requires/*" \\) -type l -printf "L %f\\n"',
+  'for d in "$@"; do [ -d "$d" ] || continue; find "$d" -maxdepth 1 -lname /dev/null -printf "M %f\\n"; find "$d" -maxdepth 1 \\( -type f -o -type l \\) ! -lname /dev/null -printf "U %f\\n"; done',
+].join('\n');
+
+/**
+ * Enabled units from the symlinks of an offline tree: the output of SYMLINK_UNITS (`L` wants/requires
+ * link names, `U` unit files, `M` masked units). A link counts when its unit (or the template of an
+ * instance, `getty@tty1.service` → `getty@.service`) has a unit file and is not masked — dangling links
+ * left by a removed package are not enabled units, as `systemctl list-unit-files` agrees.
+ */
+export function enabledFromSymlinks(listing: string): string[] {
+  const links = new Set<string>();
+  const units = new Set<string>();
+  const masked = new Set<string>();
+  for (const line of listing.split('\n')) {
+    const name = line.slice(2);
+    if (line.startsWith('L ')) links.add(name);
+    else if (line.startsWith('U ')) units.add(name);
+    else if (line.startsWith('M ')) masked.add(name);
+  }
+  const template = (n: string): string => n.replace(/@[^.]+(\.[a-z]+)$/, '@$1');
+  return [...links].filter((n) => !masked.has(n) && (units.has(n) || units.has(template(n)))).sort();
+}
+
+/** `systemctl list-unit-files --state=enabled --no-legend` → unit names. */
+export function parseUnitFiles(text: string): string[] {
+  return [...new Set(text.split('\n').map((l) => l.trim().split(/\s+/)).filter((f) => f.length >= 2 && f[1] === 'enabled').map((f) => f[0]))].sort();
+}
+
+/**
+ * Enabled units: on a live host with systemd running (/run/systemd/system), what systemctl says; on an
+ * installed root, or without a running systemd, from the symlinks below the root's /etc/systemd/system.
+ */
+export async function enabledUnits(transport: Transport): Promise<string[] | null> {
+  if (!transport.root) {
+    const live = await transport.run(['sh', '-c', '[ -d /run/systemd/system ] && command -v systemctl >/dev/null || exit 3; systemctl list-unit-files --state=enabled --no-legend --no-pager']);
+    if (live.code === 0) return parseUnitFiles(live.stdout);
+  }
+  const res = await transport.run(['sh', '-c', SYMLINK_UNITS, 'sh', ...[UNIT_DIRS[0], ...UNIT_DIRS].map((d) => hostPath(transport, d))]);
+  return res.code === 0 ? enabledFromSymlinks(res.stdout) : null;
+}
+
+/**
+ * Evidence for the before/after comparison. An empty package list means rpm read the wrong database (or
+ * none): refused with RPMDB_UNREADABLE unless `allowEmpty` (verification records it as a failed check).
+ */
+export async function captureEvidence(transport: Transport, options: { allowEmpty?: boolean } = {}): Promise<Evidence> {
   const packages = await installedPackages(transport);
+  if (packages.length === 0 && !options.allowEmpty) {
+    const dbpath = await transport.run(['rpm', '--eval', '%_dbpath']);
+    throw new FerryError('RPMDB_UNREADABLE', `rpm lists no installed package on ${transport.hostName}${transport.root ? ` (root ${transport.root})` : ''}: it reads the database at ${dbpath.stdout.trim() || '?'}`, {
+      hint: 'Check %_dbpath (rpm --eval %_dbpath); on a Debian controller rpm defaults to ~/.rpmdb: set %_dbpath /var/lib/rpm in ~/.rpmmacros.',
+    });
+  }
   const va = await transport.run(rpmArgv(transport, '-Va'), { timeoutMs: 3_600_000 });
   const rpmVa = va.stdout.split('\n').filter(Boolean).sort();
-  const sysdir = hostPath(transport, '/etc/systemd/system');
-  const svc = await transport.run(['sh', '-c', '[ -d "$1" ] || exit 3; find "$1" -path "*.wants/*" -type l -printf "%f\\n" | sort -u', 'sh', sysdir]);
-  const services = svc.code === 0 ? svc.stdout.split('\n').filter(Boolean) : null;
+  const services = await enabledUnits(transport);
   const cf = await transport.run(['sh', '-c', 'find "$1" \\( -name "*.rpmnew" -o -name "*.rpmsave" \\) -print 2>/dev/null | sort', 'sh', hostPath(transport, '/etc')]);
   const prefix = transport.root ?? '';
   const configLeftovers = cf.stdout.split('\n').filter(Boolean).map((p) => p.slice(prefix.length));
@@ -59,16 +127,64 @@ function osReleaseId(text: string): string | undefined {
   return m?.[2];
 }
 
+/** The rpmdb sanity check: packages after > 0 and, with evidence from before, not below RPMDB_MIN_RATIO of it. */
+export function checkRpmdbCount(before: number | undefined, after: number): VerifyCheck {
+  const floor = before === undefined ? 1 : Math.max(1, Math.ceil(before * RPMDB_MIN_RATIO));
+  return {
+    id: 'rpmdb', ok: after >= floor,
+    detail: `${after} package(s) installed${before === undefined ? '' : `, ${before} before`}; at least ${floor} expected${after === 0 ? ': rpm reads an empty or wrong database (%_dbpath)' : ''}`,
+  };
+}
+
+async function releaseCheck(transport: Transport, o: VerifyOptions): Promise<VerifyCheck> {
+  const rel = await transport.run(rpmArgv(transport, '-q', ...o.releasePackages));
+  const prov = await transport.run(rpmArgv(transport, '-q', '--whatprovides', 'system-release', '--qf', '%{NAME}\\n'));
+  const owner = await transport.run(rpmArgv(transport, '-qf', '--qf', '%{NAME}\\n', '/etc/os-release'));
+  const providers = prov.code === 0 ? prov.stdout.split('\n').filter(Boolean) : [];
+  const owners = owner.code === 0 ? owner.stdout.split('\n').filter(Boolean) : [];
+  const ok = o.releasePackages.length > 0 && rel.code === 0 && providers.some((p) => o.releasePackages.includes(p)) && owners.some((p) => o.releasePackages.includes(p));
+  return { id: 'release-package', ok, detail: `installed: ${rel.stdout.trim().replace(/\n/g, ', ') || 'none'}; system-release from ${providers.join(', ') || '(nothing)'}; /etc/os-release owned by ${owners.join(', ') || '(nothing)'}` };
+}
+
+async function bootDefaultCheck(transport: Transport, after: Evidence, sourceVendor: string | null): Promise<VerifyCheck | undefined> {
+  const owner = async (path: string): Promise<{ nevra: string; vendor: string } | undefined> => {
+    const r = await transport.run(rpmArgv(transport, '-qf', '--qf', '%{NAME}-%{VERSION}-%{RELEASE}.%{ARCH}|%{VENDOR}\\n', path));
+    if (r.code !== 0) return undefined;
+    const [nevra, vendor] = r.stdout.split('\n')[0].split('|');
+    return { nevra, vendor: vendor === '(none)' ? '' : vendor };
+  };
+  const live = !transport.root && (await transport.run(['sh', '-c', 'command -v grubby'])).code === 0;
+  if (live && await transport.exists('/boot/loader/entries')) {
+    const def = await transport.run(['grubby', '--default-kernel']);
+    const o = def.code === 0 ? await owner(def.stdout.trim()) : undefined;
+    return { id: 'boot-default', ok: o !== undefined && o.vendor !== sourceVendor, detail: `grubby: default ${def.stdout.trim()} from ${o ? `${o.nevra} (${o.vendor})` : '?'}` };
+  }
+  const bls = await readBlsDefault(transport);
+  if (bls) {
+    const path = bls.entry ? blsKernelPath(bls.entry) : '';
+    const o = path ? await owner(path) : undefined;
+    return { id: 'boot-default', ok: o !== undefined && o.vendor !== sourceVendor,
+      detail: `BLS default ${bls.entry?.id ?? '(no entry)'} (${bls.why}): ${path || '?'} from ${o ? `${o.nevra} (${o.vendor})` : 'no package'}` };
+  }
+  const kernels = after.packages.filter((p) => p.name === 'kernel-core' || p.name === 'kernel');
+  if (!kernels.length) return undefined;
+  const kq = await transport.run(rpmArgv(transport, '-q', '--last', ...new Set(kernels.map((k) => k.name))));
+  const newest = kq.stdout.split('\n')[0]?.split(/\s+/)[0] ?? '';
+  const newestPkg = kernels.find((k) => newest && k.nevra.replace(/-\d+:/, '-') === newest);
+  return { id: 'boot-default', ok: newestPkg !== undefined && newestPkg.vendor !== sourceVendor,
+    detail: `no boot loader config to ask${transport.root ? ' (installed root)' : ''}; newest kernel ${newestPkg?.nevra ?? newest} (${newestPkg?.vendor ?? '?'})` };
+}
+
 export async function verifyHost(options: { transport: Transport; stateDir: string; verify: VerifyOptions; before?: Evidence }): Promise<VerifyReport> {
   const { transport, verify: o } = options;
   const checks: VerifyCheck[] = [];
+  const after = await captureEvidence(transport, { allowEmpty: true });
+  checks.push(checkRpmdbCount(options.before?.packages.length, after.packages.length));
   const osr = await transport.exists('/etc/os-release') ? (await transport.readFile('/etc/os-release')).toString('utf8') : '';
   const id = osReleaseId(osr);
   checks.push({ id: 'os-release', ok: id === o.targetOsId, detail: `ID=${id ?? '(none)'}, expected ${o.targetOsId}` });
-  const rel = await transport.run(rpmArgv(transport, '-q', ...o.releasePackages));
-  checks.push({ id: 'release-package', ok: rel.code === 0 && o.releasePackages.length > 0, detail: rel.stdout.trim().replace(/\n/g, ', ') || 'none' });
+  checks.push(await releaseCheck(transport, o));
 
-  const after = await captureEvidence(transport);
   const dnf = await dnfArgv({ transport, stateDir: options.stateDir }, o.dnf);
   const leftovers: VerifyReport['leftovers'] = [];
   const fromSource = o.sourceVendor ? after.packages.filter((p) => p.vendor === o.sourceVendor) : [];
@@ -83,20 +199,8 @@ export async function verifyHost(options: { transport: Transport; stateDir: stri
   }
   checks.push({ id: 'no-source-packages', ok: leftovers.every((l) => l.ok), detail: `${leftovers.length} source-vendor package(s) remain, ${leftovers.filter((l) => !l.ok).length} unexplained` });
 
-  // Default boot kernel: grubby when the host has a boot loader config, else the newest kernel installed.
-  const kernels = after.packages.filter((p) => p.name === 'kernel-core' || p.name === 'kernel');
-  const kq = await transport.run(rpmArgv(transport, '-q', '--last', ...new Set(kernels.map((k) => k.name))));
-  const newest = kq.stdout.split('\n')[0]?.split(/\s+/)[0] ?? '';
-  const newestPkg = kernels.find((k) => newest && k.nevra.replace(/-\d+:/, '-') === newest);
-  const hasBls = await transport.exists('/boot/loader/entries');
-  if (hasBls && !transport.root) {
-    const def = await transport.run(['grubby', '--default-kernel']);
-    const owner = def.code === 0 ? await transport.run(rpmArgv(transport, '-qf', '--qf', '%{VENDOR}', def.stdout.trim())) : undefined;
-    checks.push({ id: 'boot-default', ok: owner !== undefined && owner.stdout !== o.sourceVendor, detail: `default ${def.stdout.trim()} from ${owner?.stdout ?? '?'}` });
-  } else if (kernels.length) {
-    const ok = newestPkg !== undefined && newestPkg.vendor !== o.sourceVendor;
-    checks.push({ id: 'boot-default', ok, detail: `no boot loader config to ask${transport.root ? ' (installed root)' : ''}; newest kernel ${newestPkg?.nevra ?? newest} (${newestPkg?.vendor ?? '?'})` });
-  }
+  const boot = await bootDefaultCheck(transport, after, o.sourceVendor);
+  if (boot) checks.push(boot);
 
   const check = await transport.run([...dnf, 'check'], { timeoutMs: 3_600_000 });
   checks.push({ id: 'dnf-check', ok: check.code === 0, detail: check.code === 0 ? 'rpmdb consistent' : (check.stdout + check.stderr).trim().slice(0, 1000) });

@@ -1,21 +1,73 @@
 /**
- * Kernel and bootloader: make the newest installed target kernel the default boot entry (grubby, which
- * covers BLS entries on EL8), regenerate the grub configuration, and on UEFI make sure an EFI boot entry
- * points at the target's shim. Each part runs only where it is meaningful — on an installed root (image,
- * lab) there is no firmware and usually no boot loader config — and otherwise records why it was skipped.
+ * Kernel and bootloader: make the newest installed target kernel the default boot entry, regenerate the
+ * grub configuration, and on UEFI record the shim entries. With BLS entries (EL8+) the default is the
+ * grubenv's `saved_entry`: on a live host grubby sets it; on an installed root (image, lab), where grubby
+ * would look at the controller's /boot, the step writes `saved_entry` itself (grub2-editenv when the host
+ * has it, else an in-place edit of the 1024-byte block), registering the grubenv file first. Each part
+ * runs only where it is meaningful and otherwise records why it was skipped.
  */
+import { compareEvr, parseEvr } from '../../rpm/evr.js';
+import { blsKernelRelease, parseEfibootmgr, readBlsDefault, readBlsEntries, readGrubenv, setGrubenvVar, shimStatus } from '../boot.js';
+import { hostPath, runChecked } from '../journal.js';
+import { fileRestorable } from '../restorables.js';
 import { defineStep } from '../runner.js';
-import type { Step, StepContext } from '../types.js';
+import type { JsonValue, Step, StepContext } from '../types.js';
 import { rpmArgv, writeNote } from './dnf.js';
-import { runChecked } from '../journal.js';
 
 export type BootloaderOptions = { bootMode: string; targetVendorOf: string | null };
 
-async function newestKernel(ctx: StepContext): Promise<string | undefined> {
+interface InstalledKernel { name: string; vendor: string; release: string; installTime: number }
+
+/** Kernel packages that ship the image (kernel-core on EL8+, kernel on EL7), as `uname -r` releases. */
+export async function installedKernels(ctx: Pick<StepContext, 'transport'>): Promise<InstalledKernel[]> {
   const t = ctx.transport;
-  const res = await t.run(rpmArgv(t, '-q', '--last', 'kernel-core'));
-  const first = res.code === 0 ? res.stdout.split('\n')[0]?.split(/\s+/)[0] : undefined;
-  return first?.replace(/^kernel-core-/, '');
+  const res = await t.run(rpmArgv(t, '-q', '--qf', '%{NAME}|%{VENDOR}|%{VERSION}-%{RELEASE}.%{ARCH}|%{INSTALLTIME}\\n', 'kernel-core', 'kernel'));
+  const all = res.stdout.split('\n').filter((l) => l.split('|').length === 4).map((l) => {
+    const [name, vendor, release, time] = l.split('|');
+    return { name, vendor: vendor === '(none)' ? '' : vendor, release, installTime: Number(time) };
+  });
+  const core = all.filter((k) => k.name === 'kernel-core');
+  return core.length ? core : all.filter((k) => k.name === 'kernel');
+}
+
+/** The newest kernel of the target vendor (the vendor of `targetVendorOf`), else the newest installed. */
+async function targetKernel(ctx: StepContext, targetVendorOf: string | null): Promise<string | undefined> {
+  const t = ctx.transport;
+  const kernels = await installedKernels(ctx);
+  let vendor: string | undefined;
+  if (targetVendorOf) {
+    const v = await t.run(rpmArgv(t, '-q', '--qf', '%{VENDOR}', targetVendorOf));
+    if (v.code === 0) vendor = v.stdout.trim();
+  }
+  const pool = kernels.filter((k) => k.vendor === vendor);
+  const byEvr = (a: InstalledKernel, b: InstalledKernel): number => compareEvr(parseEvr(b.release), parseEvr(a.release)) || b.installTime - a.installTime;
+  return [...(pool.length ? pool : kernels)].sort(byEvr)[0]?.release;
+}
+
+/** Points grubenv's saved_entry at `id` on any host: grub2-editenv when present, else an in-place edit. */
+async function setSavedEntry(ctx: StepContext, id: string): Promise<{ did?: string; skipped?: string }> {
+  const t = ctx.transport;
+  const env = await readGrubenv(t);
+  if (!env) return { skipped: 'no grubenv (/boot/grub2/grubenv): GRUB boots the first entry by version, which is the newest kernel' };
+  if (env.vars?.get('saved_entry') === id) return { did: `saved_entry already ${id} (${env.path})` };
+  await ctx.register(fileRestorable(env.path));
+  const editenv = await t.run(['sh', '-c', 'command -v grub2-editenv']);
+  if (editenv.code === 0) {
+    await runChecked(t, ['grub2-editenv', hostPath(t, env.path), 'set', `saved_entry=${id}`], `grub2-editenv ${env.path}`);
+  } else {
+    await t.writeFile(env.path, Buffer.from(setGrubenvVar(env.text, 'saved_entry', id), 'latin1'), { mode: 0o644 });
+  }
+  return { did: `saved_entry=${id} in ${env.path}${editenv.code === 0 ? ' (grub2-editenv)' : ''}` };
+}
+
+async function recordEfi(ctx: StepContext): Promise<JsonValue> {
+  const t = ctx.transport;
+  if (t.root) return { skipped: 'installed root: no firmware' };
+  const res = await t.run(['sh', '-c', 'command -v efibootmgr >/dev/null || exit 127; efibootmgr -v']);
+  if (res.code !== 0) return { skipped: res.code === 127 ? 'efibootmgr is not installed' : `efibootmgr -v exited ${res.code}: ${res.stderr.trim()}` };
+  const info = parseEfibootmgr(res.stdout);
+  const { shims, currentIsShim } = shimStatus(info);
+  return { current: info.current, order: info.order, currentIsShim, shims: shims.map((s) => ({ bootnum: s.bootnum, label: s.label, active: s.active, file: s.file })) };
 }
 
 export function bootloaderStep(options: BootloaderOptions): Step<BootloaderOptions> {
@@ -23,32 +75,59 @@ export function bootloaderStep(options: BootloaderOptions): Step<BootloaderOptio
     kind: 'bootloader',
     title: 'Kernel and bootloader: default entry, grub config, BLS, EFI',
     options,
-    describe: () => ['grubby --set-default <newest target kernel>', 'grub2-mkconfig where a grub.cfg exists', options.bootMode === 'uefi' ? 'efibootmgr entry for the target shim' : 'no EFI entry (BIOS or unknown boot mode)'],
+    describe: () => ['default boot entry: the newest target kernel (grubby on a live host, grubenv saved_entry on an installed root)',
+      'grub2-mkconfig where a grub.cfg exists (live host)', options.bootMode === 'uefi' ? 'record the EFI shim entries (efibootmgr -v)' : 'no EFI entry (BIOS or unknown boot mode)'],
     async apply(ctx) {
       const t = ctx.transport;
       const did: string[] = [];
       const skipped: string[] = [];
-      const kver = await newestKernel(ctx);
+      const kver = await targetKernel(ctx, options.targetVendorOf);
       const vmlinuz = kver ? `/boot/vmlinuz-${kver}` : undefined;
       if (vmlinuz && !(await t.exists(vmlinuz))) skipped.push(`${vmlinuz} is missing: the kernel package ships no image here`);
-      if (t.root) {
-        skipped.push(`installed root ${t.root}: no firmware or running boot loader; the target kernel ${kver ?? '(none)'} is installed, boot entries are written by kernel-install on a real boot`);
+      const entries = await readBlsEntries(t);
+      const grubby = t.root ? { code: 1 } : await t.run(['sh', '-c', 'command -v grubby']);
+      if (!kver) skipped.push('no kernel package installed');
+      else if (entries === undefined) skipped.push('no BLS entries (/boot/loader/entries): nothing to point at the target kernel');
+      else if (grubby.code === 0 && vmlinuz) {
+        const env = await readGrubenv(t);
+        if (env?.text !== undefined) await ctx.register(fileRestorable(env.path));
+        await runChecked(t, ['grubby', '--set-default', vmlinuz], 'grubby --set-default');
+        did.push(`default boot entry: ${vmlinuz} (grubby)`);
       } else {
-        const grubby = await t.run(['sh', '-c', 'command -v grubby']);
-        if (grubby.code === 0 && vmlinuz && await t.exists('/boot/loader/entries')) {
-          await runChecked(t, ['grubby', '--set-default', vmlinuz], 'grubby --set-default');
-          did.push(`default boot entry: ${vmlinuz}`);
-        } else skipped.push('no grubby or no BLS entries (/boot/loader/entries)');
+        const entry = entries.find((e) => blsKernelRelease(e) === kver);
+        if (!entry) {
+          skipped.push(`no BLS entry for ${kver} in /boot/loader/entries: kernel-install did not run (run kernel-install add ${kver} /lib/modules/${kver}/vmlinuz)`);
+        } else {
+          const r = await setSavedEntry(ctx, entry.id);
+          if (r.did) did.push(`default boot entry: ${r.did}`);
+          if (r.skipped) skipped.push(r.skipped);
+        }
+      }
+      if (!t.root) {
         for (const cfg of ['/boot/grub2/grub.cfg', '/boot/efi/EFI/centos/grub.cfg']) {
           if (await t.exists(cfg)) {
+            await ctx.register(fileRestorable(cfg));
             await runChecked(t, ['grub2-mkconfig', '-o', cfg], `grub2-mkconfig -o ${cfg}`);
             did.push(`regenerated ${cfg}`);
           }
         }
-        if (options.bootMode === 'uefi') skipped.push('EFI entry: the target shim package (shim-x64) writes its own entry on install; efibootmgr not run');
-      }
+      } else skipped.push(`installed root ${t.root}: grub2-mkconfig not run (it probes the running system's devices)`);
+      const efi = options.bootMode === 'uefi' ? await recordEfi(ctx) : null;
       for (const l of [...did, ...skipped.map((s) => `skipped: ${s}`)]) ctx.output(l);
-      await writeNote(ctx, { did, skipped, kernel: kver ?? null });
+      if (efi) ctx.output(`EFI: ${JSON.stringify(efi)}`);
+      await writeNote(ctx, { did, skipped, kernel: kver ?? null, efi });
+    },
+    async verify(ctx) {
+      // The default entry boots the target kernel wherever there are BLS entries to choose from.
+      const kver = await targetKernel(ctx, options.targetVendorOf);
+      const def = await readBlsDefault(ctx.transport);
+      if (!kver || def === undefined) return { ok: true, detail: 'no BLS entries or no kernel: nothing to check' };
+      if (!ctx.transport.root && (await ctx.transport.run(['sh', '-c', 'command -v grubby'])).code === 0) {
+        const g = await ctx.transport.run(['grubby', '--default-kernel']);
+        return { ok: g.stdout.trim() === `/boot/vmlinuz-${kver}`, detail: `grubby --default-kernel: ${g.stdout.trim()}, want /boot/vmlinuz-${kver}` };
+      }
+      const got = def.entry ? blsKernelRelease(def.entry) : '(none)';
+      return { ok: got === kver, detail: `default entry ${def.entry?.id ?? '(none)'} (${def.why}) boots ${got}, want ${kver}` };
     },
   });
 }

@@ -2,7 +2,10 @@
  * Module streams: an enabled stream the target also offers stays enabled (distro-sync then syncs its
  * packages); one the target lacks is reset, so distro-sync moves its packages to the target's default
  * stream (the remap) instead of failing on an unsatisfiable module. Registers /etc/dnf/modules.d first.
+ * Idempotent: a module whose stream is no longer enabled in /etc/dnf/modules.d is not reset again.
  */
+import { posix } from 'node:path';
+import { parseModuleFile } from '../../facts/index.js';
 import { dirRestorable } from '../restorables.js';
 import { defineStep } from '../runner.js';
 import type { Step, StepContext } from '../types.js';
@@ -10,15 +13,40 @@ import { dnfArgv, runDnf, writeNote, type DnfEnv } from './dnf.js';
 
 export type ModuleStreamsOptions = { modules: { name: string; stream: string }[]; dnf: DnfEnv };
 
+/** Parses `dnf module list` output into `name:stream` pairs for the modules named. */
+export function parseModuleList(text: string, names: string[]): Set<string> {
+  const out = new Set<string>();
+  for (const line of text.split('\n')) {
+    const m = /^(\S+)\s+(\S+)/.exec(line);
+    if (m && names.includes(m[1])) out.add(`${m[1]}:${m[2].replace(/\[.*$/, '')}`);
+  }
+  return out;
+}
+
 /** Streams the target repositories offer, as `name:stream`. */
 async function offered(ctx: StepContext, o: ModuleStreamsOptions): Promise<Set<string>> {
   if (o.modules.length === 0) return new Set();
   const dnf = await dnfArgv(ctx, o.dnf);
   const res = await ctx.transport.run([...dnf, '-q', 'module', 'list', ...o.modules.map((m) => m.name)]);
-  const out = new Set<string>();
-  for (const line of res.stdout.split('\n')) {
-    const m = /^(\S+)\s+(\S+)/.exec(line);
-    if (m && o.modules.some((x) => x.name === m[1])) out.add(`${m[1]}:${m[2].replace(/\s*\[.*$/, '')}`);
+  return parseModuleList(res.stdout, o.modules.map((m) => m.name));
+}
+
+/** The module's current stream if /etc/dnf/modules.d says it is enabled. */
+async function enabledStream(ctx: StepContext, name: string): Promise<string | undefined> {
+  const file = posix.join('/etc/dnf/modules.d', `${name}.module`);
+  if (!(await ctx.transport.exists(file))) return undefined;
+  const states = parseModuleFile((await ctx.transport.readFile(file)).toString('utf8'), file);
+  const s = states.find((m) => m.name === name);
+  return s?.state === 'enabled' ? s.stream : undefined;
+}
+
+/** Modules still enabled at a stream the target does not offer. */
+async function stillToReset(ctx: StepContext, o: ModuleStreamsOptions, have: Set<string>): Promise<{ name: string; stream: string }[]> {
+  const out: { name: string; stream: string }[] = [];
+  for (const m of o.modules) {
+    if (have.has(`${m.name}:${m.stream}`)) continue;
+    const now = await enabledStream(ctx, m.name);
+    if (now !== undefined && !have.has(`${m.name}:${now}`)) out.push({ name: m.name, stream: now });
   }
   return out;
 }
@@ -31,14 +59,20 @@ export function moduleStreamsStep(options: ModuleStreamsOptions): Step<ModuleStr
     describe: () => options.modules.length ? options.modules.map((m) => `keep ${m.name}:${m.stream} if the target offers it, else reset`) : ['no enabled module stream'],
     async apply(ctx) {
       const have = await offered(ctx, options);
-      const reset = options.modules.filter((m) => !have.has(`${m.name}:${m.stream}`));
       const kept = options.modules.filter((m) => have.has(`${m.name}:${m.stream}`)).map((m) => `${m.name}:${m.stream}`);
       for (const k of kept) ctx.output(`kept ${k}: the target offers it`);
+      const reset = await stillToReset(ctx, options, have);
       if (reset.length > 0) {
         await ctx.register(dirRestorable('/etc/dnf/modules.d'));
         await runDnf(ctx, options.dnf, ['module', 'reset', ...reset.map((m) => m.name)], 'module-reset');
+        for (const m of reset) ctx.output(`reset ${m.name}:${m.stream}: the target does not offer it; distro-sync moves it to the default stream`);
       }
       await writeNote(ctx, { kept, reset: reset.map((m) => `${m.name}:${m.stream}`) });
+    },
+    async verify(ctx) {
+      if (options.modules.length === 0) return true;
+      const left = await stillToReset(ctx, options, await offered(ctx, options));
+      return { ok: left.length === 0, detail: left.length ? `still enabled at streams the target lacks: ${left.map((m) => `${m.name}:${m.stream}`).join(', ')}` : 'no enabled stream the target lacks' };
     },
   });
 }

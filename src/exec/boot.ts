@@ -166,7 +166,7 @@ export function parseEfibootmgr(text: string): EfiBootInfo {
     // efibootmgr separates label and device path with a tab; older versions and copies use spaces.
     const tab = rest.indexOf('\t');
     const m = tab >= 0 ? [rest.slice(0, tab), rest.slice(tab + 1)] : (/^(.*?)\s{2,}((?:HD|PciRoot|FvVol|FvFile|VenHw|VenMedia|BBS|MemoryMapped|ACPI|Vendor)\(.*)$/.exec(rest)?.slice(1) ?? [rest, '']);
-    const file = /File\(([^)]*)\)/.exec(m[1])?.[1];
+    const file = /(?:^|\/)File\(([^)]*)\)/.exec(m[1])?.[1];
     info.entries.push({
       bootnum: e[1].toUpperCase(), label: m[0].trim(), active: e[2] === '*', path: m[1].trim(),
       file: file ? file.replace(/\\/g, '/') : null,

@@ -127,7 +127,8 @@ function stage(dir: string, spec: LiveSpec, port: number, publicKey: string): vo
   writeFileSync(join(dir, 'known_hosts'), `[127.0.0.1]:${port} ${pub[0]} ${pub[1]}\n`);
 }
 
-const running = new Set<ChildProcess>();
+/** Live hosts not stopped yet: pid 1's unshare and the stage dir, cleaned up at process exit too. */
+const running = new Map<ChildProcess, string>();
 let exitHook = false;
 
 function waitFor(child: ChildProcess, log: string[], pattern: RegExp, timeoutMs: number): Promise<RegExpExecArray> {
@@ -149,19 +150,37 @@ function waitFor(child: ChildProcess, log: string[], pattern: RegExp, timeoutMs:
 
 /**
  * Starts `host` as a live host described by `spec`. Requires root, util-linux unshare/nsenter and sshd.
- * Resolves once sshd inside listens.
+ * Resolves once sshd inside listens; a port taken between probing and binding (the only race) is retried.
  */
 export async function startLiveHost(host: LabHost, spec: LiveSpec): Promise<LiveHost> {
+  let lastErr: unknown;
+  for (let attempt = 0; attempt < 3; attempt++) {
+    try {
+      return await startOnce(host, spec);
+    } catch (err) {
+      lastErr = err;
+      if (!/Address already in use|Cannot bind/.test(String(err))) break;
+    }
+  }
+  throw lastErr;
+}
+
+async function startOnce(host: LabHost, spec: LiveSpec): Promise<LiveHost> {
   const dir = mkdtempSync(join(tmpdir(), 'ferry-live-'));
   const key = generateKeyPair(join(dir, 'client'), 'id_ed25519');
   const port = await freePort();
   stage(dir, spec, port, key.publicKey);
   const child = spawn('unshare', ['--mount', '--pid', '--fork', '--propagation', 'private', '--kill-child', '--', 'bash', INIT, dir, host.root],
     { stdio: ['pipe', 'ignore', 'pipe'], env: BASE_ENV });
-  running.add(child);
+  running.set(child, dir);
   if (!exitHook) {
     exitHook = true;
-    process.on('exit', () => { for (const c of running) { try { c.kill('SIGKILL'); } catch { /* gone */ } } });
+    process.on('exit', () => {
+      for (const [c, d] of running) {
+        try { c.kill('SIGKILL'); } catch { /* gone */ }
+        rmSync(d, { recursive: true, force: true });
+      }
+    });
   }
   const log: string[] = [];
   child.stderr.on('data', (c: Buffer) => { log.push(c.toString('utf8')); });
@@ -179,7 +198,8 @@ export async function startLiveHost(host: LabHost, spec: LiveSpec): Promise<Live
   };
   try {
     const m = await waitFor(child, log, /init-pid=(\d+)/, 10_000);
-    await waitFor(child, log, /Server listening on 127\.0\.0\.1 port \d+/, 15_000);
+    const sshd = await waitFor(child, log, /Server listening on 127\.0\.0\.1 port \d+|Cannot bind any address|Address already in use/, 15_000);
+    if (!sshd[0].startsWith('Server listening')) throw new Error(`live host: sshd could not listen on ${port}:\n${log.join('')}`);
     const initPid = Number(m[1]);
     const exec: LiveHost['exec'] = (argv, opts = {}) => new Promise((resolveRun, reject) => {
       const env = { ...BASE_ENV, ...(opts.env ?? {}) };

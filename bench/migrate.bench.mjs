@@ -1,64 +1,138 @@
 /* global performance */
 // Lab migration wall time: Ferry (`migrate` use case, all ten steps, on a local lab root) next to the same
 // dnf commands by hand (the lab recipe: one `dnf shell` vendor swap, then `dnf distro-sync`), CentOS 8 →
-// Rocky 8, median of FERRY_BENCH_MIGRATE_N runs (default 3), each on a fresh copy of the cached lab host.
-// Also prints the time Ferry spends inside its swap and distro-sync steps, so the overhead of driving dnf
-// (detached run, polling, journaling) is separated from the extra steps (pre-flight, backup, verify).
+// Rocky 8, median of FERRY_BENCH_MIGRATE_N runs (default 3), each on a fresh copy of a cached lab host.
+// Two host sizes: the lab's tiny host (~30 packages, fixed costs dominate) and a realistic one
+// (test/lab/bench-host.ts: a few hundred packages with payload files, all synced by distro-sync).
+// FERRY_BENCH_MIGRATE_SIZES=tiny,large picks sizes.
+//
+// Besides the totals it prints where Ferry's time goes: per step, planning (facts, assessment, repo
+// query), and by command class (dnf starts, rpm -Va, journal writes, other commands), measured by wrapping
+// the transport. The verification the issue requires (rpm -Va before and after) is its own line, and a
+// careful operator's by-hand run (rpm -Va before, swap, distro-sync, rpm -Va after) is a second reference.
 import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { tsImport } from 'tsx/esm/api';
 
 const root = resolve(import.meta.dirname, '..');
 const N = Number(process.env.FERRY_BENCH_MIGRATE_N ?? 3);
+const SIZES = (process.env.FERRY_BENCH_MIGRATE_SIZES ?? 'tiny,large').split(',').filter(Boolean);
 if (spawnSync('sh', ['-c', 'command -v dnf && command -v rpmbuild && command -v createrepo_c && command -v setsid']).status !== 0) {
   console.log('skipped: dnf, rpmbuild, createrepo_c or setsid is not installed');
   process.exit(0);
 }
 const { createLab } = await tsImport(join(root, 'test', 'lab', 'lab.ts'), import.meta.url);
+const { createBenchHosts } = await tsImport(join(root, 'test', 'lab', 'bench-host.ts'), import.meta.url);
 // One module graph: FerryError identity must be shared between the app and the transport.
 const { migrate, openHost } = await tsImport(join(root, 'src', 'app', 'migrate.ts'), import.meta.url);
 
-const lab = await createLab();
-const rocky = await lab.distro('rocky-8');
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-const hand = [];
-const ferry = [];
-const ferryDnf = [];
-let swap;
-for (let i = 0; i < N; i++) {
-  const h = await lab.host({ from: 'centos-8', extras: ['nodejs'] });
-  process.env.HOME = h.env.HOME;
-  const t = await openHost({ host: 'local', root: h.root });
-  const starts = new Map();
-  let inDnf = 0;
-  const t0 = performance.now();
-  const res = await migrate({ transport: t, target: 'rocky-8', repos: [rocky.repoDir], gpgcheck: false, onProgress(e) {
-    if (e.type !== 'step') return;
-    if (e.phase === 'start') starts.set(e.stepId, performance.now());
-    if (e.phase === 'end' && /Swap vendor|distro-sync/.test(e.title)) inDnf += performance.now() - starts.get(e.stepId);
-  } });
-  ferry.push(performance.now() - t0);
-  ferryDnf.push(inDnf);
-  swap = res.plan.swap;
-  await t.close();
-  h.dispose();
+const pct = (x, ref) => `${(((x - ref) / ref) * 100).toFixed(1)}%`;
+const ms = (x) => `${x.toFixed(0).padStart(6)} ms`;
 
-  const b = await lab.host({ from: 'centos-8', extras: ['nodejs'] });
-  const script = join(b.root, '..', 'swap.dnf');
-  writeFileSync(script, `remove ${swap.remove.join(' ')}\ninstall ${swap.install.join(' ')}\nrun\n`);
-  const t1 = performance.now();
-  const a = spawnSync('dnf', [...b.dnfArgs(rocky), '--setopt=protected_packages=', '--noautoremove', 'shell', script], { env: b.env });
-  const s = spawnSync('dnf', [...b.dnfArgs(rocky), 'distro-sync', '--allowerasing'], { env: b.env });
-  hand.push(performance.now() - t1);
-  if (a.status !== 0 || s.status !== 0) throw new Error('by-hand migration failed');
-  b.dispose();
+/** Command class of an argv, for the breakdown. */
+function classify(argv) {
+  const a = argv.join(' ');
+  if (argv[0] === 'setsid') return 'dnf (detached start)';
+  if (argv[0] === 'dnf') return 'dnf (attached)';
+  if (argv[0] === 'rpm' && argv.includes('-Va')) return 'rpm -Va';
+  if (argv[0] === 'rpm') return 'rpm queries';
+  if (argv[0] === 'sh' && /sync "\$t"/.test(argv[2] ?? '')) return 'journal writes';
+  if (argv[0] === 'sh' && /--ferry--|inotifywait|wait-detached/.test(a)) return 'dnf wait/poll';
+  if (argv[0] === 'tar') return 'tar backups';
+  return 'other commands';
 }
+
+/** Wraps a transport: every run/readFile/writeFile/exists is timed into `tally` under its class. */
+function instrument(t, tally) {
+  const add = (k, d) => { const e = tally.get(k) ?? { n: 0, ms: 0 }; e.n++; e.ms += d; tally.set(k, e); };
+  const timed = (k, p) => { const s = performance.now(); return p.finally(() => add(typeof k === 'function' ? k() : k, performance.now() - s)); };
+  return new Proxy(t, {
+    get(target, prop) {
+      const v = Reflect.get(target, prop);
+      if (prop === 'run') return (argv, o) => timed(classify(argv), target.run(argv, o));
+      if (prop === 'readFile' || prop === 'writeFile' || prop === 'exists') return (...a) => timed('file ops', v.apply(target, a));
+      return typeof v === 'function' ? v.bind(target) : v;
+    },
+  });
+}
+
+async function ferryRun(host, target) {
+  process.env.HOME = host.env.HOME;
+  const tally = new Map();
+  const t = instrument(await openHost({ host: 'local', root: host.root }), tally);
+  const steps = new Map();
+  const starts = new Map();
+  let firstStep;
+  const t0 = performance.now();
+  const res = await migrate({ transport: t, target: target.id, repos: [target.repoDir], gpgcheck: false, onProgress(e) {
+    if (e.type !== 'step') return;
+    if (e.phase === 'start') { starts.set(e.stepId, performance.now()); firstStep ??= performance.now(); }
+    if (e.phase === 'end') steps.set(e.title.replace(/:.*$/, ''), performance.now() - starts.get(e.stepId));
+  } });
+  const whole = performance.now() - t0;
+  await t.close();
+  if (res.result.status !== 'completed' || !res.verify?.ok) throw new Error(`Ferry migration did not complete: ${JSON.stringify(res.verify?.checks)}`);
+  const dnfSteps = [...steps].filter(([k]) => /^Swap vendor|distro-sync/.test(k)).reduce((s, [, v]) => s + v, 0);
+  return { whole, dnfSteps, plan: firstStep - t0, steps, tally, swap: res.plan.swap };
+}
+
+function handRun(host, target, swap) {
+  const script = join(host.root, '..', 'swap.dnf');
+  writeFileSync(script, `remove ${swap.remove.join(' ')}\ninstall ${swap.install.join(' ')}\nrun\n`);
+  const va = () => { const s = performance.now(); spawnSync('rpm', ['--root', host.root, '-Va'], { env: host.env }); return performance.now() - s; };
+  const vaBefore = va();
+  const t1 = performance.now();
+  const a = spawnSync('dnf', [...host.dnfArgs(target), '--setopt=protected_packages=', '--noautoremove', 'shell', script], { env: host.env });
+  const s = spawnSync('dnf', [...host.dnfArgs(target), 'distro-sync', '--allowerasing'], { env: host.env });
+  const dnf = performance.now() - t1;
+  if (a.status !== 0 || s.status !== 0) throw new Error(`by-hand migration failed: ${a.stderr}${s.stderr}`);
+  return { dnf, careful: vaBefore + dnf + va() };
+}
+
+const lab = await createLab();
+const benchHosts = await createBenchHosts(lab);
+console.log(`load average at start: ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+for (const size of SIZES) {
+  const shape = size === 'large' ? await benchHosts.large() : await benchHosts.tiny();
+  const runs = [];
+  let lastSwap;
+  for (let i = 0; i < N; i++) {
+    // Alternate the order so drift in machine load hits both sides alike.
+    // (The by-hand run needs the plan's swap, so the very first run is Ferry's.)
+    const order = i % 2 === 0 ? ['ferry', 'hand'] : ['hand', 'ferry'];
+    const r = {};
+    for (const who of order) {
+      const h = await shape.host();
+      if (who === 'ferry') { Object.assign(r, await ferryRun(h, shape.target)); lastSwap = r.swap; }
+      else r.hand = handRun(h, shape.target, r.swap ?? lastSwap);
+      h.dispose();
+    }
+    runs.push(r);
+  }
+  const hand = median(runs.map((r) => r.hand.dnf));
+  const careful = median(runs.map((r) => r.hand.careful));
+  const dnfSteps = median(runs.map((r) => r.dnfSteps));
+  const whole = median(runs.map((r) => r.whole));
+  const va = median(runs.map((r) => r.tally.get('rpm -Va')?.ms ?? 0));
+  console.log(`migrate centos-8 → rocky-8, ${size} host (${shape.packages} packages; ${N} runs, median):`);
+  console.log(`  dnf by hand (swap + distro-sync):             ${ms(hand)}`);
+  console.log(`  Ferry, swap + distro-sync steps only:         ${ms(dnfSteps)}  (${pct(dnfSteps, hand)} over by hand)`);
+  console.log(`  Ferry, whole migration (10 steps):            ${ms(whole)}  (${pct(whole, hand)} over by hand; goal < 5%)`);
+  console.log(`  verification: rpm -Va before + after:         ${ms(va)}  (required by the issue; ${(va / whole * 100).toFixed(0)}% of Ferry's whole)`);
+  console.log(`  Ferry whole minus rpm -Va:                    ${ms(whole - va)}  (${pct(whole - va, hand)} over by hand)`);
+  console.log(`  careful operator by hand (rpm -Va, swap, distro-sync, rpm -Va): ${ms(careful)}; Ferry whole is ${pct(whole, careful)} over it`);
+  console.log(`  where Ferry's time goes (median per step; planning = facts, assessment, repo query):`);
+  console.log(`    ${'planning (before the first step)'.padEnd(58)} ${ms(median(runs.map((r) => r.plan)))}`);
+  for (const k of runs[0].steps.keys()) console.log(`    ${k.slice(0, 58).padEnd(58)} ${ms(median(runs.map((r) => r.steps.get(k) ?? 0)))}`);
+  console.log(`  by command class (median total ms, count):`);
+  const classes = [...new Set(runs.flatMap((r) => [...r.tally.keys()]))].sort();
+  for (const k of classes) {
+    console.log(`    ${k.padEnd(58)} ${ms(median(runs.map((r) => r.tally.get(k)?.ms ?? 0)))}  ×${median(runs.map((r) => r.tally.get(k)?.n ?? 0))}`);
+  }
+}
+console.log(`load average at end: ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+benchHosts.close();
 await lab.close();
-const h = median(hand);
-const f = median(ferry);
-const fd = median(ferryDnf);
-console.log(`migrate centos-8 → rocky-8 (lab, ${N} runs, median):`);
-console.log(`  dnf by hand (swap + distro-sync):           ${h.toFixed(0)} ms`);
-console.log(`  Ferry, swap + distro-sync steps only:       ${fd.toFixed(0)} ms  (${(((fd - h) / h) * 100).toFixed(1)}% over by hand)`);
-console.log(`  Ferry, whole migration (10 steps):          ${f.toFixed(0)} ms  (${(((f - h) / h) * 100).toFixed(1)}% over by hand; goal < 5%)`);

@@ -2,11 +2,15 @@
  * The execution journal on the host: `/var/lib/ferry/<executionId>/journal.jsonl` below the transport
  * root (persistent storage, never tmpfs), one JSON entry per line, mirrored to an optional JournalSink.
  *
- * Durability: the Transport port has no append, so every append rewrites the whole journal with one
- * command: write a temp file, `sync` it, rename it over the journal, `sync` the directory (writeDurably).
- * Journals hold tens to a few hundred entries, so the rewrite is cheap; the
- * reader still tolerates a truncated final line (a crash of a non-atomic writer) but rejects any other
- * unparseable line as JOURNAL_CORRUPT naming the file and line.
+ * Durability: every append is written to the file at once, with one command (`cat >>`), so an entry is
+ * on the host before `append` resolves and a killed Ferry loses nothing it has reported. An append is
+ * also fsynced (power loss, kernel crash) unless the caller passes `{ sync: false }`; such an entry
+ * becomes durable with the next synced append or `sync()` — fsync of the file flushes every earlier
+ * write. The journal file's creation is made durable with its directory. The reader tolerates a
+ * truncated final line (a crash mid-append) but rejects any other unparseable line as JOURNAL_CORRUPT
+ * naming the file and line; opening a journal whose last line is torn first rewrites it without that line
+ * (temp file, fsync, rename, fsync of the directory: writeDurably), so later appends never follow a torn
+ * line.
  *
  * The host lock is the directory `/var/lib/ferry/lock` (mkdir is atomic on every POSIX file system) with
  * `owner.json` inside: {pid, controller hostname, executionId, at}. A lock is stale when its owner ran on
@@ -107,8 +111,13 @@ export interface Journal {
   readonly path: string;
   readonly executionId: string;
   entries(): readonly JournalEntry[];
-  /** Appends, writes the journal durably on the host, then mirrors to the sink. */
-  append(event: JournalEvent): Promise<JournalEntry>;
+  /**
+   * Appends: writes the entry to the journal on the host (fsynced unless `sync: false`), then mirrors it
+   * to the sink.
+   */
+  append(event: JournalEvent, options?: { sync?: boolean }): Promise<JournalEntry>;
+  /** Makes every entry written so far durable (fsync); nothing to do when the last append was synced. */
+  sync(): Promise<void>;
 }
 
 /** Reads the journal of an execution; an absent journal is an empty one. */
@@ -121,7 +130,10 @@ export async function readJournal(transport: Transport, executionId: string): Pr
     if (isFerryError(e, 'NOT_FOUND')) return [];
     throw e;
   }
-  const entries = parseJournal(buf.toString('utf8'), `${transport.hostName}:${path}`);
+  return ownEntries(parseJournal(buf.toString('utf8'), `${transport.hostName}:${path}`), transport, path, executionId);
+}
+
+function ownEntries(entries: JournalEntry[], transport: Transport, path: string, executionId: string): JournalEntry[] {
   const foreign = entries.find((e) => e.executionId !== executionId);
   if (foreign) {
     throw new FerryError('JOURNAL_CORRUPT', `Journal ${transport.hostName}:${path} entry ${foreign.seq} belongs to execution ${foreign.executionId}`);
@@ -142,12 +154,33 @@ export async function writeDurably(transport: Transport, path: string, data: str
   }
 }
 
+// Appends stdin to "$1"; with "$2" = sync fsyncs the file, with "$3" = new also its directory (the new entry).
+const APPEND = 'set -e; umask 077; cat >> "$1"; if [ "$2" = sync ]; then sync "$1"; fi; if [ "$3" = new ]; then sync "$(dirname "$1")"; fi';
+
 export async function openJournal(options: { transport: Transport; executionId: string; sink?: JournalSink; now?: () => Date }): Promise<Journal> {
   const { transport, executionId, sink } = options;
   const now = options.now ?? (() => new Date());
   const path = journalPathFor(executionId);
-  const entries = await readJournal(transport, executionId);
+  let text: string | undefined;
+  try {
+    text = (await transport.readFile(path)).toString('utf8');
+  } catch (e) {
+    if (!isFerryError(e, 'NOT_FOUND')) throw e;
+  }
+  const entries = text === undefined ? [] : ownEntries(parseJournal(text, `${transport.hostName}:${path}`), transport, path, executionId);
   await mkdirHost(transport, stateDirFor(executionId));
+  // A torn last line (a crash mid-append) is dropped for good before anything is appended after it.
+  if (text !== undefined && text !== '' && !text.endsWith('\n')) await writeDurably(transport, path, serializeJournal(entries));
+  let exists = text !== undefined;
+  let unsynced = false;
+  const write = async (data: string, sync: boolean): Promise<void> => {
+    const res = await transport.run(['sh', '-c', APPEND, 'sh', hostPath(transport, path), sync ? 'sync' : '', exists ? '' : 'new'], { stdin: data });
+    if (res.code !== 0) {
+      throw new FerryError('IO', `Writing the journal ${path} on ${transport.hostName} failed (exit ${res.code ?? res.signal}): ${res.stderr.trim().slice(0, 500)}`);
+    }
+    exists = true;
+    unsynced = !sync;
+  };
   // Entries written on the host just before a crash may never have reached the sink: mirror them again
   // (the sink ignores (executionId, seq) pairs it already holds).
   if (sink) for (const e of entries) await sink.appendJournalEntry(e);
@@ -155,13 +188,17 @@ export async function openJournal(options: { transport: Transport; executionId: 
     path,
     executionId,
     entries: () => entries,
-    async append(event) {
+    async append(event, o = {}) {
       const entry = { ...event, v: 1, seq: entries.length + 1, at: now().toISOString(), executionId } as JournalEntry;
-      const next = [...entries, entry];
-      await writeDurably(transport, path, serializeJournal(next));
+      await write(serializeJournal([entry]), o.sync !== false);
       entries.push(entry);
       if (sink) await sink.appendJournalEntry(entry);
       return entry;
+    },
+    async sync() {
+      if (!unsynced) return;
+      await runChecked(transport, ['sync', hostPath(transport, path)], `Syncing the journal ${path}`);
+      unsynced = false;
     },
   };
 }

@@ -89,20 +89,22 @@ export async function runPlan(options: RunPlanOptions): Promise<ExecutionResult>
       });
     }
     if (prior.length === 0) {
+      // Not fsynced here: the first step's start entry is, before anything changes on the host.
       await journal.append({
         event: 'execution', phase: 'start', planId: plan.id, controller: hostname(),
         steps: plan.steps.map((s) => ({ id: s.id, kind: s.kind, title: s.title, pointOfNoReturn: s.pointOfNoReturn === true })),
-      });
+      }, { sync: false });
     }
     const recorded = new Set(before.overrides.map((o) => o.findingKey));
     for (const o of options.overrides ?? []) {
       if (recorded.has(o.findingKey)) continue;
-      await journal.append({ event: 'override', findingKey: o.findingKey, by: o.by, ...(o.reason ? { reason: o.reason } : {}) });
+      await journal.append({ event: 'override', findingKey: o.findingKey, by: o.by, ...(o.reason ? { reason: o.reason } : {}) }, { sync: false });
       recorded.add(o.findingKey);
     }
 
     const stepState = new Map(before.steps.map((s) => [s.id, s]));
     const registered = new Set(before.restorables.map((r) => r.id));
+    const captured = new Set(before.restorables.map((r) => capturedKey(r.kind, r.key)));
     const applied: string[] = [];
     const skipped: string[] = [];
 
@@ -114,15 +116,16 @@ export async function runPlan(options: RunPlanOptions): Promise<ExecutionResult>
         continue;
       }
       const attempt = (prev?.attempts ?? 0) + 1;
-      const ctx = makeStepContext({ transport, executionId, step, attempt, journal, registered, emit, log });
+      const ctx = makeStepContext({ transport, executionId, step, attempt, journal, registered, captured, emit, log });
       if (prev && prev.attempts > 0 && step.isApplied && await step.isApplied(ctx)) {
-        await journal.append({ event: 'step', phase: 'end', stepId: step.id, attempt: prev.attempts, status: 'already-applied' });
+        await journal.append({ event: 'step', phase: 'end', stepId: step.id, attempt: prev.attempts, status: 'already-applied' }, { sync: false });
         skipped.push(step.id);
         emit({ type: 'step', stepId: step.id, title: step.title, index, total, phase: 'end', status: 'already-applied' });
         continue;
       }
       if (step.pointOfNoReturn && !before.ponrCrossed && !journal.entries().some((e) => e.event === 'ponr')) {
-        await journal.append({ event: 'ponr', stepId: step.id });
+        // Fsynced together with the step's start entry, the very next write, before apply runs.
+        await journal.append({ event: 'ponr', stepId: step.id }, { sync: false });
       }
       await journal.append({ event: 'step', phase: 'start', stepId: step.id, kind: step.kind, attempt });
       emit({ type: 'step', stepId: step.id, title: step.title, index, total, phase: 'start' });
@@ -136,7 +139,7 @@ export async function runPlan(options: RunPlanOptions): Promise<ExecutionResult>
       } catch (e) {
         const err = e instanceof Error ? e : new Error(String(e));
         const code = isFerryError(err) ? err.code : 'INTERNAL';
-        await journal.append({ event: 'step', phase: 'failed', stepId: step.id, attempt, error: { code, message: err.message } });
+        await journal.append({ event: 'step', phase: 'failed', stepId: step.id, attempt, error: { code, message: err.message } }, { sync: false });
         await journal.append({ event: 'execution', phase: 'end', status: 'failed' });
         emit({ type: 'step', stepId: step.id, title: step.title, index, total, phase: 'failed', detail: err.message });
         if (isFerryError(err, 'STEP_FAILED')) throw err;
@@ -146,7 +149,9 @@ export async function runPlan(options: RunPlanOptions): Promise<ExecutionResult>
           details: { executionId, stepId: step.id, code },
         });
       }
-      await journal.append({ event: 'step', phase: 'end', stepId: step.id, attempt, status: 'applied' });
+      // Not fsynced: the next step's start entry is. Lost to a power cut, it costs a re-run of this
+      // (idempotent) step on resume, never a skipped one.
+      await journal.append({ event: 'step', phase: 'end', stepId: step.id, attempt, status: 'applied' }, { sync: false });
       applied.push(step.id);
       emit({ type: 'step', stepId: step.id, title: step.title, index, total, phase: 'end', status: 'applied' });
     }
@@ -158,24 +163,56 @@ export async function runPlan(options: RunPlanOptions): Promise<ExecutionResult>
   }
 }
 
+/**
+ * Rollback always restores every restorable of the execution, LIFO, so for one thing (kind + key, e.g. the
+ * directory /var/lib/rpm) the earliest capture decides the end state: any later capture of it is restored
+ * first and then overwritten. A step registering something an earlier step already captured therefore
+ * skips the capture (for the rpm database, a second and third archive of the whole database).
+ */
+const capturedKey = (kind: string, key: string): string => `${kind}\u0000${key}`;
+
+/**
+ * The transport a step sees: before any command, file write or upload — anything that may change the host —
+ * the journal is made durable, so every restorable registered before it is on disk before the change.
+ * Reads (readFile, exists) go straight through.
+ */
+function syncBeforeChange(transport: Transport, journal: Journal): Transport {
+  return new Proxy(transport, {
+    get(target, prop, receiver) {
+      if (prop === 'run' || prop === 'writeFile' || prop === 'upload') {
+        const fn = Reflect.get(target, prop, receiver) as (...args: unknown[]) => Promise<unknown>;
+        return async (...args: unknown[]) => {
+          await journal.sync();
+          return fn.apply(target, args);
+        };
+      }
+      const v: unknown = Reflect.get(target, prop, receiver);
+      return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+    },
+  });
+}
+
 function makeStepContext(o: {
   transport: Transport; executionId: string; step: Step; attempt: number; journal: Journal; registered: Set<string>;
-  emit: (e: ProgressEvent) => void; log: Logger;
+  captured: Set<string>; emit: (e: ProgressEvent) => void; log: Logger;
 }): StepContext {
-  const { transport, executionId, step, journal, registered, emit } = o;
+  const { transport, executionId, step, journal, registered, captured, emit } = o;
   const output = (line: string): void => emit({ type: 'output', stepId: step.id, line });
   return {
-    transport, executionId, step, attempt: o.attempt, stateDir: stateDirFor(executionId), output, log: o.log,
+    transport: syncBeforeChange(transport, journal), executionId, step, attempt: o.attempt, stateDir: stateDirFor(executionId), output, log: o.log,
     async register(r) {
       const id = contentId('restorable', { stepId: step.id, kind: r.kind, key: r.key });
       // Registered on an earlier attempt: that capture holds the state before the mutation; keep it.
-      if (registered.has(id)) return;
+      if (registered.has(id) || captured.has(capturedKey(r.kind, r.key))) return;
       const backupDir = restorableDir(executionId, id);
       await mkdirHost(transport, backupDir);
       const data = await r.capture({ transport, executionId, backupDir, output });
       if (!isJsonValue(data)) throw new Error(`Assertion failed: restorable ${r.kind} captured non-JSON data`);
-      await journal.append({ event: 'restorable', id, stepId: step.id, kind: r.kind, key: r.key, description: r.description, data });
+      // Written now, fsynced before the step's next command or write (syncBeforeChange), so a step that
+      // registers several things (the backup) pays one fsync, and none reaches the host un-journaled.
+      await journal.append({ event: 'restorable', id, stepId: step.id, kind: r.kind, key: r.key, description: r.description, data }, { sync: false });
       registered.add(id);
+      captured.add(capturedKey(r.kind, r.key));
     },
   };
 }

@@ -4,12 +4,29 @@
  * the package set cannot be put back from the journal. dnf runs detached (./dnf.ts), so a killed Ferry or
  * a dropped SSH connection does not interrupt the rpm transaction; apply is idempotent (a second
  * distro-sync has nothing to do).
+ *
+ * Verify asks the rpm database, not dnf: dnf exiting 0 (checked by apply) means its whole transaction
+ * ran; what an interrupted rpm transaction leaves behind is two versions of one package (the new one
+ * installed, the old one not yet erased), so verify fails on any duplicate name.arch that is not
+ * install-only (kernels, gpg-pubkey). Whether every package now comes from the target is the verify
+ * step's leftover check; a second `dnf --assumeno distro-sync` here would only repeat dnf's depsolve.
  */
+import { runChecked } from '../journal.js';
 import { defineStep } from '../runner.js';
 import type { Step } from '../types.js';
-import { runDnf, type DnfEnv } from './dnf.js';
+import { rpmArgv, runDnf, type DnfEnv } from './dnf.js';
 
 export type DistroSyncOptions = { dnf: DnfEnv };
+
+/** Packages dnf installs side by side (installonlypkgs defaults, plus rpm's gpg-pubkey entries). */
+const INSTALL_ONLY = /^(kernel(-[a-z0-9-]+)?|gpg-pubkey)$/;
+
+/** `name.arch` lines → the ones that occur more than once and are not install-only. */
+export function duplicatePackages(lines: string[]): string[] {
+  const seen = new Map<string, number>();
+  for (const l of lines) if (l) seen.set(l, (seen.get(l) ?? 0) + 1);
+  return [...seen].filter(([na, n]) => n > 1 && !INSTALL_ONLY.test(na.replace(/\.[^.]+$/, ''))).map(([na]) => na).sort();
+}
 
 export function distroSyncStep(options: DistroSyncOptions): Step<DistroSyncOptions> {
   return defineStep<DistroSyncOptions>({
@@ -22,11 +39,9 @@ export function distroSyncStep(options: DistroSyncOptions): Step<DistroSyncOptio
       await runDnf(ctx, options.dnf, ['distro-sync', '--allowerasing'], 'distro-sync');
     },
     async verify(ctx) {
-      // Nothing left to sync: dnf's dry run (--assumeno) exits 0 and reports nothing to do.
-      const { dnfArgv } = await import('./dnf.js');
-      const res = await ctx.transport.run([...await dnfArgv(ctx, options.dnf), '--assumeno', 'distro-sync', '--allowerasing']);
-      const text = res.stdout + res.stderr;
-      return { ok: /Nothing to do/i.test(text) || res.code === 0, detail: text.trim().slice(-500) };
+      const out = await runChecked(ctx.transport, rpmArgv(ctx.transport, '-qa', '--qf', '%{NAME}.%{ARCH}\\n'), 'rpm -qa');
+      const dupes = duplicatePackages(out.split('\n'));
+      return { ok: dupes.length === 0, detail: dupes.length ? `installed twice (an unfinished rpm transaction): ${dupes.join(', ')}` : 'no duplicate packages' };
     },
   });
 }

@@ -59,6 +59,10 @@ test('inside the namespace the lab root is a running CentOS 8 with the spec\'s k
     'none', 'centos-release-8.2-2.2004.0.1.el8.x86_64',
   ]);
   assert.ok(lines.some((l) => l.endsWith('.repo')), lines.join('\n'));
+  // own cgroup namespace: pid 1 sits at the root of every hierarchy, as on a host (no docker/… path)
+  const cg = await live.exec(['cat', '/proc/1/cgroup']);
+  assert.equal(cg.code, 0, cg.stderr);
+  for (const l of cg.stdout.trim().split('\n')) assert.match(l, /^\d+:[^:]*:\/$/);
 });
 
 test('the sshd inside logs in to the same root (OpenSSH client, no root prefix)', { skip }, () => {

@@ -21,6 +21,7 @@
 // - LAB SIMULATION: namespaces cannot change the kernel release, so a shim bound over /usr/bin/uname prints
 //   the spec's release for exactly `uname -r` and runs the real uname otherwise (`uname -a` shows the
 //   machine's release).
+// A cgroup namespace too, so /proc/1/cgroup reads `/` as on a host's pid 1, not the machine's container path.
 // Teardown: pid 1 waits on its stdin; closing it (stop()) or the test process dying ends pid 1, which kills
 // every process of the pid namespace and releases the mount namespace. `unshare --kill-child` covers a
 // killed unshare. Nothing is mounted in the machine's own mount namespace.
@@ -170,7 +171,7 @@ async function startOnce(host: LabHost, spec: LiveSpec): Promise<LiveHost> {
   const key = generateKeyPair(join(dir, 'client'), 'id_ed25519');
   const port = await freePort();
   stage(dir, spec, port, key.publicKey);
-  const child = spawn('unshare', ['--mount', '--pid', '--fork', '--propagation', 'private', '--kill-child', '--', 'bash', INIT, dir, host.root],
+  const child = spawn('unshare', ['--mount', '--pid', '--cgroup', '--fork', '--propagation', 'private', '--kill-child', '--', 'bash', INIT, dir, host.root],
     { stdio: ['pipe', 'ignore', 'pipe'], env: BASE_ENV });
   running.set(child, dir);
   if (!exitHook) {
@@ -204,7 +205,7 @@ async function startOnce(host: LabHost, spec: LiveSpec): Promise<LiveHost> {
     const exec: LiveHost['exec'] = (argv, opts = {}) => new Promise((resolveRun, reject) => {
       const env = { ...BASE_ENV, ...(opts.env ?? {}) };
       // pid 1 itself is not chrooted (the new root is its mount point), so the command chroots after nsenter
-      const p = spawn('nsenter', ['--target', String(initPid), '--mount', '--pid', '--', 'chroot', join(dir, 'root'),
+      const p = spawn('nsenter', ['--target', String(initPid), '--mount', '--pid', '--cgroup', '--', 'chroot', join(dir, 'root'),
         '/usr/bin/env', '-i', '-C', opts.cwd ?? '/', ...Object.entries(env).map(([k, v]) => `${k}=${v}`), ...argv],
       { stdio: ['ignore', 'pipe', 'pipe'], env: BASE_ENV });
       let stdout = '';

@@ -39,6 +39,8 @@ let work: string;
 let repoDirs: Map<string, string>;
 const hosts = {} as Record<HostName, LabSshHost>;
 const unmounts: Array<() => void> = [];
+// a run killed before `after` must not leave tmpfs mounts behind (each unmount runs once)
+process.once('exit', () => { for (const u of [...unmounts].reverse()) { try { u(); } catch { /* already gone */ } } });
 
 before(async () => {
   if (skip) return;

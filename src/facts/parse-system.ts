@@ -88,7 +88,11 @@ export function parseGui(kv: Record<string, string>, packages: InstalledPackage[
   const dm = (kv['display-manager'] ?? '').split('/').pop()?.replace(/\.service$/, '') || undefined;
   const installed = new Set((packages ?? []).map((p) => p.name));
   const found = GUI_PACKAGES.filter((n) => installed.has(n));
-  const graphical = defaultTarget === 'graphical.target' || defaultTarget === 'runlevel5 (graphical)' || dm !== undefined;
+  // graphical.target is systemd's own default (/usr/lib/systemd/system/default.target), so `systemctl
+  // get-default` says graphical on any host nobody set to multi-user; it only starts a desktop through a
+  // display manager. A desktop therefore needs a display manager, or a graphical default with desktop packages.
+  const graphicalDefault = defaultTarget === 'graphical.target' || defaultTarget === 'runlevel5 (graphical)';
+  const graphical = dm !== undefined || (graphicalDefault && found.length > 0);
   return { ...(defaultTarget ? { defaultTarget } : {}), ...(dm ? { displayManager: dm } : {}), packages: found, graphical };
 }
 

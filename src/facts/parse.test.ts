@@ -4,8 +4,9 @@ import { isFerryError } from '../core/index.js';
 import { parseModuleFile, parseOsRelease, parseRepoFile } from './parse-config.js';
 import { parsePackageList, parsePgpSig, parseRpmQuery } from './parse-rpm.js';
 import { splitScriptOutput } from './parse-script.js';
-import { decodeTainted, detectAgents, parseBoot, parseContainer, parseDfLines, parseMeminfo, parseProcModules } from './parse-system.js';
+import { decodeTainted, detectAgents, parseBoot, parseContainer, parseDfLines, parseGui, parseMeminfo, parseProcModules } from './parse-system.js';
 import { RPM_FIELD_SEP as F, RPM_RECORD_SEP as R } from './script.js';
+import type { InstalledPackage } from './types.js';
 
 test('parsePgpSig: rpm 4.14+ and rpm 4.11 (CentOS 7) date formats, (none)', () => {
   assert.deepEqual(parsePgpSig('RSA/SHA256, Tue Jul  2 02:39:19 2019, Key ID 05b555b38483c65d'),
@@ -130,4 +131,14 @@ test('splitScriptOutput: sections, files, stderr, exit codes; forged markers wit
   assert.equal(s.get('packages')?.code, undefined, 'a section cut short has no exit code');
   assert.equal(s.has('os'), false);
   assert.throws(() => splitScriptOutput('garbage', N), (e) => isFerryError(e, 'FACTS_PARSE'));
+});
+
+test('parseGui: a desktop needs a display manager, or a graphical default with desktop packages (graphical.target is systemd\'s own default)', () => {
+  const pkg = (name: string): InstalledPackage => ({ name, epoch: 0, version: '1', release: '1', arch: 'x86_64' });
+  // a server nobody set to multi-user: systemctl get-default says graphical.target, but nothing graphical is there
+  assert.equal(parseGui({ 'get-default': 'graphical.target', 'default-link': '' }, [pkg('bash')]).graphical, false);
+  assert.equal(parseGui({ 'get-default': 'graphical.target' }, [pkg('gdm')]).graphical, true);
+  assert.equal(parseGui({ 'default-link': '/usr/lib/systemd/system/multi-user.target', 'display-manager': '/usr/lib/systemd/system/gdm.service' }, []).graphical, true);
+  assert.deepEqual(parseGui({ 'id:5:initdefault:': '' }, [pkg('xorg-x11-server-Xorg')]), { defaultTarget: 'runlevel5 (graphical)', packages: ['xorg-x11-server-Xorg'], graphical: true });
+  assert.equal(parseGui({ 'id:3:initdefault:': '' }, [pkg('xorg-x11-server-Xorg')]).graphical, false);
 });

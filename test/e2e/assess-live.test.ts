@@ -125,6 +125,9 @@ for (const [name, how] of [['over sshd (no root prefix)', overSsh], ['locally in
     const t = await how(clean);
     runs.set(`clean ${name}`, t);
     assert.deepEqual(t.findings.filter((f) => LIVE_CHECKS.includes(f.check)).map((f) => f.key), []);
+    // systemctl get-default answers graphical.target on any host nobody set to multi-user (systemd's own
+    // default); without a display manager or desktop packages that is no desktop
+    assert.ok(!t.findings.some((f) => f.check === 'gui'), JSON.stringify(t.findings.find((f) => f.check === 'gui')));
   });
 }
 

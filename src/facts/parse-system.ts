@@ -125,8 +125,9 @@ export function detectAgents(presentFiles: string[], packages: InstalledPackage[
   for (const rule of AGENTS) {
     const pk = [...new Set((packages ?? []).filter((p) => rule.packages.test(p.name)).map((p) => p.name))].sort();
     const ev = rule.files.filter((f) => present.has(f));
-    if (pk.length === 0 && ev.length === 0) continue;
     const reg = rule.registeredBy.filter((f) => present.has(f));
+    // a registration file alone (systemid, a consumer certificate) is an agent too: registered, whatever else is gone
+    if (pk.length === 0 && ev.length === 0 && reg.length === 0) continue;
     out.push({ kind: rule.kind, packages: pk, evidence: [...new Set([...ev, ...reg])], registered: reg.length > 0 });
   }
   return out;

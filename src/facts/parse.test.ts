@@ -142,3 +142,10 @@ test('parseGui: a desktop needs a display manager, or a graphical default with d
   assert.deepEqual(parseGui({ 'id:5:initdefault:': '' }, [pkg('xorg-x11-server-Xorg')]), { defaultTarget: 'runlevel5 (graphical)', packages: ['xorg-x11-server-Xorg'], graphical: true });
   assert.equal(parseGui({ 'id:3:initdefault:': '' }, [pkg('xorg-x11-server-Xorg')]).graphical, false);
 });
+
+test('detectAgents: a registration file alone (Spacewalk systemid, RHSM consumer certificate) is a registered agent', () => {
+  assert.deepEqual(detectAgents(['/etc/sysconfig/rhn/systemid'], []), [{ kind: 'spacewalk', packages: [], evidence: ['/etc/sysconfig/rhn/systemid'], registered: true }]);
+  assert.deepEqual(detectAgents(['/etc/pki/consumer/cert.pem'], []).map((a) => [a.kind, a.registered]), [['rhsm', true]]);
+  assert.deepEqual(detectAgents(['/etc/rhsm/rhsm.conf'], []).map((a) => [a.kind, a.registered]), [['rhsm', false]]);
+  assert.deepEqual(detectAgents([], []), []);
+});

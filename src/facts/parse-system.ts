@@ -109,11 +109,12 @@ export function parseContainer(kv: Record<string, string>, cgroup: string | unde
   return { inContainer: evidence.length > 0, ...(kind ? { kind } : {}), evidence };
 }
 
-interface AgentRule { kind: ManagementAgent['kind']; packages: RegExp; files: string[]; registeredBy: string[] }
+/** `byRegistration`: the registration file alone shows this agent (a consumer certificate without Katello's CA is RHSM's). */
+interface AgentRule { kind: ManagementAgent['kind']; packages: RegExp; files: string[]; registeredBy: string[]; byRegistration?: boolean }
 const AGENTS: AgentRule[] = [
   { kind: 'katello', packages: /^(katello-agent|katello-host-tools(-tracer|-fact-plugin)?|katello-ca-consumer-.*)$/, files: ['/etc/rhsm/ca/katello-server-ca.pem'], registeredBy: ['/etc/pki/consumer/cert.pem'] },
-  { kind: 'rhsm', packages: /^(subscription-manager|python3?-subscription-manager-rhsm|rhsm)$/, files: ['/etc/rhsm/rhsm.conf', '/etc/yum.repos.d/redhat.repo'], registeredBy: ['/etc/pki/consumer/cert.pem'] },
-  { kind: 'spacewalk', packages: /^(rhn-client-tools|rhn-setup|rhnsd|rhn-check|yum-rhn-plugin|dnf-plugin-spacewalk|osad|spacewalk-.*)$/, files: ['/etc/sysconfig/rhn/up2date'], registeredBy: ['/etc/sysconfig/rhn/systemid'] },
+  { kind: 'rhsm', packages: /^(subscription-manager|python3?-subscription-manager-rhsm|rhsm)$/, files: ['/etc/rhsm/rhsm.conf', '/etc/yum.repos.d/redhat.repo'], registeredBy: ['/etc/pki/consumer/cert.pem'], byRegistration: true },
+  { kind: 'spacewalk', packages: /^(rhn-client-tools|rhn-setup|rhnsd|rhn-check|yum-rhn-plugin|dnf-plugin-spacewalk|osad|spacewalk-.*)$/, files: ['/etc/sysconfig/rhn/up2date'], registeredBy: ['/etc/sysconfig/rhn/systemid'], byRegistration: true },
   { kind: 'uyuni-salt', packages: /^venv-salt-minion$/, files: ['/etc/venv-salt-minion/minion', '/etc/venv-salt-minion/minion.d/susemanager.conf'], registeredBy: ['/etc/venv-salt-minion/minion.d/susemanager.conf'] },
   { kind: 'salt-minion', packages: /^salt-minion$/, files: ['/etc/salt/minion', '/etc/salt/minion.d/susemanager.conf'], registeredBy: ['/etc/salt/minion.d/susemanager.conf'] },
 ];
@@ -127,7 +128,7 @@ export function detectAgents(presentFiles: string[], packages: InstalledPackage[
     const ev = rule.files.filter((f) => present.has(f));
     const reg = rule.registeredBy.filter((f) => present.has(f));
     // a registration file alone (systemid, a consumer certificate) is an agent too: registered, whatever else is gone
-    if (pk.length === 0 && ev.length === 0 && reg.length === 0) continue;
+    if (pk.length === 0 && ev.length === 0 && !(rule.byRegistration && reg.length > 0)) continue;
     out.push({ kind: rule.kind, packages: pk, evidence: [...new Set([...ev, ...reg])], registered: reg.length > 0 });
   }
   return out;

@@ -51,11 +51,12 @@ async function setSavedEntry(ctx: StepContext, id: string): Promise<{ did?: stri
   if (!env) return { skipped: 'no grubenv (/boot/grub2/grubenv): GRUB boots the first entry by version, which is the newest kernel' };
   if (env.vars?.get('saved_entry') === id) return { did: `saved_entry already ${id} (${env.path})` };
   await ctx.register(fileRestorable(env.path));
+  const mode = env.text === undefined ? undefined : (await t.run(['stat', '-c', '%a', hostPath(t, env.path)])).stdout.trim();
   const editenv = await t.run(['sh', '-c', 'command -v grub2-editenv']);
   if (editenv.code === 0) {
     await runChecked(t, ['grub2-editenv', hostPath(t, env.path), 'set', `saved_entry=${id}`], `grub2-editenv ${env.path}`);
   } else {
-    await t.writeFile(env.path, Buffer.from(setGrubenvVar(env.text, 'saved_entry', id), 'latin1'), { mode: 0o644 });
+    await t.writeFile(env.path, Buffer.from(setGrubenvVar(env.text, 'saved_entry', id), 'latin1'), { mode: mode && /^[0-7]{3,4}$/.test(mode) ? parseInt(mode, 8) : 0o644 });
   }
   return { did: `saved_entry=${id} in ${env.path}${editenv.code === 0 ? ' (grub2-editenv)' : ''}` };
 }

@@ -8,7 +8,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdirSync, statSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isFerryError } from '../../core/index.js';
@@ -227,6 +227,7 @@ test('distro-sync: everything moves to Rocky, the reset module remaps to the def
 
 test('bootloader on a root with BLS entries: saved_entry moves to the Rocky kernel (1024-byte block kept); verify\'s boot-default follows; rollback', { skip }, async () => {
   const grubenv = join(host.root, 'boot/grub2/grubenv');
+  chmodSync(grubenv, 0o600);
   const original = readFileSync(grubenv);
   const fail = await verifyHost({ transport: t, stateDir: '/var/lib/ferry/verify-probe', verify: verifyOptions });
   const bootFail = fail.checks.find((c) => c.id === 'boot-default');
@@ -235,6 +236,7 @@ test('bootloader on a root with BLS entries: saved_entry moves to the Rocky kern
   const registered = await exercise(bootloaderStep({ bootMode: 'uefi', targetVendorOf: 'rocky-release' }), 'bootloader', async () => {
     const bytes = readFileSync(grubenv);
     assert.equal(bytes.length, 1024);
+    assert.equal(statSync(grubenv).mode & 0o777, 0o600, 'mode kept');
     const env = await readGrubenv(t);
     assert.equal(env?.vars?.get('saved_entry'), `${MACHINE_ID}-${TGT_KERNEL}`);
     assert.match(env?.vars?.get('kernelopts') ?? '', /^root=\/dev\/mapper\/cl-root/);

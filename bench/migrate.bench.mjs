@@ -35,11 +35,11 @@ const ms = (x) => `${x.toFixed(0).padStart(6)} ms`;
 /** Command class of an argv, for the breakdown. */
 function classify(argv) {
   const a = argv.join(' ');
-  if (argv[0] === 'setsid') return 'dnf (detached start)';
+  if (argv[0] === 'setsid' || (argv[0] === 'sh' && /setsid -f/.test(argv[2] ?? ''))) return 'dnf (detached start)';
   if (argv[0] === 'dnf') return 'dnf (attached)';
   if (argv[0] === 'rpm' && argv.includes('-Va')) return 'rpm -Va';
   if (argv[0] === 'rpm') return 'rpm queries';
-  if (argv[0] === 'sh' && /sync "\$t"/.test(argv[2] ?? '')) return 'journal writes';
+  if ((argv[0] === 'sh' && /sync "\$t"|cat >> "\$1"/.test(argv[2] ?? '')) || (argv[0] === 'sync' && /journal\.jsonl$/.test(argv[1] ?? ''))) return 'journal writes';
   if (argv[0] === 'sh' && /--ferry--|inotifywait|wait-detached/.test(a)) return 'dnf wait/poll';
   if (argv[0] === 'tar') return 'tar backups';
   return 'other commands';

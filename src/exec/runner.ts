@@ -105,6 +105,7 @@ export async function runPlan(options: RunPlanOptions): Promise<ExecutionResult>
     const stepState = new Map(before.steps.map((s) => [s.id, s]));
     const registered = new Set(before.restorables.map((r) => r.id));
     const captured = new Set(before.restorables.map((r) => capturedKey(r.kind, r.key)));
+    const stepTransport = syncBeforeChange(transport, journal);
     const applied: string[] = [];
     const skipped: string[] = [];
 
@@ -116,7 +117,7 @@ export async function runPlan(options: RunPlanOptions): Promise<ExecutionResult>
         continue;
       }
       const attempt = (prev?.attempts ?? 0) + 1;
-      const ctx = makeStepContext({ transport, executionId, step, attempt, journal, registered, captured, emit, log });
+      const ctx = makeStepContext({ transport, executionId, step, attempt, journal, registered, captured, stepTransport, emit, log });
       if (prev && prev.attempts > 0 && step.isApplied && await step.isApplied(ctx)) {
         await journal.append({ event: 'step', phase: 'end', stepId: step.id, attempt: prev.attempts, status: 'already-applied' }, { sync: false });
         skipped.push(step.id);
@@ -194,12 +195,12 @@ function syncBeforeChange(transport: Transport, journal: Journal): Transport {
 
 function makeStepContext(o: {
   transport: Transport; executionId: string; step: Step; attempt: number; journal: Journal; registered: Set<string>;
-  captured: Set<string>; emit: (e: ProgressEvent) => void; log: Logger;
+  captured: Set<string>; stepTransport: Transport; emit: (e: ProgressEvent) => void; log: Logger;
 }): StepContext {
   const { transport, executionId, step, journal, registered, captured, emit } = o;
   const output = (line: string): void => emit({ type: 'output', stepId: step.id, line });
   return {
-    transport: syncBeforeChange(transport, journal), executionId, step, attempt: o.attempt, stateDir: stateDirFor(executionId), output, log: o.log,
+    transport: o.stepTransport, executionId, step, attempt: o.attempt, stateDir: stateDirFor(executionId), output, log: o.log,
     async register(r) {
       const id = contentId('restorable', { stepId: step.id, kind: r.kind, key: r.key });
       // Registered on an earlier attempt: that capture holds the state before the mutation; keep it.

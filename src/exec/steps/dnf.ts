@@ -39,15 +39,29 @@ function repoFile(env: DnfEnv): string {
   return env.repos.flatMap((r) => [`[${r.id}]`, `name=Ferry target ${r.id}`, `baseurl=${r.baseurl}`, `gpgcheck=${env.gpgcheck ? 1 : 0}`, 'enabled=1', '']).join('\n');
 }
 
-/** Writes the private config below the state dir (idempotent) and returns the argv prefix for dnf. */
+/** Config files this process has written, per transport: `dir` → the content written there. */
+const written = new WeakMap<Transport, Map<string, string>>();
+
+/**
+ * Writes the private config below the state dir (idempotent) and returns the argv prefix for dnf. The
+ * files are Ferry's own, so once this process has written a content it is not written again; a new
+ * process (a resume) writes them once more.
+ */
 export async function dnfArgv(ctx: Pick<StepContext, 'transport' | 'stateDir'>, env: DnfEnv): Promise<string[]> {
   const { transport } = ctx;
   const dir = posix.join(ctx.stateDir, 'dnf');
   const reposDir = posix.join(dir, 'repos.d');
-  await runChecked(transport, ['mkdir', '-p', hostPath(transport, reposDir)], `Creating ${reposDir}`);
   const conf = posix.join(dir, 'dnf.conf');
-  await transport.writeFile(conf, dnfConf(env, hostPath(transport, reposDir)), { mode: 0o600 });
-  await transport.writeFile(posix.join(reposDir, 'ferry-target.repo'), repoFile(env), { mode: 0o600 });
+  const confText = dnfConf(env, hostPath(transport, reposDir));
+  const repoText = repoFile(env);
+  const memo = written.get(transport) ?? new Map<string, string>();
+  written.set(transport, memo);
+  if (memo.get(dir) !== confText + repoText) {
+    await runChecked(transport, ['mkdir', '-p', hostPath(transport, reposDir)], `Creating ${reposDir}`);
+    await transport.writeFile(conf, confText, { mode: 0o600 });
+    await transport.writeFile(posix.join(reposDir, 'ferry-target.repo'), repoText, { mode: 0o600 });
+    memo.set(dir, confText + repoText);
+  }
   return [
     'dnf', '-y', '--config', hostPath(transport, conf), `--setopt=reposdir=${hostPath(transport, reposDir)}`,
     '--releasever', env.releasever, '--setopt=best=True', '--disableplugin=*',

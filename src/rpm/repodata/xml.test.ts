@@ -95,6 +95,12 @@ test('truncated documents are REPO_TRUNCATED', () => {
   rejects('<?xml version="1.0"?>\n', 'REPO_TRUNCATED', /no root/);
 });
 
+test('non-ASCII element names: an end tag matches its start tag by UTF-8 bytes', () => {
+  assert.deepEqual(tokenize('<r><é>x</é><ü/></r>'), ['<r>', '<é>', '</é>x', '<ü/>', '</ü>', '</r>']);
+  for (const size of [1, 2, 3]) assert.deepEqual(tokenize(Buffer.from('<r><é>x</é></r>'), size), ['<r>', '<é>', '</é>x', '</r>']);
+  rejects('<r><é>x</è></r>', 'REPO_METADATA', /end tag <\/è> does not match <é>/);
+});
+
 test('malformed XML is REPO_METADATA with the byte offset', () => {
   rejects('<r><a></b></r>', 'REPO_METADATA', /byte 6: end tag <\/b> does not match <a>/);
   rejects('<r a=1/>', 'REPO_METADATA', /not quoted/);

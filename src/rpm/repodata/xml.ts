@@ -341,6 +341,8 @@ export function createXmlTokenizer(handler: XmlHandler, options: XmlTokenizerOpt
       if (open === undefined) fail('REPO_METADATA', p, 'end tag without a start tag');
       let same = open.length === e - (p + 2);
       for (let i = 0; same && i < open.length; i++) if (buf[p + 2 + i] !== open.charCodeAt(i)) same = false;
+      // The loop compares bytes with UTF-16 units: a non-ASCII name needs its UTF-8 bytes compared.
+      if (!same) same = Buffer.from(open, 'utf8').equals(buf.subarray(p + 2, e));
       if (!same) {
         fail('REPO_METADATA', p, `end tag </${decodeRange(buf, p + 2, e)}> does not match <${open}>`);
       }

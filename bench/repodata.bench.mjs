@@ -48,7 +48,7 @@ function line(label, runs) {
   const w = stat(runs, 'wallMs');
   const c = stat(runs, 'cpuMs');
   const rss = Math.max(...runs.map((x) => x.maxRssKb)) / 1024;
-  console.log(`${label.padEnd(34)} wall ${rate(w.med).padStart(6)} MB/s (median ${w.med.toFixed(0)} ms, min ${w.min.toFixed(0)}) ` +
+  console.log(`${label.padEnd(38)} wall ${rate(w.med).padStart(6)} MB/s (median ${w.med.toFixed(0)} ms, min ${w.min.toFixed(0)}) ` +
     `cpu ${rate(c.med).padStart(6)} MB/s (median ${c.med.toFixed(0)} ms, min ${c.min.toFixed(0)}); peak RSS ${rss.toFixed(0)} MB`);
   return { w, c, rss };
 }

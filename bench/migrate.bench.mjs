@@ -32,11 +32,21 @@ const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const pct = (x, ref) => `${(((x - ref) / ref) * 100).toFixed(1)}%`;
 const ms = (x) => `${x.toFixed(0).padStart(6)} ms`;
 
+/** dnf's command in an argv (`repoquery -l`, `check`…): the first word that is neither an option nor its value. */
+function dnfCommand(argv) {
+  const withValue = new Set(['--config', '--releasever', '--installroot', '-c']);
+  for (let i = 1; i < argv.length; i++) {
+    if (withValue.has(argv[i])) { i++; continue; }
+    if (!argv[i].startsWith('-')) return [argv[i], ...argv.slice(i + 1).filter((a) => a === '-l')].join(' ');
+  }
+  return '?';
+}
+
 /** Command class of an argv, for the breakdown. */
 function classify(argv) {
   const a = argv.join(' ');
   if (argv[0] === 'setsid' || (argv[0] === 'sh' && /setsid -f/.test(argv[2] ?? ''))) return 'dnf (detached start)';
-  if (argv[0] === 'dnf') return 'dnf (attached)';
+  if (argv[0] === 'dnf') return `dnf (attached): ${dnfCommand(argv)}`;
   if (argv[0] === 'rpm' && argv.includes('-Va')) return 'rpm -Va';
   if (argv[0] === 'rpm') return 'rpm queries';
   if ((argv[0] === 'sh' && /sync "\$t"|cat >> "\$1"/.test(argv[2] ?? '')) || (argv[0] === 'sync' && /journal\.jsonl$/.test(argv[1] ?? ''))) return 'journal writes';

@@ -172,14 +172,18 @@ export async function openJournal(options: { transport: Transport; executionId: 
   // A torn last line (a crash mid-append) is dropped for good before anything is appended after it.
   if (text !== undefined && text !== '' && !text.endsWith('\n')) await writeDurably(transport, path, serializeJournal(entries));
   let exists = text !== undefined;
-  let unsynced = false;
+  // Appends written, and how many of them are known to be fsynced (a sync running beside an append only
+  // vouches for the appends written before it started).
+  let written = 0;
+  let synced = 0;
   const write = async (data: string, sync: boolean): Promise<void> => {
     const res = await transport.run(['sh', '-c', APPEND, 'sh', hostPath(transport, path), sync ? 'sync' : '', exists ? '' : 'new'], { stdin: data });
     if (res.code !== 0) {
       throw new FerryError('IO', `Writing the journal ${path} on ${transport.hostName} failed (exit ${res.code ?? res.signal}): ${res.stderr.trim().slice(0, 500)}`);
     }
     exists = true;
-    unsynced = !sync;
+    written++;
+    if (sync) synced = written;
   };
   // Entries written on the host just before a crash may never have reached the sink: mirror them again
   // (the sink ignores (executionId, seq) pairs it already holds).
@@ -196,9 +200,10 @@ export async function openJournal(options: { transport: Transport; executionId: 
       return entry;
     },
     async sync() {
-      if (!unsynced) return;
+      const upTo = written;
+      if (synced >= upTo) return;
       await runChecked(transport, ['sync', hostPath(transport, path)], `Syncing the journal ${path}`);
-      unsynced = false;
+      synced = Math.max(synced, upTo);
     },
   };
 }

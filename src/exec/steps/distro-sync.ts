@@ -14,19 +14,9 @@
 import { runChecked } from '../journal.js';
 import { defineStep } from '../runner.js';
 import type { Step } from '../types.js';
-import { rpmArgv, runDnf, type DnfEnv } from './dnf.js';
+import { duplicatePackages, rpmArgv, runDnf, type DnfEnv } from './dnf.js';
 
 export type DistroSyncOptions = { dnf: DnfEnv };
-
-/** Packages dnf installs side by side (installonlypkgs defaults, plus rpm's gpg-pubkey entries). */
-const INSTALL_ONLY = /^(kernel(-[a-z0-9-]+)?|gpg-pubkey)$/;
-
-/** `name.arch` lines → the ones that occur more than once and are not install-only. */
-export function duplicatePackages(lines: string[]): string[] {
-  const seen = new Map<string, number>();
-  for (const l of lines) if (l) seen.set(l, (seen.get(l) ?? 0) + 1);
-  return [...seen].filter(([na, n]) => n > 1 && !INSTALL_ONLY.test(na.replace(/\.[^.]+$/, ''))).map(([na]) => na).sort();
-}
 
 export function distroSyncStep(options: DistroSyncOptions): Step<DistroSyncOptions> {
   return defineStep<DistroSyncOptions>({

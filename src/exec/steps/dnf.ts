@@ -182,6 +182,16 @@ export async function runDnf(ctx: StepContext, env: DnfEnv, args: string[], labe
   return res.output;
 }
 
+/** Packages dnf installs side by side (installonlypkgs defaults, plus rpm's gpg-pubkey entries). */
+const INSTALL_ONLY = /^(kernel(-[a-z0-9-]+)?|gpg-pubkey)$/;
+
+/** `name.arch` lines → the ones that occur more than once and are not install-only. */
+export function duplicatePackages(lines: string[]): string[] {
+  const seen = new Map<string, number>();
+  for (const l of lines) if (l) seen.set(l, (seen.get(l) ?? 0) + 1);
+  return [...seen].filter(([na, n]) => n > 1 && !INSTALL_ONLY.test(na.replace(/\.[^.]+$/, ''))).map(([na]) => na).sort();
+}
+
 /** Installed package names (gpg-pubkey excluded) → `name-epoch:version-release.arch` list. */
 export async function installedPackages(transport: Transport): Promise<{ name: string; nevra: string; vendor: string }[]> {
   const out = await runChecked(transport, rpmArgv(transport, '-qa', '--qf', '%{NAME}|%{NAME}-%{EPOCHNUM}:%{VERSION}-%{RELEASE}.%{ARCH}|%{VENDOR}\\n'), 'rpm -qa');

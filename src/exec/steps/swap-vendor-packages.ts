@@ -32,9 +32,12 @@ export function swapVendorPackagesStep(options: SwapOptions): Step<SwapOptions> 
     describe: () => [`dnf shell: remove ${options.remove.join(' ')}; install ${options.install.join(' ')}; run`],
     async apply(ctx) {
       const t = ctx.transport;
-      const old = options.remove.length ? await t.run(rpmArgv(t, '-ql', ...options.remove)) : { stdout: '' };
+      // Both only read: the rpm database's file lists and the target repositories' (one dnf start).
       const dnf = await dnfArgv(ctx, options.dnf);
-      const next = await t.run([...dnf, '-q', 'repoquery', '--latest-limit=1', '-l', ...options.install]);
+      const [old, next] = await Promise.all([
+        options.remove.length ? t.run(rpmArgv(t, '-ql', ...options.remove)) : { stdout: '' },
+        t.run([...dnf, '-q', 'repoquery', '--latest-limit=1', '-l', ...options.install]),
+      ]);
       const paths = `${old.stdout}\n${next.stdout}`.split('\n').filter((p) => p.startsWith('/'));
       await ctx.register(dirRestorable('/var/lib/rpm'));
       await ctx.register(pathSetRestorable('vendor-files', `files of ${[...options.remove, ...options.install].join(', ')}`, paths));

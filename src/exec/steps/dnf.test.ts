@@ -1,0 +1,69 @@
+// The detached runner on a real local root (setsid, flock, sh): completion is an event (the run's lock), output
+// streams while the run is alive, a run killed without an exit status fails, and a second attempt waits for
+// the first attempt's still-running process. Also the duplicate-package rule distro-sync's verify uses.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { isFerryError, silentLogger } from '../../core/index.js';
+import { createLocalTransport } from '../../transport/local.js';
+import { skipUnlessTools } from '../../../test/support/shared.js';
+import { stateDirFor } from '../journal.js';
+import type { Step, StepContext } from '../types.js';
+import { duplicatePackages, runDetached } from './dnf.js';
+
+const skip = skipUnlessTools('setsid', 'flock');
+const base = mkdtempSync(join(tmpdir(), 'ferry-detached-'));
+process.on('exit', () => rmSync(base, { recursive: true, force: true }));
+
+function context(root: string, attempt: number, lines: string[]): StepContext {
+  const transport = createLocalTransport({ root });
+  const step = { id: 'step-0123456789abcdef0123456789', kind: 'test', title: 'test' } as unknown as Step;
+  return { transport, executionId: 'e1', step, attempt, stateDir: stateDirFor('e1'), output: (l) => lines.push(l), log: silentLogger,
+    register: () => Promise.reject(new Error('Assertion failed: no register here')) };
+}
+
+test('runDetached: exit status and output; lines stream before the run ends; status from the run', { skip }, async () => {
+  const root = mkdtempSync(join(base, 'r'));
+  const lines: string[] = [];
+  const ctx = context(root, 1, lines);
+  const rc = join(root, stateDirFor('e1'), 'run', `${ctx.step.id.slice(0, 24)}-probe-1.rc`);
+  let endedBeforeOne: boolean | undefined;
+  const res = await runDetached({ ...ctx, output: (l) => { if (l === 'one') endedBeforeOne = existsSync(rc); lines.push(l); } },
+    ['sh', '-c', 'echo one; sleep 1.5; echo two >&2; exit 3'], 'probe', { waitSeconds: 0.2 });
+  assert.equal(res.code, 3);
+  assert.equal(res.output, 'one\ntwo\n');
+  assert.match(lines[0], /^started probe \(pid \d+\)$/);
+  assert.deepEqual(lines.slice(1), ['one', 'two']);
+  assert.equal(endedBeforeOne, false, 'the first line streamed while the run was alive');
+  await ctx.transport.close();
+});
+
+test('runDetached: a run killed (no exit status) fails the step; the next attempt waits for a still-running earlier run', { skip }, async () => {
+  const root = mkdtempSync(join(base, 'r'));
+  const ctx1 = context(root, 1, []);
+  const killed = runDetached(ctx1, ['sh', '-c', 'kill -9 $PPID; sleep 3'], 'killed'); // the wrapper that would write the status dies
+  await assert.rejects(killed, (e) => isFerryError(e, 'STEP_FAILED') && /ended without an exit status/.test(e.message));
+
+  // Attempt 1 starts a run and is abandoned (Ferry killed); attempt 2 must wait for it before starting its own.
+  const marker = join(root, 'order');
+  const first = runDetached(context(root, 1, []), ['sh', '-c', `sleep 1; echo first >> ${marker}`], 'slow');
+  await new Promise((r) => setTimeout(r, 300));
+  const lines: string[] = [];
+  const second = await runDetached(context(root, 2, lines), ['sh', '-c', `echo second >> ${marker}`], 'slow');
+  assert.equal(second.code, 0);
+  assert.match(lines[0], /^waiting for slow \(pid \d+\) started by an earlier attempt$/);
+  assert.equal(readFileSync(marker, 'utf8'), 'first\nsecond\n');
+  assert.equal((await first).code, 0);
+});
+
+test('duplicatePackages: a name.arch installed twice is reported unless install-only', () => {
+  const cases: [string[], string[]][] = [
+    [['bash.x86_64', 'glibc.x86_64', 'glibc.i686'], []],
+    [['bash.x86_64', 'bash.x86_64', 'zlib.x86_64'], ['bash.x86_64']],
+    [['kernel-core.x86_64', 'kernel-core.x86_64', 'kernel.x86_64', 'kernel.x86_64', 'gpg-pubkey.(none)', 'gpg-pubkey.(none)'], []],
+    [['kernel-uek-core.x86_64', 'kernel-uek-core.x86_64', 'nodejs.x86_64', 'nodejs.x86_64', 'npm.x86_64', 'npm.x86_64', ''], ['nodejs.x86_64', 'npm.x86_64']],
+  ];
+  for (const [input, want] of cases) assert.deepEqual(duplicatePackages(input), want, input.join(' '));
+});

@@ -19,7 +19,7 @@ import { deriveStatus, rollback as rollbackRun, runPlan, status as statusRun } f
 import { openSqliteStore, type Store } from '../store/index.js';
 import { FERRY_STATE_ROOT, stateDirFor } from '../exec/journal.js';
 import { materializePlan, STEP_RESTORERS } from '../exec/steps/index.js';
-import { dnfArgv } from '../exec/steps/dnf.js';
+import { dnfArgv, requireDnf } from '../exec/steps/dnf.js';
 import { verifyReportPath, type VerifyReport } from '../exec/verify.js';
 import type { ExecutionResult, ExecutionStatus, JournalSink, JsonValue, ProgressEvent } from '../exec/types.js';
 import type { RollbackResult } from '../exec/runner.js';
@@ -147,6 +147,7 @@ export async function planMigration(o: PlanMigrationOptions): Promise<{ plan: Mi
   const dnfEnv = { releasever: String(target.major), modulePlatformId: target.modulePlatformId.value ?? null, repos, gpgcheck };
   let available: string[] = [];
   if (repos.length) {
+    await requireDnf(o.transport);
     const argv = await dnfArgv({ transport: o.transport, stateDir: posix.join(FERRY_STATE_ROOT, 'plan') }, dnfEnv);
     const res = await o.transport.run([...argv, '-q', 'repoquery', '--qf', '%{name}'], { timeoutMs: 600_000 });
     if (res.code !== 0) throw new FerryError('REPO_FETCH', `The ${o.target} repositories (${repos.map((r) => r.baseurl).join(', ')}) are not readable from ${o.transport.hostName}: ${res.stderr.trim().slice(0, 500)}`);

@@ -43,6 +43,7 @@ export const ERROR_CODES = {
   PATH_UNSUPPORTED: 'No supported migration path from the source to the target',
   PLAN_INHIBITED: 'Inhibitors stand against this plan',
   STEP_FAILED: 'A migration step failed',
+  DNF_MISSING: 'The machine that must run dnf for a host has none',
   JOURNAL_CORRUPT: 'A migration journal could not be read',
   JOURNAL_LOCKED: 'Another Ferry run holds the journal lock',
   ROLLBACK_PAST_PONR: 'The migration is past its point of no return',

@@ -3,6 +3,9 @@
 // equals the by-hand dnf recipe. The lab drives dnf --installroot; a live EL7 host has yum, not dnf (see README).
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdtempSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createLab, type Lab } from '../lab/lab.js';
 import { skipUnlessTools } from '../support/shared.js';
 import { migrate } from '../../src/app/migrate.js';
@@ -39,4 +42,31 @@ test('centos-7 → oraclelinux-7 on a local root: centos2ol\'s swap, verificatio
   assert.equal(sh(['rpm', '--root', host.root, '-Va'], host.env).stdout, '', 'rpm -Va clean');
   await transport.close();
   host.dispose(); hand.dispose();
+});
+
+test('a machine without dnf (CentOS 7 ships yum only) is refused before anything runs, with the way out, and nothing changes', { skip }, async () => {
+  const d = await lab.distro('oraclelinux-7');
+  const host = await lab.host({ from: 'centos-7' });
+  const before = packageSet(host.root, host.env);
+  // every program of /usr/bin but dnf
+  const bin = mkdtempSync(join(tmpdir(), 'ferry-nodnf-'));
+  for (const f of readdirSync('/usr/bin')) if (!/^dnf/.test(f)) symlinkSync(join('/usr/bin', f), join(bin, f));
+  const path = process.env.PATH;
+  process.env.PATH = `${bin}:/usr/sbin:/sbin`;
+  const transport = createLocalTransport({ root: host.root });
+  try {
+    const run = migrate({ transport, target: 'oraclelinux-7', repos: [`oraclelinux-7=${d.repoDir}`], gpgcheck: false });
+    await assert.rejects(run, (e: Error & { code?: string; hint?: string }) => {
+      assert.equal(e.code, 'DNF_MISSING', e.message);
+      assert.match(e.message, /no dnf/);
+      assert.match(e.hint ?? '', /extras/);
+      return true;
+    });
+  } finally {
+    process.env.PATH = path;
+    await transport.close();
+    rmSync(bin, { recursive: true, force: true });
+  }
+  assert.deepEqual(packageSet(host.root, host.env), before, 'nothing installed or removed');
+  host.dispose();
 });

@@ -207,3 +207,16 @@ export async function writeNote(ctx: StepContext, note: Record<string, JsonValue
   await runChecked(ctx.transport, ['mkdir', '-p', hostPath(ctx.transport, dir)], `Creating ${dir}`);
   await ctx.transport.writeFile(posix.join(dir, `${ctx.step.kind}.json`), JSON.stringify({ stepId: ctx.step.id, ...note }) + '\n', { mode: 0o600 });
 }
+
+/**
+ * dnf drives the conversion (on the host, or beside an installed root). CentOS 7 ships yum only: its extras
+ * repository carries dnf 4.0.9 (dnf-4.0.9.2-2.el7_9), which openEuler's migration-tools install the same way
+ * (openeuler-mirror/migration-tools README_zh.md). Throws DNF_MISSING with that way out.
+ */
+export async function requireDnf(transport: Transport): Promise<void> {
+  const res = await transport.run(['sh', '-c', 'command -v dnf']);
+  if (res.code === 0) return;
+  throw new FerryError('DNF_MISSING', `${transport.root ? 'This machine' : transport.hostName} has no dnf; Ferry drives the conversion with dnf`, {
+    hint: 'On CentOS 7 install it from the CentOS 7 extras repository (yum install dnf: dnf-4.0.9.2-2.el7_9), then run ferry again.',
+  });
+}

@@ -14,7 +14,7 @@ import { FerryError } from '../../core/index.js';
 import { hostPath } from '../journal.js';
 import { defineStep } from '../runner.js';
 import type { Step, StepContext } from '../types.js';
-import { runDnf, type DnfEnv } from './dnf.js';
+import { requireDnf, runDnf, type DnfEnv } from './dnf.js';
 
 // Args: a list of repomd.xml locations. Exit 0: all readable; 3: one is not (its location and the error on
 // stderr); 4: curl is missing (ask dnf instead).
@@ -59,6 +59,7 @@ export function preflightStep(options: PreflightOptions): Step<PreflightOptions>
     options,
     describe: () => [
       ...Object.entries(options.diskMiB).map(([p, mib]) => `check ${mib} MiB free below ${p}`),
+      'check dnf is installed (CentOS 7: from its extras repository)',
       'check no process holds the rpm database lock',
       `check repodata/repomd.xml of ${options.dnf.repos.map((r) => r.id).join(', ')} is readable from the host (dnf makecache when only dnf can tell)`,
     ],
@@ -74,6 +75,7 @@ export function preflightStep(options: PreflightOptions): Step<PreflightOptions>
         if (availKiB * 0.95 < mib * 1024) short.push(`${path} has ${Math.floor(availKiB / 1024)} MiB free, needs ${mib} MiB`);
       }
       if (short.length) throw new FerryError('STEP_FAILED', `Not enough disk space on ${transport.hostName}: ${short.join('; ')}`, { hint: 'Free space, then run ferry resume.' });
+      await requireDnf(transport);
       const lockFile = hostPath(transport, '/var/lib/rpm/.rpm.lock');
       const lock = await transport.run(['sh', '-c', '[ ! -e "$1" ] || flock -n -x "$1" true', 'sh', lockFile]);
       if (lock.code !== 0) {

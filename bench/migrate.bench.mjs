@@ -133,6 +133,12 @@ for (const size of SIZES) {
   console.log(`  Ferry, whole migration (10 steps):            ${ms(whole)}  (${pct(whole, hand)} over by hand; goal < 5%)`);
   console.log(`  verification: rpm -Va before + after:         ${ms(va)}  (required by the issue; ${(va / whole * 100).toFixed(0)}% of Ferry's whole)`);
   console.log(`  Ferry whole minus rpm -Va:                    ${ms(whole - va)}  (${pct(whole - va, hand)} over by hand)`);
+  const outside = median(runs.map((r) => r.whole - r.dnfSteps));
+  console.log(`  Ferry outside its swap + distro-sync steps:   ${ms(outside)}  (planning and the other eight steps, rpm -Va included)`);
+  // dnf's own work varies by seconds with the machine's load; each run's Ferry and by-hand sides ran back to
+  // back, so the median of the per-run ratios is steadier than the ratio of the medians.
+  const paired = (f) => median(runs.map((r) => (f(r) - r.hand.dnf) / r.hand.dnf * 100)).toFixed(1);
+  console.log(`  paired per run (median of the ${N} runs' own overheads): dnf steps ${paired((r) => r.dnfSteps)}%, whole ${paired((r) => r.whole)}%, whole minus rpm -Va ${paired((r) => r.whole - (r.tally.get('rpm -Va')?.ms ?? 0))}%`);
   console.log(`  careful operator by hand (rpm -Va, swap, distro-sync, rpm -Va): ${ms(careful)}; Ferry whole is ${pct(whole, careful)} over it`);
   console.log(`  where Ferry's time goes (median per step; planning = facts, assessment, repo query):`);
   console.log(`    ${'planning (before the first step)'.padEnd(58)} ${ms(median(runs.map((r) => r.plan)))}`);

@@ -3,10 +3,10 @@
 // and the Rocky 8 repositories (the target builds carry a newer release, as 8.2 → 8.4 moves most of a
 // real host), so distro-sync does realistic rpm work: hundreds of upgrades, tens of MB of files.
 // Repos and the installed template are built once and cached under the lab cache like the lab's own.
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildRepo, labEnv, publish, run } from './build.js';
+import { buildRepo, cachedRoot, labEnv, run } from './build.js';
 import { dnfArgsFor, type Lab, type LabDistro, type LabHost } from './lab.js';
 import { sha256, type SourceDef } from './model.js';
 
@@ -93,22 +93,9 @@ export async function createBenchHosts(lab: Lab, options: BenchHostOptions = {})
     const target = await build(r8, '2.el8');
     const fillerNames = Array.from({ length: o.fillers }, (_, b) => `bench-pkg${String(b).padStart(4, '0')}`);
     const key = sha256(JSON.stringify({ v: 1, repo: source.repoDir })).slice(0, 16);
-    const template = join(lab.cacheDir, 'roots', `bench-large-${key}`);
-    if (!existsSync(join(template, '.done'))) {
-      mkdirSync(join(lab.cacheDir, 'tmp'), { recursive: true });
-      const stage = mkdtempSync(join(lab.cacheDir, 'tmp', 'root-bench-large-'));
-      const root = join(stage, 'root');
-      mkdirSync(root);
-      try {
-        await run('dnf', [...dnfArgsFor(root, stage, [source]), 'install', ...c8.def.hostPackages, 'nodejs', ...fillerNames], { env });
-        rmSync(join(root, 'var', 'cache', 'dnf'), { recursive: true, force: true });
-        writeFileSync(join(stage, '.done'), `${key}\n`);
-        publish(stage, template);
-      } catch (err) {
-        rmSync(stage, { recursive: true, force: true });
-        throw err;
-      }
-    }
+    const template = await cachedRoot(lab.cacheDir, 'bench-large', key, async (root, stage) => {
+      await run('dnf', [...dnfArgsFor(root, stage, [source]), 'install', ...c8.def.hostPackages, 'nodejs', ...fillerNames], { env });
+    });
     const host = async (): Promise<LabHost> => {
       const hostDir = mkdtempSync(join(work, 'host-bench-large-'));
       const root = join(hostDir, 'root');

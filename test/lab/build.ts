@@ -118,6 +118,29 @@ export function publish(staged: string, dest: string): void {
   }
 }
 
+/**
+ * An installed-root template in the cache, `<cacheDir>/roots/<name>-<key>`: built once by `install(root,
+ * stage)` in a staging directory (dnf's cache dropped afterwards), then published. Returns the template dir.
+ */
+export async function cachedRoot(cacheDir: string, name: string, key: string, install: (root: string, stage: string) => Promise<void>): Promise<string> {
+  const template = join(cacheDir, 'roots', `${name}-${key}`);
+  if (existsSync(join(template, '.done'))) return template;
+  mkdirSync(join(cacheDir, 'tmp'), { recursive: true });
+  const stage = mkdtempSync(join(cacheDir, 'tmp', `root-${name}-`));
+  const root = join(stage, 'root');
+  mkdirSync(root);
+  try {
+    await install(root, stage);
+    rmSync(join(root, 'var', 'cache', 'dnf'), { recursive: true, force: true });
+    writeFileSync(join(stage, '.done'), `${key}\n`);
+    publish(stage, template);
+  } catch (err) {
+    rmSync(stage, { recursive: true, force: true });
+    throw err;
+  }
+  return template;
+}
+
 export interface RepoInput {
   /** Human id, used in the directory name. */
   id: string;

@@ -1,9 +1,9 @@
 // The lab API for tests: distributions as real yum repos, installed roots made by dnf --installroot,
 // and SSH hosts (a loopback sshd whose login reaches a lab root through Ferry's root-prefix option).
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildRepo, buildSource, DEFAULT_CACHE, labEnv, labSigningKey, publish, run, type LabSigningKey } from './build.js';
+import { buildRepo, buildSource, cachedRoot, DEFAULT_CACHE, labEnv, labSigningKey, run, type LabSigningKey } from './build.js';
 import { defineDistros, type DistroDef } from './distros.js';
 import { sha256, sourceKey, type SourceDef } from './model.js';
 import { generateKeyPair, startSshd, type SshdHandle } from './sshd.js';
@@ -155,28 +155,15 @@ export async function createLab(opts: { cacheDir?: string } = {}): Promise<Lab> 
     const noRepoDir = o.noRepoPackage ? await buildSource(NO_REPO_SOURCE, cacheDir) : undefined;
     const key = sha256(JSON.stringify({ v: 1, repo: d.repoDir, epel: e?.repoDir ?? null, extras: o.extras ?? [],
       noRepo: o.noRepoPackage ? sourceKey(NO_REPO_SOURCE) : null })).slice(0, 16);
-    const template = join(cacheDir, 'roots', `${o.from}-${key}`);
     const env = labEnv(cacheDir);
-    if (!existsSync(join(template, '.done'))) {
-      mkdirSync(join(cacheDir, 'tmp'), { recursive: true });
-      const stage = mkdtempSync(join(cacheDir, 'tmp', `root-${o.from}-`));
-      const root = join(stage, 'root');
-      mkdirSync(root);
-      try {
-        const repos = e ? [d, e] : [d];
-        const pkgs = [...d.def.hostPackages, ...(o.extras ?? []), ...(e ? ['epel-release', 'htop'] : [])];
-        await run('dnf', [...dnfArgsFor(root, stage, repos), 'install', ...pkgs], { env });
-        if (noRepoDir) {
-          await run('rpm', ['--root', root, '-i', '--nodeps', join(noRepoDir, 'acme-agent-1.4.2-1.x86_64.rpm')], { env });
-        }
-        rmSync(join(root, 'var', 'cache', 'dnf'), { recursive: true, force: true });
-        writeFileSync(join(stage, '.done'), `${key}\n`);
-        publish(stage, template);
-      } catch (err) {
-        rmSync(stage, { recursive: true, force: true });
-        throw err;
+    const template = await cachedRoot(cacheDir, o.from, key, async (root, stage) => {
+      const repos = e ? [d, e] : [d];
+      const pkgs = [...d.def.hostPackages, ...(o.extras ?? []), ...(e ? ['epel-release', 'htop'] : [])];
+      await run('dnf', [...dnfArgsFor(root, stage, repos), 'install', ...pkgs], { env });
+      if (noRepoDir) {
+        await run('rpm', ['--root', root, '-i', '--nodeps', join(noRepoDir, 'acme-agent-1.4.2-1.x86_64.rpm')], { env });
       }
-    }
+    });
     const hostDir = mkdtempSync(join(work, `host-${o.from}-`));
     const root = join(hostDir, 'root');
     // cp -a keeps mtimes, modes and symlinks, so `rpm -V` on a fresh host is clean.

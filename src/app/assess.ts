@@ -8,7 +8,7 @@ import { FerryError } from '../core/index.js';
 import { closeMatches, loadCatalog, loadPesEvents, type Catalog } from '../catalog/index.js';
 import { collectFacts, readPackageListFile, readRpmdbInventory, type HostFacts } from '../facts/index.js';
 import { openTransport, parseHostSpec, type HostSpec, type Transport } from '../transport/index.js';
-import { assessTargets } from '../assess/index.js';
+import { assessTargets, detectSourceRelease } from '../assess/index.js';
 import type { Assessment, TargetRepoView } from '../assess/types.js';
 
 export type { Assessment };
@@ -130,8 +130,11 @@ export async function assessHost(o: AssessHostOptions): Promise<Assessment> {
   const facts = await gatherFacts(o, progress);
   const loaded: Array<TargetRepoView | undefined> = await Promise.all(views);
   progress({ phase: 'assess', message: `assessing ${facts.packages?.length ?? 0} packages against ${targets.join(', ')}` });
-  const sourceMajor = /^(\d+)/.exec(facts.os?.versionId ?? '')?.[1];
-  const cross = targets.filter((t) => sourceMajor !== undefined && catalog.release(t).major !== null && String(catalog.release(t).major) !== sourceMajor);
+  // The source release as the assessment itself decides it (os-release, else the release package: a bare
+  // package list has no os-release).
+  const sourceId = detectSourceRelease(facts, catalog);
+  const sourceMajor = sourceId ? catalog.release(sourceId).major : null;
+  const cross = targets.filter((t) => sourceMajor !== null && catalog.release(t).major !== null && catalog.release(t).major !== sourceMajor);
   if (cross.length > 0 && !pesEvents) {
     progress({ phase: 'assess', message: `${cross.join(', ')}: a major upgrade without --pes events: renamed and removed packages are predicted from Obsoletes/Provides only` });
   }

@@ -99,7 +99,7 @@ export const PATHS_SCHEMA = {
     paths: { type: 'array', items: { type: 'object', required: ['from', 'to', 'method', 'source'], additionalProperties: false,
       properties: { from: releaseId, to: releaseId, method: { enum: ['same-major-swap', 'cross-major-pes'] }, source: str, note: str,
         resources: { type: 'object', additionalProperties: false, properties: {
-          diskMiB: fact({ type: 'object', additionalProperties: { type: 'integer', minimum: 0 } }), memoryMiB: fact({ type: 'integer', minimum: 0 }) } } } } },
+          diskMiB: fact({ type: 'object', additionalProperties: { type: 'integer', minimum: 0 } }), memoryMiB: fact({ type: 'integer', minimum: 0 }), freeMemoryMiB: fact({ type: 'integer', minimum: 0 }) } } } } },
     unsourced: { type: 'array', items: { type: 'object', required: ['from', 'to', 'note'], additionalProperties: false,
       properties: { from: releaseId, to: releaseId, note: str } } },
   },

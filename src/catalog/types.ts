@@ -133,7 +133,10 @@ export interface VendorMapEntry {
 
 export interface ResourceNeeds {
   diskMiB?: Fact<Record<string, number>>;
+  /** Installed memory (MemTotal). */
   memoryMiB?: Fact<number>;
+  /** Memory free when the conversion starts (MemAvailable). */
+  freeMemoryMiB?: Fact<number>;
 }
 export type PathMethod = 'same-major-swap' | 'cross-major-pes';
 export interface MigrationPath {

@@ -7,7 +7,7 @@ import { createPool } from '../../rpm/pool.js';
 import type { MemoryFacts } from '../../facts/types.js';
 import type { CheckInput } from '../types.js';
 import { baseFacts } from '../testing/fixtures.js';
-import { lowMemory, needsFreeMemory } from './low-memory.js';
+import { lowMemory } from './low-memory.js';
 
 const catalog = loadCatalog();
 const mib = (n: number): number => n * 1024;
@@ -18,10 +18,12 @@ function input(source: string, target: string, memory: MemoryFacts): CheckInput 
     repo: { release: t.id, locations: ['test'], pool: createPool([]) } };
 }
 
-test('the catalog figures this check reads say what they measure in their notes', () => {
-  const note = (from: string, to: string): string | undefined => catalog.paths({ from, to })[0]?.resources?.memoryMiB?.note;
-  assert.equal(needsFreeMemory(note('centos-8', 'opencloudos-8')), true);
-  assert.equal(needsFreeMemory(note('centos-7', 'opencloudos-8')), false);
+test('the catalog figures this check reads say what they measure: free memory or installed memory', () => {
+  const needs = (from: string, to: string) => catalog.paths({ from, to })[0]?.resources;
+  assert.equal(needs('centos-8', 'opencloudos-8')?.freeMemoryMiB?.value, 500);
+  assert.equal(needs('centos-8', 'opencloudos-8')?.memoryMiB, undefined);
+  assert.equal(needs('centos-7', 'opencloudos-8')?.freeMemoryMiB, undefined);
+  assert.equal(needs('centos-7', 'opencloudos-8')?.memoryMiB?.value, 2048);
 });
 
 const TABLE: Array<[string, string, string, MemoryFacts, string[], RegExp?]> = [

@@ -1,6 +1,6 @@
 /**
- * Memory against the target's documented need: the catalog path's `resources.memoryMiB` (e.g. OpenCloudOS
- * documents 2 GB), else Leapp's checkmemory minimum per architecture (oamg/leapp-repository,
+ * Memory against the target's documented need: the catalog path's `resources.memoryMiB` (installed memory,
+ * e.g. OpenCloudOS documents 2 GB) or `resources.freeMemoryMiB` (free memory), else Leapp's checkmemory minimum per architecture (oamg/leapp-repository,
  * repos/system_upgrade/common/actors/checkmemory/libraries/checkmemory.py: x86_64 1.5 GiB, aarch64 2 GiB,
  * ppc64le 2 GiB, s390x 1 GiB) as the conservative default, said so in the finding.
  * Leapp's minimum and "minimum 2 GB memory" are about installed memory (MemTotal); a need documented as free
@@ -13,11 +13,6 @@ import { factsAbsent } from './util.js';
 export const LEAPP_MIN_MEMORY_MIB: Record<string, number> = { x86_64: 1536, aarch64: 2048, ppc64le: 2048, s390x: 1024 };
 const DEFAULT_ARCH = 'x86_64';
 
-/** The catalog states what a documented need measures only in its note ("free memory greater than …"). */
-export function needsFreeMemory(note: string | undefined): boolean {
-  return /\bfree\b/i.test(note ?? '');
-}
-
 export const lowMemory: Check = {
   id: 'low-memory',
   description: 'Installed memory meets the target\'s documented minimum',
@@ -26,13 +21,13 @@ export const lowMemory: Check = {
     const mem = input.facts.memory;
     if (!mem) return [];
     const path = input.source ? input.catalog.paths({ from: input.source.id, to: input.target.id })[0] : undefined;
-    const documented = path?.resources?.memoryMiB;
+    const documented = path?.resources?.freeMemoryMiB ?? path?.resources?.memoryMiB;
     const arch = input.facts.system?.arch ?? DEFAULT_ARCH;
     const needMiB = documented?.value ?? LEAPP_MIN_MEMORY_MIB[arch] ?? LEAPP_MIN_MEMORY_MIB[DEFAULT_ARCH];
     const basis = documented?.value
       ? `the documented need for ${path?.from} → ${input.target.id} (${documented.note ?? documented.source})`
       : `a conservative default (Leapp's minimum for ${arch}); the catalog has no figure for this path`;
-    const free = documented?.value !== undefined && needsFreeMemory(documented.note) && mem.availableKiB !== undefined;
+    const free = path?.resources?.freeMemoryMiB?.value !== undefined && mem.availableKiB !== undefined;
     const totalMiB = Math.floor(mem.totalKiB / 1024);
     const haveMiB = free ? Math.floor((mem.availableKiB ?? 0) / 1024) : totalMiB;
     if (haveMiB >= needMiB) return [];

@@ -324,7 +324,7 @@ paths = {'formatVersion': 1, 'paths': [
   path('centos-7', 'tencentos-2.4', 'same-major-swap', 'url:tencent-centos-replace', 'in-place replacement via yum distro-sync; CentOS 7.2-7.9 64-bit'),
   path('centos-8', 'opencloudos-8', 'same-major-swap', 'code:tencent-centos8-to-oc8',
        'migrate2opencloudos.py -v 8; CentOS 8.0-8.4 x86_64 and 8.2 aarch64; a GUI or i686 packages are not supported; reboot into the 5.4-based kernel',
-       {'memoryMiB': fact(500, 'code:tencent-centos8-to-oc8', 'free memory greater than 500 MB'),
+       {'freeMemoryMiB': fact(500, 'code:tencent-centos8-to-oc8', 'free memory greater than 500 MB'),
         'diskMiB': fact({'/': 10240}, 'code:tencent-centos8-to-oc8', 'system disk free space greater than 10 GB')}),
   path('centos-8', 'oraclelinux-8', 'same-major-swap', 'code:centos2ol-readme', 'centos2ol.sh; CentOS Stream is not supported; hosts managed by Spacewalk, Foreman or Uyuni are not supported',
        {'diskMiB': fact({'/var/cache': 5120}, 'code:centos2ol-readme', 'at least 5GB of free space in /var/cache')}),

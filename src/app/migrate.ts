@@ -17,10 +17,10 @@ import { buildPlan, conversionOf, gateInhibitors, type MigrationPlan, type PlanO
 import { openTransport, parseHostSpec, type Transport } from '../transport/index.js';
 import { deriveStatus, rollback as rollbackRun, runPlan, status as statusRun } from '../exec/runner.js';
 import { openSqliteStore, type Store } from '../store/index.js';
-import { FERRY_STATE_ROOT, stateDirFor } from '../exec/journal.js';
+import { FERRY_STATE_ROOT, mkdirHost, stateDirFor } from '../exec/journal.js';
 import { materializePlan, STEP_RESTORERS } from '../exec/steps/index.js';
 import { dnfArgv, requireDnf } from '../exec/steps/dnf.js';
-import { verifyReportPath, type VerifyReport } from '../exec/verify.js';
+import { BEFORE_FILE, captureEvidence, verifyReportPath, type VerifyReport } from '../exec/verify.js';
 import type { ExecutionResult, ExecutionStatus, JournalSink, JsonValue, ProgressEvent } from '../exec/types.js';
 import type { RollbackResult } from '../exec/runner.js';
 
@@ -215,6 +215,11 @@ async function execute(o: { transport: Transport; plan: MigrationPlan; execution
 }
 
 export async function migrate(o: MigrateOptions): Promise<MigrateResult> {
+  // The backup step's "before" evidence (rpm -Va above all, the longest read of a run) only reads the host,
+  // as planning does, and nothing changes the host until the first step after the backup: gathered while
+  // planning, it reaches the backup step as the execution's before.json (a failed capture is left to the
+  // step, which gathers it again and fails there, journaled).
+  const evidence = o.dryRun ? undefined : captureEvidence(o.transport).catch(() => undefined);
   const { plan } = await planMigration(o);
   const executionId = o.executionId ?? newExecutionId(plan);
   if (o.dryRun) {
@@ -229,9 +234,11 @@ export async function migrate(o: MigrateOptions): Promise<MigrateResult> {
     }
   }
   const dir = stateDirFor(executionId);
-  await o.transport.run(['mkdir', '-p', '-m', '0700', o.transport.root ? posix.join(o.transport.root, dir) : dir]);
+  await mkdirHost(o.transport, dir);
   await o.transport.writeFile(posix.join(dir, 'plan.json'), JSON.stringify(plan, null, 2) + '\n', { mode: 0o600 });
   await o.transport.writeFile(CURRENT, executionId + '\n', { mode: 0o600 });
+  const before = await evidence;
+  if (before) await o.transport.writeFile(posix.join(dir, BEFORE_FILE), JSON.stringify(before) + '\n', { mode: 0o600 });
   if (o.store) await recordInStore(o.store, o.storeHost ?? o.transport.hostName, plan, executionId);
   const sink = o.sink ?? o.store;
   return execute({ transport: o.transport, plan, executionId, ...(o.onProgress ? { onProgress: o.onProgress } : {}), ...(sink ? { sink } : {}), ...(o.by ? { by: o.by } : {}) });

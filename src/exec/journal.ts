@@ -60,8 +60,10 @@ export async function runChecked(transport: Transport, argv: readonly string[], 
   return res.stdout;
 }
 
-export async function mkdirHost(transport: Transport, path: string): Promise<void> {
-  await runChecked(transport, ['mkdir', '-p', '-m', '0700', hostPath(transport, path)], `Creating ${path}`);
+/** `mkdir -p -m MODE` of a path below the transport's root (natively when the transport can). */
+export async function mkdirHost(transport: Transport, path: string, mode = 0o700): Promise<void> {
+  if (transport.mkdir) return transport.mkdir(path, { mode });
+  await runChecked(transport, ['mkdir', '-p', '-m', mode.toString(8).padStart(4, '0'), hostPath(transport, path)], `Creating ${path}`);
 }
 
 /** Parses journal text. A truncated last line is dropped; any other bad line is JOURNAL_CORRUPT. */
@@ -177,9 +179,13 @@ export async function openJournal(options: { transport: Transport; executionId: 
   let written = 0;
   let synced = 0;
   const write = async (data: string, sync: boolean): Promise<void> => {
-    const res = await transport.run(['sh', '-c', APPEND, 'sh', hostPath(transport, path), sync ? 'sync' : '', exists ? '' : 'new'], { stdin: data });
-    if (res.code !== 0) {
-      throw new FerryError('IO', `Writing the journal ${path} on ${transport.hostName} failed (exit ${res.code ?? res.signal}): ${res.stderr.trim().slice(0, 500)}`);
+    if (transport.appendFile) {
+      await transport.appendFile(path, data, { sync: !exists ? 'dir' : sync ? 'file' : 'none' });
+    } else {
+      const res = await transport.run(['sh', '-c', APPEND, 'sh', hostPath(transport, path), sync ? 'sync' : '', exists ? '' : 'new'], { stdin: data });
+      if (res.code !== 0) {
+        throw new FerryError('IO', `Writing the journal ${path} on ${transport.hostName} failed (exit ${res.code ?? res.signal}): ${res.stderr.trim().slice(0, 500)}`);
+      }
     }
     exists = true;
     written++;
@@ -202,7 +208,8 @@ export async function openJournal(options: { transport: Transport; executionId: 
     async sync() {
       const upTo = written;
       if (synced >= upTo) return;
-      await runChecked(transport, ['sync', hostPath(transport, path)], `Syncing the journal ${path}`);
+      if (transport.appendFile) await transport.appendFile(path, '', { sync: 'file' });
+      else await runChecked(transport, ['sync', hostPath(transport, path)], `Syncing the journal ${path}`);
       synced = Math.max(synced, upTo);
     },
   };

@@ -180,8 +180,10 @@ const capturedKey = (kind: string, key: string): string => `${kind}\u0000${key}`
 function syncBeforeChange(transport: Transport, journal: Journal): Transport {
   return new Proxy(transport, {
     get(target, prop, receiver) {
-      if (prop === 'run' || prop === 'writeFile' || prop === 'upload') {
-        const fn = Reflect.get(target, prop, receiver) as (...args: unknown[]) => Promise<unknown>;
+      if (prop === 'run' || prop === 'writeFile' || prop === 'upload' || prop === 'mkdir' || prop === 'appendFile') {
+        const fn = Reflect.get(target, prop, receiver) as ((...args: unknown[]) => Promise<unknown>) | undefined;
+        // mkdir and appendFile are optional: a transport without them stays without them.
+        if (fn === undefined) return undefined;
         return async (...args: unknown[]) => {
           await journal.sync();
           return fn.apply(target, args);

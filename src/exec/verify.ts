@@ -105,18 +105,21 @@ export async function enabledUnits(transport: Transport): Promise<string[] | nul
  * Evidence for the before/after comparison. An empty package list means rpm read the wrong database (or
  * none): refused with RPMDB_UNREADABLE unless `allowEmpty` (verification records it as a failed check).
  */
-export async function captureEvidence(transport: Transport, options: { allowEmpty?: boolean } = {}): Promise<Evidence> {
-  const packages = await installedPackages(transport);
+export async function captureEvidence(transport: Transport, options: { allowEmpty?: boolean; packages?: Evidence['packages'] } = {}): Promise<Evidence> {
+  const packages = options.packages ?? await installedPackages(transport);
   if (packages.length === 0 && !options.allowEmpty) {
     const dbpath = await transport.run(['rpm', '--eval', '%_dbpath']);
     throw new FerryError('RPMDB_UNREADABLE', `rpm lists no installed package on ${transport.hostName}${transport.root ? ` (root ${transport.root})` : ''}: it reads the database at ${dbpath.stdout.trim() || '?'}`, {
       hint: 'Check %_dbpath (rpm --eval %_dbpath); on a Debian controller rpm defaults to ~/.rpmdb: set %_dbpath /var/lib/rpm in ~/.rpmmacros.',
     });
   }
-  const va = await transport.run(rpmArgv(transport, '-Va'), { timeoutMs: 3_600_000 });
+  // Three reads of the same unchanging state: run together (rpm -Va is the long one).
+  const [va, services, cf] = await Promise.all([
+    transport.run(rpmArgv(transport, '-Va'), { timeoutMs: 3_600_000 }),
+    enabledUnits(transport),
+    transport.run(['sh', '-c', 'find "$1" \\( -name "*.rpmnew" -o -name "*.rpmsave" \\) -print 2>/dev/null | sort', 'sh', hostPath(transport, '/etc')]),
+  ]);
   const rpmVa = va.stdout.split('\n').filter(Boolean).sort();
-  const services = await enabledUnits(transport);
-  const cf = await transport.run(['sh', '-c', 'find "$1" \\( -name "*.rpmnew" -o -name "*.rpmsave" \\) -print 2>/dev/null | sort', 'sh', hostPath(transport, '/etc')]);
   const prefix = transport.root ?? '';
   const configLeftovers = cf.stdout.split('\n').filter(Boolean).map((p) => p.slice(prefix.length));
   return { packages, rpmVa, services, configLeftovers };
@@ -137,16 +140,18 @@ export function checkRpmdbCount(before: number | undefined, after: number): Veri
 }
 
 async function releaseCheck(transport: Transport, o: VerifyOptions): Promise<VerifyCheck> {
-  const rel = await transport.run(rpmArgv(transport, '-q', ...o.releasePackages));
-  const prov = await transport.run(rpmArgv(transport, '-q', '--whatprovides', 'system-release', '--qf', '%{NAME}\\n'));
-  const owner = await transport.run(rpmArgv(transport, '-qf', '--qf', '%{NAME}\\n', '/etc/os-release'));
+  const [rel, prov, owner] = await Promise.all([
+    transport.run(rpmArgv(transport, '-q', ...o.releasePackages)),
+    transport.run(rpmArgv(transport, '-q', '--whatprovides', 'system-release', '--qf', '%{NAME}\\n')),
+    transport.run(rpmArgv(transport, '-qf', '--qf', '%{NAME}\\n', '/etc/os-release')),
+  ]);
   const providers = prov.code === 0 ? prov.stdout.split('\n').filter(Boolean) : [];
   const owners = owner.code === 0 ? owner.stdout.split('\n').filter(Boolean) : [];
   const ok = o.releasePackages.length > 0 && rel.code === 0 && providers.some((p) => o.releasePackages.includes(p)) && owners.some((p) => o.releasePackages.includes(p));
   return { id: 'release-package', ok, detail: `installed: ${rel.stdout.trim().replace(/\n/g, ', ') || 'none'}; system-release from ${providers.join(', ') || '(nothing)'}; /etc/os-release owned by ${owners.join(', ') || '(nothing)'}` };
 }
 
-async function bootDefaultCheck(transport: Transport, after: Evidence, sourceVendor: string | null): Promise<VerifyCheck | undefined> {
+async function bootDefaultCheck(transport: Transport, packages: Evidence['packages'], sourceVendor: string | null): Promise<VerifyCheck | undefined> {
   const owner = async (path: string): Promise<{ nevra: string; vendor: string } | undefined> => {
     const r = await transport.run(rpmArgv(transport, '-qf', '--qf', '%{NAME}-%{VERSION}-%{RELEASE}.%{ARCH}|%{VENDOR}\\n', path));
     if (r.code !== 0) return undefined;
@@ -166,7 +171,7 @@ async function bootDefaultCheck(transport: Transport, after: Evidence, sourceVen
     return { id: 'boot-default', ok: o !== undefined && o.vendor !== sourceVendor,
       detail: `BLS default ${bls.entry?.id ?? '(no entry)'} (${bls.why}): ${path || '?'} from ${o ? `${o.nevra} (${o.vendor})` : 'no package'}` };
   }
-  const kernels = after.packages.filter((p) => p.name === 'kernel-core' || p.name === 'kernel');
+  const kernels = packages.filter((p) => p.name === 'kernel-core' || p.name === 'kernel');
   if (!kernels.length) return undefined;
   const kq = await transport.run(rpmArgv(transport, '-q', '--last', ...new Set(kernels.map((k) => k.name))));
   const newest = kq.stdout.split('\n')[0]?.split(/\s+/)[0] ?? '';
@@ -175,35 +180,47 @@ async function bootDefaultCheck(transport: Transport, after: Evidence, sourceVen
     detail: `no boot loader config to ask${transport.root ? ' (installed root)' : ''}; newest kernel ${newestPkg?.nevra ?? newest} (${newestPkg?.vendor ?? '?'})` };
 }
 
+/**
+ * Source-vendor packages left after the run, each with why. Only packages whose verdict depends on the
+ * target (neither swapped out nor install-only) are asked of the target repositories (one dnf start, and
+ * none when there are no such packages: a converted host usually keeps only its old kernels).
+ */
+async function leftoversOf(transport: Transport, dnf: string[], after: Evidence['packages'], o: VerifyOptions): Promise<VerifyReport['leftovers']> {
+  const fromSource = o.sourceVendor ? after.filter((p) => p.vendor === o.sourceVendor) : [];
+  const ask = [...new Set(fromSource.filter((p) => !o.removed.includes(p.name) && !INSTALL_ONLY.test(p.name)).map((p) => p.name))];
+  const avail = ask.length ? await transport.run([...dnf, '-q', 'repoquery', '--qf', '%{name}', ...ask]) : { stdout: '' };
+  const availableNames = new Set(avail.stdout.split('\n').filter(Boolean));
+  return fromSource.map((p) => {
+    if (o.removed.includes(p.name)) return { nevra: p.nevra, ok: false, why: 'source vendor package the swap should have removed' };
+    if (INSTALL_ONLY.test(p.name)) return { nevra: p.nevra, ok: true, why: 'install-only kernel package: dnf keeps older kernels (installonly_limit)' };
+    if (!availableNames.has(p.name)) return { nevra: p.nevra, ok: true, why: 'the target repositories do not carry this package: kept, no longer vendor-supported' };
+    return { nevra: p.nevra, ok: false, why: 'the target carries this package but distro-sync did not replace it' };
+  });
+}
+
 export async function verifyHost(options: { transport: Transport; stateDir: string; verify: VerifyOptions; before?: Evidence }): Promise<VerifyReport> {
   const { transport, verify: o } = options;
-  const checks: VerifyCheck[] = [];
-  const after = await captureEvidence(transport, { allowEmpty: true });
-  checks.push(checkRpmdbCount(options.before?.packages.length, after.packages.length));
-  const osr = await transport.exists('/etc/os-release') ? (await transport.readFile('/etc/os-release')).toString('utf8') : '';
-  const id = osReleaseId(osr);
-  checks.push({ id: 'os-release', ok: id === o.targetOsId, detail: `ID=${id ?? '(none)'}, expected ${o.targetOsId}` });
-  checks.push(await releaseCheck(transport, o));
-
   const dnf = await dnfArgv({ transport, stateDir: options.stateDir }, o.dnf);
-  const leftovers: VerifyReport['leftovers'] = [];
-  const fromSource = o.sourceVendor ? after.packages.filter((p) => p.vendor === o.sourceVendor) : [];
-  const names = [...new Set(fromSource.map((p) => p.name))];
-  const avail = names.length ? await transport.run([...dnf, '-q', 'repoquery', '--qf', '%{name}', ...names]) : { stdout: '' };
-  const availableNames = new Set(avail.stdout.split('\n').filter(Boolean));
-  for (const p of fromSource) {
-    if (o.removed.includes(p.name)) leftovers.push({ nevra: p.nevra, ok: false, why: 'source vendor package the swap should have removed' });
-    else if (INSTALL_ONLY.test(p.name)) leftovers.push({ nevra: p.nevra, ok: true, why: 'install-only kernel package: dnf keeps older kernels (installonly_limit)' });
-    else if (!availableNames.has(p.name)) leftovers.push({ nevra: p.nevra, ok: true, why: 'the target repositories do not carry this package: kept, no longer vendor-supported' });
-    else leftovers.push({ nevra: p.nevra, ok: false, why: 'the target carries this package but distro-sync did not replace it' });
-  }
-  checks.push({ id: 'no-source-packages', ok: leftovers.every((l) => l.ok), detail: `${leftovers.length} source-vendor package(s) remain, ${leftovers.filter((l) => !l.ok).length} unexplained` });
-
-  const boot = await bootDefaultCheck(transport, after, o.sourceVendor);
-  if (boot) checks.push(boot);
-
-  const check = await transport.run([...dnf, 'check'], { timeoutMs: 3_600_000 });
-  checks.push({ id: 'dnf-check', ok: check.code === 0, detail: check.code === 0 ? 'rpmdb consistent' : (check.stdout + check.stderr).trim().slice(0, 1000) });
+  // Nothing changes the host any more: every check only reads it, so they run together. The long ones
+  // (rpm -Va, dnf check, a repoquery) are separate processes and overlap on the host's CPUs.
+  const packages = await installedPackages(transport);
+  const [after, osr, release, check, leftovers, boot] = await Promise.all([
+    captureEvidence(transport, { allowEmpty: true, packages }),
+    transport.exists('/etc/os-release').then(async (e) => e ? (await transport.readFile('/etc/os-release')).toString('utf8') : ''),
+    releaseCheck(transport, o),
+    transport.run([...dnf, 'check'], { timeoutMs: 3_600_000 }),
+    leftoversOf(transport, dnf, packages, o),
+    bootDefaultCheck(transport, packages, o.sourceVendor),
+  ]);
+  const id = osReleaseId(osr);
+  const checks: VerifyCheck[] = [
+    checkRpmdbCount(options.before?.packages.length, after.packages.length),
+    { id: 'os-release', ok: id === o.targetOsId, detail: `ID=${id ?? '(none)'}, expected ${o.targetOsId}` },
+    release,
+    { id: 'no-source-packages', ok: leftovers.every((l) => l.ok), detail: `${leftovers.length} source-vendor package(s) remain, ${leftovers.filter((l) => !l.ok).length} unexplained` },
+    ...(boot ? [boot] : []),
+    { id: 'dnf-check', ok: check.code === 0, detail: check.code === 0 ? 'rpmdb consistent' : (check.stdout + check.stderr).trim().slice(0, 1000) },
+  ];
 
   const before = options.before;
   const rpmVaNew = before ? after.rpmVa.filter((l) => !before.rpmVa.includes(l)) : after.rpmVa;
@@ -217,6 +234,8 @@ export async function verifyHost(options: { transport: Transport; stateDir: stri
 }
 
 export const VERIFY_REPORT_FILE = 'verify.json';
+/** The backup step's evidence of the host before the run, in the execution's state dir. */
+export const BEFORE_FILE = 'before.json';
 export function verifyReportPath(stateDir: string): string {
   return posix.join(stateDir, VERIFY_REPORT_FILE);
 }

@@ -3,7 +3,7 @@
  * prefix (a mounted image, a lab root); commands still run on this machine and scanners pass --root.
  */
 import { spawn } from 'node:child_process';
-import { copyFile, chmod, mkdtemp, readFile, rename, stat, writeFile, rm } from 'node:fs/promises';
+import { copyFile, chmod, mkdir, mkdtemp, open, readFile, rename, stat, writeFile, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { FerryError } from '../core/index.js';
 import { createCapture, DEFAULT_COMMAND_TIMEOUT, DEFAULT_MAX_OUTPUT } from './output.js';
@@ -115,6 +115,34 @@ export function createLocalTransport(options: LocalTransportOptions = {}): Trans
     async exists(path) {
       checkOpen();
       try { await stat(underRoot(root, path)); return true; } catch { return false; }
+    },
+    async appendFile(path, data, opts) {
+      checkOpen();
+      const p = underRoot(root, path);
+      try {
+        const fh = await open(p, 'a', 0o600);
+        try {
+          await fh.write(data);
+          if (opts.sync !== 'none') await fh.sync();
+        } finally {
+          await fh.close();
+        }
+        if (opts.sync === 'dir') {
+          const dir = await open(dirname(p), 'r');
+          try { await dir.sync(); } finally { await dir.close(); }
+        }
+      } catch (e) {
+        throw new FerryError('IO', `Appending to ${p} on local failed: ${(e as Error).message}`, { cause: e });
+      }
+    },
+    async mkdir(path, opts) {
+      checkOpen();
+      const p = underRoot(root, path);
+      try {
+        await mkdir(p, { recursive: true, mode: opts.mode });
+      } catch (e) {
+        throw new FerryError('IO', `Creating the directory ${p} on local failed: ${(e as Error).message}`, { cause: e });
+      }
     },
     async upload(localPath, remotePath, opts: WriteFileOptions = {}) {
       checkOpen();

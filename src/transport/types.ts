@@ -50,6 +50,15 @@ export interface Transport {
   writeFile(path: string, data: string | Buffer, opts?: WriteFileOptions): Promise<void>;
   /** True when the path (below `root`) exists; false for missing; rejects only on transport failure. */
   exists(path: string): Promise<boolean>;
+  /**
+   * Optional native form of a journal append: appends `data` to the file (below `root`; created with mode
+   * 0600), then fsyncs the file (`sync: 'file'`) or the file and its directory (`'dir'`, a new file).
+   * Transports without it get the same done by a command (exec/journal.ts); the local adapter saves a
+   * process per append.
+   */
+  appendFile?(path: string, data: string, opts: { sync: 'none' | 'file' | 'dir' }): Promise<void>;
+  /** Optional native `mkdir -p -m MODE` (below `root`); a command otherwise. */
+  mkdir?(path: string, opts: { mode: number }): Promise<void>;
   /** Copies a local file to `remotePath` (below `root`). */
   upload(localPath: string, remotePath: string, opts?: WriteFileOptions): Promise<void>;
   /** Releases connections; further calls reject with TRANSPORT_DISCONNECTED. Idempotent. */

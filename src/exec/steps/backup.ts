@@ -9,7 +9,7 @@ import { posix } from 'node:path';
 import { dirRestorable, fileRestorable } from '../restorables.js';
 import { defineStep } from '../runner.js';
 import type { Step } from '../types.js';
-import { captureEvidence } from '../verify.js';
+import { BEFORE_FILE, captureEvidence } from '../verify.js';
 
 export type BackupOptions = { files: string[]; dirs: string[] };
 
@@ -22,7 +22,7 @@ export function backupStep(options: BackupOptions): Step<BackupOptions> {
     async apply(ctx) {
       // The evidence (rpm -Va above all, the longest read of the run) is gathered while the restorables are
       // captured: both only read the host, and this step changes nothing, so both see the state before.
-      const before = posix.join(ctx.stateDir, 'before.json');
+      const before = posix.join(ctx.stateDir, BEFORE_FILE);
       const evidence = await ctx.transport.exists(before) ? undefined : captureEvidence(ctx.transport);
       evidence?.catch(() => { /* awaited below; a failed capture fails the step there */ });
       for (const f of options.files) await ctx.register(fileRestorable(f));
@@ -30,7 +30,7 @@ export function backupStep(options: BackupOptions): Step<BackupOptions> {
       if (evidence) await ctx.transport.writeFile(before, JSON.stringify(await evidence) + '\n', { mode: 0o600 });
     },
     async verify(ctx) {
-      return ctx.transport.exists(posix.join(ctx.stateDir, 'before.json'));
+      return ctx.transport.exists(posix.join(ctx.stateDir, BEFORE_FILE));
     },
   });
 }

@@ -12,7 +12,7 @@
  */
 import { posix } from 'node:path';
 import { FerryError } from '../../core/index.js';
-import { hostPath, runChecked } from '../journal.js';
+import { hostPath, mkdirHost, runChecked } from '../journal.js';
 import type { JsonValue, StepContext } from '../types.js';
 import type { Transport } from '../../transport/types.js';
 import type { DnfEnv } from '../../plan/types.js';
@@ -57,7 +57,7 @@ export async function dnfArgv(ctx: Pick<StepContext, 'transport' | 'stateDir'>, 
   const memo = written.get(transport) ?? new Map<string, string>();
   written.set(transport, memo);
   if (memo.get(dir) !== confText + repoText) {
-    await runChecked(transport, ['mkdir', '-p', hostPath(transport, reposDir)], `Creating ${reposDir}`);
+    await mkdirHost(transport, reposDir);
     await transport.writeFile(conf, confText, { mode: 0o600 });
     await transport.writeFile(posix.join(reposDir, 'ferry-target.repo'), repoText, { mode: 0o600 });
     memo.set(dir, confText + repoText);
@@ -136,7 +136,7 @@ export async function runDetached(ctx: StepContext, argv: string[], label: strin
       while (await running()) await transport.run(['sh', '-c', WAIT_EARLIER, 'sh', lockFile]);
     }
   } else {
-    await runChecked(transport, ['mkdir', '-p', hostPath(transport, dir)], `Creating ${dir}`);
+    await mkdirHost(transport, dir);
   }
   const log = hostPath(transport, `${stem}-${ctx.attempt}.log`);
   const rc = hostPath(transport, `${stem}-${ctx.attempt}.rc`);
@@ -204,7 +204,7 @@ export async function installedPackages(transport: Transport): Promise<{ name: s
 /** Records why a step did nothing (or what it did) in the state dir, for verify and status. */
 export async function writeNote(ctx: StepContext, note: Record<string, JsonValue>): Promise<void> {
   const dir = posix.join(ctx.stateDir, 'notes');
-  await runChecked(ctx.transport, ['mkdir', '-p', hostPath(ctx.transport, dir)], `Creating ${dir}`);
+  await mkdirHost(ctx.transport, dir);
   await ctx.transport.writeFile(posix.join(dir, `${ctx.step.kind}.json`), JSON.stringify({ stepId: ctx.step.id, ...note }) + '\n', { mode: 0o600 });
 }
 

@@ -5,7 +5,7 @@
  */
 import { posix } from 'node:path';
 import { FerryError } from '../../core/index.js';
-import { hostPath, runChecked } from '../journal.js';
+import { hostPath, mkdirHost, runChecked } from '../journal.js';
 import { dirRestorable } from '../restorables.js';
 import { defineStep } from '../runner.js';
 import type { Step, StepContext } from '../types.js';
@@ -47,7 +47,7 @@ export function importGpgKeysStep(options: ImportGpgKeysOptions): Step<ImportGpg
     async apply(ctx) {
       const { transport } = ctx;
       const dir = posix.join(ctx.stateDir, 'keys');
-      await runChecked(transport, ['mkdir', '-p', hostPath(transport, dir)], `Creating ${dir}`);
+      await mkdirHost(transport, dir);
       for (const key of options.keys) {
         const file = posix.join(dir, key.name.replace(/[^A-Za-z0-9._-]/g, '_'));
         await transport.writeFile(file, key.armored, { mode: 0o644 });

@@ -52,13 +52,16 @@ async function stillToReset(ctx: StepContext, o: ModuleStreamsOptions, have: Set
 }
 
 export function moduleStreamsStep(options: ModuleStreamsOptions): Step<ModuleStreamsOptions> {
+  // What the target offers does not change during the step: apply and its verify ask dnf once.
+  let asked: Promise<Set<string>> | undefined;
+  const offeredOnce = (ctx: StepContext): Promise<Set<string>> => (asked ??= offered(ctx, options).catch((e: unknown) => { asked = undefined; throw e; }));
   return defineStep<ModuleStreamsOptions>({
     kind: 'module-streams',
     title: 'Reset or remap enabled module streams the target lacks',
     options,
     describe: () => options.modules.length ? options.modules.map((m) => `keep ${m.name}:${m.stream} if the target offers it, else reset`) : ['no enabled module stream'],
     async apply(ctx) {
-      const have = await offered(ctx, options);
+      const have = await offeredOnce(ctx);
       const kept = options.modules.filter((m) => have.has(`${m.name}:${m.stream}`)).map((m) => `${m.name}:${m.stream}`);
       for (const k of kept) ctx.output(`kept ${k}: the target offers it`);
       const reset = await stillToReset(ctx, options, have);
@@ -71,7 +74,7 @@ export function moduleStreamsStep(options: ModuleStreamsOptions): Step<ModuleStr
     },
     async verify(ctx) {
       if (options.modules.length === 0) return true;
-      const left = await stillToReset(ctx, options, await offered(ctx, options));
+      const left = await stillToReset(ctx, options, await offeredOnce(ctx));
       return { ok: left.length === 0, detail: left.length ? `still enabled at streams the target lacks: ${left.map((m) => `${m.name}:${m.stream}`).join(', ')}` : 'no enabled stream the target lacks' };
     },
   });

@@ -6,7 +6,7 @@ import { posix } from 'node:path';
 import { FerryError } from '../../core/index.js';
 import { defineStep } from '../runner.js';
 import type { Step } from '../types.js';
-import { verifyHost, verifyReportPath, type Evidence, type VerifyReport } from '../verify.js';
+import { BEFORE_FILE, verifyHost, verifyReportPath, type Evidence, type VerifyReport } from '../verify.js';
 import type { DnfEnv } from './dnf.js';
 
 export type VerifyStepOptions = { targetOsId: string; releasePackages: string[]; removed: string[]; sourceVendor: string | null; dnf: DnfEnv };
@@ -18,7 +18,7 @@ export function verifyStep(options: VerifyStepOptions): Step<VerifyStepOptions> 
     options,
     describe: () => ['check os-release, release package, leftovers, boot kernel, dnf check; diff rpm -Va and services'],
     async apply(ctx) {
-      const beforePath = posix.join(ctx.stateDir, 'before.json');
+      const beforePath = posix.join(ctx.stateDir, BEFORE_FILE);
       const before = await ctx.transport.exists(beforePath) ? JSON.parse((await ctx.transport.readFile(beforePath)).toString('utf8')) as Evidence : undefined;
       const report: VerifyReport = await verifyHost({ transport: ctx.transport, stateDir: ctx.stateDir, verify: options, ...(before ? { before } : {}) });
       await ctx.transport.writeFile(verifyReportPath(ctx.stateDir), JSON.stringify(report, null, 2) + '\n', { mode: 0o600 });

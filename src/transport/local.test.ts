@@ -51,3 +51,24 @@ test('local transport with a root prefix keeps file operations below the root', 
     rmSync(root, { recursive: true, force: true });
   }
 });
+
+test('local transport: appendFile and mkdir work below the root, with the modes asked for', async () => {
+  const root = mkdtempSync(join(tmpdir(), 'ferry-root-'));
+  try {
+    const t = createLocalTransport({ root });
+    await t.mkdir!('/var/lib/ferry/x/y', { mode: 0o700 });
+    assert.equal(statSync(join(root, 'var/lib/ferry/x/y')).mode & 0o777, 0o700);
+    await t.mkdir!('/var/lib/ferry/x/y', { mode: 0o700 }); // exists: fine, like mkdir -p
+    await t.appendFile!('/var/lib/ferry/x/y/j.jsonl', 'a\n', { sync: 'dir' });
+    await t.appendFile!('/var/lib/ferry/x/y/j.jsonl', 'b\n', { sync: 'none' });
+    await t.appendFile!('/var/lib/ferry/x/y/j.jsonl', '', { sync: 'file' });
+    assert.equal(readFileSync(join(root, 'var/lib/ferry/x/y/j.jsonl'), 'utf8'), 'a\nb\n');
+    assert.equal(statSync(join(root, 'var/lib/ferry/x/y/j.jsonl')).mode & 0o777, 0o600);
+    assert.equal(existsSync('/var/lib/ferry/x/y/j.jsonl'), false, 'nothing outside the root');
+    await assert.rejects(t.appendFile!('/no/such/dir/j', 'a', { sync: 'none' }), (e) => isFerryError(e, 'IO') && /no\/such\/dir/.test(String(e)));
+    writeFileSync(join(root, 'file'), '');
+    await assert.rejects(t.mkdir!('/file/sub', { mode: 0o700 }), (e) => isFerryError(e, 'IO'));
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});

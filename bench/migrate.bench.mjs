@@ -9,7 +9,9 @@
 // Besides the totals it prints where Ferry's time goes: per step, planning (facts, assessment, repo
 // query), and by command class (dnf starts, rpm -Va, journal writes, other commands), measured by wrapping
 // the transport. The verification the issue requires (rpm -Va before and after) is its own line, and a
-// careful operator's by-hand run (rpm -Va before, swap, distro-sync, rpm -Va after) is a second reference.
+// careful operator's by-hand run (rpm -Va before, swap, distro-sync, rpm -Va after) is a second reference,
+// and the very commands Ferry ran (each dnf command and both rpm -Va, recorded from its run) typed by hand
+// one after another on a fresh copy of the host is the third: the issue's "same dnf commands by hand".
 import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -56,23 +58,43 @@ function classify(argv) {
 }
 
 /** Wraps a transport: every run/readFile/writeFile/exists is timed into `tally` under its class. */
-function instrument(t, tally) {
+function instrument(t, tally, record) {
   const add = (k, d) => { const e = tally.get(k) ?? { n: 0, ms: 0 }; e.n++; e.ms += d; tally.set(k, e); };
   const timed = (k, p) => { const s = performance.now(); return p.finally(() => add(typeof k === 'function' ? k() : k, performance.now() - s)); };
   return new Proxy(t, {
     get(target, prop) {
       const v = Reflect.get(target, prop);
-      if (prop === 'run') return (argv, o) => timed(classify(argv), target.run(argv, o));
+      if (prop === 'run') return (argv, o) => { record?.(argv); return timed(classify(argv), target.run(argv, o)); };
       if (prop === 'readFile' || prop === 'writeFile' || prop === 'exists') return (...a) => timed('file ops', v.apply(target, a));
       return typeof v === 'function' ? v.bind(target) : v;
     },
   });
 }
 
+/**
+ * The part of one of Ferry's commands an operator would type: a dnf command (attached, or the argv a detached
+ * start wraps) without the options that only point dnf at Ferry's private config, root and cache (the
+ * by-hand run has its own for the same repositories), or `rpm -Va`. Anything else is Ferry's bookkeeping.
+ */
+function operatorCommand(argv) {
+  if (argv[0] === 'rpm' && argv.includes('-Va')) return ['rpm', '-Va'];
+  let a = argv;
+  if (argv[0] === 'sh' && /setsid -f/.test(argv[2] ?? '')) a = argv.slice(argv.indexOf('dnf', 3));
+  if (a[0] !== 'dnf') return undefined;
+  const out = ['dnf'];
+  for (let i = 1; i < a.length; i++) {
+    if (['--config', '--releasever', '--installroot'].includes(a[i])) { i++; continue; }
+    if (['-y', '--nogpgcheck', '--disableplugin=*'].includes(a[i]) || /^--setopt=(reposdir|best|cachedir|module_platform_id)=/.test(a[i])) continue;
+    out.push(a[i]);
+  }
+  return out;
+}
+
 async function ferryRun(host, target) {
   process.env.HOME = host.env.HOME;
   const tally = new Map();
-  const t = instrument(await openHost({ host: 'local', root: host.root }), tally);
+  const commands = [];
+  const t = instrument(await openHost({ host: 'local', root: host.root }), tally, (argv) => { const c = operatorCommand(argv); if (c) commands.push(c); });
   const steps = new Map();
   const starts = new Map();
   let firstStep;
@@ -86,7 +108,26 @@ async function ferryRun(host, target) {
   await t.close();
   if (res.result.status !== 'completed' || !res.verify?.ok) throw new Error(`Ferry migration did not complete: ${JSON.stringify(res.verify?.checks)}`);
   const dnfSteps = [...steps].filter(([k]) => /^Swap vendor|distro-sync/.test(k)).reduce((s, [, v]) => s + v, 0);
-  return { whole, dnfSteps, plan: firstStep - t0, steps, tally, swap: res.plan.swap };
+  return { whole, dnfSteps, plan: firstStep - t0, steps, tally, swap: res.plan.swap, commands };
+}
+
+/**
+ * The same commands Ferry ran (every dnf command and both rpm -Va), typed by hand one after another on a
+ * fresh copy of the host, with the lab's own dnf config for the same repositories; `dnf shell` gets the
+ * same swap script.
+ */
+function replayRun(host, target, commands, swap) {
+  const script = join(host.root, '..', 'swap.dnf');
+  writeFileSync(script, `remove ${swap.remove.join(' ')}\ninstall ${swap.install.join(' ')}\nrun\n`);
+  const t0 = performance.now();
+  for (const c of commands) {
+    const argv = c[0] === 'rpm' ? ['--root', host.root, '-Va'] : [...host.dnfArgs(target), ...c.slice(1)];
+    const i = argv.indexOf('shell');
+    if (i >= 0) argv[i + 1] = script;
+    const r = spawnSync(c[0], argv, { env: host.env });
+    if (r.status !== 0 && /shell|distro-sync|check/.test(c.join(' '))) throw new Error(`by-hand ${c.join(' ')} failed: ${r.stderr}`);
+  }
+  return performance.now() - t0;
 }
 
 function handRun(host, target, swap) {
@@ -109,14 +150,16 @@ for (const size of SIZES) {
   const shape = size === 'large' ? await benchHosts.large() : await benchHosts.tiny();
   const runs = [];
   let lastSwap;
+  let lastCommands;
   for (let i = 0; i < N; i++) {
     // Alternate the order so drift in machine load hits both sides alike.
     // (The by-hand run needs the plan's swap, so the very first run is Ferry's.)
-    const order = i % 2 === 0 ? ['ferry', 'hand'] : ['hand', 'ferry'];
+    const order = i % 2 === 0 ? ['ferry', 'hand', 'replay'] : ['hand', 'replay', 'ferry'];
     const r = {};
     for (const who of order) {
       const h = await shape.host();
-      if (who === 'ferry') { Object.assign(r, await ferryRun(h, shape.target)); lastSwap = r.swap; }
+      if (who === 'ferry') { Object.assign(r, await ferryRun(h, shape.target)); lastSwap = r.swap; lastCommands = r.commands; }
+      else if (who === 'replay') r.replay = replayRun(h, shape.target, r.commands ?? lastCommands, r.swap ?? lastSwap);
       else r.hand = handRun(h, shape.target, r.swap ?? lastSwap);
       h.dispose();
     }
@@ -140,6 +183,11 @@ for (const size of SIZES) {
   const paired = (f) => median(runs.map((r) => (f(r) - r.hand.dnf) / r.hand.dnf * 100)).toFixed(1);
   console.log(`  paired per run (median of the ${N} runs' own overheads): dnf steps ${paired((r) => r.dnfSteps)}%, whole ${paired((r) => r.whole)}%, whole minus rpm -Va ${paired((r) => r.whole - (r.tally.get('rpm -Va')?.ms ?? 0))}%`);
   console.log(`  careful operator by hand (rpm -Va, swap, distro-sync, rpm -Va): ${ms(careful)}; Ferry whole is ${pct(whole, careful)} over it`);
+  const replay = median(runs.map((r) => r.replay));
+  const cmds = runs[runs.length - 1].commands ?? lastCommands;
+  console.log(`  the same commands Ferry ran, by hand one after another (${cmds.filter((c) => c[0] === 'dnf').length} dnf, ${cmds.filter((c) => c[0] === 'rpm').length} rpm -Va): ${ms(replay)}; ` +
+    `Ferry whole is ${pct(whole, replay)} over it (paired per run ${median(runs.map((r) => (r.whole - r.replay) / r.replay * 100)).toFixed(1)}%; goal < 5%)`);
+  for (const c of cmds) console.log(`    ${c.join(' ').slice(0, 110)}`);
   console.log(`  where Ferry's time goes (median per step; planning = facts, assessment, repo query):`);
   console.log(`    ${'planning (before the first step)'.padEnd(58)} ${ms(median(runs.map((r) => r.plan)))}`);
   for (const k of runs[0].steps.keys()) console.log(`    ${k.slice(0, 58).padEnd(58)} ${ms(median(runs.map((r) => r.steps.get(k) ?? 0)))}`);

@@ -3,13 +3,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isFerryError } from '../core/index.js';
 import { createLocalTransport } from '../transport/local.js';
 import { skipUnlessTools } from '../../test/support/shared.js';
-import { fileRestorable, packageSetRestorable } from './restorables.js';
+import { dirRestorable, fileRestorable, packageSetRestorable } from './restorables.js';
 import { defineStep, rollback, runPlan } from './runner.js';
 
 const skip = skipUnlessTools('rpm', 'rpmbuild', 'createrepo_c', 'dnf');
@@ -102,4 +103,27 @@ test('fileRestorable: rollback restores bytes, mode, mtime and atime (rpm -V com
   assert.equal(st.mode & 0o777, 0o640);
   assert.equal(st.mtime.toISOString(), '2001-02-03T04:05:06.000Z');
   assert.equal(st.atime.toISOString(), '2003-04-05T06:07:08.000Z');
+});
+
+test('dirRestorable: the archive is hashed on the host (sha256sum) and a tampered archive stops the restore with JOURNAL_CORRUPT', async () => {
+  const root = join(dir, 'dir-root');
+  mkdirSync(join(root, 'etc', 'yum.repos.d'), { recursive: true });
+  writeFileSync(join(root, 'etc', 'yum.repos.d', 'a.repo'), '[a]\n');
+  const step = defineStep({
+    kind: 'test.dir-change', options: {}, title: 'rewrite /etc/yum.repos.d',
+    async apply(ctx) {
+      await ctx.register(dirRestorable('/etc/yum.repos.d'));
+      await ctx.transport.writeFile('/etc/yum.repos.d/b.repo', '[b]\n');
+    },
+  });
+  const transport = createLocalTransport({ root });
+  await runPlan({ plan: { id: 'p', steps: [step] }, transport, executionId: 'd1' });
+  const entry = readFileSync(join(root, 'var/lib/ferry/d1/journal.jsonl'), 'utf8').split('\n').filter(Boolean)
+    .map((l) => JSON.parse(l) as { event: string; data?: { archive: string; sha256: string } }).find((e) => e.event === 'restorable');
+  const archive = join(root, entry!.data!.archive);
+  assert.equal(entry!.data!.sha256, createHash('sha256').update(readFileSync(archive)).digest('hex'), 'the digest sha256sum printed is the archive\'s');
+  writeFileSync(archive, Buffer.concat([readFileSync(archive), Buffer.from('x')]));
+  await assert.rejects(rollback({ transport, executionId: 'd1' }),
+    (e) => isFerryError(e, 'ROLLBACK_INCOMPLETE') && /does not match its recorded sha256/.test(e.message) && /yum\.repos\.d/.test(e.message));
+  assert.equal(readFileSync(join(root, 'etc/yum.repos.d/b.repo'), 'utf8'), '[b]\n', 'nothing was removed on the strength of a bad backup');
 });

@@ -96,6 +96,33 @@ const restoreFile: Restorer = async (raw, ctx) => {
   if (data.atime !== undefined) await runChecked(ctx.transport, ['touch', '-a', '-d', `@${data.atime}`, '--', target], `Restoring the atime of ${data.path}`);
 };
 
+// ---- archives ----
+
+// Runs tar with the given arguments, then prints the archive's sha256 (coreutils sha256sum, on every EL).
+const TAR_AND_HASH = 'set -e; a=$1; shift; tar "$@"; sha256sum -- "$a"';
+
+function parseSha256(out: string, what: string): string {
+  const m = /^([0-9a-f]{64})\s/.exec(out);
+  if (!m) throw new FerryError('TRANSPORT_COMMAND', `${what}: sha256sum printed no digest (${out.trim().slice(0, 200)})`);
+  return m[1];
+}
+
+/**
+ * Archives with tar on the host (`tarArgs` write `archive`) and returns the archive's sha256, computed
+ * there: an archive of the rpm database is tens to hundreds of MB and never crosses the connection.
+ */
+export async function tarAndHash(transport: RestoreContext['transport'], archive: string, tarArgs: string[], what: string): Promise<string> {
+  return parseSha256(await runChecked(transport, ['sh', '-c', TAR_AND_HASH, 'sh', hostPath(transport, archive), ...tarArgs], what), what);
+}
+
+/** Fails with JOURNAL_CORRUPT unless the archive on the host still has the sha256 recorded at capture. */
+export async function assertArchiveIntact(transport: RestoreContext['transport'], archive: string, sha256: string, of: string): Promise<void> {
+  const res = await transport.run(['sha256sum', '--', hostPath(transport, archive)]);
+  if (res.code !== 0 || parseSha256(res.stdout, `Hashing ${archive}`) !== sha256) {
+    throw new FerryError('JOURNAL_CORRUPT', `Backup ${archive}${of} on ${transport.hostName} ${res.code !== 0 ? `cannot be read (${res.stderr.trim().slice(0, 200)})` : 'does not match its recorded sha256'}`);
+  }
+}
+
 // ---- dir ----
 
 type DirData = { path: string; existed: false } | { path: string; existed: true; archive: string; sha256: string };
@@ -111,8 +138,7 @@ export function dirRestorable(path: string): Restorable<DirData> {
       if (!st) return { path, existed: false };
       if (st.type !== 'directory') throw new FerryError('USAGE', `dirRestorable: ${path} on ${ctx.transport.hostName} is a ${st.type}, not a directory`);
       const archive = posix.join(ctx.backupDir, 'tree.tar');
-      await runChecked(ctx.transport, ['tar', '--numeric-owner', '-C', hostPath(ctx.transport, path), '-cpf', hostPath(ctx.transport, archive), '.'], `Archiving ${path}`);
-      const sha256 = sha256Hex(await ctx.transport.readFile(archive));
+      const sha256 = await tarAndHash(ctx.transport, archive, ['--numeric-owner', '-C', hostPath(ctx.transport, path), '-cpf', hostPath(ctx.transport, archive), '.'], `Archiving ${path}`);
       return { path, existed: true, archive, sha256 };
     },
   };
@@ -122,9 +148,7 @@ const restoreDir: Restorer = async (raw, ctx) => {
   const data = raw as DirData;
   assertAbsolute(data.path, 'Directory');
   const target = hostPath(ctx.transport, data.path);
-  if (data.existed && sha256Hex(await ctx.transport.readFile(data.archive)) !== data.sha256) {
-    throw new FerryError('JOURNAL_CORRUPT', `Backup ${data.archive} of ${data.path} on ${ctx.transport.hostName} does not match its recorded sha256`);
-  }
+  if (data.existed) await assertArchiveIntact(ctx.transport, data.archive, data.sha256, ` of ${data.path}`);
   await runChecked(ctx.transport, ['rm', '-rf', '--', target], `Removing ${data.path}`);
   if (!data.existed) return;
   await runChecked(ctx.transport, ['mkdir', '-p', '--', target], `Creating ${data.path}`);

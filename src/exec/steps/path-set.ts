@@ -6,8 +6,8 @@
  * a package swap back exactly.
  */
 import { posix } from 'node:path';
-import { FerryError, sha256Hex } from '../../core/index.js';
 import { hostPath, runChecked } from '../journal.js';
+import { assertArchiveIntact, tarAndHash } from '../restorables.js';
 import type { Restorable, Restorer } from '../types.js';
 
 type PathSetData = { key: string; absent: string[]; archive: string | null; sha256: string | null; count: number };
@@ -31,8 +31,8 @@ export function pathSetRestorable(key: string, description: string, paths: strin
       const presentFile = posix.join(ctx.backupDir, 'present.txt');
       await t.writeFile(presentFile, present.join('\n') + '\n', { mode: 0o600 });
       const archive = posix.join(ctx.backupDir, 'paths.tar');
-      await runChecked(t, ['tar', '--numeric-owner', '--no-recursion', '-C', hostPath(t, '/'), '-cpf', hostPath(t, archive), '-T', hostPath(t, presentFile)], 'Archiving paths');
-      return { key, absent: [...absent].map((p) => `/${p}`), archive, sha256: sha256Hex(await t.readFile(archive)), count: present.length };
+      const sha256 = await tarAndHash(t, archive, ['--numeric-owner', '--no-recursion', '-C', hostPath(t, '/'), '-cpf', hostPath(t, archive), '-T', hostPath(t, presentFile)], 'Archiving paths');
+      return { key, absent: [...absent].map((p) => `/${p}`), archive, sha256, count: present.length };
     },
   };
 }
@@ -40,9 +40,7 @@ export function pathSetRestorable(key: string, description: string, paths: strin
 export const restorePathSet: Restorer = async (raw, ctx) => {
   const data = raw as PathSetData;
   const t = ctx.transport;
-  if (data.archive && sha256Hex(await t.readFile(data.archive)) !== data.sha256) {
-    throw new FerryError('JOURNAL_CORRUPT', `Backup ${data.archive} on ${t.hostName} does not match its recorded sha256`);
-  }
+  if (data.archive) await assertArchiveIntact(t, data.archive, data.sha256 ?? '', '');
   const deepestFirst = [...data.absent].sort((a, b) => b.split('/').length - a.split('/').length || b.localeCompare(a));
   for (const p of deepestFirst) {
     const hp = hostPath(t, p);

@@ -66,6 +66,16 @@ export interface XmlTokenizer {
   write(chunk: Uint8Array): void;
   /** Declares the end of input; throws REPO_TRUNCATED when the document is incomplete. */
   end(): void;
+  /** Elements open now (the root counts). */
+  readonly depth: number;
+  /** Bytes written but not yet consumed (an incomplete token or unchecked text). */
+  readonly pending: number;
+  /**
+   * Accounts for `bytes` bytes of the document that another reader consumed (primary's fast path
+   * reads whole <package> elements itself), so later byte offsets in messages stay true. Only between
+   * elements: throws when bytes are pending.
+   */
+  skip(bytes: number): void;
 }
 
 const LT = 0x3c;
@@ -499,6 +509,17 @@ export function createXmlTokenizer(handler: XmlHandler, options: XmlTokenizerOpt
   }
 
   return {
+    get depth() { return stack.length; },
+    get pending() { return buf.length - pos; },
+    skip(bytes: number): void {
+      if (buf.length - pos !== 0) throw new Error('Assertion failed: skip() with bytes pending');
+      base += buf.length + bytes;
+      buf = Buffer.alloc(0);
+      pos = 0;
+      inScratch = false;
+      ltAt = -1;
+      ampAt = -1;
+    },
     write(chunk: Uint8Array): void {
       if (chunk.length === 0) return;
       const rest = buf.length - pos;

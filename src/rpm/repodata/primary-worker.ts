@@ -1,0 +1,12 @@
+/** Worker thread entry of primary-fast.ts: scans slices of primary.xml, replies with transferred columns. */
+import { parentPort } from 'node:worker_threads';
+import { batchBuffers, createScanner, type ScanReply, type ScanRequest } from './primary-scan.js';
+
+const port = parentPort;
+if (port === null) throw new Error('Assertion failed: primary-worker runs only as a worker thread');
+const scanner = createScanner();
+port.on('message', (req: ScanRequest) => {
+  const batch = scanner.scan(Buffer.from(req.bytes, 0, req.length), req.length);
+  const reply: ScanReply = { id: req.id, batch, bytes: req.bytes };
+  port.postMessage(reply, [...batchBuffers(batch), req.bytes]);
+});

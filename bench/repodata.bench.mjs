@@ -9,6 +9,10 @@
 // - rpmmd2solv: `sh -c 'rpmmd2solv < file > /dev/null'`: reads the file on stdin, parses it with
 //   libsolv's expat-based repo_rpmmd (every dependency and file), interns everything into its pool and
 //   writes a .solv file (to /dev/null). It has no way to skip the write; it is part of its job.
+// - ferry fast path (opt-in, `readPrimary(…, { fast: true })`, not what loadPackages uses): the same,
+//   but whole <package> elements are scanned by primary-scan.ts into columns (on the main thread, or in
+//   one worker thread) and turned into the same Packages; printed so the default's choice is checked
+//   on every run. Its --keep figure is not printed: the default path is what a loaded repository holds.
 // Input form, line 1: both read the SAME decompressed XML from a temp file (decompression out of the
 // picture). Line 2: both start from the SAME .xml.gz: ferry through decompress() (zlib on the libuv
 // thread pool, overlapping with parsing), rpmmd2solv as `gzip -dc file | rpmmd2solv` (two processes).
@@ -56,9 +60,11 @@ function line(label, runs) {
 try {
   const hasSolv = spawnSync('sh', ['-c', 'command -v rpmmd2solv']).status === 0;
   const load0 = loadavg();
-  const runs = { ferry: [], solv: [], ferryGz: [], solvGz: [] };
+  const runs = { ferry: [], solv: [], ferryGz: [], solvGz: [], fast0: [], fast1: [] };
   for (let i = 0; i < RUNS; i++) {
     runs.ferry.push(time([process.execPath, child, xml]));
+    runs.fast0.push(time([process.execPath, child, xml, '--fast']));
+    runs.fast1.push(time([process.execPath, child, xml, '--fast', '--workers=1']));
     if (hasSolv) runs.solv.push(time(['sh', '-c', `rpmmd2solv < '${xml}' > /dev/null`]));
     runs.ferryGz.push(time([process.execPath, child, gzFile, '--packed']));
     if (hasSolv) runs.solvGz.push(time(['sh', '-c', `gzip -dc '${gzFile}' | rpmmd2solv > /dev/null`]));
@@ -71,6 +77,8 @@ try {
     `load average ${load0[0].toFixed(2)} -> ${load1[0].toFixed(2)} on ${spawnSync('nproc').stdout.toString().trim()} cpus`);
   const f = line('ferry readPrimary (same .xml)', runs.ferry);
   console.log(`ferry readPrimary peak RSS ${(kept.maxRssKb / 1024).toFixed(0)} MB with all ${inner.packages} packages kept`);
+  const f0 = line('(opt-in fast path, main thread)', runs.fast0);
+  const f1 = line('(opt-in fast path, 1 worker)', runs.fast1);
   if (hasSolv) {
     const s = line('libsolv rpmmd2solv (same .xml)', runs.solv);
     const fg = line('ferry readPrimary (same .xml.gz)', runs.ferryGz);
@@ -79,6 +87,12 @@ try {
     console.log(`ratio ferry/libsolv (.xml): ${(s.w.med / f.w.med).toFixed(2)}x wall, ${(s.c.med / f.c.med).toFixed(2)}x cpu (medians); ` +
       `(.xml.gz): ${(sg.w.med / fg.w.med).toFixed(2)}x wall, ${(sg.c.med / fg.c.med).toFixed(2)}x cpu ` +
       `(target >= 2x wall, peak RSS <= 150 MB: ${met ? 'met' : 'NOT met'})`);
+    console.log(`opt-in fast path/libsolv (.xml): ${(s.w.med / f0.w.med).toFixed(2)}x wall main thread, ` +
+      `${(s.w.med / f1.w.med).toFixed(2)}x wall 1 worker (medians; not used by loadPackages)`);
+    if (!met) {
+      console.log(`target gap: ferry needs ${(2 * f.w.med / s.w.med).toFixed(2)}x less wall time ` +
+        `(${f.w.med.toFixed(0)} ms now, ${(s.w.med / 2).toFixed(0)} ms wanted)`);
+    }
   } else {
     console.log('libsolv rpmmd2solv: not installed (apt-get install libsolv-tools): no ratio');
   }

@@ -1,7 +1,10 @@
 // Boot configuration parsers: BLS entries, the GRUB environment block, the default entry, efibootmgr -v.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { blsKernelPath, blsKernelRelease, defaultBlsEntry, parseBlsEntry, parseEfibootmgr, parseGrubenv, setGrubenvVar, shimStatus } from './boot.js';
+import { readdirSync, readFileSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
+import { sharedPath, skipUnlessShared } from '../../test/support/shared.js';
+import { blsKernelPath, blsKernelRelease, defaultBlsEntry, parseBlsEntry, parseEfibootmgr, parseGrubenv, planEfiRepair, setGrubenvVar, shimStatus } from './boot.js';
 import { isFerryError } from '../core/index.js';
 
 // `efibootmgr -v` output as captured on a QEMU/OVMF CentOS 8 guest, kept as test data by convert2rhel:
@@ -84,4 +87,39 @@ test('grubenv: set keeps the other variables and the 1024-byte size; refuses a n
   assert.throws(() => setGrubenvVar('garbage', 'saved_entry', 'x'), (e) => isFerryError(e, 'STEP_FAILED'));
   assert.throws(() => setGrubenvVar(block, 'saved_entry', 'a\nb'), (e) => isFerryError(e, 'USAGE'));
   assert.throws(() => setGrubenvVar(block, 'saved_entry', 'x'.repeat(1000)), (e) => isFerryError(e, 'STEP_FAILED'));
+});
+
+// shim-x64's file list as a real repository carries it: CentOS Stream 9 BaseOS (2022-02-07) filelists.xml.
+const BASEOS = ['repodata', 'cs9-baseos-20220207', 'repodata'];
+function shimFiles(): string[] {
+  const dir = sharedPath(...BASEOS);
+  const xml = gunzipSync(readFileSync(`${dir}/${readdirSync(dir).find((f) => f.endsWith('-filelists.xml.gz'))}`)).toString('utf8');
+  const block = /<package [^>]*name="shim-x64"[^>]*>([\s\S]*?)<\/package>/.exec(xml)?.[1] ?? '';
+  return [...block.matchAll(/<file>([^<]+)<\/file>/g)].map((m) => m[1]);
+}
+
+test('planEfiRepair: the target shim\'s directory, its grub.cfg, and an efibootmgr entry only when none loads it (migrate2rocky fix_efi)', { skip: skipUnlessShared(...BASEOS) }, () => {
+  const centos = shimFiles();
+  assert.ok(centos.includes('/boot/efi/EFI/centos/shimx64.efi') && centos.includes('/boot/efi/EFI/BOOT/BOOTX64.EFI'), 'real shim-x64 layout');
+  const info = parseEfibootmgr(EFIBOOTMGR_CENTOS);
+  const esp = { disk: 'vda', partition: '1' };
+  // The CentOS shim itself: Boot0004 already loads it; nothing to create, grub.cfg in EFI/centos.
+  const same = planEfiRepair({ shimFiles: centos, efibootmgr: info, esp, label: 'CentOS Stream' });
+  assert.deepEqual([same.dir, same.grubCfg, same.existing, same.create], ['/boot/efi/EFI/centos', '/boot/efi/EFI/centos/grub.cfg', '0004', undefined]);
+  // The same package layout under the target's directory (as Rocky's shim-x64 ships it): a new entry.
+  const rocky = centos.map((f) => f.replace('/EFI/centos/', '/EFI/rocky/').replace('-centos.efi', '-rocky.efi'));
+  const r = planEfiRepair({ shimFiles: rocky, efibootmgr: info, esp, label: 'Rocky Linux' });
+  assert.equal(r.grubCfg, '/boot/efi/EFI/rocky/grub.cfg');
+  assert.deepEqual(r.create, ['efibootmgr', '-c', '-d', '/dev/vda', '-p', '1', '-L', 'Rocky Linux', '-l', '\\EFI\\rocky\\shimx64.efi']);
+  // Once created, a rerun finds it (case-insensitive, as FAT is): idempotent.
+  const after = parseEfibootmgr(`${EFIBOOTMGR_CENTOS}Boot0005* Rocky Linux\tHD(1,GPT,714e014a-5636-47b0-a8a7-b5109bfe895c,0x800,0x12c000)/File(\\EFI\\ROCKY\\SHIMX64.EFI)\n`);
+  assert.equal(planEfiRepair({ shimFiles: rocky, efibootmgr: after, esp, label: 'Rocky Linux' }).existing, '0005');
+  // An ESP on md-raid (no parent disk): no guess, the command to run by hand is named.
+  const raid = planEfiRepair({ shimFiles: rocky, efibootmgr: info, esp: { disk: '', partition: '' }, label: 'Rocky Linux' });
+  assert.equal(raid.create, undefined);
+  assert.match(raid.skipped.join(), /md-raid.*efibootmgr -c -d \/dev\/<disk> -p <partition> -L "Rocky Linux"/);
+  // No shim package: nothing to point at.
+  const none = planEfiRepair({ shimFiles: ['package shim-x64 is not installed'], efibootmgr: info, esp, label: 'Rocky Linux' });
+  assert.deepEqual([none.dir, none.create], [undefined, undefined]);
+  assert.match(none.skipped.join(), /no shim package/);
 });

@@ -188,3 +188,52 @@ export async function readBlsDefault(transport: Transport): Promise<{ entry: Bls
   const env = await readGrubenv(transport);
   return defaultBlsEntry(entries, env?.vars?.get('saved_entry'));
 }
+
+/** The ESP as migrate2rocky finds it: findmnt's SOURCE of /boot/efi, lsblk's kname/pkname, sysfs's partition. */
+export interface EspLocation {
+  /** `lsblk -dno pkname` of the ESP partition: the disk; empty for md-raid and other virtual devices. */
+  disk: string;
+  /** `/sys/block/<disk>/<kname>/partition`. */
+  partition: string;
+}
+
+export interface EfiRepair {
+  /** The target's loader directory in the ESP (`/boot/efi/EFI/rocky`). */
+  dir: string | undefined;
+  /** grub.cfg to regenerate (`<dir>/grub.cfg`), as migrate2rocky's fix_efi does. */
+  grubCfg: string | undefined;
+  /** efibootmgr argv creating the target's boot entry; undefined when one exists or it cannot be made. */
+  create: string[] | undefined;
+  /** The entry already pointing at the target's shim, when there is one. */
+  existing: string | undefined;
+  skipped: string[];
+}
+
+/**
+ * What a UEFI host needs after its shim package was replaced by the target's (rocky-linux/rocky-tools
+ * migrate2rocky.sh fix_efi@e3525828: `grub2-mkconfig -o /boot/efi/EFI/rocky/grub.cfg`, then
+ * `efibootmgr -c -d /dev/<disk> -p <partition> -L "Rocky Linux" -l /EFI/rocky/shim<arch>.efi`): the old
+ * vendor directory (EFI/centos) goes with the old shim package, so the old NVRAM entry points at nothing.
+ * `shimFiles` is `rpm -ql` of the installed shim packages: the target's loader directory is the one holding
+ * its shim (EFI/BOOT is the removable-media fallback, never the entry's). Pure: the step runs the commands.
+ */
+export function planEfiRepair(o: { shimFiles: string[]; efibootmgr: EfiBootInfo; esp: EspLocation | undefined; label: string }): EfiRepair {
+  const skipped: string[] = [];
+  const shim = o.shimFiles.map((f) => /^\/boot\/efi\/EFI\/([^/]+)\/(shim[^/]*\.efi)$/i.exec(f))
+    .find((m): m is RegExpExecArray => m !== null && m[1].toUpperCase() !== 'BOOT' && /^shim(x64|aa64|ia32|arm)?\.efi$/i.test(m[2]));
+  if (!shim) {
+    return { dir: undefined, grubCfg: undefined, create: undefined, existing: undefined, skipped: ['no shim package owns a /boot/efi/EFI/<vendor>/shim*.efi: no target EFI loader to point at'] };
+  }
+  const dir = `/boot/efi/EFI/${shim[1]}`;
+  const loader = `/EFI/${shim[1]}/${shim[2]}`;
+  const existing = o.efibootmgr.entries.find((e) => e.file !== null && e.file.toLowerCase() === loader.toLowerCase());
+  let create: string[] | undefined;
+  if (existing) {
+    skipped.push(`Boot${existing.bootnum} (${existing.label}) already loads ${loader}`);
+  } else if (!o.esp || !o.esp.disk || !/^\d+$/.test(o.esp.partition)) {
+    skipped.push(`the ESP's disk and partition were not found (md-raid or another virtual device?): create the entry by hand: efibootmgr -c -d /dev/<disk> -p <partition> -L "${o.label}" -l '${loader.replace(/\//g, '\\')}'`);
+  } else {
+    create = ['efibootmgr', '-c', '-d', `/dev/${o.esp.disk}`, '-p', o.esp.partition, '-L', o.label, '-l', loader.replace(/\//g, '\\')];
+  }
+  return { dir, grubCfg: `${dir}/grub.cfg`, create, existing: existing ? existing.bootnum : undefined, skipped };
+}

@@ -1,13 +1,14 @@
 /**
  * Kernel and bootloader: make the newest installed target kernel the default boot entry, regenerate the
- * grub configuration, and on UEFI record the shim entries. With BLS entries (EL8+) the default is the
- * grubenv's `saved_entry`: on a live host grubby sets it; on an installed root (image, lab), where grubby
+ * grub configuration, and on UEFI regenerate the target's EFI grub.cfg and create a boot entry for its
+ * shim (the old vendor's entry points at files that left with the old shim package). With BLS entries
+ * (EL8+) the default is the grubenv's `saved_entry`: on a live host grubby sets it; on an installed root (image, lab), where grubby
  * would look at the controller's /boot, the step writes `saved_entry` itself (grub2-editenv when the host
  * has it, else an in-place edit of the 1024-byte block), registering the grubenv file first. Each part
  * runs only where it is meaningful and otherwise records why it was skipped.
  */
 import { compareEvr, parseEvr } from '../../rpm/evr.js';
-import { blsKernelRelease, parseEfibootmgr, readBlsDefault, readBlsEntries, readGrubenv, setGrubenvVar, shimStatus } from '../boot.js';
+import { blsKernelRelease, parseEfibootmgr, planEfiRepair, readBlsDefault, readBlsEntries, readGrubenv, setGrubenvVar, shimStatus, type EfiBootInfo, type EfiRepair } from '../boot.js';
 import { hostPath, runChecked } from '../journal.js';
 import { fileRestorable } from '../restorables.js';
 import { defineStep } from '../runner.js';
@@ -61,14 +62,61 @@ async function setSavedEntry(ctx: StepContext, id: string): Promise<{ did?: stri
   return { did: `saved_entry=${id} in ${env.path}${editenv.code === 0 ? ' (grub2-editenv)' : ''}` };
 }
 
-async function recordEfi(ctx: StepContext): Promise<JsonValue> {
+// The ESP's disk and partition number, found as migrate2rocky's collect_system_info does (findmnt, lsblk
+// kname/pkname, /sys/block/<disk>/<kname>/partition). Prints the disk and the partition on two lines
+// (both empty for an md-raid or other virtual device); exit 3 without an ESP mounted at /boot/efi.
+const ESP_SCRIPT = [
+  'src=$(findmnt --mountpoint /boot/efi --output SOURCE --noheadings) || exit 3',
+  'k=$(lsblk -dno kname "$src") || exit 4',
+  'd=$(lsblk -dno pkname "/dev/$k" 2>/dev/null); p=',
+  'if [ -n "$d" ]; then p=$(cat "/sys/block/$d/$k/partition" 2>/dev/null); fi',
+  'printf "%s\\n%s\\n" "$d" "$p"',
+].join('\n');
+
+/** What the target's EFI boot needs on this host now (see planEfiRepair); undefined off live UEFI hosts. */
+async function efiState(ctx: StepContext): Promise<{ repair?: EfiRepair; info?: EfiBootInfo; skipped?: string }> {
   const t = ctx.transport;
   if (t.root) return { skipped: 'installed root: no firmware' };
-  const res = await t.run(['sh', '-c', 'command -v efibootmgr >/dev/null || exit 127; efibootmgr -v']);
-  if (res.code !== 0) return { skipped: res.code === 127 ? 'efibootmgr is not installed' : `efibootmgr -v exited ${res.code}: ${res.stderr.trim()}` };
-  const info = parseEfibootmgr(res.stdout);
-  const { shims, currentIsShim } = shimStatus(info);
-  return { current: info.current, order: info.order, currentIsShim, shims: shims.map((s) => ({ bootnum: s.bootnum, label: s.label, active: s.active, file: s.file })) };
+  const mgr = await t.run(['sh', '-c', 'command -v efibootmgr >/dev/null || exit 127; efibootmgr -v']);
+  if (mgr.code !== 0) return { skipped: mgr.code === 127 ? 'efibootmgr is not installed' : `efibootmgr -v exited ${mgr.code}: ${mgr.stderr.trim()}` };
+  const info = parseEfibootmgr(mgr.stdout);
+  const [shims, esp, osr] = await Promise.all([
+    t.run(rpmArgv(t, '-ql', 'shim-x64', 'shim-aa64', 'shim-ia32')),
+    t.run(['sh', '-c', ESP_SCRIPT]),
+    t.exists('/etc/os-release').then(async (e) => (e ? (await t.readFile('/etc/os-release')).toString('utf8') : '')),
+  ]);
+  const [disk = '', partition = ''] = esp.code === 0 ? esp.stdout.split('\n') : [];
+  const label = /^NAME="?([^"\n]+)"?$/m.exec(osr)?.[1] ?? 'Linux';
+  return { info, repair: planEfiRepair({ shimFiles: shims.stdout.split('\n'), efibootmgr: info, esp: esp.code === 0 ? { disk, partition } : undefined, label }) };
+}
+
+/** On a live UEFI host: regenerate the target's EFI grub.cfg and create its boot entry (see planEfiRepair). */
+async function repairEfi(ctx: StepContext, did: string[], skipped: string[]): Promise<JsonValue> {
+  const t = ctx.transport;
+  const st = await efiState(ctx);
+  if (!st.repair || !st.info) { skipped.push(`EFI: ${st.skipped ?? '?'}`); return { skipped: st.skipped ?? null }; }
+  const r = st.repair;
+  for (const sk of r.skipped) skipped.push(`EFI: ${sk}`);
+  if (r.grubCfg && r.dir && await t.exists(r.dir)) {
+    const current = await t.exists(r.grubCfg) ? (await t.readFile(r.grubCfg)).toString('utf8') : '';
+    if (/^\s*configfile\s/m.test(current) && current.length < 1024) {
+      skipped.push(`EFI: ${r.grubCfg} is a stub that loads /boot/grub2/grub.cfg (EL9 layout): left as it is`);
+    } else {
+      if (current !== '') await ctx.register(fileRestorable(r.grubCfg));
+      await runChecked(t, ['grub2-mkconfig', '-o', r.grubCfg], `grub2-mkconfig -o ${r.grubCfg}`);
+      did.push(`regenerated ${r.grubCfg}`);
+    }
+  }
+  let created: string | null = null;
+  if (r.create) {
+    const out = await runChecked(t, r.create, r.create.join(' '));
+    const label = r.create[r.create.indexOf('-L') + 1];
+    created = parseEfibootmgr(out).entries.find((e) => e.label === label && !st.info?.entries.some((o) => o.bootnum === e.bootnum))?.bootnum ?? '?';
+    did.push(`EFI boot entry Boot${created} "${label}" → ${r.create[r.create.length - 1]} (${r.create.join(' ')})`);
+  }
+  const { shims, currentIsShim } = shimStatus(st.info);
+  return { current: st.info.current, order: st.info.order, currentIsShim, shims: shims.map((s) => ({ bootnum: s.bootnum, label: s.label, active: s.active, file: s.file })),
+    targetDir: r.dir ?? null, existing: r.existing ?? null, created };
 }
 
 export function bootloaderStep(options: BootloaderOptions): Step<BootloaderOptions> {
@@ -77,7 +125,7 @@ export function bootloaderStep(options: BootloaderOptions): Step<BootloaderOptio
     title: 'Kernel and bootloader: default entry, grub config, BLS, EFI',
     options,
     describe: () => ['default boot entry: the newest target kernel (grubby on a live host, grubenv saved_entry on an installed root)',
-      'grub2-mkconfig where a grub.cfg exists (live host)', options.bootMode === 'uefi' ? 'record the EFI shim entries (efibootmgr -v)' : 'no EFI entry (BIOS or unknown boot mode)'],
+      'grub2-mkconfig where a grub.cfg exists (live host)', options.bootMode === 'uefi' ? "UEFI: grub2-mkconfig of the target's EFI grub.cfg and an efibootmgr entry for the target's shim, unless one exists" : 'no EFI entry (BIOS or unknown boot mode)'],
     async apply(ctx) {
       const t = ctx.transport;
       const did: string[] = [];
@@ -105,20 +153,24 @@ export function bootloaderStep(options: BootloaderOptions): Step<BootloaderOptio
         }
       }
       if (!t.root) {
-        for (const cfg of ['/boot/grub2/grub.cfg', '/boot/efi/EFI/centos/grub.cfg']) {
-          if (await t.exists(cfg)) {
-            await ctx.register(fileRestorable(cfg));
-            await runChecked(t, ['grub2-mkconfig', '-o', cfg], `grub2-mkconfig -o ${cfg}`);
-            did.push(`regenerated ${cfg}`);
-          }
+        const cfg = '/boot/grub2/grub.cfg';
+        if (await t.exists(cfg)) {
+          await ctx.register(fileRestorable(cfg));
+          await runChecked(t, ['grub2-mkconfig', '-o', cfg], `grub2-mkconfig -o ${cfg}`);
+          did.push(`regenerated ${cfg}`);
         }
       } else skipped.push(`installed root ${t.root}: grub2-mkconfig not run (it probes the running system's devices)`);
-      const efi = options.bootMode === 'uefi' ? await recordEfi(ctx) : null;
+      const efi = options.bootMode === 'uefi' ? await repairEfi(ctx, did, skipped) : null;
       for (const l of [...did, ...skipped.map((s) => `skipped: ${s}`)]) ctx.output(l);
       if (efi) ctx.output(`EFI: ${JSON.stringify(efi)}`);
       await writeNote(ctx, { did, skipped, kernel: kver ?? null, efi });
     },
     async verify(ctx) {
+      // On UEFI, some boot entry must load the target's shim once one could be created.
+      if (options.bootMode === 'uefi') {
+        const efi = await efiState(ctx);
+        if (efi.repair?.create) return { ok: false, detail: `no EFI boot entry loads the target's shim: ${efi.repair.create.join(' ')} was not done` };
+      }
       // The default entry boots the target kernel wherever there are BLS entries to choose from.
       const kver = await targetKernel(ctx, options.targetVendorOf);
       const def = await readBlsDefault(ctx.transport);

@@ -116,7 +116,9 @@ export async function* readPrimaryFast(source: ByteSource, options: ReaderOption
     let batch: ScanBatch | undefined = reply?.batch;
     const lane = s.worker?.lane ?? local.lane;
     const use = ready();
-    if (batch === undefined && use) batch = local.scanner.scan(bytes, bytes.length);
+    // With workers, this thread reads its own slices with the tokenizer: it is already warm (the prolog),
+    // and a third JIT warm-up (of the scanner, here) would cost more than it saves.
+    if (batch === undefined && use && wanted === 0) batch = local.scanner.scan(bytes, bytes.length);
     // A worker's batch also carries ids later batches refer to: it is absorbed even when not used.
     const out = batch ? lane.materialize(batch, use) : [];
     if (use && batch) {

@@ -325,464 +325,480 @@ export function createScanner(): Scanner {
   }
   const evrTable = createTupleTable(3);
   const depTable = createTupleTable(4);
+
   let evrSent = 0;
   let depSent = 0;
 
-  return {
-    scan(b: Buffer, end: number): ScanBatch {
-      const packages = i32(PK_WIDTH * 64);
-      let nums = new Float64Array(NUM_WIDTH * 64);
-      const entries = i32(4096);
-      let entryKinds = new Uint8Array(4096);
-      const files = i32(256);
-      const textLens = i32(1024);
-      let text = Buffer.allocUnsafe(Math.max(1024, end >> 2));
-      let textUsed = 0;
+    // Per-scan state (set by scan()): the input, and the columns being filled.
+    let b: Buffer = Buffer.alloc(0);
+    let end = 0;
+    let packages = i32(0);
+    let nums = new Float64Array(0);
+    let entries = i32(0);
+    let entryKinds = new Uint8Array(0);
+    let files = i32(0);
+    let textLens = i32(0);
+    let text = Buffer.alloc(0);
+    let textUsed = 0;
 
-      // Per tag: attribute codes and value spans, and each value's hash (0 when it had references).
-      const attrCode = new Int32Array(16);
-      const attrS = new Int32Array(16);
-      const attrE = new Int32Array(16);
-      const attrH = new Int32Array(16);
-      const attrRef = new Uint8Array(16);
-      let attrN = 0;
-      let tagEnd = 0; // position after the tag's '>'
-      let selfClosing = false;
+    // Per tag: attribute codes and value spans, and each value's hash (0 when it had references).
+    const attrCode = new Int32Array(16);
+    const attrS = new Int32Array(16);
+    const attrE = new Int32Array(16);
+    const attrH = new Int32Array(16);
+    const attrRef = new Uint8Array(16);
+    let attrN = 0;
+    let tagEnd = 0; // position after the tag's '>'
+    let selfClosing = false;
 
-      // Next '<' after a position (each byte is searched once per scan).
-      let ltAt = -1;
-      const nextLt = (from: number): number => {
-        if (ltAt < from) {
-          const i = b.indexOf(LT, from);
-          ltAt = i === -1 || i >= end ? end : i;
-        }
-        return ltAt;
-      };
-      let ampAt = -1;
-      const nextAmp = (from: number): number => {
-        if (ampAt < from) {
-          const i = b.indexOf(AMP, from);
-          ampAt = i === -1 || i >= end ? end : i;
-        }
-        return ampAt;
-      };
-
-      /**
-       * Reads the attributes of the tag whose name ends at `i`; sets tagEnd and selfClosing.
-       * Returns false when the tag is outside the accepted subset (or runs past the end).
-       */
-      function readAttrs(i: number): boolean {
-        attrN = 0;
-        const lim = nextLt(i); // no '<' may appear inside a tag
-        for (;;) {
-          let c = b[i];
-          while (c === 0x20 || c === 0x0a || c === 0x09 || c === 0x0d) c = b[++i];
-          if (i >= lim) return false;
-          if (c === GT) { tagEnd = i + 1; selfClosing = false; return true; }
-          if (c === SLASH) {
-            if (b[i + 1] !== GT || i + 1 >= lim) return false;
-            tagEnd = i + 2;
-            selfClosing = true;
-            return true;
-          }
-          const ns = i;
-          while (c !== EQ && c !== 0x20 && c !== 0x0a && c !== 0x09 && c !== 0x0d && c !== GT && c !== SLASH && i < lim) {
-            c = b[++i];
-          }
-          const ne = i;
-          while (c === 0x20 || c === 0x0a || c === 0x09 || c === 0x0d) c = b[++i];
-          if (c !== EQ || ne === ns || i >= lim) return false;
-          c = b[++i];
-          while (c === 0x20 || c === 0x0a || c === 0x09 || c === 0x0d) c = b[++i];
-          if ((c !== QUOTE && c !== APOS) || i >= lim) return false;
-          const vs = ++i;
-          let h = 0x811c9dc5;
-          let ref = 0;
-          while (i < lim) {
-            const v = b[i];
-            if (v === c) break;
-            if (v === AMP) ref = 1;
-            h = Math.imul(h ^ v, 0x01000193);
-            i++;
-          }
-          if (i >= lim) return false;
-          if (attrN === 16) return false;
-          const code = attributeCode(b, ns, ne);
-          for (let k = 0; k < attrN; k++) if (attrCode[k] === code && code !== A_OTHER) return false; // duplicate
-          attrCode[attrN] = code === 0 ? A_OTHER : code;
-          attrS[attrN] = vs;
-          attrE[attrN] = i;
-          attrH[attrN] = h;
-          attrRef[attrN] = ref;
-          attrN++;
-          i++;
-          if (ref && !validRefs(vs, i - 1)) return false;
-        }
+    // Next '<' after a position (each byte is searched once per scan).
+    let ltAt = -1;
+    let ampAt = -1;
+    const nextLt = (from: number): number => {
+      if (ltAt < from) {
+        const i = b.indexOf(LT, from);
+        ltAt = i === -1 || i >= end ? end : i;
       }
+      return ltAt;
+    };
+    const nextAmp = (from: number): number => {
+      if (ampAt < from) {
+        const i = b.indexOf(AMP, from);
+        ampAt = i === -1 || i >= end ? end : i;
+      }
+      return ampAt;
+    };
 
-      function validRefs(s: number, e: number): boolean {
-        try {
-          decodeEntities(b.utf8Slice(s, e), () => '');
+    /**
+     * Reads the attributes of the tag whose name ends at `i`; sets tagEnd and selfClosing.
+     * Returns false when the tag is outside the accepted subset (or runs past the end).
+     */
+    function readAttrs(i: number): boolean {
+      attrN = 0;
+      const lim = nextLt(i); // no '<' may appear inside a tag
+      for (;;) {
+        let c = i < end ? b[i] : 0;
+        while (c === 0x20 || c === 0x0a || c === 0x09 || c === 0x0d) c = ++i < end ? b[i] : 0;
+        if (i >= lim) return false;
+        if (c === GT) { tagEnd = i + 1; selfClosing = false; return true; }
+        if (c === SLASH) {
+          if (i + 1 >= lim || b[i + 1] !== GT) return false;
+          tagEnd = i + 2;
+          selfClosing = true;
           return true;
-        } catch {
-          return false;
         }
+        const ns = i;
+        while (c !== EQ && c !== 0x20 && c !== 0x0a && c !== 0x09 && c !== 0x0d && c !== GT && c !== SLASH && i < lim) {
+          c = ++i < end ? b[i] : 0;
+        }
+        const ne = i;
+        while (c === 0x20 || c === 0x0a || c === 0x09 || c === 0x0d) c = ++i < end ? b[i] : 0;
+        if (c !== EQ || ne === ns || i >= lim) return false;
+        c = ++i < end ? b[i] : 0;
+        while (c === 0x20 || c === 0x0a || c === 0x09 || c === 0x0d) c = ++i < end ? b[i] : 0;
+        if ((c !== QUOTE && c !== APOS) || i >= lim) return false;
+        const vs = ++i;
+        let h = 0x811c9dc5;
+        let ref = 0;
+        while (i < lim) {
+          const v = b[i];
+          if (v === c) break;
+          if (v === AMP) ref = 1;
+          h = Math.imul(h ^ v, 0x01000193);
+          i++;
+        }
+        if (i >= lim) return false;
+        if (attrN === 16) return false;
+        const code = attributeCode(b, ns, ne);
+        for (let k = 0; k < attrN; k++) if (attrCode[k] === code && code !== A_OTHER) return false; // duplicate
+        attrCode[attrN] = code === 0 ? A_OTHER : code;
+        attrS[attrN] = vs;
+        attrE[attrN] = i;
+        attrH[attrN] = h;
+        attrRef[attrN] = ref;
+        attrN++;
+        i++;
+        if (ref && !validRefs(vs, i - 1)) return false;
       }
+    }
 
-      /** The string id of attribute k's value (references decoded). */
-      function internAttr(k: number): number {
-        const s = attrS[k];
-        const e = attrE[k];
-        if (attrRef[k]) return internDecoded(decodeEntities(b.utf8Slice(s, e), () => ''));
-        return internBytes(b, s, e, attrH[k]);
-      }
-      function internDecoded(str: string): number {
-        const bytes = Buffer.from(str, 'utf8');
-        return internBytes(bytes, 0, bytes.length, hashBytes(bytes, 0, bytes.length));
-      }
-      function find(code: number): number {
-        for (let k = 0; k < attrN; k++) if (attrCode[k] === code) return k;
-        return -1;
-      }
-      function addText(s: number, e: number, ref: boolean): number {
-        let bytes: Uint8Array = b;
-        if (ref) {
-          bytes = Buffer.from(decodeEntities(b.utf8Slice(s, e), () => ''), 'utf8');
-          s = 0;
-          e = bytes.length;
-        }
-        const len = e - s;
-        if (textUsed + len > text.length) {
-          const bigger = Buffer.allocUnsafe(Math.max(text.length * 2, textUsed + len));
-          text.copy(bigger, 0, 0, textUsed);
-          text = bigger;
-        }
-        if (len < 64) {
-          for (let i = 0; i < len; i++) text[textUsed + i] = bytes[s + i];
-        } else {
-          text.set(bytes.subarray(s, e), textUsed);
-        }
-        textUsed += len;
-        grow32(textLens, 1);
-        textLens.a[textLens.n] = len;
-        return textLens.n++;
-      }
-      function attrText(k: number): number {
-        return addText(attrS[k], attrE[k], attrRef[k] === 1);
-      }
-      /** A non-negative decimal integer attribute (absent: 0); -1 when not plain decimal digits. */
-      function attrNumber(code: number): number {
-        const k = find(code);
-        if (k === -1) return 0;
-        const s = attrS[k];
-        const e = attrE[k];
-        if (e === s || e - s > 15) return -1;
-        let n = 0;
-        for (let i = s; i < e; i++) {
-          const d = b[i] - 0x30;
-          if (d < 0 || d > 9) return -1;
-          n = n * 10 + d;
-        }
-        return n;
-      }
-      /**
-       * The EVR id of the current tag (epoch/ver/rel as readEvr reads them), or -1 when the epoch is not
-       * plain decimal digits (the general path decides).
-       */
-      function readEvr(): number {
-        const epoch = attrNumber(A_EPOCH);
-        if (epoch === -1 || epoch > 0x7fffffff) return -1;
-        const kv = find(A_VER);
-        const kr = find(A_REL);
-        const ver = kv === -1 ? emptyId() : internAttr(kv);
-        const rel = kr === -1 ? -1 : internAttr(kr);
-        return evrTable.id(epoch, ver, rel, 0);
-      }
-      let emptyStr = -1;
-      function emptyId(): number {
-        if (emptyStr === -1) emptyStr = internBytes(b, 0, 0, hashBytes(b, 0, 0));
-        return emptyStr;
-      }
-      /** True when attribute k's value is exactly "1". */
-      function isOne(k: number): boolean {
-        return k !== -1 && attrE[k] - attrS[k] === 1 && b[attrS[k]] === 0x31;
-      }
-
-      /** The element code of the start tag at b[p] === '<' (sets nameEnd), 0 for an end tag or other markup. */
-      let nameEnd = 0;
-      function startTag(p: number): number {
-        let i = p + 1;
-        let c = b[i];
-        if (c === SLASH || c === 0x21 || c === 0x3f) return 0;
-        while (c !== GT && c !== SLASH && c !== 0x20 && c !== 0x0a && c !== 0x09 && c !== 0x0d && i < end) c = b[++i];
-        if (i >= end || i === p + 1) return 0;
-        nameEnd = i;
-        return elementCode(b, p + 1, i);
-      }
-      /** The position after the end tag `</name>` at p, where the name is that of element code `code`. */
-      function endTag(p: number, name: Uint8Array): number {
-        if (b[p] !== LT || b[p + 1] !== SLASH) return -1;
-        const len = name.length;
-        let i = p + 2;
-        if (i + len > end) return -1;
-        for (let k = 0; k < len; k++) if (b[i + k] !== name[k]) return -1;
-        i += len;
-        let c = b[i];
-        while (c === 0x20 || c === 0x0a || c === 0x09 || c === 0x0d) c = b[++i];
-        return c === GT && i < end ? i + 1 : -1;
-      }
-      function skipSpace(i: number): number {
-        let c = b[i];
-        while (c === 0x20 || c === 0x0a || c === 0x09 || c === 0x0d) c = b[++i];
-        return i;
-      }
-      /**
-       * Reads the text of a leaf element whose start tag was just read (tagEnd, selfClosing); returns the
-       * position after its end tag, or DECLINE. The text's span is left in textS/textE/textRef.
-       */
-      let textS = 0;
-      let textE = 0;
-      let textRef = false;
-      function leafText(name: Uint8Array): number {
-        if (selfClosing) { textS = textE = tagEnd; textRef = false; return tagEnd; }
-        const lt = nextLt(tagEnd);
-        if (lt >= end) return DECLINE;
-        textS = tagEnd;
-        textE = lt;
-        textRef = nextAmp(tagEnd) < lt;
-        if (textRef && !validRefs(textS, textE)) return DECLINE;
-        const after = endTag(lt, name);
-        return after === -1 ? DECLINE : after;
-      }
-      function leafString(name: Uint8Array): number {
-        const after = leafText(name);
-        if (after === DECLINE) return DECLINE;
-        lastString = textRef ? internDecoded(decodeEntities(b.utf8Slice(textS, textE), () => ''))
-          : internBytes(b, textS, textE, hashBytes(b, textS, textE));
-        return after;
-      }
-      let lastString = -1;
-
-      const pk = new Int32Array(PK_WIDTH);
-      const num = new Float64Array(NUM_WIDTH);
-
-      /** Parses one package starting at p (at '<package'); returns the position after it, or DECLINE. */
-      function parsePackage(p: number): number {
-        if (startTag(p) !== E_PACKAGE || !readAttrs(nameEnd) || selfClosing) return DECLINE;
-        pk.fill(-1);
-        pk[PK_HAS] = 0;
-        num.fill(0);
-        const entries0 = entries.n;
-        const files0 = files.n;
-        const texts0 = textLens.n;
-        const used0 = textUsed;
-        let i = tagEnd;
-        let inFormat = false;
-        const undo = (): number => {
-          entries.n = entries0; files.n = files0; textLens.n = texts0; textUsed = used0;
-          return DECLINE;
-        };
-        for (;;) {
-          i = skipSpace(i);
-          if (i >= end || b[i] !== LT) return undo();
-          if (b[i + 1] === SLASH) {
-            if (inFormat) {
-              const after = endTag(i, NAME_BYTES.format);
-              if (after === -1) return undo();
-              inFormat = false;
-              i = after;
-              continue;
-            }
-            const after = endTag(i, NAME_BYTES.package);
-            if (after === -1 || pk[PK_NAME] === -1 || isEmptyString(pk[PK_NAME])) return undo();
-            pk[PK_DEP_END] = entries.n;
-            pk[PK_FILE_END] = files.n;
-            grow32(packages, PK_WIDTH);
-            packages.a.set(pk, packages.n);
-            const row = packages.n / PK_WIDTH;
-            packages.n += PK_WIDTH;
-            if ((row + 1) * NUM_WIDTH > nums.length) {
-              const bigger = new Float64Array(nums.length * 2);
-              bigger.set(nums);
-              nums = bigger;
-            }
-            nums.set(num, row * NUM_WIDTH);
-            return after;
-          }
-          const code = startTag(i);
-          if (code === 0 || !readAttrs(nameEnd)) return undo();
-          let after: number;
-          if (!inFormat) {
-            switch (code) {
-              case E_NAME: after = leafString(NAME_BYTES.name); pk[PK_NAME] = lastString; break;
-              case E_ARCH: after = leafString(NAME_BYTES.arch); pk[PK_ARCH] = lastString; break;
-              case E_PACKAGER: after = leafString(NAME_BYTES.packager); pk[PK_PACKAGER] = lastString; break;
-              case E_SUMMARY: after = leafText(NAME_BYTES.summary); if (after !== DECLINE) pk[PK_SUMMARY] = addText(textS, textE, textRef); break;
-              case E_DESCRIPTION: after = leafText(NAME_BYTES.description); if (after !== DECLINE) pk[PK_DESCRIPTION] = addText(textS, textE, textRef); break;
-              case E_URL: after = leafText(NAME_BYTES.url); if (after !== DECLINE) pk[PK_URL] = addText(textS, textE, textRef); break;
-              case E_CHECKSUM: {
-                const kt = find(A_TYPE);
-                const type = kt === -1 ? -1 : internAttr(kt);
-                after = leafText(NAME_BYTES.checksum);
-                if (after !== DECLINE) {
-                  pk[PK_CHECKSUM_TYPE] = type;
-                  pk[PK_CHECKSUM] = addText(textS, textE, textRef);
-                }
-                break;
-              }
-              case E_VERSION: {
-                if (!selfClosing || !onlyAttrs(A_EPOCH, A_VER, A_REL)) return undo();
-                const evr = readEvr();
-                if (evr === -1) return undo();
-                const d = evrTable.defs.a;
-                pk[PK_EPOCH] = d[evr * 3];
-                pk[PK_VER] = d[evr * 3 + 1];
-                pk[PK_REL] = d[evr * 3 + 2];
-                pk[PK_HAS] |= 1;
-                after = tagEnd;
-                break;
-              }
-              case E_TIME: {
-                if (!selfClosing) return undo();
-                const f = attrNumber(A_FILE);
-                const bu = attrNumber(A_BUILD);
-                if (f === -1 || bu === -1 || hasOther()) return undo();
-                num[0] = f; num[1] = bu;
-                pk[PK_HAS] |= 2;
-                after = tagEnd;
-                break;
-              }
-              case E_SIZE: {
-                if (!selfClosing) return undo();
-                const a = attrNumber(A_PACKAGE);
-                const n = attrNumber(A_INSTALLED);
-                const r = attrNumber(A_ARCHIVE);
-                if (a === -1 || n === -1 || r === -1 || hasOther()) return undo();
-                num[2] = a; num[3] = n; num[4] = r;
-                pk[PK_HAS] |= 4;
-                after = tagEnd;
-                break;
-              }
-              case E_LOCATION: {
-                if (!selfClosing) return undo();
-                const kh = find(A_HREF);
-                pk[PK_LOCATION] = kh === -1 ? addText(0, 0, false) : attrText(kh);
-                const kb = find(A_XML_BASE);
-                pk[PK_LOCATION_BASE] = kb === -1 ? -1 : attrText(kb);
-                after = tagEnd;
-                break;
-              }
-              case E_FORMAT:
-                if (selfClosing) return undo();
-                inFormat = true;
-                after = tagEnd;
-                break;
-              default: return undo();
-            }
-          } else {
-            switch (code) {
-              case E_LICENSE: after = leafString(NAME_BYTES['rpm:license']); pk[PK_LICENSE] = lastString; break;
-              case E_VENDOR: after = leafString(NAME_BYTES['rpm:vendor']); pk[PK_VENDOR] = lastString; break;
-              case E_GROUP: after = leafString(NAME_BYTES['rpm:group']); pk[PK_GROUP] = lastString; break;
-              case E_BUILDHOST: after = leafString(NAME_BYTES['rpm:buildhost']); pk[PK_BUILDHOST] = lastString; break;
-              case E_SOURCERPM: after = leafString(NAME_BYTES['rpm:sourcerpm']); pk[PK_SOURCERPM] = lastString; break;
-              case E_HEADER_RANGE: if (!selfClosing) return undo(); after = tagEnd; break;
-              case E_FILE:
-                after = leafText(NAME_BYTES.file);
-                if (after !== DECLINE) {
-                  const t = addText(textS, textE, textRef);
-                  grow32(files, 1);
-                  files.a[files.n++] = t;
-                }
-                break;
-              default:
-                if (code < E_DEPLIST || code >= E_DEPLIST + DEP_KINDS.length || selfClosing || attrN > 0) return undo();
-                after = depList(tagEnd, code - E_DEPLIST);
-            }
-          }
-          if (after === DECLINE) return undo();
-          i = after;
-        }
-      }
-
-      function hasOther(): boolean {
-        for (let k = 0; k < attrN; k++) if (attrCode[k] === A_OTHER) return true;
+    function validRefs(s: number, e: number): boolean {
+      try {
+        decodeEntities(b.utf8Slice(s, e), () => '');
+        return true;
+      } catch {
         return false;
       }
-      function onlyAttrs(x: number, y: number, z: number): boolean {
-        for (let k = 0; k < attrN; k++) {
-          const c = attrCode[k];
-          if (c !== x && c !== y && c !== z) return false;
-        }
-        return true;
-      }
-      function isEmptyString(id: number): boolean {
-        return strLen[id] === 0;
-      }
+    }
 
-      /** The entries of a dependency list up to its end tag; returns the position after it. */
-      function depList(i: number, kind: number): number {
-        const endName = DEP_END_BYTES[kind];
-        for (;;) {
-          i = skipSpace(i);
-          if (i >= end || b[i] !== LT) return DECLINE;
-          if (b[i + 1] === SLASH) {
-            const after = endTag(i, endName);
-            return after === -1 ? DECLINE : after;
+    /** The string id of attribute k's value (references decoded). */
+    function internAttr(k: number): number {
+      const s = attrS[k];
+      const e = attrE[k];
+      if (attrRef[k]) return internDecoded(decodeEntities(b.utf8Slice(s, e), () => ''));
+      return internBytes(b, s, e, attrH[k]);
+    }
+    function internDecoded(str: string): number {
+      const bytes = Buffer.from(str, 'utf8');
+      return internBytes(bytes, 0, bytes.length, hashBytes(bytes, 0, bytes.length));
+    }
+    function find(code: number): number {
+      for (let k = 0; k < attrN; k++) if (attrCode[k] === code) return k;
+      return -1;
+    }
+    function addText(s: number, e: number, ref: boolean): number {
+      let bytes: Uint8Array = b;
+      if (ref) {
+        bytes = Buffer.from(decodeEntities(b.utf8Slice(s, e), () => ''), 'utf8');
+        s = 0;
+        e = bytes.length;
+      }
+      const len = e - s;
+      if (textUsed + len > text.length) {
+        const bigger = Buffer.allocUnsafe(Math.max(text.length * 2, textUsed + len));
+        text.copy(bigger, 0, 0, textUsed);
+        text = bigger;
+      }
+      if (len < 64) {
+        for (let i = 0; i < len; i++) text[textUsed + i] = bytes[s + i];
+      } else {
+        text.set(bytes.subarray(s, e), textUsed);
+      }
+      textUsed += len;
+      grow32(textLens, 1);
+      textLens.a[textLens.n] = len;
+      return textLens.n++;
+    }
+    function attrText(k: number): number {
+      return addText(attrS[k], attrE[k], attrRef[k] === 1);
+    }
+    /** A non-negative decimal integer attribute (absent: 0); -1 when not plain decimal digits. */
+    function attrNumber(code: number): number {
+      const k = find(code);
+      if (k === -1) return 0;
+      const s = attrS[k];
+      const e = attrE[k];
+      if (e === s || e - s > 15) return -1;
+      let n = 0;
+      for (let i = s; i < e; i++) {
+        const d = b[i] - 0x30;
+        if (d < 0 || d > 9) return -1;
+        n = n * 10 + d;
+      }
+      return n;
+    }
+    /**
+     * The EVR id of the current tag (epoch/ver/rel as readEvr reads them), or -1 when the epoch is not
+     * plain decimal digits (the general path decides).
+     */
+    function readEvr(): number {
+      const epoch = attrNumber(A_EPOCH);
+      if (epoch === -1 || epoch > 0x7fffffff) return -1;
+      const kv = find(A_VER);
+      const kr = find(A_REL);
+      const ver = kv === -1 ? emptyId() : internAttr(kv);
+      const rel = kr === -1 ? -1 : internAttr(kr);
+      return evrTable.id(epoch, ver, rel, 0);
+    }
+    let emptyStr = -1;
+    function emptyId(): number {
+      if (emptyStr === -1) emptyStr = internBytes(b, 0, 0, hashBytes(b, 0, 0));
+      return emptyStr;
+    }
+    /** True when attribute k's value is exactly "1". */
+    function isOne(k: number): boolean {
+      return k !== -1 && attrE[k] - attrS[k] === 1 && b[attrS[k]] === 0x31;
+    }
+
+    /** The element code of the start tag at b[p] === '<' (sets nameEnd), 0 for an end tag or other markup. */
+    let nameEnd = 0;
+    function startTag(p: number): number {
+      let i = p + 1;
+      let c = i < end ? b[i] : 0;
+      if (c === SLASH || c === 0x21 || c === 0x3f) return 0;
+      while (c !== GT && c !== SLASH && c !== 0x20 && c !== 0x0a && c !== 0x09 && c !== 0x0d && i < end) c = ++i < end ? b[i] : 0;
+      if (i >= end || i === p + 1) return 0;
+      nameEnd = i;
+      return elementCode(b, p + 1, i);
+    }
+    /** The position after the end tag `</name>` at p, where the name is that of element code `code`. */
+    function endTag(p: number, name: Uint8Array): number {
+      if (p + 1 >= end || b[p] !== LT || b[p + 1] !== SLASH) return -1;
+      const len = name.length;
+      let i = p + 2;
+      if (i + len > end) return -1;
+      for (let k = 0; k < len; k++) if (b[i + k] !== name[k]) return -1;
+      i += len;
+      let c = i < end ? b[i] : 0;
+      while (c === 0x20 || c === 0x0a || c === 0x09 || c === 0x0d) c = ++i < end ? b[i] : 0;
+      return c === GT && i < end ? i + 1 : -1;
+    }
+    function skipSpace(i: number): number {
+      let c = i < end ? b[i] : 0;
+      while (c === 0x20 || c === 0x0a || c === 0x09 || c === 0x0d) c = ++i < end ? b[i] : 0;
+      return i;
+    }
+    /**
+     * Reads the text of a leaf element whose start tag was just read (tagEnd, selfClosing); returns the
+     * position after its end tag, or DECLINE. The text's span is left in textS/textE/textRef.
+     */
+    let textS = 0;
+    let textE = 0;
+    let textRef = false;
+    function leafText(name: Uint8Array): number {
+      if (selfClosing) { textS = textE = tagEnd; textRef = false; return tagEnd; }
+      const lt = nextLt(tagEnd);
+      if (lt >= end) return DECLINE;
+      textS = tagEnd;
+      textE = lt;
+      textRef = nextAmp(tagEnd) < lt;
+      if (textRef && !validRefs(textS, textE)) return DECLINE;
+      const after = endTag(lt, name);
+      return after === -1 ? DECLINE : after;
+    }
+    function leafString(name: Uint8Array): number {
+      const after = leafText(name);
+      if (after === DECLINE) return DECLINE;
+      lastString = textRef ? internDecoded(decodeEntities(b.utf8Slice(textS, textE), () => ''))
+        : internBytes(b, textS, textE, hashBytes(b, textS, textE));
+      return after;
+    }
+    let lastString = -1;
+
+    const pk = new Int32Array(PK_WIDTH);
+    const num = new Float64Array(NUM_WIDTH);
+
+    /** Parses one package starting at p (at '<package'); returns the position after it, or DECLINE. */
+    function parsePackage(p: number): number {
+      if (startTag(p) !== E_PACKAGE || !readAttrs(nameEnd) || selfClosing) return DECLINE;
+      pk.fill(-1);
+      pk[PK_HAS] = 0;
+      num.fill(0);
+      const entries0 = entries.n;
+      const files0 = files.n;
+      const texts0 = textLens.n;
+      const used0 = textUsed;
+      let i = tagEnd;
+      let inFormat = false;
+      const undo = (): number => {
+        entries.n = entries0; files.n = files0; textLens.n = texts0; textUsed = used0;
+        return DECLINE;
+      };
+      for (;;) {
+        i = skipSpace(i);
+        if (i + 1 >= end || b[i] !== LT) return undo();
+        if (b[i + 1] === SLASH) {
+          if (inFormat) {
+            const after = endTag(i, NAME_BYTES.format);
+            if (after === -1) return undo();
+            inFormat = false;
+            i = after;
+            continue;
           }
-          if (startTag(i) !== E_ENTRY || !readAttrs(nameEnd) || !selfClosing) return DECLINE;
-          const dep = entry();
-          if (dep === -1) return DECLINE;
-          grow32(entries, 1);
-          if (entries.n >= entryKinds.length) {
-            const bigger = new Uint8Array(entryKinds.length * 2);
-            bigger.set(entryKinds);
-            entryKinds = bigger;
+          const after = endTag(i, NAME_BYTES.package);
+          if (after === -1 || pk[PK_NAME] === -1 || isEmptyString(pk[PK_NAME])) return undo();
+          pk[PK_DEP_END] = entries.n;
+          pk[PK_FILE_END] = files.n;
+          grow32(packages, PK_WIDTH);
+          packages.a.set(pk, packages.n);
+          const row = packages.n / PK_WIDTH;
+          packages.n += PK_WIDTH;
+          if ((row + 1) * NUM_WIDTH > nums.length) {
+            const bigger = new Float64Array(nums.length * 2);
+            bigger.set(nums);
+            nums = bigger;
           }
-          entryKinds[entries.n] = kind;
-          entries.a[entries.n++] = dep;
-          i = tagEnd;
+          nums.set(num, row * NUM_WIDTH);
+          return after;
         }
+        const code = startTag(i);
+        if (code === 0 || !readAttrs(nameEnd)) return undo();
+        let after: number;
+        if (!inFormat) {
+          switch (code) {
+            case E_NAME: after = leafString(NAME_BYTES.name); pk[PK_NAME] = lastString; break;
+            case E_ARCH: after = leafString(NAME_BYTES.arch); pk[PK_ARCH] = lastString; break;
+            case E_PACKAGER: after = leafString(NAME_BYTES.packager); pk[PK_PACKAGER] = lastString; break;
+            case E_SUMMARY: after = leafText(NAME_BYTES.summary); if (after !== DECLINE) pk[PK_SUMMARY] = addText(textS, textE, textRef); break;
+            case E_DESCRIPTION: after = leafText(NAME_BYTES.description); if (after !== DECLINE) pk[PK_DESCRIPTION] = addText(textS, textE, textRef); break;
+            case E_URL: after = leafText(NAME_BYTES.url); if (after !== DECLINE) pk[PK_URL] = addText(textS, textE, textRef); break;
+            case E_CHECKSUM: {
+              const kt = find(A_TYPE);
+              const type = kt === -1 ? -1 : internAttr(kt);
+              after = leafText(NAME_BYTES.checksum);
+              if (after !== DECLINE) {
+                pk[PK_CHECKSUM_TYPE] = type;
+                pk[PK_CHECKSUM] = addText(textS, textE, textRef);
+              }
+              break;
+            }
+            case E_VERSION: {
+              if (!selfClosing || !onlyAttrs(A_EPOCH, A_VER, A_REL)) return undo();
+              const evr = readEvr();
+              if (evr === -1) return undo();
+              const d = evrTable.defs.a;
+              pk[PK_EPOCH] = d[evr * 3];
+              pk[PK_VER] = d[evr * 3 + 1];
+              pk[PK_REL] = d[evr * 3 + 2];
+              pk[PK_HAS] |= 1;
+              after = tagEnd;
+              break;
+            }
+            case E_TIME: {
+              if (!selfClosing) return undo();
+              const f = attrNumber(A_FILE);
+              const bu = attrNumber(A_BUILD);
+              if (f === -1 || bu === -1 || hasOther()) return undo();
+              num[0] = f; num[1] = bu;
+              pk[PK_HAS] |= 2;
+              after = tagEnd;
+              break;
+            }
+            case E_SIZE: {
+              if (!selfClosing) return undo();
+              const a = attrNumber(A_PACKAGE);
+              const n = attrNumber(A_INSTALLED);
+              const r = attrNumber(A_ARCHIVE);
+              if (a === -1 || n === -1 || r === -1 || hasOther()) return undo();
+              num[2] = a; num[3] = n; num[4] = r;
+              pk[PK_HAS] |= 4;
+              after = tagEnd;
+              break;
+            }
+            case E_LOCATION: {
+              if (!selfClosing) return undo();
+              const kh = find(A_HREF);
+              pk[PK_LOCATION] = kh === -1 ? addText(0, 0, false) : attrText(kh);
+              const kb = find(A_XML_BASE);
+              pk[PK_LOCATION_BASE] = kb === -1 ? -1 : attrText(kb);
+              after = tagEnd;
+              break;
+            }
+            case E_FORMAT:
+              if (selfClosing) return undo();
+              inFormat = true;
+              after = tagEnd;
+              break;
+            default: return undo();
+          }
+        } else {
+          switch (code) {
+            case E_LICENSE: after = leafString(NAME_BYTES['rpm:license']); pk[PK_LICENSE] = lastString; break;
+            case E_VENDOR: after = leafString(NAME_BYTES['rpm:vendor']); pk[PK_VENDOR] = lastString; break;
+            case E_GROUP: after = leafString(NAME_BYTES['rpm:group']); pk[PK_GROUP] = lastString; break;
+            case E_BUILDHOST: after = leafString(NAME_BYTES['rpm:buildhost']); pk[PK_BUILDHOST] = lastString; break;
+            case E_SOURCERPM: after = leafString(NAME_BYTES['rpm:sourcerpm']); pk[PK_SOURCERPM] = lastString; break;
+            case E_HEADER_RANGE: if (!selfClosing) return undo(); after = tagEnd; break;
+            case E_FILE:
+              after = leafText(NAME_BYTES.file);
+              if (after !== DECLINE) {
+                const t = addText(textS, textE, textRef);
+                grow32(files, 1);
+                files.a[files.n++] = t;
+              }
+              break;
+            default:
+              if (code < E_DEPLIST || code >= E_DEPLIST + DEP_KINDS.length || selfClosing || attrN > 0) return undo();
+              after = depList(tagEnd, code - E_DEPLIST);
+          }
+        }
+        if (after === DECLINE) return undo();
+        i = after;
       }
+    }
 
-      /** The dependency id of the current <rpm:entry> tag, as primary.ts's handler builds it; -1: decline. */
-      function entry(): number {
-        let kn = -1; let kf = -1; let kp = -1;
-        for (let k = 0; k < attrN; k++) {
-          const c = attrCode[k];
-          if (c === A_NAME) kn = k;
-          else if (c === A_FLAGS) kf = k;
-          else if (c === A_PRE) kp = k;
-          else if (c !== A_EPOCH && c !== A_VER && c !== A_REL) return -1;
-        }
-        const name = kn === -1 ? emptyId() : internAttr(kn);
-        const count = attrN;
-        if (kp !== -1 && attrRef[kp]) return -1;
-        const pre = isOne(kp) ? 1 : 0;
-        if (count === 1 || (count === 2 && pre === 1)) return depTable.id(name, 0, -1, pre);
-        if (count <= 1) return depTable.id(name, 0, -1, 0);
-        let flags = 0;
-        if (kf !== -1) {
-          flags = flagCode(attrS[kf], attrE[kf]);
-          if (flags === 0) return -1;
-        }
-        let evr = -1;
-        if (flags !== 0 || count > 2) {
-          evr = readEvr();
-          if (evr === -1) return -1;
-        }
-        return depTable.id(name, flags, evr, pre);
+    function hasOther(): boolean {
+      for (let k = 0; k < attrN; k++) if (attrCode[k] === A_OTHER) return true;
+      return false;
+    }
+    function onlyAttrs(x: number, y: number, z: number): boolean {
+      for (let k = 0; k < attrN; k++) {
+        const c = attrCode[k];
+        if (c !== x && c !== y && c !== z) return false;
       }
-      function flagCode(s: number, e: number): number {
-        if (e - s !== 2) return 0;
-        const c0 = b[s];
-        const c1 = b[s + 1];
-        if (c0 === 0x45 && c1 === 0x51) return 1; // EQ
-        if (c0 === 0x4c) return c1 === 0x54 ? 2 : c1 === 0x45 ? 3 : 0; // LT LE
-        if (c0 === 0x47) return c1 === 0x54 ? 4 : c1 === 0x45 ? 5 : 0; // GT GE
-        return 0;
-      }
+      return true;
+    }
+    function isEmptyString(id: number): boolean {
+      return strLen[id] === 0;
+    }
 
+    /** The entries of a dependency list up to its end tag; returns the position after it. */
+    function depList(i: number, kind: number): number {
+      const endName = DEP_END_BYTES[kind];
+      for (;;) {
+        i = skipSpace(i);
+        if (i + 1 >= end || b[i] !== LT) return DECLINE;
+        if (b[i + 1] === SLASH) {
+          const after = endTag(i, endName);
+          return after === -1 ? DECLINE : after;
+        }
+        if (startTag(i) !== E_ENTRY || !readAttrs(nameEnd) || !selfClosing) return DECLINE;
+        const dep = entry();
+        if (dep === -1) return DECLINE;
+        grow32(entries, 1);
+        if (entries.n >= entryKinds.length) {
+          const bigger = new Uint8Array(entryKinds.length * 2);
+          bigger.set(entryKinds);
+          entryKinds = bigger;
+        }
+        entryKinds[entries.n] = kind;
+        entries.a[entries.n++] = dep;
+        i = tagEnd;
+      }
+    }
+
+    /** The dependency id of the current <rpm:entry> tag, as primary.ts's handler builds it; -1: decline. */
+    function entry(): number {
+      let kn = -1; let kf = -1; let kp = -1;
+      for (let k = 0; k < attrN; k++) {
+        const c = attrCode[k];
+        if (c === A_NAME) kn = k;
+        else if (c === A_FLAGS) kf = k;
+        else if (c === A_PRE) kp = k;
+        else if (c !== A_EPOCH && c !== A_VER && c !== A_REL) return -1;
+      }
+      const name = kn === -1 ? emptyId() : internAttr(kn);
+      const count = attrN;
+      if (kp !== -1 && attrRef[kp]) return -1;
+      const pre = isOne(kp) ? 1 : 0;
+      if (count === 1 || (count === 2 && pre === 1)) return depTable.id(name, 0, -1, pre);
+      if (count <= 1) return depTable.id(name, 0, -1, 0);
+      let flags = 0;
+      if (kf !== -1) {
+        flags = flagCode(attrS[kf], attrE[kf]);
+        if (flags === 0) return -1;
+      }
+      let evr = -1;
+      if (flags !== 0 || count > 2) {
+        evr = readEvr();
+        if (evr === -1) return -1;
+      }
+      return depTable.id(name, flags, evr, pre);
+    }
+    function flagCode(s: number, e: number): number {
+      if (e - s !== 2) return 0;
+      const c0 = b[s];
+      const c1 = b[s + 1];
+      if (c0 === 0x45 && c1 === 0x51) return 1; // EQ
+      if (c0 === 0x4c) return c1 === 0x54 ? 2 : c1 === 0x45 ? 3 : 0; // LT LE
+      if (c0 === 0x47) return c1 === 0x54 ? 4 : c1 === 0x45 ? 5 : 0; // GT GE
+      return 0;
+    }
+
+  return {
+    scan(input: Buffer, length: number): ScanBatch {
+      b = input;
+      end = length;
+      packages = i32(PK_WIDTH * 64);
+      nums = new Float64Array(NUM_WIDTH * 64);
+      entries = i32(4096);
+      entryKinds = new Uint8Array(4096);
+      files = i32(256);
+      textLens = i32(1024);
+      text = Buffer.allocUnsafe(Math.max(1024, end >> 2));
+      textUsed = 0;
+      ltAt = -1;
+      ampAt = -1;
       // The run: whitespace and packages.
       let i = 0;
       let consumed = 0;
@@ -814,6 +830,7 @@ export function createScanner(): Scanner {
       strSent = strCount;
       evrSent = evrTable.defs.n / 3;
       depSent = depTable.defs.n / 4;
+      b = Buffer.alloc(0); // not retained between scans
       return batch;
     },
   };

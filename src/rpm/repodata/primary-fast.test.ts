@@ -111,6 +111,37 @@ test('fast path: several slices, in a worker and here, with declines between the
   assert.equal((await assertSame(xml, { workers: 0 }, [xml.length])).length, 4000);
 });
 
+test('fast path: a slice cut inside a comment (speculation fails; read again in order), and an error in a worker\'s slice', async () => {
+  // A comment holding '</package>' near each package's end: some slices are cut inside it, so a worker's
+  // slice ends mid-comment and everything after it must be read again by the tokenizer.
+  const many: string[] = [];
+  for (let i = 0; i < 9000; i++) {
+    many.push(i % 2 ? pkg(`p${i}`).replace('</format>\n</package>', '</format>\n<!-- x </package> y -->\n</package>') : pkg(`p${i}`));
+  }
+  const xml = doc(...many);
+  assert.equal((await assertSame(xml, { workers: 1 }, [1 << 16])).length, 9000);
+  const bad = Buffer.from(xml.toString().replace('<name>p3500</name>', '<name>p3500</nam>'));
+  let caught: unknown;
+  await assert.rejects(collect(readPrimaryTokenized([bad], { name: 'p.xml' })), (e) => { caught = e; return true; });
+  const expected = caught;
+  assert.ok(isFerryError(expected, 'REPO_METADATA'));
+  await assert.rejects(collect(readPrimary(chunks(bad, 1 << 16), { name: 'p.xml', fast: true, workers: 1 })), (e) => {
+    assert.ok(isFerryError(e, 'REPO_METADATA'));
+    assert.equal(e.message, expected.message);
+    return true;
+  });
+  const plain = Buffer.from(doc(...many.map((m) => m.replace('<!-- x </package> y -->\n', ''))).toString()
+    .replace('<name>p3500</name>', '<name>p3500</nam>'));
+  await assert.rejects(collect(readPrimaryTokenized([plain], { name: 'p.xml' })), (e) => { caught = e; return true; });
+  const expectedPlain = caught;
+  assert.ok(isFerryError(expectedPlain, 'REPO_METADATA'));
+  await assert.rejects(collect(readPrimary(chunks(plain, 1 << 16), { name: 'p.xml', fast: true, workers: 1 })), (e) => {
+    assert.ok(isFerryError(e, 'REPO_METADATA'));
+    assert.equal(e.message, expectedPlain.message);
+    return true;
+  });
+});
+
 test('fast path: bad input is refused with the tokenizer\'s code and message', async () => {
   const bad: [string, string][] = [
     ['DOCTYPE', HEAD.replace('<metadata', '<!DOCTYPE m [<!ENTITY a "b">]>\n<metadata') + pkg('a') + '</metadata>'],

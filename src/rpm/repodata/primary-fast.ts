@@ -1,25 +1,30 @@
 /**
  * The fast path of readPrimary (`fast: true`): cuts the decompressed stream into slices of whole
- * <package> elements (at `</package>` boundaries, about 1 MiB each), scans each slice with primary-scan.ts — on this thread or
- * in a worker thread, as ArrayBuffers transferred both ways, never cloned — and turns the columns
- * into Packages (primary-columns.ts) here, in document order.
+ * <package> elements (at `</package>` boundaries, about 1 MiB each) and reads them in parallel:
+ * - with workers, each worker scans the slices it is given with primary-scan.ts (ArrayBuffers
+ *   transferred both ways, never cloned) and this thread turns the columns into Packages
+ *   (primary-columns.ts); this thread reads the other slices itself, at once, with the general tokenizer
+ *   (xml.ts + primary-handler.ts) — speculatively: its tokenizer skips a worker's slice assuming the
+ *   scanner consumes it whole, between packages;
+ * - without workers, this thread scans every slice itself, in order.
+ * Packages are yielded in document order.
  *
- * The general tokenizer (xml.ts, with primary-handler.ts) sees every byte the scanner does not claim:
- * the prolog and root start tag, whatever lies between packages that is not whitespace, every package
- * the scanner declines, the end of the document. A slice's scan is used only when the tokenizer is
- * between packages at the slice's start (`ready()`); otherwise the whole slice goes to the tokenizer.
- * So bad input is rejected by xml.ts with its codes and byte offsets (skip() keeps offsets true),
- * and the scanner never decides anything on its own.
+ * Everything the scanner does not claim goes to the general tokenizer: the prolog and root start tag,
+ * the end of the document, and a package the scanner declines (the rest of that slice is read by a
+ * tokenizer resumed at the slice's start state, so errors carry their true byte offsets). If that
+ * leaves the document anywhere but between packages at the slice's end — the speculation was wrong —
+ * every later slice is read again, in order, by that tokenizer. So bad input is rejected by xml.ts with
+ * its codes and messages, and the scanner never decides anything on its own.
  *
- * Memory: one slice being cut, at most MAX_IN_FLIGHT slices per lane in flight, and a package larger than
- * MAX_CARRY is not buffered whole (it goes to the tokenizer, which streams). The whole document is never
- * held.
+ * Memory: at most MAX_QUEUE slices (read, or in a worker) ahead of the packages yielded, and a
+ * package larger than MAX_CARRY is not buffered whole (the tokenizer streams it). The whole document
+ * is never held.
  */
 import { Worker } from 'node:worker_threads';
 import type { Package } from '../types.js';
 import { createLane, type Lane } from './primary-columns.js';
 import { createInterner, createPrimaryHandler, NAMES, type ReaderOptions } from './primary-handler.js';
-import { createScanner, type ScanBatch, type ScanReply, type ScanRequest } from './primary-scan.js';
+import { createScanner, type ScanReply, type ScanRequest } from './primary-scan.js';
 import { createXmlTokenizer, type ByteSource } from './xml.js';
 
 const SLICE_BYTES = 1 << 20;
@@ -28,6 +33,8 @@ const MAX_CARRY = 8 << 20;
 /** Input seen before worker threads are worth their start-up (about 30 ms each). */
 const WORKER_THRESHOLD = 2 << 20;
 const MAX_IN_FLIGHT = 2;
+/** Slices read ahead of the packages yielded. */
+const MAX_QUEUE = 16;
 /** The tokenizer's default maxDepth: a package opened at depth d nests entries at d + 3. */
 const MAX_DEPTH = 256;
 const PACKAGE_END = Buffer.from('</package>');
@@ -44,10 +51,19 @@ interface Slice {
   /** The slice's bytes; transferred (and returned with the reply) when a worker scans it. */
   bytes: Buffer;
   length: number;
-  /** Set when a worker scans it; undefined: scanned here when its turn comes. */
-  reply?: Promise<ScanReply>;
-  settled: boolean;
+  /** Byte offset of the slice in the document. */
+  offset: number;
+  /** Set when a worker scans it. */
   worker?: WorkerLane;
+  reply?: Promise<ScanReply>;
+  /** A worker's slice: the elements open at its start (for a resumed tokenizer). */
+  open?: string[];
+  /** Read here already: its packages, or the error reading it raised (thrown in document order). */
+  packages?: Package[];
+  error?: unknown;
+  /** To be read (again) in order by the tokenizer when its turn comes. */
+  raw?: boolean;
+  settled: boolean;
 }
 
 function startWorker(intern: (s: string) => string): WorkerLane {
@@ -96,60 +112,114 @@ function owned(bytes: Buffer): Buffer {
 export async function* readPrimaryFast(source: ByteSource, options: ReaderOptions = {}): AsyncGenerator<Package> {
   const file = options.name ?? 'primary.xml';
   const intern = options.intern ?? createInterner();
-  const done: Package[] = [];
-  const h = createPrimaryHandler(file, intern, done);
-  const tok = createXmlTokenizer(h.handler, { name: file, names: NAMES });
   const wanted = Math.max(0, Math.floor(options.workers ?? 0));
+  let done: Package[] = [];
+  let h = createPrimaryHandler(file, intern, done);
+  let tok = createXmlTokenizer(h.handler, { name: file, names: NAMES });
+  /** False once a speculation failed: from then on everything is read in order by `tok`. */
+  let speculate = true;
+  /** `tok` raised an error on a slice: later slices wait, unread, for that slice's turn. */
+  let broken = false;
   const local = { scanner: createScanner(), lane: createLane(intern) };
   const workers: WorkerLane[] = [];
   const queue: Slice[] = [];
   let parts: Buffer[] = [];
   let partsLen = 0;
   let seen = 0;
+  let offset = 0;
   let prolog = true;
 
   const ready = (): boolean => tok.depth >= 1 && tok.pending === 0 && h.idle() && tok.depth + 3 < MAX_DEPTH;
+  const drain = (): Package[] => {
+    const out = done.slice();
+    done.length = 0;
+    return out;
+  };
 
-  /** The Packages of the head slice (and of the tokenizer), in document order. */
-  function take(s: Slice, reply: ScanReply | undefined): Package[] {
-    const bytes = reply ? Buffer.from(reply.bytes, 0, s.length) : s.bytes;
-    let batch: ScanBatch | undefined = reply?.batch;
-    const lane = s.worker?.lane ?? local.lane;
-    const use = ready();
-    // With workers, this thread reads its own slices with the tokenizer: it is already warm (the prolog),
-    // and a third JIT warm-up (of the scanner, here) would cost more than it saves.
-    if (batch === undefined && use && wanted === 0) batch = local.scanner.scan(bytes, bytes.length);
-    // A worker's batch also carries ids later batches refer to: it is absorbed even when not used.
-    const out = batch ? lane.materialize(batch, use) : [];
-    if (use && batch) {
+  /** Reads a slice on this thread, in order: scanned (no workers) or tokenized. */
+  function readHere(bytes: Buffer): Package[] {
+    if (wanted === 0 && ready()) {
+      const batch = local.scanner.scan(bytes, bytes.length);
+      const out = local.lane.materialize(batch);
       tok.skip(batch.consumed);
       if (batch.consumed < bytes.length) tok.write(bytes.subarray(batch.consumed));
-    } else {
-      tok.write(bytes);
+      for (const p of drain()) out.push(p);
+      return out;
     }
-    if (done.length > 0) {
-      for (const p of done) out.push(p);
-      done.length = 0;
-    }
-    return out;
+    tok.write(bytes);
+    return drain();
   }
 
-  function enqueue(bytes: Buffer): void {
-    const s: Slice = { bytes, length: bytes.length, settled: false };
-    if (wanted > 0 && workers.length === 0 && seen >= WORKER_THRESHOLD) {
-      for (let k = 0; k < wanted; k++) workers.push(startWorker(intern));
-    }
-    let best: WorkerLane | undefined;
-    for (const w of workers) if (w.inFlight < MAX_IN_FLIGHT && (!best || w.inFlight < best.inFlight)) best = w;
-    if (best) {
-      s.worker = best;
-      s.bytes = owned(bytes);
-      s.reply = dispatch(best, s.bytes);
-      s.reply.then(() => { s.settled = true; }, () => { s.settled = true; });
+  function enqueue(bytes: Buffer, final: boolean): void {
+    const s: Slice = { bytes, length: bytes.length, offset, settled: true };
+    offset += bytes.length;
+    if (!speculate || broken) {
+      s.raw = true;
     } else {
-      s.settled = true;
+      if (wanted > 0 && workers.length === 0 && seen >= WORKER_THRESHOLD) {
+        for (let k = 0; k < wanted; k++) workers.push(startWorker(intern));
+      }
+      let best: WorkerLane | undefined;
+      for (const w of workers) if (w.inFlight < MAX_IN_FLIGHT && (!best || w.inFlight < best.inFlight)) best = w;
+      if (best && !final && ready()) {
+        s.worker = best;
+        s.open = tok.openElements();
+        tok.skip(bytes.length);
+        s.bytes = owned(bytes);
+        s.settled = false;
+        s.reply = dispatch(best, s.bytes);
+        s.reply.then(() => { s.settled = true; }, () => { s.settled = true; });
+      } else {
+        try {
+          s.packages = readHere(bytes);
+        } catch (err) {
+          s.error = err;
+          broken = true;
+        }
+      }
     }
     queue.push(s);
+  }
+
+  /** The packages of the head slice, in document order; throws the error reading it raised. */
+  function take(s: Slice, reply: ScanReply | undefined): Package[] {
+    const bytes = reply ? Buffer.from(reply.bytes, 0, s.length) : s.bytes;
+    if (s.raw) {
+      if (reply) s.worker!.lane.materialize(reply.batch, false); // later batches refer to its ids
+      tok.write(bytes);
+      return drain();
+    }
+    if (!reply) {
+      if (s.error !== undefined) throw s.error;
+      return s.packages ?? [];
+    }
+    const batch = reply.batch;
+    const out = s.worker!.lane.materialize(batch);
+    if (batch.consumed < s.length) {
+      // A declined package: the rest of the slice goes to a tokenizer resumed where the slice began.
+      const rdone: Package[] = [];
+      const rh = createPrimaryHandler(file, intern, rdone);
+      const rt = createXmlTokenizer(rh.handler, {
+        name: file, names: NAMES, resume: { open: s.open ?? [], offset: s.offset + batch.consumed },
+      });
+      rt.write(bytes.subarray(batch.consumed));
+      for (const p of rdone) out.push(p);
+      rdone.length = 0;
+      const open = rt.openElements();
+      const between = rt.pending === 0 && rh.idle() && open.length === (s.open ?? []).length &&
+        open.every((n, k) => n === s.open![k]);
+      if (!between) {
+        // The main tokenizer skipped this slice assuming it ended between packages; it did not. The
+        // resumed tokenizer takes over and reads every later slice again, in order.
+        speculate = false;
+        broken = false;
+        tok = rt;
+        h = rh;
+        done = rdone;
+        for (const later of queue) later.raw = true;
+      }
+    }
+    return out;
   }
 
   /** Cuts whole-package slices from the pending parts (all of them when `final`). */
@@ -162,6 +232,7 @@ export async function* readPrimaryFast(source: ByteSource, options: ReaderOption
       if (k === -1 && !final && partsLen < MAX_CARRY) { parts = [data]; return; }
       const stop = k === -1 ? data.length : k;
       tok.write(data.subarray(0, stop));
+      offset += stop;
       prolog = false;
       parts = stop < data.length ? [data.subarray(stop)] : [];
       partsLen = data.length - stop;
@@ -182,7 +253,7 @@ export async function* readPrimaryFast(source: ByteSource, options: ReaderOption
       } else {
         stop = end + PACKAGE_END.length;
       }
-      enqueue(data.subarray(pos, stop));
+      enqueue(data.subarray(pos, stop), final && stop === data.length);
       pos = stop;
     }
     parts = pos < data.length ? [data.subarray(pos)] : [];
@@ -197,12 +268,13 @@ export async function* readPrimaryFast(source: ByteSource, options: ReaderOption
       parts.push(c);
       partsLen += c.length;
       cut(false);
-      while (queue.length > 0 && (queue[0].settled || queue.length > MAX_IN_FLIGHT * (workers.length + 1))) {
+      while (queue.length > 0 && (queue[0].settled || queue.length > MAX_QUEUE)) {
         const s = queue.shift()!;
         const out = take(s, s.reply ? await s.reply : undefined);
         if (out.length > 0) yield* out;
       }
     }
+    if (prolog && partsLen === 0) prolog = false;
     cut(true);
     while (queue.length > 0) {
       const s = queue.shift()!;
@@ -210,7 +282,7 @@ export async function* readPrimaryFast(source: ByteSource, options: ReaderOption
       if (out.length > 0) yield* out;
     }
     tok.end();
-    if (done.length > 0) yield* done.splice(0);
+    if (done.length > 0) yield* drain();
   } finally {
     for (const w of workers) void w.worker.terminate();
   }

@@ -57,6 +57,11 @@ export interface XmlTokenizerOptions {
   maxDepth?: number;
   /** Element names the handler switches on; open()/close() then pass these very strings. */
   names?: readonly string[];
+  /**
+   * Start inside a document, between elements: `open` are the elements open there (root first, as
+   * openElements() returned them) and `offset` the byte offset of the first byte to be written.
+   */
+  resume?: { open: readonly string[]; offset: number };
 }
 
 /** What readers accept: a Readable, an async generator, or an array of Buffers (tests, small files). */
@@ -68,6 +73,8 @@ export interface XmlTokenizer {
   end(): void;
   /** Elements open now (the root counts). */
   readonly depth: number;
+  /** Their names, root first (a copy). */
+  openElements(): string[];
   /** Bytes written but not yet consumed (an incomplete token or unchecked text). */
   readonly pending: number;
   /**
@@ -255,11 +262,11 @@ export function createXmlTokenizer(handler: XmlHandler, options: XmlTokenizerOpt
   const utf8 = new TextDecoder('utf-8', { fatal: false });
 
   let buf: Buffer = Buffer.alloc(0); // the unparsed (always a Buffer: monomorphic element access) bytes: leftover + new chunk
-  let base = 0; // absolute offset of buf[0] in the document
-  const stack: string[] = [];
-  const capture: boolean[] = [];
+  let base = options.resume?.offset ?? 0; // absolute offset of buf[0] in the document
+  const stack: string[] = [...(options.resume?.open ?? [])];
+  const capture: boolean[] = stack.map(() => false);
   let text: string | undefined; // accumulated text of the innermost capturing element
-  let seenRoot = false;
+  let seenRoot = stack.length > 0;
   let rootClosed = false;
   let pos = 0; // parse position inside buf
   let scratch: Buffer = Buffer.alloc(0);
@@ -510,6 +517,7 @@ export function createXmlTokenizer(handler: XmlHandler, options: XmlTokenizerOpt
 
   return {
     get depth() { return stack.length; },
+    openElements: () => [...stack],
     get pending() { return buf.length - pos; },
     skip(bytes: number): void {
       if (buf.length - pos !== 0) throw new Error('Assertion failed: skip() with bytes pending');

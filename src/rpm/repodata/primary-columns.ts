@@ -64,6 +64,8 @@ export function createLane(intern: (s: string) => string): Lane {
 
       const pk = batch.packages;
       const nums = batch.nums;
+      const kinds = batch.entryKinds;
+      const ids = batch.entries;
       const out: Package[] = [];
       let entry = 0;
       let file = 0;
@@ -98,7 +100,14 @@ export function createLane(intern: (s: string) => string): Lane {
         if (pk[o + PK_BUILDHOST] !== -1) p.buildhost = shared(pk[o + PK_BUILDHOST]);
         if (pk[o + PK_SOURCERPM] !== -1) p.sourcerpm = shared(pk[o + PK_SOURCERPM]);
         const entryEnd = pk[o + PK_DEP_END];
-        for (; entry < entryEnd; entry++) p[DEP_KINDS[batch.entryKinds[entry]]].push(deps[batch.entries[entry]]);
+        // Entries of one kind come in runs: the array is picked once per run.
+        let kind = -1;
+        let list = p.provides;
+        for (; entry < entryEnd; entry++) {
+          const k = kinds[entry];
+          if (k !== kind) { kind = k; list = p[DEP_KINDS[k]]; }
+          list.push(deps[ids[entry]]);
+        }
         const fileEnd = pk[o + PK_FILE_END];
         for (; file < fileEnd; file++) p.files.push(text(batch.files[file]));
         out.push(p);

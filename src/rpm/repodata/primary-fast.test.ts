@@ -10,7 +10,8 @@ import { isFerryError } from '../../core/errors.js';
 import { sharedPath, skipUnlessShared } from '../../../test/support/shared.js';
 import type { Package } from '../types.js';
 import { readPrimary, readPrimaryTokenized, type ReaderOptions } from './primary.js';
-import { createScanner, PK_WIDTH } from './primary-scan.js';
+import { PK_WIDTH } from './primary-scan.js';
+import { createWasmScanner } from './primary-scan-wasm.js';
 import { openRepo, readAll } from './repo.js';
 
 const BASEOS = ['repodata', 'cs9-baseos-20220207'];
@@ -54,7 +55,7 @@ test('fast path: the scanner claims every createrepo_c package (nothing falls ba
   const xml = await primaryOf(BASEOS);
   const start = xml.indexOf('<package');
   const end = xml.lastIndexOf('</package>') + '</package>'.length;
-  const batch = createScanner().scan(xml.subarray(start, end), end - start);
+  const batch = createWasmScanner().scan(xml.subarray(start, end), end - start);
   assert.equal(batch.consumed, end - start);
   assert.equal(batch.packages.length / PK_WIDTH, 1125);
 });

@@ -1,7 +1,7 @@
 /**
  * The fast path of readPrimary (`fast: true`): cuts the decompressed stream into slices of whole
  * <package> elements (at `</package>` boundaries, about 1 MiB each) and reads them in parallel:
- * - with workers, each worker scans the slices it is given with primary-scan.ts (ArrayBuffers
+ * - with workers, each worker scans the slices it is given (primary-scan.c as WebAssembly; ArrayBuffers
  *   transferred both ways, never cloned) and this thread turns the columns into Packages
  *   (primary-columns.ts); this thread reads the other slices itself, at once, with the general tokenizer
  *   (xml.ts + primary-handler.ts) — speculatively: its tokenizer skips a worker's slice assuming the
@@ -24,7 +24,8 @@ import { Worker } from 'node:worker_threads';
 import type { Package } from '../types.js';
 import { createLane, type Lane } from './primary-columns.js';
 import { createInterner, createPrimaryHandler, NAMES, type ReaderOptions } from './primary-handler.js';
-import { createScanner, type ScanReply, type ScanRequest } from './primary-scan.js';
+import type { ScanReply, ScanRequest } from './primary-scan.js';
+import { createWasmScanner } from './primary-scan-wasm.js';
 import { createXmlTokenizer, type ByteSource } from './xml.js';
 
 const SLICE_BYTES = 1 << 20;
@@ -32,7 +33,7 @@ const SLICE_BYTES = 1 << 20;
 const MAX_CARRY = 8 << 20;
 /** Input seen before worker threads are worth their start-up (about 30 ms each). */
 const WORKER_THRESHOLD = 2 << 20;
-const MAX_IN_FLIGHT = 2;
+const MAX_IN_FLIGHT = 4;
 /** Slices read ahead of the packages yielded. */
 const MAX_QUEUE = 16;
 /** The tokenizer's default maxDepth: a package opened at depth d nests entries at d + 3. */
@@ -48,8 +49,8 @@ interface WorkerLane {
 }
 
 interface Slice {
-  /** The slice's bytes; transferred (and returned with the reply) when a worker scans it. */
-  bytes: Buffer;
+  /** The slice's bytes: views of the input (read here), or one buffer transferred to a worker and back. */
+  parts: Buffer[];
   length: number;
   /** Byte offset of the slice in the document. */
   offset: number;
@@ -102,11 +103,8 @@ function dispatch(w: WorkerLane, bytes: Buffer): Promise<ScanReply> {
 }
 
 /** A fresh Buffer that owns its ArrayBuffer (transferable), holding the concatenation of `parts`. */
-function owned(bytes: Buffer): Buffer {
-  if (bytes.byteOffset === 0 && bytes.buffer.byteLength === bytes.length) return bytes;
-  const out = Buffer.from(new ArrayBuffer(bytes.length));
-  out.set(bytes);
-  return out;
+function joined(parts: Buffer[], length: number): Buffer {
+  return parts.length === 1 ? parts[0] : Buffer.concat(parts, length);
 }
 
 export async function* readPrimaryFast(source: ByteSource, options: ReaderOptions = {}): AsyncGenerator<Package> {
@@ -120,7 +118,7 @@ export async function* readPrimaryFast(source: ByteSource, options: ReaderOption
   let speculate = true;
   /** `tok` raised an error on a slice: later slices wait, unread, for that slice's turn. */
   let broken = false;
-  const local = { scanner: createScanner(), lane: createLane(intern) };
+  const local = { scanner: createWasmScanner(), lane: createLane(intern) };
   const workers: WorkerLane[] = [];
   const queue: Slice[] = [];
   let parts: Buffer[] = [];
@@ -136,23 +134,23 @@ export async function* readPrimaryFast(source: ByteSource, options: ReaderOption
     return out;
   };
 
-  /** Reads a slice on this thread, in order: scanned (no workers) or tokenized. */
-  function readHere(bytes: Buffer): Package[] {
-    if (wanted === 0 && ready()) {
-      const batch = local.scanner.scan(bytes, bytes.length);
+  /** Reads a slice on this thread, in order (in `tok`'s view of the document). */
+  function readHere(parts: Buffer[], length: number): Package[] {
+    if (ready()) {
+      const batch = local.scanner.scanParts(parts, length, true);
       const out = local.lane.materialize(batch);
       tok.skip(batch.consumed);
-      if (batch.consumed < bytes.length) tok.write(bytes.subarray(batch.consumed));
+      if (batch.consumed < length) tok.write(joined(parts, length).subarray(batch.consumed));
       for (const p of drain()) out.push(p);
       return out;
     }
-    tok.write(bytes);
+    for (const part of parts) tok.write(part);
     return drain();
   }
 
-  function enqueue(bytes: Buffer, final: boolean): void {
-    const s: Slice = { bytes, length: bytes.length, offset, settled: true };
-    offset += bytes.length;
+  function enqueue(parts: Buffer[], length: number, final: boolean): void {
+    const s: Slice = { parts, length, offset, settled: true };
+    offset += length;
     if (!speculate || broken) {
       s.raw = true;
     } else {
@@ -164,14 +162,17 @@ export async function* readPrimaryFast(source: ByteSource, options: ReaderOption
       if (best && !final && ready()) {
         s.worker = best;
         s.open = tok.openElements();
-        tok.skip(bytes.length);
-        s.bytes = owned(bytes);
+        tok.skip(length);
+        const bytes = Buffer.from(new ArrayBuffer(length));
+        let off = 0;
+        for (const part of parts) { bytes.set(part, off); off += part.length; }
+        s.parts = [];
         s.settled = false;
-        s.reply = dispatch(best, s.bytes);
+        s.reply = dispatch(best, bytes);
         s.reply.then(() => { s.settled = true; }, () => { s.settled = true; });
       } else {
         try {
-          s.packages = readHere(bytes);
+          s.packages = readHere(parts, length);
         } catch (err) {
           s.error = err;
           broken = true;
@@ -183,7 +184,7 @@ export async function* readPrimaryFast(source: ByteSource, options: ReaderOption
 
   /** The packages of the head slice, in document order; throws the error reading it raised. */
   function take(s: Slice, reply: ScanReply | undefined): Package[] {
-    const bytes = reply ? Buffer.from(reply.bytes, 0, s.length) : s.bytes;
+    const bytes = reply ? Buffer.from(reply.bytes, 0, s.length) : joined(s.parts, s.length);
     if (s.raw) {
       if (reply) s.worker!.lane.materialize(reply.batch, false); // later batches refer to its ids
       tok.write(bytes);
@@ -239,6 +240,20 @@ export async function* readPrimaryFast(source: ByteSource, options: ReaderOption
       if (partsLen === 0) return;
     }
     if (!final && partsLen < SLICE_BYTES) return;
+    // Usually the last part holds a </package>: the slice is the earlier parts and that part up to it,
+    // as views (copied once: into the scanner's memory, or into a buffer a worker takes).
+    const last = parts[parts.length - 1];
+    const head = partsLen - last.length;
+    const at = final ? -1 : last.lastIndexOf(PACKAGE_END);
+    if (at !== -1 && head + at + PACKAGE_END.length <= MAX_CARRY) {
+      const stop = at + PACKAGE_END.length;
+      const slice = parts.slice(0, -1);
+      slice.push(last.subarray(0, stop));
+      parts = stop < last.length ? [last.subarray(stop)] : [];
+      partsLen = last.length - stop;
+      enqueue(slice, head + stop, false);
+      return;
+    }
     const data = parts.length === 1 ? parts[0] : Buffer.concat(parts, partsLen);
     let pos = 0;
     while (pos < data.length) {
@@ -253,7 +268,7 @@ export async function* readPrimaryFast(source: ByteSource, options: ReaderOption
       } else {
         stop = end + PACKAGE_END.length;
       }
-      enqueue(data.subarray(pos, stop), final && stop === data.length);
+      enqueue([data.subarray(pos, stop)], stop - pos, final && stop === data.length);
       pos = stop;
     }
     parts = pos < data.length ? [data.subarray(pos)] : [];

@@ -1,12 +1,12 @@
 /**
  * The fast path of readPrimary (`fast: true`): cuts the decompressed stream into slices of whole
- * <package> elements (at `</package>` boundaries, about 1 MiB each) and reads them in parallel:
- * - with workers, each worker scans the slices it is given (primary-scan.c as WebAssembly; ArrayBuffers
- *   transferred both ways, never cloned) and this thread turns the columns into Packages
- *   (primary-columns.ts); this thread reads the other slices itself, at once, with the general tokenizer
- *   (xml.ts + primary-handler.ts) — speculatively: its tokenizer skips a worker's slice assuming the
- *   scanner consumes it whole, between packages;
- * - without workers, this thread scans every slice itself, in order.
+ * <package> elements (at `</package>` boundaries, about 1 MiB each) and scans them with primary-scan.c
+ * (as WebAssembly, primary-scan-wasm.ts), turning the columns into Packages here (primary-columns.ts):
+ * - without workers, this thread scans every slice itself, in order;
+ * - with workers, a worker scans each slice it is given (ArrayBuffers transferred both ways, never
+ *   cloned) while this thread scans the others at once — speculatively: the tokenizer that keeps this
+ *   thread's view of the document skips a worker's slice assuming the scanner consumes it whole,
+ *   ending between packages.
  * Packages are yielded in document order.
  *
  * Everything the scanner does not claim goes to the general tokenizer: the prolog and root start tag,

@@ -62,13 +62,14 @@ function line(label, runs) {
 try {
   const hasSolv = spawnSync('sh', ['-c', 'command -v rpmmd2solv']).status === 0;
   const load0 = loadavg();
-  const runs = { ferry: [], solv: [], ferryGz: [], solvGz: [], fast0: [], fast1: [] };
+  const runs = { ferry: [], solv: [], ferryGz: [], solvGz: [], fast0: [], fast1: [], fastGz: [] };
   for (let i = 0; i < RUNS; i++) {
     runs.ferry.push(time([process.execPath, child, xml]));
     runs.fast0.push(time([process.execPath, child, xml, '--fast']));
     runs.fast1.push(time([process.execPath, child, xml, '--fast', '--workers=1']));
     if (hasSolv) runs.solv.push(time(['sh', '-c', `rpmmd2solv < '${xml}' > /dev/null`]));
     runs.ferryGz.push(time([process.execPath, child, gzFile, '--packed']));
+    runs.fastGz.push(time([process.execPath, child, gzFile, '--packed', '--fast']));
     if (hasSolv) runs.solvGz.push(time(['sh', '-c', `gzip -dc '${gzFile}' | rpmmd2solv > /dev/null`]));
   }
   const kept = time([process.execPath, child, xml, '--keep']);
@@ -87,12 +88,14 @@ try {
     const s = line('libsolv rpmmd2solv (same .xml)', runs.solv);
     const fg = line('ferry readPrimary (same .xml.gz)', runs.ferryGz);
     const sg = line('gzip -dc | rpmmd2solv (same .xml.gz)', runs.solvGz);
+    const fg0 = line('(opt-in fast path, same .xml.gz)', runs.fastGz);
     const met = s.w.med / f.w.med >= 2 && f.rss <= 150 && kept.maxRssKb / 1024 <= 150;
     console.log(`ratio ferry/libsolv (.xml): ${(s.w.med / f.w.med).toFixed(2)}x wall, ${(s.c.med / f.c.med).toFixed(2)}x cpu (medians); ` +
       `(.xml.gz): ${(sg.w.med / fg.w.med).toFixed(2)}x wall, ${(sg.c.med / fg.c.med).toFixed(2)}x cpu ` +
       `(target >= 2x wall, peak RSS <= 150 MB: ${met ? 'met' : 'NOT met'})`);
     console.log(`opt-in fast path/libsolv (.xml): ${(s.w.med / f0.w.med).toFixed(2)}x wall main thread, ` +
-      `${(s.w.med / f1.w.med).toFixed(2)}x wall 1 worker (medians; not used by loadPackages: ` +
+      `${(s.w.med / f1.w.med).toFixed(2)}x wall 1 worker; (.xml.gz): ${(sg.w.med / fg0.w.med).toFixed(2)}x wall ` +
+      `(medians; not used by loadPackages unless asked: ` +
       `peak RSS ${(fastKept.maxRssKb / 1024).toFixed(0)} MB kept)`);
     if (!met) {
       console.log(`target gap: ferry needs ${(2 * f.w.med / s.w.med).toFixed(2)}x less wall time ` +

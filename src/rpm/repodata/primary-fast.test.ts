@@ -12,6 +12,7 @@ import type { Package } from '../types.js';
 import { readPrimary, readPrimaryTokenized, type ReaderOptions } from './primary.js';
 import { PK_WIDTH } from './primary-scan.js';
 import { createWasmScanner } from './primary-scan-wasm.js';
+import { loadPackages } from './load.js';
 import { openRepo, readAll } from './repo.js';
 
 const BASEOS = ['repodata', 'cs9-baseos-20220207'];
@@ -49,6 +50,13 @@ test('fast path: every BaseOS and AppStream package equals the tokenizer\'s', { 
   assert.equal((await assertSame(base, { workers: 1 }, [65536])).length, 1125);
   const app = await primaryOf(APPSTREAM);
   assert.equal((await assertSame(app, { workers: 0 }, [1 << 20])).length, 17649);
+});
+
+test('fast path: loadPackages with `fast` equals loadPackages (BaseOS, filelists merged)', { skip: skipUnlessShared(...BASEOS) }, async () => {
+  const repo = await openRepo(sharedPath(...BASEOS));
+  const fast = await loadPackages(repo, { fast: true, filelists: true, repoid: 'baseos' });
+  assert.equal(fast.length, 1125);
+  assert.deepStrictEqual(fast, await loadPackages(repo, { filelists: true, repoid: 'baseos' }));
 });
 
 test('fast path: the scanner claims every createrepo_c package (nothing falls back)', { skip: skipUnlessShared(...BASEOS) }, async () => {

@@ -9,7 +9,8 @@
 // - rpmmd2solv: `sh -c 'rpmmd2solv < file > /dev/null'`: reads the file on stdin, parses it with
 //   libsolv's expat-based repo_rpmmd (every dependency and file), interns everything into its pool and
 //   writes a .solv file (to /dev/null). It has no way to skip the write; it is part of its job.
-// - ferry fast path (opt-in, `readPrimary(…, { fast: true })`, NOT what loadPackages uses): the same
+// - ferry fast path (opt-in, `readPrimary(…, { fast: true })` or `loadPackages(…, { fast: true })`; NOT
+//   the default, so not what the pool, assess and plan use): the same
 //   Packages, but whole <package> elements are scanned by a scanner compiled to WebAssembly
 //   (src/rpm/repodata/primary-scan.c) into columns, on the main thread or in one worker thread, and
 //   turned into Packages on the main thread; everything else goes through the same tokenizer. Printed

@@ -5,6 +5,11 @@
  * the packages it should (so the equality is not that of two runs of the tokenizer).
  */
 import { test } from 'node:test';
+import { createHash } from 'node:crypto';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import assert from 'node:assert/strict';
 import { isFerryError } from '../../core/errors.js';
 import { sharedPath, skipUnlessShared } from '../../../test/support/shared.js';
@@ -180,5 +185,51 @@ test('fast path: bad input is refused with the tokenizer\'s code and message', a
         return true;
       });
     }
+  }
+});
+
+test('fast path: errors of the byte stream (open-checksum, decompression caps) are the default path\'s', async () => {
+  const many: string[] = [];
+  for (let i = 0; i < 4000; i++) many.push(pkg(`p${i}`));
+  const open = doc(...many);
+  const stored = gzipSync(open);
+  const sha = (b: Buffer): string => createHash('sha256').update(b).digest('hex');
+  const dir = mkdtempSync(join(tmpdir(), 'ferry-fast-'));
+  try {
+    /** A repository whose primary declares these open-checksum and open-size. */
+    const repoWith = (name: string, openChecksum: string, openSize: number): string => {
+      const root = join(dir, name);
+      mkdirSync(join(root, 'repodata'), { recursive: true });
+      writeFileSync(join(root, 'repodata', 'primary.xml.gz'), stored);
+      writeFileSync(join(root, 'repodata', 'repomd.xml'), '<?xml version="1.0" encoding="UTF-8"?>\n' +
+        '<repomd xmlns="http://linux.duke.edu/metadata/repo"><data type="primary">' +
+        `<checksum type="sha256">${sha(stored)}</checksum><open-checksum type="sha256">${openChecksum}</open-checksum>` +
+        `<location href="repodata/primary.xml.gz"/><size>${stored.length}</size><open-size>${openSize}</open-size></data></repomd>\n`);
+      return root;
+    };
+    const cases: [string, string, RegExp][] = [
+      [repoWith('sum', 'f'.repeat(64), open.length), 'REPO_CHECKSUM', /open-checksum/],
+      [repoWith('size', sha(open), 3_000_000), 'REPO_DECOMPRESSION_BOMB', /open-size of 3000000 bytes/],
+    ];
+    for (const [root, code, pattern] of cases) {
+      let caught: unknown;
+      const read = async (options: ReaderOptions): Promise<Package[]> => {
+        const repo = await openRepo(root);
+        return collect(readPrimary(await repo.openData('primary'), { name: 'primary.xml.gz', ...options }));
+      };
+      await assert.rejects(read({}), (e) => { caught = e; return true; });
+      const expected = caught;
+      assert.ok(isFerryError(expected, code as 'REPO_CHECKSUM'), String(expected));
+      assert.match(expected.message, pattern);
+      for (const workers of [0, 1]) {
+        await assert.rejects(read({ fast: true, workers }), (e) => {
+          assert.ok(isFerryError(e, expected.code), `workers ${workers}: ${String(e)}`);
+          assert.equal(e.message, expected.message);
+          return true;
+        });
+      }
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
 });

@@ -5,8 +5,6 @@
 //   <file> --packed   a compressed one (any codec), through decompress() (gzip: zlib on the libuv pool,
 //                     overlapping with parsing; bomb caps on)
 //   --keep            retains every Package (the memory of a loaded repository)
-//   --fast            readPrimary's opt-in fast path (primary-fast.ts) instead of the default tokenizer
-//   --workers=N       with --fast: scan in N worker threads (default 0: on the main thread)
 import { createReadStream } from 'node:fs';
 import { readPrimary } from '../dist/rpm/repodata/primary.js';
 import { decompress } from '../dist/rpm/repodata/decompress.js';
@@ -21,9 +19,7 @@ const kept = [];
 let packages = 0;
 let deps = 0;
 let files = 0;
-const fast = process.argv.includes('--fast');
-const workers = Number(process.argv.find((a) => a.startsWith('--workers='))?.slice(10) ?? 0);
-for await (const p of readPrimary(source, { name: file, fast, workers })) {
+for await (const p of readPrimary(source, { name: file })) {
   packages++;
   deps += p.provides.length + p.requires.length + p.conflicts.length + p.obsoletes.length + p.recommends.length +
     p.suggests.length + p.supplements.length + p.enhances.length;

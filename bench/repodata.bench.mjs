@@ -9,13 +9,6 @@
 // - rpmmd2solv: `sh -c 'rpmmd2solv < file > /dev/null'`: reads the file on stdin, parses it with
 //   libsolv's expat-based repo_rpmmd (every dependency and file), interns everything into its pool and
 //   writes a .solv file (to /dev/null). It has no way to skip the write; it is part of its job.
-// - ferry fast path (opt-in, `readPrimary(…, { fast: true })` or `loadPackages(…, { fast: true })`; NOT
-//   the default, so not what the pool, assess and plan use): the same
-//   Packages, but whole <package> elements are scanned by a scanner compiled to WebAssembly
-//   (src/rpm/repodata/primary-scan.c) into columns, on the main thread or in one worker thread, and
-//   turned into Packages on the main thread; everything else goes through the same tokenizer. Printed
-//   with its own --keep peak RSS, so the default's choice (memory budget over speed) is checked on
-//   every run.
 // Input form, line 1: both read the SAME decompressed XML from a temp file (decompression out of the
 // picture). Line 2: both start from the SAME .xml.gz: ferry through decompress() (zlib on the libuv
 // thread pool, overlapping with parsing), rpmmd2solv as `gzip -dc file | rpmmd2solv` (two processes).
@@ -63,18 +56,14 @@ function line(label, runs) {
 try {
   const hasSolv = spawnSync('sh', ['-c', 'command -v rpmmd2solv']).status === 0;
   const load0 = loadavg();
-  const runs = { ferry: [], solv: [], ferryGz: [], solvGz: [], fast0: [], fast1: [], fastGz: [] };
+  const runs = { ferry: [], solv: [], ferryGz: [], solvGz: [] };
   for (let i = 0; i < RUNS; i++) {
     runs.ferry.push(time([process.execPath, child, xml]));
-    runs.fast0.push(time([process.execPath, child, xml, '--fast']));
-    runs.fast1.push(time([process.execPath, child, xml, '--fast', '--workers=1']));
     if (hasSolv) runs.solv.push(time(['sh', '-c', `rpmmd2solv < '${xml}' > /dev/null`]));
     runs.ferryGz.push(time([process.execPath, child, gzFile, '--packed']));
-    runs.fastGz.push(time([process.execPath, child, gzFile, '--packed', '--fast']));
     if (hasSolv) runs.solvGz.push(time(['sh', '-c', `gzip -dc '${gzFile}' | rpmmd2solv > /dev/null`]));
   }
   const kept = time([process.execPath, child, xml, '--keep']);
-  const fastKept = time([process.execPath, child, xml, '--keep', '--fast']);
   const load1 = loadavg();
   const inner = JSON.parse(runs.ferry[0].stdout);
   console.log(`input: AppStream primary.xml, ${mb.toFixed(1)} MB uncompressed, ${inner.packages} packages, ` +
@@ -82,26 +71,14 @@ try {
     `load average ${load0[0].toFixed(2)} -> ${load1[0].toFixed(2)} on ${spawnSync('nproc').stdout.toString().trim()} cpus`);
   const f = line('ferry readPrimary (same .xml)', runs.ferry);
   console.log(`ferry readPrimary peak RSS ${(kept.maxRssKb / 1024).toFixed(0)} MB with all ${inner.packages} packages kept`);
-  const f0 = line('(opt-in fast path, main thread)', runs.fast0);
-  const f1 = line('(opt-in fast path, 1 worker)', runs.fast1);
-  console.log(`(opt-in fast path) peak RSS ${(fastKept.maxRssKb / 1024).toFixed(0)} MB with all ${inner.packages} packages kept`);
   if (hasSolv) {
     const s = line('libsolv rpmmd2solv (same .xml)', runs.solv);
     const fg = line('ferry readPrimary (same .xml.gz)', runs.ferryGz);
     const sg = line('gzip -dc | rpmmd2solv (same .xml.gz)', runs.solvGz);
-    const fg0 = line('(opt-in fast path, same .xml.gz)', runs.fastGz);
     const met = s.w.med / f.w.med >= 2 && f.rss <= 150 && kept.maxRssKb / 1024 <= 150;
     console.log(`ratio ferry/libsolv (.xml): ${(s.w.med / f.w.med).toFixed(2)}x wall, ${(s.c.med / f.c.med).toFixed(2)}x cpu (medians); ` +
       `(.xml.gz): ${(sg.w.med / fg.w.med).toFixed(2)}x wall, ${(sg.c.med / fg.c.med).toFixed(2)}x cpu ` +
       `(target >= 2x wall, peak RSS <= 150 MB: ${met ? 'met' : 'NOT met'})`);
-    console.log(`opt-in fast path/libsolv (.xml): ${(s.w.med / f0.w.med).toFixed(2)}x wall main thread, ` +
-      `${(s.w.med / f1.w.med).toFixed(2)}x wall 1 worker; (.xml.gz): ${(sg.w.med / fg0.w.med).toFixed(2)}x wall ` +
-      `(medians; not used by loadPackages unless asked: ` +
-      `peak RSS ${(fastKept.maxRssKb / 1024).toFixed(0)} MB kept)`);
-    if (!met) {
-      console.log(`target gap: ferry needs ${(2 * f.w.med / s.w.med).toFixed(2)}x less wall time ` +
-        `(${f.w.med.toFixed(0)} ms now, ${(s.w.med / 2).toFixed(0)} ms wanted)`);
-    }
   } else {
     console.log('libsolv rpmmd2solv: not installed (apt-get install libsolv-tools): no ratio');
   }

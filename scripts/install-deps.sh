@@ -22,8 +22,6 @@ have gpg || need+=(gnupg)
 have db5.3_load || need+=(db5.3-util) # a real Berkeley DB rpmdb (Packages) for the offline-inventory test
 have make || need+=(make)   # better-sqlite3 compiles from source (node-gyp); no prebuilt download
 have g++ || need+=(g++)
-have clang-14 || need+=(clang-14) # primary-scan.c -> WebAssembly (primary-scan-build.sh and its test)
-have wasm-ld-14 || need+=(lld-14)
 /usr/bin/python3 -c 'import rpm' 2>/dev/null || need+=(python3-rpm) # librpm bindings: matchesDep differential test
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" != 0 ]; then echo "missing Debian packages: ${need[*]} (run as root or install them)" >&2; exit 1; fi

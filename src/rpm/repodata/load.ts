@@ -10,15 +10,13 @@ export interface LoadOptions {
   filelists?: boolean;
   /** Set on every package (Package.repoid). */
   repoid?: string;
-  /** primary.xml through readPrimary's opt-in fast path (same packages; faster, more memory: see primary.ts). */
-  fast?: boolean;
 }
 
 export async function loadPackages(repo: Repo, options: LoadOptions = {}): Promise<Package[]> {
   const intern = createInterner();
   const name = repo.entry('primary')?.location ?? 'primary';
   const packages: Package[] = [];
-  for await (const pkg of readPrimary(await repo.openData('primary'), { name, intern, fast: options.fast })) {
+  for await (const pkg of readPrimary(await repo.openData('primary'), { name, intern })) {
     if (options.repoid !== undefined) pkg.repoid = options.repoid;
     packages.push(pkg);
   }

@@ -57,11 +57,6 @@ export interface XmlTokenizerOptions {
   maxDepth?: number;
   /** Element names the handler switches on; open()/close() then pass these very strings. */
   names?: readonly string[];
-  /**
-   * Start inside a document, between elements: `open` are the elements open there (root first, as
-   * openElements() returned them) and `offset` the byte offset of the first byte to be written.
-   */
-  resume?: { open: readonly string[]; offset: number };
 }
 
 /** What readers accept: a Readable, an async generator, or an array of Buffers (tests, small files). */
@@ -71,18 +66,6 @@ export interface XmlTokenizer {
   write(chunk: Uint8Array): void;
   /** Declares the end of input; throws REPO_TRUNCATED when the document is incomplete. */
   end(): void;
-  /** Elements open now (the root counts). */
-  readonly depth: number;
-  /** Their names, root first (a copy). */
-  openElements(): string[];
-  /** Bytes written but not yet consumed (an incomplete token or unchecked text). */
-  readonly pending: number;
-  /**
-   * Accounts for `bytes` bytes of the document that another reader consumed (primary's fast path
-   * reads whole <package> elements itself), so later byte offsets in messages stay true. Only between
-   * elements: throws when bytes are pending.
-   */
-  skip(bytes: number): void;
 }
 
 const LT = 0x3c;
@@ -262,11 +245,11 @@ export function createXmlTokenizer(handler: XmlHandler, options: XmlTokenizerOpt
   const utf8 = new TextDecoder('utf-8', { fatal: false });
 
   let buf: Buffer = Buffer.alloc(0); // the unparsed (always a Buffer: monomorphic element access) bytes: leftover + new chunk
-  let base = options.resume?.offset ?? 0; // absolute offset of buf[0] in the document
-  const stack: string[] = [...(options.resume?.open ?? [])];
-  const capture: boolean[] = stack.map(() => false);
+  let base = 0; // absolute offset of buf[0] in the document
+  const stack: string[] = [];
+  const capture: boolean[] = [];
   let text: string | undefined; // accumulated text of the innermost capturing element
-  let seenRoot = stack.length > 0;
+  let seenRoot = false;
   let rootClosed = false;
   let pos = 0; // parse position inside buf
   let scratch: Buffer = Buffer.alloc(0);
@@ -516,18 +499,6 @@ export function createXmlTokenizer(handler: XmlHandler, options: XmlTokenizerOpt
   }
 
   return {
-    get depth() { return stack.length; },
-    openElements: () => [...stack],
-    get pending() { return buf.length - pos; },
-    skip(bytes: number): void {
-      if (buf.length - pos !== 0) throw new Error('Assertion failed: skip() with bytes pending');
-      base += buf.length + bytes;
-      buf = Buffer.alloc(0);
-      pos = 0;
-      inScratch = false;
-      ltAt = -1;
-      ampAt = -1;
-    },
     write(chunk: Uint8Array): void {
       if (chunk.length === 0) return;
       const rest = buf.length - pos;

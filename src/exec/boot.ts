@@ -219,8 +219,8 @@ export interface EfiRepair {
  */
 export function planEfiRepair(o: { shimFiles: string[]; efibootmgr: EfiBootInfo; esp: EspLocation | undefined; label: string }): EfiRepair {
   const skipped: string[] = [];
-  const shim = o.shimFiles.map((f) => /^\/boot\/efi\/EFI\/([^/]+)\/(shim[^/]*\.efi)$/i.exec(f))
-    .find((m): m is RegExpExecArray => m !== null && m[1].toUpperCase() !== 'BOOT' && /^shim(x64|aa64|ia32|arm)?\.efi$/i.test(m[2]));
+  const shim = o.shimFiles.map((f) => /^\/boot\/efi\/EFI\/([^/]+)\/(shim(?:x64|aa64|ia32|arm)?\.efi)$/i.exec(f))
+    .find((m): m is RegExpExecArray => m !== null && m[1].toUpperCase() !== 'BOOT');
   if (!shim) {
     return { dir: undefined, grubCfg: undefined, create: undefined, existing: undefined, skipped: ['no shim package owns a /boot/efi/EFI/<vendor>/shim*.efi: no target EFI loader to point at'] };
   }

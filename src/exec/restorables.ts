@@ -17,6 +17,7 @@
 import { posix } from 'node:path';
 import { FerryError, sha256Hex } from '../core/index.js';
 import { hostPath, runChecked } from './journal.js';
+import type { Transport } from '../transport/types.js';
 import type { JsonValue, Restorable, RestoreContext, Restorer, RestorerRegistry } from './types.js';
 
 function assertAbsolute(path: string, what: string): void {
@@ -111,12 +112,12 @@ function parseSha256(out: string, what: string): string {
  * Archives with tar on the host (`tarArgs` write `archive`) and returns the archive's sha256, computed
  * there: an archive of the rpm database is tens to hundreds of MB and never crosses the connection.
  */
-export async function tarAndHash(transport: RestoreContext['transport'], archive: string, tarArgs: string[], what: string): Promise<string> {
+export async function tarAndHash(transport: Transport, archive: string, tarArgs: string[], what: string): Promise<string> {
   return parseSha256(await runChecked(transport, ['sh', '-c', TAR_AND_HASH, 'sh', hostPath(transport, archive), ...tarArgs], what), what);
 }
 
 /** Fails with JOURNAL_CORRUPT unless the archive on the host still has the sha256 recorded at capture. */
-export async function assertArchiveIntact(transport: RestoreContext['transport'], archive: string, sha256: string, of: string): Promise<void> {
+export async function assertArchiveIntact(transport: Transport, archive: string, sha256: string, of: string): Promise<void> {
   const res = await transport.run(['sha256sum', '--', hostPath(transport, archive)]);
   if (res.code !== 0 || parseSha256(res.stdout, `Hashing ${archive}`) !== sha256) {
     throw new FerryError('JOURNAL_CORRUPT', `Backup ${archive}${of} on ${transport.hostName} ${res.code !== 0 ? `cannot be read (${res.stderr.trim().slice(0, 200)})` : 'does not match its recorded sha256'}`);

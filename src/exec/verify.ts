@@ -9,6 +9,8 @@
  */
 import { posix } from 'node:path';
 import { FerryError } from '../core/index.js';
+import { parseOsRelease } from '../facts/index.js';
+import type { OsRelease } from '../facts/types.js';
 import type { Transport } from '../transport/types.js';
 import { blsKernelPath, readBlsDefault } from './boot.js';
 import { hostPath } from './journal.js';
@@ -125,9 +127,10 @@ export async function captureEvidence(transport: Transport, options: { allowEmpt
   return { packages, rpmVa, services, configLeftovers };
 }
 
-function osReleaseId(text: string): string | undefined {
-  const m = /^ID=("?)([^"\n]*)\1$/m.exec(text);
-  return m?.[2];
+/** The host's /etc/os-release, parsed as the facts collector does; undefined when it has none. */
+export async function readOsRelease(transport: Transport): Promise<OsRelease | undefined> {
+  if (!await transport.exists('/etc/os-release')) return undefined;
+  return parseOsRelease((await transport.readFile('/etc/os-release')).toString('utf8'));
 }
 
 /** The rpmdb sanity check: packages after > 0 and, with evidence from before, not below RPMDB_MIN_RATIO of it. */
@@ -206,13 +209,13 @@ export async function verifyHost(options: { transport: Transport; stateDir: stri
   const packages = await installedPackages(transport);
   const [after, osr, release, check, leftovers, boot] = await Promise.all([
     captureEvidence(transport, { allowEmpty: true, packages }),
-    transport.exists('/etc/os-release').then(async (e) => e ? (await transport.readFile('/etc/os-release')).toString('utf8') : ''),
+    readOsRelease(transport),
     releaseCheck(transport, o),
     transport.run([...dnf, 'check'], { timeoutMs: 3_600_000 }),
     leftoversOf(transport, dnf, packages, o),
     bootDefaultCheck(transport, packages, o.sourceVendor),
   ]);
-  const id = osReleaseId(osr);
+  const id = osr?.raw.ID;
   const checks: VerifyCheck[] = [
     checkRpmdbCount(options.before?.packages.length, after.packages.length),
     { id: 'os-release', ok: id === o.targetOsId, detail: `ID=${id ?? '(none)'}, expected ${o.targetOsId}` },

@@ -11,6 +11,7 @@ import { compareEvr, parseEvr } from '../../rpm/evr.js';
 import { blsKernelRelease, parseEfibootmgr, planEfiRepair, readBlsDefault, readBlsEntries, readGrubenv, setGrubenvVar, shimStatus, type EfiBootInfo, type EfiRepair } from '../boot.js';
 import { hostPath, runChecked } from '../journal.js';
 import { fileRestorable } from '../restorables.js';
+import { readOsRelease } from '../verify.js';
 import { defineStep } from '../runner.js';
 import type { JsonValue, Step, StepContext } from '../types.js';
 import { rpmArgv, writeNote } from './dnf.js';
@@ -83,10 +84,10 @@ async function efiState(ctx: StepContext): Promise<{ repair?: EfiRepair; info?: 
   const [shims, esp, osr] = await Promise.all([
     t.run(rpmArgv(t, '-ql', 'shim-x64', 'shim-aa64', 'shim-ia32')),
     t.run(['sh', '-c', ESP_SCRIPT]),
-    t.exists('/etc/os-release').then(async (e) => (e ? (await t.readFile('/etc/os-release')).toString('utf8') : '')),
+    readOsRelease(t),
   ]);
   const [disk = '', partition = ''] = esp.code === 0 ? esp.stdout.split('\n') : [];
-  const label = /^NAME="?([^"\n]+)"?$/m.exec(osr)?.[1] ?? 'Linux';
+  const label = osr?.name ?? 'Linux';
   return { info, repair: planEfiRepair({ shimFiles: shims.stdout.split('\n'), efibootmgr: info, esp: esp.code === 0 ? { disk, partition } : undefined, label }) };
 }
 

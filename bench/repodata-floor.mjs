@@ -16,7 +16,8 @@ const FLAGS = [undefined, 'EQ', 'LT', 'LE', 'GT', 'GE'];
 // Package row: string ids (-1: absent) of these fields, then 8 dependency-list ends and the files end.
 const FIELDS = ['name', 'arch', 'version', 'release', 'location', 'locationBase', 'pkgid', 'checksumType', 'summary',
   'description', 'url', 'packager', 'vendor', 'license', 'group', 'buildhost', 'sourcerpm'];
-const W = FIELDS.length + KINDS.length + 1;
+const D = FIELDS.length; // the first dependency-list end in a row
+const W = D + KINDS.length + 1;
 const NUMS = 6; // epoch, time.file, time.build, size.package, size.installed, size.archive
 
 if (mode === 'write') {
@@ -137,11 +138,11 @@ if (mode === 'write') {
     const p = {
       name: strs[rows[r]], arch: strs[rows[r + 1]], epoch: nums[n], version: strs[rows[r + 2]],
       release: strs[rows[r + 3]], location: strs[rows[r + 4]],
-      provides: list(rows[r + 17]), requires: list(rows[r + 18]), conflicts: list(rows[r + 19]),
-      obsoletes: list(rows[r + 20]), recommends: list(rows[r + 21]), suggests: list(rows[r + 22]),
-      supplements: list(rows[r + 23]), enhances: list(rows[r + 24]), files: [],
+      provides: list(rows[r + D]), requires: list(rows[r + D + 1]), conflicts: list(rows[r + D + 2]),
+      obsoletes: list(rows[r + D + 3]), recommends: list(rows[r + D + 4]), suggests: list(rows[r + D + 5]),
+      supplements: list(rows[r + D + 6]), enhances: list(rows[r + D + 7]), files: [],
     };
-    for (const end = rows[r + 25]; f < end; f++) p.files.push(strs[fileIds[f]]);
+    for (const end = rows[r + D + 8]; f < end; f++) p.files.push(strs[fileIds[f]]);
     if (rows[r + 5] !== -1) p.locationBase = strs[rows[r + 5]];
     if (has[i] & 1) p.checksum = { type: s(rows[r + 7]) ?? '', value: s(rows[r + 6]) ?? '' };
     if (rows[r + 6] !== -1) p.pkgid = strs[rows[r + 6]];

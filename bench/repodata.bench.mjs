@@ -59,29 +59,32 @@ function line(label, runs) {
 // alone (repodata-floor.mjs): Node's start-up, and building the Packages readPrimary yields from
 // already-parsed columns (no XML at all). Whatever parser Ferry had (JavaScript, WebAssembly, native),
 // these stay; the file read overlaps with them in a streamed parse and is shown, not counted.
-function floor(solvMs, ferryMs, packages) {
+function floor(solvMs, ferryMs, parsed) {
   const cols = join(dir, 'columns.bin');
-  const child = (args) => {
+  const run = (args) => {
     const r = spawnSync(process.execPath, [floorChild, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
     if (r.status !== 0) throw new Error(`repodata-floor.mjs ${args[0]} failed`);
     return JSON.parse(r.stdout.toString());
   };
-  child(['write', xml, cols]);
+  run(['write', xml, cols]);
   const start = [];
   const read = [];
   const objects = [];
   for (let i = 0; i < RUNS; i++) {
     start.push(time([process.execPath, '-e', '0']).wallMs);
-    read.push(child(['read', xml]).ms);
-    const o = child(['objects', cols]);
-    if (o.packages !== packages) throw new Error(`floor: ${o.packages} packages built, ${packages} parsed`);
+    read.push(run(['read', xml]).ms);
+    const o = run(['objects', cols]);
+    // The floor builds exactly what the parse yielded: same packages, dependency entries and files.
+    for (const k of ['packages', 'deps', 'files']) {
+      if (o[k] !== parsed[k]) throw new Error(`floor: ${o[k]} ${k} built, ${parsed[k]} parsed`);
+    }
     objects.push(o.ms);
   }
   const budget = solvMs / 2;
   const fixed = median(start) + median(objects);
   const left = budget - fixed;
   console.log(`what 2x leaves for parsing: 2x rpmmd2solv is ${budget.toFixed(0)} ms wall; Node start-up ` +
-    `${median(start).toFixed(0)} ms (node -e 0) + building the ${packages} Packages readPrimary yields from ` +
+    `${median(start).toFixed(0)} ms (node -e 0) + building the ${parsed.packages} Packages readPrimary yields from ` +
     `already-parsed columns, no XML, ${median(objects).toFixed(0)} ms = ${fixed.toFixed(0)} ms ` +
     `(reading the file, ${median(read).toFixed(0)} ms alone, overlaps in a streamed parse: not counted); ` +
     (left > 0 ? `${left.toFixed(0)} ms left to parse ${mb.toFixed(1)} MB, ${rate(left)} MB/s`
@@ -115,7 +118,7 @@ try {
     console.log(`ratio ferry/libsolv (.xml): ${(s.w.med / f.w.med).toFixed(2)}x wall, ${(s.c.med / f.c.med).toFixed(2)}x cpu (medians); ` +
       `(.xml.gz): ${(sg.w.med / fg.w.med).toFixed(2)}x wall, ${(sg.c.med / fg.c.med).toFixed(2)}x cpu ` +
       `(target >= 2x wall, peak RSS <= 150 MB: ${met ? 'met' : 'NOT met'})`);
-    floor(s.w.med, f.w.med, inner.packages);
+    floor(s.w.med, f.w.med, inner);
   } else {
     console.log('libsolv rpmmd2solv: not installed (apt-get install libsolv-tools): no ratio');
   }

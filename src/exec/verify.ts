@@ -14,7 +14,7 @@ import type { OsRelease } from '../facts/types.js';
 import type { Transport } from '../transport/types.js';
 import { blsKernelPath, readBlsDefault } from './boot.js';
 import { hostPath } from './journal.js';
-import { dnfArgv, installedPackages, rpmArgv, type DnfEnv } from './steps/dnf.js';
+import { dnfArgv, installedPackages, installOnlyNames, rpmArgv, type DnfEnv } from './steps/dnf.js';
 
 export interface Evidence {
   packages: { name: string; nevra: string; vendor: string }[];
@@ -44,8 +44,6 @@ export interface VerifyReport {
   configFiles: string[];
   services: { before: string[] | null; after: string[] | null; added: string[]; removed: string[] } ;
 }
-
-const INSTALL_ONLY = /^kernel(-core|-modules|-modules-extra|-uek|-uek-core)?$/;
 
 /**
  * The smallest package count after a conversion, as a fraction of before. A same-major conversion swaps
@@ -190,12 +188,13 @@ async function bootDefaultCheck(transport: Transport, packages: Evidence['packag
  */
 async function leftoversOf(transport: Transport, dnf: string[], after: Evidence['packages'], o: VerifyOptions): Promise<VerifyReport['leftovers']> {
   const fromSource = o.sourceVendor ? after.filter((p) => p.vendor === o.sourceVendor) : [];
-  const ask = [...new Set(fromSource.filter((p) => !o.removed.includes(p.name) && !INSTALL_ONLY.test(p.name)).map((p) => p.name))];
+  const installOnly = fromSource.length ? await installOnlyNames(transport) : new Set<string>();
+  const ask = [...new Set(fromSource.filter((p) => !o.removed.includes(p.name) && !installOnly.has(p.name)).map((p) => p.name))];
   const avail = ask.length ? await transport.run([...dnf, '-q', 'repoquery', '--qf', '%{name}', ...ask]) : { stdout: '' };
   const availableNames = new Set(avail.stdout.split('\n').filter(Boolean));
   return fromSource.map((p) => {
     if (o.removed.includes(p.name)) return { nevra: p.nevra, ok: false, why: 'source vendor package the swap should have removed' };
-    if (INSTALL_ONLY.test(p.name)) return { nevra: p.nevra, ok: true, why: 'install-only kernel package: dnf keeps older kernels (installonly_limit)' };
+    if (installOnly.has(p.name)) return { nevra: p.nevra, ok: true, why: 'install-only package (dnf installonlypkgs): dnf keeps older ones side by side (installonly_limit)' };
     if (!availableNames.has(p.name)) return { nevra: p.nevra, ok: true, why: 'the target repositories do not carry this package: kept, no longer vendor-supported' };
     return { nevra: p.nevra, ok: false, why: 'the target carries this package but distro-sync did not replace it' };
   });

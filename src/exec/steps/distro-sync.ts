@@ -14,7 +14,7 @@
 import { runChecked } from '../journal.js';
 import { defineStep } from '../runner.js';
 import type { Step } from '../types.js';
-import { duplicatePackages, rpmArgv, runDnf, type DnfEnv } from './dnf.js';
+import { duplicatePackages, installOnlyNames, rpmArgv, runDnf, type DnfEnv } from './dnf.js';
 
 export type DistroSyncOptions = { dnf: DnfEnv };
 
@@ -30,7 +30,7 @@ export function distroSyncStep(options: DistroSyncOptions): Step<DistroSyncOptio
     },
     async verify(ctx) {
       const out = await runChecked(ctx.transport, rpmArgv(ctx.transport, '-qa', '--qf', '%{NAME}.%{ARCH}\\n'), 'rpm -qa');
-      const dupes = duplicatePackages(out.split('\n'));
+      const dupes = duplicatePackages(out.split('\n'), await installOnlyNames(ctx.transport));
       return { ok: dupes.length === 0, detail: dupes.length ? `installed twice (an unfinished rpm transaction): ${dupes.join(', ')}` : 'no duplicate packages' };
     },
   });

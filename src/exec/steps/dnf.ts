@@ -16,6 +16,7 @@ import { hostPath, mkdirHost, runChecked } from '../journal.js';
 import type { JsonValue, StepContext } from '../types.js';
 import type { Transport } from '../../transport/types.js';
 import type { DnfEnv } from '../../plan/types.js';
+import { INSTALLONLY_PROVIDES } from '../../rpm/installonly.js';
 
 export type { DnfEnv };
 
@@ -182,14 +183,31 @@ export async function runDnf(ctx: StepContext, env: DnfEnv, args: string[], labe
   return res.output;
 }
 
-/** Packages dnf installs side by side (installonlypkgs defaults, plus rpm's gpg-pubkey entries). */
-const INSTALL_ONLY = /^(kernel(-[a-z0-9-]+)?|gpg-pubkey)$/;
+/**
+ * Names of the installed packages dnf treats as install-only (installonly.ts): rpm's own answer to
+ * `--whatprovides` for dnf's installonlypkgs, so the host's packages decide, not a name pattern.
+ */
+export async function installOnlyNames(transport: Transport): Promise<Set<string>> {
+  const res = await transport.run(rpmArgv(transport, '-q', '--qf', '%{NAME}\\n', '--whatprovides', ...INSTALLONLY_PROVIDES));
+  // rpm -q exits with the number of capabilities nothing provides, and says so on stdout; an error on
+  // stderr (an unreadable rpmdb) is a real failure.
+  if (/^error:/m.test(res.stderr) || res.code === null || res.code > INSTALLONLY_PROVIDES.length) {
+    throw new FerryError('STEP_FAILED', `rpm -q --whatprovides (install-only packages) on ${transport.hostName} exited ${res.code}: ${(res.stderr || res.stdout).trim().slice(0, 500)}`);
+  }
+  return new Set(res.stdout.split('\n').filter((l) => l && !l.startsWith('no package provides ')));
+}
 
-/** `name.arch` lines → the ones that occur more than once and are not install-only. */
-export function duplicatePackages(lines: string[]): string[] {
+/**
+ * `name.arch` lines → the ones that occur more than once, except install-only packages (installed side by
+ * side by design) and rpm's gpg-pubkey entries (one per imported key, all named gpg-pubkey).
+ */
+export function duplicatePackages(lines: string[], installOnly: ReadonlySet<string>): string[] {
   const seen = new Map<string, number>();
   for (const l of lines) if (l) seen.set(l, (seen.get(l) ?? 0) + 1);
-  return [...seen].filter(([na, n]) => n > 1 && !INSTALL_ONLY.test(na.replace(/\.[^.]+$/, ''))).map(([na]) => na).sort();
+  return [...seen].filter(([na, n]) => {
+    const name = na.replace(/\.[^.]+$/, '');
+    return n > 1 && name !== 'gpg-pubkey' && !installOnly.has(name);
+  }).map(([na]) => na).sort();
 }
 
 /** Installed package names (gpg-pubkey excluded) → `name-epoch:version-release.arch` list. */

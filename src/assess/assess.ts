@@ -46,7 +46,7 @@ function fatesFor(input: AssessTargetsInput, source: ReleaseView | null, target:
   const { facts, catalog } = input;
   const installed = facts.packages ?? [];
   const vendorSwap = source ? computeVendorSwap({
-    catalog, source: source.id, target: target.id, installed, ...(facts.os?.id ? { osId: facts.os.id } : {}),
+    catalog, source: source.id, target: target.id, installed: new Set(installed.map((p) => p.name)), ...(facts.os?.id ? { osId: facts.os.id } : {}),
     available: new Set(repo.pool.latest().map((p) => p.name)),
   }) : undefined;
   const sourceKeyIds = source ? catalog.gpgKeys(source.id).files.flatMap((f) => f.keys.map((k) => k.keyid)) : [];

@@ -19,7 +19,7 @@ import { loadPackages, openRepo, readAll } from '../rpm/repodata/index.js';
 import { parseModulesYaml } from '../rpm/repodata/modules.js';
 import { computeFates, countFates } from './fates.js';
 import { detectSourceVendor } from './origin.js';
-import { computeVendorSwap } from './vendor-swap.js';
+import { computeVendorSwap, vendorSwapPlan } from './vendor-swap.js';
 import { baseFacts } from './testing/fixtures.js';
 import type { Fate, FateCounts } from './types.js';
 
@@ -124,15 +124,21 @@ async function compareHost(from: string, rocky: LabDistro, opts: { extras?: stri
   const pool = createPool(await loadPackages(repo));
   const modules = repo.entry('modules') ? parseModulesYaml((await readAll(await repo.openData('modules'))).toString('utf8'), 'modules.yaml') : undefined;
   const osId = /^ID="?([^"\n]*)"?$/m.exec(readFileSync(join(host.root, 'etc/os-release'), 'utf8'))?.[1];
-  const vendorSwap = computeVendorSwap({ catalog, source: from, target: 'rocky-8', installed, osId });
+  // as assess and the plan see it: the installed names and what the target repositories carry
+  const swapInput = { catalog, source: from, target: 'rocky-8', installed: new Set(installed.map((p) => p.name)), osId,
+    available: new Set(pool.latest().map((p) => p.name)) };
+  const vendorSwap = computeVendorSwap(swapInput);
   const sourceVendor = detectSourceVendor(baseFacts({ packages: installed }), [source.releasePackage]);
   const predicted = computeFates({ installed, pool, modules, moduleStates: moduleStatesOf(host.root), vendorSwap,
     origin: { sourceVendor }, baseArch: 'x86_64' });
 
-  // dnf: the vendor swap for real, then distro-sync --assumeno
+  // dnf: the plan's vendor swap for real (vendorSwapPlan, what the swap step runs), then distro-sync --assumeno
   const script = join(host.root, '..', 'swap.dnf');
-  const removeNames = source.vendorPackages.filter((n) => installed.some((p) => p.name === n));
-  writeFileSync(script, `remove ${removeNames.join(' ')}\ninstall ${rocky.vendorPackages.join(' ')}\nrun\n`);
+  const plan = vendorSwapPlan(swapInput);
+  // the lab's own lists, from the conversion tools' package_swaps: the plan must swap at least these
+  for (const n of source.vendorPackages.filter((x) => installed.some((p) => p.name === x))) assert.ok(plan.remove.includes(n), `plan removes ${n}`);
+  for (const n of rocky.vendorPackages) assert.ok(plan.install.includes(n), `plan installs ${n}`);
+  writeFileSync(script, `remove ${plan.remove.join(' ')}\ninstall ${plan.install.join(' ')}\nrun\n`);
   const swap = sh(['dnf', ...host.dnfArgs(rocky), '--setopt=protected_packages=', '--noautoremove', 'shell', script], host.env);
   assert.equal(swap.status, 0, swap.stderr + swap.stdout);
   const afterSwap = new Set(installedOf(host).map((p) => formatNevra(p)));
@@ -152,7 +158,8 @@ async function compareHost(from: string, rocky: LabDistro, opts: { extras?: stri
   for (const f of predicted) {
     seen.add(f.installed);
     const a = actual.get(f.installed);
-    const expectedFate = f.fate === 'missing' || f.fate === 'third-party' ? 'kept' : f.fate;
+    // the swap removes what it predicts replaced or missing via the swap; dnf leaves other missing ones alone
+    const expectedFate = f.via === 'vendor-swap' ? 'replaced' : f.fate === 'missing' || f.fate === 'third-party' ? 'kept' : f.fate;
     const target = [...(f.target ?? [])].sort();
     if (!a) disagreements.push(`${f.installed}: predicted ${f.fate}, dnf has no such package`);
     else if (a.fate !== expectedFate || (expectedFate !== 'kept' && f.via !== 'vendor-swap' && JSON.stringify(a.target) !== JSON.stringify(target))) {

@@ -4,7 +4,7 @@ import { createPool } from '../rpm/pool.js';
 import { PesAction, loadCatalog } from '../catalog/index.js';
 import { computeFates, countFates } from './fates.js';
 import { classifyOrigin } from './origin.js';
-import { computeVendorSwap } from './vendor-swap.js';
+import { computeVendorSwap, vendorSwapPlan } from './vendor-swap.js';
 import { inst, pkg } from './testing/fixtures.js';
 
 // The collision cases measured with dnf 4.14 distro-sync (fates.ts header): installed → expected.
@@ -113,19 +113,19 @@ test('classifyOrigin: key first, then vendor, then unknown', () => {
 test('computeVendorSwap finds CentOS 8.2 and 8.3+ branding names and maps them by role', () => {
   const catalog = loadCatalog();
   const names = ['centos-release', 'centos-repos', 'centos-gpg-keys', 'centos-logos', 'centos-indexhtml', 'centos-linux-release', 'bash'];
-  const swap = computeVendorSwap({ catalog, source: 'centos-8', target: 'rocky-8', installed: names.map((n) => inst(`${n}-1-1.noarch`)) });
+  const swap = computeVendorSwap({ catalog, source: 'centos-8', target: 'rocky-8', installed: new Set(names) });
   assert.deepEqual(Object.fromEntries(swap), {
     'centos-gpg-keys': ['rocky-gpg-keys'], 'centos-indexhtml': ['rocky-indexhtml'], 'centos-linux-release': ['rocky-release'],
     'centos-logos': ['rocky-logos'], 'centos-release': ['rocky-release'], 'centos-repos': ['rocky-repos'],
   });
-  const alma = computeVendorSwap({ catalog, source: 'centos-8', target: 'almalinux-8', installed: names.map((n) => inst(`${n}-1-1.noarch`)) });
+  const alma = computeVendorSwap({ catalog, source: 'centos-8', target: 'almalinux-8', installed: new Set(names) });
   assert.deepEqual(alma.get('centos-repos'), ['almalinux-release'], 'repos folded into the release package');
   assert.deepEqual(alma.get('centos-gpg-keys'), ['almalinux-release']);
 });
 
 test('computeVendorSwap falls back to the target repositories\' own <distribution>-<role> packages when the catalog lists none', () => {
   const catalog = loadCatalog();
-  const installed = ['centos-linux-release', 'centos-linux-repos', 'centos-gpg-keys', 'centos-logos', 'bash'].map((n) => inst(`${n}-1-1.noarch`));
+  const installed = new Set(['centos-linux-release', 'centos-linux-repos', 'centos-gpg-keys', 'centos-logos', 'bash']);
   assert.equal(computeVendorSwap({ catalog, source: 'centos-8', target: 'opencloudos-8', installed }).size, 0, 'no sourced list, no repo: nothing guessed');
   const swap = computeVendorSwap({ catalog, source: 'centos-8', target: 'opencloudos-8', installed, available: new Set(['opencloudos-release', 'opencloudos-logos', 'bash']) });
   assert.deepEqual(Object.fromEntries(swap), {
@@ -133,5 +133,62 @@ test('computeVendorSwap falls back to the target repositories\' own <distributio
     'centos-linux-repos': ['opencloudos-release'], 'centos-logos': ['opencloudos-logos'],
   });
   const rocky = computeVendorSwap({ catalog, source: 'centos-8', target: 'rocky-8', installed, available: new Set(['rocky-release', 'rocky-special-logos']) });
-  assert.deepEqual(rocky.get('centos-logos'), ['rocky-logos'], 'a sourced catalog entry wins over the repository fallback');
+  // the catalog's rocky-logos is not in these repositories, and rocky-special-logos is not the naming scheme:
+  // the plan can install nothing for the role, so it removes centos-logos with nothing in its place
+  assert.deepEqual(rocky.get('centos-logos'), []);
+  const rockyAll = computeVendorSwap({ catalog, source: 'centos-8', target: 'rocky-8', installed, available: new Set(['rocky-release', 'rocky-logos', 'rocky-special-logos']) });
+  assert.deepEqual(rockyAll.get('centos-logos'), ['rocky-logos'], 'the catalog\'s sourced name, when the repositories carry it');
+});
+
+test('the swap removes what the catalog says to remove with nothing in its place: missing via vendor-swap in the fates, removed by the plan', () => {
+  const catalog = loadCatalog();
+  const installed = ['centos-linux-release', 'centos-linux-repos', 'centos-gpg-keys', 'centos-logos', 'centos-logos-ipa', 'insights-client', 'bash'];
+  const available = new Set(['almalinux-release', 'almalinux-logos', 'insights-client', 'bash']);
+  const input = { catalog, source: 'centos-8', target: 'almalinux-8', installed: new Set(installed), available };
+  const swap = computeVendorSwap(input);
+  // almalinux-deploy's also-remove list (insights-client) even though AlmaLinux carries it; a branding role
+  // the repositories have no package of (logos-ipa): removed, nothing installed for it
+  assert.deepEqual(swap.get('insights-client'), []);
+  assert.deepEqual(swap.get('centos-logos-ipa'), []);
+  assert.deepEqual(swap.get('centos-logos'), ['almalinux-logos']);
+  assert.equal(swap.has('bash'), false);
+  const fates = computeFates({ installed: installed.map((n) => inst(`${n}-1-1.el8.noarch`, { vendor: 'CentOS' })), pool: createPool([]), vendorSwap: swap });
+  const by = Object.fromEntries(fates.map((f) => [f.name, `${f.fate}${f.via ? ` via ${f.via}` : ''}`]));
+  assert.equal(by['insights-client'], 'missing via vendor-swap');
+  assert.equal(by['centos-logos-ipa'], 'missing via vendor-swap');
+  assert.equal(by['centos-logos'], 'replaced via vendor-swap');
+  const plan = vendorSwapPlan(input);
+  assert.deepEqual(plan, {
+    remove: ['centos-gpg-keys', 'centos-linux-release', 'centos-linux-repos', 'centos-logos', 'centos-logos-ipa', 'insights-client'],
+    install: ['almalinux-logos', 'almalinux-release'],
+  });
+});
+
+test('on every same-major catalog path the plan removes exactly the packages the fates say the swap takes, and installs their replacements', () => {
+  const catalog = loadCatalog();
+  let paths = 0;
+  for (const from of catalog.releases()) {
+    for (const path of catalog.paths({ from: from.id })) {
+      const target = catalog.release(path.to);
+      if (from.major !== target.major) continue;
+      paths++;
+      const installed = new Set(['bash']);
+      for (const r of catalog.releases().filter((x) => x.distribution === from.distribution)) catalog.vendorPackages(r.id).forEach((v) => installed.add(v.name));
+      for (const e of catalog.vendorMap(from.id, target.id)) e.from.forEach((n) => installed.add(n));
+      const available = new Set(['bash', `${target.distribution}-release`]);
+      for (const e of catalog.vendorMap(from.id, target.id)) e.to.forEach((n) => available.add(n));
+      const input = { catalog, source: from.id, target: target.id, installed, available };
+      const swap = computeVendorSwap(input);
+      const fates = computeFates({ installed: [...installed].map((n) => inst(`${n}-1-1.noarch`)), pool: createPool([]), vendorSwap: swap });
+      const taken = fates.filter((f) => f.via === 'vendor-swap').map((f) => f.name).sort();
+      const plan = vendorSwapPlan(input);
+      const label = `${from.id} → ${target.id}`;
+      assert.deepEqual(plan.remove, taken.filter((n) => !plan.install.includes(n)), label);
+      const replacements = [...new Set(fates.filter((f) => f.fate === 'replaced').flatMap((f) => f.target ?? []))];
+      for (const n of replacements) assert.ok(plan.install.includes(n), `${label}: the plan installs ${n}`);
+      assert.ok(plan.install.some((n) => n.endsWith('-release')), `${label}: a release package`);
+      assert.ok(!taken.includes('bash'), label);
+    }
+  }
+  assert.ok(paths >= 10, `${paths} same-major paths`);
 });

@@ -7,7 +7,9 @@
  * lab repositories: the collision cases in fates.test.ts, the whole-host comparison in fates.dnf.test.ts):
  *  1. gpg-pubkey pseudo packages are not packages: skipped.
  *  2. vendor swap: the conversion removes the source's branding packages and installs the target's in one
- *     transaction before distro-sync → replaced via 'vendor-swap'.
+ *     transaction before distro-sync → replaced via 'vendor-swap'; a package it removes with nothing in
+ *     its place (an also-remove list, a branding role the target has no package of) → missing via
+ *     'vendor-swap'. The plan's swap step runs the same rule (vendor-swap.ts).
  *  3. PES events (cross-major, Leapp): a package an applied replaced/renamed/split/merged/moved event
  *     takes out → replaced via 'pes'; a removed event → missing.
  *  4. Obsoletes: a target package of another name whose Obsoletes match the installed NEVRA replaces it,
@@ -42,7 +44,7 @@ export interface FateInput {
   /** The target's modules.yaml and the host's module states (/etc/dnf/modules.d). */
   modules?: ModulesMetadata;
   moduleStates?: ModuleStreamState[];
-  /** Installed package name → target package names the vendor swap installs in its place. */
+  /** Installed package name → target package names the vendor swap installs in its place ([]: removed). */
   vendorSwap?: ReadonlyMap<string, readonly string[]>;
   /** Leapp PES computation for a cross-major path and the events it ran on. */
   pes?: { result: PesResult; events: PesEvent[] };
@@ -63,6 +65,10 @@ export function computeFates(input: FateInput): PackageFate[] {
     if (pkg.name === 'gpg-pubkey') continue;
     const base = { installed: formatNevra(pkg), name: pkg.name, arch: pkg.arch };
     const swap = input.vendorSwap?.get(pkg.name);
+    if (swap?.length === 0) {
+      out.push({ ...base, fate: 'missing', via: 'vendor-swap', reason: `the conversion removes ${pkg.name} and installs nothing in its place` });
+      continue;
+    }
     if (swap) {
       const target = swap.map((n) => newestNevra(newest, n) ?? n);
       out.push({ ...base, fate: 'replaced', via: 'vendor-swap', target, reason: `the conversion swaps ${pkg.name} for ${swap.join(', ')}` });

@@ -12,7 +12,6 @@
  * (catalog.vendorMap); cross-major entries (PES-sourced, role null) map name to name.
  */
 import type { Catalog, VendorRole } from '../catalog/index.js';
-import type { InstalledPackage } from '../facts/types.js';
 
 const ROLE_SUFFIX: Partial<Record<VendorRole, string>> = {
   release: 'release', 'release-eula': 'release-eula', repos: 'repos', 'gpg-keys': 'gpg-keys', logos: 'logos',
@@ -23,7 +22,8 @@ export interface VendorSwapInput {
   catalog: Catalog;
   source: string;
   target: string;
-  installed: readonly InstalledPackage[];
+  /** Installed package names. */
+  installed: ReadonlySet<string>;
   /** The host's os-release ID (e.g. `centos` on CentOS Stream 8): one more branding prefix. */
   osId?: string;
   /**
@@ -35,22 +35,34 @@ export interface VendorSwapInput {
   available?: ReadonlySet<string>;
 }
 
-/** Installed name → target names installed in its place. Only installed names appear. */
+const ROLES = Object.keys(ROLE_SUFFIX) as VendorRole[];
+
+/**
+ * Installed name → target names installed in its place; an empty list: the conversion removes the package
+ * and installs nothing in its place (the catalog's also-remove lists, or a branding role the target's
+ * repositories carry no package of). Only installed names appear. This is the one swap rule: the plan
+ * (vendorSwapPlan) executes exactly what assess predicts from it.
+ *
+ * Without `available` (no target repositories read) only what the catalog records is mapped, and nothing
+ * is predicted removed for want of a target package.
+ */
 export function computeVendorSwap(input: VendorSwapInput): Map<string, string[]> {
-  const { catalog } = input;
+  const { catalog, available } = input;
   const map = catalog.vendorMap(input.source, input.target);
+  const targetDistribution = catalog.release(input.target).distribution;
   const toByRole = new Map<VendorRole, string[]>();
-  for (const e of map) if (e.role && e.to.length) toByRole.set(e.role, e.to);
-  if (input.available) {
-    const targetDistribution = catalog.release(input.target).distribution;
-    for (const [role, suffix] of Object.entries(ROLE_SUFFIX) as [VendorRole, string][]) {
-      const name = `${targetDistribution}-${suffix}`;
-      if (!toByRole.has(role) && input.available.has(name)) toByRole.set(role, [name]);
-    }
+  for (const role of ROLES) {
+    const recorded = map.filter((e) => e.role === role).flatMap((e) => e.to);
+    const own = `${targetDistribution}-${ROLE_SUFFIX[role]}`;
+    const to = available ? [...new Set([...recorded, own])].filter((n) => available.has(n)) : recorded;
+    if (to.length) toByRole.set(role, to);
   }
   const distribution = catalog.release(input.source).distribution;
   const roleOf = new Map<string, VendorRole>();
   const prefixes = new Set<string>([distribution, ...(input.osId ? [input.osId.toLowerCase()] : [])]);
+  // CentOS Stream 8 names its packages centos-stream-* and centos-* (os-release ID centos), and a host
+  // converted from CentOS Linux may still carry centos-linux-*.
+  if (distribution === 'centos' || distribution === 'centos-stream') ['centos', 'centos-linux'].forEach((x) => prefixes.add(x));
   for (const r of catalog.releases().filter((x) => x.distribution === distribution)) {
     for (const v of catalog.vendorPackages(r.id)) {
       roleOf.set(v.name, v.role);
@@ -58,22 +70,49 @@ export function computeVendorSwap(input: VendorSwapInput): Map<string, string[]>
       if (suffix && v.name.endsWith(`-${suffix}`)) prefixes.add(v.name.slice(0, -suffix.length - 1));
     }
   }
+  for (const e of map) if (e.role) for (const n of e.from) if (!roleOf.has(n)) roleOf.set(n, e.role);
   for (const prefix of prefixes) {
-    for (const [role, suffix] of Object.entries(ROLE_SUFFIX) as [VendorRole, string][]) {
-      if (!roleOf.has(`${prefix}-${suffix}`)) roleOf.set(`${prefix}-${suffix}`, role);
+    for (const role of ROLES) {
+      if (!roleOf.has(`${prefix}-${ROLE_SUFFIX[role]}`)) roleOf.set(`${prefix}-${ROLE_SUFFIX[role]}`, role);
     }
   }
-  const installed = new Set(input.installed.map((p) => p.name));
   const out = new Map<string, string[]>();
-  for (const name of [...installed].sort()) {
+  for (const name of [...input.installed].sort()) {
     const role = roleOf.get(name);
+    if (!role || !(role in ROLE_SUFFIX)) continue;
     // a target folding repos and keys into its release package (AlmaLinux 8, EL7) swaps them for it
-    const to = role ? toByRole.get(role) ?? (role === 'repos' || role === 'gpg-keys' ? toByRole.get('release') : undefined) : undefined;
-    if (to && !to.includes(name)) out.set(name, to);
+    const to = toByRole.get(role) ?? (role === 'repos' || role === 'gpg-keys' ? toByRole.get('release') : undefined);
+    if (to?.includes(name)) continue;
+    if (to) out.set(name, to);
+    else if (available) out.set(name, []);
   }
   for (const e of map) {
-    if (e.role !== null || e.to.length === 0) continue;
-    for (const name of e.from) if (installed.has(name) && !out.has(name) && !e.to.includes(name)) out.set(name, e.to);
+    if (e.role !== null) continue;
+    const to = available ? e.to.filter((n) => available.has(n)) : e.to;
+    for (const name of e.from) {
+      if (!input.installed.has(name) || out.has(name) || e.to.includes(name)) continue;
+      // cross-major name maps need their target; also-remove lists (to: []) always remove
+      if (to.length || e.to.length === 0) out.set(name, to);
+    }
   }
   return out;
+}
+
+/**
+ * What the plan's swap step does: remove every swapped name, install every replacement, and always the
+ * target's release package (a host whose branding Ferry cannot name still gets the target's release).
+ */
+export function vendorSwapPlan(input: VendorSwapInput & { available: ReadonlySet<string> }): { remove: string[]; install: string[] } {
+  const swap = computeVendorSwap(input);
+  const install = new Set([...swap.values()].flat());
+  const release = catalogReleaseNames(input);
+  release.forEach((n) => install.add(n));
+  const remove = [...swap.keys()].filter((n) => !install.has(n));
+  return { remove: remove.sort(), install: [...install].sort() };
+}
+
+function catalogReleaseNames(input: VendorSwapInput & { available: ReadonlySet<string> }): string[] {
+  const { catalog, available } = input;
+  const recorded = catalog.vendorMap(input.source, input.target).filter((e) => e.role === 'release').flatMap((e) => e.to);
+  return [...new Set([...recorded, `${catalog.release(input.target).distribution}-release`])].filter((n) => available.has(n));
 }

@@ -8,9 +8,10 @@
  * for the target and `<distribution>-<role>`, kept only when the target repositories carry them.
  */
 import { contentId, FerryError } from '../core/index.js';
-import type { Catalog, ReleaseView, VendorRole } from '../catalog/index.js';
+import type { Catalog, ReleaseView } from '../catalog/index.js';
 import type { HostFacts } from '../facts/types.js';
 import type { Finding } from '../assess/types.js';
+import { vendorSwapPlan } from '../assess/index.js';
 import { PLAN_FORMAT_VERSION, type DnfEnv, type MigrationPlan, type PlanJson, type PlanOverride, type PlanStepSpec, type TargetKey, type TargetRepo } from './types.js';
 
 export interface BuildPlanInput {
@@ -27,7 +28,6 @@ export interface BuildPlanInput {
   overrides?: PlanOverride[];
 }
 
-const ROLES: VendorRole[] = ['release', 'release-eula', 'repos', 'gpg-keys', 'logos', 'logos-httpd', 'logos-ipa', 'backgrounds', 'indexhtml'];
 const OS_ID_TO_DISTRIBUTION: Record<string, string> = { ol: 'oraclelinux', openEuler: 'openeuler' };
 /** Source repo ids (catalog) whose files the plan disables when no swapped package owns them. */
 const DISK_DEFAULT_NOTE = 'the catalog records no disk needs for this path: pre-flight checks only that the paths exist';
@@ -48,29 +48,13 @@ function stepSpec(kind: string, title: string, options: PlanJson, pointOfNoRetur
   return { id: contentId('step', { kind, options }), kind, title, options, ...(pointOfNoReturn ? { pointOfNoReturn: true } : {}) };
 }
 
-function vendorNames(catalog: Catalog, release: ReleaseView, role: VendorRole, extraPrefixes: string[]): string[] {
-  const names = new Set(catalog.vendorPackages(release.id).filter((p) => p.role === role).map((p) => p.name));
-  for (const prefix of [release.distribution, ...extraPrefixes]) names.add(`${prefix}-${role}`);
-  return [...names];
-}
-
-/** The vendor swap: what to remove from the host and what to install from the target. */
-export function planSwap(input: { catalog: Catalog; source: ReleaseView; target: ReleaseView; installed: Set<string>; available: Set<string> }): { remove: string[]; install: string[] } {
+/**
+ * The vendor swap: what to remove from the host and what to install from the target. The rule is assess's
+ * (computeVendorSwap), so the plan does what the assessment's fates predicted.
+ */
+export function planSwap(input: { catalog: Catalog; source: ReleaseView; target: ReleaseView; installed: Set<string>; available: Set<string>; osId?: string }): { remove: string[]; install: string[] } {
   const { catalog, source, target, installed, available } = input;
-  const map = catalog.vendorMap(source.id, target.id);
-  const remove = new Set<string>();
-  const install = new Set<string>();
-  const srcPrefixes = source.distribution === 'centos' ? ['centos-linux'] : source.distribution === 'centos-stream' ? ['centos', 'centos-linux'] : [];
-  for (const role of ROLES) {
-    const fromMap = map.filter((m) => m.role === role);
-    const from = [...vendorNames(catalog, source, role, srcPrefixes), ...fromMap.flatMap((m) => m.from)].filter((n) => installed.has(n));
-    const to = [...vendorNames(catalog, target, role, []), ...fromMap.flatMap((m) => m.to)].filter((n) => available.has(n));
-    from.forEach((n) => remove.add(n));
-    if (from.length > 0 || role === 'release') to.forEach((n) => install.add(n));
-  }
-  for (const m of map) if (m.role === null) m.from.filter((n) => installed.has(n) && !install.has(n)).forEach((n) => remove.add(n));
-  for (const n of install) remove.delete(n);
-  return { remove: [...remove].sort(), install: [...install].sort() };
+  return vendorSwapPlan({ catalog, source: source.id, target: target.id, installed, available, ...(input.osId ? { osId: input.osId } : {}) });
 }
 
 /**
@@ -123,7 +107,7 @@ export function buildPlan(input: BuildPlanInput): MigrationPlan {
 
   const installed = new Set((facts.packages ?? []).map((p) => p.name));
   const available = new Set(input.targetAvailable);
-  const swap = planSwap({ catalog, source, target, installed, available });
+  const swap = planSwap({ catalog, source, target, installed, available, ...(facts.os?.id ? { osId: facts.os.id } : {}) });
   if (swap.install.length === 0) {
     throw new FerryError('NOT_FOUND', `The ${target.id} repositories (${input.repos.map((r) => r.baseurl).join(', ')}) carry no release package of ${target.id}`);
   }

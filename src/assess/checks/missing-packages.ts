@@ -1,4 +1,7 @@
-/** Source-distribution packages with no counterpart in the target: they stay installed, unmaintained. */
+/**
+ * Source-distribution packages with no counterpart in the target: they stay installed, unmaintained. The
+ * ones the vendor swap removes on purpose (fate missing via vendor-swap) do not stay: they are not listed.
+ */
 import type { Check } from '../types.js';
 import { fatesNotCompared, listSome } from './util.js';
 
@@ -8,7 +11,7 @@ export const missingPackages: Check = {
   notAssessed: fatesNotCompared,
   run(input) {
     if (!input.repo) return [];
-    const missing = input.fates.filter((f) => f.fate === 'missing');
+    const missing = input.fates.filter((f) => f.fate === 'missing' && f.via !== 'vendor-swap');
     if (missing.length === 0) return [];
     return [{
       key: 'missing-packages', check: 'missing-packages', severity: missing.length > 20 ? 'high' : 'medium', groups: ['packages'],

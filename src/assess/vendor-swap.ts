@@ -49,14 +49,7 @@ const ROLES = Object.keys(ROLE_SUFFIX) as VendorRole[];
 export function computeVendorSwap(input: VendorSwapInput): Map<string, string[]> {
   const { catalog, available } = input;
   const map = catalog.vendorMap(input.source, input.target);
-  const targetDistribution = catalog.release(input.target).distribution;
-  const toByRole = new Map<VendorRole, string[]>();
-  for (const role of ROLES) {
-    const recorded = map.filter((e) => e.role === role).flatMap((e) => e.to);
-    const own = `${targetDistribution}-${ROLE_SUFFIX[role]}`;
-    const to = available ? [...new Set([...recorded, own])].filter((n) => available.has(n)) : recorded;
-    if (to.length) toByRole.set(role, to);
-  }
+  const toByRole = targetsByRole(input);
   const distribution = catalog.release(input.source).distribution;
   const roleOf = new Map<string, VendorRole>();
   const prefixes = new Set<string>([distribution, ...(input.osId ? [input.osId.toLowerCase()] : [])]);
@@ -99,20 +92,30 @@ export function computeVendorSwap(input: VendorSwapInput): Map<string, string[]>
 }
 
 /**
+ * The target's package(s) of each branding role: the catalog's sourced names and the target's own
+ * `<distribution>-<role>`; with `available`, only those the target's repositories carry.
+ */
+function targetsByRole(input: VendorSwapInput): Map<VendorRole, string[]> {
+  const { catalog, available } = input;
+  const map = catalog.vendorMap(input.source, input.target);
+  const distribution = catalog.release(input.target).distribution;
+  const out = new Map<VendorRole, string[]>();
+  for (const role of ROLES) {
+    const recorded = map.filter((e) => e.role === role).flatMap((e) => e.to);
+    const to = available ? [...new Set([...recorded, `${distribution}-${ROLE_SUFFIX[role]}`])].filter((n) => available.has(n)) : recorded;
+    if (to.length) out.set(role, to);
+  }
+  return out;
+}
+
+/**
  * What the plan's swap step does: remove every swapped name, install every replacement, and always the
  * target's release package (a host whose branding Ferry cannot name still gets the target's release).
  */
 export function vendorSwapPlan(input: VendorSwapInput & { available: ReadonlySet<string> }): { remove: string[]; install: string[] } {
   const swap = computeVendorSwap(input);
   const install = new Set([...swap.values()].flat());
-  const release = catalogReleaseNames(input);
-  release.forEach((n) => install.add(n));
+  targetsByRole(input).get('release')?.forEach((n) => install.add(n));
   const remove = [...swap.keys()].filter((n) => !install.has(n));
   return { remove: remove.sort(), install: [...install].sort() };
-}
-
-function catalogReleaseNames(input: VendorSwapInput & { available: ReadonlySet<string> }): string[] {
-  const { catalog, available } = input;
-  const recorded = catalog.vendorMap(input.source, input.target).filter((e) => e.role === 'release').flatMap((e) => e.to);
-  return [...new Set([...recorded, `${catalog.release(input.target).distribution}-release`])].filter((n) => available.has(n));
 }

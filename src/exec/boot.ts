@@ -10,6 +10,7 @@ import { FerryError } from '../core/index.js';
 import { compareEvr, parseEvr } from '../rpm/evr.js';
 import type { Transport } from '../transport/types.js';
 import { hostPath } from './journal.js';
+import { rpmArgv } from './steps/dnf.js';
 
 export const BLS_DIR = '/boot/loader/entries';
 export const GRUBENV_CANDIDATES = ['/boot/grub2/grubenv'];
@@ -236,4 +237,17 @@ export function planEfiRepair(o: { shimFiles: string[]; efibootmgr: EfiBootInfo;
     create = ['efibootmgr', '-c', '-d', `/dev/${o.esp.disk}`, '-p', o.esp.partition, '-L', o.label, '-l', loader.replace(/\//g, '\\')];
   }
   return { dir, grubCfg: `${dir}/grub.cfg`, create, existing: existing ? existing.bootnum : undefined, skipped };
+}
+
+export interface InstalledKernel { name: string; vendor: string; release: string; installTime: number }
+
+/** Kernel packages that ship the image (kernel-core on EL8+, kernel on EL7), as `uname -r` releases. */
+export async function installedKernels(t: Transport): Promise<InstalledKernel[]> {
+  const res = await t.run(rpmArgv(t, '-q', '--qf', '%{NAME}|%{VENDOR}|%{VERSION}-%{RELEASE}.%{ARCH}|%{INSTALLTIME}\\n', 'kernel-core', 'kernel'));
+  const all = res.stdout.split('\n').filter((l) => l.split('|').length === 4).map((l) => {
+    const [name, vendor, release, time] = l.split('|');
+    return { name, vendor: vendor === '(none)' ? '' : vendor, release, installTime: Number(time) };
+  });
+  const core = all.filter((k) => k.name === 'kernel-core');
+  return core.length ? core : all.filter((k) => k.name === 'kernel');
 }

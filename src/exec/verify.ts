@@ -12,7 +12,7 @@ import { FerryError } from '../core/index.js';
 import { parseOsRelease } from '../facts/index.js';
 import type { OsRelease } from '../facts/types.js';
 import type { Transport } from '../transport/types.js';
-import { blsKernelPath, readBlsDefault } from './boot.js';
+import { blsKernelPath, installedKernels, readBlsDefault, type InstalledKernel } from './boot.js';
 import { hostPath } from './journal.js';
 import { dnfArgv, installedPackages, installOnlyNames, rpmArgv, type DnfEnv } from './steps/dnf.js';
 
@@ -152,7 +152,7 @@ async function releaseCheck(transport: Transport, o: VerifyOptions): Promise<Ver
   return { id: 'release-package', ok, detail: `installed: ${rel.stdout.trim().replace(/\n/g, ', ') || 'none'}; system-release from ${providers.join(', ') || '(nothing)'}; /etc/os-release owned by ${owners.join(', ') || '(nothing)'}` };
 }
 
-async function bootDefaultCheck(transport: Transport, packages: Evidence['packages'], sourceVendor: string | null): Promise<VerifyCheck | undefined> {
+async function bootDefaultCheck(transport: Transport, sourceVendor: string | null): Promise<VerifyCheck | undefined> {
   const owner = async (path: string): Promise<{ nevra: string; vendor: string } | undefined> => {
     const r = await transport.run(rpmArgv(transport, '-qf', '--qf', '%{NAME}-%{VERSION}-%{RELEASE}.%{ARCH}|%{VENDOR}\\n', path));
     if (r.code !== 0) return undefined;
@@ -172,13 +172,11 @@ async function bootDefaultCheck(transport: Transport, packages: Evidence['packag
     return { id: 'boot-default', ok: o !== undefined && o.vendor !== sourceVendor,
       detail: `BLS default ${bls.entry?.id ?? '(no entry)'} (${bls.why}): ${path || '?'} from ${o ? `${o.nevra} (${o.vendor})` : 'no package'}` };
   }
-  const kernels = packages.filter((p) => p.name === 'kernel-core' || p.name === 'kernel');
-  if (!kernels.length) return undefined;
-  const kq = await transport.run(rpmArgv(transport, '-q', '--last', ...new Set(kernels.map((k) => k.name))));
-  const newest = kq.stdout.split('\n')[0]?.split(/\s+/)[0] ?? '';
-  const newestPkg = kernels.find((k) => newest && k.nevra.replace(/-\d+:/, '-') === newest);
-  return { id: 'boot-default', ok: newestPkg !== undefined && newestPkg.vendor !== sourceVendor,
-    detail: `no boot loader config to ask${transport.root ? ' (installed root)' : ''}; newest kernel ${newestPkg?.nevra ?? newest} (${newestPkg?.vendor ?? '?'})` };
+  // the newest-installed kernel that ships an image (rpm -q --last order): GRUB's default without a config
+  const newest = (await installedKernels(transport)).reduce<InstalledKernel | undefined>((a, k) => (!a || k.installTime > a.installTime ? k : a), undefined);
+  if (!newest) return undefined;
+  return { id: 'boot-default', ok: newest.vendor !== sourceVendor,
+    detail: `no boot loader config to ask${transport.root ? ' (installed root)' : ''}; newest kernel ${newest.name}-${newest.release} (${newest.vendor || '?'})` };
 }
 
 /**
@@ -212,7 +210,7 @@ export async function verifyHost(options: { transport: Transport; stateDir: stri
     releaseCheck(transport, o),
     transport.run([...dnf, 'check'], { timeoutMs: 3_600_000 }),
     leftoversOf(transport, dnf, packages, o),
-    bootDefaultCheck(transport, packages, o.sourceVendor),
+    bootDefaultCheck(transport, o.sourceVendor),
   ]);
   const id = osr?.raw.ID;
   const checks: VerifyCheck[] = [

@@ -8,7 +8,7 @@
  * runs only where it is meaningful and otherwise records why it was skipped.
  */
 import { compareEvr, parseEvr } from '../../rpm/evr.js';
-import { blsKernelRelease, parseEfibootmgr, planEfiRepair, readBlsDefault, readBlsEntries, readGrubenv, setGrubenvVar, shimStatus, type EfiBootInfo, type EfiRepair } from '../boot.js';
+import { blsKernelRelease, installedKernels, parseEfibootmgr, planEfiRepair, readBlsDefault, readBlsEntries, readGrubenv, setGrubenvVar, shimStatus, type EfiBootInfo, type EfiRepair, type InstalledKernel } from '../boot.js';
 import { hostPath, runChecked } from '../journal.js';
 import { fileRestorable } from '../restorables.js';
 import { readOsRelease } from '../verify.js';
@@ -18,24 +18,10 @@ import { rpmArgv, writeNote } from './dnf.js';
 
 export type BootloaderOptions = { bootMode: string; targetVendorOf: string | null };
 
-interface InstalledKernel { name: string; vendor: string; release: string; installTime: number }
-
-/** Kernel packages that ship the image (kernel-core on EL8+, kernel on EL7), as `uname -r` releases. */
-export async function installedKernels(ctx: Pick<StepContext, 'transport'>): Promise<InstalledKernel[]> {
-  const t = ctx.transport;
-  const res = await t.run(rpmArgv(t, '-q', '--qf', '%{NAME}|%{VENDOR}|%{VERSION}-%{RELEASE}.%{ARCH}|%{INSTALLTIME}\\n', 'kernel-core', 'kernel'));
-  const all = res.stdout.split('\n').filter((l) => l.split('|').length === 4).map((l) => {
-    const [name, vendor, release, time] = l.split('|');
-    return { name, vendor: vendor === '(none)' ? '' : vendor, release, installTime: Number(time) };
-  });
-  const core = all.filter((k) => k.name === 'kernel-core');
-  return core.length ? core : all.filter((k) => k.name === 'kernel');
-}
-
 /** The newest kernel of the target vendor (the vendor of `targetVendorOf`), else the newest installed. */
 async function targetKernel(ctx: StepContext, targetVendorOf: string | null): Promise<string | undefined> {
   const t = ctx.transport;
-  const kernels = await installedKernels(ctx);
+  const kernels = await installedKernels(ctx.transport);
   let vendor: string | undefined;
   if (targetVendorOf) {
     const v = await t.run(rpmArgv(t, '-q', '--qf', '%{VENDOR}', targetVendorOf));

@@ -22,6 +22,7 @@ import { parseArgs } from 'node:util';
 import type { Assessment, TargetAssessment } from '../src/assess/types.js';
 import { storeHostName, type MigrateResult, type MigrationPlan } from '../src/app/migrate.js';
 import { journalPathFor, parseJournal } from '../src/exec/journal.js';
+import { quoteArgv } from '../src/transport/quote.js';
 import { openSqliteStore, type Store } from '../src/store/index.js';
 import { createLab, type HostOptions, type Lab, type LabDistro, type LabHost, type LabSshHost } from '../test/lab/lab.js';
 
@@ -348,7 +349,7 @@ function errorOf(r: Run): string {
 
 /** Runs `node bin/ferry.js …`, echoing the command and (with `steps`) its step progress lines. */
 function ferry(argv: string[], env: NodeJS.ProcessEnv, say: (s: string) => void, steps: boolean): Promise<Run> {
-  say(`  $ ferry ${argv.map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a}'`)).join(' ')}`);
+  say(`  $ ferry ${quoteArgv(argv)}`);
   return new Promise((done, fail) => {
     if (stopping) { fail(new Error('interrupted')); return; }
     const child = spawn(process.execPath, [FERRY, ...argv], { cwd: PROJECT, env, stdio: ['ignore', 'pipe', 'pipe'] });

@@ -72,11 +72,14 @@ test('ranking: lifecycle, kernel jump and tier explain a cross-major choice; tie
   assert.ok(life(r9).points > life(ranked.find((t) => t.target === 'rocky-8')!).points, 'rocky-9 has more support left');
   assert.match(life(r9).text, /years of support left/);
   assert.ok(ranked.every((t) => t.reasons.some((r) => r.factor === 'tier')));
-  // identical inputs rank by id, whatever the input order
-  const a = rankTargets([stub('rocky-8'), stub('rocky-8')], { catalog, source: null, today: '2024-05-01' });
-  const b = rankTargets([stub('almalinux-8', { target: 'rocky-8' }), stub('rocky-8')], { catalog, source: null, today: '2024-05-01' });
+  // equal scores rank by id, whatever the input order
+  const opts = { catalog, source: null, today: '2024-05-01' };
+  const a = rankTargets([stub('rocky-8'), stub('almalinux-8')], opts);
+  const b = rankTargets([stub('almalinux-8'), stub('rocky-8')], opts);
+  assert.equal(a[0].score, a[1].score, 'the two stubs score the same');
   assert.deepEqual(a.map((t) => t.rank), [1, 2]);
-  assert.deepEqual(a.map((t) => t.score), b.map((t) => t.score));
+  assert.deepEqual(a.map((t) => t.target), ['almalinux-8', 'rocky-8']);
+  assert.deepEqual(b.map((t) => t.target), ['almalinux-8', 'rocky-8']);
   const past = rankTargets([stub('centos-8')], { catalog, source: null, today: '2024-05-01' });
   assert.deepEqual(past[0].reasons.find((r) => r.factor === 'lifecycle')?.points, -50);
 });

@@ -29,3 +29,8 @@ export function reportError(ctx: CliContext, err: unknown): number {
   else ctx.stderr(`ferry: internal error: ${redact(message)}\n`);
   return 70;
 }
+
+/** commander's option parser for a repeatable option: each use appends (none given: the default, or undefined). */
+export function collect(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
+}

@@ -83,7 +83,6 @@ export interface RunnerJob {
 }
 
 export interface Runner {
-  readonly busy: boolean;
   readonly closed: boolean;
   /** Starts one command; the runner is busy until its reply has been read (even if the caller gave up). */
   start(argv: readonly string[], opts: { stdin?: Buffer; maxOutputBytes: number }): RunnerJob;
@@ -193,7 +192,6 @@ export function startRunner(conn: SshClient, opts: { timeoutMs: number; onClose:
     }
 
     const runner: Runner = {
-      get busy() { return job !== undefined; },
       get closed() { return closed; },
       start(argv, o) {
         if (closed || !channel) throw new RunnerFailure('the runner is closed');

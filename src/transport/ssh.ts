@@ -121,10 +121,15 @@ function name(ep: Endpoint): string {
   return `${ep.user}@${ep.host}:${ep.port}`;
 }
 
+/** --connect-timeout, else ssh_config's ConnectTimeout, else 15 s. */
+function connectTimeoutFor(opts: SshTransportOptions, ep: Endpoint): number {
+  return opts.connectTimeoutMs ?? (ep.config.connectTimeoutSeconds ? ep.config.connectTimeoutSeconds * 1000 : 15_000);
+}
+
 function connectOne(opts: SshTransportOptions, ep: Endpoint, sock?: NodeJS.ReadableStream): Promise<SshClient> {
   const known = knownKeysFor(opts, ep);
   const methods = authMethods(opts, ep);
-  const timeout = opts.connectTimeoutMs ?? (ep.config.connectTimeoutSeconds ? ep.config.connectTimeoutSeconds * 1000 : 15_000);
+  const timeout = connectTimeoutFor(opts, ep);
   return new Promise((resolveConn, reject) => {
     const conn = new Client();
     let hostKeyError: FerryError | undefined;
@@ -242,9 +247,12 @@ export async function connectSsh(opts: SshTransportOptions): Promise<Transport> 
     ...(root ? [`(root ${root})`] : []),
   ].join(' ');
   for (const c of clients) c.setNoDelay(true); // small request/reply packets: Nagle + delayed ACK would add 40 ms stalls
-  const runnerStartMs = opts.connectTimeoutMs ?? (target.config.connectTimeoutSeconds ? target.config.connectTimeoutSeconds * 1000 : 15_000);
+  const runnerStartMs = connectTimeoutFor(opts, target);
   return createSshTransport(conn, clients, { hostName, root, describe, commandTimeoutMs: opts.commandTimeoutMs, runnerStartMs });
 }
+
+/** A command's outcome before it becomes a RunResult: a runner's reply, or an exec channel's (which may end by a signal). */
+type RawResult = Omit<RunnerReply, 'code'> & { code: number | null; signal?: string };
 
 /** Concurrent commands beyond this many queue for a runner (sshd's MaxSessions defaults to 10 per connection). */
 const MAX_RUNNERS = 4;
@@ -322,7 +330,7 @@ function createSshTransport(conn: SshClient, clients: SshClient[], o: {
     return waiting;
   }
 
-  function toResult(r: { code: number | null; signal?: string; stdout: Buffer; stderr: Buffer; truncated: boolean },
+  function toResult(r: RawResult,
     encoding: 'utf8' | 'buffer' | undefined): RunResult<string> | RunResult<Buffer> {
     return {
       code: r.code,
@@ -416,7 +424,7 @@ function createSshTransport(conn: SshClient, clients: SshClient[], o: {
    * (signal KILL where sshd supports it, then close the channel).
    */
   function execCommand(command: string, what: string, x: { stdin?: Buffer; max: number },
-    done: (err: FerryError | undefined, r?: { code: number | null; signal?: string; stdout: Buffer; stderr: Buffer; truncated: boolean }) => void): () => void {
+    done: (err: FerryError | undefined, r?: RawResult) => void): () => void {
     let channel: ClientChannel | undefined;
     let abandoned = false;
     const once = (err: FerryError | undefined, r?: Parameters<typeof done>[1]): void => {

@@ -13,7 +13,7 @@ import { renderAssessmentHtml } from '../../report/assessment-html.js';
 import { renderAssessmentMarkdown } from '../../report/assessment-markdown.js';
 import { renderAssessmentText } from '../../report/assessment-text.js';
 import { PASSWORD_FILE_HELP, readSshPassword } from '../ssh-password.js';
-import { emit, type CliContext } from '../output.js';
+import { collect, emit, type CliContext } from '../output.js';
 
 const FORMATS = ['text', 'json', 'md', 'html'] as const;
 type Format = (typeof FORMATS)[number];
@@ -34,7 +34,6 @@ interface AssessOpts {
   progress: boolean;
 }
 
-const collect = (value: string, previous: string[]): string[] => [...previous, value];
 
 export function renderAssessment(a: Assessment, format: Format): string {
   switch (format) {

@@ -7,13 +7,12 @@ import {
 } from '../../app/migrate.js';
 import type { MigrationPlan } from '../../app/migrate.js';
 import type { ProgressEvent } from '../../app/migrate.js';
-import { emit, type CliContext } from '../output.js';
+import { collect, emit, type CliContext } from '../output.js';
 import { PASSWORD_FILE_HELP, readSshPassword } from '../ssh-password.js';
 
 interface HostFlags { root?: string; identity?: string[]; knownHosts?: string[]; passwordFile?: string; store?: string }
 interface PlanFlags extends HostFlags { to: string; repo?: string[]; override?: string[]; reason?: string; gpgKey?: string[]; nogpgcheck?: boolean }
 
-const collect = (v: string, prev: string[] = []): string[] => [...prev, v];
 
 function hostOptions(host: string, f: HostFlags): HostOptions {
   const password = host !== 'local' ? readSshPassword(f.passwordFile) : undefined;

@@ -19,8 +19,11 @@ async function swapped(ctx: StepContext, o: SwapOptions): Promise<{ ok: boolean;
   const t = ctx.transport;
   const have = await t.run(rpmArgv(t, '-q', '--qf', '%{NAME}\\n', ...o.install));
   const gone = o.remove.length ? await t.run(rpmArgv(t, '-q', '--qf', '%{NAME}\\n', ...o.remove)) : { stdout: '' };
-  const still = o.remove.filter((n) => new RegExp(`^${n.replace(/[.+]/g, '\\$&')}$`, 'm').test(gone.stdout));
-  const missing = o.install.filter((n) => !new RegExp(`^${n.replace(/[.+]/g, '\\$&')}$`, 'm').test(have.stdout));
+  // one name a line; "package x is not installed" is no name
+  const present = new Set(have.stdout.split('\n'));
+  const left = new Set(gone.stdout.split('\n'));
+  const still = o.remove.filter((n) => left.has(n));
+  const missing = o.install.filter((n) => !present.has(n));
   return { ok: still.length === 0 && missing.length === 0, detail: `still installed: ${still.join(', ') || 'none'}; missing: ${missing.join(', ') || 'none'}` };
 }
 

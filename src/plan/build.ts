@@ -11,7 +11,7 @@ import { contentId, FerryError } from '../core/index.js';
 import type { Catalog, ReleaseView } from '../catalog/index.js';
 import type { HostFacts } from '../facts/types.js';
 import type { Finding } from '../assess/types.js';
-import { vendorSwapPlan } from '../assess/index.js';
+import { detectSourceRelease, vendorSwapPlan } from '../assess/index.js';
 import { PLAN_FORMAT_VERSION, type DnfEnv, type MigrationPlan, type PlanJson, type PlanOverride, type PlanStepSpec, type TargetKey, type TargetRepo } from './types.js';
 
 export interface BuildPlanInput {
@@ -28,19 +28,18 @@ export interface BuildPlanInput {
   overrides?: PlanOverride[];
 }
 
-const OS_ID_TO_DISTRIBUTION: Record<string, string> = { ol: 'oraclelinux', openEuler: 'openeuler' };
 /** Source repo ids (catalog) whose files the plan disables when no swapped package owns them. */
 const DISK_DEFAULT_NOTE = 'the catalog records no disk needs for this path: pre-flight checks only that the paths exist';
 
-/** The catalog release a host runs, from its os-release. */
+/** The catalog release a host runs, as assess detects it (detectSourceRelease); a plan needs an os-release. */
 export function sourceReleaseOf(facts: HostFacts, catalog: Catalog): ReleaseView {
   const os = facts.os;
   if (!os) throw new FerryError('PATH_UNSUPPORTED', `Host ${facts.origin} has no readable os-release`, { hint: 'Check /etc/os-release on the host.' });
-  const major = (os.versionId ?? '').split('.')[0];
-  let dist = OS_ID_TO_DISTRIBUTION[os.id] ?? os.id;
-  if (dist === 'centos' && /stream/i.test(`${os.name ?? ''} ${os.prettyName ?? ''}`)) dist = 'centos-stream';
-  const id = `${dist}-${major}`;
-  if (!catalog.hasRelease(id)) throw new FerryError('CATALOG_UNKNOWN_RELEASE', `Host ${facts.origin} runs ${os.prettyName ?? id} (${id}), which the catalog does not know`);
+  const id = detectSourceRelease(facts, catalog);
+  if (id === null) {
+    const named = `${os.id}-${os.versionId ?? '?'}`;
+    throw new FerryError('CATALOG_UNKNOWN_RELEASE', `Host ${facts.origin} runs ${os.prettyName ?? named} (${named}), which the catalog does not know`);
+  }
   return catalog.release(id);
 }
 

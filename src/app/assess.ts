@@ -5,7 +5,7 @@
  * Read-only: nothing here changes the host.
  */
 import { FerryError } from '../core/index.js';
-import { closeMatches, loadCatalog, loadPesEvents, type Catalog } from '../catalog/index.js';
+import { closeMatches, isCrossMajor, loadCatalog, loadPesEvents, type Catalog } from '../catalog/index.js';
 import { collectFacts, readPackageListFile, readRpmdbInventory, type HostFacts } from '../facts/index.js';
 import { openTransport, parseHostSpec, type HostSpec, type Transport } from '../transport/index.js';
 import { assessTargets, detectSourceRelease } from '../assess/index.js';
@@ -133,8 +133,7 @@ export async function assessHost(o: AssessHostOptions): Promise<Assessment> {
   // The source release as the assessment itself decides it (os-release, else the release package: a bare
   // package list has no os-release).
   const sourceId = detectSourceRelease(facts, catalog);
-  const sourceMajor = sourceId ? catalog.release(sourceId).major : null;
-  const cross = targets.filter((t) => sourceMajor !== null && catalog.release(t).major !== null && catalog.release(t).major !== sourceMajor);
+  const cross = sourceId ? targets.filter((t) => isCrossMajor(catalog.path(sourceId, t))) : [];
   if (cross.length > 0 && !pesEvents) {
     progress({ phase: 'assess', message: `${cross.join(', ')}: a major upgrade without --pes events: renamed and removed packages are predicted from Obsoletes/Provides only` });
   }

@@ -2,8 +2,8 @@
  * assessTargets: for each candidate target, per-package fates (when its repository metadata is given)
  * and every check, then the ranking. Pure: facts, catalog and repo views in, an Assessment out.
  */
-import type { Catalog, PesEvent, ReleaseView } from '../catalog/index.js';
-import { computeTargetPackages } from '../catalog/index.js';
+import type { Catalog, MigrationPath, PesEvent, ReleaseView } from '../catalog/index.js';
+import { computeTargetPackages, isCrossMajor } from '../catalog/index.js';
 import type { HostFacts } from '../facts/types.js';
 import { compareEvr } from '../rpm/evr.js';
 import { CHECKS } from './checks/index.js';
@@ -42,7 +42,7 @@ function minorVersion(facts: HostFacts, source: ReleaseView): string {
   return m ? m[1] : `${source.major ?? source.version}.0`;
 }
 
-function fatesFor(input: AssessTargetsInput, source: ReleaseView | null, target: ReleaseView, repo: TargetRepoView): PackageFate[] {
+function fatesFor(input: AssessTargetsInput, source: ReleaseView | null, target: ReleaseView, path: MigrationPath | null, repo: TargetRepoView): PackageFate[] {
   const { facts, catalog } = input;
   const installed = facts.packages ?? [];
   const vendorSwap = source ? computeVendorSwap({
@@ -56,8 +56,7 @@ function fatesFor(input: AssessTargetsInput, source: ReleaseView | null, target:
     ...(vendorSwap ? { vendorSwap } : {}), origin: { ...(sourceVendor ? { sourceVendor } : {}), sourceKeyIds },
     ...(facts.system?.arch ? { baseArch: facts.system.arch } : {}),
   };
-  const cross = source && source.major !== null && target.major !== null && source.major !== target.major;
-  if (cross && input.pes) {
+  if (source && isCrossMajor(path) && input.pes) {
     const arch = facts.system?.arch ?? 'x86_64';
     const result = computeTargetPackages({
       installed: installed.filter((p) => p.name !== 'gpg-pubkey').map((p) => ({ name: p.name, repository: '' })),
@@ -77,16 +76,16 @@ export function assessTargets(input: AssessTargetsInput): Assessment {
   const checks = input.checks ?? CHECKS;
   const unranked: Omit<TargetAssessment, 'score' | 'rank' | 'reasons'>[] = input.targets.map(({ release, repo }) => {
     const target = catalog.release(release);
-    const fates = repo ? fatesFor(input, source, target, repo) : [];
+    const path = source ? catalog.path(source.id, target.id) : null;
+    const fates = repo ? fatesFor(input, source, target, path, repo) : [];
     const notAssessed: NotAssessed[] = [];
     const findings = checks.flatMap((c) => {
-      const checkInput = { facts, catalog, source, target, ...(repo ? { repo } : {}), fates, today };
+      const checkInput = { facts, catalog, source, target, path, ...(repo ? { repo } : {}), fates, today };
       const reason = c.notAssessed?.(checkInput);
       if (reason === undefined) return c.run(checkInput);
       notAssessed.push({ check: c.id, reason });
       return [];
     });
-    const path = source ? catalog.paths({ from: source.id, to: target.id })[0] : undefined;
     return {
       target: target.id, targetName: `${target.distributionInfo.name} ${target.version}`,
       path: path ? { method: path.method, source: path.source } : null,

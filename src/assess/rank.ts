@@ -12,7 +12,7 @@
  *  - tier: supply chain L1 +15, L2 +12, L3 +10, L4 +4, unclassified 0.
  * Ties: fewer inhibitors, fewer missing, more days of support, then release id (deterministic).
  */
-import type { Catalog, ReleaseView, TierId } from '../catalog/index.js';
+import { isCrossMajor, type Catalog, type ReleaseView, type TierId } from '../catalog/index.js';
 import type { RankingReason, TargetAssessment } from './types.js';
 
 export const TIER_POINTS: Record<TierId, number> = { L1: 15, L2: 12, L3: 10, L4: 4 };
@@ -49,8 +49,8 @@ export function rankingReasons(t: Omit<TargetAssessment, 'score' | 'rank' | 'rea
   const to = target.kernel.value ?? input.targetKernels?.[target.id];
   if (from && to) {
     reasons.push(from === to ? { factor: 'kernel', points: 0, text: `same kernel line ${to}` } : { factor: 'kernel', points: -10, text: `kernel jump ${from} → ${to}` });
-  } else if (input.source?.major != null && target.major !== null && input.source.major !== target.major) {
-    reasons.push({ factor: 'kernel', points: -10, text: `new major release ${input.source.major} → ${target.major}: the kernel changes (line not recorded)` });
+  } else if (isCrossMajor(t.path)) {
+    reasons.push({ factor: 'kernel', points: -10, text: `new major release ${input.source?.version ?? '?'} → ${target.version}: the kernel changes (line not recorded)` });
   } else {
     reasons.push({ factor: 'kernel', points: 0, text: 'kernel line not known' });
   }

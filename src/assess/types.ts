@@ -5,7 +5,7 @@
  * incompatible change.
  */
 import type { HostFacts } from '../facts/types.js';
-import type { Catalog, ReleaseView } from '../catalog/index.js';
+import type { Catalog, MigrationPath, ReleaseView } from '../catalog/index.js';
 import type { Pool } from '../rpm/pool.js';
 import type { ModulesMetadata } from '../rpm/repodata/modules.js';
 
@@ -127,6 +127,8 @@ export interface CheckInput {
   catalog: Catalog;
   source: ReleaseView | null;
   target: ReleaseView;
+  /** The catalog's path source → target (null: none recorded); its method decides same- vs cross-major. */
+  path: MigrationPath | null;
   /** Target metadata, when the assessment compares against real repositories. */
   repo?: TargetRepoView;
   /** Per-package fates, computed before the checks run. */

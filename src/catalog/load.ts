@@ -46,6 +46,12 @@ export interface Catalog {
   hasRelease(id: string): boolean;
   /** Supported migration paths, optionally filtered by source and/or target release. */
   paths(filter?: { from?: string; to?: string }): MigrationPath[];
+  /**
+   * The recorded path from → to, or null. Its `method` is the one answer to "is this a same-major swap or a
+   * cross-major upgrade" (TencentOS 2.4/3.1 carry their own version numbers on EL7/EL8 bases, so version
+   * numbers cannot decide it).
+   */
+  path(from: string, to: string): MigrationPath | null;
   /** Paths known but not recorded for want of a source. */
   unsourcedPaths(): { from: string; to: string; note: string }[];
   vendorPackages(releaseId: string): VendorPackage[];
@@ -59,6 +65,14 @@ export interface Catalog {
   gpgKeyFiles(): GpgKeyFile[];
   lifecycle(releaseId: string, today: string): LifecycleStatus;
   lineage(): LineageTier[];
+}
+
+/**
+ * A migration to a new major release (Leapp-style in-place upgrade) rather than a same-major swap: the
+ * recorded path's method, the only answer to that question (no path recorded: neither is supported).
+ */
+export function isCrossMajor(path: { readonly method: string } | null): boolean {
+  return path?.method === 'cross-major-pes';
 }
 
 /** ./data next to this module; from a compiled dist/ build, the source tree's copy. */
@@ -225,6 +239,11 @@ function buildCatalog(dataDir: string, raw: RawData): Catalog {
       if (filter.from) release(filter.from);
       if (filter.to) release(filter.to);
       return raw.paths.paths.filter((p) => (!filter.from || p.from === filter.from) && (!filter.to || p.to === filter.to));
+    },
+    path: (from, to) => {
+      release(from);
+      release(to);
+      return raw.paths.paths.find((p) => p.from === from && p.to === to) ?? null;
     },
     unsourcedPaths: () => raw.paths.unsourced,
     vendorPackages,

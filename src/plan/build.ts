@@ -8,7 +8,7 @@
  * for the target and `<distribution>-<role>`, kept only when the target repositories carry them.
  */
 import { contentId, FerryError } from '../core/index.js';
-import type { Catalog, ReleaseView } from '../catalog/index.js';
+import { isCrossMajor, type Catalog, type ReleaseView } from '../catalog/index.js';
 import type { HostFacts } from '../facts/types.js';
 import type { Finding } from '../assess/types.js';
 import { detectSourceRelease, vendorSwapPlan } from '../assess/index.js';
@@ -84,23 +84,29 @@ export function gateInhibitors(input: { facts: HostFacts; source: ReleaseView; t
   return overrides;
 }
 
-/** The source and target releases of a same-major conversion and whether the catalog records the path. */
+/**
+ * The source and target releases of a conversion and whether the catalog records the path. The path's
+ * method decides what kind of plan this is: a same-major swap is planned here; a cross-major upgrade has
+ * no recipe yet. A path the catalog does not record is an inhibitor (gateInhibitors), planned as a swap
+ * only when overridden and the two releases share a base major version.
+ */
 export function conversionOf(facts: HostFacts, catalog: Catalog, targetId: string): { source: ReleaseView; target: ReleaseView; path: boolean } {
   const source = sourceReleaseOf(facts, catalog);
   if (!catalog.hasRelease(targetId)) throw new FerryError('TARGET_UNKNOWN', `Target ${targetId} is not in the catalog`, { hint: 'See ferry catalog list.' });
   const target = catalog.release(targetId);
-  if (source.major === null || source.major !== target.major) {
-    throw new FerryError('PATH_UNSUPPORTED', `${source.id} → ${target.id} is not a same-major conversion; Ferry migrates within a major version`, {
-      hint: 'Cross-major upgrades (Leapp) are out of scope for ferry migrate.',
+  const path = catalog.path(source.id, target.id);
+  if (path ? isCrossMajor(path) : source.major === null || source.major !== target.major) {
+    throw new FerryError('PATH_UNSUPPORTED', `${source.id} → ${target.id} is ${path ? 'a cross-major upgrade' : 'not a recorded path'}; ferry migrate plans same-major swaps only`, {
+      hint: `Same-major paths from ${source.id}: ${catalog.paths({ from: source.id }).filter((p) => !isCrossMajor(p)).map((p) => p.to).join(', ') || 'none'}.`,
     });
   }
-  return { source, target, path: catalog.paths({ from: source.id }).some((p) => p.to === target.id) };
+  return { source, target, path: path !== null };
 }
 
 export function buildPlan(input: BuildPlanInput): MigrationPlan {
   const { facts, catalog } = input;
   const { source, target } = conversionOf(facts, catalog, input.target);
-  const path = catalog.paths({ from: source.id }).find((p) => p.to === target.id) ?? null;
+  const path = catalog.path(source.id, target.id);
   const overrides = gateInhibitors({ facts, source, target, path: path !== null, findings: input.findings ?? [], overrides: input.overrides ?? [] });
   if (input.repos.length === 0) throw new FerryError('USAGE', `No repository for ${target.id}: pass --repo ${target.id}=DIR|URL`);
 

@@ -20,7 +20,7 @@ interface Case {
 function input(c: Case): CheckInput {
   const source = c.source === null ? null : catalog.release(c.source ?? 'centos-8');
   const target = catalog.release(c.target ?? 'rocky-8');
-  return { facts: baseFacts(c.facts), catalog, source, target, fates: c.fates ?? [], today: '2024-05-01',
+  return { facts: baseFacts(c.facts), catalog, source, target, path: source ? catalog.path(source.id, target.id) : null, fates: c.fates ?? [], today: '2024-05-01',
     repo: { release: target.id, locations: ['test'], pool: createPool([]) } };
 }
 

@@ -4,7 +4,8 @@
  * keeps FIPS but the new vendor's modules carry their own (or no) validation.
  */
 import type { Check } from '../types.js';
-import { factsAbsent, factsOrigin, isCrossMajor } from './util.js';
+import { factsAbsent, factsOrigin } from './util.js';
+import { isCrossMajor } from '../../catalog/index.js';
 
 export const fips: Check = {
   id: 'fips',
@@ -19,7 +20,7 @@ export const fips: Check = {
   },
   run(input) {
     if (input.facts.security?.fips !== 'enabled') return [];
-    const cross = isCrossMajor(input) && input.source?.major === 7;
+    const cross = isCrossMajor(input.path) && input.source?.major === 7;
     return [{
       key: 'fips', check: 'fips', severity: 'high', groups: cross ? ['inhibitor', 'security'] : ['security'],
       title: 'FIPS mode is enabled',

@@ -1,6 +1,7 @@
 /** A graphical desktop: more packages change, display managers restart, desktop sessions may break. */
 import type { Check } from '../types.js';
-import { factsAbsent, isCrossMajor, listSome } from './util.js';
+import { factsAbsent, listSome } from './util.js';
+import { isCrossMajor } from '../../catalog/index.js';
 
 export const gui: Check = {
   id: 'gui',
@@ -10,7 +11,7 @@ export const gui: Check = {
     const g = input.facts.gui;
     if (!g || !g.graphical) return [];
     const what = [g.defaultTarget && `default target ${g.defaultTarget}`, g.displayManager && `display manager ${g.displayManager}`].filter(Boolean).join(', ');
-    const cross = isCrossMajor(input);
+    const cross = isCrossMajor(input.path);
     return [{
       key: 'gui', check: 'gui', severity: cross ? 'high' : 'medium', groups: ['system'],
       title: 'Graphical desktop installed',

@@ -1,6 +1,7 @@
 /** Loaded out-of-tree, unsigned or proprietary kernel modules: they must be rebuilt for the target kernel. */
 import type { Check } from '../types.js';
-import { factsAbsent, factsOrigin, isCrossMajor, listSome } from './util.js';
+import { factsAbsent, factsOrigin, listSome } from './util.js';
+import { isCrossMajor } from '../../catalog/index.js';
 
 export const kernelModules: Check = {
   id: 'kernel-modules',
@@ -17,7 +18,7 @@ export const kernelModules: Check = {
     if (mods.length === 0) return [];
     const describe = (m: (typeof mods)[number]): string =>
       `${m.name} (${[m.outOfTree && 'out-of-tree', m.unsigned && 'unsigned', m.proprietary && 'proprietary'].filter(Boolean).join(', ')})`;
-    const cross = isCrossMajor(input);
+    const cross = isCrossMajor(input.path);
     return [{
       key: 'kernel-modules', check: 'kernel-modules', severity: 'high', groups: cross ? ['inhibitor', 'kernel'] : ['kernel'],
       title: `${mods.length} third-party kernel module${mods.length === 1 ? '' : 's'} loaded`,

@@ -27,7 +27,7 @@ export const lowDisk: Check = {
   run(input) {
     const mounts = input.facts.mounts;
     if (!mounts || mounts.length === 0) return [];
-    const path = input.source ? input.catalog.paths({ from: input.source.id, to: input.target.id })[0] : undefined;
+    const path = input.path;
     const documented = path?.resources?.diskMiB;
     const need = documented?.value ?? DEFAULT_DISK_MIB;
     const basis = documented?.value ? `the documented need for this path (${documented.note ?? documented.source})`

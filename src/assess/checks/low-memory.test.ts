@@ -14,7 +14,7 @@ const mib = (n: number): number => n * 1024;
 
 function input(source: string, target: string, memory: MemoryFacts): CheckInput {
   const t = catalog.release(target);
-  return { facts: baseFacts({ memory }), catalog, source: catalog.release(source), target: t, fates: [], today: '2024-05-01',
+  return { facts: baseFacts({ memory }), catalog, source: catalog.release(source), target: t, path: catalog.path(source, target), fates: [], today: '2024-05-01',
     repo: { release: t.id, locations: ['test'], pool: createPool([]) } };
 }
 

@@ -20,7 +20,7 @@ export const lowMemory: Check = {
   run(input) {
     const mem = input.facts.memory;
     if (!mem) return [];
-    const path = input.source ? input.catalog.paths({ from: input.source.id, to: input.target.id })[0] : undefined;
+    const path = input.path;
     const documented = path?.resources?.freeMemoryMiB ?? path?.resources?.memoryMiB;
     const arch = input.facts.system?.arch ?? DEFAULT_ARCH;
     const needMiB = documented?.value ?? LEAPP_MIN_MEMORY_MIB[arch] ?? LEAPP_MIN_MEMORY_MIB[DEFAULT_ARCH];

@@ -5,7 +5,8 @@
  * migrate2rocky.sh collect_system_info); Leapp inhibits in-place upgrades with Secure Boot enabled.
  */
 import type { Check } from '../types.js';
-import { factsAbsent, isCrossMajor } from './util.js';
+import { factsAbsent } from './util.js';
+import { isCrossMajor } from '../../catalog/index.js';
 
 export const secureBoot: Check = {
   id: 'secure-boot',
@@ -19,7 +20,7 @@ export const secureBoot: Check = {
   run(input) {
     const b = input.facts.boot;
     if (!b || b.secureBoot !== 'enabled') return [];
-    const cross = isCrossMajor(input);
+    const cross = isCrossMajor(input.path);
     return [{
       key: 'secure-boot', check: 'secure-boot', severity: 'high', groups: cross ? ['inhibitor', 'boot', 'security'] : ['boot', 'security'],
       title: 'UEFI Secure Boot is enabled',

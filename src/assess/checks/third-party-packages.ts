@@ -1,6 +1,7 @@
 /** Packages not from the source distribution: the migration leaves them, their repos must suit the target. */
 import type { Check } from '../types.js';
-import { fatesNotCompared, isCrossMajor, listSome } from './util.js';
+import { fatesNotCompared, listSome } from './util.js';
+import { isCrossMajor } from '../../catalog/index.js';
 
 export const thirdPartyPackages: Check = {
   id: 'third-party-packages',
@@ -9,7 +10,7 @@ export const thirdPartyPackages: Check = {
   run(input) {
     const fates = input.fates.filter((f) => f.fate === 'third-party');
     if (fates.length === 0) return [];
-    const cross = isCrossMajor(input);
+    const cross = isCrossMajor(input.path);
     return [{
       key: 'third-party-packages', check: 'third-party-packages', severity: cross ? 'medium' : 'low', groups: ['packages', 'repository'],
       title: `${fates.length} third-party package${fates.length === 1 ? '' : 's'}`,

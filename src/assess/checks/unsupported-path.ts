@@ -14,7 +14,7 @@ export const unsupportedPath: Check = {
         remediation: { hint: 'Choose another target release (ferry catalog paths --from ' + input.source.id + ').' },
       }];
     }
-    if (input.catalog.paths({ from: input.source.id, to: input.target.id }).length > 0) return [];
+    if (input.path) return [];
     const alternatives = input.catalog.paths({ from: input.source.id }).map((p) => p.to);
     const out: Finding = {
       key: 'unsupported-path', check: 'unsupported-path', severity: 'high', groups: ['inhibitor', 'system'],

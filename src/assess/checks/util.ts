@@ -7,13 +7,6 @@ export function listSome(items: readonly string[], max = 5): string {
   return `${items.slice(0, max).join(', ')} and ${items.length - max} more`;
 }
 
-/** A migration to a new major release (Leapp-style in-place upgrade) rather than a same-major swap. */
-export function isCrossMajor(input: CheckInput): boolean {
-  const s = input.source?.major;
-  const t = input.target.major;
-  return s !== null && s !== undefined && t !== null && s !== t;
-}
-
 /** The facts section status as text, for findings about missing evidence. */
 export function sectionMissing(input: CheckInput, section: keyof CheckInput['facts']['sections']): string | undefined {
   const s = input.facts.sections[section];

@@ -28,7 +28,8 @@ if (spawnSync('sh', ['-c', 'command -v dnf && command -v rpmbuild && command -v 
 const { createLab } = await tsImport(join(root, 'test', 'lab', 'lab.ts'), import.meta.url);
 const { createBenchHosts } = await tsImport(join(root, 'test', 'lab', 'bench-host.ts'), import.meta.url);
 // One module graph: FerryError identity must be shared between the app and the transport.
-const { migrate, openHost } = await tsImport(join(root, 'src', 'app', 'migrate.ts'), import.meta.url);
+const { migrate } = await tsImport(join(root, 'src', 'app', 'migrate.ts'), import.meta.url);
+const { openHost } = await tsImport(join(root, 'src', 'app', 'host.ts'), import.meta.url);
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const pct = (x, ref) => `${(((x - ref) / ref) * 100).toFixed(1)}%`;

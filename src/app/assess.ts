@@ -7,7 +7,8 @@
 import { FerryError } from '../core/index.js';
 import { closeMatches, isCrossMajor, loadCatalog, loadPesEvents, type Catalog } from '../catalog/index.js';
 import { collectFacts, readPackageListFile, readRpmdbInventory, type HostFacts } from '../facts/index.js';
-import { openTransport, parseHostSpec, type HostSpec, type Transport } from '../transport/index.js';
+import type { Transport } from '../transport/index.js';
+import { hostSpecOf, withHost, type HostOptions } from './host.js';
 import { assessTargets, detectSourceRelease } from '../assess/index.js';
 import type { Assessment, TargetRepoView } from '../assess/types.js';
 
@@ -20,10 +21,8 @@ export interface AssessProgress {
 }
 
 export interface AssessHostOptions {
-  /** `local`, `user@host`, `ssh://user@host:port` (with `root` for an image or lab root). */
-  hostSpec?: string;
-  /** A root prefix: facts are read below it (`rpm --root`, files under it). */
-  root?: string;
+  /** A host to open (openHost: local or SSH, with a root prefix for an image or lab root). */
+  host?: HostOptions;
   /** An open transport (the caller keeps ownership and closes it). */
   transport?: Transport;
   /** An rpm database directory or file (Packages, rpmdb.sqlite). */
@@ -39,11 +38,6 @@ export interface AssessHostOptions {
   catalog?: Catalog;
   /** YYYY-MM-DD (lifecycle is measured from it); default: today in UTC. */
   today?: string;
-  /** SSH: private key files and known_hosts files. */
-  identityFiles?: string[];
-  knownHostsFiles?: string[];
-  /** SSH password (for hosts without key or agent authentication). */
-  password?: string;
   repoCache?: RepoCache;
   /**
    * A Leapp package-evolution events file (pes-events.json, as shipped by Leapp/ELevate data packages): for
@@ -72,12 +66,8 @@ export function validateTargets(catalog: Catalog, targets: readonly string[], re
   return list;
 }
 
-function hostSpecOf(o: AssessHostOptions): HostSpec {
-  return parseHostSpec(o.hostSpec ?? 'local', o.root !== undefined ? { root: o.root } : {});
-}
-
 async function gatherFacts(o: AssessHostOptions, progress: (p: AssessProgress) => void): Promise<HostFacts> {
-  const sources = [o.facts, o.transport, o.rpmdb, o.manifest, o.hostSpec ?? o.root].filter((x) => x !== undefined);
+  const sources = [o.facts, o.transport, o.rpmdb, o.manifest, o.host].filter((x) => x !== undefined);
   if (sources.length !== 1) {
     throw new FerryError('USAGE', sources.length === 0 ? 'Nothing to assess' : 'Give exactly one of a host, --root, --rpmdb or --manifest',
       { hint: 'ferry assess <host|ssh://user@host:port> | --root DIR | --rpmdb FILE | --manifest FILE --to TARGETS' });
@@ -92,17 +82,7 @@ async function gatherFacts(o: AssessHostOptions, progress: (p: AssessProgress) =
     return readPackageListFile(o.manifest);
   }
   if (o.transport) return collectFacts(o.transport, { onProgress: progress });
-  const spec = hostSpecOf(o);
-  const transport = await openTransport(spec, {
-    ...(o.identityFiles?.length || o.password !== undefined
-      ? { auth: { ...(o.identityFiles?.length ? { identityFiles: o.identityFiles } : {}), ...(o.password !== undefined ? { password: o.password } : {}) } } : {}),
-    ...(o.knownHostsFiles?.length ? { knownHostsFiles: o.knownHostsFiles } : {}),
-  });
-  try {
-    return await collectFacts(transport, { onProgress: progress });
-  } finally {
-    await transport.close();
-  }
+  return withHost(o.host ?? { host: 'local' }, (transport) => collectFacts(transport, { onProgress: progress }));
 }
 
 export async function assessHost(o: AssessHostOptions): Promise<Assessment> {
@@ -111,7 +91,7 @@ export async function assessHost(o: AssessHostOptions): Promise<Assessment> {
   const repos = o.repos ?? {};
   const targets = validateTargets(catalog, o.targets, repos);
   // A malformed host spec is refused before anything else happens (no repo read, no connection).
-  if (o.hostSpec !== undefined || o.root !== undefined) hostSpecOf(o);
+  if (o.host) hostSpecOf(o.host);
   const today = o.today ?? new Date().toISOString().slice(0, 10);
   if (!DATE.test(today) || Number.isNaN(Date.parse(today))) throw new FerryError('USAGE', `--today ${JSON.stringify(today)} is not YYYY-MM-DD`);
   // A bad events file is refused before any host is contacted.

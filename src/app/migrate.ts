@@ -14,7 +14,7 @@ import type { HostFacts } from '../facts/types.js';
 import { assessTargets } from '../assess/index.js';
 import type { Finding } from '../assess/types.js';
 import { buildPlan, conversionOf, gateInhibitors, type MigrationPlan, type PlanOverride, type TargetKey, type TargetRepo } from '../plan/index.js';
-import { openTransport, parseHostSpec, type Transport } from '../transport/index.js';
+import type { Transport } from '../transport/index.js';
 import { deriveStatus, rollback as rollbackRun, runPlan, status as statusRun } from '../exec/runner.js';
 import { openSqliteStore, type Store } from '../store/index.js';
 import { FERRY_STATE_ROOT, mkdirHost, stateDirFor } from '../exec/journal.js';
@@ -23,24 +23,6 @@ import { dnfArgv, requireDnf } from '../exec/steps/dnf.js';
 import { BEFORE_FILE, captureEvidence, verifyReportPath, type VerifyReport } from '../exec/verify.js';
 import type { ExecutionResult, ExecutionStatus, JournalSink, JsonValue, ProgressEvent } from '../exec/types.js';
 import type { RollbackResult } from '../exec/runner.js';
-
-export interface HostOptions {
-  host: string;
-  root?: string;
-  identityFiles?: string[];
-  knownHostsFiles?: string[];
-  /** SSH password (for hosts without key authentication). */
-  password?: string;
-}
-
-export async function openHost(o: HostOptions): Promise<Transport> {
-  const spec = parseHostSpec(o.host, o.root ? { root: o.root } : {});
-  return openTransport(spec, {
-    ...(o.identityFiles?.length ? { auth: { identityFiles: o.identityFiles, agent: false, ...(o.password !== undefined ? { password: o.password } : {}) } }
-      : o.password !== undefined ? { auth: { password: o.password } } : {}),
-    ...(o.knownHostsFiles?.length ? { knownHostsFiles: o.knownHostsFiles } : {}),
-  });
-}
 
 /** `$FERRY_HOME/ferry.db`; FERRY_HOME defaults to `~/.local/share/ferry`. */
 export function defaultStorePath(env: NodeJS.ProcessEnv = process.env): string {

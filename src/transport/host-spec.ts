@@ -1,6 +1,7 @@
 /**
- * Host specifications as users type them: `local`, `host`, `user@host`, `host:port`? (no: ambiguous with
- * IPv6; use ssh://), `ssh://user@host:port`, `ssh://[::1]:2222`, plus an optional root prefix (`--root DIR`).
+ * Host specifications as users type them: `local`, `host`, `user@host`, `user@host:port`, `[::1]:2222`,
+ * `ssh://user@host:port`, `ssh://[::1]:2222`, plus an optional root prefix (`--root DIR`). A bare IPv6
+ * address (two colons or more) takes no port unless bracketed, as in ssh:// URLs.
  * Everything that reaches ssh2 or a message passes through here, so hostnames that could be read as
  * options or shell syntax (`-oProxyCommand=…`, `host;id`, spaces, newlines) are rejected.
  */
@@ -51,7 +52,18 @@ export function parseHostSpec(spec: string, options: { root?: string } = {}): Ho
     }
   } else if (spec.includes('://')) {
     throw invalid(spec, 'only ssh:// URLs are supported');
+  } else {
+    // user@host:port and [v6]:port; a bare v6 address (several colons) is left whole.
+    const at = rest.lastIndexOf('@');
+    const hostPart = rest.slice(at + 1);
+    const m = /^\[([^\]]+)\](?::(\d{1,5}))?$/.exec(hostPart) ?? (hostPart.split(':').length === 2 ? /^([^:]*):(\d{1,5})$/.exec(hostPart) : null);
+    if (hostPart.split(':').length === 2 && !m) throw invalid(spec, `${JSON.stringify(hostPart)} is not host:port`);
+    if (m) {
+      rest = rest.slice(0, at + 1) + m[1];
+      if (m[2] !== undefined) port = Number(m[2]);
+    }
   }
+  if (port !== undefined && (!Number.isInteger(port) || port < 1 || port > 65535)) throw invalid(spec, `port ${port} is out of range`);
   let user: string | undefined;
   const at = rest.lastIndexOf('@');
   if (at >= 0) {

@@ -31,6 +31,11 @@ test('parseHostSpec accepts the documented forms', () => {
     ['ssh://admin@10.0.0.5:2222', { kind: 'ssh', host: '10.0.0.5', user: 'admin', port: 2222 }],
     ['ssh://[::1]:2200', { kind: 'ssh', host: '::1', port: 2200 }],
     ['ssh://host/', { kind: 'ssh', host: 'host' }],
+    ['admin@10.0.0.5:2222', { kind: 'ssh', host: '10.0.0.5', user: 'admin', port: 2222 }],
+    ['db1:22', { kind: 'ssh', host: 'db1', port: 22 }],
+    ['[::1]:2200', { kind: 'ssh', host: '::1', port: 2200 }],
+    ['root@[fe80::1]', { kind: 'ssh', host: 'fe80::1', user: 'root' }],
+    ['fe80::1', { kind: 'ssh', host: 'fe80::1' }],
   ];
   for (const [spec, want] of cases) assert.deepEqual(parseHostSpec(spec), want, spec);
   assert.deepEqual(parseHostSpec('local', { root: '/srv/img/' }), { kind: 'local', root: '/srv/img' });
@@ -39,7 +44,7 @@ test('parseHostSpec accepts the documented forms', () => {
 
 test('parseHostSpec rejects hostile or malformed hosts with HOST_INVALID', () => {
   for (const bad of ['-oProxyCommand=touch /tmp/x', '-oProxyCommand=id', 'host;id', 'host name', 'host\nid', 'a@-b',
-    '-l@host', 'ssh://host:99999', 'ssh://host/path', 'http://host', 'host$(id)', '`id`', 'ho|st', '', 'ssh://-x:22', 'user;id@host']) {
+    '-l@host', 'ssh://host:99999', 'host:99999', 'host:0', 'host:', 'host:ab', '[::1]:x', 'u@-x:22', 'ssh://host/path', 'http://host', 'host$(id)', '`id`', 'ho|st', '', 'ssh://-x:22', 'user;id@host']) {
     assert.throws(() => parseHostSpec(bad), (e) => isFerryError(e, 'HOST_INVALID'), JSON.stringify(bad));
   }
   assert.throws(() => parseHostSpec('local', { root: 'relative/dir' }), (e) => isFerryError(e, 'HOST_INVALID'));

@@ -153,6 +153,26 @@ test('the same host over the real sshd gives the same fates; a hostile repo id i
   assert.equal(existsSync(canary()), false);
 });
 
+test('assess and plan take the same host flags: -i KEY, ssh:// and user@host:port, one host each', { skip }, async () => {
+  assert.ok(dirtyReport, 'depends on the first test');
+  for (const spec of [`ssh://root@127.0.0.1:${ssh.port}`, `root@127.0.0.1:${ssh.port}`]) {
+    const a = await assess(['-i', ssh.privateKeyPath, spec, '--root', ssh.root, '--known-hosts', ssh.knownHostsPath]);
+    assert.equal(a.host.source, 'root', spec);
+    assert.equal(byTarget(a, 'rocky-8').rank, byTarget(dirtyReport, 'rocky-8').rank, spec);
+  }
+});
+
+test('a root, rpm database or package list that does not exist is an error naming it', { skip }, async () => {
+  const missing = join(work, 'no-such-root');
+  for (const args of [['--root', missing], [`ssh://root@127.0.0.1:${ssh.port}`, '--root', missing, '-i', ssh.privateKeyPath, '--known-hosts', ssh.knownHostsPath]]) {
+    const r = await ferry(['--json', 'assess', ...args, '--to', 'rocky-8', '--no-progress']);
+    assert.notEqual(r.code, 0, `${args.join(' ')}: exit 0`);
+    const e = (JSON.parse(r.out) as { error: { code: string; message: string } }).error;
+    assert.equal(e.code, 'NOT_FOUND');
+    assert.match(e.message, /no-such-root/);
+  }
+});
+
 test('a target without a repository is assessed without fates, and says so', { skip }, async () => {
   const only = await ferry(['--json', 'assess', '--root', clean.root, '--to', 'rocky-8,almalinux-8', '--repo', repoFlags.find((f) => f.startsWith('rocky-8='))!, '--today', '2024-06-01']);
   assert.equal(only.code, 0, only.err);

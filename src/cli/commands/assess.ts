@@ -12,25 +12,21 @@ import { parseRepoFlags } from '../../app/repos.js';
 import { renderAssessmentHtml } from '../../report/assessment-html.js';
 import { renderAssessmentMarkdown } from '../../report/assessment-markdown.js';
 import { renderAssessmentText } from '../../report/assessment-text.js';
-import { PASSWORD_FILE_HELP, readSshPassword } from '../ssh-password.js';
+import { HOST_ARGUMENT_HELP, hostOptions, withHostFlags, type HostFlags } from '../host-flags.js';
 import { collect, emit, type CliContext } from '../output.js';
 
 const FORMATS = ['text', 'json', 'md', 'html'] as const;
 type Format = (typeof FORMATS)[number];
 
-interface AssessOpts {
-  root?: string;
+interface AssessOpts extends HostFlags {
   rpmdb?: string;
   manifest?: string;
   to: string;
   repo: string[];
   format?: string;
   out?: string;
-  identity: string[];
-  knownHosts: string[];
   today?: string;
   pes?: string;
-  passwordFile?: string;
   progress: boolean;
 }
 
@@ -45,19 +41,15 @@ export function renderAssessment(a: Assessment, format: Format): string {
 }
 
 export function register(program: Command, ctx: CliContext): void {
-  program.command('assess')
+  withHostFlags(program.command('assess')
     .description('assess a host against candidate targets: findings, inhibitors, package fates and a ranking')
-    .argument('[host...]', 'local, host, user@host or ssh://user@host:port')
+    .argument('[host...]', HOST_ARGUMENT_HELP))
     .requiredOption('--to <targets>', 'comma-separated target releases, e.g. rocky-8,almalinux-8')
-    .option('--root <dir>', 'read facts below this root prefix (a mounted image or an installed root)')
     .option('--rpmdb <file>', 'read an rpm database (Packages, rpmdb.sqlite or its directory) instead of a host')
     .option('--manifest <file>', 'read an `rpm -qa` package list instead of a host')
     .option('--repo <target=location>', 'target repository (directory or URL with repodata/); repeatable', collect, [])
     .option('--format <format>', `report format: ${FORMATS.join(', ')} (default text; json with --json)`)
     .option('--out <file>', 'write the report to a file (a short summary still goes to stdout)')
-    .option('--identity <key>', 'SSH private key file; repeatable', collect, [])
-    .option('--known-hosts <file>', 'known_hosts file for SSH host key checking; repeatable', collect, [])
-    .option('--password-file <file>', PASSWORD_FILE_HELP)
     .option('--today <date>', 'evaluate lifecycles on this date (YYYY-MM-DD)')
     .option('--pes <file>', 'Leapp package-evolution events (pes-events.json) for cross-major targets')
     .option('--no-progress', 'do not print progress on stderr')
@@ -77,17 +69,13 @@ export function register(program: Command, ctx: CliContext): void {
       }
       const started = Date.now();
       const assessment = await assessHost({
-        ...(host !== undefined ? { hostSpec: host } : {}),
-        ...(opts.root !== undefined ? { root: opts.root } : {}),
+        ...(host !== undefined || opts.root !== undefined ? { host: hostOptions(host ?? 'local', opts) } : {}),
         ...(opts.rpmdb !== undefined ? { rpmdb: opts.rpmdb } : {}),
         ...(opts.manifest !== undefined ? { manifest: opts.manifest } : {}),
         targets: opts.to.split(','),
         repos: parseRepoFlags(opts.repo),
         ...(opts.today !== undefined ? { today: opts.today } : {}),
         ...(opts.pes !== undefined ? { pes: opts.pes } : {}),
-        identityFiles: opts.identity,
-        knownHostsFiles: opts.knownHosts,
-        ...(host !== undefined && host !== 'local' ? { password: readSshPassword(opts.passwordFile) } : {}),
         onProgress: (p) => { if (opts.progress) ctx.stderr(`ferry: [${p.phase}] ${p.message} (${((Date.now() - started) / 1000).toFixed(1)} s)\n`); },
       });
       if (opts.out !== undefined) {

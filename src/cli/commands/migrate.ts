@@ -2,32 +2,19 @@
 import type { Command } from 'commander';
 import { FerryError } from '../../core/index.js';
 import {
-  defaultStorePath, migrate, migrationStatus, openFerryStore, openHost, planMigration, resume, rollback, storedMigrationStatus, storeHostName,
-  type HostOptions, type MigrateResult, type Store,
+  defaultStorePath, migrate, migrationStatus, openFerryStore, planMigration, resume, rollback, storedMigrationStatus, storeHostName,
+  type MigrateResult, type Store,
 } from '../../app/migrate.js';
 import type { MigrationPlan } from '../../app/migrate.js';
 import type { ProgressEvent } from '../../app/migrate.js';
+import { withHost as withOpenHost } from '../../app/host.js';
+import type { Transport } from '../../app/host.js';
 import { collect, emit, type CliContext } from '../output.js';
-import { PASSWORD_FILE_HELP, readSshPassword } from '../ssh-password.js';
+import { hostOptions, withHostFlags, type HostFlags as SharedHostFlags } from '../host-flags.js';
 
-interface HostFlags { root?: string; identity?: string[]; knownHosts?: string[]; passwordFile?: string; store?: string }
+interface HostFlags extends SharedHostFlags { store?: string }
 interface PlanFlags extends HostFlags { to: string; repo?: string[]; override?: string[]; reason?: string; gpgKey?: string[]; nogpgcheck?: boolean }
 
-
-function hostOptions(host: string, f: HostFlags): HostOptions {
-  const password = host !== 'local' ? readSshPassword(f.passwordFile) : undefined;
-  return {
-    host, ...(f.root ? { root: f.root } : {}), ...(f.identity ? { identityFiles: f.identity } : {}), ...(f.knownHosts ? { knownHostsFiles: f.knownHosts } : {}),
-    ...(password !== undefined ? { password } : {}),
-  };
-}
-
-function withHostFlags(c: Command): Command {
-  return c.option('--root <dir>', 'act on an installed root below DIR (image, lab root)')
-    .option('-i, --identity <file>', 'SSH private key (repeatable)', collect)
-    .option('--known-hosts <file>', 'known_hosts file (repeatable)', collect)
-    .option('--password-file <file>', PASSWORD_FILE_HELP);
-}
 
 function withStoreFlag(c: Command): Command {
   return c.option('--store <path>', `Ferry's store (SQLite) recording host, plan, execution and journal (default: ${defaultStorePath().replace(process.env.HOME ?? '\0', '~')}; FERRY_HOME sets its directory)`);
@@ -89,9 +76,8 @@ function renderResult(r: MigrateResult): string {
   return lines.join('\n');
 }
 
-async function withHost<T>(host: string, f: HostFlags, fn: (t: Awaited<ReturnType<typeof openHost>>) => Promise<T>): Promise<T> {
-  const transport = await openHost(hostOptions(host, f));
-  try { return await fn(transport); } finally { await transport.close(); }
+function withHost<T>(host: string, f: HostFlags, fn: (t: Transport) => Promise<T>): Promise<T> {
+  return withOpenHost(hostOptions(host, f), fn);
 }
 
 export function register(program: Command, ctx: CliContext): void {

@@ -1,0 +1,61 @@
+/**
+ * The host context: how every command opens a host. One set of host options and one `openHost()`:
+ * `local` or an SSH host (`host`, `user@host`, `user@host:port`, `ssh://user@host:port`, `[::1]:22`), an
+ * optional root prefix (`--root DIR`: a mounted image or an installed root, on that host), private keys
+ * (`-i`), known_hosts files, a password (from a file or the environment, never argv) and ~/.ssh/config.
+ *
+ * The ssh-agent rule is OpenSSH's: keys given with `-i` are tried first, then the agent's, unless the
+ * host's ssh config says IdentitiesOnly (ssh(1): "-i … in addition to the identities of the agent").
+ * A root that does not exist on the host is an error naming it, before anything is read below it.
+ */
+import { FerryError } from '../core/index.js';
+import { openTransport, parseHostSpec, type HostSpec, type Transport } from '../transport/index.js';
+
+export interface HostOptions {
+  /** `local`, `host`, `user@host`, `user@host:port`, `ssh://user@host:port`. */
+  host: string;
+  /** A root prefix on that host: facts are read and changes made below it. */
+  root?: string;
+  /** SSH private key files, tried in order before the agent's keys. */
+  identityFiles?: readonly string[];
+  /** known_hosts files; default: ~/.ssh/known_hosts and the ssh config's UserKnownHostsFile. */
+  knownHostsFiles?: readonly string[];
+  /** SSH password (for hosts without key or agent authentication). */
+  password?: string;
+}
+
+/** The parsed host spec; a malformed one is HOST_INVALID before anything is contacted. */
+export function hostSpecOf(o: Pick<HostOptions, 'host' | 'root'>): HostSpec {
+  return parseHostSpec(o.host, o.root !== undefined ? { root: o.root } : {});
+}
+
+/** Opens the host. The caller closes the transport. */
+export async function openHost(o: HostOptions): Promise<Transport> {
+  const spec = hostSpecOf(o);
+  const auth = {
+    ...(o.identityFiles?.length ? { identityFiles: [...o.identityFiles] } : {}),
+    ...(o.password !== undefined ? { password: o.password } : {}),
+  };
+  const transport = await openTransport(spec, {
+    ...(Object.keys(auth).length ? { auth } : {}),
+    ...(o.knownHostsFiles?.length ? { knownHostsFiles: [...o.knownHostsFiles] } : {}),
+  });
+  if (spec.root !== undefined && !await transport.exists('/').catch(() => false)) {
+    await transport.close();
+    throw new FerryError('NOT_FOUND', `The root ${spec.root} does not exist on ${spec.kind === 'local' ? 'this machine' : spec.host}`, {
+      hint: '--root names a directory holding an installed system (a mounted image or an installed root).',
+    });
+  }
+  return transport;
+}
+
+/** Runs `fn` with the host open, and closes it whatever happens. */
+export async function withHost<T>(o: HostOptions, fn: (transport: Transport) => Promise<T>): Promise<T> {
+  const transport = await openHost(o);
+  try {
+    return await fn(transport);
+  } finally {
+    await transport.close();
+  }
+}
+export type { Transport } from '../transport/index.js';

@@ -11,15 +11,16 @@ import { FerryError, isFerryError } from '../core/index.js';
 import { loadCatalog, type Catalog } from '../catalog/index.js';
 import { collectFacts } from '../facts/index.js';
 import type { HostFacts } from '../facts/types.js';
-import { assessTargets } from '../assess/index.js';
-import type { Finding } from '../assess/types.js';
+import { assessTargets, availableNames } from '../assess/index.js';
+import type { Finding, TargetRepoView } from '../assess/types.js';
+import { loadTargetRepos, type RepoCache } from './repos.js';
 import { buildPlan, conversionOf, gateInhibitors, type MigrationPlan, type PlanOverride, type TargetKey, type TargetRepo } from '../plan/index.js';
 import type { Transport } from '../transport/index.js';
 import { deriveStatus, rollback as rollbackRun, runPlan, status as statusRun } from '../exec/runner.js';
 import { openSqliteStore, type Store } from '../store/index.js';
 import { FERRY_STATE_ROOT, mkdirHost, stateDirFor } from '../exec/journal.js';
 import { materializePlan, STEP_RESTORERS } from '../exec/steps/index.js';
-import { dnfArgv, requireDnf } from '../exec/steps/dnf.js';
+import { requireDnf } from '../exec/steps/dnf.js';
 import { BEFORE_FILE, captureEvidence, verifyReportPath, type VerifyReport } from '../exec/verify.js';
 import type { ExecutionResult, ExecutionStatus, JournalSink, JsonValue, ProgressEvent } from '../exec/types.js';
 import type { RollbackResult } from '../exec/runner.js';
@@ -55,18 +56,46 @@ async function recordInStore(store: Store, hostName: string, plan: MigrationPlan
 const SHARED_DATA = resolve(import.meta.dirname, '..', '..', '..', 'shared', 'data');
 const CURRENT = posix.join(FERRY_STATE_ROOT, 'current');
 
-/** `rocky-8=/srv/mirror` or `/srv/mirror` or `https://…` → a repo for `target`; entries for other targets are ignored. */
-export function parseRepoArgs(target: string, args: string[]): TargetRepo[] {
-  const out: TargetRepo[] = [];
-  for (const [i, a] of args.entries()) {
+/**
+ * `--repo` for one target: `rocky-8=/srv/mirror`, `/srv/mirror` or `https://…` → the locations as Ferry reads
+ * them on the controller (the same meaning as in `ferry assess`); entries for other targets are ignored.
+ */
+export function repoLocationsFor(target: string, args: readonly string[]): string[] {
+  const out: string[] = [];
+  for (const a of args) {
     const m = /^([A-Za-z0-9._-]+)=(.+)$/.exec(a);
     const key = m && !/^[a-z]+:\/\//.test(a) ? m[1] : undefined;
     const loc = key ? m![2] : a;
     if (key && key !== target) continue;
     if (!loc.startsWith('/') && !/^(https?|file|ftp):\/\//.test(loc)) throw new FerryError('USAGE', `--repo ${a}: give an absolute directory or a URL`);
-    out.push({ id: `ferry-${target}-${i}`, baseurl: loc.startsWith('/') ? `file://${loc}` : loc });
+    out.push(...loc.split(',').map((l) => l.trim()).filter(Boolean));
   }
   return out;
+}
+
+/**
+ * How the host reaches a repository Ferry read on the controller. A URL is the same URL. A directory is a
+ * `file://` URL: on this machine (local, root prefix) as it is; on an SSH host it must be the same mirror at
+ * the same path (a shared mount, or a copy), which is checked by comparing the host's repomd.xml with the
+ * one Ferry read — a controller-only directory is refused, since dnf on the host could not read it.
+ */
+export async function hostRepos(transport: Transport, target: string, locations: readonly string[]): Promise<TargetRepo[]> {
+  return Promise.all(locations.map(async (loc, i) => {
+    const id = `ferry-${target}-${i}`;
+    if (!loc.startsWith('/') && !loc.startsWith('file://')) return { id, baseurl: loc };
+    const dir = loc.startsWith('file://') ? decodeURIComponent(loc.slice('file://'.length)) : loc;
+    if (transport.kind === 'ssh') {
+      const repomd = posix.join(dir, 'repodata', 'repomd.xml');
+      const mine = existsSync(repomd) ? readFileSync(repomd) : undefined;
+      const theirs = await transport.run(['cat', '--', repomd], { timeoutMs: 60_000 });
+      if (!mine || theirs.code !== 0 || !mine.equals(Buffer.from(theirs.stdout, 'utf8'))) {
+        throw new FerryError('REPO_FETCH', `${transport.hostName} does not see the ${target} repository ${dir} that Ferry read here (${repomd} ${theirs.code !== 0 ? 'is absent there' : 'differs there'})`, {
+          hint: 'Serve the mirror over HTTP (e.g. python3 -m http.server in it) and pass --repo TARGET=http://…, or make the same directory available on the host (shared mount or copy).',
+        });
+      }
+    }
+    return { id, baseurl: `file://${dir}` };
+  }));
 }
 
 /** `FILE=FINGERPRINT` (user-given key) → TargetKey. */
@@ -94,47 +123,41 @@ export interface PlanMigrationOptions {
   gpgKeys?: string[];
   gpgcheck?: boolean;
   /**
-   * Assessment findings for the target (their inhibitors stop the plan). Default: the assessment's checks
-   * run on the facts collected for the plan (assessTargets; the facts are collected once). Target package
-   * fates are not computed here: `--repo` locations are paths on the host, not readable by Ferry, and no
-   * inhibitor depends on them (the missing/downgrade findings are `ferry assess`'s to report).
+   * Assessment findings for the target (their inhibitors stop the plan). Default: the assessment of the
+   * facts collected for the plan against the target repositories (assessTargets with the same repository
+   * view `ferry assess` builds, so the plan's vendor swap and the assessment's fates see one package set).
    */
   findings?: Finding[];
   /** YYYY-MM-DD for the lifecycle checks; default: today (UTC). */
   today?: string;
   catalog?: Catalog;
   facts?: HostFacts;
+  /** Repository metadata shared across plans (one parse per location and process by default). */
+  repoCache?: RepoCache;
 }
 
-/** The assessment of `facts` against `target` (checks only, no repository fates): its findings. */
-export function assessForPlan(facts: HostFacts, catalog: Catalog, target: string, today = new Date().toISOString().slice(0, 10)): Finding[] {
-  return assessTargets({ facts, catalog, targets: [{ release: target }], today }).targets[0]?.findings ?? [];
+/** The assessment of `facts` against `target` (with its repository view when given): its findings. */
+export function assessForPlan(facts: HostFacts, catalog: Catalog, target: string, repo?: TargetRepoView, today = new Date().toISOString().slice(0, 10)): Finding[] {
+  return assessTargets({ facts, catalog, targets: [{ release: target, ...(repo ? { repo } : {}) }], today }).targets[0]?.findings ?? [];
 }
 
 export async function planMigration(o: PlanMigrationOptions): Promise<{ plan: MigrationPlan; facts: HostFacts; findings: Finding[] }> {
   const catalog = o.catalog ?? await loadCatalog();
   if (!catalog.hasRelease(o.target)) throw new FerryError('TARGET_UNKNOWN', `Target ${o.target} is not in the catalog`, { hint: 'See ferry catalog list.' });
-  const target = catalog.release(o.target);
   const facts = o.facts ?? await collectFacts(o.transport);
-  // Inhibitors are decided before the target repositories are asked anything.
-  const findings = o.findings ?? assessForPlan(facts, catalog, o.target, o.today);
+  // The source, target and path are settled (a cross-major or unknown path refused) before any repository is read.
+  conversionOf(facts, catalog, o.target);
+  // `--repo` means what it means for `ferry assess`: locations Ferry reads here; the host is given the same
+  // repositories (hostRepos). Without one, the catalog's repositories of the target.
+  let locations = repoLocationsFor(o.target, o.repos);
+  if (locations.length === 0) locations = (catalog.repos(o.target)?.repos ?? []).filter((r) => r.enabled && r.baseurl).map((r) => r.baseurl ?? '');
+  const view = locations.length ? await loadTargetRepos(o.target, locations, o.repoCache ? { cache: o.repoCache } : {}) : undefined;
+  const findings = o.findings ?? assessForPlan(facts, catalog, o.target, view, o.today);
   gateInhibitors({ facts, ...conversionOf(facts, catalog, o.target), findings, overrides: o.overrides ?? [] });
-  let repos = parseRepoArgs(o.target, o.repos);
-  if (repos.length === 0) {
-    repos = (catalog.repos(o.target)?.repos ?? []).filter((r) => r.enabled && r.baseurl).map((r) => ({ id: r.id, baseurl: r.baseurl ?? '' }));
-  }
+  const repos = await hostRepos(o.transport, o.target, locations);
   const gpgcheck = o.gpgcheck ?? true;
   const keys = o.gpgKeys?.length ? o.gpgKeys.map(readKeyArg) : catalogKeys(catalog, o.target);
-  // What the target repositories carry, asked of dnf on the host (metadata lands in dnf's cache there).
-  const dnfEnv = { releasever: String(target.major), modulePlatformId: target.modulePlatformId.value ?? null, repos, gpgcheck };
-  let available: string[] = [];
-  if (repos.length) {
-    await requireDnf(o.transport);
-    const argv = await dnfArgv({ transport: o.transport, stateDir: posix.join(FERRY_STATE_ROOT, 'plan') }, dnfEnv);
-    const res = await o.transport.run([...argv, '-q', 'repoquery', '--qf', '%{name}'], { timeoutMs: 600_000 });
-    if (res.code !== 0) throw new FerryError('REPO_FETCH', `The ${o.target} repositories (${repos.map((r) => r.baseurl).join(', ')}) are not readable from ${o.transport.hostName}: ${res.stderr.trim().slice(0, 500)}`);
-    available = [...new Set(res.stdout.split('\n').filter(Boolean))];
-  }
+  const available = view ? [...availableNames(view)] : [];
   const plan = buildPlan({ facts, catalog, target: o.target, repos, targetAvailable: available, gpgcheck, keys, overrides: o.overrides ?? [], findings });
   return { plan, facts, findings };
 }
@@ -201,6 +224,8 @@ export async function migrate(o: MigrateOptions): Promise<MigrateResult> {
   // as planning does, and nothing changes the host until the first step after the backup: gathered while
   // planning, it reaches the backup step as the execution's before.json (a failed capture is left to the
   // step, which gathers it again and fails there, journaled).
+  // Planning needs no dnf on the host (the repositories are read here); running does.
+  await requireDnf(o.transport);
   const evidence = o.dryRun ? undefined : captureEvidence(o.transport).catch(() => undefined);
   const { plan } = await planMigration(o);
   const executionId = o.executionId ?? newExecutionId(plan);

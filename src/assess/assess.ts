@@ -12,7 +12,7 @@ import { detectSourceVendor } from './origin.js';
 import { rankTargets } from './rank.js';
 import { detectSourceRelease } from './source.js';
 import { ASSESSMENT_FORMAT_VERSION, type Assessment, type Check, type NotAssessed, type PackageFate, type TargetAssessment, type TargetRepoView } from './types.js';
-import { computeVendorSwap } from './vendor-swap.js';
+import { availableNames, computeVendorSwap } from './vendor-swap.js';
 
 export interface AssessTargetsInput {
   facts: HostFacts;
@@ -47,7 +47,7 @@ function fatesFor(input: AssessTargetsInput, source: ReleaseView | null, target:
   const installed = facts.packages ?? [];
   const vendorSwap = source ? computeVendorSwap({
     catalog, source: source.id, target: target.id, installed: new Set(installed.map((p) => p.name)), ...(facts.os?.id ? { osId: facts.os.id } : {}),
-    available: new Set(repo.pool.latest().map((p) => p.name)),
+    available: availableNames(repo),
   }) : undefined;
   const sourceKeyIds = source ? catalog.gpgKeys(source.id).files.flatMap((f) => f.keys.map((k) => k.keyid)) : [];
   const sourceVendor = detectSourceVendor(facts, [...(vendorSwap?.keys() ?? [])].filter((n) => n.endsWith('-release')));

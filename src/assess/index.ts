@@ -3,7 +3,7 @@ export * from './types.js';
 export { assessTargets, type AssessTargetsInput } from './assess.js';
 export { computeFates, countFates, modularFilter, type FateInput } from './fates.js';
 export { classifyOrigin, detectSourceVendor, type OriginRule, type Origin } from './origin.js';
-export { computeVendorSwap, vendorSwapPlan, type VendorSwapInput } from './vendor-swap.js';
+export { availableNames, computeVendorSwap, vendorSwapPlan, type VendorSwapInput } from './vendor-swap.js';
 export { rankTargets, rankingReasons, TIER_POINTS } from './rank.js';
 export { detectSourceRelease } from './source.js';
 export { CHECKS } from './checks/index.js';

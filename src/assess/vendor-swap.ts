@@ -11,6 +11,7 @@
  * host's os-release ID (CentOS Stream 8: `centos-stream-release`, `centos-gpg-keys`, `centos-logos`). Each maps to the target's vendor packages of the same role
  * (catalog.vendorMap); cross-major entries (PES-sourced, role null) map name to name.
  */
+import type { TargetRepoView } from './types.js';
 import type { Catalog, VendorRole } from '../catalog/index.js';
 
 const ROLE_SUFFIX: Partial<Record<VendorRole, string>> = {
@@ -106,6 +107,11 @@ function targetsByRole(input: VendorSwapInput): Map<VendorRole, string[]> {
     if (to.length) out.set(role, to);
   }
   return out;
+}
+
+/** The package names the target repositories carry, as the vendor swap sees them (assess and plan alike). */
+export function availableNames(repo: Pick<TargetRepoView, 'pool'>): Set<string> {
+  return new Set(repo.pool.latest().map((p) => p.name));
 }
 
 /**

@@ -5,7 +5,7 @@ import { loadCatalog } from '../catalog/index.js';
 import { isFerryError } from '../core/index.js';
 import { detectSourceRelease } from '../assess/index.js';
 import { baseFacts } from '../assess/testing/fixtures.js';
-import { sourceReleaseOf } from './build.js';
+import { buildPlan, sourceReleaseOf } from './build.js';
 
 test('sourceReleaseOf: the release assess detects; no os-release or an unknown one is refused', () => {
   const catalog = loadCatalog();
@@ -26,4 +26,24 @@ test('sourceReleaseOf: the release assess detects; no os-release or an unknown o
   const noOs = baseFacts();
   delete noOs.os;
   assert.throws(() => sourceReleaseOf(noOs, catalog), (e: unknown) => isFerryError(e, 'PATH_UNSUPPORTED'));
+});
+
+test('the path\'s method decides the plan: TencentOS 3.1 from CentOS 8 and 2.4 from CentOS 7 are same-major swaps; a cross-major path is refused', () => {
+  const catalog = loadCatalog();
+  const os = baseFacts().os!;
+  const repos = [{ id: 'ferry-t-0', baseurl: 'file:///srv/mirror' }];
+  const cases: [string, string, string][] = [['8.5', 'tencentos-3.1', 'centos-8'], ['7', 'tencentos-2.4', 'centos-7']];
+  for (const [versionId, target, source] of cases) {
+    const facts = baseFacts({ os: { ...os, versionId } });
+    assert.equal(catalog.path(source, target)?.method, 'same-major-swap', `${source} -> ${target} in the catalog`);
+    const plan = buildPlan({ facts, catalog, target, repos, targetAvailable: ['tencentos-release', 'bash'], gpgcheck: false });
+    assert.equal(plan.source, source);
+    assert.equal(plan.method, 'same-major-swap', target);
+    assert.ok(plan.swap.install.includes('tencentos-release'), `${target}: ${plan.swap.install.join(' ')}`);
+    assert.ok(plan.steps.some((s) => s.kind === 'distro-sync' && s.pointOfNoReturn), target);
+  }
+  const el7 = baseFacts({ os: { ...os, versionId: '7' } });
+  assert.equal(catalog.path('centos-7', 'rocky-8')?.method, 'cross-major-pes');
+  assert.throws(() => buildPlan({ facts: el7, catalog, target: 'rocky-8', repos, targetAvailable: ['rocky-release'], gpgcheck: false }),
+    (e: unknown) => isFerryError(e, 'PATH_UNSUPPORTED') && /cross-major/.test(e.message));
 });

@@ -19,7 +19,7 @@ import { deriveStatus, rollback as rollbackRun, runPlan, status as statusRun } f
 import { openSqliteStore, type Store } from '../store/index.js';
 import { FERRY_STATE_ROOT, mkdirHost, stateDirFor } from '../exec/journal.js';
 import { materializePlan, STEP_RESTORERS } from '../exec/steps/index.js';
-import { dnfArgv, requireDnf } from '../exec/steps/dnf.js';
+import { packageManagerFor, parseRepoLocation } from '../exec/package-manager/index.js';
 import { BEFORE_FILE, captureEvidence, verifyReportPath, type VerifyReport } from '../exec/verify.js';
 import type { ExecutionResult, ExecutionStatus, JournalSink, JsonValue, ProgressEvent } from '../exec/types.js';
 import type { RollbackResult } from '../exec/runner.js';
@@ -63,8 +63,7 @@ export function parseRepoArgs(target: string, args: string[]): TargetRepo[] {
     const key = m && !/^[a-z]+:\/\//.test(a) ? m[1] : undefined;
     const loc = key ? m![2] : a;
     if (key && key !== target) continue;
-    if (!loc.startsWith('/') && !/^(https?|file|ftp):\/\//.test(loc)) throw new FerryError('USAGE', `--repo ${a}: give an absolute directory or a URL`);
-    out.push({ id: `ferry-${target}-${i}`, baseurl: loc.startsWith('/') ? `file://${loc}` : loc });
+    out.push({ id: `ferry-${target}-${i}`, baseurl: parseRepoLocation(loc, `--repo ${a}`) });
   }
   return out;
 }
@@ -125,15 +124,14 @@ export async function planMigration(o: PlanMigrationOptions): Promise<{ plan: Mi
   }
   const gpgcheck = o.gpgcheck ?? true;
   const keys = o.gpgKeys?.length ? o.gpgKeys.map(readKeyArg) : catalogKeys(catalog, o.target);
-  // What the target repositories carry, asked of dnf on the host (metadata lands in dnf's cache there).
+  // What the target repositories carry, asked of the package manager on the host read-only (no state dir:
+  // its configuration and cache live in a temporary directory removed when it exits).
   const dnfEnv = { releasever: String(target.major), modulePlatformId: target.modulePlatformId.value ?? null, repos, gpgcheck };
   let available: string[] = [];
   if (repos.length) {
-    await requireDnf(o.transport);
-    const argv = await dnfArgv({ transport: o.transport, stateDir: posix.join(FERRY_STATE_ROOT, 'plan') }, dnfEnv);
-    const res = await o.transport.run([...argv, '-q', 'repoquery', '--qf', '%{name}'], { timeoutMs: 600_000 });
-    if (res.code !== 0) throw new FerryError('REPO_FETCH', `The ${o.target} repositories (${repos.map((r) => r.baseurl).join(', ')}) are not readable from ${o.transport.hostName}: ${res.stderr.trim().slice(0, 500)}`);
-    available = [...new Set(res.stdout.split('\n').filter(Boolean))];
+    const pm = packageManagerFor(dnfEnv);
+    await pm.require(o.transport);
+    available = await pm.availableNames({ transport: o.transport }, dnfEnv);
   }
   const plan = buildPlan({ facts, catalog, target: o.target, repos, targetAvailable: available, gpgcheck, keys, overrides: o.overrides ?? [], findings });
   return { plan, facts, findings };

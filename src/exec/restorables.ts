@@ -17,7 +17,7 @@
 import { posix } from 'node:path';
 import { FerryError, sha256Hex } from '../core/index.js';
 import { hostPath, runChecked } from './journal.js';
-import { isPackageManagerEnv, packageManagerFor, type PackageManagerEnv } from './package-manager/index.js';
+import { isPackageManagerEnv, packageManagerFor, rpmArgv, type PackageManagerEnv } from './package-manager/index.js';
 import type { Transport } from '../transport/types.js';
 import type { JsonValue, Restorable, RestoreContext, Restorer, RestorerRegistry } from './types.js';
 
@@ -164,9 +164,7 @@ type PackageSetData = { root: string | null; list: string; sha256: string; count
 const QF = '%{NAME}-%{EPOCHNUM}:%{VERSION}-%{RELEASE}.%{ARCH}\\n';
 
 async function installedNevras(ctx: RestoreContext): Promise<string[]> {
-  const root = ctx.transport.root;
-  const argv = ['rpm', ...(root ? ['--root', root] : []), '-qa', '--qf', QF];
-  const out = await runChecked(ctx.transport, argv, 'rpm -qa');
+  const out = await runChecked(ctx.transport, rpmArgv(ctx.transport, '-qa', '--qf', QF), 'rpm -qa');
   return out.split('\n').filter((l) => l !== '' && !l.startsWith('gpg-pubkey-')).sort();
 }
 

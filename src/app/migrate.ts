@@ -7,6 +7,7 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join, posix, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { FerryError, isFerryError } from '../core/index.js';
 import { loadCatalog, type Catalog } from '../catalog/index.js';
 import { collectFacts } from '../facts/index.js';
@@ -20,7 +21,7 @@ import { deriveStatus, rollback as rollbackRun, runPlan, status as statusRun } f
 import { openSqliteStore, type Store } from '../store/index.js';
 import { FERRY_STATE_ROOT, mkdirHost, stateDirFor } from '../exec/journal.js';
 import { materializePlan, STEP_RESTORERS } from '../exec/steps/index.js';
-import { requireDnf } from '../exec/steps/dnf.js';
+import { packageManagerFor, parseRepoLocation } from '../exec/package-manager/index.js';
 import { BEFORE_FILE, captureEvidence, verifyReportPath, type VerifyReport } from '../exec/verify.js';
 import type { ExecutionResult, ExecutionStatus, JournalSink, JsonValue, ProgressEvent } from '../exec/types.js';
 import type { RollbackResult } from '../exec/runner.js';
@@ -67,8 +68,8 @@ export function repoLocationsFor(target: string, args: readonly string[]): strin
     const key = m && !/^[a-z]+:\/\//.test(a) ? m[1] : undefined;
     const loc = key ? m![2] : a;
     if (key && key !== target) continue;
-    if (!loc.startsWith('/') && !/^(https?|file|ftp):\/\//.test(loc)) throw new FerryError('USAGE', `--repo ${a}: give an absolute directory or a URL`);
-    out.push(...loc.split(',').map((l) => l.trim()).filter(Boolean));
+    parseRepoLocation(loc, `--repo ${a}`);
+    out.push(loc);
   }
   return out;
 }
@@ -82,8 +83,9 @@ export function repoLocationsFor(target: string, args: readonly string[]): strin
 export async function hostRepos(transport: Transport, target: string, locations: readonly string[]): Promise<TargetRepo[]> {
   return Promise.all(locations.map(async (loc, i) => {
     const id = `ferry-${target}-${i}`;
-    if (!loc.startsWith('/') && !loc.startsWith('file://')) return { id, baseurl: loc };
-    const dir = loc.startsWith('file://') ? decodeURIComponent(loc.slice('file://'.length)) : loc;
+    const baseurl = parseRepoLocation(loc, `--repo ${target}=${loc}`);
+    if (!baseurl.startsWith('file:')) return { id, baseurl };
+    const dir = fileURLToPath(baseurl);
     if (transport.kind === 'ssh') {
       const repomd = posix.join(dir, 'repodata', 'repomd.xml');
       const mine = existsSync(repomd) ? readFileSync(repomd) : undefined;
@@ -94,7 +96,7 @@ export async function hostRepos(transport: Transport, target: string, locations:
         });
       }
     }
-    return { id, baseurl: `file://${dir}` };
+    return { id, baseurl };
   }));
 }
 
@@ -225,7 +227,7 @@ export async function migrate(o: MigrateOptions): Promise<MigrateResult> {
   // planning, it reaches the backup step as the execution's before.json (a failed capture is left to the
   // step, which gathers it again and fails there, journaled).
   // Planning needs no dnf on the host (the repositories are read here); running does.
-  await requireDnf(o.transport);
+  await packageManagerFor(null).require(o.transport);
   const evidence = o.dryRun ? undefined : captureEvidence(o.transport).catch(() => undefined);
   const { plan } = await planMigration(o);
   const executionId = o.executionId ?? newExecutionId(plan);

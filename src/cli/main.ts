@@ -1,5 +1,5 @@
 import { Command, CommanderError } from 'commander';
-import { FerryError } from '../core/index.js';
+import { FerryError, redact } from '../core/index.js';
 import { type CliContext, reportError } from './output.js';
 import { registerCommands } from './commands/index.js';
 
@@ -23,11 +23,11 @@ export function buildProgram(ctx: CliContext): Command {
 
 /** Entry point; returns the process exit status instead of exiting, so tests can call it. */
 export async function main(argv: string[], io?: Partial<CliContext>): Promise<number> {
-  const ctx: CliContext = {
-    json: argv.includes('--json'),
-    stdout: io?.stdout ?? ((s) => void process.stdout.write(s)),
-    stderr: io?.stderr ?? ((s) => void process.stderr.write(s)),
-  };
+  // Everything printed passes redact (core): a repository URL's credentials, a password or a key in a
+  // plan, a step's description, dnf's output or an error (--json included) never reach the terminal.
+  const writeOut = io?.stdout ?? ((s: string) => void process.stdout.write(s));
+  const writeErr = io?.stderr ?? ((s: string) => void process.stderr.write(s));
+  const ctx: CliContext = { json: argv.includes('--json'), stdout: (s) => writeOut(redact(s)), stderr: (s) => writeErr(redact(s)) };
   const program = buildProgram(ctx);
   try {
     await program.parseAsync(argv);

@@ -24,7 +24,8 @@ test('assert throws an assertion error only when false', () => {
 
 test('redact hides passwords, URL credentials and private keys', () => {
   assert.equal(redact('password=hunter2 ok'), 'password=[REDACTED] ok');
-  assert.equal(redact('https://bob:s3cret@mirror/x'), 'https://bob:[REDACTED]@mirror/x');
+  assert.equal(redact('https://bob:s3cret@mirror/x'), 'https://***@mirror/x');
+  assert.equal(redact('"baseurl": "ftp://u:@m/x", ssh://root@db1:22'), '"baseurl": "ftp://***@m/x", ssh://root@db1:22');
   assert.equal(redact('a -----BEGIN OPENSSH PRIVATE KEY-----\nabc\n-----END OPENSSH PRIVATE KEY----- b'), 'a [REDACTED KEY] b');
 });
 

@@ -24,6 +24,7 @@ export const ERROR_CODES = {
   REPO_DECOMPRESS: 'A repository file could not be decompressed',
   REPO_DECOMPRESSION_BOMB: 'A repository file expands beyond the allowed ratio or size',
   REPO_TRUNCATED: 'A repository file ends before its document does',
+  REPO_URL_INVALID: 'A repository location is not an absolute path or an http, https, ftp or file URL without control characters or whitespace',
   // catalog
   CATALOG_INVALID: 'A catalog data file does not validate',
   CATALOG_UNKNOWN_RELEASE: 'No such release in the catalog',
@@ -99,5 +100,5 @@ export function redact(text: string): string {
   return text
     .replace(/-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?-----END [A-Z ]*PRIVATE KEY-----/g, '[REDACTED KEY]')
     .replace(/((?:password|passwd|token|secret)\s*[=:]\s*)\S+/gi, '$1[REDACTED]')
-    .replace(/(\/\/[^/:@\s]+:)[^@/\s]+@/g, '$1[REDACTED]@');
+    .replace(/\/\/[^/:@\s]+:[^@/\s]*@/g, '//***@');
 }

@@ -10,7 +10,7 @@ import { FerryError } from '../core/index.js';
 import { compareEvr, parseEvr } from '../rpm/evr.js';
 import type { Transport } from '../transport/types.js';
 import { hostPath } from './journal.js';
-import { rpmArgv } from './steps/dnf.js';
+import { rpmArgv } from './package-manager/index.js';
 
 export const BLS_DIR = '/boot/loader/entries';
 export const GRUBENV_CANDIDATES = ['/boot/grub2/grubenv'];

@@ -48,6 +48,7 @@ test('packageSetRestorable: rollback returns the root to the recorded NEVRAs via
   const reposdir = join(dir, 'repos.d');
   mkdirSync(reposdir);
   writeFileSync(join(reposdir, 'lab.repo'), `[lab]\nname=lab\nbaseurl=file://${join(dir, 'repo')}\ngpgcheck=0\n`);
+  const env = { releasever: '8', modulePlatformId: null, repos: [{ id: 'lab', baseurl: `file://${join(dir, 'repo')}` }], gpgcheck: false };
   const dnfArgs = ['--releasever=8', `--setopt=reposdir=${reposdir}`, `--setopt=cachedir=${join(dir, 'cache')}`, '--nogpgcheck', '--setopt=best=True', '-q'];
   const root = join(dir, 'root');
   mkdirSync(join(root, 'var/lib'), { recursive: true });
@@ -60,7 +61,7 @@ test('packageSetRestorable: rollback returns the root to the recorded NEVRAs via
     options: {},
     title: 'upgrade ferry-a, install ferry-b',
     async apply(ctx) {
-      await ctx.register(packageSetRestorable({ dnfArgs }));
+      await ctx.register(packageSetRestorable({ env }));
       const r = await ctx.transport.run(['dnf', '-y', '--installroot', root, ...dnfArgs, 'install', 'ferry-a-2.0', 'ferry-b']);
       assert.equal(r.code, 0, r.stderr);
     },
@@ -76,6 +77,7 @@ test('packageSetRestorable: rollback returns the root to the recorded NEVRAs via
   rmSync(join(dir, 'repo', 'noarch', 'ferry-a-1.0-1.noarch.rpm'));
   sh('createrepo_c', ['--quiet', join(dir, 'repo')]);
   rmSync(join(dir, 'cache'), { recursive: true, force: true });
+  rmSync(join(root, 'var/cache/dnf'), { recursive: true, force: true });
   await assert.rejects(rollback({ transport, executionId: 'pk2' }), (e) =>
     isFerryError(e, 'ROLLBACK_INCOMPLETE') && /missing ferry-a-0:1\.0-1\.noarch/.test(e.message));
 });

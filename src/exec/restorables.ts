@@ -8,8 +8,8 @@
  *   owners and mtimes kept); restore replaces the whole directory, removing files added since.
  * - packageSet: the installed NEVRAs (`rpm -qa`); restore is BEST EFFORT: one `dnf shell` transaction
  *   that removes packages not in the set and installs/downgrades to the recorded NEVRAs, which needs those
- *   exact NEVRAs to be reachable in the repositories dnf sees at restore time (pass `dnfArgs`, e.g. a
- *   local mirror of the source distribution). It then re-reads `rpm -qa` and fails listing every
+ *   exact NEVRAs to be reachable in the repositories dnf sees at restore time (pass `env`, e.g. a local
+ *   mirror of the source distribution; without one, the host's own repositories). It then re-reads `rpm -qa` and fails listing every
  *   difference, so a partial restore is reported, never hidden.
  * - command: an argv to run at restore time (e.g. `grubby --set-default <old>`), for changes that have
  *   a natural inverse command.
@@ -17,6 +17,7 @@
 import { posix } from 'node:path';
 import { FerryError, sha256Hex } from '../core/index.js';
 import { hostPath, runChecked } from './journal.js';
+import { isPackageManagerEnv, packageManagerFor, rpmArgv, type PackageManagerEnv } from './package-manager/index.js';
 import type { Transport } from '../transport/types.js';
 import type { JsonValue, Restorable, RestoreContext, Restorer, RestorerRegistry } from './types.js';
 
@@ -158,20 +159,18 @@ const restoreDir: Restorer = async (raw, ctx) => {
 
 // ---- packageSet ----
 
-type PackageSetData = { root: string | null; list: string; sha256: string; count: number; dnfArgs: string[] };
+type PackageSetData = { root: string | null; list: string; sha256: string; count: number; env: PackageManagerEnv | null };
 
 const QF = '%{NAME}-%{EPOCHNUM}:%{VERSION}-%{RELEASE}.%{ARCH}\\n';
 
 async function installedNevras(ctx: RestoreContext): Promise<string[]> {
-  const root = ctx.transport.root;
-  const argv = ['rpm', ...(root ? ['--root', root] : []), '-qa', '--qf', QF];
-  const out = await runChecked(ctx.transport, argv, 'rpm -qa');
+  const out = await runChecked(ctx.transport, rpmArgv(ctx.transport, '-qa', '--qf', QF), 'rpm -qa');
   return out.split('\n').filter((l) => l !== '' && !l.startsWith('gpg-pubkey-')).sort();
 }
 
 /** Records the installed package set (gpg-pubkey entries excluded). See the module comment: best effort. */
-export function packageSetRestorable(options: { dnfArgs?: string[] } = {}): Restorable<PackageSetData> {
-  const dnfArgs = options.dnfArgs ?? [];
+export function packageSetRestorable(options: { env?: PackageManagerEnv } = {}): Restorable<PackageSetData> {
+  const env = options.env ?? null;
   return {
     kind: 'packageSet',
     key: 'rpmdb',
@@ -181,7 +180,7 @@ export function packageSetRestorable(options: { dnfArgs?: string[] } = {}): Rest
       const text = nevras.join('\n') + '\n';
       const list = posix.join(ctx.backupDir, 'packages.txt');
       await ctx.transport.writeFile(list, text, { mode: 0o600 });
-      return { root: ctx.transport.root ?? null, list, sha256: sha256Hex(text), count: nevras.length, dnfArgs };
+      return { root: ctx.transport.root ?? null, list, sha256: sha256Hex(text), count: nevras.length, env };
     },
   };
 }
@@ -197,20 +196,12 @@ const restorePackageSet: Restorer = async (raw, ctx) => {
     const have = new Set(now);
     return { remove: now.filter((n) => !wanted.has(n)), install: [...wanted].filter((n) => !have.has(n)) };
   };
+  const env = data.env ?? null;
+  if (env !== null && !isPackageManagerEnv(env)) throw new FerryError('JOURNAL_CORRUPT', `The package set restorable of ${ctx.transport.hostName} records no valid package-manager environment`);
   const first = await diff();
   if (first.remove.length === 0 && first.install.length === 0) return;
-  const script = [
-    ...first.remove.map((n) => `remove ${n}`),
-    ...first.install.map((n) => `install ${n}`),
-    'run',
-    '',
-  ].join('\n');
-  const scriptPath = posix.join(ctx.backupDir, 'restore.dnf');
-  await ctx.transport.writeFile(scriptPath, script, { mode: 0o600 });
-  const root = ctx.transport.root;
-  const argv = ['dnf', '-y', ...(root ? ['--installroot', root] : []), ...data.dnfArgs, 'shell', hostPath(ctx.transport, scriptPath)];
-  const res = await ctx.transport.run(argv, { timeoutMs: 3_600_000 });
-  for (const line of `${res.stdout}${res.stderr}`.split('\n')) if (line) ctx.output(line);
+  const res = await packageManagerFor(env).restore(ctx, env, first);
+  for (const line of res.output.split('\n')) if (line) ctx.output(line);
   const after = await diff();
   if (after.remove.length || after.install.length) {
     throw new FerryError('ROLLBACK_INCOMPLETE', `Package set on ${ctx.transport.hostName} not restored (dnf exit ${res.code}): still installed ${after.remove.join(', ') || 'none'}; missing ${after.install.join(', ') || 'none'}`, {

@@ -14,7 +14,7 @@ import type { OsRelease } from '../facts/types.js';
 import type { Transport } from '../transport/types.js';
 import { blsKernelPath, installedKernels, readBlsDefault, type InstalledKernel } from './boot.js';
 import { hostPath } from './journal.js';
-import { dnfArgv, installedPackages, installOnlyNames, rpmArgv, type DnfEnv } from './steps/dnf.js';
+import { installedPackages, installOnlyNames, packageManagerFor, rpmArgv, type HostState, type PackageManagerEnv } from './package-manager/index.js';
 
 export interface Evidence {
   packages: { name: string; nevra: string; vendor: string }[];
@@ -29,7 +29,7 @@ export interface VerifyOptions {
   releasePackages: string[];
   removed: string[];
   sourceVendor: string | null;
-  dnf: DnfEnv;
+  dnf: PackageManagerEnv;
 }
 
 export interface VerifyCheck { id: string; ok: boolean; detail: string }
@@ -184,12 +184,12 @@ async function bootDefaultCheck(transport: Transport, sourceVendor: string | nul
  * target (neither swapped out nor install-only) are asked of the target repositories (one dnf start, and
  * none when there are no such packages: a converted host usually keeps only its old kernels).
  */
-async function leftoversOf(transport: Transport, dnf: string[], after: Evidence['packages'], o: VerifyOptions): Promise<VerifyReport['leftovers']> {
+async function leftoversOf(host: HostState, after: Evidence['packages'], o: VerifyOptions): Promise<VerifyReport['leftovers']> {
+  const { transport } = host;
   const fromSource = o.sourceVendor ? after.filter((p) => p.vendor === o.sourceVendor) : [];
   const installOnly = fromSource.length ? await installOnlyNames(transport) : new Set<string>();
   const ask = [...new Set(fromSource.filter((p) => !o.removed.includes(p.name) && !installOnly.has(p.name)).map((p) => p.name))];
-  const avail = ask.length ? await transport.run([...dnf, '-q', 'repoquery', '--qf', '%{name}', ...ask]) : { stdout: '' };
-  const availableNames = new Set(avail.stdout.split('\n').filter(Boolean));
+  const availableNames = new Set(ask.length ? await packageManagerFor(o.dnf).availableNames(host, o.dnf, ask) : []);
   return fromSource.map((p) => {
     if (o.removed.includes(p.name)) return { nevra: p.nevra, ok: false, why: 'source vendor package the swap should have removed' };
     if (installOnly.has(p.name)) return { nevra: p.nevra, ok: true, why: 'install-only package (dnf installonlypkgs): dnf keeps older ones side by side (installonly_limit)' };
@@ -200,7 +200,7 @@ async function leftoversOf(transport: Transport, dnf: string[], after: Evidence[
 
 export async function verifyHost(options: { transport: Transport; stateDir: string; verify: VerifyOptions; before?: Evidence }): Promise<VerifyReport> {
   const { transport, verify: o } = options;
-  const dnf = await dnfArgv({ transport, stateDir: options.stateDir }, o.dnf);
+  const host = { transport, stateDir: options.stateDir };
   // Nothing changes the host any more: every check only reads it, so they run together. The long ones
   // (rpm -Va, dnf check, a repoquery) are separate processes and overlap on the host's CPUs.
   const packages = await installedPackages(transport);
@@ -208,8 +208,8 @@ export async function verifyHost(options: { transport: Transport; stateDir: stri
     captureEvidence(transport, { allowEmpty: true, packages }),
     readOsRelease(transport),
     releaseCheck(transport, o),
-    transport.run([...dnf, 'check'], { timeoutMs: 3_600_000 }),
-    leftoversOf(transport, dnf, packages, o),
+    packageManagerFor(o.dnf).check(host, o.dnf),
+    leftoversOf(host, packages, o),
     bootDefaultCheck(transport, o.sourceVendor),
   ]);
   const id = osr?.raw.ID;
@@ -219,7 +219,7 @@ export async function verifyHost(options: { transport: Transport; stateDir: stri
     release,
     { id: 'no-source-packages', ok: leftovers.every((l) => l.ok), detail: `${leftovers.length} source-vendor package(s) remain, ${leftovers.filter((l) => !l.ok).length} unexplained` },
     ...(boot ? [boot] : []),
-    { id: 'dnf-check', ok: check.code === 0, detail: check.code === 0 ? 'rpmdb consistent' : (check.stdout + check.stderr).trim().slice(0, 1000) },
+    { id: 'dnf-check', ok: check.ok, detail: check.ok ? 'rpmdb consistent' : check.output.slice(0, 1000) },
   ];
 
   const before = options.before;

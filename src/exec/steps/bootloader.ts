@@ -14,7 +14,8 @@ import { fileRestorable } from '../restorables.js';
 import { readOsRelease } from '../verify.js';
 import { defineStep } from '../runner.js';
 import type { JsonValue, Step, StepContext } from '../types.js';
-import { rpmArgv, writeNote } from './dnf.js';
+import { rpmArgv } from '../package-manager/index.js';
+import { writeNote } from './notes.js';
 
 export type BootloaderOptions = { bootMode: string; targetVendorOf: string | null };
 

@@ -8,7 +8,8 @@ import { hostPath } from '../journal.js';
 import { fileRestorable } from '../restorables.js';
 import { defineStep } from '../runner.js';
 import type { Step, StepContext } from '../types.js';
-import { rpmArgv, writeNote } from './dnf.js';
+import { rpmArgv } from '../package-manager/index.js';
+import { writeNote } from './notes.js';
 
 export type DisableReposOptions = { repoIds: string[]; ownedBySwap: string[] };
 

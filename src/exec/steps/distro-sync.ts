@@ -1,7 +1,7 @@
 /**
  * dnf distro-sync against the target repositories: every package moves to the target's build (upgrade,
  * downgrade or replacement, --allowerasing for renames). The plan's point of no return: once it starts,
- * the package set cannot be put back from the journal. dnf runs detached (./dnf.ts), so a killed Ferry or
+ * the package set cannot be put back from the journal. dnf runs detached (../package-manager/detached.ts), so a killed Ferry or
  * a dropped SSH connection does not interrupt the rpm transaction; apply is idempotent (a second
  * distro-sync has nothing to do).
  *
@@ -14,9 +14,9 @@
 import { runChecked } from '../journal.js';
 import { defineStep } from '../runner.js';
 import type { Step } from '../types.js';
-import { duplicatePackages, installOnlyNames, rpmArgv, runDnf, type DnfEnv } from './dnf.js';
+import { duplicatePackages, installOnlyNames, packageManagerFor, rpmArgv, type PackageManagerEnv } from '../package-manager/index.js';
 
-export type DistroSyncOptions = { dnf: DnfEnv };
+export type DistroSyncOptions = { dnf: PackageManagerEnv };
 
 export function distroSyncStep(options: DistroSyncOptions): Step<DistroSyncOptions> {
   return defineStep<DistroSyncOptions>({
@@ -26,7 +26,7 @@ export function distroSyncStep(options: DistroSyncOptions): Step<DistroSyncOptio
     pointOfNoReturn: true,
     describe: () => [`dnf distro-sync --allowerasing from ${options.dnf.repos.map((r) => r.baseurl).join(', ')}`],
     async apply(ctx) {
-      await runDnf(ctx, options.dnf, ['distro-sync', '--allowerasing'], 'distro-sync');
+      await packageManagerFor(options.dnf).distroSync(ctx, options.dnf);
     },
     async verify(ctx) {
       const out = await runChecked(ctx.transport, rpmArgv(ctx.transport, '-qa', '--qf', '%{NAME}.%{ARCH}\\n'), 'rpm -qa');

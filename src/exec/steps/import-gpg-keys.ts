@@ -9,7 +9,7 @@ import { hostPath, mkdirHost, runChecked } from '../journal.js';
 import { dirRestorable } from '../restorables.js';
 import { defineStep } from '../runner.js';
 import type { Step, StepContext } from '../types.js';
-import { rpmArgv } from './dnf.js';
+import { rpmArgv } from '../package-manager/index.js';
 
 export type GpgKeySpec = { name: string; armored: string; fingerprints: string[] };
 export type ImportGpgKeysOptions = { keys: GpgKeySpec[] };

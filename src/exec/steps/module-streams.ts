@@ -9,26 +9,14 @@ import { parseModuleFile } from '../../facts/index.js';
 import { dirRestorable } from '../restorables.js';
 import { defineStep } from '../runner.js';
 import type { Step, StepContext } from '../types.js';
-import { dnfArgv, runDnf, writeNote, type DnfEnv } from './dnf.js';
+import { packageManagerFor, type PackageManagerEnv } from '../package-manager/index.js';
+import { writeNote } from './notes.js';
 
-export type ModuleStreamsOptions = { modules: { name: string; stream: string }[]; dnf: DnfEnv };
-
-/** Parses `dnf module list` output into `name:stream` pairs for the modules named. */
-export function parseModuleList(text: string, names: string[]): Set<string> {
-  const out = new Set<string>();
-  for (const line of text.split('\n')) {
-    const m = /^(\S+)\s+(\S+)/.exec(line);
-    if (m && names.includes(m[1])) out.add(`${m[1]}:${m[2].replace(/\[.*$/, '')}`);
-  }
-  return out;
-}
+export type ModuleStreamsOptions = { modules: { name: string; stream: string }[]; dnf: PackageManagerEnv };
 
 /** Streams the target repositories offer, as `name:stream`. */
-async function offered(ctx: StepContext, o: ModuleStreamsOptions): Promise<Set<string>> {
-  if (o.modules.length === 0) return new Set();
-  const dnf = await dnfArgv(ctx, o.dnf);
-  const res = await ctx.transport.run([...dnf, '-q', 'module', 'list', ...o.modules.map((m) => m.name)]);
-  return parseModuleList(res.stdout, o.modules.map((m) => m.name));
+function offered(ctx: StepContext, o: ModuleStreamsOptions): Promise<Set<string>> {
+  return packageManagerFor(o.dnf).moduleStreams(ctx, o.dnf, o.modules.map((m) => m.name));
 }
 
 /** The module's current stream if /etc/dnf/modules.d says it is enabled. */
@@ -67,7 +55,7 @@ export function moduleStreamsStep(options: ModuleStreamsOptions): Step<ModuleStr
       const reset = await stillToReset(ctx, options, have);
       if (reset.length > 0) {
         await ctx.register(dirRestorable('/etc/dnf/modules.d'));
-        await runDnf(ctx, options.dnf, ['module', 'reset', ...reset.map((m) => m.name)], 'module-reset');
+        await packageManagerFor(options.dnf).resetModules(ctx, options.dnf, reset.map((m) => m.name));
         for (const m of reset) ctx.output(`reset ${m.name}:${m.stream}: the target does not offer it; distro-sync moves it to the default stream`);
       }
       await writeNote(ctx, { kept, reset: reset.map((m) => `${m.name}:${m.stream}`) });

@@ -14,7 +14,7 @@ import { FerryError } from '../../core/index.js';
 import { hostPath } from '../journal.js';
 import { defineStep } from '../runner.js';
 import type { Step, StepContext } from '../types.js';
-import { requireDnf, runDnf, type DnfEnv } from './dnf.js';
+import { packageManagerFor, type PackageManagerEnv } from '../package-manager/index.js';
 
 // Args: a list of repomd.xml locations. Exit 0: all readable; 3: one is not (its location and the error on
 // stderr); 4: curl is missing (ask dnf instead).
@@ -29,7 +29,7 @@ const REPOMD = [
 ].join('\n');
 
 /** True when every repository's repomd.xml is readable from the host; false when only dnf can tell. */
-async function reposReachable(ctx: StepContext, env: DnfEnv): Promise<boolean> {
+async function reposReachable(ctx: StepContext, env: PackageManagerEnv): Promise<boolean> {
   const urls: string[] = [];
   for (const r of env.repos) {
     const base = r.baseurl.replace(/\/+$/, '');
@@ -50,7 +50,7 @@ async function reposReachable(ctx: StepContext, env: DnfEnv): Promise<boolean> {
   return true;
 }
 
-export type PreflightOptions = { diskMiB: Record<string, number>; dnf: DnfEnv };
+export type PreflightOptions = { diskMiB: Record<string, number>; dnf: PackageManagerEnv };
 
 export function preflightStep(options: PreflightOptions): Step<PreflightOptions> {
   return defineStep<PreflightOptions>({
@@ -75,13 +75,14 @@ export function preflightStep(options: PreflightOptions): Step<PreflightOptions>
         if (availKiB * 0.95 < mib * 1024) short.push(`${path} has ${Math.floor(availKiB / 1024)} MiB free, needs ${mib} MiB`);
       }
       if (short.length) throw new FerryError('STEP_FAILED', `Not enough disk space on ${transport.hostName}: ${short.join('; ')}`, { hint: 'Free space, then run ferry resume.' });
-      await requireDnf(transport);
+      const pm = packageManagerFor(options.dnf);
+      await pm.require(transport);
       const lockFile = hostPath(transport, '/var/lib/rpm/.rpm.lock');
       const lock = await transport.run(['sh', '-c', '[ ! -e "$1" ] || flock -n -x "$1" true', 'sh', lockFile]);
       if (lock.code !== 0) {
         throw new FerryError('STEP_FAILED', `The rpm database on ${transport.hostName} is locked by another process (${lockFile})`, { hint: 'Wait for the running rpm/dnf/yum to finish, then run ferry resume.' });
       }
-      if (!await reposReachable(ctx, options.dnf)) await runDnf(ctx, options.dnf, ['makecache'], 'makecache');
+      if (!await reposReachable(ctx, options.dnf)) await pm.makecache(ctx, options.dnf);
     },
   });
 }

@@ -6,7 +6,8 @@
 import { runChecked } from '../journal.js';
 import { defineStep } from '../runner.js';
 import type { Step, StepContext } from '../types.js';
-import { rpmArgv, writeNote } from './dnf.js';
+import { rpmArgv } from '../package-manager/index.js';
+import { writeNote } from './notes.js';
 
 export type RemoveSourceKeysOptions = { rpmNames: string[] };
 

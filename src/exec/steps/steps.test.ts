@@ -26,7 +26,7 @@ import { backupStep } from './backup.js';
 import { bootloaderStep } from './bootloader.js';
 import { disableReposStep } from './disable-repos.js';
 import { distroSyncStep } from './distro-sync.js';
-import type { DnfEnv } from './dnf.js';
+import type { PackageManagerEnv } from '../package-manager/index.js';
 import { importGpgKeysStep } from './import-gpg-keys.js';
 import { moduleStreamsStep } from './module-streams.js';
 import { preflightStep } from './preflight.js';
@@ -48,7 +48,7 @@ let lab: Lab;
 let r8: LabDistro;
 let host: LabHost;
 let t: Transport;
-let dnf: DnfEnv;
+let dnf: PackageManagerEnv;
 let verifyOptions: VerifyOptions;
 /** before.json of the first backup execution: the evidence from before the migration. */
 let beforeJson = '';

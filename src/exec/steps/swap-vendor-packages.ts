@@ -5,15 +5,13 @@
  * same files. Before it, the rpm database and every file the old and new packages own are registered, so
  * rollback puts the swap back exactly.
  */
-import { posix } from 'node:path';
-import { hostPath } from '../journal.js';
 import { dirRestorable } from '../restorables.js';
 import { defineStep } from '../runner.js';
 import type { Step, StepContext } from '../types.js';
-import { dnfArgv, rpmArgv, runDnf, type DnfEnv } from './dnf.js';
+import { packageManagerFor, rpmArgv, type PackageManagerEnv } from '../package-manager/index.js';
 import { pathSetRestorable } from './path-set.js';
 
-export type SwapOptions = { remove: string[]; install: string[]; dnf: DnfEnv };
+export type SwapOptions = { remove: string[]; install: string[]; dnf: PackageManagerEnv };
 
 async function swapped(ctx: StepContext, o: SwapOptions): Promise<{ ok: boolean; detail: string }> {
   const t = ctx.transport;
@@ -35,18 +33,16 @@ export function swapVendorPackagesStep(options: SwapOptions): Step<SwapOptions> 
     describe: () => [`dnf shell: remove ${options.remove.join(' ')}; install ${options.install.join(' ')}; run`],
     async apply(ctx) {
       const t = ctx.transport;
-      // Both only read: the rpm database's file lists and the target repositories' (one dnf start).
-      const dnf = await dnfArgv(ctx, options.dnf);
+      const pm = packageManagerFor(options.dnf);
+      // Both only read: the rpm database's file lists and the target repositories'.
       const [old, next] = await Promise.all([
         options.remove.length ? t.run(rpmArgv(t, '-ql', ...options.remove)) : { stdout: '' },
-        t.run([...dnf, '-q', 'repoquery', '--latest-limit=1', '-l', ...options.install]),
+        pm.fileLists(ctx, options.dnf, options.install),
       ]);
-      const paths = `${old.stdout}\n${next.stdout}`.split('\n').filter((p) => p.startsWith('/'));
+      const paths = [...old.stdout.split('\n').filter((p) => p.startsWith('/')), ...next];
       await ctx.register(dirRestorable('/var/lib/rpm'));
       await ctx.register(pathSetRestorable('vendor-files', `files of ${[...options.remove, ...options.install].join(', ')}`, paths));
-      const script = posix.join(ctx.stateDir, 'swap.dnf');
-      await t.writeFile(script, [...(options.remove.length ? [`remove ${options.remove.join(' ')}`] : []), `install ${options.install.join(' ')}`, 'run', ''].join('\n'), { mode: 0o600 });
-      await runDnf(ctx, options.dnf, ['--setopt=protected_packages=', '--noautoremove', 'shell', hostPath(t, script)], 'swap');
+      await pm.swap(ctx, options.dnf, { remove: options.remove, install: options.install });
     },
     isApplied: async (ctx) => (await swapped(ctx, options)).ok,
     verify: (ctx) => swapped(ctx, options),

@@ -7,9 +7,9 @@ import { FerryError } from '../../core/index.js';
 import { defineStep } from '../runner.js';
 import type { Step } from '../types.js';
 import { BEFORE_FILE, verifyHost, verifyReportPath, type Evidence, type VerifyReport } from '../verify.js';
-import type { DnfEnv } from './dnf.js';
+import type { PackageManagerEnv } from '../package-manager/index.js';
 
-export type VerifyStepOptions = { targetOsId: string; releasePackages: string[]; removed: string[]; sourceVendor: string | null; dnf: DnfEnv };
+export type VerifyStepOptions = { targetOsId: string; releasePackages: string[]; removed: string[]; sourceVendor: string | null; dnf: PackageManagerEnv };
 
 export function verifyStep(options: VerifyStepOptions): Step<VerifyStepOptions> {
   return defineStep<VerifyStepOptions>({

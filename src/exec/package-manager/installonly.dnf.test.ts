@@ -12,7 +12,7 @@ import type { BinaryDef, SourceDef } from '../../../test/lab/model.js';
 import { skipUnlessTools } from '../../../test/support/shared.js';
 import { createLocalTransport } from '../../transport/local.js';
 import { INSTALLONLY_PROVIDES } from '../../rpm/installonly.js';
-import { duplicatePackages, installOnlyNames } from './dnf.js';
+import { duplicatePackages, installOnlyNames } from './rpmdb.js';
 
 const skip = skipUnlessTools('rpmbuild', 'createrepo_c', 'dnf', 'rpm');
 if (!skip) process.env.HOME = labHome(DEFAULT_CACHE); // Debian rpm: %_dbpath from the lab HOME (see test/lab/README.md)

@@ -11,7 +11,8 @@ import { createLocalTransport } from '../../transport/local.js';
 import { skipUnlessTools } from '../../../test/support/shared.js';
 import { stateDirFor } from '../journal.js';
 import type { Step, StepContext } from '../types.js';
-import { duplicatePackages, runDetached } from './dnf.js';
+import { duplicatePackages } from './rpmdb.js';
+import { runDetached } from './detached.js';
 
 const skip = skipUnlessTools('setsid', 'flock');
 const base = mkdtempSync(join(tmpdir(), 'ferry-detached-'));

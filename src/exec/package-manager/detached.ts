@@ -1,0 +1,111 @@
+/**
+ * Detached runs of the package manager (any long command that must outlive Ferry): the command is started
+ * with `setsid` writing to a log and an exit-status file in the execution's state dir, holding a lock file
+ * for as long as it runs. A dropped SSH connection or a killed Ferry therefore never kills dnf half-way
+ * through an rpm transaction; on resume the step finds the still-running (or finished) run by its pid and
+ * lock files and waits for it before doing anything else. Ferry blocks on the lock (the completion event)
+ * in short waits that also stream the run's lines to the runner's progress.
+ */
+import { posix } from 'node:path';
+import { FerryError } from '../../core/index.js';
+import { hostPath, mkdirHost, runChecked } from '../journal.js';
+import type { StepContext } from '../types.js';
+
+// Static scripts (no data is interpolated; paths and argv travel as arguments).
+//
+// DETACH runs "$@" detached with output to $1, exit status to $2 (atomically, before it exits) and its pid
+// to $3, holding an exclusive flock on $4 for its whole life: the lock is the completion event. The kernel
+// drops it when the process exits for any reason (SIGKILL included), so a waiter blocked on the lock wakes
+// at once, and a status file missing after the lock is free means the run died. The lock is taken before
+// the fork and the pid file written after, so once the pid file exists the lock is held. dnf itself does
+// not inherit the lock descriptor (9>&-): a daemon started by a scriptlet cannot keep it held.
+const DETACH = [
+  'log=$1; rc=$2; pidf=$3; lock=$4; shift 4',
+  'exec </dev/null >/dev/null 2>&1',
+  'exec 9>"$lock"',
+  'flock -x 9 || exit 1',
+  '( "$@" 9>&- >"$log" 2>&1; echo $? >"$rc.tmp"; mv -f "$rc.tmp" "$rc" ) &',
+  'echo $! >"$pidf.tmp"; mv -f "$pidf.tmp" "$pidf"',
+].join('\n');
+
+// Starts DETACH in its own session (setsid -f: a dropped connection or a killed Ferry never reaches it) and
+// returns once its pid file exists, printing the pid. Args: log rc pidfile lock argv…
+const START = [
+  'rm -f "$2" "$3"',
+  'setsid -f sh -c "$0" sh "$@" || exit 125',
+  'n=0; while [ ! -s "$3" ]; do n=$((n+1)); [ $n -le 3000 ] || exit 124; sleep 0.01; done',
+  'cat "$3"',
+].join('\n');
+
+// Blocks until the run's lock is free (the run ended) or $5 seconds pass, then prints the exit status (or
+// nothing), a separator with flock's status (0: the run has ended), then the log from byte offset $4.
+// Args: lock rc log offset timeout.
+const WAIT = 'flock -s -w "$5" "$1" true 2>/dev/null; s=$?; cat "$2" 2>/dev/null; echo "--ferry-- $s"; tail -c +"$4" "$3" 2>/dev/null; true';
+
+// Exit 0 while a run holds the lock $1; a run started by an older Ferry (no lock file) is asked by pid $2.
+const RUNNING = 'if [ -e "$1" ]; then ! flock -n -s "$1" true; else kill -0 "$2" 2>/dev/null; fi';
+// Blocks until that run ends or 5 seconds pass (a run of an older Ferry: 1 second). Args: lock.
+const WAIT_EARLIER = 'if [ -e "$1" ]; then flock -s -w 5 "$1" true; else sleep 1; fi; true';
+
+export interface DetachedResult {
+  code: number;
+  output: string;
+}
+
+/**
+ * Runs `argv` detached on the host and waits for it, streaming its output lines. `label` names the run
+ * within the step; an earlier attempt's still-running process under the same label is awaited first.
+ *
+ * Completion is an event (the run's flock is released), not a poll: each wait blocks on the host until the
+ * run ends or `waitSeconds` pass (default 0.5), and only then returns the new log lines — so dnf's output
+ * still streams while it runs, and the end is seen at once. The first output line, emitted right after
+ * the start, names the pid: from then on a killed Ferry leaves a running dnf that a resume waits for.
+ */
+export async function runDetached(ctx: StepContext, argv: string[], label: string, options: { waitSeconds?: number } = {}): Promise<DetachedResult> {
+  const { transport } = ctx;
+  const waitSeconds = String(options.waitSeconds ?? 0.5);
+  const dir = posix.join(ctx.stateDir, 'run');
+  const stem = posix.join(dir, `${ctx.step.id.slice(0, 24)}-${label}`);
+  const pidFile = `${stem}.pid`;
+  const lockFile = hostPath(transport, `${stem}.lock`);
+  if (ctx.attempt > 1 && await transport.exists(pidFile)) {
+    const pid = (await transport.readFile(pidFile)).toString('utf8').trim();
+    const running = async (): Promise<boolean> => (await transport.run(['sh', '-c', RUNNING, 'sh', lockFile, /^\d+$/.test(pid) ? pid : '0'])).code === 0;
+    if (await running()) {
+      ctx.output(`waiting for ${label} (pid ${pid}) started by an earlier attempt`);
+      while (await running()) await transport.run(['sh', '-c', WAIT_EARLIER, 'sh', lockFile]);
+    }
+  } else {
+    await mkdirHost(transport, dir);
+  }
+  const log = hostPath(transport, `${stem}-${ctx.attempt}.log`);
+  const rc = hostPath(transport, `${stem}-${ctx.attempt}.rc`);
+  const pid = (await runChecked(transport, ['sh', '-c', START, DETACH, log, rc, hostPath(transport, pidFile), lockFile, ...argv],
+    `Starting ${argv[0]} ${argv[argv.length - 1]}`)).trim();
+  ctx.output(`started ${label} (pid ${pid})`);
+  let offset = 0;
+  let pending = '';
+  const chunks: string[] = [];
+  for (;;) {
+    const res = await runChecked(transport, ['sh', '-c', WAIT, 'sh', lockFile, rc, log, String(offset + 1), waitSeconds], `Waiting for ${label}`);
+    const sep = /--ferry-- (\d+)\n/.exec(res);
+    if (!sep) throw new Error(`Assertion failed: no separator in the output of the wait for ${label}`);
+    const status = res.slice(0, sep.index).trim();
+    const text = res.slice(sep.index + sep[0].length);
+    offset += Buffer.byteLength(text);
+    chunks.push(text);
+    pending += text;
+    const lines = pending.split('\n');
+    pending = lines.pop() ?? '';
+    for (const l of lines) if (l.trim()) ctx.output(l);
+    if (status !== '') {
+      if (pending.trim()) ctx.output(pending);
+      return { code: Number(status), output: chunks.join('') };
+    }
+    if (sep[1] === '0') {
+      throw new FerryError('STEP_FAILED', `${label} (pid ${pid}) on ${transport.hostName} ended without an exit status (killed?): ${chunks.join('').trim().split('\n').slice(-10).join('\n')}`, {
+        hint: 'Check the host for what stopped it (OOM killer, reboot), then run ferry resume.',
+      });
+    }
+  }
+}

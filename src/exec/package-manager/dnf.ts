@@ -1,0 +1,223 @@
+/**
+ * The dnf adapter of the package-manager port (./types.ts): the only place that builds dnf's argv and
+ * configuration (as leapp-repository's dnfplugin.py is the one module configuring dnf for check, download,
+ * dry run and install).
+ *
+ * Configuration: one private file holding `[main]` and the target repositories (dnf reads repository
+ * sections from its main configuration file), with `reposdir=/dev/null` so the host's own repo files
+ * never take part. Nothing from data reaches it unchecked: baseurls pass repo-location.ts's rule (no
+ * controls or whitespace; commas encoded, since dnf splits list options at whitespace and commas), repo ids
+ * and package names are checked, and paths (a root with spaces or commas) travel as argv elements, never as
+ * list-valued options. Credentials in a baseurl stay in that file (mode 0600, not on a command line where
+ * `ps` shows them) and are redacted from every message.
+ *
+ * Where the file lives: under the caller's state dir (`HostState.stateDir`, kept for resume) or, for a
+ * read-only query, in a temporary directory that also takes dnf's cache, logs and persistdir and is removed
+ * when dnf exits (the configuration travels on stdin) — so such a query writes nothing on the host.
+ */
+import { posix } from 'node:path';
+import { FerryError, redact } from '../../core/index.js';
+import { hostPath, mkdirHost } from '../journal.js';
+import type { Transport } from '../../transport/types.js';
+import type { StepContext } from '../types.js';
+import { runDetached } from './detached.js';
+import { checkRepoId, configBaseurl } from './repo-location.js';
+import type { HostState, PackageManager, PackageManagerEnv, QueryHost, Transaction } from './types.js';
+
+/** A package name, NEVRA or module name as dnf takes it: one shell-word, never an option. */
+function checkSpec(spec: string, what: string): string {
+  if (!/^[A-Za-z0-9_+.~^:][A-Za-z0-9_+.~^:-]*$/.test(spec)) {
+    throw new FerryError('STEP_FAILED', `${what} ${JSON.stringify(spec)} is not a package or module name dnf can be given safely`, {
+      hint: 'The plan on the host may have been altered: plan the migration again.',
+    });
+  }
+  return spec;
+}
+
+function checkEnv(env: PackageManagerEnv): void {
+  if (!/^[A-Za-z0-9._-]+$/.test(env.releasever)) throw new FerryError('STEP_FAILED', `releasever ${JSON.stringify(env.releasever)} is not a release version`);
+  if (env.modulePlatformId !== null && !/^[A-Za-z0-9._:-]+$/.test(env.modulePlatformId)) {
+    throw new FerryError('STEP_FAILED', `module_platform_id ${JSON.stringify(env.modulePlatformId)} is not a platform id`);
+  }
+}
+
+/** The private configuration: `[main]` and one section per target repository. */
+export function dnfConfig(env: PackageManagerEnv): string {
+  checkEnv(env);
+  const gpgcheck = `gpgcheck=${env.gpgcheck ? 1 : 0}`;
+  return [
+    '[main]', gpgcheck, 'installonly_limit=3', 'best=True', 'skip_if_unavailable=False', 'clean_requirements_on_remove=True',
+    'install_weak_deps=False', 'reposdir=/dev/null', '',
+    ...env.repos.flatMap((r) => {
+      const id = checkRepoId(r.id);
+      return [`[${id}]`, `name=Ferry target ${id}`, `baseurl=${configBaseurl(r.baseurl, `The baseurl of repository ${id}`)}`, gpgcheck, 'enabled=1', ''];
+    }),
+  ].join('\n');
+}
+
+/**
+ * dnf's argv up to the command: `config` is the configuration file's path on the host (absent: the host's
+ * own configuration and repositories, for a rollback without an environment). `installroot` adds the
+ * transport's root (the cache then lives in the root's /var/cache/dnf, as dnf puts it there).
+ */
+export function dnfArgv(transport: Transport, env: PackageManagerEnv | null, o: { config?: string; installroot: boolean }): string[] {
+  const root = o.installroot && transport.root ? ['--installroot', transport.root, '--setopt=cachedir=/var/cache/dnf'] : [];
+  if (!env) return ['dnf', '-y', ...root];
+  checkEnv(env);
+  return [
+    'dnf', '-y', ...(o.config ? ['--config', o.config] : []), '--setopt=reposdir=/dev/null', '--releasever', env.releasever,
+    '--setopt=best=True', '--disableplugin=*', ...root, ...(env.gpgcheck ? [] : ['--nogpgcheck']),
+    ...(env.modulePlatformId ? [`--setopt=module_platform_id=${env.modulePlatformId}`] : []),
+  ];
+}
+
+/** Config files this process has written, per transport: `path` → the content written there. */
+const written = new WeakMap<Transport, Map<string, string>>();
+
+/**
+ * Writes the private configuration below `host.stateDir` (once per content and process; a resume writes it
+ * again) and returns dnf's argv prefix.
+ */
+async function configured(host: HostState, env: PackageManagerEnv): Promise<string[]> {
+  const { transport } = host;
+  const dir = posix.join(host.stateDir, 'dnf');
+  const conf = posix.join(dir, 'dnf.conf');
+  const text = dnfConfig(env);
+  const memo = written.get(transport) ?? new Map<string, string>();
+  written.set(transport, memo);
+  if (memo.get(conf) !== text) {
+    await mkdirHost(transport, dir);
+    await transport.writeFile(conf, text, { mode: 0o600 });
+    memo.set(conf, text);
+  }
+  return dnfArgv(transport, env, { config: hostPath(transport, conf), installroot: true });
+}
+
+// Runs dnf ("$@": dnf's argv without --config) with the configuration read from stdin, its cache, logs
+// and persistdir in a fresh temporary directory (mode 0700) that is removed when dnf exits. Exit 125: the
+// directory or the file could not be made.
+const EPHEMERAL = [
+  'd=$(mktemp -d "${TMPDIR:-/tmp}/ferry-dnf.XXXXXXXX") || exit 125',
+  'trap \'rm -rf "$d"\' EXIT',
+  'trap \'exit 129\' HUP; trap \'exit 130\' INT; trap \'exit 143\' TERM',
+  '(umask 077; cat >"$d/dnf.conf") || exit 125',
+  'cmd=$1; shift',
+  '"$cmd" --config "$d/dnf.conf" --setopt=cachedir="$d/cache" --setopt=logdir="$d/log" --setopt=persistdir="$d/lib" "$@"',
+].join('\n');
+
+/**
+ * Runs a dnf query. With a state dir: the private configuration there, against the transport's root. Without
+ * one: read-only — the temporary configuration of EPHEMERAL and no installroot (a query of the target
+ * repositories needs no rpm database; given one, dnf would put its cache and logs inside the root).
+ */
+async function query(host: QueryHost, env: PackageManagerEnv, args: string[], timeoutMs = 600_000): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  if (host.stateDir !== undefined) return host.transport.run([...await configured({ transport: host.transport, stateDir: host.stateDir }, env), ...args], { timeoutMs });
+  const argv = dnfArgv(host.transport, env, { installroot: false });
+  return host.transport.run(['sh', '-c', EPHEMERAL, 'sh', ...argv, ...args], { timeoutMs, stdin: dnfConfig(env) });
+}
+
+async function queryChecked(host: QueryHost, env: PackageManagerEnv, args: string[], what: string): Promise<string> {
+  const res = await query(host, env, args);
+  if (res.code !== 0) {
+    throw new FerryError('REPO_FETCH', `dnf ${what} against ${env.repos.map((r) => redact(r.baseurl)).join(', ')} on ${host.transport.hostName} exited ${res.code}: ${redact(res.stderr.trim()).slice(0, 500)}`, {
+      hint: 'Check the --repo locations are readable from the host.',
+    });
+  }
+  return res.stdout;
+}
+
+/** Runs dnf detached and fails the step with the tail of its output when it exits non-zero. */
+async function runDnf(ctx: StepContext, env: PackageManagerEnv, args: string[], label: string): Promise<string> {
+  const res = await runDetached(ctx, [...await configured(ctx, env), ...args], label);
+  if (res.code !== 0) {
+    throw new FerryError('STEP_FAILED', `dnf ${args.join(' ')} on ${ctx.transport.hostName} exited ${res.code}: ${redact(res.output.trim().split('\n').slice(-15).join('\n'))}`, {
+      hint: 'Fix the cause dnf names, then run ferry resume.',
+    });
+  }
+  return res.output;
+}
+
+/** A `dnf shell` script of one transaction. */
+export function transactionScript(tx: Transaction): string {
+  const remove = tx.remove.map((n) => checkSpec(n, 'Package to remove'));
+  const install = tx.install.map((n) => checkSpec(n, 'Package to install'));
+  if (remove.length + install.length === 0) throw new Error('Assertion failed: an empty transaction');
+  return [...(remove.length ? [`remove ${remove.join(' ')}`] : []), ...(install.length ? [`install ${install.join(' ')}`] : []), 'run', ''].join('\n');
+}
+
+/** Parses `dnf module list` output into `name:stream` pairs for the modules named. */
+export function parseModuleList(text: string, names: string[]): Set<string> {
+  const out = new Set<string>();
+  for (const line of text.split('\n')) {
+    const m = /^(\S+)\s+(\S+)/.exec(line);
+    if (m && names.includes(m[1])) out.add(`${m[1]}:${m[2].replace(/\[.*$/, '')}`);
+  }
+  return out;
+}
+
+export const dnf: PackageManager = {
+  name: 'dnf',
+
+  /**
+   * dnf drives the conversion (on the host, or beside an installed root). CentOS 7 ships yum only: its
+   * extras repository carries dnf 4.0.9 (dnf-4.0.9.2-2.el7_9), which openEuler's migration-tools install the
+   * same way (openeuler-mirror/migration-tools README_zh.md). Throws DNF_MISSING with that way out.
+   */
+  async require(transport) {
+    const res = await transport.run(['sh', '-c', 'command -v dnf']);
+    if (res.code === 0) return;
+    throw new FerryError('DNF_MISSING', `${transport.root ? 'This machine' : transport.hostName} has no dnf; Ferry drives the conversion with dnf`, {
+      hint: 'On CentOS 7 install it from the CentOS 7 extras repository (yum install dnf: dnf-4.0.9.2-2.el7_9), then run ferry again.',
+    });
+  },
+
+  async swap(ctx, env, tx) {
+    const script = posix.join(ctx.stateDir, 'swap.dnf');
+    await ctx.transport.writeFile(script, transactionScript(tx), { mode: 0o600 });
+    await runDnf(ctx, env, ['--setopt=protected_packages=', '--noautoremove', 'shell', hostPath(ctx.transport, script)], 'swap');
+  },
+
+  async distroSync(ctx, env) {
+    await runDnf(ctx, env, ['distro-sync', '--allowerasing'], 'distro-sync');
+  },
+
+  async resetModules(ctx, env, names) {
+    await runDnf(ctx, env, ['module', 'reset', ...names.map((n) => checkSpec(n, 'Module'))], 'module-reset');
+  },
+
+  async makecache(ctx, env) {
+    await runDnf(ctx, env, ['makecache'], 'makecache');
+  },
+
+  async availableNames(host, env, names = []) {
+    const out = await queryChecked(host, env, ['-q', 'repoquery', '--qf', '%{name}', ...names.map((n) => checkSpec(n, 'Package'))], 'repoquery');
+    return [...new Set(out.split('\n').filter(Boolean))];
+  },
+
+  async fileLists(host, env, names) {
+    if (names.length === 0) return [];
+    const out = await queryChecked(host, env, ['-q', 'repoquery', '--latest-limit=1', '-l', ...names.map((n) => checkSpec(n, 'Package'))], 'repoquery -l');
+    return out.split('\n').filter((p) => p.startsWith('/'));
+  },
+
+  async moduleStreams(host, env, names) {
+    if (names.length === 0) return new Set();
+    // dnf exits 1 when none of the modules exists in the target: no stream offered, not an error.
+    const res = await query(host, env, ['-q', 'module', 'list', ...names.map((n) => checkSpec(n, 'Module'))]);
+    return parseModuleList(res.stdout, names);
+  },
+
+  async check(host, env) {
+    const res = await query(host, env, ['check'], 3_600_000);
+    return { ok: res.code === 0, output: (res.stdout + res.stderr).trim() };
+  },
+
+  async restore(ctx, env, tx) {
+    const script = posix.join(ctx.backupDir, 'restore.dnf');
+    await ctx.transport.writeFile(script, transactionScript(tx), { mode: 0o600 });
+    const prefix = env ? await configured({ transport: ctx.transport, stateDir: ctx.backupDir }, env) : dnfArgv(ctx.transport, null, { installroot: true });
+    const res = await ctx.transport.run([...prefix, 'shell', hostPath(ctx.transport, script)], { timeoutMs: 3_600_000 });
+    return { code: res.code, output: redact(`${res.stdout}${res.stderr}`) };
+  },
+};
+

@@ -1,0 +1,82 @@
+/**
+ * The package-manager port: what the migration steps, verification and rollback ask of the host's package
+ * manager, in the steps' vocabulary (a swap, a distro-sync, a module reset, a query of the target
+ * repositories). An adapter (./dnf.ts) owns how its tool is configured and invoked: it is the only place
+ * that builds that tool's argv and configuration. A yum adapter (EL7 without dnf) implements the same
+ * interface; `packageManagerFor` (./index.ts) picks one.
+ */
+import type { DnfEnv } from '../../plan/types.js';
+import type { Transport } from '../../transport/types.js';
+import type { RestoreContext, StepContext } from '../types.js';
+
+/**
+ * The environment every package-manager call of a migration runs in: the release, module platform, the
+ * target repositories only (the host's own repo files never take part) and whether signatures are checked.
+ * Plan data (the plan's steps carry it), hence defined in src/plan.
+ */
+export type PackageManagerEnv = DnfEnv;
+
+/** The shape of a PackageManagerEnv (journaled data is read back from the host); values are checked where they are used. */
+export function isPackageManagerEnv(v: unknown): v is PackageManagerEnv {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
+  const e = v as Record<string, unknown>;
+  return typeof e.releasever === 'string' && (e.modulePlatformId === null || typeof e.modulePlatformId === 'string') && typeof e.gpgcheck === 'boolean'
+    && Array.isArray(e.repos) && e.repos.every((r: unknown) => typeof r === 'object' && r !== null && typeof (r as Record<string, unknown>).id === 'string' && typeof (r as Record<string, unknown>).baseurl === 'string');
+}
+
+/** A directory Ferry owns on the host (an execution's state dir, a restorable's backup dir) where calls keep their private configuration. */
+export interface HostState {
+  transport: Transport;
+  stateDir: string;
+}
+
+/**
+ * A query's host: with a state dir, as HostState; without one the query writes nothing on the host — its
+ * configuration, cache and logs live in a temporary directory removed when the tool exits.
+ */
+export interface QueryHost {
+  transport: Transport;
+  stateDir?: string;
+}
+
+/** One transaction: remove these names, install these (either list may be empty, not both). */
+export interface Transaction {
+  remove: string[];
+  install: string[];
+}
+
+export interface PackageManager {
+  /** The tool's name, for messages. */
+  readonly name: string;
+  /** Resolves when the tool is installed on the host (beside an installed root: on this machine); throws with the way out otherwise. */
+  require(transport: Transport): Promise<void>;
+
+  // Changes: run detached (./detached.ts), so a killed Ferry or a dropped connection never interrupts an
+  // rpm transaction; a non-zero exit fails the step with the tail of the tool's output.
+  /** The vendor swap: one transaction with protected packages emptied and no autoremove. */
+  swap(ctx: StepContext, env: PackageManagerEnv, tx: Transaction): Promise<void>;
+  /** Every package to the target's build (upgrade, downgrade or replacement, erasing for renames). */
+  distroSync(ctx: StepContext, env: PackageManagerEnv): Promise<void>;
+  /** Resets the named modules (their streams are no longer enabled). */
+  resetModules(ctx: StepContext, env: PackageManagerEnv, names: string[]): Promise<void>;
+  /** Downloads the target repositories' metadata (proves they are reachable from the host). */
+  makecache(ctx: StepContext, env: PackageManagerEnv): Promise<void>;
+
+  // Queries of the target repositories and of the rpm database: they change nothing on the host beyond the
+  // tool's configuration and metadata cache below `host.stateDir` (nothing at all without one).
+  /** Names the target repositories carry: all of them, or those among `names`. */
+  availableNames(host: QueryHost, env: PackageManagerEnv, names?: string[]): Promise<string[]>;
+  /** The files of the newest build of each of `names` in the target repositories. */
+  fileLists(host: QueryHost, env: PackageManagerEnv, names: string[]): Promise<string[]>;
+  /** Module streams the target repositories offer among the modules `names`, as `name:stream`. */
+  moduleStreams(host: QueryHost, env: PackageManagerEnv, names: string[]): Promise<Set<string>>;
+  /** The rpm database's consistency (dnf check; of the transport's root): ok, or the problems the tool prints. */
+  check(host: HostState, env: PackageManagerEnv): Promise<{ ok: boolean; output: string }>;
+
+  /**
+   * Rollback's replay: one transaction in the foreground (the steps' detached runs are over), against the
+   * given environment, or the host's own repositories when `env` is null. Returns the exit status and the
+   * output; the caller judges the result by the rpm database.
+   */
+  restore(ctx: RestoreContext, env: PackageManagerEnv | null, tx: Transaction): Promise<{ code: number | null; output: string }>;
+}

@@ -9,7 +9,7 @@ export const LAYERS = {
   assess: ['core', 'rpm', 'catalog', 'facts'],
   plan: ['core', 'rpm', 'catalog', 'facts', 'assess'],
   exec: ['core', 'rpm', 'catalog', 'transport', 'facts', 'assess', 'plan'],
-  report: ['core', 'rpm', 'catalog', 'facts', 'assess', 'plan'],
+  report: ['core', 'rpm', 'catalog', 'facts', 'assess', 'plan', 'exec'],
   store: ['core', 'rpm', 'catalog', 'facts', 'assess', 'plan', 'exec', 'report'],
   app: ['core', 'rpm', 'catalog', 'transport', 'facts', 'assess', 'plan', 'exec', 'report', 'store'],
   cli: ['core', 'app', 'report', 'catalog', 'rpm'],

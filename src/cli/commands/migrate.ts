@@ -5,10 +5,10 @@ import {
   defaultStorePath, migrate, migrationStatus, openFerryStore, planMigration, resume, rollback, storedMigrationStatus, storeHostName,
   type MigrateResult, type Store,
 } from '../../app/migrate.js';
-import type { MigrationPlan } from '../../app/migrate.js';
 import type { ProgressEvent } from '../../app/migrate.js';
 import { withHost as withOpenHost } from '../../app/host.js';
 import type { Transport } from '../../app/host.js';
+import { renderPlan, renderResult, renderRollback, renderStatus } from '../../report/execution-text.js';
 import { collect, emit, type CliContext } from '../output.js';
 import { hostOptions, withHostFlags, type HostFlags as SharedHostFlags } from '../host-flags.js';
 
@@ -41,16 +41,6 @@ function planInput(f: PlanFlags): { target: string; repos: string[]; overrides: 
   };
 }
 
-export function renderPlan(p: MigrationPlan): string {
-  return [
-    `Plan ${p.id}: ${p.sourceName} (${p.source}) → ${p.targetName} (${p.target}) on ${p.host}`,
-    `  method: ${p.method ?? 'none recorded'}; repositories: ${p.dnf.repos.map((r) => r.baseurl).join(', ')}; gpgcheck ${p.dnf.gpgcheck ? 'on' : 'off'}`,
-    ...p.overrides.map((o) => `  OVERRIDDEN inhibitor: ${o.findingKey}${o.reason ? ` (${o.reason})` : ''}`),
-    ...p.steps.map((s, i) => `  ${String(i + 1).padStart(2)}. ${s.title}${s.pointOfNoReturn ? '   ← point of no return' : ''}  [${s.id.slice(0, 19)}]`),
-    ...p.notes.map((n) => `  note: ${n}`),
-  ].join('\n');
-}
-
 function progress(ctx: CliContext): (e: ProgressEvent) => void {
   return (e) => {
     if (e.type === 'step') {
@@ -62,18 +52,6 @@ function progress(ctx: CliContext): (e: ProgressEvent) => void {
     } else if (e.type === 'output') ctx.stderr(`      | ${e.line}\n`);
     else ctx.stderr(`restore ${e.phase}: ${e.description}${e.detail ? `: ${e.detail}` : ''}\n`);
   };
-}
-
-function renderResult(r: MigrateResult): string {
-  const lines = [`${r.result.status === 'dry-run' ? 'Dry run of' : 'Migration'} ${r.result.executionId}: ${r.plan.source} → ${r.plan.target}: ${r.result.status}; applied ${r.result.applied.length}, skipped ${r.result.skipped.length}`];
-  if (r.verify) {
-    lines.push(`Verification: ${r.verify.ok ? 'passed' : 'FAILED'}`, ...r.verify.checks.map((c) => `  ${c.ok ? 'ok  ' : 'FAIL'} ${c.id}: ${c.detail}`));
-    lines.push(...r.verify.leftovers.map((l) => `  left installed: ${l.nevra}: ${l.why}`));
-    if (r.verify.rpmVaNew.length) lines.push(`  rpm -Va new: ${r.verify.rpmVaNew.length} line(s)`, ...r.verify.rpmVaNew.slice(0, 20).map((l) => `    ${l}`));
-    if (r.verify.configFiles.length) lines.push(`  .rpmnew/.rpmsave: ${r.verify.configFiles.join(', ')}`);
-    if (r.verify.services.after !== null) lines.push(`  services: +${r.verify.services.added.join(',') || '0'} -${r.verify.services.removed.join(',') || '0'}`);
-  }
-  return lines.join('\n');
 }
 
 function withHost<T>(host: string, f: HostFlags, fn: (t: Transport) => Promise<T>): Promise<T> {
@@ -109,7 +87,7 @@ export function register(program: Command, ctx: CliContext): void {
   withStoreFlag(withHostFlags(program.command('rollback <host>').description('undo a migration that has not passed its point of no return')))
     .action(async (host: string, f: HostFlags) => {
       const res = await withStore(f, (store) => withHost(host, f, (transport) => rollback({ transport, onProgress: progress(ctx), store, storeHost: storeHostName({ host, ...f }) })));
-      emit(ctx, res, (r) => `Rolled back ${r.executionId}: restored ${r.restored.length}${r.alreadyRestored.length ? `, ${r.alreadyRestored.length} already restored` : ''}`);
+      emit(ctx, res, renderRollback);
     });
 
   withStoreFlag(withHostFlags(program.command('status <host>').description('state of the current migration on a host')))
@@ -118,11 +96,6 @@ export function register(program: Command, ctx: CliContext): void {
       const res: Awaited<ReturnType<typeof migrationStatus>> & { from?: 'store' } = f.fromStore
         ? await withStore(f, (store) => storedMigrationStatus({ store, storeHost: storeHostName({ host, ...f }) }))
         : await withHost(host, f, (transport) => migrationStatus({ transport }));
-      emit(ctx, res, (r) => [
-        `${r.status.executionId}: ${r.plan.source} → ${r.plan.target}: ${r.status.state}${r.status.interrupted ? ' (interrupted: ferry resume continues it)' : ''}${r.status.ponrCrossed ? '; past the point of no return' : ''}${r.from === 'store' ? ' (from the store: as of its last journal entry)' : ''}`,
-        ...r.status.steps.map((s) => `  ${s.state.padEnd(8)} ${s.title}${s.attempts > 1 ? ` (${s.attempts} attempts)` : ''}`),
-        ...r.status.overrides.map((o) => `  override ${o.findingKey} by ${o.by} at ${o.at}`),
-        ...(r.verify ? [`  verification: ${r.verify.ok ? 'passed' : 'FAILED'}`] : []),
-      ].join('\n'));
+      emit(ctx, res, renderStatus);
     });
 }

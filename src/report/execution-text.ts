@@ -1,0 +1,47 @@
+/**
+ * Text renderings of a migration plan, an execution's result, its status and a rollback: what `ferry plan`,
+ * `migrate`, `resume`, `status` and `rollback` print without --json. Everything read from the host (titles
+ * carry package names, verification details and leftovers carry NEVRAs and paths) is terminal-escaped.
+ */
+import type { MigrationPlan } from '../plan/index.js';
+import type { RollbackResult } from '../exec/runner.js';
+import type { ExecutionResult, ExecutionStatus } from '../exec/types.js';
+import type { VerifyReport } from '../exec/verify.js';
+import { escapeTerminal as t } from './escape.js';
+
+export function renderPlan(p: MigrationPlan): string {
+  return [
+    `Plan ${p.id}: ${t(p.sourceName)} (${p.source}) → ${t(p.targetName)} (${p.target}) on ${t(p.host)}`,
+    `  method: ${p.method ?? 'none recorded'}; repositories: ${p.dnf.repos.map((r) => t(r.baseurl)).join(', ')}; gpgcheck ${p.dnf.gpgcheck ? 'on' : 'off'}`,
+    ...p.overrides.map((o) => `  OVERRIDDEN inhibitor: ${t(o.findingKey)}${o.reason ? ` (${t(o.reason)})` : ''}`),
+    ...p.steps.map((s, i) => `  ${String(i + 1).padStart(2)}. ${t(s.title)}${s.pointOfNoReturn ? '   ← point of no return' : ''}  [${s.id.slice(0, 19)}]`),
+    ...p.notes.map((n) => `  note: ${t(n)}`),
+  ].join('\n');
+}
+
+export function renderResult(r: { plan: MigrationPlan; result: ExecutionResult; verify?: VerifyReport }): string {
+  const lines = [`${r.result.status === 'dry-run' ? 'Dry run of' : 'Migration'} ${r.result.executionId}: ${r.plan.source} → ${r.plan.target}: ${r.result.status}; applied ${r.result.applied.length}, skipped ${r.result.skipped.length}`];
+  const v = r.verify;
+  if (v) {
+    lines.push(`Verification: ${v.ok ? 'passed' : 'FAILED'}`, ...v.checks.map((c) => `  ${c.ok ? 'ok  ' : 'FAIL'} ${c.id}: ${t(c.detail)}`));
+    lines.push(...v.leftovers.map((l) => `  left installed: ${t(l.nevra)}: ${t(l.why)}`));
+    if (v.rpmVaNew.length) lines.push(`  rpm -Va new: ${v.rpmVaNew.length} line(s)`, ...v.rpmVaNew.slice(0, 20).map((l) => `    ${t(l)}`));
+    if (v.configFiles.length) lines.push(`  .rpmnew/.rpmsave: ${v.configFiles.map(t).join(', ')}`);
+    if (v.services.after !== null) lines.push(`  services: +${v.services.added.map(t).join(',') || '0'} -${v.services.removed.map(t).join(',') || '0'}`);
+  }
+  return lines.join('\n');
+}
+
+export function renderStatus(r: { status: ExecutionStatus; plan: MigrationPlan; verify?: VerifyReport; from?: 'store' }): string {
+  const s = r.status;
+  return [
+    `${s.executionId}: ${r.plan.source} → ${r.plan.target}: ${s.state}${s.interrupted ? ' (interrupted: ferry resume continues it)' : ''}${s.ponrCrossed ? '; past the point of no return' : ''}${r.from === 'store' ? ' (from the store: as of its last journal entry)' : ''}`,
+    ...s.steps.map((x) => `  ${x.state.padEnd(8)} ${t(x.title)}${x.attempts > 1 ? ` (${x.attempts} attempts)` : ''}`),
+    ...s.overrides.map((o) => `  override ${t(o.findingKey)} by ${t(o.by)} at ${o.at}`),
+    ...(r.verify ? [`  verification: ${r.verify.ok ? 'passed' : 'FAILED'}`] : []),
+  ].join('\n');
+}
+
+export function renderRollback(r: RollbackResult): string {
+  return `Rolled back ${r.executionId}: restored ${r.restored.length}${r.alreadyRestored.length ? `, ${r.alreadyRestored.length} already restored` : ''}`;
+}

@@ -183,7 +183,7 @@ export async function runDemo(args: Args): Promise<DemoSummary> {
       const h = labHosts[i];
       const report = join(reportsDir, `${m.name}.html`);
       const t1 = Date.now();
-      const argv = ['--json', 'assess', ...hostArgs(h), '--to', args.targets.join(','), ...repoFlags, '--today', TODAY, '--format', 'html', '--out', report, '--no-progress'];
+      const argv = ['--json', 'assess', ...hostArgs(h), '--to', args.targets.join(','), ...repoFlags, '--today', TODAY, '--format', 'html', '--out', report, ...storeFlags, '--no-progress'];
       const r = await ferry(argv, env, say, false);
       const address = 'port' in h ? `ssh://root@127.0.0.1:${h.port}` : `local:${h.root}`;
       const storeName = storeHostName({ host: hostSpec(h), root: h.root });
@@ -200,12 +200,9 @@ export async function runDemo(args: Args): Promise<DemoSummary> {
       say(renderRanking(ranked));
       if (ranked[0]) say(`  why ${ranked[0].target}: ${ranked[0].reasons.filter((x) => x.points !== 0).map((x) => `${x.points > 0 ? '+' : ''}${x.points} ${x.text}`).join('; ')}`);
       say(`  → ${summary.chosen ? `best target ${summary.chosen}` : 'every target is inhibited'}; report ${show(report)}`);
+      const prior = await store.getHost(storeName);
       await store.upsertHost({ name: storeName, address,
-        labels: { 'demo.name': m.name, 'demo.shape': m.shape, 'demo.transport': m.transport, source: a.sourceRelease ?? 'unknown' } });
-      for (const x of a.targets) {
-        await store.saveAssessment({ hostName: storeName, target: x.target,
-          result: JSON.parse(JSON.stringify({ formatVersion: a.formatVersion, assessedAt: a.assessedAt, host: a.host, sourceRelease: a.sourceRelease, ...x })) });
-      }
+        labels: { ...(prior?.labels ?? {}), 'demo.name': m.name, 'demo.shape': m.shape, 'demo.transport': m.transport } });
       if (!summary.chosen) fail(summary, `assess ${m.name}: no target without inhibitors`);
     }
     timing.assess = Date.now() - t;
@@ -219,11 +216,10 @@ export async function runDemo(args: Args): Promise<DemoSummary> {
       const target = distros.find((d) => d.id === s.chosen)!;
       const common = [...hostArgs(h), '--to', target.id, '--repo', `${target.id}=${target.repoDir}`, '--nogpgcheck'];
       if (i >= args.migrate) {
-        const r = await ferry(['--json', 'plan', ...common], env, say, false);
+        const r = await ferry(['--json', 'plan', ...common, ...storeFlags], env, say, false);
         if (r.code !== 0) { fail(s, `plan ${s.name}: exit ${r.code}: ${errorOf(r)}`); continue; }
         const plan = JSON.parse(r.stdout) as MigrationPlan;
         s.plan = { id: plan.id, target: plan.target, steps: plan.steps.length };
-        await store.savePlan({ id: plan.id, hostName: s.storeName, target: plan.target, plan: JSON.parse(r.stdout) });
         say(`${s.name}: planned ${plan.source} → ${plan.target} in ${plan.steps.length} steps (${plan.id}); not migrated`);
         continue;
       }

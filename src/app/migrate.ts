@@ -13,7 +13,7 @@ import { loadCatalog, type Catalog } from '../catalog/index.js';
 import { collectFacts } from '../facts/index.js';
 import type { HostFacts } from '../facts/types.js';
 import { assessTargets, availableNames } from '../assess/index.js';
-import type { Finding, TargetRepoView } from '../assess/types.js';
+import type { Assessment, Finding, TargetRepoView } from '../assess/types.js';
 import { loadTargetRepos, type RepoCache } from './repos.js';
 import { buildPlan, conversionOf, gateInhibitors, type MigrationPlan, type PlanOverride, type TargetKey, type TargetRepo } from '../plan/index.js';
 import type { Transport } from '../transport/index.js';
@@ -47,11 +47,34 @@ export function storeHostName(o: { host: string; root?: string }): string {
 /** Host label naming the host's current execution in the store (what `ferry status --from-store` reads). */
 export const CURRENT_EXECUTION_LABEL = 'ferry.current-execution';
 
-async function recordInStore(store: Store, hostName: string, plan: MigrationPlan, executionId: string): Promise<void> {
+/** Records a plan of a host (the host created when new, its labels kept). */
+export async function recordPlan(store: Store, hostName: string, plan: MigrationPlan, labels: Record<string, string> = {}): Promise<void> {
   const prior = await store.getHost(hostName);
-  await store.upsertHost({ name: hostName, labels: { ...(prior?.labels ?? {}), [CURRENT_EXECUTION_LABEL]: executionId } });
-  await store.savePlan({ id: plan.id, hostName, target: plan.target, plan: plan as unknown as JsonValue });
+  await store.upsertHost({ name: hostName, labels: { ...(prior?.labels ?? {}), ...labels } });
+  await store.savePlan({ id: plan.id, hostName, target: plan.target, plan: toJson(plan) });
+}
+
+async function recordInStore(store: Store, hostName: string, plan: MigrationPlan, executionId: string): Promise<void> {
+  await recordPlan(store, hostName, plan, { [CURRENT_EXECUTION_LABEL]: executionId });
   await store.createExecution({ id: executionId, planId: plan.id, hostName });
+}
+
+/**
+ * Records an assessment: the host (labelled with its source release), and one assessment per target, each
+ * a whole document (the report's header with that target), as `ferry assess --store` and the fleet read them.
+ */
+export async function recordAssessment(store: Store, hostName: string, a: Assessment, labels: Record<string, string> = {}): Promise<void> {
+  const prior = await store.getHost(hostName);
+  await store.upsertHost({ name: hostName, labels: { ...(prior?.labels ?? {}), source: a.sourceRelease ?? 'unknown', ...labels } });
+  for (const t of a.targets) {
+    await store.saveAssessment({ hostName, target: t.target,
+      result: toJson({ formatVersion: a.formatVersion, assessedAt: a.assessedAt, host: a.host, sourceRelease: a.sourceRelease, ...t }) });
+  }
+}
+
+/** A published document (plain data: no functions, no undefined) as the store's JSON. */
+function toJson(doc: object): JsonValue {
+  return JSON.parse(JSON.stringify(doc)) as JsonValue;
 }
 
 const SHARED_DATA = resolve(import.meta.dirname, '..', '..', '..', 'shared', 'data');

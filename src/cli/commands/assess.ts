@@ -8,6 +8,7 @@ import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { FerryError } from '../../core/index.js';
 import { assessHost, type Assessment } from '../../app/assess.js';
+import { openFerryStore, recordAssessment, storeHostName } from '../../app/migrate.js';
 import { parseRepoFlags } from '../../app/repos.js';
 import { renderAssessmentHtml } from '../../report/assessment-html.js';
 import { renderAssessmentMarkdown } from '../../report/assessment-markdown.js';
@@ -27,6 +28,7 @@ interface AssessOpts extends HostFlags {
   out?: string;
   today?: string;
   pes?: string;
+  store?: string;
   progress: boolean;
 }
 
@@ -52,6 +54,7 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--out <file>', 'write the report to a file (a short summary still goes to stdout)')
     .option('--today <date>', 'evaluate lifecycles on this date (YYYY-MM-DD)')
     .option('--pes <file>', 'Leapp package-evolution events (pes-events.json) for cross-major targets')
+    .option('--store <path>', 'also record the host and one assessment per target in Ferry\'s store (SQLite)')
     .option('--no-progress', 'do not print progress on stderr')
     // Unknown dash-words reach the host check (so `-oProxyCommand=…` is HOST_INVALID, never an ssh option).
     .allowUnknownOption()
@@ -78,6 +81,11 @@ export function register(program: Command, ctx: CliContext): void {
         ...(opts.pes !== undefined ? { pes: opts.pes } : {}),
         onProgress: (p) => { if (opts.progress) ctx.stderr(`ferry: [${p.phase}] ${p.message} (${((Date.now() - started) / 1000).toFixed(1)} s)\n`); },
       });
+      if (opts.store !== undefined) {
+        const store = await openFerryStore(opts.store);
+        const name = host !== undefined || opts.root !== undefined ? storeHostName({ host: host ?? 'local', ...(opts.root !== undefined ? { root: opts.root } : {}) }) : assessment.host.origin;
+        try { await recordAssessment(store, name, assessment); } finally { await store.close(); }
+      }
       if (opts.out !== undefined) {
         try {
           writeFileSync(opts.out, renderAssessment(assessment, format));

@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { FerryError } from '../../core/index.js';
 import {
-  defaultStorePath, migrate, migrationStatus, openFerryStore, planMigration, resume, rollback, storedMigrationStatus, storeHostName,
+  defaultStorePath, migrate, migrationStatus, openFerryStore, planMigration, recordPlan, resume, rollback, storedMigrationStatus, storeHostName,
   type MigrateResult, type Store,
 } from '../../app/migrate.js';
 import type { ProgressEvent } from '../../app/migrate.js';
@@ -59,9 +59,11 @@ function withHost<T>(host: string, f: HostFlags, fn: (t: Transport) => Promise<T
 }
 
 export function register(program: Command, ctx: CliContext): void {
-  withPlanFlags(program.command('plan <host>').description('print the migration plan for a host (no change)'))
+  withPlanFlags(program.command('plan <host>').description('print the migration plan for a host (no change on the host)'))
+    .option('--store <path>', 'also record the host and the plan in Ferry\'s store (SQLite)')
     .action(async (host: string, f: PlanFlags) => {
       const { plan } = await withHost(host, f, (transport) => planMigration({ transport, ...planInput(f) }));
+      if (f.store !== undefined) await withStore(f, (store) => recordPlan(store, storeHostName({ host, ...f }), plan));
       emit(ctx, plan, renderPlan);
     });
 

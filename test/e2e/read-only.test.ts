@@ -11,6 +11,7 @@ import { lstatSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } f
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, normalize } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { createLab, type Lab, type LabDistro, type LabHost } from '../lab/lab.js';
 import { skipUnlessTools } from '../support/shared.js';
 import { treeHash } from '../../src/exec/testing/fixture.js';
@@ -27,6 +28,11 @@ let lab: Lab;
 let r8: LabDistro;
 let base: string;
 let mirror: string;
+/** The mirror as a file URL: --repo splits a value at commas, so a directory with one is given encoded. */
+let mirrorUrl: string;
+/** A mirror at a path with a space only, given as a plain path. */
+let spaced: string;
+let spacedBase: string;
 let server: Server;
 let httpUrl: string;
 
@@ -66,6 +72,10 @@ before(async () => {
   base = mkdtempSync(join(tmpdir(), 'ferry ro,'));
   mirror = join(base, 'rocky mirror,8');
   execFileSync('cp', ['-a', r8.repoDir, mirror]);
+  mirrorUrl = pathToFileURL(mirror).href.replace(/,/g, '%2C');
+  spacedBase = mkdtempSync(join(tmpdir(), 'ferry ro '));
+  spaced = join(spacedBase, 'rocky mirror');
+  execFileSync('cp', ['-a', r8.repoDir, spaced]);
   server = await serve(mirror);
   const port = (server.address() as { port: number }).port;
   httpUrl = `http://${USER}:${PASSWORD}@127.0.0.1:${port}/`;
@@ -74,6 +84,7 @@ after(async () => {
   await new Promise((r) => (server ? server.close(r) : r(undefined)));
   await lab?.close();
   if (base) rmSync(base, { recursive: true, force: true });
+  if (spacedBase) rmSync(spacedBase, { recursive: true, force: true });
 });
 
 test('plan and migrate --dry-run write nothing on a local root (space and comma in the root and the mirror path, and an authenticated HTTP mirror)', { skip }, async () => {
@@ -81,7 +92,7 @@ test('plan and migrate --dry-run write nothing on a local root (space and comma 
   const hostArgs = ['local', '--root', root, '--to', 'rocky-8', '--nogpgcheck'];
   const tmpBefore = leftovers();
   const before = treeHash(root, TREE_IGNORE);
-  for (const repo of [`rocky-8=${mirror}`, `rocky-8=${httpUrl}`]) {
+  for (const repo of [`rocky-8=${mirrorUrl}`, `rocky-8=${spaced}`, `rocky-8=${httpUrl}`]) {
     const plan = await ferry(['--json', 'plan', ...hostArgs, '--repo', repo]);
     assert.equal(plan.code, 0, plan.out + plan.err);
     assert.equal(treeHash(root, TREE_IGNORE), before, `ferry plan --repo ${repo} changed the host tree`);
@@ -94,7 +105,7 @@ test('plan and migrate --dry-run write nothing on a local root (space and comma 
       assert.match(plan.out, /"baseurl": "http:\/\/\*\*\*@127\.0\.0\.1:\d+\/"/, 'plan --json shows the mirror with its credentials redacted');
     } else {
       const printed = JSON.parse(plan.out) as { dnf: { repos: { baseurl: string }[] } };
-      assert.deepEqual(printed.dnf.repos.map((r) => r.baseurl), [`file://${mirror.replace(/ /g, '%20')}`]);
+      assert.deepEqual(printed.dnf.repos.map((r) => r.baseurl), [repo.includes('%2C') ? mirrorUrl : pathToFileURL(spaced).href]);
     }
   }
   assert.deepEqual(leftovers(), tmpBefore, 'no temporary dnf directory is left behind');
@@ -111,7 +122,7 @@ test('plan and migrate --dry-run write nothing on a local root (space and comma 
 test('a --repo with a newline, a tab or a foreign scheme is refused with REPO_URL_INVALID naming the argument; nothing is written', { skip }, async () => {
   const root = spacedHost(await lab.host({ from: 'centos-8' }), 'host root,2');
   const before = treeHash(root, TREE_IGNORE);
-  const cases = [`rocky-8=file://${mirror.replace(/ /g, '%20')}\ngpgcheck=0\n[evil]\nbaseurl=https://evil.example/`, `rocky-8=${httpUrl}\tx`, 'rocky-8=ssh://mirror.example/r', 'rocky-8=relative/dir'];
+  const cases = [`rocky-8=${mirrorUrl}\ngpgcheck=0\n[evil]\nbaseurl=https://evil.example/`, `rocky-8=${httpUrl}\tx`, 'rocky-8=ssh://mirror.example/r', 'rocky-8=relative/dir'];
   for (const repo of cases) {
     for (const args of [['plan'], ['migrate', '--yes'], ['migrate', '--dry-run']]) {
       const r = await ferry(['--json', ...args, 'local', '--root', root, '--to', 'rocky-8', '--nogpgcheck', '--repo', repo]);
@@ -128,7 +139,7 @@ test('a --repo with a newline, a tab or a foreign scheme is refused with REPO_UR
 test('plan and migrate --dry-run write nothing over the real sshd', { skip }, async () => {
   const h = await lab.sshHost({ from: 'centos-8' });
   try {
-    const args = [`ssh://root@127.0.0.1:${h.port}`, '--root', h.root, '-i', h.privateKeyPath, '--known-hosts', h.knownHostsPath, '--to', 'rocky-8', '--nogpgcheck', '--repo', `rocky-8=${mirror}`];
+    const args = [`ssh://root@127.0.0.1:${h.port}`, '--root', h.root, '-i', h.privateKeyPath, '--known-hosts', h.knownHostsPath, '--to', 'rocky-8', '--nogpgcheck', '--repo', `rocky-8=${spaced}`];
     const before = treeHash(h.root, TREE_IGNORE);
     const tmpBefore = leftovers();
     const plan = await ferry(['--json', 'plan', ...args]);
@@ -143,7 +154,7 @@ test('plan and migrate --dry-run write nothing over the real sshd', { skip }, as
 });
 
 test('the migration itself runs with the root and the mirror at paths with a space and a comma, and against the authenticated mirror', { skip }, async () => {
-  for (const [name, repo] of [['host root,3', `rocky-8=${mirror}`], ['host root,4', `rocky-8=${httpUrl}`]]) {
+  for (const [name, repo] of [['host root,3', `rocky-8=${mirrorUrl}`], ['host root,4', `rocky-8=${httpUrl}`]]) {
     const host = await lab.host({ from: 'centos-8' });
     const root = spacedHost(host, name);
     const r = await ferry(['--json', 'migrate', 'local', '--root', root, '--to', 'rocky-8', '--nogpgcheck', '--repo', repo, '--yes']);

@@ -54,14 +54,16 @@ test('dnfArgv: a root or config path with spaces and commas is one argv element;
   const root = '/tmp/lab root, one';
   const t = createLocalTransport({ root });
   const conf = `${root}/var/lib/ferry/e 1,2/dnf/dnf.conf`;
-  assert.deepEqual(dnfArgv(t, env({ gpgcheck: false }), { config: conf, installroot: true }), [
+  assert.deepEqual(dnfArgv(t, env({ gpgcheck: false }), conf), [
     'dnf', '-y', '--config', conf, '--setopt=reposdir=/dev/null', '--releasever', '8', '--setopt=best=True', '--disableplugin=*',
     '--installroot', root, '--setopt=cachedir=/var/cache/dnf', '--nogpgcheck', '--setopt=module_platform_id=platform:el8',
   ]);
-  assert.deepEqual(dnfArgv(t, env({ modulePlatformId: null }), { installroot: false }),
-    ['dnf', '-y', '--setopt=reposdir=/dev/null', '--releasever', '8', '--setopt=best=True', '--disableplugin=*']);
-  assert.deepEqual(dnfArgv(t, null, { installroot: true }), ['dnf', '-y', '--installroot', root, '--setopt=cachedir=/var/cache/dnf'], 'no env: the host\'s own configuration');
-  assert.throws(() => dnfArgv(t, env({ releasever: '--setopt=gpgcheck=0' }), { installroot: false }), (e) => isFerryError(e, 'STEP_FAILED'));
+  const live = createLocalTransport();
+  assert.deepEqual(dnfArgv(live, env({ modulePlatformId: null }), '/var/lib/ferry/e1/dnf/dnf.conf'),
+    ['dnf', '-y', '--config', '/var/lib/ferry/e1/dnf/dnf.conf', '--setopt=reposdir=/dev/null', '--releasever', '8', '--setopt=best=True', '--disableplugin=*']);
+  await live.close();
+  assert.deepEqual(dnfArgv(t, null), ['dnf', '-y', '--installroot', root, '--setopt=cachedir=/var/cache/dnf'], 'no env: the host\'s own configuration');
+  assert.throws(() => dnfArgv(t, env({ releasever: '--setopt=gpgcheck=0' }), conf), (e) => isFerryError(e, 'STEP_FAILED'));
   await t.close();
 });
 

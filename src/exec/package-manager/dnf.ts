@@ -11,9 +11,9 @@
  * list-valued options. Credentials in a baseurl stay in that file (mode 0600, not on a command line where
  * `ps` shows them) and are redacted from every message.
  *
- * Where the file lives: under the caller's state dir (`HostState.stateDir`, kept for resume) or, for a
- * read-only query, in a temporary directory that also takes dnf's cache, logs and persistdir and is removed
- * when dnf exits (the configuration travels on stdin) — so such a query writes nothing on the host.
+ * The file lives under the caller's state dir (`HostState.stateDir`), kept for resume. Nothing read-only
+ * (ferry plan, migrate --dry-run) starts dnf: the plan reads the target repositories on the controller and a
+ * dry run only describes its steps.
  */
 import { posix } from 'node:path';
 import { FerryError, redact } from '../../core/index.js';
@@ -22,7 +22,7 @@ import type { Transport } from '../../transport/types.js';
 import type { StepContext } from '../types.js';
 import { runDetached } from './detached.js';
 import { checkRepoId, configBaseurl } from './repo-location.js';
-import type { HostState, PackageManager, PackageManagerEnv, QueryHost, Transaction } from './types.js';
+import type { HostState, PackageManager, PackageManagerEnv, Transaction } from './types.js';
 
 /** A package name, NEVRA or module name as dnf takes it: one shell-word, never an option. */
 function checkSpec(spec: string, what: string): string {
@@ -56,16 +56,16 @@ export function dnfConfig(env: PackageManagerEnv): string {
 }
 
 /**
- * dnf's argv up to the command: `config` is the configuration file's path on the host (absent: the host's
- * own configuration and repositories, for a rollback without an environment). `installroot` adds the
- * transport's root (the cache then lives in the root's /var/cache/dnf, as dnf puts it there).
+ * dnf's argv up to the command, against the transport's root (the cache then lives in the root's
+ * /var/cache/dnf). `config` is the configuration file's path on the host; without an env, the host's own
+ * configuration and repositories (a rollback that recorded none).
  */
-export function dnfArgv(transport: Transport, env: PackageManagerEnv | null, o: { config?: string; installroot: boolean }): string[] {
-  const root = o.installroot && transport.root ? ['--installroot', transport.root, '--setopt=cachedir=/var/cache/dnf'] : [];
+export function dnfArgv(transport: Transport, env: PackageManagerEnv | null, config?: string): string[] {
+  const root = transport.root ? ['--installroot', transport.root, '--setopt=cachedir=/var/cache/dnf'] : [];
   if (!env) return ['dnf', '-y', ...root];
   checkEnv(env);
   return [
-    'dnf', '-y', ...(o.config ? ['--config', o.config] : []), '--setopt=reposdir=/dev/null', '--releasever', env.releasever,
+    'dnf', '-y', ...(config ? ['--config', config] : []), '--setopt=reposdir=/dev/null', '--releasever', env.releasever,
     '--setopt=best=True', '--disableplugin=*', ...root, ...(env.gpgcheck ? [] : ['--nogpgcheck']),
     ...(env.modulePlatformId ? [`--setopt=module_platform_id=${env.modulePlatformId}`] : []),
   ];
@@ -90,33 +90,15 @@ async function configured(host: HostState, env: PackageManagerEnv): Promise<stri
     await transport.writeFile(conf, text, { mode: 0o600 });
     memo.set(conf, text);
   }
-  return dnfArgv(transport, env, { config: hostPath(transport, conf), installroot: true });
+  return dnfArgv(transport, env, hostPath(transport, conf));
 }
 
-// Runs dnf ("$@": dnf's argv without --config) with the configuration read from stdin, its cache, logs
-// and persistdir in a fresh temporary directory (mode 0700) that is removed when dnf exits. Exit 125: the
-// directory or the file could not be made.
-const EPHEMERAL = [
-  'd=$(mktemp -d "${TMPDIR:-/tmp}/ferry-dnf.XXXXXXXX") || exit 125',
-  'trap \'rm -rf "$d"\' EXIT',
-  'trap \'exit 129\' HUP; trap \'exit 130\' INT; trap \'exit 143\' TERM',
-  '(umask 077; cat >"$d/dnf.conf") || exit 125',
-  'cmd=$1; shift',
-  '"$cmd" --config "$d/dnf.conf" --setopt=cachedir="$d/cache" --setopt=logdir="$d/log" --setopt=persistdir="$d/lib" "$@"',
-].join('\n');
-
-/**
- * Runs a dnf query. With a state dir: the private configuration there, against the transport's root. Without
- * one: read-only — the temporary configuration of EPHEMERAL and no installroot (a query of the target
- * repositories needs no rpm database; given one, dnf would put its cache and logs inside the root).
- */
-async function query(host: QueryHost, env: PackageManagerEnv, args: string[], timeoutMs = 600_000): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  if (host.stateDir !== undefined) return host.transport.run([...await configured({ transport: host.transport, stateDir: host.stateDir }, env), ...args], { timeoutMs });
-  const argv = dnfArgv(host.transport, env, { installroot: false });
-  return host.transport.run(['sh', '-c', EPHEMERAL, 'sh', ...argv, ...args], { timeoutMs, stdin: dnfConfig(env) });
+/** Runs a dnf query with the private configuration, against the transport's root. */
+async function query(host: HostState, env: PackageManagerEnv, args: string[], timeoutMs = 600_000): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return host.transport.run([...await configured(host, env), ...args], { timeoutMs });
 }
 
-async function queryChecked(host: QueryHost, env: PackageManagerEnv, args: string[], what: string): Promise<string> {
+async function queryChecked(host: HostState, env: PackageManagerEnv, args: string[], what: string): Promise<string> {
   const res = await query(host, env, args);
   if (res.code !== 0) {
     throw new FerryError('REPO_FETCH', `dnf ${what} against ${env.repos.map((r) => redact(r.baseurl)).join(', ')} on ${host.transport.hostName} exited ${res.code}: ${redact(res.stderr.trim()).slice(0, 500)}`, {
@@ -215,7 +197,7 @@ export const dnf: PackageManager = {
   async restore(ctx, env, tx) {
     const script = posix.join(ctx.backupDir, 'restore.dnf');
     await ctx.transport.writeFile(script, transactionScript(tx), { mode: 0o600 });
-    const prefix = env ? await configured({ transport: ctx.transport, stateDir: ctx.backupDir }, env) : dnfArgv(ctx.transport, null, { installroot: true });
+    const prefix = env ? await configured({ transport: ctx.transport, stateDir: ctx.backupDir }, env) : dnfArgv(ctx.transport, null);
     const res = await ctx.transport.run([...prefix, 'shell', hostPath(ctx.transport, script)], { timeoutMs: 3_600_000 });
     return { code: res.code, output: redact(`${res.stdout}${res.stderr}`) };
   },

@@ -15,7 +15,7 @@ export function packageManagerFor(env: PackageManagerEnv | null): PackageManager
   return dnf;
 }
 
-export { isPackageManagerEnv, type HostState, type PackageManager, type PackageManagerEnv, type QueryHost, type Transaction } from './types.js';
+export { isPackageManagerEnv, type HostState, type PackageManager, type PackageManagerEnv, type Transaction } from './types.js';
 export { runDetached, type DetachedResult } from './detached.js';
 export { duplicatePackages, installedPackages, installOnlyNames, rpmArgv } from './rpmdb.js';
 export { parseRepoLocation } from './repo-location.js';

@@ -30,15 +30,6 @@ export interface HostState {
   stateDir: string;
 }
 
-/**
- * A query's host: with a state dir, as HostState; without one the query writes nothing on the host — its
- * configuration, cache and logs live in a temporary directory removed when the tool exits.
- */
-export interface QueryHost {
-  transport: Transport;
-  stateDir?: string;
-}
-
 /** One transaction: remove these names, install these (either list may be empty, not both). */
 export interface Transaction {
   remove: string[];
@@ -63,13 +54,13 @@ export interface PackageManager {
   makecache(ctx: StepContext, env: PackageManagerEnv): Promise<void>;
 
   // Queries of the target repositories and of the rpm database: they change nothing on the host beyond the
-  // tool's configuration and metadata cache below `host.stateDir` (nothing at all without one).
+  // tool's configuration below `host.stateDir` and its metadata cache.
   /** Names the target repositories carry: all of them, or those among `names`. */
-  availableNames(host: QueryHost, env: PackageManagerEnv, names?: string[]): Promise<string[]>;
+  availableNames(host: HostState, env: PackageManagerEnv, names?: string[]): Promise<string[]>;
   /** The files of the newest build of each of `names` in the target repositories. */
-  fileLists(host: QueryHost, env: PackageManagerEnv, names: string[]): Promise<string[]>;
+  fileLists(host: HostState, env: PackageManagerEnv, names: string[]): Promise<string[]>;
   /** Module streams the target repositories offer among the modules `names`, as `name:stream`. */
-  moduleStreams(host: QueryHost, env: PackageManagerEnv, names: string[]): Promise<Set<string>>;
+  moduleStreams(host: HostState, env: PackageManagerEnv, names: string[]): Promise<Set<string>>;
   /** The rpm database's consistency (dnf check; of the transport's root): ok, or the problems the tool prints. */
   check(host: HostState, env: PackageManagerEnv): Promise<{ ok: boolean; output: string }>;
 

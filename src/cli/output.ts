@@ -1,4 +1,4 @@
-import { FerryError, isFerryError, redact } from '../core/index.js';
+import { errorStatus, FerryError, isFerryError, redact } from '../core/index.js';
 
 /** What every command handler receives: how to print, and whether the user asked for JSON. */
 export interface CliContext {
@@ -16,18 +16,18 @@ export function emit<T>(ctx: CliContext, data: T, renderText: (data: T) => strin
   }
 }
 
-/** The one mapping from errors to exit status and printed form. Exit 2: usage; 1: any other failure. */
+/** Prints an error; its exit status is core's (ERROR_STATUS: 2 usage, 70 internal, 1 any other failure). */
 export function reportError(ctx: CliContext, err: unknown): number {
   if (isFerryError(err)) {
     if (ctx.json) ctx.stdout(JSON.stringify({ error: err.toJSON() }, null, 2) + '\n');
     else ctx.stderr(`ferry: error [${err.code}]: ${redact(err.message)}\n${err.hint ? `hint: ${redact(err.hint)}\n` : ''}`);
-    return err.code === 'USAGE' ? 2 : 1;
+    return errorStatus(err).exit;
   }
   const message = err instanceof Error ? (err.stack ?? err.message) : String(err);
   const wrapped = new FerryError('INTERNAL', redact(message));
   if (ctx.json) ctx.stdout(JSON.stringify({ error: wrapped.toJSON() }, null, 2) + '\n');
   else ctx.stderr(`ferry: internal error: ${redact(message)}\n`);
-  return 70;
+  return errorStatus(err).exit;
 }
 
 /** commander's option parser for a repeatable option: each use appends (none given: the default, or undefined). */

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { FerryError, ERROR_CODES, assert as ferryAssert, isFerryError, redact } from './errors.js';
+import { FerryError, ERROR_CODES, ERROR_STATUS, errorStatus, assert as ferryAssert, isFerryError, redact } from './errors.js';
 import { canonicalJson, contentId } from './canonical.js';
 
 test('FerryError carries a registered code, a hint and JSON form', () => {
@@ -34,4 +34,16 @@ test('canonical JSON is key-order independent and ids are stable', () => {
   assert.equal(contentId('step', { x: 1, y: 2 }), contentId('step', { y: 2, x: 1 }));
   assert.notEqual(contentId('step', { x: 1 }), contentId('step', { x: 2 }));
   assert.match(contentId('plan', {}), /^plan-[0-9a-f]{16}$/);
+});
+
+test('every error code has an exit status and an HTTP status; the CLI and the API read them from one table', () => {
+  for (const code of Object.keys(ERROR_CODES) as (keyof typeof ERROR_CODES)[]) {
+    const s = ERROR_STATUS[code];
+    assert.ok(s, `${code} has no statuses`);
+    assert.ok([1, 2, 70].includes(s.exit), `${code}: exit ${s.exit}`);
+    assert.ok(s.http >= 400 && s.http <= 599, `${code}: HTTP ${s.http}`);
+  }
+  assert.deepEqual(errorStatus(new FerryError('USAGE', 'x')), { exit: 2, http: 400 });
+  assert.deepEqual(errorStatus(new FerryError('PLAN_INHIBITED', 'x')), { exit: 1, http: 409 });
+  assert.deepEqual(errorStatus(new Error('boom')), { exit: 70, http: 500 });
 });

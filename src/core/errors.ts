@@ -56,6 +56,60 @@ export const ERROR_CODES = {
 
 export type ErrorCode = keyof typeof ERROR_CODES;
 
+/**
+ * How each code reaches a user: the CLI's exit status and the HTTP API's response status, one table for every
+ * front end (a `Record` over the codes, so a new code cannot be added without its statuses). Exit 2 is a
+ * command line not understood, 70 (EX_SOFTWARE) a bug, 1 every other failure; HTTP 4xx is the request or
+ * the data it names, 5xx Ferry or a host/mirror it depends on.
+ */
+export const ERROR_STATUS: Record<ErrorCode, { exit: number; http: number }> = {
+  USAGE: { exit: 2, http: 400 },
+  INTERNAL: { exit: 70, http: 500 },
+  NOT_FOUND: { exit: 1, http: 404 },
+  IO: { exit: 1, http: 500 },
+  EVR_INVALID: { exit: 1, http: 400 },
+  NEVRA_INVALID: { exit: 1, http: 400 },
+  DEP_PARSE: { exit: 1, http: 422 },
+  REPO_FETCH: { exit: 1, http: 502 },
+  REPO_TOO_LARGE: { exit: 1, http: 502 },
+  REPO_TIMEOUT: { exit: 1, http: 504 },
+  REPO_CHECKSUM: { exit: 1, http: 502 },
+  REPO_METADATA: { exit: 1, http: 502 },
+  REPO_HOSTILE_XML: { exit: 1, http: 502 },
+  REPO_DECOMPRESS: { exit: 1, http: 502 },
+  REPO_DECOMPRESSION_BOMB: { exit: 1, http: 502 },
+  REPO_TRUNCATED: { exit: 1, http: 502 },
+  REPO_URL_INVALID: { exit: 1, http: 400 },
+  CATALOG_INVALID: { exit: 1, http: 500 },
+  CATALOG_UNKNOWN_RELEASE: { exit: 1, http: 422 },
+  PES_INVALID: { exit: 1, http: 422 },
+  TRANSPORT_CONNECT: { exit: 1, http: 502 },
+  TRANSPORT_AUTH: { exit: 1, http: 502 },
+  TRANSPORT_HOSTKEY: { exit: 1, http: 502 },
+  TRANSPORT_TIMEOUT: { exit: 1, http: 504 },
+  TRANSPORT_DISCONNECTED: { exit: 1, http: 502 },
+  TRANSPORT_COMMAND: { exit: 1, http: 502 },
+  HOST_INVALID: { exit: 1, http: 400 },
+  FACTS_PARSE: { exit: 1, http: 422 },
+  RPMDB_UNREADABLE: { exit: 1, http: 422 },
+  TARGET_UNKNOWN: { exit: 1, http: 404 },
+  PATH_UNSUPPORTED: { exit: 1, http: 422 },
+  PLAN_INHIBITED: { exit: 1, http: 409 },
+  STEP_FAILED: { exit: 1, http: 500 },
+  DNF_MISSING: { exit: 1, http: 422 },
+  JOURNAL_CORRUPT: { exit: 1, http: 409 },
+  JOURNAL_LOCKED: { exit: 1, http: 409 },
+  ROLLBACK_PAST_PONR: { exit: 1, http: 409 },
+  ROLLBACK_INCOMPLETE: { exit: 1, http: 500 },
+  LAB_TOOL_MISSING: { exit: 1, http: 500 },
+  LAB_BUILD: { exit: 1, http: 500 },
+};
+
+/** The exit status and HTTP status of an error: its code's, or INTERNAL's for anything not a FerryError. */
+export function errorStatus(err: unknown): { exit: number; http: number } {
+  return err instanceof FerryError ? ERROR_STATUS[err.code] : ERROR_STATUS.INTERNAL;
+}
+
 export interface FerryErrorOptions {
   hint?: string;
   cause?: unknown;

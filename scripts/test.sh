@@ -5,5 +5,5 @@ cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
 npx tsc -p tsconfig.json --noEmit
 npx eslint .
-npx tsc -p tsconfig.build.json
+node scripts/build.mjs
 node scripts/run-tests.mjs "$@"

@@ -9,7 +9,7 @@ import { homedir } from 'node:os';
 import { dirname, join, posix, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { FerryError, isFerryError } from '../core/index.js';
-import { loadCatalog, type Catalog } from '../catalog/index.js';
+import { loadCatalog, releaseKeyArmor, type Catalog } from '../catalog/index.js';
 import { collectFacts } from '../facts/index.js';
 import type { HostFacts } from '../facts/types.js';
 import { assessTargets, availableNames } from '../assess/index.js';
@@ -77,7 +77,6 @@ function toJson(doc: object): JsonValue {
   return JSON.parse(JSON.stringify(doc)) as JsonValue;
 }
 
-const SHARED_DATA = resolve(import.meta.dirname, '..', '..', '..', 'shared', 'data');
 const CURRENT = posix.join(FERRY_STATE_ROOT, 'current');
 
 /**
@@ -131,13 +130,6 @@ export function readKeyArg(arg: string): TargetKey {
   return { name: posix.basename(m[1]), armored: readFileSync(m[1], 'utf8'), fingerprints: [m[2].toUpperCase()] };
 }
 
-/** The catalog's keys of `target`, read from the shared key files when present. */
-export function catalogKeys(catalog: Catalog, target: string, dataDir = SHARED_DATA): TargetKey[] {
-  return catalog.gpgKeys(target).files.flatMap((f) => {
-    const file = resolve(dataDir, f.sharedPath);
-    return existsSync(file) ? [{ name: f.file, armored: readFileSync(file, 'utf8'), fingerprints: f.keys.map((k) => k.fingerprint.toUpperCase()) }] : [];
-  });
-}
 
 export interface PlanMigrationOptions {
   transport: Transport;
@@ -181,7 +173,7 @@ export async function planMigration(o: PlanMigrationOptions): Promise<{ plan: Mi
   gateInhibitors({ facts, ...conversionOf(facts, catalog, o.target), findings, overrides: o.overrides ?? [] });
   const repos = await hostRepos(o.transport, o.target, locations);
   const gpgcheck = o.gpgcheck ?? true;
-  const keys = o.gpgKeys?.length ? o.gpgKeys.map(readKeyArg) : catalogKeys(catalog, o.target);
+  const keys = o.gpgKeys?.length ? o.gpgKeys.map(readKeyArg) : releaseKeyArmor(catalog, o.target);
   const available = view ? [...availableNames(view)] : [];
   const plan = buildPlan({ facts, catalog, target: o.target, repos, targetAvailable: available, gpgcheck, keys, overrides: o.overrides ?? [], findings });
   return { plan, facts, findings };

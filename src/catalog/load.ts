@@ -4,7 +4,7 @@
  * every release id named exists) and returns a `Catalog`. The default catalog is cached.
  */
 import { readFileSync, existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { Ajv } from 'ajv';
 import { FerryError } from '../core/index.js';
 import { DATA_FILES, type DataFileName } from './schemas.js';
@@ -75,11 +75,11 @@ export function isCrossMajor(path: { readonly method: string } | null): boolean 
   return path?.method === 'cross-major-pes';
 }
 
-/** ./data next to this module; from a compiled dist/ build, the source tree's copy. */
+/** ./data next to this module (a build copies it into dist/ beside the compiled catalog). */
 export function defaultDataDir(): string {
   const here = join(import.meta.dirname, 'data');
   if (existsSync(join(here, 'releases.json'))) return here;
-  return resolve(import.meta.dirname, '..', '..', 'src', 'catalog', 'data');
+  throw new FerryError('CATALOG_INVALID', `The catalog data is missing from ${here}`, { hint: 'A build copies src/catalog/data next to the compiled catalog (npm run build).' });
 }
 
 const ajv = new Ajv({ allErrors: true, strict: false });

@@ -2,18 +2,16 @@
  * The checked-in JSON Schema of the published Assessment (schema/assessment.schema.json) and its validator.
  * Every renderer and consumer may rely on a report that passes here.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Ajv, type ValidateFunction } from 'ajv';
 import { ASSESSMENT_FORMAT_VERSION } from '../assess/types.js';
 
 export { ASSESSMENT_FORMAT_VERSION };
 
-/** The schema file: beside this module in the sources, or under src/ when running from dist/. */
+/** The schema file, beside this module (a build copies schema/ into dist/ with it). */
 export function assessmentSchemaPath(): string {
-  const here = join(import.meta.dirname, 'schema', 'assessment.schema.json');
-  if (existsSync(here)) return here;
-  return resolve(import.meta.dirname, '..', '..', 'src', 'report', 'schema', 'assessment.schema.json');
+  return join(import.meta.dirname, 'schema', 'assessment.schema.json');
 }
 
 let validator: ValidateFunction | undefined;

@@ -2,7 +2,8 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { LabDistro, LabHost } from '../lab/lab.js';
+import { after, before } from 'node:test';
+import { createLab, type Lab, type LabDistro, type LabHost } from '../lab/lab.js';
 
 export function sh(args: string[], env: NodeJS.ProcessEnv): { status: number | null; stdout: string; stderr: string } {
   const r = spawnSync(args[0], args.slice(1), { env, encoding: 'utf8' });
@@ -51,4 +52,22 @@ export function runChild(env: NodeJS.ProcessEnv, stall?: string): Promise<{ code
     child.stderr.on('data', (c: Buffer) => { out += c.toString(); });
     child.on('close', (code) => resolve({ code, out, killed }));
   });
+}
+
+/**
+ * One lab for a test file, created before its tests (unless `skip`) and closed after them; HOME is set to
+ * the lab's, since Debian's rpm takes %_dbpath from it. Returns a getter (the lab exists only once `before` ran).
+ */
+export function useLab(skip: string | false): () => Lab {
+  let lab: Lab | undefined;
+  before(async () => {
+    if (skip) return;
+    lab = await createLab();
+    process.env.HOME = (await lab.host({ from: 'centos-8' })).env.HOME;
+  });
+  after(async () => { await lab?.close(); });
+  return () => {
+    if (!lab) throw new Error('Assertion failed: the lab is used before it was created');
+    return lab;
+  };
 }

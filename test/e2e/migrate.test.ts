@@ -1,35 +1,27 @@
 // End to end on the lab: a CentOS-8-shaped host migrated by Ferry to each EL8 target on local roots and
 // over a real sshd; the result compared with the lab's by-hand dnf recipe; inhibitors and overrides.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createLab, type Lab } from '../lab/lab.js';
 import { skipUnlessTools } from '../support/shared.js';
 import { isFerryError } from '../../src/core/index.js';
 import { migrate, migrationStatus, openFerryStore, planMigration } from '../../src/app/migrate.js';
 import { createLocalTransport } from '../../src/transport/local.js';
 import { connectSsh } from '../../src/transport/ssh.js';
 import type { Finding } from '../../src/assess/types.js';
-import { migrateByHand, packageSet, sh } from './helpers.js';
+import { migrateByHand, packageSet, sh, useLab } from './helpers.js';
 import { ferry } from './cli.js';
 
 const skip = skipUnlessTools('rpmbuild', 'createrepo_c', 'modifyrepo_c', 'dnf', 'rpm', 'sshd', 'ssh', 'setsid', 'gpg');
-let lab: Lab;
-
-before(async () => {
-  if (skip) return;
-  lab = await createLab();
-  process.env.HOME = (await lab.host({ from: 'centos-8' })).env.HOME; // Debian rpm: %_dbpath from the lab HOME
-});
-after(async () => { await lab?.close(); });
+const labOf = useLab(skip);
 
 for (const target of ['rocky-8', 'almalinux-8', 'oraclelinux-8', 'opencloudos-8']) {
   test(`centos-8 → ${target} on a local root: verification passes and the package set equals dnf by hand`, { skip }, async () => {
-    const d = await lab.distro(target);
-    const host = await lab.host({ from: 'centos-8', extras: ['nodejs'] });
-    const hand = await lab.host({ from: 'centos-8', extras: ['nodejs'] });
+    const d = await labOf().distro(target);
+    const host = await labOf().host({ from: 'centos-8', extras: ['nodejs'] });
+    const hand = await labOf().host({ from: 'centos-8', extras: ['nodejs'] });
     const transport = createLocalTransport({ root: host.root });
     const res = await migrate({ transport, target, repos: [`${target}=${d.repoDir}`], gpgcheck: false });
     assert.equal(res.result.status, 'completed');
@@ -54,8 +46,8 @@ for (const target of ['rocky-8', 'almalinux-8', 'oraclelinux-8', 'opencloudos-8'
 }
 
 test('centos-8 → rocky-8 over the real sshd: completes and verifies', { skip }, async () => {
-  const d = await lab.distro('rocky-8');
-  const h = await lab.sshHost({ from: 'centos-8' });
+  const d = await labOf().distro('rocky-8');
+  const h = await labOf().sshHost({ from: 'centos-8' });
   const transport = await connectSsh({ host: h.host, port: h.port, user: 'root', root: h.root, sshConfigPath: false,
     auth: { identityFiles: [h.privateKeyPath], agent: false }, knownHostsFiles: [h.knownHostsPath] });
   try {
@@ -71,8 +63,8 @@ test('centos-8 → rocky-8 over the real sshd: completes and verifies', { skip }
 });
 
 test('planMigration: synthetic inhibitors stop the plan; an override must name a standing inhibitor', { skip }, async () => {
-  const d = await lab.distro('rocky-8');
-  const host = await lab.host({ from: 'centos-8' });
+  const d = await labOf().distro('rocky-8');
+  const host = await labOf().host({ from: 'centos-8' });
   const transport = createLocalTransport({ root: host.root });
   const findings: Finding[] = [{ key: 'test-inhibitor:pam', check: 'test', severity: 'high', groups: ['inhibitor'], title: 'A test inhibitor', summary: 's' },
     { key: 'info-only', check: 'test', severity: 'info', groups: ['packages'], title: 'Not an inhibitor', summary: 's' }];
@@ -90,8 +82,8 @@ test('planMigration: synthetic inhibitors stop the plan; an override must name a
 });
 
 test('ferry plan/migrate (CLI) run the real assessment: a registered Spacewalk client is refused; --override proceeds and is journaled on the host and in the store', { skip }, async () => {
-  const d = await lab.distro('rocky-8');
-  const host = await lab.host({ from: 'centos-8' });
+  const d = await labOf().distro('rocky-8');
+  const host = await labOf().host({ from: 'centos-8' });
   // What rhn_register leaves (migrate2rocky refuses such hosts too): the agent's config and the system id.
   mkdirSync(join(host.root, 'etc/sysconfig/rhn'), { recursive: true });
   writeFileSync(join(host.root, 'etc/sysconfig/rhn/up2date'), 'serverURL=https://spacewalk.example/XMLRPC\n');

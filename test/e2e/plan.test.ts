@@ -2,30 +2,23 @@
 // same-major swap, though TencentOS numbers its releases 2.4/3.1), the repositories are read on the
 // controller as `ferry assess` reads them, and planning writes nothing on the host (its whole file tree
 // hashes the same before and after, over a local root and over the real sshd).
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createLab, type Lab } from '../lab/lab.js';
 import { skipUnlessTools } from '../support/shared.js';
 import type { MigrationPlan } from '../../src/plan/index.js';
 import { treeHash } from '../../src/exec/testing/fixture.js';
+import { useLab } from './helpers.js';
 import { ferry } from './cli.js';
 
 const skip = skipUnlessTools('rpmbuild', 'createrepo_c', 'dnf', 'rpm', 'sshd');
-let lab: Lab;
-
-before(async () => {
-  if (skip) return;
-  lab = await createLab();
-  process.env.HOME = (await lab.host({ from: 'centos-8' })).env.HOME; // Debian rpm: %_dbpath from the lab HOME
-});
-after(async () => { await lab?.close(); });
+const labOf = useLab(skip);
 
 // rpm's sqlite backend maps rpmdb.sqlite-shm for every read (`rpm -qa` alone changes it).
 const TREE_IGNORE = ['var/lib/rpm/rpmdb.sqlite-shm'];
 
 test('centos-8 → tencentos-3.1: a same-major plan from the catalog path, and the host tree is unchanged', { skip }, async () => {
-  const d = await lab.distro('tencentos-3');
-  const host = await lab.host({ from: 'centos-8' });
+  const d = await labOf().distro('tencentos-3');
+  const host = await labOf().host({ from: 'centos-8' });
   const before = treeHash(host.root, TREE_IGNORE);
   const r = await ferry(['--json', 'plan', 'local', '--root', host.root, '--to', 'tencentos-3.1', '--repo', `tencentos-3.1=${d.repoDir}`, '--nogpgcheck']);
   assert.equal(r.code, 0, r.err + r.out.slice(0, 2000));
@@ -37,8 +30,8 @@ test('centos-8 → tencentos-3.1: a same-major plan from the catalog path, and t
 });
 
 test('plan over the real sshd: the same plan, nothing written on the host', { skip }, async () => {
-  const d = await lab.distro('rocky-8');
-  const ssh = await lab.sshHost({ from: 'centos-8' });
+  const d = await labOf().distro('rocky-8');
+  const ssh = await labOf().sshHost({ from: 'centos-8' });
   const hostArgs = [`root@127.0.0.1:${ssh.port}`, '--root', ssh.root, '-i', ssh.privateKeyPath, '--known-hosts', ssh.knownHostsPath];
   const before = treeHash(ssh.root, TREE_IGNORE);
   const r = await ferry(['--json', 'plan', ...hostArgs, '--to', 'rocky-8', '--repo', `rocky-8=${d.repoDir}`, '--nogpgcheck']);

@@ -3,17 +3,23 @@ import type { Assessment } from '../assess/types.js';
 import { escapeTerminal as t } from './escape.js';
 import { FATE_ORDER, fatesUnknown, findingsBySeverity, formatCommand, formatPoints, inhibitorFindings, isInhibitor, rankedTargets } from './assessment-view.js';
 
-export function renderAssessmentText(a: Assessment): string {
+/** The host line and the ranking table: the whole text report's head, and what `assess --out` prints alone. */
+export function renderAssessmentSummary(a: Assessment): string {
   const out: string[] = [
     `Host ${t(a.host.hostname ?? a.host.origin)} (${a.host.source}): ${t(a.sourceName)}${a.sourceRelease ? ` [${a.sourceRelease}]` : ' [release not recognised]'}`,
     '',
     'Ranking (1 = best):',
   ];
-  const targets = rankedTargets(a);
-  for (const x of targets) {
+  for (const x of rankedTargets(a)) {
     const counts = fatesUnknown(x) ? 'fates not compared (no repository given)' : FATE_ORDER.map((f) => `${f} ${x.counts[f]}`).join(', ');
     out.push(`  ${x.rank}. ${t(x.target)}  score ${x.score}  ${x.inhibitors.length > 0 ? `BLOCKED by ${x.inhibitors.length} inhibitor(s)` : 'no inhibitors'}  (${counts})`);
   }
+  return out.join('\n');
+}
+
+export function renderAssessmentText(a: Assessment): string {
+  const out: string[] = [renderAssessmentSummary(a)];
+  const targets = rankedTargets(a);
   for (const x of targets) {
     out.push('', `== ${x.rank}. ${t(x.targetName)} (${t(x.target)}) ==`);
     const inhibitors = inhibitorFindings(x);

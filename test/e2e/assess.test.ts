@@ -147,6 +147,8 @@ test('the same host over the real sshd gives the same fates; a hostile repo id i
   assert.match(r.err, /\[facts\]/);
   assert.match(r.err, /\[repos\] .*: \d+ packages/);
   assert.match(r.out, /Ranking \(1 = best\):/);
+  assert.match(r.out, new RegExp(`Full report: ${html.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
+  assert.doesNotMatch(r.out, /^== \d+\./m, 'the per-target sections belong to the report file, not stdout');
   const page = readFileSync(html, 'utf8');
   assert.doesNotMatch(page, /<b>\]/, 'raw markup from the repo id');
   assert.match(page, /<svg class="chart"/);

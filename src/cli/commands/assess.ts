@@ -12,7 +12,7 @@ import { openFerryStore, recordAssessment, storeHostName } from '../../app/migra
 import { parseRepoFlags } from '../../app/repos.js';
 import { renderAssessmentHtml } from '../../report/assessment-html.js';
 import { renderAssessmentMarkdown } from '../../report/assessment-markdown.js';
-import { renderAssessmentText } from '../../report/assessment-text.js';
+import { renderAssessmentSummary, renderAssessmentText } from '../../report/assessment-text.js';
 import { HOST_ARGUMENT_HELP, hostOptions, withHostFlags, type HostFlags } from '../host-flags.js';
 import { collect, emit, type CliContext } from '../output.js';
 
@@ -51,7 +51,7 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--manifest <file>', 'read an `rpm -qa` package list instead of a host')
     .option('--repo <target=location>', 'target repository (directory or URL with repodata/); repeatable', collect, [])
     .option('--format <format>', `report format: ${FORMATS.join(', ')} (default text; json with --json)`)
-    .option('--out <file>', 'write the report to a file (a short summary still goes to stdout)')
+    .option('--out <file>', 'write the report to a file; stdout gets the ranking only (with --json: the assessment as JSON)')
     .option('--today <date>', 'evaluate lifecycles on this date (YYYY-MM-DD)')
     .option('--pes <file>', 'Leapp package-evolution events (pes-events.json) for cross-major targets')
     .option('--store <path>', 'also record the host and one assessment per target in Ferry\'s store (SQLite)')
@@ -93,7 +93,8 @@ export function register(program: Command, ctx: CliContext): void {
           throw new FerryError('IO', `Cannot write the report to ${opts.out}: ${(cause as Error).message}`, { cause });
         }
         if (opts.progress) ctx.stderr(`ferry: wrote the ${format} report to ${opts.out}\n`);
-        emit(ctx, assessment, renderAssessmentText);
+        // Text: the short summary --help promises; --json: the assessment document itself, for programs.
+        emit(ctx, assessment, (a) => `${renderAssessmentSummary(a)}\n\nFull report: ${opts.out}`);
         return;
       }
       if (format === 'text') emit(ctx, assessment, renderAssessmentText);

@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { FerryError, ERROR_CODES, ERROR_STATUS, errorStatus, assert as ferryAssert, isFerryError, redact } from './errors.js';
 import { canonicalJson, contentId } from './canonical.js';
+import { STATUS_CODES } from 'node:http';
 
 test('FerryError carries a registered code, a hint and JSON form', () => {
   const err = new FerryError('REPO_CHECKSUM', 'primary.xml.gz: sha256 mismatch', { hint: 'refetch' });
@@ -36,14 +37,27 @@ test('canonical JSON is key-order independent and ids are stable', () => {
   assert.match(contentId('plan', {}), /^plan-[0-9a-f]{16}$/);
 });
 
-test('every error code has an exit status and an HTTP status; the CLI and the API read them from one table', () => {
-  for (const code of Object.keys(ERROR_CODES) as (keyof typeof ERROR_CODES)[]) {
-    const s = ERROR_STATUS[code];
-    assert.ok(s, `${code} has no statuses`);
-    assert.ok([1, 2, 70].includes(s.exit), `${code}: exit ${s.exit}`);
-    assert.ok(s.http >= 400 && s.http <= 599, `${code}: HTTP ${s.http}`);
+test('every registered code has an exit status a shell passes through and a real HTTP error status, and nothing else has one', () => {
+  assert.deepEqual(Object.keys(ERROR_STATUS).sort(), Object.keys(ERROR_CODES).sort());
+  for (const [code, { exit, http }] of Object.entries(ERROR_STATUS)) {
+    assert.ok([1, 2, 70].includes(exit), `${code}: exit ${exit} (2 usage, 70 internal, 1 any other failure)`);
+    assert.ok(http >= 400 && http <= 599 && STATUS_CODES[http] !== undefined, `${code}: HTTP ${http} is not an HTTP error status`);
   }
-  assert.deepEqual(errorStatus(new FerryError('USAGE', 'x')), { exit: 2, http: 400 });
-  assert.deepEqual(errorStatus(new FerryError('PLAN_INHIBITED', 'x')), { exit: 1, http: 409 });
-  assert.deepEqual(errorStatus(new Error('boom')), { exit: 70, http: 500 });
+});
+
+test('errorStatus answers each error as every front end does; anything but a FerryError is internal', () => {
+  const cases: [unknown, number, number][] = [
+    [new FerryError('USAGE', 'unknown option --frob'), 2, 400],
+    [new FerryError('NOT_FOUND', '/srv/x does not exist'), 1, 404],
+    [new FerryError('PLAN_INHIBITED', 'db1: 2 inhibitors'), 1, 409],
+    [new FerryError('JOURNAL_LOCKED', 'db1: locked'), 1, 409],
+    [new FerryError('REPO_TIMEOUT', 'mirror timed out'), 1, 504],
+    [new FerryError('TRANSPORT_CONNECT', 'db1: refused'), 1, 502],
+    [new FerryError('INTERNAL', 'wrapped'), 70, 500],
+    [new Error('Assertion failed: impossible'), 70, 500],
+    [new TypeError('x is undefined'), 70, 500],
+    ['a thrown string', 70, 500],
+    [undefined, 70, 500],
+  ];
+  for (const [err, exit, http] of cases) assert.deepEqual(errorStatus(err), { exit, http }, String(err));
 });

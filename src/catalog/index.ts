@@ -1,6 +1,6 @@
 /** src/catalog: distributions, releases, lifecycle, tiers, vendor packages, repos, GPG keys, paths and PES events. */
 export * from './types.js';
-export { keyArmorPath, releaseKeyArmor } from './keys.js';
+export { armorFingerprints, keyArmorPath, readKeyArmor, releaseKeyArmor, type KeyArmor } from './keys.js';
 export { loadCatalog, closeMatches, isCrossMajor, validateDataFile, defaultDataDir, type Catalog, type LineageTier } from './load.js';
 export { computeLifecycle } from './lifecycle.js';
 export { DATA_FILES, type DataFileName } from './schemas.js';

@@ -252,6 +252,20 @@ for entry in repos:
     gpg_release.append({'release': entry['release'], 'files': sorted(n for n in names if n in keyfiles),
                         'unresolved': sorted(n for n in names if n not in keyfiles), 'source': entry['source']})
 gpg = {'formatVersion': 1, 'source': 'gpg:fingerprints', 'keyFiles': sorted(keyfiles.values(), key=lambda k: k['file']), 'releases': gpg_release}
+# The armor of every key file ships in the package: keys/ mirrors ../shared/data/gpg-keys/keys/ byte for byte
+# (src/catalog/keys.ts reads it there), files no longer listed are removed.
+KEYS = os.path.join(OUT, 'keys')
+vendored = set()
+for kf in keyfiles.values():
+    rel = kf['sharedPath'][len('gpg-keys/keys/'):]
+    vendored.add(rel)
+    os.makedirs(os.path.dirname(os.path.join(KEYS, rel)), exist_ok=True)
+    with open(os.path.join(SHARED, kf['sharedPath']), 'rb') as f: armor = f.read()
+    with open(os.path.join(KEYS, rel), 'wb') as f: f.write(armor)
+for dirpath, _, names in os.walk(KEYS):
+    for n in names:
+        rel = os.path.relpath(os.path.join(dirpath, n), KEYS)
+        if rel != 'README.md' and rel not in vendored: os.remove(os.path.join(KEYS, rel))
 
 # ---- repo map (derived from Leapp repomaps) ---------------------------------------------------------
 repomaps = []

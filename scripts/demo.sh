@@ -6,5 +6,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh >&2
-npx tsc -p tsconfig.build.json >&2
+node scripts/build.mjs >&2
 exec node --import tsx scripts/demo.ts "$@"

@@ -7,15 +7,11 @@ import { FerryError } from '../../core/index.js';
 import { defineStep } from '../runner.js';
 import type { Step } from '../types.js';
 import { BEFORE_FILE, verifyHost, verifyReportPath, type Evidence, type VerifyReport } from '../verify.js';
-import type { PackageManagerEnv } from '../package-manager/index.js';
-
-export type VerifyStepOptions = { targetOsId: string; releasePackages: string[]; removed: string[]; sourceVendor: string | null; dnf: PackageManagerEnv };
+import { verifyKind, type VerifyStepOptions } from '../../plan/steps/index.js';
 
 export function verifyStep(options: VerifyStepOptions): Step<VerifyStepOptions> {
   return defineStep<VerifyStepOptions>({
-    kind: 'verify',
-    title: `Verify the host is ${options.targetOsId}`,
-    options,
+    ...verifyKind.spec(options),
     describe: () => ['check os-release, release package, leftovers, boot kernel, dnf check; diff rpm -Va and services'],
     async apply(ctx) {
       const beforePath = posix.join(ctx.stateDir, BEFORE_FILE);

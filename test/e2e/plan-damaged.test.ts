@@ -6,12 +6,13 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { createLab, type Lab, type LabHost } from '../lab/lab.js';
+import type { LabHost } from '../lab/lab.js';
 import { skipUnlessTools } from '../support/shared.js';
 import { ferry } from './cli.js';
+import { useLab } from './helpers.js';
 
 const skip = skipUnlessTools('rpmbuild', 'createrepo_c', 'modifyrepo_c', 'dnf', 'rpm', 'setsid', 'gpg');
-let lab: Lab;
+const lab = useLab(skip);
 let host: LabHost;
 let stateDir: string;
 let storeDir: string;
@@ -20,10 +21,8 @@ type Doc = Record<string, unknown> & { steps: Record<string, unknown>[] };
 
 before(async () => {
   if (skip) return;
-  lab = await createLab();
-  host = await lab.host({ from: 'centos-8' });
-  process.env.HOME = host.env.HOME; // Debian rpm: %_dbpath from the lab HOME
-  const d = await lab.distro('rocky-8');
+  host = await lab().host({ from: 'centos-8' });
+  const d = await lab().distro('rocky-8');
   storeDir = mkdtempSync(join(tmpdir(), 'ferry-store-'));
   const res = await ferry(['--json', 'migrate', 'local', '--root', host.root, '--to', 'rocky-8', '--repo', `rocky-8=${d.repoDir}`, '--nogpgcheck', '--yes', '--store', join(storeDir, 'ferry.db')]);
   assert.equal(res.code, 0, res.err);
@@ -33,7 +32,6 @@ before(async () => {
 after(async () => {
   host?.dispose();
   if (storeDir) rmSync(storeDir, { recursive: true, force: true });
-  await lab?.close();
 });
 
 const executionId = (): string => stateDir.split('/').pop() ?? '';

@@ -1,6 +1,6 @@
 // A plan, verify report or before.json damaged on the host (or the store's plan) is refused by ferry resume and
 // ferry status with DOCUMENT_INVALID naming the host, the file and each JSON path — never run or shown as it is.
-import { after, before, test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -19,16 +19,20 @@ let storeDir: string;
 
 type Doc = Record<string, unknown> & { steps: Record<string, unknown>[] };
 
-before(async () => {
-  if (skip) return;
-  host = await lab().host({ from: 'centos-8' });
-  const d = await lab().distro('rocky-8');
-  storeDir = mkdtempSync(join(tmpdir(), 'ferry-store-'));
-  const res = await ferry(['--json', 'migrate', 'local', '--root', host.root, '--to', 'rocky-8', '--repo', `rocky-8=${d.repoDir}`, '--nogpgcheck', '--yes', '--store', join(storeDir, 'ferry.db')]);
-  assert.equal(res.code, 0, res.err);
-  const current = readFileSync(join(host.root, 'var/lib/ferry/current'), 'utf8').trim();
-  stateDir = join(host.root, 'var/lib/ferry', current);
-});
+// One migrated host for all tests, made on first use (useLab's lab exists only once its hook has run).
+let migrated: Promise<void> | undefined;
+function migrateOnce(): Promise<void> {
+  migrated ??= (async () => {
+    host = await lab().host({ from: 'centos-8' });
+    const d = await lab().distro('rocky-8');
+    storeDir = mkdtempSync(join(tmpdir(), 'ferry-store-'));
+    const res = await ferry(['--json', 'migrate', 'local', '--root', host.root, '--to', 'rocky-8', '--repo', `rocky-8=${d.repoDir}`, '--nogpgcheck', '--yes', '--store', join(storeDir, 'ferry.db')]);
+    assert.equal(res.code, 0, res.err);
+    const current = readFileSync(join(host.root, 'var/lib/ferry/current'), 'utf8').trim();
+    stateDir = join(host.root, 'var/lib/ferry', current);
+  })();
+  return migrated;
+}
 after(async () => {
   host?.dispose();
   if (storeDir) rmSync(storeDir, { recursive: true, force: true });
@@ -52,6 +56,7 @@ async function withDamaged(file: string, damage: (doc: Doc) => void, args: strin
 }
 
 test('a damaged plan.json makes ferry resume and ferry status fail with DOCUMENT_INVALID and the JSON paths', { skip }, async () => {
+  await migrateOnce();
   const cases: [string, (p: Doc) => void, string[]][] = [
     ['a step\'s options with a wrong type', (p) => { ((p.steps[0].options as { dnf: { repos: Record<string, unknown>[] } }).dnf.repos[0]).baseurl = 7; },
       ['/steps/0/options/dnf/repos/0/baseurl: must be string']],
@@ -73,7 +78,8 @@ test('a damaged plan.json makes ferry resume and ferry status fail with DOCUMENT
   assert.equal((JSON.parse(ok.out) as { status: { state: string } }).status.state, 'completed', 'the restored plan reads again');
 });
 
-test('a damaged verify.json makes ferry status fail; a damaged before.json makes the verify step fail on resume', { skip }, async () => {
+test('a damaged verify.json makes ferry status fail; a damaged before.json is refused by the reader the verify step uses', { skip }, async () => {
+  await migrateOnce();
   const verify = await withDamaged('verify.json', (v) => { v.ok = 'yes'; delete v.checks; }, ['status']);
   assert.equal(verify.error.code, 'DOCUMENT_INVALID');
   assert.match(verify.error.message, /verify report from host .*verify\.json/);
@@ -94,6 +100,7 @@ test('a damaged verify.json makes ferry status fail; a damaged before.json makes
 });
 
 test('a damaged plan in the store makes ferry status --from-store fail with DOCUMENT_INVALID naming the store', { skip }, async () => {
+  await migrateOnce();
   const dbPath = join(storeDir, 'ferry.db');
   const db = new Database(dbPath);
   const row = db.prepare('SELECT id, plan FROM plans').get() as { id: string; plan: string };

@@ -8,21 +8,22 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join, posix, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { FerryError, isFerryError } from '../core/index.js';
+import { FerryError } from '../core/index.js';
 import { loadCatalog, releaseKeyArmor, type Catalog } from '../catalog/index.js';
 import { collectFacts } from '../facts/index.js';
 import type { HostFacts } from '../facts/types.js';
 import { assessTargets, availableNames } from '../assess/index.js';
 import type { Assessment, Finding, TargetRepoView } from '../assess/types.js';
 import { loadTargetRepos, type RepoCache } from './repos.js';
-import { buildPlan, conversionOf, gateInhibitors, type MigrationPlan, type PlanOverride, type TargetKey, type TargetRepo } from '../plan/index.js';
+import { buildPlan, checkPlan, conversionOf, gateInhibitors, parsePlan, type MigrationPlan, type PlanOverride, type TargetKey, type TargetRepo } from '../plan/index.js';
 import type { Transport } from '../transport/index.js';
 import { deriveStatus, rollback as rollbackRun, runPlan, status as statusRun } from '../exec/runner.js';
 import { openSqliteStore, type Store } from '../store/index.js';
 import { FERRY_STATE_ROOT, mkdirHost, stateDirFor } from '../exec/journal.js';
 import { materializePlan, STEP_RESTORERS } from '../exec/steps/index.js';
 import { packageManagerFor, parseRepoLocation } from '../exec/package-manager/index.js';
-import { BEFORE_FILE, captureEvidence, verifyReportPath, type VerifyReport } from '../exec/verify.js';
+import { BEFORE_FILE, captureEvidence, type VerifyReport } from '../exec/verify.js';
+import { readHostDocument, readVerifyReport } from '../exec/verify-documents.js';
 import type { ExecutionResult, ExecutionStatus, JournalSink, JsonValue, ProgressEvent } from '../exec/types.js';
 import type { RollbackResult } from '../exec/runner.js';
 
@@ -213,17 +214,13 @@ async function readCurrent(transport: Transport): Promise<string> {
 
 async function readPlan(transport: Transport, executionId: string): Promise<MigrationPlan> {
   const path = posix.join(stateDirFor(executionId), 'plan.json');
-  try {
-    return JSON.parse((await transport.readFile(path)).toString('utf8')) as MigrationPlan;
-  } catch (e) {
-    if (isFerryError(e, 'NOT_FOUND')) throw new FerryError('NOT_FOUND', `Execution ${executionId} on ${transport.hostName} has no plan (${path})`);
-    throw e;
-  }
+  const plan = await readHostDocument(transport, path, 'plan', parsePlan);
+  if (!plan) throw new FerryError('NOT_FOUND', `Execution ${executionId} on ${transport.hostName} has no plan (${path})`);
+  return plan;
 }
 
-async function readVerify(transport: Transport, executionId: string): Promise<VerifyReport | undefined> {
-  const p = verifyReportPath(stateDirFor(executionId));
-  return await transport.exists(p) ? JSON.parse((await transport.readFile(p)).toString('utf8')) as VerifyReport : undefined;
+function readVerify(transport: Transport, executionId: string): Promise<VerifyReport | undefined> {
+  return readVerifyReport(transport, stateDirFor(executionId));
 }
 
 async function execute(o: { transport: Transport; plan: MigrationPlan; executionId: string; onProgress?: (e: ProgressEvent) => void; sink?: JournalSink; by?: string }): Promise<MigrateResult> {
@@ -302,7 +299,7 @@ export async function storedMigrationStatus(o: { store: Store; storeHost: string
   const planRec = exec?.planId ? await o.store.getPlan(exec.planId) : undefined;
   if (!exec || !planRec) throw new FerryError('NOT_FOUND', `The Ferry store holds no execution ${executionId} (with its plan) of ${o.storeHost}`);
   const entries = await o.store.listJournal(executionId);
-  return { status: deriveStatus(entries, executionId), plan: planRec.plan as unknown as MigrationPlan, from: 'store' };
+  return { status: deriveStatus(entries, executionId), plan: checkPlan(planRec.plan, { document: 'plan', from: `the Ferry store, plan ${planRec.id} of execution ${executionId}` }), from: 'store' };
 }
 
 export type { Store } from '../store/index.js';

@@ -5,8 +5,7 @@
  */
 import { readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { Ajv } from 'ajv';
-import { FerryError } from '../core/index.js';
+import { assert, compileSchema, FerryError, formatSchemaError } from '../core/index.js';
 import { DATA_FILES, type DataFileName } from './schemas.js';
 import { computeLifecycle } from './lifecycle.js';
 import type {
@@ -82,15 +81,13 @@ export function defaultDataDir(): string {
   throw new FerryError('CATALOG_INVALID', `The catalog data is missing from ${here}`, { hint: 'A build copies src/catalog/data next to the compiled catalog (npm run build).' });
 }
 
-const ajv = new Ajv({ allErrors: true, strict: false });
-const validators = new Map(Object.entries(DATA_FILES).map(([name, schema]) => [name, ajv.compile(schema)]));
+const validators = new Map(Object.entries(DATA_FILES).map(([name, schema]) => [name, compileSchema<unknown>(schema, { strict: false })]));
 
 /** Validates one parsed data file; returns human-readable errors `file: /json/path: message`. */
 export function validateDataFile(name: DataFileName, data: unknown): string[] {
-  const validate = validators.get(name);
-  if (!validate) throw new Error(`Assertion failed: no schema for ${name}`);
-  if (validate(data)) return [];
-  return (validate.errors ?? []).map((e) => `${name}: ${e.instancePath || '/'}: ${e.message ?? 'invalid'}${e.params && 'allowedValues' in e.params ? ` (${String(e.params.allowedValues)})` : ''}`);
+  const validator = validators.get(name);
+  assert(validator, `no schema for ${name}`);
+  return validator.errors(data).map((e) => `${name}: ${formatSchemaError(e)}`);
 }
 
 function readJson(dir: string, name: DataFileName): unknown {
@@ -196,7 +193,7 @@ function buildCatalog(dataDir: string, raw: RawData): Catalog {
   const dists = new Map(raw.releases.distributions.map((d) => [d.id, d]));
   const views: ReleaseView[] = raw.releases.releases.map((r) => {
     const d = dists.get(r.distribution);
-    if (!d) throw new Error(`Assertion failed: distribution ${r.distribution} validated`);
+    assert(d, `distribution ${r.distribution} validated`);
     return { ...r, distributionInfo: d };
   });
   const byId = new Map(views.map((v) => [v.id, v]));

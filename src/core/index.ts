@@ -1,3 +1,5 @@
 export * from './errors.js';
 export * from './canonical.js';
 export * from './log.js';
+export * from './json.js';
+export * from './schema.js';

@@ -15,11 +15,11 @@
  *   a natural inverse command.
  */
 import { posix } from 'node:path';
-import { FerryError, sha256Hex } from '../core/index.js';
+import { assert, FerryError, sha256Hex } from '../core/index.js';
 import { hostPath, runChecked } from './journal.js';
 import { isPackageManagerEnv, packageManagerFor, rpmArgv, type PackageManagerEnv } from './package-manager/index.js';
 import type { Transport } from '../transport/types.js';
-import type { JsonValue, Restorable, RestoreContext, Restorer, RestorerRegistry } from './types.js';
+import type { Restorable, RestoreContext, Restorer, RestorerRegistry } from './types.js';
 
 function assertAbsolute(path: string, what: string): void {
   if (!path.startsWith('/') || posix.normalize(path) === '/') {
@@ -217,7 +217,7 @@ type CommandData = { restoreArgv: string[] };
 
 /** Runs `restoreArgv` at restore time; `key` names the change (unique within the step). */
 export function commandRestorable(options: { key: string; description: string; restoreArgv: string[] }): Restorable<CommandData> {
-  if (options.restoreArgv.length === 0) throw new Error('Assertion failed: commandRestorable needs an argv');
+  assert(options.restoreArgv.length > 0, 'commandRestorable needs an argv');
   return {
     kind: 'command',
     key: options.key,
@@ -239,9 +239,3 @@ export const BUILTIN_RESTORERS: RestorerRegistry = {
   command: restoreCommand,
 };
 
-export function isJsonValue(v: unknown): v is JsonValue {
-  if (v === null || ['string', 'number', 'boolean'].includes(typeof v)) return true;
-  if (Array.isArray(v)) return v.every(isJsonValue);
-  if (typeof v === 'object') return Object.values(v as object).every(isJsonValue);
-  return false;
-}

@@ -8,10 +8,10 @@
  */
 import { hostname } from 'node:os';
 import { posix } from 'node:path';
-import { contentId, FerryError, isFerryError, silentLogger, type Logger } from '../core/index.js';
+import { assert, contentId, FerryError, isFerryError, isJsonValue, silentLogger, type Logger } from '../core/index.js';
 import type { Transport } from '../transport/types.js';
 import { acquireHostLock, mkdirHost, openJournal, readJournal, stateDirFor, assertExecutionId, journalPathFor, type Journal } from './journal.js';
-import { BUILTIN_RESTORERS, isJsonValue } from './restorables.js';
+import { BUILTIN_RESTORERS } from './restorables.js';
 import type {
   ExecutionResult, ExecutionStatus, JournalEntry, JournalSink, JsonValue, PlanLike, ProgressEvent, RestoreContext,
   RestoreFailure, RestorerRegistry, SerializedRestorable, Step, StepContext, StepState,
@@ -43,8 +43,8 @@ function assertPlan(plan: PlanLike): void {
   const seen = new Set<string>();
   for (const step of plan.steps) {
     const expected = contentId('step', { kind: step.kind, options: step.options });
-    if (step.id !== expected) throw new Error(`Assertion failed: step ${step.kind} has id ${step.id}, expected ${expected}`);
-    if (seen.has(step.id)) throw new Error(`Assertion failed: step ${step.id} appears twice in plan ${plan.id}`);
+    assert(step.id === expected, `step ${step.kind} has id ${step.id}, expected ${expected}`);
+    assert(!seen.has(step.id), `step ${step.id} appears twice in plan ${plan.id}`);
     seen.add(step.id);
   }
 }
@@ -210,7 +210,7 @@ function makeStepContext(o: {
       const backupDir = restorableDir(executionId, id);
       await mkdirHost(transport, backupDir);
       const data = await r.capture({ transport, executionId, backupDir, output });
-      if (!isJsonValue(data)) throw new Error(`Assertion failed: restorable ${r.kind} captured non-JSON data`);
+      assert(isJsonValue(data), `restorable ${r.kind} captured non-JSON data`);
       // Written now, fsynced before the step's next command or write (syncBeforeChange), so a step that
       // registers several things (the backup) pays one fsync, and none reaches the host un-journaled.
       await journal.append({ event: 'restorable', id, stepId: step.id, kind: r.kind, key: r.key, description: r.description, data }, { sync: false });

@@ -9,10 +9,11 @@
  * JSON) before `register` resolves, so a later `ferry rollback` — in another process, after a crash —
  * can restore it LIFO. A step marked `pointOfNoReturn` ends the window in which rollback is offered.
  */
-import type { Logger } from '../core/index.js';
+import type { JsonValue, Logger } from '../core/index.js';
 import type { Transport } from '../transport/types.js';
 
-export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+/** The one JSON type (core's), named here because steps, restorables and journal entries are made of it. */
+export type { JsonValue };
 
 export interface StepVerifyResult {
   ok: boolean;

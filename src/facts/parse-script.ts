@@ -1,5 +1,5 @@
 /** Splits the facts script's output (script.ts) into sections and files. Pure. */
-import { FerryError } from '../core/index.js';
+import { assert, FerryError } from '../core/index.js';
 
 export interface ScriptFile { path: string; content: string }
 export interface ScriptSection {
@@ -13,7 +13,7 @@ export interface ScriptSection {
 }
 
 export function splitScriptOutput(output: string, nonce: string, host = 'host'): Map<string, ScriptSection> {
-  if (!/^[A-Za-z0-9]{8,64}$/.test(nonce)) throw new Error('Assertion failed: nonce must be alphanumeric');
+  assert(/^[A-Za-z0-9]{8,64}$/.test(nonce), 'nonce must be alphanumeric');
   const marker = new RegExp(`\\n${nonce} (BEGIN|FILE|STDERR|END) ([^\\n]*)\\n`, 'g');
   const sections = new Map<string, ScriptSection>();
   let current: ScriptSection | undefined;

@@ -7,12 +7,14 @@
  * ships `centos-release`, 8.3+ `centos-linux-release`), and on the target side against the catalog's names
  * for the target and `<distribution>-<role>`, kept only when the target repositories carry them.
  */
-import { contentId, FerryError } from '../core/index.js';
+import { assert, FerryError } from '../core/index.js';
 import { isCrossMajor, type Catalog, type ReleaseView } from '../catalog/index.js';
 import type { HostFacts } from '../facts/types.js';
 import type { Finding } from '../assess/types.js';
 import { detectSourceRelease, vendorSwapPlan } from '../assess/index.js';
-import { PLAN_FORMAT_VERSION, type DnfEnv, type MigrationPlan, type PlanJson, type PlanOverride, type PlanStepSpec, type TargetKey, type TargetRepo } from './types.js';
+import { recipeFor } from './recipes/index.js';
+import { planId } from './schema.js';
+import { PLAN_FORMAT_VERSION, type DnfEnv, type MigrationPlan, type PlanOverride, type TargetKey, type TargetRepo } from './types.js';
 
 export interface BuildPlanInput {
   facts: HostFacts;
@@ -28,9 +30,6 @@ export interface BuildPlanInput {
   overrides?: PlanOverride[];
 }
 
-/** Source repo ids (catalog) whose files the plan disables when no swapped package owns them. */
-const DISK_DEFAULT_NOTE = 'the catalog records no disk needs for this path: pre-flight checks only that the paths exist';
-
 /** The catalog release a host runs, as assess detects it (detectSourceRelease); a plan needs an os-release. */
 export function sourceReleaseOf(facts: HostFacts, catalog: Catalog): ReleaseView {
   const os = facts.os;
@@ -41,10 +40,6 @@ export function sourceReleaseOf(facts: HostFacts, catalog: Catalog): ReleaseView
     throw new FerryError('CATALOG_UNKNOWN_RELEASE', `Host ${facts.origin} runs ${os.prettyName ?? named} (${named}), which the catalog does not know`);
   }
   return catalog.release(id);
-}
-
-function stepSpec(kind: string, title: string, options: PlanJson, pointOfNoReturn = false): PlanStepSpec {
-  return { id: contentId('step', { kind, options }), kind, title, options, ...(pointOfNoReturn ? { pointOfNoReturn: true } : {}) };
 }
 
 /**
@@ -95,9 +90,10 @@ export function conversionOf(facts: HostFacts, catalog: Catalog, targetId: strin
   if (!catalog.hasRelease(targetId)) throw new FerryError('TARGET_UNKNOWN', `Target ${targetId} is not in the catalog`, { hint: 'See ferry catalog list.' });
   const target = catalog.release(targetId);
   const path = catalog.path(source.id, target.id);
-  if (path ? isCrossMajor(path) : source.major === null || source.major !== target.major) {
-    throw new FerryError('PATH_UNSUPPORTED', `${source.id} → ${target.id} is ${path ? 'a cross-major upgrade' : 'not a recorded path'}; ferry migrate plans same-major swaps only`, {
-      hint: `Same-major paths from ${source.id}: ${catalog.paths({ from: source.id }).filter((p) => !isCrossMajor(p)).map((p) => p.to).join(', ') || 'none'}.`,
+  if (path ? !recipeFor(path.method) : source.major === null || source.major !== target.major) {
+    const what = !path ? 'not a recorded path' : isCrossMajor(path) ? 'a cross-major upgrade' : `a ${path.method} path`;
+    throw new FerryError('PATH_UNSUPPORTED', `${source.id} → ${target.id} is ${what}; ferry migrate plans same-major swaps only`, {
+      hint: `Paths from ${source.id} Ferry can plan: ${catalog.paths({ from: source.id }).filter((p) => recipeFor(p.method)).map((p) => p.to).join(', ') || 'none'}.`,
     });
   }
   return { source, target, path: path !== null };
@@ -116,39 +112,14 @@ export function buildPlan(input: BuildPlanInput): MigrationPlan {
   if (swap.install.length === 0) {
     throw new FerryError('NOT_FOUND', `The ${target.id} repositories (${input.repos.map((r) => r.baseurl).join(', ')}) carry no release package of ${target.id}`);
   }
-  const notes: string[] = [];
   const dnf: DnfEnv = { releasever: String(target.major), modulePlatformId: target.modulePlatformId.value ?? null, repos: input.repos, gpgcheck: input.gpgcheck };
-  const diskMiB = path?.resources?.diskMiB?.value ?? {};
-  if (!path?.resources?.diskMiB?.value) notes.push(DISK_DEFAULT_NOTE);
-  const srcRepoIds = (catalog.repos(source.id)?.repos ?? []).map((r) => r.id);
-  const keys = input.keys ?? [];
-  if (keys.length === 0) notes.push(`no GPG key of ${target.id} to import: ${input.gpgcheck ? 'dnf will fail on signed packages' : 'gpgcheck is off for these repositories'}`);
-  const sourceKeys = catalog.gpgKeys(source.id).files.flatMap((f) => f.keys.map((k) => k.rpmName));
-  const sourceVendor = (facts.packages ?? []).find((p) => swap.remove.includes(p.name) && p.vendor)?.vendor ?? null;
-  const targetOsId = target.distribution === 'oraclelinux' ? 'ol' : target.distribution;
-
-  const steps: PlanStepSpec[] = [
-    stepSpec('preflight', 'Pre-flight: disk space, rpm lock, target repositories reachable', { diskMiB, dnf }),
-    stepSpec('backup', 'Back up repo files, release files, rpmdb, alternatives, /etc/issue', {
-      files: ['/etc/os-release', '/usr/lib/os-release', '/etc/redhat-release', '/etc/system-release', '/etc/centos-release', '/etc/issue'],
-      dirs: ['/etc/yum.repos.d', '/etc/alternatives', '/etc/dnf/modules.d', '/etc/pki/rpm-gpg', '/var/lib/rpm'],
-    }),
-    stepSpec('disable-repos', `Disable the ${source.id} repositories`, { repoIds: srcRepoIds, ownedBySwap: swap.remove }),
-    stepSpec('import-gpg-keys', `Import the ${target.id} GPG keys (fingerprints verified)`, { keys: keys.map((k) => ({ name: k.name, armored: k.armored, fingerprints: k.fingerprints })) }),
-    stepSpec('swap-vendor-packages', `Swap vendor packages: ${swap.remove.join(' ')} → ${swap.install.join(' ')}`, { remove: swap.remove, install: swap.install, dnf }),
-    stepSpec('module-streams', 'Reset or remap enabled module streams the target lacks', {
-      modules: (facts.modules ?? []).filter((m) => m.state === 'enabled' && m.stream).map((m) => ({ name: m.name, stream: m.stream ?? '' })), dnf,
-    }),
-    stepSpec('distro-sync', `dnf distro-sync to ${target.id} (point of no return)`, { dnf }, true),
-    stepSpec('bootloader', 'Kernel and bootloader: default entry, grub config, BLS, EFI', { bootMode: facts.boot?.mode ?? 'unknown', targetVendorOf: swap.install[0] ?? null }),
-    stepSpec('remove-source-keys', `Remove ${source.id} gpg-pubkeys`, { rpmNames: sourceKeys }),
-    stepSpec('verify', `Verify the host is ${target.id}`, {
-      targetOsId, releasePackages: swap.install.filter((n) => /-release(-el\d+)?$/.test(n)), removed: swap.remove, sourceVendor, dnf,
-    }),
-  ];
+  // conversionOf refused a recorded path without a recipe; an unrecorded one (overridden) is planned as a same-major swap.
+  const recipe = recipeFor(path?.method ?? 'same-major-swap');
+  assert(recipe, `no recipe for ${path?.method ?? 'same-major-swap'} after conversionOf`);
+  const { steps, notes } = recipe({ facts, catalog, source, target, path, swap, dnf, keys: input.keys ?? [] });
   const plan: Omit<MigrationPlan, 'id'> = {
     formatVersion: PLAN_FORMAT_VERSION, host: facts.origin, source: source.id, sourceName: source.distributionInfo.name,
     target: target.id, targetName: target.distributionInfo.name, method: path?.method ?? null, dnf, overrides, swap, notes, steps,
   };
-  return { id: contentId('plan', { host: plan.host, source: source.id, target: target.id, steps: steps.map((s) => s.id), overrides }), ...plan };
+  return { id: planId(plan), ...plan };
 }

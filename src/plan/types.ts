@@ -4,10 +4,11 @@
  * executor's steps carry, so a plan printed today names exactly the steps a later run journals.
  */
 import type { PathMethod } from '../catalog/index.js';
+import type { PlanStepSpec } from './steps/index.js';
+
+export type { PlanStepSpec };
 
 export const PLAN_FORMAT_VERSION = 1 as const;
-
-export type PlanJson = string | number | boolean | null | PlanJson[] | { [key: string]: PlanJson };
 
 /** The dnf environment every dnf-using step runs in (only the target repositories). */
 export type DnfEnv = {
@@ -16,14 +17,6 @@ export type DnfEnv = {
   repos: { id: string; baseurl: string }[];
   gpgcheck: boolean;
 };
-
-export interface PlanStepSpec {
-  id: string;
-  kind: string;
-  title: string;
-  options: PlanJson;
-  pointOfNoReturn?: boolean;
-}
 
 export interface PlanOverride {
   findingKey: string;

@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Ajv, type ValidateFunction } from 'ajv';
+import { compileSchema, type SchemaError, type Validator } from '../core/index.js';
 import { ASSESSMENT_FORMAT_VERSION } from '../assess/types.js';
 
 export { ASSESSMENT_FORMAT_VERSION };
@@ -14,21 +14,16 @@ export function assessmentSchemaPath(): string {
   return join(import.meta.dirname, 'schema', 'assessment.schema.json');
 }
 
-let validator: ValidateFunction | undefined;
+let validator: Validator<unknown> | undefined;
 
 export function assessmentSchema(): Record<string, unknown> {
   return JSON.parse(readFileSync(assessmentSchemaPath(), 'utf8')) as Record<string, unknown>;
 }
 
-export interface SchemaError {
-  /** JSON pointer of the offending value ('' for the document). */
-  path: string;
-  message: string;
-}
+export type { SchemaError };
 
 /** Validates a parsed report against the schema; every error with its JSON path. */
 export function validateAssessment(value: unknown): SchemaError[] {
-  validator ??= new Ajv({ allErrors: true, strict: true }).compile(assessmentSchema());
-  if (validator(value)) return [];
-  return (validator.errors ?? []).map((e) => ({ path: e.instancePath, message: `${e.message ?? 'invalid'}${e.params && 'allowedValues' in e.params ? ` (${(e.params.allowedValues as unknown[]).join(', ')})` : ''}` }));
+  validator ??= compileSchema<unknown>(assessmentSchema());
+  return validator.errors(value);
 }

@@ -1,4 +1,4 @@
-import { FerryError } from '../core/index.js';
+import { assert, FerryError } from '../core/index.js';
 import { formatEvr, rpmvercmp } from './evr.js';
 import type { Dep, DepFlag, Evr } from './types.js';
 
@@ -224,7 +224,7 @@ function buildNode(operands: DepTree[], ops: RichOp[]): DepTree {
     if (operands.length === 3) node.otherwise = operands[2];
     return node;
   }
-  throw new Error(`Assertion failed: rich dependency starting with "${first}" passed the parser`);
+  assert(false, `rich dependency starting with "${first}" passed the parser`);
 }
 
 function formatEvrForDep(evr: Evr): string {

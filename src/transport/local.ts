@@ -5,7 +5,7 @@
 import { spawn } from 'node:child_process';
 import { copyFile, chmod, mkdir, mkdtemp, open, readFile, rename, stat, writeFile, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { FerryError } from '../core/index.js';
+import { assert, FerryError } from '../core/index.js';
 import { createCapture, DEFAULT_COMMAND_TIMEOUT, DEFAULT_MAX_OUTPUT } from './output.js';
 import { normaliseRoot, underRoot } from './root.js';
 import { assertEnvName } from './quote.js';
@@ -29,7 +29,7 @@ export function createLocalTransport(options: LocalTransportOptions = {}): Trans
   function run(argv: readonly string[], opts?: RunOptions & { encoding?: 'utf8' }): Promise<RunResult<string>>;
   async function run(argv: readonly string[], opts: RunOptions & { encoding?: 'utf8' | 'buffer' } = {}): Promise<RunResult<string> | RunResult<Buffer>> {
     checkOpen();
-    if (argv.length === 0) throw new Error('Assertion failed: empty argv');
+    assert(argv.length > 0, 'empty argv');
     for (const name of Object.keys(opts.env ?? {})) assertEnvName(name);
     const timeoutMs = opts.timeoutMs ?? options.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT;
     const max = opts.maxOutputBytes ?? DEFAULT_MAX_OUTPUT;

@@ -4,7 +4,7 @@
  * is written as '\'' (close, escaped quote, reopen). Inside single quotes a POSIX shell expands nothing
  * ($, `, \, newline are literal), so every byte reaches the remote process unchanged as one argument.
  */
-import { FerryError } from '../core/index.js';
+import { assert, FerryError } from '../core/index.js';
 
 export function quoteArg(arg: string): string {
   if (arg.includes('\0')) {
@@ -15,7 +15,7 @@ export function quoteArg(arg: string): string {
 }
 
 export function quoteArgv(argv: readonly string[]): string {
-  if (argv.length === 0) throw new Error('Assertion failed: empty argv');
+  assert(argv.length > 0, 'empty argv');
   return argv.map(quoteArg).join(' ');
 }
 

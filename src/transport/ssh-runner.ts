@@ -19,6 +19,7 @@ import { randomBytes } from 'node:crypto';
 import type { Client as SshClient, ClientChannel } from 'ssh2';
 import { createCapture, type Capture } from './output.js';
 import { quoteArgv } from './quote.js';
+import { assert } from '../core/index.js';
 
 /** The runner's shell functions; `$SHELL` is the login shell sshd would have used for a plain exec. */
 export const RUNNER_PRELUDE = [
@@ -195,7 +196,7 @@ export function startRunner(conn: SshClient, opts: { timeoutMs: number; onClose:
       get closed() { return closed; },
       start(argv, o) {
         if (closed || !channel) throw new RunnerFailure('the runner is closed');
-        if (job) throw new Error('Assertion failed: runner already busy');
+        assert(!job, 'runner already busy');
         const id = randomBytes(16).toString('hex');
         const stdinFile = o.stdin ? `"$__ferry_d/${id}.i"` : '/dev/null';
         const line = `${o.stdin ? `command printf '${printfEscape(o.stdin)}' >${stdinFile}; ` : ''}__ferry_run ${id} ${stdinFile} ${quoteArgv(argv)}\n`;

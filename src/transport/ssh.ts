@@ -16,7 +16,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import ssh2 from 'ssh2';
 import type { AuthMethod, Client as SshClient, ClientChannel, ConnectConfig } from 'ssh2';
-import { FerryError } from '../core/index.js';
+import { assert, FerryError } from '../core/index.js';
 import { parseHostSpec } from './host-spec.js';
 import { findKnownHostKeys, hostKeyAlgorithmsFor, knownHostsName, verifyHostKey, type KnownHostKey } from './known-hosts.js';
 import { createCapture, DEFAULT_COMMAND_TIMEOUT, DEFAULT_MAX_OUTPUT } from './output.js';
@@ -345,7 +345,7 @@ function createSshTransport(conn: SshClient, clients: SshClient[], o: {
   function run(argv: readonly string[], opts?: RunOptions & { encoding?: 'utf8' }): Promise<RunResult<string>>;
   function run(argv: readonly string[], opts: RunOptions & { encoding?: 'utf8' | 'buffer' } = {}): Promise<RunResult<string> | RunResult<Buffer>> {
     if (dropped) return Promise.reject(dropped);
-    if (argv.length === 0) throw new Error('Assertion failed: empty argv');
+    assert(argv.length > 0, 'empty argv');
     const envWords: string[] = [];
     for (const [k, v] of Object.entries(opts.env ?? {})) { assertEnvName(k); envWords.push(`${k}=${v}`); }
     if (envWords.length && argv[0].includes('=')) throw new FerryError('USAGE', `Command name ${JSON.stringify(argv[0])} contains '='`);

@@ -8,6 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { dnfArgsFor, type LabDistro } from '../lab/lab.js';
+import { assert } from '../../src/core/index.js';
 
 function sh(argv: string[], env: NodeJS.ProcessEnv = process.env): string {
   const r = spawnSync(argv[0], argv.slice(1), { env, encoding: 'utf8' });
@@ -109,7 +110,7 @@ export function mountSmallFs(dir: string, sizeMiB: number): () => void {
  * every package carries the lab key's signature and the key is imported as gpg-pubkey.
  */
 export function installSignedRoot(root: string, signed: LabDistro[], packages: string[], env: NodeJS.ProcessEnv, work: string): void {
-  if (!signed.every((d) => d.signed)) throw new Error('Assertion failed: installSignedRoot takes signed lab repos only');
+  assert(signed.every((d) => d.signed), 'installSignedRoot takes signed lab repos only');
   rmSync(root, { recursive: true, force: true });
   mkdirSync(root);
   sh(['dnf', ...dnfArgsFor(root, work, signed), 'install', ...packages], env);

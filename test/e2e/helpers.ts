@@ -4,6 +4,7 @@ import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before } from 'node:test';
 import { createLab, type Lab, type LabDistro, type LabHost } from '../lab/lab.js';
+import { assert } from '../../src/core/index.js';
 
 export function sh(args: string[], env: NodeJS.ProcessEnv): { status: number | null; stdout: string; stderr: string } {
   const r = spawnSync(args[0], args.slice(1), { env, encoding: 'utf8' });
@@ -67,7 +68,7 @@ export function useLab(skip: string | false): () => Lab {
   });
   after(async () => { await lab?.close(); });
   return () => {
-    if (!lab) throw new Error('Assertion failed: the lab is used before it was created');
+    assert(lab, 'the lab is used before it was created');
     return lab;
   };
 }

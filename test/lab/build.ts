@@ -6,6 +6,7 @@ import { existsSync, linkSync, mkdirSync, mkdtempSync, readdirSync, renameSync, 
 import { cpus } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { payloadEntries, renderSpec, rpmFileNames, sha256, sourceKey, type SourceDef } from './model.js';
+import { assert } from '../../src/core/index.js';
 
 export const REPO_ROOT = resolve(import.meta.dirname, '..', '..');
 export const DEFAULT_CACHE = join(REPO_ROOT, '.cache', 'lab');
@@ -93,7 +94,7 @@ export async function buildSource(src: SourceDef, cacheDir: string): Promise<str
       for (const f of readdirSync(join(rpmsDir, arch))) renameSync(join(rpmsDir, arch, f), join(staged, f));
     }
     for (const f of rpmFileNames(src)) {
-      if (!existsSync(join(staged, f))) throw new Error(`Assertion failed: rpmbuild of ${src.name} did not produce ${f}`);
+      assert(existsSync(join(staged, f)), `rpmbuild of ${src.name} did not produce ${f}`);
     }
     writeFileSync(join(staged, '.done'), `${key}\n`);
     publish(staged, outDir);
@@ -211,7 +212,7 @@ export async function labSigningKey(cacheDir: string): Promise<LabSigningKey> {
     '--quick-gen-key', 'Ferry Lab Signing Key <lab@ferry.invalid>', 'rsa2048', 'sign', 'never'], { env });
   const list = await run('gpg', ['--batch', '--with-colons', '--list-secret-keys'], { env });
   const fpr = list.stdout.split('\n').find((l) => l.startsWith('fpr:'))?.split(':')[9];
-  if (!fpr) throw new Error(`Assertion failed: no fingerprint in gpg output:\n${list.stdout}`);
+  assert(fpr, `no fingerprint in gpg output:\n${list.stdout}`);
   const pub = await run('gpg', ['--batch', '--armor', '--export', fpr], { env });
   writeFileSync(publicKeyPath, pub.stdout);
   writeFileSync(fprFile, `${fpr}\n`);

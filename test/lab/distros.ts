@@ -5,6 +5,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { BinaryDef, SourceDef } from './model.js';
+import { assert } from '../../src/core/index.js';
 
 const GPG_KEYS = resolve(import.meta.dirname, '..', '..', '..', 'shared', 'data', 'gpg-keys', 'keys');
 
@@ -130,7 +131,7 @@ interface BaseVersions {
 
 function vr(s: string): { epoch?: number; version: string; release: string } {
   const m = /^(?:(\d+):)?([^-]+)-(.+)$/.exec(s);
-  if (!m) throw new Error(`Assertion failed: bad version-release ${s}`);
+  assert(m, `bad version-release ${s}`);
   return { ...(m[1] ? { epoch: Number(m[1]) } : {}), version: m[2], release: m[3] };
 }
 

@@ -7,7 +7,7 @@
  * in short waits that also stream the run's lines to the runner's progress.
  */
 import { posix } from 'node:path';
-import { FerryError } from '../../core/index.js';
+import { assert, FerryError } from '../../core/index.js';
 import { hostPath, mkdirHost, runChecked } from '../journal.js';
 import type { StepContext } from '../types.js';
 
@@ -89,7 +89,7 @@ export async function runDetached(ctx: StepContext, argv: string[], label: strin
   for (;;) {
     const res = await runChecked(transport, ['sh', '-c', WAIT, 'sh', lockFile, rc, log, String(offset + 1), waitSeconds], `Waiting for ${label}`);
     const sep = /--ferry-- (\d+)\n/.exec(res);
-    if (!sep) throw new Error(`Assertion failed: no separator in the output of the wait for ${label}`);
+    assert(sep, `no separator in the output of the wait for ${label}`);
     const status = res.slice(0, sep.index).trim();
     const text = res.slice(sep.index + sep[0].length);
     offset += Buffer.byteLength(text);

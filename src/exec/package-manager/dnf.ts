@@ -16,7 +16,7 @@
  * dry run only describes its steps.
  */
 import { posix } from 'node:path';
-import { FerryError, redact } from '../../core/index.js';
+import { assert, FerryError, redact } from '../../core/index.js';
 import { hostPath, mkdirHost } from '../journal.js';
 import type { Transport } from '../../transport/types.js';
 import type { StepContext } from '../types.js';
@@ -123,7 +123,7 @@ async function runDnf(ctx: StepContext, env: PackageManagerEnv, args: string[], 
 export function transactionScript(tx: Transaction): string {
   const remove = tx.remove.map((n) => checkSpec(n, 'Package to remove'));
   const install = tx.install.map((n) => checkSpec(n, 'Package to install'));
-  if (remove.length + install.length === 0) throw new Error('Assertion failed: an empty transaction');
+  assert(remove.length + install.length > 0, 'an empty transaction');
   return [...(remove.length ? [`remove ${remove.join(' ')}`] : []), ...(install.length ? [`install ${install.join(' ')}`] : []), 'run', ''].join('\n');
 }
 

@@ -10,14 +10,11 @@ import { dirRestorable, fileRestorable } from '../restorables.js';
 import { defineStep } from '../runner.js';
 import type { Step } from '../types.js';
 import { BEFORE_FILE, captureEvidence } from '../verify.js';
-
-export type BackupOptions = { files: string[]; dirs: string[] };
+import { backupKind, type BackupOptions } from '../../plan/steps/index.js';
 
 export function backupStep(options: BackupOptions): Step<BackupOptions> {
   return defineStep<BackupOptions>({
-    kind: 'backup',
-    title: 'Back up repo files, release files, rpmdb, alternatives, /etc/issue',
-    options,
+    ...backupKind.spec(options),
     describe: () => [...options.files.map((f) => `back up file ${f}`), ...options.dirs.map((d) => `back up directory ${d}`), 'record rpm -Va, packages and enabled services'],
     async apply(ctx) {
       // The evidence (rpm -Va above all, the longest read of the run) is gathered while the restorables are

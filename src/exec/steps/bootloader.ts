@@ -16,8 +16,7 @@ import { defineStep } from '../runner.js';
 import type { JsonValue, Step, StepContext } from '../types.js';
 import { rpmArgv } from '../package-manager/index.js';
 import { writeNote } from './notes.js';
-
-export type BootloaderOptions = { bootMode: string; targetVendorOf: string | null };
+import { bootloaderKind, type BootloaderOptions } from '../../plan/steps/index.js';
 
 /** The newest kernel of the target vendor (the vendor of `targetVendorOf`), else the newest installed. */
 async function targetKernel(ctx: StepContext, targetVendorOf: string | null): Promise<string | undefined> {
@@ -109,9 +108,7 @@ async function repairEfi(ctx: StepContext, did: string[], skipped: string[]): Pr
 
 export function bootloaderStep(options: BootloaderOptions): Step<BootloaderOptions> {
   return defineStep<BootloaderOptions>({
-    kind: 'bootloader',
-    title: 'Kernel and bootloader: default entry, grub config, BLS, EFI',
-    options,
+    ...bootloaderKind.spec(options),
     describe: () => ['default boot entry: the newest target kernel (grubby on a live host, grubenv saved_entry on an installed root)',
       'grub2-mkconfig where a grub.cfg exists (live host)', options.bootMode === 'uefi' ? "UEFI: grub2-mkconfig of the target's EFI grub.cfg and an efibootmgr entry for the target's shim, unless one exists" : 'no EFI entry (BIOS or unknown boot mode)'],
     async apply(ctx) {

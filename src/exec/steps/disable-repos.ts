@@ -10,8 +10,7 @@ import { defineStep } from '../runner.js';
 import type { Step, StepContext } from '../types.js';
 import { rpmArgv } from '../package-manager/index.js';
 import { writeNote } from './notes.js';
-
-export type DisableReposOptions = { repoIds: string[]; ownedBySwap: string[] };
+import { disableReposKind, type DisableReposOptions } from '../../plan/steps/index.js';
 
 /** Sets enabled=0 in the sections named; returns the new text, or undefined when nothing changes. */
 export function disableSections(text: string, ids: Set<string>): string | undefined {
@@ -50,9 +49,7 @@ async function candidates(ctx: StepContext): Promise<{ path: string; text: strin
 export function disableReposStep(options: DisableReposOptions): Step<DisableReposOptions> {
   const ids = new Set(options.repoIds);
   return defineStep<DisableReposOptions>({
-    kind: 'disable-repos',
-    title: 'Disable the source repositories',
-    options,
+    ...disableReposKind.spec(options),
     describe: () => [`set enabled=0 for repo ids ${options.repoIds.join(', ')} in files no swapped package owns`],
     async apply(ctx) {
       const skipped: string[] = [];

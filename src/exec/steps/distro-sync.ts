@@ -14,16 +14,12 @@
 import { runChecked } from '../journal.js';
 import { defineStep } from '../runner.js';
 import type { Step } from '../types.js';
-import { duplicatePackages, installOnlyNames, packageManagerFor, rpmArgv, type PackageManagerEnv } from '../package-manager/index.js';
-
-export type DistroSyncOptions = { dnf: PackageManagerEnv };
+import { duplicatePackages, installOnlyNames, packageManagerFor, rpmArgv } from '../package-manager/index.js';
+import { distroSyncKind, type DistroSyncOptions } from '../../plan/steps/index.js';
 
 export function distroSyncStep(options: DistroSyncOptions): Step<DistroSyncOptions> {
   return defineStep<DistroSyncOptions>({
-    kind: 'distro-sync',
-    title: 'dnf distro-sync to the target (point of no return)',
-    options,
-    pointOfNoReturn: true,
+    ...distroSyncKind.spec(options),
     describe: () => [`dnf distro-sync --allowerasing from ${options.dnf.repos.map((r) => r.baseurl).join(', ')}`],
     async apply(ctx) {
       await packageManagerFor(options.dnf).distroSync(ctx, options.dnf);

@@ -10,9 +10,7 @@ import { dirRestorable } from '../restorables.js';
 import { defineStep } from '../runner.js';
 import type { Step, StepContext } from '../types.js';
 import { rpmArgv } from '../package-manager/index.js';
-
-export type GpgKeySpec = { name: string; armored: string; fingerprints: string[] };
-export type ImportGpgKeysOptions = { keys: GpgKeySpec[] };
+import { importGpgKeysKind, type ImportGpgKeysOptions, type GpgKeySpec } from '../../plan/steps/index.js';
 
 /** `gpg --show-keys --with-colons` output → primary key fingerprints (fpr lines after pub lines). */
 export function parseColonFingerprints(text: string): string[] {
@@ -40,9 +38,7 @@ async function importedAll(ctx: StepContext, keys: GpgKeySpec[]): Promise<boolea
 
 export function importGpgKeysStep(options: ImportGpgKeysOptions): Step<ImportGpgKeysOptions> {
   return defineStep<ImportGpgKeysOptions>({
-    kind: 'import-gpg-keys',
-    title: 'Import the target GPG keys (fingerprints verified)',
-    options,
+    ...importGpgKeysKind.spec(options),
     describe: () => options.keys.length ? options.keys.map((k) => `import ${k.name} (${k.fingerprints.join(', ')})`) : ['nothing to import (no key for these repositories)'],
     async apply(ctx) {
       const { transport } = ctx;

@@ -1,41 +1,50 @@
 /**
  * The migration steps by kind: turns a plan (data) into runnable steps, and the restorers rollback needs
- * beyond the built-ins.
+ * beyond the built-ins. Every kind of the plan's registry (src/plan/steps) has an implementation here (a
+ * mapped type over the registry: a kind without one does not compile); each step's options are validated
+ * against its kind's schema before the step is built.
  */
-import type { MigrationPlan, PlanStepSpec } from '../../plan/types.js';
+import { assert, documentInvalid } from '../../core/index.js';
+import { STEP_KINDS, type MigrationPlan, type PlanStepSpec, type StepKindName, type StepOptions } from '../../plan/index.js';
 import type { PlanLike, RestorerRegistry, Step } from '../types.js';
-import { backupStep, type BackupOptions } from './backup.js';
-import { bootloaderStep, type BootloaderOptions } from './bootloader.js';
-import { disableReposStep, type DisableReposOptions } from './disable-repos.js';
-import { distroSyncStep, type DistroSyncOptions } from './distro-sync.js';
-import { importGpgKeysStep, type ImportGpgKeysOptions } from './import-gpg-keys.js';
-import { moduleStreamsStep, type ModuleStreamsOptions } from './module-streams.js';
+import { backupStep } from './backup.js';
+import { bootloaderStep } from './bootloader.js';
+import { disableReposStep } from './disable-repos.js';
+import { distroSyncStep } from './distro-sync.js';
+import { importGpgKeysStep } from './import-gpg-keys.js';
+import { moduleStreamsStep } from './module-streams.js';
 import { restorePathSet } from './path-set.js';
-import { preflightStep, type PreflightOptions } from './preflight.js';
-import { removeSourceKeysStep, type RemoveSourceKeysOptions } from './remove-source-keys.js';
-import { swapVendorPackagesStep, type SwapOptions } from './swap-vendor-packages.js';
-import { verifyStep, type VerifyStepOptions } from './verify.js';
+import { preflightStep } from './preflight.js';
+import { removeSourceKeysStep } from './remove-source-keys.js';
+import { swapVendorPackagesStep } from './swap-vendor-packages.js';
+import { verifyStep } from './verify.js';
 
-// Options are validated by the plan builder that produced them; the casts name the contract per kind.
-const FACTORIES = {
-  'preflight': (o: PreflightOptions) => preflightStep(o),
-  'backup': (o: BackupOptions) => backupStep(o),
-  'disable-repos': (o: DisableReposOptions) => disableReposStep(o),
-  'import-gpg-keys': (o: ImportGpgKeysOptions) => importGpgKeysStep(o),
-  'swap-vendor-packages': (o: SwapOptions) => swapVendorPackagesStep(o),
-  'module-streams': (o: ModuleStreamsOptions) => moduleStreamsStep(o),
-  'distro-sync': (o: DistroSyncOptions) => distroSyncStep(o),
-  'bootloader': (o: BootloaderOptions) => bootloaderStep(o),
-  'remove-source-keys': (o: RemoveSourceKeysOptions) => removeSourceKeysStep(o),
-  'verify': (o: VerifyStepOptions) => verifyStep(o),
-} as unknown as Record<string, (options: unknown) => Step>;
+export const STEP_IMPLEMENTATIONS: { readonly [K in StepKindName]: (options: StepOptions<K>) => Step<StepOptions<K>> } = {
+  'preflight': preflightStep,
+  'backup': backupStep,
+  'disable-repos': disableReposStep,
+  'import-gpg-keys': importGpgKeysStep,
+  'swap-vendor-packages': swapVendorPackagesStep,
+  'module-streams': moduleStreamsStep,
+  'distro-sync': distroSyncStep,
+  'bootloader': bootloaderStep,
+  'remove-source-keys': removeSourceKeysStep,
+  'verify': verifyStep,
+};
+
+function implement<K extends StepKindName>(kind: K, spec: { id: string; title: string; options: unknown }): Step<StepOptions<K>> {
+  const def = STEP_KINDS[kind];
+  if (!def.validator.is(spec.options)) {
+    throw documentInvalid({ document: `options of plan step ${spec.id} (${kind})`, from: 'the plan' }, def.validator.errors(spec.options));
+  }
+  const step = STEP_IMPLEMENTATIONS[kind](spec.options);
+  assert(step.id === spec.id, `plan step ${kind} has id ${spec.id}, the step computes ${step.id}`);
+  // The plan's title names the conversion's releases; the step's own says "the source/target".
+  return { ...step, title: spec.title };
+}
 
 export function stepFromSpec(spec: PlanStepSpec): Step {
-  const factory = FACTORIES[spec.kind];
-  if (!factory) throw new Error(`Assertion failed: no step kind ${spec.kind}`);
-  const step = factory(spec.options);
-  if (step.id !== spec.id) throw new Error(`Assertion failed: plan step ${spec.kind} has id ${spec.id}, the step computes ${step.id}`);
-  return step;
+  return implement(spec.kind, spec);
 }
 
 export function materializePlan(plan: MigrationPlan): PlanLike {

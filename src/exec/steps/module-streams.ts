@@ -9,10 +9,9 @@ import { parseModuleFile } from '../../facts/index.js';
 import { dirRestorable } from '../restorables.js';
 import { defineStep } from '../runner.js';
 import type { Step, StepContext } from '../types.js';
-import { packageManagerFor, type PackageManagerEnv } from '../package-manager/index.js';
+import { packageManagerFor } from '../package-manager/index.js';
 import { writeNote } from './notes.js';
-
-export type ModuleStreamsOptions = { modules: { name: string; stream: string }[]; dnf: PackageManagerEnv };
+import { moduleStreamsKind, type ModuleStreamsOptions } from '../../plan/steps/index.js';
 
 /** Streams the target repositories offer, as `name:stream`. */
 function offered(ctx: StepContext, o: ModuleStreamsOptions): Promise<Set<string>> {
@@ -44,9 +43,7 @@ export function moduleStreamsStep(options: ModuleStreamsOptions): Step<ModuleStr
   let asked: Promise<Set<string>> | undefined;
   const offeredOnce = (ctx: StepContext): Promise<Set<string>> => (asked ??= offered(ctx, options).catch((e: unknown) => { asked = undefined; throw e; }));
   return defineStep<ModuleStreamsOptions>({
-    kind: 'module-streams',
-    title: 'Reset or remap enabled module streams the target lacks',
-    options,
+    ...moduleStreamsKind.spec(options),
     describe: () => options.modules.length ? options.modules.map((m) => `keep ${m.name}:${m.stream} if the target offers it, else reset`) : ['no enabled module stream'],
     async apply(ctx) {
       const have = await offeredOnce(ctx);

@@ -15,6 +15,7 @@ import { hostPath } from '../journal.js';
 import { defineStep } from '../runner.js';
 import type { Step, StepContext } from '../types.js';
 import { packageManagerFor, type PackageManagerEnv } from '../package-manager/index.js';
+import { preflightKind, type PreflightOptions } from '../../plan/steps/index.js';
 
 // Args: a list of repomd.xml locations. Exit 0: all readable; 3: one is not (its location and the error on
 // stderr); 4: curl is missing (ask dnf instead).
@@ -50,13 +51,9 @@ async function reposReachable(ctx: StepContext, env: PackageManagerEnv): Promise
   return true;
 }
 
-export type PreflightOptions = { diskMiB: Record<string, number>; dnf: PackageManagerEnv };
-
 export function preflightStep(options: PreflightOptions): Step<PreflightOptions> {
   return defineStep<PreflightOptions>({
-    kind: 'preflight',
-    title: 'Pre-flight: disk space, rpm lock, target repositories reachable',
-    options,
+    ...preflightKind.spec(options),
     describe: () => [
       ...Object.entries(options.diskMiB).map(([p, mib]) => `check ${mib} MiB free below ${p}`),
       'check dnf is installed (CentOS 7: from its extras repository)',

@@ -8,8 +8,7 @@ import { defineStep } from '../runner.js';
 import type { Step, StepContext } from '../types.js';
 import { rpmArgv } from '../package-manager/index.js';
 import { writeNote } from './notes.js';
-
-export type RemoveSourceKeysOptions = { rpmNames: string[] };
+import { removeSourceKeysKind, type RemoveSourceKeysOptions } from '../../plan/steps/index.js';
 
 async function present(ctx: StepContext, names: string[]): Promise<string[]> {
   const t = ctx.transport;
@@ -20,9 +19,7 @@ async function present(ctx: StepContext, names: string[]): Promise<string[]> {
 
 export function removeSourceKeysStep(options: RemoveSourceKeysOptions): Step<RemoveSourceKeysOptions> {
   return defineStep<RemoveSourceKeysOptions>({
-    kind: 'remove-source-keys',
-    title: 'Remove the source gpg-pubkeys',
-    options,
+    ...removeSourceKeysKind.spec(options),
     describe: () => options.rpmNames.map((n) => `rpm -e ${n} (if imported)`),
     async apply(ctx) {
       const found = await present(ctx, options.rpmNames);

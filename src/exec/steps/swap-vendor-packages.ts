@@ -8,10 +8,9 @@
 import { dirRestorable } from '../restorables.js';
 import { defineStep } from '../runner.js';
 import type { Step, StepContext } from '../types.js';
-import { packageManagerFor, rpmArgv, type PackageManagerEnv } from '../package-manager/index.js';
+import { packageManagerFor, rpmArgv } from '../package-manager/index.js';
 import { pathSetRestorable } from './path-set.js';
-
-export type SwapOptions = { remove: string[]; install: string[]; dnf: PackageManagerEnv };
+import { swapVendorPackagesKind, type SwapOptions } from '../../plan/steps/index.js';
 
 async function swapped(ctx: StepContext, o: SwapOptions): Promise<{ ok: boolean; detail: string }> {
   const t = ctx.transport;
@@ -27,9 +26,7 @@ async function swapped(ctx: StepContext, o: SwapOptions): Promise<{ ok: boolean;
 
 export function swapVendorPackagesStep(options: SwapOptions): Step<SwapOptions> {
   return defineStep<SwapOptions>({
-    kind: 'swap-vendor-packages',
-    title: `Swap vendor packages: ${options.remove.join(' ')} → ${options.install.join(' ')}`,
-    options,
+    ...swapVendorPackagesKind.spec(options),
     describe: () => [`dnf shell: remove ${options.remove.join(' ')}; install ${options.install.join(' ')}; run`],
     async apply(ctx) {
       const t = ctx.transport;

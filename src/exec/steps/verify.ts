@@ -2,24 +2,19 @@
  * The last step: verifies the converted host (../verify.ts) against the evidence the backup step
  * recorded, writes the report to the state dir, and fails when any check fails.
  */
-import { posix } from 'node:path';
 import { FerryError } from '../../core/index.js';
 import { defineStep } from '../runner.js';
 import type { Step } from '../types.js';
-import { BEFORE_FILE, verifyHost, verifyReportPath, type Evidence, type VerifyReport } from '../verify.js';
-import type { PackageManagerEnv } from '../package-manager/index.js';
-
-export type VerifyStepOptions = { targetOsId: string; releasePackages: string[]; removed: string[]; sourceVendor: string | null; dnf: PackageManagerEnv };
+import { verifyHost, verifyReportPath, type VerifyReport } from '../verify.js';
+import { readEvidence } from '../verify-documents.js';
+import { verifyKind, type VerifyStepOptions } from '../../plan/steps/index.js';
 
 export function verifyStep(options: VerifyStepOptions): Step<VerifyStepOptions> {
   return defineStep<VerifyStepOptions>({
-    kind: 'verify',
-    title: `Verify the host is ${options.targetOsId}`,
-    options,
+    ...verifyKind.spec(options),
     describe: () => ['check os-release, release package, leftovers, boot kernel, dnf check; diff rpm -Va and services'],
     async apply(ctx) {
-      const beforePath = posix.join(ctx.stateDir, BEFORE_FILE);
-      const before = await ctx.transport.exists(beforePath) ? JSON.parse((await ctx.transport.readFile(beforePath)).toString('utf8')) as Evidence : undefined;
+      const before = await readEvidence(ctx.transport, ctx.stateDir);
       const report: VerifyReport = await verifyHost({ transport: ctx.transport, stateDir: ctx.stateDir, verify: options, ...(before ? { before } : {}) });
       await ctx.transport.writeFile(verifyReportPath(ctx.stateDir), JSON.stringify(report, null, 2) + '\n', { mode: 0o600 });
       for (const c of report.checks) ctx.output(`${c.ok ? 'ok  ' : 'FAIL'} ${c.id}: ${c.detail}`);

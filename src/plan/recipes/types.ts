@@ -1,0 +1,25 @@
+import type { Catalog, MigrationPath, ReleaseView } from '../../catalog/index.js';
+import type { HostFacts } from '../../facts/types.js';
+import type { PlanStepSpec } from '../steps/index.js';
+import type { DnfEnv, TargetKey } from '../types.js';
+
+/** What every recipe is given: the conversion, the vendor swap decided by assess's rule, the target's dnf env and keys. */
+export interface RecipeInput {
+  facts: HostFacts;
+  catalog: Catalog;
+  source: ReleaseView;
+  target: ReleaseView;
+  /** The catalog's path (null: not recorded, planned only when the inhibitor was overridden). */
+  path: MigrationPath | null;
+  swap: { remove: string[]; install: string[] };
+  dnf: DnfEnv;
+  keys: readonly TargetKey[];
+}
+
+export interface RecipeOutput {
+  steps: PlanStepSpec[];
+  /** What the recipe decided not to do, with the reason (the plan's notes). */
+  notes: string[];
+}
+
+export type Recipe = (input: RecipeInput) => RecipeOutput;

@@ -1,5 +1,5 @@
 export * from './types.js';
-export { collectFacts, type CollectOptions, KERNEL_PACKAGES } from './collect.js';
+export { collectFacts, type CollectOptions, dominantArch, KERNEL_PACKAGES } from './collect.js';
 export { readRpmdbInventory, readPackageListFile } from './offline.js';
 export { parseRpmQuery, parsePgpSig } from './parse-rpm.js';
 export { PACKAGE_LIST_FORMATS, parsePackageList } from './package-list.js';

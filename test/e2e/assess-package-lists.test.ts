@@ -86,7 +86,7 @@ test('every package list format gives the fates of the installed root; a list wi
   const mismatch = t3.findings.find((f) => f.key === 'arch-mismatch');
   assert.ok(mismatch, t3.findings.map((f) => f.key).join(', '));
   assert.ok(t3.inhibitors.includes('arch-mismatch'));
-  assert.match(mismatch.title, /^The host is aarch64, the rocky-8 repositories carry (i686, )?x86_64$/);
+  assert.equal(mismatch.title, 'The host is aarch64, the rocky-8 repositories are built for x86_64');
   assert.equal((await assess(['--manifest', join(dir, 'rpm-qa.txt')], repo)).inhibitors.includes('arch-mismatch'), false);
 });
 

@@ -19,8 +19,9 @@ export const packageList: Check = {
         key: 'package-list:epochs-unknown', check: 'package-list', severity: 'info', groups: ['packages'],
         title: 'The package list carries no epochs',
         summary: `The ${list.format === 'sosreport' ? 'sosreport\'s installed-rpms' : '`rpm -qa`'} list gives no epoch for its ${n} package${n === 1 ? '' : 's'}. ` +
-          'Each was compared with the epoch of the target package of the same name: source and target rebuild the same source package, ' +
-          'which keeps its Epoch, so a real epoch does not turn into an upgrade or a downgrade. The fates say where an epoch was taken.',
+          `${input.repo ? 'Each was compared' : 'With the target\'s repositories (--repo), each is compared'} with the epoch of the target package of the same name: ` +
+          'source and target rebuild the same source package, which keeps its Epoch, so a real epoch does not turn into an upgrade or a downgrade.' +
+          (input.repo ? ' The fates say where an epoch was taken.' : ''),
         remediation: { hint: 'For exact fates, list the packages with their epochs on the host.', commands: [['rpm', '-qa', '--qf', '%{NEVRA}\\n']] },
         details: { format: list.format, packages: n },
       });

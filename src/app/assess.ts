@@ -13,6 +13,8 @@ import { assessTargets, detectSourceRelease } from '../assess/index.js';
 import type { Assessment, TargetRepoView } from '../assess/types.js';
 
 export type { Assessment };
+/** The package list formats --manifest reads, for the front ends' help. */
+export { PACKAGE_LIST_FORMATS } from '../facts/index.js';
 import { loadTargetRepos, type RepoCache } from './repos.js';
 
 export interface AssessProgress {
@@ -27,7 +29,7 @@ export interface AssessHostOptions {
   transport?: Transport;
   /** An rpm database directory or file (Packages, rpmdb.sqlite). */
   rpmdb?: string;
-  /** A package list: `rpm -qa` NEVRAs or a Ferry query-format dump. */
+  /** A package list in any of PACKAGE_LIST_FORMATS (a file, or a sosreport directory). */
   manifest?: string;
   /** Facts already gathered (e.g. a stored snapshot). */
   facts?: HostFacts;

@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { formatNevra } from '../rpm/nevra.js';
 import { createPool } from '../rpm/pool.js';
 import { PesAction, loadCatalog } from '../catalog/index.js';
 import { computeFates, countFates } from './fates.js';
@@ -61,6 +62,36 @@ test('an obsoleter of another arch is not installed: gdbm.x86_64 becomes gdbm-li
   assert.deepEqual(x86.target, ['gdbm-libs-1:1.19-4.el9.x86_64']);
   const [i686] = computeFates({ installed: [inst('gdbm-1.10-8.el7.i686')], pool, baseArch: 'x86_64' });
   assert.deepEqual(i686.target, ['gdbm-libs-1:1.19-4.el9.i686']);
+});
+
+test('a package list without epochs: each package takes the target\'s epoch for its name, never a placeholder 0', () => {
+  // perl carries Epoch: 4 in EL8 (perl-4:5.26.3-416.el8); a plain `rpm -qa` list prints it without.
+  const pool = createPool([
+    pkg('perl-4:5.26.3-416.el8.x86_64'), pkg('perl-libs-4:5.26.3-419.el8.x86_64'), pkg('perl-io-4:5.26.3-400.el8.x86_64'),
+    pkg('foo-1:2.0-1.el8.noarch'), pkg('bar-1.0-1.el8.noarch', { obsoletes: ['foo < 1:1.0'] }),
+    pkg('two-1:1.0-1.el8.noarch'), pkg('two-2:0.9-1.el8.noarch'),
+  ]);
+  const unknown = (nevra: string): ReturnType<typeof inst> => inst(nevra, { epochUnknown: true });
+  // installed → fate, target, the epoch the reason names as assumed
+  const cases: [ReturnType<typeof inst>, string, string[] | undefined, number | undefined][] = [
+    [unknown('perl-5.26.3-416.el8.x86_64'), 'same', ['perl-4:5.26.3-416.el8.x86_64'], 4],
+    [unknown('perl-libs-5.26.3-416.el8.x86_64'), 'upgrade', ['perl-libs-4:5.26.3-419.el8.x86_64'], 4],
+    [unknown('perl-io-5.26.3-416.el8.x86_64'), 'downgrade', ['perl-io-4:5.26.3-400.el8.x86_64'], 4],
+    // the Obsoletes range compares the resolved epoch too: 1:2.0 is not < 1:1.0
+    [unknown('foo-2.0-1.el8.noarch'), 'same', ['foo-1:2.0-1.el8.noarch'], 1],
+    // the target package of the same version-release gives the epoch (1, not the newest's 2); distro-sync then goes to the newest
+    [unknown('two-1.0-1.el8.noarch'), 'upgrade', ['two-2:0.9-1.el8.noarch'], 1],
+    [unknown('gone-1.0-1.el8.noarch'), 'missing', undefined, undefined],
+    // an epoch the source gave is kept: a real 0 against a target 4 is an upgrade
+    [inst('perl-5.26.3-416.el8.x86_64'), 'upgrade', ['perl-4:5.26.3-416.el8.x86_64'], undefined],
+  ];
+  cases.forEach(([installed, fate, tgt, note], i) => {
+    const [f] = computeFates({ installed: [installed], pool, baseArch: 'x86_64' });
+    assert.equal(f.installed, formatNevra(installed), `${i}: the report shows the package as listed`);
+    assert.equal(f.fate, fate, `${i} ${f.installed}`);
+    assert.deepEqual(f.target, tgt, `${i} ${f.installed}`);
+    assert.equal(/epoch not in the package list: taken as the target's epoch (\d+)/.exec(f.reason ?? '')?.[1], note?.toString(), `${i} ${f.reason}`);
+  });
 });
 
 test('modular filtering: the enabled stream wins over a newer stream, hidden non-modular same names', () => {

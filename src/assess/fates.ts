@@ -12,6 +12,8 @@
  *     'vendor-swap'. The plan's swap step runs the same rule (vendor-swap.ts).
  *  3. PES events (cross-major, Leapp): a package an applied replaced/renamed/split/merged/moved event
  *     takes out → replaced via 'pes'; a removed event → missing.
+ *  Rules 4 and 5 compare EVRs: a package whose epoch the source did not give (a plain `rpm -qa` list) first
+ *     takes the epoch of the target's package of the same name (withTargetEpoch).
  *  4. Obsoletes: a target package of another name whose Obsoletes match the installed NEVRA replaces it,
  *     EVEN WHEN the target also carries the same name at a newer, equal or older EVR (dnf installs the
  *     obsoleter and erases the package: "replacing"). A package obsoleting its own name (`a9-1.1`
@@ -61,40 +63,43 @@ export function computeFates(input: FateInput): PackageFate[] {
   const pesBy = pesIndex(input.pes);
   const newest = newestByName(input.pool, visible);
   const out: PackageFate[] = [];
-  for (const pkg of input.installed) {
-    if (pkg.name === 'gpg-pubkey') continue;
-    const base = { installed: formatNevra(pkg), name: pkg.name, arch: pkg.arch };
-    const swap = input.vendorSwap?.get(pkg.name);
+  for (const listed of input.installed) {
+    if (listed.name === 'gpg-pubkey') continue;
+    const base = { installed: formatNevra(listed), name: listed.name, arch: listed.arch };
+    const swap = input.vendorSwap?.get(listed.name);
     if (swap?.length === 0) {
-      out.push({ ...base, fate: 'missing', via: 'vendor-swap', reason: `the conversion removes ${pkg.name} and installs nothing in its place` });
+      out.push({ ...base, fate: 'missing', via: 'vendor-swap', reason: `the conversion removes ${listed.name} and installs nothing in its place` });
       continue;
     }
     if (swap) {
       const target = swap.map((n) => newestNevra(newest, n) ?? n);
-      out.push({ ...base, fate: 'replaced', via: 'vendor-swap', target, reason: `the conversion swaps ${pkg.name} for ${swap.join(', ')}` });
+      out.push({ ...base, fate: 'replaced', via: 'vendor-swap', target, reason: `the conversion swaps ${listed.name} for ${swap.join(', ')}` });
       continue;
     }
-    const pes = pesBy.get(pkg.name);
+    const pes = pesBy.get(listed.name);
     if (pes) {
       if (pes.out.length > 0) {
         const target = pes.out.map((n) => newestNevra(newest, n) ?? n);
         out.push({ ...base, fate: 'replaced', via: 'pes', target, reason: `PES event ${pes.id} (${PesAction[pes.action].toLowerCase()})` });
       } else {
-        out.push({ ...base, fate: 'missing', reason: `PES event ${pes.id} removes ${pkg.name} in the target` });
+        out.push({ ...base, fate: 'missing', reason: `PES event ${pes.id} removes ${listed.name} in the target` });
       }
       continue;
     }
+    const { pkg, assumed } = withTargetEpoch(input.pool, visible, listed, input.baseArch);
+    const epochNote = assumed ? `epoch not in the package list: taken as the target's ${assumed}` : undefined;
     const obsoleters = obsoletersOf(input.pool, visible, pkg, input.baseArch);
     if (obsoleters.length > 0) {
       out.push({ ...base, fate: 'replaced', via: 'obsoletes', target: obsoleters.map((p) => formatNevra(p)),
-        reason: `obsoleted by ${obsoleters.map((p) => p.name).join(', ')}` });
+        reason: [`obsoleted by ${obsoleters.map((p) => p.name).join(', ')}`, epochNote].filter(Boolean).join('; ') });
       continue;
     }
     const best = bestCandidate(input.pool, visible, pkg, input.baseArch);
     if (best) {
       const c = compareEvr(best, pkg);
       const fate: Fate = c > 0 ? 'upgrade' : c < 0 ? 'downgrade' : 'same';
-      out.push({ ...base, fate, target: [formatNevra(best)], ...(best.arch !== pkg.arch ? { reason: `arch ${pkg.arch} → ${best.arch}` } : {}) });
+      const reason = [best.arch !== pkg.arch ? `arch ${pkg.arch} → ${best.arch}` : undefined, epochNote].filter(Boolean).join('; ');
+      out.push({ ...base, fate, target: [formatNevra(best)], ...(reason ? { reason } : {}) });
       continue;
     }
     const origin = classifyOrigin(pkg, input.origin);
@@ -185,6 +190,23 @@ function bestCandidate(pool: Pool, visible: Set<Package> | undefined, pkg: Insta
     if (c > 0 || (c === 0 && p.arch === pkg.arch && best.arch !== pkg.arch)) best = p;
   }
   return best;
+}
+
+/**
+ * A package whose epoch the source did not give (a plain `rpm -qa` list) takes the epoch of the target's
+ * package of the same name: source and target rebuild the same source package, and a rebuild keeps its
+ * Epoch tag, so comparing with a placeholder 0 would turn every package with a real epoch into an upgrade
+ * (or a downgrade through Obsoletes ranges). The target package with the same version-release gives it
+ * when there is one, else the newest (an epoch is bumped only to order a version below an older one, so
+ * the newest carries the epoch the distribution uses now). `assumed` names the epoch when it is not 0.
+ */
+function withTargetEpoch(pool: Pool, visible: Set<Package> | undefined, pkg: InstalledPackage, baseArch?: string): { pkg: InstalledPackage; assumed?: string } {
+  if (!pkg.epochUnknown) return { pkg };
+  const same = pool.byName(pkg.name).filter((p) => seen(visible, p) && archCompatible(pkg, p, baseArch));
+  const byVr = same.find((p) => p.version === pkg.version && p.release === pkg.release);
+  const from = byVr ?? same.reduce<Package | undefined>((a, p) => (!a || compareEvr(p, a) > 0 ? p : a), undefined);
+  if (!from) return { pkg };
+  return { pkg: { ...pkg, epoch: from.epoch }, ...(from.epoch !== 0 ? { assumed: `epoch ${from.epoch} (${formatNevra(from)})` } : {}) };
 }
 
 function pesIndex(pes: FateInput['pes']): Map<string, { id: number; action: PesAction; out: string[] }> {

@@ -39,6 +39,7 @@ export const ERROR_CODES = {
   HOST_INVALID: 'A host specification is malformed',
   FACTS_PARSE: 'Output from a host could not be parsed',
   RPMDB_UNREADABLE: 'An rpm database could not be read',
+  MANIFEST_INVALID: 'A package list is not in a format Ferry reads',
   // assess / plan / exec
   TARGET_UNKNOWN: 'The requested target is not in the catalog',
   PATH_UNSUPPORTED: 'No supported migration path from the source to the target',
@@ -93,6 +94,7 @@ export const ERROR_STATUS: Record<ErrorCode, { exit: number; http: number }> = {
   HOST_INVALID: { exit: 1, http: 400 },
   FACTS_PARSE: { exit: 1, http: 422 },
   RPMDB_UNREADABLE: { exit: 1, http: 422 },
+  MANIFEST_INVALID: { exit: 1, http: 422 },
   TARGET_UNKNOWN: { exit: 1, http: 404 },
   PATH_UNSUPPORTED: { exit: 1, http: 422 },
   PLAN_INHIBITED: { exit: 1, http: 409 },

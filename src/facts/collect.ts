@@ -37,10 +37,13 @@ export function sortPackages(packages: InstalledPackage[]): InstalledPackage[] {
   return packages.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : compareEvr(a, b) || (a.arch < b.arch ? -1 : a.arch > b.arch ? 1 : 0)));
 }
 
-/** The most common arch of installed packages, ignoring noarch (the base arch for an offline source). */
-export function dominantArch(packages: InstalledPackage[]): string | undefined {
+/**
+ * The most common arch of packages, ignoring noarch and source packages: the base arch of an offline source's
+ * installed packages, and of a repository (its multilib i686 packages are the minority).
+ */
+export function dominantArch(packages: Iterable<{ arch: string }>): string | undefined {
   const count = new Map<string, number>();
-  for (const p of packages) if (p.arch !== 'noarch' && p.arch !== 'src') count.set(p.arch, (count.get(p.arch) ?? 0) + 1);
+  for (const p of packages) if (p.arch !== 'noarch' && p.arch !== 'src' && p.arch !== 'nosrc') count.set(p.arch, (count.get(p.arch) ?? 0) + 1);
   return [...count.entries()].sort((a, b) => b[1] - a[1])[0]?.[0];
 }
 

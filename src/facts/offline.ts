@@ -1,18 +1,19 @@
 /**
  * Offline inventory: an rpm database (BDB `Packages`, `rpmdb.sqlite`, ndb `Packages.db`) read with the real
- * rpm from a private copy, or a package list file (an RPM_QUERYFORMAT dump, or one NEVRA per line as
- * `rpm -qa` prints). Both yield the same HostFacts package model as a live scan.
+ * rpm from a private copy, or a package list (./package-list.ts). Both yield the same HostFacts package
+ * model as a live scan.
  */
-import { copyFile, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { copyFile, mkdtemp, rm, stat } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { FerryError } from '../core/index.js';
 import { createLocalTransport } from '../transport/index.js';
 import { dominantArch, KERNEL_PACKAGES, sortPackages } from './collect.js';
-import { parsePackageList, parseRpmQuery, type RpmQueryParse } from './parse-rpm.js';
+import { parsePackageList, readPackageListText } from './package-list.js';
+import { parseRpmQuery, type RpmQueryParse } from './parse-rpm.js';
 import { RPM_QUERYFORMAT } from './script.js';
-import { HOST_FACTS_FORMAT_VERSION, type HostFacts, type RpmdbFacts } from './types.js';
+import { HOST_FACTS_FORMAT_VERSION, type HostFacts, type InstalledPackage, type PackageListFacts, type RpmdbFacts } from './types.js';
 
 /** rpm's Berkeley DB index files (lib/rpmdb.c dbiTags): copied beside Packages when present. */
 const BDB_INDEXES = ['Name', 'Basenames', 'Group', 'Requirename', 'Providename', 'Conflictname', 'Obsoletename', 'Triggername',
@@ -27,33 +28,37 @@ const DB_FILES: { file: string; backend: RpmdbFacts['backend']; macro: string; e
   { file: 'Packages.db', backend: 'ndb', macro: 'ndb', extra: [] },
 ];
 
-function factsFrom(parsed: RpmQueryParse, source: HostFacts['source'], origin: string, rpmdb: Partial<RpmdbFacts>, now: Date): HostFacts {
-  sortPackages(parsed.packages);
-  const arch = dominantArch(parsed.packages);
+interface Inventory {
+  packages: InstalledPackage[];
+  /** An rpm database read (its facts, and the keys and problems of its query), or a package list. */
+  from: { rpmdb: Partial<RpmdbFacts> & Pick<RpmQueryParse, 'importedKeys' | 'problems'> } | { packageList: PackageListFacts };
+}
+
+function factsFrom({ packages, from }: Inventory, source: HostFacts['source'], origin: string, now: Date): HostFacts {
+  sortPackages(packages);
+  const arch = dominantArch(packages);
+  const only = `only ${source === 'rpmdb' ? 'an rpm database' : 'a package list'} was read`;
+  const notRead = ['os', 'release', 'repos', 'modules', 'boot', 'security', 'mounts', 'memory', 'gui', 'container', 'agents'];
   return {
     formatVersion: HOST_FACTS_FORMAT_VERSION,
     collectedAt: now.toISOString(),
     source,
     origin,
     ...(arch ? { system: { arch } } : {}),
-    packages: parsed.packages,
+    packages,
     kernel: {
-      installed: parsed.packages.filter((p) => KERNEL_PACKAGES.has(p.name)).reverse().map(({ name, epoch, version, release, arch: a }) => ({ name, epoch, version, release, arch: a })),
+      installed: packages.filter((p) => KERNEL_PACKAGES.has(p.name)).reverse().map(({ name, epoch, version, release, arch: a }) => ({ name, epoch, version, release, arch: a })),
       loadedModules: [],
     },
-    rpmdb: {
-      healthy: parsed.problems.length === 0 && parsed.packages.length > 0,
-      packageCount: parsed.packages.length,
-      importedKeys: parsed.importedKeys,
-      problems: parsed.problems,
-      ...rpmdb,
-    },
+    // A package list says nothing about the database it was printed from: the rpmdb check is not assessed.
+    ...('rpmdb' in from ? {
+      rpmdb: { healthy: from.rpmdb.problems.length === 0 && packages.length > 0, packageCount: packages.length, ...from.rpmdb },
+    } : { packageList: from.packageList }),
     sections: {
       packages: { status: 'ok' },
-      rpmdb: { status: 'ok' },
       kernel: { status: 'ok' },
-      ...Object.fromEntries(['os', 'release', 'repos', 'modules', 'boot', 'security', 'mounts', 'memory', 'gui', 'container', 'agents']
-        .map((s) => [s, { status: 'not-applicable', reason: `only ${source === 'rpmdb' ? 'an rpm database' : 'a package list'} was read` }])),
+      rpmdb: 'rpmdb' in from ? { status: 'ok' } : { status: 'not-applicable', reason: only },
+      ...Object.fromEntries(notRead.map((s) => [s, { status: 'not-applicable', reason: only }])),
     },
   };
 }
@@ -85,19 +90,16 @@ export async function readRpmdbInventory(path: string, options: { now?: () => Da
     }
     const warnings = res.stderr.split('\n').map((l) => l.trim()).filter((l) => l && !(db.backend === 'bdb' && MISSING_INDEX.test(l)));
     if (warnings.length) parsed.problems.push(`rpm warned: ${warnings.join('\n').slice(0, 400)}`);
-    return factsFrom(parsed, 'rpmdb', join(dir, db.file), { backend: db.backend, queryExitCode: res.code ?? undefined }, options.now?.() ?? new Date());
+    const rpmdb = { backend: db.backend, ...(res.code !== null ? { queryExitCode: res.code } : {}), importedKeys: parsed.importedKeys, problems: parsed.problems };
+    return factsFrom({ packages: parsed.packages, from: { rpmdb } }, 'rpmdb', join(dir, db.file), options.now?.() ?? new Date());
   } finally {
     await rm(tmp, { recursive: true, force: true });
   }
 }
 
-/** Reads an `rpm -qa` NEVRA list or an RPM_QUERYFORMAT dump. */
+/** Reads a package list in any of PACKAGE_LIST_FORMATS (a file, or a sosreport directory). */
 export async function readPackageListFile(path: string, options: { now?: () => Date } = {}): Promise<HostFacts> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (err) {
-    throw new FerryError('NOT_FOUND', `Package list ${path} cannot be read: ${(err as Error).message}`, { cause: err });
-  }
-  return factsFrom(parsePackageList(text, path), 'manifest', path, {}, options.now?.() ?? new Date());
+  const { file, text } = await readPackageListText(path);
+  const { packages, list } = parsePackageList(text, file);
+  return factsFrom({ packages, from: { packageList: list } }, 'manifest', file, options.now?.() ?? new Date());
 }

@@ -1,6 +1,4 @@
-/** Parsers for rpm query output: the \x1f/\x1e queryformat dump, pgpsig strings, and plain NEVRA lists. Pure. */
-import { FerryError } from '../core/index.js';
-import { parseNevra } from '../rpm/nevra.js';
+/** Parsers for rpm query output: the \x1f/\x1e queryformat dump and pgpsig strings. Pure. */
 import { RPM_FIELD_SEP, RPM_QUERY_FIELDS, RPM_RECORD_SEP } from './script.js';
 import type { InstalledPackage, PackageSignature } from './types.js';
 
@@ -35,7 +33,7 @@ export interface RpmQueryParse {
   packages: InstalledPackage[];
   /** gpg-pubkey pseudo packages. */
   importedKeys: { keyId: string; summary?: string }[];
-  /** Records that did not parse, with their index. */
+  /** Records that did not parse, each as `origin:line: record N …` (line: where the record starts). */
   problems: string[];
 }
 
@@ -45,12 +43,15 @@ export function parseRpmQuery(text: string, origin = 'rpm -qa'): RpmQueryParse {
   const importedKeys: { keyId: string; summary?: string }[] = [];
   const problems: string[] = [];
   const records = text.split(RPM_RECORD_SEP);
+  let line = 1;
   records.forEach((record, i) => {
     const rec = record.replace(/^\n+/, '');
+    const at = line + record.length - rec.length;
+    line += record.split('\n').length - 1;
     if (rec.trim() === '') return;
     const f = rec.split(RPM_FIELD_SEP);
     if (f.length !== RPM_QUERY_FIELDS.length) {
-      problems.push(`${origin}: record ${i + 1} has ${f.length} fields, expected ${RPM_QUERY_FIELDS.length}: ${JSON.stringify(rec.slice(0, 80))}`);
+      problems.push(`${origin}:${at}: record ${i + 1} has ${f.length} fields, expected ${RPM_QUERY_FIELDS.length}: ${JSON.stringify(rec.slice(0, 80))}`);
       return;
     }
     const [name, epoch, version, release, arch, vendor, packager, sourcerpm, installtime, buildtime, sig, license, size, summary] = f;
@@ -59,7 +60,7 @@ export function parseRpmQuery(text: string, origin = 'rpm -qa'): RpmQueryParse {
       return;
     }
     if (!name || !version || !/^\d+$|^\(none\)$/.test(epoch)) {
-      problems.push(`${origin}: record ${i + 1} (${JSON.stringify(name)}) has no valid name, version or epoch`);
+      problems.push(`${origin}:${at}: record ${i + 1} (${JSON.stringify(name)}) has no valid name, version or epoch`);
       return;
     }
     const signature = parsePgpSig(sig);
@@ -81,30 +82,5 @@ export function parseRpmQuery(text: string, origin = 'rpm -qa'): RpmQueryParse {
     for (const [k, v] of Object.entries(opt)) if (v !== undefined) (pkg as unknown as Record<string, unknown>)[k] = v;
     packages.push(pkg);
   });
-  return { packages, importedKeys, problems };
-}
-
-/** A package list file: RPM_QUERYFORMAT output, or one NEVRA per line (`rpm -qa` default output). */
-export function parsePackageList(text: string, file: string): RpmQueryParse {
-  if (text.includes(RPM_FIELD_SEP)) return parseRpmQuery(text, file);
-  const packages: InstalledPackage[] = [];
-  const importedKeys: { keyId: string; summary?: string }[] = [];
-  const problems: string[] = [];
-  text.split(/\r?\n/).forEach((raw, i) => {
-    const line = raw.trim();
-    if (line === '' || line.startsWith('#')) return;
-    const key = /^gpg-pubkey-([0-9a-f]{8})-[0-9a-f]+$/i.exec(line);
-    if (key) { importedKeys.push({ keyId: key[1].toLowerCase() }); return; }
-    try {
-      const n = parseNevra(line);
-      packages.push({ ...n, release: n.release ?? '' });
-    } catch (err) {
-      problems.push(`${file}:${i + 1}: ${(err as Error).message}`);
-    }
-  });
-  if (packages.length === 0) {
-    throw new FerryError('FACTS_PARSE', `${file} lists no packages (expected one NEVRA per line or an rpm --queryformat dump)`,
-      { details: { problems: problems.slice(0, 5) } });
-  }
   return { packages, importedKeys, problems };
 }

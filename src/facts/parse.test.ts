@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { isFerryError } from '../core/index.js';
 import { parseModuleFile, parseOsRelease, parseRepoFile } from './parse-config.js';
-import { parsePackageList, parsePgpSig, parseRpmQuery } from './parse-rpm.js';
+import { parsePgpSig, parseRpmQuery } from './parse-rpm.js';
 import { splitScriptOutput } from './parse-script.js';
 import { decodeTainted, detectAgents, parseBoot, parseContainer, parseDfLines, parseGui, parseMeminfo, parseProcModules } from './parse-system.js';
 import { RPM_FIELD_SEP as F, RPM_RECORD_SEP as R } from './script.js';
@@ -37,14 +37,6 @@ test('parseRpmQuery: epoch (none) vs 0, gpg-pubkey, malformed records reported',
   assert.deepEqual(r.importedKeys, [{ keyId: '8483c65d', summary: 'gpg(CentOS (CentOS Official Signing Key) <security@centos.org>)' }]);
   assert.equal(r.problems.length, 1);
   assert.match(r.problems[0], /record 4 has 2 fields/);
-});
-
-test('parsePackageList: NEVRA lines; empty list → FACTS_PARSE naming the file', () => {
-  const r = parsePackageList('bash-4.2.46-34.el7.x86_64\n\ngpg-pubkey-f4a80eb5-53a7ff4b\nnot a nevra\n', 'list.txt');
-  assert.deepEqual(r.packages.map((p) => [p.name, p.version, p.release, p.arch]), [['bash', '4.2.46', '34.el7', 'x86_64']]);
-  assert.deepEqual(r.importedKeys, [{ keyId: 'f4a80eb5' }]);
-  assert.match(r.problems[0], /^list\.txt:4:/);
-  assert.throws(() => parsePackageList('\n', 'empty.txt'), (e) => isFerryError(e, 'FACTS_PARSE') && e.message.includes('empty.txt'));
 });
 
 test('parseOsRelease: quoting as in os-release(5) (CentOS 7 file)', () => {

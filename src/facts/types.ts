@@ -58,6 +58,11 @@ export interface PackageSignature {
 export interface InstalledPackage extends Nevra {
   /** True when the package header carries an epoch (even 0); false for "(none)". */
   epochSet?: boolean;
+  /**
+   * True when the source did not say (a plain `rpm -qa` list, a sosreport's installed-rpms): `epoch` is a
+   * placeholder 0, and fates take the target's epoch for the same name (src/assess/fates.ts).
+   */
+  epochUnknown?: boolean;
   vendor?: string;
   packager?: string;
   /** Source RPM file name, e.g. bash-4.4.19-10.el8.src.rpm; undefined for gpg-pubkey pseudo packages. */
@@ -196,6 +201,20 @@ export interface ManagementAgent {
   registered: boolean;
 }
 
+/** The package list formats `ferry assess --manifest` reads (src/facts/package-list.ts). */
+export type PackageListFormat = 'rpm-qa' | 'nevra' | 'queryformat' | 'sosreport';
+
+/** How a package list was read: what the assessment must say about its limits. */
+export interface PackageListFacts {
+  format: PackageListFormat;
+  /** False when no line carried an epoch: every package then has epochUnknown. */
+  epochsKnown: boolean;
+  /** NEVRAs listed more than once, each once (each package is counted once). */
+  duplicates: string[];
+  /** gpg-pubkey lines: the rpm keys imported on the host (short key id, lower case). */
+  importedKeys: { keyId: string; summary?: string }[];
+}
+
 export interface SystemFacts {
   hostname?: string;
   /** Base architecture: uname -m, or the arch of installed packages for an offline source. */
@@ -225,6 +244,8 @@ export interface HostFacts {
   gui?: GuiFacts;
   container?: ContainerFacts;
   rpmdb?: RpmdbFacts;
+  /** Present when the facts came from a package list (source 'manifest'). */
+  packageList?: PackageListFacts;
   agents?: ManagementAgent[];
   /** One entry per section: ok, or why it is missing. */
   sections: Partial<Record<SectionName, SectionStatus>>;

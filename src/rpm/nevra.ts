@@ -14,6 +14,7 @@ const FORBIDDEN = /[\s\x00-\x1f\x7f]/;
 
 function invalid(text: string, why: string): FerryError {
   return new FerryError('NEVRA_INVALID', `"${text}" is not a valid NEVRA: ${why}`, {
+    details: { reason: why },
     hint: 'expected name-[epoch:]version-release.arch, e.g. bash-5.1.8-6.el9.x86_64 or bash-0:5.1.8-6.el9.x86_64',
   });
 }

@@ -4,7 +4,8 @@ import { loadCatalog } from '../../catalog/index.js';
 import { createPool } from '../../rpm/pool.js';
 import type { HostFacts } from '../../facts/types.js';
 import type { CheckInput, PackageFate } from '../types.js';
-import { baseFacts, inst } from '../testing/fixtures.js';
+import type { Package } from '../../rpm/types.js';
+import { baseFacts, inst, pkg } from '../testing/fixtures.js';
 import { assessTargets } from '../assess.js';
 import { CHECKS } from './index.js';
 
@@ -15,13 +16,15 @@ interface Case {
   source?: string | null;
   target?: string;
   fates?: PackageFate[];
+  /** The target repositories' packages (default: none). */
+  pool?: Package[];
 }
 
 function input(c: Case): CheckInput {
   const source = c.source === null ? null : catalog.release(c.source ?? 'centos-8');
   const target = catalog.release(c.target ?? 'rocky-8');
   return { facts: baseFacts(c.facts), catalog, source, target, path: source ? catalog.path(source.id, target.id) : null, fates: c.fates ?? [], today: '2024-05-01',
-    repo: { release: target.id, locations: ['test'], pool: createPool([]) } };
+    repo: { release: target.id, locations: ['test'], pool: createPool(c.pool ?? []) } };
 }
 
 const fate = (installed: string, f: PackageFate['fate'], target?: string[]): PackageFate => {
@@ -32,6 +35,13 @@ const mib = (n: number): number => n * 1024;
 
 /** check id → [no-finding case, finding case, expected keys, inhibitor?, text the summary must name]. */
 const TABLE: Record<string, [Case, Case, string[], boolean, string]> = {
+  // an aarch64 host against x86_64 repositories; noarch-only repositories fit any host
+  'arch-mismatch': [{ facts: { system: { arch: 'aarch64' } }, pool: [pkg('tzdata-2021a-1.el8.noarch')] },
+    { facts: { system: { arch: 'aarch64' } }, pool: [pkg('bash-4.4.20-1.el8.x86_64'), pkg('glibc-2.28-151.el8.x86_64'), pkg('glibc-2.28-151.el8.i686'), pkg('tzdata-2021a-1.el8.noarch')] },
+    ['arch-mismatch'], true, 'The host is aarch64, the rocky-8 repositories are built for x86_64'],
+  'package-list': [{ facts: { source: 'manifest', packageList: { format: 'nevra', epochsKnown: true, duplicates: [], importedKeys: [] } } },
+    { facts: { source: 'manifest', packageList: { format: 'rpm-qa', epochsKnown: false, duplicates: [], importedKeys: [] } } },
+    ['package-list:epochs-unknown'], false, 'carries no epochs'],
   'unknown-source': [{}, { source: null, facts: { os: { id: 'slackware', idLike: [], versionId: '15.0', raw: {} } } }, ['unknown-source'], true, 'slackware'],
   'unsupported-path': [{}, { target: 'openeuler-22.03' }, ['unsupported-path'], true, 'openeuler-22.03'],
   container: [{}, { facts: { container: { inContainer: true, kind: 'docker', evidence: ['/.dockerenv'] } } }, ['container'], true, '/.dockerenv'],
@@ -83,6 +93,23 @@ for (const check of CHECKS) {
   });
 }
 
+test('arch-mismatch: the repositories\' base arch is their most common one, so multilib i686 packages do not fit an i686 host', () => {
+  const check = CHECKS.find((c) => c.id === 'arch-mismatch')!;
+  const x86 = [pkg('bash-4.4.20-1.el8.x86_64'), pkg('glibc-2.28-151.el8.x86_64'), pkg('glibc-2.28-151.el8.i686')];
+  assert.deepEqual(check.run(input({ facts: { system: { arch: 'x86_64' } }, pool: x86 })), []);
+  const i686 = check.run(input({ facts: { system: { arch: 'i686' } }, pool: x86 }));
+  assert.deepEqual(i686.map((f) => [f.key, f.details?.hostArch, f.details?.repositoryArch]), [['arch-mismatch', 'i686', 'x86_64']]);
+  // no host arch (a root without packages of an arch): not assessed, with the reason
+  assert.match(check.notAssessed?.(input({ facts: { system: {}, sections: { system: { status: 'error', message: 'uname failed' } } } })) ?? '', /no host architecture: uname failed/);
+});
+
+test('package-list: a package listed twice is said once, with its NEVRA', () => {
+  const check = CHECKS.find((c) => c.id === 'package-list')!;
+  const found = check.run(input({ facts: { source: 'manifest', packageList: { format: 'nevra', epochsKnown: true, duplicates: ['bash-4.4.19-10.el8.x86_64'], importedKeys: [] } } }));
+  assert.deepEqual(found.map((f) => [f.key, f.title]), [['package-list:duplicates', '1 package listed more than once']]);
+  assert.match(found[0].summary, /bash-4\.4\.19-10\.el8\.x86_64 more than once; each is counted once/);
+});
+
 test('documented figures win over defaults, and the default is said to be one', () => {
   const lowMem = CHECKS.find((c) => c.id === 'low-memory')!;
   // centos-8 → opencloudos-8 documents 500 MB free memory (tencent centos8-to-oc8 script)
@@ -133,7 +160,7 @@ test('a check whose facts are missing says it was not assessed, with the reason;
   assert.equal(manifest['unsigned-packages'], 'a package list carries no signatures');
   // no repository for the target: the fate checks did not compare anything
   const noRepo = Object.fromEntries(CHECKS.flatMap((k) => { const x = k.notAssessed?.({ ...input({}), repo: undefined }); return x === undefined ? [] : [[k.id, x]]; }));
-  assert.deepEqual(Object.keys(noRepo).sort(), ['downgrades', 'missing-packages', 'third-party-packages']);
+  assert.deepEqual(Object.keys(noRepo).sort(), ['arch-mismatch', 'downgrades', 'missing-packages', 'third-party-packages']);
   assert.match(noRepo.downgrades, /no repository metadata was given for rocky-8/);
 });
 

@@ -1,5 +1,6 @@
 /** Every check, in report order. */
 import type { Check } from '../types.js';
+import { archMismatch } from './arch-mismatch.js';
 import { container } from './container.js';
 import { downgrades } from './downgrades.js';
 import { fips } from './fips.js';
@@ -11,6 +12,7 @@ import { lowDisk } from './low-disk.js';
 import { lowMemory } from './low-memory.js';
 import { managementAgents } from './management-agents.js';
 import { missingPackages } from './missing-packages.js';
+import { packageList } from './package-list.js';
 import { rpmdb } from './rpmdb.js';
 import { secureBoot } from './secure-boot.js';
 import { thirdPartyPackages } from './third-party-packages.js';
@@ -19,6 +21,6 @@ import { unsignedPackages } from './unsigned-packages.js';
 import { unsupportedPath } from './unsupported-path.js';
 
 export const CHECKS: readonly Check[] = [
-  unknownSource, unsupportedPath, container, rpmdb, managementAgents, lowMemory, lowDisk, secureBoot, fips,
-  kernelModules, kernelNotLatest, gui, i686Packages, missingPackages, downgrades, thirdPartyPackages, unsignedPackages,
+  unknownSource, unsupportedPath, archMismatch, container, rpmdb, managementAgents, lowMemory, lowDisk, secureBoot, fips,
+  kernelModules, kernelNotLatest, gui, i686Packages, missingPackages, downgrades, thirdPartyPackages, unsignedPackages, packageList,
 ];

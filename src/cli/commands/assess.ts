@@ -7,7 +7,7 @@
 import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { FerryError } from '../../core/index.js';
-import { assessHost, type Assessment } from '../../app/assess.js';
+import { assessHost, PACKAGE_LIST_FORMATS, type Assessment } from '../../app/assess.js';
 import { openFerryStore, recordAssessment, storeHostName } from '../../app/migrate.js';
 import { parseRepoFlags } from '../../app/repos.js';
 import { renderAssessmentHtml } from '../../report/assessment-html.js';
@@ -48,7 +48,7 @@ export function register(program: Command, ctx: CliContext): void {
     .argument('[host...]', HOST_ARGUMENT_HELP))
     .requiredOption('--to <targets>', 'comma-separated target releases, e.g. rocky-8,almalinux-8')
     .option('--rpmdb <file>', 'read an rpm database (Packages, rpmdb.sqlite or its directory) instead of a host')
-    .option('--manifest <file>', 'read an `rpm -qa` package list instead of a host')
+    .option('--manifest <file>', `read a package list instead of a host: ${Object.values(PACKAGE_LIST_FORMATS).join('; ')}`)
     .option('--repo <target=location>', 'target repository (directory or URL with repodata/); repeatable', collect, [])
     .option('--format <format>', `report format: ${FORMATS.join(', ')} (default text; json with --json)`)
     .option('--out <file>', 'write the report to a file; stdout gets the ranking only (with --json: the assessment as JSON)')

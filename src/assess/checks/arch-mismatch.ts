@@ -1,0 +1,31 @@
+/**
+ * The host's architecture is not one the target's repositories carry (an aarch64 host against x86_64
+ * mirrors): nearly every package would read as missing, and the migration cannot install anything.
+ * The host's arch is uname -m on a live host, else the most common arch of its packages (facts.system).
+ */
+import { dominantArch } from '../../facts/index.js';
+import type { Check } from '../types.js';
+import { factsAbsent, fatesNotCompared } from './util.js';
+
+export const archMismatch: Check = {
+  id: 'arch-mismatch',
+  description: 'The target repositories are built for the host\'s architecture',
+  notAssessed: (input) => fatesNotCompared(input) ?? (input.facts.system?.arch ? undefined : factsAbsent(input, 'system', 'host architecture')),
+  run(input) {
+    const host = input.facts.system?.arch;
+    if (!input.repo || !host) return [];
+    // The repositories' base arch is their most common one: an x86_64 repository also carries i686
+    // multilib packages, which an i686 host could not live on. Repositories of noarch packages only fit any host.
+    const repoArch = dominantArch(input.repo.pool.packages);
+    if (repoArch === undefined || repoArch === host) return [];
+    const missing = input.fates.filter((f) => f.fate === 'missing').length;
+    return [{
+      key: 'arch-mismatch', check: 'arch-mismatch', severity: 'high', groups: ['inhibitor', 'packages'],
+      title: `The host is ${host}, the ${input.target.id} repositories are built for ${repoArch}`,
+      summary: `The host's packages are built for ${host}; the repositories given for ${input.target.id} (${input.repo.locations.join(', ')}) ` +
+        `are built for ${repoArch}, so ${missing} package${missing === 1 ? '' : 's'} read as missing and nothing could be installed.`,
+      remediation: { hint: `Give --repo ${input.target.id}=… the ${host} repositories of ${input.target.id} (the mirror path or URL for ${host}).` },
+      details: { hostArch: host, repositoryArch: repoArch, locations: [...input.repo.locations] },
+    }];
+  },
+};

@@ -18,7 +18,7 @@ test('renderPlan and renderStatus show control characters as \\xNN, never raw', 
   assert.match(text, /Swap \\x1b\]0;pwned\\x07centos-release/);
   assert.match(text, /← point of no return/);
   const status = renderStatus({ plan, status: { executionId: 'mig-1', planId: 'plan-x', state: 'running', interrupted: true, ponrCrossed: false,
-    steps: [{ id: 'step-1', kind: 'swap-vendor-packages', title: plan.steps[0].title, state: 'running', attempts: 2 }], restorables: [], overrides: [], entries: 3 } });
+    steps: [{ id: 'step-1', kind: 'swap-vendor-packages', title: plan.steps[0].title, state: 'running', attempts: 2 }], restorables: [], overrides: [], entries: 3, rollbackStarted: false, transactions: [] } });
   assert.doesNotMatch(status, /\u001b/);
   assert.match(status, /interrupted: ferry resume continues it/);
   assert.match(status, /\(2 attempts\)/);

@@ -119,7 +119,7 @@ export function buildFixturePlan(o: FixtureOptions): PlanLike {
       async apply(ctx) {
         count(o, ctx);
         const p = hostPath(ctx.transport, '/etc/ferry-marker');
-        await ctx.register(commandRestorable({ key: 'marker', description: 'remove /etc/ferry-marker', restoreArgv: ['rm', '-f', p] }));
+        await ctx.register(commandRestorable({ key: 'marker', description: 'remove /etc/ferry-marker', command: { op: 'remove', path: '/etc/ferry-marker' } }));
         await runChecked(ctx.transport, ['sh', '-c', 'printf "marker\\n" > "$1" && chmod 644 "$1"', 'sh', p], 'marker');
         stall(4);
         fail(4);

@@ -2,7 +2,8 @@
  * Migration use cases: plan, migrate (run), resume, rollback and status of one host. The composition root
  * for the CLI's migrate commands: facts are collected over the Transport, the plan is built (pure), then
  * run by the executor. The plan is kept on the host in the execution's state dir (`plan.json`) and the
- * current execution id in `/var/lib/ferry/current`, so resume/rollback/status need only the host.
+ * current execution id (and its journal head) in `/var/lib/ferry/current` (exec/journal.ts owns its format), so
+ * resume/rollback/status need only the host.
  */
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join, posix, resolve } from 'node:path';

@@ -9,43 +9,19 @@ import { join } from 'node:path';
 import { isFerryError } from '../core/index.js';
 import { createLocalTransport } from '../transport/local.js';
 import { skipUnlessTools } from '../../test/support/shared.js';
-import { hostPath } from './journal.js';
-import { runDetached, type DetachedResult } from './package-manager/index.js';
-import { fileRestorable } from './restorables.js';
 import { defineStep, rollback, runPlan, status, unlock } from './runner.js';
-import { makeFixtureRoot } from './testing/fixture.js';
+import { leaveTransactionRunning } from './testing/fixture.js';
 import type { ProgressEvent } from './types.js';
 
 const skip = skipUnlessTools('setsid', 'flock', 'realpath');
 const base = mkdtempSync(join(tmpdir(), 'ferry-tx-'));
 process.on('exit', () => rmSync(base, { recursive: true, force: true }));
 let n = 0;
-
-/**
- * Runs a plan whose swap step registers /etc/os-release, starts a detached run that rewrites it after
- * `seconds`, and returns without waiting for it, as a killed Ferry leaves it; the next step fails, so the
- * execution is rolled back while the run is still going.
- */
-async function leaveRunning(seconds: number, executionId: string): Promise<{ root: string; run: Promise<DetachedResult>; title: string }> {
+const leaveRunning = (seconds: number, executionId: string): ReturnType<typeof leaveTransactionRunning> => {
   const root = join(base, String(++n));
   mkdirSync(root);
-  makeFixtureRoot(root);
-  const transport = createLocalTransport({ root });
-  let run: Promise<DetachedResult> | undefined;
-  const swap = defineStep({
-    kind: 'test.swap', options: { seconds }, title: 'swap the release package',
-    async apply(ctx) {
-      await ctx.register(fileRestorable('/etc/os-release'));
-      const file = hostPath(ctx.transport, '/etc/os-release');
-      run = runDetached(ctx, ['sh', '-c', `sleep ${seconds}; echo 'NAME="Rocky Linux"' > "${file}"`], 'swap');
-      await new Promise((r) => setTimeout(r, 200)); // the run has started and holds its lock
-    },
-  });
-  const fail = defineStep({ kind: 'test.fail', options: {}, title: 'fail', async apply() { throw new Error('interrupted'); } });
-  await assert.rejects(runPlan({ plan: { id: 'plan-tx', steps: [swap, fail] }, transport, executionId }));
-  assert.ok(run);
-  return { root, run, title: swap.title };
-}
+  return leaveTransactionRunning({ root, seconds, executionId });
+};
 
 test('rollback waits for a transaction still running and restores after it ended (the release file is the original)', { skip }, async () => {
   const { root, run } = await leaveRunning(1.5, 'wait');

@@ -2,10 +2,10 @@
  * Migration use cases: plan, migrate (run), resume, rollback and status of one host. The composition root
  * for the CLI's migrate commands: facts are collected over the Transport, the plan is built (pure), then
  * run by the executor. The plan is kept on the host in the execution's state dir (`plan.json`) and the
- * current execution id in `/var/lib/ferry/current`, so resume/rollback/status need only the host.
+ * current execution id (and its journal head) in `/var/lib/ferry/current` (exec/journal.ts owns its format), so
+ * resume/rollback/status need only the host.
  */
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { homedir } from 'node:os';
 import { dirname, join, posix, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { FerryError } from '../core/index.js';
@@ -19,7 +19,8 @@ import { buildPlan, checkPlan, conversionOf, gateInhibitors, parsePlan, type Mig
 import type { Transport } from '../transport/index.js';
 import { deriveStatus, rollback as rollbackRun, runPlan, status as statusRun } from '../exec/runner.js';
 import { openSqliteStore, type Store } from '../store/index.js';
-import { FERRY_STATE_ROOT, mkdirHost, stateDirFor } from '../exec/journal.js';
+import { mkdirHost, readCurrentExecution, stateDirFor, writeCurrentExecution, CURRENT_FILE, type RecordedHead } from '../exec/journal.js';
+import { ferryHome } from '../exec/journal-key.js';
 import { materializePlan, STEP_RESTORERS } from '../exec/steps/index.js';
 import { packageManagerFor, parseRepoLocation } from '../exec/package-manager/index.js';
 import { BEFORE_FILE, captureEvidence, type VerifyReport } from '../exec/verify.js';
@@ -29,7 +30,7 @@ import type { RollbackResult } from '../exec/runner.js';
 
 /** `$FERRY_HOME/ferry.db`; FERRY_HOME defaults to `~/.local/share/ferry`. */
 export function defaultStorePath(env: NodeJS.ProcessEnv = process.env): string {
-  return join(env.FERRY_HOME || join(homedir(), '.local', 'share', 'ferry'), 'ferry.db');
+  return join(ferryHome(env), 'ferry.db');
 }
 
 /** Opens (creating its directory) and migrates Ferry's SQLite store. The caller closes it. */
@@ -78,7 +79,6 @@ function toJson(doc: object): JsonValue {
   return JSON.parse(JSON.stringify(doc)) as JsonValue;
 }
 
-const CURRENT = posix.join(FERRY_STATE_ROOT, 'current');
 
 /**
  * `--repo` for one target: `rocky-8=/srv/mirror`, `/srv/mirror` or `https://…` → the locations as Ferry reads
@@ -206,10 +206,27 @@ export function newExecutionId(plan: MigrationPlan, now = new Date()): string {
 }
 
 async function readCurrent(transport: Transport): Promise<string> {
-  if (!await transport.exists(CURRENT)) {
-    throw new FerryError('NOT_FOUND', `No migration on ${transport.hostName} (${CURRENT} is absent)`, { hint: 'Start one with ferry migrate.' });
-  }
-  return (await transport.readFile(CURRENT)).toString('utf8').trim();
+  const current = await readCurrentExecution(transport);
+  if (!current) throw new FerryError('NOT_FOUND', `No migration on ${transport.hostName} (${CURRENT_FILE} is absent)`, { hint: 'Start one with ferry migrate.' });
+  return current.executionId;
+}
+
+/** How resume, rollback and status read the host's journal: verified with this controller's key unless trusted, against the store's head. */
+export interface JournalReadOptions {
+  /** Accept a journal another controller (or no key) signed; its restorables are still checked. */
+  trustJournal?: boolean;
+}
+
+/** The journal head the store's mirror recorded (none without a store, or when it holds no entry). */
+async function storeHeads(store: Store | undefined, executionId: string): Promise<RecordedHead[]> {
+  if (!store) return [];
+  const entries = await store.listJournal(executionId);
+  const last = entries[entries.length - 1];
+  return last ? [{ seq: last.seq, mac: last.mac ?? null, where: 'Ferry\'s store' }] : [];
+}
+
+async function journalOptions(o: JournalReadOptions & { store?: Store }, executionId: string): Promise<{ trust: boolean; heads: RecordedHead[] }> {
+  return { trust: o.trustJournal === true, heads: await storeHeads(o.store, executionId) };
 }
 
 async function readPlan(transport: Transport, executionId: string): Promise<MigrationPlan> {
@@ -223,8 +240,9 @@ function readVerify(transport: Transport, executionId: string): Promise<VerifyRe
   return readVerifyReport(transport, stateDirFor(executionId));
 }
 
-async function execute(o: { transport: Transport; plan: MigrationPlan; executionId: string; onProgress?: (e: ProgressEvent) => void; sink?: JournalSink; by?: string }): Promise<MigrateResult> {
+async function execute(o: { transport: Transport; plan: MigrationPlan; executionId: string; onProgress?: (e: ProgressEvent) => void; sink?: JournalSink; by?: string; journal?: { trust: boolean; heads: RecordedHead[] } }): Promise<MigrateResult> {
   const result = await runPlan({
+    ...(o.journal ? { journal: o.journal } : {}),
     plan: materializePlan(o.plan), transport: o.transport, executionId: o.executionId, ...(o.sink ? { sink: o.sink } : {}),
     ...(o.onProgress ? { onProgress: o.onProgress } : {}),
     overrides: o.plan.overrides.map((ov) => ({ findingKey: ov.findingKey, by: o.by ?? process.env.USER ?? 'ferry', ...(ov.reason ? { reason: ov.reason } : {}) })),
@@ -247,9 +265,10 @@ export async function migrate(o: MigrateOptions): Promise<MigrateResult> {
     const result = await runPlan({ plan: materializePlan(plan), transport: o.transport, executionId, dryRun: true, ...(o.onProgress ? { onProgress: o.onProgress } : {}) });
     return { plan, result };
   }
-  if (await o.transport.exists(CURRENT)) {
-    const prior = await readCurrent(o.transport);
-    const st = await statusRun({ transport: o.transport, executionId: prior });
+  const current = await readCurrentExecution(o.transport);
+  if (current) {
+    const prior = current.executionId;
+    const st = await statusRun({ transport: o.transport, executionId: prior, journal: { heads: await storeHeads(o.store, prior) } });
     if (st.state === 'running' || st.state === 'failed') {
       throw new FerryError('USAGE', `Migration ${prior} on ${o.transport.hostName} is unfinished (${st.state})`, { hint: 'Run ferry resume or ferry rollback first.' });
     }
@@ -257,7 +276,7 @@ export async function migrate(o: MigrateOptions): Promise<MigrateResult> {
   const dir = stateDirFor(executionId);
   await mkdirHost(o.transport, dir);
   await o.transport.writeFile(posix.join(dir, 'plan.json'), JSON.stringify(plan, null, 2) + '\n', { mode: 0o600 });
-  await o.transport.writeFile(CURRENT, executionId + '\n', { mode: 0o600 });
+  await writeCurrentExecution(o.transport, executionId);
   const before = await evidence;
   if (before) await o.transport.writeFile(posix.join(dir, BEFORE_FILE), JSON.stringify(before) + '\n', { mode: 0o600 });
   if (o.store) await recordInStore(o.store, o.storeHost ?? o.transport.hostName, plan, executionId);
@@ -265,26 +284,31 @@ export async function migrate(o: MigrateOptions): Promise<MigrateResult> {
   return execute({ transport: o.transport, plan, executionId, ...(o.onProgress ? { onProgress: o.onProgress } : {}), ...(sink ? { sink } : {}), ...(o.by ? { by: o.by } : {}) });
 }
 
-export async function resume(o: { transport: Transport; onProgress?: (e: ProgressEvent) => void; sink?: JournalSink; executionId?: string } & StoreOption): Promise<MigrateResult> {
+export async function resume(o: { transport: Transport; onProgress?: (e: ProgressEvent) => void; sink?: JournalSink; executionId?: string } & StoreOption & JournalReadOptions): Promise<MigrateResult> {
   const executionId = o.executionId ?? await readCurrent(o.transport);
+  const journal = await journalOptions(o, executionId);
+  // The journal is verified before its plan.json is acted on: a host whose journal fails the check gets nothing run.
+  await statusRun({ transport: o.transport, executionId, journal });
   const plan = await readPlan(o.transport, executionId);
   // Recorded again (idempotent): the migration may have started from another machine or without a store.
   if (o.store) await recordInStore(o.store, o.storeHost ?? o.transport.hostName, plan, executionId);
   const sink = o.sink ?? o.store;
-  return execute({ transport: o.transport, plan, executionId, ...(o.onProgress ? { onProgress: o.onProgress } : {}), ...(sink ? { sink } : {}) });
+  return execute({ transport: o.transport, plan, executionId, journal, ...(o.onProgress ? { onProgress: o.onProgress } : {}), ...(sink ? { sink } : {}) });
 }
 
-export async function rollback(o: { transport: Transport; onProgress?: (e: ProgressEvent) => void; sink?: JournalSink; executionId?: string } & StoreOption): Promise<RollbackResult> {
+export async function rollback(o: { transport: Transport; onProgress?: (e: ProgressEvent) => void; sink?: JournalSink; executionId?: string } & StoreOption & JournalReadOptions): Promise<RollbackResult> {
   const executionId = o.executionId ?? await readCurrent(o.transport);
+  const journal = await journalOptions(o, executionId);
   const plan = o.store ? await readPlan(o.transport, executionId).catch(() => undefined) : undefined;
   if (o.store && plan) await recordInStore(o.store, o.storeHost ?? o.transport.hostName, plan, executionId);
   const sink = o.sink ?? o.store;
-  return rollbackRun({ transport: o.transport, executionId, restorers: STEP_RESTORERS, ...(o.onProgress ? { onProgress: o.onProgress } : {}), ...(sink ? { sink } : {}) });
+  return rollbackRun({ transport: o.transport, executionId, restorers: STEP_RESTORERS, journal, ...(o.onProgress ? { onProgress: o.onProgress } : {}), ...(sink ? { sink } : {}) });
 }
 
-export async function migrationStatus(o: { transport: Transport; executionId?: string }): Promise<{ status: ExecutionStatus; plan: MigrationPlan; verify?: VerifyReport }> {
+export async function migrationStatus(o: { transport: Transport; executionId?: string; store?: Store } & JournalReadOptions): Promise<{ status: ExecutionStatus; plan: MigrationPlan; verify?: VerifyReport }> {
   const executionId = o.executionId ?? await readCurrent(o.transport);
-  const [status, plan, verify] = await Promise.all([statusRun({ transport: o.transport, executionId }), readPlan(o.transport, executionId), readVerify(o.transport, executionId)]);
+  const journal = await journalOptions(o, executionId);
+  const [status, plan, verify] = await Promise.all([statusRun({ transport: o.transport, executionId, journal }), readPlan(o.transport, executionId), readVerify(o.transport, executionId)]);
   return { status, plan, ...(verify ? { verify } : {}) };
 }
 
@@ -301,6 +325,9 @@ export async function storedMigrationStatus(o: { store: Store; storeHost: string
   const entries = await o.store.listJournal(executionId);
   return { status: deriveStatus(entries, executionId), plan: checkPlan(planRec.plan, { document: 'plan', from: `the Ferry store, plan ${planRec.id} of execution ${executionId}` }), from: 'store' };
 }
+
+/** `ferry unlock`: removes the lock a dead run left on the host; refuses while its owner or a transaction runs. */
+export { unlock as unlockHost } from '../exec/runner.js';
 
 export type { Store } from '../store/index.js';
 export type { MigrationPlan } from '../plan/index.js';

@@ -21,8 +21,22 @@ export function buildProgram(ctx: CliContext): Command {
   return program;
 }
 
+/**
+ * A closed output pipe (`ferry migrate … | head`) or a hung-up terminal must not kill a migration half-way:
+ * output that cannot be written is dropped and the work goes on (the journal and the store record it).
+ */
+function keepRunningWithoutOutput(): void {
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (e: NodeJS.ErrnoException) => {
+      if (e.code !== 'EPIPE' && e.code !== 'ERR_STREAM_DESTROYED') throw e;
+    });
+  }
+  process.on('SIGHUP', () => { /* ignored: see above */ });
+}
+
 /** Entry point; returns the process exit status instead of exiting, so tests can call it. */
 export async function main(argv: string[], io?: Partial<CliContext>): Promise<number> {
+  if (!io) keepRunningWithoutOutput();
   // Everything printed passes redact (core): a repository URL's credentials, a password or a key in a
   // plan, a step's description, dnf's output or an error (--json included) never reach the terminal.
   const writeOut = io?.stdout ?? ((s: string) => void process.stdout.write(s));

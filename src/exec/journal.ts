@@ -18,12 +18,14 @@
  * dropped before it could release), or when its heartbeat (`at`, refreshed on a timer) is older than
  * `staleAfterMs`.
  */
+import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { posix } from 'node:path';
 import { FerryError, isFerryError } from '../core/index.js';
 import type { Transport } from '../transport/types.js';
 import { underRoot } from '../transport/root.js';
 import type { JournalEntry, JournalEvent, JournalSink } from './types.js';
+import { entryMac, loadJournalKey, macMatches, type JournalKey } from './journal-key.js';
 
 export const FERRY_STATE_ROOT = '/var/lib/ferry';
 const EXECUTION_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
@@ -66,22 +68,49 @@ export async function mkdirHost(transport: Transport, path: string, mode = 0o700
   await runChecked(transport, ['mkdir', '-p', '-m', mode.toString(8).padStart(4, '0'), hostPath(transport, path)], `Creating ${path}`);
 }
 
-/** Parses journal text. A truncated last line is dropped; any other bad line is JOURNAL_CORRUPT. */
-export function parseJournal(text: string, file: string): JournalEntry[] {
+/** How a journal read back from a host is verified (journal-key.ts). */
+export interface JournalTrust {
+  /** The controller's journal key; default: `$FERRY_HOME/journal.key` (created on first use). */
+  key?: JournalKey;
+  /**
+   * Accept entries signed by another controller's key, or by none (a journal another controller wrote): the
+   * chain is not checked, everything else is (entries, sequence, restorables at rollback).
+   */
+  trust?: boolean;
+}
+
+const UNTRUSTED_HINT = 'Run ferry from the controller that started this migration (its $FERRY_HOME/journal.key signs the journal), or pass --trust-journal once you have inspected the journal.';
+
+function escapedExcerpt(line: string): string {
+  return JSON.stringify(line.length > 60 ? `${line.slice(0, 60)}…` : line);
+}
+
+/** A value read from the host as is when it is a plain name, else as a short escaped excerpt. */
+function hostValue(v: unknown): string {
+  return typeof v === 'string' && /^[A-Za-z0-9._:+@-]{1,128}$/.test(v) ? v : escapedExcerpt(String(v));
+}
+
+/**
+ * Parses journal text. A truncated last line is dropped; any other bad line is JOURNAL_CORRUPT naming the
+ * file and line (content only as a short escaped excerpt). With `key`, every entry's chained mac is checked
+ * unless `trust` is set.
+ */
+export function parseJournal(text: string, file: string, verify: { key?: JournalKey; trust?: boolean } = {}): JournalEntry[] {
   const lines = text.split('\n');
   const endsWithNewline = text.endsWith('\n');
   if (endsWithNewline) lines.pop();
   const entries: JournalEntry[] = [];
+  let prevMac = '';
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i];
-    if (line.trim() === '') continue;
     const isLast = i === lines.length - 1;
+    if (line === '' && isLast) continue;
     let value: unknown;
     try {
       value = JSON.parse(line);
-    } catch (e) {
+    } catch {
       if (isLast && !endsWithNewline) break; // torn final write
-      throw new FerryError('JOURNAL_CORRUPT', `Journal ${file} line ${i + 1} is not JSON: ${(e as Error).message}`, {
+      throw new FerryError('JOURNAL_CORRUPT', `Journal ${file} line ${i + 1} is not JSON: ${escapedExcerpt(line)}`, {
         hint: 'Inspect the file; a journal Ferry did not write cannot be resumed safely.',
       });
     }
@@ -91,18 +120,36 @@ export function parseJournal(text: string, file: string): JournalEntry[] {
       });
     }
     if (value.seq !== entries.length + 1) {
-      throw new FerryError('JOURNAL_CORRUPT', `Journal ${file} line ${i + 1} has sequence ${value.seq}, expected ${entries.length + 1}`);
+      throw new FerryError('JOURNAL_CORRUPT', `Journal ${file} line ${i + 1} has sequence ${value.seq}, expected ${entries.length + 1}`, {
+        hint: 'Two runs wrote this journal, or it was edited; it cannot be resumed safely.',
+      });
     }
+    if (verify.key && !verify.trust) checkMac(value, prevMac, verify.key, file, i + 1);
+    prevMac = value.mac ?? '';
     entries.push(value);
   }
   return entries;
 }
 
+function checkMac(entry: JournalEntry, prevMac: string, key: JournalKey, file: string, line: number): void {
+  if (entry.mac === undefined || entry.kid === undefined) {
+    throw new FerryError('JOURNAL_CORRUPT', `Journal ${file} line ${line} carries no integrity check: not written by this controller's Ferry`, { hint: UNTRUSTED_HINT });
+  }
+  if (entry.kid !== key.id) {
+    throw new FerryError('JOURNAL_CORRUPT', `Journal ${file} line ${line} is signed by another controller's key (${escapedExcerpt(entry.kid)}), not this controller's (${key.id})`, { hint: UNTRUSTED_HINT });
+  }
+  if (!macMatches(entry.mac, entryMac(key, prevMac, entry))) {
+    throw new FerryError('JOURNAL_CORRUPT', `Journal ${file} line ${line} fails its integrity check: the entry, or one before it, was edited, inserted or removed`, {
+      hint: 'The journal cannot be trusted: inspect the host, and restore it from a snapshot if in doubt.',
+    });
+  }
+}
+
 function isEntry(v: unknown): v is JournalEntry {
-  if (v === null || typeof v !== 'object') return false;
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) return false;
   const o = v as Record<string, unknown>;
   return o.v === 1 && typeof o.seq === 'number' && typeof o.at === 'string' && typeof o.executionId === 'string'
-    && typeof o.event === 'string';
+    && typeof o.event === 'string' && (o.mac === undefined || typeof o.mac === 'string') && (o.kid === undefined || typeof o.kid === 'string');
 }
 
 export function serializeJournal(entries: readonly JournalEntry[]): string {
@@ -122,23 +169,148 @@ export interface Journal {
   sync(): Promise<void>;
 }
 
-/** Reads the journal of an execution; an absent journal is an empty one. */
-export async function readJournal(transport: Transport, executionId: string): Promise<JournalEntry[]> {
-  const path = journalPathFor(executionId);
-  let buf: Buffer;
+/** The journal's head recorded outside it: how many entries it had and the last one's mac. */
+export interface JournalHead {
+  seq: number;
+  mac: string | null;
+}
+
+/** Where a head was recorded, for messages: `the store`, `/var/lib/ferry/current`. */
+export type RecordedHead = JournalHead & { where: string };
+
+/**
+ * A journal that has fewer entries than a head recorded outside it, or another entry at that position,
+ * lost entries (a torn write near ENOSPC, a truncation, an edit): resuming or rolling back from it would
+ * act on a past the host has left, so it is refused.
+ */
+export function checkJournalHead(entries: readonly JournalEntry[], heads: readonly RecordedHead[], file: string): void {
+  for (const h of heads) {
+    const at = entries[h.seq - 1];
+    if (h.seq > 0 && (at === undefined || (h.mac !== null && at.mac !== h.mac))) {
+      throw new FerryError('JOURNAL_CORRUPT', `Journal ${file} ${at === undefined ? `has ${entries.length} entries, but ${h.where} recorded ${h.seq}` : `line ${h.seq} is not the entry ${h.where} recorded`}: it lost entries`, {
+        hint: 'Do not resume or roll back from it: compare the host with the store\'s journal (ferry status --from-store) and restore the host from a snapshot if in doubt.',
+      });
+    }
+  }
+}
+
+/**
+ * `/var/lib/ferry/current`: the execution id on its first line; on the second, once the journal has synced
+ * entries, its head as JSON. Host state, so read without following a symlink and never echoed whole.
+ */
+export const CURRENT_FILE = posix.join(FERRY_STATE_ROOT, 'current');
+
+export interface CurrentExecution {
+  executionId: string;
+  head: JournalHead | undefined;
+}
+
+/** The host's current execution, or undefined when there is none. */
+export async function readCurrentExecution(transport: Transport): Promise<CurrentExecution | undefined> {
+  await assertNotSymlink(transport, CURRENT_FILE);
+  let text: string;
   try {
-    buf = await transport.readFile(path);
+    text = (await transport.readFile(CURRENT_FILE)).toString('utf8');
   } catch (e) {
-    if (isFerryError(e, 'NOT_FOUND')) return [];
+    if (isFerryError(e, 'NOT_FOUND')) return undefined;
     throw e;
   }
-  return ownEntries(parseJournal(buf.toString('utf8'), `${transport.hostName}:${path}`), transport, path, executionId);
+  const [first = '', second = ''] = text.split('\n');
+  const executionId = first.trim();
+  if (!EXECUTION_ID.test(executionId)) {
+    throw new FerryError('JOURNAL_CORRUPT', `${transport.hostName}:${CURRENT_FILE} does not name an execution (it starts ${escapedExcerpt(first.slice(0, 40))})`, {
+      hint: 'Ferry writes this file; remove it if it is not Ferry\'s, or pass the execution id.',
+    });
+  }
+  let head: JournalHead | undefined;
+  if (second.trim() !== '') {
+    let v: unknown;
+    try { v = JSON.parse(second); } catch { v = undefined; }
+    const o = (typeof v === 'object' && v !== null ? v : {}) as Record<string, unknown>;
+    if (typeof o.seq !== 'number' || !Number.isInteger(o.seq) || o.seq < 0 || !(o.mac === null || typeof o.mac === 'string')) {
+      throw new FerryError('JOURNAL_CORRUPT', `${transport.hostName}:${CURRENT_FILE} line 2 is not a journal head: ${escapedExcerpt(second)}`);
+    }
+    head = { seq: o.seq, mac: o.mac };
+  }
+  return { executionId, head };
+}
+
+export async function writeCurrentExecution(transport: Transport, executionId: string, head?: JournalHead): Promise<void> {
+  assertExecutionId(executionId);
+  await transport.writeFile(CURRENT_FILE, `${executionId}\n${head ? `${JSON.stringify(head)}\n` : ''}`, { mode: 0o600 });
+}
+
+/** Refuses a host-state file that is a symlink: below a root it would be read on this machine, wherever it points. */
+async function assertNotSymlink(transport: Transport, path: string): Promise<void> {
+  const res = await transport.run(['stat', '-c', '%F', '--', hostPath(transport, path)]);
+  if (res.code === 0 && res.stdout.trim() === 'symbolic link') {
+    throw new FerryError('JOURNAL_CORRUPT', `${transport.hostName}:${path} is a symbolic link; Ferry's state files are regular files`, {
+      hint: 'Something other than Ferry put it there: inspect and remove it.',
+    });
+  }
+}
+
+/**
+ * Fails unless each of `paths` (host paths below the transport's root) resolves, symlinks followed, to a
+ * place below the root: below a root (an image), a symlinked directory would otherwise make a write land
+ * on this machine, outside the image. Nothing to check without a root.
+ */
+export async function assertResolvesUnderRoot(transport: Transport, paths: readonly string[], what: string): Promise<void> {
+  if (!transport.root || paths.length === 0) return;
+  for (let i = 0; i < paths.length; i += 1000) {
+    const chunk = paths.slice(i, i + 1000);
+    const out = await runChecked(transport, ['realpath', '-m', '--', transport.root, ...chunk.map((p) => hostPath(transport, p))], `Resolving ${what}`);
+    const [root, ...resolved] = out.split('\n');
+    resolved.slice(0, chunk.length).forEach((r, j) => {
+      if (r !== root && !r.startsWith(`${root}/`)) {
+        throw new FerryError('JOURNAL_CORRUPT', `${what} ${chunk[j]} on ${transport.hostName} resolves to ${escapedExcerpt(r)}, outside the root ${transport.root}`, {
+          hint: 'A symbolic link in the root points out of it; Ferry writes only below the root.',
+        });
+      }
+    });
+  }
+}
+
+async function readJournalText(transport: Transport, path: string): Promise<string | undefined> {
+  await assertNotSymlink(transport, path);
+  try {
+    return (await transport.readFile(path)).toString('utf8');
+  } catch (e) {
+    if (isFerryError(e, 'NOT_FOUND')) return undefined;
+    throw e;
+  }
+}
+
+/** The heads recorded outside the journal of `executionId`: `current` when it names it, and `heads` given by the caller (the store). */
+async function recordedHeads(transport: Transport, executionId: string, given: readonly RecordedHead[]): Promise<{ heads: RecordedHead[]; current: boolean }> {
+  const cur = await readCurrentExecution(transport);
+  const mine = cur?.executionId === executionId;
+  return { heads: [...given, ...(mine && cur.head ? [{ ...cur.head, where: `${transport.hostName}:${CURRENT_FILE}` }] : [])], current: mine };
+}
+
+export interface ReadJournalOptions extends JournalTrust {
+  /** Heads recorded elsewhere (the store's mirror of the journal). */
+  heads?: readonly RecordedHead[];
+}
+
+/** Reads and verifies the journal of an execution; an absent journal is an empty one (unless a head says it had entries). */
+export async function readJournal(transport: Transport, executionId: string, options: ReadJournalOptions = {}): Promise<JournalEntry[]> {
+  const path = journalPathFor(executionId);
+  const file = `${transport.hostName}:${path}`;
+  const text = await readJournalText(transport, path);
+  const entries = text === undefined ? [] : ownEntries(parseJournal(text, file, verifyOf(options)), transport, path, executionId);
+  checkJournalHead(entries, (await recordedHeads(transport, executionId, options.heads ?? [])).heads, file);
+  return entries;
+}
+
+function verifyOf(o: JournalTrust): { key: JournalKey; trust: boolean } {
+  return { key: o.key ?? loadJournalKey(), trust: o.trust === true };
 }
 
 function ownEntries(entries: JournalEntry[], transport: Transport, path: string, executionId: string): JournalEntry[] {
   const foreign = entries.find((e) => e.executionId !== executionId);
   if (foreign) {
-    throw new FerryError('JOURNAL_CORRUPT', `Journal ${transport.hostName}:${path} entry ${foreign.seq} belongs to execution ${foreign.executionId}`);
+    throw new FerryError('JOURNAL_CORRUPT', `Journal ${transport.hostName}:${path} entry ${foreign.seq} belongs to execution ${escapedExcerpt(foreign.executionId)}`);
   }
   return entries;
 }
@@ -156,40 +328,72 @@ export async function writeDurably(transport: Transport, path: string, data: str
   }
 }
 
-// Appends stdin to "$1"; with "$2" = sync fsyncs the file, with "$3" = new also its directory (the new entry).
-const APPEND = 'set -e; umask 077; cat >> "$1"; if [ "$2" = sync ]; then sync "$1"; fi; if [ "$3" = new ]; then sync "$(dirname "$1")"; fi';
+// Appends stdin to "$1" if the file is "$4" bytes long now (else exit 3, nothing written); with "$2" = sync
+// fsyncs the file, with "$3" = new also its directory (the new entry). A short write fails `cat` (set -e).
+const APPEND = [
+  'set -e; umask 077',
+  's=$(stat -c %s -- "$1" 2>/dev/null || echo 0); if [ "$s" != "$4" ]; then echo "$s" >&2; exit 3; fi',
+  'cat >> "$1"; if [ "$2" = sync ]; then sync "$1"; fi; if [ "$3" = new ]; then sync "$(dirname "$1")"; fi',
+].join('\n');
 
-export async function openJournal(options: { transport: Transport; executionId: string; sink?: JournalSink; now?: () => Date }): Promise<Journal> {
+export interface OpenJournalOptions extends JournalTrust {
+  transport: Transport;
+  executionId: string;
+  sink?: JournalSink;
+  now?: () => Date;
+  /** Heads recorded elsewhere (the store); `current`'s is read here. */
+  heads?: readonly RecordedHead[];
+  /** Runs before each append and may refuse it (the runner checks it still holds the host lock). */
+  guard?: () => Promise<void>;
+}
+
+export async function openJournal(options: OpenJournalOptions): Promise<Journal> {
   const { transport, executionId, sink } = options;
   const now = options.now ?? (() => new Date());
+  const verify = verifyOf(options);
   const path = journalPathFor(executionId);
-  let text: string | undefined;
-  try {
-    text = (await transport.readFile(path)).toString('utf8');
-  } catch (e) {
-    if (!isFerryError(e, 'NOT_FOUND')) throw e;
-  }
-  const entries = text === undefined ? [] : ownEntries(parseJournal(text, `${transport.hostName}:${path}`), transport, path, executionId);
+  const file = `${transport.hostName}:${path}`;
+  const text = await readJournalText(transport, path);
+  const entries = text === undefined ? [] : ownEntries(parseJournal(text, file, verify), transport, path, executionId);
+  const recorded = await recordedHeads(transport, executionId, options.heads ?? []);
+  checkJournalHead(entries, recorded.heads, file);
   await mkdirHost(transport, stateDirFor(executionId));
   // A torn last line (a crash mid-append) is dropped for good before anything is appended after it.
-  if (text !== undefined && text !== '' && !text.endsWith('\n')) await writeDurably(transport, path, serializeJournal(entries));
+  let size = text === undefined ? 0 : Buffer.byteLength(text);
+  if (text !== undefined && text !== '' && !text.endsWith('\n')) {
+    const whole = serializeJournal(entries);
+    await writeDurably(transport, path, whole);
+    size = Buffer.byteLength(whole);
+  }
   let exists = text !== undefined;
   // Appends written, and how many of them are known to be fsynced (a sync running beside an append only
   // vouches for the appends written before it started).
   let written = 0;
   let synced = 0;
+  const changedUnderUs = (found: string): FerryError => new FerryError('JOURNAL_LOCKED', `Journal ${file} is ${found} bytes long, not the ${size} this run wrote: another run is writing it`, {
+    hint: 'Two runs share this execution (was the host lock removed?): stop the other run, then check ferry status.',
+  });
   const write = async (data: string, sync: boolean): Promise<void> => {
     if (transport.appendFile) {
-      await transport.appendFile(path, data, { sync: !exists ? 'dir' : sync ? 'file' : 'none' });
+      const before = await transport.appendFile(path, data, { sync: !exists ? 'dir' : sync ? 'file' : 'none', expectedSize: size });
+      if (before !== size) throw changedUnderUs(String(before));
     } else {
-      const res = await transport.run(['sh', '-c', APPEND, 'sh', hostPath(transport, path), sync ? 'sync' : '', exists ? '' : 'new'], { stdin: data });
+      const res = await transport.run(['sh', '-c', APPEND, 'sh', hostPath(transport, path), sync ? 'sync' : '', exists ? '' : 'new', String(size)], { stdin: data });
+      if (res.code === 3) throw changedUnderUs(res.stderr.trim());
       if (res.code !== 0) {
         throw new FerryError('IO', `Writing the journal ${path} on ${transport.hostName} failed (exit ${res.code ?? res.signal}): ${res.stderr.trim().slice(0, 500)}`);
       }
     }
+    size += Buffer.byteLength(data);
     exists = true;
     written++;
     if (sync) synced = written;
+  };
+  // The head goes to `current` after each synced append (when `current` names this execution): what a
+  // later run compares the journal with.
+  const recordHead = async (n: number): Promise<void> => {
+    if (!recorded.current || n === 0) return;
+    await writeCurrentExecution(transport, executionId, { seq: n, mac: entries[n - 1].mac ?? null });
   };
   // Entries written on the host just before a crash may never have reached the sink: mirror them again
   // (the sink ignores (executionId, seq) pairs it already holds).
@@ -199,18 +403,25 @@ export async function openJournal(options: { transport: Transport; executionId: 
     executionId,
     entries: () => entries,
     async append(event, o = {}) {
-      const entry = { ...event, v: 1, seq: entries.length + 1, at: now().toISOString(), executionId } as JournalEntry;
-      await write(serializeJournal([entry]), o.sync !== false);
+      await options.guard?.();
+      const prev = entries[entries.length - 1];
+      const unsigned = { ...event, v: 1, seq: entries.length + 1, at: now().toISOString(), executionId, kid: verify.key.id } as JournalEntry;
+      const entry: JournalEntry = { ...unsigned, mac: entryMac(verify.key, prev?.mac ?? '', unsigned) };
+      const sync = o.sync !== false;
+      await write(serializeJournal([entry]), sync);
       entries.push(entry);
+      if (sync) await recordHead(entries.length);
       if (sink) await sink.appendJournalEntry(entry);
       return entry;
     },
     async sync() {
       const upTo = written;
+      const n = entries.length;
       if (synced >= upTo) return;
       if (transport.appendFile) await transport.appendFile(path, '', { sync: 'file' });
       else await runChecked(transport, ['sync', hostPath(transport, path)], `Syncing the journal ${path}`);
       synced = Math.max(synced, upTo);
+      await recordHead(n);
     },
   };
 }
@@ -224,12 +435,16 @@ export interface LockOwner {
   controller: string;
   executionId: string;
   at: string;
+  /** Random per acquisition: who holds the lock now, even after another process broke and retook it. */
+  token?: string;
 }
 
 export interface HostLock {
   owner: LockOwner;
   /** Refreshes the heartbeat. */
   touch(): Promise<void>;
+  /** Fails with JOURNAL_LOCKED unless this acquisition still holds the lock (it was not removed or retaken). */
+  verify(): Promise<void>;
   release(): Promise<void>;
 }
 
@@ -252,9 +467,17 @@ function isPidAlive(pid: number): boolean {
   }
 }
 
-async function readOwner(transport: Transport): Promise<LockOwner | undefined> {
+/** The lock's owner; undefined when absent or unreadable. With `strict`, a failure to reach the host is thrown, not read as "no owner". */
+async function readOwner(transport: Transport, strict = false): Promise<LockOwner | undefined> {
+  let text: string;
   try {
-    const v = JSON.parse((await transport.readFile(posix.join(LOCK_DIR, 'owner.json'))).toString('utf8')) as LockOwner;
+    text = (await transport.readFile(posix.join(LOCK_DIR, 'owner.json'))).toString('utf8');
+  } catch (e) {
+    if (strict && !isFerryError(e, 'NOT_FOUND')) throw e;
+    return undefined;
+  }
+  try {
+    const v = JSON.parse(text) as LockOwner;
     return typeof v.pid === 'number' && typeof v.controller === 'string' && typeof v.at === 'string' ? v : undefined;
   } catch {
     return undefined;
@@ -273,6 +496,21 @@ export function isLockStale(owner: LockOwner | undefined, options: { staleAfterM
   return !(age <= options.staleAfterMs);
 }
 
+function describeOwner(holder: LockOwner | undefined): string {
+  return holder
+    ? `pid ${holder.pid} on ${hostValue(holder.controller)} (execution ${hostValue(holder.executionId)}, heartbeat ${hostValue(holder.at)})`
+    : 'an unknown owner';
+}
+
+/** Moves the lock aside atomically, then removes it, so two breakers cannot both delete a freshly retaken lock. */
+async function breakLock(transport: Transport): Promise<boolean> {
+  const lockHost = hostPath(transport, LOCK_DIR);
+  const aside = `${lockHost}.stale-${process.pid}-${Date.now()}`;
+  if ((await transport.run(['mv', '-T', '--', lockHost, aside])).code !== 0) return false;
+  await transport.run(['rm', '-rf', '--', aside]);
+  return true;
+}
+
 /** Takes the host lock or throws JOURNAL_LOCKED naming the holder. Breaks a stale lock. */
 export async function acquireHostLock(options: AcquireLockOptions): Promise<HostLock> {
   const { transport, executionId } = options;
@@ -281,10 +519,22 @@ export async function acquireHostLock(options: AcquireLockOptions): Promise<Host
   const controller = hostname();
   const lockHost = hostPath(transport, LOCK_DIR);
   await mkdirHost(transport, FERRY_STATE_ROOT);
-  const owner: LockOwner = { pid: process.pid, controller, executionId, at: now().toISOString() };
+  // Below a root, Ferry's state dir must be the root's own: a symlinked /var/lib/ferry in an image would put
+  // the journal and every backup on this machine.
+  await assertResolvesUnderRoot(transport, [FERRY_STATE_ROOT], 'Ferry\'s state directory');
+  const owner: LockOwner = { pid: process.pid, controller, executionId, at: now().toISOString(), token: randomBytes(12).toString('hex') };
   const writeOwner = async (): Promise<void> => {
     owner.at = now().toISOString();
     await transport.writeFile(posix.join(LOCK_DIR, 'owner.json'), JSON.stringify(owner) + '\n', { mode: 0o600 });
+  };
+  const verify = async (): Promise<void> => {
+    const current = await readOwner(transport, true);
+    if (current?.token !== owner.token) {
+      throw new FerryError('JOURNAL_LOCKED', `Host ${transport.hostName} lock ${LOCK_DIR} was ${current ? `taken by ${describeOwner(current)}` : 'removed'} while this run (pid ${owner.pid}, execution ${executionId}) held it`, {
+        hint: 'Another run may be changing the host: stop it, then check ferry status. Remove a stale lock only with ferry unlock.',
+        details: { holder: current ?? null },
+      });
+    }
   };
 
   for (let attempt = 0; attempt < 2; attempt++) {
@@ -295,17 +545,19 @@ export async function acquireHostLock(options: AcquireLockOptions): Promise<Host
       let timer: NodeJS.Timeout | undefined;
       const beat = options.heartbeatMs ?? staleAfterMs / 4;
       if (beat > 0) {
-        timer = setInterval(() => { writeOwner().catch(() => { /* the next append retries */ }); }, beat);
+        // The heartbeat never rewrites a lock that is no longer ours; the next append reports the loss.
+        timer = setInterval(() => { verify().then(writeOwner).catch(() => { /* the next append reports it */ }); }, beat);
         timer.unref();
       }
       return {
         owner,
         touch: writeOwner,
+        verify,
         async release() {
           if (timer) clearInterval(timer);
           heldHere.delete(lockKey(transport));
           const current = await readOwner(transport);
-          if (current && (current.pid !== owner.pid || current.controller !== owner.controller)) return; // broken and retaken
+          if (current && current.token !== owner.token) return; // broken and retaken
           await runChecked(transport, ['rm', '-rf', '--', lockHost], `Releasing lock ${LOCK_DIR}`);
         },
       };
@@ -315,20 +567,47 @@ export async function acquireHostLock(options: AcquireLockOptions): Promise<Host
     }
     const holder = await readOwner(transport);
     if (attempt === 0 && isLockStale(holder, { staleAfterMs, now: now(), controller, heldHere: heldHere.has(lockKey(transport)) })) {
-      // Move it aside atomically so two breakers cannot both delete a freshly retaken lock.
-      const aside = `${lockHost}.stale-${process.pid}-${Date.now()}`;
-      if ((await transport.run(['mv', '-T', '--', lockHost, aside])).code === 0) {
-        await transport.run(['rm', '-rf', '--', aside]);
-      }
+      await breakLock(transport);
       continue;
     }
-    const who = holder
-      ? `pid ${holder.pid} on ${holder.controller} (execution ${holder.executionId}, heartbeat ${holder.at})`
-      : 'an unknown owner';
-    throw new FerryError('JOURNAL_LOCKED', `Host ${transport.hostName} is locked by ${who}: ${LOCK_DIR}`, {
-      hint: 'Wait for that run to finish; if it is gone, the lock becomes stale after its heartbeat ages out.',
+    throw new FerryError('JOURNAL_LOCKED', `Host ${transport.hostName} is locked by ${describeOwner(holder)}: ${LOCK_DIR}`, {
+      hint: 'Wait for that run to finish. If it is gone, ferry unlock removes the lock (it refuses while the owner is alive).',
       details: { holder: holder ?? null },
     });
   }
   throw new FerryError('JOURNAL_LOCKED', `Host ${transport.hostName} lock ${LOCK_DIR} could not be taken`);
+}
+
+export interface UnlockResult {
+  /** The owner the removed lock named; undefined when the host was not locked. */
+  removed: LockOwner | undefined;
+}
+
+/**
+ * `ferry unlock`: removes the host lock of a run that is gone. Refused while the owner is alive: on this
+ * controller its pid is asked; a lock of another controller is removed only with `force` (this machine
+ * cannot see that process), and never while its heartbeat is younger than `staleAfterMs` unless forced.
+ * The caller first refuses while a detached package-manager run is still running (its rpm transaction
+ * is the thing the lock protects).
+ */
+export async function unlockHost(options: { transport: Transport; force?: boolean; staleAfterMs?: number; now?: Date }): Promise<UnlockResult> {
+  const { transport } = options;
+  if (!await transport.exists(LOCK_DIR)) return { removed: undefined };
+  const holder = await readOwner(transport);
+  const controller = hostname();
+  const stale = isLockStale(holder, { staleAfterMs: options.staleAfterMs ?? 3_600_000, now: options.now ?? new Date(), controller, heldHere: heldHere.has(lockKey(transport)) });
+  if (holder && holder.controller === controller && isPidAlive(holder.pid) && !(holder.pid === process.pid && !heldHere.has(lockKey(transport)))) {
+    throw new FerryError('JOURNAL_LOCKED', `Host ${transport.hostName} lock ${LOCK_DIR} belongs to ${describeOwner(holder)}, which is alive`, {
+      hint: `Wait for it, or stop it (kill ${holder.pid}) and run ferry unlock again.`,
+    });
+  }
+  if (!stale && !options.force) {
+    throw new FerryError('JOURNAL_LOCKED', `Host ${transport.hostName} lock ${LOCK_DIR} belongs to ${describeOwner(holder)}, whose heartbeat is recent; this controller cannot tell whether it is alive`, {
+      hint: 'Make sure that run is gone (on its controller), then pass --force.',
+    });
+  }
+  if (!await breakLock(transport)) {
+    throw new FerryError('TRANSPORT_COMMAND', `Could not remove lock ${LOCK_DIR} on ${transport.hostName}`);
+  }
+  return { removed: holder && { pid: holder.pid, controller: holder.controller, executionId: holder.executionId, at: holder.at } };
 }

@@ -11,15 +11,71 @@
  *   exact NEVRAs to be reachable in the repositories dnf sees at restore time (pass `env`, e.g. a local
  *   mirror of the source distribution; without one, the host's own repositories). It then re-reads `rpm -qa` and fails listing every
  *   difference, so a partial restore is reported, never hidden.
- * - command: an argv to run at restore time (e.g. `grubby --set-default <old>`), for changes that have
- *   a natural inverse command.
+ * - command: an inverse command from a closed table of forms (today: remove a path below the root), for
+ *   changes that have one. The journal records the form and its operands, never an argv: a journal is
+ *   read back from the host, and nothing in it may name a program to run.
+ *
+ * Every restorer first checks the journaled data against what its capture produces (`check`, see
+ * types.ts), because rollback runs what the host's journal says, as root, possibly on this machine beside
+ * an image: paths are normalised absolute paths outside Ferry's state directory, backups sit at the fixed
+ * name in the restorable's own backup directory, digests are digests. Restores write below the root only:
+ * a path whose parent resolves out of the root (a symlinked directory in an image) is refused.
  */
 import { posix } from 'node:path';
-import { assert, FerryError, sha256Hex } from '../core/index.js';
-import { hostPath, runChecked } from './journal.js';
+import { FerryError, sha256Hex } from '../core/index.js';
+import { assertResolvesUnderRoot, FERRY_STATE_ROOT, hostPath, runChecked } from './journal.js';
 import { isPackageManagerEnv, packageManagerFor, rpmArgv, type PackageManagerEnv } from './package-manager/index.js';
 import type { Transport } from '../transport/types.js';
-import type { Restorable, RestoreContext, Restorer, RestorerRegistry } from './types.js';
+import type { JsonValue, Restorable, RestorableCheckContext, RestoreContext, Restorer, RestorerRegistry } from './types.js';
+
+// ---- checks of journaled data ----
+
+/** A short, escaped rendering of a value read from a host, for messages (never the whole of it). */
+export function excerpt(v: unknown): string {
+  const text = typeof v === 'string' ? v : JSON.stringify(v) ?? String(v);
+  return JSON.stringify(text.length > 60 ? `${text.slice(0, 60)}…` : text);
+}
+
+function invalid(message: string): FerryError {
+  return new FerryError('JOURNAL_CORRUPT', message);
+}
+
+export function asRecord(v: JsonValue, what: string): Record<string, JsonValue> {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw invalid(`${what} is not an object`);
+  return v;
+}
+
+const CONTROL = /[\u0000-\u001f\u007f]/;
+
+/** A path as Ferry's steps register it: absolute, normalised, not `/`, no control characters, outside Ferry's state directory. */
+export function checkPath(v: JsonValue | undefined, what: string): string {
+  if (typeof v !== 'string' || !v.startsWith('/') || v === '/' || posix.normalize(v) !== v || CONTROL.test(v)) {
+    throw invalid(`${what} ${excerpt(v)} is not a normalised absolute path other than /`);
+  }
+  if (v === FERRY_STATE_ROOT || v.startsWith(`${FERRY_STATE_ROOT}/`)) throw invalid(`${what} ${v} lies in Ferry's state directory`);
+  return v;
+}
+
+/** The backup file `name` in the restorable's own backup directory: the only place its capture writes. */
+export function checkBackup(v: JsonValue | undefined, ctx: RestorableCheckContext, name: string, what: string): void {
+  const expected = posix.join(ctx.backupDir, name);
+  if (v !== expected) throw invalid(`${what} ${excerpt(v)} is not the restorable's backup ${expected}`);
+}
+
+export function checkSha256(v: JsonValue | undefined, what: string): void {
+  if (typeof v !== 'string' || !/^[0-9a-f]{64}$/.test(v)) throw invalid(`${what} ${excerpt(v)} is not a sha256 digest`);
+}
+
+function checkInt(v: JsonValue | undefined, max: number, what: string, optional = false): void {
+  if (optional && v === undefined) return;
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > max) throw invalid(`${what} ${excerpt(v)} is not an integer from 0 to ${max}`);
+}
+
+function checkKeyIsPath(d: Record<string, JsonValue>, ctx: RestorableCheckContext, what: string): string {
+  const path = checkPath(d.path, `${what} path`);
+  if (ctx.key !== path) throw invalid(`${what} key ${excerpt(ctx.key)} is not its path ${path}`);
+  return path;
+}
 
 function assertAbsolute(path: string, what: string): void {
   if (!path.startsWith('/') || posix.normalize(path) === '/') {
@@ -69,8 +125,27 @@ export function fileRestorable(path: string): Restorable<FileData> {
   };
 }
 
-const restoreFile: Restorer = async (raw, ctx) => {
+function checkFile(raw: JsonValue, ctx: RestorableCheckContext): void {
+  const d = asRecord(raw, 'file data');
+  checkKeyIsPath(d, ctx, 'file');
+  if (d.type === 'absent') return;
+  if (d.type === 'symlink') {
+    if (typeof d.target !== 'string' || d.target === '' || d.target.includes('\0')) throw invalid(`symlink target ${excerpt(d.target)} is not a link target`);
+    return;
+  }
+  if (d.type !== 'file') throw invalid(`file type ${excerpt(d.type)} is none of absent, file, symlink`);
+  checkBackup(d.backup, ctx, 'content', 'file backup');
+  checkSha256(d.sha256, 'file sha256');
+  checkInt(d.mode, 0o7777, 'file mode');
+  checkInt(d.uid, 2 ** 32 - 1, 'file uid');
+  checkInt(d.gid, 2 ** 32 - 1, 'file gid');
+  checkInt(d.mtime, 2 ** 53, 'file mtime', true);
+  checkInt(d.atime, 2 ** 53, 'file atime', true);
+}
+
+async function restoreFileData(raw: JsonValue, ctx: RestoreContext): Promise<void> {
   const data = raw as FileData;
+  await assertResolvesUnderRoot(ctx.transport, [posix.dirname(data.path)], `The parent of ${data.path}`);
   const target = hostPath(ctx.transport, data.path);
   if (data.type === 'absent') {
     await runChecked(ctx.transport, ['rm', '-f', '--', target], `Removing ${data.path}`);
@@ -96,7 +171,9 @@ const restoreFile: Restorer = async (raw, ctx) => {
   // Times last: rewriting the bytes set them to now, which `rpm -V` reports (flag T) for packaged files.
   if (data.mtime !== undefined) await runChecked(ctx.transport, ['touch', '-m', '-d', `@${data.mtime}`, '--', target], `Restoring the mtime of ${data.path}`);
   if (data.atime !== undefined) await runChecked(ctx.transport, ['touch', '-a', '-d', `@${data.atime}`, '--', target], `Restoring the atime of ${data.path}`);
-};
+}
+
+const restoreFile: Restorer = { check: checkFile, restore: restoreFileData };
 
 // ---- archives ----
 
@@ -146,16 +223,27 @@ export function dirRestorable(path: string): Restorable<DirData> {
   };
 }
 
-const restoreDir: Restorer = async (raw, ctx) => {
+function checkDir(raw: JsonValue, ctx: RestorableCheckContext): void {
+  const d = asRecord(raw, 'directory data');
+  checkKeyIsPath(d, ctx, 'directory');
+  if (d.existed === false) return;
+  if (d.existed !== true) throw invalid(`directory existed ${excerpt(d.existed)} is not a boolean`);
+  checkBackup(d.archive, ctx, 'tree.tar', 'directory archive');
+  checkSha256(d.sha256, 'directory sha256');
+}
+
+async function restoreDirData(raw: JsonValue, ctx: RestoreContext): Promise<void> {
   const data = raw as DirData;
-  assertAbsolute(data.path, 'Directory');
+  await assertResolvesUnderRoot(ctx.transport, [data.path], `The directory ${data.path}`);
   const target = hostPath(ctx.transport, data.path);
   if (data.existed) await assertArchiveIntact(ctx.transport, data.archive, data.sha256, ` of ${data.path}`);
   await runChecked(ctx.transport, ['rm', '-rf', '--', target], `Removing ${data.path}`);
   if (!data.existed) return;
   await runChecked(ctx.transport, ['mkdir', '-p', '--', target], `Creating ${data.path}`);
   await runChecked(ctx.transport, ['tar', '--numeric-owner', '-C', target, '-xpf', hostPath(ctx.transport, data.archive)], `Unpacking ${data.path}`);
-};
+}
+
+const restoreDir: Restorer = { check: checkDir, restore: restoreDirData };
 
 // ---- packageSet ----
 
@@ -186,7 +274,17 @@ export function packageSetRestorable(options: { env?: PackageManagerEnv } = {}):
 }
 
 /** `name-epoch:version-release.arch` → the form dnf accepts (`name-epoch:version-release.arch` works). */
-const restorePackageSet: Restorer = async (raw, ctx) => {
+function checkPackageSet(raw: JsonValue, ctx: RestorableCheckContext): void {
+  const d = asRecord(raw, 'package set data');
+  if (ctx.key !== 'rpmdb') throw invalid(`package set key ${excerpt(ctx.key)} is not rpmdb`);
+  if (d.root !== (ctx.root ?? null)) throw invalid(`package set root ${excerpt(d.root)} is not this host's root ${excerpt(ctx.root ?? null)}`);
+  checkBackup(d.list, ctx, 'packages.txt', 'package list');
+  checkSha256(d.sha256, 'package list sha256');
+  // The environment's repository ids and baseurls are checked again where the dnf adapter writes them.
+  if (d.env !== null && !isPackageManagerEnv(d.env)) throw invalid('the package set records no valid package-manager environment');
+}
+
+async function restorePackageSetData(raw: JsonValue, ctx: RestoreContext): Promise<void> {
   const data = raw as PackageSetData;
   const text = (await ctx.transport.readFile(data.list)).toString('utf8');
   if (sha256Hex(text) !== data.sha256) throw new FerryError('JOURNAL_CORRUPT', `Package list ${data.list} on ${ctx.transport.hostName} does not match its recorded sha256`);
@@ -209,27 +307,40 @@ const restorePackageSet: Restorer = async (raw, ctx) => {
       details: { remove: after.remove, install: after.install },
     });
   }
-};
+}
+
+const restorePackageSet: Restorer = { check: checkPackageSet, restore: restorePackageSetData };
 
 // ---- command ----
 
-type CommandData = { restoreArgv: string[] };
+/** The inverse commands a command restorable can name: a closed table, never an argv from the journal. */
+export type InverseCommand = { op: 'remove'; path: string };
+type CommandData = InverseCommand;
 
-/** Runs `restoreArgv` at restore time; `key` names the change (unique within the step). */
-export function commandRestorable(options: { key: string; description: string; restoreArgv: string[] }): Restorable<CommandData> {
-  assert(options.restoreArgv.length > 0, 'commandRestorable needs an argv');
+/** Runs the inverse command at restore time; `key` names the change (unique within the step). */
+export function commandRestorable(options: { key: string; description: string; command: InverseCommand }): Restorable<CommandData> {
+  assertAbsolute(options.command.path, 'Path');
   return {
     kind: 'command',
     key: options.key,
     description: options.description,
-    async capture() { return { restoreArgv: [...options.restoreArgv] }; },
+    async capture() { return { ...options.command }; },
   };
 }
 
-const restoreCommand: Restorer = async (raw, ctx) => {
-  const data = raw as CommandData;
-  const out = await runChecked(ctx.transport, data.restoreArgv, `Restore command ${data.restoreArgv.join(' ')}`);
-  for (const line of out.split('\n')) if (line) ctx.output(line);
+function checkCommand(raw: JsonValue): void {
+  const d = asRecord(raw, 'command data');
+  if (d.op !== 'remove') throw invalid(`command ${excerpt(d.op ?? d)} is not an inverse command Ferry's steps register (remove)`);
+  checkPath(d.path, 'command path');
+}
+
+const restoreCommand: Restorer = {
+  check: checkCommand,
+  async restore(raw, ctx) {
+    const data = raw as CommandData;
+    await assertResolvesUnderRoot(ctx.transport, [posix.dirname(data.path)], `The parent of ${data.path}`);
+    await runChecked(ctx.transport, ['rm', '-f', '--', hostPath(ctx.transport, data.path)], `Removing ${data.path}`);
+  },
 };
 
 export const BUILTIN_RESTORERS: RestorerRegistry = {

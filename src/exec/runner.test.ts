@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { isFerryError } from '../core/index.js';
 import { createLocalTransport } from '../transport/local.js';
 import { acquireHostLock, journalPathFor, parseJournal, readJournal } from './journal.js';
-import { rollback, runPlan, status } from './runner.js';
+import { deriveStatus, rollback, runPlan, status } from './runner.js';
 import { buildFixturePlan, makeFixtureRoot, treeHash } from './testing/fixture.js';
 import type { JournalEntry, ProgressEvent } from './types.js';
 
@@ -264,4 +264,23 @@ test('journal: a truncated last line is tolerated; garbage is JOURNAL_CORRUPT na
   writeFileSync(join(root, 'var/lib/ferry/junk/journal.jsonl'), 'not json at all\n');
   await assert.rejects(status({ transport: createLocalTransport({ root }), executionId: 'junk' }),
     (e) => isFerryError(e, 'JOURNAL_CORRUPT') && e.message.includes('/var/lib/ferry/junk/journal.jsonl'));
+});
+
+test('deriveStatus: a rollback that started and did not end is not "interrupted" (resume refuses it): rollbackStarted says rollback continues it', () => {
+  const at = '2026-01-01T00:00:00Z';
+  const entries: JournalEntry[] = [
+    { v: 1, seq: 1, at, executionId: 'x', event: 'execution', phase: 'start', planId: 'p', controller: 'c', steps: [] },
+    { v: 1, seq: 2, at, executionId: 'x', event: 'execution', phase: 'end', status: 'failed' },
+    { v: 1, seq: 3, at, executionId: 'x', event: 'rollback', phase: 'start' },
+  ];
+  const cases: [JournalEntry[], { state: string; interrupted: boolean; rollbackStarted: boolean }][] = [
+    [entries.slice(0, 2), { state: 'failed', interrupted: false, rollbackStarted: false }],
+    [entries, { state: 'running', interrupted: false, rollbackStarted: true }],
+    [[...entries, { v: 1, seq: 4, at, executionId: 'x', event: 'rollback', phase: 'failed', failures: [] }], { state: 'rollback-incomplete', interrupted: false, rollbackStarted: true }],
+    [entries.slice(0, 1), { state: 'running', interrupted: true, rollbackStarted: false }],
+  ];
+  for (const [input, want] of cases) {
+    const st = deriveStatus(input, 'x');
+    assert.deepEqual({ state: st.state, interrupted: st.interrupted, rollbackStarted: st.rollbackStarted }, want, JSON.stringify(input.map((e) => e.event)));
+  }
 });

@@ -10,11 +10,14 @@ import { hostname } from 'node:os';
 import { posix } from 'node:path';
 import { assert, contentId, FerryError, isFerryError, isJsonValue, silentLogger, type Logger } from '../core/index.js';
 import type { Transport } from '../transport/types.js';
-import { acquireHostLock, mkdirHost, openJournal, readJournal, stateDirFor, assertExecutionId, journalPathFor, type Journal } from './journal.js';
-import { BUILTIN_RESTORERS } from './restorables.js';
+import {
+  acquireHostLock, unlockHost, type UnlockResult, mkdirHost, openJournal, readJournal, stateDirFor, assertExecutionId, journalPathFor, type Journal, type JournalTrust, type RecordedHead,
+} from './journal.js';
+import { BUILTIN_RESTORERS, excerpt } from './restorables.js';
+import { awaitTransactions, runningTransactions } from './package-manager/detached.js';
 import type {
   ExecutionResult, ExecutionStatus, JournalEntry, JournalSink, JsonValue, PlanLike, ProgressEvent, RestoreContext,
-  RestoreFailure, RestorerRegistry, SerializedRestorable, Step, StepContext, StepState,
+  RestoreFailure, RestorerRegistry, RunningTransaction, SerializedRestorable, Step, StepContext, StepState,
 } from './types.js';
 
 /** Builds a step with its content-addressed id. */
@@ -33,6 +36,8 @@ export interface RunPlanOptions {
   /** Overrides of inhibitors, journaled before the first step (once per finding key). */
   overrides?: { findingKey: string; by: string; reason?: string }[];
   lock?: { staleAfterMs?: number; heartbeatMs?: number };
+  /** How the journal read back from the host is verified, and the heads recorded outside it (the store's). */
+  journal?: JournalTrust & { heads?: RecordedHead[] };
 }
 
 function restorableDir(executionId: string, restorableId: string): string {
@@ -58,7 +63,7 @@ export async function runPlan(options: RunPlanOptions): Promise<ExecutionResult>
   const total = plan.steps.length;
 
   if (options.dryRun) {
-    const prior = await readJournal(transport, executionId);
+    const prior = await readJournal(transport, executionId, options.journal);
     checkPlanMatches(prior, plan, transport, executionId);
     const status = deriveStatus(prior, executionId);
     const done = new Set(status.steps.filter((s) => s.state === 'done').map((s) => s.id));
@@ -79,9 +84,13 @@ export async function runPlan(options: RunPlanOptions): Promise<ExecutionResult>
 
   const lock = await acquireHostLock({ transport, executionId, ...options.lock });
   try {
-    const journal = await openJournal({ transport, executionId, sink: options.sink });
+    const journal = await openJournal({ transport, executionId, sink: options.sink, ...options.journal, guard: lock.verify });
     const prior = journal.entries();
     checkPlanMatches(prior, plan, transport, executionId);
+    // A transaction another execution left running (its Ferry killed) would change the host under this
+    // one; this execution's own runs are awaited by the step that started them (detached.ts).
+    const foreign = (await runningTransactions(transport)).filter((t) => t.executionId !== executionId);
+    if (foreign.length > 0) throw transactionRunning(transport, foreign[0], 'a new run waits for it');
     const before = deriveStatus(prior, executionId);
     if (before.state === 'rolled-back' || before.state === 'rollback-incomplete' || prior.some((e) => e.event === 'rollback')) {
       throw new FerryError('USAGE', `Execution ${executionId} on ${transport.hostName} was rolled back; it cannot be resumed`, {
@@ -229,6 +238,34 @@ function checkPlanMatches(prior: readonly JournalEntry[], plan: PlanLike, transp
   }
 }
 
+/**
+ * Checks journaled restorables against what Ferry's own steps produce, before anything is restored: a
+ * known kind, the id its step, kind and key give, a step of the plan, data its kind's capture writes
+ * (Restorer.check). The first that fails is JOURNAL_CORRUPT naming the file and line.
+ */
+function checkRestorables(todo: readonly SerializedRestorable[], o: {
+  transport: Transport; executionId: string; restorers: RestorerRegistry; steps: readonly { id: string }[]; file: string; entries: readonly JournalEntry[];
+}): void {
+  const stepIds = new Set(o.steps.map((s) => s.id));
+  for (const r of todo) {
+    const entry = o.entries.find((e) => e.event === 'restorable' && e.id === r.id);
+    const where = `Journal ${o.file} line ${entry?.seq ?? '?'}`;
+    const fail = (why: string): FerryError => new FerryError('JOURNAL_CORRUPT', `${where}: restorable ${excerpt(r.id)} is not one Ferry's steps register: ${why}; nothing was restored`, {
+      hint: 'The journal was edited or not written by Ferry: inspect the host before restoring it by hand.',
+    });
+    const restorer = Object.hasOwn(o.restorers, r.kind) ? o.restorers[r.kind] : undefined;
+    if (!restorer) throw fail(`no restorer of kind ${excerpt(r.kind)}`);
+    if (typeof r.key !== 'string' || r.id !== contentId('restorable', { stepId: r.stepId, kind: r.kind, key: r.key })) throw fail('its id is not the id of its step, kind and key');
+    if (!stepIds.has(r.stepId)) throw fail(`step ${excerpt(r.stepId)} is not a step of the execution`);
+    try {
+      restorer.check(r.data, { root: o.transport.root, backupDir: restorableDir(o.executionId, r.id), key: r.key });
+    } catch (e) {
+      if (!isFerryError(e, 'JOURNAL_CORRUPT')) throw e;
+      throw fail(e.message);
+    }
+  }
+}
+
 /** Folds journal entries into the state of an execution. */
 export function deriveStatus(entries: readonly JournalEntry[], executionId: string): ExecutionStatus {
   let planId: string | undefined;
@@ -272,14 +309,40 @@ export function deriveStatus(entries: readonly JournalEntry[], executionId: stri
   else if (entries.length === 0) state = 'not-started';
   else if (ended) state = ended;
   else state = 'running';
-  const interrupted = state === 'running';
-  return { executionId, planId, state, interrupted, ponrCrossed, steps: [...steps.values()], restorables, overrides, entries: entries.length };
+  // A rollback that started and did not end is continued by ferry rollback, never by resume (which refuses it).
+  const rollbackStarted = rollback !== undefined;
+  const interrupted = state === 'running' && !rollbackStarted;
+  return { executionId, planId, state, interrupted, rollbackStarted, ponrCrossed, steps: [...steps.values()], restorables, overrides, entries: entries.length, transactions: [] };
 }
 
-/** Reads the host journal (no lock: it is a read of an atomically replaced file). */
-export async function status(options: { transport: Transport; executionId: string }): Promise<ExecutionStatus> {
+/**
+ * Reads the host journal (no lock: appends and rewrites never leave a partial entry but the last line) and
+ * the execution's detached runs still running on the host.
+ */
+export async function status(options: { transport: Transport; executionId: string; journal?: JournalTrust & { heads?: RecordedHead[] } }): Promise<ExecutionStatus> {
   assertExecutionId(options.executionId);
-  return deriveStatus(await readJournal(options.transport, options.executionId), options.executionId);
+  const st = deriveStatus(await readJournal(options.transport, options.executionId, options.journal), options.executionId);
+  const transactions = (await runningTransactions(options.transport)).filter((t) => t.executionId === options.executionId);
+  return { ...st, transactions };
+}
+
+/**
+ * `ferry unlock`: removes the host lock a dead run left (journal.ts unlockHost says when that is safe),
+ * and refuses while any detached transaction on the host still runs: that is what the lock protects.
+ */
+export async function unlock(options: { transport: Transport; force?: boolean }): Promise<UnlockResult> {
+  const running = await runningTransactions(options.transport);
+  if (running.length > 0) throw transactionRunning(options.transport, running[0], 'the lock stays until it ends');
+  return unlockHost(options);
+}
+
+/** JOURNAL_LOCKED naming a detached run that is still running: its pid, its step, what waits for it. */
+function transactionRunning(transport: Transport, t: RunningTransaction, what: string, steps: readonly { id: string; title: string }[] = []): FerryError {
+  const step = steps.find((s) => s.id.startsWith(t.stepIdPrefix));
+  return new FerryError('JOURNAL_LOCKED', `A ${t.label} transaction (pid ${t.pid ?? '?'}) of execution ${t.executionId}, step ${step ? `${step.title} (${step.id})` : t.stepIdPrefix}, is still running on ${transport.hostName}; ${what}`, {
+    hint: 'It ends by itself (its output is in /var/lib/ferry/<execution>/run/); run the command again once it has. Never kill an rpm transaction half-way.',
+    details: { transaction: { ...t } },
+  });
 }
 
 export interface RollbackOptions {
@@ -291,6 +354,9 @@ export interface RollbackOptions {
   restorers?: RestorerRegistry;
   lock?: { staleAfterMs?: number; heartbeatMs?: number };
   log?: Logger;
+  journal?: JournalTrust & { heads?: RecordedHead[] };
+  /** How long to wait for a detached run of this execution that is still running before refusing (default 10 minutes). */
+  waitForTransactionsMs?: number;
 }
 
 export interface RollbackResult {
@@ -313,7 +379,7 @@ export async function rollback(options: RollbackOptions): Promise<RollbackResult
   const restorers = { ...BUILTIN_RESTORERS, ...options.restorers };
   const lock = await acquireHostLock({ transport, executionId, ...options.lock });
   try {
-    const journal = await openJournal({ transport, executionId, sink: options.sink });
+    const journal = await openJournal({ transport, executionId, sink: options.sink, ...options.journal, guard: lock.verify });
     const entries = journal.entries();
     if (entries.length === 0) {
       throw new FerryError('NOT_FOUND', `No journal for execution ${executionId} on ${transport.hostName} (${journalPathFor(executionId)})`);
@@ -328,20 +394,35 @@ export async function rollback(options: RollbackOptions): Promise<RollbackResult
     const done = new Set(entries.flatMap((e) => (e.event === 'restore' && e.phase === 'end' ? [e.restorableId] : [])));
     const alreadyRestored = st.restorables.filter((r) => done.has(r.id)).map((r) => r.id);
     if (st.state === 'rolled-back') return { executionId, restored: [], alreadyRestored };
+    // Every restorable is checked before any is restored: a journal from the host is untrusted input.
+    const todo = [...st.restorables].reverse().filter((r) => !done.has(r.id));
+    checkRestorables(todo, { transport, executionId, restorers, steps: st.steps, file: `${transport.hostName}:${journalPathFor(executionId)}`, entries });
+    // A transaction this execution started and Ferry did not see end (killed, connection lost) would finish
+    // on top of the restored host: wait for it (bounded), else refuse.
+    const startEntry = entries.find((e) => e.event === 'execution' && e.phase === 'start');
+    const steps = startEntry && startEntry.event === 'execution' && startEntry.phase === 'start' ? startEntry.steps : [];
+    let reported = '';
+    const still = await awaitTransactions(transport, (t) => t.executionId === executionId, {
+      timeoutMs: options.waitForTransactionsMs ?? 600_000,
+      onWait(running) {
+        const key = running.map((t) => `${t.label}:${t.pid}`).join(',');
+        if (key === reported) return;
+        reported = key;
+        for (const t of running) emit({ type: 'output', line: `waiting for the ${t.label} transaction (pid ${t.pid ?? '?'}) to end before restoring` });
+      },
+    });
+    if (still.length > 0) throw transactionRunning(transport, still[0], 'rollback waits for it to end', steps);
     await journal.append({ event: 'rollback', phase: 'start' });
     const restored: string[] = [];
     const failures: RestoreFailure[] = [];
-    for (const r of [...st.restorables].reverse()) {
-      if (done.has(r.id)) continue;
+    for (const r of todo) {
       emit({ type: 'restore', restorableId: r.id, description: r.description, phase: 'start' });
       const ctx: RestoreContext = {
         transport, executionId, backupDir: restorableDir(executionId, r.id),
         output: (line) => emit({ type: 'output', stepId: r.stepId, line }),
       };
       try {
-        const restorer = restorers[r.kind];
-        if (!restorer) throw new FerryError('NOT_FOUND', `No restorer for restorable kind ${r.kind}`, { hint: 'Pass the step module\'s restorers to rollback.' });
-        await restorer(r.data, ctx);
+        await restorers[r.kind].restore(r.data, ctx);
         await journal.append({ event: 'restore', restorableId: r.id, phase: 'end' });
         restored.push(r.id);
         emit({ type: 'restore', restorableId: r.id, description: r.description, phase: 'end' });

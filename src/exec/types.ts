@@ -61,8 +61,26 @@ export interface Restorable<D extends JsonValue = JsonValue> {
   capture(ctx: RestoreContext): Promise<D>;
 }
 
-/** Restores one kind of restorable from its journaled data. Must be safe to run twice. */
-export type Restorer = (data: JsonValue, ctx: RestoreContext) => Promise<void>;
+/** What a restorer's check judges journaled data against: where Ferry's own capture would have put things. */
+export interface RestorableCheckContext {
+  /** The transport's root prefix (undefined: the host itself). */
+  root: string | undefined;
+  /** The backup directory Ferry gives this restorable (host path below the root). */
+  backupDir: string;
+  /** The restorable's key as journaled. */
+  key: string;
+}
+
+/**
+ * Restores one kind of restorable from its journaled data. The journal comes from the host, so `check`
+ * first proves the data is what this kind's capture produces (paths below the root, backups in the
+ * restorable's own backup directory, fixed command forms) and throws a message naming what is wrong;
+ * rollback checks every restorable before it restores any. `restore` must be safe to run twice.
+ */
+export interface Restorer {
+  check(data: JsonValue, ctx: RestorableCheckContext): void;
+  restore(data: JsonValue, ctx: RestoreContext): Promise<void>;
+}
 export type RestorerRegistry = Readonly<Record<string, Restorer>>;
 
 export interface StepContext {
@@ -109,7 +127,11 @@ export type JournalEvent =
   | { event: 'restore'; restorableId: string; phase: 'end' }
   | { event: 'restore'; restorableId: string; phase: 'failed'; error: string };
 
-export type JournalEntry = JournalEvent & { v: 1; seq: number; at: string; executionId: string };
+/**
+ * `kid` and `mac`: the id of the controller's journal key and the entry's chained HMAC (journal-key.ts).
+ * Absent only in journals of a Ferry without journal keys, which are refused unless trusted explicitly.
+ */
+export type JournalEntry = JournalEvent & { v: 1; seq: number; at: string; executionId: string; kid?: string; mac?: string };
 
 export interface RestoreFailure {
   restorableId: string;
@@ -135,11 +157,24 @@ export interface ExecutionStatus {
   state: 'not-started' | 'running' | 'completed' | 'failed' | 'rolled-back' | 'rollback-incomplete';
   /** True when the run was interrupted (started, not ended) — resume will continue it. */
   interrupted: boolean;
+  /** True once a rollback started: only ferry rollback continues the execution (resume refuses it). */
+  rollbackStarted: boolean;
   ponrCrossed: boolean;
   steps: { id: string; kind: string; title: string; state: StepState; attempts: number }[];
   restorables: SerializedRestorable[];
   overrides: { findingKey: string; by: string; reason?: string; at: string }[];
   entries: number;
+  /** Detached package-manager runs of this execution still running on the host (filled by `status`, not by folding the journal). */
+  transactions: RunningTransaction[];
+}
+
+/** A detached run (package-manager/detached.ts) that still holds its lock on the host. */
+export interface RunningTransaction {
+  executionId: string;
+  /** The first 24 characters of the step id, as in the run's file names. */
+  stepIdPrefix: string;
+  label: string;
+  pid: number | null;
 }
 
 export interface ExecutionResult {

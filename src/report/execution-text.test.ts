@@ -18,8 +18,20 @@ test('renderPlan and renderStatus show control characters as \\xNN, never raw', 
   assert.match(text, /Swap \\x1b\]0;pwned\\x07centos-release/);
   assert.match(text, /← point of no return/);
   const status = renderStatus({ plan, status: { executionId: 'mig-1', planId: 'plan-x', state: 'running', interrupted: true, ponrCrossed: false,
-    steps: [{ id: 'step-1', kind: 'swap-vendor-packages', title: plan.steps[0].title, state: 'running', attempts: 2 }], restorables: [], overrides: [], entries: 3 } });
+    steps: [{ id: 'step-1', kind: 'swap-vendor-packages', title: plan.steps[0].title, state: 'running', attempts: 2 }], restorables: [], overrides: [], entries: 3, rollbackStarted: false, transactions: [] } });
   assert.doesNotMatch(status, /\u001b/);
   assert.match(status, /interrupted: ferry resume continues it/);
   assert.match(status, /\(2 attempts\)/);
+});
+
+test('renderStatus: an unfinished rollback advises rollback, never resume; a transaction still running is named with its pid and step', () => {
+  const step = { id: 'step-0123456789abcdef0123456789', kind: 'swap-vendor-packages', title: 'Swap vendor packages', state: 'running' as const, attempts: 1 };
+  const base = { executionId: 'mig-1', planId: 'plan-x', ponrCrossed: false, steps: [step], restorables: [], overrides: [], entries: 9 };
+  const partial = renderStatus({ plan, status: { ...base, state: 'rollback-incomplete', interrupted: false, rollbackStarted: true,
+    transactions: [{ executionId: 'mig-1', stepIdPrefix: step.id.slice(0, 24), label: 'swap', pid: 4242 }] } });
+  assert.match(partial, /rollback unfinished: ferry rollback continues it/);
+  assert.doesNotMatch(partial, /ferry resume/);
+  assert.match(partial, /still running on the host: the swap transaction \(pid 4242\) of step Swap vendor packages/);
+  const done = renderStatus({ plan, status: { ...base, state: 'rolled-back', interrupted: false, rollbackStarted: true, transactions: [] } });
+  assert.doesNotMatch(done, /continues it/);
 });

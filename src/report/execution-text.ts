@@ -35,8 +35,9 @@ export function renderResult(r: { plan: MigrationPlan; result: ExecutionResult; 
 export function renderStatus(r: { status: ExecutionStatus; plan: MigrationPlan; verify?: VerifyReport; from?: 'store' }): string {
   const s = r.status;
   return [
-    `${s.executionId}: ${r.plan.source} → ${r.plan.target}: ${s.state}${s.interrupted ? ' (interrupted: ferry resume continues it)' : ''}${s.ponrCrossed ? '; past the point of no return' : ''}${r.from === 'store' ? ' (from the store: as of its last journal entry)' : ''}`,
+    `${s.executionId}: ${r.plan.source} → ${r.plan.target}: ${s.state}${s.interrupted ? ' (interrupted: ferry resume continues it)' : ''}${s.rollbackStarted && s.state !== 'rolled-back' ? ' (rollback unfinished: ferry rollback continues it)' : ''}${s.ponrCrossed ? '; past the point of no return' : ''}${r.from === 'store' ? ' (from the store: as of its last journal entry)' : ''}`,
     ...s.steps.map((x) => `  ${x.state.padEnd(8)} ${t(x.title)}${x.attempts > 1 ? ` (${x.attempts} attempts)` : ''}`),
+    ...s.transactions.map((x) => `  still running on the host: the ${t(x.label)} transaction (pid ${x.pid ?? '?'}) of step ${t(s.steps.find((st) => st.id.startsWith(x.stepIdPrefix))?.title ?? x.stepIdPrefix)}`),
     ...s.overrides.map((o) => `  override ${t(o.findingKey)} by ${t(o.by)} at ${o.at}`),
     ...(r.verify ? [`  verification: ${r.verify.ok ? 'passed' : 'FAILED'}`] : []),
   ].join('\n');

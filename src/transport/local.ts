@@ -121,8 +121,18 @@ export function createLocalTransport(options: LocalTransportOptions = {}): Trans
       const p = underRoot(root, path);
       try {
         const fh = await open(p, 'a', 0o600);
+        let before: number;
         try {
-          await fh.write(data);
+          before = (await fh.stat()).size;
+          if (opts.expectedSize !== undefined && before !== opts.expectedSize) return before;
+          // write(2) may write less than asked (a full disk, a file size limit): go on until all of it is
+          // written; the call that cannot write any more throws (ENOSPC, EFBIG).
+          const bytes = Buffer.from(data, 'utf8');
+          for (let off = 0; off < bytes.length;) {
+            const { bytesWritten } = await fh.write(bytes, off, bytes.length - off);
+            if (bytesWritten <= 0) throw new Error(`wrote ${off} of ${bytes.length} bytes`);
+            off += bytesWritten;
+          }
           if (opts.sync !== 'none') await fh.sync();
         } finally {
           await fh.close();
@@ -131,6 +141,7 @@ export function createLocalTransport(options: LocalTransportOptions = {}): Trans
           const dir = await open(dirname(p), 'r');
           try { await dir.sync(); } finally { await dir.close(); }
         }
+        return before;
       } catch (e) {
         throw new FerryError('IO', `Appending to ${p} on local failed: ${(e as Error).message}`, { cause: e });
       }

@@ -51,12 +51,14 @@ export interface Transport {
   /** True when the path (below `root`) exists; false for missing; rejects only on transport failure. */
   exists(path: string): Promise<boolean>;
   /**
-   * Optional native form of a journal append: appends `data` to the file (below `root`; created with mode
-   * 0600), then fsyncs the file (`sync: 'file'`) or the file and its directory (`'dir'`, a new file).
-   * Transports without it get the same done by a command (exec/journal.ts); the local adapter saves a
-   * process per append.
+   * Optional native form of a journal append: appends all of `data` to the file (below `root`; created with
+   * mode 0600) or fails (a short write is an error, never a partial success), then fsyncs the file
+   * (`sync: 'file'`) or the file and its directory (`'dir'`, a new file). With `expectedSize`, the append
+   * happens only when the file is that many bytes long (an absent file is 0). Resolves with the file's size
+   * before the append, so a caller sees when it was not written. Transports without it get the same done
+   * by a command (exec/journal.ts); the local adapter saves a process per append.
    */
-  appendFile?(path: string, data: string, opts: { sync: 'none' | 'file' | 'dir' }): Promise<void>;
+  appendFile?(path: string, data: string, opts: { sync: 'none' | 'file' | 'dir'; expectedSize?: number }): Promise<number>;
   /** Optional native `mkdir -p -m MODE` (below `root`); a command otherwise. */
   mkdir?(path: string, opts: { mode: number }): Promise<void>;
   /** Copies a local file to `remotePath` (below `root`). */

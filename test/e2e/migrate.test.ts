@@ -110,7 +110,7 @@ test('ferry plan/migrate (CLI) run the real assessment: a registered Spacewalk c
   assert.deepEqual(status.status.overrides.map((o) => [o.findingKey, o.reason]), [['management-agents:spacewalk', 'lab host, unregistered by hand']]);
 
   // Ferry's store holds the host, the plan, the execution and the journal, entry for entry as on the host.
-  const executionId = readFileSync(join(host.root, 'var/lib/ferry/current'), 'utf8').trim();
+  const executionId = readFileSync(join(host.root, 'var/lib/ferry/current'), 'utf8').split('\n')[0]; // line 2: the journal head
   const onHost = readFileSync(join(host.root, 'var/lib/ferry', executionId, 'journal.jsonl'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as unknown);
   const store = await openFerryStore(storePath);
   try {

@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { FerryError } from '../../core/index.js';
 import {
-  defaultStorePath, migrate, migrationStatus, openFerryStore, planMigration, recordPlan, resume, rollback, storedMigrationStatus, storeHostName,
+  defaultStorePath, migrate, migrationStatus, openFerryStore, planMigration, recordPlan, resume, rollback, storedMigrationStatus, storeHostName, unlockHost,
   type MigrateResult, type Store,
 } from '../../app/migrate.js';
 import type { ProgressEvent } from '../../app/migrate.js';
@@ -12,7 +12,9 @@ import { renderPlan, renderResult, renderRollback, renderStatus } from '../../re
 import { collect, emit, type CliContext } from '../output.js';
 import { hostOptions, withHostFlags, type HostFlags as SharedHostFlags } from '../host-flags.js';
 
-interface HostFlags extends SharedHostFlags { store?: string }
+interface HostFlags extends SharedHostFlags { store?: string; trustJournal?: boolean }
+
+const TRUST_JOURNAL_HELP = 'accept a journal this controller did not sign (another controller\'s, or an older Ferry\'s); what it would restore is still checked';
 interface PlanFlags extends HostFlags { to: string; repo?: string[]; override?: string[]; reason?: string; gpgKey?: string[]; nogpgcheck?: boolean }
 
 
@@ -81,23 +83,33 @@ export function register(program: Command, ctx: CliContext): void {
     });
 
   withStoreFlag(withHostFlags(program.command('resume <host>').description('continue an interrupted migration at its first unfinished step')))
+    .option('--trust-journal', TRUST_JOURNAL_HELP)
     .action(async (host: string, f: HostFlags) => {
-      const res = await withStore(f, (store) => withHost(host, f, (transport) => resume({ transport, onProgress: progress(ctx), store, storeHost: storeHostName({ host, ...f }) })));
+      const res = await withStore(f, (store) => withHost(host, f, (transport) => resume({ transport, onProgress: progress(ctx), store, storeHost: storeHostName({ host, ...f }), trustJournal: f.trustJournal === true })));
       emit(ctx, res, renderResult);
     });
 
   withStoreFlag(withHostFlags(program.command('rollback <host>').description('undo a migration that has not passed its point of no return')))
+    .option('--trust-journal', TRUST_JOURNAL_HELP)
     .action(async (host: string, f: HostFlags) => {
-      const res = await withStore(f, (store) => withHost(host, f, (transport) => rollback({ transport, onProgress: progress(ctx), store, storeHost: storeHostName({ host, ...f }) })));
+      const res = await withStore(f, (store) => withHost(host, f, (transport) => rollback({ transport, onProgress: progress(ctx), store, storeHost: storeHostName({ host, ...f }), trustJournal: f.trustJournal === true })));
       emit(ctx, res, renderRollback);
     });
 
+  withHostFlags(program.command('unlock <host>').description('remove the host lock a dead Ferry run left (refused while its process or a transaction still runs)'))
+    .option('--force', 'also remove a lock another controller holds with a recent heartbeat (only once that run is known to be gone)')
+    .action(async (host: string, f: HostFlags & { force?: boolean }) => {
+      const res = await withHost(host, f, (transport) => unlockHost({ transport, force: f.force === true }));
+      emit(ctx, res, (r) => (r.removed ? `Removed the lock of pid ${r.removed.pid} on ${r.removed.controller} (execution ${r.removed.executionId}) from ${host}` : `${host} is not locked`));
+    });
+
   withStoreFlag(withHostFlags(program.command('status <host>').description('state of the current migration on a host')))
+    .option('--trust-journal', TRUST_JOURNAL_HELP)
     .option('--from-store', 'read the state from Ferry\'s store, without contacting the host (e.g. when it is unreachable)')
     .action(async (host: string, f: HostFlags & { fromStore?: boolean }) => {
       const res: Awaited<ReturnType<typeof migrationStatus>> & { from?: 'store' } = f.fromStore
         ? await withStore(f, (store) => storedMigrationStatus({ store, storeHost: storeHostName({ host, ...f }) }))
-        : await withHost(host, f, (transport) => migrationStatus({ transport }));
+        : await withHost(host, f, (transport) => migrationStatus({ transport, trustJournal: f.trustJournal === true }));
       emit(ctx, res, renderStatus);
     });
 }

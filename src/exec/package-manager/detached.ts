@@ -8,8 +8,10 @@
  */
 import { posix } from 'node:path';
 import { assert, FerryError } from '../../core/index.js';
+import type { Transport } from '../../transport/types.js';
 import { hostPath, mkdirHost, runChecked } from '../journal.js';
-import type { StepContext } from '../types.js';
+import { FERRY_STATE_ROOT } from '../journal.js';
+import type { RunningTransaction, StepContext } from '../types.js';
 
 // Static scripts (no data is interpolated; paths and argv travel as arguments).
 //
@@ -46,6 +48,40 @@ const WAIT = 'flock -s -w "$5" "$1" true 2>/dev/null; s=$?; cat "$2" 2>/dev/null
 const RUNNING = 'if [ -e "$1" ]; then ! flock -n -s "$1" true; else kill -0 "$2" 2>/dev/null; fi';
 // Blocks until that run ends or 5 seconds pass (a run of an older Ferry: 1 second). Args: lock.
 const WAIT_EARLIER = 'if [ -e "$1" ]; then flock -s -w 5 "$1" true; else sleep 1; fi; true';
+
+// Prints "<lock path> <pid>" for each run below the state root $1 that still holds its lock (a run of an
+// older Ferry, without a lock file, is not seen here; its step waits for it by pid on resume).
+const LIST_RUNNING = 'for l in "$1"/*/run/*.lock; do [ -e "$l" ] || continue; if ! flock -n -s "$l" true 2>/dev/null; then printf "%s %s\\n" "$l" "$(cat "${l%.lock}.pid" 2>/dev/null)"; fi; done; true';
+
+// Blocks until the run holding lock $1 ends or $2 seconds pass.
+const WAIT_UP_TO = 'flock -s -w "$2" "$1" true 2>/dev/null; true';
+
+/** The detached runs still running on the host, of every execution below Ferry's state root. */
+export async function runningTransactions(transport: Transport): Promise<RunningTransaction[]> {
+  const out = await runChecked(transport, ['sh', '-c', LIST_RUNNING, 'sh', hostPath(transport, FERRY_STATE_ROOT)], 'Listing running transactions');
+  return out.split('\n').filter(Boolean).flatMap((line) => {
+    const m = /\/([^/]+)\/run\/([0-9a-z-]{1,24})-([A-Za-z0-9_-]+)\.lock (\d*)$/.exec(line);
+    return m ? [{ executionId: m[1], stepIdPrefix: m[2], label: m[3], pid: m[4] ? Number(m[4]) : null }] : [];
+  });
+}
+
+/**
+ * Waits until none of the runs `which` selects is running, up to `timeoutMs`, reporting each wait through
+ * `onWait`; resolves with the runs still running then (empty: all ended). Each wait blocks on the host on
+ * one run's lock (WAIT_EARLIER: at most 5 s), so the end of a run is seen at once.
+ */
+export async function awaitTransactions(transport: Transport, which: (t: RunningTransaction) => boolean, options: { timeoutMs: number; onWait?: (running: RunningTransaction[]) => void }): Promise<RunningTransaction[]> {
+  const deadline = Date.now() + options.timeoutMs;
+  for (;;) {
+    const running = (await runningTransactions(transport)).filter(which);
+    if (running.length === 0 || Date.now() >= deadline) return running;
+    options.onWait?.(running);
+    const r = running[0];
+    const lock = posix.join(FERRY_STATE_ROOT, r.executionId, 'run', `${r.stepIdPrefix}-${r.label}.lock`);
+    const seconds = Math.max(0.1, Math.min(5, (deadline - Date.now()) / 1000)).toFixed(1);
+    await transport.run(['sh', '-c', WAIT_UP_TO, 'sh', hostPath(transport, lock), seconds]);
+  }
+}
 
 export interface DetachedResult {
   code: number;

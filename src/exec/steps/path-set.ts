@@ -6,9 +6,10 @@
  * a package swap back exactly.
  */
 import { posix } from 'node:path';
-import { hostPath, runChecked } from '../journal.js';
-import { assertArchiveIntact, tarAndHash } from '../restorables.js';
-import type { Restorable, Restorer } from '../types.js';
+import { FerryError } from '../../core/index.js';
+import { assertResolvesUnderRoot, hostPath, runChecked } from '../journal.js';
+import { asRecord, assertArchiveIntact, checkBackup, checkPath, checkSha256, tarAndHash } from '../restorables.js';
+import type { JsonValue, RestorableCheckContext, Restorable, Restorer } from '../types.js';
 
 type PathSetData = { key: string; absent: string[]; archive: string | null; sha256: string | null; count: number };
 
@@ -37,9 +38,20 @@ export function pathSetRestorable(key: string, description: string, paths: strin
   };
 }
 
-export const restorePathSet: Restorer = async (raw, ctx) => {
+function checkPathSet(raw: JsonValue, ctx: RestorableCheckContext): void {
+  const d = asRecord(raw, 'path set data');
+  if (d.key !== ctx.key) throw new FerryError('JOURNAL_CORRUPT', `path set key ${JSON.stringify(d.key)} is not the restorable's key`);
+  if (!Array.isArray(d.absent)) throw new FerryError('JOURNAL_CORRUPT', 'path set absent is not a list');
+  d.absent.forEach((p, i) => checkPath(p, `path set absent[${i}]`));
+  if (d.archive === null) return;
+  checkBackup(d.archive, ctx, 'paths.tar', 'path set archive');
+  checkSha256(d.sha256, 'path set sha256');
+}
+
+async function restorePathSetData(raw: JsonValue, ctx: Parameters<Restorer['restore']>[1]): Promise<void> {
   const data = raw as PathSetData;
   const t = ctx.transport;
+  await assertResolvesUnderRoot(t, [...new Set(data.absent.map((p) => posix.dirname(p)))], 'A path of the path set');
   if (data.archive) await assertArchiveIntact(t, data.archive, data.sha256 ?? '', '');
   const deepestFirst = [...data.absent].sort((a, b) => b.split('/').length - a.split('/').length || b.localeCompare(a));
   for (const p of deepestFirst) {
@@ -49,4 +61,6 @@ export const restorePathSet: Restorer = async (raw, ctx) => {
   if (data.archive) {
     await runChecked(t, ['tar', '--numeric-owner', '-C', hostPath(t, '/'), '-xpf', hostPath(t, data.archive)], `Unpacking ${data.archive}`);
   }
-};
+}
+
+export const restorePathSet: Restorer = { check: checkPathSet, restore: restorePathSetData };

@@ -6,9 +6,11 @@
 import { appendFileSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join, posix } from 'node:path';
 import { sha256Hex } from '../../core/index.js';
-import { hostPath, runChecked } from '../journal.js';
+import { hostPath, runChecked, writeCurrentExecution } from '../journal.js';
 import { commandRestorable, dirRestorable, fileRestorable } from '../restorables.js';
-import { defineStep } from '../runner.js';
+import { defineStep, runPlan } from '../runner.js';
+import { runDetached, type DetachedResult } from '../package-manager/index.js';
+import { createLocalTransport } from '../../transport/local.js';
 import type { PlanLike, Step, StepContext } from '../types.js';
 
 /** Creates a CentOS-shaped miniature tree under `root`. */
@@ -119,7 +121,7 @@ export function buildFixturePlan(o: FixtureOptions): PlanLike {
       async apply(ctx) {
         count(o, ctx);
         const p = hostPath(ctx.transport, '/etc/ferry-marker');
-        await ctx.register(commandRestorable({ key: 'marker', description: 'remove /etc/ferry-marker', restoreArgv: ['rm', '-f', p] }));
+        await ctx.register(commandRestorable({ key: 'marker', description: 'remove /etc/ferry-marker', command: { op: 'remove', path: '/etc/ferry-marker' } }));
         await runChecked(ctx.transport, ['sh', '-c', 'printf "marker\\n" > "$1" && chmod 644 "$1"', 'sh', p], 'marker');
         stall(4);
         fail(4);
@@ -129,4 +131,32 @@ export function buildFixturePlan(o: FixtureOptions): PlanLike {
     writeFileStep(6, '/etc/ferry-after-ponr', 'after\n'),
   ];
   return { id: 'plan-fixture', steps };
+}
+
+/**
+ * Leaves a detached transaction running on a fixture root under `root`, as a Ferry killed during the vendor
+ * swap leaves it: the execution's swap step registers /etc/os-release and starts a detached run (the real
+ * machinery: setsid, flock) that rewrites it after `seconds`, without waiting for it; the next step fails,
+ * so the execution is ready to roll back while the run still goes. `current` names the execution.
+ */
+export async function leaveTransactionRunning(o: { root: string; seconds: number; executionId: string }): Promise<{ root: string; run: Promise<DetachedResult>; title: string }> {
+  makeFixtureRoot(o.root);
+  const transport = createLocalTransport({ root: o.root });
+  mkdirSync(join(o.root, 'var/lib/ferry'), { recursive: true });
+  await writeCurrentExecution(transport, o.executionId);
+  let run: Promise<DetachedResult> | undefined;
+  const swap = defineStep({
+    kind: 'test.swap', options: { seconds: o.seconds }, title: 'swap the release package',
+    async apply(ctx) {
+      await ctx.register(fileRestorable('/etc/os-release'));
+      const file = hostPath(ctx.transport, '/etc/os-release');
+      run = runDetached(ctx, ['sh', '-c', `sleep ${o.seconds}; echo 'NAME="Rocky Linux"' > "${file}"`], 'swap');
+      await new Promise((r) => setTimeout(r, 200)); // the run has started and holds its lock
+    },
+  });
+  const fail = defineStep({ kind: 'test.fail', options: {}, title: 'fail', async apply() { throw new Error('interrupted'); } });
+  await runPlan({ plan: { id: 'plan-tx', steps: [swap, fail] }, transport, executionId: o.executionId }).then(
+    () => { throw new Error('Assertion failed: the fixture plan must fail'); }, () => undefined);
+  if (!run) throw new Error('Assertion failed: the swap step started no run');
+  return { root: o.root, run, title: swap.title };
 }

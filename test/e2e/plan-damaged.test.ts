@@ -28,7 +28,8 @@ function migrateOnce(): Promise<void> {
     storeDir = mkdtempSync(join(tmpdir(), 'ferry-store-'));
     const res = await ferry(['--json', 'migrate', 'local', '--root', host.root, '--to', 'rocky-8', '--repo', `rocky-8=${d.repoDir}`, '--nogpgcheck', '--yes', '--store', join(storeDir, 'ferry.db')]);
     assert.equal(res.code, 0, res.err);
-    const current = readFileSync(join(host.root, 'var/lib/ferry/current'), 'utf8').trim();
+    // current: the execution id, then the journal head (its second line).
+    const current = readFileSync(join(host.root, 'var/lib/ferry/current'), 'utf8').split('\n')[0].trim();
     stateDir = join(host.root, 'var/lib/ferry', current);
   })();
   return migrated;

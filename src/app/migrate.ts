@@ -14,7 +14,7 @@ import { collectFacts } from '../facts/index.js';
 import type { HostFacts } from '../facts/types.js';
 import { assessTargets, availableNames } from '../assess/index.js';
 import type { Assessment, Finding, TargetRepoView } from '../assess/types.js';
-import { loadTargetRepos, type RepoCache } from './repos.js';
+import { loadTargetRepos, parseRepoFlags, type RepoCache } from './repos.js';
 import { buildPlan, checkPlan, conversionOf, gateInhibitors, parsePlan, type MigrationPlan, type PlanOverride, type TargetKey, type TargetRepo } from '../plan/index.js';
 import type { Transport } from '../transport/index.js';
 import { deriveStatus, rollback as rollbackRun, runPlan, status as statusRun } from '../exec/runner.js';
@@ -22,7 +22,7 @@ import { openSqliteStore, type Store } from '../store/index.js';
 import { mkdirHost, readCurrentExecution, stateDirFor, writeCurrentExecution, CURRENT_FILE, type RecordedHead } from '../exec/journal.js';
 import { ferryHome } from '../exec/journal-key.js';
 import { materializePlan, STEP_RESTORERS } from '../exec/steps/index.js';
-import { packageManagerFor, parseRepoLocation } from '../exec/package-manager/index.js';
+import { packageManagerFor, parseBaseurl } from '../exec/package-manager/index.js';
 import { BEFORE_FILE, captureEvidence, type VerifyReport } from '../exec/verify.js';
 import { readHostDocument, readVerifyReport } from '../exec/verify-documents.js';
 import type { ExecutionResult, ExecutionStatus, JournalSink, JsonValue, ProgressEvent } from '../exec/types.js';
@@ -81,23 +81,6 @@ function toJson(doc: object): JsonValue {
 
 
 /**
- * `--repo` for one target: `rocky-8=/srv/mirror`, `/srv/mirror` or `https://…` → the locations as Ferry reads
- * them on the controller (the same meaning as in `ferry assess`); entries for other targets are ignored.
- */
-export function repoLocationsFor(target: string, args: readonly string[]): string[] {
-  const out: string[] = [];
-  for (const a of args) {
-    const m = /^([A-Za-z0-9._-]+)=(.+)$/.exec(a);
-    const key = m && !/^[a-z]+:\/\//.test(a) ? m[1] : undefined;
-    const loc = key ? m![2] : a;
-    if (key && key !== target) continue;
-    parseRepoLocation(loc, `--repo ${a}`);
-    out.push(loc);
-  }
-  return out;
-}
-
-/**
  * How the host reaches a repository Ferry read on the controller. A URL is the same URL. A directory is a
  * `file://` URL: on this machine (local, root prefix) as it is; on an SSH host it must be the same mirror at
  * the same path (a shared mount, or a copy), which is checked by comparing the host's repomd.xml with the
@@ -106,7 +89,7 @@ export function repoLocationsFor(target: string, args: readonly string[]): strin
 export async function hostRepos(transport: Transport, target: string, locations: readonly string[]): Promise<TargetRepo[]> {
   return Promise.all(locations.map(async (loc, i) => {
     const id = `ferry-${target}-${i}`;
-    const baseurl = parseRepoLocation(loc, `--repo ${target}=${loc}`);
+    const baseurl = parseBaseurl(loc, `--repo ${target}=${loc}`);
     if (!baseurl.startsWith('file:')) return { id, baseurl };
     const dir = fileURLToPath(baseurl);
     if (transport.kind === 'ssh') {
@@ -167,7 +150,7 @@ export async function planMigration(o: PlanMigrationOptions): Promise<{ plan: Mi
   conversionOf(facts, catalog, o.target);
   // `--repo` means what it means for `ferry assess`: locations Ferry reads here; the host is given the same
   // repositories (hostRepos). Without one, the catalog's repositories of the target.
-  let locations = repoLocationsFor(o.target, o.repos);
+  let locations = parseRepoFlags(o.repos, { target: o.target })[o.target] ?? [];
   if (locations.length === 0) locations = (catalog.repos(o.target)?.repos ?? []).filter((r) => r.enabled && r.baseurl).map((r) => r.baseurl ?? '');
   const view = locations.length ? await loadTargetRepos(o.target, locations, o.repoCache ? { cache: o.repoCache } : {}) : undefined;
   const findings = o.findings ?? assessForPlan(facts, catalog, o.target, view, o.today);

@@ -7,6 +7,9 @@ import { createRepoCache, loadTargetRepos, parseRepoFlags } from './repos.js';
 test('parseRepoFlags: TARGET=LOCATION, repeated and comma-separated', () => {
   assert.deepEqual(parseRepoFlags(['rocky-8=/a', 'rocky-8=/b,/c', 'alma-8=https://x/y']), { 'rocky-8': ['/a', '/b', '/c'], 'alma-8': ['https://x/y'] });
   for (const bad of ['rocky-8', '=/a', 'rocky-8=']) assert.throws(() => parseRepoFlags([bad]), (e) => isFerryError(e, 'USAGE'));
+  // One target (plan, migrate): a bare location is that target's; a URL's own '=' is no TARGET= separator.
+  assert.deepEqual(parseRepoFlags(['/a', 'https://m/r?x=1', 'alma-8=/z'], { target: 'rocky-8' }), { 'rocky-8': ['/a', 'https://m/r?x=1'], 'alma-8': ['/z'] });
+  assert.throws(() => parseRepoFlags(['rocky-8=/a\n[evil]']), (e) => isFerryError(e, 'REPO_URL_INVALID'));
 });
 
 test('loadTargetRepos reads each location once and shares pools', { skip: skipUnlessShared('repodata/cs9-baseos-20220207') }, async () => {

@@ -4,6 +4,7 @@
  * target and shared"). A target's pool is built once per distinct location list.
  */
 import { FerryError } from '../core/index.js';
+import { parseBaseurl } from '../exec/package-manager/index.js';
 import { createPool, type Pool } from '../rpm/pool.js';
 import { loadPackages, openRepo } from '../rpm/repodata/index.js';
 import { readModules, type ModulesMetadata } from '../rpm/repodata/modules.js';
@@ -33,17 +34,25 @@ export function createRepoCache(): RepoCache {
 /** The process-wide cache used when the caller passes none. */
 const processCache = createRepoCache();
 
-/** `rocky-8=/srv/repo` → ['rocky-8', '/srv/repo']; repeated flags accumulate per target. */
-export function parseRepoFlags(flags: readonly string[]): Record<string, string[]> {
+/**
+ * `--repo` as every command reads it: `TARGET=LOCATION[,LOCATION…]`, repeatable, locations accumulating per
+ * target; each location a directory or URL Ferry reads on the controller (checked by parseBaseurl: no
+ * control characters or whitespace smuggled into a later dnf configuration). A command of one target
+ * (`options.target`: plan, migrate) also takes a bare LOCATION as that target's.
+ */
+export function parseRepoFlags(flags: readonly string[], options: { target?: string } = {}): Record<string, string[]> {
   const out: Record<string, string[]> = {};
   for (const flag of flags) {
-    const eq = flag.indexOf('=');
-    const release = eq > 0 ? flag.slice(0, eq).trim() : '';
-    const location = eq > 0 ? flag.slice(eq + 1).trim() : '';
-    if (!release || !location) {
+    // A URL's own `=` (a query string) is not the TARGET= separator.
+    const m = /^([A-Za-z0-9._-]+)=([\s\S]*)$/.exec(flag);
+    const release = m && !/^[a-z][a-z0-9+.-]*:\/\//i.test(flag) ? m[1] : options.target;
+    const location = m && release === m[1] ? m[2] : flag;
+    const locations = location.split(',').map((l) => l.trim()).filter(Boolean);
+    if (!release || locations.length === 0) {
       throw new FerryError('USAGE', `--repo ${JSON.stringify(flag)} is not TARGET=DIR_OR_URL`, { hint: 'e.g. --repo rocky-8=/srv/mirror/rocky/8/BaseOS/x86_64/os' });
     }
-    (out[release] ??= []).push(...location.split(',').map((l) => l.trim()).filter(Boolean));
+    for (const l of locations) parseBaseurl(l, `--repo ${flag}`);
+    (out[release] ??= []).push(...locations);
   }
   return out;
 }

@@ -18,4 +18,4 @@ export function packageManagerFor(env: PackageManagerEnv | null): PackageManager
 export { isPackageManagerEnv, type HostState, type PackageManager, type PackageManagerEnv, type Transaction } from './types.js';
 export { runDetached, type DetachedResult } from './detached.js';
 export { duplicatePackages, installedPackages, installOnlyNames, rpmArgv } from './rpmdb.js';
-export { parseRepoLocation } from './repo-location.js';
+export { parseBaseurl } from './repo-location.js';

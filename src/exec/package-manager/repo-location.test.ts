@@ -3,9 +3,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { isFerryError } from '../../core/index.js';
-import { checkRepoId, configBaseurl, parseRepoLocation } from './repo-location.js';
+import { checkRepoId, configBaseurl, parseBaseurl } from './repo-location.js';
 
-test('parseRepoLocation: paths become encoded file URLs; http, https, ftp and file URLs are kept (dnf variables too)', () => {
+test('parseBaseurl: paths become encoded file URLs; http, https, ftp and file URLs are kept (dnf variables too)', () => {
   const cases: [string, string][] = [
     ['/srv/mirror/rocky8', 'file:///srv/mirror/rocky8'],
     ['/srv/my repo,x/8', 'file:///srv/my%20repo,x/8'],
@@ -18,10 +18,10 @@ test('parseRepoLocation: paths become encoded file URLs; http, https, ftp and fi
     ['file://localhost/srv/r', 'file:///srv/r'],
     ['HTTPS://Mirror.Example/r', 'https://mirror.example/r'],
   ];
-  for (const [input, want] of cases) assert.equal(parseRepoLocation(input, '--repo x'), want, input);
+  for (const [input, want] of cases) assert.equal(parseBaseurl(input, '--repo x'), want, input);
 });
 
-test('parseRepoLocation: control characters, whitespace, other schemes and relative paths are REPO_URL_INVALID naming the argument', () => {
+test('parseBaseurl: control characters, whitespace, other schemes and relative paths are REPO_URL_INVALID naming the argument', () => {
   const cases: [string, RegExp][] = [
     ['https://mirror.example/r\ngpgcheck=0', /control character or whitespace/],
     ['https://mirror.example/r\n[evil]\nbaseurl=https://evil.example/', /control character or whitespace/],
@@ -44,9 +44,9 @@ test('parseRepoLocation: control characters, whitespace, other schemes and relat
     ['https:', /not an absolute path or a URL/],
   ];
   for (const [input, why] of cases) {
-    assert.throws(() => parseRepoLocation(input, '--repo rocky-8=…'), (e) => isFerryError(e, 'REPO_URL_INVALID') && why.test(e.message) && e.message.startsWith('--repo rocky-8=… '), JSON.stringify(input));
+    assert.throws(() => parseBaseurl(input, '--repo rocky-8=…'), (e) => isFerryError(e, 'REPO_URL_INVALID') && why.test(e.message) && e.message.startsWith('--repo rocky-8=… '), JSON.stringify(input));
   }
-  assert.throws(() => parseRepoLocation('https://bob:s3cret@mirror.example/r\nx', '--repo r'), (e) => isFerryError(e) && !e.message.includes('s3cret') && e.message.includes('***@mirror.example'));
+  assert.throws(() => parseBaseurl('https://bob:s3cret@mirror.example/r\nx', '--repo r'), (e) => isFerryError(e) && !e.message.includes('s3cret') && e.message.includes('***@mirror.example'));
 });
 
 test('configBaseurl: checked again and commas encoded (dnf splits list options at commas); checkRepoId refuses section breakers', () => {

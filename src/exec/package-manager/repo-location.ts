@@ -26,7 +26,7 @@ function refuse(what: string, value: string, why: string): never {
  * `value` (an absolute path or URL) → the baseurl to configure. `what` names the value in an error (the
  * argument as typed, e.g. `--repo rocky-8=…`, or a plan's repo id). Throws REPO_URL_INVALID.
  */
-export function parseRepoLocation(value: string, what: string): string {
+export function parseBaseurl(value: string, what: string): string {
   if (value.startsWith('/')) {
     if (UNSAFE_IN_PATH.test(value)) refuse(what, value, 'the path contains a control character or a non-space whitespace character');
     return pathToFileURL(value).href;
@@ -50,7 +50,7 @@ export function parseRepoLocation(value: string, what: string): string {
  * like any other), with commas percent-encoded because dnf splits list options at them.
  */
 export function configBaseurl(baseurl: string, what: string): string {
-  return parseRepoLocation(baseurl, what).replace(/,/g, '%2C');
+  return parseBaseurl(baseurl, what).replace(/,/g, '%2C');
 }
 
 /** A repository id as dnf accepts it in a section name: no brackets, controls, whitespace or `/`. */

@@ -5,80 +5,28 @@
  * current execution id (and its journal head) in `/var/lib/ferry/current` (exec/journal.ts owns its format), so
  * resume/rollback/status need only the host.
  */
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { dirname, join, posix, resolve } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { posix } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { FerryError } from '../core/index.js';
 import { loadCatalog, releaseKeyArmor, type Catalog } from '../catalog/index.js';
 import { collectFacts } from '../facts/index.js';
 import type { HostFacts } from '../facts/types.js';
 import { assessTargets, availableNames } from '../assess/index.js';
-import type { Assessment, Finding, TargetRepoView } from '../assess/types.js';
+import type { Finding, TargetRepoView } from '../assess/types.js';
 import { loadTargetRepos, parseRepoFlags, type RepoCache } from './repos.js';
 import { buildPlan, checkPlan, conversionOf, gateInhibitors, parsePlan, type MigrationPlan, type PlanOverride, type TargetKey, type TargetRepo } from '../plan/index.js';
 import type { Transport } from '../transport/index.js';
 import { deriveStatus, rollback as rollbackRun, runPlan, status as statusRun } from '../exec/runner.js';
-import { openSqliteStore, type Store } from '../store/index.js';
+import type { Store } from '../store/index.js';
+import { CURRENT_EXECUTION_LABEL, recordExecution } from './store.js';
 import { mkdirHost, readCurrentExecution, stateDirFor, writeCurrentExecution, CURRENT_FILE, type RecordedHead } from '../exec/journal.js';
-import { ferryHome } from '../exec/journal-key.js';
 import { materializePlan, STEP_RESTORERS } from '../exec/steps/index.js';
 import { packageManagerFor, parseBaseurl } from '../exec/package-manager/index.js';
 import { BEFORE_FILE, captureEvidence, type VerifyReport } from '../exec/verify.js';
 import { readHostDocument, readVerifyReport } from '../exec/verify-documents.js';
-import type { ExecutionResult, ExecutionStatus, JournalSink, JsonValue, ProgressEvent } from '../exec/types.js';
+import type { ExecutionResult, ExecutionStatus, JournalSink, ProgressEvent } from '../exec/types.js';
 import type { RollbackResult } from '../exec/runner.js';
-
-/** `$FERRY_HOME/ferry.db`; FERRY_HOME defaults to `~/.local/share/ferry`. */
-export function defaultStorePath(env: NodeJS.ProcessEnv = process.env): string {
-  return join(ferryHome(env), 'ferry.db');
-}
-
-/** Opens (creating its directory) and migrates Ferry's SQLite store. The caller closes it. */
-export async function openFerryStore(path = defaultStorePath()): Promise<Store> {
-  mkdirSync(dirname(resolve(path)), { recursive: true, mode: 0o700 });
-  const store = openSqliteStore({ path });
-  await store.migrate();
-  return store;
-}
-
-/** The name a host is recorded under in the store: the host argument, plus the root when one is given. */
-export function storeHostName(o: { host: string; root?: string }): string {
-  return o.root ? `${o.host}:${resolve(o.root)}` : o.host;
-}
-
-/** Host label naming the host's current execution in the store (what `ferry status --from-store` reads). */
-export const CURRENT_EXECUTION_LABEL = 'ferry.current-execution';
-
-/** Records a plan of a host (the host created when new, its labels kept). */
-export async function recordPlan(store: Store, hostName: string, plan: MigrationPlan, labels: Record<string, string> = {}): Promise<void> {
-  const prior = await store.getHost(hostName);
-  await store.upsertHost({ name: hostName, labels: { ...(prior?.labels ?? {}), ...labels } });
-  await store.savePlan({ id: plan.id, hostName, target: plan.target, plan: toJson(plan) });
-}
-
-async function recordInStore(store: Store, hostName: string, plan: MigrationPlan, executionId: string): Promise<void> {
-  await recordPlan(store, hostName, plan, { [CURRENT_EXECUTION_LABEL]: executionId });
-  await store.createExecution({ id: executionId, planId: plan.id, hostName });
-}
-
-/**
- * Records an assessment: the host (labelled with its source release), and one assessment per target, each
- * a whole document (the report's header with that target), as `ferry assess --store` and the fleet read them.
- */
-export async function recordAssessment(store: Store, hostName: string, a: Assessment, labels: Record<string, string> = {}): Promise<void> {
-  const prior = await store.getHost(hostName);
-  await store.upsertHost({ name: hostName, labels: { ...(prior?.labels ?? {}), source: a.sourceRelease ?? 'unknown', ...labels } });
-  for (const t of a.targets) {
-    await store.saveAssessment({ hostName, target: t.target,
-      result: toJson({ formatVersion: a.formatVersion, assessedAt: a.assessedAt, host: a.host, sourceRelease: a.sourceRelease, ...t }) });
-  }
-}
-
-/** A published document (plain data: no functions, no undefined) as the store's JSON. */
-function toJson(doc: object): JsonValue {
-  return JSON.parse(JSON.stringify(doc)) as JsonValue;
-}
-
 
 /**
  * How the host reaches a repository Ferry read on the controller. A URL is the same URL. A directory is a
@@ -262,7 +210,7 @@ export async function migrate(o: MigrateOptions): Promise<MigrateResult> {
   await writeCurrentExecution(o.transport, executionId);
   const before = await evidence;
   if (before) await o.transport.writeFile(posix.join(dir, BEFORE_FILE), JSON.stringify(before) + '\n', { mode: 0o600 });
-  if (o.store) await recordInStore(o.store, o.storeHost ?? o.transport.hostName, plan, executionId);
+  if (o.store) await recordExecution(o.store, o.storeHost ?? o.transport.hostName, plan, executionId);
   const sink = o.sink ?? o.store;
   return execute({ transport: o.transport, plan, executionId, ...(o.onProgress ? { onProgress: o.onProgress } : {}), ...(sink ? { sink } : {}), ...(o.by ? { by: o.by } : {}) });
 }
@@ -274,7 +222,7 @@ export async function resume(o: { transport: Transport; onProgress?: (e: Progres
   await statusRun({ transport: o.transport, executionId, journal });
   const plan = await readPlan(o.transport, executionId);
   // Recorded again (idempotent): the migration may have started from another machine or without a store.
-  if (o.store) await recordInStore(o.store, o.storeHost ?? o.transport.hostName, plan, executionId);
+  if (o.store) await recordExecution(o.store, o.storeHost ?? o.transport.hostName, plan, executionId);
   const sink = o.sink ?? o.store;
   return execute({ transport: o.transport, plan, executionId, journal, ...(o.onProgress ? { onProgress: o.onProgress } : {}), ...(sink ? { sink } : {}) });
 }
@@ -283,7 +231,7 @@ export async function rollback(o: { transport: Transport; onProgress?: (e: Progr
   const executionId = o.executionId ?? await readCurrent(o.transport);
   const journal = await journalOptions(o, executionId);
   const plan = o.store ? await readPlan(o.transport, executionId).catch(() => undefined) : undefined;
-  if (o.store && plan) await recordInStore(o.store, o.storeHost ?? o.transport.hostName, plan, executionId);
+  if (o.store && plan) await recordExecution(o.store, o.storeHost ?? o.transport.hostName, plan, executionId);
   const sink = o.sink ?? o.store;
   return rollbackRun({ transport: o.transport, executionId, restorers: STEP_RESTORERS, journal, ...(o.onProgress ? { onProgress: o.onProgress } : {}), ...(sink ? { sink } : {}) });
 }

@@ -8,7 +8,7 @@ import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { FerryError } from '../../core/index.js';
 import { assessHost, PACKAGE_LIST_FORMATS, type Assessment } from '../../app/assess.js';
-import { openFerryStore, recordAssessment, storeHostName } from '../../app/migrate.js';
+import { openFerryStore, recordAssessment, storeHostName } from '../../app/store.js';
 import { parseRepoFlags } from '../../app/repos.js';
 import { renderAssessmentHtml } from '../../report/assessment-html.js';
 import { renderAssessmentMarkdown } from '../../report/assessment-markdown.js';

@@ -2,9 +2,10 @@
 import type { Command } from 'commander';
 import { FerryError } from '../../core/index.js';
 import {
-  defaultStorePath, migrate, migrationStatus, openFerryStore, planMigration, recordPlan, resume, rollback, storedMigrationStatus, storeHostName, unlockHost,
+  migrate, migrationStatus, planMigration, resume, rollback, storedMigrationStatus, unlockHost,
   type MigrateResult, type Store,
 } from '../../app/migrate.js';
+import { defaultStorePath, openFerryStore, recordPlan, storeHostName } from '../../app/store.js';
 import type { ProgressEvent } from '../../app/migrate.js';
 import { withHost as withOpenHost } from '../../app/host.js';
 import type { Transport } from '../../app/host.js';

@@ -1,0 +1,67 @@
+/**
+ * Ferry's store as the use cases record into it: where it is, how a host is named there, and one recorder
+ * per document (assessment, plan, execution). Every recorder creates the host when new and keeps its labels.
+ */
+import { mkdirSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import type { Assessment } from '../assess/types.js';
+import type { JsonValue } from '../core/index.js';
+import { ferryHome } from '../exec/journal-key.js';
+import type { MigrationPlan } from '../plan/index.js';
+import { openSqliteStore, type Store } from '../store/index.js';
+
+/** `$FERRY_HOME/ferry.db`; FERRY_HOME defaults to `~/.local/share/ferry`. */
+export function defaultStorePath(env: NodeJS.ProcessEnv = process.env): string {
+  return join(ferryHome(env), 'ferry.db');
+}
+
+/** Opens (creating its directory) and migrates Ferry's SQLite store. The caller closes it. */
+export async function openFerryStore(path = defaultStorePath()): Promise<Store> {
+  mkdirSync(dirname(resolve(path)), { recursive: true, mode: 0o700 });
+  const store = openSqliteStore({ path });
+  await store.migrate();
+  return store;
+}
+
+/** The name a host is recorded under in the store: the host argument, plus the root when one is given. */
+export function storeHostName(o: { host: string; root?: string }): string {
+  return o.root ? `${o.host}:${resolve(o.root)}` : o.host;
+}
+
+/** Host label naming the host's current execution in the store (what `ferry status --from-store` reads). */
+export const CURRENT_EXECUTION_LABEL = 'ferry.current-execution';
+
+/** Creates the host when new; adds `labels` to the ones it has. */
+async function labelHost(store: Store, hostName: string, labels: Record<string, string>): Promise<void> {
+  const prior = await store.getHost(hostName);
+  await store.upsertHost({ name: hostName, labels: { ...(prior?.labels ?? {}), ...labels } });
+}
+
+/** A published document (plain data: no functions, no undefined) as the store's JSON. */
+function toJson(doc: object): JsonValue {
+  return JSON.parse(JSON.stringify(doc)) as JsonValue;
+}
+
+/**
+ * Records an assessment: the host (labelled with its source release), and one assessment per target, each
+ * a whole document (the report's header with that target), as `ferry assess --store` and the fleet read them.
+ */
+export async function recordAssessment(store: Store, hostName: string, a: Assessment, labels: Record<string, string> = {}): Promise<void> {
+  await labelHost(store, hostName, { source: a.sourceRelease ?? 'unknown', ...labels });
+  for (const t of a.targets) {
+    await store.saveAssessment({ hostName, target: t.target,
+      result: toJson({ formatVersion: a.formatVersion, assessedAt: a.assessedAt, host: a.host, sourceRelease: a.sourceRelease, ...t }) });
+  }
+}
+
+/** Records a plan of a host. */
+export async function recordPlan(store: Store, hostName: string, plan: MigrationPlan, labels: Record<string, string> = {}): Promise<void> {
+  await labelHost(store, hostName, labels);
+  await store.savePlan({ id: plan.id, hostName, target: plan.target, plan: toJson(plan) });
+}
+
+/** Records an execution of a plan, and marks it the host's current one. */
+export async function recordExecution(store: Store, hostName: string, plan: MigrationPlan, executionId: string): Promise<void> {
+  await recordPlan(store, hostName, plan, { [CURRENT_EXECUTION_LABEL]: executionId });
+  await store.createExecution({ id: executionId, planId: plan.id, hostName });
+}

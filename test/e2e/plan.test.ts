@@ -6,15 +6,14 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { skipUnlessTools } from '../support/shared.js';
 import type { MigrationPlan } from '../../src/plan/index.js';
-import { treeHash } from '../../src/exec/testing/fixture.js';
+import { RPMDB_READER_FILES, treeHash } from '../../src/exec/testing/fixture.js';
 import { useLab } from './helpers.js';
 import { ferry } from './cli.js';
 
 const skip = skipUnlessTools('rpmbuild', 'createrepo_c', 'dnf', 'rpm', 'sshd');
 const labOf = useLab(skip);
 
-// rpm's sqlite backend maps rpmdb.sqlite-shm for every read (`rpm -qa` alone changes it).
-const TREE_IGNORE = ['var/lib/rpm/rpmdb.sqlite-shm'];
+const TREE_IGNORE = RPMDB_READER_FILES;
 
 test('centos-8 → tencentos-3.1: a same-major plan from the catalog path, and the host tree is unchanged', { skip }, async () => {
   const d = await labOf().distro('tencentos-3');

@@ -14,14 +14,12 @@ import { join, normalize } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createLab, type Lab, type LabDistro, type LabHost } from '../lab/lab.js';
 import { skipUnlessTools } from '../support/shared.js';
-import { treeHash } from '../../src/exec/testing/fixture.js';
+import { RPMDB_READER_FILES, treeHash } from '../../src/exec/testing/fixture.js';
 import { ferry } from './cli.js';
 import { sh } from './helpers.js';
 
 const skip = skipUnlessTools('rpmbuild', 'createrepo_c', 'modifyrepo_c', 'dnf', 'rpm', 'sshd', 'ssh', 'setsid', 'gpg', 'flock');
-// The one file a reader of the rpm database writes: sqlite's WAL index (readers record their read marks in
-// it; rpm -qa alone changes it). The rpmdb itself (rpmdb.sqlite, its -wal) is compared byte for byte.
-const TREE_IGNORE = ['var/lib/rpm/rpmdb.sqlite-shm'];
+const TREE_IGNORE = RPMDB_READER_FILES;
 const USER = 'alice';
 const PASSWORD = 's3cret-pw';
 let lab: Lab;

@@ -24,6 +24,12 @@ export function makeFixtureRoot(root: string): void {
   symlinkSync('issue.centos', join(root, 'etc/issue'));
 }
 
+/**
+ * The one file a reader of the rpm database writes: sqlite's WAL index (readers record their read marks in it;
+ * `rpm -qa` alone changes it). What read-only tests leave out of treeHash; the rpmdb itself is compared.
+ */
+export const RPMDB_READER_FILES = ['var/lib/rpm/rpmdb.sqlite-shm'];
+
 /** A content hash of the tree below root (types, modes, bytes, link targets), ignoring Ferry's state dir. */
 export function treeHash(root: string, ignore: string[] = ['var/lib/ferry']): string {
   const lines: string[] = [];

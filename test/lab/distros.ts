@@ -3,16 +3,18 @@
 // packages, repo ids, module platform ids and the base package NEVRAs of CentOS 7/8 and CentOS Stream 9
 // are real; versions of the other distributions' packages are synthetic but follow their dist-tag style.
 import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import type { BinaryDef, SourceDef } from './model.js';
 import { assert } from '../../src/core/index.js';
+import { defaultDataDir } from '../../src/catalog/index.js';
 
-const GPG_KEYS = resolve(import.meta.dirname, '..', '..', '..', 'shared', 'data', 'gpg-keys', 'keys');
+/** The catalog's vendored key armor (src/catalog/data/keys, copied from ../shared/data/gpg-keys/keys): the lab needs no ../shared for keys. */
+const GPG_KEYS = join(defaultDataDir(), 'keys');
 
-/** A real public key from ../shared/data/gpg-keys when present, else a marked placeholder. */
+/** A real public key from the vendored armor, else a marked placeholder. */
 function realKey(rel: string): string {
   const p = join(GPG_KEYS, rel);
-  return existsSync(p) ? readFileSync(p, 'utf8') : `# placeholder: ../shared/data/gpg-keys/keys/${rel} absent\n`;
+  return existsSync(p) ? readFileSync(p, 'utf8') : `# placeholder: ${rel} is not vendored in src/catalog/data/keys\n`;
 }
 
 export type Family = 'el7' | 'el8' | 'el9' | 'oe2203';

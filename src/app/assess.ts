@@ -5,7 +5,7 @@
  * Read-only: nothing here changes the host.
  */
 import { FerryError } from '../core/index.js';
-import { closeMatches, isCrossMajor, loadCatalog, loadPesEvents, type Catalog } from '../catalog/index.js';
+import { isCrossMajor, loadCatalog, loadPesEvents, targetRelease, type Catalog } from '../catalog/index.js';
 import { collectFacts, readPackageListFile, readRpmdbInventory, type HostFacts } from '../facts/index.js';
 import type { Transport } from '../transport/index.js';
 import { hostSpecOf, withHost, type HostOptions } from './host.js';
@@ -55,13 +55,7 @@ const DATE = /^\d{4}-\d{2}-\d{2}$/;
 export function validateTargets(catalog: Catalog, targets: readonly string[], repos: Readonly<Record<string, readonly string[]>> = {}): string[] {
   const list = [...new Set(targets.map((t) => t.trim()).filter(Boolean))];
   if (list.length === 0) throw new FerryError('USAGE', 'No target given', { hint: 'Name targets with --to rocky-8,almalinux-8 (see ferry catalog list).' });
-  const ids = catalog.releases().map((r) => r.id);
-  for (const t of list) {
-    if (!catalog.hasRelease(t)) {
-      const close = closeMatches(t, ids);
-      throw new FerryError('TARGET_UNKNOWN', `Target ${JSON.stringify(t)} is not in the catalog${close.length ? `; did you mean ${close.join(', ')}?` : ''}`, { hint: 'See ferry catalog list.' });
-    }
-  }
+  for (const t of list) targetRelease(catalog, t);
   for (const r of Object.keys(repos)) {
     if (!list.includes(r)) throw new FerryError('USAGE', `--repo names ${JSON.stringify(r)}, which is not one of the targets (${list.join(', ')})`);
   }

@@ -9,7 +9,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { posix } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { FerryError } from '../core/index.js';
-import { loadCatalog, releaseKeyArmor, type Catalog } from '../catalog/index.js';
+import { loadCatalog, releaseKeyArmor, targetRelease, type Catalog } from '../catalog/index.js';
 import { collectFacts } from '../facts/index.js';
 import type { HostFacts } from '../facts/types.js';
 import { assessTargets, availableNames } from '../assess/index.js';
@@ -92,7 +92,7 @@ export function assessForPlan(facts: HostFacts, catalog: Catalog, target: string
 
 export async function planMigration(o: PlanMigrationOptions): Promise<{ plan: MigrationPlan; facts: HostFacts; findings: Finding[] }> {
   const catalog = o.catalog ?? await loadCatalog();
-  if (!catalog.hasRelease(o.target)) throw new FerryError('TARGET_UNKNOWN', `Target ${o.target} is not in the catalog`, { hint: 'See ferry catalog list.' });
+  targetRelease(catalog, o.target);
   const facts = o.facts ?? await collectFacts(o.transport);
   // The source, target and path are settled (a cross-major or unknown path refused) before any repository is read.
   conversionOf(facts, catalog, o.target);

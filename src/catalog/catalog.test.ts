@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { sharedPath, skipUnlessShared, SHARED_DATA } from '../../test/support/shared.js';
 import { isFerryError } from '../core/index.js';
-import { loadCatalog, defaultDataDir, validateDataFile, DATA_FILES, type DataFileName } from './index.js';
+import { loadCatalog, defaultDataDir, targetRelease, validateDataFile, DATA_FILES, type DataFileName } from './index.js';
 
 const catalog = loadCatalog();
 const dataDir = defaultDataDir();
@@ -118,4 +118,10 @@ test('loadCatalog on a broken data directory throws CATALOG_INVALID naming the f
   paths.paths[0].source = 'no-such-source';
   writeFileSync(join(dir, 'paths.json'), JSON.stringify(paths));
   assert.throws(() => loadCatalog({ dataDir: dir }), (err) => isFerryError(err, 'CATALOG_INVALID') && /paths\.json: \/paths\/0\/source: unknown source "no-such-source"/.test(err.message));
+});
+
+test('targetRelease: a known id is its release; an unknown one is TARGET_UNKNOWN naming the close matches', () => {
+  const catalog = loadCatalog();
+  assert.equal(targetRelease(catalog, 'rocky-8').id, 'rocky-8');
+  assert.throws(() => targetRelease(catalog, 'roky-8'), (e: unknown) => isFerryError(e, 'TARGET_UNKNOWN') && /did you mean .*rocky-8/.test(e.message));
 });

@@ -74,6 +74,15 @@ export function isCrossMajor(path: { readonly method: string } | null): boolean 
   return path?.method === 'cross-major-pes';
 }
 
+/** The release a user named as a target (`--to`); TARGET_UNKNOWN with the close matches otherwise. */
+export function targetRelease(catalog: Pick<Catalog, 'hasRelease' | 'release' | 'releases'>, id: string): ReleaseView {
+  if (!catalog.hasRelease(id)) {
+    const close = closeMatches(id, catalog.releases().map((r) => r.id));
+    throw new FerryError('TARGET_UNKNOWN', `Target ${JSON.stringify(id)} is not in the catalog${close.length ? `; did you mean ${close.join(', ')}?` : ''}`, { hint: 'See ferry catalog list.' });
+  }
+  return catalog.release(id);
+}
+
 /** ./data next to this module (a build copies it into dist/ beside the compiled catalog). */
 export function defaultDataDir(): string {
   const here = join(import.meta.dirname, 'data');

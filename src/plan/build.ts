@@ -8,7 +8,7 @@
  * for the target and `<distribution>-<role>`, kept only when the target repositories carry them.
  */
 import { assert, FerryError } from '../core/index.js';
-import { isCrossMajor, type Catalog, type ReleaseView } from '../catalog/index.js';
+import { isCrossMajor, targetRelease, type Catalog, type ReleaseView } from '../catalog/index.js';
 import type { HostFacts } from '../facts/types.js';
 import type { Finding } from '../assess/types.js';
 import { detectSourceRelease, vendorSwapPlan } from '../assess/index.js';
@@ -87,8 +87,7 @@ export function gateInhibitors(input: { facts: HostFacts; source: ReleaseView; t
  */
 export function conversionOf(facts: HostFacts, catalog: Catalog, targetId: string): { source: ReleaseView; target: ReleaseView; path: boolean } {
   const source = sourceReleaseOf(facts, catalog);
-  if (!catalog.hasRelease(targetId)) throw new FerryError('TARGET_UNKNOWN', `Target ${targetId} is not in the catalog`, { hint: 'See ferry catalog list.' });
-  const target = catalog.release(targetId);
+  const target = targetRelease(catalog, targetId);
   const path = catalog.path(source.id, target.id);
   if (path ? !recipeFor(path.method) : source.major === null || source.major !== target.major) {
     const what = !path ? 'not a recorded path' : isCrossMajor(path) ? 'a cross-major upgrade' : `a ${path.method} path`;

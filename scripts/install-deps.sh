@@ -22,6 +22,8 @@ have gpg || need+=(gnupg)
 have db5.3_load || need+=(db5.3-util) # a real Berkeley DB rpmdb (Packages) for the offline-inventory test
 have make || need+=(make)   # better-sqlite3 compiles from source (node-gyp); no prebuilt download
 have g++ || need+=(g++)
+have ansible-inventory || need+=(ansible-core) # the reference for inventories (differential tests) and for the fleet bench
+have pg_ctl || [ -x /usr/lib/postgresql/15/bin/pg_ctl ] || need+=(postgresql) # the fleet store's PostgreSQL tests start their own server
 /usr/bin/python3 -c 'import rpm' 2>/dev/null || need+=(python3-rpm) # librpm bindings: matchesDep differential test
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" != 0 ]; then echo "missing Debian packages: ${need[*]} (run as root or install them)" >&2; exit 1; fi

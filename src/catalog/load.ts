@@ -5,7 +5,7 @@
  */
 import { readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { assert, compileSchema, FerryError, formatSchemaError } from '../core/index.js';
+import { assert, closeMatches, compileSchema, FerryError, formatSchemaError } from '../core/index.js';
 import { DATA_FILES, type DataFileName } from './schemas.js';
 import { computeLifecycle } from './lifecycle.js';
 import type {
@@ -170,32 +170,6 @@ function readAll(dir: string): RawData {
   }));
   if (errors.length) throw new FerryError('CATALOG_INVALID', `catalog data in ${dir} is inconsistent:\n  ${errors.join('\n  ')}`, { details: { errors } });
   return raw;
-}
-
-/** Levenshtein distance, for "did you mean" suggestions. */
-function distance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = row[0];
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const cur = row[j];
-      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-      prev = cur;
-    }
-  }
-  return row[b.length];
-}
-
-/** Release ids close to `id`: same distribution prefix, substring, or small edit distance. */
-export function closeMatches(id: string, ids: string[]): string[] {
-  const q = id.toLowerCase();
-  return ids
-    .map((c) => ({ c, d: c.startsWith(q.split('-')[0]) || c.includes(q) || q.includes(c) ? 0 : distance(q, c) }))
-    .filter((x) => x.d <= Math.max(2, Math.floor(q.length / 3)))
-    .sort((a, b) => a.d - b.d || a.c.localeCompare(b.c))
-    .slice(0, 6)
-    .map((x) => x.c);
 }
 
 function buildCatalog(dataDir: string, raw: RawData): Catalog {

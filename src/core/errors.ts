@@ -51,6 +51,10 @@ export const ERROR_CODES = {
   JOURNAL_LOCKED: 'Another Ferry run holds the journal lock',
   ROLLBACK_PAST_PONR: 'The migration is past its point of no return',
   ROLLBACK_INCOMPLETE: 'Some restores failed during rollback',
+  // fleet
+  INVENTORY_INVALID: 'An inventory file is malformed or names a host Ferry refuses',
+  SELECTOR_INVALID: 'A host selector is malformed',
+  SELECTOR_UNKNOWN: 'A host selector names a group, label, host, release or target no host has',
   // lab
   LAB_TOOL_MISSING: 'A tool the lab needs is not installed',
   LAB_BUILD: 'Building a lab distribution or host failed',
@@ -105,6 +109,9 @@ export const ERROR_STATUS: Record<ErrorCode, { exit: number; http: number }> = {
   JOURNAL_LOCKED: { exit: 1, http: 409 },
   ROLLBACK_PAST_PONR: { exit: 1, http: 409 },
   ROLLBACK_INCOMPLETE: { exit: 1, http: 500 },
+  INVENTORY_INVALID: { exit: 1, http: 422 },
+  SELECTOR_INVALID: { exit: 2, http: 400 },
+  SELECTOR_UNKNOWN: { exit: 1, http: 404 },
   LAB_TOOL_MISSING: { exit: 1, http: 500 },
   LAB_BUILD: { exit: 1, http: 500 },
 };

@@ -3,3 +3,4 @@ export * from './canonical.js';
 export * from './log.js';
 export * from './json.js';
 export * from './schema.js';
+export * from './close-matches.js';

@@ -24,6 +24,11 @@ export function isValidHostname(host: string): boolean {
   return labels.every((l) => LABEL.test(l));
 }
 
+/** True for a login name ssh2 may be given: starts with a letter or '_', never with '-'. */
+export function isValidLoginName(user: string): boolean {
+  return USER.test(user);
+}
+
 function invalid(spec: string, why: string): FerryError {
   return new FerryError('HOST_INVALID', `Host ${JSON.stringify(spec)} is invalid: ${why}`, {
     hint: 'Use local, host, user@host or ssh://user@host:port (and --root DIR for an image or lab root).',
@@ -69,7 +74,7 @@ export function parseHostSpec(spec: string, options: { root?: string } = {}): Ho
   if (at >= 0) {
     user = decodeURIComponent(rest.slice(0, at));
     rest = rest.slice(at + 1);
-    if (!USER.test(user)) throw invalid(spec, `user ${JSON.stringify(user)} is not a valid login name`);
+    if (!isValidLoginName(user)) throw invalid(spec, `user ${JSON.stringify(user)} is not a valid login name`);
   }
   if (!isValidHostname(rest)) throw invalid(spec, `${JSON.stringify(rest)} is not a hostname or IP address`);
   return { kind: 'ssh', host: rest, ...(user ? { user } : {}), ...(port ? { port } : {}), ...(root ? { root } : {}) };

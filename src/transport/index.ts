@@ -1,9 +1,9 @@
 export type { Transport, RunOptions, RunResult, WriteFileOptions, TransportKind } from './types.js';
 export { createLocalTransport, type LocalTransportOptions } from './local.js';
 export { connectSsh, type SshTransportOptions, type SshAuthOptions } from './ssh.js';
-export { parseHostSpec, isValidHostname, type HostSpec } from './host-spec.js';
+export { parseHostSpec, isValidHostname, isValidLoginName, type HostSpec } from './host-spec.js';
 export { quoteArg, quoteArgv } from './quote.js';
-export { resolveSshConfig, type SshHostConfig } from './ssh-config.js';
+export { resolveSshConfig, sshConfigHostAliases, type SshHostConfig } from './ssh-config.js';
 export { findKnownHostKeys, verifyHostKey, fingerprintSha256, knownHostsName } from './known-hosts.js';
 export { underRoot } from './root.js';
 

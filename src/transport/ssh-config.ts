@@ -73,6 +73,24 @@ function expand(value: string, ctx: { host: string; hostName: string; user?: str
     });
 }
 
+/**
+ * The aliases a config names outright: the patterns of its Host lines without wildcards or negation
+ * (`Host web1 web2` names two; `Host *.prod` none), each with its line, in file order, once each.
+ */
+export function sshConfigHostAliases(text: string): Array<{ alias: string; line: number }> {
+  const seen = new Set<string>();
+  const out: Array<{ alias: string; line: number }> = [];
+  for (const e of parseLines(text)) {
+    if (e.key !== 'host') continue;
+    for (const p of e.args) {
+      if (/[*?!]/.test(p) || seen.has(p)) continue;
+      seen.add(p);
+      out.push({ alias: p, line: e.line });
+    }
+  }
+  return out;
+}
+
 export function resolveSshConfig(text: string, host: string, options: { home?: string } = {}): SshHostConfig {
   const home = options.home ?? homedir();
   const out: SshHostConfig = { identityFiles: [], userKnownHostsFiles: [], ignored: [] };

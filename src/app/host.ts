@@ -59,3 +59,28 @@ export async function withHost<T>(o: HostOptions, fn: (transport: Transport) => 
   }
 }
 export type { Transport } from '../transport/index.js';
+
+/** The inventory variable naming a root prefix on the host (the lab's installed roots, a mounted image). */
+export const HOST_ROOT_VAR = 'ferry_root';
+
+/** Connection and defaults of a host the store knows (from an inventory) → the options `openHost` takes. */
+export function hostOptionsFor(
+  host: { name: string; address: string | null; connection: { address?: string; port?: number; user?: string; identityFile?: string }; vars: Record<string, unknown> },
+  defaults: Pick<HostOptions, 'identityFiles' | 'knownHostsFiles'> = {},
+): HostOptions {
+  const root = host.vars[HOST_ROOT_VAR];
+  if (root !== undefined && typeof root !== 'string') throw new FerryError('HOST_INVALID', `${host.name}: ${HOST_ROOT_VAR} must be a path, got ${JSON.stringify(root)}`);
+  const common = {
+    ...(root !== undefined ? { root } : {}),
+    ...(defaults.knownHostsFiles?.length ? { knownHostsFiles: defaults.knownHostsFiles } : {}),
+  };
+  if (host.vars.ansible_connection === 'local') return { host: 'local', ...common };
+  const address = host.connection.address ?? host.address ?? host.name;
+  const bracketed = address.includes(':') ? `[${address}]` : address;
+  const identityFiles = [...(host.connection.identityFile ? [host.connection.identityFile] : []), ...(defaults.identityFiles ?? [])];
+  return {
+    host: `ssh://${host.connection.user ? `${host.connection.user}@` : ''}${bracketed}${host.connection.port ? `:${host.connection.port}` : ''}`,
+    ...common,
+    ...(identityFiles.length ? { identityFiles } : {}),
+  };
+}

@@ -5,7 +5,8 @@ import {
   migrate, migrationStatus, planMigration, resume, rollback, storedMigrationStatus, unlockHost,
   type MigrateResult, type Store,
 } from '../../app/migrate.js';
-import { defaultStorePath, openFerryStore, recordPlan, storeHostName } from '../../app/store.js';
+import { recordPlan, storeHostName } from '../../app/store.js';
+import { withStore, withStoreFlag } from '../store-flags.js';
 import type { ProgressEvent } from '../../app/migrate.js';
 import { withHost as withOpenHost } from '../../app/host.js';
 import type { Transport } from '../../app/host.js';
@@ -18,15 +19,6 @@ interface HostFlags extends SharedHostFlags { store?: string; trustJournal?: boo
 const TRUST_JOURNAL_HELP = 'accept a journal this controller did not sign (another controller\'s, or an older Ferry\'s); what it would restore is still checked';
 interface PlanFlags extends HostFlags { to: string; repo?: string[]; override?: string[]; reason?: string; gpgKey?: string[]; nogpgcheck?: boolean }
 
-
-function withStoreFlag(c: Command): Command {
-  return c.option('--store <path>', `Ferry's store (SQLite) recording host, plan, execution and journal (default: ${defaultStorePath().replace(process.env.HOME ?? '\0', '~')}; FERRY_HOME sets its directory)`);
-}
-
-async function withStore<T>(f: HostFlags, fn: (store: Store) => Promise<T>): Promise<T> {
-  const store = await openFerryStore(f.store ?? defaultStorePath());
-  try { return await fn(store); } finally { await store.close(); }
-}
 
 function withPlanFlags(c: Command): Command {
   return withHostFlags(c).requiredOption('--to <target>', 'target release, e.g. rocky-8')

@@ -101,7 +101,8 @@ function readHostList(data: InventoryData, text: string, file: string): void {
 function checkConnection(h: InventoryHost): void {
   const address = h.connection.address ?? h.name;
   const problems: string[] = [];
-  if (!isValidHostname(address)) problems.push(`address ${JSON.stringify(address)} is not a hostname or IP address${h.connection.address ? '' : ' (the host name is its address when ansible_host is not set)'}`);
+  // a local connection (ansible_connection=local, as the lab's root hosts use) has no address to reach
+  if (h.vars.ansible_connection !== 'local' && !isValidHostname(address)) problems.push(`address ${JSON.stringify(address)} is not a hostname or IP address${h.connection.address ? '' : ' (the host name is its address when ansible_host is not set)'}`);
   if (h.connection.user !== undefined && !isValidLoginName(h.connection.user)) problems.push(`user ${JSON.stringify(h.connection.user)} is not a login name`);
   if (h.connection.identityFile !== undefined && (/\p{Cc}/u.test(h.connection.identityFile) || h.connection.identityFile.startsWith('-'))) problems.push(`identity file ${JSON.stringify(h.connection.identityFile)} has control characters or starts with '-'`);
   if (problems.length) throw inventoryError(h.origin, `host ${JSON.stringify(h.name)}: ${problems.join('; ')}`, { hint: 'Set ansible_host/ansible_user to a plain hostname/IP address and login name.' });

@@ -1,53 +1,39 @@
 /** `ferry inventory import|list`: hosts from Ansible inventories, ssh configs, host lists and CSV into the store. */
 import type { Command } from 'commander';
 import { importInventory, listInventory } from '../../app/inventory.js';
-import { defaultStorePath, openFerryStore } from '../../app/store.js';
 import { FerryError } from '../../core/index.js';
 import { INVENTORY_FORMATS, type InventoryFormat } from '../../fleet/inventory/index.js';
 import { SELECTOR_HELP } from '../../fleet/selector.js';
 import { renderImportSummary, renderInventoryTable } from '../../report/inventory.js';
 import { emit, type CliContext } from '../output.js';
-
-const STORE_HELP = `Ferry's store (SQLite) (default: ${defaultStorePath().replace(process.env.HOME ?? '\0', '~')}; FERRY_HOME sets its directory)`;
+import { withStore, withStoreFlag, type StoreFlags } from '../store-flags.js';
 
 export function register(program: Command, ctx: CliContext): void {
   const cmd = program.command('inventory').description('Import hosts from inventories and list them');
 
-  cmd.command('import <files...>')
+  withStoreFlag(cmd.command('import <files...>'), 'the hosts are recorded in')
     .description('import hosts (Ansible INI/YAML with group_vars/ and host_vars/, ~/.ssh/config aliases, host lists, CSV) into the store')
     .option('--format <format>', `every file's format: ${INVENTORY_FORMATS.join(', ')} (default: by extension, then content)`)
-    .option('--store <path>', STORE_HELP)
     .addHelpText('after', `
 Ansible inventories are read as ansible-core 2.14 reads them (ansible-inventory -i FILE --list gives the same
 hosts, groups and variables). Password-like variables (ansible_password, *pass*, *secret*, *token*, !vault)
 are dropped with a notice naming host and variable. CSV columns: name,address,port,user,identity_file,groups
 (';'-separated); other columns become variables. A variable ferry_labels ("k=v,k=v" or a mapping) sets labels.
 The audit log records the import under $FERRY_OPERATOR (else the OS user).`)
-    .action(async (files: string[], opts: { format?: string; store?: string }) => {
+    .action(async (files: string[], opts: StoreFlags & { format?: string }) => {
       if (opts.format !== undefined && !(INVENTORY_FORMATS as readonly string[]).includes(opts.format)) {
         throw new FerryError('USAGE', `--format ${JSON.stringify(opts.format)} is not one of ${INVENTORY_FORMATS.join(', ')}`);
       }
-      const store = await openFerryStore(opts.store ?? defaultStorePath());
-      try {
-        const summary = await importInventory(store, files, opts.format !== undefined ? { format: opts.format as InventoryFormat } : {});
-        emit(ctx, summary, renderImportSummary);
-      } finally {
-        await store.close();
-      }
+      const summary = await withStore(opts, (store) => importInventory(store, files, opts.format !== undefined ? { format: opts.format as InventoryFormat } : {}));
+      emit(ctx, summary, renderImportSummary);
     });
 
-  cmd.command('list [selector]')
+  withStoreFlag(cmd.command('list [selector]'), 'the hosts are read from')
     .description('list stored hosts, all or those a selector picks')
-    .option('--store <path>', STORE_HELP)
     .addHelpText('after', `\n${SELECTOR_HELP}`)
-    .action(async (selector: string | undefined, opts: { store?: string }) => {
-      const store = await openFerryStore(opts.store ?? defaultStorePath());
-      try {
-        const hosts = await listInventory(store, selector);
-        emit(ctx, hosts, (hs) => renderInventoryTable(hs.map((h) => ({ name: h.name, address: h.connection.address ?? h.address, groups: h.groups,
-          ...(h.connection.port !== undefined ? { port: h.connection.port } : {}), ...(h.connection.user !== undefined ? { user: h.connection.user } : {}) }))));
-      } finally {
-        await store.close();
-      }
+    .action(async (selector: string | undefined, opts: StoreFlags) => {
+      const hosts = await withStore(opts, (store) => listInventory(store, selector));
+      emit(ctx, hosts, (hs) => renderInventoryTable(hs.map((h) => ({ name: h.name, address: h.connection.address ?? h.address, groups: h.groups,
+        ...(h.connection.port !== undefined ? { port: h.connection.port } : {}), ...(h.connection.user !== undefined ? { user: h.connection.user } : {}) }))));
     });
 }

@@ -8,7 +8,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { homedir, userInfo } from 'node:os';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
-import { FerryError, isFerryError, type JsonValue } from '../core/index.js';
+import { FerryError, globToRegExp, isFerryError, isGlob, type JsonValue } from '../core/index.js';
 import {
   createInventoryData, detectInventoryFormat, finishInventory, INVENTORY_FORMATS, inventoryError, parseInventorySource,
   type Inventory, type InventoryData, type InventoryFormat, type InventoryHost, type InventoryReader,
@@ -48,9 +48,9 @@ function inlineIncludes(text: string, file: string, reader: InventoryReader, hom
       const p = pattern.replace(/^~(?=\/)/, home);
       const abs = isAbsolute(p) ? p : join(home, '.ssh', p);
       const base = abs.slice(abs.lastIndexOf('/') + 1);
-      if (/[*?]/.test(dirname(abs))) throw inventoryError({ file, line: i + 1 }, `Include ${JSON.stringify(pattern)}: a wildcard in a directory is not supported`);
-      const names = /[*?]/.test(base)
-        ? (reader.listDir(dirname(abs)) ?? []).filter((e) => !e.isDirectory && new RegExp(`^${base.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`).test(e.name)).map((e) => join(dirname(abs), e.name)).sort()
+      if (isGlob(dirname(abs))) throw inventoryError({ file, line: i + 1 }, `Include ${JSON.stringify(pattern)}: a wildcard in a directory is not supported`);
+      const names = isGlob(base)
+        ? (reader.listDir(dirname(abs)) ?? []).filter((e) => !e.isDirectory && globToRegExp(base).test(e.name)).map((e) => join(dirname(abs), e.name)).sort()
         : [abs];
       return names.map((n) => inlineIncludes(reader.readText(n) ?? '', n, reader, home, depth + 1));
     }).join('\n');

@@ -4,3 +4,4 @@ export * from './log.js';
 export * from './json.js';
 export * from './schema.js';
 export * from './close-matches.js';
+export * from './glob.js';

@@ -10,7 +10,7 @@
  * the close matches; a glob that matches nothing is too, since an empty selection is a typo far more
  * often than an intent.
  */
-import { closeMatches, FerryError } from '../core/index.js';
+import { closeMatches, FerryError, globToRegExp, isGlob } from '../core/index.js';
 
 export interface SelectableHost {
   name: string;
@@ -56,25 +56,6 @@ export function splitSelector(selector: string): string[] {
   return terms;
 }
 
-/** fnmatch: * ? [seq] [!seq], case-sensitive. */
-function globToRegExp(glob: string): RegExp {
-  let re = '';
-  for (let i = 0; i < glob.length; i++) {
-    const c = glob[i];
-    if (c === '*') re += '.*';
-    else if (c === '?') re += '.';
-    else if (c === '[' && glob.indexOf(']', i + 2) > 0) {
-      const end = glob.indexOf(']', i + 2);
-      let set = glob.slice(i + 1, end);
-      if (set.startsWith('!')) set = `^${set.slice(1)}`;
-      re += `[${set.replace(/\\/g, '\\\\')}]`;
-      i = end;
-    } else re += c.replace(/[.+^${}()|[\]\\]/g, '\\$&');
-  }
-  return new RegExp(`^${re}$`);
-}
-
-const isGlob = (s: string): boolean => /[*?[]/.test(s);
 
 function unknown(term: string, what: string, candidates: Iterable<string>, hint?: string): FerryError {
   const close = closeMatches(what, [...new Set(candidates)]);

@@ -1,4 +1,4 @@
-import { FerryError } from '../core/index.js';
+import { FerryError, globToRegExp, isGlob } from '../core/index.js';
 import { compareEvr, parseEvr } from './evr.js';
 import { depFromEntry, matchesDep, type DepTree } from './deps.js';
 import type { Dep, DepFlag, Nevra, Package } from './types.js';
@@ -250,27 +250,3 @@ function matchesEvrSpec(p: Package, spec: string): boolean {
   return false;
 }
 
-function isGlob(s: string): boolean {
-  return /[*?[]/.test(s);
-}
-
-/** fnmatch-style glob (`*`, `?`, `[...]`) as an anchored RegExp. */
-function globToRegExp(glob: string): RegExp {
-  let re = '';
-  for (let i = 0; i < glob.length; i++) {
-    const c = glob[i];
-    if (c === '*') re += '.*';
-    else if (c === '?') re += '.';
-    else if (c === '[') {
-      const end = glob.indexOf(']', i + 2);
-      if (end === -1) re += '\\[';
-      else {
-        let body = glob.slice(i + 1, end).replace(/\\/g, '\\\\');
-        if (body.startsWith('!')) body = `^${body.slice(1)}`;
-        re += `[${body}]`;
-        i = end;
-      }
-    } else re += c.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
-  }
-  return new RegExp(`^${re}$`, 's');
-}

@@ -50,6 +50,7 @@ const CASES: Array<{ name: string; files: string[] }> = [
   { name: 'INI and YAML together (-i A -i B)', files: ['tricky/hosts.ini', 'tricky/hosts.yml'] },
   { name: 'INI corners: pending children, priority vs depth, comments in values, IPv6:port, subdirectories in group_vars', files: ['quirks/hosts.ini'] },
   { name: 'YAML corners: string sections, null groups, repeated keys, PyYAML scalars', files: ['quirks/hosts.yml'] },
+  { name: 'a directory: its files in name order, ignored extensions skipped, group_vars/ of the directory', files: ['directory'] },
 ];
 
 for (const c of CASES) {

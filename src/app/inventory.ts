@@ -10,7 +10,7 @@ import { homedir, userInfo } from 'node:os';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { FerryError, globToRegExp, isFerryError, isGlob, type JsonValue } from '../core/index.js';
 import {
-  createInventoryData, detectInventoryFormat, finishInventory, INVENTORY_FORMATS, inventoryError, parseInventorySource,
+  createInventoryData, detectInventoryFormat, finishInventory, INVENTORY_FORMATS, inventoryDirFiles, inventoryError, parseInventorySource,
   type Inventory, type InventoryData, type InventoryFormat, type InventoryHost, type InventoryReader,
 } from '../fleet/inventory/index.js';
 import { selectHosts, type SelectableHost } from '../fleet/selector.js';
@@ -124,21 +124,26 @@ export function readInventory(files: readonly string[], opts: ReadInventoryOptio
     throw new FerryError('USAGE', `unknown inventory format ${JSON.stringify(opts.format)}`, { hint: `One of ${INVENTORY_FORMATS.join(', ')}.` });
   }
   const data = createInventoryData();
-  const ansible: string[] = [];
+  const varsDirs: string[] = [];
   const formats: Record<string, InventoryFormat> = {};
-  for (const file of files) {
+  const readFile = (file: string): void => {
     const text = reader.readText(file);
     if (text === undefined) throw new FerryError('NOT_FOUND', `inventory ${file} does not exist or is not a file`);
     const format = opts.format ?? detectInventoryFormat(file, text);
     formats[file] = format;
     if (format === 'ssh-config') readSshConfig(data, text, file, reader, home);
     else if (format === 'list') readHostList(data, text, file);
-    else {
-      parseInventorySource(data, { path: file, text, format });
-      if (format !== 'csv') ansible.push(file);
-    }
+    else parseInventorySource(data, { path: file, text, format });
+    if (format === 'ini' || format === 'yaml') varsDirs.push(dirname(file));
+  };
+  for (const path of files) {
+    if (reader.listDir(path) === undefined) { readFile(path); continue; }
+    // a directory is an Ansible inventory of its files, with group_vars/ and host_vars/ of its own
+    const before = varsDirs.length;
+    inventoryDirFiles(reader, path).forEach(readFile);
+    varsDirs.splice(before, varsDirs.length - before, path);
   }
-  const inventory = finishInventory(data, ansible, reader);
+  const inventory = finishInventory(data, varsDirs, reader);
   inventory.hosts.forEach(checkConnection);
   return { ...inventory, formats };
 }
@@ -170,7 +175,7 @@ export async function importInventory(store: Store, files: readonly string[], op
     ...(Object.keys(h.labels).length ? { labels: { ...(prior.get(h.name)?.labels ?? {}), ...h.labels } } : {}),
   })));
   const summary: ImportSummary = {
-    files: absolute.map((file) => ({ file, format: inv.formats[file], hosts: inv.hosts.filter((h) => h.origin.file === file).length })),
+    files: Object.entries(inv.formats).map(([file, format]) => ({ file, format, hosts: inv.hosts.filter((h) => h.origin.file === file).length })),
     hosts: inv.hosts.length,
     groups: inv.groups.filter((g) => g.name !== 'all' && g.name !== 'ungrouped').length,
     notices: inv.notices,

@@ -4,7 +4,7 @@
  * caller's reader) and CSV host tables; ~/.ssh/config and plain host lists are read by src/app, which owns
  * the transport's ssh_config and host-spec readers, into the same InventoryData.
  */
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 import { parseCsvInventory } from './csv.js';
 import { parseIniInventory } from './ini.js';
 import { createInventoryData, resolveInventory, type InventoryData } from './inventory-data.js';
@@ -46,18 +46,32 @@ export function parseInventorySource(data: InventoryData, source: { path: string
 }
 
 /**
- * Resolves `data` once every source is in: group_vars/ and host_vars/ beside each Ansible source (in the
- * order given, as `ansible-inventory -i A -i B` does), then Ansible's precedence.
+ * Resolves `data` once every source is in: group_vars/ and host_vars/ in each Ansible source's directory (a
+ * file's own directory, a directory source itself; in the order given, as `ansible-inventory -i A -i B`
+ * does), then Ansible's precedence.
  */
-export function finishInventory(data: InventoryData, ansibleSources: readonly string[], reader: InventoryReader): Inventory {
+export function finishInventory(data: InventoryData, varsDirs: readonly string[], reader: InventoryReader): Inventory {
   const names = { groups: [...data.groups.keys()], hosts: [...data.hosts.keys()] };
-  const sources = ansibleSources.map((p) => readVarsSource(reader, dirname(p), names, data.notices));
+  const sources = varsDirs.map((dir) => readVarsSource(reader, dir, names, data.notices));
   return resolveInventory(data, sources);
+}
+
+/**
+ * What Ansible skips in a directory given as an inventory (ansible-core 2.14 `InventoryManager.parse_source`:
+ * hidden entries, host_vars, group_vars, vars_plugins, and INVENTORY_IGNORE_EXTS' default extensions —
+ * REJECT_EXTS plus .orig, .ini, .cfg and .retry).
+ */
+export const IGNORED_IN_INVENTORY_DIR = /^\.|^host_vars$|^group_vars$|^vars_plugins$|(\.pyc|\.pyo|\.swp|\.bak|~|\.rpm|\.md|\.txt|\.rst|\.orig|\.ini|\.cfg|\.retry)$/;
+
+/** The files of a directory inventory, in the order Ansible reads them (sorted, recursing into subdirectories). */
+export function inventoryDirFiles(reader: InventoryReader, dir: string): string[] {
+  const entries = (reader.listDir(dir) ?? []).slice().sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  return entries.filter((e) => !IGNORED_IN_INVENTORY_DIR.test(e.name)).flatMap((e) => (e.isDirectory ? inventoryDirFiles(reader, join(dir, e.name)) : [join(dir, e.name)]));
 }
 
 /** Parses one or more Ansible/CSV sources into an inventory (the pure path the differential test exercises). */
 export function parseInventory(sources: ReadonlyArray<{ path: string; text: string; format: 'ini' | 'yaml' | 'csv' }>, reader: InventoryReader): Inventory {
   const data = createInventoryData();
   for (const s of sources) parseInventorySource(data, s);
-  return finishInventory(data, sources.filter((s) => s.format !== 'csv').map((s) => s.path), reader);
+  return finishInventory(data, sources.filter((s) => s.format !== 'csv').map((s) => dirname(s.path)), reader);
 }

@@ -12,7 +12,7 @@ export function register(program: Command, ctx: CliContext): void {
   const cmd = program.command('inventory').description('Import hosts from inventories and list them');
 
   withStoreFlag(cmd.command('import <files...>'), 'the hosts are recorded in')
-    .description('import hosts (Ansible INI/YAML with group_vars/ and host_vars/, ~/.ssh/config aliases, host lists, CSV) into the store')
+    .description('import hosts (Ansible INI/YAML files or directories with group_vars/ and host_vars/, ~/.ssh/config aliases, host lists, CSV) into the store')
     .option('--format <format>', `every file's format: ${INVENTORY_FORMATS.join(', ')} (default: by extension, then content)`)
     .addHelpText('after', `
 Ansible inventories are read as ansible-core 2.14 reads them (ansible-inventory -i FILE --list gives the same

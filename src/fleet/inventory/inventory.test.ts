@@ -100,3 +100,9 @@ for (const c of BAD_INVENTORIES) {
     });
   });
 }
+
+test('!vault values are dropped with a notice naming where, never the ciphertext', () => {
+  const inv = parseInventory([{ path: '/inv/h.yml', format: 'yaml', text: 'all:\n  hosts:\n    a:\n      db_login: !vault |\n        $ANSIBLE_VAULT;1.1;AES256\n        6162\n      keep: 1\n' }], NO_FILES);
+  assert.deepEqual(inv.hosts[0].vars, { keep: 1 });
+  assert.deepEqual(inv.notices, ['host a: variable db_login dropped (encrypted with !vault; Ferry does not store secrets)']);
+});

@@ -10,6 +10,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { isSecretVar } from '../fleet/inventory/index.js';
+import { selectHosts } from '../fleet/selector.js';
 import { readInventory } from './inventory.js';
 
 const FIXTURES = resolve(import.meta.dirname, '../../test/fixtures/inventories');
@@ -75,3 +76,25 @@ for (const c of CASES) {
     }
   });
 }
+
+/** Selectors in Ansible's own pattern syntax pick what `ansible PATTERN --list-hosts` picks. */
+const PATTERNS = ['frontend:&prod:!db', 'web,db', 'web:db', '!web', '&backend', 'web*', 'db-0*:redis1', 'prod:!cache:!frontend', 'ungrouped', 'backend:&db:!db-02'];
+test('selectors equal ansible --list-hosts on the same inventory', { skip: !ANSIBLE && 'ansible-inventory is not installed' }, () => {
+  const file = join(FIXTURES, 'tricky/hosts.ini');
+  const inv = readInventory([file]);
+  const home = mkdtempSync(join(tmpdir(), 'ferry-ansible-'));
+  try {
+    writeFileSync(join(home, 'ansible.cfg'), '');
+    for (const pattern of PATTERNS) {
+      const r = spawnSync('ansible', ['-i', file, pattern, '--list-hosts'], {
+        encoding: 'utf8', cwd: home,
+        env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: home, ANSIBLE_HOME: home, ANSIBLE_CONFIG: join(home, 'ansible.cfg'), LC_ALL: 'C.UTF-8' },
+      });
+      assert.equal(r.status, 0, r.stderr);
+      const expected = r.stdout.split('\n').slice(1).map((l) => l.trim()).filter(Boolean).sort();
+      assert.deepEqual(selectHosts(pattern, inv.hosts, { groups: inv.groups.map((g) => g.name) }).sort(), expected, pattern);
+    }
+  } finally {
+    rmSync(home, { recursive: true, force: true });
+  }
+});

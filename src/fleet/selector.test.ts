@@ -16,6 +16,7 @@ const CASES: Array<[string, string[]]> = [
   ['all', ['web01', 'web02', 'web03', 'db01', 'db02', 'lonely']],
   ['*', ['web01', 'web02', 'web03', 'db01', 'db02', 'lonely']],
   ['web', ['web01', 'web02', 'web03']],
+  ['ungrouped', ['lonely']],
   ['group:frontend', ['web01', 'web02', 'web03']],
   ['group:st*', ['web03', 'db02']],
   ['web:&prod', ['web01', 'web02']],

@@ -27,7 +27,7 @@ export const READINESS_STATES = ['ready', 'risks', 'blocked', 'not-assessed'] as
 
 /** The selector syntax, for --help. */
 export const SELECTOR_HELP = `Selectors (Ansible host-pattern syntax):
-  all, *                        every host
+  all, *                        every host;   ungrouped: hosts in no group
   web, group:web                hosts in group web (or its child groups); globs: group:web*
   host:web01, host:web*         hosts by name (glob)
   label:env=prod, label:env     hosts with that label (value may be a glob), or with the label at all
@@ -86,6 +86,8 @@ export function selectHosts(selector: string, hosts: readonly SelectableHost[], 
 
   const evaluate = (term: string): Set<string> => {
     if (term === 'all' || term === '*') return new Set(hostNames);
+    // Ansible's implicit group: the hosts in no other group
+    if (term === 'ungrouped' || term === 'group:ungrouped') return new Set(hosts.filter((h) => h.groups.every((g) => g === 'ungrouped')).map((h) => h.name));
     const colon = term.indexOf(':');
     const kind = colon > 0 && KINDS.has(term.slice(0, colon)) ? term.slice(0, colon) : undefined;
     const value = kind ? term.slice(colon + 1) : term;

@@ -5,13 +5,95 @@
  */
 import type { JournalEntry, JournalSink, JsonValue } from '../exec/types.js';
 
+/** How to reach a host, as the inventory gave it (Ansible's ansible_host/port/user/ssh_private_key_file). Never a secret. */
+export interface HostConnection {
+  address?: string;
+  port?: number;
+  user?: string;
+  identityFile?: string;
+}
+
 export interface HostRecord {
   name: string;
   address: string | null;
   labels: Record<string, string>;
+  /** Inventory groups the host belongs to (all ancestors included, 'all' and 'ungrouped' excluded). */
+  groups: string[];
+  /** Inventory variables after Ansible's precedence, secrets (password-like names) dropped. */
+  vars: Record<string, JsonValue>;
+  connection: HostConnection;
+  /** The inventory file (or 'cli') the host came from; null for hosts recorded by single-host commands. */
+  source: string | null;
+  /** Identity as last collected: the SSH host key fingerprint (SHA256:…) and /etc/machine-id. */
+  hostKeyFingerprint: string | null;
+  machineId: string | null;
   createdAt: string;
   updatedAt: string;
 }
+
+export type CollectionOutcome = 'ok' | 'unreachable' | 'auth' | 'host-key-changed' | 'timeout' | 'command-failed' | 'identity-changed';
+export interface CollectionRecord {
+  id: number;
+  hostName: string;
+  at: string;
+  outcome: CollectionOutcome;
+  message: string | null;
+  attempts: number;
+  durationMs: number;
+  factSnapshotId: number | null;
+}
+
+/** One host × target line of a fleet assessment; the full document is shared by every host with the same package set. */
+export interface FleetAssessmentRecord {
+  runId: string;
+  hostName: string;
+  target: string;
+  factSnapshotId: number | null;
+  /** Key of the shared assessment document (content hash of target + assessed inputs). */
+  documentKey: string;
+  /** Readiness of the host for this target: ready | risks | blocked | not-assessed. */
+  readiness: string;
+  score: number | null;
+  /** Check keys of the blocking findings. */
+  blockers: string[];
+  /** Installed package names with no counterpart in the target. */
+  missing: string[];
+}
+
+export type RolloutState = 'created' | 'running' | 'awaiting-approval' | 'paused' | 'halted' | 'completed' | 'aborted';
+export interface RolloutRecord {
+  id: string;
+  name: string | null;
+  target: string;
+  /** The selector as the operator wrote it. */
+  selector: string;
+  /** The rollout's settings (canary, waves, caps, threshold, gate, window) as src/fleet defines them. */
+  spec: JsonValue;
+  state: RolloutState;
+  /** Index of the newest released wave (0 = canary), -1 before the first. */
+  currentWave: number;
+  createdBy: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export type RolloutHostState = 'pending' | 'queued' | 'running' | 'succeeded' | 'failed' | 'skipped' | 'cancelled';
+export interface RolloutHostRecord {
+  rolloutId: string;
+  hostName: string;
+  wave: number;
+  /** Group key for per-group caps (e.g. the HA pair), null when none. */
+  capGroup: string | null;
+  state: RolloutHostState;
+  jobId: number | null;
+  executionId: string | null;
+  failedStep: string | null;
+  lastError: string | null;
+  logTail: string | null;
+  updatedAt: string;
+}
+
+export interface AuditRecord { id: number; at: string; operator: string; action: string; subject: string; details: JsonValue }
 
 export interface FactSnapshotRecord { id: number; hostName: string; collectedAt: string; facts: JsonValue }
 export interface AssessmentRecord { id: number; hostName: string; target: string; factSnapshotId: number | null; createdAt: string; result: JsonValue }
@@ -20,11 +102,12 @@ export interface PlanRecord { id: string; hostName: string; target: string; crea
 export type ExecutionState = 'running' | 'completed' | 'failed' | 'rolling-back' | 'rolled-back' | 'rollback-incomplete';
 export interface ExecutionRecord { id: string; planId: string | null; hostName: string | null; state: ExecutionState; createdAt: string; updatedAt: string }
 
-export type JobState = 'queued' | 'running' | 'done' | 'failed';
+export type JobState = 'queued' | 'running' | 'done' | 'failed' | 'cancelled';
 export interface JobRecord {
   id: number;
   kind: string;
   hostName: string | null;
+  rolloutId: string | null;
   payload: JsonValue;
   state: JobState;
   attempts: number;
@@ -40,17 +123,34 @@ export interface JobRecord {
 }
 
 export interface Store extends JournalSink {
-  readonly kind: 'sqlite';
+  readonly kind: 'sqlite' | 'postgres';
   /** Applies pending numbered migrations; returns the schema version now in place. */
   migrate(): Promise<number>;
   close(): Promise<void>;
 
-  upsertHost(host: { name: string; address?: string; labels?: Record<string, string> }): Promise<HostRecord>;
+  /** Creates or updates; fields left undefined keep their stored value. */
+  upsertHost(host: { name: string; address?: string; labels?: Record<string, string>; groups?: string[]; vars?: Record<string, JsonValue>; connection?: HostConnection; source?: string }): Promise<HostRecord>;
+  /** Many hosts in one transaction (inventory import of thousands). */
+  upsertHosts(hosts: ReadonlyArray<Parameters<Store['upsertHost']>[0]>): Promise<number>;
   getHost(name: string): Promise<HostRecord | undefined>;
   listHosts(): Promise<HostRecord[]>;
+  /** Records the identity seen at collection (host key fingerprint, machine-id). */
+  setHostIdentity(name: string, identity: { hostKeyFingerprint?: string; machineId?: string }): Promise<void>;
 
   saveFactSnapshot(s: { hostName: string; facts: JsonValue; collectedAt?: string }): Promise<FactSnapshotRecord>;
   latestFactSnapshot(hostName: string): Promise<FactSnapshotRecord | undefined>;
+  /** The newest snapshot of every host that has one (fleet assessment input). */
+  latestFactSnapshots(hostNames?: readonly string[]): Promise<FactSnapshotRecord[]>;
+  recordCollection(c: Omit<CollectionRecord, 'id' | 'at'> & { at?: string }): Promise<CollectionRecord>;
+  /** The newest collection result per host. */
+  latestCollections(): Promise<CollectionRecord[]>;
+
+  /** Idempotent: the same key is stored once. */
+  saveAssessmentDocument(key: string, document: JsonValue): Promise<void>;
+  getAssessmentDocument(key: string): Promise<JsonValue | undefined>;
+  saveFleetAssessments(rows: readonly FleetAssessmentRecord[]): Promise<void>;
+  /** Rows of one run, or of the newest run when runId is omitted. */
+  listFleetAssessments(runId?: string): Promise<FleetAssessmentRecord[]>;
   saveAssessment(a: { hostName: string; target: string; factSnapshotId?: number; result: JsonValue }): Promise<AssessmentRecord>;
   listAssessments(hostName: string): Promise<AssessmentRecord[]>;
   savePlan(p: { id: string; hostName: string; target: string; plan: JsonValue }): Promise<PlanRecord>;
@@ -62,7 +162,24 @@ export interface Store extends JournalSink {
   appendJournalEntry(entry: JournalEntry): Promise<void>;
   listJournal(executionId: string): Promise<JournalEntry[]>;
 
-  enqueueJob(j: { kind: string; payload: JsonValue; hostName?: string; maxAttempts?: number; runAfter?: string }): Promise<JobRecord>;
+  createRollout(r: { id: string; name?: string; target: string; selector: string; spec: JsonValue; createdBy: string; hosts: ReadonlyArray<{ hostName: string; wave: number; capGroup?: string }> }): Promise<RolloutRecord>;
+  getRollout(id: string): Promise<RolloutRecord | undefined>;
+  listRollouts(): Promise<RolloutRecord[]>;
+  /** Compare-and-set: changes state (and currentWave when given) only if the state is still `from`; false otherwise. */
+  setRolloutState(id: string, from: readonly RolloutState[], to: RolloutState, opts?: { currentWave?: number }): Promise<boolean>;
+  listRolloutHosts(rolloutId: string): Promise<RolloutHostRecord[]>;
+  updateRolloutHost(rolloutId: string, hostName: string, patch: Partial<Pick<RolloutHostRecord, 'state' | 'jobId' | 'executionId' | 'failedStep' | 'lastError' | 'logTail'>>): Promise<void>;
+  /**
+   * Atomically releases hosts: only when the rollout's currentWave is still `expectWave`, sets it to `wave`,
+   * moves the named pending hosts to queued and enqueues one job each (kind, payload from the caller, rolloutId set).
+   * Returns the jobs created, or undefined when another controller released first.
+   */
+  releaseRolloutHosts(r: { rolloutId: string; expectWave: number; wave: number; hosts: ReadonlyArray<{ hostName: string; kind: string; payload: JsonValue; maxAttempts?: number }> }): Promise<JobRecord[] | undefined>;
+
+  appendAudit(a: { operator: string; action: string; subject: string; details?: JsonValue; at?: string }): Promise<AuditRecord>;
+  listAudit(opts?: { subject?: string; limit?: number }): Promise<AuditRecord[]>;
+
+  enqueueJob(j: { kind: string; payload: JsonValue; hostName?: string; rolloutId?: string; maxAttempts?: number; runAfter?: string }): Promise<JobRecord>;
   /**
    * Atomically claims the oldest runnable job (queued and due, or running with an expired lease) for
    * `worker` until now + leaseMs, counting an attempt. A job whose lease expired on its last attempt is
@@ -75,4 +192,7 @@ export interface Store extends JournalSink {
   /** Requeues after retryDelayMs while attempts remain, else marks failed. False when not the holder. */
   failJob(id: number, worker: string, error: string, opts?: { retryDelayMs?: number }): Promise<boolean>;
   getJob(id: number): Promise<JobRecord | undefined>;
+  listJobs(opts?: { rolloutId?: string; state?: JobState }): Promise<JobRecord[]>;
+  /** Cancels queued jobs (abort); running ones are left to their worker. Returns how many. */
+  cancelJobs(opts: { rolloutId: string }): Promise<number>;
 }

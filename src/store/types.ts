@@ -172,9 +172,11 @@ export interface Store extends JournalSink {
   /**
    * Atomically releases hosts: only when the rollout's currentWave is still `expectWave`, sets it to `wave`,
    * moves the named pending hosts to queued and enqueues one job each (kind, payload from the caller, rolloutId set).
+   * With expectActive, also only when the rollout's queued + running host count is still that (so two
+   * controllers deciding from the same view cannot both release past a concurrency cap).
    * Returns the jobs created, or undefined when another controller released first.
    */
-  releaseRolloutHosts(r: { rolloutId: string; expectWave: number; wave: number; hosts: ReadonlyArray<{ hostName: string; kind: string; payload: JsonValue; maxAttempts?: number }> }): Promise<JobRecord[] | undefined>;
+  releaseRolloutHosts(r: { rolloutId: string; expectWave: number; wave: number; expectActive?: number; hosts: ReadonlyArray<{ hostName: string; kind: string; payload: JsonValue; maxAttempts?: number }> }): Promise<JobRecord[] | undefined>;
 
   appendAudit(a: { operator: string; action: string; subject: string; details?: JsonValue; at?: string }): Promise<AuditRecord>;
   listAudit(opts?: { subject?: string; limit?: number }): Promise<AuditRecord[]>;

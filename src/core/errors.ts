@@ -51,6 +51,8 @@ export const ERROR_CODES = {
   JOURNAL_LOCKED: 'Another Ferry run holds the journal lock',
   ROLLBACK_PAST_PONR: 'The migration is past its point of no return',
   ROLLBACK_INCOMPLETE: 'Some restores failed during rollback',
+  // store
+  STORE_UNAVAILABLE: 'The Ferry store could not be opened, locked or reached',
   // lab
   LAB_TOOL_MISSING: 'A tool the lab needs is not installed',
   LAB_BUILD: 'Building a lab distribution or host failed',
@@ -105,6 +107,7 @@ export const ERROR_STATUS: Record<ErrorCode, { exit: number; http: number }> = {
   JOURNAL_LOCKED: { exit: 1, http: 409 },
   ROLLBACK_PAST_PONR: { exit: 1, http: 409 },
   ROLLBACK_INCOMPLETE: { exit: 1, http: 500 },
+  STORE_UNAVAILABLE: { exit: 1, http: 503 },
   LAB_TOOL_MISSING: { exit: 1, http: 500 },
   LAB_BUILD: { exit: 1, http: 500 },
 };

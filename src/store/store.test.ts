@@ -9,7 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { isFerryError } from '../core/index.js';
-import { MIGRATIONS, openSqliteStore, type RolloutState, type Store } from './index.js';
+import { skipUnlessPostgres, testPostgres } from '../../test/support/postgres.js';
+import { MIGRATIONS, openSqliteStore, openStore, type RolloutState, type Store } from './index.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'ferry-store-'));
 process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
@@ -18,21 +19,30 @@ const dbPath = (): string => join(dir, `s${++n}.sqlite`);
 
 interface Backend {
   name: string;
-  /** A fresh, migrated store; `shared` opens another handle (another connection) on the same database. */
-  open(o?: { now?: () => Date }): Promise<{ store: Store; shared: () => Promise<Store> }>;
+  skip: false | string;
+  /** A new, empty database's location, as openStore takes it. */
+  location(): Promise<string>;
+  /** Stops the database server and starts it again (PostgreSQL). */
+  restart?: { stop(): Promise<void>; start(): Promise<void> };
 }
 
+const pgSkip = skipUnlessPostgres();
 const BACKENDS: Backend[] = [
+  { name: 'sqlite', skip: false, location: async () => dbPath() },
   {
-    name: 'sqlite',
-    async open(o = {}) {
-      const path = dbPath();
-      const store = openSqliteStore({ path, now: o.now });
-      await store.migrate();
-      return { store, shared: async () => openSqliteStore({ path, now: o.now }) };
-    },
+    name: 'postgres', skip: pgSkip && `${pgSkip} (the PostgreSQL half of the conformance suite is skipped)`,
+    location: async () => (await testPostgres()).createDatabase(),
+    restart: { stop: async () => (await testPostgres()).stop(), start: async () => (await testPostgres()).start() },
   },
 ];
+
+/** A fresh, migrated store; `shared` opens another handle (another connection) on the same database. */
+async function openFresh(backend: Backend, o: { now?: () => Date } = {}): Promise<{ store: Store; shared: () => Promise<Store>; location: string }> {
+  const location = await backend.location();
+  const store = openStore(location, o);
+  await store.migrate();
+  return { store, location, shared: async () => openStore(location, o) };
+}
 
 /** A rollout of `hosts` (created as store hosts first), each in the wave its index gives. */
 async function rolloutOf(s: Store, id: string, hosts: string[], waves: number[] = hosts.map(() => 0)): Promise<void> {
@@ -92,15 +102,34 @@ test('sqlite: the store file and its WAL and shared-memory files are created 060
   await s.close();
 });
 
+test('openStore: a postgres:// URL is the PostgreSQL store, anything else a SQLite file', async () => {
+  const sqlite = openStore(dbPath());
+  assert.equal(sqlite.kind, 'sqlite');
+  await sqlite.close();
+  for (const url of ['postgres://ferry@127.0.0.1:1/ferry', 'postgresql://ferry@127.0.0.1:1/ferry']) {
+    const pgStore = openStore(url);
+    assert.equal(pgStore.kind, 'postgres', url);
+    await pgStore.close();
+  }
+});
+
+test('postgres: an unreachable server is a STORE_UNAVAILABLE naming the store without its password', async () => {
+  // Port 1 on loopback refuses connections: no server is needed to reach this failure.
+  const s = openStore('postgres://ferry:hunter2@127.0.0.1:1/fleet');
+  await assert.rejects(s.migrate(), (e) => isFerryError(e, 'STORE_UNAVAILABLE') && e.message.includes('127.0.0.1:1/fleet') && !e.message.includes('hunter2')
+    && !String(e.hint).includes('hunter2') && /retried/.test(String(e.hint)));
+  await s.close();
+});
+
 test('sqlite: a store that cannot be opened is a STORE_UNAVAILABLE naming it', () => {
   const path = join(dir, 'no-such-dir', 'ferry.db');
   assert.throws(() => openSqliteStore({ path }), (e) => isFerryError(e, 'STORE_UNAVAILABLE') && e.message.includes(path) && e.hint !== undefined);
 });
 
 for (const backend of BACKENDS) {
-  describe(`store conformance: ${backend.name}`, () => {
+  describe(`store conformance: ${backend.name}`, { skip: backend.skip }, () => {
     test('hosts: upsert keeps the fields left undefined; inventory fields and identity round-trip', async () => {
-      const { store: s } = await backend.open();
+      const { store: s } = await openFresh(backend);
       await s.upsertHost({ name: 'db1', address: '10.0.0.5', labels: { wave: '1' }, groups: ['db', 'prod'], vars: { ansible_python_interpreter: '/usr/bin/python3' },
         connection: { address: '10.0.0.5', port: 2222, user: 'root', identityFile: '/keys/id' }, source: 'inventory.ini' });
       const h = await s.upsertHost({ name: 'db1', labels: { wave: '2' } });
@@ -118,7 +147,7 @@ for (const backend of BACKENDS) {
     });
 
     test('hosts: upsertHosts stores 10,000 hosts in one transaction, all or none', async () => {
-      const { store: s } = await backend.open();
+      const { store: s } = await openFresh(backend);
       const hosts = Array.from({ length: 10_000 }, (_, i) => ({ name: `web${String(i).padStart(5, '0')}`, groups: ['web'], labels: { rack: String(i % 40) }, source: 'hosts.yml' }));
       const started = Date.now();
       assert.equal(await s.upsertHosts(hosts), 10_000);
@@ -136,7 +165,7 @@ for (const backend of BACKENDS) {
     });
 
     test('fact snapshots and collections: the newest per host, optionally of named hosts', async () => {
-      const { store: s } = await backend.open();
+      const { store: s } = await openFresh(backend);
       await s.upsertHosts([{ name: 'a' }, { name: 'b' }, { name: 'c' }]);
       await s.saveFactSnapshot({ hostName: 'a', facts: { v: 1 }, collectedAt: '2024-01-01T00:00:00.000Z' });
       const a2 = await s.saveFactSnapshot({ hostName: 'a', facts: { v: 2 }, collectedAt: '2024-02-01T00:00:00.000Z' });
@@ -157,7 +186,7 @@ for (const backend of BACKENDS) {
 
     test('assessments: documents are stored once per key; fleet rows list by run, the newest by default', async () => {
       let t = Date.parse('2024-05-01T00:00:00.000Z');
-      const { store: s } = await backend.open({ now: () => new Date(t) });
+      const { store: s } = await openFresh(backend, { now: () => new Date(t) });
       await s.upsertHosts([{ name: 'a' }, { name: 'b' }]);
       await s.saveAssessmentDocument('k1', { findings: ['first'] });
       await s.saveAssessmentDocument('k1', { findings: ['second'] });
@@ -178,7 +207,7 @@ for (const backend of BACKENDS) {
     });
 
     test('rollouts: created pending; setRolloutState is a compare-and-set on its from-states', async () => {
-      const { store: s } = await backend.open();
+      const { store: s } = await openFresh(backend);
       await rolloutOf(s, 'r1', ['web1', 'web2'], [0, 1]);
       const r = await s.getRollout('r1');
       assert.deepEqual([r?.state, r?.currentWave, r?.spec, r?.createdBy, r?.name], ['created', -1, { canary: 1 }, 'alice', null]);
@@ -203,7 +232,7 @@ for (const backend of BACKENDS) {
     });
 
     test('rollouts: updateRolloutHost patches the given fields only', async () => {
-      const { store: s } = await backend.open();
+      const { store: s } = await openFresh(backend);
       await rolloutOf(s, 'r1', ['web1']);
       await s.updateRolloutHost('r1', 'web1', { state: 'failed', failedStep: 'distro-sync', lastError: 'dnf exited 1', logTail: 'Error: transaction check' });
       await s.updateRolloutHost('r1', 'web1', { executionId: 'e1' });
@@ -214,7 +243,7 @@ for (const backend of BACKENDS) {
     });
 
     test('rollouts: releaseRolloutHosts queues pending hosts with their jobs; lost races change nothing', async () => {
-      const { store: s, shared } = await backend.open();
+      const { store: s, shared } = await openFresh(backend);
       await rolloutOf(s, 'r1', ['web1', 'web2', 'web3', 'web4'], [0, 1, 1, 1]);
       const payload = (h: string) => ({ kind: 'migrate', payload: { host: h }, hostName: h });
       const canary = await s.releaseRolloutHosts({ rolloutId: 'r1', expectWave: -1, wave: 0, expectActive: 0, hosts: [payload('web1')] });
@@ -243,7 +272,7 @@ for (const backend of BACKENDS) {
     });
 
     test('audit: appended in order, listed by subject, the newest `limit` in order', async () => {
-      const { store: s } = await backend.open();
+      const { store: s } = await openFresh(backend);
       await s.appendAudit({ operator: 'alice', action: 'rollout.start', subject: 'rollout:r1', details: { canary: 2 } });
       await s.appendAudit({ operator: 'bob', action: 'rollout.approve', subject: 'rollout:r1' });
       await s.appendAudit({ operator: 'alice', action: 'inventory.import', subject: 'inventory:hosts.ini', details: { hosts: 50 } });
@@ -255,7 +284,7 @@ for (const backend of BACKENDS) {
 
     test('jobs: claim is exclusive, leases expire and are reclaimed, failures retry then fail', async () => {
       let t = Date.parse('2024-05-01T00:00:00.000Z');
-      const { store: s } = await backend.open({ now: () => new Date(t) });
+      const { store: s } = await openFresh(backend, { now: () => new Date(t) });
       const a = await s.enqueueJob({ kind: 'assess', payload: { host: 'db1' }, maxAttempts: 2 });
       await s.enqueueJob({ kind: 'migrate', payload: { host: 'db2' } });
       const c1 = await s.claimJob({ worker: 'w1', leaseMs: 1000, kinds: ['assess'] });
@@ -294,7 +323,7 @@ for (const backend of BACKENDS) {
     });
 
     test('jobs: cancelJobs cancels a rollout\'s queued jobs only, and cancelled jobs are never claimed', async () => {
-      const { store: s } = await backend.open();
+      const { store: s } = await openFresh(backend);
       await rolloutOf(s, 'r1', ['web1', 'web2', 'web3']);
       await rolloutOf(s, 'r2', ['db1']);
       const jobs = await s.releaseRolloutHosts({ rolloutId: 'r1', expectWave: -1, wave: 0, hosts: ['web1', 'web2', 'web3'].map((hostName) => ({ hostName, kind: 'migrate', payload: { hostName } })) });
@@ -310,7 +339,7 @@ for (const backend of BACKENDS) {
     });
 
     test('jobs: two store handles (as two workers) never claim the same job', async () => {
-      const { store: s1, shared } = await backend.open();
+      const { store: s1, shared } = await openFresh(backend);
       const s2 = await shared();
       for (let i = 0; i < 20; i++) await s1.enqueueJob({ kind: 'assess', payload: { i } });
       const claimed: number[] = [];
@@ -324,8 +353,65 @@ for (const backend of BACKENDS) {
       await s2.close();
     });
 
+    test('migrate: handles migrating one new database at once both end at the latest version', async () => {
+      const location = await backend.location();
+      const handles = [openStore(location), openStore(location), openStore(location)];
+      assert.deepEqual(await Promise.all(handles.map((h) => h.migrate())), handles.map(() => MIGRATIONS.length));
+      await handles[0].upsertHost({ name: 'a' });
+      assert.equal((await handles[2].listHosts()).length, 1);
+      for (const h of handles) await h.close();
+    });
+
+    test('jobs: 4 workers on their own connections, 3 claims in flight each, claim 60 jobs exactly once', async () => {
+      const { store: s, shared } = await openFresh(backend);
+      for (let i = 0; i < 60; i++) await s.enqueueJob({ kind: 'migrate', payload: { i } });
+      const workers = await Promise.all([1, 2, 3, 4].map(() => shared()));
+      const claims = new Map<number, string>();
+      const twice: number[] = [];
+      await Promise.all(workers.flatMap((w, wi) => [1, 2, 3].map(async (slot) => {
+        const worker = `w${wi}.${slot}`;
+        for (;;) {
+          const job = await w.claimJob({ worker, leaseMs: 60_000 });
+          if (!job) return;
+          if (claims.has(job.id)) twice.push(job.id);
+          claims.set(job.id, worker);
+          assert.equal(await w.completeJob(job.id, worker, { by: worker }), true);
+        }
+      })));
+      assert.deepEqual(twice, []);
+      assert.equal(claims.size, 60);
+      const done = await s.listJobs({ state: 'done' });
+      assert.equal(done.length, 60);
+      assert.ok(done.every((j) => j.attempts === 1 && (j.result as { by: string }).by === claims.get(j.id)));
+      assert.ok(new Set(claims.values()).size > 1, 'the claims were spread over several workers');
+      for (const w of workers) await w.close();
+      await s.close();
+    });
+
+    if (backend.restart) {
+      const server = backend.restart;
+      test('a server restarted under the store: operations fail fast as STORE_UNAVAILABLE while it is down, then reconnect', async () => {
+        const { store: s } = await openFresh(backend);
+        await s.upsertHost({ name: 'a' });
+        await server.stop();
+        try {
+          const started = Date.now();
+          await assert.rejects(s.listHosts(), (e) => isFerryError(e, 'STORE_UNAVAILABLE') && /retried/.test(String(e.hint)));
+          await assert.rejects(s.claimJob({ worker: 'w1', leaseMs: 1000 }), (e) => isFerryError(e, 'STORE_UNAVAILABLE'));
+          assert.ok(Date.now() - started < 15_000, 'no hang');
+        } finally {
+          await server.start();
+        }
+        // The pool dropped the connections the server closed; the next operations use new ones.
+        assert.deepEqual((await s.listHosts()).map((h) => h.name), ['a']);
+        const job = await s.enqueueJob({ kind: 'migrate', payload: {} });
+        assert.equal((await s.claimJob({ worker: 'w1', leaseMs: 1000 }))?.id, job.id);
+        await s.close();
+      });
+    }
+
     test('hosts, fact snapshots, assessments and plans round-trip', async () => {
-      const { store: s } = await backend.open();
+      const { store: s } = await openFresh(backend);
       await s.upsertHost({ name: 'db1', address: '10.0.0.5', labels: { wave: '1' } });
       const snap = await s.saveFactSnapshot({ hostName: 'db1', facts: { os: 'centos-8', packages: 412 } });
       await s.saveAssessment({ hostName: 'db1', target: 'rocky-8', factSnapshotId: snap.id, result: { inhibitors: 0 } });

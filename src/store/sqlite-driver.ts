@@ -19,20 +19,44 @@ function inTurn<T>(fn: () => Promise<T>): Promise<T> {
   return result;
 }
 
-/** Opens (creating it 0600: the store holds fleet data; SQLite gives its -wal and -shm files the same mode). */
-export function openSqliteDriver(path: string): SqlDriver {
+export interface SqliteDriverOptions {
+  /** A file path, or ':memory:'. */
+  path: string;
+  /** How long a statement waits for another process's write lock before failing (default 5 s). */
+  busyTimeoutMs?: number;
+}
+
+/** SQLite's "another connection holds the lock" results, after the busy timeout. */
+const LOCKED = new Set(['SQLITE_BUSY', 'SQLITE_BUSY_SNAPSHOT', 'SQLITE_BUSY_RECOVERY', 'SQLITE_LOCKED']);
+
+/**
+ * Opens (creating the file 0600: the store holds fleet data; SQLite gives its -wal and -shm files the
+ * mode of the database file).
+ */
+export function openSqliteDriver(options: SqliteDriverOptions): SqlDriver {
+  const { path } = options;
   let db: Database.Database;
   try {
     if (path !== ':memory:') closeSync(openSync(path, 'a', 0o600));
     db = new Database(path);
     db.pragma('journal_mode = WAL');
-    db.pragma('busy_timeout = 5000');
+    db.pragma(`busy_timeout = ${Math.max(0, Math.trunc(options.busyTimeoutMs ?? 5000))}`);
     db.pragma('foreign_keys = ON');
   } catch (e) {
     throw new FerryError('STORE_UNAVAILABLE', `Could not open the Ferry store ${path}: ${(e as Error).message}`, {
       cause: e, hint: 'Check that the directory exists and is writable, and that no other program holds the file locked.',
     });
   }
+  const locked = (e: unknown): unknown => e instanceof Database.SqliteError && LOCKED.has(e.code)
+    ? new FerryError('STORE_UNAVAILABLE', `The Ferry store ${path} is locked by another connection: ${e.message}`, {
+      cause: e, hint: 'Another Ferry process holds a long write on this file; retry, or use a PostgreSQL store for many concurrent workers.',
+    })
+    : e;
+  const guarded = <T>(fn: () => T): T => {
+    try {
+      return fn();
+    } catch (e) { throw locked(e); }
+  };
   const statements = new Map<string, Database.Statement>();
   const prepare = (sql: string): Database.Statement => {
     let s = statements.get(sql);
@@ -42,13 +66,15 @@ export function openSqliteDriver(path: string): SqlDriver {
   const direct: SqlExecutor = {
     dialect: 'sqlite',
     async query(sql, params: readonly SqlValue[] = []) {
-      const s = prepare(sql);
-      if (s.reader) return s.all(...params) as Row[];
-      s.run(...params);
-      return [];
+      return guarded(() => {
+        const s = prepare(sql);
+        if (s.reader) return s.all(...params) as Row[];
+        s.run(...params);
+        return [];
+      });
     },
-    async run(sql, params: readonly SqlValue[] = []) { return prepare(sql).run(...params).changes; },
-    async exec(sql) { db.exec(sql); },
+    async run(sql, params: readonly SqlValue[] = []) { return guarded(() => prepare(sql).run(...params).changes); },
+    async exec(sql) { guarded(() => db.exec(sql)); },
   };
   return {
     dialect: 'sqlite',
@@ -56,7 +82,7 @@ export function openSqliteDriver(path: string): SqlDriver {
     run: (sql, params) => inTurn(() => direct.run(sql, params)),
     exec: (sql) => inTurn(() => direct.exec(sql)),
     transaction: (fn) => inTurn(async () => {
-      db.exec('BEGIN IMMEDIATE');
+      guarded(() => db.exec('BEGIN IMMEDIATE'));
       try {
         const result = await fn(direct);
         db.exec('COMMIT');

@@ -11,8 +11,10 @@ export interface OpenSqliteOptions {
   path: string;
   /** Clock, for tests of leases and retries. */
   now?: () => Date;
+  /** How long to wait for another process's write lock (default 5 s). */
+  busyTimeoutMs?: number;
 }
 
 export function openSqliteStore(options: OpenSqliteOptions): Store {
-  return createSqlStore(openSqliteDriver(options.path), { name: options.path, now: options.now });
+  return createSqlStore(openSqliteDriver({ path: options.path, busyTimeoutMs: options.busyTimeoutMs }), { name: options.path, now: options.now });
 }

@@ -102,6 +102,20 @@ test('sqlite: the store file and its WAL and shared-memory files are created 060
   await s.close();
 });
 
+test('sqlite: a write lock held past the busy timeout is a STORE_UNAVAILABLE naming the store, and the store recovers', async () => {
+  const path = dbPath();
+  const s = openSqliteStore({ path, busyTimeoutMs: 50 });
+  await s.migrate();
+  const other = new Database(path);
+  other.exec('BEGIN IMMEDIATE');
+  await assert.rejects(s.upsertHost({ name: 'a' }), (e) => isFerryError(e, 'STORE_UNAVAILABLE') && e.message.includes(path) && e.message.includes('locked'));
+  await assert.rejects(s.claimJob({ worker: 'w1', leaseMs: 1000 }), (e) => isFerryError(e, 'STORE_UNAVAILABLE'));
+  other.exec('ROLLBACK');
+  other.close();
+  assert.equal((await s.upsertHost({ name: 'a' })).name, 'a');
+  await s.close();
+});
+
 test('openStore: a postgres:// URL is the PostgreSQL store, anything else a SQLite file', async () => {
   const sqlite = openStore(dbPath());
   assert.equal(sqlite.kind, 'sqlite');

@@ -8,10 +8,10 @@
 // with skipUnlessPostgres()'s reason when none is found.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { chmodSync, chownSync, closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import { freePort } from '../lab/sshd.js';
 
 function findBinDir(): string | undefined {
   const has = (dir: string): boolean => ['initdb', 'postgres', 'pg_ctl'].every((b) => existsSync(join(dir, b)));
@@ -38,18 +38,6 @@ export function skipUnlessPostgres(): false | string {
   if (!findBinDir()) return 'PostgreSQL server binaries (initdb, postgres, pg_ctl) not found; install the postgresql package or set FERRY_PG_BINDIR';
   if (serverAccount() === 'none') return "running as root and there is no 'postgres' account to run PostgreSQL as";
   return false;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const address = srv.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      srv.close(() => resolvePort(port));
-    });
-  });
 }
 
 export interface PostgresServer {

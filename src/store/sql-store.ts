@@ -187,9 +187,10 @@ export function createSqlStore(db: SqlDriver, options: SqlStoreOptions): Store {
     },
     async latestFactSnapshots(hostNames) {
       const filter = hostNames ? `WHERE host_name IN ${inList(hostNames.length)}` : '';
-      const rows = await db.query(`SELECT id, host_name, collected_at, facts FROM (
-          SELECT *, ROW_NUMBER() OVER (PARTITION BY host_name ORDER BY collected_at DESC, id DESC) AS newest FROM fact_snapshots ${filter}
-        ) ranked WHERE newest = 1 ORDER BY host_name`, hostNames ?? []);
+      // Ranked on the narrow columns (the index), then the chosen rows' documents read once.
+      const rows = await db.query(`SELECT f.id, f.host_name, f.collected_at, f.facts FROM fact_snapshots f JOIN (
+          SELECT id, ROW_NUMBER() OVER (PARTITION BY host_name ORDER BY collected_at DESC, id DESC) AS newest FROM fact_snapshots ${filter}
+        ) ranked ON ranked.id = f.id AND ranked.newest = 1 ORDER BY f.host_name`, hostNames ?? []);
       return rows.map(snapshotFrom);
     },
     async recordCollection(c) {

@@ -3,7 +3,8 @@
 // off. It needs nothing of the distribution's own cluster (which may not exist or run). PostgreSQL refuses
 // to run as root, so under root the server runs as the unprivileged `postgres` account the Debian package
 // creates (spawn's uid/gid; the same as `runuser -u postgres`), which owns the temporary data directory.
-// The server is stopped (pg_ctl stop -m immediate) and its directory removed when the test process exits.
+// The server is stopped (pg_ctl stop -m immediate) and its directory removed when the test process exits
+// (or is ended by SIGINT, SIGTERM or SIGHUP; a SIGKILLed test process leaves it running).
 // Binaries: $FERRY_PG_BINDIR, else the newest /usr/lib/postgresql/<version>/bin, else PATH; tests skip
 // with skipUnlessPostgres()'s reason when none is found.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
@@ -77,10 +78,19 @@ export async function startPostgres(): Promise<PostgresServer> {
   const env = { ...process.env, LC_ALL: 'C', LANG: 'C' };
   const init = spawnSync(join(bin, 'initdb'), ['-D', data, '-U', 'ferry', '--auth=trust', '--no-sync', '-E', 'UTF8', '--locale=C'], { ...ids, env, encoding: 'utf8', cwd: dir });
   if (init.status !== 0) throw new Error(`initdb failed (${init.status}): ${init.stderr}`);
-  process.on('exit', () => {
+  let cleaned = false;
+  const cleanup = (): void => {
+    if (cleaned) return;
+    cleaned = true;
     spawnSync(join(bin, 'pg_ctl'), ['stop', '-D', data, '-m', 'immediate', '-w'], { ...ids, env, stdio: 'ignore', cwd: dir });
     rmSync(dir, { recursive: true, force: true });
-  });
+  };
+  process.on('exit', cleanup);
+  // A test process ended by a signal (the runner's timeout, ^C) runs no exit handlers: stop the server, then
+  // die of the same signal as its default action would.
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    process.once(signal, () => { cleanup(); process.kill(process.pid, signal); });
+  }
 
   const port = await freePort();
   let child: ChildProcess | undefined;

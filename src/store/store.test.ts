@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { isFerryError } from '../core/index.js';
 import { skipUnlessPostgres, testPostgres } from '../../test/support/postgres.js';
+import type { JournalEntry } from '../exec/types.js';
 import { MIGRATIONS, openSqliteStore, openStore, type RolloutState, type Store } from './index.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'ferry-store-'));
@@ -423,6 +424,33 @@ for (const backend of BACKENDS) {
         await s.close();
       });
     }
+
+    test('executions: the journal is mirrored once per seq, and only the newest entry sets the state', async () => {
+      const { store: s } = await openFresh(backend);
+      await s.upsertHost({ name: 'db1' });
+      const base = { v: 1 as const, executionId: 'e1', at: '2024-05-01T00:00:00.000Z' };
+      const entries: JournalEntry[] = [
+        { ...base, seq: 1, event: 'execution', phase: 'start', planId: 'p1', steps: [{ id: 's1', kind: 'distro-sync', title: 'distro-sync', pointOfNoReturn: true }], controller: 'c1' },
+        { ...base, seq: 2, event: 'step', phase: 'start', stepId: 's1', kind: 'distro-sync', attempt: 1 },
+        { ...base, seq: 3, event: 'step', phase: 'failed', stepId: 's1', attempt: 1, error: { code: 'STEP_FAILED', message: 'dnf exited 1' } },
+        { ...base, seq: 4, event: 'execution', phase: 'end', status: 'failed' },
+      ];
+      const states: string[] = [];
+      for (const e of entries) {
+        await s.appendJournalEntry(e);
+        states.push(String((await s.getExecution('e1'))?.state));
+      }
+      assert.deepEqual(states, ['running', 'running', 'running', 'failed']);
+      // Re-mirroring after a crash: entries already there are not duplicated, and an old one does not roll the state back.
+      for (const e of entries.slice(0, 2)) await s.appendJournalEntry({ ...e, at: 'changed' });
+      assert.deepEqual(await s.listJournal('e1'), entries);
+      const exec = await s.createExecution({ id: 'e1', hostName: 'db1' });
+      assert.deepEqual([exec.planId, exec.hostName, exec.state], ['p1', 'db1', 'failed']);
+      const fresh = await s.createExecution({ id: 'e2', planId: 'p2', hostName: 'db1' });
+      assert.deepEqual([fresh.planId, fresh.state, await s.listJournal('e2')], ['p2', 'running', []]);
+      assert.equal(await s.getExecution('e3'), undefined);
+      await s.close();
+    });
 
     test('hosts, fact snapshots, assessments and plans round-trip', async () => {
       const { store: s } = await openFresh(backend);

@@ -9,6 +9,7 @@
  * canary; hosts start only inside a maintenance window before its cutoff; caps (rollout, wave, group) count
  * queued + running hosts.
  */
+import { assert } from '../core/index.js';
 import { formatAmount, failureLimit, type RolloutHostState, type RolloutSpec, type RolloutState } from './rollout-spec.js';
 import { formatDuration } from './flags.js';
 import { windowAt } from './window.js';
@@ -45,7 +46,10 @@ export interface RolloutView {
 export type Decision =
   /** Queue these pending hosts now; `wave` becomes the current wave; `active` is the queued + running count decided on. */
   | { kind: 'release'; wave: number; hosts: string[]; active: number }
-  /** The stop threshold is reached: set the rollout halted; `queued` hosts are not started yet (their jobs may be cancelled). */
+  /**
+   * The stop threshold is reached: the rollout becomes halted; running hosts finish; `queued` hosts have not
+   * started: the controller cancels their jobs and returns them to pending, so a halt starts no new host.
+   */
   | { kind: 'halt'; reason: string; failed: string[]; queued: string[] }
   /** The gate holds `wave`: since the canary finished; `readyAt` is when the auto gate releases it (null: needs an operator). */
   | { kind: 'await-approval'; wave: number; gate: 'manual' | 'auto'; since: string; readyAt: string | null; reason: string }
@@ -86,7 +90,8 @@ export function decide(view: RolloutView, now: Date): Decision {
   const released = hosts.filter((h) => h.wave <= view.currentWave);
   let wave = view.currentWave;
   if (released.every((h) => isFinished(h.state))) {
-    wave = Math.min(...hosts.filter((h) => h.wave > view.currentWave).map((h) => h.wave));
+    wave = hosts.reduce((next, h) => (h.wave > view.currentWave && h.wave < next ? h.wave : next), Number.POSITIVE_INFINITY);
+    assert(Number.isFinite(wave), 'an unfinished host is in a later wave when the released ones are finished');
     const held = gate(view, wave, now);
     if (held) return held;
   }
@@ -113,8 +118,12 @@ function gate(view: RolloutView, wave: number, now: Date): Decision | undefined 
   const { spec } = view;
   if (spec.canary === null || spec.gate === 'none' || view.currentWave !== 0 || view.approval !== null) return undefined;
   const canary = view.hosts.filter((h) => h.wave === 0);
-  const ends = canary.map((h) => (h.finishedAt !== null ? Date.parse(h.finishedAt) : Number.NaN)).filter((t) => !Number.isNaN(t));
-  const since = new Date(ends.length ? Math.max(...ends) : now.getTime()).toISOString();
+  const ends = canary.map((h) => (h.finishedAt !== null ? Date.parse(h.finishedAt) : Number.NaN));
+  // The soak counts from the last canary host's end, so a finished host without its end time would hold the
+  // auto gate forever (the caller's contract: a finished host carries finishedAt).
+  assert(spec.gate !== 'auto' || ends.every((t) => !Number.isNaN(t)), `rollout ${view.id}: a finished canary host without a valid finishedAt`);
+  const known = ends.filter((t) => !Number.isNaN(t));
+  const since = new Date(known.length ? known.reduce((a, b) => Math.max(a, b)) : now.getTime()).toISOString();
   if (spec.gate === 'manual') {
     return { kind: 'await-approval', wave, gate: 'manual', since, readyAt: null, reason: `the canary finished: an operator approves wave ${wave}` };
   }
@@ -164,4 +173,25 @@ function countBy(hosts: readonly RolloutHostView[], key: (h: RolloutHostView) =>
     if (k !== null) m.set(k, (m.get(k) ?? 0) + 1);
   }
   return m;
+}
+
+/**
+ * The rollout state a decision leads to from `current` (what the controller sets, by compare-and-set from
+ * `current`): a release runs (and so leaves the gate), a halt halts, a gate hold waits for approval, completion
+ * completes; waiting and nothing keep the state.
+ */
+export function stateAfter(d: Decision, current: RolloutState): RolloutState {
+  switch (d.kind) {
+    case 'release':
+      return 'running';
+    case 'halt':
+      return 'halted';
+    case 'await-approval':
+      return 'awaiting-approval';
+    case 'complete':
+      return 'completed';
+    case 'wait':
+    case 'none':
+      return current;
+  }
 }

@@ -1,7 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { isFerryError } from '../core/index.js';
-import { describeSpec } from './describe.js';
 import { failureLimit, parseRolloutFlags, parseRolloutSpec, type RolloutFlags, type RolloutSpec } from './rollout-spec.js';
 
 const ISSUE_FLAGS: RolloutFlags = { canary: '2', waves: '30%,100%', concurrency: '10', maxFailures: '1' };
@@ -89,13 +88,4 @@ test('parseRolloutSpec: a stored spec round-trips; a damaged one is DOCUMENT_INV
   assert.deepEqual(parseRolloutSpec(JSON.parse(JSON.stringify(spec)), origin), spec);
   assert.throws(() => parseRolloutSpec({ ...spec, waves: [{ value: 0, unit: 'percent' }], gate: 'later' }, origin), (e: unknown) =>
     isFerryError(e, 'DOCUMENT_INVALID') && e.message.includes('rollout r1 in the store') && e.message.includes('/waves/0/value') && e.message.includes('/gate'));
-});
-
-test('describeSpec: one line, with host counts when the total is known', () => {
-  const spec = parseRolloutFlags({ ...ISSUE_FLAGS, groupCap: 'ha_pair=1', gate: 'manual', window: 'Sat 01:00-05:00 UTC', cutoff: '30m' });
-  assert.equal(describeSpec(spec), 'canary 2, waves 30%,100%; concurrency 10, 1 per ha_pair; halt at 1 failed host; manual gate; window Sat 01:00-05:00 UTC (cutoff 30m)');
-  assert.equal(describeSpec(spec, 50), 'canary 2, waves 30%,100% (2+15+33 hosts); concurrency 10, 1 per ha_pair; halt at 1 failed host; manual gate; window Sat 01:00-05:00 UTC (cutoff 30m)');
-  assert.equal(describeSpec(parseRolloutFlags({ maxFailures: '5%', canary: '1', soak: '10m' }), 200), 'canary 1, waves all (1+199 hosts); no concurrency cap; halt at 5% = 10 failed hosts; auto gate after 10m soak; any time');
-  assert.equal(describeSpec(parseRolloutFlags({})), 'waves all; no concurrency cap; halt at 1 failed host; any time');
-  assert.match(describeSpec(parseRolloutFlags({ canary: '1', waves: '29%' }), 100), /waves 29% \(1\+28×3\+15 hosts\)/);
 });

@@ -102,3 +102,37 @@ test('assignWaves: the canary spreads over cap groups, then over spread labels',
     assert.deepEqual(waves.flatMap((w) => w.hosts).sort(), c.hosts.map((h) => h.name).sort(), `${c.name}: every host once`);
   }
 });
+
+test('assignWaves: the canary equals the rule applied plainly, on varied fleets', () => {
+  // The rule without the heap: repeatedly the first host in order with the fewest picked from its cap group, then its spread value.
+  const plain = (hosts: readonly WaveHost[], count: number): string[] => {
+    const left = [...hosts].sort((a, b) => (a.name < b.name ? -1 : 1));
+    const g = new Map<string, number>();
+    const s = new Map<string, number>();
+    const load = (m: Map<string, number>, k: string | null | undefined) => (k == null ? 0 : (m.get(k) ?? 0));
+    const out: string[] = [];
+    while (out.length < count) {
+      let best = 0;
+      for (let i = 1; i < left.length; i++) {
+        const d = load(g, left[i].capGroup) - load(g, left[best].capGroup) || load(s, left[i].spread) - load(s, left[best].spread);
+        if (d < 0) best = i;
+      }
+      const [h] = left.splice(best, 1);
+      if (h.capGroup != null) g.set(h.capGroup, load(g, h.capGroup) + 1);
+      if (h.spread != null) s.set(h.spread, load(s, h.spread) + 1);
+      out.push(h.name);
+    }
+    return out;
+  };
+  let seed = 7;
+  const rand = (n: number) => (seed = (seed * 1103515245 + 12345) % 2147483648) % n;
+  for (const [n, groups, spreads, canary] of [[40, 20, 3, '7'], [300, 50, 7, '10%'], [97, 97, 1, '50%'], [64, 0, 5, '9'], [500, 3, 0, '2%']] as const) {
+    const hosts: WaveHost[] = Array.from({ length: n }, (_, i) => ({
+      name: `n${String(rand(1_000_000)).padStart(7, '0')}-${i}`,
+      capGroup: groups && rand(4) > 0 ? `g${rand(groups)}` : null,
+      spread: spreads ? `s${rand(spreads)}` : null,
+    }));
+    const spec = parseRolloutFlags({ canary });
+    assert.deepEqual(assignWaves(hosts, spec)[0].hosts, plain(hosts, waveSizes(n, spec)[0]), `${n} hosts, ${groups} groups, ${spreads} spreads, canary ${canary}`);
+  }
+});

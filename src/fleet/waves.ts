@@ -71,32 +71,105 @@ export function assignWaves(hosts: readonly WaveHost[], spec: Pick<RolloutSpec, 
   return waves;
 }
 
-/** `count` hosts, each the first in order with the fewest picked from its cap group, then from its spread value. */
+/**
+ * `count` hosts, each the first in order with the fewest picked from its cap group, then from its spread value.
+ * Loads only grow, so both heaps re-key lazily (an entry popped with an up-to-date key is the minimum): one heap
+ * per spread value keyed (group load, position), and one over the spread values keyed by their best host
+ * (group load, spread load, position). A 1% canary of 100,000 hosts takes milliseconds, not the O(count × n)
+ * of scanning every host for every pick.
+ */
 function pickSpread(ordered: readonly WaveHost[], count: number): WaveHost[] {
-  const picked: WaveHost[] = [];
-  const taken = new Set<number>();
   const perGroup = new Map<string, number>();
   const perSpread = new Map<string, number>();
   const load = (m: Map<string, number>, key: string | null | undefined) => (key == null ? 0 : (m.get(key) ?? 0));
-  while (picked.length < count) {
-    let best = -1;
-    for (let i = 0; i < ordered.length; i++) {
-      if (taken.has(i)) continue;
-      if (best < 0) {
-        best = i;
-        continue;
-      }
-      const h = ordered[i];
-      const b = ordered[best];
-      const byGroup = load(perGroup, h.capGroup) - load(perGroup, b.capGroup);
-      if (byGroup < 0 || (byGroup === 0 && load(perSpread, h.spread) < load(perSpread, b.spread))) best = i;
+  const groupLoad = (i: number) => load(perGroup, ordered[i].capGroup);
+  // Hosts without a spread value share one bucket whose load stays 0.
+  const buckets = new Map<string | null, MinHeap<number>>();
+  for (const [i, h] of ordered.entries()) {
+    const b = buckets.get(h.spread ?? null) ?? new MinHeap<number>();
+    b.push([0, i], i);
+    buckets.set(h.spread ?? null, b);
+  }
+  /** The bucket's best host with its key brought up to date, or undefined when the bucket is empty. */
+  const best = (b: MinHeap<number>): number | undefined => {
+    for (let top = b.peek(); top !== undefined; top = b.peek()) {
+      if (top.key[0] === groupLoad(top.value)) return top.value;
+      b.pop();
+      b.push([groupLoad(top.value), top.value], top.value);
     }
-    assert(best >= 0, 'the canary is never larger than the host list');
-    const h = ordered[best];
-    taken.add(best);
+    return undefined;
+  };
+  const outer = new MinHeap<string | null>();
+  for (const [spread, b] of buckets) outer.push([0, 0, b.peek()?.value ?? 0], spread);
+  const picked: WaveHost[] = [];
+  while (picked.length < count) {
+    const top = outer.pop();
+    assert(top !== undefined, 'the canary is never larger than the host list');
+    const bucket = buckets.get(top.value);
+    assert(bucket !== undefined, 'every spread value has its bucket');
+    const i = best(bucket);
+    if (i === undefined) continue;
+    const key = [groupLoad(i), load(perSpread, top.value), i];
+    if (key.some((k, j) => k !== top.key[j])) {
+      outer.push(key, top.value);
+      continue;
+    }
+    bucket.pop();
+    const h = ordered[i];
     picked.push(h);
-    if (h.capGroup != null) perGroup.set(h.capGroup, load(perGroup, h.capGroup) + 1);
+    if (h.capGroup != null) perGroup.set(h.capGroup, groupLoad(i) + 1);
     if (h.spread != null) perSpread.set(h.spread, load(perSpread, h.spread) + 1);
+    const next = bucket.peek();
+    if (next !== undefined) outer.push([next.key[0], load(perSpread, top.value), next.value], top.value);
   }
   return picked;
+}
+
+interface HeapEntry<T> {
+  key: readonly number[];
+  value: T;
+}
+
+/** A binary min-heap ordered by its keys, compared element by element. */
+class MinHeap<T> {
+  private readonly items: HeapEntry<T>[] = [];
+
+  peek(): HeapEntry<T> | undefined {
+    return this.items[0];
+  }
+
+  push(key: readonly number[], value: T): void {
+    const a = this.items;
+    a.push({ key, value });
+    for (let i = a.length - 1; i > 0;) {
+      const p = (i - 1) >> 1;
+      if (compareKeys(a[p].key, a[i].key) <= 0) break;
+      [a[p], a[i]] = [a[i], a[p]];
+      i = p;
+    }
+  }
+
+  pop(): HeapEntry<T> | undefined {
+    const a = this.items;
+    const top = a[0];
+    const last = a.pop();
+    if (a.length > 0 && last !== undefined) {
+      a[0] = last;
+      for (let i = 0; ;) {
+        const l = 2 * i + 1;
+        let m = i;
+        if (l < a.length && compareKeys(a[l].key, a[m].key) < 0) m = l;
+        if (l + 1 < a.length && compareKeys(a[l + 1].key, a[m].key) < 0) m = l + 1;
+        if (m === i) break;
+        [a[m], a[i]] = [a[i], a[m]];
+        i = m;
+      }
+    }
+    return top;
+  }
+}
+
+function compareKeys(a: readonly number[], b: readonly number[]): number {
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return a[i] - b[i];
+  return 0;
 }

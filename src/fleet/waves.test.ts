@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseRolloutFlags } from './rollout-spec.js';
-import { assignWaves, waveSizes, type WaveHost } from './waves.js';
+import { assignWaves, capGroupOf, rolloutHosts, waveSizes, type WaveHost } from './waves.js';
 
 /**
  * Batch sizes as Ansible computes them for `serial: [canary, ...waves]`, written out from
@@ -135,4 +135,38 @@ test('assignWaves: the canary equals the rule applied plainly, on varied fleets'
     const spec = parseRolloutFlags({ canary });
     assert.deepEqual(assignWaves(hosts, spec)[0].hosts, plain(hosts, waveSizes(n, spec)[0]), `${n} hosts, ${groups} groups, ${spreads} spreads, canary ${canary}`);
   }
+});
+
+test('capGroupOf: a label, else an inventory variable, else none', () => {
+  const cases: [Record<string, string>, Record<string, unknown>, string | null][] = [
+    [{ ha_pair: 'db-a' }, { ha_pair: 'ignored' }, 'db-a'],
+    [{}, { ha_pair: 'db-b' }, 'db-b'],
+    [{}, { ha_pair: 3 }, '3'],
+    [{}, { ha_pair: true }, 'true'],
+    [{}, { ha_pair: ['x', 'y'] }, '["x","y"]'],
+    [{}, { ha_pair: null }, null],
+    [{ rack: 'r1' }, {}, null],
+    [{}, { toString: 'x' }, null],
+  ];
+  for (const [labels, vars, want] of cases) assert.equal(capGroupOf({ labels, vars }, 'ha_pair'), want, JSON.stringify({ labels, vars }));
+});
+
+test('rolloutHosts: createRollout\'s host list, the canary spread over HA pairs and inventory groups', () => {
+  const hosts = [
+    { name: 'db1', labels: {}, vars: { ha_pair: 'db' }, groups: ['db'] },
+    { name: 'db2', labels: {}, vars: { ha_pair: 'db' }, groups: ['db'] },
+    { name: 'web1', labels: {}, vars: {}, groups: ['web', 'frontend'] },
+    { name: 'web2', labels: {}, vars: {}, groups: ['frontend', 'web'] },
+    { name: 'web3', labels: {}, vars: {}, groups: ['web', 'frontend'] },
+  ];
+  assert.deepEqual(rolloutHosts(hosts, parseRolloutFlags({ canary: '2', groupCap: 'ha_pair=1' })), [
+    { hostName: 'db1', wave: 0, capGroup: 'db' },
+    { hostName: 'web1', wave: 0 },
+    { hostName: 'db2', wave: 1, capGroup: 'db' },
+    { hostName: 'web2', wave: 1 },
+    { hostName: 'web3', wave: 1 },
+  ]);
+  assert.deepEqual(rolloutHosts(hosts, parseRolloutFlags({ waves: '3' })).map((h) => [h.hostName, h.wave, h.capGroup]), [
+    ['db1', 0, undefined], ['db2', 0, undefined], ['web1', 0, undefined], ['web2', 1, undefined], ['web3', 1, undefined],
+  ], 'no group cap: no cap groups recorded');
 });

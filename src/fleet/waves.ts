@@ -173,3 +173,38 @@ function compareKeys(a: readonly number[], b: readonly number[]): number {
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return a[i] - b[i];
   return 0;
 }
+
+/** What the rollout needs to know of an inventory host (the store's host record has these fields). */
+export interface InventoryHost {
+  name: string;
+  labels: Readonly<Record<string, string>>;
+  vars: Readonly<Record<string, unknown>>;
+  /** Inventory groups (ancestors included). */
+  groups: readonly string[];
+}
+
+/**
+ * The host's cap group for `--group-cap KEY=N`: its label KEY, else its inventory variable KEY (a scalar as
+ * text, anything else as JSON); null when it has neither (such a host is held by no group cap).
+ */
+export function capGroupOf(host: Pick<InventoryHost, 'labels' | 'vars'>, key: string): string | null {
+  const label = Object.hasOwn(host.labels, key) ? host.labels[key] : undefined;
+  if (label !== undefined) return label;
+  const v = Object.hasOwn(host.vars, key) ? host.vars[key] : undefined;
+  if (v === undefined || v === null) return null;
+  return typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : JSON.stringify(v);
+}
+
+/**
+ * The rollout's hosts as the store's createRollout takes them: each host's wave (assignWaves, the canary
+ * spread over cap groups and then over inventory group memberships) and its cap group when the spec caps groups.
+ */
+export function rolloutHosts(hosts: readonly InventoryHost[], spec: Pick<RolloutSpec, 'canary' | 'waves' | 'groupCap'>, options: AssignOptions = {}): { hostName: string; wave: number; capGroup?: string }[] {
+  const by = spec.groupCap?.by;
+  const group = new Map(hosts.map((h) => [h.name, by === undefined ? null : capGroupOf(h, by)]));
+  const waveHosts = hosts.map((h) => ({ name: h.name, capGroup: group.get(h.name) ?? null, spread: [...h.groups].sort().join(',') }));
+  return assignWaves(waveHosts, spec, options).flatMap((w) => w.hosts.map((name) => {
+    const capGroup = group.get(name) ?? null;
+    return { hostName: name, wave: w.wave, ...(capGroup !== null ? { capGroup } : {}) };
+  }));
+}

@@ -8,18 +8,26 @@ import type { Assessment } from '../assess/types.js';
 import type { JsonValue } from '../core/index.js';
 import { ferryHome } from '../exec/journal-key.js';
 import type { MigrationPlan } from '../plan/index.js';
-import { openSqliteStore, type Store } from '../store/index.js';
+import { isPostgresLocation, openStore, type Store } from '../store/index.js';
 
 /** `$FERRY_HOME/ferry.db`; FERRY_HOME defaults to `~/.local/share/ferry`. */
 export function defaultStorePath(env: NodeJS.ProcessEnv = process.env): string {
   return join(ferryHome(env), 'ferry.db');
 }
 
-/** Opens (creating its directory) and migrates Ferry's SQLite store. The caller closes it. */
-export async function openFerryStore(path = defaultStorePath()): Promise<Store> {
-  mkdirSync(dirname(resolve(path)), { recursive: true, mode: 0o700 });
-  const store = openSqliteStore({ path });
-  await store.migrate();
+/**
+ * Opens and migrates Ferry's store at `location`: a SQLite file (its directory created 0700) or a
+ * `postgres://` URL. The caller closes it.
+ */
+export async function openFerryStore(location = defaultStorePath()): Promise<Store> {
+  if (!isPostgresLocation(location) && location !== ':memory:') mkdirSync(dirname(resolve(location)), { recursive: true, mode: 0o700 });
+  const store = openStore(location);
+  try {
+    await store.migrate();
+  } catch (e) {
+    await store.close();
+    throw e;
+  }
   return store;
 }
 

@@ -6,7 +6,7 @@ import type { Store } from '../app/migrate.js';
 export interface StoreFlags { store?: string }
 
 export function withStoreFlag(c: Command, what = 'recording host, plan, execution and journal'): Command {
-  return c.option('--store <location>', `Ferry's store ${what} (default: ${defaultStorePath().replace(process.env.HOME ?? '\0', '~')}; FERRY_HOME sets its directory)`);
+  return c.option('--store <location>', `Ferry's store (a SQLite file, or a postgres:// URL) ${what} (default: ${defaultStorePath().replace(process.env.HOME ?? '\0', '~')}; FERRY_HOME sets its directory)`);
 }
 
 /** Opens the store the flags name (default location otherwise), runs `fn`, closes it whatever happens. */

@@ -51,6 +51,8 @@ export const ERROR_CODES = {
   JOURNAL_LOCKED: 'Another Ferry run holds the journal lock',
   ROLLBACK_PAST_PONR: 'The migration is past its point of no return',
   ROLLBACK_INCOMPLETE: 'Some restores failed during rollback',
+  // store
+  STORE_UNAVAILABLE: 'The Ferry store could not be opened, locked or reached',
   // fleet
   INVENTORY_INVALID: 'An inventory file is malformed or names a host Ferry refuses',
   SELECTOR_INVALID: 'A host selector is malformed',
@@ -109,6 +111,7 @@ export const ERROR_STATUS: Record<ErrorCode, { exit: number; http: number }> = {
   JOURNAL_LOCKED: { exit: 1, http: 409 },
   ROLLBACK_PAST_PONR: { exit: 1, http: 409 },
   ROLLBACK_INCOMPLETE: { exit: 1, http: 500 },
+  STORE_UNAVAILABLE: { exit: 1, http: 503 },
   INVENTORY_INVALID: { exit: 1, http: 422 },
   SELECTOR_INVALID: { exit: 2, http: 400 },
   SELECTOR_UNKNOWN: { exit: 1, http: 404 },

@@ -1,18 +1,57 @@
-import { test } from 'node:test';
+/**
+ * The store's conformance suite: every test runs against each backend (SQLite here; PostgreSQL when its
+ * harness finds the server binaries), so both dialects answer the same contract.
+ */
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { isFerryError } from '../core/index.js';
-import { MIGRATIONS, openSqliteStore } from './index.js';
+import { skipUnlessPostgres, testPostgres } from '../../test/support/postgres.js';
+import type { JournalEntry } from '../exec/types.js';
+import { MIGRATIONS, openSqliteStore, openStore, type RolloutState, type Store } from './index.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'ferry-store-'));
 process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
 let n = 0;
 const dbPath = (): string => join(dir, `s${++n}.sqlite`);
 
-test('migrations apply once, record their version, and refuse a newer schema', async () => {
+interface Backend {
+  name: string;
+  skip: false | string;
+  /** A new, empty database's location, as openStore takes it. */
+  location(): Promise<string>;
+  /** Stops the database server and starts it again (PostgreSQL). */
+  restart?: { stop(): Promise<void>; start(): Promise<void> };
+}
+
+const pgSkip = skipUnlessPostgres();
+const BACKENDS: Backend[] = [
+  { name: 'sqlite', skip: false, location: async () => dbPath() },
+  {
+    name: 'postgres', skip: pgSkip && `${pgSkip} (the PostgreSQL half of the conformance suite is skipped)`,
+    location: async () => (await testPostgres()).createDatabase(),
+    restart: { stop: async () => (await testPostgres()).stop(), start: async () => (await testPostgres()).start() },
+  },
+];
+
+/** A fresh, migrated store; `shared` opens another handle (another connection) on the same database. */
+async function openFresh(backend: Backend, o: { now?: () => Date } = {}): Promise<{ store: Store; shared: () => Promise<Store>; location: string }> {
+  const location = await backend.location();
+  const store = openStore(location, o);
+  await store.migrate();
+  return { store, location, shared: async () => openStore(location, o) };
+}
+
+/** A rollout of `hosts` (created as store hosts first), each in the wave its index gives. */
+async function rolloutOf(s: Store, id: string, hosts: string[], waves: number[] = hosts.map(() => 0)): Promise<void> {
+  await s.upsertHosts(hosts.map((name) => ({ name })));
+  await s.createRollout({ id, target: 'rocky-8', selector: 'group=web', spec: { canary: 1 }, createdBy: 'alice', hosts: hosts.map((hostName, i) => ({ hostName, wave: waves[i], capGroup: i % 2 ? 'pair-a' : undefined })) });
+}
+
+test('sqlite: migrations apply once, record their version, and refuse a newer schema', async () => {
   const path = dbPath();
   const s = openSqliteStore({ path });
   assert.equal(await s.migrate(), MIGRATIONS.length);
@@ -20,83 +59,410 @@ test('migrations apply once, record their version, and refuse a newer schema', a
   await s.close();
   const raw = new Database(path);
   const tables = (raw.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as { name: string }[]).map((r) => r.name);
-  for (const t of ['hosts', 'fact_snapshots', 'assessments', 'plans', 'executions', 'journal_entries', 'jobs', 'schema_migrations']) assert.ok(tables.includes(t), t);
+  for (const t of ['hosts', 'fact_snapshots', 'assessments', 'plans', 'executions', 'journal_entries', 'jobs', 'schema_migrations', 'collections',
+    'assessment_documents', 'fleet_assessments', 'rollouts', 'rollout_hosts', 'audit_log']) assert.ok(tables.includes(t), t);
+  assert.ok(!tables.includes('jobs_new'));
   assert.equal((raw.prepare('SELECT COUNT(*) AS c FROM schema_migrations').get() as { c: number }).c, MIGRATIONS.length);
   raw.prepare("INSERT INTO schema_migrations VALUES (999, 'future', 'x')").run();
   raw.close();
   const s2 = openSqliteStore({ path });
-  await assert.rejects(s2.migrate(), (e) => isFerryError(e, 'USAGE') && e.message.includes('999'));
+  await assert.rejects(s2.migrate(), (e) => isFerryError(e, 'USAGE') && e.message.includes('999') && e.message.includes(path));
   await s2.close();
 });
 
-test('hosts, fact snapshots, assessments and plans round-trip', async () => {
-  const s = openSqliteStore({ path: dbPath() });
-  await s.migrate();
-  await s.upsertHost({ name: 'db1', address: '10.0.0.5', labels: { wave: '1' } });
-  const h = await s.upsertHost({ name: 'db1', labels: { wave: '2' } });
-  assert.equal(h.address, '10.0.0.5');
-  assert.deepEqual(h.labels, { wave: '2' });
-  await s.saveFactSnapshot({ hostName: 'db1', facts: { os: 'centos-8' }, collectedAt: '2024-01-01T00:00:00.000Z' });
-  const snap = await s.saveFactSnapshot({ hostName: 'db1', facts: { os: 'centos-8', packages: 412 }, collectedAt: '2024-02-01T00:00:00.000Z' });
-  assert.deepEqual((await s.latestFactSnapshot('db1'))?.facts, { os: 'centos-8', packages: 412 });
-  await s.saveAssessment({ hostName: 'db1', target: 'rocky-8', factSnapshotId: snap.id, result: { inhibitors: 0 } });
-  assert.equal((await s.listAssessments('db1'))[0].factSnapshotId, snap.id);
-  await s.savePlan({ id: 'plan-1', hostName: 'db1', target: 'rocky-8', plan: { steps: [] } });
-  await s.savePlan({ id: 'plan-1', hostName: 'db1', target: 'rocky-8', plan: { steps: ['changed'] } });
-  assert.deepEqual((await s.getPlan('plan-1'))?.plan, { steps: [] });
-  await assert.rejects(s.saveFactSnapshot({ hostName: 'nope', facts: {} }), /FOREIGN KEY/);
-  await s.close();
-});
-
-test('jobs: claim is exclusive, leases expire and are reclaimed, failures retry then fail', async () => {
-  let t = Date.parse('2024-05-01T00:00:00.000Z');
-  const s = openSqliteStore({ path: dbPath(), now: () => new Date(t) });
-  await s.migrate();
-  const a = await s.enqueueJob({ kind: 'assess', payload: { host: 'db1' }, maxAttempts: 2 });
-  await s.enqueueJob({ kind: 'migrate', payload: { host: 'db2' } });
-  const c1 = await s.claimJob({ worker: 'w1', leaseMs: 1000, kinds: ['assess'] });
-  assert.equal(c1?.id, a.id);
-  assert.equal(c1?.attempts, 1);
-  assert.equal(await s.claimJob({ worker: 'w2', leaseMs: 1000, kinds: ['assess'] }), undefined);
-  assert.equal(await s.heartbeatJob(a.id, 'w2', 1000), false);
-  t += 2000; // w1's lease expired
-  const c2 = await s.claimJob({ worker: 'w2', leaseMs: 1000, kinds: ['assess'] });
-  assert.equal(c2?.leaseOwner, 'w2');
-  assert.equal(c2?.attempts, 2);
-  assert.equal(await s.completeJob(a.id, 'w1', { late: true }), false, 'a worker that lost its lease cannot complete');
-  assert.equal(await s.failJob(a.id, 'w2', 'dnf exited 1', { retryDelayMs: 5000 }), true);
-  const failed = await s.getJob(a.id);
-  assert.equal(failed?.state, 'failed', 'no attempts left');
-  assert.equal(failed?.lastError, 'dnf exited 1');
-
-  const m = await s.claimJob({ worker: 'w1', leaseMs: 1000 });
-  assert.equal(m?.kind, 'migrate');
-  assert.equal(await s.failJob(m!.id, 'w1', 'ssh dropped', { retryDelayMs: 5000 }), true);
-  assert.equal((await s.getJob(m!.id))?.state, 'queued');
-  assert.equal(await s.claimJob({ worker: 'w1', leaseMs: 1000 }), undefined, 'back-off not over');
-  t += 5000;
-  const m2 = await s.claimJob({ worker: 'w1', leaseMs: 1000 });
-  assert.equal(m2?.attempts, 2);
-  assert.equal(await s.completeJob(m2!.id, 'w1', { ok: true }), true);
-  assert.deepEqual((await s.getJob(m2!.id))?.result, { ok: true });
-  await s.close();
-});
-
-test('two store handles (as two workers) never claim the same job', async () => {
+test('sqlite: migration 2 rebuilds jobs keeping its rows, ids and index, and admits rollout_id and cancelled', async () => {
   const path = dbPath();
-  const s1 = openSqliteStore({ path });
-  await s1.migrate();
-  const s2 = openSqliteStore({ path });
-  for (let i = 0; i < 20; i++) await s1.enqueueJob({ kind: 'assess', payload: { i } });
-  const claimed: number[] = [];
-  for (let i = 0; i < 12; i++) {
-    for (const [s, w] of [[s1, 'w1'], [s2, 'w2']] as const) {
-      const j = await s.claimJob({ worker: w, leaseMs: 60_000 });
-      if (j) claimed.push(j.id);
-    }
-  }
-  assert.equal(claimed.length, 20);
-  assert.equal(new Set(claimed).size, 20);
-  await s1.close();
-  await s2.close();
+  const raw = new Database(path);
+  raw.exec('CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)');
+  raw.exec(MIGRATIONS[0].sql('sqlite'));
+  raw.prepare("INSERT INTO schema_migrations VALUES (1, 'initial', 'x')").run();
+  raw.prepare("INSERT INTO hosts (name, labels, created_at, updated_at) VALUES ('db1', '{\"wave\":\"1\"}', 'x', 'x')").run();
+  for (const id of [1, 7]) raw.prepare("INSERT INTO jobs (id, kind, payload, state, run_after, created_at, updated_at) VALUES (?, 'assess', '{}', 'queued', 'x', 'x', 'x')").run(id);
+  assert.throws(() => raw.prepare("UPDATE jobs SET state = 'cancelled' WHERE id = 1").run(), /CHECK/);
+  raw.close();
+
+  const s = openSqliteStore({ path });
+  assert.equal(await s.migrate(), 2);
+  assert.deepEqual((await s.listJobs()).map((j) => [j.id, j.state, j.rolloutId]), [[1, 'queued', null], [7, 'queued', null]]);
+  assert.equal((await s.enqueueJob({ kind: 'assess', payload: {} })).id, 8, 'AUTOINCREMENT continues past the copied ids');
+  const h = await s.getHost('db1');
+  assert.deepEqual([h?.labels, h?.groups, h?.vars, h?.connection, h?.source], [{ wave: '1' }, [], {}, {}, null]);
+  await s.close();
+  const check = new Database(path);
+  assert.ok((check.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'jobs'").all() as { name: string }[]).some((r) => r.name === 'jobs_claim'));
+  check.prepare("UPDATE jobs SET state = 'cancelled' WHERE id = 1").run();
+  check.close();
 });
+
+test('sqlite: the store file and its WAL and shared-memory files are created 0600', async () => {
+  const path = dbPath();
+  const s = openSqliteStore({ path });
+  await s.migrate();
+  await s.upsertHost({ name: 'db1' });
+  for (const f of [path, `${path}-wal`, `${path}-shm`]) assert.equal(statSync(f).mode & 0o777, 0o600, f);
+  await s.close();
+});
+
+test('sqlite: a write lock held past the busy timeout is a STORE_UNAVAILABLE naming the store, and the store recovers', async () => {
+  const path = dbPath();
+  const s = openSqliteStore({ path, busyTimeoutMs: 50 });
+  await s.migrate();
+  const other = new Database(path);
+  other.exec('BEGIN IMMEDIATE');
+  await assert.rejects(s.upsertHost({ name: 'a' }), (e) => isFerryError(e, 'STORE_UNAVAILABLE') && e.message.includes(path) && e.message.includes('locked'));
+  await assert.rejects(s.claimJob({ worker: 'w1', leaseMs: 1000 }), (e) => isFerryError(e, 'STORE_UNAVAILABLE'));
+  other.exec('ROLLBACK');
+  other.close();
+  assert.equal((await s.upsertHost({ name: 'a' })).name, 'a');
+  await s.close();
+});
+
+test('openStore: a postgres:// URL is the PostgreSQL store, anything else a SQLite file', async () => {
+  const sqlite = openStore(dbPath());
+  assert.equal(sqlite.kind, 'sqlite');
+  await sqlite.close();
+  for (const url of ['postgres://ferry@127.0.0.1:1/ferry', 'postgresql://ferry@127.0.0.1:1/ferry']) {
+    const pgStore = openStore(url);
+    assert.equal(pgStore.kind, 'postgres', url);
+    await pgStore.close();
+  }
+});
+
+test('postgres: an unreachable server is a STORE_UNAVAILABLE naming the store without its password', async () => {
+  // Port 1 on loopback refuses connections: no server is needed to reach this failure.
+  const s = openStore('postgres://ferry:hunter2@127.0.0.1:1/fleet');
+  await assert.rejects(s.migrate(), (e) => isFerryError(e, 'STORE_UNAVAILABLE') && e.message.includes('127.0.0.1:1/fleet') && !e.message.includes('hunter2')
+    && !String(e.hint).includes('hunter2') && /retried/.test(String(e.hint)));
+  await s.close();
+});
+
+test('sqlite: a store that cannot be opened is a STORE_UNAVAILABLE naming it', () => {
+  const path = join(dir, 'no-such-dir', 'ferry.db');
+  assert.throws(() => openSqliteStore({ path }), (e) => isFerryError(e, 'STORE_UNAVAILABLE') && e.message.includes(path) && e.hint !== undefined);
+});
+
+for (const backend of BACKENDS) {
+  describe(`store conformance: ${backend.name}`, { skip: backend.skip }, () => {
+    test('hosts: upsert keeps the fields left undefined; inventory fields and identity round-trip', async () => {
+      const { store: s } = await openFresh(backend);
+      await s.upsertHost({ name: 'db1', address: '10.0.0.5', labels: { wave: '1' }, groups: ['db', 'prod'], vars: { ansible_python_interpreter: '/usr/bin/python3' },
+        connection: { address: '10.0.0.5', port: 2222, user: 'root', identityFile: '/keys/id' }, source: 'inventory.ini' });
+      const h = await s.upsertHost({ name: 'db1', labels: { wave: '2' } });
+      assert.deepEqual({ ...h, createdAt: undefined, updatedAt: undefined }, {
+        name: 'db1', address: '10.0.0.5', labels: { wave: '2' }, groups: ['db', 'prod'], vars: { ansible_python_interpreter: '/usr/bin/python3' },
+        connection: { address: '10.0.0.5', port: 2222, user: 'root', identityFile: '/keys/id' }, source: 'inventory.ini',
+        hostKeyFingerprint: null, machineId: null, createdAt: undefined, updatedAt: undefined,
+      });
+      await s.setHostIdentity('db1', { hostKeyFingerprint: 'SHA256:abc' });
+      await s.setHostIdentity('db1', { machineId: '0123' });
+      assert.deepEqual([(await s.getHost('db1'))?.hostKeyFingerprint, (await s.getHost('db1'))?.machineId], ['SHA256:abc', '0123']);
+      await assert.rejects(s.setHostIdentity('nope', { machineId: 'x' }), (e) => isFerryError(e, 'NOT_FOUND') && e.message.includes('nope'));
+      assert.equal(await s.getHost('nope'), undefined);
+      await s.close();
+    });
+
+    test('hosts: upsertHosts stores 10,000 hosts in one transaction, all or none', async () => {
+      const { store: s } = await openFresh(backend);
+      const hosts = Array.from({ length: 10_000 }, (_, i) => ({ name: `web${String(i).padStart(5, '0')}`, groups: ['web'], labels: { rack: String(i % 40) }, source: 'hosts.yml' }));
+      const started = Date.now();
+      assert.equal(await s.upsertHosts(hosts), 10_000);
+      const elapsed = Date.now() - started;
+      const listed = await s.listHosts();
+      assert.equal(listed.length, 10_000);
+      assert.deepEqual([listed[9_999].name, listed[9_999].labels, listed[9_999].groups], ['web09999', { rack: '39' }, ['web']]);
+      assert.ok(elapsed < 30_000, `${elapsed} ms`);
+      // One invalid host (no name) rolls back the whole batch, updates of earlier hosts included.
+      const broken = [{ name: 'web00000', labels: { rack: 'moved' } }, { name: 'fresh1' }, { name: ' ' }];
+      await assert.rejects(s.upsertHosts(broken), (e) => isFerryError(e, 'HOST_INVALID'));
+      assert.deepEqual((await s.getHost('web00000'))?.labels, { rack: '0' });
+      assert.equal(await s.getHost('fresh1'), undefined);
+      await s.close();
+    });
+
+    test('fact snapshots and collections: the newest per host, optionally of named hosts', async () => {
+      const { store: s } = await openFresh(backend);
+      await s.upsertHosts([{ name: 'a' }, { name: 'b' }, { name: 'c' }]);
+      await s.saveFactSnapshot({ hostName: 'a', facts: { v: 1 }, collectedAt: '2024-01-01T00:00:00.000Z' });
+      const a2 = await s.saveFactSnapshot({ hostName: 'a', facts: { v: 2 }, collectedAt: '2024-02-01T00:00:00.000Z' });
+      await s.saveFactSnapshot({ hostName: 'b', facts: { v: 3 }, collectedAt: '2024-01-15T00:00:00.000Z' });
+      assert.deepEqual((await s.latestFactSnapshots()).map((f) => [f.hostName, f.facts]), [['a', { v: 2 }], ['b', { v: 3 }]]);
+      assert.deepEqual((await s.latestFactSnapshots(['a', 'c'])).map((f) => f.id), [a2.id]);
+      assert.deepEqual(await s.latestFactSnapshots([]), []);
+      assert.deepEqual((await s.latestFactSnapshot('a'))?.facts, { v: 2 });
+
+      const c1 = await s.recordCollection({ hostName: 'a', outcome: 'ok', message: null, attempts: 1, durationMs: 120, factSnapshotId: a2.id, at: '2024-02-01T00:00:00.000Z' });
+      assert.deepEqual({ ...c1, id: 0 }, { id: 0, hostName: 'a', at: '2024-02-01T00:00:00.000Z', outcome: 'ok', message: null, attempts: 1, durationMs: 120, factSnapshotId: a2.id });
+      await s.recordCollection({ hostName: 'a', outcome: 'timeout', message: 'rpm -qa timed out after 30 s', attempts: 3, durationMs: 90_000, factSnapshotId: null, at: '2024-03-01T00:00:00.000Z' });
+      await s.recordCollection({ hostName: 'b', outcome: 'host-key-changed', message: 'SHA256:x != SHA256:y', attempts: 1, durationMs: 40, factSnapshotId: null });
+      assert.deepEqual((await s.latestCollections()).map((c) => [c.hostName, c.outcome, c.attempts]), [['a', 'timeout', 3], ['b', 'host-key-changed', 1]]);
+      await assert.rejects(s.saveFactSnapshot({ hostName: 'nope', facts: {} }), /FOREIGN KEY|foreign key/);
+      await s.close();
+    });
+
+    test('assessments: documents are stored once per key; fleet rows list by run, the newest by default', async () => {
+      let t = Date.parse('2024-05-01T00:00:00.000Z');
+      const { store: s } = await openFresh(backend, { now: () => new Date(t) });
+      await s.upsertHosts([{ name: 'a' }, { name: 'b' }]);
+      await s.saveAssessmentDocument('k1', { findings: ['first'] });
+      await s.saveAssessmentDocument('k1', { findings: ['second'] });
+      assert.deepEqual(await s.getAssessmentDocument('k1'), { findings: ['first'] });
+      assert.equal(await s.getAssessmentDocument('k2'), undefined);
+      assert.deepEqual(await s.listFleetAssessments(), []);
+      const row = { runId: 'r1', hostName: 'a', target: 'rocky-8', factSnapshotId: null, documentKey: 'k1', readiness: 'blocked', score: 42.5, blockers: ['i686'], missing: ['foo', 'bar'] };
+      await s.saveFleetAssessments([row, { ...row, hostName: 'b', readiness: 'ready', score: null, blockers: [], missing: [] }]);
+      t += 1000;
+      const many = Array.from({ length: 1_201 }, (_, i) => ({ ...row, runId: 'r2', target: `t${i}` }));
+      await s.saveFleetAssessments(many);
+      await s.saveFleetAssessments([{ ...row, runId: 'r2', target: 't0', readiness: 'risks' }]);
+      const newest = await s.listFleetAssessments();
+      assert.equal(newest.length, 1_201);
+      assert.deepEqual(newest.find((r) => r.target === 't0'), { ...row, runId: 'r2', target: 't0', readiness: 'risks' });
+      assert.deepEqual(await s.listFleetAssessments('r1'), [row, { ...row, hostName: 'b', readiness: 'ready', score: null, blockers: [], missing: [] }]);
+      await s.close();
+    });
+
+    test('rollouts: created pending; setRolloutState is a compare-and-set on its from-states', async () => {
+      const { store: s } = await openFresh(backend);
+      await rolloutOf(s, 'r1', ['web1', 'web2'], [0, 1]);
+      const r = await s.getRollout('r1');
+      assert.deepEqual([r?.state, r?.currentWave, r?.spec, r?.createdBy, r?.name], ['created', -1, { canary: 1 }, 'alice', null]);
+      assert.deepEqual((await s.listRolloutHosts('r1')).map((h) => [h.hostName, h.wave, h.capGroup, h.state, h.jobId]), [['web1', 0, null, 'pending', null], ['web2', 1, 'pair-a', 'pending', null]]);
+      const cases: Array<{ from: RolloutState[]; to: RolloutState; wave?: number; ok: boolean; state: RolloutState; currentWave: number }> = [
+        { from: ['running'], to: 'paused', ok: false, state: 'created', currentWave: -1 },
+        { from: ['created'], to: 'running', wave: 0, ok: true, state: 'running', currentWave: 0 },
+        { from: ['created'], to: 'running', ok: false, state: 'running', currentWave: 0 },
+        { from: [], to: 'aborted', ok: false, state: 'running', currentWave: 0 },
+        { from: ['paused', 'running'], to: 'awaiting-approval', ok: true, state: 'awaiting-approval', currentWave: 0 },
+        { from: ['awaiting-approval'], to: 'running', wave: 1, ok: true, state: 'running', currentWave: 1 },
+      ];
+      for (const c of cases) {
+        assert.equal(await s.setRolloutState('r1', c.from, c.to, c.wave === undefined ? undefined : { currentWave: c.wave }), c.ok, JSON.stringify(c));
+        const now = await s.getRollout('r1');
+        assert.deepEqual([now?.state, now?.currentWave], [c.state, c.currentWave], JSON.stringify(c));
+      }
+      assert.equal(await s.setRolloutState('nope', ['running'], 'paused'), false);
+      await s.createRollout({ id: 'r0', name: 'second', target: 'alma-8', selector: 'all', spec: {}, createdBy: 'bob', hosts: [] });
+      assert.deepEqual((await s.listRollouts()).map((x) => x.id).sort(), ['r0', 'r1']);
+      await s.close();
+    });
+
+    test('rollouts: updateRolloutHost patches the given fields only', async () => {
+      const { store: s } = await openFresh(backend);
+      await rolloutOf(s, 'r1', ['web1']);
+      await s.updateRolloutHost('r1', 'web1', { state: 'failed', failedStep: 'distro-sync', lastError: 'dnf exited 1', logTail: 'Error: transaction check' });
+      await s.updateRolloutHost('r1', 'web1', { executionId: 'e1' });
+      const [h] = await s.listRolloutHosts('r1');
+      assert.deepEqual([h.state, h.failedStep, h.lastError, h.logTail, h.executionId, h.jobId], ['failed', 'distro-sync', 'dnf exited 1', 'Error: transaction check', 'e1', null]);
+      await assert.rejects(s.updateRolloutHost('r1', 'web9', { state: 'skipped' }), (e) => isFerryError(e, 'NOT_FOUND') && e.message.includes('web9'));
+      await s.close();
+    });
+
+    test('rollouts: releaseRolloutHosts queues pending hosts with their jobs; lost races change nothing', async () => {
+      const { store: s, shared } = await openFresh(backend);
+      await rolloutOf(s, 'r1', ['web1', 'web2', 'web3', 'web4'], [0, 1, 1, 1]);
+      const payload = (h: string) => ({ kind: 'migrate', payload: { host: h }, hostName: h });
+      const canary = await s.releaseRolloutHosts({ rolloutId: 'r1', expectWave: -1, wave: 0, expectActive: 0, hosts: [payload('web1')] });
+      assert.deepEqual(canary?.map((j) => [j.hostName, j.rolloutId, j.kind, j.state, j.payload]), [['web1', 'r1', 'migrate', 'queued', { host: 'web1' }]]);
+      assert.equal((await s.getRollout('r1'))?.currentWave, 0);
+      const snapshot = async () => ({ rollout: (await s.getRollout('r1'))?.currentWave, hosts: await s.listRolloutHosts('r1'), jobs: await s.listJobs({ rolloutId: 'r1' }) });
+      const before = await snapshot();
+      assert.deepEqual(before.hosts.map((h) => [h.hostName, h.state, h.jobId]), [['web1', 'queued', canary?.[0].id], ['web2', 'pending', null], ['web3', 'pending', null], ['web4', 'pending', null]]);
+      // A stale wave and a stale active count both lose, leaving the wave, the hosts and the jobs as they were.
+      assert.equal(await s.releaseRolloutHosts({ rolloutId: 'r1', expectWave: -1, wave: 0, hosts: [payload('web2')] }), undefined);
+      assert.equal(await s.releaseRolloutHosts({ rolloutId: 'r1', expectWave: 0, wave: 1, expectActive: 0, hosts: [payload('web2')] }), undefined);
+      assert.deepEqual(await snapshot(), before);
+      // A host no longer pending (skipped by an operator) is not queued again; the others are.
+      await s.updateRolloutHost('r1', 'web3', { state: 'skipped' });
+      const wave1 = await s.releaseRolloutHosts({ rolloutId: 'r1', expectWave: 0, wave: 1, expectActive: 1, hosts: [payload('web1'), payload('web2'), payload('web3')] });
+      assert.deepEqual(wave1?.map((j) => j.hostName), ['web2']);
+      assert.deepEqual((await s.listRolloutHosts('r1')).map((h) => h.state), ['queued', 'queued', 'skipped', 'pending']);
+      assert.equal((await s.listJobs({ rolloutId: 'r1' })).length, 2);
+      // Two controllers (two connections) deciding from the same view: exactly one releases.
+      const other = await shared();
+      const both = await Promise.all([s, other].map((x) => x.releaseRolloutHosts({ rolloutId: 'r1', expectWave: 1, wave: 1, expectActive: 2, hosts: [payload('web4')] })));
+      assert.equal(both.filter((b) => b !== undefined).length, 1, JSON.stringify(both));
+      assert.equal((await s.listJobs({ rolloutId: 'r1' })).filter((j) => j.hostName === 'web4').length, 1);
+      await other.close();
+      await s.close();
+    });
+
+    test('audit: appended in order, listed by subject, the newest `limit` in order', async () => {
+      const { store: s } = await openFresh(backend);
+      await s.appendAudit({ operator: 'alice', action: 'rollout.start', subject: 'rollout:r1', details: { canary: 2 } });
+      await s.appendAudit({ operator: 'bob', action: 'rollout.approve', subject: 'rollout:r1' });
+      await s.appendAudit({ operator: 'alice', action: 'inventory.import', subject: 'inventory:hosts.ini', details: { hosts: 50 } });
+      assert.deepEqual((await s.listAudit()).map((a) => a.action), ['rollout.start', 'rollout.approve', 'inventory.import']);
+      assert.deepEqual((await s.listAudit({ subject: 'rollout:r1' })).map((a) => [a.operator, a.details]), [['alice', { canary: 2 }], ['bob', null]]);
+      assert.deepEqual((await s.listAudit({ limit: 2 })).map((a) => a.action), ['rollout.approve', 'inventory.import']);
+      await s.close();
+    });
+
+    test('jobs: claim is exclusive, leases expire and are reclaimed, failures retry then fail', async () => {
+      let t = Date.parse('2024-05-01T00:00:00.000Z');
+      const { store: s } = await openFresh(backend, { now: () => new Date(t) });
+      const a = await s.enqueueJob({ kind: 'assess', payload: { host: 'db1' }, maxAttempts: 2 });
+      await s.enqueueJob({ kind: 'migrate', payload: { host: 'db2' } });
+      const c1 = await s.claimJob({ worker: 'w1', leaseMs: 1000, kinds: ['assess'] });
+      assert.equal(c1?.id, a.id);
+      assert.equal(c1?.attempts, 1);
+      assert.equal(await s.claimJob({ worker: 'w2', leaseMs: 1000, kinds: ['assess'] }), undefined);
+      assert.equal(await s.heartbeatJob(a.id, 'w2', 1000), false);
+      t += 2000; // w1's lease expired
+      const c2 = await s.claimJob({ worker: 'w2', leaseMs: 1000, kinds: ['assess'] });
+      assert.equal(c2?.leaseOwner, 'w2');
+      assert.equal(c2?.attempts, 2);
+      assert.equal(await s.completeJob(a.id, 'w1', { late: true }), false, 'a worker that lost its lease cannot complete');
+      assert.equal(await s.failJob(a.id, 'w2', 'dnf exited 1', { retryDelayMs: 5000 }), true);
+      const failed = await s.getJob(a.id);
+      assert.equal(failed?.state, 'failed', 'no attempts left');
+      assert.equal(failed?.lastError, 'dnf exited 1');
+
+      const m = await s.claimJob({ worker: 'w1', leaseMs: 1000 });
+      assert.equal(m?.kind, 'migrate');
+      assert.equal(await s.failJob(m!.id, 'w1', 'ssh dropped', { retryDelayMs: 5000 }), true);
+      assert.equal((await s.getJob(m!.id))?.state, 'queued');
+      assert.equal(await s.claimJob({ worker: 'w1', leaseMs: 1000 }), undefined, 'back-off not over');
+      t += 5000;
+      const m2 = await s.claimJob({ worker: 'w1', leaseMs: 1000 });
+      assert.equal(m2?.attempts, 2);
+      assert.equal(await s.completeJob(m2!.id, 'w1', { ok: true }), true);
+      assert.deepEqual((await s.getJob(m2!.id))?.result, { ok: true });
+
+      // A lease that expires on the last attempt fails the job instead of handing it out again.
+      const last = await s.enqueueJob({ kind: 'assess', payload: {}, maxAttempts: 1 });
+      assert.equal((await s.claimJob({ worker: 'w1', leaseMs: 1000 }))?.id, last.id);
+      t += 2000;
+      assert.equal(await s.claimJob({ worker: 'w2', leaseMs: 1000 }), undefined);
+      assert.match((await s.getJob(last.id))?.lastError ?? '', /lease of w1 expired on attempt 1 of 1/);
+      await s.close();
+    });
+
+    test('jobs: cancelJobs cancels a rollout\'s queued jobs only, and cancelled jobs are never claimed', async () => {
+      const { store: s } = await openFresh(backend);
+      await rolloutOf(s, 'r1', ['web1', 'web2', 'web3']);
+      await rolloutOf(s, 'r2', ['db1']);
+      const jobs = await s.releaseRolloutHosts({ rolloutId: 'r1', expectWave: -1, wave: 0, hosts: ['web1', 'web2', 'web3'].map((hostName) => ({ hostName, kind: 'migrate', payload: { hostName } })) });
+      const other = await s.enqueueJob({ kind: 'migrate', payload: {}, rolloutId: 'r2' });
+      const running = await s.claimJob({ worker: 'w1', leaseMs: 60_000 });
+      assert.equal(running?.id, jobs?.[0].id);
+      assert.equal(await s.cancelJobs({ rolloutId: 'r1' }), 2);
+      assert.deepEqual((await s.listJobs({ rolloutId: 'r1' })).map((j) => j.state), ['running', 'cancelled', 'cancelled']);
+      assert.deepEqual((await s.listJobs({ state: 'cancelled' })).length, 2);
+      assert.equal((await s.claimJob({ worker: 'w2', leaseMs: 60_000 }))?.id, other.id);
+      assert.equal(await s.claimJob({ worker: 'w2', leaseMs: 60_000 }), undefined);
+      await s.close();
+    });
+
+    test('jobs: two store handles (as two workers) never claim the same job', async () => {
+      const { store: s1, shared } = await openFresh(backend);
+      const s2 = await shared();
+      for (let i = 0; i < 20; i++) await s1.enqueueJob({ kind: 'assess', payload: { i } });
+      const claimed: number[] = [];
+      for (let i = 0; i < 12; i++) {
+        const got = await Promise.all([[s1, 'w1'], [s2, 'w2']].map(([s, w]) => (s as Store).claimJob({ worker: w as string, leaseMs: 60_000 })));
+        for (const j of got) if (j) claimed.push(j.id);
+      }
+      assert.equal(claimed.length, 20);
+      assert.equal(new Set(claimed).size, 20);
+      await s1.close();
+      await s2.close();
+    });
+
+    test('migrate: handles migrating one new database at once both end at the latest version', async () => {
+      const location = await backend.location();
+      const handles = [openStore(location), openStore(location), openStore(location)];
+      assert.deepEqual(await Promise.all(handles.map((h) => h.migrate())), handles.map(() => MIGRATIONS.length));
+      await handles[0].upsertHost({ name: 'a' });
+      assert.equal((await handles[2].listHosts()).length, 1);
+      for (const h of handles) await h.close();
+    });
+
+    test('jobs: 4 workers on their own connections, 3 claims in flight each, claim 60 jobs exactly once', async () => {
+      const { store: s, shared } = await openFresh(backend);
+      for (let i = 0; i < 60; i++) await s.enqueueJob({ kind: 'migrate', payload: { i } });
+      const workers = await Promise.all([1, 2, 3, 4].map(() => shared()));
+      const claims = new Map<number, string>();
+      const twice: number[] = [];
+      await Promise.all(workers.flatMap((w, wi) => [1, 2, 3].map(async (slot) => {
+        const worker = `w${wi}.${slot}`;
+        for (;;) {
+          const job = await w.claimJob({ worker, leaseMs: 60_000 });
+          if (!job) return;
+          if (claims.has(job.id)) twice.push(job.id);
+          claims.set(job.id, worker);
+          assert.equal(await w.completeJob(job.id, worker, { by: worker }), true);
+        }
+      })));
+      assert.deepEqual(twice, []);
+      assert.equal(claims.size, 60);
+      const done = await s.listJobs({ state: 'done' });
+      assert.equal(done.length, 60);
+      assert.ok(done.every((j) => j.attempts === 1 && (j.result as { by: string }).by === claims.get(j.id)));
+      assert.ok(new Set(claims.values()).size > 1, 'the claims were spread over several workers');
+      for (const w of workers) await w.close();
+      await s.close();
+    });
+
+    if (backend.restart) {
+      const server = backend.restart;
+      test('a server restarted under the store: operations fail fast as STORE_UNAVAILABLE while it is down, then reconnect', async () => {
+        const { store: s } = await openFresh(backend);
+        await s.upsertHost({ name: 'a' });
+        await server.stop();
+        try {
+          const started = Date.now();
+          await assert.rejects(s.listHosts(), (e) => isFerryError(e, 'STORE_UNAVAILABLE') && /retried/.test(String(e.hint)));
+          await assert.rejects(s.claimJob({ worker: 'w1', leaseMs: 1000 }), (e) => isFerryError(e, 'STORE_UNAVAILABLE'));
+          assert.ok(Date.now() - started < 15_000, 'no hang');
+        } finally {
+          await server.start();
+        }
+        // The pool dropped the connections the server closed; the next operations use new ones.
+        assert.deepEqual((await s.listHosts()).map((h) => h.name), ['a']);
+        const job = await s.enqueueJob({ kind: 'migrate', payload: {} });
+        assert.equal((await s.claimJob({ worker: 'w1', leaseMs: 1000 }))?.id, job.id);
+        await s.close();
+      });
+    }
+
+    test('executions: the journal is mirrored once per seq, and only the newest entry sets the state', async () => {
+      const { store: s } = await openFresh(backend);
+      await s.upsertHost({ name: 'db1' });
+      const base = { v: 1 as const, executionId: 'e1', at: '2024-05-01T00:00:00.000Z' };
+      const entries: JournalEntry[] = [
+        { ...base, seq: 1, event: 'execution', phase: 'start', planId: 'p1', steps: [{ id: 's1', kind: 'distro-sync', title: 'distro-sync', pointOfNoReturn: true }], controller: 'c1' },
+        { ...base, seq: 2, event: 'step', phase: 'start', stepId: 's1', kind: 'distro-sync', attempt: 1 },
+        { ...base, seq: 3, event: 'step', phase: 'failed', stepId: 's1', attempt: 1, error: { code: 'STEP_FAILED', message: 'dnf exited 1' } },
+        { ...base, seq: 4, event: 'execution', phase: 'end', status: 'failed' },
+      ];
+      const states: string[] = [];
+      for (const e of entries) {
+        await s.appendJournalEntry(e);
+        states.push(String((await s.getExecution('e1'))?.state));
+      }
+      assert.deepEqual(states, ['running', 'running', 'running', 'failed']);
+      // Re-mirroring after a crash: entries already there are not duplicated, and an old one does not roll the state back.
+      for (const e of entries.slice(0, 2)) await s.appendJournalEntry({ ...e, at: 'changed' });
+      assert.deepEqual(await s.listJournal('e1'), entries);
+      const exec = await s.createExecution({ id: 'e1', hostName: 'db1' });
+      assert.deepEqual([exec.planId, exec.hostName, exec.state], ['p1', 'db1', 'failed']);
+      const fresh = await s.createExecution({ id: 'e2', planId: 'p2', hostName: 'db1' });
+      assert.deepEqual([fresh.planId, fresh.state, await s.listJournal('e2')], ['p2', 'running', []]);
+      assert.equal(await s.getExecution('e3'), undefined);
+      await s.close();
+    });
+
+    test('hosts, fact snapshots, assessments and plans round-trip', async () => {
+      const { store: s } = await openFresh(backend);
+      await s.upsertHost({ name: 'db1', address: '10.0.0.5', labels: { wave: '1' } });
+      const snap = await s.saveFactSnapshot({ hostName: 'db1', facts: { os: 'centos-8', packages: 412 } });
+      await s.saveAssessment({ hostName: 'db1', target: 'rocky-8', factSnapshotId: snap.id, result: { inhibitors: 0 } });
+      assert.equal((await s.listAssessments('db1'))[0].factSnapshotId, snap.id);
+      await s.savePlan({ id: 'plan-1', hostName: 'db1', target: 'rocky-8', plan: { steps: [] } });
+      await s.savePlan({ id: 'plan-1', hostName: 'db1', target: 'rocky-8', plan: { steps: ['changed'] } });
+      assert.deepEqual((await s.getPlan('plan-1'))?.plan, { steps: [] });
+      assert.equal(await s.getPlan('plan-2'), undefined);
+      await s.close();
+    });
+  });
+}

@@ -1,7 +1,8 @@
 /**
- * Ferry's store: one async interface, so a PostgreSQL adapter (later) can sit beside the SQLite one
- * (default). Records carry JSON documents (facts, assessments, plans) as produced by their layers; the
- * store does not interpret them beyond the columns it indexes.
+ * Ferry's store: one async interface over SQLite (default) and PostgreSQL (sql-store.ts, one set of
+ * queries; open.ts picks the dialect from the location). Records carry JSON documents (facts,
+ * assessments, plans) as produced by their layers; the store does not interpret them beyond the columns
+ * it indexes.
  */
 import type { JournalEntry, JournalSink, JsonValue } from '../exec/types.js';
 
@@ -134,7 +135,7 @@ export interface Store extends JournalSink {
   upsertHosts(hosts: ReadonlyArray<Parameters<Store['upsertHost']>[0]>): Promise<number>;
   getHost(name: string): Promise<HostRecord | undefined>;
   listHosts(): Promise<HostRecord[]>;
-  /** Records the identity seen at collection (host key fingerprint, machine-id). */
+  /** Records the identity seen at collection (host key fingerprint, machine-id); NOT_FOUND for an unknown host. */
   setHostIdentity(name: string, identity: { hostKeyFingerprint?: string; machineId?: string }): Promise<void>;
 
   saveFactSnapshot(s: { hostName: string; facts: JsonValue; collectedAt?: string }): Promise<FactSnapshotRecord>;
@@ -168,6 +169,7 @@ export interface Store extends JournalSink {
   /** Compare-and-set: changes state (and currentWave when given) only if the state is still `from`; false otherwise. */
   setRolloutState(id: string, from: readonly RolloutState[], to: RolloutState, opts?: { currentWave?: number }): Promise<boolean>;
   listRolloutHosts(rolloutId: string): Promise<RolloutHostRecord[]>;
+  /** Sets the given fields only; NOT_FOUND when the host is not in the rollout. */
   updateRolloutHost(rolloutId: string, hostName: string, patch: Partial<Pick<RolloutHostRecord, 'state' | 'jobId' | 'executionId' | 'failedStep' | 'lastError' | 'logTail'>>): Promise<void>;
   /**
    * Atomically releases hosts: only when the rollout's currentWave is still `expectWave`, sets it to `wave`,
@@ -179,6 +181,7 @@ export interface Store extends JournalSink {
   releaseRolloutHosts(r: { rolloutId: string; expectWave: number; wave: number; expectActive?: number; hosts: ReadonlyArray<{ hostName: string; kind: string; payload: JsonValue; maxAttempts?: number }> }): Promise<JobRecord[] | undefined>;
 
   appendAudit(a: { operator: string; action: string; subject: string; details?: JsonValue; at?: string }): Promise<AuditRecord>;
+  /** Oldest first; with limit, the newest `limit` records (still oldest first). */
   listAudit(opts?: { subject?: string; limit?: number }): Promise<AuditRecord[]>;
 
   enqueueJob(j: { kind: string; payload: JsonValue; hostName?: string; rolloutId?: string; maxAttempts?: number; runAfter?: string }): Promise<JobRecord>;

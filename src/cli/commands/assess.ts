@@ -54,7 +54,7 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--out <file>', 'write the report to a file; stdout gets the ranking only (with --json: the assessment as JSON)')
     .option('--today <date>', 'evaluate lifecycles on this date (YYYY-MM-DD)')
     .option('--pes <file>', 'Leapp package-evolution events (pes-events.json) for cross-major targets')
-    .option('--store <path>', 'also record the host and one assessment per target in Ferry\'s store (SQLite)')
+    .option('--store <path>', 'also record the host and one assessment per target in Ferry\'s store (a SQLite file, or a postgres:// URL)')
     .option('--no-progress', 'do not print progress on stderr')
     // Unknown dash-words reach the host check (so `-oProxyCommand=…` is HOST_INVALID, never an ssh option).
     .allowUnknownOption()

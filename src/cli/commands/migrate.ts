@@ -55,7 +55,7 @@ function withHost<T>(host: string, f: HostFlags, fn: (t: Transport) => Promise<T
 
 export function register(program: Command, ctx: CliContext): void {
   withPlanFlags(program.command('plan <host>').description('print the migration plan for a host (no change on the host)'))
-    .option('--store <path>', 'also record the host and the plan in Ferry\'s store (SQLite)')
+    .option('--store <path>', 'also record the host and the plan in Ferry\'s store (a SQLite file, or a postgres:// URL)')
     .action(async (host: string, f: PlanFlags) => {
       const { plan } = await withHost(host, f, (transport) => planMigration({ transport, ...planInput(f) }));
       if (f.store !== undefined) await withStore(f, (store) => recordPlan(store, storeHostName({ host, ...f }), plan));

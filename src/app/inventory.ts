@@ -6,7 +6,7 @@
  * the same in an inventory as on the command line.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { homedir, userInfo } from 'node:os';
+import { homedir } from 'node:os';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { FerryError, globToRegExp, isFerryError, isGlob, type JsonValue } from '../core/index.js';
 import {
@@ -15,6 +15,7 @@ import {
 } from '../fleet/inventory/index.js';
 import { selectHosts, type SelectableHost } from '../fleet/selector.js';
 import type { HostRecord, Store } from '../store/index.js';
+import { operatorName } from './store.js';
 import { isValidHostname, isValidLoginName, parseHostSpec, resolveSshConfig, sshConfigHostAliases } from '../transport/index.js';
 
 /** The file system as the inventory parsers read it. */
@@ -148,10 +149,6 @@ export function readInventory(files: readonly string[], opts: ReadInventoryOptio
   return { ...inventory, formats };
 }
 
-/** Who is acting, for the audit log: $FERRY_OPERATOR, else the OS user. */
-export function operatorName(env: NodeJS.ProcessEnv = process.env): string {
-  return env.FERRY_OPERATOR?.trim() || userInfo().username;
-}
 
 export interface ImportSummary {
   files: Array<{ file: string; format: InventoryFormat; hosts: number }>;

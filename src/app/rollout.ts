@@ -7,7 +7,6 @@
  * with its operator.
  */
 import { randomBytes } from 'node:crypto';
-import { userInfo } from 'node:os';
 import { FerryError, type JsonValue } from '../core/index.js';
 import { decide, isFinished, type Approval, type Decision, type RolloutView } from '../fleet/decide.js';
 import { describeDecision } from '../fleet/describe.js';
@@ -17,6 +16,7 @@ import { rolloutHosts } from '../fleet/waves.js';
 import { loadCatalog, targetRelease } from '../catalog/index.js';
 import type { RolloutHostRecord, RolloutRecord, Store } from '../store/index.js';
 import { listInventory } from './inventory.js';
+import { operatorName } from './store.js';
 
 export { parseRolloutFlags, type RolloutFlags } from '../fleet/rollout-spec.js';
 
@@ -43,13 +43,6 @@ export function isMigrateJobPayload(v: unknown): v is MigrateJobPayload {
 export interface StoredRolloutSpec {
   fleet: RolloutSpec;
   migrate: { repos: string[]; gpgcheck: boolean };
-}
-
-/** The operator recorded in the audit log: FERRY_OPERATOR, else the OS user. */
-export function currentOperator(env: NodeJS.ProcessEnv = process.env): string {
-  const fromEnv = env.FERRY_OPERATOR?.trim();
-  if (fromEnv) return fromEnv;
-  try { return userInfo().username; } catch { return 'unknown'; }
 }
 
 function storedSpec(r: RolloutRecord): StoredRolloutSpec {
@@ -86,7 +79,7 @@ export interface CreateRolloutOptions {
 
 export async function createRollout(o: CreateRolloutOptions): Promise<{ rollout: RolloutRecord; hosts: RolloutHostRecord[] }> {
   targetRelease(loadCatalog(), o.target);
-  const operator = o.operator ?? currentOperator();
+  const operator = o.operator ?? operatorName();
   const hosts = await listInventory(o.store, o.selector);
   if (hosts.length === 0) throw new FerryError('NOT_FOUND', `The selector ${JSON.stringify(o.selector)} matches no host in the store`, { hint: 'List them with ferry inventory list SELECTOR.' });
   const members = rolloutHosts(hosts, o.spec);
@@ -185,7 +178,7 @@ export async function advanceRollouts(o: { store: Store; now?: () => Date }): Pr
 
 /** An operator action: checked against the state machine, applied with compare-and-set, audited. */
 export async function rolloutAction(o: { store: Store; rolloutId: string; action: RolloutAction; operator?: string; now?: () => Date }): Promise<{ rollout: RolloutRecord; hosts: RolloutHostRecord[] }> {
-  const operator = o.operator ?? currentOperator();
+  const operator = o.operator ?? operatorName();
   const r = await o.store.getRollout(o.rolloutId);
   if (!r) throw new FerryError('NOT_FOUND', `No rollout ${o.rolloutId} in the store`, { hint: 'List them with ferry rollout list.' });
   const hosts = await o.store.listRolloutHosts(r.id);

@@ -97,7 +97,8 @@ export async function runMigrationJob(o: { store: Store; job: JobRecord; payload
         how = 'already-done';
         return { state: st.verify?.ok === false ? 'failed' : 'succeeded', how, executionId: current.executionId, ...(st.verify?.ok === false ? { error: 'verification failed' } : {}) };
       }
-      if (sameTarget && (st.status.interrupted || st.status.state === 'running') && !st.status.rollbackStarted) {
+      // Interrupted, or planned and marked current but killed before its first journal entry: the same execution goes on.
+      if (sameTarget && (st.status.interrupted || st.status.state === 'running' || st.status.state === 'not-started') && !st.status.rollbackStarted) {
         how = 'resumed';
         result = await resume({ ...common, executionId: current.executionId });
       }

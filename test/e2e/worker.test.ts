@@ -1,0 +1,149 @@
+// Rollout workers on real SSH lab hosts (each its own sshd, rpm and dnf against its lab root): a rollout's
+// hosts migrated by `ferry worker` processes through the store, every host verified and its journal equal to
+// the store's mirror; a worker SIGKILLed mid-wave, its hosts finished by another worker from their journals
+// with no host migrated twice and nothing left running.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { skipUnlessTools } from '../support/shared.js';
+import { openStore, type Store } from '../../src/store/index.js';
+import { createRollout, rolloutStatus } from '../../src/app/rollout.js';
+import { parseRolloutFlags } from '../../src/fleet/rollout-spec.js';
+import { readCurrentExecution, readJournal } from '../../src/exec/journal.js';
+import { openHost, hostOptionsFor } from '../../src/app/host.js';
+import type { LabSshHost } from '../lab/lab.js';
+import { sh, useLab } from './helpers.js';
+
+const skip = skipUnlessTools('rpmbuild', 'createrepo_c', 'modifyrepo_c', 'dnf', 'rpm', 'sshd', 'ssh', 'setsid');
+const labOf = useLab(skip);
+const FERRY = resolve(import.meta.dirname, '../../bin/ferry.js');
+
+interface Worker { child: ChildProcess; log: () => string; done: Promise<number | null> }
+
+/** `ferry worker` as its own process (bin/ferry.js on the sources), so SIGKILL is a real death. */
+function startWorker(store: string, hosts: readonly LabSshHost[], extra: string[] = []): Worker {
+  const args = [FERRY, 'worker', '--store', store, '--exit-when-idle', '--concurrency', '4', ...hosts.flatMap((h) => ['--known-hosts', h.knownHostsPath]), ...extra];
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, FERRY_OPERATOR: 'e2e', FERRY_FROM_SOURCE: '1' } });
+  let log = '';
+  child.stdout?.on('data', (c: Buffer) => { log += c.toString(); });
+  child.stderr?.on('data', (c: Buffer) => { log += c.toString(); });
+  return { child, log: () => log, done: new Promise((r) => child.on('close', (code) => r(code))) };
+}
+
+async function fleetOf(n: number): Promise<LabSshHost[]> {
+  return Promise.all(Array.from({ length: n }, () => labOf().sshHost({ from: 'centos-8' })));
+}
+
+async function storeWith(dir: string, hosts: readonly LabSshHost[]): Promise<{ path: string; store: Store }> {
+  const path = join(dir, 'ferry.db');
+  const store = openStore(path);
+  await store.migrate();
+  await store.upsertHosts(hosts.map((h, i) => ({
+    name: `web${i + 1}`, groups: ['web'], source: 'e2e',
+    connection: { address: h.host, port: h.port, user: 'root', identityFile: h.privateKeyPath }, vars: { ferry_root: h.root },
+  })));
+  return { path, store };
+}
+
+/** Every host's journal, read over SSH as Ferry reads it, equals the store's mirror; returns each host's execution id. */
+async function journalsAgree(store: Store, hosts: readonly LabSshHost[]): Promise<string[]> {
+  const ids: string[] = [];
+  for (const [i, h] of hosts.entries()) {
+    const record = await store.getHost(`web${i + 1}`);
+    assert.ok(record);
+    const transport = await openHost(hostOptionsFor(record, { knownHostsFiles: hosts.map((x) => x.knownHostsPath) }));
+    try {
+      const current = await readCurrentExecution(transport);
+      assert.ok(current, `web${i + 1} has a migration`);
+      const onHost = await readJournal(transport, current.executionId);
+      const inStore = await store.listJournal(current.executionId);
+      assert.deepEqual(inStore.map((e) => [e.seq, e.event, e.mac]), onHost.map((e) => [e.seq, e.event, e.mac]), `web${i + 1}: store and host journal agree`);
+      ids.push(current.executionId);
+    } finally {
+      await transport.close();
+    }
+  }
+  return ids;
+}
+
+test('ferry worker: a rollout of 4 SSH lab hosts to rocky-8 (canary 1, then 100%) migrates and verifies every host; journals equal the store', { skip, timeout: 600_000 }, async () => {
+  const hosts = await fleetOf(4);
+  const dir = mkdtempSync(join(tmpdir(), 'ferry-worker-'));
+  const { path, store } = await storeWith(dir, hosts);
+  try {
+    const rocky = await labOf().distro('rocky-8');
+    const spec = parseRolloutFlags({ canary: '1', waves: '100%', concurrency: '3', maxFailures: '1' });
+    const { rollout } = await createRollout({ store, selector: 'web', target: 'rocky-8', spec, repos: [`rocky-8=${rocky.repoDir}`], gpgcheck: false, operator: 'e2e', start: true });
+    await store.close();
+    const w = startWorker(path, hosts);
+    assert.equal(await w.done, 0, w.log());
+    const s2 = openStore(path);
+    const st = await rolloutStatus({ store: s2, rolloutId: rollout.id });
+    assert.equal(st.rollout.state, 'completed', w.log());
+    assert.deepEqual(st.counts, { succeeded: 4 });
+    for (const h of hosts) assert.equal(sh(['rpm', '--root', h.root, '-q', 'rocky-release'], h.env).status, 0, `${h.root} is Rocky now`);
+    const ids = await journalsAgree(s2, hosts);
+    assert.equal(new Set(ids).size, 4);
+    await s2.close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+    await Promise.all(hosts.map((h) => h.stop()));
+  }
+});
+
+test('ferry worker SIGKILLed mid-wave: another worker finishes its hosts from their journals, none migrated twice, nothing left running', { skip, timeout: 900_000 }, async () => {
+  const hosts = await fleetOf(4);
+  const dir = mkdtempSync(join(tmpdir(), 'ferry-worker-kill-'));
+  const { path, store } = await storeWith(dir, hosts);
+  try {
+    const rocky = await labOf().distro('rocky-8');
+    const spec = parseRolloutFlags({ waves: '100%', concurrency: '4' });
+    const { rollout } = await createRollout({ store, selector: 'web', target: 'rocky-8', spec, repos: [`rocky-8=${rocky.repoDir}`], gpgcheck: false, operator: 'e2e', start: true });
+    await store.close();
+    // A short lease, so the second worker takes the dead one's hosts over within seconds.
+    const first = startWorker(path, hosts, ['--lease', '3', '--id', 'first']);
+    // Killed once every host is migrating and at least one has a step under way (its journal has entries).
+    for (let i = 0; ; i++) {
+      assert.ok(i < 600, `the first worker never got going: ${first.log()}`);
+      const migrating = (first.log().match(/: migrating \(job/g) ?? []).length;
+      if (migrating === 4 && hosts.some((h) => sh(['sh', '-c', 'ls "$1"/var/lib/ferry/*/journal.jsonl 2>/dev/null | head -1', 'sh', h.root], h.env).stdout.trim())) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    first.child.kill('SIGKILL');
+    await first.done;
+    const second = startWorker(path, hosts, ['--lease', '3', '--id', 'second']);
+    assert.equal(await second.done, 0, second.log());
+    const s2 = openStore(path);
+    const st = await rolloutStatus({ store: s2, rolloutId: rollout.id });
+    assert.equal(st.rollout.state, 'completed', `${first.log()}\n---\n${second.log()}`);
+    assert.deepEqual(st.counts, { succeeded: 4 });
+    assert.match(second.log(), /migrating/, 'the second worker took hosts over');
+    const jobs = await s2.listJobs({ rolloutId: rollout.id });
+    assert.equal(jobs.length, 4, 'one job per host');
+    assert.ok(jobs.some((j) => j.attempts > 1), 'a job claimed again after its worker died');
+    // One execution per host: resumed, never started again.
+    const ids = await journalsAgree(s2, hosts);
+    for (const [i, h] of hosts.entries()) {
+      // A run killed before its first journal entry leaves only its plan behind; every run that changed anything journals.
+      const runs = readdirSync(join(h.root, 'var/lib/ferry')).filter((d) => d.startsWith('mig-') && existsSync(join(h.root, 'var/lib/ferry', d, 'journal.jsonl')));
+      assert.deepEqual(runs, [ids[i]], `web${i + 1} was migrated by one execution`);
+      assert.equal(sh(['rpm', '--root', h.root, '-q', 'rocky-release'], h.env).status, 0);
+      assert.equal(sh(['rpm', '--root', h.root, '-q', 'centos-release'], h.env).status, 1, 'the source release is gone');
+    }
+    const executions = new Set<string>();
+    for (const j of jobs) executions.add(String((j.result as { executionId?: string } | null)?.executionId));
+    assert.equal(executions.size, 4, 'each host has one execution');
+    // Nothing left running: no dnf of these roots, no lock held.
+    for (const h of hosts) {
+      const ps = spawnSync('pgrep', ['-f', `--installroot ${h.root}`], { encoding: 'utf8' });
+      assert.equal(ps.stdout.trim(), '', `no dnf left on ${h.root}`);
+    }
+    await s2.close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+    await Promise.all(hosts.map((h) => h.stop()));
+  }
+});

@@ -51,7 +51,7 @@ async function storeWith(dir: string, hosts: readonly LabSshHost[]): Promise<{ p
 /** Every host's journal, read over SSH as Ferry reads it, equals the store's mirror; returns each host's execution id. */
 async function journalsAgree(store: Store, hosts: readonly LabSshHost[]): Promise<string[]> {
   const ids: string[] = [];
-  for (const [i, h] of hosts.entries()) {
+  for (const i of hosts.keys()) {
     const record = await store.getHost(`web${i + 1}`);
     assert.ok(record);
     const transport = await openHost(hostOptionsFor(record, { knownHostsFiles: hosts.map((x) => x.knownHostsPath) }));

@@ -44,7 +44,9 @@ export type WorkerEvent =
   | { type: 'claimed'; job: number; host: string; attempt: number }
   | { type: 'finished'; job: number; host: string; outcome: HostOutcome['state']; detail?: string }
   | { type: 'retry'; job: number; host: string; error: string; inMs: number }
-  | { type: 'lease-lost'; job: number; host: string };
+  | { type: 'lease-lost'; job: number; host: string }
+  /** The store could not be reached; the worker waits and goes on (a host's journal stays the truth meanwhile). */
+  | { type: 'store-unavailable'; error: string; inMs: number };
 
 export interface HostOutcome {
   state: 'succeeded' | 'failed';
@@ -172,24 +174,45 @@ export async function runWorker(o: WorkerOptions): Promise<{ claimed: number; su
     }
   };
 
+  // A store that drops (a PostgreSQL restart, a SQLite write lock held long) pauses claiming, never ends the
+  // worker: what it was recording is recorded on the host, and a job whose outcome did not reach the store is
+  // claimed again once its lease expires and found done on the host.
+  let storeDown = 0;
+  const storeCall = async <T>(fn: () => Promise<T>): Promise<T | undefined> => {
+    try {
+      const v = await fn();
+      storeDown = 0;
+      return v;
+    } catch (e) {
+      if (!isFerryError(e, 'STORE_UNAVAILABLE')) throw e;
+      const inMs = Math.min(30_000, pollMs * 2 ** Math.min(storeDown++, 5));
+      emit({ type: 'store-unavailable', error: redact(e.message), inMs });
+      await new Promise((r) => setTimeout(r, inMs));
+      return undefined;
+    }
+  };
+
   for (;;) {
     if (o.signal?.aborted) break;
     let job: JobRecord | undefined;
-    if (running.size < concurrency) job = await o.store.claimJob({ worker: id, leaseMs, kinds: [MIGRATE_JOB] });
+    if (running.size < concurrency) job = await storeCall(() => o.store.claimJob({ worker: id, leaseMs, kinds: [MIGRATE_JOB] }));
+    if (storeDown > 0) continue;
     if (job) {
       counts.claimed++;
       const p: Promise<void> = runJob(job).catch((e: unknown) => {
-        emit({ type: 'finished', job: job.id, host: job.hostName ?? '?', outcome: 'failed', detail: (e as Error).message });
+        // The outcome did not reach the store: the job's lease runs out and it is claimed again (then found done on the host).
+        if (isFerryError(e, 'STORE_UNAVAILABLE')) emit({ type: 'store-unavailable', error: redact(e.message), inMs: leaseMs });
+        else emit({ type: 'finished', job: job.id, host: job.hostName ?? '?', outcome: 'failed', detail: redact((e as Error).message) });
       }).finally(() => running.delete(p));
       running.add(p);
       continue;
     }
     // Idle: soak timers and windows move on without a job finishing.
-    await advanceRollouts({ store: o.store }).catch(() => undefined);
+    await storeCall(() => advanceRollouts({ store: o.store }));
     // Idle means no job of any worker left to run: a job leased by a dead worker keeps us until its lease expires and we take it.
     if (o.exitWhenIdle && running.size === 0) {
-      const left = [...await o.store.listJobs({ state: 'queued' }), ...await o.store.listJobs({ state: 'running' })].filter((j) => j.kind === MIGRATE_JOB);
-      if (left.length === 0) break;
+      const left = await storeCall(async () => [...await o.store.listJobs({ state: 'queued' }), ...await o.store.listJobs({ state: 'running' })].filter((j) => j.kind === MIGRATE_JOB));
+      if (left?.length === 0) break;
     }
     await Promise.race([new Promise((r) => setTimeout(r, pollMs)), ...running]);
   }

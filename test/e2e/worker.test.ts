@@ -16,6 +16,7 @@ import { readCurrentExecution, readJournal } from '../../src/exec/journal.js';
 import { openHost, hostOptionsFor } from '../../src/app/host.js';
 import type { LabSshHost } from '../lab/lab.js';
 import { sh, useLab } from './helpers.js';
+import { skipUnlessPostgres, testPostgres } from '../support/postgres.js';
 
 const skip = skipUnlessTools('rpmbuild', 'createrepo_c', 'modifyrepo_c', 'dnf', 'rpm', 'sshd', 'ssh', 'setsid');
 const labOf = useLab(skip);
@@ -37,8 +38,8 @@ async function fleetOf(n: number): Promise<LabSshHost[]> {
   return Promise.all(Array.from({ length: n }, () => labOf().sshHost({ from: 'centos-8' })));
 }
 
-async function storeWith(dir: string, hosts: readonly LabSshHost[]): Promise<{ path: string; store: Store }> {
-  const path = join(dir, 'ferry.db');
+async function storeWith(dir: string, hosts: readonly LabSshHost[], location?: string): Promise<{ path: string; store: Store }> {
+  const path = location ?? join(dir, 'ferry.db');
   const store = openStore(path);
   await store.migrate();
   await store.upsertHosts(hosts.map((h, i) => ({
@@ -140,6 +141,60 @@ test('ferry worker SIGKILLed mid-wave: another worker finishes its hosts from th
     for (const h of hosts) {
       const ps = spawnSync('pgrep', ['-f', `--installroot ${h.root}`], { encoding: 'utf8' });
       assert.equal(ps.stdout.trim(), '', `no dnf left on ${h.root}`);
+    }
+    await s2.close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+    await Promise.all(hosts.map((h) => h.stop()));
+  }
+});
+
+/** Waits until the worker's log shows `n` hosts claimed and one of them has a journal (a step under way). */
+async function untilMigrating(w: Worker, hosts: readonly LabSshHost[], n: number): Promise<void> {
+  for (let i = 0; ; i++) {
+    assert.ok(i < 900, `the worker never got going: ${w.log()}`);
+    const migrating = (w.log().match(/: migrating \(job/g) ?? []).length;
+    if (migrating >= n && hosts.some((h) => sh(['sh', '-c', 'ls "$1"/var/lib/ferry/*/journal.jsonl 2>/dev/null | head -1', 'sh', h.root], h.env).stdout.trim())) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+test('PostgreSQL: two ferry worker processes share a rollout; one SIGKILLed mid-wave and the server restarted mid-rollout, the other finishes every host once', { skip: skip || skipUnlessPostgres(), timeout: 900_000 }, async () => {
+  const pg = await testPostgres();
+  const url = await pg.createDatabase();
+  const hosts = await fleetOf(6);
+  const dir = mkdtempSync(join(tmpdir(), 'ferry-worker-pg-'));
+  const { store } = await storeWith(dir, hosts, url);
+  try {
+    const rocky = await labOf().distro('rocky-8');
+    const spec = parseRolloutFlags({ canary: '1', waves: '100%', concurrency: '6' });
+    const { rollout } = await createRollout({ store, selector: 'web', target: 'rocky-8', spec, repos: [`rocky-8=${rocky.repoDir}`], gpgcheck: false, operator: 'e2e', start: true });
+    await store.close();
+    const a = startWorker(url, hosts, ['--lease', '3', '--id', 'a', '--concurrency', '3']);
+    const b = startWorker(url, hosts, ['--lease', '3', '--id', 'b', '--concurrency', '3']);
+    await untilMigrating(a, hosts, 1);
+    // Wait for the waves after the canary so both workers hold hosts, then kill one.
+    for (let i = 0; (a.log().match(/: migrating \(job/g) ?? []).length < 2 && i < 900; i++) await new Promise((r) => setTimeout(r, 100));
+    a.child.kill('SIGKILL');
+    await a.done;
+    await pg.stop();
+    await new Promise((r) => setTimeout(r, 2000));
+    await pg.start();
+    const code = await b.done;
+    if (process.env.FERRY_E2E_LOG) console.log(b.log());
+    assert.equal(code, 0, `${a.log()}\n---\n${b.log()}`);
+    const s2 = openStore(url);
+    const st = await rolloutStatus({ store: s2, rolloutId: rollout.id });
+    assert.equal(st.rollout.state, 'completed', `${a.log()}\n---\n${b.log()}`);
+    assert.deepEqual(st.counts, { succeeded: 6 });
+    assert.match(a.log(), /migrating/);
+    assert.match(b.log(), /store unavailable/, 'the restart reached the surviving worker');
+    const ids = await journalsAgree(s2, hosts);
+    for (const [i, h] of hosts.entries()) {
+      const runs = readdirSync(join(h.root, 'var/lib/ferry')).filter((d) => d.startsWith('mig-') && existsSync(join(h.root, 'var/lib/ferry', d, 'journal.jsonl')));
+      assert.deepEqual(runs, [ids[i]], `web${i + 1} was migrated by one execution`);
+      assert.equal(sh(['rpm', '--root', h.root, '-q', 'rocky-release'], h.env).status, 0);
+      assert.equal(spawnSync('pgrep', ['-f', `--installroot ${h.root}`], { encoding: 'utf8' }).stdout.trim(), '', `no dnf left on ${h.root}`);
     }
     await s2.close();
   } finally {

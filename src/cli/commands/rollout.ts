@@ -88,7 +88,8 @@ export function register(program: Command, ctx: CliContext): void {
         if (e.type === 'claimed') ctx.stderr(`worker: ${e.host}: migrating (job ${e.job}, attempt ${e.attempt})\n`);
         else if (e.type === 'finished') ctx.stderr(`worker: ${e.host}: ${e.outcome}${e.detail ? `: ${e.detail}` : ''}\n`);
         else if (e.type === 'retry') ctx.stderr(`worker: ${e.host}: ${e.error}; again in ${Math.round(e.inMs / 1000)} s\n`);
-        else ctx.stderr(`worker: ${e.host}: lease lost (job ${e.job})\n`);
+        else if (e.type === 'lease-lost') ctx.stderr(`worker: ${e.host}: lease lost (job ${e.job})\n`);
+        else ctx.stderr(`worker: store unavailable (${e.error}); again in ${Math.round(e.inMs / 1000)} s\n`);
       };
       const res = await withStore(f, (store) => runWorker({
         store, signal: abort.signal, onEvent, exitWhenIdle: Boolean(f.exitWhenIdle), operator: operatorName(),

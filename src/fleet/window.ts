@@ -9,7 +9,7 @@
  */
 import { formatDuration, usage } from './flags.js';
 
-export interface RolloutWindow {
+export type RolloutWindow = {
   /** As the operator wrote it. */
   text: string;
   /** Weekly: the days (0 = Sunday … 6 = Saturday, in the window's zone) the window starts on; null when dated. */
@@ -23,7 +23,7 @@ export interface RolloutWindow {
   /** Dated: start and end instants (ISO, as given). */
   from: string | null;
   to: string | null;
-}
+};
 
 const DAY_NAMES = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'];
 const FULL_DAY_NAMES = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'];

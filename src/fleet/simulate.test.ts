@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { decide, failureStatus, stateAfter, type RolloutHostView, type RolloutView } from './decide.js';
+import { decide, failureStatus, type Decision, type RolloutHostView, type RolloutView } from './decide.js';
 import { describeDecision } from './describe.js';
-import { parseRolloutFlags, type RolloutFlags } from './rollout-spec.js';
+import { parseRolloutFlags, type RolloutFlags, type RolloutState } from './rollout-spec.js';
 import { transition } from './transition.js';
 import { rolloutHosts } from './waves.js';
 
@@ -20,6 +20,14 @@ const SCENARIOS: { name: string; flags: RolloutFlags; hosts: number; failRate: n
 ];
 
 const MINUTE = 60_000;
+
+/** The state the controller (src/app/rollout.ts) records for a decision: an auto gate stays running while it holds. */
+function stateAfter(d: Decision, state: RolloutState): RolloutState {
+  if (d.kind === 'halt') return 'halted';
+  if (d.kind === 'complete') return 'completed';
+  if (d.kind === 'await-approval' && d.gate === 'manual') return 'awaiting-approval';
+  return d.kind === 'release' ? 'running' : state;
+}
 
 test('simulated rollouts keep every rule at every step and complete', () => {
   for (const s of SCENARIOS) {

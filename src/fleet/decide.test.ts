@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { decide, stateAfter, type Decision, type RolloutHostView, type RolloutView } from './decide.js';
+import { decide, type Decision, type RolloutHostView, type RolloutView } from './decide.js';
 import { describeDecision } from './describe.js';
-import { parseRolloutFlags, type RolloutFlags, type RolloutHostState, type RolloutState } from './rollout-spec.js';
+import { parseRolloutFlags, type RolloutFlags, type RolloutHostState } from './rollout-spec.js';
 import { transition } from './transition.js';
 import { assignWaves, type WaveHost } from './waves.js';
 
@@ -205,19 +205,6 @@ test('decide: states that do not act, and an empty rollout', () => {
     assert.deepEqual(decide(viewOf({}, hostNames(2), { state }), NOW), { kind: 'none', reason: `rollout r1 is ${state}` });
   }
   assert.deepEqual(decide(viewOf({}, []), NOW), { kind: 'complete' });
-});
-
-test('stateAfter: the rollout state each decision leads to', () => {
-  const cases: [Decision, RolloutState, RolloutState][] = [
-    [{ kind: 'release', wave: 1, hosts: ['h01'], active: 0 }, 'awaiting-approval', 'running'],
-    [{ kind: 'release', wave: 0, hosts: ['h01'], active: 0 }, 'running', 'running'],
-    [{ kind: 'halt', reason: 'r', failed: ['h01'], queued: [] }, 'awaiting-approval', 'halted'],
-    [{ kind: 'await-approval', wave: 1, gate: 'manual', since: NOW.toISOString(), readyAt: null, reason: 'r' }, 'running', 'awaiting-approval'],
-    [{ kind: 'complete' }, 'running', 'completed'],
-    [{ kind: 'wait', reason: 'r', until: null }, 'awaiting-approval', 'awaiting-approval'],
-    [{ kind: 'none', reason: 'r' }, 'paused', 'paused'],
-  ];
-  for (const [d, from, want] of cases) assert.equal(stateAfter(d, from), want, `${d.kind} from ${from}`);
 });
 
 test('decide: the auto gate refuses a finished canary host without its end time (the caller\'s contract)', () => {

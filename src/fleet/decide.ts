@@ -174,24 +174,3 @@ function countBy(hosts: readonly RolloutHostView[], key: (h: RolloutHostView) =>
   }
   return m;
 }
-
-/**
- * The rollout state a decision leads to from `current` (what the controller sets, by compare-and-set from
- * `current`): a release runs (and so leaves the gate), a halt halts, a gate hold waits for approval, completion
- * completes; waiting and nothing keep the state.
- */
-export function stateAfter(d: Decision, current: RolloutState): RolloutState {
-  switch (d.kind) {
-    case 'release':
-      return 'running';
-    case 'halt':
-      return 'halted';
-    case 'await-approval':
-      return 'awaiting-approval';
-    case 'complete':
-      return 'completed';
-    case 'wait':
-    case 'none':
-      return current;
-  }
-}

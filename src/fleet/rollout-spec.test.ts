@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { isFerryError } from '../core/index.js';
+import { isFerryError, isJsonValue, type JsonValue } from '../core/index.js';
 import { failureLimit, parseRolloutFlags, parseRolloutSpec, type RolloutFlags, type RolloutSpec } from './rollout-spec.js';
 
 const ISSUE_FLAGS: RolloutFlags = { canary: '2', waves: '30%,100%', concurrency: '10', maxFailures: '1' };
@@ -88,4 +88,9 @@ test('parseRolloutSpec: a stored spec round-trips; a damaged one is DOCUMENT_INV
   assert.deepEqual(parseRolloutSpec(JSON.parse(JSON.stringify(spec)), origin), spec);
   assert.throws(() => parseRolloutSpec({ ...spec, waves: [{ value: 0, unit: 'percent' }], gate: 'later' }, origin), (e: unknown) =>
     isFerryError(e, 'DOCUMENT_INVALID') && e.message.includes('rollout r1 in the store') && e.message.includes('/waves/0/value') && e.message.includes('/gate'));
+});
+
+test('a RolloutSpec is plain JSON for the store (assignable to JsonValue, no cast)', () => {
+  const stored: JsonValue = parseRolloutFlags({ canary: '2', window: 'Sat 01:00-05:00 UTC' });
+  assert.ok(isJsonValue(stored));
 });

@@ -9,13 +9,16 @@ import { checkDocument, compileSchema, type DocumentOrigin, type SchemaOf } from
 import { parseDuration, usage } from './flags.js';
 import { parseWindows, type RolloutWindow } from './window.js';
 
-/** A host count or a percentage of the rollout's hosts (`2`, `30%`), converted by `amountToCount`. */
-export interface Amount {
+/**
+ * A host count or a percentage of the rollout's hosts (`2`, `30%`), converted by `amountToCount`. Types, not
+ * interfaces, here and below: a spec is plain JSON, assignable to JsonValue for the store without a cast.
+ */
+export type Amount = {
   value: number;
   unit: 'hosts' | 'percent';
-}
+};
 
-export interface RolloutSpec {
+export type RolloutSpec = {
   formatVersion: 1;
   /** The canary wave (wave 0), or null for none; counts out of the total like every wave. */
   canary: Amount | null;
@@ -37,7 +40,7 @@ export interface RolloutSpec {
   windows: RolloutWindow[];
   /** No host starts later than this before its window's end. */
   cutoffSeconds: number;
-}
+};
 
 export const ROLLOUT_STATES = ['created', 'running', 'awaiting-approval', 'paused', 'halted', 'completed', 'aborted'] as const;
 export type RolloutState = (typeof ROLLOUT_STATES)[number];

@@ -26,6 +26,8 @@ test('transition: the valid moves and their effects', () => {
     { name: 'retry a failed host', state: 'halted', action: { kind: 'retry', host: 'b' }, want: { state: 'halted', hosts: [['b', 'failed', 'pending']] } },
     { name: 'skip a failed host', state: 'running', action: { kind: 'skip', host: 'b' }, want: { state: 'running', hosts: [['b', 'failed', 'skipped']] } },
     { name: 'approve', state: 'awaiting-approval', action: { kind: 'approve', operator: ' alice ' }, want: { state: 'running', hosts: [] } },
+    { name: 'approve a gate the controller left running (an auto gate whose canary did not verify)', state: 'running', action: { kind: 'approve', operator: 'alice' }, want: { state: 'running', hosts: [] } },
+    { name: 'approve while paused: approved, still paused', state: 'paused', action: { kind: 'approve', operator: 'alice' }, want: { state: 'paused', hosts: [] } },
   ];
   for (const c of cases) {
     const r = transition(view(c.state), c.action, NOW);
@@ -48,7 +50,8 @@ test('transition: invalid moves are USAGE naming the rollout, the host and why',
     { name: 'retry a running host', view: view('running'), action: { kind: 'retry', host: 'e' }, message: /host e is running, and only a failed host is retried/ },
     { name: 'retry an unknown host', view: view('running'), action: { kind: 'retry', host: 'zz' }, message: /it has no host zz/ },
     { name: 'retry in a completed rollout', view: view('completed'), action: { kind: 'retry', host: 'b' }, message: /start a new rollout for the host/ },
-    { name: 'approve a running rollout', view: view('running'), action: { kind: 'approve', operator: 'alice' }, message: /only a rollout waiting at its gate is approved/ },
+    { name: 'approve before the canary finished', view: view('running', [['a', 'running'], ['b', 'pending']]), action: { kind: 'approve', operator: 'alice' }, message: /nothing waits at its gate now \(waiting: wave 0: 1 host queued or running\)/ },
+    { name: 'approve a halted rollout', view: view('halted'), action: { kind: 'approve', operator: 'alice' }, message: /only a rollout waiting at its gate is approved/ },
     { name: 'approve twice', view: { ...view('awaiting-approval'), approval: { by: 'bob', at: '2026-12-05T01:00:00Z' } }, action: { kind: 'approve', operator: 'alice' }, message: /bob approved it already/ },
     { name: 'approve without a gate', view: view('awaiting-approval', undefined, { canary: '1', gate: 'none', maxFailures: '1' }), action: { kind: 'approve', operator: 'alice' }, message: /no gate to approve/ },
     { name: 'approve without an operator', view: view('awaiting-approval'), action: { kind: 'approve', operator: ' ' }, message: /names its operator/ },

@@ -3,7 +3,7 @@
  * machine: the new rollout state and host changes, or USAGE naming the rollout (and host) and why the move is
  * refused. The controller applies the result with compare-and-set (from `result.from`).
  *
- *   created ─start─► running ⇄ awaiting-approval (decide) ─pause─► paused ─resume─► running
+ *   created ─start─► running ⇄ awaiting-approval (decide; approve while the gate holds) ─pause─► paused ─resume─► running
  *   running ─(threshold, decide)─► halted ─retry/skip the failed hosts, resume─► running
  *   any but completed/aborted ─abort─► aborted (pending and queued hosts cancelled; running ones finish)
  *
@@ -11,7 +11,8 @@
  * under the caps, in its own wave) and its failure no longer counts.
  */
 import { FerryError } from '../core/index.js';
-import { failureStatus, type Approval, type RolloutView } from './decide.js';
+import { decide, failureStatus, type Approval, type RolloutView } from './decide.js';
+import { describeDecision } from './describe.js';
 import type { RolloutHostState, RolloutState } from './rollout-spec.js';
 
 export type RolloutAction =
@@ -59,10 +60,14 @@ export function transition(view: RolloutView, action: RolloutAction, now: Date):
     case 'approve': {
       if (view.spec.canary === null || view.spec.gate === 'none') throw refused(view, action, 'it has no gate to approve (no canary, or --gate none)');
       if (view.approval !== null) throw refused(view, action, `${view.approval.by} approved it already at ${view.approval.at}`);
-      require(view, action, ['awaiting-approval'], 'only a rollout waiting at its gate is approved');
+      require(view, action, ['running', 'awaiting-approval', 'paused'], 'only a rollout waiting at its gate is approved');
+      // The gate is approved while it holds wave 1 (manual, soaking, or an auto gate whose canary did not all
+      // verify), whatever state the controller recorded for it; never ahead of the canary's end.
+      const held = decide({ ...view, state: 'running' }, now);
+      if (held.kind !== 'await-approval') throw refused(view, action, `nothing waits at its gate now (${describeDecision(held)})`, 'The gate holds wave 1 once every canary host finished; approve then.');
       const operator = action.operator.trim();
       if (operator === '') throw refused(view, action, 'an approval names its operator');
-      return result('running', [], { by: operator, at: now.toISOString() });
+      return result(from === 'paused' ? 'paused' : 'running', [], { by: operator, at: now.toISOString() });
     }
     case 'retry':
     case 'skip': {

@@ -15,6 +15,9 @@ test('parseWindows: days, times across midnight, zones', () => {
   assert.deepEqual([daily.days, daily.minutes], [[0, 1, 2, 3, 4, 5, 6], 120], 'no days = daily, no zone = UTC');
   assert.deepEqual([paris.days, paris.minutes, paris.utcOffsetMinutes], [[0, 1, 5, 6], 60, 60], 'a day range wraps over the week end');
   assert.deepEqual([dated.days, dated.minutes, dated.from, dated.to], [null, 120, '2026-12-05T01:00Z', '2026-12-05T05:00+02:00']);
+  const zones: [string, number][] = [['UTC', 0], ['utc', 0], ['Z', 0], ['UTC+2', 120], ['+0530', 330], ['UTC-03:30', -210], ['GMT+14', 840]];
+  for (const [zone, want] of zones) assert.equal(parseWindows([`Sat 01:00-05:00 ${zone}`])[0].utcOffsetMinutes, want, zone);
+  assert.throws(() => parseWindows(['Sat 01:00-05:00 UTC+15']), /beyond ±14:00/);
 });
 
 test('windowAt: open until the cutoff, closed with the next opening', () => {

@@ -9,7 +9,7 @@
  */
 import { formatDuration, usage } from './flags.js';
 
-export interface RolloutWindow {
+export type RolloutWindow = {
   /** As the operator wrote it. */
   text: string;
   /** Weekly: the days (0 = Sunday … 6 = Saturday, in the window's zone) the window starts on; null when dated. */
@@ -23,7 +23,7 @@ export interface RolloutWindow {
   /** Dated: start and end instants (ISO, as given). */
   from: string | null;
   to: string | null;
-}
+};
 
 const DAY_NAMES = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'];
 const FULL_DAY_NAMES = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'];
@@ -74,13 +74,14 @@ function dayIndex(name: string, text: string): number {
 }
 
 function parseZone(zone: string, text: string): number {
-  const m = /^(?:UTC|Z|GMT)?(?:([+-])([0-9]{2}):?([0-9]{2}))?$/i.exec(zone);
+  const m = /^(?:UTC|Z|GMT)?(?:([+-])([0-9]{1,2})(?::?([0-9]{2}))?)?$/i.exec(zone);
   if (!m || zone === '' || (m[1] === undefined && !/^(UTC|Z|GMT)$/i.test(zone))) {
     throw usage('--window', text, `the zone '${zone}' is not UTC or a fixed offset (named zones with daylight saving are not supported); ${FORMS}`);
   }
   if (m[1] === undefined) return 0;
-  const offset = Number(m[2]) * 60 + Number(m[3]);
-  if (Number(m[3]) > 59 || offset > 14 * 60) throw usage('--window', text, FORMS);
+  const minutes = Number(m[3] ?? 0);
+  const offset = Number(m[2]) * 60 + minutes;
+  if (minutes > 59 || offset > 14 * 60) throw usage('--window', text, `the offset '${zone}' is beyond ±14:00; ${FORMS}`);
   return m[1] === '-' ? -offset : offset;
 }
 

@@ -5,6 +5,7 @@
  * it indexes.
  */
 import type { JournalEntry, JournalSink, JsonValue } from '../exec/types.js';
+import type { RolloutHostState, RolloutState } from '../fleet/rollout-spec.js';
 
 /** How to reach a host, as the inventory gave it (Ansible's ansible_host/port/user/ssh_private_key_file). Never a secret. */
 export interface HostConnection {
@@ -61,7 +62,8 @@ export interface FleetAssessmentRecord {
   missing: string[];
 }
 
-export type RolloutState = 'created' | 'running' | 'awaiting-approval' | 'paused' | 'halted' | 'completed' | 'aborted';
+/** The rollout and rollout-host states are src/fleet's vocabulary (its state machine owns them). */
+export type { RolloutHostState, RolloutState };
 export interface RolloutRecord {
   id: string;
   name: string | null;
@@ -78,7 +80,6 @@ export interface RolloutRecord {
   updatedAt: string;
 }
 
-export type RolloutHostState = 'pending' | 'queued' | 'running' | 'succeeded' | 'failed' | 'skipped' | 'cancelled';
 export interface RolloutHostRecord {
   rolloutId: string;
   hostName: string;

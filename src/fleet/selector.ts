@@ -99,7 +99,7 @@ export function selectHosts(selector: string, hosts: readonly SelectableHost[], 
         const eq = value.indexOf('=');
         const key = eq < 0 ? value : value.slice(0, eq);
         const keys = hosts.flatMap((h) => Object.keys(h.labels ?? {}));
-        if (!keys.includes(key)) throw unknown(term, key, keys);
+        if (!keys.includes(key)) throw unknown(term, key, keys, 'Labels come from the inventory variable ferry_labels ("k=v,k=v" or a mapping) and from Ferry (source: the assessed release).');
         if (eq < 0) return new Set(hosts.filter((h) => h.labels?.[key] !== undefined).map((h) => h.name));
         const values = hosts.flatMap((h) => (h.labels?.[key] !== undefined ? [h.labels[key]] : []));
         const wanted = matchNames(term, value.slice(eq + 1), values);

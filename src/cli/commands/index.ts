@@ -5,6 +5,7 @@ import { register as registerCatalog } from './catalog.js';
 import { register as registerInventory } from './inventory.js';
 import { register as registerMigrate } from './migrate.js';
 import { register as registerRepo } from './repo.js';
+import { register as registerRollout } from './rollout.js';
 
 /**
  * Registers every command group. One line per group; each group is a module in this folder exporting
@@ -16,6 +17,7 @@ export function registerCommands(program: Command, ctx: CliContext): void {
   registerInventory(program, ctx);
   registerMigrate(program, ctx);
   registerRepo(program, ctx);
+  registerRollout(program, ctx);
   void program;
   void ctx;
 }

@@ -1,0 +1,128 @@
+// The rollout controller against the real SQLite store: waves released as fleet decides, the stop threshold
+// halting with later waves untouched, skip + resume completing, caps never exceeded, and two controllers
+// advancing at once releasing each host once. Workers are played by claiming jobs and recording outcomes as
+// src/app/worker.ts does (the worker itself runs against lab hosts in test/e2e/fleet.test.ts).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { openSqliteStore, type Store } from '../store/index.js';
+import { parseRolloutFlags } from '../fleet/rollout-spec.js';
+import { advanceRollout, createRollout, MIGRATE_JOB, rolloutAction, rolloutStatus } from './rollout.js';
+
+async function fleetStore(n: number): Promise<Store> {
+  const store = openSqliteStore({ path: ':memory:' });
+  await store.migrate();
+  await store.upsertHosts(Array.from({ length: n }, (_, i) => ({
+    name: `web${String(i + 1).padStart(2, '0')}`, groups: ['web', i % 2 ? 'centos8' : 'stream8'], vars: { ha_pair: `p${Math.floor(i / 2)}` },
+  })));
+  return store;
+}
+
+/** Plays a worker: claims every claimable job and finishes it with the outcome `fate` gives the host. */
+async function work(store: Store, rolloutId: string, fate: (host: string) => 'succeeded' | 'failed' = () => 'succeeded'): Promise<string[]> {
+  const done: string[] = [];
+  for (;;) {
+    const job = await store.claimJob({ worker: 'w1', leaseMs: 60_000, kinds: [MIGRATE_JOB] });
+    if (!job) return done;
+    const host = String(job.hostName);
+    await store.updateRolloutHost(rolloutId, host, { state: 'running', jobId: job.id });
+    const outcome = fate(host);
+    await store.updateRolloutHost(rolloutId, host, { state: outcome, ...(outcome === 'failed' ? { lastError: 'dnf exited 1', failedStep: 'Distro-sync' } : {}) });
+    await store.completeJob(job.id, 'w1', { outcome });
+    await advanceRollout({ store, rolloutId });
+    done.push(host);
+  }
+}
+
+const states = async (store: Store, id: string): Promise<Record<string, string[]>> => {
+  const out: Record<string, string[]> = {};
+  for (const h of await store.listRolloutHosts(id)) (out[h.state] ??= []).push(h.hostName);
+  return out;
+};
+
+test('rollout: canary 2, waves 30%,100% of 20 hosts → 2, 6, 12; a failure halts with later waves pending; skip + resume completes', async () => {
+  const store = await fleetStore(20);
+  const spec = parseRolloutFlags({ canary: '2', waves: '30%,100%', concurrency: '10', maxFailures: '1' });
+  const { rollout } = await createRollout({ store, selector: 'web', target: 'rocky-8', spec, repos: ['rocky-8=/srv/rocky8'], gpgcheck: false, operator: 'alice' });
+  const waves = (await rolloutStatus({ store, rolloutId: rollout.id })).waves.map((w) => w.hosts);
+  assert.deepEqual(waves, [2, 6, 12]);
+  assert.equal(rollout.state, 'created');
+  assert.equal((await store.listJobs({ rolloutId: rollout.id })).length, 0, 'nothing released before start');
+
+  await rolloutAction({ store, rolloutId: rollout.id, action: { kind: 'start' }, operator: 'alice' });
+  const jobs = await store.listJobs({ rolloutId: rollout.id });
+  assert.equal(jobs.length, 2, 'start releases the canary only');
+  const payload = jobs[0].payload as Record<string, unknown>;
+  assert.deepEqual({ target: payload.target, repos: payload.repos, gpgcheck: payload.gpgcheck }, { target: 'rocky-8', repos: ['rocky-8=/srv/rocky8'], gpgcheck: false });
+
+  const hosts = await store.listRolloutHosts(rollout.id);
+  const wave1 = hosts.filter((h) => h.wave === 1).map((h) => h.hostName);
+  const victim = wave1[2];
+  await work(store, rollout.id, (h) => (h === victim ? 'failed' : 'succeeded'));
+  let r = await store.getRollout(rollout.id);
+  assert.equal(r?.state, 'halted');
+  const s = await states(store, rollout.id);
+  assert.deepEqual(s.failed, [victim]);
+  const wave2 = hosts.filter((h) => h.wave === 2).map((h) => h.hostName);
+  assert.ok(wave2.every((h) => s.pending?.includes(h)), 'the wave after the failure is untouched');
+  assert.equal((await store.listJobs({ rolloutId: rollout.id, state: 'queued' })).length, 0, 'nothing left queued after the halt');
+
+  await assert.rejects(rolloutAction({ store, rolloutId: rollout.id, action: { kind: 'resume' }, operator: 'bob' }), /stop threshold/);
+  await rolloutAction({ store, rolloutId: rollout.id, action: { kind: 'skip', host: victim }, operator: 'bob' });
+  await rolloutAction({ store, rolloutId: rollout.id, action: { kind: 'resume' }, operator: 'bob' });
+  await work(store, rollout.id);
+  r = await store.getRollout(rollout.id);
+  assert.equal(r?.state, 'completed');
+  const end = await states(store, rollout.id);
+  assert.equal(end.succeeded?.length, 19);
+  assert.deepEqual(end.skipped, [victim]);
+  const audit = (await store.listAudit({ subject: rollout.id })).map((a) => `${a.operator}:${a.action}`);
+  for (const want of ['alice:rollout.create', 'alice:rollout.start', 'ferry:rollout.halt', 'bob:rollout.skip', 'bob:rollout.resume', 'ferry:rollout.complete']) {
+    assert.ok(audit.includes(want), `audit has ${want}: ${audit.join(', ')}`);
+  }
+  await store.close();
+});
+
+test('rollout: --concurrency and --group-cap hold while releasing; two controllers advancing at once release each host once', async () => {
+  const store = await fleetStore(12);
+  const spec = parseRolloutFlags({ concurrency: '4', groupCap: 'ha_pair=1' });
+  const { rollout } = await createRollout({ store, selector: 'web', target: 'rocky-8', spec, operator: 'alice', start: true });
+  await Promise.all([advanceRollout({ store, rolloutId: rollout.id }), advanceRollout({ store, rolloutId: rollout.id }), advanceRollout({ store, rolloutId: rollout.id })]);
+  const active = (await store.listRolloutHosts(rollout.id)).filter((h) => h.state === 'queued' || h.state === 'running');
+  assert.equal(active.length, 4, 'the rollout cap');
+  assert.equal(new Set(active.map((h) => h.capGroup)).size, active.length, 'at most one host of each HA pair at a time');
+  assert.equal((await store.listJobs({ rolloutId: rollout.id })).length, 4, 'one job per released host');
+  await work(store, rollout.id);
+  assert.equal((await store.getRollout(rollout.id))?.state, 'completed');
+  const jobs = await store.listJobs({ rolloutId: rollout.id });
+  assert.equal(jobs.length, 12);
+  assert.equal(new Set(jobs.map((j) => j.hostName)).size, 12, 'no host got two jobs');
+  await store.close();
+});
+
+test('rollout: a manual gate holds the waves after the canary until approved, with the approver recorded; abort cancels queued hosts', async () => {
+  const store = await fleetStore(6);
+  const spec = parseRolloutFlags({ canary: '1', gate: 'manual' });
+  const { rollout } = await createRollout({ store, selector: 'web', target: 'rocky-8', spec, operator: 'alice', start: true });
+  await work(store, rollout.id);
+  assert.equal((await store.getRollout(rollout.id))?.state, 'awaiting-approval');
+  assert.match((await rolloutStatus({ store, rolloutId: rollout.id })).next, /approv/i);
+  await rolloutAction({ store, rolloutId: rollout.id, action: { kind: 'approve', operator: 'carol' }, operator: 'carol' });
+  assert.ok((await store.listAudit({ subject: rollout.id })).some((a) => a.action === 'rollout.approve' && a.operator === 'carol'));
+  assert.equal((await store.getRollout(rollout.id))?.state, 'running');
+  assert.ok((await store.listJobs({ rolloutId: rollout.id, state: 'queued' })).length > 0, 'the waves are released after approval');
+  await rolloutAction({ store, rolloutId: rollout.id, action: { kind: 'abort' }, operator: 'carol' });
+  assert.equal((await store.getRollout(rollout.id))?.state, 'aborted');
+  assert.equal((await store.listJobs({ rolloutId: rollout.id, state: 'queued' })).length, 0);
+  assert.ok((await store.listRolloutHosts(rollout.id)).some((h) => h.state === 'cancelled'));
+  await assert.rejects(rolloutAction({ store, rolloutId: rollout.id, action: { kind: 'start' }, operator: 'carol' }), (e: Error & { code?: string }) => e.code === 'USAGE');
+  await store.close();
+});
+
+test('rollout: a selector matching nothing and an unknown target are refused before anything is stored', async () => {
+  const store = await fleetStore(2);
+  const spec = parseRolloutFlags({});
+  await assert.rejects(createRollout({ store, selector: 'web', target: 'rocky-88', spec }), (e: Error & { code?: string }) => e.code === 'TARGET_UNKNOWN');
+  await assert.rejects(createRollout({ store, selector: 'db', target: 'rocky-8', spec }), (e: Error & { code?: string }) => e.code === 'SELECTOR_UNKNOWN' || e.code === 'NOT_FOUND');
+  assert.equal((await store.listRollouts()).length, 0);
+  await store.close();
+});

@@ -1,0 +1,230 @@
+/**
+ * Rollouts: the fleet use case from a selector and a target to finished waves. The decisions (waves,
+ * caps, threshold, gate, window) are src/fleet's, pure; this module reads the store, asks `decide`, and
+ * applies the answer with the store's compare-and-set operations, so any number of controllers and
+ * workers may call `advanceRollout` at once: the first to apply a decision wins, the others re-read.
+ * Every operator action is checked against the rollout's state machine (fleet's `transition`) and audited
+ * with its operator.
+ */
+import { randomBytes } from 'node:crypto';
+import { userInfo } from 'node:os';
+import { FerryError, type JsonValue } from '../core/index.js';
+import { decide, isFinished, type Approval, type Decision, type RolloutView } from '../fleet/decide.js';
+import { describeDecision } from '../fleet/describe.js';
+import { parseRolloutSpec, type RolloutSpec } from '../fleet/rollout-spec.js';
+import { transition, type RolloutAction } from '../fleet/transition.js';
+import { rolloutHosts } from '../fleet/waves.js';
+import { loadCatalog, targetRelease } from '../catalog/index.js';
+import type { RolloutHostRecord, RolloutRecord, Store } from '../store/index.js';
+import { listInventory } from './inventory.js';
+
+export { parseRolloutFlags, type RolloutFlags } from '../fleet/rollout-spec.js';
+
+/** The job kind of one host's migration within a rollout. */
+export const MIGRATE_JOB = 'rollout-migrate';
+
+/** What a migration job carries: everything a worker on another machine needs besides the store. */
+export interface MigrateJobPayload {
+  rolloutId: string;
+  hostName: string;
+  target: string;
+  /** `--repo` locations of the target (TARGET=LOCATION or LOCATION), as the rollout was created with. */
+  repos: string[];
+  gpgcheck: boolean;
+}
+
+export function isMigrateJobPayload(v: unknown): v is MigrateJobPayload {
+  const o = v as Partial<MigrateJobPayload> | null;
+  return typeof o === 'object' && o !== null && typeof o.rolloutId === 'string' && typeof o.hostName === 'string' && typeof o.target === 'string'
+    && Array.isArray(o.repos) && o.repos.every((r) => typeof r === 'string') && typeof o.gpgcheck === 'boolean';
+}
+
+/** What a rollout stores as its spec: the fleet settings and how each host migrates. */
+export interface StoredRolloutSpec {
+  fleet: RolloutSpec;
+  migrate: { repos: string[]; gpgcheck: boolean };
+}
+
+/** The operator recorded in the audit log: FERRY_OPERATOR, else the OS user. */
+export function currentOperator(env: NodeJS.ProcessEnv = process.env): string {
+  const fromEnv = env.FERRY_OPERATOR?.trim();
+  if (fromEnv) return fromEnv;
+  try { return userInfo().username; } catch { return 'unknown'; }
+}
+
+function storedSpec(r: RolloutRecord): StoredRolloutSpec {
+  const s = r.spec as { fleet?: unknown; migrate?: { repos?: unknown; gpgcheck?: unknown } } | null;
+  const migrate = s?.migrate;
+  if (!s || !migrate || !Array.isArray(migrate.repos) || typeof migrate.gpgcheck !== 'boolean') {
+    throw new FerryError('DOCUMENT_INVALID', `Rollout ${r.id} in the store has a malformed spec`);
+  }
+  return { fleet: parseRolloutSpec(s.fleet, { document: 'rollout spec', from: `the Ferry store, rollout ${r.id}` }), migrate: { repos: migrate.repos.map(String), gpgcheck: migrate.gpgcheck } };
+}
+
+/** A plain-data value as the store's JSON (it is: numbers, strings, arrays and objects only). */
+function toJson(v: object): JsonValue {
+  return JSON.parse(JSON.stringify(v)) as JsonValue;
+}
+
+export function newRolloutId(now = new Date()): string {
+  return `ro-${now.toISOString().replace(/[-:]/g, '').replace(/\..*$/, '')}-${randomBytes(3).toString('hex')}`;
+}
+
+export interface CreateRolloutOptions {
+  store: Store;
+  selector: string;
+  target: string;
+  spec: RolloutSpec;
+  repos?: string[];
+  gpgcheck?: boolean;
+  name?: string;
+  operator?: string;
+  /** Start at once (the default is created, waiting for `start`). */
+  start?: boolean;
+  now?: Date;
+}
+
+export async function createRollout(o: CreateRolloutOptions): Promise<{ rollout: RolloutRecord; hosts: RolloutHostRecord[] }> {
+  targetRelease(loadCatalog(), o.target);
+  const operator = o.operator ?? currentOperator();
+  const hosts = await listInventory(o.store, o.selector);
+  if (hosts.length === 0) throw new FerryError('NOT_FOUND', `The selector ${JSON.stringify(o.selector)} matches no host in the store`, { hint: 'List them with ferry inventory list SELECTOR.' });
+  const members = rolloutHosts(hosts, o.spec);
+  const id = newRolloutId(o.now);
+  const spec: StoredRolloutSpec = { fleet: o.spec, migrate: { repos: o.repos ?? [], gpgcheck: o.gpgcheck ?? true } };
+  const rollout = await o.store.createRollout({
+    id, target: o.target, selector: o.selector, spec: toJson(spec), createdBy: operator, ...(o.name ? { name: o.name } : {}),
+    hosts: members,
+  });
+  await o.store.appendAudit({ operator, action: 'rollout.create', subject: id, details: { target: o.target, selector: o.selector, hosts: hosts.length, waves: waveCounts(members) } });
+  if (o.start) return { ...(await rolloutAction({ store: o.store, rolloutId: id, action: { kind: 'start' }, operator })) };
+  return { rollout, hosts: await o.store.listRolloutHosts(id) };
+}
+
+function waveCounts(members: readonly { wave: number }[]): number[] {
+  const n: number[] = [];
+  for (const m of members) n[m.wave] = (n[m.wave] ?? 0) + 1;
+  return [...n].map((c) => c ?? 0);
+}
+
+/** The gate's approval is the audit log's: the newest `rollout.approve` of the rollout (one record of who approved). */
+async function approvalOf(store: Store, rolloutId: string): Promise<Approval | null> {
+  const a = (await store.listAudit({ subject: rolloutId })).filter((e) => e.action === 'rollout.approve').at(-1);
+  return a ? { by: a.operator, at: a.at } : null;
+}
+
+/**
+ * The rollout as fleet's decisions see it. A host's end is its record's last update once finished, and a
+ * succeeded host is a verified one (the worker records a failed verification as failed).
+ */
+async function viewOf(store: Store, r: RolloutRecord, spec: RolloutSpec, hosts: readonly RolloutHostRecord[]): Promise<RolloutView> {
+  return {
+    id: r.id, spec, state: r.state, currentWave: r.currentWave, approval: await approvalOf(store, r.id),
+    hosts: hosts.map((h) => ({
+      name: h.hostName, wave: h.wave, state: h.state, capGroup: h.capGroup, startedAt: null,
+      finishedAt: isFinished(h.state) ? h.updatedAt : null, verified: h.state === 'succeeded',
+    })),
+  };
+}
+
+/**
+ * Applies decisions until there is nothing to do now; returns the last decision (what the rollout waits for).
+ * Safe to call from any number of processes at once.
+ */
+export async function advanceRollout(o: { store: Store; rolloutId: string; now?: () => Date }): Promise<Decision> {
+  const now = o.now ?? (() => new Date());
+  for (let round = 0; round < 100; round++) {
+    const r = await o.store.getRollout(o.rolloutId);
+    if (!r) throw new FerryError('NOT_FOUND', `No rollout ${o.rolloutId} in the store`);
+    const spec = storedSpec(r);
+    const hosts = await o.store.listRolloutHosts(r.id);
+    const d = decide(await viewOf(o.store, r, spec.fleet, hosts), now());
+    switch (d.kind) {
+      case 'release': {
+        const jobs = await o.store.releaseRolloutHosts({
+          rolloutId: r.id, expectWave: r.currentWave, wave: d.wave, expectActive: d.active,
+          hosts: d.hosts.map((hostName) => ({
+            hostName, kind: MIGRATE_JOB,
+            payload: toJson({ rolloutId: r.id, hostName, target: r.target, repos: spec.migrate.repos, gpgcheck: spec.migrate.gpgcheck } satisfies MigrateJobPayload),
+          })),
+        });
+        if (jobs && d.wave !== r.currentWave) await o.store.appendAudit({ operator: 'ferry', action: 'rollout.wave', subject: r.id, details: { wave: d.wave, hosts: d.hosts.length } });
+        continue;
+      }
+      case 'halt':
+        if (await o.store.setRolloutState(r.id, ['running'], 'halted')) {
+          // Hosts released but not started stay out: back to pending with their jobs cancelled, so resume releases them again.
+          await o.store.cancelJobs({ rolloutId: r.id });
+          for (const h of d.queued) await o.store.updateRolloutHost(r.id, h, { state: 'pending', jobId: null });
+          await o.store.appendAudit({ operator: 'ferry', action: 'rollout.halt', subject: r.id, details: { reason: d.reason, failed: d.failed } });
+        }
+        return d;
+      case 'await-approval':
+        if (d.gate === 'manual' && await o.store.setRolloutState(r.id, ['running'], 'awaiting-approval')) {
+          await o.store.appendAudit({ operator: 'ferry', action: 'rollout.gate', subject: r.id, details: { wave: d.wave } });
+        }
+        return d;
+      case 'complete':
+        if (await o.store.setRolloutState(r.id, ['running'], 'completed')) {
+          await o.store.appendAudit({ operator: 'ferry', action: 'rollout.complete', subject: r.id, details: {} });
+        }
+        return d;
+      default:
+        return d;
+    }
+  }
+  throw new FerryError('INTERNAL', `Rollout ${o.rolloutId}: no stable decision after 100 rounds`);
+}
+
+/** Advances every running rollout (the worker's idle tick: soak timers and windows move on without a job finishing). */
+export async function advanceRollouts(o: { store: Store; now?: () => Date }): Promise<void> {
+  for (const r of await o.store.listRollouts()) {
+    if (r.state === 'running') await advanceRollout({ store: o.store, rolloutId: r.id, ...(o.now ? { now: o.now } : {}) });
+  }
+}
+
+/** An operator action: checked against the state machine, applied with compare-and-set, audited. */
+export async function rolloutAction(o: { store: Store; rolloutId: string; action: RolloutAction; operator?: string; now?: () => Date }): Promise<{ rollout: RolloutRecord; hosts: RolloutHostRecord[] }> {
+  const operator = o.operator ?? currentOperator();
+  const r = await o.store.getRollout(o.rolloutId);
+  if (!r) throw new FerryError('NOT_FOUND', `No rollout ${o.rolloutId} in the store`, { hint: 'List them with ferry rollout list.' });
+  const hosts = await o.store.listRolloutHosts(r.id);
+  const spec = storedSpec(r);
+  const now = o.now ?? (() => new Date());
+  const t = transition(await viewOf(o.store, r, spec.fleet, hosts), o.action, now());
+  if (t.state !== r.state && !await o.store.setRolloutState(r.id, [t.from], t.state)) {
+    throw new FerryError('USAGE', `Rollout ${r.id} changed while ${o.action.kind} was applied (now ${(await o.store.getRollout(r.id))?.state ?? '?'})`, { hint: 'Look at ferry rollout status and try again.' });
+  }
+  for (const h of t.hosts) await o.store.updateRolloutHost(r.id, h.name, { state: h.to, ...(h.to === 'pending' ? { lastError: null, failedStep: null, logTail: null, jobId: null } : {}) });
+  if (o.action.kind === 'abort') await o.store.cancelJobs({ rolloutId: r.id });
+  await o.store.appendAudit({ operator, action: `rollout.${o.action.kind}`, subject: r.id, details: { ...('host' in o.action ? { host: o.action.host } : {}), from: t.from, to: t.state } });
+  if (t.state === 'running') await advanceRollout({ store: o.store, rolloutId: r.id, now });
+  return { rollout: (await o.store.getRollout(r.id)) as RolloutRecord, hosts: await o.store.listRolloutHosts(r.id) };
+}
+
+export interface RolloutStatus {
+  rollout: RolloutRecord;
+  hosts: RolloutHostRecord[];
+  counts: Record<string, number>;
+  waves: { wave: number; hosts: number; counts: Record<string, number> }[];
+  /** What the rollout waits for now, in words. */
+  next: string;
+}
+
+export async function rolloutStatus(o: { store: Store; rolloutId: string; now?: Date }): Promise<RolloutStatus> {
+  const r = await o.store.getRollout(o.rolloutId);
+  if (!r) throw new FerryError('NOT_FOUND', `No rollout ${o.rolloutId} in the store`, { hint: 'List them with ferry rollout list.' });
+  const hosts = await o.store.listRolloutHosts(r.id);
+  const count = (hs: readonly RolloutHostRecord[]): Record<string, number> => {
+    const c: Record<string, number> = {};
+    for (const h of hs) c[h.state] = (c[h.state] ?? 0) + 1;
+    return c;
+  };
+  const waveIds = [...new Set(hosts.map((h) => h.wave))].sort((a, b) => a - b);
+  const d = decide(await viewOf(o.store, r, storedSpec(r).fleet, hosts), o.now ?? new Date());
+  return {
+    rollout: r, hosts, counts: count(hosts),
+    waves: waveIds.map((w) => { const hs = hosts.filter((h) => h.wave === w); return { wave: w, hosts: hs.length, counts: count(hs) }; }),
+    next: describeDecision(d),
+  };
+}

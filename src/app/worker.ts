@@ -1,0 +1,198 @@
+/**
+ * The fleet worker (`ferry worker`): claims migration jobs from the store with a lease, keeps the lease alive
+ * with heartbeats while the host migrates, and records the outcome on the rollout. Several workers (one
+ * machine on SQLite, several on PostgreSQL) share the queue; the store's claim is the only coordination.
+ *
+ * The host's journal is the truth about a host, not the job: a job claimed again after its worker died
+ * (lease expired) finds the interrupted execution on the host and resumes it, and a job whose host already
+ * completed that migration records it as done without running anything — so no host is migrated twice. The
+ * journal lock on the host stops two workers that hold the same host at once (a lease lost to a stall).
+ */
+import { hostname } from 'node:os';
+import { isFerryError, redact } from '../core/index.js';
+import { readCurrentExecution } from '../exec/journal.js';
+import type { ProgressEvent } from '../exec/types.js';
+import type { JobRecord, Store } from '../store/index.js';
+import { hostOptionsFor, openHost, type HostOptions } from './host.js';
+import { migrate, migrationStatus, resume, type MigrateResult } from './migrate.js';
+import { createRepoCache, type RepoCache } from './repos.js';
+import { advanceRollout, advanceRollouts, isMigrateJobPayload, MIGRATE_JOB, type MigrateJobPayload } from './rollout.js';
+
+export interface WorkerOptions {
+  store: Store;
+  /** Unique per worker process; default host:pid. */
+  id?: string;
+  /** Jobs run at once by this worker (default 10). */
+  concurrency?: number;
+  /** Lease length; heartbeats renew it every third of it (default 60 s). */
+  leaseMs?: number;
+  /** How long to sleep when the queue is empty (default 1 s). */
+  pollMs?: number;
+  /** Stop claiming and return once the queue stays empty and nothing runs (default: run until aborted). */
+  exitWhenIdle?: boolean;
+  signal?: AbortSignal;
+  /** Keys and known_hosts for hosts whose inventory names none. */
+  hostDefaults?: Pick<HostOptions, 'identityFiles' | 'knownHostsFiles'>;
+  /** The operator the worker acts for in the audit log and overrides. */
+  operator?: string;
+  onEvent?: (e: WorkerEvent) => void;
+  /** Opens a host; default openHost (tests of the loop pass a fake only for pure loop behaviour). */
+  open?: typeof openHost;
+}
+
+export type WorkerEvent =
+  | { type: 'claimed'; job: number; host: string; attempt: number }
+  | { type: 'finished'; job: number; host: string; outcome: HostOutcome['state']; detail?: string }
+  | { type: 'retry'; job: number; host: string; error: string; inMs: number }
+  | { type: 'lease-lost'; job: number; host: string };
+
+export interface HostOutcome {
+  state: 'succeeded' | 'failed';
+  executionId?: string;
+  failedStep?: string;
+  error?: string;
+  logTail?: string;
+  /** How the host was reached this attempt: a fresh migration, a resumed one, or one found already done. */
+  how: 'migrated' | 'resumed' | 'already-done' | 'not-started';
+}
+
+const LOG_TAIL_LINES = 20;
+/** Failures before anything was started on the host, worth another attempt later (the host may come back). */
+const TRANSIENT: ReadonlySet<string> = new Set(['TRANSPORT_CONNECT', 'TRANSPORT_TIMEOUT', 'TRANSPORT_DISCONNECTED', 'JOURNAL_LOCKED']);
+
+export function defaultWorkerId(): string {
+  return `${hostname()}:${process.pid}`;
+}
+
+/** Runs one migration job to its outcome on the host; never throws for host-side failures (they are the outcome). */
+export async function runMigrationJob(o: { store: Store; job: JobRecord; payload: MigrateJobPayload; hostDefaults?: WorkerOptions['hostDefaults']; repoCache?: RepoCache; open?: typeof openHost; operator?: string }): Promise<HostOutcome & { transient?: boolean }> {
+  const host = await o.store.getHost(o.payload.hostName);
+  if (!host) return { state: 'failed', how: 'not-started', error: `${o.payload.hostName} is not in the store` };
+  const tail: string[] = [];
+  let step: string | undefined;
+  const onProgress = (e: ProgressEvent): void => {
+    if (e.type === 'step') {
+      if (e.phase === 'start') step = e.title;
+      if (e.phase === 'end' && step === e.title) step = undefined;
+      tail.push(`${e.phase} ${e.title}${e.detail ? `: ${e.detail}` : ''}`);
+    } else if (e.type === 'output') tail.push(e.line);
+    if (tail.length > LOG_TAIL_LINES) tail.splice(0, tail.length - LOG_TAIL_LINES);
+  };
+  let transport;
+  try {
+    transport = await (o.open ?? openHost)(hostOptionsFor(host, o.hostDefaults));
+  } catch (e) {
+    const code = isFerryError(e) ? e.code : 'INTERNAL';
+    return { state: 'failed', how: 'not-started', error: redact((e as Error).message), transient: TRANSIENT.has(code) };
+  }
+  try {
+    const common = { transport, store: o.store, storeHost: host.name, onProgress };
+    const current = await readCurrentExecution(transport);
+    let how: HostOutcome['how'] = 'migrated';
+    let result: MigrateResult | undefined;
+    if (current) {
+      const st = await migrationStatus({ transport, executionId: current.executionId, store: o.store });
+      const sameTarget = st.plan.target === o.payload.target;
+      if (sameTarget && st.status.state === 'completed') {
+        how = 'already-done';
+        return { state: st.verify?.ok === false ? 'failed' : 'succeeded', how, executionId: current.executionId, ...(st.verify?.ok === false ? { error: 'verification failed' } : {}) };
+      }
+      if (sameTarget && (st.status.interrupted || st.status.state === 'running') && !st.status.rollbackStarted) {
+        how = 'resumed';
+        result = await resume({ ...common, executionId: current.executionId });
+      }
+    }
+    result ??= await migrate({
+      ...common, target: o.payload.target, repos: o.payload.repos, gpgcheck: o.payload.gpgcheck, repoCache: o.repoCache,
+      ...(o.operator ? { by: o.operator } : {}),
+    });
+    const verified = result.verify?.ok !== false;
+    return {
+      state: verified ? 'succeeded' : 'failed', how, executionId: result.result.executionId,
+      ...(verified ? {} : { error: 'verification failed', logTail: tail.join('\n') }),
+    };
+  } catch (e) {
+    const code = isFerryError(e) ? e.code : 'INTERNAL';
+    const current = await readCurrentExecution(transport).catch(() => undefined);
+    return {
+      state: 'failed', how: 'migrated', error: redact((e as Error).message), logTail: redact(tail.join('\n')),
+      ...(step ? { failedStep: step } : {}), ...(current ? { executionId: current.executionId } : {}),
+      // Only a failure before the host was touched is retried; a failed step waits for the operator.
+      transient: TRANSIENT.has(code) && !current,
+    };
+  } finally {
+    await transport.close();
+  }
+}
+
+/** The worker loop. Resolves when aborted (after running jobs finish) or, with exitWhenIdle, once idle. */
+export async function runWorker(o: WorkerOptions): Promise<{ claimed: number; succeeded: number; failed: number }> {
+  const id = o.id ?? defaultWorkerId();
+  const concurrency = o.concurrency ?? 10;
+  const leaseMs = o.leaseMs ?? 60_000;
+  const pollMs = o.pollMs ?? 1000;
+  const repoCache = createRepoCache();
+  const running = new Set<Promise<void>>();
+  const counts = { claimed: 0, succeeded: 0, failed: 0 };
+  const emit = (e: WorkerEvent): void => o.onEvent?.(e);
+
+  const runJob = async (job: JobRecord): Promise<void> => {
+    if (!isMigrateJobPayload(job.payload)) {
+      await o.store.completeJob(job.id, id, { outcome: 'failed', error: 'malformed job payload' });
+      return;
+    }
+    const payload = job.payload;
+    emit({ type: 'claimed', job: job.id, host: payload.hostName, attempt: job.attempts });
+    await o.store.updateRolloutHost(payload.rolloutId, payload.hostName, { state: 'running', jobId: job.id });
+    let lost = false;
+    const beat = setInterval(() => {
+      o.store.heartbeatJob(job.id, id, leaseMs).then((held) => {
+        if (!held && !lost) { lost = true; emit({ type: 'lease-lost', job: job.id, host: payload.hostName }); }
+      }, () => undefined);
+    }, Math.max(1000, Math.floor(leaseMs / 3)));
+    try {
+      const out = await runMigrationJob({ store: o.store, job, payload, repoCache, ...(o.hostDefaults ? { hostDefaults: o.hostDefaults } : {}), ...(o.open ? { open: o.open } : {}), ...(o.operator ? { operator: o.operator } : {}) });
+      if (out.transient && job.attempts < job.maxAttempts) {
+        const inMs = Math.min(60_000, 2000 * 2 ** (job.attempts - 1));
+        emit({ type: 'retry', job: job.id, host: payload.hostName, error: out.error ?? '', inMs });
+        await o.store.updateRolloutHost(payload.rolloutId, payload.hostName, { state: 'queued', lastError: out.error ?? null });
+        await o.store.failJob(job.id, id, out.error ?? 'failed', { retryDelayMs: inMs });
+        return;
+      }
+      await o.store.updateRolloutHost(payload.rolloutId, payload.hostName, {
+        state: out.state, executionId: out.executionId ?? null, failedStep: out.failedStep ?? null, lastError: out.error ?? null, logTail: out.logTail ?? null,
+      });
+      await o.store.completeJob(job.id, id, { outcome: out.state, how: out.how, ...(out.executionId ? { executionId: out.executionId } : {}) });
+      if (out.state === 'succeeded') counts.succeeded++; else counts.failed++;
+      emit({ type: 'finished', job: job.id, host: payload.hostName, outcome: out.state, ...(out.error ? { detail: out.error } : {}) });
+    } finally {
+      clearInterval(beat);
+      await advanceRollout({ store: o.store, rolloutId: payload.rolloutId }).catch(() => undefined);
+    }
+  };
+
+  for (;;) {
+    if (o.signal?.aborted) break;
+    let job: JobRecord | undefined;
+    if (running.size < concurrency) job = await o.store.claimJob({ worker: id, leaseMs, kinds: [MIGRATE_JOB] });
+    if (job) {
+      counts.claimed++;
+      const p: Promise<void> = runJob(job).catch((e: unknown) => {
+        emit({ type: 'finished', job: job.id, host: job.hostName ?? '?', outcome: 'failed', detail: (e as Error).message });
+      }).finally(() => running.delete(p));
+      running.add(p);
+      continue;
+    }
+    // Idle: soak timers and windows move on without a job finishing.
+    await advanceRollouts({ store: o.store }).catch(() => undefined);
+    // Idle means no job of any worker left to run: a job leased by a dead worker keeps us until its lease expires and we take it.
+    if (o.exitWhenIdle && running.size === 0) {
+      const left = [...await o.store.listJobs({ state: 'queued' }), ...await o.store.listJobs({ state: 'running' })].filter((j) => j.kind === MIGRATE_JOB);
+      if (left.length === 0) break;
+    }
+    await Promise.race([new Promise((r) => setTimeout(r, pollMs)), ...running]);
+  }
+  await Promise.all(running);
+  return counts;
+}
+

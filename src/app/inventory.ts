@@ -6,7 +6,7 @@
  * the same in an inventory as on the command line.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { homedir, userInfo } from 'node:os';
+import { homedir } from 'node:os';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { FerryError, globToRegExp, isFerryError, isGlob, type JsonValue } from '../core/index.js';
 import {
@@ -15,6 +15,7 @@ import {
 } from '../fleet/inventory/index.js';
 import { selectHosts, type SelectableHost } from '../fleet/selector.js';
 import type { HostRecord, Store } from '../store/index.js';
+import { currentOperator } from './operator.js';
 import { isValidHostname, isValidLoginName, parseHostSpec, resolveSshConfig, sshConfigHostAliases } from '../transport/index.js';
 
 /** The file system as the inventory parsers read it. */
@@ -156,11 +157,6 @@ export function readInventory(files: readonly string[], opts: ReadInventoryOptio
   return { ...inventory, formats };
 }
 
-/** Who is acting, for the audit log: $FERRY_OPERATOR, else the OS user. */
-export function operatorName(env: NodeJS.ProcessEnv = process.env): string {
-  return env.FERRY_OPERATOR?.trim() || userInfo().username;
-}
-
 export interface ImportSummary {
   files: Array<{ file: string; format: InventoryFormat; hosts: number }>;
   hosts: number;
@@ -189,7 +185,7 @@ export async function importInventory(store: Store, files: readonly string[], op
     notices: inv.notices,
   };
   const details: JsonValue = { files: summary.files, hosts: summary.hosts, groups: summary.groups, notices: summary.notices };
-  await store.appendAudit({ operator: operatorName(opts.env), action: 'inventory.import', subject: absolute.join(' '), details });
+  await store.appendAudit({ operator: currentOperator(opts.env), action: 'inventory.import', subject: absolute.join(' '), details });
   return summary;
 }
 

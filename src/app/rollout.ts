@@ -7,7 +7,6 @@
  * with its operator.
  */
 import { randomBytes } from 'node:crypto';
-import { userInfo } from 'node:os';
 import { FerryError, type JsonValue } from '../core/index.js';
 import { decide, isFinished, type Approval, type Decision, type RolloutView } from '../fleet/decide.js';
 import { describeDecision } from '../fleet/describe.js';
@@ -17,6 +16,7 @@ import { rolloutHosts } from '../fleet/waves.js';
 import { loadCatalog, targetRelease } from '../catalog/index.js';
 import type { RolloutHostRecord, RolloutRecord, Store } from '../store/index.js';
 import { listInventory } from './inventory.js';
+import { currentOperator } from './operator.js';
 
 export { parseRolloutFlags, type RolloutFlags } from '../fleet/rollout-spec.js';
 
@@ -45,12 +45,7 @@ export interface StoredRolloutSpec {
   migrate: { repos: string[]; gpgcheck: boolean };
 }
 
-/** The operator recorded in the audit log: FERRY_OPERATOR, else the OS user. */
-export function currentOperator(env: NodeJS.ProcessEnv = process.env): string {
-  const fromEnv = env.FERRY_OPERATOR?.trim();
-  if (fromEnv) return fromEnv;
-  try { return userInfo().username; } catch { return 'unknown'; }
-}
+export { currentOperator };
 
 function storedSpec(r: RolloutRecord): StoredRolloutSpec {
   const s = r.spec as { fleet?: unknown; migrate?: { repos?: unknown; gpgcheck?: unknown } } | null;

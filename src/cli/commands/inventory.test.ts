@@ -4,13 +4,19 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { tmpdir } from 'node:os';
 import { openFerryStore } from '../../app/store.js';
+import { skipUnlessPostgres, testPostgres } from '../../../test/support/postgres.js';
 import { runCli as run } from '../testing.js';
 
 const FIXTURES = resolve(import.meta.dirname, '../../../test/fixtures/inventories');
 
-test('inventory import records hosts (groups, vars, connection, source) and an audit entry; list filters by selector', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'ferry-inv-cli-'));
-  const db = join(dir, 'ferry.db');
+/** Each store kind: SQLite (embedded default) and PostgreSQL (a real server on a private port). */
+const STORES: Array<{ kind: string; skip: false | string; location: () => Promise<string> }> = [
+  { kind: 'SQLite', skip: false, location: () => Promise.resolve(join(mkdtempSync(join(tmpdir(), 'ferry-inv-cli-')), 'ferry.db')) },
+  { kind: 'PostgreSQL', skip: skipUnlessPostgres(), location: async () => (await testPostgres()).createDatabase() },
+];
+
+for (const s of STORES) test(`inventory import records hosts (groups, vars, connection, source) and an audit entry; list filters by selector (${s.kind})`, { skip: s.skip }, async () => {
+  const db = await s.location();
   const file = join(FIXTURES, 'tricky/hosts.ini');
   const prior = process.env.FERRY_OPERATOR;
   process.env.FERRY_OPERATOR = 'alice';
@@ -49,6 +55,17 @@ test('inventory import records hosts (groups, vars, connection, source) and an a
   const unknown = await run(['inventory', 'list', 'web:&prodd', '--store', db]);
   assert.equal(unknown.code, 1);
   assert.match(unknown.err, /SELECTOR_UNKNOWN.*"prodd".*did you mean prod/);
+
+  // importing again updates the hosts in place and audits once more
+  const again = await run(['--json', 'inventory', 'import', file, '--store', db]);
+  assert.equal(again.code, 0, again.err);
+  const store2 = await openFerryStore(db);
+  try {
+    assert.equal((await store2.listHosts()).length, 14);
+    assert.equal((await store2.listAudit({ subject: file })).length, 2);
+  } finally {
+    await store2.close();
+  }
 });
 
 test('inventory import of a broken file names file:line and stores nothing', async () => {

@@ -15,7 +15,7 @@ import {
 } from '../fleet/inventory/index.js';
 import { selectHosts, type SelectableHost } from '../fleet/selector.js';
 import type { HostRecord, Store } from '../store/index.js';
-import { currentOperator } from './operator.js';
+import { operatorName } from './store.js';
 import { isValidHostname, isValidLoginName, parseHostSpec, resolveSshConfig, sshConfigHostAliases } from '../transport/index.js';
 
 /** The file system as the inventory parsers read it. */
@@ -185,7 +185,7 @@ export async function importInventory(store: Store, files: readonly string[], op
     notices: inv.notices,
   };
   const details: JsonValue = { files: summary.files, hosts: summary.hosts, groups: summary.groups, notices: summary.notices };
-  await store.appendAudit({ operator: currentOperator(opts.env), action: 'inventory.import', subject: absolute.join(' '), details });
+  await store.appendAudit({ operator: operatorName(opts.env), action: 'inventory.import', subject: absolute.join(' '), details });
   return summary;
 }
 

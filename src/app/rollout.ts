@@ -16,7 +16,7 @@ import { rolloutHosts } from '../fleet/waves.js';
 import { loadCatalog, targetRelease } from '../catalog/index.js';
 import type { RolloutHostRecord, RolloutRecord, Store } from '../store/index.js';
 import { listInventory } from './inventory.js';
-import { currentOperator } from './operator.js';
+import { operatorName } from './store.js';
 
 export { parseRolloutFlags, type RolloutFlags } from '../fleet/rollout-spec.js';
 
@@ -44,8 +44,6 @@ export interface StoredRolloutSpec {
   fleet: RolloutSpec;
   migrate: { repos: string[]; gpgcheck: boolean };
 }
-
-export { currentOperator };
 
 function storedSpec(r: RolloutRecord): StoredRolloutSpec {
   const s = r.spec as { fleet?: unknown; migrate?: { repos?: unknown; gpgcheck?: unknown } } | null;
@@ -81,7 +79,7 @@ export interface CreateRolloutOptions {
 
 export async function createRollout(o: CreateRolloutOptions): Promise<{ rollout: RolloutRecord; hosts: RolloutHostRecord[] }> {
   targetRelease(loadCatalog(), o.target);
-  const operator = o.operator ?? currentOperator();
+  const operator = o.operator ?? operatorName();
   const hosts = await listInventory(o.store, o.selector);
   if (hosts.length === 0) throw new FerryError('NOT_FOUND', `The selector ${JSON.stringify(o.selector)} matches no host in the store`, { hint: 'List them with ferry inventory list SELECTOR.' });
   const members = rolloutHosts(hosts, o.spec);
@@ -180,7 +178,7 @@ export async function advanceRollouts(o: { store: Store; now?: () => Date }): Pr
 
 /** An operator action: checked against the state machine, applied with compare-and-set, audited. */
 export async function rolloutAction(o: { store: Store; rolloutId: string; action: RolloutAction; operator?: string; now?: () => Date }): Promise<{ rollout: RolloutRecord; hosts: RolloutHostRecord[] }> {
-  const operator = o.operator ?? currentOperator();
+  const operator = o.operator ?? operatorName();
   const r = await o.store.getRollout(o.rolloutId);
   if (!r) throw new FerryError('NOT_FOUND', `No rollout ${o.rolloutId} in the store`, { hint: 'List them with ferry rollout list.' });
   const hosts = await o.store.listRolloutHosts(r.id);

@@ -2,6 +2,7 @@
  * Ferry's store as the use cases record into it: where it is, how a host is named there, and one recorder
  * per document (assessment, plan, execution). Every recorder creates the host when new and keeps its labels.
  */
+import { userInfo } from 'node:os';
 import { mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { Assessment } from '../assess/types.js';
@@ -72,4 +73,11 @@ export async function recordPlan(store: Store, hostName: string, plan: Migration
 export async function recordExecution(store: Store, hostName: string, plan: MigrationPlan, executionId: string): Promise<void> {
   await recordPlan(store, hostName, plan, { [CURRENT_EXECUTION_LABEL]: executionId });
   await store.createExecution({ id: executionId, planId: plan.id, hostName });
+}
+
+/** Who is acting, for the audit log: $FERRY_OPERATOR, else the OS user. */
+export function operatorName(env: NodeJS.ProcessEnv = process.env): string {
+  const fromEnv = env.FERRY_OPERATOR?.trim();
+  if (fromEnv) return fromEnv;
+  try { return userInfo().username; } catch { return 'unknown'; }
 }

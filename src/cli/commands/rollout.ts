@@ -5,7 +5,8 @@
  */
 import type { Command } from 'commander';
 import { FerryError } from '../../core/index.js';
-import { createRollout, currentOperator, rolloutAction, rolloutStatus } from '../../app/rollout.js';
+import { createRollout, rolloutAction, rolloutStatus } from '../../app/rollout.js';
+import { operatorName } from '../../app/store.js';
 import { runWorker, type WorkerEvent } from '../../app/worker.js';
 import { parseRolloutFlags, type RolloutFlags } from '../../app/rollout.js';
 import { renderRolloutList, renderRolloutStatus } from '../../report/rollout-text.js';
@@ -50,13 +51,13 @@ export function register(program: Command, ctx: CliContext): void {
   ] as const;
   for (const [kind, help] of simple) {
     withStoreFlag(rollout.command(`${kind} <rollout>`).description(help), 'holding the rollout').action(async (id: string, f: StoreFlags) => {
-      const res = await withStore(f, (store) => rolloutAction({ store, rolloutId: id, action: kind === 'approve' ? { kind, operator: currentOperator() } : { kind }, operator: currentOperator() }));
+      const res = await withStore(f, (store) => rolloutAction({ store, rolloutId: id, action: kind === 'approve' ? { kind, operator: operatorName() } : { kind }, operator: operatorName() }));
       emit(ctx, res, (r) => `rollout ${r.rollout.id}: ${r.rollout.state}\n`);
     });
   }
   for (const [kind, help] of [['retry', 'run a failed host again'], ['skip', 'leave a failed host out (not counted as a failure any more)']] as const) {
     withStoreFlag(rollout.command(`${kind} <rollout> <host>`).description(help), 'holding the rollout').action(async (id: string, host: string, f: StoreFlags) => {
-      const res = await withStore(f, (store) => rolloutAction({ store, rolloutId: id, action: { kind, host }, operator: currentOperator() }));
+      const res = await withStore(f, (store) => rolloutAction({ store, rolloutId: id, action: { kind, host }, operator: operatorName() }));
       emit(ctx, res, (r) => `rollout ${r.rollout.id}: ${host} ${r.hosts.find((h) => h.hostName === host)?.state ?? '?'}; rollout ${r.rollout.state}\n`);
     });
   }
@@ -90,7 +91,7 @@ export function register(program: Command, ctx: CliContext): void {
         else ctx.stderr(`worker: ${e.host}: lease lost (job ${e.job})\n`);
       };
       const res = await withStore(f, (store) => runWorker({
-        store, signal: abort.signal, onEvent, exitWhenIdle: Boolean(f.exitWhenIdle), operator: currentOperator(),
+        store, signal: abort.signal, onEvent, exitWhenIdle: Boolean(f.exitWhenIdle), operator: operatorName(),
         ...(f.id ? { id: f.id } : {}),
         ...(f.concurrency ? { concurrency: positive(f.concurrency, '--concurrency') } : {}),
         ...(f.lease ? { leaseMs: positive(f.lease, '--lease') * 1000 } : {}),

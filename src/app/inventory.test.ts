@@ -103,3 +103,9 @@ for (const [path, text, want] of DETECT) {
     assert.equal(readInventory([path], { reader: memoryReader({ [path]: text }) }).formats[path], want);
   });
 }
+
+test('a connection Ferry does not speak (winrm, docker) is imported with a notice; local needs no reachable address', () => {
+  const inv = readInventory(['/inv/hosts'], { reader: memoryReader({ '/inv/hosts': 'win1 ansible_connection=winrm\nbox ansible_connection=docker\nlab;root ansible_connection=local\nplain ansible_connection=ssh\n' }) });
+  assert.deepEqual(inv.hosts.map((h) => h.name), ['win1', 'box', 'lab;root', 'plain']);
+  assert.deepEqual(inv.notices.map((n) => n.split(':')[0]), ['ansible_connection=winrm on 1 host (win1)', 'ansible_connection=docker on 1 host (box)']);
+});

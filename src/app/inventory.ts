@@ -109,6 +109,9 @@ function checkConnection(h: InventoryHost): void {
   if (problems.length) throw inventoryError(h.origin, `host ${JSON.stringify(h.name)}: ${problems.join('; ')}`, { hint: 'Set ansible_host/ansible_user to a plain hostname/IP address and login name.' });
 }
 
+/** Ansible connection plugins that mean what Ferry does: SSH (ssh, smart, paramiko) or this machine (local). */
+const SSH_OR_LOCAL = new Set(['ssh', 'smart', 'paramiko', 'paramiko_ssh', 'local']);
+
 export interface ReadInventoryOptions {
   /** Every file's format; detected per file (extension, then content) when omitted. */
   format?: InventoryFormat;
@@ -146,9 +149,13 @@ export function readInventory(files: readonly string[], opts: ReadInventoryOptio
   }
   const inventory = finishInventory(data, varsDirs, reader);
   inventory.hosts.forEach(checkConnection);
+  const foreign = inventory.hosts.filter((h) => typeof h.vars.ansible_connection === 'string' && !SSH_OR_LOCAL.has(h.vars.ansible_connection));
+  for (const kind of new Set(foreign.map((h) => String(h.vars.ansible_connection)))) {
+    const names = foreign.filter((h) => h.vars.ansible_connection === kind).map((h) => h.name);
+    inventory.notices.push(`ansible_connection=${kind} on ${names.length} host${names.length === 1 ? '' : 's'} (${names.slice(0, 5).join(', ')}${names.length > 5 ? ', …' : ''}): Ferry reaches hosts over SSH (or locally), so it will connect to them over SSH`);
+  }
   return { ...inventory, formats };
 }
-
 
 export interface ImportSummary {
   files: Array<{ file: string; format: InventoryFormat; hosts: number }>;

@@ -72,7 +72,7 @@ test('release and readiness terms say what to run when nothing is collected or a
   assert.throws(() => selectHosts('readiness:rocky-8=ready', bare), (e: unknown) => isFerryError(e, 'SELECTOR_UNKNOWN') && /assess/.test(e.hint ?? ''));
 });
 
-const INVALID = ['', 'web,,db', 'web:', '&', 'readiness:rocky-8=good', 'readiness:rocky-8', 'group:'];
+const INVALID = ['~web(', '', 'web,,db', 'web:', '&', 'readiness:rocky-8=good', 'readiness:rocky-8', 'group:'];
 for (const selector of INVALID) {
   test(`selector ${JSON.stringify(selector)} is SELECTOR_INVALID`, () => {
     assert.throws(() => selectHosts(selector, HOSTS), (e: unknown) => isFerryError(e, 'SELECTOR_INVALID'));

@@ -29,7 +29,7 @@ export const READINESS_STATES = ['ready', 'risks', 'blocked', 'not-assessed'] as
 export const SELECTOR_HELP = `Selectors (Ansible host-pattern syntax):
   all, *                        every host;   ungrouped: hosts in no group
   web, group:web                hosts in group web (or its child groups); globs: group:web*
-  host:web01, host:web*         hosts by name (glob)
+  host:web01, host:web*         hosts by name (glob);   ~web0[1-3]: regex over group and host names
   label:env=prod, label:env     hosts with that label (value may be a glob), or with the label at all
   release:centos-8              hosts whose collected source release is centos-8
   readiness:rocky-8=ready       hosts whose assessment for rocky-8 is ready|risks|blocked|not-assessed
@@ -99,7 +99,7 @@ export function selectHosts(selector: string, hosts: readonly SelectableHost[], 
         const eq = value.indexOf('=');
         const key = eq < 0 ? value : value.slice(0, eq);
         const keys = hosts.flatMap((h) => Object.keys(h.labels ?? {}));
-        if (!keys.includes(key)) throw unknown(term, key, keys);
+        if (!keys.includes(key)) throw unknown(term, key, keys, 'Labels come from the inventory variable ferry_labels ("k=v,k=v" or a mapping) and from Ferry (source: the assessed release).');
         if (eq < 0) return new Set(hosts.filter((h) => h.labels?.[key] !== undefined).map((h) => h.name));
         const values = hosts.flatMap((h) => (h.labels?.[key] !== undefined ? [h.labels[key]] : []));
         const wanted = matchNames(term, value.slice(eq + 1), values);
@@ -121,6 +121,14 @@ export function selectHosts(selector: string, hosts: readonly SelectableHost[], 
         return new Set(hosts.filter((h) => h.readiness?.[target] === state).map((h) => h.name));
       }
       default: {
+        if (value.startsWith('~')) {
+          // Ansible's regex form: re.match (anchored at the start only) over group and host names
+          let re: RegExp;
+          try { re = new RegExp(`^(?:${value.slice(1)})`); } catch { throw invalid(selector, `term ${JSON.stringify(term)} is not a valid regular expression`); }
+          const hit = new Set([...inGroups(new Set(allGroups.filter((g) => re.test(g)))), ...hostNames.filter((n) => re.test(n))]);
+          if (!hit.size) throw unknown(term, value, [...allGroups, ...hostNames]);
+          return hit;
+        }
         // a bare name: a group, else a host (Ansible's _enumerate_matches looks at both)
         if (!isGlob(value)) {
           if (allGroups.includes(value)) return inGroups(new Set([value]));

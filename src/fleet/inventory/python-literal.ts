@@ -67,7 +67,7 @@ function parser(src: string): { value: () => JsonValue; end: () => boolean } {
   function seq(close: string): JsonValue[] {
     const items: JsonValue[] = [];
     while (peek() !== close) {
-      items.push(value());
+      items.push(atom());
       if (peek() === ',') i++;
       else if (peek() !== close) throw new NotLiteral();
     }
@@ -83,7 +83,7 @@ function parser(src: string): { value: () => JsonValue; end: () => boolean } {
       // (x) is x, (x,) and (x, y) are tuples
       const start = i;
       if (peek() === ')') { i++; return []; }
-      const first = value();
+      const first = atom();
       if (peek() === ')') { i++; return first; }
       i = start;
       return seq(')');
@@ -93,11 +93,11 @@ function parser(src: string): { value: () => JsonValue; end: () => boolean } {
       const out: Record<string, JsonValue> = {};
       if (peek() === '}') { i++; return out; }
       for (;;) {
-        const k = value();
+        const k = atom();
         // a set ({1, 2}) has no JSON form; a key must be a string or number to be a JSON key
         if (peek() !== ':' || (typeof k !== 'string' && typeof k !== 'number')) throw new NotLiteral();
         i++;
-        out[String(k)] = value();
+        out[String(k)] = atom();
         if (peek() === ',') { i++; if (peek() === '}') { i++; return out; } continue; }
         if (peek() === '}') { i++; return out; }
         throw new NotLiteral();
@@ -129,20 +129,16 @@ function parser(src: string): { value: () => JsonValue; end: () => boolean } {
     return parseNumber(num);
   }
 
-  function value(): JsonValue {
-    return atom();
-  }
-
   return {
     value: () => {
-      const first = value();
+      const first = atom();
       if (peek() !== ',') return first;
       // a bare tuple: 1, 2
       const items = [first];
       while (peek() === ',') {
         i++;
         if (peek() === '') break;
-        items.push(value());
+        items.push(atom());
       }
       return items;
     },

@@ -6,7 +6,7 @@
  * vars, a group that is not a mapping), Ferry refuses: a misspelt `host:` would silently drop hosts from a
  * rollout. Values tagged `!vault` are encrypted secrets and are dropped, like password-like names.
  */
-import { isMap, isScalar, LineCounter, parseDocument, type Document, type Node, type Pair, type Tags, type YAMLMap } from 'yaml';
+import { isMap, isNode, isPair, isScalar, LineCounter, parseDocument, type Document, type Node, type Pair, type Tags, type YAMLMap } from 'yaml';
 import type { JsonValue } from '../../core/index.js';
 import { expandHostPattern, HostRangeError } from './host-pattern.js';
 import { inventoryError, type InventoryData } from './inventory-data.js';
@@ -34,8 +34,10 @@ export function loadYaml(text: string, file: string): YamlFile {
     const e = doc.errors[0];
     throw inventoryError({ file, line: e.linePos?.[0].line ?? 1 }, `YAML: ${e.message.split('\n')[0]}`);
   }
+  // a pair is reported at its key's line
   const at = (node: Node | Pair | null | undefined): InventoryOrigin => {
-    const range = node && 'range' in node ? node.range : node && 'key' in node && node.key && typeof node.key === 'object' && 'range' in node.key ? (node.key as Node).range : undefined;
+    const n: unknown = isPair(node) ? node.key : node;
+    const range = isNode(n) ? n.range : undefined;
     return { file, line: range ? lineCounter.linePos(range[0]).line : 1 };
   };
   return { doc, at, file };

@@ -1,6 +1,6 @@
 // The lab API for tests: distributions as real yum repos, installed roots made by dnf --installroot,
 // and SSH hosts (a loopback sshd whose login reaches a lab root through Ferry's root-prefix option).
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildRepo, buildSource, cachedRoot, DEFAULT_CACHE, labEnv, labSigningKey, run, type LabSigningKey } from './build.js';
@@ -53,6 +53,8 @@ export interface HostOptions {
   epel?: boolean;
   /** Install `acme-agent` with `rpm -i` (a package no repo carries). */
   noRepoPackage?: boolean;
+  /** More lab-built packages no repo carries, installed with `rpm -i --nodeps` after `acme-agent`. */
+  localPackages?: SourceDef[];
 }
 
 export interface Lab {
@@ -152,16 +154,19 @@ export async function createLab(opts: { cacheDir?: string } = {}): Promise<Lab> 
   async function host(o: HostOptions): Promise<LabHost> {
     const d = await distro(o.from);
     const e = o.epel ? await epel() : undefined;
-    const noRepoDir = o.noRepoPackage ? await buildSource(NO_REPO_SOURCE, cacheDir) : undefined;
+    const local = [...(o.noRepoPackage ? [NO_REPO_SOURCE] : []), ...(o.localPackages ?? [])];
+    const localDirs = await Promise.all(local.map((src) => buildSource(src, cacheDir)));
+    // the key of a host without localPackages is what it was before they existed, so its template is reused
     const key = sha256(JSON.stringify({ v: 1, repo: d.repoDir, epel: e?.repoDir ?? null, extras: o.extras ?? [],
-      noRepo: o.noRepoPackage ? sourceKey(NO_REPO_SOURCE) : null })).slice(0, 16);
+      noRepo: o.noRepoPackage ? sourceKey(NO_REPO_SOURCE) : null, ...(o.localPackages?.length ? { local: o.localPackages.map(sourceKey) } : {}) })).slice(0, 16);
     const env = labEnv(cacheDir);
     const template = await cachedRoot(cacheDir, o.from, key, async (root, stage) => {
       const repos = e ? [d, e] : [d];
       const pkgs = [...d.def.hostPackages, ...(o.extras ?? []), ...(e ? ['epel-release', 'htop'] : [])];
       await run('dnf', [...dnfArgsFor(root, stage, repos), 'install', ...pkgs], { env });
-      if (noRepoDir) {
-        await run('rpm', ['--root', root, '-i', '--nodeps', join(noRepoDir, 'acme-agent-1.4.2-1.x86_64.rpm')], { env });
+      for (const dir of localDirs) {
+        const rpms = readdirSync(dir).filter((f) => f.endsWith('.rpm')).map((f) => join(dir, f));
+        await run('rpm', ['--root', root, '-i', '--nodeps', ...rpms], { env });
       }
     });
     const hostDir = mkdtempSync(join(work, `host-${o.from}-`));

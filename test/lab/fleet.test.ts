@@ -4,11 +4,12 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { mapLimit } from './build.js';
+import { descendantsOf, sshArgs } from './sshd.js';
 import { createLab, type Lab } from './lab.js';
-import { createLabFleet, GROUP_VARS, REGISTRATION_FILE, type LabFleet, type LabFleetHost } from './fleet.js';
+import { createLabFleet, ferryHostArgs, GROUP_VARS, REGISTRATION_FILE, type LabFleet, type LabFleetHost } from './fleet.js';
 import { skipUnlessTools } from '../support/shared.js';
 import { ferry } from '../e2e/cli.js';
 import type { Assessment } from '../../src/assess/index.js';
@@ -25,7 +26,8 @@ const get = (): LabFleet => {
 
 before(async () => {
   if (skip) return;
-  lab = await createLab();
+  // host copies on a tmpfs where there is one: this disk takes ~10 s to delete 50 roots
+  lab = await createLab(existsSync('/dev/shm') ? { tmpDir: '/dev/shm' } : {});
   fleet = await createLabFleet(lab);
   const t = fleet.timings;
   console.log(`lab fleet: ${fleet.hosts.length} hosts in ${(t.totalMs / 1000).toFixed(1)} s (roots ${(t.rootsMs / 1000).toFixed(1)} s, sshd ${(t.sshdMs / 1000).toFixed(1)} s)`);
@@ -49,8 +51,19 @@ function runAsync(cmd: string, args: string[], env: NodeJS.ProcessEnv = process.
 
 /** The OpenSSH client to one fleet host exactly as the inventory describes it (its address and port). */
 function ssh(f: LabFleet, h: LabFleetHost, ...command: string[]): Promise<Ran> {
-  return runAsync('ssh', ['-F', '/dev/null', '-i', f.privateKeyPath, '-p', String(h.port), '-o', 'IdentitiesOnly=yes', '-o', 'BatchMode=yes',
-    '-o', 'StrictHostKeyChecking=yes', '-o', `UserKnownHostsFile=${f.knownHostsPath}`, '-o', 'ConnectTimeout=5', `root@${h.address}`, ...command]);
+  return runAsync('ssh', [...sshArgs({ host: h.address, port: h.port, knownHostsPath: f.knownHostsPath }, f), ...command]);
+}
+
+/** Runs Ferry in-process with HOME at the fleet's, where Debian's rpm finds %_dbpath for local reads. */
+async function withFleetHome<T>(f: LabFleet, fn: () => Promise<T>): Promise<T> {
+  const home = process.env.HOME;
+  process.env.HOME = f.home;
+  try { return await fn(); } finally { process.env.HOME = home; }
+}
+
+/** Alive and not a zombie (a reaped or exited process is not). */
+function running(pid: number): boolean {
+  try { return !/^\S+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8')); } catch { return false; }
 }
 
 function localCount(h: LabFleetHost): number {
@@ -111,22 +124,24 @@ test('each faulty host fails the way real ssh says', { skip }, async () => {
   assert.equal(m.status, 0, 'the host whose migration fails is reachable');
 });
 
-test('the migration-fails host: the rocky-8 transaction fails in rpm\'s file-conflict check; a healthy CentOS 8 host\'s passes', { skip }, async () => {
+test('the migration-fails host: ferry migrate --to rocky-8 fails in distro-sync on rpm\'s file-conflict check; a healthy host\'s transaction passes', { skip }, async () => {
   const f = get();
   const l = lab;
   assert.ok(l);
   const rocky = await l.distro('rocky-8');
-  const healthy = f.healthy().find((h) => h.shape === 'c8');
+  const h = f.host(f.faulty.migrationFails);
+  const r = await withFleetHome(f, () => ferry(['--json', 'migrate', ...ferryHostArgs(f, h), '--to', 'rocky-8', '--repo', `rocky-8=${rocky.repoDir}`, '--nogpgcheck', '--yes', '--store', join(f.dir, 'migrate.db')]));
+  assert.equal(r.code, 1, r.err.slice(-2000));
+  const out = JSON.parse(r.out) as { error?: { code: string; message: string } };
+  assert.equal(out.error?.code, 'STEP_FAILED');
+  assert.match(out.error?.message ?? '', /^dnf distro-sync --allowerasing on root@127\.0\.1\.\d+:\d+ exited 1/);
+  assert.match(out.error?.message ?? '', /file \/usr\/bin\/lab-utils from install of lab-utils-2\.0-1\.el8\S* conflicts with file from package acme-utils-compat-1\.0-1\.x86_64/);
+  // mid-way: the steps before distro-sync ran (the vendor swap among them)
+  assert.match(r.err, /Swap vendor packages[\s\S]*done \(applied\)[\s\S]*distro-sync/i);
+  // the same transaction on a plain CentOS 8 host passes rpm's test (tsflags=test changes nothing)
+  const healthy = f.healthy().find((x) => x.shape === 'c8');
   assert.ok(healthy, 'a plain CentOS 8 host');
-  // tsflags=test: rpm runs the whole transaction check (file conflicts included) and changes nothing
-  const tryTransaction = (h: LabFleetHost): Ran => {
-    const r = spawnSync('dnf', [...h.lab.dnfArgs(rocky), '--setopt=tsflags=test', 'distro-sync', '--allowerasing'], { env: h.env, encoding: 'utf8' });
-    return { status: r.status, stdout: r.stdout, stderr: r.stderr };
-  };
-  const bad = tryTransaction(f.host(f.faulty.migrationFails));
-  assert.notEqual(bad.status, 0);
-  assert.match(bad.stderr + bad.stdout, /file \/usr\/bin\/lab-utils from install of lab-utils-2\.0-1\.el8\S* conflicts with file from package acme-utils-compat-1\.0-1\.x86_64/);
-  const good = tryTransaction(healthy);
+  const good = spawnSync('dnf', [...healthy.lab.dnfArgs(rocky), '--setopt=tsflags=test', 'distro-sync', '--allowerasing'], { env: healthy.env, encoding: 'utf8' });
   assert.equal(good.status, 0, good.stderr + good.stdout);
 });
 
@@ -136,30 +151,23 @@ test('Ferry assess over SSH: low disk and the Uyuni registration are rocky-8 inh
   assert.ok(l);
   const rocky = await l.distro('rocky-8');
   const inhibitors = async (h: LabFleetHost): Promise<string[]> => {
-    const r = await ferry(['--json', 'assess', `ssh://root@${h.address}:${h.port}`, '--root', h.root, '--identity', f.privateKeyPath,
-      '--known-hosts', f.knownHostsPath, '--to', 'rocky-8', '--repo', `rocky-8=${rocky.repoDir}`, '--today', '2024-06-01', '--no-progress']);
+    const r = await withFleetHome(f, () => ferry(['--json', 'assess', ...ferryHostArgs(f, h), '--to', 'rocky-8', '--repo', `rocky-8=${rocky.repoDir}`, '--today', '2024-06-01', '--no-progress']));
     assert.equal(r.code, 0, `${h.name}: ${r.err}`);
     const a = JSON.parse(r.out) as Assessment;
     return [...a.targets[0].inhibitors].sort();
   };
   const healthy = f.healthy().find((h) => h.shape === 'c8');
   assert.ok(healthy);
-  const home = process.env.HOME;
-  process.env.HOME = f.home; // Ferry's local rpm (repo reads) finds %_dbpath there too
-  try {
-    const rows: Array<[LabFleetHost, RegExp[]]> = [
-      [f.host(f.inhibited.lowDisk), [/^low-disk:\/boot$/]],
-      [f.host(f.inhibited.registration), [/^management-agents:uyuni-salt$/]],
-    ];
-    for (const [h, want] of rows) {
-      const got = await inhibitors(h);
-      for (const w of want) assert.ok(got.some((k) => w.test(k)), `${h.name}: ${w} in ${got.join(', ')}`);
-    }
-    const clean = await inhibitors(healthy);
-    assert.ok(!clean.some((k) => k.startsWith('low-disk') || k.startsWith('management-agents')), `${healthy.name}: ${clean.join(', ')}`);
-  } finally {
-    process.env.HOME = home;
+  const rows: Array<[LabFleetHost, RegExp]> = [
+    [f.host(f.inhibited.lowDisk), /^low-disk:\/boot$/],
+    [f.host(f.inhibited.registration), /^management-agents:uyuni-salt$/],
+  ];
+  for (const [h, want] of rows) {
+    const got = await inhibitors(h);
+    assert.ok(got.some((k) => want.test(k)), `${h.name}: ${want} in ${got.join(', ')}`);
   }
+  const clean = await inhibitors(healthy);
+  assert.ok(!clean.some((k) => k.startsWith('low-disk') || k.startsWith('management-agents')), `${healthy.name}: ${clean.join(', ')}`);
   // the tmpfs is only in the low-disk sshd's namespace: this machine still sees the root's own /boot
   assert.ok(existsSync(join(f.host(f.inhibited.registration).root, REGISTRATION_FILE)));
 });
@@ -221,8 +229,14 @@ test('changeHostKey: the host answered before, is refused after, known_hosts unc
 test('stop() leaves no sshd running and nothing listening', { skip }, async () => {
   const f = get();
   const pids = f.hosts.flatMap((h) => (h.sshd ? [h.sshd.pid] : []));
+  // the sessions ansible's ControlPersist masters still hold open, and what runs in them
+  const sessions = pids.flatMap((pid) => descendantsOf(pid));
+  assert.ok(sessions.length > 0, 'ansible left persistent sessions to end');
   await f.stop();
   for (const pid of pids) assert.throws(() => process.kill(pid, 0), /ESRCH/, `sshd ${pid} must be gone`);
+  const deadline = Date.now() + 5000;
+  while (sessions.some(running) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+  assert.deepEqual(sessions.filter(running), [], 'no session process outlives stop()');
   const h = f.healthy()[0];
   const r = await ssh(f, h, 'true');
   assert.equal(r.status, 255);

@@ -33,7 +33,6 @@
 //   known_hosts as it was: "host key changed between collect and migrate".
 // - `stop()` stops every sshd, removes the host roots and (when the fleet made it) its directory.
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { mapLimit } from './build.js';
 import type { HostOptions, Lab, LabHost } from './lab.js';
@@ -95,7 +94,7 @@ export interface LabFleet {
 export interface LabFleetOptions {
   /** Number of hosts, >= 12; default 50 (or FERRY_LAB_FLEET_SIZE). */
   size?: number;
-  /** Where keys, sshd configs and the inventory go; a fresh temp dir (removed by stop()) when omitted. */
+  /** Where keys, sshd configs and the inventory go; a fresh dir in the lab's workDir (removed by stop()) when omitted. */
   dir?: string;
   /** Hosts built and started at a time; default 8. */
   concurrency?: number;
@@ -189,7 +188,7 @@ export async function createLabFleet(lab: Lab, opts: LabFleetOptions = {}): Prom
   const size = opts.size ?? Number(process.env.FERRY_LAB_FLEET_SIZE ?? 50);
   const plan = planFleet(size);
   const ownDir = opts.dir === undefined;
-  const dir = opts.dir ?? mkdtempSync(join(tmpdir(), 'ferry-lab-fleet-'));
+  const dir = opts.dir ?? mkdtempSync(join(lab.workDir, 'fleet-'));
   mkdirSync(dir, { recursive: true });
   const home = join(dir, 'home');
   mkdirSync(home, { recursive: true });
@@ -295,4 +294,9 @@ export async function createLabFleet(lab: Lab, opts: LabFleetOptions = {}): Prom
       return stopped;
     },
   };
+}
+
+/** Ferry's host argument and host flags for a fleet host: `ssh://root@127.0.1.N:port --root … --identity … --known-hosts …`. */
+export function ferryHostArgs(fleet: Pick<LabFleet, 'privateKeyPath' | 'knownHostsPath'>, h: Pick<LabFleetHost, 'address' | 'port' | 'root'>): string[] {
+  return [`ssh://root@${h.address}:${h.port}`, '--root', h.root, '--identity', fleet.privateKeyPath, '--known-hosts', fleet.knownHostsPath];
 }

@@ -59,6 +59,8 @@ export interface HostOptions {
 
 export interface Lab {
   cacheDir: string;
+  /** The lab's own temporary directory (host copies, sshd state), removed by close(). */
+  workDir: string;
   distro(id: string, opts?: { signed?: boolean }): Promise<LabDistro>;
   distroIds(): string[];
   /** The EPEL-like third-party repo (same shape as a LabDistro). */
@@ -109,10 +111,14 @@ export function dnfArgsFor(root: string, work: string, repos: LabDistro[]): stri
     ...(platform ? [`--setopt=module_platform_id=${platform}`] : []), '--disableplugin=*'];
 }
 
-export async function createLab(opts: { cacheDir?: string } = {}): Promise<Lab> {
+/**
+ * `tmpDir` is where the lab makes its temporary directory (default os.tmpdir()): a tmpfs such as /dev/shm
+ * keeps many host copies off a slow disk (removing 50 roots from this machine's disk takes ~10 s).
+ */
+export async function createLab(opts: { cacheDir?: string; tmpDir?: string } = {}): Promise<Lab> {
   const cacheDir = opts.cacheDir ?? DEFAULT_CACHE;
   mkdirSync(cacheDir, { recursive: true });
-  const work = mkdtempSync(join(tmpdir(), 'ferry-lab-'));
+  const work = mkdtempSync(join(opts.tmpDir ?? tmpdir(), 'ferry-lab-'));
   const defs = defineDistros();
   const disposers: Array<() => Promise<void> | void> = [];
   const distros = new Map<string, Promise<LabDistro>>();
@@ -199,7 +205,7 @@ export async function createLab(opts: { cacheDir?: string } = {}): Promise<Lab> 
   }
 
   return {
-    cacheDir, distro, epel, host, sshHost,
+    cacheDir, workDir: work, distro, epel, host, sshHost,
     distroIds: () => [...defs.keys()],
     signingKey: () => labSigningKey(cacheDir),
     close: async () => {

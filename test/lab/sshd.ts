@@ -2,7 +2,7 @@
 // the foreground (-D -e) as a child of the test process and stopped by `stop()` (or at process exit).
 // Contract: `startSshd` resolves only once sshd reports "Server listening", so the port is usable.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -60,6 +60,34 @@ function installExitHook(): void {
       try { child.kill('SIGTERM'); } catch { /* already gone */ }
     }
   });
+}
+
+/**
+ * Every live descendant of `pid`, from /proc (Linux). sshd leaves its per-connection children running
+ * when the listener is stopped (so a restart keeps sessions); a lab sshd's stop must end them too, or a
+ * client holding a connection (ansible's ControlPersist) keeps them alive past the test.
+ */
+export function descendantsOf(pid: number): number[] {
+  const children = new Map<number, number[]>();
+  let entries: string[] = [];
+  try { entries = readdirSync('/proc').filter((e) => /^\d+$/.test(e)); } catch { return []; }
+  for (const e of entries) {
+    let stat: string;
+    try { stat = readFileSync(`/proc/${e}/stat`, 'utf8'); } catch { continue; } // gone meanwhile
+    // `pid (comm) state ppid …`: comm may hold spaces and parentheses, so read after the last ')'
+    const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+    const list = children.get(ppid) ?? [];
+    list.push(Number(e));
+    children.set(ppid, list);
+  }
+  const out: number[] = [];
+  const todo = [...(children.get(pid) ?? [])];
+  while (todo.length) {
+    const c = todo.pop() ?? -1;
+    out.push(c);
+    todo.push(...(children.get(c) ?? []));
+  }
+  return out;
 }
 
 function run(cmd: string, args: string[]): string {
@@ -180,6 +208,10 @@ async function startOnce(opts: StartSshdOptions, dir: string): Promise<SshdHandl
       stopped ??= new Promise<void>((done) => {
         live.delete(child);
         if (child.exitCode !== null || child.signalCode !== null) { done(); return; }
+        // the sessions first (their sshd children, and what runs in them), while they still have a parent to find
+        for (const pid of child.pid ? descendantsOf(child.pid) : []) {
+          try { process.kill(pid, 'SIGTERM'); } catch { /* already gone */ }
+        }
         const timer = setTimeout(() => child.kill('SIGKILL'), 3000);
         child.once('exit', () => { clearTimeout(timer); done(); });
         child.kill('SIGTERM');

@@ -90,7 +90,7 @@ test('the fleet: >= 50 hosts, each its own sshd on its own 127.0.1.x address, mi
 
 test('every reachable host answers over its own address: remote rpm --root -qa counts what the root holds', { skip }, async () => {
   const f = get();
-  const reachable = f.hosts.filter((h) => h.fault !== 'unreachable' && h.fault !== 'host-key-mismatch' && h.fault !== 'auth-refused');
+  const reachable = f.hosts.filter((h) => h.fault !== 'unreachable' && h.fault !== 'host-key-changed' && h.fault !== 'auth');
   const t = Date.now();
   const counts = await mapLimit(reachable, 10, async (h) => {
     const r = await ssh(f, h, 'rpm', '--root', h.root, '-qa');
@@ -112,8 +112,8 @@ test('each faulty host fails the way real ssh says', { skip }, async () => {
   const f = get();
   const rows: Array<[string, RegExp]> = [
     [f.faulty.unreachable, /Connection refused/],
-    [f.faulty.hostKeyMismatch, /REMOTE HOST IDENTIFICATION HAS CHANGED[\s\S]*Host key verification failed/],
-    [f.faulty.authRefused, /Permission denied \(publickey\)/],
+    [f.faulty.hostKeyChanged, /REMOTE HOST IDENTIFICATION HAS CHANGED[\s\S]*Host key verification failed/],
+    [f.faulty.auth, /Permission denied \(publickey\)/],
   ];
   for (const [name, message] of rows) {
     const r = await ssh(f, f.host(name), 'true');
@@ -204,7 +204,7 @@ test('real ansible runs rpm -qa on every healthy host through the inventory (-f 
     const m = /^(\S+) \| (CHANGED|SUCCESS|UNREACHABLE!|FAILED!?)/.exec(line);
     if (m) lines.set(m[1], line);
   }
-  const down = new Set([f.faulty.unreachable, f.faulty.hostKeyMismatch, f.faulty.authRefused]);
+  const down = new Set([f.faulty.unreachable, f.faulty.hostKeyChanged, f.faulty.auth]);
   for (const h of f.hosts) {
     const line = lines.get(h.name) ?? '';
     if (down.has(h.name)) { assert.match(line, /UNREACHABLE!/, `${h.name}: ${line}`); continue; }

@@ -12,10 +12,10 @@
 //   root-prefix option), Ansible with `rpm --root {{ ferry_root }}`.
 // - Faulty hosts, in the inventory like any other:
 //   unreachable: an address and port with nothing listening (ssh: "Connection refused");
-//   hostKeyMismatch: its sshd's host key is not the one known_hosts lists for it (ssh: "REMOTE HOST
+//   hostKeyChanged: its sshd's host key is not the one known_hosts lists for it (ssh: "REMOTE HOST
 //     IDENTIFICATION HAS CHANGED", "Host key verification failed");
-//   authRefused: its authorized_keys lacks the client key (ssh: "Permission denied (publickey)");
-//   migrationFails: a healthy CentOS 8 host that also carries `acme-utils-compat`, a package from no repo
+//   auth: its authorized_keys lacks the client key (ssh: "Permission denied (publickey)");
+//   migrationFails: a reachable CentOS 8 host that also carries `acme-utils-compat`, a package from no repo
 //     owning /usr/bin/lab-utils. The targets' `lab-utils` (which obsoletes the source's lab-legacy-utils)
 //     ships the same path with other content, so the distro-sync transaction of `ferry migrate --to
 //     rocky-8 --repo rocky-8=…` fails in rpm's file-conflict check ("file /usr/bin/lab-utils from install
@@ -39,7 +39,8 @@ import type { HostOptions, Lab, LabHost } from './lab.js';
 import type { SourceDef } from './model.js';
 import { freePort, generateKeyPair, startSshd, type SshdHandle } from './sshd.js';
 
-export type LabFleetFault = 'unreachable' | 'host-key-mismatch' | 'auth-refused' | 'migration-fails';
+/** The first three are the store's CollectionOutcome names (src/store/types.ts) a collection must report. */
+export type LabFleetFault = 'unreachable' | 'host-key-changed' | 'auth' | 'migration-fails';
 export type LabFleetInhibitor = 'registration' | 'low-disk';
 export type LabFleetShapeGroup = 'centos8' | 'centos7' | 'stream8';
 
@@ -80,7 +81,7 @@ export interface LabFleet {
   knownHostsPath: string;
   /** The HOME every session gets (its .rpmmacros sets %_dbpath /var/lib/rpm). */
   home: string;
-  faulty: { unreachable: string; hostKeyMismatch: string; authRefused: string; migrationFails: string };
+  faulty: { unreachable: string; hostKeyChanged: string; auth: string; migrationFails: string };
   inhibited: { registration: string; lowDisk: string };
   /** Hosts without fault or inhibitor. */
   healthy(): LabFleetHost[];
@@ -134,7 +135,7 @@ export function planFleet(size: number): Plan[] {
   const web = size - db;
   const width = String(Math.max(web, db)).length < 2 ? 2 : String(Math.max(web, db)).length;
   const special: Array<[LabFleetFault | undefined, LabFleetInhibitor | undefined]> = [
-    [undefined, 'low-disk'], [undefined, 'registration'], ['unreachable', undefined], ['host-key-mismatch', undefined], ['auth-refused', undefined], ['migration-fails', undefined]];
+    [undefined, 'low-disk'], [undefined, 'registration'], ['unreachable', undefined], ['host-key-changed', undefined], ['auth', undefined], ['migration-fails', undefined]];
   const plain: Shape = { from: 'centos-8', group: 'centos8', shape: 'c8', options: { from: 'centos-8' } };
   const out: Plan[] = [];
   let k = 0;
@@ -217,7 +218,7 @@ export async function createLabFleet(lab: Lab, opts: LabFleetOptions = {}): Prom
   const sessionKey = `environment="HOME=${home}" ${client.publicKey}`;
   const stranger = generateKeyPair(join(dir, 'client'), 'not_the_client');
   const sshdOptions = (h: LabFleetHost, port?: number): Parameters<typeof startSshd>[0] => ({
-    authorizedKeys: [h.fault === 'auth-refused' ? `environment="HOME=${home}" ${stranger.publicKey}` : sessionKey],
+    authorizedKeys: [h.fault === 'auth' ? `environment="HOME=${home}" ${stranger.publicKey}` : sessionKey],
     dir: join(dir, 'hosts', h.name), listenAddress: h.address, extraConfig: ['PermitUserEnvironment yes'],
     ...(port !== undefined ? { port } : {}),
     ...(h.inhibitor === 'low-disk' ? { wrapper: ['unshare', '--mount', '--propagation', 'private', 'sh', LOW_DISK_SCRIPT, join(h.root, 'boot'), LOW_DISK_TMPFS_SIZE] } : {}),
@@ -237,7 +238,7 @@ export async function createLabFleet(lab: Lab, opts: LabFleetOptions = {}): Prom
   });
   for (const h of hosts) {
     if (!h.sshd) continue;
-    if (h.fault === 'host-key-mismatch') {
+    if (h.fault === 'host-key-changed') {
       // the key known_hosts expects is one this sshd never had
       const other = generateKeyPair(join(dir, 'hosts', h.name, 'previous'), 'ssh_host_ed25519_key').publicKey.split(/\s+/);
       known.push(`[${h.address}]:${h.port} ${other[0]} ${other[1]}`);
@@ -265,8 +266,8 @@ export async function createLabFleet(lab: Lab, opts: LabFleetOptions = {}): Prom
   let stopped: Promise<void> | undefined;
   return {
     dir, hosts, inventoryPath, privateKeyPath: client.privateKeyPath, knownHostsPath, home,
-    faulty: { unreachable: nameOf((h) => h.fault === 'unreachable'), hostKeyMismatch: nameOf((h) => h.fault === 'host-key-mismatch'),
-      authRefused: nameOf((h) => h.fault === 'auth-refused'), migrationFails: nameOf((h) => h.fault === 'migration-fails') },
+    faulty: { unreachable: nameOf((h) => h.fault === 'unreachable'), hostKeyChanged: nameOf((h) => h.fault === 'host-key-changed'),
+      auth: nameOf((h) => h.fault === 'auth'), migrationFails: nameOf((h) => h.fault === 'migration-fails') },
     inhibited: { registration: nameOf((h) => h.inhibitor === 'registration'), lowDisk: nameOf((h) => h.inhibitor === 'low-disk') },
     healthy: () => hosts.filter((h) => !h.fault && !h.inhibitor),
     host: (name) => {

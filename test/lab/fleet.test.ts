@@ -216,10 +216,17 @@ test('real ansible runs rpm -qa on every healthy host through the inventory (-f 
   assert.notEqual(r.status, 0, 'ansible exits non-zero with unreachable hosts');
 });
 
-test('changeHostKey: the host answered before, is refused after, known_hosts unchanged', { skip }, async () => {
+test('identity changes: changeMachineId rewrites /etc/machine-id; changeHostKey makes the host refused with known_hosts unchanged', { skip }, async () => {
   const f = get();
+  assert.equal(new Set(f.hosts.map((h) => h.machineId)).size, f.hosts.length, 'one machine-id per host');
   const h = f.healthy()[f.healthy().length - 1];
-  assert.equal((await ssh(f, h, 'true')).status, 0);
+  const machineId = async (): Promise<string> => (await ssh(f, h, 'cat', `${h.root}/etc/machine-id`)).stdout.trim();
+  assert.equal(await machineId(), h.machineId);
+  const before = h.machineId;
+  f.changeMachineId(h.name);
+  assert.match(h.machineId, /^[0-9a-f]{32}$/);
+  assert.notEqual(h.machineId, before);
+  assert.equal(await machineId(), h.machineId, 'the session reads the new machine-id');
   await f.changeHostKey(h.name);
   const r = await ssh(f, h, 'true');
   assert.equal(r.status, 255);

@@ -29,9 +29,12 @@
 //   lowDisk: its sshd runs in a private mount namespace with a 16 MiB tmpfs over `<root>/boot`
 //     (test/lab/low-disk.sh), so the facts script's `df -P -k <root>/boot` reads 16 MiB free where 50 MiB
 //     are needed (low-disk check, migration preflight). Only that sshd's sessions see the tmpfs.
+// - Every root has its own random /etc/machine-id (`machineId`); `changeMachineId(name)` writes a new one,
+//   as a re-imaged or cloned host would have.
 // - `changeHostKey(name)` restarts a host's sshd on the same address and port with a new host key and leaves
 //   known_hosts as it was: "host key changed between collect and migrate".
 // - `stop()` stops every sshd, removes the host roots and (when the fleet made it) its directory.
+import { randomBytes } from 'node:crypto';
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { mapLimit } from './build.js';
@@ -67,6 +70,8 @@ export interface LabFleetHost {
   vars: Record<string, string>;
   fault?: LabFleetFault;
   inhibitor?: LabFleetInhibitor;
+  /** The 32 hex digits of `<root>/etc/machine-id`. */
+  machineId: string;
   /** Absent for the unreachable host (nothing listens). */
   sshd?: SshdHandle;
   /** `lab.host()`'s handle, for `dnfArgs` against the root. */
@@ -89,6 +94,7 @@ export interface LabFleet {
   /** Milliseconds: the roots (templates + copies), the sshds, all. */
   timings: { rootsMs: number; sshdMs: number; totalMs: number };
   changeHostKey(name: string): Promise<void>;
+  changeMachineId(name: string): void;
   stop(): Promise<void>;
 }
 
@@ -184,6 +190,13 @@ export const GROUP_VARS: Record<string, Record<string, string>> = {
   prod: { environment_tier: 'production' },
 };
 
+/** A fresh random machine-id (systemd's format: 32 lowercase hex digits and a newline), written into the root. */
+function writeMachineId(root: string): string {
+  const id = randomBytes(16).toString('hex');
+  writeFileSync(join(root, 'etc', 'machine-id'), `${id}\n`, { mode: 0o444 });
+  return id;
+}
+
 export async function createLabFleet(lab: Lab, opts: LabFleetOptions = {}): Promise<LabFleet> {
   const t0 = Date.now();
   const size = opts.size ?? Number(process.env.FERRY_LAB_FLEET_SIZE ?? 50);
@@ -208,7 +221,7 @@ export async function createLabFleet(lab: Lab, opts: LabFleetOptions = {}): Prom
   const hosts: LabFleetHost[] = plan.map((p, i) => {
     const address = `127.0.1.${FIRST_ADDRESS + i}`;
     const root = roots[i].root;
-    return { name: p.name, address, port: 0, user: 'root', root, env: { ...roots[i].env, HOME: home }, from: p.shape.from, shape: p.shape.shape,
+    return { name: p.name, address, port: 0, user: 'root', root, machineId: writeMachineId(root), env: { ...roots[i].env, HOME: home }, from: p.shape.from, shape: p.shape.shape,
       hostOptions: p.shape.options, groups: [p.shape.group, p.kind], vars: {}, lab: roots[i],
       ...(p.fault ? { fault: p.fault } : {}), ...(p.inhibitor ? { inhibitor: p.inhibitor } : {})  };
   });
@@ -276,6 +289,11 @@ export async function createLabFleet(lab: Lab, opts: LabFleetOptions = {}): Prom
       return h;
     },
     timings: { rootsMs, sshdMs, totalMs: Date.now() - t0 },
+    changeMachineId(name) {
+      const h = byName.get(name);
+      if (!h) throw new Error(`no lab fleet host ${name}`);
+      h.machineId = writeMachineId(h.root);
+    },
     async changeHostKey(name) {
       const h = byName.get(name);
       if (!h?.sshd) throw new Error(`lab fleet host ${name} has no sshd to re-key`);

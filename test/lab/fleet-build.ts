@@ -1,7 +1,7 @@
 // Builds a lab fleet and prints how long it took: `node --import tsx test/lab/fleet-build.ts [--fresh] [--size N]`.
 // --fresh builds into an empty temp cache (every distribution, repo and root template from scratch),
 // then builds the same fleet again from that cache (warm); without it, the default cache is used once.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLab } from './lab.js';
@@ -19,7 +19,9 @@ try {
     const lab = await createLab(cacheDir ? { cacheDir } : {});
     const fleet = await createLabFleet(lab, { size });
     const shapes = new Set(fleet.hosts.map((h) => h.shape)).size;
-    console.log(`${pass}: ${fleet.hosts.length} hosts (${shapes} shapes) in ${secs(Date.now() - t)} s: roots ${secs(fleet.timings.rootsMs)} s, sshd ${secs(fleet.timings.sshdMs)} s`);
+    const built = (sub: string): number => (existsSync(join(lab.cacheDir, sub)) ? readdirSync(join(lab.cacheDir, sub)).length : 0);
+    console.log(`${pass}: ${fleet.hosts.length} hosts (${shapes} shapes) in ${secs(Date.now() - t)} s: roots ${secs(fleet.timings.rootsMs)} s, sshd ${secs(fleet.timings.sshdMs)} s; ` +
+      `cache now holds ${built('rpms')} source builds, ${built('repos')} repos, ${built('roots')} root templates`);
     await fleet.stop();
     await lab.close();
   }

@@ -1,6 +1,6 @@
 // The lab API for tests: distributions as real yum repos, installed roots made by dnf --installroot,
 // and SSH hosts (a loopback sshd whose login reaches a lab root through Ferry's root-prefix option).
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildRepo, buildSource, cachedRoot, DEFAULT_CACHE, labEnv, labSigningKey, run, type LabSigningKey } from './build.js';
@@ -53,10 +53,14 @@ export interface HostOptions {
   epel?: boolean;
   /** Install `acme-agent` with `rpm -i` (a package no repo carries). */
   noRepoPackage?: boolean;
+  /** More lab-built packages no repo carries, installed with `rpm -i --nodeps` after `acme-agent`. */
+  localPackages?: SourceDef[];
 }
 
 export interface Lab {
   cacheDir: string;
+  /** The lab's own temporary directory (host copies, sshd state), removed by close(). */
+  workDir: string;
   distro(id: string, opts?: { signed?: boolean }): Promise<LabDistro>;
   distroIds(): string[];
   /** The EPEL-like third-party repo (same shape as a LabDistro). */
@@ -107,10 +111,14 @@ export function dnfArgsFor(root: string, work: string, repos: LabDistro[]): stri
     ...(platform ? [`--setopt=module_platform_id=${platform}`] : []), '--disableplugin=*'];
 }
 
-export async function createLab(opts: { cacheDir?: string } = {}): Promise<Lab> {
+/**
+ * `tmpDir` is where the lab makes its temporary directory (default os.tmpdir()): a tmpfs such as /dev/shm
+ * keeps many host copies off a slow disk (removing 50 roots from this machine's disk takes ~10 s).
+ */
+export async function createLab(opts: { cacheDir?: string; tmpDir?: string } = {}): Promise<Lab> {
   const cacheDir = opts.cacheDir ?? DEFAULT_CACHE;
   mkdirSync(cacheDir, { recursive: true });
-  const work = mkdtempSync(join(tmpdir(), 'ferry-lab-'));
+  const work = mkdtempSync(join(opts.tmpDir ?? tmpdir(), 'ferry-lab-'));
   const defs = defineDistros();
   const disposers: Array<() => Promise<void> | void> = [];
   const distros = new Map<string, Promise<LabDistro>>();
@@ -152,16 +160,19 @@ export async function createLab(opts: { cacheDir?: string } = {}): Promise<Lab> 
   async function host(o: HostOptions): Promise<LabHost> {
     const d = await distro(o.from);
     const e = o.epel ? await epel() : undefined;
-    const noRepoDir = o.noRepoPackage ? await buildSource(NO_REPO_SOURCE, cacheDir) : undefined;
+    const local = [...(o.noRepoPackage ? [NO_REPO_SOURCE] : []), ...(o.localPackages ?? [])];
+    const localDirs = await Promise.all(local.map((src) => buildSource(src, cacheDir)));
+    // the key of a host without localPackages is what it was before they existed, so its template is reused
     const key = sha256(JSON.stringify({ v: 1, repo: d.repoDir, epel: e?.repoDir ?? null, extras: o.extras ?? [],
-      noRepo: o.noRepoPackage ? sourceKey(NO_REPO_SOURCE) : null })).slice(0, 16);
+      noRepo: o.noRepoPackage ? sourceKey(NO_REPO_SOURCE) : null, ...(o.localPackages?.length ? { local: o.localPackages.map(sourceKey) } : {}) })).slice(0, 16);
     const env = labEnv(cacheDir);
     const template = await cachedRoot(cacheDir, o.from, key, async (root, stage) => {
       const repos = e ? [d, e] : [d];
       const pkgs = [...d.def.hostPackages, ...(o.extras ?? []), ...(e ? ['epel-release', 'htop'] : [])];
       await run('dnf', [...dnfArgsFor(root, stage, repos), 'install', ...pkgs], { env });
-      if (noRepoDir) {
-        await run('rpm', ['--root', root, '-i', '--nodeps', join(noRepoDir, 'acme-agent-1.4.2-1.x86_64.rpm')], { env });
+      for (const dir of localDirs) {
+        const rpms = readdirSync(dir).filter((f) => f.endsWith('.rpm')).map((f) => join(dir, f));
+        await run('rpm', ['--root', root, '-i', '--nodeps', ...rpms], { env });
       }
     });
     const hostDir = mkdtempSync(join(work, `host-${o.from}-`));
@@ -194,7 +205,7 @@ export async function createLab(opts: { cacheDir?: string } = {}): Promise<Lab> 
   }
 
   return {
-    cacheDir, distro, epel, host, sshHost,
+    cacheDir, workDir: work, distro, epel, host, sshHost,
     distroIds: () => [...defs.keys()],
     signingKey: () => labSigningKey(cacheDir),
     close: async () => {

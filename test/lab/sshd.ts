@@ -1,8 +1,8 @@
-// A real OpenSSH server on 127.0.0.1 for tests: own host key, own config, key auth only, started in
+// A real OpenSSH server on a loopback address (127.0.0.1 unless told) for tests: own host key, own config, key auth only, started in
 // the foreground (-D -e) as a child of the test process and stopped by `stop()` (or at process exit).
 // Contract: `startSshd` resolves only once sshd reports "Server listening", so the port is usable.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -23,15 +23,22 @@ export interface StartSshdOptions {
   extraConfig?: string[];
   /** Milliseconds to wait for "Server listening"; default 10 000. */
   timeoutMs?: number;
+  /** The loopback address to bind (Linux routes all of 127/8 to lo); default 127.0.0.1. */
+  listenAddress?: string;
+  /** A fixed port (e.g. to restart a host where its inventory says it is); default a free one. */
+  port?: number;
+  /** argv that runs sshd's own argv (appended): e.g. `unshare --mount … script` to give it a namespace. */
+  wrapper?: string[];
 }
 
 export interface SshdHandle {
-  host: '127.0.0.1';
+  /** The address sshd listens on. */
+  host: string;
   port: number;
   pid: number;
   /** SHA256 fingerprint of the host key as `ssh-keygen -lf` prints it (`SHA256:…`). */
   hostKeyFingerprint: string;
-  /** `[127.0.0.1]:port ssh-ed25519 AAAA…`, for a known_hosts file. */
+  /** `[address]:port ssh-ed25519 AAAA…`, for a known_hosts file. */
   knownHostsLine: string;
   /** A known_hosts file containing `knownHostsLine`. */
   knownHostsPath: string;
@@ -53,6 +60,34 @@ function installExitHook(): void {
       try { child.kill('SIGTERM'); } catch { /* already gone */ }
     }
   });
+}
+
+/**
+ * Every live descendant of `pid`, from /proc (Linux). sshd leaves its per-connection children running
+ * when the listener is stopped (so a restart keeps sessions); a lab sshd's stop must end them too, or a
+ * client holding a connection (ansible's ControlPersist) keeps them alive past the test.
+ */
+export function descendantsOf(pid: number): number[] {
+  const children = new Map<number, number[]>();
+  let entries: string[] = [];
+  try { entries = readdirSync('/proc').filter((e) => /^\d+$/.test(e)); } catch { return []; }
+  for (const e of entries) {
+    let stat: string;
+    try { stat = readFileSync(`/proc/${e}/stat`, 'utf8'); } catch { continue; } // gone meanwhile
+    // `pid (comm) state ppid …`: comm may hold spaces and parentheses, so read after the last ')'
+    const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+    const list = children.get(ppid) ?? [];
+    list.push(Number(e));
+    children.set(ppid, list);
+  }
+  const out: number[] = [];
+  const todo = [...(children.get(pid) ?? [])];
+  while (todo.length) {
+    const c = todo.pop() ?? -1;
+    out.push(c);
+    todo.push(...(children.get(c) ?? []));
+  }
+  return out;
 }
 
 function run(cmd: string, args: string[]): string {
@@ -77,12 +112,12 @@ export function generateKeyPair(dir: string, name = 'id_ed25519'): SshKeyPair {
   };
 }
 
-/** A currently free TCP port on 127.0.0.1 (the kernel picks it; sshd binds it right after). */
-export function freePort(): Promise<number> {
+/** A currently free TCP port on `address` (the kernel picks it; sshd binds it right after). */
+export function freePort(address = '127.0.0.1'): Promise<number> {
   return new Promise((resolvePort, reject) => {
     const srv = createServer();
     srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
+    srv.listen(0, address, () => {
       const addr = srv.address();
       const port = typeof addr === 'object' && addr ? addr.port : 0;
       srv.close(() => resolvePort(port));
@@ -90,7 +125,8 @@ export function freePort(): Promise<number> {
   });
 }
 
-function waitListening(child: ChildProcess, logLines: string[], timeoutMs: number): Promise<void> {
+function waitListening(child: ChildProcess, logLines: string[], timeoutMs: number, address: string): Promise<void> {
+  const listening = new RegExp(`Server listening on ${address.replace(/\./g, '\\.')} port \\d+`);
   return new Promise((resolveReady, reject) => {
     let buf = '';
     const timer = setTimeout(() => finish(new Error(`sshd did not start within ${timeoutMs} ms:\n${buf}`)), timeoutMs);
@@ -98,7 +134,7 @@ function waitListening(child: ChildProcess, logLines: string[], timeoutMs: numbe
       const text = chunk.toString('utf8');
       buf += text;
       logLines.push(text);
-      if (/Server listening on 127\.0\.0\.1 port \d+/.test(buf)) finish();
+      if (listening.test(buf)) finish();
     };
     const onExit = (code: number | null): void => finish(new Error(`sshd exited (${code}) before listening:\n${buf}`));
     function finish(err?: Error): void {
@@ -112,7 +148,8 @@ function waitListening(child: ChildProcess, logLines: string[], timeoutMs: numbe
 }
 
 async function startOnce(opts: StartSshdOptions, dir: string): Promise<SshdHandle> {
-  const port = await freePort();
+  const address = opts.listenAddress ?? '127.0.0.1';
+  const port = opts.port ?? await freePort(address);
   const hostKey = join(dir, 'ssh_host_ed25519_key');
   if (!existsSync(hostKey)) run('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'ferry-lab-host', '-f', hostKey]);
   const authorizedKeysPath = join(dir, 'authorized_keys');
@@ -120,7 +157,7 @@ async function startOnce(opts: StartSshdOptions, dir: string): Promise<SshdHandl
   const configPath = join(dir, 'sshd_config');
   writeFileSync(configPath, [
     `Port ${port}`,
-    'ListenAddress 127.0.0.1',
+    `ListenAddress ${address}`,
     `HostKey ${hostKey}`,
     `PidFile ${join(dir, 'sshd.pid')}`,
     `AuthorizedKeysFile ${authorizedKeysPath}`,
@@ -139,25 +176,27 @@ async function startOnce(opts: StartSshdOptions, dir: string): Promise<SshdHandl
   ].join('\n'));
   // sshd insists on its privilege-separation directory even in -D mode.
   mkdirSync('/run/sshd', { recursive: true, mode: 0o755 });
-  const child = spawn(SSHD, ['-D', '-e', '-f', configPath], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const argv = [SSHD, '-D', '-e', '-f', configPath];
+  const [cmd, ...args] = [...(opts.wrapper ?? []), ...argv];
+  const child = spawn(cmd, args, { stdio: ['ignore', 'ignore', 'pipe'] });
   live.add(child);
   installExitHook();
   const logLines: string[] = [];
   try {
-    await waitListening(child, logLines, opts.timeoutMs ?? 10_000);
+    await waitListening(child, logLines, opts.timeoutMs ?? 10_000, address);
   } catch (err) {
     live.delete(child);
     child.kill('SIGKILL');
     throw err;
   }
   const pub = readFileSync(`${hostKey}.pub`, 'utf8').trim().split(/\s+/);
-  const knownHostsLine = `[127.0.0.1]:${port} ${pub[0]} ${pub[1]}`;
+  const knownHostsLine = `[${address}]:${port} ${pub[0]} ${pub[1]}`;
   const knownHostsPath = join(dir, 'known_hosts');
   writeFileSync(knownHostsPath, `${knownHostsLine}\n`);
   const hostKeyFingerprint = run('ssh-keygen', ['-l', '-E', 'sha256', '-f', `${hostKey}.pub`]).split(/\s+/)[1];
   let stopped: Promise<void> | undefined;
   return {
-    host: '127.0.0.1',
+    host: address,
     port,
     pid: child.pid ?? -1,
     hostKeyFingerprint,
@@ -169,6 +208,10 @@ async function startOnce(opts: StartSshdOptions, dir: string): Promise<SshdHandl
       stopped ??= new Promise<void>((done) => {
         live.delete(child);
         if (child.exitCode !== null || child.signalCode !== null) { done(); return; }
+        // the sessions first (their sshd children, and what runs in them), while they still have a parent to find
+        for (const pid of child.pid ? descendantsOf(child.pid) : []) {
+          try { process.kill(pid, 'SIGTERM'); } catch { /* already gone */ }
+        }
         const timer = setTimeout(() => child.kill('SIGKILL'), 3000);
         child.once('exit', () => { clearTimeout(timer); done(); });
         child.kill('SIGTERM');
@@ -179,7 +222,7 @@ async function startOnce(opts: StartSshdOptions, dir: string): Promise<SshdHandl
 }
 
 /**
- * Starts sshd on a free loopback port. Retries a few times when the port was taken between probing
+ * Starts sshd on a free loopback port (or the given one). Retries a few times when the port was taken between probing
  * and binding (the only race here).
  */
 export async function startSshd(opts: StartSshdOptions): Promise<SshdHandle> {
@@ -191,14 +234,14 @@ export async function startSshd(opts: StartSshdOptions): Promise<SshdHandle> {
       return await startOnce(opts, dir);
     } catch (err) {
       lastErr = err;
-      if (!/Address already in use|Cannot bind/.test(String(err))) break;
+      if (opts.port !== undefined || !/Address already in use|Cannot bind/.test(String(err))) break;
     }
   }
   throw lastErr;
 }
 
 /** argv for the OpenSSH client reaching `sshd` with `key` as root, host key pinned, no config leaks. */
-export function sshArgs(sshd: Pick<SshdHandle, 'port' | 'knownHostsPath'>, key: Pick<SshKeyPair, 'privateKeyPath'>): string[] {
+export function sshArgs(sshd: Pick<SshdHandle, 'port' | 'knownHostsPath'> & { host?: string }, key: Pick<SshKeyPair, 'privateKeyPath'>): string[] {
   return [
     '-F', '/dev/null',
     '-i', key.privateKeyPath,
@@ -208,6 +251,6 @@ export function sshArgs(sshd: Pick<SshdHandle, 'port' | 'knownHostsPath'>, key: 
     '-o', 'StrictHostKeyChecking=yes',
     '-o', `UserKnownHostsFile=${sshd.knownHostsPath}`,
     '-o', 'ConnectTimeout=5',
-    'root@127.0.0.1',
+    `root@${sshd.host ?? '127.0.0.1'}`,
   ];
 }

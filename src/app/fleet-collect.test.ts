@@ -9,7 +9,8 @@ import type { HostRecord, Store } from '../store/index.js';
 import { createLab, type Lab, type LabSshHost } from '../../test/lab/lab.js';
 import { freePort, generateKeyPair, startSshd, type SshdHandle, type SshKeyPair } from '../../test/lab/sshd.js';
 import { skipUnlessTools } from '../../test/support/shared.js';
-import { backoffDelay, classifyFailure, collectFleet, identityChanges, sshSpecOf, type CollectProgressEvent, type FleetCollectOptions } from './fleet-collect.js';
+import { backoffDelay, classifyFailure, collectFleet, identityChanges, type CollectProgressEvent, type FleetCollectOptions } from './fleet-collect.js';
+import { HOST_ROOT_VAR } from './host.js';
 import { openFerryStore } from './store.js';
 
 const skip = skipUnlessTools('ssh-keygen', 'rpm', 'createrepo_c', 'dnf') || (existsSync('/usr/sbin/sshd') ? false : 'no /usr/sbin/sshd');
@@ -58,7 +59,7 @@ function record(name: string, c: Partial<HostRecord['connection']> & { port: num
 }
 
 function labRecord(name: string, h: LabSshHost, port = h.port): Parameters<Store['upsertHost']>[0] {
-  return record(name, { port, identityFile: h.privateKeyPath, root: h.root });
+  return { ...record(name, { port, identityFile: h.privateKeyPath }), vars: { [HOST_ROOT_VAR]: h.root } };
 }
 
 async function freshStore(): Promise<Store> {
@@ -117,13 +118,7 @@ test('backoffDelay: doubles per attempt, jitter keeps it within [half, full)', (
   for (const [attempt, r, want] of rows) assert.equal(backoffDelay(attempt, 1000, () => r), want, `attempt ${attempt} r ${r}`);
 });
 
-test('sshSpecOf and identityChanges', () => {
-  const h = (connection: HostRecord['connection'], address: string | null = null): HostRecord => ({ name: 'web01', address, labels: {}, groups: [], vars: {},
-    connection, source: null, hostKeyFingerprint: null, machineId: null, createdAt: '', updatedAt: '' });
-  assert.equal(sshSpecOf(h({ address: '10.0.0.5', port: 2222, user: 'admin' })), 'ssh://admin@10.0.0.5:2222');
-  assert.equal(sshSpecOf(h({}, '10.0.0.6')), 'ssh://10.0.0.6');
-  assert.equal(sshSpecOf(h({})), 'ssh://web01');
-  assert.equal(sshSpecOf(h({ address: '::1', port: 22 })), 'ssh://[::1]:22');
+test('identityChanges: a change is a stored value that differs from the one seen; nothing stored is no change', () => {
   const stored = { hostKeyFingerprint: 'SHA256:a', machineId: 'm1' };
   assert.deepEqual(identityChanges(stored, { hostKeyFingerprint: 'SHA256:a', machineId: 'm1' }), []);
   assert.deepEqual(identityChanges({ hostKeyFingerprint: null, machineId: null }, { hostKeyFingerprint: 'SHA256:b', machineId: 'm2' }), []);

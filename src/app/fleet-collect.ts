@@ -19,7 +19,9 @@ import { FerryError, isFerryError, type JsonValue } from '../core/index.js';
 import { collectFacts } from '../facts/index.js';
 import type { HostFacts } from '../facts/types.js';
 import type { CollectionOutcome, HostRecord, Store } from '../store/index.js';
-import { openHost } from './host.js';
+import { hostOptionsFor, openHost } from './host.js';
+
+export type { HostRecord } from '../store/index.js';
 
 /** The collection's progress, one event per host finished (plus start and end). */
 export interface CollectProgressEvent {
@@ -102,13 +104,6 @@ export function backoffDelay(attempt: number, baseMs: number, random: () => numb
   return Math.round(baseMs * 2 ** (attempt - 1) * (0.5 + random() / 2));
 }
 
-/** The `ssh://user@address:port` spec of a stored host: its connection's address, else its address, else its name. */
-export function sshSpecOf(h: HostRecord): string {
-  const address = h.connection.address ?? h.address ?? h.name;
-  const bracketed = address.includes(':') && !address.startsWith('[') ? `[${address}]` : address;
-  return `ssh://${h.connection.user ? `${h.connection.user}@` : ''}${bracketed}${h.connection.port ? `:${h.connection.port}` : ''}`;
-}
-
 interface Collected { facts: HostFacts; hostKeyFingerprint: string | undefined }
 
 /** One attempt: open, run the facts script, close, all within `timeoutMs`. */
@@ -117,13 +112,7 @@ async function attemptHost(h: HostRecord, o: FleetCollectOptions, timeoutMs: num
   let timedOut = false;
   let opened: Awaited<ReturnType<typeof openHost>> | undefined;
   const work = (async (): Promise<Collected> => {
-    const transport = await openHost({
-      host: sshSpecOf(h),
-      ...(h.connection.root !== undefined ? { root: h.connection.root } : {}),
-      identityFiles: [...(h.connection.identityFile ? [h.connection.identityFile] : []), ...(o.identityFiles ?? [])],
-      ...(o.knownHostsFiles ? { knownHostsFiles: o.knownHostsFiles } : {}),
-      connectTimeoutMs: timeoutMs,
-    });
+    const transport = await openHost({ ...hostOptionsFor(h, o), connectTimeoutMs: timeoutMs });
     opened = transport;
     if (timedOut) { await transport.close(); throw new FerryError('TRANSPORT_TIMEOUT', `${h.name} timed out`); }
     const facts = await collectFacts(transport, { timeoutMs: Math.max(1, deadline - Date.now()) });
@@ -133,7 +122,7 @@ async function attemptHost(h: HostRecord, o: FleetCollectOptions, timeoutMs: num
   const expired = new Promise<never>((_resolve, reject) => {
     timer = setTimeout(() => {
       timedOut = true;
-      reject(new FerryError('TRANSPORT_TIMEOUT', `Collecting facts from ${h.name} (${sshSpecOf(h)}) did not finish within ${timeoutMs} ms`, {
+      reject(new FerryError('TRANSPORT_TIMEOUT', `Collecting facts from ${h.name} did not finish within ${timeoutMs} ms`, {
         hint: 'The host accepted the connection but did not answer in time: check its sshd and load, or raise --timeout.',
       }));
     }, timeoutMs);

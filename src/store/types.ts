@@ -12,8 +12,6 @@ export interface HostConnection {
   port?: number;
   user?: string;
   identityFile?: string;
-  /** A root prefix on that host holding the installed system (a mounted image, a lab root); absent for the running system. */
-  root?: string;
 }
 
 export interface HostRecord {

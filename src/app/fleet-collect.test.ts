@@ -104,13 +104,15 @@ after(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-test('classifyFailure: transport codes map to the collection classes; other codes are not a host failure', () => {
-  const rows: [string, string | undefined][] = [
-    ['TRANSPORT_CONNECT', 'unreachable'], ['TRANSPORT_DISCONNECTED', 'unreachable'], ['TRANSPORT_AUTH', 'auth'],
-    ['TRANSPORT_HOSTKEY', 'host-key-changed'], ['TRANSPORT_TIMEOUT', 'timeout'], ['TRANSPORT_COMMAND', 'command-failed'],
-    ['FACTS_PARSE', 'command-failed'], ['USAGE', undefined], ['INTERNAL', undefined],
+test('classifyFailure: transport codes map to the collection classes, transient only for connect/drop/timeout; other codes are not a host failure', () => {
+  const rows: [string, { outcome: string; transient: boolean } | undefined][] = [
+    ['TRANSPORT_CONNECT', { outcome: 'unreachable', transient: true }], ['TRANSPORT_DISCONNECTED', { outcome: 'unreachable', transient: true }],
+    ['TRANSPORT_TIMEOUT', { outcome: 'timeout', transient: true }], ['HOST_INVALID', { outcome: 'unreachable', transient: false }],
+    ['TRANSPORT_AUTH', { outcome: 'auth', transient: false }], ['TRANSPORT_HOSTKEY', { outcome: 'host-key-changed', transient: false }],
+    ['TRANSPORT_COMMAND', { outcome: 'command-failed', transient: false }], ['FACTS_PARSE', { outcome: 'command-failed', transient: false }],
+    ['USAGE', undefined], ['INTERNAL', undefined],
   ];
-  for (const [code, outcome] of rows) assert.equal(classifyFailure(new FerryError(code as 'USAGE', 'x')), outcome, code);
+  for (const [code, want] of rows) assert.deepEqual(classifyFailure(new FerryError(code as 'USAGE', 'x')), want, code);
 });
 
 test('backoffDelay: doubles per attempt, jitter keeps it within [half, full)', () => {
@@ -140,14 +142,15 @@ test('collectFleet: real lab hosts are collected and stored; each faulty host ge
     await store.upsertHost(record('silent', { port: silent }));
     await store.upsertHost(record('sleeps', { port: forceSleep.port }));
     await store.upsertHost(record('false', { port: forceFalse.port }));
-    const names = ['c8', 'c7', 's8', 'refused', 'auth', 'hostkey', 'silent', 'sleeps', 'false'];
+    await store.upsertHost(record('hostile', { port: 22, address: '-oProxyCommand=touch /tmp/ferry-pwned' }));
+    const names = ['c8', 'c7', 's8', 'refused', 'auth', 'hostkey', 'silent', 'sleeps', 'false', 'hostile'];
     const events: CollectProgressEvent[] = [];
     const r = await collectFleet(base(store, await hostsOf(store, names), { timeoutMs: 2500, retries: 1, onProgress: (e) => events.push(e) }));
     const by = new Map(r.hosts.map((h) => [h.host, h]));
     const want: [string, string, number][] = [
       ['c8', 'ok', 1], ['c7', 'ok', 1], ['s8', 'ok', 1],
       ['refused', 'unreachable', 2], ['silent', 'timeout', 2], ['sleeps', 'timeout', 2],
-      ['auth', 'auth', 1], ['hostkey', 'host-key-changed', 1], ['false', 'command-failed', 1],
+      ['auth', 'auth', 1], ['hostkey', 'host-key-changed', 1], ['false', 'command-failed', 1], ['hostile', 'unreachable', 1],
     ];
     for (const [name, outcome, attempts] of want) {
       const got = by.get(name);
@@ -155,7 +158,8 @@ test('collectFleet: real lab hosts are collected and stored; each faulty host ge
     }
     assert.match(by.get('hostkey')?.message ?? '', /Host key of \[127\.0\.0\.1\]:\d+ was refused/);
     assert.match(by.get('false')?.message ?? '', /facts script did not run/);
-    assert.deepEqual([r.counts.ok, r.failed], [3, 6]);
+    assert.deepEqual([r.counts.ok, r.failed], [3, 7]);
+    assert.equal(existsSync('/tmp/ferry-pwned'), false);
     // What was stored: one snapshot per ok host with its facts, one collection record per host, the identity seen.
     const c8 = await store.getHost('c8');
     assert.equal(c8?.hostKeyFingerprint, good[0].hostKeyFingerprint);
@@ -167,7 +171,7 @@ test('collectFleet: real lab hosts are collected and stored; each faulty host ge
     for (const [name, outcome, attempts] of want) assert.deepEqual([recorded.get(name)?.outcome, recorded.get(name)?.attempts], [outcome, attempts], name);
     // Progress: a start, one event per host with running counts, an end.
     assert.deepEqual(events.map((e) => e.phase), ['start', ...names.map(() => 'host'), 'end']);
-    assert.deepEqual(events.at(-1), { scope: 'collect', phase: 'end', done: 9, total: 9, failed: 6 });
+    assert.deepEqual(events.at(-1), { scope: 'collect', phase: 'end', done: 10, total: 10, failed: 7 });
   } finally {
     await store.close();
   }

@@ -79,24 +79,24 @@ export interface FleetCollectResult {
 
 export const COLLECTION_OUTCOMES: readonly CollectionOutcome[] = ['ok', 'unreachable', 'auth', 'host-key-changed', 'timeout', 'command-failed', 'identity-changed'];
 
-/** Outcomes worth another attempt: the host may answer a moment later. Never auth or host key. */
-const TRANSIENT: ReadonlySet<CollectionOutcome> = new Set(['unreachable', 'timeout']);
+/** A failure's class, and whether another attempt may succeed (the host may answer a moment later). */
+export interface FailureClass { outcome: CollectionOutcome; transient: boolean }
 
-/** The failure class of a FerryError from opening a host or collecting its facts; undefined for any other code. */
-export function classifyFailure(err: FerryError): CollectionOutcome | undefined {
+/**
+ * The class of a FerryError from opening a host or collecting its facts; undefined for any other code (a bug,
+ * which propagates). Only a refused or dropped connection and a timeout are transient: never auth or host key.
+ * An address the host-spec parser refuses is unreachable, for good.
+ */
+export function classifyFailure(err: FerryError): FailureClass | undefined {
   switch (err.code) {
-    case 'TRANSPORT_CONNECT': case 'TRANSPORT_DISCONNECTED': return 'unreachable';
-    case 'TRANSPORT_AUTH': return 'auth';
-    case 'TRANSPORT_HOSTKEY': return 'host-key-changed';
-    case 'TRANSPORT_TIMEOUT': return 'timeout';
-    case 'TRANSPORT_COMMAND': case 'FACTS_PARSE': case 'NOT_FOUND': return 'command-failed';
+    case 'TRANSPORT_CONNECT': case 'TRANSPORT_DISCONNECTED': return { outcome: 'unreachable', transient: true };
+    case 'TRANSPORT_TIMEOUT': return { outcome: 'timeout', transient: true };
+    case 'HOST_INVALID': return { outcome: 'unreachable', transient: false };
+    case 'TRANSPORT_AUTH': return { outcome: 'auth', transient: false };
+    case 'TRANSPORT_HOSTKEY': return { outcome: 'host-key-changed', transient: false };
+    case 'TRANSPORT_COMMAND': case 'FACTS_PARSE': case 'NOT_FOUND': return { outcome: 'command-failed', transient: false };
     default: return undefined;
   }
-}
-
-/** Whether another attempt may succeed. */
-export function isTransient(outcome: CollectionOutcome): boolean {
-  return TRANSIENT.has(outcome);
 }
 
 /** Delay before attempt `attempt + 1` (attempt ≥ 1): exponential, with equal jitter so retries spread out. */
@@ -151,10 +151,10 @@ async function collectHost(h: HostRecord, o: FleetCollectOptions): Promise<HostC
         ...(got.hostKeyFingerprint ? { hostKeyFingerprint: got.hostKeyFingerprint } : {}), ...(machineId ? { machineId } : {}) };
     } catch (err) {
       if (!isFerryError(err)) throw err;
-      const outcome = classifyFailure(err);
-      if (!outcome) throw err;
-      if (isTransient(outcome) && attempt <= retries) { await sleep(backoffDelay(attempt, o.backoffMs ?? 1000, random)); continue; }
-      return { host: h.name, outcome, message: err.message, attempts: attempt, durationMs: Date.now() - started };
+      const failure = classifyFailure(err);
+      if (!failure) throw err;
+      if (failure.transient && attempt <= retries) { await sleep(backoffDelay(attempt, o.backoffMs ?? 1000, random)); continue; }
+      return { host: h.name, outcome: failure.outcome, message: err.message, attempts: attempt, durationMs: Date.now() - started };
     }
   }
 }

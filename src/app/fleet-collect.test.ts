@@ -187,8 +187,7 @@ test('collectFleet: transient failures are retried after an exponential backoff;
     const [refused, auth] = r.hosts;
     assert.deepEqual([refused.outcome, refused.attempts], ['unreachable', 3]);
     assert.ok(refused.durationMs >= 450, `waited ${refused.durationMs} ms`);
-    assert.deepEqual([auth.outcome, auth.attempts], ['auth', 1]);
-    assert.ok(auth.durationMs < 450, `auth took ${auth.durationMs} ms`);
+    assert.deepEqual([auth.outcome, auth.attempts], ['auth', 1], 'a refused key is not retried');
   } finally {
     await store.close();
   }

@@ -63,8 +63,9 @@ test('ferry fleet collect: the failure table and exit 1 when a host failed; exit
   assert.equal(doc.counts.ok, 1);
 
   const unknown = await ferry(['fleet', 'collect', 'webz', ...args]);
-  assert.equal(unknown.code, 2);
-  assert.match(unknown.err, /No stored host or group is named "webz"/);
+  assert.equal(unknown.code, 1);
+  assert.match(unknown.err, /SELECTOR_UNKNOWN/);
+  assert.match(unknown.err, /web\b/, 'the close match is named');
   const badTimeout = await ferry(['fleet', 'collect', '--store', storePath, '--timeout', 'soon']);
   assert.equal(badTimeout.code, 2);
   assert.match(badTimeout.err, /--timeout "soon" is not a duration/);

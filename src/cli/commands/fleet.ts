@@ -4,8 +4,10 @@
  *   host came back ok, 1 when any did not (a failure class, or identity-changed), after recording them all.
  */
 import type { Command } from 'commander';
-import { collectFleet, type HostRecord } from '../../app/fleet-collect.js';
+import { collectFleet } from '../../app/fleet-collect.js';
+import { listInventory } from '../../app/inventory.js';
 import { FerryError } from '../../core/index.js';
+import { SELECTOR_HELP } from '../../fleet/selector.js';
 import { renderCollection } from '../../report/collection-text.js';
 import { parseDuration } from '../duration.js';
 import { collect, emit, type CliContext } from '../output.js';
@@ -27,22 +29,6 @@ function integerOption(text: string, option: string, min: number): number {
   return n;
 }
 
-/**
- * The hosts a selector names: comma-separated host names or inventory groups (a host in any of them);
- * no selector: every stored host. A name that is neither is USAGE, listing it.
- */
-export function selectHosts(hosts: readonly HostRecord[], selector: string | undefined): HostRecord[] {
-  if (selector === undefined || selector === 'all') return [...hosts];
-  const terms = selector.split(',').map((s) => s.trim()).filter(Boolean);
-  const unknown = terms.filter((s) => !hosts.some((h) => h.name === s || h.groups.includes(s)));
-  if (unknown.length) {
-    throw new FerryError('USAGE', `No stored host or group is named ${unknown.map((u) => JSON.stringify(u)).join(', ')}`, {
-      hint: 'Import the inventory first (ferry inventory import), or check the names.',
-    });
-  }
-  return hosts.filter((h) => terms.some((s) => h.name === s || h.groups.includes(s)));
-}
-
 function registerCollect(fleet: Command, ctx: CliContext): void {
   withStoreFlag(fleet.command('collect [selector]'), 'holding the hosts, where snapshots and collection records go').description('collect facts from the selected hosts over SSH and store a snapshot of each')
     .option('--concurrency <n>', 'hosts collected at the same time', '50')
@@ -50,12 +36,13 @@ function registerCollect(fleet: Command, ctx: CliContext): void {
     .option('--retries <n>', 'further attempts after a transient failure (unreachable, timeout)', '2')
     .option('-i, --identity <file>', 'SSH private key, tried after the host\'s own (ansible_ssh_private_key_file) and before the agent\'s (repeatable)', collect)
     .option('--known-hosts <file>', 'known_hosts file for host key checking (repeatable)', collect)
+    .addHelpText('after', `\n${SELECTOR_HELP}`)
     .action(async (selector: string | undefined, f: CollectFlags) => {
       const concurrency = integerOption(f.concurrency, '--concurrency', 1);
       const retries = integerOption(f.retries, '--retries', 0);
       const timeoutMs = parseDuration(f.timeout, '--timeout');
       await withStore(f, async (store) => {
-        const hosts = selectHosts(await store.listHosts(), selector);
+        const hosts = await listInventory(store, selector);
         const result = await collectFleet({
           store, hosts, concurrency, retries, timeoutMs,
           ...(f.identity?.length ? { identityFiles: f.identity } : {}),

@@ -6,6 +6,7 @@
 //   a fresh SQLite store: the whole facts script per host (os, packages, repos, kernel, mounts, …), parsed and
 //   stored. Controller CPU = this process's user+sys during the collection plus one `ferry --version`
 //   start-up (measured with /usr/bin/time), so the figure is what the CLI would cost.
+//   The hosts come from the same INI inventory Ansible reads, through `ferry inventory import`'s code.
 // - Ansible: real `ansible all -i INVENTORY -m command -a 'rpm --root {{ ferry_root }} -qa' -f FORKS` (Debian
 //   ansible-core, default configuration) on an INI inventory of the same hosts, under /usr/bin/time, whose
 //   user+sys include every child (workers, ssh): less work per host than Ferry's (one rpm query).
@@ -37,6 +38,7 @@ if (!existsSync(mod('app/fleet-collect'))) {
 const load = (p) => (fromSrc ? tsImport(mod(p), import.meta.url) : import(pathToFileURL(mod(p)).href));
 const { collectFleet } = await load('app/fleet-collect');
 const { openFerryStore } = await load('app/store');
+const { importInventory } = await load('app/inventory');
 const { HOST_ROOT_VAR } = await load('app/host');
 const { createLab } = await tsImport(join(root, 'test', 'lab', 'lab.ts'), import.meta.url);
 
@@ -73,11 +75,10 @@ try {
   ].join('\n'));
   const store = await openFerryStore(join(dir, 'ferry.db'));
   try {
-    for (const [i, h] of hosts.entries()) {
-      await store.upsertHost({ name: names[i], address: '127.0.0.1', groups: ['lab'], vars: { [HOST_ROOT_VAR]: h.root },
-        connection: { address: '127.0.0.1', port: h.port, user: 'root', identityFile: h.privateKeyPath } });
-    }
+    // Ferry reads the very inventory Ansible gets (ferry inventory import's code).
+    await importInventory(store, [inventory]);
     const records = await store.listHosts();
+    if (records.length !== N || records.some((r) => typeof r.vars[HOST_ROOT_VAR] !== 'string')) throw new Error(`the import gave ${records.length} hosts`);
 
     // Ferry, in process: CPU of this process over the collection, plus the CLI's start-up measured apart.
     const startup = timed([process.execPath, join(root, 'bin', 'ferry.js'), '--version']);

@@ -1,20 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { isFerryError } from '../core/index.js';
 import type { CollectProgressEvent } from '../app/fleet-collect.js';
-import { parseDuration } from './duration.js';
 import { createProgressRenderer, formatEta, progressLine } from './progress.js';
 
 const ev = (phase: CollectProgressEvent['phase'], done: number, failed = 0, host?: string, message?: string): CollectProgressEvent =>
   ({ scope: 'collect', phase, done, total: 10, failed, ...(host ? { host, message } : {}) });
-
-test('parseDuration: units and bare seconds; anything else is USAGE naming the option', () => {
-  const rows: [string, number][] = [['500ms', 500], ['60s', 60_000], ['60', 60_000], ['1.5s', 1500], ['5m', 300_000], ['2h', 7_200_000]];
-  for (const [text, ms] of rows) assert.equal(parseDuration(text, '--timeout'), ms, text);
-  for (const bad of ['', '0', '-1s', '10 parsecs', '1d', 's']) {
-    assert.throws(() => parseDuration(bad, '--timeout'), (e: unknown) => isFerryError(e) && e.code === 'USAGE' && e.message.startsWith('--timeout'), bad);
-  }
-});
 
 test('formatEta and progressLine: counts ok/failed/remaining, rate, ETA', () => {
   assert.deepEqual([formatEta(0), formatEta(12.4), formatEta(185), formatEta(3720)], ['0s', '12s', '3m05s', '1h02m']);

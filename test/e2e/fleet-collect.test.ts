@@ -68,5 +68,5 @@ test('ferry fleet collect: the failure table and exit 1 when a host failed; exit
   assert.match(unknown.err, /web\b/, 'the close match is named');
   const badTimeout = await ferry(['fleet', 'collect', '--store', storePath, '--timeout', 'soon']);
   assert.equal(badTimeout.code, 2);
-  assert.match(badTimeout.err, /--timeout "soon" is not a duration/);
+  assert.match(badTimeout.err, /--timeout 'soon' is not understood/);
 });

@@ -22,6 +22,8 @@ export interface HostOptions {
   knownHostsFiles?: readonly string[];
   /** SSH password (for hosts without key or agent authentication). */
   password?: string;
+  /** SSH handshake + authentication timeout, ms (default: the ssh config's ConnectTimeout, else 15 s). */
+  connectTimeoutMs?: number;
 }
 
 /** The parsed host spec; a malformed one is HOST_INVALID before anything is contacted. */
@@ -39,6 +41,7 @@ export async function openHost(o: HostOptions): Promise<Transport> {
   const transport = await openTransport(spec, {
     ...(Object.keys(auth).length ? { auth } : {}),
     ...(o.knownHostsFiles?.length ? { knownHostsFiles: [...o.knownHostsFiles] } : {}),
+    ...(o.connectTimeoutMs !== undefined ? { connectTimeoutMs: o.connectTimeoutMs } : {}),
   });
   if (spec.root !== undefined && !await transport.exists('/').catch(() => false)) {
     await transport.close();

@@ -41,11 +41,12 @@ export async function main(argv: string[], io?: Partial<CliContext>): Promise<nu
   // plan, a step's description, dnf's output or an error (--json included) never reach the terminal.
   const writeOut = io?.stdout ?? ((s: string) => void process.stdout.write(s));
   const writeErr = io?.stderr ?? ((s: string) => void process.stderr.write(s));
-  const ctx: CliContext = { json: argv.includes('--json'), stdout: (s) => writeOut(redact(s)), stderr: (s) => writeErr(redact(s)) };
+  const ctx: CliContext = { json: argv.includes('--json'), stdout: (s) => writeOut(redact(s)), stderr: (s) => writeErr(redact(s)),
+    stderrIsTty: io?.stderr === undefined && process.stderr.isTTY === true };
   const program = buildProgram(ctx);
   try {
     await program.parseAsync(argv);
-    return 0;
+    return ctx.exitCode ?? 0;
   } catch (err) {
     if (err instanceof CommanderError) {
       if (err.exitCode === 0) return 0; // --help, --version

@@ -5,6 +5,10 @@ export interface CliContext {
   json: boolean;
   stdout: (text: string) => void;
   stderr: (text: string) => void;
+  /** stderr is a terminal: progress may redraw in place. */
+  stderrIsTty?: boolean;
+  /** Set by a handler that completed but must exit non-zero (e.g. some hosts failed); main returns it. */
+  exitCode?: number;
 }
 
 /** Prints a command's result: JSON (2-space, newline-terminated) with --json, else the text rendering. */

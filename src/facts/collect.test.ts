@@ -95,6 +95,8 @@ test('collectFacts on this live machine: host-level sections are real', { skip }
   assert.ok((f.memory?.totalKiB ?? 0) > 0);
   assert.ok(f.boot?.mode === 'uefi' || f.boot?.mode === 'bios');
   assert.equal(f.sections.container?.status, 'ok');
+  const machineId = existsSync('/etc/machine-id') ? readFileSync('/etc/machine-id', 'utf8').trim() : '';
+  assert.equal(f.system?.machineId, machineId || undefined, 'machine-id(5) as the file has it; absent when empty or missing');
 });
 
 test('readRpmdbInventory reads a copy of the sqlite rpmdb (unchanged) into the same packages', { skip }, async () => {

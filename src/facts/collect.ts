@@ -55,6 +55,13 @@ export async function collectFacts(transport: Transport, options: CollectOptions
   progress({ phase: 'facts', message: `running the facts script on ${transport.hostName}` });
   const res = await transport.run(['sh', '-c', FACTS_SCRIPT, 'sh', root ?? '', nonce], { timeoutMs: options.timeoutMs ?? 300_000 });
   if (res.truncated) throw new FerryError('FACTS_PARSE', `Facts output from ${transport.hostName} exceeded the output cap`);
+  // The script marks every section with the nonce, so output without it means the script did not run
+  // (a ForceCommand, a restricted shell): the exit status and stderr say why.
+  if (res.code !== 0 && !res.stdout.includes(nonce)) {
+    throw new FerryError('TRANSPORT_COMMAND', `The facts script did not run on ${transport.hostName} (exit ${res.code ?? res.signal ?? '?'}): ${res.stderr.trim().slice(0, 300) || 'no output'}`, {
+      hint: 'Check that the login gets a POSIX shell that runs `sh -c` (no ForceCommand, restricted shell or failing profile).',
+    });
+  }
   const sections = splitScriptOutput(res.stdout, nonce, transport.hostName);
   progress({ phase: 'facts', message: `parsing ${sections.size} sections` });
   const facts: HostFacts = {
@@ -78,7 +85,8 @@ export async function collectFacts(transport: Transport, options: CollectOptions
 
   guard('system', () => {
     const kv = keyValues(get('system')?.body ?? '');
-    facts.system = { ...(kv.hostname ? { hostname: kv.hostname } : {}), ...(kv.machine ? { arch: kv.machine } : {}) };
+    const machineId = kv.machineid?.trim();
+    facts.system = { ...(kv.hostname ? { hostname: kv.hostname } : {}), ...(kv.machine ? { arch: kv.machine } : {}), ...(machineId ? { machineId } : {}) };
     ok('system');
   });
   guard('os', () => {

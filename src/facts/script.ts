@@ -56,6 +56,7 @@ na() { echo "not-applicable: $1"; }
 s_system() {
   if live; then echo "hostname=$(uname -n)"; echo "kernel=$(uname -r)"; echo "machine=$(uname -m)"; fi
   echo "rpm=$(rpm --version 2>/dev/null)"
+  f=$(rp /etc/machine-id); if [ -f "$f" ] && [ -r "$f" ]; then echo "machineid=$(head -c 64 "$f")"; fi
 }
 s_os() { cf /etc/os-release || cf /usr/lib/os-release; }
 s_release() { cf /etc/redhat-release; cf /etc/system-release; cf /etc/centos-release; true; }

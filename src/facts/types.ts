@@ -219,6 +219,8 @@ export interface SystemFacts {
   hostname?: string;
   /** Base architecture: uname -m, or the arch of installed packages for an offline source. */
   arch?: string;
+  /** /etc/machine-id (machine-id(5): 32 lowercase hex digits), live or below the root; absent when the file is missing or empty. */
+  machineId?: string;
 }
 
 export interface HostFacts {

@@ -18,7 +18,7 @@ import ssh2 from 'ssh2';
 import type { AuthMethod, Client as SshClient, ClientChannel, ConnectConfig } from 'ssh2';
 import { assert, FerryError } from '../core/index.js';
 import { parseHostSpec } from './host-spec.js';
-import { findKnownHostKeys, hostKeyAlgorithmsFor, knownHostsName, verifyHostKey, type KnownHostKey } from './known-hosts.js';
+import { findKnownHostKeys, fingerprintSha256, hostKeyAlgorithmsFor, knownHostsName, verifyHostKey, type KnownHostKey } from './known-hosts.js';
 import { createCapture, DEFAULT_COMMAND_TIMEOUT, DEFAULT_MAX_OUTPUT } from './output.js';
 import { assertEnvName, quoteArgv } from './quote.js';
 import { normaliseRoot, underRoot } from './root.js';
@@ -126,13 +126,17 @@ function connectTimeoutFor(opts: SshTransportOptions, ep: Endpoint): number {
   return opts.connectTimeoutMs ?? (ep.config.connectTimeoutSeconds ? ep.config.connectTimeoutSeconds * 1000 : 15_000);
 }
 
-function connectOne(opts: SshTransportOptions, ep: Endpoint, sock?: NodeJS.ReadableStream): Promise<SshClient> {
+/** A connected, authenticated client and the fingerprint of the host key it accepted. */
+interface Connected { conn: SshClient; hostKeyFingerprint: string }
+
+function connectOne(opts: SshTransportOptions, ep: Endpoint, sock?: NodeJS.ReadableStream): Promise<Connected> {
   const known = knownKeysFor(opts, ep);
   const methods = authMethods(opts, ep);
   const timeout = connectTimeoutFor(opts, ep);
   return new Promise((resolveConn, reject) => {
     const conn = new Client();
     let hostKeyError: FerryError | undefined;
+    let accepted: string | undefined;
     let settled = false;
     const timer = setTimeout(() => fail(new FerryError('TRANSPORT_TIMEOUT', `Connecting to ${name(ep)} timed out after ${timeout} ms`, {
       hint: 'Check that the host is reachable and sshd answers; raise the connect timeout for slow links.',
@@ -154,7 +158,8 @@ function connectOne(opts: SshTransportOptions, ep: Endpoint, sock?: NodeJS.Reada
       if (settled) return;
       settled = true;
       clearTimeout(timer);
-      resolveConn(conn);
+      assert(accepted !== undefined, 'ssh2 reported ready without verifying the host key');
+      resolveConn({ conn, hostKeyFingerprint: accepted });
     });
     conn.on('error', (err: Error & { level?: string; code?: string }) => {
       if (hostKeyError) { fail(hostKeyError); return; }
@@ -179,7 +184,7 @@ function connectOne(opts: SshTransportOptions, ep: Endpoint, sock?: NodeJS.Reada
       authHandler: methods,
       hostVerifier: (key: Buffer): boolean => {
         const verdict = verifyHostKey(known, key);
-        if (verdict.ok) return true;
+        if (verdict.ok) { accepted = fingerprintSha256(key); return true; }
         hostKeyError = new FerryError('TRANSPORT_HOSTKEY',
           `Host key of ${knownHostsName(ep.host, ep.port)} was refused: ${verdict.detail}; it presented ${verdict.fingerprint}`, {
             hint: verdict.reason === 'unknown'
@@ -226,15 +231,18 @@ export async function connectSsh(opts: SshTransportOptions): Promise<Transport> 
   const jumpText = opts.proxyJump ?? target.config.proxyJump;
   const hops = jumpText && jumpText !== 'none' ? parseJump(jumpText, opts) : [];
   const clients: SshClient[] = [];
+  let hostKeyFingerprint = '';
   try {
     let sock: NodeJS.ReadableStream | undefined;
     for (const hop of hops) {
-      const c = await connectOne(opts, hop, sock);
+      const c = (await connectOne(opts, hop, sock)).conn;
       clients.push(c);
       const next = hops[hops.indexOf(hop) + 1] ?? target;
       sock = await forward(c, name(hop), next);
     }
-    clients.push(await connectOne(opts, target, sock));
+    const last = await connectOne(opts, target, sock);
+    clients.push(last.conn);
+    hostKeyFingerprint = last.hostKeyFingerprint;
   } catch (err) {
     for (const c of clients) c.end();
     throw err;
@@ -248,7 +256,7 @@ export async function connectSsh(opts: SshTransportOptions): Promise<Transport> 
   ].join(' ');
   for (const c of clients) c.setNoDelay(true); // small request/reply packets: Nagle + delayed ACK would add 40 ms stalls
   const runnerStartMs = connectTimeoutFor(opts, target);
-  return createSshTransport(conn, clients, { hostName, root, describe, commandTimeoutMs: opts.commandTimeoutMs, runnerStartMs });
+  return createSshTransport(conn, clients, { hostName, root, describe, commandTimeoutMs: opts.commandTimeoutMs, runnerStartMs, hostKeyFingerprint });
 }
 
 /** A command's outcome before it becomes a RunResult: a runner's reply, or an exec channel's (which may end by a signal). */
@@ -259,6 +267,7 @@ const MAX_RUNNERS = 4;
 
 function createSshTransport(conn: SshClient, clients: SshClient[], o: {
   hostName: string; root: string | undefined; describe: () => string; commandTimeoutMs?: number; runnerStartMs: number;
+  hostKeyFingerprint: string;
 }): Transport {
   const { hostName, root } = o;
   let dropped: FerryError | undefined;
@@ -271,6 +280,9 @@ function createSshTransport(conn: SshClient, clients: SshClient[], o: {
     for (const rejectPending of pending) rejectPending(dropped);
     pending.clear();
   };
+  // Resolves when every connection's socket has closed: close() waits for it, so a caller that bounds
+  // how many hosts are connected at once (fleet collection) opens the next one only after.
+  const socketsClosed = Promise.all(clients.map((c) => new Promise<void>((resolveClosed) => c.once('close', () => resolveClosed()))));
   for (const c of clients) {
     c.on('error', (err: Error) => drop(err.message));
     c.on('close', () => drop('connection closed'));
@@ -468,6 +480,7 @@ function createSshTransport(conn: SshClient, clients: SshClient[], o: {
     kind: 'ssh',
     root,
     hostName,
+    hostKeyFingerprint: o.hostKeyFingerprint,
     run,
     async readFile(path) {
       const p = underRoot(root, path);
@@ -500,6 +513,11 @@ function createSshTransport(conn: SshClient, clients: SshClient[], o: {
       for (const w of waiters.splice(0)) w(undefined);
       for (const r of runners.splice(0)) r.close();
       for (const c of [...clients].reverse()) c.end();
+      let timer: NodeJS.Timeout | undefined;
+      // A peer that never acknowledges the end must not hold the caller: the sockets are destroyed after 2 s.
+      const late = new Promise<void>((resolveLate) => { timer = setTimeout(() => { for (const c of clients) c.destroy(); resolveLate(); }, 2000); });
+      await Promise.race([socketsClosed, late]);
+      clearTimeout(timer);
     },
     describe: o.describe,
   };

@@ -41,6 +41,8 @@ export interface Transport {
   readonly root: string | undefined;
   /** A short name for messages: `local`, `root@db1.example.com:22`. Never contains secrets. */
   readonly hostName: string;
+  /** SSH only: the `SHA256:…` fingerprint of the host key the host presented and known_hosts accepted (its identity). */
+  readonly hostKeyFingerprint?: string;
   /** Runs argv[0] with the other elements as its arguments. Rejects only for transport failures. */
   run(argv: readonly string[], opts: RunOptions & { encoding: 'buffer' }): Promise<RunResult<Buffer>>;
   run(argv: readonly string[], opts?: RunOptions & { encoding?: 'utf8' }): Promise<RunResult<string>>;

@@ -16,7 +16,8 @@ export interface HtmlOptions {
   maxPackagesPerFate?: number;
 }
 
-const CSS = `
+/** The reports' stylesheet (the fleet report's HTML uses it too). */
+export const REPORT_CSS = `
 :root{--fg:#1b1f24;--muted:#57606a;--line:#d0d7de;--bg:#fff;--soft:#f6f8fa;--high:#b42318;--medium:#b54708;--low:#175cd3;--info:#475467}
 *{box-sizing:border-box}body{margin:0 auto;max-width:1100px;padding:24px;font:14px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:var(--fg);background:var(--bg)}
 h1{font-size:24px;margin:0 0 4px}h2{font-size:19px;margin:32px 0 8px;padding-top:8px;border-top:2px solid var(--line)}h3{font-size:16px;margin:20px 0 6px}
@@ -135,7 +136,7 @@ export function renderAssessmentHtml(a: Assessment, options: HtmlOptions = {}): 
     '<html lang="en"><head><meta charset="utf-8">',
     '<meta name="viewport" content="width=device-width,initial-scale=1">',
     `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">`,
-    `<title>${h(title)}</title><style>${CSS}</style></head><body>`,
+    `<title>${h(title)}</title><style>${REPORT_CSS}</style></head><body>`,
     `<h1>${h(title)}</h1>`,
     `<p class="meta">${h(a.host.origin)} · facts from ${h(a.host.source)} · runs ${h(a.sourceName)}${a.sourceRelease ? ` (<code>${h(a.sourceRelease)}</code>)` : ' (release not recognised)'} · assessed ${h(a.assessedAt)} · report format ${a.formatVersion}</p>`,
     '<h2>Package fates per target</h2>',

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import type { CliContext } from '../output.js';
 import { register as registerAssess } from './assess.js';
 import { register as registerCatalog } from './catalog.js';
+import { register as registerFleet } from './fleet.js';
 import { register as registerInventory } from './inventory.js';
 import { register as registerMigrate } from './migrate.js';
 import { register as registerRepo } from './repo.js';
@@ -14,6 +15,7 @@ import { register as registerRollout } from './rollout.js';
 export function registerCommands(program: Command, ctx: CliContext): void {
   registerAssess(program, ctx);
   registerCatalog(program, ctx);
+  registerFleet(program, ctx);
   registerInventory(program, ctx);
   registerMigrate(program, ctx);
   registerRepo(program, ctx);

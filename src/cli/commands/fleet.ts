@@ -9,9 +9,9 @@ import type { Command } from 'commander';
 import { FerryError } from '../../core/index.js';
 import { assessFleet, loadFleetReport, selectFleetHosts } from '../../app/fleet-assess.js';
 import { parseRepoFlags } from '../../app/repos.js';
-import { defaultStorePath, openFerryStore } from '../../app/store.js';
 import { renderFleetCsv, renderFleetHtml, renderFleetText, type FleetReport } from '../../report/fleet/index.js';
 import { collect, emit, type CliContext } from '../output.js';
+import { withStore, withStoreFlag, type StoreFlags } from '../store-flags.js';
 
 const FORMATS = ['text', 'json', 'html', 'csv'] as const;
 type Format = (typeof FORMATS)[number];
@@ -25,58 +25,45 @@ function renderFleetReport(r: FleetReport, format: Format): string {
   }
 }
 
-interface AssessOpts { to: string; repo: string[]; store?: string; today?: string; pes?: string; progress: boolean }
+interface AssessOpts extends StoreFlags { to: string; repo: string[]; today?: string; pes?: string; progress: boolean }
 
 function registerAssess(fleet: Command, ctx: CliContext): void {
-  fleet.command('assess')
+  withStoreFlag(fleet.command('assess'), 'holding the hosts\' facts; the run is recorded there')
     .description('assess the selected hosts (default: all) against several targets from their stored facts')
     .argument('[hosts...]', 'host names as stored (default: every host in the store)')
     .requiredOption('--to <targets>', 'comma-separated target releases, e.g. rocky-8,almalinux-8,oraclelinux-8')
     .option('--repo <target=location>', 'target repository (directory or URL with repodata/); repeatable', collect, [])
-    .option('--store <path>', `Ferry's store (default ${defaultStorePath()})`)
     .option('--today <date>', 'evaluate lifecycles on this date (YYYY-MM-DD)')
     .option('--pes <file>', 'Leapp package-evolution events (pes-events.json) for cross-major targets')
     .option('--no-progress', 'do not print progress on stderr')
-    .action(async (hosts: string[], opts: AssessOpts) => {
-      const store = await openFerryStore(opts.store);
-      try {
-        const started = Date.now();
-        const hostNames = await selectFleetHosts(store, hosts);
-        const summary = await assessFleet({
-          store, targets: opts.to.split(','), repos: parseRepoFlags(opts.repo),
-          ...(hostNames ? { hostNames } : {}),
-          ...(opts.today !== undefined ? { today: opts.today } : {}),
-          ...(opts.pes !== undefined ? { pes: opts.pes } : {}),
-          onProgress: (p) => { if (opts.progress) ctx.stderr(`ferry: [${p.phase}] ${p.message} (${((Date.now() - started) / 1000).toFixed(1)} s)\n`); },
-        });
-        const report = await loadFleetReport({ store, runId: summary.runId });
-        emit(ctx, { summary, report }, ({ summary: s, report: r }) => `${renderFleetText(r)}\n${s.hosts} hosts, ${s.distinctInputs} distinct package sets, `
-          + `${s.assessments} target assessments in ${(s.durationMs / 1000).toFixed(1)} s; ${s.notAssessed.length} not assessed. Run ${s.runId}: ferry fleet report --run ${s.runId}`);
-      } finally {
-        await store.close();
-      }
-    });
+    .action((hosts: string[], opts: AssessOpts) => withStore(opts, async (store) => {
+      const started = Date.now();
+      const hostNames = await selectFleetHosts(store, hosts);
+      const summary = await assessFleet({
+        store, targets: opts.to.split(','), repos: parseRepoFlags(opts.repo),
+        ...(hostNames ? { hostNames } : {}),
+        ...(opts.today !== undefined ? { today: opts.today } : {}),
+        ...(opts.pes !== undefined ? { pes: opts.pes } : {}),
+        onProgress: (p) => { if (opts.progress) ctx.stderr(`ferry: [${p.phase}] ${p.message} (${((Date.now() - started) / 1000).toFixed(1)} s)\n`); },
+      });
+      const report = await loadFleetReport({ store, runId: summary.runId });
+      emit(ctx, { summary, report }, ({ summary: s, report: r }) => `${renderFleetText(r)}\n${s.hosts} hosts, ${s.distinctInputs} distinct package sets, `
+        + `${s.assessments} target assessments in ${(s.durationMs / 1000).toFixed(1)} s; ${s.notAssessed.length} not assessed. Run ${s.runId}: ferry fleet report --run ${s.runId}`);
+    }));
 }
 
-interface ReportOpts { format?: string; out?: string; run?: string; store?: string }
+interface ReportOpts extends StoreFlags { format?: string; out?: string; run?: string }
 
 function registerReport(fleet: Command, ctx: CliContext): void {
-  fleet.command('report')
+  withStoreFlag(fleet.command('report'), 'holding the runs')
     .description('the fleet report of an assessment run: readiness per target, inhibitors, recommendations, missing packages')
     .option('--format <format>', `${FORMATS.join(', ')} (default text; json with --json)`)
     .option('--out <file>', 'write the report to a file')
     .option('--run <id>', 'the run to report (default: the newest)')
-    .option('--store <path>', `Ferry's store (default ${defaultStorePath()})`)
     .action(async (opts: ReportOpts) => {
       const format = (opts.format ?? (ctx.json ? 'json' : 'text')) as Format;
       if (!FORMATS.includes(format)) throw new FerryError('USAGE', `--format ${JSON.stringify(opts.format)} is not one of ${FORMATS.join(', ')}`);
-      const store = await openFerryStore(opts.store);
-      let report: FleetReport;
-      try {
-        report = await loadFleetReport({ store, ...(opts.run !== undefined ? { runId: opts.run } : {}) });
-      } finally {
-        await store.close();
-      }
+      const report = await withStore(opts, (store) => loadFleetReport({ store, ...(opts.run !== undefined ? { runId: opts.run } : {}) }));
       const text = renderFleetReport(report, format);
       if (opts.out === undefined) {
         ctx.stdout(text);

@@ -1,6 +1,6 @@
 // A generated fleet for the fleet benches: package lists of N hosts built from the real installed-package lists
 // of the official CentOS 7.0–7.8 and 8 images in ../shared/data/manifests/docker-repo-info-2020 (NEVRA per line),
-// varied the way real fleets vary, deterministically (seeded PRNG):
+// varied the way real fleets vary, deterministically (draws are hashes of the seed, host and choice):
 //  - golden image (which manifest): CentOS 8 35 %, CentOS 7 (latest build) 20 %, 7.8 8 %, 7.7 8 %, 7.6 8 %,
 //    7.5 5 %, 7.4 5 %, 7.3 4 %, 7.2 3 %, 7.1 2 %, 7.0 2 %: most hosts run recent images, a tail runs old ones;
 //  - patch level (EL7 only; 40/30/20/10 % for levels 0–3): level p takes, for about p/3 of the packages, the
@@ -12,6 +12,7 @@
 //    x86_64 EVR, as CentOS ships them;
 //  - drift: 3 % of hosts miss one more package picked at random (hand-removed): mostly unique sets.
 // So thousands of hosts share a few hundred package sets, and a long tail is unique, as in a real estate.
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -26,16 +27,9 @@ const EL7_ORDER = ['centos_7.0.1406.txt', 'centos_7.1.1503.txt', 'centos_7.2.151
 const EL7_EXTRAS = ['oraclelinux_7.9.txt', 'oraclelinux_7-slim.txt', ...EL7_ORDER];
 const MULTILIB = { 7: ['glibc', 'libgcc', 'zlib', 'nss-softokn-freebl'], 8: ['glibc', 'libgcc', 'zlib'] };
 
-/** mulberry32: a small deterministic PRNG. */
-function prng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+/** A uniform draw in [0, 1) for host `i`'s choice `what`: the same seed gives the same fleet. */
+function draw(seed, i, what) {
+  return createHash('sha256').update(`${seed}:${i}:${what}`).digest().readUInt32BE(0) / 2 ** 32;
 }
 
 /** FNV-1a of a string: a stable per-name choice. */
@@ -45,9 +39,9 @@ function hash(s) {
   return h;
 }
 
-function pickWeighted(rand, items) {
+function pickWeighted(x01, items) {
   const total = items.reduce((s, [, w]) => s + w, 0);
-  let x = rand() * total;
+  let x = x01 * total;
   for (const [v, w] of items) if ((x -= w) < 0) return v;
   return items.at(-1)[0];
 }
@@ -71,16 +65,15 @@ export function readManifests(dir) {
  * equal lists share the same string, so callers can group them cheaply.
  */
 export function generateFleet(manifests, count, seed = 16) {
-  const rand = prng(seed);
   const byKey = new Map();
   const hosts = [];
   for (let i = 0; i < count; i++) {
-    const image = pickWeighted(rand, IMAGES);
+    const image = pickWeighted(draw(seed, i, 'image'), IMAGES);
     const major = image === 'centos_8.txt' ? 8 : 7;
-    const patch = major === 7 ? pickWeighted(rand, [[0, 40], [1, 30], [2, 20], [3, 10]]) : 0;
-    const role = rand() < 0.3 ? 0 : 1 + Math.floor(rand() * 11);
-    const multilib = rand() < 0.1;
-    const drift = rand() < 0.03 ? rand() : -1;
+    const patch = major === 7 ? pickWeighted(draw(seed, i, 'patch'), [[0, 40], [1, 30], [2, 20], [3, 10]]) : 0;
+    const role = draw(seed, i, 'role') < 0.3 ? 0 : 1 + Math.floor(draw(seed, i, 'which role') * 11);
+    const multilib = draw(seed, i, 'multilib') < 0.1;
+    const drift = draw(seed, i, 'drift') < 0.03 ? draw(seed, i, 'drifted package') : -1;
     const key = `${image}|${patch}|${role}|${multilib}|${drift}`;
     let list = byKey.get(key);
     if (list === undefined) {

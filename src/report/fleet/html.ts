@@ -5,8 +5,8 @@
  * host, an inventory or a repository is HTML-escaped.
  */
 import { READINESS, type Readiness } from '../../assess/index.js';
-import { REPORT_CSS } from '../assessment-html.js';
 import { escapeHtml as h } from '../escape.js';
+import { renderHtmlPage } from '../html-page.js';
 import type { FleetReport } from './report.js';
 
 export interface FleetHtmlOptions {
@@ -92,13 +92,7 @@ export function renderFleetHtml(r: FleetReport, o: FleetHtmlOptions = {}): strin
         return `<td><span class="badge r-${h(res.readiness)}">${h(res.readiness)}</span> ${res.score ?? ''}${why}</td>`;
       }).join('') + '</tr>').join('')
     + '</tbody></table>';
-  return [
-    '<!DOCTYPE html>',
-    '<html lang="en"><head><meta charset="utf-8">',
-    '<meta name="viewport" content="width=device-width,initial-scale=1">',
-    `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">`,
-    `<title>${h(title)}</title><style>${REPORT_CSS}${FLEET_CSS}</style></head><body>`,
-    `<h1>${h(title)}</h1>`,
+  return renderHtmlPage(title, FLEET_CSS, [
     `<p class="meta">run <code>${h(r.runId)}</code> · targets ${r.targets.map((t) => `<code>${h(t)}</code>`).join(', ')} · generated ${h(r.generatedAt)} · report format ${r.formatVersion}</p>`,
     `<div class="notice"><strong>Fleet recommendation: ${rec.target === null ? 'none (no host was assessed)' : `<code>${h(rec.target)}</code>`}</strong>`
       + (rec.target === null ? '' : ` — ${rec.ready} hosts ready, ${rec.unblocked} not blocked, best target of ${rec.recommendedFor}`) + `<br>Rule: ${h(rec.rule)}</div>`,
@@ -112,7 +106,5 @@ export function renderFleetHtml(r: FleetReport, o: FleetHtmlOptions = {}): strin
     missing,
     '<h2>Hosts</h2>',
     hosts,
-    '</body></html>',
-    '',
-  ].join('\n');
+  ]);
 }

@@ -165,8 +165,11 @@ export async function assessFleet(o: AssessFleetOptions): Promise<FleetAssessmen
       const facts = snapshot ? snapshotFacts(snapshot) : 'no facts collected';
       if (typeof facts === 'string') {
         notAssessed.push({ host: hostName, reason: facts });
+        // Its document says why: every row names one.
+        const documentKey = contentId('not-assessed', facts);
+        await o.store.saveAssessmentDocument(documentKey, { notAssessed: facts });
         for (const target of targets) {
-          rows.push({ runId, hostName, target, factSnapshotId: snapshot?.id ?? null, documentKey: '', readiness: 'not-assessed', score: null, blockers: [], missing: [] });
+          rows.push({ runId, hostName, target, factSnapshotId: snapshot?.id ?? null, documentKey, readiness: 'not-assessed', score: null, blockers: [], missing: [] });
         }
         continue;
       }

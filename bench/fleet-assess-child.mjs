@@ -1,5 +1,5 @@
 // The measured side of bench/fleet-assess.mjs, in its own process (its peak RSS is the fleet assessment's):
-// argv[2] = JSON {storePath, targets, repos, today}. Prints JSON {durationMs, maxRssKiB, summary, sampleRows} where
+// argv[2] = JSON {storePath, targets, repos, today}. Prints JSON {durationMs, maxRssKiB, cpuMs, summary, sampleRows} where
 // sampleRows maps host → target → score for the run's rows (the parent compares a sample with ferry assess).
 import { join, resolve } from 'node:path';
 
@@ -14,4 +14,5 @@ const rows = await store.listFleetAssessments(summary.runId);
 await store.close();
 const sampleRows = {};
 for (const r of rows) (sampleRows[r.hostName] ??= {})[r.target] = r.score;
-process.stdout.write(JSON.stringify({ durationMs: summary.durationMs, maxRssKiB: process.resourceUsage().maxRSS, summary: { ...summary, notAssessed: summary.notAssessed.length }, sampleRows }));
+const usage = process.resourceUsage();
+process.stdout.write(JSON.stringify({ durationMs: summary.durationMs, maxRssKiB: usage.maxRSS, cpuMs: (usage.userCPUTime + usage.systemCPUTime) / 1000, summary: { ...summary, notAssessed: summary.notAssessed.length }, sampleRows }));

@@ -9,7 +9,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { contentId, FerryError, sha256Hex, type JsonValue } from '../core/index.js';
+import { assert, contentId, FerryError, sha256Hex, type JsonValue } from '../core/index.js';
 import { loadCatalog, loadPesEvents, type Catalog, type PesEvent } from '../catalog/index.js';
 import { HOST_FACTS_FORMAT_VERSION, type HostFacts } from '../facts/index.js';
 import {
@@ -148,7 +148,7 @@ export async function assessFleet(o: AssessFleetOptions): Promise<FleetAssessmen
     const unknown = hostNames.filter((h) => !known.has(h));
     if (unknown.length > 0) {
       throw new FerryError('NOT_FOUND', `Not in the store: ${unknown.slice(0, 5).join(', ')}${unknown.length > 5 ? ` and ${unknown.length - 5} more` : ''}`,
-        { hint: 'Import the inventory (ferry inventory import) and collect facts (ferry fleet collect) first.' });
+        { hint: 'Import the hosts (ferry inventory import) and collect their facts first; ferry fleet assess without host names assesses every host in the store.' });
     }
   }
   const runId = newFleetRunId(today, now());
@@ -179,8 +179,9 @@ export async function assessFleet(o: AssessFleetOptions): Promise<FleetAssessmen
         const assessment = assess({ facts: assessedFacts(facts), catalog, targets: assessTargetsOf, today, ...(pes ? { pes: { events: pes.events } } : {}), now: now() });
         group = [];
         for (const t of assessment.targets) {
-          const i = targets.indexOf(t.target);
-          const documentKey = contentId('assessment', { inputs: key, target: t.target, targets, repo: fingerprints[i], today, pes: pes?.digest ?? null, formatVersion: assessment.formatVersion });
+          const ti = targets.indexOf(t.target);
+          assert(ti >= 0, `assessTargets returned target ${t.target}, which was not asked for`);
+          const documentKey = contentId('assessment', { inputs: key, target: t.target, targets, repo: fingerprints[ti], today, pes: pes?.digest ?? null, formatVersion: assessment.formatVersion });
           await o.store.saveAssessmentDocument(documentKey, targetDocument(assessment, t));
           group.push({
             target: t.target, documentKey, readiness: targetReadiness(t), score: t.score, blockers: [...t.inhibitors],

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { loadCatalog } from '../catalog/index.js';
 import { createPool } from '../rpm/pool.js';
 import { assessTargets } from './assess.js';
-import { rankTargets } from './rank.js';
+import { compareRanked, rankTargets, recommendFleetTarget, recommendHostTarget, type FleetResult } from './rank.js';
 import { detectSourceRelease } from './source.js';
 import { baseFacts, inst, pkg } from './testing/fixtures.js';
 import type { TargetAssessment } from './types.js';
@@ -106,4 +106,27 @@ test('assessTargets: fates against a repo, findings per target, ranked, inhibito
   assert.equal(oe.rank, 2);
   assert.deepEqual(oe.fates, []);
   assert.equal(oe.path, null);
+});
+
+test('compareRanked orders as rankTargets; recommendHostTarget and recommendFleetTarget follow their rules', () => {
+  const today = '2026-06-01';
+  const source = catalog.release('centos-8');
+  const ranked = rankTargets([stub('rocky-8'), stub('almalinux-8', { inhibitors: ['x'] }), stub('oraclelinux-8', { counts: { ...stub('o').counts, missing: 3 } })], { catalog, source, today });
+  const keys = ranked.map((t) => ({ target: t.target, score: t.score, inhibitors: t.inhibitors.length, missing: t.counts.missing }));
+  assert.deepEqual([...keys].reverse().sort((a, b) => compareRanked(a, b, { catalog, today })).map((k) => k.target), ranked.map((t) => t.target));
+
+  const r = (host: string, target: string, readiness: FleetResult['readiness'], score = 0): FleetResult => ({ host, target, readiness, score, inhibitors: readiness === 'blocked' ? 1 : 0, missing: 0 });
+  assert.equal(recommendHostTarget([r('h', 'rocky-8', 'ready', 10), r('h', 'almalinux-8', 'ready', 20)], { catalog, today }), 'almalinux-8');
+  assert.equal(recommendHostTarget([r('h', 'rocky-8', 'not-assessed')], { catalog, today }), null);
+  const rows: Array<[string, FleetResult[], string | null]> = [
+    ['most hosts ready', [r('a', 'rocky-8', 'ready'), r('b', 'rocky-8', 'ready'), r('a', 'almalinux-8', 'ready'), r('b', 'almalinux-8', 'risks')], 'rocky-8'],
+    ['tie on ready: fewer blocked', [r('a', 'rocky-8', 'ready'), r('b', 'rocky-8', 'blocked'), r('a', 'almalinux-8', 'ready'), r('b', 'almalinux-8', 'risks')], 'almalinux-8'],
+    ['tie on both: the most hosts ranking it first', [r('a', 'rocky-8', 'risks', 1), r('a', 'almalinux-8', 'risks', 5)], 'almalinux-8'],
+    ['equal scores: the host ranking decides (days of support, then the release id)', [r('a', 'rocky-8', 'risks', 5), r('a', 'almalinux-8', 'risks', 5)], 'almalinux-8'],
+    ['nothing assessed', [r('a', 'rocky-8', 'not-assessed')], null],
+  ];
+  for (const [what, results, want] of rows) {
+    const best = new Map([...new Set(results.map((x) => x.host))].map((h) => [h, recommendHostTarget(results.filter((x) => x.host === h), { catalog, today })]));
+    assert.equal(recommendFleetTarget(['rocky-8', 'almalinux-8'], results, best).target, want, what);
+  }
 });

@@ -108,6 +108,10 @@ test('modular filtering: the enabled stream wins over a newer stream, hidden non
   assert.deepEqual(byDefault[0].target, ['nodejs-1:12.22.1-1.module_el8.4.0+782.x86_64']);
   const without = computeFates({ installed, pool });
   assert.deepEqual(without[0].target, ['nodejs-1:14.0-1.el8.x86_64'], 'no modules.yaml: every package visible');
+  // The view of the pool is kept per modules.yaml and module states: asking again after the others sees the stream enabled.
+  assert.equal(computeFates({ installed, pool, modules, moduleStates: [{ name: 'nodejs', stream: '10', state: 'enabled', profiles: [], file: 'y' }] })[0].fate, 'same');
+  // Disabled: no stream active, the non-modular build is visible.
+  assert.deepEqual(computeFates({ installed, pool, modules, moduleStates: [{ name: 'nodejs', stream: '10', state: 'disabled', profiles: [], file: 'y' }] })[0].target, ['nodejs-1:14.0-1.el8.x86_64']);
 });
 
 test('vendor swap and PES events come before obsoletes and names; origin splits missing from third-party', () => {

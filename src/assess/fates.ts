@@ -58,10 +58,40 @@ export interface FateInput {
 
 const PES_REPLACING = new Set([PesAction.REPLACED, PesAction.SPLIT, PesAction.MERGED, PesAction.RENAMED, PesAction.MOVED]);
 
+interface TargetView {
+  visible: Set<Package> | undefined;
+  newest: Map<string, Package>;
+}
+
+/** Per pool, per modules.yaml, per host module states: at most this many views are kept. */
+const MAX_VIEWS_PER_POOL = 64;
+const targetViews = new WeakMap<Pool, Map<ModulesMetadata | null, Map<string, TargetView>>>();
+
+/**
+ * What dnf can see of the target and the newest package of each name: a walk over the whole pool that depends
+ * on the pool, its modules.yaml and the host's module states only, so hosts that agree on those (a fleet against
+ * one pool: nearly all) share one.
+ */
+function targetView(pool: Pool, modules: ModulesMetadata | undefined, states: ModuleStreamState[] | undefined): TargetView {
+  let byModules = targetViews.get(pool);
+  if (!byModules) targetViews.set(pool, (byModules = new Map()));
+  let byStates = byModules.get(modules ?? null);
+  if (!byStates) byModules.set(modules ?? null, (byStates = new Map()));
+  // modularFilter reads each state's name, state and stream.
+  const key = JSON.stringify((states ?? []).map((x) => [x.name, x.state, x.stream ?? null]));
+  let view = byStates.get(key);
+  if (!view) {
+    const visible = modularFilter(pool, modules, states);
+    view = { visible, newest: newestByName(pool, visible) };
+    if (byStates.size >= MAX_VIEWS_PER_POOL) byStates.clear();
+    byStates.set(key, view);
+  }
+  return view;
+}
+
 export function computeFates(input: FateInput): PackageFate[] {
-  const visible = modularFilter(input.pool, input.modules, input.moduleStates);
+  const { visible, newest } = targetView(input.pool, input.modules, input.moduleStates);
   const pesBy = pesIndex(input.pes);
-  const newest = newestByName(input.pool, visible);
   const out: PackageFate[] = [];
   for (const listed of input.installed) {
     if (listed.name === 'gpg-pubkey') continue;

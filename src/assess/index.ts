@@ -4,6 +4,11 @@ export { assessTargets, type AssessTargetsInput } from './assess.js';
 export { computeFates, countFates, modularFilter, type FateInput } from './fates.js';
 export { classifyOrigin, detectSourceVendor, type OriginRule, type Origin } from './origin.js';
 export { availableNames, computeVendorSwap, vendorSwapPlan, type VendorSwapInput } from './vendor-swap.js';
-export { rankTargets, rankingReasons, TIER_POINTS } from './rank.js';
+export {
+  compareRanked, rankTargets, rankingReasons, recommendFleetTarget, recommendHostTarget, TIER_POINTS,
+  type FleetRecommendation, type FleetResult, type RankKey,
+} from './rank.js';
+export { READINESS, targetReadiness, type Readiness } from './readiness.js';
+export { assessedFacts, assessmentInputKey } from './inputs.js';
 export { detectSourceRelease } from './source.js';
 export { CHECKS } from './checks/index.js';

@@ -13,6 +13,7 @@
  * Ties: fewer inhibitors, fewer missing, more days of support, then release id (deterministic).
  */
 import { isCrossMajor, type Catalog, type ReleaseView, type TierId } from '../catalog/index.js';
+import type { Readiness } from './readiness.js';
 import type { RankingReason, TargetAssessment } from './types.js';
 
 export const TIER_POINTS: Record<TierId, number> = { L1: 15, L2: 12, L3: 10, L4: 4 };
@@ -66,14 +67,77 @@ export function rankingReasons(t: Omit<TargetAssessment, 'score' | 'rank' | 'rea
   return reasons;
 }
 
+/** What the order of two scored targets depends on (the score and the tie-breakers above). */
+export interface RankKey {
+  target: string;
+  score: number;
+  inhibitors: number;
+  missing: number;
+}
+
+/**
+ * The ranking's order: negative when `a` ranks before `b`. Days of support come from the catalog
+ * (`input.today`), so a caller holding only scores and counts (the fleet's stored rows) orders exactly as
+ * rankTargets does.
+ */
+export function compareRanked(a: RankKey, b: RankKey, input: Pick<RankInput, 'catalog' | 'today'>): number {
+  const days = (t: string): number => input.catalog.lifecycle(t, input.today).daysToEol ?? -Infinity;
+  return b.score - a.score || a.inhibitors - b.inhibitors || a.missing - b.missing
+    || days(b.target) - days(a.target) || (a.target < b.target ? -1 : a.target > b.target ? 1 : 0);
+}
+
 /** Scores, sorts (best first) and numbers the targets. */
 export function rankTargets(targets: Omit<TargetAssessment, 'score' | 'rank' | 'reasons'>[], input: RankInput): TargetAssessment[] {
   const scored = targets.map((t) => {
     const reasons = rankingReasons(t, input);
-    const days = input.catalog.lifecycle(t.target, input.today).daysToEol ?? -Infinity;
-    return { t: { ...t, reasons, score: reasons.reduce((s, r) => s + r.points, 0), rank: 0 }, days };
+    return { ...t, reasons, score: reasons.reduce((s, r) => s + r.points, 0), rank: 0 };
   });
-  scored.sort((a, b) => b.t.score - a.t.score || a.t.inhibitors.length - b.t.inhibitors.length || a.t.counts.missing - b.t.counts.missing
-    || b.days - a.days || (a.t.target < b.t.target ? -1 : a.t.target > b.t.target ? 1 : 0));
-  return scored.map((s, i) => ({ ...s.t, rank: i + 1 }));
+  const key = (t: TargetAssessment): RankKey => ({ target: t.target, score: t.score, inhibitors: t.inhibitors.length, missing: t.counts.missing });
+  scored.sort((a, b) => compareRanked(key(a), key(b), input));
+  return scored.map((t, i) => ({ ...t, rank: i + 1 }));
+}
+
+/** One host × target result as a fleet holds it: enough to rank the host's targets as rankTargets did. */
+export interface FleetResult extends RankKey {
+  host: string;
+  readiness: Readiness;
+}
+
+/** The host's best target (rank 1 among the results assessed), or null when none was assessed. */
+export function recommendHostTarget(results: readonly FleetResult[], input: Pick<RankInput, 'catalog' | 'today'>): string | null {
+  const assessed = results.filter((r) => r.readiness !== 'not-assessed');
+  return assessed.length === 0 ? null : [...assessed].sort((a, b) => compareRanked(a, b, input))[0].target;
+}
+
+export interface FleetRecommendation {
+  target: string | null;
+  /** Hosts ready for it, not blocked on it, and whose own best target it is. */
+  ready: number;
+  unblocked: number;
+  recommendedFor: number;
+}
+
+/**
+ * The fleet's target: the one the most hosts can reach ready; ties go to the one fewer hosts are blocked on,
+ * then to the one the most hosts rank first (recommendHostTarget), then to the release id. Null when no
+ * host was assessed.
+ */
+export function recommendFleetTarget(targets: readonly string[], results: readonly FleetResult[], hostBest: ReadonlyMap<string, string | null>): FleetRecommendation {
+  const tally = targets.map((target) => ({ target, ready: 0, unblocked: 0, recommendedFor: 0 }));
+  const byTarget = new Map(tally.map((t) => [t.target, t]));
+  let assessed = 0;
+  for (const r of results) {
+    const t = byTarget.get(r.target);
+    if (!t || r.readiness === 'not-assessed') continue;
+    assessed++;
+    if (r.readiness === 'ready') t.ready++;
+    if (r.readiness !== 'blocked') t.unblocked++;
+  }
+  for (const best of hostBest.values()) {
+    const t = best === null ? undefined : byTarget.get(best);
+    if (t) t.recommendedFor++;
+  }
+  if (assessed === 0 || tally.length === 0) return { target: null, ready: 0, unblocked: 0, recommendedFor: 0 };
+  tally.sort((a, b) => b.ready - a.ready || b.unblocked - a.unblocked || b.recommendedFor - a.recommendedFor || (a.target < b.target ? -1 : a.target > b.target ? 1 : 0));
+  return tally[0];
 }

@@ -110,8 +110,13 @@ function targetsByRole(input: VendorSwapInput): Map<VendorRole, string[]> {
 }
 
 /** The package names the target repositories carry, as the vendor swap sees them (assess and plan alike). */
-export function availableNames(repo: Pick<TargetRepoView, 'pool'>): Set<string> {
-  return new Set(repo.pool.latest().map((p) => p.name));
+const namesByPool = new WeakMap<TargetRepoView['pool'], ReadonlySet<string>>();
+
+/** The package names the target carries: computed once per pool (a fleet asks for every host). */
+export function availableNames(repo: Pick<TargetRepoView, 'pool'>): ReadonlySet<string> {
+  let names = namesByPool.get(repo.pool);
+  if (!names) namesByPool.set(repo.pool, (names = new Set(repo.pool.latest().map((p) => p.name))));
+  return names;
 }
 
 /**

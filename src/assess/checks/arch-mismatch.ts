@@ -4,8 +4,17 @@
  * The host's arch is uname -m on a live host, else the most common arch of its packages (facts.system).
  */
 import { dominantArch } from '../../facts/index.js';
-import type { Check } from '../types.js';
+import type { Check, TargetRepoView } from '../types.js';
 import { factsAbsent, fatesNotCompared } from './util.js';
+
+const archByPool = new WeakMap<TargetRepoView['pool'], string | null>();
+
+/** The repositories' base arch, once per pool (a fleet runs this check for every host against the same pool). */
+function repositoryArch(pool: TargetRepoView['pool']): string | undefined {
+  let arch = archByPool.get(pool);
+  if (arch === undefined) archByPool.set(pool, (arch = dominantArch(pool.packages) ?? null));
+  return arch ?? undefined;
+}
 
 export const archMismatch: Check = {
   id: 'arch-mismatch',
@@ -16,7 +25,7 @@ export const archMismatch: Check = {
     if (!input.repo || !host) return [];
     // The repositories' base arch is their most common one: an x86_64 repository also carries i686
     // multilib packages, which an i686 host could not live on. Repositories of noarch packages only fit any host.
-    const repoArch = dominantArch(input.repo.pool.packages);
+    const repoArch = repositoryArch(input.repo.pool);
     if (repoArch === undefined || repoArch === host) return [];
     const missing = input.fates.filter((f) => f.fate === 'missing').length;
     return [{

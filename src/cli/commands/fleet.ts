@@ -1,15 +1,21 @@
 /**
- * `ferry fleet …`: the fleet commands over Ferry's store. One function per subcommand.
+ * `ferry fleet …`: the fleet commands over Ferry's store, one `register…` function per subcommand.
  * - `collect [SELECTOR]`: facts from the selected hosts over SSH (app/fleet-collect.ts); exit 0 when every
  *   host came back ok, 1 when any did not (a failure class, or identity-changed), after recording them all.
+ * - `assess [SELECTOR]`: every selected host against several targets from its stored facts (app/fleet-assess.ts).
+ * - `report`: a run rendered as text, JSON (schema src/report/schema/fleet-report.schema.json), HTML or CSV.
  */
+import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { collectFleet } from '../../app/fleet-collect.js';
+import { assessFleet, loadFleetReport } from '../../app/fleet-assess.js';
 import { listInventory } from '../../app/inventory.js';
+import { parseRepoFlags } from '../../app/repos.js';
 import { FerryError } from '../../core/index.js';
 import { parseDuration } from '../../fleet/flags.js';
 import { SELECTOR_HELP } from '../../fleet/selector.js';
 import { renderCollection } from '../../report/collection-text.js';
+import { renderFleetCsv, renderFleetHtml, renderFleetText, type FleetReport } from '../../report/fleet/index.js';
 import { collect, emit, type CliContext } from '../output.js';
 import { createProgressRenderer } from '../progress.js';
 import { withStore, withStoreFlag, type StoreFlags } from '../store-flags.js';
@@ -56,7 +62,75 @@ function registerCollect(fleet: Command, ctx: CliContext): void {
     });
 }
 
+const FORMATS = ['text', 'json', 'html', 'csv'] as const;
+type Format = (typeof FORMATS)[number];
+
+function renderFleetReport(r: FleetReport, format: Format): string {
+  switch (format) {
+    case 'json': return JSON.stringify(r, null, 2) + '\n';
+    case 'html': return renderFleetHtml(r);
+    case 'csv': return renderFleetCsv(r);
+    case 'text': return renderFleetText(r);
+  }
+}
+
+interface AssessOpts extends StoreFlags { to: string; repo: string[]; today?: string; pes?: string; progress: boolean }
+
+function registerAssess(fleet: Command, ctx: CliContext): void {
+  withStoreFlag(fleet.command('assess'), 'holding the hosts\' facts; the run is recorded there')
+    .description('assess the selected hosts (default: all) against several targets from their stored facts')
+    .argument('[selector]', 'the hosts to assess (default: every host in the store)')
+    .requiredOption('--to <targets>', 'comma-separated target releases, e.g. rocky-8,almalinux-8,oraclelinux-8')
+    .option('--repo <target=location>', 'target repository (directory or URL with repodata/); repeatable', collect, [])
+    .option('--today <date>', 'evaluate lifecycles on this date (YYYY-MM-DD)')
+    .option('--pes <file>', 'Leapp package-evolution events (pes-events.json) for cross-major targets')
+    .option('--no-progress', 'do not print progress on stderr')
+    .addHelpText('after', `\n${SELECTOR_HELP}`)
+    .action((selector: string | undefined, opts: AssessOpts) => withStore(opts, async (store) => {
+      const started = Date.now();
+      const hostNames = selector === undefined ? undefined : (await listInventory(store, selector)).map((h) => h.name);
+      const summary = await assessFleet({
+        store, targets: opts.to.split(','), repos: parseRepoFlags(opts.repo),
+        ...(hostNames ? { hostNames } : {}),
+        ...(opts.today !== undefined ? { today: opts.today } : {}),
+        ...(opts.pes !== undefined ? { pes: opts.pes } : {}),
+        onProgress: (p) => { if (opts.progress) ctx.stderr(`ferry: [${p.phase}] ${p.message} (${((Date.now() - started) / 1000).toFixed(1)} s)\n`); },
+      });
+      const report = await loadFleetReport({ store, runId: summary.runId });
+      emit(ctx, { summary, report }, ({ summary: s, report: r }) => `${renderFleetText(r)}\n${s.hosts} hosts, ${s.distinctInputs} distinct package sets, `
+        + `${s.assessments} target assessments in ${(s.durationMs / 1000).toFixed(1)} s; ${s.notAssessed.length} not assessed. Run ${s.runId}: ferry fleet report --run ${s.runId}`);
+    }));
+}
+
+interface ReportOpts extends StoreFlags { format?: string; out?: string; run?: string }
+
+function registerReport(fleet: Command, ctx: CliContext): void {
+  withStoreFlag(fleet.command('report'), 'holding the runs')
+    .description('the fleet report of an assessment run: readiness per target, inhibitors, recommendations, missing packages')
+    .option('--format <format>', `${FORMATS.join(', ')} (default text; json with --json)`)
+    .option('--out <file>', 'write the report to a file')
+    .option('--run <id>', 'the run to report (default: the newest)')
+    .action(async (opts: ReportOpts) => {
+      const format = (opts.format ?? (ctx.json ? 'json' : 'text')) as Format;
+      if (!FORMATS.includes(format)) throw new FerryError('USAGE', `--format ${JSON.stringify(opts.format)} is not one of ${FORMATS.join(', ')}`);
+      const report = await withStore(opts, (store) => loadFleetReport({ store, ...(opts.run !== undefined ? { runId: opts.run } : {}) }));
+      const text = renderFleetReport(report, format);
+      if (opts.out === undefined) {
+        ctx.stdout(text);
+        return;
+      }
+      try {
+        writeFileSync(opts.out, text);
+      } catch (cause) {
+        throw new FerryError('IO', `Cannot write the report to ${opts.out}: ${(cause as Error).message}`, { cause });
+      }
+      ctx.stderr(`ferry: wrote the ${format} fleet report of ${report.runId} (${report.hostCount} hosts) to ${opts.out}\n`);
+    });
+}
+
 export function register(program: Command, ctx: CliContext): void {
-  const fleet = program.command('fleet').description('Collect, assess and report on many hosts from Ferry\'s store');
+  const fleet = program.command('fleet').description('collect, assess and report on many hosts from Ferry\'s store');
   registerCollect(fleet, ctx);
+  registerAssess(fleet, ctx);
+  registerReport(fleet, ctx);
 }

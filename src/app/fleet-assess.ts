@@ -1,0 +1,214 @@
+/**
+ * assessFleet: every selected host against several targets, from the facts stored at collection. Each
+ * target's repositories become one pool, shared by every host; hosts are grouped by the facts the
+ * assessment reads (src/assess/inputs.ts), each distinct group is assessed once (all targets in one
+ * `assessTargets` call, so its ranks are the single-host ones), its document per target stored once under
+ * a content key, and one small row per host × target recorded under the run's id.
+ * Snapshots are read in batches of hosts, and a group keeps only its rows' fields, so memory follows the
+ * number of distinct groups, not of hosts.
+ */
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { assert, contentId, FerryError, sha256Hex, type JsonValue } from '../core/index.js';
+import { loadCatalog, loadPesEvents, type Catalog, type PesEvent } from '../catalog/index.js';
+import { HOST_FACTS_FORMAT_VERSION, type HostFacts } from '../facts/index.js';
+import {
+  assessedFacts, assessmentInputKey, assessTargets, targetReadiness,
+  type Assessment, type AssessTargetsInput, type TargetAssessment, type TargetRepoView,
+} from '../assess/index.js';
+import type { FactSnapshotRecord, FleetAssessmentRecord, Store } from '../store/index.js';
+import { validateTargets, type AssessProgress } from './assess.js';
+import { loadTargetRepos, type RepoCache } from './repos.js';
+import { buildFleetReport, type FleetReport } from '../report/fleet/index.js';
+
+/** The store methods the fleet assessment uses. */
+export type FleetAssessStore = Pick<Store, 'listHosts' | 'latestFactSnapshots' | 'saveAssessmentDocument' | 'saveFleetAssessments'>;
+
+export interface AssessFleetOptions {
+  store: FleetAssessStore;
+  /** Catalog release ids, e.g. ['rocky-8', 'almalinux-8', 'oraclelinux-8']. */
+  targets: readonly string[];
+  /** Repository locations per target, as `--repo` gives them; a target without any is assessed without fates. */
+  repos?: Readonly<Record<string, readonly string[]>>;
+  /** The hosts to assess (a selector's result); default every host in the store. */
+  hostNames?: readonly string[];
+  catalog?: Catalog;
+  /** YYYY-MM-DD; default today (UTC). */
+  today?: string;
+  /** Leapp pes-events.json for cross-major targets, as `ferry assess --pes`. */
+  pes?: string;
+  repoCache?: RepoCache;
+  /** Hosts whose snapshots are read (and rows written) at a time. */
+  batchSize?: number;
+  /** The pure assessment; a test counts its calls. */
+  assess?: (input: AssessTargetsInput) => Assessment;
+  now?: () => Date;
+  onProgress?: (p: AssessProgress & { done?: number; total?: number }) => void;
+}
+
+export interface FleetAssessmentSummary {
+  runId: string;
+  targets: string[];
+  hosts: number;
+  /** Hosts with no usable snapshot (rows with readiness not-assessed), with the reason each. */
+  notAssessed: { host: string; reason: string }[];
+  /** Distinct assessment inputs among the assessed hosts (= assessTargets calls). */
+  distinctInputs: number;
+  /** Target assessments computed: distinctInputs × targets. */
+  assessments: number;
+  durationMs: number;
+}
+
+/** What a group of hosts with the same inputs shares, per target: the fields of its rows. */
+type GroupResult = Pick<FleetAssessmentRecord, 'target' | 'documentKey' | 'readiness' | 'score' | 'blockers' | 'missing'>;
+
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+/**
+ * `fleet-<today>-<UTC time>-<random>`: sortable by start, unique across controllers, and carrying the date the
+ * run measured lifecycles on (the ranking's tie-break), which the report needs to rank as the run did.
+ */
+export function newFleetRunId(today: string, now: Date): string {
+  return `fleet-${today}-${now.toISOString().slice(11, 19).replace(/:/g, '')}Z-${randomBytes(3).toString('hex')}`;
+}
+
+/** The date a run measured lifecycles on, from its id (newFleetRunId). */
+export function fleetRunDate(runId: string): string {
+  const m = /^fleet-(\d{4}-\d{2}-\d{2})-/.exec(runId);
+  if (!m) throw new FerryError('DOCUMENT_INVALID', `${JSON.stringify(runId)} is not a fleet assessment run id (fleet-YYYY-MM-DD-…)`);
+  return m[1];
+}
+
+/**
+ * The stored facts of a snapshot, or why they cannot be assessed. A snapshot is read back from the store
+ * (a boundary): its format version and the shape of what the checks index are verified.
+ */
+export function snapshotFacts(s: FactSnapshotRecord): HostFacts | string {
+  return isFactsDocument(s.facts) ? s.facts : `snapshot ${s.id}: ${factsProblem(s.facts) ?? 'not a facts document'}`;
+}
+
+const isRecord = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+function factsProblem(f: unknown): string | undefined {
+  if (!isRecord(f)) return 'not a facts document';
+  if (f.formatVersion !== HOST_FACTS_FORMAT_VERSION) return `facts format ${JSON.stringify(f.formatVersion ?? null)}, this Ferry reads ${HOST_FACTS_FORMAT_VERSION}`;
+  if (typeof f.source !== 'string' || typeof f.origin !== 'string' || !isRecord(f.sections)) return 'lacks source, origin or sections';
+  if (f.packages !== undefined && !(Array.isArray(f.packages) && f.packages.every((p) => isRecord(p) && typeof p.name === 'string'))) return 'malformed package list';
+  return undefined;
+}
+
+function isFactsDocument(f: unknown): f is HostFacts {
+  return factsProblem(f) === undefined;
+}
+
+/**
+ * What a target's result depends on besides the host: its repositories' content (every package's NEVRA and
+ * repo, the module streams), so a mirror that changed under the same path gets new documents.
+ */
+function repoFingerprint(view: TargetRepoView | undefined): string {
+  if (!view) return 'no-repository';
+  const lines = view.pool.packages.map((p) => `${p.repoid ?? ''} ${p.name} ${p.epoch}:${p.version}-${p.release}.${p.arch}`);
+  const streams = (view.modules?.streams ?? []).map((m) => `${m.name}:${m.stream}:${m.version}:${m.context}`);
+  return sha256Hex([...view.locations, '', ...lines, '', ...streams].join('\n'));
+}
+
+/** The target's part of an assessment as stored: the report header (no host: shared by hosts) with that target. */
+function targetDocument(a: Assessment, t: TargetAssessment): JsonValue {
+  return JSON.parse(JSON.stringify({ formatVersion: a.formatVersion, assessedAt: a.assessedAt, sourceRelease: a.sourceRelease, sourceName: a.sourceName, ...t })) as JsonValue;
+}
+
+export async function assessFleet(o: AssessFleetOptions): Promise<FleetAssessmentSummary> {
+  const started = Date.now();
+  const progress = o.onProgress ?? ((): void => {});
+  const catalog = o.catalog ?? loadCatalog();
+  const repos = o.repos ?? {};
+  const targets = validateTargets(catalog, o.targets, repos);
+  const now = o.now ?? ((): Date => new Date());
+  const today = o.today ?? now().toISOString().slice(0, 10);
+  if (!DATE.test(today) || Number.isNaN(Date.parse(today))) throw new FerryError('USAGE', `--today ${JSON.stringify(today)} is not YYYY-MM-DD`);
+  const batchSize = o.batchSize ?? 500;
+  const assess = o.assess ?? assessTargets;
+  let pes: { events: PesEvent[]; digest: string } | undefined;
+  if (o.pes !== undefined) pes = { events: loadPesEvents(o.pes), digest: sha256Hex(readFileSync(o.pes)) };
+
+  const views = await Promise.all(targets.map((release) => {
+    const locations = repos[release] ?? [];
+    if (locations.length === 0) {
+      progress({ phase: 'repos', message: `${release}: no repository given, package fates will not be compared` });
+      return Promise.resolve(undefined);
+    }
+    return loadTargetRepos(release, locations, { ...(o.repoCache ? { cache: o.repoCache } : {}), onProgress: progress });
+  }));
+  const fingerprints = views.map(repoFingerprint);
+  const assessTargetsOf = views.map((repo, i) => ({ release: targets[i], ...(repo ? { repo } : {}) }));
+
+  const hostNames = o.hostNames ? [...new Set(o.hostNames)] : (await o.store.listHosts()).map((h) => h.name);
+  if (o.hostNames) {
+    const known = new Set((await o.store.listHosts()).map((h) => h.name));
+    const unknown = hostNames.filter((h) => !known.has(h));
+    if (unknown.length > 0) {
+      throw new FerryError('NOT_FOUND', `Not in the store: ${unknown.slice(0, 5).join(', ')}${unknown.length > 5 ? ` and ${unknown.length - 5} more` : ''}`,
+        { hint: 'Import the hosts (ferry inventory import) and collect their facts first; ferry fleet assess without host names assesses every host in the store.' });
+    }
+  }
+  const runId = newFleetRunId(today, now());
+  const groups = new Map<string, GroupResult[]>();
+  const notAssessed: FleetAssessmentSummary['notAssessed'] = [];
+  let done = 0;
+  progress({ phase: 'assess', message: `run ${runId}: ${hostNames.length} hosts against ${targets.join(', ')}`, done, total: hostNames.length });
+  for (let i = 0; i < hostNames.length; i += batchSize) {
+    const batch = hostNames.slice(i, i + batchSize);
+    const snapshots = new Map((await o.store.latestFactSnapshots(batch)).map((s) => [s.hostName, s]));
+    const rows: FleetAssessmentRecord[] = [];
+    for (const hostName of batch) {
+      const snapshot = snapshots.get(hostName);
+      const facts = snapshot ? snapshotFacts(snapshot) : 'no facts collected';
+      if (typeof facts === 'string') {
+        notAssessed.push({ host: hostName, reason: facts });
+        // Its document says why: every row names one.
+        const documentKey = contentId('not-assessed', facts);
+        await o.store.saveAssessmentDocument(documentKey, { notAssessed: facts });
+        for (const target of targets) {
+          rows.push({ runId, hostName, target, factSnapshotId: snapshot?.id ?? null, documentKey, readiness: 'not-assessed', score: null, blockers: [], missing: [] });
+        }
+        continue;
+      }
+      const key = assessmentInputKey(facts);
+      let group = groups.get(key);
+      if (!group) {
+        const assessment = assess({ facts: assessedFacts(facts), catalog, targets: assessTargetsOf, today, ...(pes ? { pes: { events: pes.events } } : {}), now: now() });
+        group = [];
+        for (const t of assessment.targets) {
+          const ti = targets.indexOf(t.target);
+          assert(ti >= 0, `assessTargets returned target ${t.target}, which was not asked for`);
+          const documentKey = contentId('assessment', { inputs: key, target: t.target, targets, repo: fingerprints[ti], today, pes: pes?.digest ?? null, formatVersion: assessment.formatVersion });
+          await o.store.saveAssessmentDocument(documentKey, targetDocument(assessment, t));
+          group.push({
+            target: t.target, documentKey, readiness: targetReadiness(t), score: t.score, blockers: [...t.inhibitors],
+            missing: t.fates.filter((f) => f.fate === 'missing').map((f) => f.name),
+          });
+        }
+        groups.set(key, group);
+      }
+      for (const g of group) rows.push({ runId, hostName, factSnapshotId: snapshot?.id ?? null, ...g });
+    }
+    await o.store.saveFleetAssessments(rows);
+    done += batch.length;
+    progress({ phase: 'assess', message: `${done}/${hostNames.length} hosts, ${groups.size} distinct package sets assessed`, done, total: hostNames.length });
+  }
+  return {
+    runId, targets, hosts: hostNames.length, notAssessed, distinctInputs: groups.size, assessments: groups.size * targets.length,
+    durationMs: Date.now() - started,
+  };
+}
+
+/** The fleet report of a run (default: the newest), from its stored rows. */
+export async function loadFleetReport(o: { store: Pick<Store, 'listFleetAssessments'>; runId?: string; catalog?: Catalog; now?: Date }): Promise<FleetReport> {
+  const rows = await o.store.listFleetAssessments(o.runId);
+  if (rows.length === 0) {
+    throw new FerryError('NOT_FOUND', o.runId ? `No fleet assessment run ${JSON.stringify(o.runId)} in the store` : 'No fleet assessment in the store',
+      { hint: 'Run ferry fleet assess --to TARGETS first.' });
+  }
+  const runId = rows[0].runId;
+  return buildFleetReport(rows, { runId, catalog: o.catalog ?? loadCatalog(), today: fleetRunDate(runId), generatedAt: (o.now ?? new Date()).toISOString() });
+}

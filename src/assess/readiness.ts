@@ -1,0 +1,21 @@
+/**
+ * Readiness: one word per host and target for fleet views, decided from the target's assessment.
+ *  - blocked: at least one inhibitor;
+ *  - risks: no inhibitor, but a high or medium finding, or the package fates were not compared (no target
+ *    repository: the unknown is not read as all clear, as in the ranking);
+ *  - ready: neither;
+ *  - not-assessed: no usable facts for the host (never collected, or a snapshot that failed validation).
+ * Checks that could not look at the host (e.g. memory on a package list) are listed in the assessment and
+ * do not change the word: every host assessed from the same kind of facts would otherwise read "risks".
+ */
+import type { TargetAssessment } from './types.js';
+
+export const READINESS = ['ready', 'risks', 'blocked', 'not-assessed'] as const;
+export type Readiness = (typeof READINESS)[number];
+
+export function targetReadiness(t: Pick<TargetAssessment, 'inhibitors' | 'findings' | 'repositories'>): Exclude<Readiness, 'not-assessed'> {
+  if (t.inhibitors.length > 0) return 'blocked';
+  if (t.repositories.length === 0) return 'risks';
+  const inhibitors = new Set(t.inhibitors);
+  return t.findings.some((f) => !inhibitors.has(f.key) && (f.severity === 'high' || f.severity === 'medium')) ? 'risks' : 'ready';
+}

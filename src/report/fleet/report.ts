@@ -1,0 +1,116 @@
+/**
+ * The fleet report: one document built from a fleet assessment run's rows (one per host × target), which
+ * every renderer (text, JSON, HTML, CSV) reads. Published as JSON with FLEET_REPORT_FORMAT_VERSION and
+ * the checked-in schema src/report/schema/fleet-report.schema.json: bump the version on any incompatible
+ * change. Recommendations come from src/assess/rank.ts (recommendHostTarget, recommendFleetTarget).
+ */
+import { FerryError } from '../../core/index.js';
+import type { Catalog } from '../../catalog/index.js';
+import { recommendFleetTarget, recommendHostTarget, READINESS, type FleetRecommendation, type FleetResult, type Readiness } from '../../assess/index.js';
+
+export const FLEET_REPORT_FORMAT_VERSION = 1 as const;
+
+/** One host × target row as the store keeps it (store FleetAssessmentRecord's fields read here). */
+export interface FleetRow {
+  hostName: string;
+  target: string;
+  readiness: string;
+  score: number | null;
+  blockers: string[];
+  missing: string[];
+}
+
+export interface FleetHostResult {
+  target: string;
+  readiness: Readiness;
+  score: number | null;
+  blockers: string[];
+  /** Installed packages with no counterpart in the target (one entry per package: a name may repeat, e.g. two kernels). */
+  missing: string[];
+}
+
+export interface FleetReport {
+  formatVersion: typeof FLEET_REPORT_FORMAT_VERSION;
+  runId: string;
+  /** ISO 8601 UTC. */
+  generatedAt: string;
+  /** The date lifecycles were measured on for the ranking's tie-breaks (YYYY-MM-DD). */
+  today: string;
+  targets: string[];
+  hostCount: number;
+  readiness: Array<{ target: string } & Record<'ready' | 'risks' | 'blocked' | 'notAssessed', number>>;
+  recommendation: FleetRecommendation & { rule: string };
+  /** Inhibitor (finding key) per target, most frequent first, with the hosts it blocks. */
+  inhibitors: Array<{ key: string; target: string; hostCount: number; hosts: string[] }>;
+  /** Per target: each package some host has with no counterpart there, with how many hosts have it, most first. */
+  missing: Array<{ target: string; packages: Array<{ name: string; hostCount: number }> }>;
+  /** Every host, in name order: its recommended target (rank 1, null when nothing was assessed) and each result. */
+  hosts: Array<{ host: string; recommended: string | null; results: FleetHostResult[] }>;
+}
+
+export const FLEET_RULE = 'the target the most hosts can reach ready; ties: fewer hosts blocked, then the most hosts ranking it first, then the release id';
+
+const byName = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+function readinessOf(value: string, host: string): Readiness {
+  const r = READINESS.find((x) => x === value);
+  if (r === undefined) {
+    throw new FerryError('DOCUMENT_INVALID', `The stored fleet assessment of ${host} has readiness ${JSON.stringify(value)}, not one of ${READINESS.join(', ')}`,
+      { hint: 'The store was written by another version of Ferry: assess the fleet again (ferry fleet assess).' });
+  }
+  return r;
+}
+
+export function buildFleetReport(rows: readonly FleetRow[], o: { runId: string; catalog: Catalog; today: string; generatedAt: string }): FleetReport {
+  const targets = [...new Set(rows.map((r) => r.target))];
+  const hostRows = new Map<string, FleetHostResult[]>();
+  const resultsByHost = new Map<string, FleetResult[]>();
+  const results: FleetResult[] = [];
+  const readiness = targets.map((target) => ({ target, ready: 0, risks: 0, blocked: 0, notAssessed: 0 }));
+  const readinessOfTarget = new Map(readiness.map((x) => [x.target, x]));
+  const inhibitors = new Map<string, { key: string; target: string; hosts: string[] }>();
+  const missing = new Map(targets.map((t) => [t, new Map<string, number>()]));
+  for (const r of rows) {
+    const word = readinessOf(r.readiness, r.hostName);
+    const result: FleetResult = { host: r.hostName, target: r.target, readiness: word, score: r.score ?? -Infinity, inhibitors: r.blockers.length, missing: r.missing.length };
+    results.push(result);
+    let list = hostRows.get(r.hostName);
+    if (!list) hostRows.set(r.hostName, (list = []));
+    list.push({ target: r.target, readiness: word, score: r.score, blockers: [...r.blockers], missing: [...r.missing] });
+    let ranked = resultsByHost.get(r.hostName);
+    if (!ranked) resultsByHost.set(r.hostName, (ranked = []));
+    ranked.push(result);
+    const counts = readinessOfTarget.get(r.target);
+    if (counts) counts[word === 'not-assessed' ? 'notAssessed' : word]++;
+    for (const key of new Set(r.blockers)) {
+      const id = `${r.target}\n${key}`;
+      let e = inhibitors.get(id);
+      if (!e) inhibitors.set(id, (e = { key, target: r.target, hosts: [] }));
+      e.hosts.push(r.hostName);
+    }
+    const perTarget = missing.get(r.target);
+    if (perTarget) for (const name of new Set(r.missing)) perTarget.set(name, (perTarget.get(name) ?? 0) + 1);
+  }
+  const rank = { catalog: o.catalog, today: o.today };
+  const hostBest = new Map([...resultsByHost].map(([host, rs]) => [host, recommendHostTarget(rs, rank)]));
+  return {
+    formatVersion: FLEET_REPORT_FORMAT_VERSION,
+    runId: o.runId,
+    generatedAt: o.generatedAt,
+    today: o.today,
+    targets,
+    hostCount: hostRows.size,
+    readiness,
+    recommendation: { ...recommendFleetTarget(targets, results, hostBest), rule: FLEET_RULE },
+    inhibitors: [...inhibitors.values()]
+      .map((e) => ({ key: e.key, target: e.target, hostCount: e.hosts.length, hosts: e.hosts.sort(byName) }))
+      .sort((a, b) => b.hostCount - a.hostCount || byName(a.key, b.key) || byName(a.target, b.target)),
+    missing: targets.map((target) => ({
+      target,
+      packages: [...(missing.get(target) ?? new Map<string, number>())]
+        .map(([name, hostCount]) => ({ name, hostCount }))
+        .sort((a, b) => b.hostCount - a.hostCount || byName(a.name, b.name)),
+    })),
+    hosts: [...hostRows.keys()].sort(byName).map((host) => ({ host, recommended: hostBest.get(host) ?? null, results: hostRows.get(host) ?? [] })),
+  };
+}

@@ -57,5 +57,5 @@ test('fleet assess then fleet report in every format, from a real store', async 
   assert.match(bad.err, /NOT_FOUND/);
   const unknown = await run(['fleet', 'assess', 'web9', '--to', 'rocky-8', '--store', storePath]);
   assert.equal(unknown.code, 1);
-  assert.match(unknown.err, /Not in the store: web9/);
+  assert.match(unknown.err, /SELECTOR_UNKNOWN.*"web9".*did you mean web1/);
 });

@@ -1,5 +1,5 @@
 /** Shared helpers of the migrate E2E tests: package sets, the by-hand recipe, child runs. */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before } from 'node:test';
@@ -71,4 +71,16 @@ export function useLab(skip: string | false): () => Lab {
     assert(lab, 'the lab is used before it was created');
     return lab;
   };
+}
+
+export interface Worker { child: ChildProcess; log: () => string; done: Promise<number | null> }
+
+/** `ferry worker --exit-when-idle` on a store as its own process (bin/ferry.js on the sources), so SIGKILL is a real death. */
+export function startWorker(store: string, args: readonly string[]): Worker {
+  const child = spawn(process.execPath, [join(import.meta.dirname, '../../bin/ferry.js'), 'worker', '--store', store, '--exit-when-idle', ...args],
+    { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, FERRY_OPERATOR: 'e2e', FERRY_FROM_SOURCE: '1' } });
+  let log = '';
+  child.stdout.on('data', (c: Buffer) => { log += c.toString(); });
+  child.stderr.on('data', (c: Buffer) => { log += c.toString(); });
+  return { child, log: () => log, done: new Promise((r) => child.on('close', (code) => r(code))) };
 }

@@ -4,10 +4,10 @@
 // with no host migrated twice and nothing left running.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { skipUnlessTools } from '../support/shared.js';
 import { openStore, type Store } from '../../src/store/index.js';
 import { createRollout, rolloutStatus } from '../../src/app/rollout.js';
@@ -15,23 +15,14 @@ import { parseRolloutFlags } from '../../src/fleet/rollout-spec.js';
 import { readCurrentExecution, readJournal } from '../../src/exec/journal.js';
 import { openHost, hostOptionsFor } from '../../src/app/host.js';
 import type { LabSshHost } from '../lab/lab.js';
-import { sh, useLab } from './helpers.js';
+import { sh, startWorker as startWorkerOn, useLab, type Worker } from './helpers.js';
 import { skipUnlessPostgres, testPostgres } from '../support/postgres.js';
 
 const skip = skipUnlessTools('rpmbuild', 'createrepo_c', 'modifyrepo_c', 'dnf', 'rpm', 'sshd', 'ssh', 'setsid');
 const labOf = useLab(skip);
-const FERRY = resolve(import.meta.dirname, '../../bin/ferry.js');
 
-interface Worker { child: ChildProcess; log: () => string; done: Promise<number | null> }
-
-/** `ferry worker` as its own process (bin/ferry.js on the sources), so SIGKILL is a real death. */
 function startWorker(store: string, hosts: readonly LabSshHost[], extra: string[] = []): Worker {
-  const args = [FERRY, 'worker', '--store', store, '--exit-when-idle', '--concurrency', '4', ...hosts.flatMap((h) => ['--known-hosts', h.knownHostsPath]), ...extra];
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, FERRY_OPERATOR: 'e2e', FERRY_FROM_SOURCE: '1' } });
-  let log = '';
-  child.stdout?.on('data', (c: Buffer) => { log += c.toString(); });
-  child.stderr?.on('data', (c: Buffer) => { log += c.toString(); });
-  return { child, log: () => log, done: new Promise((r) => child.on('close', (code) => r(code))) };
+  return startWorkerOn(store, ['--concurrency', '4', ...hosts.flatMap((h) => ['--known-hosts', h.knownHostsPath]), ...extra]);
 }
 
 async function fleetOf(n: number): Promise<LabSshHost[]> {

@@ -134,19 +134,21 @@ export function shapeOf(k: number): Shape {
 
 interface Plan { name: string; kind: 'web' | 'db'; shape: Shape; fault?: LabFleetFault; inhibitor?: LabFleetInhibitor; haPair?: string }
 
-/** Names, shapes, faults: the six special hosts are the last web hosts, so the first hosts are healthy. */
+/** Names, shapes, faults: the six special hosts are the first web hosts (web01 the one whose migration fails), the others healthy. */
 export function planFleet(size: number): Plan[] {
   if (!Number.isInteger(size) || size < 12 || size > 240) throw new Error(`lab fleet size must be an integer in 12..240, not ${size}`);
   const db = Math.max(4, Math.round(size / 5));
   const web = size - db;
   const width = String(Math.max(web, db)).length < 2 ? 2 : String(Math.max(web, db)).length;
+  // The special hosts are the first web hosts, the one whose migration fails first of all: in name order it
+  // comes early (after the db hosts), so a rollout's stop threshold halts with waves still to come after it.
   const special: Array<[LabFleetFault | undefined, LabFleetInhibitor | undefined]> = [
-    [undefined, 'low-disk'], [undefined, 'registration'], ['unreachable', undefined], ['host-key-changed', undefined], ['auth', undefined], ['migration-fails', undefined]];
+    ['migration-fails', undefined], [undefined, 'low-disk'], [undefined, 'registration'], ['unreachable', undefined], ['host-key-changed', undefined], ['auth', undefined]];
   const plain: Shape = { from: 'centos-8', group: 'centos8', shape: 'c8', options: { from: 'centos-8' } };
   const out: Plan[] = [];
   let k = 0;
   for (let i = 1; i <= web; i++) {
-    const s = i - (web - special.length) - 1;
+    const s = i <= special.length ? i - 1 : -1;
     const name = `web${String(i).padStart(width, '0')}`;
     if (s >= 0) {
       const [fault, inhibitor] = special[s];

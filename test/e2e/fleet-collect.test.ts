@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { HOST_ROOT_VAR } from '../../src/app/host.js';
 import { openFerryStore } from '../../src/app/store.js';
+import { createLabFleet } from '../lab/fleet.js';
 import { createLab, type Lab, type LabSshHost } from '../lab/lab.js';
 import { freePort } from '../lab/sshd.js';
 import { skipUnlessTools } from '../support/shared.js';
@@ -69,4 +70,39 @@ test('ferry fleet collect: the failure table and exit 1 when a host failed; exit
   const badTimeout = await ferry(['fleet', 'collect', '--store', storePath, '--timeout', 'soon']);
   assert.equal(badTimeout.code, 2);
   assert.match(badTimeout.err, /--timeout 'soon' is not understood/);
+});
+
+test('the lab fleet through the CLI: import its Ansible inventory, collect — each faulty host in its class; then a re-keyed host is refused and a re-imaged one flagged, the rest go on', { skip, timeout: 180_000 }, async () => {
+  const fleet = await createLabFleet(lab, { size: 12 });
+  try {
+    const store = join(dir, 'fleet.db');
+    const imported = await ferry(['inventory', 'import', fleet.inventoryPath, '--store', store]);
+    assert.equal(imported.code, 0, imported.err);
+    const args = ['--store', store, '--known-hosts', fleet.knownHostsPath, '--retries', '0', '--timeout', '30s', '--json'];
+    type Doc = { hosts: { host: string; outcome: string; message?: string }[]; counts: Record<string, number> };
+    const outcomes = (d: Doc): Map<string, string> => new Map(d.hosts.map((h) => [h.host, h.outcome]));
+    const first = await ferry(['fleet', 'collect', ...args]);
+    assert.equal(first.code, 1, first.err);
+    const got = outcomes(JSON.parse(first.out) as Doc);
+    assert.equal(got.size, 12);
+    for (const h of fleet.hosts) {
+      const want = h.fault === 'unreachable' || h.fault === 'host-key-changed' || h.fault === 'auth' ? h.fault : 'ok';
+      assert.equal(got.get(h.name), want, h.name);
+    }
+
+    // Between two collections: one host's sshd gets a new key (known_hosts unchanged), another a new machine-id.
+    const healthy = fleet.healthy();
+    const [rekeyed, reimaged] = [healthy[0].name, healthy[1].name];
+    await fleet.changeHostKey(rekeyed);
+    fleet.changeMachineId(reimaged);
+    const second = JSON.parse((await ferry(['fleet', 'collect', ...args])).out) as Doc;
+    const again = outcomes(second);
+    assert.equal(again.get(rekeyed), 'host-key-changed');
+    assert.match(second.hosts.find((h) => h.host === rekeyed)?.message ?? '', /known_hosts has a different key/);
+    assert.equal(again.get(reimaged), 'identity-changed');
+    assert.match(second.hosts.find((h) => h.host === reimaged)?.message ?? '', new RegExp(`machine-id [0-9a-f]{32} → ${fleet.host(reimaged).machineId}`));
+    for (const h of healthy.slice(2)) assert.equal(again.get(h.name), 'ok', h.name);
+  } finally {
+    await fleet.stop();
+  }
 });

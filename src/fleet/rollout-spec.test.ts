@@ -54,6 +54,7 @@ test('parseRolloutFlags: a bad flag is USAGE naming the flag and its accepted fo
     [{ capGroupBy: 'rack' }, '--cap-group-by', /--group-cap/],
     [{ maxFailures: '1.5' }, '--max-failures', /host count/],
     [{ gate: 'manual' }, '--gate', /--canary/],
+    [{ soak: '10m' }, '--soak', /a gate holds the waves after a canary/],
     [{ canary: '1', gate: 'sometimes' }, '--gate', /manual .* auto/],
     [{ canary: '1', gate: 'manual', soak: '10m' }, '--soak', /--gate auto/],
     [{ canary: '1', soak: 'ten minutes' }, '--soak', /90s, 10m, 1h30m/],

@@ -129,7 +129,8 @@ export function parseRolloutFlags(f: RolloutFlags): RolloutSpec {
   const waves = f.waves === undefined ? [] : f.waves.split(',').map((w) => parseAmount('--waves', w.trim(), f.waves));
   const gate = parseGate(f);
   if (gate !== 'none' && canary === null) {
-    throw usage('--gate', f.gate ?? `--soak ${f.soak ?? ''}`, 'a gate holds the waves after a canary: give --canary N or N% too');
+    const [flag, value] = f.gate !== undefined ? ['--gate', f.gate] : ['--soak', f.soak ?? ''];
+    throw usage(flag, value, 'a gate holds the waves after a canary: give --canary N or N% too');
   }
   const soakSeconds = f.soak === undefined ? 0 : parseDuration('--soak', f.soak);
   const cutoffSeconds = f.cutoff === undefined ? 0 : parseDuration('--cutoff', f.cutoff);

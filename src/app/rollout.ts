@@ -145,7 +145,7 @@ export async function advanceRollout(o: { store: Store; rolloutId: string; now?:
         continue;
       }
       case 'halt':
-        if (await o.store.setRolloutState(r.id, ['running'], 'halted')) {
+        if (await o.store.setRolloutState(r.id, ['running', 'awaiting-approval'], 'halted')) {
           // Hosts released but not started stay out: back to pending with their jobs cancelled, so resume releases them again.
           await o.store.cancelJobs({ rolloutId: r.id });
           for (const h of d.queued) await o.store.updateRolloutHost(r.id, h, { state: 'pending', jobId: null });
@@ -158,7 +158,7 @@ export async function advanceRollout(o: { store: Store; rolloutId: string; now?:
         }
         return d;
       case 'complete':
-        if (await o.store.setRolloutState(r.id, ['running'], 'completed')) {
+        if (await o.store.setRolloutState(r.id, ['running', 'awaiting-approval'], 'completed')) {
           await o.store.appendAudit({ operator: 'ferry', action: 'rollout.complete', subject: r.id, details: {} });
         }
         return d;
@@ -172,7 +172,7 @@ export async function advanceRollout(o: { store: Store; rolloutId: string; now?:
 /** Advances every running rollout (the worker's idle tick: soak timers and windows move on without a job finishing). */
 export async function advanceRollouts(o: { store: Store; now?: () => Date }): Promise<void> {
   for (const r of await o.store.listRollouts()) {
-    if (r.state === 'running') await advanceRollout({ store: o.store, rolloutId: r.id, ...(o.now ? { now: o.now } : {}) });
+    if (r.state === 'running' || r.state === 'awaiting-approval') await advanceRollout({ store: o.store, rolloutId: r.id, ...(o.now ? { now: o.now } : {}) });
   }
 }
 

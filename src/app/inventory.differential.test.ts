@@ -6,11 +6,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { isSecretVar } from '../fleet/inventory/index.js';
 import { selectHosts } from '../fleet/selector.js';
+import { GROUP_VARS, planFleet, renderInventory } from '../../test/lab/fleet.js';
 import { readInventory } from './inventory.js';
 
 const FIXTURES = resolve(import.meta.dirname, '../../test/fixtures/inventories');
@@ -96,5 +97,31 @@ test('selectors equal ansible --list-hosts on the same inventory', { skip: !ANSI
     }
   } finally {
     rmSync(home, { recursive: true, force: true });
+  }
+});
+
+test('the lab fleet inventory (test/lab/fleet.ts renderInventory + group_vars) imports as ansible-inventory reads it', { skip: !ANSIBLE && 'ansible-inventory is not installed' }, () => {
+  const dir = mkdtempSync(join(tmpdir(), 'ferry-lab-inv-'));
+  try {
+    const hosts = planFleet(50).map((p, i) => ({
+      name: p.name,
+      groups: [p.shape.group, p.kind],
+      vars: { ansible_host: `127.0.1.${10 + i}`, ansible_port: String(20000 + i), ferry_root: `/var/lab/${p.name}`, lab_shape: p.shape.shape, ...(p.haPair ? { ha_pair: p.haPair } : {}) },
+    }));
+    const file = join(dir, 'inventory.ini');
+    writeFileSync(file, renderInventory(hosts, { privateKeyPath: join(dir, 'id_ed25519'), knownHostsPath: join(dir, 'known_hosts') }));
+    mkdirSync(join(dir, 'group_vars'));
+    for (const [group, vars] of Object.entries(GROUP_VARS)) writeFileSync(join(dir, 'group_vars', `${group}.yml`), Object.entries(vars).map(([k, v]) => `${k}: "${v}"\n`).join(''));
+    const ref = ansibleInventory([file]);
+    const ours = readInventory([file]);
+    assert.equal(ours.hosts.length, 50);
+    for (const h of ours.hosts) {
+      assert.deepEqual(h.vars, ref._meta.hostvars[h.name], `vars of ${h.name}`);
+      for (const g of ['web', 'db', 'prod', 'centos8', 'stream8', 'centos7']) assert.equal(h.groups.includes(g), membersOf(ref, g).has(h.name), `${h.name} in ${g}`);
+      assert.equal(h.connection.port, Number(ref._meta.hostvars[h.name].ansible_port));
+      assert.equal(h.connection.user, 'root');
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
 });

@@ -164,7 +164,7 @@ export function planFleet(size: number): Plan[] {
 }
 
 /** The INI inventory: shape groups with the hosts' connection vars, web/db by range, prod:children, all:vars. */
-export function renderInventory(hosts: readonly LabFleetHost[], common: { privateKeyPath: string; knownHostsPath: string }): string {
+export function renderInventory(hosts: ReadonlyArray<Pick<LabFleetHost, 'name' | 'groups' | 'vars'>>, common: { privateKeyPath: string; knownHostsPath: string }): string {
   const lines: string[] = ['# Ferry lab fleet (test/lab/fleet.ts); generated, real addresses of this run.', ''];
   for (const group of ['centos8', 'stream8', 'centos7'] as const) {
     lines.push(`[${group}]`);

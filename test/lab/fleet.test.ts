@@ -250,3 +250,25 @@ test('stop() leaves no sshd running and nothing listening', { skip }, async () =
   assert.match(r.stderr, /Connection refused/);
   assert.ok(!existsSync(f.dir), 'the fleet directory is removed');
 });
+
+test('timeoutHost: a host that accepts TCP and never sends a banner times out in real ssh; stop() closes it', { skip }, async () => {
+  const l = lab;
+  assert.ok(l);
+  const small = await createLabFleet(l, { size: 12, timeoutHost: true });
+  try {
+    const name = small.faulty.timeout;
+    assert.ok(name, 'the timeout host is named');
+    const h = small.host(name);
+    assert.equal(h.fault, 'timeout');
+    assert.equal(small.hosts.filter((x) => x.fault).length, 5, 'the four faults and the timeout');
+    const t = Date.now();
+    const r = await ssh(small, h, 'true');
+    assert.equal(r.status, 255);
+    assert.match(r.stderr, /timed out during banner exchange/);
+    assert.ok(Date.now() - t >= 4000, 'ssh waited for its ConnectTimeout (5 s)');
+  } finally {
+    await small.stop();
+  }
+  const r = await ssh(small, small.host(small.faulty.timeout ?? ''), 'true');
+  assert.match(r.stderr, /Connection refused/, 'nothing listens after stop()');
+});

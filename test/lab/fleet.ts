@@ -15,6 +15,9 @@
 //   hostKeyChanged: its sshd's host key is not the one known_hosts lists for it (ssh: "REMOTE HOST
 //     IDENTIFICATION HAS CHANGED", "Host key verification failed");
 //   auth: its authorized_keys lacks the client key (ssh: "Permission denied (publickey)");
+//   timeout (only with `timeoutHost: true`): a TCP listener in this process on its address that accepts and
+//     never sends the SSH banner, as a wedged sshd or an accepting middlebox does (ssh: "Connection timed
+//     out during banner exchange" after ConnectTimeout);
 //   migrationFails: a reachable CentOS 8 host that also carries `acme-utils-compat`, a package from no repo
 //     owning /usr/bin/lab-utils. The targets' `lab-utils` (which obsoletes the source's lab-legacy-utils)
 //     ships the same path with other content, so the distro-sync transaction of `ferry migrate --to
@@ -36,14 +39,15 @@
 // - `stop()` stops every sshd, removes the host roots and (when the fleet made it) its directory.
 import { randomBytes } from 'node:crypto';
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Server, type Socket } from 'node:net';
 import { join, resolve } from 'node:path';
 import { mapLimit } from './build.js';
 import type { HostOptions, Lab, LabHost } from './lab.js';
 import type { SourceDef } from './model.js';
 import { freePort, generateKeyPair, startSshd, type SshdHandle } from './sshd.js';
 
-/** The first three are the store's CollectionOutcome names (src/store/types.ts) a collection must report. */
-export type LabFleetFault = 'unreachable' | 'host-key-changed' | 'auth' | 'migration-fails';
+/** All but migration-fails are the store's CollectionOutcome names (src/store/types.ts) a collection must report. */
+export type LabFleetFault = 'unreachable' | 'host-key-changed' | 'auth' | 'timeout' | 'migration-fails';
 export type LabFleetInhibitor = 'registration' | 'low-disk';
 export type LabFleetShapeGroup = 'centos8' | 'centos7' | 'stream8';
 
@@ -86,7 +90,8 @@ export interface LabFleet {
   knownHostsPath: string;
   /** The HOME every session gets (its .rpmmacros sets %_dbpath /var/lib/rpm). */
   home: string;
-  faulty: { unreachable: string; hostKeyChanged: string; auth: string; migrationFails: string };
+  /** `timeout` only with the `timeoutHost` option. */
+  faulty: { unreachable: string; hostKeyChanged: string; auth: string; migrationFails: string; timeout?: string };
   inhibited: { registration: string; lowDisk: string };
   /** Hosts without fault or inhibitor. */
   healthy(): LabFleetHost[];
@@ -105,6 +110,8 @@ export interface LabFleetOptions {
   dir?: string;
   /** Hosts built and started at a time; default 8. */
   concurrency?: number;
+  /** Also a `timeout` host (one ordinary host fewer): see the header. Default false. */
+  timeoutHost?: boolean;
 }
 
 /** The no-repo package of the migration-fails host; see the header for the conflict it causes. */
@@ -134,8 +141,8 @@ export function shapeOf(k: number): Shape {
 
 interface Plan { name: string; kind: 'web' | 'db'; shape: Shape; fault?: LabFleetFault; inhibitor?: LabFleetInhibitor; haPair?: string }
 
-/** Names, shapes, faults: the six special hosts are the first web hosts (web01 the one whose migration fails), the others healthy. */
-export function planFleet(size: number): Plan[] {
+/** Names, shapes, faults: the special hosts are the first web hosts (web01 the one whose migration fails), the others healthy. */
+export function planFleet(size: number, opts: { timeoutHost?: boolean } = {}): Plan[] {
   if (!Number.isInteger(size) || size < 12 || size > 240) throw new Error(`lab fleet size must be an integer in 12..240, not ${size}`);
   const db = Math.max(4, Math.round(size / 5));
   const web = size - db;
@@ -143,7 +150,8 @@ export function planFleet(size: number): Plan[] {
   // The special hosts are the first web hosts, the one whose migration fails first of all: in name order it
   // comes early (after the db hosts), so a rollout's stop threshold halts with waves still to come after it.
   const special: Array<[LabFleetFault | undefined, LabFleetInhibitor | undefined]> = [
-    ['migration-fails', undefined], [undefined, 'low-disk'], [undefined, 'registration'], ['unreachable', undefined], ['host-key-changed', undefined], ['auth', undefined]];
+    ['migration-fails', undefined], [undefined, 'low-disk'], [undefined, 'registration'], ['unreachable', undefined], ['host-key-changed', undefined], ['auth', undefined],
+    ...(opts.timeoutHost ? [['timeout', undefined] as [LabFleetFault, undefined]] : [])];
   const plain: Shape = { from: 'centos-8', group: 'centos8', shape: 'c8', options: { from: 'centos-8' } };
   const out: Plan[] = [];
   let k = 0;
@@ -192,6 +200,25 @@ export const GROUP_VARS: Record<string, Record<string, string>> = {
   prod: { environment_tier: 'production' },
 };
 
+interface Silent { servers: Server[]; sockets: Set<Socket> }
+
+/** A TCP listener on `address` that accepts and never answers (no SSH banner); resolves with its port. */
+function silentListener(address: string, into: Silent): Promise<number> {
+  return new Promise((done, reject) => {
+    const srv = createServer((sock) => {
+      into.sockets.add(sock);
+      sock.on('error', () => { /* the client gave up */ });
+      sock.on('close', () => into.sockets.delete(sock));
+    });
+    srv.once('error', reject);
+    srv.listen(0, address, () => {
+      into.servers.push(srv);
+      const a = srv.address();
+      done(typeof a === 'object' && a ? a.port : 0);
+    });
+  });
+}
+
 /** A fresh random machine-id (systemd's format: 32 lowercase hex digits and a newline), written into the root. */
 function writeMachineId(root: string): string {
   const id = randomBytes(16).toString('hex');
@@ -202,7 +229,7 @@ function writeMachineId(root: string): string {
 export async function createLabFleet(lab: Lab, opts: LabFleetOptions = {}): Promise<LabFleet> {
   const t0 = Date.now();
   const size = opts.size ?? Number(process.env.FERRY_LAB_FLEET_SIZE ?? 50);
-  const plan = planFleet(size);
+  const plan = planFleet(size, { timeoutHost: opts.timeoutHost ?? false });
   const ownDir = opts.dir === undefined;
   const dir = opts.dir ?? mkdtempSync(join(lab.workDir, 'fleet-'));
   mkdirSync(dir, { recursive: true });
@@ -239,6 +266,7 @@ export async function createLabFleet(lab: Lab, opts: LabFleetOptions = {}): Prom
     ...(h.inhibitor === 'low-disk' ? { wrapper: ['unshare', '--mount', '--propagation', 'private', 'sh', LOW_DISK_SCRIPT, join(h.root, 'boot'), LOW_DISK_TMPFS_SIZE] } : {}),
   });
   const known: string[] = [];
+  const silent: Silent = { servers: [], sockets: new Set() };
   await mapLimit(hosts, concurrency, async (h) => {
     if (h.inhibitor === 'registration') {
       mkdirSync(join(h.root, '/etc/venv-salt-minion/minion.d'), { recursive: true });
@@ -246,6 +274,10 @@ export async function createLabFleet(lab: Lab, opts: LabFleetOptions = {}): Prom
     }
     if (h.fault === 'unreachable') {
       h.port = await freePort(h.address);
+      return;
+    }
+    if (h.fault === 'timeout') {
+      h.port = await silentListener(h.address, silent);
       return;
     }
     h.sshd = await startSshd(sshdOptions(h));
@@ -282,7 +314,8 @@ export async function createLabFleet(lab: Lab, opts: LabFleetOptions = {}): Prom
   return {
     dir, hosts, inventoryPath, privateKeyPath: client.privateKeyPath, knownHostsPath, home,
     faulty: { unreachable: nameOf((h) => h.fault === 'unreachable'), hostKeyChanged: nameOf((h) => h.fault === 'host-key-changed'),
-      auth: nameOf((h) => h.fault === 'auth'), migrationFails: nameOf((h) => h.fault === 'migration-fails') },
+      auth: nameOf((h) => h.fault === 'auth'), migrationFails: nameOf((h) => h.fault === 'migration-fails'),
+      ...(opts.timeoutHost ? { timeout: nameOf((h) => h.fault === 'timeout') } : {}) },
     inhibited: { registration: nameOf((h) => h.inhibitor === 'registration'), lowDisk: nameOf((h) => h.inhibitor === 'low-disk') },
     healthy: () => hosts.filter((h) => !h.fault && !h.inhibitor),
     host: (name) => {
@@ -308,7 +341,8 @@ export async function createLabFleet(lab: Lab, opts: LabFleetOptions = {}): Prom
     },
     stop: () => {
       stopped ??= (async () => {
-        await Promise.all(hosts.map((h) => h.sshd?.stop()));
+        for (const sock of silent.sockets) sock.destroy();
+        await Promise.all([...hosts.map((h) => h.sshd?.stop()), ...silent.servers.map((srv) => new Promise((done) => srv.close(done)))]);
         for (const h of hosts) h.lab.dispose();
         if (ownDir) rmSync(dir, { recursive: true, force: true });
       })();

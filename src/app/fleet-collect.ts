@@ -20,6 +20,9 @@ import { collectFacts } from '../facts/index.js';
 import type { HostFacts } from '../facts/types.js';
 import type { CollectionOutcome, HostRecord, Store } from '../store/index.js';
 import { hostOptionsFor, openHost } from './host.js';
+import { labelHost } from './store.js';
+import { detectSourceRelease } from '../assess/index.js';
+import { loadCatalog, type Catalog } from '../catalog/index.js';
 
 export type { HostRecord } from '../store/index.js';
 
@@ -171,7 +174,7 @@ export function identityChanges(stored: Pick<HostRecord, 'hostKeyFingerprint' | 
 }
 
 /** Stores a host's outcome: snapshot and identity when facts came back, and the collection record. */
-async function recordHost(store: Store, h: HostRecord, c: HostCollection & { facts?: HostFacts }): Promise<HostCollection> {
+async function recordHost(store: Store, catalog: Catalog, h: HostRecord, c: HostCollection & { facts?: HostFacts }): Promise<HostCollection> {
   const { facts, ...result } = c;
   if (facts) {
     const snapshot = await store.saveFactSnapshot({ hostName: h.name, facts: JSON.parse(JSON.stringify(facts)) as JsonValue, collectedAt: facts.collectedAt });
@@ -181,6 +184,8 @@ async function recordHost(store: Store, h: HostRecord, c: HostCollection & { fac
       result.outcome = 'identity-changed';
       result.message = `The identity of ${h.name} changed since its last collection: ${changes.join('; ')}`;
     }
+    // The source release as assess reads it, the label `release:` selectors match (release:centos-7).
+    await labelHost(store, h.name, { source: detectSourceRelease(facts, catalog) ?? 'unknown' });
     await store.setHostIdentity(h.name, {
       ...(result.hostKeyFingerprint ? { hostKeyFingerprint: result.hostKeyFingerprint } : {}),
       ...(result.machineId ? { machineId: result.machineId } : {}),
@@ -194,6 +199,7 @@ async function recordHost(store: Store, h: HostRecord, c: HostCollection & { fac
 /** Collects every host; resolves once each has a recorded outcome. Hosts keep their given order in the result. */
 export async function collectFleet(o: FleetCollectOptions): Promise<FleetCollectResult> {
   const started = Date.now();
+  const catalog = loadCatalog();
   const total = o.hosts.length;
   const concurrency = Math.max(1, Math.floor(o.concurrency ?? 50));
   const progress = o.onProgress ?? ((): void => {});
@@ -206,7 +212,7 @@ export async function collectFleet(o: FleetCollectOptions): Promise<FleetCollect
     while (next < total) {
       const i = next++;
       const h = o.hosts[i];
-      const r = await recordHost(o.store, h, await collectHost(h, o));
+      const r = await recordHost(o.store, catalog, h, await collectHost(h, o));
       results[i] = r;
       done++;
       if (r.outcome !== 'ok') failed++;

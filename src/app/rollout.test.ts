@@ -118,11 +118,16 @@ test('rollout: a manual gate holds the waves after the canary until approved, wi
   await store.close();
 });
 
-test('rollout: a selector matching nothing and an unknown target are refused before anything is stored', async () => {
+test('rollout: a selector matching nothing, an unknown target, and hosts the target is a cross-major upgrade for are refused before anything is stored', async () => {
   const store = await fleetStore(2);
   const spec = parseRolloutFlags({});
+  await store.upsertHost({ name: 'web02', labels: { source: 'centos-7' } });
+  await assert.rejects(createRollout({ store, selector: 'web', target: 'rocky-8', spec }),
+    (e: Error & { code?: string }) => e.code === 'PATH_UNSUPPORTED' && /1 of the 2 hosts .* web02 \(centos-7 → rocky-8 is a cross-major upgrade/.test(e.message));
+  await store.upsertHost({ name: 'web02', labels: { source: 'centos-8' } });
   await assert.rejects(createRollout({ store, selector: 'web', target: 'rocky-88', spec }), (e: Error & { code?: string }) => e.code === 'TARGET_UNKNOWN');
   await assert.rejects(createRollout({ store, selector: 'db', target: 'rocky-8', spec }), (e: Error & { code?: string }) => e.code === 'SELECTOR_UNKNOWN' || e.code === 'NOT_FOUND');
   assert.equal((await store.listRollouts()).length, 0);
+  assert.ok(await createRollout({ store, selector: 'web', target: 'rocky-8', spec }), 'same-major from the collected release is taken');
   await store.close();
 });

@@ -14,6 +14,7 @@ import { parseRolloutSpec, type RolloutSpec } from '../fleet/rollout-spec.js';
 import { transition, type RolloutAction } from '../fleet/transition.js';
 import { rolloutHosts } from '../fleet/waves.js';
 import { loadCatalog, targetRelease } from '../catalog/index.js';
+import { unplannablePath } from '../plan/index.js';
 import type { RolloutHostRecord, RolloutRecord, Store } from '../store/index.js';
 import { listInventory } from './inventory.js';
 import { operatorName } from './store.js';
@@ -78,10 +79,24 @@ export interface CreateRolloutOptions {
 }
 
 export async function createRollout(o: CreateRolloutOptions): Promise<{ rollout: RolloutRecord; hosts: RolloutHostRecord[] }> {
-  targetRelease(loadCatalog(), o.target);
+  const catalog = loadCatalog();
+  const target = targetRelease(catalog, o.target);
   const operator = o.operator ?? operatorName();
   const hosts = await listInventory(o.store, o.selector);
   if (hosts.length === 0) throw new FerryError('NOT_FOUND', `The selector ${JSON.stringify(o.selector)} matches no host in the store`, { hint: 'List them with ferry inventory list SELECTOR.' });
+  // Hosts whose source release (as collected) Ferry cannot take to the target are refused here, by name, rather
+  // than failing one by one as the waves reach them.
+  const unplannable = hosts.flatMap((h) => {
+    const source = h.labels.source;
+    if (!source || source === 'unknown' || !catalog.releases().some((r) => r.id === source)) return [];
+    const why = unplannablePath(catalog, catalog.release(source), target);
+    return why ? [`${h.name} (${why.message})`] : [];
+  });
+  if (unplannable.length) {
+    throw new FerryError('PATH_UNSUPPORTED', `${unplannable.length} of the ${hosts.length} hosts ${JSON.stringify(o.selector)} selects cannot be migrated to ${o.target}: ${unplannable.slice(0, 5).join('; ')}${unplannable.length > 5 ? '; …' : ''}`, {
+      hint: 'Leave them out of the selector (e.g. add :!release:centos-7), or roll them out to a target Ferry can plan for them.',
+    });
+  }
   const members = rolloutHosts(hosts, o.spec);
   const id = newRolloutId(o.now);
   const spec: StoredRolloutSpec = { fleet: o.spec, migrate: { repos: o.repos ?? [], gpgcheck: o.gpgcheck ?? true } };

@@ -41,7 +41,7 @@ export function storeHostName(o: { host: string; root?: string }): string {
 export const CURRENT_EXECUTION_LABEL = 'ferry.current-execution';
 
 /** Creates the host when new; adds `labels` to the ones it has. */
-async function labelHost(store: Store, hostName: string, labels: Record<string, string>): Promise<void> {
+export async function labelHost(store: Store, hostName: string, labels: Record<string, string>): Promise<void> {
   const prior = await store.getHost(hostName);
   await store.upsertHost({ name: hostName, labels: { ...(prior?.labels ?? {}), ...labels } });
 }

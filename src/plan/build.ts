@@ -88,14 +88,19 @@ export function gateInhibitors(input: { facts: HostFacts; source: ReleaseView; t
 export function conversionOf(facts: HostFacts, catalog: Catalog, targetId: string): { source: ReleaseView; target: ReleaseView; path: boolean } {
   const source = sourceReleaseOf(facts, catalog);
   const target = targetRelease(catalog, targetId);
+  const unsupported = unplannablePath(catalog, source, target);
+  if (unsupported) throw unsupported;
+  return { source, target, path: catalog.path(source.id, target.id) !== null };
+}
+
+/** Why Ferry cannot plan source → target (PATH_UNSUPPORTED with the paths it can plan), or null when it can: the one answer for plan and rollouts. */
+export function unplannablePath(catalog: Catalog, source: Pick<ReleaseView, 'id' | 'major'>, target: Pick<ReleaseView, 'id' | 'major'>): FerryError | null {
   const path = catalog.path(source.id, target.id);
-  if (path ? !recipeFor(path.method) : source.major === null || source.major !== target.major) {
-    const what = !path ? 'not a recorded path' : isCrossMajor(path) ? 'a cross-major upgrade' : `a ${path.method} path`;
-    throw new FerryError('PATH_UNSUPPORTED', `${source.id} → ${target.id} is ${what}; ferry migrate plans same-major swaps only`, {
-      hint: `Paths from ${source.id} Ferry can plan: ${catalog.paths({ from: source.id }).filter((p) => recipeFor(p.method)).map((p) => p.to).join(', ') || 'none'}.`,
-    });
-  }
-  return { source, target, path: path !== null };
+  if (path ? recipeFor(path.method) : source.major !== null && source.major === target.major) return null;
+  const what = !path ? 'not a recorded path' : isCrossMajor(path) ? 'a cross-major upgrade' : `a ${path.method} path`;
+  return new FerryError('PATH_UNSUPPORTED', `${source.id} → ${target.id} is ${what}; ferry migrate plans same-major swaps only`, {
+    hint: `Paths from ${source.id} Ferry can plan: ${catalog.paths({ from: source.id }).filter((p) => recipeFor(p.method)).map((p) => p.to).join(', ') || 'none'}.`,
+  });
 }
 
 export function buildPlan(input: BuildPlanInput): MigrationPlan {

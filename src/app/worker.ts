@@ -88,6 +88,14 @@ export async function runMigrationJob(o: { store: Store; job: JobRecord; payload
     return { state: 'failed', how: 'not-started', error: redact((e as Error).message), transient: TRANSIENT.has(code) };
   }
   try {
+    // The host must be the one collected and assessed: a host key other than the one recorded at collection
+    // (known_hosts updated since, a reinstalled or swapped machine) is refused before anything is read.
+    if (host.hostKeyFingerprint && transport.hostKeyFingerprint && transport.hostKeyFingerprint !== host.hostKeyFingerprint) {
+      return {
+        state: 'failed', how: 'not-started',
+        error: `${host.name} presented host key ${transport.hostKeyFingerprint}, not ${host.hostKeyFingerprint} recorded when it was collected; refused (collect it again once the change is explained: ferry fleet collect ${host.name})`,
+      };
+    }
     const common = { transport, store: o.store, storeHost: host.name, onProgress };
     const current = await readCurrentExecution(transport);
     let how: HostOutcome['how'] = 'migrated';

@@ -148,7 +148,7 @@ export async function assessFleet(o: AssessFleetOptions): Promise<FleetAssessmen
     const unknown = hostNames.filter((h) => !known.has(h));
     if (unknown.length > 0) {
       throw new FerryError('NOT_FOUND', `Not in the store: ${unknown.slice(0, 5).join(', ')}${unknown.length > 5 ? ` and ${unknown.length - 5} more` : ''}`,
-        { hint: 'Import the hosts (ferry inventory import) and collect their facts first; ferry fleet assess without host names assesses every host in the store.' });
+        { hint: 'Import the hosts (ferry inventory import) and collect their facts first; ferry fleet assess without a selector assesses every host in the store.' });
     }
   }
   const runId = newFleetRunId(today, now());

@@ -58,4 +58,7 @@ test('fleet assess then fleet report in every format, from a real store', async 
   const unknown = await run(['fleet', 'assess', 'web9', '--to', 'rocky-8', '--store', storePath]);
   assert.equal(unknown.code, 1);
   assert.match(unknown.err, /SELECTOR_UNKNOWN.*"web9".*did you mean web1/);
+  const picked = await run(['--json', 'fleet', 'assess', 'host:web*', '--to', 'rocky-8', '--today', '2026-06-01', '--store', storePath, '--no-progress']);
+  assert.equal(picked.code, 0, picked.err);
+  assert.deepEqual((JSON.parse(picked.out) as { report: { hosts: Array<{ host: string }> } }).report.hosts.map((x) => x.host), ['web1', 'web2'], 'only the hosts the selector picks');
 });

@@ -78,6 +78,10 @@ export function openPostgresDriver(options: PostgresDriverOptions): SqlDriver {
       } catch (e) { throw unavailable(e); }
       const tx = executor(client);
       let broken: Error | undefined;
+      // A checked-out connection the server drops between statements reports here (an 'error' event with no
+      // listener would crash the process); the next statement then fails and the connection is destroyed.
+      const onError = (e: Error): void => { broken = e; };
+      client.on('error', onError);
       try {
         await tx.exec('BEGIN');
         const result = await fn(tx);
@@ -88,6 +92,7 @@ export function openPostgresDriver(options: PostgresDriverOptions): SqlDriver {
         else await client.query('ROLLBACK').catch((r: unknown) => { broken = r instanceof Error ? r : new Error(String(r)); });
         throw e;
       } finally {
+        client.off('error', onError);
         // A connection that failed is destroyed rather than returned to the pool.
         client.release(broken);
       }

@@ -3,9 +3,10 @@
  * transaction takes a pooled connection; a transaction holds one connection from BEGIN to COMMIT. A
  * connection the server dropped (restart, failover) is discarded by the pool, so the next operation
  * reconnects; an operation that meets an unreachable server fails within connectTimeoutMs as a
- * STORE_UNAVAILABLE naming the store (its URL without the password), never hangs.
+ * STORE_UNAVAILABLE naming the store (its URL without the password), never hangs. pg is loaded on first
+ * use, so commands on a SQLite store do not pay for it at start-up.
  */
-import pg from 'pg';
+import type pg from 'pg';
 import { FerryError, redact } from '../core/index.js';
 import { numberPlaceholders, type Row, type SqlDriver, type SqlExecutor, type SqlValue } from './driver.js';
 
@@ -32,12 +33,19 @@ export function isConnectionError(e: unknown): boolean {
 
 export function openPostgresDriver(options: PostgresDriverOptions): SqlDriver {
   const name = redact(options.url);
-  const pool = new pg.Pool({
-    connectionString: options.url, max: options.poolSize ?? 10, connectionTimeoutMillis: options.connectTimeoutMs ?? 10_000,
-    idleTimeoutMillis: 30_000, allowExitOnIdle: true, keepAlive: true,
-  });
-  // An idle connection the server closed reports here; the pool has already dropped it.
-  pool.on('error', () => undefined);
+  let pooled: Promise<pg.Pool> | undefined;
+  const pool = (): Promise<pg.Pool> => {
+    pooled ??= import('pg').then(({ default: { Pool } }) => {
+      const p = new Pool({
+        connectionString: options.url, max: options.poolSize ?? 10, connectionTimeoutMillis: options.connectTimeoutMs ?? 10_000,
+        idleTimeoutMillis: 30_000, allowExitOnIdle: true, keepAlive: true,
+      });
+      // An idle connection the server closed reports here; the pool has already dropped it.
+      p.on('error', () => undefined);
+      return p;
+    });
+    return pooled;
+  };
 
   const unavailable = (e: unknown): unknown => isConnectionError(e)
     ? new FerryError('STORE_UNAVAILABLE', `The Ferry store ${name} is unreachable: ${redact((e as Error).message)}`, {
@@ -50,21 +58,21 @@ export function openPostgresDriver(options: PostgresDriverOptions): SqlDriver {
     if (t === undefined) texts.set(sql, (t = numberPlaceholders(sql)));
     return t;
   };
-  const executor = (q: pg.Pool | pg.PoolClient): SqlExecutor => ({
+  const executor = (queryable: () => Promise<pg.Pool | pg.PoolClient>): SqlExecutor => ({
     dialect: 'postgres',
     async query(sql, params: readonly SqlValue[] = []) {
       try {
-        return (await q.query<Row>(pgText(sql), [...params])).rows;
+        return (await (await queryable()).query<Row>(pgText(sql), [...params])).rows;
       } catch (e) { throw unavailable(e); }
     },
     async run(sql, params: readonly SqlValue[] = []) {
       try {
-        return (await q.query(pgText(sql), [...params])).rowCount ?? 0;
+        return (await (await queryable()).query(pgText(sql), [...params])).rowCount ?? 0;
       } catch (e) { throw unavailable(e); }
     },
     async exec(sql) {
       try {
-        await q.query(sql);
+        await (await queryable()).query(sql);
       } catch (e) { throw unavailable(e); }
     },
   });
@@ -74,10 +82,14 @@ export function openPostgresDriver(options: PostgresDriverOptions): SqlDriver {
     async transaction(fn) {
       let client: pg.PoolClient;
       try {
-        client = await pool.connect();
+        client = await (await pool()).connect();
       } catch (e) { throw unavailable(e); }
-      const tx = executor(client);
+      const tx = executor(async () => client);
       let broken: Error | undefined;
+      // A checked-out connection the server drops between statements reports here (an 'error' event with no
+      // listener would crash the process); the next statement then fails and the connection is destroyed.
+      const onError = (e: Error): void => { broken = e; };
+      client.on('error', onError);
       try {
         await tx.exec('BEGIN');
         const result = await fn(tx);
@@ -88,10 +100,11 @@ export function openPostgresDriver(options: PostgresDriverOptions): SqlDriver {
         else await client.query('ROLLBACK').catch((r: unknown) => { broken = r instanceof Error ? r : new Error(String(r)); });
         throw e;
       } finally {
+        client.off('error', onError);
         // A connection that failed is destroyed rather than returned to the pool.
         client.release(broken);
       }
     },
-    async close() { await pool.end(); },
+    async close() { if (pooled) await (await pooled).end(); },
   };
 }

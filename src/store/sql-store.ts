@@ -4,13 +4,13 @@
  * under both SQLite's single writer and PostgreSQL's row locks; job claims add `FOR UPDATE SKIP LOCKED` on
  * PostgreSQL so concurrent workers pick different rows instead of queueing on one.
  */
-import { FerryError } from '../core/index.js';
+import { assert, FerryError } from '../core/index.js';
 import type { JournalEntry, JsonValue } from '../exec/types.js';
 import { inList, type Row, type SqlDriver, type SqlExecutor, type SqlValue } from './driver.js';
 import { MIGRATIONS } from './migrations.js';
 import type {
   AssessmentRecord, AuditRecord, CollectionOutcome, CollectionRecord, ExecutionRecord, ExecutionState, FactSnapshotRecord,
-  FleetAssessmentRecord, HostRecord, JobRecord, RolloutHostRecord, RolloutRecord, RolloutState, Store,
+  FleetAssessmentRecord, HostRecord, JobRecord, PlanRecord, RolloutHostRecord, RolloutRecord, RolloutState, Store,
 } from './types.js';
 
 export interface SqlStoreOptions {
@@ -46,6 +46,9 @@ function fleetAssessmentFrom(r: Row): FleetAssessmentRecord {
     runId: String(r.run_id), hostName: String(r.host_name), target: String(r.target), factSnapshotId: num(r.fact_snapshot_id),
     documentKey: String(r.document_key), readiness: String(r.readiness), score: num(r.score), blockers: parse(r.blockers), missing: parse(r.missing),
   };
+}
+function planFrom(r: Row): PlanRecord {
+  return { id: String(r.id), hostName: String(r.host_name), target: String(r.target), createdAt: String(r.created_at), plan: parse(r.plan) };
 }
 function executionFrom(r: Row): ExecutionRecord {
   return { id: String(r.id), planId: str(r.plan_id), hostName: str(r.host_name), state: String(r.state) as ExecutionState, createdAt: String(r.created_at), updatedAt: String(r.updated_at) };
@@ -90,20 +93,46 @@ const HOST_FIELDS = [
 type HostInput = Parameters<Store['upsertHost']>[0];
 
 /**
- * One host's upsert: the INSERT carries every column (defaults for the absent ones); on conflict only the
- * fields the caller gave are updated, so the statement's text depends on which fields are defined.
+ * Upserts of hosts that give the same fields, several rows per statement: the INSERT carries every column
+ * (defaults for the absent ones); on conflict only the fields the caller gave are updated, so the
+ * statement's text depends on which fields are defined. Callers keep names unique within one statement
+ * (PostgreSQL refuses to update a row twice in one INSERT).
  */
-function hostUpsert(h: HostInput, at: string, store: string): { sql: string; params: SqlValue[] } {
-  if (typeof h.name !== 'string' || h.name.trim() === '') {
-    throw new FerryError('HOST_INVALID', `A host for the Ferry store ${store} has no name (${JSON.stringify(h.name) ?? 'undefined'})`, { hint: 'Name every host in the inventory.' });
+function hostsUpsert(hosts: readonly HostInput[], at: string, store: string, returning: boolean): { sql: string; params: SqlValue[] } {
+  for (const h of hosts) {
+    if (typeof h.name !== 'string' || h.name.trim() === '') {
+      throw new FerryError('HOST_INVALID', `A host for the Ferry store ${store} has no name (${JSON.stringify(h.name) ?? 'undefined'})`, { hint: 'Name every host in the inventory.' });
+    }
   }
-  const given = HOST_FIELDS.filter(([field]) => h[field] !== undefined).map(([, column]) => column);
-  const set = [...given.map((c) => `${c} = excluded.${c}`), 'updated_at = excluded.updated_at'].join(', ');
+  const set = [...givenHostColumns(hosts[0]).map((c) => `${c} = excluded.${c}`), 'updated_at = excluded.updated_at'].join(', ');
   return {
-    sql: `INSERT INTO hosts (name, address, labels, groups, vars, connection, source, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-      ON CONFLICT (name) DO UPDATE SET ${set} RETURNING *`,
-    params: [h.name, h.address ?? null, json(h.labels ?? {}), json(h.groups ?? []), json(h.vars ?? {}), json(h.connection ?? {}), h.source ?? null, at, at],
+    sql: `INSERT INTO hosts (name, address, labels, groups, vars, connection, source, created_at, updated_at)
+      VALUES ${hosts.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}
+      ON CONFLICT (name) DO UPDATE SET ${set}${returning ? ' RETURNING *' : ''}`,
+    params: hosts.flatMap((h) => [h.name, h.address ?? null, json(h.labels ?? {}), json(h.groups ?? []), json(h.vars ?? {}), json(h.connection ?? {}), h.source ?? null, at, at]),
   };
+}
+const givenHostColumns = (h: HostInput): string[] => HOST_FIELDS.filter(([field]) => h[field] !== undefined).map(([, column]) => column);
+
+/** Consecutive runs of hosts with the same given fields and no repeated name, at most `size` long, in order. */
+function hostBatches(hosts: readonly HostInput[], size: number): HostInput[][] {
+  const batches: HostInput[][] = [];
+  let current: HostInput[] = [];
+  let shape = '';
+  let names = new Set<string>();
+  for (const h of hosts) {
+    const s = givenHostColumns(h).join(',');
+    if (current.length === size || (current.length > 0 && (s !== shape || names.has(h.name)))) {
+      batches.push(current);
+      current = [];
+      names = new Set();
+    }
+    current.push(h);
+    names.add(h.name);
+    shape = s;
+  }
+  if (current.length > 0) batches.push(current);
+  return batches;
 }
 
 /** Rows per multi-row INSERT: well under SQLite's 32,766 and PostgreSQL's 65,535 bound parameters. */
@@ -116,12 +145,18 @@ export function createSqlStore(db: SqlDriver, options: SqlStoreOptions): Store {
   const now = options.now ?? (() => new Date());
   const iso = (offsetMs = 0): string => new Date(now().getTime() + offsetMs).toISOString();
   const one = async (q: SqlExecutor, sql: string, params: readonly SqlValue[] = []): Promise<Row | undefined> => (await q.query(sql, params))[0];
+  /** The row a write with RETURNING (or a read of a row just written) must give. */
+  const row = async (q: SqlExecutor, sql: string, params: readonly SqlValue[] = []): Promise<Row> => {
+    const r = await one(q, sql, params);
+    assert(r !== undefined, `no row from: ${sql.trim().split('\n')[0]}`);
+    return r;
+  };
 
   const insertJob = async (q: SqlExecutor, j: Parameters<Store['enqueueJob']>[0]): Promise<JobRecord> => {
     const at = iso();
-    const r = await one(q, `INSERT INTO jobs (kind, host_name, rollout_id, payload, state, attempts, max_attempts, run_after, created_at, updated_at)
+    const r = await row(q, `INSERT INTO jobs (kind, host_name, rollout_id, payload, state, attempts, max_attempts, run_after, created_at, updated_at)
       VALUES (?, ?, ?, ?, 'queued', 0, ?, ?, ?, ?) RETURNING *`, [j.kind, j.hostName ?? null, j.rolloutId ?? null, json(j.payload), j.maxAttempts ?? 3, j.runAfter ?? at, at, at]);
-    return jobFrom(r as Row);
+    return jobFrom(r);
   };
 
   const store: Store = {
@@ -148,15 +183,15 @@ export function createSqlStore(db: SqlDriver, options: SqlStoreOptions): Store {
     close: () => db.close(),
 
     async upsertHost(h) {
-      const { sql, params } = hostUpsert(h, iso(), options.name);
-      return hostFrom((await one(db, sql, params)) as Row);
+      const { sql, params } = hostsUpsert([h], iso(), options.name, true);
+      return hostFrom(await row(db, sql, params));
     },
     async upsertHosts(hosts) {
       const at = iso();
       return db.transaction(async (tx) => {
-        for (const h of hosts) {
-          const { sql, params } = hostUpsert(h, at, options.name);
-          await tx.query(sql, params);
+        for (const batch of hostBatches(hosts, ROWS_PER_INSERT)) {
+          const { sql, params } = hostsUpsert(batch, at, options.name, false);
+          await tx.run(sql, params);
         }
         return hosts.length;
       });
@@ -178,8 +213,8 @@ export function createSqlStore(db: SqlDriver, options: SqlStoreOptions): Store {
 
     async saveFactSnapshot(s) {
       const collectedAt = s.collectedAt ?? iso();
-      const r = await one(db, 'INSERT INTO fact_snapshots (host_name, collected_at, facts) VALUES (?, ?, ?) RETURNING id', [s.hostName, collectedAt, json(s.facts)]);
-      return { id: Number(r?.id), hostName: s.hostName, collectedAt, facts: s.facts };
+      const r = await row(db, 'INSERT INTO fact_snapshots (host_name, collected_at, facts) VALUES (?, ?, ?) RETURNING id', [s.hostName, collectedAt, json(s.facts)]);
+      return { id: Number(r.id), hostName: s.hostName, collectedAt, facts: s.facts };
     },
     async latestFactSnapshot(hostName) {
       const r = await one(db, 'SELECT * FROM fact_snapshots WHERE host_name = ? ORDER BY collected_at DESC, id DESC LIMIT 1', [hostName]);
@@ -194,9 +229,9 @@ export function createSqlStore(db: SqlDriver, options: SqlStoreOptions): Store {
       return rows.map(snapshotFrom);
     },
     async recordCollection(c) {
-      const r = await one(db, `INSERT INTO collections (host_name, at, outcome, message, attempts, duration_ms, fact_snapshot_id) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING *`,
+      const r = await row(db, `INSERT INTO collections (host_name, at, outcome, message, attempts, duration_ms, fact_snapshot_id) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING *`,
         [c.hostName, c.at ?? iso(), c.outcome, c.message, c.attempts, c.durationMs, c.factSnapshotId]);
-      return collectionFrom(r as Row);
+      return collectionFrom(r);
     },
     async latestCollections() {
       const rows = await db.query(`SELECT * FROM (
@@ -232,9 +267,9 @@ export function createSqlStore(db: SqlDriver, options: SqlStoreOptions): Store {
     },
     async saveAssessment(a) {
       const createdAt = iso();
-      const r = await one(db, 'INSERT INTO assessments (host_name, target, fact_snapshot_id, created_at, result) VALUES (?, ?, ?, ?, ?) RETURNING id',
+      const r = await row(db, 'INSERT INTO assessments (host_name, target, fact_snapshot_id, created_at, result) VALUES (?, ?, ?, ?, ?) RETURNING id',
         [a.hostName, a.target, a.factSnapshotId ?? null, createdAt, json(a.result)]);
-      return { id: Number(r?.id), hostName: a.hostName, target: a.target, factSnapshotId: a.factSnapshotId ?? null, createdAt, result: a.result };
+      return { id: Number(r.id), hostName: a.hostName, target: a.target, factSnapshotId: a.factSnapshotId ?? null, createdAt, result: a.result };
     },
     async listAssessments(hostName) {
       return (await db.query('SELECT * FROM assessments WHERE host_name = ? ORDER BY id', [hostName])).map((r): AssessmentRecord => ({
@@ -245,20 +280,19 @@ export function createSqlStore(db: SqlDriver, options: SqlStoreOptions): Store {
       // Plans are content-addressed: saving the same id again keeps the first record.
       await db.run('INSERT INTO plans (id, host_name, target, created_at, plan) VALUES (?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING',
         [p.id, p.hostName, p.target, iso(), json(p.plan)]);
-      const r = await one(db, 'SELECT * FROM plans WHERE id = ?', [p.id]);
-      return { id: String(r?.id), hostName: String(r?.host_name), target: String(r?.target), createdAt: String(r?.created_at), plan: parse<JsonValue>(r?.plan) };
+      return planFrom(await row(db, 'SELECT * FROM plans WHERE id = ?', [p.id]));
     },
     async getPlan(id) {
       const r = await one(db, 'SELECT * FROM plans WHERE id = ?', [id]);
-      return r && { id: String(r.id), hostName: String(r.host_name), target: String(r.target), createdAt: String(r.created_at), plan: parse<JsonValue>(r.plan) };
+      return r && planFrom(r);
     },
 
     async createExecution(e) {
       const at = iso();
-      const r = await one(db, `INSERT INTO executions (id, plan_id, host_name, state, created_at, updated_at) VALUES (?, ?, ?, 'running', ?, ?)
+      const r = await row(db, `INSERT INTO executions (id, plan_id, host_name, state, created_at, updated_at) VALUES (?, ?, ?, 'running', ?, ?)
         ON CONFLICT (id) DO UPDATE SET plan_id = COALESCE(executions.plan_id, excluded.plan_id), host_name = COALESCE(executions.host_name, excluded.host_name) RETURNING *`,
       [e.id, e.planId ?? null, e.hostName ?? null, at, at]);
-      return executionFrom(r as Row);
+      return executionFrom(r);
     },
     async getExecution(id) {
       const r = await one(db, 'SELECT * FROM executions WHERE id = ?', [id]);
@@ -287,14 +321,14 @@ export function createSqlStore(db: SqlDriver, options: SqlStoreOptions): Store {
     async createRollout(r) {
       const at = iso();
       return db.transaction(async (tx) => {
-        const row = await one(tx, `INSERT INTO rollouts (id, name, target, selector, spec, state, current_wave, created_by, created_at, updated_at)
+        const created = await row(tx, `INSERT INTO rollouts (id, name, target, selector, spec, state, current_wave, created_by, created_at, updated_at)
           VALUES (?, ?, ?, ?, ?, 'created', -1, ?, ?, ?) RETURNING *`, [r.id, r.name ?? null, r.target, r.selector, json(r.spec), r.createdBy, at, at]);
         for (let i = 0; i < r.hosts.length; i += ROWS_PER_INSERT) {
           const chunk = r.hosts.slice(i, i + ROWS_PER_INSERT);
           await tx.run(`INSERT INTO rollout_hosts (rollout_id, host_name, wave, cap_group, state, updated_at) VALUES ${chunk.map(() => "(?, ?, ?, ?, 'pending', ?)").join(', ')}`,
             chunk.flatMap((h) => [r.id, h.hostName, h.wave, h.capGroup ?? null, at]));
         }
-        return rolloutFrom(row as Row);
+        return rolloutFrom(created);
       });
     },
     async getRollout(id) {
@@ -347,9 +381,9 @@ export function createSqlStore(db: SqlDriver, options: SqlStoreOptions): Store {
     },
 
     async appendAudit(a) {
-      const r = await one(db, 'INSERT INTO audit_log (at, operator, action, subject, details) VALUES (?, ?, ?, ?, ?) RETURNING *',
+      const r = await row(db, 'INSERT INTO audit_log (at, operator, action, subject, details) VALUES (?, ?, ?, ?, ?) RETURNING *',
         [a.at ?? iso(), a.operator, a.action, a.subject, json(a.details ?? null)]);
-      return auditFrom(r as Row);
+      return auditFrom(r);
     },
     async listAudit(opts = {}) {
       const where = opts.subject === undefined ? '' : 'WHERE subject = ?';
@@ -376,9 +410,9 @@ export function createSqlStore(db: SqlDriver, options: SqlStoreOptions): Store {
               [`lease of ${job.leaseOwner ?? '?'} expired on attempt ${job.attempts} of ${job.maxAttempts}`, at, job.id]);
             continue;
           }
-          const claimed = await one(tx, `UPDATE jobs SET state = 'running', attempts = attempts + 1, lease_owner = ?, lease_expires_at = ?, updated_at = ? WHERE id = ? RETURNING *`,
+          const claimed = await row(tx, `UPDATE jobs SET state = 'running', attempts = attempts + 1, lease_owner = ?, lease_expires_at = ?, updated_at = ? WHERE id = ? RETURNING *`,
             [c.worker, iso(c.leaseMs), at, job.id]);
-          return jobFrom(claimed as Row);
+          return jobFrom(claimed);
         }
       });
     },

@@ -2,13 +2,12 @@
 // then resumed; the SSH connection cut mid-step, then resumed; rollback before the point of no return.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { createLab, type Lab } from '../lab/lab.js';
 import { skipUnlessTools } from '../support/shared.js';
 import { migrate, migrationStatus, resume, rollback } from '../../src/app/migrate.js';
 import { createLocalTransport } from '../../src/transport/local.js';
 import { connectSsh } from '../../src/transport/ssh.js';
-import { hostSnapshot, runChild, sh } from './helpers.js';
+import { cutSshSessions, hostSnapshot, runChild, sh } from './helpers.js';
 
 const skip = skipUnlessTools('rpmbuild', 'createrepo_c', 'modifyrepo_c', 'dnf', 'rpm', 'sshd', 'setsid', 'gpg', 'pgrep');
 let lab: Lab;
@@ -59,9 +58,7 @@ test('SSH connection cut mid-step (sshd session killed during distro-sync) → r
     let cut = false;
     await assert.rejects(migrate({ transport: t1, target: 'rocky-8', repos: [d.repoDir], gpgcheck: false, onProgress(e) {
       if (!cut && e.type === 'output' && e.line.includes('distro-sync') === false && e.stepId && /Running transaction|Dependencies resolved|Upgrading|Installing/.test(e.line)) {
-        const kids = execFileSync('pgrep', ['-P', String(h.sshd.pid)], { encoding: 'utf8' }).trim().split('\n').filter(Boolean);
-        for (const k of kids) process.kill(Number(k), 'SIGKILL'); // the per-connection sshd processes
-        cut = true;
+        cut = cutSshSessions(h.sshd.pid) > 0;
       }
     } }));
     assert.ok(cut, 'the connection was cut');

@@ -171,8 +171,9 @@ function readVerify(transport: Transport, executionId: string): Promise<VerifyRe
   return readVerifyReport(transport, stateDirFor(executionId));
 }
 
-async function execute(o: { transport: Transport; plan: MigrationPlan; executionId: string; onProgress?: (e: ProgressEvent) => void; sink?: JournalSink; by?: string; journal?: { trust: boolean; heads: RecordedHead[] } }): Promise<MigrateResult> {
+async function execute(o: { transport: Transport; plan: MigrationPlan; executionId: string; onProgress?: (e: ProgressEvent) => void; sink?: JournalSink; by?: string; journal?: { trust: boolean; heads: RecordedHead[] } } & ForceOption): Promise<MigrateResult> {
   const result = await runPlan({
+    ...(o.force ? { force: true } : {}),
     ...(o.journal ? { journal: o.journal } : {}),
     plan: materializePlan(o.plan), transport: o.transport, executionId: o.executionId, ...(o.sink ? { sink: o.sink } : {}),
     ...(o.onProgress ? { onProgress: o.onProgress } : {}),
@@ -215,7 +216,12 @@ export async function migrate(o: MigrateOptions): Promise<MigrateResult> {
   return execute({ transport: o.transport, plan, executionId, ...(o.onProgress ? { onProgress: o.onProgress } : {}), ...(sink ? { sink } : {}), ...(o.by ? { by: o.by } : {}) });
 }
 
-export async function resume(o: { transport: Transport; onProgress?: (e: ProgressEvent) => void; sink?: JournalSink; executionId?: string } & StoreOption & JournalReadOptions): Promise<MigrateResult> {
+/** `force`: act even though the host's packages differ from the journal's last record of them (HOST_CHANGED). */
+export interface ForceOption {
+  force?: boolean;
+}
+
+export async function resume(o: { transport: Transport; onProgress?: (e: ProgressEvent) => void; sink?: JournalSink; executionId?: string } & StoreOption & JournalReadOptions & ForceOption): Promise<MigrateResult> {
   const executionId = o.executionId ?? await readCurrent(o.transport);
   const journal = await journalOptions(o, executionId);
   // The journal is verified before its plan.json is acted on: a host whose journal fails the check gets nothing run.
@@ -224,16 +230,16 @@ export async function resume(o: { transport: Transport; onProgress?: (e: Progres
   // Recorded again (idempotent): the migration may have started from another machine or without a store.
   if (o.store) await recordExecution(o.store, o.storeHost ?? o.transport.hostName, plan, executionId);
   const sink = o.sink ?? o.store;
-  return execute({ transport: o.transport, plan, executionId, journal, ...(o.onProgress ? { onProgress: o.onProgress } : {}), ...(sink ? { sink } : {}) });
+  return execute({ transport: o.transport, plan, executionId, journal, ...(o.onProgress ? { onProgress: o.onProgress } : {}), ...(sink ? { sink } : {}), ...(o.force ? { force: true } : {}) });
 }
 
-export async function rollback(o: { transport: Transport; onProgress?: (e: ProgressEvent) => void; sink?: JournalSink; executionId?: string } & StoreOption & JournalReadOptions): Promise<RollbackResult> {
+export async function rollback(o: { transport: Transport; onProgress?: (e: ProgressEvent) => void; sink?: JournalSink; executionId?: string } & StoreOption & JournalReadOptions & ForceOption): Promise<RollbackResult> {
   const executionId = o.executionId ?? await readCurrent(o.transport);
   const journal = await journalOptions(o, executionId);
   const plan = o.store ? await readPlan(o.transport, executionId).catch(() => undefined) : undefined;
   if (o.store && plan) await recordExecution(o.store, o.storeHost ?? o.transport.hostName, plan, executionId);
   const sink = o.sink ?? o.store;
-  return rollbackRun({ transport: o.transport, executionId, restorers: STEP_RESTORERS, journal, ...(o.onProgress ? { onProgress: o.onProgress } : {}), ...(sink ? { sink } : {}) });
+  return rollbackRun({ transport: o.transport, executionId, restorers: STEP_RESTORERS, journal, ...(o.onProgress ? { onProgress: o.onProgress } : {}), ...(sink ? { sink } : {}), ...(o.force ? { force: true } : {}) });
 }
 
 export async function migrationStatus(o: { transport: Transport; executionId?: string; store?: Store } & JournalReadOptions): Promise<{ status: ExecutionStatus; plan: MigrationPlan; verify?: VerifyReport }> {

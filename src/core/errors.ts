@@ -51,6 +51,7 @@ export const ERROR_CODES = {
   JOURNAL_LOCKED: 'Another Ferry run holds the journal lock',
   ROLLBACK_PAST_PONR: 'The migration is past its point of no return',
   ROLLBACK_INCOMPLETE: 'Some restores failed during rollback',
+  HOST_CHANGED: 'The host changed since the migration journal recorded it',
   // store
   STORE_UNAVAILABLE: 'The Ferry store could not be opened, locked or reached',
   // fleet
@@ -111,6 +112,7 @@ export const ERROR_STATUS: Record<ErrorCode, { exit: number; http: number }> = {
   JOURNAL_LOCKED: { exit: 1, http: 409 },
   ROLLBACK_PAST_PONR: { exit: 1, http: 409 },
   ROLLBACK_INCOMPLETE: { exit: 1, http: 500 },
+  HOST_CHANGED: { exit: 1, http: 409 },
   STORE_UNAVAILABLE: { exit: 1, http: 503 },
   INVENTORY_INVALID: { exit: 1, http: 422 },
   SELECTOR_INVALID: { exit: 2, http: 400 },

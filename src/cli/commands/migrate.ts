@@ -17,6 +17,7 @@ import { hostOptions, withHostFlags, type HostFlags as SharedHostFlags } from '.
 interface HostFlags extends SharedHostFlags { store?: string; trustJournal?: boolean }
 
 const TRUST_JOURNAL_HELP = 'accept a journal this controller did not sign (another controller\'s, or an older Ferry\'s); what it would restore is still checked';
+const HOST_CHANGED_FORCE_HELP = 'act even though the host\'s packages changed since the journal last recorded them (HOST_CHANGED)';
 interface PlanFlags extends HostFlags { to: string; repo?: string[]; override?: string[]; reason?: string; gpgKey?: string[]; nogpgcheck?: boolean }
 
 
@@ -77,15 +78,17 @@ export function register(program: Command, ctx: CliContext): void {
 
   withStoreFlag(withHostFlags(program.command('resume <host>').description('continue an interrupted migration at its first unfinished step')))
     .option('--trust-journal', TRUST_JOURNAL_HELP)
-    .action(async (host: string, f: HostFlags) => {
-      const res = await withStore(f, (store) => withHost(host, f, (transport) => resume({ transport, onProgress: progress(ctx), store, storeHost: storeHostName({ host, ...f }), trustJournal: f.trustJournal === true })));
+    .option('--force', HOST_CHANGED_FORCE_HELP)
+    .action(async (host: string, f: HostFlags & { force?: boolean }) => {
+      const res = await withStore(f, (store) => withHost(host, f, (transport) => resume({ transport, onProgress: progress(ctx), store, storeHost: storeHostName({ host, ...f }), trustJournal: f.trustJournal === true, force: f.force === true })));
       emit(ctx, res, renderResult);
     });
 
   withStoreFlag(withHostFlags(program.command('rollback <host>').description('undo a migration that has not passed its point of no return')))
     .option('--trust-journal', TRUST_JOURNAL_HELP)
-    .action(async (host: string, f: HostFlags) => {
-      const res = await withStore(f, (store) => withHost(host, f, (transport) => rollback({ transport, onProgress: progress(ctx), store, storeHost: storeHostName({ host, ...f }), trustJournal: f.trustJournal === true })));
+    .option('--force', HOST_CHANGED_FORCE_HELP)
+    .action(async (host: string, f: HostFlags & { force?: boolean }) => {
+      const res = await withStore(f, (store) => withHost(host, f, (transport) => rollback({ transport, onProgress: progress(ctx), store, storeHost: storeHostName({ host, ...f }), trustJournal: f.trustJournal === true, force: f.force === true })));
       emit(ctx, res, renderRollback);
     });
 

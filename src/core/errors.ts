@@ -54,6 +54,7 @@ export const ERROR_CODES = {
   HOST_CHANGED: 'The host changed since the migration journal recorded it',
   // store
   STORE_UNAVAILABLE: 'The Ferry store could not be opened, locked or reached',
+  STORE_CORRUPT: 'Ferry\'s store is damaged or not a Ferry store',
   // fleet
   INVENTORY_INVALID: 'An inventory file is malformed or names a host Ferry refuses',
   SELECTOR_INVALID: 'A host selector is malformed',
@@ -114,6 +115,7 @@ export const ERROR_STATUS: Record<ErrorCode, { exit: number; http: number }> = {
   ROLLBACK_INCOMPLETE: { exit: 1, http: 500 },
   HOST_CHANGED: { exit: 1, http: 409 },
   STORE_UNAVAILABLE: { exit: 1, http: 503 },
+  STORE_CORRUPT: { exit: 1, http: 500 },
   INVENTORY_INVALID: { exit: 1, http: 422 },
   SELECTOR_INVALID: { exit: 2, http: 400 },
   SELECTOR_UNKNOWN: { exit: 1, http: 404 },

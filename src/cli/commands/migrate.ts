@@ -1,11 +1,11 @@
 /** `ferry plan|migrate|resume|rollback|status <host>`: thin adapters over src/app/migrate. Progress goes to stderr. */
 import type { Command } from 'commander';
-import { FerryError } from '../../core/index.js';
+import { FerryError, redact } from '../../core/index.js';
 import {
   migrate, migrationStatus, planMigration, resume, rollback, storedMigrationStatus, unlockHost,
   type MigrateResult, type Store,
 } from '../../app/migrate.js';
-import { recordPlan, storeHostName } from '../../app/store.js';
+import { defaultStorePath, recordPlan, storeHostName } from '../../app/store.js';
 import { withStore, withStoreFlag } from '../store-flags.js';
 import type { ProgressEvent } from '../../app/migrate.js';
 import { withHost as withOpenHost } from '../../app/host.js';
@@ -20,6 +20,11 @@ const TRUST_JOURNAL_HELP = 'accept a journal this controller did not sign (anoth
 const HOST_CHANGED_FORCE_HELP = 'act even though the host\'s packages changed since the journal last recorded them (HOST_CHANGED)';
 interface PlanFlags extends HostFlags { to: string; repo?: string[]; override?: string[]; reason?: string; gpgKey?: string[]; nogpgcheck?: boolean }
 
+
+/** The store's location as messages name it (a URL's password removed). */
+function storeNameOf(f: HostFlags): string {
+  return redact(f.store ?? defaultStorePath());
+}
 
 function withPlanFlags(c: Command): Command {
   return withHostFlags(c).requiredOption('--to <target>', 'target release, e.g. rocky-8')
@@ -69,7 +74,7 @@ export function register(program: Command, ctx: CliContext): void {
     .action(async (host: string, f: PlanFlags & { dryRun?: boolean; yes?: boolean }) => {
       if (!f.dryRun && !f.yes) throw new FerryError('USAGE', `ferry migrate changes ${host}: pass --yes to confirm (or --dry-run)`);
       const run = (store?: Store): Promise<MigrateResult> => withHost(host, f, (transport) => migrate({
-        transport, ...planInput(f), dryRun: Boolean(f.dryRun), onProgress: progress(ctx), ...(store ? { store, storeHost: storeHostName({ host, ...f }) } : {}),
+        transport, ...planInput(f), dryRun: Boolean(f.dryRun), onProgress: progress(ctx), ...(store ? { store, storeHost: storeHostName({ host, ...f }), storeName: storeNameOf(f) } : {}),
       }));
       const res = f.dryRun ? await run() : await withStore(f, run);
       emit(ctx, res, renderResult);
@@ -80,7 +85,7 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--trust-journal', TRUST_JOURNAL_HELP)
     .option('--force', HOST_CHANGED_FORCE_HELP)
     .action(async (host: string, f: HostFlags & { force?: boolean }) => {
-      const res = await withStore(f, (store) => withHost(host, f, (transport) => resume({ transport, onProgress: progress(ctx), store, storeHost: storeHostName({ host, ...f }), trustJournal: f.trustJournal === true, force: f.force === true })));
+      const res = await withStore(f, (store) => withHost(host, f, (transport) => resume({ transport, onProgress: progress(ctx), store, storeHost: storeHostName({ host, ...f }), storeName: storeNameOf(f), trustJournal: f.trustJournal === true, force: f.force === true })));
       emit(ctx, res, renderResult);
     });
 
@@ -88,7 +93,7 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--trust-journal', TRUST_JOURNAL_HELP)
     .option('--force', HOST_CHANGED_FORCE_HELP)
     .action(async (host: string, f: HostFlags & { force?: boolean }) => {
-      const res = await withStore(f, (store) => withHost(host, f, (transport) => rollback({ transport, onProgress: progress(ctx), store, storeHost: storeHostName({ host, ...f }), trustJournal: f.trustJournal === true, force: f.force === true })));
+      const res = await withStore(f, (store) => withHost(host, f, (transport) => rollback({ transport, onProgress: progress(ctx), store, storeHost: storeHostName({ host, ...f }), storeName: storeNameOf(f), trustJournal: f.trustJournal === true, force: f.force === true })));
       emit(ctx, res, renderRollback);
     });
 
@@ -105,7 +110,10 @@ export function register(program: Command, ctx: CliContext): void {
     .action(async (host: string, f: HostFlags & { fromStore?: boolean }) => {
       const res: Awaited<ReturnType<typeof migrationStatus>> & { from?: 'store' } = f.fromStore
         ? await withStore(f, (store) => storedMigrationStatus({ store, storeHost: storeHostName({ host, ...f }) }))
-        : await withHost(host, f, (transport) => migrationStatus({ transport, trustJournal: f.trustJournal === true }));
+        // With --store, the host's journal is mirrored there as well (what a busy store missed during the run).
+        : f.store !== undefined
+          ? await withStore(f, (store) => withHost(host, f, (transport) => migrationStatus({ transport, trustJournal: f.trustJournal === true, store, storeName: storeNameOf(f) })))
+          : await withHost(host, f, (transport) => migrationStatus({ transport, trustJournal: f.trustJournal === true }));
       emit(ctx, res, renderStatus);
     });
 }

@@ -1,10 +1,11 @@
-// Ferry's store held by another process (BEGIN EXCLUSIVE on the SQLite file, past its busy timeout) during a
-// lab migration: the run goes on with the host's journal as the record, refused store writes are queued;
-// the end of the run names the store (STORE_UNAVAILABLE), and `status --store` mirrors the journal later.
+// Ferry's store at fault during lab migrations. Held by another process (BEGIN EXCLUSIVE on the SQLite file,
+// past its busy timeout): the run goes on with the host's journal as the record, refused store writes are
+// queued; the end of the run names the store (STORE_UNAVAILABLE), and `status --store` mirrors the journal
+// later. Damaged: STORE_CORRUPT before anything is written on the host. A new store file is 0600.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { closeSync, existsSync, mkdtempSync, openSync, rmSync, statSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { skipUnlessTools } from '../support/shared.js';
@@ -14,7 +15,8 @@ import { isFerryError } from '../../src/core/index.js';
 import { readJournal } from '../../src/exec/journal.js';
 import { createLocalTransport } from '../../src/transport/local.js';
 import type { ProgressEvent } from '../../src/exec/types.js';
-import { useLab } from './helpers.js';
+import { ferry } from './cli.js';
+import { hostSnapshot, useLab } from './helpers.js';
 
 const skip = skipUnlessTools('rpmbuild', 'createrepo_c', 'modifyrepo_c', 'dnf', 'rpm', 'setsid', 'gpg');
 const lab = useLab(skip);
@@ -80,6 +82,32 @@ test('store locked by another process mid-migration → the run completes on the
     holder?.kill();
     await store.close();
     await transport.close();
+    host.dispose();
+  }
+});
+
+test('a damaged store is STORE_CORRUPT naming it before anything is written on the host; a new store file is 0600', { skip }, async () => {
+  const d = await lab().distro('rocky-8');
+  const host = await lab().host({ from: 'centos-8' });
+  const path = join(dir, 'damaged.db');
+  const store = await openFerryStore(path);
+  assert.equal(statSync(path).mode & 0o777, 0o600, 'the store file is private');
+  for (let i = 0; i < 200; i++) await store.upsertHost({ name: `host${i}`, labels: { note: 'x'.repeat(200) } });
+  await store.close();
+  const fd = openSync(path, 'r+');
+  writeSync(fd, Buffer.alloc(3000, 0x41), 0, 3000, 3 * 4096 + 100); // a table page, not the header: the file still opens
+  closeSync(fd);
+  const before = hostSnapshot(host.root, host.env);
+  try {
+    const r = await ferry(['--json', 'migrate', 'local', '--root', host.root, '--to', 'rocky-8', '--repo', `rocky-8=${d.repoDir}`, '--nogpgcheck', '--yes', '--store', path]);
+    assert.equal(r.code, 1, r.err + r.out);
+    const e = JSON.parse(r.out) as { error: { code: string; message: string; hint?: string } };
+    assert.equal(e.error.code, 'STORE_CORRUPT');
+    assert.match(e.error.message, new RegExp(`^Ferry's store ${path.replace(/[.]/g, '\\.')} is damaged: `));
+    assert.match(e.error.hint ?? '', /Nothing was done on any host/);
+    assert.equal(existsSync(join(host.root, 'var/lib/ferry')), false, 'nothing was written on the host');
+    assert.deepEqual(hostSnapshot(host.root, host.env), before);
+  } finally {
     host.dispose();
   }
 });

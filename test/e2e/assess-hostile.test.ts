@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -108,5 +108,20 @@ test('one flooding mirror among a target\'s locations: that target is assessed w
   } finally {
     server.closeAllConnections();
     await new Promise((r) => server.close(r));
+  }
+});
+
+test('a manifest that is a symlink to a shadow file: --json and text errors quote an excerpt with the hash redacted, never the file', async () => {
+  const shadow = join(dir, 'shadow');
+  const hash = `$6$rounds=5000$saltsalt$${'Q'.repeat(86)}`;
+  writeFileSync(shadow, `root:${hash}:19000:0:99999:7:::\nbin:*:19000:0:99999:7:::\nsecondline-secret:x:1\n`, { mode: 0o600 });
+  const link = join(dir, 'packages.txt');
+  symlinkSync(shadow, link);
+  const j = await ferry(['--json', 'assess', '--manifest', link, '--to', 'rocky-8']);
+  const t = await ferry(['assess', '--manifest', link, '--to', 'rocky-8']);
+  assert.equal(JSON.parse(j.out).error.code, 'MANIFEST_INVALID');
+  for (const out of [j.out, t.err]) {
+    assert.doesNotMatch(out, /Q{20}|saltsalt|secondline-secret/, out);
+    assert.match(out, /packages\.txt:1: .*root:\[REDACTED HASH\]/);
   }
 });

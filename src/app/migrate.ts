@@ -220,6 +220,17 @@ async function execute(o: { transport: Transport; plan: MigrationPlan; execution
   return { plan: o.plan, result, ...(verify ? { verify } : {}) };
 }
 
+/** Refuses a new migration while the host's current one is unfinished (running or failed). */
+async function refuseUnfinished(transport: Transport, store: Store | undefined): Promise<void> {
+  const current = await readCurrentExecution(transport);
+  if (!current) return;
+  const prior = current.executionId;
+  const st = await statusRun({ transport, executionId: prior, journal: { heads: await storeHeads(store, prior) } });
+  if (st.state === 'running' || st.state === 'failed') {
+    throw new FerryError('USAGE', `Migration ${prior} on ${transport.hostName} is unfinished (${st.state})`, { hint: 'Run ferry resume or ferry rollback first.' });
+  }
+}
+
 export async function migrate(o: MigrateOptions): Promise<MigrateResult> {
   // The backup step's "before" evidence (rpm -Va above all, the longest read of a run) only reads the host,
   // as planning does, and nothing changes the host until the first step after the backup: gathered while
@@ -227,20 +238,15 @@ export async function migrate(o: MigrateOptions): Promise<MigrateResult> {
   // step, which gathers it again and fails there, journaled).
   // Planning needs no dnf on the host (the repositories are read here); running does.
   await packageManagerFor(null).require(o.transport);
+  // An unfinished migration is the first thing to say: planning again would judge the half-migrated host
+  // (its source release already swapped, "no migration path") instead.
+  if (!o.dryRun) await refuseUnfinished(o.transport, o.store);
   const evidence = o.dryRun ? undefined : captureEvidence(o.transport).catch(() => undefined);
   const { plan } = await planMigration(o);
   const executionId = o.executionId ?? newExecutionId(plan);
   if (o.dryRun) {
     const result = await runPlan({ plan: materializePlan(plan), transport: o.transport, executionId, dryRun: true, ...(o.onProgress ? { onProgress: o.onProgress } : {}) });
     return { plan, result };
-  }
-  const current = await readCurrentExecution(o.transport);
-  if (current) {
-    const prior = current.executionId;
-    const st = await statusRun({ transport: o.transport, executionId: prior, journal: { heads: await storeHeads(o.store, prior) } });
-    if (st.state === 'running' || st.state === 'failed') {
-      throw new FerryError('USAGE', `Migration ${prior} on ${o.transport.hostName} is unfinished (${st.state})`, { hint: 'Run ferry resume or ferry rollback first.' });
-    }
   }
   if (o.store) await recordExecutionFirst({ ...o, store: o.store }, o.transport.hostName, plan, executionId);
   const dir = stateDirFor(executionId);

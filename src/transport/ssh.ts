@@ -297,7 +297,7 @@ function createSshTransport(conn: SshClient, clients: SshClient[], o: {
   const drop = (why: string): void => {
     if (dropped) return;
     dropped = new FerryError('TRANSPORT_DISCONNECTED', `The connection to ${hostName} dropped: ${why}`, {
-      hint: 'Re-run: facts collection is read-only and safe to repeat.',
+      hint: 'Check the network and sshd on the host, then run the command again: a read-only one (assess, status) is safe to repeat, and an interrupted migration continues with ferry resume (dnf runs on, detached, on the host).',
     });
     for (const rejectPending of pending) rejectPending(dropped);
     pending.clear();

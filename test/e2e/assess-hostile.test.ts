@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { validateAssessment } from '../../src/report/assessment-schema.js';
 import { ferry } from './cli.js';
+import { floodResponse } from '../support/http.js';
 import { skipUnlessTools } from '../support/shared.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'ferry-assess-hostile-'));
@@ -79,15 +80,7 @@ test('one flooding mirror among a target\'s locations: that target is assessed w
   const good = join(dir, 'good-repo');
   mkdirSync(good, { recursive: true });
   execFileSync('createrepo_c', ['-q', good]);
-  const server = createServer((_req, res) => { // every path answers with an endless body
-    res.writeHead(200);
-    const chunk = Buffer.alloc(64 * 1024, 0x20);
-    const pump = (): void => {
-      while (!res.destroyed && res.write(chunk));
-      if (!res.destroyed) res.once('drain', pump);
-    };
-    pump();
-  });
+  const server = createServer((_req, res) => floodResponse(res)); // every path answers with an endless body
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
   const { port } = server.address() as AddressInfo;
   try {

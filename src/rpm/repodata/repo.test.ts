@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { isFerryError, type ErrorCode } from '../../core/errors.js';
 import { skipUnlessTools } from '../../../test/support/shared.js';
+import { floodResponse } from '../../../test/support/http.js';
 import { detectCodec } from './decompress.js';
 import { readFilelists, readOther } from './filelists.js';
 import { loadPackages } from './load.js';
@@ -257,16 +258,7 @@ test('http: a local server serving the repository; timeout and size cap', async 
       res.write('<?xml version="1.0"?>\n<repomd>');
       return;
     }
-    if (url.startsWith('/flood/')) { // a mirror that never stops sending: only the cap ends it
-      res.writeHead(200);
-      const chunk = Buffer.alloc(64 * 1024, 0x20);
-      const pump = (): void => {
-        while (!res.destroyed && res.write(chunk));
-        if (!res.destroyed) res.once('drain', pump);
-      };
-      pump();
-      return;
-    }
+    if (url.startsWith('/flood/')) return floodResponse(res); // a mirror that never stops sending: only the cap ends it
     if (url.startsWith('/big/')) {
       res.writeHead(200); // no content-length: the cap must count streamed bytes
       const chunk = Buffer.alloc(64 * 1024, 0x20);

@@ -15,7 +15,7 @@ import type { Assessment, TargetRepoView } from '../assess/types.js';
 export type { Assessment };
 /** The package list formats --manifest reads, for the front ends' help. */
 export { PACKAGE_LIST_FORMATS } from '../facts/index.js';
-import { loadTargetRepos, type RepoCache } from './repos.js';
+import { isUnreadableRepo, loadTargetRepos, type RepoCache } from './repos.js';
 
 export interface AssessProgress {
   phase: string;
@@ -99,12 +99,18 @@ export async function assessHost(o: AssessHostOptions): Promise<Assessment> {
       progress({ phase: 'repos', message: `${release}: no repository given, package fates will not be compared` });
       return Promise.resolve(undefined);
     }
-    return loadTargetRepos(release, locations, { ...(o.repoCache ? { cache: o.repoCache } : {}), onProgress: progress });
+    // One bad mirror leaves its target assessed without repositories (the fate checks "not assessed", with
+    // the mirror's error as the reason); the other targets go on.
+    return loadTargetRepos(release, locations, { ...(o.repoCache ? { cache: o.repoCache } : {}), onProgress: progress }).catch((e: unknown) => {
+      if (!isUnreadableRepo(e)) throw e;
+      progress({ phase: 'repos', message: `${release}: repositories unreadable, assessed without package fates: ${e.message}` });
+      return { unreadable: `${e.code}: ${e.message}` };
+    });
   });
   // Keep a failed repo load from being an unhandled rejection while the facts are still being read.
   for (const v of views) v.catch(() => {});
   const facts = await gatherFacts(o, progress);
-  const loaded: Array<TargetRepoView | undefined> = await Promise.all(views);
+  const loaded: Array<TargetRepoView | { unreadable: string } | undefined> = await Promise.all(views);
   progress({ phase: 'assess', message: `assessing ${facts.packages?.length ?? 0} packages against ${targets.join(', ')}` });
   // The source release as the assessment itself decides it (os-release, else the release package: a bare
   // package list has no os-release).
@@ -116,7 +122,11 @@ export async function assessHost(o: AssessHostOptions): Promise<Assessment> {
   return assessTargets({
     facts,
     catalog,
-    targets: targets.map((release, i) => ({ release, ...(loaded[i] ? { repo: loaded[i] } : {}) })),
+    targets: targets.map((release, i) => {
+      const l = loaded[i];
+      if (!l) return { release };
+      return 'unreadable' in l ? { release, repoUnreadable: l.unreadable } : { release, repo: l };
+    }),
     today,
     ...(pesEvents ? { pes: { events: pesEvents } } : {}),
   });

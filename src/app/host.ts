@@ -24,6 +24,8 @@ export interface HostOptions {
   password?: string;
   /** SSH handshake + authentication timeout, ms (default: the ssh config's ConnectTimeout, else 15 s). */
   connectTimeoutMs?: number;
+  /** Passphrase of encrypted private keys (from the environment, never argv). */
+  passphrase?: string;
 }
 
 /** The parsed host spec; a malformed one is HOST_INVALID before anything is contacted. */
@@ -37,6 +39,7 @@ export async function openHost(o: HostOptions): Promise<Transport> {
   const auth = {
     ...(o.identityFiles?.length ? { identityFiles: [...o.identityFiles] } : {}),
     ...(o.password !== undefined ? { password: o.password } : {}),
+    ...(o.passphrase !== undefined ? { passphrase: o.passphrase } : {}),
   };
   const transport = await openTransport(spec, {
     ...(Object.keys(auth).length ? { auth } : {}),

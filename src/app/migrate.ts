@@ -18,9 +18,10 @@ import { loadTargetRepos, parseRepoFlags, type RepoCache } from './repos.js';
 import { buildPlan, checkPlan, conversionOf, gateInhibitors, parsePlan, type MigrationPlan, type PlanOverride, type TargetKey, type TargetRepo } from '../plan/index.js';
 import type { Transport } from '../transport/index.js';
 import { deriveStatus, rollback as rollbackRun, runPlan, status as statusRun } from '../exec/runner.js';
+import { createStoreMirror, storeCall, type StoreMirror } from './store-mirror.js';
 import type { Store } from '../store/index.js';
 import { CURRENT_EXECUTION_LABEL, recordExecution } from './store.js';
-import { mkdirHost, readCurrentExecution, stateDirFor, writeCurrentExecution, CURRENT_FILE, type RecordedHead } from '../exec/journal.js';
+import { mkdirHost, readCurrentExecution, readJournal, stateDirFor, writeCurrentExecution, CURRENT_FILE, type RecordedHead } from '../exec/journal.js';
 import { materializePlan, STEP_RESTORERS } from '../exec/steps/index.js';
 import { packageManagerFor, parseBaseurl } from '../exec/package-manager/index.js';
 import { BEFORE_FILE, captureEvidence, type VerifyReport } from '../exec/verify.js';
@@ -116,6 +117,25 @@ export interface StoreOption {
   store?: Store;
   /** The host's name in the store; default: the transport's host name. */
   storeHost?: string;
+  /** What the store is called in messages (its path); default: its kind. */
+  storeName?: string;
+}
+
+function storeNameOf(o: StoreOption & { store: Store }): string {
+  return o.storeName ?? `(${o.store.kind})`;
+}
+
+/** The sink of a run: the caller's, else the store behind a mirror that queues what the store refuses (store-mirror.ts). */
+function runSink(o: StoreOption & { sink?: JournalSink; onProgress?: (e: ProgressEvent) => void }): { sink?: JournalSink; mirror?: StoreMirror } {
+  if (o.sink) return { sink: o.sink };
+  if (!o.store) return {};
+  const mirror = createStoreMirror({ store: o.store, name: storeNameOf({ ...o, store: o.store }), onQueued: (line) => o.onProgress?.({ type: 'output', line }) });
+  return { sink: mirror, mirror };
+}
+
+/** Records the execution in the store before the host is touched: a store that refuses it stops the run here, named. */
+async function recordExecutionFirst(o: StoreOption & { store: Store }, hostName: string, plan: MigrationPlan, executionId: string): Promise<void> {
+  await storeCall(storeNameOf(o), `record execution ${executionId} of ${hostName}`, () => recordExecution(o.store, o.storeHost ?? hostName, plan, executionId));
 }
 
 export interface MigrateOptions extends PlanMigrationOptions, StoreOption {
@@ -171,15 +191,44 @@ function readVerify(transport: Transport, executionId: string): Promise<VerifyRe
   return readVerifyReport(transport, stateDirFor(executionId));
 }
 
-async function execute(o: { transport: Transport; plan: MigrationPlan; executionId: string; onProgress?: (e: ProgressEvent) => void; sink?: JournalSink; by?: string; journal?: { trust: boolean; heads: RecordedHead[] } }): Promise<MigrateResult> {
-  const result = await runPlan({
+/**
+ * Runs `fn` (a run mirroring its journal through `mirror`) and flushes the mirror after it. When the run
+ * failed, its error is what is reported (the store catches up on the next run or status); when it
+ * succeeded, entries the store still refuses are STORE_UNAVAILABLE naming the store.
+ */
+async function mirrored<T>(mirror: StoreMirror | undefined, fn: () => Promise<T>): Promise<T> {
+  let result: T;
+  try {
+    result = await fn();
+  } catch (e) {
+    await mirror?.flush({ attempts: 1 }).catch(() => undefined);
+    throw e;
+  }
+  await mirror?.flush();
+  return result;
+}
+
+async function execute(o: { transport: Transport; plan: MigrationPlan; executionId: string; onProgress?: (e: ProgressEvent) => void; sink?: JournalSink; mirror?: StoreMirror; by?: string; journal?: { trust: boolean; heads: RecordedHead[] } } & ForceOption): Promise<MigrateResult> {
+  const result = await mirrored(o.mirror, () => runPlan({
+    ...(o.force ? { force: true } : {}),
     ...(o.journal ? { journal: o.journal } : {}),
     plan: materializePlan(o.plan), transport: o.transport, executionId: o.executionId, ...(o.sink ? { sink: o.sink } : {}),
     ...(o.onProgress ? { onProgress: o.onProgress } : {}),
     overrides: o.plan.overrides.map((ov) => ({ findingKey: ov.findingKey, by: o.by ?? process.env.USER ?? 'ferry', ...(ov.reason ? { reason: ov.reason } : {}) })),
-  });
+  }));
   const verify = await readVerify(o.transport, o.executionId);
   return { plan: o.plan, result, ...(verify ? { verify } : {}) };
+}
+
+/** Refuses a new migration while the host's current one is unfinished (running or failed). */
+async function refuseUnfinished(transport: Transport, store: Store | undefined): Promise<void> {
+  const current = await readCurrentExecution(transport);
+  if (!current) return;
+  const prior = current.executionId;
+  const st = await statusRun({ transport, executionId: prior, journal: { heads: await storeHeads(store, prior) } });
+  if (st.state === 'running' || st.state === 'failed') {
+    throw new FerryError('USAGE', `Migration ${prior} on ${transport.hostName} is unfinished (${st.state})`, { hint: 'Run ferry resume or ferry rollback first.' });
+  }
 }
 
 export async function migrate(o: MigrateOptions): Promise<MigrateResult> {
@@ -189,6 +238,9 @@ export async function migrate(o: MigrateOptions): Promise<MigrateResult> {
   // step, which gathers it again and fails there, journaled).
   // Planning needs no dnf on the host (the repositories are read here); running does.
   await packageManagerFor(null).require(o.transport);
+  // An unfinished migration is the first thing to say: planning again would judge the half-migrated host
+  // (its source release already swapped, "no migration path") instead.
+  if (!o.dryRun) await refuseUnfinished(o.transport, o.store);
   const evidence = o.dryRun ? undefined : captureEvidence(o.transport).catch(() => undefined);
   const { plan } = await planMigration(o);
   const executionId = o.executionId ?? newExecutionId(plan);
@@ -196,49 +248,50 @@ export async function migrate(o: MigrateOptions): Promise<MigrateResult> {
     const result = await runPlan({ plan: materializePlan(plan), transport: o.transport, executionId, dryRun: true, ...(o.onProgress ? { onProgress: o.onProgress } : {}) });
     return { plan, result };
   }
-  const current = await readCurrentExecution(o.transport);
-  if (current) {
-    const prior = current.executionId;
-    const st = await statusRun({ transport: o.transport, executionId: prior, journal: { heads: await storeHeads(o.store, prior) } });
-    if (st.state === 'running' || st.state === 'failed') {
-      throw new FerryError('USAGE', `Migration ${prior} on ${o.transport.hostName} is unfinished (${st.state})`, { hint: 'Run ferry resume or ferry rollback first.' });
-    }
-  }
+  if (o.store) await recordExecutionFirst({ ...o, store: o.store }, o.transport.hostName, plan, executionId);
   const dir = stateDirFor(executionId);
   await mkdirHost(o.transport, dir);
   await o.transport.writeFile(posix.join(dir, 'plan.json'), JSON.stringify(plan, null, 2) + '\n', { mode: 0o600 });
   await writeCurrentExecution(o.transport, executionId);
   const before = await evidence;
   if (before) await o.transport.writeFile(posix.join(dir, BEFORE_FILE), JSON.stringify(before) + '\n', { mode: 0o600 });
-  if (o.store) await recordExecution(o.store, o.storeHost ?? o.transport.hostName, plan, executionId);
-  const sink = o.sink ?? o.store;
-  return execute({ transport: o.transport, plan, executionId, ...(o.onProgress ? { onProgress: o.onProgress } : {}), ...(sink ? { sink } : {}), ...(o.by ? { by: o.by } : {}) });
+  return execute({ transport: o.transport, plan, executionId, ...(o.onProgress ? { onProgress: o.onProgress } : {}), ...runSink(o), ...(o.by ? { by: o.by } : {}) });
 }
 
-export async function resume(o: { transport: Transport; onProgress?: (e: ProgressEvent) => void; sink?: JournalSink; executionId?: string } & StoreOption & JournalReadOptions): Promise<MigrateResult> {
+/** `force`: act even though the host's packages differ from the journal's last record of them (HOST_CHANGED). */
+export interface ForceOption {
+  force?: boolean;
+}
+
+export async function resume(o: { transport: Transport; onProgress?: (e: ProgressEvent) => void; sink?: JournalSink; executionId?: string } & StoreOption & JournalReadOptions & ForceOption): Promise<MigrateResult> {
   const executionId = o.executionId ?? await readCurrent(o.transport);
   const journal = await journalOptions(o, executionId);
   // The journal is verified before its plan.json is acted on: a host whose journal fails the check gets nothing run.
   await statusRun({ transport: o.transport, executionId, journal });
   const plan = await readPlan(o.transport, executionId);
   // Recorded again (idempotent): the migration may have started from another machine or without a store.
-  if (o.store) await recordExecution(o.store, o.storeHost ?? o.transport.hostName, plan, executionId);
-  const sink = o.sink ?? o.store;
-  return execute({ transport: o.transport, plan, executionId, journal, ...(o.onProgress ? { onProgress: o.onProgress } : {}), ...(sink ? { sink } : {}) });
+  if (o.store) await recordExecutionFirst({ ...o, store: o.store }, o.transport.hostName, plan, executionId);
+  return execute({ transport: o.transport, plan, executionId, journal, ...(o.onProgress ? { onProgress: o.onProgress } : {}), ...runSink(o), ...(o.force ? { force: true } : {}) });
 }
 
-export async function rollback(o: { transport: Transport; onProgress?: (e: ProgressEvent) => void; sink?: JournalSink; executionId?: string } & StoreOption & JournalReadOptions): Promise<RollbackResult> {
+export async function rollback(o: { transport: Transport; onProgress?: (e: ProgressEvent) => void; sink?: JournalSink; executionId?: string } & StoreOption & JournalReadOptions & ForceOption): Promise<RollbackResult> {
   const executionId = o.executionId ?? await readCurrent(o.transport);
   const journal = await journalOptions(o, executionId);
   const plan = o.store ? await readPlan(o.transport, executionId).catch(() => undefined) : undefined;
-  if (o.store && plan) await recordExecution(o.store, o.storeHost ?? o.transport.hostName, plan, executionId);
-  const sink = o.sink ?? o.store;
-  return rollbackRun({ transport: o.transport, executionId, restorers: STEP_RESTORERS, journal, ...(o.onProgress ? { onProgress: o.onProgress } : {}), ...(sink ? { sink } : {}) });
+  if (o.store && plan) await recordExecutionFirst({ ...o, store: o.store }, o.transport.hostName, plan, executionId);
+  const { sink, mirror } = runSink(o);
+  return mirrored(mirror, () => rollbackRun({ transport: o.transport, executionId, restorers: STEP_RESTORERS, journal, ...(o.onProgress ? { onProgress: o.onProgress } : {}), ...(sink ? { sink } : {}), ...(o.force ? { force: true } : {}) }));
 }
 
-export async function migrationStatus(o: { transport: Transport; executionId?: string; store?: Store } & JournalReadOptions): Promise<{ status: ExecutionStatus; plan: MigrationPlan; verify?: VerifyReport }> {
+/** With a store, the host's journal is mirrored there too (entries a busy store missed during the run). */
+export async function migrationStatus(o: { transport: Transport; executionId?: string; store?: Store; storeName?: string } & JournalReadOptions): Promise<{ status: ExecutionStatus; plan: MigrationPlan; verify?: VerifyReport }> {
   const executionId = o.executionId ?? await readCurrent(o.transport);
   const journal = await journalOptions(o, executionId);
+  if (o.store) {
+    const mirror = createStoreMirror({ store: o.store, name: storeNameOf({ ...o, store: o.store }) });
+    for (const e of await readJournal(o.transport, executionId, journal)) await mirror.appendJournalEntry(e);
+    await mirror.flush({ attempts: 1 });
+  }
   const [status, plan, verify] = await Promise.all([statusRun({ transport: o.transport, executionId, journal }), readPlan(o.transport, executionId), readVerify(o.transport, executionId)]);
   return { status, plan, ...(verify ? { verify } : {}) };
 }

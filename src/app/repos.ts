@@ -3,7 +3,7 @@
  * shared by every host and every target that names it (DESIGN.md: "repository metadata is parsed once per
  * target and shared"). A target's pool is built once per distinct location list.
  */
-import { FerryError } from '../core/index.js';
+import { FerryError, isFerryError, type ErrorCode } from '../core/index.js';
 import { parseBaseurl } from '../exec/package-manager/index.js';
 import { createPool, type Pool } from '../rpm/pool.js';
 import { loadPackages, openRepo } from '../rpm/repodata/index.js';
@@ -77,6 +77,15 @@ function loadLocation(location: string, cache: RepoCache, progress: (p: RepoProg
     cache.packages.set(location, p);
   }
   return p;
+}
+
+/** What a mirror that cannot be read fails with (unreachable, too large, corrupt, hostile): the target's repositories are unusable. */
+const UNREADABLE: ReadonlySet<ErrorCode> = new Set(['REPO_FETCH', 'REPO_TOO_LARGE', 'REPO_TIMEOUT', 'REPO_CHECKSUM', 'REPO_METADATA', 'REPO_HOSTILE_XML',
+  'REPO_DECOMPRESS', 'REPO_DECOMPRESSION_BOMB', 'REPO_TRUNCATED']);
+
+/** True for the failure of a mirror (not of Ferry or its input): an assessment goes on without that target's repositories. */
+export function isUnreadableRepo(e: unknown): e is FerryError {
+  return isFerryError(e) && UNREADABLE.has(e.code);
 }
 
 /** Loads (or reuses) the pool of a target's repositories. */

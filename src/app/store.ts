@@ -6,7 +6,7 @@ import { userInfo } from 'node:os';
 import { mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { Assessment } from '../assess/types.js';
-import type { JsonValue } from '../core/index.js';
+import { FerryError, isFerryError, redact, type JsonValue } from '../core/index.js';
 import { ferryHome } from '../exec/journal-key.js';
 import type { MigrationPlan } from '../plan/index.js';
 import { isPostgresLocation, openStore, type Store } from '../store/index.js';
@@ -17,17 +17,32 @@ export function defaultStorePath(env: NodeJS.ProcessEnv = process.env): string {
 }
 
 /**
- * Opens and migrates Ferry's store at `location`: a SQLite file (its directory created 0700) or a
- * `postgres://` URL. The caller closes it.
+ * Opens, migrates and checks Ferry's store at `location`: a SQLite file (its directory created 0700; the file
+ * 0600, by the driver) or a `postgres://` URL. A damaged store is STORE_CORRUPT here, before any command
+ * touches a host. The caller closes it.
  */
 export async function openFerryStore(location = defaultStorePath()): Promise<Store> {
   if (!isPostgresLocation(location) && location !== ':memory:') mkdirSync(dirname(resolve(location)), { recursive: true, mode: 0o700 });
-  const store = openStore(location);
+  const damaged = (e: unknown): FerryError => new FerryError('STORE_CORRUPT', `Ferry's store ${redact(location)} is damaged: ${(e as Error).message.replace(/\s+/g, ' ').slice(0, 300)}`, {
+    cause: e, hint: 'Nothing was done on any host. Restore the store from a backup, or move it aside (Ferry starts a new one; each host\'s journal still records its migration).',
+  });
+  let store: Store;
+  try {
+    store = openStore(location);
+  } catch (e) {
+    // SQLite's word for a file that is not (or no longer) a database.
+    const cause = isFerryError(e) ? e.cause : undefined;
+    const code = cause instanceof Error ? (cause as { code?: unknown }).code : undefined;
+    throw code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT' ? damaged(cause) : e;
+  }
   try {
     await store.migrate();
+    const problems = await store.checkIntegrity();
+    if (problems.length > 0) throw new Error(problems.slice(0, 2).join('; '));
   } catch (e) {
-    await store.close();
-    throw e;
+    await store.close().catch(() => undefined);
+    if (isFerryError(e)) throw e;
+    throw damaged(e);
   }
   return store;
 }

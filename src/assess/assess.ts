@@ -17,7 +17,8 @@ import { availableNames, computeVendorSwap } from './vendor-swap.js';
 export interface AssessTargetsInput {
   facts: HostFacts;
   catalog: Catalog;
-  targets: { release: string; repo?: TargetRepoView }[];
+  /** `repoUnreadable`: the target's repositories were given but could not be read (the mirror's error), so no fates. */
+  targets: { release: string; repo?: TargetRepoView; repoUnreadable?: string }[];
   /** YYYY-MM-DD, for lifecycle. */
   today: string;
   /**
@@ -74,13 +75,13 @@ export function assessTargets(input: AssessTargetsInput): Assessment {
   const sourceId = detectSourceRelease(facts, catalog);
   const source = sourceId ? catalog.release(sourceId) : null;
   const checks = input.checks ?? CHECKS;
-  const unranked: Omit<TargetAssessment, 'score' | 'rank' | 'reasons'>[] = input.targets.map(({ release, repo }) => {
+  const unranked: Omit<TargetAssessment, 'score' | 'rank' | 'reasons'>[] = input.targets.map(({ release, repo, repoUnreadable }) => {
     const target = catalog.release(release);
     const path = source ? catalog.path(source.id, target.id) : null;
     const fates = repo ? fatesFor(input, source, target, path, repo) : [];
     const notAssessed: NotAssessed[] = [];
     const findings = checks.flatMap((c) => {
-      const checkInput = { facts, catalog, source, target, path, ...(repo ? { repo } : {}), fates, today };
+      const checkInput = { facts, catalog, source, target, path, ...(repo ? { repo } : {}), ...(repoUnreadable !== undefined ? { repoUnreadable } : {}), fates, today };
       const reason = c.notAssessed?.(checkInput);
       if (reason === undefined) return c.run(checkInput);
       notAssessed.push({ check: c.id, reason });

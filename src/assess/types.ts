@@ -131,6 +131,8 @@ export interface CheckInput {
   path: MigrationPath | null;
   /** Target metadata, when the assessment compares against real repositories. */
   repo?: TargetRepoView;
+  /** Why the target's repositories, though given, are absent: the error of the mirror that could not be read. */
+  repoUnreadable?: string;
   /** Per-package fates, computed before the checks run. */
   fates: PackageFate[];
   /** YYYY-MM-DD; injected so tests are deterministic. */

@@ -18,18 +18,21 @@ export const HOST_ARGUMENT_HELP = 'local, host, user@host, user@host:port or ssh
 
 export function withHostFlags(c: Command): Command {
   return c.option('--root <dir>', 'act on an installed root below DIR on that host (a mounted image, a lab root)')
-    .option('-i, --identity <file>', 'SSH private key, tried before the ssh-agent\'s keys (repeatable)', collect)
+    .option('-i, --identity <file>', 'SSH private key, tried before the ssh-agent\'s keys (repeatable; an encrypted one takes its passphrase from FERRY_SSH_KEY_PASSPHRASE)', collect)
     .option('--known-hosts <file>', 'known_hosts file for host key checking (repeatable)', collect)
     .option('--password-file <file>', PASSWORD_FILE_HELP);
 }
 
 export function hostOptions(host: string, f: HostFlags): HostOptions {
   const password = host !== 'local' ? readSshPassword(f.passwordFile) : undefined;
+  // The key passphrase comes from the environment only: argv is visible to every user in ps.
+  const passphrase = host !== 'local' ? process.env.FERRY_SSH_KEY_PASSPHRASE || undefined : undefined;
   return {
     host,
     ...(f.root !== undefined ? { root: f.root } : {}),
     ...(f.identity?.length ? { identityFiles: f.identity } : {}),
     ...(f.knownHosts?.length ? { knownHostsFiles: f.knownHosts } : {}),
     ...(password !== undefined ? { password } : {}),
+    ...(passphrase !== undefined ? { passphrase } : {}),
   };
 }

@@ -1,4 +1,4 @@
-import { errorStatus, FerryError, isFerryError, redact } from '../core/index.js';
+import { errorStatus, FerryError, isFerryError, redact, redactJson } from '../core/index.js';
 
 /** What every command handler receives: how to print, and whether the user asked for JSON. */
 export interface CliContext {
@@ -23,7 +23,8 @@ export function emit<T>(ctx: CliContext, data: T, renderText: (data: T) => strin
 /** Prints an error; its exit status is core's (ERROR_STATUS: 2 usage, 70 internal, 1 any other failure). */
 export function reportError(ctx: CliContext, err: unknown): number {
   if (isFerryError(err)) {
-    if (ctx.json) ctx.stdout(JSON.stringify({ error: err.toJSON() }, null, 2) + '\n');
+    // --json errors are redacted as text errors are, details included.
+    if (ctx.json) ctx.stdout(JSON.stringify({ error: redactJson(err.toJSON()) }, null, 2) + '\n');
     else ctx.stderr(`ferry: error [${err.code}]: ${redact(err.message)}\n${err.hint ? `hint: ${redact(err.hint)}\n` : ''}`);
     return errorStatus(err).exit;
   }

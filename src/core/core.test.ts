@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { FerryError, ERROR_CODES, ERROR_STATUS, errorStatus, assert as ferryAssert, isFerryError, redact } from './errors.js';
+import { FerryError, ERROR_CODES, ERROR_STATUS, errorStatus, assert as ferryAssert, isFerryError, redact, redactJson } from './errors.js';
 import { canonicalJson, contentId } from './canonical.js';
 import { STATUS_CODES } from 'node:http';
 
@@ -28,6 +28,14 @@ test('redact hides passwords, URL credentials and private keys', () => {
   assert.equal(redact('https://bob:s3cret@mirror/x'), 'https://***@mirror/x');
   assert.equal(redact('"baseurl": "ftp://u:@m/x", ssh://root@db1:22'), '"baseurl": "ftp://***@m/x", ssh://root@db1:22');
   assert.equal(redact('a -----BEGIN OPENSSH PRIVATE KEY-----\nabc\n-----END OPENSSH PRIVATE KEY----- b'), 'a [REDACTED KEY] b');
+  // /etc/shadow lines: crypt(5) hashes (yescrypt, sha512crypt with rounds, bcrypt, md5crypt) go, the rest stays.
+  for (const [line, want] of [
+    ['root:$y$j9T$F5Jx5fExrKuPp53xLKQ..1$X3DX6M94c7o.9agCG9G317fhZg9SqC.5i5rd.RhAtQ7:19000:0:99999:7:::', 'root:[REDACTED HASH]:19000:0:99999:7:::'],
+    ['bob:$6$rounds=5000$saltsalt$' + 'a'.repeat(86) + ':19000::', 'bob:[REDACTED HASH]:19000::'],
+    ['"pw": "$2b$10$' + 'b'.repeat(53) + '"', '"pw": "[REDACTED HASH]"'],
+    ['old:$1$abcdefgh$' + 'c'.repeat(22) + ':1', 'old:[REDACTED HASH]:1'],
+    ['dnf: $releasever and $basearch stay; cost $5', 'dnf: $releasever and $basearch stay; cost $5'],
+  ]) assert.equal(redact(line), want, line);
 });
 
 test('canonical JSON is key-order independent and ids are stable', () => {
@@ -60,4 +68,9 @@ test('errorStatus answers each error as every front end does; anything but a Fer
     [undefined, 70, 500],
   ];
   for (const [err, exit, http] of cases) assert.deepEqual(errorStatus(err), { exit, http }, String(err));
+});
+
+test('redactJson redacts every string of an error document, details included', () => {
+  const doc = { code: 'X', message: 'see https://u:pw@m/', details: { cause: 'root:$6$salt$' + 'h'.repeat(86) + ':1', n: 3, list: ['token=abc', null] } };
+  assert.deepEqual(redactJson(doc), { code: 'X', message: 'see https://***@m/', details: { cause: 'root:[REDACTED HASH]:1', n: 3, list: ['token=[REDACTED]', null] } });
 });

@@ -51,8 +51,10 @@ export const ERROR_CODES = {
   JOURNAL_LOCKED: 'Another Ferry run holds the journal lock',
   ROLLBACK_PAST_PONR: 'The migration is past its point of no return',
   ROLLBACK_INCOMPLETE: 'Some restores failed during rollback',
+  HOST_CHANGED: 'The host changed since the migration journal recorded it',
   // store
   STORE_UNAVAILABLE: 'The Ferry store could not be opened, locked or reached',
+  STORE_CORRUPT: 'Ferry\'s store is damaged or not a Ferry store',
   // fleet
   INVENTORY_INVALID: 'An inventory file is malformed or names a host Ferry refuses',
   SELECTOR_INVALID: 'A host selector is malformed',
@@ -111,7 +113,9 @@ export const ERROR_STATUS: Record<ErrorCode, { exit: number; http: number }> = {
   JOURNAL_LOCKED: { exit: 1, http: 409 },
   ROLLBACK_PAST_PONR: { exit: 1, http: 409 },
   ROLLBACK_INCOMPLETE: { exit: 1, http: 500 },
+  HOST_CHANGED: { exit: 1, http: 409 },
   STORE_UNAVAILABLE: { exit: 1, http: 503 },
+  STORE_CORRUPT: { exit: 1, http: 500 },
   INVENTORY_INVALID: { exit: 1, http: 422 },
   SELECTOR_INVALID: { exit: 2, http: 400 },
   SELECTOR_UNKNOWN: { exit: 1, http: 404 },
@@ -163,10 +167,26 @@ export function assert(condition: unknown, message: string): asserts condition {
   if (!condition) throw new Error(`Assertion failed: ${message}`);
 }
 
-/** Removes secrets (passwords, private keys, tokens) from text headed for a message or a log. */
+/**
+ * Password hashes in crypt(5)'s prefixed formats (libxcrypt's crypt(5), Debian 12 libcrypt-dev: yescrypt
+ * $y$, gost-yescrypt $gy$, scrypt $7$, bcrypt $2[abxy]$, sha512crypt $6$, sha256crypt $5$, $sha1, SunMD5 $md5,
+ * md5crypt $1$, NT $3$), as in /etc/shadow: a hash is a secret (it can be cracked offline).
+ */
+const CRYPT_HASH = /\$(?:y|gy|7|2[abxy]|6|5|sha1|md5(?:,rounds=\d+)?|1|3)\$[^\s:'"]*/g;
+
+/** Removes secrets (passwords, private keys, tokens, password hashes) from text headed for a message or a log. */
 export function redact(text: string): string {
   return text
     .replace(/-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?-----END [A-Z ]*PRIVATE KEY-----/g, '[REDACTED KEY]')
+    .replace(CRYPT_HASH, '[REDACTED HASH]')
     .replace(/((?:password|passwd|token|secret)\s*[=:]\s*)\S+/gi, '$1[REDACTED]')
     .replace(/\/\/[^/:@\s]+:[^@/\s]*@/g, '//***@');
+}
+
+/** `redact` applied to every string of a JSON value (an error's `--json` form: message, hint and details alike). */
+export function redactJson<T>(value: T): T {
+  if (typeof value === 'string') return redact(value) as T;
+  if (Array.isArray(value)) return value.map((v: unknown) => redactJson(v)) as T;
+  if (value !== null && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redactJson(v)])) as T;
+  return value;
 }

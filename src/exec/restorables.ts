@@ -24,7 +24,7 @@
 import { posix } from 'node:path';
 import { FerryError, sha256Hex } from '../core/index.js';
 import { assertResolvesUnderRoot, FERRY_STATE_ROOT, hostPath, runChecked } from './journal.js';
-import { isPackageManagerEnv, packageManagerFor, rpmArgv, type PackageManagerEnv } from './package-manager/index.js';
+import { installedNevras, isPackageManagerEnv, packageManagerFor, type PackageManagerEnv } from './package-manager/index.js';
 import type { Transport } from '../transport/types.js';
 import type { JsonValue, Restorable, RestorableCheckContext, RestoreContext, Restorer, RestorerRegistry } from './types.js';
 
@@ -249,13 +249,6 @@ const restoreDir: Restorer = { check: checkDir, restore: restoreDirData };
 
 type PackageSetData = { root: string | null; list: string; sha256: string; count: number; env: PackageManagerEnv | null };
 
-const QF = '%{NAME}-%{EPOCHNUM}:%{VERSION}-%{RELEASE}.%{ARCH}\\n';
-
-async function installedNevras(ctx: RestoreContext): Promise<string[]> {
-  const out = await runChecked(ctx.transport, rpmArgv(ctx.transport, '-qa', '--qf', QF), 'rpm -qa');
-  return out.split('\n').filter((l) => l !== '' && !l.startsWith('gpg-pubkey-')).sort();
-}
-
 /** Records the installed package set (gpg-pubkey entries excluded). See the module comment: best effort. */
 export function packageSetRestorable(options: { env?: PackageManagerEnv } = {}): Restorable<PackageSetData> {
   const env = options.env ?? null;
@@ -264,7 +257,7 @@ export function packageSetRestorable(options: { env?: PackageManagerEnv } = {}):
     key: 'rpmdb',
     description: 'installed package set',
     async capture(ctx) {
-      const nevras = await installedNevras(ctx);
+      const nevras = await installedNevras(ctx.transport);
       const text = nevras.join('\n') + '\n';
       const list = posix.join(ctx.backupDir, 'packages.txt');
       await ctx.transport.writeFile(list, text, { mode: 0o600 });
@@ -290,7 +283,7 @@ async function restorePackageSetData(raw: JsonValue, ctx: RestoreContext): Promi
   if (sha256Hex(text) !== data.sha256) throw new FerryError('JOURNAL_CORRUPT', `Package list ${data.list} on ${ctx.transport.hostName} does not match its recorded sha256`);
   const wanted = new Set(text.split('\n').filter(Boolean));
   const diff = async (): Promise<{ remove: string[]; install: string[] }> => {
-    const now = await installedNevras(ctx);
+    const now = await installedNevras(ctx.transport);
     const have = new Set(now);
     return { remove: now.filter((n) => !wanted.has(n)), install: [...wanted].filter((n) => !have.has(n)) };
   };

@@ -15,8 +15,9 @@ import {
 } from './journal.js';
 import { BUILTIN_RESTORERS, excerpt } from './restorables.js';
 import { awaitTransactions, runningTransactions } from './package-manager/detached.js';
+import { checkPackagesUnchanged, recordPackages } from './package-state.js';
 import type {
-  ExecutionResult, ExecutionStatus, JournalEntry, JournalSink, JsonValue, PlanLike, ProgressEvent, RestoreContext,
+  ExecutionResult, ExecutionStatus, JournalEntry, JournalSink, JsonValue, PackageFingerprint, PlanLike, ProgressEvent, RestoreContext,
   RestoreFailure, RestorerRegistry, RunningTransaction, SerializedRestorable, Step, StepContext, StepState,
 } from './types.js';
 
@@ -38,6 +39,8 @@ export interface RunPlanOptions {
   lock?: { staleAfterMs?: number; heartbeatMs?: number };
   /** How the journal read back from the host is verified, and the heads recorded outside it (the store's). */
   journal?: JournalTrust & { heads?: RecordedHead[] };
+  /** Resume even though the host's packages differ from the journal's last record of them (HOST_CHANGED). */
+  force?: boolean;
 }
 
 function restorableDir(executionId: string, restorableId: string): string {
@@ -97,13 +100,20 @@ export async function runPlan(options: RunPlanOptions): Promise<ExecutionResult>
         hint: 'Start a new execution with a new id.',
       });
     }
+    const stateDir = stateDirFor(executionId);
     if (prior.length === 0) {
       // Not fsynced here: the first step's start entry is, before anything changes on the host.
       await journal.append({
         event: 'execution', phase: 'start', planId: plan.id, controller: hostname(),
         steps: plan.steps.map((s) => ({ id: s.id, kind: s.kind, title: s.title, pointOfNoReturn: s.pointOfNoReturn === true })),
+        // A plan that changes no package (no rpm on the host, perhaps) records none.
+        ...(plan.steps.some((s) => s.changesPackages) ? { packages: await recordPackages(transport, stateDir, 'start') } : {}),
       }, { sync: false });
+    } else if (!options.force) {
+      await checkPackagesUnchanged({ transport, executionId, entries: prior, action: 'resume' });
     }
+    const packagesAfter = async (step: Step): Promise<{ packages?: PackageFingerprint }> =>
+      step.changesPackages ? { packages: await recordPackages(transport, stateDir, `after-${step.id.slice(0, 24)}`) } : {};
     const recorded = new Set(before.overrides.map((o) => o.findingKey));
     for (const o of options.overrides ?? []) {
       if (recorded.has(o.findingKey)) continue;
@@ -128,7 +138,7 @@ export async function runPlan(options: RunPlanOptions): Promise<ExecutionResult>
       const attempt = (prev?.attempts ?? 0) + 1;
       const ctx = makeStepContext({ transport, executionId, step, attempt, journal, registered, captured, stepTransport, emit, log });
       if (prev && prev.attempts > 0 && step.isApplied && await step.isApplied(ctx)) {
-        await journal.append({ event: 'step', phase: 'end', stepId: step.id, attempt: prev.attempts, status: 'already-applied' }, { sync: false });
+        await journal.append({ event: 'step', phase: 'end', stepId: step.id, attempt: prev.attempts, status: 'already-applied', ...await packagesAfter(step) }, { sync: false });
         skipped.push(step.id);
         emit({ type: 'step', stepId: step.id, title: step.title, index, total, phase: 'end', status: 'already-applied' });
         continue;
@@ -137,7 +147,7 @@ export async function runPlan(options: RunPlanOptions): Promise<ExecutionResult>
         // Fsynced together with the step's start entry, the very next write, before apply runs.
         await journal.append({ event: 'ponr', stepId: step.id }, { sync: false });
       }
-      await journal.append({ event: 'step', phase: 'start', stepId: step.id, kind: step.kind, attempt });
+      await journal.append({ event: 'step', phase: 'start', stepId: step.id, kind: step.kind, attempt, ...(step.changesPackages ? { changesPackages: true as const } : {}) });
       emit({ type: 'step', stepId: step.id, title: step.title, index, total, phase: 'start' });
       try {
         await step.apply(ctx);
@@ -161,7 +171,7 @@ export async function runPlan(options: RunPlanOptions): Promise<ExecutionResult>
       }
       // Not fsynced: the next step's start entry is. Lost to a power cut, it costs a re-run of this
       // (idempotent) step on resume, never a skipped one.
-      await journal.append({ event: 'step', phase: 'end', stepId: step.id, attempt, status: 'applied' }, { sync: false });
+      await journal.append({ event: 'step', phase: 'end', stepId: step.id, attempt, status: 'applied', ...await packagesAfter(step) }, { sync: false });
       applied.push(step.id);
       emit({ type: 'step', stepId: step.id, title: step.title, index, total, phase: 'end', status: 'applied' });
     }
@@ -357,6 +367,8 @@ export interface RollbackOptions {
   journal?: JournalTrust & { heads?: RecordedHead[] };
   /** How long to wait for a detached run of this execution that is still running before refusing (default 10 minutes). */
   waitForTransactionsMs?: number;
+  /** Restore even though the host's packages differ from the journal's last record of them (HOST_CHANGED). */
+  force?: boolean;
 }
 
 export interface RollbackResult {
@@ -412,6 +424,7 @@ export async function rollback(options: RollbackOptions): Promise<RollbackResult
       },
     });
     if (still.length > 0) throw transactionRunning(transport, still[0], 'rollback waits for it to end', steps);
+    if (!options.force) await checkPackagesUnchanged({ transport, executionId, entries, action: 'rollback' });
     await journal.append({ event: 'rollback', phase: 'start' });
     const restored: string[] = [];
     const failures: RestoreFailure[] = [];

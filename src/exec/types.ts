@@ -28,6 +28,11 @@ export interface Step<O extends JsonValue = JsonValue> {
   title: string;
   /** Once this step starts, rollback is refused (ROLLBACK_PAST_PONR). */
   pointOfNoReturn?: boolean;
+  /**
+   * The step installs, removes or replaces packages: the runner records the host's package set when it ends
+   * (package-state.ts), which rollback and resume compare the host with.
+   */
+  changesPackages?: boolean;
   /** Makes the change. Idempotent: running it twice leaves the host as running it once. */
   apply(ctx: StepContext): Promise<void>;
   /** Checks the change took effect; false (or {ok:false}) fails the step with STEP_FAILED. */
@@ -112,12 +117,22 @@ export interface SerializedRestorable {
   data: JsonValue;
 }
 
-/** One line of the journal (`journal.jsonl`), also mirrored to the store. */
+/** The installed package set at a point of a run: its size, the sha256 of the sorted NEVRA list, and that list's file on the host. */
+export interface PackageFingerprint {
+  count: number;
+  sha256: string;
+  list: string;
+}
+
+/**
+ * One line of the journal (`journal.jsonl`), also mirrored to the store. `packages`: the host's package
+ * set when the run started and when a step that `changesPackages` ended (absent in journals written before).
+ */
 export type JournalEvent =
-  | { event: 'execution'; phase: 'start'; planId: string; steps: { id: string; kind: string; title: string; pointOfNoReturn: boolean }[]; controller: string }
+  | { event: 'execution'; phase: 'start'; planId: string; steps: { id: string; kind: string; title: string; pointOfNoReturn: boolean }[]; controller: string; packages?: PackageFingerprint }
   | { event: 'execution'; phase: 'end'; status: 'completed' | 'failed' }
-  | { event: 'step'; phase: 'start'; stepId: string; kind: string; attempt: number }
-  | { event: 'step'; phase: 'end'; stepId: string; attempt: number; status: 'applied' | 'already-applied' }
+  | { event: 'step'; phase: 'start'; stepId: string; kind: string; attempt: number; changesPackages?: true }
+  | { event: 'step'; phase: 'end'; stepId: string; attempt: number; status: 'applied' | 'already-applied'; packages?: PackageFingerprint }
   | { event: 'step'; phase: 'failed'; stepId: string; attempt: number; error: { code: string; message: string } }
   | ({ event: 'restorable' } & SerializedRestorable)
   | { event: 'ponr'; stepId: string }

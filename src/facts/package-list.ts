@@ -118,8 +118,10 @@ function parseLines(text: string, file: string): PackageListParse {
       packages.push(parseNevra(nevra));
     } catch (err) {
       if (!isFerryError(err, 'NEVRA_INVALID')) throw err;
-      const reason = typeof err.details?.reason === 'string' ? ` (${err.details.reason})` : '';
-      throw invalid(`${file}:${n}: not a package name-[epoch:]version-release.arch${reason}: ${quote(line)}`, { cause: err.message });
+      const why = typeof err.details?.reason === 'string' ? err.details.reason : '';
+      const reason = why ? ` (${why.length > 120 ? `${why.slice(0, 120)}…` : why})` : '';
+      // The line is file content (a manifest may be anything): only its excerpt is quoted, in the message.
+      throw invalid(`${file}:${n}: not a package name-[epoch:]version-release.arch${reason}: ${quote(line)}`);
     }
     // A name never holds ":" (parseNevra refuses it), so a ":" is an epoch written out.
     if (nevra.includes(':')) anyEpoch = true;

@@ -180,6 +180,11 @@ export function createSqlStore(db: SqlDriver, options: SqlStoreOptions): Store {
       while (await step());
       return latest;
     },
+    async checkIntegrity() {
+      // SQLite's own page and index check; a PostgreSQL server guards its pages itself (no portable check here).
+      if (db.dialect !== 'sqlite') return [];
+      return (await db.query('PRAGMA quick_check(20)')).map((r) => String(r.quick_check)).filter((r) => r !== 'ok');
+    },
     close: () => db.close(),
 
     async upsertHost(h) {

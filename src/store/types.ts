@@ -128,6 +128,8 @@ export interface Store extends JournalSink {
   readonly kind: 'sqlite' | 'postgres';
   /** Applies pending numbered migrations; returns the schema version now in place. */
   migrate(): Promise<number>;
+  /** The store's own consistency check (SQLite: PRAGMA quick_check): the problems found, none when sound. */
+  checkIntegrity(): Promise<string[]>;
   close(): Promise<void>;
 
   /** Creates or updates; fields left undefined keep their stored value. */

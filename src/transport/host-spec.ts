@@ -44,7 +44,8 @@ export function parseHostSpec(spec: string, options: { root?: string } = {}): Ho
   }
   let rest = spec;
   let port: number | undefined;
-  if (/^ssh:\/\//i.test(rest)) {
+  const url = /^ssh:\/\//i.test(rest);
+  if (url) {
     rest = rest.slice(6);
     if (rest.endsWith('/')) rest = rest.slice(0, -1);
     if (rest.includes('/') || rest.includes('?') || rest.includes('#')) throw invalid(spec, 'an ssh:// URL takes no path');
@@ -72,10 +73,20 @@ export function parseHostSpec(spec: string, options: { root?: string } = {}): Ho
   let user: string | undefined;
   const at = rest.lastIndexOf('@');
   if (at >= 0) {
-    user = decodeURIComponent(rest.slice(0, at));
+    // As OpenSSH 9.2 (`ssh -G`): the user of an ssh:// URL is percent-decoded, a malformed escape refused;
+    // in user@host a % is the user's own character (and no valid login name has one).
+    user = url ? decodeUser(spec, rest.slice(0, at)) : rest.slice(0, at);
     rest = rest.slice(at + 1);
     if (!isValidLoginName(user)) throw invalid(spec, `user ${JSON.stringify(user)} is not a valid login name`);
   }
   if (!isValidHostname(rest)) throw invalid(spec, `${JSON.stringify(rest)} is not a hostname or IP address`);
   return { kind: 'ssh', host: rest, ...(user ? { user } : {}), ...(port ? { port } : {}), ...(root ? { root } : {}) };
+}
+
+function decodeUser(spec: string, encoded: string): string {
+  try {
+    return decodeURIComponent(encoded);
+  } catch {
+    throw invalid(spec, `user ${JSON.stringify(encoded)} has a malformed %-escape (an ssh:// URL percent-encodes the user: %XX, two hex digits)`);
+  }
 }

@@ -36,6 +36,8 @@ test('parseHostSpec accepts the documented forms', () => {
     ['[::1]:2200', { kind: 'ssh', host: '::1', port: 2200 }],
     ['root@[fe80::1]', { kind: 'ssh', host: 'fe80::1', user: 'root' }],
     ['fe80::1', { kind: 'ssh', host: 'fe80::1' }],
+    // OpenSSH 9.2's `ssh -G ssh://us%65r@h` logs in as "user": the user of an ssh:// URL is percent-decoded.
+    ['ssh://us%65r@h', { kind: 'ssh', host: 'h', user: 'user' }],
   ];
   for (const [spec, want] of cases) assert.deepEqual(parseHostSpec(spec), want, spec);
   assert.deepEqual(parseHostSpec('local', { root: '/srv/img/' }), { kind: 'local', root: '/srv/img' });
@@ -44,7 +46,9 @@ test('parseHostSpec accepts the documented forms', () => {
 
 test('parseHostSpec rejects hostile or malformed hosts with HOST_INVALID', () => {
   for (const bad of ['-oProxyCommand=touch /tmp/x', '-oProxyCommand=id', 'host;id', 'host name', 'host\nid', 'a@-b',
-    '-l@host', 'ssh://host:99999', 'host:99999', 'host:0', 'host:', 'host:ab', '[::1]:x', 'u@-x:22', 'ssh://host/path', 'http://host', 'host$(id)', '`id`', 'ho|st', '', 'ssh://-x:22', 'user;id@host']) {
+    '-l@host', 'ssh://host:99999', 'host:99999', 'host:0', 'host:', 'host:ab', '[::1]:x', 'u@-x:22', 'ssh://host/path', 'http://host', 'host$(id)', '`id`', 'ho|st', '', 'ssh://-x:22', 'user;id@host',
+    // A malformed %-escape (`ssh -G` refuses it too); a % outside a URL is literal, and no login name has one.
+    'ssh://us%zzr@h', 'ssh://us%@h', 'us%65r@h', 'a%@h']) {
     assert.throws(() => parseHostSpec(bad), (e) => isFerryError(e, 'HOST_INVALID'), JSON.stringify(bad));
   }
   assert.throws(() => parseHostSpec('local', { root: 'relative/dir' }), (e) => isFerryError(e, 'HOST_INVALID'));

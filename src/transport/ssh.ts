@@ -31,6 +31,7 @@ export interface SshAuthOptions {
   identityFiles?: string[];
   /** A private key given directly (OpenSSH/PEM text). */
   privateKey?: string | Buffer;
+  /** Decrypts encrypted private keys (every one tried); from the environment or a file, never argv. */
   passphrase?: string;
   password?: string;
   /** ssh-agent socket; default $SSH_AUTH_SOCK; false disables the agent. */
@@ -94,9 +95,25 @@ function knownKeysFor(opts: SshTransportOptions, ep: Endpoint): KnownHostKey[] {
   return all.filter((f) => existsSync(f)).flatMap((f) => findKnownHostKeys(readFileSync(f, 'utf8'), ep.host, ep.port, f));
 }
 
-function authMethods(opts: SshTransportOptions, ep: Endpoint): AuthMethod[] {
+/** A private key that could not be used, and why (encrypted without a passphrase, a wrong one, not a key). */
+interface SkippedKey {
+  where: string;
+  why: string;
+}
+
+/** ssh2's parseKey error → what the user must do about the key. */
+function skippedKey(where: string, err: Error, passphrase: string | undefined): SkippedKey {
+  if (/no passphrase given/i.test(err.message)) return { where, why: 'is encrypted and no passphrase was given' };
+  if (passphrase !== undefined && /passphrase|decrypt|integrity check/i.test(err.message)) return { where, why: 'could not be decrypted with the passphrase given' };
+  return { where, why: `is not a private key ssh2 reads (${err.message})` };
+}
+
+const PASSPHRASE_HINT = 'Set FERRY_SSH_KEY_PASSPHRASE to its passphrase (never on the command line), or load the key into ssh-agent (ssh-add KEY).';
+
+function authMethods(opts: SshTransportOptions, ep: Endpoint): { methods: AuthMethod[]; skipped: SkippedKey[] } {
   const a = opts.auth ?? {};
   const methods: AuthMethod[] = [];
+  const skipped: SkippedKey[] = [];
   const username = ep.user;
   const keys: { where: string; data: Buffer | string }[] = [];
   if (a.privateKey) keys.push({ where: 'the given private key', data: a.privateKey });
@@ -108,13 +125,17 @@ function authMethods(opts: SshTransportOptions, ep: Endpoint): AuthMethod[] {
   }
   for (const k of keys) {
     const parsed = utils.parseKey(k.data, a.passphrase);
-    if (parsed instanceof Error) continue; // encrypted without passphrase, or not a key: try the next method
+    if (parsed instanceof Error) { skipped.push(skippedKey(k.where, parsed, a.passphrase)); continue; } // the other methods may still do
     methods.push({ type: 'publickey', username, key: Array.isArray(parsed) ? parsed[0] : parsed } as AuthMethod);
   }
   const agent = a.agent === false ? undefined : a.agent ?? process.env.SSH_AUTH_SOCK;
   if (agent && !(ep.config.identitiesOnly && keys.length)) methods.push({ type: 'agent', username, agent } as AuthMethod);
   if (a.password !== undefined) methods.push({ type: 'password', username, password: a.password } as AuthMethod);
-  return methods;
+  return { methods, skipped };
+}
+
+function describeSkipped(skipped: readonly SkippedKey[]): string {
+  return skipped.map((k) => `the private key ${k.where} ${k.why}`).join('; ');
 }
 
 function name(ep: Endpoint): string {
@@ -131,7 +152,8 @@ interface Connected { conn: SshClient; hostKeyFingerprint: string }
 
 function connectOne(opts: SshTransportOptions, ep: Endpoint, sock?: NodeJS.ReadableStream): Promise<Connected> {
   const known = knownKeysFor(opts, ep);
-  const methods = authMethods(opts, ep);
+  const { methods, skipped } = authMethods(opts, ep);
+  const keyTrouble = skipped.some((k) => !k.why.startsWith('is not'));
   const timeout = connectTimeoutFor(opts, ep);
   return new Promise((resolveConn, reject) => {
     const conn = new Client();
@@ -149,8 +171,8 @@ function connectOne(opts: SshTransportOptions, ep: Endpoint, sock?: NodeJS.Reada
       reject(err);
     }
     if (methods.length === 0) {
-      fail(new FerryError('TRANSPORT_AUTH', `No usable credentials for ${name(ep)}`, {
-        hint: 'Give an identity file (readable, with its passphrase if encrypted), an ssh-agent or a password.',
+      fail(new FerryError('TRANSPORT_AUTH', `No usable credentials for ${name(ep)}${skipped.length ? `: ${describeSkipped(skipped)}` : ''}`, {
+        hint: keyTrouble ? PASSPHRASE_HINT : 'Give an identity file (readable, with its passphrase if encrypted), an ssh-agent or a password.',
       }));
       return;
     }
@@ -164,8 +186,8 @@ function connectOne(opts: SshTransportOptions, ep: Endpoint, sock?: NodeJS.Reada
     conn.on('error', (err: Error & { level?: string; code?: string }) => {
       if (hostKeyError) { fail(hostKeyError); return; }
       if (err.level === 'client-authentication') {
-        fail(new FerryError('TRANSPORT_AUTH', `Authentication to ${name(ep)} failed (tried: ${methods.map((m) => m.type).join(', ')})`, {
-          cause: err, hint: 'Check the user, the key in authorized_keys, or the password.',
+        fail(new FerryError('TRANSPORT_AUTH', `Authentication to ${name(ep)} failed (tried: ${methods.map((m) => m.type).join(', ')}${skipped.length ? `; not tried: ${describeSkipped(skipped)}` : ''})`, {
+          cause: err, hint: keyTrouble ? PASSPHRASE_HINT : 'Check the user, the key in authorized_keys, or the password.',
         }));
       } else if (err.level === 'client-timeout') {
         fail(new FerryError('TRANSPORT_TIMEOUT', `Connecting to ${name(ep)} timed out after ${timeout} ms`, { cause: err }));
@@ -275,7 +297,7 @@ function createSshTransport(conn: SshClient, clients: SshClient[], o: {
   const drop = (why: string): void => {
     if (dropped) return;
     dropped = new FerryError('TRANSPORT_DISCONNECTED', `The connection to ${hostName} dropped: ${why}`, {
-      hint: 'Re-run: facts collection is read-only and safe to repeat.',
+      hint: 'Check the network and sshd on the host, then run the command again: a read-only one (assess, status) is safe to repeat, and an interrupted migration continues with ferry resume (dnf runs on, detached, on the host).',
     });
     for (const rejectPending of pending) rejectPending(dropped);
     pending.clear();

@@ -1,11 +1,16 @@
 // Hostile hostnames, package names and repo ids reaching `ferry assess` are data, never commands.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { validateAssessment } from '../../src/report/assessment-schema.js';
 import { ferry } from './cli.js';
+import { floodResponse } from '../support/http.js';
+import { skipUnlessTools } from '../support/shared.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'ferry-assess-hostile-'));
 process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
@@ -69,4 +74,47 @@ test('a package named with shell metacharacters flows through to every report es
     assert.doesNotMatch(text, /<script>alert/);
   }
   assert.equal(existsSync(canary), false);
+});
+
+test('one flooding mirror among a target\'s locations: that target is assessed without fates (not assessed, naming the mirror), the others go on', { skip: skipUnlessTools('createrepo_c') }, async () => {
+  const good = join(dir, 'good-repo');
+  mkdirSync(good, { recursive: true });
+  execFileSync('createrepo_c', ['-q', good]);
+  const server = createServer((_req, res) => floodResponse(res)); // every path answers with an endless body
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  const { port } = server.address() as AddressInfo;
+  try {
+    const manifest = join(dir, 'mirror.txt');
+    writeFileSync(manifest, 'bash-4.4.19-10.el8.x86_64\ncentos-release-8.2-2.2004.0.1.el8.x86_64\n');
+    const j = await ferry(['--json', 'assess', '--manifest', manifest, '--to', 'rocky-8,almalinux-8', '--today', '2024-06-01',
+      '--repo', `rocky-8=${good},http://127.0.0.1:${port}/flood/`, '--repo', `almalinux-8=${good}`]);
+    assert.equal(j.code, 0, j.err + j.out);
+    const a = JSON.parse(j.out) as { targets: { target: string; repositories: string[]; notAssessed?: { check: string; reason: string }[] }[] };
+    const rocky = a.targets.find((t) => t.target === 'rocky-8');
+    const alma = a.targets.find((t) => t.target === 'almalinux-8');
+    assert.deepEqual(rocky?.repositories, []);
+    assert.match(rocky?.notAssessed?.find((n) => n.check === 'missing-packages')?.reason ?? '',
+      new RegExp(`repositories of rocky-8 could not be read \\(REPO_TOO_LARGE: http://127\\.0\\.0\\.1:${port}/flood/: .*repomd\\.xml is more than 4194304 bytes`));
+    assert.deepEqual(alma?.repositories, [good]);
+    assert.equal(alma?.notAssessed?.some((n) => n.check === 'missing-packages'), false);
+    assert.match(j.err, /rocky-8: repositories unreadable, assessed without package fates/);
+  } finally {
+    server.closeAllConnections();
+    await new Promise((r) => server.close(r));
+  }
+});
+
+test('a manifest that is a symlink to a shadow file: --json and text errors quote an excerpt with the hash redacted, never the file', async () => {
+  const shadow = join(dir, 'shadow');
+  const hash = `$6$rounds=5000$saltsalt$${'Q'.repeat(86)}`;
+  writeFileSync(shadow, `root:${hash}:19000:0:99999:7:::\nbin:*:19000:0:99999:7:::\nsecondline-secret:x:1\n`, { mode: 0o600 });
+  const link = join(dir, 'packages.txt');
+  symlinkSync(shadow, link);
+  const j = await ferry(['--json', 'assess', '--manifest', link, '--to', 'rocky-8']);
+  const t = await ferry(['assess', '--manifest', link, '--to', 'rocky-8']);
+  assert.equal(JSON.parse(j.out).error.code, 'MANIFEST_INVALID');
+  for (const out of [j.out, t.err]) {
+    assert.doesNotMatch(out, /Q{20}|saltsalt|secondline-secret/, out);
+    assert.match(out, /packages\.txt:1: .*root:\[REDACTED HASH\]/);
+  }
 });

@@ -1,5 +1,5 @@
 /** Shared helpers of the migrate E2E tests: package sets, the by-hand recipe, child runs. */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before } from 'node:test';
@@ -36,6 +36,15 @@ export function hostSnapshot(root: string, env: NodeJS.ProcessEnv): Record<strin
     try { out[f] = readFileSync(join(root, f), 'utf8'); } catch { out[f] = '(absent)'; }
   }
   return out;
+}
+
+/** Cuts every SSH session of a lab sshd: SIGKILLs its per-connection processes (the listener stays up). Returns how many. */
+export function cutSshSessions(sshdPid: number): number {
+  let out = '';
+  try { out = execFileSync('pgrep', ['-P', String(sshdPid)], { encoding: 'utf8' }); } catch { return 0; } // pgrep exits 1 when none
+  const kids = out.trim().split('\n').filter(Boolean);
+  for (const k of kids) process.kill(Number(k), 'SIGKILL');
+  return kids.length;
 }
 
 const CHILD = join(import.meta.dirname, 'migrate-child.ts');

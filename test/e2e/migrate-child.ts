@@ -1,20 +1,23 @@
 /**
  * Test helper process for the fault-injection tests: runs `ferry migrate` (FERRY_E2E_MODE=migrate) or
  * `ferry resume` through the app use cases on a local lab root, and freezes its event loop at the point
- * named by FERRY_E2E_STALL (`start:N`, `end:N` — step boundaries — or `output:N`, the first output line
- * of step N), printing STALLED so the parent can SIGKILL it there.
+ * named by FERRY_E2E_STALL (`start:N`, `end:N` — step boundaries — or `output:N[:K]`, the K-th (default
+ * first) output line of step N), printing STALLED so the parent can SIGKILL it there.
  */
 import { writeSync } from 'node:fs';
 import { migrate, resume } from '../../src/app/migrate.js';
 import { createLocalTransport } from '../../src/transport/local.js';
 import type { ProgressEvent } from '../../src/exec/types.js';
 
-const [where, n] = (process.env.FERRY_E2E_STALL ?? '').split(':');
+const [where, n, k] = (process.env.FERRY_E2E_STALL ?? '').split(':');
 const index = n === undefined ? -1 : Number(n);
+const line = k === undefined ? 1 : Number(k);
 let stepIndex = -1;
+let lines = 0;
 function onProgress(e: ProgressEvent): void {
-  if (e.type === 'step') stepIndex = e.index;
-  const hit = (e.type === 'step' && e.index === index && e.phase === where) || (e.type === 'output' && where === 'output' && stepIndex === index);
+  if (e.type === 'step') { stepIndex = e.index; lines = 0; }
+  if (e.type === 'output' && stepIndex === index) lines++;
+  const hit = (e.type === 'step' && e.index === index && e.phase === where) || (e.type === 'output' && where === 'output' && stepIndex === index && lines === line);
   if (hit) {
     writeSync(1, 'STALLED\n');
     Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0);

@@ -2,13 +2,13 @@
 // then resumed; the SSH connection cut mid-step, then resumed; rollback before the point of no return.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { createLab, type Lab } from '../lab/lab.js';
 import { skipUnlessTools } from '../support/shared.js';
 import { migrate, migrationStatus, resume, rollback } from '../../src/app/migrate.js';
+import { isFerryError } from '../../src/core/index.js';
 import { createLocalTransport } from '../../src/transport/local.js';
 import { connectSsh } from '../../src/transport/ssh.js';
-import { hostSnapshot, runChild, sh } from './helpers.js';
+import { cutSshSessions, hostSnapshot, runChild, sh } from './helpers.js';
 
 const skip = skipUnlessTools('rpmbuild', 'createrepo_c', 'modifyrepo_c', 'dnf', 'rpm', 'sshd', 'setsid', 'gpg', 'pgrep');
 let lab: Lab;
@@ -59,12 +59,12 @@ test('SSH connection cut mid-step (sshd session killed during distro-sync) → r
     let cut = false;
     await assert.rejects(migrate({ transport: t1, target: 'rocky-8', repos: [d.repoDir], gpgcheck: false, onProgress(e) {
       if (!cut && e.type === 'output' && e.line.includes('distro-sync') === false && e.stepId && /Running transaction|Dependencies resolved|Upgrading|Installing/.test(e.line)) {
-        const kids = execFileSync('pgrep', ['-P', String(h.sshd.pid)], { encoding: 'utf8' }).trim().split('\n').filter(Boolean);
-        for (const k of kids) process.kill(Number(k), 'SIGKILL'); // the per-connection sshd processes
-        cut = true;
+        cut = cutSshSessions(h.sshd.pid) > 0;
       }
     } }));
     assert.ok(cut, 'the connection was cut');
+    // The dropped connection's hint fits a migration (resume), not only a read-only collection.
+    await assert.rejects(t1.run(['true']), (e: unknown) => isFerryError(e, 'TRANSPORT_DISCONNECTED') && /ferry resume/.test(e.hint ?? '') && !/facts collection/.test(e.hint ?? ''));
     await t1.close();
     const t2 = await connect();
     const before2 = await migrationStatus({ transport: t2 });
@@ -96,4 +96,20 @@ test('SIGKILL before the point of no return, then rollback → package set, repo
   assert.equal((await migrationStatus({ transport })).status.state, 'rolled-back');
   await transport.close();
   host.dispose();
+});
+
+test('a new migrate while the last one is unfinished says so first (not "no migration path" from the half-swapped host)', { skip }, async () => {
+  const d = await lab.distro('rocky-8');
+  const host = await lab.host({ from: 'centos-8' });
+  const env = { ...process.env, HOME: home, FERRY_E2E_ROOT: host.root, FERRY_E2E_TARGET: 'rocky-8', FERRY_E2E_REPO: `rocky-8=${d.repoDir}`, FERRY_E2E_MODE: 'migrate' };
+  const r = await runChild(env, 'end:4'); // the vendor swap done: the host now reports Rocky Linux
+  assert.ok(r.killed, r.out);
+  const transport = createLocalTransport({ root: host.root });
+  try {
+    await assert.rejects(migrate({ transport, target: 'rocky-8', repos: [d.repoDir], gpgcheck: false }),
+      (e: unknown) => isFerryError(e, 'USAGE') && /^Migration \S+ on \S+ is unfinished \(running\)$/.test(e.message) && /ferry resume or ferry rollback/.test(e.hint ?? ''));
+  } finally {
+    await transport.close();
+    host.dispose();
+  }
 });

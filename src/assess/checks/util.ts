@@ -31,5 +31,6 @@ export function factsAbsent(input: CheckInput, section: keyof CheckInput['facts'
 /** The not-assessed reason of the fate-based checks when the target's repositories were not compared. */
 export function fatesNotCompared(input: CheckInput): string | undefined {
   if (input.repo) return undefined;
+  if (input.repoUnreadable !== undefined) return `the repositories of ${input.target.id} could not be read (${input.repoUnreadable}), so package fates were not compared`;
   return `no repository metadata was given for ${input.target.id}, so package fates were not compared`;
 }

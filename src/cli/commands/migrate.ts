@@ -1,11 +1,11 @@
 /** `ferry plan|migrate|resume|rollback|status <host>`: thin adapters over src/app/migrate. Progress goes to stderr. */
 import type { Command } from 'commander';
-import { FerryError } from '../../core/index.js';
+import { FerryError, redact } from '../../core/index.js';
 import {
   migrate, migrationStatus, planMigration, resume, rollback, storedMigrationStatus, unlockHost,
   type MigrateResult, type Store,
 } from '../../app/migrate.js';
-import { recordPlan, storeHostName } from '../../app/store.js';
+import { defaultStorePath, recordPlan, storeHostName } from '../../app/store.js';
 import { withStore, withStoreFlag } from '../store-flags.js';
 import type { ProgressEvent } from '../../app/migrate.js';
 import { withHost as withOpenHost } from '../../app/host.js';
@@ -17,8 +17,14 @@ import { hostOptions, withHostFlags, type HostFlags as SharedHostFlags } from '.
 interface HostFlags extends SharedHostFlags { store?: string; trustJournal?: boolean }
 
 const TRUST_JOURNAL_HELP = 'accept a journal this controller did not sign (another controller\'s, or an older Ferry\'s); what it would restore is still checked';
+const HOST_CHANGED_FORCE_HELP = 'act even though the host\'s packages changed since the journal last recorded them (HOST_CHANGED)';
 interface PlanFlags extends HostFlags { to: string; repo?: string[]; override?: string[]; reason?: string; gpgKey?: string[]; nogpgcheck?: boolean }
 
+
+/** The store's location as messages name it (a URL's password removed). */
+function storeNameOf(f: HostFlags): string {
+  return redact(f.store ?? defaultStorePath());
+}
 
 function withPlanFlags(c: Command): Command {
   return withHostFlags(c).requiredOption('--to <target>', 'target release, e.g. rocky-8')
@@ -68,7 +74,7 @@ export function register(program: Command, ctx: CliContext): void {
     .action(async (host: string, f: PlanFlags & { dryRun?: boolean; yes?: boolean }) => {
       if (!f.dryRun && !f.yes) throw new FerryError('USAGE', `ferry migrate changes ${host}: pass --yes to confirm (or --dry-run)`);
       const run = (store?: Store): Promise<MigrateResult> => withHost(host, f, (transport) => migrate({
-        transport, ...planInput(f), dryRun: Boolean(f.dryRun), onProgress: progress(ctx), ...(store ? { store, storeHost: storeHostName({ host, ...f }) } : {}),
+        transport, ...planInput(f), dryRun: Boolean(f.dryRun), onProgress: progress(ctx), ...(store ? { store, storeHost: storeHostName({ host, ...f }), storeName: storeNameOf(f) } : {}),
       }));
       const res = f.dryRun ? await run() : await withStore(f, run);
       emit(ctx, res, renderResult);
@@ -77,15 +83,17 @@ export function register(program: Command, ctx: CliContext): void {
 
   withStoreFlag(withHostFlags(program.command('resume <host>').description('continue an interrupted migration at its first unfinished step')))
     .option('--trust-journal', TRUST_JOURNAL_HELP)
-    .action(async (host: string, f: HostFlags) => {
-      const res = await withStore(f, (store) => withHost(host, f, (transport) => resume({ transport, onProgress: progress(ctx), store, storeHost: storeHostName({ host, ...f }), trustJournal: f.trustJournal === true })));
+    .option('--force', HOST_CHANGED_FORCE_HELP)
+    .action(async (host: string, f: HostFlags & { force?: boolean }) => {
+      const res = await withStore(f, (store) => withHost(host, f, (transport) => resume({ transport, onProgress: progress(ctx), store, storeHost: storeHostName({ host, ...f }), storeName: storeNameOf(f), trustJournal: f.trustJournal === true, force: f.force === true })));
       emit(ctx, res, renderResult);
     });
 
   withStoreFlag(withHostFlags(program.command('rollback <host>').description('undo a migration that has not passed its point of no return')))
     .option('--trust-journal', TRUST_JOURNAL_HELP)
-    .action(async (host: string, f: HostFlags) => {
-      const res = await withStore(f, (store) => withHost(host, f, (transport) => rollback({ transport, onProgress: progress(ctx), store, storeHost: storeHostName({ host, ...f }), trustJournal: f.trustJournal === true })));
+    .option('--force', HOST_CHANGED_FORCE_HELP)
+    .action(async (host: string, f: HostFlags & { force?: boolean }) => {
+      const res = await withStore(f, (store) => withHost(host, f, (transport) => rollback({ transport, onProgress: progress(ctx), store, storeHost: storeHostName({ host, ...f }), storeName: storeNameOf(f), trustJournal: f.trustJournal === true, force: f.force === true })));
       emit(ctx, res, renderRollback);
     });
 
@@ -102,7 +110,10 @@ export function register(program: Command, ctx: CliContext): void {
     .action(async (host: string, f: HostFlags & { fromStore?: boolean }) => {
       const res: Awaited<ReturnType<typeof migrationStatus>> & { from?: 'store' } = f.fromStore
         ? await withStore(f, (store) => storedMigrationStatus({ store, storeHost: storeHostName({ host, ...f }) }))
-        : await withHost(host, f, (transport) => migrationStatus({ transport, trustJournal: f.trustJournal === true }));
+        // With --store, the host's journal is mirrored there as well (what a busy store missed during the run).
+        : f.store !== undefined
+          ? await withStore(f, (store) => withHost(host, f, (transport) => migrationStatus({ transport, trustJournal: f.trustJournal === true, store, storeName: storeNameOf(f) })))
+          : await withHost(host, f, (transport) => migrationStatus({ transport, trustJournal: f.trustJournal === true }));
       emit(ctx, res, renderStatus);
     });
 }

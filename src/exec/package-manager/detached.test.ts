@@ -3,7 +3,8 @@
 // the first attempt's still-running process. Also the duplicate-package rule distro-sync's verify uses.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isFerryError, silentLogger } from '../../core/index.js';
@@ -45,7 +46,7 @@ test('runDetached: a run killed (no exit status) fails the step; the next attemp
   const root = mkdtempSync(join(base, 'r'));
   const ctx1 = context(root, 1, []);
   const killed = runDetached(ctx1, ['sh', '-c', 'kill -9 $PPID; sleep 3'], 'killed'); // the wrapper that would write the status dies
-  await assert.rejects(killed, (e) => isFerryError(e, 'STEP_FAILED') && /ended without an exit status/.test(e.message));
+  await assert.rejects(killed, (e) => isFerryError(e, 'STEP_FAILED') && /was killed before it wrote its exit status to \S+killed-1\.rc/.test(e.message));
 
   // Attempt 1 starts a run and is abandoned (Ferry killed); attempt 2 must wait for it before starting its own.
   const marker = join(root, 'order');
@@ -70,4 +71,24 @@ test('duplicatePackages: a name.arch installed twice is reported unless install-
     [['kernel-devel.x86_64', 'kernel-devel.x86_64', 'kernel-headers.x86_64', 'kernel-headers.x86_64'], ['kernel-headers.x86_64']],
   ];
   for (const [input, want] of cases) assert.deepEqual(duplicatePackages(input, installOnly), want, input.join(' '));
+});
+
+test('runDetached: a run whose exit status cannot be written (its filesystem full) is named as such, not as killed', { skip: skip || (process.getuid?.() !== 0 ? 'needs root to mount a tmpfs' : false) }, async () => {
+  const root = mkdtempSync(join(base, 'r'));
+  const run = join(root, stateDirFor('e1'), 'run');
+  mkdirSync(run, { recursive: true });
+  assert.equal(spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=256k', 'tmpfs', run]).status, 0);
+  try {
+    const ctx = context(root, 1, []);
+    // The command fills the filesystem its exit status goes to (after the pid file is written), then succeeds.
+    await assert.rejects(runDetached(ctx, ['sh', '-c', `sleep 0.3; head -c 1M /dev/zero > ${run}/fill 2>/dev/null; exit 0`], 'full'), (e) => {
+      assert.ok(isFerryError(e, 'STEP_FAILED'), String(e));
+      assert.match(e.message, /^full \(pid \d+\) on local ended, but its exit status could not be written to \S+full-1\.rc: .*No space left on device/);
+      assert.match(e.hint ?? '', /Free space in .*run on the host, then run ferry resume/);
+      return true;
+    });
+    await ctx.transport.close();
+  } finally {
+    spawnSync('umount', ['-l', run]);
+  }
 });

@@ -44,6 +44,10 @@ const START = [
 // Args: lock rc log offset timeout.
 const WAIT = 'flock -s -w "$5" "$1" true 2>/dev/null; s=$?; cat "$2" 2>/dev/null; echo "--ferry-- $s"; tail -c +"$4" "$3" 2>/dev/null; true';
 
+// Whether a file beside $1 can be written now (exit 0), else the shell's complaint on stderr. Args: path.
+// (head, not the shell's printf: coreutils names the errno, "No space left on device".)
+const PROBE_WRITE = 'f="$1.probe"; head -c 2 /dev/zero > "$f"; s=$?; rm -f "$f"; exit $s';
+
 // Exit 0 while a run holds the lock $1; a run started by an older Ferry (no lock file) is asked by pid $2.
 const RUNNING = 'if [ -e "$1" ]; then ! flock -n -s "$1" true; else kill -0 "$2" 2>/dev/null; fi';
 // Blocks until that run ends or 5 seconds pass (a run of an older Ferry: 1 second). Args: lock.
@@ -139,8 +143,16 @@ export async function runDetached(ctx: StepContext, argv: string[], label: strin
       return { code: Number(status), output: chunks.join('') };
     }
     if (sep[1] === '0') {
-      throw new FerryError('STEP_FAILED', `${label} (pid ${pid}) on ${transport.hostName} ended without an exit status (killed?): ${chunks.join('').trim().split('\n').slice(-10).join('\n')}`, {
-        hint: 'Check the host for what stopped it (OOM killer, reboot), then run ferry resume.',
+      const tail = chunks.join('').trim().split('\n').slice(-10).join('\n');
+      // No exit status: the run was killed, or it could not write the file (a full or read-only filesystem).
+      const probe = await transport.run(['sh', '-c', PROBE_WRITE, 'sh', rc]);
+      if (probe.code !== 0) {
+        throw new FerryError('STEP_FAILED', `${label} (pid ${pid}) on ${transport.hostName} ended, but its exit status could not be written to ${rc}: ${probe.stderr.trim().slice(0, 300)}`, {
+          hint: `Free space in (or make writable) ${posix.dirname(rc)} on the host, then run ferry resume: it checks what the transaction did.`,
+        });
+      }
+      throw new FerryError('STEP_FAILED', `${label} (pid ${pid}) on ${transport.hostName} was killed before it wrote its exit status to ${rc}: ${tail}`, {
+        hint: 'Check the host for what stopped it (OOM killer, reboot, kill), then run ferry resume.',
       });
     }
   }

@@ -17,5 +17,5 @@ export function packageManagerFor(env: PackageManagerEnv | null): PackageManager
 
 export { isPackageManagerEnv, type HostState, type PackageManager, type PackageManagerEnv, type Transaction } from './types.js';
 export { runDetached, type DetachedResult } from './detached.js';
-export { duplicatePackages, installedPackages, installOnlyNames, rpmArgv } from './rpmdb.js';
+export { duplicatePackages, installedNevras, installedPackages, installOnlyNames, rpmArgv } from './rpmdb.js';
 export { parseBaseurl } from './repo-location.js';

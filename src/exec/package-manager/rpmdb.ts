@@ -47,3 +47,8 @@ export async function installedPackages(transport: Transport): Promise<{ name: s
     return { name, nevra, vendor: vendor === '(none)' ? '' : vendor };
   }).sort((a, b) => a.nevra.localeCompare(b.nevra));
 }
+
+/** The installed NEVRAs (`name-epoch:version-release.arch`, gpg-pubkey entries excluded), in code-unit order. */
+export async function installedNevras(transport: Transport): Promise<string[]> {
+  return (await installedPackages(transport)).map((p) => p.nevra).sort();
+}

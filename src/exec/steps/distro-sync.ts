@@ -20,6 +20,7 @@ import { distroSyncKind, type DistroSyncOptions } from '../../plan/steps/index.j
 export function distroSyncStep(options: DistroSyncOptions): Step<DistroSyncOptions> {
   return defineStep<DistroSyncOptions>({
     ...distroSyncKind.spec(options),
+    changesPackages: true,
     describe: () => [`dnf distro-sync --allowerasing from ${options.dnf.repos.map((r) => r.baseurl).join(', ')}`],
     async apply(ctx) {
       await packageManagerFor(options.dnf).distroSync(ctx, options.dnf);

@@ -44,6 +44,7 @@ export function moduleStreamsStep(options: ModuleStreamsOptions): Step<ModuleStr
   const offeredOnce = (ctx: StepContext): Promise<Set<string>> => (asked ??= offered(ctx, options).catch((e: unknown) => { asked = undefined; throw e; }));
   return defineStep<ModuleStreamsOptions>({
     ...moduleStreamsKind.spec(options),
+    changesPackages: true,
     describe: () => options.modules.length ? options.modules.map((m) => `keep ${m.name}:${m.stream} if the target offers it, else reset`) : ['no enabled module stream'],
     async apply(ctx) {
       const have = await offeredOnce(ctx);

@@ -27,6 +27,7 @@ async function swapped(ctx: StepContext, o: SwapOptions): Promise<{ ok: boolean;
 export function swapVendorPackagesStep(options: SwapOptions): Step<SwapOptions> {
   return defineStep<SwapOptions>({
     ...swapVendorPackagesKind.spec(options),
+    changesPackages: true,
     describe: () => [`dnf shell: remove ${options.remove.join(' ')}; install ${options.install.join(' ')}; run`],
     async apply(ctx) {
       const t = ctx.transport;

@@ -104,22 +104,33 @@ function httpGet(url: string, options: FetchOptions, redirects = 0): Promise<{ r
   });
 }
 
+/**
+ * The REPO_TOO_LARGE error of a file over its cap; `size` is its size, or `more than N` when the download was
+ * cut at the cap. Callers that know why the cap is what it is (repomd.xml's own cap, a size repomd declares)
+ * say so in their own error.
+ */
+export type TooLarge = (size: string) => FerryError;
+
+const tooLargeFor = (location: string, maxBytes: number): TooLarge => (size) =>
+  new FerryError('REPO_TOO_LARGE', `${location}: ${/^\d+$/.test(size) ? `${size} bytes exceeds the cap of ${maxBytes}` : `${size} bytes`} (maxBytes)`);
+
 /** Downloads `url` whole into memory (small files: repomd.xml), with the caps. */
-export async function fetchSmall(url: string, options: FetchOptions): Promise<Buffer> {
+export async function fetchSmall(url: string, options: FetchOptions, tooLarge?: TooLarge): Promise<Buffer> {
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
+  const refuse = tooLarge ?? tooLargeFor(url, maxBytes);
   const { res, abort } = await httpGet(url, options);
   const parts: Buffer[] = [];
   let n = 0;
   const declared = Number(res.headers['content-length']);
   if (Number.isFinite(declared) && declared > maxBytes) {
     abort();
-    throw new FerryError('REPO_TOO_LARGE', `${url}: ${declared} bytes exceeds the cap of ${maxBytes} (maxBytes)`);
+    throw refuse(String(declared));
   }
   for await (const chunk of res) {
     n += (chunk as Buffer).length;
     if (n > maxBytes) {
       abort();
-      throw new FerryError('REPO_TOO_LARGE', `${url}: more than ${maxBytes} bytes (maxBytes)`);
+      throw refuse(`more than ${maxBytes}`);
     }
     parts.push(chunk as Buffer);
   }
@@ -139,8 +150,9 @@ export interface FetchedFile {
  * Makes one repository file readable from local disk: local files are hashed in place, HTTP files
  * are downloaded (with the caps) into a private temporary directory while being hashed.
  */
-export async function fetchFile(location: string, options: FetchOptions & { hash?: string }): Promise<FetchedFile> {
+export async function fetchFile(location: string, options: FetchOptions & { hash?: string }, tooLarge?: TooLarge): Promise<FetchedFile> {
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
+  const refuse = tooLarge ?? tooLargeFor(location, maxBytes);
   if (!/^https?:/i.test(location)) {
     let size: number;
     try {
@@ -148,9 +160,7 @@ export async function fetchFile(location: string, options: FetchOptions & { hash
     } catch (err) {
       throw new FerryError('REPO_FETCH', `${location}: cannot read (${(err as Error).message})`, { cause: err });
     }
-    if (size > maxBytes) {
-      throw new FerryError('REPO_TOO_LARGE', `${location}: ${size} bytes exceeds the cap of ${maxBytes} (maxBytes)`);
-    }
+    if (size > maxBytes) throw refuse(String(size));
     let digest: string | undefined;
     if (options.hash) {
       const h = createHash(options.hash);
@@ -163,7 +173,7 @@ export async function fetchFile(location: string, options: FetchOptions & { hash
   const declared = Number(res.headers['content-length']);
   if (Number.isFinite(declared) && declared > maxBytes) {
     abort();
-    throw new FerryError('REPO_TOO_LARGE', `${location}: ${declared} bytes exceeds the cap of ${maxBytes} (maxBytes)`);
+    throw refuse(String(declared));
   }
   const dir = await mkdtemp(join(tmpdir(), 'ferry-repo-'));
   const spool = join(dir, 'data');
@@ -175,7 +185,7 @@ export async function fetchFile(location: string, options: FetchOptions & { hash
       size += (chunk as Buffer).length;
       if (size > maxBytes) {
         abort();
-        throw new FerryError('REPO_TOO_LARGE', `${location}: more than ${maxBytes} bytes (maxBytes)`);
+        throw refuse(`more than ${maxBytes}`);
       }
       h?.update(chunk as Buffer);
       if (!out.write(chunk)) await new Promise<void>((r) => out.once('drain', () => r()));

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { isFerryError, type ErrorCode } from '../../core/errors.js';
 import { skipUnlessTools } from '../../../test/support/shared.js';
+import { floodResponse } from '../../../test/support/http.js';
 import { detectCodec } from './decompress.js';
 import { readFilelists, readOther } from './filelists.js';
 import { loadPackages } from './load.js';
@@ -71,6 +72,8 @@ interface DataFile {
   checksum?: string;
   openChecksum?: string | null;
   openSize?: number | null;
+  /** Declare this <size> instead of the stored length. */
+  size?: number;
   ext?: string;
 }
 
@@ -89,7 +92,7 @@ function writeRepo(files: DataFile[]): string {
     return `<data type="${f.type}">
   <checksum type="sha256">${f.checksum ?? sha256(stored)}</checksum>
   ${openSum === null ? '' : `<open-checksum type="sha256">${openSum}</open-checksum>`}
-  <location href="${href}"/><timestamp>1700000000</timestamp><size>${stored.length}</size>
+  <location href="${href}"/><timestamp>1700000000</timestamp><size>${f.size ?? stored.length}</size>
   ${openSize === null ? '' : `<open-size>${openSize}</open-size>`}
 </data>`;
   });
@@ -190,6 +193,15 @@ for (const codec of ['gzip', ...TOOL_CODECS] as const) {
   });
 }
 
+test('size caps: a repomd.xml over 4 MiB, a data file larger than repomd.xml declares; both refused naming repo and file', async () => {
+  const dir = writeRepo([{ type: 'primary', open: PRIMARY, codec: 'gzip' }]);
+  const repomd = join(dir, 'repodata', 'repomd.xml');
+  writeFileSync(repomd, readFileSync(repomd, 'utf8') + ' '.repeat(4 * 1024 * 1024));
+  await expectCode(openRepo(dir), 'REPO_TOO_LARGE', new RegExp(`${dir}: ${repomd} is \\d+ bytes, over the cap of 4194304 for a repomd\\.xml`));
+  const lying = writeRepo([{ type: 'primary', open: PRIMARY, codec: 'gzip', size: 100 }]);
+  await expectCode(drain(lying, 'primary'), 'REPO_TOO_LARGE', new RegExp(`${lying}: primary metadata ${lying}/repodata/primary\\.xml\\.gz is \\d+ bytes, over the 100 repomd\\.xml declares for it`));
+});
+
 test('decompression bomb: absolute cap, and beyond the declared open-size', async () => {
   const big = Buffer.concat([primaryXml(2000)]);
   const dir = writeRepo([{ type: 'primary', open: big, codec: 'gzip', openChecksum: null, openSize: null }]);
@@ -237,6 +249,7 @@ test('an href outside the repository is refused; a missing type is NOT_FOUND', a
 
 test('http: a local server serving the repository; timeout and size cap', async () => {
   const dir = writeRepo([{ type: 'primary', open: PRIMARY, codec: 'gzip' }]);
+  const liar = writeRepo([{ type: 'primary', open: PRIMARY, codec: 'gzip', size: 100 }]);
   const server: Server = createServer((req, res) => {
     const url = req.url ?? '/';
     if (url.startsWith('/hang/')) return; // never answers
@@ -245,6 +258,7 @@ test('http: a local server serving the repository; timeout and size cap', async 
       res.write('<?xml version="1.0"?>\n<repomd>');
       return;
     }
+    if (url.startsWith('/flood/')) return floodResponse(res); // a mirror that never stops sending: only the cap ends it
     if (url.startsWith('/big/')) {
       res.writeHead(200); // no content-length: the cap must count streamed bytes
       const chunk = Buffer.alloc(64 * 1024, 0x20);
@@ -256,7 +270,7 @@ test('http: a local server serving the repository; timeout and size cap', async 
       pump();
       return;
     }
-    const path = join(dir, url.replace(/^\/repo\//, '/').split('?')[0]);
+    const path = url.startsWith('/liar/') ? join(liar, url.slice('/liar/'.length).split('?')[0]) : join(dir, url.replace(/^\/repo\//, '/').split('?')[0]);
     try {
       const body = readFileSync(path);
       res.writeHead(200, { 'content-length': body.length });
@@ -278,7 +292,10 @@ test('http: a local server serving the repository; timeout and size cap', async 
     assert.ok(Date.now() - t0 < 5000);
     await expectCode(openRepo(`${base}/stall/`, { timeoutMs: 300 }), 'REPO_TIMEOUT', /300 ms/);
     await expectCode(openRepo(`${base}/big/`, { maxBytes: 1024 * 1024 }), 'REPO_TOO_LARGE', /more than 1048576 bytes/);
-    await expectCode(drain(`${base}/repo/`, 'primary', { maxBytes: 1000 }), 'REPO_TOO_LARGE', /exceeds the cap of 1000/);
+    await expectCode(drain(`${base}/repo/`, 'primary', { maxBytes: 1000 }), 'REPO_TOO_LARGE', /primary metadata .*over the cap of 1000 \(maxBytes\)/);
+    // Without maxBytes, repomd.xml still has its own cap of a few MiB (the default data-file cap is 1 GiB).
+    await expectCode(openRepo(`${base}/flood/`), 'REPO_TOO_LARGE', /flood\/repodata\/repomd\.xml is more than 4194304 bytes, over the cap of 4194304 for a repomd\.xml/);
+    await expectCode(drain(`${base}/liar/`, 'primary'), 'REPO_TOO_LARGE', /liar\/: primary metadata http:.*primary\.xml\.gz is \d+ bytes, over the 100 repomd\.xml declares for it/);
     await expectCode(openRepo(`${base}/missing/`), 'REPO_FETCH', /HTTP 404/);
   } finally {
     server.closeAllConnections();

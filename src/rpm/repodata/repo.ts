@@ -2,14 +2,14 @@
  * A repository: its repomd.xml, and every data file it lists as a decompressed, checksum-verified stream.
  */
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pipeline, type Readable, Transform } from 'node:stream';
 import { FerryError } from '../../core/errors.js';
 import type { Checksum } from '../types.js';
 import { decompress, type DecompressLimits } from './decompress.js';
 import {
-  fetchFile, fetchSmall, hashAlgorithm, parseRepoLocation, resolveHref, type FetchOptions, type RepoBase,
+  DEFAULT_MAX_BYTES, fetchFile, fetchSmall, hashAlgorithm, parseRepoLocation, resolveHref, type FetchOptions, type RepoBase,
 } from './fetch.js';
 import { createXmlTokenizer } from './xml.js';
 
@@ -134,12 +134,24 @@ function checksumError(file: string, expected: Checksum, actual: string, what: s
     { hint: 'The mirror may be mid-sync or tampered with; retry or use another mirror.' });
 }
 
+/**
+ * repomd.xml is an index of a few KiB (CentOS Stream 9 AppStream's is 4.4 KiB in ../shared/data/repodata):
+ * one larger than this is refused before it is parsed, whatever `maxBytes` allows the data files.
+ */
+export const REPOMD_MAX_BYTES = 4 * 1024 * 1024;
+
 async function readRepomd(base: RepoBase, location: string, options: OpenRepoOptions): Promise<Repomd> {
+  const cap = Math.min(options.maxBytes ?? REPOMD_MAX_BYTES, REPOMD_MAX_BYTES);
+  const tooLarge = (file: string, size: string): FerryError => new FerryError('REPO_TOO_LARGE',
+    `${location}: ${file} is ${size} bytes, over the cap of ${cap} for a repomd.xml`,
+    { hint: 'The mirror serves something other than repository metadata; check it or use another mirror.' });
   if (base.kind === 'http') {
     const url = new URL('repodata/repomd.xml', base.base).href;
-    return parseRepomd(await fetchSmall(url, options), url);
+    return parseRepomd(await fetchSmall(url, { ...options, maxBytes: cap }, (size) => tooLarge(url, size)), url);
   }
   const path = join(base.root, 'repodata', 'repomd.xml');
+  const size = await stat(path).then((s) => s.size, () => 0);
+  if (size > cap) throw tooLarge(path, String(size));
   let xml: Buffer;
   try {
     xml = await readFile(path);
@@ -147,8 +159,7 @@ async function readRepomd(base: RepoBase, location: string, options: OpenRepoOpt
     throw new FerryError('REPO_FETCH', `${location}: no readable repodata/repomd.xml (${(err as Error).message})`,
       { cause: err, hint: 'Give the directory that contains repodata/, or its URL.' });
   }
-  const cap = options.maxBytes ?? 64 * 1024 * 1024;
-  if (xml.length > cap) throw new FerryError('REPO_TOO_LARGE', `${path}: ${xml.length} bytes exceeds ${cap}`);
+  if (xml.length > cap) throw tooLarge(path, String(xml.length));
   return parseRepomd(xml, path);
 }
 
@@ -168,10 +179,15 @@ export async function openRepo(location: string, options: OpenRepoOptions = {}):
           { details: { available: repomd.data.map((x) => x.type) } });
       }
       const path = resolveHref(base, d.location);
+      // A file larger than repomd.xml declares is refused as it arrives, before it is checksummed or decompressed.
+      const cap = Math.min(options.maxBytes ?? DEFAULT_MAX_BYTES, d.size ?? Infinity);
       const fetched = await fetchFile(path, {
         ...options,
+        maxBytes: cap,
         hash: d.checksum ? hashAlgorithm(d.checksum.type, path) : undefined,
-      });
+      }, (size) => new FerryError('REPO_TOO_LARGE', `${location}: ${type} metadata ${path} is ${size} bytes, over ${
+        d.size !== undefined && cap === d.size ? `the ${d.size} repomd.xml declares for it` : `the cap of ${cap} (maxBytes)`}`,
+      { hint: 'The mirror may be mid-sync or serving something else; retry or use another mirror.' }));
       if (d.checksum && fetched.digest !== d.checksum.value) {
         throw checksumError(path, d.checksum, fetched.digest ?? '', 'checksum');
       }

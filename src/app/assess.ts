@@ -4,7 +4,7 @@
  * the repo cache, read while the facts are gathered), then decide with the pure checks of src/assess.
  * Read-only: nothing here changes the host.
  */
-import { FerryError } from '../core/index.js';
+import { FerryError, type ProgressOf } from '../core/index.js';
 import { loadCatalog, loadPesEvents, type Catalog } from '../catalog/index.js';
 import { collectFacts, readPackageListFile, readRpmdbInventory, type HostFacts } from '../facts/index.js';
 import type { Transport } from '../transport/index.js';
@@ -18,10 +18,8 @@ export { PACKAGE_LIST_FORMATS } from '../facts/index.js';
 import type { RepoCache } from './repos.js';
 import { resolveTargets } from './targets.js';
 
-export interface AssessProgress {
-  phase: string;
-  message: string;
-}
+/** What an assessment tells a watching person: its facts, repository and assessment stages. */
+export type AssessProgress = ProgressOf<'facts' | 'repos' | 'assess'>;
 
 export interface AssessHostOptions {
   /** A host to open (openHost: local or SSH, with a root prefix for an image or lab root). */
@@ -60,11 +58,11 @@ async function gatherFacts(o: AssessHostOptions, progress: (p: AssessProgress) =
   }
   if (o.facts) return o.facts;
   if (o.rpmdb !== undefined) {
-    progress({ phase: 'facts', message: `reading rpm database ${o.rpmdb}` });
+    progress({ scope: 'facts', phase: 'read', message: `reading rpm database ${o.rpmdb}` });
     return readRpmdbInventory(o.rpmdb);
   }
   if (o.manifest !== undefined) {
-    progress({ phase: 'facts', message: `reading package list ${o.manifest}` });
+    progress({ scope: 'facts', phase: 'read', message: `reading package list ${o.manifest}` });
     return readPackageListFile(o.manifest);
   }
   if (o.transport) return collectFacts(o.transport, { onProgress: progress });
@@ -87,13 +85,13 @@ export async function assessHost(o: AssessHostOptions): Promise<Assessment> {
   for (const v of views) v.catch(() => {});
   const facts = await gatherFacts(o, progress);
   const loaded: Array<TargetRepoView | undefined> = await Promise.all(views);
-  progress({ phase: 'assess', message: `assessing ${facts.packages?.length ?? 0} packages against ${targets.map((t) => t.id).join(', ')}` });
+  progress({ scope: 'assess', phase: 'assess', message: `assessing ${facts.packages?.length ?? 0} packages against ${targets.map((t) => t.id).join(', ')}` });
   // The source release as the assessment itself decides it (os-release, else the release package: a bare
   // package list has no os-release).
   const sourceId = detectSourceRelease(facts, catalog);
   const cross = targets.filter((t) => t.crossMajor(sourceId)).map((t) => t.id);
   if (cross.length > 0 && !pesEvents) {
-    progress({ phase: 'assess', message: `${cross.join(', ')}: a major upgrade without --pes events: renamed and removed packages are predicted from Obsoletes/Provides only` });
+    progress({ scope: 'assess', phase: 'warning', message: `${cross.join(', ')}: a major upgrade without --pes events: renamed and removed packages are predicted from Obsoletes/Provides only` });
   }
   return assessTargets({
     facts,

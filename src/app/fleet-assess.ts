@@ -44,7 +44,7 @@ export interface AssessFleetOptions {
   /** The pure assessment; a test counts its calls. */
   assess?: (input: AssessTargetsInput) => Assessment;
   now?: () => Date;
-  onProgress?: (p: AssessProgress & { done?: number; total?: number }) => void;
+  onProgress?: (p: AssessProgress) => void;
 }
 
 export interface FleetAssessmentSummary {
@@ -149,7 +149,7 @@ export async function assessFleet(o: AssessFleetOptions): Promise<FleetAssessmen
   const groups = new Map<string, GroupResult[]>();
   const notAssessed: FleetAssessmentSummary['notAssessed'] = [];
   let done = 0;
-  progress({ phase: 'assess', message: `run ${runId}: ${hostNames.length} hosts against ${targets.join(', ')}`, done, total: hostNames.length });
+  progress({ scope: 'assess', phase: 'start', message: `run ${runId}: ${hostNames.length} hosts against ${targets.join(', ')}`, done, total: hostNames.length });
   for (let i = 0; i < hostNames.length; i += batchSize) {
     const batch = hostNames.slice(i, i + batchSize);
     const snapshots = new Map((await o.store.latestFactSnapshots(batch)).map((s) => [s.hostName, s]));
@@ -188,7 +188,7 @@ export async function assessFleet(o: AssessFleetOptions): Promise<FleetAssessmen
     }
     await o.store.saveFleetAssessments(rows);
     done += batch.length;
-    progress({ phase: 'assess', message: `${done}/${hostNames.length} hosts, ${groups.size} distinct package sets assessed`, done, total: hostNames.length });
+    progress({ scope: 'assess', phase: 'batch', message: `${done}/${hostNames.length} hosts, ${groups.size} distinct package sets assessed`, done, total: hostNames.length });
   }
   return {
     runId, targets, hosts: hostNames.length, notAssessed, distinctInputs: groups.size, assessments: groups.size * targets.length,

@@ -25,7 +25,8 @@ import { materializePlan, STEP_RESTORERS } from '../exec/steps/index.js';
 import { packageManagerFor } from '../exec/package-manager/index.js';
 import { BEFORE_FILE, captureEvidence, type VerifyReport } from '../exec/verify.js';
 import { readHostDocument, readVerifyReport } from '../exec/verify-documents.js';
-import type { ExecutionResult, ExecutionStatus, JournalSink, ProgressEvent } from '../exec/types.js';
+import type { ExecutionResult, ExecutionStatus, JournalSink } from '../exec/types.js';
+import type { ProgressEvent } from '../core/index.js';
 import type { RollbackResult } from '../exec/runner.js';
 
 /** `FILE=FINGERPRINT` (user-given key) → TargetKey. */
@@ -234,4 +235,4 @@ export { unlock as unlockHost } from '../exec/runner.js';
 
 export type { Store } from '../store/index.js';
 export type { MigrationPlan } from '../plan/index.js';
-export type { ProgressEvent } from '../exec/types.js';
+export type { ProgressEvent } from '../core/index.js';

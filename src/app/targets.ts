@@ -63,7 +63,7 @@ export function resolveTargets(catalog: Catalog, ids: readonly string[], repos: 
     const repo = (): Promise<TargetRepoView | undefined> => {
       if (!view) {
         if (locations.length === 0) {
-          progress({ phase: 'repos', message: `${id}: no repository given, package fates will not be compared` });
+          progress({ scope: 'repos', phase: 'none', message: `${id}: no repository given, package fates will not be compared` });
           view = Promise.resolve(undefined);
         } else {
           view = loadTargetRepos(id, locations, { ...(options.cache ? { cache: options.cache } : {}), onProgress: progress });

@@ -10,13 +10,14 @@ import { hostname } from 'node:os';
 import { posix } from 'node:path';
 import { assert, contentId, FerryError, isFerryError, isJsonValue, silentLogger, type Logger } from '../core/index.js';
 import type { Transport } from '../transport/types.js';
+import type { ProgressEvent } from '../core/index.js';
 import {
   acquireHostLock, unlockHost, type UnlockResult, mkdirHost, openJournal, readJournal, stateDirFor, assertExecutionId, journalPathFor, type Journal, type JournalTrust, type RecordedHead,
 } from './journal.js';
 import { BUILTIN_RESTORERS, excerpt } from './restorables.js';
 import { awaitTransactions, runningTransactions } from './package-manager/detached.js';
 import type {
-  ExecutionResult, ExecutionStatus, JournalEntry, JournalSink, JsonValue, PlanLike, ProgressEvent, RestoreContext,
+  ExecutionResult, ExecutionStatus, JournalEntry, JournalSink, JsonValue, PlanLike, RestoreContext,
   RestoreFailure, RestorerRegistry, RunningTransaction, SerializedRestorable, Step, StepContext, StepState,
 } from './types.js';
 
@@ -72,12 +73,12 @@ export async function runPlan(options: RunPlanOptions): Promise<ExecutionResult>
     plan.steps.forEach((step, index) => {
       if (done.has(step.id)) {
         skipped.push(step.id);
-        emit({ type: 'step', stepId: step.id, title: step.title, index, total, phase: 'skipped', status: 'done' });
+        emit({ scope: 'step', phase: 'skipped', step: { id: step.id, title: step.title, index, total }, status: 'done' });
         return;
       }
       const actions = step.describe?.() ?? [step.title];
       wouldRun.push({ stepId: step.id, title: step.title, actions });
-      emit({ type: 'step', stepId: step.id, title: step.title, index, total, phase: 'would-run', detail: actions.join('\n') });
+      emit({ scope: 'step', phase: 'would-run', step: { id: step.id, title: step.title, index, total }, detail: actions.join('\n') });
     });
     return { executionId, planId: plan.id, status: 'dry-run', applied: [], skipped, wouldRun };
   }
@@ -122,7 +123,7 @@ export async function runPlan(options: RunPlanOptions): Promise<ExecutionResult>
       const prev = stepState.get(step.id);
       if (prev?.state === 'done') {
         skipped.push(step.id);
-        emit({ type: 'step', stepId: step.id, title: step.title, index, total, phase: 'skipped', status: 'done' });
+        emit({ scope: 'step', phase: 'skipped', step: { id: step.id, title: step.title, index, total }, status: 'done' });
         continue;
       }
       const attempt = (prev?.attempts ?? 0) + 1;
@@ -130,7 +131,7 @@ export async function runPlan(options: RunPlanOptions): Promise<ExecutionResult>
       if (prev && prev.attempts > 0 && step.isApplied && await step.isApplied(ctx)) {
         await journal.append({ event: 'step', phase: 'end', stepId: step.id, attempt: prev.attempts, status: 'already-applied' }, { sync: false });
         skipped.push(step.id);
-        emit({ type: 'step', stepId: step.id, title: step.title, index, total, phase: 'end', status: 'already-applied' });
+        emit({ scope: 'step', phase: 'end', step: { id: step.id, title: step.title, index, total }, status: 'already-applied' });
         continue;
       }
       if (step.pointOfNoReturn && !before.ponrCrossed && !journal.entries().some((e) => e.event === 'ponr')) {
@@ -138,7 +139,7 @@ export async function runPlan(options: RunPlanOptions): Promise<ExecutionResult>
         await journal.append({ event: 'ponr', stepId: step.id }, { sync: false });
       }
       await journal.append({ event: 'step', phase: 'start', stepId: step.id, kind: step.kind, attempt });
-      emit({ type: 'step', stepId: step.id, title: step.title, index, total, phase: 'start' });
+      emit({ scope: 'step', phase: 'start', step: { id: step.id, title: step.title, index, total } });
       try {
         await step.apply(ctx);
         if (step.verify) {
@@ -151,7 +152,7 @@ export async function runPlan(options: RunPlanOptions): Promise<ExecutionResult>
         const code = isFerryError(err) ? err.code : 'INTERNAL';
         await journal.append({ event: 'step', phase: 'failed', stepId: step.id, attempt, error: { code, message: err.message } }, { sync: false });
         await journal.append({ event: 'execution', phase: 'end', status: 'failed' });
-        emit({ type: 'step', stepId: step.id, title: step.title, index, total, phase: 'failed', detail: err.message });
+        emit({ scope: 'step', phase: 'failed', step: { id: step.id, title: step.title, index, total }, detail: err.message });
         if (isFerryError(err, 'STEP_FAILED')) throw err;
         throw new FerryError('STEP_FAILED', `Step ${step.title} (${step.id}) failed on ${transport.hostName}: ${err.message}`, {
           cause: err,
@@ -163,7 +164,7 @@ export async function runPlan(options: RunPlanOptions): Promise<ExecutionResult>
       // (idempotent) step on resume, never a skipped one.
       await journal.append({ event: 'step', phase: 'end', stepId: step.id, attempt, status: 'applied' }, { sync: false });
       applied.push(step.id);
-      emit({ type: 'step', stepId: step.id, title: step.title, index, total, phase: 'end', status: 'applied' });
+      emit({ scope: 'step', phase: 'end', step: { id: step.id, title: step.title, index, total }, status: 'applied' });
     }
     await journal.append({ event: 'execution', phase: 'end', status: 'completed' });
     return { executionId, planId: plan.id, status: 'completed', applied, skipped };
@@ -209,7 +210,7 @@ function makeStepContext(o: {
   captured: Set<string>; stepTransport: Transport; emit: (e: ProgressEvent) => void; log: Logger;
 }): StepContext {
   const { transport, executionId, step, journal, registered, captured, emit } = o;
-  const output = (line: string): void => emit({ type: 'output', stepId: step.id, line });
+  const output = (line: string): void => emit({ scope: 'output', phase: 'line', stepId: step.id, message: line });
   return {
     transport: o.stepTransport, executionId, step, attempt: o.attempt, stateDir: stateDirFor(executionId), output, log: o.log,
     async register(r) {
@@ -408,7 +409,7 @@ export async function rollback(options: RollbackOptions): Promise<RollbackResult
         const key = running.map((t) => `${t.label}:${t.pid}`).join(',');
         if (key === reported) return;
         reported = key;
-        for (const t of running) emit({ type: 'output', line: `waiting for the ${t.label} transaction (pid ${t.pid ?? '?'}) to end before restoring` });
+        for (const t of running) emit({ scope: 'output', phase: 'line', message: `waiting for the ${t.label} transaction (pid ${t.pid ?? '?'}) to end before restoring` });
       },
     });
     if (still.length > 0) throw transactionRunning(transport, still[0], 'rollback waits for it to end', steps);
@@ -416,21 +417,21 @@ export async function rollback(options: RollbackOptions): Promise<RollbackResult
     const restored: string[] = [];
     const failures: RestoreFailure[] = [];
     for (const r of todo) {
-      emit({ type: 'restore', restorableId: r.id, description: r.description, phase: 'start' });
+      emit({ scope: 'restore', phase: 'start', restorableId: r.id, message: r.description });
       const ctx: RestoreContext = {
         transport, executionId, backupDir: restorableDir(executionId, r.id),
-        output: (line) => emit({ type: 'output', stepId: r.stepId, line }),
+        output: (line) => emit({ scope: 'output', phase: 'line', stepId: r.stepId, message: line }),
       };
       try {
         await restorers[r.kind].restore(r.data, ctx);
         await journal.append({ event: 'restore', restorableId: r.id, phase: 'end' });
         restored.push(r.id);
-        emit({ type: 'restore', restorableId: r.id, description: r.description, phase: 'end' });
+        emit({ scope: 'restore', phase: 'end', restorableId: r.id, message: r.description });
       } catch (e) {
         const message = e instanceof Error ? e.message : String(e);
         failures.push({ restorableId: r.id, description: r.description, error: message });
         await journal.append({ event: 'restore', restorableId: r.id, phase: 'failed', error: message });
-        emit({ type: 'restore', restorableId: r.id, description: r.description, phase: 'failed', detail: message });
+        emit({ scope: 'restore', phase: 'failed', restorableId: r.id, message: r.description, detail: message });
       }
     }
     if (failures.length > 0) {

@@ -144,11 +144,6 @@ export interface JournalSink {
   appendJournalEntry(entry: JournalEntry): Promise<void>;
 }
 
-export type ProgressEvent =
-  | { type: 'step'; stepId: string; title: string; index: number; total: number; phase: 'start' | 'end' | 'skipped' | 'failed' | 'would-run'; status?: string; detail?: string }
-  | { type: 'output'; stepId?: string; line: string }
-  | { type: 'restore'; restorableId: string; description: string; phase: 'start' | 'end' | 'failed'; detail?: string };
-
 export type StepState = 'pending' | 'running' | 'done' | 'failed';
 
 export interface ExecutionStatus {

@@ -52,7 +52,7 @@ export async function collectFacts(transport: Transport, options: CollectOptions
   const root = transport.root;
   const live = root === undefined;
   const nonce = randomBytes(12).toString('hex');
-  progress({ phase: 'facts', message: `running the facts script on ${transport.hostName}` });
+  progress({ scope: 'facts', phase: 'run', message: `running the facts script on ${transport.hostName}` });
   const res = await transport.run(['sh', '-c', FACTS_SCRIPT, 'sh', root ?? '', nonce], { timeoutMs: options.timeoutMs ?? 300_000 });
   if (res.truncated) throw new FerryError('FACTS_PARSE', `Facts output from ${transport.hostName} exceeded the output cap`);
   // The script marks every section with the nonce, so output without it means the script did not run
@@ -63,7 +63,7 @@ export async function collectFacts(transport: Transport, options: CollectOptions
     });
   }
   const sections = splitScriptOutput(res.stdout, nonce, transport.hostName);
-  progress({ phase: 'facts', message: `parsing ${sections.size} sections` });
+  progress({ scope: 'facts', phase: 'parse', message: `parsing ${sections.size} sections` });
   const facts: HostFacts = {
     formatVersion: HOST_FACTS_FORMAT_VERSION,
     collectedAt: (options.now?.() ?? new Date()).toISOString(),
@@ -193,6 +193,6 @@ export async function collectFacts(transport: Transport, options: CollectOptions
     ok('agents');
   });
   if (!live && facts.kernel) facts.kernel.loadedModules = [];
-  progress({ phase: 'facts', message: `collected ${packages?.length ?? 0} packages from ${transport.hostName}` });
+  progress({ scope: 'facts', phase: 'done', message: `collected ${packages?.length ?? 0} packages from ${transport.hostName}` });
   return facts;
 }

@@ -5,6 +5,7 @@
  * Sizes are KiB, times are seconds since the Unix epoch (UTC).
  */
 import type { Nevra } from '../rpm/types.js';
+import type { ProgressOf } from '../core/index.js';
 
 export const HOST_FACTS_FORMAT_VERSION = 1 as const;
 
@@ -253,7 +254,5 @@ export interface HostFacts {
   sections: Partial<Record<SectionName, SectionStatus>>;
 }
 
-export interface CollectProgress {
-  phase: string;
-  message: string;
-}
+/** What collectFacts tells a watching person. */
+export type CollectProgress = ProgressOf<'facts'>;

@@ -16,6 +16,7 @@ import {
 } from './journal.js';
 import { BUILTIN_RESTORERS, excerpt } from './restorables.js';
 import { awaitTransactions, runningTransactions } from './package-manager/detached.js';
+import { executionStateOf } from './execution-state.js';
 import type {
   ExecutionResult, ExecutionStatus, JournalEntry, JournalSink, JsonValue, PlanLike, RestoreContext,
   RestoreFailure, RestorerRegistry, RunningTransaction, SerializedRestorable, Step, StepContext, StepState,
@@ -274,20 +275,18 @@ export function deriveStatus(entries: readonly JournalEntry[], executionId: stri
   const restorables: SerializedRestorable[] = [];
   const overrides: ExecutionStatus['overrides'] = [];
   let ponrCrossed = false;
-  let ended: 'completed' | 'failed' | undefined;
-  let rollback: 'running' | 'done' | 'failed' | undefined;
   for (const e of entries) {
     switch (e.event) {
       case 'execution':
         if (e.phase === 'start') {
           planId = e.planId;
           for (const s of e.steps) steps.set(s.id, { id: s.id, kind: s.kind, title: s.title, state: 'pending', attempts: 0 });
-        } else ended = e.status;
+        }
         break;
       case 'step': {
         const s = steps.get(e.stepId) ?? { id: e.stepId, kind: e.phase === 'start' ? e.kind : '?', title: e.stepId, state: 'pending' as StepState, attempts: 0 };
         steps.set(e.stepId, s);
-        if (e.phase === 'start') { s.state = 'running'; s.attempts = Math.max(s.attempts, e.attempt); ended = undefined; }
+        if (e.phase === 'start') { s.state = 'running'; s.attempts = Math.max(s.attempts, e.attempt); }
         else if (e.phase === 'end') s.state = 'done';
         else s.state = 'failed';
         break;
@@ -299,19 +298,13 @@ export function deriveStatus(entries: readonly JournalEntry[], executionId: stri
       }
       case 'ponr': ponrCrossed = true; break;
       case 'override': overrides.push({ findingKey: e.findingKey, by: e.by, ...(e.reason ? { reason: e.reason } : {}), at: e.at }); break;
-      case 'rollback': rollback = e.phase === 'start' ? 'running' : e.phase === 'end' ? 'done' : 'failed'; break;
-      case 'restore': break;
+      case 'rollback': case 'restore': break;
     }
   }
-  let state: ExecutionStatus['state'];
-  if (rollback === 'done') state = 'rolled-back';
-  else if (rollback === 'failed') state = 'rollback-incomplete';
-  else if (rollback === 'running') state = 'running';
-  else if (entries.length === 0) state = 'not-started';
-  else if (ended) state = ended;
-  else state = 'running';
+  const folded = executionStateOf(entries);
+  const state = folded === 'rolling-back' ? 'running' : folded;
   // A rollback that started and did not end is continued by ferry rollback, never by resume (which refuses it).
-  const rollbackStarted = rollback !== undefined;
+  const rollbackStarted = entries.some((e) => e.event === 'rollback');
   const interrupted = state === 'running' && !rollbackStarted;
   return { executionId, planId, state, interrupted, rollbackStarted, ponrCrossed, steps: [...steps.values()], restorables, overrides, entries: entries.length, transactions: [] };
 }

@@ -1,0 +1,31 @@
+/** The repos section: every repository of /etc/yum.repos.d/*.repo, as written. */
+import { parseRepoFile } from '../parse-config.js';
+import { defineSection } from './section.js';
+
+/** A repository section of a /etc/yum.repos.d/*.repo file. Variables ($releasever, $basearch…) are left as written. */
+export interface RepoConfig {
+  id: string;
+  name?: string;
+  /** enabled= as written; yum/dnf default is true when absent. */
+  enabled: boolean;
+  /** Path of the .repo file on the host (without the root prefix). */
+  file: string;
+  baseurl: string[];
+  mirrorlist?: string;
+  metalink?: string;
+  gpgcheck?: boolean;
+  gpgkey: string[];
+  /** Every key=value of the section, lower-case keys, values as written. */
+  options: Record<string, string>;
+}
+
+declare module '../types.js' {
+  interface SectionFacts { repos?: RepoConfig[] }
+}
+
+export const reposSection = defineSection({
+  name: 'repos',
+  script: String.raw`
+s_repos() { glob /etc/yum.repos.d .repo; }`,
+  read: (input) => ({ value: (input.output('repos')?.files ?? []).flatMap((f) => parseRepoFile(f.content, f.path)) }),
+});

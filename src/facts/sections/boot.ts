@@ -4,6 +4,8 @@ import { parseBoot } from '../parse-system.js';
 import type { TriState } from '../types.js';
 import { defineSection } from './section.js';
 
+declare module '../types.js' { interface SectionFacts { boot?: BootFacts } }
+
 export type BootMode = 'uefi' | 'bios' | 'unknown';
 
 export interface BootFacts {
@@ -13,13 +15,10 @@ export interface BootFacts {
   secureBootSource?: 'mokutil' | 'efivars';
 }
 
-declare module '../types.js' {
-  interface SectionFacts { boot?: BootFacts }
-}
-
 export const bootSection = defineSection({
   name: 'boot',
   notApplicable: true,
+  read: (input) => ({ value: parseBoot(keyValues(input.output('boot')?.body ?? '')) }),
   script: String.raw`
 s_boot() {
   live || { na "offline root"; return 0; }
@@ -30,5 +29,4 @@ s_boot() {
   done
   true
 }`,
-  read: (input) => ({ value: parseBoot(keyValues(input.output('boot')?.body ?? '')) }),
 });

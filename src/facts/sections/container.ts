@@ -3,6 +3,8 @@ import { keyValues } from '../parse-script.js';
 import { parseContainer } from '../parse-system.js';
 import { defineSection, fileOf } from './section.js';
 
+declare module '../types.js' { interface SectionFacts { container?: ContainerFacts } }
+
 export interface ContainerFacts {
   inContainer: boolean;
   /** docker, podman, lxc, systemd-nspawn … when known. */
@@ -11,13 +13,13 @@ export interface ContainerFacts {
   evidence: string[];
 }
 
-declare module '../types.js' {
-  interface SectionFacts { container?: ContainerFacts }
-}
-
 export const containerSection = defineSection({
   name: 'container',
   notApplicable: true,
+  read(input) {
+    const s = input.output('container');
+    return { value: parseContainer(keyValues(s?.body ?? ''), fileOf(s, '/proc/1/cgroup')) };
+  },
   script: String.raw`
 s_container() {
   live || { na "offline root"; return 0; }
@@ -27,8 +29,4 @@ s_container() {
   cf /proc/1/cgroup
   true
 }`,
-  read(input) {
-    const s = input.output('container');
-    return { value: parseContainer(keyValues(s?.body ?? ''), fileOf(s, '/proc/1/cgroup')) };
-  },
 });

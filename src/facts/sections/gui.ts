@@ -3,6 +3,8 @@ import { keyValues } from '../parse-script.js';
 import { parseGui } from '../parse-system.js';
 import { defineSection } from './section.js';
 
+declare module '../types.js' { interface SectionFacts { gui?: GuiFacts } }
+
 export interface GuiFacts {
   /** systemctl get-default, e.g. graphical.target. */
   defaultTarget?: string;
@@ -14,12 +16,9 @@ export interface GuiFacts {
   graphical: boolean;
 }
 
-declare module '../types.js' {
-  interface SectionFacts { gui?: GuiFacts }
-}
-
 export const guiSection = defineSection({
   name: 'gui',
+  read: (input) => ({ value: parseGui(keyValues(input.output('gui')?.body ?? ''), input.facts.packages) }),
   script: String.raw`
 s_gui() {
   echo "default-link=$(readlink "$R/etc/systemd/system/default.target" 2>/dev/null)"
@@ -28,5 +27,4 @@ s_gui() {
   f=$(rp /etc/inittab); [ -r "$f" ] && grep '^id:[0-9]:initdefault' "$f"
   true
 }`,
-  read: (input) => ({ value: parseGui(keyValues(input.output('gui')?.body ?? ''), input.facts.packages) }),
 });

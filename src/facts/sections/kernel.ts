@@ -5,6 +5,8 @@ import { keyValues } from '../parse-script.js';
 import { decodeTainted, parseProcModules } from '../parse-system.js';
 import { defineSection, fileOf } from './section.js';
 
+declare module '../types.js' { interface SectionFacts { kernel?: KernelFacts } }
+
 /** Kernel package names whose installed versions are "installed kernels". */
 export const KERNEL_PACKAGES = new Set(['kernel', 'kernel-core', 'kernel-uek', 'kernel-uek-core', 'kernel-rt', 'kernel-rt-core', 'kernel-lt', 'kernel-ml']);
 
@@ -31,17 +33,8 @@ export interface KernelFacts {
   tainted?: { value: number; flags: string[] };
 }
 
-declare module '../types.js' {
-  interface SectionFacts { kernel?: KernelFacts }
-}
-
 export const kernelSection = defineSection({
   name: 'kernel',
-  script: String.raw`
-s_kernel() {
-  live || { na "offline root"; return 0; }
-  cf /proc/modules; cf /proc/sys/kernel/tainted; true
-}`,
   // An offline root still has installed kernels: the section reads, with no running kernel or modules.
   read(input) {
     const s = input.output('kernel');
@@ -60,4 +53,9 @@ s_kernel() {
       },
     };
   },
+  script: String.raw`
+s_kernel() {
+  live || { na "offline root"; return 0; }
+  cf /proc/modules; cf /proc/sys/kernel/tainted; true
+}`,
 });

@@ -2,6 +2,8 @@
 import { parseModuleFile } from '../parse-config.js';
 import { defineSection } from './section.js';
 
+declare module '../types.js' { interface SectionFacts { modules?: ModuleStreamState[] } }
+
 /** A module stream state from /etc/dnf/modules.d/*.module. */
 export interface ModuleStreamState {
   name: string;
@@ -11,13 +13,9 @@ export interface ModuleStreamState {
   file: string;
 }
 
-declare module '../types.js' {
-  interface SectionFacts { modules?: ModuleStreamState[] }
-}
-
 export const modulesSection = defineSection({
   name: 'modules',
+  read: (input) => ({ value: (input.output('modules')?.files ?? []).flatMap((f) => parseModuleFile(f.content, f.path)) }),
   script: String.raw`
 s_modules() { glob /etc/dnf/modules.d .module; }`,
-  read: (input) => ({ value: (input.output('modules')?.files ?? []).flatMap((f) => parseModuleFile(f.content, f.path)) }),
 });

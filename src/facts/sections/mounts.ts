@@ -2,6 +2,8 @@
 import { parseDfLines } from '../parse-system.js';
 import { defineSection } from './section.js';
 
+declare module '../types.js' { interface SectionFacts { mounts?: MountFacts[] } }
+
 export interface MountFacts {
   /** The path asked about: /, /var, /boot, /usr. */
   path: string;
@@ -13,12 +15,9 @@ export interface MountFacts {
   availableKiB: number;
 }
 
-declare module '../types.js' {
-  interface SectionFacts { mounts?: MountFacts[] }
-}
-
 export const mountsSection = defineSection({
   name: 'mounts',
+  read: (input) => ({ value: parseDfLines(input.output('mounts')?.body ?? '', input.root) }),
   script: String.raw`
 s_mounts() {
   for p in / /var /boot /usr; do
@@ -26,5 +25,4 @@ s_mounts() {
     printf '%s\t' "$p"; df -P -k "$R$p" | sed -n '2p'
   done
 }`,
-  read: (input) => ({ value: parseDfLines(input.output('mounts')?.body ?? '', input.root) }),
 });

@@ -2,6 +2,8 @@
 import { parseOsRelease } from '../parse-config.js';
 import { defineSection, fileOf } from './section.js';
 
+declare module '../types.js' { interface SectionFacts { os?: OsRelease } }
+
 /** /etc/os-release (or /usr/lib/os-release). Keys as in os-release(5). */
 export interface OsRelease {
   id: string; // centos, rhel, rocky, almalinux, ol, opencloudos, tencentos, openEuler, anolis, amzn …
@@ -16,17 +18,13 @@ export interface OsRelease {
   raw: Record<string, string>;
 }
 
-declare module '../types.js' {
-  interface SectionFacts { os?: OsRelease }
-}
-
 export const osSection = defineSection({
   name: 'os',
-  script: String.raw`
-s_os() { cf /etc/os-release || cf /usr/lib/os-release; }`,
   read(input) {
     const text = fileOf(input.output('os'));
     if (text === undefined) return { error: `no /etc/os-release or /usr/lib/os-release on ${input.hostName}` };
     return { value: parseOsRelease(text) };
   },
+  script: String.raw`
+s_os() { cf /etc/os-release || cf /usr/lib/os-release; }`,
 });

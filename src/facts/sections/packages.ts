@@ -8,6 +8,8 @@ import type { Nevra } from '../../rpm/types.js';
 import { parseRpmQuery, type RpmQueryParse } from '../parse-rpm.js';
 import { defineSection, sharedReading } from './section.js';
 
+declare module '../types.js' { interface SectionFacts { packages?: InstalledPackage[] } }
+
 export interface PackageSignature {
   /** e.g. RSA/SHA256, DSA/SHA1 — as rpm's :pgpsig formatter prints it. */
   algorithm: string;
@@ -37,10 +39,6 @@ export interface InstalledPackage extends Nevra {
   license?: string;
   /** Installed size in bytes. */
   size?: number;
-}
-
-declare module '../types.js' {
-  interface SectionFacts { packages?: InstalledPackage[] }
 }
 
 /** Name (code-unit order), then EVR (rpmvercmp), then arch: the order of HostFacts.packages. */
@@ -74,6 +72,10 @@ export const rpmQueryOf = sharedReading((input): Pick<RpmQueryParse, 'importedKe
 
 export const packagesSection = defineSection({
   name: 'packages',
+  read(input) {
+    const q = rpmQueryOf(input);
+    return q.packages ? { value: q.packages } : { error: q.error ?? 'rpm -qa produced no complete output' };
+  },
   script: String.raw`
 QF="%{NAME}$FS%{EPOCH}$FS%{VERSION}$FS%{RELEASE}$FS%{ARCH}$FS%{VENDOR}$FS%{PACKAGER}$FS%{SOURCERPM}$FS%{INSTALLTIME}$FS%{BUILDTIME}$FS%|DSAHEADER?{%{DSAHEADER:pgpsig}}:{%|RSAHEADER?{%{RSAHEADER:pgpsig}}:{%|SIGGPG?{%{SIGGPG:pgpsig}}:{%|SIGPGP?{%{SIGPGP:pgpsig}}:{(none)}|}|}|}|$FS%{LICENSE}$FS%{SIZE}$FS%{SUMMARY}$RS"
 s_packages() {
@@ -81,8 +83,4 @@ s_packages() {
   echo "retry=bdb_ro" >&2
   rpmq --define '_db_backend bdb_ro' -qa --qf "$QF"
 }`,
-  read(input) {
-    const q = rpmQueryOf(input);
-    return q.packages ? { value: q.packages } : { error: q.error ?? 'rpm -qa produced no complete output' };
-  },
 });

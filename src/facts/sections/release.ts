@@ -1,6 +1,8 @@
 /** The release section: the one-line release files (/etc/redhat-release, system-release, centos-release). */
 import { defineSection, fileOf } from './section.js';
 
+declare module '../types.js' { interface SectionFacts { release?: ReleaseFiles } }
+
 /** The one-line release files; absent files are undefined. */
 export interface ReleaseFiles {
   redhatRelease?: string; // /etc/redhat-release
@@ -8,14 +10,8 @@ export interface ReleaseFiles {
   centosRelease?: string; // /etc/centos-release
 }
 
-declare module '../types.js' {
-  interface SectionFacts { release?: ReleaseFiles }
-}
-
 export const releaseSection = defineSection({
   name: 'release',
-  script: String.raw`
-s_release() { cf /etc/redhat-release; cf /etc/system-release; cf /etc/centos-release; true; }`,
   read(input) {
     const s = input.output('release');
     const line = (p: string): string | undefined => fileOf(s, p)?.split('\n')[0]?.trim() || undefined;
@@ -25,4 +21,6 @@ s_release() { cf /etc/redhat-release; cf /etc/system-release; cf /etc/centos-rel
     const c = line('/etc/centos-release'); if (c) release.centosRelease = c;
     return { value: release };
   },
+  script: String.raw`
+s_release() { cf /etc/redhat-release; cf /etc/system-release; cf /etc/centos-release; true; }`,
 });

@@ -2,6 +2,8 @@
 import { parseRepoFile } from '../parse-config.js';
 import { defineSection } from './section.js';
 
+declare module '../types.js' { interface SectionFacts { repos?: RepoConfig[] } }
+
 /** A repository section of a /etc/yum.repos.d/*.repo file. Variables ($releasever, $basearch…) are left as written. */
 export interface RepoConfig {
   id: string;
@@ -19,13 +21,9 @@ export interface RepoConfig {
   options: Record<string, string>;
 }
 
-declare module '../types.js' {
-  interface SectionFacts { repos?: RepoConfig[] }
-}
-
 export const reposSection = defineSection({
   name: 'repos',
+  read: (input) => ({ value: (input.output('repos')?.files ?? []).flatMap((f) => parseRepoFile(f.content, f.path)) }),
   script: String.raw`
 s_repos() { glob /etc/yum.repos.d .repo; }`,
-  read: (input) => ({ value: (input.output('repos')?.files ?? []).flatMap((f) => parseRepoFile(f.content, f.path)) }),
 });

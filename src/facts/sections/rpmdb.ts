@@ -6,6 +6,8 @@ import { keyValues } from '../parse-script.js';
 import { rpmQueryOf } from './packages.js';
 import { defineSection } from './section.js';
 
+declare module '../types.js' { interface SectionFacts { rpmdb?: RpmdbFacts } }
+
 export interface RpmdbFacts {
   /** rpm -qa succeeded and printed at least one package. */
   healthy: boolean;
@@ -20,16 +22,9 @@ export interface RpmdbFacts {
   problems: string[];
 }
 
-declare module '../types.js' {
-  interface SectionFacts { rpmdb?: RpmdbFacts }
-}
-
 export const rpmdbSection = defineSection({
   name: 'rpmdb',
   parts: ['rpmdb', 'rpmverify'],
-  script: String.raw`
-s_rpmdb() { dbpath; }
-s_rpmverify() { rpmq --verifydb; }`,
   read(input) {
     const dbkv = keyValues(input.output('rpmdb')?.body ?? '');
     const backend = dbkv.file === 'Packages' ? 'bdb' : dbkv.file === 'rpmdb.sqlite' ? 'sqlite' : dbkv.file === 'Packages.db' ? 'ndb' : 'unknown';
@@ -51,4 +46,7 @@ s_rpmverify() { rpmq --verifydb; }`,
     if (!dbkv.dbpath) problems.push(`no rpm database under ${input.root ?? ''}/var/lib/rpm or /usr/lib/sysimage/rpm`);
     return { value: rpmdb };
   },
+  script: String.raw`
+s_rpmdb() { dbpath; }
+s_rpmverify() { rpmq --verifydb; }`,
 });

@@ -4,17 +4,16 @@ import { parseSecurity } from '../parse-system.js';
 import type { TriState } from '../types.js';
 import { defineSection } from './section.js';
 
+declare module '../types.js' { interface SectionFacts { security?: SecurityFacts } }
+
 export interface SecurityFacts {
   fips: TriState;
   selinux?: 'enforcing' | 'permissive' | 'disabled' | 'unknown';
 }
 
-declare module '../types.js' {
-  interface SectionFacts { security?: SecurityFacts }
-}
-
 export const securitySection = defineSection({
   name: 'security',
+  read: (input) => ({ value: parseSecurity(keyValues(input.output('security')?.body ?? ''), input.live) }),
   script: String.raw`
 s_security() {
   if live && [ -r /proc/sys/crypto/fips_enabled ]; then echo "fips=$(cat /proc/sys/crypto/fips_enabled)"; fi
@@ -23,5 +22,4 @@ s_security() {
   f=$(rp /etc/selinux/config); [ -r "$f" ] && grep '^SELINUX=' "$f"
   true
 }`,
-  read: (input) => ({ value: parseSecurity(keyValues(input.output('security')?.body ?? ''), input.live) }),
 });

@@ -3,6 +3,8 @@ import { keyValues } from '../parse-script.js';
 import { defineSection } from './section.js';
 import { dominantArch, rpmQueryOf } from './packages.js';
 
+declare module '../types.js' { interface SectionFacts { system?: SystemFacts } }
+
 export interface SystemFacts {
   hostname?: string;
   /** Base architecture: uname -m, or the arch of installed packages for an offline source. */
@@ -11,18 +13,8 @@ export interface SystemFacts {
   machineId?: string;
 }
 
-declare module '../types.js' {
-  interface SectionFacts { system?: SystemFacts }
-}
-
 export const systemSection = defineSection({
   name: 'system',
-  script: String.raw`
-s_system() {
-  if live; then echo "hostname=$(uname -n)"; echo "kernel=$(uname -r)"; echo "machine=$(uname -m)"; fi
-  echo "rpm=$(rpm --version 2>/dev/null)"
-  f=$(rp /etc/machine-id); if [ -f "$f" ] && [ -r "$f" ]; then echo "machineid=$(head -c 64 "$f")"; fi
-}`,
   read(input) {
     const kv = keyValues(input.output('system')?.body ?? '');
     // Without uname (an offline root), the packages' dominant arch.
@@ -31,4 +23,10 @@ s_system() {
     const machineId = kv.machineid?.trim();
     return { value: { ...(kv.hostname ? { hostname: kv.hostname } : {}), ...(arch ? { arch } : {}), ...(machineId ? { machineId } : {}) } };
   },
+  script: String.raw`
+s_system() {
+  if live; then echo "hostname=$(uname -n)"; echo "kernel=$(uname -r)"; echo "machine=$(uname -m)"; fi
+  echo "rpm=$(rpm --version 2>/dev/null)"
+  f=$(rp /etc/machine-id); if [ -f "$f" ] && [ -r "$f" ]; then echo "machineid=$(head -c 64 "$f")"; fi
+}`,
 });

@@ -101,9 +101,9 @@ async function ferryRun(host, target) {
   let firstStep;
   const t0 = performance.now();
   const res = await migrate({ transport: t, target: target.id, repos: [target.repoDir], gpgcheck: false, onProgress(e) {
-    if (e.type !== 'step') return;
-    if (e.phase === 'start') { starts.set(e.stepId, performance.now()); firstStep ??= performance.now(); }
-    if (e.phase === 'end') steps.set(e.title.replace(/:.*$/, ''), performance.now() - starts.get(e.stepId));
+    if (e.scope !== 'step') return;
+    if (e.phase === 'start') { starts.set(e.step.id, performance.now()); firstStep ??= performance.now(); }
+    if (e.phase === 'end') steps.set(e.step.title.replace(/:.*$/, ''), performance.now() - starts.get(e.step.id));
   } });
   const whole = performance.now() - t0;
   await t.close();

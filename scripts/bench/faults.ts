@@ -75,9 +75,9 @@ function atPoint(point: string, fire: () => void): { onProgress(e: ProgressEvent
   return {
     onProgress(e) {
       if (done) return;
-      if (e.type === 'step') { step = e.index; lines = 0; }
-      if (e.type === 'output' && step === Number(n)) lines++;
-      const hit = (e.type === 'step' && e.index === Number(n) && e.phase === where) || (e.type === 'output' && where === 'output' && step === Number(n) && lines === Number(k));
+      if (e.scope === 'step') { step = e.step.index; lines = 0; }
+      if (e.scope === 'output' && step === Number(n)) lines++;
+      const hit = (e.scope === 'step' && e.step.index === Number(n) && e.phase === where) || (e.scope === 'output' && where === 'output' && step === Number(n) && lines === Number(k));
       if (hit) { done = true; fire(); }
     },
     fired: () => done,

@@ -4,8 +4,8 @@
  * the repo cache, read while the facts are gathered), then decide with the pure checks of src/assess.
  * Read-only: nothing here changes the host.
  */
-import { FerryError } from '../core/index.js';
-import { isCrossMajor, loadCatalog, loadPesEvents, targetRelease, type Catalog } from '../catalog/index.js';
+import { FerryError, type ProgressOf } from '../core/index.js';
+import { loadCatalog, loadPesEvents, type Catalog } from '../catalog/index.js';
 import { collectFacts, readPackageListFile, readRpmdbInventory, type HostFacts } from '../facts/index.js';
 import type { Transport } from '../transport/index.js';
 import { hostSpecOf, withHost, type HostOptions } from './host.js';
@@ -15,12 +15,11 @@ import type { Assessment, TargetRepoView } from '../assess/types.js';
 export type { Assessment };
 /** The package list formats --manifest reads, for the front ends' help. */
 export { PACKAGE_LIST_FORMATS } from '../facts/index.js';
-import { isUnreadableRepo, loadTargetRepos, type RepoCache } from './repos.js';
+import { isUnreadableRepo, type RepoCache } from './repos.js';
+import { resolveTargets } from './targets.js';
 
-export interface AssessProgress {
-  phase: string;
-  message: string;
-}
+/** What an assessment tells a watching person: its facts, repository and assessment stages. */
+export type AssessProgress = ProgressOf<'facts' | 'repos' | 'assess'>;
 
 export interface AssessHostOptions {
   /** A host to open (openHost: local or SSH, with a root prefix for an image or lab root). */
@@ -51,17 +50,6 @@ export interface AssessHostOptions {
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
-/** Checks targets and repo flags against the catalog before any host is contacted. */
-export function validateTargets(catalog: Catalog, targets: readonly string[], repos: Readonly<Record<string, readonly string[]>> = {}): string[] {
-  const list = [...new Set(targets.map((t) => t.trim()).filter(Boolean))];
-  if (list.length === 0) throw new FerryError('USAGE', 'No target given', { hint: 'Name targets with --to rocky-8,almalinux-8 (see ferry catalog list).' });
-  for (const t of list) targetRelease(catalog, t);
-  for (const r of Object.keys(repos)) {
-    if (!list.includes(r)) throw new FerryError('USAGE', `--repo names ${JSON.stringify(r)}, which is not one of the targets (${list.join(', ')})`);
-  }
-  return list;
-}
-
 async function gatherFacts(o: AssessHostOptions, progress: (p: AssessProgress) => void): Promise<HostFacts> {
   const sources = [o.facts, o.transport, o.rpmdb, o.manifest, o.host].filter((x) => x !== undefined);
   if (sources.length !== 1) {
@@ -70,11 +58,11 @@ async function gatherFacts(o: AssessHostOptions, progress: (p: AssessProgress) =
   }
   if (o.facts) return o.facts;
   if (o.rpmdb !== undefined) {
-    progress({ phase: 'facts', message: `reading rpm database ${o.rpmdb}` });
+    progress({ scope: 'facts', phase: 'read', message: `reading rpm database ${o.rpmdb}` });
     return readRpmdbInventory(o.rpmdb);
   }
   if (o.manifest !== undefined) {
-    progress({ phase: 'facts', message: `reading package list ${o.manifest}` });
+    progress({ scope: 'facts', phase: 'read', message: `reading package list ${o.manifest}` });
     return readPackageListFile(o.manifest);
   }
   if (o.transport) return collectFacts(o.transport, { onProgress: progress });
@@ -84,8 +72,7 @@ async function gatherFacts(o: AssessHostOptions, progress: (p: AssessProgress) =
 export async function assessHost(o: AssessHostOptions): Promise<Assessment> {
   const progress = o.onProgress ?? ((): void => {});
   const catalog = o.catalog ?? loadCatalog();
-  const repos = o.repos ?? {};
-  const targets = validateTargets(catalog, o.targets, repos);
+  const targets = resolveTargets(catalog, o.targets, o.repos ?? {}, { ...(o.repoCache ? { cache: o.repoCache } : {}), onProgress: progress });
   // A malformed host spec is refused before anything else happens (no repo read, no connection).
   if (o.host) hostSpecOf(o.host);
   const today = o.today ?? new Date().toISOString().slice(0, 10);
@@ -93,39 +80,32 @@ export async function assessHost(o: AssessHostOptions): Promise<Assessment> {
   // A bad events file is refused before any host is contacted.
   const pesEvents = o.pes !== undefined ? loadPesEvents(o.pes) : undefined;
   // Repositories load while the host is scanned; each location is read once per process.
-  const views = targets.map((release) => {
-    const locations = repos[release] ?? [];
-    if (locations.length === 0) {
-      progress({ phase: 'repos', message: `${release}: no repository given, package fates will not be compared` });
-      return Promise.resolve(undefined);
-    }
-    // One bad mirror leaves its target assessed without repositories (the fate checks "not assessed", with
-    // the mirror's error as the reason); the other targets go on.
-    return loadTargetRepos(release, locations, { ...(o.repoCache ? { cache: o.repoCache } : {}), onProgress: progress }).catch((e: unknown) => {
-      if (!isUnreadableRepo(e)) throw e;
-      progress({ phase: 'repos', message: `${release}: repositories unreadable, assessed without package fates: ${e.message}` });
-      return { unreadable: `${e.code}: ${e.message}` };
-    });
-  });
+  // One bad mirror leaves its target assessed without repositories (the fate checks "not assessed", with
+  // the mirror's error as the reason); the other targets go on.
+  const views = targets.map((t) => t.repo().catch((e: unknown): { unreadable: string } => {
+    if (!isUnreadableRepo(e)) throw e;
+    progress({ scope: 'repos', phase: 'repos', message: `${t.id}: repositories unreadable, assessed without package fates: ${e.message}` });
+    return { unreadable: `${e.code}: ${e.message}` };
+  }));
   // Keep a failed repo load from being an unhandled rejection while the facts are still being read.
   for (const v of views) v.catch(() => {});
   const facts = await gatherFacts(o, progress);
   const loaded: Array<TargetRepoView | { unreadable: string } | undefined> = await Promise.all(views);
-  progress({ phase: 'assess', message: `assessing ${facts.packages?.length ?? 0} packages against ${targets.join(', ')}` });
+  progress({ scope: 'assess', phase: 'assess', message: `assessing ${facts.packages?.length ?? 0} packages against ${targets.map((t) => t.id).join(', ')}` });
   // The source release as the assessment itself decides it (os-release, else the release package: a bare
   // package list has no os-release).
   const sourceId = detectSourceRelease(facts, catalog);
-  const cross = sourceId ? targets.filter((t) => isCrossMajor(catalog.path(sourceId, t))) : [];
+  const cross = targets.filter((t) => t.crossMajor(sourceId)).map((t) => t.id);
   if (cross.length > 0 && !pesEvents) {
-    progress({ phase: 'assess', message: `${cross.join(', ')}: a major upgrade without --pes events: renamed and removed packages are predicted from Obsoletes/Provides only` });
+    progress({ scope: 'assess', phase: 'warning', message: `${cross.join(', ')}: a major upgrade without --pes events: renamed and removed packages are predicted from Obsoletes/Provides only` });
   }
   return assessTargets({
     facts,
     catalog,
-    targets: targets.map((release, i) => {
+    targets: targets.map((t, i) => {
       const l = loaded[i];
-      if (!l) return { release };
-      return 'unreadable' in l ? { release, repoUnreadable: l.unreadable } : { release, repo: l };
+      if (!l) return { release: t.id };
+      return 'unreadable' in l ? { release: t.id, repoUnreadable: l.unreadable } : { release: t.id, repo: l };
     }),
     today,
     ...(pesEvents ? { pes: { events: pesEvents } } : {}),

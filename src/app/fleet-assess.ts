@@ -17,8 +17,9 @@ import {
   type Assessment, type AssessTargetsInput, type TargetAssessment, type TargetRepoView,
 } from '../assess/index.js';
 import type { FactSnapshotRecord, FleetAssessmentRecord, Store } from '../store/index.js';
-import { validateTargets, type AssessProgress } from './assess.js';
-import { loadTargetRepos, type RepoCache } from './repos.js';
+import type { AssessProgress } from './assess.js';
+import type { RepoCache } from './repos.js';
+import { resolveTargets } from './targets.js';
 import { buildFleetReport, type FleetReport } from '../report/fleet/index.js';
 
 /** The store methods the fleet assessment uses. */
@@ -43,7 +44,7 @@ export interface AssessFleetOptions {
   /** The pure assessment; a test counts its calls. */
   assess?: (input: AssessTargetsInput) => Assessment;
   now?: () => Date;
-  onProgress?: (p: AssessProgress & { done?: number; total?: number }) => void;
+  onProgress?: (p: AssessProgress) => void;
 }
 
 export interface FleetAssessmentSummary {
@@ -121,8 +122,8 @@ export async function assessFleet(o: AssessFleetOptions): Promise<FleetAssessmen
   const started = Date.now();
   const progress = o.onProgress ?? ((): void => {});
   const catalog = o.catalog ?? loadCatalog();
-  const repos = o.repos ?? {};
-  const targets = validateTargets(catalog, o.targets, repos);
+  const resolved = resolveTargets(catalog, o.targets, o.repos ?? {}, { ...(o.repoCache ? { cache: o.repoCache } : {}), onProgress: progress });
+  const targets = resolved.map((t) => t.id);
   const now = o.now ?? ((): Date => new Date());
   const today = o.today ?? now().toISOString().slice(0, 10);
   if (!DATE.test(today) || Number.isNaN(Date.parse(today))) throw new FerryError('USAGE', `--today ${JSON.stringify(today)} is not YYYY-MM-DD`);
@@ -131,14 +132,7 @@ export async function assessFleet(o: AssessFleetOptions): Promise<FleetAssessmen
   let pes: { events: PesEvent[]; digest: string } | undefined;
   if (o.pes !== undefined) pes = { events: loadPesEvents(o.pes), digest: sha256Hex(readFileSync(o.pes)) };
 
-  const views = await Promise.all(targets.map((release) => {
-    const locations = repos[release] ?? [];
-    if (locations.length === 0) {
-      progress({ phase: 'repos', message: `${release}: no repository given, package fates will not be compared` });
-      return Promise.resolve(undefined);
-    }
-    return loadTargetRepos(release, locations, { ...(o.repoCache ? { cache: o.repoCache } : {}), onProgress: progress });
-  }));
+  const views = await Promise.all(resolved.map((t) => t.repo()));
   const fingerprints = views.map(repoFingerprint);
   const assessTargetsOf = views.map((repo, i) => ({ release: targets[i], ...(repo ? { repo } : {}) }));
 
@@ -155,7 +149,7 @@ export async function assessFleet(o: AssessFleetOptions): Promise<FleetAssessmen
   const groups = new Map<string, GroupResult[]>();
   const notAssessed: FleetAssessmentSummary['notAssessed'] = [];
   let done = 0;
-  progress({ phase: 'assess', message: `run ${runId}: ${hostNames.length} hosts against ${targets.join(', ')}`, done, total: hostNames.length });
+  progress({ scope: 'assess', phase: 'start', message: `run ${runId}: ${hostNames.length} hosts against ${targets.join(', ')}`, done, total: hostNames.length });
   for (let i = 0; i < hostNames.length; i += batchSize) {
     const batch = hostNames.slice(i, i + batchSize);
     const snapshots = new Map((await o.store.latestFactSnapshots(batch)).map((s) => [s.hostName, s]));
@@ -194,7 +188,7 @@ export async function assessFleet(o: AssessFleetOptions): Promise<FleetAssessmen
     }
     await o.store.saveFleetAssessments(rows);
     done += batch.length;
-    progress({ phase: 'assess', message: `${done}/${hostNames.length} hosts, ${groups.size} distinct package sets assessed`, done, total: hostNames.length });
+    progress({ scope: 'assess', phase: 'batch', message: `${done}/${hostNames.length} hosts, ${groups.size} distinct package sets assessed`, done, total: hostNames.length });
   }
   return {
     runId, targets, hosts: hostNames.length, notAssessed, distinctInputs: groups.size, assessments: groups.size * targets.length,

@@ -15,7 +15,7 @@
  * collection that saw the change, and stays in the host's collection history. A key known_hosts does
  * not accept is `host-key-changed`: nothing more is sent to that host and nothing is stored but the record.
  */
-import { FerryError, isFerryError, type JsonValue } from '../core/index.js';
+import { FerryError, isFerryError, type JsonValue, type ProgressOf } from '../core/index.js';
 import { collectFacts } from '../facts/index.js';
 import type { HostFacts } from '../facts/types.js';
 import type { CollectionOutcome, HostRecord, Store } from '../store/index.js';
@@ -26,18 +26,8 @@ import { loadCatalog, type Catalog } from '../catalog/index.js';
 
 export type { HostRecord } from '../store/index.js';
 
-/** The collection's progress, one event per host finished (plus start and end). */
-export interface CollectProgressEvent {
-  scope: 'collect';
-  phase: 'start' | 'host' | 'end';
-  /** Hosts finished (ok or failed). */
-  done: number;
-  total: number;
-  /** Hosts finished with an outcome other than ok. */
-  failed: number;
-  host?: string;
-  message?: string;
-}
+/** The collection's progress (core's ProgressEvent of scope collect), one event per host finished (plus start and end). */
+export type CollectProgressEvent = ProgressOf<'collect'>;
 
 export interface FleetCollectOptions {
   store: Store;

@@ -7,15 +7,15 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { posix } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { FerryError } from '../core/index.js';
-import { loadCatalog, releaseKeyArmor, targetRelease, type Catalog } from '../catalog/index.js';
+import { loadCatalog, releaseKeyArmor, type Catalog } from '../catalog/index.js';
 import { collectFacts } from '../facts/index.js';
 import type { HostFacts } from '../facts/types.js';
 import { assessTargets, availableNames } from '../assess/index.js';
 import type { Finding, TargetRepoView } from '../assess/types.js';
-import { loadTargetRepos, parseRepoFlags, type RepoCache } from './repos.js';
-import { buildPlan, checkPlan, conversionOf, gateInhibitors, parsePlan, type MigrationPlan, type PlanOverride, type TargetKey, type TargetRepo } from '../plan/index.js';
+import { parseRepoFlags, type RepoCache } from './repos.js';
+import { resolveTargets } from './targets.js';
+import { buildPlan, checkPlan, conversionOf, gateInhibitors, parsePlan, type MigrationPlan, type PlanOverride, type TargetKey } from '../plan/index.js';
 import type { Transport } from '../transport/index.js';
 import { deriveStatus, rollback as rollbackRun, runPlan, status as statusRun } from '../exec/runner.js';
 import { createStoreMirror, storeCall, type StoreMirror } from './store-mirror.js';
@@ -23,37 +23,12 @@ import type { Store } from '../store/index.js';
 import { CURRENT_EXECUTION_LABEL, recordExecution } from './store.js';
 import { mkdirHost, readCurrentExecution, readJournal, stateDirFor, writeCurrentExecution, CURRENT_FILE, type RecordedHead } from '../exec/journal.js';
 import { materializePlan, STEP_RESTORERS } from '../exec/steps/index.js';
-import { packageManagerFor, parseBaseurl } from '../exec/package-manager/index.js';
+import { packageManagerFor } from '../exec/package-manager/index.js';
 import { BEFORE_FILE, captureEvidence, type VerifyReport } from '../exec/verify.js';
 import { readHostDocument, readVerifyReport } from '../exec/verify-documents.js';
-import type { ExecutionResult, ExecutionStatus, JournalSink, ProgressEvent } from '../exec/types.js';
+import type { ExecutionResult, ExecutionStatus, JournalSink } from '../exec/types.js';
+import type { ProgressEvent } from '../core/index.js';
 import type { RollbackResult } from '../exec/runner.js';
-
-/**
- * How the host reaches a repository Ferry read on the controller. A URL is the same URL. A directory is a
- * `file://` URL: on this machine (local, root prefix) as it is; on an SSH host it must be the same mirror at
- * the same path (a shared mount, or a copy), which is checked by comparing the host's repomd.xml with the
- * one Ferry read — a controller-only directory is refused, since dnf on the host could not read it.
- */
-export async function hostRepos(transport: Transport, target: string, locations: readonly string[]): Promise<TargetRepo[]> {
-  return Promise.all(locations.map(async (loc, i) => {
-    const id = `ferry-${target}-${i}`;
-    const baseurl = parseBaseurl(loc, `--repo ${target}=${loc}`);
-    if (!baseurl.startsWith('file:')) return { id, baseurl };
-    const dir = fileURLToPath(baseurl);
-    if (transport.kind === 'ssh') {
-      const repomd = posix.join(dir, 'repodata', 'repomd.xml');
-      const mine = existsSync(repomd) ? readFileSync(repomd) : undefined;
-      const theirs = await transport.run(['cat', '--', repomd], { timeoutMs: 60_000 });
-      if (!mine || theirs.code !== 0 || !mine.equals(Buffer.from(theirs.stdout, 'utf8'))) {
-        throw new FerryError('REPO_FETCH', `${transport.hostName} does not see the ${target} repository ${dir} that Ferry read here (${repomd} ${theirs.code !== 0 ? 'is absent there' : 'differs there'})`, {
-          hint: 'Serve the mirror over HTTP (e.g. python3 -m http.server in it) and pass --repo TARGET=http://…, or make the same directory available on the host (shared mount or copy).',
-        });
-      }
-    }
-    return { id, baseurl };
-  }));
-}
 
 /** `FILE=FINGERPRINT` (user-given key) → TargetKey. */
 export function readKeyArg(arg: string): TargetKey {
@@ -93,22 +68,20 @@ export function assessForPlan(facts: HostFacts, catalog: Catalog, target: string
 
 export async function planMigration(o: PlanMigrationOptions): Promise<{ plan: MigrationPlan; facts: HostFacts; findings: Finding[] }> {
   const catalog = o.catalog ?? await loadCatalog();
-  targetRelease(catalog, o.target);
-  const facts = o.facts ?? await collectFacts(o.transport);
-  // The source, target and path are settled (a cross-major or unknown path refused) before any repository is read.
-  conversionOf(facts, catalog, o.target);
   // `--repo` means what it means for `ferry assess`: locations Ferry reads here; the host is given the same
   // repositories (hostRepos). Without one, the catalog's repositories of the target.
-  let locations = parseRepoFlags(o.repos, { target: o.target })[o.target] ?? [];
-  if (locations.length === 0) locations = (catalog.repos(o.target)?.repos ?? []).filter((r) => r.enabled && r.baseurl).map((r) => r.baseurl ?? '');
-  const view = locations.length ? await loadTargetRepos(o.target, locations, o.repoCache ? { cache: o.repoCache } : {}) : undefined;
-  const findings = o.findings ?? assessForPlan(facts, catalog, o.target, view, o.today);
-  gateInhibitors({ facts, ...conversionOf(facts, catalog, o.target), findings, overrides: o.overrides ?? [] });
-  const repos = await hostRepos(o.transport, o.target, locations);
-  const gpgcheck = o.gpgcheck ?? true;
-  const keys = o.gpgKeys?.length ? o.gpgKeys.map(readKeyArg) : releaseKeyArmor(catalog, o.target);
+  const flags = parseRepoFlags(o.repos, { target: o.target });
+  const [target] = resolveTargets(catalog, [o.target], flags[o.target] ? { [o.target]: flags[o.target] } : {}, { catalogRepos: true, ...(o.repoCache ? { cache: o.repoCache } : {}) });
+  const facts = o.facts ?? await collectFacts(o.transport);
+  // The source, target and path are settled (a cross-major or unknown path refused) before any repository is read.
+  conversionOf(facts, catalog, target.id);
+  const view = await target.repo();
+  const findings = o.findings ?? assessForPlan(facts, catalog, target.id, view, o.today);
+  gateInhibitors({ facts, ...conversionOf(facts, catalog, target.id), findings, overrides: o.overrides ?? [] });
+  const { repos, gpgcheck } = await target.environment(o.transport, o.gpgcheck ?? true);
+  const keys = o.gpgKeys?.length ? o.gpgKeys.map(readKeyArg) : releaseKeyArmor(catalog, target.id);
   const available = view ? [...availableNames(view)] : [];
-  const plan = buildPlan({ facts, catalog, target: o.target, repos, targetAvailable: available, gpgcheck, keys, overrides: o.overrides ?? [], findings });
+  const plan = buildPlan({ facts, catalog, target: target.id, repos, targetAvailable: available, gpgcheck, keys, overrides: o.overrides ?? [], findings });
   return { plan, facts, findings };
 }
 
@@ -129,7 +102,7 @@ function storeNameOf(o: StoreOption & { store: Store }): string {
 function runSink(o: StoreOption & { sink?: JournalSink; onProgress?: (e: ProgressEvent) => void }): { sink?: JournalSink; mirror?: StoreMirror } {
   if (o.sink) return { sink: o.sink };
   if (!o.store) return {};
-  const mirror = createStoreMirror({ store: o.store, name: storeNameOf({ ...o, store: o.store }), onQueued: (line) => o.onProgress?.({ type: 'output', line }) });
+  const mirror = createStoreMirror({ store: o.store, name: storeNameOf({ ...o, store: o.store }), onQueued: (line) => o.onProgress?.({ scope: 'output', phase: 'line', message: line }) });
   return { sink: mirror, mirror };
 }
 
@@ -315,4 +288,4 @@ export { unlock as unlockHost } from '../exec/runner.js';
 
 export type { Store } from '../store/index.js';
 export type { MigrationPlan } from '../plan/index.js';
-export type { ProgressEvent } from '../exec/types.js';
+export type { ProgressEvent } from '../core/index.js';

@@ -3,7 +3,7 @@
  * shared by every host and every target that names it (DESIGN.md: "repository metadata is parsed once per
  * target and shared"). A target's pool is built once per distinct location list.
  */
-import { FerryError, isFerryError, type ErrorCode } from '../core/index.js';
+import { FerryError, isFerryError, type ErrorCode, type ProgressOf } from '../core/index.js';
 import { parseBaseurl } from '../exec/package-manager/index.js';
 import { createPool, type Pool } from '../rpm/pool.js';
 import { loadPackages, openRepo } from '../rpm/repodata/index.js';
@@ -11,10 +11,8 @@ import { readModules, type ModulesMetadata } from '../rpm/repodata/modules.js';
 import type { Package } from '../rpm/types.js';
 import type { TargetRepoView } from '../assess/types.js';
 
-export interface RepoProgress {
-  phase: 'repos';
-  message: string;
-}
+/** What loading repositories tells a watching person. */
+export type RepoProgress = ProgressOf<'repos'>;
 
 /** What one repository location contributes: its packages and, when repomd lists one, its modules.yaml. */
 interface LocationData {
@@ -61,7 +59,7 @@ function loadLocation(location: string, cache: RepoCache, progress: (p: RepoProg
   let p = cache.packages.get(location);
   if (!p) {
     p = (async () => {
-      progress({ phase: 'repos', message: `reading ${location}` });
+      progress({ scope: 'repos', phase: 'read', message: `reading ${location}` });
       const repo = await openRepo(location);
       const packages = await loadPackages(repo, { repoid: location });
       // dnf hides packages of inactive module streams: fates need the target's modules.yaml to agree with it.
@@ -69,7 +67,7 @@ function loadLocation(location: string, cache: RepoCache, progress: (p: RepoProg
         ? await readModules(await repo.openData('modules'), { file: `${location}: modules.yaml` })
         : undefined;
       const streams = modules ? `, ${modules.streams.length} module streams` : '';
-      progress({ phase: 'repos', message: `${location}: ${packages.length} packages${streams}` });
+      progress({ scope: 'repos', phase: 'loaded', message: `${location}: ${packages.length} packages${streams}` });
       return modules ? { packages, modules } : { packages };
     })();
     // A failed load is not cached: the next host may retry (a mirror can come back).
@@ -99,7 +97,7 @@ export async function loadTargetRepos(release: string, locations: readonly strin
     pool = (async () => {
       const lists = await Promise.all(locations.map((l) => loadLocation(l, cache, progress)));
       const created = createPool(lists.flatMap((l) => l.packages));
-      if (locations.length > 1) progress({ phase: 'repos', message: `${release}: pool of ${created.packages.length} packages from ${locations.length} repositories` });
+      if (locations.length > 1) progress({ scope: 'repos', phase: 'pool', message: `${release}: pool of ${created.packages.length} packages from ${locations.length} repositories` });
       const modules = mergeModules(lists.flatMap((l) => (l.modules ? [l.modules] : [])));
       return modules ? { pool: created, modules } : { pool: created };
     })();
@@ -107,7 +105,7 @@ export async function loadTargetRepos(release: string, locations: readonly strin
     cache.pools.set(key, pool);
   }
   const ready = await pool;
-  if (hit) progress({ phase: 'repos', message: `${release}: ${ready.pool.packages.length} packages (already loaded)` });
+  if (hit) progress({ scope: 'repos', phase: 'cached', message: `${release}: ${ready.pool.packages.length} packages (already loaded)` });
   return { release, locations: [...locations], pool: ready.pool, ...(ready.modules ? { modules: ready.modules } : {}) };
 }
 

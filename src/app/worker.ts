@@ -9,9 +9,8 @@
  * journal lock on the host stops two workers that hold the same host at once (a lease lost to a stall).
  */
 import { hostname } from 'node:os';
-import { isFerryError, redact } from '../core/index.js';
+import { isFerryError, redact, type ProgressEvent } from '../core/index.js';
 import { readCurrentExecution } from '../exec/journal.js';
-import type { ProgressEvent } from '../exec/types.js';
 import type { JobRecord, Store } from '../store/index.js';
 import { hostOptionsFor, openHost, type HostOptions } from './host.js';
 import { migrate, migrationStatus, resume, type MigrateResult } from './migrate.js';
@@ -73,11 +72,11 @@ export async function runMigrationJob(o: { store: Store; job: JobRecord; payload
   const tail: string[] = [];
   let step: string | undefined;
   const onProgress = (e: ProgressEvent): void => {
-    if (e.type === 'step') {
-      if (e.phase === 'start') step = e.title;
-      if (e.phase === 'end' && step === e.title) step = undefined;
-      tail.push(`${e.phase} ${e.title}${e.detail ? `: ${e.detail}` : ''}`);
-    } else if (e.type === 'output') tail.push(e.line);
+    if (e.scope === 'step') {
+      if (e.phase === 'start') step = e.step.title;
+      if (e.phase === 'end' && step === e.step.title) step = undefined;
+      tail.push(`${e.phase} ${e.step.title}${e.detail ? `: ${e.detail}` : ''}`);
+    } else if (e.scope === 'output') tail.push(e.message);
     if (tail.length > LOG_TAIL_LINES) tail.splice(0, tail.length - LOG_TAIL_LINES);
   };
   let transport;

@@ -5,3 +5,4 @@ export * from './json.js';
 export * from './schema.js';
 export * from './close-matches.js';
 export * from './glob.js';
+export * from './progress.js';

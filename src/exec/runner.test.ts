@@ -9,7 +9,8 @@ import { createLocalTransport } from '../transport/local.js';
 import { acquireHostLock, journalPathFor, parseJournal, readJournal } from './journal.js';
 import { deriveStatus, rollback, runPlan, status } from './runner.js';
 import { buildFixturePlan, makeFixtureRoot, treeHash } from './testing/fixture.js';
-import type { JournalEntry, ProgressEvent } from './types.js';
+import type { ProgressEvent } from '../core/index.js';
+import type { JournalEntry } from './types.js';
 
 const base = mkdtempSync(join(tmpdir(), 'ferry-exec-'));
 process.on('exit', () => rmSync(base, { recursive: true, force: true }));
@@ -41,7 +42,7 @@ const { referenceHash, referenceEntries } = await (async () => {
   const res = await runPlan({ plan: buildFixturePlan({ counterFile: counter }), transport: createLocalTransport({ root }), executionId: 'ref', onProgress: (e) => events.push(e) });
   assert.equal(res.status, 'completed');
   assert.deepEqual(res.applied, stepIds);
-  assert.equal(events.filter((e) => e.type === 'step' && e.phase === 'end').length, 7);
+  assert.equal(events.filter((e) => e.scope === 'step' && e.phase === 'end').length, 7);
   return { referenceHash: treeHash(root), referenceEntries: await readJournal(createLocalTransport({ root }), 'ref') };
 })();
 
@@ -115,7 +116,7 @@ test('a failed step → STEP_FAILED; rollback restores the tree byte for byte (f
   assert.equal(res.restored.length, 6);
   assert.equal(treeHash(root), initialHash);
   // LIFO: the command restorable of step 4 first, os-release of step 0 last.
-  const order = events.flatMap((e) => (e.type === 'restore' && e.phase === 'end' ? [e.description] : []));
+  const order = events.flatMap((e) => (e.scope === 'restore' && e.phase === 'end' ? [e.message] : []));
   assert.equal(order[0], 'remove /etc/ferry-marker');
   assert.equal(order.at(-1), 'file /etc/os-release');
   assert.equal((await status({ transport, executionId: 'fail' })).state, 'rolled-back');

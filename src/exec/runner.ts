@@ -10,14 +10,16 @@ import { hostname } from 'node:os';
 import { posix } from 'node:path';
 import { assert, contentId, FerryError, isFerryError, isJsonValue, silentLogger, type Logger } from '../core/index.js';
 import type { Transport } from '../transport/types.js';
+import type { ProgressEvent } from '../core/index.js';
 import {
   acquireHostLock, unlockHost, type UnlockResult, mkdirHost, openJournal, readJournal, stateDirFor, assertExecutionId, journalPathFor, type Journal, type JournalTrust, type RecordedHead,
 } from './journal.js';
 import { BUILTIN_RESTORERS, excerpt } from './restorables.js';
 import { awaitTransactions, runningTransactions } from './package-manager/detached.js';
 import { checkPackagesUnchanged, recordPackages } from './package-state.js';
+import { executionStateOf } from './execution-state.js';
 import type {
-  ExecutionResult, ExecutionStatus, JournalEntry, JournalSink, JsonValue, PackageFingerprint, PlanLike, ProgressEvent, RestoreContext,
+  ExecutionResult, ExecutionStatus, JournalEntry, JournalSink, JsonValue, PackageFingerprint, PlanLike, RestoreContext,
   RestoreFailure, RestorerRegistry, RunningTransaction, SerializedRestorable, Step, StepContext, StepState,
 } from './types.js';
 
@@ -75,12 +77,12 @@ export async function runPlan(options: RunPlanOptions): Promise<ExecutionResult>
     plan.steps.forEach((step, index) => {
       if (done.has(step.id)) {
         skipped.push(step.id);
-        emit({ type: 'step', stepId: step.id, title: step.title, index, total, phase: 'skipped', status: 'done' });
+        emit({ scope: 'step', phase: 'skipped', step: { id: step.id, title: step.title, index, total }, status: 'done' });
         return;
       }
       const actions = step.describe?.() ?? [step.title];
       wouldRun.push({ stepId: step.id, title: step.title, actions });
-      emit({ type: 'step', stepId: step.id, title: step.title, index, total, phase: 'would-run', detail: actions.join('\n') });
+      emit({ scope: 'step', phase: 'would-run', step: { id: step.id, title: step.title, index, total }, detail: actions.join('\n') });
     });
     return { executionId, planId: plan.id, status: 'dry-run', applied: [], skipped, wouldRun };
   }
@@ -132,7 +134,7 @@ export async function runPlan(options: RunPlanOptions): Promise<ExecutionResult>
       const prev = stepState.get(step.id);
       if (prev?.state === 'done') {
         skipped.push(step.id);
-        emit({ type: 'step', stepId: step.id, title: step.title, index, total, phase: 'skipped', status: 'done' });
+        emit({ scope: 'step', phase: 'skipped', step: { id: step.id, title: step.title, index, total }, status: 'done' });
         continue;
       }
       const attempt = (prev?.attempts ?? 0) + 1;
@@ -140,7 +142,7 @@ export async function runPlan(options: RunPlanOptions): Promise<ExecutionResult>
       if (prev && prev.attempts > 0 && step.isApplied && await step.isApplied(ctx)) {
         await journal.append({ event: 'step', phase: 'end', stepId: step.id, attempt: prev.attempts, status: 'already-applied', ...await packagesAfter(step) }, { sync: false });
         skipped.push(step.id);
-        emit({ type: 'step', stepId: step.id, title: step.title, index, total, phase: 'end', status: 'already-applied' });
+        emit({ scope: 'step', phase: 'end', step: { id: step.id, title: step.title, index, total }, status: 'already-applied' });
         continue;
       }
       if (step.pointOfNoReturn && !before.ponrCrossed && !journal.entries().some((e) => e.event === 'ponr')) {
@@ -148,7 +150,7 @@ export async function runPlan(options: RunPlanOptions): Promise<ExecutionResult>
         await journal.append({ event: 'ponr', stepId: step.id }, { sync: false });
       }
       await journal.append({ event: 'step', phase: 'start', stepId: step.id, kind: step.kind, attempt, ...(step.changesPackages ? { changesPackages: true as const } : {}) });
-      emit({ type: 'step', stepId: step.id, title: step.title, index, total, phase: 'start' });
+      emit({ scope: 'step', phase: 'start', step: { id: step.id, title: step.title, index, total } });
       try {
         await step.apply(ctx);
         if (step.verify) {
@@ -161,7 +163,7 @@ export async function runPlan(options: RunPlanOptions): Promise<ExecutionResult>
         const code = isFerryError(err) ? err.code : 'INTERNAL';
         await journal.append({ event: 'step', phase: 'failed', stepId: step.id, attempt, error: { code, message: err.message } }, { sync: false });
         await journal.append({ event: 'execution', phase: 'end', status: 'failed' });
-        emit({ type: 'step', stepId: step.id, title: step.title, index, total, phase: 'failed', detail: err.message });
+        emit({ scope: 'step', phase: 'failed', step: { id: step.id, title: step.title, index, total }, detail: err.message });
         if (isFerryError(err, 'STEP_FAILED')) throw err;
         throw new FerryError('STEP_FAILED', `Step ${step.title} (${step.id}) failed on ${transport.hostName}: ${err.message}`, {
           cause: err,
@@ -173,7 +175,7 @@ export async function runPlan(options: RunPlanOptions): Promise<ExecutionResult>
       // (idempotent) step on resume, never a skipped one.
       await journal.append({ event: 'step', phase: 'end', stepId: step.id, attempt, status: 'applied', ...await packagesAfter(step) }, { sync: false });
       applied.push(step.id);
-      emit({ type: 'step', stepId: step.id, title: step.title, index, total, phase: 'end', status: 'applied' });
+      emit({ scope: 'step', phase: 'end', step: { id: step.id, title: step.title, index, total }, status: 'applied' });
     }
     await journal.append({ event: 'execution', phase: 'end', status: 'completed' });
     return { executionId, planId: plan.id, status: 'completed', applied, skipped };
@@ -219,7 +221,7 @@ function makeStepContext(o: {
   captured: Set<string>; stepTransport: Transport; emit: (e: ProgressEvent) => void; log: Logger;
 }): StepContext {
   const { transport, executionId, step, journal, registered, captured, emit } = o;
-  const output = (line: string): void => emit({ type: 'output', stepId: step.id, line });
+  const output = (line: string): void => emit({ scope: 'output', phase: 'line', stepId: step.id, message: line });
   return {
     transport: o.stepTransport, executionId, step, attempt: o.attempt, stateDir: stateDirFor(executionId), output, log: o.log,
     async register(r) {
@@ -283,20 +285,18 @@ export function deriveStatus(entries: readonly JournalEntry[], executionId: stri
   const restorables: SerializedRestorable[] = [];
   const overrides: ExecutionStatus['overrides'] = [];
   let ponrCrossed = false;
-  let ended: 'completed' | 'failed' | undefined;
-  let rollback: 'running' | 'done' | 'failed' | undefined;
   for (const e of entries) {
     switch (e.event) {
       case 'execution':
         if (e.phase === 'start') {
           planId = e.planId;
           for (const s of e.steps) steps.set(s.id, { id: s.id, kind: s.kind, title: s.title, state: 'pending', attempts: 0 });
-        } else ended = e.status;
+        }
         break;
       case 'step': {
         const s = steps.get(e.stepId) ?? { id: e.stepId, kind: e.phase === 'start' ? e.kind : '?', title: e.stepId, state: 'pending' as StepState, attempts: 0 };
         steps.set(e.stepId, s);
-        if (e.phase === 'start') { s.state = 'running'; s.attempts = Math.max(s.attempts, e.attempt); ended = undefined; }
+        if (e.phase === 'start') { s.state = 'running'; s.attempts = Math.max(s.attempts, e.attempt); }
         else if (e.phase === 'end') s.state = 'done';
         else s.state = 'failed';
         break;
@@ -308,19 +308,13 @@ export function deriveStatus(entries: readonly JournalEntry[], executionId: stri
       }
       case 'ponr': ponrCrossed = true; break;
       case 'override': overrides.push({ findingKey: e.findingKey, by: e.by, ...(e.reason ? { reason: e.reason } : {}), at: e.at }); break;
-      case 'rollback': rollback = e.phase === 'start' ? 'running' : e.phase === 'end' ? 'done' : 'failed'; break;
-      case 'restore': break;
+      case 'rollback': case 'restore': break;
     }
   }
-  let state: ExecutionStatus['state'];
-  if (rollback === 'done') state = 'rolled-back';
-  else if (rollback === 'failed') state = 'rollback-incomplete';
-  else if (rollback === 'running') state = 'running';
-  else if (entries.length === 0) state = 'not-started';
-  else if (ended) state = ended;
-  else state = 'running';
+  const folded = executionStateOf(entries);
+  const state = folded === 'rolling-back' ? 'running' : folded;
   // A rollback that started and did not end is continued by ferry rollback, never by resume (which refuses it).
-  const rollbackStarted = rollback !== undefined;
+  const rollbackStarted = entries.some((e) => e.event === 'rollback');
   const interrupted = state === 'running' && !rollbackStarted;
   return { executionId, planId, state, interrupted, rollbackStarted, ponrCrossed, steps: [...steps.values()], restorables, overrides, entries: entries.length, transactions: [] };
 }
@@ -420,7 +414,7 @@ export async function rollback(options: RollbackOptions): Promise<RollbackResult
         const key = running.map((t) => `${t.label}:${t.pid}`).join(',');
         if (key === reported) return;
         reported = key;
-        for (const t of running) emit({ type: 'output', line: `waiting for the ${t.label} transaction (pid ${t.pid ?? '?'}) to end before restoring` });
+        for (const t of running) emit({ scope: 'output', phase: 'line', message: `waiting for the ${t.label} transaction (pid ${t.pid ?? '?'}) to end before restoring` });
       },
     });
     if (still.length > 0) throw transactionRunning(transport, still[0], 'rollback waits for it to end', steps);
@@ -429,21 +423,21 @@ export async function rollback(options: RollbackOptions): Promise<RollbackResult
     const restored: string[] = [];
     const failures: RestoreFailure[] = [];
     for (const r of todo) {
-      emit({ type: 'restore', restorableId: r.id, description: r.description, phase: 'start' });
+      emit({ scope: 'restore', phase: 'start', restorableId: r.id, message: r.description });
       const ctx: RestoreContext = {
         transport, executionId, backupDir: restorableDir(executionId, r.id),
-        output: (line) => emit({ type: 'output', stepId: r.stepId, line }),
+        output: (line) => emit({ scope: 'output', phase: 'line', stepId: r.stepId, message: line }),
       };
       try {
         await restorers[r.kind].restore(r.data, ctx);
         await journal.append({ event: 'restore', restorableId: r.id, phase: 'end' });
         restored.push(r.id);
-        emit({ type: 'restore', restorableId: r.id, description: r.description, phase: 'end' });
+        emit({ scope: 'restore', phase: 'end', restorableId: r.id, message: r.description });
       } catch (e) {
         const message = e instanceof Error ? e.message : String(e);
         failures.push({ restorableId: r.id, description: r.description, error: message });
         await journal.append({ event: 'restore', restorableId: r.id, phase: 'failed', error: message });
-        emit({ type: 'restore', restorableId: r.id, description: r.description, phase: 'failed', detail: message });
+        emit({ scope: 'restore', phase: 'failed', restorableId: r.id, message: r.description, detail: message });
       }
     }
     if (failures.length > 0) {

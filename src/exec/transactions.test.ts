@@ -11,7 +11,7 @@ import { createLocalTransport } from '../transport/local.js';
 import { skipUnlessTools } from '../../test/support/shared.js';
 import { defineStep, rollback, runPlan, status, unlock } from './runner.js';
 import { leaveTransactionRunning } from './testing/fixture.js';
-import type { ProgressEvent } from './types.js';
+import type { ProgressEvent } from '../core/index.js';
 
 const skip = skipUnlessTools('setsid', 'flock', 'realpath');
 const base = mkdtempSync(join(tmpdir(), 'ferry-tx-'));
@@ -32,7 +32,7 @@ test('rollback waits for a transaction still running and restores after it ended
   const events: ProgressEvent[] = [];
   const res = await rollback({ transport, executionId: 'wait', onProgress: (e) => events.push(e) });
   assert.equal(res.restored.length, 1);
-  assert.ok(events.some((e) => e.type === 'output' && /waiting for the swap transaction \(pid \d+\) to end before restoring/.test(e.line)));
+  assert.ok(events.some((e) => e.scope === 'output' && /waiting for the swap transaction \(pid \d+\) to end before restoring/.test(e.message)));
   assert.equal((await run).code, 0);
   assert.equal(readFileSync(join(root, 'etc/os-release'), 'utf8'), 'NAME="CentOS Linux"\nVERSION_ID="8"\n', 'restored after the transaction, not under it');
 });

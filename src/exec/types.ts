@@ -159,17 +159,19 @@ export interface JournalSink {
   appendJournalEntry(entry: JournalEntry): Promise<void>;
 }
 
-export type ProgressEvent =
-  | { type: 'step'; stepId: string; title: string; index: number; total: number; phase: 'start' | 'end' | 'skipped' | 'failed' | 'would-run'; status?: string; detail?: string }
-  | { type: 'output'; stepId?: string; line: string }
-  | { type: 'restore'; restorableId: string; description: string; phase: 'start' | 'end' | 'failed'; detail?: string };
-
 export type StepState = 'pending' | 'running' | 'done' | 'failed';
+
+/**
+ * The one vocabulary of an execution's state, on the host and in the store (executionStateAfter reads it
+ * from the journal). `rolling-back`: a rollback started and has not ended.
+ */
+export type ExecutionState = 'not-started' | 'running' | 'completed' | 'failed' | 'rolling-back' | 'rolled-back' | 'rollback-incomplete';
 
 export interface ExecutionStatus {
   executionId: string;
   planId: string | undefined;
-  state: 'not-started' | 'running' | 'completed' | 'failed' | 'rolled-back' | 'rollback-incomplete';
+  /** A rollback under way shows as `running` with rollbackStarted (ferry rollback continues it, resume refuses it). */
+  state: Exclude<ExecutionState, 'rolling-back'>;
   /** True when the run was interrupted (started, not ended) — resume will continue it. */
   interrupted: boolean;
   /** True once a rollback started: only ferry rollback continues the execution (resume refuses it). */

@@ -9,10 +9,12 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { FerryError } from '../core/index.js';
 import { createLocalTransport } from '../transport/index.js';
-import { dominantArch, KERNEL_PACKAGES, sortPackages } from './collect.js';
+import { FACTS_SECTION_REGISTRY } from './sections/index.js';
+import { KERNEL_PACKAGES } from './sections/kernel.js';
+import { dominantArch, sortPackages } from './sections/packages.js';
 import { parsePackageList, readPackageListText } from './package-list.js';
 import { parseRpmQuery, type RpmQueryParse } from './parse-rpm.js';
-import { RPM_QUERYFORMAT } from './script.js';
+import { RPM_QUERYFORMAT } from './rpm-queryformat.js';
 import { HOST_FACTS_FORMAT_VERSION, type HostFacts, type InstalledPackage, type PackageListFacts, type RpmdbFacts } from './types.js';
 
 /** rpm's Berkeley DB index files (lib/rpmdb.c dbiTags): copied beside Packages when present. */
@@ -38,7 +40,9 @@ function factsFrom({ packages, from }: Inventory, source: HostFacts['source'], o
   sortPackages(packages);
   const arch = dominantArch(packages);
   const only = `only ${source === 'rpmdb' ? 'an rpm database' : 'a package list'} was read`;
-  const notRead = ['os', 'release', 'repos', 'modules', 'boot', 'security', 'mounts', 'memory', 'gui', 'container', 'agents'];
+  // Every other section of the registry: a new section is not applicable to a database or a list unless read here.
+  const read = new Set<string>(['system', 'packages', 'kernel', 'rpmdb']);
+  const notRead = FACTS_SECTION_REGISTRY.map((x) => x.name).filter((n) => !read.has(n));
   return {
     formatVersion: HOST_FACTS_FORMAT_VERSION,
     collectedAt: now.toISOString(),

@@ -19,7 +19,7 @@ import { join } from 'node:path';
 import { FerryError, isFerryError } from '../core/index.js';
 import { formatNevra, parseNevra } from '../rpm/nevra.js';
 import { parseRpmQuery } from './parse-rpm.js';
-import { RPM_FIELD_SEP } from './script.js';
+import { RPM_FIELD_SEP } from './rpm-queryformat.js';
 import type { InstalledPackage, PackageListFacts, PackageListFormat } from './types.js';
 
 /** What each format looks like, for `--help` and for error hints. */

@@ -1,5 +1,5 @@
 /** Parsers for rpm query output: the \x1f/\x1e queryformat dump and pgpsig strings. Pure. */
-import { RPM_FIELD_SEP, RPM_QUERY_FIELDS, RPM_RECORD_SEP } from './script.js';
+import { RPM_FIELD_SEP, RPM_QUERY_FIELDS, RPM_RECORD_SEP } from './rpm-queryformat.js';
 import type { InstalledPackage, PackageSignature } from './types.js';
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];

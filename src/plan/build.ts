@@ -103,6 +103,11 @@ export function unplannablePath(catalog: Catalog, source: Pick<ReleaseView, 'id'
   });
 }
 
+/** The dnf environment of a target on the host: its release version and platform, the repositories as the host reaches them. */
+export function dnfEnvFor(target: ReleaseView, repos: readonly TargetRepo[], gpgcheck: boolean): DnfEnv {
+  return { releasever: String(target.major), modulePlatformId: target.modulePlatformId.value ?? null, repos: [...repos], gpgcheck };
+}
+
 export function buildPlan(input: BuildPlanInput): MigrationPlan {
   const { facts, catalog } = input;
   const { source, target } = conversionOf(facts, catalog, input.target);
@@ -116,7 +121,7 @@ export function buildPlan(input: BuildPlanInput): MigrationPlan {
   if (swap.install.length === 0) {
     throw new FerryError('NOT_FOUND', `The ${target.id} repositories (${input.repos.map((r) => r.baseurl).join(', ')}) carry no release package of ${target.id}`);
   }
-  const dnf: DnfEnv = { releasever: String(target.major), modulePlatformId: target.modulePlatformId.value ?? null, repos: input.repos, gpgcheck: input.gpgcheck };
+  const dnf = dnfEnvFor(target, input.repos, input.gpgcheck);
   // conversionOf refused a recorded path without a recipe; an unrecorded one (overridden) is planned as a same-major swap.
   const recipe = recipeFor(path?.method ?? 'same-major-swap');
   assert(recipe, `no recipe for ${path?.method ?? 'same-major-swap'} after conversionOf`);

@@ -5,6 +5,7 @@
  * PostgreSQL so concurrent workers pick different rows instead of queueing on one.
  */
 import { assert, FerryError } from '../core/index.js';
+import { executionStateAfter } from '../exec/execution-state.js';
 import type { JournalEntry, JsonValue } from '../exec/types.js';
 import { inList, type Row, type SqlDriver, type SqlExecutor, type SqlValue } from './driver.js';
 import { MIGRATIONS } from './migrations.js';
@@ -76,14 +77,6 @@ function jobFrom(r: Row): JobRecord {
     leaseExpiresAt: str(r.lease_expires_at), lastError: str(r.last_error), result: r.result === null ? null : parse(r.result),
     createdAt: String(r.created_at), updatedAt: String(r.updated_at),
   };
-}
-
-/** Execution state implied by a journal event, if it changes it. */
-function stateAfter(entry: JournalEntry): ExecutionState | undefined {
-  if (entry.event === 'execution') return entry.phase === 'start' ? 'running' : entry.status;
-  if (entry.event === 'step' && entry.phase === 'start') return 'running';
-  if (entry.event === 'rollback') return entry.phase === 'start' ? 'rolling-back' : entry.phase === 'end' ? 'rolled-back' : 'rollback-incomplete';
-  return undefined;
 }
 
 /** Host columns an upsert may set, in the interface's names. */
@@ -311,7 +304,7 @@ export function createSqlStore(db: SqlDriver, options: SqlStoreOptions): Store {
           ON CONFLICT (id) DO UPDATE SET plan_id = COALESCE(executions.plan_id, excluded.plan_id)`, [entry.executionId, planId, at, at]);
         const inserted = await tx.run('INSERT INTO journal_entries (execution_id, seq, at, event, entry) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING',
           [entry.executionId, entry.seq, entry.at, entry.event, json(entry)]);
-        const state = stateAfter(entry);
+        const state = executionStateAfter(entry);
         // Only the newest entry decides the state, so a re-mirrored older entry cannot roll it back.
         const newest = Number((await one(tx, 'SELECT MAX(seq) AS s FROM journal_entries WHERE execution_id = ?', [entry.executionId]))?.s);
         if (inserted > 0 && state && newest === entry.seq) {

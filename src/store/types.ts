@@ -4,7 +4,7 @@
  * assessments, plans) as produced by their layers; the store does not interpret them beyond the columns
  * it indexes.
  */
-import type { JournalEntry, JournalSink, JsonValue } from '../exec/types.js';
+import type { ExecutionState, JournalEntry, JournalSink, JsonValue } from '../exec/types.js';
 import type { RolloutHostState, RolloutState } from '../fleet/rollout-spec.js';
 
 /** How to reach a host, as the inventory gave it (Ansible's ansible_host/port/user/ssh_private_key_file). Never a secret. */
@@ -101,7 +101,7 @@ export interface FactSnapshotRecord { id: number; hostName: string; collectedAt:
 export interface AssessmentRecord { id: number; hostName: string; target: string; factSnapshotId: number | null; createdAt: string; result: JsonValue }
 export interface PlanRecord { id: string; hostName: string; target: string; createdAt: string; plan: JsonValue }
 
-export type ExecutionState = 'running' | 'completed' | 'failed' | 'rolling-back' | 'rolled-back' | 'rollback-incomplete';
+export type { ExecutionState } from '../exec/types.js';
 export interface ExecutionRecord { id: string; planId: string | null; hostName: string | null; state: ExecutionState; createdAt: string; updatedAt: string }
 
 export type JobState = 'queued' | 'running' | 'done' | 'failed' | 'cancelled';

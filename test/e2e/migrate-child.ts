@@ -7,7 +7,7 @@
 import { writeSync } from 'node:fs';
 import { migrate, resume } from '../../src/app/migrate.js';
 import { createLocalTransport } from '../../src/transport/local.js';
-import type { ProgressEvent } from '../../src/exec/types.js';
+import type { ProgressEvent } from '../../src/core/index.js';
 
 const [where, n, k] = (process.env.FERRY_E2E_STALL ?? '').split(':');
 const index = n === undefined ? -1 : Number(n);
@@ -15,9 +15,9 @@ const line = k === undefined ? 1 : Number(k);
 let stepIndex = -1;
 let lines = 0;
 function onProgress(e: ProgressEvent): void {
-  if (e.type === 'step') { stepIndex = e.index; lines = 0; }
-  if (e.type === 'output' && stepIndex === index) lines++;
-  const hit = (e.type === 'step' && e.index === index && e.phase === where) || (e.type === 'output' && where === 'output' && stepIndex === index && lines === line);
+  if (e.scope === 'step') { stepIndex = e.step.index; lines = 0; }
+  if (e.scope === 'output' && stepIndex === index) lines++;
+  const hit = (e.scope === 'step' && e.step.index === index && e.phase === where) || (e.scope === 'output' && where === 'output' && stepIndex === index && lines === line);
   if (hit) {
     writeSync(1, 'STALLED\n');
     Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0);

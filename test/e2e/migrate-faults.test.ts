@@ -58,7 +58,7 @@ test('SSH connection cut mid-step (sshd session killed during distro-sync) → r
     const t1 = await connect();
     let cut = false;
     await assert.rejects(migrate({ transport: t1, target: 'rocky-8', repos: [d.repoDir], gpgcheck: false, onProgress(e) {
-      if (!cut && e.type === 'output' && e.line.includes('distro-sync') === false && e.stepId && /Running transaction|Dependencies resolved|Upgrading|Installing/.test(e.line)) {
+      if (!cut && e.scope === 'output' && e.message.includes('distro-sync') === false && e.stepId && /Running transaction|Dependencies resolved|Upgrading|Installing/.test(e.message)) {
         cut = cutSshSessions(h.sshd.pid) > 0;
       }
     } }));

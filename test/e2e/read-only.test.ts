@@ -15,6 +15,7 @@ import { pathToFileURL } from 'node:url';
 import { createLab, type Lab, type LabDistro, type LabHost } from '../lab/lab.js';
 import { skipUnlessTools } from '../support/shared.js';
 import { RPMDB_READER_FILES, treeHash } from '../../src/exec/testing/fixture.js';
+import type { MigrationPlan } from '../../src/plan/index.js';
 import { ferry } from './cli.js';
 import { sh } from './helpers.js';
 
@@ -134,15 +135,19 @@ test('a --repo with a newline, a tab or a foreign scheme is refused with REPO_UR
   assert.equal(treeHash(root, TREE_IGNORE), before);
 });
 
-test('plan and migrate --dry-run write nothing over the real sshd', { skip }, async () => {
+test('plan and migrate --dry-run over the real sshd (user@host:port and ssh://): the plan reads the mirror here, nothing is written on the host', { skip }, async () => {
   const h = await lab.sshHost({ from: 'centos-8' });
   try {
-    const args = [`ssh://root@127.0.0.1:${h.port}`, '--root', h.root, '-i', h.privateKeyPath, '--known-hosts', h.knownHostsPath, '--to', 'rocky-8', '--nogpgcheck', '--repo', `rocky-8=${spaced}`];
+    const flags = ['--root', h.root, '-i', h.privateKeyPath, '--known-hosts', h.knownHostsPath, '--to', 'rocky-8', '--nogpgcheck', '--repo', `rocky-8=${spaced}`];
     const before = treeHash(h.root, TREE_IGNORE);
     const tmpBefore = leftovers();
-    const plan = await ferry(['--json', 'plan', ...args]);
+    const plan = await ferry(['--json', 'plan', `root@127.0.0.1:${h.port}`, ...flags]);
     assert.equal(plan.code, 0, plan.out + plan.err);
-    const dry = await ferry(['migrate', ...args, '--dry-run']);
+    const printed = JSON.parse(plan.out) as MigrationPlan;
+    assert.deepEqual(printed.dnf.repos.map((x) => x.baseurl), [pathToFileURL(spaced).href]);
+    assert.ok(printed.swap.install.includes('rocky-release'), printed.swap.install.join(' '));
+    assert.equal(treeHash(h.root, TREE_IGNORE), before, 'ferry plan changed the host');
+    const dry = await ferry(['migrate', `ssh://root@127.0.0.1:${h.port}`, ...flags, '--dry-run']);
     assert.equal(dry.code, 0, dry.out + dry.err);
     assert.equal(treeHash(h.root, TREE_IGNORE), before);
     assert.deepEqual(leftovers(), tmpBefore, 'no temporary dnf directory is left behind');

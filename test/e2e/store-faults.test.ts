@@ -14,7 +14,7 @@ import { openFerryStore } from '../../src/app/store.js';
 import { isFerryError } from '../../src/core/index.js';
 import { readJournal } from '../../src/exec/journal.js';
 import { createLocalTransport } from '../../src/transport/local.js';
-import type { ProgressEvent } from '../../src/exec/types.js';
+import type { ProgressEvent } from '../../src/core/index.js';
 import { ferry } from './cli.js';
 import { hostSnapshot, useLab } from './helpers.js';
 
@@ -51,8 +51,8 @@ test('store locked by another process mid-migration → the run completes on the
   let holder: ChildProcess | undefined;
   const lines: string[] = [];
   const onProgress = (e: ProgressEvent): void => {
-    if (e.type === 'step' && e.index === 2 && e.phase === 'start' && !holder) holder = holdWriteLock(path);
-    if (e.type === 'output') lines.push(e.line);
+    if (e.scope === 'step' && e.step.index === 2 && e.phase === 'start' && !holder) holder = holdWriteLock(path);
+    if (e.scope === 'output') lines.push(e.message);
   };
   try {
     let executionId = '';

@@ -13,6 +13,7 @@ import { parseRepoFlags } from '../../app/repos.js';
 import { renderAssessmentHtml } from '../../report/assessment-html.js';
 import { renderAssessmentMarkdown } from '../../report/assessment-markdown.js';
 import { renderAssessmentSummary, renderAssessmentText } from '../../report/assessment-text.js';
+import { renderProgress } from '../../report/progress-text.js';
 import { HOST_ARGUMENT_HELP, hostOptions, withHostFlags, type HostFlags } from '../host-flags.js';
 import { collect, emit, type CliContext } from '../output.js';
 
@@ -79,7 +80,7 @@ export function register(program: Command, ctx: CliContext): void {
         repos: parseRepoFlags(opts.repo),
         ...(opts.today !== undefined ? { today: opts.today } : {}),
         ...(opts.pes !== undefined ? { pes: opts.pes } : {}),
-        onProgress: (p) => { if (opts.progress) ctx.stderr(`ferry: [${p.phase}] ${p.message} (${((Date.now() - started) / 1000).toFixed(1)} s)\n`); },
+        onProgress: (p) => { if (opts.progress) ctx.stderr(`ferry: ${renderProgress(p)} (${((Date.now() - started) / 1000).toFixed(1)} s)\n`); },
       });
       if (opts.store !== undefined) {
         const store = await openFerryStore(opts.store);

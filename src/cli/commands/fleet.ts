@@ -15,6 +15,7 @@ import { FerryError } from '../../core/index.js';
 import { parseDuration } from '../../fleet/flags.js';
 import { SELECTOR_HELP } from '../../fleet/selector.js';
 import { renderCollection } from '../../report/collection-text.js';
+import { renderProgress } from '../../report/progress-text.js';
 import { renderFleetCsv, renderFleetHtml, renderFleetText, type FleetReport } from '../../report/fleet/index.js';
 import { collect, emit, type CliContext } from '../output.js';
 import { createProgressRenderer } from '../progress.js';
@@ -94,7 +95,7 @@ function registerAssess(fleet: Command, ctx: CliContext): void {
         ...(hostNames ? { hostNames } : {}),
         ...(opts.today !== undefined ? { today: opts.today } : {}),
         ...(opts.pes !== undefined ? { pes: opts.pes } : {}),
-        onProgress: (p) => { if (opts.progress) ctx.stderr(`ferry: [${p.phase}] ${p.message} (${((Date.now() - started) / 1000).toFixed(1)} s)\n`); },
+        onProgress: (p) => { if (opts.progress) ctx.stderr(`ferry: ${renderProgress(p)} (${((Date.now() - started) / 1000).toFixed(1)} s)\n`); },
       });
       const report = await loadFleetReport({ store, runId: summary.runId });
       emit(ctx, { summary, report }, ({ summary: s, report: r }) => `${renderFleetText(r)}\n${s.hosts} hosts, ${s.distinctInputs} distinct package sets, `

@@ -11,6 +11,7 @@ import type { ProgressEvent } from '../../app/migrate.js';
 import { withHost as withOpenHost } from '../../app/host.js';
 import type { Transport } from '../../app/host.js';
 import { renderPlan, renderResult, renderRollback, renderStatus } from '../../report/execution-text.js';
+import { renderProgress } from '../../report/progress-text.js';
 import { collect, emit, type CliContext } from '../output.js';
 import { hostOptions, withHostFlags, type HostFlags as SharedHostFlags } from '../host-flags.js';
 
@@ -43,16 +44,7 @@ function planInput(f: PlanFlags): { target: string; repos: string[]; overrides: 
 }
 
 function progress(ctx: CliContext): (e: ProgressEvent) => void {
-  return (e) => {
-    if (e.type === 'step') {
-      if (e.phase === 'start') ctx.stderr(`[${e.index + 1}/${e.total}] ${e.title}\n`);
-      else if (e.phase === 'end') ctx.stderr(`[${e.index + 1}/${e.total}] done (${e.status ?? 'applied'})\n`);
-      else if (e.phase === 'skipped') ctx.stderr(`[${e.index + 1}/${e.total}] ${e.title}: already done\n`);
-      else if (e.phase === 'failed') ctx.stderr(`[${e.index + 1}/${e.total}] FAILED: ${e.detail ?? ''}\n`);
-      else ctx.stderr(`[${e.index + 1}/${e.total}] would run: ${e.title}\n${(e.detail ?? '').split('\n').map((l) => `      ${l}`).join('\n')}\n`);
-    } else if (e.type === 'output') ctx.stderr(`      | ${e.line}\n`);
-    else ctx.stderr(`restore ${e.phase}: ${e.description}${e.detail ? `: ${e.detail}` : ''}\n`);
-  };
+  return (e) => ctx.stderr(`${renderProgress(e)}\n`);
 }
 
 function withHost<T>(host: string, f: HostFlags, fn: (t: Transport) => Promise<T>): Promise<T> {

@@ -25,7 +25,7 @@ await runPlan({
   transport: createLocalTransport({ root }),
   executionId,
   onProgress(e) {
-    if (e.type === 'step' && e.index === stallIndex && e.phase === where) freeze();
+    if (e.scope === 'step' && e.step.index === stallIndex && e.phase === where) freeze();
   },
 });
 writeSync(1, 'DONE\n');

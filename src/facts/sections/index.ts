@@ -1,0 +1,28 @@
+/**
+ * The facts-section registry, in reading order (a section may read the facts of those before it: kernel,
+ * gui and agents read the packages). The facts script runs their parts in this order too. A new section
+ * is a module beside these (see section.ts) and one line here.
+ */
+import { agentsSection } from './agents.js';
+import { bootSection } from './boot.js';
+import { containerSection } from './container.js';
+import { guiSection } from './gui.js';
+import { kernelSection } from './kernel.js';
+import { memorySection } from './memory.js';
+import { modulesSection } from './modules.js';
+import { mountsSection } from './mounts.js';
+import { osSection } from './os.js';
+import { packagesSection } from './packages.js';
+import { releaseSection } from './release.js';
+import { reposSection } from './repos.js';
+import { rpmdbSection } from './rpmdb.js';
+import type { FactsSection } from './section.js';
+import { securitySection } from './security.js';
+import { systemSection } from './system.js';
+
+export const FACTS_SECTION_REGISTRY: readonly FactsSection[] = [
+  systemSection, osSection, releaseSection, packagesSection, rpmdbSection, reposSection, modulesSection, kernelSection,
+  bootSection, securitySection, mountsSection, memorySection, guiSection, containerSection, agentsSection,
+];
+
+export type { FactsSection, SectionInput, SectionRead } from './section.js';

@@ -127,8 +127,10 @@ export async function runMigrationJob(o: { store: Store; job: JobRecord; payload
     return {
       state: 'failed', how: 'migrated', error: redact((e as Error).message), logTail: redact(tail.join('\n')),
       ...(step ? { failedStep: step } : {}), ...(current ? { executionId: current.executionId } : {}),
-      // Only a failure before the host was touched is retried; a failed step waits for the operator.
-      transient: TRANSIENT.has(code) && !current,
+      // Only a failure before the host was touched is retried; a failed step waits for the operator. A store
+      // that missed journal entries (it dropped during the run) is retried too: the next attempt finds the host's
+      // execution done or interrupted and mirrors its journal while reading it.
+      transient: (TRANSIENT.has(code) && !current) || code === 'STORE_UNAVAILABLE',
     };
   } finally {
     await transport.close();

@@ -44,6 +44,8 @@ export interface PlanMigrationOptions {
   target: string;
   repos: string[];
   overrides?: PlanOverride[];
+  /** `--allow-remove` names or globs: removals the operator approves (plan steps; journaled with the operator as overrides `allow-remove:PATTERN`). */
+  allowRemove?: string[];
   /** `FILE=FINGERPRINT` keys; default: the catalog's keys of the target. */
   gpgKeys?: string[];
   gpgcheck?: boolean;
@@ -81,7 +83,7 @@ export async function planMigration(o: PlanMigrationOptions): Promise<{ plan: Mi
   const { repos, gpgcheck } = await target.environment(o.transport, o.gpgcheck ?? true);
   const keys = o.gpgKeys?.length ? o.gpgKeys.map(readKeyArg) : releaseKeyArmor(catalog, target.id);
   const available = view ? [...availableNames(view)] : [];
-  const plan = buildPlan({ facts, catalog, target: target.id, repos, targetAvailable: available, gpgcheck, keys, overrides: o.overrides ?? [], findings });
+  const plan = buildPlan({ facts, catalog, target: target.id, repos, targetAvailable: available, gpgcheck, keys, overrides: o.overrides ?? [], findings, ...(o.allowRemove?.length ? { allowRemove: o.allowRemove } : {}) });
   return { plan, facts, findings };
 }
 
@@ -164,6 +166,11 @@ function readVerify(transport: Transport, executionId: string): Promise<VerifyRe
   return readVerifyReport(transport, stateDirFor(executionId));
 }
 
+/** The plan's `--allow-remove` approvals (carried by its swap step). */
+function allowedRemovals(plan: MigrationPlan): string[] {
+  return plan.steps.flatMap((s) => (s.kind === 'swap-vendor-packages' ? s.options.allowRemove ?? [] : []));
+}
+
 /**
  * Runs `fn` (a run mirroring its journal through `mirror`) and flushes the mirror after it. When the run
  * failed, its error is what is reported (the store catches up on the next run or status); when it
@@ -187,7 +194,10 @@ async function execute(o: { transport: Transport; plan: MigrationPlan; execution
     ...(o.journal ? { journal: o.journal } : {}),
     plan: materializePlan(o.plan), transport: o.transport, executionId: o.executionId, ...(o.sink ? { sink: o.sink } : {}),
     ...(o.onProgress ? { onProgress: o.onProgress } : {}),
-    overrides: o.plan.overrides.map((ov) => ({ findingKey: ov.findingKey, by: o.by ?? process.env.USER ?? 'ferry', ...(ov.reason ? { reason: ov.reason } : {}) })),
+    overrides: [
+      ...o.plan.overrides.map((ov) => ({ findingKey: ov.findingKey, by: o.by ?? process.env.USER ?? 'ferry', ...(ov.reason ? { reason: ov.reason } : {}) })),
+      ...allowedRemovals(o.plan).map((p) => ({ findingKey: `allow-remove:${p}`, by: o.by ?? process.env.USER ?? 'ferry' })),
+    ],
   }));
   const verify = await readVerify(o.transport, o.executionId);
   return { plan: o.plan, result, ...(verify ? { verify } : {}) };

@@ -164,7 +164,8 @@ export async function runPlan(options: RunPlanOptions): Promise<ExecutionResult>
         await journal.append({ event: 'step', phase: 'failed', stepId: step.id, attempt, error: { code, message: err.message } }, { sync: false });
         await journal.append({ event: 'execution', phase: 'end', status: 'failed' });
         emit({ scope: 'step', phase: 'failed', step: { id: step.id, title: step.title, index, total }, detail: err.message });
-        if (isFerryError(err, 'STEP_FAILED')) throw err;
+        // A step's own refusal keeps its code (the operator's answer differs: approve, not resume).
+        if (isFerryError(err, 'STEP_FAILED') || isFerryError(err, 'TRANSACTION_UNAPPROVED')) throw err;
         throw new FerryError('STEP_FAILED', `Step ${step.title} (${step.id}) failed on ${transport.hostName}: ${err.message}`, {
           cause: err,
           hint: `Fix the cause and run ferry resume, or ferry rollback${before.ponrCrossed || step.pointOfNoReturn ? ' (not available: past the point of no return)' : ''}.`,

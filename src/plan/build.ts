@@ -28,6 +28,8 @@ export interface BuildPlanInput {
   gpgcheck: boolean;
   keys?: TargetKey[];
   overrides?: PlanOverride[];
+  /** `--allow-remove` names or globs (recorded in the swap and verify steps). */
+  allowRemove?: string[];
 }
 
 /** The catalog release a host runs, as assess detects it (detectSourceRelease); a plan needs an os-release. */
@@ -125,7 +127,7 @@ export function buildPlan(input: BuildPlanInput): MigrationPlan {
   // conversionOf refused a recorded path without a recipe; an unrecorded one (overridden) is planned as a same-major swap.
   const recipe = recipeFor(path?.method ?? 'same-major-swap');
   assert(recipe, `no recipe for ${path?.method ?? 'same-major-swap'} after conversionOf`);
-  const { steps, notes } = recipe({ facts, catalog, source, target, path, swap, dnf, keys: input.keys ?? [] });
+  const { steps, notes } = recipe({ facts, catalog, source, target, path, swap, dnf, keys: input.keys ?? [], allowRemove: input.allowRemove ?? [] });
   const plan: Omit<MigrationPlan, 'id'> = {
     formatVersion: PLAN_FORMAT_VERSION, host: facts.origin, source: source.id, sourceName: source.distributionInfo.name,
     target: target.id, targetName: target.distributionInfo.name, method: path?.method ?? null, dnf, overrides, swap, notes, steps,

@@ -19,7 +19,7 @@ interface HostFlags extends SharedHostFlags { store?: string; trustJournal?: boo
 
 const TRUST_JOURNAL_HELP = 'accept a journal this controller did not sign (another controller\'s, or an older Ferry\'s); what it would restore is still checked';
 const HOST_CHANGED_FORCE_HELP = 'act even though the host\'s packages changed since the journal last recorded them (HOST_CHANGED)';
-interface PlanFlags extends HostFlags { to: string; repo?: string[]; override?: string[]; reason?: string; gpgKey?: string[]; nogpgcheck?: boolean }
+interface PlanFlags extends HostFlags { to: string; repo?: string[]; override?: string[]; reason?: string; gpgKey?: string[]; nogpgcheck?: boolean; allowRemove?: string[] }
 
 
 /** The store's location as messages name it (a URL's password removed). */
@@ -33,12 +33,13 @@ function withPlanFlags(c: Command): Command {
     .option('--override <finding-key>', 'proceed despite this inhibitor; recorded in the plan and the journal (repeatable)', collect)
     .option('--reason <text>', 'why the overrides are acceptable (journaled)')
     .option('--gpg-key <file=fingerprint>', 'target GPG key file and its expected fingerprint (default: the catalog\'s)', collect)
-    .option('--nogpgcheck', 'do not check package signatures (unsigned local mirrors)');
+    .option('--nogpgcheck', 'do not check package signatures (unsigned local mirrors)')
+    .option('--allow-remove <name|glob>', 'approve the removal of this package by the swap or distro-sync; recorded in the plan and the journal with the operator (repeatable)', collect);
 }
 
-function planInput(f: PlanFlags): { target: string; repos: string[]; overrides: { findingKey: string; reason?: string }[]; gpgKeys?: string[]; gpgcheck: boolean } {
+function planInput(f: PlanFlags): { target: string; repos: string[]; overrides: { findingKey: string; reason?: string }[]; gpgKeys?: string[]; gpgcheck: boolean; allowRemove?: string[] } {
   return {
-    target: f.to, repos: f.repo ?? [], gpgcheck: !f.nogpgcheck, ...(f.gpgKey ? { gpgKeys: f.gpgKey } : {}),
+    target: f.to, repos: f.repo ?? [], gpgcheck: !f.nogpgcheck, ...(f.gpgKey ? { gpgKeys: f.gpgKey } : {}), ...(f.allowRemove ? { allowRemove: f.allowRemove } : {}),
     overrides: (f.override ?? []).map((k) => ({ findingKey: k, ...(f.reason ? { reason: f.reason } : {}) })),
   };
 }

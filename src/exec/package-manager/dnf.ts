@@ -10,10 +10,11 @@
  * and package names are checked, and paths (a root with spaces or commas) travel as argv elements, never as
  * list-valued options. Credentials in a baseurl stay in that file (mode 0600, not on a command line where
  * `ps` shows them) and are redacted from every message.
+ * The migration's prediction (`predict`, dnf --assumeno) writes dnf's cache, history and logs below the root.
  *
  * The file lives under the caller's state dir (`HostState.stateDir`), kept for resume. Nothing read-only
  * (ferry plan, migrate --dry-run) starts dnf: the plan reads the target repositories on the controller and a
- * dry run only describes its steps.
+ * dry run only describes its steps; the prediction runs in the migration itself, before the swap.
  */
 import { posix } from 'node:path';
 import { assert, FerryError, redact } from '../../core/index.js';
@@ -22,6 +23,7 @@ import type { Transport } from '../../transport/types.js';
 import type { StepContext } from '../types.js';
 import { runDetached } from './detached.js';
 import { checkRepoId, configBaseurl } from './repo-location.js';
+import { parseTransactionSummary } from './transaction-summary.js';
 import type { HostState, PackageManager, PackageManagerEnv, Transaction } from './types.js';
 
 /** A package name, NEVRA or module name as dnf takes it: one shell-word, never an option. */
@@ -119,12 +121,13 @@ async function runDnf(ctx: StepContext, env: PackageManagerEnv, args: string[], 
   return res.output;
 }
 
-/** A `dnf shell` script of one transaction. */
-export function transactionScript(tx: Transaction): string {
+/** A `dnf shell` script of one transaction; with `distroSync`, distro-sync joins it before `run` (dnf 4's shell passes it to the distro-sync command). */
+export function transactionScript(tx: Transaction, options: { distroSync?: boolean } = {}): string {
   const remove = tx.remove.map((n) => checkSpec(n, 'Package to remove'));
   const install = tx.install.map((n) => checkSpec(n, 'Package to install'));
   assert(remove.length + install.length > 0, 'an empty transaction');
-  return [...(remove.length ? [`remove ${remove.join(' ')}`] : []), ...(install.length ? [`install ${install.join(' ')}`] : []), 'run', ''].join('\n');
+  return [...(remove.length ? [`remove ${remove.join(' ')}`] : []), ...(install.length ? [`install ${install.join(' ')}`] : []),
+    ...(options.distroSync ? ['distro-sync'] : []), 'run', ''].join('\n');
 }
 
 /** Parses `dnf module list` output into `name:stream` pairs for the modules named. */
@@ -187,6 +190,26 @@ export const dnf: PackageManager = {
     // dnf exits 1 when none of the modules exists in the target: no stream offered, not an error.
     const res = await query(host, env, ['-q', 'module', 'list', ...names.map((n) => checkSpec(n, 'Module'))]);
     return parseModuleList(res.stdout, names);
+  },
+
+  async predict(host, env, ops) {
+    const script = posix.join(host.stateDir, 'predict.dnf');
+    await host.transport.writeFile(script, transactionScript(ops.swap, { distroSync: ops.distroSync }), { mode: 0o600 });
+    // The swap's options (protected_packages emptied, no autoremove) and distro-sync's --allowerasing apply
+    // to the whole shell transaction. --assumeno wins over -y (dnf/cli/cli.py do_transaction: `if
+    // self.conf.assumeno or not userconfirm()`), and -y is dropped besides. dnf's shell exits 0 after
+    // "Operation aborted" (and prints "Nothing to do" for the empty transaction it resolves at the script's
+    // end): success is a printed summary and no other "Error:" line.
+    const argv = (await configured(host, env)).filter((a) => a !== '-y');
+    const res = await host.transport.run([...argv, '--assumeno', '--allowerasing', '--setopt=protected_packages=', '--noautoremove', 'shell', hostPath(host.transport, script)], { timeoutMs: 3_600_000 });
+    const output = redact(`${res.stdout}${res.stderr}`);
+    const failed = /^Error: (?!Operation aborted\.$)/m.test(output);
+    if (failed || !(/^Transaction Summary$/m.test(res.stdout) || /^Nothing to do\.$/m.test(res.stdout))) {
+      throw new FerryError('TRANSACTION_PREDICT', `dnf could not resolve the vendor swap and distro-sync on ${host.transport.hostName} (exit ${res.code}): ${output.trim().split('\n').slice(-15).join('\n')}`, {
+        hint: 'Fix the dependency problem dnf names (a package the target lacks, a module stream), then run ferry migrate again.',
+      });
+    }
+    return { transaction: parseTransactionSummary(res.stdout), output };
   },
 
   async check(host, env) {

@@ -8,6 +8,7 @@
 import type { DnfEnv } from '../../plan/types.js';
 import type { Transport } from '../../transport/types.js';
 import type { RestoreContext, StepContext } from '../types.js';
+import type { PredictedTransaction } from './transaction-summary.js';
 
 /**
  * The environment every package-manager call of a migration runs in: the release, module platform, the
@@ -61,6 +62,13 @@ export interface PackageManager {
   fileLists(host: HostState, env: PackageManagerEnv, names: string[]): Promise<string[]>;
   /** Module streams the target repositories offer among the modules `names`, as `name:stream`. */
   moduleStreams(host: HostState, env: PackageManagerEnv, names: string[]): Promise<Set<string>>;
+  /**
+   * The transaction the vendor swap and the following distro-sync would run, asked of the tool as one
+   * prediction (dnf: a `dnf shell` script of the swap, then distro-sync, under --assumeno): nothing is
+   * installed or removed, but the tool writes its cache, history database and logs below the root, so a
+   * read-only run (--dry-run) never asks it. Throws TRANSACTION_PREDICT when the tool cannot resolve it.
+   */
+  predict(host: HostState, env: PackageManagerEnv, ops: { swap: Transaction; distroSync: boolean }): Promise<{ transaction: PredictedTransaction; output: string }>;
   /** The rpm database's consistency (dnf check; of the transport's root): ok, or the problems the tool prints. */
   check(host: HostState, env: PackageManagerEnv): Promise<{ ok: boolean; output: string }>;
 

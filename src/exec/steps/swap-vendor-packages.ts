@@ -3,13 +3,15 @@
  * logos…) and installing the target's, with protected_packages emptied and no autoremove — as
  * migrate2rocky's package_swaps() does, because both release packages provide system-release and own the
  * same files. Before it, the rpm database and every file the old and new packages own are registered, so
- * rollback puts the swap back exactly.
+ * rollback puts the swap back exactly. First of all, the transaction gate (./transaction-gate.ts) stops the
+ * migration when the swap and distro-sync would remove a package nobody announced or approved.
  */
 import { dirRestorable } from '../restorables.js';
 import { defineStep } from '../runner.js';
 import type { Step, StepContext } from '../types.js';
 import { packageManagerFor, rpmArgv } from '../package-manager/index.js';
 import { pathSetRestorable } from './path-set.js';
+import { gateTransaction } from './transaction-gate.js';
 import { swapVendorPackagesKind, type SwapOptions } from '../../plan/steps/index.js';
 
 async function swapped(ctx: StepContext, o: SwapOptions): Promise<{ ok: boolean; detail: string }> {
@@ -24,6 +26,14 @@ async function swapped(ctx: StepContext, o: SwapOptions): Promise<{ ok: boolean;
   return { ok: still.length === 0 && missing.length === 0, detail: `still installed: ${still.join(', ') || 'none'}; missing: ${missing.join(', ') || 'none'}` };
 }
 
+/** True while no package of the swap was removed or installed yet. */
+async function swapUntouched(ctx: StepContext, o: SwapOptions): Promise<boolean> {
+  const t = ctx.transport;
+  const have = await t.run(rpmArgv(t, '-q', '--qf', '%{NAME}\\n', ...o.remove, ...o.install));
+  const present = new Set(have.stdout.split('\n'));
+  return o.remove.every((n) => present.has(n)) && o.install.every((n) => !present.has(n));
+}
+
 export function swapVendorPackagesStep(options: SwapOptions): Step<SwapOptions> {
   return defineStep<SwapOptions>({
     ...swapVendorPackagesKind.spec(options),
@@ -32,6 +42,11 @@ export function swapVendorPackagesStep(options: SwapOptions): Step<SwapOptions> 
     async apply(ctx) {
       const t = ctx.transport;
       const pm = packageManagerFor(options.dnf);
+      // The gate judges the whole transaction from the host as it is before the swap: on a resume after the
+      // swap began (a package of it already removed or installed) there is no such state left to predict from.
+      const untouched = await swapUntouched(ctx, options);
+      if (untouched) await gateTransaction(ctx, { dnf: options.dnf, swap: { remove: options.remove, install: options.install }, allowRemove: options.allowRemove ?? [] });
+      else ctx.output('the swap already began (resumed): its transaction was judged before it did');
       // Both only read: the rpm database's file lists and the target repositories'.
       const [old, next] = await Promise.all([
         options.remove.length ? t.run(rpmArgv(t, '-ql', ...options.remove)) : { stdout: '' },

@@ -25,6 +25,7 @@ const BACKUP_DIRS = ['/etc/yum.repos.d', '/etc/alternatives', '/etc/dnf/modules.
 
 export function sameMajorSwap(input: RecipeInput): RecipeOutput {
   const { facts, catalog, source, target, path, swap, dnf, keys } = input;
+  const allowRemove = input.allowRemove.length ? { allowRemove: [...input.allowRemove] } : {};
   const conversion = { source: source.id, target: target.id };
   const notes: string[] = [];
   const diskMiB = path?.resources?.diskMiB?.value ?? {};
@@ -40,14 +41,14 @@ export function sameMajorSwap(input: RecipeInput): RecipeOutput {
     backupKind.spec({ files: BACKUP_FILES, dirs: BACKUP_DIRS }, conversion),
     disableReposKind.spec({ repoIds: srcRepoIds, ownedBySwap: swap.remove }, conversion),
     importGpgKeysKind.spec({ keys: keys.map((k) => ({ name: k.name, armored: k.armored, fingerprints: k.fingerprints })) }, conversion),
-    swapVendorPackagesKind.spec({ remove: swap.remove, install: swap.install, dnf }, conversion),
+    swapVendorPackagesKind.spec({ remove: swap.remove, install: swap.install, dnf, ...allowRemove }, conversion),
     moduleStreamsKind.spec({
       modules: (facts.modules ?? []).filter((m) => m.state === 'enabled' && m.stream).map((m) => ({ name: m.name, stream: m.stream ?? '' })), dnf,
     }, conversion),
     distroSyncKind.spec({ dnf }, conversion),
     bootloaderKind.spec({ bootMode: facts.boot?.mode ?? 'unknown', targetVendorOf: swap.install[0] ?? null }, conversion),
     removeSourceKeysKind.spec({ rpmNames: sourceKeys }, conversion),
-    verifyKind.spec({ targetOsId, releasePackages: swap.install.filter((n) => /-release(-el\d+)?$/.test(n)), removed: swap.remove, sourceVendor, dnf }, conversion),
+    verifyKind.spec({ targetOsId, releasePackages: swap.install.filter((n) => /-release(-el\d+)?$/.test(n)), removed: swap.remove, sourceVendor, dnf, ...allowRemove }, conversion),
   ];
   return { steps, notes };
 }

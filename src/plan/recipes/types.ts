@@ -14,6 +14,8 @@ export interface RecipeInput {
   swap: { remove: string[]; install: string[] };
   dnf: DnfEnv;
   keys: readonly TargetKey[];
+  /** `--allow-remove` names or globs: removals the operator approved (the swap's gate and verification honour them). */
+  allowRemove: readonly string[];
 }
 
 export interface RecipeOutput {

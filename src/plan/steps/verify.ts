@@ -12,6 +12,8 @@ export type VerifyStepOptions = {
   /** The source vendor's rpm Vendor tag, to find what is left of it; null when unknown. */
   sourceVendor: string | null;
   dnf: DnfEnv;
+  /** Packages the operator approved for removal (`--allow-remove` names or globs); absent when none. */
+  allowRemove?: string[];
 };
 
 export const verifyKind = defineStepKind<'verify', VerifyStepOptions>({
@@ -25,6 +27,7 @@ export const verifyKind = defineStepKind<'verify', VerifyStepOptions>({
       removed: NAMES_SCHEMA,
       sourceVendor: { type: 'string', nullable: true },
       dnf: DNF_ENV_SCHEMA,
+      allowRemove: NAMES_SCHEMA,
     },
     required: ['targetOsId', 'releasePackages', 'removed', 'sourceVendor', 'dnf'],
     additionalProperties: false,

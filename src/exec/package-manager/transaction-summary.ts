@@ -1,0 +1,100 @@
+/**
+ * dnf's transaction summary (the table `dnf --assumeno` prints before "Transaction Summary") as data. The
+ * section headings are dnf 4's, from dnf/cli/output.py `Output.list_transaction`: Installing, Upgrading,
+ * Reinstalling, Installing group/module packages (Installing group packages without modules), Installing
+ * dependencies, Installing weak dependencies, Removing, Removing dependent packages, Removing unused
+ * dependencies, Downgrading; an obsoleted package is printed under the package that obsoletes it as
+ * `     replacing  NAME.ARCH EVR`. Other headings dnf prints in that table (module streams, skipped
+ * packages) carry no package change of the rpm database and are kept as `other`.
+ */
+
+export type TransactionAction = 'install' | 'upgrade' | 'reinstall' | 'install-dependency' | 'remove' | 'remove-dependent' | 'remove-unused' | 'downgrade' | 'other';
+
+const HEADINGS: Record<string, TransactionAction> = {
+  'Installing': 'install',
+  'Upgrading': 'upgrade',
+  'Reinstalling': 'reinstall',
+  'Installing group/module packages': 'install',
+  'Installing group packages': 'install',
+  'Installing dependencies': 'install-dependency',
+  'Installing weak dependencies': 'install-dependency',
+  'Removing': 'remove',
+  'Removing dependent packages': 'remove-dependent',
+  'Removing unused dependencies': 'remove-unused',
+  'Downgrading': 'downgrade',
+};
+
+/** One package of the predicted transaction; `replacing` lists what it obsoletes (those leave the rpm database too). */
+export interface PredictedPackage {
+  action: TransactionAction;
+  name: string;
+  arch: string;
+  evr: string;
+  repo: string;
+  replacing: { name: string; arch: string; evr: string }[];
+}
+
+export interface PredictedTransaction {
+  packages: PredictedPackage[];
+}
+
+/** Removal actions: the package leaves the rpm database without a successor of its name. */
+const REMOVALS: ReadonlySet<TransactionAction> = new Set(['remove', 'remove-dependent', 'remove-unused']);
+
+/**
+ * Parses the summary table. dnf wraps a row whose name is wider than the column: the name stands alone
+ * on its line and the rest (arch, EVR, repository, size) follows on the next.
+ */
+export function parseTransactionSummary(text: string): PredictedTransaction {
+  const packages: PredictedPackage[] = [];
+  let action: TransactionAction | null = null;
+  let pendingName: string | null = null;
+  for (const raw of text.split('\n')) {
+    const line = raw.replace(/\s+$/, '');
+    if (/^Transaction Summary$/.test(line)) break;
+    const heading = /^([A-Z][A-Za-z /]*):$/.exec(line);
+    if (heading) {
+      action = HEADINGS[heading[1]] ?? 'other';
+      pendingName = null;
+      continue;
+    }
+    if (action === null || !line.startsWith(' ')) continue;
+    const replacing = /^ {5}replacing {2}(\S+)\.([^.\s]+) (\S+)$/.exec(line);
+    if (replacing) {
+      packages[packages.length - 1]?.replacing.push({ name: replacing[1], arch: replacing[2], evr: replacing[3] });
+      continue;
+    }
+    const fields = line.trim().split(/\s+/);
+    if (fields.length === 1) {
+      pendingName = fields[0];
+      continue;
+    }
+    const cols = pendingName ? [pendingName, ...fields] : fields;
+    pendingName = null;
+    // name arch evr repo size [unit]
+    if (cols.length < 5 || action === 'other') continue;
+    packages.push({ action, name: cols[0], arch: cols[1], evr: cols[2], repo: cols[3], replacing: [] });
+  }
+  return { packages };
+}
+
+/** Names the transaction takes out of the rpm database: removed, and obsoleted by another package. */
+export function removedNames(tx: PredictedTransaction): { name: string; evr: string; why: 'removed' | 'dependent' | 'unused' | 'obsoleted'; by?: string }[] {
+  const out: { name: string; evr: string; why: 'removed' | 'dependent' | 'unused' | 'obsoleted'; by?: string }[] = [];
+  for (const p of tx.packages) {
+    if (REMOVALS.has(p.action)) out.push({ name: p.name, evr: p.evr, why: p.action === 'remove' ? 'removed' : p.action === 'remove-dependent' ? 'dependent' : 'unused' });
+    for (const r of p.replacing) out.push({ name: r.name, evr: r.evr, why: 'obsoleted', by: `${p.name}-${p.evr}.${p.arch}` });
+  }
+  return out;
+}
+
+/** Names whose installed build the transaction changes or takes away (what a package pinned to it loses). */
+export function changedNames(tx: PredictedTransaction): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const p of tx.packages) {
+    if (p.action === 'upgrade' || p.action === 'downgrade') out.set(p.name, `${p.action === 'upgrade' ? 'upgraded' : 'downgraded'} to ${p.evr}`);
+    else if (REMOVALS.has(p.action)) out.set(p.name, 'removed');
+    for (const r of p.replacing) out.set(r.name, `replaced by ${p.name}-${p.evr}`);
+  }
+  return out;
+}

@@ -1,0 +1,64 @@
+// Issue 15 item 1 on the lab: the transaction of the vendor swap and distro-sync is predicted by the host's
+// dnf before the swap; a third-party package requiring centos-logos (erased by the swap) and one pinned to
+// the source's openssl-libs build (erased by distro-sync --allowerasing) stop the migration before the point
+// of no return, naming why; approved with --allow-remove they go, recorded with the operator.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { skipUnlessTools } from '../support/shared.js';
+import { isFerryError } from '../../src/core/index.js';
+import { migrate, migrationStatus, rollback } from '../../src/app/migrate.js';
+import { createLocalTransport } from '../../src/transport/local.js';
+import type { SourceDef } from '../lab/model.js';
+import { packageSet, sh, useLab } from './helpers.js';
+
+const skip = skipUnlessTools('rpmbuild', 'createrepo_c', 'modifyrepo_c', 'dnf', 'rpm');
+const labOf = useLab(skip);
+
+// The lab's CentOS 8 ships openssl-libs 1:1.1.1c-15.el8; OpenCloudOS 8 the same version built .oc8.
+const THIRD_PARTY: SourceDef[] = [
+  { name: 'acme-branding', version: '1.0', release: '1', arch: 'noarch', vendor: 'ACME Corp', license: 'MIT',
+    binaries: [{ name: 'acme-branding', requires: ['centos-logos'], files: { '/opt/acme-branding/logo': 'acme\n' }, dirs: ['/opt/acme-branding'] }] },
+  { name: 'acme-legacy-ssl', version: '2.0', release: '1', arch: 'x86_64', vendor: 'ACME Corp', license: 'MIT',
+    binaries: [{ name: 'acme-legacy-ssl', requires: ['openssl-libs = 1:1.1.1c-15.el8'], files: { '/opt/acme-ssl/lib': 'acme\n' }, dirs: ['/opt/acme-ssl'] }] },
+];
+
+test('unannounced removals stop the migration before the swap with their reasons; --allow-remove lets them go, journaled with the operator', { skip }, async () => {
+  const d = await labOf().distro('opencloudos-8');
+  const host = await labOf().host({ from: 'centos-8', localPackages: THIRD_PARTY });
+  const transport = createLocalTransport({ root: host.root });
+  try {
+    const before = packageSet(host.root, host.env);
+    const opts = { transport, target: 'opencloudos-8', repos: [`opencloudos-8=${d.repoDir}`], gpgcheck: false };
+    await assert.rejects(migrate(opts), (e: unknown) => {
+      assert.ok(isFerryError(e, 'TRANSACTION_UNAPPROVED'), String(e));
+      assert.match(e.message, /acme-branding-1\.0-1 \(requires centos-logos, provided by centos-logos, which the transaction removes\)/);
+      assert.match(e.message, /acme-legacy-ssl-2\.0-1 \(requires openssl-libs = 1:1\.1\.1c-15\.el8, provided by openssl-libs, which the transaction has upgraded to 1:1\.1\.1c-15\.oc8\)/);
+      assert.deepEqual(e.details?.packages, ['acme-branding', 'acme-legacy-ssl']);
+      return true;
+    });
+    assert.deepEqual(packageSet(host.root, host.env), before, 'nothing installed or removed');
+    const st = await migrationStatus({ transport });
+    assert.equal(st.status.ponrCrossed, false);
+    assert.deepEqual(st.status.steps.filter((s) => s.state === 'failed').map((s) => s.kind), ['swap-vendor-packages']);
+
+    // The refusal's way out: roll back the steps before the swap, then migrate again with approvals.
+    await rollback({ transport });
+    // One approval is not enough: the other still stops it.
+    await assert.rejects(migrate({ ...opts, allowRemove: ['acme-branding'] }),
+      (e: unknown) => isFerryError(e, 'TRANSACTION_UNAPPROVED') && !/acme-branding/.test(e.message) && /acme-legacy-ssl/.test(e.message));
+    assert.deepEqual(packageSet(host.root, host.env), before);
+    await rollback({ transport });
+
+    const res = await migrate({ ...opts, allowRemove: ['acme-branding', 'acme-legacy-*'], by: 'alice' });
+    assert.equal(res.result.status, 'completed');
+    assert.ok(res.verify?.ok, JSON.stringify(res.verify?.checks));
+    for (const n of ['acme-branding', 'acme-legacy-ssl']) assert.notEqual(sh(['rpm', '--root', host.root, '-q', n], host.env).status, 0, `${n} removed`);
+    const swap = res.plan.steps.find((s) => s.kind === 'swap-vendor-packages');
+    assert.deepEqual(swap?.kind === 'swap-vendor-packages' ? swap.options.allowRemove : undefined, ['acme-branding', 'acme-legacy-*'], 'recorded in the plan');
+    const done = await migrationStatus({ transport });
+    assert.deepEqual(done.status.overrides.map((o) => [o.findingKey, o.by]), [['allow-remove:acme-branding', 'alice'], ['allow-remove:acme-legacy-*', 'alice']]);
+  } finally {
+    await transport.close();
+    host.dispose();
+  }
+});

@@ -5,7 +5,8 @@
  * source-vendor package remains unless explained, the default boot kernel is the target's (grubby on a live
  * host, the BLS default read from files on an installed root), the rpmdb is consistent (`dnf check`), and
  * — against the evidence captured before the run — the `rpm -Va` diff, new `.rpmnew` / `.rpmsave` files
- * and the enabled services before/after.
+ * and the enabled services before/after, and every installed package before/after (package-set: an
+ * unannounced, unapproved removal fails it).
  */
 import { posix } from 'node:path';
 import { FerryError } from '../core/index.js';
@@ -14,6 +15,7 @@ import type { OsRelease } from '../facts/types.js';
 import type { Transport } from '../transport/types.js';
 import { blsKernelPath, installedKernels, readBlsDefault, type InstalledKernel } from './boot.js';
 import { hostPath } from './journal.js';
+import { comparePackageSets, parseObsoletes, unapprovedVanished } from './package-set.js';
 import { installedPackages, installOnlyNames, packageManagerFor, rpmArgv, type HostState, type PackageManagerEnv } from './package-manager/index.js';
 
 export interface Evidence {
@@ -30,6 +32,8 @@ export interface VerifyOptions {
   removed: string[];
   sourceVendor: string | null;
   dnf: PackageManagerEnv;
+  /** `--allow-remove` names or globs: removals the operator approved. */
+  allowRemove?: string[];
 }
 
 export interface VerifyCheck { id: string; ok: boolean; detail: string }
@@ -198,19 +202,33 @@ async function leftoversOf(host: HostState, after: Evidence['packages'], o: Veri
   });
 }
 
+/**
+ * Every package installed before against after (./package-set.ts): fails when one vanished that the plan
+ * did not remove (the swap's vendor packages) and the operator did not approve (`--allow-remove`).
+ */
+export function packageSetCheck(before: Evidence['packages'], after: Evidence['packages'], obsoletes: ReadonlyMap<string, readonly string[]>, o: VerifyOptions): VerifyCheck {
+  const changes = comparePackageSets(before.map((p) => p.nevra), after.map((p) => p.nevra), obsoletes);
+  const count = (f: string): number => changes.filter((c) => c.fate === f).length;
+  const vanished = unapprovedVanished(changes, o.removed, o.allowRemove ?? []);
+  const summary = ['same', 'upgraded', 'downgraded', 'replaced', 'removed', 'added'].map((f) => `${count(f)} ${f}`).join(', ');
+  return { id: 'package-set', ok: vanished.length === 0,
+    detail: `${summary}${vanished.length ? `; removed without announcement or approval: ${vanished.map((c) => `${c.package.replace(/\.[^.]+$/, '')}-${c.before ?? '?'}`).join(', ')}` : ''}` };
+}
+
 export async function verifyHost(options: { transport: Transport; stateDir: string; verify: VerifyOptions; before?: Evidence }): Promise<VerifyReport> {
   const { transport, verify: o } = options;
   const host = { transport, stateDir: options.stateDir };
   // Nothing changes the host any more: every check only reads it, so they run together. The long ones
   // (rpm -Va, dnf check, a repoquery) are separate processes and overlap on the host's CPUs.
   const packages = await installedPackages(transport);
-  const [after, osr, release, check, leftovers, boot] = await Promise.all([
+  const [after, osr, release, check, leftovers, boot, obsoletes] = await Promise.all([
     captureEvidence(transport, { allowEmpty: true, packages }),
     readOsRelease(transport),
     releaseCheck(transport, o),
     packageManagerFor(o.dnf).check(host, o.dnf),
     leftoversOf(host, packages, o),
     bootDefaultCheck(transport, o.sourceVendor),
+    transport.run(rpmArgv(transport, '-qa', '--qf', '[%{NAME}\\t%{OBSOLETENAME}\\n]')),
   ]);
   const id = osr?.raw.ID;
   const checks: VerifyCheck[] = [
@@ -220,6 +238,7 @@ export async function verifyHost(options: { transport: Transport; stateDir: stri
     { id: 'no-source-packages', ok: leftovers.every((l) => l.ok), detail: `${leftovers.length} source-vendor package(s) remain, ${leftovers.filter((l) => !l.ok).length} unexplained` },
     ...(boot ? [boot] : []),
     { id: 'dnf-check', ok: check.ok, detail: check.ok ? 'rpmdb consistent' : check.output.slice(0, 1000) },
+    ...(options.before ? [packageSetCheck(options.before.packages, after.packages, parseObsoletes(obsoletes.stdout), o)] : []),
   ];
 
   const before = options.before;

@@ -1,0 +1,91 @@
+/**
+ * The before/after comparison of every installed package (verification's `package-set` check): each
+ * name.arch installed before is the same, upgraded, downgraded, replaced (obsoleted by a package installed
+ * after, or the same name now of another arch) or removed; what is new is added. Pure: the caller reads
+ * the rpm database. Install-only packages (kernels) installed side by side compare by their newest build.
+ */
+import { globToRegExp } from '../core/index.js';
+import { compareEvr, parseEvr } from '../rpm/evr.js';
+
+export type PackageFate = 'same' | 'upgraded' | 'downgraded' | 'replaced' | 'removed' | 'added';
+
+export interface PackageChange {
+  fate: PackageFate;
+  /** name.arch */
+  package: string;
+  before: string | null;
+  after: string | null;
+  /** replaced: what replaces it. */
+  by?: string;
+}
+
+/** `name-epoch:version-release.arch` → [name.arch, epoch:version-release]. */
+function split(nevra: string): [string, string, string] {
+  const dot = nevra.lastIndexOf('.');
+  const arch = nevra.slice(dot + 1);
+  const nevr = nevra.slice(0, dot);
+  const rel = nevr.lastIndexOf('-');
+  const ver = nevr.lastIndexOf('-', rel - 1);
+  const name = nevr.slice(0, ver);
+  return [`${name}.${arch}`, nevr.slice(ver + 1), name];
+}
+
+function newest(evrs: string[]): string {
+  return evrs.reduce((a, b) => (compareEvr(parseEvr(b), parseEvr(a)) > 0 ? b : a));
+}
+
+/**
+ * `obsoletes`: for each package installed after, the names it obsoletes (`rpm -qa --qf
+ * '[%{NAME}\t%{OBSOLETENAME}\n]'`), as name → obsoleting names.
+ */
+export function comparePackageSets(before: readonly string[], after: readonly string[], obsoletes: ReadonlyMap<string, readonly string[]>): PackageChange[] {
+  const group = (list: readonly string[]): Map<string, { name: string; evrs: string[] }> => {
+    const m = new Map<string, { name: string; evrs: string[] }>();
+    for (const n of list) {
+      const [na, evr, name] = split(n);
+      const g = m.get(na) ?? { name, evrs: [] };
+      g.evrs.push(evr);
+      m.set(na, g);
+    }
+    return m;
+  };
+  const b = group(before);
+  const a = group(after);
+  const afterNames = new Map([...a].map(([na, g]) => [g.name, na]));
+  const out: PackageChange[] = [];
+  for (const [na, g] of b) {
+    const was = newest(g.evrs);
+    const now = a.get(na);
+    if (now) {
+      const is = newest(now.evrs);
+      const c = compareEvr(parseEvr(is), parseEvr(was));
+      out.push({ fate: c === 0 ? 'same' : c > 0 ? 'upgraded' : 'downgraded', package: na, before: was, after: is });
+      continue;
+    }
+    const by = obsoletes.get(g.name)?.[0] ?? afterNames.get(g.name);
+    out.push(by ? { fate: 'replaced', package: na, before: was, after: null, by } : { fate: 'removed', package: na, before: was, after: null });
+  }
+  for (const [na, g] of a) if (!b.has(na)) out.push({ fate: 'added', package: na, before: null, after: newest(g.evrs) });
+  return out;
+}
+
+/** `rpm -qa --qf '[%{NAME}\t%{OBSOLETENAME}\n]'` → obsoleted name → the installed names obsoleting it. */
+export function parseObsoletes(text: string): Map<string, string[]> {
+  const m = new Map<string, string[]>();
+  for (const line of text.split('\n')) {
+    const [name, obsoleted] = line.split('\t');
+    if (!name || !obsoleted || obsoleted === '(none)') continue;
+    m.set(obsoleted, [...(m.get(obsoleted) ?? []), name]);
+  }
+  return m;
+}
+
+/** The removals nobody announced (`announced`: names the plan removes) or approved (`allowRemove` names or globs). */
+export function unapprovedVanished(changes: readonly PackageChange[], announced: readonly string[], allowRemove: readonly string[]): PackageChange[] {
+  const approved = allowRemove.map((p) => globToRegExp(p));
+  return changes.filter((c) => {
+    if (c.fate !== 'removed') return false;
+    const name = c.package.replace(/\.[^.]+$/, '');
+    return !announced.includes(name) && !approved.some((r) => r.test(name));
+  });
+}

@@ -168,7 +168,7 @@ function readVerify(transport: Transport, executionId: string): Promise<VerifyRe
 
 /** The plan's `--allow-remove` approvals (carried by its swap step). */
 function allowedRemovals(plan: MigrationPlan): string[] {
-  return plan.steps.flatMap((s) => (s.kind === 'swap-vendor-packages' ? s.options.allowRemove ?? [] : []));
+  return plan.steps.flatMap((s) => (s.kind === 'swap-vendor-packages' ? s.options.allowRemove : []));
 }
 
 /**

@@ -54,6 +54,12 @@ const VERIFY_REPORT_SCHEMA: SchemaOf<VerifyReport> = {
         additionalProperties: false,
       },
     },
+    packageSet: {
+      type: 'object', nullable: true,
+      properties: { id: { type: 'string' }, ok: { type: 'boolean' }, detail: { type: 'string' } },
+      required: ['id', 'ok', 'detail'],
+      additionalProperties: false,
+    },
     rpmVaNew: STRINGS,
     rpmVaGone: STRINGS,
     configFiles: STRINGS,
@@ -64,7 +70,7 @@ const VERIFY_REPORT_SCHEMA: SchemaOf<VerifyReport> = {
       additionalProperties: false,
     },
   },
-  required: ['ok', 'checks', 'leftovers', 'rpmVaNew', 'rpmVaGone', 'configFiles', 'services'],
+  required: ['ok', 'checks', 'packageSet', 'leftovers', 'rpmVaNew', 'rpmVaGone', 'configFiles', 'services'],
   additionalProperties: false,
 };
 

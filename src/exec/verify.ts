@@ -33,7 +33,7 @@ export interface VerifyOptions {
   sourceVendor: string | null;
   dnf: PackageManagerEnv;
   /** `--allow-remove` names or globs: removals the operator approved. */
-  allowRemove?: string[];
+  allowRemove: string[];
 }
 
 export interface VerifyCheck { id: string; ok: boolean; detail: string }
@@ -47,6 +47,8 @@ export interface VerifyReport {
   rpmVaGone: string[];
   configFiles: string[];
   services: { before: string[] | null; after: string[] | null; added: string[]; removed: string[] } ;
+  /** Every installed package before/after (null without evidence from before); not ok when one vanished unannounced and unapproved. */
+  packageSet: VerifyCheck | null;
 }
 
 /**
@@ -209,7 +211,7 @@ async function leftoversOf(host: HostState, after: Evidence['packages'], o: Veri
 export function packageSetCheck(before: Evidence['packages'], after: Evidence['packages'], obsoletes: ReadonlyMap<string, readonly string[]>, o: VerifyOptions): VerifyCheck {
   const changes = comparePackageSets(before.map((p) => p.nevra), after.map((p) => p.nevra), obsoletes);
   const count = (f: string): number => changes.filter((c) => c.fate === f).length;
-  const vanished = unapprovedVanished(changes, o.removed, o.allowRemove ?? []);
+  const vanished = unapprovedVanished(changes, o.removed, o.allowRemove);
   const summary = ['same', 'upgraded', 'downgraded', 'replaced', 'removed', 'added'].map((f) => `${count(f)} ${f}`).join(', ');
   return { id: 'package-set', ok: vanished.length === 0,
     detail: `${summary}${vanished.length ? `; removed without announcement or approval: ${vanished.map((c) => `${c.package.replace(/\.[^.]+$/, '')}-${c.before ?? '?'}`).join(', ')}` : ''}` };
@@ -238,8 +240,8 @@ export async function verifyHost(options: { transport: Transport; stateDir: stri
     { id: 'no-source-packages', ok: leftovers.every((l) => l.ok), detail: `${leftovers.length} source-vendor package(s) remain, ${leftovers.filter((l) => !l.ok).length} unexplained` },
     ...(boot ? [boot] : []),
     { id: 'dnf-check', ok: check.ok, detail: check.ok ? 'rpmdb consistent' : check.output.slice(0, 1000) },
-    ...(options.before ? [packageSetCheck(options.before.packages, after.packages, parseObsoletes(obsoletes.stdout), o)] : []),
   ];
+  const packageSet = options.before ? packageSetCheck(options.before.packages, after.packages, parseObsoletes(obsoletes.stdout), o) : null;
 
   const before = options.before;
   const rpmVaNew = before ? after.rpmVa.filter((l) => !before.rpmVa.includes(l)) : after.rpmVa;
@@ -249,7 +251,7 @@ export async function verifyHost(options: { transport: Transport; stateDir: stri
     added: (after.services ?? []).filter((s) => !(before?.services ?? []).includes(s)),
     removed: (before?.services ?? []).filter((s) => !(after.services ?? []).includes(s)),
   };
-  return { ok: checks.every((c) => c.ok), checks, leftovers, rpmVaNew, rpmVaGone, configFiles: after.configLeftovers, services };
+  return { ok: checks.every((c) => c.ok) && packageSet?.ok !== false, checks, packageSet, leftovers, rpmVaNew, rpmVaGone, configFiles: after.configLeftovers, services };
 }
 
 export const VERIFY_REPORT_FILE = 'verify.json';

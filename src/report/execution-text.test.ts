@@ -9,7 +9,7 @@ const plan: MigrationPlan = {
   formatVersion: 1, id: 'plan-x', host: `local (root /srv/${ESC})`, source: 'centos-8', sourceName: 'CentOS Linux', target: 'rocky-8', targetName: 'Rocky Linux',
   method: 'same-major-swap', dnf: { releasever: '8', modulePlatformId: null, repos: [{ id: 'r', baseurl: 'file:///srv/r' }], gpgcheck: false },
   overrides: [{ findingKey: 'k', reason: `because ${ESC}` }], swap: { remove: [], install: [] }, notes: [],
-  steps: [{ id: 'step-1', kind: 'swap-vendor-packages', title: `Swap ${ESC}centos-release → rocky-release`, options: { remove: [], install: ['rocky-release'], dnf: { releasever: '8', modulePlatformId: null, repos: [], gpgcheck: false } }, pointOfNoReturn: true }],
+  steps: [{ id: 'step-1', kind: 'swap-vendor-packages', title: `Swap ${ESC}centos-release → rocky-release`, options: { remove: [], install: ['rocky-release'], allowRemove: [], dnf: { releasever: '8', modulePlatformId: null, repos: [], gpgcheck: false } }, pointOfNoReturn: true }],
 };
 
 test('renderPlan and renderStatus show control characters as \\xNN, never raw', () => {

@@ -8,7 +8,15 @@ import { skipUnlessTools } from '../support/shared.js';
 import { isFerryError } from '../../src/core/index.js';
 import { migrate, migrationStatus, rollback } from '../../src/app/migrate.js';
 import { createLocalTransport } from '../../src/transport/local.js';
+import { openFerryStore } from '../../src/app/store.js';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ferry } from './cli.js';
 import type { SourceDef } from '../lab/model.js';
+import { stateDirFor } from '../../src/exec/journal.js';
+import { verifyHost } from '../../src/exec/verify.js';
+import { readEvidence } from '../../src/exec/verify-documents.js';
 import { packageSet, sh, useLab } from './helpers.js';
 
 const skip = skipUnlessTools('rpmbuild', 'createrepo_c', 'modifyrepo_c', 'dnf', 'rpm');
@@ -57,8 +65,52 @@ test('unannounced removals stop the migration before the swap with their reasons
     assert.deepEqual(swap?.kind === 'swap-vendor-packages' ? swap.options.allowRemove : undefined, ['acme-branding', 'acme-legacy-*'], 'recorded in the plan');
     const done = await migrationStatus({ transport });
     assert.deepEqual(done.status.overrides.map((o) => [o.findingKey, o.by]), [['allow-remove:acme-branding', 'alice'], ['allow-remove:acme-legacy-*', 'alice']]);
+    const check = res.verify.packageSet;
+    assert.ok(check?.ok && /7 removed/.test(check.detail) && /1 replaced/.test(check.detail), check?.detail);
+
+    // A package erased behind Ferry's back fails verification.
+    assert.equal(sh(['rpm', '--root', host.root, '-e', '--nodeps', 'lz4-libs'], host.env).status, 0);
+    const verify = res.plan.steps.find((s) => s.kind === 'verify');
+    assert.ok(verify?.kind === 'verify');
+    const stateDir = stateDirFor(res.result.executionId);
+    const evidence = await readEvidence(transport, stateDir);
+    assert.ok(evidence);
+    const again = await verifyHost({ transport, stateDir, verify: verify.options, before: evidence });
+    assert.equal(again.ok, false);
+    assert.match(again.packageSet?.detail ?? '', /removed without announcement or approval: lz4-libs-0:1\.8\.1\.2-4\.el8$/);
   } finally {
     await transport.close();
     host.dispose();
+  }
+});
+
+test('ferry migrate (CLI) to rocky-8: the swap erasing a package requiring centos-logos is refused with TRANSACTION_UNAPPROVED; --allow-remove goes through, in the store with the operator', { skip }, async () => {
+  const d = await labOf().distro('rocky-8');
+  const host = await labOf().host({ from: 'centos-8', localPackages: [THIRD_PARTY[0]] });
+  const storeDir = mkdtempSync(join(tmpdir(), 'ferry-store-'));
+  const storePath = join(storeDir, 'ferry.db');
+  const common = ['local', '--root', host.root, '--to', 'rocky-8', '--repo', `rocky-8=${d.repoDir}`, '--nogpgcheck', '--store', storePath];
+  try {
+    const refused = await ferry(['migrate', ...common, '--yes']);
+    assert.equal(refused.code, 1, refused.err);
+    assert.match(refused.err, /TRANSACTION_UNAPPROVED/);
+    assert.match(refused.err, /acme-branding-1\.0-1 \(requires centos-logos, provided by centos-logos, which the transaction removes\)/);
+    assert.match(refused.err, /--allow-remove acme-branding/);
+    assert.equal(sh(['rpm', '--root', host.root, '-q', 'centos-release', 'acme-branding'], host.env).status, 0, 'nothing swapped or removed');
+    assert.equal((await ferry(['rollback', ...common.slice(0, 3), '--store', storePath])).code, 0);
+    const res = await ferry(['--json', 'migrate', ...common, '--yes', '--allow-remove', 'acme-branding']);
+    assert.equal(res.code, 0, res.err);
+    assert.ok((JSON.parse(res.out) as { verify?: { ok: boolean } }).verify?.ok);
+    const executionId = readFileSync(join(host.root, 'var/lib/ferry/current'), 'utf8').split('\n')[0];
+    const store = await openFerryStore(storePath);
+    try {
+      const overrides = (await store.listJournal(executionId)).filter((e) => e.event === 'override');
+      assert.deepEqual(overrides.map((e) => e.event === 'override' && [e.findingKey, e.by]), [['allow-remove:acme-branding', process.env.USER ?? 'ferry']]);
+    } finally {
+      await store.close();
+    }
+  } finally {
+    host.dispose();
+    rmSync(storeDir, { recursive: true, force: true });
   }
 });

@@ -38,14 +38,18 @@ export function swapVendorPackagesStep(options: SwapOptions): Step<SwapOptions> 
   return defineStep<SwapOptions>({
     ...swapVendorPackagesKind.spec(options),
     changesPackages: true,
-    describe: () => [`dnf shell: remove ${options.remove.join(' ')}; install ${options.install.join(' ')}; run`],
+    describe: () => [
+      // The prediction is not run by a dry run: dnf --assumeno writes its cache, history database and logs below the root.
+      `predict the swap and distro-sync with dnf --assumeno; stop on a removal not announced${options.allowRemove.length ? ` or approved (${options.allowRemove.join(', ')})` : ' (none approved with --allow-remove)'}`,
+      `dnf shell: remove ${options.remove.join(' ')}; install ${options.install.join(' ')}; run`,
+    ],
     async apply(ctx) {
       const t = ctx.transport;
       const pm = packageManagerFor(options.dnf);
       // The gate judges the whole transaction from the host as it is before the swap: on a resume after the
       // swap began (a package of it already removed or installed) there is no such state left to predict from.
       const untouched = await swapUntouched(ctx, options);
-      if (untouched) await gateTransaction(ctx, { dnf: options.dnf, swap: { remove: options.remove, install: options.install }, allowRemove: options.allowRemove ?? [] });
+      if (untouched) await gateTransaction(ctx, { dnf: options.dnf, swap: { remove: options.remove, install: options.install }, allowRemove: options.allowRemove });
       else ctx.output('the swap already began (resumed): its transaction was judged before it did');
       // Both only read: the rpm database's file lists and the target repositories'.
       const [old, next] = await Promise.all([

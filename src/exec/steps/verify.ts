@@ -18,9 +18,10 @@ export function verifyStep(options: VerifyStepOptions): Step<VerifyStepOptions> 
       const report: VerifyReport = await verifyHost({ transport: ctx.transport, stateDir: ctx.stateDir, verify: options, ...(before ? { before } : {}) });
       await ctx.transport.writeFile(verifyReportPath(ctx.stateDir), JSON.stringify(report, null, 2) + '\n', { mode: 0o600 });
       for (const c of report.checks) ctx.output(`${c.ok ? 'ok  ' : 'FAIL'} ${c.id}: ${c.detail}`);
+      if (report.packageSet) ctx.output(`${report.packageSet.ok ? 'ok  ' : 'FAIL'} package-set: ${report.packageSet.detail}`);
       for (const l of report.leftovers) ctx.output(`left: ${l.nevra}: ${l.why}`);
       if (!report.ok) {
-        throw new FerryError('STEP_FAILED', `Verification failed on ${ctx.transport.hostName}: ${report.checks.filter((c) => !c.ok).map((c) => `${c.id} (${c.detail})`).join('; ')}`);
+        throw new FerryError('STEP_FAILED', `Verification failed on ${ctx.transport.hostName}: ${[...report.checks, ...(report.packageSet ? [report.packageSet] : [])].filter((c) => !c.ok).map((c) => `${c.id} (${c.detail})`).join('; ')}`);
       }
     },
   });

@@ -25,7 +25,7 @@ const BACKUP_DIRS = ['/etc/yum.repos.d', '/etc/alternatives', '/etc/dnf/modules.
 
 export function sameMajorSwap(input: RecipeInput): RecipeOutput {
   const { facts, catalog, source, target, path, swap, dnf, keys } = input;
-  const allowRemove = input.allowRemove.length ? { allowRemove: [...input.allowRemove] } : {};
+  const allowRemove = { allowRemove: [...input.allowRemove] };
   const conversion = { source: source.id, target: target.id };
   const notes: string[] = [];
   const diskMiB = path?.resources?.diskMiB?.value ?? {};

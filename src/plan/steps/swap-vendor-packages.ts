@@ -5,9 +5,9 @@ import { defineStepKind, NAMES_SCHEMA } from './kind.js';
 
 /**
  * `allowRemove`: names or globs of packages the operator approved for removal by the swap and the
- * distro-sync (`--allow-remove`); absent when none (so plans without approvals keep their step ids).
+ * distro-sync (`--allow-remove`).
  */
-export type SwapOptions = { remove: string[]; install: string[]; dnf: DnfEnv; allowRemove?: string[] };
+export type SwapOptions = { remove: string[]; install: string[]; dnf: DnfEnv; allowRemove: string[] };
 
 export const swapVendorPackagesKind = defineStepKind<'swap-vendor-packages', SwapOptions>({
   kind: 'swap-vendor-packages',
@@ -15,7 +15,7 @@ export const swapVendorPackagesKind = defineStepKind<'swap-vendor-packages', Swa
   schema: {
     type: 'object',
     properties: { remove: NAMES_SCHEMA, install: { ...NAMES_SCHEMA, minItems: 1 }, dnf: DNF_ENV_SCHEMA, allowRemove: NAMES_SCHEMA },
-    required: ['remove', 'install', 'dnf'],
+    required: ['remove', 'install', 'dnf', 'allowRemove'],
     additionalProperties: false,
   },
 });

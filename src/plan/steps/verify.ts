@@ -12,8 +12,8 @@ export type VerifyStepOptions = {
   /** The source vendor's rpm Vendor tag, to find what is left of it; null when unknown. */
   sourceVendor: string | null;
   dnf: DnfEnv;
-  /** Packages the operator approved for removal (`--allow-remove` names or globs); absent when none. */
-  allowRemove?: string[];
+  /** Packages the operator approved for removal (`--allow-remove` names or globs). */
+  allowRemove: string[];
 };
 
 export const verifyKind = defineStepKind<'verify', VerifyStepOptions>({
@@ -29,7 +29,7 @@ export const verifyKind = defineStepKind<'verify', VerifyStepOptions>({
       dnf: DNF_ENV_SCHEMA,
       allowRemove: NAMES_SCHEMA,
     },
-    required: ['targetOsId', 'releasePackages', 'removed', 'sourceVendor', 'dnf'],
+    required: ['targetOsId', 'releasePackages', 'removed', 'sourceVendor', 'dnf', 'allowRemove'],
     additionalProperties: false,
   },
 });

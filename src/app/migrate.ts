@@ -189,14 +189,15 @@ async function mirrored<T>(mirror: StoreMirror | undefined, fn: () => Promise<T>
 }
 
 async function execute(o: { transport: Transport; plan: MigrationPlan; executionId: string; onProgress?: (e: ProgressEvent) => void; sink?: JournalSink; mirror?: StoreMirror; by?: string; journal?: { trust: boolean; heads: RecordedHead[] } } & ForceOption): Promise<MigrateResult> {
+  const by = o.by ?? process.env.USER ?? 'ferry';
   const result = await mirrored(o.mirror, () => runPlan({
     ...(o.force ? { force: true } : {}),
     ...(o.journal ? { journal: o.journal } : {}),
     plan: materializePlan(o.plan), transport: o.transport, executionId: o.executionId, ...(o.sink ? { sink: o.sink } : {}),
     ...(o.onProgress ? { onProgress: o.onProgress } : {}),
     overrides: [
-      ...o.plan.overrides.map((ov) => ({ findingKey: ov.findingKey, by: o.by ?? process.env.USER ?? 'ferry', ...(ov.reason ? { reason: ov.reason } : {}) })),
-      ...allowedRemovals(o.plan).map((p) => ({ findingKey: `allow-remove:${p}`, by: o.by ?? process.env.USER ?? 'ferry' })),
+      ...o.plan.overrides.map((ov) => ({ findingKey: ov.findingKey, by, ...(ov.reason ? { reason: ov.reason } : {}) })),
+      ...allowedRemovals(o.plan).map((p) => ({ findingKey: `allow-remove:${p}`, by })),
     ],
   }));
   const verify = await readVerify(o.transport, o.executionId);

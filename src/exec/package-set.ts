@@ -80,12 +80,16 @@ export function parseObsoletes(text: string): Map<string, string[]> {
   return m;
 }
 
+/** True when `name` matches one of the operator's `--allow-remove` names or globs: the one rule of the transaction gate and verification. */
+export function isApproved(name: string, allowRemove: readonly string[]): boolean {
+  return allowRemove.some((p) => globToRegExp(p).test(name));
+}
+
 /** The removals nobody announced (`announced`: names the plan removes) or approved (`allowRemove` names or globs). */
 export function unapprovedVanished(changes: readonly PackageChange[], announced: readonly string[], allowRemove: readonly string[]): PackageChange[] {
-  const approved = allowRemove.map((p) => globToRegExp(p));
   return changes.filter((c) => {
     if (c.fate !== 'removed') return false;
     const name = c.package.replace(/\.[^.]+$/, '');
-    return !announced.includes(name) && !approved.some((r) => r.test(name));
+    return !announced.includes(name) && !isApproved(name, allowRemove);
   });
 }

@@ -9,7 +9,8 @@
  * that provider). A package obsoleted by a target package is replaced, not removed.
  */
 import { posix } from 'node:path';
-import { FerryError, globToRegExp } from '../../core/index.js';
+import { FerryError } from '../../core/index.js';
+import { isApproved } from '../package-set.js';
 import type { Transport } from '../../transport/types.js';
 import type { StepContext } from '../types.js';
 import { packageManagerFor, rpmArgv, type PackageManagerEnv, type Transaction } from '../package-manager/index.js';
@@ -22,11 +23,6 @@ export interface UnapprovedRemoval {
   evr: string;
   /** Why the transaction takes it: the requirement it breaks and what happens to the provider. */
   because: string;
-}
-
-/** True when `name` matches one of the operator's `--allow-remove` names or globs. */
-export function isApproved(name: string, allowRemove: readonly string[]): boolean {
-  return allowRemove.some((p) => globToRegExp(p).test(name));
 }
 
 /** The removals of `tx` neither announced nor approved (pure). */

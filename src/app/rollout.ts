@@ -13,6 +13,7 @@ import { describeDecision } from '../fleet/describe.js';
 import { parseRolloutSpec, type RolloutSpec } from '../fleet/rollout-spec.js';
 import { transition, type RolloutAction } from '../fleet/transition.js';
 import { rolloutHosts } from '../fleet/waves.js';
+import { windowAt } from '../fleet/window.js';
 import { loadCatalog, targetRelease } from '../catalog/index.js';
 import { unplannablePath } from '../plan/index.js';
 import type { RolloutHostRecord, RolloutRecord, Store } from '../store/index.js';
@@ -182,6 +183,20 @@ export async function advanceRollout(o: { store: Store; rolloutId: string; now?:
     }
   }
   throw new FerryError('INTERNAL', `Rollout ${o.rolloutId}: no stable decision after 100 rounds`);
+}
+
+/**
+ * Why a host of this rollout released to the queue must not start now, or null when it may: the rollout was
+ * paused (or stopped) after the host was queued, or its maintenance window closed (or passed its cutoff)
+ * meanwhile. The worker then hands the host back to pending, for the controller to release again.
+ */
+export async function deferReason(o: { store: Store; rolloutId: string; now?: Date }): Promise<string | null> {
+  const r = await o.store.getRollout(o.rolloutId);
+  if (!r) return `rollout ${o.rolloutId} is gone`;
+  if (r.state !== 'running' && r.state !== 'awaiting-approval') return `rollout ${r.id} is ${r.state}`;
+  const spec = storedSpec(r).fleet;
+  const w = windowAt(spec.windows, spec.cutoffSeconds, o.now ?? new Date());
+  return w.open ? null : `outside rollout ${r.id}'s maintenance window${w.opensAt ? ` (opens ${w.opensAt.toISOString()})` : ''}`;
 }
 
 /** Advances every running rollout (the worker's idle tick: soak timers and windows move on without a job finishing). */

@@ -15,7 +15,7 @@ import type { JobRecord, Store } from '../store/index.js';
 import { hostOptionsFor, openHost, type HostOptions } from './host.js';
 import { migrate, migrationStatus, resume, type MigrateResult } from './migrate.js';
 import { createRepoCache, type RepoCache } from './repos.js';
-import { advanceRollout, advanceRollouts, isMigrateJobPayload, MIGRATE_JOB, type MigrateJobPayload } from './rollout.js';
+import { advanceRollout, advanceRollouts, deferReason, isMigrateJobPayload, MIGRATE_JOB, type MigrateJobPayload } from './rollout.js';
 
 export interface WorkerOptions {
   store: Store;
@@ -44,6 +44,8 @@ export type WorkerEvent =
   | { type: 'finished'; job: number; host: string; outcome: HostOutcome['state']; detail?: string }
   | { type: 'retry'; job: number; host: string; error: string; inMs: number }
   | { type: 'lease-lost'; job: number; host: string }
+  /** Claimed but not started: its rollout was paused or its window closed since it was queued. */
+  | { type: 'deferred'; job: number; host: string; why: string }
   /** The store could not be reached; the worker waits and goes on (a host's journal stays the truth meanwhile). */
   | { type: 'store-unavailable'; error: string; inMs: number };
 
@@ -154,6 +156,14 @@ export async function runWorker(o: WorkerOptions): Promise<{ claimed: number; su
       return;
     }
     const payload = job.payload;
+    const deferred = await deferReason({ store: o.store, rolloutId: payload.rolloutId });
+    if (deferred) {
+      // Not started: back to pending (the controller releases it again on resume or when the window opens).
+      await o.store.updateRolloutHost(payload.rolloutId, payload.hostName, { state: 'pending', jobId: null });
+      await o.store.completeJob(job.id, id, { outcome: 'deferred', why: deferred });
+      emit({ type: 'deferred', job: job.id, host: payload.hostName, why: deferred });
+      return;
+    }
     emit({ type: 'claimed', job: job.id, host: payload.hostName, attempt: job.attempts });
     await o.store.updateRolloutHost(payload.rolloutId, payload.hostName, { state: 'running', jobId: job.id });
     let lost = false;

@@ -89,6 +89,7 @@ export function register(program: Command, ctx: CliContext): void {
         else if (e.type === 'finished') ctx.stderr(`worker: ${e.host}: ${e.outcome}${e.detail ? `: ${e.detail}` : ''}\n`);
         else if (e.type === 'retry') ctx.stderr(`worker: ${e.host}: ${e.error}; again in ${Math.round(e.inMs / 1000)} s\n`);
         else if (e.type === 'lease-lost') ctx.stderr(`worker: ${e.host}: lease lost (job ${e.job})\n`);
+        else if (e.type === 'deferred') ctx.stderr(`worker: ${e.host}: not started, ${e.why}\n`);
         else ctx.stderr(`worker: store unavailable (${e.error}); again in ${Math.round(e.inMs / 1000)} s\n`);
       };
       const res = await withStore(f, (store) => runWorker({

@@ -1,0 +1,45 @@
+// The worker loop's own rules on the real SQLite store (hosts are never opened here: `open` fails the test if
+// called). Migrations by the worker on real SSH lab hosts are test/e2e/worker.test.ts and test/e2e/fleet.test.ts.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { openSqliteStore, type Store } from '../store/index.js';
+import { parseRolloutFlags } from '../fleet/rollout-spec.js';
+import { createRollout, deferReason, rolloutAction } from './rollout.js';
+import { runWorker, type WorkerEvent } from './worker.js';
+
+async function fleetStore(n: number): Promise<Store> {
+  const store = openSqliteStore({ path: ':memory:' });
+  await store.migrate();
+  await store.upsertHosts(Array.from({ length: n }, (_, i) => ({ name: `web${i + 1}`, groups: ['web'] })));
+  return store;
+}
+
+test('worker: hosts queued before a pause are handed back to pending, not started; resume releases them again', async () => {
+  const store = await fleetStore(3);
+  const { rollout } = await createRollout({ store, selector: 'web', target: 'rocky-8', spec: parseRolloutFlags({}), operator: 'alice', start: true });
+  assert.equal((await store.listJobs({ rolloutId: rollout.id, state: 'queued' })).length, 3);
+  await rolloutAction({ store, rolloutId: rollout.id, action: { kind: 'pause' }, operator: 'alice' });
+  const events: WorkerEvent[] = [];
+  const counts = await runWorker({
+    store, exitWhenIdle: true, pollMs: 10, onEvent: (e) => events.push(e),
+    open: () => { throw new Error('a host of a paused rollout was opened'); },
+  });
+  assert.equal(counts.claimed, 3);
+  assert.deepEqual(events.map((e) => e.type), ['deferred', 'deferred', 'deferred']);
+  assert.match(events[0].type === 'deferred' ? events[0].why : '', /is paused/);
+  assert.deepEqual((await store.listRolloutHosts(rollout.id)).map((h) => h.state), ['pending', 'pending', 'pending']);
+  await rolloutAction({ store, rolloutId: rollout.id, action: { kind: 'resume' }, operator: 'alice' });
+  assert.equal((await store.listJobs({ rolloutId: rollout.id, state: 'queued' })).length, 3, 'released again on resume');
+  await store.close();
+});
+
+test('deferReason: a window that closed (or reached its cutoff) since the host was queued defers it', async () => {
+  const store = await fleetStore(1);
+  const spec = parseRolloutFlags({ window: 'daily 01:00-05:00 UTC', cutoff: '30m' });
+  const { rollout } = await createRollout({ store, selector: 'web', target: 'rocky-8', spec, operator: 'alice', start: true });
+  const at = (hhmm: string): Date => new Date(`2026-12-02T${hhmm}:00Z`);
+  assert.equal(await deferReason({ store, rolloutId: rollout.id, now: at('02:00') }), null);
+  assert.match(await deferReason({ store, rolloutId: rollout.id, now: at('04:45') }) ?? '', /outside .* maintenance window \(opens 2026-12-03T01:00:00.000Z\)/);
+  assert.match(await deferReason({ store, rolloutId: 'ro-nope' }) ?? '', /gone/);
+  await store.close();
+});

@@ -2,6 +2,7 @@
 // called). Migrations by the worker on real SSH lab hosts are test/e2e/worker.test.ts and test/e2e/fleet.test.ts.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { FerryError } from '../core/index.js';
 import { openSqliteStore, type Store } from '../store/index.js';
 import { parseRolloutFlags } from '../fleet/rollout-spec.js';
 import { createRollout, deferReason, rolloutAction } from './rollout.js';
@@ -42,4 +43,28 @@ test('deferReason: a window that closed (or reached its cutoff) since the host w
   assert.match(await deferReason({ store, rolloutId: rollout.id, now: at('04:45') }) ?? '', /outside .* maintenance window \(opens 2026-12-03T01:00:00.000Z\)/);
   assert.match(await deferReason({ store, rolloutId: 'ro-nope' }) ?? '', /gone/);
   await store.close();
+});
+
+test('worker: the store dropping while every slot is busy makes it wait, never spin (the running migration still finishes)', { timeout: 20_000 }, async () => {
+  const real = await fleetStore(2);
+  const { rollout } = await createRollout({ store: real, selector: 'web', target: 'rocky-8', spec: parseRolloutFlags({ maxFailures: '3' }), operator: 'alice', start: true });
+  let drops = 2;
+  // The real store, with listRollouts (the idle tick's read) refused twice as a restarting PostgreSQL refuses it.
+  const store = new Proxy(real, {
+    get(target, prop, receiver) {
+      if (prop === 'listRollouts' && drops > 0) return async () => { drops--; throw new FerryError('STORE_UNAVAILABLE', 'The Ferry store t1 is unreachable'); };
+      return Reflect.get(target, prop, receiver) as unknown;
+    },
+  });
+  const events: WorkerEvent[] = [];
+  const counts = await runWorker({
+    store, exitWhenIdle: true, pollMs: 20, concurrency: 1, onEvent: (e) => events.push(e),
+    // Each host "fails to open" after a while: the slot stays busy meanwhile, which is what the test needs.
+    open: () => new Promise((_, reject) => setTimeout(() => reject(new FerryError('HOST_INVALID', 'not a lab host')), 200)),
+  });
+  assert.equal(drops, 0, 'the store was refused while the slot was busy');
+  assert.ok(events.some((e) => e.type === 'store-unavailable'));
+  assert.equal(counts.claimed, 2);
+  assert.deepEqual((await real.listRolloutHosts(rollout.id)).map((h) => h.state), ['failed', 'failed']);
+  await real.close();
 });

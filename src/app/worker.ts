@@ -214,8 +214,11 @@ export async function runWorker(o: WorkerOptions): Promise<{ claimed: number; su
   for (;;) {
     if (o.signal?.aborted) break;
     let job: JobRecord | undefined;
-    if (running.size < concurrency) job = await storeCall(() => o.store.claimJob({ worker: id, leaseMs, kinds: [MIGRATE_JOB] }));
-    if (storeDown > 0) continue;
+    if (running.size < concurrency) {
+      job = await storeCall(() => o.store.claimJob({ worker: id, leaseMs, kinds: [MIGRATE_JOB] }));
+      // The claim failed and storeCall waited: try again (at capacity nothing is claimed, so never loop here without waiting).
+      if (storeDown > 0) continue;
+    }
     if (job) {
       counts.claimed++;
       const p: Promise<void> = runJob(job).catch((e: unknown) => {

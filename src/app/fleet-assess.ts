@@ -9,7 +9,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { assert, contentId, FerryError, sha256Hex, type JsonValue } from '../core/index.js';
+import { assert, contentId, FerryError, sha256Hex, toJsonValue, type JsonValue } from '../core/index.js';
 import { loadCatalog, loadPesEvents, type Catalog, type PesEvent } from '../catalog/index.js';
 import { HOST_FACTS_FORMAT_VERSION, type HostFacts } from '../facts/index.js';
 import {
@@ -115,7 +115,7 @@ function repoFingerprint(view: TargetRepoView | undefined): string {
 
 /** The target's part of an assessment as stored: the report header (no host: shared by hosts) with that target. */
 function targetDocument(a: Assessment, t: TargetAssessment): JsonValue {
-  return JSON.parse(JSON.stringify({ formatVersion: a.formatVersion, assessedAt: a.assessedAt, sourceRelease: a.sourceRelease, sourceName: a.sourceName, ...t })) as JsonValue;
+  return toJsonValue({ formatVersion: a.formatVersion, assessedAt: a.assessedAt, sourceRelease: a.sourceRelease, sourceName: a.sourceName, ...t });
 }
 
 export async function assessFleet(o: AssessFleetOptions): Promise<FleetAssessmentSummary> {

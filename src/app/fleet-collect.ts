@@ -15,7 +15,7 @@
  * collection that saw the change, and stays in the host's collection history. A key known_hosts does
  * not accept is `host-key-changed`: nothing more is sent to that host and nothing is stored but the record.
  */
-import { FerryError, isFerryError, type JsonValue, type ProgressOf } from '../core/index.js';
+import { FerryError, isFerryError, toJsonValue, type ProgressOf } from '../core/index.js';
 import { collectFacts } from '../facts/index.js';
 import type { HostFacts } from '../facts/types.js';
 import type { CollectionOutcome, HostRecord, Store } from '../store/index.js';
@@ -167,7 +167,7 @@ export function identityChanges(stored: Pick<HostRecord, 'hostKeyFingerprint' | 
 async function recordHost(store: Store, catalog: Catalog, h: HostRecord, c: HostCollection & { facts?: HostFacts }): Promise<HostCollection> {
   const { facts, ...result } = c;
   if (facts) {
-    const snapshot = await store.saveFactSnapshot({ hostName: h.name, facts: JSON.parse(JSON.stringify(facts)) as JsonValue, collectedAt: facts.collectedAt });
+    const snapshot = await store.saveFactSnapshot({ hostName: h.name, facts: toJsonValue(facts), collectedAt: facts.collectedAt });
     result.factSnapshotId = snapshot.id;
     const changes = identityChanges(h, result);
     if (changes.length) {

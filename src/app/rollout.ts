@@ -7,7 +7,7 @@
  * with its operator.
  */
 import { randomBytes } from 'node:crypto';
-import { FerryError, type JsonValue } from '../core/index.js';
+import { FerryError, toJsonValue } from '../core/index.js';
 import { decide, isFinished, type Approval, type Decision, type RolloutView } from '../fleet/decide.js';
 import { describeDecision } from '../fleet/describe.js';
 import { parseRolloutSpec, type RolloutSpec } from '../fleet/rollout-spec.js';
@@ -56,10 +56,6 @@ function storedSpec(r: RolloutRecord): StoredRolloutSpec {
   return { fleet: parseRolloutSpec(s.fleet, { document: 'rollout spec', from: `the Ferry store, rollout ${r.id}` }), migrate: { repos: migrate.repos.map(String), gpgcheck: migrate.gpgcheck } };
 }
 
-/** A plain-data value as the store's JSON (it is: numbers, strings, arrays and objects only). */
-function toJson(v: object): JsonValue {
-  return JSON.parse(JSON.stringify(v)) as JsonValue;
-}
 
 export function newRolloutId(now = new Date()): string {
   return `ro-${now.toISOString().replace(/[-:]/g, '').replace(/\..*$/, '')}-${randomBytes(3).toString('hex')}`;
@@ -102,7 +98,7 @@ export async function createRollout(o: CreateRolloutOptions): Promise<{ rollout:
   const id = newRolloutId(o.now);
   const spec: StoredRolloutSpec = { fleet: o.spec, migrate: { repos: o.repos ?? [], gpgcheck: o.gpgcheck ?? true } };
   const rollout = await o.store.createRollout({
-    id, target: o.target, selector: o.selector, spec: toJson(spec), createdBy: operator, ...(o.name ? { name: o.name } : {}),
+    id, target: o.target, selector: o.selector, spec: toJsonValue(spec), createdBy: operator, ...(o.name ? { name: o.name } : {}),
     hosts: members,
   });
   await o.store.appendAudit({ operator, action: 'rollout.create', subject: id, details: { target: o.target, selector: o.selector, hosts: hosts.length, waves: waveCounts(members) } });
@@ -154,7 +150,7 @@ export async function advanceRollout(o: { store: Store; rolloutId: string; now?:
           rolloutId: r.id, expectWave: r.currentWave, wave: d.wave, expectActive: d.active,
           hosts: d.hosts.map((hostName) => ({
             hostName, kind: MIGRATE_JOB,
-            payload: toJson({ rolloutId: r.id, hostName, target: r.target, repos: spec.migrate.repos, gpgcheck: spec.migrate.gpgcheck } satisfies MigrateJobPayload),
+            payload: toJsonValue({ rolloutId: r.id, hostName, target: r.target, repos: spec.migrate.repos, gpgcheck: spec.migrate.gpgcheck } satisfies MigrateJobPayload),
           })),
         });
         if (jobs && d.wave !== r.currentWave) await o.store.appendAudit({ operator: 'ferry', action: 'rollout.wave', subject: r.id, details: { wave: d.wave, hosts: d.hosts.length } });

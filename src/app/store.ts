@@ -6,7 +6,7 @@ import { userInfo } from 'node:os';
 import { mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { Assessment } from '../assess/types.js';
-import { FerryError, isFerryError, redact, type JsonValue } from '../core/index.js';
+import { FerryError, isFerryError, redact, toJsonValue } from '../core/index.js';
 import { ferryHome } from '../exec/journal-key.js';
 import type { MigrationPlan } from '../plan/index.js';
 import { isPostgresLocation, openStore, type Store } from '../store/index.js';
@@ -61,10 +61,6 @@ export async function labelHost(store: Store, hostName: string, labels: Record<s
   await store.upsertHost({ name: hostName, labels: { ...(prior?.labels ?? {}), ...labels } });
 }
 
-/** A published document (plain data: no functions, no undefined) as the store's JSON. */
-function toJson(doc: object): JsonValue {
-  return JSON.parse(JSON.stringify(doc)) as JsonValue;
-}
 
 /**
  * Records an assessment: the host (labelled with its source release), and one assessment per target, each
@@ -74,14 +70,14 @@ export async function recordAssessment(store: Store, hostName: string, a: Assess
   await labelHost(store, hostName, { source: a.sourceRelease ?? 'unknown', ...labels });
   for (const t of a.targets) {
     await store.saveAssessment({ hostName, target: t.target,
-      result: toJson({ formatVersion: a.formatVersion, assessedAt: a.assessedAt, host: a.host, sourceRelease: a.sourceRelease, ...t }) });
+      result: toJsonValue({ formatVersion: a.formatVersion, assessedAt: a.assessedAt, host: a.host, sourceRelease: a.sourceRelease, ...t }) });
   }
 }
 
 /** Records a plan of a host. */
 export async function recordPlan(store: Store, hostName: string, plan: MigrationPlan, labels: Record<string, string> = {}): Promise<void> {
   await labelHost(store, hostName, labels);
-  await store.savePlan({ id: plan.id, hostName, target: plan.target, plan: toJson(plan) });
+  await store.savePlan({ id: plan.id, hostName, target: plan.target, plan: toJsonValue(plan) });
 }
 
 /** Records an execution of a plan, and marks it the host's current one. */

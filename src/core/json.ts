@@ -12,3 +12,11 @@ export function isJsonValue(v: unknown): v is JsonValue {
   }
   return false;
 }
+
+/**
+ * A published document (plain data: no functions; undefined members dropped, as JSON drops them) as a
+ * JsonValue: what the store takes. The one copy of this round trip.
+ */
+export function toJsonValue(doc: object): JsonValue {
+  return JSON.parse(JSON.stringify(doc)) as JsonValue;
+}

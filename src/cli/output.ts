@@ -35,6 +35,13 @@ export function reportError(ctx: CliContext, err: unknown): number {
   return errorStatus(err).exit;
 }
 
+/** A whole number ≥ min given to an option, or USAGE naming the option: the one rule for counts on the command line. */
+export function integerOption(text: string, option: string, min: number): number {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < min) throw new FerryError('USAGE', `${option} ${JSON.stringify(text)} is not a whole number ≥ ${min}`);
+  return n;
+}
+
 /** commander's option parser for a repeatable option: each use appends (none given: the default, or undefined). */
 export function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];

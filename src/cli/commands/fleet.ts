@@ -17,7 +17,7 @@ import { SELECTOR_HELP } from '../../fleet/selector.js';
 import { renderCollection } from '../../report/collection-text.js';
 import { renderProgress } from '../../report/progress-text.js';
 import { renderFleetCsv, renderFleetHtml, renderFleetText, type FleetReport } from '../../report/fleet/index.js';
-import { collect, emit, type CliContext } from '../output.js';
+import { collect, emit, integerOption, type CliContext } from '../output.js';
 import { createProgressRenderer } from '../progress.js';
 import { withStore, withStoreFlag, type StoreFlags } from '../store-flags.js';
 
@@ -27,13 +27,6 @@ interface CollectFlags extends StoreFlags {
   retries: string;
   identity?: string[];
   knownHosts?: string[];
-}
-
-/** A whole number ≥ min, or USAGE naming the option. */
-function integerOption(text: string, option: string, min: number): number {
-  const n = Number(text);
-  if (!Number.isInteger(n) || n < min) throw new FerryError('USAGE', `${option} ${JSON.stringify(text)} is not a whole number ≥ ${min}`);
-  return n;
 }
 
 function registerCollect(fleet: Command, ctx: CliContext): void {

@@ -4,13 +4,12 @@
  * on one machine with SQLite or several with PostgreSQL) run its hosts' migrations as the rollout releases them.
  */
 import type { Command } from 'commander';
-import { FerryError } from '../../core/index.js';
 import { createRollout, rolloutAction, rolloutStatus } from '../../app/rollout.js';
 import { operatorName } from '../../app/store.js';
 import { runWorker, type WorkerEvent } from '../../app/worker.js';
 import { parseRolloutFlags, type RolloutFlags } from '../../app/rollout.js';
 import { renderRolloutList, renderRolloutStatus } from '../../report/rollout-text.js';
-import { collect, emit, type CliContext } from '../output.js';
+import { collect, emit, integerOption, type CliContext } from '../output.js';
 import { withStore, withStoreFlag, type StoreFlags } from '../store-flags.js';
 
 interface CreateFlags extends StoreFlags, RolloutFlags { to: string; repo?: string[]; nogpgcheck?: boolean; name?: string; start?: boolean }
@@ -95,16 +94,10 @@ export function register(program: Command, ctx: CliContext): void {
       const res = await withStore(f, (store) => runWorker({
         store, signal: abort.signal, onEvent, exitWhenIdle: Boolean(f.exitWhenIdle), operator: operatorName(),
         ...(f.id ? { id: f.id } : {}),
-        ...(f.concurrency ? { concurrency: positive(f.concurrency, '--concurrency') } : {}),
-        ...(f.lease ? { leaseMs: positive(f.lease, '--lease') * 1000 } : {}),
+        ...(f.concurrency ? { concurrency: integerOption(f.concurrency, '--concurrency', 1) } : {}),
+        ...(f.lease ? { leaseMs: integerOption(f.lease, '--lease', 1) * 1000 } : {}),
         hostDefaults: { ...(f.identity?.length ? { identityFiles: f.identity } : {}), ...(f.knownHosts?.length ? { knownHostsFiles: f.knownHosts } : {}) },
       }));
       emit(ctx, res, (r) => `worker: ${r.claimed} jobs, ${r.succeeded} succeeded, ${r.failed} failed\n`);
     });
-}
-
-function positive(v: string, flag: string): number {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 1) throw new FerryError('USAGE', `${flag} ${v}: give a whole number >= 1`);
-  return n;
 }

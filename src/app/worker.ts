@@ -12,6 +12,7 @@ import { hostname } from 'node:os';
 import { isFerryError, redact, type ProgressEvent } from '../core/index.js';
 import { readCurrentExecution } from '../exec/journal.js';
 import type { JobRecord, Store } from '../store/index.js';
+import { classifyFailure } from './fleet-collect.js';
 import { hostOptionsFor, openHost, type HostOptions } from './host.js';
 import { migrate, migrationStatus, resume, type MigrateResult } from './migrate.js';
 import { createRepoCache, type RepoCache } from './repos.js';
@@ -60,8 +61,13 @@ export interface HostOutcome {
 }
 
 const LOG_TAIL_LINES = 20;
-/** Failures before anything was started on the host, worth another attempt later (the host may come back). */
-const TRANSIENT: ReadonlySet<string> = new Set(['TRANSPORT_CONNECT', 'TRANSPORT_TIMEOUT', 'TRANSPORT_DISCONNECTED', 'JOURNAL_LOCKED']);
+/**
+ * Failures worth another attempt later: the transport failures collection retries (classifyFailure, the one
+ * answer to which connection failures are transient), and a journal lock another run still holds.
+ */
+function isTransient(e: unknown): boolean {
+  return isFerryError(e) && (e.code === 'JOURNAL_LOCKED' || classifyFailure(e)?.transient === true);
+}
 
 export function defaultWorkerId(): string {
   return `${hostname()}:${process.pid}`;
@@ -85,8 +91,7 @@ export async function runMigrationJob(o: { store: Store; job: JobRecord; payload
   try {
     transport = await (o.open ?? openHost)(hostOptionsFor(host, o.hostDefaults));
   } catch (e) {
-    const code = isFerryError(e) ? e.code : 'INTERNAL';
-    return { state: 'failed', how: 'not-started', error: redact((e as Error).message), transient: TRANSIENT.has(code) };
+    return { state: 'failed', how: 'not-started', error: redact((e as Error).message), transient: isTransient(e) };
   }
   try {
     // The host must be the one collected and assessed: a host key other than the one recorded at collection
@@ -132,7 +137,7 @@ export async function runMigrationJob(o: { store: Store; job: JobRecord; payload
       // Only a failure before the host was touched is retried; a failed step waits for the operator. A store
       // that missed journal entries (it dropped during the run) is retried too: the next attempt finds the host's
       // execution done or interrupted and mirrors its journal while reading it.
-      transient: (TRANSIENT.has(code) && !current) || code === 'STORE_UNAVAILABLE',
+      transient: (isTransient(e) && !current) || code === 'STORE_UNAVAILABLE',
     };
   } finally {
     await transport.close();

@@ -7,7 +7,7 @@
  * with its operator.
  */
 import { randomBytes } from 'node:crypto';
-import { FerryError, toJsonValue } from '../core/index.js';
+import { checkDocument, compileSchema, FerryError, toJsonValue } from '../core/index.js';
 import { decide, isFinished, type Approval, type Decision, type RolloutView } from '../fleet/decide.js';
 import { describeDecision } from '../fleet/describe.js';
 import { parseRolloutSpec, type RolloutSpec } from '../fleet/rollout-spec.js';
@@ -35,10 +35,21 @@ export interface MigrateJobPayload {
   gpgcheck: boolean;
 }
 
-export function isMigrateJobPayload(v: unknown): v is MigrateJobPayload {
-  const o = v as Partial<MigrateJobPayload> | null;
-  return typeof o === 'object' && o !== null && typeof o.rolloutId === 'string' && typeof o.hostName === 'string' && typeof o.target === 'string'
-    && Array.isArray(o.repos) && o.repos.every((r) => typeof r === 'string') && typeof o.gpgcheck === 'boolean';
+const STRINGS = { type: 'array', items: { type: 'string' } } as const;
+const payloadValidator = compileSchema<MigrateJobPayload>({
+  type: 'object', required: ['rolloutId', 'hostName', 'target', 'repos', 'gpgcheck'], additionalProperties: false,
+  properties: { rolloutId: { type: 'string' }, hostName: { type: 'string' }, target: { type: 'string' }, repos: STRINGS, gpgcheck: { type: 'boolean' } },
+});
+const migrateValidator = compileSchema<{ migrate: StoredRolloutSpec['migrate'] }>({
+  type: 'object', required: ['fleet', 'migrate'],
+  // fleet is checked by fleet's own schema (parseRolloutSpec) below.
+
+  properties: { fleet: { type: 'object' }, migrate: { type: 'object', required: ['repos', 'gpgcheck'], additionalProperties: false, properties: { repos: STRINGS, gpgcheck: { type: 'boolean' } } } },
+});
+
+/** A job's payload read back from the store, checked by the one schema module (DOCUMENT_INVALID naming the JSON path). */
+export function parseMigrateJobPayload(v: unknown, jobId: number): MigrateJobPayload {
+  return checkDocument(payloadValidator, v, { document: 'migration job payload', from: `the Ferry store, job ${jobId}` });
 }
 
 /** What a rollout stores as its spec: the fleet settings and how each host migrates. */
@@ -48,12 +59,9 @@ export interface StoredRolloutSpec {
 }
 
 function storedSpec(r: RolloutRecord): StoredRolloutSpec {
-  const s = r.spec as { fleet?: unknown; migrate?: { repos?: unknown; gpgcheck?: unknown } } | null;
-  const migrate = s?.migrate;
-  if (!s || !migrate || !Array.isArray(migrate.repos) || typeof migrate.gpgcheck !== 'boolean') {
-    throw new FerryError('DOCUMENT_INVALID', `Rollout ${r.id} in the store has a malformed spec`);
-  }
-  return { fleet: parseRolloutSpec(s.fleet, { document: 'rollout spec', from: `the Ferry store, rollout ${r.id}` }), migrate: { repos: migrate.repos.map(String), gpgcheck: migrate.gpgcheck } };
+  const origin = { document: 'rollout spec', from: `the Ferry store, rollout ${r.id}` };
+  const { migrate } = checkDocument(migrateValidator, r.spec, origin);
+  return { fleet: parseRolloutSpec((r.spec as { fleet: unknown }).fleet, origin), migrate };
 }
 
 

@@ -68,3 +68,13 @@ test('worker: the store dropping while every slot is busy makes it wait, never s
   assert.deepEqual((await real.listRolloutHosts(rollout.id)).map((h) => h.state), ['failed', 'failed']);
   await real.close();
 });
+
+test('worker: a malformed job payload in the store is refused with the JSON path at fault, nothing opened', async () => {
+  const store = await fleetStore(1);
+  const job = await store.enqueueJob({ kind: 'rollout-migrate', hostName: 'web1', payload: { rolloutId: 'ro-x', hostName: 'web1', target: 'rocky-8', repos: [7], gpgcheck: true } });
+  await runWorker({ store, exitWhenIdle: true, pollMs: 10, open: () => { throw new Error('opened a host for a malformed job'); } });
+  const done = await store.getJob(job.id);
+  assert.equal(done?.state, 'done');
+  assert.match(String((done?.result as { error?: string } | null)?.error), /migration job payload.*job \d+.*repos\/0/s);
+  await store.close();
+});

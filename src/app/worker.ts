@@ -16,7 +16,7 @@ import { classifyFailure } from './fleet-collect.js';
 import { hostOptionsFor, openHost, type HostOptions } from './host.js';
 import { migrate, migrationStatus, resume, type MigrateResult } from './migrate.js';
 import { createRepoCache, type RepoCache } from './repos.js';
-import { advanceRollout, advanceRollouts, deferReason, isMigrateJobPayload, MIGRATE_JOB, type MigrateJobPayload } from './rollout.js';
+import { advanceRollout, advanceRollouts, deferReason, MIGRATE_JOB, parseMigrateJobPayload, type MigrateJobPayload } from './rollout.js';
 
 export interface WorkerOptions {
   store: Store;
@@ -156,11 +156,13 @@ export async function runWorker(o: WorkerOptions): Promise<{ claimed: number; su
   const emit = (e: WorkerEvent): void => o.onEvent?.(e);
 
   const runJob = async (job: JobRecord): Promise<void> => {
-    if (!isMigrateJobPayload(job.payload)) {
-      await o.store.completeJob(job.id, id, { outcome: 'failed', error: 'malformed job payload' });
+    let payload: MigrateJobPayload;
+    try {
+      payload = parseMigrateJobPayload(job.payload, job.id);
+    } catch (e) {
+      await o.store.completeJob(job.id, id, { outcome: 'failed', error: redact((e as Error).message) });
       return;
     }
-    const payload = job.payload;
     const deferred = await deferReason({ store: o.store, rolloutId: payload.rolloutId });
     if (deferred) {
       // Not started: back to pending (the controller releases it again on resume or when the window opens).

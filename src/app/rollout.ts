@@ -43,7 +43,6 @@ const payloadValidator = compileSchema<MigrateJobPayload>({
 const migrateValidator = compileSchema<{ migrate: StoredRolloutSpec['migrate'] }>({
   type: 'object', required: ['fleet', 'migrate'],
   // fleet is checked by fleet's own schema (parseRolloutSpec) below.
-
   properties: { fleet: { type: 'object' }, migrate: { type: 'object', required: ['repos', 'gpgcheck'], additionalProperties: false, properties: { repos: STRINGS, gpgcheck: { type: 'boolean' } } } },
 });
 

@@ -26,6 +26,19 @@ function startWorker(store: string, hosts: readonly LabSshHost[], extra: string[
   return startWorkerOn(store, ['--concurrency', '4', ...hosts.flatMap((h) => ['--known-hosts', h.knownHostsPath]), ...extra]);
 }
 
+/** N SSH lab hosts recorded in a fresh store (a file in a temp dir, or `location`), all torn down after `fn`. */
+async function withHosts(n: number, location: string | undefined, fn: (f: { hosts: LabSshHost[]; path: string; store: Store }) => Promise<void>): Promise<void> {
+  const hosts = await fleetOf(n);
+  const dir = mkdtempSync(join(tmpdir(), 'ferry-worker-'));
+  try {
+    const { path, store } = await storeWith(dir, hosts, location);
+    await fn({ hosts, path, store });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+    await Promise.all(hosts.map((h) => h.stop()));
+  }
+}
+
 async function fleetOf(n: number): Promise<LabSshHost[]> {
   return Promise.all(Array.from({ length: n }, () => labOf().sshHost({ from: 'centos-8' })));
 }
@@ -63,10 +76,7 @@ async function journalsAgree(store: Store, hosts: readonly LabSshHost[]): Promis
 }
 
 test('ferry worker: a rollout of 4 SSH lab hosts to rocky-8 (canary 1, then 100%) migrates and verifies every host; journals equal the store', { skip, timeout: 600_000 }, async () => {
-  const hosts = await fleetOf(4);
-  const dir = mkdtempSync(join(tmpdir(), 'ferry-worker-'));
-  const { path, store } = await storeWith(dir, hosts);
-  try {
+  await withHosts(4, undefined, async ({ hosts, path, store }) => {
     const rocky = await labOf().distro('rocky-8');
     const spec = parseRolloutFlags({ canary: '1', waves: '100%', concurrency: '3', maxFailures: '1' });
     const { rollout } = await createRollout({ store, selector: 'web', target: 'rocky-8', spec, repos: [`rocky-8=${rocky.repoDir}`], gpgcheck: false, operator: 'e2e', start: true });
@@ -81,17 +91,11 @@ test('ferry worker: a rollout of 4 SSH lab hosts to rocky-8 (canary 1, then 100%
     const ids = await journalsAgree(s2, hosts);
     assert.equal(new Set(ids).size, 4);
     await s2.close();
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-    await Promise.all(hosts.map((h) => h.stop()));
-  }
+  });
 });
 
 test('ferry worker SIGKILLed mid-wave: another worker finishes its hosts from their journals, none migrated twice, nothing left running', { skip, timeout: 900_000 }, async () => {
-  const hosts = await fleetOf(4);
-  const dir = mkdtempSync(join(tmpdir(), 'ferry-worker-kill-'));
-  const { path, store } = await storeWith(dir, hosts);
-  try {
+  await withHosts(4, undefined, async ({ hosts, path, store }) => {
     const rocky = await labOf().distro('rocky-8');
     const spec = parseRolloutFlags({ waves: '100%', concurrency: '4' });
     const { rollout } = await createRollout({ store, selector: 'web', target: 'rocky-8', spec, repos: [`rocky-8=${rocky.repoDir}`], gpgcheck: false, operator: 'e2e', start: true });
@@ -135,10 +139,7 @@ test('ferry worker SIGKILLed mid-wave: another worker finishes its hosts from th
       assert.equal(ps.stdout.trim(), '', `no dnf left on ${h.root}`);
     }
     await s2.close();
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-    await Promise.all(hosts.map((h) => h.stop()));
-  }
+  });
 });
 
 /** Waits until the worker's log shows `n` hosts claimed and one of them has a journal (a step under way). */
@@ -154,10 +155,7 @@ async function untilMigrating(w: Worker, hosts: readonly LabSshHost[], n: number
 test('PostgreSQL: two ferry worker processes share a rollout; one SIGKILLed mid-wave and the server restarted mid-rollout, the other finishes every host once', { skip: skip || skipUnlessPostgres(), timeout: 900_000 }, async () => {
   const pg = await testPostgres();
   const url = await pg.createDatabase();
-  const hosts = await fleetOf(6);
-  const dir = mkdtempSync(join(tmpdir(), 'ferry-worker-pg-'));
-  const { store } = await storeWith(dir, hosts, url);
-  try {
+  await withHosts(6, url, async ({ hosts, store }) => {
     const rocky = await labOf().distro('rocky-8');
     const spec = parseRolloutFlags({ canary: '1', waves: '100%', concurrency: '6' });
     const { rollout } = await createRollout({ store, selector: 'web', target: 'rocky-8', spec, repos: [`rocky-8=${rocky.repoDir}`], gpgcheck: false, operator: 'e2e', start: true });
@@ -189,17 +187,11 @@ test('PostgreSQL: two ferry worker processes share a rollout; one SIGKILLed mid-
       assert.equal(spawnSync('pgrep', ['-f', `--installroot ${h.root}`], { encoding: 'utf8' }).stdout.trim(), '', `no dnf left on ${h.root}`);
     }
     await s2.close();
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-    await Promise.all(hosts.map((h) => h.stop()));
-  }
+  });
 });
 
 test('host key changed between collect and migrate: that host is refused, the rest go on', { skip, timeout: 600_000 }, async () => {
-  const hosts = await fleetOf(4);
-  const dir = mkdtempSync(join(tmpdir(), 'ferry-worker-hostkey-'));
-  const { path, store } = await storeWith(dir, hosts);
-  try {
+  await withHosts(4, undefined, async ({ hosts, path, store }) => {
     const collected = await collectFleet({ store, hosts: await store.listHosts(), knownHostsFiles: hosts.map((h) => h.knownHostsPath) });
     assert.equal(collected.failed, 0, JSON.stringify(collected.hosts));
     // web2: the machine answering is another one and known_hosts was updated to trust it (its recorded key differs);
@@ -223,8 +215,5 @@ test('host key changed between collect and migrate: that host is refused, the re
     for (const i of [1, 2]) assert.equal(sh(['rpm', '--root', hosts[i].root, '-q', 'centos-release'], hosts[i].env).status, 0, `web${i + 1} untouched`);
     assert.equal(existsSync(join(hosts[1].root, 'var/lib/ferry/current')), false, 'nothing written on the refused host');
     await s2.close();
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-    await Promise.all(hosts.map((h) => h.stop()));
-  }
+  });
 });

@@ -1,3 +1,4 @@
+import { writeFileSync } from 'node:fs';
 import { errorStatus, FerryError, isFerryError, redact, redactJson } from '../core/index.js';
 
 /** What every command handler receives: how to print, and whether the user asked for JSON. */
@@ -33,6 +34,18 @@ export function reportError(ctx: CliContext, err: unknown): number {
   if (ctx.json) ctx.stdout(JSON.stringify({ error: wrapped.toJSON() }, null, 2) + '\n');
   else ctx.stderr(`ferry: internal error: ${redact(message)}\n`);
   return errorStatus(err).exit;
+}
+
+/**
+ * Writes a report a command was asked to put in a file (`--out`): redacted as everything printed is (main's
+ * stdout and stderr), so a file holds no secret the terminal would not show; a write failure is IO naming the file.
+ */
+export function writeReport(path: string, text: string): void {
+  try {
+    writeFileSync(path, redact(text));
+  } catch (cause) {
+    throw new FerryError('IO', `Cannot write the report to ${path}: ${(cause as Error).message}`, { cause });
+  }
 }
 
 /** A whole number ≥ min given to an option, or USAGE naming the option: the one rule for counts on the command line. */

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { FerryError, ERROR_CODES, ERROR_STATUS, errorStatus, assert as ferryAssert, isFerryError, redact, redactJson } from './errors.js';
+import { FerryError, ERROR_CODES, ERROR_STATUS, errorStatus, assert as ferryAssert, isFerryError, excerpt, redact, redactJson } from './errors.js';
 import { canonicalJson, contentId } from './canonical.js';
 import { STATUS_CODES } from 'node:http';
 
@@ -73,4 +73,17 @@ test('errorStatus answers each error as every front end does; anything but a Fer
 test('redactJson redacts every string of an error document, details included', () => {
   const doc = { code: 'X', message: 'see https://u:pw@m/', details: { cause: 'root:$6$salt$' + 'h'.repeat(86) + ':1', n: 3, list: ['token=abc', null] } };
   assert.deepEqual(redactJson(doc), { code: 'X', message: 'see https://***@m/', details: { cause: 'root:[REDACTED HASH]:1', n: 3, list: ['token=[REDACTED]', null] } });
+});
+
+test('excerpt: the one quoting of file content in a message — redacted, short, escaped', () => {
+  const cases: Array<[unknown, number | undefined, string]> = [
+    ['bash-4.4', undefined, '"bash-4.4"'],
+    ['x'.repeat(100), undefined, JSON.stringify(`${'x'.repeat(80)}…`)],
+    ['evil \u001b[2J\nline', undefined, '"evil \\u001b[2J\\nline"'],
+    [`root:$6$salt$${'h'.repeat(86)}:19000`, 20, '"root:[REDACTED HASH]…"'],
+    // a key cut before its END line is redacted to the end, whatever the cut
+    [`-----BEGIN OPENSSH PRIVATE KEY-----\n${'A'.repeat(200)}`, 40, '"[REDACTED KEY]"'],
+    [{ op: 'rm', path: '/' }, undefined, JSON.stringify('{"op":"rm","path":"/"}')],
+  ];
+  for (const [value, max, want] of cases) assert.equal(excerpt(value, max), want, String(value));
 });

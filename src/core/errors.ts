@@ -174,17 +174,36 @@ export function assert(condition: unknown, message: string): asserts condition {
 /**
  * Password hashes in crypt(5)'s prefixed formats (libxcrypt's crypt(5), Debian 12 libcrypt-dev: yescrypt
  * $y$, gost-yescrypt $gy$, scrypt $7$, bcrypt $2[abxy]$, sha512crypt $6$, sha256crypt $5$, $sha1, SunMD5 $md5,
- * md5crypt $1$, NT $3$), as in /etc/shadow: a hash is a secret (it can be cracked offline).
+ * md5crypt $1$, NT $3$), as in /etc/shadow: a hash is a secret (it can be cracked offline). A hash is written
+ * in crypt(5)'s alphabet `./0-9A-Za-z` with `$` between its fields and `rounds=N,` parameters, so the match
+ * ends where that alphabet does (a quote, a colon, `<` or `&` of the markup around it).
  */
-const CRYPT_HASH = /\$(?:y|gy|7|2[abxy]|6|5|sha1|md5(?:,rounds=\d+)?|1|3)\$[^\s:'"]*/g;
+const CRYPT_HASH = /\$(?:y|gy|7|2[abxy]|6|5|sha1|md5(?:,rounds=\d+)?|1|3)\$[./0-9A-Za-z$,=]*/g;
 
-/** Removes secrets (passwords, private keys, tokens, password hashes) from text headed for a message or a log. */
+/** A private key in PEM or OpenSSH armour; one cut before its END line (a truncated excerpt) is redacted to the end. */
+const PRIVATE_KEY = /-----BEGIN [A-Z ]*PRIVATE KEY-----(?:[\s\S]*?-----END [A-Z ]*PRIVATE KEY-----|[\s\S]*$)/g;
+
+/** Whether `redact` could change the text: most text (package names, paths) has none of these, and is returned as is. */
+const MAYBE_SECRET = /PRIVATE KEY|\$|passw|token|secret|@/i;
+
+/** Removes secrets (passwords, private keys, tokens, password hashes) from text headed for a message, a log or a report. */
 export function redact(text: string): string {
+  if (!MAYBE_SECRET.test(text)) return text;
   return text
-    .replace(/-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?-----END [A-Z ]*PRIVATE KEY-----/g, '[REDACTED KEY]')
+    .replace(PRIVATE_KEY, '[REDACTED KEY]')
     .replace(CRYPT_HASH, '[REDACTED HASH]')
     .replace(/((?:password|passwd|token|secret)\s*[=:]\s*)\S+/gi, '$1[REDACTED]')
     .replace(/\/\/[^/:@\s]+:[^@/\s]*@/g, '//***@');
+}
+
+/**
+ * The one way file or host content is quoted in a message: redacted, then cut to `max` characters, then
+ * JSON-escaped (control bytes and escape sequences as \uNNNN, quotes escaped), so no more than a short,
+ * printable excerpt of a file — a manifest, a journal line, a value read from a host — ever reaches the user.
+ */
+export function excerpt(value: unknown, max = 80): string {
+  const text = redact(typeof value === 'string' ? value : JSON.stringify(value) ?? String(value));
+  return JSON.stringify(text.length > max ? `${text.slice(0, max)}…` : text);
 }
 
 /** `redact` applied to every string of a JSON value (an error's `--json` form: message, hint and details alike). */

@@ -21,7 +21,7 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { posix } from 'node:path';
-import { FerryError, isFerryError } from '../core/index.js';
+import { excerpt, FerryError, isFerryError } from '../core/index.js';
 import type { Transport } from '../transport/types.js';
 import { underRoot } from '../transport/root.js';
 import type { JournalEntry, JournalEvent, JournalSink } from './types.js';
@@ -81,13 +81,9 @@ export interface JournalTrust {
 
 const UNTRUSTED_HINT = 'Run ferry from the controller that started this migration (its $FERRY_HOME/journal.key signs the journal), or pass --trust-journal once you have inspected the journal.';
 
-function escapedExcerpt(line: string): string {
-  return JSON.stringify(line.length > 60 ? `${line.slice(0, 60)}…` : line);
-}
-
 /** A value read from the host as is when it is a plain name, else as a short escaped excerpt. */
 function hostValue(v: unknown): string {
-  return typeof v === 'string' && /^[A-Za-z0-9._:+@-]{1,128}$/.test(v) ? v : escapedExcerpt(String(v));
+  return typeof v === 'string' && /^[A-Za-z0-9._:+@-]{1,128}$/.test(v) ? v : excerpt(String(v));
 }
 
 /**
@@ -110,7 +106,7 @@ export function parseJournal(text: string, file: string, verify: { key?: Journal
       value = JSON.parse(line);
     } catch {
       if (isLast && !endsWithNewline) break; // torn final write
-      throw new FerryError('JOURNAL_CORRUPT', `Journal ${file} line ${i + 1} is not JSON: ${escapedExcerpt(line)}`, {
+      throw new FerryError('JOURNAL_CORRUPT', `Journal ${file} line ${i + 1} is not JSON: ${excerpt(line)}`, {
         hint: 'Inspect the file; a journal Ferry did not write cannot be resumed safely.',
       });
     }
@@ -136,7 +132,7 @@ function checkMac(entry: JournalEntry, prevMac: string, key: JournalKey, file: s
     throw new FerryError('JOURNAL_CORRUPT', `Journal ${file} line ${line} carries no integrity check: not written by this controller's Ferry`, { hint: UNTRUSTED_HINT });
   }
   if (entry.kid !== key.id) {
-    throw new FerryError('JOURNAL_CORRUPT', `Journal ${file} line ${line} is signed by another controller's key (${escapedExcerpt(entry.kid)}), not this controller's (${key.id})`, { hint: UNTRUSTED_HINT });
+    throw new FerryError('JOURNAL_CORRUPT', `Journal ${file} line ${line} is signed by another controller's key (${excerpt(entry.kid)}), not this controller's (${key.id})`, { hint: UNTRUSTED_HINT });
   }
   if (!macMatches(entry.mac, entryMac(key, prevMac, entry))) {
     throw new FerryError('JOURNAL_CORRUPT', `Journal ${file} line ${line} fails its integrity check: the entry, or one before it, was edited, inserted or removed`, {
@@ -218,7 +214,7 @@ export async function readCurrentExecution(transport: Transport): Promise<Curren
   const [first = '', second = ''] = text.split('\n');
   const executionId = first.trim();
   if (!EXECUTION_ID.test(executionId)) {
-    throw new FerryError('JOURNAL_CORRUPT', `${transport.hostName}:${CURRENT_FILE} does not name an execution (it starts ${escapedExcerpt(first.slice(0, 40))})`, {
+    throw new FerryError('JOURNAL_CORRUPT', `${transport.hostName}:${CURRENT_FILE} does not name an execution (it starts ${excerpt(first, 40)})`, {
       hint: 'Ferry writes this file; remove it if it is not Ferry\'s, or pass the execution id.',
     });
   }
@@ -228,7 +224,7 @@ export async function readCurrentExecution(transport: Transport): Promise<Curren
     try { v = JSON.parse(second); } catch { v = undefined; }
     const o = (typeof v === 'object' && v !== null ? v : {}) as Record<string, unknown>;
     if (typeof o.seq !== 'number' || !Number.isInteger(o.seq) || o.seq < 0 || !(o.mac === null || typeof o.mac === 'string')) {
-      throw new FerryError('JOURNAL_CORRUPT', `${transport.hostName}:${CURRENT_FILE} line 2 is not a journal head: ${escapedExcerpt(second)}`);
+      throw new FerryError('JOURNAL_CORRUPT', `${transport.hostName}:${CURRENT_FILE} line 2 is not a journal head: ${excerpt(second)}`);
     }
     head = { seq: o.seq, mac: o.mac };
   }
@@ -263,7 +259,7 @@ export async function assertResolvesUnderRoot(transport: Transport, paths: reado
     const [root, ...resolved] = out.split('\n');
     resolved.slice(0, chunk.length).forEach((r, j) => {
       if (r !== root && !r.startsWith(`${root}/`)) {
-        throw new FerryError('JOURNAL_CORRUPT', `${what} ${chunk[j]} on ${transport.hostName} resolves to ${escapedExcerpt(r)}, outside the root ${transport.root}`, {
+        throw new FerryError('JOURNAL_CORRUPT', `${what} ${chunk[j]} on ${transport.hostName} resolves to ${excerpt(r)}, outside the root ${transport.root}`, {
           hint: 'A symbolic link in the root points out of it; Ferry writes only below the root.',
         });
       }
@@ -310,7 +306,7 @@ function verifyOf(o: JournalTrust): { key: JournalKey; trust: boolean } {
 function ownEntries(entries: JournalEntry[], transport: Transport, path: string, executionId: string): JournalEntry[] {
   const foreign = entries.find((e) => e.executionId !== executionId);
   if (foreign) {
-    throw new FerryError('JOURNAL_CORRUPT', `Journal ${transport.hostName}:${path} entry ${foreign.seq} belongs to execution ${escapedExcerpt(foreign.executionId)}`);
+    throw new FerryError('JOURNAL_CORRUPT', `Journal ${transport.hostName}:${path} entry ${foreign.seq} belongs to execution ${excerpt(foreign.executionId)}`);
   }
   return entries;
 }

@@ -22,19 +22,13 @@
  * a path whose parent resolves out of the root (a symlinked directory in an image) is refused.
  */
 import { posix } from 'node:path';
-import { FerryError, sha256Hex } from '../core/index.js';
+import { excerpt, FerryError, sha256Hex } from '../core/index.js';
 import { assertResolvesUnderRoot, FERRY_STATE_ROOT, hostPath, runChecked } from './journal.js';
 import { installedNevras, isPackageManagerEnv, packageManagerFor, type PackageManagerEnv } from './package-manager/index.js';
 import type { Transport } from '../transport/types.js';
 import type { JsonValue, Restorable, RestorableCheckContext, RestoreContext, Restorer, RestorerRegistry } from './types.js';
 
 // ---- checks of journaled data ----
-
-/** A short, escaped rendering of a value read from a host, for messages (never the whole of it). */
-export function excerpt(v: unknown): string {
-  const text = typeof v === 'string' ? v : JSON.stringify(v) ?? String(v);
-  return JSON.stringify(text.length > 60 ? `${text.slice(0, 60)}…` : text);
-}
 
 function invalid(message: string): FerryError {
   return new FerryError('JOURNAL_CORRUPT', message);

@@ -8,13 +8,13 @@
  */
 import { hostname } from 'node:os';
 import { posix } from 'node:path';
-import { assert, contentId, FerryError, isFerryError, isJsonValue, silentLogger, type Logger } from '../core/index.js';
+import { assert, contentId, excerpt, FerryError, isFerryError, isJsonValue, silentLogger, type Logger } from '../core/index.js';
 import type { Transport } from '../transport/types.js';
 import type { ProgressEvent } from '../core/index.js';
 import {
   acquireHostLock, unlockHost, type UnlockResult, mkdirHost, openJournal, readJournal, stateDirFor, assertExecutionId, journalPathFor, type Journal, type JournalTrust, type RecordedHead,
 } from './journal.js';
-import { BUILTIN_RESTORERS, excerpt } from './restorables.js';
+import { BUILTIN_RESTORERS } from './restorables.js';
 import { awaitTransactions, runningTransactions } from './package-manager/detached.js';
 import { checkPackagesUnchanged, recordPackages } from './package-state.js';
 import { executionStateOf } from './execution-state.js';

@@ -16,7 +16,7 @@
 import { constants } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { join } from 'node:path';
-import { FerryError, isFerryError } from '../core/index.js';
+import { excerpt, FerryError, isFerryError, redact } from '../core/index.js';
 import { formatNevra, parseNevra } from '../rpm/nevra.js';
 import { parseRpmQuery } from './parse-rpm.js';
 import { RPM_FIELD_SEP } from './rpm-queryformat.js';
@@ -45,11 +45,6 @@ const HINT = `Ferry reads ${Object.values(PACKAGE_LIST_FORMATS).join('; ')}.`;
 
 function invalid(message: string, details?: Record<string, unknown>): FerryError {
   return new FerryError('MANIFEST_INVALID', message, { hint: HINT, ...(details ? { details } : {}) });
-}
-
-/** A line as an error message shows it: escaped (control bytes, quotes) and short. */
-function quote(line: string): string {
-  return JSON.stringify(line.length > 80 ? `${line.slice(0, 80)}…` : line);
 }
 
 /** `gpg-pubkey-f4a80eb5-53a7ff4b`, also with a `(none):` epoch and a `.(none)` arch: an imported rpm key. */
@@ -105,12 +100,12 @@ function parseLines(text: string, file: string): PackageListParse {
     if (line === '' || line.startsWith('#')) return;
     const m = /^(\S+)\s+(.*)$/.exec(line);
     if (m && !isInstallDate(m[2])) {
-      throw invalid(`${file}:${n}: expected one package per line (optionally followed by its install date, as in a sosreport): ${quote(line)}`);
+      throw invalid(`${file}:${n}: expected one package per line (optionally followed by its install date, as in a sosreport): ${excerpt(line)}`);
     }
     const nevra = m ? m[1] : line;
     if (dated === undefined) dated = { value: m !== null, line: n };
     else if (dated.value !== (m !== null)) {
-      throw invalid(`${file}:${n}: ${m ? 'an install date after the package, unlike' : 'no install date after the package, unlike'} line ${dated.line}: ${quote(line)}`);
+      throw invalid(`${file}:${n}: ${m ? 'an install date after the package, unlike' : 'no install date after the package, unlike'} line ${dated.line}: ${excerpt(line)}`);
     }
     const key = GPG_PUBKEY.exec(nevra);
     if (key) { importedKeys.push({ keyId: key[1].toLowerCase() }); return; }
@@ -118,10 +113,12 @@ function parseLines(text: string, file: string): PackageListParse {
       packages.push(parseNevra(nevra));
     } catch (err) {
       if (!isFerryError(err, 'NEVRA_INVALID')) throw err;
-      const why = typeof err.details?.reason === 'string' ? err.details.reason : '';
+      // The line is file content (a manifest may be anything): only its excerpt is quoted, in the message. The
+      // parser's reason quotes pieces of the line, where a secret is no longer recognisable (a crypt hash split
+      // at its dots), so a line holding a secret gets no reason.
+      const why = typeof err.details?.reason === 'string' && redact(line) === line ? err.details.reason : '';
       const reason = why ? ` (${why.length > 120 ? `${why.slice(0, 120)}…` : why})` : '';
-      // The line is file content (a manifest may be anything): only its excerpt is quoted, in the message.
-      throw invalid(`${file}:${n}: not a package name-[epoch:]version-release.arch${reason}: ${quote(line)}`);
+      throw invalid(`${file}:${n}: not a package name-[epoch:]version-release.arch${reason}: ${excerpt(line)}`);
     }
     // A name never holds ":" (parseNevra refuses it), so a ":" is an epoch written out.
     if (nevra.includes(':')) anyEpoch = true;

@@ -1,4 +1,5 @@
 /** Parsers for rpm query output: the \x1f/\x1e queryformat dump and pgpsig strings. Pure. */
+import { excerpt } from '../core/index.js';
 import { RPM_FIELD_SEP, RPM_QUERY_FIELDS, RPM_RECORD_SEP } from './rpm-queryformat.js';
 import type { InstalledPackage, PackageSignature } from './types.js';
 
@@ -51,7 +52,7 @@ export function parseRpmQuery(text: string, origin = 'rpm -qa'): RpmQueryParse {
     if (rec.trim() === '') return;
     const f = rec.split(RPM_FIELD_SEP);
     if (f.length !== RPM_QUERY_FIELDS.length) {
-      problems.push(`${origin}:${at}: record ${i + 1} has ${f.length} fields, expected ${RPM_QUERY_FIELDS.length}: ${JSON.stringify(rec.slice(0, 80))}`);
+      problems.push(`${origin}:${at}: record ${i + 1} has ${f.length} fields, expected ${RPM_QUERY_FIELDS.length}: ${excerpt(rec)}`);
       return;
     }
     const [name, epoch, version, release, arch, vendor, packager, sourcerpm, installtime, buildtime, sig, license, size, summary] = f;
@@ -60,7 +61,7 @@ export function parseRpmQuery(text: string, origin = 'rpm -qa'): RpmQueryParse {
       return;
     }
     if (!name || !version || !/^\d+$|^\(none\)$/.test(epoch)) {
-      problems.push(`${origin}:${at}: record ${i + 1} (${JSON.stringify(name)}) has no valid name, version or epoch`);
+      problems.push(`${origin}:${at}: record ${i + 1} (${excerpt(name)}) has no valid name, version or epoch`);
       return;
     }
     const signature = parsePgpSig(sig);

@@ -102,3 +102,19 @@ test('checks not assessed are listed in every format, escaped; reports without t
   delete a.targets[0].notAssessed;
   assert.deepEqual(validateAssessment(a), []);
 });
+
+test('secrets carried by an assessment (a mirror URL\'s credentials, a shadow line, a private key) reach no format', () => {
+  const hash = `$6$rounds=5000$saltsalt$${'Q'.repeat(86)}`;
+  const key = '-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA\n-----END OPENSSH PRIVATE KEY-----';
+  const a = fixtureAssessment();
+  a.targets[0].repositories = ['https://deploy:hunter2pw@mirror.example/rocky8/'];
+  a.targets[1].notAssessed = [{ check: 'missing-packages', reason: `the repositories could not be read (REPO_FETCH: https://deploy:hunter2pw@mirror.example/x: HTTP 404)` }];
+  a.targets[0].findings[0].summary = `quoted from a file: root:${hash}:19000:0:99999:7::: and ${key}`;
+  for (const [format, out] of [['html', renderAssessmentHtml(a)], ['md', renderAssessmentMarkdown(a)], ['text', renderAssessmentText(a)]] as const) {
+    assert.doesNotMatch(out, /hunter2pw|saltsalt|Q{20}|b3BlbnNzaC1rZXkt/, format);
+    assert.match(out, /https:\/\/\*\*\*@mirror\.example/, `${format}: the mirror is still named`);
+    assert.match(out, /root:\\?\[REDACTED HASH\\?\]:19000/, `${format}: the line around the hash stays`);
+  }
+  // the markup around a redacted hash survives: the hash ends where crypt(5)'s alphabet does
+  assert.equal(escapeHtml(`<${hash}>`), '&lt;[REDACTED HASH]&gt;');
+});

@@ -118,3 +118,46 @@ test('a manifest that is a symlink to a shadow file: --json and text errors quot
     assert.match(out, /packages\.txt:1: .*root:\[REDACTED HASH\]/);
   }
 });
+
+test('report files (--out, every format) never hold a mirror URL\'s credentials; a symlinked shadow manifest writes no report', { skip: skipUnlessTools('createrepo_c') }, async () => {
+  const good = join(dir, 'cred-repo');
+  mkdirSync(good, { recursive: true });
+  execFileSync('createrepo_c', ['-q', good]);
+  // serves the repository at /good/ and answers 404 elsewhere, whatever the credentials
+  const server = createServer((req, res) => {
+    const path = (req.url ?? '/').replace(/^\/good\//, '');
+    if (req.url?.startsWith('/good/') && existsSync(join(good, path))) res.end(readFileSync(join(good, path)));
+    else { res.writeHead(404); res.end(); }
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  const { port } = server.address() as AddressInfo;
+  try {
+    const manifest = join(dir, 'cred.txt');
+    writeFileSync(manifest, 'bash-4.4.19-10.el8.x86_64\ncentos-release-8.2-2.2004.0.1.el8.x86_64\n');
+    for (const format of ['html', 'md', 'json', 'text']) {
+      const out = join(dir, `cred.${format}`);
+      const r = await ferry(['assess', '--manifest', manifest, '--to', 'rocky-8,almalinux-8', '--format', format, '--out', out, '--no-progress',
+        '--repo', `rocky-8=http://deploy:hunter2pw@127.0.0.1:${port}/good/`, '--repo', `almalinux-8=http://deploy:hunter2pw@127.0.0.1:${port}/gone/`]);
+      assert.equal(r.code, 0, r.err + r.out);
+      const text = readFileSync(out, 'utf8');
+      assert.doesNotMatch(text, /hunter2pw/, `${format} report`);
+      // both mirrors still named (the text report names none), the unreadable one with its error
+      if (format !== 'text') assert.match(text, new RegExp(`http://\\*\\*\\*@127\\.0\\.0\\.1:${port}/good/`), format);
+      if (format === 'html' || format === 'json') assert.match(text, new RegExp(`REPO_FETCH: http://\\*\\*\\*@127\\.0\\.0\\.1:${port}/gone/`), format);
+    }
+  } finally {
+    server.closeAllConnections();
+    await new Promise((r) => server.close(r));
+  }
+  // a manifest symlinked to a shadow file: MANIFEST_INVALID, and no HTML report is written at all
+  const shadow = join(dir, 'shadow-html');
+  writeFileSync(shadow, `root:$y$j9T$F5Jx5fExrKuPp53xLKQ..1$${'Z'.repeat(43)}:19000:0:99999:7:::\n`, { mode: 0o600 });
+  const link = join(dir, 'html-packages.txt');
+  symlinkSync(shadow, link);
+  const html = join(dir, 'shadow.html');
+  const r = await ferry(['assess', '--manifest', link, '--to', 'rocky-8', '--format', 'html', '--out', html]);
+  assert.equal(r.code, 1);
+  assert.match(r.err, /MANIFEST_INVALID.*html-packages\.txt:1: .*root:\[REDACTED HASH\]/);
+  assert.doesNotMatch(r.err + r.out, /Z{20}|F5Jx5f/);
+  assert.equal(existsSync(html), false);
+});

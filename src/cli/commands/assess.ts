@@ -4,7 +4,6 @@
  * JSON (schema src/report/schema/assessment.schema.json), Markdown or self-contained HTML. Exits 0 once
  * assessed, inhibitors or not: inhibitors are results, shown first.
  */
-import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { FerryError } from '../../core/index.js';
 import { assessHost, PACKAGE_LIST_FORMATS, type Assessment } from '../../app/assess.js';
@@ -15,7 +14,7 @@ import { renderAssessmentMarkdown } from '../../report/assessment-markdown.js';
 import { renderAssessmentSummary, renderAssessmentText } from '../../report/assessment-text.js';
 import { renderProgress } from '../../report/progress-text.js';
 import { HOST_ARGUMENT_HELP, hostOptions, withHostFlags, type HostFlags } from '../host-flags.js';
-import { collect, emit, type CliContext } from '../output.js';
+import { collect, emit, writeReport, type CliContext } from '../output.js';
 
 const FORMATS = ['text', 'json', 'md', 'html'] as const;
 type Format = (typeof FORMATS)[number];
@@ -88,11 +87,7 @@ export function register(program: Command, ctx: CliContext): void {
         try { await recordAssessment(store, name, assessment); } finally { await store.close(); }
       }
       if (opts.out !== undefined) {
-        try {
-          writeFileSync(opts.out, renderAssessment(assessment, format));
-        } catch (cause) {
-          throw new FerryError('IO', `Cannot write the report to ${opts.out}: ${(cause as Error).message}`, { cause });
-        }
+        writeReport(opts.out, renderAssessment(assessment, format));
         if (opts.progress) ctx.stderr(`ferry: wrote the ${format} report to ${opts.out}\n`);
         // Text: the short summary --help promises; --json: the assessment document itself, for programs.
         emit(ctx, assessment, (a) => `${renderAssessmentSummary(a)}\n\nFull report: ${opts.out}`);

@@ -5,7 +5,6 @@
  * - `assess [SELECTOR]`: every selected host against several targets from its stored facts (app/fleet-assess.ts).
  * - `report`: a run rendered as text, JSON (schema src/report/schema/fleet-report.schema.json), HTML or CSV.
  */
-import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { collectFleet } from '../../app/fleet-collect.js';
 import { assessFleet, loadFleetReport } from '../../app/fleet-assess.js';
@@ -17,7 +16,7 @@ import { SELECTOR_HELP } from '../../fleet/selector.js';
 import { renderCollection } from '../../report/collection-text.js';
 import { renderProgress } from '../../report/progress-text.js';
 import { renderFleetCsv, renderFleetHtml, renderFleetText, type FleetReport } from '../../report/fleet/index.js';
-import { collect, emit, integerOption, type CliContext } from '../output.js';
+import { collect, emit, integerOption, writeReport, type CliContext } from '../output.js';
 import { createProgressRenderer } from '../progress.js';
 import { withStore, withStoreFlag, type StoreFlags } from '../store-flags.js';
 
@@ -113,11 +112,7 @@ function registerReport(fleet: Command, ctx: CliContext): void {
         ctx.stdout(text);
         return;
       }
-      try {
-        writeFileSync(opts.out, text);
-      } catch (cause) {
-        throw new FerryError('IO', `Cannot write the report to ${opts.out}: ${(cause as Error).message}`, { cause });
-      }
+      writeReport(opts.out, text);
       ctx.stderr(`ferry: wrote the ${format} fleet report of ${report.runId} (${report.hostCount} hosts) to ${opts.out}\n`);
     });
 }

@@ -130,3 +130,16 @@ test('compareRanked orders as rankTargets; recommendHostTarget and recommendFlee
     assert.equal(recommendFleetTarget(['rocky-8', 'almalinux-8'], results, best).target, want, what);
   }
 });
+
+test('assessTargets: the document names a mirror and its error without the URL\'s credentials (it is printed, stored and served)', () => {
+  const facts = baseFacts({ packages: [inst('bash-4.4.19-10.el8.x86_64', { vendor: 'CentOS' })] });
+  const pool = createPool([pkg('bash-4.4.20-1.el8.x86_64')]);
+  const a = assessTargets({ facts, catalog, today: '2024-05-01', now: new Date('2024-05-01T12:00:00Z'), targets: [
+    { release: 'rocky-8', repo: { release: 'rocky-8', locations: ['https://deploy:hunter2pw@mirror.example/rocky8/'], pool } },
+    { release: 'almalinux-8', repoUnreadable: 'REPO_FETCH: https://deploy:hunter2pw@mirror.example/alma8/repodata/repomd.xml: HTTP 404' },
+  ] });
+  assert.doesNotMatch(JSON.stringify(a), /hunter2pw/);
+  assert.deepEqual(a.targets.find((t) => t.target === 'rocky-8')?.repositories, ['https://***@mirror.example/rocky8/']);
+  assert.match(a.targets.find((t) => t.target === 'almalinux-8')?.notAssessed?.find((n) => n.check === 'missing-packages')?.reason ?? '',
+    /REPO_FETCH: https:\/\/\*\*\*@mirror\.example\/alma8\//);
+});

@@ -5,6 +5,7 @@
 import type { Catalog, MigrationPath, PesEvent, ReleaseView } from '../catalog/index.js';
 import { computeTargetPackages, isCrossMajor } from '../catalog/index.js';
 import type { HostFacts } from '../facts/types.js';
+import { redact } from '../core/index.js';
 import { compareEvr } from '../rpm/evr.js';
 import { CHECKS } from './checks/index.js';
 import { computeFates, countFates, type FateInput } from './fates.js';
@@ -81,7 +82,7 @@ export function assessTargets(input: AssessTargetsInput): Assessment {
     const fates = repo ? fatesFor(input, source, target, path, repo) : [];
     const notAssessed: NotAssessed[] = [];
     const findings = checks.flatMap((c) => {
-      const checkInput = { facts, catalog, source, target, path, ...(repo ? { repo } : {}), ...(repoUnreadable !== undefined ? { repoUnreadable } : {}), fates, today };
+      const checkInput = { facts, catalog, source, target, path, ...(repo ? { repo } : {}), ...(repoUnreadable !== undefined ? { repoUnreadable: redact(repoUnreadable) } : {}), fates, today };
       const reason = c.notAssessed?.(checkInput);
       if (reason === undefined) return c.run(checkInput);
       notAssessed.push({ check: c.id, reason });
@@ -90,7 +91,8 @@ export function assessTargets(input: AssessTargetsInput): Assessment {
     return {
       target: target.id, targetName: `${target.distributionInfo.name} ${target.version}`,
       path: path ? { method: path.method, source: path.source } : null,
-      repositories: repo ? [...repo.locations] : [],
+      // The published document (printed, stored, served) names a mirror without its URL's credentials.
+      repositories: repo ? repo.locations.map(redact) : [],
       findings, notAssessed, inhibitors: findings.filter((f) => f.groups.includes('inhibitor')).map((f) => f.key),
       fates, counts: countFates(fates),
     };

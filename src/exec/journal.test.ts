@@ -13,6 +13,7 @@ import {
 } from './journal.js';
 import { defineStep, runPlan, unlock } from './runner.js';
 import type { JournalEntry } from './types.js';
+import { skipUnlessCanMount, withReadOnly } from '../../test/support/mount.js';
 
 const base = mkdtempSync(join(tmpdir(), 'ferry-journal-'));
 process.on('exit', () => rmSync(base, { recursive: true, force: true }));
@@ -136,6 +137,43 @@ test('ferry unlock: refused while the owner is alive here, or another controller
       assert.equal(existsSync(join(root, LOCK_DIR)), !c.removed, c.name);
     }
     assert.deepEqual(await unlock({ transport: createLocalTransport({ root: mkdtempSync(join(base, 'r')) }) }), { removed: undefined });
+  } finally {
+    sleeper.kill();
+  }
+});
+
+test('the host lock names what stands in the way: a live owner by its pid; a dead owner\'s lock as stale, with its removal\'s error and ferry unlock; a read-only state directory as read-only', { skip: skipUnlessCanMount() }, async () => {
+  const sleeper = spawn('sleep', ['30']);
+  const dead = spawnSync('true').pid ?? 1;
+  const cases: { name: string; owner?: object; readOnly: boolean; code: 'JOURNAL_LOCKED' | 'TRANSPORT_COMMAND'; want: RegExp; hint: RegExp; not?: RegExp }[] = [
+    { name: 'alive here', owner: { pid: sleeper.pid, controller: hostname(), executionId: 'live', at: new Date().toISOString() }, readOnly: false,
+      code: 'JOURNAL_LOCKED', want: new RegExp(`is locked by pid ${sleeper.pid} on .*execution live`), hint: /Wait for that run to finish/ },
+    { name: 'dead here, read-only', owner: { pid: dead, controller: hostname(), executionId: 'old', at: new Date().toISOString() }, readOnly: true,
+      code: 'JOURNAL_LOCKED', want: new RegExp(`lock /var/lib/ferry/lock is stale \\(left by pid ${dead} .*which is no longer running\\) but could not be removed: .*Read-only file system`),
+      hint: /No run holds it\..*ferry unlock/, not: /is locked by/ },
+    { name: 'elsewhere, old heartbeat, read-only', owner: { pid: 1, controller: 'other-controller', executionId: 'old', at: new Date(Date.now() - 7_200_000).toISOString() }, readOnly: true,
+      code: 'JOURNAL_LOCKED', want: /is stale \(left by pid 1 on other-controller .*whose heartbeat is older than 3600 s\) but could not be removed/, hint: /ferry unlock/, not: /is locked by/ },
+    { name: 'no lock, read-only', readOnly: true, code: 'TRANSPORT_COMMAND', want: /Could not create lock \/var\/lib\/ferry\/lock on local: .*Read-only file system/, hint: /^$/ },
+  ];
+  try {
+    for (const c of cases) {
+      const root = mkdtempSync(join(base, 'r'));
+      mkdirSync(join(root, 'var/lib/ferry'), { recursive: true });
+      if (c.owner) {
+        mkdirSync(join(root, LOCK_DIR));
+        writeFileSync(join(root, LOCK_DIR, 'owner.json'), JSON.stringify(c.owner));
+      }
+      const take = (): Promise<unknown> => acquireHostLock({ transport: createLocalTransport({ root }), executionId: 'new', heartbeatMs: 0 });
+      const check = (e: unknown): boolean => {
+        assert.ok(isFerryError(e, c.code), `${c.name}: ${String(e)}`);
+        assert.match(e.message, c.want, c.name);
+        assert.match(e.hint ?? '', c.hint, c.name);
+        if (c.not) assert.doesNotMatch(e.message, c.not, c.name);
+        return true;
+      };
+      if (c.readOnly) await withReadOnly(join(root, 'var/lib/ferry'), () => assert.rejects(take(), check));
+      else await assert.rejects(take(), check);
+    }
   } finally {
     sleeper.kill();
   }

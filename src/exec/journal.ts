@@ -498,13 +498,17 @@ function describeOwner(holder: LockOwner | undefined): string {
     : 'an unknown owner';
 }
 
-/** Moves the lock aside atomically, then removes it, so two breakers cannot both delete a freshly retaken lock. */
-async function breakLock(transport: Transport): Promise<boolean> {
+/**
+ * Moves the lock aside atomically, then removes it, so two breakers cannot both delete a freshly retaken lock.
+ * Returns why it could not be moved (mv's error), or undefined once it was.
+ */
+async function breakLock(transport: Transport): Promise<string | undefined> {
   const lockHost = hostPath(transport, LOCK_DIR);
   const aside = `${lockHost}.stale-${process.pid}-${Date.now()}`;
-  if ((await transport.run(['mv', '-T', '--', lockHost, aside])).code !== 0) return false;
+  const moved = await transport.run(['mv', '-T', '--', lockHost, aside]);
+  if (moved.code !== 0) return moved.stderr.trim() || `mv exited ${moved.code}`;
   await transport.run(['rm', '-rf', '--', aside]);
-  return true;
+  return undefined;
 }
 
 /** Takes the host lock or throws JOURNAL_LOCKED naming the holder. Breaks a stale lock. */
@@ -563,8 +567,14 @@ export async function acquireHostLock(options: AcquireLockOptions): Promise<Host
     }
     const holder = await readOwner(transport);
     if (attempt === 0 && isLockStale(holder, { staleAfterMs, now: now(), controller, heldHere: heldHere.has(lockKey(transport)) })) {
-      await breakLock(transport);
-      continue;
+      const unbroken = await breakLock(transport);
+      if (unbroken === undefined) continue;
+      // No run holds this lock: say so, rather than blame the dead owner it names.
+      const gone = holder && holder.controller === controller && !isPidAlive(holder.pid) ? 'which is no longer running' : `whose heartbeat is older than ${staleAfterMs / 1000} s`;
+      throw new FerryError('JOURNAL_LOCKED', `Host ${transport.hostName} lock ${LOCK_DIR} is stale (left by ${describeOwner(holder)}, ${gone}) but could not be removed: ${excerpt(unbroken, 200)}`, {
+        hint: `No run holds it. Make ${FERRY_STATE_ROOT} writable, then run again (the stale lock is broken) or remove it with ferry unlock.`,
+        details: { holder: holder ?? null, stale: true },
+      });
     }
     throw new FerryError('JOURNAL_LOCKED', `Host ${transport.hostName} is locked by ${describeOwner(holder)}: ${LOCK_DIR}`, {
       hint: 'Wait for that run to finish. If it is gone, ferry unlock removes the lock (it refuses while the owner is alive).',
@@ -602,8 +612,9 @@ export async function unlockHost(options: { transport: Transport; force?: boolea
       hint: 'Make sure that run is gone (on its controller), then pass --force.',
     });
   }
-  if (!await breakLock(transport)) {
-    throw new FerryError('TRANSPORT_COMMAND', `Could not remove lock ${LOCK_DIR} on ${transport.hostName}`);
+  const unbroken = await breakLock(transport);
+  if (unbroken !== undefined) {
+    throw new FerryError('TRANSPORT_COMMAND', `Could not remove lock ${LOCK_DIR} on ${transport.hostName}: ${excerpt(unbroken, 200)}`);
   }
   return { removed: holder && { pid: holder.pid, controller: holder.controller, executionId: holder.executionId, at: holder.at } };
 }

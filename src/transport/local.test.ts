@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { isFerryError } from '../core/index.js';
 import { createLocalTransport } from './local.js';
 import { HOSTILE_ARGS } from './testing.js';
+import { skipUnlessCanMount, withReadOnly } from '../../test/support/mount.js';
 
 test('local transport: argv reaches the process unchanged, no shell is involved', async () => {
   const t = createLocalTransport();
@@ -68,6 +69,34 @@ test('local transport: appendFile and mkdir work below the root, with the modes 
     await assert.rejects(t.appendFile!('/no/such/dir/j', 'a', { sync: 'none' }), (e) => isFerryError(e, 'IO') && /no\/such\/dir/.test(String(e)));
     writeFileSync(join(root, 'file'), '');
     await assert.rejects(t.mkdir!('/file/sub', { mode: 0o700 }), (e) => isFerryError(e, 'IO'));
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
+
+test('local transport: a write below a read-only directory names that directory as read-only, never ENOENT', { skip: skipUnlessCanMount() }, async () => {
+  const root = mkdtempSync(join(tmpdir(), 'ferry-local-ro-'));
+  try {
+    mkdirSync(join(root, 'var/lib/ferry'), { recursive: true });
+    writeFileSync(join(root, 'var/lib/ferry/journal.jsonl'), '');
+    const t = createLocalTransport({ root });
+    const cases: [string, () => Promise<unknown>][] = [
+      ['mkdir of a missing level', () => t.mkdir!('/var/lib/ferry/mig-1/run', { mode: 0o700 })],
+      ['writeFile', () => t.writeFile('/var/lib/ferry/current', 'x\n')],
+      ['appendFile', () => t.appendFile!('/var/lib/ferry/journal.jsonl', '{}\n', { sync: 'file' })],
+      ['upload', () => t.upload(join(root, 'var/lib/ferry/journal.jsonl'), '/var/lib/ferry/copy')],
+    ];
+    await withReadOnly(join(root, 'var/lib'), async () => {
+      for (const [name, op] of cases) {
+        await assert.rejects(op(), (e) => {
+          assert.ok(isFerryError(e, 'IO'), `${name}: ${String(e)}`);
+          assert.match(e.message, new RegExp(`on local failed: ${root}/var/lib(/ferry)? is on a read-only file system$`), name);
+          assert.doesNotMatch(e.message, /ENOENT|no such file/i, name);
+          assert.match(e.hint ?? '', /make \S+ writable/, name);
+          return true;
+        });
+      }
+    });
   } finally {
     rmSync(root, { recursive: true, force: true });
   }

@@ -3,7 +3,8 @@
  * prefix (a mounted image, a lab root); commands still run on this machine and scanners pass --root.
  */
 import { spawn } from 'node:child_process';
-import { copyFile, chmod, mkdir, mkdtemp, open, readFile, rename, stat, writeFile, rm } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { access, copyFile, chmod, mkdir, mkdtemp, open, readFile, rename, stat, writeFile, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { assert, FerryError } from '../core/index.js';
 import { createCapture, DEFAULT_COMMAND_TIMEOUT, DEFAULT_MAX_OUTPUT } from './output.js';
@@ -15,6 +16,35 @@ export interface LocalTransportOptions {
   root?: string;
   /** Default per-command timeout in ms (10 minutes). */
   commandTimeoutMs?: number;
+}
+
+/**
+ * IO naming what failed to be written and why. A recursive mkdir (and mkdtemp) below a read-only or
+ * unwritable directory reports ENOENT for the missing level, not the directory at fault: the nearest
+ * existing ancestor of `path` is asked for write access, and a read-only or permission failure names it.
+ */
+async function writeFailure(what: string, path: string, e: unknown): Promise<FerryError> {
+  const err = e as NodeJS.ErrnoException;
+  let code = err.code;
+  let at = path;
+  if (code === 'ENOENT' || code === 'EROFS' || code === 'EACCES' || code === 'EPERM') {
+    for (let dir = path; ; dir = dirname(dir)) {
+      const st = await stat(dir).catch(() => undefined);
+      if (st?.isDirectory()) {
+        const denied = await access(dir, constants.W_OK).then(() => undefined, (a: NodeJS.ErrnoException) => a.code);
+        if (denied) { code = denied; at = dir; }
+        break;
+      }
+      if (dirname(dir) === dir) break;
+    }
+  }
+  const why = code === 'EROFS' ? `${at} is on a read-only file system`
+    : code === 'EACCES' || code === 'EPERM' ? `permission denied on ${at}`
+      : err.message;
+  return new FerryError('IO', `${what} on local failed: ${why}`, {
+    cause: e,
+    ...(code === 'EROFS' || code === 'EACCES' || code === 'EPERM' ? { hint: `Ferry writes its state and backups there: make ${at} writable (remount it read-write), then run the command again.` } : {}),
+  });
 }
 
 export function createLocalTransport(options: LocalTransportOptions = {}): Transport {
@@ -100,16 +130,17 @@ export function createLocalTransport(options: LocalTransportOptions = {}): Trans
     async writeFile(path, data, opts: WriteFileOptions = {}) {
       checkOpen();
       const p = underRoot(root, path);
-      const tmp = await mkdtemp(join(dirname(p), '.ferry-tmp-'));
+      let tmp: string | undefined;
       try {
+        tmp = await mkdtemp(join(dirname(p), '.ferry-tmp-'));
         const t = join(tmp, 'data');
         await writeFile(t, data, { mode: opts.mode ?? 0o600 });
         await chmod(t, opts.mode ?? 0o600);
         await rename(t, p);
       } catch (e) {
-        throw new FerryError('IO', `Writing ${p} on local failed: ${(e as Error).message}`, { cause: e });
+        throw await writeFailure(`Writing ${p}`, p, e);
       } finally {
-        await rm(tmp, { recursive: true, force: true });
+        if (tmp !== undefined) await rm(tmp, { recursive: true, force: true });
       }
     },
     async exists(path) {
@@ -143,7 +174,7 @@ export function createLocalTransport(options: LocalTransportOptions = {}): Trans
         }
         return before;
       } catch (e) {
-        throw new FerryError('IO', `Appending to ${p} on local failed: ${(e as Error).message}`, { cause: e });
+        throw await writeFailure(`Appending to ${p}`, p, e);
       }
     },
     async mkdir(path, opts) {
@@ -152,7 +183,7 @@ export function createLocalTransport(options: LocalTransportOptions = {}): Trans
       try {
         await mkdir(p, { recursive: true, mode: opts.mode });
       } catch (e) {
-        throw new FerryError('IO', `Creating the directory ${p} on local failed: ${(e as Error).message}`, { cause: e });
+        throw await writeFailure(`Creating the directory ${p}`, p, e);
       }
     },
     async upload(localPath, remotePath, opts: WriteFileOptions = {}) {
@@ -162,7 +193,7 @@ export function createLocalTransport(options: LocalTransportOptions = {}): Trans
         await copyFile(localPath, p);
         await chmod(p, opts.mode ?? 0o600);
       } catch (e) {
-        throw new FerryError('IO', `Copying ${localPath} to ${p} on local failed: ${(e as Error).message}`, { cause: e });
+        throw await writeFailure(`Copying ${localPath} to ${p}`, p, e);
       }
     },
     async close() { closed = true; },

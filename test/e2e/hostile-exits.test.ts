@@ -132,8 +132,13 @@ const ROWS: Row[] = [
   { name: 'a store URL with a password, unreachable', args: () => ['inventory', 'list', '--store', 'postgres://ferry:hunter2pw@127.0.0.1:1/ferry'], code: 'STORE_UNAVAILABLE', names: /postgres:\/\/\*\*\*@127\.0\.0\.1:1/ },
 ];
 
-test('every hostile input of issue 14 exits with its FerryError code naming the thing at fault, never 70, never an internal error or a secret', { skip: skipUnlessCanMount() }, async () => {
+test('every hostile input of issue 14 exits with its FerryError code naming the thing at fault, never 70, never an internal error or a secret', async (t) => {
+  const cannotMount = skipUnlessCanMount();
   for (const row of ROWS) {
+    if (row.readOnly && cannotMount) {
+      t.diagnostic(`${row.name}: skipped (${cannotMount})`);
+      continue;
+    }
     const args = await row.args();
     const runBoth = async (): Promise<{ json: { code: number; out: string; err: string }; text: { code: number; out: string; err: string } }> =>
       ({ json: await ferry(['--json', ...args]), text: await ferry(args) });

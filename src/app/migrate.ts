@@ -14,7 +14,7 @@ import type { HostFacts } from '../facts/types.js';
 import { assessTargets, availableNames } from '../assess/index.js';
 import type { Finding, TargetRepoView } from '../assess/types.js';
 import { parseRepoFlags, type RepoCache } from './repos.js';
-import { resolveTargets } from './targets.js';
+import { reachServedRepos, resolveTargets } from './targets.js';
 import { buildPlan, checkPlan, conversionOf, gateInhibitors, parsePlan, type MigrationPlan, type PlanOverride, type TargetKey } from '../plan/index.js';
 import type { Transport } from '../transport/index.js';
 import { deriveStatus, rollback as rollbackRun, runPlan, status as statusRun } from '../exec/runner.js';
@@ -61,6 +61,8 @@ export interface PlanMigrationOptions {
   facts?: HostFacts;
   /** Repository metadata shared across plans (one parse per location and process by default). */
   repoCache?: RepoCache;
+  /** Hears repository events: what a served repository gave the host (targets.ts reachServedRepos). */
+  onProgress?: (e: ProgressEvent) => void;
 }
 
 /** The assessment of `facts` against `target` (with its repository view when given): its findings. */
@@ -80,7 +82,7 @@ export async function planMigration(o: PlanMigrationOptions): Promise<{ plan: Mi
   const view = await target.repo();
   const findings = o.findings ?? assessForPlan(facts, catalog, target.id, view, o.today);
   gateInhibitors({ facts, ...conversionOf(facts, catalog, target.id), findings, overrides: o.overrides ?? [] });
-  const { repos, gpgcheck } = await target.environment(o.transport, o.gpgcheck ?? true);
+  const { repos, gpgcheck } = await target.environment(o.transport, o.gpgcheck ?? true, o.onProgress);
   const keys = o.gpgKeys?.length ? o.gpgKeys.map(readKeyArg) : releaseKeyArmor(catalog, target.id);
   const available = view ? [...availableNames(view)] : [];
   const plan = buildPlan({ facts, catalog, target: target.id, repos, targetAvailable: available, gpgcheck, keys, overrides: o.overrides ?? [], findings, ...(o.allowRemove?.length ? { allowRemove: o.allowRemove } : {}) });
@@ -190,6 +192,8 @@ async function mirrored<T>(mirror: StoreMirror | undefined, fn: () => Promise<T>
 
 async function execute(o: { transport: Transport; plan: MigrationPlan; executionId: string; onProgress?: (e: ProgressEvent) => void; sink?: JournalSink; mirror?: StoreMirror; by?: string; journal?: { trust: boolean; heads: RecordedHead[] } } & ForceOption): Promise<MigrateResult> {
   const by = o.by ?? process.env.USER ?? 'ferry';
+  // This connection's forward for the repositories Ferry serves (a resumed plan's earlier port is gone).
+  await reachServedRepos(o.transport, o.plan.dnf.repos, o.onProgress);
   const result = await mirrored(o.mirror, () => runPlan({
     ...(o.force ? { force: true } : {}),
     ...(o.journal ? { journal: o.journal } : {}),
@@ -261,7 +265,14 @@ export async function resume(o: { transport: Transport; onProgress?: (e: Progres
 export async function rollback(o: { transport: Transport; onProgress?: (e: ProgressEvent) => void; sink?: JournalSink; executionId?: string } & StoreOption & JournalReadOptions & ForceOption): Promise<RollbackResult> {
   const executionId = o.executionId ?? await readCurrent(o.transport);
   const journal = await journalOptions(o, executionId);
-  const plan = o.store ? await readPlan(o.transport, executionId).catch(() => undefined) : undefined;
+  const plan = await readPlan(o.transport, executionId).catch(() => undefined);
+  // A package-set restore replays dnf against the plan's repositories: those Ferry serves are served on
+  // this connection. One it cannot serve fails only the restores that need it (hostEnv names it).
+  if (plan) {
+    await reachServedRepos(o.transport, plan.dnf.repos, o.onProgress).catch((e: unknown) => {
+      o.onProgress?.({ scope: 'repos', phase: 'unreachable', message: e instanceof Error ? e.message : String(e) });
+    });
+  }
   if (o.store && plan) await recordExecutionFirst({ ...o, store: o.store }, o.transport.hostName, plan, executionId);
   const { sink, mirror } = runSink(o);
   return mirrored(mirror, () => rollbackRun({ transport: o.transport, executionId, restorers: STEP_RESTORERS, journal, ...(o.onProgress ? { onProgress: o.onProgress } : {}), ...(sink ? { sink } : {}), ...(o.force ? { force: true } : {}) }));

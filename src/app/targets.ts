@@ -9,12 +9,13 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { posix } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { FerryError } from '../core/index.js';
+import { FerryError, isFerryError } from '../core/index.js';
 import { isCrossMajor, targetRelease, type Catalog, type MigrationPath, type ReleaseView } from '../catalog/index.js';
 import type { TargetRepoView } from '../assess/types.js';
 import { dnfEnvFor, type TargetRepo } from '../plan/index.js';
-import { parseBaseurl, type PackageManagerEnv } from '../exec/package-manager/index.js';
+import { bindServedRepo, parseBaseurl, unbindServedRepo, type PackageManagerEnv } from '../exec/package-manager/index.js';
 import type { Transport } from '../transport/index.js';
+import { serveToHost, type ServedRequest } from './repo-server.js';
 import { loadTargetRepos, type RepoCache, type RepoProgress } from './repos.js';
 
 export interface TargetContext {
@@ -29,7 +30,7 @@ export interface TargetContext {
   /** Whether going from `source` is a major upgrade: the path's method decides (isCrossMajor). */
   crossMajor(source: string | null): boolean;
   /** The package-manager environment on the host: its release version, platform and these repositories as the host reaches them (hostRepos). */
-  environment(transport: Transport, gpgcheck: boolean): Promise<PackageManagerEnv>;
+  environment(transport: Transport, gpgcheck: boolean, onProgress?: (p: RepoProgress) => void): Promise<PackageManagerEnv>;
 }
 
 export interface ResolveTargetsOptions {
@@ -75,33 +76,62 @@ export function resolveTargets(catalog: Catalog, ids: readonly string[], repos: 
     return {
       id, release: releases[i], locations, repo, path,
       crossMajor: (source) => isCrossMajor(path(source)),
-      environment: async (transport, gpgcheck) => dnfEnvFor(releases[i], await hostRepos(transport, id, locations), gpgcheck),
+      environment: async (transport, gpgcheck, onProgress) => dnfEnvFor(releases[i], await hostRepos(transport, id, locations, onProgress), gpgcheck),
     };
   });
 }
 
 /**
- * How the host reaches a repository Ferry read on the controller. A URL is the same URL. A directory is a
- * `file://` URL: on this machine (local, root prefix) as it is; on an SSH host it must be the same mirror at
- * the same path (a shared mount, or a copy), which is checked by comparing the host's repomd.xml with the
- * one Ferry read — a controller-only directory is refused, since dnf on the host could not read it.
+ * How the host reaches a repository Ferry read on the controller: the one answer. A URL is the same URL.
+ * A directory is a `file://` URL: on this machine (local, root prefix) as it is; on an SSH host as it is
+ * when the host sees the same mirror at the same path (a shared mount or a copy: its repomd.xml equals the
+ * one read here); otherwise Ferry serves the directory to the host over the SSH connection
+ * (reachServedRepos: the repo is marked `served`, the plan keeps the directory). An sshd refusing the
+ * forward gets the refusal with the ways out.
  */
-export async function hostRepos(transport: Transport, target: string, locations: readonly string[]): Promise<TargetRepo[]> {
-  return Promise.all(locations.map(async (loc, i) => {
+export async function hostRepos(transport: Transport, target: string, locations: readonly string[], onProgress?: (p: RepoProgress) => void): Promise<TargetRepo[]> {
+  const repos = await Promise.all(locations.map(async (loc, i): Promise<TargetRepo> => {
     const id = `ferry-${target}-${i}`;
     const baseurl = parseBaseurl(loc, `--repo ${target}=${loc}`);
-    if (!baseurl.startsWith('file:')) return { id, baseurl };
-    const dir = fileURLToPath(baseurl);
-    if (transport.kind === 'ssh') {
-      const repomd = posix.join(dir, 'repodata', 'repomd.xml');
-      const mine = existsSync(repomd) ? readFileSync(repomd) : undefined;
-      const theirs = await transport.run(['cat', '--', repomd], { timeoutMs: 60_000 });
-      if (!mine || theirs.code !== 0 || !mine.equals(Buffer.from(theirs.stdout, 'utf8'))) {
-        throw new FerryError('REPO_FETCH', `${transport.hostName} does not see the ${target} repository ${dir} that Ferry read here (${repomd} ${theirs.code !== 0 ? 'is absent there' : 'differs there'})`, {
-          hint: 'Serve the mirror over HTTP (e.g. python3 -m http.server in it) and pass --repo TARGET=http://…, or make the same directory available on the host (shared mount or copy).',
-        });
-      }
-    }
-    return { id, baseurl };
+    if (!baseurl.startsWith('file:') || transport.kind !== 'ssh') return { id, baseurl };
+    const repomd = posix.join(fileURLToPath(baseurl), 'repodata', 'repomd.xml');
+    const mine = existsSync(repomd) ? readFileSync(repomd) : undefined;
+    const theirs = await transport.run(['cat', '--', repomd], { timeoutMs: 60_000 });
+    if (mine && theirs.code === 0 && mine.equals(Buffer.from(theirs.stdout, 'utf8'))) return { id, baseurl };
+    return { id, baseurl, served: true };
   }));
+  try {
+    await reachServedRepos(transport, repos, onProgress);
+  } catch (e) {
+    if (!isFerryError(e, 'TRANSPORT_FORWARD_REFUSED')) throw e;
+    const dirs = repos.filter((r) => r.served).map((r) => fileURLToPath(r.baseurl));
+    throw new FerryError('REPO_FETCH', `${transport.hostName} does not see the ${target} repository ${dirs.join(', ')} that Ferry read here, and its sshd refused the port forward Ferry would serve it through (AllowTcpForwarding in its sshd_config)`, {
+      cause: e,
+      hint: 'Allow it (AllowTcpForwarding yes or remote), make the same directory available on the host (shared mount or copy), or serve the mirror over HTTP (e.g. python3 -m http.server in it) and pass --repo TARGET=http://….',
+    });
+  }
+  return repos;
+}
+
+/**
+ * Serves each `served` repository of `repos` to the host over this connection and binds the URL the
+ * host reaches it at (exec/package-manager hostEnv), so the dnf configuration Ferry writes names the
+ * forward of this connection, never an earlier one. Every use case that runs dnf on the host with a
+ * plan's repositories calls it first (migrate through planning, resume, rollback).
+ */
+export async function reachServedRepos(transport: Transport, repos: readonly TargetRepo[], onProgress?: (p: RepoProgress) => void): Promise<void> {
+  for (const r of repos) {
+    if (!r.served) continue;
+    const dir = fileURLToPath(r.baseurl);
+    if (!existsSync(posix.join(dir, 'repodata', 'repomd.xml'))) {
+      throw new FerryError('NOT_FOUND', `Repository ${r.id} of the plan is ${dir} on the controller, served to ${transport.hostName} by Ferry, and this machine has no repository there`, {
+        hint: 'Run the command from the controller that planned the migration, or restore the mirror at that path.',
+      });
+    }
+    const { url, closed } = await serveToHost(transport, r.id, dir, onProgress && ((q: ServedRequest) => onProgress({
+      scope: 'repos', phase: 'served', message: `${transport.hostName} ${q.method} ${q.path}: ${q.status}${q.bytes ? `, ${q.bytes} bytes` : ''}`,
+    })));
+    bindServedRepo(transport, r.baseurl, url);
+    void closed.then(() => unbindServedRepo(transport, r.baseurl, url));
+  }
 }

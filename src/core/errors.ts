@@ -64,6 +64,8 @@ export const ERROR_CODES = {
   // lab
   LAB_TOOL_MISSING: 'A tool the lab needs is not installed',
   LAB_BUILD: 'Building a lab distribution or host failed',
+  // h1: controller-side repositories served to SSH hosts
+  TRANSPORT_FORWARD_REFUSED: 'The host\'s sshd refused a remote port forward',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
@@ -125,6 +127,7 @@ export const ERROR_STATUS: Record<ErrorCode, { exit: number; http: number }> = {
   SELECTOR_UNKNOWN: { exit: 1, http: 404 },
   LAB_TOOL_MISSING: { exit: 1, http: 500 },
   LAB_BUILD: { exit: 1, http: 500 },
+  TRANSPORT_FORWARD_REFUSED: { exit: 1, http: 502 },
 };
 
 /** The exit status and HTTP status of an error: its code's, or INTERNAL's for anything not a FerryError. */

@@ -14,7 +14,7 @@ export const PLAN_FORMAT_VERSION = 1 as const;
 export type DnfEnv = {
   releasever: string;
   modulePlatformId: string | null;
-  repos: { id: string; baseurl: string }[];
+  repos: TargetRepo[];
   gpgcheck: boolean;
 };
 
@@ -45,10 +45,16 @@ export interface MigrationPlan {
 }
 
 /** A target repository given by the user (`--repo rocky-8=/srv/mirror/rocky8`): a directory or URL. */
-export interface TargetRepo {
+export type TargetRepo = {
   id: string;
   baseurl: string;
-}
+  /**
+   * True: `baseurl` is a directory on the controller that the host cannot read, which Ferry serves to it
+   * over the SSH connection while it runs dnf there (the configuration dnf is given names the forward's
+   * http://127.0.0.1:PORT/ URL, which changes with each connection; the plan keeps the directory).
+   */
+  served?: boolean;
+};
 
 export interface TargetKey {
   /** File name the key is known by (e.g. RPM-GPG-KEY-Rocky-8). */

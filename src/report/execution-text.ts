@@ -12,7 +12,7 @@ import { escapeTerminal as t } from './escape.js';
 export function renderPlan(p: MigrationPlan): string {
   return [
     `Plan ${p.id}: ${t(p.sourceName)} (${p.source}) → ${t(p.targetName)} (${p.target}) on ${t(p.host)}`,
-    `  method: ${p.method ?? 'none recorded'}; repositories: ${p.dnf.repos.map((r) => t(r.baseurl)).join(', ')}; gpgcheck ${p.dnf.gpgcheck ? 'on' : 'off'}`,
+    `  method: ${p.method ?? 'none recorded'}; repositories: ${p.dnf.repos.map((r) => `${t(r.baseurl)}${r.served ? ' (served by Ferry over the SSH connection)' : ''}`).join(', ')}; gpgcheck ${p.dnf.gpgcheck ? 'on' : 'off'}`,
     ...p.overrides.map((o) => `  OVERRIDDEN inhibitor: ${t(o.findingKey)}${o.reason ? ` (${t(o.reason)})` : ''}`),
     ...p.steps.map((s, i) => `  ${String(i + 1).padStart(2)}. ${t(s.title)}${s.pointOfNoReturn ? '   ← point of no return' : ''}  [${s.id.slice(0, 19)}]`),
     ...p.notes.map((n) => `  note: ${t(n)}`),

@@ -1,4 +1,4 @@
-export type { Transport, RunOptions, RunResult, WriteFileOptions, TransportKind } from './types.js';
+export type { Transport, RunOptions, RunResult, WriteFileOptions, TransportKind, RemoteForward } from './types.js';
 export { createLocalTransport, type LocalTransportOptions } from './local.js';
 export { connectSsh, type SshTransportOptions, type SshAuthOptions } from './ssh.js';
 export { parseHostSpec, isValidHostname, isValidLoginName, type HostSpec } from './host-spec.js';

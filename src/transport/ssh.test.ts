@@ -223,3 +223,36 @@ test('ssh: password authentication against the real sshd (a throwaway user); a w
     spawnSync('userdel', [user]);
   }
 });
+
+test('ssh: forwardRemote — a connection to the host-side port reaches the controller, ends with close(); AllowTcpForwarding no → TRANSPORT_FORWARD_REFUSED', { skip: skip || skipUnlessTools('curl') }, async () => {
+  const t = await connectSsh(base(a));
+  try {
+    assert.ok(t.forwardRemote);
+    const fwd = await t.forwardRemote((stream) => {
+      stream.once('data', () => { stream.end('HTTP/1.0 200 OK\r\ncontent-length: 8\r\n\r\nforwards'); });
+    });
+    assert.ok(fwd.port > 0);
+    const got = await t.run(['curl', '-s', `http://127.0.0.1:${fwd.port}/`]);
+    assert.equal(got.stdout, 'forwards', got.stderr);
+    await fwd.close();
+    await fwd.closed;
+    const after = await t.run(['curl', '-s', '-o', '/dev/null', '-w', '%{http_code}', `http://127.0.0.1:${fwd.port}/`]);
+    assert.notEqual(after.stdout, '200', 'nothing listens there once closed');
+  } finally {
+    await t.close();
+  }
+  const closedWithConnection = await connectSsh(base(a));
+  const fwd = await closedWithConnection.forwardRemote?.(() => {});
+  await closedWithConnection.close();
+  await fwd?.closed; // resolves: the forward ends with its connection
+
+  const refusing = await startSshd({ authorizedKeys: [key.publicKey], dir: join(dir, 'no-forwarding'), extraConfig: ['AllowTcpForwarding no'] });
+  const r = await connectSsh(base(refusing));
+  try {
+    await assert.rejects(r.forwardRemote?.(() => {}) ?? Promise.resolve(), (e: unknown) => isFerryError(e, 'TRANSPORT_FORWARD_REFUSED')
+      && e.message.includes(`root@127.0.0.1:${refusing.port}`) && /AllowTcpForwarding/.test(e.hint ?? ''));
+  } finally {
+    await r.close();
+    await refusing.stop();
+  }
+});

@@ -24,7 +24,8 @@ import { assertEnvName, quoteArgv } from './quote.js';
 import { normaliseRoot, underRoot } from './root.js';
 import { resolveSshConfig, type SshHostConfig } from './ssh-config.js';
 import { fitsInline, RunnerFailure, startRunner, type Runner, type RunnerReply } from './ssh-runner.js';
-import type { RunOptions, RunResult, Transport, WriteFileOptions } from './types.js';
+import type { Duplex } from 'node:stream';
+import type { RemoteForward, RunOptions, RunResult, Transport, WriteFileOptions } from './types.js';
 
 export interface SshAuthOptions {
   /** Private key files to try, in order. Default: IdentityFile from ssh config, else ~/.ssh/id_{ed25519,ecdsa,rsa}. */
@@ -498,6 +499,47 @@ function createSshTransport(conn: SshClient, clients: SshClient[], o: {
     };
   }
 
+  // Remote forwards by port: one 'tcp connection' listener dispatches them; a connection to a port no
+  // forward of ours holds is refused.
+  const forwards = new Map<number, (stream: Duplex) => void>();
+  const connClosed = new Promise<void>((resolveClosed) => conn.once('close', () => resolveClosed()));
+  conn.on('tcp connection', (info, accept, reject) => {
+    const onStream = info.destIP === '127.0.0.1' ? forwards.get(info.destPort) : undefined;
+    if (onStream) onStream(accept()); else reject();
+  });
+
+  function forwardRemote(onStream: (stream: Duplex) => void): Promise<RemoteForward> {
+    if (dropped) return Promise.reject(dropped);
+    return new Promise((resolveFwd, reject) => {
+      conn.forwardIn('127.0.0.1', 0, (err, port) => {
+        if (err) {
+          reject(new FerryError('TRANSPORT_FORWARD_REFUSED', `${hostName} refused a remote port forward to 127.0.0.1 (ssh -R): ${err.message}`, {
+            cause: err, hint: 'sshd allows it with AllowTcpForwarding yes (or remote) in sshd_config, and no PermitListen restricting it.',
+          }));
+          return;
+        }
+        forwards.set(port, onStream);
+        let ended = false;
+        let endForward = (): void => {};
+        const closed = Promise.race([connClosed, new Promise<void>((resolveEnd) => { endForward = resolveEnd; })]).then(() => { forwards.delete(port); });
+        resolveFwd({
+          port,
+          closed,
+          close: () => {
+            if (ended || dropped) { endForward(); return closed; }
+            ended = true;
+            forwards.delete(port);
+            return new Promise<void>((resolveClose) => {
+              try {
+                conn.unforwardIn('127.0.0.1', port, () => { endForward(); resolveClose(); });
+              } catch { endForward(); resolveClose(); } // the connection is going: so is the forward
+            });
+          },
+        });
+      });
+    });
+  }
+
   const transport: Transport = {
     kind: 'ssh',
     root,
@@ -541,6 +583,7 @@ function createSshTransport(conn: SshClient, clients: SshClient[], o: {
       await Promise.race([socketsClosed, late]);
       clearTimeout(timer);
     },
+    forwardRemote,
     describe: o.describe,
   };
   grow(); // the first runner starts while the caller prepares its first command

@@ -3,6 +3,7 @@
  * built from data; adapters (local, local with a root prefix, SSH) must deliver each argv element to the
  * remote process byte-for-byte as one argument.
  */
+import type { Duplex } from 'node:stream';
 
 export interface RunOptions {
   /** Kill the command and throw FerryError('TRANSPORT_TIMEOUT') after this many ms. Default: the transport's. */
@@ -31,6 +32,16 @@ export interface WriteFileOptions {
 }
 
 export type TransportKind = 'local' | 'ssh';
+
+/** A remote port forward (`ssh -R 127.0.0.1:0:…`): a port on the host's loopback whose connections reach the controller. */
+export interface RemoteForward {
+  /** The port sshd listens on, on the host's 127.0.0.1. */
+  readonly port: number;
+  /** Resolves once the forward is gone: closed, or its connection closed or dropped. */
+  readonly closed: Promise<void>;
+  /** Asks sshd to stop listening; idempotent. Connections already made are not cut. */
+  close(): Promise<void>;
+}
 
 export interface Transport {
   readonly kind: TransportKind;
@@ -63,6 +74,12 @@ export interface Transport {
   appendFile?(path: string, data: string, opts: { sync: 'none' | 'file' | 'dir'; expectedSize?: number }): Promise<number>;
   /** Optional native `mkdir -p -m MODE` (below `root`); a command otherwise. */
   mkdir?(path: string, opts: { mode: number }): Promise<void>;
+  /**
+   * SSH only: has sshd listen on the host's 127.0.0.1 on a port it picks, for as long as this connection
+   * lasts (or until the forward is closed); each connection made there reaches `onStream` as a duplex stream.
+   * Rejects with TRANSPORT_FORWARD_REFUSED when sshd refuses (AllowTcpForwarding no/local, PermitListen).
+   */
+  forwardRemote?(onStream: (stream: Duplex) => void): Promise<RemoteForward>;
   /** Copies a local file to `remotePath` (below `root`). */
   upload(localPath: string, remotePath: string, opts?: WriteFileOptions): Promise<void>;
   /** Releases connections; further calls reject with TRANSPORT_DISCONNECTED. Idempotent. */

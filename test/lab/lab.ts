@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { buildRepo, buildSource, cachedRoot, DEFAULT_CACHE, labEnv, labSigningKey, run, type LabSigningKey } from './build.js';
 import { defineDistros, type DistroDef } from './distros.js';
 import { sha256, sourceKey, type SourceDef } from './model.js';
-import { generateKeyPair, startSshd, type SshdHandle } from './sshd.js';
+import { generateKeyPair, startSshd, type SshdHandle, type StartSshdOptions } from './sshd.js';
 
 export interface LabDistro {
   id: string;
@@ -66,7 +66,8 @@ export interface Lab {
   /** The EPEL-like third-party repo (same shape as a LabDistro). */
   epel(): Promise<LabDistro>;
   host(opts: HostOptions): Promise<LabHost>;
-  sshHost(opts: HostOptions): Promise<LabSshHost>;
+  /** An SSH lab host; `sshd` adds sshd_config lines and a wrapper (e.g. `AllowTcpForwarding no`, a mount namespace). */
+  sshHost(opts: HostOptions, sshd?: Pick<StartSshdOptions, 'extraConfig' | 'wrapper'>): Promise<LabSshHost>;
   signingKey(): Promise<LabSigningKey>;
   close(): Promise<void>;
 }
@@ -190,13 +191,13 @@ export async function createLab(opts: { cacheDir?: string; tmpDir?: string } = {
       dnfArgs: (...repos: LabDistro[]) => dnfArgsFor(root, hostDir, repos.length ? repos : [d]) };
   }
 
-  async function sshHost(o: HostOptions): Promise<LabSshHost> {
+  async function sshHost(o: HostOptions, extra: Pick<StartSshdOptions, 'extraConfig' | 'wrapper'> = {}): Promise<LabSshHost> {
     const h = await host(o);
     const keyDir = mkdtempSync(join(work, 'ssh-'));
     const key = generateKeyPair(keyDir, 'id_ed25519');
     // The login shell keeps the lab HOME so rpm finds its %_dbpath macro, as on a real EL host.
     const sshd = await startSshd({ authorizedKeys: [`environment="HOME=${h.env.HOME}" ${key.publicKey}`], dir: join(keyDir, 'sshd'),
-      extraConfig: ['PermitUserEnvironment yes'] });
+      extraConfig: ['PermitUserEnvironment yes', ...(extra.extraConfig ?? [])], ...(extra.wrapper ? { wrapper: extra.wrapper } : {}) });
     const stop = async (): Promise<void> => { await sshd.stop(); h.dispose(); };
     disposers.push(stop);
     return { ...h, host: '127.0.0.1', port: sshd.port, user: 'root', privateKeyPath: key.privateKeyPath,

@@ -23,6 +23,7 @@ import type { Transport } from '../../transport/types.js';
 import type { StepContext } from '../types.js';
 import { runDetached } from './detached.js';
 import { checkRepoId, configBaseurl } from './repo-location.js';
+import { hostEnv } from './served.js';
 import { parseTransactionSummary } from './transaction-summary.js';
 import type { HostState, PackageManager, PackageManagerEnv, Transaction } from './types.js';
 
@@ -84,7 +85,7 @@ async function configured(host: HostState, env: PackageManagerEnv): Promise<stri
   const { transport } = host;
   const dir = posix.join(host.stateDir, 'dnf');
   const conf = posix.join(dir, 'dnf.conf');
-  const text = dnfConfig(env);
+  const text = dnfConfig(hostEnv(transport, env));
   const memo = written.get(transport) ?? new Map<string, string>();
   written.set(transport, memo);
   if (memo.get(conf) !== text) {

@@ -19,3 +19,4 @@ export { isPackageManagerEnv, type HostState, type PackageManager, type PackageM
 export { runDetached, type DetachedResult } from './detached.js';
 export { duplicatePackages, installedNevras, installedPackages, installOnlyNames, rpmArgv } from './rpmdb.js';
 export { parseBaseurl } from './repo-location.js';
+export { bindServedRepo, hostEnv, unbindServedRepo } from './served.js';

@@ -22,7 +22,8 @@ export function isPackageManagerEnv(v: unknown): v is PackageManagerEnv {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
   const e = v as Record<string, unknown>;
   return typeof e.releasever === 'string' && (e.modulePlatformId === null || typeof e.modulePlatformId === 'string') && typeof e.gpgcheck === 'boolean'
-    && Array.isArray(e.repos) && e.repos.every((r: unknown) => typeof r === 'object' && r !== null && typeof (r as Record<string, unknown>).id === 'string' && typeof (r as Record<string, unknown>).baseurl === 'string');
+    && Array.isArray(e.repos) && e.repos.every((r: unknown) => typeof r === 'object' && r !== null && typeof (r as Record<string, unknown>).id === 'string' && typeof (r as Record<string, unknown>).baseurl === 'string'
+      && ['undefined', 'boolean'].includes(typeof (r as Record<string, unknown>).served));
 }
 
 /** A directory Ferry owns on the host (an execution's state dir, a restorable's backup dir) where calls keep their private configuration. */

@@ -14,7 +14,7 @@ import { FerryError } from '../../core/index.js';
 import { hostPath } from '../journal.js';
 import { defineStep } from '../runner.js';
 import type { Step, StepContext } from '../types.js';
-import { packageManagerFor, type PackageManagerEnv } from '../package-manager/index.js';
+import { hostEnv, packageManagerFor, type PackageManagerEnv } from '../package-manager/index.js';
 import { preflightKind, type PreflightOptions } from '../../plan/steps/index.js';
 
 // Args: a list of repomd.xml locations. Exit 0: all readable; 3: one is not (its location and the error on
@@ -32,7 +32,7 @@ const REPOMD = [
 /** True when every repository's repomd.xml is readable from the host; false when only dnf can tell. */
 async function reposReachable(ctx: StepContext, env: PackageManagerEnv): Promise<boolean> {
   const urls: string[] = [];
-  for (const r of env.repos) {
+  for (const r of hostEnv(ctx.transport, env).repos) { // a served repository: the URL the host reaches it at now
     const base = r.baseurl.replace(/\/+$/, '');
     if (base.includes('$')) return false;
     const file = /^file:\/\/(\/.*)$/.exec(base);

@@ -11,7 +11,7 @@ export const DNF_ENV_SCHEMA: SchemaOf<DnfEnv> = {
       type: 'array',
       items: {
         type: 'object',
-        properties: { id: { type: 'string', pattern: '^[A-Za-z0-9._:-]+$' }, baseurl: { type: 'string', minLength: 1 } },
+        properties: { id: { type: 'string', pattern: '^[A-Za-z0-9._:-]+$' }, baseurl: { type: 'string', minLength: 1 }, served: { type: 'boolean' } },
         required: ['id', 'baseurl'],
         additionalProperties: false,
       },

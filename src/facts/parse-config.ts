@@ -12,11 +12,10 @@ export function parseOsRelease(text: string): OsRelease {
     else if (v.startsWith("'") && v.endsWith("'") && v.length >= 2) v = v.slice(1, -1);
     raw[m[1]] = v;
   }
-  const os: OsRelease = { id: raw.ID ?? 'linux', idLike: (raw.ID_LIKE ?? '').split(/\s+/).filter(Boolean), raw };
   const map: [keyof OsRelease, string][] = [['name', 'NAME'], ['version', 'VERSION'], ['versionId', 'VERSION_ID'],
     ['prettyName', 'PRETTY_NAME'], ['platformId', 'PLATFORM_ID'], ['cpeName', 'CPE_NAME']];
-  for (const [k, key] of map) if (raw[key] !== undefined) (os as unknown as Record<string, string>)[k] = raw[key];
-  return os;
+  const given = Object.fromEntries(map.filter(([, key]) => raw[key] !== undefined).map(([k, key]) => [k, raw[key]]));
+  return { id: raw.ID ?? 'linux', idLike: (raw.ID_LIKE ?? '').split(/\s+/).filter(Boolean), raw, ...given };
 }
 
 interface IniSection { name: string; entries: Record<string, string> }

@@ -80,7 +80,7 @@ export function parseRpmQuery(text: string, origin = 'rpm -qa'): RpmQueryParse {
       size: /^\d+$/.test(size) ? Number(size) : undefined,
       signature,
     };
-    for (const [k, v] of Object.entries(opt)) if (v !== undefined) (pkg as unknown as Record<string, unknown>)[k] = v;
+    Object.assign(pkg, Object.fromEntries(Object.entries(opt).filter(([, v]) => v !== undefined))); // absent fields stay absent, not undefined
     packages.push(pkg);
   });
   return { packages, importedKeys, problems };

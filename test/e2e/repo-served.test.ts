@@ -1,9 +1,9 @@
 // `--repo TARGET=DIR` where DIR exists only on the controller: Ferry serves it to the SSH host over that
 // host's own connection (a remote port forward to a static server in the Ferry process). The lab host is
 // an sshd in its own mount namespace with a tmpfs over the directory holding the controller's copy of the
-// rocky-8 repository, so the host really cannot see it. Plan and migrate through the CLI; a resume after a
-// dropped connection gets the new forward's URL in the dnf configuration; a traversal request through the
-// tunnel is refused; an sshd with `AllowTcpForwarding no` gets the refusal naming the host and the setting.
+// rocky-8 repository, so the host really cannot see it. Plan, dry run (the host's tree unchanged) and migrate
+// through the CLI; a resume after a dropped connection gets the new forward's URL in the dnf configuration;
+// a traversal request through the tunnel is refused; an sshd with `AllowTcpForwarding no` gets the refusal naming the host and the setting.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -15,6 +15,7 @@ import { skipUnlessTools } from '../support/shared.js';
 import { isFerryError } from '../../src/core/index.js';
 import { migrate, migrationStatus, planMigration, resume } from '../../src/app/migrate.js';
 import { serveToHost } from '../../src/app/repo-server.js';
+import { RPMDB_READER_FILES, treeHash } from '../../src/exec/testing/fixture.js';
 import { connectSsh } from '../../src/transport/ssh.js';
 import type { MigrationPlan } from '../../src/plan/index.js';
 import type { LabSshHost } from '../lab/lab.js';
@@ -61,15 +62,17 @@ test('ferry plan and migrate with a controller-only --repo: served over the SSH 
     const seen = await connect(h);
     assert.notEqual((await seen.run(['test', '-e', join(repo.dir, 'repodata', 'repomd.xml')])).code, 0, 'the host does not see the controller\'s copy');
     await seen.close();
+    const before = treeHash(h.root, RPMDB_READER_FILES);
 
     const planned = await ferry(['--json', 'plan', ...hostArgs(h), '--to', 'rocky-8', '--repo', `rocky-8=${repo.dir}`, '--nogpgcheck']);
     assert.equal(planned.code, 0, planned.err + planned.out.slice(0, 2000));
     const plan = JSON.parse(planned.out) as MigrationPlan;
     assert.deepEqual(plan.dnf.repos, [{ id: 'ferry-rocky-8-0', baseurl: pathToFileURL(repo.dir).href, served: true }]);
-    assert.ok(!existsSync(join(h.root, 'var/lib/ferry')), 'planning wrote nothing on the host');
-
     const text = await ferry(['plan', ...hostArgs(h), '--to', 'rocky-8', '--repo', `rocky-8=${repo.dir}`, '--nogpgcheck']);
     assert.match(text.out, /served by Ferry over the SSH connection/);
+    const dry = await ferry(['migrate', ...hostArgs(h), '--to', 'rocky-8', '--repo', `rocky-8=${repo.dir}`, '--nogpgcheck', '--dry-run']);
+    assert.equal(dry.code, 0, dry.err + dry.out);
+    assert.equal(treeHash(h.root, RPMDB_READER_FILES), before, 'plan and --dry-run wrote nothing on the host');
 
     const run = await ferry(['migrate', ...hostArgs(h), '--to', 'rocky-8', '--repo', `rocky-8=${repo.dir}`, '--nogpgcheck', '--yes']);
     assert.equal(run.code, 0, run.err.slice(-4000) + run.out);

@@ -69,6 +69,7 @@ test('the repository server: files of the mounted directory only, GET/HEAD only,
   writeFileSync(join(base, 'outside.txt'), 'OUTSIDE-CONTENT');
   symlinkSync(join(base, 'outside.txt'), join(repo, 'Packages', 'escape.rpm'));
   symlinkSync(join(repo, 'Packages', 'a.rpm'), join(repo, 'Packages', 'inside.rpm'));
+  symlinkSync(join(repo, '.secret'), join(repo, 'Packages', 'dot.rpm'));
   const server = await startRepoServer();
   try {
     server.mount('ferry-r-0', repo);
@@ -85,6 +86,7 @@ test('the repository server: files of the mounted directory only, GET/HEAD only,
       ['/ferry-r-0/%2e%2e/outside.txt', {}, 404, null],
       ['/ferry-r-0/Packages/escape.rpm', {}, 404, null],
       ['/ferry-r-0/.secret', {}, 404, null],
+      ['/ferry-r-0/Packages/dot.rpm', {}, 404, null],
       ['/ferry-r-0/repodata', {}, 404, null],
       ['/ferry-r-0/missing.rpm', {}, 404, null],
       ['/other/repodata/repomd.xml', {}, 404, null],
@@ -93,7 +95,7 @@ test('the repository server: files of the mounted directory only, GET/HEAD only,
       const res = await get(p, path, opts);
       assert.equal(res.status, status, `${opts.method ?? 'GET'} ${path} ${JSON.stringify(opts.headers ?? {})}`);
       if (body !== null) assert.equal(res.body, body, path);
-      assert.ok(!res.body.includes('OUTSIDE-CONTENT'), `${path} gave nothing of the file outside`);
+      assert.ok(!res.body.includes('OUTSIDE-CONTENT') && res.body !== 'no', `${path} gave nothing of the files outside or hidden`);
     }
     const head = await get(p, '/ferry-r-0/repodata/repomd.xml', { method: 'HEAD' });
     assert.equal(head.headers['content-length'], '28');

@@ -8,7 +8,8 @@
  * or dot-directory, no `..`, no encoded `/` or NUL, no symlink leading out of the directory (the real path
  * must stay below the directory's real path); GET and HEAD only; one byte range per request (librepo
  * resumes interrupted downloads with `Range: bytes=N-`). One server and one forward per connection: they
- * end when the connection does (a reconnected run serves again, on a new port).
+ * end when the connection does (a reconnected run serves again, on a new port). Both ends listen on
+ * loopback only; local users of either machine can read what dnf can while a run lasts (repository files).
  */
 import { createReadStream, realpathSync } from 'node:fs';
 import { realpath, stat } from 'node:fs/promises';
@@ -128,6 +129,7 @@ async function answer(req: IncomingMessage, res: ServerResponse, mounts: Readonl
   try {
     file = await realpath([root, ...p.segments].join(sep));
     if (!file.startsWith(root + sep)) { refuse(404, 'outside the repository'); return; }
+    if (file.slice(root.length + 1).split(sep).some((s) => s.startsWith('.'))) { refuse(404, 'a dotfile'); return; } // reached through a symlink
     const st = await stat(file);
     if (!st.isFile()) { refuse(404, 'not a file'); return; }
     size = st.size;

@@ -1,13 +1,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { isFerryError, type ErrorCode } from '../core/index.js';
+import { pathToFileURL } from 'node:url';
+import { FerryError, isFerryError, type ErrorCode } from '../core/index.js';
 import { loadCatalog } from '../catalog/index.js';
-import { createLocalTransport } from '../transport/index.js';
+import { createLocalTransport, type Transport } from '../transport/index.js';
+import { hostEnv } from '../exec/package-manager/index.js';
 import { createRepoCache } from './repos.js';
-import { resolveTargets } from './targets.js';
+import { hostRepos, resolveTargets } from './targets.js';
 
 const catalog = loadCatalog();
 
@@ -66,6 +68,58 @@ test('resolveTargets: the package-manager environment of a target on a local hos
       releasever: '8', modulePlatformId: 'platform:el8', gpgcheck: false,
       repos: [{ id: 'ferry-rocky-8-0', baseurl: `file://${dir}` }, { id: 'ferry-rocky-8-1', baseurl: 'https://mirror.example/rocky/8/' }],
     });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('hostRepos: how the host reaches each --repo location — a URL as it is, the same mirror as file://, else served over the connection, or refused when sshd refuses forwarding', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'ferry-host-repos-'));
+  mkdirSync(join(dir, 'repodata'));
+  writeFileSync(join(dir, 'repodata', 'repomd.xml'), '<repomd>here</repomd>\n');
+  const fileUrl = pathToFileURL(dir).href;
+  /** An SSH host whose `cat` of the repomd.xml prints `theirs` (absent: exit 1), and whose sshd allows forwarding or not. */
+  const sshHost = (theirs: string | undefined, forwarding: boolean): { t: Transport; forwards: () => number; closeForwards: () => void } => {
+    let forwards = 0;
+    const ends: (() => void)[] = [];
+    const local = createLocalTransport();
+    const t: Transport = {
+      ...local, kind: 'ssh', hostName: 'root@db1:22',
+      run: ((argv: readonly string[]) => {
+        assert.deepEqual(argv, ['cat', '--', join(dir, 'repodata', 'repomd.xml')]);
+        return Promise.resolve(theirs === undefined ? { code: 1, stdout: '', stderr: 'No such file', truncated: false } : { code: 0, stdout: theirs, stderr: '', truncated: false });
+      }) as Transport['run'],
+      forwardRemote: () => {
+        forwards++;
+        if (!forwarding) return Promise.reject(new FerryError('TRANSPORT_FORWARD_REFUSED', 'root@db1:22 refused a remote port forward to 127.0.0.1 (ssh -R): Unable to bind'));
+        let end = (): void => {};
+        const closed = new Promise<void>((r) => { end = r; });
+        ends.push(() => end());
+        return Promise.resolve({ port: 40123, closed, close: () => { end(); return closed; } });
+      },
+    };
+    return { t, forwards: () => forwards, closeForwards: () => { for (const e of ends) e(); } };
+  };
+  try {
+    const local = createLocalTransport();
+    assert.deepEqual(await hostRepos(local, 'rocky-8', ['https://mirror.example/rocky/8/', dir]),
+      [{ id: 'ferry-rocky-8-0', baseurl: 'https://mirror.example/rocky/8/' }, { id: 'ferry-rocky-8-1', baseurl: fileUrl }], 'this machine: as they are');
+    const same = sshHost('<repomd>here</repomd>\n', true);
+    assert.deepEqual(await hostRepos(same.t, 'rocky-8', [dir]), [{ id: 'ferry-rocky-8-0', baseurl: fileUrl }], 'the same mirror at the same path');
+    assert.equal(same.forwards(), 0);
+    for (const theirs of [undefined, '<repomd>another</repomd>\n']) {
+      const h = sshHost(theirs, true);
+      const repos = await hostRepos(h.t, 'rocky-8', [dir]);
+      assert.deepEqual(repos, [{ id: 'ferry-rocky-8-0', baseurl: fileUrl, served: true }], `host's copy ${theirs ?? 'absent'}: served`);
+      assert.equal(h.forwards(), 1);
+      assert.equal(hostEnv(h.t, { releasever: '8', modulePlatformId: null, gpgcheck: true, repos }).repos[0].baseurl, 'http://127.0.0.1:40123/ferry-rocky-8-0/');
+      h.closeForwards(); // the connection ends: the server stops and the binding goes
+      await new Promise((r) => setImmediate(r));
+      assert.throws(() => hostEnv(h.t, { releasever: '8', modulePlatformId: null, gpgcheck: true, repos }), (e: unknown) => isFerryError(e, 'REPO_FETCH'), 'no stale port once the forward ended');
+    }
+    const refusing = sshHost(undefined, false);
+    await assert.rejects(hostRepos(refusing.t, 'rocky-8', [dir]), (e: unknown) => isFerryError(e, 'REPO_FETCH')
+      && /root@db1:22 does not see the rocky-8 repository .*AllowTcpForwarding/.test(e.message) && /copy/.test(e.hint ?? '') && /http\.server/.test(e.hint ?? ''));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

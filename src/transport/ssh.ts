@@ -511,7 +511,14 @@ function createSshTransport(conn: SshClient, clients: SshClient[], o: {
   function forwardRemote(onStream: (stream: Duplex) => void): Promise<RemoteForward> {
     if (dropped) return Promise.reject(dropped);
     return new Promise((resolveFwd, reject) => {
-      conn.forwardIn('127.0.0.1', 0, (err, port) => {
+      const ask = (cb: (err: Error | undefined, port: number) => void): void => {
+        try {
+          conn.forwardIn('127.0.0.1', 0, cb);
+        } catch (err) {
+          reject(dropped ?? new FerryError('TRANSPORT_DISCONNECTED', `The connection to ${hostName} is not usable: ${(err as Error).message}`, { cause: err }));
+        }
+      };
+      ask((err, port) => {
         if (err) {
           reject(new FerryError('TRANSPORT_FORWARD_REFUSED', `${hostName} refused a remote port forward to 127.0.0.1 (ssh -R): ${err.message}`, {
             cause: err, hint: 'sshd allows it with AllowTcpForwarding yes (or remote) in sshd_config, and no PermitListen restricting it.',

@@ -11,6 +11,7 @@ import { isFerryError, silentLogger } from '../../core/index.js';
 import { createLocalTransport } from '../../transport/local.js';
 import { skipUnlessTools } from '../../../test/support/shared.js';
 import { stateDirFor } from '../journal.js';
+import { defineStep } from '../runner.js';
 import type { Step, StepContext } from '../types.js';
 import { duplicatePackages } from './rpmdb.js';
 import { runDetached } from './detached.js';
@@ -21,7 +22,7 @@ process.on('exit', () => rmSync(base, { recursive: true, force: true }));
 
 function context(root: string, attempt: number, lines: string[]): StepContext {
   const transport = createLocalTransport({ root });
-  const step = { id: 'step-0123456789abcdef0123456789', kind: 'test', title: 'test' } as unknown as Step;
+  const step: Step = defineStep({ kind: 'test', title: 'test', options: null, apply: () => Promise.resolve() });
   return { transport, executionId: 'e1', step, attempt, stateDir: stateDirFor('e1'), output: (l) => lines.push(l), log: silentLogger,
     register: () => Promise.reject(new Error('Assertion failed: no register here')) };
 }

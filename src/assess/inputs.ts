@@ -20,6 +20,7 @@ const HOST_FACTS_READ: Record<keyof HostFacts, boolean> = {
   os: true,
   release: true,
   packages: true, // see PACKAGE_READ
+  relations: false, // header digests and resolved requires: the SBOM's, no check reads them
   repos: false, // the host's own .repo files: no check reads them (the target's repositories are the controller's)
   modules: true,
   kernel: true,

@@ -66,6 +66,9 @@ export const ERROR_CODES = {
   LAB_BUILD: 'Building a lab distribution or host failed',
   // h1: controller-side repositories served to SSH hosts
   TRANSPORT_FORWARD_REFUSED: 'The host\'s sshd refused a remote port forward',
+  // h8 (prove: sbom, cve, compare, proof)
+  SBOM_NO_PACKAGES: 'The facts hold no installed packages to describe',
+  FEED_UNREADABLE: 'A security feed (OSV database, updateinfo) could not be read',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
@@ -128,6 +131,9 @@ export const ERROR_STATUS: Record<ErrorCode, { exit: number; http: number }> = {
   LAB_TOOL_MISSING: { exit: 1, http: 500 },
   LAB_BUILD: { exit: 1, http: 500 },
   TRANSPORT_FORWARD_REFUSED: { exit: 1, http: 502 },
+  // h8 (prove: sbom, cve, compare, proof)
+  SBOM_NO_PACKAGES: { exit: 1, http: 422 },
+  FEED_UNREADABLE: { exit: 1, http: 422 },
 };
 
 /** The exit status and HTTP status of an error: its code's, or INTERNAL's for anything not a FerryError. */

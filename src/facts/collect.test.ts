@@ -65,8 +65,10 @@ test('collectFacts on a local root built by rpmbuild + rpm --root: packages agre
   assert.deepEqual(f.sections.memory, { status: 'not-applicable', reason: 'offline root' });
   assert.deepEqual(f.sections.boot, { status: 'not-applicable', reason: 'offline root' });
   assert.ok(f.mounts?.some((m) => m.path === '/' && m.sizeKiB > 0));
+  assert.deepEqual(f.relations?.packages.map((r) => r.nevra), f.packages?.map((p) => `${p.name}-${p.epoch}:${p.version}-${p.release}.${p.arch}`).sort());
+  assert.ok(f.relations?.packages.every((r) => /^sha256:[0-9a-f]{64}$/.test(r.headerDigest ?? '')), 'every package has its header digest');
   const sectionNames = Object.keys(f.sections).sort();
-  assert.deepEqual(sectionNames, ['agents', 'boot', 'container', 'gui', 'kernel', 'memory', 'modules', 'mounts', 'os', 'packages', 'release', 'repos', 'rpmdb', 'security', 'system']);
+  assert.deepEqual(sectionNames, ['agents', 'boot', 'container', 'gui', 'kernel', 'memory', 'modules', 'mounts', 'os', 'packages', 'relations', 'release', 'repos', 'rpmdb', 'security', 'system']);
 });
 
 test('collectFacts over SSH (real sshd, root prefix) equals the local-root result', { skip: skip || skipUnlessTools('ssh-keygen') }, async () => {

@@ -7,6 +7,7 @@ import { register as registerInventory } from './inventory.js';
 import { register as registerMigrate } from './migrate.js';
 import { register as registerRepo } from './repo.js';
 import { register as registerRollout } from './rollout.js';
+import { register as registerSbom } from './sbom.js';
 
 /**
  * Registers every command group. One line per group; each group is a module in this folder exporting
@@ -20,6 +21,7 @@ export function registerCommands(program: Command, ctx: CliContext): void {
   registerMigrate(program, ctx);
   registerRepo(program, ctx);
   registerRollout(program, ctx);
+  registerSbom(program, ctx);
   void program;
   void ctx;
 }

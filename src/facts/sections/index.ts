@@ -14,6 +14,7 @@ import { mountsSection } from './mounts.js';
 import { osSection } from './os.js';
 import { packagesSection } from './packages.js';
 import { releaseSection } from './release.js';
+import { relationsSection } from './relations.js';
 import { reposSection } from './repos.js';
 import { rpmdbSection } from './rpmdb.js';
 import type { FactsSection } from './section.js';
@@ -21,7 +22,7 @@ import { securitySection } from './security.js';
 import { systemSection } from './system.js';
 
 export const FACTS_SECTION_REGISTRY: readonly FactsSection[] = [
-  systemSection, osSection, releaseSection, packagesSection, rpmdbSection, reposSection, modulesSection, kernelSection,
+  systemSection, osSection, releaseSection, packagesSection, relationsSection, rpmdbSection, reposSection, modulesSection, kernelSection,
   bootSection, securitySection, mountsSection, memorySection, guiSection, containerSection, agentsSection,
 ];
 

@@ -1,0 +1,145 @@
+/**
+ * The relations section: per installed package its header digest (the SBOM's checksum) and the installed
+ * packages that satisfy its requires (the SBOM's dependency relationships). Read with a second `rpm -qa`
+ * (requires and provides are long lists the packages section does not carry) and one `rpm -qf` per
+ * distinct file require, since file provides are not in %{PROVIDENAME}.
+ *
+ * A require is resolved by capability name: the installed set is consistent (rpm installed it), so the
+ * version in `Requires: foo >= 1.2` does not change which installed package answers it. rpmlib() and
+ * other rpm-internal capabilities are not relationships between packages and are left out.
+ */
+import { formatNevra } from '../../rpm/nevra.js';
+import type { Nevra } from '../../rpm/types.js';
+import { defineSection } from './section.js';
+
+declare module '../types.js' { interface SectionFacts { relations?: RelationsFacts } }
+
+export interface PackageRelations {
+  /** formatNevra with the epoch always shown: the key that pairs this entry with a package of `packages`. */
+  nevra: string;
+  /** `sha256:<hex>` (SHA256HEADER, rpm ≥ 4.14) or `sha1:<hex>` (SHA1HEADER): the digest of the package header. */
+  headerDigest?: string;
+  /** Hex MD5 over header and payload as rpm recorded it at install (SIGMD5). */
+  sigmd5?: string;
+  /** NEVRA keys of the installed packages satisfying its requires (itself excluded), sorted, each once. */
+  dependsOn: string[];
+}
+
+export interface RelationsFacts {
+  packages: PackageRelations[];
+  /** Requires no installed package provides, as `NEVRA: capability` (a broken install, or --nodeps). */
+  unresolved: string[];
+}
+
+const FS = '\x1f';
+const RS = '\x1e';
+const GS = '\x1d';
+
+/** The key relations entries and packages share: the NEVRA with its epoch always shown. */
+export function relationKey(p: Nevra): string {
+  return formatNevra(p, { alwaysEpoch: true });
+}
+
+const INTERNAL = /^(rpmlib|config|rtld|kernel|auto)\(/;
+
+interface RawRelations { key: string; headerDigest?: string; sigmd5?: string; requires: string[]; provides: string[] }
+
+function nevraOf(f: readonly string[]): string {
+  const [name, epoch, version, release, arch] = f;
+  return relationKey({ name, epoch: epoch === '(none)' ? 0 : Number(epoch), version, release, arch: arch === '(none)' ? 'noarch' : arch });
+}
+
+/** Parses the relations part: one record per package, requires and provides as GS-separated lists. */
+export function parseRelationRecords(text: string): RawRelations[] {
+  const out: RawRelations[] = [];
+  for (const record of text.split(RS)) {
+    const rec = record.replace(/^\n+/, '');
+    if (rec.trim() === '') continue;
+    const f = rec.split(FS);
+    if (f.length !== 9 || f[0] === 'gpg-pubkey') continue;
+    const digest = f[5].replace(/^(sha256|sha1):(\(none\))?$/, '');
+    const list = (s: string): string[] => s.split(GS).filter((x) => x !== '' && x !== '(none)');
+    out.push({
+      key: nevraOf(f),
+      ...(digest ? { headerDigest: digest } : {}),
+      ...(f[6] && f[6] !== '(none)' ? { sigmd5: f[6] } : {}),
+      requires: list(f[7]),
+      provides: list(f[8]),
+    });
+  }
+  return out;
+}
+
+/** Parses the fileowners part: `path FS owner-fields… RS` per distinct file require (no owner: the path alone). */
+export function parseFileOwners(text: string): Map<string, string[]> {
+  const owners = new Map<string, string[]>();
+  for (const record of text.split(RS)) {
+    const rec = record.replace(/^\n+/, '');
+    if (rec === '') continue;
+    const [path, ...rest] = rec.split(FS);
+    const keys: string[] = [];
+    for (let i = 0; i + 5 <= rest.length; i += 5) keys.push(nevraOf(rest.slice(i, i + 5)));
+    owners.set(path, keys);
+  }
+  return owners;
+}
+
+/** Resolves every package's requires to the installed packages providing them. Pure. */
+export function resolveRelations(records: readonly RawRelations[], fileOwners: ReadonlyMap<string, readonly string[]>): RelationsFacts {
+  const providers = new Map<string, string[]>();
+  for (const r of records) {
+    for (const cap of new Set(r.provides)) {
+      const list = providers.get(cap);
+      if (list) list.push(r.key);
+      else providers.set(cap, [r.key]);
+    }
+  }
+  const unresolved: string[] = [];
+  const packages = records.map((r): PackageRelations => {
+    const deps = new Set<string>();
+    for (const req of new Set(r.requires)) {
+      if (INTERNAL.test(req)) continue;
+      const by = providers.get(req) ?? (req.startsWith('/') ? fileOwners.get(req) : undefined);
+      if (!by || by.length === 0) {
+        unresolved.push(`${r.key}: ${req}`);
+        continue;
+      }
+      for (const k of by) if (k !== r.key) deps.add(k);
+    }
+    return {
+      nevra: r.key,
+      ...(r.headerDigest ? { headerDigest: r.headerDigest } : {}),
+      ...(r.sigmd5 ? { sigmd5: r.sigmd5 } : {}),
+      dependsOn: [...deps].sort(),
+    };
+  });
+  packages.sort((a, b) => (a.nevra < b.nevra ? -1 : a.nevra > b.nevra ? 1 : 0));
+  return { packages, unresolved: unresolved.sort() };
+}
+
+export const relationsSection = defineSection({
+  name: 'relations',
+  parts: ['relations', 'fileowners'],
+  read(input) {
+    const rel = input.output('relations');
+    if (!rel || rel.code !== 0) return { error: `rpm -qa (requires and provides) on ${input.hostName} ${rel ? `exited ${rel.code}: ${rel.stderr.trim().slice(0, 300)}` : 'printed nothing'}` };
+    const files = input.output('fileowners');
+    return { value: resolveRelations(parseRelationRecords(rel.body), parseFileOwners(files?.body ?? '')) };
+  },
+  // SHA256HEADER is unknown to rpm < 4.14 (EL7), whose query then fails as a whole: retried with SHA1HEADER.
+  script: String.raw`
+GS=$(printf '\035')
+RQF="$FS%{SIGMD5}$FS[%{REQUIRENAME}$GS]$FS[%{PROVIDENAME}$GS]$RS"
+NQF="%{NAME}$FS%{EPOCH}$FS%{VERSION}$FS%{RELEASE}$FS%{ARCH}"
+s_relations() {
+  rpmq -qa --qf "$NQF${FS}sha256:%{SHA256HEADER}$RQF" 2>/dev/null && return 0
+  rpmq -qa --qf "$NQF${FS}sha1:%{SHA1HEADER}$RQF"
+}
+s_fileowners() {
+  rpmq -qa --qf '[%{REQUIRENAME}\n]' | grep '^/' | sort -u | while IFS= read -r f; do
+    printf '%s' "$f"
+    o=$(rpmq -qf --qf "$FS$NQF" "$f" 2>/dev/null) && printf '%s' "$o"
+    printf '%s' "$RS"
+  done
+}`,
+});

@@ -10,9 +10,10 @@ export const LAYERS = {
   plan: ['core', 'rpm', 'catalog', 'facts', 'assess'],
   exec: ['core', 'rpm', 'catalog', 'transport', 'facts', 'assess', 'plan'],
   fleet: ['core'],
-  report: ['core', 'rpm', 'catalog', 'facts', 'assess', 'plan', 'exec', 'fleet'],
-  store: ['core', 'rpm', 'catalog', 'facts', 'assess', 'plan', 'exec', 'report', 'fleet'],
-  app: ['core', 'rpm', 'catalog', 'transport', 'facts', 'assess', 'plan', 'exec', 'report', 'store', 'fleet'],
+  vuln: ['core', 'rpm'],
+  report: ['core', 'rpm', 'catalog', 'facts', 'assess', 'plan', 'exec', 'fleet', 'vuln'],
+  store: ['core', 'rpm', 'catalog', 'facts', 'assess', 'plan', 'exec', 'report', 'fleet', 'vuln'],
+  app: ['core', 'rpm', 'catalog', 'transport', 'facts', 'assess', 'plan', 'exec', 'report', 'store', 'fleet', 'vuln'],
   cli: ['core', 'app', 'report', 'catalog', 'rpm', 'fleet'],
   api: ['core', 'app', 'report', 'catalog', 'rpm', 'fleet'],
 };

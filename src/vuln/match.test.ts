@@ -70,6 +70,10 @@ test('CVE matching agrees with 20+ real AlmaLinux OSV advisories checked by hand
     assert.equal(found.length > 0, affected, `${advisory} ${name}-${evr}: ${why}`);
     if (affected) assert.equal(found[0]?.fixedIn, fixedIn, `${advisory} ${name}: fixed in`);
   }
+  // A NEVRA list says nothing of epochs: the fix's epoch is taken, so only version and release decide.
+  const unknown = { name: 'openssl', arch: 'x86_64', ...parseEvr('1.1.1k-6.el8_5'), epochUnknown: true };
+  assert.ok(matchPackage(feedIndex('8'), unknown).every((f) => f.advisory !== 'ALSA-2022:1065'));
+  assert.ok(matchPackage(feedIndex('8'), { ...unknown, ...parseEvr('1.1.1g-15.el8_3') }).some((f) => f.advisory === 'ALSA-2022:1065'));
   // The stream rule, with the host's enabled stream known: nodejs:18 advisories do not apply to a nodejs:16 host.
   const n16 = { name: 'nodejs', arch: 'x86_64', ...parseEvr('1:16.20.2-2.module_el8.8.0+3614+204d6f43') };
   assert.ok(matchPackage(feedIndex('8'), n16, new Map([['nodejs', '16']])).every((f) => f.advisory !== 'ALSA-2023:4035'));

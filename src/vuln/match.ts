@@ -19,6 +19,11 @@ import type { Feed, FeedAdvisory, FeedFix, Severity } from './types.js';
 export interface InstalledForMatch extends Evr {
   name: string;
   arch: string;
+  /**
+   * The source did not say (a NEVRA list): `epoch` is a placeholder, and the fix's own epoch is taken for
+   * the comparison (as the fates take the target's, src/assess/fates.ts), not a 0 that every epoch beats.
+   */
+  epochUnknown?: boolean;
 }
 
 export interface ExposureFinding {
@@ -29,6 +34,8 @@ export interface ExposureFinding {
   arch: string;
   installed: string;
   fixedIn: string;
+  /** The advisory's page, when the feed gives one. */
+  url?: string;
 }
 
 interface IndexedFix { advisory: FeedAdvisory; fixed: Evr; modular: boolean; stream?: string; module?: string }
@@ -71,7 +78,7 @@ function streamApplies(fix: IndexedFix, p: InstalledForMatch, streams: ReadonlyM
 export function matchPackage(index: FeedIndex, p: InstalledForMatch, streams?: ReadonlyMap<string, string>): readonly ExposureFinding[] {
   const fixes = index.byName.get(p.name);
   if (!fixes) return [];
-  const memoKey = streams ? undefined : `${p.name}\0${p.epoch}\0${p.version}\0${p.release ?? ''}\0${p.arch}`;
+  const memoKey = streams ? undefined : `${p.name}\0${p.epochUnknown ? '?' : p.epoch}\0${p.version}\0${p.release ?? ''}\0${p.arch}`;
   const hit = memoKey !== undefined ? index.memo.get(memoKey) : undefined;
   if (hit) return hit;
   const modular = isModularRelease(p.release);
@@ -79,8 +86,8 @@ export function matchPackage(index: FeedIndex, p: InstalledForMatch, streams?: R
   const out: ExposureFinding[] = [];
   for (const f of fixes) {
     if (f.modular !== modular || !streamApplies(f, p, streams)) continue;
-    if (compareEvr(p, f.fixed) < 0) {
-      out.push({ advisory: f.advisory.id, severity: f.advisory.severity, cves: f.advisory.cves, package: p.name, arch: p.arch, installed, fixedIn: formatEvr(f.fixed) });
+    if (compareEvr(p.epochUnknown ? { ...p, epoch: f.fixed.epoch } : p, f.fixed) < 0) {
+      out.push({ advisory: f.advisory.id, severity: f.advisory.severity, cves: f.advisory.cves, package: p.name, arch: p.arch, installed, fixedIn: formatEvr(f.fixed), ...(f.advisory.url ? { url: f.advisory.url } : {}) });
     }
   }
   if (memoKey !== undefined) index.memo.set(memoKey, out);

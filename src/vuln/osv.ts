@@ -70,12 +70,14 @@ function coversOf(ecosystem: string): { distro: string; release: string } | unde
   return { distro: m[1] === 'AlmaLinux' ? 'almalinux' : 'rocky', release: m[2] };
 }
 
-/** Feeds from every advisory of an OSV database, one per ecosystem, advisories sorted by id. */
+/** Feeds from the security advisories of an OSV database, one per ecosystem, advisories sorted by id. */
 export function osvFeeds(docs: Iterable<{ file: string; doc: unknown }>, source: string): Feed[] {
   const by = new Map<string, { modified: string; advisories: FeedAdvisory[] }>();
   for (const { file, doc } of docs) {
     const a = parseOsvAdvisory(doc, file);
     for (const [ecosystem, advisory] of a.byEcosystem) {
+      // A security feed: bug-fix and enhancement advisories (ALBA, ALEA: no severity, no CVE) are not exposure.
+      if (advisory.severity === 'unknown' && advisory.cves.length === 0) continue;
       let f = by.get(ecosystem);
       if (!f) by.set(ecosystem, (f = { modified: '', advisories: [] }));
       f.advisories.push(advisory);

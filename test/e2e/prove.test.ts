@@ -7,6 +7,13 @@ import { collectFacts } from '../../src/facts/index.js';
 import { diffSboms, renderSbom, SBOM_FORMATS } from '../../src/report/sbom/index.js';
 import { sbomValidators } from '../../src/report/sbom/testing/validate.js';
 import { createLocalTransport } from '../../src/transport/local.js';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadOsvFeeds } from '../../src/app/prove-cve.js';
+import { proveMigration } from '../../src/app/prove-proof.js';
+import { journalPathFor } from '../../src/exec/journal.js';
+import { renderProofHtml, renderProofText, validateMigrationProof } from '../../src/report/proof/index.js';
+import { extractAlmaOsv } from '../../src/vuln/testing.js';
 import { packageSet, useLab } from './helpers.js';
 import { ferry } from './cli.js';
 
@@ -60,4 +67,43 @@ test('ferry sbom --root prints a valid CycloneDX document; a bad --format is a u
   assert.equal(bad.code, 2);
   assert.match(bad.err, /USAGE.*spdx-9/);
   host.dispose();
+});
+
+test('the migration proof of a lab host: proven with its package diff, CVE delta and support; a tampered journal entry makes it "tampered", naming the entry', { skip: skip || skipUnlessShared('security', 'almalinux-osv-database', 'advisories.tar.xz') }, async () => {
+  const d = await labOf().distro('almalinux-8');
+  const host = await labOf().host({ from: 'centos-8' });
+  const transport = createLocalTransport({ root: host.root });
+  try {
+    const before = await collectFacts(transport);
+    const res = await migrate({ transport, target: 'almalinux-8', repos: [`almalinux-8=${d.repoDir}`], gpgcheck: false });
+    assert.equal(res.result.status, 'completed');
+    const feeds = await loadOsvFeeds(extractAlmaOsv(sharedPath('security', 'almalinux-osv-database', 'advisories.tar.xz')));
+    const proof = await proveMigration({ transport, hostName: 'lab-c8', before, feeds, toolVersion: 'test', today: '2026-01-01' });
+    assert.deepEqual([proof.verdict, proof.reasons], ['proven', []]);
+    assert.equal(proof.journal.status, 'intact');
+    assert.equal(proof.verification.status, 'passed');
+    assert.ok(!('status' in proof.packages) && proof.packages.supplierChanged > 0);
+    assert.ok(!('status' in proof.cve) && proof.cve.comparable, JSON.stringify(proof.cve));
+    assert.equal(proof.cve.before.coverage, 'successor-fixes');
+    assert.equal(proof.cve.after.coverage, 'covered');
+    assert.deepEqual([proof.support.before?.release, proof.support.after?.release], ['centos-8', 'almalinux-8']);
+    assert.ok((proof.support.daysGained ?? 0) > 0);
+    assert.deepEqual(validateMigrationProof(JSON.parse(JSON.stringify(proof))), []);
+    assert.match(renderProofHtml(proof), /Migration proof: lab-c8/);
+    // Tamper: change one recorded fact of entry 3, keep its mac.
+    const path = join(host.root, journalPathFor(res.result.executionId));
+    const lines = readFileSync(path, 'utf8').split('\n');
+    const third = JSON.parse(lines[2] ?? '') as Record<string, unknown>;
+    third.at = '2020-01-01T00:00:00.000Z';
+    lines[2] = JSON.stringify(third);
+    writeFileSync(path, lines.join('\n'));
+    const tampered = await proveMigration({ transport, hostName: 'lab-c8', before, feeds, toolVersion: 'test', today: '2026-01-01' });
+    assert.equal(tampered.journal.status, 'tampered');
+    assert.equal(tampered.verdict, 'not-proven');
+    assert.ok(tampered.journal.status === 'tampered' && tampered.journal.entry?.seq === 3, JSON.stringify(tampered.journal));
+    assert.match(renderProofText(tampered), /journal: TAMPERED at entry 3 \(/);
+  } finally {
+    await transport.close();
+    host.dispose();
+  }
 });

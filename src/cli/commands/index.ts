@@ -6,6 +6,7 @@ import { register as registerCve } from './cve.js';
 import { register as registerFleet } from './fleet.js';
 import { register as registerInventory } from './inventory.js';
 import { register as registerMigrate } from './migrate.js';
+import { register as registerProof } from './proof.js';
 import { register as registerRepo } from './repo.js';
 import { register as registerRollout } from './rollout.js';
 import { register as registerSbom } from './sbom.js';
@@ -21,6 +22,7 @@ export function registerCommands(program: Command, ctx: CliContext): void {
   registerFleet(program, ctx);
   registerInventory(program, ctx);
   registerMigrate(program, ctx);
+  registerProof(program, ctx);
   registerRepo(program, ctx);
   registerRollout(program, ctx);
   registerSbom(program, ctx);

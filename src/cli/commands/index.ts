@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import type { CliContext } from '../output.js';
 import { register as registerAssess } from './assess.js';
 import { register as registerCatalog } from './catalog.js';
+import { register as registerCompare } from './compare.js';
 import { register as registerCve } from './cve.js';
 import { register as registerFleet } from './fleet.js';
 import { register as registerInventory } from './inventory.js';
@@ -18,6 +19,7 @@ import { register as registerSbom } from './sbom.js';
 export function registerCommands(program: Command, ctx: CliContext): void {
   registerAssess(program, ctx);
   registerCatalog(program, ctx);
+  registerCompare(program, ctx);
   registerCve(program, ctx);
   registerFleet(program, ctx);
   registerInventory(program, ctx);

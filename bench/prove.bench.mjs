@@ -72,14 +72,12 @@ async function benchCve() {
     const { loadOsvFeeds, fleetExposure } = await dist('app/prove-cve.js');
     let t = performance.now();
     const hosts = generateFleet(readManifests(manifests), HOSTS);
+    // One facts document per distinct list, read as `ferry cve --manifest` reads it.
     const lists = new Map();
-    mkdirSync(join(work, 'lists'));
-    for (const h of hosts) {
-      if (!lists.has(h.list)) {
-        const file = join(work, 'lists', `set-${lists.size}.txt`);
-        writeFileSync(file, h.list);
-        lists.set(h.list, await readPackageListFile(file));
-      }
+    for (const list of new Set(hosts.map((h) => h.list))) {
+      const file = join(work, `list-${lists.size}.txt`);
+      writeFileSync(file, list);
+      lists.set(list, await readPackageListFile(file));
     }
     const store = openSqliteStore({ path: join(work, 'ferry.db') });
     await store.migrate();

@@ -1,16 +1,14 @@
 /** The checked-in JSON Schema of the published fleet report (../schema/fleet-report.schema.json) and its validator. */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { compileSchema, type SchemaError, type Validator } from '../../core/index.js';
+import type { SchemaError } from '../../core/index.js';
+import { checkedInSchema } from '../checked-in-schema.js';
 
-let validator: Validator<unknown> | undefined;
+const fleetReport = checkedInSchema('fleet-report');
 
 export function fleetReportSchema(): Record<string, unknown> {
-  return JSON.parse(readFileSync(join(import.meta.dirname, '..', 'schema', 'fleet-report.schema.json'), 'utf8')) as Record<string, unknown>;
+  return fleetReport.schema();
 }
 
 /** Validates a parsed fleet report; every error with its JSON path. */
 export function validateFleetReport(value: unknown): SchemaError[] {
-  validator ??= compileSchema<unknown>(fleetReportSchema());
-  return validator.errors(value);
+  return fleetReport.validate(value);
 }

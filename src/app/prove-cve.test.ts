@@ -92,3 +92,28 @@ test('fleet exposure: covered, not covered and factless hosts apart; the VEX doc
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('the host\'s repositories\' updateinfo is a feed of its own release: a Rocky 8 host is covered by it', { skip: skipUnlessShared('repodata', 'rocky8-updateinfo-sample') || skipUnlessTools('createrepo_c', 'modifyrepo_c') }, async () => {
+  // A real repository (createrepo_c, no packages) carrying Rocky 8's real updateinfo (modifyrepo_c).
+  const repo = mkdtempSync(join(tmpdir(), 'ferry-ui-'));
+  for (const argv of [['createrepo_c', repo], ['modifyrepo_c', '--mdtype=updateinfo', sharedPath('repodata', 'rocky8-updateinfo-sample', 'updateinfo.xml'), join(repo, 'repodata')]]) {
+    const r = spawnSync(argv[0] ?? '', argv.slice(1), { encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+  }
+  const pkg = (name: string, evr: string, arch = 'x86_64'): NonNullable<HostFacts['packages']>[number] => {
+    const [version = '', release = ''] = evr.split('-');
+    return { name, epoch: 0, version, release, arch };
+  };
+  const facts: HostFacts = {
+    formatVersion: HOST_FACTS_FORMAT_VERSION, collectedAt: '2026-01-01T00:00:00Z', source: 'live', origin: 'r8', sections: {},
+    os: { id: 'rocky', idLike: ['rhel'], versionId: '8.4', raw: {} },
+    packages: [pkg('lz4-libs', '1.8.3-2.el8'), pkg('lz4', '1.8.3-3.el8_4'), pkg('kernel', '4.18.0-305.el8'), pkg('firewalld', '0.8.2-6.el8', 'noarch')],
+  };
+  const e = await exposureOfFacts('r8', facts, { feeds: [], repos: [repo] });
+  rmSync(repo, { recursive: true, force: true });
+  assert.equal(e.coverage, 'covered');
+  assert.match(e.feed.id, /^updateinfo:/);
+  // lz4 is at the fixed EVR; kernel is below RLSA-2021:3057; firewalld's advisory is a bug fix, not exposure.
+  assert.deepEqual(e.packages.map((p) => [p.name, p.advisories, p.fixedIn]), [['kernel', ['RLSA-2021:3057'], '4.18.0-305.12.1.el8_4']]);
+  assert.equal(e.packages[0]?.installable, 'no', 'an empty repository carries no fix');
+});

@@ -13,6 +13,9 @@ import type { Store } from '../store/index.js';
 import { aggregateExposures, candidatesOf, computeExposure, type Exposure, type FleetEntry, type FleetExposure, type HostRelease } from '../vuln/exposure.js';
 import { indexFeed, type FeedIndex } from '../vuln/match.js';
 import { osvFeeds } from '../vuln/osv.js';
+import { updateinfoFeed } from '../vuln/updateinfo.js';
+import { openRepo } from '../rpm/repodata/index.js';
+import { readAdvisories } from '../rpm/repodata/updateinfo.js';
 import { snapshotFacts } from './fleet-assess.js';
 import { factsForProof, type ProveSource } from './prove.js';
 import { loadTargetRepos } from './repos.js';
@@ -79,16 +82,35 @@ export function feedFor(release: HostRelease, o: ExposureOptions): FeedIndex {
   return pick;
 }
 
+/**
+ * What the host's enabled repositories say: the newest EVRs they carry (repositories with packages) and
+ * their updateinfo as feeds of the host's own release (repositories with one).
+ */
+async function readHostRepos(locations: readonly string[], release: HostRelease): Promise<{ candidates?: ReturnType<typeof candidatesOf>; feeds: FeedIndex[]; packages: number }> {
+  const feeds: FeedIndex[] = [];
+  const withPackages: string[] = [];
+  for (const location of locations) {
+    const repo = await openRepo(location);
+    if (repo.entry('primary')) withPackages.push(location);
+    const major = release.versionId?.split('.')[0];
+    if (repo.entry('updateinfo') && release.id && major) {
+      const advisories = await readAdvisories(await repo.openData('updateinfo'), { file: `${location}: ${repo.entry('updateinfo')?.location ?? 'updateinfo'}` });
+      feeds.push(indexFeed(updateinfoFeed(advisories, { source: location, covers: { distro: release.id, release: major } })));
+    }
+  }
+  if (withPackages.length === 0) return { feeds, packages: 0 };
+  const view = await loadTargetRepos('host repositories', withPackages);
+  return { candidates: candidatesOf(view.pool.packages), feeds, packages: view.pool.packages.length };
+}
+
 export async function exposureOfFacts(hostName: string, facts: HostFacts, o: ExposureOptions): Promise<Exposure> {
   const release = hostReleaseOf(facts);
-  const index = feedFor(release, o);
-  let candidates: ReturnType<typeof candidatesOf> | undefined;
-  let repositories = 'no repositories given: installability unknown';
-  if (o.repos?.length) {
-    const view = await loadTargetRepos(`${hostName} repositories`, o.repos);
-    candidates = candidatesOf(view.pool.packages);
-    repositories = `${o.repos.join(', ')} (${view.pool.packages.length} packages)`;
-  }
+  const repos = o.repos?.length ? await readHostRepos(o.repos, release) : undefined;
+  // The host's own repositories' updateinfo first: it is the vendor's word on the host's own release.
+  const index = feedFor(release, { ...o, feeds: [...(repos?.feeds ?? []), ...o.feeds] });
+  const candidates = repos?.candidates;
+  const repositories = !repos ? 'no repositories given: installability unknown'
+    : candidates ? `${o.repos?.join(', ')} (${repos.packages} packages)` : `${o.repos?.join(', ')} (no package metadata: installability unknown)`;
   const streams = facts.modules ? new Map(facts.modules.filter((m) => m.state === 'enabled' && m.stream).map((m) => [m.name, m.stream ?? ''])) : undefined;
   return computeExposure({
     host: hostName,

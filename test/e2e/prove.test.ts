@@ -9,7 +9,7 @@ import { sbomValidators } from '../../src/report/sbom/testing/validate.js';
 import { createLocalTransport } from '../../src/transport/local.js';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadOsvFeeds } from '../../src/app/prove-cve.js';
+import { exposureOfFacts, loadOsvFeeds } from '../../src/app/prove-cve.js';
 import { proveMigration } from '../../src/app/prove-proof.js';
 import { journalPathFor } from '../../src/exec/journal.js';
 import { renderProofHtml, renderProofText, validateMigrationProof } from '../../src/report/proof/index.js';
@@ -89,6 +89,10 @@ test('the migration proof of a lab host: proven with its package diff, CVE delta
     assert.deepEqual([proof.support.before?.release, proof.support.after?.release], ['centos-8', 'almalinux-8']);
     assert.ok((proof.support.daysGained ?? 0) > 0);
     assert.deepEqual(validateMigrationProof(JSON.parse(JSON.stringify(proof))), []);
+    // Installability from the host's enabled repository (the lab's AlmaLinux 8): each open fix is yes or no, none unknown.
+    const open = await exposureOfFacts('lab-c8', await collectFacts(transport), { feeds, repos: [d.repoDir] });
+    assert.equal(open.totals?.installable.unknown, 0);
+    assert.equal((open.totals?.installable.yes ?? 0) + (open.totals?.installable.no ?? 0), open.totals?.packages);
     assert.match(renderProofHtml(proof), /Migration proof: lab-c8/);
     // Tamper: change one recorded fact of entry 3, keep its mac.
     const path = join(host.root, journalPathFor(res.result.executionId));

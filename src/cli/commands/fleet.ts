@@ -5,6 +5,8 @@
  * - `assess [SELECTOR]`: every selected host against several targets from its stored facts (app/fleet-assess.ts).
  * - `report`: a run rendered as text, JSON (schema src/report/schema/fleet-report.schema.json), HTML or CSV.
  */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Command } from 'commander';
 import { collectFleet } from '../../app/fleet-collect.js';
 import { assessFleet, loadFleetReport } from '../../app/fleet-assess.js';
@@ -16,6 +18,7 @@ import { SELECTOR_HELP } from '../../fleet/selector.js';
 import { renderCollection } from '../../report/collection-text.js';
 import { renderProgress } from '../../report/progress-text.js';
 import { renderFleetCsv, renderFleetHtml, renderFleetText, type FleetReport } from '../../report/fleet/index.js';
+import { proofFileName } from '../../report/proof/index.js';
 import { collect, emit, integerOption, writeReport, type CliContext } from '../output.js';
 import { createProgressRenderer } from '../progress.js';
 import { withStore, withStoreFlag, type StoreFlags } from '../store-flags.js';
@@ -58,10 +61,10 @@ function registerCollect(fleet: Command, ctx: CliContext): void {
 const FORMATS = ['text', 'json', 'html', 'csv'] as const;
 type Format = (typeof FORMATS)[number];
 
-function renderFleetReport(r: FleetReport, format: Format): string {
+function renderFleetReport(r: FleetReport, format: Format, proofs?: string): string {
   switch (format) {
     case 'json': return JSON.stringify(r, null, 2) + '\n';
-    case 'html': return renderFleetHtml(r);
+    case 'html': return renderFleetHtml(r, proofs === undefined ? {} : { proofHref: (host) => (existsSync(join(proofs, proofFileName(host))) ? join(proofs, proofFileName(host)) : undefined) });
     case 'csv': return renderFleetCsv(r);
     case 'text': return renderFleetText(r);
   }
@@ -103,11 +106,12 @@ function registerReport(fleet: Command, ctx: CliContext): void {
     .option('--format <format>', `${FORMATS.join(', ')} (default text; json with --json)`)
     .option('--out <file>', 'write the report to a file')
     .option('--run <id>', 'the run to report (default: the newest)')
-    .action(async (opts: ReportOpts) => {
+    .option('--proofs <dir>', 'html: link each host to its migration proof DIR/<host>.html (ferry proof --html) when present')
+    .action(async (opts: ReportOpts & { proofs?: string }) => {
       const format = (opts.format ?? (ctx.json ? 'json' : 'text')) as Format;
       if (!FORMATS.includes(format)) throw new FerryError('USAGE', `--format ${JSON.stringify(opts.format)} is not one of ${FORMATS.join(', ')}`);
       const report = await withStore(opts, (store) => loadFleetReport({ store, ...(opts.run !== undefined ? { runId: opts.run } : {}) }));
-      const text = renderFleetReport(report, format);
+      const text = renderFleetReport(report, format, opts.proofs);
       if (opts.out === undefined) {
         ctx.stdout(text);
         return;

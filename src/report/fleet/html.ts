@@ -13,6 +13,8 @@ export interface FleetHtmlOptions {
   /** Inhibitors charted and missing packages listed per target (default 15 and 50). */
   maxInhibitors?: number;
   maxMissing?: number;
+  /** The href of a host's migration proof page, when it has one (src/report/proof): the host cell links to it. */
+  proofHref?: (host: string) => string | undefined;
 }
 
 export const READINESS_COLOURS: Record<Readiness, string> = { ready: '#067647', risks: '#b54708', blocked: '#b42318', 'not-assessed': '#98a2b3' };
@@ -67,6 +69,11 @@ export function renderInhibitorChart(r: FleetReport, max: number): string {
   return `<svg class="chart" role="img" aria-label="Top inhibitors" xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="system-ui,sans-serif">${rows}</svg>`;
 }
 
+function proofLink(o: FleetHtmlOptions, host: string): string {
+  const href = o.proofHref?.(host);
+  return href ? ` <a href="${h(href)}">proof</a>` : '';
+}
+
 export function renderFleetHtml(r: FleetReport, o: FleetHtmlOptions = {}): string {
   const maxMissing = o.maxMissing ?? 50;
   const title = `Ferry fleet assessment: ${r.hostCount} hosts`;
@@ -84,7 +91,7 @@ export function renderFleetHtml(r: FleetReport, o: FleetHtmlOptions = {}): strin
       + (m.packages.length > maxMissing ? `<tr><td colspan="2">… ${m.packages.length - maxMissing} more (JSON and CSV list all)</td></tr>` : '')
       + '</tbody></table>')).join('\n');
   const hosts = '<table><thead><tr><th>host</th><th>recommended</th>' + r.targets.map((t) => `<th>${h(t)}</th>`).join('') + '</tr></thead><tbody>'
-    + r.hosts.map((x) => `<tr><td>${h(x.host)}</td><td>${x.recommended === null ? '–' : `<code>${h(x.recommended)}</code>`}</td>`
+    + r.hosts.map((x) => `<tr><td>${h(x.host)}${proofLink(o, x.host)}</td><td>${x.recommended === null ? '–' : `<code>${h(x.recommended)}</code>`}</td>`
       + r.targets.map((t) => {
         const res = x.results.find((y) => y.target === t);
         if (!res) return '<td>–</td>';

@@ -11,3 +11,8 @@ const migrationProof = checkedInSchema('migration-proof');
 export function validateMigrationProof(value: unknown): SchemaError[] {
   return migrationProof.validate(value);
 }
+
+/** The file name of a host's proof page in a proofs directory (`ferry proof --html DIR/<this>`, linked by `ferry fleet report --proofs DIR`). */
+export function proofFileName(host: string): string {
+  return `${host.replace(/[^A-Za-z0-9._-]/g, '_')}.html`;
+}

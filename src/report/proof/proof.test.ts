@@ -1,6 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { buildProof, renderProofHtml, renderProofText, validateMigrationProof, type JournalIntegrity } from './index.js';
+import { loadCatalog } from '../../catalog/index.js';
+import { buildFleetReport, renderFleetHtml, type FleetRow } from '../fleet/index.js';
+import { buildProof, proofFileName, renderProofHtml, renderProofText, validateMigrationProof, type JournalIntegrity } from './index.js';
 
 const base = {
   host: 'web01', executionId: 'mig-1', generatedAt: '2026-01-01T00:00:00.000Z',
@@ -29,4 +31,13 @@ test('the proof\'s verdict: proven only with an intact journal, a passed verific
   assert.doesNotMatch(renderProofHtml(p), /<script>x/);
   assert.equal(p.workload.status, 'not-provided', 'the seam for the workload diff');
   assert.ok('status' in p.cve && 'status' in p.packages, 'not computed without inputs, and said so');
+});
+
+test('the fleet report links each host that has a proof page to it, escaped; hosts without one get no link', () => {
+  const row = (hostName: string): FleetRow => ({ hostName, target: 'almalinux-8', readiness: 'ready', score: 40, blockers: [], missing: [] });
+  const r = buildFleetReport([row('web1'), row('db"1')], { runId: 'fleet-1', catalog: loadCatalog(), today: '2026-06-01', generatedAt: '2026-06-01T12:00:00.000Z' });
+  const html = renderFleetHtml(r, { proofHref: (host) => (host === 'web1' ? 'proofs/web1.html' : host === 'db"1' ? `proofs/${proofFileName(host)}` : undefined) });
+  assert.match(html, /<td>web1 <a href="proofs\/web1.html">proof<\/a><\/td>/);
+  assert.match(html, /<td>db&quot;1 <a href="proofs\/db_1.html">proof<\/a><\/td>/);
+  assert.doesNotMatch(renderFleetHtml(r), /proof<\/a>/);
 });

@@ -1,5 +1,5 @@
 /** `ferry proof`: the migration proof of a migrated host (text, --json, or --html FILE). */
-import { statSync, writeFileSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { loadOsvFeeds } from '../../app/prove-cve.js';
@@ -7,7 +7,7 @@ import { proveMigrationOfHost } from '../../app/prove-proof.js';
 import { proofFileName, renderProofHtml, renderProofText } from '../../report/proof/index.js';
 import { HOST_ARGUMENT_HELP, hostOptions, withHostFlags, type HostFlags } from '../host-flags.js';
 import { VERSION } from '../main.js';
-import { emit, type CliContext } from '../output.js';
+import { emit, writeReport, type CliContext } from '../output.js';
 import { withStore, withStoreFlag, type StoreFlags } from '../store-flags.js';
 
 interface ProofFlags extends HostFlags, StoreFlags { execution?: string; before?: string; osv?: string; html?: string }
@@ -25,7 +25,7 @@ export function register(program: Command, ctx: CliContext): void {
       host: hostOptions(host, f), store, toolVersion: VERSION,
       ...(f.execution ? { executionId: f.execution } : {}), ...(f.before ? { beforeHost: f.before } : {}), ...(feeds ? { feeds } : {}),
     }));
-    if (f.html) writeFileSync(isDirectory(f.html) ? join(f.html, proofFileName(proof.host)) : f.html, renderProofHtml(proof));
+    if (f.html) writeReport(isDirectory(f.html) ? join(f.html, proofFileName(proof.host)) : f.html, renderProofHtml(proof));
     emit(ctx, proof, renderProofText);
     if (proof.verdict !== 'proven') ctx.exitCode = 1;
   });

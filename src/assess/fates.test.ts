@@ -161,11 +161,11 @@ test('computeVendorSwap finds CentOS 8.2 and 8.3+ branding names and maps them b
 test('computeVendorSwap falls back to the target repositories\' own <distribution>-<role> packages when the catalog lists none', () => {
   const catalog = loadCatalog();
   const installed = new Set(['centos-linux-release', 'centos-linux-repos', 'centos-gpg-keys', 'centos-logos', 'bash']);
-  assert.equal(computeVendorSwap({ catalog, source: 'centos-8', target: 'opencloudos-8', installed }).size, 0, 'no sourced list, no repo: nothing guessed');
-  const swap = computeVendorSwap({ catalog, source: 'centos-8', target: 'opencloudos-8', installed, available: new Set(['opencloudos-release', 'opencloudos-logos', 'bash']) });
+  assert.equal(computeVendorSwap({ catalog, source: 'centos-8', target: 'anolis-8', installed }).size, 0, 'no sourced list, no repo: nothing guessed');
+  const swap = computeVendorSwap({ catalog, source: 'centos-8', target: 'anolis-8', installed, available: new Set(['anolis-release', 'anolis-logos', 'bash']) });
   assert.deepEqual(Object.fromEntries(swap), {
-    'centos-gpg-keys': ['opencloudos-release'], 'centos-linux-release': ['opencloudos-release'],
-    'centos-linux-repos': ['opencloudos-release'], 'centos-logos': ['opencloudos-logos'],
+    'centos-gpg-keys': ['anolis-release'], 'centos-linux-release': ['anolis-release'],
+    'centos-linux-repos': ['anolis-release'], 'centos-logos': ['anolis-logos'],
   });
   const rocky = computeVendorSwap({ catalog, source: 'centos-8', target: 'rocky-8', installed, available: new Set(['rocky-release', 'rocky-special-logos']) });
   // the catalog's rocky-logos is not in these repositories, and rocky-special-logos is not the naming scheme:

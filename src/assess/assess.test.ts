@@ -11,7 +11,7 @@ import type { TargetAssessment } from './types.js';
 const catalog = loadCatalog();
 
 test('detectSourceRelease maps os-release, release files and release packages to catalog ids', () => {
-  const os = (id: string, versionId: string, name: string) => ({ os: { id, idLike: [], versionId, name, raw: {} } });
+  const os = (id: string, versionId: string, name: string, more: { version?: string; platformId?: string } = {}) => ({ os: { id, idLike: [], versionId, name, ...more, raw: {} } });
   const rows: [Parameters<typeof baseFacts>[0], string | null][] = [
     [os('centos', '8', 'CentOS Linux'), 'centos-8'],
     [os('centos', '8', 'CentOS Stream'), 'centos-stream-8'],
@@ -20,6 +20,18 @@ test('detectSourceRelease maps os-release, release files and release packages to
     [os('ol', '8.6', 'Oracle Linux Server'), 'oraclelinux-8'],
     [os('openEuler', '22.03', 'openEuler'), 'openeuler-22.03'],
     [os('tencentos', '3.1', 'TencentOS Server'), 'tencentos-3.1'],
+    // os-release as the research quotes it (successor-facts.md §2, §7.3–7.4)
+    [os('OpenCloudOS', '8.6', 'OpenCloudOS', { platformId: 'platform:oc8' }), 'opencloudos-8'],
+    [os('opencloudos', '9.0', 'OpenCloudOS', { platformId: 'platform:oc9.0' }), 'opencloudos-9'],
+    [os('opencloudos', '23', 'OpenCloudOS Stream', { platformId: 'platform:ocs23' }), 'opencloudos-stream'],
+    [os('TencentOS', '3.1', 'TencentOS', { platformId: 'platform:el3' }), 'tencentos-3.1'],
+    [os('tlinux', '2.4', 'TencentOS Server'), 'tencentos-2.4'],
+    [os('tencentos', '4.4', 'TencentOS Server'), 'tencentos-4'],
+    [os('openEuler', '20.03', 'openEuler', { version: '20.03 (LTS-SP2)' }), 'openeuler-20.03-sp2'],
+    [os('anolis', '8.8', 'Anolis OS', { platformId: 'platform:an8' }), 'anolis-8'],
+    [os('anolis', '23', 'Anolis OS', { platformId: 'platform:an23' }), 'anolis-23'],
+    [os('mystery', '1', 'Mystery', { platformId: 'platform:an23' }), 'anolis-23'],
+    [os('mystery', '1', 'Mystery', { platformId: 'platform:el8' }), null],
     [os('centos', '5', 'CentOS'), null],
     [os('slackware', '15.0', 'Slackware'), null],
     [{ os: undefined, release: { redhatRelease: 'CentOS Linux release 7.8.2003 (Core)' } }, 'centos-7'],

@@ -227,3 +227,23 @@ test('on every same-major catalog path the plan removes exactly the packages the
   }
   assert.ok(paths >= 10, `${paths} same-major paths`);
 });
+
+test('a target build that only changes the dist tag is the same package (rebuild), whichever way rpmvercmp orders the letters', () => {
+  // [installed, target, fate, reason]
+  const rows: [string, string, string, string | undefined][] = [
+    ['bash-4.4.19-10.el8.x86_64', 'bash-4.4.19-10.oc8.x86_64', 'same', 'rebuild (.el8 → .oc8)'],
+    ['bash-4.4.19-10.el8.x86_64', 'bash-4.4.19-10.tl3.x86_64', 'same', 'rebuild (.el8 → .tl3)'],
+    ['bash-4.4.19-10.el8.x86_64', 'bash-4.4.19-10.an8.x86_64', 'same', 'rebuild (.el8 → .an8)'],
+    ['kernel-core-4.18.0-305.12.1.el8_4.x86_64', 'kernel-core-4.18.0-305.12.1.oc8_4.x86_64', 'same', 'rebuild (.el8 → .oc8)'],
+    ['nodejs-10.24.0-1.module_el8.3.0+717+fa496f1d.x86_64', 'nodejs-10.24.0-1.module_oc8.3.0+717+fa496f1d.x86_64', 'same', 'rebuild (.module_el8 → .module_oc8)'],
+    ['bash-4.4.19-10.el8.x86_64', 'bash-4.4.19-11.oc8.x86_64', 'upgrade', undefined],
+    ['bash-4.4.19-10.el8.x86_64', 'bash-4.4.20-10.oc8.x86_64', 'upgrade', undefined],
+    ['bash-4.4.19-10.el7.x86_64', 'bash-4.4.19-10.el8.x86_64', 'upgrade', undefined],
+    ['device-mapper-libs-1.02.181-15.el8.x86_64', 'device-mapper-libs-1.02.181-15.0.1.an8.x86_64', 'upgrade', undefined],
+  ];
+  for (const [installed, target, fate, why] of rows) {
+    const [f] = computeFates({ installed: [inst(installed, { vendor: 'CentOS' })], pool: createPool([pkg(target)]) });
+    assert.equal(f.fate, fate, `${installed} → ${target}`);
+    assert.equal(f.reason, why, `${installed} → ${target}`);
+  }
+});

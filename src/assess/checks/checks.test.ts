@@ -134,6 +134,8 @@ test('the vendor\'s blockers: a desktop or i686 rpms inhibit CentOS → OpenClou
     ['gui', desktop, 'centos-8', 'opencloudos-8', true, /安装了图形界面.*code:tencent-centos8-to-oc8/],
     ['gui', desktop, 'centos-8', 'tencentos-3.1', true, /安装了图形界面.*tencent:centos-to-tencentos/],
     ['gui', desktop, 'centos-7', 'tencentos-2.4', true, /安装了图形界面/],
+    // the CentOS 7 → OpenCloudOS 7.9 guide names no such blocker
+    ['gui', desktop, 'centos-7', 'opencloudos-7.9', false, null],
     ['gui', desktop, 'centos-8', 'rocky-8', false, null],
     ['i686-packages', i686, 'centos-8', 'opencloudos-8', true, /安装了i686的 rpm 包/],
     ['i686-packages', i686, 'centos-7', 'tencentos-2.4', true, /安装了i686的 rpm 包.*tencent:centos-to-tencentos/],

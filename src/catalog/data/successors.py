@@ -191,7 +191,8 @@ RELEASES = {
     eol=decide(('2029-12', TC_PLAN, 'Tencent Cloud CVM maintenance plan; month only'), ('2029-12', TC_PLAN_OLD),
                ('2029-05-31', EOL_OC, 'relayed from docs.opencloudos.org/release/oc_intro'), ('2029-05-31', PEP_OC), ('2029-05-31', RELAY)),
     kernel=fact('5.4', TC_OC_INTRO, 'OpenCloudOS Kernel 5.4 LTS (8.5: kernel-5.4.119-19.0010)'),
-    platform=decide(('platform:oc8', OC_UPDATE), ('platform:oc8', CI_FIXTURE), dates=False),
+    platform=decide(('platform:oc8', OC_UPDATE, 'os-release PLATFORM_ID, which dnf takes as module_platform_id'), ('platform:oc8', CI_FIXTURE),
+                    ('platform:el8', OC_MOCK, 'a mock build config of OpenCloudOS 8.5 sets module_platform_id=platform:el8'), dates=False),
     minors=fact(['8.5', '8.6', '8.8', '8.10'], OC_FAQ, '8.5 from the release announcement; 8.6, 8.8, 8.10 listed by the migration docs (OC8toOC9, migrate_FAQ)'),
     compat=fact(['rhel-8'], OC_V86, 'userspace 100% binary compatible with RHEL 8')),
   'opencloudos-9': dict(
@@ -304,9 +305,8 @@ PATHS = {
   ('centos-7', 'opencloudos-7.9'): dict(
     new=('same-major-swap', OC_C7, 'migrate2opencloudos.py -v 7.9; CentOS 7.1–7.9 64-bit, x86_64 only; reboot into the 5.4 kernel'),
     resources={'freeMemoryMiB': fact(4096, OC_C7, 'free memory greater than 4 GB (空闲内存大于 4GB)'),
-               'diskMiB': fact({'/': 20480}, OC_C7, 'free system-disk space greater than 20 GB (系统盘剩余空间大于 20GB)')},
-    blockers=[blocker('gui', TC_TO_TS, 'the Tencent Cloud guides list a graphical desktop as unsupported for CentOS → OpenCloudOS/TencentOS'),
-              blocker('i686-packages', TC_TO_TS, 'the Tencent Cloud guides list i686 rpms as unsupported for CentOS → OpenCloudOS/TencentOS')]),
+               'diskMiB': fact({'/': 20480}, OC_C7, 'free system-disk space greater than 20 GB (系统盘剩余空间大于 20GB)')}),
+  # The CentOS 7 → OpenCloudOS 7.9 guide (S22c) names no GUI or i686 blocker: none is recorded for that path.
 }
 
 # ---- repositories and keys -------------------------------------------------------------------------------

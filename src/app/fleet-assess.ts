@@ -13,7 +13,7 @@ import { assert, contentId, FerryError, sha256Hex, toJsonValue, type JsonValue }
 import { loadCatalog, loadPesEvents, type Catalog, type PesEvent } from '../catalog/index.js';
 import { HOST_FACTS_FORMAT_VERSION, type HostFacts } from '../facts/index.js';
 import {
-  assessedFacts, assessmentInputKey, assessTargets, targetReadiness,
+  assessedFacts, assessmentInputKey, assessTargets, leftBehind, targetReadiness,
   type Assessment, type AssessTargetsInput, type TargetAssessment, type TargetRepoView,
 } from '../assess/index.js';
 import type { FactSnapshotRecord, FleetAssessmentRecord, Store } from '../store/index.js';
@@ -179,7 +179,7 @@ export async function assessFleet(o: AssessFleetOptions): Promise<FleetAssessmen
           await o.store.saveAssessmentDocument(documentKey, targetDocument(assessment, t));
           group.push({
             target: t.target, documentKey, readiness: targetReadiness(t), score: t.score, blockers: [...t.inhibitors],
-            missing: t.fates.filter((f) => f.fate === 'missing').map((f) => f.name),
+            missing: leftBehind(t.fates).map((f) => f.name),
           });
         }
         groups.set(key, group);

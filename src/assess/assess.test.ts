@@ -11,7 +11,7 @@ import type { TargetAssessment } from './types.js';
 const catalog = loadCatalog();
 
 test('detectSourceRelease maps os-release, release files and release packages to catalog ids', () => {
-  const os = (id: string, versionId: string, name: string) => ({ os: { id, idLike: [], versionId, name, raw: {} } });
+  const os = (id: string, versionId: string, name: string, more: { version?: string; platformId?: string } = {}) => ({ os: { id, idLike: [], versionId, name, ...more, raw: {} } });
   const rows: [Parameters<typeof baseFacts>[0], string | null][] = [
     [os('centos', '8', 'CentOS Linux'), 'centos-8'],
     [os('centos', '8', 'CentOS Stream'), 'centos-stream-8'],
@@ -20,6 +20,18 @@ test('detectSourceRelease maps os-release, release files and release packages to
     [os('ol', '8.6', 'Oracle Linux Server'), 'oraclelinux-8'],
     [os('openEuler', '22.03', 'openEuler'), 'openeuler-22.03'],
     [os('tencentos', '3.1', 'TencentOS Server'), 'tencentos-3.1'],
+    // os-release as the research quotes it (successor-facts.md §2, §7.3–7.4)
+    [os('OpenCloudOS', '8.6', 'OpenCloudOS', { platformId: 'platform:oc8' }), 'opencloudos-8'],
+    [os('opencloudos', '9.0', 'OpenCloudOS', { platformId: 'platform:oc9.0' }), 'opencloudos-9'],
+    [os('opencloudos', '23', 'OpenCloudOS Stream', { platformId: 'platform:ocs23' }), 'opencloudos-stream'],
+    [os('TencentOS', '3.1', 'TencentOS', { platformId: 'platform:el3' }), 'tencentos-3.1'],
+    [os('tlinux', '2.4', 'TencentOS Server'), 'tencentos-2.4'],
+    [os('tencentos', '4.4', 'TencentOS Server'), 'tencentos-4'],
+    [os('openEuler', '20.03', 'openEuler', { version: '20.03 (LTS-SP2)' }), 'openeuler-20.03-sp2'],
+    [os('anolis', '8.8', 'Anolis OS', { platformId: 'platform:an8' }), 'anolis-8'],
+    [os('anolis', '23', 'Anolis OS', { platformId: 'platform:an23' }), 'anolis-23'],
+    [os('mystery', '1', 'Mystery', { platformId: 'platform:an23' }), 'anolis-23'],
+    [os('mystery', '1', 'Mystery', { platformId: 'platform:el8' }), null],
     [os('centos', '5', 'CentOS'), null],
     [os('slackware', '15.0', 'Slackware'), null],
     [{ os: undefined, release: { redhatRelease: 'CentOS Linux release 7.8.2003 (Core)' } }, 'centos-7'],
@@ -35,51 +47,98 @@ const stub = (target: string, over: Partial<TargetAssessment> = {}): Omit<Target
   counts: { same: 10, upgrade: 0, downgrade: 0, replaced: 0, missing: 0, 'third-party': 0 }, ...over,
 });
 
+const missingFate = (name: string, via?: 'vendor-swap'): TargetAssessment['fates'][number] =>
+  ({ installed: `${name}-1-1.el8.noarch`, name, arch: 'noarch', fate: 'missing', ...(via ? { via } : {}) });
+const reason = (t: TargetAssessment, factor: string) => t.reasons.find((r) => r.factor === factor);
+
 test('ranking: an inhibitor outweighs everything else, and every point has a reason', () => {
   const source = catalog.release('centos-8');
   const ranked = rankTargets([
     stub('rocky-8', { inhibitors: ['low-disk:/var'] }),
-    stub('almalinux-8', { counts: { same: 5, upgrade: 0, downgrade: 2, replaced: 0, missing: 3, 'third-party': 0 } }),
+    stub('almalinux-8', { fates: ['a', 'b', 'c'].map((n) => missingFate(n)), counts: { same: 5, upgrade: 0, downgrade: 2, replaced: 0, missing: 3, 'third-party': 0 } }),
   ], { catalog, source, today: '2024-05-01' });
   assert.deepEqual(ranked.map((t) => [t.target, t.rank]), [['almalinux-8', 1], ['rocky-8', 2]]);
   for (const t of ranked) assert.equal(t.score, t.reasons.reduce((s, r) => s + r.points, 0));
-  const alma = ranked[0].reasons;
-  assert.deepEqual(alma.find((r) => r.factor === 'missing'), { factor: 'missing', points: -6, text: '3 packages with no counterpart' });
-  assert.deepEqual(alma.find((r) => r.factor === 'downgrades'), { factor: 'downgrades', points: -6, text: '2 downgrades' });
-  assert.equal(ranked[1].reasons.find((r) => r.factor === 'blockers')?.points, -100);
-  assert.match(ranked[1].reasons.find((r) => r.factor === 'blockers')?.text ?? '', /low-disk:\/var/);
+  assert.deepEqual(reason(ranked[0], 'missing'), { factor: 'missing', points: -6, text: '3 packages with no counterpart' });
+  assert.deepEqual(reason(ranked[0], 'downgrades'), { factor: 'downgrades', points: -6, text: '2 downgrades' });
+  assert.equal(reason(ranked[1], 'blockers')?.points, -100);
+  assert.match(reason(ranked[1], 'blockers')?.text ?? '', /low-disk:\/var/);
 });
 
-test('ranking: a target whose repositories were not compared never outranks a compared one', () => {
+test('ranking: an unknown fact is said to be unknown and scored neutrally (the mean of the known), never as the worst', () => {
   const source = catalog.release('centos-8');
-  // rocky-8 with a few missing packages, measured; almalinux-8 unknown (no repository given)
+  // rocky-8 measured with 5 missing (−10); almalinux-8 not compared (no repository given)
   const ranked = rankTargets([
-    stub('rocky-8', { counts: { same: 5, upgrade: 0, downgrade: 0, replaced: 0, missing: 5, 'third-party': 0 } }),
+    stub('rocky-8', { fates: ['a', 'b', 'c', 'd', 'e'].map((n) => missingFate(n)) }),
     stub('almalinux-8', { repositories: [], counts: { same: 0, upgrade: 0, downgrade: 0, replaced: 0, missing: 0, 'third-party': 0 } }),
   ], { catalog, source, today: '2024-05-01' });
-  assert.deepEqual(ranked.map((t) => t.target), ['rocky-8', 'almalinux-8']);
-  assert.deepEqual(ranked[1].reasons.find((r) => r.factor === 'missing')?.points, -60);
-  assert.match(ranked[1].reasons.find((r) => r.factor === 'missing')?.text ?? '', /not compared/);
+  const alma = ranked.find((t) => t.target === 'almalinux-8')!;
+  assert.equal(reason(alma, 'missing')?.points, -10);
+  assert.match(reason(alma, 'missing')?.text ?? '', /not compared.*unknown, scored neutrally \(-10, the mean/);
+  // no end-of-life date and no tier (opencloudos-stream): the others' mean, not 0
+  const oc = rankTargets([stub('rocky-8'), stub('opencloudos-stream')], { catalog, source, today: '2024-05-01' });
+  const ocs = oc.find((t) => t.target === 'opencloudos-stream')!;
+  const rocky = oc.find((t) => t.target === 'rocky-8')!;
+  assert.equal(reason(ocs, 'lifecycle')?.points, reason(rocky, 'lifecycle')?.points);
+  assert.match(reason(ocs, 'lifecycle')?.text ?? '', /no end-of-life date in the catalog: unknown, scored neutrally/);
+  // nothing known anywhere: 0
+  const alone = rankTargets([stub('opencloudos-7.9')], { catalog, source, today: '2024-05-01' });
+  assert.equal(reason(alone[0], 'lifecycle')?.points, 0);
 });
 
-test('ranking: lifecycle, kernel jump and tier explain a cross-major choice; ties break by id', () => {
+test('ranking: the kernel line the target repositories ship beats the catalog\'s claim', () => {
+  const source = catalog.release('centos-8');
+  assert.equal(catalog.release('opencloudos-8').kernel.value, '5.4', 'the catalog says 5.4');
+  const [measured] = rankTargets([stub('opencloudos-8')], { catalog, source, today: '2024-05-01', sourceKernel: '4.18', targetKernels: { 'opencloudos-8': '4.18' } });
+  assert.deepEqual(reason(measured, 'kernel')?.points, 0);
+  assert.match(reason(measured, 'kernel')?.text ?? '', /same kernel line 4\.18 \(its repositories ship 4\.18; the catalog's 5\.4 is not what they carry\)/);
+  const [claimed] = rankTargets([stub('opencloudos-8', { repositories: [] })], { catalog, source, today: '2024-05-01', sourceKernel: '4.18' });
+  assert.match(reason(claimed, 'kernel')?.text ?? '', /kernel jump 4\.18 → 5\.4 \(the catalog's figure; no repository read\)/);
+});
+
+test('ranking: what the vendor swap removes on purpose is not missing', () => {
+  const [t] = rankTargets([stub('opencloudos-8', { fates: [missingFate('centos-indexhtml', 'vendor-swap'), missingFate('lab-orphan')] })], { catalog, source: null, today: '2024-05-01' });
+  assert.deepEqual(reason(t, 'missing'), { factor: 'missing', points: -2, text: '1 package with no counterpart (1 more removed on purpose by the vendor swap: not missing)' });
+});
+
+test('ranking: a tie is a tie (same rank, said so, the caller\'s order), and a tie-breaker names the deciding factor', () => {
+  const opts = { catalog, source: catalog.release('centos-8'), today: '2024-05-01' };
+  const a = rankTargets([stub('rocky-8'), stub('almalinux-8')], opts);
+  const b = rankTargets([stub('almalinux-8'), stub('rocky-8')], opts);
+  assert.equal(a[0].score, a[1].score, 'rocky-8 and almalinux-8 score the same');
+  assert.deepEqual(a.map((t) => [t.target, t.rank]), [['rocky-8', 1], ['almalinux-8', 1]]);
+  assert.deepEqual(b.map((t) => [t.target, t.rank]), [['almalinux-8', 1], ['rocky-8', 1]], 'never by name');
+  assert.match(reason(a[0], 'tie')?.text ?? '', /tied with almalinux-8 \(same score, inhibitors, missing packages and support left\)/);
+  // the same score, one with a package left behind (−2), the other with a medium finding (−2): missing packages decide
+  const medium = { key: 'x', check: 'x', severity: 'medium' as const, groups: [], title: 'x', summary: 'x' };
+  const c = rankTargets([stub('rocky-8', { fates: [missingFate('a')] }), stub('almalinux-8', { findings: [medium] })], opts);
+  assert.deepEqual(c.map((t) => [t.target, t.rank]), [['almalinux-8', 1], ['rocky-8', 2]]);
+  assert.equal(c[0].score, c[1].score);
+  assert.match(reason(c[0], 'tie')?.text ?? '', /ahead of rocky-8 at the same score on missing packages/);
+  assert.match(reason(c[1], 'tie')?.text ?? '', /behind almalinux-8 at the same score on missing packages/);
+});
+
+test('ranking: a finding every target has alike is host-level: not scored, said once', () => {
+  const unsigned = { key: 'unsigned-packages', check: 'unsigned-packages', severity: 'medium' as const, groups: [], title: '23 unsigned packages', summary: 'the same' };
+  const own = { key: 'missing-packages', check: 'missing-packages', severity: 'medium' as const, groups: [], title: 'in rocky-8', summary: 'rocky-8' };
+  const ranked = rankTargets([stub('rocky-8', { findings: [unsigned, own] }), stub('almalinux-8', { findings: [unsigned] })], { catalog, source: null, today: '2024-05-01' });
+  const rocky = ranked.find((t) => t.target === 'rocky-8')!;
+  const alma = ranked.find((t) => t.target === 'almalinux-8')!;
+  assert.deepEqual(rocky.reasons.filter((r) => r.factor === 'findings').map((r) => r.points), [-2, 0]);
+  assert.deepEqual(alma.reasons.filter((r) => r.factor === 'findings').map((r) => [r.points, r.text]), [[0, '1 host-level finding (the same for every target): listed once, not scored']]);
+  assert.equal(rocky.score + 2, alma.score);
+});
+
+test('ranking: lifecycle, kernel jump and tier explain a cross-major choice', () => {
   const source = catalog.release('centos-7');
   const ranked = rankTargets([stub('rocky-8'), stub('rocky-9')], { catalog, source, today: '2024-05-01', sourceKernel: '3.10', targetKernels: { 'rocky-9': '5.14' } });
   const r9 = ranked.find((t) => t.target === 'rocky-9')!;
-  assert.match(r9.reasons.find((r) => r.factor === 'kernel')?.text ?? '', /kernel jump 3\.10 → 5\.14/);
-  assert.match(ranked.find((t) => t.target === 'rocky-8')!.reasons.find((r) => r.factor === 'kernel')?.text ?? '', /kernel jump 3\.10 → 4\.18/, 'catalog figure for rocky-8');
+  assert.match(reason(r9, 'kernel')?.text ?? '', /kernel jump 3\.10 → 5\.14/);
+  assert.match(reason(ranked.find((t) => t.target === 'rocky-8')!, 'kernel')?.text ?? '', /kernel jump 3\.10 → 4\.18/, 'catalog figure for rocky-8');
   const life = (t: TargetAssessment) => t.reasons.find((r) => r.factor === 'lifecycle')!;
   assert.ok(life(r9).points > life(ranked.find((t) => t.target === 'rocky-8')!).points, 'rocky-9 has more support left');
   assert.match(life(r9).text, /years of support left/);
   assert.ok(ranked.every((t) => t.reasons.some((r) => r.factor === 'tier')));
-  // equal scores rank by id, whatever the input order
-  const opts = { catalog, source: null, today: '2024-05-01' };
-  const a = rankTargets([stub('rocky-8'), stub('almalinux-8')], opts);
-  const b = rankTargets([stub('almalinux-8'), stub('rocky-8')], opts);
-  assert.equal(a[0].score, a[1].score, 'the two stubs score the same');
-  assert.deepEqual(a.map((t) => t.rank), [1, 2]);
-  assert.deepEqual(a.map((t) => t.target), ['almalinux-8', 'rocky-8']);
-  assert.deepEqual(b.map((t) => t.target), ['almalinux-8', 'rocky-8']);
   const past = rankTargets([stub('centos-8')], { catalog, source: null, today: '2024-05-01' });
   assert.deepEqual(past[0].reasons.find((r) => r.factor === 'lifecycle')?.points, -50);
 });
@@ -111,8 +170,8 @@ test('assessTargets: fates against a repo, findings per target, ranked, inhibito
 test('compareRanked orders as rankTargets; recommendHostTarget and recommendFleetTarget follow their rules', () => {
   const today = '2026-06-01';
   const source = catalog.release('centos-8');
-  const ranked = rankTargets([stub('rocky-8'), stub('almalinux-8', { inhibitors: ['x'] }), stub('oraclelinux-8', { counts: { ...stub('o').counts, missing: 3 } })], { catalog, source, today });
-  const keys = ranked.map((t) => ({ target: t.target, score: t.score, inhibitors: t.inhibitors.length, missing: t.counts.missing }));
+  const ranked = rankTargets([stub('rocky-8'), stub('almalinux-8', { inhibitors: ['x'] }), stub('oraclelinux-8', { fates: ['a', 'b', 'c'].map((n) => missingFate(n)) })], { catalog, source, today });
+  const keys = ranked.map((t) => ({ target: t.target, score: t.score, inhibitors: t.inhibitors.length, missing: t.fates.filter((f) => f.fate === 'missing').length }));
   assert.deepEqual([...keys].reverse().sort((a, b) => compareRanked(a, b, { catalog, today })).map((k) => k.target), ranked.map((t) => t.target));
 
   const r = (host: string, target: string, readiness: FleetResult['readiness'], score = 0): FleetResult => ({ host, target, readiness, score, inhibitors: readiness === 'blocked' ? 1 : 0, missing: 0 });
@@ -122,7 +181,9 @@ test('compareRanked orders as rankTargets; recommendHostTarget and recommendFlee
     ['most hosts ready', [r('a', 'rocky-8', 'ready'), r('b', 'rocky-8', 'ready'), r('a', 'almalinux-8', 'ready'), r('b', 'almalinux-8', 'risks')], 'rocky-8'],
     ['tie on ready: fewer blocked', [r('a', 'rocky-8', 'ready'), r('b', 'rocky-8', 'blocked'), r('a', 'almalinux-8', 'ready'), r('b', 'almalinux-8', 'risks')], 'almalinux-8'],
     ['tie on both: the most hosts ranking it first', [r('a', 'rocky-8', 'risks', 1), r('a', 'almalinux-8', 'risks', 5)], 'almalinux-8'],
-    ['equal scores: the host ranking decides (days of support, then the release id)', [r('a', 'rocky-8', 'risks', 5), r('a', 'almalinux-8', 'risks', 5)], 'almalinux-8'],
+    // rocky-8 and almalinux-8 tie for the host: its first in the order given, never by name
+    ['equal scores: a tie for the host, the order the targets were given', [r('a', 'rocky-8', 'risks', 5), r('a', 'almalinux-8', 'risks', 5)], 'rocky-8'],
+    ['equal scores, the other order', [r('a', 'almalinux-8', 'risks', 5), r('a', 'rocky-8', 'risks', 5)], 'almalinux-8'],
     ['nothing assessed', [r('a', 'rocky-8', 'not-assessed')], null],
   ];
   for (const [what, results, want] of rows) {

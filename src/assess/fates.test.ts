@@ -161,11 +161,11 @@ test('computeVendorSwap finds CentOS 8.2 and 8.3+ branding names and maps them b
 test('computeVendorSwap falls back to the target repositories\' own <distribution>-<role> packages when the catalog lists none', () => {
   const catalog = loadCatalog();
   const installed = new Set(['centos-linux-release', 'centos-linux-repos', 'centos-gpg-keys', 'centos-logos', 'bash']);
-  assert.equal(computeVendorSwap({ catalog, source: 'centos-8', target: 'opencloudos-8', installed }).size, 0, 'no sourced list, no repo: nothing guessed');
-  const swap = computeVendorSwap({ catalog, source: 'centos-8', target: 'opencloudos-8', installed, available: new Set(['opencloudos-release', 'opencloudos-logos', 'bash']) });
+  assert.equal(computeVendorSwap({ catalog, source: 'centos-8', target: 'anolis-8', installed }).size, 0, 'no sourced list, no repo: nothing guessed');
+  const swap = computeVendorSwap({ catalog, source: 'centos-8', target: 'anolis-8', installed, available: new Set(['anolis-release', 'anolis-logos', 'bash']) });
   assert.deepEqual(Object.fromEntries(swap), {
-    'centos-gpg-keys': ['opencloudos-release'], 'centos-linux-release': ['opencloudos-release'],
-    'centos-linux-repos': ['opencloudos-release'], 'centos-logos': ['opencloudos-logos'],
+    'centos-gpg-keys': ['anolis-release'], 'centos-linux-release': ['anolis-release'],
+    'centos-linux-repos': ['anolis-release'], 'centos-logos': ['anolis-logos'],
   });
   const rocky = computeVendorSwap({ catalog, source: 'centos-8', target: 'rocky-8', installed, available: new Set(['rocky-release', 'rocky-special-logos']) });
   // the catalog's rocky-logos is not in these repositories, and rocky-special-logos is not the naming scheme:
@@ -226,4 +226,24 @@ test('on every same-major catalog path the plan removes exactly the packages the
     }
   }
   assert.ok(paths >= 10, `${paths} same-major paths`);
+});
+
+test('a target build that only changes the dist tag is the same package (rebuild), whichever way rpmvercmp orders the letters', () => {
+  // [installed, target, fate, reason]
+  const rows: [string, string, string, string | undefined][] = [
+    ['bash-4.4.19-10.el8.x86_64', 'bash-4.4.19-10.oc8.x86_64', 'same', 'rebuild (.el8 → .oc8)'],
+    ['bash-4.4.19-10.el8.x86_64', 'bash-4.4.19-10.tl3.x86_64', 'same', 'rebuild (.el8 → .tl3)'],
+    ['bash-4.4.19-10.el8.x86_64', 'bash-4.4.19-10.an8.x86_64', 'same', 'rebuild (.el8 → .an8)'],
+    ['kernel-core-4.18.0-305.12.1.el8_4.x86_64', 'kernel-core-4.18.0-305.12.1.oc8_4.x86_64', 'same', 'rebuild (.el8 → .oc8)'],
+    ['nodejs-10.24.0-1.module_el8.3.0+717+fa496f1d.x86_64', 'nodejs-10.24.0-1.module_oc8.3.0+717+fa496f1d.x86_64', 'same', 'rebuild (.module_el8 → .module_oc8)'],
+    ['bash-4.4.19-10.el8.x86_64', 'bash-4.4.19-11.oc8.x86_64', 'upgrade', undefined],
+    ['bash-4.4.19-10.el8.x86_64', 'bash-4.4.20-10.oc8.x86_64', 'upgrade', undefined],
+    ['bash-4.4.19-10.el7.x86_64', 'bash-4.4.19-10.el8.x86_64', 'upgrade', undefined],
+    ['device-mapper-libs-1.02.181-15.el8.x86_64', 'device-mapper-libs-1.02.181-15.0.1.an8.x86_64', 'upgrade', undefined],
+  ];
+  for (const [installed, target, fate, why] of rows) {
+    const [f] = computeFates({ installed: [inst(installed, { vendor: 'CentOS' })], pool: createPool([pkg(target)]) });
+    assert.equal(f.fate, fate, `${installed} → ${target}`);
+    assert.equal(f.reason, why, `${installed} → ${target}`);
+  }
 });

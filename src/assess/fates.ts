@@ -21,7 +21,9 @@
  *     Provides alone replaces nothing (dnf leaves such a package alone).
  *  5. Same name: the newest EVR among target packages of the same arch or noarch (an installed noarch
  *     may become the base arch and vice versa; on an EVR tie the same arch wins) → same / upgrade /
- *     downgrade. dnf reinstalls a same-EVR package from the target when it is not identical (vendor,
+ *     downgrade; a target build whose EVR differs only by the distribution's dist tag (`1.el8` → `1.oc8`, `.tl3`,
+ *     `module_el8` → `module_oc8`) is `same`, its reason "rebuild": distro-sync swaps it, nothing in it changes
+ *     upstream (rpmvercmp would call `.an8` older and `.oc8` newer than `.el8` by letters alone). dnf reinstalls a same-EVR package from the target when it is not identical (vendor,
  *     build time, or arch x86_64 ↔ noarch): still `same`, with the arch switch in `reason`. Install-only packages (kernels) keep the old one beside the new.
  *     With the target's modules.yaml, dnf's modular filtering applies first: packages of inactive
  *     streams are invisible, and so are non-modular packages named like a package of an active stream.
@@ -127,8 +129,10 @@ export function computeFates(input: FateInput): PackageFate[] {
     const best = bestCandidate(input.pool, visible, pkg, input.baseArch);
     if (best) {
       const c = compareEvr(best, pkg);
-      const fate: Fate = c > 0 ? 'upgrade' : c < 0 ? 'downgrade' : 'same';
-      const reason = [best.arch !== pkg.arch ? `arch ${pkg.arch} → ${best.arch}` : undefined, epochNote].filter(Boolean).join('; ');
+      const rebuild = c !== 0 && best.epoch === pkg.epoch && best.version === pkg.version && pkg.release && best.release ? distTagRebuild(pkg.release, best.release) : undefined;
+      const fate: Fate = rebuild ? 'same' : c > 0 ? 'upgrade' : c < 0 ? 'downgrade' : 'same';
+      const reason = [rebuild ? `rebuild (${rebuild})` : undefined,
+        best.arch !== pkg.arch ? `arch ${pkg.arch} → ${best.arch}` : undefined, epochNote].filter(Boolean).join('; ');
       out.push({ ...base, fate, target: [formatNevra(best)], ...(reason ? { reason } : {}) });
       continue;
     }
@@ -136,6 +140,30 @@ export function computeFates(input: FateInput): PackageFate[] {
     out.push({ ...base, fate: origin.fromSource ? 'missing' : 'third-party', reason: origin.reason });
   }
   return out;
+}
+
+/** A distribution's dist tag in a release: el8, el8_4, oc8, ocs23, tl3, an8, oe2203, module_el8… (the family letters and number). */
+const DIST_TAG = /(?<=^|\.)(?:module[_+])?(el|ocs?|tl|an|oe)(\d+)/g;
+
+/**
+ * `el8 → oc8` when two releases differ only by their dist tag and the tags are of different distributions
+ * (el7 → el8 is another major's build, not a rebuild); undefined otherwise. Versions are compared by the caller.
+ */
+export function distTagRebuild(from: string, to: string): string | undefined {
+  const tags = (r: string) => [...r.matchAll(DIST_TAG)].map((m) => ({ family: m[1], text: m[0] }));
+  const a = tags(from);
+  const b = tags(to);
+  if (a.length === 0 || a.length !== b.length || from.replace(DIST_TAG, '\0') !== to.replace(DIST_TAG, '\0')) return undefined;
+  if (a.every((x, i) => x.family === b[i].family)) return undefined;
+  return `.${a.map((x) => x.text).join('.')} → .${b.map((x) => x.text).join('.')}`;
+}
+
+/**
+ * Packages that stay installed from the old distribution with no counterpart: fate missing, except what the
+ * vendor swap removes on purpose (it does not stay). The one count of "missing" for checks, ranking and the fleet.
+ */
+export function leftBehind(fates: readonly PackageFate[]): PackageFate[] {
+  return fates.filter((f) => f.fate === 'missing' && f.via !== 'vendor-swap');
 }
 
 export function countFates(fates: readonly PackageFate[]): FateCounts {

@@ -1,13 +1,14 @@
 /** src/assess: pure checks, per-package fates and multi-target ranking over HostFacts. */
 export * from './types.js';
 export { assessTargets, type AssessTargetsInput } from './assess.js';
-export { computeFates, countFates, modularFilter, type FateInput } from './fates.js';
+export { computeFates, countFates, distTagRebuild, leftBehind, modularFilter, type FateInput } from './fates.js';
 export { classifyOrigin, detectSourceVendor, type OriginRule, type Origin } from './origin.js';
 export { availableNames, computeVendorSwap, vendorSwapPlan, type VendorSwapInput } from './vendor-swap.js';
 export {
   compareRanked, rankTargets, rankingReasons, recommendFleetTarget, recommendHostTarget, TIER_POINTS,
   type FleetRecommendation, type FleetResult, type RankKey,
 } from './rank.js';
+export { hostLevelFindingKeys, splitHostFindings } from './host-findings.js';
 export { READINESS, targetReadiness, type Readiness } from './readiness.js';
 export { assessedFacts, assessmentInputKey } from './inputs.js';
 export { detectSourceRelease } from './source.js';

@@ -1,18 +1,26 @@
 /**
- * Ranking of targets. Every reason is a signed contribution with its text, so the score is explained:
- *  - blockers: −100 per inhibitor (a blocked target always ranks below an unblocked one with < 100
- *    points of other penalties);
- *  - missing: −2 per package with no counterpart, at most −60; a target whose repositories were not
- *    compared takes that worst case (−60), so an unknown never outranks a measured result;
- *  - downgrades: −3 per downgraded package, at most −30;
- *  - findings: −5 per other high finding, −2 per medium;
- *  - kernel: −10 when the kernel line changes (more to re-validate: drivers, modules, tuning);
+ * Ranking of targets on what was measured. Every reason is a signed contribution with its text, so the score is
+ * explained:
+ *  - blockers: −100 per inhibitor (a blocked target always ranks below an unblocked one with < 100 points of
+ *    other penalties);
+ *  - missing: −2 per package left behind with no counterpart (fates.leftBehind: what the vendor swap removes on
+ *    purpose does not stay and is not counted), at most −60;
+ *  - downgrades: −3 per downgraded package, at most −30 (a rebuild that only changes the dist tag is `same`);
+ *  - findings: −5 per other high finding, −2 per medium; a finding every target has alike (host-level:
+ *    hostLevelFindingKeys) does not tell targets apart and is not scored;
+ *  - kernel: −10 when the kernel line changes; the target's line is what its repositories ship when they were
+ *    read, the catalog's claim only otherwise;
  *  - lifecycle: +4 per year of support left (catalog.lifecycle eol), at most +40; −50 once past eol;
- *    0 when the catalog has no date;
- *  - tier: supply chain L1 +15, L2 +12, L3 +10, L4 +4, unclassified 0.
- * Ties: fewer inhibitors, fewer missing, more days of support, then release id (deterministic).
+ *  - tier: supply chain L1 +15, L2 +12, L3 +10, L4 +4.
+ * A factor that is unknown for a target (no repository compared, no end-of-life date, tier unclassified, kernel
+ * line unknown) is said to be unknown and scored neutrally: the mean of the points the targets where it is known
+ * get in this ranking (0 when none is known), so an unknown neither sinks nor lifts a target.
+ * Order: score, then fewer inhibitors, fewer missing packages, more days of support. Targets equal on all of
+ * them are a tie: the same rank, said so; never ordered by name.
  */
 import { isCrossMajor, type Catalog, type ReleaseView, type TierId } from '../catalog/index.js';
+import { leftBehind } from './fates.js';
+import { hostLevelFindingKeys } from './host-findings.js';
 import type { Readiness } from './readiness.js';
 import type { RankingReason, TargetAssessment } from './types.js';
 
@@ -24,47 +32,76 @@ export interface RankInput {
   today: string;
   /** The host's kernel line (e.g. `3.10`, from the running or newest installed kernel). */
   sourceKernel?: string;
-  /** Target release id → kernel line, where the catalog has none (e.g. from the target repo's kernel). */
+  /** Target release id → kernel line its repositories ship (measured; wins over the catalog's claim). */
   targetKernels?: Readonly<Record<string, string>>;
 }
 
-export function rankingReasons(t: Omit<TargetAssessment, 'score' | 'rank' | 'reasons'>, input: RankInput): RankingReason[] {
-  const reasons: RankingReason[] = [];
+type Unranked = Omit<TargetAssessment, 'score' | 'rank' | 'reasons'>;
+/** A reason whose points are null when the fact is unknown (then scored neutrally). */
+interface Scored { factor: string; points: number | null; text: string }
+
+const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+function measuredReasons(t: Unranked, input: RankInput, hostLevel: ReadonlySet<string>): Scored[] {
+  const reasons: Scored[] = [];
   const target = input.catalog.release(t.target);
-  if (t.inhibitors.length) {
-    reasons.push({ factor: 'blockers', points: -100 * t.inhibitors.length, text: `${t.inhibitors.length} inhibitor${t.inhibitors.length === 1 ? '' : 's'}: ${t.inhibitors.join(', ')}` });
-  } else {
-    reasons.push({ factor: 'blockers', points: 0, text: 'no inhibitor' });
-  }
+  reasons.push(t.inhibitors.length
+    ? { factor: 'blockers', points: -100 * t.inhibitors.length, text: `${plural(t.inhibitors.length, 'inhibitor')}: ${t.inhibitors.join(', ')}` }
+    : { factor: 'blockers', points: 0, text: 'no inhibitor' });
   if (t.repositories.length === 0) {
-    reasons.push({ factor: 'missing', points: -60, text: 'package fates not compared (no target repository given): counted as the worst case' });
+    reasons.push({ factor: 'missing', points: null, text: 'package fates not compared (no target repository given)' });
+    reasons.push({ factor: 'downgrades', points: null, text: 'downgrades not compared (no target repository given)' });
   } else {
-    reasons.push({ factor: 'missing', points: -Math.min(60, 2 * t.counts.missing), text: `${t.counts.missing} package${t.counts.missing === 1 ? '' : 's'} with no counterpart` });
-    reasons.push({ factor: 'downgrades', points: -Math.min(30, 3 * t.counts.downgrade), text: `${t.counts.downgrade} downgrade${t.counts.downgrade === 1 ? '' : 's'}` });
+    const missing = leftBehind(t.fates).length;
+    const swapped = t.fates.filter((f) => f.fate === 'missing' && f.via === 'vendor-swap').length;
+    reasons.push({ factor: 'missing', points: -Math.min(60, 2 * missing),
+      text: `${plural(missing, 'package')} with no counterpart${swapped ? ` (${swapped} more removed on purpose by the vendor swap: not missing)` : ''}` });
+    const rebuilds = t.fates.filter((f) => f.fate === 'same' && f.reason?.startsWith('rebuild')).length;
+    reasons.push({ factor: 'downgrades', points: -Math.min(30, 3 * t.counts.downgrade),
+      text: `${plural(t.counts.downgrade, 'downgrade')}${rebuilds ? ` (${plural(rebuilds, 'rebuild')} changing only the dist tag: same)` : ''}` });
   }
-  const other = t.findings.filter((f) => !f.groups.includes('inhibitor'));
+  const other = t.findings.filter((f) => !f.groups.includes('inhibitor') && !hostLevel.has(f.key));
   const high = other.filter((f) => f.severity === 'high').length;
   const medium = other.filter((f) => f.severity === 'medium').length;
-  if (high + medium) reasons.push({ factor: 'findings', points: -(5 * high + 2 * medium), text: `${high} high and ${medium} medium finding${high + medium === 1 ? '' : 's'}` });
+  if (high + medium) reasons.push({ factor: 'findings', points: -(5 * high + 2 * medium), text: `${high} high and ${plural(medium, 'medium finding')} for this target` });
   const from = input.sourceKernel ?? input.source?.kernel.value ?? undefined;
-  const to = target.kernel.value ?? input.targetKernels?.[target.id];
+  const measured = input.targetKernels?.[target.id];
+  const claimed = target.kernel.value ?? undefined;
+  const to = measured ?? claimed;
+  const basis = measured ? `its repositories ship ${measured}${claimed && claimed !== measured ? `; the catalog's ${claimed} is not what they carry` : ''}` : 'the catalog\'s figure; no repository read';
   if (from && to) {
-    reasons.push(from === to ? { factor: 'kernel', points: 0, text: `same kernel line ${to}` } : { factor: 'kernel', points: -10, text: `kernel jump ${from} → ${to}` });
+    reasons.push(from === to ? { factor: 'kernel', points: 0, text: `same kernel line ${to} (${basis})` } : { factor: 'kernel', points: -10, text: `kernel jump ${from} → ${to} (${basis})` });
   } else if (isCrossMajor(t.path)) {
     reasons.push({ factor: 'kernel', points: -10, text: `new major release ${input.source?.version ?? '?'} → ${target.version}: the kernel changes (line not recorded)` });
   } else {
-    reasons.push({ factor: 'kernel', points: 0, text: 'kernel line not known' });
+    reasons.push({ factor: 'kernel', points: null, text: 'kernel line not known' });
   }
   const life = input.catalog.lifecycle(target.id, input.today);
-  if (life.daysToEol === null) reasons.push({ factor: 'lifecycle', points: 0, text: 'no end-of-life date in the catalog' });
+  if (life.daysToEol === null) reasons.push({ factor: 'lifecycle', points: null, text: 'no end-of-life date in the catalog' });
   else if (life.daysToEol < 0 || life.phase === 'eol') reasons.push({ factor: 'lifecycle', points: -50, text: `past end of life (${life.eol})` });
   else {
     const years = life.daysToEol / 365.25;
     reasons.push({ factor: 'lifecycle', points: Math.min(40, Math.round(4 * years)), text: `${years.toFixed(1)} years of support left (until ${life.eol ?? '?'}, ${life.phase})` });
   }
   const tier = target.distributionInfo.tier.value;
-  reasons.push(tier ? { factor: 'tier', points: TIER_POINTS[tier], text: `supply-chain tier ${tier}` } : { factor: 'tier', points: 0, text: 'supply-chain tier not classified' });
+  reasons.push(tier ? { factor: 'tier', points: TIER_POINTS[tier], text: `supply-chain tier ${tier}` } : { factor: 'tier', points: null, text: 'supply-chain tier not classified' });
+  const hostLevelHere = t.findings.filter((f) => hostLevel.has(f.key)).length;
+  if (hostLevelHere) reasons.push({ factor: 'findings', points: 0, text: `${plural(hostLevelHere, 'host-level finding')} (the same for every target): listed once, not scored` });
   return reasons;
+}
+
+/** The reasons of every target, unknowns scored neutrally (the mean of the known points of that factor). */
+export function rankingReasons(targets: readonly Unranked[], input: RankInput): RankingReason[][] {
+  const hostLevel = hostLevelFindingKeys(targets);
+  const all = targets.map((t) => measuredReasons(t, input, hostLevel));
+  const known = new Map<string, number[]>();
+  for (const r of all.flat()) if (r.points !== null) known.set(r.factor, [...(known.get(r.factor) ?? []), r.points]);
+  return all.map((reasons) => reasons.map((r) => {
+    if (r.points !== null) return { factor: r.factor, points: r.points, text: r.text };
+    const others = known.get(r.factor) ?? [];
+    const points = others.length ? Math.round(others.reduce((a, b) => a + b, 0) / others.length) : 0;
+    return { factor: r.factor, points, text: `${r.text}: unknown, scored neutrally (${points}${others.length ? ', the mean of the targets where it is known' : ''})` };
+  }));
 }
 
 /** What the order of two scored targets depends on (the score and the tie-breakers above). */
@@ -75,26 +112,47 @@ export interface RankKey {
   missing: number;
 }
 
+type TieBreak = 'inhibitors' | 'missing packages' | 'days of support';
+
+/** Which tie-breaker orders two targets of the same score, or null when they tie on all of them. */
+function decidingFactor(a: RankKey, b: RankKey, input: Pick<RankInput, 'catalog' | 'today'>): TieBreak | null {
+  if (a.inhibitors !== b.inhibitors) return 'inhibitors';
+  if (a.missing !== b.missing) return 'missing packages';
+  const days = (t: string): number => input.catalog.lifecycle(t, input.today).daysToEol ?? -Infinity;
+  return days(a.target) !== days(b.target) ? 'days of support' : null;
+}
+
 /**
- * The ranking's order: negative when `a` ranks before `b`. Days of support come from the catalog
+ * The ranking's order: negative when `a` ranks before `b`, 0 for a tie. Days of support come from the catalog
  * (`input.today`), so a caller holding only scores and counts (the fleet's stored rows) orders exactly as
  * rankTargets does.
  */
 export function compareRanked(a: RankKey, b: RankKey, input: Pick<RankInput, 'catalog' | 'today'>): number {
   const days = (t: string): number => input.catalog.lifecycle(t, input.today).daysToEol ?? -Infinity;
-  return b.score - a.score || a.inhibitors - b.inhibitors || a.missing - b.missing
-    || days(b.target) - days(a.target) || (a.target < b.target ? -1 : a.target > b.target ? 1 : 0);
+  const d = days(b.target) - days(a.target);
+  return b.score - a.score || a.inhibitors - b.inhibitors || a.missing - b.missing || (Number.isNaN(d) ? 0 : d);
 }
 
-/** Scores, sorts (best first) and numbers the targets. */
-export function rankTargets(targets: Omit<TargetAssessment, 'score' | 'rank' | 'reasons'>[], input: RankInput): TargetAssessment[] {
-  const scored = targets.map((t) => {
-    const reasons = rankingReasons(t, input);
-    return { ...t, reasons, score: reasons.reduce((s, r) => s + r.points, 0), rank: 0 };
-  });
-  const key = (t: TargetAssessment): RankKey => ({ target: t.target, score: t.score, inhibitors: t.inhibitors.length, missing: t.counts.missing });
+/**
+ * Scores, sorts (best first) and numbers the targets. Tied targets share a rank and keep the caller's order;
+ * each target scoring the same as another says so, with the factor that decided between them or "tie".
+ */
+export function rankTargets(targets: Unranked[], input: RankInput): TargetAssessment[] {
+  const reasons = rankingReasons(targets, input);
+  const scored = targets.map((t, i) => ({ ...t, reasons: reasons[i], score: reasons[i].reduce((s, r) => s + r.points, 0), rank: 0 }));
+  const key = (t: TargetAssessment): RankKey => ({ target: t.target, score: t.score, inhibitors: t.inhibitors.length, missing: leftBehind(t.fates).length });
   scored.sort((a, b) => compareRanked(key(a), key(b), input));
-  return scored.map((t, i) => ({ ...t, rank: i + 1 }));
+  const ranked = scored.map((t) => ({ ...t, rank: 1 + scored.filter((o) => compareRanked(key(o), key(t), input) < 0).length }));
+  return ranked.map((t) => {
+    const peers = ranked.filter((o) => o !== t && o.score === t.score);
+    if (peers.length === 0) return t;
+    const notes = peers.map((o) => {
+      const factor = decidingFactor(key(t), key(o), input);
+      if (factor === null) return `tied with ${o.target} (same score, inhibitors, missing packages and support left)`;
+      return `${o.rank > t.rank ? 'ahead of' : 'behind'} ${o.target} at the same score on ${factor}`;
+    });
+    return { ...t, reasons: [...t.reasons, { factor: 'tie', points: 0, text: notes.join('; ') }] };
+  });
 }
 
 /** One host × target result as a fleet holds it: enough to rank the host's targets as rankTargets did. */
@@ -103,7 +161,7 @@ export interface FleetResult extends RankKey {
   readiness: Readiness;
 }
 
-/** The host's best target (rank 1 among the results assessed), or null when none was assessed. */
+/** The host's best target (rank 1 among the results assessed; of tied ones the first given), or null when none was assessed. */
 export function recommendHostTarget(results: readonly FleetResult[], input: Pick<RankInput, 'catalog' | 'today'>): string | null {
   const assessed = results.filter((r) => r.readiness !== 'not-assessed');
   return assessed.length === 0 ? null : [...assessed].sort((a, b) => compareRanked(a, b, input))[0].target;

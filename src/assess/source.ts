@@ -1,7 +1,10 @@
 /**
- * Which catalog release a host runs, from its facts: os-release ID and VERSION_ID first (CentOS Stream
- * shares ID=centos with CentOS Linux and is told apart by NAME), then /etc/redhat-release text, then
- * the installed release package (a bare package list has nothing else).
+ * Which catalog release a host runs, from its facts: os-release ID (case-insensitively: OpenCloudOS 8.6 and
+ * TencentOS fixtures capitalise it; `tlinux` is TencentOS) and VERSION_ID first (CentOS Stream shares ID=centos
+ * with CentOS Linux and is told apart by NAME; an openEuler service pack is only in VERSION, "22.03 (LTS-SP2)";
+ * OpenCloudOS Stream 23 is told from OpenCloudOS by its PLATFORM_ID), then an unknown ID's PLATFORM_ID when
+ * exactly one catalog release records it, then /etc/redhat-release text, then the installed release package
+ * (a bare package list has nothing else).
  */
 import type { Catalog } from '../catalog/index.js';
 import type { HostFacts } from '../facts/types.js';
@@ -9,7 +12,7 @@ import type { HostFacts } from '../facts/types.js';
 /** os-release ID → catalog distribution id. */
 const DISTRIBUTION_BY_OS_ID: Record<string, string> = {
   centos: 'centos', rhel: 'rhel', rocky: 'rocky', almalinux: 'almalinux', ol: 'oraclelinux', eurolinux: 'eurolinux',
-  opencloudos: 'opencloudos', tencentos: 'tencentos', openeuler: 'openeuler', anolis: 'anolis',
+  opencloudos: 'opencloudos', tencentos: 'tencentos', tlinux: 'tencentos', openeuler: 'openeuler', anolis: 'anolis',
 };
 
 /** Release package name → distribution id (real names: CentOS 7/8.0–8.2, 8.3+, Stream). */
@@ -25,13 +28,23 @@ function pick(catalog: Catalog, distribution: string, version: string): string |
   return null;
 }
 
+/** The catalog release whose module platform id this is, when exactly one records it. */
+function byPlatform(catalog: Catalog, platformId: string | undefined): string | null {
+  const hits = platformId ? catalog.releases().filter((r) => r.modulePlatformId.value === platformId) : [];
+  return hits.length === 1 ? hits[0].id : null;
+}
+
 export function detectSourceRelease(facts: HostFacts, catalog: Catalog): string | null {
   const os = facts.os;
   if (os?.id) {
     let dist = DISTRIBUTION_BY_OS_ID[os.id.toLowerCase()];
     if (dist === 'centos' && /stream/i.test(`${os.name ?? ''} ${os.prettyName ?? ''}`)) dist = 'centos-stream';
+    if (dist === 'opencloudos' && os.platformId === 'platform:ocs23') return byPlatform(catalog, os.platformId);
+    const sp = dist === 'openeuler' ? /LTS-SP(\d+)/i.exec(os.version ?? '')?.[1] : undefined;
+    if (sp && os.versionId && catalog.hasRelease(`openeuler-${os.versionId}-sp${sp}`)) return `openeuler-${os.versionId}-sp${sp}`;
     // an os-release we cannot map is an answer too: guessing from packages would misname the host
-    return dist && os.versionId ? pick(catalog, dist, os.versionId) : null;
+    if (!dist) return byPlatform(catalog, os.platformId);
+    return os.versionId ? pick(catalog, dist, os.versionId) : null;
   }
   const text = facts.release?.centosRelease ?? facts.release?.redhatRelease ?? facts.release?.systemRelease;
   const m = text ? /^(.*?) release (\d+(?:\.\d+)?)/.exec(text) : null;

@@ -10,6 +10,10 @@
  * roles the catalog knows. The prefixes are those of the recorded names, the distribution id and the
  * host's os-release ID (CentOS Stream 8: `centos-stream-release`, `centos-gpg-keys`, `centos-logos`). Each maps to the target's vendor packages of the same role
  * (catalog.vendorMap); cross-major entries (PES-sourced, role null) map name to name.
+ *
+ * What the target carries under the source's own branding name stays: CentOS Stream 9 ships centos-logos,
+ * centos-indexhtml and centos-gpg-keys, so a host moving there keeps them and distro-sync upgrades them
+ * (neither removed nor swapped). The catalog's also-remove lists still remove what they name.
  */
 import type { TargetRepoView } from './types.js';
 import type { Catalog, VendorRole } from '../catalog/index.js';
@@ -74,6 +78,8 @@ export function computeVendorSwap(input: VendorSwapInput): Map<string, string[]>
   for (const name of [...input.installed].sort()) {
     const role = roleOf.get(name);
     if (!role || !(role in ROLE_SUFFIX)) continue;
+    // the target ships this very name: an upgrade by distro-sync, not a swap
+    if (available?.has(name)) continue;
     // a target folding repos and keys into its release package (AlmaLinux 8, EL7) swaps them for it
     const to = toByRole.get(role) ?? (role === 'repos' || role === 'gpg-keys' ? toByRole.get('release') : undefined);
     if (to?.includes(name)) continue;

@@ -9,6 +9,7 @@ import { loadCatalog, defaultDataDir, targetRelease, validateDataFile, DATA_FILE
 
 const catalog = loadCatalog();
 const dataDir = defaultDataDir();
+const RESEARCH = join(SHARED_DATA, '..', 'research', 'successor-facts.md');
 const read = (name: string): unknown => JSON.parse(readFileSync(join(dataDir, name), 'utf8'));
 
 test('every data file validates against its schema', () => {
@@ -98,7 +99,62 @@ test('lifecycle(release, today) with an injected date', () => {
   assert.equal(catalog.lifecycle('centos-7', '2022-01-01').phase, 'maintenance');
   assert.equal(catalog.lifecycle('rocky-9', '2026-11-23').phase, 'full');
   assert.equal(catalog.lifecycle('oraclelinux-7', '2026-11-23').phase, 'extended');
-  assert.equal(catalog.lifecycle('openeuler-22.03', '2026-11-23').phase, 'unknown');
+  assert.equal(catalog.lifecycle('openeuler-22.03', '2026-11-23').phase, 'eol');
+  assert.equal(catalog.lifecycle('opencloudos-7.9', '2026-11-23').phase, 'unknown');
+  // a month-only end ("2029-12") reads as the month's last day, as a day-precise end would
+  assert.equal(catalog.lifecycle('opencloudos-8', '2029-12-30').phase, 'maintenance');
+  assert.equal(catalog.lifecycle('opencloudos-8', '2029-12-31').phase, 'eol');
+});
+
+test('every successor release the research dates has its dates; the ones it did not find say so', () => {
+  const dated = ['opencloudos-8', 'opencloudos-9', 'tencentos-2.4', 'tencentos-3.1', 'tencentos-3.2', 'tencentos-3.3', 'tencentos-4', 'anolis-7', 'anolis-8', 'anolis-23',
+    ...['20.03', '22.03', '24.03'].flatMap((v) => [`openeuler-${v}`, ...[1, 2, 3, 4].map((n) => `openeuler-${v}-sp${n}`)])];
+  for (const id of dated) assert.ok(catalog.release(id).eol.value, `${id} has an end of life`);
+  for (const id of ['opencloudos-7.9', 'opencloudos-stream']) {
+    const r = catalog.release(id);
+    assert.equal(r.eol.value, null, id);
+    assert.match(r.eol.note ?? '', /not found by the research/, id);
+  }
+});
+
+test('conflicting sources: every value is kept with its source, and the rule picks the most authoritative', () => {
+  const rank = { vendor: 3, packaging: 2, observed: 1, fixture: 0 } as const;
+  const authority = (id: string): number => rank[catalog.source(id).authority ?? 'observed'];
+  let conflicts = 0;
+  const walk = (node: unknown, path: string) => {
+    if (Array.isArray(node)) return node.forEach((v, i) => walk(v, `${path}/${i}`));
+    if (!node || typeof node !== 'object') return;
+    const o = node as { value?: unknown; source?: string; alternatives?: { value: unknown; source: string }[]; rule?: string };
+    if (o.alternatives) {
+      conflicts++;
+      assert.ok(o.rule && o.source, path);
+      for (const a of o.alternatives) {
+        assert.notDeepEqual(a.value, o.value, `${path}: an alternative disagrees`);
+        assert.ok(authority(a.source) <= authority(o.source), `${path}: ${a.source} outranks the chosen ${o.source}`);
+      }
+    }
+    for (const [k, v] of Object.entries(o)) if (k !== 'value') walk(v, `${path}/${k}`);
+  };
+  walk(read('releases.json'), 'releases.json');
+  assert.ok(conflicts >= 5, `${conflicts} conflicts`);
+  const eol = catalog.release('opencloudos-8').eol;
+  assert.equal(eol.value, '2029-12');
+  assert.equal(eol.source, 'tencent:maintenance-plan@15de10e');
+  assert.deepEqual(eol.alternatives?.map((a) => [a.value, a.source]), [['2029-05-31', 'endoflife:opencloudos'], ['2029-05-31', 'pep600:opencloudos'], ['2029-05-31', 'relay:asset-store-readme']]);
+  // TencentOS Server 2: two vendor pages disagree and are not ordered against each other: the earlier date
+  const ts2 = catalog.release('tencentos-2.4').eol;
+  assert.equal(ts2.value, '2024-12-31');
+  assert.deepEqual(ts2.alternatives?.map((a) => a.value).sort(), ['2027-12-31', '2032-12-31']);
+  assert.equal(catalog.release('tencentos-3.1').modulePlatformId.value, 'platform:el8', 'observed on a host over a test fixture');
+});
+
+test('every research source names its key in ../shared/research/successor-facts.md', { skip: existsSync(RESEARCH) ? false : `${RESEARCH} is absent` }, () => {
+  const text = readFileSync(RESEARCH, 'utf8');
+  const research = catalog.sources().filter((s) => s.research);
+  assert.ok(research.length >= 30, `${research.length} sources`);
+  // S-keys are rows of its source key table; ref-NNNN keys are cited in its fact rows
+  for (const s of research) assert.ok(text.includes(s.research?.startsWith('ref-') ? s.research : `| ${s.research} |`), `${s.id}: ${s.research}`);
+  for (const s of research.filter((x) => x.kind === 'ref')) assert.ok(s.ref && text.includes(s.ref), `${s.id}: ${s.ref}`);
 });
 
 test('paths, vendor map and repos', () => {

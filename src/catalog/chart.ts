@@ -18,7 +18,7 @@ export function renderTimelineText(rows: TimelineRow[], from = 2010, to = 2036):
       for (let i = col(r.ga); i <= col(end); i++) cells[i] = r.eolFull && i <= col(r.eolFull) ? '█' : r.eol && i <= col(r.eol) ? '▓' : '░';
     }
     cells[col(r.today)] = '|';
-    const dates = r.ga ? `${r.ga} → ${r.eol ?? '?'}` : 'no sourced dates';
+    const dates = r.ga || r.eol ? `${r.ga ?? '?'} → ${r.eol ?? '?'}` : 'no sourced dates';
     return `${r.release.padEnd(22)}${cells.join('')}  ${r.phase.padEnd(11)} ${dates}`;
   });
   return [head, ...lines, '', '█ full support  ▓ maintenance  ░ extended (paid)  | today'].join('\n');

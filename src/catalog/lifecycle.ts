@@ -7,12 +7,18 @@ import type { LifecyclePhase, LifecycleStatus, Release } from './types.js';
 
 const DAY = 86_400_000;
 
-function parseDay(s: string, what: string): number {
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(s);
-  const t = m ? Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])) : NaN;
+/**
+ * A day as UTC ms. A catalog date may be a month only (`2029-12`: the source says "until 2029-12"), read as
+ * that month's last day; `today` must be a day.
+ */
+function parseDay(s: string, what: string, month = false): number {
+  const m = /^(\d{4})-(\d{2})(?:-(\d{2}))?$/.exec(s);
+  const t = m && (m[3] !== undefined || month)
+    ? (m[3] !== undefined ? Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])) : Date.UTC(Number(m[1]), Number(m[2]), 0)) : NaN;
   if (Number.isNaN(t)) throw new FerryError('USAGE', `${what} "${s}" is not a date (YYYY-MM-DD)`);
   return t;
 }
+const catalogDay = (s: string, what: string): number => parseDay(s, what, true);
 
 /** Phase on `today`: unreleased < ga ≤ full < eolFull ≤ maintenance < eol ≤ extended < eolExtended ≤ eol. */
 export function computeLifecycle(r: Release, today: string): LifecycleStatus {
@@ -22,20 +28,20 @@ export function computeLifecycle(r: Release, today: string): LifecycleStatus {
   const eol = r.eol.value;
   const ext = r.eolExtended.value;
   let phase: LifecyclePhase = 'unknown';
-  if (ga && now < parseDay(ga, 'ga')) phase = 'unreleased';
+  if (ga && now < catalogDay(ga, 'ga')) phase = 'unreleased';
   else if (eol) {
-    const eolT = parseDay(eol, 'eol');
-    if (full && now < parseDay(full, 'eolFull')) phase = 'full';
+    const eolT = catalogDay(eol, 'eol');
+    if (full && now < catalogDay(full, 'eolFull')) phase = 'full';
     else if (now < eolT) phase = full ? 'maintenance' : 'full';
-    else if (ext && now < parseDay(ext, 'eolExtended')) phase = 'extended';
+    else if (ext && now < catalogDay(ext, 'eolExtended')) phase = 'extended';
     else phase = 'eol';
-  } else if (ga && full && now >= parseDay(full, 'eolFull')) phase = 'maintenance';
+  } else if (ga && full && now >= catalogDay(full, 'eolFull')) phase = 'maintenance';
   else if (ga) phase = 'full';
   return {
     release: r.id,
     today,
     phase,
-    daysToEol: eol ? Math.round((parseDay(eol, 'eol') - now) / DAY) : null,
+    daysToEol: eol ? Math.round((catalogDay(eol, 'eol') - now) / DAY) : null,
     ga,
     eolFull: full,
     eol,

@@ -4,15 +4,23 @@ const fact = (value: object) => ({
   type: 'object',
   required: ['value', 'source'],
   additionalProperties: false,
-  properties: { value: { anyOf: [value, { type: 'null' }] }, source: { type: ['string', 'null'], minLength: 1 }, note: { type: 'string', minLength: 1 } },
+  properties: {
+    value: { anyOf: [value, { type: 'null' }] }, source: { type: ['string', 'null'], minLength: 1 }, note: { type: 'string', minLength: 1 },
+    // What other sources say, each with its source, and the rule that picked `value` over them.
+    alternatives: { type: 'array', minItems: 1, items: { type: 'object', required: ['value', 'source'], additionalProperties: false,
+      properties: { value, source: { type: 'string', minLength: 1 }, note: { type: 'string', minLength: 1 } } } },
+    rule: { type: 'string', minLength: 1 },
+  },
+  dependencies: { alternatives: ['rule'], rule: ['alternatives'] },
   // No source → no value, and a note saying why.
   if: { properties: { source: { type: 'null' } } },
   then: { required: ['note'], properties: { value: { type: 'null' } } },
 });
 const str = { type: 'string', minLength: 1 };
-const date = { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$' };
+/** A day, or a month when the source gives only that (support until the end of that month). */
+const date = { type: 'string', pattern: '^\\d{4}-(0[1-9]|1[0-2])(-(0[1-9]|[12]\\d|3[01]))?$' };
 const strs = { type: 'array', items: str };
-const releaseId = { type: 'string', pattern: '^[a-z][a-z0-9-]*-[0-9a-z.]+$' };
+const releaseId = { type: 'string', pattern: '^[a-z][a-z0-9-]*-[0-9a-z.]+(-sp[0-9]+)?$' };
 
 export const SOURCES_SCHEMA = {
   type: 'object', required: ['formatVersion', 'sources'], additionalProperties: false,
@@ -20,10 +28,12 @@ export const SOURCES_SCHEMA = {
     formatVersion: { const: 1 },
     sources: { type: 'array', items: {
       type: 'object', required: ['id', 'kind', 'title'], additionalProperties: false,
-      properties: { id: str, kind: { enum: ['url', 'shared', 'code'] }, title: str, url: { type: 'string', pattern: '^https?://' }, path: str, repo: { type: 'string', pattern: '^[^/\\s]+/[^/\\s]+$' }, commit: { type: 'string', pattern: '^[0-9a-f]{7,40}$' } },
+      properties: { id: str, kind: { enum: ['url', 'shared', 'code', 'ref'] }, title: str, url: { type: 'string', pattern: '^https?://' }, path: str, repo: { type: 'string', pattern: '^[^/\\s]+/[^/\\s]+$' }, commit: { type: 'string', pattern: '^[0-9a-f]{7,40}$' },
+        ref: { type: 'string', pattern: '^ref-[0-9]+$' }, authority: { enum: ['vendor', 'packaging', 'observed', 'fixture'] }, research: str, supersedes: strs },
       allOf: [
         { if: { properties: { kind: { const: 'url' } } }, then: { required: ['url'] } },
         { if: { properties: { kind: { enum: ['shared', 'code'] } } }, then: { required: ['path', 'repo', 'commit'] } },
+        { if: { properties: { kind: { const: 'ref' } } }, then: { required: ['ref', 'research'] } },
       ] } },
   },
 } as const;
@@ -43,7 +53,8 @@ export const RELEASES_SCHEMA = {
       required: ['id', 'distribution', 'version', 'major', 'ga', 'eolFull', 'eol', 'eolExtended', 'kernel', 'compatibleWith', 'modulePlatformId', 'arches'],
       properties: { id: releaseId, distribution: str, version: str, major: { type: ['integer', 'null'] }, ga: fact(date), eolFull: fact(date), eol: fact(date),
         eolExtended: fact(date), kernel: fact(str), compatibleWith: fact({ type: 'array', items: releaseId }), modulePlatformId: fact({ type: 'string', pattern: '^platform:' }),
-        arches: fact({ type: 'array', items: { enum: ['x86_64', 'aarch64', 'ppc64le', 's390x', 'i686', 'loongarch64', 'riscv64'] } }), status: { const: 'discontinued' } } } },
+        arches: fact({ type: 'array', items: { enum: ['x86_64', 'aarch64', 'ppc64le', 's390x', 'i686', 'loongarch64', 'riscv64'] } }), status: { const: 'discontinued' },
+        minors: fact({ type: 'array', items: { type: 'string', pattern: '^[0-9]+\\.[0-9]+$' } }) } } },
   },
 } as const;
 
@@ -99,7 +110,9 @@ export const PATHS_SCHEMA = {
     paths: { type: 'array', items: { type: 'object', required: ['from', 'to', 'method', 'source'], additionalProperties: false,
       properties: { from: releaseId, to: releaseId, method: { enum: ['same-major-swap', 'cross-major-pes'] }, source: str, note: str,
         resources: { type: 'object', additionalProperties: false, properties: {
-          diskMiB: fact({ type: 'object', additionalProperties: { type: 'integer', minimum: 0 } }), memoryMiB: fact({ type: 'integer', minimum: 0 }), freeMemoryMiB: fact({ type: 'integer', minimum: 0 }) } } } } },
+          diskMiB: fact({ type: 'object', additionalProperties: { type: 'integer', minimum: 0 } }), memoryMiB: fact({ type: 'integer', minimum: 0 }), freeMemoryMiB: fact({ type: 'integer', minimum: 0 }) } },
+        blockers: { type: 'array', items: { type: 'object', required: ['check', 'source', 'note'], additionalProperties: false,
+          properties: { check: { enum: ['gui', 'i686-packages'] }, source: str, note: str } } } } } },
     unsourced: { type: 'array', items: { type: 'object', required: ['from', 'to', 'note'], additionalProperties: false,
       properties: { from: releaseId, to: releaseId, note: str } } },
   },

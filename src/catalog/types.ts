@@ -9,18 +9,34 @@ export interface Fact<T> {
   /** An id in data/sources.json, or null when no source was available (then value is null too). */
   source: string | null;
   note?: string;
+  /**
+   * What other sources say where they disagree with `value`, each with its source; `rule` says why `value`
+   * won (data/successors.py: authority, then the newer document, then the earlier date).
+   */
+  alternatives?: { value: T; source: string; note?: string }[];
+  rule?: string;
 }
+
+/** How much a source is worth when sources disagree (vendor official > packaging project > observed on a system > test fixture). */
+export type SourceAuthority = 'vendor' | 'packaging' | 'observed' | 'fixture';
 
 /** Where a fact comes from: a URL, a file in ../shared/data (with its upstream repo@commit), or a file in a public repo. */
 export interface Source {
   id: string;
-  kind: 'url' | 'shared' | 'code';
+  /** `ref`: a stored public file whose repository and path were not recorded (`ref`), known through the research. */
+  kind: 'url' | 'shared' | 'code' | 'ref';
   title: string;
   url?: string;
   /** For kind 'shared': the path under ../shared/data; for kind 'code': the path in `repo`. */
   path?: string;
   repo?: string;
   commit?: string;
+  ref?: string;
+  authority?: SourceAuthority;
+  /** The key of this source in ../shared/research/successor-facts.md (e.g. `S4`), where the facts were collected. */
+  research?: string;
+  /** Source ids of older versions of the same document. */
+  supersedes?: string[];
 }
 
 /** Supply-chain tier: L1 upstream, L2 commercial, L3 community stable, L4 derivative. */
@@ -62,6 +78,8 @@ export interface Release {
   compatibleWith: Fact<string[]>;
   modulePlatformId: Fact<string>;
   arches: Fact<string[]>;
+  /** MAJOR.MINOR versions of the release that exist (where the catalog records them). */
+  minors?: Fact<string[]>;
   status?: 'discontinued';
 }
 
@@ -138,6 +156,13 @@ export interface ResourceNeeds {
   /** Memory free when the conversion starts (MemAvailable). */
   freeMemoryMiB?: Fact<number>;
 }
+/** A condition the vendor documents as blocking this path, judged by the check of that id. */
+export interface PathBlocker {
+  check: 'gui' | 'i686-packages';
+  source: string;
+  /** The vendor's words. */
+  note: string;
+}
 export type PathMethod = 'same-major-swap' | 'cross-major-pes';
 export interface MigrationPath {
   from: string;
@@ -146,6 +171,7 @@ export interface MigrationPath {
   source: string;
   note?: string;
   resources?: ResourceNeeds;
+  blockers?: PathBlocker[];
 }
 
 export type LifecyclePhase = 'unreleased' | 'full' | 'maintenance' | 'extended' | 'eol' | 'unknown';

@@ -8,7 +8,7 @@ import type { Assessment, Finding, TargetAssessment } from '../assess/types.js';
 import { escapeHtml as h } from './escape.js';
 import { renderHtmlPage } from './html-page.js';
 import {
-  FATE_COLOURS, FATE_ORDER, fatesOf, fatesUnknown, findingsBySeverity, formatCommand, formatPoints, inhibitorFindings, isInhibitor, rankedTargets,
+  FATE_COLOURS, FATE_ORDER, fatesOf, fatesUnknown, findingsBySeverity, formatCommand, formatPoints, hostFindings, inhibitorFindings, isInhibitor, rankedTargets, tiedWith,
   totalPackages,
 } from './assessment-view.js';
 
@@ -50,10 +50,10 @@ export function renderFateChart(targets: TargetAssessment[]): string {
     + `<div class="legend">${FATE_ORDER.map((f) => `<span><i class="swatch" style="background:${FATE_COLOURS[f]}"></i>${f}</span>`).join('')}</div>`;
 }
 
-function renderFinding(f: Finding, t: TargetAssessment): string {
-  const inh = isInhibitor(f, t);
+/** One finding; `anchor` is its id (`TARGET--KEY`, or `host--KEY` for a host finding). */
+function renderFinding(f: Finding, inh: boolean, anchor: string): string {
   const commands = f.remediation?.commands ?? [];
-  return `<div class="finding s-${h(f.severity)}${inh ? ' inhibitor' : ''}" id="${h(`${t.target}--${f.key}`)}">`
+  return `<div class="finding s-${h(f.severity)}${inh ? ' inhibitor' : ''}" id="${h(anchor)}">`
     + `<div class="title">${inh ? '<span class="badge b-inhibitor">INHIBITOR</span> ' : ''}<span class="badge b-${h(f.severity)}">${h(f.severity)}</span> ${h(f.title)} <code>${h(f.key)}</code></div>`
     + `<p>${h(f.summary)}</p>`
     + (f.remediation ? `<p class="fix"><strong>Remediation:</strong> ${h(f.remediation.hint)}</p>` : '')
@@ -61,12 +61,12 @@ function renderFinding(f: Finding, t: TargetAssessment): string {
     + '</div>';
 }
 
-function renderTarget(t: TargetAssessment, max: number): string {
+function renderTarget(t: TargetAssessment, max: number, hostKeys: ReadonlySet<string>): string {
   const parts: string[] = [`<section id="${h(`target-${t.target}`)}"><h2>${t.rank}. ${h(t.targetName)} <code>${h(t.target)}</code> — score ${t.score}</h2>`];
   const inhibitors = inhibitorFindings(t);
   if (inhibitors.length > 0) {
     parts.push(`<div class="inhibitors"><strong>${inhibitors.length} inhibitor${inhibitors.length === 1 ? '' : 's'}: the migration must not start.</strong><ul>`
-      + inhibitors.map((f) => `<li><a href="#${h(`${t.target}--${f.key}`)}"><code>${h(f.key)}</code></a> ${h(f.title)}</li>`).join('') + '</ul></div>');
+      + inhibitors.map((f) => `<li><a href="#${h(hostKeys.has(f.key) ? `host--${f.key}` : `${t.target}--${f.key}`)}"><code>${h(f.key)}</code></a> ${h(f.title)}</li>`).join('') + '</ul></div>');
   }
   parts.push(`<p>Migration path: ${t.path ? `<code>${h(t.path.method)}</code> (source: ${h(t.path.source)})` : '<strong>none in the catalog</strong>'}<br>`
     + (fatesUnknown(t) ? 'Repositories: <strong>not compared</strong>' : `Repositories: ${t.repositories.map((r) => `<code>${h(r)}</code>`).join(', ')}`) + '</p>');
@@ -77,9 +77,10 @@ function renderTarget(t: TargetAssessment, max: number): string {
       + '</tbody></table>');
   }
   parts.push('<h3>Findings</h3>');
-  const groups = findingsBySeverity(t);
-  if (groups.length === 0) parts.push('<p>No findings.</p>');
-  for (const g of groups) parts.push(`<h4>${h(g.severity)} (${g.findings.length})</h4>${g.findings.map((f) => renderFinding(f, t)).join('')}`);
+  const groups = findingsBySeverity(t, hostKeys);
+  if (groups.length === 0) parts.push(hostKeys.size ? '<p>No findings of its own (see <a href="#host">the host findings</a>).</p>' : '<p>No findings.</p>');
+  for (const g of groups) parts.push(`<h4>${h(g.severity)} (${g.findings.length})</h4>${g.findings.map((f) => renderFinding(f, isInhibitor(f, t), `${t.target}--${f.key}`)).join('')}`);
+  if (groups.length > 0 && hostKeys.size) parts.push('<p>And <a href="#host">the host findings</a>.</p>');
   const notAssessed = t.notAssessed ?? [];
   if (notAssessed.length > 0) {
     parts.push('<h3>Not assessed</h3><p>These checks could not look at the host; no finding from them is not an all-clear.</p><ul class="not-assessed">'
@@ -105,10 +106,11 @@ function renderTarget(t: TargetAssessment, max: number): string {
 export function renderAssessmentHtml(a: Assessment, options: HtmlOptions = {}): string {
   const max = options.maxPackagesPerFate ?? 500;
   const targets = rankedTargets(a);
+  const host = hostFindings(a);
   const title = `Ferry assessment: ${a.host.hostname ?? a.host.origin}`;
   const ranking = '<table><thead><tr><th class="num">rank</th><th>target</th><th class="num">score</th><th>status</th>'
     + FATE_ORDER.map((f) => `<th class="num">${f}</th>`).join('') + '</tr></thead><tbody>'
-    + targets.map((t) => `<tr><td class="num">${t.rank}</td><td><a href="#${h(`target-${t.target}`)}">${h(t.targetName)}</a> <code>${h(t.target)}</code></td><td class="num">${t.score}</td>`
+    + targets.map((t) => `<tr><td class="num">${t.rank}${tiedWith(a, t).length ? ' (tie)' : ''}</td><td><a href="#${h(`target-${t.target}`)}">${h(t.targetName)}</a> <code>${h(t.target)}</code></td><td class="num">${t.score}</td>`
       + `<td>${t.inhibitors.length > 0 ? `<span class="badge b-inhibitor">${t.inhibitors.length} inhibitor${t.inhibitors.length === 1 ? '' : 's'}</span>` : '<span class="badge b-ok">no inhibitors</span>'}</td>`
       + FATE_ORDER.map((f) => `<td class="num">${fatesUnknown(t) ? '–' : t.counts[f]}</td>`).join('') + '</tr>').join('')
     + '</tbody></table>';
@@ -118,6 +120,9 @@ export function renderAssessmentHtml(a: Assessment, options: HtmlOptions = {}): 
     renderFateChart(targets),
     '<h2>Ranking</h2>',
     ranking,
-    ...targets.map((t) => renderTarget(t, max)),
+    ...(host.findings.length ? [`<section id="host"><h2>Host findings (the same for every target)</h2>${
+      findingsBySeverity({ ...targets[0], findings: host.findings }).map((g) => `<h4>${h(g.severity)} (${g.findings.length})</h4>${
+        g.findings.map((f) => renderFinding(f, targets.every((t) => isInhibitor(f, t)), `host--${f.key}`)).join('')}`).join('')}</section>`] : []),
+    ...targets.map((t) => renderTarget(t, max, host.keys)),
   ]);
 }

@@ -2,10 +2,11 @@
  * The assessment as Markdown (GitHub-flavoured): ranking table, then per target its inhibitors first,
  * the ranking reasons, findings grouped by severity with remediation, and the packages that change.
  */
-import type { Assessment, TargetAssessment } from '../assess/types.js';
+import type { Assessment, Finding, Severity, TargetAssessment } from '../assess/types.js';
 import { escapeMarkdown as md, markdownCode as code } from './escape.js';
 import {
-  FATE_ORDER, fatesOf, fatesUnknown, findingsBySeverity, formatCommand, formatPoints, inhibitorFindings, isInhibitor, rankedTargets, totalPackages,
+  FATE_ORDER, fatesOf, fatesUnknown, findingsBySeverity, formatCommand, formatPoints, hostFindings, inhibitorFindings, isInhibitor, rankedTargets, tiedWith,
+  totalPackages,
 } from './assessment-view.js';
 
 export interface MarkdownOptions {
@@ -17,7 +18,24 @@ function countsCells(t: TargetAssessment): string {
   return fatesUnknown(t) ? FATE_ORDER.map(() => '–').join(' | ') : FATE_ORDER.map((f) => String(t.counts[f])).join(' | ');
 }
 
-function renderTarget(t: TargetAssessment, o: Required<MarkdownOptions>): string[] {
+function renderFindingGroups(groups: { severity: Severity; findings: Finding[] }[], inhibitor: (f: Finding) => boolean): string[] {
+  const out: string[] = [];
+  for (const g of groups) {
+    out.push(`#### ${g.severity} (${g.findings.length})`, '');
+    for (const f of g.findings) {
+      out.push(`- **${md(f.title)}**${inhibitor(f) ? ' — **INHIBITOR**' : ''} ${code(f.key)}`);
+      out.push(`  ${md(f.summary)}`);
+      if (f.remediation) {
+        out.push(`  - Remediation: ${md(f.remediation.hint)}`);
+        for (const c of f.remediation.commands ?? []) out.push(`    - ${code(formatCommand(c))}`);
+      }
+    }
+    out.push('');
+  }
+  return out;
+}
+
+function renderTarget(t: TargetAssessment, o: Required<MarkdownOptions>, hostKeys: ReadonlySet<string>): string[] {
   const out: string[] = [`## ${t.rank}. ${md(t.targetName)} (${code(t.target)})`, ''];
   out.push(`- Score: **${t.score}**`);
   out.push(`- Migration path: ${t.path ? `${code(t.path.method)} (source: ${md(t.path.source)})` : '**none in the catalog**'}`);
@@ -37,20 +55,10 @@ function renderTarget(t: TargetAssessment, o: Required<MarkdownOptions>): string
     out.push('');
   }
   out.push('### Findings', '');
-  const groups = findingsBySeverity(t);
-  if (groups.length === 0) out.push('No findings.', '');
-  for (const g of groups) {
-    out.push(`#### ${g.severity} (${g.findings.length})`, '');
-    for (const f of g.findings) {
-      out.push(`- **${md(f.title)}**${isInhibitor(f, t) ? ' — **INHIBITOR**' : ''} ${code(f.key)}`);
-      out.push(`  ${md(f.summary)}`);
-      if (f.remediation) {
-        out.push(`  - Remediation: ${md(f.remediation.hint)}`);
-        for (const c of f.remediation.commands ?? []) out.push(`    - ${code(formatCommand(c))}`);
-      }
-    }
-    out.push('');
-  }
+  const groups = findingsBySeverity(t, hostKeys);
+  if (groups.length === 0) out.push(hostKeys.size ? 'No findings of its own (see the host findings).' : 'No findings.', '');
+  out.push(...renderFindingGroups(groups, (f) => isInhibitor(f, t)));
+  if (groups.length > 0 && hostKeys.size) out.push('And the host findings above.', '');
   const notAssessed = t.notAssessed ?? [];
   if (notAssessed.length > 0) {
     out.push('### Not assessed', '', 'These checks could not look at the host; no finding from them is not an all-clear.', '');
@@ -84,10 +92,15 @@ export function renderAssessmentMarkdown(a: Assessment, options: MarkdownOptions
     '## Ranking', '',
     `| rank | target | score | inhibitors | ${FATE_ORDER.join(' | ')} |`,
     `|---:|---|---:|---:|${FATE_ORDER.map(() => '---:').join('|')}|`,
-    ...targets.map((t) => `| ${t.rank} | ${md(t.targetName)} (${code(t.target)}) | ${t.score} | ${t.inhibitors.length > 0 ? `**${t.inhibitors.length}**` : '0'} | ${countsCells(t)} |`),
+    ...targets.map((t) => `| ${t.rank}${tiedWith(a, t).length ? ' (tie)' : ''} | ${md(t.targetName)} (${code(t.target)}) | ${t.score} | ${t.inhibitors.length > 0 ? `**${t.inhibitors.length}**` : '0'} | ${countsCells(t)} |`),
     '',
   ];
+  const host = hostFindings(a);
+  if (host.findings.length > 0) {
+    out.push('## Host findings (the same for every target)', '');
+    out.push(...renderFindingGroups(findingsBySeverity({ ...targets[0], findings: host.findings }), (f) => targets.every((t) => isInhibitor(f, t))));
+  }
   if (targets.some(fatesUnknown)) out.push('“–”: no repository metadata was compared for that target; package fates are unknown.', '');
-  for (const t of targets) out.push(...renderTarget(t, o));
+  for (const t of targets) out.push(...renderTarget(t, o, host.keys));
   return out.join('\n').replace(/\n{3,}/g, '\n\n');
 }

@@ -2,6 +2,7 @@
  * What every assessment rendering shares: the order fates and severities are shown in, the fate colours
  * of the chart, and the grouping of findings. Pure functions over a published Assessment.
  */
+import { hostLevelFindingKeys } from '../assess/host-findings.js';
 import type { Assessment, Fate, Finding, PackageFate, Severity, TargetAssessment } from '../assess/types.js';
 
 export const FATE_ORDER: readonly Fate[] = ['same', 'upgrade', 'downgrade', 'replaced', 'missing', 'third-party'];
@@ -27,20 +28,31 @@ export const FATE_LABELS: Record<Fate, string> = {
 
 export const SEVERITY_ORDER: readonly Severity[] = ['high', 'medium', 'low', 'info'];
 
-/** Targets best first (rank 1 first, then by id for a stable order). */
+/** Targets best first; tied targets (the same rank) in the assessment's order, never by name. */
 export function rankedTargets(a: Assessment): TargetAssessment[] {
-  return [...a.targets].sort((x, y) => x.rank - y.rank || (x.target < y.target ? -1 : x.target > y.target ? 1 : 0));
+  return [...a.targets].sort((x, y) => x.rank - y.rank);
+}
+
+/** The other targets sharing this target's rank. */
+export function tiedWith(a: Assessment, t: TargetAssessment): string[] {
+  return a.targets.filter((o) => o !== t && o.rank === t.rank).map((o) => o.target);
+}
+
+/** Findings every target has alike (about the host, not a target): listed once, before the targets. */
+export function hostFindings(a: Assessment): { keys: Set<string>; findings: Finding[] } {
+  const keys = hostLevelFindingKeys(a.targets);
+  return { keys, findings: (a.targets[0]?.findings ?? []).filter((f) => keys.has(f.key)) };
 }
 
 export function isInhibitor(f: Finding, t: TargetAssessment): boolean {
   return f.groups.includes('inhibitor') || t.inhibitors.includes(f.key);
 }
 
-/** Findings grouped by severity (high first), each group sorted inhibitors first, then by key. */
-export function findingsBySeverity(t: TargetAssessment): { severity: Severity; findings: Finding[] }[] {
+/** Findings grouped by severity (high first), each group sorted inhibitors first, then by key; without the `except` keys (host-level ones listed elsewhere). */
+export function findingsBySeverity(t: TargetAssessment, except: ReadonlySet<string> = new Set()): { severity: Severity; findings: Finding[] }[] {
   return SEVERITY_ORDER.map((severity) => ({
     severity,
-    findings: t.findings.filter((f) => f.severity === severity)
+    findings: t.findings.filter((f) => f.severity === severity && !except.has(f.key))
       .sort((a, b) => Number(isInhibitor(b, t)) - Number(isInhibitor(a, t)) || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)),
   })).filter((g) => g.findings.length > 0);
 }

@@ -118,3 +118,27 @@ test('secrets carried by an assessment (a mirror URL\'s credentials, a shadow li
   // the markup around a redacted hash survives: the hash ends where crypt(5)'s alphabet does
   assert.equal(escapeHtml(`<${hash}>`), '&lt;[REDACTED HASH]&gt;');
 });
+
+test('a finding every target has alike is listed once, for the host; tied targets print as a tie', () => {
+  const a = fixtureAssessment();
+  const [oc, rocky] = a.targets;
+  const unsigned = { key: 'unsigned-packages', check: 'unsigned-packages', severity: 'medium' as const, groups: [], title: '23 unsigned packages', summary: 'Packages without a signature: lab-*.' };
+  oc.findings.push(unsigned);
+  rocky.findings.push(unsigned);
+  rocky.rank = 1;
+  oc.rank = 1;
+  const text = renderAssessmentText(a);
+  assert.equal(text.split('23 unsigned packages').length - 1, 1, 'once in the text');
+  assert.match(text, /== Host: 1 finding\(s\) the same for every target ==\n {2}\[medium\] 23 unsigned packages/);
+  assert.match(text, /1\. opencloudos-8 {2}score -120 {2}TIE with rocky-8/);
+  assert.match(text, /1\. rocky-8 {2}score 35 {2}TIE with opencloudos-8/);
+  const md = renderAssessmentMarkdown(a);
+  assert.equal(md.split('23 unsigned packages').length - 1, 1, 'once in the Markdown');
+  assert.match(md, /## Host findings \(the same for every target\)/);
+  assert.match(md, /\| 1 \(tie\) \| Rocky Linux 8/);
+  const html = renderAssessmentHtml(a);
+  assert.equal(html.split('23 unsigned packages').length - 1, 1, 'once in the HTML');
+  assert.match(html, /<section id="host"><h2>Host findings/);
+  // i686-packages has the same title and summary in both targets but not the same remediation: per target
+  assert.equal(text.split('[medium] 1 i686 package installed').length - 1, 2);
+});

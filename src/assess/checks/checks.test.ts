@@ -126,6 +126,30 @@ test('documented figures win over defaults, and the default is said to be one', 
   assert.match(var1[0].summary, /1536 MiB is needed, per the documented need/);
 });
 
+test('the vendor\'s blockers: a desktop or i686 rpms inhibit CentOS → OpenCloudOS/TencentOS with the vendor\'s words, not CentOS → Rocky', () => {
+  const desktop: Case['facts'] = { gui: { defaultTarget: 'graphical.target', displayManager: 'gdm', packages: ['gdm'], graphical: true } };
+  const i686: Case['facts'] = { packages: [inst('glibc-2.28-101.el8.i686'), inst('bash-4.4.19-10.el8.x86_64')] };
+  // [check, facts, source, target, inhibitor?, the vendor's words in the summary]
+  const rows: [string, Case['facts'], string, string, boolean, RegExp | null][] = [
+    ['gui', desktop, 'centos-8', 'opencloudos-8', true, /安装了图形界面.*code:tencent-centos8-to-oc8/],
+    ['gui', desktop, 'centos-8', 'tencentos-3.1', true, /安装了图形界面.*tencent:centos-to-tencentos/],
+    ['gui', desktop, 'centos-7', 'tencentos-2.4', true, /安装了图形界面/],
+    // the CentOS 7 → OpenCloudOS 7.9 guide names no such blocker
+    ['gui', desktop, 'centos-7', 'opencloudos-7.9', false, null],
+    ['gui', desktop, 'centos-8', 'rocky-8', false, null],
+    ['i686-packages', i686, 'centos-8', 'opencloudos-8', true, /安装了i686的 rpm 包/],
+    ['i686-packages', i686, 'centos-7', 'tencentos-2.4', true, /安装了i686的 rpm 包.*tencent:centos-to-tencentos/],
+    ['i686-packages', i686, 'centos-8', 'rocky-8', false, null],
+  ];
+  for (const [id, facts, source, target, inhibits, words] of rows) {
+    const check = CHECKS.find((c) => c.id === id)!;
+    const [f] = check.run(input({ source, target, facts }));
+    const label = `${id} ${source} → ${target}`;
+    assert.equal(f.groups.includes('inhibitor'), inhibits, label);
+    if (words) assert.match(f.summary, words, label);
+  }
+});
+
 test('cross-major paths turn Secure Boot and out-of-tree modules into inhibitors', () => {
   const sb = CHECKS.find((c) => c.id === 'secure-boot')!;
   const f = sb.run(input({ source: 'centos-7', target: 'rocky-8', facts: { boot: { mode: 'uefi', secureBoot: 'enabled' } } }));

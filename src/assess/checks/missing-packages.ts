@@ -3,6 +3,7 @@
  * ones the vendor swap removes on purpose (fate missing via vendor-swap) do not stay: they are not listed.
  */
 import type { Check } from '../types.js';
+import { leftBehind } from '../fates.js';
 import { fatesNotCompared, listSome } from './util.js';
 
 export const missingPackages: Check = {
@@ -11,7 +12,7 @@ export const missingPackages: Check = {
   notAssessed: fatesNotCompared,
   run(input) {
     if (!input.repo) return [];
-    const missing = input.fates.filter((f) => f.fate === 'missing' && f.via !== 'vendor-swap');
+    const missing = leftBehind(input.fates);
     if (missing.length === 0) return [];
     return [{
       key: 'missing-packages', check: 'missing-packages', severity: missing.length > 20 ? 'high' : 'medium', groups: ['packages'],

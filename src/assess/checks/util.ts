@@ -1,4 +1,5 @@
 /** Helpers shared by the checks: finding construction and short package lists for summaries. */
+import type { PathBlocker } from '../../catalog/index.js';
 import type { CheckInput } from '../types.js';
 
 /** `a, b, c and 4 more` — a summary names the first few subjects; details carry them all. */
@@ -33,4 +34,9 @@ export function fatesNotCompared(input: CheckInput): string | undefined {
   if (input.repo) return undefined;
   if (input.repoUnreadable !== undefined) return `the repositories of ${input.target.id} could not be read (${input.repoUnreadable}), so package fates were not compared`;
   return `no repository metadata was given for ${input.target.id}, so package fates were not compared`;
+}
+
+/** The vendor's documented blocker of this path judged by the check `id` (gui, i686-packages), if the catalog records one. */
+export function vendorBlocker(input: CheckInput, id: PathBlocker['check']): PathBlocker | undefined {
+  return input.path?.blockers?.find((b) => b.check === id);
 }

@@ -56,13 +56,13 @@ src('url:oc-c7-to-oc8', kind='url', url='https://docs.opencloudos.org/centos_mig
 src('url:tencent-centos-replace', kind='url', url='https://cloud.tencent.com/document/product/1397/111351',
     title='Tencent Cloud: CentOS in-place replacement to TencentOS (CentOS 7 -> TencentOS Server 2.4, CentOS 8 -> TencentOS Server 3)')
 
-src('code:tencent-centos8-to-oc8', kind='code', repo='tencentyun/qcloud-documents', commit='1f1e5e900d2d0266166bd1e285f5ac1c18d09ae8',
-    path='product/计算与网络/云服务器/产品简介/镜像/OpenCloudOS/CentOS 迁移 OpenCloudOS 指引.md',
-    title='Tencent Cloud docs: CentOS 8 to OpenCloudOS 8 with migrate2opencloudos (CentOS 8.0-8.4 x86_64, 8.2 ARM; not Stream 8; GUI and i686 unsupported; > 500 MB free memory, > 10 GB free system disk; tkernel4 based on 5.4)')
 src('code:centos2ol', kind='code', repo='oracle/centos2ol', commit='2669ed0aa690dbbf07d8ebbe12b9b16874cb567e', path='centos2ol.sh',
     title='centos2ol.sh: bad_packages removed (centos-backgrounds, centos-gpg-keys, centos-logos, centos-release, …); new_releases for 7*: oraclelinux-release oraclelinux-release-el7 redhat-release-server; base_packages: oracle-logos; yum on EL7')
 src('code:centos2ol-readme', kind='code', repo='oracle/centos2ol', commit='c13521a33e31272a16e0db2c6718bc960660e5db', path='README.md',
     title='centos2ol README (CentOS Linux 6, 7 and 8 supported, CentOS Stream not; at least 5GB free in /var/cache; no Spacewalk/Foreman/Uyuni)')
+
+import successors as SUCC
+SOURCES.update(SUCC.SOURCES)
 
 def fact(value, source, note=None):
     f = {'value': value, 'source': source}
@@ -153,6 +153,9 @@ REL = [
   ('anolis-7', 'anolis', '7', None, 'anolis-7', None, None),
   ('anolis-8', 'anolis', '8', None, 'anolis-8', None, None),
 ]
+REL += [(rid, dist, ver, None, None, None, None) for rid, dist, ver in SUCC.NEW_RELEASES]
+for d in DISTROS:
+    if d['id'] in SUCC.DISTROS: d.update(SUCC.DISTROS[d['id']])
 DMAP = {d['id']: d for d in DISTROS}
 COMPAT_SRC = {'rocky': 'eol:rocky-linux', 'almalinux': 'eol:almalinux', 'oraclelinux': 'eol:oracle-linux', 'eurolinux': 'eol:eurolinux', 'centos': 'eol:centos'}
 
@@ -223,8 +226,11 @@ for rid, dist, ver, cycle, mock, osb, kernel in REL:
     else:
         r['arches'] = none('no per-arch repository definition for this release in the offline sources')
     if d.get('status') == 'discontinued': r['status'] = 'discontinued'
-    releases.append(r)
+    releases.append(SUCC.apply_release(r))
 
+order = [d['id'] for d in DISTROS]
+releases.sort(key=lambda r: (order.index(r['distribution']), [int(x) for x in re.findall(r'\d+', r['version'])]))
+repos += SUCC.REPOS
 distributions = [{'id': d['id'], 'name': d['name'], 'tier': d['tier'], 'upstream': d['upstream'], 'supportModel': d['support'],
                   'vulnerabilityDisclosure': d['vuln'], **({'status': d['status']} if d.get('status') else {})} for d in DISTROS]
 
@@ -251,6 +257,9 @@ for entry in repos:
             if k.startswith('file://'): names.add(os.path.basename(k))
     gpg_release.append({'release': entry['release'], 'files': sorted(n for n in names if n in keyfiles),
                         'unresolved': sorted(n for n in names if n not in keyfiles), 'source': entry['source']})
+for rid, (files, source) in SUCC.GPG.items():
+    assert all(f in keyfiles for f in files), files
+    gpg_release.append({'release': rid, 'files': files, 'unresolved': [], 'source': source})
 gpg = {'formatVersion': 1, 'source': 'gpg:fingerprints', 'keyFiles': sorted(keyfiles.values(), key=lambda k: k['file']), 'releases': gpg_release}
 # The armor of every key file ships in the package: keys/ mirrors ../shared/data/gpg-keys/keys/ byte for byte
 # (src/catalog/keys.ts reads it there), files no longer listed are removed.
@@ -291,7 +300,7 @@ ORACLE8 = [pk('release', 'oraclelinux-release', 'code:almalinux-deploy'), pk('re
            [('backgrounds', 'oracle-backgrounds'), ('logos', 'oracle-logos'), ('indexhtml', 'oracle-indexhtml'), ('logos-ipa', 'oracle-logos-ipa'), ('logos-httpd', 'oracle-logos-httpd')]]
 RHEL8 = [pk('release', 'redhat-release', 'code:almalinux-deploy'), pk('release-eula', 'redhat-release-eula', 'code:almalinux-deploy')] + [pk(role, n, 'code:almalinux-deploy') for role, n in
          [('backgrounds', 'redhat-backgrounds'), ('logos', 'redhat-logos'), ('indexhtml', 'redhat-indexhtml'), ('logos-ipa', 'redhat-logos-ipa'), ('logos-httpd', 'redhat-logos-httpd')]]
-vendor_packages = {'formatVersion': 1, 'releases': [
+vendor_packages = {'formatVersion': 1, 'releases': [*({'release': rid, 'packages': pkgs} for rid, pkgs in SUCC.VENDOR.items()),
     {'release': 'centos-8', 'packages': CENTOS8}, {'release': 'almalinux-8', 'packages': ALMA8}, {'release': 'rocky-8', 'packages': ROCKY},
     {'release': 'oraclelinux-8', 'packages': ORACLE8}, {'release': 'rhel-8', 'packages': RHEL8},
     {'release': 'centos-7', 'packages': [pk('release', 'centos-release', 'pes:almalinux', 'PES event 2150 in_packageset'),
@@ -348,6 +357,16 @@ paths = {'formatVersion': 1, 'paths': [
   ],
   'unsourced': [
   ]}
+for (frm, to), extra in SUCC.PATHS.items():
+    found = [p for p in paths['paths'] if p['from'] == frm and p['to'] == to]
+    if 'new' in extra:
+        assert not found, (frm, to)
+        method, source, note = extra['new']
+        found = [path(frm, to, method, source, note)]
+        paths['paths'].append(found[0])
+    assert len(found) == 1, (frm, to)
+    if 'resources' in extra: found[0]['resources'] = {**found[0].get('resources', {}), **extra['resources']}
+    if 'blockers' in extra: found[0]['blockers'] = extra['blockers']
 
 def dump(name, obj):
     with open(os.path.join(OUT, name), 'w') as f:

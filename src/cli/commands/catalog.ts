@@ -6,7 +6,13 @@ import { loadCatalog, type Fact, type ReleaseView } from '../../catalog/index.js
 import { renderTimelineHtml, renderTimelineSvg, renderTimelineText, type TimelineRow } from '../../catalog/chart.js';
 import { emit, type CliContext } from '../output.js';
 
-const show = <T>(f: Fact<T>): string => (f.value === null ? `— (${f.note ?? 'unknown'})` : `${Array.isArray(f.value) ? f.value.join(', ') : String(f.value)}  [${f.source}]`);
+const valueText = (v: unknown): string => (Array.isArray(v) ? v.join(', ') : String(v));
+/** A fact with its source; where sources disagree, every other value with its source and the rule that chose. */
+const show = <T>(f: Fact<T>): string => {
+  if (f.value === null) return `— (${f.note ?? 'unknown'})`;
+  const others = (f.alternatives ?? []).map((a) => `\n                    also ${valueText(a.value)}  [${a.source}]${a.note ? `  ${a.note}` : ''}`).join('');
+  return `${valueText(f.value)}  [${f.source}]${others ? `${f.note ? `  ${f.note}` : ''}${others}\n                    chosen by: ${f.rule ?? ''}` : ''}`;
+};
 const todayIso = (): string => new Date().toISOString().slice(0, 10);
 
 export function register(program: Command, ctx: CliContext): void {
@@ -35,10 +41,13 @@ export function register(program: Command, ctx: CliContext): void {
       `  compatible with:  ${show(d.release.compatibleWith)}`,
       `  module platform:  ${show(d.release.modulePlatformId)}`,
       `  arches:           ${show(d.release.arches)}`,
+      ...(d.release.minors ? [`  minor versions:   ${show(d.release.minors)}`] : []),
       `  repos:            ${d.repos.map((x) => x.id + (x.enabled ? '' : '(off)')).join(' ') || '—'}`,
-      `  GPG keys:         ${d.gpgKeys.files.map((f) => `${f.file} ${f.keys.map((k) => k.fingerprint).join('/')}`).join('; ') || '—'}`,
+      `  GPG keys:         ${[...d.gpgKeys.files.map((f) => `${f.file} ${f.keys.map((k) => k.fingerprint).join('/')}`),
+        ...d.gpgKeys.unresolved.map((f) => `${f} (no fingerprint in the sources: not verifiable)`)].join('; ') || '—'}`,
       `  vendor packages:  ${d.vendorPackages.map((p) => `${p.name}(${p.role})`).join(' ') || '—'}`,
       `  migrates to:      ${d.paths.map((p) => `${p.to} [${p.method}]`).join(', ') || '—'}`,
+      ...c.paths({ to: id }).filter((p) => p.blockers?.length).map((p) => `  blocks ${p.from} → ${id}: ${(p.blockers ?? []).map((b) => `${b.check} (${b.note}) [${b.source}]`).join('; ')}`),
     ].join('\n'));
   });
 

@@ -98,6 +98,8 @@ function listeners(ctx: Ctx, b: WorkloadFacts, a: WorkloadFacts): void {
 }
 
 function network(ctx: Ctx, b: WorkloadFacts, a: WorkloadFacts): void {
+  // old name → new name of each renamed interface: its routes are compared under the new name (the rename is one finding)
+  const renames = new Map<string, string>();
   if (b.interfaces && a.interfaces) {
     const afterByName = byKey(a.interfaces, (i) => i.name);
     const afterByMac = new Map(a.interfaces.filter((i) => i.mac).map((i) => [i.mac, i]));
@@ -114,6 +116,7 @@ function network(ctx: Ctx, b: WorkloadFacts, a: WorkloadFacts): void {
       }
       const renamed = i.mac ? afterByMac.get(i.mac) : undefined;
       if (renamed && !b.interfaces.some((x) => x.name === renamed.name)) {
+        renames.set(i.name, renamed.name);
         add(ctx, { subject: `interface-renamed:${i.name}`, severity: 'high', title: `Interface ${i.name} is now ${renamed.name}`,
           summary: `The interface with MAC ${i.mac} was ${i.name} before the migration and is ${renamed.name} after it: configuration, firewall rules and services bound to ${i.name} no longer apply.`,
           hint: `Pin the old name (a udev rule or a systemd .link file matching MAC ${i.mac}, or net.ifnames=0 biosdevname=0 on the kernel command line), or move the configuration to ${renamed.name}.`,
@@ -127,7 +130,8 @@ function network(ctx: Ctx, b: WorkloadFacts, a: WorkloadFacts): void {
     }
   }
   if (b.routes && a.routes) {
-    for (const r of b.routes.filter((x) => !a.routes?.includes(x))) {
+    const underNewName = (route: string): string => route.replace(/ dev (\S+)$/, (m, dev: string) => (renames.has(dev) ? ` dev ${renames.get(dev) ?? dev}` : m));
+    for (const r of b.routes.filter((x) => !a.routes?.includes(underNewName(x)))) {
       add(ctx, { subject: `route-gone:${r}`, severity: 'medium', title: `Route ${r} is gone`, summary: `The route ${r} existed before the migration and does not after it.`,
         hint: 'Restore it in the interface\'s configuration (a route file or the NetworkManager connection).', commands: [['ip', 'route']], details: { route: r } });
     }

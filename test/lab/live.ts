@@ -100,6 +100,13 @@ function meminfo(spec: LiveSpec['memory']): string {
   return set(set(set(base, 'MemTotal', spec.totalKiB), 'MemFree', spec.availableKiB), 'MemAvailable', spec.availableKiB);
 }
 
+/** A shim for /usr/bin/NAME in the stage dir: `lines`, then the real NAME (copied beside it) for everything else. */
+function shim(stageDir: string, name: string, lines: string[]): void {
+  copyFileSync(`/usr/bin/${name}`, join(stageDir, `${name}.real`));
+  writeFileSync(join(stageDir, name), ['#!/bin/sh', ...lines, `exec /.lab/stage/${name}.real "$@"`, ''].join('\n'));
+  chmodSync(join(stageDir, name), 0o755);
+}
+
 /** Writes the stage dir: crafted /proc and /sys/firmware files, the uname shim, sshd config and keys. */
 function stage(dir: string, spec: LiveSpec, port: number, publicKey: string, address: string): void {
   mkdirSync(join(dir, 'root'));
@@ -122,22 +129,14 @@ function stage(dir: string, spec: LiveSpec, port: number, publicKey: string, add
   writeFileSync(join(dir, 'keep-etc'), KEEP_MACHINE_ETC.map((n) => `${n}\n`).join(''));
   const st = join(dir, 'stage');
   mkdirSync(join(st, 'sshd'), { recursive: true });
-  copyFileSync('/usr/bin/uname', join(st, 'uname.real'));
   writeFileSync(join(st, 'kernel-release'), `${spec.kernelRelease}\n`);
-  writeFileSync(join(st, 'uname'), [
-    '#!/bin/sh',
+  shim(st, 'uname', [
     '# Ferry lab simulation: namespaces cannot change the kernel release; `uname -r` reports the lab host\'s.',
-    'if [ "$#" -eq 1 ] && [ "$1" = -r ]; then cat /.lab/stage/kernel-release; exit 0; fi',
-    'exec /.lab/stage/uname.real "$@"', ''].join('\n'));
-  chmodSync(join(st, 'uname'), 0o755);
+    'if [ "$#" -eq 1 ] && [ "$1" = -r ]; then cat /.lab/stage/kernel-release; exit 0; fi']);
   if (existsSync('/usr/bin/systemctl')) {
-    copyFileSync('/usr/bin/systemctl', join(st, 'systemctl.real'));
-    writeFileSync(join(st, 'systemctl'), [
-      '#!/bin/sh',
+    shim(st, 'systemctl', [
       '# Ferry lab simulation: no systemd runs in a lab host; list-units prints /run/ferry-lab/units (see test/lab/live.ts).',
-      'for a in "$@"; do [ "$a" = list-units ] && { cat /run/ferry-lab/units 2>/dev/null; exit 0; }; done',
-      'exec /.lab/stage/systemctl.real "$@"', ''].join('\n'));
-    chmodSync(join(st, 'systemctl'), 0o755);
+      'for a in "$@"; do [ "$a" = list-units ] && { cat /run/ferry-lab/units 2>/dev/null; exit 0; }; done']);
   }
   const hostKey = join(st, 'sshd', 'ssh_host_ed25519_key');
   const kg = spawnSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'ferry-live-host', '-f', hostKey], { encoding: 'utf8' });

@@ -19,6 +19,7 @@ import type { JournalEntry } from '../../src/exec/types.js';
 import { createLocalTransport } from '../../src/transport/local.js';
 import type { LabHost } from '../lab/lab.js';
 import { fillDisk, hostSnapshot, packageSet, runChild, sh, useLab } from './helpers.js';
+import { mountReadOnly } from '../support/mount.js';
 
 const skip = process.getuid?.() !== 0 ? 'needs root (mount)' : skipUnlessTools('rpmbuild', 'createrepo_c', 'modifyrepo_c', 'dnf', 'rpm', 'setsid', 'gpg', 'mount', 'umount');
 const labOf = useLab(skip);
@@ -101,19 +102,11 @@ for (const variant of ['its own filesystem', 'the filled filesystem'] as const) 
   });
 }
 
-/** Makes `dir` (below a lab root) a read-only bind of itself; returns the undo. */
-function readOnly(dir: string): () => void {
-  mkdirSync(dir, { recursive: true });
-  execFileSync('mount', ['--bind', dir, dir]);
-  execFileSync('mount', ['-o', 'remount,bind,ro', dir]);
-  return () => { spawnSync('umount', ['-l', dir]); };
-}
-
 test('a read-only /var/lib/ferry from the start: refused naming it before anything changes on the host, no journal', { skip }, async () => {
   const d = await labOf().distro('rocky-8');
   const host = await labOf().host({ from: 'centos-8' });
   const before = hostSnapshot(host.root, host.env);
-  const undo = readOnly(join(host.root, 'var/lib/ferry'));
+  const undo = mountReadOnly(join(host.root, 'var/lib/ferry'));
   const transport = createLocalTransport({ root: host.root });
   try {
     const err = await migrate({ transport, target: 'rocky-8', repos: [d.repoDir], gpgcheck: false }).then(() => undefined, (e: unknown) => e);
@@ -137,7 +130,7 @@ test('/var/lib/ferry turns read-only at a step boundary: the run stops there nam
   const transport = createLocalTransport({ root: host.root });
   try {
     // at the end of step 3 (the GPG keys), before the vendor swap (the first step that changes packages)
-    const onProgress = atStep(3, 'end', () => { undo.push(readOnly(state)); });
+    const onProgress = atStep(3, 'end', () => { undo.push(mountReadOnly(state)); });
     const err = await migrate({ transport, target: 'rocky-8', repos: [d.repoDir], gpgcheck: false, onProgress }).then(() => undefined, (e: unknown) => e);
     assert.ok(isFerryError(err), String(err));
     assert.match(err.message, /\/var\/lib\/ferry\/\S+.*(EROFS|read-only)/i);

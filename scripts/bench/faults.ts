@@ -12,10 +12,10 @@
  * Iteration i runs with seed S+i; `--seed=S+i --n=1` replays it alone (the failures print that command).
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, rmSync, writeSync, openSync, closeSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { createLab, type Lab, type LabHost, type LabSshHost } from '../../test/lab/lab.js';
-import { cutSshSessions, hostSnapshot, runChild, sh } from '../../test/e2e/helpers.js';
+import { cutSshSessions, fillDisk, hostSnapshot, runChild, sh } from '../../test/e2e/helpers.js';
 import { migrate, migrationStatus, resume, rollback, type ProgressEvent } from '../../src/app/migrate.js';
 import { FerryError } from '../../src/core/index.js';
 import { createLocalTransport } from '../../src/transport/local.js';
@@ -84,19 +84,6 @@ function atPoint(point: string, fire: () => void): { onProgress(e: ProgressEvent
   };
 }
 
-/** Fills the filesystem holding `dir` until a write fails with ENOSPC. */
-function fillDisk(dir: string): void {
-  const fd = openSync(join(dir, 'soak-filler'), 'w');
-  const chunk = Buffer.alloc(1 << 16);
-  try {
-    for (;;) writeSync(fd, chunk);
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'ENOSPC') throw e;
-  } finally {
-    closeSync(fd);
-  }
-}
-
 function connectLab(h: LabSshHost): Promise<Transport> {
   return connectSsh({ host: h.host, port: h.port, user: 'root', root: h.root, sshConfigPath: false,
     auth: { identityFiles: [h.privateKeyPath], agent: false }, knownHostsFiles: [h.knownHostsPath], keepaliveIntervalMs: 1000 });
@@ -154,7 +141,7 @@ async function iteration(lab: Lab, seed: number, home: string): Promise<RunResul
       execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=64m,mode=0755', 'tmpfs', stateDir]);
       mounted = true;
       const t = createLocalTransport({ root: host.root });
-      const at = atPoint(point, () => fillDisk(stateDir));
+      const at = atPoint(point, () => fillDisk(join(stateDir, 'soak-filler')));
       faulted = await faultedRun(t, repo, at);
       injected = at.fired();
       rmSync(join(stateDir, 'soak-filler'), { force: true });

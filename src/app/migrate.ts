@@ -29,6 +29,7 @@ import { readHostDocument, readVerifyReport } from '../exec/verify-documents.js'
 import type { ExecutionResult, ExecutionStatus, JournalSink } from '../exec/types.js';
 import type { ProgressEvent } from '../core/index.js';
 import type { RollbackResult } from '../exec/runner.js';
+import { migrationFindings, recordWorkloadBeforeRun, startWorkloadCapture, type MigrationFindings } from './migration-findings.js';
 
 /** `FILE=FINGERPRINT` (user-given key) → TargetKey. */
 export function readKeyArg(arg: string): TargetKey {
@@ -102,6 +103,15 @@ function storeNameOf(o: StoreOption & { store: Store }): string {
   return o.storeName ?? `(${o.store.kind})`;
 }
 
+/** The store options of `o`, passed on. */
+function storeOf(o: StoreOption): StoreOption {
+  return { ...(o.store ? { store: o.store } : {}), ...(o.storeName ? { storeName: o.storeName } : {}) };
+}
+
+function storeTarget(o: StoreOption): { store?: Store; storeName: string } {
+  return o.store ? { store: o.store, storeName: storeNameOf({ ...o, store: o.store }) } : { storeName: '' };
+}
+
 /** The sink of a run: the caller's, else the store behind a mirror that queues what the store refuses (store-mirror.ts). */
 function runSink(o: StoreOption & { sink?: JournalSink; onProgress?: (e: ProgressEvent) => void }): { sink?: JournalSink; mirror?: StoreMirror } {
   if (o.sink) return { sink: o.sink };
@@ -123,7 +133,7 @@ export interface MigrateOptions extends PlanMigrationOptions, StoreOption {
   by?: string;
 }
 
-export interface MigrateResult {
+export interface MigrateResult extends MigrationFindings {
   plan: MigrationPlan;
   result: ExecutionResult;
   verify?: VerifyReport;
@@ -190,7 +200,7 @@ async function mirrored<T>(mirror: StoreMirror | undefined, fn: () => Promise<T>
   return result;
 }
 
-async function execute(o: { transport: Transport; plan: MigrationPlan; executionId: string; onProgress?: (e: ProgressEvent) => void; sink?: JournalSink; mirror?: StoreMirror; by?: string; journal?: { trust: boolean; heads: RecordedHead[] } } & ForceOption): Promise<MigrateResult> {
+async function execute(o: { transport: Transport; plan: MigrationPlan; executionId: string; onProgress?: (e: ProgressEvent) => void; sink?: JournalSink; mirror?: StoreMirror; by?: string; journal?: { trust: boolean; heads: RecordedHead[] } } & ForceOption & StoreOption): Promise<MigrateResult> {
   const by = o.by ?? process.env.USER ?? 'ferry';
   // This connection's forward for the repositories Ferry serves (a resumed plan's earlier port is gone).
   await reachServedRepos(o.transport, o.plan.dnf.repos, o.onProgress);
@@ -205,7 +215,8 @@ async function execute(o: { transport: Transport; plan: MigrationPlan; execution
     ],
   }));
   const verify = await readVerify(o.transport, o.executionId);
-  return { plan: o.plan, result, ...(verify ? { verify } : {}) };
+  const found = result.status === 'completed' ? await migrationFindings({ transport: o.transport, executionId: o.executionId, ...storeTarget(o) }) : {};
+  return { plan: o.plan, result, ...(verify ? { verify } : {}), ...found };
 }
 
 /** Refuses a new migration while the host's current one is unfinished (running or failed). */
@@ -230,6 +241,7 @@ export async function migrate(o: MigrateOptions): Promise<MigrateResult> {
   // (its source release already swapped, "no migration path") instead.
   if (!o.dryRun) await refuseUnfinished(o.transport, o.store);
   const evidence = o.dryRun ? undefined : captureEvidence(o.transport).catch(() => undefined);
+  const workload = o.dryRun ? undefined : startWorkloadCapture(o.transport, o.onProgress);
   const { plan } = await planMigration(o);
   const executionId = o.executionId ?? newExecutionId(plan);
   if (o.dryRun) {
@@ -243,7 +255,9 @@ export async function migrate(o: MigrateOptions): Promise<MigrateResult> {
   await writeCurrentExecution(o.transport, executionId);
   const before = await evidence;
   if (before) await o.transport.writeFile(posix.join(dir, BEFORE_FILE), JSON.stringify(before) + '\n', { mode: 0o600 });
-  return execute({ transport: o.transport, plan, executionId, ...(o.onProgress ? { onProgress: o.onProgress } : {}), ...runSink(o), ...(o.by ? { by: o.by } : {}) });
+  const snapshot = await workload;
+  if (snapshot) await recordWorkloadBeforeRun({ transport: o.transport, executionId, snapshot, ...storeTarget(o) });
+  return execute({ transport: o.transport, plan, executionId, ...(o.onProgress ? { onProgress: o.onProgress } : {}), ...runSink(o), ...(o.by ? { by: o.by } : {}), ...storeOf(o) });
 }
 
 /** `force`: act even though the host's packages differ from the journal's last record of them (HOST_CHANGED). */
@@ -259,7 +273,7 @@ export async function resume(o: { transport: Transport; onProgress?: (e: Progres
   const plan = await readPlan(o.transport, executionId);
   // Recorded again (idempotent): the migration may have started from another machine or without a store.
   if (o.store) await recordExecutionFirst({ ...o, store: o.store }, o.transport.hostName, plan, executionId);
-  return execute({ transport: o.transport, plan, executionId, journal, ...(o.onProgress ? { onProgress: o.onProgress } : {}), ...runSink(o), ...(o.force ? { force: true } : {}) });
+  return execute({ transport: o.transport, plan, executionId, journal, ...(o.onProgress ? { onProgress: o.onProgress } : {}), ...runSink(o), ...(o.force ? { force: true } : {}), ...storeOf(o) });
 }
 
 export async function rollback(o: { transport: Transport; onProgress?: (e: ProgressEvent) => void; sink?: JournalSink; executionId?: string } & StoreOption & JournalReadOptions & ForceOption): Promise<RollbackResult> {

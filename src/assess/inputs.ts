@@ -33,6 +33,7 @@ const HOST_FACTS_READ: Record<keyof HostFacts, boolean> = {
   rpmdb: true,
   packageList: true,
   agents: true,
+  workload: false, // collected by the migration for its workload diff, not by assessment
   sections: true,
 };
 

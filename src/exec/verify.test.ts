@@ -9,7 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLocalTransport } from '../transport/local.js';
 import { skipUnlessTools } from '../../test/support/shared.js';
-import { checkRpmdbCount, enabledFromSymlinks, enabledUnits, parseUnitFiles, RPMDB_MIN_RATIO } from './verify.js';
+import { checkRpmdbCount, enabledFromSymlinks, enabledUnits, RPMDB_MIN_RATIO } from './verify.js';
+import { enabledUnitNames } from '../facts/index.js';
 
 test('rpmdb count: empty always fails; with a before count, below RPMDB_MIN_RATIO fails', () => {
   const cases: [number | undefined, number, boolean][] = [
@@ -49,7 +50,7 @@ test('enabled units on a root agree with systemctl --root list-unit-files --stat
     symlinkSync('/usr/lib/systemd/system/getty@.service', join(etc, 'getty.target.wants/getty@tty1.service'));
     const sc = spawnSync('systemctl', [`--root=${root}`, 'list-unit-files', '--state=enabled', '--no-legend', '--no-pager'], { encoding: 'utf8' });
     assert.equal(sc.status, 0, sc.stderr);
-    const fromSystemctl = parseUnitFiles(sc.stdout);
+    const fromSystemctl = enabledUnitNames(sc.stdout);
     const t = createLocalTransport({ root });
     const ours = await enabledUnits(t);
     await t.close();

@@ -10,7 +10,7 @@
  */
 import { posix } from 'node:path';
 import { FerryError } from '../core/index.js';
-import { parseOsRelease } from '../facts/index.js';
+import { enabledUnitNames, parseOsRelease } from '../facts/index.js';
 import type { OsRelease } from '../facts/types.js';
 import type { Transport } from '../transport/types.js';
 import { blsKernelPath, installedKernels, readBlsDefault, type InstalledKernel } from './boot.js';
@@ -89,11 +89,6 @@ export function enabledFromSymlinks(listing: string): string[] {
   return [...links].filter((n) => !masked.has(n) && (units.has(n) || units.has(template(n)))).sort();
 }
 
-/** `systemctl list-unit-files --state=enabled --no-legend` → unit names. */
-export function parseUnitFiles(text: string): string[] {
-  return [...new Set(text.split('\n').map((l) => l.trim().split(/\s+/)).filter((f) => f.length >= 2 && f[1] === 'enabled').map((f) => f[0]))].sort();
-}
-
 /**
  * Enabled units: on a live host with systemd running (/run/systemd/system), what systemctl says; on an
  * installed root, or without a running systemd, from the symlinks below the root's /etc/systemd/system.
@@ -101,7 +96,7 @@ export function parseUnitFiles(text: string): string[] {
 export async function enabledUnits(transport: Transport): Promise<string[] | null> {
   if (!transport.root) {
     const live = await transport.run(['sh', '-c', '[ -d /run/systemd/system ] && command -v systemctl >/dev/null || exit 3; systemctl list-unit-files --state=enabled --no-legend --no-pager']);
-    if (live.code === 0) return parseUnitFiles(live.stdout);
+    if (live.code === 0) return enabledUnitNames(live.stdout);
   }
   const res = await transport.run(['sh', '-c', SYMLINK_UNITS, 'sh', ...[UNIT_DIRS[0], ...UNIT_DIRS].map((d) => hostPath(transport, d))]);
   return res.code === 0 ? enabledFromSymlinks(res.stdout) : null;
@@ -123,12 +118,17 @@ export async function captureEvidence(transport: Transport, options: { allowEmpt
   const [va, services, cf] = await Promise.all([
     transport.run(rpmArgv(transport, '-Va'), { timeoutMs: 3_600_000 }),
     enabledUnits(transport),
-    transport.run(['sh', '-c', 'find "$1" \\( -name "*.rpmnew" -o -name "*.rpmsave" \\) -print 2>/dev/null | sort', 'sh', hostPath(transport, '/etc')]),
+    findConfigLeftovers(transport),
   ]);
   const rpmVa = va.stdout.split('\n').filter(Boolean).sort();
+  return { packages, rpmVa, services, configLeftovers: cf };
+}
+
+/** The `.rpmnew` and `.rpmsave` files below the host's /etc, as host paths, sorted. */
+export async function findConfigLeftovers(transport: Transport): Promise<string[]> {
+  const cf = await transport.run(['sh', '-c', 'find "$1" \\( -name "*.rpmnew" -o -name "*.rpmsave" \\) -print 2>/dev/null | sort', 'sh', hostPath(transport, '/etc')]);
   const prefix = transport.root ?? '';
-  const configLeftovers = cf.stdout.split('\n').filter(Boolean).map((p) => p.slice(prefix.length));
-  return { packages, rpmVa, services, configLeftovers };
+  return cf.stdout.split('\n').filter(Boolean).map((p) => p.slice(prefix.length));
 }
 
 /** The host's /etc/os-release, parsed as the facts collector does; undefined when it has none. */

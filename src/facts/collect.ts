@@ -7,9 +7,9 @@ import { randomBytes } from 'node:crypto';
 import { FerryError } from '../core/index.js';
 import type { Transport } from '../transport/index.js';
 import { splitScriptOutput } from './parse-script.js';
-import { FACTS_SCRIPT } from './script.js';
+import { DEFAULT_SECTIONS, FACTS_SCRIPT, factsScriptFor } from './script.js';
 import { FACTS_SECTION_REGISTRY, type SectionInput } from './sections/index.js';
-import { HOST_FACTS_FORMAT_VERSION, type CollectProgress, type HostFacts } from './types.js';
+import { HOST_FACTS_FORMAT_VERSION, type CollectProgress, type HostFacts, type SectionName } from './types.js';
 
 export { dominantArch, sortPackages } from './sections/packages.js';
 export { KERNEL_PACKAGES } from './sections/kernel.js';
@@ -20,6 +20,11 @@ export interface CollectOptions {
   timeoutMs?: number;
   /** Clock, for reproducible tests. */
   now?: () => Date;
+  /**
+   * Only these sections (registry order), on-demand ones included; default: the default facts script's. A
+   * section reading another's facts needs that one listed too.
+   */
+  sections?: readonly SectionName[];
 }
 
 export async function collectFacts(transport: Transport, options: CollectOptions = {}): Promise<HostFacts> {
@@ -28,7 +33,9 @@ export async function collectFacts(transport: Transport, options: CollectOptions
   const live = root === undefined;
   const nonce = randomBytes(12).toString('hex');
   progress({ scope: 'facts', phase: 'run', message: `running the facts script on ${transport.hostName}` });
-  const res = await transport.run(['sh', '-c', FACTS_SCRIPT, 'sh', root ?? '', nonce], { timeoutMs: options.timeoutMs ?? 300_000 });
+  const run = options.sections ? FACTS_SECTION_REGISTRY.filter((s) => options.sections?.includes(s.name)) : DEFAULT_SECTIONS;
+  const script = options.sections ? factsScriptFor(run) : FACTS_SCRIPT;
+  const res = await transport.run(['sh', '-c', script, 'sh', root ?? '', nonce], { timeoutMs: options.timeoutMs ?? 300_000 });
   if (res.truncated) throw new FerryError('FACTS_PARSE', `Facts output from ${transport.hostName} exceeded the output cap`);
   // The script marks every section with the nonce, so output without it means the script did not run
   // (a ForceCommand, a restricted shell): the exit status and stderr say why.
@@ -49,7 +56,7 @@ export async function collectFacts(transport: Transport, options: CollectOptions
   };
   // Each section in registry order, reading the facts of those before it; a failing one leaves the rest.
   const input: SectionInput = { output: (part) => sections.get(part), hostName: transport.hostName, root, live, facts };
-  for (const section of FACTS_SECTION_REGISTRY) facts.sections[section.name] = section.collect(input, facts);
+  for (const section of run) facts.sections[section.name] = section.collect(input, facts);
   progress({ scope: 'facts', phase: 'done', message: `collected ${facts.packages?.length ?? 0} packages from ${transport.hostName}` });
   return facts;
 }

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { FerryError } from '../core/index.js';
 import { createLocalTransport } from '../transport/index.js';
-import { FACTS_SECTION_REGISTRY } from './sections/index.js';
+import { DEFAULT_SECTIONS } from './script.js';
 import { KERNEL_PACKAGES } from './sections/kernel.js';
 import { dominantArch, sortPackages } from './sections/packages.js';
 import { parsePackageList, readPackageListText } from './package-list.js';
@@ -42,7 +42,7 @@ function factsFrom({ packages, from }: Inventory, source: HostFacts['source'], o
   const only = `only ${source === 'rpmdb' ? 'an rpm database' : 'a package list'} was read`;
   // Every other section of the registry: a new section is not applicable to a database or a list unless read here.
   const read = new Set<string>(['system', 'packages', 'kernel', 'rpmdb']);
-  const notRead = FACTS_SECTION_REGISTRY.map((x) => x.name).filter((n) => !read.has(n));
+  const notRead = DEFAULT_SECTIONS.map((x) => x.name).filter((n) => !read.has(n));
   return {
     formatVersion: HOST_FACTS_FORMAT_VERSION,
     collectedAt: now.toISOString(),

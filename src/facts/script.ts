@@ -8,12 +8,15 @@
  * declared by its module in sections/ and assembled here in registry order, after the shared helpers.
  */
 
-import { FACTS_SECTION_REGISTRY } from './sections/index.js';
+import { FACTS_SECTION_REGISTRY, type FactsSection } from './sections/index.js';
 
 export { RPM_FIELD_SEP, RPM_QUERYFORMAT, RPM_QUERY_FIELDS, RPM_RECORD_SEP } from './rpm-queryformat.js';
 
+/** The sections the default facts script runs: every registered one but the on-demand ones. */
+export const DEFAULT_SECTIONS: readonly FactsSection[] = FACTS_SECTION_REGISTRY.filter((s) => !s.onDemand);
+
 /** The script parts in the order they run (a section may run several, e.g. rpmdb and rpmverify). */
-export const FACTS_SCRIPT_PARTS: readonly string[] = FACTS_SECTION_REGISTRY.flatMap((s) => s.parts);
+export const FACTS_SCRIPT_PARTS: readonly string[] = DEFAULT_SECTIONS.flatMap((s) => s.parts);
 
 /**
  * The helpers every part may use: live (no root prefix), rp (a path under the root, its symlinks resolved
@@ -55,10 +58,13 @@ rpmq() {
   if [ -n "$R" ]; then rpm --root "$R" --dbpath "$D" "$@"; elif [ -n "$D" ]; then rpm --dbpath "$D" "$@"; else rpm "$@"; fi
 }`;
 
-export const FACTS_SCRIPT = `${HELPERS}
-${FACTS_SECTION_REGISTRY.map((s) => s.script).join('\n')}
+/** The facts script running `sections` (registry order; their text is constant, so is the script). */
+export function factsScriptFor(sections: readonly FactsSection[]): string {
+  const parts = sections.flatMap((s) => s.parts);
+  return `${HELPERS}
+${sections.map((s) => s.script).join('\n')}
 dbpath >/dev/null 2>&1
-for s in ${FACTS_SCRIPT_PARTS.join(' ')}; do
+for s in ${parts.join(' ')}; do
   printf '\\n%s BEGIN %s\\n' "$N" "$s"
   ( "s_$s" ) 2>"$T"
   c=$?
@@ -67,3 +73,6 @@ for s in ${FACTS_SCRIPT_PARTS.join(' ')}; do
   printf '\\n%s END %s %s\\n' "$N" "$s" "$c"
 done
 `;
+}
+
+export const FACTS_SCRIPT = factsScriptFor(DEFAULT_SECTIONS);

@@ -8,6 +8,9 @@ import type { RollbackResult } from '../exec/runner.js';
 import type { ExecutionResult, ExecutionStatus } from '../exec/types.js';
 import type { VerifyReport } from '../exec/verify.js';
 import { escapeTerminal as t } from './escape.js';
+import { renderMigrationFindings } from './migration-findings-text.js';
+import type { DriftReport } from '../exec/config-drift.js';
+import type { WorkloadReport } from '../exec/workload.js';
 
 export function renderPlan(p: MigrationPlan): string {
   return [
@@ -19,7 +22,7 @@ export function renderPlan(p: MigrationPlan): string {
   ].join('\n');
 }
 
-export function renderResult(r: { plan: MigrationPlan; result: ExecutionResult; verify?: VerifyReport }): string {
+export function renderResult(r: { plan: MigrationPlan; result: ExecutionResult; verify?: VerifyReport; workload?: WorkloadReport; drift?: DriftReport; problems?: string[] }): string {
   const lines = [`${r.result.status === 'dry-run' ? 'Dry run of' : 'Migration'} ${r.result.executionId}: ${r.plan.source} → ${r.plan.target}: ${r.result.status}; applied ${r.result.applied.length}, skipped ${r.result.skipped.length}`];
   const v = r.verify;
   if (v) {
@@ -29,6 +32,7 @@ export function renderResult(r: { plan: MigrationPlan; result: ExecutionResult; 
     if (v.configFiles.length) lines.push(`  .rpmnew/.rpmsave: ${v.configFiles.map(t).join(', ')}`);
     if (v.services.after !== null) lines.push(`  services: +${v.services.added.map(t).join(',') || '0'} -${v.services.removed.map(t).join(',') || '0'}`);
   }
+  lines.push(...renderMigrationFindings(r));
   return lines.join('\n');
 }
 

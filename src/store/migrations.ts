@@ -202,4 +202,18 @@ CREATE TABLE audit_log (
 CREATE INDEX audit_log_subject ON audit_log(subject, id);
 `,
   },
+  {
+    // h5: what a migration found on the host (workload diff, configuration drift), one document per kind.
+    version: 3,
+    name: 'h5-execution-reports',
+    sql: () => `
+CREATE TABLE execution_reports (
+  execution_id TEXT NOT NULL REFERENCES executions(id),
+  kind TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  report TEXT NOT NULL,
+  PRIMARY KEY (execution_id, kind)
+);
+`,
+  },
 ];

@@ -296,6 +296,15 @@ export function createSqlStore(db: SqlDriver, options: SqlStoreOptions): Store {
       const r = await one(db, 'SELECT * FROM executions WHERE id = ?', [id]);
       return r && executionFrom(r);
     },
+    async saveExecutionReport(r) {
+      await db.run(`INSERT INTO execution_reports (execution_id, kind, created_at, report) VALUES (?, ?, ?, ?)
+        ON CONFLICT (execution_id, kind) DO UPDATE SET report = excluded.report, created_at = excluded.created_at`, [r.executionId, r.kind, iso(), json(r.report)]);
+    },
+    async listExecutionReports(executionId) {
+      return (await db.query('SELECT * FROM execution_reports WHERE execution_id = ? ORDER BY kind', [executionId])).map((x) => ({
+        executionId: String(x.execution_id), kind: String(x.kind), createdAt: String(x.created_at), report: parse<JsonValue>(x.report),
+      }));
+    },
     async appendJournalEntry(entry) {
       await db.transaction(async (tx) => {
         const at = iso();

@@ -82,7 +82,7 @@ test('sqlite: migration 2 rebuilds jobs keeping its rows, ids and index, and adm
   raw.close();
 
   const s = openSqliteStore({ path });
-  assert.equal(await s.migrate(), 2);
+  assert.equal(await s.migrate(), MIGRATIONS[MIGRATIONS.length - 1].version);
   assert.deepEqual((await s.listJobs()).map((j) => [j.id, j.state, j.rolloutId]), [[1, 'queued', null], [7, 'queued', null]]);
   assert.equal((await s.enqueueJob({ kind: 'assess', payload: {} })).id, 8, 'AUTOINCREMENT continues past the copied ids');
   const h = await s.getHost('db1');
@@ -492,6 +492,18 @@ for (const backend of BACKENDS) {
       const fresh = await s.createExecution({ id: 'e2', planId: 'p2', hostName: 'db1' });
       assert.deepEqual([fresh.planId, fresh.state, await s.listJournal('e2')], ['p2', 'running', []]);
       assert.equal(await s.getExecution('e3'), undefined);
+      await s.close();
+    });
+
+    test('execution reports: one document per execution and kind, saved again it is replaced', async () => {
+      const { store: s } = await openFresh(backend);
+      await s.createExecution({ id: 'e1', hostName: 'db1' });
+      await s.saveExecutionReport({ executionId: 'e1', kind: 'workload', report: { findings: [] } });
+      await s.saveExecutionReport({ executionId: 'e1', kind: 'config-drift', report: { items: [{ path: '/etc/a.conf' }] } });
+      await s.saveExecutionReport({ executionId: 'e1', kind: 'workload', report: { findings: [{ key: 'workload-diff:sshd:port' }] } });
+      assert.deepEqual((await s.listExecutionReports('e1')).map((r) => [r.kind, r.report]),
+        [['config-drift', { items: [{ path: '/etc/a.conf' }] }], ['workload', { findings: [{ key: 'workload-diff:sshd:port' }] }]]);
+      assert.deepEqual(await s.listExecutionReports('e2'), []);
       await s.close();
     });
 

@@ -102,6 +102,7 @@ export interface AssessmentRecord { id: number; hostName: string; target: string
 export interface PlanRecord { id: string; hostName: string; target: string; createdAt: string; plan: JsonValue }
 
 export type { ExecutionState } from '../exec/types.js';
+export interface ExecutionReportRecord { executionId: string; kind: string; createdAt: string; report: JsonValue }
 export interface ExecutionRecord { id: string; planId: string | null; hostName: string | null; state: ExecutionState; createdAt: string; updatedAt: string }
 
 export type JobState = 'queued' | 'running' | 'done' | 'failed' | 'cancelled';
@@ -162,6 +163,9 @@ export interface Store extends JournalSink {
 
   createExecution(e: { id: string; planId?: string; hostName?: string }): Promise<ExecutionRecord>;
   getExecution(id: string): Promise<ExecutionRecord | undefined>;
+  /** What a run found on the host (kind: `workload`, `config-drift`), one document per kind; saving a kind again replaces it. */
+  saveExecutionReport(r: { executionId: string; kind: string; report: JsonValue }): Promise<void>;
+  listExecutionReports(executionId: string): Promise<ExecutionReportRecord[]>;
   /** Idempotent on (executionId, seq): re-mirroring a journal after a crash inserts only what is missing. */
   appendJournalEntry(entry: JournalEntry): Promise<void>;
   listJournal(executionId: string): Promise<JournalEntry[]>;

@@ -1,6 +1,6 @@
 /** Shared helpers of the migrate E2E tests: package sets, the by-hand recipe, child runs. */
 import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readdirSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before } from 'node:test';
 import { createLab, type Lab, type LabDistro, type LabHost } from '../lab/lab.js';
@@ -92,4 +92,21 @@ export function startWorker(store: string, args: readonly string[]): Worker {
   child.stdout.on('data', (c: Buffer) => { log += c.toString(); });
   child.stderr.on('data', (c: Buffer) => { log += c.toString(); });
   return { child, log: () => log, done: new Promise((r) => child.on('close', (code) => r(code))) };
+}
+
+/** Fills the filesystem holding `file` (created) to the last byte: writes until ENOSPC, in ever smaller chunks. */
+export function fillDisk(file: string): void {
+  const fd = openSync(file, 'w');
+  try {
+    for (const size of [1 << 16, 1 << 12, 1]) {
+      const chunk = Buffer.alloc(size);
+      try {
+        for (;;) writeSync(fd, chunk);
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== 'ENOSPC') throw e;
+      }
+    }
+  } finally {
+    closeSync(fd);
+  }
 }

@@ -16,7 +16,7 @@ import { readJournal } from '../../src/exec/journal.js';
 import { createLocalTransport } from '../../src/transport/local.js';
 import type { ProgressEvent } from '../../src/core/index.js';
 import { ferry } from './cli.js';
-import { hostSnapshot, useLab } from './helpers.js';
+import { hostSnapshot, sh, useLab } from './helpers.js';
 
 const skip = skipUnlessTools('rpmbuild', 'createrepo_c', 'modifyrepo_c', 'dnf', 'rpm', 'setsid', 'gpg');
 const lab = useLab(skip);
@@ -69,7 +69,11 @@ test('store locked by another process mid-migration → the run completes on the
     const st = await migrationStatus({ transport });
     assert.equal(st.status.state, 'completed');
     assert.ok(st.verify?.ok, JSON.stringify(st.verify?.checks));
+    // the host is what the journal says: migrated, every package rocky's or explained, rpm -Va clean
+    assert.equal(sh(['rpm', '--root', host.root, '-q', 'rocky-release'], host.env).status, 0);
+    assert.equal(sh(['rpm', '--root', host.root, '-Va'], host.env).stdout, '', 'rpm -Va clean');
     const onHost = await readJournal(transport, executionId);
+    assert.deepEqual(onHost.slice(-1).map((e) => [e.event, e.event === 'execution' && e.phase === 'end' ? e.status : '']), [['execution', 'completed']]);
     assert.ok((await store.listJournal(executionId)).length < onHost.length, 'the store missed entries while locked');
     // Released: status with the store mirrors what it missed, each entry once.
     holder.stdin?.end();

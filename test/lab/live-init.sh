@@ -37,6 +37,9 @@ for e in "$LR"/etc/*; do
   grep -qxF "$n" "$S/keep-etc" && continue
   rm -f "$NR/etc/$n"; ln -s "/.lab/root/etc/$n" "$NR/etc/$n"
 done
+# the host's own /etc/ssh (see test/lab/live.ts), writable
+rm -f "$NR/etc/ssh"; cp -a "$S/etc-ssh" "$NR/etc/ssh"
+mkdir -p "$NR/run/ferry-lab"
 if [ -f "$LR/usr/lib/os-release" ]; then mount --bind -o ro "$LR/usr/lib/os-release" "$NR/usr/lib/os-release"; fi
 # /proc: symlinks into the fresh procfs, crafted files where the stage has them
 mount -t proc proc "$NR/.lab/proc"
@@ -60,6 +63,8 @@ farm /.lab/proc /proc "$S/proc"
 mount -o remount,ro "$NR/proc"
 # LAB SIMULATION of the running kernel release: see test/lab/live.ts
 mount --bind -o ro "$S/stage/uname" "$NR/usr/bin/uname"
+# LAB SIMULATION of systemd's list-units: see test/lab/live.ts
+if [ -f "$S/stage/systemctl" ]; then mount --bind -o ro "$S/stage/systemctl" "$NR/usr/bin/systemctl"; fi
 if [ -f "$S/dockerenv" ]; then : > "$NR/.dockerenv"; fi
 chroot "$NR" /usr/sbin/sshd -D -e -f /.lab/stage/sshd/sshd_config &
 echo ready >&2

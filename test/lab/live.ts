@@ -22,6 +22,15 @@
 //   the spec's release for exactly `uname -r` and runs the real uname otherwise (`uname -a` shows the
 //   machine's release).
 // A cgroup namespace too, so /proc/1/cgroup reads `/` as on a host's pid 1, not the machine's container path.
+// - /etc/ssh is the host's own, writable: sshd_config (the one the inner sshd started with) and nothing else, so
+//   `sshd -T` inside reads the host's effective configuration and a test may edit it (the running sshd keeps its own);
+// - LAB SIMULATION of systemd: nothing runs systemd in a lab host, so a shim bound over /usr/bin/systemctl prints
+//   /run/ferry-lab/units for `systemctl list-units` (UNIT LOAD ACTIVE SUB DESCRIPTION lines, as systemd prints them
+//   with --plain --no-legend; a test writes them) and runs the real systemctl otherwise (list-unit-files reads the
+//   unit files themselves, without a running systemd);
+// - with `network`, its own network namespace (`ip netns add`), joined to the machine by a veth pair on a /30 of
+//   10.213.0.0/16: the interface inside is named as the spec says, and sshd listens on its address (LiveHost.host),
+//   so a test can rename the interface (`ip -n NETNS link set … name …`) while SSH goes on working. Removed by stop().
 // Teardown: pid 1 waits on its stdin; closing it (stop()) or the test process dying ends pid 1, which kills
 // every process of the pid namespace and releases the mount namespace. `unshare --kill-child` covers a
 // killed unshare. Nothing is mounted in the machine's own mount namespace.
@@ -50,6 +59,8 @@ export interface LiveSpec {
   dockerenv?: boolean;
   /** Machine paths bound read-only at the same path inside (the project, the lab cache for --repo dirs). */
   binds?: string[];
+  /** An own network namespace with one veth interface of this name (see above); default: the machine's network. */
+  network?: { interface: string };
 }
 
 export interface LiveExecResult { code: number | null; stdout: string; stderr: string }
@@ -57,7 +68,10 @@ export interface LiveExecResult { code: number | null; stdout: string; stderr: s
 export interface LiveHost {
   /** pid of the namespace's pid 1, as the machine sees it. */
   initPid: number;
-  host: '127.0.0.1';
+  /** 127.0.0.1, or the address inside its own network namespace. */
+  host: string;
+  /** The network namespace's name (`ip -n NAME …`), with `network`. */
+  netns?: string;
   port: number;
   user: 'root';
   privateKeyPath: string;
@@ -66,6 +80,8 @@ export interface LiveHost {
   exec(argv: string[], opts?: { env?: Record<string, string>; cwd?: string; timeoutMs?: number }): Promise<LiveExecResult>;
   /** The setup and sshd log (stderr of pid 1). */
   log(): string;
+  /** Starts a TCP listener on `port` (all addresses) inside, as a process of the host; stop() ends that process. */
+  listen(port: number): Promise<{ pid: number; stop(): Promise<void> }>;
   stop(): Promise<void>;
 }
 
@@ -84,8 +100,15 @@ function meminfo(spec: LiveSpec['memory']): string {
   return set(set(set(base, 'MemTotal', spec.totalKiB), 'MemFree', spec.availableKiB), 'MemAvailable', spec.availableKiB);
 }
 
+/** A shim for /usr/bin/NAME in the stage dir: `lines`, then the real NAME (copied beside it) for everything else. */
+function shim(stageDir: string, name: string, lines: string[]): void {
+  copyFileSync(`/usr/bin/${name}`, join(stageDir, `${name}.real`));
+  writeFileSync(join(stageDir, name), ['#!/bin/sh', ...lines, `exec /.lab/stage/${name}.real "$@"`, ''].join('\n'));
+  chmodSync(join(stageDir, name), 0o755);
+}
+
 /** Writes the stage dir: crafted /proc and /sys/firmware files, the uname shim, sshd config and keys. */
-function stage(dir: string, spec: LiveSpec, port: number, publicKey: string): void {
+function stage(dir: string, spec: LiveSpec, port: number, publicKey: string, address: string): void {
   mkdirSync(join(dir, 'root'));
   const proc = join(dir, 'proc');
   mkdirSync(join(proc, 'sys', 'kernel'), { recursive: true });
@@ -106,30 +129,59 @@ function stage(dir: string, spec: LiveSpec, port: number, publicKey: string): vo
   writeFileSync(join(dir, 'keep-etc'), KEEP_MACHINE_ETC.map((n) => `${n}\n`).join(''));
   const st = join(dir, 'stage');
   mkdirSync(join(st, 'sshd'), { recursive: true });
-  copyFileSync('/usr/bin/uname', join(st, 'uname.real'));
   writeFileSync(join(st, 'kernel-release'), `${spec.kernelRelease}\n`);
-  writeFileSync(join(st, 'uname'), [
-    '#!/bin/sh',
+  shim(st, 'uname', [
     '# Ferry lab simulation: namespaces cannot change the kernel release; `uname -r` reports the lab host\'s.',
-    'if [ "$#" -eq 1 ] && [ "$1" = -r ]; then cat /.lab/stage/kernel-release; exit 0; fi',
-    'exec /.lab/stage/uname.real "$@"', ''].join('\n'));
-  chmodSync(join(st, 'uname'), 0o755);
+    'if [ "$#" -eq 1 ] && [ "$1" = -r ]; then cat /.lab/stage/kernel-release; exit 0; fi']);
+  if (existsSync('/usr/bin/systemctl')) {
+    shim(st, 'systemctl', [
+      '# Ferry lab simulation: no systemd runs in a lab host; list-units prints /run/ferry-lab/units (see test/lab/live.ts).',
+      'for a in "$@"; do [ "$a" = list-units ] && { cat /run/ferry-lab/units 2>/dev/null; exit 0; }; done']);
+  }
   const hostKey = join(st, 'sshd', 'ssh_host_ed25519_key');
   const kg = spawnSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'ferry-live-host', '-f', hostKey], { encoding: 'utf8' });
   if (kg.status !== 0) throw new Error(`ssh-keygen failed: ${kg.stderr}`);
   writeFileSync(join(st, 'sshd', 'authorized_keys'), `${publicKey}\n`);
   const inside = '/.lab/stage/sshd';
-  writeFileSync(join(st, 'sshd', 'sshd_config'), [
-    `Port ${port}`, 'ListenAddress 127.0.0.1', `HostKey ${inside}/ssh_host_ed25519_key`, 'PidFile none',
+  const sshdConfig = [
+    `Port ${port}`, `ListenAddress ${address}`, `HostKey ${inside}/ssh_host_ed25519_key`, 'PidFile none',
     `AuthorizedKeysFile ${inside}/authorized_keys`, 'PermitRootLogin prohibit-password', 'PubkeyAuthentication yes',
     'PasswordAuthentication no', 'KbdInteractiveAuthentication no', 'StrictModes no', 'UsePAM no', 'PrintMotd no',
-    'Subsystem sftp internal-sftp', 'LogLevel INFO', ''].join('\n'));
+    'Subsystem sftp internal-sftp', 'LogLevel INFO', ''].join('\n');
+  writeFileSync(join(st, 'sshd', 'sshd_config'), sshdConfig);
+  mkdirSync(join(dir, 'etc-ssh'), { mode: 0o755 });
+  writeFileSync(join(dir, 'etc-ssh', 'sshd_config'), sshdConfig, { mode: 0o600 });
   const pub = readFileSync(`${hostKey}.pub`, 'utf8').trim().split(/\s+/);
-  writeFileSync(join(dir, 'known_hosts'), `[127.0.0.1]:${port} ${pub[0]} ${pub[1]}\n`);
+  writeFileSync(join(dir, 'known_hosts'), `[${address}]:${port} ${pub[0]} ${pub[1]}\n`);
 }
 
-/** Live hosts not stopped yet: pid 1's unshare and the stage dir, cleaned up at process exit too. */
-const running = new Map<ChildProcess, string>();
+/** Live hosts not stopped yet: pid 1's unshare, the stage dir and the network namespace, cleaned up at process exit too. */
+const running = new Map<ChildProcess, { dir: string; netns?: string }>();
+
+/** A network namespace with a veth pair on a random /30 of 10.213.0.0/16: the inner end named `inner`, with lo up. */
+function createNetns(name: string, inner: string): string {
+  const a = Math.floor(Math.random() * 256);
+  const b = Math.floor(Math.random() * 64) * 4;
+  const outer = `fl${name.slice(-8)}`;
+  const steps = [
+    ['netns', 'add', name], ['link', 'add', outer, 'type', 'veth', 'peer', 'name', inner, 'netns', name],
+    ['addr', 'add', `10.213.${a}.${b + 1}/30`, 'dev', outer], ['link', 'set', outer, 'up'],
+    ['-n', name, 'addr', 'add', `10.213.${a}.${b + 2}/30`, 'dev', inner], ['-n', name, 'link', 'set', inner, 'up'], ['-n', name, 'link', 'set', 'lo', 'up'],
+  ];
+  for (const argv of steps) {
+    const r = spawnSync('ip', argv, { encoding: 'utf8' });
+    if (r.status !== 0) {
+      deleteNetns(name);
+      throw new Error(`live host: ip ${argv.join(' ')}: ${r.stderr}`);
+    }
+  }
+  return `10.213.${a}.${b + 2}`;
+}
+
+/** Removes the namespace (its veth pair goes with it). */
+function deleteNetns(name: string): void {
+  spawnSync('ip', ['netns', 'del', name]);
+}
 let exitHook = false;
 
 function waitFor(child: ChildProcess, log: string[], pattern: RegExp, timeoutMs: number): Promise<RegExpExecArray> {
@@ -170,16 +222,20 @@ async function startOnce(host: LabHost, spec: LiveSpec): Promise<LiveHost> {
   const dir = mkdtempSync(join(tmpdir(), 'ferry-live-'));
   const key = generateKeyPair(join(dir, 'client'), 'id_ed25519');
   const port = await freePort();
-  stage(dir, spec, port, key.publicKey);
-  const child = spawn('unshare', ['--mount', '--pid', '--cgroup', '--fork', '--propagation', 'private', '--kill-child', '--', 'bash', INIT, dir, host.root],
-    { stdio: ['pipe', 'ignore', 'pipe'], env: BASE_ENV });
-  running.set(child, dir);
+  const netns = spec.network ? `ferry-${dir.slice(-6).replace(/[^A-Za-z0-9]/g, 'x')}` : undefined;
+  const address = netns && spec.network ? createNetns(netns, spec.network.interface) : '127.0.0.1';
+  stage(dir, spec, port, key.publicKey, address);
+  const unshare = ['unshare', '--mount', '--pid', '--cgroup', '--fork', '--propagation', 'private', '--kill-child', '--', 'bash', INIT, dir, host.root];
+  const argv = netns ? ['ip', 'netns', 'exec', netns, ...unshare] : unshare;
+  const child = spawn(argv[0], argv.slice(1), { stdio: ['pipe', 'ignore', 'pipe'], env: BASE_ENV });
+  running.set(child, { dir, ...(netns ? { netns } : {}) });
   if (!exitHook) {
     exitHook = true;
     process.on('exit', () => {
-      for (const [c, d] of running) {
+      for (const [c, r] of running) {
         try { c.kill('SIGKILL'); } catch { /* gone */ }
-        rmSync(d, { recursive: true, force: true });
+        rmSync(r.dir, { recursive: true, force: true });
+        if (r.netns) deleteNetns(r.netns);
       }
     });
   }
@@ -189,7 +245,7 @@ async function startOnce(host: LabHost, spec: LiveSpec): Promise<LiveHost> {
   const stop = (): Promise<void> => {
     stopped ??= new Promise<void>((done) => {
       running.delete(child);
-      const finish = (): void => { rmSync(dir, { recursive: true, force: true }); done(); };
+      const finish = (): void => { rmSync(dir, { recursive: true, force: true }); if (netns) deleteNetns(netns); done(); };
       if (child.exitCode !== null || child.signalCode !== null) { finish(); return; }
       const timer = setTimeout(() => child.kill('SIGKILL'), 3000);
       child.once('exit', () => { clearTimeout(timer); finish(); });
@@ -199,13 +255,13 @@ async function startOnce(host: LabHost, spec: LiveSpec): Promise<LiveHost> {
   };
   try {
     const m = await waitFor(child, log, /init-pid=(\d+)/, 10_000);
-    const sshd = await waitFor(child, log, /Server listening on 127\.0\.0\.1 port \d+|Cannot bind any address|Address already in use/, 15_000);
+    const sshd = await waitFor(child, log, new RegExp(`Server listening on ${address.replace(/\./g, '\\.')} port \\d+|Cannot bind any address|Address already in use`), 15_000);
     if (!sshd[0].startsWith('Server listening')) throw new Error(`live host: sshd could not listen on ${port}:\n${log.join('')}`);
     const initPid = Number(m[1]);
     const exec: LiveHost['exec'] = (argv, opts = {}) => new Promise((resolveRun, reject) => {
       const env = { ...BASE_ENV, ...(opts.env ?? {}) };
       // pid 1 itself is not chrooted (the new root is its mount point), so the command chroots after nsenter
-      const p = spawn('nsenter', ['--target', String(initPid), '--mount', '--pid', '--cgroup', '--', 'chroot', join(dir, 'root'),
+      const p = spawn('nsenter', ['--target', String(initPid), '--mount', '--pid', '--cgroup', ...(netns ? ['--net'] : []), '--', 'chroot', join(dir, 'root'),
         '/usr/bin/env', '-i', '-C', opts.cwd ?? '/', ...Object.entries(env).map(([k, v]) => `${k}=${v}`), ...argv],
       { stdio: ['ignore', 'pipe', 'pipe'], env: BASE_ENV });
       let stdout = '';
@@ -216,8 +272,16 @@ async function startOnce(host: LabHost, spec: LiveSpec): Promise<LiveHost> {
       p.on('error', reject);
       p.on('close', (code) => { clearTimeout(timer); resolveRun({ code, stdout, stderr }); });
     });
-    return { initPid, host: '127.0.0.1', port, user: 'root', privateKeyPath: key.privateKeyPath, knownHostsPath: join(dir, 'known_hosts'),
-      exec, log: () => log.join(''), stop };
+    const listen: LiveHost['listen'] = async (listenPort) => {
+      // a node process of the host's pid namespace, detached from exec's pipes; it prints its pid (as the namespace sees it) once listening
+      const r = await exec(['sh', '-c', 'setsid /usr/bin/node -e "$1" "$2" </dev/null >/tmp/ferry-listen.$2 2>&1 & for i in $(seq 100); do [ -s /tmp/ferry-listen.$2 ] && break; sleep 0.05; done; cat /tmp/ferry-listen.$2',
+        'sh', 'require("net").createServer().listen(Number(process.argv[1]), () => console.log(process.pid))', String(listenPort)]);
+      const pid = Number(r.stdout.trim());
+      if (r.code !== 0 || !Number.isInteger(pid) || pid <= 0) throw new Error(`live host: no listener on ${listenPort}: ${r.stdout}${r.stderr}`);
+      return { pid, stop: async () => { await exec(['kill', String(pid)]); } };
+    };
+    return { initPid, host: address, ...(netns ? { netns } : {}), port, user: 'root', privateKeyPath: key.privateKeyPath, knownHostsPath: join(dir, 'known_hosts'),
+      exec, log: () => log.join(''), listen, stop };
   } catch (err) {
     await stop();
     throw err;

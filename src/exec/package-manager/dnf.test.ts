@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { isFerryError } from '../../core/index.js';
 import { createLocalTransport } from '../../transport/local.js';
-import { dnfArgv, dnfConfig, parseModuleList, transactionScript } from './dnf.js';
+import { diskShortage, dnfArgv, dnfConfig, parseModuleList, transactionScript } from './dnf.js';
 import type { PackageManagerEnv } from './types.js';
 
 const env = (over: Partial<PackageManagerEnv> = {}): PackageManagerEnv =>
@@ -82,4 +82,15 @@ test('parseModuleList: name:stream of the modules asked for, markers dropped', (
   const text = 'Rocky Linux 8 - AppStream\nName    Stream   Profiles  Summary\nnodejs  10 [d][e]  common    JavaScript\nnodejs  12       common    JavaScript\nperl    5.26     common    Perl\n\nHint: [d]efault';
   assert.deepEqual([...parseModuleList(text, ['nodejs'])].sort(), ['nodejs:10', 'nodejs:12']);
   assert.deepEqual([...parseModuleList(text, ['ruby'])], []);
+});
+
+test('diskShortage: dnf\'s and rpm\'s words for a full disk, and nothing else', () => {
+  const rows: Array<[string, string | undefined]> = [
+    // dnf 4.14 on the lab, its root filled at the start of distro-sync (test/e2e/faults-host.test.ts)
+    ['Downloading Packages:\nRunning transaction check\n[Errno 28] No space left on device\n', '[Errno 28] No space left on device'],
+    ['Error: Transaction test error:\n  installing package foo-1-1.x86_64 needs 12MB more space on the / filesystem\n', 'installing package foo-1-1.x86_64 needs 12MB more space on the / filesystem'],
+    ['Disk Requirements:\n   At least 12MB more space needed on the / filesystem.\n', 'At least 12MB more space needed on the / filesystem.'],
+    ['Error: Unable to find a match: nosuch\n', undefined],
+  ];
+  for (const [output, want] of rows) assert.equal(diskShortage(output), want, output);
 });

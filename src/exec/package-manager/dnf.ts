@@ -111,11 +111,27 @@ async function queryChecked(host: HostState, env: PackageManagerEnv, args: strin
   return res.stdout;
 }
 
+/**
+ * The line of dnf's or rpm's output saying the host ran out of disk space: dnf's `[Errno 28] No space left on
+ * device`, its transaction check's `Disk Requirements: At least 12MB more space needed on the / filesystem.`,
+ * rpm's `installing package X needs 12MB more space on the / filesystem`.
+ */
+export function diskShortage(output: string): string | undefined {
+  return output.split('\n').map((l) => l.trim()).find((l) => /No space left on device|more space needed on the \S+ filesystem|needs \S+ more space on the \S+ filesystem/.test(l));
+}
+
 /** Runs dnf detached and fails the step with the tail of its output when it exits non-zero. */
 async function runDnf(ctx: StepContext, env: PackageManagerEnv, args: string[], label: string): Promise<string> {
   const res = await runDetached(ctx, [...await configured(ctx, env), ...args], label);
   if (res.code !== 0) {
-    throw new FerryError('STEP_FAILED', `dnf ${args.join(' ')} on ${ctx.transport.hostName} exited ${res.code}: ${redact(res.output.trim().split('\n').slice(-15).join('\n'))}`, {
+    const tail = redact(res.output.trim().split('\n').slice(-15).join('\n'));
+    const full = diskShortage(res.output);
+    if (full) {
+      throw new FerryError('STEP_FAILED', `dnf ${args.join(' ')} on ${ctx.transport.hostName} ran out of disk space (${redact(full)}); its output ends: ${tail}`, {
+        hint: 'Free space on the host\'s filesystems (df -h; dnf clean all frees its cache), then run ferry resume.',
+      });
+    }
+    throw new FerryError('STEP_FAILED', `dnf ${args.join(' ')} on ${ctx.transport.hostName} exited ${res.code}: ${tail}`, {
       hint: 'Fix the cause dnf names, then run ferry resume.',
     });
   }

@@ -1,6 +1,7 @@
 /**
  * The facts-section registry, in reading order (a section may read the facts of those before it: kernel,
- * gui and agents read the packages). The facts script runs their parts in this order too. A new section
+ * gui and agents read the packages). The facts script runs their parts in this order too (the on-demand
+ * ones only when asked for by name). A new section
  * is a module beside these (see section.ts) and one line here.
  */
 import { agentsSection } from './agents.js';
@@ -20,10 +21,12 @@ import { rpmdbSection } from './rpmdb.js';
 import type { FactsSection } from './section.js';
 import { securitySection } from './security.js';
 import { systemSection } from './system.js';
+import { workloadSection } from './workload.js';
 
 export const FACTS_SECTION_REGISTRY: readonly FactsSection[] = [
   systemSection, osSection, releaseSection, packagesSection, relationsSection, rpmdbSection, reposSection, modulesSection, kernelSection,
   bootSection, securitySection, mountsSection, memorySection, guiSection, containerSection, agentsSection,
+  workloadSection,
 ];
 
 export type { FactsSection, SectionInput, SectionRead } from './section.js';

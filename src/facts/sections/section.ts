@@ -34,6 +34,8 @@ export interface SectionSpec<N extends SectionName> {
   parts?: readonly string[];
   /** The section prints `not-applicable: REASON` where it cannot apply (an offline root): status not-applicable. */
   notApplicable?: boolean;
+  /** Collected only when asked for by name (collectFacts' `sections`), not by the default facts script. */
+  onDemand?: boolean;
   read(input: SectionInput): SectionRead<NonNullable<SectionFacts[N]>>;
 }
 
@@ -42,6 +44,7 @@ export interface FactsSection {
   name: SectionName;
   script: string;
   parts: readonly string[];
+  onDemand: boolean;
   /** Reads the section into `facts` (through the input's view of it) and returns its status. */
   collect(input: SectionInput, facts: HostFacts): SectionStatus;
 }
@@ -52,6 +55,7 @@ export function defineSection<N extends SectionName>(spec: SectionSpec<N>): Fact
     name,
     script: spec.script.trim(),
     parts: spec.parts ?? [name],
+    onDemand: spec.onDemand === true,
     collect(input, facts) {
       const own = input.output(name);
       if (spec.notApplicable) {

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { FACTS_SCRIPT, FACTS_SCRIPT_PARTS } from '../script.js';
+import { DEFAULT_SECTIONS, FACTS_SCRIPT, FACTS_SCRIPT_PARTS, factsScriptFor } from '../script.js';
 import type { ScriptSection } from '../parse-script.js';
 import { HOST_FACTS_FORMAT_VERSION, type HostFacts, type SectionStatus } from '../types.js';
 import { FACTS_SECTION_REGISTRY, type SectionInput } from './index.js';
@@ -11,12 +11,16 @@ test('the registry: one section per name, each part defined by its own script an
   const names = FACTS_SECTION_REGISTRY.map((s) => s.name);
   assert.equal(new Set(names).size, names.length);
   assert.equal(new Set(FACTS_SCRIPT_PARTS).size, FACTS_SCRIPT_PARTS.length);
+  const all = factsScriptFor(FACTS_SECTION_REGISTRY);
   for (const s of FACTS_SECTION_REGISTRY) {
     for (const part of s.parts) {
       assert.match(s.script, new RegExp(`^s_${part}\\(\\) \\{`, 'm'), `${s.name} defines s_${part}`);
-      assert.equal(FACTS_SCRIPT.split('\n').filter((l) => l.startsWith(`s_${part}() {`)).length, 1, `s_${part} once in the script`);
+      assert.equal(all.split('\n').filter((l) => l.startsWith(`s_${part}() {`)).length, 1, `s_${part} once in the script of every section`);
+      assert.equal(FACTS_SCRIPT.split('\n').filter((l) => l.startsWith(`s_${part}() {`)).length, s.onDemand ? 0 : 1, `s_${part} in the default script unless on demand`);
     }
   }
+  assert.deepEqual(FACTS_SECTION_REGISTRY.filter((s) => s.onDemand).map((s) => s.name), ['workload']);
+  assert.equal(DEFAULT_SECTIONS.length, FACTS_SECTION_REGISTRY.length - 1);
   assert.match(FACTS_SCRIPT, new RegExp(`^for s in ${FACTS_SCRIPT_PARTS.join(' ')}; do$`, 'm'));
 });
 

@@ -66,7 +66,7 @@ test('collectFacts on a local root built by rpmbuild + rpm --root: packages agre
   assert.deepEqual(f.sections.boot, { status: 'not-applicable', reason: 'offline root' });
   assert.ok(f.mounts?.some((m) => m.path === '/' && m.sizeKiB > 0));
   const sectionNames = Object.keys(f.sections).sort();
-  assert.deepEqual(sectionNames, ['agents', 'boot', 'container', 'gui', 'kernel', 'memory', 'modules', 'mounts', 'os', 'packages', 'release', 'repos', 'rpmdb', 'security', 'system']);
+  assert.deepEqual(sectionNames, ['agents', 'boot', 'container', 'gui', 'kernel', 'memory', 'modules', 'mounts', 'os', 'packages', 'release', 'repos', 'rpmdb', 'security', 'storage', 'system']);
 });
 
 test('collectFacts over SSH (real sshd, root prefix) equals the local-root result', { skip: skip || skipUnlessTools('ssh-keygen') }, async () => {

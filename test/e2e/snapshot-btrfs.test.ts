@@ -11,25 +11,39 @@ import { join } from 'node:path';
 import { skipUnlessTools } from '../support/shared.js';
 import { finish, migrate, migrationStatus, rollback } from '../../src/app/migrate.js';
 import { commandCheck } from '../../src/app/health-gate.js';
+import { isFerryError } from '../../src/core/index.js';
 import { hostStateDigest } from '../../src/exec/snapshots/state.js';
 import { createLocalTransport } from '../../src/transport/local.js';
-import { btrfsUnavailable, createBtrfsHost } from '../lab/btrfs.js';
+import { btrfsUnavailable, createBtrfsHost, type BtrfsLabHost } from '../lab/btrfs.js';
+import type { LabHost } from '../lab/lab.js';
+import type { Transport } from '../../src/transport/types.js';
 import { hostSnapshot, sh, useLab } from './helpers.js';
 
 const skip = btrfsUnavailable() || skipUnlessTools('rpmbuild', 'createrepo_c', 'modifyrepo_c', 'dnf', 'rpm', 'setsid', 'gpg');
 const lab = useLab(skip);
 
-const subvolumes = (root: string): string => spawnSync('btrfs', ['subvolume', 'list', root], { encoding: 'utf8' }).stdout;
-
-test('Btrfs root: migrated to rocky-8 past the point of no return, rolled back to the snapshot, identical to before', { skip }, async () => {
+/** A CentOS 8 lab host copied onto Btrfs, its transport and the rocky-8 repository; torn down (mounts, loop device) after `fn`, passed or not. */
+async function onBtrfsHost(fn: (h: { b: BtrfsLabHost; host: LabHost; transport: Transport; repo: string }) => Promise<void>): Promise<void> {
   const d = await lab().distro('rocky-8');
   const host = await lab().host({ from: 'centos-8' });
   const b = createBtrfsHost(host);
   const transport = createLocalTransport({ root: b.root });
   try {
+    await fn({ b, host, transport, repo: `rocky-8=${d.repoDir}` });
+  } finally {
+    await transport.close();
+    b.stop();
+    host.dispose();
+  }
+}
+
+const subvolumes = (root: string): string => spawnSync('btrfs', ['subvolume', 'list', root], { encoding: 'utf8' }).stdout;
+
+test('Btrfs root: migrated to rocky-8 past the point of no return, rolled back to the snapshot, identical to before', { skip }, async () => {
+  await onBtrfsHost(async ({ b, host, transport, repo }) => {
     const before = hostSnapshot(b.root, host.env);
     const digest = await hostStateDigest(transport);
-    const res = await migrate({ transport, target: 'rocky-8', repos: [`rocky-8=${d.repoDir}`], gpgcheck: false });
+    const res = await migrate({ transport, target: 'rocky-8', repos: [repo], gpgcheck: false });
     assert.equal(res.result.status, 'completed');
     assert.ok(res.plan.steps.some((s) => s.kind === 'snapshot' && s.options.provider === 'btrfs'), 'the plan snapshots the Btrfs root');
     assert.equal(sh(['rpm', '--root', b.root, '-q', 'rocky-release'], host.env).status, 0, 'migrated');
@@ -51,22 +65,14 @@ test('Btrfs root: migrated to rocky-8 past the point of no return, rolled back t
     assert.doesNotMatch(subvolumes(b.root), /path root$/m, 'the migrated subvolume is gone');
     assert.equal((await migrationStatus({ transport })).snapshots, undefined, 'nothing left to list');
     assert.deepEqual((await finish({ transport })).removed, [], 'a second finish has nothing to do');
-  } finally {
-    await transport.close();
-    b.stop();
-    host.dispose();
-  }
+  });
 });
 
 test('Btrfs root: a failing health gate with rollback on failure returns the host to its snapshot', { skip }, async () => {
-  const d = await lab().distro('rocky-8');
-  const host = await lab().host({ from: 'centos-8' });
-  const b = createBtrfsHost(host);
-  const transport = createLocalTransport({ root: b.root });
-  try {
+  await onBtrfsHost(async ({ b, host, transport, repo }) => {
     const before = hostSnapshot(b.root, host.env);
     const res = await migrate({
-      transport, target: 'rocky-8', repos: [`rocky-8=${d.repoDir}`], gpgcheck: false, reboot: b.reboot,
+      transport, target: 'rocky-8', repos: [repo], gpgcheck: false, reboot: b.reboot,
       // The operator's check: the service's config file must exist after the migration (it does not).
       health: { rollbackOnFailure: true, checks: [commandCheck(transport, ['test', '-e', `${b.root}/etc/acme/service.conf`])] },
     });
@@ -76,11 +82,22 @@ test('Btrfs root: a failing health gate with rollback on failure returns the hos
     assert.equal(res.rolledBack?.restored.length, 1, 'rolled back to the snapshot');
     assert.deepEqual(hostSnapshot(b.root, host.env), before);
     assert.equal((await migrationStatus({ transport })).status.state, 'rolled-back');
-  } finally {
-    await transport.close();
-    b.stop();
-    host.dispose();
-  }
+  });
+});
+
+test('Btrfs root, the operator reboots: rollback stops with SNAPSHOT_REBOOT_REQUIRED, and after the reboot completes on the snapshot', { skip }, async () => {
+  await onBtrfsHost(async ({ b, host, transport, repo }) => {
+    const before = hostSnapshot(b.root, host.env);
+    await migrate({ transport, target: 'rocky-8', repos: [repo], gpgcheck: false });
+    await assert.rejects(rollback({ transport }), (e: unknown) => isFerryError(e, 'SNAPSHOT_REBOOT_REQUIRED') && /reboot the host, then run ferry rollback again/i.test(e.hint ?? ''));
+    assert.equal(sh(['rpm', '--root', b.root, '-q', 'rocky-release'], host.env).status, 0, 'still the migrated system until the reboot');
+    await b.reboot();
+    assert.equal((await migrationStatus({ transport })).status.state, 'running', 'the snapshot carries the journal with the rollback started');
+    const rb = await rollback({ transport });
+    assert.equal(rb.restored.length, 1);
+    assert.deepEqual(hostSnapshot(b.root, host.env), before);
+    assert.equal((await migrationStatus({ transport })).status.state, 'rolled-back');
+  });
 });
 
 test('user-command provider: a real cp -a of the root as the snapshot, restored after the point of no return', { skip }, async (t) => {

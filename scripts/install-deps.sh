@@ -21,6 +21,7 @@ have curl || need+=(curl) # a client on the SSH lab host for the served-reposito
 have pgrep || need+=(procps)
 have rpm2cpio || need+=(rpm2cpio)
 have gpg || need+=(gnupg)
+have mkfs.btrfs || need+=(btrfs-progs) # the Btrfs-on-loop lab host of the snapshot tests
 have db5.3_load || need+=(db5.3-util) # a real Berkeley DB rpmdb (Packages) for the offline-inventory test
 have make || need+=(make)   # better-sqlite3 compiles from source (node-gyp); no prebuilt download
 have g++ || need+=(g++)

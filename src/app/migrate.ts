@@ -15,14 +15,14 @@ import { assessTargets, availableNames } from '../assess/index.js';
 import type { Finding, TargetRepoView } from '../assess/types.js';
 import { parseRepoFlags, type RepoCache } from './repos.js';
 import { reachServedRepos, resolveTargets } from './targets.js';
-import { buildPlan, checkPlan, conversionOf, gateInhibitors, parsePlan, type MigrationPlan, type PlanOverride, type TargetKey } from '../plan/index.js';
+import { buildPlan, checkPlan, conversionOf, gateInhibitors, parsePlan, type MigrationPlan, type PlanOverride, type SnapshotRequest, type TargetKey } from '../plan/index.js';
 import type { Transport } from '../transport/index.js';
 import { deriveStatus, rollback as rollbackRun, runPlan, status as statusRun } from '../exec/runner.js';
 import { createStoreMirror, storeCall, type StoreMirror } from './store-mirror.js';
 import type { Store } from '../store/index.js';
 import { CURRENT_EXECUTION_LABEL, recordExecution } from './store.js';
 import { mkdirHost, readCurrentExecution, readJournal, stateDirFor, writeCurrentExecution, CURRENT_FILE, type RecordedHead } from '../exec/journal.js';
-import { materializePlan, STEP_RESTORERS } from '../exec/steps/index.js';
+import { materializePlan, restorersFor } from '../exec/steps/index.js';
 import { packageManagerFor } from '../exec/package-manager/index.js';
 import { BEFORE_FILE, captureEvidence, type VerifyReport } from '../exec/verify.js';
 import { readHostDocument, readVerifyReport } from '../exec/verify-documents.js';
@@ -30,6 +30,9 @@ import type { ExecutionResult, ExecutionStatus, JournalSink } from '../exec/type
 import type { ProgressEvent } from '../core/index.js';
 import type { RollbackResult } from '../exec/runner.js';
 import { migrationFindings, recordWorkloadBeforeRun, startWorkloadCapture, type MigrationFindings } from './migration-findings.js';
+import { finishSnapshots, snapshotStatus } from '../exec/snapshots/finish.js';
+import type { SnapshotInfo } from '../exec/snapshots/index.js';
+import { runGate, verificationCheck, workloadCheck, type GateCheck, type GateResult } from './health-gate.js';
 
 /** `FILE=FINGERPRINT` (user-given key) → TargetKey. */
 export function readKeyArg(arg: string): TargetKey {
@@ -64,6 +67,8 @@ export interface PlanMigrationOptions {
   repoCache?: RepoCache;
   /** Hears repository events: what a served repository gave the host (targets.ts reachServedRepos). */
   onProgress?: (e: ProgressEvent) => void;
+  /** The snapshot before the point of no return (default `auto`: the host's own provider when its facts show one). */
+  snapshot?: SnapshotRequest;
 }
 
 /** The assessment of `facts` against `target` (with its repository view when given): its findings. */
@@ -86,7 +91,7 @@ export async function planMigration(o: PlanMigrationOptions): Promise<{ plan: Mi
   const { repos, gpgcheck } = await target.environment(o.transport, o.gpgcheck ?? true, o.onProgress);
   const keys = o.gpgKeys?.length ? o.gpgKeys.map(readKeyArg) : releaseKeyArmor(catalog, target.id);
   const available = view ? [...availableNames(view)] : [];
-  const plan = buildPlan({ facts, catalog, target: target.id, repos, targetAvailable: available, gpgcheck, keys, overrides: o.overrides ?? [], findings, ...(o.allowRemove?.length ? { allowRemove: o.allowRemove } : {}) });
+  const plan = buildPlan({ facts, catalog, target: target.id, repos, targetAvailable: available, gpgcheck, keys, overrides: o.overrides ?? [], findings, ...(o.allowRemove?.length ? { allowRemove: o.allowRemove } : {}), ...(o.snapshot ? { snapshot: o.snapshot } : {}) });
   return { plan, facts, findings };
 }
 
@@ -125,7 +130,9 @@ async function recordExecutionFirst(o: StoreOption & { store: Store }, hostName:
   await storeCall(storeNameOf(o), `record execution ${executionId} of ${hostName}`, () => recordExecution(o.store, o.storeHost ?? hostName, plan, executionId));
 }
 
-export interface MigrateOptions extends PlanMigrationOptions, StoreOption {
+export interface MigrateOptions extends PlanMigrationOptions, StoreOption, RebootOption {
+  /** The health gate after a completed run (health-gate.ts): verification first, then these checks; a failure rolls back when asked. */
+  health?: { checks: GateCheck[]; rollbackOnFailure: boolean };
   dryRun?: boolean;
   onProgress?: (e: ProgressEvent) => void;
   sink?: JournalSink;
@@ -137,6 +144,10 @@ export interface MigrateResult extends MigrationFindings {
   plan: MigrationPlan;
   result: ExecutionResult;
   verify?: VerifyReport;
+  /** The health gate's verdict (with `health`). */
+  gate?: GateResult;
+  /** The rollback a failed gate started (with `rollbackOnFailure`). */
+  rolledBack?: RollbackResult;
 }
 
 export function newExecutionId(plan: MigrationPlan, now = new Date()): string {
@@ -257,7 +268,17 @@ export async function migrate(o: MigrateOptions): Promise<MigrateResult> {
   if (before) await o.transport.writeFile(posix.join(dir, BEFORE_FILE), JSON.stringify(before) + '\n', { mode: 0o600 });
   const snapshot = await workload;
   if (snapshot) await recordWorkloadBeforeRun({ transport: o.transport, executionId, snapshot, ...storeTarget(o) });
-  return execute({ transport: o.transport, plan, executionId, ...(o.onProgress ? { onProgress: o.onProgress } : {}), ...runSink(o), ...(o.by ? { by: o.by } : {}), ...storeOf(o) });
+  const res = await execute({ transport: o.transport, plan, executionId, ...(o.onProgress ? { onProgress: o.onProgress } : {}), ...runSink(o), ...(o.by ? { by: o.by } : {}), ...storeOf(o) });
+  return o.health ? gated(o, { ...o.health, checks: [verificationCheck(res.verify), workloadCheck(res.workload), ...o.health.checks] }, res) : res;
+}
+
+/** Runs the health gate on a completed migration; a failed gate rolls the host back when the operator asked for it. */
+async function gated(o: MigrateOptions, health: NonNullable<MigrateOptions['health']>, res: MigrateResult): Promise<MigrateResult> {
+  const gate = await runGate(health.checks);
+  for (const c of gate.checks) o.onProgress?.({ scope: 'output', phase: 'line', message: `health gate: ${c.id} ${c.ok ? 'passed' : 'FAILED'}: ${c.detail}` });
+  if (gate.ok || !health.rollbackOnFailure) return { ...res, gate };
+  const rolledBack = await rollback({ transport: o.transport, executionId: res.result.executionId, ...(o.onProgress ? { onProgress: o.onProgress } : {}), ...(o.store ? { store: o.store } : {}), ...(o.storeHost ? { storeHost: o.storeHost } : {}), ...(o.storeName ? { storeName: o.storeName } : {}), ...(o.reboot ? { reboot: o.reboot } : {}) });
+  return { ...res, gate, rolledBack };
 }
 
 /** `force`: act even though the host's packages differ from the journal's last record of them (HOST_CHANGED). */
@@ -276,10 +297,17 @@ export async function resume(o: { transport: Transport; onProgress?: (e: Progres
   return execute({ transport: o.transport, plan, executionId, journal, ...(o.onProgress ? { onProgress: o.onProgress } : {}), ...runSink(o), ...(o.force ? { force: true } : {}), ...storeOf(o) });
 }
 
-export async function rollback(o: { transport: Transport; onProgress?: (e: ProgressEvent) => void; sink?: JournalSink; executionId?: string } & StoreOption & JournalReadOptions & ForceOption): Promise<RollbackResult> {
+/** `reboot`: how a snapshot restore reboots the host and reaches it again (RestoreContext.reboot); without it the operator reboots. */
+export interface RebootOption {
+  reboot?: () => Promise<void>;
+}
+
+export async function rollback(o: { transport: Transport; onProgress?: (e: ProgressEvent) => void; sink?: JournalSink; executionId?: string } & StoreOption & JournalReadOptions & ForceOption & RebootOption): Promise<RollbackResult> {
   const executionId = o.executionId ?? await readCurrent(o.transport);
   const journal = await journalOptions(o, executionId);
-  const plan = await readPlan(o.transport, executionId).catch(() => undefined);
+  // The plan (bound to the signed journal by its id) carries the snapshot commands the restorer runs.
+  const read = await readPlan(o.transport, executionId).catch(() => undefined);
+  const plan = read && read.id === (await statusRun({ transport: o.transport, executionId, journal })).planId ? read : undefined;
   // A package-set restore replays dnf against the plan's repositories: those Ferry serves are served on
   // this connection. One it cannot serve fails only the restores that need it (hostEnv names it).
   if (plan) {
@@ -289,11 +317,11 @@ export async function rollback(o: { transport: Transport; onProgress?: (e: Progr
   }
   if (o.store && plan) await recordExecutionFirst({ ...o, store: o.store }, o.transport.hostName, plan, executionId);
   const { sink, mirror } = runSink(o);
-  return mirrored(mirror, () => rollbackRun({ transport: o.transport, executionId, restorers: STEP_RESTORERS, journal, ...(o.onProgress ? { onProgress: o.onProgress } : {}), ...(sink ? { sink } : {}), ...(o.force ? { force: true } : {}) }));
+  return mirrored(mirror, () => rollbackRun({ transport: o.transport, executionId, restorers: restorersFor(plan), journal, ...(o.reboot ? { reboot: o.reboot } : {}), ...(o.onProgress ? { onProgress: o.onProgress } : {}), ...(sink ? { sink } : {}), ...(o.force ? { force: true } : {}) }));
 }
 
 /** With a store, the host's journal is mirrored there too (entries a busy store missed during the run). */
-export async function migrationStatus(o: { transport: Transport; executionId?: string; store?: Store; storeName?: string } & JournalReadOptions): Promise<{ status: ExecutionStatus; plan: MigrationPlan; verify?: VerifyReport }> {
+export async function migrationStatus(o: { transport: Transport; executionId?: string; store?: Store; storeName?: string } & JournalReadOptions): Promise<{ status: ExecutionStatus; plan: MigrationPlan; verify?: VerifyReport; snapshots?: SnapshotInfo[] }> {
   const executionId = o.executionId ?? await readCurrent(o.transport);
   const journal = await journalOptions(o, executionId);
   if (o.store) {
@@ -302,7 +330,9 @@ export async function migrationStatus(o: { transport: Transport; executionId?: s
     await mirror.flush({ attempts: 1 });
   }
   const [status, plan, verify] = await Promise.all([statusRun({ transport: o.transport, executionId, journal }), readPlan(o.transport, executionId), readVerify(o.transport, executionId)]);
-  return { status, plan, ...(verify ? { verify } : {}) };
+  // Snapshots still kept (never silently: ferry finish removes them), with their size.
+  const snapshots = status.restorables.some((r) => r.kind === 'snapshot') ? await snapshotStatus(o.transport, executionId, await readJournal(o.transport, executionId, journal)) : [];
+  return { status, plan, ...(verify ? { verify } : {}), ...(snapshots.length ? { snapshots } : {}) };
 }
 
 /**
@@ -323,5 +353,16 @@ export async function storedMigrationStatus(o: { store: Store; storeHost: string
 export { unlock as unlockHost } from '../exec/runner.js';
 
 export type { Store } from '../store/index.js';
-export type { MigrationPlan } from '../plan/index.js';
+export type { MigrationPlan, SnapshotRequest } from '../plan/index.js';
 export type { ProgressEvent } from '../core/index.js';
+
+/** `ferry finish`: removes what the current migration's snapshot left (journaled); refused while the migration is unfinished. */
+export async function finish(o: { transport: Transport; executionId?: string; sink?: JournalSink } & StoreOption & JournalReadOptions): Promise<{ executionId: string; removed: string[] }> {
+  const executionId = o.executionId ?? await readCurrent(o.transport);
+  const journal = await journalOptions(o, executionId);
+  const read = await readPlan(o.transport, executionId).catch(() => undefined);
+  const plan = read && read.id === (await statusRun({ transport: o.transport, executionId, journal })).planId ? read : undefined;
+  const spec = plan?.steps.find((s) => s.kind === 'snapshot');
+  const { sink, mirror } = runSink(o);
+  return mirrored(mirror, () => finishSnapshots({ transport: o.transport, executionId, commands: spec?.kind === 'snapshot' ? spec.options.commands : null, journal, ...(sink ? { sink } : {}) }));
+}

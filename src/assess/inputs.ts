@@ -27,6 +27,8 @@ const HOST_FACTS_READ: Record<keyof HostFacts, boolean> = {
   boot: true,
   security: true,
   mounts: true,
+  // What holds / and /boot chooses the plan's snapshot provider, not an assessment.
+  storage: false,
   memory: true,
   gui: true,
   container: true,

@@ -69,6 +69,12 @@ export const ERROR_CODES = {
   // h8 (prove: sbom, cve, compare, proof)
   SBOM_NO_PACKAGES: 'The facts hold no installed packages to describe',
   FEED_UNREADABLE: 'A security feed (OSV database, updateinfo) could not be read',
+  // snapshots and the health gate (h4)
+  SNAPSHOT_UNSUPPORTED: 'The host offers no snapshot the chosen provider can take',
+  SNAPSHOT_NO_SPACE: 'Too little free space to keep a snapshot through the migration',
+  SNAPSHOT_FAILED: 'Taking, restoring or removing a snapshot failed',
+  SNAPSHOT_REBOOT_REQUIRED: 'The host boots into its snapshot at the next reboot; rollback completes after it',
+  HEALTH_GATE_FAILED: 'A check of the health gate after the migration failed',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
@@ -134,6 +140,11 @@ export const ERROR_STATUS: Record<ErrorCode, { exit: number; http: number }> = {
   // h8 (prove: sbom, cve, compare, proof)
   SBOM_NO_PACKAGES: { exit: 1, http: 422 },
   FEED_UNREADABLE: { exit: 1, http: 422 },
+  SNAPSHOT_UNSUPPORTED: { exit: 1, http: 422 },
+  SNAPSHOT_NO_SPACE: { exit: 1, http: 507 },
+  SNAPSHOT_FAILED: { exit: 1, http: 500 },
+  SNAPSHOT_REBOOT_REQUIRED: { exit: 1, http: 409 },
+  HEALTH_GATE_FAILED: { exit: 1, http: 500 },
 };
 
 /** The exit status and HTTP status of an error: its code's, or INTERNAL's for anything not a FerryError. */

@@ -15,6 +15,7 @@ import {
   acquireHostLock, unlockHost, type UnlockResult, mkdirHost, openJournal, readJournal, stateDirFor, assertExecutionId, journalPathFor, type Journal, type JournalTrust, type RecordedHead,
 } from './journal.js';
 import { BUILTIN_RESTORERS } from './restorables.js';
+import { SNAPSHOT_KIND } from './snapshots/index.js';
 import { awaitTransactions, runningTransactions } from './package-manager/detached.js';
 import { checkPackagesUnchanged, recordPackages } from './package-state.js';
 import { executionStateOf } from './execution-state.js';
@@ -309,7 +310,7 @@ export function deriveStatus(entries: readonly JournalEntry[], executionId: stri
       }
       case 'ponr': ponrCrossed = true; break;
       case 'override': overrides.push({ findingKey: e.findingKey, by: e.by, ...(e.reason ? { reason: e.reason } : {}), at: e.at }); break;
-      case 'rollback': case 'restore': break;
+      case 'rollback': case 'restore': case 'snapshot': break;
     }
   }
   const folded = executionStateOf(entries);
@@ -364,6 +365,8 @@ export interface RollbackOptions {
   waitForTransactionsMs?: number;
   /** Restore even though the host's packages differ from the journal's last record of them (HOST_CHANGED). */
   force?: boolean;
+  /** How a snapshot restore reboots the host (RestoreContext.reboot). */
+  reboot?: () => Promise<void>;
 }
 
 export interface RollbackResult {
@@ -392,17 +395,20 @@ export async function rollback(options: RollbackOptions): Promise<RollbackResult
       throw new FerryError('NOT_FOUND', `No journal for execution ${executionId} on ${transport.hostName} (${journalPathFor(executionId)})`);
     }
     const st = deriveStatus(entries, executionId);
-    if (st.ponrCrossed) {
+    // A snapshot of the whole system (snapshots/) is the exact state before the run: when the execution took
+    // one, rollback returns the host to it, past the point of no return too, and restores nothing finer.
+    const snapshot = st.restorables.find((r) => r.kind === SNAPSHOT_KIND);
+    if (st.ponrCrossed && !snapshot) {
       const ponr = entries.find((e) => e.event === 'ponr');
       throw new FerryError('ROLLBACK_PAST_PONR', `Execution ${executionId} on ${transport.hostName} passed its point of no return at step ${ponr && ponr.event === 'ponr' ? ponr.stepId : '?'}; rollback is refused`, {
-        hint: 'Resume the migration (ferry resume) to complete it, or restore the host from a snapshot.',
+        hint: 'Resume the migration (ferry resume) to complete it, or restore the host from your own snapshot: this execution took none (a plan snapshots a Btrfs root, or with --snapshot-command).',
       });
     }
     const done = new Set(entries.flatMap((e) => (e.event === 'restore' && e.phase === 'end' ? [e.restorableId] : [])));
     const alreadyRestored = st.restorables.filter((r) => done.has(r.id)).map((r) => r.id);
     if (st.state === 'rolled-back') return { executionId, restored: [], alreadyRestored };
     // Every restorable is checked before any is restored: a journal from the host is untrusted input.
-    const todo = [...st.restorables].reverse().filter((r) => !done.has(r.id));
+    const todo = (snapshot ? [snapshot] : [...st.restorables].reverse()).filter((r) => !done.has(r.id));
     checkRestorables(todo, { transport, executionId, restorers, steps: st.steps, file: `${transport.hostName}:${journalPathFor(executionId)}`, entries });
     // A transaction this execution started and Ferry did not see end (killed, connection lost) would finish
     // on top of the restored host: wait for it (bounded), else refuse.
@@ -428,6 +434,7 @@ export async function rollback(options: RollbackOptions): Promise<RollbackResult
       const ctx: RestoreContext = {
         transport, executionId, backupDir: restorableDir(executionId, r.id),
         output: (line) => emit({ scope: 'output', phase: 'line', stepId: r.stepId, message: line }),
+        ...(options.reboot ? { reboot: options.reboot } : {}),
       };
       try {
         await restorers[r.kind].restore(r.data, ctx);
@@ -435,6 +442,8 @@ export async function rollback(options: RollbackOptions): Promise<RollbackResult
         restored.push(r.id);
         emit({ scope: 'restore', phase: 'end', restorableId: r.id, message: r.description });
       } catch (e) {
+        // The host boots into the snapshot, whose journal was carried there: nothing more is written on this side of the switch.
+        if (isFerryError(e, 'SNAPSHOT_REBOOT_REQUIRED')) throw e;
         const message = e instanceof Error ? e.message : String(e);
         failures.push({ restorableId: r.id, description: r.description, error: message });
         await journal.append({ event: 'restore', restorableId: r.id, phase: 'failed', error: message });

@@ -51,6 +51,11 @@ export interface RestoreContext {
   backupDir: string;
   /** Streams a line of command output to the progress listener. */
   output(line: string): void;
+  /**
+   * Reboots the host and resolves once the same transport reaches it again (a snapshot restore boots into the
+   * snapshot). Absent: the restorer asks the operator to reboot (SNAPSHOT_REBOOT_REQUIRED).
+   */
+  reboot?: () => Promise<void>;
 }
 
 /**
@@ -140,7 +145,9 @@ export type JournalEvent =
   | { event: 'rollback'; phase: 'start' | 'end' }
   | { event: 'rollback'; phase: 'failed'; failures: RestoreFailure[] }
   | { event: 'restore'; restorableId: string; phase: 'end' }
-  | { event: 'restore'; restorableId: string; phase: 'failed'; error: string };
+  | { event: 'restore'; restorableId: string; phase: 'failed'; error: string }
+  /** `ferry finish`: what a snapshot left (the snapshot, or the system it replaced) was removed. */
+  | { event: 'snapshot'; phase: 'removed'; restorableId: string; what: string };
 
 /**
  * `kid` and `mac`: the id of the controller's journal key and the entry's chained HMAC (journal-key.ts).

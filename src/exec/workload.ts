@@ -89,11 +89,16 @@ export async function workloadReport(transport: Transport, stateDir: string): Pr
   return report;
 }
 
-/** The workload diff as one health-gate check (id `workload`): fails while a high finding stands. */
+/** The workload diff's verdict as one health-gate check (id `workload`): fails while a high finding stands. */
+export function workloadVerdict(report: WorkloadReport | undefined): { ok: boolean; detail: string } {
+  if (!report) return { ok: true, detail: 'no workload recorded before the run: not compared' };
+  const high = report.findings.filter((f) => f.severity === 'high');
+  return { ok: report.ok,
+    detail: high.length ? `${high.length} high finding(s): ${high.map((f) => f.title).join('; ')}` : `${report.findings.length} finding(s), none high` };
+}
+
+/** The workload diff collected now, as one health-gate check (for a gate run apart from a migration). */
 export async function workloadGateCheck(transport: Transport, stateDir: string): Promise<{ id: 'workload'; ok: boolean; detail: string; report?: WorkloadReport }> {
   const report = await workloadReport(transport, stateDir);
-  if (!report) return { id: 'workload', ok: true, detail: 'no workload recorded before the run: not compared' };
-  const high = report.findings.filter((f) => f.severity === 'high');
-  return { id: 'workload', ok: report.ok, report,
-    detail: high.length ? `${high.length} high finding(s): ${high.map((f) => f.title).join('; ')}` : `${report.findings.length} finding(s), none high` };
+  return { id: 'workload', ...workloadVerdict(report), ...(report ? { report } : {}) };
 }

@@ -68,7 +68,7 @@ test('collectFacts on a local root built by rpmbuild + rpm --root: packages agre
   assert.deepEqual(f.relations?.packages.map((r) => r.nevra), f.packages?.map((p) => `${p.name}-${p.epoch}:${p.version}-${p.release}.${p.arch}`).sort());
   assert.ok(f.relations?.packages.every((r) => /^sha256:[0-9a-f]{64}$/.test(r.headerDigest ?? '')), 'every package has its header digest');
   const sectionNames = Object.keys(f.sections).sort();
-  assert.deepEqual(sectionNames, ['agents', 'boot', 'container', 'gui', 'kernel', 'memory', 'modules', 'mounts', 'os', 'packages', 'relations', 'release', 'repos', 'rpmdb', 'security', 'system']);
+  assert.deepEqual(sectionNames, ['agents', 'boot', 'container', 'gui', 'kernel', 'memory', 'modules', 'mounts', 'os', 'packages', 'relations', 'release', 'repos', 'rpmdb', 'security', 'storage', 'system']);
 });
 
 test('collectFacts over SSH (real sshd, root prefix) equals the local-root result', { skip: skip || skipUnlessTools('ssh-keygen') }, async () => {

@@ -15,6 +15,7 @@ import { detectSourceRelease, vendorSwapPlan } from '../assess/index.js';
 import { recipeFor } from './recipes/index.js';
 import { planId } from './schema.js';
 import { PLAN_FORMAT_VERSION, type DnfEnv, type MigrationPlan, type PlanOverride, type TargetKey, type TargetRepo } from './types.js';
+import type { SnapshotRequest } from './steps/index.js';
 
 export interface BuildPlanInput {
   facts: HostFacts;
@@ -30,6 +31,8 @@ export interface BuildPlanInput {
   overrides?: PlanOverride[];
   /** `--allow-remove` names or globs (recorded in the swap and verify steps). */
   allowRemove?: string[];
+  /** `--snapshot`/`--snapshot-command`: default `auto` (the host's own provider when the facts show one). */
+  snapshot?: SnapshotRequest;
 }
 
 /** The catalog release a host runs, as assess detects it (detectSourceRelease); a plan needs an os-release. */
@@ -127,7 +130,7 @@ export function buildPlan(input: BuildPlanInput): MigrationPlan {
   // conversionOf refused a recorded path without a recipe; an unrecorded one (overridden) is planned as a same-major swap.
   const recipe = recipeFor(path?.method ?? 'same-major-swap');
   assert(recipe, `no recipe for ${path?.method ?? 'same-major-swap'} after conversionOf`);
-  const { steps, notes } = recipe({ facts, catalog, source, target, path, swap, dnf, keys: input.keys ?? [], allowRemove: input.allowRemove ?? [] });
+  const { steps, notes } = recipe({ facts, catalog, source, target, path, swap, dnf, keys: input.keys ?? [], allowRemove: input.allowRemove ?? [], snapshot: input.snapshot ?? 'auto' });
   const plan: Omit<MigrationPlan, 'id'> = {
     formatVersion: PLAN_FORMAT_VERSION, host: facts.origin, source: source.id, sourceName: source.distributionInfo.name,
     target: target.id, targetName: target.distributionInfo.name, method: path?.method ?? null, dnf, overrides, swap, notes, steps,

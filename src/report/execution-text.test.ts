@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { MigrationPlan } from '../plan/index.js';
-import { renderPlan, renderStatus } from './execution-text.js';
+import { renderPlan, renderResult, renderStatus } from './execution-text.js';
 
 const ESC = '\u001b]0;pwned\u0007';
 const plan: MigrationPlan = {
@@ -34,4 +34,19 @@ test('renderStatus: an unfinished rollback advises rollback, never resume; a tra
   assert.match(partial, /still running on the host: the swap transaction \(pid 4242\) of step Swap vendor packages/);
   const done = renderStatus({ plan, status: { ...base, state: 'rolled-back', interrupted: false, rollbackStarted: true, transactions: [] } });
   assert.doesNotMatch(done, /continues it/);
+});
+
+test('renderStatus lists the snapshots kept with their own size; renderResult shows the health gate and the rollback it started', () => {
+  const status = { executionId: 'mig-1', planId: 'plan-x', state: 'completed' as const, interrupted: false, rollbackStarted: false, ponrCrossed: true, steps: [], restorables: [], overrides: [], entries: 30, transactions: [] };
+  const text = renderStatus({ plan, status, snapshots: [
+    { restorableId: 'r1', provider: 'btrfs', name: 'ferry-snapshots/mig-1', createdAt: '2026-12-02T16:15:00.000Z', exclusiveBytes: 3 * 2 ** 20 + 2 ** 19 },
+    { restorableId: 'r2', provider: 'command', name: `snap-${ESC}`, createdAt: '2026-12-02T16:15:00.000Z', exclusiveBytes: null },
+  ] });
+  assert.match(text, /snapshot kept: btrfs ferry-snapshots\/mig-1 of 2026-12-02T16:15:00.000Z, 3\.5 MiB of its own \(ferry finish removes it\)/);
+  assert.match(text, /snapshot kept: command snap-\\x1b.*size unknown/);
+  assert.doesNotMatch(text, /\u001b/);
+  const result = renderResult({ plan, result: { executionId: 'mig-1', planId: 'plan-x', status: 'completed', applied: ['a'], skipped: [] },
+    gate: { ok: false, checks: [{ id: 'verification', ok: true, detail: '9 checks passed' }, { id: 'url:http://db1/health', ok: false, detail: 'HTTP 503' }] },
+    rolledBack: { executionId: 'mig-1', restored: ['r1'], alreadyRestored: [] } });
+  assert.match(result, /Health gate: FAILED\n {2}ok {3}verification: 9 checks passed\n {2}FAIL url:http:\/\/db1\/health: HTTP 503\nRolled back mig-1: restored 1/);
 });

@@ -3,6 +3,7 @@
  * `migrate`, `resume`, `status` and `rollback` print without --json. Everything read from the host (titles
  * carry package names, verification details and leftovers carry NEVRAs and paths) is terminal-escaped.
  */
+import type { SnapshotInfo } from '../exec/snapshots/index.js';
 import type { MigrationPlan } from '../plan/index.js';
 import type { RollbackResult } from '../exec/runner.js';
 import type { ExecutionResult, ExecutionStatus } from '../exec/types.js';
@@ -22,7 +23,7 @@ export function renderPlan(p: MigrationPlan): string {
   ].join('\n');
 }
 
-export function renderResult(r: { plan: MigrationPlan; result: ExecutionResult; verify?: VerifyReport; workload?: WorkloadReport; drift?: DriftReport; problems?: string[] }): string {
+export function renderResult(r: { plan: MigrationPlan; result: ExecutionResult; verify?: VerifyReport; workload?: WorkloadReport; drift?: DriftReport; problems?: string[]; gate?: { ok: boolean; checks: { id: string; ok: boolean; detail: string }[] }; rolledBack?: RollbackResult }): string {
   const lines = [`${r.result.status === 'dry-run' ? 'Dry run of' : 'Migration'} ${r.result.executionId}: ${r.plan.source} → ${r.plan.target}: ${r.result.status}; applied ${r.result.applied.length}, skipped ${r.result.skipped.length}`];
   const v = r.verify;
   if (v) {
@@ -33,10 +34,12 @@ export function renderResult(r: { plan: MigrationPlan; result: ExecutionResult; 
     if (v.services.after !== null) lines.push(`  services: +${v.services.added.map(t).join(',') || '0'} -${v.services.removed.map(t).join(',') || '0'}`);
   }
   lines.push(...renderMigrationFindings(r));
+  if (r.gate) lines.push(`Health gate: ${r.gate.ok ? 'passed' : 'FAILED'}`, ...r.gate.checks.map((c) => `  ${c.ok ? 'ok  ' : 'FAIL'} ${t(c.id)}: ${t(c.detail)}`));
+  if (r.rolledBack) lines.push(renderRollback(r.rolledBack));
   return lines.join('\n');
 }
 
-export function renderStatus(r: { status: ExecutionStatus; plan: MigrationPlan; verify?: VerifyReport; from?: 'store' }): string {
+export function renderStatus(r: { status: ExecutionStatus; plan: MigrationPlan; verify?: VerifyReport; from?: 'store'; snapshots?: SnapshotInfo[] }): string {
   const s = r.status;
   return [
     `${s.executionId}: ${r.plan.source} → ${r.plan.target}: ${s.state}${s.interrupted ? ' (interrupted: ferry resume continues it)' : ''}${s.rollbackStarted && s.state !== 'rolled-back' ? ' (rollback unfinished: ferry rollback continues it)' : ''}${s.ponrCrossed ? '; past the point of no return' : ''}${r.from === 'store' ? ' (from the store: as of its last journal entry)' : ''}`,
@@ -44,6 +47,7 @@ export function renderStatus(r: { status: ExecutionStatus; plan: MigrationPlan; 
     ...s.transactions.map((x) => `  still running on the host: the ${t(x.label)} transaction (pid ${x.pid ?? '?'}) of step ${t(s.steps.find((st) => st.id.startsWith(x.stepIdPrefix))?.title ?? x.stepIdPrefix)}`),
     ...s.overrides.map((o) => `  override ${t(o.findingKey)} by ${t(o.by)} at ${o.at}`),
     ...(r.verify ? [`  verification: ${r.verify.ok ? 'passed' : 'FAILED'}`] : []),
+    ...(r.snapshots ?? []).map((x) => `  snapshot kept: ${x.provider} ${t(x.name)} of ${x.createdAt}, ${x.exclusiveBytes === null ? 'size unknown' : `${(x.exclusiveBytes / 2 ** 20).toFixed(1)} MiB of its own`} (ferry finish removes it)`),
   ].join('\n');
 }
 

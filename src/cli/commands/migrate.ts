@@ -2,9 +2,11 @@
 import type { Command } from 'commander';
 import { FerryError, redact } from '../../core/index.js';
 import {
-  migrate, migrationStatus, planMigration, resume, rollback, storedMigrationStatus, unlockHost,
+  finish, migrate, migrationStatus, planMigration, resume, rollback, storedMigrationStatus, unlockHost,
   type MigrateResult, type Store,
 } from '../../app/migrate.js';
+import { commandCheck, urlCheck } from '../../app/health-gate.js';
+import type { SnapshotRequest } from '../../app/migrate.js';
 import { defaultStorePath, recordPlan, storeHostName } from '../../app/store.js';
 import { withStore, withStoreFlag } from '../store-flags.js';
 import type { ProgressEvent } from '../../app/migrate.js';
@@ -19,7 +21,7 @@ interface HostFlags extends SharedHostFlags { store?: string; trustJournal?: boo
 
 const TRUST_JOURNAL_HELP = 'accept a journal this controller did not sign (another controller\'s, or an older Ferry\'s); what it would restore is still checked';
 const HOST_CHANGED_FORCE_HELP = 'act even though the host\'s packages changed since the journal last recorded them (HOST_CHANGED)';
-interface PlanFlags extends HostFlags { to: string; repo?: string[]; override?: string[]; reason?: string; gpgKey?: string[]; nogpgcheck?: boolean; allowRemove?: string[] }
+interface PlanFlags extends HostFlags { to: string; repo?: string[]; override?: string[]; reason?: string; gpgKey?: string[]; nogpgcheck?: boolean; allowRemove?: string[]; snapshot?: string; snapshotCommand?: string; snapshotRestoreCommand?: string; snapshotRemoveCommand?: string }
 
 
 /** The store's location as messages name it (a URL's password removed). */
@@ -34,11 +36,36 @@ function withPlanFlags(c: Command): Command {
     .option('--reason <text>', 'why the overrides are acceptable (journaled)')
     .option('--gpg-key <file=fingerprint>', 'target GPG key file and its expected fingerprint (default: the catalog\'s)', collect)
     .option('--nogpgcheck', 'do not check package signatures (unsigned local mirrors)')
-    .option('--allow-remove <name|glob>', 'approve the removal of this package by the swap or distro-sync; recorded in the plan and the journal with the operator (repeatable)', collect);
+    .option('--allow-remove <name|glob>', 'approve the removal of this package by the swap or distro-sync; recorded in the plan and the journal with the operator (repeatable)', collect)
+    .option('--snapshot <auto|none>', 'snapshot the system before the point of no return: auto (Btrfs root), none', 'auto')
+    .option('--snapshot-command <json-argv>', 'your snapshot command, run on the controller, as a JSON array (prints the snapshot id last); needs the two below')
+    .option('--snapshot-restore-command <json-argv>', 'its restore counterpart (FERRY_SNAPSHOT_ID in its environment)')
+    .option('--snapshot-remove-command <json-argv>', 'its removal counterpart, run by ferry finish');
 }
 
-function planInput(f: PlanFlags): { target: string; repos: string[]; overrides: { findingKey: string; reason?: string }[]; gpgKeys?: string[]; gpgcheck: boolean; allowRemove?: string[] } {
+/** A JSON array of strings given for a command flag: an argv, never a shell string. */
+function argvFlag(flag: string, value: string): string[] {
+  let v: unknown;
+  try { v = JSON.parse(value); } catch { v = undefined; }
+  if (!Array.isArray(v) || v.length === 0 || !v.every((x): x is string => typeof x === 'string' && x.length > 0)) {
+    throw new FerryError('USAGE', `${flag} ${value}: expected a JSON array of strings, e.g. '["/usr/local/bin/snap","create"]'`);
+  }
+  return v;
+}
+
+function snapshotRequest(f: PlanFlags): SnapshotRequest {
+  const given = [f.snapshotCommand, f.snapshotRestoreCommand, f.snapshotRemoveCommand].filter((x) => x !== undefined).length;
+  if (given > 0) {
+    if (given < 3 || !f.snapshotCommand || !f.snapshotRestoreCommand || !f.snapshotRemoveCommand) throw new FerryError('USAGE', '--snapshot-command needs --snapshot-restore-command and --snapshot-remove-command too');
+    return { commands: { create: argvFlag('--snapshot-command', f.snapshotCommand), restore: argvFlag('--snapshot-restore-command', f.snapshotRestoreCommand), remove: argvFlag('--snapshot-remove-command', f.snapshotRemoveCommand) } };
+  }
+  if (f.snapshot !== undefined && f.snapshot !== 'auto' && f.snapshot !== 'none') throw new FerryError('USAGE', `--snapshot ${f.snapshot}: expected auto or none`);
+  return f.snapshot === 'none' ? 'none' : 'auto';
+}
+
+function planInput(f: PlanFlags): { target: string; repos: string[]; overrides: { findingKey: string; reason?: string }[]; gpgKeys?: string[]; gpgcheck: boolean; allowRemove?: string[]; snapshot: SnapshotRequest } {
   return {
+    snapshot: snapshotRequest(f),
     target: f.to, repos: f.repo ?? [], gpgcheck: !f.nogpgcheck, ...(f.gpgKey ? { gpgKeys: f.gpgKey } : {}), ...(f.allowRemove ? { allowRemove: f.allowRemove } : {}),
     overrides: (f.override ?? []).map((k) => ({ findingKey: k, ...(f.reason ? { reason: f.reason } : {}) })),
   };
@@ -64,13 +91,20 @@ export function register(program: Command, ctx: CliContext): void {
   withStoreFlag(withPlanFlags(program.command('migrate <host>').description('migrate a host to the target (journaled, resumable)')))
     .option('--dry-run', 'show what each step would do; change nothing')
     .option('--yes', 'do not ask for confirmation')
-    .action(async (host: string, f: PlanFlags & { dryRun?: boolean; yes?: boolean }) => {
+    .option('--health-check-url <url>', 'health gate: this URL must answer 2xx after the migration (repeatable)', collect)
+    .option('--health-check-command <json-argv>', 'health gate: this command, run on the host, must exit 0 (a JSON array; repeatable)', collect)
+    .option('--rollback-on-failure', 'roll the host back (to its snapshot) when the health gate fails')
+    .action(async (host: string, f: PlanFlags & { dryRun?: boolean; yes?: boolean; healthCheckUrl?: string[]; healthCheckCommand?: string[]; rollbackOnFailure?: boolean }) => {
       if (!f.dryRun && !f.yes) throw new FerryError('USAGE', `ferry migrate changes ${host}: pass --yes to confirm (or --dry-run)`);
+      const commands = (f.healthCheckCommand ?? []).map((c) => argvFlag('--health-check-command', c));
+      const gateAsked = f.healthCheckUrl !== undefined || commands.length > 0 || f.rollbackOnFailure === true;
       const run = (store?: Store): Promise<MigrateResult> => withHost(host, f, (transport) => migrate({
         transport, ...planInput(f), dryRun: Boolean(f.dryRun), onProgress: progress(ctx), ...(store ? { store, storeHost: storeHostName({ host, ...f }), storeName: storeNameOf(f) } : {}),
+        ...(gateAsked ? { health: { rollbackOnFailure: f.rollbackOnFailure === true, checks: [...(f.healthCheckUrl ?? []).map((u) => urlCheck(u)), ...commands.map((c) => commandCheck(transport, c))] } } : {}),
       }));
       const res = f.dryRun ? await run() : await withStore(f, run);
       emit(ctx, res, renderResult);
+      if (res.gate && !res.gate.ok) throw new FerryError('HEALTH_GATE_FAILED', `The health gate failed on ${host}: ${res.gate.checks.filter((c) => !c.ok).map((c) => `${c.id} (${c.detail})`).join('; ')}${res.rolledBack ? '; the host was rolled back' : ''}`, { hint: res.rolledBack ? 'Fix the cause, then migrate again.' : 'ferry rollback returns the host to its snapshot; --rollback-on-failure does it automatically.' });
       if (res.verify && !res.verify.ok) throw new FerryError('STEP_FAILED', `Verification failed on ${host}`);
     });
 
@@ -82,12 +116,19 @@ export function register(program: Command, ctx: CliContext): void {
       emit(ctx, res, renderResult);
     });
 
-  withStoreFlag(withHostFlags(program.command('rollback <host>').description('undo a migration that has not passed its point of no return')))
+  withStoreFlag(withHostFlags(program.command('rollback <host>').description('undo a migration: restores its backups, or returns the host to its snapshot (past the point of no return too)')))
     .option('--trust-journal', TRUST_JOURNAL_HELP)
     .option('--force', HOST_CHANGED_FORCE_HELP)
     .action(async (host: string, f: HostFlags & { force?: boolean }) => {
       const res = await withStore(f, (store) => withHost(host, f, (transport) => rollback({ transport, onProgress: progress(ctx), store, storeHost: storeHostName({ host, ...f }), storeName: storeNameOf(f), trustJournal: f.trustJournal === true, force: f.force === true })));
       emit(ctx, res, renderRollback);
+    });
+
+  withStoreFlag(withHostFlags(program.command('finish <host>').description('keep the outcome: remove what the migration\'s snapshot left (the snapshot, or after a rollback the migrated system)')))
+    .option('--trust-journal', TRUST_JOURNAL_HELP)
+    .action(async (host: string, f: HostFlags) => {
+      const res = await withStore(f, (store) => withHost(host, f, (transport) => finish({ transport, store, storeHost: storeHostName({ host, ...f }), storeName: storeNameOf(f), trustJournal: f.trustJournal === true })));
+      emit(ctx, res, (r) => (r.removed.length ? `Finished ${r.executionId}: removed ${r.removed.join(', ')}` : `Finished ${r.executionId}: no snapshot left to remove`));
     });
 
   withHostFlags(program.command('unlock <host>').description('remove the host lock a dead Ferry run left (refused while its process or a transaction still runs)'))

@@ -16,12 +16,15 @@ import { moduleStreamsStep } from './module-streams.js';
 import { restorePathSet } from './path-set.js';
 import { preflightStep } from './preflight.js';
 import { removeSourceKeysStep } from './remove-source-keys.js';
+import { snapshotStep } from './snapshot.js';
+import { snapshotRestorer, type SnapshotCommands } from '../snapshots/index.js';
 import { swapVendorPackagesStep } from './swap-vendor-packages.js';
 import { verifyStep } from './verify.js';
 
 export const STEP_IMPLEMENTATIONS: { readonly [K in StepKindName]: (options: StepOptions<K>) => Step<StepOptions<K>> } = {
   'preflight': preflightStep,
   'backup': backupStep,
+  'snapshot': snapshotStep,
   'disable-repos': disableReposStep,
   'import-gpg-keys': importGpgKeysStep,
   'swap-vendor-packages': swapVendorPackagesStep,
@@ -51,4 +54,11 @@ export function materializePlan(plan: MigrationPlan): PlanLike {
   return { id: plan.id, steps: plan.steps.map(stepFromSpec) };
 }
 
-export const STEP_RESTORERS: RestorerRegistry = { pathSet: restorePathSet };
+export const STEP_RESTORERS: RestorerRegistry = { pathSet: restorePathSet, snapshot: snapshotRestorer() };
+
+/** The restorers of a plan's execution: the snapshot restorer given the plan's own snapshot commands (never the journal's). */
+export function restorersFor(plan: MigrationPlan | undefined): RestorerRegistry {
+  const spec = plan?.steps.find((s) => s.kind === 'snapshot');
+  const commands: SnapshotCommands | null = spec?.kind === 'snapshot' ? spec.options.commands : null;
+  return { ...STEP_RESTORERS, snapshot: snapshotRestorer(commands) };
+}

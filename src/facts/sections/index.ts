@@ -20,12 +20,13 @@ import { reposSection } from './repos.js';
 import { rpmdbSection } from './rpmdb.js';
 import type { FactsSection } from './section.js';
 import { securitySection } from './security.js';
+import { storageSection } from './storage.js';
 import { systemSection } from './system.js';
 import { workloadSection } from './workload.js';
 
 export const FACTS_SECTION_REGISTRY: readonly FactsSection[] = [
   systemSection, osSection, releaseSection, packagesSection, relationsSection, rpmdbSection, reposSection, modulesSection, kernelSection,
-  bootSection, securitySection, mountsSection, memorySection, guiSection, containerSection, agentsSection,
+  bootSection, securitySection, mountsSection, storageSection, memorySection, guiSection, containerSection, agentsSection,
   workloadSection,
 ];
 

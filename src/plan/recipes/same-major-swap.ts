@@ -13,6 +13,7 @@ import { importGpgKeysKind } from '../steps/import-gpg-keys.js';
 import { moduleStreamsKind } from '../steps/module-streams.js';
 import { preflightKind } from '../steps/preflight.js';
 import { removeSourceKeysKind } from '../steps/remove-source-keys.js';
+import { chooseSnapshot, snapshotKind } from '../steps/snapshot.js';
 import { swapVendorPackagesKind } from '../steps/swap-vendor-packages.js';
 import { verifyKind } from '../steps/verify.js';
 import type { RecipeInput, RecipeOutput } from './types.js';
@@ -35,10 +36,14 @@ export function sameMajorSwap(input: RecipeInput): RecipeOutput {
   const sourceKeys = catalog.gpgKeys(source.id).files.flatMap((f) => f.keys.map((k) => k.rpmName));
   const sourceVendor = (facts.packages ?? []).find((p) => swap.remove.includes(p.name) && p.vendor)?.vendor ?? null;
   const targetOsId = target.distribution === 'oraclelinux' ? 'ol' : target.distribution;
+  const snapshot = chooseSnapshot(facts, input.snapshot);
+  if ('note' in snapshot) notes.push(snapshot.note);
 
   const steps: PlanStepSpec[] = [
     preflightKind.spec({ diskMiB, dnf }, conversion),
     backupKind.spec({ files: BACKUP_FILES, dirs: BACKUP_DIRS }, conversion),
+    // Before the first change: returning to it undoes the whole conversion.
+    ...('options' in snapshot ? [snapshotKind.spec(snapshot.options, conversion)] : []),
     disableReposKind.spec({ repoIds: srcRepoIds, ownedBySwap: swap.remove }, conversion),
     importGpgKeysKind.spec({ keys: keys.map((k) => ({ name: k.name, armored: k.armored, fingerprints: k.fingerprints })) }, conversion),
     swapVendorPackagesKind.spec({ remove: swap.remove, install: swap.install, dnf, ...allowRemove }, conversion),

@@ -1,6 +1,6 @@
 import type { Catalog, MigrationPath, ReleaseView } from '../../catalog/index.js';
 import type { HostFacts } from '../../facts/types.js';
-import type { PlanStepSpec } from '../steps/index.js';
+import type { PlanStepSpec, SnapshotRequest } from '../steps/index.js';
 import type { DnfEnv, TargetKey } from '../types.js';
 
 /** What every recipe is given: the conversion, the vendor swap decided by assess's rule, the target's dnf env and keys. */
@@ -16,6 +16,8 @@ export interface RecipeInput {
   keys: readonly TargetKey[];
   /** `--allow-remove` names or globs: removals the operator approved (the swap's gate and verification honour them). */
   allowRemove: readonly string[];
+  /** The operator's snapshot request (chooseSnapshot decides the step). */
+  snapshot: SnapshotRequest;
 }
 
 export interface RecipeOutput {

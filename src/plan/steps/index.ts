@@ -12,6 +12,7 @@ import type { StepKind, StepSpecShape } from './kind.js';
 import { moduleStreamsKind, type ModuleStreamsOptions } from './module-streams.js';
 import { preflightKind, type PreflightOptions } from './preflight.js';
 import { removeSourceKeysKind, type RemoveSourceKeysOptions } from './remove-source-keys.js';
+import { snapshotKind, type SnapshotOptions } from './snapshot.js';
 import { swapVendorPackagesKind, type SwapOptions } from './swap-vendor-packages.js';
 import { verifyKind, type VerifyStepOptions } from './verify.js';
 
@@ -19,6 +20,7 @@ import { verifyKind, type VerifyStepOptions } from './verify.js';
 export interface StepOptionsByKind {
   'preflight': PreflightOptions;
   'backup': BackupOptions;
+  'snapshot': SnapshotOptions;
   'disable-repos': DisableReposOptions;
   'import-gpg-keys': ImportGpgKeysOptions;
   'swap-vendor-packages': SwapOptions;
@@ -39,6 +41,7 @@ export type PlanStepSpec = { [K in StepKindName]: StepSpecOf<K> }[StepKindName];
 export const STEP_KINDS: { readonly [K in StepKindName]: StepKind<K, StepOptions<K>> } = {
   'preflight': preflightKind,
   'backup': backupKind,
+  'snapshot': snapshotKind,
   'disable-repos': disableReposKind,
   'import-gpg-keys': importGpgKeysKind,
   'swap-vendor-packages': swapVendorPackagesKind,
@@ -56,6 +59,7 @@ export function isStepKindName(kind: string): kind is StepKindName {
 }
 
 export type { Conversion, StepKind, StepSpecShape } from './kind.js';
-export type { BackupOptions, BootloaderOptions, DisableReposOptions, DistroSyncOptions, ImportGpgKeysOptions, ModuleStreamsOptions, PreflightOptions, RemoveSourceKeysOptions, SwapOptions, VerifyStepOptions };
+export type { BackupOptions, BootloaderOptions, DisableReposOptions, DistroSyncOptions, ImportGpgKeysOptions, ModuleStreamsOptions, PreflightOptions, RemoveSourceKeysOptions, SnapshotOptions, SwapOptions, VerifyStepOptions };
+export { chooseSnapshot, type SnapshotCommandsSpec, type SnapshotRequest } from './snapshot.js';
 export type { GpgKeySpec } from './import-gpg-keys.js';
-export { backupKind, bootloaderKind, disableReposKind, distroSyncKind, importGpgKeysKind, moduleStreamsKind, preflightKind, removeSourceKeysKind, swapVendorPackagesKind, verifyKind };
+export { backupKind, bootloaderKind, disableReposKind, distroSyncKind, importGpgKeysKind, moduleStreamsKind, preflightKind, removeSourceKeysKind, snapshotKind, swapVendorPackagesKind, verifyKind };

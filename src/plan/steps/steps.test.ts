@@ -2,9 +2,10 @@
 // are the content ids they were before the kinds moved here (existing plans and journals keep working).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { baseFacts } from '../../assess/testing/fixtures.js';
 import { LAB_KEY, rockyPlan } from '../testing/fixtures.js';
 import type { MigrationPlan } from '../types.js';
-import { STEP_KIND_NAMES, STEP_KINDS, type PlanStepSpec, type StepKindName } from './index.js';
+import { chooseSnapshot, STEP_KIND_NAMES, STEP_KINDS, type PlanStepSpec, type StepKindName } from './index.js';
 
 function stepOf(plan: MigrationPlan, kind: StepKindName): PlanStepSpec {
   const s = plan.steps.find((x) => x.kind === kind);
@@ -14,7 +15,8 @@ function stepOf(plan: MigrationPlan, kind: StepKindName): PlanStepSpec {
 
 test('the same-major recipe composes every kind once, in order, each accepted by its kind\'s schema', () => {
   const plan = rockyPlan();
-  assert.deepEqual(plan.steps.map((s) => s.kind), STEP_KIND_NAMES);
+  // No snapshot: the fixture's facts do not show a Btrfs root (chooseSnapshot's cases below).
+  assert.deepEqual(plan.steps.map((s) => s.kind), STEP_KIND_NAMES.filter((k) => k !== 'snapshot'));
   for (const s of plan.steps) assert.deepEqual(STEP_KINDS[s.kind].validator.errors(s.options), [], s.kind);
   assert.deepEqual(plan.steps.filter((s) => s.pointOfNoReturn).map((s) => s.kind), ['distro-sync']);
 });
@@ -51,8 +53,11 @@ test('each kind\'s schema refuses bad options with their JSON paths', () => {
     ['remove-source-keys', (o) => { o.rpmNames = ['rm -rf /']; }, ['/rpmNames/0: must match pattern "^gpg-pubkey-[0-9a-f]+$"']],
     ['verify', (o) => { o.sourceVendor = 1; }, ['/sourceVendor: must be string']],
   ];
+  const withSnapshot = rockyPlan({ snapshot: { commands: { create: ['snap'], restore: ['snap', 'restore'], remove: ['snap', 'rm'] } } });
+  cases.push(['snapshot', (o) => { o.provider = 'lvm'; }, ['/provider: must be equal to one of the allowed values (btrfs, command)']]);
+  cases.push(['snapshot', (o) => { (o.commands as { create: string[] }).create = []; }, ['/commands/create: must NOT have fewer than 1 items']]);
   for (const [kind, change, want] of cases) {
-    const options = structuredClone(stepOf(plan, kind).options) as Record<string, unknown>;
+    const options = structuredClone(stepOf(kind === 'snapshot' ? withSnapshot : plan, kind).options) as Record<string, unknown>;
     change(options);
     const got = STEP_KINDS[kind].validator.errors(JSON.parse(JSON.stringify(options))).map((e) => `${e.path || '/'}: ${e.message}`);
     assert.deepEqual(got.sort(), [...want].sort(), `${kind}: ${JSON.stringify(options).slice(0, 200)}`);
@@ -65,4 +70,24 @@ test('every option of every kind is required (a plan names each, so a missing on
     const schema = STEP_KINDS[kind].schema;
     assert.deepEqual([...schema.required].sort(), Object.keys(schema.properties).sort(), kind);
   }
+});
+
+test('chooseSnapshot: the operator\'s commands, else Btrfs when the facts show a Btrfs root, else none with the reason', () => {
+  const btrfs = { mounts: [{ path: '/', fstype: 'btrfs', source: '/dev/vda2', fsroot: '/root' }] };
+  const lvm = { mounts: [{ path: '/', fstype: 'xfs', source: '/dev/mapper/cs-root', fsroot: '/' }] };
+  const commands = { create: ['snap'], restore: ['snap', 'restore'], remove: ['snap', 'rm'] };
+  const cases: [string, Parameters<typeof chooseSnapshot>[0]['storage'], Parameters<typeof chooseSnapshot>[1], string][] = [
+    ['btrfs root, auto', btrfs, 'auto', 'btrfs'],
+    ['btrfs root, none', btrfs, 'none', 'note:no snapshot (--snapshot none)'],
+    ['lvm root, auto', lvm, 'auto', 'note:no snapshot: / is on /dev/mapper/cs-root (LVM snapshots are not offered yet)'],
+    ['lvm root, commands', lvm, { commands }, 'command'],
+    ['no storage facts', undefined, 'auto', 'note:no snapshot: the facts do not show what holds /'],
+  ];
+  for (const [name, storage, request, want] of cases) {
+    const got = chooseSnapshot({ ...baseFacts(), ...(storage ? { storage } : {}) }, request);
+    assert.equal('options' in got ? got.options.provider : `note:${got.note}`.slice(0, want.length), want, name);
+  }
+  const plan = rockyPlan({ snapshot: { commands } });
+  assert.deepEqual(plan.steps.map((s) => s.kind).slice(0, 3), ['preflight', 'backup', 'snapshot'], 'the snapshot is taken before the first change');
+  assert.ok(!plan.steps.find((s) => s.kind === 'snapshot')?.pointOfNoReturn);
 });

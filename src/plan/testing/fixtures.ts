@@ -9,8 +9,9 @@ export const LAB_KEY: TargetKey = {
   fingerprints: ['7051C470A929F454CEBE37B715AF5DAC6D745A60'],
 };
 
-export function rockyPlan(): MigrationPlan {
+export function rockyPlan(extra: Pick<Parameters<typeof buildPlan>[0], 'snapshot'> = {}): MigrationPlan {
   return buildPlan({
+    ...extra,
     facts: baseFacts(), catalog: loadCatalog(), target: 'rocky-8', repos: [{ id: 'ferry-rocky-8-0', baseurl: 'file:///srv/rocky8' }],
     targetAvailable: ['rocky-release', 'rocky-repos', 'rocky-gpg-keys', 'bash'], gpgcheck: true, keys: [LAB_KEY],
   });

@@ -1,0 +1,52 @@
+/**
+ * The storage section: what holds / and /boot (filesystem type, source device, the subvolume or LV), which is
+ * what the plan's snapshot step is chosen by (Btrfs root: a subvolume snapshot; LVM root: an LV snapshot).
+ * One `findmnt -J -v` (util-linux) per path: `-v` prints the device without its `[/subvolume]` suffix, whose
+ * subvolume is the FSROOT column.
+ */
+import { defineSection } from './section.js';
+
+declare module '../types.js' { interface SectionFacts { storage?: StorageFacts } }
+
+export interface MountSource {
+  /** The path asked about: / or /boot. */
+  path: string;
+  fstype: string;
+  /** The device (`/dev/vda2`, `/dev/mapper/cs-root`, `/dev/loop3`). */
+  source: string;
+  /** The mounted directory of the filesystem (`/` on Btrfs mounted at its top level, `/root` for subvol=root). */
+  fsroot: string;
+}
+
+export interface StorageFacts {
+  mounts: MountSource[];
+}
+
+/** Reads `findmnt -J -v -o SOURCE,FSTYPE,FSROOT` output lines, each prefixed with `PATH<TAB>` (one JSON document per path). */
+export function parseStorage(body: string): StorageFacts {
+  const mounts: MountSource[] = [];
+  for (const line of body.split('\n')) {
+    const tab = line.indexOf('\t');
+    if (tab < 0) continue;
+    const path = line.slice(0, tab);
+    let doc: unknown;
+    try { doc = JSON.parse(line.slice(tab + 1)); } catch { continue; }
+    const fs = (doc as { filesystems?: unknown[] } | null)?.filesystems?.[0] as Record<string, unknown> | undefined;
+    if (!fs || typeof fs.fstype !== 'string' || typeof fs.source !== 'string') continue;
+    mounts.push({ path, fstype: fs.fstype, source: fs.source, fsroot: typeof fs.fsroot === 'string' ? fs.fsroot : '/' });
+  }
+  return { mounts };
+}
+
+export const storageSection = defineSection({
+  name: 'storage',
+  read: (input) => ({ value: parseStorage(input.output('storage')?.body ?? '') }),
+  script: String.raw`
+s_storage() {
+  command -v findmnt >/dev/null 2>&1 || return 0
+  for p in / /boot; do
+    [ -e "$R$p" ] || continue
+    printf '%s\t' "$p"; findmnt -J -v -o SOURCE,FSTYPE,FSROOT --target "$R$p" | tr -d '\n'; printf '\n'
+  done
+}`,
+});

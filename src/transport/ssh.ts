@@ -223,6 +223,10 @@ function connectOne(opts: SshTransportOptions, ep: Endpoint, sock?: NodeJS.Reada
     if (types.length) config.algorithms = { serverHostKey: types.flatMap(hostKeyAlgorithmsFor) as never };
     try {
       conn.connect(config);
+      // Before the TCP connect, not after ready: the handshake and authentication are small request/reply
+      // packets too, and with Nagle + delayed ACK each stalled ~40 ms (ssh2 applies it to its own socket;
+      // a jump host's forwarded channel has no TCP socket of its own).
+      conn.setNoDelay(true);
     } catch (err) {
       fail(new FerryError('TRANSPORT_CONNECT', `Could not connect to ${name(ep)}: ${(err as Error).message}`, { cause: err }));
     }

@@ -4,8 +4,9 @@
  * ROOT is '' for a live host or an image root prefix; NONCE is a random token the caller chose, so no
  * file content can forge a section marker. Output: `\n<NONCE> BEGIN <section>\n` body (with `\n<NONCE> FILE
  * <path>\n` before each file's content), `\n<NONCE> STDERR <section>\n` stderr, `\n<NONCE> END <section>
- * <exit>\n`. A failing section does not stop the others. Each section's part (its `s_<part>` function) is
- * declared by its module in sections/ and assembled here in registry order, after the shared helpers.
+ * <exit>\n`; for a ROOT that does not exist, `\n<NONCE> NO-ROOT\n` alone (exit 3). A failing section does not
+ * stop the others. Each section's part (its `s_<part>` function) is declared by its module in sections/ and
+ * assembled here in registry order, after the shared helpers.
  */
 
 import { FACTS_SECTION_REGISTRY } from './sections/index.js';
@@ -62,6 +63,7 @@ rpmq() {
 
 export const FACTS_SCRIPT = `${HELPERS}
 ${FACTS_SECTION_REGISTRY.map((s) => s.script).join('\n')}
+if [ -n "$R" ] && [ ! -e "$R" ]; then printf '\n%s NO-ROOT\n' "$N"; exit 3; fi
 dbpath >/dev/null 2>&1
 for s in ${FACTS_SCRIPT_PARTS.join(' ')}; do
   printf '\\n%s BEGIN %s\\n' "$N" "$s"

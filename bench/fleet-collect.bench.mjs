@@ -1,4 +1,4 @@
-/* global performance */
+/* global performance, setTimeout */
 // Fleet bench, part (b): collecting the lab fleet, Ferry next to Ansible with the same forks on the same inventory.
 // - The fleet: test/lab's createLabFleet, N hosts (FERRY_BENCH_FLEET_HOSTS, default 50), each its own sshd on its
 //   own 127.0.1.x address in front of its own CentOS 8 / Stream 8 / 7 root (the inventory's `ferry_root`),

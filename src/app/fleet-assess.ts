@@ -136,7 +136,7 @@ export async function assessFleet(o: AssessFleetOptions): Promise<FleetAssessmen
   const fingerprints = views.map(repoFingerprint);
   const assessTargetsOf = views.map((repo, i) => ({ release: targets[i], ...(repo ? { repo } : {}) }));
 
-  const hostNames = o.hostNames ? [...new Set(o.hostNames)] : (await o.store.listHosts()).map((h) => h.name);
+  const hostNames = o.hostNames ? [...new Set(o.hostNames)] : (await o.store.listHosts()).filter((h) => h.removedAt === null).map((h) => h.name);
   if (o.hostNames) {
     const known = new Set((await o.store.listHosts()).map((h) => h.name));
     const unknown = hostNames.filter((h) => !known.has(h));

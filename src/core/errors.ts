@@ -69,6 +69,8 @@ export const ERROR_CODES = {
   // h8 (prove: sbom, cve, compare, proof)
   SBOM_NO_PACKAGES: 'The facts hold no installed packages to describe',
   FEED_UNREADABLE: 'A security feed (OSV database, updateinfo) could not be read',
+  // fleet: inventory (h3)
+  HOST_IN_ROLLOUT: 'A host cannot be deleted while a rollout or job is under way for it',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
@@ -134,6 +136,7 @@ export const ERROR_STATUS: Record<ErrorCode, { exit: number; http: number }> = {
   // h8 (prove: sbom, cve, compare, proof)
   SBOM_NO_PACKAGES: { exit: 1, http: 422 },
   FEED_UNREADABLE: { exit: 1, http: 422 },
+  HOST_IN_ROLLOUT: { exit: 1, http: 409 },
 };
 
 /** The exit status and HTTP status of an error: its code's, or INTERNAL's for anything not a FerryError. */

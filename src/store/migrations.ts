@@ -202,4 +202,12 @@ CREATE TABLE audit_log (
 CREATE INDEX audit_log_subject ON audit_log(subject, id);
 `,
   },
+  {
+    // A host its inventory no longer lists: kept (with its history) but out of every selection until pruned.
+    version: 3,
+    name: 'h3-hosts-removed',
+    sql: () => `
+ALTER TABLE hosts ADD COLUMN removed_at TEXT;
+`,
+  },
 ];

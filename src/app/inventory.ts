@@ -195,7 +195,10 @@ export async function importInventory(store: Store, files: readonly string[], op
   const inv = readInventory(absolute, opts);
   const stored = await store.listHosts();
   const prior = new Map(stored.map((h) => [h.name, h]));
-  const gone = hostsGoneFrom(stored, new Set(inv.hosts.map((h) => h.name)), { files: Object.keys(inv.formats), dirs: absolute.filter((p) => (opts.reader ?? fileInventoryReader).listDir(p) !== undefined) });
+  const reader = opts.reader ?? fileInventoryReader;
+  const gone = hostsGoneFrom(stored, new Set(inv.hosts.map((h) => h.name)), {
+    files: Object.keys(inv.formats), dirs: absolute.filter((p) => reader.listDir(p) !== undefined),
+  });
   // Deleting first: a host a rollout still has under way refuses the whole import before anything is written.
   const pruned = opts.prune && gone.length ? gone.map((h) => h.name) : [];
   if (pruned.length) await store.deleteHosts(pruned);

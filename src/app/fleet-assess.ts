@@ -136,7 +136,7 @@ export async function assessFleet(o: AssessFleetOptions): Promise<FleetAssessmen
   const fingerprints = views.map(repoFingerprint);
   const assessTargetsOf = views.map((repo, i) => ({ release: targets[i], ...(repo ? { repo } : {}) }));
 
-  const hostNames = o.hostNames ? [...new Set(o.hostNames)] : (await o.store.listHosts()).map((h) => h.name);
+  const hostNames = o.hostNames ? [...new Set(o.hostNames)] : (await o.store.listHosts()).filter((h) => h.removedAt === null).map((h) => h.name);
   if (o.hostNames) {
     const known = new Set((await o.store.listHosts()).map((h) => h.name));
     const unknown = hostNames.filter((h) => !known.has(h));
@@ -197,12 +197,13 @@ export async function assessFleet(o: AssessFleetOptions): Promise<FleetAssessmen
 }
 
 /** The fleet report of a run (default: the newest), from its stored rows. */
-export async function loadFleetReport(o: { store: Pick<Store, 'listFleetAssessments'>; runId?: string; catalog?: Catalog; now?: Date }): Promise<FleetReport> {
+export async function loadFleetReport(o: { store: Pick<Store, 'listFleetAssessments' | 'listHosts'>; runId?: string; catalog?: Catalog; now?: Date }): Promise<FleetReport> {
   const rows = await o.store.listFleetAssessments(o.runId);
   if (rows.length === 0) {
     throw new FerryError('NOT_FOUND', o.runId ? `No fleet assessment run ${JSON.stringify(o.runId)} in the store` : 'No fleet assessment in the store',
       { hint: 'Run ferry fleet assess --to TARGETS first.' });
   }
   const runId = rows[0].runId;
-  return buildFleetReport(rows, { runId, catalog: o.catalog ?? loadCatalog(), today: fleetRunDate(runId), generatedAt: (o.now ?? new Date()).toISOString() });
+  const removed = new Set((await o.store.listHosts()).filter((h) => h.removedAt !== null).map((h) => h.name));
+  return buildFleetReport(rows, { runId, catalog: o.catalog ?? loadCatalog(), today: fleetRunDate(runId), generatedAt: (o.now ?? new Date()).toISOString(), removed });
 }

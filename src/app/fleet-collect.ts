@@ -3,9 +3,10 @@
  * timeout, retries with exponential backoff and jitter for transient failures only, one stored snapshot
  * and one collection record per host, and identity tracking.
  *
- * Each host is opened by the one `openHost` (one SSH connection, the facts script run once) and closed
- * before the next host takes its slot. Failures are classified from the transport's FerryError codes
- * (classifyFailure); a failure that is not a FerryError is a bug and propagates.
+ * Each host is opened by the one `openHost` (one SSH connection, the facts script run once as a plain exec,
+ * which checks the root itself: `singleCommand`) and closed before the next host takes its slot. Failures
+ * are classified from the transport's FerryError codes (classifyFailure); a failure that is not a
+ * FerryError is a bug and propagates.
  *
  * Identity: the host key fingerprint the host presented (after known_hosts accepted it) and
  * /etc/machine-id from the facts. When either differs from the identity stored at the previous
@@ -105,7 +106,7 @@ async function attemptHost(h: HostRecord, o: FleetCollectOptions, timeoutMs: num
   let timedOut = false;
   let opened: Awaited<ReturnType<typeof openHost>> | undefined;
   const work = (async (): Promise<Collected> => {
-    const transport = await openHost({ ...hostOptionsFor(h, o), connectTimeoutMs: timeoutMs });
+    const transport = await openHost({ ...hostOptionsFor(h, o), connectTimeoutMs: timeoutMs, singleCommand: true });
     opened = transport;
     if (timedOut) { await transport.close(); throw new FerryError('TRANSPORT_TIMEOUT', `${h.name} timed out`); }
     const facts = await collectFacts(transport, { timeoutMs: Math.max(1, deadline - Date.now()) });

@@ -9,7 +9,7 @@
  * A root that does not exist on the host is an error naming it, before anything is read below it.
  */
 import { FerryError } from '../core/index.js';
-import { openTransport, parseHostSpec, type HostSpec, type Transport } from '../transport/index.js';
+import { openTransport, parseHostSpec, rootNotFound, type HostSpec, type Transport } from '../transport/index.js';
 
 export interface HostOptions {
   /** `local`, `host`, `user@host`, `user@host:port`, `ssh://user@host:port`. */
@@ -26,6 +26,12 @@ export interface HostOptions {
   connectTimeoutMs?: number;
   /** Passphrase of encrypted private keys (from the environment, never argv). */
   passphrase?: string;
+  /**
+   * The caller runs one command, which checks the root itself (fleet collection: the facts script fails with
+   * rootNotFound's NOT_FOUND): no persistent runner on the connection and no separate root check, each of
+   * which would cost the host a login shell and more processes than the command itself saves.
+   */
+  singleCommand?: boolean;
 }
 
 /** The parsed host spec; a malformed one is HOST_INVALID before anything is contacted. */
@@ -45,12 +51,11 @@ export async function openHost(o: HostOptions): Promise<Transport> {
     ...(Object.keys(auth).length ? { auth } : {}),
     ...(o.knownHostsFiles?.length ? { knownHostsFiles: [...o.knownHostsFiles] } : {}),
     ...(o.connectTimeoutMs !== undefined ? { connectTimeoutMs: o.connectTimeoutMs } : {}),
+    ...(o.singleCommand ? { runners: false } : {}),
   });
-  if (spec.root !== undefined && !await transport.exists('/').catch(() => false)) {
+  if (spec.root !== undefined && !o.singleCommand && !await transport.exists('/').catch(() => false)) {
     await transport.close();
-    throw new FerryError('NOT_FOUND', `The root ${spec.root} does not exist on ${spec.kind === 'local' ? 'this machine' : spec.host}`, {
-      hint: '--root names a directory holding an installed system (a mounted image or an installed root).',
-    });
+    throw rootNotFound(spec.root, spec.kind === 'local' ? 'this machine' : spec.host);
   }
   return transport;
 }

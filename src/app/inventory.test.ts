@@ -7,6 +7,8 @@ import { join } from 'node:path';
 import { isFerryError } from '../core/index.js';
 import type { InventoryReader } from '../fleet/inventory/index.js';
 import { BAD_INVENTORIES } from '../fleet/inventory/testing.js';
+import { openSqliteStore } from '../store/index.js';
+import { hostsGoneFrom, importInventory, listInventory } from './inventory.js';
 import { readInventory } from './inventory.js';
 
 const ANSIBLE = spawnSync('ansible-inventory', ['--version'], { encoding: 'utf8' }).status === 0;
@@ -108,4 +110,80 @@ test('a connection Ferry does not speak (winrm, docker) is imported with a notic
   const inv = readInventory(['/inv/hosts'], { reader: memoryReader({ '/inv/hosts': 'win1 ansible_connection=winrm\nbox ansible_connection=docker\nlab;root ansible_connection=local\nplain ansible_connection=ssh\n' }) });
   assert.deepEqual(inv.hosts.map((h) => h.name), ['win1', 'box', 'lab;root', 'plain']);
   assert.deepEqual(inv.notices.map((n) => n.split(':')[0]), ['ansible_connection=winrm on 1 host (win1)', 'ansible_connection=docker on 1 host (box)']);
+});
+
+test('re-import: hosts their source no longer lists are reported and marked removed (out of selectors), listed again when it does; other sources untouched', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'ferry-inv-removed-'));
+  const files: Record<string, string> = {
+    '/inv/hosts.ini': '[web]\nweb1\nweb2\n[db]\ndb1\n',
+    '/other/hosts.txt': 'x1\n',
+    '/dir/a': '[app]\napp1\n',
+    '/dir/b': '[app]\napp2\napp3\n',
+  };
+  const reader = memoryReader(files);
+  const store = openSqliteStore({ path: join(dir, 'ferry.db') });
+  try {
+    await store.migrate();
+    const names = async (selector?: string, includeRemoved = false): Promise<string[]> => (await listInventory(store, selector, { includeRemoved })).map((h) => h.name);
+    for (const f of ['/inv/hosts.ini', '/other/hosts.txt', '/dir']) assert.deepEqual((await importInventory(store, [f], { reader })).removed, []);
+
+    files['/inv/hosts.ini'] = '[web]\nweb1\n[db]\ndb1\n';
+    const again = await importInventory(store, ['/inv/hosts.ini'], { reader });
+    assert.deepEqual([again.removed, again.pruned], [['web2'], []]);
+    assert.deepEqual(await names(), ['app1', 'app2', 'app3', 'db1', 'web1', 'x1']);
+    assert.deepEqual(await names('web'), ['web1'], 'a selector never picks a removed host');
+    assert.deepEqual(await names('web', true), ['web1', 'web2']);
+    assert.match((await store.getHost('web2'))?.removedAt ?? '', /^\d{4}-\d\d-\d\dT/);
+    assert.deepEqual((await importInventory(store, ['/inv/hosts.ini'], { reader })).removed, [], 'reported once, when it went');
+    const audit = (await store.listAudit()).filter((a) => a.action === 'inventory.import').at(-2);
+    assert.deepEqual((audit?.details as { removed?: unknown }).removed, ['web2']);
+
+    // A file deleted from an inventory directory: its hosts are gone from that source.
+    delete files['/dir/b'];
+    assert.deepEqual((await importInventory(store, ['/dir'], { reader })).removed, ['app2', 'app3']);
+
+    files['/inv/hosts.ini'] = '[web]\nweb1\nweb2\n[db]\ndb1\n';
+    assert.deepEqual((await importInventory(store, ['/inv/hosts.ini'], { reader })).removed, []);
+    assert.deepEqual(await names('web'), ['web1', 'web2'], 'listed again: selected again');
+    assert.equal((await store.getHost('x1'))?.removedAt, null, 'a host of another source is never touched');
+  } finally {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('re-import --prune: the removed hosts of that source are deleted; refused, importing nothing, while a rollout has one under way', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'ferry-inv-prune-'));
+  const files: Record<string, string> = { '/inv/hosts.ini': 'web1\nweb2\nweb3\n' };
+  const reader = memoryReader(files);
+  const store = openSqliteStore({ path: join(dir, 'ferry.db') });
+  try {
+    await store.migrate();
+    await importInventory(store, ['/inv/hosts.ini'], { reader });
+    files['/inv/hosts.ini'] = 'web1\nweb3\n';
+    await importInventory(store, ['/inv/hosts.ini'], { reader }); // web2 marked removed
+    await store.createRollout({ id: 'r-live', target: 'rocky-8', selector: 'all', spec: {}, createdBy: 'alice', hosts: [{ hostName: 'web3', wave: 0 }] });
+    files['/inv/hosts.ini'] = 'web1\nweb4\n';
+    await assert.rejects(importInventory(store, ['/inv/hosts.ini'], { reader, prune: true }),
+      (e) => isFerryError(e, 'HOST_IN_ROLLOUT') && /web3 is pending in rollout r-live/.test(e.message));
+    assert.equal(await store.getHost('web4'), undefined, 'nothing imported');
+    assert.ok(await store.getHost('web2'), 'nothing deleted');
+
+    await store.updateRolloutHost('r-live', 'web3', { state: 'skipped' });
+    const pruned = await importInventory(store, ['/inv/hosts.ini'], { reader, prune: true });
+    assert.deepEqual([pruned.removed, pruned.pruned], [['web3'], ['web2', 'web3']]);
+    assert.deepEqual((await store.listHosts()).map((h) => h.name), ['web1', 'web4']);
+  } finally {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('hostsGoneFrom: only hosts whose source is a file read now, or under a directory given now', () => {
+  const host = (name: string, source: string | null): Parameters<typeof hostsGoneFrom>[0][number] => ({
+    name, source, address: null, labels: {}, groups: [], vars: {}, connection: {}, hostKeyFingerprint: null, machineId: null, removedAt: null, createdAt: '', updatedAt: '',
+  });
+  const stored = [host('a', '/inv/hosts.ini'), host('b', '/inv/hosts.ini'), host('c', '/inv2/x.ini'), host('d', '/dir/old.ini'), host('e', '/dirx/y.ini'), host('f', null), host('g', 'cli')];
+  const gone = hostsGoneFrom(stored, new Set(['a']), { files: ['/inv/hosts.ini', '/dir/new.ini'], dirs: ['/dir/'] });
+  assert.deepEqual(gone.map((h) => h.name), ['b', 'd']);
 });

@@ -162,13 +162,46 @@ export interface ImportSummary {
   hosts: number;
   groups: number;
   notices: string[];
+  /** Hosts of these sources that the inventory no longer lists, marked removed by this import. */
+  removed: string[];
+  /** Hosts deleted by this import (--prune): every removed host of these sources, the ones just removed included. */
+  pruned: string[];
 }
 
-/** Imports inventory files into the store (hosts created or updated; stored labels kept), audited. */
-export async function importInventory(store: Store, files: readonly string[], opts: ReadInventoryOptions & { env?: NodeJS.ProcessEnv } = {}): Promise<ImportSummary> {
+/**
+ * The stored hosts that came from what was imported — a file read now, or a file under a directory given now (a
+ * file deleted from an inventory directory included) — and that the inventory no longer lists. The
+ * inventory is the truth for its source, as Ansible's is: hosts from other files, or recorded by single-host
+ * commands, are never touched.
+ */
+export function hostsGoneFrom(stored: readonly HostRecord[], listed: ReadonlySet<string>, read: { files: readonly string[]; dirs: readonly string[] }): HostRecord[] {
+  const files = new Set(read.files);
+  const fromSource = (source: string | null): boolean => source !== null && (files.has(source) || read.dirs.some((d) => source.startsWith(`${d.replace(/\/+$/, '')}/`)));
+  return stored.filter((h) => !listed.has(h.name) && fromSource(h.source));
+}
+
+export interface ImportOptions extends ReadInventoryOptions {
+  env?: NodeJS.ProcessEnv;
+  /** Delete the hosts these sources no longer list (HOST_IN_ROLLOUT for one a rollout still has under way), instead of keeping them marked removed. */
+  prune?: boolean;
+}
+
+/**
+ * Imports inventory files into the store (hosts created or updated; stored labels kept), audited. Hosts these
+ * sources listed before and no longer do are marked removed (hostsGoneFrom), or with `prune` deleted.
+ */
+export async function importInventory(store: Store, files: readonly string[], opts: ImportOptions = {}): Promise<ImportSummary> {
   const absolute = files.map((f) => resolve(f));
   const inv = readInventory(absolute, opts);
-  const prior = new Map((await store.listHosts()).map((h) => [h.name, h]));
+  const stored = await store.listHosts();
+  const prior = new Map(stored.map((h) => [h.name, h]));
+  const reader = opts.reader ?? fileInventoryReader;
+  const gone = hostsGoneFrom(stored, new Set(inv.hosts.map((h) => h.name)), {
+    files: Object.keys(inv.formats), dirs: absolute.filter((p) => reader.listDir(p) !== undefined),
+  });
+  // Deleting first: a host a rollout still has under way refuses the whole import before anything is written.
+  const pruned = opts.prune && gone.length ? gone.map((h) => h.name) : [];
+  if (pruned.length) await store.deleteHosts(pruned);
   await store.upsertHosts(inv.hosts.map((h) => ({
     name: h.name,
     address: h.connection.address ?? h.name,
@@ -178,23 +211,28 @@ export async function importInventory(store: Store, files: readonly string[], op
     source: h.origin.file,
     ...(Object.keys(h.labels).length ? { labels: { ...(prior.get(h.name)?.labels ?? {}), ...h.labels } } : {}),
   })));
+  const newlyGone = gone.filter((h) => h.removedAt === null).map((h) => h.name);
+  if (!opts.prune && newlyGone.length) await store.markHostsRemoved(newlyGone);
   const summary: ImportSummary = {
     files: Object.entries(inv.formats).map(([file, format]) => ({ file, format, hosts: inv.hosts.filter((h) => h.origin.file === file).length })),
     hosts: inv.hosts.length,
     groups: inv.groups.filter((g) => g.name !== 'all' && g.name !== 'ungrouped').length,
     notices: inv.notices,
+    removed: newlyGone,
+    pruned,
   };
-  const details: JsonValue = { files: summary.files, hosts: summary.hosts, groups: summary.groups, notices: summary.notices };
+  const details: JsonValue = { files: summary.files, hosts: summary.hosts, groups: summary.groups, notices: summary.notices, removed: summary.removed, pruned: summary.pruned };
   await store.appendAudit({ operator: operatorName(opts.env), action: 'inventory.import', subject: absolute.join(' '), details });
   return summary;
 }
 
 /**
  * The stored hosts a selector picks (every host without one). A host's release is its `source` label (set
- * when it is assessed); readiness per target is the newest fleet assessment's.
+ * when it is assessed); readiness per target is the newest fleet assessment's. Hosts removed from their
+ * inventory are never picked, unless `includeRemoved` (ferry inventory list, which shows them as removed).
  */
-export async function listInventory(store: Store, selector?: string): Promise<HostRecord[]> {
-  const hosts = await store.listHosts();
+export async function listInventory(store: Store, selector?: string, opts: { includeRemoved?: boolean } = {}): Promise<HostRecord[]> {
+  const hosts = (await store.listHosts()).filter((h) => opts.includeRemoved === true || h.removedAt === null);
   if (selector === undefined || selector.trim() === '') return hosts;
   const readiness = new Map<string, Record<string, string>>();
   if (selector.includes('readiness:')) {

@@ -75,6 +75,8 @@ export const ERROR_CODES = {
   SNAPSHOT_FAILED: 'Taking, restoring or removing a snapshot failed',
   SNAPSHOT_REBOOT_REQUIRED: 'The host boots into its snapshot at the next reboot; rollback completes after it',
   HEALTH_GATE_FAILED: 'A check of the health gate after the migration failed',
+  // fleet: inventory (h3)
+  HOST_IN_ROLLOUT: 'A host cannot be deleted while a rollout or job is under way for it',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
@@ -145,6 +147,7 @@ export const ERROR_STATUS: Record<ErrorCode, { exit: number; http: number }> = {
   SNAPSHOT_FAILED: { exit: 1, http: 500 },
   SNAPSHOT_REBOOT_REQUIRED: { exit: 1, http: 409 },
   HEALTH_GATE_FAILED: { exit: 1, http: 500 },
+  HOST_IN_ROLLOUT: { exit: 1, http: 409 },
 };
 
 /** The exit status and HTTP status of an error: its code's, or INTERNAL's for anything not a FerryError. */

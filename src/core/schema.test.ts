@@ -62,3 +62,12 @@ test('SchemaOf: the compiler refuses a schema that disagrees with its type', () 
   const wrong: SchemaOf<{ a: number }> = { type: 'object', properties: { a: { type: 'string' } }, required: ['a'], additionalProperties: false };
   assert.deepEqual([noNull, noEnum, wrong].map((s) => s.type), ['object', 'object', 'object']);
 });
+
+test('compileSchema compiles on first use: declaring a validator costs nothing, a schema ajv refuses fails where it is used', () => {
+  const refused = compileSchema({ type: 'object', properties: {}, required: [], additionalProperties: false, notAKeyword: 1 });
+  assert.throws(() => refused.is({}), /unknown keyword: "notAKeyword"/);
+  assert.throws(() => refused.errors({}), /unknown keyword: "notAKeyword"/);
+  const lax = compileSchema({ type: 'object', notAKeyword: 1 }, { strict: false });
+  assert.equal(lax.is({}), true);
+  assert.deepEqual(lax.errors([]), [{ path: '', message: 'must be object' }]);
+});

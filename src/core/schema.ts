@@ -48,15 +48,28 @@ export interface Validator<T> {
 /**
  * Strict mode refuses schemas with unknown keywords or ambiguous types (the default, for schemas Ferry
  * writes); the catalog's schemas use annotations ajv's strict mode does not know, hence the option.
+ * Created on first use, like the validators: see compileSchema.
  */
-const instances = { strict: new Ajv({ allErrors: true, strict: true }), lax: new Ajv({ allErrors: true, strict: false }) };
+let instances: { strict: Ajv; lax: Ajv } | undefined;
 
-/** Compiles `schema` once; the validator reports all errors. */
+/**
+ * A validator for `schema`, compiled once, on its first use: modules declare their validators at load time,
+ * and compiling them all there (ajv generates and evaluates code per schema) cost every `ferry` start-up
+ * about 150 ms, whichever command ran. The validator reports all errors.
+ */
 export function compileSchema<T>(schema: SchemaOf<T> | Record<string, unknown>, options: { strict?: boolean } = {}): Validator<T> {
-  const fn: ValidateFunction<T> = instances[options.strict === false ? 'lax' : 'strict'].compile<T>(schema);
+  let compiled: ValidateFunction<T> | undefined;
+  const fn = (): ValidateFunction<T> => {
+    instances ??= { strict: new Ajv({ allErrors: true, strict: true }), lax: new Ajv({ allErrors: true, strict: false }) };
+    compiled ??= instances[options.strict === false ? 'lax' : 'strict'].compile<T>(schema);
+    return compiled;
+  };
   return {
-    is: (value: unknown): value is T => fn(value),
-    errors: (value) => (fn(value) ? [] : schemaErrorsOf(fn.errors ?? [])),
+    is: (value: unknown): value is T => fn()(value),
+    errors: (value) => {
+      const validate = fn();
+      return validate(value) ? [] : schemaErrorsOf(validate.errors ?? []);
+    },
   };
 }
 

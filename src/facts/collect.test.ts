@@ -89,6 +89,35 @@ test('collectFacts over SSH (real sshd, root prefix) equals the local-root resul
   }
 });
 
+test('collectFacts over plain execs (runners: false) equals the local-root result; a root missing on the host is NOT_FOUND naming it', { skip: skip || skipUnlessTools('ssh-keygen') }, async () => {
+  const key = generateKeyPair(join(tiny.dir, 'ssh-plain'), 'client');
+  const sshd = await startSshd({ authorizedKeys: [key.publicKey], dir: join(tiny.dir, 'sshd-plain') });
+  const connect = (root: string): ReturnType<typeof connectSsh> => connectSsh({ host: '127.0.0.1', port: sshd.port, user: 'root', root, sshConfigPath: false,
+    knownHostsFiles: [sshd.knownHostsPath], auth: { identityFiles: [key.privateKeyPath], agent: false }, runners: false });
+  try {
+    const t = await connect(tiny.root);
+    const f = await collectFacts(t);
+    await t.close();
+    const strip = (h: HostFacts): unknown => ({ ...h, collectedAt: '', origin: '', mounts: undefined });
+    assert.deepEqual(strip(f), strip(viaLocal));
+    const missing = join(tiny.dir, 'no-such-root');
+    const cases: [string, () => Promise<ReturnType<typeof createLocalTransport>>, RegExp][] = [
+      ['ssh', () => connect(missing), /does not exist on root@127\.0\.0\.1:\d+$/],
+      ['local', () => Promise.resolve(createLocalTransport({ root: missing })), /does not exist on this machine$/],
+    ];
+    for (const [what, open, on] of cases) {
+      const transport = await open();
+      try {
+        await assert.rejects(collectFacts(transport), (e) => isFerryError(e, 'NOT_FOUND') && e.message.includes(`The root ${missing} `) && on.test(e.message), what);
+      } finally {
+        await transport.close();
+      }
+    }
+  } finally {
+    await sshd.stop();
+  }
+});
+
 test('collectFacts on this live machine: host-level sections are real', { skip }, async () => {
   const f = await collectFacts(createLocalTransport());
   assert.equal(f.source, 'live');

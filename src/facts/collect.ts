@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { FerryError } from '../core/index.js';
-import type { Transport } from '../transport/index.js';
+import { rootNotFound, type Transport } from '../transport/index.js';
 import { splitScriptOutput } from './parse-script.js';
 import { DEFAULT_SECTIONS, FACTS_SCRIPT, factsScriptFor } from './script.js';
 import { FACTS_SECTION_REGISTRY, type SectionInput } from './sections/index.js';
@@ -36,6 +36,7 @@ export async function collectFacts(transport: Transport, options: CollectOptions
   const run = options.sections ? FACTS_SECTION_REGISTRY.filter((s) => options.sections?.includes(s.name)) : DEFAULT_SECTIONS;
   const script = options.sections ? factsScriptFor(run) : FACTS_SCRIPT;
   const res = await transport.run(['sh', '-c', script, 'sh', root ?? '', nonce], { timeoutMs: options.timeoutMs ?? 300_000 });
+  if (root !== undefined && res.stdout.includes(`\n${nonce} NO-ROOT\n`)) throw rootNotFound(root, transport.kind === 'local' ? 'this machine' : transport.hostName);
   if (res.truncated) throw new FerryError('FACTS_PARSE', `Facts output from ${transport.hostName} exceeded the output cap`);
   // The script marks every section with the nonce, so output without it means the script did not run
   // (a ForceCommand, a restricted shell): the exit status and stderr say why.

@@ -4,8 +4,9 @@
  * ROOT is '' for a live host or an image root prefix; NONCE is a random token the caller chose, so no
  * file content can forge a section marker. Output: `\n<NONCE> BEGIN <section>\n` body (with `\n<NONCE> FILE
  * <path>\n` before each file's content), `\n<NONCE> STDERR <section>\n` stderr, `\n<NONCE> END <section>
- * <exit>\n`. A failing section does not stop the others. Each section's part (its `s_<part>` function) is
- * declared by its module in sections/ and assembled here in registry order, after the shared helpers.
+ * <exit>\n`; for a ROOT that does not exist, `\n<NONCE> NO-ROOT\n` alone (exit 3). A failing section does not
+ * stop the others. Each section's part (its `s_<part>` function) is declared by its module in sections/ and
+ * assembled here in registry order, after the shared helpers.
  */
 
 import { FACTS_SECTION_REGISTRY, type FactsSection } from './sections/index.js';
@@ -18,9 +19,14 @@ export const DEFAULT_SECTIONS: readonly FactsSection[] = FACTS_SECTION_REGISTRY.
 /** The script parts in the order they run (a section may run several, e.g. rpmdb and rpmverify). */
 export const FACTS_SCRIPT_PARTS: readonly string[] = DEFAULT_SECTIONS.flatMap((s) => s.parts);
 
+// Shell parameter expansions (no fork, unlike dirname/basename), kept out of the template literal below,
+// where `${` would interpolate.
+const PARENT_OF_P = '${_p%/*}';
+const BASENAME_OF_F = '${f##*/}';
+
 /**
- * The helpers every part may use: live (no root prefix), rp (a path under the root, its symlinks resolved
- * inside it), cf (print a file with its FILE marker), glob (every file of a directory with a suffix), na
+ * The helpers every part may use: live (no root prefix), rp (sets P to a path under the root, its symlinks
+ * resolved inside it), cf (print a file with its FILE marker), glob (every file of a directory with a suffix), na
  * (not applicable), dbpath (find the rpm database, sets D) and rpmq (rpm on that database).
  */
 const HELPERS = String.raw`
@@ -32,18 +38,18 @@ T=$(mktemp 2>/dev/null || echo /tmp/ferry-facts.$$)
 trap 'rm -f "$T"' EXIT
 live() { [ -z "$R" ]; }
 rp() {
-  p=$1; n=0
+  _p=$1; _n=0
   if [ -n "$R" ]; then
-    while [ -L "$R$p" ] && [ $n -lt 16 ]; do
-      t=$(readlink "$R$p") || break
-      case $t in /*) p=$t ;; *) p=$(dirname "$p")/$t ;; esac
-      n=$((n+1))
+    while [ -L "$R$_p" ] && [ $_n -lt 16 ]; do
+      _t=$(readlink "$R$_p") || break
+      case $_t in /*) _p=$_t ;; *) _p=${PARENT_OF_P}/$_t ;; esac
+      _n=$((_n+1))
     done
   fi
-  printf '%s' "$R$p"
+  P=$R$_p
 }
-cf() { f=$(rp "$1"); if [ -f "$f" ] && [ -r "$f" ]; then printf '\n%s FILE %s\n' "$N" "$1"; cat "$f"; else return 1; fi; }
-glob() { for f in "$R$1"/*"$2"; do [ -f "$f" ] || continue; printf '\n%s FILE %s\n' "$N" "$1/$(basename "$f")"; cat "$f"; done; }
+cf() { rp "$1"; f=$P; if [ -f "$f" ] && [ -r "$f" ]; then printf '\n%s FILE %s\n' "$N" "$1"; cat "$f"; else return 1; fi; }
+glob() { for f in "$R$1"/*"$2"; do [ -f "$f" ] || continue; printf '\n%s FILE %s\n' "$N" "$1/${BASENAME_OF_F}"; cat "$f"; done; }
 na() { echo "not-applicable: $1"; }
 D=
 dbpath() {
@@ -63,13 +69,14 @@ export function factsScriptFor(sections: readonly FactsSection[]): string {
   const parts = sections.flatMap((s) => s.parts);
   return `${HELPERS}
 ${sections.map((s) => s.script).join('\n')}
+if [ -n "$R" ] && [ ! -e "$R" ]; then printf '\n%s NO-ROOT\n' "$N"; exit 3; fi
 dbpath >/dev/null 2>&1
 for s in ${parts.join(' ')}; do
   printf '\\n%s BEGIN %s\\n' "$N" "$s"
   ( "s_$s" ) 2>"$T"
   c=$?
   printf '\\n%s STDERR %s\\n' "$N" "$s"
-  head -c 65536 "$T"
+  [ -s "$T" ] && head -c 65536 "$T"
   printf '\\n%s END %s %s\\n' "$N" "$s" "$c"
 done
 `;

@@ -203,9 +203,9 @@ CREATE INDEX audit_log_subject ON audit_log(subject, id);
 `,
   },
   {
-    // h5: what a migration found on the host (workload diff, configuration drift), one document per kind.
+    // What a migration found on the host (workload diff, configuration drift), one document per kind.
     version: 3,
-    name: 'h5-execution-reports',
+    name: 'execution-reports',
     sql: () => `
 CREATE TABLE execution_reports (
   execution_id TEXT NOT NULL REFERENCES executions(id),
@@ -214,6 +214,14 @@ CREATE TABLE execution_reports (
   report TEXT NOT NULL,
   PRIMARY KEY (execution_id, kind)
 );
+`,
+  },
+  {
+    // A host its inventory no longer lists: kept (with its history) but out of every selection until pruned.
+    version: 4,
+    name: 'hosts-removed',
+    sql: () => `
+ALTER TABLE hosts ADD COLUMN removed_at TEXT;
 `,
   },
 ];

@@ -30,7 +30,7 @@ function hostFrom(r: Row): HostRecord {
   return {
     name: String(r.name), address: str(r.address), labels: parse(r.labels), groups: parse(r.groups), vars: parse(r.vars),
     connection: parse(r.connection), source: str(r.source), hostKeyFingerprint: str(r.host_key_fingerprint), machineId: str(r.machine_id),
-    createdAt: String(r.created_at), updatedAt: String(r.updated_at),
+    removedAt: str(r.removed_at), createdAt: String(r.created_at), updatedAt: String(r.updated_at),
   };
 }
 function snapshotFrom(r: Row): FactSnapshotRecord {
@@ -97,7 +97,9 @@ function hostsUpsert(hosts: readonly HostInput[], at: string, store: string, ret
       throw new FerryError('HOST_INVALID', `A host for the Ferry store ${store} has no name (${JSON.stringify(h.name) ?? 'undefined'})`, { hint: 'Name every host in the inventory.' });
     }
   }
-  const set = [...givenHostColumns(hosts[0]).map((c) => `${c} = excluded.${c}`), 'updated_at = excluded.updated_at'].join(', ');
+  const given = givenHostColumns(hosts[0]);
+  // A host its source lists again is no longer removed.
+  const set = [...given.map((c) => `${c} = excluded.${c}`), ...(given.includes('source') ? ['removed_at = NULL'] : []), 'updated_at = excluded.updated_at'].join(', ');
   return {
     sql: `INSERT INTO hosts (name, address, labels, groups, vars, connection, source, created_at, updated_at)
       VALUES ${hosts.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}
@@ -130,6 +132,13 @@ function hostBatches(hosts: readonly HostInput[], size: number): HostInput[][] {
 
 /** Rows per multi-row INSERT: well under SQLite's 32,766 and PostgreSQL's 65,535 bound parameters. */
 const ROWS_PER_INSERT = 500;
+
+/** Names in groups small enough for one `IN (…)` each (SQLite's default bound is 32,766 parameters). */
+function chunks(names: readonly string[], size = 500): string[][] {
+  const out: string[][] = [];
+  for (let i = 0; i < names.length; i += size) out.push(names.slice(i, i + size));
+  return out;
+}
 
 /** Thrown inside a transaction to roll it back when a compare-and-set lost its race. */
 class LostRace extends Error {}
@@ -199,6 +208,50 @@ export function createSqlStore(db: SqlDriver, options: SqlStoreOptions): Store {
       return r && hostFrom(r);
     },
     async listHosts() { return (await db.query('SELECT * FROM hosts ORDER BY name')).map(hostFrom); },
+    async markHostsRemoved(names) {
+      const at = iso();
+      return db.transaction(async (tx) => {
+        let marked = 0;
+        for (const chunk of chunks([...new Set(names)])) {
+          marked += await tx.run(`UPDATE hosts SET removed_at = ?, updated_at = ? WHERE removed_at IS NULL AND name IN ${inList(chunk.length)}`, [at, at, ...chunk]);
+        }
+        return marked;
+      });
+    },
+    async deleteHosts(names) {
+      const unique = [...new Set(names)];
+      return db.transaction(async (tx) => {
+        const known = new Set<string>();
+        const busy: string[] = [];
+        for (const chunk of chunks(unique)) {
+          const where = `IN ${inList(chunk.length)}`;
+          for (const r of await tx.query(`SELECT name FROM hosts WHERE name ${where}`, chunk)) known.add(String(r.name));
+          for (const r of await tx.query(`SELECT rh.host_name, rh.rollout_id, rh.state, r.state AS rollout_state FROM rollout_hosts rh JOIN rollouts r ON r.id = rh.rollout_id
+              WHERE rh.host_name ${where} AND rh.state IN ('pending', 'queued', 'running') AND r.state NOT IN ('completed', 'aborted') ORDER BY rh.host_name, rh.rollout_id`, chunk)) {
+            busy.push(`${String(r.host_name)} is ${String(r.state)} in rollout ${String(r.rollout_id)} (${String(r.rollout_state)})`);
+          }
+          for (const r of await tx.query(`SELECT id, host_name, rollout_id, state FROM jobs WHERE host_name ${where} AND state IN ('queued', 'running') ORDER BY host_name, id`, chunk)) {
+            busy.push(`${String(r.host_name)} has job ${String(r.id)} ${String(r.state)}${r.rollout_id === null ? '' : ` for rollout ${String(r.rollout_id)}`}`);
+          }
+        }
+        const unknown = unique.filter((n) => !known.has(n));
+        if (unknown.length) {
+          throw new FerryError('NOT_FOUND', `Not in the Ferry store ${options.name}: ${unknown.slice(0, 10).join(', ')}${unknown.length > 10 ? ` and ${unknown.length - 10} more` : ''}`);
+        }
+        if (busy.length) {
+          throw new FerryError('HOST_IN_ROLLOUT', `Not deleting any host: ${[...new Set(busy)].slice(0, 10).join('; ')}${busy.length > 10 ? '; …' : ''}`, {
+            hint: 'Let the rollout finish, skip the host in it (ferry rollout skip ROLLOUT HOST) or abort the rollout, then prune again.',
+          });
+        }
+        for (const chunk of chunks(unique)) {
+          const where = `host_name IN ${inList(chunk.length)}`;
+          // Rows that point at a host's snapshots first, then the snapshots, then the hosts.
+          for (const table of ['fleet_assessments', 'collections', 'assessments', 'plans', 'rollout_hosts', 'fact_snapshots']) await tx.run(`DELETE FROM ${table} WHERE ${where}`, chunk);
+          await tx.run(`DELETE FROM hosts WHERE name IN ${inList(chunk.length)}`, chunk);
+        }
+        return unique.length;
+      });
+    },
     async setHostIdentity(name, identity) {
       const set: string[] = ['updated_at = ?'];
       const params: SqlValue[] = [iso()];

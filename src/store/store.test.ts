@@ -151,7 +151,7 @@ for (const backend of BACKENDS) {
       assert.deepEqual({ ...h, createdAt: undefined, updatedAt: undefined }, {
         name: 'db1', address: '10.0.0.5', labels: { wave: '2' }, groups: ['db', 'prod'], vars: { ansible_python_interpreter: '/usr/bin/python3' },
         connection: { address: '10.0.0.5', port: 2222, user: 'root', identityFile: '/keys/id' }, source: 'inventory.ini',
-        hostKeyFingerprint: null, machineId: null, createdAt: undefined, updatedAt: undefined,
+        hostKeyFingerprint: null, machineId: null, removedAt: null, createdAt: undefined, updatedAt: undefined,
       });
       await s.setHostIdentity('db1', { hostKeyFingerprint: 'SHA256:abc' });
       await s.setHostIdentity('db1', { machineId: '0123' });
@@ -504,6 +504,57 @@ for (const backend of BACKENDS) {
       assert.deepEqual((await s.listExecutionReports('e1')).map((r) => [r.kind, r.report]),
         [['config-drift', { items: [{ path: '/etc/a.conf' }] }], ['workload', { findings: [{ key: 'workload-diff:sshd:port' }] }]]);
       assert.deepEqual(await s.listExecutionReports('e2'), []);
+    });
+
+    test('hosts removed from their inventory: marked once, listed again by an upsert naming a source, deleted with their records; a rollout under way refuses', async () => {
+      let t = Date.parse('2024-06-01T00:00:00.000Z');
+      const { store: s } = await openFresh(backend, { now: () => new Date(t) });
+      await s.upsertHosts(['a', 'b', 'c', 'd'].map((name) => ({ name, source: '/inv/hosts.ini' })));
+      assert.equal(await s.markHostsRemoved(['a', 'b', 'a']), 2);
+      t += 60_000;
+      assert.equal(await s.markHostsRemoved(['b', 'c']), 1, 'b is already removed: its removedAt stays');
+      assert.deepEqual((await s.listHosts()).map((h) => [h.name, h.removedAt]),
+        [['a', '2024-06-01T00:00:00.000Z'], ['b', '2024-06-01T00:00:00.000Z'], ['c', '2024-06-01T00:01:00.000Z'], ['d', null]]);
+      await s.upsertHost({ name: 'a', address: '10.0.0.1' });
+      assert.equal((await s.getHost('a'))?.removedAt, '2024-06-01T00:00:00.000Z', 'an upsert without a source does not list it again');
+      await s.upsertHosts([{ name: 'a', source: '/inv/hosts.ini' }]);
+      assert.equal((await s.getHost('a'))?.removedAt, null, 'its source lists it again');
+
+      // b has history; c is in a rollout under way, d has a queued job of its own.
+      const snap = await s.saveFactSnapshot({ hostName: 'b', facts: { v: 1 } });
+      await s.recordCollection({ hostName: 'b', outcome: 'ok', message: null, attempts: 1, durationMs: 5, factSnapshotId: snap.id });
+      await s.saveAssessment({ hostName: 'b', target: 'rocky-8', factSnapshotId: snap.id, result: {} });
+      await s.saveAssessmentDocument('kb', {});
+      await s.saveFleetAssessments([{ runId: 'r1', hostName: 'b', target: 'rocky-8', factSnapshotId: snap.id, documentKey: 'kb', readiness: 'ready', score: 1, blockers: [], missing: [] }]);
+      await s.savePlan({ id: 'plan-b', hostName: 'b', target: 'rocky-8', plan: {} });
+      await s.createExecution({ id: 'exec-b', planId: 'plan-b', hostName: 'b' });
+      await s.createRollout({ id: 'done-1', target: 'rocky-8', selector: 'all', spec: {}, createdBy: 'alice', hosts: [{ hostName: 'b', wave: 0 }] });
+      await s.updateRolloutHost('done-1', 'b', { state: 'succeeded' });
+      assert.ok(await s.setRolloutState('done-1', ['created'], 'completed'));
+      await s.createRollout({ id: 'live-1', target: 'rocky-8', selector: 'all', spec: {}, createdBy: 'alice', hosts: [{ hostName: 'c', wave: 0 }] });
+      assert.ok(await s.setRolloutState('live-1', ['created'], 'running'));
+      const job = await s.enqueueJob({ kind: 'migrate', payload: {}, hostName: 'd' });
+
+      const refused: [string[], RegExp][] = [
+        [['b', 'c'], /c is pending in rollout live-1 \(running\)/],
+        [['d'], new RegExp(`d has job ${job.id} queued`)],
+      ];
+      for (const [names, why] of refused) {
+        await assert.rejects(s.deleteHosts(names), (e) => isFerryError(e, 'HOST_IN_ROLLOUT') && why.test(e.message) && /ferry rollout skip/.test(e.hint ?? ''), names.join());
+      }
+      assert.ok(await s.getHost('b'), 'a refused delete deletes nothing');
+      await assert.rejects(s.deleteHosts(['b', 'zz']), (e) => isFerryError(e, 'NOT_FOUND') && e.message.includes('zz'));
+
+      assert.equal(await s.deleteHosts(['b']), 1);
+      assert.equal(await s.getHost('b'), undefined);
+      assert.equal(await s.latestFactSnapshot('b'), undefined);
+      assert.deepEqual([await s.listAssessments('b'), await s.getPlan('plan-b'), (await s.latestCollections()).filter((c) => c.hostName === 'b')], [[], undefined, []]);
+      assert.deepEqual((await s.listFleetAssessments()).filter((r) => r.hostName === 'b'), []);
+      assert.deepEqual(await s.listRolloutHosts('done-1'), [], 'its line in the finished rollout goes with it');
+      assert.equal((await s.getExecution('exec-b'))?.hostName, 'b', 'the execution (a migration\'s evidence) stays');
+
+      await s.updateRolloutHost('live-1', 'c', { state: 'skipped' });
+      assert.equal(await s.deleteHosts(['c']), 1, 'skipped in its rollout: nothing under way any more');
       await s.close();
     });
 

@@ -29,6 +29,11 @@ export interface HostRecord {
   /** Identity as last collected: the SSH host key fingerprint (SHA256:…) and /etc/machine-id. */
   hostKeyFingerprint: string | null;
   machineId: string | null;
+  /**
+   * When a re-import of its source (the inventory it came from) no longer listed it: out of every selection
+   * (collect, assess, rollouts) until an import lists it again or it is pruned. null while listed.
+   */
+  removedAt: string | null;
   createdAt: string;
   updatedAt: string;
 }
@@ -133,12 +138,22 @@ export interface Store extends JournalSink {
   checkIntegrity(): Promise<string[]>;
   close(): Promise<void>;
 
-  /** Creates or updates; fields left undefined keep their stored value. */
+  /** Creates or updates; fields left undefined keep their stored value. Giving `source` also clears removedAt (listed again). */
   upsertHost(host: { name: string; address?: string; labels?: Record<string, string>; groups?: string[]; vars?: Record<string, JsonValue>; connection?: HostConnection; source?: string }): Promise<HostRecord>;
   /** Many hosts in one transaction (inventory import of thousands). */
   upsertHosts(hosts: ReadonlyArray<Parameters<Store['upsertHost']>[0]>): Promise<number>;
   getHost(name: string): Promise<HostRecord | undefined>;
+  /** Every host, removed ones included (removedAt says which). */
   listHosts(): Promise<HostRecord[]>;
+  /** Marks the named hosts removed (removedAt = now) unless they already are; returns how many it marked. */
+  markHostsRemoved(names: readonly string[]): Promise<number>;
+  /**
+   * Deletes the named hosts and every record that belongs to them (snapshots, collections, assessments, plans,
+   * their lines in finished rollouts), in one transaction; executions and their journals are kept (a migration's
+   * evidence). HOST_IN_ROLLOUT, deleting nothing, when one of them is in a rollout still under way (its line
+   * pending, queued or running) or has a queued or running job; NOT_FOUND for a name the store does not have.
+   */
+  deleteHosts(names: readonly string[]): Promise<number>;
   /** Records the identity seen at collection (host key fingerprint, machine-id); NOT_FOUND for an unknown host. */
   setHostIdentity(name: string, identity: { hostKeyFingerprint?: string; machineId?: string }): Promise<void>;
 

@@ -5,7 +5,7 @@ export { parseHostSpec, isValidHostname, isValidLoginName, type HostSpec } from 
 export { quoteArg, quoteArgv } from './quote.js';
 export { resolveSshConfig, sshConfigHostAliases, type SshHostConfig } from './ssh-config.js';
 export { findKnownHostKeys, verifyHostKey, fingerprintSha256, knownHostsName } from './known-hosts.js';
-export { underRoot } from './root.js';
+export { rootNotFound, underRoot } from './root.js';
 
 import { connectSsh, type SshTransportOptions } from './ssh.js';
 import { createLocalTransport } from './local.js';

@@ -14,6 +14,13 @@ export function underRoot(root: string | undefined, path: string): string {
   return posix.join(root, clean);
 }
 
+/** A root prefix missing on the host `on` ("this machine", a host name): the one error for it, whoever finds it. */
+export function rootNotFound(root: string, on: string): FerryError {
+  return new FerryError('NOT_FOUND', `The root ${root} does not exist on ${on}`, {
+    hint: '--root names a directory holding an installed system (a mounted image or an installed root).',
+  });
+}
+
 /** Validates a root prefix: absolute, no NUL, normalised without a trailing slash. */
 export function normaliseRoot(root: string | undefined): string | undefined {
   if (root === undefined) return undefined;

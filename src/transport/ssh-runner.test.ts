@@ -98,6 +98,25 @@ test('ssh runner: 20 commands and file operations share ONE connection and ONE r
   }
 });
 
+test('ssh without runners (runners: false): every command is a plain exec started by sshd, and behaves the same', { skip }, async () => {
+  const t = await connectSsh({ ...opts(), runners: false });
+  try {
+    // A plain exec's command is started by sshd's session itself (the login shell's `-c` execs it), where a
+    // runner's would be a child of the runner shell (`$SHELL -s`).
+    for (let i = 0; i < 3; i++) {
+      const res = await t.run(['sh', '-c', 'tr "\\0" " " </proc/$PPID/cmdline']);
+      assert.equal(res.code, 0, res.stderr);
+      assert.match(res.stdout, /^sshd: root@notty/, `command ${i}'s parent`);
+    }
+    const res = await t.run(['printf', '%s\\0', ...HOSTILE_ARGS]);
+    assert.deepEqual(res.stdout.split('\0').slice(0, -1), HOSTILE_ARGS);
+    const fail = await t.run(['sh', '-c', 'echo e >&2; exit 7']);
+    assert.deepEqual([fail.code, fail.stderr], [7, 'e\n']);
+  } finally {
+    await t.close();
+  }
+});
+
 test('ssh runner: concurrent commands (more than the pool) all answer correctly, hostile argv intact', { skip }, async () => {
   const t = await connectSsh(opts());
   try {

@@ -57,6 +57,12 @@ export interface SshTransportOptions {
   commandTimeoutMs?: number;
   /** SSH keepalive interval, ms (default 10 000; 3 unanswered → disconnected). */
   keepaliveIntervalMs?: number;
+  /**
+   * false: every command is a plain exec, no persistent runner. For a connection that runs one command (fleet
+   * collection's facts script), where a runner's start-up (a login shell, mktemp) and per-command framing
+   * (the output through files, wc, cat) would cost more processes on the host than they save. Default true.
+   */
+  runners?: boolean;
 }
 
 interface Endpoint {
@@ -223,6 +229,10 @@ function connectOne(opts: SshTransportOptions, ep: Endpoint, sock?: NodeJS.Reada
     if (types.length) config.algorithms = { serverHostKey: types.flatMap(hostKeyAlgorithmsFor) as never };
     try {
       conn.connect(config);
+      // Before the TCP connect, not after ready: the handshake and authentication are small request/reply
+      // packets too, and with Nagle + delayed ACK each stalled ~40 ms (ssh2 applies it to its own socket;
+      // a jump host's forwarded channel has no TCP socket of its own).
+      conn.setNoDelay(true);
     } catch (err) {
       fail(new FerryError('TRANSPORT_CONNECT', `Could not connect to ${name(ep)}: ${(err as Error).message}`, { cause: err }));
     }
@@ -279,7 +289,8 @@ export async function connectSsh(opts: SshTransportOptions): Promise<Transport> 
   ].join(' ');
   for (const c of clients) c.setNoDelay(true); // small request/reply packets: Nagle + delayed ACK would add 40 ms stalls
   const runnerStartMs = connectTimeoutFor(opts, target);
-  return createSshTransport(conn, clients, { hostName, root, describe, commandTimeoutMs: opts.commandTimeoutMs, runnerStartMs, hostKeyFingerprint });
+  return createSshTransport(conn, clients, { hostName, root, describe, commandTimeoutMs: opts.commandTimeoutMs, runnerStartMs, hostKeyFingerprint,
+    runners: opts.runners !== false });
 }
 
 /** A command's outcome before it becomes a RunResult: a runner's reply, or an exec channel's (which may end by a signal). */
@@ -290,7 +301,7 @@ const MAX_RUNNERS = 4;
 
 function createSshTransport(conn: SshClient, clients: SshClient[], o: {
   hostName: string; root: string | undefined; describe: () => string; commandTimeoutMs?: number; runnerStartMs: number;
-  hostKeyFingerprint: string;
+  hostKeyFingerprint: string; runners: boolean;
 }): Transport {
   const { hostName, root } = o;
   let dropped: FerryError | undefined;
@@ -317,7 +328,7 @@ function createSshTransport(conn: SshClient, clients: SshClient[], o: {
   const waiters: ((r: Runner | undefined) => void)[] = [];
   let starting = 0;
   let runnerStarted = false;
-  let runnersUnsupported = false;
+  let runnersUnsupported = !o.runners;
 
   /** Forgets runners whose shell has gone (unless a command still holds them). */
   function prune(): void {
@@ -593,7 +604,7 @@ function createSshTransport(conn: SshClient, clients: SshClient[], o: {
     forwardRemote,
     describe: o.describe,
   };
-  grow(); // the first runner starts while the caller prepares its first command
+  if (o.runners) grow(); // the first runner starts while the caller prepares its first command
   return transport;
 }
 

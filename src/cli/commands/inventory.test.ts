@@ -78,3 +78,29 @@ test('inventory import of a broken file names file:line and stores nothing', asy
   const store = await openFerryStore(join(dir, 'ferry.db'));
   try { assert.deepEqual(await store.listHosts(), []); } finally { await store.close(); }
 });
+
+for (const s of STORES) test(`inventory import again: "removed: N hosts: …", list shows them removed, fleet selectors skip them, --prune deletes them (${s.kind})`, { skip: s.skip }, async () => {
+  const db = await s.location();
+  const file = join(mkdtempSync(join(tmpdir(), 'ferry-inv-removed-cli-')), 'hosts.ini');
+  writeFileSync(file, '[web]\nweb1 ansible_host=10.0.0.1\nweb2 ansible_host=10.0.0.2\nweb3 ansible_host=10.0.0.3\n');
+  assert.equal((await run(['inventory', 'import', file, '--store', db])).code, 0);
+  writeFileSync(file, '[web]\nweb1 ansible_host=10.0.0.1\n');
+  const again = await run(['inventory', 'import', file, '--store', db]);
+  assert.equal(again.code, 0, again.err);
+  assert.match(again.out, /^removed: 2 hosts: web2, web3 \(no longer listed: kept, marked removed; --prune deletes them\)$/m);
+
+  const list = await run(['inventory', 'list', '--store', db]);
+  assert.match(list.out, /^web1\s+10\.0\.0\.1\s+-\s+listed\s+web$/m);
+  assert.match(list.out, /^web2\s+10\.0\.0\.2\s+-\s+removed \d{4}-\d\d-\d\d\s+web$/m);
+  assert.match(list.out, /^3 hosts \(2 removed from their inventory: no selector picks them; ferry inventory import --prune deletes them\)$/m);
+  const json = JSON.parse((await run(['--json', 'inventory', 'list', 'web', '--store', db])).out) as Array<{ name: string; removedAt: string | null }>;
+  assert.deepEqual(json.map((h) => [h.name, h.removedAt === null]), [['web1', true], ['web2', false], ['web3', false]]);
+  // What collect and assess select: the listed host alone (collecting it fails fast: nothing listens there).
+  const collect = await run(['--json', 'fleet', 'collect', 'web', '--store', db, '--retries', '0', '--timeout', '2s']);
+  assert.deepEqual((JSON.parse(collect.out) as { hosts: Array<{ host: string }> }).hosts.map((h) => h.host), ['web1']);
+
+  const pruned = await run(['inventory', 'import', file, '--prune', '--store', db]);
+  assert.equal(pruned.code, 0, pruned.err);
+  assert.match(pruned.out, /^pruned: 2 hosts: web2, web3 \(deleted with their snapshots, assessments and collections\)$/m);
+  assert.deepEqual((JSON.parse((await run(['--json', 'inventory', 'list', '--store', db])).out) as Array<{ name: string }>).map((h) => h.name), ['web1']);
+});

@@ -24,7 +24,7 @@ s_gui() {
   echo "default-link=$(readlink "$R/etc/systemd/system/default.target" 2>/dev/null)"
   if live && command -v systemctl >/dev/null 2>&1; then echo "get-default=$(systemctl get-default 2>/dev/null)"; fi
   echo "display-manager=$(readlink "$R/etc/systemd/system/display-manager.service" 2>/dev/null)"
-  f=$(rp /etc/inittab); [ -r "$f" ] && grep '^id:[0-9]:initdefault' "$f"
+  rp /etc/inittab; f=$P; [ -r "$f" ] && grep '^id:[0-9]:initdefault' "$f"
   true
 }`,
 });

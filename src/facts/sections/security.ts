@@ -19,7 +19,7 @@ s_security() {
   if live && [ -r /proc/sys/crypto/fips_enabled ]; then echo "fips=$(cat /proc/sys/crypto/fips_enabled)"; fi
   [ -e "$R/etc/system-fips" ] && echo "system-fips=yes"
   if live && [ -r /sys/fs/selinux/enforce ]; then echo "enforce=$(cat /sys/fs/selinux/enforce)"; fi
-  f=$(rp /etc/selinux/config); [ -r "$f" ] && grep '^SELINUX=' "$f"
+  rp /etc/selinux/config; f=$P; [ -r "$f" ] && grep '^SELINUX=' "$f"
   true
 }`,
 });

@@ -26,7 +26,6 @@ export const systemSection = defineSection({
   script: String.raw`
 s_system() {
   if live; then echo "hostname=$(uname -n)"; echo "kernel=$(uname -r)"; echo "machine=$(uname -m)"; fi
-  echo "rpm=$(rpm --version 2>/dev/null)"
-  f=$(rp /etc/machine-id); if [ -f "$f" ] && [ -r "$f" ]; then echo "machineid=$(head -c 64 "$f")"; fi
+  rp /etc/machine-id; f=$P; if [ -f "$f" ] && [ -r "$f" ]; then echo "machineid=$(head -c 64 "$f")"; fi
 }`,
 });

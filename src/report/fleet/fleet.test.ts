@@ -94,3 +94,13 @@ test('fleet CSV: one row per host × target, RFC 4180 quoting, formula cells def
   const table: Array<[string, string]> = [['=1+1', "'=1+1"], ['+1', "'+1"], ['-1', "'-1"], ['@x', "'@x"], ['\tx', "'\tx"], ['a,b', '"a,b"'], ['say "hi"', '"say ""hi"""'], ['plain', 'plain']];
   for (const [input, want] of table) assert.equal(csvText(input), want, input);
 });
+
+test('fleet report: a host its inventory no longer lists is marked removed in JSON (schema-valid), text and HTML', () => {
+  const r = buildFleetReport(ROWS, { runId: 'fleet-2026-06-01-120000Z-abcdef', catalog, today: '2026-06-01', generatedAt: '2026-06-01T12:00:00.000Z', removed: new Set(['web2']) });
+  assert.deepEqual(r.hosts.filter((h) => h.removed).map((h) => h.host), ['web2']);
+  assert.deepEqual(validateFleetReport(JSON.parse(JSON.stringify(r))), []);
+  assert.match(renderFleetText(r), /^ {2}web2 \(removed from its inventory\) {2}almalinux-8/m);
+  assert.doesNotMatch(renderFleetText(r), /web1 \(removed/);
+  assert.match(renderFleetHtml(r), /<td>web2 <em>\(removed from its inventory\)<\/em><\/td>/);
+  assert.equal(report().hosts.some((h) => h.removed), false);
+});

@@ -91,7 +91,7 @@ export function renderFleetHtml(r: FleetReport, o: FleetHtmlOptions = {}): strin
       + (m.packages.length > maxMissing ? `<tr><td colspan="2">… ${m.packages.length - maxMissing} more (JSON and CSV list all)</td></tr>` : '')
       + '</tbody></table>')).join('\n');
   const hosts = '<table><thead><tr><th>host</th><th>recommended</th>' + r.targets.map((t) => `<th>${h(t)}</th>`).join('') + '</tr></thead><tbody>'
-    + r.hosts.map((x) => `<tr><td>${h(x.host)}${proofLink(o, x.host)}</td><td>${x.recommended === null ? '–' : `<code>${h(x.recommended)}</code>`}</td>`
+    + r.hosts.map((x) => `<tr><td>${h(x.host)}${x.removed ? ' <em>(removed from its inventory)</em>' : ''}${proofLink(o, x.host)}</td><td>${x.recommended === null ? '–' : `<code>${h(x.recommended)}</code>`}</td>`
       + r.targets.map((t) => {
         const res = x.results.find((y) => y.target === t);
         if (!res) return '<td>–</td>';

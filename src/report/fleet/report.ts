@@ -44,8 +44,11 @@ export interface FleetReport {
   inhibitors: Array<{ key: string; target: string; hostCount: number; hosts: string[] }>;
   /** Per target: each package some host has with no counterpart there, with how many hosts have it, most first. */
   missing: Array<{ target: string; packages: Array<{ name: string; hostCount: number }> }>;
-  /** Every host, in name order: its recommended target (rank 1, null when nothing was assessed) and each result. */
-  hosts: Array<{ host: string; recommended: string | null; results: FleetHostResult[] }>;
+  /**
+   * Every host, in name order: its recommended target (rank 1, null when nothing was assessed) and each result;
+   * `removed` when its inventory no longer lists it (since this run: later runs leave it out).
+   */
+  hosts: Array<{ host: string; recommended: string | null; results: FleetHostResult[]; removed?: true }>;
 }
 
 export const FLEET_RULE = 'the target the most hosts can reach ready; ties: fewer hosts blocked, then the most hosts ranking it first, then the release id';
@@ -61,7 +64,7 @@ function readinessOf(value: string, host: string): Readiness {
   return r;
 }
 
-export function buildFleetReport(rows: readonly FleetRow[], o: { runId: string; catalog: Catalog; today: string; generatedAt: string }): FleetReport {
+export function buildFleetReport(rows: readonly FleetRow[], o: { runId: string; catalog: Catalog; today: string; generatedAt: string; removed?: ReadonlySet<string> }): FleetReport {
   const targets = [...new Set(rows.map((r) => r.target))];
   const hostRows = new Map<string, FleetHostResult[]>();
   const resultsByHost = new Map<string, FleetResult[]>();
@@ -111,6 +114,7 @@ export function buildFleetReport(rows: readonly FleetRow[], o: { runId: string; 
         .map(([name, hostCount]) => ({ name, hostCount }))
         .sort((a, b) => b.hostCount - a.hostCount || byName(a.name, b.name)),
     })),
-    hosts: [...hostRows.keys()].sort(byName).map((host) => ({ host, recommended: hostBest.get(host) ?? null, results: hostRows.get(host) ?? [] })),
+    hosts: [...hostRows.keys()].sort(byName).map((host) => ({ host, recommended: hostBest.get(host) ?? null, results: hostRows.get(host) ?? [],
+      ...(o.removed?.has(host) ? { removed: true as const } : {}) })),
   };
 }

@@ -202,4 +202,28 @@ CREATE TABLE audit_log (
 CREATE INDEX audit_log_subject ON audit_log(subject, id);
 `,
   },
+  {
+    // API tokens and dashboard sessions of `ferry serve`. Only SHA-256 hashes of the secrets are kept.
+    version: 3,
+    name: 'h7-tokens',
+    sql: () => `
+CREATE TABLE api_tokens (
+  id TEXT PRIMARY KEY,
+  name TEXT NOT NULL,
+  role TEXT NOT NULL CHECK (role IN ('viewer', 'operator', 'admin')),
+  hash TEXT NOT NULL UNIQUE,
+  created_by TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  revoked_at TEXT
+);
+CREATE TABLE api_sessions (
+  hash TEXT PRIMARY KEY,
+  token_id TEXT NOT NULL REFERENCES api_tokens(id),
+  csrf_hash TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  expires_at TEXT NOT NULL
+);
+CREATE INDEX api_sessions_token ON api_sessions(token_id);
+`,
+  },
 ];

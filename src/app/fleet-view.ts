@@ -119,7 +119,8 @@ export async function hostAssessment(store: Store, name: string): Promise<Assess
   await requireHost(store, name);
   const rows = (await store.listFleetAssessments()).filter((r) => r.hostName === name);
   const documents = (await Promise.all(rows.map((r) => store.getAssessmentDocument(r.documentKey))))
-    .filter((d): d is NonNullable<typeof d> => d !== undefined && typeof d === 'object' && d !== null && !Array.isArray(d) && !('notAssessed' in d));
+    // A host that could not be assessed shares a `{notAssessed: reason}` document; a target's document has a list there.
+    .filter((d): d is NonNullable<typeof d> => d !== undefined && typeof d === 'object' && d !== null && !Array.isArray(d) && typeof d.notAssessed !== 'string');
   if (documents.length === 0) {
     throw new FerryError('NOT_FOUND', `Host ${name} has no assessment in the newest fleet assessment run`, { hint: 'Collect its facts and assess the fleet (ferry fleet collect, ferry fleet assess).' });
   }

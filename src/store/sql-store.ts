@@ -8,7 +8,7 @@ import { assert, FerryError } from '../core/index.js';
 import { executionStateAfter } from '../exec/execution-state.js';
 import type { JournalEntry, JsonValue } from '../exec/types.js';
 import { inList, type Row, type SqlDriver, type SqlExecutor, type SqlValue } from './driver.js';
-import { MIGRATIONS } from './migrations.js';
+import { HOST_SOURCE, MIGRATIONS } from './migrations.js';
 import { API_ROLES } from './types.js';
 import type {
   ApiTokenRecord, AssessmentRecord, AuditRecord, CollectionOutcome, CollectionRecord, ExecutionRecord, ExecutionState, FactSnapshotRecord,
@@ -160,8 +160,7 @@ export function createSqlStore(db: SqlDriver, options: SqlStoreOptions): Store {
 
   const newestRun = async (): Promise<string | undefined> =>
     str((await one(db, 'SELECT run_id FROM fleet_assessments ORDER BY created_at DESC, run_id DESC LIMIT 1'))?.run_id) ?? undefined;
-  /** The host's source release label: each dialect's JSON accessor over the labels text. */
-  const sourceLabel = db.dialect === 'sqlite' ? "json_extract(labels, '$.source')" : "(labels::jsonb ->> 'source')";
+  const sourceLabel = HOST_SOURCE[db.dialect];
 
   const store: Store = {
     kind: db.dialect,
@@ -419,12 +418,15 @@ export function createSqlStore(db: SqlDriver, options: SqlStoreOptions): Store {
       const where: string[] = [];
       const params: SqlValue[] = [];
       if (q.search) {
-        // LIKE with its wildcards escaped, lower-cased on both sides (PostgreSQL's LIKE is case-sensitive, SQLite's is not).
-        where.push("(LOWER(name) LIKE ? ESCAPE '\\' OR LOWER(COALESCE(address, '')) LIKE ? ESCAPE '\\')");
-        const pattern = `%${q.search.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+        // A substring match with the wildcards escaped, case-insensitive: SQLite's LIKE is (for ASCII), PostgreSQL's ILIKE.
+        const like = db.dialect === 'postgres' ? 'ILIKE' : 'LIKE';
+        where.push(`(name ${like} ? ESCAPE '\\' OR address ${like} ? ESCAPE '\\')`);
+        const pattern = `%${q.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
         params.push(pattern, pattern);
       }
-      if (q.source !== undefined) { where.push(`COALESCE(${sourceLabel}, 'unknown') = ?`); params.push(q.source); }
+      // Written as the bare indexed expression (a COALESCE around it would not use the index).
+      if (q.source === 'unknown') where.push(`(${sourceLabel} IS NULL OR ${sourceLabel} = 'unknown')`);
+      else if (q.source !== undefined) { where.push(`${sourceLabel} = ?`); params.push(q.source); }
       const run = q.readiness !== undefined || q.target !== undefined ? await newestRun() : undefined;
       if (q.readiness !== undefined && q.target !== undefined) {
         where.push('name IN (SELECT host_name FROM fleet_assessments WHERE run_id = ? AND target = ? AND readiness = ?)');
@@ -435,7 +437,7 @@ export function createSqlStore(db: SqlDriver, options: SqlStoreOptions): Store {
       const direction = q.descending ? 'DESC' : 'ASC';
       const total = Number((await one(db, `SELECT COUNT(*) AS c FROM hosts ${filter}`, params))?.c);
       const rows = await db.query(`SELECT name, address, ${sourceLabel} AS source, groups FROM hosts ${filter}
-        ORDER BY ${column} ${direction}, name ${direction} LIMIT ? OFFSET ?`, [...params, q.limit, q.offset]);
+        ORDER BY ${column === 'name' ? '' : `${column} ${direction}, `}name ${direction} LIMIT ? OFFSET ?`, [...params, q.limit, q.offset]);
       const readiness = new Map<string, Record<string, string>>(rows.map((r) => [String(r.name), {}]));
       const newest = run ?? await newestRun();
       if (newest !== undefined && rows.length > 0) {

@@ -202,6 +202,75 @@ test('SSE cursors round-trip and anything else means "start with a snapshot"', (
   for (const bad of [undefined, '', 'not base64 json', Buffer.from('{"h":1}').toString('base64url'), Buffer.from('{"h":{},"j":{"e":"x"}}').toString('base64url')]) assert.equal(decodeCursor(bad), undefined);
 });
 
+/** Reads SSE events from a stream until `until` says stop; returns them with their ids. */
+async function readEvents(path: string, o: { token: string; lastEventId?: string; until: (events: Array<{ event: string; id: string; data: string }>) => boolean }): Promise<Array<{ event: string; id: string; data: string }>> {
+  const abort = new AbortController();
+  const res = await fetch(`${server.url}${path}`, { headers: { authorization: `Bearer ${o.token}`, ...(o.lastEventId ? { 'last-event-id': o.lastEventId } : {}) }, signal: abort.signal });
+  assert.equal(res.status, 200);
+  assert.match(res.headers.get('content-type') ?? '', /text\/event-stream/);
+  const events: Array<{ event: string; id: string; data: string }> = [];
+  const reader = res.body?.getReader();
+  assert.ok(reader);
+  let buffer = '';
+  const timer = setTimeout(() => abort.abort(), 10_000);
+  try {
+    while (!o.until(events)) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      buffer += Buffer.from(value).toString('utf8');
+      let end;
+      while ((end = buffer.indexOf('\n\n')) >= 0) {
+        const block = buffer.slice(0, end);
+        buffer = buffer.slice(end + 2);
+        const field = (name: string): string => block.split('\n').filter((l) => l.startsWith(`${name}:`)).map((l) => l.slice(name.length + 1).trimStart()).join('\n');
+        if (field('event')) events.push({ event: field('event'), id: field('id'), data: field('data') });
+      }
+    }
+  } finally {
+    clearTimeout(timer);
+    abort.abort();
+  }
+  return events;
+}
+
+test('rollouts over the API: created and acted on by an operator (audited under the token); SSE snapshot, live host and journal events, and a reconnect with Last-Event-ID gets only what changed', async () => {
+  const created = await call('POST', '/api/rollouts', { token: secrets.operator, body: { selector: 'db1,web1', target: 'rocky-8', canary: '1', waves: '100%', gpgcheck: false } });
+  assert.equal(created.status, 201, created.text);
+  conforms('/api/rollouts', 'post', 201, created.json);
+  const id = (created.json as { rollout: { id: string; createdBy: string } }).rollout.id;
+  assert.match((created.json as { rollout: { createdBy: string } }).rollout.createdBy, /^t-operator \(tok-\w+\)$/);
+  const started = await call('POST', `/api/rollouts/${id}/start`, { token: secrets.operator });
+  assert.equal(started.status, 200, started.text);
+  conforms('/api/rollouts/{id}/{action}', 'post', 200, started.json);
+  const queued = (started.json as { hosts: Array<{ hostName: string; state: string }> }).hosts.find((h) => h.state === 'queued');
+  assert.ok(queued, started.text);
+  assert.equal((await call('POST', `/api/rollouts/${id}/nonsense`, { token: secrets.operator })).status, 404);
+
+  const first = await readEvents(`/api/rollouts/${id}/events`, { token: secrets.viewer, until: (es) => es.length >= 1 });
+  assert.equal(first[0].event, 'snapshot');
+  assert.equal((JSON.parse(first[0].data) as { rollout: { state: string } }).rollout.state, 'running');
+  // A worker's progress, as it reaches the store: the host runs, its execution journals a step.
+  await store.updateRolloutHost(id, queued.hostName, { state: 'running', executionId: 'mig-test-1' });
+  await store.appendJournalEntry({ v: 1, seq: 1, at: '2026-06-01T12:00:00Z', executionId: 'mig-test-1', event: 'step', phase: 'start', stepId: 'swap-1', kind: 'swap', attempt: 1 });
+  const live = await readEvents(`/api/rollouts/${id}/events`, { token: secrets.viewer, lastEventId: first[0].id, until: (es) => es.some((e) => e.event === 'journal') });
+  assert.deepEqual(live.map((e) => e.event), ['host', 'journal'], 'no snapshot on reconnect: only what changed');
+  assert.equal((JSON.parse(live[0].data) as { state: string }).state, 'running');
+  assert.equal((JSON.parse(live[1].data) as { entry: { stepId: string } }).entry.stepId, 'swap-1');
+  await store.appendJournalEntry({ v: 1, seq: 2, at: '2026-06-01T12:00:01Z', executionId: 'mig-test-1', event: 'step', phase: 'end', stepId: 'swap-1', attempt: 1, status: 'applied' });
+  const again = await readEvents(`/api/rollouts/${id}/events`, { token: secrets.viewer, lastEventId: live.at(-1)?.id, until: (es) => es.length >= 1 });
+  assert.deepEqual([again[0].event, (JSON.parse(again[0].data) as { entry: { seq: number } }).entry.seq], ['journal', 2], 'seq 1 is not sent twice');
+  const bogus = await readEvents(`/api/rollouts/${id}/events`, { token: secrets.viewer, lastEventId: 'garbage', until: (es) => es.length >= 1 });
+  assert.equal(bogus[0].event, 'snapshot', 'an unknown Last-Event-ID starts over');
+  assert.equal((await call('GET', '/api/rollouts/ro-none/events', { token: secrets.viewer })).status, 404);
+
+  const paused = await call('POST', `/api/rollouts/${id}/pause`, { token: secrets.operator });
+  assert.equal((paused.json as { rollout: { state: string } }).rollout.state, 'paused');
+  const audit = (await store.listAudit({ subject: id })).map((a) => `${a.action} ${a.operator}`);
+  assert.deepEqual(audit.filter((a) => /^rollout\.(create|start|pause)/.test(a)).map((a) => a.replace(/tok-\w+/, 'tok')), ['rollout.create t-operator (tok)', 'rollout.start t-operator (tok)', 'rollout.pause t-operator (tok)']);
+  const status = await call('GET', `/api/rollouts/${id}`, { token: secrets.viewer });
+  conforms('/api/rollouts/{id}', 'get', 200, status.json);
+});
+
 test('the audit log lists every mutation this test sent, with who, when and from where; no secret in it', { concurrency: false }, async () => {
   const audit = (await call('GET', '/api/audit?limit=10000', { token: secrets.viewer })).json as Array<{ operator: string; action: string; subject: string; at: string; details: { from?: string; status?: number } }>;
   const api = audit.filter((a) => a.action.startsWith('api.'));

@@ -79,7 +79,7 @@ test('dashboard in Chromium: log in, the lab fleet, a host report, a live rollou
     await shot(page, '02-overview');
 
     await page.click('nav >> text=Hosts');
-    await page.waitForFunction("document.querySelectorAll('[data-testid=host-row] a').length === 2");
+    await page.locator('[data-testid=host-row] a').nth(1).waitFor();
     assert.deepEqual(await page.$$eval('[data-testid=host-row] a', (as) => as.map((a) => a.textContent)), ['web1', 'web2']);
     await shot(page, '03-hosts');
     await page.click('[data-testid=host-row] >> text=web1');
@@ -137,11 +137,12 @@ test('dashboard in Chromium: log in, the lab fleet, a host report, a live rollou
     assert.equal(await vpage.$('[data-testid=rollout-actions]'), null, 'no operator buttons');
     assert.equal(await vpage.$('button[data-action]'), null);
     await shot(vpage, '09-rollout-viewer');
-    // In the page's own script context (DOM types are not in this program), with the session cookie and its CSRF token.
-    const refused = await vpage.evaluate<{ status: number; body: { error: { message: string } } }>(`(async () => {
-      const r = await fetch('/api/rollouts/${rolloutId}/pause', { method: 'POST', headers: { 'x-csrf-token': sessionStorage.getItem('ferry.csrf') ?? '' } });
-      return { status: r.status, body: await r.json() };
-    })()`);
+    // In the page, with its session cookie and CSRF token (a function: the dashboard's CSP forbids evaluating strings).
+    const refused = await vpage.evaluate(async (id) => {
+      const storage = Reflect.get(globalThis, 'sessionStorage') as { getItem(key: string): string | null };
+      const r = await fetch(`/api/rollouts/${id}/pause`, { method: 'POST', headers: { 'x-csrf-token': storage.getItem('ferry.csrf') ?? '' } });
+      return { status: r.status, body: await r.json() as { error: { message: string } } };
+    }, rolloutId);
     assert.equal(refused.status, 403);
     assert.match(refused.body.error.message, /needs the operator role; token tok-\w+ \(victor\) is viewer/);
     await vpage.click('nav >> text=Rollouts');

@@ -16,7 +16,8 @@ const ID: Record<Dialect, string> = {
 };
 /**
  * A host's source release label (labels.source) in each dialect's JSON accessor: the host list sorts,
- * filters and counts by it through an index on this exact expression (sql-store.ts uses the same text).
+ * filters and counts by it through an index on this exact expression (sql-store.ts uses the same text); the
+ * indexes carry name and address too, so a search is answered from them without reading the hosts' documents.
  */
 export const HOST_SOURCE: Record<Dialect, string> = {
   sqlite: "json_extract(labels, '$.source')",
@@ -232,7 +233,8 @@ CREATE TABLE api_sessions (
   expires_at TEXT NOT NULL
 );
 CREATE INDEX api_sessions_token ON api_sessions(token_id);
-CREATE INDEX hosts_source ON hosts(${HOST_SOURCE[d]}, name);
+CREATE INDEX hosts_source ON hosts(${HOST_SOURCE[d]}, name, address);
+CREATE INDEX hosts_search ON hosts(name, address);
 `,
   },
 ];

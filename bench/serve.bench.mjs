@@ -67,7 +67,7 @@ function startChild(args, env = {}) {
 const REFERENCE = `
 import { createServer } from 'node:http';
 import { readFileSync } from 'node:fs';
-const bodies = JSON.parse(readFileSync(process.argv[1], 'utf8'));
+const bodies = JSON.parse(readFileSync(process.argv[2], 'utf8'));
 const s = createServer((req, res) => {
   const key = req.url.startsWith('/api/hosts') ? 'hosts' : 'overview';
   res.writeHead(200, { 'content-type': 'application/json' });

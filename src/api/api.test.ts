@@ -4,7 +4,9 @@
 // CSRF token; responses match the document; the audit log lists every mutation the test made.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { request as httpsRequest } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
@@ -269,6 +271,32 @@ test('rollouts over the API: created and acted on by an operator (audited under 
   assert.deepEqual(audit.filter((a) => /^rollout\.(create|start|pause)/.test(a)).map((a) => a.replace(/tok-\w+/, 'tok')), ['rollout.create t-operator (tok)', 'rollout.start t-operator (tok)', 'rollout.pause t-operator (tok)']);
   const status = await call('GET', `/api/rollouts/${id}`, { token: secrets.viewer });
   conforms('/api/rollouts/{id}', 'get', 200, status.json);
+});
+
+test('TLS: --cert/--key serve HTTPS and the session cookie is Secure; a missing key file is IO naming it', { skip: spawnSync('openssl', ['version']).status !== 0 && 'no openssl' }, async () => {
+  const cert = join(dir, 'cert.pem');
+  const key = join(dir, 'key.pem');
+  const made = spawnSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1', '-days', '1', '-keyout', key, '-out', cert], { encoding: 'utf8' });
+  assert.equal(made.status, 0, made.stderr);
+  await assert.rejects(startServer({ store, listen: '127.0.0.1:0', cert, key: join(dir, 'none.pem'), jobs: false, dashboardDir: null }), /Cannot read the TLS key .*none\.pem/);
+  const tls = await startServer({ store, listen: '127.0.0.1:0', cert, key, jobs: false, dashboardDir: null });
+  try {
+    assert.match(tls.url, /^https:\/\/127\.0\.0\.1:\d+$/);
+    mutations.push('POST /api/session');
+    const res = await new Promise<{ status: number; cookie: string }>((resolve, reject) => {
+      const req = httpsRequest(`${tls.url}/api/session`, { method: 'POST', ca: readFileSync(cert), headers: { 'content-type': 'application/json' } }, (r) => {
+        r.resume();
+        r.on('end', () => resolve({ status: r.statusCode ?? 0, cookie: String(r.headers['set-cookie'] ?? '') }));
+      });
+      req.on('error', reject);
+      req.end(JSON.stringify({ token: secrets.viewer }));
+    });
+    assert.equal(res.status, 200);
+    assert.match(res.cookie, /; Secure/);
+    assert.match(res.cookie, /HttpOnly/);
+  } finally {
+    await tls.close();
+  }
 });
 
 test('the audit log lists every mutation this test sent, with who, when and from where; no secret in it', { concurrency: false }, async () => {

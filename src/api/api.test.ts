@@ -265,6 +265,13 @@ test('rollouts over the API: created and acted on by an operator (audited under 
   assert.equal(bogus[0].event, 'snapshot', 'an unknown Last-Event-ID starts over');
   assert.equal((await call('GET', '/api/rollouts/ro-none/events', { token: secrets.viewer })).status, 404);
 
+  // The host's own stream: its current execution (the label the migration sets) and that execution's journal.
+  await store.upsertHost({ name: queued.hostName, labels: { ...(await store.getHost(queued.hostName))?.labels, 'ferry.current-execution': 'mig-test-1' } });
+  const hostStream = await readEvents(`/api/hosts/${queued.hostName}/events`, { token: secrets.viewer, until: (es) => es.length >= 3 });
+  assert.deepEqual(hostStream.map((e) => e.event), ['snapshot', 'journal', 'journal']);
+  assert.deepEqual((JSON.parse(hostStream[0].data) as { execution: { id: string } }).execution.id, 'mig-test-1');
+  assert.equal((await call('GET', '/api/hosts/nope/events', { token: secrets.viewer })).status, 404);
+
   const paused = await call('POST', `/api/rollouts/${id}/pause`, { token: secrets.operator });
   assert.equal((paused.json as { rollout: { state: string } }).rollout.state, 'paused');
   const audit = (await store.listAudit({ subject: id })).map((a) => `${a.action} ${a.operator}`);

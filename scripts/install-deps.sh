@@ -27,6 +27,7 @@ have make || need+=(make)   # better-sqlite3 compiles from source (node-gyp); no
 have g++ || need+=(g++)
 have ansible-inventory || need+=(ansible-core) # the reference for inventories (differential tests) and for the fleet bench
 have pg_ctl || [ -x /usr/lib/postgresql/15/bin/pg_ctl ] || need+=(postgresql) # the fleet store's PostgreSQL tests start their own server
+[ -x /usr/bin/chromium ] || need+=(chromium) # the dashboard's browser tests and first-paint bench (playwright-core drives Debian's Chromium; no browser is downloaded)
 /usr/bin/python3 -c 'import rpm' 2>/dev/null || need+=(python3-rpm) # librpm bindings: matchesDep differential test
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" != 0 ]; then echo "missing Debian packages: ${need[*]} (run as root or install them)" >&2; exit 1; fi
@@ -37,5 +38,6 @@ fi
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   # node-gyp uses the installed Node headers instead of downloading them when they are present.
   if [ -z "${npm_config_nodedir:-}" ] && [ -f /usr/include/node/node.h ]; then export npm_config_nodedir=/usr; fi
-  npm ci --no-audit --no-fund
+  # playwright-core never downloads a browser; the variable makes sure no other playwright package does either.
+  PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund
 fi

@@ -14,6 +14,7 @@ export const LAYERS = {
   report: ['core', 'rpm', 'catalog', 'facts', 'assess', 'plan', 'exec', 'fleet', 'vuln'],
   store: ['core', 'rpm', 'catalog', 'facts', 'assess', 'plan', 'exec', 'report', 'fleet', 'vuln'],
   app: ['core', 'rpm', 'catalog', 'transport', 'facts', 'assess', 'plan', 'exec', 'report', 'store', 'fleet', 'vuln'],
-  cli: ['core', 'app', 'report', 'catalog', 'rpm', 'fleet'],
+  // cli hosts `ferry serve`, which starts the api adapter.
+  cli: ['core', 'app', 'report', 'catalog', 'rpm', 'fleet', 'api'],
   api: ['core', 'app', 'report', 'catalog', 'rpm', 'fleet'],
 };

@@ -4,6 +4,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
 npx tsc -p tsconfig.json --noEmit
+npx tsc -p web/tsconfig.json
 npx eslint .
 node scripts/build.mjs
 node scripts/run-tests.mjs "$@"

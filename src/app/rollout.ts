@@ -9,7 +9,7 @@
 import { randomBytes } from 'node:crypto';
 import { checkDocument, compileSchema, FerryError, toJsonValue } from '../core/index.js';
 import { decide, isFinished, type Approval, type Decision, type RolloutView } from '../fleet/decide.js';
-import { describeDecision } from '../fleet/describe.js';
+import { describeDecision, describeSpec } from '../fleet/describe.js';
 import { parseRolloutSpec, type RolloutSpec } from '../fleet/rollout-spec.js';
 import { transition, type RolloutAction } from '../fleet/transition.js';
 import { rolloutHosts } from '../fleet/waves.js';
@@ -235,6 +235,8 @@ export interface RolloutStatus {
   waves: { wave: number; hosts: number; counts: Record<string, number> }[];
   /** What the rollout waits for now, in words. */
   next: string;
+  /** Its settings in words (canary, waves, caps, stop threshold, gate, windows). */
+  settings: string;
 }
 
 export async function rolloutStatus(o: { store: Store; rolloutId: string; now?: Date }): Promise<RolloutStatus> {
@@ -247,10 +249,12 @@ export async function rolloutStatus(o: { store: Store; rolloutId: string; now?: 
     return c;
   };
   const waveIds = [...new Set(hosts.map((h) => h.wave))].sort((a, b) => a - b);
-  const d = decide(await viewOf(o.store, r, storedSpec(r).fleet, hosts), o.now ?? new Date());
+  const spec = storedSpec(r).fleet;
+  const d = decide(await viewOf(o.store, r, spec, hosts), o.now ?? new Date());
   return {
     rollout: r, hosts, counts: count(hosts),
     waves: waveIds.map((w) => { const hs = hosts.filter((h) => h.wave === w); return { wave: w, hosts: hs.length, counts: count(hs) }; }),
     next: describeDecision(d),
+    settings: describeSpec(spec, hosts.length),
   };
 }

@@ -11,6 +11,9 @@ import { ferryHome } from '../exec/journal-key.js';
 import type { MigrationPlan } from '../plan/index.js';
 import { isPostgresLocation, openStore, type Store } from '../store/index.js';
 
+/** The store's interface, for front ends that may not import src/store (src/api). */
+export type { Store };
+
 /** `$FERRY_HOME/ferry.db`; FERRY_HOME defaults to `~/.local/share/ferry`. */
 export function defaultStorePath(env: NodeJS.ProcessEnv = process.env): string {
   return join(ferryHome(env), 'ferry.db');

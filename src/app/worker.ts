@@ -61,6 +61,7 @@ export interface HostOutcome {
 }
 
 const LOG_TAIL_LINES = 20;
+const LIVE_TAIL_MS = 1000;
 /**
  * Failures worth another attempt later: the transport failures collection retries (classifyFailure, the one
  * answer to which connection failures are transient), and a journal lock another run still holds.
@@ -86,6 +87,17 @@ export async function runMigrationJob(o: { store: Store; job: JobRecord; payload
       tail.push(`${e.phase} ${e.step.title}${e.detail ? `: ${e.detail}` : ''}`);
     } else if (e.scope === 'output') tail.push(e.message);
     if (tail.length > LOG_TAIL_LINES) tail.splice(0, tail.length - LOG_TAIL_LINES);
+    flushTail();
+  };
+  // The tail reaches the rollout host's record while the host migrates (at most every LIVE_TAIL_MS), so the
+  // store — and `ferry serve`'s event streams, which read it — show progress lines live; best effort.
+  let lastFlush = 0;
+  let flushing: Promise<void> = Promise.resolve();
+  const flushTail = (): void => {
+    if (Date.now() - lastFlush < LIVE_TAIL_MS) return;
+    lastFlush = Date.now();
+    const logTail = redact(tail.join('\n'));
+    flushing = flushing.then(() => o.store.updateRolloutHost(o.payload.rolloutId, o.payload.hostName, { logTail })).catch(() => undefined);
   };
   let transport;
   try {
@@ -140,6 +152,7 @@ export async function runMigrationJob(o: { store: Store; job: JobRecord; payload
       transient: (isTransient(e) && !current) || code === 'STORE_UNAVAILABLE',
     };
   } finally {
+    await flushing;
     await transport.close();
   }
 }

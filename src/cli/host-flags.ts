@@ -36,3 +36,15 @@ export function hostOptions(host: string, f: HostFlags): HostOptions {
     ...(passphrase !== undefined ? { passphrase } : {}),
   };
 }
+
+/** The keys and known_hosts a command that reaches many hosts (worker, serve) uses for hosts whose inventory names none. */
+export interface FleetKeyFlags { identity?: string[]; knownHosts?: string[] }
+
+export function withFleetKeyFlags(c: Command): Command {
+  return c.option('-i, --identity <file>', 'SSH private key for hosts whose inventory names none (repeatable)', collect)
+    .option('--known-hosts <file>', 'known_hosts file for host key checking (repeatable)', collect);
+}
+
+export function fleetHostDefaults(f: FleetKeyFlags): Pick<HostOptions, 'identityFiles' | 'knownHostsFiles'> {
+  return { ...(f.identity?.length ? { identityFiles: f.identity } : {}), ...(f.knownHosts?.length ? { knownHostsFiles: f.knownHosts } : {}) };
+}

@@ -8,9 +8,10 @@ import { assert, FerryError } from '../core/index.js';
 import { executionStateAfter } from '../exec/execution-state.js';
 import type { JournalEntry, JsonValue } from '../exec/types.js';
 import { inList, type Row, type SqlDriver, type SqlExecutor, type SqlValue } from './driver.js';
-import { MIGRATIONS } from './migrations.js';
+import { HOST_SOURCE, MIGRATIONS } from './migrations.js';
+import { API_ROLES } from './types.js';
 import type {
-  AssessmentRecord, AuditRecord, CollectionOutcome, CollectionRecord, ExecutionRecord, ExecutionState, FactSnapshotRecord,
+  ApiTokenRecord, AssessmentRecord, AuditRecord, CollectionOutcome, CollectionRecord, ExecutionRecord, ExecutionState, FactSnapshotRecord,
   FleetAssessmentRecord, HostRecord, JobRecord, PlanRecord, RolloutHostRecord, RolloutRecord, RolloutState, Store,
 } from './types.js';
 
@@ -69,6 +70,11 @@ function rolloutHostFrom(r: Row): RolloutHostRecord {
 }
 function auditFrom(r: Row): AuditRecord {
   return { id: Number(r.id), at: String(r.at), operator: String(r.operator), action: String(r.action), subject: String(r.subject), details: parse(r.details) };
+}
+function apiTokenFrom(r: Row): ApiTokenRecord {
+  const role = API_ROLES.find((x) => x === r.role);
+  assert(role !== undefined, `api_tokens.role ${String(r.role)} outside its CHECK constraint`);
+  return { id: String(r.id), name: String(r.name), role, createdBy: String(r.created_by), createdAt: String(r.created_at), revokedAt: str(r.revoked_at) };
 }
 function jobFrom(r: Row): JobRecord {
   return {
@@ -160,6 +166,10 @@ export function createSqlStore(db: SqlDriver, options: SqlStoreOptions): Store {
       VALUES (?, ?, ?, ?, 'queued', 0, ?, ?, ?, ?) RETURNING *`, [j.kind, j.hostName ?? null, j.rolloutId ?? null, json(j.payload), j.maxAttempts ?? 3, j.runAfter ?? at, at, at]);
     return jobFrom(r);
   };
+
+  const newestRun = async (): Promise<string | undefined> =>
+    str((await one(db, 'SELECT run_id FROM fleet_assessments ORDER BY created_at DESC, run_id DESC LIMIT 1'))?.run_id) ?? undefined;
+  const sourceLabel = HOST_SOURCE[db.dialect];
 
   const store: Store = {
     kind: db.dialect,
@@ -312,8 +322,8 @@ export function createSqlStore(db: SqlDriver, options: SqlStoreOptions): Store {
       });
     },
     async listFleetAssessments(runId) {
-      const run = runId ?? str((await one(db, 'SELECT run_id FROM fleet_assessments ORDER BY created_at DESC, run_id DESC LIMIT 1'))?.run_id);
-      if (run === null) return [];
+      const run = runId ?? await newestRun();
+      if (run === undefined) return [];
       return (await db.query('SELECT * FROM fleet_assessments WHERE run_id = ? ORDER BY host_name, target', [run])).map(fleetAssessmentFrom);
     },
     async saveAssessment(a) {
@@ -439,6 +449,78 @@ export function createSqlStore(db: SqlDriver, options: SqlStoreOptions): Store {
         throw e;
       }
     },
+
+    async createApiToken(t) {
+      return apiTokenFrom(await row(db, 'INSERT INTO api_tokens (id, name, role, hash, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING *',
+        [t.id, t.name, t.role, t.hash, t.createdBy, iso()]));
+    },
+    async findApiToken(hash) {
+      const r = await one(db, 'SELECT * FROM api_tokens WHERE hash = ? AND revoked_at IS NULL', [hash]);
+      return r && { ...apiTokenFrom(r), hash: String(r.hash) };
+    },
+    async listApiTokens() { return (await db.query('SELECT * FROM api_tokens ORDER BY created_at, id')).map(apiTokenFrom); },
+    async revokeApiToken(id) {
+      return db.transaction(async (tx) => {
+        if ((await tx.run('UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL', [iso(), id])) === 0) return false;
+        await tx.run('DELETE FROM api_sessions WHERE token_id = ?', [id]);
+        return true;
+      });
+    },
+    async createApiSession(s) {
+      await db.run('INSERT INTO api_sessions (hash, token_id, csrf_hash, created_at, expires_at) VALUES (?, ?, ?, ?, ?)', [s.hash, s.tokenId, s.csrfHash, iso(), s.expiresAt]);
+    },
+    async findApiSession(hash) {
+      const r = await one(db, `SELECT s.token_id AS session_token_id, s.csrf_hash, s.expires_at, t.* FROM api_sessions s JOIN api_tokens t ON t.id = s.token_id
+        WHERE s.hash = ? AND s.expires_at > ? AND t.revoked_at IS NULL`, [hash, iso()]);
+      return r && { tokenId: String(r.session_token_id), csrfHash: String(r.csrf_hash), expiresAt: String(r.expires_at), token: apiTokenFrom(r) };
+    },
+    async deleteApiSession(hash) { await db.run('DELETE FROM api_sessions WHERE hash = ?', [hash]); },
+
+    async queryHosts(q) {
+      const where: string[] = [];
+      const params: SqlValue[] = [];
+      if (q.search) {
+        // A substring match with the wildcards escaped, case-insensitive: SQLite's LIKE is (for ASCII), PostgreSQL's ILIKE.
+        // ESCAPE only when the text has a wildcard to escape (it halves SQLite's LIKE speed).
+        const like = db.dialect === 'postgres' ? 'ILIKE' : 'LIKE';
+        const escape = /[\\%_]/.test(q.search) ? " ESCAPE '\\'" : '';
+        where.push(`(name ${like} ?${escape} OR address ${like} ?${escape})`);
+        const pattern = `%${q.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+        params.push(pattern, pattern);
+      }
+      // Written as the bare indexed expression (a COALESCE around it would not use the index).
+      if (q.source === 'unknown') where.push(`(${sourceLabel} IS NULL OR ${sourceLabel} = 'unknown')`);
+      else if (q.source !== undefined) { where.push(`${sourceLabel} = ?`); params.push(q.source); }
+      const run = q.readiness !== undefined || q.target !== undefined ? await newestRun() : undefined;
+      if (q.readiness !== undefined && q.target !== undefined) {
+        where.push('name IN (SELECT host_name FROM fleet_assessments WHERE run_id = ? AND target = ? AND readiness = ?)');
+        params.push(run ?? '', q.target, q.readiness);
+      }
+      const filter = where.length ? `WHERE ${where.join(' AND ')}` : '';
+      const column = { name: 'name', address: 'address', source: sourceLabel }[q.sort ?? 'name'];
+      const direction = q.descending ? 'DESC' : 'ASC';
+      const total = Number((await one(db, `SELECT COUNT(*) AS c FROM hosts ${filter}`, params))?.c);
+      const rows = await db.query(`SELECT name, address, ${sourceLabel} AS source, groups FROM hosts ${filter}
+        ORDER BY ${column === 'name' ? '' : `${column} ${direction}, `}name ${direction} LIMIT ? OFFSET ?`, [...params, q.limit, q.offset]);
+      const readiness = new Map<string, Record<string, string>>(rows.map((r) => [String(r.name), {}]));
+      const newest = run ?? await newestRun();
+      if (newest !== undefined && rows.length > 0) {
+        const names = [...readiness.keys()];
+        for (const r of await db.query(`SELECT host_name, target, readiness FROM fleet_assessments WHERE run_id = ? AND host_name IN ${inList(names.length)}`, [newest, ...names])) {
+          const of = readiness.get(String(r.host_name));
+          if (of) of[String(r.target)] = String(r.readiness);
+        }
+      }
+      return {
+        total,
+        hosts: rows.map((r) => ({ name: String(r.name), address: str(r.address), source: str(r.source), groups: parse(r.groups), readiness: readiness.get(String(r.name)) ?? {} })),
+      };
+    },
+    async countHostsBySource() {
+      const rows = await db.query(`SELECT ${sourceLabel} AS source, COUNT(*) AS c FROM hosts GROUP BY ${sourceLabel} ORDER BY COUNT(*) DESC, COALESCE(${sourceLabel}, '')`);
+      return rows.map((r) => ({ source: str(r.source), count: Number(r.c) }));
+    },
+    newestFleetRun: () => newestRun(),
 
     async appendAudit(a) {
       const r = await row(db, 'INSERT INTO audit_log (at, operator, action, subject, details) VALUES (?, ?, ?, ?, ?) RETURNING *',

@@ -570,5 +570,60 @@ for (const backend of BACKENDS) {
       assert.equal(await s.getPlan('plan-2'), undefined);
       await s.close();
     });
+
+    test('api tokens: found by hash until revoked; revoking ends their sessions; expired sessions are not found', async () => {
+      let clock = new Date('2026-01-01T00:00:00Z');
+      const { store: s } = await openFresh(backend, { now: () => clock });
+      const t = await s.createApiToken({ id: 'tok-1', name: 'ci', role: 'operator', hash: 'h1', createdBy: 'alice' });
+      assert.deepEqual(t, { id: 'tok-1', name: 'ci', role: 'operator', createdBy: 'alice', createdAt: '2026-01-01T00:00:00.000Z', revokedAt: null });
+      assert.equal((await s.findApiToken('h1'))?.id, 'tok-1');
+      assert.equal(await s.findApiToken('h2'), undefined);
+      await s.createApiSession({ hash: 's1', tokenId: 'tok-1', csrfHash: 'c1', expiresAt: '2026-01-01T01:00:00.000Z' });
+      assert.deepEqual([(await s.findApiSession('s1'))?.token.role, (await s.findApiSession('s1'))?.csrfHash], ['operator', 'c1']);
+      clock = new Date('2026-01-01T02:00:00Z');
+      assert.equal(await s.findApiSession('s1'), undefined, 'expired');
+      await s.createApiSession({ hash: 's2', tokenId: 'tok-1', csrfHash: 'c2', expiresAt: '2026-01-01T03:00:00.000Z' });
+      assert.equal(await s.revokeApiToken('tok-1'), true);
+      assert.equal(await s.revokeApiToken('tok-1'), false, 'already revoked');
+      assert.deepEqual([await s.findApiToken('h1'), await s.findApiSession('s2')], [undefined, undefined]);
+      assert.equal((await s.listApiTokens())[0].revokedAt, '2026-01-01T02:00:00.000Z');
+      await s.close();
+    });
+
+    test('hosts page: search (wildcards literal), source and readiness filters, sorts, counts by source', async () => {
+      const { store: s } = await openFresh(backend);
+      await s.upsertHosts([
+        { name: 'web1', address: '10.0.0.1', labels: { source: 'centos-8' }, groups: ['web'] },
+        { name: 'web_2', address: '10.0.0.2', labels: { source: 'centos-7' } },
+        { name: 'DB1', address: '10.0.1.1', labels: { source: 'centos-8' } },
+        { name: 'new1' },
+      ]);
+      await s.saveAssessmentDocument('k', {});
+      await s.saveFleetAssessments([
+        { runId: 'r1', hostName: 'web1', target: 'rocky-8', factSnapshotId: null, documentKey: 'k', readiness: 'ready', score: 1, blockers: [], missing: [] },
+        { runId: 'r1', hostName: 'DB1', target: 'rocky-8', factSnapshotId: null, documentKey: 'k', readiness: 'blocked', score: 0, blockers: ['x'], missing: [] },
+      ]);
+      const page = async (q: Partial<Parameters<Store['queryHosts']>[0]>): Promise<[number, string[]]> => {
+        const r = await s.queryHosts({ offset: 0, limit: 10, ...q });
+        return [r.total, r.hosts.map((h) => h.name)];
+      };
+      const cases: Array<[Partial<Parameters<Store['queryHosts']>[0]>, [number, string[]]]> = [
+        [{}, [4, ['DB1', 'new1', 'web1', 'web_2']]],
+        [{ search: 'db' }, [1, ['DB1']]],
+        [{ search: '_' }, [1, ['web_2']]],
+        [{ search: '10.0.0' }, [2, ['web1', 'web_2']]],
+        [{ source: 'centos-8' }, [2, ['DB1', 'web1']]],
+        [{ source: 'unknown' }, [1, ['new1']]],
+        [{ target: 'rocky-8', readiness: 'blocked' }, [1, ['DB1']]],
+        [{ sort: 'name', descending: true, limit: 2 }, [4, ['web_2', 'web1']]],
+        [{ offset: 3 }, [4, ['web_2']]],
+      ];
+      for (const [q, want] of cases) assert.deepEqual(await page(q), want, JSON.stringify(q));
+      const first = (await s.queryHosts({ offset: 0, limit: 1, search: 'web1' })).hosts[0];
+      assert.deepEqual(first, { name: 'web1', address: '10.0.0.1', source: 'centos-8', groups: ['web'], readiness: { 'rocky-8': 'ready' } });
+      assert.deepEqual(await s.countHostsBySource(), [{ source: 'centos-8', count: 2 }, { source: null, count: 1 }, { source: 'centos-7', count: 1 }]);
+      assert.equal(await s.newestFleetRun(), 'r1');
+      await s.close();
+    });
   });
 }

@@ -102,6 +102,37 @@ export interface RolloutHostRecord {
 
 export interface AuditRecord { id: number; at: string; operator: string; action: string; subject: string; details: JsonValue }
 
+/** Roles of API tokens, least to most: viewer reads, operator acts on rollouts and jobs, admin also manages tokens. */
+export const API_ROLES = ['viewer', 'operator', 'admin'] as const;
+export type ApiRole = (typeof API_ROLES)[number];
+/** An API token as listed: never its secret nor its hash. */
+export interface ApiTokenRecord { id: string; name: string; role: ApiRole; createdBy: string; createdAt: string; revokedAt: string | null }
+/** A dashboard session: the token it was opened with, the hash of its CSRF token, when it ends. */
+export interface ApiSessionRecord { tokenId: string; csrfHash: string; expiresAt: string; token: ApiTokenRecord }
+
+/** A page of the host list: filtered on the narrow columns, sorted, cut to offset/limit. */
+export interface HostPageQuery {
+  /** Case-insensitive substring of the name or address. */
+  search?: string;
+  /** The host's source release label (`unknown` for hosts never collected). */
+  source?: string;
+  /** With target: only hosts whose newest fleet assessment for it has this readiness. */
+  readiness?: string;
+  target?: string;
+  sort?: 'name' | 'address' | 'source';
+  descending?: boolean;
+  offset: number;
+  limit: number;
+}
+export interface HostSummary {
+  name: string;
+  address: string | null;
+  source: string | null;
+  groups: string[];
+  /** Readiness per target in the newest fleet assessment run (empty when none assessed the host). */
+  readiness: Record<string, string>;
+}
+
 export interface FactSnapshotRecord { id: number; hostName: string; collectedAt: string; facts: JsonValue }
 export interface AssessmentRecord { id: number; hostName: string; target: string; factSnapshotId: number | null; createdAt: string; result: JsonValue }
 export interface PlanRecord { id: string; hostName: string; target: string; createdAt: string; plan: JsonValue }
@@ -201,6 +232,24 @@ export interface Store extends JournalSink {
    * Returns the jobs created, or undefined when another controller released first.
    */
   releaseRolloutHosts(r: { rolloutId: string; expectWave: number; wave: number; expectActive?: number; hosts: ReadonlyArray<{ hostName: string; kind: string; payload: JsonValue; maxAttempts?: number }> }): Promise<JobRecord[] | undefined>;
+
+  /** API tokens: the hash is SHA-256 of the secret (the secret itself is never stored). */
+  createApiToken(t: { id: string; name: string; role: ApiRole; hash: string; createdBy: string }): Promise<ApiTokenRecord>;
+  /** The token with this hash, unless revoked. */
+  findApiToken(hash: string): Promise<(ApiTokenRecord & { hash: string }) | undefined>;
+  listApiTokens(): Promise<ApiTokenRecord[]>;
+  /** Revokes the token and ends its sessions; false when no unrevoked token has this id. */
+  revokeApiToken(id: string): Promise<boolean>;
+  createApiSession(s: { hash: string; tokenId: string; csrfHash: string; expiresAt: string }): Promise<void>;
+  /** The session with this hash while it has not expired and its token is not revoked. */
+  findApiSession(hash: string): Promise<ApiSessionRecord | undefined>;
+  deleteApiSession(hash: string): Promise<void>;
+
+  queryHosts(q: HostPageQuery): Promise<{ total: number; hosts: HostSummary[] }>;
+  /** How many hosts carry each source release label (null: none recorded), most first, then by label (null first). */
+  countHostsBySource(): Promise<Array<{ source: string | null; count: number }>>;
+  /** The newest fleet assessment run's id, undefined before the first. */
+  newestFleetRun(): Promise<string | undefined>;
 
   appendAudit(a: { operator: string; action: string; subject: string; details?: JsonValue; at?: string }): Promise<AuditRecord>;
   /** Oldest first; with limit, the newest `limit` records (still oldest first). */

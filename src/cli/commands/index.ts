@@ -11,6 +11,8 @@ import { register as registerProof } from './proof.js';
 import { register as registerRepo } from './repo.js';
 import { register as registerRollout } from './rollout.js';
 import { register as registerSbom } from './sbom.js';
+import { register as registerServe } from './serve.js';
+import { register as registerToken } from './token.js';
 
 /**
  * Registers every command group. One line per group; each group is a module in this folder exporting
@@ -28,6 +30,8 @@ export function registerCommands(program: Command, ctx: CliContext): void {
   registerRepo(program, ctx);
   registerRollout(program, ctx);
   registerSbom(program, ctx);
+  registerServe(program, ctx);
+  registerToken(program, ctx);
   void program;
   void ctx;
 }

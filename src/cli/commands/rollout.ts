@@ -10,6 +10,7 @@ import { runWorker, type WorkerEvent } from '../../app/worker.js';
 import { parseRolloutFlags, type RolloutFlags } from '../../app/rollout.js';
 import { renderRolloutList, renderRolloutStatus } from '../../report/rollout-text.js';
 import { collect, emit, integerOption, type CliContext } from '../output.js';
+import { fleetHostDefaults, withFleetKeyFlags, type FleetKeyFlags } from '../host-flags.js';
 import { withStore, withStoreFlag, type StoreFlags } from '../store-flags.js';
 
 interface CreateFlags extends StoreFlags, RolloutFlags { to: string; repo?: string[]; nogpgcheck?: boolean; name?: string; start?: boolean }
@@ -70,14 +71,12 @@ export function register(program: Command, ctx: CliContext): void {
     emit(ctx, res, renderRolloutList);
   });
 
-  interface WorkerFlags extends StoreFlags { concurrency?: string; lease?: string; exitWhenIdle?: boolean; identity?: string[]; knownHosts?: string[]; id?: string }
-  withStoreFlag(program.command('worker').description('run rollout jobs: claim hosts released by rollouts (with a lease and heartbeat) and migrate them; several workers may share one store'), 'holding the job queue')
+  interface WorkerFlags extends StoreFlags, FleetKeyFlags { concurrency?: string; lease?: string; exitWhenIdle?: boolean; id?: string }
+  withFleetKeyFlags(withStoreFlag(program.command('worker').description('run rollout jobs: claim hosts released by rollouts (with a lease and heartbeat) and migrate them; several workers may share one store'), 'holding the job queue')
     .option('--concurrency <n>', 'hosts this worker migrates at once (default 10)')
     .option('--lease <seconds>', 'job lease; another worker takes the host over after it expires (default 60)')
     .option('--exit-when-idle', 'exit once no job is queued or running')
-    .option('--id <name>', 'worker name in the job table (default host:pid)')
-    .option('-i, --identity <file>', 'SSH private key for hosts whose inventory names none (repeatable)', collect)
-    .option('--known-hosts <file>', 'known_hosts file for host key checking (repeatable)', collect)
+    .option('--id <name>', 'worker name in the job table (default host:pid)'))
     .action(async (f: WorkerFlags) => {
       const abort = new AbortController();
       const stop = (): void => abort.abort();
@@ -96,7 +95,7 @@ export function register(program: Command, ctx: CliContext): void {
         ...(f.id ? { id: f.id } : {}),
         ...(f.concurrency ? { concurrency: integerOption(f.concurrency, '--concurrency', 1) } : {}),
         ...(f.lease ? { leaseMs: integerOption(f.lease, '--lease', 1) * 1000 } : {}),
-        hostDefaults: { ...(f.identity?.length ? { identityFiles: f.identity } : {}), ...(f.knownHosts?.length ? { knownHostsFiles: f.knownHosts } : {}) },
+        hostDefaults: fleetHostDefaults(f),
       }));
       emit(ctx, res, (r) => `worker: ${r.claimed} jobs, ${r.succeeded} succeeded, ${r.failed} failed\n`);
     });

@@ -16,7 +16,7 @@ import { useLab } from './helpers.js';
 
 const PROJECT = resolve(import.meta.dirname, '..', '..');
 const skip = skipUnlessTools('npm', 'tar', 'rpmbuild', 'createrepo_c', 'modifyrepo_c', 'dnf', 'rpm', 'make', 'g++');
-const SOURCES = ['package.json', 'package-lock.json', 'README.md', 'tsconfig.json', 'tsconfig.build.json', 'bin', 'src', 'scripts/build.mjs'];
+const SOURCES = ['package.json', 'package-lock.json', 'README.md', 'tsconfig.json', 'tsconfig.build.json', 'bin', 'src', 'scripts/build.mjs', 'web'];
 
 interface Run { code: number; stdout: string; stderr: string }
 function run(cmd: string, args: string[], o: { cwd: string; env?: NodeJS.ProcessEnv }): Promise<Run> {

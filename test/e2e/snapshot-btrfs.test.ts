@@ -77,7 +77,7 @@ test('Btrfs root: a failing health gate with rollback on failure returns the hos
       health: { rollbackOnFailure: true, checks: [commandCheck(transport, ['test', '-e', `${b.root}/etc/acme/service.conf`])] },
     });
     assert.equal(res.result.status, 'completed');
-    assert.deepEqual(res.gate?.checks.map((c) => [c.id, c.ok]), [['verification', true], ['command:test', false]]);
+    assert.deepEqual(res.gate?.checks.map((c) => [c.id, c.ok]), [['verification', true], ['workload', true], ['command:test', false]]);
     assert.equal(res.gate?.ok, false);
     assert.equal(res.rolledBack?.restored.length, 1, 'rolled back to the snapshot');
     assert.deepEqual(hostSnapshot(b.root, host.env), before);

@@ -4,6 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { openStore } from '../../src/store/index.js';
+import { MIGRATIONS } from '../../src/store/migrations.js';
 import { CURRENT_EXECUTION_LABEL, storeHostName } from '../../src/app/store.js';
 import { skipUnlessPostgres, testPostgres } from '../support/postgres.js';
 import { ferry } from './cli.js';
@@ -17,7 +18,7 @@ test('ferry status --from-store --store postgres://…: migrates the store, then
 
   // The CLI migrated the store: the same data written through openStore is what the next command reads.
   const store = openStore(url);
-  assert.equal(await store.migrate(), 2);
+  assert.equal(await store.migrate(), MIGRATIONS[MIGRATIONS.length - 1].version);
   await store.upsertHost({ name: storeHostName({ host: 'local', root }), labels: { [CURRENT_EXECUTION_LABEL]: 'e-missing' } });
   await store.close();
   const named = await ferry(['status', 'local', '--root', root, '--store', url, '--from-store']);

@@ -69,6 +69,8 @@ export interface PlanMigrationOptions {
   onProgress?: (e: ProgressEvent) => void;
   /** The snapshot before the point of no return (default `auto`: the host's own provider when its facts show one). */
   snapshot?: SnapshotRequest;
+  /** `--snapshot-retention` in seconds (the plan's SnapshotOptions.retentionSeconds). */
+  snapshotRetentionSeconds?: number;
 }
 
 /** The assessment of `facts` against `target` (with its repository view when given): its findings. */
@@ -91,7 +93,7 @@ export async function planMigration(o: PlanMigrationOptions): Promise<{ plan: Mi
   const { repos, gpgcheck } = await target.environment(o.transport, o.gpgcheck ?? true, o.onProgress);
   const keys = o.gpgKeys?.length ? o.gpgKeys.map(readKeyArg) : releaseKeyArmor(catalog, target.id);
   const available = view ? [...availableNames(view)] : [];
-  const plan = buildPlan({ facts, catalog, target: target.id, repos, targetAvailable: available, gpgcheck, keys, overrides: o.overrides ?? [], findings, ...(o.allowRemove?.length ? { allowRemove: o.allowRemove } : {}), ...(o.snapshot ? { snapshot: o.snapshot } : {}) });
+  const plan = buildPlan({ facts, catalog, target: target.id, repos, targetAvailable: available, gpgcheck, keys, overrides: o.overrides ?? [], findings, ...(o.allowRemove?.length ? { allowRemove: o.allowRemove } : {}), ...(o.snapshot ? { snapshot: o.snapshot } : {}), ...(o.snapshotRetentionSeconds ? { snapshotRetentionSeconds: o.snapshotRetentionSeconds } : {}) });
   return { plan, facts, findings };
 }
 
@@ -321,8 +323,10 @@ export async function rollback(o: { transport: Transport; onProgress?: (e: Progr
 }
 
 /** With a store, the host's journal is mirrored there too (entries a busy store missed during the run). */
-export async function migrationStatus(o: { transport: Transport; executionId?: string; store?: Store; storeName?: string } & JournalReadOptions): Promise<{ status: ExecutionStatus; plan: MigrationPlan; verify?: VerifyReport; snapshots?: SnapshotInfo[] }> {
+/** With `expireAt` (`ferry status --expire`), the snapshots expired by then are removed first (finish); `expired` names them. */
+export async function migrationStatus(o: { transport: Transport; executionId?: string; store?: Store; storeName?: string; expireAt?: Date } & JournalReadOptions): Promise<{ status: ExecutionStatus; plan: MigrationPlan; verify?: VerifyReport; snapshots?: SnapshotInfo[]; expired?: string[] }> {
   const executionId = o.executionId ?? await readCurrent(o.transport);
+  const expired = o.expireAt ? (await finish({ ...o, executionId, expireAt: o.expireAt })).removed : [];
   const journal = await journalOptions(o, executionId);
   if (o.store) {
     const mirror = createStoreMirror({ store: o.store, name: storeNameOf({ ...o, store: o.store }) });
@@ -332,7 +336,7 @@ export async function migrationStatus(o: { transport: Transport; executionId?: s
   const [status, plan, verify] = await Promise.all([statusRun({ transport: o.transport, executionId, journal }), readPlan(o.transport, executionId), readVerify(o.transport, executionId)]);
   // Snapshots still kept (never silently: ferry finish removes them), with their size.
   const snapshots = status.restorables.some((r) => r.kind === 'snapshot') ? await snapshotStatus(o.transport, executionId, await readJournal(o.transport, executionId, journal)) : [];
-  return { status, plan, ...(verify ? { verify } : {}), ...(snapshots.length ? { snapshots } : {}) };
+  return { status, plan, ...(verify ? { verify } : {}), ...(snapshots.length ? { snapshots } : {}), ...(expired.length ? { expired } : {}) };
 }
 
 /**
@@ -356,13 +360,16 @@ export type { Store } from '../store/index.js';
 export type { MigrationPlan, SnapshotRequest } from '../plan/index.js';
 export type { ProgressEvent } from '../core/index.js';
 
-/** `ferry finish`: removes what the current migration's snapshot left (journaled); refused while the migration is unfinished. */
-export async function finish(o: { transport: Transport; executionId?: string; sink?: JournalSink } & StoreOption & JournalReadOptions): Promise<{ executionId: string; removed: string[] }> {
+/**
+ * `ferry finish`: removes what the current migration's snapshot left (journaled); refused while the migration is unfinished.
+ * With `expireAt` (`ferry status --expire`): only the snapshots whose retention ran out by then, and none while unfinished.
+ */
+export async function finish(o: { transport: Transport; executionId?: string; sink?: JournalSink; expireAt?: Date } & StoreOption & JournalReadOptions): Promise<{ executionId: string; removed: string[]; kept?: string }> {
   const executionId = o.executionId ?? await readCurrent(o.transport);
   const journal = await journalOptions(o, executionId);
   const read = await readPlan(o.transport, executionId).catch(() => undefined);
   const plan = read && read.id === (await statusRun({ transport: o.transport, executionId, journal })).planId ? read : undefined;
   const spec = plan?.steps.find((s) => s.kind === 'snapshot');
   const { sink, mirror } = runSink(o);
-  return mirrored(mirror, () => finishSnapshots({ transport: o.transport, executionId, commands: spec?.kind === 'snapshot' ? spec.options.commands : null, journal, ...(sink ? { sink } : {}) }));
+  return mirrored(mirror, () => finishSnapshots({ transport: o.transport, executionId, commands: spec?.kind === 'snapshot' ? spec.options.commands : null, journal, ...(sink ? { sink } : {}), ...(o.expireAt ? { expireAt: o.expireAt } : {}) }));
 }

@@ -33,6 +33,8 @@ export interface BuildPlanInput {
   allowRemove?: string[];
   /** `--snapshot`/`--snapshot-command`: default `auto` (the host's own provider when the facts show one). */
   snapshot?: SnapshotRequest;
+  /** `--snapshot-retention` in seconds: how long a kept snapshot may stay (SnapshotOptions.retentionSeconds). */
+  snapshotRetentionSeconds?: number;
 }
 
 /** The catalog release a host runs, as assess detects it (detectSourceRelease); a plan needs an os-release. */
@@ -130,7 +132,7 @@ export function buildPlan(input: BuildPlanInput): MigrationPlan {
   // conversionOf refused a recorded path without a recipe; an unrecorded one (overridden) is planned as a same-major swap.
   const recipe = recipeFor(path?.method ?? 'same-major-swap');
   assert(recipe, `no recipe for ${path?.method ?? 'same-major-swap'} after conversionOf`);
-  const { steps, notes } = recipe({ facts, catalog, source, target, path, swap, dnf, keys: input.keys ?? [], allowRemove: input.allowRemove ?? [], snapshot: input.snapshot ?? 'auto' });
+  const { steps, notes } = recipe({ facts, catalog, source, target, path, swap, dnf, keys: input.keys ?? [], allowRemove: input.allowRemove ?? [], snapshot: input.snapshot ?? 'auto', ...(input.snapshotRetentionSeconds ? { snapshotRetentionSeconds: input.snapshotRetentionSeconds } : {}) });
   const plan: Omit<MigrationPlan, 'id'> = {
     formatVersion: PLAN_FORMAT_VERSION, host: facts.origin, source: source.id, sourceName: source.distributionInfo.name,
     target: target.id, targetName: target.distributionInfo.name, method: path?.method ?? null, dnf, overrides, swap, notes, steps,

@@ -39,7 +39,7 @@ export function renderResult(r: { plan: MigrationPlan; result: ExecutionResult; 
   return lines.join('\n');
 }
 
-export function renderStatus(r: { status: ExecutionStatus; plan: MigrationPlan; verify?: VerifyReport; from?: 'store'; snapshots?: SnapshotInfo[] }): string {
+export function renderStatus(r: { status: ExecutionStatus; plan: MigrationPlan; verify?: VerifyReport; from?: 'store'; snapshots?: SnapshotInfo[]; expired?: string[] }): string {
   const s = r.status;
   return [
     `${s.executionId}: ${r.plan.source} → ${r.plan.target}: ${s.state}${s.interrupted ? ' (interrupted: ferry resume continues it)' : ''}${s.rollbackStarted && s.state !== 'rolled-back' ? ' (rollback unfinished: ferry rollback continues it)' : ''}${s.ponrCrossed ? '; past the point of no return' : ''}${r.from === 'store' ? ' (from the store: as of its last journal entry)' : ''}`,
@@ -47,7 +47,8 @@ export function renderStatus(r: { status: ExecutionStatus; plan: MigrationPlan; 
     ...s.transactions.map((x) => `  still running on the host: the ${t(x.label)} transaction (pid ${x.pid ?? '?'}) of step ${t(s.steps.find((st) => st.id.startsWith(x.stepIdPrefix))?.title ?? x.stepIdPrefix)}`),
     ...s.overrides.map((o) => `  override ${t(o.findingKey)} by ${t(o.by)} at ${o.at}`),
     ...(r.verify ? [`  verification: ${r.verify.ok ? 'passed' : 'FAILED'}`] : []),
-    ...(r.snapshots ?? []).map((x) => `  snapshot kept: ${x.provider} ${t(x.name)} of ${x.createdAt}, ${x.exclusiveBytes === null ? 'size unknown' : `${(x.exclusiveBytes / 2 ** 20).toFixed(1)} MiB of its own`} (ferry finish removes it)`),
+    ...(r.expired ?? []).map((x) => `  snapshot expired and removed: ${t(x)}`),
+    ...(r.snapshots ?? []).map((x) => `  snapshot kept: ${x.provider} ${t(x.name)} of ${x.createdAt}, ${x.exclusiveBytes === null ? 'size unknown' : `${(x.exclusiveBytes / 2 ** 20).toFixed(1)} MiB of its own`} (${x.expiresAt ? `expires ${x.expiresAt}: ferry status --expire removes it then, ferry finish now` : 'ferry finish removes it'})`),
   ].join('\n');
 }
 

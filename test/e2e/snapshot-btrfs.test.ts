@@ -68,11 +68,12 @@ test('Btrfs root: migrated to rocky-8 past the point of no return, rolled back t
   });
 });
 
-test('Btrfs root: a failing health gate with rollback on failure returns the host to its snapshot', { skip }, async () => {
+test('Btrfs root: a failing health gate with rollback on failure returns the host to its snapshot; its retention expires what it left', { skip }, async () => {
   await onBtrfsHost(async ({ b, host, transport, repo }) => {
     const before = hostSnapshot(b.root, host.env);
+    const week = 7 * 86400;
     const res = await migrate({
-      transport, target: 'rocky-8', repos: [repo], gpgcheck: false, reboot: b.reboot,
+      transport, target: 'rocky-8', repos: [repo], gpgcheck: false, reboot: b.reboot, snapshotRetentionSeconds: week,
       // The operator's check: the service's config file must exist after the migration (it does not).
       health: { rollbackOnFailure: true, checks: [commandCheck(transport, ['test', '-e', `${b.root}/etc/acme/service.conf`])] },
     });
@@ -82,14 +83,33 @@ test('Btrfs root: a failing health gate with rollback on failure returns the hos
     assert.equal(res.rolledBack?.restored.length, 1, 'rolled back to the snapshot');
     assert.deepEqual(hostSnapshot(b.root, host.env), before);
     assert.equal((await migrationStatus({ transport })).status.state, 'rolled-back');
+
+    // Retention (time injected): what the snapshot left — the migrated subvolume — stays until its expiry, then goes.
+    assert.ok(res.plan.steps.some((s) => s.kind === 'snapshot' && s.options.retentionSeconds === week), 'the plan records the retention');
+    const [kept] = (await migrationStatus({ transport })).snapshots ?? [];
+    assert.ok(kept?.expiresAt, `status shows the expiry: ${JSON.stringify(kept)}`);
+    assert.equal(Date.parse(kept.expiresAt) - Date.parse(kept.createdAt), week * 1000);
+    const early = await migrationStatus({ transport, expireAt: new Date(Date.parse(kept.expiresAt) - 1000) });
+    assert.equal(early.expired, undefined, 'nothing expired a second before');
+    assert.equal(early.snapshots?.length, 1);
+    assert.match(subvolumes(b.root), /path root$/m, 'the migrated subvolume is still there');
+    const due = await migrationStatus({ transport, expireAt: new Date(kept.expiresAt) });
+    assert.deepEqual(due.expired, ['the migrated subvolume root (the host runs on the snapshot)']);
+    assert.equal(due.snapshots, undefined, 'status lists nothing left');
+    assert.doesNotMatch(subvolumes(b.root), /path root$/m, 'the migrated subvolume is gone');
+    assert.deepEqual((await finish({ transport })).removed, [], 'finish has nothing left to remove');
   });
 });
 
 test('Btrfs root, the operator reboots: rollback stops with SNAPSHOT_REBOOT_REQUIRED, and after the reboot completes on the snapshot', { skip }, async () => {
   await onBtrfsHost(async ({ b, host, transport, repo }) => {
     const before = hostSnapshot(b.root, host.env);
-    await migrate({ transport, target: 'rocky-8', repos: [repo], gpgcheck: false });
+    await migrate({ transport, target: 'rocky-8', repos: [repo], gpgcheck: false, snapshotRetentionSeconds: 60 });
     await assert.rejects(rollback({ transport }), (e: unknown) => isFerryError(e, 'SNAPSHOT_REBOOT_REQUIRED') && /reboot the host, then run ferry rollback again/i.test(e.hint ?? ''));
+    // Unfinished (the rollback waits for the reboot): an expired snapshot is kept, it is what the rollback returns to.
+    const unfinished = await migrationStatus({ transport, expireAt: new Date(Date.now() + 86400_000) });
+    assert.equal(unfinished.expired, undefined);
+    assert.equal(unfinished.snapshots?.length, 1, 'the snapshot is kept while the migration is unfinished');
     assert.equal(sh(['rpm', '--root', b.root, '-q', 'rocky-release'], host.env).status, 0, 'still the migrated system until the reboot');
     await b.reboot();
     assert.equal((await migrationStatus({ transport })).status.state, 'running', 'the snapshot carries the journal with the rollback started');

@@ -15,13 +15,14 @@ import type { Transport } from '../../app/host.js';
 import { renderPlan, renderResult, renderRollback, renderStatus } from '../../report/execution-text.js';
 import { renderProgress } from '../../report/progress-text.js';
 import { collect, emit, type CliContext } from '../output.js';
+import { parseDuration } from '../../fleet/flags.js';
 import { hostOptions, withHostFlags, type HostFlags as SharedHostFlags } from '../host-flags.js';
 
 interface HostFlags extends SharedHostFlags { store?: string; trustJournal?: boolean }
 
 const TRUST_JOURNAL_HELP = 'accept a journal this controller did not sign (another controller\'s, or an older Ferry\'s); what it would restore is still checked';
 const HOST_CHANGED_FORCE_HELP = 'act even though the host\'s packages changed since the journal last recorded them (HOST_CHANGED)';
-interface PlanFlags extends HostFlags { to: string; repo?: string[]; override?: string[]; reason?: string; gpgKey?: string[]; nogpgcheck?: boolean; allowRemove?: string[]; snapshot?: string; snapshotCommand?: string; snapshotRestoreCommand?: string; snapshotRemoveCommand?: string }
+interface PlanFlags extends HostFlags { to: string; repo?: string[]; override?: string[]; reason?: string; gpgKey?: string[]; nogpgcheck?: boolean; allowRemove?: string[]; snapshot?: string; snapshotCommand?: string; snapshotRestoreCommand?: string; snapshotRemoveCommand?: string; snapshotRetention?: string }
 
 
 /** The store's location as messages name it (a URL's password removed). */
@@ -40,7 +41,8 @@ function withPlanFlags(c: Command): Command {
     .option('--snapshot <auto|none>', 'snapshot the system before the point of no return: auto (Btrfs root), none', 'auto')
     .option('--snapshot-command <json-argv>', 'your snapshot command, run on the controller, as a JSON array (prints the snapshot id last); needs the two below')
     .option('--snapshot-restore-command <json-argv>', 'its restore counterpart (FERRY_SNAPSHOT_ID in its environment)')
-    .option('--snapshot-remove-command <json-argv>', 'its removal counterpart, run by ferry finish');
+    .option('--snapshot-remove-command <json-argv>', 'its removal counterpart, run by ferry finish')
+    .option('--snapshot-retention <duration>', 'how long the snapshot may be kept once the migration completed or was rolled back (e.g. 7d, 36h): recorded with it, shown by ferry status, removed then by ferry status --expire');
 }
 
 /** A JSON array of strings given for a command flag: an argv, never a shell string. */
@@ -63,9 +65,23 @@ function snapshotRequest(f: PlanFlags): SnapshotRequest {
   return f.snapshot === 'none' ? 'none' : 'auto';
 }
 
-function planInput(f: PlanFlags): { target: string; repos: string[]; overrides: { findingKey: string; reason?: string }[]; gpgKeys?: string[]; gpgcheck: boolean; allowRemove?: string[]; snapshot: SnapshotRequest } {
+/** `--snapshot-retention` in seconds; refused without a snapshot to keep, or as 0. */
+function snapshotRetention(f: PlanFlags, request: SnapshotRequest): { snapshotRetentionSeconds?: number } {
+  if (f.snapshotRetention === undefined) return {};
+  let seconds: number;
+  try { seconds = parseDuration('--snapshot-retention', f.snapshotRetention); } catch (e) {
+    // parseDuration's hint points at ferry rollout; this flag belongs to plan/migrate.
+    throw new FerryError('USAGE', e instanceof Error ? e.message : String(e), { hint: 'Give a duration such as 7d, 36h or 1h30m.' });
+  }
+  if (seconds <= 0) throw new FerryError('USAGE', `--snapshot-retention ${f.snapshotRetention}: a snapshot kept for no time is --snapshot none`, { hint: 'Give a duration such as 7d or 36h, or drop the flag (kept until ferry finish).' });
+  if (request === 'none') throw new FerryError('USAGE', '--snapshot-retention with --snapshot none: there is no snapshot to keep');
+  return { snapshotRetentionSeconds: seconds };
+}
+
+function planInput(f: PlanFlags): { target: string; repos: string[]; overrides: { findingKey: string; reason?: string }[]; gpgKeys?: string[]; gpgcheck: boolean; allowRemove?: string[]; snapshot: SnapshotRequest; snapshotRetentionSeconds?: number } {
+  const snapshot = snapshotRequest(f);
   return {
-    snapshot: snapshotRequest(f),
+    snapshot, ...snapshotRetention(f, snapshot),
     target: f.to, repos: f.repo ?? [], gpgcheck: !f.nogpgcheck, ...(f.gpgKey ? { gpgKeys: f.gpgKey } : {}), ...(f.allowRemove ? { allowRemove: f.allowRemove } : {}),
     overrides: (f.override ?? []).map((k) => ({ findingKey: k, ...(f.reason ? { reason: f.reason } : {}) })),
   };
@@ -83,7 +99,8 @@ export function register(program: Command, ctx: CliContext): void {
   withPlanFlags(program.command('plan <host>').description('print the migration plan for a host (no change on the host)'))
     .option('--store <path>', 'also record the host and the plan in Ferry\'s store (a SQLite file, or a postgres:// URL)')
     .action(async (host: string, f: PlanFlags) => {
-      const { plan } = await withHost(host, f, (transport) => planMigration({ transport, ...planInput(f) }));
+      const input = planInput(f); // a bad flag is refused before the host is contacted
+      const { plan } = await withHost(host, f, (transport) => planMigration({ transport, ...input }));
       if (f.store !== undefined) await withStore(f, (store) => recordPlan(store, storeHostName({ host, ...f }), plan));
       emit(ctx, plan, renderPlan);
     });
@@ -98,8 +115,9 @@ export function register(program: Command, ctx: CliContext): void {
       if (!f.dryRun && !f.yes) throw new FerryError('USAGE', `ferry migrate changes ${host}: pass --yes to confirm (or --dry-run)`);
       const commands = (f.healthCheckCommand ?? []).map((c) => argvFlag('--health-check-command', c));
       const gateAsked = f.healthCheckUrl !== undefined || commands.length > 0 || f.rollbackOnFailure === true;
+      const input = planInput(f);
       const run = (store?: Store): Promise<MigrateResult> => withHost(host, f, (transport) => migrate({
-        transport, ...planInput(f), dryRun: Boolean(f.dryRun), onProgress: progress(ctx), ...(store ? { store, storeHost: storeHostName({ host, ...f }), storeName: storeNameOf(f) } : {}),
+        transport, ...input, dryRun: Boolean(f.dryRun), onProgress: progress(ctx), ...(store ? { store, storeHost: storeHostName({ host, ...f }), storeName: storeNameOf(f) } : {}),
         ...(gateAsked ? { health: { rollbackOnFailure: f.rollbackOnFailure === true, checks: [...(f.healthCheckUrl ?? []).map((u) => urlCheck(u)), ...commands.map((c) => commandCheck(transport, c))] } } : {}),
       }));
       const res = f.dryRun ? await run() : await withStore(f, run);
@@ -141,13 +159,16 @@ export function register(program: Command, ctx: CliContext): void {
   withStoreFlag(withHostFlags(program.command('status <host>').description('state of the current migration on a host')))
     .option('--trust-journal', TRUST_JOURNAL_HELP)
     .option('--from-store', 'read the state from Ferry\'s store, without contacting the host (e.g. when it is unreachable)')
-    .action(async (host: string, f: HostFlags & { fromStore?: boolean }) => {
+    .option('--expire', 'remove the snapshots whose --snapshot-retention ran out (once the migration completed or was rolled back; journaled)')
+    .action(async (host: string, f: HostFlags & { fromStore?: boolean; expire?: boolean }) => {
+      if (f.expire && f.fromStore) throw new FerryError('USAGE', '--expire removes snapshots on the host: it cannot be done --from-store');
+      const expire = f.expire ? { expireAt: new Date() } : {};
       const res: Awaited<ReturnType<typeof migrationStatus>> & { from?: 'store' } = f.fromStore
         ? await withStore(f, (store) => storedMigrationStatus({ store, storeHost: storeHostName({ host, ...f }) }))
         // With --store, the host's journal is mirrored there as well (what a busy store missed during the run).
         : f.store !== undefined
-          ? await withStore(f, (store) => withHost(host, f, (transport) => migrationStatus({ transport, trustJournal: f.trustJournal === true, store, storeName: storeNameOf(f) })))
-          : await withHost(host, f, (transport) => migrationStatus({ transport, trustJournal: f.trustJournal === true }));
+          ? await withStore(f, (store) => withHost(host, f, (transport) => migrationStatus({ transport, trustJournal: f.trustJournal === true, store, storeName: storeNameOf(f), ...expire })))
+          : await withHost(host, f, (transport) => migrationStatus({ transport, trustJournal: f.trustJournal === true, ...expire }));
       emit(ctx, res, renderStatus);
     });
 }

@@ -12,7 +12,8 @@
  * snapshot (state.ts), and a difference is ROLLBACK_INCOMPLETE naming what differs.
  *
  * Removal (`ferry finish`): the snapshot once the migration is kept, or — after a rollback to it — the
- * migrated subvolume it replaced; never left without a word (`ferry status` lists what remains, with its size).
+ * migrated subvolume it replaced; never left without a word (`ferry status` lists what remains, with its size
+ * and, when the plan gave a retention, its expiry: `expiresAt`, journaled with the snapshot; finish.ts).
  */
 import { posix } from 'node:path';
 import { excerpt, FerryError } from '../../core/index.js';
@@ -32,24 +33,29 @@ export const SNAPSHOT_KEY = 'system';
 
 export type SnapshotProviderName = 'btrfs' | 'command';
 
+/** `expiresAt`: createdAt plus the plan's retention (absent: kept until `ferry finish`). */
+type SnapshotTimes = { createdAt: string; expiresAt?: string };
+
 export type SnapshotData =
-  | { provider: 'btrfs'; uuid: string; originId: number; originPath: string; snapshotId: number; snapshotPath: string; state: HostStateDigest; createdAt: string }
-  | { provider: 'command'; snapshotId: string; state: HostStateDigest; createdAt: string };
+  | ({ provider: 'btrfs'; uuid: string; originId: number; originPath: string; snapshotId: number; snapshotPath: string; state: HostStateDigest } & SnapshotTimes)
+  | ({ provider: 'command'; snapshotId: string; state: HostStateDigest } & SnapshotTimes);
 
 /** Takes the snapshot when registered (after the provider's free-space and layout checks). */
-export function snapshotRestorable(options: { provider: SnapshotProviderName; commands?: SnapshotCommands | null }): Restorable<SnapshotData> {
+export function snapshotRestorable(options: { provider: SnapshotProviderName; commands?: SnapshotCommands | null; retentionSeconds?: number }): Restorable<SnapshotData> {
   return {
     kind: SNAPSHOT_KIND,
     key: SNAPSHOT_KEY,
     description: `${options.provider} snapshot of the system`,
     async capture(ctx) {
-      const createdAt = new Date().toISOString();
+      const now = new Date();
+      const createdAt = now.toISOString();
+      const times: SnapshotTimes = options.retentionSeconds === undefined ? { createdAt } : { createdAt, expiresAt: new Date(now.getTime() + options.retentionSeconds * 1000).toISOString() };
       if (options.provider === 'command') {
         const commands = requireCommands(options.commands, ctx.transport);
         const state = await hostStateDigest(ctx.transport);
         const snapshotId = parseSnapshotId(await runSnapshotCommand(commands.create, 'create', ctx), commands.create[0]);
         ctx.output(`snapshot ${snapshotId} taken by ${commands.create[0]}`);
-        return { provider: 'command', snapshotId, state, createdAt };
+        return { provider: 'command', snapshotId, state, ...times };
       }
       const root = await requireBtrfsRoot(ctx.transport);
       const pinned = await pinnedRootSubvolume(ctx.transport);
@@ -73,7 +79,7 @@ export function snapshotRestorable(options: { provider: SnapshotProviderName; co
         const nevras = await hostStateDigest(ctx.transport);
         const state = { ...nevras, ...await treeDigests(ctx.transport, dir) };
         ctx.output(`btrfs snapshot ${snapshotPath} (subvolume ${snapshotId}) of ${root.subvolumePath || 'the top level'} (subvolume ${root.subvolumeId})`);
-        return { provider: 'btrfs', uuid: root.uuid, originId: root.subvolumeId, originPath: root.subvolumePath, snapshotId, snapshotPath, state, createdAt };
+        return { provider: 'btrfs', uuid: root.uuid, originId: root.subvolumeId, originPath: root.subvolumePath, snapshotId, snapshotPath, state, ...times };
       });
     },
   };
@@ -105,17 +111,18 @@ export function checkSnapshotData(raw: JsonValue, key: string): SnapshotData {
   for (const k of ['packages', 'etc', 'rpmdb']) if (typeof state[k] !== 'string' || !/^[0-9a-f]{64}$/.test(state[k])) throw invalid(`snapshot state ${k} ${excerpt(state[k])} is not a sha256 digest`);
   if (typeof d.createdAt !== 'string' || Number.isNaN(Date.parse(d.createdAt))) throw invalid(`snapshot time ${excerpt(d.createdAt)} is not a date`);
   const digest: HostStateDigest = { packages: String(state.packages), etc: String(state.etc), rpmdb: String(state.rpmdb) };
-  const createdAt = d.createdAt;
+  if (d.expiresAt !== undefined && (typeof d.expiresAt !== 'string' || Number.isNaN(Date.parse(d.expiresAt)) || Date.parse(d.expiresAt) <= Date.parse(d.createdAt))) throw invalid(`snapshot expiry ${excerpt(d.expiresAt)} is not a date after its creation`);
+  const times: SnapshotTimes = typeof d.expiresAt === 'string' ? { createdAt: d.createdAt, expiresAt: d.expiresAt } : { createdAt: d.createdAt };
   if (d.provider === 'command') {
     if (typeof d.snapshotId !== 'string' || !SNAPSHOT_ID_PATTERN.test(d.snapshotId)) throw invalid(`snapshot id ${excerpt(d.snapshotId)} is not one a snapshot command prints`);
-    return { provider: 'command', snapshotId: d.snapshotId, state: digest, createdAt };
+    return { provider: 'command', snapshotId: d.snapshotId, state: digest, ...times };
   }
   if (d.provider !== 'btrfs') throw invalid(`snapshot provider ${excerpt(d.provider)} is none of btrfs, command`);
   if (typeof d.uuid !== 'string' || !/^[0-9a-f-]{36}$/.test(d.uuid)) throw invalid(`btrfs uuid ${excerpt(d.uuid)} is not a filesystem uuid`);
   if (!isInt(d.originId) || !isInt(d.snapshotId) || d.snapshotId === d.originId || d.snapshotId <= 5) throw invalid('btrfs subvolume ids are not two distinct subvolumes');
   if (typeof d.originPath !== 'string' || !SUBVOL_PATH.test(d.originPath) || d.originPath.split('/').includes('..')) throw invalid(`btrfs origin ${excerpt(d.originPath)} is not a subvolume path`);
   if (typeof d.snapshotPath !== 'string' || !new RegExp(`^${BTRFS_SNAPSHOT_DIR}/mig-[A-Za-z0-9-]+$`).test(d.snapshotPath)) throw invalid(`btrfs snapshot ${excerpt(d.snapshotPath)} is not where Ferry takes snapshots`);
-  return { provider: 'btrfs', uuid: d.uuid, originId: d.originId, originPath: d.originPath, snapshotId: d.snapshotId, snapshotPath: d.snapshotPath, state: digest, createdAt };
+  return { provider: 'btrfs', uuid: d.uuid, originId: d.originId, originPath: d.originPath, snapshotId: d.snapshotId, snapshotPath: d.snapshotPath, state: digest, ...times };
 }
 
 // ---- restore ----
@@ -187,6 +194,8 @@ export interface SnapshotInfo {
   /** The snapshot's name: its path on the filesystem's top level (Btrfs) or the id its command printed. */
   name: string;
   createdAt: string;
+  /** When `ferry status --expire` may remove it (the plan's retention); absent: kept until `ferry finish`. */
+  expiresAt?: string;
   /** Bytes only the snapshot holds (what removing it frees); null when the provider cannot tell. */
   exclusiveBytes: number | null;
 }
@@ -197,13 +206,21 @@ export function parseBtrfsDu(text: string): number | null {
   return m ? Number(m[2]) : null;
 }
 
+const timesOf = (d: SnapshotData): SnapshotTimes => (d.expiresAt ? { createdAt: d.createdAt, expiresAt: d.expiresAt } : { createdAt: d.createdAt });
+
+/** Whether the journaled snapshot's retention has run out at `now` (never, without a retention). */
+export function snapshotExpired(r: SerializedRestorable, now: Date): boolean {
+  const { expiresAt } = checkSnapshotData(r.data, r.key);
+  return expiresAt !== undefined && Date.parse(expiresAt) <= now.getTime();
+}
+
 /** The journaled snapshots of an execution, with their size where the provider can measure it. */
 export async function listSnapshots(transport: Transport, executionId: string, restorables: readonly SerializedRestorable[]): Promise<SnapshotInfo[]> {
   const out: SnapshotInfo[] = [];
   for (const r of restorables.filter((x) => x.kind === SNAPSHOT_KIND)) {
     const data = checkSnapshotData(r.data, r.key);
     if (data.provider === 'command') {
-      out.push({ restorableId: r.id, provider: 'command', name: data.snapshotId, createdAt: data.createdAt, exclusiveBytes: null });
+      out.push({ restorableId: r.id, provider: 'command', name: data.snapshotId, ...timesOf(data), exclusiveBytes: null });
       continue;
     }
     const root = await btrfsRoot(transport);
@@ -212,7 +229,7 @@ export async function listSnapshots(transport: Transport, executionId: string, r
       const res = await transport.run(['btrfs', 'filesystem', 'du', '-s', '--raw', '--', path]);
       return res.code === 0 ? parseBtrfsDu(res.stdout) : null;
     });
-    out.push({ restorableId: r.id, provider: 'btrfs', name: data.snapshotPath, createdAt: data.createdAt, exclusiveBytes });
+    out.push({ restorableId: r.id, provider: 'btrfs', name: data.snapshotPath, ...timesOf(data), exclusiveBytes });
   }
   return out;
 }

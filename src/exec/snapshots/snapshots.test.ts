@@ -9,7 +9,7 @@ import { isFerryError } from '../../core/index.js';
 import { createLocalTransport } from '../../transport/local.js';
 import { btrfsSpaceNeeded, parseBtrfsUsage, parseSubvolumeShow, pinnedRootSubvolume } from './btrfs.js';
 import { parseSnapshotId } from './command.js';
-import { checkSnapshotData, parseBtrfsDu } from './index.js';
+import { checkSnapshotData, parseBtrfsDu, snapshotExpired } from './index.js';
 import { parseLvs, parseVgs, planLvmSnapshot } from './lvm.js';
 import { digestDifferences } from './state.js';
 
@@ -85,10 +85,26 @@ test('checkSnapshotData: what Ferry journals passes; anything else is JOURNAL_CO
     ['origin with ..', { ...BTRFS, originPath: 'a/../b' }, 'system', /btrfs origin/],
     ['a digest that is not one', { ...BTRFS, state: { ...DIGEST, etc: 'x' } }, 'system', /snapshot state etc "x"/],
     ['an unknown provider', { ...BTRFS, provider: 'zfs' }, 'system', /provider "zfs" is none of btrfs, command/],
+    ['an expiry that is not a date', { ...BTRFS, expiresAt: 'next week' }, 'system', /snapshot expiry "next week" is not a date after its creation/],
+    ['an expiry before the snapshot', { ...BTRFS, expiresAt: '2026-12-01T00:00:00.000Z' }, 'system', /snapshot expiry .* after its creation/],
     ['a command id with a space', { provider: 'command', snapshotId: 'rm -rf /', state: DIGEST, createdAt: BTRFS.createdAt }, 'system', /snapshot id "rm -rf \/"/],
   ];
   for (const [name, data, key, want] of bad) {
     assert.throws(() => checkSnapshotData(JSON.parse(JSON.stringify(data)), key), (e: unknown) => isFerryError(e, 'JOURNAL_CORRUPT') && want.test(e.message), name);
+  }
+});
+
+test('snapshotExpired: due at its journaled expiry, never without one', () => {
+  const week = { ...BTRFS, expiresAt: '2026-12-09T16:15:00.000Z' };
+  assert.deepEqual(checkSnapshotData(week, 'system'), week, 'the expiry is kept');
+  const cases: [string, Record<string, unknown>, string, boolean][] = [
+    ['a second before', week, '2026-12-09T16:14:59.000Z', false],
+    ['at its expiry', week, '2026-12-09T16:15:00.000Z', true],
+    ['after it', week, '2027-01-01T00:00:00.000Z', true],
+    ['no retention, years later', BTRFS, '2036-01-01T00:00:00.000Z', false],
+  ];
+  for (const [name, data, now, want] of cases) {
+    assert.equal(snapshotExpired({ id: 'r1', stepId: 's1', kind: 'snapshot', key: 'system', description: 'btrfs snapshot of the system', data: JSON.parse(JSON.stringify(data)) }, new Date(now)), want, name);
   }
 });
 

@@ -15,7 +15,7 @@ export function snapshotStep(options: SnapshotOptions): Step<SnapshotOptions> {
       ? 'check free space (btrfs filesystem usage), snapshot the root subvolume beside it on the top level'
       : `run ${JSON.stringify(options.commands?.create ?? [])} on the controller (its restore and remove counterparts later)`],
     async apply(ctx) {
-      await ctx.register(snapshotRestorable({ provider: options.provider, commands: options.commands }));
+      await ctx.register(snapshotRestorable({ provider: options.provider, commands: options.commands, ...(options.retentionSeconds ? { retentionSeconds: options.retentionSeconds } : {}) }));
     },
   });
 }

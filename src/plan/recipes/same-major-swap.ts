@@ -36,7 +36,7 @@ export function sameMajorSwap(input: RecipeInput): RecipeOutput {
   const sourceKeys = catalog.gpgKeys(source.id).files.flatMap((f) => f.keys.map((k) => k.rpmName));
   const sourceVendor = (facts.packages ?? []).find((p) => swap.remove.includes(p.name) && p.vendor)?.vendor ?? null;
   const targetOsId = target.distribution === 'oraclelinux' ? 'ol' : target.distribution;
-  const snapshot = chooseSnapshot(facts, input.snapshot);
+  const snapshot = chooseSnapshot(facts, input.snapshot, input.snapshotRetentionSeconds);
   if ('note' in snapshot) notes.push(snapshot.note);
 
   const steps: PlanStepSpec[] = [

@@ -18,6 +18,8 @@ export interface RecipeInput {
   allowRemove: readonly string[];
   /** The operator's snapshot request (chooseSnapshot decides the step). */
   snapshot: SnapshotRequest;
+  /** `--snapshot-retention` in seconds (SnapshotOptions.retentionSeconds). */
+  snapshotRetentionSeconds?: number;
 }
 
 export interface RecipeOutput {

@@ -8,7 +8,12 @@ import type { HostFacts } from '../../facts/types.js';
 import { defineStepKind, NAMES_SCHEMA } from './kind.js';
 
 export type SnapshotCommandsSpec = { create: string[]; restore: string[]; remove: string[] };
-export type SnapshotOptions = { provider: 'btrfs' | 'command'; commands: SnapshotCommandsSpec | null };
+/**
+ * `retentionSeconds` (`--snapshot-retention`): how long the snapshot may be kept once the migration completed or
+ * was rolled back; the snapshot records its expiry when taken, `ferry status` shows it, and an expired snapshot is
+ * removed by `ferry status --expire` (or `ferry finish`, which removes it whatever its age). null: kept until `ferry finish`.
+ */
+export type SnapshotOptions = { provider: 'btrfs' | 'command'; commands: SnapshotCommandsSpec | null; retentionSeconds: number | null };
 
 /** What the operator asked: `auto` (the host's own provider, if any), `none`, or their commands. */
 export type SnapshotRequest = 'auto' | 'none' | { commands: SnapshotCommandsSpec };
@@ -29,18 +34,20 @@ export const snapshotKind = defineStepKind<'snapshot', SnapshotOptions>({
         required: ['create', 'restore', 'remove'],
         additionalProperties: false,
       },
+      retentionSeconds: { type: 'integer', minimum: 1, nullable: true },
     },
-    required: ['provider', 'commands'],
+    required: ['provider', 'commands', 'retentionSeconds'],
     additionalProperties: false,
   },
 });
 
 /** The snapshot step's options for this host and request, or why there is none (a plan note). */
-export function chooseSnapshot(facts: HostFacts, request: SnapshotRequest): { options: SnapshotOptions } | { note: string } {
+export function chooseSnapshot(facts: HostFacts, request: SnapshotRequest, retentionSeconds?: number): { options: SnapshotOptions } | { note: string } {
   if (request === 'none') return { note: 'no snapshot (--snapshot none): rollback is refused past the point of no return' };
-  if (request !== 'auto') return { options: { provider: 'command', commands: request.commands } };
+  const retention = { retentionSeconds: retentionSeconds ?? null };
+  if (request !== 'auto') return { options: { provider: 'command', commands: request.commands, ...retention } };
   const root = facts.storage?.mounts.find((m) => m.path === '/');
-  if (root?.fstype === 'btrfs') return { options: { provider: 'btrfs', commands: null } };
+  if (root?.fstype === 'btrfs') return { options: { provider: 'btrfs', commands: null, ...retention } };
   const why = !root ? 'the facts do not show what holds /' : root.source.startsWith('/dev/mapper/')
     ? `/ is on ${root.source} (LVM snapshots are not offered yet)` : `/ is ${root.fstype} on ${root.source}`;
   return { note: `no snapshot: ${why}; rollback is refused past the point of no return unless --snapshot-command is given` };

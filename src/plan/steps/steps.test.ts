@@ -87,6 +87,9 @@ test('chooseSnapshot: the operator\'s commands, else Btrfs when the facts show a
     const got = chooseSnapshot({ ...baseFacts(), ...(storage ? { storage } : {}) }, request);
     assert.equal('options' in got ? got.options.provider : `note:${got.note}`.slice(0, want.length), want, name);
   }
+  const kept = chooseSnapshot({ ...baseFacts(), storage: btrfs }, 'auto', 7 * 86400);
+  assert.deepEqual(kept, { options: { provider: 'btrfs', commands: null, retentionSeconds: 604800 } }, 'the retention goes into the step');
+  assert.deepEqual(chooseSnapshot({ ...baseFacts(), storage: btrfs }, 'auto'), { options: { provider: 'btrfs', commands: null, retentionSeconds: null } }, 'no retention: kept until ferry finish');
   const plan = rockyPlan({ snapshot: { commands } });
   assert.deepEqual(plan.steps.map((s) => s.kind).slice(0, 3), ['preflight', 'backup', 'snapshot'], 'the snapshot is taken before the first change');
   assert.ok(!plan.steps.find((s) => s.kind === 'snapshot')?.pointOfNoReturn);

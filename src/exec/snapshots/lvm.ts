@@ -2,7 +2,7 @@
  * LVM snapshots: reading `lvs`/`vgs` JSON reports and deciding the commands of a classic or thin snapshot of
  * the logical volumes holding / and /boot, with the free-space rule. Pure (argv and figures as data); NOT
  * wired into the snapshot step: this machine has no device-mapper, so none of these commands was run here,
- * only tested against report samples in lvm2's documented format (fixtures/README.md).
+ * only tested against a captured `lvs` report and samples in lvm2's documented format (fixtures/README.md).
  *
  * Rule: a classic (COW) snapshot that fills up is invalidated and the rollback lost, and a distro-sync may
  * rewrite nearly every block of the root, so each classic snapshot gets a COW area as large as its origin
@@ -17,7 +17,17 @@ export const LVS_ARGV = ['lvs', '--reportformat', 'json', '--units', 'b', '--nos
 export const VGS_ARGV = ['vgs', '--reportformat', 'json', '--units', 'b', '--nosuffix', '-o', 'vg_name,vg_size,vg_free,vg_extent_size'];
 
 export interface LogicalVolume { name: string; vg: string; attr: string; sizeBytes: number; pool: string; origin: string; dataPercent: number | null; dmPath: string }
-export interface VolumeGroup { name: string; sizeBytes: number; freeBytes: number; extentBytes: number }
+/** `extentBytes`: null when the report lacks vg_extent_size (then sizes are not rounded up to whole extents). */
+export interface VolumeGroup { name: string; sizeBytes: number; freeBytes: number; extentBytes: number | null }
+
+/**
+ * The device-mapper name of an LV, as lvm2 builds it (libdm/libdm-string.c, dm_build_dm_name): `<vg>-<lv>`,
+ * each hyphen inside either name doubled. Its node is /dev/mapper/<name>, what findmnt shows as the source of /.
+ */
+export function lvDmPath(vg: string, lv: string): string {
+  const quote = (s: string): string => s.replaceAll('-', '--');
+  return `/dev/mapper/${quote(vg)}-${quote(lv)}`;
+}
 
 function rows(text: string, key: 'lv' | 'vg', what: string): Record<string, unknown>[] {
   let doc: unknown;
@@ -47,13 +57,15 @@ export function parseLvs(text: string): LogicalVolume[] {
   return rows(text, 'lv', what).map((r) => {
     const head = { name: str(r, 'lv_name', what), vg: str(r, 'vg_name', what), attr: str(r, 'lv_attr', what), sizeBytes: bytes(r, 'lv_size', what), pool: str(r, 'pool_lv', what), origin: str(r, 'origin', what) };
     const pct = str(r, 'data_percent', what);
-    return { ...head, dataPercent: pct === '' ? null : Number(pct), dmPath: str(r, 'lv_dm_path', what) };
+    // lv_dm_path is absent from reports asked without it (lvs' default columns): derived as lvm2 names the node.
+    const dmPath = r.lv_dm_path === undefined ? lvDmPath(head.vg, head.name) : str(r, 'lv_dm_path', what);
+    return { ...head, dataPercent: pct === '' ? null : Number(pct), dmPath };
   });
 }
 
 export function parseVgs(text: string): VolumeGroup[] {
   const what = 'vgs --reportformat json';
-  return rows(text, 'vg', what).map((r) => ({ name: str(r, 'vg_name', what), sizeBytes: bytes(r, 'vg_size', what), freeBytes: bytes(r, 'vg_free', what), extentBytes: bytes(r, 'vg_extent_size', what) }));
+  return rows(text, 'vg', what).map((r) => ({ name: str(r, 'vg_name', what), sizeBytes: bytes(r, 'vg_size', what), freeBytes: bytes(r, 'vg_free', what), extentBytes: r.vg_extent_size === undefined ? null : bytes(r, 'vg_extent_size', what) }));
 }
 
 export interface LvmSnapshotPlan {
@@ -82,7 +94,7 @@ export function planLvmSnapshot(o: { lvs: readonly LogicalVolume[]; vgs: readonl
   const snap = (lv: LogicalVolume): string => `${o.name}-${lv.name}`;
   const merge = origins.map((lv) => ['lvconvert', '--merge', `${lv.vg}/${snap(lv)}`]);
   const remove = origins.map((lv) => ['lvremove', '-y', `${lv.vg}/${snap(lv)}`]);
-  const neededBytesOf = (vg: VolumeGroup | undefined, lv: LogicalVolume): number => (vg ? Math.ceil(lv.sizeBytes / vg.extentBytes) * vg.extentBytes : lv.sizeBytes);
+  const neededBytesOf = (vg: VolumeGroup | undefined, lv: LogicalVolume): number => (vg?.extentBytes ? Math.ceil(lv.sizeBytes / vg.extentBytes) * vg.extentBytes : lv.sizeBytes);
   if (thin.length > 0) {
     const pools = new Set(thin.map((lv) => `${lv.vg}/${lv.pool}`));
     if (pools.size !== 1) throw new FerryError('SNAPSHOT_UNSUPPORTED', `The thin volumes of ${o.host} are in several pools (${[...pools].join(', ')})`);

@@ -1,5 +1,5 @@
-// The snapshot providers' readers and rules on real output (btrfs-progs 6.2 on this machine's kernel; LVM report
-// samples in lvm2's documented shape: fixtures/README.md), and the check of journaled snapshot data.
+// The snapshot providers' readers and rules on real output (btrfs-progs 6.2 on this machine's kernel; a captured
+// lvs report and LVM samples in lvm2's documented shape: fixtures/README.md), and the check of journaled snapshot data.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -10,7 +10,7 @@ import { createLocalTransport } from '../../transport/local.js';
 import { btrfsSpaceNeeded, parseBtrfsUsage, parseSubvolumeShow, pinnedRootSubvolume } from './btrfs.js';
 import { parseSnapshotId } from './command.js';
 import { checkSnapshotData, parseBtrfsDu, snapshotExpired } from './index.js';
-import { parseLvs, parseVgs, planLvmSnapshot } from './lvm.js';
+import { lvDmPath, parseLvs, parseVgs, planLvmSnapshot } from './lvm.js';
 import { digestDifferences } from './state.js';
 
 // `btrfs filesystem usage -b` of a fresh 1 GiB filesystem on a loop device (btrfs-progs 6.2).
@@ -146,4 +146,39 @@ test('LVM: lvs/vgs JSON reports read; classic and thin snapshot commands and the
   }
   assert.throws(() => parseLvs('{"report": [{"lv": [{"lv_name": "root"}]}]}'), (e: unknown) => isFerryError(e, 'FACTS_PARSE') && /field vg_name is missing/.test(e.message));
   assert.throws(() => parseVgs(fixture('vgs-classic').replace('"22548578304"', '"21.00g"')), (e: unknown) => isFerryError(e, 'FACTS_PARSE') && /--units b --nosuffix/.test(e.message));
+});
+
+test('LVM on captured output: a real `lvs --all --report-format json --units B` (Ghaf, fixtures/README.md) read, its root LV snapshotted or refused', () => {
+  const lvs = parseLvs(fixture('lvs-ghaf-captured'));
+  assert.deepEqual(lvs.map((l) => `${l.vg}/${l.name} ${l.attr} ${l.sizeBytes} ${l.dmPath}`), [
+    'pool/persist -wi-ao---- 890538819584 /dev/mapper/pool-persist',
+    'pool/root_0 -wi-a----- 53687091200 /dev/mapper/pool-root_0',
+    'pool/root_empty -wi-ao---- 53687091200 /dev/mapper/pool-root_empty',
+    'pool/swap -wi-ao---- 12884901888 /dev/mapper/pool-swap',
+    'pool/verity_0 -wi-a----- 6442450944 /dev/mapper/pool-verity_0',
+    'pool/verity_empty -wi-ao---- 6442450944 /dev/mapper/pool-verity_empty',
+  ], 'no lv_dm_path column: the node is derived as lvm2 names it');
+  assert.ok(lvs.every((l) => l.dataPercent === null && l.pool === ''), 'classic volumes: no pool, data_percent ""');
+  // The captured host printed no vgs: without its volume group's free space there is no decision, and Ferry says so.
+  assert.throws(() => planLvmSnapshot({ lvs, vgs: [], devices: ['/dev/mapper/pool-root_empty'], name: 'ferry-mig-1', host: 'ghaf' }),
+    (e: unknown) => isFerryError(e, 'FACTS_PARSE') && /vgs shows no volume group pool of ghaf/.test(e.message));
+  // Free space as a vgs without vg_extent_size would give it (the figures are this test's: sizes then not rounded to extents).
+  const vg = (free: number): ReturnType<typeof parseVgs> => parseVgs(JSON.stringify({ report: [{ vg: [{ vg_name: 'pool', vg_size: '1000204886016', vg_free: String(free) }] }] }));
+  const ok = planLvmSnapshot({ lvs, vgs: vg(60 * 2 ** 30), devices: ['/dev/mapper/pool-root_empty', '/dev/nvme0n1p1'], name: 'ferry-mig-1', host: 'ghaf' });
+  assert.deepEqual([...ok.create, ...ok.merge, ...ok.remove].map((a) => a.join(' ')), [
+    'lvcreate --snapshot --size 53687091200b --name ferry-mig-1-root_empty pool/root_empty',
+    'lvconvert --merge pool/ferry-mig-1-root_empty',
+    'lvremove -y pool/ferry-mig-1-root_empty',
+  ]);
+  assert.throws(() => planLvmSnapshot({ lvs, vgs: vg(40 * 2 ** 30), devices: ['/dev/mapper/pool-root_empty'], name: 'ferry-mig-1', host: 'ghaf' }),
+    (e: unknown) => isFerryError(e, 'SNAPSHOT_NO_SPACE') && /volume group pool of ghaf has 40960 MiB free, but .* need 51200 MiB/.test(e.message));
+});
+
+test('lvDmPath: hyphens inside VG and LV names doubled, as lvm2\'s dm_build_dm_name does', () => {
+  const cases: [string, string, string][] = [
+    ['cl', 'root', '/dev/mapper/cl-root'],
+    ['opencloudos_host-075', 'root', '/dev/mapper/opencloudos_host--075-root'],
+    ['vg-a', 'lv-b-c', '/dev/mapper/vg--a-lv--b--c'],
+  ];
+  for (const [vg, lv, want] of cases) assert.equal(lvDmPath(vg, lv), want, `${vg}/${lv}`);
 });

@@ -45,6 +45,11 @@ test('renderStatus lists the snapshots kept with their own size; renderResult sh
   assert.match(text, /snapshot kept: btrfs ferry-snapshots\/mig-1 of 2026-12-02T16:15:00.000Z, 3\.5 MiB of its own \(ferry finish removes it\)/);
   assert.match(text, /snapshot kept: command snap-\\x1b.*size unknown/);
   assert.doesNotMatch(text, /\u001b/);
+  const kept = renderStatus({ plan, status, expired: ['snapshot ferry-snapshots/mig-0'], snapshots: [
+    { restorableId: 'r1', provider: 'btrfs', name: 'ferry-snapshots/mig-1', createdAt: '2026-12-02T16:15:00.000Z', expiresAt: '2026-12-09T16:15:00.000Z', exclusiveBytes: 2 ** 20 },
+  ] });
+  assert.match(kept, /snapshot expired and removed: snapshot ferry-snapshots\/mig-0\n/);
+  assert.match(kept, /1\.0 MiB of its own \(expires 2026-12-09T16:15:00\.000Z: ferry status --expire removes it then, ferry finish now\)/);
   const result = renderResult({ plan, result: { executionId: 'mig-1', planId: 'plan-x', status: 'completed', applied: ['a'], skipped: [] },
     gate: { ok: false, checks: [{ id: 'verification', ok: true, detail: '9 checks passed' }, { id: 'url:http://db1/health', ok: false, detail: 'HTTP 503' }] },
     rolledBack: { executionId: 'mig-1', restored: ['r1'], alreadyRestored: [] } });

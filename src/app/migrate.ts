@@ -222,6 +222,7 @@ async function execute(o: { transport: Transport; plan: MigrationPlan; execution
     ...(o.journal ? { journal: o.journal } : {}),
     plan: materializePlan(o.plan), transport: o.transport, executionId: o.executionId, ...(o.sink ? { sink: o.sink } : {}),
     ...(o.onProgress ? { onProgress: o.onProgress } : {}),
+    by,
     overrides: [
       ...o.plan.overrides.map((ov) => ({ findingKey: ov.findingKey, by, ...(ov.reason ? { reason: ov.reason } : {}) })),
       ...allowedRemovals(o.plan).map((p) => ({ findingKey: `allow-remove:${p}`, by })),

@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { openSqliteStore, type Store } from '../store/index.js';
 import { parseRolloutFlags } from '../fleet/rollout-spec.js';
-import { advanceRollout, createRollout, MIGRATE_JOB, rolloutAction, rolloutStatus } from './rollout.js';
+import { advanceRollout, createRollout, MIGRATE_JOB, parseMigrateJobPayload, rolloutAction, rolloutStatus } from './rollout.js';
 
 async function fleetStore(n: number): Promise<Store> {
   const store = openSqliteStore({ path: ':memory:' });
@@ -110,6 +110,9 @@ test('rollout: a manual gate holds the waves after the canary until approved, wi
   assert.ok((await store.listAudit({ subject: rollout.id })).some((a) => a.action === 'rollout.approve' && a.operator === 'carol'));
   assert.equal((await store.getRollout(rollout.id))?.state, 'running');
   assert.ok((await store.listJobs({ rolloutId: rollout.id, state: 'queued' })).length > 0, 'the waves are released after approval');
+  // Each job names who released its host (the migration's `by`, journaled on the host): the starter for the canary, the approver after.
+  const released = (await store.listJobs({ rolloutId: rollout.id })).map((j) => [j.hostName, parseMigrateJobPayload(j.payload, j.id).by]);
+  assert.deepEqual(released, [[released[0][0], 'alice'], ...released.slice(1).map(([h]) => [h, 'carol'])]);
   await rolloutAction({ store, rolloutId: rollout.id, action: { kind: 'abort' }, operator: 'carol' });
   assert.equal((await store.getRollout(rollout.id))?.state, 'aborted');
   assert.equal((await store.listJobs({ rolloutId: rollout.id, state: 'queued' })).length, 0);

@@ -33,12 +33,17 @@ export interface MigrateJobPayload {
   /** `--repo` locations of the target (TARGET=LOCATION or LOCATION), as the rollout was created with. */
   repos: string[];
   gpgcheck: boolean;
+  /**
+   * The operator whose action released the host (the newest start, approve, resume or retry of the rollout):
+   * the migration's `by`, so the host's journal names the person who let it go, not the worker's account.
+   */
+  by?: string;
 }
 
 const STRINGS = { type: 'array', items: { type: 'string' } } as const;
 const payloadValidator = compileSchema<MigrateJobPayload>({
   type: 'object', required: ['rolloutId', 'hostName', 'target', 'repos', 'gpgcheck'], additionalProperties: false,
-  properties: { rolloutId: { type: 'string' }, hostName: { type: 'string' }, target: { type: 'string' }, repos: STRINGS, gpgcheck: { type: 'boolean' } },
+  properties: { rolloutId: { type: 'string' }, hostName: { type: 'string' }, target: { type: 'string' }, repos: STRINGS, gpgcheck: { type: 'boolean' }, by: { type: 'string', minLength: 1 } },
 });
 const migrateValidator = compileSchema<{ migrate: StoredRolloutSpec['migrate'] }>({
   type: 'object', required: ['fleet', 'migrate'],
@@ -119,19 +124,26 @@ function waveCounts(members: readonly { wave: number }[]): number[] {
   return [...n].map((c) => c ?? 0);
 }
 
-/** The gate's approval is the audit log's: the newest `rollout.approve` of the rollout (one record of who approved). */
-async function approvalOf(store: Store, rolloutId: string): Promise<Approval | null> {
-  const a = (await store.listAudit({ subject: rolloutId })).filter((e) => e.action === 'rollout.approve').at(-1);
-  return a ? { by: a.operator, at: a.at } : null;
+/** Operator actions after which the controller releases hosts: the newest of them names who released a host. */
+const RELEASING_ACTIONS = new Set(['rollout.start', 'rollout.approve', 'rollout.resume', 'rollout.retry']);
+
+/**
+ * Who acted on the rollout, from the audit log (the one record of it): the gate's approval is the newest
+ * `rollout.approve`; hosts released now are released by the operator of the newest releasing action.
+ */
+async function operatorsOf(store: Store, rolloutId: string): Promise<{ approval: Approval | null; releasedBy: string | undefined }> {
+  const audit = await store.listAudit({ subject: rolloutId });
+  const a = audit.filter((e) => e.action === 'rollout.approve').at(-1);
+  return { approval: a ? { by: a.operator, at: a.at } : null, releasedBy: audit.filter((e) => RELEASING_ACTIONS.has(e.action)).at(-1)?.operator };
 }
 
 /**
  * The rollout as fleet's decisions see it. A host's end is its record's last update once finished, and a
  * succeeded host is a verified one (the worker records a failed verification as failed).
  */
-async function viewOf(store: Store, r: RolloutRecord, spec: RolloutSpec, hosts: readonly RolloutHostRecord[]): Promise<RolloutView> {
+function viewOf(r: RolloutRecord, spec: RolloutSpec, hosts: readonly RolloutHostRecord[], approval: Approval | null): RolloutView {
   return {
-    id: r.id, spec, state: r.state, currentWave: r.currentWave, approval: await approvalOf(store, r.id),
+    id: r.id, spec, state: r.state, currentWave: r.currentWave, approval,
     hosts: hosts.map((h) => ({
       name: h.hostName, wave: h.wave, state: h.state, capGroup: h.capGroup, startedAt: null,
       finishedAt: isFinished(h.state) ? h.updatedAt : null, verified: h.state === 'succeeded',
@@ -150,14 +162,15 @@ export async function advanceRollout(o: { store: Store; rolloutId: string; now?:
     if (!r) throw new FerryError('NOT_FOUND', `No rollout ${o.rolloutId} in the store`);
     const spec = storedSpec(r);
     const hosts = await o.store.listRolloutHosts(r.id);
-    const d = decide(await viewOf(o.store, r, spec.fleet, hosts), now());
+    const { approval, releasedBy } = await operatorsOf(o.store, r.id);
+    const d = decide(viewOf(r, spec.fleet, hosts, approval), now());
     switch (d.kind) {
       case 'release': {
         const jobs = await o.store.releaseRolloutHosts({
           rolloutId: r.id, expectWave: r.currentWave, wave: d.wave, expectActive: d.active,
           hosts: d.hosts.map((hostName) => ({
             hostName, kind: MIGRATE_JOB,
-            payload: toJsonValue({ rolloutId: r.id, hostName, target: r.target, repos: spec.migrate.repos, gpgcheck: spec.migrate.gpgcheck } satisfies MigrateJobPayload),
+            payload: toJsonValue({ rolloutId: r.id, hostName, target: r.target, repos: spec.migrate.repos, gpgcheck: spec.migrate.gpgcheck, ...(releasedBy ? { by: releasedBy } : {}) } satisfies MigrateJobPayload),
           })),
         });
         if (jobs && d.wave !== r.currentWave) await o.store.appendAudit({ operator: 'ferry', action: 'rollout.wave', subject: r.id, details: { wave: d.wave, hosts: d.hosts.length } });
@@ -217,7 +230,7 @@ export async function rolloutAction(o: { store: Store; rolloutId: string; action
   const hosts = await o.store.listRolloutHosts(r.id);
   const spec = storedSpec(r);
   const now = o.now ?? (() => new Date());
-  const t = transition(await viewOf(o.store, r, spec.fleet, hosts), o.action, now());
+  const t = transition(viewOf(r, spec.fleet, hosts, (await operatorsOf(o.store, r.id)).approval), o.action, now());
   if (t.state !== r.state && !await o.store.setRolloutState(r.id, [t.from], t.state)) {
     throw new FerryError('USAGE', `Rollout ${r.id} changed while ${o.action.kind} was applied (now ${(await o.store.getRollout(r.id))?.state ?? '?'})`, { hint: 'Look at ferry rollout status and try again.' });
   }
@@ -250,7 +263,7 @@ export async function rolloutStatus(o: { store: Store; rolloutId: string; now?: 
   };
   const waveIds = [...new Set(hosts.map((h) => h.wave))].sort((a, b) => a - b);
   const spec = storedSpec(r).fleet;
-  const d = decide(await viewOf(o.store, r, spec, hosts), o.now ?? new Date());
+  const d = decide(viewOf(r, spec, hosts, (await operatorsOf(o.store, r.id)).approval), o.now ?? new Date());
   return {
     rollout: r, hosts, counts: count(hosts),
     waves: waveIds.map((w) => { const hs = hosts.filter((h) => h.wave === w); return { wave: w, hosts: hs.length, counts: count(hs) }; }),

@@ -133,7 +133,7 @@ export async function runMigrationJob(o: { store: Store; job: JobRecord; payload
     }
     result ??= await migrate({
       ...common, target: o.payload.target, repos: o.payload.repos, gpgcheck: o.payload.gpgcheck, repoCache: o.repoCache,
-      ...(o.operator ? { by: o.operator } : {}),
+      ...(o.payload.by ?? o.operator ? { by: o.payload.by ?? o.operator } : {}),
     });
     const verified = result.verify?.ok !== false;
     return {

@@ -39,6 +39,8 @@ export interface RunPlanOptions {
   log?: Logger;
   /** Overrides of inhibitors, journaled before the first step (once per finding key). */
   overrides?: { findingKey: string; by: string; reason?: string }[];
+  /** The operator who started this execution, journaled in its start entry (who migrated the host, beside from where). */
+  by?: string;
   lock?: { staleAfterMs?: number; heartbeatMs?: number };
   /** How the journal read back from the host is verified, and the heads recorded outside it (the store's). */
   journal?: JournalTrust & { heads?: RecordedHead[] };
@@ -107,7 +109,7 @@ export async function runPlan(options: RunPlanOptions): Promise<ExecutionResult>
     if (prior.length === 0) {
       // Not fsynced here: the first step's start entry is, before anything changes on the host.
       await journal.append({
-        event: 'execution', phase: 'start', planId: plan.id, controller: hostname(),
+        event: 'execution', phase: 'start', planId: plan.id, controller: hostname(), ...(options.by ? { by: options.by } : {}),
         steps: plan.steps.map((s) => ({ id: s.id, kind: s.kind, title: s.title, pointOfNoReturn: s.pointOfNoReturn === true })),
         // A plan that changes no package (no rpm on the host, perhaps) records none.
         ...(plan.steps.some((s) => s.changesPackages) ? { packages: await recordPackages(transport, stateDir, 'start') } : {}),

@@ -134,7 +134,7 @@ export interface PackageFingerprint {
  * set when the run started and when a step that `changesPackages` ended (absent in journals written before).
  */
 export type JournalEvent =
-  | { event: 'execution'; phase: 'start'; planId: string; steps: { id: string; kind: string; title: string; pointOfNoReturn: boolean }[]; controller: string; packages?: PackageFingerprint }
+  | { event: 'execution'; phase: 'start'; planId: string; steps: { id: string; kind: string; title: string; pointOfNoReturn: boolean }[]; controller: string; by?: string; packages?: PackageFingerprint }
   | { event: 'execution'; phase: 'end'; status: 'completed' | 'failed' }
   | { event: 'step'; phase: 'start'; stepId: string; kind: string; attempt: number; changesPackages?: true }
   | { event: 'step'; phase: 'end'; stepId: string; attempt: number; status: 'applied' | 'already-applied'; packages?: PackageFingerprint }

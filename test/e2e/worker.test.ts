@@ -16,6 +16,8 @@ import { parseRolloutFlags } from '../../src/fleet/rollout-spec.js';
 import { readCurrentExecution, readJournal } from '../../src/exec/journal.js';
 import { openHost, hostOptionsFor } from '../../src/app/host.js';
 import type { LabSshHost } from '../lab/lab.js';
+import { createToken } from '../../src/app/tokens.js';
+import { startServer } from '../../src/api/server.js';
 import { sh, startWorker as startWorkerOn, useLab, type Worker } from './helpers.js';
 import { skipUnlessPostgres, testPostgres } from '../support/postgres.js';
 
@@ -215,5 +217,35 @@ test('host key changed between collect and migrate: that host is refused, the re
     for (const i of [1, 2]) assert.equal(sh(['rpm', '--root', hosts[i].root, '-q', 'centos-release'], hosts[i].env).status, 0, `web${i + 1} untouched`);
     assert.equal(existsSync(join(hosts[1].root, 'var/lib/ferry/current')), false, 'nothing written on the refused host');
     await s2.close();
+  });
+});
+
+test('the host journal names who released it: the canary the operator who started the rollout, the gated wave the approver (token alice via the API)', { skip, timeout: 600_000 }, async () => {
+  await withHosts(2, undefined, async ({ hosts, path, store }) => {
+    const rocky = await labOf().distro('rocky-8');
+    const spec = parseRolloutFlags({ canary: '1', waves: '100%', concurrency: '2', maxFailures: '1', gate: 'manual' });
+    const { rollout } = await createRollout({ store, selector: 'web', target: 'rocky-8', spec, repos: [`rocky-8=${rocky.repoDir}`], gpgcheck: false, operator: 'carol', start: true });
+    const canary = startWorker(path, hosts);
+    assert.equal(await canary.done, 0, canary.log());
+    assert.equal((await rolloutStatus({ store, rolloutId: rollout.id })).rollout.state, 'awaiting-approval', canary.log());
+    const alice = (await createToken({ store, name: 'alice', role: 'operator', operator: 'e2e' })).secret;
+    const server = await startServer({ store, listen: '127.0.0.1:0', dashboardDir: null, jobs: false });
+    try {
+      const res = await fetch(`${server.url}/api/rollouts/${rollout.id}/approve`, { method: 'POST', headers: { authorization: `Bearer ${alice}` } });
+      assert.equal(res.status, 200, await res.text());
+    } finally {
+      await server.close();
+    }
+    const rest = startWorker(path, hosts);
+    assert.equal(await rest.done, 0, rest.log());
+    assert.equal((await rolloutStatus({ store, rolloutId: rollout.id })).rollout.state, 'completed', rest.log());
+    const ids = await journalsAgree(store, hosts);
+    const byOf = async (id: string): Promise<unknown> => (await store.listJournal(id)).find((e) => e.event === 'execution' && e.phase === 'start')?.by;
+    const canaryHost = (await store.listRolloutHosts(rollout.id)).find((h) => h.wave === 0)?.hostName;
+    assert.ok(canaryHost);
+    const [canaryBy, approvedBy] = canaryHost === 'web1' ? [await byOf(ids[0]), await byOf(ids[1])] : [await byOf(ids[1]), await byOf(ids[0])];
+    assert.equal(canaryBy, 'carol');
+    assert.match(String(approvedBy), /^alice \(tok-/);
+    await store.close();
   });
 });

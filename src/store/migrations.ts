@@ -259,4 +259,26 @@ CREATE INDEX hosts_source ON hosts(${HOST_SOURCE[d]}, name, address);
 CREATE INDEX hosts_search ON hosts(name, address);
 `,
   },
+  {
+    // The host list's search on SQLite: a trigram index of name and address (FTS5, external content kept in step
+    // by triggers), so a search counts its matches from the index instead of matching every host. It is keyed
+    // by the hosts' rowids, which VACUUM may renumber: after one, INSERT INTO hosts_fts(hosts_fts) VALUES('rebuild').
+    // PostgreSQL's planner reads 10,000 rows' name and address fast enough with ILIKE: nothing there.
+    version: 6,
+    name: 'h3-hosts-search',
+    sql: (d) => (d === 'postgres' ? 'SELECT 1;' : `
+CREATE VIRTUAL TABLE hosts_fts USING fts5(name, address, content='hosts', tokenize='trigram');
+INSERT INTO hosts_fts(hosts_fts) VALUES('rebuild');
+CREATE TRIGGER hosts_fts_insert AFTER INSERT ON hosts BEGIN
+  INSERT INTO hosts_fts(rowid, name, address) VALUES (new.rowid, new.name, new.address);
+END;
+CREATE TRIGGER hosts_fts_delete AFTER DELETE ON hosts BEGIN
+  INSERT INTO hosts_fts(hosts_fts, rowid, name, address) VALUES ('delete', old.rowid, old.name, old.address);
+END;
+CREATE TRIGGER hosts_fts_update AFTER UPDATE OF name, address ON hosts BEGIN
+  INSERT INTO hosts_fts(hosts_fts, rowid, name, address) VALUES ('delete', old.rowid, old.name, old.address);
+  INSERT INTO hosts_fts(rowid, name, address) VALUES (new.rowid, new.name, new.address);
+END;
+`),
+  },
 ];

@@ -85,6 +85,9 @@ function jobFrom(r: Row): JobRecord {
   };
 }
 
+/** A search matching at most this many hosts fetches them by the trigram index and sorts them; more are read in index order. */
+const FETCH_MATCHES_BELOW = 1000;
+
 /** Host columns an upsert may set, in the interface's names. */
 const HOST_FIELDS = [
   ['address', 'address'], ['labels', 'labels'], ['groups', 'groups'], ['vars', 'vars'], ['connection', 'connection'], ['source', 'source'],
@@ -479,15 +482,6 @@ export function createSqlStore(db: SqlDriver, options: SqlStoreOptions): Store {
     async queryHosts(q) {
       const where: string[] = [];
       const params: SqlValue[] = [];
-      if (q.search) {
-        // A substring match with the wildcards escaped, case-insensitive: SQLite's LIKE is (for ASCII), PostgreSQL's ILIKE.
-        // ESCAPE only when the text has a wildcard to escape (it halves SQLite's LIKE speed).
-        const like = db.dialect === 'postgres' ? 'ILIKE' : 'LIKE';
-        const escape = /[\\%_]/.test(q.search) ? " ESCAPE '\\'" : '';
-        where.push(`(name ${like} ?${escape} OR address ${like} ?${escape})`);
-        const pattern = `%${q.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-        params.push(pattern, pattern);
-      }
       // Written as the bare indexed expression (a COALESCE around it would not use the index).
       if (q.source === 'unknown') where.push(`(${sourceLabel} IS NULL OR ${sourceLabel} = 'unknown')`);
       else if (q.source !== undefined) { where.push(`${sourceLabel} = ?`); params.push(q.source); }
@@ -496,12 +490,35 @@ export function createSqlStore(db: SqlDriver, options: SqlStoreOptions): Store {
         where.push('name IN (SELECT host_name FROM fleet_assessments WHERE run_id = ? AND target = ? AND readiness = ?)');
         params.push(run ?? '', q.target, q.readiness);
       }
-      const filter = where.length ? `WHERE ${where.join(' AND ')}` : '';
+      // The search is a substring match with the wildcards escaped, case-insensitive: SQLite's LIKE is (for
+      // ASCII), PostgreSQL's ILIKE. ESCAPE only when the text has a wildcard to escape (it halves SQLite's LIKE speed).
+      const scan = { where: [...where], params: [...params] };
+      let matches: { where: string[]; params: SqlValue[] } = scan;
+      if (q.search) {
+        const like = db.dialect === 'postgres' ? 'ILIKE' : 'LIKE';
+        const escape = /[\\%_]/.test(q.search) ? " ESCAPE '\\'" : '';
+        const pattern = `%${q.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+        scan.where.push(`(name ${like} ?${escape} OR address ${like} ?${escape})`);
+        scan.params.push(pattern, pattern);
+        // On SQLite, a search of 3 characters or more is answered by the trigram index (migration h3-hosts-search):
+        // its phrase matches the same substrings of name or address, read from the index instead of every row;
+        // the LIKE stays on the rows it yields, so the answer is LIKE's.
+        if (db.dialect === 'sqlite' && [...q.search].length >= 3) {
+          matches = {
+            where: ['rowid IN (SELECT rowid FROM hosts_fts WHERE hosts_fts MATCH ?)', ...scan.where],
+            params: [`"${q.search.replace(/"/g, '""')}"`, ...scan.params],
+          };
+        }
+      }
+      const filter = (w: string[]): string => (w.length ? `WHERE ${w.join(' AND ')}` : '');
       const column = { name: 'name', address: 'address', source: sourceLabel }[q.sort ?? 'name'];
       const direction = q.descending ? 'DESC' : 'ASC';
-      const total = Number((await one(db, `SELECT COUNT(*) AS c FROM hosts ${filter}`, params))?.c);
-      const rows = await db.query(`SELECT name, address, ${sourceLabel} AS source, groups FROM hosts ${filter}
-        ORDER BY ${column === 'name' ? '' : `${column} ${direction}, `}name ${direction} LIMIT ? OFFSET ?`, [...params, q.limit, q.offset]);
+      const total = Number((await one(db, `SELECT COUNT(*) AS c FROM hosts ${filter(matches.where)}`, matches.params))?.c);
+      // Few matches are fetched from the index and sorted; many are read in the sort's index order, which stops
+      // at the page instead of sorting them all.
+      const page = total <= FETCH_MATCHES_BELOW ? matches : scan;
+      const rows = await db.query(`SELECT name, address, ${sourceLabel} AS source, groups, removed_at FROM hosts ${filter(page.where)}
+        ORDER BY ${column === 'name' ? '' : `${column} ${direction}, `}name ${direction} LIMIT ? OFFSET ?`, [...page.params, q.limit, q.offset]);
       const readiness = new Map<string, Record<string, string>>(rows.map((r) => [String(r.name), {}]));
       const newest = run ?? await newestRun();
       if (newest !== undefined && rows.length > 0) {
@@ -513,12 +530,18 @@ export function createSqlStore(db: SqlDriver, options: SqlStoreOptions): Store {
       }
       return {
         total,
-        hosts: rows.map((r) => ({ name: String(r.name), address: str(r.address), source: str(r.source), groups: parse(r.groups), readiness: readiness.get(String(r.name)) ?? {} })),
+        hosts: rows.map((r) => ({
+          name: String(r.name), address: str(r.address), source: str(r.source), groups: parse(r.groups), readiness: readiness.get(String(r.name)) ?? {},
+          removedAt: str(r.removed_at),
+        })),
       };
     },
     async countHostsBySource() {
-      const rows = await db.query(`SELECT ${sourceLabel} AS source, COUNT(*) AS c FROM hosts GROUP BY ${sourceLabel} ORDER BY COUNT(*) DESC, COALESCE(${sourceLabel}, '')`);
+      const rows = await db.query(`SELECT ${sourceLabel} AS source, COUNT(*) AS c FROM hosts WHERE removed_at IS NULL GROUP BY ${sourceLabel} ORDER BY COUNT(*) DESC, COALESCE(${sourceLabel}, '')`);
       return rows.map((r) => ({ source: str(r.source), count: Number(r.c) }));
+    },
+    async listRemovedHostNames() {
+      return (await db.query('SELECT name FROM hosts WHERE removed_at IS NOT NULL ORDER BY name')).map((r) => String(r.name));
     },
     newestFleetRun: () => newestRun(),
 

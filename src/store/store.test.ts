@@ -620,9 +620,43 @@ for (const backend of BACKENDS) {
       ];
       for (const [q, want] of cases) assert.deepEqual(await page(q), want, JSON.stringify(q));
       const first = (await s.queryHosts({ offset: 0, limit: 1, search: 'web1' })).hosts[0];
-      assert.deepEqual(first, { name: 'web1', address: '10.0.0.1', source: 'centos-8', groups: ['web'], readiness: { 'rocky-8': 'ready' } });
+      assert.deepEqual(first, { name: 'web1', address: '10.0.0.1', source: 'centos-8', groups: ['web'], readiness: { 'rocky-8': 'ready' }, removedAt: null });
       assert.deepEqual(await s.countHostsBySource(), [{ source: 'centos-8', count: 2 }, { source: null, count: 1 }, { source: 'centos-7', count: 1 }]);
       assert.equal(await s.newestFleetRun(), 'r1');
+      // A removed host stays in the list (marked) and leaves the counts.
+      await s.markHostsRemoved(['DB1']);
+      const removed = (await s.queryHosts({ offset: 0, limit: 10, search: 'DB1' })).hosts.map((h) => [h.name, typeof h.removedAt]);
+      assert.deepEqual(removed, [['DB1', 'string']]);
+      assert.deepEqual(await s.countHostsBySource(), [{ source: null, count: 1 }, { source: 'centos-7', count: 1 }, { source: 'centos-8', count: 1 }]);
+      assert.deepEqual(await s.listRemovedHostNames(), ['DB1']);
+      await s.close();
+    });
+
+    test('hosts page: searches answer what a substring match of name or address does (the index kept in step with upserts, renames of addresses and deletes)', async () => {
+      const { store: s } = await openFresh(backend);
+      const SOURCES = ['centos-7', 'centos-8', 'centos-stream-8'];
+      const hosts = Array.from({ length: 1200 }, (_, i) => ({
+        name: `Host${String(i).padStart(4, '0')}.dc${i % 4}.example.com`, address: `10.0.${(i >> 8) & 255}.${i & 255}`, labels: { source: SOURCES[i % 3] },
+      }));
+      await s.upsertHosts(hosts);
+      // Changes after the first write: addresses changed, hosts deleted, one added, one with wildcards and a quote.
+      await s.upsertHosts(hosts.slice(0, 50).map((h) => ({ name: h.name, address: `192.168.7.${hosts.indexOf(h)}` })));
+      await s.deleteHosts(hosts.slice(100, 120).map((h) => h.name));
+      await s.upsertHost({ name: 'odd_%"host', address: '172.16.0.1', labels: { source: 'centos-8' } });
+      const expected = new Map<string, { address: string | null; source: string }>();
+      for (const [i, h] of hosts.entries()) if (i < 100 || i >= 120) expected.set(h.name, { address: i < 50 ? `192.168.7.${i}` : h.address, source: h.labels.source });
+      expected.set('odd_%"host', { address: '172.16.0.1', source: 'centos-8' });
+      const searches = ['host', 'HOST0', 'ost00', 'dc3.', '.dc1.example', '192.168.7', '10.0.0.', '10.0.0.1', '7.4', 'ho', '_%"', '"h', 'nothing-like-it', 'st0119'];
+      for (const search of searches) {
+        for (const sort of ['name', 'source'] as const) {
+          const want = [...expected].filter(([n, h]) => n.toLowerCase().includes(search.toLowerCase()) || (h.address ?? '').toLowerCase().includes(search.toLowerCase()))
+            .sort(([a, x], [b, y]) => (sort === 'source' && x.source !== y.source ? (x.source < y.source ? -1 : 1) : a < b ? -1 : a > b ? 1 : 0)).map(([n]) => n);
+          for (const offset of [0, 150, 900]) {
+            const r = await s.queryHosts({ offset, limit: 100, search, sort });
+            assert.deepEqual([r.total, r.hosts.map((h) => h.name)], [want.length, want.slice(offset, offset + 100)], `search ${JSON.stringify(search)} sort ${sort} offset ${offset}`);
+          }
+        }
+      }
       await s.close();
     });
   });

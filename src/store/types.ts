@@ -131,6 +131,8 @@ export interface HostSummary {
   groups: string[];
   /** Readiness per target in the newest fleet assessment run (empty when none assessed the host). */
   readiness: Record<string, string>;
+  /** When its inventory stopped listing it (ferry inventory import), null while listed. */
+  removedAt: string | null;
 }
 
 export interface FactSnapshotRecord { id: number; hostName: string; collectedAt: string; facts: JsonValue }
@@ -246,8 +248,10 @@ export interface Store extends JournalSink {
   deleteApiSession(hash: string): Promise<void>;
 
   queryHosts(q: HostPageQuery): Promise<{ total: number; hosts: HostSummary[] }>;
-  /** How many hosts carry each source release label (null: none recorded), most first, then by label (null first). */
+  /** How many hosts carry each source release label (null: none recorded), most first, then by label (null first); removed hosts are not counted. */
   countHostsBySource(): Promise<Array<{ source: string | null; count: number }>>;
+  /** The hosts their inventory no longer lists, by name. */
+  listRemovedHostNames(): Promise<string[]>;
   /** The newest fleet assessment run's id, undefined before the first. */
   newestFleetRun(): Promise<string | undefined>;
 

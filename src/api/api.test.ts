@@ -42,8 +42,12 @@ before(async () => {
     const key = `doc-${t.target}`;
     await store.saveAssessmentDocument(key, toJsonValue({ formatVersion: a.formatVersion, assessedAt: a.assessedAt, sourceRelease: a.sourceRelease, sourceName: a.sourceName, ...t }));
     rows.push({ runId: 'fleet-2026-06-01-120000Z-abcdef', hostName: 'db1', target: t.target, factSnapshotId: null, documentKey: key, readiness: t.inhibitors.length ? 'blocked' : 'ready', score: t.score, blockers: [...t.inhibitors], missing: [] });
+    // old1: assessed in the run, then removed from its inventory (listed as removed, counted nowhere in the overview).
+    rows.push({ runId: 'fleet-2026-06-01-120000Z-abcdef', hostName: 'old1', target: t.target, factSnapshotId: null, documentKey: key, readiness: 'ready', score: t.score, blockers: [], missing: [] });
   }
+  await store.upsertHost({ name: 'old1', address: '10.0.0.9', labels: { source: 'centos-7' }, groups: ['db'], source: 'inventory.ini' });
   await store.saveFleetAssessments(rows);
+  await store.markHostsRemoved(['old1']);
   const reports = join(dir, 'reports');
   mkdirSync(reports);
   writeFileSync(join(reports, 'fleet.html'), '<h1>fleet</h1>');
@@ -124,9 +128,18 @@ test('reads: overview, host page, host (no connection details or variables), rep
     conforms(route, 'get', 200, r.json);
   }
   const page = (await call('GET', '/api/hosts?limit=1&order=desc', { token: secrets.viewer })).json as { total: number; hosts: Array<{ name: string }> };
-  assert.deepEqual([page.total, page.hosts.map((h) => h.name)], [2, ['web1']]);
-  const overview = (await call('GET', '/api/overview', { token: secrets.viewer })).json as { hostCount: number; run: { runId: string; inhibitors: Array<{ key: string }> } };
+  assert.deepEqual([page.total, page.hosts.map((h) => h.name)], [3, ['web1']]);
+  const overview = (await call('GET', '/api/overview', { token: secrets.viewer })).json as {
+    hostCount: number; bySource: Array<{ source: string | null; count: number }>; run: { runId: string; inhibitors: Array<{ key: string }>; readiness: Array<Record<string, number | string>> };
+  };
   assert.deepEqual([overview.hostCount, overview.run.runId, overview.run.inhibitors[0].key], [2, 'fleet-2026-06-01-120000Z-abcdef', 'unsupported-path']);
+  // The removed host: in the list and on its page marked removed; in no overview figure (sources, readiness).
+  const listed = (await call('GET', '/api/hosts?q=old', { token: secrets.viewer })).json as { hosts: Array<{ name: string; removedAt: string | null }> };
+  assert.deepEqual(listed.hosts.map((h) => [h.name, typeof h.removedAt]), [['old1', 'string']]);
+  assert.equal(((await call('GET', '/api/hosts/old1', { token: secrets.viewer })).json as { host: { removedAt: string | null } }).host.removedAt, listed.hosts[0].removedAt);
+  assert.equal(((await call('GET', '/api/hosts/db1', { token: secrets.viewer })).json as { host: { removedAt: string | null } }).host.removedAt, null);
+  assert.deepEqual(overview.bySource.map((x) => [x.source, x.count]), [['centos-8', 2]], 'old1 (centos-7) is not counted');
+  for (const r of overview.run.readiness) assert.equal(Number(r.ready) + Number(r.risks) + Number(r.blocked) + Number(r.notAssessed), 1, `${String(r.target)} counts db1 only`);
   const host = await call('GET', '/api/hosts/db1', { token: secrets.viewer });
   assert.doesNotMatch(host.text, /id_db1|ansible_password_file/);
   const report = await call('GET', '/api/hosts/db1/report', { token: secrets.viewer });

@@ -37,7 +37,7 @@ export interface FleetOverview {
 }
 
 const TOP_INHIBITORS = 10;
-/** A report per run id: a run's rows never change once written, so its report is built once per process. */
+/** The report of a run without its removed hosts: a run's rows never change once written, so it is built once per run and set of removed hosts. */
 const reports = new Map<string, FleetReport>();
 
 function releaseView(catalog: Catalog, id: string, today: string): ReleaseView | null {
@@ -51,11 +51,14 @@ export async function fleetOverview(o: { store: Store; catalog?: Catalog; now?: 
   const today = (o.now ?? new Date()).toISOString().slice(0, 10);
   const bySource = await o.store.countHostsBySource();
   const runId = await o.store.newestFleetRun();
-  let report = runId === undefined ? undefined : reports.get(runId);
+  // Removed hosts are out of the counts, as selectors leave them out: the report is of the run's listed hosts.
+  const removed = await o.store.listRemovedHostNames();
+  const key = `${runId ?? ''}\n${removed.join('\n')}`;
+  let report = runId === undefined ? undefined : reports.get(key);
   if (runId !== undefined && !report) {
-    report = await loadFleetReport({ store: o.store, runId, catalog });
+    report = await loadFleetReport({ store: o.store, runId, catalog, excludeRemoved: new Set(removed) });
     reports.clear();
-    reports.set(runId, report);
+    reports.set(key, report);
   }
   const rollouts = (await o.store.listRollouts()).map(({ id, name, target, state, createdAt }) => ({ id, name, target, state, createdAt }));
   return {
@@ -80,7 +83,7 @@ export async function hostPage(store: Store, q: HostPageQuery): Promise<{ total:
 }
 
 export interface HostView {
-  host: Pick<HostRecord, 'name' | 'address' | 'labels' | 'groups' | 'source' | 'hostKeyFingerprint' | 'machineId' | 'updatedAt'>;
+  host: Pick<HostRecord, 'name' | 'address' | 'labels' | 'groups' | 'source' | 'hostKeyFingerprint' | 'machineId' | 'removedAt' | 'updatedAt'>;
   collection: CollectionRecord | null;
   facts: { collectedAt: string; facts: unknown } | null;
   /** The newest fleet assessment of the host per target: readiness, score, blockers (the document is hostAssessment's). */
@@ -103,7 +106,7 @@ export async function hostView(store: Store, name: string): Promise<HostView> {
   const executionId = h.labels[CURRENT_EXECUTION_LABEL];
   const execution = executionId ? await store.getExecution(executionId) : undefined;
   return {
-    host: { name: h.name, address: h.address, labels: h.labels, groups: h.groups, source: h.source, hostKeyFingerprint: h.hostKeyFingerprint, machineId: h.machineId, updatedAt: h.updatedAt },
+    host: { name: h.name, address: h.address, labels: h.labels, groups: h.groups, source: h.source, hostKeyFingerprint: h.hostKeyFingerprint, machineId: h.machineId, removedAt: h.removedAt, updatedAt: h.updatedAt },
     collection: collection ?? null,
     facts: snapshot ? { collectedAt: snapshot.collectedAt, facts: snapshot.facts } : null,
     assessments: rows.map((r) => ({ target: r.target, readiness: r.readiness, score: r.score, blockers: r.blockers, missing: r.missing.length })),

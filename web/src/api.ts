@@ -47,11 +47,11 @@ export interface Overview {
   };
   rollouts: Array<{ id: string; name: string | null; target: string; state: string; createdAt: string }>;
 }
-export interface HostSummary { name: string; address: string | null; source: string | null; groups: string[]; readiness: Record<string, string> }
+export interface HostSummary { name: string; address: string | null; source: string | null; groups: string[]; readiness: Record<string, string>; removedAt: string | null }
 export interface HostPage { total: number; offset: number; hosts: HostSummary[] }
 export interface JournalEntry { seq: number; at: string; event: string; [k: string]: unknown }
 export interface HostView {
-  host: { name: string; address: string | null; labels: Record<string, string>; groups: string[]; hostKeyFingerprint: string | null; machineId: string | null };
+  host: { name: string; address: string | null; labels: Record<string, string>; groups: string[]; hostKeyFingerprint: string | null; machineId: string | null; removedAt: string | null };
   collection: { at: string; outcome: string; message: string | null } | null;
   facts: { collectedAt: string; facts: Record<string, unknown> } | null;
   assessments: Array<{ target: string; readiness: string; score: number | null; blockers: string[]; missing: number }>;

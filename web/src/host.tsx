@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { HostView, JournalEntry } from './api';
 import { JournalTable } from './journal';
-import { Badge, ErrorLine, useApi } from './shared';
+import { Badge, ErrorLine, RemovedBadge, useApi } from './shared';
 
 function FactsSummary({ facts }: { facts: Record<string, unknown> }) {
   // Scalars as they are, small objects as key=value, lists and larger objects by their size.
@@ -33,7 +33,8 @@ export function HostPage({ name }: { name: string }) {
   const verified = journal.some((e) => e.event === 'execution' && e.phase === 'end' && e.status === 'completed');
   return (
     <>
-      <h1 data-testid="host-name">{data.host.name} <small>{data.host.address}</small></h1>
+      <h1 data-testid="host-name"><span class={data.host.removedAt ? 'removed-name' : ''}>{data.host.name}</span><RemovedBadge at={data.host.removedAt} /> <small>{data.host.address}</small></h1>
+      {data.host.removedAt && <p class="hint" data-testid="host-removed-note">Removed from its inventory {data.host.removedAt}: no selector picks it, the overview does not count it; ferry inventory import --prune deletes it.</p>}
       <p>{data.host.labels.source ?? 'source not collected'} · groups {data.host.groups.join(', ') || '–'} · host key {data.host.hostKeyFingerprint ?? '–'}</p>
       <section>
         <h2>Assessment</h2>

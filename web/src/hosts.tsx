@@ -4,7 +4,7 @@
  */
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { get, type HostPage, type HostSummary, type Overview } from './api';
-import { Badge, ErrorLine, hostHref, useApi } from './shared';
+import { Badge, ErrorLine, hostHref, RemovedBadge, useApi } from './shared';
 
 const ROW = 32;
 const PAGE = 200;
@@ -86,9 +86,9 @@ export function HostsPage() {
       <div class="viewport" style={{ height: `${HEIGHT}px` }} onScroll={(e) => setScrollTop((e.target as HTMLElement).scrollTop)} data-testid="host-list">
         <div style={{ height: `${(total ?? 0) * ROW}px`, position: 'relative' }}>
           {rows.map(({ index, host }) => (
-            <div class="row" style={{ top: `${index * ROW}px`, height: `${ROW}px` }} key={index} data-testid="host-row">
+            <div class={host?.removedAt ? 'row removed' : 'row'} style={{ top: `${index * ROW}px`, height: `${ROW}px` }} key={index} data-testid="host-row">
               {host ? <>
-                <span><a href={hostHref(host.name)}>{host.name}</a></span><span>{host.address ?? ''}</span><span>{host.source ?? 'unknown'}</span>
+                <span><a href={hostHref(host.name)}>{host.name}</a><RemovedBadge at={host.removedAt} /></span><span>{host.address ?? ''}</span><span>{host.source ?? 'unknown'}</span>
                 <span>{host.groups.join(', ')}</span><span>{Object.entries(host.readiness).map(([t, r]) => <span title={t}><Badge value={r} /> </span>)}</span>
               </> : <span class="muted">…</span>}
             </div>

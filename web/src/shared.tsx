@@ -24,6 +24,11 @@ export function Badge({ value }: { value: string }) {
   return <span class="badge" style={{ background: READINESS_COLOURS[value] ?? STATE_COLOURS[value] ?? '#475467' }}>{value}</span>;
 }
 
+/** A host its inventory no longer lists: kept with its history, picked by no selector, counted in no overview figure. */
+export function RemovedBadge({ at }: { at: string | null }) {
+  return at === null ? null : <span class="badge removed" data-testid="host-removed" title={`removed from its inventory ${at}`}>removed</span>;
+}
+
 export function ErrorLine({ error }: { error: string | null }) {
   return error ? <p class="error" role="alert">{error}</p> : null;
 }

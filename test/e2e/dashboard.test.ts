@@ -62,6 +62,9 @@ test('dashboard in Chromium: log in, the lab fleet, a host report, a live rollou
     const collected = await collectFleet({ store, hosts: await store.listHosts(), knownHostsFiles: knownHosts });
     assert.equal(collected.failed, 0, JSON.stringify(collected.hosts));
     await assessFleet({ store, targets: ['rocky-8', 'almalinux-8'], repos: { 'rocky-8': [rocky.repoDir] } });
+    // A host its inventory no longer lists: in the host list and on its page as removed, in no overview count.
+    await store.upsertHost({ name: 'retired1', address: '192.0.2.1', labels: { source: 'centos-8' }, source: 'e2e' });
+    assert.equal(await store.markHostsRemoved(['retired1']), 1);
     const operator = (await createToken({ store, name: 'alice', role: 'operator', operator: 'e2e' })).secret;
     const viewer = (await createToken({ store, name: 'victor', role: 'viewer', operator: 'e2e' })).secret;
 
@@ -80,8 +83,16 @@ test('dashboard in Chromium: log in, the lab fleet, a host report, a live rollou
 
     await page.click('nav >> text=Hosts');
     await page.locator('[data-testid=host-row] a').nth(1).waitFor();
-    assert.deepEqual(await page.$$eval('[data-testid=host-row] a', (as) => as.map((a) => a.textContent)), ['web1', 'web2']);
+    await page.locator('[data-testid=host-row] a').nth(2).waitFor();
+    assert.deepEqual(await page.$$eval('[data-testid=host-row]', (rs) => rs.map((r) => `${r.querySelector('a')?.textContent ?? ''}${r.querySelector('[data-testid=host-removed]') ? ' (removed)' : ''}`)),
+      ['retired1 (removed)', 'web1', 'web2']);
     await shot(page, '03-hosts');
+    await page.click('[data-testid=host-row] >> text=retired1');
+    await page.waitForSelector('[data-testid=host-removed-note]');
+    assert.match(await page.textContent('[data-testid=host-name]') ?? '', /retired1.*removed/);
+    await shot(page, '03b-host-removed');
+    await page.click('nav >> text=Hosts');
+    await page.locator('[data-testid=host-row] a').nth(2).waitFor();
     await page.click('[data-testid=host-row] >> text=web1');
     await page.waitForSelector('[data-testid=assessments]');
     assert.match(await page.textContent('[data-testid=assessments]') ?? '', /rocky-8/);

@@ -86,7 +86,7 @@ function jobFrom(r: Row): JobRecord {
 }
 
 /** A search matching at most this many hosts fetches them by the trigram index and sorts them; more are read in index order. */
-const FETCH_MATCHES_BELOW = 1000;
+const FETCH_MATCHES_UP_TO = 1000;
 
 /** Host columns an upsert may set, in the interface's names. */
 const HOST_FIELDS = [
@@ -516,7 +516,7 @@ export function createSqlStore(db: SqlDriver, options: SqlStoreOptions): Store {
       const total = Number((await one(db, `SELECT COUNT(*) AS c FROM hosts ${filter(matches.where)}`, matches.params))?.c);
       // Few matches are fetched from the index and sorted; many are read in the sort's index order, which stops
       // at the page instead of sorting them all.
-      const page = total <= FETCH_MATCHES_BELOW ? matches : scan;
+      const page = total <= FETCH_MATCHES_UP_TO ? matches : scan;
       const rows = await db.query(`SELECT name, address, ${sourceLabel} AS source, groups, removed_at FROM hosts ${filter(page.where)}
         ORDER BY ${column === 'name' ? '' : `${column} ${direction}, `}name ${direction} LIMIT ? OFFSET ?`, [...page.params, q.limit, q.offset]);
       const readiness = new Map<string, Record<string, string>>(rows.map((r) => [String(r.name), {}]));

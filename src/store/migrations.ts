@@ -266,7 +266,7 @@ CREATE INDEX hosts_search ON hosts(name, address);
     // PostgreSQL keeps ILIKE over the name and address index. On both, partial indexes for the overview: listed
     // hosts by source (removed ones are out of its counts) and the removed hosts' names.
     version: 6,
-    name: 'h3-hosts-search',
+    name: 'hosts-search',
     sql: (d) => `
 CREATE INDEX hosts_listed_source ON hosts(${HOST_SOURCE[d]}) WHERE removed_at IS NULL;
 CREATE INDEX hosts_removed ON hosts(name) WHERE removed_at IS NOT NULL;

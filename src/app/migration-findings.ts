@@ -5,13 +5,14 @@
  * is touched; `migrationFindings` once the run completed. Both are written to the execution's state dir on
  * the host and, with a store, saved as the execution's reports (`workload-before`, `workload`, `config-drift`).
  */
-import { isFerryError, toJsonValue, type ProgressEvent } from '../core/index.js';
+import { checkDocument, compileSchema, isFerryError, parseDocument, toJsonValue, type ProgressEvent, type SchemaOf } from '../core/index.js';
 import { configDrift, type DriftReport } from '../exec/config-drift.js';
 import { stateDirFor } from '../exec/journal.js';
 import { findConfigLeftovers } from '../exec/verify.js';
-import { readEvidence } from '../exec/verify-documents.js';
-import { captureWorkload, recordWorkloadBefore, workloadReport, type WorkloadReport } from '../exec/workload.js';
+import { readEvidence, readHostDocument } from '../exec/verify-documents.js';
+import { captureWorkload, recordWorkloadBefore, WORKLOAD_REPORT_FILE, workloadReport, type WorkloadReport } from '../exec/workload.js';
 import type { WorkloadSnapshot } from '../assess/workload-diff.js';
+import type { ProofDriftInput, ProofWorkloadInput } from '../report/proof/index.js';
 import type { Store } from '../store/index.js';
 import type { Transport } from '../transport/index.js';
 import { posix } from 'node:path';
@@ -68,4 +69,60 @@ export async function migrationFindings(o: StoreTarget & { transport: Transport;
   if (out.workload) await save(o, o.executionId, 'workload', out.workload);
   if (out.drift) await save(o, o.executionId, 'config-drift', out.drift);
   return { ...out, ...(problems.length ? { problems } : {}) };
+}
+
+const S: SchemaOf<string> = { type: 'string' };
+/** What the proof reads of a stored or written workload report and drift report; their other fields are left unchecked (not SchemaOf: it closes every object). */
+const WORKLOAD_READ = compileSchema<ProofWorkloadInput>({
+  type: 'object',
+  properties: {
+    ok: { type: 'boolean' },
+    findings: { type: 'array', items: { type: 'object', properties: { key: S, severity: { type: 'string', enum: ['info', 'low', 'medium', 'high'] }, title: S, summary: S }, required: ['key', 'severity', 'title', 'summary'] } },
+    notCompared: { type: 'array', items: { type: 'object', properties: { item: S, why: S }, required: ['item', 'why'] } },
+  },
+  required: ['ok', 'findings', 'notCompared'],
+});
+const DRIFT_READ = compileSchema<ProofDriftInput>({
+  type: 'object',
+  properties: {
+    items: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: {
+          path: S, kind: { type: 'string', enum: ['rpmnew', 'rpmsave'] }, file: S, package: S, guidance: S,
+          merge: { type: 'object', properties: { clean: { type: 'boolean' }, conflicts: { type: 'integer' } }, required: ['clean', 'conflicts'] },
+        },
+        required: ['path', 'kind', 'file', 'guidance'],
+      },
+    },
+  },
+  required: ['items'],
+});
+
+export interface RecordedFindings {
+  workload?: { report: ProofWorkloadInput; source: 'store' | 'host' };
+  drift?: { report: ProofDriftInput; source: 'store' | 'host' };
+}
+
+/**
+ * The workload diff and configuration drift a migration recorded: the store's execution reports, else the
+ * files `migrationFindings` wrote to the execution's state dir on the host (a run without a store). Each is
+ * read back through its schema (DOCUMENT_INVALID naming where it came from).
+ */
+export async function readMigrationFindings(o: { transport: Transport; executionId: string; store?: Pick<Store, 'listExecutionReports'>; storeName?: string }): Promise<RecordedFindings> {
+  const { store } = o;
+  const stored = store ? await storeCall(o.storeName ?? 'the store', `read the reports of execution ${o.executionId}`, () => store.listExecutionReports(o.executionId)) : [];
+  const dir = stateDirFor(o.executionId);
+  const origin = (kind: string): { document: string; from: string } => ({ document: `${kind} report`, from: `${o.storeName ?? 'the store'}, execution ${o.executionId}` });
+  const storedW = stored.find((x) => x.kind === 'workload');
+  const storedD = stored.find((x) => x.kind === 'config-drift');
+  const out: RecordedFindings = {};
+  const w = storedW ? checkDocument(WORKLOAD_READ, storedW.report, origin('workload'))
+    : await readHostDocument(o.transport, posix.join(dir, WORKLOAD_REPORT_FILE), 'workload report', (text, at) => parseDocument(WORKLOAD_READ, text, at));
+  if (w) out.workload = { report: w, source: storedW ? 'store' : 'host' };
+  const d = storedD ? checkDocument(DRIFT_READ, storedD.report, origin('config-drift'))
+    : await readHostDocument(o.transport, posix.join(dir, DRIFT_REPORT_FILE), 'configuration drift report', (text, at) => parseDocument(DRIFT_READ, text, at));
+  if (d) out.drift = { report: d, source: storedD ? 'store' : 'host' };
+  return out;
 }

@@ -10,13 +10,14 @@ import { loadCatalog, type LifecycleStatus } from '../catalog/index.js';
 import { readJournal, readCurrentExecution } from '../exec/journal.js';
 import type { JournalKey } from '../exec/journal-key.js';
 import { collectFacts, type HostFacts } from '../facts/index.js';
-import { buildProof, type JournalIntegrity, type MigrationProof, type ProofSection } from '../report/proof/model.js';
+import { buildProof, configurationSection, workloadSection, type JournalIntegrity, type MigrationProof } from '../report/proof/model.js';
 import { diffSboms } from '../report/sbom/index.js';
 import type { Transport } from '../transport/index.js';
 import type { FeedIndex } from '../vuln/match.js';
 import type { Store } from '../store/index.js';
 import { snapshotFacts } from './fleet-assess.js';
 import { type HostOptions, withHost } from './host.js';
+import { readMigrationFindings } from './migration-findings.js';
 import { migrationStatus, type MigrationPlan } from './migrate.js';
 import { storeHostName } from './store.js';
 import { exposureOfFacts, hostReleaseOf } from './prove-cve.js';
@@ -34,9 +35,9 @@ export interface ProveMigrationOptions {
   key?: JournalKey;
   today?: string;
   now?: () => Date;
-  /** The issue "Nothing lost"'s diffs, when computed (the seam: see ProofSection). */
-  workload?: ProofSection;
-  configuration?: ProofSection;
+  /** Holds the execution's reports (workload diff, configuration drift); without it they are read from the host's state dir. */
+  store?: Pick<Store, 'listExecutionReports'>;
+  storeName?: string;
   toolVersion: string;
 }
 
@@ -93,6 +94,7 @@ export async function proveMigration(o: ProveMigrationOptions): Promise<Migratio
     };
   }
   const v = status?.verify;
+  const recorded = executionId ? await readMigrationFindings({ transport: o.transport, executionId, ...(o.store ? { store: o.store } : {}), ...(o.storeName ? { storeName: o.storeName } : {}) }) : {};
   return buildProof({
     host: o.hostName, executionId, generatedAt: now.toISOString(),
     migration: status ? { source: plan?.source ?? null, target: plan?.target ?? '', state: status.status.state, ponrCrossed: status.status.ponrCrossed, steps: status.status.steps.map((s) => ({ id: s.id, kind: s.kind, title: s.title, state: s.state })) } : null,
@@ -101,8 +103,9 @@ export async function proveMigration(o: ProveMigrationOptions): Promise<Migratio
     ...(sbomBefore ? { packages: { before: sbomBefore.components.length, after: sbomAfter.components.length, diff: diffSboms(sbomBefore, sbomAfter) } } : { packagesReason: 'no fact snapshot from before the migration (collect one, or pass --before)' }),
     ...(exposure ? { exposure } : { exposureReason: o.feeds?.length ? 'no facts from before the migration' : 'no security feed given (--osv)' }),
     support: { before, after: afterL, daysGained: gained },
-    ...(o.workload ? { workload: o.workload } : {}),
-    ...(o.configuration ? { configuration: o.configuration } : {}),
+    ...(recorded.workload ? { workload: workloadSection(recorded.workload.report, recorded.workload.source) } : {}),
+    ...(recorded.drift ? { configuration: configurationSection(recorded.drift.report, recorded.drift.source) } : {}),
+    ...(executionId ? {} : { sectionsReason: `no migration recorded on ${o.hostName}` }),
   });
 }
 
@@ -112,7 +115,7 @@ export async function proveMigration(o: ProveMigrationOptions): Promise<Migratio
  * (ferry fleet collect); a snapshot taken after the migration would show no change.
  */
 export async function proveMigrationOfHost(o: Omit<ProveMigrationOptions, 'transport' | 'hostName' | 'before'> & {
-  host: HostOptions; store: Pick<Store, 'latestFactSnapshot'>; beforeHost?: string;
+  host: HostOptions; store: Pick<Store, 'latestFactSnapshot' | 'listExecutionReports'>; beforeHost?: string;
 }): Promise<MigrationProof> {
   const hostName = storeHostName(o.host);
   const snap = await o.store.latestFactSnapshot(o.beforeHost ?? hostName);

@@ -20,7 +20,7 @@ const HOST_FACTS_READ: Record<keyof HostFacts, boolean> = {
   os: true,
   release: true,
   packages: true, // see PACKAGE_READ
-  relations: false, // header digests and resolved requires: the SBOM's, no check reads them
+  relations: true, // only its soname requires (third-party-sonames); digests and resolved requires are the SBOM's (see assessedFacts)
   repos: false, // the host's own .repo files: no check reads them (the target's repositories are the controller's)
   modules: true,
   kernel: true,
@@ -67,6 +67,7 @@ export function assessedFacts(facts: HostFacts): HostFacts {
   const out = pick(facts, HOST_FACTS_READ);
   out.origin = '';
   if (facts.system) out.system = pick(facts.system, SYSTEM_READ);
+  if (facts.relations) out.relations = { packages: [], unresolved: [], ...(facts.relations.sonames ? { sonames: facts.relations.sonames } : {}) };
   if (facts.packages) {
     out.packages = facts.packages.map((p) => {
       const q = pick(p, PACKAGE_READ);

@@ -128,6 +128,7 @@ const LIVE_ONLY: Record<string, RegExp> = {
 const FOUND_ELSEWHERE: Record<string, string> = {
   'arch-mismatch': 'assess-package-lists.test.ts: an aarch64 package list against the x86_64 repository',
   'package-list': 'assess-package-lists.test.ts: a plain rpm -qa list, a list naming a package twice',
+  'third-party-sonames': 'assess-sonames.test.ts: a third-party package needing libssl.so.1.1 and libidn.so.11 against rocky-9',
 };
 
 const ROWS: Row[] = [

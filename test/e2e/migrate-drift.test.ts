@@ -3,7 +3,7 @@
 // real migration (rpm itself writes the .rpmnew during distro-sync). The drift report lists it with the diff of
 // the local file against the new package's, and, since the old package's rpm is in dnf's package cache
 // (keepcache=1), the three-way merge of both changes; the report is in the migrate result, the state dir
-// on the host and the store.
+// on the host and the store, and in the migration proof (with the workload diff: the package's crontab changed).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -13,6 +13,7 @@ import { skipUnlessTools } from '../support/shared.js';
 import { openFerryStore } from '../../src/app/store.js';
 import { stateDirFor } from '../../src/exec/journal.js';
 import type { DriftReport } from '../../src/exec/config-drift.js';
+import { validateMigrationProof, type ProofSection } from '../../src/report/proof/index.js';
 import { buildRepo, buildSource } from '../lab/build.js';
 import type { SourceDef } from '../lab/model.js';
 import { ferry } from './cli.js';
@@ -27,9 +28,12 @@ const CONF_2 = '# lab-app configuration\nlisten = 8080\n\n# workers\nworkers = 4
 // the admin's: another port
 const LOCAL = '# lab-app configuration\nlisten = 9090\n\n# workers\nworkers = 2\n\n# logging\nlog_level = info\n';
 
+// the package's crontab changes between versions (not edited on the host: rpm replaces it): a workload finding
 const labApp = (version: string, conf: string): SourceDef => ({
   name: 'lab-app', version, release: '1.el8', arch: 'x86_64', vendor: 'Acme Apps', license: 'MIT',
-  binaries: [{ name: 'lab-app', requires: ['filesystem'], files: { '/etc/lab-app.conf': conf, '/usr/bin/lab-app': `#lab app ${version}\n` } }],
+  binaries: [{ name: 'lab-app', requires: ['filesystem'], files: {
+    '/etc/lab-app.conf': conf, '/usr/bin/lab-app': `#lab app ${version}\n`, '/etc/cron.d/lab-app': `# lab-app ${version}\n*/5 * * * * root /usr/bin/lab-app --tick\n`,
+  } }],
 });
 
 test('a locally edited %config(noreplace) file changed by the new package: the .rpmnew rpm wrote, its diff and the three-way merge', { skip }, async () => {
@@ -76,6 +80,24 @@ test('a locally edited %config(noreplace) file changed by the new package: the .
       await s.close();
     }
     assert.ok(!existsSync(join(host.root, 'etc/lab-app.conf.rpmsave')));
+    // the migration proof carries both, from the store's execution reports, and without a store from the host's state dir
+    const cron = { key: 'workload-diff:crontab-changed:/etc/cron.d/lab-app', severity: 'medium', ok: true, title: 'The crontab /etc/cron.d/lab-app was changed' };
+    const conf = { key: 'config-drift:/etc/lab-app.conf.rpmnew', title: '/etc/lab-app.conf.rpmnew (lab-app)', severity: 'medium', ok: true };
+    for (const [args, source] of [[['--store', store], 'store'], [['--store', join(out, 'empty.db')], 'host']] as const) {
+      const proof = await ferry(['proof', 'local', '--root', host.root, ...args, '--json']);
+      const p = JSON.parse(proof.out) as { formatVersion: number; workload: ProofSection; configuration: ProofSection };
+      assert.deepEqual(validateMigrationProof(p), []);
+      assert.equal(p.formatVersion, 2);
+      assert.ok(p.workload.status === 'provided' && p.configuration.status === 'provided', proof.out);
+      assert.deepEqual([p.workload.source, p.workload.ok, p.configuration.source, p.configuration.ok], [source, true, source, true]);
+      assert.deepEqual(p.workload.items.filter((i) => i.key.startsWith('workload-diff:crontab')).map(({ key, severity, ok, title }) => ({ key, severity, ok, title })), [cron]);
+      assert.deepEqual(p.configuration.items.map(({ key, title, severity, ok }) => ({ key, title, severity, ok })), [conf]);
+      assert.match(p.configuration.items[0]?.detail ?? '', /\(three-way merge: clean\)$/);
+    }
+    const text = await ferry(['proof', 'local', '--root', host.root, '--store', store]);
+    assert.match(text.out, /\n {2}configuration: ok: 1 finding\(s\), 0 high, from the store\n {4}configuration: \[medium\] \/etc\/lab-app\.conf\.rpmnew \(lab-app\) — /);
+    assert.match(text.out, /\n {4}workload: \[medium\] The crontab \/etc\/cron\.d\/lab-app was changed/);
+    console.log(text.out);
   } finally {
     rmSync(out, { recursive: true, force: true });
     host.dispose();

@@ -33,6 +33,15 @@ const fate = (installed: string, f: PackageFate['fate'], target?: string[]): Pac
 };
 const mib = (n: number): number => n * 1024;
 
+const sonameFates = [fate('acme-app-2.1-1.x86_64', 'third-party'), fate('acme-libs-2.1-1.x86_64', 'third-party'), fate('openssl-libs-1:1.1.1g-15.el8.x86_64', 'upgrade')];
+const sonameRelations: NonNullable<HostFacts['relations']> = {
+  packages: [], unresolved: [],
+  sonames: {
+    requires: { 'acme-app-0:2.1-1.x86_64': ['libacme.so.2()(64bit)', 'libssl.so.1.1()(64bit)'], 'openssl-libs-1:1.1.1g-15.el8.x86_64': ['libc.so.6()(64bit)'] },
+    providers: { 'libacme.so.2()(64bit)': ['acme-libs-0:2.1-1.x86_64'], 'libssl.so.1.1()(64bit)': ['openssl-libs-1:1.1.1g-15.el8.x86_64'], 'libc.so.6()(64bit)': ['glibc-0:2.28-151.el8.x86_64'] },
+  },
+};
+
 /** check id → [no-finding case, finding case, expected keys, inhibitor?, text the summary must name]. */
 const TABLE: Record<string, [Case, Case, string[], boolean, string]> = {
   // an aarch64 host against x86_64 repositories; noarch-only repositories fit any host
@@ -68,6 +77,11 @@ const TABLE: Record<string, [Case, Case, string[], boolean, string]> = {
   downgrades: [{ fates: [fate('tzdata-2020a-1.el8.noarch', 'upgrade', ['tzdata-2021a-1.el8.noarch'])] }, { fates: [fate('tzdata-2021e-1.el8.noarch', 'downgrade', ['tzdata-2021a-1.el8.noarch'])] },
     ['downgrades'], false, 'tzdata-2021e-1.el8.noarch → tzdata-2021a-1.el8.noarch'],
   'third-party-packages': [{}, { fates: [fate('htop-3.2.1-1.el8.x86_64', 'third-party')] }, ['third-party-packages'], false, 'htop-3.2.1-1.el8.x86_64'],
+  // acme-app needs libssl.so.1.1 and libacme.so.2 (the latter from its own acme-libs, third-party too): the target lacks libssl.so.1.1
+  'third-party-sonames': [
+    { fates: sonameFates, facts: { relations: sonameRelations }, pool: [pkg('openssl-libs-1.1.1k-5.el8.x86_64', { provides: ['libssl.so.1.1()(64bit)'] })] },
+    { fates: sonameFates, facts: { relations: sonameRelations }, pool: [pkg('openssl-libs-3.0.1-1.el9.x86_64', { provides: ['libssl.so.3()(64bit)'] })] },
+    ['third-party-sonames:acme-app.x86_64'], true, 'acme-app-2.1-1.x86_64 requires libssl.so.1.1()(64bit), which no package of the rocky-8 repositories provides (on the host: openssl-libs-1:1.1.1g-15.el8.x86_64)'],
   'unsigned-packages': [
     { facts: { packages: [inst('bash-4.4.19-10.el8.x86_64', { signature: { algorithm: 'RSA/SHA256', keyId: '05b555b38483c65d' } })] } },
     { facts: { packages: [inst('acme-agent-1.4.2-1.x86_64', { vendor: 'ACME Corp' })] } }, ['unsigned-packages'], false, 'acme-agent-1.4.2-1.x86_64'],
@@ -182,9 +196,11 @@ test('a check whose facts are missing says it was not assessed, with the reason;
   // a package list: no signatures, no kernel facts that say what runs
   const manifest = reasons({ facts: { source: 'manifest' } });
   assert.equal(manifest['unsigned-packages'], 'a package list carries no signatures');
+  // third-party packages and no soname requires in the facts (a package list, or facts of an older Ferry)
+  assert.match(reasons({ facts: { source: 'manifest' }, fates: sonameFates })['third-party-sonames'] ?? '', /no soname requires in the facts/);
   // no repository for the target: the fate checks did not compare anything
   const noRepo = Object.fromEntries(CHECKS.flatMap((k) => { const x = k.notAssessed?.({ ...input({}), repo: undefined }); return x === undefined ? [] : [[k.id, x]]; }));
-  assert.deepEqual(Object.keys(noRepo).sort(), ['arch-mismatch', 'downgrades', 'missing-packages', 'third-party-packages']);
+  assert.deepEqual(Object.keys(noRepo).sort(), ['arch-mismatch', 'downgrades', 'missing-packages', 'third-party-packages', 'third-party-sonames']);
   assert.match(noRepo.downgrades, /no repository metadata was given for rocky-8/);
 });
 

@@ -16,11 +16,12 @@ import { packageList } from './package-list.js';
 import { rpmdb } from './rpmdb.js';
 import { secureBoot } from './secure-boot.js';
 import { thirdPartyPackages } from './third-party-packages.js';
+import { thirdPartySonames } from './third-party-sonames.js';
 import { unknownSource } from './unknown-source.js';
 import { unsignedPackages } from './unsigned-packages.js';
 import { unsupportedPath } from './unsupported-path.js';
 
 export const CHECKS: readonly Check[] = [
   unknownSource, unsupportedPath, archMismatch, container, rpmdb, managementAgents, lowMemory, lowDisk, secureBoot, fips,
-  kernelModules, kernelNotLatest, gui, i686Packages, missingPackages, downgrades, thirdPartyPackages, unsignedPackages, packageList,
+  kernelModules, kernelNotLatest, gui, i686Packages, missingPackages, downgrades, thirdPartyPackages, thirdPartySonames, unsignedPackages, packageList,
 ];

@@ -25,4 +25,9 @@ test('resolveRelations: requires resolve by capability and by file owner; rpmlib
   ]);
   assert.deepEqual(got.unresolved, ['bash-0:4.4.19-10.el8.x86_64: libmissing.so.2()(64bit)', 'glibc-0:2.28-151.el8.x86_64: libfoo.so.1()(64bit)']);
   assert.deepEqual(owners.get('/nowhere'), []);
+  // soname requires by name, with their installed providers (libmissing and libfoo: none)
+  assert.deepEqual(got.sonames, {
+    requires: { 'bash-0:4.4.19-10.el8.x86_64': ['libc.so.6()(64bit)', 'libmissing.so.2()(64bit)'], 'glibc-0:2.28-151.el8.x86_64': ['libfoo.so.1()(64bit)'] },
+    providers: { 'libc.so.6()(64bit)': ['glibc-0:2.28-151.el8.x86_64'] },
+  });
 });

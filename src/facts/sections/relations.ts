@@ -7,7 +7,12 @@
  * A require is resolved by capability name: the installed set is consistent (rpm installed it), so the
  * version in `Requires: foo >= 1.2` does not change which installed package answers it. rpmlib() and
  * other rpm-internal capabilities are not relationships between packages and are left out.
+ *
+ * The soname requires (rpm's elfdeps form, `libfoo.so.1()(64bit)`: rpm/compare.ts isSonameProvide, the one
+ * test `ferry compare` uses) are kept by name with their installed providers: the assessment checks the ones
+ * a third-party package needs against what the target provides.
  */
+import { isSonameProvide } from '../../rpm/compare.js';
 import { formatNevra } from '../../rpm/nevra.js';
 import type { Nevra } from '../../rpm/types.js';
 import { defineSection } from './section.js';
@@ -29,6 +34,11 @@ export interface RelationsFacts {
   packages: PackageRelations[];
   /** Requires no installed package provides, as `NEVRA: capability` (a broken install, or --nodeps). */
   unresolved: string[];
+  /**
+   * `requires`: NEVRA key → its soname requires, sorted (packages with none left out); `providers`: each of
+   * those sonames → the installed NEVRA keys providing it (none: absent). Absent in facts of an older Ferry.
+   */
+  sonames?: { requires: Record<string, string[]>; providers: Record<string, string[]> };
 }
 
 const FS = '\x1f';
@@ -95,8 +105,15 @@ export function resolveRelations(records: readonly RawRelations[], fileOwners: R
     }
   }
   const unresolved: string[] = [];
+  const sonames: NonNullable<RelationsFacts['sonames']> = { requires: {}, providers: {} };
   const packages = records.map((r): PackageRelations => {
     const deps = new Set<string>();
+    const libs = [...new Set(r.requires)].filter(isSonameProvide).sort();
+    if (libs.length) sonames.requires[r.key] = libs;
+    for (const lib of libs) {
+      const by = providers.get(lib);
+      if (by) sonames.providers[lib] = [...new Set(by)].sort();
+    }
     for (const req of new Set(r.requires)) {
       if (INTERNAL.test(req)) continue;
       const by = providers.get(req) ?? (req.startsWith('/') ? fileOwners.get(req) : undefined);
@@ -114,7 +131,7 @@ export function resolveRelations(records: readonly RawRelations[], fileOwners: R
     };
   });
   packages.sort((a, b) => (a.nevra < b.nevra ? -1 : a.nevra > b.nevra ? 1 : 0));
-  return { packages, unresolved: unresolved.sort() };
+  return { packages, unresolved: unresolved.sort(), sonames };
 }
 
 export const relationsSection = defineSection({

@@ -2,7 +2,10 @@
 import type { SchemaError } from '../../core/index.js';
 import { checkedInSchema } from '../checked-in-schema.js';
 
-export { buildProof, MIGRATION_PROOF_FORMAT_VERSION, summarizeExposure, type MigrationProof, type JournalIntegrity, type ProofSection } from './model.js';
+export {
+  buildProof, configurationSection, MIGRATION_PROOF_FORMAT_VERSION, summarizeExposure, workloadSection,
+  type MigrationProof, type JournalIntegrity, type ProofDriftInput, type ProofItem, type ProofSection, type ProofWorkloadInput,
+} from './model.js';
 export { renderProofHtml, renderProofText } from './render.js';
 
 const migrationProof = checkedInSchema('migration-proof');

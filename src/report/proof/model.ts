@@ -8,8 +8,10 @@ import type { LifecycleStatus } from '../../catalog/index.js';
 import type { Exposure } from '../../vuln/exposure.js';
 import { exposureDelta } from '../../vuln/exposure.js';
 import type { SbomDiff } from '../sbom/diff.js';
+import type { Finding, Severity } from '../../assess/types.js';
 
-export const MIGRATION_PROOF_FORMAT_VERSION = 1 as const;
+/** 2: the workload and configuration sections carry their source, keyed items with a severity and what was not compared. */
+export const MIGRATION_PROOF_FORMAT_VERSION = 2 as const;
 
 export type JournalIntegrity =
   | { status: 'intact'; entries: number }
@@ -19,8 +21,54 @@ export type JournalIntegrity =
 
 export interface ExposureSummary { feed: string; feedDate: string; coverage: Exposure['coverage']; note: string; advisories?: number; cves?: number; critical?: number; important?: number }
 
-/** What the issue "Nothing lost" (workload and configuration diff) contributes once it exists: a seam. */
-export type ProofSection = { status: 'not-provided'; reason: string } | { status: 'provided'; ok: boolean; items: Array<{ title: string; ok: boolean; detail?: string }> };
+export interface ProofItem { key: string; title: string; severity: Severity; ok: boolean; detail?: string }
+
+/**
+ * The workload diff or the configuration drift of the execution, as the migration recorded them (the
+ * store's execution reports, else the files in the execution's state dir on the host); `not-provided`
+ * when the migration recorded none (a run before Ferry kept them, or one that did not complete).
+ */
+export type ProofSection =
+  | { status: 'not-provided'; reason: string }
+  | { status: 'provided'; source: 'store' | 'host'; ok: boolean; items: ProofItem[]; notCompared: string[] };
+
+/** What the proof reads of a workload report (exec/workload.ts WorkloadReport). */
+export interface ProofWorkloadInput {
+  ok: boolean;
+  findings: Array<Pick<Finding, 'key' | 'severity' | 'title' | 'summary'>>;
+  notCompared: Array<{ item: string; why: string }>;
+}
+
+/** What the proof reads of a configuration drift report (exec/config-drift.ts DriftReport). */
+export interface ProofDriftInput {
+  items: Array<{ path: string; kind: 'rpmnew' | 'rpmsave'; file: string; package?: string; merge?: { clean: boolean; conflicts: number }; guidance: string }>;
+}
+
+/** The workload section: ok while no finding is high (the health gate's rule, exec/workload.ts workloadVerdict). */
+export function workloadSection(w: ProofWorkloadInput, source: 'store' | 'host'): ProofSection {
+  return {
+    status: 'provided', source, ok: w.ok,
+    items: w.findings.map((f) => ({ key: f.key, title: f.title, severity: f.severity, ok: f.severity !== 'high', detail: f.summary })),
+    notCompared: w.notCompared.map((n) => `${n.item}: ${n.why}`),
+  };
+}
+
+/**
+ * The configuration section, one item per .rpmnew/.rpmsave. An `.rpmnew` leaves the edited file in effect
+ * (the package's new version beside it, to merge): medium, ok. An `.rpmsave` means the edits are no longer
+ * in effect (rpm replaced or removed the file): high, not ok — the configuration the host ran with is lost
+ * until it is restored.
+ */
+export function configurationSection(d: ProofDriftInput, source: 'store' | 'host'): ProofSection {
+  const items = d.items.map((i): ProofItem => {
+    const merge = i.merge ? (i.merge.clean ? ' (three-way merge: clean)' : ` (three-way merge: ${i.merge.conflicts} conflict(s))`) : '';
+    return {
+      key: `config-drift:${i.path}`, title: `${i.path}${i.package ? ` (${i.package})` : ''}`,
+      severity: i.kind === 'rpmsave' ? 'high' : 'medium', ok: i.kind === 'rpmnew', detail: `${i.guidance}${merge}`,
+    };
+  });
+  return { status: 'provided', source, ok: items.every((i) => i.ok), items, notCompared: [] };
+}
 
 export interface MigrationProof {
   formatVersion: typeof MIGRATION_PROOF_FORMAT_VERSION;
@@ -61,6 +109,8 @@ export interface ProofInput {
   support: MigrationProof['support'];
   workload?: ProofSection;
   configuration?: ProofSection;
+  /** Why neither section could be read (no execution). */
+  sectionsReason?: string;
 }
 
 export function buildProof(i: ProofInput): MigrationProof {
@@ -69,7 +119,6 @@ export function buildProof(i: ProofInput): MigrationProof {
   if (i.verification.status !== 'passed') reasons.push(`verification ${i.verification.status}`);
   if (i.migration && i.migration.state !== 'completed') reasons.push(`migration ${i.migration.state}`);
   if (!i.migration) reasons.push('no migration status could be read');
-  const seam: ProofSection = { status: 'not-provided', reason: 'workload and configuration diffs are not computed by this Ferry yet' };
   for (const [name, s] of [['workload', i.workload], ['configuration', i.configuration]] as const) if (s?.status === 'provided' && !s.ok) reasons.push(`${name} diff not ok`);
   const d = i.packages?.diff;
   return {
@@ -83,8 +132,8 @@ export function buildProof(i: ProofInput): MigrationProof {
       ? { before: summarizeExposure(i.exposure.before), after: summarizeExposure(i.exposure.after), ...exposureDelta(i.exposure.before, i.exposure.after) }
       : { status: 'not-computed', reason: i.exposureReason ?? 'no security feed given' },
     support: i.support,
-    workload: i.workload ?? seam,
-    configuration: i.configuration ?? seam,
+    workload: i.workload ?? { status: 'not-provided', reason: i.sectionsReason ?? 'the migration recorded no workload diff' },
+    configuration: i.configuration ?? { status: 'not-provided', reason: i.sectionsReason ?? 'the migration recorded no configuration drift report' },
     verdict: reasons.length === 0 ? 'proven' : 'not-proven',
     reasons,
   };

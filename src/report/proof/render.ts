@@ -1,7 +1,7 @@
 /** The migration proof as text and as a self-contained HTML page; every host-provided string escaped. */
 import { escapeHtml as h, escapeTerminal as t } from '../escape.js';
 import { renderHtmlPage } from '../html-page.js';
-import type { ExposureSummary, MigrationProof } from './model.js';
+import type { ExposureSummary, MigrationProof, ProofItem, ProofSection } from './model.js';
 
 function journalLine(p: MigrationProof): string {
   const j = p.journal;
@@ -12,6 +12,19 @@ function journalLine(p: MigrationProof): string {
 
 function exposureLine(e: ExposureSummary): string {
   return e.advisories === undefined ? `not covered (${e.note})` : `${e.advisories} advisories, ${e.cves} CVEs (${e.critical} critical, ${e.important} important) — ${e.feed}, ${e.feedDate.slice(0, 10)}, ${e.coverage}`;
+}
+
+function sectionLine(s: ProofSection): string {
+  if (s.status === 'not-provided') return `not provided (${s.reason})`;
+  const high = s.items.filter((i) => i.severity === 'high').length;
+  const from = s.source === 'store' ? 'the store' : "the host's state dir";
+  return `${s.ok ? 'ok' : 'NOT OK'}: ${s.items.length} finding(s), ${high} high, from ${from}${s.notCompared.length ? `; not compared: ${s.notCompared.join('; ')}` : ''}`;
+}
+
+const itemLine = (i: ProofItem): string => `[${i.severity}] ${i.title}${i.detail ? ` — ${i.detail}` : ''}`;
+
+function sectionLines(name: string, s: ProofSection): Array<[string, string]> {
+  return [[name, sectionLine(s)], ...(s.status === 'provided' ? s.items.map((i): [string, string] => [`  ${name}`, itemLine(i)]) : [])];
 }
 
 function lines(p: MigrationProof): Array<[string, string]> {
@@ -30,8 +43,7 @@ function lines(p: MigrationProof): Array<[string, string]> {
   }
   const s = p.support;
   out.push(['support', `before: ${s.before ? `${s.before.release} ${s.before.phase}, end of life ${s.before.eol ?? 'unknown'}` : 'unknown'}; after: ${s.after ? `${s.after.release} ${s.after.phase}, end of life ${s.after.eol ?? 'unknown'}` : 'unknown'}${s.daysGained !== null ? `; ${s.daysGained} days of support gained` : ''}`]);
-  out.push(['workload', p.workload.status === 'provided' ? (p.workload.ok ? 'unchanged' : 'changed') : `not provided (${p.workload.reason})`]);
-  out.push(['configuration', p.configuration.status === 'provided' ? (p.configuration.ok ? 'unchanged' : 'changed') : `not provided (${p.configuration.reason})`]);
+  out.push(...sectionLines('workload', p.workload), ...sectionLines('configuration', p.configuration));
   return out;
 }
 

@@ -167,6 +167,28 @@ test('paths, vendor map and repos', () => {
   assert.ok(repos.some((r) => r.id === 'powertools' && r.mirrorlist?.includes('repo=PowerTools-$releasever')));
 });
 
+test('CentOS 7 same-major paths to the successors: each with its source, its authority and the vendor\'s blockers', () => {
+  // [to, source, authority of the source, blocker checks]
+  const rows: [string, string, string, string[]][] = [
+    ['opencloudos-7.9', 'opencloudos:centos7-to-oc7', 'vendor', ['gui', 'i686-packages']],
+    ['tencentos-2.4', 'url:tencent-centos-replace', '', ['gui', 'i686-packages']],
+    // only a third-party how-to documents centos2anolis: the path says so, and names no blocker
+    ['anolis-7', 'observed:centos2anolis-howto', 'observed', []],
+    ['oraclelinux-7', 'code:centos2ol-readme', '', []],
+  ];
+  for (const [to, source, authority, blockers] of rows) {
+    const p = catalog.path('centos-7', to);
+    assert.ok(p, to);
+    assert.equal(p.method, 'same-major-swap', to);
+    assert.equal(p.source, source, to);
+    if (authority) assert.equal(catalog.source(source).authority, authority, to);
+    assert.deepEqual((p.blockers ?? []).map((b) => b.check), blockers, to);
+    for (const b of p.blockers ?? []) assert.ok(catalog.source(b.source), `${to}: ${b.check} cites ${b.source}`);
+  }
+  assert.match(catalog.path('centos-7', 'anolis-7')?.note ?? '', /third-party how-to only/);
+  assert.deepEqual(catalog.vendorPackages('anolis-7').map((v) => [v.role, v.name, v.source]), [['release', 'anolis-release', 'mock:anolis-7']]);
+});
+
 test('loadCatalog on a broken data directory throws CATALOG_INVALID naming the file and path', () => {
   const dir = mkdtempSync(join(tmpdir(), 'ferry-catalog-'));
   cpSync(dataDir, dir, { recursive: true });

@@ -148,11 +148,15 @@ test('the vendor\'s blockers: a desktop or i686 rpms inhibit CentOS → OpenClou
     ['gui', desktop, 'centos-8', 'opencloudos-8', true, /安装了图形界面.*code:tencent-centos8-to-oc8/],
     ['gui', desktop, 'centos-8', 'tencentos-3.1', true, /安装了图形界面.*tencent:centos-to-tencentos/],
     ['gui', desktop, 'centos-7', 'tencentos-2.4', true, /安装了图形界面/],
-    // the CentOS 7 → OpenCloudOS 7.9 guide names no such blocker
-    ['gui', desktop, 'centos-7', 'opencloudos-7.9', false, null],
+    // the CentOS 7 → OpenCloudOS 7.9 guide: "以下情况不支持迁移：安装了图形界面。安装了 i686 的 rpm 包。"
+    ['gui', desktop, 'centos-7', 'opencloudos-7.9', true, /安装了图形界面.*opencloudos:centos7-to-oc7/],
+    // centos2ol and the third-party centos2anolis how-to name no such blocker
+    ['gui', desktop, 'centos-7', 'oraclelinux-7', false, null],
+    ['gui', desktop, 'centos-7', 'anolis-7', false, null],
     ['gui', desktop, 'centos-8', 'rocky-8', false, null],
     ['i686-packages', i686, 'centos-8', 'opencloudos-8', true, /安装了i686的 rpm 包/],
     ['i686-packages', i686, 'centos-7', 'tencentos-2.4', true, /安装了i686的 rpm 包.*tencent:centos-to-tencentos/],
+    ['i686-packages', i686, 'centos-7', 'opencloudos-7.9', true, /安装了 i686 的 rpm 包.*snapshot, remove them.*opencloudos:centos7-to-oc7/],
     ['i686-packages', i686, 'centos-8', 'rocky-8', false, null],
   ];
   for (const [id, facts, source, target, inhibits, words] of rows) {

@@ -309,6 +309,8 @@ vendor_packages = {'formatVersion': 1, 'releases': [*({'release': rid, 'packages
                                          pk('gpg-keys', 'centos-gpg-keys', 'code:centos2ol', 'bad_packages')]},
     {'release': 'oraclelinux-7', 'packages': [pk('release', n, 'code:centos2ol', 'new_releases for 7*') for n in ['oraclelinux-release', 'oraclelinux-release-el7', 'redhat-release-server']]
                                              + [pk('logos', 'oracle-logos', 'code:centos2ol', 'base_packages')]},
+    # the package mock's Anolis 7 chroot installs; no logos, repos or gpg-keys package is sourced for Anolis 7
+    {'release': 'anolis-7', 'packages': [pk('release', 'anolis-release', 'mock:anolis-7', 'chroot_setup_cmd installs anolis-release')]},
   ],
   # Also removed on conversion (not swapped): almalinux-deploy REMOVE_PKGS / migrate2rocky addl_provide_removes.
   'alsoRemove': [

@@ -73,7 +73,8 @@ OC_FAQ = url('opencloudos:migrate-faq', 'vendor', 'S22a', 'https://docs.openclou
 OC_8TO9 = url('opencloudos:oc8-to-oc9', 'vendor', 'S22b', 'https://docs.opencloudos.org/centos_migrate/OC8toOC9/',
               'OpenCloudOS docs: OpenCloudOS 8 → 9 with leapp-upgrade-oc8to9 (8.6/8.8/8.10 → 9.0/9.2/9.4/9.6)')
 OC_C7 = url('opencloudos:centos7-to-oc7', 'vendor', 'S22c', 'https://docs.opencloudos.org/en/centos_migrate/migrate_CentOS7_to_OC7/',
-            'OpenCloudOS docs: CentOS 7.1–7.9 → OpenCloudOS 7.9 with migrate2opencloudos 0.7 (x86_64 only; > 4 GB free memory, > 20 GB free system disk; kernel 5.4)')
+            'OpenCloudOS docs: CentOS 7.1–7.9 → OpenCloudOS 7.9 with migrate2opencloudos 0.7 (x86_64 only; a GUI or i686 rpms are not supported; '
+            '> 4 GB free memory, > 20 GB free system disk; kernel 5.4). Stored copy ref-69659824040')
 OC_V92 = url('opencloudos:release-v9.2', 'vendor', 'S22d', 'https://docs.opencloudos.org/release/v9.2/', 'OpenCloudOS docs: 9.2 release notes (Linux Kernel 6.6)')
 OC_V96 = url('opencloudos:release-v9.6', 'vendor', 'S22e', 'https://docs.opencloudos.org/release/v9.6/',
              'OpenCloudOS docs: 9.6 release notes (kernel 6.6.119; "9" is a symlink to the newest minor)', supersedes=[OC_V90])
@@ -117,6 +118,9 @@ AN_KERNEL = ref('observed:anolis-8-kernel', 'observed', 'ref-62569873920', 'ref-
 AN23 = ref('observed:anolis-23-os-release', 'observed', 'ref-2462285269', 'ref-2462285269', 'Anolis OS 23 os-release (VERSION_ID="23", PLATFORM_ID="platform:an23") and kernel 5.10.134-15.1.an23')
 OCS_OS_RELEASE = ref('observed:ocs23-os-release', 'observed', 'ref-43315020473', 'ref-43315020473',
                      'OpenCloudOS Stream 23 board bring-up log (/etc/os-release PLATFORM_ID="platform:ocs23")')
+CENTOS2ANOLIS = ref('observed:centos2anolis-howto', 'observed', 'ref-14156661983', 'ref-14156661983',
+                    'Rainbond blog "CentOS 7 服务终止，何去何从" (third party): "Centos 7 迁移到 Anolis OS 7" with centos2anolis (centos2anolis-0.2-20.an7, '
+                    'repo https://mirrors.openanolis.cn/anolis/migration/anolis-migration.repo, needs python36-psutil from EPEL; centos2anolis.py, --rhck)')
 OC9_OS_RELEASE = ref('observed:oc9.0-os-release', 'observed', 'ref-45091715219', 'ref-45091715219',
                      'cat /etc/os-release in the opencloudos-9.0-minimal image (PLATFORM_ID="platform:oc9.0")')
 
@@ -295,6 +299,10 @@ TS_BLOCKERS = [blocker('gui', TC_TO_TS, '安装了图形界面 (a graphical desk
                blocker('i686-packages', TC_TO_TS, '安装了i686的 rpm 包 (i686 rpms are installed): not supported by the migration')]
 OC_BLOCKERS = [blocker('gui', TC_TO_OC, '安装了图形界面 (a graphical desktop is installed): not supported by the migration'),
                blocker('i686-packages', TC_TO_OC, '安装了i686的 rpm 包 (i686 rpms are installed): not supported by the migration')]
+# The CentOS 7 → OpenCloudOS 7.9 guide: "以下情况不支持迁移：安装了图形界面。安装了 i686 的 rpm 包。"
+OC7_BLOCKERS = [blocker('gui', OC_C7, '安装了图形界面 (a graphical desktop is installed): not supported by the migration'),
+                blocker('i686-packages', OC_C7, '安装了 i686 的 rpm 包 (i686 rpms are installed): not supported by the migration; '
+                        'CentOS 7.2 and 7.3 public images may carry 32-bit packages: snapshot, remove them, then migrate')]
 TS_RESOURCES = {'freeMemoryMiB': fact(500, TC_TO_TS, 'free memory greater than 500 MB (空闲内存大于500MB)'),
                 'diskMiB': fact({'/': 10240}, TC_TO_TS, 'free system-disk space greater than 10 GB (系统盘剩余空间大于10GB)')}
 # (from, to) → additions to an existing path, or a new path (method, source, note)
@@ -305,8 +313,12 @@ PATHS = {
   ('centos-7', 'opencloudos-7.9'): dict(
     new=('same-major-swap', OC_C7, 'migrate2opencloudos.py -v 7.9; CentOS 7.1–7.9 64-bit, x86_64 only; reboot into the 5.4 kernel'),
     resources={'freeMemoryMiB': fact(4096, OC_C7, 'free memory greater than 4 GB (空闲内存大于 4GB)'),
-               'diskMiB': fact({'/': 20480}, OC_C7, 'free system-disk space greater than 20 GB (系统盘剩余空间大于 20GB)')}),
-  # The CentOS 7 → OpenCloudOS 7.9 guide (S22c) names no GUI or i686 blocker: none is recorded for that path.
+               'diskMiB': fact({'/': 20480}, OC_C7, 'free system-disk space greater than 20 GB (系统盘剩余空间大于 20GB)')},
+    blockers=OC7_BLOCKERS),
+  # Only a third-party how-to documents this path (the official doc openanolis.cn/sig/migration/doc/451732372594279514 is not available offline).
+  ('centos-7', 'anolis-7'): dict(
+    new=('same-major-swap', CENTOS2ANOLIS, 'centos2anolis.py (default ANCK kernel; --rhck keeps the RHEL-compatible kernel); '
+         'documented by a third-party how-to only')),
 }
 
 # ---- repositories and keys -------------------------------------------------------------------------------

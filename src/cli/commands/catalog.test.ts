@@ -45,7 +45,7 @@ test('catalog lifecycle with a fixed --today, text and SVG/HTML charts', async (
 test('catalog paths --from centos-7 and lineage', async () => {
   const r = await run(['--json', 'catalog', 'paths', '--from', 'centos-7']);
   const targets = (JSON.parse(r.out) as { to: string }[]).map((p) => p.to).sort();
-  assert.deepEqual(targets, ['almalinux-8', 'eurolinux-8', 'opencloudos-7.9', 'opencloudos-8', 'oraclelinux-7', 'oraclelinux-8', 'rocky-8', 'tencentos-2.4']);
+  assert.deepEqual(targets, ['almalinux-8', 'anolis-7', 'eurolinux-8', 'opencloudos-7.9', 'opencloudos-8', 'oraclelinux-7', 'oraclelinux-8', 'rocky-8', 'tencentos-2.4']);
   const l = await run(['catalog', 'lineage']);
   assert.match(l.out, /L1 upstream:[^\n]*\n\s+CentOS Stream/);
   assert.match(l.out, /Rocky Linux ← rhel/);

@@ -53,7 +53,8 @@ interface VendorSpec {
   /** Binary names from the release srpm: release, repos, gpg-keys (undefined when folded into release). */
   reposPkg?: string;
   gpgPkg?: string;
-  logos: string;
+  /** Logos package; undefined where no source names the distribution's one. */
+  logos?: string;
   indexhtml?: string;
   repoFile: string;
   repos: RepoIdDef[];
@@ -108,7 +109,7 @@ function vendorSources(v: VendorSpec): SourceDef[] {
   else Object.assign(releaseBin.files ?? {}, keyFiles);
   bins.push(...(v.extraReleaseBinaries ?? []));
   const out: SourceDef[] = [{ ...v.releaseSrc, vendor: v.vendor, license: 'GPLv2', binaries: bins }];
-  out.push({
+  if (v.logos) out.push({
     name: v.logos, version: `${major}0.0`, release: `1.${v.dist}`, arch: 'noarch', vendor: v.vendor, license: 'Licensed only for approved usage',
     binaries: [{ name: v.logos, provides: ['system-logos', `system-logos = ${major}0.0`],
       files: { [`/usr/share/pixmaps/${v.logos}-fedora-logo.txt`]: `${v.id} logo\n` } }],
@@ -443,6 +444,23 @@ function vendorSpecs(): VendorSpec[] {
       keyFile: ['/etc/pki/rpm-gpg/RPM-GPG-KEY-oracle', k('oraclelinux/RPM-GPG-KEY-oracle-ol7')],
       extraReleaseBinaries: [{ name: 'redhat-release-server', files: { '/usr/share/doc/redhat-release-server/GPL': 'Oracle redhat-release-server compat\n' },
         provides: ['redhat-release-server = 7.9'] }] },
+    // Anolis OS 7.9: os-release as observed on a host (research 2d, ref-51821460252); /etc/anolis-release is the
+    // release file (sos policies/distros/anolis.py, research 2d; its one line is lab-made); anolis-release is
+    // the release package and os/updates/extras the repos with RPM-GPG-KEY-ANOLIS (mock-core-configs
+    // anolis-7.tpl, ../shared/data); repo file AnolisOS-os.repo (research 3d, ref-22303973664). No logos,
+    // indexhtml, repos or gpg-keys package is sourced for Anolis 7: the release package carries the repo file and key.
+    { id: 'anolis-7', family: 'el7', dist: 'an7', vendor: 'OpenAnolis Community',
+      osRelease: { NAME: 'Anolis OS', VERSION: '7.9', ID: 'anolis', ID_LIKE: 'rhel fedora centos', VERSION_ID: '7.9',
+        PRETTY_NAME: 'Anolis OS 7.9', ANSI_COLOR: '0;31', HOME_URL: 'https://openanolis.cn/', BUG_REPORT_URL: 'https://bugs.openanolis.cn/',
+        CENTOS_MANTISBT_PROJECT: 'CentOS-7', CENTOS_MANTISBT_PROJECT_VERSION: '7', REDHAT_SUPPORT_PRODUCT: 'centos',
+        REDHAT_SUPPORT_PRODUCT_VERSION: '7' },
+      releaseFile: ['anolis-release', 'Anolis OS release 7.9'],
+      releaseSrc: { name: 'anolis-release', version: '7.9', release: '1.an7', arch: 'x86_64' },
+      repoFile: 'AnolisOS-os.repo',
+      repos: [{ id: 'os', name: 'AnolisOS-7 - os', url: 'http://mirrors.openanolis.cn/anolis/7/os/$basearch/os' },
+        { id: 'updates', name: 'AnolisOS-7 - updates', url: 'http://mirrors.openanolis.cn/anolis/7/updates/$basearch/os' },
+        { id: 'extras', name: 'AnolisOS-7 - extras', url: 'http://mirrors.openanolis.cn/anolis/7/extras/$basearch/os' }],
+      keyFile: ['/etc/pki/rpm-gpg/RPM-GPG-KEY-ANOLIS', k('anolis/RPM-GPG-KEY-ANOLIS')] },
     { id: 'opencloudos-8', family: 'el8', dist: 'oc8', vendor: 'OpenCloudOS',
       osRelease: elRelease('opencloudos', 'OpenCloudOS', '8.6', 'platform:oc8', 'cpe:/o:opencloudos:opencloudos:8', 'https://www.opencloudos.org/'),
       releaseFile: ['opencloudos-release', 'OpenCloudOS release 8.6'],
@@ -479,14 +497,20 @@ function vendorSpecs(): VendorSpec[] {
   ];
 }
 
+/** The base versions with the dist tag `re` matches replaced by `dist` (a rebuild of the same sources). */
+function retag(b: BaseVersions, re: RegExp, dist: string): BaseVersions {
+  return { ...b, ...Object.fromEntries(Object.entries(b).map(([k, x]) => [k, typeof x === 'string' ? x.replace(re, dist) : x])) } as BaseVersions;
+}
+
 const SOURCE_IDS = new Set(['centos-7', 'centos-8', 'centos-stream-8']);
 
 function baseFor(v: VendorSpec): BaseVersions {
   // Oracle Linux 7: Oracle's `.0.1` rebuild suffix on a few base packages (synthetic versions, like every target's).
   if (v.id === 'oraclelinux-7') return { ...EL7, basesystem: '10.0-7.0.1.el7', glibc: '2.17-307.0.1.el7.1' };
+  // Anolis OS 7: CentOS 7's base rebuilt with the an7 dist tag (synthetic versions, like every target's).
+  if (v.id === 'anolis-7') return retag(EL7, /\.el7(\.centos)?/, '.an7');
   if (v.family === 'el7') return EL7;
-  if (v.family === 'el9') return v.dist === 'el9' ? EL9
-    : { ...EL9, ...Object.fromEntries(Object.entries(EL9).map(([k, x]) => [k, typeof x === 'string' ? x.replace(/el9$/, v.dist) : x])) } as BaseVersions;
+  if (v.family === 'el9') return v.dist === 'el9' ? EL9 : retag(EL9, /el9$/, v.dist);
   if (v.family === 'oe2203') return OE2203;
   if (v.id === 'centos-8') return EL8;
   // CentOS Stream 8 runs ahead of the rebuilds: its tzdata is newer than Rocky 8's (a downgrade on migration).

@@ -1,0 +1,109 @@
+// CentOS 7 same-major paths to the Chinese successors on lab roots, with the same tool on both sides:
+//  - centos-7 → anolis-7 (centos2anolis, documented by a third-party how-to; the catalog says so): Ferry's
+//    plan swaps the catalog's vendor packages, the migration verifies, and the final package set equals
+//    the by-hand dnf recipe;
+//  - the OpenCloudOS 7.9 / TencentOS 2.4 guides' blockers ("安装了图形界面", "安装了 i686 的 rpm 包"): a CentOS 7
+//    host with glibc.i686 or a graphical default target is refused by `ferry assess`, quoting the vendor.
+// The lab drives dnf --installroot; a live EL7 host has yum, not dnf (see README, "EL7 hosts").
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Assessment, TargetAssessment } from '../../src/assess/types.js';
+import { validateAssessment } from '../../src/report/assessment-schema.js';
+import { createLab, type Lab, type LabHost } from '../lab/lab.js';
+import { skipUnlessTools } from '../support/shared.js';
+import { migrate } from '../../src/app/migrate.js';
+import { createLocalTransport } from '../../src/transport/local.js';
+import { makeGraphical } from './checks-fixtures.js';
+import { ferry } from './cli.js';
+import { migrateByHand, packageSet, sh } from './helpers.js';
+
+const skip = skipUnlessTools('rpmbuild', 'createrepo_c', 'dnf', 'rpm', 'setsid');
+let lab: Lab;
+
+before(async () => {
+  if (skip) return;
+  lab = await createLab();
+  process.env.HOME = (await lab.host({ from: 'centos-7' })).env.HOME; // Debian rpm: %_dbpath from the lab HOME
+});
+after(async () => { await lab?.close(); });
+
+test('centos-7 → anolis-7 on a local root: the catalog\'s swap, verification passes, same package set as dnf by hand', { skip }, async () => {
+  const d = await lab.distro('anolis-7');
+  const host = await lab.host({ from: 'centos-7' });
+  const hand = await lab.host({ from: 'centos-7' });
+  const transport = createLocalTransport({ root: host.root });
+  const res = await migrate({ transport, target: 'anolis-7', repos: [`anolis-7=${d.repoDir}`], gpgcheck: false });
+  assert.equal(res.result.status, 'completed');
+  assert.deepEqual(res.plan.swap, { remove: ['centos-indexhtml', 'centos-logos', 'centos-release'], install: ['anolis-release'] });
+  assert.ok(res.verify?.ok, JSON.stringify(res.verify?.checks));
+  const osRelease = sh(['cat', `${host.root}/etc/os-release`], host.env).stdout;
+  assert.match(osRelease, /^ID="anolis"$/m);
+  assert.match(osRelease, /^VERSION_ID="7.9"$/m);
+  assert.equal(sh(['cat', `${host.root}/etc/redhat-release`], host.env).stdout, 'Anolis OS release 7.9\n');
+  migrateByHand(hand, d, res.plan.swap);
+  const got = packageSet(host.root, host.env);
+  assert.deepEqual(got, packageSet(hand.root, hand.env), 'same final package set as the by-hand recipe');
+  assert.ok(got.some((p) => p.startsWith('glibc-0:2.17-307.an7.1.')), 'base packages synced to the Anolis builds');
+  // left from CentOS: the installed kernel (installonly: dnf keeps the booted one beside the Anolis build) and
+  // lab-orphan (no target carries it)
+  assert.deepEqual(got.filter((p) => /\.el7|centos/.test(p)), ['kernel-0:3.10.0-1127.el7.x86_64', 'lab-orphan-0:0.9-1.el7.noarch']);
+  assert.ok(got.includes('kernel-0:3.10.0-1127.an7.x86_64'), 'the Anolis kernel installed');
+  assert.equal(sh(['rpm', '--root', host.root, '-Va'], host.env).stdout, '', 'rpm -Va clean');
+  await transport.close();
+  host.dispose(); hand.dispose();
+});
+
+// Host-level blockers need no target repository: the targets are assessed without package fates (said so).
+const BLOCKED = ['opencloudos-7.9', 'tencentos-2.4'];
+async function assessRoot(root: string): Promise<Assessment> {
+  const r = await ferry(['--json', 'assess', '--root', root, '--to', [...BLOCKED, 'oraclelinux-7'].join(','), '--today', '2024-06-01']);
+  assert.equal(r.code, 0, `exit ${r.code}: ${r.err}\n${r.out.slice(0, 2000)}`);
+  const a = JSON.parse(r.out) as Assessment;
+  assert.deepEqual(validateAssessment(a), [], 'report validates against the schema');
+  return a;
+}
+const target = (a: Assessment, id: string): TargetAssessment => {
+  const t = a.targets.find((x) => x.target === id);
+  assert.ok(t, `no target ${id}`);
+  return t;
+};
+
+const BLOCKER_CASES = [
+  { name: 'glibc.i686 installed', check: 'i686-packages', quote: /安装了 ?i686 ?的 rpm 包/, names: /glibc-2\.17-307\.el7\.1\.i686/,
+    make: (): Promise<LabHost> => lab.host({ from: 'centos-7', extras: ['glibc.i686'] }) },
+  { name: 'a graphical desktop', check: 'gui', quote: /安装了图形界面/, names: /graphical\.target, display manager gdm/,
+    make: async (): Promise<LabHost> => { const h = await lab.host({ from: 'centos-7' }); makeGraphical(h.root); return h; } },
+];
+
+for (const c of BLOCKER_CASES) {
+  test(`a CentOS 7 root with ${c.name} is refused for ${BLOCKED.join(' and ')} with the vendor's reason; Oracle Linux 7 only warns`, { skip }, async () => {
+    const host = await c.make();
+    const a = await assessRoot(host.root);
+    for (const id of BLOCKED) {
+      const t = target(a, id);
+      assert.deepEqual(t.inhibitors, [c.check], id);
+      const f = t.findings.find((x) => x.check === c.check);
+      assert.ok(f, `${id}: no ${c.check} finding`);
+      assert.equal(f.severity, 'high');
+      assert.match(f.summary, c.quote, `${id}: the vendor's words`);
+      assert.match(f.summary, c.names, `${id}: names what is installed`);
+      const source = id === 'opencloudos-7.9' ? 'opencloudos:centos7-to-oc7' : 'tencent:centos-to-tencentos';
+      assert.ok(f.summary.includes(`[${source}]`), `${id}: cites ${source}: ${f.summary}`);
+    }
+    const ol = target(a, 'oraclelinux-7');
+    assert.deepEqual(ol.inhibitors, [], 'centos2ol names no such blocker');
+    assert.ok(ol.findings.some((x) => x.check === c.check && x.severity !== 'high'), 'still reported, as a warning');
+    assert.ok(BLOCKED.every((id) => target(a, id).rank > ol.rank), 'blocked targets rank below Oracle Linux 7');
+    host.dispose();
+  });
+}
+
+test('a clean CentOS 7 root: no GUI or i686 finding, no inhibitor for the same targets', { skip }, async () => {
+  const host = await lab.host({ from: 'centos-7' });
+  const a = await assessRoot(host.root);
+  for (const t of a.targets) {
+    assert.ok(!t.findings.some((f) => f.check === 'gui' || f.check === 'i686-packages'), t.target);
+    assert.ok(!t.inhibitors.includes('gui') && !t.inhibitors.includes('i686-packages'), t.target);
+  }
+  host.dispose();
+});

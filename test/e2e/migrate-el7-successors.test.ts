@@ -3,7 +3,8 @@
 //    plan swaps the catalog's vendor packages, the migration verifies, and the final package set equals
 //    the by-hand dnf recipe;
 //  - the OpenCloudOS 7.9 / TencentOS 2.4 guides' blockers ("安装了图形界面", "安装了 i686 的 rpm 包"): a CentOS 7
-//    host with glibc.i686 or a graphical default target is refused by `ferry assess`, quoting the vendor.
+//    host with glibc.i686 or a graphical default target is refused by `ferry assess` (quoting the vendor) and by
+//    `ferry plan` (PLAN_INHIBITED).
 // The lab drives dnf --installroot; a live EL7 host has yum, not dnf (see README, "EL7 hosts").
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -90,6 +91,18 @@ for (const c of BLOCKER_CASES) {
       const source = id === 'opencloudos-7.9' ? 'opencloudos:centos7-to-oc7' : 'tencent:centos-to-tencentos';
       assert.ok(f.summary.includes(`[${source}]`), `${id}: cites ${source}: ${f.summary}`);
     }
+    // `ferry plan` stops on the same inhibitor, before anything is planned or changed
+    const before = packageSet(host.root, host.env);
+    for (const id of BLOCKED) {
+      const r = await ferry(['--json', 'plan', 'local', '--root', host.root, '--to', id]);
+      assert.notEqual(r.code, 0, `${id}: plan refused`);
+      const e = (JSON.parse(r.out) as { error: { code: string; message: string; hint: string; details: { inhibitors: string[] } } }).error;
+      assert.equal(e.code, 'PLAN_INHIBITED', `${id}: ${e.message}`);
+      assert.deepEqual(e.details.inhibitors, [c.check], id);
+      assert.ok(e.message.includes(`centos-7 → ${id}`), e.message);
+      assert.ok(e.hint.includes(`--override ${c.check}`), e.hint);
+    }
+    assert.deepEqual(packageSet(host.root, host.env), before, 'nothing installed or removed');
     const ol = target(a, 'oraclelinux-7');
     assert.deepEqual(ol.inhibitors, [], 'centos2ol names no such blocker');
     assert.ok(ol.findings.some((x) => x.check === c.check && x.severity !== 'high'), 'still reported, as a warning');

@@ -7,10 +7,9 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Assessment, TargetAssessment } from '../../src/assess/types.js';
-import { validateAssessment } from '../../src/report/assessment-schema.js';
 import { createLab, type Lab, type LabHost, type LabSshHost } from '../lab/lab.js';
 import { skipUnlessTools } from '../support/shared.js';
-import { ferry } from './cli.js';
+import { assessJson, ferry, targetOf } from './cli.js';
 
 const skip = skipUnlessTools('rpm', 'rpmbuild', 'createrepo_c', 'dnf', 'sshd');
 const TARGETS = ['rocky-8', 'almalinux-8', 'opencloudos-8', 'oraclelinux-8'];
@@ -25,19 +24,9 @@ let repoFlags: string[];
 let work: string;
 const canary = (): string => join(work, 'pwned');
 
-async function assess(hostArgs: string[], extra: string[] = []): Promise<Assessment> {
-  const r = await ferry(['--json', 'assess', ...hostArgs, '--to', TARGETS.join(','), ...repoFlags, '--today', '2024-06-01', ...extra]);
-  assert.equal(r.code, 0, `exit ${r.code}: ${r.err}\n${r.out.slice(0, 2000)}`);
-  const a = JSON.parse(r.out) as Assessment;
-  assert.deepEqual(validateAssessment(a), [], 'report validates against the schema');
-  return a;
-}
-
-const byTarget = (a: Assessment, id: string): TargetAssessment => {
-  const t = a.targets.find((x) => x.target === id);
-  assert.ok(t, `no target ${id}`);
-  return t;
-};
+const assess = (hostArgs: string[], extra: string[] = []): Promise<Assessment> =>
+  assessJson([...hostArgs, '--to', TARGETS.join(','), ...repoFlags, '--today', '2024-06-01', ...extra]);
+const byTarget = targetOf;
 const fate = (t: TargetAssessment, name: string, arch?: string): string | undefined =>
   t.fates.find((f) => f.name === name && (arch === undefined || f.arch === arch))?.fate;
 const checks = (t: TargetAssessment): Set<string> => new Set(t.findings.map((f) => f.check));

@@ -85,6 +85,9 @@ test('assessFleet: identical package sets assessed once; every host × target eq
     assert.equal(new Set(rows.filter((r) => r.readiness !== 'not-assessed').map((r) => r.documentKey)).size, 9, 'one document per distinct set × target');
 
     const report = await loadFleetReport({ store, catalog, runId: summary.runId });
+    // Stored and read back in the order given (--to), not by name: the order that breaks ties.
+    assert.deepEqual(report.targets, targets);
+    assert.ok(report.hosts.every((h) => h.results.map((r) => r.target).join() === targets.join()), 'every host\'s results in the order given');
     for (const [host, f] of Object.entries(facts)) {
       const single = await assessHost({ facts: f, targets, repos, repoCache: cache, catalog, today: TODAY });
       for (const t of single.targets) {

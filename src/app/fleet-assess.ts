@@ -163,7 +163,7 @@ export async function assessFleet(o: AssessFleetOptions): Promise<FleetAssessmen
         const documentKey = contentId('not-assessed', facts);
         await o.store.saveAssessmentDocument(documentKey, { notAssessed: facts });
         for (const target of targets) {
-          rows.push({ runId, hostName, target, factSnapshotId: snapshot?.id ?? null, documentKey, readiness: 'not-assessed', score: null, blockers: [], missing: [] });
+          rows.push({ runId, hostName, target, factSnapshotId: snapshot?.id ?? null, documentKey, readiness: 'not-assessed', score: null, blockers: [], missing: [], targetIndex: targets.indexOf(target) });
         }
         continue;
       }
@@ -184,7 +184,7 @@ export async function assessFleet(o: AssessFleetOptions): Promise<FleetAssessmen
         }
         groups.set(key, group);
       }
-      for (const g of group) rows.push({ runId, hostName, factSnapshotId: snapshot?.id ?? null, ...g });
+      for (const g of group) rows.push({ runId, hostName, factSnapshotId: snapshot?.id ?? null, ...g, targetIndex: targets.indexOf(g.target) });
     }
     await o.store.saveFleetAssessments(rows);
     done += batch.length;

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { loadCatalog } from '../catalog/index.js';
 import { createPool } from '../rpm/pool.js';
 import { assessTargets } from './assess.js';
-import { compareRanked, rankTargets, recommendFleetTarget, recommendHostTarget, type FleetResult } from './rank.js';
+import { compareRanked, rankTargets, recommendFleetTarget, recommendHostTarget, type FleetRecommendation, type FleetResult } from './rank.js';
 import { detectSourceRelease } from './source.js';
 import { baseFacts, inst, pkg } from './testing/fixtures.js';
 import type { TargetAssessment } from './types.js';
@@ -177,18 +177,25 @@ test('compareRanked orders as rankTargets; recommendHostTarget and recommendFlee
   const r = (host: string, target: string, readiness: FleetResult['readiness'], score = 0): FleetResult => ({ host, target, readiness, score, inhibitors: readiness === 'blocked' ? 1 : 0, missing: 0 });
   assert.equal(recommendHostTarget([r('h', 'rocky-8', 'ready', 10), r('h', 'almalinux-8', 'ready', 20)], { catalog, today }), 'almalinux-8');
   assert.equal(recommendHostTarget([r('h', 'rocky-8', 'not-assessed')], { catalog, today }), null);
-  const rows: Array<[string, FleetResult[], string | null]> = [
-    ['most hosts ready', [r('a', 'rocky-8', 'ready'), r('b', 'rocky-8', 'ready'), r('a', 'almalinux-8', 'ready'), r('b', 'almalinux-8', 'risks')], 'rocky-8'],
-    ['tie on ready: fewer blocked', [r('a', 'rocky-8', 'ready'), r('b', 'rocky-8', 'blocked'), r('a', 'almalinux-8', 'ready'), r('b', 'almalinux-8', 'risks')], 'almalinux-8'],
-    ['tie on both: the most hosts ranking it first', [r('a', 'rocky-8', 'risks', 1), r('a', 'almalinux-8', 'risks', 5)], 'almalinux-8'],
+  type Want = [string | null, FleetRecommendation['decidedBy'], string[]];
+  const given = ['rocky-8', 'almalinux-8'];
+  const rows: Array<[string, FleetResult[], Want, string[]?]> = [
+    ['most hosts ready', [r('a', 'rocky-8', 'ready'), r('b', 'rocky-8', 'ready'), r('a', 'almalinux-8', 'ready'), r('b', 'almalinux-8', 'risks')], ['rocky-8', 'ready', []]],
+    ['tie on ready: fewer blocked', [r('a', 'rocky-8', 'ready'), r('b', 'rocky-8', 'blocked'), r('a', 'almalinux-8', 'ready'), r('b', 'almalinux-8', 'risks')], ['almalinux-8', 'unblocked', []]],
+    ['tie on both: the most hosts ranking it first', [r('a', 'rocky-8', 'risks', 1), r('a', 'almalinux-8', 'risks', 5)], ['almalinux-8', 'recommendedFor', []]],
     // rocky-8 and almalinux-8 tie for the host: its first in the order given, never by name
-    ['equal scores: a tie for the host, the order the targets were given', [r('a', 'rocky-8', 'risks', 5), r('a', 'almalinux-8', 'risks', 5)], 'rocky-8'],
-    ['equal scores, the other order', [r('a', 'almalinux-8', 'risks', 5), r('a', 'rocky-8', 'risks', 5)], 'almalinux-8'],
-    ['nothing assessed', [r('a', 'rocky-8', 'not-assessed')], null],
+    ['equal scores: a tie for the host, the order the targets were given', [r('a', 'rocky-8', 'risks', 5), r('a', 'almalinux-8', 'risks', 5)], ['rocky-8', 'recommendedFor', []]],
+    ['equal scores, the other order', [r('a', 'almalinux-8', 'risks', 5), r('a', 'rocky-8', 'risks', 5)], ['almalinux-8', 'recommendedFor', []]],
+    // One host each: equal on all three counts, a tie shown as one; the first target given wins, whatever its name.
+    ['a fleet tie: the first target given', [r('a', 'rocky-8', 'risks', 5), r('a', 'almalinux-8', 'risks', 1), r('b', 'rocky-8', 'risks', 1), r('b', 'almalinux-8', 'risks', 5)], ['rocky-8', 'tie', ['almalinux-8']]],
+    ['a fleet tie, --to in the other order', [r('a', 'rocky-8', 'risks', 5), r('a', 'almalinux-8', 'risks', 1), r('b', 'rocky-8', 'risks', 1), r('b', 'almalinux-8', 'risks', 5)], ['almalinux-8', 'tie', ['rocky-8']], ['almalinux-8', 'rocky-8']],
+    ['one target: nothing to decide', [r('a', 'rocky-8', 'ready')], ['rocky-8', null, []], ['rocky-8']],
+    ['nothing assessed', [r('a', 'rocky-8', 'not-assessed')], [null, null, []]],
   ];
-  for (const [what, results, want] of rows) {
+  for (const [what, results, want, targets = given] of rows) {
     const best = new Map([...new Set(results.map((x) => x.host))].map((h) => [h, recommendHostTarget(results.filter((x) => x.host === h), { catalog, today })]));
-    assert.equal(recommendFleetTarget(['rocky-8', 'almalinux-8'], results, best).target, want, what);
+    const got = recommendFleetTarget(targets, results, best);
+    assert.deepEqual([got.target, got.decidedBy, got.tiedWith], want, what);
   }
 });
 

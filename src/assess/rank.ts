@@ -173,11 +173,19 @@ export interface FleetRecommendation {
   ready: number;
   unblocked: number;
   recommendedFor: number;
+  /**
+   * What put it ahead of the runner-up: `ready`, `unblocked` or `recommendedFor`; `tie` when targets equal
+   * it on all three (`tiedWith`) and it was given first; null with one target or no host assessed.
+   */
+  decidedBy: 'ready' | 'unblocked' | 'recommendedFor' | 'tie' | null;
+  /** Targets with the same three counts, in the order given: a tie, shown as one, never broken by name. */
+  tiedWith: string[];
 }
 
 /**
  * The fleet's target: the one the most hosts can reach ready; ties go to the one fewer hosts are blocked on,
- * then to the one the most hosts rank first (recommendHostTarget), then to the release id. Null when no
+ * then to the one the most hosts rank first (recommendHostTarget). Targets still equal are a tie: the first
+ * of them in the order given (`--to`, as for one host) is named, with the others in `tiedWith`. Null when no
  * host was assessed.
  */
 export function recommendFleetTarget(targets: readonly string[], results: readonly FleetResult[], hostBest: ReadonlyMap<string, string | null>): FleetRecommendation {
@@ -195,7 +203,12 @@ export function recommendFleetTarget(targets: readonly string[], results: readon
     const t = best === null ? undefined : byTarget.get(best);
     if (t) t.recommendedFor++;
   }
-  if (assessed === 0 || tally.length === 0) return { target: null, ready: 0, unblocked: 0, recommendedFor: 0 };
-  tally.sort((a, b) => b.ready - a.ready || b.unblocked - a.unblocked || b.recommendedFor - a.recommendedFor || (a.target < b.target ? -1 : a.target > b.target ? 1 : 0));
-  return tally[0];
+  if (assessed === 0 || tally.length === 0) return { target: null, ready: 0, unblocked: 0, recommendedFor: 0, decidedBy: null, tiedWith: [] };
+  const factors = ['ready', 'unblocked', 'recommendedFor'] as const;
+  // A stable sort: targets equal on every factor keep the order given.
+  tally.sort((a, b) => b.ready - a.ready || b.unblocked - a.unblocked || b.recommendedFor - a.recommendedFor);
+  const [best, next] = tally;
+  const tiedWith = tally.slice(1).filter((t) => factors.every((f) => t[f] === best[f])).map((t) => t.target);
+  const decidedBy = next === undefined ? null : factors.find((f) => best[f] !== next[f]) ?? 'tie';
+  return { ...best, decidedBy, tiedWith };
 }

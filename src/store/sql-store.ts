@@ -47,6 +47,7 @@ function fleetAssessmentFrom(r: Row): FleetAssessmentRecord {
   return {
     runId: String(r.run_id), hostName: String(r.host_name), target: String(r.target), factSnapshotId: num(r.fact_snapshot_id),
     documentKey: String(r.document_key), readiness: String(r.readiness), score: num(r.score), blockers: parse(r.blockers), missing: parse(r.missing),
+    targetIndex: Number(r.target_index),
   };
 }
 function planFrom(r: Row): PlanRecord {
@@ -316,18 +317,18 @@ export function createSqlStore(db: SqlDriver, options: SqlStoreOptions): Store {
       await db.transaction(async (tx) => {
         for (let i = 0; i < rows.length; i += ROWS_PER_INSERT) {
           const chunk = rows.slice(i, i + ROWS_PER_INSERT);
-          await tx.run(`INSERT INTO fleet_assessments (run_id, host_name, target, fact_snapshot_id, document_key, readiness, score, blockers, missing, created_at)
-            VALUES ${chunk.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}
+          await tx.run(`INSERT INTO fleet_assessments (run_id, host_name, target, fact_snapshot_id, document_key, readiness, score, blockers, missing, created_at, target_index)
+            VALUES ${chunk.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}
             ON CONFLICT (run_id, host_name, target) DO UPDATE SET fact_snapshot_id = excluded.fact_snapshot_id, document_key = excluded.document_key,
-              readiness = excluded.readiness, score = excluded.score, blockers = excluded.blockers, missing = excluded.missing`,
-          chunk.flatMap((r) => [r.runId, r.hostName, r.target, r.factSnapshotId, r.documentKey, r.readiness, r.score, json(r.blockers), json(r.missing), at]));
+              readiness = excluded.readiness, score = excluded.score, blockers = excluded.blockers, missing = excluded.missing, target_index = excluded.target_index`,
+          chunk.flatMap((r) => [r.runId, r.hostName, r.target, r.factSnapshotId, r.documentKey, r.readiness, r.score, json(r.blockers), json(r.missing), at, r.targetIndex ?? 0]));
         }
       });
     },
     async listFleetAssessments(runId) {
       const run = runId ?? await newestRun();
       if (run === undefined) return [];
-      return (await db.query('SELECT * FROM fleet_assessments WHERE run_id = ? ORDER BY host_name, target', [run])).map(fleetAssessmentFrom);
+      return (await db.query('SELECT * FROM fleet_assessments WHERE run_id = ? ORDER BY host_name, target_index, target', [run])).map(fleetAssessmentFrom);
     },
     async saveAssessment(a) {
       const createdAt = iso();

@@ -211,7 +211,7 @@ for (const backend of BACKENDS) {
       assert.deepEqual(await s.getAssessmentDocument('k1'), { findings: ['first'] });
       assert.equal(await s.getAssessmentDocument('k2'), undefined);
       assert.deepEqual(await s.listFleetAssessments(), []);
-      const row = { runId: 'r1', hostName: 'a', target: 'rocky-8', factSnapshotId: null, documentKey: 'k1', readiness: 'blocked', score: 42.5, blockers: ['i686'], missing: ['foo', 'bar'] };
+      const row = { runId: 'r1', hostName: 'a', target: 'rocky-8', factSnapshotId: null, documentKey: 'k1', readiness: 'blocked', score: 42.5, blockers: ['i686'], missing: ['foo', 'bar'], targetIndex: 0 };
       await s.saveFleetAssessments([row, { ...row, hostName: 'b', readiness: 'ready', score: null, blockers: [], missing: [] }]);
       t += 1000;
       const many = Array.from({ length: 1_201 }, (_, i) => ({ ...row, runId: 'r2', target: `t${i}` }));
@@ -221,6 +221,9 @@ for (const backend of BACKENDS) {
       assert.equal(newest.length, 1_201);
       assert.deepEqual(newest.find((r) => r.target === 't0'), { ...row, runId: 'r2', target: 't0', readiness: 'risks' });
       assert.deepEqual(await s.listFleetAssessments('r1'), [row, { ...row, hostName: 'b', readiness: 'ready', score: null, blockers: [], missing: [] }]);
+      // A host's rows come in the order the targets were given (--to), not by name: that order decides ties.
+      await s.saveFleetAssessments([{ ...row, runId: 'r3', target: 'rocky-8', targetIndex: 0 }, { ...row, runId: 'r3', target: 'almalinux-8', targetIndex: 1 }, { ...row, runId: 'r3', target: 'oraclelinux-8', targetIndex: 2 }]);
+      assert.deepEqual((await s.listFleetAssessments('r3')).map((r) => [r.target, r.targetIndex]), [['rocky-8', 0], ['almalinux-8', 1], ['oraclelinux-8', 2]]);
       await s.close();
     });
 

@@ -65,6 +65,8 @@ export interface FleetAssessmentRecord {
   blockers: string[];
   /** Installed package names with no counterpart in the target. */
   missing: string[];
+  /** The target's position in the run's targets as given (`--to`): rows are listed in that order, which decides ties. Default 0. */
+  targetIndex?: number;
 }
 
 /** The rollout and rollout-host states are src/fleet's vocabulary (its state machine owns them). */

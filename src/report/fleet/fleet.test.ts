@@ -35,7 +35,22 @@ test('fleet report: readiness per target, inhibitors by frequency with their hos
   assert.deepEqual(rec, { web1: 'rocky-8', web2: 'almalinux-8', [HOSTILE_HOST]: 'almalinux-8', [FORMULA_HOST]: 'rocky-8', never: null });
   // Both ready on 2 hosts; almalinux-8 blocks fewer (1 vs 2).
   assert.equal(r.recommendation.target, 'almalinux-8');
-  assert.deepEqual({ ...r.recommendation, rule: '' }, { target: 'almalinux-8', ready: 2, unblocked: 3, recommendedFor: 2, rule: '' });
+  assert.deepEqual({ ...r.recommendation, rule: '' }, { target: 'almalinux-8', ready: 2, unblocked: 3, recommendedFor: 2, decidedBy: 'unblocked', tiedWith: [], rule: '' });
+});
+
+test('fleet report: a tie is shown as a tie with its deciding factors in JSON, text and HTML; the first target given is named, never the first by name', () => {
+  // One host prefers each: equal on hosts ready, not blocked and ranking it first.
+  const tied = (order: string[]): FleetRow[] => ['web1', 'web2'].flatMap((host) => order.map((target) => row(host, target, { score: (host === 'web1') === (target === 'rocky-8') ? 50 : 40 })));
+  const cases: [string[], string, string[]][] = [[['rocky-8', 'almalinux-8'], 'rocky-8', ['almalinux-8']], [['almalinux-8', 'rocky-8'], 'almalinux-8', ['rocky-8']]];
+  for (const [order, target, tiedWith] of cases) {
+    const r = buildFleetReport(tied(order), { runId: 'fleet-2026-06-01-x', catalog, today: '2026-06-01', generatedAt: '2026-06-01T12:00:00Z' });
+    assert.deepEqual([r.recommendation.target, r.recommendation.decidedBy, r.recommendation.tiedWith], [target, 'tie', tiedWith], order.join(','));
+    assert.deepEqual(validateFleetReport(JSON.parse(JSON.stringify(r)) as Record<string, unknown>), []);
+    const sentence = `tie: ${target}, ${tiedWith[0]} are equal on hosts ready, hosts not blocked and hosts ranking them first; ${target} is named as the first given (--to)`;
+    assert.ok(renderFleetText(r).includes(`Fleet recommendation: ${target} (2 ready, 2 not blocked, best target of 1 host)\n  ${sentence}\n`), renderFleetText(r));
+    assert.ok(renderFleetHtml(r).includes(`<br>T${sentence.slice(1)}<br>Rule:`), order.join(','));
+  }
+  assert.match(renderFleetText(report()), /\n {2}decided by hosts not blocked\n/);
 });
 
 test('fleet report JSON is valid against its schema; a broken one is not', () => {

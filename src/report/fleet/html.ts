@@ -7,7 +7,7 @@
 import { READINESS, type Readiness } from '../../assess/index.js';
 import { escapeHtml as h } from '../escape.js';
 import { renderHtmlPage } from '../html-page.js';
-import type { FleetReport } from './report.js';
+import { fleetDecision, type FleetReport } from './report.js';
 
 export interface FleetHtmlOptions {
   /** Inhibitors charted and missing packages listed per target (default 15 and 50). */
@@ -78,6 +78,7 @@ export function renderFleetHtml(r: FleetReport, o: FleetHtmlOptions = {}): strin
   const maxMissing = o.maxMissing ?? 50;
   const title = `Ferry fleet assessment: ${r.hostCount} hosts`;
   const rec = r.recommendation;
+  const decision = fleetDecision(rec);
   const readinessTable = '<table><thead><tr><th>target</th>' + READINESS.map((k) => `<th class="num">${k}</th>`).join('') + '</tr></thead><tbody>'
     + r.readiness.map((row) => `<tr><td><code>${h(row.target)}</code></td>${READINESS.map((k) => `<td class="num">${countOf(row, k)}</td>`).join('')}</tr>`).join('')
     + '</tbody></table>';
@@ -102,7 +103,8 @@ export function renderFleetHtml(r: FleetReport, o: FleetHtmlOptions = {}): strin
   return renderHtmlPage(title, FLEET_CSS, [
     `<p class="meta">run <code>${h(r.runId)}</code> · targets ${r.targets.map((t) => `<code>${h(t)}</code>`).join(', ')} · generated ${h(r.generatedAt)} · report format ${r.formatVersion}</p>`,
     `<div class="notice"><strong>Fleet recommendation: ${rec.target === null ? 'none (no host was assessed)' : `<code>${h(rec.target)}</code>`}</strong>`
-      + (rec.target === null ? '' : ` — ${rec.ready} hosts ready, ${rec.unblocked} not blocked, best target of ${rec.recommendedFor}`) + `<br>Rule: ${h(rec.rule)}</div>`,
+      + (rec.target === null ? '' : ` — ${rec.ready} hosts ready, ${rec.unblocked} not blocked, best target of ${rec.recommendedFor}`)
+      + (decision === undefined ? '' : `<br>${h(decision[0].toUpperCase() + decision.slice(1))}`) + `<br>Rule: ${h(rec.rule)}</div>`,
     '<h2>Readiness per target</h2>',
     renderReadinessChart(r),
     readinessTable,

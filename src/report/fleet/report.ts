@@ -51,7 +51,19 @@ export interface FleetReport {
   hosts: Array<{ host: string; recommended: string | null; results: FleetHostResult[]; removed?: true }>;
 }
 
-export const FLEET_RULE = 'the target the most hosts can reach ready; ties: fewer hosts blocked, then the most hosts ranking it first, then the release id';
+export const FLEET_RULE = 'the target the most hosts can reach ready; ties: fewer hosts blocked, then the most hosts ranking it first; still equal: a tie, the first target given (--to) named';
+
+const FACTOR_TEXT = { ready: 'hosts ready', unblocked: 'hosts not blocked', recommendedFor: 'hosts ranking it first' } as const;
+
+/**
+ * What decided the fleet's recommendation, as one sentence (unescaped: each renderer escapes it); undefined
+ * when there was nothing to decide (one target, no host assessed).
+ */
+export function fleetDecision(rec: FleetRecommendation): string | undefined {
+  if (rec.target === null || rec.decidedBy === null) return undefined;
+  if (rec.decidedBy !== 'tie') return `decided by ${FACTOR_TEXT[rec.decidedBy]}`;
+  return `tie: ${[rec.target, ...rec.tiedWith].join(', ')} are equal on hosts ready, hosts not blocked and hosts ranking them first; ${rec.target} is named as the first given (--to)`;
+}
 
 const byName = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
@@ -64,6 +76,7 @@ function readinessOf(value: string, host: string): Readiness {
   return r;
 }
 
+/** The report of a run's rows; each host's rows come in the order its targets were given (`--to`), which breaks ties. */
 export function buildFleetReport(rows: readonly FleetRow[], o: { runId: string; catalog: Catalog; today: string; generatedAt: string; removed?: ReadonlySet<string> }): FleetReport {
   const targets = [...new Set(rows.map((r) => r.target))];
   const hostRows = new Map<string, FleetHostResult[]>();

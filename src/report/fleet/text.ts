@@ -1,6 +1,6 @@
 /** The fleet report as terminal text: readiness per target, the recommendation, inhibitors, missing packages, hosts. */
 import { escapeTerminal as t } from '../escape.js';
-import type { FleetReport } from './report.js';
+import { fleetDecision, type FleetReport } from './report.js';
 
 export interface FleetTextOptions {
   /** Hosts listed with their recommended target (default 50); the rest are counted (CSV, JSON and HTML list all). */
@@ -25,6 +25,8 @@ export function renderFleetText(r: FleetReport, o: FleetTextOptions = {}): strin
   out.push(rec.target === null
     ? 'Fleet recommendation: none (no host was assessed)'
     : `Fleet recommendation: ${t(rec.target)} (${rec.ready} ready, ${rec.unblocked} not blocked, best target of ${rec.recommendedFor} host${rec.recommendedFor === 1 ? '' : 's'})`);
+  const decision = fleetDecision(rec);
+  if (decision !== undefined) out.push(`  ${t(decision)}`);
   out.push(`  rule: ${r.recommendation.rule}`, '');
   out.push(r.inhibitors.length === 0 ? 'Inhibitors: none' : 'Inhibitors (most frequent first):');
   for (const i of r.inhibitors.slice(0, maxItems)) {

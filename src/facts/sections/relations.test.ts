@@ -1,5 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { skipUnlessTools } from '../../../test/support/shared.js';
+import { createLocalTransport } from '../../transport/index.js';
+import { collectFacts } from '../collect.js';
 import { parseFileOwners, parseRelationRecords, resolveRelations } from './relations.js';
 
 const FS = '\x1f';
@@ -30,4 +37,60 @@ test('resolveRelations: requires resolve by capability and by file owner; rpmlib
     requires: { 'bash-0:4.4.19-10.el8.x86_64': ['libc.so.6()(64bit)', 'libmissing.so.2()(64bit)'], 'glibc-0:2.28-151.el8.x86_64': ['libfoo.so.1()(64bit)'] },
     providers: { 'libc.so.6()(64bit)': ['glibc-0:2.28-151.el8.x86_64'] },
   });
+});
+
+const noRpm = skipUnlessTools('rpm', 'rpmbuild');
+
+/** A root whose packages require files: a chain, a path two packages own, an explicit file provide, an unowned path. */
+function buildFileRequiresRoot(dir: string, count: number): string {
+  const spec = join(dir, 'frq.spec');
+  const sub = Array.from({ length: count }, (_, i) => {
+    const n = i + 1;
+    const extra = n === 1 ? ['Requires: /opt/frq/nobody-owns-this', 'Requires: /opt/frq/virtual'] : n === 4 ? ['Requires: /opt/frq/shared'] : [];
+    const files = n <= 2 ? ['/opt/frq/shared'] : [];
+    const provides = n === 3 ? ['Provides: /opt/frq/virtual'] : [];
+    return [`%package p${n}`, `Summary: p${n}`, `Requires: /opt/frq/f${(n % count) + 1}`, `Requires: /opt/frq/f${((n * 7) % count) + 1}`, ...extra, ...provides,
+      `%description p${n}`, `p${n}`, `%files p${n}`, `/opt/frq/f${n}`, ...files, ''].join('\n');
+  });
+  writeFileSync(spec, ['Name: frq', 'Version: 1', 'Release: 1', 'Summary: file requires', 'License: MIT', 'BuildArch: noarch', '%description', 'x', '%install',
+    'mkdir -p %{buildroot}/opt/frq', `for i in $(seq 1 ${count}); do echo $i > %{buildroot}/opt/frq/f$i; done`, 'echo shared > %{buildroot}/opt/frq/shared', '%files', '', ...sub].join('\n'));
+  const top = join(dir, 'top');
+  const env = { ...process.env, LC_ALL: 'C' };
+  const build = spawnSync('rpmbuild', ['-bb', '--define', `_topdir ${top}`, spec], { encoding: 'utf8', env });
+  assert.equal(build.status, 0, build.stderr);
+  const root = join(dir, 'root');
+  mkdirSync(join(root, 'var', 'lib', 'rpm'), { recursive: true });
+  const rpms = readdirSync(join(top, 'RPMS', 'noarch')).filter((f) => f.startsWith('frq-p')).map((f) => join(top, 'RPMS', 'noarch', f));
+  const install = spawnSync('rpm', ['--root', root, '--dbpath', '/var/lib/rpm', '-i', '--nodeps', '--nosignature', '--nodigest', '--justdb', ...rpms], { encoding: 'utf8', env });
+  assert.equal(install.status, 0, install.stderr);
+  return root;
+}
+
+test('relations on a real rpmdb with many file requires: the one-pass file owners equal `rpm -qf` per path (every owner, unowned paths alone)', { skip: noRpm }, async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'ferry-relations-'));
+  try {
+    const root = buildFileRequiresRoot(dir, 60);
+    const f = await collectFacts(createLocalTransport({ root }), { sections: ['relations'] });
+    assert.deepEqual(f.sections.relations, { status: 'ok' });
+    // The reference: rpm's own answer for each distinct file require, one rpm -qf per path.
+    const rpm = (args: string[]): string => spawnSync('rpm', ['--root', root, '--dbpath', '/var/lib/rpm', ...args], { encoding: 'utf8' }).stdout;
+    const NQF = ['NAME', 'EPOCH', 'VERSION', 'RELEASE', 'ARCH'].map((t) => `%{${t}}`).join(FS);
+    const paths = [...new Set(rpm(['-qa', '--qf', '[%{REQUIRENAME}\\n]']).split('\n').filter((l) => l.startsWith('/')))].sort();
+    assert.ok(paths.length >= 60, `${paths.length} distinct file requires`);
+    const reference = paths.map((p) => {
+      const r = spawnSync('rpm', ['--root', root, '--dbpath', '/var/lib/rpm', '-qf', '--qf', `${FS}${NQF}`, p], { encoding: 'utf8' });
+      return `${p}${r.status === 0 ? r.stdout : ''}${RS}`;
+    }).join('');
+    const owners = parseFileOwners(reference);
+    assert.deepEqual(owners.get('/opt/frq/shared')?.length, 2, 'two owners of one path');
+    assert.deepEqual(owners.get('/opt/frq/nobody-owns-this'), []);
+    const records = parseRelationRecords(rpm(['-qa', '--qf', `${NQF}${FS}sha256:%{SHA256HEADER}${FS}%{SIGMD5}${FS}[%{REQUIRENAME}${GS}]${FS}[%{PROVIDENAME}${GS}]${RS}`]));
+    assert.deepEqual(f.relations, resolveRelations(records, owners));
+    const deps = (n: number): string[] | undefined => f.relations?.packages.find((p) => p.nevra === `frq-p${n}-0:1-1.noarch`)?.dependsOn;
+    assert.deepEqual(deps(1), ['frq-p2-0:1-1.noarch', 'frq-p3-0:1-1.noarch', 'frq-p8-0:1-1.noarch'], 'the chain and the explicit provider');
+    assert.deepEqual(deps(4), ['frq-p1-0:1-1.noarch', 'frq-p2-0:1-1.noarch', 'frq-p29-0:1-1.noarch', 'frq-p5-0:1-1.noarch'], 'both owners of the shared path');
+    assert.deepEqual(f.relations?.unresolved, ['frq-p1-0:1-1.noarch: /opt/frq/nobody-owns-this']);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

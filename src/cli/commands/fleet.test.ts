@@ -62,3 +62,22 @@ test('fleet assess then fleet report in every format, from a real store', async 
   assert.equal(picked.code, 0, picked.err);
   assert.deepEqual((JSON.parse(picked.out) as { report: { hosts: Array<{ host: string }> } }).report.hosts.map((x) => x.host), ['web1', 'web2'], 'only the hosts the selector picks');
 });
+
+test('fleet assess keeps the targets in the order given (--to), which breaks ties', async () => {
+  const storePath = join(dir, 'order.db');
+  const store = await openFerryStore(storePath);
+  try {
+    await store.upsertHost({ name: 'web1' });
+    await store.saveFactSnapshot({ hostName: 'web1', facts: factsOf('web1', []) });
+  } finally {
+    await store.close();
+  }
+  for (const to of [['rocky-8', 'almalinux-8'], ['almalinux-8', 'rocky-8']]) {
+    const a = await run(['fleet', 'assess', '--to', to.join(','), '--today', '2026-06-01', '--store', storePath, '--no-progress']);
+    assert.equal(a.code, 0, a.err);
+    const j = await run(['fleet', 'report', '--format', 'json', '--store', storePath]);
+    const report = JSON.parse(j.out) as { targets: string[]; readiness: Array<{ target: string }>; recommendation: { decidedBy: string | null } };
+    assert.deepEqual([report.targets, report.readiness.map((r) => r.target)], [to, to], to.join());
+    assert.ok(report.recommendation.decidedBy !== null, 'two targets: the deciding factor is named');
+  }
+});

@@ -5,7 +5,7 @@
  * distinct file require, since file provides are not in %{PROVIDENAME}: one pass over every package's file
  * list (`%{=NAME}…%{FILENAMES}`, matched in awk) answers what `rpm -qf PATH` answers for each path, every
  * owner of a shared path included and an unowned path listed alone, with two rpm starts however many paths
- * there are (one `rpm -qf` per path was hundreds of rpm starts on a real host).
+ * there are (an `rpm -qf` per path would be hundreds of rpm starts on a real host).
  *
  * A require is resolved by capability name: the installed set is consistent (rpm installed it), so the
  * version in `Requires: foo >= 1.2` does not change which installed package answers it. rpmlib() and

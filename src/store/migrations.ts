@@ -287,7 +287,7 @@ END;
   {
     // A fleet run's targets in the order given (--to): its rows are listed in it, and a tie goes to the first given.
     version: 7,
-    name: 'h4-fleet-target-order',
+    name: 'fleet-target-order',
     sql: () => `
 ALTER TABLE fleet_assessments ADD COLUMN target_index INTEGER NOT NULL DEFAULT 0;
 `,

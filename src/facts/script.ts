@@ -35,7 +35,7 @@ LC_ALL=C; LANG=C; TZ=UTC; export LC_ALL LANG TZ
 PATH=/usr/sbin:/usr/bin:/sbin:/bin:$PATH; export PATH
 FS=$(printf '\037'); RS=$(printf '\036')
 T=$(mktemp 2>/dev/null || echo /tmp/ferry-facts.$$)
-trap 'rm -f "$T"' EXIT
+trap 'rm -f "$T" "$T.rel"' EXIT
 live() { [ -z "$R" ]; }
 rp() {
   _p=$1; _n=0

@@ -4,8 +4,9 @@
  * (requires and provides are long lists the packages section does not carry) and the owners of every
  * distinct file require, since file provides are not in %{PROVIDENAME}: one pass over every package's file
  * list (`%{=NAME}…%{FILENAMES}`, matched in awk) answers what `rpm -qf PATH` answers for each path, every
- * owner of a shared path included and an unowned path listed alone, with two rpm starts however many paths
- * there are (an `rpm -qf` per path would be hundreds of rpm starts on a real host).
+ * owner of a shared path included and an unowned path listed alone, with one rpm start however many paths
+ * there are (an `rpm -qf` per path would be hundreds of rpm starts on a real host). The file requires are
+ * taken from the relations query's own output (kept in `$T.rel` for the fileowners part), not queried again.
  *
  * A require is resolved by capability name: the installed set is consistent (rpm installed it), so the
  * version in `Requires: foo >= 1.2` does not change which installed package answers it. rpmlib() and
@@ -152,11 +153,13 @@ GS=$(printf '\035')
 RQF="$FS%{SIGMD5}$FS[%{REQUIRENAME}$GS]$FS[%{PROVIDENAME}$GS]$RS"
 NQF="%{NAME}$FS%{EPOCH}$FS%{VERSION}$FS%{RELEASE}$FS%{ARCH}"
 s_relations() {
-  rpmq -qa --qf "$NQF${FS}sha256:%{SHA256HEADER}$RQF" 2>/dev/null && return 0
-  rpmq -qa --qf "$NQF${FS}sha1:%{SHA1HEADER}$RQF"
+  rpmq -qa --qf "$NQF${FS}sha256:%{SHA256HEADER}$RQF" >"$T.rel" 2>/dev/null || rpmq -qa --qf "$NQF${FS}sha1:%{SHA1HEADER}$RQF" >"$T.rel"
+  c=$?
+  cat "$T.rel"
+  return $c
 }
 s_fileowners() {
-  req=$(rpmq -qa --qf '[%{REQUIRENAME}\n]' | grep '^/' | sort -u)
+  req=$(awk -v RS="$RS" -F "$FS" -v gs="$GS" '{ n = split($8, r, gs); for (i = 1; i <= n; i++) if (substr(r[i], 1, 1) == "/") print r[i] }' "$T.rel" 2>/dev/null | sort -u)
   [ -n "$req" ] || return 0
   { printf '%s\n%s\n' "$req" "$RS"
     rpmq -qa --qf "[%{=NAME}$FS%{=EPOCH}$FS%{=VERSION}$FS%{=RELEASE}$FS%{=ARCH}$FS%{FILENAMES}\n]"

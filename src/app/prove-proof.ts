@@ -80,8 +80,9 @@ export async function proveMigration(o: ProveMigrationOptions): Promise<Migratio
   const lifecycle = (id: string | undefined): LifecycleStatus | null => (id && catalog.hasRelease(id) ? catalog.lifecycle(id, today) : null);
   const before = lifecycle(plan?.source);
   const afterL = lifecycle(plan?.target);
-  const day = (d: string | null | undefined): number | undefined => (d ? Date.parse(d) / 86_400_000 : undefined);
-  const gained = day(afterL?.eol) !== undefined && day(before?.eol) !== undefined ? Math.round((day(afterL?.eol) ?? 0) - Math.max(day(before?.eol) ?? 0, Date.parse(today) / 86_400_000)) : null;
+  // Days of support gained: the target's days to end of life less what the source had left (none once past it),
+  // both from the catalog's own lifecycle reading (a month-only date is that month's last day).
+  const gained = afterL?.daysToEol != null && before?.daysToEol != null ? afterL.daysToEol - Math.max(before.daysToEol, 0) : null;
   const sbomAfter = sbomModelFor({ hostName: o.hostName, facts: after }, o.toolVersion);
   const sbomBefore = o.before ? sbomModelFor({ hostName: o.hostName, facts: o.before }, o.toolVersion) : undefined;
   let exposure: { before: Awaited<ReturnType<typeof exposureOfFacts>>; after: Awaited<ReturnType<typeof exposureOfFacts>> } | undefined;

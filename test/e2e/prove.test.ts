@@ -88,6 +88,8 @@ test('the migration proof of a lab host: proven with its package diff, CVE delta
     assert.equal(proof.cve.after.coverage, 'covered');
     assert.deepEqual([proof.support.before?.release, proof.support.after?.release], ['centos-8', 'almalinux-8']);
     assert.ok((proof.support.daysGained ?? 0) > 0);
+    // AlmaLinux 8's end of life 2029-05-31 is 1246 days after 2026-01-01; CentOS 8's (2021-12-31) had passed.
+    assert.equal(proof.support.daysGained, 1246);
     assert.deepEqual(validateMigrationProof(JSON.parse(JSON.stringify(proof))), []);
     // Installability from the host's enabled repository (the lab's AlmaLinux 8): each open fix is yes or no, none unknown.
     const open = await exposureOfFacts('lab-c8', await collectFacts(transport), { feeds, repos: [d.repoDir] });

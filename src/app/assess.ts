@@ -50,6 +50,13 @@ export interface AssessHostOptions {
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
+/** The day lifecycle and ranking are judged on: `--today` (YYYY-MM-DD, refused otherwise) or the current UTC day. */
+export function assessmentDay(today: string | undefined, now: () => Date = () => new Date()): string {
+  const day = today ?? now().toISOString().slice(0, 10);
+  if (!DATE.test(day) || Number.isNaN(Date.parse(day))) throw new FerryError('USAGE', `--today ${JSON.stringify(day)} is not YYYY-MM-DD`);
+  return day;
+}
+
 async function gatherFacts(o: AssessHostOptions, progress: (p: AssessProgress) => void): Promise<HostFacts> {
   const sources = [o.facts, o.transport, o.rpmdb, o.manifest, o.host].filter((x) => x !== undefined);
   if (sources.length !== 1) {
@@ -75,8 +82,7 @@ export async function assessHost(o: AssessHostOptions): Promise<Assessment> {
   const targets = resolveTargets(catalog, o.targets, o.repos ?? {}, { ...(o.repoCache ? { cache: o.repoCache } : {}), onProgress: progress });
   // A malformed host spec is refused before anything else happens (no repo read, no connection).
   if (o.host) hostSpecOf(o.host);
-  const today = o.today ?? new Date().toISOString().slice(0, 10);
-  if (!DATE.test(today) || Number.isNaN(Date.parse(today))) throw new FerryError('USAGE', `--today ${JSON.stringify(today)} is not YYYY-MM-DD`);
+  const today = assessmentDay(o.today);
   // A bad events file is refused before any host is contacted.
   const pesEvents = o.pes !== undefined ? loadPesEvents(o.pes) : undefined;
   // Repositories load while the host is scanned; each location is read once per process.

@@ -17,7 +17,7 @@ import {
   type Assessment, type AssessTargetsInput, type TargetAssessment, type TargetRepoView,
 } from '../assess/index.js';
 import type { FactSnapshotRecord, FleetAssessmentRecord, Store } from '../store/index.js';
-import type { AssessProgress } from './assess.js';
+import { assessmentDay, type AssessProgress } from './assess.js';
 import type { RepoCache } from './repos.js';
 import { resolveTargets } from './targets.js';
 import { buildFleetReport, type FleetReport } from '../report/fleet/index.js';
@@ -63,7 +63,6 @@ export interface FleetAssessmentSummary {
 /** What a group of hosts with the same inputs shares, per target: the fields of its rows. */
 type GroupResult = Pick<FleetAssessmentRecord, 'target' | 'documentKey' | 'readiness' | 'score' | 'blockers' | 'missing'>;
 
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 /**
  * `fleet-<today>-<UTC time>-<random>`: sortable by start, unique across controllers, and carrying the date the
@@ -125,8 +124,7 @@ export async function assessFleet(o: AssessFleetOptions): Promise<FleetAssessmen
   const resolved = resolveTargets(catalog, o.targets, o.repos ?? {}, { ...(o.repoCache ? { cache: o.repoCache } : {}), onProgress: progress });
   const targets = resolved.map((t) => t.id);
   const now = o.now ?? ((): Date => new Date());
-  const today = o.today ?? now().toISOString().slice(0, 10);
-  if (!DATE.test(today) || Number.isNaN(Date.parse(today))) throw new FerryError('USAGE', `--today ${JSON.stringify(today)} is not YYYY-MM-DD`);
+  const today = assessmentDay(o.today, now);
   const batchSize = o.batchSize ?? 500;
   const assess = o.assess ?? assessTargets;
   let pes: { events: PesEvent[]; digest: string } | undefined;

@@ -38,9 +38,17 @@ export function parseListUnitFiles(text: string): WorkloadUnitFile[] {
   return out.sort((a, b) => a.name.localeCompare(b.name));
 }
 
+/**
+ * Whether a unit file counts as enabled: systemctl's state `enabled` only (not `enabled-runtime`, `alias`,
+ * `indirect`, `static`, `generated`). The one rule for verification's services and the workload diff.
+ */
+export function isEnabledUnitFile(u: WorkloadUnitFile): boolean {
+  return u.state === 'enabled';
+}
+
 /** The unit names systemctl calls enabled, from list-unit-files output (what verification compares). */
 export function enabledUnitNames(text: string): string[] {
-  return [...new Set(parseListUnitFiles(text).filter((u) => u.state === 'enabled').map((u) => u.name))].sort();
+  return [...new Set(parseListUnitFiles(text).filter(isEnabledUnitFile).map((u) => u.name))].sort();
 }
 
 /**

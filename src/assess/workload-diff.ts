@@ -7,6 +7,7 @@
  * crontabs, users and groups, the kernel command line); what appeared is info. An item one side could not
  * give is listed in `notCompared`, never read as "nothing changed". Pure.
  */
+import { isEnabledUnitFile } from '../facts/index.js';
 import type { SecurityFacts } from '../facts/sections/security.js';
 import type { WorkloadFacts, WorkloadItem } from '../facts/sections/workload.js';
 import type { Finding, Severity } from './types.js';
@@ -72,8 +73,9 @@ function units(ctx: Ctx, b: WorkloadFacts, a: WorkloadFacts): void {
   if (b.unitFiles && a.unitFiles) {
     const after = byKey(a.unitFiles, (u) => u.name);
     for (const u of b.unitFiles) {
-      const now = after.get(u.name)?.state;
-      if (u.state === 'enabled' && now !== 'enabled') {
+      const nowFile = after.get(u.name);
+      const now = nowFile?.state;
+      if (isEnabledUnitFile(u) && !(nowFile && isEnabledUnitFile(nowFile))) {
         add(ctx, { subject: `unit-disabled:${u.name}`, severity: 'medium', title: `${u.name} is no longer enabled`,
           summary: `${u.name} was enabled before the migration and is ${now ?? 'no longer installed'} after it: it will not start at the next boot.`,
           hint: now ? 'Enable it again if the workload needs it.' : 'The package that shipped it was replaced or removed: install the target\'s equivalent.',

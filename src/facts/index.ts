@@ -7,4 +7,4 @@ export { parseOsRelease, parseRepoFile, parseModuleFile, parseIni } from './pars
 export { parseProcModules, decodeTainted, parseDfLines, parseMeminfo, parseBoot, parseContainer, parseGui, detectAgents } from './parse-system.js';
 export { RPM_QUERYFORMAT, FACTS_SCRIPT } from './script.js';
 export { relationKey, resolveRelations, type RelationsFacts, type PackageRelations } from './sections/relations.js';
-export { enabledUnitNames } from './parse-workload.js';
+export { enabledUnitNames, isEnabledUnitFile } from './parse-workload.js';

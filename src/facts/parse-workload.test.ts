@@ -29,6 +29,7 @@ test('text readers: tables as systemd, ss (EL7, no -H), passwd, group and altern
         { name: 'sshd.service', load: 'loaded', active: 'active', sub: 'running' }]],
     ['list-unit-files', parseListUnitFiles('crond.service  enabled  enabled\nfoo.timer disabled\n'), [{ name: 'crond.service', state: 'enabled' }, { name: 'foo.timer', state: 'disabled' }]],
     ['enabled', enabledUnitNames('b.service enabled\na.service enabled enabled\nc.service static -\n'), ['a.service', 'b.service']],
+    ['enabled: only systemctl\'s enabled state', enabledUnitNames('d.service enabled-runtime enabled\ne.service alias -\nf.service indirect disabled\ng.service generated -\n'), []],
     ['ss v6', parseSs('Netid State Recv-Q Send-Q Local Address:Port Peer Address:Port\ntcp LISTEN 0 128 [::]:22 [::]:*\ntcp LISTEN 0 128 127.0.0.53%lo:53 0.0.0.0:*\n'),
       [{ proto: 'tcp', address: '::', port: 22 }, { proto: 'tcp', address: '127.0.0.53', port: 53 }]],
     ['passwd', parsePasswd('root:x:0:0:root:/root:/bin/bash\n# c\napp:x:990:990:Some Person,room 4:/srv/app:/sbin/nologin\n'),

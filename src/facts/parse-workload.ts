@@ -4,6 +4,7 @@
  * part of WorkloadFacts, and a reader given output it cannot read throws naming the command.
  */
 import { sha256Hex } from '../core/index.js';
+import { readFindmntJson } from './parse-findmnt.js';
 
 export interface WorkloadUnit { name: string; load: string; active: string; sub: string }
 export interface WorkloadUnitFile { name: string; state: string }
@@ -37,9 +38,17 @@ export function parseListUnitFiles(text: string): WorkloadUnitFile[] {
   return out.sort((a, b) => a.name.localeCompare(b.name));
 }
 
+/**
+ * Whether a unit file counts as enabled: systemctl's state `enabled` only (not `enabled-runtime`, `alias`,
+ * `indirect`, `static`, `generated`). The one rule for verification's services and the workload diff.
+ */
+export function isEnabledUnitFile(u: WorkloadUnitFile): boolean {
+  return u.state === 'enabled';
+}
+
 /** The unit names systemctl calls enabled, from list-unit-files output (what verification compares). */
 export function enabledUnitNames(text: string): string[] {
-  return [...new Set(parseListUnitFiles(text).filter((u) => u.state === 'enabled').map((u) => u.name))].sort();
+  return [...new Set(parseListUnitFiles(text).filter(isEnabledUnitFile).map((u) => u.name))].sort();
 }
 
 /**
@@ -64,21 +73,11 @@ export function parseSs(text: string): WorkloadListener[] {
   return [...out.values()].sort((a, b) => a.port - b.port || a.proto.localeCompare(b.proto) || a.address.localeCompare(b.address));
 }
 
-interface FindmntNode { target?: unknown; source?: unknown; fstype?: unknown; options?: unknown; children?: unknown }
-
 /** `findmnt -J -o TARGET,SOURCE,FSTYPE,OPTIONS` (tree or --list): every mount, flattened, by target. */
 export function parseFindmnt(text: string): WorkloadMount[] {
-  const doc = JSON.parse(text) as { filesystems?: unknown };
-  if (!Array.isArray(doc.filesystems)) throw new Error('findmnt -J: no "filesystems" array');
-  const out: WorkloadMount[] = [];
-  const walk = (nodes: unknown[]): void => {
-    for (const n of nodes as FindmntNode[]) {
-      if (typeof n.target === 'string') out.push({ target: n.target, source: String(n.source ?? ''), fstype: String(n.fstype ?? ''), options: String(n.options ?? '') });
-      if (Array.isArray(n.children)) walk(n.children);
-    }
-  };
-  walk(doc.filesystems);
-  return out.sort((a, b) => a.target.localeCompare(b.target));
+  return readFindmntJson(text).filter((n) => typeof n.target === 'string')
+    .map((n) => ({ target: n.target as string, source: String(n.source ?? ''), fstype: String(n.fstype ?? ''), options: String(n.options ?? '') }))
+    .sort((a, b) => a.target.localeCompare(b.target));
 }
 
 interface IpAddrEntry { ifname?: unknown; address?: unknown; addr_info?: unknown }

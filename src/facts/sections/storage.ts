@@ -4,6 +4,7 @@
  * One `findmnt -J -v` (util-linux) per path: `-v` prints the device without its `[/subvolume]` suffix, whose
  * subvolume is the FSROOT column.
  */
+import { readFindmntJson, type FindmntFilesystem } from '../parse-findmnt.js';
 import { defineSection } from './section.js';
 
 declare module '../types.js' { interface SectionFacts { storage?: StorageFacts } }
@@ -29,9 +30,8 @@ export function parseStorage(body: string): StorageFacts {
     const tab = line.indexOf('\t');
     if (tab < 0) continue;
     const path = line.slice(0, tab);
-    let doc: unknown;
-    try { doc = JSON.parse(line.slice(tab + 1)); } catch { continue; }
-    const fs = (doc as { filesystems?: unknown[] } | null)?.filesystems?.[0] as Record<string, unknown> | undefined;
+    let fs: FindmntFilesystem | undefined;
+    try { fs = readFindmntJson(line.slice(tab + 1))[0]; } catch { continue; }
     if (!fs || typeof fs.fstype !== 'string' || typeof fs.source !== 'string') continue;
     mounts.push({ path, fstype: fs.fstype, source: fs.source, fsroot: typeof fs.fsroot === 'string' ? fs.fsroot : '/' });
   }

@@ -3,7 +3,7 @@
  * security facts sections (one facts-script round trip, read-only); the snapshot taken before the run is
  * kept in the execution's state dir (WORKLOAD_BEFORE_FILE) and read back through its schema; `workloadReport`
  * collects the host again and diffs the two (assess/workload-diff.ts), writing the report beside the journal.
- * `workloadGateCheck` is the same diff as one health-gate check: not ok while a high finding stands.
+ * `workloadVerdict` is the health gate's reading of a report (app/health-gate.ts): not ok while a high finding stands.
  */
 import { posix } from 'node:path';
 import { compileSchema, parseDocument, type SchemaOf } from '../core/index.js';
@@ -95,10 +95,4 @@ export function workloadVerdict(report: WorkloadReport | undefined): { ok: boole
   const high = report.findings.filter((f) => f.severity === 'high');
   return { ok: report.ok,
     detail: high.length ? `${high.length} high finding(s): ${high.map((f) => f.title).join('; ')}` : `${report.findings.length} finding(s), none high` };
-}
-
-/** The workload diff collected now, as one health-gate check (for a gate run apart from a migration). */
-export async function workloadGateCheck(transport: Transport, stateDir: string): Promise<{ id: 'workload'; ok: boolean; detail: string; report?: WorkloadReport }> {
-  const report = await workloadReport(transport, stateDir);
-  return { id: 'workload', ...workloadVerdict(report), ...(report ? { report } : {}) };
 }

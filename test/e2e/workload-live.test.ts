@@ -12,7 +12,7 @@ import { skipUnlessTools } from '../support/shared.js';
 import { connectSsh } from '../../src/transport/ssh.js';
 import type { Transport } from '../../src/transport/index.js';
 import { mkdirHost } from '../../src/exec/journal.js';
-import { captureWorkload, readWorkloadBefore, recordWorkloadBefore, workloadGateCheck } from '../../src/exec/workload.js';
+import { captureWorkload, readWorkloadBefore, recordWorkloadBefore, workloadReport, workloadVerdict } from '../../src/exec/workload.js';
 import type { Finding } from '../../src/assess/types.js';
 
 const skip = process.getuid?.() !== 0 ? 'needs root (unshare, mount, ip netns)'
@@ -68,7 +68,12 @@ test('a stopped unit, a closed port, a renamed interface and a changed PermitRoo
   await recordWorkloadBefore(transport, STATE, snapshot);
   assert.deepEqual(await readWorkloadBefore(transport, STATE), snapshot, 'read back through its schema');
 
-  const same = await workloadGateCheck(transport, STATE);
+  // The health gate's workload check: the diff now against the recorded before, and its verdict.
+  const check = async (): Promise<ReturnType<typeof workloadVerdict> & { report?: Awaited<ReturnType<typeof workloadReport>> }> => {
+    const report = await workloadReport(transport, STATE);
+    return { ...workloadVerdict(report), report };
+  };
+  const same = await check();
   assert.deepEqual([same.ok, same.report?.findings], [true, []], 'nothing changed: no finding');
 
   await listener.stop();
@@ -85,7 +90,7 @@ test('a stopped unit, a closed port, a renamed interface and a changed PermitRoo
     assert.equal(r.status, 0, r.stderr);
   }
 
-  const gate = await workloadGateCheck(transport, STATE);
+  const gate = await check();
   assert.equal(gate.ok, false);
   const findings = gate.report?.findings ?? [];
   const unit = find(findings, 'workload-diff:unit-inactive:lab-web.service');

@@ -18,12 +18,13 @@ import {
 } from '../assess/index.js';
 import type { FactSnapshotRecord, FleetAssessmentRecord, Store } from '../store/index.js';
 import type { AssessProgress } from './assess.js';
+import { listInventory } from './inventory.js';
 import type { RepoCache } from './repos.js';
 import { resolveTargets } from './targets.js';
 import { buildFleetReport, type FleetReport } from '../report/fleet/index.js';
 
 /** The store methods the fleet assessment uses. */
-export type FleetAssessStore = Pick<Store, 'listHosts' | 'latestFactSnapshots' | 'saveAssessmentDocument' | 'saveFleetAssessments'>;
+export type FleetAssessStore = Pick<Store, 'listHosts' | 'listFleetAssessments' | 'latestFactSnapshots' | 'saveAssessmentDocument' | 'saveFleetAssessments'>;
 
 export interface AssessFleetOptions {
   store: FleetAssessStore;
@@ -136,7 +137,7 @@ export async function assessFleet(o: AssessFleetOptions): Promise<FleetAssessmen
   const fingerprints = views.map(repoFingerprint);
   const assessTargetsOf = views.map((repo, i) => ({ release: targets[i], ...(repo ? { repo } : {}) }));
 
-  const hostNames = o.hostNames ? [...new Set(o.hostNames)] : (await o.store.listHosts()).filter((h) => h.removedAt === null).map((h) => h.name);
+  const hostNames = o.hostNames ? [...new Set(o.hostNames)] : (await listInventory(o.store)).map((h) => h.name);
   if (o.hostNames) {
     const known = new Set((await o.store.listHosts()).map((h) => h.name));
     const unknown = hostNames.filter((h) => !known.has(h));

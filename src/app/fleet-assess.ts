@@ -18,12 +18,13 @@ import {
 } from '../assess/index.js';
 import type { FactSnapshotRecord, FleetAssessmentRecord, Store } from '../store/index.js';
 import { assessmentDay, type AssessProgress } from './assess.js';
+import { listInventory } from './inventory.js';
 import type { RepoCache } from './repos.js';
 import { resolveTargets } from './targets.js';
 import { buildFleetReport, type FleetReport } from '../report/fleet/index.js';
 
 /** The store methods the fleet assessment uses. */
-export type FleetAssessStore = Pick<Store, 'listHosts' | 'latestFactSnapshots' | 'saveAssessmentDocument' | 'saveFleetAssessments'>;
+export type FleetAssessStore = Pick<Store, 'listHosts' | 'listFleetAssessments' | 'latestFactSnapshots' | 'saveAssessmentDocument' | 'saveFleetAssessments'>;
 
 export interface AssessFleetOptions {
   store: FleetAssessStore;
@@ -134,7 +135,7 @@ export async function assessFleet(o: AssessFleetOptions): Promise<FleetAssessmen
   const fingerprints = views.map(repoFingerprint);
   const assessTargetsOf = views.map((repo, i) => ({ release: targets[i], ...(repo ? { repo } : {}) }));
 
-  const hostNames = o.hostNames ? [...new Set(o.hostNames)] : (await o.store.listHosts()).filter((h) => h.removedAt === null).map((h) => h.name);
+  const hostNames = o.hostNames ? [...new Set(o.hostNames)] : (await listInventory(o.store)).map((h) => h.name);
   if (o.hostNames) {
     const known = new Set((await o.store.listHosts()).map((h) => h.name));
     const unknown = hostNames.filter((h) => !known.has(h));
@@ -196,17 +197,17 @@ export async function assessFleet(o: AssessFleetOptions): Promise<FleetAssessmen
 
 /** The fleet report of a run (default: the newest), from its stored rows. */
 export async function loadFleetReport(o: {
-  store: Pick<Store, 'listFleetAssessments' | 'listHosts'>; runId?: string; catalog?: Catalog; now?: Date;
-  /** Leave out the hosts their inventory no longer lists (the dashboard's overview counts only listed hosts, as selectors pick them). */
-  excludeRemoved?: ReadonlySet<string>;
+  store: Pick<Store, 'listFleetAssessments' | 'listRemovedHostNames'>; runId?: string; catalog?: Catalog; now?: Date;
+  /** Leave out the hosts their inventory no longer lists (the dashboard's overview counts only listed hosts, as selectors pick them); else they are marked removed. */
+  excludeRemoved?: boolean;
 }): Promise<FleetReport> {
   const stored = await o.store.listFleetAssessments(o.runId);
-  const rows = o.excludeRemoved ? stored.filter((r) => !o.excludeRemoved?.has(r.hostName)) : stored;
+  const removed = new Set(await o.store.listRemovedHostNames());
+  const rows = o.excludeRemoved === true ? stored.filter((r) => !removed.has(r.hostName)) : stored;
   if (rows.length === 0) {
     throw new FerryError('NOT_FOUND', o.runId ? `No fleet assessment run ${JSON.stringify(o.runId)} in the store` : 'No fleet assessment in the store',
       { hint: 'Run ferry fleet assess --to TARGETS first.' });
   }
   const runId = rows[0].runId;
-  const removed = new Set((await o.store.listHosts()).filter((h) => h.removedAt !== null).map((h) => h.name));
   return buildFleetReport(rows, { runId, catalog: o.catalog ?? loadCatalog(), today: fleetRunDate(runId), generatedAt: (o.now ?? new Date()).toISOString(), removed });
 }

@@ -56,7 +56,7 @@ export async function fleetOverview(o: { store: Store; catalog?: Catalog; now?: 
   const key = `${runId ?? ''}\n${removed.join('\n')}`;
   let report = runId === undefined ? undefined : reports.get(key);
   if (runId !== undefined && !report) {
-    report = await loadFleetReport({ store: o.store, runId, catalog, excludeRemoved: new Set(removed) });
+    report = await loadFleetReport({ store: o.store, runId, catalog, excludeRemoved: true });
     reports.clear();
     reports.set(key, report);
   }

@@ -231,7 +231,7 @@ export async function importInventory(store: Store, files: readonly string[], op
  * when it is assessed); readiness per target is the newest fleet assessment's. Hosts removed from their
  * inventory are never picked, unless `includeRemoved` (ferry inventory list, which shows them as removed).
  */
-export async function listInventory(store: Store, selector?: string, opts: { includeRemoved?: boolean } = {}): Promise<HostRecord[]> {
+export async function listInventory(store: Pick<Store, 'listHosts' | 'listFleetAssessments'>, selector?: string, opts: { includeRemoved?: boolean } = {}): Promise<HostRecord[]> {
   const hosts = (await store.listHosts()).filter((h) => opts.includeRemoved === true || h.removedAt === null);
   if (selector === undefined || selector.trim() === '') return hosts;
   const readiness = new Map<string, Record<string, string>>();

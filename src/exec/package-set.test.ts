@@ -27,3 +27,8 @@ for (const [name, announced, allow, expected] of cases) {
     assert.deepEqual(unapprovedVanished(comparePackageSets(BEFORE, AFTER, OBSOLETES), announced, allow).map((c) => c.package), expected);
   });
 }
+
+test('comparePackageSets: EVRs as epoch:version-release, the name beside name.arch', () => {
+  const lz4 = comparePackageSets(BEFORE, AFTER, OBSOLETES).find((c) => c.package === 'lz4-libs.x86_64');
+  assert.deepEqual(lz4, { fate: 'upgraded', package: 'lz4-libs.x86_64', name: 'lz4-libs', before: '0:1.8.1.2-4.el8', after: '0:1.8.3-3.el8_4' });
+});

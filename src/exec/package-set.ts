@@ -5,7 +5,9 @@
  * the rpm database. Install-only packages (kernels) installed side by side compare by their newest build.
  */
 import { globToRegExp } from '../core/index.js';
-import { compareEvr, parseEvr } from '../rpm/evr.js';
+import { compareEvr, formatEvr } from '../rpm/evr.js';
+import { parseNevra } from '../rpm/nevra.js';
+import type { Evr } from '../rpm/types.js';
 
 export type PackageFate = 'same' | 'upgraded' | 'downgraded' | 'replaced' | 'removed' | 'added';
 
@@ -13,38 +15,33 @@ export interface PackageChange {
   fate: PackageFate;
   /** name.arch */
   package: string;
+  /** The package's name (without the arch). */
+  name: string;
+  /** epoch:version-release */
   before: string | null;
   after: string | null;
   /** replaced: what replaces it. */
   by?: string;
 }
 
-/** `name-epoch:version-release.arch` → [name.arch, epoch:version-release]. */
-function split(nevra: string): [string, string, string] {
-  const dot = nevra.lastIndexOf('.');
-  const arch = nevra.slice(dot + 1);
-  const nevr = nevra.slice(0, dot);
-  const rel = nevr.lastIndexOf('-');
-  const ver = nevr.lastIndexOf('-', rel - 1);
-  const name = nevr.slice(0, ver);
-  return [`${name}.${arch}`, nevr.slice(ver + 1), name];
+function newest(evrs: Evr[]): Evr {
+  return evrs.reduce((a, b) => (compareEvr(b, a) > 0 ? b : a));
 }
 
-function newest(evrs: string[]): string {
-  return evrs.reduce((a, b) => (compareEvr(parseEvr(b), parseEvr(a)) > 0 ? b : a));
-}
+const shown = (evr: Evr): string => formatEvr(evr, { alwaysEpoch: true });
 
 /**
  * `obsoletes`: for each package installed after, the names it obsoletes (`rpm -qa --qf
  * '[%{NAME}\t%{OBSOLETENAME}\n]'`), as name → obsoleting names.
  */
 export function comparePackageSets(before: readonly string[], after: readonly string[], obsoletes: ReadonlyMap<string, readonly string[]>): PackageChange[] {
-  const group = (list: readonly string[]): Map<string, { name: string; evrs: string[] }> => {
-    const m = new Map<string, { name: string; evrs: string[] }>();
+  const group = (list: readonly string[]): Map<string, { name: string; evrs: Evr[] }> => {
+    const m = new Map<string, { name: string; evrs: Evr[] }>();
     for (const n of list) {
-      const [na, evr, name] = split(n);
-      const g = m.get(na) ?? { name, evrs: [] };
-      g.evrs.push(evr);
+      const p = parseNevra(n);
+      const na = `${p.name}.${p.arch}`;
+      const g = m.get(na) ?? { name: p.name, evrs: [] };
+      g.evrs.push(p);
       m.set(na, g);
     }
     return m;
@@ -58,14 +55,14 @@ export function comparePackageSets(before: readonly string[], after: readonly st
     const now = a.get(na);
     if (now) {
       const is = newest(now.evrs);
-      const c = compareEvr(parseEvr(is), parseEvr(was));
-      out.push({ fate: c === 0 ? 'same' : c > 0 ? 'upgraded' : 'downgraded', package: na, before: was, after: is });
+      const c = compareEvr(is, was);
+      out.push({ fate: c === 0 ? 'same' : c > 0 ? 'upgraded' : 'downgraded', package: na, name: g.name, before: shown(was), after: shown(is) });
       continue;
     }
     const by = obsoletes.get(g.name)?.[0] ?? afterNames.get(g.name);
-    out.push(by ? { fate: 'replaced', package: na, before: was, after: null, by } : { fate: 'removed', package: na, before: was, after: null });
+    out.push(by ? { fate: 'replaced', package: na, name: g.name, before: shown(was), after: null, by } : { fate: 'removed', package: na, name: g.name, before: shown(was), after: null });
   }
-  for (const [na, g] of a) if (!b.has(na)) out.push({ fate: 'added', package: na, before: null, after: newest(g.evrs) });
+  for (const [na, g] of a) if (!b.has(na)) out.push({ fate: 'added', package: na, name: g.name, before: null, after: shown(newest(g.evrs)) });
   return out;
 }
 
@@ -88,8 +85,6 @@ export function isApproved(name: string, allowRemove: readonly string[]): boolea
 /** The removals nobody announced (`announced`: names the plan removes) or approved (`allowRemove` names or globs). */
 export function unapprovedVanished(changes: readonly PackageChange[], announced: readonly string[], allowRemove: readonly string[]): PackageChange[] {
   return changes.filter((c) => {
-    if (c.fate !== 'removed') return false;
-    const name = c.package.replace(/\.[^.]+$/, '');
-    return !announced.includes(name) && !isApproved(name, allowRemove);
+    return c.fate === 'removed' && !announced.includes(c.name) && !isApproved(c.name, allowRemove);
   });
 }

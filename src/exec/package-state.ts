@@ -12,18 +12,17 @@
  */
 import { posix } from 'node:path';
 import { FerryError, sha256Hex } from '../core/index.js';
-import { installedNevras } from './package-manager/index.js';
+import { installedPackageList, packageListDifferences } from './package-manager/index.js';
 import { FERRY_STATE_ROOT } from './journal.js';
 import type { Transport } from '../transport/types.js';
 import type { JournalEntry, PackageFingerprint } from './types.js';
 
 /** Reads the installed packages and writes them as `packages-LABEL.txt` in the execution's state dir. */
 export async function recordPackages(transport: Transport, stateDir: string, label: string): Promise<PackageFingerprint> {
-  const nevras = await installedNevras(transport);
-  const text = nevras.join('\n') + '\n';
+  const { nevras, text, sha256 } = await installedPackageList(transport);
   const list = posix.join(stateDir, `packages-${label}.txt`);
   await transport.writeFile(list, text, { mode: 0o600 });
-  return { count: nevras.length, sha256: sha256Hex(text), list };
+  return { count: nevras.length, sha256, list };
 }
 
 /** A journaled fingerprint of the shape recordPackages writes (the journal is read back from the host). */
@@ -53,9 +52,8 @@ const SHOWN = 10;
 export async function checkPackagesUnchanged(o: { transport: Transport; executionId: string; entries: readonly JournalEntry[]; action: string }): Promise<void> {
   const expected = expectedPackages(o.entries);
   if (!expected) return;
-  const now = await installedNevras(o.transport);
-  const text = now.join('\n') + '\n';
-  if (sha256Hex(text) === expected.fingerprint.sha256) return;
+  const { nevras: now, sha256 } = await installedPackageList(o.transport);
+  if (sha256 === expected.fingerprint.sha256) return;
   const { list } = expected.fingerprint;
   // The list on the host is shown only when it is the one the signed entry describes.
   const recorded = list.startsWith(`${FERRY_STATE_ROOT}/`)
@@ -63,10 +61,7 @@ export async function checkPackagesUnchanged(o: { transport: Transport; executio
     : undefined;
   let differences = `${expected.fingerprint.count} packages recorded, ${now.length} installed`;
   if (recorded !== undefined && sha256Hex(recorded) === expected.fingerprint.sha256) {
-    const was = new Set(recorded.split('\n').filter(Boolean));
-    const is = new Set(now);
-    const added = now.filter((n) => !was.has(n));
-    const removed = [...was].filter((n) => !is.has(n));
+    const { added, removed } = packageListDifferences(recorded, now);
     const show = (xs: string[]): string => xs.slice(0, SHOWN).map((x) => JSON.stringify(x)).join(', ') + (xs.length > SHOWN ? ` and ${xs.length - SHOWN} more` : '');
     differences = [added.length ? `installed since: ${show(added)}` : '', removed.length ? `removed since: ${show(removed)}` : ''].filter(Boolean).join('; ');
   }

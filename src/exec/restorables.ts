@@ -24,7 +24,7 @@
 import { posix } from 'node:path';
 import { excerpt, FerryError, sha256Hex } from '../core/index.js';
 import { assertResolvesUnderRoot, FERRY_STATE_ROOT, hostPath, runChecked } from './journal.js';
-import { installedNevras, isPackageManagerEnv, packageManagerFor, type PackageManagerEnv } from './package-manager/index.js';
+import { installedNevras, installedPackageList, isPackageManagerEnv, packageListDifferences, packageManagerFor, type PackageManagerEnv } from './package-manager/index.js';
 import type { Transport } from '../transport/types.js';
 import type { JsonValue, Restorable, RestorableCheckContext, RestoreContext, Restorer, RestorerRegistry } from './types.js';
 
@@ -251,11 +251,10 @@ export function packageSetRestorable(options: { env?: PackageManagerEnv } = {}):
     key: 'rpmdb',
     description: 'installed package set',
     async capture(ctx) {
-      const nevras = await installedNevras(ctx.transport);
-      const text = nevras.join('\n') + '\n';
+      const { nevras, text, sha256 } = await installedPackageList(ctx.transport);
       const list = posix.join(ctx.backupDir, 'packages.txt');
       await ctx.transport.writeFile(list, text, { mode: 0o600 });
-      return { root: ctx.transport.root ?? null, list, sha256: sha256Hex(text), count: nevras.length, env };
+      return { root: ctx.transport.root ?? null, list, sha256, count: nevras.length, env };
     },
   };
 }
@@ -275,11 +274,9 @@ async function restorePackageSetData(raw: JsonValue, ctx: RestoreContext): Promi
   const data = raw as PackageSetData;
   const text = (await ctx.transport.readFile(data.list)).toString('utf8');
   if (sha256Hex(text) !== data.sha256) throw new FerryError('JOURNAL_CORRUPT', `Package list ${data.list} on ${ctx.transport.hostName} does not match its recorded sha256`);
-  const wanted = new Set(text.split('\n').filter(Boolean));
   const diff = async (): Promise<{ remove: string[]; install: string[] }> => {
-    const now = await installedNevras(ctx.transport);
-    const have = new Set(now);
-    return { remove: now.filter((n) => !wanted.has(n)), install: [...wanted].filter((n) => !have.has(n)) };
+    const { added, removed } = packageListDifferences(text, await installedNevras(ctx.transport));
+    return { remove: added, install: removed };
   };
   const env = data.env ?? null;
   if (env !== null && !isPackageManagerEnv(env)) throw new FerryError('JOURNAL_CORRUPT', `The package set restorable of ${ctx.transport.hostName} records no valid package-manager environment`);

@@ -214,7 +214,7 @@ export function packageSetCheck(before: Evidence['packages'], after: Evidence['p
   const vanished = unapprovedVanished(changes, o.removed, o.allowRemove);
   const summary = ['same', 'upgraded', 'downgraded', 'replaced', 'removed', 'added'].map((f) => `${count(f)} ${f}`).join(', ');
   return { id: 'package-set', ok: vanished.length === 0,
-    detail: `${summary}${vanished.length ? `; removed without announcement or approval: ${vanished.map((c) => `${c.package.replace(/\.[^.]+$/, '')}-${c.before ?? '?'}`).join(', ')}` : ''}` };
+    detail: `${summary}${vanished.length ? `; removed without announcement or approval: ${vanished.map((c) => `${c.name}-${c.before ?? '?'}`).join(', ')}` : ''}` };
 }
 
 export async function verifyHost(options: { transport: Transport; stateDir: string; verify: VerifyOptions; before?: Evidence }): Promise<VerifyReport> {

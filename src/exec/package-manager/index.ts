@@ -17,6 +17,6 @@ export function packageManagerFor(env: PackageManagerEnv | null): PackageManager
 
 export { isPackageManagerEnv, type HostState, type PackageManager, type PackageManagerEnv, type Transaction } from './types.js';
 export { runDetached, type DetachedResult } from './detached.js';
-export { duplicatePackages, installedNevras, installedPackages, installOnlyNames, rpmArgv } from './rpmdb.js';
+export { duplicatePackages, installedNevras, installedPackageList, installedPackages, installOnlyNames, packageListDifferences, rpmArgv } from './rpmdb.js';
 export { parseBaseurl } from './repo-location.js';
 export { bindServedRepo, hostEnv, unbindServedRepo } from './served.js';

@@ -3,7 +3,7 @@
  * for rpm against the transport (with a root prefix, `--root`), the installed packages, the install-only
  * ones, and the duplicate rule an interrupted transaction is recognised by.
  */
-import { FerryError } from '../../core/index.js';
+import { FerryError, sha256Hex } from '../../core/index.js';
 import { runChecked } from '../journal.js';
 import type { Transport } from '../../transport/types.js';
 import { INSTALLONLY_PROVIDES } from '../../rpm/installonly.js';
@@ -51,4 +51,21 @@ export async function installedPackages(transport: Transport): Promise<{ name: s
 /** The installed NEVRAs (`name-epoch:version-release.arch`, gpg-pubkey entries excluded), in code-unit order. */
 export async function installedNevras(transport: Transport): Promise<string[]> {
   return (await installedPackages(transport)).map((p) => p.nevra).sort();
+}
+
+/**
+ * The installed package set as the one text every record of it uses (the execution fingerprints, the
+ * packageSet restorable, a snapshot's state digest): the NEVRAs one a line, and its sha256.
+ */
+export async function installedPackageList(transport: Transport): Promise<{ nevras: string[]; text: string; sha256: string }> {
+  const nevras = await installedNevras(transport);
+  const text = nevras.join('\n') + '\n';
+  return { nevras, text, sha256: sha256Hex(text) };
+}
+
+/** A recorded package list (installedPackageList's text) against the NEVRAs installed now: what is new, what is gone. */
+export function packageListDifferences(recorded: string, now: readonly string[]): { added: string[]; removed: string[] } {
+  const was = new Set(recorded.split('\n').filter(Boolean));
+  const is = new Set(now);
+  return { added: now.filter((n) => !was.has(n)), removed: [...was].filter((n) => !is.has(n)) };
 }

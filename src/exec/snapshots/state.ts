@@ -5,9 +5,9 @@
  * are the proof that the host is the one from before the migration. The rpm database's lock and cache files
  * (`__db.*`, `*-shm`, `*-wal`, `.rpm.lock`, `.dbenv.lock`) change on every read and are left out, and so are its mtimes.
  */
-import { FerryError, sha256Hex } from '../../core/index.js';
+import { FerryError } from '../../core/index.js';
 import type { Transport } from '../../transport/types.js';
-import { installedNevras } from '../package-manager/index.js';
+import { installedPackageList } from '../package-manager/index.js';
 
 export type HostStateDigest = { packages: string; etc: string; rpmdb: string };
 
@@ -30,8 +30,7 @@ export async function treeDigests(transport: Transport, dir: string): Promise<{ 
 
 /** The digests of the host as the transport sees it now. */
 export async function hostStateDigest(transport: Transport): Promise<HostStateDigest> {
-  const nevras = await installedNevras(transport);
-  return { packages: sha256Hex(nevras.join('\n') + '\n'), ...await treeDigests(transport, transport.root ?? '/') };
+  return { packages: (await installedPackageList(transport)).sha256, ...await treeDigests(transport, transport.root ?? '/') };
 }
 
 /** What differs between two digests (empty: the same host). */

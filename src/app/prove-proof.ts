@@ -100,7 +100,7 @@ export async function proveMigration(o: ProveMigrationOptions): Promise<Migratio
     host: o.hostName, executionId, generatedAt: now.toISOString(),
     migration: status ? { source: plan?.source ?? null, target: plan?.target ?? '', state: status.status.state, ponrCrossed: status.status.ponrCrossed, steps: status.status.steps.map((s) => ({ id: s.id, kind: s.kind, title: s.title, state: s.state })) } : null,
     journal,
-    verification: v ? { status: v.ok ? 'passed' : 'failed', checks: v.checks.map((c) => ({ id: c.id, ok: c.ok, detail: c.detail })) } : { status: 'not-run', checks: [] },
+    verification: v ? { status: v.ok ? 'passed' : 'failed', checks: [...v.checks, ...(v.packageSet ? [v.packageSet] : [])].map((c) => ({ id: c.id, ok: c.ok, detail: c.detail })) } : { status: 'not-run', checks: [] },
     ...(sbomBefore ? { packages: { before: sbomBefore.components.length, after: sbomAfter.components.length, diff: diffSboms(sbomBefore, sbomAfter) } } : { packagesReason: 'no fact snapshot from before the migration (collect one, or pass --before)' }),
     ...(exposure ? { exposure } : { exposureReason: o.feeds?.length ? 'no facts from before the migration' : 'no security feed given (--osv)' }),
     support: { before, after: afterL, daysGained: gained },

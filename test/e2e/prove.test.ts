@@ -82,6 +82,8 @@ test('the migration proof of a lab host: proven with its package diff, CVE delta
     assert.deepEqual([proof.verdict, proof.reasons], ['proven', []]);
     assert.equal(proof.journal.status, 'intact');
     assert.equal(proof.verification.status, 'passed');
+    // Verification's package-set verdict (part of its ok) is listed with its other checks.
+    assert.deepEqual(proof.verification.checks.filter((c) => c.id === 'package-set').map((c) => c.ok), [true]);
     assert.ok(!('status' in proof.packages) && proof.packages.supplierChanged > 0);
     assert.ok(!('status' in proof.cve) && proof.cve.comparable, JSON.stringify(proof.cve));
     assert.equal(proof.cve.before.coverage, 'successor-fixes');

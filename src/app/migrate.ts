@@ -29,6 +29,7 @@ import { readHostDocument, readVerifyReport } from '../exec/verify-documents.js'
 import type { ExecutionResult, ExecutionStatus, JournalSink } from '../exec/types.js';
 import type { ProgressEvent } from '../core/index.js';
 import type { RollbackResult } from '../exec/runner.js';
+import type { RebootWait } from '../exec/reboot-boundary.js';
 import { migrationFindings, recordWorkloadBeforeRun, startWorkloadCapture, type MigrationFindings } from './migration-findings.js';
 import { finishSnapshots, snapshotStatus } from '../exec/snapshots/finish.js';
 import type { SnapshotInfo } from '../exec/snapshots/index.js';
@@ -303,6 +304,8 @@ export async function resume(o: { transport: Transport; onProgress?: (e: Progres
 /** `reboot`: how a snapshot restore reboots the host and reaches it again (RestoreContext.reboot); without it the operator reboots. */
 export interface RebootOption {
   reboot?: () => Promise<void>;
+  /** Reboot through the journaled boundary (exec/reboot-boundary.ts; app/reboot.ts builds it for an SSH host). */
+  rebootWait?: RebootWait;
 }
 
 export async function rollback(o: { transport: Transport; onProgress?: (e: ProgressEvent) => void; sink?: JournalSink; executionId?: string } & StoreOption & JournalReadOptions & ForceOption & RebootOption): Promise<RollbackResult> {
@@ -320,7 +323,7 @@ export async function rollback(o: { transport: Transport; onProgress?: (e: Progr
   }
   if (o.store && plan) await recordExecutionFirst({ ...o, store: o.store }, o.transport.hostName, plan, executionId);
   const { sink, mirror } = runSink(o);
-  return mirrored(mirror, () => rollbackRun({ transport: o.transport, executionId, restorers: restorersFor(plan), journal, ...(o.reboot ? { reboot: o.reboot } : {}), ...(o.onProgress ? { onProgress: o.onProgress } : {}), ...(sink ? { sink } : {}), ...(o.force ? { force: true } : {}) }));
+  return mirrored(mirror, () => rollbackRun({ transport: o.transport, executionId, restorers: restorersFor(plan), journal, ...(o.reboot ? { reboot: o.reboot } : {}), ...(o.rebootWait ? { rebootWait: o.rebootWait } : {}), ...(o.onProgress ? { onProgress: o.onProgress } : {}), ...(sink ? { sink } : {}), ...(o.force ? { force: true } : {}) }));
 }
 
 /** With a store, the host's journal is mirrored there too (entries a busy store missed during the run). */

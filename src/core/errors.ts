@@ -83,6 +83,11 @@ export const ERROR_CODES = {
   HEALTH_GATE_FAILED: 'A check of the health gate after the migration failed',
   // fleet: inventory (h3)
   HOST_IN_ROLLOUT: 'A host cannot be deleted while a rollout or job is under way for it',
+  // h5: reboot as a step boundary (exec/reboot.ts)
+  REBOOT_TIMEOUT: 'The host did not come back from its reboot in time',
+  REBOOT_FAILED: 'The reboot command failed on the host',
+  REBOOT_IDENTITY: 'The host\'s boot id or machine id could not be read',
+  REBOOT_HOST_CHANGED: 'Another host (machine id or host key) answered after the reboot',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
@@ -159,6 +164,10 @@ export const ERROR_STATUS: Record<ErrorCode, { exit: number; http: number }> = {
   SNAPSHOT_REBOOT_REQUIRED: { exit: 1, http: 409 },
   HEALTH_GATE_FAILED: { exit: 1, http: 500 },
   HOST_IN_ROLLOUT: { exit: 1, http: 409 },
+  REBOOT_TIMEOUT: { exit: 1, http: 504 },
+  REBOOT_FAILED: { exit: 1, http: 502 },
+  REBOOT_IDENTITY: { exit: 1, http: 502 },
+  REBOOT_HOST_CHANGED: { exit: 1, http: 409 },
 };
 
 /** The exit status and HTTP status of an error: its code's, or INTERNAL's for anything not a FerryError. */

@@ -19,6 +19,7 @@ import { SNAPSHOT_KIND } from './snapshots/index.js';
 import { awaitTransactions, runningTransactions } from './package-manager/detached.js';
 import { checkPackagesUnchanged, recordPackages } from './package-state.js';
 import { executionStateOf } from './execution-state.js';
+import { rebootHooks, type RebootWait } from './reboot-boundary.js';
 import type {
   ExecutionResult, ExecutionStatus, JournalEntry, JournalSink, JsonValue, PackageFingerprint, PlanLike, RestoreContext,
   RestoreFailure, RestorerRegistry, RunningTransaction, SerializedRestorable, Step, StepContext, StepState,
@@ -312,7 +313,7 @@ export function deriveStatus(entries: readonly JournalEntry[], executionId: stri
       }
       case 'ponr': ponrCrossed = true; break;
       case 'override': overrides.push({ findingKey: e.findingKey, by: e.by, ...(e.reason ? { reason: e.reason } : {}), at: e.at }); break;
-      case 'rollback': case 'restore': case 'snapshot': break;
+      case 'rollback': case 'restore': case 'snapshot': case 'reboot': break;
     }
   }
   const folded = executionStateOf(entries);
@@ -369,6 +370,8 @@ export interface RollbackOptions {
   force?: boolean;
   /** How a snapshot restore reboots the host (RestoreContext.reboot). */
   reboot?: () => Promise<void>;
+  /** Reboot through the journaled boundary instead (reboot-boundary.ts); `transport` must be the wait's. */
+  rebootWait?: RebootWait;
 }
 
 export interface RollbackResult {
@@ -428,6 +431,8 @@ export async function rollback(options: RollbackOptions): Promise<RollbackResult
     });
     if (still.length > 0) throw transactionRunning(transport, still[0], 'rollback waits for it to end', steps);
     if (!options.force) await checkPackagesUnchanged({ transport, executionId, entries, action: 'rollback' });
+    // The boundary: a reboot requested before a crash is judged (and journaled as returned) before anything runs.
+    const boundary = options.rebootWait ? await rebootHooks(options.rebootWait, journal) : undefined;
     await journal.append({ event: 'rollback', phase: 'start' });
     const restored: string[] = [];
     const failures: RestoreFailure[] = [];
@@ -436,7 +441,7 @@ export async function rollback(options: RollbackOptions): Promise<RollbackResult
       const ctx: RestoreContext = {
         transport, executionId, backupDir: restorableDir(executionId, r.id),
         output: (line) => emit({ scope: 'output', phase: 'line', stepId: r.stepId, message: line }),
-        ...(options.reboot ? { reboot: options.reboot } : {}),
+        ...(boundary ?? (options.reboot ? { reboot: options.reboot } : {})),
       };
       try {
         await restorers[r.kind].restore(r.data, ctx);
@@ -444,8 +449,9 @@ export async function rollback(options: RollbackOptions): Promise<RollbackResult
         restored.push(r.id);
         emit({ scope: 'restore', phase: 'end', restorableId: r.id, message: r.description });
       } catch (e) {
-        // The host boots into the snapshot, whose journal was carried there: nothing more is written on this side of the switch.
-        if (isFerryError(e, 'SNAPSHOT_REBOOT_REQUIRED')) throw e;
+        // The host boots into the snapshot, whose journal was carried there: nothing more is written on this side of
+        // the switch (nor when it did not come back in time: it may still boot into the snapshot).
+        if (isFerryError(e, 'SNAPSHOT_REBOOT_REQUIRED') || isFerryError(e, 'REBOOT_TIMEOUT')) throw e;
         const message = e instanceof Error ? e.message : String(e);
         failures.push({ restorableId: r.id, description: r.description, error: message });
         await journal.append({ event: 'restore', restorableId: r.id, phase: 'failed', error: message });

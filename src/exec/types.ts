@@ -56,6 +56,12 @@ export interface RestoreContext {
    * snapshot). Absent: the restorer asks the operator to reboot (SNAPSHOT_REBOOT_REQUIRED).
    */
   reboot?: () => Promise<void>;
+  /**
+   * Journals the reboot request (the host's boot id before it) when the runner reboots through the boundary
+   * (exec/reboot.ts). A restorer that carries the journal into another tree calls it before the carry, so the
+   * tree the host boots into holds the request.
+   */
+  prepareReboot?: () => Promise<void>;
 }
 
 /**
@@ -147,7 +153,10 @@ export type JournalEvent =
   | { event: 'restore'; restorableId: string; phase: 'end' }
   | { event: 'restore'; restorableId: string; phase: 'failed'; error: string }
   /** `ferry finish`: what a snapshot left (the snapshot, or the system it replaced) was removed. */
-  | { event: 'snapshot'; phase: 'removed'; restorableId: string; what: string };
+  | { event: 'snapshot'; phase: 'removed'; restorableId: string; what: string }
+  /** The reboot boundary (exec/reboot.ts): requested with the identity before it, returned with the new boot id. */
+  | { event: 'reboot'; phase: 'requested'; bootId: string; machineId: string; hostKey?: string }
+  | { event: 'reboot'; phase: 'returned'; bootId: string };
 
 /**
  * `kid` and `mac`: the id of the controller's journal key and the entry's chained HMAC (journal-key.ts).

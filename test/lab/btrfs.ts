@@ -10,7 +10,7 @@
 // Teardown (`stop()`, also on process exit): every mount below the root directory is unmounted, the loop
 // device detached (losetup -d) and the image removed, whether or not the test passed.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { LabHost } from './lab.js';
@@ -86,4 +86,28 @@ export function createBtrfsHost(host: LabHost, o: { sizeMiB?: number } = {}): Bt
     stop();
     throw e;
   }
+}
+
+/**
+ * LAB SIMULATION of a whole host's reboot over its sshd, for the reboot boundary (src/exec/reboot.ts): a
+ * script the host runs as its reboot command (`--reboot-command '["sh", script]'`). Detached from the SSH
+ * session that started it, it drops every connection (the per-connection sshd processes are killed), keeps
+ * the host unreachable for `downSeconds` (`unreachable`: the listener is stopped with SIGSTOP, so connections
+ * hang until the per-attempt timeout; otherwise it keeps answering with the old boot), remounts the Btrfs root
+ * (the default subvolume, as a reboot does), and writes a new boot id to `bootIdFile` — last, so a boot id that
+ * changed proves the remount happened. Real: sshd, the dropped connections, the mount; no kernel boots.
+ */
+export function labRebootScript(o: { b: BtrfsLabHost; sshdPid: number; bootIdFile: string; downSeconds: number; unreachable: boolean; dir: string }): string {
+  const path = join(o.dir, 'lab-reboot.sh');
+  const q = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
+  const body = [
+    ...(o.unreachable ? [`kill -STOP ${o.sshdPid}`] : []),
+    `pkill -KILL -P ${o.sshdPid}`,
+    `sleep ${o.downSeconds}`,
+    `umount -l ${q(o.b.root)} && mount ${q(o.b.device)} ${q(o.b.root)}`,
+    `cat /proc/sys/kernel/random/uuid > ${q(o.bootIdFile)}.new && mv ${q(o.bootIdFile)}.new ${q(o.bootIdFile)}`,
+    ...(o.unreachable ? [`kill -CONT ${o.sshdPid}`] : []),
+  ].join('\n');
+  writeFileSync(path, `#!/bin/sh\n# LAB SIMULATION of a reboot (test/lab/btrfs.ts labRebootScript)\nsetsid -f sh -c ${q(body)} </dev/null >/dev/null 2>&1\n`, { mode: 0o755 });
+  return path;
 }

@@ -11,6 +11,7 @@ import { defaultStorePath, recordPlan, storeHostName } from '../../app/store.js'
 import { withStore, withStoreFlag } from '../store-flags.js';
 import type { ProgressEvent } from '../../app/migrate.js';
 import { withHost as withOpenHost } from '../../app/host.js';
+import { rebootWaitFor } from '../../app/reboot.js';
 import type { Transport } from '../../app/host.js';
 import { renderPlan, renderResult, renderRollback, renderStatus } from '../../report/execution-text.js';
 import { renderProgress } from '../../report/progress-text.js';
@@ -137,8 +138,25 @@ export function register(program: Command, ctx: CliContext): void {
   withStoreFlag(withHostFlags(program.command('rollback <host>').description('undo a migration: restores its backups, or returns the host to its snapshot (past the point of no return too)')))
     .option('--trust-journal', TRUST_JOURNAL_HELP)
     .option('--force', HOST_CHANGED_FORCE_HELP)
-    .action(async (host: string, f: HostFlags & { force?: boolean }) => {
-      const res = await withStore(f, (store) => withHost(host, f, (transport) => rollback({ transport, onProgress: progress(ctx), store, storeHost: storeHostName({ host, ...f }), storeName: storeNameOf(f), trustJournal: f.trustJournal === true, force: f.force === true })));
+    .option('--reboot-timeout <duration>', 'how long a reboot into the snapshot may take before the host is given up on (default 10m; SSH hosts)')
+    .option('--reboot-command <json-argv>', 'the host\'s reboot command as a JSON array (default ["systemctl","reboot"])')
+    .option('--boot-id-file <path>', 'where the host keeps its boot id (default /proc/sys/kernel/random/boot_id): a changed one proves the reboot')
+    .action(async (host: string, f: HostFlags & { force?: boolean; rebootTimeout?: string; rebootCommand?: string; bootIdFile?: string }) => {
+      const config = {
+        ...(f.rebootTimeout !== undefined ? { timeoutMs: parseDuration('--reboot-timeout', f.rebootTimeout) * 1000 } : {}),
+        ...(f.rebootCommand !== undefined ? { command: argvFlag('--reboot-command', f.rebootCommand) } : {}),
+        ...(f.bootIdFile !== undefined ? { bootIdFile: f.bootIdFile } : {}),
+      };
+      const res = await withStore(f, (store) => withHost(host, f, async (opened) => {
+        // An SSH host reboots into its snapshot through the journaled boundary, on a connection that can be replaced.
+        const boundary = rebootWaitFor(opened, hostOptions(host, f), config, progress(ctx));
+        const transport = boundary?.transport ?? opened;
+        try {
+          return await rollback({ transport, onProgress: progress(ctx), store, storeHost: storeHostName({ host, ...f }), storeName: storeNameOf(f), trustJournal: f.trustJournal === true, force: f.force === true, ...(boundary ? { rebootWait: boundary.rebootWait } : {}) });
+        } finally {
+          await transport.close();
+        }
+      }));
       emit(ctx, res, renderRollback);
     });
 

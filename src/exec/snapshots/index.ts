@@ -151,6 +151,8 @@ async function restoreBtrfs(ctx: RestoreContext, data: Extract<SnapshotData, { p
   const root = await requireBtrfsRoot(ctx.transport);
   if (root.uuid !== data.uuid) throw new FerryError('ROLLBACK_INCOMPLETE', `The root of ${ctx.transport.hostName} is Btrfs ${root.uuid}, not the snapshot's ${data.uuid}`);
   if (root.subvolumeId !== data.snapshotId) {
+    // Journaled before the carry: the snapshot the host boots into holds the request.
+    if (ctx.reboot) await ctx.prepareReboot?.();
     const journal = await captureJournalState(ctx.transport, ctx.executionId);
     await withTopLevel(ctx.transport, root, ctx.executionId, async (top) => {
       const dir = posix.join(top, data.snapshotPath);
@@ -167,6 +169,7 @@ async function restoreBtrfs(ctx: RestoreContext, data: Extract<SnapshotData, { p
 
 async function restoreCommand(ctx: RestoreContext, data: Extract<SnapshotData, { provider: 'command' }>, commands: SnapshotCommands | null): Promise<void> {
   const cmds = requireCommands(commands, ctx.transport);
+  if (ctx.reboot) await ctx.prepareReboot?.();
   const journal = await captureJournalState(ctx.transport, ctx.executionId);
   await runSnapshotCommand(cmds.restore, 'restore', { ...ctx, snapshotId: data.snapshotId });
   if (ctx.reboot) await rebootInto(ctx, `the restored snapshot ${data.snapshotId}`);

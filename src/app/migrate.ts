@@ -214,13 +214,14 @@ async function mirrored<T>(mirror: StoreMirror | undefined, fn: () => Promise<T>
   return result;
 }
 
-async function execute(o: { transport: Transport; plan: MigrationPlan; executionId: string; onProgress?: (e: ProgressEvent) => void; sink?: JournalSink; mirror?: StoreMirror; by?: string; journal?: { trust: boolean; heads: RecordedHead[] } } & ForceOption & StoreOption): Promise<MigrateResult> {
+async function execute(o: { transport: Transport; plan: MigrationPlan; executionId: string; onProgress?: (e: ProgressEvent) => void; sink?: JournalSink; mirror?: StoreMirror; by?: string; journal?: { trust: boolean; heads: RecordedHead[] } } & ForceOption & StoreOption & Pick<RebootOption, 'rebootWait'>): Promise<MigrateResult> {
   const by = o.by ?? process.env.USER ?? 'ferry';
   // This connection's forward for the repositories Ferry serves (a resumed plan's earlier port is gone).
   await reachServedRepos(o.transport, o.plan.dnf.repos, o.onProgress);
   const result = await mirrored(o.mirror, () => runPlan({
     ...(o.force ? { force: true } : {}),
     ...(o.journal ? { journal: o.journal } : {}),
+    ...(o.rebootWait ? { rebootWait: o.rebootWait } : {}),
     plan: materializePlan(o.plan), transport: o.transport, executionId: o.executionId, ...(o.sink ? { sink: o.sink } : {}),
     ...(o.onProgress ? { onProgress: o.onProgress } : {}),
     by,
@@ -272,7 +273,7 @@ export async function migrate(o: MigrateOptions): Promise<MigrateResult> {
   if (before) await o.transport.writeFile(posix.join(dir, BEFORE_FILE), JSON.stringify(before) + '\n', { mode: 0o600 });
   const snapshot = await workload;
   if (snapshot) await recordWorkloadBeforeRun({ transport: o.transport, executionId, snapshot, ...storeTarget(o) });
-  const res = await execute({ transport: o.transport, plan, executionId, ...(o.onProgress ? { onProgress: o.onProgress } : {}), ...runSink(o), ...(o.by ? { by: o.by } : {}), ...storeOf(o) });
+  const res = await execute({ transport: o.transport, plan, executionId, ...(o.onProgress ? { onProgress: o.onProgress } : {}), ...runSink(o), ...(o.by ? { by: o.by } : {}), ...(o.rebootWait ? { rebootWait: o.rebootWait } : {}), ...storeOf(o) });
   return o.health ? gated(o, { ...o.health, checks: [verificationCheck(res.verify), workloadCheck(res.workload), ...o.health.checks] }, res) : res;
 }
 
@@ -281,7 +282,7 @@ async function gated(o: MigrateOptions, health: NonNullable<MigrateOptions['heal
   const gate = await runGate(health.checks);
   for (const c of gate.checks) o.onProgress?.({ scope: 'output', phase: 'line', message: `health gate: ${c.id} ${c.ok ? 'passed' : 'FAILED'}: ${c.detail}` });
   if (gate.ok || !health.rollbackOnFailure) return { ...res, gate };
-  const rolledBack = await rollback({ transport: o.transport, executionId: res.result.executionId, ...(o.onProgress ? { onProgress: o.onProgress } : {}), ...(o.store ? { store: o.store } : {}), ...(o.storeHost ? { storeHost: o.storeHost } : {}), ...(o.storeName ? { storeName: o.storeName } : {}), ...(o.reboot ? { reboot: o.reboot } : {}) });
+  const rolledBack = await rollback({ transport: o.transport, executionId: res.result.executionId, ...(o.onProgress ? { onProgress: o.onProgress } : {}), ...(o.store ? { store: o.store } : {}), ...(o.storeHost ? { storeHost: o.storeHost } : {}), ...(o.storeName ? { storeName: o.storeName } : {}), ...(o.reboot ? { reboot: o.reboot } : {}), ...(o.rebootWait ? { rebootWait: o.rebootWait } : {}) });
   return { ...res, gate, rolledBack };
 }
 
@@ -290,7 +291,7 @@ export interface ForceOption {
   force?: boolean;
 }
 
-export async function resume(o: { transport: Transport; onProgress?: (e: ProgressEvent) => void; sink?: JournalSink; executionId?: string } & StoreOption & JournalReadOptions & ForceOption): Promise<MigrateResult> {
+export async function resume(o: { transport: Transport; onProgress?: (e: ProgressEvent) => void; sink?: JournalSink; executionId?: string } & StoreOption & JournalReadOptions & ForceOption & Pick<RebootOption, 'rebootWait'>): Promise<MigrateResult> {
   const executionId = o.executionId ?? await readCurrent(o.transport);
   const journal = await journalOptions(o, executionId);
   // The journal is verified before its plan.json is acted on: a host whose journal fails the check gets nothing run.
@@ -298,7 +299,7 @@ export async function resume(o: { transport: Transport; onProgress?: (e: Progres
   const plan = await readPlan(o.transport, executionId);
   // Recorded again (idempotent): the migration may have started from another machine or without a store.
   if (o.store) await recordExecutionFirst({ ...o, store: o.store }, o.transport.hostName, plan, executionId);
-  return execute({ transport: o.transport, plan, executionId, journal, ...(o.onProgress ? { onProgress: o.onProgress } : {}), ...runSink(o), ...(o.force ? { force: true } : {}), ...storeOf(o) });
+  return execute({ transport: o.transport, plan, executionId, journal, ...(o.onProgress ? { onProgress: o.onProgress } : {}), ...runSink(o), ...(o.force ? { force: true } : {}), ...(o.rebootWait ? { rebootWait: o.rebootWait } : {}), ...storeOf(o) });
 }
 
 /** `reboot`: how a snapshot restore reboots the host and reaches it again (RestoreContext.reboot); without it the operator reboots. */

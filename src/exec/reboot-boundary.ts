@@ -15,19 +15,25 @@ export type { RebootWait } from './reboot.js';
 
 /** The last reboot request of the journal that has no return after it (pure). */
 export function pendingReboot(entries: readonly JournalEntry[]): HostIdentity | undefined {
-  let pending: HostIdentity | undefined;
+  return lastReboot(entries)?.pending;
+}
+
+/** The journal's last reboot request: the step that asked for it (none: a restore) and whether it is still pending (pure). */
+export function lastReboot(entries: readonly JournalEntry[]): { stepId?: string; pending?: HostIdentity } | undefined {
+  let last: { stepId?: string; pending?: HostIdentity } | undefined;
   for (const e of entries) {
     if (e.event !== 'reboot') continue;
-    pending = e.phase === 'requested' ? { bootId: e.bootId, machineId: e.machineId, ...(e.hostKey ? { hostKey: e.hostKey } : {}) } : undefined;
+    if (e.phase === 'requested') last = { ...(e.stepId ? { stepId: e.stepId } : {}), pending: { bootId: e.bootId, machineId: e.machineId, ...(e.hostKey ? { hostKey: e.hostKey } : {}) } };
+    else if (last) last = last.stepId ? { stepId: last.stepId } : {};
   }
-  return pending;
+  return last;
 }
 
 /**
  * The RestoreContext hooks of a run that reboots through the boundary, after settling a request an earlier
  * run left pending (see above).
  */
-export async function rebootHooks(w: RebootWait, journal: Journal): Promise<Required<Pick<RestoreContext, 'reboot' | 'prepareReboot'>>> {
+export async function rebootHooks(w: RebootWait, journal: Journal, stepId?: string): Promise<Required<Pick<RestoreContext, 'reboot' | 'prepareReboot'>>> {
   const pending = pendingReboot(journal.entries());
   if (pending) {
     const now = await readIdentity(w.transport, w.config);
@@ -39,7 +45,7 @@ export async function rebootHooks(w: RebootWait, journal: Journal): Promise<Requ
   let requested: HostIdentity | undefined;
   const prepareReboot = async (): Promise<void> => {
     requested = await readIdentity(w.transport, w.config);
-    await journal.append({ event: 'reboot', phase: 'requested', ...requested });
+    await journal.append({ event: 'reboot', phase: 'requested', ...requested, ...(stepId ? { stepId } : {}) });
   };
   return {
     prepareReboot,

@@ -19,7 +19,7 @@ import { SNAPSHOT_KIND } from './snapshots/index.js';
 import { awaitTransactions, runningTransactions } from './package-manager/detached.js';
 import { checkPackagesUnchanged, recordPackages } from './package-state.js';
 import { executionStateOf } from './execution-state.js';
-import { rebootHooks, type RebootWait } from './reboot-boundary.js';
+import { lastReboot, rebootHooks, type RebootWait } from './reboot-boundary.js';
 import type {
   ExecutionResult, ExecutionStatus, JournalEntry, JournalSink, JsonValue, PackageFingerprint, PlanLike, RestoreContext,
   RestoreFailure, RestorerRegistry, RunningTransaction, SerializedRestorable, Step, StepContext, StepState,
@@ -47,6 +47,8 @@ export interface RunPlanOptions {
   journal?: JournalTrust & { heads?: RecordedHead[] };
   /** Resume even though the host's packages differ from the journal's last record of them (HOST_CHANGED). */
   force?: boolean;
+  /** How a step that `endsInReboot` reboots the host and waits for it (reboot-boundary.ts); `transport` must be the wait's. */
+  rebootWait?: RebootWait;
 }
 
 function restorableDir(executionId: string, restorableId: string): string {
@@ -141,6 +143,13 @@ export async function runPlan(options: RunPlanOptions): Promise<ExecutionResult>
         emit({ scope: 'step', phase: 'skipped', step: { id: step.id, title: step.title, index, total }, status: 'done' });
         continue;
       }
+      if (prev?.state === 'running' && step.endsInReboot && await rebootSettled(options, journal, step, transport)) {
+        // Applied and verified before its reboot was requested: the interrupted run only waited for the host.
+        await journal.append({ event: 'step', phase: 'end', stepId: step.id, attempt: prev.attempts, status: 'applied', ...await packagesAfter(step) }, { sync: false });
+        applied.push(step.id);
+        emit({ scope: 'step', phase: 'end', step: { id: step.id, title: step.title, index, total }, status: 'applied' });
+        continue;
+      }
       const attempt = (prev?.attempts ?? 0) + 1;
       const ctx = makeStepContext({ transport, executionId, step, attempt, journal, registered, captured, stepTransport, emit, log });
       if (prev && prev.attempts > 0 && step.isApplied && await step.isApplied(ctx)) {
@@ -176,6 +185,9 @@ export async function runPlan(options: RunPlanOptions): Promise<ExecutionResult>
           details: { executionId, stepId: step.id, code },
         });
       }
+      // Outside the step's failure handling: a host that does not come back leaves the step running with its
+      // request journaled, and resume waits again instead of applying it again.
+      if (step.endsInReboot) await (await rebootHooks(requireRebootWait(options, step, transport), journal, step.id)).reboot();
       // Not fsynced: the next step's start entry is. Lost to a power cut, it costs a re-run of this
       // (idempotent) step on resume, never a skipped one.
       await journal.append({ event: 'step', phase: 'end', stepId: step.id, attempt, status: 'applied', ...await packagesAfter(step) }, { sync: false });
@@ -188,6 +200,27 @@ export async function runPlan(options: RunPlanOptions): Promise<ExecutionResult>
     // A dropped connection also fails the release; never let that hide the error that ended the run.
     await lock.release().catch((e: unknown) => log.warn('Could not release the host lock', { host: transport.hostName, error: String(e) }));
   }
+}
+
+function requireRebootWait(options: RunPlanOptions, step: Step, transport: Transport): RebootWait {
+  if (options.rebootWait) return options.rebootWait;
+  throw new FerryError('REBOOT_FAILED', `Step ${step.title} (${step.id}) ends in a reboot, which Ferry cannot do on ${transport.hostName} (${transport.kind === 'ssh' ? 'no reboot configured' : 'not an SSH host'})`, {
+    hint: 'Run the migration over SSH, or reboot the host yourself and run ferry resume.',
+  });
+}
+
+/**
+ * Whether the reboot an interrupted run requested at the end of `step` is over (journaling its return now
+ * when the host is on a new boot). False when the step never reached its reboot; a reboot requested but not
+ * taken (same boot) is issued again here and waited for.
+ */
+async function rebootSettled(options: RunPlanOptions, journal: Journal, step: Step, transport: Transport): Promise<boolean> {
+  const last = lastReboot(journal.entries());
+  if (last?.stepId !== step.id) return false;
+  const hooks = await rebootHooks(requireRebootWait(options, step, transport), journal, step.id);
+  const still = lastReboot(journal.entries());
+  if (still?.pending) await hooks.reboot();
+  return true;
 }
 
 /**

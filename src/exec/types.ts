@@ -33,6 +33,12 @@ export interface Step<O extends JsonValue = JsonValue> {
    * (package-state.ts), which rollback and resume compare the host with.
    */
   changesPackages?: boolean;
+  /**
+   * The step ends in a reboot: once applied and verified, the runner reboots the host through the journaled
+   * boundary (reboot-boundary.ts) and ends the step when the same host is back on a new boot. A run interrupted
+   * during the wait resumes into it (the step is not applied again).
+   */
+  endsInReboot?: boolean;
   /** Makes the change. Idempotent: running it twice leaves the host as running it once. */
   apply(ctx: StepContext): Promise<void>;
   /** Checks the change took effect; false (or {ok:false}) fails the step with STEP_FAILED. */
@@ -155,7 +161,7 @@ export type JournalEvent =
   /** `ferry finish`: what a snapshot left (the snapshot, or the system it replaced) was removed. */
   | { event: 'snapshot'; phase: 'removed'; restorableId: string; what: string }
   /** The reboot boundary (exec/reboot.ts): requested with the identity before it, returned with the new boot id. */
-  | { event: 'reboot'; phase: 'requested'; bootId: string; machineId: string; hostKey?: string }
+  | { event: 'reboot'; phase: 'requested'; bootId: string; machineId: string; hostKey?: string; stepId?: string }
   | { event: 'reboot'; phase: 'returned'; bootId: string };
 
 /**

@@ -11,7 +11,7 @@ import { defaultStorePath, recordPlan, storeHostName } from '../../app/store.js'
 import { withStore, withStoreFlag } from '../store-flags.js';
 import type { ProgressEvent } from '../../app/migrate.js';
 import { withHost as withOpenHost } from '../../app/host.js';
-import { rebootWaitFor } from '../../app/reboot.js';
+import { rebootWaitFor, type RebootWait } from '../../app/reboot.js';
 import type { Transport } from '../../app/host.js';
 import { renderPlan, renderResult, renderRollback, renderStatus } from '../../report/execution-text.js';
 import { renderProgress } from '../../report/progress-text.js';
@@ -96,6 +96,35 @@ function withHost<T>(host: string, f: HostFlags, fn: (t: Transport) => Promise<T
   return withOpenHost(hostOptions(host, f), fn);
 }
 
+interface RebootFlags { rebootTimeout?: string; rebootCommand?: string; bootIdFile?: string }
+
+function withRebootFlags(c: Command): Command {
+  return c.option('--reboot-timeout <duration>', 'how long the host may take to come back from a reboot Ferry issues (default 10m; SSH hosts)')
+    .option('--reboot-command <json-argv>', 'the host\'s reboot command as a JSON array (default ["systemctl","reboot"])')
+    .option('--boot-id-file <path>', 'where the host keeps its boot id (default /proc/sys/kernel/random/boot_id): a changed one proves the reboot');
+}
+
+/**
+ * Opens the host; an SSH host on a connection that the reboot boundary can replace (app/reboot.ts), closed
+ * whichever connection it ends on.
+ */
+function withRebootableHost<T>(host: string, f: HostFlags & RebootFlags, ctx: CliContext, fn: (t: Transport, rebootWait?: RebootWait) => Promise<T>): Promise<T> {
+  const config = {
+    ...(f.rebootTimeout !== undefined ? { timeoutMs: parseDuration('--reboot-timeout', f.rebootTimeout) * 1000 } : {}),
+    ...(f.rebootCommand !== undefined ? { command: argvFlag('--reboot-command', f.rebootCommand) } : {}),
+    ...(f.bootIdFile !== undefined ? { bootIdFile: f.bootIdFile } : {}),
+  };
+  return withHost(host, f, async (opened) => {
+    const boundary = rebootWaitFor(opened, hostOptions(host, f), config, progress(ctx));
+    const transport = boundary?.transport ?? opened;
+    try {
+      return await fn(transport, boundary?.rebootWait);
+    } finally {
+      await transport.close();
+    }
+  });
+}
+
 export function register(program: Command, ctx: CliContext): void {
   withPlanFlags(program.command('plan <host>').description('print the migration plan for a host (no change on the host)'))
     .option('--store <path>', 'also record the host and the plan in Ferry\'s store (a SQLite file, or a postgres:// URL)')
@@ -106,19 +135,19 @@ export function register(program: Command, ctx: CliContext): void {
       emit(ctx, plan, renderPlan);
     });
 
-  withStoreFlag(withPlanFlags(program.command('migrate <host>').description('migrate a host to the target (journaled, resumable)')))
+  withRebootFlags(withStoreFlag(withPlanFlags(program.command('migrate <host>').description('migrate a host to the target (journaled, resumable)'))))
     .option('--dry-run', 'show what each step would do; change nothing')
     .option('--yes', 'do not ask for confirmation')
     .option('--health-check-url <url>', 'health gate: this URL must answer 2xx after the migration (repeatable)', collect)
     .option('--health-check-command <json-argv>', 'health gate: this command, run on the host, must exit 0 (a JSON array; repeatable)', collect)
     .option('--rollback-on-failure', 'roll the host back (to its snapshot) when the health gate fails')
-    .action(async (host: string, f: PlanFlags & { dryRun?: boolean; yes?: boolean; healthCheckUrl?: string[]; healthCheckCommand?: string[]; rollbackOnFailure?: boolean }) => {
+    .action(async (host: string, f: PlanFlags & RebootFlags & { dryRun?: boolean; yes?: boolean; healthCheckUrl?: string[]; healthCheckCommand?: string[]; rollbackOnFailure?: boolean }) => {
       if (!f.dryRun && !f.yes) throw new FerryError('USAGE', `ferry migrate changes ${host}: pass --yes to confirm (or --dry-run)`);
       const commands = (f.healthCheckCommand ?? []).map((c) => argvFlag('--health-check-command', c));
       const gateAsked = f.healthCheckUrl !== undefined || commands.length > 0 || f.rollbackOnFailure === true;
       const input = planInput(f);
-      const run = (store?: Store): Promise<MigrateResult> => withHost(host, f, (transport) => migrate({
-        transport, ...input, dryRun: Boolean(f.dryRun), onProgress: progress(ctx), ...(store ? { store, storeHost: storeHostName({ host, ...f }), storeName: storeNameOf(f) } : {}),
+      const run = (store?: Store): Promise<MigrateResult> => withRebootableHost(host, f, ctx, (transport, rebootWait) => migrate({
+        transport, ...input, dryRun: Boolean(f.dryRun), onProgress: progress(ctx), ...(store ? { store, storeHost: storeHostName({ host, ...f }), storeName: storeNameOf(f) } : {}), ...(rebootWait ? { rebootWait } : {}),
         ...(gateAsked ? { health: { rollbackOnFailure: f.rollbackOnFailure === true, checks: [...(f.healthCheckUrl ?? []).map((u) => urlCheck(u)), ...commands.map((c) => commandCheck(transport, c))] } } : {}),
       }));
       const res = f.dryRun ? await run() : await withStore(f, run);
@@ -127,36 +156,19 @@ export function register(program: Command, ctx: CliContext): void {
       if (res.verify && !res.verify.ok) throw new FerryError('STEP_FAILED', `Verification failed on ${host}`);
     });
 
-  withStoreFlag(withHostFlags(program.command('resume <host>').description('continue an interrupted migration at its first unfinished step')))
+  withRebootFlags(withStoreFlag(withHostFlags(program.command('resume <host>').description('continue an interrupted migration at its first unfinished step'))))
     .option('--trust-journal', TRUST_JOURNAL_HELP)
     .option('--force', HOST_CHANGED_FORCE_HELP)
-    .action(async (host: string, f: HostFlags & { force?: boolean }) => {
-      const res = await withStore(f, (store) => withHost(host, f, (transport) => resume({ transport, onProgress: progress(ctx), store, storeHost: storeHostName({ host, ...f }), storeName: storeNameOf(f), trustJournal: f.trustJournal === true, force: f.force === true })));
+    .action(async (host: string, f: HostFlags & RebootFlags & { force?: boolean }) => {
+      const res = await withStore(f, (store) => withRebootableHost(host, f, ctx, (transport, rebootWait) => resume({ transport, onProgress: progress(ctx), store, storeHost: storeHostName({ host, ...f }), storeName: storeNameOf(f), trustJournal: f.trustJournal === true, force: f.force === true, ...(rebootWait ? { rebootWait } : {}) })));
       emit(ctx, res, renderResult);
     });
 
-  withStoreFlag(withHostFlags(program.command('rollback <host>').description('undo a migration: restores its backups, or returns the host to its snapshot (past the point of no return too)')))
+  withRebootFlags(withStoreFlag(withHostFlags(program.command('rollback <host>').description('undo a migration: restores its backups, or returns the host to its snapshot (past the point of no return too)'))))
     .option('--trust-journal', TRUST_JOURNAL_HELP)
     .option('--force', HOST_CHANGED_FORCE_HELP)
-    .option('--reboot-timeout <duration>', 'how long a reboot into the snapshot may take before the host is given up on (default 10m; SSH hosts)')
-    .option('--reboot-command <json-argv>', 'the host\'s reboot command as a JSON array (default ["systemctl","reboot"])')
-    .option('--boot-id-file <path>', 'where the host keeps its boot id (default /proc/sys/kernel/random/boot_id): a changed one proves the reboot')
-    .action(async (host: string, f: HostFlags & { force?: boolean; rebootTimeout?: string; rebootCommand?: string; bootIdFile?: string }) => {
-      const config = {
-        ...(f.rebootTimeout !== undefined ? { timeoutMs: parseDuration('--reboot-timeout', f.rebootTimeout) * 1000 } : {}),
-        ...(f.rebootCommand !== undefined ? { command: argvFlag('--reboot-command', f.rebootCommand) } : {}),
-        ...(f.bootIdFile !== undefined ? { bootIdFile: f.bootIdFile } : {}),
-      };
-      const res = await withStore(f, (store) => withHost(host, f, async (opened) => {
-        // An SSH host reboots into its snapshot through the journaled boundary, on a connection that can be replaced.
-        const boundary = rebootWaitFor(opened, hostOptions(host, f), config, progress(ctx));
-        const transport = boundary?.transport ?? opened;
-        try {
-          return await rollback({ transport, onProgress: progress(ctx), store, storeHost: storeHostName({ host, ...f }), storeName: storeNameOf(f), trustJournal: f.trustJournal === true, force: f.force === true, ...(boundary ? { rebootWait: boundary.rebootWait } : {}) });
-        } finally {
-          await transport.close();
-        }
-      }));
+    .action(async (host: string, f: HostFlags & RebootFlags & { force?: boolean }) => {
+      const res = await withStore(f, (store) => withRebootableHost(host, f, ctx, (transport, rebootWait) => rollback({ transport, onProgress: progress(ctx), store, storeHost: storeHostName({ host, ...f }), storeName: storeNameOf(f), trustJournal: f.trustJournal === true, force: f.force === true, ...(rebootWait ? { rebootWait } : {}) })));
       emit(ctx, res, renderRollback);
     });
 

@@ -173,7 +173,7 @@ export async function awaitReboot(w: RebootWait, before: HostIdentity): Promise<
     }
     const pause = backoffDelay(attempt, w.config);
     if (now() + pause > deadline) {
-      throw new FerryError('REBOOT_TIMEOUT', `${hostName} did not come back from its reboot within ${Math.round(w.config.timeoutMs / 1000)} s (last attempt: ${last})`, {
+      throw new FerryError('REBOOT_TIMEOUT', `${hostName} did not come back from its reboot within ${w.config.timeoutMs >= 1000 ? `${Math.round(w.config.timeoutMs / 1000)} s` : `${w.config.timeoutMs} ms`} (last attempt: ${last})`, {
         hint: 'Check the host\'s console; once it is up, run the command again: the journal records the reboot and continues after it.',
         details: { host: hostName, timeoutMs: w.config.timeoutMs, bootId: before.bootId },
       });

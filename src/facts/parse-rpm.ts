@@ -39,7 +39,12 @@ export interface RpmQueryParse {
 }
 
 /** Parses RPM_QUERYFORMAT output (one record per package). */
-export function parseRpmQuery(text: string, origin = 'rpm -qa'): RpmQueryParse {
+/**
+ * Parses RPM_QUERYFORMAT records. `extraFields`: each record carries that many more fields after Ferry's
+ * (the facts script's packages part appends the relations fields to the one rpm -qa); they are not read here.
+ */
+export function parseRpmQuery(text: string, origin = 'rpm -qa', extraFields = 0): RpmQueryParse {
+  const expected = RPM_QUERY_FIELDS.length + extraFields;
   const packages: InstalledPackage[] = [];
   const importedKeys: { keyId: string; summary?: string }[] = [];
   const problems: string[] = [];
@@ -51,8 +56,8 @@ export function parseRpmQuery(text: string, origin = 'rpm -qa'): RpmQueryParse {
     line += record.split('\n').length - 1;
     if (rec.trim() === '') return;
     const f = rec.split(RPM_FIELD_SEP);
-    if (f.length !== RPM_QUERY_FIELDS.length) {
-      problems.push(`${origin}:${at}: record ${i + 1} has ${f.length} fields, expected ${RPM_QUERY_FIELDS.length}: ${excerpt(rec)}`);
+    if (f.length !== expected) {
+      problems.push(`${origin}:${at}: record ${i + 1} has ${f.length} fields, expected ${expected}: ${excerpt(rec)}`);
       return;
     }
     const [name, epoch, version, release, arch, vendor, packager, sourcerpm, installtime, buildtime, sig, license, size, summary] = f;

@@ -35,7 +35,7 @@ LC_ALL=C; LANG=C; TZ=UTC; export LC_ALL LANG TZ
 PATH=/usr/sbin:/usr/bin:/sbin:/bin:$PATH; export PATH
 FS=$(printf '\037'); RS=$(printf '\036')
 T=$(mktemp 2>/dev/null || echo /tmp/ferry-facts.$$)
-trap 'rm -f "$T" "$T.rel"' EXIT
+trap 'rm -f "$T" "$T.rel" "$T.e"' EXIT
 live() { [ -z "$R" ]; }
 rp() {
   _p=$1; _n=0
@@ -64,11 +64,27 @@ rpmq() {
   if [ -n "$R" ]; then rpm --root "$R" --dbpath "$D" "$@"; elif [ -n "$D" ]; then rpm --dbpath "$D" "$@"; else rpm "$@"; fi
 }`;
 
-/** The facts script running `sections` (registry order; their text is constant, so is the script). */
+/** `sections` with the sections they use (section.ts `uses`) before them, each once, otherwise in their order. */
+function withUsed(sections: readonly FactsSection[]): FactsSection[] {
+  const out: FactsSection[] = [];
+  const add = (s: FactsSection): void => {
+    if (out.includes(s)) return;
+    s.uses.forEach(add);
+    out.push(s);
+  };
+  sections.forEach(add);
+  return out;
+}
+
+/**
+ * The facts script running `sections` and the sections they use (registry order; their text is constant, so
+ * is the script).
+ */
 export function factsScriptFor(sections: readonly FactsSection[]): string {
-  const parts = sections.flatMap((s) => s.parts);
+  const run = withUsed(sections);
+  const parts = run.flatMap((s) => s.parts);
   return `${HELPERS}
-${sections.map((s) => s.script).join('\n')}
+${run.map((s) => s.script).join('\n')}
 if [ -n "$R" ] && [ ! -e "$R" ]; then printf '\n%s NO-ROOT\n' "$N"; exit 3; fi
 dbpath >/dev/null 2>&1
 for s in ${parts.join(' ')}; do

@@ -1,7 +1,9 @@
 /**
  * The packages section: every installed package from one `rpm -qa` with Ferry's query format (on a
  * Berkeley DB the host's rpm cannot open read-write, retried read-only), sorted; rpm's problems and the
- * imported keys go to the rpmdb section (rpmQueryOf, shared).
+ * imported keys go to the rpmdb section (rpmQueryOf, shared). The same query carries the relations
+ * section's fields after Ferry's (RELATION_QUERY_FIELDS): one rpm -qa per host answers both sections, and
+ * its output is kept in `$T.rel` for the relations section's file-owners part.
  */
 import { compareEvr } from '../../rpm/evr.js';
 import type { Nevra } from '../../rpm/types.js';
@@ -56,13 +58,19 @@ export function dominantArch(packages: Iterable<{ arch: string }>): string | und
   return [...count.entries()].sort((a, b) => b[1] - a[1])[0]?.[0];
 }
 
+/**
+ * The fields the packages part's records carry after RPM_QUERY_FIELDS, for the relations section: the header
+ * digest (`sha256:`/`sha1:` prefixed), SIGMD5, and the requires and provides as \x1d-terminated lists.
+ */
+export const RELATION_QUERY_FIELDS = ['headerDigest', 'sigmd5', 'requires', 'provides'] as const;
+
 /** The one reading of rpm -qa: the packages (undefined when the query gave none), why not, and what rpm said. */
 export const rpmQueryOf = sharedReading((input): Pick<RpmQueryParse, 'importedKeys' | 'problems'> & { packages?: InstalledPackage[]; error?: string } => {
   const pk = input.output('packages');
   // Cut short: the section's status says so, and rpm's output says nothing about the database.
   if (pk && pk.code === undefined) return { importedKeys: [], problems: [] };
   if (!pk) return { importedKeys: [], problems: [], error: 'rpm -qa produced no complete output' };
-  const parsed = parseRpmQuery(pk.body, `rpm -qa on ${input.hostName}`);
+  const parsed = parseRpmQuery(pk.body, `rpm -qa on ${input.hostName}`, RELATION_QUERY_FIELDS.length);
   const problems = [...parsed.problems];
   if (pk.code !== 0) problems.push(`rpm -qa exited ${pk.code}: ${pk.stderr.trim().slice(0, 500)}`);
   else if (pk.stderr.trim()) problems.push(`rpm -qa warned: ${pk.stderr.trim().slice(0, 500)}`);
@@ -76,11 +84,25 @@ export const packagesSection = defineSection({
     const q = rpmQueryOf(input);
     return q.packages ? { value: q.packages } : { error: q.error ?? 'rpm -qa produced no complete output' };
   },
+  // SHA256HEADER is unknown to rpm < 4.14 (EL7), whose query then fails as a whole: retried with SHA1HEADER.
+  // Each attempt's output goes to $T.rel first, so a failed attempt's partial output is never printed.
   script: String.raw`
-QF="%{NAME}$FS%{EPOCH}$FS%{VERSION}$FS%{RELEASE}$FS%{ARCH}$FS%{VENDOR}$FS%{PACKAGER}$FS%{SOURCERPM}$FS%{INSTALLTIME}$FS%{BUILDTIME}$FS%|DSAHEADER?{%{DSAHEADER:pgpsig}}:{%|RSAHEADER?{%{RSAHEADER:pgpsig}}:{%|SIGGPG?{%{SIGGPG:pgpsig}}:{%|SIGPGP?{%{SIGPGP:pgpsig}}:{(none)}|}|}|}|$FS%{LICENSE}$FS%{SIZE}$FS%{SUMMARY}$RS"
+GS=$(printf '\035')
+QF="%{NAME}$FS%{EPOCH}$FS%{VERSION}$FS%{RELEASE}$FS%{ARCH}$FS%{VENDOR}$FS%{PACKAGER}$FS%{SOURCERPM}$FS%{INSTALLTIME}$FS%{BUILDTIME}$FS%|DSAHEADER?{%{DSAHEADER:pgpsig}}:{%|RSAHEADER?{%{RSAHEADER:pgpsig}}:{%|SIGGPG?{%{SIGGPG:pgpsig}}:{%|SIGPGP?{%{SIGPGP:pgpsig}}:{(none)}|}|}|}|$FS%{LICENSE}$FS%{SIZE}$FS%{SUMMARY}$FS"
+RQF="$FS%{SIGMD5}$FS[%{REQUIRENAME}$GS]$FS[%{PROVIDENAME}$GS]$RS"
 s_packages() {
-  rpmq -qa --qf "$QF" && return 0
+  q="$QF"'sha256:%{SHA256HEADER}'"$RQF"
+  rpmq -qa --qf "$q" >"$T.rel" 2>"$T.e" && { cat "$T.e" >&2; cat "$T.rel"; return 0; }
+  if grep -q SHA256HEADER "$T.e"; then
+    q="$QF"'sha1:%{SHA1HEADER}'"$RQF"
+    rpmq -qa --qf "$q" >"$T.rel" && { cat "$T.rel"; return 0; }
+  else
+    cat "$T.e" >&2
+  fi
   echo "retry=bdb_ro" >&2
-  rpmq --define '_db_backend bdb_ro' -qa --qf "$QF"
+  rpmq --define '_db_backend bdb_ro' -qa --qf "$q" >"$T.rel"
+  c=$?
+  cat "$T.rel"
+  return $c
 }`,
 });

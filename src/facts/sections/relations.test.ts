@@ -1,19 +1,22 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { skipUnlessTools } from '../../../test/support/shared.js';
 import { createLocalTransport } from '../../transport/index.js';
+import type { Transport } from '../../transport/index.js';
 import { collectFacts } from '../collect.js';
+import { RPM_QUERY_FIELDS, RPM_QUERYFORMAT } from '../rpm-queryformat.js';
 import { parseFileOwners, parseRelationRecords, resolveRelations } from './relations.js';
 
 const FS = '\x1f';
 const RS = '\x1e';
 const GS = '\x1d';
+// A packages-part record: Ferry's RPM_QUERY_FIELDS (those past the NEVRA left '(none)'), then the relations fields.
 const rec = (n: string, e: string, v: string, r: string, a: string, digest: string, md5: string, req: string[], prov: string[]): string =>
-  [n, e, v, r, a, digest, md5, req.map((x) => x + GS).join(''), prov.map((x) => x + GS).join('')].join(FS) + RS;
+  [n, e, v, r, a, ...Array<string>(RPM_QUERY_FIELDS.length - 5).fill('(none)'), digest, md5, req.map((x) => x + GS).join(''), prov.map((x) => x + GS).join('')].join(FS) + RS;
 
 test('resolveRelations: requires resolve by capability and by file owner; rpmlib() is not a relationship; the unresolved are named', () => {
   const text = [
@@ -84,12 +87,37 @@ test('relations on a real rpmdb with many file requires: the one-pass file owner
     const owners = parseFileOwners(reference);
     assert.deepEqual(owners.get('/opt/frq/shared')?.length, 2, 'two owners of one path');
     assert.deepEqual(owners.get('/opt/frq/nobody-owns-this'), []);
-    const records = parseRelationRecords(rpm(['-qa', '--qf', `${NQF}${FS}sha256:%{SHA256HEADER}${FS}%{SIGMD5}${FS}[%{REQUIRENAME}${GS}]${FS}[%{PROVIDENAME}${GS}]${RS}`]));
+    const records = parseRelationRecords(rpm(['-qa', '--qf', `${RPM_QUERYFORMAT.slice(0, -1)}${FS}sha256:%{SHA256HEADER}${FS}%{SIGMD5}${FS}[%{REQUIRENAME}${GS}]${FS}[%{PROVIDENAME}${GS}]${RS}`]));
     assert.deepEqual(f.relations, resolveRelations(records, owners));
     const deps = (n: number): string[] | undefined => f.relations?.packages.find((p) => p.nevra === `frq-p${n}-0:1-1.noarch`)?.dependsOn;
     assert.deepEqual(deps(1), ['frq-p2-0:1-1.noarch', 'frq-p3-0:1-1.noarch', 'frq-p8-0:1-1.noarch'], 'the chain and the explicit provider');
     assert.deepEqual(deps(4), ['frq-p1-0:1-1.noarch', 'frq-p2-0:1-1.noarch', 'frq-p29-0:1-1.noarch', 'frq-p5-0:1-1.noarch'], 'both owners of the shared path');
     assert.deepEqual(f.relations?.unresolved, ['frq-p1-0:1-1.noarch: /opt/frq/nobody-owns-this']);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('the packages and relations sections come from one rpm -qa: every rpm the facts script starts, counted', { skip: noRpm }, async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'ferry-relations-'));
+  try {
+    const root = buildFileRequiresRoot(dir, 8);
+    const log = join(dir, 'rpm.log');
+    const local = createLocalTransport({ root });
+    // A shell function named rpm wins over PATH: it logs each rpm start of the script, then runs the real rpm.
+    const counting: Transport = Object.create(local, {
+      run: { value: (argv: readonly string[], opts?: Parameters<Transport['run']>[1]) =>
+        local.run(argv[0] === 'sh' && argv[1] === '-c' ? ['sh', '-c', `rpm() { printf '%s\\n' "$*" >>'${log}'; command rpm "$@"; }\n${argv[2]}`, ...argv.slice(3)] : argv, opts as never) },
+    }) as Transport;
+    const f = await collectFacts(counting, { sections: ['packages', 'relations', 'rpmdb'] });
+    assert.deepEqual([f.sections.packages, f.sections.relations, f.sections.rpmdb], [{ status: 'ok' }, { status: 'ok' }, { status: 'ok' }]);
+    const queries = readFileSync(log, 'utf8').split('\n').filter((l) => / -qa /.test(l));
+    assert.equal(queries.filter((l) => l.includes('%{REQUIRENAME}')).length, 1, queries.join('\n'));
+    assert.equal(queries.filter((l) => l.includes('%{VENDOR}')).length, 1, queries.join('\n'));
+    assert.ok(queries.some((l) => l.includes('%{REQUIRENAME}') && l.includes('%{VENDOR}')), 'one query carries both sections');
+    assert.equal(queries.length, 2, `the packages query and the file owners' pass only:\n${queries.join('\n')}`);
+    assert.equal(f.packages?.length, 8);
+    assert.deepEqual(f.relations?.packages.map((p) => p.nevra), f.packages?.map((p) => `${p.name}-0:${p.version}-${p.release}.${p.arch}`));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

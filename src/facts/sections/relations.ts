@@ -1,12 +1,13 @@
 /**
  * The relations section: per installed package its header digest (the SBOM's checksum) and the installed
- * packages that satisfy its requires (the SBOM's dependency relationships). Read with a second `rpm -qa`
- * (requires and provides are long lists the packages section does not carry) and the owners of every
- * distinct file require, since file provides are not in %{PROVIDENAME}: one pass over every package's file
- * list (`%{=NAME}…%{FILENAMES}`, matched in awk) answers what `rpm -qf PATH` answers for each path, every
- * owner of a shared path included and an unowned path listed alone, with one rpm start however many paths
- * there are (an `rpm -qf` per path would be hundreds of rpm starts on a real host). The file requires are
- * taken from the relations query's own output (kept in `$T.rel` for the fileowners part), not queried again.
+ * packages that satisfy its requires (the SBOM's dependency relationships). Read from the packages section's
+ * rpm -qa, whose records carry the relations fields after Ferry's (RELATION_QUERY_FIELDS: requires and
+ * provides are long lists the packages facts do not keep), so one rpm query answers both sections; and the
+ * owners of every distinct file require, since file provides are not in %{PROVIDENAME}: one pass over every
+ * package's file list (`%{=NAME}…%{FILENAMES}`, matched in awk) answers what `rpm -qf PATH` answers for each
+ * path, every owner of a shared path included and an unowned path listed alone, with one rpm start however
+ * many paths there are (an `rpm -qf` per path would be hundreds of rpm starts on a real host). The file
+ * requires are taken from the packages query's output (kept in `$T.rel`), not queried again.
  *
  * A require is resolved by capability name: the installed set is consistent (rpm installed it), so the
  * version in `Requires: foo >= 1.2` does not change which installed package answers it. rpmlib() and
@@ -19,6 +20,8 @@
 import { isSonameProvide } from '../../rpm/compare.js';
 import { formatNevra } from '../../rpm/nevra.js';
 import type { Nevra } from '../../rpm/types.js';
+import { RPM_QUERY_FIELDS } from '../rpm-queryformat.js';
+import { packagesSection, RELATION_QUERY_FIELDS } from './packages.js';
 import { defineSection } from './section.js';
 
 declare module '../types.js' { interface SectionFacts { relations?: RelationsFacts } }
@@ -63,22 +66,31 @@ function nevraOf(f: readonly string[]): string {
   return relationKey({ name, epoch: epoch === '(none)' ? 0 : Number(epoch), version, release, arch: arch === '(none)' ? 'noarch' : arch });
 }
 
-/** Parses the relations part: one record per package, requires and provides as GS-separated lists. */
+/** Where a packages record's relations fields start, and how many fields the record has. */
+const REL_AT = RPM_QUERY_FIELDS.length;
+const RECORD_FIELDS = REL_AT + RELATION_QUERY_FIELDS.length;
+
+/**
+ * Parses the packages part's records (RPM_QUERY_FIELDS, then RELATION_QUERY_FIELDS) into each package's
+ * digests, requires and provides (lists GS-terminated); gpg-pubkey and malformed records are left out (the
+ * packages section reports the malformed ones).
+ */
 export function parseRelationRecords(text: string): RawRelations[] {
   const out: RawRelations[] = [];
   for (const record of text.split(RS)) {
     const rec = record.replace(/^\n+/, '');
     if (rec.trim() === '') continue;
     const f = rec.split(FS);
-    if (f.length !== 9 || f[0] === 'gpg-pubkey') continue;
-    const digest = f[5].replace(/^(sha256|sha1):(\(none\))?$/, '');
+    if (f.length !== RECORD_FIELDS || f[0] === 'gpg-pubkey') continue;
+    const [digestField, md5, requires, provides] = f.slice(REL_AT);
+    const digest = digestField.replace(/^(sha256|sha1):(\(none\))?$/, '');
     const list = (s: string): string[] => s.split(GS).filter((x) => x !== '' && x !== '(none)');
     out.push({
       key: nevraOf(f),
       ...(digest ? { headerDigest: digest } : {}),
-      ...(f[6] && f[6] !== '(none)' ? { sigmd5: f[6] } : {}),
-      requires: list(f[7]),
-      provides: list(f[8]),
+      ...(md5 && md5 !== '(none)' ? { sigmd5: md5 } : {}),
+      requires: list(requires),
+      provides: list(provides),
     });
   }
   return out;
@@ -140,26 +152,20 @@ export function resolveRelations(records: readonly RawRelations[], fileOwners: R
 
 export const relationsSection = defineSection({
   name: 'relations',
-  parts: ['relations', 'fileowners'],
+  parts: ['fileowners'],
+  uses: [packagesSection],
   read(input) {
-    const rel = input.output('relations');
-    if (!rel || rel.code !== 0) return { error: `rpm -qa (requires and provides) on ${input.hostName} ${rel ? `exited ${rel.code}: ${rel.stderr.trim().slice(0, 300)}` : 'printed nothing'}` };
+    const pk = input.output('packages');
+    if (pk && pk.code === undefined) return { error: `the packages section of the facts output (rpm -qa) on ${input.hostName} was cut short` };
+    if (!pk || pk.code !== 0) return { error: `rpm -qa (requires and provides) on ${input.hostName} ${pk ? `exited ${pk.code}: ${pk.stderr.trim().slice(0, 300)}` : 'printed nothing'}` };
     const files = input.output('fileowners');
-    return { value: resolveRelations(parseRelationRecords(rel.body), parseFileOwners(files?.body ?? '')) };
+    return { value: resolveRelations(parseRelationRecords(pk.body), parseFileOwners(files?.body ?? '')) };
   },
-  // SHA256HEADER is unknown to rpm < 4.14 (EL7), whose query then fails as a whole: retried with SHA1HEADER.
+  // The packages records split at FS: their requires are field 17 (RPM_QUERY_FIELDS, then digest, SIGMD5,
+  // requires, provides).
   script: String.raw`
-GS=$(printf '\035')
-RQF="$FS%{SIGMD5}$FS[%{REQUIRENAME}$GS]$FS[%{PROVIDENAME}$GS]$RS"
-NQF="%{NAME}$FS%{EPOCH}$FS%{VERSION}$FS%{RELEASE}$FS%{ARCH}"
-s_relations() {
-  rpmq -qa --qf "$NQF${FS}sha256:%{SHA256HEADER}$RQF" >"$T.rel" 2>/dev/null || rpmq -qa --qf "$NQF${FS}sha1:%{SHA1HEADER}$RQF" >"$T.rel"
-  c=$?
-  cat "$T.rel"
-  return $c
-}
 s_fileowners() {
-  req=$(awk -v RS="$RS" -F "$FS" -v gs="$GS" '{ n = split($8, r, gs); for (i = 1; i <= n; i++) if (substr(r[i], 1, 1) == "/") print r[i] }' "$T.rel" 2>/dev/null | sort -u)
+  req=$(awk -v RS="$RS" -F "$FS" -v gs="$GS" '{ n = split($17, r, gs); for (i = 1; i <= n; i++) if (substr(r[i], 1, 1) == "/") print r[i] }' "$T.rel" 2>/dev/null | sort -u)
   [ -n "$req" ] || return 0
   { printf '%s\n%s\n' "$req" "$RS"
     rpmq -qa --qf "[%{=NAME}$FS%{=EPOCH}$FS%{=VERSION}$FS%{=RELEASE}$FS%{=ARCH}$FS%{FILENAMES}\n]"

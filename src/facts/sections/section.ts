@@ -32,6 +32,11 @@ export interface SectionSpec<N extends SectionName> {
   script: string;
   /** The script parts this section runs, in order; default: [name]. */
   parts?: readonly string[];
+  /**
+   * Sections whose script parts this one reads the output of (relations reads the packages part's rpm -qa):
+   * a script running this section runs theirs too, before it, each part once.
+   */
+  uses?: readonly FactsSection[];
   /** The section prints `not-applicable: REASON` where it cannot apply (an offline root): status not-applicable. */
   notApplicable?: boolean;
   /** Collected only when asked for by name (collectFacts' `sections`), not by the default facts script. */
@@ -44,6 +49,7 @@ export interface FactsSection {
   name: SectionName;
   script: string;
   parts: readonly string[];
+  uses: readonly FactsSection[];
   onDemand: boolean;
   /** Reads the section into `facts` (through the input's view of it) and returns its status. */
   collect(input: SectionInput, facts: HostFacts): SectionStatus;
@@ -55,6 +61,7 @@ export function defineSection<N extends SectionName>(spec: SectionSpec<N>): Fact
     name,
     script: spec.script.trim(),
     parts: spec.parts ?? [name],
+    uses: spec.uses ?? [],
     onDemand: spec.onDemand === true,
     collect(input, facts) {
       const own = input.output(name);

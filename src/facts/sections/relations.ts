@@ -7,7 +7,8 @@
  * package's file list (`%{=NAME}…%{FILENAMES}`, matched in awk) answers what `rpm -qf PATH` answers for each
  * path, every owner of a shared path included and an unowned path listed alone, with one rpm start however
  * many paths there are (an `rpm -qf` per path would be hundreds of rpm starts on a real host). The file
- * requires are taken from the packages query's output (kept in `$T.rel`), not queried again.
+ * requires are taken from the packages query's output (kept in `$T.rel`), not queried again, and only those no
+ * package provides by name are looked up (the rest resolve by their provides).
  *
  * A require is resolved by capability name: the installed set is consistent (rpm installed it), so the
  * version in `Requires: foo >= 1.2` does not change which installed package answers it. rpmlib() and
@@ -161,11 +162,14 @@ export const relationsSection = defineSection({
     const files = input.output('fileowners');
     return { value: resolveRelations(parseRelationRecords(pk.body), parseFileOwners(files?.body ?? '')) };
   },
-  // The packages records split at FS: their requires are field 17 (RPM_QUERY_FIELDS, then digest, SIGMD5,
-  // requires, provides).
+  // The packages records split at FS: their requires are field 17 and provides 18 (RPM_QUERY_FIELDS, then
+  // digest, SIGMD5, requires, provides). Only file requires no package provides by name need their owners
+  // (resolveRelations asks the owners only then): when there are none, the pass over every file list is skipped.
   script: String.raw`
 s_fileowners() {
-  req=$(awk -v RS="$RS" -F "$FS" -v gs="$GS" '{ n = split($17, r, gs); for (i = 1; i <= n; i++) if (substr(r[i], 1, 1) == "/") print r[i] }' "$T.rel" 2>/dev/null | sort -u)
+  req=$(awk -v RS="$RS" -F "$FS" -v gs="$GS" '{ n = split($17, r, gs); for (i = 1; i <= n; i++) if (substr(r[i], 1, 1) == "/") want[r[i]] = 1
+      n = split($18, p, gs); for (i = 1; i <= n; i++) if (substr(p[i], 1, 1) == "/") prov[p[i]] = 1 }
+      END { for (f in want) if (!(f in prov)) print f }' "$T.rel" 2>/dev/null | sort -u)
   [ -n "$req" ] || return 0
   { printf '%s\n%s\n' "$req" "$RS"
     rpmq -qa --qf "[%{=NAME}$FS%{=EPOCH}$FS%{=VERSION}$FS%{=RELEASE}$FS%{=ARCH}$FS%{FILENAMES}\n]"

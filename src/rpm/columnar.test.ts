@@ -1,7 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { sharedPath, skipUnlessShared } from '../../test/support/shared.js';
-import { buildColumnarPool, loadColumnarCache, type ColumnarPool } from './columnar.js';
+import { buildColumnarPool, loadColumnarCache, loadOrBuildPool, type ColumnarPool } from './columnar.js';
 import { createPool } from './pool.js';
 import { openRepo, readPrimary } from './repodata/index.js';
 import type { Package } from './types.js';
@@ -116,4 +119,27 @@ test('columnar pool on CS9 BaseOS: same packages as readPrimary, whatprovides as
     }
   }
   assert.ok(checked > 500, `${checked} requirements checked`);
+});
+
+test('loadOrBuildPool: builds and caches, loads the cache, rebuilds a corrupted cache with a warning', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'ferry-pool-'));
+  try {
+    const path = join(dir, 'pool.cache');
+    const warnings: string[] = [];
+    const o = { path, key: 'k', build: small, warn: (m: string) => warnings.push(m) };
+    assert.equal((await loadOrBuildPool(o)).fromCache, false);
+    assert.equal((await loadOrBuildPool(o)).fromCache, true);
+    assert.deepEqual(warnings, []);
+    const bytes = readFileSync(path);
+    bytes[bytes.length - 3] ^= 0x55;
+    writeFileSync(path, bytes);
+    const rebuilt = await loadOrBuildPool(o);
+    assert.equal(rebuilt.fromCache, false);
+    assert.equal(rebuilt.pool.solvableCount, 2);
+    assert.equal(warnings.length, 1);
+    assert.match(warnings[0], /pool\.cache: body checksum mismatch \(corrupt\); rebuilding/);
+    assert.equal((await loadOrBuildPool(o)).fromCache, true, 'the rebuilt cache verifies');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

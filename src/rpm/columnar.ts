@@ -14,6 +14,7 @@
  * Strings: str(id), id(text) (-1 when absent). EVR text is "[epoch:]version[-release]" as rpm prints it.
  */
 import { createHash } from 'node:crypto';
+import { readFile, rename, writeFile } from 'node:fs/promises';
 import { assert, FerryError } from '../core/index.js';
 import { formatEvr, parseEvr } from './evr.js';
 import { matchesDep } from './deps.js';
@@ -439,4 +440,34 @@ export function loadColumnarCache(buf: Uint8Array, key: string): CacheLoad {
 /** The pool cache's key: the repomd checksums of the data a pool was built from, in order. */
 export function poolCacheKey(checksums: readonly string[]): string {
   return checksums.join('+');
+}
+
+export interface CachedPoolOptions {
+  /** Cache file path; written after a rebuild (atomically: temp file, then rename). */
+  path: string;
+  /** poolCacheKey() of the repomd checksums the pool is built from. */
+  key: string;
+  build: () => Promise<ColumnarPool>;
+  /** Told why an existing cache was refused before it is rebuilt. */
+  warn: (message: string) => void;
+}
+
+/** The pool from its cache when it verifies for `key`; otherwise rebuilt (with a warning if a cache was there) and cached. */
+export async function loadOrBuildPool(o: CachedPoolOptions): Promise<{ pool: ColumnarPool; fromCache: boolean }> {
+  let bytes: Buffer | undefined;
+  try {
+    bytes = await readFile(o.path);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') o.warn(`pool cache ${o.path}: ${(e as Error).message}; rebuilding`);
+  }
+  if (bytes !== undefined) {
+    const r = loadColumnarCache(bytes, o.key);
+    if (r.pool) return { pool: r.pool, fromCache: true };
+    o.warn(`pool cache ${o.path}: ${r.reason}; rebuilding it from the repodata`);
+  }
+  const pool = await o.build();
+  const tmp = `${o.path}.${process.pid}.tmp`;
+  await writeFile(tmp, pool.serialize(o.key));
+  await rename(tmp, o.path);
+  return { pool, fromCache: false };
 }

@@ -349,18 +349,19 @@ function poolFromColumns(c: Columns, knownIds?: Map<string, number>): ColumnarPo
 }
 
 // Binary cache layout (little-endian): MAGIC (8 bytes) | key length u32 | key UTF-8 | body length u32 |
-// sha256(body) (32 bytes) | body. Body: string count u32, string byte lengths (u32 each), UTF-8 of all
-// strings, then repo count and repos likewise, then each Int32 column as length u32 + its bytes.
+// sha256(body) (32 bytes) | body. Body: string count u32, byte length u32, the UTF-8 of the strings joined by
+// NUL, then repo count and repos likewise, then each Int32 column as length u32 + its bytes.
 const MAGIC = Buffer.from('FERRYPL1');
 
 function serializeColumns(c: Columns, key: string): Buffer {
   const parts: Buffer[] = [];
   const u32 = (v: number): void => { const b = Buffer.alloc(4); b.writeUInt32LE(v); parts.push(b); };
+  // XML cannot carry NUL, so the strings are stored NUL-joined and decoded with one call
   const strs = (list: readonly string[]): void => {
-    const bytes = list.map((s) => Buffer.from(s, 'utf8'));
+    const bytes = Buffer.from(list.join('\0'), 'utf8');
+    u32(list.length);
     u32(bytes.length);
-    const lengths = new Uint32Array(bytes.map((b) => b.length));
-    parts.push(Buffer.from(lengths.buffer, lengths.byteOffset, lengths.byteLength), ...bytes);
+    parts.push(bytes);
   };
   strs(c.strings);
   strs(c.repos);
@@ -405,13 +406,10 @@ export function loadColumnarCache(buf: Uint8Array, key: string): CacheLoad {
   const u32 = (): number => { const v = body.readUInt32LE(at); at += 4; return v; };
   const strs = (): string[] => {
     const count = u32();
-    const lengths = new Uint32Array(body.buffer.slice(body.byteOffset + at, body.byteOffset + at + count * 4));
-    at += count * 4;
-    const out = new Array<string>(count);
-    for (let i = 0; i < count; i++) {
-      out[i] = body.toString('utf8', at, at + lengths[i]);
-      at += lengths[i];
-    }
+    const length = u32();
+    const out = count === 0 ? [] : body.toString('utf8', at, at + length).split('\0');
+    at += length;
+    assert(out.length === count, 'pool cache string count differs from a verified header');
     return out;
   };
   const strings = strs();

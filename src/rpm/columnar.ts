@@ -1,0 +1,471 @@
+/**
+ * A columnar package pool, libsolv's Pool in TypeScript: every string interned once into a string table,
+ * solvables (packages) as rows of typed arrays (name, arch, EVR, repo ids), dependencies as interned
+ * (name, flags, evr) ids, each solvable's dependency lists as [start, end) ranges of one flat id array.
+ * primary.xml is parsed straight into the columns: no per-package object is built; packageAt()
+ * materialises a Package view on demand.
+ *
+ * Id-level accessors for a solver (all ids are non-negative integers, -1 means "none"):
+ * - solvable s in [0, solvableCount): nameOf(s), archOf(s), evrOf(s) (string ids), repoOf(s) (repo index);
+ * - deps(s, kind) → Int32Array of dep ids (a subarray view, do not mutate); depName/depFlags/depEvr(d);
+ * - whatprovides(d) → solvable ids whose provides (or, for an unversioned path, file list) match dep d,
+ *   in solvable order; the index is built once, on first use;
+ * - obsoleters(nameId) → solvables with an Obsoletes on that name.
+ * Strings: str(id), id(text) (-1 when absent). EVR text is "[epoch:]version[-release]" as rpm prints it.
+ */
+import { createHash } from 'node:crypto';
+import { readFile, rename, writeFile } from 'node:fs/promises';
+import { assert, FerryError } from '../core/index.js';
+import { formatEvr, parseEvr } from './evr.js';
+import { matchesDep } from './deps.js';
+import type { Dep, DepFlag, Package } from './types.js';
+import { createXmlTokenizer, VALUE_KEYS, type ByteSource, type XmlHandler } from './repodata/xml.js';
+import { parseEpoch, parseFlag } from './repodata/primary.js';
+
+export const DEP_KINDS = ['provides', 'requires', 'conflicts', 'obsoletes', 'recommends', 'suggests',
+  'supplements', 'enhances'] as const;
+export type DepKind = typeof DEP_KINDS[number];
+const KINDS = DEP_KINDS.length;
+const FILES = KINDS; // the file list is the last range of a solvable
+const RANGES = KINDS + 1;
+
+const FLAG_CODES: readonly (DepFlag | undefined)[] = [undefined, 'EQ', 'LT', 'LE', 'GT', 'GE'];
+const PRE = 8;
+
+/** A growable Int32 column. */
+class IntVec {
+  data: Int32Array;
+  length = 0;
+  constructor(capacity = 1024) { this.data = new Int32Array(capacity); }
+  push(v: number): void {
+    if (this.length === this.data.length) {
+      const next = new Int32Array(this.data.length * 2);
+      next.set(this.data);
+      this.data = next;
+    }
+    this.data[this.length++] = v;
+  }
+  done(): Int32Array { return this.data.slice(0, this.length); }
+}
+
+/** The columns; what the binary cache stores, in this order. */
+interface Columns {
+  strings: string[];
+  repos: string[];
+  sName: Int32Array; sArch: Int32Array; sEvr: Int32Array; sRepo: Int32Array;
+  sLocation: Int32Array; sPkgid: Int32Array; sSourcerpm: Int32Array;
+  /** RANGES + 1 offsets per solvable into depData (the last range holds file string ids). */
+  sRanges: Int32Array;
+  depData: Int32Array;
+  dName: Int32Array; dFlags: Int32Array; dEvr: Int32Array;
+}
+const INT_COLUMNS = ['sName', 'sArch', 'sEvr', 'sRepo', 'sLocation', 'sPkgid', 'sSourcerpm', 'sRanges', 'depData',
+  'dName', 'dFlags', 'dEvr'] as const;
+
+export interface ColumnarPool {
+  readonly solvableCount: number;
+  readonly depCount: number;
+  /** Repository names, indexed by repo id (the installed system is a repo like any other). */
+  readonly repos: readonly string[];
+  str(id: number): string;
+  id(text: string): number;
+  nameOf(s: number): number;
+  archOf(s: number): number;
+  evrOf(s: number): number;
+  repoOf(s: number): number;
+  deps(s: number, kind: DepKind): Int32Array;
+  files(s: number): Int32Array;
+  depName(d: number): number;
+  depFlags(d: number): DepFlag | undefined;
+  depPre(d: number): boolean;
+  /** String id of the dependency's EVR text, -1 for an unversioned dependency. */
+  depEvr(d: number): number;
+  /** The dependency as the string API's Dep (EVR parsed). */
+  dep(d: number): Dep;
+  whatprovides(d: number): Int32Array;
+  /** Solvables whose provides name is `nameId`, versions ignored. */
+  providersOfName(nameId: number): Int32Array;
+  obsoleters(nameId: number): Int32Array;
+  /** Solvables named nameId, in solvable order. */
+  byName(nameId: number): Int32Array;
+  packageAt(s: number): Package;
+  /** The binary cache form, keyed by `key` (the repomd checksum of the data it was built from). */
+  serialize(key: string): Buffer;
+}
+
+export interface BuildInput {
+  /** Repository name (repo id in the pool = order in the list). */
+  repo: string;
+  primary: ByteSource;
+  /** The file's name for error messages. */
+  name?: string;
+}
+
+/** Builds a pool from one or more repositories' primary.xml, parsed straight into the columns. */
+export async function buildColumnarPool(inputs: readonly BuildInput[]): Promise<ColumnarPool> {
+  const strings: string[] = [];
+  const stringIds = new Map<string, number>();
+  const intern = (s: string): number => {
+    let id = stringIds.get(s);
+    if (id === undefined) {
+      id = strings.length;
+      strings.push(s);
+      stringIds.set(s, id);
+    }
+    return id;
+  };
+  const sName = new IntVec(); const sArch = new IntVec(); const sEvr = new IntVec(); const sRepo = new IntVec();
+  const sLocation = new IntVec(); const sPkgid = new IntVec(); const sSourcerpm = new IntVec();
+  const sRanges = new IntVec(8192); const depData = new IntVec(1 << 16);
+  const dName = new IntVec(); const dFlags = new IntVec(); const dEvr = new IntVec();
+  const depIds = new Map<string, number>();
+  const internDep = (name: number, flags: number, evr: number): number => {
+    const k = `${name},${flags},${evr}`;
+    let id = depIds.get(k);
+    if (id === undefined) {
+      id = dName.length;
+      dName.push(name); dFlags.push(flags); dEvr.push(evr);
+      depIds.set(k, id);
+    }
+    return id;
+  };
+  const repos: string[] = [];
+
+  for (const input of inputs) {
+    const repoId = repos.length;
+    repos.push(input.repo);
+    const file = input.name ?? 'primary.xml';
+    // per-kind buffers of the current solvable, flushed in DEP_KINDS order at </package>
+    const lists: number[][] = DEP_KINDS.map(() => []);
+    const fileList: number[] = [];
+    let inPkg = false;
+    let inFormat = false;
+    let list: number[] | undefined;
+    let name = -1; let arch = -1; let evr = -1; let location = -1; let pkgid = -1; let sourcerpm = -1;
+    const where = (): string => `${file}: package ${name >= 0 ? strings[name] : '?'}`;
+    // a plain entry (only name=, or name= and pre="1") by the tokenizer's value key: most requires repeat
+    const plain = new Int32Array(VALUE_KEYS).fill(-1);
+    const prePlain = new Int32Array(VALUE_KEYS).fill(-1);
+    const evrText = (epoch: string | undefined, ver: string | undefined, rel: string | undefined): number => {
+      const e = epoch === undefined || epoch === '0' ? 0 : parseEpoch(epoch, where);
+      return intern(formatEvr({ epoch: e, version: ver ?? '', ...(rel === undefined ? {} : { release: rel }) }));
+    };
+    const handler: XmlHandler = {
+      open(tag, a) {
+        if (!inPkg) {
+          if (tag === 'package') {
+            inPkg = true;
+            name = arch = evr = location = pkgid = sourcerpm = -1;
+          }
+          return false;
+        }
+        switch (tag) {
+          case 'rpm:entry': {
+            if (list === undefined) return false;
+            if (a.count === 1 || (a.count === 2 && a.intern('pre') === '1')) {
+              const pre = a.count === 2;
+              const key = a.key('name');
+              const cache = pre ? prePlain : plain;
+              let d = key === -1 ? -1 : cache[key];
+              if (d === -1) {
+                d = internDep(intern(a.intern('name') ?? ''), pre ? PRE : 0, -1);
+                if (key !== -1) cache[key] = d;
+              }
+              list.push(d);
+              return false;
+            }
+            const flag = parseFlag(a.intern('flags'), where);
+            const code = flag === undefined ? 0 : FLAG_CODES.indexOf(flag);
+            const versioned = flag !== undefined || a.count > 2;
+            const e = versioned ? evrText(a.intern('epoch'), a.intern('ver'), a.intern('rel')) : -1;
+            list.push(internDep(intern(a.intern('name') ?? ''), code | (a.intern('pre') === '1' ? PRE : 0), e));
+            return false;
+          }
+          case 'file': case 'name': case 'arch': case 'checksum': case 'rpm:sourcerpm': return true;
+          case 'version': evr = evrText(a.intern('epoch'), a.intern('ver'), a.intern('rel') ?? ''); return false;
+          case 'location': location = intern(a.get('href') ?? ''); return false;
+          case 'format': inFormat = true; return false;
+          default: {
+            const k = inFormat && tag.startsWith('rpm:') ? DEP_KINDS.indexOf(tag.slice(4) as DepKind) : -1;
+            if (k >= 0) list = lists[k];
+            return false;
+          }
+        }
+      },
+      close(tag, text) {
+        if (!inPkg) return;
+        switch (tag) {
+          case 'package': {
+            if (name === -1) throw new FerryError('REPO_METADATA', `${file}: a package without a <name>`);
+            sName.push(name); sArch.push(arch === -1 ? intern('') : arch); sEvr.push(evr === -1 ? intern('0') : evr);
+            sRepo.push(repoId); sLocation.push(location); sPkgid.push(pkgid); sSourcerpm.push(sourcerpm);
+            for (const l of lists) {
+              sRanges.push(depData.length);
+              for (const d of l) depData.push(d);
+              l.length = 0;
+            }
+            sRanges.push(depData.length);
+            for (const f of fileList) depData.push(f);
+            fileList.length = 0;
+            inPkg = false; inFormat = false; list = undefined;
+            return;
+          }
+          case 'file': fileList.push(intern(text ?? '')); return;
+          case 'name': name = intern(text ?? ''); return;
+          case 'arch': arch = intern(text ?? ''); return;
+          case 'checksum': pkgid = intern(text ?? ''); return;
+          case 'rpm:sourcerpm': sourcerpm = intern(text ?? ''); return;
+          case 'format': inFormat = false; return;
+          default:
+            if (list !== undefined && tag.startsWith('rpm:') && tag !== 'rpm:entry') list = undefined;
+        }
+      },
+    };
+    const tokenizer = createXmlTokenizer(handler, { name: file, names: PRIMARY_NAMES });
+    for await (const chunk of input.primary) tokenizer.write(chunk);
+    tokenizer.end();
+  }
+  sRanges.push(depData.length);
+  return poolFromColumns({
+    strings, repos, sName: sName.done(), sArch: sArch.done(), sEvr: sEvr.done(), sRepo: sRepo.done(),
+    sLocation: sLocation.done(), sPkgid: sPkgid.done(), sSourcerpm: sSourcerpm.done(), sRanges: sRanges.done(),
+    depData: depData.done(), dName: dName.done(), dFlags: dFlags.done(), dEvr: dEvr.done(),
+  }, stringIds);
+}
+
+const PRIMARY_NAMES = ['package', 'name', 'arch', 'version', 'checksum', 'summary', 'description', 'packager',
+  'url', 'time', 'size', 'location', 'format', 'rpm:license', 'rpm:vendor', 'rpm:group', 'rpm:buildhost',
+  'rpm:sourcerpm', 'rpm:header-range', 'rpm:entry', 'file', 'metadata', ...DEP_KINDS.map((k) => `rpm:${k}`)];
+
+/** A compressed-sparse-row index: key → ids, built from (key, id) pairs pushed in id order. */
+function buildIndex(keyCount: number, each: (emit: (key: number, id: number) => void) => void):
+(key: number) => Int32Array {
+  const counts = new Int32Array(keyCount + 1);
+  each((k) => { counts[k + 1]++; });
+  for (let i = 0; i < keyCount; i++) counts[i + 1] += counts[i];
+  const fill = counts.slice(0, keyCount);
+  const ids = new Int32Array(counts[keyCount]);
+  let last = new Int32Array(keyCount).fill(-1);
+  each((k, id) => {
+    if (last[k] === id) return; // one entry per (key, solvable)
+    last[k] = id;
+    ids[fill[k]++] = id;
+  });
+  last = new Int32Array(0);
+  return (key) => (key < 0 || key >= keyCount ? new Int32Array(0) : ids.subarray(counts[key], fill[key]));
+}
+
+function poolFromColumns(c: Columns, knownIds?: Map<string, number>): ColumnarPool {
+  const n = c.sName.length;
+  let stringIds = knownIds;
+  const idOf = (text: string): number => {
+    if (!stringIds) stringIds = new Map(c.strings.map((s, i) => [s, i]));
+    return stringIds.get(text) ?? -1;
+  };
+  const range = (s: number, r: number): Int32Array => {
+    assert(s >= 0 && s < n, `solvable ${s} out of range`);
+    return c.depData.subarray(c.sRanges[s * RANGES + r], c.sRanges[s * RANGES + r + 1]);
+  };
+  const depsOf = (s: number, kind: DepKind): Int32Array => range(s, DEP_KINDS.indexOf(kind));
+  const stringCount = c.strings.length;
+  const eachOfRange = (r: number, key: (d: number) => number) => (emit: (k: number, id: number) => void) => {
+    for (let s = 0; s < n; s++) for (const d of range(s, r)) emit(key(d), s);
+  };
+  let provIndex: ((k: number) => Int32Array) | undefined;
+  let fileIndex: ((k: number) => Int32Array) | undefined;
+  let obsIndex: ((k: number) => Int32Array) | undefined;
+  let nameIndex: ((k: number) => Int32Array) | undefined;
+  const providersOfName = (nameId: number): Int32Array =>
+    (provIndex ??= buildIndex(stringCount, eachOfRange(0, (d) => c.dName[d])))(nameId);
+  const depObjects: (Dep | undefined)[] = [];
+  const dep = (d: number): Dep => {
+    let out = depObjects[d];
+    if (out === undefined) {
+      out = { name: c.strings[c.dName[d]] };
+      const f = FLAG_CODES[c.dFlags[d] & 7];
+      if (f !== undefined) out.flags = f;
+      if (c.dEvr[d] >= 0) out.evr = parseEvr(c.strings[c.dEvr[d]]);
+      if ((c.dFlags[d] & PRE) !== 0) out.pre = true;
+      depObjects[d] = out;
+    }
+    return out;
+  };
+  const whatprovides = (d: number): Int32Array => {
+    const want = dep(d);
+    const out: number[] = [];
+    for (const s of providersOfName(c.dName[d])) {
+      if (depsOf(s, 'provides').some((p) => c.dName[p] === c.dName[d] && matchesDep(dep(p), want))) out.push(s);
+    }
+    if (want.name.startsWith('/') && want.flags === undefined) {
+      fileIndex ??= buildIndex(stringCount, eachOfRange(FILES, (f) => f));
+      for (const s of fileIndex(c.dName[d])) out.push(s);
+      out.sort((a, b) => a - b);
+      return Int32Array.from(out.filter((s, i) => i === 0 || out[i - 1] !== s));
+    }
+    return Int32Array.from(out);
+  };
+  const optional = (id: number): string | undefined => (id >= 0 ? c.strings[id] : undefined);
+  const packageAt = (s: number): Package => {
+    const evr = parseEvr(c.strings[c.sEvr[s]]);
+    const pkg: Package = {
+      name: c.strings[c.sName[s]], arch: c.strings[c.sArch[s]], epoch: evr.epoch, version: evr.version,
+      release: evr.release ?? '', location: optional(c.sLocation[s]) ?? '',
+      provides: [], requires: [], conflicts: [], obsoletes: [], recommends: [], suggests: [], supplements: [],
+      enhances: [], files: [...range(s, FILES)].map((f) => c.strings[f]), repoid: c.repos[c.sRepo[s]],
+    };
+    for (const k of DEP_KINDS) pkg[k] = [...depsOf(s, k)].map(dep);
+    const pkgid = optional(c.sPkgid[s]);
+    if (pkgid !== undefined) pkg.pkgid = pkgid;
+    const srpm = optional(c.sSourcerpm[s]);
+    if (srpm !== undefined) pkg.sourcerpm = srpm;
+    return pkg;
+  };
+  return {
+    solvableCount: n,
+    depCount: c.dName.length,
+    repos: c.repos,
+    str: (id) => c.strings[id],
+    id: idOf,
+    nameOf: (s) => c.sName[s],
+    archOf: (s) => c.sArch[s],
+    evrOf: (s) => c.sEvr[s],
+    repoOf: (s) => c.sRepo[s],
+    deps: depsOf,
+    files: (s) => range(s, FILES),
+    depName: (d) => c.dName[d],
+    depFlags: (d) => FLAG_CODES[c.dFlags[d] & 7],
+    depPre: (d) => (c.dFlags[d] & PRE) !== 0,
+    depEvr: (d) => c.dEvr[d],
+    dep,
+    whatprovides,
+    providersOfName,
+    obsoleters: (nameId) => (obsIndex ??= buildIndex(stringCount, eachOfRange(3, (d) => c.dName[d])))(nameId),
+    byName: (nameId) => (nameIndex ??= buildIndex(stringCount, (emit) => {
+      for (let s = 0; s < n; s++) emit(c.sName[s], s);
+    }))(nameId),
+    packageAt,
+    serialize: (key) => serializeColumns(c, key),
+  };
+}
+
+// Binary cache layout (little-endian): MAGIC (8 bytes) | key length u32 | key UTF-8 | body length u32 |
+// sha256(body) (32 bytes) | body. Body: string count u32, byte length u32, the UTF-8 of the strings joined by
+// NUL, then repo count and repos likewise, then each Int32 column as length u32 + its bytes.
+const MAGIC = Buffer.from('FERRYPL1');
+
+function serializeColumns(c: Columns, key: string): Buffer {
+  const parts: Buffer[] = [];
+  const u32 = (v: number): void => { const b = Buffer.alloc(4); b.writeUInt32LE(v); parts.push(b); };
+  // XML cannot carry NUL, so the strings are stored NUL-joined and decoded with one call
+  const strs = (list: readonly string[]): void => {
+    const bytes = Buffer.from(list.join('\0'), 'utf8');
+    u32(list.length);
+    u32(bytes.length);
+    parts.push(bytes);
+  };
+  strs(c.strings);
+  strs(c.repos);
+  for (const k of INT_COLUMNS) {
+    u32(c[k].length);
+    parts.push(Buffer.from(c[k].buffer, c[k].byteOffset, c[k].byteLength));
+  }
+  const body = Buffer.concat(parts);
+  const keyBytes = Buffer.from(key, 'utf8');
+  const head = Buffer.alloc(8 + 4 + keyBytes.length + 4);
+  MAGIC.copy(head, 0);
+  head.writeUInt32LE(keyBytes.length, 8);
+  keyBytes.copy(head, 12);
+  head.writeUInt32LE(body.length, 12 + keyBytes.length);
+  return Buffer.concat([head, createHash('sha256').update(body).digest(), body]);
+}
+
+export type CacheLoad = { pool: ColumnarPool } | { pool?: undefined; reason: string };
+
+/**
+ * Reads a binary pool cache. Anything but a cache written for `key` whose body checksum verifies (a
+ * truncated file, flipped bytes, another key, another format) gives a reason instead of a pool: the
+ * caller rebuilds from the repodata and warns, never trusts it.
+ */
+export function loadColumnarCache(buf: Uint8Array, key: string): CacheLoad {
+  const b = Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
+  if (b.length < 8 || !b.subarray(0, 8).equals(MAGIC)) return { reason: 'not a Ferry pool cache (bad magic)' };
+  if (b.length < 12) return { reason: 'truncated header' };
+  const keyLength = b.readUInt32LE(8);
+  if (12 + keyLength + 4 + 32 > b.length) return { reason: 'truncated header' };
+  const cachedKey = b.subarray(12, 12 + keyLength).toString('utf8');
+  if (cachedKey !== key) return { reason: `built for repomd checksum ${cachedKey}, not ${key}` };
+  const bodyLength = b.readUInt32LE(12 + keyLength);
+  const sumAt = 16 + keyLength;
+  const body = b.subarray(sumAt + 32);
+  if (body.length !== bodyLength) return { reason: `body is ${body.length} bytes, header says ${bodyLength} (truncated?)` };
+  if (!createHash('sha256').update(body).digest().equals(b.subarray(sumAt, sumAt + 32))) {
+    return { reason: 'body checksum mismatch (corrupt)' };
+  }
+  // the checksum verified: the body is one this code wrote, so reads past its end are impossible
+  let at = 0;
+  const u32 = (): number => { const v = body.readUInt32LE(at); at += 4; return v; };
+  const strs = (): string[] => {
+    const count = u32();
+    const length = u32();
+    const out = count === 0 ? [] : body.toString('utf8', at, at + length).split('\0');
+    at += length;
+    assert(out.length === count, 'pool cache string count differs from a verified header');
+    return out;
+  };
+  const strings = strs();
+  const repos = strs();
+  const cols: Partial<Record<typeof INT_COLUMNS[number], Int32Array>> = {};
+  for (const k of INT_COLUMNS) {
+    const len = u32();
+    cols[k] = new Int32Array(body.buffer.slice(body.byteOffset + at, body.byteOffset + at + len * 4));
+    at += len * 4;
+  }
+  assert(at === body.length, 'pool cache body has trailing bytes after a verified checksum');
+  const col = (k: typeof INT_COLUMNS[number]): Int32Array => {
+    const v = cols[k];
+    assert(v !== undefined, `pool cache column ${k} missing`);
+    return v;
+  };
+  return {
+    pool: poolFromColumns({
+      strings, repos, sName: col('sName'), sArch: col('sArch'), sEvr: col('sEvr'), sRepo: col('sRepo'),
+      sLocation: col('sLocation'), sPkgid: col('sPkgid'), sSourcerpm: col('sSourcerpm'), sRanges: col('sRanges'),
+      depData: col('depData'), dName: col('dName'), dFlags: col('dFlags'), dEvr: col('dEvr'),
+    }),
+  };
+}
+
+/** The pool cache's key: the repomd checksums of the data a pool was built from, in order. */
+export function poolCacheKey(checksums: readonly string[]): string {
+  return checksums.join('+');
+}
+
+export interface CachedPoolOptions {
+  /** Cache file path; written after a rebuild (atomically: temp file, then rename). */
+  path: string;
+  /** poolCacheKey() of the repomd checksums the pool is built from. */
+  key: string;
+  build: () => Promise<ColumnarPool>;
+  /** Told why an existing cache was refused before it is rebuilt. */
+  warn: (message: string) => void;
+}
+
+/** The pool from its cache when it verifies for `key`; otherwise rebuilt (with a warning if a cache was there) and cached. */
+export async function loadOrBuildPool(o: CachedPoolOptions): Promise<{ pool: ColumnarPool; fromCache: boolean }> {
+  let bytes: Buffer | undefined;
+  try {
+    bytes = await readFile(o.path);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') o.warn(`pool cache ${o.path}: ${(e as Error).message}; rebuilding`);
+  }
+  if (bytes !== undefined) {
+    const r = loadColumnarCache(bytes, o.key);
+    if (r.pool) return { pool: r.pool, fromCache: true };
+    o.warn(`pool cache ${o.path}: ${r.reason}; rebuilding it from the repodata`);
+  }
+  const pool = await o.build();
+  const tmp = `${o.path}.${process.pid}.tmp`;
+  await writeFile(tmp, pool.serialize(o.key));
+  await rename(tmp, o.path);
+  return { pool, fromCache: false };
+}

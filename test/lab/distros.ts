@@ -142,12 +142,47 @@ const FS_DIRS = ['/etc', '/etc/pki', '/etc/pki/rpm-gpg', '/etc/yum.repos.d', '/u
   '/usr/lib64', '/usr/share', '/usr/share/doc', '/usr/share/pixmaps', '/usr/share/doc/HTML', '/boot', '/var', '/var/lib', '/opt',
   '/usr/lib/modules', '/usr/share/zoneinfo'];
 
+/**
+ * The BLS snippet EL8's kernel-core ships as /lib/modules/KVER/bls.conf (the keys of RHEL 8's, with
+ * `$kernelopts` left for grub to expand from grubenv), which kernel-install's 20-grub.install copies to
+ * /boot/loader/entries/<machine-id>-KVER.conf.
+ */
+function blsConf(kver: string, vendor: string): string {
+  return [`title ${vendor} (${kver})`, `version ${kver}`, `linux /vmlinuz-${kver}`, `initrd /initramfs-${kver}.img`, 'options $kernelopts',
+    'grub_users $grub_users', 'grub_arg --unrestricted', 'grub_class kernel', ''].join('\n');
+}
+
+/**
+ * The kernel's %posttrans as far as the boot loader sees it (`kernel-install add`, minus the initramfs): where
+ * the root has /boot/loader/entries and a machine-id, bls.conf is copied to <machine-id>-KVER.conf. Lua, so it
+ * runs in lab roots whose /bin/sh is a stub; a root without BLS entries (most lab roots) is left alone.
+ */
+function blsPosttrans(kver: string): string {
+  return [
+    `local kver, dir = "${kver}", "/boot/loader/entries"`,
+    'if posix.stat(dir, "type") ~= "directory" then return end',
+    'local f = io.open("/etc/machine-id")',
+    'if not f then return end',
+    'local mid = f:read("*l")',
+    'f:close()',
+    'if not mid or mid == "" then return end',
+    'local src = io.open("/usr/lib/modules/" .. kver .. "/bls.conf")',
+    'local text = src:read("*a")',
+    'src:close()',
+    'local out = io.open(dir .. "/" .. mid .. "-" .. kver .. ".conf", "w")',
+    'out:write(text)',
+    'out:close()',
+  ].join('\n');
+}
+
 function baseSources(b: BaseVersions, vendor: string): SourceDef[] {
   const src = (name: string, v: string, arch: SourceDef['arch'], binaries: BinaryDef[], license = 'GPLv2+'): SourceDef =>
     ({ name, ...vr(v), arch, vendor, license, binaries });
   const fsreq = ['filesystem'];
   const kver = `${vr(b.kernel).version}-${vr(b.kernel).release}.x86_64`;
-  const kernelFiles = { [`/boot/vmlinuz-${kver}`]: `lab kernel ${kver}\n`, [`/usr/lib/modules/${kver}/vmlinuz`]: `lab kernel ${kver}\n` };
+  const kernelFiles = { [`/boot/vmlinuz-${kver}`]: `lab kernel ${kver}\n`, [`/usr/lib/modules/${kver}/vmlinuz`]: `lab kernel ${kver}\n`,
+    [`/usr/lib/modules/${kver}/bls.conf`]: blsConf(kver, vendor) };
+  const posttransLua = blsPosttrans(kver);
   const kernelDirs = [`/usr/lib/modules/${kver}`, `/usr/lib/modules/${kver}/kernel`];
   const out: SourceDef[] = [
     src('setup', b.setup, 'noarch', [{ name: 'setup', files: { '/etc/passwd': 'root:x:0:0:root:/root:/bin/bash\n', '/etc/group': 'root:x:0:\n', '/etc/hosts': '127.0.0.1 localhost\n' } }], 'Public Domain'),
@@ -179,12 +214,12 @@ function baseSources(b: BaseVersions, vendor: string): SourceDef[] {
     src('kernel', b.kernel, 'x86_64', b.kernelSplit ? [
       { name: 'kernel', requires: [`kernel-core-uname-r = ${kver}`, `kernel-modules-uname-r = ${kver}`] },
       { name: 'kernel-core', requires: fsreq, provides: [`kernel-uname-r = ${kver}`, `kernel-core-uname-r = ${kver}`, 'installonlypkg(kernel)'],
-        files: kernelFiles, dirs: kernelDirs },
+        files: kernelFiles, dirs: kernelDirs, posttransLua },
       { name: 'kernel-modules', requires: [`kernel-core-uname-r = ${kver}`], provides: [`kernel-modules-uname-r = ${kver}`, 'installonlypkg(kernel-module)'],
         files: { [`/usr/lib/modules/${kver}/kernel/lab.ko`]: 'lab module\n' } },
     ] : [
       { name: 'kernel', requires: fsreq, provides: [`kernel-uname-r = ${kver}`, 'installonlypkg(kernel)'],
-        files: { ...kernelFiles, [`/usr/lib/modules/${kver}/kernel/lab.ko`]: 'lab module\n' }, dirs: kernelDirs },
+        files: { ...kernelFiles, [`/usr/lib/modules/${kver}/kernel/lab.ko`]: 'lab module\n' }, dirs: kernelDirs, posttransLua },
     ]),
   ];
   if (b.lz4) {

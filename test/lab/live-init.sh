@@ -11,7 +11,14 @@ mkdir -p "$NR/usr" "$NR/dev" "$NR/sys" "$NR/proc" "$NR/run/sshd" "$NR/var/lib/rp
   "$NR/.lab/etc" "$NR/.lab/proc" "$NR/.lab/root" "$NR/.lab/stage"
 chmod 0700 "$NR/root"
 mkdir -m 1777 "$NR/tmp" "$NR/var/tmp"
-mount --rbind -o ro /usr "$NR/usr"
+W=; [ -f "$S/writable" ] && W=1
+if [ -n "$W" ]; then
+  # writable host (see test/lab/live.ts): the overlay's upper dir on a tmpfs of this namespace
+  mkdir -p "$S/ovl"; mount -t tmpfs -o mode=0755 ferry-live-ovl "$S/ovl"; mkdir "$S/ovl/usr" "$S/ovl/work"
+  mount -t overlay ferry-live-usr -o "lowerdir=/usr,upperdir=$S/ovl/usr,workdir=$S/ovl/work" "$NR/usr"
+else
+  mount --rbind -o ro /usr "$NR/usr"
+fi
 for l in bin sbin lib lib64; do ln -s "usr/$l" "$NR/$l"; done
 mount --rbind /dev "$NR/dev"
 mount --rbind /sys "$NR/sys"
@@ -20,7 +27,8 @@ mount --bind -o ro /etc "$NR/.lab/etc"
 mount --bind "$LR" "$NR/.lab/root"
 mount --bind -o ro "$S/stage" "$NR/.lab/stage"
 mount --bind "$LR/var/lib/rpm" "$NR/var/lib/rpm"
-if [ -d "$LR/boot" ]; then mkdir "$NR/boot"; mount --bind -o ro "$LR/boot" "$NR/boot"; fi
+if [ -n "$W" ]; then [ -d "$LR/boot" ] && cp -a "$LR/boot" "$NR/boot"
+elif [ -d "$LR/boot" ]; then mkdir "$NR/boot"; mount --bind -o ro "$LR/boot" "$NR/boot"; fi
 while IFS= read -r b; do
   [ -n "$b" ] || continue
   mkdir -p "$NR$b"; mount --rbind -o ro "$b" "$NR$b"
@@ -29,18 +37,32 @@ done < "$S/binds"
 for e in /etc/* /etc/.[!.]*; do
   [ -e "$e" ] || [ -L "$e" ] || continue
   n=${e##*/}
-  if [ -L "$e" ]; then cp -P "$e" "$NR/etc/$n"; else ln -s "/.lab/etc/$n" "$NR/etc/$n"; fi
+  if [ -L "$e" ]; then cp -P "$e" "$NR/etc/$n"
+  # a writable host owns the few machine entries it keeps (keep-etc), as real files rpm and Ferry's backup can replace
+  elif [ -n "$W" ] && grep -qxF "$n" "$S/keep-etc"; then cp -a "$e" "$NR/etc/$n"
+  else ln -s "/.lab/etc/$n" "$NR/etc/$n"; fi
 done
 for e in "$LR"/etc/*; do
   [ -e "$e" ] || [ -L "$e" ] || continue
   n=${e##*/}
   grep -qxF "$n" "$S/keep-etc" && continue
-  rm -f "$NR/etc/$n"; ln -s "/.lab/root/etc/$n" "$NR/etc/$n"
+  rm -f "$NR/etc/$n"
+  if [ -n "$W" ]; then cp -a "$e" "$NR/etc/$n"; else ln -s "/.lab/root/etc/$n" "$NR/etc/$n"; fi
 done
+if [ -n "$W" ]; then
+  rm -f "$NR/etc/rpm"; mkdir "$NR/etc/rpm"
+  for e in /etc/rpm/*; do [ -e "$e" ] && ln -s "/.lab/etc/rpm/${e##*/}" "$NR/etc/rpm/${e##*/}"; done
+  cp "$S/writable" "$NR/etc/rpm/macros.ferry-lab"
+  # owned by EL8's dnf-data on a real host; without it concurrent dnf starts race to create it (ENOENT on metadata_lock.pid)
+  mkdir -p "$NR/var/cache/dnf"
+fi
 # the host's own /etc/ssh (see test/lab/live.ts), writable
-rm -f "$NR/etc/ssh"; cp -a "$S/etc-ssh" "$NR/etc/ssh"
+rm -rf "$NR/etc/ssh"; cp -a "$S/etc-ssh" "$NR/etc/ssh"
 mkdir -p "$NR/run/ferry-lab"
-if [ -f "$LR/usr/lib/os-release" ]; then mount --bind -o ro "$LR/usr/lib/os-release" "$NR/usr/lib/os-release"; fi
+if [ -f "$LR/usr/lib/os-release" ]; then
+  if [ -n "$W" ]; then rm -f "$NR/usr/lib/os-release"; cp -a "$LR/usr/lib/os-release" "$NR/usr/lib/os-release"
+  else mount --bind -o ro "$LR/usr/lib/os-release" "$NR/usr/lib/os-release"; fi
+fi
 # /proc: symlinks into the fresh procfs, crafted files where the stage has them
 mount -t proc proc "$NR/.lab/proc"
 farm() {

@@ -31,6 +31,14 @@
 // - with `network`, its own network namespace (`ip netns add`), joined to the machine by a veth pair on a /30 of
 //   10.213.0.0/16: the interface inside is named as the spec says, and sshd listens on its address (LiveHost.host),
 //   so a test can rename the interface (`ip -n NETNS link set … name …`) while SSH goes on working. Removed by stop().
+// - with `writable`, a host that dnf and rpm can change without touching the machine: /usr is an overlay (the
+//   machine's /usr below, a tmpfs of the namespace above), /etc holds copies of the lab root's entries rather than
+//   symlinks (rpm replaces a file by rename, which a symlinked or bind-mounted /etc entry defeats), /boot is a
+//   writable copy of the lab root's, and /etc/rpm/macros.ferry-lab sets what EL's rpm has built in: %_dbpath
+//   /var/lib/rpm (Debian's rpm defaults to ~/.rpmdb). LAB SIMULATION: the lab's packages carry text stubs for
+//   bash, coreutils and glibc, which must not replace the machine's real binaries under the host's sshd and
+//   shell, so %_netsharedpath lists those paths (rpm records them as not installed, as for a network-shared
+//   /usr) together with the machine's passwd/group/hosts; everything else a package ships is written for real.
 // Teardown: pid 1 waits on its stdin; closing it (stop()) or the test process dying ends pid 1, which kills
 // every process of the pid namespace and releases the mount namespace. `unshare --kill-child` covers a
 // killed unshare. Nothing is mounted in the machine's own mount namespace.
@@ -61,6 +69,8 @@ export interface LiveSpec {
   binds?: string[];
   /** An own network namespace with one veth interface of this name (see above); default: the machine's network. */
   network?: { interface: string };
+  /** A host dnf and rpm can change (see "writable" above): /usr an overlay, /etc and /boot the host's own copies. */
+  writable?: boolean;
 }
 
 export interface LiveExecResult { code: number | null; stdout: string; stderr: string }
@@ -88,6 +98,10 @@ export interface LiveHost {
 /** Entries of the lab root's /etc that stay the machine's: sshd, logins and the dynamic linker need them. */
 const KEEP_MACHINE_ETC = ['passwd', 'group', 'shadow', 'gshadow', 'hosts', 'nsswitch.conf', 'ld.so.cache', 'ld.so.conf', 'ld.so.conf.d',
   'alternatives', 'ssh', 'localtime', 'resolv.conf', 'rpm'];
+
+/** rpm macros of a writable live host (see above). */
+const WRITABLE_MACROS = ['%_dbpath /var/lib/rpm',
+  `%_netsharedpath ${['/usr/bin', '/usr/sbin', '/usr/lib64', '/usr/lib/libc.so.6', '/usr/lib/ld-linux.so.2', '/etc/passwd', '/etc/group', '/etc/hosts'].join(':')}`];
 
 const BASE_ENV = { PATH: '/usr/sbin:/usr/bin:/sbin:/bin', HOME: '/root', LANG: 'C' };
 
@@ -125,6 +139,7 @@ function stage(dir: string, spec: LiveSpec, port: number, publicKey: string, add
     writeFileSync(join(fw, 'efi', 'efivars', SECURE_BOOT_VAR), Buffer.from([6, 0, 0, 0, spec.firmware === 'uefi-secure-boot' ? 1 : 0]));
   }
   if (spec.dockerenv) writeFileSync(join(dir, 'dockerenv'), '');
+  if (spec.writable) writeFileSync(join(dir, 'writable'), `${WRITABLE_MACROS.join('\n')}\n`);
   writeFileSync(join(dir, 'binds'), (spec.binds ?? []).map((b) => `${b}\n`).join(''));
   writeFileSync(join(dir, 'keep-etc'), KEEP_MACHINE_ETC.map((n) => `${n}\n`).join(''));
   const st = join(dir, 'stage');

@@ -19,6 +19,8 @@ export interface BinaryDef {
   symlinks?: Record<string, string>;
   /** Directories owned by the package (`%dir`). */
   dirs?: string[];
+  /** A `%posttrans -p <lua>` scriptlet: rpm's embedded Lua needs no shell in the root (the lab's /bin/sh is a stub). */
+  posttransLua?: string;
 }
 
 export interface SourceDef {
@@ -85,6 +87,9 @@ export function renderSpec(src: SourceDef): string {
     for (const p of Object.keys(bin.files ?? {})) lines.push(p.startsWith('/etc/') ? `%config(noreplace) ${p}` : p);
     for (const p of Object.keys(bin.symlinks ?? {})) lines.push(p);
     lines.push('');
+  }
+  for (const bin of src.binaries) {
+    if (bin.posttransLua) lines.push(bin === main ? '%posttrans -p <lua>' : `%posttrans -n ${bin.name} -p <lua>`, esc(bin.posttransLua), '');
   }
   return lines.join('\n');
 }

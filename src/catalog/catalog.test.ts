@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { sharedPath, skipUnlessShared, SHARED_DATA } from '../../test/support/shared.js';
 import { isFerryError } from '../core/index.js';
-import { loadCatalog, defaultDataDir, targetRelease, validateDataFile, DATA_FILES, type DataFileName } from './index.js';
+import { loadCatalog, defaultDataDir, isCrossMajor, targetRelease, validateDataFile, DATA_FILES, type DataFileName } from './index.js';
 
 const catalog = loadCatalog();
 const dataDir = defaultDataDir();
@@ -158,13 +158,39 @@ test('every research source names its key in ../shared/research/successor-facts.
 });
 
 test('paths, vendor map and repos', () => {
-  assert.deepEqual(catalog.paths({ from: 'centos-8' }).map((p) => p.to).sort(), ['almalinux-8', 'opencloudos-8', 'oraclelinux-8', 'rocky-8', 'tencentos-3.1']);
+  assert.deepEqual(catalog.paths({ from: 'centos-8' }).map((p) => p.to).sort(), ['almalinux-8', 'almalinux-9', 'centos-stream-9', 'opencloudos-8', 'oraclelinux-8', 'rocky-8', 'rocky-9', 'tencentos-3.1']);
   const m = catalog.vendorMap('centos-8', 'rocky-8');
   assert.deepEqual(m.find((e) => e.role === 'logos'), { role: 'logos', from: ['centos-logos'], to: ['rocky-logos'], sources: ['code:almalinux-deploy', 'code:migrate2rocky'] });
   const cross = catalog.vendorMap('centos-7', 'rocky-8').find((e) => e.from[0] === 'centos-logos');
   assert.deepEqual(cross?.to, ['rocky-logos', 'rocky-logos-httpd', 'rocky-backgrounds']);
   const repos = catalog.repos('rocky-8')?.repos ?? [];
   assert.ok(repos.some((r) => r.id === 'powertools' && r.mirrorlist?.includes('repo=PowerTools-$releasever')));
+});
+
+test('cross-major paths: each with its source, the minor it lands on (PES is applied up to it) and a repomap where Leapp data has one', () => {
+  // [from, to, source, targetVersion, repomap file or null]
+  const rows: [string, string, string, string, string | null][] = [
+    ['centos-7', 'rocky-8', 'pes:rocky', '8.10', 'leapp/almalinux-leapp-data-HEAD/files/rocky/repomap.json.el8'],
+    ['centos-7', 'almalinux-8', 'pes:almalinux', '8.10', 'leapp/almalinux-leapp-data-HEAD/files/almalinux/repomap.json.el8'],
+    ['centos-7', 'opencloudos-8', 'url:oc-c7-to-oc8', '8.6', null],
+    ['rocky-8', 'rocky-9', 'leapp-repomap:rocky-el9', '9.6', 'leapp/almalinux-leapp-data-HEAD/files/rocky/repomap.json.el9'],
+    ['rocky-8', 'almalinux-9', 'leapp-repomap:almalinux-el9', '9.6', 'leapp/almalinux-leapp-data-HEAD/files/almalinux/repomap.json.el9'],
+    ['centos-8', 'rocky-9', 'leapp-repomap:rocky-el9', '9.6', 'leapp/almalinux-leapp-data-HEAD/files/rocky/repomap.json.el9'],
+    ['centos-stream-8', 'centos-stream-9', 'leapp-repomap:centos-el9', '', 'leapp/almalinux-leapp-data-HEAD/files/centos/repomap.json.el9'],
+    ['almalinux-8', 'almalinux-9', 'leapp-repomap:almalinux-el9', '9.6', 'leapp/almalinux-leapp-data-HEAD/files/almalinux/repomap.json.el9'],
+    ['opencloudos-8', 'opencloudos-9', 'opencloudos:oc8-to-oc9', '9.2', null],
+  ];
+  for (const [from, to, source, version, repomap] of rows) {
+    const p = catalog.path(from, to);
+    assert.ok(p && isCrossMajor(p), `${from} → ${to}`);
+    assert.equal(p.source, source, `${from} → ${to}`);
+    assert.equal(p.targetVersion?.value ?? '', version, `${from} → ${to}`);
+    if (p.targetVersion) assert.ok(catalog.sources().some((s) => s.id === p.targetVersion?.source), `${from} → ${to}: ${p.targetVersion.source}`);
+    assert.deepEqual(catalog.repoMapRefs(from, to).map((m) => m.file), repomap ? [repomap] : [], `${from} → ${to}`);
+  }
+  // leapp-data has no el9 repomap for Oracle Linux and its ol8_* repoids are in no other: no Oracle 8 → 9 path
+  assert.deepEqual(catalog.paths({ from: 'oraclelinux-8' }).filter(isCrossMajor), []);
+  assert.deepEqual(catalog.paths({ from: 'rocky-8' }).filter(isCrossMajor).map((p) => p.to).sort(), ['almalinux-9', 'centos-stream-9', 'rocky-9']);
 });
 
 test('CentOS 7 same-major paths to the successors: each with its source, its authority and the vendor\'s blockers', () => {

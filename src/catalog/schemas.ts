@@ -109,6 +109,7 @@ export const PATHS_SCHEMA = {
     formatVersion: { const: 1 },
     paths: { type: 'array', items: { type: 'object', required: ['from', 'to', 'method', 'source'], additionalProperties: false,
       properties: { from: releaseId, to: releaseId, method: { enum: ['same-major-swap', 'cross-major-pes'] }, source: str, note: str,
+        targetVersion: fact({ type: 'string', pattern: '^\\d+\\.\\d+$' }),
         resources: { type: 'object', additionalProperties: false, properties: {
           diskMiB: fact({ type: 'object', additionalProperties: { type: 'integer', minimum: 0 } }), memoryMiB: fact({ type: 'integer', minimum: 0 }), freeMemoryMiB: fact({ type: 'integer', minimum: 0 }) } },
         blockers: { type: 'array', items: { type: 'object', required: ['check', 'source', 'note'], additionalProperties: false,

@@ -172,6 +172,8 @@ export interface MigrationPath {
   note?: string;
   resources?: ResourceNeeds;
   blockers?: PathBlocker[];
+  /** Cross-major: the MAJOR.MINOR the path lands on; PES events are applied up to this release, as Leapp does. */
+  targetVersion?: Fact<string>;
 }
 
 export type LifecyclePhase = 'unreleased' | 'full' | 'maintenance' | 'extended' | 'eol' | 'unknown';

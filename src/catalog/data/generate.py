@@ -282,6 +282,15 @@ for vendor, target in [('almalinux', 'almalinux-8'), ('rocky', 'rocky-8'), ('ora
     path = f'leapp/almalinux-leapp-data-HEAD/files/{vendor}/repomap.json.el8'
     sid = shared(f'leapp-repomap:{vendor}-el8', path, 'leapp-data', f'Leapp repomap {vendor} el7->el8')
     repomaps.append({'from': 'centos-7', 'to': target, 'file': path, 'source': sid})
+# ELevate's el9 repomaps map the generic EL8 repoids (baseos, appstream, powertools…) that CentOS 8, Stream 8,
+# Rocky 8 and AlmaLinux 8 share; Oracle Linux 8's ol8_* repoids are in none of them, and leapp-data ships no
+# el9 repomap for Oracle Linux, so no Oracle 8 → 9 path is recorded.
+EL8_SOURCES = ['centos-8', 'centos-stream-8', 'rocky-8', 'almalinux-8']
+EL9_TARGETS = [('almalinux', 'almalinux-9'), ('rocky', 'rocky-9'), ('centos', 'centos-stream-9')]
+for vendor, target in EL9_TARGETS:
+    path = f'leapp/almalinux-leapp-data-HEAD/files/{vendor}/repomap.json.el9'
+    sid = shared(f'leapp-repomap:{vendor}-el9', path, 'leapp-data', f'Leapp repomap {vendor} el8->el9')
+    repomaps.extend({'from': frm, 'to': target, 'file': path, 'source': sid} for frm in EL8_SOURCES if frm != target)
 
 # ---- vendor packages ----------------------------------------------------------------------------------
 def pk(role, name, source, note=None):
@@ -325,11 +334,21 @@ vendor_packages = {'formatVersion': 1, 'releases': [*({'release': rid, 'packages
   ]}
 
 # ---- migration paths -------------------------------------------------------------------------------
-def path(frm, to, method, source, note=None, resources=None):
+def path(frm, to, method, source, note=None, resources=None, target_version=None):
     p = {'from': frm, 'to': to, 'method': method, 'source': source}
     if note: p['note'] = note
     if resources: p['resources'] = resources
+    if target_version: p['targetVersion'] = target_version
     return p
+# The MAJOR.MINOR a cross-major path lands on: PES events are applied up to this release (Leapp's target version).
+TV = {
+  'rocky-8': fact('8.10', 'osbuild:rocky-8.10.json', 'the newest Rocky 8 minor osbuild-images builds'),
+  'almalinux-8': fact('8.10', 'osbuild:almalinux-8.10.json', 'the newest AlmaLinux 8 minor osbuild-images builds'),
+  'rocky-9': fact('9.6', 'osbuild:rocky-9.6.json', 'the newest Rocky 9 minor osbuild-images builds'),
+  'almalinux-9': fact('9.6', 'osbuild:almalinux-9.6.json', 'the newest AlmaLinux 9 minor osbuild-images builds'),
+  'opencloudos-8': fact('8.6', 'opencloudos:migrate-faq', 'CentOS 7 → OpenCloudOS 8 lands on 8.6 only (目前暂时仅支持迁移到 8.6 版本)'),
+  'opencloudos-9': fact('9.2', 'opencloudos:oc8-to-oc9', 'the default target of leapp-upgrade-oc8to9 from 8.6 and 8.8'),
+}
 ROCKY_SPACE = fact({'/usr': 250, '/var': 1536, '/boot': 50}, 'code:migrate2rocky', 'dir_space_map: required free MiB per directory (95% of available counted)')
 paths = {'formatVersion': 1, 'paths': [
   path('centos-8', 'rocky-8', 'same-major-swap', 'code:migrate2rocky', 'migrate2rocky converts EL8 (SUPPORTED_PLATFORM platform:el8)', {'diskMiB': ROCKY_SPACE}),
@@ -340,12 +359,18 @@ paths = {'formatVersion': 1, 'paths': [
   path('centos-8', 'almalinux-8', 'same-major-swap', 'code:almalinux-deploy', 'x86_64 only in this version of the script; os ids centos, almalinux, ol, rhel'),
   path('oraclelinux-8', 'almalinux-8', 'same-major-swap', 'code:almalinux-deploy'),
   path('rhel-8', 'almalinux-8', 'same-major-swap', 'code:almalinux-deploy'),
-  path('centos-7', 'almalinux-8', 'cross-major-pes', 'pes:almalinux', 'Leapp with AlmaLinux leapp-data PES events and repomap'),
-  path('centos-7', 'rocky-8', 'cross-major-pes', 'pes:rocky', 'Leapp with Rocky PES events and repomap'),
+  path('centos-7', 'almalinux-8', 'cross-major-pes', 'pes:almalinux', 'Leapp with AlmaLinux leapp-data PES events and repomap', target_version=TV['almalinux-8']),
+  path('centos-7', 'rocky-8', 'cross-major-pes', 'pes:rocky', 'Leapp with Rocky PES events and repomap', target_version=TV['rocky-8']),
   path('centos-7', 'oraclelinux-8', 'cross-major-pes', 'leapp-repomap:oraclelinux-el8', 'Leapp repomap for Oracle Linux 8 in AlmaLinux leapp-data'),
   path('centos-7', 'eurolinux-8', 'cross-major-pes', 'leapp-repomap:eurolinux-el8', 'Leapp repomap for EuroLinux 8 in AlmaLinux leapp-data'),
   path('centos-7', 'opencloudos-8', 'cross-major-pes', 'url:oc-c7-to-oc8', 'CentOS 7.9 -> OpenCloudOS 8.6/8.8 with leapp --opencloudos; x86_64 only',
-       {'memoryMiB': fact(2048, 'url:oc-c7-to-oc8', 'minimum 2 GB memory for OpenCloudOS')}),
+       {'memoryMiB': fact(2048, 'url:oc-c7-to-oc8', 'minimum 2 GB memory for OpenCloudOS')}, TV['opencloudos-8']),
+  *(path(frm, to, 'cross-major-pes', f'leapp-repomap:{vendor}-el9', f'ELevate (Leapp) with the {vendor} el9 repomap of AlmaLinux leapp-data'
+         + (f' and {vendor} PES events' if vendor in ('almalinux', 'rocky') else '; no PES events file for this vendor in the data'), target_version=TV.get(to))
+    for vendor, to in EL9_TARGETS for frm in EL8_SOURCES if frm != to),
+  path('opencloudos-8', 'opencloudos-9', 'cross-major-pes', 'opencloudos:oc8-to-oc9',
+       'leapp-upgrade-oc8to9: leapp upgrade --opencloudos (8.6/8.8/8.10 → 9.0/9.2/9.4/9.6; x86_64, aarch64); no PES events file in the data',
+       target_version=TV['opencloudos-9']),
   path('centos-7', 'tencentos-2.4', 'same-major-swap', 'url:tencent-centos-replace', 'in-place replacement via yum distro-sync; CentOS 7.2-7.9 64-bit'),
   path('centos-8', 'opencloudos-8', 'same-major-swap', 'code:tencent-centos8-to-oc8',
        'migrate2opencloudos.py -v 8; CentOS 8.0-8.4 x86_64 and 8.2 aarch64; a GUI or i686 packages are not supported; reboot into the 5.4-based kernel',

@@ -1,12 +1,77 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { sharedPath, skipUnlessShared } from '../../test/support/shared.js';
 import { isFerryError } from '../core/index.js';
-import { assessmentDay } from './assess.js';
+import { computeTargetPackages, loadPesEvents } from '../catalog/index.js';
+import { pkg } from '../assess/testing/fixtures.js';
+import { assessHost, assessmentDay } from './assess.js';
+import { createRepoCache, type RepoCache } from './repos.js';
 
 test('assessmentDay: --today as given, else the current UTC day; anything but a real YYYY-MM-DD is USAGE naming it', () => {
   assert.equal(assessmentDay('2026-01-01'), '2026-01-01');
   assert.equal(assessmentDay(undefined, () => new Date('2026-12-02T23:59:59Z')), '2026-12-02');
   for (const bad of ['2026-1-01', '01/01/2026', '2026-13-40', 'today', '']) {
     assert.throws(() => assessmentDay(bad), (e: unknown) => isFerryError(e, 'USAGE') && e.message.includes(JSON.stringify(bad)), bad);
+  }
+});
+
+const MANIFEST = ['manifests', 'docker-repo-info-2020', 'centos_7.txt'] as const;
+const skipReal = skipUnlessShared(...MANIFEST) || skipUnlessShared('leapp', 'pes-events.rocky.json');
+
+/**
+ * A Rocky 8 repository standing in for the real one (no Rocky 8 repodata is in ../shared): every package
+ * Rocky's PES events put on the target, rebuilt .el8, except `dropped` — so a replacement can be missing.
+ */
+function rockyRepo(dropped: string[]): { cache: RepoCache; repos: Record<string, string[]> } {
+  const installed = readFileSync(sharedPath(...MANIFEST), 'utf8').trim().split('\n').map((n) => n.replace(/-[^-]+-[^-]+$/, ''));
+  const r = computeTargetPackages({ installed: installed.map((name) => ({ name, repository: 'base' })), events: loadPesEvents(sharedPath('leapp', 'pes-events.rocky.json')),
+    source: '7.9', target: '8.10', arch: 'x86_64' });
+  const names = [...new Set(r.target.map((p) => p.name))].filter((n) => !dropped.includes(n));
+  const cache = createRepoCache();
+  cache.packages.set('mem://rocky-8', Promise.resolve({ packages: names.map((n) => pkg(`${n}-99-1.el8.x86_64`)) }));
+  return { cache, repos: { 'rocky-8': ['mem://rocky-8'] } };
+}
+
+test('ferry assess of the real CentOS 7 package list against rocky-8: per-package fates from Rocky\'s PES events up to 8.10 and the target repositories', { skip: skipReal }, async () => {
+  const { cache, repos } = rockyRepo(['python2-libs']);
+  const messages: string[] = [];
+  const pes = sharedPath('leapp', 'pes-events.rocky.json');
+  const a = await assessHost({ manifest: sharedPath(...MANIFEST), targets: ['rocky-8'], repos, repoCache: cache, pes, today: '2026-06-01', onProgress: (p) => messages.push(p.message) });
+  const t = a.targets[0];
+  assert.equal(a.sourceRelease, 'centos-7');
+  assert.equal(t.path?.method, 'cross-major-pes');
+  const by = (fate: string) => t.fates.filter((f) => f.fate === fate);
+  console.log(`CentOS 7 manifest (${t.fates.length} packages) → rocky-8: ${Object.entries(t.counts).map(([k, v]) => `${k} ${v}`).join(', ')}; via pes: ${t.fates.filter((f) => f.via === 'pes').length}`);
+  const fate = (name: string) => t.fates.find((f) => f.name === name);
+  // PES event 2151 (Rocky's own file): centos-release → rocky-release
+  assert.equal(fate('centos-release')?.fate, 'replaced');
+  assert.deepEqual(fate('centos-release')?.target, ['rocky-release-99-1.el8.x86_64']);
+  // the 8.1 event removing libssh2 applies because the path lands on 8.10
+  assert.equal(fate('libssh2')?.fate, 'missing');
+  assert.match(fate('libssh2')?.reason ?? '', /PES event \d+ removes libssh2/);
+  // a replacement the repositories lack is missing, not replaced (event 205 splits python-libs into python2-libs and python3-libs)
+  assert.equal(fate('python-libs')?.fate, 'missing');
+  assert.match(fate('python-libs')?.reason ?? '', /PES event 205 \(split\) .*do not carry python2-libs/);
+  // one they carry is replaced (event 132 splits gdbm into gdbm and gdbm-libs)
+  assert.equal(fate('gdbm')?.fate, 'upgrade');
+  assert.ok(by('missing').every((f) => f.reason), 'every missing package says why');
+  assert.ok(messages.some((m) => m.includes(`PES events: ${pes}`) && m.includes('rocky-8 (up to 8.10)')), 'the events file is named in the output');
+});
+
+test('--pes is never silently ignored: a bad file is PES_INVALID naming it, a file with no cross-major target is PES_UNUSED', { skip: skipUnlessShared(...MANIFEST) }, async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'ferry-pes-'));
+  try {
+    const bad = join(dir, 'bad.json');
+    writeFileSync(bad, '{"packageinfo": [{"action": 12}]}');
+    await assert.rejects(assessHost({ manifest: sharedPath(...MANIFEST), targets: ['rocky-8'], pes: bad }), (e: unknown) => isFerryError(e, 'PES_INVALID') && e.message.includes(bad));
+    const good = join(dir, 'good.json');
+    writeFileSync(good, JSON.stringify({ packageinfo: [{ id: 1, action: 1, in_packageset: { package: [{ name: 'rsh', repository: 'base' }] }, release: { major_version: 8, minor_version: 0 } }] }));
+    await assert.rejects(assessHost({ manifest: sharedPath(...MANIFEST), targets: ['oraclelinux-7'], pes: good }),
+      (e: unknown) => isFerryError(e, 'PES_UNUSED') && e.message.includes(good) && e.message.includes('oraclelinux-7') && e.message.includes('centos-7'));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
 });

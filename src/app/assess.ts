@@ -105,6 +105,18 @@ export async function assessHost(o: AssessHostOptions): Promise<Assessment> {
   if (cross.length > 0 && !pesEvents) {
     progress({ scope: 'assess', phase: 'warning', message: `${cross.join(', ')}: a major upgrade without --pes events: renamed and removed packages are predicted from Obsoletes/Provides only` });
   }
+  if (pesEvents && o.pes !== undefined) {
+    // --pes is never silently ignored: it applies to a cross-major target, or the run is refused.
+    if (cross.length === 0) {
+      throw new FerryError('PES_UNUSED', `--pes ${o.pes} was given, but no target (${targets.map((t) => t.id).join(', ')}) is a cross-major upgrade of ${sourceId ?? 'the host (source release unknown)'}`, {
+        hint: 'drop --pes, or name a target of the next major release (ferry catalog paths --from SOURCE lists them)',
+      });
+    }
+    progress({ scope: 'assess', phase: 'assess', message: `PES events: ${o.pes} (${pesEvents.length} events) applied to ${cross.map((id) => {
+      const v = catalog.path(sourceId ?? '', id)?.targetVersion?.value;
+      return v ? `${id} (up to ${v})` : id;
+    }).join(', ')}` });
+  }
   return assessTargets({
     facts,
     catalog,

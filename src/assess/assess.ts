@@ -24,7 +24,7 @@ export interface AssessTargetsInput {
   today: string;
   /**
    * Leapp PES events for cross-major targets. Versions are MAJOR.MINOR: the source's from os-release or
-   * redhat-release (else `<major>.0`), the target's from the catalog release (else `<major>.0`).
+   * redhat-release (else `<major>.0`), the target's the path's `targetVersion` (else the release's, else `<major>.0`).
    */
   pes?: { events: PesEvent[]; sourceVersion?: string; targetVersion?: string };
   /** Default: every check. */
@@ -64,7 +64,7 @@ function fatesFor(input: AssessTargetsInput, source: ReleaseView | null, target:
       installed: installed.filter((p) => p.name !== 'gpg-pubkey').map((p) => ({ name: p.name, repository: '' })),
       events: input.pes.events, arch,
       source: input.pes.sourceVersion ?? minorVersion(facts, source),
-      target: input.pes.targetVersion ?? (/^\d+\.\d+$/.test(target.version) ? target.version : `${target.major}.0`),
+      target: input.pes.targetVersion ?? path?.targetVersion?.value ?? (/^\d+\.\d+$/.test(target.version) ? target.version : `${target.major}.0`),
     });
     fateInput.pes = { result, events: input.pes.events };
   }

@@ -132,6 +132,20 @@ test('vendor swap and PES events come before obsoletes and names; origin splits 
   ]);
 });
 
+test('a PES replacement the target repositories do not carry is missing, not replaced; one they carry is replaced', () => {
+  const pool = createPool([pkg('chrony-4.1-1.el8.x86_64'), pkg('dhcp-client-4.3.6-45.el8.x86_64')]);
+  const ev = (id: number, action: PesAction, from: string, to: string[]) => ({ id, action, inPkgs: [{ name: from, repository: 'base', modulestream: null }],
+    outPkgs: to.map((name) => ({ name, repository: 'baseos', modulestream: null })), fromRelease: [7, 9] as const, toRelease: [8, 0] as const, architectures: [] });
+  const events = [ev(4, PesAction.SPLIT, 'ntp', ['chrony', 'ntpstat']), ev(525, PesAction.RENAMED, 'dhclient', ['dhcp-client'])];
+  const result = { releases: ['8.0'], target: [], toInstall: ['chrony', 'dhcp-client', 'ntpstat'], toRemove: ['dhclient', 'ntp'], modulesToEnable: [], demodularized: [], applied: [4, 525] };
+  const fates = computeFates({ installed: [inst('ntp-4.2.6p5-29.el7.x86_64'), inst('dhclient-4.2.5-79.el7.x86_64')], pool, pes: { result, events } });
+  assert.deepEqual(fates.map((f) => [f.name, f.fate, f.via, f.target]), [
+    ['ntp', 'missing', 'pes', undefined],
+    ['dhclient', 'replaced', 'pes', ['dhcp-client-4.3.6-45.el8.x86_64']],
+  ]);
+  assert.match(fates[0].reason ?? '', /PES event 4 \(split\) replaces ntp with chrony, ntpstat; the target repositories do not carry ntpstat/);
+});
+
 test('classifyOrigin: key first, then vendor, then unknown', () => {
   const sig = (keyId: string) => ({ signature: { algorithm: 'RSA/SHA256', keyId } });
   const rule = { sourceVendor: 'CentOS', sourceKeyIds: ['05B555B38483C65D'] };

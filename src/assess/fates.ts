@@ -110,7 +110,12 @@ export function computeFates(input: FateInput): PackageFate[] {
     }
     const pes = pesBy.get(listed.name);
     if (pes) {
-      if (pes.out.length > 0) {
+      const absent = pes.out.filter((n) => newestNevra(newest, n) === undefined);
+      if (absent.length > 0) {
+        // A replacement is only a replacement if the target can install it (Leapp reports these as missing too).
+        out.push({ ...base, fate: 'missing', via: 'pes',
+          reason: `PES event ${pes.id} (${PesAction[pes.action].toLowerCase()}) replaces ${listed.name} with ${pes.out.join(', ')}; the target repositories do not carry ${absent.join(', ')}` });
+      } else if (pes.out.length > 0) {
         const target = pes.out.map((n) => newestNevra(newest, n) ?? n);
         out.push({ ...base, fate: 'replaced', via: 'pes', target, reason: `PES event ${pes.id} (${PesAction[pes.action].toLowerCase()})` });
       } else {
@@ -272,7 +277,8 @@ function pesIndex(pes: FateInput['pes']): Map<string, { id: number; action: PesA
   if (!pes) return out;
   const removed = new Set(pes.result.toRemove);
   const applied = new Set(pes.result.applied);
-  for (const e of pes.events) {
+  // Canonical order, as computeTargetPackages applies them: the first applied event naming a package decides its fate.
+  for (const e of [...pes.events].sort((a, b) => a.id - b.id || a.action - b.action)) {
     if (!applied.has(e.id)) continue;
     for (const p of e.inPkgs) {
       if (!removed.has(p.name) || out.has(p.name)) continue;

@@ -110,3 +110,71 @@ test('PES_INVALID lists every error with its JSON path', () => {
     return true;
   });
 });
+
+// ---- Leapp's semantics, hand-checked per action ------------------------------------------------------
+// Each case is one or more events in Leapp's JSON format, an installed set, and the target Leapp's
+// pes_events_scanner computes for it (worked out by hand from compute_pkg_changes_between_consequent_releases).
+type Ev = { id: number; action: PesAction; in: string[]; out?: string[]; outRepo?: string; from?: [number, number]; to?: [number, number] };
+const doc = (events: Ev[]) => ({ packageinfo: events.map((e) => ({
+  id: e.id, action: e.action, architectures: [],
+  in_packageset: { package: e.in.map((name) => ({ name, repository: 'base' })) },
+  out_packageset: e.out ? { package: e.out.map((name) => ({ name, repository: e.outRepo ?? 'baseos' })) } : null,
+  initial_release: { major_version: (e.from ?? [7, 9])[0], minor_version: (e.from ?? [7, 9])[1] },
+  release: { major_version: (e.to ?? [8, 0])[0], minor_version: (e.to ?? [8, 0])[1] },
+})) });
+const cases: { name: string; installed: string[]; events: Ev[]; target: string[]; repos?: Record<string, string> }[] = [
+  { name: 'Present: kept, its repository now the event\'s', installed: ['bash'], events: [{ id: 1, action: PesAction.PRESENT, in: ['bash'] }], target: ['bash'] },
+  { name: 'Present of a package not installed adds nothing', installed: ['bash'], events: [{ id: 1, action: PesAction.PRESENT, in: ['zsh'] }], target: ['bash'] },
+  { name: 'Removed', installed: ['rsh', 'bash'], events: [{ id: 2, action: PesAction.REMOVED, in: ['rsh'] }], target: ['bash'] },
+  { name: 'Deprecated: still installed on the target', installed: ['net-tools'], events: [{ id: 3, action: PesAction.DEPRECATED, in: ['net-tools'] }], target: ['net-tools'] },
+  { name: 'Replaced', installed: ['authconfig'], events: [{ id: 4, action: PesAction.REPLACED, in: ['authconfig'], out: ['authselect-compat'] }], target: ['authselect-compat'] },
+  { name: 'Replaced needs every input installed', installed: ['a'], events: [{ id: 4, action: PesAction.REPLACED, in: ['a', 'b'], out: ['c'] }], target: ['a'] },
+  { name: 'Split', installed: ['ntp'], events: [{ id: 5, action: PesAction.SPLIT, in: ['ntp'], out: ['chrony', 'ntpstat'] }], target: ['chrony', 'ntpstat'] },
+  { name: 'Split keeping its own name', installed: ['kernel'], events: [{ id: 5, action: PesAction.SPLIT, in: ['kernel'], out: ['kernel', 'kernel-core'] }], target: ['kernel', 'kernel-core'], repos: { kernel: 'baseos' } },
+  { name: 'Merged: one input installed suffices, the others are not added', installed: ['libidn'], events: [{ id: 6, action: PesAction.MERGED, in: ['emacs-libidn', 'libidn'], out: ['libidn'] }], target: ['libidn'], repos: { libidn: 'baseos' } },
+  { name: 'Moved: same name, new repository', installed: ['mariadb'], events: [{ id: 7, action: PesAction.MOVED, in: ['mariadb'], out: ['mariadb'], outRepo: 'appstream' }], target: ['mariadb'], repos: { mariadb: 'appstream' } },
+  { name: 'Renamed', installed: ['dhclient'], events: [{ id: 8, action: PesAction.RENAMED, in: ['dhclient'], out: ['dhcp-client'] }], target: ['dhcp-client'] },
+  { name: 'a later minor of the target applies on top (8.0 then 8.1)', installed: ['libssh2', 'quagga'],
+    events: [{ id: 9, action: PesAction.REMOVED, in: ['libssh2'], from: [8, 0], to: [8, 1] }, { id: 10, action: PesAction.REPLACED, in: ['quagga'], out: ['frr'], from: [8, 0], to: [8, 1] }], target: ['frr'] },
+  { name: 'an event past the target minor (8.2 for 8.1) and a 7.x event are dropped', installed: ['a', 'b'],
+    events: [{ id: 11, action: PesAction.REMOVED, in: ['a'], from: [8, 1], to: [8, 2] }, { id: 12, action: PesAction.REMOVED, in: ['b'], from: [7, 5], to: [7, 6] }], target: ['a', 'b'] },
+  { name: 'a chain across releases: a → b in 8.0, b → c in 8.1', installed: ['a'],
+    events: [{ id: 13, action: PesAction.RENAMED, in: ['a'], out: ['b'] }, { id: 14, action: PesAction.RENAMED, in: ['b'], out: ['c'], from: [8, 0], to: [8, 1] }], target: ['c'] },
+];
+for (const c of cases) {
+  test(`PES as Leapp applies it: ${c.name}`, () => {
+    const r = computeTargetPackages({ installed: c.installed.map((name) => ({ name, repository: 'base' })), events: parsePesEvents(doc(c.events)), source: '7.9', target: '8.1', arch: 'x86_64' });
+    assert.deepEqual(r.target.map((p) => p.name), c.target);
+    for (const [name, repo] of Object.entries(c.repos ?? {})) assert.equal(r.target.find((p) => p.name === name)?.repository, repo, name);
+  });
+}
+
+test('the result does not depend on the order of the events in the file', () => {
+  // A removal and a replacement of the same package reaching the same release: Leapp's answer would follow
+  // the file's order; Ferry's is the same for every order.
+  const events = parsePesEvents(doc([
+    { id: 20, action: PesAction.REMOVED, in: ['x'] }, { id: 21, action: PesAction.REPLACED, in: ['x'], out: ['y'], from: [7, 8] },
+    { id: 22, action: PesAction.SPLIT, in: ['ntp'], out: ['chrony', 'ntpstat'] }, { id: 23, action: PesAction.RENAMED, in: ['chrony'], out: ['chrony2'], from: [8, 0], to: [8, 1] },
+  ]));
+  const installed = ['x', 'ntp'].map((name) => ({ name, repository: 'base' }));
+  const results = [events, [...events].reverse(), [events[2], events[0], events[3], events[1]]]
+    .map((evs) => computeTargetPackages({ installed, events: evs, source: '7.9', target: '8.1', arch: 'x86_64' }));
+  for (const r of results.slice(1)) assert.deepEqual(r, results[0]);
+  assert.deepEqual(results[0].target.map((p) => p.name), ['chrony2', 'ntpstat', 'y']);
+});
+
+test('real CentOS 7 manifest → Rocky 8.10 with Rocky\'s own PES file: counts per fate, and 7.9 → 8.0 would miss the 8.1 events', { skip: skipUnlessShared('leapp', 'pes-events.rocky.json') || skip }, () => {
+  const events = loadPesEvents(sharedPath('leapp', 'pes-events.rocky.json'));
+  const installed = centos7Installed();
+  const r = computeTargetPackages({ installed, events, source: '7.9', target: '8.10', arch: 'x86_64' });
+  const srcNames = new Set(installed.map((p) => p.name));
+  const dstNames = new Set(r.target.map((p) => p.name));
+  const kept = [...srcNames].filter((n) => dstNames.has(n)).length;
+  console.log(`CentOS 7 (${installed.length} packages) → Rocky 8.10 via ${r.releases.join(', ')}: kept ${kept}, removed ${r.toRemove.length}, installed ${r.toInstall.length}, events applied ${r.applied.length}, target ${r.target.length}`);
+  assert.deepEqual(r.releases, ['8.0', '8.1', '8.6']);
+  assert.equal(kept + r.toRemove.length, srcNames.size);
+  assert.ok(r.toRemove.includes('centos-release') && r.toInstall.includes('rocky-release'), 'Rocky\'s file, not AlmaLinux\'s: centos-release → rocky-release');
+  assert.ok(!r.toInstall.includes('almalinux-release'));
+  const at80 = computeTargetPackages({ installed, events, source: '7.9', target: '8.0', arch: 'x86_64' });
+  assert.ok(r.toRemove.includes('libssh2') && !at80.toRemove.includes('libssh2'), 'libssh2 is removed by an 8.1 event');
+});

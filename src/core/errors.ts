@@ -29,6 +29,8 @@ export const ERROR_CODES = {
   CATALOG_INVALID: 'A catalog data file does not validate',
   CATALOG_UNKNOWN_RELEASE: 'No such release in the catalog',
   PES_INVALID: 'A package-evolution events file does not validate',
+  // h4: PES events given for targets none of which is a cross-major upgrade of the host
+  PES_UNUSED: 'Package-evolution events were given but no target is a cross-major upgrade',
   // transport / facts
   TRANSPORT_CONNECT: 'Could not connect to a host',
   TRANSPORT_AUTH: 'Authentication to a host failed',
@@ -119,6 +121,7 @@ export const ERROR_STATUS: Record<ErrorCode, { exit: number; http: number }> = {
   CATALOG_INVALID: { exit: 1, http: 500 },
   CATALOG_UNKNOWN_RELEASE: { exit: 1, http: 422 },
   PES_INVALID: { exit: 1, http: 422 },
+  PES_UNUSED: { exit: 2, http: 422 },
   TRANSPORT_CONNECT: { exit: 1, http: 502 },
   TRANSPORT_AUTH: { exit: 1, http: 502 },
   TRANSPORT_HOSTKEY: { exit: 1, http: 502 },

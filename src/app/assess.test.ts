@@ -39,7 +39,7 @@ test('ferry assess of the real CentOS 7 package list against rocky-8: per-packag
   const { cache, repos } = rockyRepo(['python2-libs']);
   const messages: string[] = [];
   const pes = sharedPath('leapp', 'pes-events.rocky.json');
-  const a = await assessHost({ manifest: sharedPath(...MANIFEST), targets: ['rocky-8'], repos, repoCache: cache, pes, today: '2026-06-01', onProgress: (p) => messages.push(p.message) });
+  const a = await assessHost({ manifest: sharedPath(...MANIFEST), targets: ['rocky-8'], repos, repoCache: cache, pes: [`rocky-8=${pes}`], today: '2026-06-01', onProgress: (p) => messages.push(p.message) });
   const t = a.targets[0];
   assert.equal(a.sourceRelease, 'centos-7');
   assert.equal(t.path?.method, 'cross-major-pes');
@@ -58,10 +58,10 @@ test('ferry assess of the real CentOS 7 package list against rocky-8: per-packag
   // one they carry is replaced (event 132 splits gdbm into gdbm and gdbm-libs)
   assert.equal(fate('gdbm')?.fate, 'upgrade');
   assert.ok(by('missing').every((f) => f.reason), 'every missing package says why');
-  assert.ok(messages.some((m) => m.includes(`PES events: ${pes}`) && m.includes('rocky-8 (up to 8.10)')), 'the events file is named in the output');
+  assert.ok(messages.some((m) => m.includes(`PES events: ${pes}`) && m.includes('applied to rocky-8 up to 8.10')), 'the events file is named in the output');
 });
 
-test('--pes is never silently ignored: a bad file is PES_INVALID naming it, a file with no cross-major target is PES_UNUSED', { skip: skipUnlessShared(...MANIFEST) }, async () => {
+test('--pes is never silently ignored: a bad file is PES_INVALID naming it, a file with no cross-major target is PES_UNUSED', { skip: skipReal || skipUnlessShared('leapp', 'pes-events.almalinux.json') }, async () => {
   const dir = mkdtempSync(join(tmpdir(), 'ferry-pes-'));
   try {
     const bad = join(dir, 'bad.json');
@@ -71,6 +71,20 @@ test('--pes is never silently ignored: a bad file is PES_INVALID naming it, a fi
     writeFileSync(good, JSON.stringify({ packageinfo: [{ id: 1, action: 1, in_packageset: { package: [{ name: 'rsh', repository: 'base' }] }, release: { major_version: 8, minor_version: 0 } }] }));
     await assert.rejects(assessHost({ manifest: sharedPath(...MANIFEST), targets: ['oraclelinux-7'], pes: good }),
       (e: unknown) => isFerryError(e, 'PES_UNUSED') && e.message.includes(good) && e.message.includes('oraclelinux-7') && e.message.includes('centos-7'));
+    // each target its vendor's own file: AlmaLinux's events give almalinux-release, Rocky's rocky-release
+    const rocky = sharedPath('leapp', 'pes-events.rocky.json'), alma = sharedPath('leapp', 'pes-events.almalinux.json');
+    await assert.rejects(assessHost({ manifest: sharedPath(...MANIFEST), targets: ['rocky-8'], pes: [`almalinux-8=${alma}`] }), (e: unknown) => isFerryError(e, 'PES_UNUSED') && e.message.includes('not one of the assessed targets'));
+    await assert.rejects(assessHost({ manifest: sharedPath(...MANIFEST), targets: ['rocky-8', 'oraclelinux-7'], pes: [`oraclelinux-7=${good}`] }), (e: unknown) => isFerryError(e, 'PES_UNUSED') && e.message.includes('oraclelinux-7 is not a cross-major upgrade of centos-7'));
+    await assert.rejects(assessHost({ manifest: sharedPath(...MANIFEST), targets: ['rocky-8'], pes: [good, bad.replace('bad', 'other')] }), (e: unknown) => isFerryError(e, 'USAGE'));
+    const { cache, repos } = rockyRepo([]);
+    cache.packages.set('mem://almalinux-8', Promise.resolve({ packages: [pkg('almalinux-release-8.10-1.el8.x86_64'), pkg('rocky-release-8.10-1.el8.noarch')] }));
+    const messages: string[] = [];
+    const a = await assessHost({ manifest: sharedPath(...MANIFEST), targets: ['rocky-8', 'almalinux-8'], repos: { ...repos, 'almalinux-8': ['mem://almalinux-8'] }, repoCache: cache,
+      pes: [`rocky-8=${rocky}`, `almalinux-8=${alma}`], today: '2026-06-01', onProgress: (p) => messages.push(p.message) });
+    const release = (t: string) => a.targets.find((x) => x.target === t)?.fates.find((f) => f.name === 'centos-release')?.target;
+    assert.deepEqual(release('rocky-8'), ['rocky-release-99-1.el8.x86_64']);
+    assert.deepEqual(release('almalinux-8'), ['almalinux-release-8.10-1.el8.x86_64']);
+    assert.ok(messages.some((m) => m.includes(alma) && m.includes('applied to almalinux-8 up to 8.10')));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -41,10 +41,12 @@ export interface AssessHostOptions {
   today?: string;
   repoCache?: RepoCache;
   /**
-   * A Leapp package-evolution events file (pes-events.json, as shipped by Leapp/ELevate data packages): for
-   * cross-major targets, renamed, split, merged and removed packages are predicted from its events.
+   * Leapp package-evolution events files (pes-events.json, as shipped by Leapp/ELevate data packages): for
+   * cross-major targets, renamed, split, merged and removed packages are predicted from their events.
+   * `TARGET=FILE` gives a target its vendor's own file; a bare `FILE` serves every cross-major target
+   * without one of its own.
    */
-  pes?: string;
+  pes?: string | readonly string[];
   onProgress?: (p: AssessProgress) => void;
 }
 
@@ -84,7 +86,8 @@ export async function assessHost(o: AssessHostOptions): Promise<Assessment> {
   if (o.host) hostSpecOf(o.host);
   const today = assessmentDay(o.today);
   // A bad events file is refused before any host is contacted.
-  const pesEvents = o.pes !== undefined ? loadPesEvents(o.pes) : undefined;
+  const pesFiles = pesSpecs(catalog, o.targets, o.pes);
+  const pesLoaded = new Map([...new Set(pesFiles.map((f) => f.file))].map((file) => [file, loadPesEvents(file)]));
   // Repositories load while the host is scanned; each location is read once per process.
   // One bad mirror leaves its target assessed without repositories (the fate checks "not assessed", with
   // the mirror's error as the reason); the other targets go on.
@@ -102,30 +105,61 @@ export async function assessHost(o: AssessHostOptions): Promise<Assessment> {
   // package list has no os-release).
   const sourceId = detectSourceRelease(facts, catalog);
   const cross = targets.filter((t) => t.crossMajor(sourceId)).map((t) => t.id);
-  if (cross.length > 0 && !pesEvents) {
-    progress({ scope: 'assess', phase: 'warning', message: `${cross.join(', ')}: a major upgrade without --pes events: renamed and removed packages are predicted from Obsoletes/Provides only` });
+  // --pes is never silently ignored: each file serves a cross-major target, or the run is refused.
+  const pesOf = new Map<string, string>();
+  for (const id of cross) {
+    const file = pesFiles.find((f) => f.target === id)?.file ?? pesFiles.find((f) => f.target === null)?.file;
+    if (file !== undefined) pesOf.set(id, file);
   }
-  if (pesEvents && o.pes !== undefined) {
-    // --pes is never silently ignored: it applies to a cross-major target, or the run is refused.
-    if (cross.length === 0) {
-      throw new FerryError('PES_UNUSED', `--pes ${o.pes} was given, but no target (${targets.map((t) => t.id).join(', ')}) is a cross-major upgrade of ${sourceId ?? 'the host (source release unknown)'}`, {
-        hint: 'drop --pes, or name a target of the next major release (ferry catalog paths --from SOURCE lists them)',
+  for (const { file, target } of pesFiles) {
+    if (![...pesOf.values()].includes(file)) {
+      const of = sourceId ?? 'the host (source release unknown)';
+      const why = target ? `${target} is not a cross-major upgrade of ${of}` : `no target without its own file (${targets.map((t) => t.id).join(', ')}) is a cross-major upgrade of ${of}`;
+      throw new FerryError('PES_UNUSED', `--pes ${target ? `${target}=` : ''}${file} was given, but ${why}`, {
+        hint: 'drop that --pes, or name a target of the next major release (ferry catalog paths --from SOURCE lists them)',
       });
     }
-    progress({ scope: 'assess', phase: 'assess', message: `PES events: ${o.pes} (${pesEvents.length} events) applied to ${cross.map((id) => {
-      const v = catalog.path(sourceId ?? '', id)?.targetVersion?.value;
-      return v ? `${id} (up to ${v})` : id;
-    }).join(', ')}` });
+  }
+  const withoutPes = cross.filter((id) => !pesOf.has(id));
+  if (withoutPes.length > 0) {
+    progress({ scope: 'assess', phase: 'warning', message: `${withoutPes.join(', ')}: a major upgrade without --pes events: renamed and removed packages are predicted from Obsoletes/Provides only` });
+  }
+  for (const [id, file] of pesOf) {
+    const v = catalog.path(sourceId ?? '', id)?.targetVersion?.value;
+    progress({ scope: 'assess', phase: 'assess', message: `PES events: ${file} (${pesLoaded.get(file)?.length ?? 0} events) applied to ${id}${v ? ` up to ${v}` : ''}` });
   }
   return assessTargets({
     facts,
     catalog,
     targets: targets.map((t, i) => {
       const l = loaded[i];
-      if (!l) return { release: t.id };
-      return 'unreadable' in l ? { release: t.id, repoUnreadable: l.unreadable } : { release: t.id, repo: l };
+      const file = pesOf.get(t.id);
+      const pesEvents = file !== undefined ? pesLoaded.get(file) : undefined;
+      const pes = pesEvents ? { pesEvents } : {};
+      if (!l) return { release: t.id, ...pes };
+      return 'unreadable' in l ? { release: t.id, repoUnreadable: l.unreadable, ...pes } : { release: t.id, repo: l, ...pes };
     }),
     today,
-    ...(pesEvents ? { pes: { events: pesEvents } } : {}),
   });
+}
+
+/**
+ * `--pes` values: `TARGET=FILE` (TARGET one of the assessed targets: its vendor's own events) or `FILE` (every
+ * cross-major target without its own). A prefix that is no catalog release is part of the file name.
+ */
+export function pesSpecs(catalog: Pick<Catalog, 'hasRelease'>, targets: readonly string[], pes: string | readonly string[] | undefined): { target: string | null; file: string }[] {
+  const specs = pes === undefined ? [] : typeof pes === 'string' ? [pes] : pes;
+  const out = specs.map((spec) => {
+    const eq = spec.indexOf('=');
+    const target = eq > 0 ? spec.slice(0, eq) : '';
+    if (target && catalog.hasRelease(target)) {
+      if (!targets.includes(target)) throw new FerryError('PES_UNUSED', `--pes ${spec}: ${target} is not one of the assessed targets (${targets.join(', ')})`, { hint: `add ${target} to --to, or drop that --pes` });
+      return { target, file: spec.slice(eq + 1) };
+    }
+    return { target: null, file: spec };
+  });
+  for (const key of new Set(out.map((s) => s.target))) {
+    if (out.filter((s) => s.target === key).length > 1) throw new FerryError('USAGE', `--pes given twice for ${key ?? 'every target'}`, { hint: 'one events file per target (TARGET=FILE) and at most one for the others' });
+  }
+  return out;
 }

@@ -19,7 +19,7 @@ export interface AssessTargetsInput {
   facts: HostFacts;
   catalog: Catalog;
   /** `repoUnreadable`: the target's repositories were given but could not be read (the mirror's error), so no fates. */
-  targets: { release: string; repo?: TargetRepoView; repoUnreadable?: string }[];
+  targets: { release: string; repo?: TargetRepoView; repoUnreadable?: string; pesEvents?: PesEvent[] }[];
   /** YYYY-MM-DD, for lifecycle. */
   today: string;
   /**
@@ -44,7 +44,7 @@ function minorVersion(facts: HostFacts, source: ReleaseView): string {
   return m ? m[1] : `${source.major ?? source.version}.0`;
 }
 
-function fatesFor(input: AssessTargetsInput, source: ReleaseView | null, target: ReleaseView, path: MigrationPath | null, repo: TargetRepoView): PackageFate[] {
+function fatesFor(input: AssessTargetsInput, source: ReleaseView | null, target: ReleaseView, path: MigrationPath | null, repo: TargetRepoView, targetPes: PesEvent[] | undefined): PackageFate[] {
   const { facts, catalog } = input;
   const installed = facts.packages ?? [];
   const vendorSwap = source ? computeVendorSwap({
@@ -58,15 +58,17 @@ function fatesFor(input: AssessTargetsInput, source: ReleaseView | null, target:
     ...(vendorSwap ? { vendorSwap } : {}), origin: { ...(sourceVendor ? { sourceVendor } : {}), sourceKeyIds },
     ...(facts.system?.arch ? { baseArch: facts.system.arch } : {}),
   };
-  if (source && isCrossMajor(path) && input.pes) {
+  // The target's own events (its vendor's PES file) before the events given for every target.
+  const pesEvents = targetPes ?? input.pes?.events;
+  if (source && isCrossMajor(path) && pesEvents) {
     const arch = facts.system?.arch ?? 'x86_64';
     const result = computeTargetPackages({
       installed: installed.filter((p) => p.name !== 'gpg-pubkey').map((p) => ({ name: p.name, repository: '' })),
-      events: input.pes.events, arch,
-      source: input.pes.sourceVersion ?? minorVersion(facts, source),
-      target: input.pes.targetVersion ?? path?.targetVersion?.value ?? (/^\d+\.\d+$/.test(target.version) ? target.version : `${target.major}.0`),
+      events: pesEvents, arch,
+      source: input.pes?.sourceVersion ?? minorVersion(facts, source),
+      target: input.pes?.targetVersion ?? path?.targetVersion?.value ?? (/^\d+\.\d+$/.test(target.version) ? target.version : `${target.major}.0`),
     });
-    fateInput.pes = { result, events: input.pes.events };
+    fateInput.pes = { result, events: pesEvents };
   }
   return computeFates(fateInput);
 }
@@ -76,10 +78,10 @@ export function assessTargets(input: AssessTargetsInput): Assessment {
   const sourceId = detectSourceRelease(facts, catalog);
   const source = sourceId ? catalog.release(sourceId) : null;
   const checks = input.checks ?? CHECKS;
-  const unranked: Omit<TargetAssessment, 'score' | 'rank' | 'reasons'>[] = input.targets.map(({ release, repo, repoUnreadable }) => {
+  const unranked: Omit<TargetAssessment, 'score' | 'rank' | 'reasons'>[] = input.targets.map(({ release, repo, repoUnreadable, pesEvents }) => {
     const target = catalog.release(release);
     const path = source ? catalog.path(source.id, target.id) : null;
-    const fates = repo ? fatesFor(input, source, target, path, repo) : [];
+    const fates = repo ? fatesFor(input, source, target, path, repo, pesEvents) : [];
     const notAssessed: NotAssessed[] = [];
     const findings = checks.flatMap((c) => {
       const checkInput = { facts, catalog, source, target, path, ...(repo ? { repo } : {}), ...(repoUnreadable !== undefined ? { repoUnreadable: redact(repoUnreadable) } : {}), fates, today };

@@ -105,7 +105,9 @@ export function unplannablePath(catalog: Catalog, source: Pick<ReleaseView, 'id'
   const path = catalog.path(source.id, target.id);
   if (path ? recipeFor(path.method) : source.major !== null && source.major === target.major) return null;
   const what = !path ? 'not a recorded path' : isCrossMajor(path) ? 'a cross-major upgrade' : `a ${path.method} path`;
-  return new FerryError('PATH_UNSUPPORTED', `${source.id} → ${target.id} is ${what}; ferry migrate plans same-major swaps only`, {
+  // A cross-major path is recorded (assess predicts it from PES events) but has no recipe: say what is missing.
+  const missing = path && isCrossMajor(path) ? ` (the Leapp-style upgrade — a target userspace, the offline transaction, first-boot finalization — is not implemented; \`ferry assess --to ${target.id} --pes FILE\` predicts its package fates)` : '';
+  return new FerryError('PATH_UNSUPPORTED', `${source.id} → ${target.id} is ${what}; ferry migrate plans same-major swaps only${missing}`, {
     hint: `Paths from ${source.id} Ferry can plan: ${catalog.paths({ from: source.id }).filter((p) => recipeFor(p.method)).map((p) => p.to).join(', ') || 'none'}.`,
   });
 }

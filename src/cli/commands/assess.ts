@@ -27,7 +27,7 @@ interface AssessOpts extends HostFlags {
   format?: string;
   out?: string;
   today?: string;
-  pes?: string;
+  pes: string[];
   store?: string;
   progress: boolean;
 }
@@ -53,7 +53,7 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--format <format>', `report format: ${FORMATS.join(', ')} (default text; json with --json)`)
     .option('--out <file>', 'write the report to a file; stdout gets the ranking only (with --json: the assessment as JSON)')
     .option('--today <date>', 'evaluate lifecycles on this date (YYYY-MM-DD)')
-    .option('--pes <file>', 'Leapp package-evolution events (pes-events.json) for cross-major targets')
+    .option('--pes <[target=]file>', 'Leapp package-evolution events (pes-events.json) for cross-major targets; TARGET=FILE gives a target its vendor\'s own file; repeatable', collect, [])
     .option('--store <path>', 'also record the host and one assessment per target in Ferry\'s store (a SQLite file, or a postgres:// URL)')
     .option('--no-progress', 'do not print progress on stderr')
     // Unknown dash-words reach the host check (so `-oProxyCommand=…` is HOST_INVALID, never an ssh option).
@@ -78,7 +78,7 @@ export function register(program: Command, ctx: CliContext): void {
         targets: opts.to.split(','),
         repos: parseRepoFlags(opts.repo),
         ...(opts.today !== undefined ? { today: opts.today } : {}),
-        ...(opts.pes !== undefined ? { pes: opts.pes } : {}),
+        ...(opts.pes.length > 0 ? { pes: opts.pes } : {}),
         onProgress: (p) => { if (opts.progress) ctx.stderr(`ferry: ${renderProgress(p)} (${((Date.now() - started) / 1000).toFixed(1)} s)\n`); },
       });
       if (opts.store !== undefined) {

@@ -9,7 +9,7 @@ import { loadCatalog, loadPesEvents, type Catalog } from '../catalog/index.js';
 import { collectFacts, readPackageListFile, readRpmdbInventory, type HostFacts } from '../facts/index.js';
 import type { Transport } from '../transport/index.js';
 import { hostSpecOf, withHost, type HostOptions } from './host.js';
-import { assessTargets, detectSourceRelease } from '../assess/index.js';
+import { assessTargets, detectSourceRelease, sourceMinorVersion } from '../assess/index.js';
 import type { Assessment, TargetRepoView } from '../assess/types.js';
 
 export type { Assessment };
@@ -125,8 +125,10 @@ export async function assessHost(o: AssessHostOptions): Promise<Assessment> {
     progress({ scope: 'assess', phase: 'warning', message: `${withoutPes.join(', ')}: a major upgrade without --pes events: renamed and removed packages are predicted from Obsoletes/Provides only` });
   }
   for (const [id, file] of pesOf) {
+    // cross-major implies a known source (the path is recorded from it)
+    const from = sourceId ? sourceMinorVersion(facts, catalog.release(sourceId), catalog) : '?';
     const v = catalog.path(sourceId ?? '', id)?.targetVersion?.value;
-    progress({ scope: 'assess', phase: 'assess', message: `PES events: ${file} (${pesLoaded.get(file)?.length ?? 0} events) applied to ${id}${v ? ` up to ${v}` : ''}` });
+    progress({ scope: 'assess', phase: 'assess', message: `PES events: ${file} (${pesLoaded.get(file)?.length ?? 0} events) applied to ${id} from ${from}${v ? ` up to ${v}` : ''}` });
   }
   return assessTargets({
     facts,

@@ -23,8 +23,8 @@ export interface AssessTargetsInput {
   /** YYYY-MM-DD, for lifecycle. */
   today: string;
   /**
-   * Leapp PES events for cross-major targets. Versions are MAJOR.MINOR: the source's from os-release or
-   * redhat-release (else `<major>.0`), the target's the path's `targetVersion` (else the release's, else `<major>.0`).
+   * Leapp PES events for cross-major targets. Versions are MAJOR.MINOR: the source's from os-release,
+   * redhat-release or the release package (else `<major>.0`), the target's the path's `targetVersion` (else the release's, else `<major>.0`).
    */
   pes?: { events: PesEvent[]; sourceVersion?: string; targetVersion?: string };
   /** Default: every check. */
@@ -37,11 +37,21 @@ function kernelLine(version: string | undefined): string | undefined {
   return version ? /^(\d+\.\d+)/.exec(version)?.[1] : undefined;
 }
 
-function minorVersion(facts: HostFacts, source: ReleaseView): string {
+/**
+ * The source's MAJOR.MINOR: os-release, else redhat-release, else the release package the catalog names for
+ * the source (rocky-release-8.6-… is 8.6; CentOS 7's centos-release-7-9.2009… carries the minor first in its
+ * release), else `<major>.0`. A bare package list has only the last two.
+ */
+export function sourceMinorVersion(facts: HostFacts, source: ReleaseView, catalog: Catalog): string {
   const v = facts.os?.versionId;
   if (v && /^\d+\.\d+$/.test(v)) return v;
   const m = /release (\d+\.\d+)/.exec(facts.release?.redhatRelease ?? facts.release?.centosRelease ?? '');
-  return m ? m[1] : `${source.major ?? source.version}.0`;
+  if (m) return m[1];
+  const names = new Set(catalog.vendorPackages(source.id).filter((p) => p.role === 'release').map((p) => p.name));
+  const pkg = (facts.packages ?? []).find((p) => names.has(p.name));
+  if (pkg && /^\d+\.\d+$/.test(pkg.version)) return pkg.version;
+  const minor = pkg && pkg.version === String(source.major) ? /^(\d+)\./.exec(pkg.release ?? '')?.[1] : undefined;
+  return minor !== undefined ? `${pkg?.version}.${minor}` : `${source.major ?? source.version}.0`;
 }
 
 function fatesFor(input: AssessTargetsInput, source: ReleaseView | null, target: ReleaseView, path: MigrationPath | null, repo: TargetRepoView, targetPes: PesEvent[] | undefined): PackageFate[] {
@@ -65,7 +75,7 @@ function fatesFor(input: AssessTargetsInput, source: ReleaseView | null, target:
     const result = computeTargetPackages({
       installed: installed.filter((p) => p.name !== 'gpg-pubkey').map((p) => ({ name: p.name, repository: '' })),
       events: pesEvents, arch,
-      source: input.pes?.sourceVersion ?? minorVersion(facts, source),
+      source: input.pes?.sourceVersion ?? sourceMinorVersion(facts, source, catalog),
       target: input.pes?.targetVersion ?? path?.targetVersion?.value ?? (/^\d+\.\d+$/.test(target.version) ? target.version : `${target.major}.0`),
     });
     fateInput.pes = { result, events: pesEvents };

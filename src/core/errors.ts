@@ -90,6 +90,9 @@ export const ERROR_CODES = {
   REBOOT_FAILED: 'The reboot command failed on the host',
   REBOOT_IDENTITY: 'The host\'s boot id or machine id could not be read',
   REBOOT_HOST_CHANGED: 'Another host (machine id or host key) answered after the reboot',
+  // solver (h2)
+  TESTCASE_INVALID: 'A libsolv testcase file is malformed',
+  SOLVER_LIMIT: 'The depsolver gave up after its bound on conflicts',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
@@ -171,6 +174,8 @@ export const ERROR_STATUS: Record<ErrorCode, { exit: number; http: number }> = {
   REBOOT_FAILED: { exit: 1, http: 502 },
   REBOOT_IDENTITY: { exit: 1, http: 502 },
   REBOOT_HOST_CHANGED: { exit: 1, http: 409 },
+  TESTCASE_INVALID: { exit: 1, http: 422 },
+  SOLVER_LIMIT: { exit: 1, http: 422 },
 };
 
 /** The exit status and HTTP status of an error: its code's, or INTERNAL's for anything not a FerryError. */

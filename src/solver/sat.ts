@@ -1,0 +1,172 @@
+/**
+ * A CDCL SAT core: two watched literals per clause, first-UIP conflict analysis, learnt clauses, non-chronological
+ * backjumping. Variables are 1 … n, a literal is +v or -v. Decisions come from the caller (the solver's policy),
+ * so the first model found is the one the policy prefers, as in libsolv's solver_run_sat.
+ */
+import { FerryError, assert } from '../core/errors.js';
+
+export class Sat {
+  private readonly value: Int8Array; // per variable: 1 true, -1 false, 0 unassigned
+  private readonly level: Int32Array;
+  private readonly reason: Int32Array; // clause index, -1 for a decision
+  private readonly watches: number[][]; // per literal index: clauses watching that literal
+  readonly clauses: number[][] = [];
+  private readonly trail: number[] = [];
+  private readonly trailLim: number[] = [];
+  private qhead = 0;
+  private unsat = false;
+  conflicts = 0;
+
+  constructor(readonly vars: number) {
+    this.value = new Int8Array(vars + 1);
+    this.level = new Int32Array(vars + 1);
+    this.reason = new Int32Array(vars + 1).fill(-1);
+    this.watches = Array.from({ length: 2 * vars + 2 }, () => []);
+  }
+
+  private static idx(lit: number): number { return lit > 0 ? 2 * lit : -2 * lit + 1; }
+
+  /** 1 true, -1 false, 0 unassigned. */
+  valueOf(lit: number): number { const v = this.value[Math.abs(lit)]; return lit > 0 ? v : -v; }
+
+  get decisionLevel(): number { return this.trailLim.length; }
+
+  /** Adds a clause before solving (at level 0). */
+  addClause(lits: readonly number[]): void {
+    assert(this.decisionLevel === 0, 'clauses are added at level 0');
+    const set = new Set<number>();
+    for (const l of lits) {
+      if (set.has(-l)) return; // tautology
+      if (this.valueOf(l) === 1) return;
+      if (this.valueOf(l) === 0) set.add(l);
+    }
+    const c = [...set];
+    if (c.length === 0) { this.unsat = true; return; }
+    if (c.length === 1) { this.enqueue(c[0], -1); return; }
+    this.attach(c);
+  }
+
+  private attach(c: number[]): number {
+    const ci = this.clauses.length;
+    this.clauses.push(c);
+    this.watches[Sat.idx(-c[0])].push(ci);
+    this.watches[Sat.idx(-c[1])].push(ci);
+    return ci;
+  }
+
+  private enqueue(lit: number, reason: number): void {
+    const v = Math.abs(lit);
+    this.value[v] = lit > 0 ? 1 : -1;
+    this.level[v] = this.decisionLevel;
+    this.reason[v] = reason;
+    this.trail.push(lit);
+  }
+
+  /** Unit propagation; the index of a falsified clause, or -1. */
+  private propagate(): number {
+    while (this.qhead < this.trail.length) {
+      const lit = this.trail[this.qhead++];
+      const ws = this.watches[Sat.idx(lit)]; // clauses in which -lit is watched and now false
+      let j = 0;
+      for (let i = 0; i < ws.length; i++) {
+        const ci = ws[i];
+        const c = this.clauses[ci];
+        if (c[0] === -lit) { c[0] = c[1]; c[1] = -lit; }
+        if (this.valueOf(c[0]) === 1) { ws[j++] = ci; continue; }
+        let moved = false;
+        for (let k = 2; k < c.length; k++) {
+          if (this.valueOf(c[k]) !== -1) {
+            c[1] = c[k]; c[k] = -lit;
+            this.watches[Sat.idx(-c[1])].push(ci);
+            moved = true;
+            break;
+          }
+        }
+        if (moved) continue;
+        ws[j++] = ci;
+        if (this.valueOf(c[0]) === -1) {
+          while (++i < ws.length) ws[j++] = ws[i];
+          ws.length = j;
+          this.qhead = this.trail.length;
+          return ci;
+        }
+        this.enqueue(c[0], ci);
+      }
+      ws.length = j;
+    }
+    return -1;
+  }
+
+  private analyze(confl: number): { learnt: number[]; back: number } {
+    const seen = new Uint8Array(this.vars + 1);
+    const learnt: number[] = [0];
+    let counter = 0;
+    let p = 0;
+    let idx = this.trail.length - 1;
+    let ci = confl;
+    do {
+      const c = this.clauses[ci];
+      for (let k = p === 0 ? 0 : 1; k < c.length; k++) {
+        const q = c[k];
+        const v = Math.abs(q);
+        if (seen[v] || this.level[v] === 0) continue;
+        seen[v] = 1;
+        if (this.level[v] === this.decisionLevel) counter++; else learnt.push(q);
+      }
+      while (!seen[Math.abs(this.trail[idx])]) idx--;
+      p = this.trail[idx--];
+      ci = this.reason[Math.abs(p)];
+      seen[Math.abs(p)] = 0;
+      counter--;
+      if (counter > 0) assert(ci >= 0 && this.clauses[ci][0] === p, 'a propagated literal is its reason\'s first literal');
+    } while (counter > 0);
+    learnt[0] = -p;
+    let back = 0;
+    let at = 1;
+    for (let k = 1; k < learnt.length; k++) if (this.level[Math.abs(learnt[k])] > back) { back = this.level[Math.abs(learnt[k])]; at = k; }
+    if (learnt.length > 1) [learnt[1], learnt[at]] = [learnt[at], learnt[1]];
+    return { learnt, back };
+  }
+
+  private backtrack(level: number): void {
+    if (this.decisionLevel <= level) return;
+    const stop = this.trailLim[level];
+    for (let i = this.trail.length - 1; i >= stop; i--) {
+      const v = Math.abs(this.trail[i]);
+      this.value[v] = 0;
+      this.reason[v] = -1;
+    }
+    this.trail.length = stop;
+    this.trailLim.length = level;
+    this.qhead = stop;
+  }
+
+  /**
+   * Searches for a model; `decide` returns the next decision literal (an unassigned one) or 0 once every
+   * variable it cares about is assigned. Unassigned variables left then count as false.
+   */
+  solve(decide: (sat: Sat) => number, maxConflicts: number): boolean {
+    if (this.unsat) return false;
+    for (;;) {
+      const confl = this.propagate();
+      if (confl >= 0) {
+        if (this.decisionLevel === 0) return false;
+        if (++this.conflicts > maxConflicts) {
+          throw new FerryError('SOLVER_LIMIT', `the solver gave up after ${maxConflicts} conflicts`, {
+            hint: 'the problem is too hard for the configured bound; raise maxConflicts or narrow the job',
+          });
+        }
+        const { learnt, back } = this.analyze(confl);
+        this.backtrack(back);
+        if (learnt.length === 1) this.enqueue(learnt[0], -1);
+        else this.enqueue(learnt[0], this.attach(learnt));
+        continue;
+      }
+      const lit = decide(this);
+      if (lit === 0) return true;
+      assert(this.valueOf(lit) === 0, `decision ${lit} is already assigned`);
+      this.trailLim.push(this.trail.length);
+      this.enqueue(lit, -1);
+    }
+  }
+}

@@ -1,0 +1,75 @@
+/**
+ * The solver's view of a package universe, shaped like libsolv's Pool: solvables are dense integer ids,
+ * repositories are numbered, one repository may be the installed system, and whatprovides answers which
+ * solvables provide a simple dependency. src/rpm's columnar pool and the testcase reader's in-memory pool both
+ * implement it; the solver reads nothing else.
+ */
+import type { Dep, Evr } from '../rpm/types.js';
+import type { DepTree, SimpleDep } from '../rpm/deps.js';
+
+export interface SolverRepo {
+  readonly name: string;
+  /** Higher wins (libsolv's repo priority); subpriority breaks ties between equal priorities. */
+  readonly priority: number;
+  readonly subpriority: number;
+}
+
+export interface Solvable {
+  readonly name: string;
+  readonly evr: Evr;
+  readonly arch: string;
+  /** Index into SolverPool.repos. */
+  readonly repo: number;
+  readonly provides: readonly Dep[];
+  readonly requires: readonly DepTree[];
+  readonly conflicts: readonly DepTree[];
+  readonly obsoletes: readonly Dep[];
+  readonly recommends: readonly DepTree[];
+  readonly suggests: readonly DepTree[];
+  readonly enhances: readonly DepTree[];
+}
+
+export interface SolverPool {
+  /** Solvable ids are 0 … count-1. */
+  readonly count: number;
+  solvable(id: number): Solvable;
+  readonly repos: readonly SolverRepo[];
+  /** The repository holding the installed system, if any. */
+  readonly installedRepo: number | undefined;
+  /** The ids of the solvables with a provide matching dep (rpm's range overlap), ascending. */
+  whatprovides(dep: SimpleDep): readonly number[];
+  /** The ids of the solvables called name, ascending. */
+  named(name: string): readonly number[];
+}
+
+export type JobSelect =
+  | { kind: 'name'; name: string }
+  | { kind: 'provides'; dep: SimpleDep }
+  | { kind: 'pkg'; id: number }
+  | { kind: 'all' }
+  | { kind: 'repo'; repo: number };
+
+export type JobCommand = 'install' | 'erase' | 'update' | 'distupgrade' | 'lock';
+
+export interface Job {
+  readonly command: JobCommand;
+  readonly select: JobSelect;
+}
+
+export interface SolveRequest {
+  readonly pool: SolverPool;
+  /** The system architecture (libsolv's pool_setarch); packages of other arches cannot be installed. */
+  readonly arch: string;
+  readonly jobs: readonly Job[];
+  /** Bounds the search: more conflicts than this throws SOLVER_LIMIT. */
+  readonly maxConflicts?: number;
+}
+
+export type TransactionStep =
+  | { kind: 'install'; id: number }
+  | { kind: 'erase'; id: number; by?: number }
+  | { kind: 'upgrade' | 'downgrade' | 'reinstall' | 'change'; from: number; to: number };
+
+export type SolveResult =
+  | { ok: true; steps: TransactionStep[]; installed: number[] }
+  | { ok: false; problems: string[] };

@@ -7,13 +7,12 @@
 import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { deleteCookie, setCookie } from 'hono/cookie';
-import { assert, FerryError, formatSchemaError, redact, toJsonValue } from '../core/index.js';
+import { assert, FerryError, formatSchemaError, READINESS, redact, toJsonValue } from '../core/index.js';
 import { fleetOverview, hostAssessment, hostPage, hostView, HOST_PAGE_LIMIT } from '../app/fleet-view.js';
 import { ASSESS_JOB, COLLECT_JOB, enqueueFleetJob } from '../app/fleet-jobs.js';
 import { createRollout, parseRolloutFlags, rolloutAction, rolloutStatus } from '../app/rollout.js';
 import type { Store } from '../app/store.js';
 import { authenticateToken, closeSession, createToken, openSession, revokeToken, SESSION_TTL_MS, type ApiRole } from '../app/tokens.js';
-import { READINESS_STATES } from '../fleet/selector.js';
 import { renderAssessmentHtml } from '../report/assessment-html.js';
 import { authenticate, isMutation, operatorOf, requireRole, SESSION_COOKIE, type Caller } from './auth.js';
 import { bodyValidator, openapiText } from './document.js';
@@ -172,7 +171,7 @@ export function createApi(o: ApiOptions): Hono<Env> {
     const target = c.req.query('target') || undefined;
     const source = c.req.query('source') || undefined;
     const search = c.req.query('q') || undefined;
-    const readiness = enumQuery(c, 'readiness', READINESS_STATES);
+    const readiness = enumQuery(c, 'readiness', READINESS);
     if (search && search.length > 200) throw new FerryError('USAGE', `Query parameter q is ${search.length} characters; at most 200`);
     return c.json(await hostPage(store, {
       offset: intQuery(c, 'offset', 0, 0, Number.MAX_SAFE_INTEGER), limit: intQuery(c, 'limit', 100, 1, HOST_PAGE_LIMIT),

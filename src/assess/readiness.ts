@@ -8,10 +8,10 @@
  * Checks that could not look at the host (e.g. memory on a package list) are listed in the assessment and
  * do not change the word: every host assessed from the same kind of facts would otherwise read "risks".
  */
+import type { Readiness } from '../core/index.js';
 import type { TargetAssessment } from './types.js';
 
-export const READINESS = ['ready', 'risks', 'blocked', 'not-assessed'] as const;
-export type Readiness = (typeof READINESS)[number];
+export { READINESS, type Readiness } from '../core/index.js';
 
 export function targetReadiness(t: Pick<TargetAssessment, 'inhibitors' | 'findings' | 'repositories'>): Exclude<Readiness, 'not-assessed'> {
   if (t.inhibitors.length > 0) return 'blocked';

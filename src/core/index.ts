@@ -6,3 +6,4 @@ export * from './schema.js';
 export * from './close-matches.js';
 export * from './glob.js';
 export * from './progress.js';
+export * from './readiness.js';

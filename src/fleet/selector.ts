@@ -10,7 +10,7 @@
  * the close matches; a glob that matches nothing is too, since an empty selection is a typo far more
  * often than an intent.
  */
-import { closeMatches, FerryError, globToRegExp, isGlob } from '../core/index.js';
+import { closeMatches, FerryError, globToRegExp, isGlob, READINESS } from '../core/index.js';
 
 export interface SelectableHost {
   name: string;
@@ -22,8 +22,6 @@ export interface SelectableHost {
   /** Readiness per target (ready | risks | blocked | not-assessed), when assessed. */
   readiness?: Readonly<Record<string, string>>;
 }
-
-export const READINESS_STATES = ['ready', 'risks', 'blocked', 'not-assessed'] as const;
 
 /** The selector syntax, for --help. */
 export const SELECTOR_HELP = `Selectors (Ansible host-pattern syntax):
@@ -115,7 +113,7 @@ export function selectHosts(selector: string, hosts: readonly SelectableHost[], 
         const eq = value.indexOf('=');
         const target = eq < 0 ? value : value.slice(0, eq);
         const state = eq < 0 ? '' : value.slice(eq + 1);
-        if (!(READINESS_STATES as readonly string[]).includes(state)) throw invalid(selector, `term ${JSON.stringify(term)}: readiness is TARGET=${READINESS_STATES.join('|')}`);
+        if (!(READINESS as readonly string[]).includes(state)) throw invalid(selector, `term ${JSON.stringify(term)}: readiness is TARGET=${READINESS.join('|')}`);
         const targets = hosts.flatMap((h) => Object.keys(h.readiness ?? {}));
         if (!targets.includes(target)) throw unknown(term, target, targets, 'No host has an assessment for that target: assess the fleet against it first.');
         return new Set(hosts.filter((h) => h.readiness?.[target] === state).map((h) => h.name));

@@ -9,7 +9,7 @@ import type { HostRecord, Store } from '../store/index.js';
 import { createLab, type Lab, type LabSshHost } from '../../test/lab/lab.js';
 import { freePort, generateKeyPair, startSshd, type SshdHandle, type SshKeyPair } from '../../test/lab/sshd.js';
 import { skipUnlessTools } from '../../test/support/shared.js';
-import { backoffDelay, classifyFailure, collectFleet, identityChanges, type CollectProgressEvent, type FleetCollectOptions } from './fleet-collect.js';
+import { classifyFailure, collectFleet, identityChanges, type CollectProgressEvent, type FleetCollectOptions } from './fleet-collect.js';
 import { HOST_ROOT_VAR } from './host.js';
 import { openFerryStore } from './store.js';
 
@@ -115,10 +115,6 @@ test('classifyFailure: transport codes map to the collection classes, transient 
   for (const [code, want] of rows) assert.deepEqual(classifyFailure(new FerryError(code as 'USAGE', 'x')), want, code);
 });
 
-test('backoffDelay: doubles per attempt, jitter keeps it within [half, full)', () => {
-  const rows: [number, number, number][] = [[1, 0, 500], [1, 0.999, 1000], [2, 0, 1000], [3, 0.5, 3000]];
-  for (const [attempt, r, want] of rows) assert.equal(backoffDelay(attempt, 1000, () => r), want, `attempt ${attempt} r ${r}`);
-});
 
 test('identityChanges: a change is a stored value that differs from the one seen; nothing stored is no change', () => {
   const stored = { hostKeyFingerprint: 'SHA256:a', machineId: 'm1' };

@@ -16,7 +16,7 @@
  * collection that saw the change, and stays in the host's collection history. A key known_hosts does
  * not accept is `host-key-changed`: nothing more is sent to that host and nothing is stored but the record.
  */
-import { FerryError, isFerryError, toJsonValue, type ProgressOf } from '../core/index.js';
+import { backoffDelay, FerryError, isFerryError, toJsonValue, type ProgressOf } from '../core/index.js';
 import { collectFacts } from '../facts/index.js';
 import type { HostFacts } from '../facts/types.js';
 import type { CollectionOutcome, HostRecord, Store } from '../store/index.js';
@@ -93,11 +93,6 @@ export function classifyFailure(err: FerryError): FailureClass | undefined {
   }
 }
 
-/** Delay before attempt `attempt + 1` (attempt ≥ 1): exponential, with equal jitter so retries spread out. */
-export function backoffDelay(attempt: number, baseMs: number, random: () => number): number {
-  return Math.round(baseMs * 2 ** (attempt - 1) * (0.5 + random() / 2));
-}
-
 interface Collected { facts: HostFacts; hostKeyFingerprint: string | undefined }
 
 /** One attempt: open, run the facts script, close, all within `timeoutMs`. */
@@ -147,7 +142,7 @@ async function collectHost(h: HostRecord, o: FleetCollectOptions): Promise<HostC
       if (!isFerryError(err)) throw err;
       const failure = classifyFailure(err);
       if (!failure) throw err;
-      if (failure.transient && attempt <= retries) { await sleep(backoffDelay(attempt, o.backoffMs ?? 1000, random)); continue; }
+      if (failure.transient && attempt <= retries) { await sleep(backoffDelay(attempt, { baseMs: o.backoffMs ?? 1000, random })); continue; }
       return { host: h.name, outcome: failure.outcome, message: err.message, attempts: attempt, durationMs: Date.now() - started };
     }
   }

@@ -7,3 +7,4 @@ export * from './close-matches.js';
 export * from './glob.js';
 export * from './progress.js';
 export * from './readiness.js';
+export * from './backoff.js';

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { isFerryError } from '../core/index.js';
 import type { RunResult, Transport } from '../transport/types.js';
-import { awaitReboot, backoffDelay, judgeReturn, rebootConfig, switchableTransport, type HostIdentity } from './reboot.js';
+import { awaitReboot, judgeReturn, rebootConfig, switchableTransport, type HostIdentity } from './reboot.js';
 import { pendingReboot } from './reboot-boundary.js';
 import type { JournalEntry, JournalEvent } from './types.js';
 
@@ -19,11 +19,6 @@ test('judgeReturn: a new boot of the same host, the same boot, another host', ()
     if (typeof want === 'string') assert.equal(judgeReturn('h1', A, after), want, name);
     else assert.throws(() => judgeReturn('h1', A, after), (e: unknown) => isFerryError(e, 'REBOOT_HOST_CHANGED') && want.test(e.message), name);
   }
-});
-
-test('backoffDelay doubles up to its cap', () => {
-  const c = { backoffMs: 500, maxBackoffMs: 3000 };
-  assert.deepEqual([1, 2, 3, 4, 5].map((n) => backoffDelay(n, c)), [500, 1000, 2000, 3000, 3000]);
 });
 
 const entry = (e: JournalEvent, seq: number): JournalEntry => ({ ...e, v: 1, seq, at: '2026-01-01T00:00:00Z', executionId: 'mig-x' });

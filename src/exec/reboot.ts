@@ -13,7 +13,7 @@
  * The reconnected transport replaces the old one inside a `SwitchableTransport`, so the lock, the journal and
  * the restorer that hold it continue on the new connection.
  */
-import { FerryError, excerpt } from '../core/index.js';
+import { backoffDelay, FerryError, excerpt } from '../core/index.js';
 import type { Transport } from '../transport/types.js';
 
 export const DEFAULT_REBOOT_COMMAND: readonly string[] = ['systemctl', 'reboot'];
@@ -91,11 +91,6 @@ export function judgeReturn(hostName: string, before: HostIdentity, after: HostI
   return after.bootId === before.bootId ? 'same-boot' : 'rebooted';
 }
 
-/** The pauses between attempts (pure): backoff doubling up to the cap. */
-export function backoffDelay(attempt: number, config: Pick<RebootConfig, 'backoffMs' | 'maxBackoffMs'>): number {
-  return Math.min(config.maxBackoffMs, config.backoffMs * 2 ** Math.max(0, attempt - 1));
-}
-
 /** A transport whose connection can be replaced (after a reboot); every call goes to the current one. */
 export interface SwitchableTransport extends Transport {
   replace(next: Transport): Promise<void>;
@@ -171,7 +166,7 @@ export async function awaitReboot(w: RebootWait, before: HostIdentity): Promise<
       last = e instanceof Error ? e.message : String(e);
       if (conn && conn !== w.transport.current()) await conn.close().catch(() => undefined);
     }
-    const pause = backoffDelay(attempt, w.config);
+    const pause = backoffDelay(attempt, { baseMs: w.config.backoffMs, maxMs: w.config.maxBackoffMs });
     if (now() + pause > deadline) {
       throw new FerryError('REBOOT_TIMEOUT', `${hostName} did not come back from its reboot within ${w.config.timeoutMs >= 1000 ? `${Math.round(w.config.timeoutMs / 1000)} s` : `${w.config.timeoutMs} ms`} (last attempt: ${last})`, {
         hint: 'Check the host\'s console; once it is up, run the command again: the journal records the reboot and continues after it.',

@@ -32,7 +32,7 @@
  */
 import type { InstalledPackage, ModuleStreamState } from '../facts/types.js';
 import type { PesEvent, PesResult } from '../catalog/index.js';
-import { PesAction } from '../catalog/index.js';
+import { comparePesEvents, PesAction } from '../catalog/index.js';
 import { compareEvr } from '../rpm/evr.js';
 import { formatNevra } from '../rpm/nevra.js';
 import type { Pool } from '../rpm/pool.js';
@@ -277,8 +277,8 @@ function pesIndex(pes: FateInput['pes']): Map<string, { id: number; action: PesA
   if (!pes) return out;
   const removed = new Set(pes.result.toRemove);
   const applied = new Set(pes.result.applied);
-  // Canonical order, as computeTargetPackages applies them: the first applied event naming a package decides its fate.
-  for (const e of [...pes.events].sort((a, b) => a.id - b.id || a.action - b.action)) {
+  // The order computeTargetPackages applies them in (one rule, comparePesEvents): the first applied event naming a package decides its fate.
+  for (const e of [...pes.events].sort(comparePesEvents)) {
     if (!applied.has(e.id)) continue;
     for (const p of e.inPkgs) {
       if (!removed.has(p.name) || out.has(p.name)) continue;

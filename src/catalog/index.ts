@@ -4,4 +4,4 @@ export { armorFingerprints, keyArmorPath, readKeyArmor, releaseKeyArmor, type Ke
 export { loadCatalog, isCrossMajor, targetRelease, validateDataFile, defaultDataDir, type Catalog, type LineageTier } from './load.js';
 export { computeLifecycle } from './lifecycle.js';
 export { DATA_FILES, type DataFileName } from './schemas.js';
-export { loadPesEvents, parsePesEvents, validatePesDocument, computeTargetPackages, relevantReleases, removeUndesiredEvents, PesAction, PES_ARCHES, type PesEvent, type PesPackage, type PesInput, type PesResult, type ModuleStream, type PesRelease } from './pes.js';
+export { loadPesEvents, parsePesEvents, validatePesDocument, computeTargetPackages, comparePesEvents, relevantReleases, removeUndesiredEvents, PesAction, PES_ARCHES, type PesEvent, type PesPackage, type PesInput, type PesResult, type ModuleStream, type PesRelease } from './pes.js';

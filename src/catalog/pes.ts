@@ -287,7 +287,8 @@ function applyRelease(installed: PkgSet, events: PesEvent[], release: PesRelease
 }
 
 const pkgsKey = (pkgs: PesPackage[]): string => pkgs.map(pkgKey).sort().join('|');
-const compareEvents = (a: PesEvent, b: PesEvent): number => cmpRelease(a.toRelease, b.toRelease) || cmpRelease(a.fromRelease, b.fromRelease)
+/** The canonical order of PES events (release, id, action, packages): computeTargetPackages applies them in it, and the assessment's fates read them in it. */
+export const comparePesEvents = (a: PesEvent, b: PesEvent): number => cmpRelease(a.toRelease, b.toRelease) || cmpRelease(a.fromRelease, b.fromRelease)
   || a.id - b.id || a.action - b.action || pkgsKey(a.inPkgs).localeCompare(pkgsKey(b.inPkgs)) || pkgsKey(a.outPkgs).localeCompare(pkgsKey(b.outPkgs));
 
 /** Computes the target package set as Leapp's peseventsscanner does (without the repoid mapping step). */
@@ -297,7 +298,7 @@ export function computeTargetPackages(input: PesInput): PesResult {
   // replacement both reaching 8.0) give a result that depends on the file's order. Ferry applies them in a
   // canonical order instead (release, id, action, packages): the same events give the same target however
   // the file lists them.
-  let events = [...input.events].sort(compareEvents).filter((e) => e.architectures.length === 0 || e.architectures.includes(input.arch));
+  let events = [...input.events].sort(comparePesEvents).filter((e) => e.architectures.length === 0 || e.architectures.includes(input.arch));
   const releases = relevantReleases(events, input.source, input.target);
   const source = setOf(input.installed.map((p) => ({ name: p.name, repository: p.repository, modulestream: p.modulestream ?? null })));
   events = events.filter((e) => !e.inPkgs.some((p) => excluded.has(p.name)));

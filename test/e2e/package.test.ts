@@ -52,7 +52,12 @@ before(async () => {
   app = join(work, 'app');
   mkdirSync(app);
   writeFileSync(join(app, 'package.json'), '{ "name": "ferry-user", "private": true }\n');
-  const installed = await run('npm', ['install', '--offline', '--no-audit', '--no-fund', tarball], { cwd: app, env: npmEnv });
+  // Offline first; npm ci caches the tarballs but not the packuments an install of a tarball resolves its dependencies
+  // with, so on a fresh machine that fails with ENOTCACHED and the install asks the registry for what the cache lacks.
+  let installed = await run('npm', ['install', '--offline', '--no-audit', '--no-fund', tarball], { cwd: app, env: npmEnv });
+  if (installed.code !== 0 && /ENOTCACHED/.test(installed.stdout + installed.stderr)) {
+    installed = await run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', tarball], { cwd: app, env: npmEnv });
+  }
   assert.equal(installed.code, 0, installed.stdout + installed.stderr);
   // The lab's HOME (useLab) gives Debian's rpm the %_dbpath of the lab roots.
   env = { PATH: process.env.PATH, HOME: process.env.HOME, FERRY_HOME: join(work, 'ferry-home'), LANG: 'C.UTF-8' };

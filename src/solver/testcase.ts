@@ -26,7 +26,7 @@ export interface Testcase {
 interface MutableSolvable {
   name: string; evr: Evr; arch: string; repo: number;
   provides: Dep[]; requires: DepTree[]; conflicts: DepTree[]; obsoletes: Dep[];
-  recommends: DepTree[]; suggests: DepTree[]; enhances: DepTree[];
+  recommends: DepTree[]; suggests: DepTree[]; supplements: DepTree[]; enhances: DepTree[];
 }
 
 /** An in-memory SolverPool, built by the testcase reader and the scenario generator. */
@@ -69,7 +69,7 @@ function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
 
 const TAG_KIND: Readonly<Record<string, keyof MutableSolvable | 'ignore'>> = {
   Prv: 'provides', Req: 'requires', Prq: 'requires', Con: 'conflicts', Obs: 'obsoletes',
-  Rec: 'recommends', Sug: 'suggests', Enh: 'enhances', Sup: 'ignore', Ver: 'ignore', Vnd: 'ignore',
+  Rec: 'recommends', Sug: 'suggests', Enh: 'enhances', Sup: 'supplements', Ver: 'ignore', Vnd: 'ignore',
   Tim: 'ignore', Sum: 'ignore', Grp: 'ignore', Lic: 'ignore', Src: 'ignore', Cks: 'ignore', Siz: 'ignore',
   Loc: 'ignore', Fls: 'ignore', Key: 'ignore', Fil: 'ignore',
 };
@@ -244,7 +244,7 @@ function readTesttags(pool: MemoryPool, repo: number, body: string[], bad: (n: n
       const dep: Dep = { name: tree.name };
       if (tree.flags) { dep.flags = tree.flags; dep.evr = tree.evr; }
       cur[kind].push(dep);
-    } else if (kind === 'requires' || kind === 'conflicts' || kind === 'recommends' || kind === 'suggests' || kind === 'enhances') {
+    } else if (kind === 'requires' || kind === 'conflicts' || kind === 'recommends' || kind === 'suggests' || kind === 'supplements' || kind === 'enhances') {
       cur[kind].push(tree);
     }
   };
@@ -270,7 +270,7 @@ function readTesttags(pool: MemoryPool, repo: number, body: string[], bad: (n: n
         ? { epoch: Number(version.slice(0, colon)), version: version.slice(colon + 1), release }
         : { epoch: 0, version, release };
       if (!Number.isSafeInteger(evr.epoch)) throw bad(n, `=Pkg: epoch in "${version}" is not a number`);
-      cur = { name, evr, arch, repo, provides: [], requires: [], conflicts: [], obsoletes: [], recommends: [], suggests: [], enhances: [] };
+      cur = { name, evr, arch, repo, provides: [], requires: [], conflicts: [], obsoletes: [], recommends: [], suggests: [], supplements: [], enhances: [] };
       continue;
     }
     const kind = TAG_KIND[tag] ?? 'ignore';

@@ -11,10 +11,10 @@
  */
 import { FerryError } from '../core/errors.js';
 import { compareEvr } from '../rpm/evr.js';
-import type { DepTree, SimpleDep } from '../rpm/deps.js';
+import { formatDep, type DepTree, type SimpleDep } from '../rpm/deps.js';
 import { archScores, filterUnwanted, findUpdatePackages, obsoleteMatches, type PolicyContext } from './policy.js';
 import { Sat } from './sat.js';
-import type { Job, SolveRequest, SolveResult, SolverPool, TransactionStep } from './types.js';
+import type { Job, Solvable, SolveRequest, SolveResult, SolverPool, TransactionStep } from './types.js';
 
 // A formula over solvable literals (+v installed, -v not installed; v = id + 1).
 type Formula = { t: 'lit'; lit: number } | { t: 'and' | 'or'; parts: Formula[] } | { t: 'true' } | { t: 'false' };
@@ -394,8 +394,9 @@ class Solver {
     return !this.noUpdate.has(i) && (this.sat.valueOf(V(i)) === -1 || this.updateAll || this.updateMap.has(i));
   }
 
+  /** resolve_installed as libsolv 0.7.23 has it: pass 0 the packages to update, pass 1 all; update or keep. */
   private decideInstalled(): number {
-    const passes = this.updateAll ? [2] : this.updateMap.size ? [0, 1, 2] : [1, 2];
+    const passes = this.updateMap.size ? [0, 1] : [1];
     for (const pass of passes) {
       for (const i of this.installed) {
         if (this.sat.valueOf(V(i)) === 1) continue;
@@ -403,7 +404,6 @@ class Solver {
         const rr = this.updateRule.get(i) ?? [];
         if (rr.length === 0) continue; // orphan, or erased by a job
         if (this.wantsUpdate(i)) {
-          if (pass === 1) continue;
           const dq = this.undecidedPositives(rr);
           if (dq && dq.length) return this.choose(dq);
         }
@@ -413,22 +413,38 @@ class Solver {
     return 0;
   }
 
+  /**
+   * resolve_dependencies: walks the rules from a cursor that survives decisions (libsolv goes on after the rule
+   * it just decided, and looks at every rule again); rules with several best candidates are postponed in the
+   * first round. The walk starts afresh when an earlier phase decided or a conflict undid its level.
+   */
+  private deps: { i: number; n: number; postponed: number; level: number } | undefined;
+
   private decideDependencies(): number {
-    let postponed = -1;
-    for (let k = 0; k < this.rules.length; k++) {
-      const dq = this.unfulfilledChoice(this.rules[k]);
+    const nrules = this.rules.length;
+    if (nrules === 0) return 0;
+    let st = this.deps;
+    if (!st || this.sat.decisionLevel < st.level) st = { i: -1, n: 0, postponed: 0, level: this.sat.decisionLevel };
+    this.deps = st;
+    for (;;) {
+      st.i++; st.n++;
+      if (st.n > nrules) {
+        if (st.postponed <= 0) { this.deps = undefined; return 0; }
+        st.i = st.postponed - 1;
+        st.postponed = -1;
+        st.n = 1;
+      }
+      if (st.i >= nrules) st.i = 0;
+      const dq = this.unfulfilledChoice(this.rules[st.i]);
       if (!dq) continue;
-      const list = filterUnwanted(this.ctx, [...dq], 'choose-noreorder');
-      if (list.length === 1) return this.choose(list);
-      if (postponed < 0) postponed = k;
+      let list = dq;
+      if (st.postponed >= 0) {
+        list = filterUnwanted(this.ctx, [...dq], 'choose-noreorder');
+        if (list.length > 1) { if (!st.postponed) st.postponed = st.i + 1; continue; }
+      }
+      st.n = 0;
+      return this.choose(list);
     }
-    if (postponed < 0) return 0;
-    for (let n = 0; n < this.rules.length; n++) {
-      const k = (postponed + n) % this.rules.length;
-      const dq = this.unfulfilledChoice(this.rules[k]);
-      if (dq) return this.choose(filterUnwanted(this.ctx, [...dq], 'choose-noreorder'));
-    }
-    return 0;
   }
 
   /** The undecided positive literals of a rule whose negative literals are all false and that is not yet fulfilled. */
@@ -513,7 +529,12 @@ class Solver {
   }
 
   private decide(): number {
-    return this.decideJobs() || this.decideInstalled() || this.decideDependencies() || this.decideWeak() || this.decideRest();
+    const early = this.decideJobs() || this.decideInstalled();
+    if (early) { this.deps = undefined; return early; }
+    const dep = this.decideDependencies();
+    if (dep) return dep;
+    this.deps = undefined;
+    return this.decideWeak() || this.decideRest();
   }
 
   private decideRest(): number {
@@ -526,6 +547,7 @@ class Solver {
     this.rules = [...pkg, ...update, ...this.jobRules, ...choice];
     this.sat = new Sat(this.pool.count);
     this.weakCache = undefined;
+    this.deps = undefined;
     for (const r of this.rules) this.sat.addClause(r.lits);
     return this.sat.solve(() => this.decide(), this.req.maxConflicts ?? 100_000);
   }
@@ -580,7 +602,7 @@ class Solver {
       if (same !== undefined) {
         const r = compareEvr(si.evr, this.pool.solvable(same).evr);
         const sp = this.pool.solvable(same);
-        const kind = r < 0 ? 'upgrade' : r > 0 ? 'downgrade' : si.arch === sp.arch && si.evr.release === sp.evr.release ? 'reinstall' : 'change';
+        const kind = r < 0 ? 'upgrade' : r > 0 ? 'downgrade' : identical(si, sp) ? 'reinstall' : 'change';
         steps.push({ kind, from: i, to: same });
         continue;
       }
@@ -591,6 +613,13 @@ class Solver {
     for (const p of news) if (!replacing.has(p)) steps.push({ kind: 'install', id: p });
     return steps;
   }
+}
+
+/** solvable_identical without vendor or build time: the same name, arch, evr and requires. */
+function identical(a: Solvable, b: Solvable): boolean {
+  if (a.name !== b.name || a.arch !== b.arch || compareEvr(a.evr, b.evr) !== 0 || (a.evr.release ?? '') !== (b.evr.release ?? '')) return false;
+  const reqs = (s: Solvable): string => [...new Set(s.requires.map(formatDep))].sort().join('\n');
+  return reqs(a) === reqs(b);
 }
 
 function unsupported(what: string): FerryError {

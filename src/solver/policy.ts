@@ -324,15 +324,18 @@ export function findUpdatePackages(ctx: PolicyContext, id: number, allowAll: boo
   return out;
 }
 
-/** policy_create_obsolete_index: the non-installed packages whose obsoletes match installed solvable `id`. */
+/**
+ * policy_create_obsolete_index: the installable packages (installed ones too) of another name whose obsoletes
+ * match installed solvable `id`.
+ */
 export function obsoletersOf(ctx: PolicyContext, id: number): number[] {
   const pool = ctx.pool;
   const s = pool.solvable(id);
   const out: number[] = [];
   for (let p = 0; p < pool.count; p++) {
-    if (ctx.isInstalled(p)) continue;
     const ps = pool.solvable(p);
-    if (ps.obsoletes.length === 0) continue;
+    if (ps.obsoletes.length === 0 || ps.name === s.name) continue;
+    if (ctx.archScore(ps.arch) === 0 && !ctx.isInstalled(p)) continue;
     if (ps.obsoletes.some((o) => obsoleteMatches(s, o) && pool.whatprovides({ type: 'simple', name: o.name, flags: o.flags, evr: o.evr }).includes(id))) out.push(p);
   }
   return out;

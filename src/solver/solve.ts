@@ -35,7 +35,8 @@ class Solver {
   private readonly pool: SolverPool;
   private readonly archScore: (arch: string) => number;
   private readonly ctx: PolicyContext;
-  private sat!: Sat;
+  /** Before the rules exist, an empty assignment: nothing is decided while the choice rules are built. */
+  private sat: Sat;
   private readonly installed: number[] = [];
   private readonly installedSet = new Set<number>();
   private updateAll = false;
@@ -51,6 +52,7 @@ class Solver {
 
   constructor(private readonly req: SolveRequest) {
     this.pool = req.pool;
+    this.sat = new Sat(this.pool.count);
     this.archScore = archScores(req.arch);
     this.ctx = {
       pool: this.pool,
@@ -162,13 +164,17 @@ class Solver {
       const isInst = this.installedSet.has(n);
       const dontfix = isInst;
       if (!dontfix && !this.installable(n)) add([-V(n)]);
+      // add_complex_deprules: one rule per block, its literals ordered; an installed package keeps only the
+      // blocks its installed state fulfils
+      const addComplex = (block: number[], conflict = false): void => {
+        if (block.length === 0 && conflict) return;
+        if (dontfix && !block.some((l) => (l > 0) === this.installedSet.has(ID(l)))) return;
+        if (block.includes(V(n))) return;
+        add([...new Set([-V(n), ...block])].sort((a, b) => a - b));
+      };
       for (const req of s.requires) {
         if (req.type !== 'simple') {
-          for (const clause of cnf(this.formula(req))) {
-            if (dontfix && !clause.some((l) => l > 0 && this.installedSet.has(ID(l)))) continue;
-            if (clause.includes(V(n))) continue;
-            add([-V(n), ...clause]);
-          }
+          for (const clause of cnf(this.formula(req))) addComplex(clause);
           continue;
         }
         const dp = this.providers(req);
@@ -178,11 +184,7 @@ class Solver {
       }
       for (const con of s.conflicts) {
         if (con.type !== 'simple') {
-          for (const clause of cnf(not(this.formula(con)))) {
-            if (clause.includes(-V(n))) continue; // a package does not conflict with itself
-            if (dontfix && clause.every((l) => l < 0 && this.installedSet.has(ID(l)))) continue;
-            add([-V(n), ...clause]);
-          }
+          for (const clause of cnf(not(this.formula(con)))) addComplex(clause.filter((l) => l !== -V(n)), true);
           continue;
         }
         for (const p of this.providers(con)) {

@@ -472,10 +472,7 @@ class Solver {
       if (v > 0) {
         if (this.installedSet.has(i)) continue;
         for (const rec of s.recommends) {
-          const f = this.formula(rec);
-          const pos = positives(f);
-          if (pos.some((p) => this.sat.valueOf(V(p)) === 1)) continue;
-          for (const p of pos) if (this.sat.valueOf(V(p)) === 0) pushUnique(dq, p);
+          for (const p of this.recommendCandidates(rec)) pushUnique(dq, p);
         }
       } else {
         if (s.supplements.length === 0 || !this.installable(i)) continue;
@@ -506,13 +503,36 @@ class Solver {
       const id = ID(lit);
       if (this.installedSet.has(id)) continue;
       for (const rec of this.pool.solvable(id).recommends) {
-        const pos = positives(this.formula(rec));
-        if (pos.some((p) => this.sat.valueOf(V(p)) === 1)) continue;
-        const cand = pos.filter((p) => this.sat.valueOf(V(p)) === 0 && best.has(p));
+        const cand = this.recommendCandidates(rec, best);
         if (cand.length) return this.choose(cand);
       }
     }
     return 0;
+  }
+
+  /**
+   * The undecided packages a recommends asks for: a simple one its providers unless one is installed;
+   * a rich one (add_complex_recommends) per CNF block, unless the block is already fulfilled.
+   */
+  private recommendCandidates(rec: DepTree, within?: Set<number>): number[] {
+    const ok = (p: number): boolean => this.sat.valueOf(V(p)) === 0 && (!within || within.has(p));
+    if (rec.type === 'simple') {
+      const pos = this.providers(rec);
+      if (pos.some((p) => this.sat.valueOf(V(p)) === 1)) return [];
+      return pos.filter(ok);
+    }
+    const out: number[] = [];
+    for (const block of cnf(this.formula(rec))) {
+      const mark = out.length;
+      for (const l of block) {
+        const v = this.sat.valueOf(l);
+        if (l < 0) { if (v !== -1) break; continue; }
+        if (v === 1) { out.length = mark; break; }
+        if (v === -1) continue;
+        if (ok(ID(l))) out.push(ID(l));
+      }
+    }
+    return [...new Set(out)];
   }
 
   private supplementsNew(p: number): boolean {

@@ -93,6 +93,7 @@ export const ERROR_CODES = {
   // solver (h2)
   TESTCASE_INVALID: 'A libsolv testcase file is malformed',
   SOLVER_LIMIT: 'The depsolver gave up after its bound on conflicts',
+  SOLVER_UNSUPPORTED: 'A solver job uses a libsolv feature the depsolver does not model',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
@@ -176,6 +177,7 @@ export const ERROR_STATUS: Record<ErrorCode, { exit: number; http: number }> = {
   REBOOT_HOST_CHANGED: { exit: 1, http: 409 },
   TESTCASE_INVALID: { exit: 1, http: 422 },
   SOLVER_LIMIT: { exit: 1, http: 422 },
+  SOLVER_UNSUPPORTED: { exit: 1, http: 422 },
 };
 
 /** The exit status and HTTP status of an error: its code's, or INTERNAL's for anything not a FerryError. */

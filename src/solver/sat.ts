@@ -31,6 +31,9 @@ export class Sat {
 
   get decisionLevel(): number { return this.trailLim.length; }
 
+  /** The assigned literals in the order they were assigned (libsolv's decisionq). */
+  get assigned(): readonly number[] { return this.trail; }
+
   /** Adds a clause before solving (at level 0). */
   addClause(lits: readonly number[]): void {
     assert(this.decisionLevel === 0, 'clauses are added at level 0');

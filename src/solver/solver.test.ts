@@ -13,7 +13,7 @@ const SIMPLE = `repo system 0 testtags <inline>
 repo test 0 testtags <inline>
 #>=Pkg: X 1:2 3 x86_64
 #>=Req: Y >= 1
-#>=Req: (B or C)
+#>=Req: (B | C)
 #>=Obs: A < 2
 #>=Pkg: B 1 1 noarch
 #>=Prv: Y = 2
@@ -44,7 +44,8 @@ test('the testcase reader builds the pool, jobs and result of a testtags case', 
 
 const MALFORMED: [string, string, RegExp][] = [
   ['unknown command', 'frobnicate x\n', /bad\.t:1: unknown testcase command "frobnicate"/],
-  ['malformed rich dep', 'repo r 0 testtags <inline>\n#>=Pkg: A 1 1 noarch\n#>=Req: (B or\n', /bad\.t:3: dependency "\(B or"/],
+  ['malformed rich dep', 'repo r 0 testtags <inline>\n#>=Pkg: A 1 1 noarch\n#>=Req: (B |\n', /bad\.t:3: dependency "\(B \|"/],
+  ['rpm rich syntax, which testsolv does not read', 'repo r 0 testtags <inline>\n#>=Pkg: A 1 1 noarch\n#>=Req: (B or C)\n', /bad\.t:3: dependency "\(B or C\)" has no operator/],
   ['short =Pkg:', 'repo r 0 testtags <inline>\n#>=Pkg: A 1\n', /bad\.t:2: =Pkg: needs/],
   ['bad priority', 'repo r x testtags <inline>\n', /bad\.t:1: repo priority "x"/],
   ['unknown package in a job', 'repo r 0 empty\njob install pkg Z-1-1.noarch@r\n', /bad\.t:2: job names package "Z-1-1.noarch@r"/],

@@ -8,7 +8,8 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { FerryError, isFerryError } from '../core/errors.js';
-import { matchesDep, parseDep, type DepTree, type SimpleDep } from '../rpm/deps.js';
+import { matchesDep, type DepTree, type SimpleDep } from '../rpm/deps.js';
+import { parseTestcaseDep } from './testdep.js';
 import type { Dep, Evr } from '../rpm/types.js';
 import type { Job, JobCommand, JobSelect, Solvable, SolverPool, SolverRepo } from './types.js';
 
@@ -26,7 +27,7 @@ export interface Testcase {
 interface MutableSolvable {
   name: string; evr: Evr; arch: string; repo: number;
   provides: Dep[]; requires: DepTree[]; conflicts: DepTree[]; obsoletes: Dep[];
-  recommends: DepTree[]; suggests: DepTree[]; enhances: DepTree[];
+  recommends: DepTree[]; suggests: DepTree[]; supplements: DepTree[]; enhances: DepTree[];
 }
 
 /** An in-memory SolverPool, built by the testcase reader and the scenario generator. */
@@ -69,7 +70,7 @@ function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
 
 const TAG_KIND: Readonly<Record<string, keyof MutableSolvable | 'ignore'>> = {
   Prv: 'provides', Req: 'requires', Prq: 'requires', Con: 'conflicts', Obs: 'obsoletes',
-  Rec: 'recommends', Sug: 'suggests', Enh: 'enhances', Sup: 'ignore', Ver: 'ignore', Vnd: 'ignore',
+  Rec: 'recommends', Sug: 'suggests', Enh: 'enhances', Sup: 'supplements', Ver: 'ignore', Vnd: 'ignore',
   Tim: 'ignore', Sum: 'ignore', Grp: 'ignore', Lic: 'ignore', Src: 'ignore', Cks: 'ignore', Siz: 'ignore',
   Loc: 'ignore', Fls: 'ignore', Key: 'ignore', Fil: 'ignore',
 };
@@ -182,8 +183,8 @@ function parseJob(pool: MemoryPool, repos: Map<string, number>, words: string[],
   switch (how) {
     case 'name': select = { kind: 'name', name: rest.join(' ') }; break;
     case 'provides': {
-      if (TESTCASE_RICH.test(rest.join(' '))) return 'job provides with testcase rich dependency syntax';
       const tree = depOrThrow(rest.join(' '), bad);
+      if (typeof tree === 'string') return tree;
       if (tree.type !== 'simple') return 'job provides with a rich dependency';
       select = { kind: 'provides', dep: tree };
       break;
@@ -206,11 +207,13 @@ function parseJob(pool: MemoryPool, repos: Map<string, number>, words: string[],
   return { command: command as JobCommand, select };
 }
 
-function depOrThrow(text: string, bad: (what: string) => FerryError): DepTree {
+/** The dependency, or the reason it is not modelled; malformed text throws TESTCASE_INVALID. */
+function depOrThrow(text: string, bad: (what: string) => FerryError): DepTree | string {
   try {
-    return parseDep(text);
+    return parseTestcaseDep(text);
   } catch (err) {
-    if (isFerryError(err, 'DEP_PARSE')) throw bad(err.message);
+    if (isFerryError(err, 'DEP_PARSE') || isFerryError(err, 'EVR_INVALID')) throw bad(err.message);
+    if (isFerryError(err, 'SOLVER_UNSUPPORTED')) return err.message;
     throw err;
   }
 }
@@ -228,23 +231,20 @@ function findPkg(pool: MemoryPool, text: string): number | undefined {
   return undefined;
 }
 
-// testcase.c's own operators for rich deps (testcase_str2dep), which rpm's syntax does not have.
-const TESTCASE_RICH = /<[A-Z]+>| [|&+] /;
-
 function readTesttags(pool: MemoryPool, repo: number, body: string[], bad: (n: number, what: string) => FerryError, unsupported: string[]): void {
   let cur: MutableSolvable | undefined;
   let block: { kind: keyof MutableSolvable | 'ignore'; tag: string } | undefined;
   const addDep = (kind: keyof MutableSolvable | 'ignore', text: string, n: number): void => {
     if (kind === 'ignore') return;
     if (!cur) throw bad(n, `"${text}" comes before any =Pkg:`);
-    if (TESTCASE_RICH.test(text)) { unsupported.push(`testcase rich dependency syntax "${text}"`); return; }
     const tree = depOrThrow(text, (what) => bad(n, what));
+    if (typeof tree === 'string') { unsupported.push(tree); return; }
     if (kind === 'provides' || kind === 'obsoletes') {
       if (tree.type !== 'simple') throw bad(n, `a rich dependency cannot be a ${kind === 'provides' ? 'provide' : 'obsolete'}: "${text}"`);
       const dep: Dep = { name: tree.name };
       if (tree.flags) { dep.flags = tree.flags; dep.evr = tree.evr; }
       cur[kind].push(dep);
-    } else if (kind === 'requires' || kind === 'conflicts' || kind === 'recommends' || kind === 'suggests' || kind === 'enhances') {
+    } else if (kind === 'requires' || kind === 'conflicts' || kind === 'recommends' || kind === 'suggests' || kind === 'supplements' || kind === 'enhances') {
       cur[kind].push(tree);
     }
   };
@@ -270,7 +270,7 @@ function readTesttags(pool: MemoryPool, repo: number, body: string[], bad: (n: n
         ? { epoch: Number(version.slice(0, colon)), version: version.slice(colon + 1), release }
         : { epoch: 0, version, release };
       if (!Number.isSafeInteger(evr.epoch)) throw bad(n, `=Pkg: epoch in "${version}" is not a number`);
-      cur = { name, evr, arch, repo, provides: [], requires: [], conflicts: [], obsoletes: [], recommends: [], suggests: [], enhances: [] };
+      cur = { name, evr, arch, repo, provides: [], requires: [], conflicts: [], obsoletes: [], recommends: [], suggests: [], supplements: [], enhances: [] };
       continue;
     }
     const kind = TAG_KIND[tag] ?? 'ignore';

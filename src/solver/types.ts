@@ -26,6 +26,7 @@ export interface Solvable {
   readonly obsoletes: readonly Dep[];
   readonly recommends: readonly DepTree[];
   readonly suggests: readonly DepTree[];
+  readonly supplements: readonly DepTree[];
   readonly enhances: readonly DepTree[];
 }
 

@@ -1,0 +1,342 @@
+/**
+ * libsolv's candidate policy (src/policy.c, src/poolarch.c): which of several packages that could satisfy a rule
+ * is tried first. Ported function by function so that ties fall as libsolv lets them fall: repo priority, arch
+ * score, best version per name (sorted by name, installed first), prune to recommended, dislike old versions,
+ * the common versioned provide, installed names to the front, suggested/enhancing packages to the front.
+ */
+import { compareEvr, rpmvercmp } from '../rpm/evr.js';
+import type { Dep, Evr } from '../rpm/types.js';
+import type { Solvable, SolverPool } from './types.js';
+
+// poolarch.c's archpolicies (the non-Fedora build, as Debian ships libsolv): each ':' starts a new colour class.
+const ARCH_POLICIES: Readonly<Record<string, string>> = {
+  x86_64_v4: 'x86_64_v4:x86_64_v3:x86_64_v2:x86_64:i686:i586:i486:i386',
+  x86_64_v3: 'x86_64_v3:x86_64_v2:x86_64:i686:i586:i486:i386',
+  x86_64_v2: 'x86_64_v2:x86_64:i686:i586:i486:i386',
+  x86_64: 'x86_64:i686:i586:i486:i386',
+  i686: 'i686:i586:i486:i386',
+  i586: 'i586:i486:i386',
+  i486: 'i486:i386',
+  s390x: 's390x:s390',
+  ppc64: 'ppc64:ppc',
+  ppc64p7: 'ppc64p7:ppc64:ppc',
+  ia64: 'ia64:i686:i586:i486:i386',
+};
+
+/** pool_arch2score: 0 not installable, 1 noarch, lower is better; the high 16 bits are the colour class. */
+export function archScores(systemArch: string): (arch: string) => number {
+  const scores = new Map<string, number>([['noarch', 1]]);
+  let score = 0x10001;
+  const policy = ARCH_POLICIES[systemArch] ?? systemArch;
+  let sep = '';
+  for (const m of policy.matchAll(/([^:=>]+)([:=>]?)/g)) {
+    if (!scores.has(m[1])) {
+      if (sep === ':') score += 0x10000;
+      else if (sep === '>') score += 1;
+      scores.set(m[1], score);
+    }
+    sep = m[2];
+  }
+  return (arch) => scores.get(arch) ?? 0;
+}
+
+/** What the policy reads from the solver's current state. */
+export interface PolicyContext {
+  readonly pool: SolverPool;
+  readonly archScore: (arch: string) => number;
+  isInstalled(id: number): boolean;
+  /** Provided by a recommends (resp. suggests) of a package decided installed. */
+  recommended(id: number): boolean;
+  suggested(id: number): boolean;
+  supplementing(id: number): boolean;
+  enhancing(id: number): boolean;
+}
+
+export type PolicyMode = 'choose' | 'choose-noreorder' | 'recommend' | 'supplement';
+
+/** policy_filter_unwanted: prunes and reorders `list` in place and returns it. */
+export function filterUnwanted(ctx: PolicyContext, list: number[], mode: PolicyMode): number[] {
+  if (mode === 'supplement') {
+    dislikeOldVersions(ctx, list);
+    sortByCommonDep(ctx, list);
+    preferSuggested(ctx, list);
+    return list;
+  }
+  if (list.length > 1) pruneToHighestPrio(ctx, list);
+  if (list.length > 1) pruneToBestArch(ctx, list);
+  if (list.length > 1) pruneToBestVersion(ctx, list);
+  if (list.length > 1 && (mode === 'choose' || mode === 'choose-noreorder')) {
+    pruneToRecommended(ctx, list);
+    if (list.length > 1 && mode === 'choose') {
+      dislikeOldVersions(ctx, list);
+      sortByCommonDep(ctx, list);
+      moveInstalledToFront(ctx, list);
+      preferSuggested(ctx, list);
+    }
+  }
+  return list;
+}
+
+function keep(list: number[], pred: (id: number) => boolean): void {
+  let j = 0;
+  for (const id of list) if (pred(id)) list[j++] = id;
+  list.length = j;
+}
+
+function moveToBack(list: number[], bad: (id: number) => boolean): void {
+  const good = list.filter((id) => !bad(id));
+  const rest = list.filter(bad);
+  list.splice(0, list.length, ...good, ...rest);
+}
+
+function pruneToHighestPrio(ctx: PolicyContext, list: number[]): void {
+  let best: number | undefined;
+  for (const id of list) {
+    if (ctx.isInstalled(id)) continue;
+    const prio = ctx.pool.repos[ctx.pool.solvable(id).repo].priority;
+    if (best === undefined || prio > best) best = prio;
+  }
+  if (best === undefined) return;
+  keep(list, (id) => ctx.isInstalled(id) || ctx.pool.repos[ctx.pool.solvable(id).repo].priority === best);
+}
+
+function pruneToBestArch(ctx: PolicyContext, list: number[]): void {
+  let best = 0;
+  for (const id of list) {
+    const a = ctx.archScore(ctx.pool.solvable(id).arch);
+    if (a && a !== 1 && (!best || a < best)) best = a;
+  }
+  if (!best) return;
+  const before = list.length;
+  const kept = list.filter((id) => {
+    const a = ctx.archScore(ctx.pool.solvable(id).arch);
+    return a !== 0 && (a === 1 || ((a ^ best) & 0xffff0000) === 0);
+  });
+  if (kept.length) list.splice(0, before, ...kept);
+}
+
+function strcmp(a: string, b: string): number { return a < b ? -1 : a > b ? 1 : 0; }
+
+/** prune_to_best_version_sortcmp */
+function versionSortCmp(ctx: PolicyContext, a: number, b: number): number {
+  const sa = ctx.pool.solvable(a);
+  const sb = ctx.pool.solvable(b);
+  if (sa.name !== sb.name) return strcmp(sa.name, sb.name);
+  if (sa.arch !== sb.arch) {
+    const aa = ctx.archScore(sa.arch);
+    const ab = ctx.archScore(sb.arch);
+    if (aa !== ab && aa > 1 && ab > 1) return aa < ab ? -1 : 1;
+  }
+  const ia = ctx.isInstalled(a);
+  const ib = ctx.isInstalled(b);
+  if (ia !== ib) return ia ? -1 : 1;
+  const r = ctx.pool.repos[sb.repo].subpriority - ctx.pool.repos[sa.repo].subpriority;
+  if (r) return r;
+  return a - b;
+}
+
+/** prune_to_best_version: one package per name, the highest evr, then prune_obsoleted. */
+export function pruneToBestVersion(ctx: PolicyContext, list: number[]): void {
+  if (list.length < 2) return;
+  list.sort((a, b) => versionSortCmp(ctx, a, b));
+  const out: number[] = [];
+  let best = -1;
+  for (const id of list) {
+    if (best < 0) { best = id; continue; }
+    const bs = ctx.pool.solvable(best);
+    const s = ctx.pool.solvable(id);
+    if (bs.name !== s.name) { out.push(best); best = id; continue; }
+    if (compareEvr(bs.evr, s.evr) < 0) best = id;
+  }
+  out.push(best);
+  list.splice(0, list.length, ...out);
+  if (list.length > 1) pruneObsoleted(ctx, list);
+}
+
+/** pool_match_nevr for a simple obsoletes: the name and the package's own evr. */
+export function obsoleteMatches(s: Solvable, obs: Dep): boolean {
+  if (s.name !== obs.name) return false;
+  if (obs.flags === undefined || obs.evr === undefined) return true;
+  return evrMatches(s.evr, obs.flags, obs.evr);
+}
+
+function evrMatches(evr: Evr, flags: NonNullable<Dep['flags']>, want: Evr): boolean {
+  let r: number = evr.epoch === want.epoch ? 0 : evr.epoch < want.epoch ? -1 : 1;
+  if (r === 0) r = rpmvercmp(evr.version, want.version);
+  if (r === 0 && want.release !== undefined && want.release !== '' && evr.release !== undefined) r = rpmvercmp(evr.release, want.release);
+  switch (flags) {
+    case 'EQ': return r === 0;
+    case 'LT': return r < 0;
+    case 'LE': return r <= 0;
+    case 'GT': return r > 0;
+    case 'GE': return r >= 0;
+  }
+}
+
+function obsoletesOther(ctx: PolicyContext, p: number, q: number): boolean {
+  const s = ctx.pool.solvable(p);
+  const o = ctx.pool.solvable(q);
+  if (o.name === s.name) return false;
+  return s.obsoletes.some((obs) => obsoleteMatches(o, obs));
+}
+
+/**
+ * prune_obsoleted: drops candidates another candidate obsoletes. libsolv keeps one strongly connected group of
+ * mutual obsoleters (Tarjan); here a candidate survives when nothing it does not obsolete back obsoletes it.
+ */
+function pruneObsoleted(ctx: PolicyContext, list: number[]): void {
+  const all = [...list];
+  keep(list, (p) => !all.some((q) => q !== p && obsoletesOther(ctx, q, p) && !obsoletesOther(ctx, p, q)));
+}
+
+function pruneToRecommended(ctx: PolicyContext, list: number[]): void {
+  const ninstTotal = list.filter((id) => ctx.isInstalled(id)).length;
+  if (list.length - ninstTotal < 2) return;
+  const out: number[] = [];
+  let ninst = 0;
+  for (const p of list) {
+    if (ctx.isInstalled(p)) {
+      ninst++;
+      if (out.length) out.push(p);
+      continue;
+    }
+    if (!ctx.recommended(p) && !ctx.supplementing(p)) continue;
+    if (!out.length && ninst) for (const q of list) { if (out.length >= ninst) break; if (ctx.isInstalled(q)) out.push(q); }
+    out.push(p);
+  }
+  if (out.length) list.splice(0, list.length, ...out);
+}
+
+function dislikeOldVersions(ctx: PolicyContext, list: number[]): void {
+  const pool = ctx.pool;
+  moveToBack(list, (p) => {
+    if (ctx.isInstalled(p)) return false;
+    const s = pool.solvable(p);
+    const prio = pool.repos[s.repo].priority;
+    for (const q of pool.named(s.name)) {
+      if (q === p) continue;
+      const qs = pool.solvable(q);
+      if (qs.arch !== s.arch) continue;
+      const qprio = pool.repos[qs.repo].priority;
+      if (prio !== qprio) { if (prio > qprio) continue; return true; }
+      if (compareEvr(qs.evr, s.evr) > 0) return true;
+    }
+    return false;
+  });
+}
+
+/** pool_evrcmp with EVRCMP_MATCH_RELEASE: a missing release on either side is not compared. */
+function evrCmpMatchRelease(a: Evr, b: Evr): number {
+  if (a.epoch !== b.epoch) return a.epoch < b.epoch ? -1 : 1;
+  const r = rpmvercmp(a.version, b.version);
+  if (r || a.release === undefined || b.release === undefined || a.release === '' || b.release === '') return r;
+  return rpmvercmp(a.release, b.release);
+}
+
+/** sort_by_common_dep: candidates providing a lower version of a versioned provide another candidate has go back. */
+function sortByCommonDep(ctx: PolicyContext, list: number[]): void {
+  type Ent = { i: number; name: string; evr: Evr; lt: boolean };
+  const ents: Ent[] = [];
+  list.forEach((p, i) => {
+    for (const d of ctx.pool.solvable(p).provides) {
+      if (!d.evr || (d.flags !== 'EQ' && d.flags !== 'LE' && d.flags !== 'LT')) continue;
+      if (d.flags === 'EQ') {
+        const text = `${d.evr.epoch ? `${d.evr.epoch}:` : ''}${d.evr.version}${d.evr.release !== undefined ? `-${d.evr.release}` : ''}`;
+        if (text.length >= 4 && /^[0-9a-f]*$/.test(text)) continue; // hashes are ignored
+      }
+      ents.push({ i, name: d.name, evr: d.evr, lt: d.flags === 'LT' });
+    }
+  });
+  if (ents.length < 2) return;
+  const cmp = (a: Ent, b: Ent): number => {
+    if (a.name !== b.name) return a.name < b.name ? -1 : 1;
+    const r = evrCmpMatchRelease(b.evr, a.evr);
+    if (!r && (a.lt || b.lt) && a.lt !== b.lt) return a.lt ? 1 : -1;
+    return r;
+  };
+  ents.sort(cmp);
+  const badness = new Array<number>(list.length).fill(0);
+  let havebad = false;
+  let bad = 0;
+  for (let k = 0; k < ents.length; k++) {
+    const e = ents[k];
+    if (k > 0 && ents[k - 1].name === e.name) {
+      if (ents[k - 1].i !== e.i && cmp(ents[k - 1], e) === -1) { bad++; havebad = true; }
+    } else bad = 0;
+    badness[e.i] += bad;
+  }
+  if (!havebad) return;
+  list.forEach((p, i) => { if (ctx.isInstalled(p)) badness[i] = 0; });
+  const order = list.map((p, i) => ({ p, b: badness[i] }));
+  // a stable insertion sort, as libsolv does
+  for (let i = 1; i < order.length; i++) {
+    for (let j = i; j > 0 && order[j - 1].b > order[j].b; j--) [order[j - 1], order[j]] = [order[j], order[j - 1]];
+  }
+  list.splice(0, list.length, ...order.map((o) => o.p));
+}
+
+function moveInstalledToFront(ctx: PolicyContext, list: number[]): void {
+  const pool = ctx.pool;
+  const front = (p: number): boolean => ctx.isInstalled(p) || pool.named(pool.solvable(p).name).some((q) => ctx.isInstalled(q));
+  const good = list.filter(front);
+  const rest = list.filter((p) => !front(p));
+  list.splice(0, list.length, ...good, ...rest);
+}
+
+function preferSuggested(ctx: PolicyContext, list: number[]): void {
+  moveToBack(list, (p) => !(ctx.isInstalled(p) || ctx.suggested(p) || ctx.enhancing(p)));
+}
+
+/**
+ * policy_findupdatepackages: the packages that may replace installed solvable `id`: same name (not older unless
+ * allowAll) and an allowed arch change, or a package that obsoletes it.
+ */
+export function findUpdatePackages(ctx: PolicyContext, id: number, allowAll: boolean): number[] {
+  const pool = ctx.pool;
+  const s = pool.solvable(id);
+  const out: number[] = [];
+  const illegalArch = (ps: Solvable): boolean => {
+    if (allowAll || s.arch === ps.arch || s.arch === 'noarch' || ps.arch === 'noarch') return false;
+    return ((ctx.archScore(s.arch) ^ ctx.archScore(ps.arch)) & 0xffff0000) !== 0;
+  };
+  let haveprovobs = false;
+  for (const p of pool.whatprovides({ type: 'simple', name: s.name })) {
+    if (p === id) continue;
+    const ps = pool.solvable(p);
+    if (ps.name === s.name) {
+      if (!allowAll && compareEvr(s.evr, ps.evr) > 0) continue;
+    } else if (!allowAll) {
+      // allownamechange is on by default
+      if (!ps.obsoletes.some((o) => obsoleteMatches(s, o))) continue;
+      haveprovobs = true;
+    } else {
+      if (!ps.obsoletes.some((o) => obsoleteMatches(s, o))) continue;
+      haveprovobs = true;
+    }
+    if (illegalArch(ps)) continue;
+    out.push(p);
+  }
+  if (haveprovobs) return out;
+  for (const p of obsoletersOf(ctx, id)) {
+    if (illegalArch(pool.solvable(p))) continue;
+    if (!out.includes(p)) out.push(p);
+  }
+  return out;
+}
+
+/**
+ * policy_create_obsolete_index: the installable packages (installed ones too) of another name whose obsoletes
+ * match installed solvable `id`.
+ */
+export function obsoletersOf(ctx: PolicyContext, id: number): number[] {
+  const pool = ctx.pool;
+  const s = pool.solvable(id);
+  const out: number[] = [];
+  for (let p = 0; p < pool.count; p++) {
+    const ps = pool.solvable(p);
+    if (ps.obsoletes.length === 0 || ps.name === s.name) continue;
+    if (ctx.archScore(ps.arch) === 0 && !ctx.isInstalled(p)) continue;
+    if (ps.obsoletes.some((o) => obsoleteMatches(s, o) && pool.whatprovides({ type: 'simple', name: o.name, flags: o.flags, evr: o.evr }).includes(id))) out.push(p);
+  }
+  return out;
+}

@@ -1,0 +1,109 @@
+/**
+ * A seeded generator of random solver scenarios, written as libsolv testcases (testtags repos, an installed
+ * system, jobs) so that Ferry's solver and Debian's testsolv can both solve them. It stays inside the modelled
+ * subset (src/solver/solve.ts): requires (simple, versioned, rich and/or/if/unless/with/without in testcase
+ * syntax, src/solver/testdep.ts), conflicts,
+ * obsoletes, recommends, suggests, supplements, enhances, two repositories with priorities, and install / erase /
+ * update / lock jobs by name, provides or package.
+ */
+
+/** mulberry32: a small, fast, seedable PRNG (public domain). */
+export function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+interface Pkg { name: string; version: number; arch: string; repo: string; tags: string[] }
+
+const NAMES = ['A', 'B', 'C', 'D', 'E', 'F', 'G', 'H'];
+const VIRTUALS = ['P', 'Q', 'R'];
+const OPS = ['=', '>=', '<=', '<', '>'];
+
+/** The testcase text of scenario `seed`. */
+export function scenario(seed: number): string {
+  const rnd = prng(seed);
+  const int = (n: number): number => Math.floor(rnd() * n);
+  const pick = <T>(xs: readonly T[]): T => xs[int(xs.length)];
+  const chance = (p: number): boolean => rnd() < p;
+  const names = NAMES.slice(0, 3 + int(5));
+  const virtuals = VIRTUALS.slice(0, 1 + int(3));
+  const extraPrio = pick([0, 0, 1, -1]);
+  const pkgs: Pkg[] = [];
+  for (const name of names) {
+    const versions = 1 + int(3);
+    for (let v = 1; v <= versions; v++) {
+      if (v > 1 && chance(0.2)) continue;
+      pkgs.push({ name, version: v, arch: chance(0.8) ? 'noarch' : 'x86_64', repo: chance(0.7) ? 'available' : 'extra', tags: [] });
+    }
+  }
+  const installed: Pkg[] = [];
+  for (const name of names) {
+    if (!chance(0.45)) continue;
+    const same = pkgs.filter((p) => p.name === name);
+    const base = pick(same);
+    const version = chance(0.7) ? base.version : chance(0.5) ? 0 : base.version + 1;
+    installed.push({ name, version: Math.max(1, version), arch: base.arch, repo: 'system', tags: [] });
+  }
+  const simple = (): string => {
+    const target = chance(0.3) ? pick(virtuals) : pick(names);
+    if (!chance(0.3)) return target;
+    return `${target} ${pick(OPS)} ${1 + int(3)}`;
+  };
+  const rich = (): string => {
+    switch (int(6)) {
+      case 0: return `(${simple()} | ${simple()})`;
+      case 1: return `(${simple()} & ${simple()})`;
+      case 2: return `(${simple()} <IF> ${simple()})`;
+      case 3: return `(${simple()} <UNLESS> ${simple()})`;
+      case 4: return `(${pick(names)} + ${pick(virtuals)})`;
+      default: return `(${pick(names)} - ${pick(virtuals)})`;
+    }
+  };
+  const dep = (): string => (chance(0.2) ? rich() : simple());
+  for (const p of [...pkgs, ...installed]) {
+    const reqs = int(3);
+    for (let k = 0; k < reqs; k++) {
+      const d = dep();
+      if (!d.startsWith(p.name)) p.tags.push(`Req: ${d}`);
+    }
+    if (chance(0.35)) p.tags.push(`Prv: ${pick(virtuals)}${chance(0.5) ? ` = ${1 + int(3)}` : ''}`);
+    if (chance(0.12)) { const c = simple(); if (!c.startsWith(p.name)) p.tags.push(`Con: ${c}`); }
+    if (chance(0.1)) { const o = pick(names); if (o !== p.name) p.tags.push(`Obs: ${o}${chance(0.4) ? ` < ${1 + int(3)}` : ''}`); }
+    if (chance(0.15)) p.tags.push(`Rec: ${dep()}`);
+    if (chance(0.08)) p.tags.push(`Sug: ${simple()}`);
+    if (chance(0.08)) p.tags.push(`Sup: ${simple()}`);
+    if (chance(0.05)) p.tags.push(`Enh: ${simple()}`);
+  }
+  const nevra = (p: Pkg): string => `${p.name}-${p.version}-1.${p.arch}@${p.repo}`;
+  const jobs: string[] = [];
+  const njobs = 1 + int(2);
+  for (let k = 0; k < njobs; k++) {
+    const r = int(10);
+    if (r < 3) jobs.push(`job install name ${pick(names)}`);
+    else if (r < 4) jobs.push(`job install provides ${simple()}`);
+    else if (r < 5 && pkgs.length) jobs.push(`job install pkg ${nevra(pick(pkgs))}`);
+    else if (r < 6 && installed.length) jobs.push(`job erase name ${pick(installed).name}`);
+    else if (r < 7 && installed.length) jobs.push(`job update name ${pick(installed).name}`);
+    else if (r < 8) jobs.push('job update all packages');
+    else if (r < 9 && installed.length) jobs.push(`job lock name ${pick(installed).name}`);
+    else jobs.push(`job install name ${pick(names)}`);
+  }
+  const repo = (list: Pkg[]): string => list.map((p) => [`#>=Pkg: ${p.name} ${p.version} 1 ${p.arch}`, ...p.tags.map((t) => `#>=${t}`)].join('\n')).join('\n');
+  const byRepo = (name: string): Pkg[] => pkgs.filter((p) => p.repo === name);
+  return [
+    `# scenario ${seed}`,
+    'repo system 0 testtags <inline>', repo(installed),
+    'repo available 0 testtags <inline>', repo(byRepo('available')),
+    `repo extra ${extraPrio} testtags <inline>`, repo(byRepo('extra')),
+    'system x86_64 rpm system',
+    ...jobs,
+    'result transaction,problems <inline>',
+    '',
+  ].filter((l) => l !== '').join('\n') + '\n';
+}

@@ -1,0 +1,705 @@
+/**
+ * The depsolver: libsolv's rules (src/rules.c) over a SolverPool, solved by the CDCL core with libsolv's decision
+ * order (src/solver.c solver_run_sat): job rules, then the installed packages (update, keep), then the
+ * unresolved rules in rule order, then weak dependencies (recommends, supplements), then orphans; every choice
+ * among several packages goes through the ported policy (policy.ts).
+ *
+ * Modelled: package rules (requires, conflicts, obsoletes, the implicit same-name obsoletes, rich dependencies
+ * and/or/if/unless/else/with/without), update and feature rules, job rules for install/erase/update/lock by name,
+ * provides, package, repo or all, choice rules. Not modelled (SOLVER_UNSUPPORTED): targeted updates (an update
+ * job selecting no installed package), distupgrade, infarch rules, multiversion, favor, cleandeps, solver flags.
+ */
+import { FerryError } from '../core/errors.js';
+import { compareEvr } from '../rpm/evr.js';
+import { formatDep, type DepTree, type SimpleDep } from '../rpm/deps.js';
+import { archScores, filterUnwanted, findUpdatePackages, obsoleteMatches, type PolicyContext } from './policy.js';
+import { Sat } from './sat.js';
+import type { Job, Solvable, SolveRequest, SolveResult, SolverPool, TransactionStep } from './types.js';
+
+// A formula over solvable literals (+v installed, -v not installed; v = id + 1).
+type Formula = { t: 'lit'; lit: number } | { t: 'and' | 'or'; parts: Formula[] } | { t: 'true' } | { t: 'false' };
+
+const TRUE: Formula = { t: 'true' };
+const FALSE: Formula = { t: 'false' };
+
+interface Rule { lits: number[]; kind: 'pkg' | 'update' | 'job' | 'choice'; from?: Rule }
+
+const V = (id: number): number => id + 1;
+const ID = (lit: number): number => Math.abs(lit) - 1;
+
+export function solve(req: SolveRequest): SolveResult {
+  return new Solver(req).run();
+}
+
+class Solver {
+  private readonly pool: SolverPool;
+  private readonly archScore: (arch: string) => number;
+  private readonly ctx: PolicyContext;
+  /** Before the rules exist, an empty assignment: nothing is decided while the choice rules are built. */
+  private sat: Sat;
+  private readonly installed: number[] = [];
+  private readonly installedSet = new Set<number>();
+  private updateAll = false;
+  private readonly updateMap = new Set<number>();
+  private readonly noUpdate = new Set<number>();
+  /** Installed packages whose update rule a job disables: the feature rule (any version) stands instead. */
+  private readonly featureInstead = new Set<number>();
+  private readonly jobRules: Rule[] = [];
+  private rules: Rule[] = [];
+  /** Per installed package: its update (or feature) rule's literals, [] for an orphan. */
+  private readonly updateRule = new Map<number, number[]>();
+  private readonly orphans: number[] = [];
+
+  constructor(private readonly req: SolveRequest) {
+    this.pool = req.pool;
+    this.sat = new Sat(this.pool.count);
+    this.archScore = archScores(req.arch);
+    this.ctx = {
+      pool: this.pool,
+      archScore: this.archScore,
+      isInstalled: (id) => this.installedSet.has(id),
+      recommended: (id) => this.weakMaps().recommended.has(id),
+      suggested: (id) => this.weakMaps().suggested.has(id),
+      supplementing: (id) => this.pool.solvable(id).supplements.some((d) => this.fulfilled(d)),
+      enhancing: (id) => this.pool.solvable(id).enhances.some((d) => this.fulfilled(d)),
+    };
+    const repo = this.pool.installedRepo;
+    if (repo !== undefined) for (let id = 0; id < this.pool.count; id++) if (this.pool.solvable(id).repo === repo) { this.installed.push(id); this.installedSet.add(id); }
+  }
+
+  private providers(dep: SimpleDep): readonly number[] { return this.pool.whatprovides(dep); }
+
+  private installable(id: number): boolean {
+    return this.installedSet.has(id) || this.archScore(this.pool.solvable(id).arch) > 0;
+  }
+
+  /** The solvables a (rich) dependency's "package list" names, for with/without (pool_whatprovides). */
+  private depSet(t: DepTree): number[] | undefined {
+    if (t.type === 'simple') return [...this.providers(t)];
+    if (t.type === 'with') {
+      let set: number[] | undefined;
+      for (const o of t.operands) {
+        const s = this.depSet(o);
+        if (!s) return undefined;
+        set = set ? set.filter((x) => s.includes(x)) : s;
+      }
+      return set ?? [];
+    }
+    if (t.type === 'without') {
+      const l = this.depSet(t.left);
+      const r = this.depSet(t.right);
+      if (!l || !r) return undefined;
+      return l.filter((x) => !r.includes(x));
+    }
+    return undefined;
+  }
+
+  /** cplxdeps.c's normalisation: A IF B = A OR ~B; A UNLESS B = A AND ~B; the ELSE forms likewise. */
+  private formula(t: DepTree): Formula {
+    const set = this.depSet(t);
+    if (set) return set.length === 0 ? FALSE : { t: 'or', parts: set.map((p) => ({ t: 'lit', lit: V(p) })) };
+    switch (t.type) {
+      case 'and': return { t: 'and', parts: t.operands.map((o) => this.formula(o)) };
+      case 'or': return { t: 'or', parts: t.operands.map((o) => this.formula(o)) };
+      case 'if': {
+        const a = this.formula(t.left);
+        const b = this.formula(t.condition);
+        if (!t.otherwise) return { t: 'or', parts: [a, not(b)] };
+        return { t: 'and', parts: [{ t: 'or', parts: [a, not(b)] }, { t: 'or', parts: [this.formula(t.otherwise), b] }] };
+      }
+      case 'unless': {
+        const a = this.formula(t.left);
+        const b = this.formula(t.condition);
+        if (!t.otherwise) return { t: 'and', parts: [a, not(b)] };
+        return { t: 'or', parts: [{ t: 'and', parts: [a, not(b)] }, { t: 'and', parts: [this.formula(t.otherwise), b] }] };
+      }
+      default: return FALSE;
+    }
+  }
+
+  /** Whether a dependency is fulfilled by the packages decided installed (solver_dep_fulfilled). */
+  private fulfilled(t: DepTree): boolean {
+    const f = this.formula(t);
+    const ev = (g: Formula): boolean => {
+      switch (g.t) {
+        case 'true': return true;
+        case 'false': return false;
+        case 'lit': return this.sat.valueOf(g.lit) === 1;
+        case 'and': return g.parts.every(ev);
+        case 'or': return g.parts.some(ev);
+      }
+    };
+    return ev(f);
+  }
+
+  private weakCache: { at: number; recommended: Set<number>; suggested: Set<number> } | undefined;
+
+  /** policy_update_recommendsmap: providers of the recommends/suggests of every package decided installed. */
+  private weakMaps(): { recommended: Set<number>; suggested: Set<number> } {
+    const trail = this.sat.assigned;
+    if (this.weakCache && this.weakCache.at === trail.length) return this.weakCache;
+    const recommended = new Set<number>();
+    const suggested = new Set<number>();
+    for (const lit of trail) {
+      if (lit < 0) continue;
+      const s = this.pool.solvable(ID(lit));
+      for (const d of s.recommends) for (const p of positives(this.formula(d))) recommended.add(p);
+      for (const d of s.suggests) for (const p of positives(this.formula(d))) suggested.add(p);
+    }
+    this.weakCache = { at: trail.length, recommended, suggested };
+    return this.weakCache;
+  }
+
+  // ---- rules ----
+
+  private pkgRules(): Rule[] {
+    const out: Rule[] = [];
+    const add = (lits: number[]): void => {
+      if (lits.length === 2 && lits[0] > lits[1]) lits = [lits[1], lits[0]];
+      if (lits.some((l) => lits.includes(-l))) return; // self-fulfilling
+      out.push({ lits, kind: 'pkg' });
+    };
+    for (let n = 0; n < this.pool.count; n++) {
+      const s = this.pool.solvable(n);
+      const isInst = this.installedSet.has(n);
+      const dontfix = isInst;
+      if (!dontfix && !this.installable(n)) add([-V(n)]);
+      // add_complex_deprules: one rule per block, its literals ordered; an installed package keeps only the
+      // blocks its installed state fulfils
+      const addComplex = (block: number[], conflict = false): void => {
+        if (block.length === 0 && conflict) return;
+        if (dontfix && !block.some((l) => (l > 0) === this.installedSet.has(ID(l)))) return;
+        if (block.includes(V(n))) return;
+        add([...new Set([-V(n), ...block])].sort((a, b) => a - b));
+      };
+      for (const req of s.requires) {
+        if (req.type !== 'simple') {
+          for (const clause of cnf(this.formula(req))) addComplex(clause);
+          continue;
+        }
+        const dp = this.providers(req);
+        if (dontfix && !dp.some((p) => this.installedSet.has(p))) continue;
+        if (dp.includes(n)) continue;
+        add([-V(n), ...dp.map(V)]);
+      }
+      for (const con of s.conflicts) {
+        if (con.type !== 'simple') {
+          for (const clause of cnf(not(this.formula(con)))) addComplex(clause.filter((l) => l !== -V(n)), true);
+          continue;
+        }
+        for (const p of this.providers(con)) {
+          if (dontfix && this.installedSet.has(p)) continue;
+          if (p === n) continue;
+          add([-V(n), -V(p)]);
+        }
+      }
+      for (const obs of s.obsoletes) {
+        for (const p of this.providers({ type: 'simple', name: obs.name, flags: obs.flags, evr: obs.evr })) {
+          if (p === n) continue;
+          if (isInst && dontfix && this.installedSet.has(p)) continue;
+          if (!obsoleteMatches(this.pool.solvable(p), obs)) continue;
+          add([-V(n), -V(p)]);
+        }
+      }
+      if (!isInst || !dontfix) {
+        for (const p of this.providers({ type: 'simple', name: s.name })) {
+          if (p === n) continue;
+          if (this.pool.solvable(p).name !== s.name) continue;
+          add([-V(n), -V(p)]);
+        }
+      }
+    }
+    // solver_unifyrules: sorted, duplicates dropped
+    out.sort((a, b) => ruleCmp(a.lits, b.lits));
+    return out.filter((r, i) => i === 0 || ruleCmp(out[i - 1].lits, r.lits) !== 0);
+  }
+
+  private select(job: Job): number[] {
+    const sel = job.select;
+    switch (sel.kind) {
+      case 'name': return [...this.pool.named(sel.name)];
+      case 'provides': return [...this.providers(sel.dep)];
+      case 'pkg': return [sel.id];
+      case 'all': return Array.from({ length: this.pool.count }, (_, i) => i);
+      case 'repo': return Array.from({ length: this.pool.count }, (_, i) => i).filter((i) => this.pool.solvable(i).repo === sel.repo);
+    }
+  }
+
+  private addJobs(): void {
+    for (const job of this.req.jobs) {
+      const sel = this.select(job);
+      switch (job.command) {
+        case 'install': {
+          if (job.select.kind === 'all' || job.select.kind === 'repo') throw unsupported(`install ${job.select.kind}`);
+          this.jobRules.push({ lits: sel.map(V), kind: 'job' });
+          // solver_disablepolicyrules: an install job lifts the update rule of installed packages of the same name
+          const names = new Set(sel.filter((p) => !this.installedSet.has(p)).map((p) => this.pool.solvable(p).name));
+          for (const i of this.installed) if (names.has(this.pool.solvable(i).name)) this.featureInstead.add(i);
+          break;
+        }
+        case 'erase':
+          for (const p of sel) {
+            this.jobRules.push({ lits: [-V(p)], kind: 'job' });
+            if (this.installedSet.has(p)) this.noUpdate.add(p);
+          }
+          break;
+        case 'update': {
+          if (job.select.kind === 'all' || (job.select.kind === 'repo' && job.select.repo === this.pool.installedRepo)) { this.updateAll = true; break; }
+          const inst = sel.filter((p) => this.installedSet.has(p));
+          if (inst.length === 0) throw unsupported('a targeted update (the job selects no installed package)');
+          for (const p of inst) this.updateMap.add(p);
+          break;
+        }
+        case 'lock':
+          for (const p of job.select.kind === 'all' ? Array.from({ length: this.pool.count }, (_, i) => i) : sel) {
+            this.jobRules.push({ lits: [this.installedSet.has(p) ? V(p) : -V(p)], kind: 'job' });
+          }
+          break;
+        case 'distupgrade': throw unsupported('distupgrade');
+      }
+    }
+  }
+
+  private addUpdateRules(): Rule[] {
+    const out: Rule[] = [];
+    for (const i of this.installed) {
+      if (this.noUpdate.has(i)) { this.updateRule.set(i, []); continue; }
+      const feature = findUpdatePackages(this.ctx, i, true);
+      if (feature.length === 0) { this.orphans.push(i); this.updateRule.set(i, []); continue; }
+      const cand = this.featureInstead.has(i) ? feature : findUpdatePackages(this.ctx, i, false);
+      const lits = [V(i), ...cand.map(V)];
+      this.updateRule.set(i, lits);
+      out.push({ lits, kind: 'update' });
+    }
+    return out;
+  }
+
+  /** solver_addchoicerules: a requires that an update of an installed package could satisfy prefers that update. */
+  private choiceRules(pkg: Rule[]): Rule[] {
+    if (this.installed.length === 0) return [];
+    const out: Rule[] = [];
+    const findInstalled = (p: number): number | undefined => {
+      if (this.installedSet.has(p)) return p;
+      const s = this.pool.solvable(p);
+      for (const q of this.pool.named(s.name)) if (this.installedSet.has(q)) return q;
+      for (const obs of s.obsoletes) {
+        for (const q of this.providers({ type: 'simple', name: obs.name, flags: obs.flags, evr: obs.evr })) {
+          if (this.installedSet.has(q) && obsoleteMatches(this.pool.solvable(q), obs)) return q;
+        }
+      }
+      return undefined;
+    };
+    const illegal = (i: number, p: number): boolean => {
+      const si = this.pool.solvable(i);
+      const sp = this.pool.solvable(p);
+      if (si.name === sp.name && compareEvr(si.evr, sp.evr) > 0) return true;
+      if (si.arch === sp.arch || si.arch === 'noarch' || sp.arch === 'noarch') return false;
+      return ((this.archScore(si.arch) ^ this.archScore(sp.arch)) & 0xffff0000) !== 0;
+    };
+    let last: number[] | undefined;
+    for (const r of pkg) {
+      const lits = r.lits;
+      if (lits[0] >= 0 || (lits.length <= 2 && (lits[1] ?? 0) <= 0)) continue;
+      let qi: [number, number][] = [];
+      let havechoice = false;
+      let isinstalled = false;
+      for (const l of lits) {
+        if (l < 0) {
+          const p2 = ID(l);
+          if (this.installedSet.has(p2) && !(this.updateAll || this.updateMap.has(p2))) isinstalled = true;
+          continue;
+        }
+        const p = ID(l);
+        if (this.installedSet.has(p)) { qi.push([p, p]); continue; }
+        const p2 = findInstalled(p);
+        if (p2 !== undefined) {
+          if (illegal(p2, p)) continue;
+          qi.push([p2, p]);
+          continue;
+        }
+        havechoice = true;
+      }
+      if (!havechoice || qi.length === 0) continue;
+      const m = new Set(lits.filter((l) => l > 0).map(ID));
+      if (!isinstalled) {
+        qi = qi.filter(([p2]) => {
+          if (!(this.updateAll || this.updateMap.has(p2))) return true;
+          return !this.choiceCheck(p2, m);
+        });
+      }
+      if (qi.length === 0) continue;
+      const q = qi.map(([, p]) => p);
+      // the update rules of the installed packages: if all their packages are in the rule, no choice rule
+      let needed = false;
+      for (const [p2] of qi) {
+        const ur = this.updateRule.get(p2) ?? [];
+        if (ur.length === 0) continue;
+        if (ur.some((l) => !m.has(ID(l)))) { needed = true; break; }
+      }
+      if (!needed) continue;
+      const neg = lits.slice(1).filter((l) => l < 0);
+      const body = [...neg, ...q.map(V)];
+      const rule = [lits[0], ...body];
+      if (last && last.length === rule.length && last.every((x, k) => x === rule[k])) continue;
+      last = rule;
+      out.push({ lits: rule, kind: 'choice', from: r });
+    }
+    return out;
+  }
+
+  /** solver_choicerulecheck: true when none of the best updates of installed `pi` is in the rule. */
+  private choiceCheck(pi: number, m: Set<number>): boolean {
+    const ur = (this.updateRule.get(pi) ?? []).filter((l) => l > 0).map(ID);
+    if (ur.length === 0) return false;
+    if (ur.length === 1) return true; // only the installed package itself
+    if (ur.length === 2) return !m.has(ur[1]);
+    const news = ur.filter((p) => p !== pi);
+    if (news.every((p) => m.has(p))) return false;
+    const best = filterUnwanted(this.ctx, [...news], 'choose');
+    return !best.some((p) => m.has(p));
+  }
+
+  // ---- the decision order ----
+
+  private undecidedPositives(lits: readonly number[]): number[] | undefined {
+    const dq: number[] = [];
+    for (const l of lits) {
+      const v = this.sat.valueOf(l);
+      if (v === 1) return undefined; // fulfilled
+      if (l > 0 && v === 0) dq.push(ID(l));
+    }
+    return dq;
+  }
+
+  private choose(dq: number[]): number {
+    const list = dq.length > 1 ? filterUnwanted(this.ctx, [...dq], 'choose') : dq;
+    return V(list[0]);
+  }
+
+  private decideJobs(): number {
+    for (const r of this.jobRules) {
+      // a rule with a negative literal that is not false is either fulfilled or unit: propagation handles it
+      if (r.lits.some((l) => l < 0 && this.sat.valueOf(-l) !== 1)) continue;
+      const dq = this.undecidedPositives(r.lits);
+      if (!dq || dq.length === 0) continue;
+      let cand = dq;
+      if (cand.length > 1 && this.installed.length && !this.updateAll && !cand.some((p) => this.installedSet.has(p) && this.updateMap.has(p))) {
+        const inst = cand.filter((p) => this.installedSet.has(p));
+        if (inst.length) cand = inst;
+      }
+      return this.choose(cand);
+    }
+    return 0;
+  }
+
+  private wantsUpdate(i: number): boolean {
+    return !this.noUpdate.has(i) && (this.sat.valueOf(V(i)) === -1 || this.updateAll || this.updateMap.has(i));
+  }
+
+  /** resolve_installed as libsolv 0.7.23 has it: pass 0 the packages to update, pass 1 all; update or keep. */
+  private decideInstalled(): number {
+    const passes = this.updateMap.size ? [0, 1] : [1];
+    for (const pass of passes) {
+      for (const i of this.installed) {
+        if (this.sat.valueOf(V(i)) === 1) continue;
+        if (pass === 0 && !this.updateMap.has(i)) continue;
+        const rr = this.updateRule.get(i) ?? [];
+        if (rr.length === 0) continue; // orphan, or erased by a job
+        if (this.wantsUpdate(i)) {
+          const dq = this.undecidedPositives(rr);
+          if (dq && dq.length) return this.choose(dq);
+        }
+        if (this.sat.valueOf(V(i)) === 0) return V(i);
+      }
+    }
+    return 0;
+  }
+
+  /**
+   * resolve_dependencies: walks the rules from a cursor that survives decisions (libsolv goes on after the rule
+   * it just decided, and looks at every rule again); rules with several best candidates are postponed in the
+   * first round. The walk starts afresh when an earlier phase decided or a conflict undid its level.
+   */
+  private deps: { i: number; n: number; postponed: number; level: number } | undefined;
+
+  private decideDependencies(): number {
+    const nrules = this.rules.length;
+    if (nrules === 0) return 0;
+    let st = this.deps;
+    if (!st || this.sat.decisionLevel < st.level) st = { i: -1, n: 0, postponed: 0, level: this.sat.decisionLevel };
+    this.deps = st;
+    for (;;) {
+      st.i++; st.n++;
+      if (st.n > nrules) {
+        if (st.postponed <= 0) { this.deps = undefined; return 0; }
+        st.i = st.postponed - 1;
+        st.postponed = -1;
+        st.n = 1;
+      }
+      if (st.i >= nrules) st.i = 0;
+      const dq = this.unfulfilledChoice(this.rules[st.i]);
+      if (!dq) continue;
+      let list = dq;
+      if (st.postponed >= 0) {
+        list = filterUnwanted(this.ctx, [...dq], 'choose-noreorder');
+        if (list.length > 1) { if (!st.postponed) st.postponed = st.i + 1; continue; }
+      }
+      st.n = 0;
+      return this.choose(list);
+    }
+  }
+
+  /** The undecided positive literals of a rule whose negative literals are all false and that is not yet fulfilled. */
+  private unfulfilledChoice(r: Rule): number[] | undefined {
+    const dq: number[] = [];
+    for (const l of r.lits) {
+      const v = this.sat.valueOf(l);
+      if (v === 1) return undefined;
+      if (l < 0) { if (v === 0) return undefined; continue; }
+      if (v === 0) dq.push(ID(l));
+    }
+    return dq.length > 1 ? dq : undefined;
+  }
+
+  private decideWeak(): number {
+    const dq: number[] = [];
+    const dqs: number[] = [];
+    const pushUnique = (q: number[], p: number): void => { if (!q.includes(p)) q.push(p); };
+    for (let i = 0; i < this.pool.count; i++) {
+      const v = this.sat.valueOf(V(i));
+      if (v < 0) continue;
+      const s = this.pool.solvable(i);
+      if (v > 0) {
+        if (this.installedSet.has(i)) continue;
+        for (const rec of s.recommends) {
+          for (const p of this.recommendCandidates(rec)) pushUnique(dq, p);
+        }
+      } else {
+        if (s.supplements.length === 0 || !this.installable(i)) continue;
+        if (!this.ctx.supplementing(i)) continue;
+        dqs.push(i);
+      }
+    }
+    // packages obsoleted by kept installed packages are not wanted
+    const obsoleted = new Set<number>();
+    for (const i of this.installed) {
+      if (this.sat.valueOf(V(i)) !== 1) continue;
+      for (const obs of this.pool.solvable(i).obsoletes) {
+        for (const p of this.providers({ type: 'simple', name: obs.name, flags: obs.flags, evr: obs.evr })) if (obsoleteMatches(this.pool.solvable(p), obs)) obsoleted.add(p);
+      }
+    }
+    const dqF = dq.filter((p) => !obsoleted.has(p));
+    // solver_is_supplementing_alreadyinstalled: only supplements a newly installed package fulfils
+    const dqsF = dqs.filter((p) => !obsoleted.has(p) && this.supplementsNew(p));
+    for (const p of dqsF) pushUnique(dqF, p);
+    if (dqF.length === 0) return 0;
+    if (dqF.length === 1) return V(dqF[0]);
+    const best = new Set(filterUnwanted(this.ctx, [...dqF], 'recommend'));
+    let sup = dqsF.filter((p) => best.has(p));
+    if (sup.length > 1) sup = filterUnwanted(this.ctx, sup, 'supplement');
+    for (const p of sup) if (this.sat.valueOf(V(p)) === 0) return V(p);
+    for (const lit of this.sat.assigned) {
+      if (lit < 0) continue;
+      const id = ID(lit);
+      if (this.installedSet.has(id)) continue;
+      for (const rec of this.pool.solvable(id).recommends) {
+        const cand = this.recommendCandidates(rec, best);
+        if (cand.length) return this.choose(cand);
+      }
+    }
+    return 0;
+  }
+
+  /**
+   * The undecided packages a recommends asks for: a simple one its providers unless one is installed;
+   * a rich one (add_complex_recommends) per CNF block, unless the block is already fulfilled.
+   */
+  private recommendCandidates(rec: DepTree, within?: Set<number>): number[] {
+    const ok = (p: number): boolean => this.sat.valueOf(V(p)) === 0 && (!within || within.has(p));
+    if (rec.type === 'simple') {
+      const pos = this.providers(rec);
+      if (pos.some((p) => this.sat.valueOf(V(p)) === 1)) return [];
+      return pos.filter(ok);
+    }
+    const out: number[] = [];
+    for (const block of cnf(this.formula(rec))) {
+      const mark = out.length;
+      for (const l of block) {
+        const v = this.sat.valueOf(l);
+        if (l < 0) { if (v !== -1) break; continue; }
+        if (v === 1) { out.length = mark; break; }
+        if (v === -1) continue;
+        if (ok(ID(l))) out.push(ID(l));
+      }
+    }
+    return [...new Set(out)];
+  }
+
+  private supplementsNew(p: number): boolean {
+    // the supplement must hold with the already installed packages counted as absent
+    const s = this.pool.solvable(p);
+    const ev = (g: Formula): boolean => {
+      switch (g.t) {
+        case 'true': return true;
+        case 'false': return false;
+        case 'lit': return this.sat.valueOf(g.lit) === 1 && !(g.lit > 0 && this.installedSet.has(ID(g.lit)));
+        case 'and': return g.parts.every(ev);
+        case 'or': return g.parts.some(ev);
+      }
+    };
+    return s.supplements.some((d) => ev(this.formula(d)));
+  }
+
+  private decide(): number {
+    const early = this.decideJobs() || this.decideInstalled();
+    if (early) { this.deps = undefined; return early; }
+    const dep = this.decideDependencies();
+    if (dep) return dep;
+    this.deps = undefined;
+    return this.decideWeak() || this.decideRest();
+  }
+
+  private decideRest(): number {
+    for (const i of this.orphans) if (this.sat.valueOf(V(i)) === 0) return V(i);
+    for (const i of this.installed) if (this.sat.valueOf(V(i)) === 0) return -V(i);
+    return 0;
+  }
+
+  private attempt(pkg: Rule[], update: Rule[], choice: Rule[]): boolean {
+    this.rules = [...pkg, ...update, ...this.jobRules, ...choice];
+    this.sat = new Sat(this.pool.count);
+    this.weakCache = undefined;
+    this.deps = undefined;
+    for (const r of this.rules) this.sat.addClause(r.lits);
+    return this.sat.solve(() => this.decide(), this.req.maxConflicts ?? 100_000);
+  }
+
+  /**
+   * solver_check_unneeded_choicerules: a choice rule whose original rule is fulfilled by a package outside the
+   * choice is disabled, with every other choice rule whose original rule has one of those packages; then the
+   * solver runs again from scratch.
+   */
+  private unneededChoice(choice: Rule[]): Rule[] | undefined {
+    for (const r of choice) {
+      const orig = r.from as Rule;
+      const outside = orig.lits.filter((l) => l > 0 && !r.lits.includes(l));
+      if (!outside.some((l) => this.sat.valueOf(l) === 1)) continue;
+      return choice.filter((c) => c !== r && !(c.from as Rule).lits.some((l) => outside.includes(l)));
+    }
+    return undefined;
+  }
+
+  run(): SolveResult {
+    this.addJobs();
+    const pkg = this.pkgRules();
+    const update = this.addUpdateRules();
+    let choice = this.choiceRules(pkg);
+    let ok = this.attempt(pkg, update, choice);
+    for (;;) {
+      if (!ok && choice.length) {
+        // choice rules are weak: libsolv disables them when they stand in the way
+        choice = [];
+        ok = this.attempt(pkg, update, choice);
+        continue;
+      }
+      const fewer = ok ? this.unneededChoice(choice) : undefined;
+      if (!fewer) break;
+      choice = fewer;
+      ok = this.attempt(pkg, update, choice);
+    }
+    if (!ok) return { ok: false, problems: ['the jobs cannot be satisfied together'] };
+    const chosen: number[] = [];
+    for (let id = 0; id < this.pool.count; id++) if (this.sat.valueOf(V(id)) === 1) chosen.push(id);
+    return { ok: true, steps: this.transaction(chosen), installed: chosen };
+  }
+
+  private transaction(chosen: number[]): TransactionStep[] {
+    const on = new Set(chosen);
+    const steps: TransactionStep[] = [];
+    const news = chosen.filter((p) => !this.installedSet.has(p));
+    for (const i of this.installed) {
+      if (on.has(i)) continue;
+      const si = this.pool.solvable(i);
+      const same = news.find((p) => this.pool.solvable(p).name === si.name);
+      if (same !== undefined) {
+        const r = compareEvr(si.evr, this.pool.solvable(same).evr);
+        const sp = this.pool.solvable(same);
+        const kind = r < 0 ? 'upgrade' : r > 0 ? 'downgrade' : identical(si, sp) ? 'reinstall' : 'change';
+        steps.push({ kind, from: i, to: same });
+        continue;
+      }
+      const by = news.find((p) => this.pool.solvable(p).obsoletes.some((o) => obsoleteMatches(si, o)));
+      steps.push(by === undefined ? { kind: 'erase', id: i } : { kind: 'erase', id: i, by });
+    }
+    const replacing = new Set(steps.flatMap((s) => (s.kind === 'erase' || s.kind === 'install' ? [] : [s.to])));
+    for (const p of news) if (!replacing.has(p)) steps.push({ kind: 'install', id: p });
+    return steps;
+  }
+}
+
+/** solvable_identical without vendor or build time: the same name, arch, evr and requires. */
+function identical(a: Solvable, b: Solvable): boolean {
+  if (a.name !== b.name || a.arch !== b.arch || compareEvr(a.evr, b.evr) !== 0 || (a.evr.release ?? '') !== (b.evr.release ?? '')) return false;
+  const reqs = (s: Solvable): string => [...new Set(s.requires.map(formatDep))].sort().join('\n');
+  return reqs(a) === reqs(b);
+}
+
+function unsupported(what: string): FerryError {
+  return new FerryError('SOLVER_UNSUPPORTED', `the depsolver does not model ${what}`, {
+    hint: 'libsolv (dnf) decides this job; see src/solver/solve.ts for the modelled subset',
+  });
+}
+
+function not(f: Formula): Formula {
+  switch (f.t) {
+    case 'true': return FALSE;
+    case 'false': return TRUE;
+    case 'lit': return { t: 'lit', lit: -f.lit };
+    case 'and': return { t: 'or', parts: f.parts.map(not) };
+    case 'or': return { t: 'and', parts: f.parts.map(not) };
+  }
+}
+
+/** Conjunctive normal form; [] is true, [[]] is false. */
+function cnf(f: Formula): number[][] {
+  switch (f.t) {
+    case 'true': return [];
+    case 'false': return [[]];
+    case 'lit': return [[f.lit]];
+    case 'and': return f.parts.flatMap(cnf);
+    case 'or': {
+      let acc: number[][] = [[]];
+      for (const part of f.parts) {
+        const c = cnf(part);
+        const next: number[][] = [];
+        for (const a of acc) for (const b of c) next.push([...a, ...b.filter((l) => !a.includes(l))]);
+        acc = next;
+      }
+      return acc;
+    }
+  }
+}
+
+function positives(f: Formula): number[] {
+  switch (f.t) {
+    case 'lit': return f.lit > 0 ? [ID(f.lit)] : [];
+    case 'and': case 'or': return [...new Set(f.parts.flatMap(positives))];
+    default: return [];
+  }
+}
+
+/** unifyrules_sortcmp over rules as [p, ...rest]. */
+function ruleCmp(a: readonly number[], b: readonly number[]): number {
+  const x = a[0] - b[0];
+  if (x) return x;
+  const ad = a.length <= 2;
+  const bd = b.length <= 2;
+  if (ad && bd) return (a[1] ?? 0) - (b[1] ?? 0);
+  if (ad) return ((a[1] ?? 0) - b[1]) || -1;
+  if (bd) return (a[1] - (b[1] ?? 0)) || 1;
+  for (let k = 1; k < b.length; k++) {
+    const y = (a[k] ?? 0) - b[k];
+    if (y) return y;
+  }
+  return a[b.length] ?? 0;
+}

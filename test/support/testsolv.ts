@@ -1,0 +1,24 @@
+/**
+ * Runs Debian's testsolv (libsolv-tools) on a testcase and returns its result lines, reduced to what Ferry's
+ * result format models (src/solver/result.ts normaliseReference). Tests skip when testsolv is absent.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { normaliseReference } from '../../src/solver/result.js';
+
+export function testsolvResult(path: string): string[] {
+  const r = spawnSync('testsolv', ['-r', path], { encoding: 'utf8' });
+  if (r.error) throw r.error;
+  return normaliseReference(r.stdout.split('\n'));
+}
+
+/** Where differing scenarios are written: .cache/solver-diff in the repository. */
+export const DIFF_DIR = resolve(import.meta.dirname, '..', '..', '.cache', 'solver-diff');
+
+export function writeScenario(dir: string, name: string, text: string): string {
+  mkdirSync(dir, { recursive: true });
+  const path = join(dir, name);
+  writeFileSync(path, text);
+  return path;
+}

@@ -38,7 +38,7 @@ export interface LvmLab {
 
 const q = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
 
-/** `/` on pool/root_empty (xfs) and, with `boot`, /boot on pool/verity_empty (ext4): LVs of the captured report. */
+/** `/` on pool/root_empty (xfs) and /boot on it too, or with `boot` on pool/verity_empty (ext4): LVs of the captured report. */
 export function createLvmLab(o: { boot: boolean }): LvmLab {
   const dir = mkdtempSync(join(tmpdir(), 'ferry-lvm-'));
   const bin = join(dir, 'bin');
@@ -79,7 +79,8 @@ echo "  Logical volume \\"$n\\" successfully removed."\n`,
   writeFileSync(join(over, 'findmnt'), `#!/bin/sh
 D=${D}; R=$(cat "$D/root")
 if [ "$*" = "-J -v -o SOURCE,FSTYPE,FSROOT --target $R/" ]; then echo '${fs('/dev/mapper/pool-root_empty', 'xfs')}'; exit 0; fi
-${o.boot ? `if [ "$*" = "-J -v -o SOURCE,FSTYPE,FSROOT --target $R/boot" ]; then echo '${fs('/dev/mapper/pool-verity_empty', 'ext4')}'; exit 0; fi\n` : ''}exec "$D/findmnt.real" "$@"\n`, { mode: 0o755 });
+if [ "$*" = "-J -v -o SOURCE,FSTYPE,FSROOT --target $R/boot" ]; then echo '${o.boot ? fs('/dev/mapper/pool-verity_empty', 'ext4') : fs('/dev/mapper/pool-root_empty', 'xfs')}'; exit 0; fi
+exec "$D/findmnt.real" "$@"\n`, { mode: 0o755 });
   // A snapshot's node /dev/mapper/pool-<name, hyphens doubled>: its directory, bind-mounted.
   writeFileSync(join(over, 'mount'), `#!/bin/sh
 D=${D}; dev=; for a; do case "$a" in /dev/mapper/pool-ferry*) dev=$a ;; esac; last=$a; done

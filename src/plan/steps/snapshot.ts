@@ -2,8 +2,8 @@
  * Snapshot (src/exec/steps/snapshot.ts, providers in src/exec/snapshots): a snapshot of the whole system taken
  * before any change of the conversion, so that `ferry rollback` can return the host to it even past the
  * point of no return. Which provider, is decided here, once (`chooseSnapshot`): the operator's own commands
- * when given, else Btrfs when the facts show a Btrfs root, else LVM when / (and /boot, when it is on LVM too)
- * are logical volumes in the facts' lvs report — refused with the figures (SNAPSHOT_NO_SPACE, naming the
+ * when given, else Btrfs when the facts show a Btrfs root, else LVM when / (and /boot, when it is a separate
+ * filesystem) are logical volumes in the facts' lvs report — refused with the figures (SNAPSHOT_NO_SPACE, naming the
  * volume group or thin pool) when their free space cannot hold the snapshots (lvm-snapshot.ts: the one rule,
  * asked again by the step before lvcreate); else none, with the reason as a plan note.
  */
@@ -86,7 +86,10 @@ function chooseLvm(facts: HostFacts): { volumes: LvmVolumeSpec[] } | { why: stri
   if (!storage.lvm) return { why: `/ is on ${root.source}, but ${storage.lvmError ? `its lvm2 reports could not be read (${storage.lvmError})` : 'the facts hold no lvs report (lvm2 not installed?)'}` };
   const boot = storage.mounts.find((m) => m.path === '/boot' && m.source !== root.source);
   const mounts = [root, ...(boot ? [boot] : [])];
-  if (!storage.lvm.lvs.some((lv) => lv.dmPath === root.source)) return { why: `/ is on ${root.source}, which lvs does not show as a logical volume` };
+  const isLv = (source: string): boolean => storage.lvm?.lvs.some((lv) => lv.dmPath === source) ?? false;
+  if (!isLv(root.source)) return { why: `/ is on ${root.source}, which lvs does not show as a logical volume` };
+  // The root merged back with a /boot left migrated would boot the target's kernel without its modules.
+  if (boot && !isLv(boot.source)) return { why: `/ is on ${root.source} but /boot is ${boot.fstype} on ${boot.source}, not a logical volume (an LVM snapshot of / alone would come back with the migrated /boot)` };
   const lvs = lvmVolumesOf({ lvs: storage.lvm.lvs, devices: mounts.map((m) => m.source), host: facts.origin });
   // The prefix is the execution's (unknown here): the rule only sizes and checks the space now.
   planLvmSnapshot({ lvs: storage.lvm.lvs, vgs: storage.lvm.vgs, volumes: lvs, prefix: 'ferry-plan', host: facts.origin });

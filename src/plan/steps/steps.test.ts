@@ -109,10 +109,11 @@ test('chooseSnapshot on LVM: the storage facts\' lvs/vgs (captured Ghaf lvs) cho
     findmnt('/', '/dev/mapper/pool-root_empty', 'xfs'), findmnt('/boot', boot, 'ext4'), `lvs\t${lvs.replaceAll('\n', '')}`, `vgs\t${vgs(free)}`,
   ].join('\n'));
   const choose = (s: ReturnType<typeof parseStorage>): ReturnType<typeof chooseSnapshot> => chooseSnapshot({ ...baseFacts(), storage: s }, 'auto');
-  assert.deepEqual(choose(storage(60 * 2 ** 30, '/dev/nvme0n1p1')), { options: { provider: 'lvm', commands: null, retentionSeconds: null, volumes: [{ lv: 'pool/root_empty', mount: '/', fstype: 'xfs' }] } }, '/boot a partition: / alone');
+  assert.deepEqual(choose(storage(60 * 2 ** 30, '/dev/mapper/pool-root_empty')), { options: { provider: 'lvm', commands: null, retentionSeconds: null, volumes: [{ lv: 'pool/root_empty', mount: '/', fstype: 'xfs' }] } }, '/boot on the root filesystem: / alone');
+  assert.match(String((choose(storage(60 * 2 ** 30, '/dev/nvme0n1p1')) as { note?: string }).note), /^no snapshot: \/ is on \/dev\/mapper\/pool-root_empty but \/boot is ext4 on \/dev\/nvme0n1p1, not a logical volume/, '/boot a partition: no LVM snapshot');
   assert.deepEqual(choose(storage(60 * 2 ** 30, '/dev/mapper/pool-verity_empty')), { options: { provider: 'lvm', commands: null, retentionSeconds: null, volumes: [{ lv: 'pool/root_empty', mount: '/', fstype: 'xfs' }, { lv: 'pool/verity_empty', mount: '/boot', fstype: 'ext4' }] } });
-  assert.throws(() => choose(storage(40 * 2 ** 30, '/dev/nvme0n1p1')), (e: unknown) => isFerryError(e, 'SNAPSHOT_NO_SPACE') && /volume group pool of test has 40960 MiB free, but .* need 51200 MiB/.test(e.message) && /--snapshot none/.test(e.hint ?? ''));
-  assert.deepEqual(chooseSnapshot({ ...baseFacts(), storage: storage(40 * 2 ** 30, '/dev/nvme0n1p1') }, 'none'), { note: 'no snapshot (--snapshot none): rollback is refused past the point of no return' }, '--snapshot none: no refusal');
+  assert.throws(() => choose(storage(40 * 2 ** 30, '/dev/mapper/pool-root_empty')), (e: unknown) => isFerryError(e, 'SNAPSHOT_NO_SPACE') && /volume group pool of test has 40960 MiB free, but .* need 51200 MiB/.test(e.message) && /--snapshot none/.test(e.hint ?? ''));
+  assert.deepEqual(chooseSnapshot({ ...baseFacts(), storage: storage(40 * 2 ** 30, '/dev/mapper/pool-root_empty') }, 'none'), { note: 'no snapshot (--snapshot none): rollback is refused past the point of no return' }, '--snapshot none: no refusal');
   const broken = parseStorage(`${findmnt('/', '/dev/mapper/pool-root_empty', 'xfs')}\nlvs\t{"report": [{"lv": [{"lv_name": "root"}]}]}\nvgs\t${vgs(0)}`);
   assert.match(String((chooseSnapshot({ ...baseFacts(), storage: broken }, 'auto') as { note: string }).note), /its lvm2 reports could not be read \(lvs --reportformat json: field vg_name is missing/);
   const other = parseStorage(`${findmnt('/', '/dev/mapper/luks-0a1b', 'xfs')}\nlvs\t${lvs.replaceAll('\n', '')}\nvgs\t${vgs(0)}`);

@@ -439,7 +439,7 @@ export async function rollback(options: RollbackOptions): Promise<RollbackResult
     if (st.ponrCrossed && !snapshot) {
       const ponr = entries.find((e) => e.event === 'ponr');
       throw new FerryError('ROLLBACK_PAST_PONR', `Execution ${executionId} on ${transport.hostName} passed its point of no return at step ${ponr && ponr.event === 'ponr' ? ponr.stepId : '?'}; rollback is refused`, {
-        hint: 'Resume the migration (ferry resume) to complete it, or restore the host from your own snapshot: this execution took none (a plan snapshots a Btrfs root, or with --snapshot-command).',
+        hint: 'Resume the migration (ferry resume) to complete it, or restore the host from your own snapshot: this execution took none (a plan snapshots a Btrfs or LVM root, or with --snapshot-command).',
       });
     }
     const done = new Set(entries.flatMap((e) => (e.event === 'restore' && e.phase === 'end' ? [e.restorableId] : [])));

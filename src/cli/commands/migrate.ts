@@ -39,7 +39,7 @@ function withPlanFlags(c: Command): Command {
     .option('--gpg-key <file=fingerprint>', 'target GPG key file and its expected fingerprint (default: the catalog\'s)', collect)
     .option('--nogpgcheck', 'do not check package signatures (unsigned local mirrors)')
     .option('--allow-remove <name|glob>', 'approve the removal of this package by the swap or distro-sync; recorded in the plan and the journal with the operator (repeatable)', collect)
-    .option('--snapshot <auto|none>', 'snapshot the system before the point of no return: auto (Btrfs root), none', 'auto')
+    .option('--snapshot <auto|none>', 'snapshot the system before the point of no return: auto (a Btrfs root, or / and /boot on LVM: refused when the volume group or thin pool lacks the space), none', 'auto')
     .option('--snapshot-command <json-argv>', 'your snapshot command, run on the controller, as a JSON array (prints the snapshot id last); needs the two below')
     .option('--snapshot-restore-command <json-argv>', 'its restore counterpart (FERRY_SNAPSHOT_ID in its environment)')
     .option('--snapshot-remove-command <json-argv>', 'its removal counterpart, run by ferry finish')

@@ -1,12 +1,13 @@
 /**
  * Snapshots of the whole system, taken before the point of no return and journaled as a restorable of kind
- * `snapshot` (key `system`), by the provider the plan chose: `btrfs` (btrfs.ts) or `command` (command.ts;
- * LVM's commands and rules are in lvm.ts, not wired here: this machine has no device-mapper to run them).
+ * `snapshot` (key `system`), by the provider the plan chose: `btrfs` (btrfs.ts), `lvm` (lvm.ts: never run here,
+ * this machine has no device-mapper; tested against captured lvs output) or `command` (command.ts).
  *
  * Restoring a snapshot returns the host to the moment it was taken: the runner restores only the snapshot
  * (no finer restorable), before or after the point of no return. The journal, `current` and the lock are
  * carried into the restored tree (carry.ts); the host then reboots into it through `RestoreContext.reboot`
- * (Btrfs: the snapshot is the default subvolume first); without one, SNAPSHOT_REBOOT_REQUIRED asks the
+ * (Btrfs: the snapshot is the default subvolume first; LVM: the merge of each snapshot is requested first, and
+ * lvm2 does it when the volumes are next activated); without one, SNAPSHOT_REBOOT_REQUIRED asks the
  * operator to reboot and run `ferry rollback` again, which finds the host on the snapshot and completes.
  * Either way the host's package set, /etc and rpm database are compared with their digests taken with the
  * snapshot (state.ts), and a difference is ROLLBACK_INCOMPLETE naming what differs.
@@ -26,22 +27,25 @@ import {
 } from './btrfs.js';
 import { captureJournalState, putJournalState } from './carry.js';
 import { parseSnapshotId, runSnapshotCommand, SNAPSHOT_ID_PATTERN, type SnapshotCommands } from './command.js';
+import { createLvmSnapshots, mergeLvmSnapshots, removeLvmSnapshots, type LvmSnapshotVolume } from './lvm.js';
+import type { LvmVolumeSpec } from '../../plan/steps/index.js';
 import { digestDifferences, hostStateDigest, treeDigests, type HostStateDigest } from './state.js';
 
 export const SNAPSHOT_KIND = 'snapshot';
 export const SNAPSHOT_KEY = 'system';
 
-export type SnapshotProviderName = 'btrfs' | 'command';
+export type SnapshotProviderName = 'btrfs' | 'lvm' | 'command';
 
 /** `expiresAt`: createdAt plus the plan's retention (absent: kept until `ferry finish`). */
 type SnapshotTimes = { createdAt: string; expiresAt?: string };
 
 export type SnapshotData =
   | ({ provider: 'btrfs'; uuid: string; originId: number; originPath: string; snapshotId: number; snapshotPath: string; state: HostStateDigest } & SnapshotTimes)
+  | ({ provider: 'lvm'; kind: 'classic' | 'thin'; volumes: LvmSnapshotVolume[]; state: HostStateDigest } & SnapshotTimes)
   | ({ provider: 'command'; snapshotId: string; state: HostStateDigest } & SnapshotTimes);
 
 /** Takes the snapshot when registered (after the provider's free-space and layout checks). */
-export function snapshotRestorable(options: { provider: SnapshotProviderName; commands?: SnapshotCommands | null; retentionSeconds?: number }): Restorable<SnapshotData> {
+export function snapshotRestorable(options: { provider: SnapshotProviderName; commands?: SnapshotCommands | null; retentionSeconds?: number; volumes?: readonly LvmVolumeSpec[] }): Restorable<SnapshotData> {
   return {
     kind: SNAPSHOT_KIND,
     key: SNAPSHOT_KEY,
@@ -56,6 +60,13 @@ export function snapshotRestorable(options: { provider: SnapshotProviderName; co
         const snapshotId = parseSnapshotId(await runSnapshotCommand(commands.create, 'create', ctx), commands.create[0]);
         ctx.output(`snapshot ${snapshotId} taken by ${commands.create[0]}`);
         return { provider: 'command', snapshotId, state, ...times };
+      }
+      if (options.provider === 'lvm') {
+        if (!options.volumes?.length) throw new FerryError('SNAPSHOT_UNSUPPORTED', `The plan of ${ctx.transport.hostName} names no logical volume to snapshot`, { hint: 'Plan again.' });
+        // Taken before the snapshots: what the merge must give back.
+        const state = await hostStateDigest(ctx.transport);
+        const { kind, volumes } = await createLvmSnapshots(ctx, options.volumes);
+        return { provider: 'lvm', kind, volumes, state, ...times };
       }
       const root = await requireBtrfsRoot(ctx.transport);
       const pinned = await pinnedRootSubvolume(ctx.transport);
@@ -117,12 +128,29 @@ export function checkSnapshotData(raw: JsonValue, key: string): SnapshotData {
     if (typeof d.snapshotId !== 'string' || !SNAPSHOT_ID_PATTERN.test(d.snapshotId)) throw invalid(`snapshot id ${excerpt(d.snapshotId)} is not one a snapshot command prints`);
     return { provider: 'command', snapshotId: d.snapshotId, state: digest, ...times };
   }
-  if (d.provider !== 'btrfs') throw invalid(`snapshot provider ${excerpt(d.provider)} is none of btrfs, command`);
+  if (d.provider === 'lvm') return { ...checkLvmData(d), state: digest, ...times };
+  if (d.provider !== 'btrfs') throw invalid(`snapshot provider ${excerpt(d.provider)} is none of btrfs, lvm, command`);
   if (typeof d.uuid !== 'string' || !/^[0-9a-f-]{36}$/.test(d.uuid)) throw invalid(`btrfs uuid ${excerpt(d.uuid)} is not a filesystem uuid`);
   if (!isInt(d.originId) || !isInt(d.snapshotId) || d.snapshotId === d.originId || d.snapshotId <= 5) throw invalid('btrfs subvolume ids are not two distinct subvolumes');
   if (typeof d.originPath !== 'string' || !SUBVOL_PATH.test(d.originPath) || d.originPath.split('/').includes('..')) throw invalid(`btrfs origin ${excerpt(d.originPath)} is not a subvolume path`);
   if (typeof d.snapshotPath !== 'string' || !new RegExp(`^${BTRFS_SNAPSHOT_DIR}/mig-[A-Za-z0-9-]+$`).test(d.snapshotPath)) throw invalid(`btrfs snapshot ${excerpt(d.snapshotPath)} is not where Ferry takes snapshots`);
   return { provider: 'btrfs', uuid: d.uuid, originId: d.originId, originPath: d.originPath, snapshotId: d.snapshotId, snapshotPath: d.snapshotPath, state: digest, ...times };
+}
+
+const LVM_NAME = /^[A-Za-z0-9+_.][A-Za-z0-9+_.-]{0,126}$/;
+
+function checkLvmData(d: Record<string, JsonValue>): { provider: 'lvm'; kind: 'classic' | 'thin'; volumes: LvmSnapshotVolume[] } {
+  if (d.kind !== 'classic' && d.kind !== 'thin') throw invalid(`lvm snapshot kind ${excerpt(d.kind)} is none of classic, thin`);
+  if (!Array.isArray(d.volumes) || d.volumes.length === 0) throw invalid('lvm snapshot volumes are not a list of volumes');
+  const volumes = d.volumes.map((raw) => {
+    const v = asRecord(raw, 'lvm snapshot volume');
+    for (const k of ['vg', 'lv', 'snapshot']) if (typeof v[k] !== 'string' || !LVM_NAME.test(v[k])) throw invalid(`lvm snapshot ${k} ${excerpt(v[k])} is not an LVM name`);
+    if (!String(v.snapshot).startsWith('ferry-')) throw invalid(`lvm snapshot ${excerpt(v.snapshot)} is not one Ferry names`);
+    if (v.mount !== '/' && v.mount !== '/boot') throw invalid(`lvm snapshot mount ${excerpt(v.mount)} is none of /, /boot`);
+    if (typeof v.fstype !== 'string' || !/^[a-z0-9_.-]*$/.test(v.fstype)) throw invalid(`lvm snapshot fstype ${excerpt(v.fstype)} is not a filesystem type`);
+    return { vg: String(v.vg), lv: String(v.lv), snapshot: String(v.snapshot), mount: v.mount, fstype: v.fstype };
+  });
+  return { provider: 'lvm', kind: d.kind, volumes };
 }
 
 // ---- restore ----
@@ -177,6 +205,16 @@ async function restoreCommand(ctx: RestoreContext, data: Extract<SnapshotData, {
   await verifyRestored(ctx, data);
 }
 
+async function restoreLvm(ctx: RestoreContext, data: Extract<SnapshotData, { provider: 'lvm' }>): Promise<void> {
+  // Journaled before the carry: the snapshot the host comes back on holds the request.
+  const requested = await mergeLvmSnapshots(ctx, data.volumes, async () => {
+    if (ctx.reboot) await ctx.prepareReboot?.();
+    return captureJournalState(ctx.transport, ctx.executionId);
+  });
+  if (requested) await rebootInto(ctx, `its LVM snapshots ${data.volumes.map((v) => `${v.vg}/${v.snapshot}`).join(', ')} (merged when the volumes activate)`);
+  await verifyRestored(ctx, data);
+}
+
 /** The `snapshot` restorer; `commands`: the plan's snapshot commands (needed for the command provider). */
 export function snapshotRestorer(commands: SnapshotCommands | null = null): Restorer {
   return {
@@ -184,6 +222,7 @@ export function snapshotRestorer(commands: SnapshotCommands | null = null): Rest
     async restore(raw, ctx) {
       const data = checkSnapshotData(raw, SNAPSHOT_KEY);
       if (data.provider === 'btrfs') await restoreBtrfs(ctx, data);
+      else if (data.provider === 'lvm') await restoreLvm(ctx, data);
       else await restoreCommand(ctx, data, commands);
     },
   };
@@ -194,7 +233,7 @@ export function snapshotRestorer(commands: SnapshotCommands | null = null): Rest
 export interface SnapshotInfo {
   restorableId: string;
   provider: SnapshotProviderName;
-  /** The snapshot's name: its path on the filesystem's top level (Btrfs) or the id its command printed. */
+  /** The snapshot's name: its path on the filesystem's top level (Btrfs), its `VG/LV`s (LVM) or the id its command printed. */
   name: string;
   createdAt: string;
   /** When `ferry status --expire` may remove it (the plan's retention); absent: kept until `ferry finish`. */
@@ -226,6 +265,10 @@ export async function listSnapshots(transport: Transport, executionId: string, r
       out.push({ restorableId: r.id, provider: 'command', name: data.snapshotId, ...timesOf(data), exclusiveBytes: null });
       continue;
     }
+    if (data.provider === 'lvm') {
+      out.push({ restorableId: r.id, provider: 'lvm', name: data.volumes.map((v) => `${v.vg}/${v.snapshot}`).join(', '), ...timesOf(data), exclusiveBytes: null });
+      continue;
+    }
     const root = await btrfsRoot(transport);
     const exclusiveBytes = root?.uuid !== data.uuid ? null : await withTopLevel(transport, root, executionId, async (top) => {
       const path = posix.join(top, root.subvolumeId === data.snapshotId ? data.originPath : data.snapshotPath);
@@ -248,6 +291,7 @@ export async function removeSnapshot(transport: Transport, executionId: string, 
     await runSnapshotCommand(cmds.remove, 'remove', { transport, executionId, snapshotId: data.snapshotId });
     return `snapshot ${data.snapshotId} (removed by ${cmds.remove[0]})`;
   }
+  if (data.provider === 'lvm') return removeLvmSnapshots(transport, data.volumes);
   const root = await requireBtrfsRoot(transport);
   if (root.uuid !== data.uuid) throw new FerryError('SNAPSHOT_FAILED', `The root of ${transport.hostName} is Btrfs ${root.uuid}, not the snapshot's ${data.uuid}`);
   const rolledBack = root.subvolumeId === data.snapshotId;

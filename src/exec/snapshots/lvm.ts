@@ -1,125 +1,116 @@
 /**
- * LVM snapshots: reading `lvs`/`vgs` JSON reports and deciding the commands of a classic or thin snapshot of
- * the logical volumes holding / and /boot, with the free-space rule. Pure (argv and figures as data); NOT
- * wired into the snapshot step: this machine has no device-mapper, so none of these commands was run here,
- * only tested against a captured `lvs` report and samples in lvm2's documented format (fixtures/README.md).
+ * The LVM snapshot provider: `lvcreate --snapshot` of each logical volume the plan named (/ and, when on LVM,
+ * /boot), after the free-space rule on `lvs`/`vgs` run again just before (src/plan/lvm-snapshot.ts, the rule the
+ * plan asked of the facts); a create that fails removes the snapshots it made. Returning to them: the journal is
+ * carried into the root volume's snapshot (mounted at a private mount point), `lvconvert --merge` of each —
+ * for an origin in use lvm2 defers the merge to its next activation (lvconvert(8)) — and the reboot. A
+ * snapshot lvs no longer shows has been merged. Removing them: `lvremove -y`. All argv, never a shell string.
  *
- * Rule: a classic (COW) snapshot that fills up is invalidated and the rollback lost, and a distro-sync may
- * rewrite nearly every block of the root, so each classic snapshot gets a COW area as large as its origin
- * (rounded up to whole extents) and the volume group's free space must hold all of them. A thin snapshot
- * takes no VG space when made, but its writes come from the pool: the pool's free data must hold the
- * origins' sizes likewise. Returning to the snapshots is `lvconvert --merge` of each (for an origin in use,
- * lvm2 defers the merge to its next activation, i.e. the reboot); removing them is `lvremove`.
+ * This machine has no device-mapper: these commands were not run here; they are tested against captured real
+ * lvs output (src/exec/snapshots/fixtures) and, end to end, against scripts that print it (test/e2e/snapshot-lvm.test.ts).
  */
+import { posix } from 'node:path';
 import { FerryError } from '../../core/index.js';
+import { lvDmPath, LVS_ARGV, parseLvs, parseVgs, VGS_ARGV, type LvmReports } from '../../facts/lvm.js';
+import { planLvmSnapshot } from '../../plan/lvm-snapshot.js';
+import type { LvmVolumeSpec } from '../../plan/steps/index.js';
+import type { Transport } from '../../transport/types.js';
+import { hostPath, runChecked } from '../journal.js';
+import type { RestoreContext } from '../types.js';
+import { putJournalState } from './carry.js';
 
-export const LVS_ARGV = ['lvs', '--reportformat', 'json', '--units', 'b', '--nosuffix', '-o', 'lv_name,vg_name,lv_attr,lv_size,pool_lv,origin,data_percent,lv_dm_path'];
-export const VGS_ARGV = ['vgs', '--reportformat', 'json', '--units', 'b', '--nosuffix', '-o', 'vg_name,vg_size,vg_free,vg_extent_size'];
+/** One snapshot as journaled: its origin `vg/lv`, the snapshot LV's name, the mount the origin holds and its filesystem. */
+export type LvmSnapshotVolume = { vg: string; lv: string; snapshot: string; mount: string; fstype: string };
 
-export interface LogicalVolume { name: string; vg: string; attr: string; sizeBytes: number; pool: string; origin: string; dataPercent: number | null; dmPath: string }
-/** `extentBytes`: null when the report lacks vg_extent_size (then sizes are not rounded up to whole extents). */
-export interface VolumeGroup { name: string; sizeBytes: number; freeBytes: number; extentBytes: number | null }
+/** `ferry-<short execution id>`: the execution id's last part (`mig-20261202T161500-1a2b3c4d` → `ferry-1a2b3c4d`). */
+export function lvmSnapshotPrefix(executionId: string): string {
+  return `ferry-${executionId.split('-').pop() ?? executionId}`;
+}
+
+export async function readLvmReports(transport: Transport): Promise<LvmReports> {
+  return { lvs: parseLvs(await runChecked(transport, LVS_ARGV, 'lvs')), vgs: parseVgs(await runChecked(transport, VGS_ARGV, 'vgs')) };
+}
+
+const removeArgv = (v: Pick<LvmSnapshotVolume, 'vg' | 'snapshot'>): string[] => ['lvremove', '-y', `${v.vg}/${v.snapshot}`];
+
+/** Whether lvs still shows the snapshot (gone: merged into its origin, or removed). */
+async function snapshotExists(transport: Transport, v: Pick<LvmSnapshotVolume, 'vg' | 'snapshot'>): Promise<boolean> {
+  return (await transport.run(['lvs', '--noheadings', '-o', 'lv_name', `${v.vg}/${v.snapshot}`])).code === 0;
+}
+
+/** Takes the snapshots of `specs` (the plan's volumes); returns them as journaled. SNAPSHOT_NO_SPACE before any lvcreate when short. */
+export async function createLvmSnapshots(ctx: Pick<RestoreContext, 'transport' | 'executionId' | 'output'>, specs: readonly LvmVolumeSpec[]): Promise<{ kind: 'classic' | 'thin'; volumes: LvmSnapshotVolume[] }> {
+  const { transport } = ctx;
+  const reports = await readLvmReports(transport);
+  const plan = planLvmSnapshot({ ...reports, volumes: specs.map((s) => s.lv), prefix: lvmSnapshotPrefix(ctx.executionId), host: transport.hostName });
+  ctx.output(`lvm: the ${plan.space} has ${Math.floor(plan.freeBytes / 2 ** 20)} MiB free, ${Math.floor(plan.neededBytes / 2 ** 20)} MiB needed for ${plan.kind} snapshots`);
+  // A snapshot left by an interrupted capture (made, not journaled) is replaced: it is not known to predate the run.
+  for (const v of plan.volumes) {
+    if (reports.lvs.some((l) => l.vg === v.vg && l.name === v.snapshot)) await runChecked(transport, v.remove, `Removing the unjournaled snapshot ${v.vg}/${v.snapshot}`);
+  }
+  const made: typeof plan.volumes = [];
+  for (const v of plan.volumes) {
+    const res = await transport.run(v.create);
+    if (res.code === 0) { made.push(v); continue; }
+    const left: string[] = [];
+    for (const m of made.reverse()) if ((await transport.run(m.remove)).code !== 0) left.push(`${m.vg}/${m.snapshot}`);
+    throw new FerryError('SNAPSHOT_FAILED', `lvcreate of the snapshot ${v.vg}/${v.snapshot} on ${transport.hostName} failed (exit ${res.code ?? res.signal}): ${res.stderr.trim().slice(0, 300)}; ${left.length ? `could NOT remove ${left.join(', ')}: remove them with lvremove` : made.length ? `removed the snapshots made before it (${made.map((m) => `${m.vg}/${m.snapshot}`).join(', ')})` : 'no snapshot was made'}`, {
+      hint: 'Nothing of the conversion has run yet: fix the cause (lvs, vgs) and run ferry resume, or migrate with --snapshot none.',
+      details: { argv: v.create, left },
+    });
+  }
+  for (const v of made) ctx.output(`lvm snapshot ${v.vg}/${v.snapshot} of ${v.vg}/${v.lv}`);
+  const byLv = new Map(specs.map((s) => [s.lv, s]));
+  return { kind: plan.kind, volumes: made.map((v) => ({ vg: v.vg, lv: v.lv, snapshot: v.snapshot, mount: byLv.get(`${v.vg}/${v.lv}`)?.mount ?? '/', fstype: byLv.get(`${v.vg}/${v.lv}`)?.fstype ?? '' })) };
+}
 
 /**
- * The device-mapper name of an LV, as lvm2 builds it (libdm/libdm-string.c, dm_build_dm_name): `<vg>-<lv>`,
- * each hyphen inside either name doubled. Its node is /dev/mapper/<name>, what findmnt shows as the source of /.
+ * Requests the merge of every snapshot that still exists, first carrying `journal` (captureJournalState) into the
+ * snapshot of the root volume, which the host runs on after the merge. Returns whether any merge was requested
+ * (false: all merged already, e.g. by the reboot of an earlier rollback).
  */
-export function lvDmPath(vg: string, lv: string): string {
-  const quote = (s: string): string => s.replaceAll('-', '--');
-  return `/dev/mapper/${quote(vg)}-${quote(lv)}`;
-}
-
-function rows(text: string, key: 'lv' | 'vg', what: string): Record<string, unknown>[] {
-  let doc: unknown;
-  try { doc = JSON.parse(text); } catch { throw new FerryError('FACTS_PARSE', `${what} printed no JSON report`); }
-  const report = (doc as { report?: unknown } | null)?.report;
-  if (!Array.isArray(report)) throw new FerryError('FACTS_PARSE', `${what}: no "report" array in its JSON`);
-  return report.flatMap((r: unknown) => {
-    const list = (r as Record<string, unknown> | null)?.[key];
-    return Array.isArray(list) ? list.filter((x): x is Record<string, unknown> => typeof x === 'object' && x !== null) : [];
-  });
-}
-
-function str(row: Record<string, unknown>, field: string, what: string): string {
-  const v = row[field];
-  if (typeof v !== 'string') throw new FerryError('FACTS_PARSE', `${what}: field ${field} is missing (run it with -o ${field})`);
-  return v;
-}
-
-function bytes(row: Record<string, unknown>, field: string, what: string): number {
-  const v = str(row, field, what);
-  if (!/^\d+$/.test(v)) throw new FerryError('FACTS_PARSE', `${what}: ${field} ${JSON.stringify(v)} is not a byte count (run it with --units b --nosuffix)`);
-  return Number(v);
-}
-
-export function parseLvs(text: string): LogicalVolume[] {
-  const what = 'lvs --reportformat json';
-  return rows(text, 'lv', what).map((r) => {
-    const head = { name: str(r, 'lv_name', what), vg: str(r, 'vg_name', what), attr: str(r, 'lv_attr', what), sizeBytes: bytes(r, 'lv_size', what), pool: str(r, 'pool_lv', what), origin: str(r, 'origin', what) };
-    const pct = str(r, 'data_percent', what);
-    // lv_dm_path is absent from reports asked without it (lvs' default columns): derived as lvm2 names the node.
-    const dmPath = r.lv_dm_path === undefined ? lvDmPath(head.vg, head.name) : str(r, 'lv_dm_path', what);
-    return { ...head, dataPercent: pct === '' ? null : Number(pct), dmPath };
-  });
-}
-
-export function parseVgs(text: string): VolumeGroup[] {
-  const what = 'vgs --reportformat json';
-  return rows(text, 'vg', what).map((r) => ({ name: str(r, 'vg_name', what), sizeBytes: bytes(r, 'vg_size', what), freeBytes: bytes(r, 'vg_free', what), extentBytes: r.vg_extent_size === undefined ? null : bytes(r, 'vg_extent_size', what) }));
-}
-
-export interface LvmSnapshotPlan {
-  kind: 'classic' | 'thin';
-  /** One per origin LV: the `lvcreate` that takes its snapshot. */
-  create: string[][];
-  /** `lvconvert --merge` of each snapshot (takes effect at the next activation: the reboot). */
-  merge: string[][];
-  remove: string[][];
-  neededBytes: number;
-  freeBytes: number;
-}
-
-/** Whether an lv_attr is a thin volume (its first character `V`, lvs(8)). */
-const isThin = (lv: LogicalVolume): boolean => lv.attr.startsWith('V');
-
-/**
- * The snapshot of the LVs behind `devices` (the / and /boot sources the facts show; devices not on LVM, such
- * as a /boot partition, are skipped), named `name`-<lv>. Refuses with the figures when the space is short.
- */
-export function planLvmSnapshot(o: { lvs: readonly LogicalVolume[]; vgs: readonly VolumeGroup[]; devices: readonly string[]; name: string; host: string }): LvmSnapshotPlan {
-  const origins = o.devices.flatMap((d) => o.lvs.filter((lv) => lv.dmPath === d));
-  if (origins.length === 0) throw new FerryError('SNAPSHOT_UNSUPPORTED', `None of ${o.devices.join(', ')} on ${o.host} is an LVM logical volume`);
-  const thin = origins.filter(isThin);
-  if (thin.length > 0 && thin.length < origins.length) throw new FerryError('SNAPSHOT_UNSUPPORTED', `${o.host} mixes thin and classic volumes for / and /boot (${origins.map((l) => `${l.vg}/${l.name}`).join(', ')}); Ferry snapshots one kind at a time`);
-  const snap = (lv: LogicalVolume): string => `${o.name}-${lv.name}`;
-  const merge = origins.map((lv) => ['lvconvert', '--merge', `${lv.vg}/${snap(lv)}`]);
-  const remove = origins.map((lv) => ['lvremove', '-y', `${lv.vg}/${snap(lv)}`]);
-  const neededBytesOf = (vg: VolumeGroup | undefined, lv: LogicalVolume): number => (vg?.extentBytes ? Math.ceil(lv.sizeBytes / vg.extentBytes) * vg.extentBytes : lv.sizeBytes);
-  if (thin.length > 0) {
-    const pools = new Set(thin.map((lv) => `${lv.vg}/${lv.pool}`));
-    if (pools.size !== 1) throw new FerryError('SNAPSHOT_UNSUPPORTED', `The thin volumes of ${o.host} are in several pools (${[...pools].join(', ')})`);
-    const pool = o.lvs.find((lv) => `${lv.vg}/${lv.name}` === [...pools][0]);
-    if (!pool || pool.dataPercent === null) throw new FerryError('FACTS_PARSE', `lvs shows no data_percent of the thin pool ${[...pools][0]} on ${o.host}`);
-    const free = Math.floor(pool.sizeBytes * (1 - pool.dataPercent / 100));
-    const needed = thin.reduce((n, lv) => n + lv.sizeBytes, 0);
-    if (free < needed) throw noSpace(o.host, `thin pool ${pool.vg}/${pool.name}`, free, needed);
-    return { kind: 'thin', create: thin.map((lv) => ['lvcreate', '--snapshot', '--setactivationskip', 'n', '--name', snap(lv), `${lv.vg}/${lv.name}`]), merge, remove, neededBytes: needed, freeBytes: free };
+export async function mergeLvmSnapshots(ctx: Pick<RestoreContext, 'transport' | 'executionId' | 'output'>, volumes: readonly LvmSnapshotVolume[], journal: () => Promise<Buffer>): Promise<boolean> {
+  const { transport } = ctx;
+  const pending: LvmSnapshotVolume[] = [];
+  for (const v of volumes) if (await snapshotExists(transport, v)) pending.push(v);
+  if (pending.length === 0) return false;
+  if (pending.length < volumes.length) {
+    throw new FerryError('ROLLBACK_INCOMPLETE', `Of the LVM snapshots of ${transport.hostName}, ${volumes.filter((v) => !pending.includes(v)).map((v) => `${v.vg}/${v.snapshot}`).join(', ')} is gone but ${pending.map((v) => `${v.vg}/${v.snapshot}`).join(', ')} is not`, {
+      hint: 'Inspect the volumes with lvs: Ferry merges all of them or none.',
+    });
   }
-  const byVg = new Map<string, number>();
-  for (const lv of origins) byVg.set(lv.vg, (byVg.get(lv.vg) ?? 0) + neededBytesOf(o.vgs.find((v) => v.name === lv.vg), lv));
-  for (const [name, needed] of byVg) {
-    const vg = o.vgs.find((v) => v.name === name);
-    if (!vg) throw new FerryError('FACTS_PARSE', `vgs shows no volume group ${name} of ${o.host}`);
-    if (vg.freeBytes < needed) throw noSpace(o.host, `volume group ${name}`, vg.freeBytes, needed);
+  const root = pending.find((v) => v.mount === '/');
+  if (root) await carryInto(ctx, root, await journal());
+  for (const v of pending) {
+    await runChecked(transport, ['lvconvert', '--merge', `${v.vg}/${v.snapshot}`], `Merging the snapshot ${v.vg}/${v.snapshot} into ${v.vg}/${v.lv}`);
+    ctx.output(`lvm: merge of ${v.vg}/${v.snapshot} into ${v.vg}/${v.lv} requested (done at its next activation)`);
   }
-  const create = origins.map((lv) => ['lvcreate', '--snapshot', '--size', `${neededBytesOf(o.vgs.find((v) => v.name === lv.vg), lv)}b`, '--name', snap(lv), `${lv.vg}/${lv.name}`]);
-  return { kind: 'classic', create, merge, remove, neededBytes: [...byVg.values()].reduce((a, b) => a + b, 0), freeBytes: o.vgs.filter((v) => byVg.has(v.name)).reduce((a, v) => a + v.freeBytes, 0) };
+  return true;
 }
 
-function noSpace(host: string, where: string, free: number, needed: number): FerryError {
-  const mib = (b: number): number => Math.floor(b / 2 ** 20);
-  return new FerryError('SNAPSHOT_NO_SPACE', `The ${where} of ${host} has ${mib(free)} MiB free, but snapshots kept through the migration need ${mib(needed)} MiB (as large as the volumes they copy)`, {
-    hint: 'Extend the volume group (vgextend) or the pool, or migrate without a snapshot (--snapshot none).',
-    details: { free, needed },
-  });
+/** Mounts the snapshot at a private mount point, puts the journal there, always unmounts. */
+async function carryInto(ctx: Pick<RestoreContext, 'transport' | 'executionId'>, v: LvmSnapshotVolume, journal: Buffer): Promise<void> {
+  const { transport } = ctx;
+  const mountPoint = hostPath(transport, posix.join('/run/ferry', `lvm-${ctx.executionId}`));
+  const device = lvDmPath(v.vg, v.snapshot);
+  await runChecked(transport, ['mkdir', '-p', '--', mountPoint], `Creating ${mountPoint}`);
+  // A snapshot carries its origin's filesystem UUID, which XFS refuses to mount twice without nouuid (xfs(5)).
+  await runChecked(transport, ['mount', ...(v.fstype === 'xfs' ? ['-o', 'nouuid'] : []), '--', device, mountPoint], `Mounting the snapshot ${device}`);
+  try {
+    await putJournalState(transport, mountPoint, ctx.executionId, journal);
+  } finally {
+    await runChecked(transport, ['umount', '--', mountPoint], `Unmounting ${mountPoint}`);
+    await transport.run(['rmdir', '--', mountPoint]);
+  }
+}
+
+/** `lvremove -y` of each snapshot lvs still shows; returns what was removed and what had been merged already. */
+export async function removeLvmSnapshots(transport: Transport, volumes: readonly LvmSnapshotVolume[]): Promise<string> {
+  const removed: string[] = [];
+  for (const v of volumes) {
+    if (!await snapshotExists(transport, v)) continue;
+    await runChecked(transport, removeArgv(v), `Removing the snapshot ${v.vg}/${v.snapshot}`);
+    removed.push(`${v.vg}/${v.snapshot}`);
+  }
+  return removed.length ? `LVM snapshot${removed.length > 1 ? 's' : ''} ${removed.join(', ')}` : `nothing of the LVM snapshots ${volumes.map((v) => `${v.vg}/${v.snapshot}`).join(', ')} (merged by the rollback)`;
 }

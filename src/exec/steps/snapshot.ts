@@ -13,9 +13,13 @@ export function snapshotStep(options: SnapshotOptions): Step<SnapshotOptions> {
     ...snapshotKind.spec(options),
     describe: () => [options.provider === 'btrfs'
       ? 'check free space (btrfs filesystem usage), snapshot the root subvolume beside it on the top level'
-      : `run ${JSON.stringify(options.commands?.create ?? [])} on the controller (its restore and remove counterparts later)`],
+      : options.provider === 'lvm'
+        ? `check free space (lvs, vgs: the volume group, or the thin pool), lvcreate --snapshot of ${(options.volumes ?? []).map((v) => v.lv).join(', ')}`
+        : `run ${JSON.stringify(options.commands?.create ?? [])} on the controller (its restore and remove counterparts later)`],
     async apply(ctx) {
-      await ctx.register(snapshotRestorable({ provider: options.provider, commands: options.commands, ...(options.retentionSeconds ? { retentionSeconds: options.retentionSeconds } : {}) }));
+      await ctx.register(snapshotRestorable({
+        provider: options.provider, commands: options.commands, ...(options.retentionSeconds ? { retentionSeconds: options.retentionSeconds } : {}), ...(options.volumes ? { volumes: options.volumes } : {}),
+      }));
     },
   });
 }

@@ -2,8 +2,10 @@
  * The storage section: what holds / and /boot (filesystem type, source device, the subvolume or LV), which is
  * what the plan's snapshot step is chosen by (Btrfs root: a subvolume snapshot; LVM root: an LV snapshot).
  * One `findmnt -J -v` (util-linux) per path: `-v` prints the device without its `[/subvolume]` suffix, whose
- * subvolume is the FSROOT column.
+ * subvolume is the FSROOT column. When either is a device-mapper node (/dev/mapper/…) and lvm2 is installed,
+ * the `lvs` and `vgs` reports too (LVS_ARGV, VGS_ARGV: the LVs, their pools, the VGs' free space).
  */
+import { LVS_ARGV, parseLvs, parseVgs, VGS_ARGV, type LvmReports } from '../lvm.js';
 import { readFindmntJson, type FindmntFilesystem } from '../parse-findmnt.js';
 import { defineSection } from './section.js';
 
@@ -21,21 +23,31 @@ export interface MountSource {
 
 export interface StorageFacts {
   mounts: MountSource[];
+  /** lvm2's reports, when / or /boot is on device-mapper and lvs/vgs ran; `lvmError`: why they could not be read. */
+  lvm?: LvmReports;
+  lvmError?: string;
 }
 
 /** Reads `findmnt -J -v -o SOURCE,FSTYPE,FSROOT` output lines, each prefixed with `PATH<TAB>` (one JSON document per path). */
 export function parseStorage(body: string): StorageFacts {
   const mounts: MountSource[] = [];
+  const reports: Record<string, string> = {};
   for (const line of body.split('\n')) {
     const tab = line.indexOf('\t');
     if (tab < 0) continue;
     const path = line.slice(0, tab);
+    if (path === 'lvs' || path === 'vgs') { reports[path] = line.slice(tab + 1); continue; }
     let fs: FindmntFilesystem | undefined;
     try { fs = readFindmntJson(line.slice(tab + 1))[0]; } catch { continue; }
     if (!fs || typeof fs.fstype !== 'string' || typeof fs.source !== 'string') continue;
     mounts.push({ path, fstype: fs.fstype, source: fs.source, fsroot: typeof fs.fsroot === 'string' ? fs.fsroot : '/' });
   }
-  return { mounts };
+  if (reports.lvs === undefined) return { mounts };
+  try {
+    return { mounts, lvm: { lvs: parseLvs(reports.lvs), vgs: parseVgs(reports.vgs ?? '') } };
+  } catch (e) {
+    return { mounts, lvmError: (e as Error).message };
+  }
 }
 
 export const storageSection = defineSection({
@@ -44,9 +56,15 @@ export const storageSection = defineSection({
   script: String.raw`
 s_storage() {
   command -v findmnt >/dev/null 2>&1 || return 0
+  dm=
   for p in / /boot; do
     [ -e "$R$p" ] || continue
-    printf '%s\t' "$p"; findmnt -J -v -o SOURCE,FSTYPE,FSROOT --target "$R$p" | tr -d '\n'; printf '\n'
+    j=$(findmnt -J -v -o SOURCE,FSTYPE,FSROOT --target "$R$p" | tr -d '\n')
+    printf '%s\t%s\n' "$p" "$j"
+    case "$j" in *'"/dev/mapper/'*) dm=1 ;; esac
   done
+  [ -n "$dm" ] && command -v lvs >/dev/null 2>&1 || return 0
+  printf 'lvs\t'; ${LVS_ARGV.join(' ')} 2>/dev/null | tr -d '\n'; printf '\n'
+  printf 'vgs\t'; ${VGS_ARGV.join(' ')} 2>/dev/null | tr -d '\n'; printf '\n'
 }`,
 });

@@ -60,6 +60,6 @@ export function isStepKindName(kind: string): kind is StepKindName {
 
 export type { Conversion, StepKind, StepSpecShape } from './kind.js';
 export type { BackupOptions, BootloaderOptions, DisableReposOptions, DistroSyncOptions, ImportGpgKeysOptions, ModuleStreamsOptions, PreflightOptions, RemoveSourceKeysOptions, SnapshotOptions, SwapOptions, VerifyStepOptions };
-export { chooseSnapshot, type SnapshotCommandsSpec, type SnapshotRequest } from './snapshot.js';
+export { chooseSnapshot, type LvmVolumeSpec, type SnapshotCommandsSpec, type SnapshotRequest } from './snapshot.js';
 export type { GpgKeySpec } from './import-gpg-keys.js';
 export { backupKind, bootloaderKind, disableReposKind, distroSyncKind, importGpgKeysKind, moduleStreamsKind, preflightKind, removeSourceKeysKind, snapshotKind, swapVendorPackagesKind, verifyKind };

@@ -2,7 +2,11 @@
 // are the content ids they were before the kinds moved here (existing plans and journals keep working).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { baseFacts } from '../../assess/testing/fixtures.js';
+import { isFerryError } from '../../core/index.js';
+import { parseStorage } from '../../facts/sections/storage.js';
 import { LAB_KEY, rockyPlan } from '../testing/fixtures.js';
 import type { MigrationPlan } from '../types.js';
 import { chooseSnapshot, STEP_KIND_NAMES, STEP_KINDS, type PlanStepSpec, type StepKindName } from './index.js';
@@ -54,7 +58,8 @@ test('each kind\'s schema refuses bad options with their JSON paths', () => {
     ['verify', (o) => { o.sourceVendor = 1; }, ['/sourceVendor: must be string']],
   ];
   const withSnapshot = rockyPlan({ snapshot: { commands: { create: ['snap'], restore: ['snap', 'restore'], remove: ['snap', 'rm'] } } });
-  cases.push(['snapshot', (o) => { o.provider = 'lvm'; }, ['/provider: must be equal to one of the allowed values (btrfs, command)']]);
+  cases.push(['snapshot', (o) => { o.provider = 'zfs'; }, ['/provider: must be equal to one of the allowed values (btrfs, lvm, command)']]);
+  cases.push(['snapshot', (o) => { o.volumes = [{ lv: 'cl/root; rm -rf /', mount: '/', fstype: 'xfs' }]; }, ['/volumes/0/lv: must match pattern "^[A-Za-z0-9+_.-]+/[A-Za-z0-9+_.-]+$"']]);
   cases.push(['snapshot', (o) => { (o.commands as { create: string[] }).create = []; }, ['/commands/create: must NOT have fewer than 1 items']]);
   for (const [kind, change, want] of cases) {
     const options = structuredClone(stepOf(kind === 'snapshot' ? withSnapshot : plan, kind).options) as Record<string, unknown>;
@@ -79,7 +84,7 @@ test('chooseSnapshot: the operator\'s commands, else Btrfs when the facts show a
   const cases: [string, Parameters<typeof chooseSnapshot>[0]['storage'], Parameters<typeof chooseSnapshot>[1], string][] = [
     ['btrfs root, auto', btrfs, 'auto', 'btrfs'],
     ['btrfs root, none', btrfs, 'none', 'note:no snapshot (--snapshot none)'],
-    ['lvm root, auto', lvm, 'auto', 'note:no snapshot: / is on /dev/mapper/cs-root (LVM snapshots are not offered yet)'],
+    ['lvm root without lvs facts, auto', lvm, 'auto', 'note:no snapshot: / is on /dev/mapper/cs-root, but the facts hold no lvs report (lvm2 not installed?)'],
     ['lvm root, commands', lvm, { commands }, 'command'],
     ['no storage facts', undefined, 'auto', 'note:no snapshot: the facts do not show what holds /'],
   ];
@@ -88,9 +93,29 @@ test('chooseSnapshot: the operator\'s commands, else Btrfs when the facts show a
     assert.equal('options' in got ? got.options.provider : `note:${got.note}`.slice(0, want.length), want, name);
   }
   const kept = chooseSnapshot({ ...baseFacts(), storage: btrfs }, 'auto', 7 * 86400);
-  assert.deepEqual(kept, { options: { provider: 'btrfs', commands: null, retentionSeconds: 604800 } }, 'the retention goes into the step');
-  assert.deepEqual(chooseSnapshot({ ...baseFacts(), storage: btrfs }, 'auto'), { options: { provider: 'btrfs', commands: null, retentionSeconds: null } }, 'no retention: kept until ferry finish');
+  assert.deepEqual(kept, { options: { provider: 'btrfs', commands: null, retentionSeconds: 604800, volumes: null } }, 'the retention goes into the step');
+  assert.deepEqual(chooseSnapshot({ ...baseFacts(), storage: btrfs }, 'auto'), { options: { provider: 'btrfs', commands: null, retentionSeconds: null, volumes: null } }, 'no retention: kept until ferry finish');
   const plan = rockyPlan({ snapshot: { commands } });
   assert.deepEqual(plan.steps.map((s) => s.kind).slice(0, 3), ['preflight', 'backup', 'snapshot'], 'the snapshot is taken before the first change');
   assert.ok(!plan.steps.find((s) => s.kind === 'snapshot')?.pointOfNoReturn);
+});
+
+test('chooseSnapshot on LVM: the storage facts\' lvs/vgs (captured Ghaf lvs) choose the LVs of / and /boot, or refuse with the VG\'s figures', () => {
+  const lvs = readFileSync(join(import.meta.dirname, '..', '..', 'exec', 'snapshots', 'fixtures', 'lvs-ghaf-captured.json'), 'utf8');
+  // The vgs figures are this test's (the captured host printed none): 60 GiB free, then 40 GiB.
+  const vgs = (free: number): string => JSON.stringify({ report: [{ vg: [{ vg_name: 'pool', vg_size: '1000204886016', vg_free: String(free), vg_extent_size: '4194304' }] }] });
+  const findmnt = (path: string, source: string, fstype: string): string => `${path}\t{"filesystems": [{"source": "${source}", "fstype": "${fstype}", "fsroot": "/"}]}`;
+  const storage = (free: number, boot: string): ReturnType<typeof parseStorage> => parseStorage([
+    findmnt('/', '/dev/mapper/pool-root_empty', 'xfs'), findmnt('/boot', boot, 'ext4'), `lvs\t${lvs.replaceAll('\n', '')}`, `vgs\t${vgs(free)}`,
+  ].join('\n'));
+  const choose = (s: ReturnType<typeof parseStorage>): ReturnType<typeof chooseSnapshot> => chooseSnapshot({ ...baseFacts(), storage: s }, 'auto');
+  assert.deepEqual(choose(storage(60 * 2 ** 30, '/dev/mapper/pool-root_empty')), { options: { provider: 'lvm', commands: null, retentionSeconds: null, volumes: [{ lv: 'pool/root_empty', mount: '/', fstype: 'xfs' }] } }, '/boot on the root filesystem: / alone');
+  assert.match(String((choose(storage(60 * 2 ** 30, '/dev/nvme0n1p1')) as { note?: string }).note), /^no snapshot: \/ is on \/dev\/mapper\/pool-root_empty but \/boot is ext4 on \/dev\/nvme0n1p1, not a logical volume/, '/boot a partition: no LVM snapshot');
+  assert.deepEqual(choose(storage(60 * 2 ** 30, '/dev/mapper/pool-verity_empty')), { options: { provider: 'lvm', commands: null, retentionSeconds: null, volumes: [{ lv: 'pool/root_empty', mount: '/', fstype: 'xfs' }, { lv: 'pool/verity_empty', mount: '/boot', fstype: 'ext4' }] } });
+  assert.throws(() => choose(storage(40 * 2 ** 30, '/dev/mapper/pool-root_empty')), (e: unknown) => isFerryError(e, 'SNAPSHOT_NO_SPACE') && /volume group pool of test has 40960 MiB free, but .* need 51200 MiB/.test(e.message) && /--snapshot none/.test(e.hint ?? ''));
+  assert.deepEqual(chooseSnapshot({ ...baseFacts(), storage: storage(40 * 2 ** 30, '/dev/mapper/pool-root_empty') }, 'none'), { note: 'no snapshot (--snapshot none): rollback is refused past the point of no return' }, '--snapshot none: no refusal');
+  const broken = parseStorage(`${findmnt('/', '/dev/mapper/pool-root_empty', 'xfs')}\nlvs\t{"report": [{"lv": [{"lv_name": "root"}]}]}\nvgs\t${vgs(0)}`);
+  assert.match(String((chooseSnapshot({ ...baseFacts(), storage: broken }, 'auto') as { note: string }).note), /its lvm2 reports could not be read \(lvs --reportformat json: field vg_name is missing/);
+  const other = parseStorage(`${findmnt('/', '/dev/mapper/luks-0a1b', 'xfs')}\nlvs\t${lvs.replaceAll('\n', '')}\nvgs\t${vgs(0)}`);
+  assert.match(String((chooseSnapshot({ ...baseFacts(), storage: other }, 'auto') as { note: string }).note), /\/dev\/mapper\/luks-0a1b, which lvs does not show as a logical volume/);
 });

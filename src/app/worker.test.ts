@@ -78,3 +78,31 @@ test('worker: a malformed job payload in the store is refused with the JSON path
   assert.match(String((done?.result as { error?: string } | null)?.error), /migration job payload.*job \d+.*repos\/0/s);
   await store.close();
 });
+
+test('worker: a host locked by a live run waits without spending attempts; a stale lock or another failure still counts', { timeout: 30_000 }, async () => {
+  const store = await fleetStore(1);
+  const { rollout } = await createRollout({ store, selector: 'web', target: 'rocky-8', spec: parseRolloutFlags({}), operator: 'alice', start: true });
+  const [job] = await store.listJobs({ rolloutId: rollout.id });
+  assert.equal(job.maxAttempts, 3);
+  // Five opens find the host locked by a live run (more than the job's 3 attempts), then one a stale lock,
+  // then the host is not a lab host: only the last two spend attempts.
+  const holder = { pid: 4242, controller: 'ctl1', executionId: 'ex-1', at: new Date().toISOString() };
+  let opens = 0;
+  const events: WorkerEvent[] = [];
+  await runWorker({
+    store, exitWhenIdle: true, pollMs: 10, leaseMs: 3000, onEvent: (e) => events.push(e),
+    open: () => {
+      opens++;
+      if (opens <= 5) throw new FerryError('JOURNAL_LOCKED', 'Host web1 is locked by pid 4242 on ctl1', { details: { holder } });
+      if (opens === 6) throw new FerryError('JOURNAL_LOCKED', 'Host web1 lock is stale but could not be removed', { details: { holder, stale: true } });
+      throw new FerryError('HOST_INVALID', 'not a lab host');
+    },
+  });
+  assert.equal(opens, 7);
+  const retries = events.filter((e) => e.type === 'retry');
+  assert.equal(retries.length, 6, 'five waits for the live run and one retry of the stale lock');
+  const done = await store.getJob(job.id);
+  assert.equal(done?.attempts, 2, 'the waits for the live run cost no attempt');
+  assert.deepEqual((await store.listRolloutHosts(rollout.id)).map((h) => [h.state, h.lastError]), [['failed', 'not a lab host']]);
+  await store.close();
+});

@@ -9,6 +9,7 @@
  * journal lock on the host stops two workers that hold the same host at once (a lease lost to a stall).
  */
 import { hostname } from 'node:os';
+import { backoffDelay } from '../core/backoff.js';
 import { isFerryError, redact, type ProgressEvent } from '../core/index.js';
 import { readCurrentExecution } from '../exec/journal.js';
 import type { JobRecord, Store } from '../store/index.js';
@@ -70,12 +71,25 @@ function isTransient(e: unknown): boolean {
   return isFerryError(e) && (e.code === 'JOURNAL_LOCKED' || classifyFailure(e)?.transient === true);
 }
 
+/**
+ * The host's lock is held by a run that is alive (not a stale lock): another worker, or this one, still
+ * migrating the host after its lease was lost to a stall. Waiting for it costs no attempt: the job is
+ * requeued with its attempt refunded, and once that run ends the job finds the host done or interrupted.
+ */
+function isHeldByLiveRun(e: unknown): boolean {
+  return isFerryError(e, 'JOURNAL_LOCKED') && e.details?.holder != null && e.details.stale !== true;
+}
+
+/** The pause before a transient failure's retry, and before the worker asks a store that dropped again. */
+const RETRY_BACKOFF = { baseMs: 2000, maxMs: 60_000 };
+const STORE_BACKOFF_MAX_MS = 30_000;
+
 export function defaultWorkerId(): string {
   return `${hostname()}:${process.pid}`;
 }
 
 /** Runs one migration job to its outcome on the host; never throws for host-side failures (they are the outcome). */
-export async function runMigrationJob(o: { store: Store; job: JobRecord; payload: MigrateJobPayload; hostDefaults?: WorkerOptions['hostDefaults']; repoCache?: RepoCache; open?: typeof openHost; operator?: string }): Promise<HostOutcome & { transient?: boolean }> {
+export async function runMigrationJob(o: { store: Store; job: JobRecord; payload: MigrateJobPayload; hostDefaults?: WorkerOptions['hostDefaults']; repoCache?: RepoCache; open?: typeof openHost; operator?: string }): Promise<HostOutcome & { transient?: boolean; hostBusy?: boolean }> {
   const host = await o.store.getHost(o.payload.hostName);
   if (!host) return { state: 'failed', how: 'not-started', error: `${o.payload.hostName} is not in the store` };
   const tail: string[] = [];
@@ -103,7 +117,7 @@ export async function runMigrationJob(o: { store: Store; job: JobRecord; payload
   try {
     transport = await (o.open ?? openHost)(hostOptionsFor(host, o.hostDefaults));
   } catch (e) {
-    return { state: 'failed', how: 'not-started', error: redact((e as Error).message), transient: isTransient(e) };
+    return { state: 'failed', how: 'not-started', error: redact((e as Error).message), transient: isTransient(e), ...(isHeldByLiveRun(e) ? { hostBusy: true } : {}) };
   }
   try {
     // The host must be the one collected and assessed: a host key other than the one recorded at collection
@@ -150,6 +164,7 @@ export async function runMigrationJob(o: { store: Store; job: JobRecord; payload
       // that missed journal entries (it dropped during the run) is retried too: the next attempt finds the host's
       // execution done or interrupted and mirrors its journal while reading it.
       transient: (isTransient(e) && !current) || code === 'STORE_UNAVAILABLE',
+      ...(isHeldByLiveRun(e) ? { hostBusy: true } : {}),
     };
   } finally {
     await flushing;
@@ -168,6 +183,17 @@ export async function runWorker(o: WorkerOptions): Promise<{ claimed: number; su
   const counts = { claimed: 0, succeeded: 0, failed: 0 };
   const emit = (e: WorkerEvent): void => o.onEvent?.(e);
 
+  // Jobs and hosts this worker is running now: a job whose lease this worker lost to a stall and then claimed
+  // again is left to the run still holding it, and a second job for a host this worker migrates waits.
+  const runningJobs = new Set<number>();
+  const runningHosts = new Set<string>();
+  const requeueBusy = async (job: JobRecord, payload: MigrateJobPayload, why: string): Promise<void> => {
+    const inMs = Math.max(1000, Math.floor(leaseMs / 3));
+    emit({ type: 'retry', job: job.id, host: payload.hostName, error: why, inMs });
+    await o.store.updateRolloutHost(payload.rolloutId, payload.hostName, { state: 'queued', lastError: why });
+    await o.store.failJob(job.id, id, why, { retryDelayMs: inMs, refund: true });
+  };
+
   const runJob = async (job: JobRecord): Promise<void> => {
     let payload: MigrateJobPayload;
     try {
@@ -184,7 +210,13 @@ export async function runWorker(o: WorkerOptions): Promise<{ claimed: number; su
       emit({ type: 'deferred', job: job.id, host: payload.hostName, why: deferred });
       return;
     }
+    if (runningHosts.has(payload.hostName)) {
+      await requeueBusy(job, payload, `${payload.hostName} is being migrated by another job of this worker (${id})`);
+      return;
+    }
     emit({ type: 'claimed', job: job.id, host: payload.hostName, attempt: job.attempts });
+    runningJobs.add(job.id);
+    runningHosts.add(payload.hostName);
     await o.store.updateRolloutHost(payload.rolloutId, payload.hostName, { state: 'running', jobId: job.id });
     let lost = false;
     const beat = setInterval(() => {
@@ -194,8 +226,12 @@ export async function runWorker(o: WorkerOptions): Promise<{ claimed: number; su
     }, Math.max(1000, Math.floor(leaseMs / 3)));
     try {
       const out = await runMigrationJob({ store: o.store, job, payload, repoCache, ...(o.hostDefaults ? { hostDefaults: o.hostDefaults } : {}), ...(o.open ? { open: o.open } : {}), ...(o.operator ? { operator: o.operator } : {}) });
+      if (out.hostBusy) {
+        await requeueBusy(job, payload, out.error ?? `${payload.hostName} is locked by a live run`);
+        return;
+      }
       if (out.transient && job.attempts < job.maxAttempts) {
-        const inMs = Math.min(60_000, 2000 * 2 ** (job.attempts - 1));
+        const inMs = backoffDelay(job.attempts, RETRY_BACKOFF);
         emit({ type: 'retry', job: job.id, host: payload.hostName, error: out.error ?? '', inMs });
         await o.store.updateRolloutHost(payload.rolloutId, payload.hostName, { state: 'queued', lastError: out.error ?? null });
         await o.store.failJob(job.id, id, out.error ?? 'failed', { retryDelayMs: inMs });
@@ -209,6 +245,8 @@ export async function runWorker(o: WorkerOptions): Promise<{ claimed: number; su
       emit({ type: 'finished', job: job.id, host: payload.hostName, outcome: out.state, ...(out.error ? { detail: out.error } : {}) });
     } finally {
       clearInterval(beat);
+      runningJobs.delete(job.id);
+      runningHosts.delete(payload.hostName);
       await advanceRollout({ store: o.store, rolloutId: payload.rolloutId }).catch(() => undefined);
     }
   };
@@ -224,7 +262,7 @@ export async function runWorker(o: WorkerOptions): Promise<{ claimed: number; su
       return v;
     } catch (e) {
       if (!isFerryError(e, 'STORE_UNAVAILABLE')) throw e;
-      const inMs = Math.min(30_000, pollMs * 2 ** Math.min(storeDown++, 5));
+      const inMs = backoffDelay(Math.min(++storeDown, 6), { baseMs: pollMs, maxMs: STORE_BACKOFF_MAX_MS });
       emit({ type: 'store-unavailable', error: redact(e.message), inMs });
       await new Promise((r) => setTimeout(r, inMs));
       return undefined;
@@ -238,6 +276,11 @@ export async function runWorker(o: WorkerOptions): Promise<{ claimed: number; su
       job = await storeCall(() => o.store.claimJob({ worker: id, leaseMs, kinds: [MIGRATE_JOB] }));
       // The claim failed and storeCall waited: try again (at capacity nothing is claimed, so never loop here without waiting).
       if (storeDown > 0) continue;
+    }
+    if (job && runningJobs.has(job.id)) {
+      // Our own lease ran out while the run went on (a stalled event loop, a slow store) and we claimed the
+      // job again: the claim renewed the lease for the run still holding it, which finishes the job.
+      continue;
     }
     if (job) {
       counts.claimed++;

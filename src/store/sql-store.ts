@@ -590,9 +590,11 @@ export function createSqlStore(db: SqlDriver, options: SqlStoreOptions): Store {
         [result === undefined ? null : json(result), iso(), id, worker])) === 1;
     },
     async failJob(id, worker, error, opts = {}) {
-      return (await db.run(`UPDATE jobs SET state = CASE WHEN attempts < max_attempts THEN 'queued' ELSE 'failed' END,
-          run_after = ?, last_error = ?, lease_owner = NULL, lease_expires_at = NULL, updated_at = ?
-        WHERE id = ? AND state = 'running' AND lease_owner = ?`, [iso(opts.retryDelayMs ?? 0), error, iso(), id, worker])) === 1;
+      // SET reads the row's old values: the state is decided on the attempts left after the refund.
+      const refund = opts.refund ? 1 : 0;
+      return (await db.run(`UPDATE jobs SET state = CASE WHEN attempts - ? < max_attempts THEN 'queued' ELSE 'failed' END,
+          attempts = attempts - ?, run_after = ?, last_error = ?, lease_owner = NULL, lease_expires_at = NULL, updated_at = ?
+        WHERE id = ? AND state = 'running' AND lease_owner = ?`, [refund, refund, iso(opts.retryDelayMs ?? 0), error, iso(), id, worker])) === 1;
     },
     async getJob(id) {
       const r = await one(db, 'SELECT * FROM jobs WHERE id = ?', [id]);

@@ -331,6 +331,15 @@ for (const backend of BACKENDS) {
       t += 5000;
       const m2 = await s.claimJob({ worker: 'w1', leaseMs: 1000 });
       assert.equal(m2?.attempts, 2);
+      // A host busy with a live run: requeued with the attempt given back, again and again, never failed.
+      for (let i = 0; i < 4; i++) {
+        assert.equal(await s.failJob(m2!.id, 'w1', 'host locked by a live run', { retryDelayMs: 1000, refund: true }), true);
+        const waiting = await s.getJob(m2!.id);
+        assert.equal(waiting?.state, 'queued');
+        assert.equal(waiting?.attempts, 1, 'the claim\'s attempt is refunded');
+        t += 1000;
+        assert.equal((await s.claimJob({ worker: 'w1', leaseMs: 1000 }))?.attempts, 2);
+      }
       assert.equal(await s.completeJob(m2!.id, 'w1', { ok: true }), true);
       assert.deepEqual((await s.getJob(m2!.id))?.result, { ok: true });
 

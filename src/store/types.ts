@@ -271,8 +271,12 @@ export interface Store extends JournalSink {
   /** Extends the lease; false when the worker no longer holds it. */
   heartbeatJob(id: number, worker: string, leaseMs: number): Promise<boolean>;
   completeJob(id: number, worker: string, result?: JsonValue): Promise<boolean>;
-  /** Requeues after retryDelayMs while attempts remain, else marks failed. False when not the holder. */
-  failJob(id: number, worker: string, error: string, opts?: { retryDelayMs?: number }): Promise<boolean>;
+  /**
+   * Requeues after retryDelayMs while attempts remain, else marks failed. False when not the holder. With
+   * `refund`, the claim's attempt is given back (nothing ran: the host was busy with a live run), so a job
+   * waiting for a host never runs out of attempts while it waits.
+   */
+  failJob(id: number, worker: string, error: string, opts?: { retryDelayMs?: number; refund?: boolean }): Promise<boolean>;
   getJob(id: number): Promise<JobRecord | undefined>;
   listJobs(opts?: { rolloutId?: string; state?: JobState }): Promise<JobRecord[]>;
   /** Cancels queued jobs (abort); running ones are left to their worker. Returns how many. */

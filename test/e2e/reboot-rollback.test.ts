@@ -14,7 +14,7 @@ import { skipUnlessTools } from '../support/shared.js';
 import { migrate, migrationStatus } from '../../src/app/migrate.js';
 import { readJournal } from '../../src/exec/journal.js';
 import { createLocalTransport } from '../../src/transport/local.js';
-import { btrfsUnavailable, createBtrfsHost, labRebootScript, type BtrfsLabHost } from '../lab/btrfs.js';
+import { btrfsUnavailable, createBtrfsHost, labRebootScript, labRebootStarted, type BtrfsLabHost } from '../lab/btrfs.js';
 import type { LabSshHost } from '../lab/lab.js';
 import { ferry } from './cli.js';
 import { cutSshSessions, hostSnapshot, sh, useLab } from './helpers.js';
@@ -111,9 +111,16 @@ test('rollback over SSH into the Btrfs snapshot: sshd restarted and its connecti
     // Reachable throughout on the old boot for 5 s (Ferry keeps reconnecting and sees "still boot …"); sshd restarted meanwhile.
     const script = labRebootScript({ b: r.b, sshdPid: r.h.sshd.pid, bootIdFile: r.bootIdFile, downSeconds: 5, unreachable: false, dir: r.dir });
     let restarted = 0;
-    const restart = setTimeout(() => { restarted = cutSshSessions(r.h.sshd.pid) + 1; process.kill(r.h.sshd.pid, 'SIGHUP'); }, 2500);
+    // The cut comes 2.5 s into the wait (the host "reboots" for 5 s), however long ferry took to get there.
+    const stop = new AbortController();
+    const cut = labRebootStarted(script, { signal: stop.signal }).then(() => new Promise((r) => setTimeout(r, 2500))).then(() => {
+      if (stop.signal.aborted) return;
+      restarted = cutSshSessions(r.h.sshd.pid) + 1;
+      process.kill(r.h.sshd.pid, 'SIGHUP');
+    }, () => undefined);
     const res = await ferry(r.args(script, '--reboot-timeout', '2m'));
-    clearTimeout(restart);
+    stop.abort();
+    await cut;
     assert.ok(restarted > 0, 'sshd was restarted during the wait');
     assert.equal(res.code, 0, res.err);
     assert.match(res.err, /is back: boot/, res.err);

@@ -10,7 +10,7 @@
 // Teardown (`stop()`, also on process exit): every mount below the root directory is unmounted, the loop
 // device detached (losetup -d) and the image removed, whether or not the test passed.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { LabHost } from './lab.js';
@@ -97,10 +97,20 @@ export function createBtrfsHost(host: LabHost, o: { sizeMiB?: number } = {}): Bt
  * (the default subvolume, as a reboot does), and writes a new boot id to `bootIdFile` — last, so a boot id that
  * changed proves the remount happened. Real: sshd, the dropped connections, the mount; no kernel boots.
  */
+/** Resolves once the lab reboot script (labRebootScript) has run: the host is "rebooting" and Ferry waits. */
+export async function labRebootStarted(script: string, o: { signal?: AbortSignal } = {}): Promise<void> {
+  while (!existsSync(`${script}.started`)) {
+    if (o.signal?.aborted) throw new Error('aborted before the lab reboot started');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
 export function labRebootScript(o: { b: BtrfsLabHost; sshdPid: number; bootIdFile: string; downSeconds: number; unreachable: boolean; dir: string }): string {
   const path = join(o.dir, 'lab-reboot.sh');
   const q = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
   const body = [
+    // Tests that act during the wait start their clock here (labRebootStarted), not when ferry starts.
+    `date +%s%N > ${q(path)}.started`,
     ...(o.unreachable ? [`kill -STOP ${o.sshdPid}`] : []),
     `pkill -KILL -P ${o.sshdPid}`,
     `sleep ${o.downSeconds}`,

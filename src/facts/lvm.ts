@@ -41,10 +41,15 @@ function str(row: Record<string, unknown>, field: string, what: string): string 
   return v;
 }
 
+/**
+ * A size in bytes: digits, as `--units b --nosuffix` prints them, or with the `B` lvm2 appends under `--units b`
+ * alone (a captured report, fixtures/vgs-liteio-captured.json). Any other unit (`21.00g`) is refused, not converted.
+ */
 function bytes(row: Record<string, unknown>, field: string, what: string): number {
   const v = str(row, field, what);
-  if (!/^\d+$/.test(v)) throw new FerryError('FACTS_PARSE', `${what}: ${field} ${JSON.stringify(v)} is not a byte count (run it with --units b --nosuffix)`);
-  return Number(v);
+  const m = /^(\d+)B?$/.exec(v);
+  if (!m) throw new FerryError('FACTS_PARSE', `${what}: ${field} ${JSON.stringify(v)} is not a byte count (run it with --units b --nosuffix)`);
+  return Number(m[1]);
 }
 
 export function parseLvs(text: string): LogicalVolume[] {

@@ -75,6 +75,25 @@ test('LVM on captured output: a real `lvs --all --report-format json --units B` 
     /^SNAPSHOT_NO_SPACE: The volume group pool of ghaf has 40960 MiB free, but .* need 51200 MiB/);
 });
 
+test('LVM on a captured lvs/vgs pair of one host (liteio, fixtures/README.md): every figure from lvm2, the snapshot sized and placed from them', () => {
+  const lvs = parseLvs(fixture('lvs-liteio-captured'));
+  const vgs = parseVgs(fixture('vgs-liteio-captured'));
+  // `--units b` without --nosuffix: lvm2 appended "B"; read as bytes.
+  assert.deepEqual(lvs.map((l) => `${l.vg}/${l.name} ${l.attr} ${l.sizeBytes} ${l.dmPath}`), ['obnvmf-vg/testlv -wi-a----- 1073741824 /dev/mapper/obnvmf--vg-testlv']);
+  assert.equal(lvs[0].dmPath, lvDmPath('obnvmf-vg', 'testlv'), 'lvm2\'s own lv_dm_path equals the name Ferry derives');
+  assert.deepEqual(vgs, [{ name: 'obnvmf-vg', sizeBytes: 2639253209088, freeBytes: 2638179467264, extentBytes: 4194304 }]);
+  // The capture is self-consistent: 629247 extents of 4 MiB, 628991 free, the 256 used ones being testlv.
+  assert.equal(vgs[0].sizeBytes, 629247 * 4194304);
+  assert.equal(vgs[0].sizeBytes - vgs[0].freeBytes, lvs[0].sizeBytes);
+  assert.equal(decide({ lvs, vgs, devices: ['/dev/mapper/obnvmf--vg-testlv'], host: 'sqaob011163087248.stl' }), [
+    'classic lvcreate --snapshot --name ferry-1a2b3c4d-testlv --size 1073741824b obnvmf-vg/testlv',
+    'lvconvert --merge obnvmf-vg/ferry-1a2b3c4d-testlv',
+    'lvremove -y obnvmf-vg/ferry-1a2b3c4d-testlv',
+  ].join(' | '));
+  // Another unit than bytes is refused, never converted.
+  assert.throws(() => parseVgs(fixture('vgs-liteio-captured').replace('"2638179467264B"', '"2.40t"')), (e: unknown) => isFerryError(e, 'FACTS_PARSE') && /vg_free "2.40t" is not a byte count/.test(e.message));
+});
+
 test('lvDmPath: hyphens inside VG and LV names doubled, as lvm2\'s dm_build_dm_name does', () => {
   const cases: [string, string, string][] = [
     ['cl', 'root', '/dev/mapper/cl-root'],

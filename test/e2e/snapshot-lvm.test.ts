@@ -17,7 +17,7 @@ import { readJournal } from '../../src/exec/journal.js';
 import { hostStateDigest } from '../../src/exec/snapshots/state.js';
 import { connectSsh } from '../../src/transport/ssh.js';
 import type { Transport } from '../../src/transport/types.js';
-import { createLvmLab, type LvmLab } from '../lab/lvm.js';
+import { createLvmLab, type LvmLab, type LvmLayout } from '../lab/lvm.js';
 import type { LabSshHost } from '../lab/lab.js';
 import { ferry } from './cli.js';
 import { hostSnapshot, sh, useLab } from './helpers.js';
@@ -30,10 +30,10 @@ const GiB = 2 ** 30;
 interface Rig { h: LabSshHost; lvm: LvmLab; transport: Transport; repo: string; before: Record<string, string>; reconnect(): Promise<Transport> }
 
 /** A CentOS 8 lab host behind sshd whose / (and with `boot`, /boot) the lab's lvm2 scripts show as LVs of `pool`. */
-async function onLvmHost(o: { boot: boolean; vgFree: number; vgFreeNext?: number }, fn: (r: Rig) => Promise<void>): Promise<void> {
+async function onLvmHost(o: { boot: boolean; vgFree?: number; vgFreeNext?: number; layout?: LvmLayout }, fn: (r: Rig) => Promise<void>): Promise<void> {
   const d = await lab().distro('rocky-8');
-  const lvm = createLvmLab({ boot: o.boot });
-  lvm.setVgFree(o.vgFree, o.vgFreeNext);
+  const lvm = createLvmLab({ boot: o.boot, ...(o.layout ? { layout: o.layout } : {}) });
+  if (o.vgFree !== undefined) lvm.setVgFree(o.vgFree, o.vgFreeNext);
   const h = await lab().sshHost({ from: 'centos-8' }, lvm.sshd);
   lvm.setRoot(h.root);
   mkdirSync(join(h.root, 'boot'), { recursive: true });
@@ -114,6 +114,41 @@ test('LVM root over SSH: rollback after the point of no return merges the snapsh
       'lvconvert --merge pool/ferry-ID-root_empty',
       'reboot',
       'lvs --noheadings -o lv_name pool/ferry-ID-root_empty', // finish: merged, gone
+    ]);
+    assert.deepEqual(lvm.snapshots(), []);
+  });
+});
+
+test('LVM on a captured lvs/vgs pair (liteio, one real host): the plan sizes the snapshot from its reports, rollback after the point of no return returns the host', { skip }, async () => {
+  // Both reports are that host's own output (src/exec/snapshots/fixtures/README.md): its VG obnvmf-vg has
+  // 2638179467264 bytes free (628991 extents of 4 MiB), its only LV testlv 1073741824 bytes. No figure here is the test's.
+  await onLvmHost({ boot: false, layout: 'liteio' }, async ({ h, lvm, transport: first, repo, before, reconnect }) => {
+    const digest = await hostStateDigest(first);
+    const plan = await planMigration({ transport: first, target: 'rocky-8', repos: [repo], gpgcheck: false });
+    const step = plan.plan.steps.find((s) => s.kind === 'snapshot');
+    assert.deepEqual(step?.kind === 'snapshot' ? step.options.volumes : undefined, [{ lv: 'obnvmf-vg/testlv', mount: '/', fstype: 'xfs' }]);
+    const res = await migrate({ transport: first, target: 'rocky-8', repos: [repo], gpgcheck: false });
+    assert.equal(res.result.status, 'completed');
+    const id = res.result.executionId;
+    const dir = mkdtempSync(join(tmpdir(), 'ferry-lvm-boot-'));
+    const bootIdFile = join(dir, 'boot_id');
+    writeFileSync(bootIdFile, `${randomUUID()}\n`);
+    const rb = await ferry(['rollback', `root@127.0.0.1:${h.port}`, '--root', h.root, '-i', h.privateKeyPath, '--known-hosts', h.knownHostsPath,
+      '--reboot-command', JSON.stringify(['sh', lvm.rebootScript({ sshdPid: h.sshd.pid, bootIdFile, downSeconds: 2 })]), '--boot-id-file', bootIdFile, '--reboot-timeout', '2m']);
+    assert.equal(rb.code, 0, rb.err);
+    const transport = await reconnect();
+    assert.deepEqual(hostSnapshot(h.root, h.env), before, 'package set, repo and release files as before');
+    assert.deepEqual(await hostStateDigest(transport), digest, '/etc, rpm database and package set digests as before');
+    assert.equal((await migrationStatus({ transport })).status.state, 'rolled-back');
+    const mountPoint = `${h.root}/run/ferry/lvm-${id}`.replaceAll(id.split('-').pop() ?? '?', 'ID');
+    assert.deepEqual(lvmLog(lvm, id), [
+      LVS, VGS, // ferry plan
+      LVS, VGS, LVS, VGS, // ferry migrate: the storage facts, then the snapshot step just before lvcreate
+      'lvcreate --snapshot --name ferry-ID-testlv --size 1073741824b obnvmf-vg/testlv',
+      'lvs --noheadings -o lv_name obnvmf-vg/ferry-ID-testlv',
+      `mount -o nouuid -- /dev/mapper/obnvmf--vg-ferry--ID--testlv ${mountPoint}`, // lvm2's node name: the VG's hyphen doubled
+      'lvconvert --merge obnvmf-vg/ferry-ID-testlv',
+      'reboot',
     ]);
     assert.deepEqual(lvm.snapshots(), []);
   });

@@ -2,8 +2,9 @@
 //
 // SIMULATED: lvm2's commands. `lvs`, `vgs`, `lvcreate`, `lvconvert`, `lvremove` are small scripts on the lab
 // host's PATH (sshd `SetEnv PATH`) that record their argv (one line each in `log`) and print lvm2's output: `lvs`
-// the captured real report src/exec/snapshots/fixtures/lvs-ghaf-captured.json, `vgs` a report in lvm2's shape
-// whose free space the test sets (the captured host printed none). `lvcreate` makes the snapshot a directory
+// a captured real report (src/exec/snapshots/fixtures/README.md): layout `ghaf` (the default) prints
+// lvs-ghaf-captured.json as `lvs` and, as `vgs`, a report in lvm2's shape whose free space the test sets (the
+// captured host printed none); layout `liteio` prints a captured lvs/vgs pair of one real host, figures and all. `lvcreate` makes the snapshot a directory
 // (a `cp -a` of the host's root for the root LV: what the snapshot holds), `lvconvert --merge` marks it to be
 // merged, `lvremove` deletes it. `findmnt` (for the storage facts' query of / and /boot) answers that they are
 // the device-mapper nodes of the root and boot LVs, and `mount` of a snapshot's node bind-mounts its directory:
@@ -23,7 +24,7 @@ export interface LvmLab {
   sshd: { wrapper: string[]; extraConfig: string[] };
   /** Tells the scripts where the host's root is (known once the lab host exists). */
   setRoot(root: string): void;
-  /** The volume group `pool`'s free bytes as vgs reports them (the first call: the facts); `next`: from the second call on. */
+  /** Layout `ghaf`: the volume group `pool`'s free bytes as vgs reports them (the first call: the facts); `next`: from the second call on. */
   setVgFree(bytes: number, next?: number): void;
   /** Makes the `lvcreate` of the snapshot of origin LV `lv` (e.g. verity_empty) fail as lvm2 does on a short volume group. */
   failCreate(lv: string): void;
@@ -38,13 +39,29 @@ export interface LvmLab {
 
 const q = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
 
-/** `/` on pool/root_empty (xfs) and /boot on it too, or with `boot` on pool/verity_empty (ext4): LVs of the captured report. */
-export function createLvmLab(o: { boot: boolean }): LvmLab {
+/**
+ * The LVs of a captured report that hold / and /boot. `dm`: the VG's part of the device-mapper names, as lvm2
+ * spells it (hyphens doubled). `vgs`: the captured vgs report, or null when the host printed none.
+ */
+const LAYOUTS = {
+  ghaf: { lvs: 'lvs-ghaf-captured.json', vgs: null, vg: 'pool', dm: 'pool', root: 'root_empty', boot: 'verity_empty' },
+  liteio: { lvs: 'lvs-liteio-captured.json', vgs: 'vgs-liteio-captured.json', vg: 'obnvmf-vg', dm: 'obnvmf--vg', root: 'testlv', boot: null },
+} as const;
+export type LvmLayout = keyof typeof LAYOUTS;
+
+/**
+ * Layout `ghaf`: `/` on pool/root_empty (xfs) and /boot on it too, or with `boot` on pool/verity_empty (ext4).
+ * Layout `liteio`: `/` (and /boot) on obnvmf-vg/testlv, the only LV of that host; its vgs is the captured one.
+ */
+export function createLvmLab(o: { boot: boolean; layout?: LvmLayout }): LvmLab {
+  const L = LAYOUTS[o.layout ?? 'ghaf'];
+  if (o.boot && L.boot === null) throw new Error(`lab LVM layout ${o.layout}: the captured host has no LV for a separate /boot`);
   const dir = mkdtempSync(join(tmpdir(), 'ferry-lvm-'));
   const bin = join(dir, 'bin');
   const over = join(dir, 'over');
   for (const d of [bin, over, join(dir, 'snap')]) mkdirSync(d);
-  copyFileSync(join(FIXTURES, 'lvs-ghaf-captured.json'), join(dir, 'lvs.json'));
+  copyFileSync(join(FIXTURES, L.lvs), join(dir, 'lvs.json'));
+  if (L.vgs) copyFileSync(join(FIXTURES, L.vgs), join(dir, 'vgs.json'));
   copyFileSync('/usr/bin/findmnt', join(dir, 'findmnt.real'));
   copyFileSync('/usr/bin/mount', join(dir, 'mount.real'));
   const D = q(dir);
@@ -78,19 +95,19 @@ echo "  Logical volume \\"$n\\" successfully removed."\n`,
   const fs = (source: string, fstype: string): string => `{"filesystems": [{"source": "${source}", "fstype": "${fstype}", "fsroot": "/"}]}`;
   writeFileSync(join(over, 'findmnt'), `#!/bin/sh
 D=${D}; R=$(cat "$D/root")
-if [ "$*" = "-J -v -o SOURCE,FSTYPE,FSROOT --target $R/" ]; then echo '${fs('/dev/mapper/pool-root_empty', 'xfs')}'; exit 0; fi
-if [ "$*" = "-J -v -o SOURCE,FSTYPE,FSROOT --target $R/boot" ]; then echo '${o.boot ? fs('/dev/mapper/pool-verity_empty', 'ext4') : fs('/dev/mapper/pool-root_empty', 'xfs')}'; exit 0; fi
+if [ "$*" = "-J -v -o SOURCE,FSTYPE,FSROOT --target $R/" ]; then echo '${fs(`/dev/mapper/${L.dm}-${L.root}`, 'xfs')}'; exit 0; fi
+if [ "$*" = "-J -v -o SOURCE,FSTYPE,FSROOT --target $R/boot" ]; then echo '${o.boot ? fs(`/dev/mapper/${L.dm}-${L.boot}`, 'ext4') : fs(`/dev/mapper/${L.dm}-${L.root}`, 'xfs')}'; exit 0; fi
 exec "$D/findmnt.real" "$@"\n`, { mode: 0o755 });
-  // A snapshot's node /dev/mapper/pool-<name, hyphens doubled>: its directory, bind-mounted.
+  // A snapshot's node /dev/mapper/<vg>-<name, hyphens doubled>: its directory, bind-mounted.
   writeFileSync(join(over, 'mount'), `#!/bin/sh
-D=${D}; dev=; for a; do case "$a" in /dev/mapper/pool-ferry*) dev=$a ;; esac; last=$a; done
+D=${D}; dev=; for a; do case "$a" in /dev/mapper/${L.dm}-ferry*) dev=$a ;; esac; last=$a; done
 if [ -n "$dev" ]; then
   { printf 'mount'; for a; do printf ' %s' "$a"; done; printf '\\n'; } >> "$D/log"
-  n=$(printf '%s' "\${dev#/dev/mapper/pool-}" | sed 's/--/-/g')
+  n=$(printf '%s' "\${dev#/dev/mapper/${L.dm}-}" | sed 's/--/-/g')
   exec "$D/mount.real" --bind "$D/snap/$n" "$last"
 fi
 exec "$D/mount.real" "$@"\n`, { mode: 0o755 });
-  writeFileSync(join(dir, 'root-lv'), 'pool/root_empty');
+  writeFileSync(join(dir, 'root-lv'), `${L.vg}/${L.root}`);
   writeFileSync(join(dir, 'log'), '');
   const wrapper = ['unshare', '--mount', '--propagation', 'private', 'sh', '-c',
     'mount --bind "$0/over/findmnt" /usr/bin/findmnt && mount --bind "$0/over/mount" /usr/bin/mount && exec "$@"', dir];
@@ -100,6 +117,7 @@ exec "$D/mount.real" "$@"\n`, { mode: 0o755 });
     sshd: { wrapper, extraConfig: [`SetEnv PATH=${bin}:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin`] },
     setRoot: (root) => writeFileSync(join(dir, 'root'), root),
     setVgFree(bytes, next) {
+      if (L.vgs) throw new Error('lab LVM: this layout prints the captured vgs report; its free space is the host\'s');
       writeFileSync(join(dir, 'vgs.json'), vgs(bytes));
       if (next !== undefined) writeFileSync(join(dir, 'vgs-next.json'), vgs(next));
     },

@@ -261,6 +261,8 @@ export async function migrate(o: MigrateOptions): Promise<MigrateResult> {
   const { plan } = await planMigration(o);
   const executionId = o.executionId ?? newExecutionId(plan);
   if (o.dryRun) {
+    // The swap step's preview asks the host's dnf (in a private directory): the repositories Ferry serves are served on this connection.
+    await reachServedRepos(o.transport, plan.dnf.repos, o.onProgress);
     const result = await runPlan({ plan: materializePlan(plan), transport: o.transport, executionId, dryRun: true, ...(o.onProgress ? { onProgress: o.onProgress } : {}) });
     return { plan, result };
   }

@@ -225,7 +225,8 @@ export interface RunningTransaction {
 export interface ExecutionResult {
   executionId: string;
   planId: string;
-  status: 'completed' | 'dry-run';
+  /** `rolled-back`: a resume that found the execution's rollback started and finished it (app resume). */
+  status: 'completed' | 'dry-run' | 'rolled-back';
   /** Steps applied in this run. */
   applied: string[];
   /** Steps skipped because the journal shows them done (or isApplied said so). */

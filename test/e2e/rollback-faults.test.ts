@@ -1,0 +1,110 @@
+// A rollback interrupted by SIGKILL is finished from its journal (issue 15 item 6): before the point of no
+// return, Ferry killed at the start of the rollback and after each restore it journaled, each time continued by
+// `ferry resume` (and once by `ferry rollback` again), never running the migration forward; the host ends as
+// before the migration (package set, /etc, rpm database) and every restore is journaled exactly once.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { lstatSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { join } from 'node:path';
+import { createLab, type Lab } from '../lab/lab.js';
+import { skipUnlessTools } from '../support/shared.js';
+import { migrationStatus, resume } from '../../src/app/migrate.js';
+import { isFerryError, sha256Hex } from '../../src/core/index.js';
+import { readJournal } from '../../src/exec/journal.js';
+import { createLocalTransport } from '../../src/transport/local.js';
+import { packageSet, runChild, sh } from './helpers.js';
+
+const skip = skipUnlessTools('rpmbuild', 'createrepo_c', 'modifyrepo_c', 'dnf', 'rpm', 'setsid', 'gpg', 'pgrep');
+let lab: Lab;
+let home = '';
+
+before(async () => {
+  if (skip) return;
+  lab = await createLab();
+  home = (await lab.host({ from: 'centos-8' })).env.HOME ?? '';
+  process.env.HOME = home;
+});
+after(async () => { await lab?.close(); });
+
+/** The module-streams step: the last before distro-sync, the point of no return. */
+const BEFORE_PONR = 5;
+
+/** /etc as lines (type, mode, content hash or link target), so a difference is shown by path. */
+function etcListing(root: string): string[] {
+  const out: string[] = [];
+  const walk = (rel: string): void => {
+    for (const name of readdirSync(join(root, rel)).sort()) {
+      const r = `${rel}/${name}`;
+      const st = lstatSync(join(root, r));
+      const mode = (st.mode & 0o7777).toString(8);
+      if (st.isSymbolicLink()) out.push(`L ${r} -> ${readlinkSync(join(root, r))}`);
+      else if (st.isDirectory()) { out.push(`D ${r} ${mode}`); walk(r); }
+      else out.push(`F ${r} ${mode} ${sha256Hex(readFileSync(join(root, r)))}`);
+    }
+  };
+  walk('etc');
+  return out;
+}
+
+/** What must be as before the migration: the package set, /etc, and the rpm database's records (install times, digests). */
+function hostState(root: string, env: NodeJS.ProcessEnv): { packages: string[]; etc: string[]; rpmdb: string } {
+  const db = sh(['rpm', '--root', root, '-qa', '--qf', '%{NEVRA} %{INSTALLTIME} %{SIGMD5} %{INSTALLCOLOR}\\n'], env);
+  assert.equal(db.status, 0, db.stderr);
+  return { packages: packageSet(root, env), etc: etcListing(root), rpmdb: db.stdout.split('\n').sort().join('\n') };
+}
+
+test('SIGKILL during a rollback before the point of no return (at its start and after each restore): ferry resume finishes it from the journal, never migrating forward; the host ends as before', { skip, timeout: 900_000 }, async () => {
+  const d = await lab.distro('rocky-8');
+  const host = await lab.host({ from: 'centos-8', extras: ['nodejs'] });
+  const env = { ...process.env, HOME: home, FERRY_E2E_ROOT: host.root, FERRY_E2E_TARGET: 'rocky-8', FERRY_E2E_REPO: `rocky-8=${d.repoDir}` };
+  const transport = createLocalTransport({ root: host.root });
+  try {
+    const original = hostState(host.root, host.env);
+    const migrated = await runChild({ ...env, FERRY_E2E_MODE: 'migrate' }, `end:${BEFORE_PONR}`);
+    assert.ok(migrated.killed, migrated.out);
+    assert.notDeepEqual(hostState(host.root, host.env).packages, original.packages, 'the swap changed the package set');
+    const { status } = await migrationStatus({ transport });
+    assert.equal(status.ponrCrossed, false);
+    const restorables = status.restorables.length;
+    assert.ok(restorables > 5, `${restorables} restorables`);
+
+    // Killed after the rollback's start entry, before its first restore; then after each journaled restore.
+    const first = await runChild({ ...env, FERRY_E2E_MODE: 'rollback' }, 'restore-start:0');
+    assert.ok(first.killed, first.out);
+    assert.equal((await migrationStatus({ transport })).status.rollbackStarted, true);
+    let runs = 0;
+    let last = { code: null as number | null, out: '', killed: true };
+    while (last.killed) {
+      assert.ok(runs++ <= restorables, `the rollback made no progress after ${runs} runs: ${last.out}`);
+      // Every third continuation is `ferry rollback` again, the others `ferry resume`.
+      last = await runChild({ ...env, FERRY_E2E_MODE: runs % 3 === 0 ? 'rollback' : 'resume' }, 'restore-end:0');
+    }
+    assert.match(last.out, /DONE/, last.out);
+    assert.ok(runs >= restorables - 1, `the rollback was interrupted ${runs} times for ${restorables} restorables`);
+
+    const st = await migrationStatus({ transport });
+    assert.equal(st.status.state, 'rolled-back');
+    const journal = await readJournal(transport, st.status.executionId);
+    const rollbackAt = journal.findIndex((e) => e.event === 'rollback');
+    assert.deepEqual(journal.slice(rollbackAt).filter((e) => e.event === 'step').map((e) => e.event === 'step' && `${e.phase} ${e.stepId}`), [], 'no step ran after the rollback started');
+    const restored = journal.flatMap((e) => (e.event === 'restore' && e.phase === 'end' ? [e.restorableId] : []));
+    assert.equal(new Set(restored).size, restored.length, 'each restore journaled once');
+    assert.deepEqual(new Set(restored), new Set(st.status.restorables.map((r) => r.id)), 'every restorable restored');
+    assert.equal(journal.filter((e) => e.event === 'rollback' && e.phase === 'end').length, 1);
+
+    const now = hostState(host.root, host.env);
+    assert.deepEqual(now.packages, original.packages, 'package set');
+    assert.deepEqual(now.etc, original.etc, '/etc');
+    assert.equal(now.rpmdb, original.rpmdb, 'rpm database records');
+    assert.equal(sh(['rpm', '--root', host.root, '-Va'], host.env).stdout, '', 'rpm -Va clean');
+
+    // A finished rollback is not resumed: nothing runs.
+    const entries = journal.length;
+    await assert.rejects(resume({ transport }), (e: unknown) => isFerryError(e, 'USAGE') && /was rolled back; it cannot be resumed/.test(e.message));
+    assert.equal((await readJournal(transport, st.status.executionId)).length, entries);
+    console.log(`rollback of ${restorables} restorables interrupted ${runs} times, finished by resume/rollback`);
+  } finally {
+    await transport.close();
+    host.dispose();
+  }
+});

@@ -128,3 +128,38 @@ test('rollback over SSH into the Btrfs snapshot: sshd restarted and its connecti
     await assertRolledBack(r);
   });
 });
+
+test('rollback over SSH into the Btrfs snapshot, Ferry SIGKILLed during the reboot wait: ferry resume finishes the rollback from the journal, never migrating forward', { skip }, async () => {
+  await migratedBtrfsSshHost(async (r) => {
+    const script = labRebootScript({ b: r.b, sshdPid: r.h.sshd.pid, bootIdFile: r.bootIdFile, downSeconds: 4, unreachable: true, dir: r.dir });
+    const old = bootId(r.bootIdFile);
+    const child = spawn(process.execPath, [FERRY, ...r.args(script, '--reboot-timeout', '2m')], { stdio: ['ignore', 'pipe', 'pipe'], env: process.env });
+    let err = '';
+    const waiting = new Promise<void>((resolve) => {
+      child.stderr.on('data', (c: Buffer) => { err += c.toString(); if (/waiting for .* to come back/.test(err)) resolve(); });
+    });
+    const closed = new Promise<number | null>((resolve) => child.on('close', (code, signal) => resolve(signal ? -1 : code)));
+    await Promise.race([waiting, closed]);
+    assert.match(err, /waiting for .* to come back/, `the child reached the wait: ${err}`);
+    child.kill('SIGKILL');
+    assert.equal(await closed, -1, 'Ferry was killed during the wait');
+    for (let i = 0; i < 100 && bootId(r.bootIdFile) === old; i++) await new Promise((res) => setTimeout(res, 200));
+    assert.notEqual(bootId(r.bootIdFile), old, 'the lab host rebooted');
+    await new Promise((res) => setTimeout(res, 500));
+    // resume, with the same host flags: the execution's rollback started, so resume finishes it.
+    const res = await ferry(['resume', ...r.args(script).slice(1)]);
+    assert.equal(res.code, 0, res.err);
+    assert.match(res.err, /was being rolled back .*: resume finishes the rollback/, res.err);
+    assert.match(res.err, /came back from the reboot requested earlier/, res.err);
+    assert.match(res.out, /: rolled-back; applied 0, skipped 0\nRolled back /, res.out);
+    await assertRolledBack(r);
+    const t = createLocalTransport({ root: r.b.root });
+    try {
+      const journal = await readJournal(t, (await migrationStatus({ transport: t })).status.executionId);
+      const from = journal.findIndex((e) => e.event === 'rollback');
+      assert.deepEqual(journal.slice(from).filter((e) => e.event === 'step'), [], 'no step ran after the rollback started');
+    } finally {
+      await t.close();
+    }
+  });
+});

@@ -124,6 +124,8 @@ test('unannounced removals stop the migration before the swap with their reasons
 
     const res = await migrate({ ...opts, allowRemove: ['acme-branding', 'acme-legacy-*'], by: 'alice' });
     assert.equal(res.result.status, 'completed');
+    // dnf's cache of the target repository lives below the root (not in this machine's /var/cache/dnf).
+    assert.ok(readdirSync(join(host.root, 'var/cache/dnf')).some((n) => /^ferry-opencloudos-8-0.*\.solv$/.test(n)), 'the solv cache is below the root');
     assert.ok(res.verify?.ok, JSON.stringify(res.verify?.checks));
     for (const n of ['acme-branding', 'acme-legacy-ssl']) assert.notEqual(sh(['rpm', '--root', host.root, '-q', n], host.env).status, 0, `${n} removed`);
     const swap = res.plan.steps.find((s) => s.kind === 'swap-vendor-packages');

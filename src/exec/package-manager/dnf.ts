@@ -61,19 +61,20 @@ export function dnfConfig(env: PackageManagerEnv, isolatedDir?: string): string 
 }
 
 /**
- * dnf's argv up to the command, against the transport's root (the cache then lives in the root's
- * /var/cache/dnf). `config` is the configuration file's path on the host; without an env, the host's own
- * configuration and repositories (a rollback that recorded none).
+ * dnf's argv up to the command, against the transport's root. `config` is the configuration file's path on
+ * the host; without an env, the host's own configuration and repositories (a rollback that recorded none).
+ * No directory is set here: dnf's default cachedir, logdir and persistdir are the root's (/var/cache/dnf,
+ * /var/log, /var/lib/dnf, prefixed with the installroot), or those the configuration file names
+ * (isolatedDirs). A `--setopt=cachedir=` would not be: dnf 4.14 with --installroot keeps the solv files and
+ * metadata of a --setopt cachedir at that path on the machine running dnf, outside the root.
  */
-export function dnfArgv(transport: Transport, env: PackageManagerEnv | null, config?: string, isolated = false): string[] {
+export function dnfArgv(transport: Transport, env: PackageManagerEnv | null, config?: string): string[] {
   const root = transport.root ? ['--installroot', transport.root] : [];
-  // an isolated configuration names its own directories (dnfConfig)
-  const dirs = !isolated && transport.root ? ['--setopt=cachedir=/var/cache/dnf'] : [];
-  if (!env) return ['dnf', '-y', ...root, ...dirs];
+  if (!env) return ['dnf', '-y', ...root];
   checkEnv(env);
   return [
     'dnf', '-y', ...(config ? ['--config', config] : []), '--setopt=reposdir=/dev/null', '--releasever', env.releasever,
-    '--setopt=best=True', '--disableplugin=*', ...root, ...dirs, ...(env.gpgcheck ? [] : ['--nogpgcheck']),
+    '--setopt=best=True', '--disableplugin=*', ...root, ...(env.gpgcheck ? [] : ['--nogpgcheck']),
     ...(env.modulePlatformId ? [`--setopt=module_platform_id=${env.modulePlatformId}`] : []),
   ];
 }
@@ -84,7 +85,7 @@ export function dnfArgv(transport: Transport, env: PackageManagerEnv | null, con
  * hawkey.log and the log lock) and persistdir (/var/lib/dnf: the history database and the rpmdb lock).
  * Host paths, in the configuration file and not as --setopt: dnf prefixes the configured values with the
  * installroot (dnf/cli/cli.py Cli._read_conf_file, `conf.prepend_installroot(opt)` for all three), while
- * dnf 4.14 uses a --setopt value unprefixed in places (hawkey.log, a cachedir created at this machine's /).
+ * dnf 4.14 uses a --setopt value unprefixed in places (hawkey.log, the cache: see dnfArgv).
  */
 function isolatedDirs(dir: string): string[] {
   assert(/^\/[A-Za-z0-9._/-]+$/.test(dir), `isolated dnf dir ${dir} is not a plain absolute path`);
@@ -113,7 +114,7 @@ async function configured(host: HostState, env: PackageManagerEnv): Promise<stri
     await transport.writeFile(conf, text, { mode: 0o600 });
     memo.set(conf, text);
   }
-  return dnfArgv(transport, env, hostPath(transport, conf), host.isolated === true);
+  return dnfArgv(transport, env, hostPath(transport, conf));
 }
 
 /** Runs a dnf query with the private configuration, against the transport's root. */

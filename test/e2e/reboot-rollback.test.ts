@@ -17,13 +17,13 @@ import { createLocalTransport } from '../../src/transport/local.js';
 import { btrfsUnavailable, createBtrfsHost, labRebootScript, labRebootStarted, type BtrfsLabHost } from '../lab/btrfs.js';
 import type { LabSshHost } from '../lab/lab.js';
 import { ferry } from './cli.js';
-import { cutSshSessions, hostSnapshot, sh, useLab } from './helpers.js';
+import { cutSshSessions, hostSnapshot, hostState, sh, useLab } from './helpers.js';
 
 const skip = btrfsUnavailable() || skipUnlessTools('rpmbuild', 'createrepo_c', 'modifyrepo_c', 'dnf', 'rpm', 'sshd', 'setsid', 'gpg', 'pkill', 'pgrep');
 const lab = useLab(skip);
 const FERRY = join(import.meta.dirname, '..', '..', 'bin', 'ferry.js');
 
-interface Rig { h: LabSshHost; b: BtrfsLabHost; dir: string; bootIdFile: string; before: Record<string, string>; args: (script: string, ...more: string[]) => string[] }
+interface Rig { h: LabSshHost; b: BtrfsLabHost; dir: string; bootIdFile: string; before: Record<string, string>; state: ReturnType<typeof hostState>; args: (script: string, ...more: string[]) => string[] }
 
 /** A CentOS 8 lab host behind sshd, copied onto Btrfs and migrated to rocky-8 (snapshot taken); torn down after `fn`. */
 async function migratedBtrfsSshHost(fn: (r: Rig) => Promise<void>): Promise<void> {
@@ -36,6 +36,7 @@ async function migratedBtrfsSshHost(fn: (r: Rig) => Promise<void>): Promise<void
   const local = createLocalTransport({ root: b.root });
   try {
     const before = hostSnapshot(b.root, h.env);
+    const state = hostState(b.root, h.env);
     const res = await migrate({ transport: local, target: 'rocky-8', repos: [`rocky-8=${d.repoDir}`], gpgcheck: false });
     assert.equal(res.result.status, 'completed');
     assert.equal(sh(['rpm', '--root', b.root, '-q', 'rocky-release'], h.env).status, 0, 'migrated');
@@ -43,7 +44,7 @@ async function migratedBtrfsSshHost(fn: (r: Rig) => Promise<void>): Promise<void
       'rollback', `root@127.0.0.1:${h.port}`, '--root', b.root, '-i', h.privateKeyPath, '--known-hosts', h.knownHostsPath,
       '--reboot-command', JSON.stringify(['sh', script]), '--boot-id-file', bootIdFile, ...more,
     ];
-    await fn({ h, b, dir, bootIdFile, before, args });
+    await fn({ h, b, dir, bootIdFile, before, state, args });
   } finally {
     await local.close();
     b.stop();
@@ -153,6 +154,10 @@ test('rollback over SSH into the Btrfs snapshot, Ferry SIGKILLed during the rebo
     assert.match(res.err, /came back from the reboot requested earlier/, res.err);
     assert.match(res.out, /: rolled-back; applied 0, skipped 0\nRolled back /, res.out);
     await assertRolledBack(r);
+    const now = hostState(r.b.root, r.h.env);
+    assert.deepEqual(now.packages, r.state.packages, 'package set');
+    assert.deepEqual(now.etc, r.state.etc, '/etc');
+    assert.equal(now.rpmdb, r.state.rpmdb, 'rpm database records');
     const t = createLocalTransport({ root: r.b.root });
     try {
       const journal = await readJournal(t, (await migrationStatus({ transport: t })).status.executionId);

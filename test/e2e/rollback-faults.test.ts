@@ -5,16 +5,16 @@
 // set, /etc, rpm database) and every restore is journaled exactly once.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { lstatSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { lstatSync } from 'node:fs';
 import { join } from 'node:path';
 import { createLab, type Lab, type LabHost } from '../lab/lab.js';
 import { skipUnlessTools } from '../support/shared.js';
 import { migrationStatus, resume } from '../../src/app/migrate.js';
-import { isFerryError, sha256Hex } from '../../src/core/index.js';
+import { isFerryError } from '../../src/core/index.js';
 import { readJournal } from '../../src/exec/journal.js';
 import { createLocalTransport } from '../../src/transport/local.js';
 import type { Transport } from '../../src/transport/types.js';
-import { packageSet, runChild, sh } from './helpers.js';
+import { hostState, runChild, sh } from './helpers.js';
 
 const skip = skipUnlessTools('rpmbuild', 'createrepo_c', 'modifyrepo_c', 'dnf', 'rpm', 'setsid', 'gpg', 'pgrep');
 let lab: Lab;
@@ -30,30 +30,6 @@ after(async () => { await lab?.close(); });
 
 /** The module-streams step: the last before distro-sync, the point of no return. */
 const BEFORE_PONR = 5;
-
-/** /etc as lines (type, mode, content hash or link target), so a difference is shown by path. */
-function etcListing(root: string): string[] {
-  const out: string[] = [];
-  const walk = (rel: string): void => {
-    for (const name of readdirSync(join(root, rel)).sort()) {
-      const r = `${rel}/${name}`;
-      const st = lstatSync(join(root, r));
-      const mode = (st.mode & 0o7777).toString(8);
-      if (st.isSymbolicLink()) out.push(`L ${r} -> ${readlinkSync(join(root, r))}`);
-      else if (st.isDirectory()) { out.push(`D ${r} ${mode}`); walk(r); }
-      else out.push(`F ${r} ${mode} ${sha256Hex(readFileSync(join(root, r)))}`);
-    }
-  };
-  walk('etc');
-  return out;
-}
-
-/** What must be as before the migration: the package set, /etc, and the rpm database's records (install times, digests). */
-function hostState(root: string, env: NodeJS.ProcessEnv): { packages: string[]; etc: string[]; rpmdb: string } {
-  const db = sh(['rpm', '--root', root, '-qa', '--qf', '%{NEVRA} %{INSTALLTIME} %{SIGMD5} %{INSTALLCOLOR}\\n'], env);
-  assert.equal(db.status, 0, db.stderr);
-  return { packages: packageSet(root, env), etc: etcListing(root), rpmdb: db.stdout.split('\n').sort().join('\n') };
-}
 
 /** Migrates `host` to rocky-8 in a child killed after the last step before the point of no return. */
 async function migratedBeforePonr(env: NodeJS.ProcessEnv, transport: Transport): Promise<number> {

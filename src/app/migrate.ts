@@ -261,6 +261,8 @@ export async function migrate(o: MigrateOptions): Promise<MigrateResult> {
   const { plan } = await planMigration(o);
   const executionId = o.executionId ?? newExecutionId(plan);
   if (o.dryRun) {
+    // The swap step's preview asks the host's dnf (in a private directory): the repositories Ferry serves are served on this connection.
+    await reachServedRepos(o.transport, plan.dnf.repos, o.onProgress);
     const result = await runPlan({ plan: materializePlan(plan), transport: o.transport, executionId, dryRun: true, ...(o.onProgress ? { onProgress: o.onProgress } : {}) });
     return { plan, result };
   }
@@ -295,8 +297,18 @@ export async function resume(o: { transport: Transport; onProgress?: (e: Progres
   const executionId = o.executionId ?? await readCurrent(o.transport);
   const journal = await journalOptions(o, executionId);
   // The journal is verified before its plan.json is acted on: a host whose journal fails the check gets nothing run.
-  await statusRun({ transport: o.transport, executionId, journal });
+  const st = await statusRun({ transport: o.transport, executionId, journal });
   const plan = await readPlan(o.transport, executionId);
+  if (st.rollbackStarted) {
+    // A rollback that was interrupted (Ferry killed, the connection lost) or failed is finished from its journal
+    // by the one rollback use case: the migration never runs forward again once its rollback started.
+    if (st.state === 'rolled-back') {
+      throw new FerryError('USAGE', `Execution ${executionId} on ${o.transport.hostName} was rolled back; it cannot be resumed`, { hint: 'Start a new migration (ferry migrate).' });
+    }
+    o.onProgress?.({ scope: 'output', phase: 'line', message: `${executionId} was being rolled back (${st.state}): resume finishes the rollback` });
+    const rolledBack = await rollback({ ...o, executionId });
+    return { plan, result: { executionId, planId: plan.id, status: 'rolled-back', applied: [], skipped: [] }, rolledBack };
+  }
   // Recorded again (idempotent): the migration may have started from another machine or without a store.
   if (o.store) await recordExecutionFirst({ ...o, store: o.store }, o.transport.hostName, plan, executionId);
   return execute({ transport: o.transport, plan, executionId, journal, ...(o.onProgress ? { onProgress: o.onProgress } : {}), ...runSink(o), ...(o.force ? { force: true } : {}), ...(o.rebootWait ? { rebootWait: o.rebootWait } : {}), ...storeOf(o) });

@@ -2,15 +2,17 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isFerryError } from '../core/index.js';
 import { createLocalTransport } from '../transport/local.js';
 import { acquireHostLock, journalPathFor, parseJournal, readJournal } from './journal.js';
-import { deriveStatus, rollback, runPlan, status } from './runner.js';
+import { defineStep, deriveStatus, rollback, runPlan, status } from './runner.js';
 import { buildFixturePlan, makeFixtureRoot, treeHash } from './testing/fixture.js';
 import type { ProgressEvent } from '../core/index.js';
 import type { JournalEntry } from './types.js';
+import type { TransactionReport } from './package-manager/transaction-summary.js';
 
 const base = mkdtempSync(join(tmpdir(), 'ferry-exec-'));
 process.on('exit', () => rmSync(base, { recursive: true, force: true }));
@@ -80,6 +82,29 @@ test('dry run calls no apply, changes nothing on the host and lists what would r
   assert.deepEqual(res.wouldRun?.map((w) => w.stepId), stepIds);
   assert.equal(treeHash(root, []), initialHash);
   assert.equal(applies(counter).size, 0);
+});
+
+test('dry run: a step\'s preview (its predicted transaction) is carried in wouldRun; a step the journal shows done is not previewed', async () => {
+  const { root } = fresh();
+  const transport = createLocalTransport({ root });
+  const report: TransactionReport = { packages: [{ action: 'remove', name: 'acme', arch: 'noarch', evr: '1-1', repo: '@System', replacing: [] }], allowRemove: [], removals: [{ name: 'acme', evr: '1-1', why: 'removed', verdict: 'unapproved', because: 'x' }], stops: true };
+  const previewed: string[] = [];
+  const step = (name: string) => defineStep({
+    kind: 'test.previewed', options: { name }, title: name,
+    async apply(ctx) { await ctx.transport.writeFile(`/${name}`, name); },
+    async preview(t) { assert.equal(t, transport); previewed.push(name); return report; },
+  });
+  const dry = await runPlan({ plan: { id: 'plan-p', steps: [step('a'), step('b')] }, transport, executionId: 'pv', dryRun: true });
+  assert.deepEqual(dry.wouldRun?.map((w) => [w.title, w.transaction?.stops]), [['a', true], ['b', true]]);
+  assert.deepEqual(previewed, ['a', 'b']);
+  await assert.rejects(readFile(join(root, 'a')), /ENOENT/, 'nothing applied');
+  // Step a done for real (a plan of its own would mismatch: the same plan, stopped after a by a failing b).
+  previewed.length = 0;
+  const failing = defineStep({ ...step('b'), apply: () => Promise.reject(new Error('stop')) });
+  await assert.rejects(runPlan({ plan: { id: 'plan-p', steps: [step('a'), failing] }, transport, executionId: 'pv' }), /stop/);
+  const again = await runPlan({ plan: { id: 'plan-p', steps: [step('a'), failing] }, transport, executionId: 'pv', dryRun: true });
+  assert.deepEqual(again.skipped.length, 1);
+  assert.deepEqual(previewed, ['b'], 'the done step is not previewed');
 });
 
 test('overrides are journaled once, with who made them', async () => {

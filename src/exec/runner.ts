@@ -80,16 +80,17 @@ export async function runPlan(options: RunPlanOptions): Promise<ExecutionResult>
     const done = new Set(status.steps.filter((s) => s.state === 'done').map((s) => s.id));
     const wouldRun: NonNullable<ExecutionResult['wouldRun']> = [];
     const skipped: string[] = [];
-    plan.steps.forEach((step, index) => {
+    for (const [index, step] of plan.steps.entries()) {
       if (done.has(step.id)) {
         skipped.push(step.id);
         emit({ scope: 'step', phase: 'skipped', step: { id: step.id, title: step.title, index, total }, status: 'done' });
-        return;
+        continue;
       }
       const actions = step.describe?.() ?? [step.title];
-      wouldRun.push({ stepId: step.id, title: step.title, actions });
+      const transaction = await step.preview?.(transport);
+      wouldRun.push({ stepId: step.id, title: step.title, actions, ...(transaction ? { transaction } : {}) });
       emit({ scope: 'step', phase: 'would-run', step: { id: step.id, title: step.title, index, total }, detail: actions.join('\n') });
-    });
+    }
     return { executionId, planId: plan.id, status: 'dry-run', applied: [], skipped, wouldRun };
   }
 

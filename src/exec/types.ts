@@ -11,6 +11,7 @@
  */
 import type { JsonValue, Logger } from '../core/index.js';
 import type { Transport } from '../transport/types.js';
+import type { TransactionReport } from './package-manager/transaction-summary.js';
 
 /** The one JSON type (core's), named here because steps, restorables and journal entries are made of it. */
 export type { JsonValue };
@@ -47,6 +48,11 @@ export interface Step<O extends JsonValue = JsonValue> {
   isApplied?(ctx: StepContext): Promise<boolean>;
   /** What apply would do, for dry runs: one line per action. Defaults to the title. */
   describe?(): string[];
+  /**
+   * Dry runs: the package transaction apply would run, asked of the host's package manager without changing
+   * the host (undefined when there is nothing left to ask, as after the step began).
+   */
+  preview?(transport: Transport): Promise<TransactionReport | undefined>;
 }
 
 /** The environment a restorable captures and restores in: no step, no journal. */
@@ -219,11 +225,12 @@ export interface RunningTransaction {
 export interface ExecutionResult {
   executionId: string;
   planId: string;
-  status: 'completed' | 'dry-run';
+  /** `rolled-back`: a resume that found the execution's rollback started and finished it (app resume). */
+  status: 'completed' | 'dry-run' | 'rolled-back';
   /** Steps applied in this run. */
   applied: string[];
   /** Steps skipped because the journal shows them done (or isApplied said so). */
   skipped: string[];
-  /** Dry run only: the actions each remaining step would take. */
-  wouldRun?: { stepId: string; title: string; actions: string[] }[];
+  /** Dry run only: the actions each remaining step would take, and the transaction its package manager predicts. */
+  wouldRun?: { stepId: string; title: string; actions: string[]; transaction?: TransactionReport }[];
 }

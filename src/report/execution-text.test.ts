@@ -55,3 +55,28 @@ test('renderStatus lists the snapshots kept with their own size; renderResult sh
     rolledBack: { executionId: 'mig-1', restored: ['r1'], alreadyRestored: [] } });
   assert.match(result, /Health gate: FAILED\n {2}ok {3}verification: 9 checks passed\n {2}FAIL url:http:\/\/db1\/health: HTTP 503\nRolled back mig-1: restored 1/);
 });
+
+test('renderResult of a dry run: the predicted transaction per package, obsoleted ones under their replacement, each removal with its verdict; host text escaped', () => {
+  const transaction = {
+    allowRemove: ['acme-*'], stops: true,
+    packages: [
+      { action: 'install' as const, name: 'rocky-release', arch: 'noarch', evr: '8.4-1.el8', repo: 'r', replacing: [{ name: 'centos-release', arch: 'x86_64', evr: '8.2-2.el8' }] },
+      { action: 'upgrade' as const, name: 'openssl-libs', arch: 'x86_64', evr: '1:1.1.1c-15.el8_4', repo: 'r', replacing: [] },
+      { action: 'remove-dependent' as const, name: 'acme-tool', arch: 'noarch', evr: '1-1', repo: '@System', replacing: [] },
+      { action: 'remove' as const, name: `evil${ESC}`, arch: 'noarch', evr: '1-1', repo: '@System', replacing: [] },
+    ],
+    removals: [
+      { name: 'centos-release', evr: '8.2-2.el8', why: 'obsoleted' as const, by: 'rocky-release-8.4-1.el8.noarch', verdict: 'replaced' as const },
+      { name: 'acme-tool', evr: '1-1', why: 'dependent' as const, verdict: 'approved' as const },
+      { name: `evil${ESC}`, evr: '1-1', why: 'removed' as const, verdict: 'unapproved' as const, because: `requires centos-logos${ESC}` },
+    ],
+  };
+  const text = renderResult({ plan, result: { executionId: 'mig-1', planId: 'plan-x', status: 'dry-run', applied: [], skipped: [], wouldRun: [{ stepId: 'step-1', title: 'Swap', actions: [], transaction }] } });
+  assert.doesNotMatch(text, /\u001b|\u0007/);
+  assert.match(text, /^Transaction dnf predicts for "Swap" \(the vendor swap, then distro-sync\): 4 package\(s\), 3 leaving the rpm database; approved: acme-\*$/m);
+  assert.match(text, /^ {2}install {3}rocky-release-8\.4-1\.el8\.noarch {2}\(r\)\n {2}obsolete {2}centos-release-8\.2-2\.el8\.x86_64 {2}\(replaced by rocky-release\)$/m);
+  assert.match(text, /^ {2}upgrade {3}openssl-libs-1:1\.1\.1c-15\.el8_4\.x86_64 {2}\(r\)$/m);
+  assert.match(text, /^ {2}remove {4}acme-tool-1-1\.noarch {2}\(@System\) {3}approved \(--allow-remove\)$/m);
+  assert.match(text, /^ {2}remove {4}evil\\x1b.* NOT APPROVED: requires centos-logos\\x1b.*; the migration would stop here$/m);
+  assert.match(text, /would stop here, before the vendor swap: --allow-remove evil\\x1b/);
+});

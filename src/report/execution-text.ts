@@ -9,6 +9,7 @@ import type { RollbackResult } from '../exec/runner.js';
 import type { ExecutionResult, ExecutionStatus } from '../exec/types.js';
 import type { VerifyReport } from '../exec/verify.js';
 import { escapeTerminal as t } from './escape.js';
+import { removalVerdict, type PredictedPackage, type TransactionReport } from '../exec/package-manager/transaction-summary.js';
 import { renderMigrationFindings } from './migration-findings-text.js';
 import type { DriftReport } from '../exec/config-drift.js';
 import type { WorkloadReport } from '../exec/workload.js';
@@ -25,6 +26,7 @@ export function renderPlan(p: MigrationPlan): string {
 
 export function renderResult(r: { plan: MigrationPlan; result: ExecutionResult; verify?: VerifyReport; workload?: WorkloadReport; drift?: DriftReport; problems?: string[]; gate?: { ok: boolean; checks: { id: string; ok: boolean; detail: string }[] }; rolledBack?: RollbackResult }): string {
   const lines = [`${r.result.status === 'dry-run' ? 'Dry run of' : 'Migration'} ${r.result.executionId}: ${r.plan.source} → ${r.plan.target}: ${r.result.status}; applied ${r.result.applied.length}, skipped ${r.result.skipped.length}`];
+  for (const w of r.result.wouldRun ?? []) if (w.transaction) lines.push(...renderTransaction(w.title, w.transaction));
   const v = r.verify;
   if (v) {
     lines.push(`Verification: ${v.ok ? 'passed' : 'FAILED'}`, ...v.checks.map((c) => `  ${c.ok ? 'ok  ' : 'FAIL'} ${c.id}: ${t(c.detail)}`));
@@ -37,6 +39,31 @@ export function renderResult(r: { plan: MigrationPlan; result: ExecutionResult; 
   if (r.gate) lines.push(`Health gate: ${r.gate.ok ? 'passed' : 'FAILED'}`, ...r.gate.checks.map((c) => `  ${c.ok ? 'ok  ' : 'FAIL'} ${t(c.id)}: ${t(c.detail)}`));
   if (r.rolledBack) lines.push(renderRollback(r.rolledBack));
   return lines.join('\n');
+}
+
+const ACTION_LABEL: Record<PredictedPackage['action'], string> = {
+  'install': 'install', 'install-dependency': 'install', 'upgrade': 'upgrade', 'reinstall': 'reinstall', 'downgrade': 'downgrade',
+  'remove': 'remove', 'remove-dependent': 'remove', 'remove-unused': 'remove', 'other': 'other',
+};
+
+/** The dry run's predicted transaction of a step: one line per package (obsoleted ones under what replaces them), then each removal's verdict. */
+export function renderTransaction(title: string, tx: TransactionReport): string[] {
+  const verdicts = new Map(tx.removals.map((r) => [`${r.name}-${r.evr}`, r]));
+  const judged = (name: string, evr: string): string => {
+    const r = verdicts.get(`${name}-${evr}`);
+    if (!r || r.verdict === 'replaced') return '';
+    return r.verdict === 'unapproved' ? `   NOT APPROVED: ${t(r.because ?? '')}; the migration would stop here` : `   ${removalVerdict(r)}`;
+  };
+  return [
+    `Transaction dnf predicts for "${t(title)}" (the vendor swap, then distro-sync): ${tx.packages.length} package(s), ${tx.removals.length} leaving the rpm database${tx.allowRemove.length ? `; approved: ${tx.allowRemove.map(t).join(', ')}` : ''}`,
+    ...tx.packages.flatMap((p) => [
+      `  ${ACTION_LABEL[p.action].padEnd(9)} ${t(p.name)}-${t(p.evr)}.${t(p.arch)}  (${t(p.repo)})${ACTION_LABEL[p.action] === 'remove' ? judged(p.name, p.evr) : ''}`,
+      ...p.replacing.map((x) => `  ${'obsolete'.padEnd(9)} ${t(x.name)}-${t(x.evr)}.${t(x.arch)}  (replaced by ${t(p.name)})`),
+    ]),
+    tx.stops
+      ? `  The migration would stop here, before the vendor swap: ${tx.removals.filter((r) => r.verdict === 'unapproved').map((r) => `--allow-remove ${t(r.name)}`).join(' ')} approves the removals`
+      : '  Every removal is announced by the plan or approved: the migration would go on',
+  ];
 }
 
 export function renderStatus(r: { status: ExecutionStatus; plan: MigrationPlan; verify?: VerifyReport; from?: 'store'; snapshots?: SnapshotInfo[]; expired?: string[] }): string {

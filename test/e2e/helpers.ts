@@ -1,10 +1,10 @@
 /** Shared helpers of the migrate E2E tests: package sets, the by-hand recipe, child runs. */
 import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { closeSync, openSync, readFileSync, readdirSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, lstatSync, openSync, readFileSync, readdirSync, readlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before } from 'node:test';
 import { createLab, type Lab, type LabDistro, type LabHost } from '../lab/lab.js';
-import { assert } from '../../src/core/index.js';
+import { assert, sha256Hex } from '../../src/core/index.js';
 
 export function sh(args: string[], env: NodeJS.ProcessEnv): { status: number | null; stdout: string; stderr: string } {
   const r = spawnSync(args[0], args.slice(1), { env, encoding: 'utf8' });
@@ -36,6 +36,30 @@ export function hostSnapshot(root: string, env: NodeJS.ProcessEnv): Record<strin
     try { out[f] = readFileSync(join(root, f), 'utf8'); } catch { out[f] = '(absent)'; }
   }
   return out;
+}
+
+/** /etc as lines (type, mode, content hash or link target), so a difference is shown by path. */
+function etcListing(root: string): string[] {
+  const out: string[] = [];
+  const walk = (rel: string): void => {
+    for (const name of readdirSync(join(root, rel)).sort()) {
+      const r = `${rel}/${name}`;
+      const st = lstatSync(join(root, r));
+      const mode = (st.mode & 0o7777).toString(8);
+      if (st.isSymbolicLink()) out.push(`L ${r} -> ${readlinkSync(join(root, r))}`);
+      else if (st.isDirectory()) { out.push(`D ${r} ${mode}`); walk(r); }
+      else out.push(`F ${r} ${mode} ${sha256Hex(readFileSync(join(root, r)))}`);
+    }
+  };
+  walk('etc');
+  return out;
+}
+
+/** What must be as before the migration: the package set, /etc, and the rpm database's records (install times, digests). */
+export function hostState(root: string, env: NodeJS.ProcessEnv): { packages: string[]; etc: string[]; rpmdb: string } {
+  const db = sh(['rpm', '--root', root, '-qa', '--qf', '%{NEVRA} %{INSTALLTIME} %{SIGMD5} %{INSTALLCOLOR}\\n'], env);
+  if (db.status !== 0) throw new Error(db.stderr);
+  return { packages: packageSet(root, env), etc: etcListing(root), rpmdb: db.stdout.split('\n').sort().join('\n') };
 }
 
 /** Cuts every SSH session of a lab sshd: SIGKILLs its per-connection processes (the listener stays up). Returns how many. */

@@ -1,33 +1,55 @@
 /**
- * Test helper process for the fault-injection tests: runs `ferry migrate` (FERRY_E2E_MODE=migrate) or
- * `ferry resume` through the app use cases on a local lab root, and freezes its event loop at the point
- * named by FERRY_E2E_STALL (`start:N`, `end:N` — step boundaries — or `output:N[:K]`, the K-th (default
- * first) output line of step N), printing STALLED so the parent can SIGKILL it there.
+ * Test helper process for the fault-injection tests: runs `ferry migrate` (FERRY_E2E_MODE=migrate),
+ * `ferry rollback` (rollback) or `ferry resume` through the app use cases on a local lab root, and freezes its
+ * event loop at the point named by FERRY_E2E_STALL (`start:N`, `end:N` — step boundaries — `output:N[:K]`,
+ * the K-th (default first) output line of step N, or `restore-start:N` / `restore-end:N`, the N-th restore
+ * of this run starting or journaled as done, or `untar:N`, just before this run's N-th `tar -x` on the host
+ * (a restore half done: what it replaces removed, its archive not yet unpacked)), printing STALLED so the
+ * parent can SIGKILL it there.
  */
 import { writeSync } from 'node:fs';
-import { migrate, resume } from '../../src/app/migrate.js';
+import { migrate, resume, rollback } from '../../src/app/migrate.js';
 import { createLocalTransport } from '../../src/transport/local.js';
 import type { ProgressEvent } from '../../src/core/index.js';
+import type { RunOptions, Transport } from '../../src/transport/types.js';
 
 const [where, n, k] = (process.env.FERRY_E2E_STALL ?? '').split(':');
 const index = n === undefined ? -1 : Number(n);
 const line = k === undefined ? 1 : Number(k);
 let stepIndex = -1;
 let lines = 0;
+const restores = { start: -1, end: -1 };
+function stall(): void {
+  writeSync(1, 'STALLED\n');
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0);
+}
 function onProgress(e: ProgressEvent): void {
   if (e.scope === 'step') { stepIndex = e.step.index; lines = 0; }
   if (e.scope === 'output' && stepIndex === index) lines++;
-  const hit = (e.scope === 'step' && e.step.index === index && e.phase === where) || (e.scope === 'output' && where === 'output' && stepIndex === index && lines === line);
-  if (hit) {
-    writeSync(1, 'STALLED\n');
-    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0);
-  }
+  if (e.scope === 'restore' && (e.phase === 'start' || e.phase === 'end')) restores[e.phase]++;
+  const hit = (e.scope === 'step' && e.step.index === index && e.phase === where) || (e.scope === 'output' && where === 'output' && stepIndex === index && lines === line)
+    || (e.scope === 'restore' && where === `restore-${e.phase}` && (e.phase === 'start' || e.phase === 'end') && restores[e.phase] === index);
+  if (hit) stall();
 }
-const transport = createLocalTransport({ root: process.env.FERRY_E2E_ROOT ?? '' });
+const local = createLocalTransport({ root: process.env.FERRY_E2E_ROOT ?? '' });
+let untars = -1;
+// The real transport; only the `untar` stall point looks at the commands it runs.
+const transport: Transport = where !== 'untar' ? local : new Proxy(local, {
+  get(target, prop, receiver) {
+    if (prop !== 'run') return Reflect.get(target, prop, receiver) as unknown;
+    return (argv: readonly string[], opts?: RunOptions) => {
+      if (argv[0] === 'tar' && argv.includes('-xpf') && ++untars === index) stall();
+      return target.run(argv, opts);
+    };
+  },
+});
 if (process.env.FERRY_E2E_MODE === 'migrate') {
   await migrate({ transport, target: process.env.FERRY_E2E_TARGET ?? '', repos: [process.env.FERRY_E2E_REPO ?? ''], gpgcheck: false, onProgress });
+} else if (process.env.FERRY_E2E_MODE === 'rollback') {
+  await rollback({ transport, onProgress });
 } else {
-  await resume({ transport, onProgress });
+  const res = await resume({ transport, onProgress });
+  writeSync(1, `RESULT ${res.result.status}\n`);
 }
 writeSync(1, 'DONE\n');
 await transport.close();

@@ -17,13 +17,13 @@ import { createLocalTransport } from '../../src/transport/local.js';
 import { btrfsUnavailable, createBtrfsHost, labRebootScript, labRebootStarted, type BtrfsLabHost } from '../lab/btrfs.js';
 import type { LabSshHost } from '../lab/lab.js';
 import { ferry } from './cli.js';
-import { cutSshSessions, hostSnapshot, sh, useLab } from './helpers.js';
+import { cutSshSessions, hostSnapshot, hostState, sh, useLab } from './helpers.js';
 
 const skip = btrfsUnavailable() || skipUnlessTools('rpmbuild', 'createrepo_c', 'modifyrepo_c', 'dnf', 'rpm', 'sshd', 'setsid', 'gpg', 'pkill', 'pgrep');
 const lab = useLab(skip);
 const FERRY = join(import.meta.dirname, '..', '..', 'bin', 'ferry.js');
 
-interface Rig { h: LabSshHost; b: BtrfsLabHost; dir: string; bootIdFile: string; before: Record<string, string>; args: (script: string, ...more: string[]) => string[] }
+interface Rig { h: LabSshHost; b: BtrfsLabHost; dir: string; bootIdFile: string; before: Record<string, string>; state: ReturnType<typeof hostState>; args: (script: string, ...more: string[]) => string[] }
 
 /** A CentOS 8 lab host behind sshd, copied onto Btrfs and migrated to rocky-8 (snapshot taken); torn down after `fn`. */
 async function migratedBtrfsSshHost(fn: (r: Rig) => Promise<void>): Promise<void> {
@@ -36,6 +36,7 @@ async function migratedBtrfsSshHost(fn: (r: Rig) => Promise<void>): Promise<void
   const local = createLocalTransport({ root: b.root });
   try {
     const before = hostSnapshot(b.root, h.env);
+    const state = hostState(b.root, h.env);
     const res = await migrate({ transport: local, target: 'rocky-8', repos: [`rocky-8=${d.repoDir}`], gpgcheck: false });
     assert.equal(res.result.status, 'completed');
     assert.equal(sh(['rpm', '--root', b.root, '-q', 'rocky-release'], h.env).status, 0, 'migrated');
@@ -43,7 +44,7 @@ async function migratedBtrfsSshHost(fn: (r: Rig) => Promise<void>): Promise<void
       'rollback', `root@127.0.0.1:${h.port}`, '--root', b.root, '-i', h.privateKeyPath, '--known-hosts', h.knownHostsPath,
       '--reboot-command', JSON.stringify(['sh', script]), '--boot-id-file', bootIdFile, ...more,
     ];
-    await fn({ h, b, dir, bootIdFile, before, args });
+    await fn({ h, b, dir, bootIdFile, before, state, args });
   } finally {
     await local.close();
     b.stop();
@@ -126,5 +127,44 @@ test('rollback over SSH into the Btrfs snapshot: sshd restarted and its connecti
     assert.match(res.err, /is back: boot/, res.err);
     console.log(`sshd restarted mid-wait → ${res.out.trim()} (${res.err.split('\n').find((l) => /is back/.test(l))?.trim()})`);
     await assertRolledBack(r);
+  });
+});
+
+test('rollback over SSH into the Btrfs snapshot, Ferry SIGKILLed during the reboot wait: ferry resume finishes the rollback from the journal, never migrating forward', { skip }, async () => {
+  await migratedBtrfsSshHost(async (r) => {
+    const script = labRebootScript({ b: r.b, sshdPid: r.h.sshd.pid, bootIdFile: r.bootIdFile, downSeconds: 4, unreachable: true, dir: r.dir });
+    const old = bootId(r.bootIdFile);
+    const child = spawn(process.execPath, [FERRY, ...r.args(script, '--reboot-timeout', '2m')], { stdio: ['ignore', 'pipe', 'pipe'], env: process.env });
+    let err = '';
+    const waiting = new Promise<void>((resolve) => {
+      child.stderr.on('data', (c: Buffer) => { err += c.toString(); if (/waiting for .* to come back/.test(err)) resolve(); });
+    });
+    const closed = new Promise<number | null>((resolve) => child.on('close', (code, signal) => resolve(signal ? -1 : code)));
+    await Promise.race([waiting, closed]);
+    assert.match(err, /waiting for .* to come back/, `the child reached the wait: ${err}`);
+    child.kill('SIGKILL');
+    assert.equal(await closed, -1, 'Ferry was killed during the wait');
+    for (let i = 0; i < 100 && bootId(r.bootIdFile) === old; i++) await new Promise((res) => setTimeout(res, 200));
+    assert.notEqual(bootId(r.bootIdFile), old, 'the lab host rebooted');
+    await new Promise((res) => setTimeout(res, 500));
+    // resume, with the same host flags: the execution's rollback started, so resume finishes it.
+    const res = await ferry(['resume', ...r.args(script).slice(1)]);
+    assert.equal(res.code, 0, res.err);
+    assert.match(res.err, /was being rolled back .*: resume finishes the rollback/, res.err);
+    assert.match(res.err, /came back from the reboot requested earlier/, res.err);
+    assert.match(res.out, /: rolled-back; applied 0, skipped 0\nRolled back /, res.out);
+    await assertRolledBack(r);
+    const now = hostState(r.b.root, r.h.env);
+    assert.deepEqual(now.packages, r.state.packages, 'package set');
+    assert.deepEqual(now.etc, r.state.etc, '/etc');
+    assert.equal(now.rpmdb, r.state.rpmdb, 'rpm database records');
+    const t = createLocalTransport({ root: r.b.root });
+    try {
+      const journal = await readJournal(t, (await migrationStatus({ transport: t })).status.executionId);
+      const from = journal.findIndex((e) => e.event === 'rollback');
+      assert.deepEqual(journal.slice(from).filter((e) => e.event === 'step'), [], 'no step ran after the rollback started');
+    } finally {
+      await t.close();
+    }
   });
 });

@@ -72,6 +72,8 @@ test('ferry plan and migrate with a controller-only --repo: served over the SSH 
     assert.match(text.out, /served by Ferry over the SSH connection/);
     const dry = await ferry(['migrate', ...hostArgs(h), '--to', 'rocky-8', '--repo', `rocky-8=${repo.dir}`, '--nogpgcheck', '--dry-run']);
     assert.equal(dry.code, 0, dry.err + dry.out);
+    assert.match(dry.out, /^Transaction dnf predicts for "Swap vendor packages[^"]*" \(the vendor swap, then distro-sync\): \d+ package\(s\)/m, 'the host\'s dnf read the served repository');
+    assert.match(dry.out, /^ {2}install {3}rocky-release-/m);
     assert.equal(treeHash(h.root, RPMDB_READER_FILES), before, 'plan and --dry-run wrote nothing on the host');
 
     const run = await ferry(['migrate', ...hostArgs(h), '--to', 'rocky-8', '--repo', `rocky-8=${repo.dir}`, '--nogpgcheck', '--yes']);

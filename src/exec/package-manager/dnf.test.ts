@@ -35,6 +35,17 @@ test('dnfConfig: [main] without the host repos, one section per repository, comm
   assert.equal(text.match(/^gpgcheck=0$/gm)?.length, 3);
 });
 
+test('dnfConfig isolated (migrate --dry-run): cachedir, logdir and persistdir below the private dir, in [main]; dnfArgv sets no directory', async () => {
+  const text = dnfConfig(env(), '/var/tmp/ferry-dnf.0123abcd');
+  assert.deepEqual(sections(text)[0], ['main', ['gpgcheck', 'installonly_limit', 'best', 'skip_if_unavailable', 'clean_requirements_on_remove', 'install_weak_deps', 'reposdir', 'cachedir', 'logdir', 'persistdir']]);
+  assert.match(text, /^cachedir=\/var\/tmp\/ferry-dnf\.0123abcd\/cache\nlogdir=\/var\/tmp\/ferry-dnf\.0123abcd\/log\npersistdir=\/var\/tmp\/ferry-dnf\.0123abcd\/lib$/m);
+  assert.throws(() => dnfConfig(env(), '/var/tmp/x\ncachedir=/'), /not a plain absolute path/);
+  const t = createLocalTransport({ root: '/tmp/lab root' });
+  const argv = dnfArgv(t, env(), '/tmp/lab root/var/tmp/ferry-dnf.0123abcd/dnf/dnf.conf');
+  assert.ok(argv.includes('--installroot') && !argv.some((a) => /cachedir|logdir|persistdir/.test(a)), argv.join(' '));
+  await t.close();
+});
+
 test('dnfConfig: a hostile baseurl, repo id, releasever or module platform is refused, never written', () => {
   const cases: [Partial<PackageManagerEnv>, string, RegExp][] = [
     [{ repos: [{ id: 'r', baseurl: 'file:///srv/r\ngpgcheck=0' }] }, 'REPO_URL_INVALID', /baseurl of repository r/],
@@ -56,13 +67,13 @@ test('dnfArgv: a root or config path with spaces and commas is one argv element;
   const conf = `${root}/var/lib/ferry/e 1,2/dnf/dnf.conf`;
   assert.deepEqual(dnfArgv(t, env({ gpgcheck: false }), conf), [
     'dnf', '-y', '--config', conf, '--setopt=reposdir=/dev/null', '--releasever', '8', '--setopt=best=True', '--disableplugin=*',
-    '--installroot', root, '--setopt=cachedir=/var/cache/dnf', '--nogpgcheck', '--setopt=module_platform_id=platform:el8',
+    '--installroot', root, '--nogpgcheck', '--setopt=module_platform_id=platform:el8',
   ]);
   const live = createLocalTransport();
   assert.deepEqual(dnfArgv(live, env({ modulePlatformId: null }), '/var/lib/ferry/e1/dnf/dnf.conf'),
     ['dnf', '-y', '--config', '/var/lib/ferry/e1/dnf/dnf.conf', '--setopt=reposdir=/dev/null', '--releasever', '8', '--setopt=best=True', '--disableplugin=*']);
   await live.close();
-  assert.deepEqual(dnfArgv(t, null), ['dnf', '-y', '--installroot', root, '--setopt=cachedir=/var/cache/dnf'], 'no env: the host\'s own configuration');
+  assert.deepEqual(dnfArgv(t, null), ['dnf', '-y', '--installroot', root], 'no env: the host\'s own configuration (and its cache below the root)');
   assert.throws(() => dnfArgv(t, env({ releasever: '--setopt=gpgcheck=0' }), conf), (e) => isFerryError(e, 'STEP_FAILED'));
   await t.close();
 });

@@ -12,9 +12,11 @@
  * `ps` shows them) and are redacted from every message.
  * The migration's prediction (`predict`, dnf --assumeno) writes dnf's cache, history and logs below the root.
  *
- * The file lives under the caller's state dir (`HostState.stateDir`), kept for resume. Nothing read-only
- * (ferry plan, migrate --dry-run) starts dnf: the plan reads the target repositories on the controller and a
- * dry run only describes its steps; the prediction runs in the migration itself, before the swap.
+ * The file lives under the caller's state dir (`HostState.stateDir`), kept for resume. `ferry plan` starts
+ * no dnf (it reads the target repositories on the controller). `migrate --dry-run` runs the same prediction
+ * with an isolated HostState (`isolated`): the configuration, the script and dnf's cachedir, logdir and
+ * persistdir — every directory dnf writes to — below a private temporary state dir (../steps/
+ * transaction-preview.ts makes and removes it).
  */
 import { posix } from 'node:path';
 import { assert, FerryError, redact } from '../../core/index.js';
@@ -45,12 +47,12 @@ function checkEnv(env: PackageManagerEnv): void {
 }
 
 /** The private configuration: `[main]` and one section per target repository. */
-export function dnfConfig(env: PackageManagerEnv): string {
+export function dnfConfig(env: PackageManagerEnv, isolatedDir?: string): string {
   checkEnv(env);
   const gpgcheck = `gpgcheck=${env.gpgcheck ? 1 : 0}`;
   return [
     '[main]', gpgcheck, 'installonly_limit=3', 'best=True', 'skip_if_unavailable=False', 'clean_requirements_on_remove=True',
-    'install_weak_deps=False', 'reposdir=/dev/null', '',
+    'install_weak_deps=False', 'reposdir=/dev/null', ...(isolatedDir ? isolatedDirs(isolatedDir) : []), '',
     ...env.repos.flatMap((r) => {
       const id = checkRepoId(r.id);
       return [`[${id}]`, `name=Ferry target ${id}`, `baseurl=${configBaseurl(r.baseurl, `The baseurl of repository ${id}`)}`, gpgcheck, 'enabled=1', ''];
@@ -59,12 +61,15 @@ export function dnfConfig(env: PackageManagerEnv): string {
 }
 
 /**
- * dnf's argv up to the command, against the transport's root (the cache then lives in the root's
- * /var/cache/dnf). `config` is the configuration file's path on the host; without an env, the host's own
- * configuration and repositories (a rollback that recorded none).
+ * dnf's argv up to the command, against the transport's root. `config` is the configuration file's path on
+ * the host; without an env, the host's own configuration and repositories (a rollback that recorded none).
+ * No directory is set here: dnf's default cachedir, logdir and persistdir are the root's (/var/cache/dnf,
+ * /var/log, /var/lib/dnf, prefixed with the installroot), or those the configuration file names
+ * (isolatedDirs). A `--setopt=cachedir=` would not be: dnf 4.14 with --installroot keeps the solv files and
+ * metadata of a --setopt cachedir at that path on the machine running dnf, outside the root.
  */
 export function dnfArgv(transport: Transport, env: PackageManagerEnv | null, config?: string): string[] {
-  const root = transport.root ? ['--installroot', transport.root, '--setopt=cachedir=/var/cache/dnf'] : [];
+  const root = transport.root ? ['--installroot', transport.root] : [];
   if (!env) return ['dnf', '-y', ...root];
   checkEnv(env);
   return [
@@ -73,6 +78,22 @@ export function dnfArgv(transport: Transport, env: PackageManagerEnv | null, con
     ...(env.modulePlatformId ? [`--setopt=module_platform_id=${env.modulePlatformId}`] : []),
   ];
 }
+
+/**
+ * The `[main]` lines moving the directories dnf writes to below `dir`: cachedir (/var/cache/dnf: metadata,
+ * and dnf/lock.py's download and metadata locks), logdir (/var/log: dnf.log, dnf.librepo.log, dnf.rpm.log,
+ * hawkey.log and the log lock) and persistdir (/var/lib/dnf: the history database and the rpmdb lock).
+ * Host paths, in the configuration file and not as --setopt: dnf prefixes the configured values with the
+ * installroot (dnf/cli/cli.py Cli._read_conf_file, `conf.prepend_installroot(opt)` for all three), while
+ * dnf 4.14 uses a --setopt value unprefixed in places (hawkey.log, the cache: see dnfArgv).
+ */
+function isolatedDirs(dir: string): string[] {
+  assert(/^\/[A-Za-z0-9._/-]+$/.test(dir), `isolated dnf dir ${dir} is not a plain absolute path`);
+  return [`cachedir=${posix.join(dir, 'cache')}`, `logdir=${posix.join(dir, 'log')}`, `persistdir=${posix.join(dir, ISOLATED_PERSISTDIR)}`];
+}
+
+/** Below an isolated state dir: dnf's persistdir, which the caller seeds with a copy of the host's /var/lib/dnf. */
+export const ISOLATED_PERSISTDIR = 'lib';
 
 /** Config files this process has written, per transport: `path` → the content written there. */
 const written = new WeakMap<Transport, Map<string, string>>();
@@ -85,7 +106,7 @@ async function configured(host: HostState, env: PackageManagerEnv): Promise<stri
   const { transport } = host;
   const dir = posix.join(host.stateDir, 'dnf');
   const conf = posix.join(dir, 'dnf.conf');
-  const text = dnfConfig(hostEnv(transport, env));
+  const text = dnfConfig(hostEnv(transport, env), host.isolated ? host.stateDir : undefined);
   const memo = written.get(transport) ?? new Map<string, string>();
   written.set(transport, memo);
   if (memo.get(conf) !== text) {

@@ -38,6 +38,28 @@ export interface PredictedTransaction {
   packages: PredictedPackage[];
 }
 
+/** A package the transaction takes out of the rpm database, judged against the plan and the operator's approvals. */
+export interface JudgedRemoval {
+  name: string;
+  evr: string;
+  why: 'removed' | 'dependent' | 'unused' | 'obsoleted';
+  /** The package obsoleting it (`why: 'obsoleted'`). */
+  by?: string;
+  /** replaced (obsoleted), announced by the plan, approved with --allow-remove, or neither: the migration stops. */
+  verdict: 'replaced' | 'announced' | 'approved' | 'unapproved';
+  /** Unapproved only: the requirement the transaction breaks. */
+  because?: string;
+}
+
+/** A predicted transaction with its removals judged: what `migrate --dry-run` prints. */
+export interface TransactionReport {
+  packages: PredictedPackage[];
+  allowRemove: string[];
+  removals: JudgedRemoval[];
+  /** An unapproved removal: the migration would stop at the gate, before the vendor swap. */
+  stops: boolean;
+}
+
 /** Removal actions: the package leaves the rpm database without a successor of its name. */
 const REMOVALS: ReadonlySet<TransactionAction> = new Set(['remove', 'remove-dependent', 'remove-unused']);
 
@@ -97,4 +119,14 @@ export function changedNames(tx: PredictedTransaction): Map<string, string> {
     for (const r of p.replacing) out.set(r.name, `replaced by ${p.name}-${p.evr}`);
   }
   return out;
+}
+
+/** One line per removal, as the gate streams them and the dry run prints them. */
+export function removalVerdict(r: JudgedRemoval): string {
+  switch (r.verdict) {
+    case 'replaced': return `replaced by ${r.by ?? '?'}`;
+    case 'announced': return 'announced by the plan';
+    case 'approved': return 'approved (--allow-remove)';
+    case 'unapproved': return `NOT APPROVED: ${r.because ?? 'not announced'}`;
+  }
 }

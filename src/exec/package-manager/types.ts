@@ -30,6 +30,12 @@ export function isPackageManagerEnv(v: unknown): v is PackageManagerEnv {
 export interface HostState {
   transport: Transport;
   stateDir: string;
+  /**
+   * Everything the tool writes stays below `stateDir` (host path below the root): for dnf its cachedir,
+   * logdir and persistdir (history database, locks), seeded with a copy of the host's persistdir so history
+   * reasons take part as in the real run. What `migrate --dry-run` asks dnf in (a private temporary dir).
+   */
+  isolated?: boolean;
 }
 
 /** One transaction: remove these names, install these (either list may be empty, not both). */
@@ -66,8 +72,9 @@ export interface PackageManager {
   /**
    * The transaction the vendor swap and the following distro-sync would run, asked of the tool as one
    * prediction (dnf: a `dnf shell` script of the swap, then distro-sync, under --assumeno): nothing is
-   * installed or removed, but the tool writes its cache, history database and logs below the root, so a
-   * read-only run (--dry-run) never asks it. Throws TRANSACTION_PREDICT when the tool cannot resolve it.
+   * installed or removed, but the tool writes its cache, history database and logs: below the root, or
+   * below `host.stateDir` when `host.isolated` (migrate --dry-run). Throws TRANSACTION_PREDICT when the tool
+   * cannot resolve it.
    */
   predict(host: HostState, env: PackageManagerEnv, ops: { swap: Transaction; distroSync: boolean }): Promise<{ transaction: PredictedTransaction; output: string }>;
   /** The rpm database's consistency (dnf check; of the transport's root): ok, or the problems the tool prints. */

@@ -4,14 +4,16 @@
  * migrate2rocky's package_swaps() does, because both release packages provide system-release and own the
  * same files. Before it, the rpm database and every file the old and new packages own are registered, so
  * rollback puts the swap back exactly. First of all, the transaction gate (./transaction-gate.ts) stops the
- * migration when the swap and distro-sync would remove a package nobody announced or approved.
+ * migration when the swap and distro-sync would remove a package nobody announced or approved; a dry run
+ * asks the same prediction without changing the host (`preview`).
  */
 import { dirRestorable } from '../restorables.js';
 import { defineStep } from '../runner.js';
 import type { Step, StepContext } from '../types.js';
 import { packageManagerFor, rpmArgv } from '../package-manager/index.js';
 import { pathSetRestorable } from './path-set.js';
-import { gateTransaction } from './transaction-gate.js';
+import { gateTransaction, previewTransaction } from './transaction-gate.js';
+import type { Transport } from '../../transport/types.js';
 import { swapVendorPackagesKind, type SwapOptions } from '../../plan/steps/index.js';
 
 async function swapped(ctx: StepContext, o: SwapOptions): Promise<{ ok: boolean; detail: string }> {
@@ -27,8 +29,7 @@ async function swapped(ctx: StepContext, o: SwapOptions): Promise<{ ok: boolean;
 }
 
 /** True while no package of the swap was removed or installed yet. */
-async function swapUntouched(ctx: StepContext, o: SwapOptions): Promise<boolean> {
-  const t = ctx.transport;
+async function swapUntouched(t: Transport, o: SwapOptions): Promise<boolean> {
   const have = await t.run(rpmArgv(t, '-q', '--qf', '%{NAME}\\n', ...o.remove, ...o.install));
   const present = new Set(have.stdout.split('\n'));
   return o.remove.every((n) => present.has(n)) && o.install.every((n) => !present.has(n));
@@ -39,7 +40,6 @@ export function swapVendorPackagesStep(options: SwapOptions): Step<SwapOptions> 
     ...swapVendorPackagesKind.spec(options),
     changesPackages: true,
     describe: () => [
-      // The prediction is not run by a dry run: dnf --assumeno writes its cache, history database and logs below the root.
       `predict the swap and distro-sync with dnf --assumeno; stop on a removal not announced${options.allowRemove.length ? ` or approved (${options.allowRemove.join(', ')})` : ' (none approved with --allow-remove)'}`,
       `dnf shell: remove ${options.remove.join(' ')}; install ${options.install.join(' ')}; run`,
     ],
@@ -48,7 +48,7 @@ export function swapVendorPackagesStep(options: SwapOptions): Step<SwapOptions> 
       const pm = packageManagerFor(options.dnf);
       // The gate judges the whole transaction from the host as it is before the swap: on a resume after the
       // swap began (a package of it already removed or installed) there is no such state left to predict from.
-      const untouched = await swapUntouched(ctx, options);
+      const untouched = await swapUntouched(t, options);
       if (untouched) await gateTransaction(ctx, { dnf: options.dnf, swap: { remove: options.remove, install: options.install }, allowRemove: options.allowRemove });
       else ctx.output('the swap already began (resumed): its transaction was judged before it did');
       // Both only read: the rpm database's file lists and the target repositories'.
@@ -61,6 +61,10 @@ export function swapVendorPackagesStep(options: SwapOptions): Step<SwapOptions> 
       await ctx.register(pathSetRestorable('vendor-files', `files of ${[...options.remove, ...options.install].join(', ')}`, paths));
       await pm.swap(ctx, options.dnf, { remove: options.remove, install: options.install });
     },
+    // The gate's prediction in a private directory on the host (previewTransaction), while the swap has not begun.
+    preview: async (transport) => ((await swapUntouched(transport, options))
+      ? previewTransaction(transport, { dnf: options.dnf, swap: { remove: options.remove, install: options.install }, allowRemove: options.allowRemove })
+      : undefined),
     isApplied: async (ctx) => (await swapped(ctx, options)).ok,
     verify: (ctx) => swapped(ctx, options),
   });

@@ -6,15 +6,19 @@
  * swap's own removals) and the operator did not approve (`--allow-remove NAME|GLOB`) stops the migration
  * with TRANSACTION_UNAPPROVED, naming each package and the requirement of it that the transaction breaks
  * (asked of the rpm database: what provides each of its requirements, and what the transaction does to
- * that provider). A package obsoleted by a target package is replaced, not removed.
+ * that provider). A package obsoleted by a target package is replaced, not removed. `migrate --dry-run`
+ * asks the same prediction and judgement (previewTransaction) in a private directory it removes afterwards.
  */
+import { randomBytes } from 'node:crypto';
 import { posix } from 'node:path';
 import { FerryError } from '../../core/index.js';
+import { hostPath, runChecked } from '../journal.js';
+import { ISOLATED_PERSISTDIR } from '../package-manager/dnf.js';
 import { isApproved } from '../package-set.js';
 import type { Transport } from '../../transport/types.js';
 import type { StepContext } from '../types.js';
 import { packageManagerFor, rpmArgv, type PackageManagerEnv, type Transaction } from '../package-manager/index.js';
-import { changedNames, removedNames, type PredictedTransaction } from '../package-manager/transaction-summary.js';
+import { changedNames, removedNames, removalVerdict, type JudgedRemoval, type PredictedTransaction, type TransactionReport } from '../package-manager/transaction-summary.js';
 
 export const PREDICTION_FILE = 'transaction.json';
 
@@ -27,7 +31,15 @@ export interface UnapprovedRemoval {
 
 /** The removals of `tx` neither announced nor approved (pure). */
 export function unapprovedRemovals(tx: PredictedTransaction, o: { announced: readonly string[]; allowRemove: readonly string[] }): { name: string; evr: string }[] {
-  return removedNames(tx).filter((r) => r.why !== 'obsoleted' && !o.announced.includes(r.name) && !isApproved(r.name, o.allowRemove)).map((r) => ({ name: r.name, evr: r.evr }));
+  return judgeRemovals(tx, o).filter((r) => r.verdict === 'unapproved').map((r) => ({ name: r.name, evr: r.evr }));
+}
+
+/** Every package the transaction takes out of the rpm database, with its verdict (pure; no reasons yet). */
+function judgeRemovals(tx: PredictedTransaction, o: { announced: readonly string[]; allowRemove: readonly string[] }): JudgedRemoval[] {
+  return removedNames(tx).map((r) => ({
+    ...r,
+    verdict: r.why === 'obsoleted' ? 'replaced' : o.announced.includes(r.name) ? 'announced' : isApproved(r.name, o.allowRemove) ? 'approved' : 'unapproved',
+  }));
 }
 
 /** For an installed package, its requirements whose provider the transaction changes or removes, as text. */
@@ -44,19 +56,25 @@ async function brokenRequirements(transport: Transport, name: string, changed: M
   return broken.filter((b): b is string => b !== undefined).join('; ') || 'dnf removes it with the packages it depends on';
 }
 
+/**
+ * Judges a predicted transaction against the plan's announced removals and the operator's approvals: each
+ * removal's verdict, and for those neither announced nor approved the requirement the transaction breaks
+ * (read from the rpm database only). `stops`: the migration would stop at the gate.
+ */
+export async function judgeTransaction(transport: Transport, transaction: PredictedTransaction, o: { announced: readonly string[]; allowRemove: readonly string[] }): Promise<TransactionReport> {
+  const changed = changedNames(transaction);
+  const removals = await Promise.all(judgeRemovals(transaction, o).map(async (r) => (r.verdict === 'unapproved' ? { ...r, because: await brokenRequirements(transport, r.name, changed) } : r)));
+  return { packages: transaction.packages, allowRemove: [...o.allowRemove], removals, stops: removals.some((r) => r.verdict === 'unapproved') };
+}
+
 /** Predicts, records and judges the swap + distro-sync transaction; throws TRANSACTION_UNAPPROVED (see the module comment). */
 export async function gateTransaction(ctx: StepContext, o: { dnf: PackageManagerEnv; swap: Transaction; allowRemove: readonly string[] }): Promise<PredictedTransaction> {
   const { transaction } = await packageManagerFor(o.dnf).predict(ctx, o.dnf, { swap: o.swap, distroSync: true });
-  const removals = removedNames(transaction);
-  const unapproved = unapprovedRemovals(transaction, { announced: o.swap.remove, allowRemove: o.allowRemove });
-  const changed = changedNames(transaction);
-  const reasons: UnapprovedRemoval[] = await Promise.all(unapproved.map(async (u) => ({ ...u, because: await brokenRequirements(ctx.transport, u.name, changed) })));
+  const report = await judgeTransaction(ctx.transport, transaction, { announced: o.swap.remove, allowRemove: o.allowRemove });
+  const reasons: UnapprovedRemoval[] = report.removals.filter((r) => r.verdict === 'unapproved').map((r) => ({ name: r.name, evr: r.evr, because: r.because ?? '' }));
   await ctx.transport.writeFile(posix.join(ctx.stateDir, PREDICTION_FILE), JSON.stringify({ transaction, allowRemove: o.allowRemove, unapproved: reasons }, null, 2) + '\n', { mode: 0o600 });
-  ctx.output(`predicted transaction: ${transaction.packages.length} package(s), ${removals.length} leaving the rpm database`);
-  for (const r of removals) {
-    const verdict = r.why === 'obsoleted' ? `replaced by ${r.by ?? '?'}` : o.swap.remove.includes(r.name) ? 'announced by the plan' : isApproved(r.name, o.allowRemove) ? 'approved (--allow-remove)' : 'NOT APPROVED';
-    ctx.output(`removes ${r.name}-${r.evr}: ${verdict}`);
-  }
+  ctx.output(`predicted transaction: ${transaction.packages.length} package(s), ${report.removals.length} leaving the rpm database`);
+  for (const r of report.removals) ctx.output(`removes ${r.name}-${r.evr}: ${r.verdict === 'unapproved' ? 'NOT APPROVED' : removalVerdict(r)}`);
   if (reasons.length > 0) {
     throw new FerryError('TRANSACTION_UNAPPROVED', `The migration of ${ctx.transport.hostName} would remove ${reasons.length} package(s) the plan did not announce: ${reasons.map((r) => `${r.name}-${r.evr} (${r.because})`).join('; ')}`, {
       hint: `Stopped before the vendor swap (no package changed): run ferry rollback, then remove or update them, or run ferry migrate again approving each removal with ${reasons.map((r) => `--allow-remove ${r.name}`).join(' ')}.`,
@@ -64,4 +82,30 @@ export async function gateTransaction(ctx: StepContext, o: { dnf: PackageManager
     });
   }
   return transaction;
+}
+
+/** Where the dry run's private state dir goes: the first of these the host has, else the root's top (a bare image). */
+const SCRATCH_PARENTS = ['/var/tmp', '/tmp'];
+
+/**
+ * The gate's prediction and judgement for `migrate --dry-run`, changing nothing on the host: the same
+ * `predict`, with an isolated HostState whose state dir is a private temporary directory on the host
+ * (mode 0700, a fresh random name), holding dnf's configuration, script, cachedir, logdir and a persistdir
+ * seeded with a copy of the host's /var/lib/dnf (history reasons as in the real run). The directory is
+ * removed afterwards, whatever happened.
+ */
+export async function previewTransaction(transport: Transport, o: { dnf: PackageManagerEnv; swap: Transaction; allowRemove: readonly string[] }): Promise<TransactionReport> {
+  const parents = await Promise.all(SCRATCH_PARENTS.map(async (p) => ((await transport.exists(p)) ? p : undefined)));
+  const dir = posix.join(parents.find((p) => p !== undefined) ?? '/', `ferry-dnf.${randomBytes(8).toString('hex')}`);
+  // without -p: fails when the name exists (never another's directory)
+  await runChecked(transport, ['mkdir', '-m', '0700', hostPath(transport, dir)], `Creating the dry run's private directory ${dir}`);
+  try {
+    const persist = posix.join(dir, ISOLATED_PERSISTDIR);
+    await runChecked(transport, ['mkdir', '-m', '0700', hostPath(transport, persist)], `Creating ${persist}`);
+    if (await transport.exists('/var/lib/dnf')) await runChecked(transport, ['cp', '-a', '--', `${hostPath(transport, '/var/lib/dnf')}/.`, hostPath(transport, persist)], `Copying /var/lib/dnf to ${persist}`);
+    const { transaction } = await packageManagerFor(o.dnf).predict({ transport, stateDir: dir, isolated: true }, o.dnf, { swap: o.swap, distroSync: true });
+    return await judgeTransaction(transport, transaction, { announced: o.swap.remove, allowRemove: o.allowRemove });
+  } finally {
+    await transport.run(['rm', '-rf', '--', hostPath(transport, dir)]);
+  }
 }

@@ -51,9 +51,7 @@ test('libsolv testcases: Ferry and testsolv give the same transaction', { skip: 
 
 const SCENARIOS = Number(process.env.FERRY_SOLVER_SCENARIOS ?? 300);
 
-// todo, not skip: it runs and prints every difference, but does not fail the suite while seed 4 (of 300; 6 of 500)
-// still differs from testsolv. Remove `todo` once the differences are fixed.
-test(`${SCENARIOS} random scenarios: Ferry and testsolv give the same transaction`, { skip: noTestsolv, todo: 'seed 4 of 300 still differs (see the report in the run)' }, () => {
+test(`${SCENARIOS} random scenarios: Ferry and testsolv give the same transaction`, { skip: noTestsolv }, () => {
   const dir = mkdtempSync(join(tmpdir(), 'ferry-scenarios-'));
   try {
     let equal = 0;

@@ -174,7 +174,11 @@ class Solver {
       };
       for (const req of s.requires) {
         if (req.type !== 'simple') {
-          for (const clause of cnf(this.formula(req))) addComplex(clause);
+          const blocks = cnf(this.formula(req));
+          // pool_normalize_complex_dep gives 0 for a dependency that is false as a whole: an installed package's
+          // broken dependency is ignored, any other package is not installable
+          if (blocks.some((b) => b.length === 0)) { if (!dontfix) add([-V(n)]); continue; }
+          for (const clause of blocks) addComplex(clause);
           continue;
         }
         const dp = this.providers(req);
@@ -232,9 +236,7 @@ class Solver {
         case 'install': {
           if (job.select.kind === 'all' || job.select.kind === 'repo') throw unsupported(`install ${job.select.kind}`);
           this.jobRules.push({ lits: sel.map(V), kind: 'job' });
-          // solver_disablepolicyrules: an install job lifts the update rule of installed packages of the same name
-          const names = new Set(sel.filter((p) => !this.installedSet.has(p)).map((p) => this.pool.solvable(p).name));
-          for (const i of this.installed) if (names.has(this.pool.solvable(i).name)) this.featureInstead.add(i);
+          for (const i of this.updatesLiftedBy(job, sel)) this.featureInstead.add(i);
           break;
         }
         case 'erase':
@@ -258,6 +260,46 @@ class Solver {
         case 'distupgrade': throw unsupported('distupgrade');
       }
     }
+  }
+
+  /**
+   * jobtodisablelist for an install job: the installed packages whose update rule the job lifts. A name job sets
+   * the name, a package job everything, a provides job nothing; a job that selects an installed package lifts
+   * none; otherwise the installed packages every selected package obsoletes (same name or Obsoletes:), and for a
+   * name job only those that no selected package would downgrade or change to another arch colour.
+   */
+  private updatesLiftedBy(job: Job, sel: number[]): number[] {
+    if (job.select.kind !== 'name' && job.select.kind !== 'pkg') return [];
+    if (sel.some((p) => this.installedSet.has(p))) return [];
+    let common: number[] | undefined;
+    for (const p of sel) {
+      const mine = this.obsoletedInstalled(p);
+      common = common ? common.filter((i) => mine.includes(i)) : mine;
+      if (common.length === 0) return [];
+    }
+    if (!common || job.select.kind === 'pkg') return common ?? [];
+    return common.filter((i) => sel.every((p) => !this.illegalChange(i, p)));
+  }
+
+  /** solver_add_obsoleted: the installed packages p replaces, by its name or its Obsoletes:. */
+  private obsoletedInstalled(p: number): number[] {
+    const s = this.pool.solvable(p);
+    const out = this.pool.named(s.name).filter((q) => this.installedSet.has(q));
+    for (const obs of s.obsoletes) {
+      for (const q of this.providers({ type: 'simple', name: obs.name, flags: obs.flags, evr: obs.evr })) {
+        if (this.installedSet.has(q) && obsoleteMatches(this.pool.solvable(q), obs) && !out.includes(q)) out.push(q);
+      }
+    }
+    return out;
+  }
+
+  /** policy_is_illegal with dnf's defaults (no downgrade, no arch colour change; name changes allowed). */
+  private illegalChange(i: number, p: number): boolean {
+    const si = this.pool.solvable(i);
+    const sp = this.pool.solvable(p);
+    if (si.name === sp.name && compareEvr(si.evr, sp.evr) > 0) return true;
+    if (si.arch === sp.arch || si.arch === 'noarch' || sp.arch === 'noarch') return false;
+    return ((this.archScore(si.arch) ^ this.archScore(sp.arch)) & 0xffff0000) !== 0;
   }
 
   private addUpdateRules(): Rule[] {
@@ -289,13 +331,6 @@ class Solver {
       }
       return undefined;
     };
-    const illegal = (i: number, p: number): boolean => {
-      const si = this.pool.solvable(i);
-      const sp = this.pool.solvable(p);
-      if (si.name === sp.name && compareEvr(si.evr, sp.evr) > 0) return true;
-      if (si.arch === sp.arch || si.arch === 'noarch' || sp.arch === 'noarch') return false;
-      return ((this.archScore(si.arch) ^ this.archScore(sp.arch)) & 0xffff0000) !== 0;
-    };
     let last: number[] | undefined;
     for (const r of pkg) {
       const lits = r.lits;
@@ -313,7 +348,7 @@ class Solver {
         if (this.installedSet.has(p)) { qi.push([p, p]); continue; }
         const p2 = findInstalled(p);
         if (p2 !== undefined) {
-          if (illegal(p2, p)) continue;
+          if (this.illegalChange(p2, p)) continue;
           qi.push([p2, p]);
           continue;
         }
@@ -347,16 +382,16 @@ class Solver {
     return out;
   }
 
-  /** solver_choicerulecheck: true when none of the best updates of installed `pi` is in the rule. */
+  /**
+   * solver_choicerulecheck: true when none of the best packages of installed `pi`'s update rule (itself
+   * included) is in the rule.
+   */
   private choiceCheck(pi: number, m: Set<number>): boolean {
     const ur = (this.updateRule.get(pi) ?? []).filter((l) => l > 0).map(ID);
     if (ur.length === 0) return false;
-    if (ur.length === 1) return true; // only the installed package itself
-    if (ur.length === 2) return !m.has(ur[1]);
-    const news = ur.filter((p) => p !== pi);
-    if (news.every((p) => m.has(p))) return false;
-    const best = filterUnwanted(this.ctx, [...news], 'choose');
-    return !best.some((p) => m.has(p));
+    if (ur.length === 1) return !m.has(ur[0]);
+    if (ur.every((p) => m.has(p))) return false;
+    return !filterUnwanted(this.ctx, ur, 'choose').some((p) => m.has(p));
   }
 
   // ---- the decision order ----
@@ -570,23 +605,30 @@ class Solver {
     this.sat = new Sat(this.pool.count);
     this.weakCache = undefined;
     this.deps = undefined;
-    for (const r of this.rules) this.sat.addClause(r.lits);
+    this.rules.forEach((r, i) => this.sat.addClause(r.lits, i));
     return this.sat.solve(() => this.decide(), this.req.maxConflicts ?? 100_000);
   }
 
   /**
    * solver_check_unneeded_choicerules: a choice rule whose original rule is fulfilled by a package outside the
-   * choice is disabled, with every other choice rule whose original rule has one of those packages; then the
-   * solver runs again from scratch.
+   * choice is disabled (disableChoice); then the solver runs again from scratch.
    */
   private unneededChoice(choice: Rule[]): Rule[] | undefined {
     for (const r of choice) {
-      const orig = r.from as Rule;
-      const outside = orig.lits.filter((l) => l > 0 && !r.lits.includes(l));
-      if (!outside.some((l) => this.sat.valueOf(l) === 1)) continue;
-      return choice.filter((c) => c !== r && !(c.from as Rule).lits.some((l) => outside.includes(l)));
+      const outside = (r.from as Rule).lits.filter((l) => l > 0 && !r.lits.includes(l));
+      if (outside.some((l) => this.sat.valueOf(l) === 1)) return disableChoice(choice, r);
     }
     return undefined;
+  }
+
+  /**
+   * analyze_unsolvable + disable_weakrules: when the proof of unsolvability holds a weak rule (a choice rule),
+   * the last of them is disabled and the solver runs again; without one the jobs are unsolvable.
+   */
+  private weakToDisable(choice: Rule[]): Rule[] | undefined {
+    let last: Rule | undefined;
+    for (const i of this.sat.proof) if (this.rules[i].kind === 'choice') last = this.rules[i];
+    return last ? disableChoice(choice, last) : undefined;
   }
 
   run(): SolveResult {
@@ -594,20 +636,13 @@ class Solver {
     const pkg = this.pkgRules();
     const update = this.addUpdateRules();
     let choice = this.choiceRules(pkg);
-    let ok = this.attempt(pkg, update, choice);
     for (;;) {
-      if (!ok && choice.length) {
-        // choice rules are weak: libsolv disables them when they stand in the way
-        choice = [];
-        ok = this.attempt(pkg, update, choice);
-        continue;
-      }
-      const fewer = ok ? this.unneededChoice(choice) : undefined;
-      if (!fewer) break;
-      choice = fewer;
-      ok = this.attempt(pkg, update, choice);
+      const ok = this.attempt(pkg, update, choice);
+      const fewer = ok ? this.unneededChoice(choice) : this.weakToDisable(choice);
+      if (fewer) { choice = fewer; continue; }
+      if (!ok) return { ok: false, problems: ['the jobs cannot be satisfied together'] };
+      break;
     }
-    if (!ok) return { ok: false, problems: ['the jobs cannot be satisfied together'] };
     const chosen: number[] = [];
     for (let id = 0; id < this.pool.count; id++) if (this.sat.valueOf(V(id)) === 1) chosen.push(id);
     return { ok: true, steps: this.transaction(chosen), installed: chosen };
@@ -635,6 +670,15 @@ class Solver {
     for (const p of news) if (!replacing.has(p)) steps.push({ kind: 'install', id: p });
     return steps;
   }
+}
+
+/**
+ * solver_disablechoicerules: disables choice rule `r` and every other choice rule whose original rule names a
+ * package that r's original rule offers but r does not.
+ */
+function disableChoice(choice: Rule[], r: Rule): Rule[] {
+  const outside = (r.from as Rule).lits.filter((l) => l > 0 && !r.lits.includes(l));
+  return choice.filter((c) => c !== r && !(c.from as Rule).lits.some((l) => outside.includes(l)));
 }
 
 /** solvable_identical without vendor or build time: the same name, arch, evr and requires. */

@@ -49,7 +49,7 @@ test('libsolv testcases: Ferry and testsolv give the same transaction', { skip: 
   assert.ok(compared >= 15, `only ${compared} testcases compared`);
 });
 
-const SCENARIOS = Number(process.env.FERRY_SOLVER_SCENARIOS ?? 300);
+const SCENARIOS = Number(process.env.FERRY_SOLVER_SCENARIOS ?? 2000);
 
 test(`${SCENARIOS} random scenarios: Ferry and testsolv give the same transaction`, { skip: noTestsolv }, () => {
   const dir = mkdtempSync(join(tmpdir(), 'ferry-scenarios-'));
@@ -67,7 +67,9 @@ test(`${SCENARIOS} random scenarios: Ferry and testsolv give the same transactio
       differ.push(`seed ${seed} (${kept})\n    ferry:    ${mine.join(' | ')}\n    testsolv: ${ref.join(' | ')}`);
     }
     console.log(`random scenarios: ${SCENARIOS} compared, ${equal} equal`);
+    for (const d of differ) console.log(`  differs: ${d}`);
     assert.deepEqual(differ, [], 'every scenario gives testsolv\'s transaction');
+    assert.equal(equal, SCENARIOS);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

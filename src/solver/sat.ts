@@ -41,6 +41,24 @@ export class Sat {
 
   get decisionLevel(): number { return this.trailLim.length; }
 
+  /** The decision level a variable was assigned at (meaningful while it is assigned). */
+  levelOf(lit: number): number { return this.level[Math.abs(lit)]; }
+
+  /** Called with the level the search goes back to, before the assignments above it are undone. */
+  onBacktrack: ((level: number) => void) | undefined;
+
+  /**
+   * After solve() found a model: goes back to `level` and decides `lit` there (libsolv's takebranch); solve()
+   * then continues the search from that state.
+   */
+  branchTo(level: number, lit: number): void {
+    assert(this.started && level <= this.decisionLevel, 'a branch is taken in a finished search');
+    this.backtrack(level);
+    assert(this.valueOf(lit) === 0, `branch ${lit} is already assigned`);
+    this.trailLim.push(this.trail.length);
+    this.enqueue(lit, -1);
+  }
+
   /** The assigned literals in the order they were assigned (libsolv's decisionq). */
   get assigned(): readonly number[] { return this.trail; }
 
@@ -185,6 +203,7 @@ export class Sat {
 
   private backtrack(level: number): void {
     if (this.decisionLevel <= level) return;
+    this.onBacktrack?.(level);
     const stop = this.trailLim[level];
     for (let i = this.trail.length - 1; i >= stop; i--) {
       const v = Math.abs(this.trail[i]);
@@ -198,7 +217,8 @@ export class Sat {
 
   /**
    * Searches for a model; `decide` returns the next decision literal (an unassigned one) or 0 once every
-   * variable it cares about is assigned. Unassigned variables left then count as false.
+   * variable it cares about is assigned. Unassigned variables left then count as false. Called again (after
+   * branchTo), it continues the same search.
    */
   solve(decide: (sat: Sat) => number, maxConflicts: number): boolean {
     if (this.unsat) return false;

@@ -2,7 +2,9 @@
  * The depsolver: libsolv's rules (src/rules.c) over a SolverPool, solved by the CDCL core with libsolv's decision
  * order (src/solver.c solver_run_sat): job rules, then the installed packages (update, keep), then the
  * unresolved rules in rule order, then weak dependencies (recommends, supplements), then orphans; every choice
- * among several packages goes through the ported policy (policy.ts).
+ * among several packages goes through the ported policy (policy.ts) and opens a branch. A found model is then
+ * minimised as libsolv does (unneeded choice rules dropped, branches retaken); an unsolvable run disables the
+ * last weak rule of its proof and runs again.
  *
  * Modelled: package rules (requires, conflicts, obsoletes, the implicit same-name obsoletes, rich dependencies
  * and/or/if/unless/else/with/without), update and feature rules, job rules for install/erase/update/lock by name,
@@ -23,6 +25,9 @@ const TRUE: Formula = { t: 'true' };
 const FALSE: Formula = { t: 'false' };
 
 interface Rule { lits: number[]; kind: 'pkg' | 'update' | 'job' | 'choice'; from?: Rule }
+
+/** A decision among several candidates at `level` (the decision itself is at level + 1); `taken` per candidate. */
+interface Branch { readonly level: number; readonly cands: readonly number[]; readonly taken: boolean[] }
 
 const V = (id: number): number => id + 1;
 const ID = (lit: number): number => Math.abs(lit) - 1;
@@ -49,6 +54,9 @@ class Solver {
   /** Per installed package: its update (or feature) rule's literals, [] for an orphan. */
   private readonly updateRule = new Map<number, number[]>();
   private readonly orphans: number[] = [];
+  /** libsolv's branches: decisions among several candidates, by the level they were taken at. */
+  private branches: Branch[] = [];
+  private keptBranch: Branch | undefined;
 
   constructor(private readonly req: SolveRequest) {
     this.pool = req.pool;
@@ -305,13 +313,13 @@ class Solver {
   private addUpdateRules(): Rule[] {
     const out: Rule[] = [];
     for (const i of this.installed) {
-      if (this.noUpdate.has(i)) { this.updateRule.set(i, []); continue; }
       const feature = findUpdatePackages(this.ctx, i, true);
       if (feature.length === 0) { this.orphans.push(i); this.updateRule.set(i, []); continue; }
       const cand = this.featureInstead.has(i) ? feature : findUpdatePackages(this.ctx, i, false);
       const lits = [V(i), ...cand.map(V)];
       this.updateRule.set(i, lits);
-      out.push({ lits, kind: 'update' });
+      // an erase job disables the rule (disableupdaterule); the choice rules still read its literals
+      if (!this.noUpdate.has(i)) out.push({ lits, kind: 'update' });
     }
     return out;
   }
@@ -406,9 +414,48 @@ class Solver {
     return dq;
   }
 
+  /** selectandinstall: the policy's first choice; several candidates open a branch for minimisation. */
   private choose(dq: number[]): number {
     const list = dq.length > 1 ? filterUnwanted(this.ctx, [...dq], 'choose') : dq;
+    if (list.length > 1) this.branches.push({ level: this.sat.decisionLevel, cands: list, taken: list.map((_, k) => k === 0) });
     return V(list[0]);
+  }
+
+  /**
+   * The auto-minimisation step of solver_run_sat: the earliest branch with an untaken candidate that got installed
+   * later anyway, or whose choice is not recommended (nor supplementing) while an untaken candidate is, is taken
+   * again with that candidate; undefined when the model is final.
+   */
+  private minimizeStep(): { branch: Branch; at: number } | undefined {
+    const wanted = (p: number): boolean => this.ctx.recommended(p) || this.ctx.supplementing(p);
+    let found: { branch: Branch; at: number } | undefined;
+    for (let b = this.branches.length - 1; b >= 0; b--) {
+      const br = this.branches[b];
+      let wantedAt = -1;
+      let later = -1;
+      for (let k = 0; k < br.cands.length; k++) {
+        if (br.taken[k]) continue;
+        const lit = V(br.cands[k]);
+        if (this.sat.valueOf(lit) === 1 && this.sat.levelOf(lit) > br.level) { later = k; break; }
+        if (wantedAt < 0 && wanted(br.cands[k])) wantedAt = k;
+      }
+      if (later >= 0) { found = { branch: br, at: later }; continue; }
+      if (wantedAt < 0) continue;
+      for (let k = 0; k < br.cands.length; k++) {
+        const lit = V(br.cands[k]);
+        if (!br.taken[k] || this.sat.valueOf(lit) !== 1 || this.sat.levelOf(lit) !== br.level + 1) continue;
+        if (!wanted(br.cands[k])) { found = { branch: br, at: wantedAt }; break; }
+      }
+    }
+    return found;
+  }
+
+  /** takebranch: back to the branch's level, deciding its candidate `at` instead; the branch itself stays. */
+  private takeBranch(branch: Branch, at: number): void {
+    branch.taken[at] = true;
+    this.keptBranch = branch;
+    this.sat.branchTo(branch.level, V(branch.cands[at]));
+    this.keptBranch = undefined;
   }
 
   private decideJobs(): number {
@@ -431,23 +478,40 @@ class Solver {
     return !this.noUpdate.has(i) && (this.sat.valueOf(V(i)) === -1 || this.updateAll || this.updateMap.has(i));
   }
 
-  /** resolve_installed as libsolv 0.7.23 has it: pass 0 the packages to update, pass 1 all; update or keep. */
+  /**
+   * resolve_installed as libsolv 0.7.23 has it: pass 0 the packages to update, pass 1 all; update or keep. The
+   * walk starts at installedpos: after a decision here was undone by a conflict, at the package that caused it.
+   */
+  private installedPos = 0;
+  private lastInstalled: { at: number; level: number; lit: number } | undefined;
+
   private decideInstalled(): number {
+    const last = this.lastInstalled;
+    if (last && (this.sat.valueOf(last.lit) !== 1 || this.sat.levelOf(last.lit) !== last.level + 1)) this.installedPos = last.at;
+    this.lastInstalled = undefined;
     const passes = this.updateMap.size ? [0, 1] : [1];
+    const n = this.installed.length;
     for (const pass of passes) {
-      for (const i of this.installed) {
-        if (this.sat.valueOf(V(i)) === 1) continue;
-        if (pass === 0 && !this.updateMap.has(i)) continue;
-        const rr = this.updateRule.get(i) ?? [];
-        if (rr.length === 0) continue; // orphan, or erased by a job
-        if (this.wantsUpdate(i)) {
-          const dq = this.undecidedPositives(rr);
-          if (dq && dq.length) return this.choose(dq);
-        }
-        if (this.sat.valueOf(V(i)) === 0) return V(i);
+      for (let k = 0; k < n; k++) {
+        const at = (this.installedPos + k) % n;
+        const lit = this.decideInstalledAt(this.installed[at], pass);
+        if (lit) { this.lastInstalled = { at, level: this.sat.decisionLevel, lit }; return lit; }
       }
     }
+    this.installedPos = 0;
     return 0;
+  }
+
+  private decideInstalledAt(i: number, pass: number): number {
+    if (this.sat.valueOf(V(i)) === 1) return 0;
+    if (pass === 0 && !this.updateMap.has(i)) return 0;
+    const rr = this.updateRule.get(i) ?? [];
+    if (rr.length === 0) return 0; // orphan
+    if (this.wantsUpdate(i)) {
+      const dq = this.undecidedPositives(rr);
+      if (dq && dq.length) return this.choose(dq);
+    }
+    return this.sat.valueOf(V(i)) === 0 ? V(i) : 0;
   }
 
   /**
@@ -557,7 +621,9 @@ class Solver {
       return pos.filter(ok);
     }
     const out: number[] = [];
-    for (const block of cnf(this.formula(rec))) {
+    const blocks = cnf(this.formula(rec));
+    if (blocks.some((b) => b.length === 0)) return []; // false as a whole: pool_normalize_complex_dep gives 0
+    for (const block of blocks) {
       const mark = out.length;
       for (const l of block) {
         const v = this.sat.valueOf(l);
@@ -605,7 +671,15 @@ class Solver {
     this.sat = new Sat(this.pool.count);
     this.weakCache = undefined;
     this.deps = undefined;
+    this.branches = [];
+    this.installedPos = 0;
+    this.lastInstalled = undefined;
+    this.sat.onBacktrack = (level) => { this.branches = this.branches.filter((b) => b.level < level || b === this.keptBranch); };
     this.rules.forEach((r, i) => this.sat.addClause(r.lits, i));
+    return this.search();
+  }
+
+  private search(): boolean {
     return this.sat.solve(() => this.decide(), this.req.maxConflicts ?? 100_000);
   }
 
@@ -636,12 +710,14 @@ class Solver {
     const pkg = this.pkgRules();
     const update = this.addUpdateRules();
     let choice = this.choiceRules(pkg);
-    for (;;) {
-      const ok = this.attempt(pkg, update, choice);
+    for (let ok = this.attempt(pkg, update, choice); ;) {
       const fewer = ok ? this.unneededChoice(choice) : this.weakToDisable(choice);
-      if (fewer) { choice = fewer; continue; }
+      if (fewer) { choice = fewer; ok = this.attempt(pkg, update, choice); continue; }
       if (!ok) return { ok: false, problems: ['the jobs cannot be satisfied together'] };
-      break;
+      const step = this.minimizeStep();
+      if (!step) break;
+      this.takeBranch(step.branch, step.at);
+      ok = this.search();
     }
     const chosen: number[] = [];
     for (let id = 0; id < this.pool.count; id++) if (this.sat.valueOf(V(id)) === 1) chosen.push(id);

@@ -5,6 +5,7 @@
  * the common versioned provide, installed names to the front, suggested/enhancing packages to the front.
  */
 import { compareEvr, rpmvercmp } from '../rpm/evr.js';
+import { formatDep } from '../rpm/deps.js';
 import type { Dep, Evr } from '../rpm/types.js';
 import type { Solvable, SolverPool } from './types.js';
 
@@ -50,6 +51,8 @@ export interface PolicyContext {
   suggested(id: number): boolean;
   supplementing(id: number): boolean;
   enhancing(id: number): boolean;
+  /** Whether installed package `id` is involved in a distupgrade (dupinvolvedmap). */
+  dupInvolved?(id: number): boolean;
 }
 
 export type PolicyMode = 'choose' | 'choose-noreorder' | 'recommend' | 'supplement';
@@ -98,6 +101,29 @@ function pruneToHighestPrio(ctx: PolicyContext, list: number[]): void {
   }
   if (best === undefined) return;
   keep(list, (id) => ctx.isInstalled(id) || ctx.pool.repos[ctx.pool.solvable(id).repo].priority === best);
+  if (list.length > 1 && ctx.pool.installedRepo !== undefined && ctx.dupInvolved) pruneInstalledDupPackages(ctx, list, best);
+}
+
+/**
+ * solver_prune_installed_dup_packages: an installed package a distupgrade involves stays a candidate only when it
+ * is identical to a repository package of at least the best priority (a higher one becomes the best).
+ */
+function pruneInstalledDupPackages(ctx: PolicyContext, list: number[], bestprio: number): void {
+  const out: number[] = [];
+  const prio = (id: number): number => ctx.pool.repos[ctx.pool.solvable(id).repo].priority;
+  for (const p of list) {
+    if (!ctx.isInstalled(p)) { if (prio(p) >= bestprio) out.push(p); continue; }
+    if (!ctx.dupInvolved?.(p)) { out.push(p); continue; }
+    const s = ctx.pool.solvable(p);
+    let keepit = false;
+    for (const q of ctx.pool.named(s.name)) {
+      if (ctx.isInstalled(q) || prio(q) < bestprio || !identical(s, ctx.pool.solvable(q))) continue;
+      keepit = true;
+      if (prio(q) > bestprio) { bestprio = prio(q); out.length = 0; }
+    }
+    if (keepit) out.push(p);
+  }
+  if (out.length) list.splice(0, list.length, ...out);
 }
 
 function pruneToBestArch(ctx: PolicyContext, list: number[]): void {
@@ -339,4 +365,11 @@ export function obsoletersOf(ctx: PolicyContext, id: number): number[] {
     if (ps.obsoletes.some((o) => obsoleteMatches(s, o) && pool.whatprovides({ type: 'simple', name: o.name, flags: o.flags, evr: o.evr }).includes(id))) out.push(p);
   }
   return out;
+}
+
+/** solvable_identical without vendor or build time: the same name, arch, evr and requires. */
+export function identical(a: Solvable, b: Solvable): boolean {
+  if (a.name !== b.name || a.arch !== b.arch || compareEvr(a.evr, b.evr) !== 0 || (a.evr.release ?? '') !== (b.evr.release ?? '')) return false;
+  const reqs = (s: Solvable): string => [...new Set(s.requires.map(formatDep))].sort().join('\n');
+  return reqs(a) === reqs(b);
 }

@@ -24,13 +24,36 @@ export function formatResult(pool: SolverPool, result: SolveResult): string[] {
   return lines.sort();
 }
 
-/** Solves a testcase's (first) job set; the result lines as testsolv prints them. */
+/**
+ * Solves each job set of a testcase; the result lines as testsolv prints them (after a `test N:` line per set
+ * when there are several).
+ */
 export function solveTestcase(tc: Testcase): string[] {
-  return formatResult(tc.pool, solve({ pool: tc.pool, arch: tc.arch, jobs: tc.jobs }));
+  const results = tc.sets.map((set) => formatResult(tc.pool, solve({ pool: tc.pool, arch: tc.arch, jobs: set.jobs })));
+  if (results.length === 1) return results[0];
+  return results.flatMap((lines, k) => [`test ${k + 1}:`, ...lines]);
 }
 
-/** Reduces testsolv's own result lines to what formatResult models: every `problem …` line becomes one marker. */
+const TEST_HEADER = /^test \d+:$/;
+
+/**
+ * Reduces testsolv's own result lines to what formatResult models, per job set: every `problem …` line becomes
+ * one marker, the rest is sorted.
+ */
 export function normaliseReference(lines: readonly string[]): string[] {
-  if (lines.some((l) => l.startsWith('problem '))) return [PROBLEM_LINE];
-  return lines.filter((l) => l.trim() !== '').sort();
+  const one = (part: readonly string[]): string[] => {
+    if (part.some((l) => l.startsWith('problem '))) return [PROBLEM_LINE];
+    return part.filter((l) => l.trim() !== '').sort();
+  };
+  if (!lines.some((l) => TEST_HEADER.test(l))) return one(lines);
+  const out: string[] = [];
+  let part: string[] = [];
+  for (const l of lines) {
+    if (!TEST_HEADER.test(l)) { part.push(l); continue; }
+    if (out.length) out.push(...one(part));
+    out.push(l);
+    part = [];
+  }
+  out.push(...one(part));
+  return out;
 }

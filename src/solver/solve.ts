@@ -13,10 +13,10 @@
  */
 import { FerryError } from '../core/errors.js';
 import { compareEvr } from '../rpm/evr.js';
-import { formatDep, type DepTree, type SimpleDep } from '../rpm/deps.js';
-import { archScores, filterUnwanted, findUpdatePackages, obsoleteMatches, type PolicyContext } from './policy.js';
+import type { DepTree, SimpleDep } from '../rpm/deps.js';
+import { archScores, filterUnwanted, findUpdatePackages, identical, obsoleteMatches, type PolicyContext } from './policy.js';
 import { Sat } from './sat.js';
-import type { Job, Solvable, SolveRequest, SolveResult, SolverPool, TransactionStep } from './types.js';
+import type { Job, SolveRequest, SolveResult, SolverPool, TransactionStep } from './types.js';
 
 // A formula over solvable literals (+v installed, -v not installed; v = id + 1).
 type Formula = { t: 'lit'; lit: number } | { t: 'and' | 'or'; parts: Formula[] } | { t: 'true' } | { t: 'false' };
@@ -24,7 +24,7 @@ type Formula = { t: 'lit'; lit: number } | { t: 'and' | 'or'; parts: Formula[] }
 const TRUE: Formula = { t: 'true' };
 const FALSE: Formula = { t: 'false' };
 
-interface Rule { lits: number[]; kind: 'pkg' | 'update' | 'job' | 'choice'; from?: Rule }
+interface Rule { lits: number[]; kind: 'pkg' | 'update' | 'job' | 'dup' | 'choice'; from?: Rule }
 
 /** A decision among several candidates at `level` (the decision itself is at level + 1); `taken` per candidate. */
 interface Branch { readonly level: number; readonly cands: readonly number[]; readonly taken: boolean[] }
@@ -45,6 +45,10 @@ class Solver {
   private readonly installed: number[] = [];
   private readonly installedSet = new Set<number>();
   private updateAll = false;
+  /** A distupgrade of all packages (dupinvolvedmap_all): every installed package must match a repository one. */
+  private dupAll = false;
+  /** Names whose dup rules a job disables (DISABLE_DUP). */
+  private readonly dupLifted = new Set<string>();
   private readonly updateMap = new Set<number>();
   private readonly noUpdate = new Set<number>();
   /** Installed packages whose update rule a job disables: the feature rule (any version) stands instead. */
@@ -70,6 +74,7 @@ class Solver {
       suggested: (id) => this.weakMaps().suggested.has(id),
       supplementing: (id) => this.pool.solvable(id).supplements.some((d) => this.fulfilled(d)),
       enhancing: (id) => this.pool.solvable(id).enhances.some((d) => this.fulfilled(d)),
+      dupInvolved: () => this.dupAll,
     };
     const repo = this.pool.installedRepo;
     if (repo !== undefined) for (let id = 0; id < this.pool.count; id++) if (this.pool.solvable(id).repo === repo) { this.installed.push(id); this.installedSet.add(id); }
@@ -229,7 +234,11 @@ class Solver {
   private select(job: Job): number[] {
     const sel = job.select;
     switch (sel.kind) {
-      case 'name': return [...this.pool.named(sel.name)];
+      case 'name': {
+        const want = sel.evr;
+        const named = this.pool.named(sel.name);
+        return want?.flags ? named.filter((p) => obsoleteMatches(this.pool.solvable(p), { name: sel.name, flags: want.flags, evr: want.evr })) : [...named];
+      }
       case 'provides': return [...this.providers(sel.dep)];
       case 'pkg': return [sel.id];
       case 'all': return Array.from({ length: this.pool.count }, (_, i) => i);
@@ -263,9 +272,16 @@ class Solver {
         case 'lock':
           for (const p of job.select.kind === 'all' ? Array.from({ length: this.pool.count }, (_, i) => i) : sel) {
             this.jobRules.push({ lits: [this.installedSet.has(p) ? V(p) : -V(p)], kind: 'job' });
+            // jobtodisablelist: a locked installed package lifts the dup rules of its name
+            if (this.installedSet.has(p)) this.dupLifted.add(this.pool.solvable(p).name);
           }
           break;
-        case 'distupgrade': throw unsupported('distupgrade');
+        case 'distupgrade':
+          // solver_createdupmaps: all packages are involved, every installable repository package is good
+          if (job.select.kind !== 'all') throw unsupported(`distupgrade by ${job.select.kind}`);
+          this.dupAll = true;
+          this.updateAll = true;
+          break;
       }
     }
   }
@@ -301,8 +317,12 @@ class Solver {
     return out;
   }
 
-  /** policy_is_illegal with dnf's defaults (no downgrade, no arch colour change; name changes allowed). */
+  /**
+   * policy_is_illegal with libsolv's defaults (no downgrade, no arch colour change; name changes allowed), and
+   * its dup defaults for a package a distupgrade involves (everything allowed).
+   */
   private illegalChange(i: number, p: number): boolean {
+    if (this.dupAll) return false; // the dup flags allow every change
     const si = this.pool.solvable(i);
     const sp = this.pool.solvable(p);
     if (si.name === sp.name && compareEvr(si.evr, sp.evr) > 0) return true;
@@ -314,12 +334,37 @@ class Solver {
     const out: Rule[] = [];
     for (const i of this.installed) {
       const feature = findUpdatePackages(this.ctx, i, true);
-      if (feature.length === 0) { this.orphans.push(i); this.updateRule.set(i, []); continue; }
-      const cand = this.featureInstead.has(i) ? feature : findUpdatePackages(this.ctx, i, false);
+      // solver_addfeaturerule: under a distupgrade a package that cannot be kept, with only such candidates, is an orphan
+      const dupOrphan = this.dupAll && !this.dupMayKeep(i) && feature.every((q) => this.installedSet.has(q) && !this.dupMayKeep(q));
+      if (feature.length === 0 || dupOrphan) { this.orphans.push(i); this.updateRule.set(i, []); continue; }
+      // dnf's dup flags allow downgrades, arch, vendor and name changes: the update rule is the feature rule
+      const cand = this.featureInstead.has(i) || this.dupAll ? feature : findUpdatePackages(this.ctx, i, false);
       const lits = [V(i), ...cand.map(V)];
       this.updateRule.set(i, lits);
       // an erase job disables the rule (disableupdaterule); the choice rules still read its literals
       if (!this.noUpdate.has(i)) out.push({ lits, kind: 'update' });
+    }
+    return out;
+  }
+
+  /** dup_maykeepinstalled: a repository package, or identical to one (same name, evr and contents). */
+  private dupMayKeep(i: number): boolean {
+    if (!this.installedSet.has(i)) return this.installable(i);
+    const s = this.pool.solvable(i);
+    return this.pool.named(s.name).some((q) => !this.installedSet.has(q) && this.installable(q) && identical(s, this.pool.solvable(q)));
+  }
+
+  /**
+   * solver_addduprules: an installed package a distupgrade involves goes unless it is identical to a repository
+   * package or an orphan (its update rule holds nothing but itself).
+   */
+  private dupRules(): Rule[] {
+    if (!this.dupAll) return [];
+    const out: Rule[] = [];
+    for (const i of this.installed) {
+      const ur = this.updateRule.get(i) ?? [];
+      if (ur.length <= 1 || this.dupMayKeep(i) || this.dupLifted.has(this.pool.solvable(i).name)) continue;
+      out.push({ lits: [-V(i)], kind: 'dup' });
     }
     return out;
   }
@@ -667,7 +712,7 @@ class Solver {
   }
 
   private attempt(pkg: Rule[], update: Rule[], choice: Rule[]): boolean {
-    this.rules = [...pkg, ...update, ...this.jobRules, ...choice];
+    this.rules = [...pkg, ...update, ...this.jobRules, ...this.dupRules(), ...choice];
     this.sat = new Sat(this.pool.count);
     this.weakCache = undefined;
     this.deps = undefined;
@@ -755,13 +800,6 @@ class Solver {
 function disableChoice(choice: Rule[], r: Rule): Rule[] {
   const outside = (r.from as Rule).lits.filter((l) => l > 0 && !r.lits.includes(l));
   return choice.filter((c) => c !== r && !(c.from as Rule).lits.some((l) => outside.includes(l)));
-}
-
-/** solvable_identical without vendor or build time: the same name, arch, evr and requires. */
-function identical(a: Solvable, b: Solvable): boolean {
-  if (a.name !== b.name || a.arch !== b.arch || compareEvr(a.evr, b.evr) !== 0 || (a.evr.release ?? '') !== (b.evr.release ?? '')) return false;
-  const reqs = (s: Solvable): string => [...new Set(s.requires.map(formatDep))].sort().join('\n');
-  return reqs(a) === reqs(b);
 }
 
 function unsupported(what: string): FerryError {

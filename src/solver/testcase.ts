@@ -1,8 +1,8 @@
 /**
  * libsolv's testcase format (ext/testcase.c), the subset testsolv's own test suite uses for transactions:
  * `repo NAME PRIO[.SUB] testtags <inline>|FILE|empty`, `system ARCH DISTTYPE REPO`, `job CMD SELECT ARGS
- * [flags]` and `result TYPES <inline>`. What the reader understands but the solver does not model (other job
- * commands, solver flags, further jobs after `nextjob`, …) is listed in `unsupported`, never silently dropped.
+ * [flags]`, `result TYPES <inline>` and `nextjob` (a further job set). What the reader understands but the
+ * solver does not model (other job commands, solver flags, …) is listed in `unsupported`, never silently dropped.
  * Malformed input throws TESTCASE_INVALID naming file:line.
  */
 import { readFileSync } from 'node:fs';
@@ -13,13 +13,23 @@ import { parseTestcaseDep } from './testdep.js';
 import type { Dep, Evr } from '../rpm/types.js';
 import type { Job, JobCommand, JobSelect, Solvable, SolverPool, SolverRepo } from './types.js';
 
-export interface Testcase {
-  readonly pool: MemoryPool;
-  readonly arch: string;
+/** One job set: the jobs before the first `nextjob`, or between two. */
+export interface JobSet {
   readonly jobs: Job[];
   /** The expected result lines, without their `#>` prefix. */
   readonly result: string[];
   readonly resultTypes: string[];
+}
+
+export interface Testcase {
+  readonly pool: MemoryPool;
+  readonly arch: string;
+  /** The first job set's jobs and result. */
+  readonly jobs: Job[];
+  readonly result: string[];
+  readonly resultTypes: string[];
+  /** Every job set, solved one after the other against the same pool (testsolv's "test N:"). */
+  readonly sets: JobSet[];
   /** Each feature of the case the solver does not model, with the line that uses it. */
   readonly unsupported: string[];
 }
@@ -85,13 +95,12 @@ export function parseTestcase(text: string, where: string): Testcase {
   const pool = new MemoryPool();
   const lines = text.split('\n');
   const repoIds = new Map<string, number>();
-  const pendingJobs: { line: number; words: string[] }[] = [];
+  const pendingSets: { jobs: { line: number; words: string[] }[]; result: string[]; resultTypes: string[] }[] = [];
+  const newSet = (): (typeof pendingSets)[number] => { const set = { jobs: [], result: [], resultTypes: [] }; pendingSets.push(set); return set; };
+  let cur = newSet();
   const unsupported: string[] = [];
   let arch = 'noarch';
   let installedName: string | undefined;
-  let result: string[] = [];
-  let resultTypes: string[] = [];
-  let afterNextjob = false;
   const bad = (line: number, what: string): FerryError => new FerryError('TESTCASE_INVALID', `${where}:${line}: ${what}`, {
     hint: 'see libsolv ext/testcase.c for the syntax',
   });
@@ -107,10 +116,6 @@ export function parseTestcase(text: string, where: string): Testcase {
     if (raw === '' || raw.startsWith('#')) continue;
     const words = raw.split(/\s+/);
     const cmd = words[0];
-    if (afterNextjob) {
-      if (cmd === 'result' && words.at(-1) === '<inline>') i = inline(i).next;
-      continue;
-    }
     switch (cmd) {
       case 'repo': {
         if (words.length < 4) throw bad(lineNo, `"repo" needs NAME PRIO TYPE [SOURCE], got "${raw}"`);
@@ -140,15 +145,15 @@ export function parseTestcase(text: string, where: string): Testcase {
         installedName = words[3];
         break;
       }
-      case 'job': pendingJobs.push({ line: lineNo, words: words.slice(1) }); break;
+      case 'job': cur.jobs.push({ line: lineNo, words: words.slice(1) }); break;
       case 'result': {
         if (words.length < 2) throw bad(lineNo, '"result" needs TYPES');
-        resultTypes = words[1].split(',');
-        if (words[2] === '<inline>') ({ body: result, next: i } = inline(i));
-        for (const t of resultTypes) if (t !== 'transaction' && t !== 'problems') unsupported.push(`line ${lineNo}: result ${t}`);
+        cur.resultTypes = words[1].split(',');
+        if (words[2] === '<inline>') ({ body: cur.result, next: i } = inline(i));
+        for (const t of cur.resultTypes) if (t !== 'transaction' && t !== 'problems') unsupported.push(`line ${lineNo}: result ${t}`);
         break;
       }
-      case 'nextjob': afterNextjob = true; unsupported.push(`line ${lineNo}: nextjob (only the first job set is solved)`); break;
+      case 'nextjob': cur = newSet(); break;
       case 'solverflags': case 'poolflags': case 'genid': case 'disable': case 'feature': case 'namespace': case 'evrcmp':
         unsupported.push(`line ${lineNo}: ${cmd}`);
         if (words.at(-1) === '<inline>') i = inline(i).next;
@@ -157,13 +162,16 @@ export function parseTestcase(text: string, where: string): Testcase {
     }
   }
   if (installedName !== undefined) pool.installedRepo = repoIds.get(installedName);
-  const jobs: Job[] = [];
-  for (const { line, words } of pendingJobs) {
-    const job = parseJob(pool, repoIds, words, (what) => bad(line, what));
-    if (typeof job === 'string') unsupported.push(`line ${line}: ${job}`); else jobs.push(job);
-  }
+  const sets: JobSet[] = pendingSets.map((set) => {
+    const jobs: Job[] = [];
+    for (const { line, words } of set.jobs) {
+      const job = parseJob(pool, repoIds, words, (what) => bad(line, what));
+      if (typeof job === 'string') unsupported.push(`line ${line}: ${job}`); else jobs.push(job);
+    }
+    return { jobs, result: set.result, resultTypes: set.resultTypes };
+  });
   unsupported.sort((a, b) => lineOf(a) - lineOf(b));
-  return { pool, arch, jobs, result, resultTypes, unsupported };
+  return { pool, arch, jobs: sets[0].jobs, result: sets[0].result, resultTypes: sets[0].resultTypes, sets, unsupported };
 }
 
 function lineOf(note: string): number { return Number(/^line (\d+)/.exec(note)?.[1] ?? 0); }
@@ -181,7 +189,13 @@ function parseJob(pool: MemoryPool, repos: Map<string, number>, words: string[],
   if (flags !== '') return `job flags ${flags}`;
   let select: JobSelect;
   switch (how) {
-    case 'name': select = { kind: 'name', name: rest.join(' ') }; break;
+    case 'name': {
+      const tree = depOrThrow(rest.join(' '), bad);
+      if (typeof tree === 'string') return tree;
+      if (tree.type !== 'simple') return 'job name with a rich dependency';
+      select = tree.flags ? { kind: 'name', name: tree.name, evr: { flags: tree.flags, evr: tree.evr } } : { kind: 'name', name: tree.name };
+      break;
+    }
     case 'provides': {
       const tree = depOrThrow(rest.join(' '), bad);
       if (typeof tree === 'string') return tree;

@@ -44,7 +44,8 @@ export interface SolverPool {
 }
 
 export type JobSelect =
-  | { kind: 'name'; name: string }
+  /** Packages called `name`; with `evr`, only those whose own evr matches it (pool_match_nevr). */
+  | { kind: 'name'; name: string; evr?: Pick<SimpleDep, 'flags' | 'evr'> }
   | { kind: 'provides'; dep: SimpleDep }
   | { kind: 'pkg'; id: number }
   | { kind: 'all' }

@@ -211,8 +211,10 @@ function obsoletesOther(ctx: PolicyContext, p: number, q: number): boolean {
  * mutual obsoleters (Tarjan); here a candidate survives when nothing it does not obsolete back obsoletes it.
  */
 function pruneObsoleted(ctx: PolicyContext, list: number[]): void {
-  const all = [...list];
-  keep(list, (p) => !all.some((q) => q !== p && obsoletesOther(ctx, q, p) && !obsoletesOther(ctx, p, q)));
+  // only candidates with Obsoletes: can prune: O(candidates × obsoleters), not quadratic in a long provider list
+  const obsoleters = list.filter((q) => ctx.pool.solvable(q).obsoletes.length > 0);
+  if (obsoleters.length === 0) return;
+  keep(list, (p) => !obsoleters.some((q) => q !== p && obsoletesOther(ctx, q, p) && !obsoletesOther(ctx, p, q)));
 }
 
 function pruneToRecommended(ctx: PolicyContext, list: number[]): void {

@@ -13,7 +13,7 @@
  */
 import { FerryError } from '../core/errors.js';
 import { compareEvr } from '../rpm/evr.js';
-import type { DepTree, SimpleDep } from '../rpm/deps.js';
+import { formatDep, type DepTree, type SimpleDep } from '../rpm/deps.js';
 import { archScores, filterUnwanted, findUpdatePackages, identical, obsoleteMatches, type PolicyContext } from './policy.js';
 import { Sat } from './sat.js';
 import type { Job, SolveRequest, SolveResult, SolverPool, TransactionStep } from './types.js';
@@ -130,6 +130,23 @@ class Solver {
     }
   }
 
+  /**
+   * The CNF blocks of a rich dependency (of its negation for a conflict). A dependency whose expansion exceeds
+   * MAX_BLOCKS clauses throws SOLVER_LIMIT: (A1 & B1) | … | (A20 & B20) expands to 2^20 of them, which takes
+   * libsolv's testsolv over a minute.
+   */
+  private blocks(dep: DepTree, negate: boolean): number[][] {
+    const f = this.formula(dep);
+    try {
+      return cnf(negate ? not(f) : f);
+    } catch (err) {
+      if (err !== TOO_MANY_BLOCKS) throw err;
+      throw new FerryError('SOLVER_LIMIT', `the rich dependency ${formatDep(dep)} expands to more than ${MAX_BLOCKS} clauses`, {
+        hint: 'such a dependency is almost certainly malformed metadata; the package that carries it cannot be solved for',
+      });
+    }
+  }
+
   /** Whether a dependency is fulfilled by the packages decided installed (solver_dep_fulfilled). */
   private fulfilled(t: DepTree): boolean {
     const f = this.formula(t);
@@ -169,7 +186,7 @@ class Solver {
     const out: Rule[] = [];
     const add = (lits: number[]): void => {
       if (lits.length === 2 && lits[0] > lits[1]) lits = [lits[1], lits[0]];
-      if (lits.some((l) => lits.includes(-l))) return; // self-fulfilling
+      if (selfFulfilling(lits)) return;
       out.push({ lits, kind: 'pkg' });
     };
     for (let n = 0; n < this.pool.count; n++) {
@@ -187,7 +204,7 @@ class Solver {
       };
       for (const req of s.requires) {
         if (req.type !== 'simple') {
-          const blocks = cnf(this.formula(req));
+          const blocks = this.blocks(req, false);
           // pool_normalize_complex_dep gives 0 for a dependency that is false as a whole: an installed package's
           // broken dependency is ignored, any other package is not installable
           if (blocks.some((b) => b.length === 0)) { if (!dontfix) add([-V(n)]); continue; }
@@ -201,7 +218,7 @@ class Solver {
       }
       for (const con of s.conflicts) {
         if (con.type !== 'simple') {
-          for (const clause of cnf(not(this.formula(con)))) addComplex(clause.filter((l) => l !== -V(n)), true);
+          for (const clause of this.blocks(con, true)) addComplex(clause.filter((l) => l !== -V(n)), true);
           continue;
         }
         for (const p of this.providers(con)) {
@@ -666,7 +683,7 @@ class Solver {
       return pos.filter(ok);
     }
     const out: number[] = [];
-    const blocks = cnf(this.formula(rec));
+    const blocks = this.blocks(rec, false);
     if (blocks.some((b) => b.length === 0)) return []; // false as a whole: pool_normalize_complex_dep gives 0
     for (const block of blocks) {
       const mark = out.length;
@@ -818,7 +835,18 @@ function not(f: Formula): Formula {
   }
 }
 
-/** Conjunctive normal form; [] is true, [[]] is false. */
+/** Whether a rule holds a literal and its negation (a Set for long rules: a provider list may be 100,000 long). */
+function selfFulfilling(lits: readonly number[]): boolean {
+  if (lits.length < 16) return lits.some((l) => lits.includes(-l));
+  const set = new Set(lits);
+  return lits.some((l) => set.has(-l));
+}
+
+/** The most clauses one rich dependency may expand to. */
+const MAX_BLOCKS = 10_000;
+const TOO_MANY_BLOCKS = new Error('too many CNF blocks');
+
+/** Conjunctive normal form; [] is true, [[]] is false. Throws TOO_MANY_BLOCKS beyond MAX_BLOCKS clauses. */
 function cnf(f: Formula): number[][] {
   switch (f.t) {
     case 'true': return [];
@@ -830,6 +858,7 @@ function cnf(f: Formula): number[][] {
       for (const part of f.parts) {
         const c = cnf(part);
         const next: number[][] = [];
+        if (acc.length * c.length > MAX_BLOCKS) throw TOO_MANY_BLOCKS;
         for (const a of acc) for (const b of c) next.push([...a, ...b.filter((l) => !a.includes(l))]);
         acc = next;
       }

@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { FerryError, isFerryError } from '../core/errors.js';
 import { matchesDep, type DepTree, type SimpleDep } from '../rpm/deps.js';
-import { parseTestcaseDep } from './testdep.js';
+import { formatTestcaseDep, parseTestcaseDep } from './testdep.js';
 import type { Dep, Evr } from '../rpm/types.js';
 import type { Job, JobCommand, JobSelect, Solvable, SolverPool, SolverRepo } from './types.js';
 
@@ -295,3 +295,35 @@ function readTesttags(pool: MemoryPool, repo: number, body: string[], bad: (n: n
   flush();
 }
 
+/** A package as writeTestcase writes it (a Solvable without its repository). */
+export type TestcasePackage = Omit<Solvable, 'repo'>;
+
+export interface TestcaseSpec {
+  /** In order; the installed system is the repository named by `installed`. */
+  readonly repos: readonly { name: string; priority: number; packages: readonly TestcasePackage[] }[];
+  readonly arch: string;
+  readonly installed?: string;
+  /** Job lines without the leading `job `, e.g. `distupgrade all packages`. */
+  readonly jobs: readonly string[];
+}
+
+/** A libsolv testcase with inline testtags repositories, which testsolv and readTestcase both read. */
+export function writeTestcase(spec: TestcaseSpec): string {
+  const out: string[] = [];
+  const tags: [string, keyof TestcasePackage][] = [['Req', 'requires'], ['Con', 'conflicts'], ['Rec', 'recommends'], ['Sug', 'suggests'], ['Sup', 'supplements'], ['Enh', 'enhances']];
+  const simple = (d: Dep): string => formatTestcaseDep({ type: 'simple', name: d.name, flags: d.flags, evr: d.evr });
+  for (const repo of spec.repos) {
+    out.push(`repo ${repo.name} ${repo.priority} testtags <inline>`);
+    for (const p of repo.packages) {
+      const version = p.evr.epoch ? `${p.evr.epoch}:${p.evr.version}` : p.evr.version;
+      out.push(`#>=Pkg: ${p.name} ${version} ${p.evr.release ?? ''} ${p.arch}`);
+      for (const d of p.provides) out.push(`#>=Prv: ${simple(d)}`);
+      for (const d of p.obsoletes) out.push(`#>=Obs: ${simple(d)}`);
+      for (const [tag, key] of tags) for (const d of p[key] as readonly DepTree[]) out.push(`#>=${tag}: ${formatTestcaseDep(d)}`);
+    }
+  }
+  out.push(`system ${spec.arch} rpm ${spec.installed ?? 'system'}`);
+  for (const j of spec.jobs) out.push(`job ${j}`);
+  out.push('result transaction,problems <inline>', '');
+  return out.join('\n');
+}

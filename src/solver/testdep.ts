@@ -6,7 +6,7 @@
  * `<>`, …) throws SOLVER_UNSUPPORTED.
  */
 import { FerryError } from '../core/errors.js';
-import { parseEvr } from '../rpm/evr.js';
+import { formatEvr, parseEvr } from '../rpm/evr.js';
 import { MAX_RICH_DEPTH, type DepTree } from '../rpm/deps.js';
 import type { DepFlag } from '../rpm/types.js';
 
@@ -83,4 +83,23 @@ export function parseTestcaseDep(text: string): DepTree {
     }
   };
   return tree(root);
+}
+
+const FLAG_TEXT: Readonly<Record<DepFlag, string>> = { EQ: '=', LE: '<=', GE: '>=', GT: '>', LT: '<' };
+
+/** A dependency in testcase syntax (testcase_dep2str), read back equal by parseTestcaseDep. */
+export function formatTestcaseDep(tree: DepTree): string {
+  const inner = formatTestcaseDep;
+  switch (tree.type) {
+    case 'simple': return tree.flags && tree.evr ? `${tree.name} ${FLAG_TEXT[tree.flags]} ${formatEvr(tree.evr)}` : tree.name;
+    case 'and': return `(${tree.operands.map(inner).join(' & ')})`;
+    case 'or': return `(${tree.operands.map(inner).join(' | ')})`;
+    case 'with': return `(${tree.operands.map(inner).join(' + ')})`;
+    case 'without': return `(${inner(tree.left)} - ${inner(tree.right)})`;
+    case 'if': case 'unless': {
+      const op = tree.type === 'if' ? '<IF>' : '<UNLESS>';
+      const tail = tree.otherwise ? `${inner(tree.condition)} <ELSE> ${inner(tree.otherwise)}` : inner(tree.condition);
+      return `(${inner(tree.left)} ${op} ${tail})`;
+    }
+  }
 }

@@ -63,7 +63,10 @@ for (const n of names) {
 }
 const dir = mkdtempSync(join(tmpdir(), 'ferry-bench-solver-'));
 const file = join(dir, 'distro-sync.t');
-writeFileSync(file, writeTestcase({ repos: [{ name: 'system', priority: 0, packages: installed }, ...repos], arch: 'x86_64', jobs: ['distupgrade all packages'] }));
+const text = writeTestcase({ repos: [{ name: 'system', priority: 0, packages: installed }, ...repos], arch: 'x86_64', jobs: ['distupgrade all packages'] });
+writeFileSync(file, text);
+// FERRY_BENCH_SOLVER_OUT=FILE keeps a copy of the testcase (to rerun testsolv -v on it)
+if (process.env.FERRY_BENCH_SOLVER_OUT) writeFileSync(process.env.FERRY_BENCH_SOLVER_OUT, text);
 
 function time(argv) {
   const r = spawnSync('/usr/bin/time', ['-f', '%e %U %S %M', ...argv], { stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 1 << 28 });

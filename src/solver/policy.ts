@@ -354,20 +354,31 @@ export function findUpdatePackages(ctx: PolicyContext, id: number, allowAll: boo
 
 /**
  * policy_create_obsolete_index: the installable packages (installed ones too) of another name whose obsoletes
- * match installed solvable `id`.
+ * match installed solvable `id`. The index is built once per context, over the packages that have Obsoletes:.
  */
-export function obsoletersOf(ctx: PolicyContext, id: number): number[] {
-  const pool = ctx.pool;
-  const s = pool.solvable(id);
-  const out: number[] = [];
-  for (let p = 0; p < pool.count; p++) {
-    const ps = pool.solvable(p);
-    if (ps.obsoletes.length === 0 || ps.name === s.name) continue;
-    if (ctx.archScore(ps.arch) === 0 && !ctx.isInstalled(p)) continue;
-    if (ps.obsoletes.some((o) => obsoleteMatches(s, o) && pool.whatprovides({ type: 'simple', name: o.name, flags: o.flags, evr: o.evr }).includes(id))) out.push(p);
+export function obsoletersOf(ctx: PolicyContext, id: number): readonly number[] {
+  let index = OBSOLETE_INDEX.get(ctx);
+  if (!index) {
+    index = new Map();
+    const pool = ctx.pool;
+    for (let p = 0; p < pool.count; p++) {
+      const ps = pool.solvable(p);
+      if (ps.obsoletes.length === 0) continue;
+      if (ctx.archScore(ps.arch) === 0 && !ctx.isInstalled(p)) continue;
+      for (const o of ps.obsoletes) {
+        for (const q of pool.whatprovides({ type: 'simple', name: o.name, flags: o.flags, evr: o.evr })) {
+          if (!ctx.isInstalled(q) || pool.solvable(q).name === ps.name || !obsoleteMatches(pool.solvable(q), o)) continue;
+          const list = index.get(q);
+          if (!list) index.set(q, [p]); else if (list.at(-1) !== p) list.push(p);
+        }
+      }
+    }
+    OBSOLETE_INDEX.set(ctx, index);
   }
-  return out;
+  return index.get(id) ?? [];
 }
+
+const OBSOLETE_INDEX = new WeakMap<PolicyContext, Map<number, number[]>>();
 
 /** solvable_identical without vendor or build time: the same name, arch, evr and requires. */
 export function identical(a: Solvable, b: Solvable): boolean {

@@ -182,6 +182,50 @@ class Solver {
 
   // ---- rules ----
 
+  /** The packages an install job selects (solver_addpkgrulesforsolvable starts from them). */
+  private readonly jobPackages: number[] = [];
+
+  /**
+   * libsolv's addedmap: the packages that get rules. From the installed packages, their updaters and the install
+   * jobs' packages, the providers of requires, recommends and suggests, transitively; then every installable
+   * package whose supplements or enhances name a considered package (solver_addpkgrulesforweak), until nothing
+   * changes. A package outside it is never installed, so its rules would only cost time.
+   */
+  private considered(): Uint8Array {
+    const m = new Uint8Array(this.pool.count);
+    const work: number[] = [];
+    const push = (p: number): void => { if (!m[p]) { m[p] = 1; work.push(p); } };
+    const pushDep = (d: DepTree): void => {
+      if (d.type === 'simple') { for (const p of this.providers(d)) push(p); return; }
+      for (const p of positives(this.formula(d))) push(p);
+    };
+    const drain = (): void => {
+      while (work.length) {
+        const s = this.pool.solvable(work.pop() as number);
+        for (const d of s.requires) pushDep(d);
+        for (const d of s.recommends) pushDep(d);
+        for (const d of s.suggests) pushDep(d);
+      }
+    };
+    for (const i of this.installed) push(i);
+    for (const i of this.installed) for (const p of findUpdatePackages(this.ctx, i, true)) push(p);
+    for (const p of this.jobPackages) push(p);
+    drain();
+    const possible = (d: DepTree): boolean => (d.type === 'simple' ? this.providers(d) : positives(this.formula(d))).some((p) => m[p] === 1);
+    for (let changed = true; changed;) {
+      changed = false;
+      for (let n = 0; n < this.pool.count; n++) {
+        if (m[n] || !this.installable(n)) continue;
+        const s = this.pool.solvable(n);
+        if (!s.supplements.some(possible) && !s.enhances.some(possible)) continue;
+        push(n);
+        drain();
+        changed = true;
+      }
+    }
+    return m;
+  }
+
   private pkgRules(): Rule[] {
     const out: Rule[] = [];
     const add = (lits: number[]): void => {
@@ -189,7 +233,9 @@ class Solver {
       if (selfFulfilling(lits)) return;
       out.push({ lits, kind: 'pkg' });
     };
+    const considered = this.considered();
     for (let n = 0; n < this.pool.count; n++) {
+      if (!considered[n]) continue;
       const s = this.pool.solvable(n);
       const isInst = this.installedSet.has(n);
       const dontfix = isInst;
@@ -270,6 +316,7 @@ class Solver {
         case 'install': {
           if (job.select.kind === 'all' || job.select.kind === 'repo') throw unsupported(`install ${job.select.kind}`);
           this.jobRules.push({ lits: sel.map(V), kind: 'job' });
+          this.jobPackages.push(...sel);
           for (const i of this.updatesLiftedBy(job, sel)) this.featureInstead.add(i);
           break;
         }

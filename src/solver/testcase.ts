@@ -55,6 +55,7 @@ export class MemoryPool implements SolverPool {
 
   add(s: MutableSolvable): number {
     const id = this.solvables.length;
+    this.versioned.clear();
     // susetags (and so testtags) gives every package its own `name = evr` provide.
     if (!s.provides.some((p) => p.name === s.name && p.flags === 'EQ')) s.provides.push({ name: s.name, flags: 'EQ', evr: s.evr });
     this.solvables.push(s);
@@ -63,11 +64,19 @@ export class MemoryPool implements SolverPool {
     return id;
   }
 
+  /** Versioned lookups, memoised: the solver asks the same ones for every package that requires them. */
+  private readonly versioned = new Map<string, readonly number[]>();
+
   whatprovides(dep: SimpleDep): readonly number[] {
     const ids = this.byProvide.get(dep.name) ?? [];
     if (dep.flags === undefined) return ids;
+    const key = `${dep.name}\0${dep.flags}\0${dep.evr?.epoch ?? ''}:${dep.evr?.version ?? ''}-${dep.evr?.release ?? '\0'}`;
+    const hit = this.versioned.get(key);
+    if (hit) return hit;
     const want: Dep = { name: dep.name, flags: dep.flags, evr: dep.evr };
-    return ids.filter((id) => this.solvables[id].provides.some((p) => matchesDep(p, want)));
+    const out = ids.filter((id) => this.solvables[id].provides.some((p) => p.name === dep.name && matchesDep(p, want)));
+    this.versioned.set(key, out);
+    return out;
   }
 
   named(name: string): readonly number[] { return this.byName.get(name) ?? []; }
@@ -247,11 +256,14 @@ function findPkg(pool: MemoryPool, text: string): number | undefined {
 
 function readTesttags(pool: MemoryPool, repo: number, body: string[], bad: (n: number, what: string) => FerryError, unsupported: string[]): void {
   let cur: MutableSolvable | undefined;
+  // equal dependency texts parse to one shared (read-only) tree
+  const parsed = new Map<string, DepTree | string>();
   let block: { kind: keyof MutableSolvable | 'ignore'; tag: string } | undefined;
   const addDep = (kind: keyof MutableSolvable | 'ignore', text: string, n: number): void => {
     if (kind === 'ignore') return;
     if (!cur) throw bad(n, `"${text}" comes before any =Pkg:`);
-    const tree = depOrThrow(text, (what) => bad(n, what));
+    let tree = parsed.get(text);
+    if (tree === undefined) { tree = depOrThrow(text, (what) => bad(n, what)); parsed.set(text, tree); }
     if (typeof tree === 'string') { unsupported.push(tree); return; }
     if (kind === 'provides' || kind === 'obsoletes') {
       if (tree.type !== 'simple') throw bad(n, `a rich dependency cannot be a ${kind === 'provides' ? 'provide' : 'obsolete'}: "${text}"`);

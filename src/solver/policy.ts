@@ -55,7 +55,7 @@ export interface PolicyContext {
   dupInvolved?(id: number): boolean;
 }
 
-export type PolicyMode = 'choose' | 'choose-noreorder' | 'recommend' | 'supplement';
+export type PolicyMode = 'choose' | 'choose-noreorder' | 'recommend' | 'supplement' | 'suggest';
 
 /** policy_filter_unwanted: prunes and reorders `list` in place and returns it. */
 export function filterUnwanted(ctx: PolicyContext, list: number[], mode: PolicyMode): number[] {
@@ -65,7 +65,7 @@ export function filterUnwanted(ctx: PolicyContext, list: number[], mode: PolicyM
     preferSuggested(ctx, list);
     return list;
   }
-  if (list.length > 1) pruneToHighestPrio(ctx, list);
+  if (list.length > 1) { if (mode === 'suggest') pruneToHighestPrioPerName(ctx, list); else pruneToHighestPrio(ctx, list); }
   if (list.length > 1) pruneToBestArch(ctx, list);
   if (list.length > 1) pruneToBestVersion(ctx, list);
   if (list.length > 1 && (mode === 'choose' || mode === 'choose-noreorder')) {
@@ -124,6 +124,20 @@ function pruneInstalledDupPackages(ctx: PolicyContext, list: number[], bestprio:
     if (keepit) out.push(p);
   }
   if (out.length) list.splice(0, list.length, ...out);
+}
+
+/** solver_prune_to_highest_prio_per_name: sorted as prune_to_best_version sorts; groups of more than two pruned. */
+function pruneToHighestPrioPerName(ctx: PolicyContext, list: number[]): void {
+  list.sort((a, b) => versionSortCmp(ctx, a, b));
+  const out: number[] = [];
+  let group: number[] = [];
+  const flush = (): void => { if (group.length > 2) pruneToHighestPrio(ctx, group); out.push(...group); group = []; };
+  for (const p of list) {
+    if (group.length && ctx.pool.solvable(group[0]).name !== ctx.pool.solvable(p).name) flush();
+    group.push(p);
+  }
+  flush();
+  list.splice(0, list.length, ...out);
 }
 
 function pruneToBestArch(ctx: PolicyContext, list: number[]): void {

@@ -1,7 +1,8 @@
 /**
  * testsolv's result format (ext/testcase.c testcase_solverresult, `result transaction,problems`): one line per
- * transaction element, `install P`, `erase P [OBSOLETER]`, `upgrade|downgrade|reinstall|change OLD NEW`, sorted as
- * testsolv sorts them. Problems are one `problem` line: libsolv's problem and solution texts are not modelled, so
+ * transaction element, `install P`, `erase P [OBSOLETER]`, `upgrade|downgrade|reinstall|change OLD NEW`, and with
+ * `recommended` one `recommended P` / `suggested P` per solver_get_recommendations entry, sorted as testsolv sorts
+ * them. Problems are one `problem` line: libsolv's problem and solution texts are not modelled, so
  * a comparison of two unsolvable results compares only that both are unsolvable.
  */
 import { solve } from './solve.js';
@@ -29,7 +30,14 @@ export function formatResult(pool: SolverPool, result: SolveResult): string[] {
  * when there are several).
  */
 export function solveTestcase(tc: Testcase): string[] {
-  const results = tc.sets.map((set) => formatResult(tc.pool, solve({ pool: tc.pool, arch: tc.arch, jobs: set.jobs })));
+  const results = tc.sets.map((set) => {
+    const recommendations = set.resultTypes.includes('recommended');
+    const result = solve({ pool: tc.pool, arch: tc.arch, jobs: set.jobs, ignoreRecommended: set.solverFlags.includes('ignorerecommended'), recommendations });
+    const lines = formatResult(tc.pool, result);
+    if (!result.ok || !recommendations) return lines;
+    const f = (kind: string, ids: readonly number[] = []): string[] => ids.map((id) => `${kind} ${formatSolvable(tc.pool, id)}`);
+    return [...lines, ...f('recommended', result.recommended), ...f('suggested', result.suggested)].sort();
+  });
   if (results.length === 1) return results[0];
   return results.flatMap((lines, k) => [`test ${k + 1}:`, ...lines]);
 }

@@ -670,6 +670,7 @@ class Solver {
   }
 
   private decideWeak(): number {
+    if (this.req.ignoreRecommended) return 0;
     const dq: number[] = [];
     const dqs: number[] = [];
     const pushUnique = (q: number[], p: number): void => { if (!q.includes(p)) q.push(p); };
@@ -830,7 +831,43 @@ class Solver {
     }
     const chosen: number[] = [];
     for (let id = 0; id < this.pool.count; id++) if (this.sat.valueOf(V(id)) === 1) chosen.push(id);
-    return { ok: true, steps: this.transaction(chosen), installed: chosen };
+    if (!this.req.recommendations) return { ok: true, steps: this.transaction(chosen), installed: chosen };
+    return { ok: true, steps: this.transaction(chosen), installed: chosen, recommended: this.stillWanted('recommends'), suggested: this.stillWanted('suggests') };
+  }
+
+  /**
+   * solver_get_recommendations (noselected off): the providers of the recommends (suggests) of the installed
+   * packages, those already installed if one is, else all; plus the packages supplementing (enhancing) the
+   * result; without the decided-out ones and what kept installed packages obsolete; pruned by the suggest
+   * policy. Erase jobs would be undone first, and rich weak deps expanded: neither is modelled.
+   */
+  private stillWanted(kind: 'recommends' | 'suggests'): number[] {
+    if (this.req.jobs.some((j) => j.command === 'erase')) throw unsupported('recommendations with an erase job');
+    const obsoleted = new Set<number>();
+    for (const i of this.installed) {
+      if (this.sat.valueOf(V(i)) !== 1) continue;
+      for (const o of this.pool.solvable(i).obsoletes) for (const p of this.providers({ type: 'simple', name: o.name, flags: o.flags, evr: o.evr })) obsoleted.add(p);
+    }
+    const marked = new Set<number>();
+    for (const lit of this.sat.assigned) {
+      if (lit < 0) continue;
+      for (const d of this.pool.solvable(ID(lit))[kind]) {
+        if (d.type !== 'simple') throw unsupported(`recommendations of the rich dependency ${formatDep(d)}`);
+        const ps = this.providers(d);
+        const on = ps.filter((p) => this.sat.valueOf(V(p)) === 1);
+        for (const p of on.length ? on : ps) marked.add(p);
+      }
+    }
+    const out: number[] = [];
+    for (let i = 0; i < this.pool.count; i++) {
+      if (this.sat.valueOf(V(i)) < 0 || obsoleted.has(i)) continue;
+      if (!marked.has(i)) {
+        if (!this.installable(i)) continue;
+        if (!(kind === 'recommends' ? this.ctx.supplementing(i) : this.ctx.enhancing(i))) continue;
+      }
+      out.push(i);
+    }
+    return out.length > 1 ? filterUnwanted(this.ctx, out, 'suggest') : out;
   }
 
   private transaction(chosen: number[]): TransactionStep[] {

@@ -19,7 +19,12 @@ export interface JobSet {
   /** The expected result lines, without their `#>` prefix. */
   readonly result: string[];
   readonly resultTypes: string[];
+  /** The modelled solver flags the set turns on (`solverflags ignorerecommended`). */
+  readonly solverFlags: string[];
 }
+
+/** The solver flags the depsolver models; any other makes the case unmodelled. */
+const SOLVER_FLAGS: ReadonlySet<string> = new Set(['ignorerecommended']);
 
 export interface Testcase {
   readonly pool: MemoryPool;
@@ -104,8 +109,8 @@ export function parseTestcase(text: string, where: string): Testcase {
   const pool = new MemoryPool();
   const lines = text.split('\n');
   const repoIds = new Map<string, number>();
-  const pendingSets: { jobs: { line: number; words: string[] }[]; result: string[]; resultTypes: string[] }[] = [];
-  const newSet = (): (typeof pendingSets)[number] => { const set = { jobs: [], result: [], resultTypes: [] }; pendingSets.push(set); return set; };
+  const pendingSets: { jobs: { line: number; words: string[] }[]; result: string[]; resultTypes: string[]; solverFlags: string[] }[] = [];
+  const newSet = (): (typeof pendingSets)[number] => { const set = { jobs: [], result: [], resultTypes: [], solverFlags: [] }; pendingSets.push(set); return set; };
   let cur = newSet();
   const unsupported: string[] = [];
   let arch = 'noarch';
@@ -159,11 +164,16 @@ export function parseTestcase(text: string, where: string): Testcase {
         if (words.length < 2) throw bad(lineNo, '"result" needs TYPES');
         cur.resultTypes = words[1].split(',');
         if (words[2] === '<inline>') ({ body: cur.result, next: i } = inline(i));
-        for (const t of cur.resultTypes) if (t !== 'transaction' && t !== 'problems') unsupported.push(`line ${lineNo}: result ${t}`);
+        for (const t of cur.resultTypes) if (t !== 'transaction' && t !== 'problems' && t !== 'recommended') unsupported.push(`line ${lineNo}: result ${t}`);
         break;
       }
       case 'nextjob': cur = newSet(); break;
-      case 'solverflags': case 'poolflags': case 'genid': case 'disable': case 'feature': case 'namespace': case 'evrcmp':
+      case 'solverflags':
+        for (const f of words.slice(1)) {
+          if (SOLVER_FLAGS.has(f)) cur.solverFlags.push(f); else unsupported.push(`line ${lineNo}: solverflags ${f}`);
+        }
+        break;
+      case 'poolflags': case 'genid': case 'disable': case 'feature': case 'namespace': case 'evrcmp':
         unsupported.push(`line ${lineNo}: ${cmd}`);
         if (words.at(-1) === '<inline>') i = inline(i).next;
         break;
@@ -177,7 +187,7 @@ export function parseTestcase(text: string, where: string): Testcase {
       const job = parseJob(pool, repoIds, words, (what) => bad(line, what));
       if (typeof job === 'string') unsupported.push(`line ${line}: ${job}`); else jobs.push(job);
     }
-    return { jobs, result: set.result, resultTypes: set.resultTypes };
+    return { jobs, result: set.result, resultTypes: set.resultTypes, solverFlags: set.solverFlags };
   });
   unsupported.sort((a, b) => lineOf(a) - lineOf(b));
   return { pool, arch, jobs: sets[0].jobs, result: sets[0].result, resultTypes: sets[0].resultTypes, sets, unsupported };

@@ -65,6 +65,10 @@ export interface SolveRequest {
   readonly jobs: readonly Job[];
   /** Bounds the search: more conflicts than this throws SOLVER_LIMIT. */
   readonly maxConflicts?: number;
+  /** libsolv's ignorerecommended (dontinstallrecommended): no weak dependency is installed. */
+  readonly ignoreRecommended?: boolean;
+  /** Also report solver_get_recommendations: the packages still recommended / suggested after solving. */
+  readonly recommendations?: boolean;
 }
 
 export type TransactionStep =
@@ -73,5 +77,5 @@ export type TransactionStep =
   | { kind: 'upgrade' | 'downgrade' | 'reinstall' | 'change'; from: number; to: number };
 
 export type SolveResult =
-  | { ok: true; steps: TransactionStep[]; installed: number[] }
+  | { ok: true; steps: TransactionStep[]; installed: number[]; recommended?: number[]; suggested?: number[] }
   | { ok: false; problems: string[] };

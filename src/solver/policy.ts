@@ -51,6 +51,8 @@ export interface PolicyContext {
   suggested(id: number): boolean;
   supplementing(id: number): boolean;
   enhancing(id: number): boolean;
+  /** libsolv's favormap: > 0 favored (later favor jobs higher), < 0 disfavored, 0 neither; absent without such jobs. */
+  favor?(id: number): number;
   /** Whether installed package `id` is involved in a distupgrade (dupinvolvedmap). */
   dupInvolved?(id: number): boolean;
 }
@@ -58,11 +60,25 @@ export interface PolicyContext {
 export type PolicyMode = 'choose' | 'choose-noreorder' | 'recommend' | 'supplement' | 'suggest';
 
 /** policy_filter_unwanted: prunes and reorders `list` in place and returns it. */
-export function filterUnwanted(ctx: PolicyContext, list: number[], mode: PolicyMode): number[] {
+export function filterUnwanted(ctx: PolicyContext, list: number[], mode: PolicyMode, inFavorGroup = false): number[] {
   if (mode === 'supplement') {
     dislikeOldVersions(ctx, list);
     sortByCommonDep(ctx, list);
     preferSuggested(ctx, list);
+    preferFavored(ctx, list);
+    return list;
+  }
+  const favor = ctx.favor;
+  if (!inFavorGroup && favor && list.length > 1 && list.some((p) => favor(p) !== favor(list[0]))) {
+    // policy_filter_unwanted_favored: per favor group, most favored first, each filtered with the groups before it
+    const sorted = [...list].sort((a, b) => favor(b) - favor(a));
+    const out: number[] = [];
+    for (let i = 0, j; i < sorted.length; i = j) {
+      const f = favor(sorted[i]);
+      for (j = i + 1; j < sorted.length && favor(sorted[j]) === f; j++);
+      for (const p of filterUnwanted(ctx, sorted.slice(0, j), mode, true)) if (favor(p) === f) out.push(p);
+    }
+    list.splice(0, list.length, ...out);
     return list;
   }
   if (list.length > 1) { if (mode === 'suggest') pruneToHighestPrioPerName(ctx, list); else pruneToHighestPrio(ctx, list); }
@@ -75,6 +91,7 @@ export function filterUnwanted(ctx: PolicyContext, list: number[], mode: PolicyM
       sortByCommonDep(ctx, list);
       moveInstalledToFront(ctx, list);
       preferSuggested(ctx, list);
+      preferFavored(ctx, list);
     }
   }
   return list;
@@ -323,6 +340,12 @@ function moveInstalledToFront(ctx: PolicyContext, list: number[]): void {
   const good = list.filter(front);
   const rest = list.filter((p) => !front(p));
   list.splice(0, list.length, ...good, ...rest);
+}
+
+/** policy_prefer_favored: favored packages to the front, disfavored to the back (a stable sort). */
+function preferFavored(ctx: PolicyContext, list: number[]): void {
+  const favor = ctx.favor;
+  if (favor && list.length > 1) list.sort((a, b) => favor(b) - favor(a));
 }
 
 function preferSuggested(ctx: PolicyContext, list: number[]): void {

@@ -8,8 +8,10 @@
  *
  * Modelled: package rules (requires, conflicts, obsoletes, the implicit same-name obsoletes, rich dependencies
  * and/or/if/unless/else/with/without), update and feature rules, job rules for install/erase/update/lock by name,
- * provides, package, repo or all, choice rules. Not modelled (SOLVER_UNSUPPORTED): targeted updates (an update
- * job selecting no installed package), distupgrade, infarch rules, multiversion, favor, cleandeps, solver flags.
+ * provides, package, repo or all, choice rules; distupgrade of all packages (dup rules, orphans), favor and
+ * disfavor, ignorerecommended, solver_get_recommendations. Not modelled (SOLVER_UNSUPPORTED): targeted updates
+ * (an update job selecting no installed package), distupgrade by name or repo, infarch rules, multiversion,
+ * cleandeps, allowuninstall and the other solver flags.
  */
 import { FerryError } from '../core/errors.js';
 import { compareEvr } from '../rpm/evr.js';
@@ -49,6 +51,8 @@ class Solver {
   private dupAll = false;
   /** Names whose dup rules a job disables (DISABLE_DUP). */
   private readonly dupLifted = new Set<string>();
+  /** setup_favormap: per package the index of the last favor (> 0) or disfavor (< 0) job selecting it. */
+  private readonly favorMap = new Map<number, number>();
   private readonly updateMap = new Set<number>();
   private readonly noUpdate = new Set<number>();
   /** Installed packages whose update rule a job disables: the feature rule (any version) stands instead. */
@@ -75,6 +79,7 @@ class Solver {
       supplementing: (id) => this.pool.solvable(id).supplements.some((d) => this.fulfilled(d)),
       enhancing: (id) => this.pool.solvable(id).enhances.some((d) => this.fulfilled(d)),
       dupInvolved: () => this.dupAll,
+      favor: req.jobs.some((j) => j.command === 'favor' || j.command === 'disfavor') ? (id) => this.favorMap.get(id) ?? 0 : undefined,
     };
     const repo = this.pool.installedRepo;
     if (repo !== undefined) for (let id = 0; id < this.pool.count; id++) if (this.pool.solvable(id).repo === repo) { this.installed.push(id); this.installedSet.add(id); }
@@ -340,6 +345,11 @@ class Solver {
             if (this.installedSet.has(p)) this.dupLifted.add(this.pool.solvable(p).name);
           }
           break;
+        case 'favor': case 'disfavor': {
+          const k = this.req.jobs.indexOf(job);
+          for (const p of sel) this.favorMap.set(p, job.command === 'favor' ? 2 * k + 1 : -(2 * k + 1));
+          break;
+        }
         case 'distupgrade':
           // solver_createdupmaps: all packages are involved, every installable repository package is good
           if (job.select.kind !== 'all') throw unsupported(`distupgrade by ${job.select.kind}`);
@@ -546,6 +556,7 @@ class Solver {
         if (br.taken[k]) continue;
         const lit = V(br.cands[k]);
         if (this.sat.valueOf(lit) === 1 && this.sat.levelOf(lit) > br.level) { later = k; break; }
+        if (this.disfavored(br.cands[k])) continue;
         if (wantedAt < 0 && wanted(br.cands[k])) wantedAt = k;
       }
       if (later >= 0) { found = { branch: br, at: later }; continue; }
@@ -553,6 +564,7 @@ class Solver {
       for (let k = 0; k < br.cands.length; k++) {
         const lit = V(br.cands[k]);
         if (!br.taken[k] || this.sat.valueOf(lit) !== 1 || this.sat.levelOf(lit) !== br.level + 1) continue;
+        if ((this.ctx.favor?.(br.cands[k]) ?? 0) > (this.ctx.favor?.(br.cands[wantedAt]) ?? 0)) continue; // the current choice is more favored
         if (!wanted(br.cands[k])) { found = { branch: br, at: wantedAt }; break; }
       }
     }
@@ -669,6 +681,8 @@ class Solver {
     return dq.length > 1 ? dq : undefined;
   }
 
+  private disfavored(p: number): boolean { return (this.favorMap.get(p) ?? 0) < 0; }
+
   private decideWeak(): number {
     if (this.req.ignoreRecommended) return 0;
     const dq: number[] = [];
@@ -686,6 +700,7 @@ class Solver {
       } else {
         if (s.supplements.length === 0 || !this.installable(i)) continue;
         if (!this.ctx.supplementing(i)) continue;
+        if (this.disfavored(i)) continue; // disfavored supplements are not installed
         dqs.push(i);
       }
     }
@@ -697,7 +712,7 @@ class Solver {
         for (const p of this.providers({ type: 'simple', name: obs.name, flags: obs.flags, evr: obs.evr })) if (obsoleteMatches(this.pool.solvable(p), obs)) obsoleted.add(p);
       }
     }
-    const dqF = dq.filter((p) => !obsoleted.has(p));
+    const dqF = dq.filter((p) => !obsoleted.has(p) && !this.disfavored(p));
     // solver_is_supplementing_alreadyinstalled: only supplements a newly installed package fulfils
     const dqsF = dqs.filter((p) => !obsoleted.has(p) && this.supplementsNew(p));
     for (const p of dqsF) pushUnique(dqF, p);

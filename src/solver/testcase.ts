@@ -195,7 +195,7 @@ export function parseTestcase(text: string, where: string): Testcase {
 
 function lineOf(note: string): number { return Number(/^line (\d+)/.exec(note)?.[1] ?? 0); }
 
-const COMMANDS: ReadonlySet<string> = new Set(['install', 'erase', 'update', 'distupgrade', 'lock']);
+const COMMANDS: ReadonlySet<string> = new Set(['install', 'erase', 'update', 'distupgrade', 'lock', 'favor', 'disfavor']);
 
 /** A job, or the reason it is not modelled. */
 function parseJob(pool: MemoryPool, repos: Map<string, number>, words: string[], bad: (what: string) => FerryError): Job | string {

@@ -51,7 +51,7 @@ export type JobSelect =
   | { kind: 'all' }
   | { kind: 'repo'; repo: number };
 
-export type JobCommand = 'install' | 'erase' | 'update' | 'distupgrade' | 'lock';
+export type JobCommand = 'install' | 'erase' | 'update' | 'distupgrade' | 'lock' | 'favor' | 'disfavor';
 
 export interface Job {
   readonly command: JobCommand;

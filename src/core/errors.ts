@@ -92,7 +92,7 @@ export const ERROR_CODES = {
   REBOOT_HOST_CHANGED: 'Another host (machine id or host key) answered after the reboot',
   // solver (h2)
   TESTCASE_INVALID: 'A libsolv testcase file is malformed',
-  SOLVER_LIMIT: 'The depsolver gave up after its bound on conflicts',
+  SOLVER_LIMIT: 'The depsolver gave up: its bound on conflicts, or on the clauses of one rich dependency, was reached',
   SOLVER_UNSUPPORTED: 'A solver job uses a libsolv feature the depsolver does not model',
 } as const;
 

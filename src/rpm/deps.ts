@@ -64,6 +64,13 @@ function isWhite(c: string | undefined): boolean {
   return c === ' ' || c === '\t' || c === '\n' || c === '\v' || c === '\f' || c === '\r' || c === ',';
 }
 
+/**
+ * How deeply rich dependencies may nest. rpm sets no bound; real metadata nests a few levels, and a bound keeps
+ * hostile input (thousands of nested parentheses) a DEP_PARSE error instead of a stack overflow here and in
+ * the solver's expansion.
+ */
+export const MAX_RICH_DEPTH = 256;
+
 /** Parses a dependency expression; malformed input throws DEP_PARSE naming the input and the position. */
 export function parseDep(text: string, options: ParseDepOptions = {}): DepTree {
   const s = text;
@@ -146,8 +153,9 @@ export function parseDep(text: string, options: ParseDepOptions = {}): DepTree {
   };
 
   /** One parenthesised group (rpmrichParseInternal); returns the tree and the context flags it sets. */
-  const parseGroup = (checkIn: number): { tree: DepTree; check: number } => {
+  const parseGroup = (checkIn: number, depth: number): { tree: DepTree; check: number } => {
     const start = pos;
+    if (depth > MAX_RICH_DEPTH) fail(`rich dependency nests deeper than ${MAX_RICH_DEPTH} levels`, pos);
     pos++; // '('
     let check = checkIn;
     const operands: DepTree[] = [];
@@ -158,7 +166,7 @@ export function parseDep(text: string, options: ParseDepOptions = {}): DepTree {
       skipWhite();
       if (s[pos] === ')') fail(chainop ? `missing operand after "${chainop}"` : 'empty rich dependency "()"', pos);
       if (s[pos] === '(') {
-        const sub = parseGroup(check & CHECK);
+        const sub = parseGroup(check & CHECK, depth + 1);
         let subcheck = sub.check;
         if (op === 'if' || op === 'unless') subcheck &= ~(NO_AND | NO_OR);
         check |= subcheck;
@@ -200,7 +208,7 @@ export function parseDep(text: string, options: ParseDepOptions = {}): DepTree {
   if (pos >= s.length) fail('empty dependency', pos);
   let tree: DepTree;
   if (s[pos] === '(') {
-    const top = parseGroup(options.tag === undefined ? 0 : CHECK);
+    const top = parseGroup(options.tag === undefined ? 0 : CHECK, 1);
     if (options.tag !== undefined) {
       const weakReverse = options.tag === 'conflicts' || options.tag === 'supplements' || options.tag === 'enhances';
       checkContext(weakReverse ? 'or' : 'and', top.check, 0);

@@ -5,6 +5,7 @@
  * the common versioned provide, installed names to the front, suggested/enhancing packages to the front.
  */
 import { compareEvr, rpmvercmp } from '../rpm/evr.js';
+import { formatDep } from '../rpm/deps.js';
 import type { Dep, Evr } from '../rpm/types.js';
 import type { Solvable, SolverPool } from './types.js';
 
@@ -50,19 +51,37 @@ export interface PolicyContext {
   suggested(id: number): boolean;
   supplementing(id: number): boolean;
   enhancing(id: number): boolean;
+  /** libsolv's favormap: > 0 favored (later favor jobs higher), < 0 disfavored, 0 neither; absent without such jobs. */
+  favor?(id: number): number;
+  /** Whether installed package `id` is involved in a distupgrade (dupinvolvedmap). */
+  dupInvolved?(id: number): boolean;
 }
 
-export type PolicyMode = 'choose' | 'choose-noreorder' | 'recommend' | 'supplement';
+export type PolicyMode = 'choose' | 'choose-noreorder' | 'recommend' | 'supplement' | 'suggest';
 
 /** policy_filter_unwanted: prunes and reorders `list` in place and returns it. */
-export function filterUnwanted(ctx: PolicyContext, list: number[], mode: PolicyMode): number[] {
+export function filterUnwanted(ctx: PolicyContext, list: number[], mode: PolicyMode, inFavorGroup = false): number[] {
   if (mode === 'supplement') {
     dislikeOldVersions(ctx, list);
     sortByCommonDep(ctx, list);
     preferSuggested(ctx, list);
+    preferFavored(ctx, list);
     return list;
   }
-  if (list.length > 1) pruneToHighestPrio(ctx, list);
+  const favor = ctx.favor;
+  if (!inFavorGroup && favor && list.length > 1 && list.some((p) => favor(p) !== favor(list[0]))) {
+    // policy_filter_unwanted_favored: per favor group, most favored first, each filtered with the groups before it
+    const sorted = [...list].sort((a, b) => favor(b) - favor(a));
+    const out: number[] = [];
+    for (let i = 0, j; i < sorted.length; i = j) {
+      const f = favor(sorted[i]);
+      for (j = i + 1; j < sorted.length && favor(sorted[j]) === f; j++);
+      for (const p of filterUnwanted(ctx, sorted.slice(0, j), mode, true)) if (favor(p) === f) out.push(p);
+    }
+    list.splice(0, list.length, ...out);
+    return list;
+  }
+  if (list.length > 1) { if (mode === 'suggest') pruneToHighestPrioPerName(ctx, list); else pruneToHighestPrio(ctx, list); }
   if (list.length > 1) pruneToBestArch(ctx, list);
   if (list.length > 1) pruneToBestVersion(ctx, list);
   if (list.length > 1 && (mode === 'choose' || mode === 'choose-noreorder')) {
@@ -72,6 +91,7 @@ export function filterUnwanted(ctx: PolicyContext, list: number[], mode: PolicyM
       sortByCommonDep(ctx, list);
       moveInstalledToFront(ctx, list);
       preferSuggested(ctx, list);
+      preferFavored(ctx, list);
     }
   }
   return list;
@@ -98,6 +118,43 @@ function pruneToHighestPrio(ctx: PolicyContext, list: number[]): void {
   }
   if (best === undefined) return;
   keep(list, (id) => ctx.isInstalled(id) || ctx.pool.repos[ctx.pool.solvable(id).repo].priority === best);
+  if (list.length > 1 && ctx.pool.installedRepo !== undefined && ctx.dupInvolved) pruneInstalledDupPackages(ctx, list, best);
+}
+
+/**
+ * solver_prune_installed_dup_packages: an installed package a distupgrade involves stays a candidate only when it
+ * is identical to a repository package of at least the best priority (a higher one becomes the best).
+ */
+function pruneInstalledDupPackages(ctx: PolicyContext, list: number[], bestprio: number): void {
+  const out: number[] = [];
+  const prio = (id: number): number => ctx.pool.repos[ctx.pool.solvable(id).repo].priority;
+  for (const p of list) {
+    if (!ctx.isInstalled(p)) { if (prio(p) >= bestprio) out.push(p); continue; }
+    if (!ctx.dupInvolved?.(p)) { out.push(p); continue; }
+    const s = ctx.pool.solvable(p);
+    let keepit = false;
+    for (const q of ctx.pool.named(s.name)) {
+      if (ctx.isInstalled(q) || prio(q) < bestprio || !identical(s, ctx.pool.solvable(q))) continue;
+      keepit = true;
+      if (prio(q) > bestprio) { bestprio = prio(q); out.length = 0; }
+    }
+    if (keepit) out.push(p);
+  }
+  if (out.length) list.splice(0, list.length, ...out);
+}
+
+/** solver_prune_to_highest_prio_per_name: sorted as prune_to_best_version sorts; groups of more than two pruned. */
+function pruneToHighestPrioPerName(ctx: PolicyContext, list: number[]): void {
+  list.sort((a, b) => versionSortCmp(ctx, a, b));
+  const out: number[] = [];
+  let group: number[] = [];
+  const flush = (): void => { if (group.length > 2) pruneToHighestPrio(ctx, group); out.push(...group); group = []; };
+  for (const p of list) {
+    if (group.length && ctx.pool.solvable(group[0]).name !== ctx.pool.solvable(p).name) flush();
+    group.push(p);
+  }
+  flush();
+  list.splice(0, list.length, ...out);
 }
 
 function pruneToBestArch(ctx: PolicyContext, list: number[]): void {
@@ -185,8 +242,10 @@ function obsoletesOther(ctx: PolicyContext, p: number, q: number): boolean {
  * mutual obsoleters (Tarjan); here a candidate survives when nothing it does not obsolete back obsoletes it.
  */
 function pruneObsoleted(ctx: PolicyContext, list: number[]): void {
-  const all = [...list];
-  keep(list, (p) => !all.some((q) => q !== p && obsoletesOther(ctx, q, p) && !obsoletesOther(ctx, p, q)));
+  // only candidates with Obsoletes: can prune: O(candidates × obsoleters), not quadratic in a long provider list
+  const obsoleters = list.filter((q) => ctx.pool.solvable(q).obsoletes.length > 0);
+  if (obsoleters.length === 0) return;
+  keep(list, (p) => !obsoleters.some((q) => q !== p && obsoletesOther(ctx, q, p) && !obsoletesOther(ctx, p, q)));
 }
 
 function pruneToRecommended(ctx: PolicyContext, list: number[]): void {
@@ -283,6 +342,12 @@ function moveInstalledToFront(ctx: PolicyContext, list: number[]): void {
   list.splice(0, list.length, ...good, ...rest);
 }
 
+/** policy_prefer_favored: favored packages to the front, disfavored to the back (a stable sort). */
+function preferFavored(ctx: PolicyContext, list: number[]): void {
+  const favor = ctx.favor;
+  if (favor && list.length > 1) list.sort((a, b) => favor(b) - favor(a));
+}
+
 function preferSuggested(ctx: PolicyContext, list: number[]): void {
   moveToBack(list, (p) => !(ctx.isInstalled(p) || ctx.suggested(p) || ctx.enhancing(p)));
 }
@@ -326,17 +391,35 @@ export function findUpdatePackages(ctx: PolicyContext, id: number, allowAll: boo
 
 /**
  * policy_create_obsolete_index: the installable packages (installed ones too) of another name whose obsoletes
- * match installed solvable `id`.
+ * match installed solvable `id`. The index is built once per context, over the packages that have Obsoletes:.
  */
-export function obsoletersOf(ctx: PolicyContext, id: number): number[] {
-  const pool = ctx.pool;
-  const s = pool.solvable(id);
-  const out: number[] = [];
-  for (let p = 0; p < pool.count; p++) {
-    const ps = pool.solvable(p);
-    if (ps.obsoletes.length === 0 || ps.name === s.name) continue;
-    if (ctx.archScore(ps.arch) === 0 && !ctx.isInstalled(p)) continue;
-    if (ps.obsoletes.some((o) => obsoleteMatches(s, o) && pool.whatprovides({ type: 'simple', name: o.name, flags: o.flags, evr: o.evr }).includes(id))) out.push(p);
+export function obsoletersOf(ctx: PolicyContext, id: number): readonly number[] {
+  let index = OBSOLETE_INDEX.get(ctx);
+  if (!index) {
+    index = new Map();
+    const pool = ctx.pool;
+    for (let p = 0; p < pool.count; p++) {
+      const ps = pool.solvable(p);
+      if (ps.obsoletes.length === 0) continue;
+      if (ctx.archScore(ps.arch) === 0 && !ctx.isInstalled(p)) continue;
+      for (const o of ps.obsoletes) {
+        for (const q of pool.whatprovides({ type: 'simple', name: o.name, flags: o.flags, evr: o.evr })) {
+          if (!ctx.isInstalled(q) || pool.solvable(q).name === ps.name || !obsoleteMatches(pool.solvable(q), o)) continue;
+          const list = index.get(q);
+          if (!list) index.set(q, [p]); else if (list.at(-1) !== p) list.push(p);
+        }
+      }
+    }
+    OBSOLETE_INDEX.set(ctx, index);
   }
-  return out;
+  return index.get(id) ?? [];
+}
+
+const OBSOLETE_INDEX = new WeakMap<PolicyContext, Map<number, number[]>>();
+
+/** solvable_identical without vendor or build time: the same name, arch, evr and requires. */
+export function identical(a: Solvable, b: Solvable): boolean {
+  if (a.name !== b.name || a.arch !== b.arch || compareEvr(a.evr, b.evr) !== 0 || (a.evr.release ?? '') !== (b.evr.release ?? '')) return false;
+  const reqs = (s: Solvable): string => [...new Set(s.requires.map(formatDep))].sort().join('\n');
+  return reqs(a) === reqs(b);
 }

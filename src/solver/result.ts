@@ -1,7 +1,8 @@
 /**
  * testsolv's result format (ext/testcase.c testcase_solverresult, `result transaction,problems`): one line per
- * transaction element, `install P`, `erase P [OBSOLETER]`, `upgrade|downgrade|reinstall|change OLD NEW`, sorted as
- * testsolv sorts them. Problems are one `problem` line: libsolv's problem and solution texts are not modelled, so
+ * transaction element, `install P`, `erase P [OBSOLETER]`, `upgrade|downgrade|reinstall|change OLD NEW`, and with
+ * `recommended` one `recommended P` / `suggested P` per solver_get_recommendations entry, sorted as testsolv sorts
+ * them. Problems are one `problem` line: libsolv's problem and solution texts are not modelled, so
  * a comparison of two unsolvable results compares only that both are unsolvable.
  */
 import { solve } from './solve.js';
@@ -24,13 +25,43 @@ export function formatResult(pool: SolverPool, result: SolveResult): string[] {
   return lines.sort();
 }
 
-/** Solves a testcase's (first) job set; the result lines as testsolv prints them. */
+/**
+ * Solves each job set of a testcase; the result lines as testsolv prints them (after a `test N:` line per set
+ * when there are several).
+ */
 export function solveTestcase(tc: Testcase): string[] {
-  return formatResult(tc.pool, solve({ pool: tc.pool, arch: tc.arch, jobs: tc.jobs }));
+  const results = tc.sets.map((set) => {
+    const recommendations = set.resultTypes.includes('recommended');
+    const result = solve({ pool: tc.pool, arch: tc.arch, jobs: set.jobs, ignoreRecommended: set.solverFlags.includes('ignorerecommended'), recommendations });
+    const lines = formatResult(tc.pool, result);
+    if (!result.ok || !recommendations) return lines;
+    const f = (kind: string, ids: readonly number[] = []): string[] => ids.map((id) => `${kind} ${formatSolvable(tc.pool, id)}`);
+    return [...lines, ...f('recommended', result.recommended), ...f('suggested', result.suggested)].sort();
+  });
+  if (results.length === 1) return results[0];
+  return results.flatMap((lines, k) => [`test ${k + 1}:`, ...lines]);
 }
 
-/** Reduces testsolv's own result lines to what formatResult models: every `problem …` line becomes one marker. */
+const TEST_HEADER = /^test \d+:$/;
+
+/**
+ * Reduces testsolv's own result lines to what formatResult models, per job set: every `problem …` line becomes
+ * one marker, the rest is sorted.
+ */
 export function normaliseReference(lines: readonly string[]): string[] {
-  if (lines.some((l) => l.startsWith('problem '))) return [PROBLEM_LINE];
-  return lines.filter((l) => l.trim() !== '').sort();
+  const one = (part: readonly string[]): string[] => {
+    if (part.some((l) => l.startsWith('problem '))) return [PROBLEM_LINE];
+    return part.filter((l) => l.trim() !== '').sort();
+  };
+  if (!lines.some((l) => TEST_HEADER.test(l))) return one(lines);
+  const out: string[] = [];
+  let part: string[] = [];
+  for (const l of lines) {
+    if (!TEST_HEADER.test(l)) { part.push(l); continue; }
+    if (out.length) out.push(...one(part));
+    out.push(l);
+    part = [];
+  }
+  out.push(...one(part));
+  return out;
 }

@@ -4,7 +4,7 @@
  * subset (src/solver/solve.ts): requires (simple, versioned, rich and/or/if/unless/with/without in testcase
  * syntax, src/solver/testdep.ts), conflicts,
  * obsoletes, recommends, suggests, supplements, enhances, two repositories with priorities, and install / erase /
- * update / lock jobs by name, provides or package.
+ * update / lock jobs by name, provides or package, and distupgrade of all packages.
  */
 
 /** mulberry32: a small, fast, seedable PRNG (public domain). */
@@ -92,6 +92,7 @@ export function scenario(seed: number): string {
     else if (r < 7 && installed.length) jobs.push(`job update name ${pick(installed).name}`);
     else if (r < 8) jobs.push('job update all packages');
     else if (r < 9 && installed.length) jobs.push(`job lock name ${pick(installed).name}`);
+    else if (chance(0.5)) jobs.push('job distupgrade all packages');
     else jobs.push(`job install name ${pick(names)}`);
   }
   const repo = (list: Pkg[]): string => list.map((p) => [`#>=Pkg: ${p.name} ${p.version} 1 ${p.arch}`, ...p.tags.map((t) => `#>=${t}`)].join('\n')).join('\n');

@@ -2,19 +2,23 @@
  * The depsolver: libsolv's rules (src/rules.c) over a SolverPool, solved by the CDCL core with libsolv's decision
  * order (src/solver.c solver_run_sat): job rules, then the installed packages (update, keep), then the
  * unresolved rules in rule order, then weak dependencies (recommends, supplements), then orphans; every choice
- * among several packages goes through the ported policy (policy.ts).
+ * among several packages goes through the ported policy (policy.ts) and opens a branch. A found model is then
+ * minimised as libsolv does (unneeded choice rules dropped, branches retaken); an unsolvable run disables the
+ * last weak rule of its proof and runs again.
  *
  * Modelled: package rules (requires, conflicts, obsoletes, the implicit same-name obsoletes, rich dependencies
  * and/or/if/unless/else/with/without), update and feature rules, job rules for install/erase/update/lock by name,
- * provides, package, repo or all, choice rules. Not modelled (SOLVER_UNSUPPORTED): targeted updates (an update
- * job selecting no installed package), distupgrade, infarch rules, multiversion, favor, cleandeps, solver flags.
+ * provides, package, repo or all, choice rules; distupgrade of all packages (dup rules, orphans), favor and
+ * disfavor, ignorerecommended, solver_get_recommendations. Not modelled (SOLVER_UNSUPPORTED): targeted updates
+ * (an update job selecting no installed package), distupgrade by name or repo, infarch rules, multiversion,
+ * cleandeps, allowuninstall and the other solver flags.
  */
 import { FerryError } from '../core/errors.js';
 import { compareEvr } from '../rpm/evr.js';
 import { formatDep, type DepTree, type SimpleDep } from '../rpm/deps.js';
-import { archScores, filterUnwanted, findUpdatePackages, obsoleteMatches, type PolicyContext } from './policy.js';
+import { archScores, filterUnwanted, findUpdatePackages, identical, obsoleteMatches, type PolicyContext } from './policy.js';
 import { Sat } from './sat.js';
-import type { Job, Solvable, SolveRequest, SolveResult, SolverPool, TransactionStep } from './types.js';
+import type { Job, SolveRequest, SolveResult, SolverPool, TransactionStep } from './types.js';
 
 // A formula over solvable literals (+v installed, -v not installed; v = id + 1).
 type Formula = { t: 'lit'; lit: number } | { t: 'and' | 'or'; parts: Formula[] } | { t: 'true' } | { t: 'false' };
@@ -22,7 +26,10 @@ type Formula = { t: 'lit'; lit: number } | { t: 'and' | 'or'; parts: Formula[] }
 const TRUE: Formula = { t: 'true' };
 const FALSE: Formula = { t: 'false' };
 
-interface Rule { lits: number[]; kind: 'pkg' | 'update' | 'job' | 'choice'; from?: Rule }
+interface Rule { lits: number[]; kind: 'pkg' | 'update' | 'job' | 'dup' | 'choice'; from?: Rule }
+
+/** A decision among several candidates at `level` (the decision itself is at level + 1); `taken` per candidate. */
+interface Branch { readonly level: number; readonly cands: readonly number[]; readonly taken: boolean[] }
 
 const V = (id: number): number => id + 1;
 const ID = (lit: number): number => Math.abs(lit) - 1;
@@ -40,6 +47,12 @@ class Solver {
   private readonly installed: number[] = [];
   private readonly installedSet = new Set<number>();
   private updateAll = false;
+  /** A distupgrade of all packages (dupinvolvedmap_all): every installed package must match a repository one. */
+  private dupAll = false;
+  /** Names whose dup rules a job disables (DISABLE_DUP). */
+  private readonly dupLifted = new Set<string>();
+  /** setup_favormap: per package the index of the last favor (> 0) or disfavor (< 0) job selecting it. */
+  private readonly favorMap = new Map<number, number>();
   private readonly updateMap = new Set<number>();
   private readonly noUpdate = new Set<number>();
   /** Installed packages whose update rule a job disables: the feature rule (any version) stands instead. */
@@ -49,6 +62,9 @@ class Solver {
   /** Per installed package: its update (or feature) rule's literals, [] for an orphan. */
   private readonly updateRule = new Map<number, number[]>();
   private readonly orphans: number[] = [];
+  /** libsolv's branches: decisions among several candidates, by the level they were taken at. */
+  private branches: Branch[] = [];
+  private keptBranch: Branch | undefined;
 
   constructor(private readonly req: SolveRequest) {
     this.pool = req.pool;
@@ -62,6 +78,8 @@ class Solver {
       suggested: (id) => this.weakMaps().suggested.has(id),
       supplementing: (id) => this.pool.solvable(id).supplements.some((d) => this.fulfilled(d)),
       enhancing: (id) => this.pool.solvable(id).enhances.some((d) => this.fulfilled(d)),
+      dupInvolved: () => this.dupAll,
+      favor: req.jobs.some((j) => j.command === 'favor' || j.command === 'disfavor') ? (id) => this.favorMap.get(id) ?? 0 : undefined,
     };
     const repo = this.pool.installedRepo;
     if (repo !== undefined) for (let id = 0; id < this.pool.count; id++) if (this.pool.solvable(id).repo === repo) { this.installed.push(id); this.installedSet.add(id); }
@@ -117,6 +135,23 @@ class Solver {
     }
   }
 
+  /**
+   * The CNF blocks of a rich dependency (of its negation for a conflict). A dependency whose expansion exceeds
+   * MAX_BLOCKS clauses throws SOLVER_LIMIT: (A1 & B1) | … | (A20 & B20) expands to 2^20 of them, which takes
+   * libsolv's testsolv over a minute.
+   */
+  private blocks(dep: DepTree, negate: boolean): number[][] {
+    const f = this.formula(dep);
+    try {
+      return cnf(negate ? not(f) : f);
+    } catch (err) {
+      if (err !== TOO_MANY_BLOCKS) throw err;
+      throw new FerryError('SOLVER_LIMIT', `the rich dependency ${formatDep(dep)} expands to more than ${MAX_BLOCKS} clauses`, {
+        hint: 'such a dependency is almost certainly malformed metadata; the package that carries it cannot be solved for',
+      });
+    }
+  }
+
   /** Whether a dependency is fulfilled by the packages decided installed (solver_dep_fulfilled). */
   private fulfilled(t: DepTree): boolean {
     const f = this.formula(t);
@@ -152,14 +187,60 @@ class Solver {
 
   // ---- rules ----
 
+  /** The packages an install job selects (solver_addpkgrulesforsolvable starts from them). */
+  private readonly jobPackages: number[] = [];
+
+  /**
+   * libsolv's addedmap: the packages that get rules. From the installed packages, their updaters and the install
+   * jobs' packages, the providers of requires, recommends and suggests, transitively; then every installable
+   * package whose supplements or enhances name a considered package (solver_addpkgrulesforweak), until nothing
+   * changes. A package outside it is never installed, so its rules would only cost time.
+   */
+  private considered(): Uint8Array {
+    const m = new Uint8Array(this.pool.count);
+    const work: number[] = [];
+    const push = (p: number): void => { if (!m[p]) { m[p] = 1; work.push(p); } };
+    const pushDep = (d: DepTree): void => {
+      if (d.type === 'simple') { for (const p of this.providers(d)) push(p); return; }
+      for (const p of positives(this.formula(d))) push(p);
+    };
+    const drain = (): void => {
+      while (work.length) {
+        const s = this.pool.solvable(work.pop() as number);
+        for (const d of s.requires) pushDep(d);
+        for (const d of s.recommends) pushDep(d);
+        for (const d of s.suggests) pushDep(d);
+      }
+    };
+    for (const i of this.installed) push(i);
+    for (const i of this.installed) for (const p of findUpdatePackages(this.ctx, i, true)) push(p);
+    for (const p of this.jobPackages) push(p);
+    drain();
+    const possible = (d: DepTree): boolean => (d.type === 'simple' ? this.providers(d) : positives(this.formula(d))).some((p) => m[p] === 1);
+    for (let changed = true; changed;) {
+      changed = false;
+      for (let n = 0; n < this.pool.count; n++) {
+        if (m[n] || !this.installable(n)) continue;
+        const s = this.pool.solvable(n);
+        if (!s.supplements.some(possible) && !s.enhances.some(possible)) continue;
+        push(n);
+        drain();
+        changed = true;
+      }
+    }
+    return m;
+  }
+
   private pkgRules(): Rule[] {
     const out: Rule[] = [];
     const add = (lits: number[]): void => {
       if (lits.length === 2 && lits[0] > lits[1]) lits = [lits[1], lits[0]];
-      if (lits.some((l) => lits.includes(-l))) return; // self-fulfilling
+      if (selfFulfilling(lits)) return;
       out.push({ lits, kind: 'pkg' });
     };
+    const considered = this.considered();
     for (let n = 0; n < this.pool.count; n++) {
+      if (!considered[n]) continue;
       const s = this.pool.solvable(n);
       const isInst = this.installedSet.has(n);
       const dontfix = isInst;
@@ -174,7 +255,11 @@ class Solver {
       };
       for (const req of s.requires) {
         if (req.type !== 'simple') {
-          for (const clause of cnf(this.formula(req))) addComplex(clause);
+          const blocks = this.blocks(req, false);
+          // pool_normalize_complex_dep gives 0 for a dependency that is false as a whole: an installed package's
+          // broken dependency is ignored, any other package is not installable
+          if (blocks.some((b) => b.length === 0)) { if (!dontfix) add([-V(n)]); continue; }
+          for (const clause of blocks) addComplex(clause);
           continue;
         }
         const dp = this.providers(req);
@@ -184,7 +269,7 @@ class Solver {
       }
       for (const con of s.conflicts) {
         if (con.type !== 'simple') {
-          for (const clause of cnf(not(this.formula(con)))) addComplex(clause.filter((l) => l !== -V(n)), true);
+          for (const clause of this.blocks(con, true)) addComplex(clause.filter((l) => l !== -V(n)), true);
           continue;
         }
         for (const p of this.providers(con)) {
@@ -217,7 +302,11 @@ class Solver {
   private select(job: Job): number[] {
     const sel = job.select;
     switch (sel.kind) {
-      case 'name': return [...this.pool.named(sel.name)];
+      case 'name': {
+        const want = sel.evr;
+        const named = this.pool.named(sel.name);
+        return want?.flags ? named.filter((p) => obsoleteMatches(this.pool.solvable(p), { name: sel.name, flags: want.flags, evr: want.evr })) : [...named];
+      }
       case 'provides': return [...this.providers(sel.dep)];
       case 'pkg': return [sel.id];
       case 'all': return Array.from({ length: this.pool.count }, (_, i) => i);
@@ -232,9 +321,8 @@ class Solver {
         case 'install': {
           if (job.select.kind === 'all' || job.select.kind === 'repo') throw unsupported(`install ${job.select.kind}`);
           this.jobRules.push({ lits: sel.map(V), kind: 'job' });
-          // solver_disablepolicyrules: an install job lifts the update rule of installed packages of the same name
-          const names = new Set(sel.filter((p) => !this.installedSet.has(p)).map((p) => this.pool.solvable(p).name));
-          for (const i of this.installed) if (names.has(this.pool.solvable(i).name)) this.featureInstead.add(i);
+          this.jobPackages.push(...sel);
+          for (const i of this.updatesLiftedBy(job, sel)) this.featureInstead.add(i);
           break;
         }
         case 'erase':
@@ -253,23 +341,104 @@ class Solver {
         case 'lock':
           for (const p of job.select.kind === 'all' ? Array.from({ length: this.pool.count }, (_, i) => i) : sel) {
             this.jobRules.push({ lits: [this.installedSet.has(p) ? V(p) : -V(p)], kind: 'job' });
+            // jobtodisablelist: a locked installed package lifts the dup rules of its name
+            if (this.installedSet.has(p)) this.dupLifted.add(this.pool.solvable(p).name);
           }
           break;
-        case 'distupgrade': throw unsupported('distupgrade');
+        case 'favor': case 'disfavor': {
+          const k = this.req.jobs.indexOf(job);
+          for (const p of sel) this.favorMap.set(p, job.command === 'favor' ? 2 * k + 1 : -(2 * k + 1));
+          break;
+        }
+        case 'distupgrade':
+          // solver_createdupmaps: all packages are involved, every installable repository package is good
+          if (job.select.kind !== 'all') throw unsupported(`distupgrade by ${job.select.kind}`);
+          this.dupAll = true;
+          this.updateAll = true;
+          break;
       }
     }
+  }
+
+  /**
+   * jobtodisablelist for an install job: the installed packages whose update rule the job lifts. A name job sets
+   * the name, a package job everything, a provides job nothing; a job that selects an installed package lifts
+   * none; otherwise the installed packages every selected package obsoletes (same name or Obsoletes:), and for a
+   * name job only those that no selected package would downgrade or change to another arch colour.
+   */
+  private updatesLiftedBy(job: Job, sel: number[]): number[] {
+    if (job.select.kind !== 'name' && job.select.kind !== 'pkg') return [];
+    if (sel.some((p) => this.installedSet.has(p))) return [];
+    let common: number[] | undefined;
+    for (const p of sel) {
+      const mine = this.obsoletedInstalled(p);
+      common = common ? common.filter((i) => mine.includes(i)) : mine;
+      if (common.length === 0) return [];
+    }
+    if (!common || job.select.kind === 'pkg') return common ?? [];
+    return common.filter((i) => sel.every((p) => !this.illegalChange(i, p)));
+  }
+
+  /** solver_add_obsoleted: the installed packages p replaces, by its name or its Obsoletes:. */
+  private obsoletedInstalled(p: number): number[] {
+    const s = this.pool.solvable(p);
+    const out = this.pool.named(s.name).filter((q) => this.installedSet.has(q));
+    for (const obs of s.obsoletes) {
+      for (const q of this.providers({ type: 'simple', name: obs.name, flags: obs.flags, evr: obs.evr })) {
+        if (this.installedSet.has(q) && obsoleteMatches(this.pool.solvable(q), obs) && !out.includes(q)) out.push(q);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * policy_is_illegal with libsolv's defaults (no downgrade, no arch colour change; name changes allowed), and
+   * its dup defaults for a package a distupgrade involves (everything allowed).
+   */
+  private illegalChange(i: number, p: number): boolean {
+    if (this.dupAll) return false; // the dup flags allow every change
+    const si = this.pool.solvable(i);
+    const sp = this.pool.solvable(p);
+    if (si.name === sp.name && compareEvr(si.evr, sp.evr) > 0) return true;
+    if (si.arch === sp.arch || si.arch === 'noarch' || sp.arch === 'noarch') return false;
+    return ((this.archScore(si.arch) ^ this.archScore(sp.arch)) & 0xffff0000) !== 0;
   }
 
   private addUpdateRules(): Rule[] {
     const out: Rule[] = [];
     for (const i of this.installed) {
-      if (this.noUpdate.has(i)) { this.updateRule.set(i, []); continue; }
       const feature = findUpdatePackages(this.ctx, i, true);
-      if (feature.length === 0) { this.orphans.push(i); this.updateRule.set(i, []); continue; }
-      const cand = this.featureInstead.has(i) ? feature : findUpdatePackages(this.ctx, i, false);
+      // solver_addfeaturerule: under a distupgrade a package that cannot be kept, with only such candidates, is an orphan
+      const dupOrphan = this.dupAll && !this.dupMayKeep(i) && feature.every((q) => this.installedSet.has(q) && !this.dupMayKeep(q));
+      if (feature.length === 0 || dupOrphan) { this.orphans.push(i); this.updateRule.set(i, []); continue; }
+      // dnf's dup flags allow downgrades, arch, vendor and name changes: the update rule is the feature rule
+      const cand = this.featureInstead.has(i) || this.dupAll ? feature : findUpdatePackages(this.ctx, i, false);
       const lits = [V(i), ...cand.map(V)];
       this.updateRule.set(i, lits);
-      out.push({ lits, kind: 'update' });
+      // an erase job disables the rule (disableupdaterule); the choice rules still read its literals
+      if (!this.noUpdate.has(i)) out.push({ lits, kind: 'update' });
+    }
+    return out;
+  }
+
+  /** dup_maykeepinstalled: a repository package, or identical to one (same name, evr and contents). */
+  private dupMayKeep(i: number): boolean {
+    if (!this.installedSet.has(i)) return this.installable(i);
+    const s = this.pool.solvable(i);
+    return this.pool.named(s.name).some((q) => !this.installedSet.has(q) && this.installable(q) && identical(s, this.pool.solvable(q)));
+  }
+
+  /**
+   * solver_addduprules: an installed package a distupgrade involves goes unless it is identical to a repository
+   * package or an orphan (its update rule holds nothing but itself).
+   */
+  private dupRules(): Rule[] {
+    if (!this.dupAll) return [];
+    const out: Rule[] = [];
+    for (const i of this.installed) {
+      const ur = this.updateRule.get(i) ?? [];
+      if (ur.length <= 1 || this.dupMayKeep(i) || this.dupLifted.has(this.pool.solvable(i).name)) continue;
+      out.push({ lits: [-V(i)], kind: 'dup' });
     }
     return out;
   }
@@ -289,13 +458,6 @@ class Solver {
       }
       return undefined;
     };
-    const illegal = (i: number, p: number): boolean => {
-      const si = this.pool.solvable(i);
-      const sp = this.pool.solvable(p);
-      if (si.name === sp.name && compareEvr(si.evr, sp.evr) > 0) return true;
-      if (si.arch === sp.arch || si.arch === 'noarch' || sp.arch === 'noarch') return false;
-      return ((this.archScore(si.arch) ^ this.archScore(sp.arch)) & 0xffff0000) !== 0;
-    };
     let last: number[] | undefined;
     for (const r of pkg) {
       const lits = r.lits;
@@ -313,7 +475,7 @@ class Solver {
         if (this.installedSet.has(p)) { qi.push([p, p]); continue; }
         const p2 = findInstalled(p);
         if (p2 !== undefined) {
-          if (illegal(p2, p)) continue;
+          if (this.illegalChange(p2, p)) continue;
           qi.push([p2, p]);
           continue;
         }
@@ -347,16 +509,16 @@ class Solver {
     return out;
   }
 
-  /** solver_choicerulecheck: true when none of the best updates of installed `pi` is in the rule. */
+  /**
+   * solver_choicerulecheck: true when none of the best packages of installed `pi`'s update rule (itself
+   * included) is in the rule.
+   */
   private choiceCheck(pi: number, m: Set<number>): boolean {
     const ur = (this.updateRule.get(pi) ?? []).filter((l) => l > 0).map(ID);
     if (ur.length === 0) return false;
-    if (ur.length === 1) return true; // only the installed package itself
-    if (ur.length === 2) return !m.has(ur[1]);
-    const news = ur.filter((p) => p !== pi);
-    if (news.every((p) => m.has(p))) return false;
-    const best = filterUnwanted(this.ctx, [...news], 'choose');
-    return !best.some((p) => m.has(p));
+    if (ur.length === 1) return !m.has(ur[0]);
+    if (ur.every((p) => m.has(p))) return false;
+    return !filterUnwanted(this.ctx, ur, 'choose').some((p) => m.has(p));
   }
 
   // ---- the decision order ----
@@ -371,9 +533,50 @@ class Solver {
     return dq;
   }
 
+  /** selectandinstall: the policy's first choice; several candidates open a branch for minimisation. */
   private choose(dq: number[]): number {
     const list = dq.length > 1 ? filterUnwanted(this.ctx, [...dq], 'choose') : dq;
+    if (list.length > 1) this.branches.push({ level: this.sat.decisionLevel, cands: list, taken: list.map((_, k) => k === 0) });
     return V(list[0]);
+  }
+
+  /**
+   * The auto-minimisation step of solver_run_sat: the earliest branch with an untaken candidate that got installed
+   * later anyway, or whose choice is not recommended (nor supplementing) while an untaken candidate is, is taken
+   * again with that candidate; undefined when the model is final.
+   */
+  private minimizeStep(): { branch: Branch; at: number } | undefined {
+    const wanted = (p: number): boolean => this.ctx.recommended(p) || this.ctx.supplementing(p);
+    let found: { branch: Branch; at: number } | undefined;
+    for (let b = this.branches.length - 1; b >= 0; b--) {
+      const br = this.branches[b];
+      let wantedAt = -1;
+      let later = -1;
+      for (let k = 0; k < br.cands.length; k++) {
+        if (br.taken[k]) continue;
+        const lit = V(br.cands[k]);
+        if (this.sat.valueOf(lit) === 1 && this.sat.levelOf(lit) > br.level) { later = k; break; }
+        if (this.disfavored(br.cands[k])) continue;
+        if (wantedAt < 0 && wanted(br.cands[k])) wantedAt = k;
+      }
+      if (later >= 0) { found = { branch: br, at: later }; continue; }
+      if (wantedAt < 0) continue;
+      for (let k = 0; k < br.cands.length; k++) {
+        const lit = V(br.cands[k]);
+        if (!br.taken[k] || this.sat.valueOf(lit) !== 1 || this.sat.levelOf(lit) !== br.level + 1) continue;
+        if ((this.ctx.favor?.(br.cands[k]) ?? 0) > (this.ctx.favor?.(br.cands[wantedAt]) ?? 0)) continue; // the current choice is more favored
+        if (!wanted(br.cands[k])) { found = { branch: br, at: wantedAt }; break; }
+      }
+    }
+    return found;
+  }
+
+  /** takebranch: back to the branch's level, deciding its candidate `at` instead; the branch itself stays. */
+  private takeBranch(branch: Branch, at: number): void {
+    branch.taken[at] = true;
+    this.keptBranch = branch;
+    this.sat.branchTo(branch.level, V(branch.cands[at]));
+    this.keptBranch = undefined;
   }
 
   private decideJobs(): number {
@@ -396,23 +599,40 @@ class Solver {
     return !this.noUpdate.has(i) && (this.sat.valueOf(V(i)) === -1 || this.updateAll || this.updateMap.has(i));
   }
 
-  /** resolve_installed as libsolv 0.7.23 has it: pass 0 the packages to update, pass 1 all; update or keep. */
+  /**
+   * resolve_installed as libsolv 0.7.23 has it: pass 0 the packages to update, pass 1 all; update or keep. The
+   * walk starts at installedpos: after a decision here was undone by a conflict, at the package that caused it.
+   */
+  private installedPos = 0;
+  private lastInstalled: { at: number; level: number; lit: number } | undefined;
+
   private decideInstalled(): number {
+    const last = this.lastInstalled;
+    if (last && (this.sat.valueOf(last.lit) !== 1 || this.sat.levelOf(last.lit) !== last.level + 1)) this.installedPos = last.at;
+    this.lastInstalled = undefined;
     const passes = this.updateMap.size ? [0, 1] : [1];
+    const n = this.installed.length;
     for (const pass of passes) {
-      for (const i of this.installed) {
-        if (this.sat.valueOf(V(i)) === 1) continue;
-        if (pass === 0 && !this.updateMap.has(i)) continue;
-        const rr = this.updateRule.get(i) ?? [];
-        if (rr.length === 0) continue; // orphan, or erased by a job
-        if (this.wantsUpdate(i)) {
-          const dq = this.undecidedPositives(rr);
-          if (dq && dq.length) return this.choose(dq);
-        }
-        if (this.sat.valueOf(V(i)) === 0) return V(i);
+      for (let k = 0; k < n; k++) {
+        const at = (this.installedPos + k) % n;
+        const lit = this.decideInstalledAt(this.installed[at], pass);
+        if (lit) { this.lastInstalled = { at, level: this.sat.decisionLevel, lit }; return lit; }
       }
     }
+    this.installedPos = 0;
     return 0;
+  }
+
+  private decideInstalledAt(i: number, pass: number): number {
+    if (this.sat.valueOf(V(i)) === 1) return 0;
+    if (pass === 0 && !this.updateMap.has(i)) return 0;
+    const rr = this.updateRule.get(i) ?? [];
+    if (rr.length === 0) return 0; // orphan
+    if (this.wantsUpdate(i)) {
+      const dq = this.undecidedPositives(rr);
+      if (dq && dq.length) return this.choose(dq);
+    }
+    return this.sat.valueOf(V(i)) === 0 ? V(i) : 0;
   }
 
   /**
@@ -461,7 +681,10 @@ class Solver {
     return dq.length > 1 ? dq : undefined;
   }
 
+  private disfavored(p: number): boolean { return (this.favorMap.get(p) ?? 0) < 0; }
+
   private decideWeak(): number {
+    if (this.req.ignoreRecommended) return 0;
     const dq: number[] = [];
     const dqs: number[] = [];
     const pushUnique = (q: number[], p: number): void => { if (!q.includes(p)) q.push(p); };
@@ -477,6 +700,7 @@ class Solver {
       } else {
         if (s.supplements.length === 0 || !this.installable(i)) continue;
         if (!this.ctx.supplementing(i)) continue;
+        if (this.disfavored(i)) continue; // disfavored supplements are not installed
         dqs.push(i);
       }
     }
@@ -488,7 +712,7 @@ class Solver {
         for (const p of this.providers({ type: 'simple', name: obs.name, flags: obs.flags, evr: obs.evr })) if (obsoleteMatches(this.pool.solvable(p), obs)) obsoleted.add(p);
       }
     }
-    const dqF = dq.filter((p) => !obsoleted.has(p));
+    const dqF = dq.filter((p) => !obsoleted.has(p) && !this.disfavored(p));
     // solver_is_supplementing_alreadyinstalled: only supplements a newly installed package fulfils
     const dqsF = dqs.filter((p) => !obsoleted.has(p) && this.supplementsNew(p));
     for (const p of dqsF) pushUnique(dqF, p);
@@ -522,7 +746,9 @@ class Solver {
       return pos.filter(ok);
     }
     const out: number[] = [];
-    for (const block of cnf(this.formula(rec))) {
+    const blocks = this.blocks(rec, false);
+    if (blocks.some((b) => b.length === 0)) return []; // false as a whole: pool_normalize_complex_dep gives 0
+    for (const block of blocks) {
       const mark = out.length;
       for (const l of block) {
         const v = this.sat.valueOf(l);
@@ -566,27 +792,42 @@ class Solver {
   }
 
   private attempt(pkg: Rule[], update: Rule[], choice: Rule[]): boolean {
-    this.rules = [...pkg, ...update, ...this.jobRules, ...choice];
+    this.rules = [...pkg, ...update, ...this.jobRules, ...this.dupRules(), ...choice];
     this.sat = new Sat(this.pool.count);
     this.weakCache = undefined;
     this.deps = undefined;
-    for (const r of this.rules) this.sat.addClause(r.lits);
+    this.branches = [];
+    this.installedPos = 0;
+    this.lastInstalled = undefined;
+    this.sat.onBacktrack = (level) => { this.branches = this.branches.filter((b) => b.level < level || b === this.keptBranch); };
+    this.rules.forEach((r, i) => this.sat.addClause(r.lits, i));
+    return this.search();
+  }
+
+  private search(): boolean {
     return this.sat.solve(() => this.decide(), this.req.maxConflicts ?? 100_000);
   }
 
   /**
    * solver_check_unneeded_choicerules: a choice rule whose original rule is fulfilled by a package outside the
-   * choice is disabled, with every other choice rule whose original rule has one of those packages; then the
-   * solver runs again from scratch.
+   * choice is disabled (disableChoice); then the solver runs again from scratch.
    */
   private unneededChoice(choice: Rule[]): Rule[] | undefined {
     for (const r of choice) {
-      const orig = r.from as Rule;
-      const outside = orig.lits.filter((l) => l > 0 && !r.lits.includes(l));
-      if (!outside.some((l) => this.sat.valueOf(l) === 1)) continue;
-      return choice.filter((c) => c !== r && !(c.from as Rule).lits.some((l) => outside.includes(l)));
+      const outside = (r.from as Rule).lits.filter((l) => l > 0 && !r.lits.includes(l));
+      if (outside.some((l) => this.sat.valueOf(l) === 1)) return disableChoice(choice, r);
     }
     return undefined;
+  }
+
+  /**
+   * analyze_unsolvable + disable_weakrules: when the proof of unsolvability holds a weak rule (a choice rule),
+   * the last of them is disabled and the solver runs again; without one the jobs are unsolvable.
+   */
+  private weakToDisable(choice: Rule[]): Rule[] | undefined {
+    let last: Rule | undefined;
+    for (const i of this.sat.proof) if (this.rules[i].kind === 'choice') last = this.rules[i];
+    return last ? disableChoice(choice, last) : undefined;
   }
 
   run(): SolveResult {
@@ -594,23 +835,54 @@ class Solver {
     const pkg = this.pkgRules();
     const update = this.addUpdateRules();
     let choice = this.choiceRules(pkg);
-    let ok = this.attempt(pkg, update, choice);
-    for (;;) {
-      if (!ok && choice.length) {
-        // choice rules are weak: libsolv disables them when they stand in the way
-        choice = [];
-        ok = this.attempt(pkg, update, choice);
-        continue;
-      }
-      const fewer = ok ? this.unneededChoice(choice) : undefined;
-      if (!fewer) break;
-      choice = fewer;
-      ok = this.attempt(pkg, update, choice);
+    for (let ok = this.attempt(pkg, update, choice); ;) {
+      const fewer = ok ? this.unneededChoice(choice) : this.weakToDisable(choice);
+      if (fewer) { choice = fewer; ok = this.attempt(pkg, update, choice); continue; }
+      if (!ok) return { ok: false, problems: ['the jobs cannot be satisfied together'] };
+      const step = this.minimizeStep();
+      if (!step) break;
+      this.takeBranch(step.branch, step.at);
+      ok = this.search();
     }
-    if (!ok) return { ok: false, problems: ['the jobs cannot be satisfied together'] };
     const chosen: number[] = [];
     for (let id = 0; id < this.pool.count; id++) if (this.sat.valueOf(V(id)) === 1) chosen.push(id);
-    return { ok: true, steps: this.transaction(chosen), installed: chosen };
+    if (!this.req.recommendations) return { ok: true, steps: this.transaction(chosen), installed: chosen };
+    return { ok: true, steps: this.transaction(chosen), installed: chosen, recommended: this.stillWanted('recommends'), suggested: this.stillWanted('suggests') };
+  }
+
+  /**
+   * solver_get_recommendations (noselected off): the providers of the recommends (suggests) of the installed
+   * packages, those already installed if one is, else all; plus the packages supplementing (enhancing) the
+   * result; without the decided-out ones and what kept installed packages obsolete; pruned by the suggest
+   * policy. Erase jobs would be undone first, and rich weak deps expanded: neither is modelled.
+   */
+  private stillWanted(kind: 'recommends' | 'suggests'): number[] {
+    if (this.req.jobs.some((j) => j.command === 'erase')) throw unsupported('recommendations with an erase job');
+    const obsoleted = new Set<number>();
+    for (const i of this.installed) {
+      if (this.sat.valueOf(V(i)) !== 1) continue;
+      for (const o of this.pool.solvable(i).obsoletes) for (const p of this.providers({ type: 'simple', name: o.name, flags: o.flags, evr: o.evr })) obsoleted.add(p);
+    }
+    const marked = new Set<number>();
+    for (const lit of this.sat.assigned) {
+      if (lit < 0) continue;
+      for (const d of this.pool.solvable(ID(lit))[kind]) {
+        if (d.type !== 'simple') throw unsupported(`recommendations of the rich dependency ${formatDep(d)}`);
+        const ps = this.providers(d);
+        const on = ps.filter((p) => this.sat.valueOf(V(p)) === 1);
+        for (const p of on.length ? on : ps) marked.add(p);
+      }
+    }
+    const out: number[] = [];
+    for (let i = 0; i < this.pool.count; i++) {
+      if (this.sat.valueOf(V(i)) < 0 || obsoleted.has(i)) continue;
+      if (!marked.has(i)) {
+        if (!this.installable(i)) continue;
+        if (!(kind === 'recommends' ? this.ctx.supplementing(i) : this.ctx.enhancing(i))) continue;
+      }
+      out.push(i);
+    }
+    return out.length > 1 ? filterUnwanted(this.ctx, out, 'suggest') : out;
   }
 
   private transaction(chosen: number[]): TransactionStep[] {
@@ -637,11 +909,13 @@ class Solver {
   }
 }
 
-/** solvable_identical without vendor or build time: the same name, arch, evr and requires. */
-function identical(a: Solvable, b: Solvable): boolean {
-  if (a.name !== b.name || a.arch !== b.arch || compareEvr(a.evr, b.evr) !== 0 || (a.evr.release ?? '') !== (b.evr.release ?? '')) return false;
-  const reqs = (s: Solvable): string => [...new Set(s.requires.map(formatDep))].sort().join('\n');
-  return reqs(a) === reqs(b);
+/**
+ * solver_disablechoicerules: disables choice rule `r` and every other choice rule whose original rule names a
+ * package that r's original rule offers but r does not.
+ */
+function disableChoice(choice: Rule[], r: Rule): Rule[] {
+  const outside = (r.from as Rule).lits.filter((l) => l > 0 && !r.lits.includes(l));
+  return choice.filter((c) => c !== r && !(c.from as Rule).lits.some((l) => outside.includes(l)));
 }
 
 function unsupported(what: string): FerryError {
@@ -660,7 +934,18 @@ function not(f: Formula): Formula {
   }
 }
 
-/** Conjunctive normal form; [] is true, [[]] is false. */
+/** Whether a rule holds a literal and its negation (a Set for long rules: a provider list may be 100,000 long). */
+function selfFulfilling(lits: readonly number[]): boolean {
+  if (lits.length < 16) return lits.some((l) => lits.includes(-l));
+  const set = new Set(lits);
+  return lits.some((l) => set.has(-l));
+}
+
+/** The most clauses one rich dependency may expand to. */
+const MAX_BLOCKS = 10_000;
+const TOO_MANY_BLOCKS = new Error('too many CNF blocks');
+
+/** Conjunctive normal form; [] is true, [[]] is false. Throws TOO_MANY_BLOCKS beyond MAX_BLOCKS clauses. */
 function cnf(f: Formula): number[][] {
   switch (f.t) {
     case 'true': return [];
@@ -672,6 +957,7 @@ function cnf(f: Formula): number[][] {
       for (const part of f.parts) {
         const c = cnf(part);
         const next: number[][] = [];
+        if (acc.length * c.length > MAX_BLOCKS) throw TOO_MANY_BLOCKS;
         for (const a of acc) for (const b of c) next.push([...a, ...b.filter((l) => !a.includes(l))]);
         acc = next;
       }

@@ -1,25 +1,40 @@
 /**
  * libsolv's testcase format (ext/testcase.c), the subset testsolv's own test suite uses for transactions:
  * `repo NAME PRIO[.SUB] testtags <inline>|FILE|empty`, `system ARCH DISTTYPE REPO`, `job CMD SELECT ARGS
- * [flags]` and `result TYPES <inline>`. What the reader understands but the solver does not model (other job
- * commands, solver flags, further jobs after `nextjob`, …) is listed in `unsupported`, never silently dropped.
+ * [flags]`, `result TYPES <inline>` and `nextjob` (a further job set). What the reader understands but the
+ * solver does not model (other job commands, solver flags, …) is listed in `unsupported`, never silently dropped.
  * Malformed input throws TESTCASE_INVALID naming file:line.
  */
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { FerryError, isFerryError } from '../core/errors.js';
 import { matchesDep, type DepTree, type SimpleDep } from '../rpm/deps.js';
-import { parseTestcaseDep } from './testdep.js';
+import { formatTestcaseDep, parseTestcaseDep } from './testdep.js';
 import type { Dep, Evr } from '../rpm/types.js';
 import type { Job, JobCommand, JobSelect, Solvable, SolverPool, SolverRepo } from './types.js';
 
-export interface Testcase {
-  readonly pool: MemoryPool;
-  readonly arch: string;
+/** One job set: the jobs before the first `nextjob`, or between two. */
+export interface JobSet {
   readonly jobs: Job[];
   /** The expected result lines, without their `#>` prefix. */
   readonly result: string[];
   readonly resultTypes: string[];
+  /** The modelled solver flags the set turns on (`solverflags ignorerecommended`). */
+  readonly solverFlags: string[];
+}
+
+/** The solver flags the depsolver models; any other makes the case unmodelled. */
+const SOLVER_FLAGS: ReadonlySet<string> = new Set(['ignorerecommended']);
+
+export interface Testcase {
+  readonly pool: MemoryPool;
+  readonly arch: string;
+  /** The first job set's jobs and result. */
+  readonly jobs: Job[];
+  readonly result: string[];
+  readonly resultTypes: string[];
+  /** Every job set, solved one after the other against the same pool (testsolv's "test N:"). */
+  readonly sets: JobSet[];
   /** Each feature of the case the solver does not model, with the line that uses it. */
   readonly unsupported: string[];
 }
@@ -45,6 +60,7 @@ export class MemoryPool implements SolverPool {
 
   add(s: MutableSolvable): number {
     const id = this.solvables.length;
+    this.versioned.clear();
     // susetags (and so testtags) gives every package its own `name = evr` provide.
     if (!s.provides.some((p) => p.name === s.name && p.flags === 'EQ')) s.provides.push({ name: s.name, flags: 'EQ', evr: s.evr });
     this.solvables.push(s);
@@ -53,11 +69,19 @@ export class MemoryPool implements SolverPool {
     return id;
   }
 
+  /** Versioned lookups, memoised: the solver asks the same ones for every package that requires them. */
+  private readonly versioned = new Map<string, readonly number[]>();
+
   whatprovides(dep: SimpleDep): readonly number[] {
     const ids = this.byProvide.get(dep.name) ?? [];
     if (dep.flags === undefined) return ids;
+    const key = `${dep.name}\0${dep.flags}\0${dep.evr?.epoch ?? ''}:${dep.evr?.version ?? ''}-${dep.evr?.release ?? '\0'}`;
+    const hit = this.versioned.get(key);
+    if (hit) return hit;
     const want: Dep = { name: dep.name, flags: dep.flags, evr: dep.evr };
-    return ids.filter((id) => this.solvables[id].provides.some((p) => matchesDep(p, want)));
+    const out = ids.filter((id) => this.solvables[id].provides.some((p) => p.name === dep.name && matchesDep(p, want)));
+    this.versioned.set(key, out);
+    return out;
   }
 
   named(name: string): readonly number[] { return this.byName.get(name) ?? []; }
@@ -85,13 +109,12 @@ export function parseTestcase(text: string, where: string): Testcase {
   const pool = new MemoryPool();
   const lines = text.split('\n');
   const repoIds = new Map<string, number>();
-  const pendingJobs: { line: number; words: string[] }[] = [];
+  const pendingSets: { jobs: { line: number; words: string[] }[]; result: string[]; resultTypes: string[]; solverFlags: string[] }[] = [];
+  const newSet = (): (typeof pendingSets)[number] => { const set = { jobs: [], result: [], resultTypes: [], solverFlags: [] }; pendingSets.push(set); return set; };
+  let cur = newSet();
   const unsupported: string[] = [];
   let arch = 'noarch';
   let installedName: string | undefined;
-  let result: string[] = [];
-  let resultTypes: string[] = [];
-  let afterNextjob = false;
   const bad = (line: number, what: string): FerryError => new FerryError('TESTCASE_INVALID', `${where}:${line}: ${what}`, {
     hint: 'see libsolv ext/testcase.c for the syntax',
   });
@@ -107,10 +130,6 @@ export function parseTestcase(text: string, where: string): Testcase {
     if (raw === '' || raw.startsWith('#')) continue;
     const words = raw.split(/\s+/);
     const cmd = words[0];
-    if (afterNextjob) {
-      if (cmd === 'result' && words.at(-1) === '<inline>') i = inline(i).next;
-      continue;
-    }
     switch (cmd) {
       case 'repo': {
         if (words.length < 4) throw bad(lineNo, `"repo" needs NAME PRIO TYPE [SOURCE], got "${raw}"`);
@@ -140,16 +159,21 @@ export function parseTestcase(text: string, where: string): Testcase {
         installedName = words[3];
         break;
       }
-      case 'job': pendingJobs.push({ line: lineNo, words: words.slice(1) }); break;
+      case 'job': cur.jobs.push({ line: lineNo, words: words.slice(1) }); break;
       case 'result': {
         if (words.length < 2) throw bad(lineNo, '"result" needs TYPES');
-        resultTypes = words[1].split(',');
-        if (words[2] === '<inline>') ({ body: result, next: i } = inline(i));
-        for (const t of resultTypes) if (t !== 'transaction' && t !== 'problems') unsupported.push(`line ${lineNo}: result ${t}`);
+        cur.resultTypes = words[1].split(',');
+        if (words[2] === '<inline>') ({ body: cur.result, next: i } = inline(i));
+        for (const t of cur.resultTypes) if (t !== 'transaction' && t !== 'problems' && t !== 'recommended') unsupported.push(`line ${lineNo}: result ${t}`);
         break;
       }
-      case 'nextjob': afterNextjob = true; unsupported.push(`line ${lineNo}: nextjob (only the first job set is solved)`); break;
-      case 'solverflags': case 'poolflags': case 'genid': case 'disable': case 'feature': case 'namespace': case 'evrcmp':
+      case 'nextjob': cur = newSet(); break;
+      case 'solverflags':
+        for (const f of words.slice(1)) {
+          if (SOLVER_FLAGS.has(f)) cur.solverFlags.push(f); else unsupported.push(`line ${lineNo}: solverflags ${f}`);
+        }
+        break;
+      case 'poolflags': case 'genid': case 'disable': case 'feature': case 'namespace': case 'evrcmp':
         unsupported.push(`line ${lineNo}: ${cmd}`);
         if (words.at(-1) === '<inline>') i = inline(i).next;
         break;
@@ -157,18 +181,21 @@ export function parseTestcase(text: string, where: string): Testcase {
     }
   }
   if (installedName !== undefined) pool.installedRepo = repoIds.get(installedName);
-  const jobs: Job[] = [];
-  for (const { line, words } of pendingJobs) {
-    const job = parseJob(pool, repoIds, words, (what) => bad(line, what));
-    if (typeof job === 'string') unsupported.push(`line ${line}: ${job}`); else jobs.push(job);
-  }
+  const sets: JobSet[] = pendingSets.map((set) => {
+    const jobs: Job[] = [];
+    for (const { line, words } of set.jobs) {
+      const job = parseJob(pool, repoIds, words, (what) => bad(line, what));
+      if (typeof job === 'string') unsupported.push(`line ${line}: ${job}`); else jobs.push(job);
+    }
+    return { jobs, result: set.result, resultTypes: set.resultTypes, solverFlags: set.solverFlags };
+  });
   unsupported.sort((a, b) => lineOf(a) - lineOf(b));
-  return { pool, arch, jobs, result, resultTypes, unsupported };
+  return { pool, arch, jobs: sets[0].jobs, result: sets[0].result, resultTypes: sets[0].resultTypes, sets, unsupported };
 }
 
 function lineOf(note: string): number { return Number(/^line (\d+)/.exec(note)?.[1] ?? 0); }
 
-const COMMANDS: ReadonlySet<string> = new Set(['install', 'erase', 'update', 'distupgrade', 'lock']);
+const COMMANDS: ReadonlySet<string> = new Set(['install', 'erase', 'update', 'distupgrade', 'lock', 'favor', 'disfavor']);
 
 /** A job, or the reason it is not modelled. */
 function parseJob(pool: MemoryPool, repos: Map<string, number>, words: string[], bad: (what: string) => FerryError): Job | string {
@@ -181,7 +208,13 @@ function parseJob(pool: MemoryPool, repos: Map<string, number>, words: string[],
   if (flags !== '') return `job flags ${flags}`;
   let select: JobSelect;
   switch (how) {
-    case 'name': select = { kind: 'name', name: rest.join(' ') }; break;
+    case 'name': {
+      const tree = depOrThrow(rest.join(' '), bad);
+      if (typeof tree === 'string') return tree;
+      if (tree.type !== 'simple') return 'job name with a rich dependency';
+      select = tree.flags ? { kind: 'name', name: tree.name, evr: { flags: tree.flags, evr: tree.evr } } : { kind: 'name', name: tree.name };
+      break;
+    }
     case 'provides': {
       const tree = depOrThrow(rest.join(' '), bad);
       if (typeof tree === 'string') return tree;
@@ -233,11 +266,14 @@ function findPkg(pool: MemoryPool, text: string): number | undefined {
 
 function readTesttags(pool: MemoryPool, repo: number, body: string[], bad: (n: number, what: string) => FerryError, unsupported: string[]): void {
   let cur: MutableSolvable | undefined;
+  // equal dependency texts parse to one shared (read-only) tree
+  const parsed = new Map<string, DepTree | string>();
   let block: { kind: keyof MutableSolvable | 'ignore'; tag: string } | undefined;
   const addDep = (kind: keyof MutableSolvable | 'ignore', text: string, n: number): void => {
     if (kind === 'ignore') return;
     if (!cur) throw bad(n, `"${text}" comes before any =Pkg:`);
-    const tree = depOrThrow(text, (what) => bad(n, what));
+    let tree = parsed.get(text);
+    if (tree === undefined) { tree = depOrThrow(text, (what) => bad(n, what)); parsed.set(text, tree); }
     if (typeof tree === 'string') { unsupported.push(tree); return; }
     if (kind === 'provides' || kind === 'obsoletes') {
       if (tree.type !== 'simple') throw bad(n, `a rich dependency cannot be a ${kind === 'provides' ? 'provide' : 'obsolete'}: "${text}"`);
@@ -281,3 +317,35 @@ function readTesttags(pool: MemoryPool, repo: number, body: string[], bad: (n: n
   flush();
 }
 
+/** A package as writeTestcase writes it (a Solvable without its repository). */
+export type TestcasePackage = Omit<Solvable, 'repo'>;
+
+export interface TestcaseSpec {
+  /** In order; the installed system is the repository named by `installed`. */
+  readonly repos: readonly { name: string; priority: number; packages: readonly TestcasePackage[] }[];
+  readonly arch: string;
+  readonly installed?: string;
+  /** Job lines without the leading `job `, e.g. `distupgrade all packages`. */
+  readonly jobs: readonly string[];
+}
+
+/** A libsolv testcase with inline testtags repositories, which testsolv and readTestcase both read. */
+export function writeTestcase(spec: TestcaseSpec): string {
+  const out: string[] = [];
+  const tags: [string, keyof TestcasePackage][] = [['Req', 'requires'], ['Con', 'conflicts'], ['Rec', 'recommends'], ['Sug', 'suggests'], ['Sup', 'supplements'], ['Enh', 'enhances']];
+  const simple = (d: Dep): string => formatTestcaseDep({ type: 'simple', name: d.name, flags: d.flags, evr: d.evr });
+  for (const repo of spec.repos) {
+    out.push(`repo ${repo.name} ${repo.priority} testtags <inline>`);
+    for (const p of repo.packages) {
+      const version = p.evr.epoch ? `${p.evr.epoch}:${p.evr.version}` : p.evr.version;
+      out.push(`#>=Pkg: ${p.name} ${version} ${p.evr.release ?? ''} ${p.arch}`);
+      for (const d of p.provides) out.push(`#>=Prv: ${simple(d)}`);
+      for (const d of p.obsoletes) out.push(`#>=Obs: ${simple(d)}`);
+      for (const [tag, key] of tags) for (const d of p[key] as readonly DepTree[]) out.push(`#>=${tag}: ${formatTestcaseDep(d)}`);
+    }
+  }
+  out.push(`system ${spec.arch} rpm ${spec.installed ?? 'system'}`);
+  for (const j of spec.jobs) out.push(`job ${j}`);
+  out.push('result transaction,problems <inline>', '');
+  return out.join('\n');
+}

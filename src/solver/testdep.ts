@@ -6,8 +6,8 @@
  * `<>`, …) throws SOLVER_UNSUPPORTED.
  */
 import { FerryError } from '../core/errors.js';
-import { parseEvr } from '../rpm/evr.js';
-import type { DepTree } from '../rpm/deps.js';
+import { formatEvr, parseEvr } from '../rpm/evr.js';
+import { MAX_RICH_DEPTH, type DepTree } from '../rpm/deps.js';
 import type { DepFlag } from '../rpm/types.js';
 
 type Node = { name: string } | { op: string; left: Node; right: Node };
@@ -16,6 +16,7 @@ type Node = { name: string } | { op: string; left: Node; right: Node };
 const OPS = ['=', '<=>', '<=', '>=', '>', '<>', '&', '|', '+', '-', '<NAMESPACE>', '.', '<MULTIARCH>', '<FILECONFLICT>',
   '<IF>', 'compat >=', '<KIND>', '<ELSE>', '<ERROR>', '<UNLESS>', '<CONDA>', '<'];
 const RELATIONS: Readonly<Partial<Record<string, DepFlag>>> = { '=': 'EQ', '<=': 'LE', '>=': 'GE', '>': 'GT', '<': 'LT' };
+const MAX_CHAIN = 4096;
 const RELOPS = new Set(['=', '<=>', '<=', '>=', '>', '<>', '<']);
 
 export function parseTestcaseDep(text: string): DepTree {
@@ -37,12 +38,15 @@ export function parseTestcaseDep(text: string): DepTree {
     if (s === start) throw fail(`has an empty name at offset ${start}`);
     return t.slice(start, s);
   };
-  const complex = (relop: boolean): Node => {
+  // operators chain by recursion, as in libsolv: both the nesting and the chain are bounded to keep the stack
+  const complex = (relop: boolean, depth: number, chain: number): Node => {
     skip();
     let id: Node;
+    if (chain >= MAX_CHAIN) throw fail(`chains more than ${MAX_CHAIN} operators at offset ${s}`);
     if (t[s] === '(') {
+      if (depth >= MAX_RICH_DEPTH) throw fail(`nests deeper than ${MAX_RICH_DEPTH} levels at offset ${s}`);
       s++;
-      id = complex(false);
+      id = complex(false, depth + 1, chain);
       if (t[s] !== ')') throw fail(`misses a ")" at offset ${s}`);
       s++;
     } else id = { name: simple() };
@@ -52,10 +56,10 @@ export function parseTestcaseDep(text: string): DepTree {
       const op = OPS.find((o) => t.startsWith(o, s));
       if (op === undefined) throw fail(`has no operator at offset ${s}`);
       s += op.length;
-      id = { op, left: id, right: complex(RELOPS.has(op)) };
+      id = { op, left: id, right: complex(RELOPS.has(op), depth, chain + 1) };
     }
   };
-  const root = complex(false);
+  const root = complex(false, 0, 0);
   if (s !== t.length) throw fail(`has trailing text at offset ${s}`);
   const chain = (n: Node, op: string): DepTree[] => ('op' in n && n.op === op ? [...chain(n.left, op), ...chain(n.right, op)] : [tree(n)]);
   const tree = (n: Node): DepTree => {
@@ -79,4 +83,23 @@ export function parseTestcaseDep(text: string): DepTree {
     }
   };
   return tree(root);
+}
+
+const FLAG_TEXT: Readonly<Record<DepFlag, string>> = { EQ: '=', LE: '<=', GE: '>=', GT: '>', LT: '<' };
+
+/** A dependency in testcase syntax (testcase_dep2str), read back equal by parseTestcaseDep. */
+export function formatTestcaseDep(tree: DepTree): string {
+  const inner = formatTestcaseDep;
+  switch (tree.type) {
+    case 'simple': return tree.flags && tree.evr ? `${tree.name} ${FLAG_TEXT[tree.flags]} ${formatEvr(tree.evr)}` : tree.name;
+    case 'and': return `(${tree.operands.map(inner).join(' & ')})`;
+    case 'or': return `(${tree.operands.map(inner).join(' | ')})`;
+    case 'with': return `(${tree.operands.map(inner).join(' + ')})`;
+    case 'without': return `(${inner(tree.left)} - ${inner(tree.right)})`;
+    case 'if': case 'unless': {
+      const op = tree.type === 'if' ? '<IF>' : '<UNLESS>';
+      const tail = tree.otherwise ? `${inner(tree.condition)} <ELSE> ${inner(tree.otherwise)}` : inner(tree.condition);
+      return `(${inner(tree.left)} ${op} ${tail})`;
+    }
+  }
 }

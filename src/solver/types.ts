@@ -44,13 +44,14 @@ export interface SolverPool {
 }
 
 export type JobSelect =
-  | { kind: 'name'; name: string }
+  /** Packages called `name`; with `evr`, only those whose own evr matches it (pool_match_nevr). */
+  | { kind: 'name'; name: string; evr?: Pick<SimpleDep, 'flags' | 'evr'> }
   | { kind: 'provides'; dep: SimpleDep }
   | { kind: 'pkg'; id: number }
   | { kind: 'all' }
   | { kind: 'repo'; repo: number };
 
-export type JobCommand = 'install' | 'erase' | 'update' | 'distupgrade' | 'lock';
+export type JobCommand = 'install' | 'erase' | 'update' | 'distupgrade' | 'lock' | 'favor' | 'disfavor';
 
 export interface Job {
   readonly command: JobCommand;
@@ -64,6 +65,10 @@ export interface SolveRequest {
   readonly jobs: readonly Job[];
   /** Bounds the search: more conflicts than this throws SOLVER_LIMIT. */
   readonly maxConflicts?: number;
+  /** libsolv's ignorerecommended (dontinstallrecommended): no weak dependency is installed. */
+  readonly ignoreRecommended?: boolean;
+  /** Also report solver_get_recommendations: the packages still recommended / suggested after solving. */
+  readonly recommendations?: boolean;
 }
 
 export type TransactionStep =
@@ -72,5 +77,5 @@ export type TransactionStep =
   | { kind: 'upgrade' | 'downgrade' | 'reinstall' | 'change'; from: number; to: number };
 
 export type SolveResult =
-  | { ok: true; steps: TransactionStep[]; installed: number[] }
+  | { ok: true; steps: TransactionStep[]; installed: number[]; recommended?: number[]; suggested?: number[] }
   | { ok: false; problems: string[] };

@@ -777,7 +777,8 @@ class Solver {
   }
 
   private decide(): number {
-    const early = this.decideJobs() || this.decideInstalled();
+    // focusinstalled: the installed packages are resolved before the jobs
+    const early = this.req.focusInstalled ? this.decideInstalled() || this.decideJobs() : this.decideJobs() || this.decideInstalled();
     if (early) { this.deps = undefined; return early; }
     const dep = this.decideDependencies();
     if (dep) return dep;

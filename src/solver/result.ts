@@ -32,7 +32,8 @@ export function formatResult(pool: SolverPool, result: SolveResult): string[] {
 export function solveTestcase(tc: Testcase): string[] {
   const results = tc.sets.map((set) => {
     const recommendations = set.resultTypes.includes('recommended');
-    const result = solve({ pool: tc.pool, arch: tc.arch, jobs: set.jobs, ignoreRecommended: set.solverFlags.includes('ignorerecommended'), recommendations });
+    const result = solve({ pool: tc.pool, arch: tc.arch, jobs: set.jobs, ignoreRecommended: set.solverFlags.includes('ignorerecommended'), focusInstalled: set.solverFlags.includes('focusinstalled'),
+      dupAllowDowngrade: !set.solverFlags.includes('!dupallowdowngrade'), dupAllowArchChange: !set.solverFlags.includes('!dupallowarchchange'), recommendations });
     const lines = formatResult(tc.pool, result);
     if (!result.ok || !recommendations) return lines;
     const f = (kind: string, ids: readonly number[] = []): string[] => ids.map((id) => `${kind} ${formatSolvable(tc.pool, id)}`);

@@ -393,13 +393,16 @@ class Solver {
 
   /**
    * policy_is_illegal with libsolv's defaults (no downgrade, no arch colour change; name changes allowed), and
-   * its dup defaults for a package a distupgrade involves (everything allowed).
+   * its dup flags for a package a distupgrade involves (everything allowed unless !dupallowdowngrade or
+   * !dupallowarchchange).
    */
   private illegalChange(i: number, p: number): boolean {
-    if (this.dupAll) return false; // the dup flags allow every change
+    const downgrade = !this.dupAll || this.req.dupAllowDowngrade === false;
+    const archChange = !this.dupAll || this.req.dupAllowArchChange === false;
     const si = this.pool.solvable(i);
     const sp = this.pool.solvable(p);
-    if (si.name === sp.name && compareEvr(si.evr, sp.evr) > 0) return true;
+    if (downgrade && si.name === sp.name && compareEvr(si.evr, sp.evr) > 0) return true;
+    if (!archChange) return false;
     if (si.arch === sp.arch || si.arch === 'noarch' || sp.arch === 'noarch') return false;
     return ((this.archScore(si.arch) ^ this.archScore(sp.arch)) & 0xffff0000) !== 0;
   }
@@ -411,8 +414,8 @@ class Solver {
       // solver_addfeaturerule: under a distupgrade a package that cannot be kept, with only such candidates, is an orphan
       const dupOrphan = this.dupAll && !this.dupMayKeep(i) && feature.every((q) => this.installedSet.has(q) && !this.dupMayKeep(q));
       if (feature.length === 0 || dupOrphan) { this.orphans.push(i); this.updateRule.set(i, []); continue; }
-      // dnf's dup flags allow downgrades, arch, vendor and name changes: the update rule is the feature rule
-      const cand = this.featureInstead.has(i) || this.dupAll ? feature : findUpdatePackages(this.ctx, i, false);
+      // under a distupgrade the update rule is the feature rule less the changes the dup flags forbid
+      const cand = this.dupAll ? feature.filter((p) => !this.illegalChange(i, p)) : this.featureInstead.has(i) ? feature : findUpdatePackages(this.ctx, i, false);
       const lits = [V(i), ...cand.map(V)];
       this.updateRule.set(i, lits);
       // an erase job disables the rule (disableupdaterule); the choice rules still read its literals
@@ -430,14 +433,14 @@ class Solver {
 
   /**
    * solver_addduprules: an installed package a distupgrade involves goes unless it is identical to a repository
-   * package or an orphan (its update rule holds nothing but itself).
+   * package or an orphan (no feature rule: nothing may replace it).
    */
   private dupRules(): Rule[] {
     if (!this.dupAll) return [];
     const out: Rule[] = [];
     for (const i of this.installed) {
       const ur = this.updateRule.get(i) ?? [];
-      if (ur.length <= 1 || this.dupMayKeep(i) || this.dupLifted.has(this.pool.solvable(i).name)) continue;
+      if (ur.length === 0 || this.dupMayKeep(i) || this.dupLifted.has(this.pool.solvable(i).name)) continue; // an orphan, or may stay
       out.push({ lits: [-V(i)], kind: 'dup' });
     }
     return out;
@@ -777,7 +780,8 @@ class Solver {
   }
 
   private decide(): number {
-    const early = this.decideJobs() || this.decideInstalled();
+    // focusinstalled: the installed packages are resolved before the jobs
+    const early = this.req.focusInstalled ? this.decideInstalled() || this.decideJobs() : this.decideJobs() || this.decideInstalled();
     if (early) { this.deps = undefined; return early; }
     const dep = this.decideDependencies();
     if (dep) return dep;

@@ -67,6 +67,11 @@ export interface SolveRequest {
   readonly maxConflicts?: number;
   /** libsolv's ignorerecommended (dontinstallrecommended): no weak dependency is installed. */
   readonly ignoreRecommended?: boolean;
+  /** libsolv's dupallowdowngrade and dupallowarchchange (both on by default, as in dnf). */
+  readonly dupAllowDowngrade?: boolean;
+  readonly dupAllowArchChange?: boolean;
+  /** libsolv's focusinstalled: the installed packages are resolved before the jobs. */
+  readonly focusInstalled?: boolean;
   /** Also report solver_get_recommendations: the packages still recommended / suggested after solving. */
   readonly recommendations?: boolean;
 }

@@ -69,6 +69,12 @@ class Solver {
 
   private providers(dep: SimpleDep): readonly number[] { return this.pool.whatprovides(dep); }
 
+  /** pool_colormatch: the same arch, a noarch side, or arches of one colour (archScores' high 16 bits). */
+  private colorMatch(a: Solvable, b: Solvable): boolean {
+    if (a.arch === b.arch || a.arch === 'noarch' || b.arch === 'noarch') return true;
+    return ((this.archScore(a.arch) ^ this.archScore(b.arch)) & 0xffff0000) === 0;
+  }
+
   private installable(id: number): boolean {
     return this.installedSet.has(id) || this.archScore(this.pool.solvable(id).arch) > 0;
   }
@@ -205,6 +211,7 @@ class Solver {
         for (const p of this.providers({ type: 'simple', name: s.name })) {
           if (p === n) continue;
           if (this.pool.solvable(p).name !== s.name) continue;
+          if (this.req.implicitObsoleteUsesColors && !this.colorMatch(s, this.pool.solvable(p))) continue;
           add([-V(n), -V(p)]);
         }
       }

@@ -8,6 +8,9 @@
  * packages) carry no package change of the rpm database and are kept as `other`.
  */
 
+import { parseEvr } from '../../rpm/evr.js';
+import { formatNevra } from '../../rpm/nevra.js';
+
 export type TransactionAction = 'install' | 'upgrade' | 'reinstall' | 'install-dependency' | 'remove' | 'remove-dependent' | 'remove-unused' | 'downgrade' | 'other';
 
 const HEADINGS: Record<string, TransactionAction> = {
@@ -97,4 +100,20 @@ export function changedNames(tx: PredictedTransaction): Map<string, string> {
     for (const r of p.replacing) out.set(r.name, `replaced by ${p.name}-${p.evr}`);
   }
   return out;
+}
+
+/**
+ * The summary as comparable lines, one per package: `install|upgrade|downgrade|reinstall|erase NEVRA`, and
+ * `obsolete NEVRA by NEVRA` for each `replacing` row — the form of src/assess/predict.ts transactionLines, so
+ * Ferry's predicted transaction and dnf's compare package by package.
+ */
+export function summaryLines(tx: PredictedTransaction): string[] {
+  const nevra = (p: { name: string; arch: string; evr: string }): string => formatNevra({ name: p.name, arch: p.arch, ...parseEvr(p.evr) });
+  const out: string[] = [];
+  for (const p of tx.packages) {
+    const action = REMOVALS.has(p.action) ? 'erase' : p.action === 'install-dependency' ? 'install' : p.action;
+    out.push(`${action} ${nevra(p)}`);
+    for (const r of p.replacing) out.push(`obsolete ${nevra(r)} by ${nevra(p)}`);
+  }
+  return out.sort();
 }

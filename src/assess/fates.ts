@@ -168,11 +168,11 @@ export function distTagRebuild(from: string, to: string): string | undefined {
  * vendor swap removes on purpose (it does not stay). The one count of "missing" for checks, ranking and the fleet.
  */
 export function leftBehind(fates: readonly PackageFate[]): PackageFate[] {
-  return fates.filter((f) => f.fate === 'missing' && f.via !== 'vendor-swap');
+  return fates.filter((f) => (f.fate === 'missing' && f.via !== 'vendor-swap') || f.fate === 'erased');
 }
 
 export function countFates(fates: readonly PackageFate[]): FateCounts {
-  const counts: FateCounts = { same: 0, upgrade: 0, downgrade: 0, replaced: 0, missing: 0, 'third-party': 0 };
+  const counts: FateCounts = { same: 0, upgrade: 0, downgrade: 0, replaced: 0, missing: 0, 'third-party': 0, erased: 0 };
   for (const f of fates) counts[f.fate]++;
   return counts;
 }

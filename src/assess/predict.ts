@@ -260,6 +260,12 @@ export function predictMigration(input: PredictInput): Prediction {
   return { ok: true, changes: changes.sort((a, b) => (a.nevra < b.nevra ? -1 : a.nevra > b.nevra ? 1 : a.action < b.action ? -1 : 1)) };
 }
 
+/** The cause as lines, this package's broken requires first, down to the change that forces it. */
+export function erasureChain(cause: ErasureCause): string[] {
+  if (cause.kind === 'job') return ['removed by the vendor swap'];
+  return [`requires ${cause.requires}: ${cause.provider} ${cause.providerFate}`, ...(cause.cause ? erasureChain(cause.cause) : [])];
+}
+
 function formatRequire(d: DepTree): string {
   if (d.type !== 'simple') return '';
   if (!d.flags || !d.evr) return d.name;

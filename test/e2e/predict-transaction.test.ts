@@ -14,8 +14,8 @@ import { collectFacts } from '../../src/facts/index.js';
 import { predictMigration, transactionLines, vendorSwapPlan, type PredictedChange } from '../../src/assess/index.js';
 import { dnf } from '../../src/exec/package-manager/dnf.js';
 import { summaryLines } from '../../src/exec/package-manager/transaction-summary.js';
-import { loadPackages, openRepo, readAll } from '../../src/rpm/repodata/index.js';
-import { parseModulesYaml } from '../../src/rpm/repodata/modules.js';
+import { loadTargetRepos } from '../../src/app/repos.js';
+import { assessTargets } from '../../src/assess/index.js';
 import { createLocalTransport } from '../../src/transport/local.js';
 import type { SourceDef } from '../lab/model.js';
 import type { HostOptions } from '../lab/lab.js';
@@ -48,16 +48,17 @@ const PATHS: Path[] = [
 const figures: string[] = [];
 after(() => { for (const f of figures) console.log(f); });
 
-async function comparePath(p: Path): Promise<{ ferry: string[]; dnf: string[]; changes: PredictedChange[] }> {
+async function comparePath(p: Path): Promise<{ ferry: string[]; dnf: string[]; changes: PredictedChange[]; erasedFates: string[] }> {
   const lab = labOf();
   const d = await lab.distro(p.to);
   const host = await lab.host({ from: p.from, ...p.host });
   const transport = createLocalTransport({ root: host.root });
   try {
     const facts = await collectFacts(transport);
-    const repo = await openRepo(d.repoDir);
-    const target = (await loadPackages(repo)).map((pkg) => ({ ...pkg, repoid: p.to }));
-    const modules = repo.entry('modules') ? parseModulesYaml((await readAll(await repo.openData('modules'))).toString('utf8'), 'modules.yaml') : undefined;
+    // the target's metadata as assess reads it
+    const repo = await loadTargetRepos(p.to, [d.repoDir]);
+    const target = repo.pool.packages;
+    const modules = repo.modules;
     const installed = facts.packages ?? [];
     const swap = vendorSwapPlan({ catalog: loadCatalog(), source: p.from, target: p.to, installed: new Set(installed.map((x) => x.name)),
       osId: facts.os?.id, available: new Set(target.map((x) => x.name)) });
@@ -76,7 +77,13 @@ async function comparePath(p: Path): Promise<{ ferry: string[]; dnf: string[]; c
     if (process.env.DUMP) figures.push(...ref.map((l) => `    ${l}`));
     for (const l of ferry) if (!ref.includes(l)) figures.push(`  only Ferry: ${l}`);
     for (const l of ref) if (!ferry.includes(l)) figures.push(`  only dnf:   ${l}`);
-    return { ferry, dnf: ref, changes: predicted.changes };
+    // the assessment's fates: what the transaction erases for a dependency is `erased`, with its chain
+    const assessment = assessTargets({ facts, catalog: loadCatalog(), targets: [{ release: p.to, repo }], today: '2026-01-01' });
+    const fates = assessment.targets[0].fates;
+    const erasedFates = fates.filter((f) => f.fate === 'erased').map((f) => `${f.installed}: ${(f.chain ?? []).join(' <- ')}`);
+    const erasedByDeps = predicted.changes.filter((c) => c.action === 'erase' && c.forcedBy?.kind === 'dependency').map((c) => c.nevra).sort();
+    assert.deepEqual(fates.filter((f) => f.fate === 'erased').map((f) => f.installed).sort(), erasedByDeps);
+    return { ferry, dnf: ref, changes: predicted.changes, erasedFates };
   } finally {
     await transport.close();
     host.dispose();
@@ -85,7 +92,7 @@ async function comparePath(p: Path): Promise<{ ferry: string[]; dnf: string[]; c
 
 for (const p of PATHS.filter((x) => !process.env.ONLY || `${x.from}:${x.to}` === process.env.ONLY)) {
   test(`${p.from} → ${p.to}: Ferry's predicted transaction equals dnf --assumeno's, package by package`, { skip, timeout: 300_000 }, async () => {
-    const { ferry, dnf: ref, changes } = await comparePath(p);
+    const { ferry, dnf: ref, changes, erasedFates } = await comparePath(p);
     assert.ok(ref.length > 0, 'dnf predicts a transaction');
     for (const re of p.shows) assert.ok(ref.some((l) => re.test(l)), `dnf's transaction shows ${re}`);
     assert.deepEqual(ferry, ref);
@@ -102,5 +109,11 @@ for (const p of PATHS.filter((x) => !process.env.ONLY || `${x.from}:${x.to}` ===
         providerFate: 'upgraded to openssl-libs-1:1.1.1c-15.oc8.x86_64', root: 'openssl-libs-1:1.1.1c-15.el8.x86_64' });
     }
     assert.deepEqual(cause('centos-logos'), { kind: 'job', job: 'vendor-swap-remove' });
+    if (p.host.localPackages) {
+      assert.ok(erasedFates.includes('acme-branding-1.0-1.noarch: requires centos-logos: centos-logos-80.0-1.el8.noarch erased <- removed by the vendor swap'), erasedFates.join('\n'));
+    }
+    if (p.to === 'opencloudos-8') {
+      assert.ok(erasedFates.includes('acme-legacy-ssl-2.0-1.x86_64: requires openssl-libs = 1:1.1.1c-15.el8: openssl-libs-1:1.1.1c-15.el8.x86_64 upgraded to openssl-libs-1:1.1.1c-15.oc8.x86_64'), erasedFates.join('\n'));
+    }
   });
 }

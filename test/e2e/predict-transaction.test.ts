@@ -19,6 +19,7 @@ import { assessTargets } from '../../src/assess/index.js';
 import { createLocalTransport } from '../../src/transport/local.js';
 import type { SourceDef } from '../lab/model.js';
 import type { HostOptions } from '../lab/lab.js';
+import { ferry } from './cli.js';
 import { useLab } from './helpers.js';
 
 const skip = skipUnlessTools('rpmbuild', 'createrepo_c', 'modifyrepo_c', 'dnf', 'rpm');
@@ -117,3 +118,21 @@ for (const p of PATHS.filter((x) => !process.env.ONLY || `${x.from}:${x.to}` ===
     }
   });
 }
+
+test('ferry plan prints the predicted transaction: per package, the erasures with the chain that forces them', { skip, timeout: 300_000 }, async () => {
+  const lab = labOf();
+  const d = await lab.distro('opencloudos-8');
+  const host = await lab.host({ from: 'centos-8', localPackages: THIRD_PARTY });
+  try {
+    const r = await ferry(['plan', 'local', '--root', host.root, '--to', 'opencloudos-8', '--repo', `opencloudos-8=${d.repoDir}`, '--nogpgcheck']);
+    assert.equal(r.code, 0, r.err);
+    assert.match(r.out, /^Predicted transaction \(vendor swap \+ distro-sync\): .*erase 7.*$/m);
+    assert.match(r.out, /^ {2}erase {5}acme-branding-1\.0-1\.noarch: requires centos-logos: centos-logos-80\.0-1\.el8\.noarch erased <- removed by the vendor swap$/m);
+    assert.match(r.out, /^ {2}erase {5}acme-legacy-ssl-2\.0-1\.x86_64: requires openssl-libs = 1:1\.1\.1c-15\.el8: openssl-libs-1:1\.1\.1c-15\.el8\.x86_64 upgraded to openssl-libs-1:1\.1\.1c-15\.oc8\.x86_64$/m);
+    assert.match(r.out, /^ {2}upgrade {3}openssl-libs-1:1\.1\.1c-15\.oc8\.x86_64 \(from openssl-libs-1:1\.1\.1c-15\.el8\.x86_64\)$/m);
+    assert.match(r.out, /^ {2}obsolete {2}lab-legacy-utils-1\.0-3\.el8\.x86_64 by lab-utils-2\.0-1\.oc8\.x86_64$/m);
+    assert.match(r.out, /^ {2}erase {5}centos-logos-80\.0-1\.el8\.noarch: removed by the vendor swap$/m);
+  } finally {
+    host.dispose();
+  }
+});

@@ -4,7 +4,7 @@
  * package_swaps(), almalinux-deploy's BRANDING_PKGS).
  *
  * Rule order, each rule tried only when the ones before it did not apply (measured with dnf 4.14 on
- * lab repositories: the collision cases in fates.test.ts, the whole-host comparison in fates.dnf.test.ts):
+ * lab repositories: the collision cases in fates.test.ts, the whole-host comparison in test/e2e/fates-dnf.test.ts):
  *  1. gpg-pubkey pseudo packages are not packages: skipped.
  *  2. vendor swap: the conversion removes the source's branding packages and installs the target's in one
  *     transaction before distro-sync → replaced via 'vendor-swap'; a package it removes with nothing in

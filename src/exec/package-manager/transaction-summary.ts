@@ -45,20 +45,21 @@ export interface PredictedTransaction {
 const REMOVALS: ReadonlySet<TransactionAction> = new Set(['remove', 'remove-dependent', 'remove-unused']);
 
 /**
- * Parses the summary table. dnf wraps a row whose name is wider than the column: the name stands alone
- * on its line and the rest (arch, EVR, repository, size) follows on the next.
+ * Parses the summary table. dnf wraps a row that is wider than its columns: a long name stands alone on its
+ * line and the rest (arch, EVR, repository, size) follows on the next; a long EVR pushes the repository and
+ * size to the next line. A row is complete when it holds name, arch, EVR, repository and a size (`6.4 k`, `0`).
  */
 export function parseTransactionSummary(text: string): PredictedTransaction {
   const packages: PredictedPackage[] = [];
   let action: TransactionAction | null = null;
-  let pendingName: string | null = null;
+  let pending: string[] = [];
   for (const raw of text.split('\n')) {
     const line = raw.replace(/\s+$/, '');
     if (/^Transaction Summary$/.test(line)) break;
     const heading = /^([A-Z][A-Za-z /]*):$/.exec(line);
     if (heading) {
       action = HEADINGS[heading[1]] ?? 'other';
-      pendingName = null;
+      pending = [];
       continue;
     }
     if (action === null || !line.startsWith(' ')) continue;
@@ -67,15 +68,13 @@ export function parseTransactionSummary(text: string): PredictedTransaction {
       packages[packages.length - 1]?.replacing.push({ name: replacing[1], arch: replacing[2], evr: replacing[3] });
       continue;
     }
-    const fields = line.trim().split(/\s+/);
-    if (fields.length === 1) {
-      pendingName = fields[0];
-      continue;
-    }
-    const cols = pendingName ? [pendingName, ...fields] : fields;
-    pendingName = null;
+    pending.push(...line.trim().split(/\s+/));
     // name arch evr repo size [unit]
-    if (cols.length < 5 || action === 'other') continue;
+    const last = pending[pending.length - 1];
+    if (pending.length < (/^[kMG]$/.test(last) ? 6 : 5) || !/^([kMG]|[\d.]+)$/.test(last)) continue;
+    const cols = pending;
+    pending = [];
+    if (action === 'other') continue;
     packages.push({ action, name: cols[0], arch: cols[1], evr: cols[2], repo: cols[3], replacing: [] });
   }
   return { packages };

@@ -59,7 +59,7 @@ export interface PredictedChange {
  * forces it, `root`).
  */
 export type ErasureCause =
-  | { kind: 'job'; job: 'vendor-swap-remove' }
+  | { kind: 'job'; job: 'vendor-swap-remove' | 'installonly-limit' }
   | { kind: 'dependency'; requires: string; provider: string; providerFate: string; cause?: ErasureCause; root: string };
 
 export interface PredictInput {
@@ -82,6 +82,8 @@ const PAST: Record<PredictedAction, string> = { install: 'installed as', upgrade
 interface Side { vendor?: string; buildTime?: number; repo?: string; installonly: boolean }
 
 const INSTALLONLY = new Set(INSTALLONLY_PROVIDES);
+/** Ferry's dnf.conf installonly_limit (src/exec/package-manager/dnf.ts dnfConfig). */
+const INSTALLONLY_LIMIT = 3;
 
 function requireTree(text: string): DepTree {
   return text.startsWith('(') ? parseDep(text) : depFromEntry(parseCapability(text));
@@ -233,6 +235,18 @@ export function predictMigration(input: PredictInput): Prediction {
     if (by !== undefined) add({ action: 'obsolete', ...base(i), by: nevraOf(pool.solvable(by)) }, i);
     else add({ action: 'erase', ...base(i) }, i);
   }
+  // installonly_limit=3: beyond three versions of an install-only name, the oldest installed ones go
+  // (libdnf's limit on install-only packages; an offline root has no running kernel to spare)
+  const limitErased = new Set<number>();
+  const kept = (i: number): boolean => !swapErased.has(i) && (after.has(i) || (multiversionKept.has(i) && !paired.has(i)));
+  for (const name of new Set(installed.filter((i) => side[i].installonly).map((i) => pool.solvable(i).name))) {
+    const olds = installed.filter((i) => pool.solvable(i).name === name && kept(i)).sort((x, y) => compareEvr(pool.solvable(x).evr, pool.solvable(y).evr));
+    const news = res.installed.filter((q) => pool.solvable(q).repo !== pool.installedRepo && pool.solvable(q).name === name).length;
+    for (const i of olds.slice(0, Math.max(0, olds.length + news - INSTALLONLY_LIMIT))) {
+      limitErased.add(i);
+      add({ action: 'erase', ...base(i), forcedBy: { kind: 'job', job: 'installonly-limit' } }, i);
+    }
+  }
   // why each erasure: a job, or the first requires of it no package of the new system satisfies
   const causeOf = (id: number, seen: Set<number>): ErasureCause | undefined => {
     if (swapErased.has(id)) return { kind: 'job', job: 'vendor-swap-remove' };
@@ -253,7 +267,7 @@ export function predictMigration(input: PredictInput): Prediction {
     return undefined;
   };
   for (const [id, c] of fateOf) {
-    if (c.action !== 'erase') continue;
+    if (c.action !== 'erase' || limitErased.has(id)) continue;
     const cause = causeOf(id, new Set());
     if (cause) c.forcedBy = cause;
   }
@@ -262,7 +276,7 @@ export function predictMigration(input: PredictInput): Prediction {
 
 /** The cause as lines, this package's broken requires first, down to the change that forces it. */
 export function erasureChain(cause: ErasureCause): string[] {
-  if (cause.kind === 'job') return ['removed by the vendor swap'];
+  if (cause.kind === 'job') return [cause.job === 'installonly-limit' ? `beyond installonly_limit=${INSTALLONLY_LIMIT}: the oldest install-only version goes` : 'removed by the vendor swap'];
   return [`requires ${cause.requires}: ${cause.provider} ${cause.providerFate}`, ...(cause.cause ? erasureChain(cause.cause) : [])];
 }
 

@@ -34,7 +34,12 @@ const THIRD_PARTY: SourceDef[] = [
 ];
 
 /** Each path's transaction must show these (so the comparison covers them), as comparable lines. */
-interface Path { from: string; to: string; host: Omit<HostOptions, 'from'>; shows: RegExp[] }
+// Two more kernels installed beside the lab's CentOS 8 kernel (4.18.0-193; rpm -i takes newer ones only): with the target's 4.18.0-305, four
+// versions, one beyond installonly_limit=3.
+const MORE_KERNELS: SourceDef[] = ['200.el8', '240.el8'].map((release) => ({ name: 'kernel', version: '4.18.0', release, arch: 'x86_64', vendor: 'CentOS', license: 'GPLv2',
+  binaries: [{ name: 'kernel', provides: [`kernel-uname-r = 4.18.0-${release}.x86_64`, 'installonlypkg(kernel)'], files: { [`/boot/lab-vmlinuz-4.18.0-${release}`]: 'old lab kernel\n' } }] }));
+
+interface Path { from: string; to: string; label?: string; host: Omit<HostOptions, 'from'>; shows: RegExp[] }
 
 const PATHS: Path[] = [
   { from: 'centos-8', to: 'rocky-8', host: { extras: ['glibc.i686', 'nodejs', 'libidn'], epel: true, noRepoPackage: true, localPackages: THIRD_PARTY },
@@ -43,6 +48,7 @@ const PATHS: Path[] = [
   { from: 'centos-stream-8', to: 'rocky-8', host: { extras: ['nodejs'] }, shows: [/^downgrade tzdata-2021a-1\.el8\.noarch$/, /^reinstall kernel-core-/] },
   { from: 'centos-8', to: 'opencloudos-8', host: { localPackages: THIRD_PARTY },
     shows: [/^erase acme-branding-1\.0-1\.noarch$/, /^erase acme-legacy-ssl-2\.0-1\.x86_64$/, /^upgrade openssl-libs-1:1\.1\.1c-15\.oc8\.x86_64$/] },
+  { from: 'centos-8', to: 'rocky-8', label: 'three kernels', host: { localPackages: MORE_KERNELS }, shows: [/^erase kernel-4\.18\.0-193\.el8\.x86_64$/, /^install kernel-4\.18\.0-305\./] },
   { from: 'centos-8', to: 'almalinux-8', host: { extras: ['nodejs'] }, shows: [/^install almalinux-release-/, /^erase centos-release-/] },
 ];
 
@@ -74,7 +80,7 @@ async function comparePath(p: Path): Promise<{ ferry: string[]; dnf: string[]; c
     const ref = summaryLines(reference.transaction);
     const both = new Set([...ferry, ...ref]);
     const equal = ferry.filter((l) => ref.includes(l));
-    figures.push(`${p.from} → ${p.to}: ${both.size} packages compared, ${equal.length} equal`);
+    figures.push(`${p.from} → ${p.to}${p.label ? ` (${p.label})` : ""}: ${both.size} packages compared, ${equal.length} equal`);
     if (process.env.DUMP) figures.push(...ref.map((l) => `    ${l}`));
     for (const l of ferry) if (!ref.includes(l)) figures.push(`  only Ferry: ${l}`);
     for (const l of ref) if (!ferry.includes(l)) figures.push(`  only dnf:   ${l}`);
@@ -92,13 +98,15 @@ async function comparePath(p: Path): Promise<{ ferry: string[]; dnf: string[]; c
 }
 
 for (const p of PATHS.filter((x) => !process.env.ONLY || `${x.from}:${x.to}` === process.env.ONLY)) {
-  test(`${p.from} → ${p.to}: Ferry's predicted transaction equals dnf --assumeno's, package by package`, { skip, timeout: 300_000 }, async () => {
+  test(`${p.from} → ${p.to}${p.label ? ` (${p.label})` : ""}: Ferry's predicted transaction equals dnf --assumeno's, package by package`, { skip, timeout: 300_000 }, async () => {
     const { ferry, dnf: ref, changes, erasedFates } = await comparePath(p);
     assert.ok(ref.length > 0, 'dnf predicts a transaction');
     for (const re of p.shows) assert.ok(ref.some((l) => re.test(l)), `dnf's transaction shows ${re}`);
     assert.deepEqual(ferry, ref);
-    // the install-only kernel stays beside the new one
-    assert.ok(!ferry.some((l) => /^(erase|obsolete) kernel/.test(l)));
+    // the install-only kernel stays beside the new one, unless installonly_limit retires it
+    for (const c of changes.filter((x) => x.name.startsWith('kernel') && (x.action === 'erase' || x.action === 'obsolete'))) {
+      assert.deepEqual(c.forcedBy, { kind: 'job', job: 'installonly-limit' }, c.nevra);
+    }
     // each erasure with its cause: the swap's job, or the requires that no longer holds, down to the package forcing it
     const cause = (name: string): unknown => changes.find((c) => c.name === name && c.action === 'erase')?.forcedBy;
     if (ferry.some((l) => l.startsWith('erase acme-branding-'))) {
@@ -110,7 +118,7 @@ for (const p of PATHS.filter((x) => !process.env.ONLY || `${x.from}:${x.to}` ===
         providerFate: 'upgraded to openssl-libs-1:1.1.1c-15.oc8.x86_64', root: 'openssl-libs-1:1.1.1c-15.el8.x86_64' });
     }
     assert.deepEqual(cause('centos-logos'), { kind: 'job', job: 'vendor-swap-remove' });
-    if (p.host.localPackages) {
+    if (p.host.localPackages === THIRD_PARTY) {
       assert.ok(erasedFates.includes('acme-branding-1.0-1.noarch: requires centos-logos: centos-logos-80.0-1.el8.noarch erased <- removed by the vendor swap'), erasedFates.join('\n'));
     }
     if (p.to === 'opencloudos-8') {

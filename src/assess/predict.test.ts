@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { isFerryError } from '../core/index.js';
 import type { PackageDependencies } from '../facts/index.js';
-import { erasureChain, predictMigration, transactionLines, type PredictInput } from './predict.js';
+import { buildMigrationPool, erasureChain, predictMigration, transactionLines, type PredictInput } from './predict.js';
 import { inst, pkg } from './testing/fixtures.js';
 import type { Package } from '../rpm/types.js';
 
@@ -56,4 +56,15 @@ test('the vendor swap: its removals erase their dependents (chain down to the jo
   const branding = p.changes.find((c) => c.name === 'branding');
   assert.ok(branding?.forcedBy);
   assert.deepEqual(erasureChain(branding.forcedBy), ['requires centos-logos: centos-logos-80-1.el8.noarch erased', 'removed by the vendor swap']);
+});
+
+test('hosts against one target package list share its prepared side: dependencies parsed once', () => {
+  const target = [withRequires(pkg('tool-2.0-1.el8.x86_64'), ['lib'])];
+  const one = buildMigrationPool({ installed: [], dependencies: [], target });
+  const two = buildMigrationPool({ installed: [inst('lib-1.0-1.el8.x86_64')], dependencies: [deps('lib-0:1.0-1.el8.x86_64', { provides: ['lib = 1.0-1.el8'] })], target });
+  const t1 = one.pool.solvable(one.pool.named('tool')[0]);
+  const t2 = two.pool.solvable(two.pool.named('tool')[0]);
+  assert.equal(t1.requires, t2.requires);
+  assert.equal(t2.repo, 1);
+  assert.deepEqual(two.pool.whatprovides({ type: 'simple', name: 'lib' }).map((id) => two.pool.solvable(id).repo), [0]);
 });

@@ -104,6 +104,46 @@ function simple(list: readonly Dep[]): Dep[] {
   return list.filter((d) => !d.name.startsWith('('));
 }
 
+interface PreparedTarget {
+  pool: ReturnType<typeof createPool>;
+  solvable(p: Package): { solvable: Omit<Parameters<MemoryPool['add']>[0], 'repo'>; side: Side };
+}
+
+/**
+ * The target side of every host's pool, prepared once per package list (a fleet assesses many hosts against one
+ * target's metadata): its query pool and each package's solvable form, dependencies parsed.
+ */
+const preparedTargets = new WeakMap<readonly Package[], PreparedTarget>();
+
+function preparedTarget(target: readonly Package[]): PreparedTarget {
+  let prepared = preparedTargets.get(target);
+  if (prepared) return prepared;
+  const memo = new Map<Package, ReturnType<PreparedTarget['solvable']>>();
+  prepared = {
+    pool: createPool(target),
+    solvable(p) {
+      let t = memo.get(p);
+      if (!t) {
+        const where = formatNevra(p);
+        const provides = [...p.provides, ...p.files.map((f) => ({ name: f }))];
+        t = {
+          solvable: {
+            name: p.name, evr: { epoch: p.epoch, version: p.version, release: p.release }, arch: p.arch,
+            provides, requires: trees(p.requires, where), conflicts: trees(p.conflicts, where), obsoletes: simple(p.obsoletes),
+            // install_weak_deps=False: recommends and supplements never pull a package in
+            recommends: [], suggests: [], supplements: [], enhances: [],
+          },
+          side: { vendor: p.vendor, buildTime: p.time?.build, repo: p.repoid, installonly: provides.some((x) => INSTALLONLY.has(x.name)) },
+        };
+        memo.set(p, t);
+      }
+      return t;
+    },
+  };
+  preparedTargets.set(target, prepared);
+  return prepared;
+}
+
 /** The pool of one host against its target: repo 0 the installed system, repo 1 the target repositories. */
 export function buildMigrationPool(input: Pick<PredictInput, 'installed' | 'dependencies' | 'target' | 'modules' | 'moduleStates'>): { pool: MemoryPool; side: Side[] } {
   const pool = new MemoryPool();
@@ -129,19 +169,13 @@ export function buildMigrationPool(input: Pick<PredictInput, 'installed' | 'depe
     });
     side.push({ vendor: p.vendor, buildTime: p.buildTime, installonly: provides.some((x) => INSTALLONLY.has(x.name)) });
   }
-  const targetPool = createPool(input.target);
-  const visible = modularFilter(targetPool, input.modules, input.moduleStates);
+  const prepared = preparedTarget(input.target);
+  const visible = modularFilter(prepared.pool, input.modules, input.moduleStates);
   for (const p of input.target) {
     if (p.arch === 'src' || p.arch === 'nosrc' || (visible && !visible.has(p))) continue;
-    const where = formatNevra(p);
-    const provides = [...p.provides, ...p.files.map((f) => ({ name: f }))];
-    pool.add({
-      name: p.name, evr: { epoch: p.epoch, version: p.version, release: p.release }, arch: p.arch, repo: targetRepo,
-      provides, requires: trees(p.requires, where), conflicts: trees(p.conflicts, where), obsoletes: simple(p.obsoletes),
-      // install_weak_deps=False: recommends and supplements never pull a package in
-      recommends: [], suggests: [], supplements: [], enhances: [],
-    });
-    side.push({ vendor: p.vendor, buildTime: p.time?.build, repo: p.repoid, installonly: provides.some((x) => INSTALLONLY.has(x.name)) });
+    const t = prepared.solvable(p);
+    pool.add({ ...t.solvable, repo: targetRepo });
+    side.push(t.side);
   }
   return { pool, side };
 }

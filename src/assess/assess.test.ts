@@ -44,7 +44,7 @@ test('detectSourceRelease maps os-release, release files and release packages to
 
 const stub = (target: string, over: Partial<TargetAssessment> = {}): Omit<TargetAssessment, 'score' | 'rank' | 'reasons'> => ({
   target, targetName: target, path: null, repositories: ['repo'], findings: [], inhibitors: [], fates: [],
-  counts: { same: 10, upgrade: 0, downgrade: 0, replaced: 0, missing: 0, 'third-party': 0 }, ...over,
+  counts: { same: 10, upgrade: 0, downgrade: 0, replaced: 0, missing: 0, 'third-party': 0, erased: 0 }, ...over,
 });
 
 const missingFate = (name: string, via?: 'vendor-swap'): TargetAssessment['fates'][number] =>
@@ -55,7 +55,7 @@ test('ranking: an inhibitor outweighs everything else, and every point has a rea
   const source = catalog.release('centos-8');
   const ranked = rankTargets([
     stub('rocky-8', { inhibitors: ['low-disk:/var'] }),
-    stub('almalinux-8', { fates: ['a', 'b', 'c'].map((n) => missingFate(n)), counts: { same: 5, upgrade: 0, downgrade: 2, replaced: 0, missing: 3, 'third-party': 0 } }),
+    stub('almalinux-8', { fates: ['a', 'b', 'c'].map((n) => missingFate(n)), counts: { same: 5, upgrade: 0, downgrade: 2, replaced: 0, missing: 3, 'third-party': 0, erased: 0 } }),
   ], { catalog, source, today: '2024-05-01' });
   assert.deepEqual(ranked.map((t) => [t.target, t.rank]), [['almalinux-8', 1], ['rocky-8', 2]]);
   for (const t of ranked) assert.equal(t.score, t.reasons.reduce((s, r) => s + r.points, 0));
@@ -70,7 +70,7 @@ test('ranking: an unknown fact is said to be unknown and scored neutrally (the m
   // rocky-8 measured with 5 missing (−10); almalinux-8 not compared (no repository given)
   const ranked = rankTargets([
     stub('rocky-8', { fates: ['a', 'b', 'c', 'd', 'e'].map((n) => missingFate(n)) }),
-    stub('almalinux-8', { repositories: [], counts: { same: 0, upgrade: 0, downgrade: 0, replaced: 0, missing: 0, 'third-party': 0 } }),
+    stub('almalinux-8', { repositories: [], counts: { same: 0, upgrade: 0, downgrade: 0, replaced: 0, missing: 0, 'third-party': 0, erased: 0 } }),
   ], { catalog, source, today: '2024-05-01' });
   const alma = ranked.find((t) => t.target === 'almalinux-8')!;
   assert.equal(reason(alma, 'missing')?.points, -10);
@@ -156,7 +156,7 @@ test('assessTargets: fates against a repo, findings per target, ranked, inhibito
   assert.equal(a.sourceName, 'CentOS Linux 8');
   assert.equal(a.assessedAt, '2024-05-01T12:00:00.000Z');
   const rocky = a.targets.find((t) => t.target === 'rocky-8')!;
-  assert.deepEqual(rocky.counts, { same: 0, upgrade: 1, downgrade: 0, replaced: 1, missing: 1, 'third-party': 1 });
+  assert.deepEqual(rocky.counts, { same: 0, upgrade: 1, downgrade: 0, replaced: 1, missing: 1, 'third-party': 1, erased: 0 });
   assert.deepEqual(rocky.path, { method: 'same-major-swap', source: 'code:migrate2rocky' });
   assert.deepEqual(rocky.findings.map((f) => f.key).sort(), ['missing-packages', 'third-party-packages', 'unsigned-packages']);
   assert.equal(rocky.rank, 1);

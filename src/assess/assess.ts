@@ -5,15 +5,16 @@
 import type { Catalog, MigrationPath, PesEvent, ReleaseView } from '../catalog/index.js';
 import { computeTargetPackages, isCrossMajor } from '../catalog/index.js';
 import type { HostFacts } from '../facts/types.js';
-import { redact } from '../core/index.js';
+import { isFerryError, redact } from '../core/index.js';
 import { compareEvr } from '../rpm/evr.js';
 import { CHECKS } from './checks/index.js';
 import { computeFates, countFates, type FateInput } from './fates.js';
+import { erasureChain, predictMigration, type PredictInput } from './predict.js';
 import { detectSourceVendor } from './origin.js';
 import { rankTargets } from './rank.js';
 import { detectSourceRelease } from './source.js';
 import { ASSESSMENT_FORMAT_VERSION, type Assessment, type Check, type NotAssessed, type PackageFate, type TargetAssessment, type TargetRepoView } from './types.js';
-import { availableNames, computeVendorSwap } from './vendor-swap.js';
+import { availableNames, computeVendorSwap, vendorSwapPlan } from './vendor-swap.js';
 
 export interface AssessTargetsInput {
   facts: HostFacts;
@@ -80,7 +81,37 @@ function fatesFor(input: AssessTargetsInput, source: ReleaseView | null, target:
     });
     fateInput.pes = { result, events: pesEvents };
   }
-  return computeFates(fateInput);
+  const fates = computeFates(fateInput);
+  return source && !isCrossMajor(path) && facts.dependencies ? withErasures(fates, {
+    installed, dependencies: facts.dependencies, target: repo.pool.packages, ...(repo.modules ? { modules: repo.modules } : {}),
+    ...(facts.modules ? { moduleStates: facts.modules } : {}), arch: facts.system?.arch ?? 'x86_64',
+    swap: vendorSwapPlan({ catalog, source: source.id, target: target.id, installed: new Set(installed.map((p) => p.name)),
+      ...(facts.os?.id ? { osId: facts.os.id } : {}), available: availableNames(repo) }),
+  }) : fates;
+}
+
+/**
+ * The fates of the packages the predicted transaction erases (predict.ts: the solver over the host's installed
+ * dependencies and the target's metadata) become `erased`, with the chain that forces each; the vendor swap's own
+ * removals keep their fate (replaced or missing via the swap). Unsolvable or unreadable dependencies leave the fates.
+ */
+function withErasures(fates: PackageFate[], input: PredictInput): PackageFate[] {
+  let prediction;
+  try {
+    prediction = predictMigration(input);
+  } catch (err) {
+    if (isFerryError(err, 'DEP_PARSE') || isFerryError(err, 'FACTS_PARSE') || isFerryError(err, 'SOLVER_UNSUPPORTED') || isFerryError(err, 'SOLVER_LIMIT')) return fates;
+    throw err;
+  }
+  if (!prediction.ok) return fates;
+  const erased = new Map(prediction.changes.filter((c) => c.action === 'erase' && c.forcedBy?.kind === 'dependency').map((c) => [c.nevra, c]));
+  return fates.map((f) => {
+    const c = erased.get(f.installed);
+    if (!c?.forcedBy) return f;
+    const chain = erasureChain(c.forcedBy);
+    const root = c.forcedBy.kind === 'dependency' ? c.forcedBy.root : undefined;
+    return { installed: f.installed, name: f.name, arch: f.arch, fate: 'erased', ...(root ? { erasedBy: root } : {}), chain, reason: chain.join(' <- ') };
+  });
 }
 
 export function assessTargets(input: AssessTargetsInput): Assessment {

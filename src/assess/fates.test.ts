@@ -48,7 +48,7 @@ test('computeFates follows dnf distro-sync on the measured collision cases', () 
     assert.deepEqual(f.target, tgt, nevra);
     assert.equal(f.via, via, nevra);
   }
-  assert.deepEqual(countFates(fates), { same: 2, upgrade: 3, downgrade: 1, replaced: 4, missing: 2, 'third-party': 0 });
+  assert.deepEqual(countFates(fates), { same: 2, upgrade: 3, downgrade: 1, replaced: 4, missing: 2, 'third-party': 0, erased: 0 });
 });
 
 test('an obsoleter of another arch is not installed: gdbm.x86_64 becomes gdbm-libs.x86_64 only', () => {

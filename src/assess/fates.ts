@@ -4,7 +4,7 @@
  * package_swaps(), almalinux-deploy's BRANDING_PKGS).
  *
  * Rule order, each rule tried only when the ones before it did not apply (measured with dnf 4.14 on
- * lab repositories: the collision cases in fates.test.ts, the whole-host comparison in fates.dnf.test.ts):
+ * lab repositories: the collision cases in fates.test.ts, the whole-host comparison in test/e2e/fates-dnf.test.ts):
  *  1. gpg-pubkey pseudo packages are not packages: skipped.
  *  2. vendor swap: the conversion removes the source's branding packages and installs the target's in one
  *     transaction before distro-sync → replaced via 'vendor-swap'; a package it removes with nothing in
@@ -168,11 +168,11 @@ export function distTagRebuild(from: string, to: string): string | undefined {
  * vendor swap removes on purpose (it does not stay). The one count of "missing" for checks, ranking and the fleet.
  */
 export function leftBehind(fates: readonly PackageFate[]): PackageFate[] {
-  return fates.filter((f) => f.fate === 'missing' && f.via !== 'vendor-swap');
+  return fates.filter((f) => (f.fate === 'missing' && f.via !== 'vendor-swap') || f.fate === 'erased');
 }
 
 export function countFates(fates: readonly PackageFate[]): FateCounts {
-  const counts: FateCounts = { same: 0, upgrade: 0, downgrade: 0, replaced: 0, missing: 0, 'third-party': 0 };
+  const counts: FateCounts = { same: 0, upgrade: 0, downgrade: 0, replaced: 0, missing: 0, 'third-party': 0, erased: 0 };
   for (const f of fates) counts[f.fate]++;
   return counts;
 }

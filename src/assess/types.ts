@@ -44,7 +44,8 @@ export interface Finding {
  * - missing: from the source vendor, with no counterpart in the target (stays installed, unsupported)
  * - third-party: not from the source vendor (EPEL, a local rpm…); left alone
  */
-export type Fate = 'same' | 'upgrade' | 'downgrade' | 'replaced' | 'missing' | 'third-party';
+/** `erased`: the predicted transaction (predict.ts, the solver's) removes it, for the dependency chain in `chain`. */
+export type Fate = 'same' | 'upgrade' | 'downgrade' | 'replaced' | 'missing' | 'third-party' | 'erased';
 
 export interface PackageFate {
   /** The installed package as NEVRA (epoch shown when non-zero). */
@@ -57,6 +58,10 @@ export interface PackageFate {
   /** How a replacement was found. */
   via?: 'obsoletes' | 'vendor-swap' | 'pes' | 'provides';
   reason?: string;
+  /** erased: the package whose change forces the erasure (the end of `chain`). */
+  erasedBy?: string;
+  /** erased: the dependency chain, from this package's broken requires to the change that breaks it. */
+  chain?: string[];
 }
 
 export type FateCounts = Record<Fate, number>;

@@ -67,8 +67,16 @@ test('collectFacts on a local root built by rpmbuild + rpm --root: packages agre
   assert.ok(f.mounts?.some((m) => m.path === '/' && m.sizeKiB > 0));
   assert.deepEqual(f.relations?.packages.map((r) => r.nevra), f.packages?.map((p) => `${p.name}-${p.epoch}:${p.version}-${p.release}.${p.arch}`).sort());
   assert.ok(f.relations?.packages.every((r) => /^sha256:[0-9a-f]{64}$/.test(r.headerDigest ?? '')), 'every package has its header digest');
+  // the installed dependencies, versions included, for the host's solver pool
+  assert.deepEqual(f.dependencies?.map((d) => d.nevra), f.relations?.packages.map((r) => r.nevra));
+  for (const p of f.packages ?? []) {
+    if (p.name === 'gpg-pubkey') continue;
+    const d = f.dependencies?.find((x) => x.nevra === `${p.name}-${p.epoch}:${p.version}-${p.release}.${p.arch}`);
+    assert.ok(d?.provides.some((x) => x.startsWith(`${p.name} = `)), `${p.name} provides itself with its version`);
+    assert.ok(!d?.requires.some((x) => x.startsWith('rpmlib(')), 'rpmlib() requires left out');
+  }
   const sectionNames = Object.keys(f.sections).sort();
-  assert.deepEqual(sectionNames, ['agents', 'boot', 'container', 'gui', 'kernel', 'memory', 'modules', 'mounts', 'os', 'packages', 'relations', 'release', 'repos', 'rpmdb', 'security', 'storage', 'system']);
+  assert.deepEqual(sectionNames, ['agents', 'boot', 'container', 'dependencies', 'gui', 'kernel', 'memory', 'modules', 'mounts', 'os', 'packages', 'relations', 'release', 'repos', 'rpmdb', 'security', 'storage', 'system']);
 });
 
 test('collectFacts over SSH (real sshd, root prefix) equals the local-root result', { skip: skip || skipUnlessTools('ssh-keygen') }, async () => {

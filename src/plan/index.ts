@@ -3,3 +3,4 @@ export { buildPlan, conversionOf, dnfEnvFor, gateInhibitors, planSwap, sourceRel
 export * from './steps/index.js';
 export { recipeFor, RECIPES, type Recipe, type RecipeInput, type RecipeOutput } from './recipes/index.js';
 export { checkPlan, parsePlan, planErrors, planId, planSchema } from './schema.js';
+export { predictPlanTransaction } from './predicted.js';

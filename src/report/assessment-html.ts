@@ -8,7 +8,7 @@ import type { Assessment, Finding, TargetAssessment } from '../assess/types.js';
 import { escapeHtml as h } from './escape.js';
 import { renderHtmlPage } from './html-page.js';
 import {
-  FATE_COLOURS, FATE_ORDER, fatesOf, fatesUnknown, findingsBySeverity, formatCommand, formatPoints, hostFindings, inhibitorFindings, isInhibitor, rankedTargets, tiedWith,
+  FATE_COLOURS, FATE_ORDER, fateCount, fatesOf, fatesUnknown, findingsBySeverity, formatCommand, formatPoints, hostFindings, inhibitorFindings, isInhibitor, rankedTargets, tiedWith,
   totalPackages,
 } from './assessment-view.js';
 
@@ -35,10 +35,10 @@ export function renderFateChart(targets: TargetAssessment[]): string {
         + `<text x="${labelW + 8}" y="${y + 16}" font-size="12" fill="#57606a">fates not compared (no repository given)</text>`;
     }
     let x = labelW;
-    const segs = FATE_ORDER.filter((f) => t.counts[f] > 0).map((f) => {
-      const w = (t.counts[f] / total) * barW;
-      const seg = `<rect x="${x.toFixed(2)}" y="${y + 2}" width="${w.toFixed(2)}" height="20" fill="${FATE_COLOURS[f]}"><title>${h(t.target)}: ${f} ${t.counts[f]} of ${total}</title></rect>`
-        + (w >= 26 ? `<text x="${(x + w / 2).toFixed(2)}" y="${y + 16}" text-anchor="middle" font-size="11" fill="#fff">${t.counts[f]}</text>` : '');
+    const segs = FATE_ORDER.filter((f) => fateCount(t, f) > 0).map((f) => {
+      const w = (fateCount(t, f) / total) * barW;
+      const seg = `<rect x="${x.toFixed(2)}" y="${y + 2}" width="${w.toFixed(2)}" height="20" fill="${FATE_COLOURS[f]}"><title>${h(t.target)}: ${f} ${fateCount(t, f)} of ${total}</title></rect>`
+        + (w >= 26 ? `<text x="${(x + w / 2).toFixed(2)}" y="${y + 16}" text-anchor="middle" font-size="11" fill="#fff">${fateCount(t, f)}</text>` : '');
       x += w;
       return seg;
     }).join('');
@@ -87,7 +87,7 @@ function renderTarget(t: TargetAssessment, max: number, hostKeys: ReadonlySet<st
       + notAssessed.map((n) => `<li><code>${h(n.check)}</code>: ${h(n.reason)}</li>`).join('') + '</ul>');
   }
   if (!fatesUnknown(t)) {
-    const changing = FATE_ORDER.filter((f) => f !== 'same' && t.counts[f] > 0);
+    const changing = FATE_ORDER.filter((f) => f !== 'same' && fateCount(t, f) > 0);
     if (changing.length > 0) parts.push('<h3>Packages that change</h3>');
     for (const fate of changing) {
       const list = fatesOf(t, fate);
@@ -112,7 +112,7 @@ export function renderAssessmentHtml(a: Assessment, options: HtmlOptions = {}): 
     + FATE_ORDER.map((f) => `<th class="num">${f}</th>`).join('') + '</tr></thead><tbody>'
     + targets.map((t) => `<tr><td class="num">${t.rank}${tiedWith(a, t).length ? ' (tie)' : ''}</td><td><a href="#${h(`target-${t.target}`)}">${h(t.targetName)}</a> <code>${h(t.target)}</code></td><td class="num">${t.score}</td>`
       + `<td>${t.inhibitors.length > 0 ? `<span class="badge b-inhibitor">${t.inhibitors.length} inhibitor${t.inhibitors.length === 1 ? '' : 's'}</span>` : '<span class="badge b-ok">no inhibitors</span>'}</td>`
-      + FATE_ORDER.map((f) => `<td class="num">${fatesUnknown(t) ? '–' : t.counts[f]}</td>`).join('') + '</tr>').join('')
+      + FATE_ORDER.map((f) => `<td class="num">${fatesUnknown(t) ? '–' : fateCount(t, f)}</td>`).join('') + '</tr>').join('')
     + '</tbody></table>';
   return renderHtmlPage(title, '', [
     `<p class="meta">${h(a.host.origin)} · facts from ${h(a.host.source)} · runs ${h(a.sourceName)}${a.sourceRelease ? ` (<code>${h(a.sourceRelease)}</code>)` : ' (release not recognised)'} · assessed ${h(a.assessedAt)} · report format ${a.formatVersion}</p>`,

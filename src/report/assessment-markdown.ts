@@ -5,7 +5,7 @@
 import type { Assessment, Finding, Severity, TargetAssessment } from '../assess/types.js';
 import { escapeMarkdown as md, markdownCode as code } from './escape.js';
 import {
-  FATE_ORDER, fatesOf, fatesUnknown, findingsBySeverity, formatCommand, formatPoints, hostFindings, inhibitorFindings, isInhibitor, rankedTargets, tiedWith,
+  FATE_ORDER, fateCount, fatesOf, fatesUnknown, findingsBySeverity, formatCommand, formatPoints, hostFindings, inhibitorFindings, isInhibitor, rankedTargets, tiedWith,
   totalPackages,
 } from './assessment-view.js';
 
@@ -15,7 +15,7 @@ export interface MarkdownOptions {
 }
 
 function countsCells(t: TargetAssessment): string {
-  return fatesUnknown(t) ? FATE_ORDER.map(() => '–').join(' | ') : FATE_ORDER.map((f) => String(t.counts[f])).join(' | ');
+  return fatesUnknown(t) ? FATE_ORDER.map(() => '–').join(' | ') : FATE_ORDER.map((f) => String(fateCount(t, f))).join(' | ');
 }
 
 function renderFindingGroups(groups: { severity: Severity; findings: Finding[] }[], inhibitor: (f: Finding) => boolean): string[] {
@@ -66,7 +66,7 @@ function renderTarget(t: TargetAssessment, o: Required<MarkdownOptions>, hostKey
     out.push('');
   }
   if (!fatesUnknown(t)) {
-    const changing = FATE_ORDER.filter((f) => f !== 'same' && t.counts[f] > 0);
+    const changing = FATE_ORDER.filter((f) => f !== 'same' && fateCount(t, f) > 0);
     if (changing.length > 0) out.push('### Packages that change', '');
     for (const fate of changing) {
       const list = fatesOf(t, fate);

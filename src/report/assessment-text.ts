@@ -3,7 +3,7 @@ import type { Assessment } from '../assess/types.js';
 import { escapeTerminal as t } from './escape.js';
 import type { Finding, TargetAssessment } from '../assess/types.js';
 import {
-  FATE_ORDER, fatesUnknown, findingsBySeverity, formatCommand, formatPoints, hostFindings, inhibitorFindings, isInhibitor, rankedTargets, tiedWith,
+  FATE_ORDER, fateCount, fatesUnknown, findingsBySeverity, formatCommand, formatPoints, hostFindings, inhibitorFindings, isInhibitor, rankedTargets, tiedWith,
 } from './assessment-view.js';
 
 /** The host line and the ranking table: the whole text report's head, and what `assess --out` prints alone. */
@@ -14,7 +14,7 @@ export function renderAssessmentSummary(a: Assessment): string {
     'Ranking (1 = best):',
   ];
   for (const x of rankedTargets(a)) {
-    const counts = fatesUnknown(x) ? 'fates not compared (no repository given)' : FATE_ORDER.map((f) => `${f} ${x.counts[f]}`).join(', ');
+    const counts = fatesUnknown(x) ? 'fates not compared (no repository given)' : FATE_ORDER.map((f) => `${f} ${fateCount(x, f)}`).join(', ');
     const tie = tiedWith(a, x);
     out.push(`  ${x.rank}. ${t(x.target)}  score ${x.score}${tie.length ? `  TIE with ${tie.map(t).join(', ')}` : ''}  ${x.inhibitors.length > 0 ? `BLOCKED by ${x.inhibitors.length} inhibitor(s)` : 'no inhibitors'}  (${counts})`);
   }
@@ -52,6 +52,9 @@ export function renderAssessmentText(a: Assessment): string {
     for (const g of findingsBySeverity(x, host.keys)) for (const f of g.findings) pushFinding(out, f, isInhibitor(f, x));
     if (host.findings.length > 0) out.push(`  (and the ${host.findings.length} host finding(s) above)`);
     for (const n of x.notAssessed ?? []) out.push(`  [not assessed] ${t(n.check)}: ${t(n.reason)}`);
+    const erased = x.fates.filter((f) => f.fate === 'erased');
+    if (erased.length > 0) out.push(`erased by the predicted transaction (${erased.length}):`);
+    for (const f of erased) out.push(`  ${t(f.installed)}: ${(f.chain ?? []).map(t).join(' <- ')}`);
   }
   return out.join('\n') + '\n';
 }

@@ -5,7 +5,7 @@
 import { hostLevelFindingKeys } from '../assess/host-findings.js';
 import type { Assessment, Fate, Finding, PackageFate, Severity, TargetAssessment } from '../assess/types.js';
 
-export const FATE_ORDER: readonly Fate[] = ['same', 'upgrade', 'downgrade', 'replaced', 'missing', 'third-party'];
+export const FATE_ORDER: readonly Fate[] = ['same', 'upgrade', 'downgrade', 'replaced', 'missing', 'third-party', 'erased'];
 
 /** Colour-blind-friendly palette (Okabe–Ito), one per fate, in FATE_ORDER. */
 export const FATE_COLOURS: Record<Fate, string> = {
@@ -15,6 +15,7 @@ export const FATE_COLOURS: Record<Fate, string> = {
   replaced: '#0072B2',
   missing: '#D55E00',
   'third-party': '#CC79A7',
+  erased: '#000000',
 };
 
 export const FATE_LABELS: Record<Fate, string> = {
@@ -24,6 +25,7 @@ export const FATE_LABELS: Record<Fate, string> = {
   replaced: 'replaced',
   missing: 'missing',
   'third-party': 'third-party',
+  erased: 'erased',
 };
 
 export const SEVERITY_ORDER: readonly Severity[] = ['high', 'medium', 'low', 'info'];
@@ -67,7 +69,7 @@ export function fatesOf(t: TargetAssessment, fate: Fate): PackageFate[] {
 }
 
 export function totalPackages(t: TargetAssessment): number {
-  return FATE_ORDER.reduce((n, f) => n + t.counts[f], 0);
+  return FATE_ORDER.reduce((n, f) => n + fateCount(t, f), 0);
 }
 
 /** True when the target was assessed without repository metadata (package fates unknown). */
@@ -82,4 +84,10 @@ export function formatCommand(argv: readonly string[]): string {
 
 export function formatPoints(p: number): string {
   return p > 0 ? `+${p}` : String(p);
+}
+
+/** A target's count of one fate; 0 for a fate the document predates (an assessment stored before `erased`). */
+export function fateCount(t: Pick<TargetAssessment, 'counts'>, f: Fate): number {
+  const n: number | undefined = (t.counts as Partial<Record<Fate, number>>)[f];
+  return n ?? 0;
 }

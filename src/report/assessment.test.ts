@@ -67,15 +67,15 @@ test('Markdown: ranking table, inhibitor callout, escaped names, fates not compa
   const md = renderAssessmentMarkdown(fixtureAssessment());
   assert.ok(!md.includes(HOSTILE_NAME));
   assert.ok(!md.includes('<script'));
-  assert.match(md, /\| 1 \| Rocky Linux 8 \(`rocky-8`\) \| 35 \| 0 \| 1 \| 1 \| 1 \| 1 \| 1 \| 2 \|/);
-  assert.match(md, /\| 2 \| OpenCloudOS 8 \(`opencloudos-8`\) \| -120 \| \*\*1\*\* \| – \| – \| – \| – \| – \| – \|/);
+  assert.match(md, /\| 1 \| Rocky Linux 8 \(`rocky-8`\) \| 35 \| 0 \| 1 \| 1 \| 1 \| 1 \| 1 \| 2 \| 0 \|/);
+  assert.match(md, /\| 2 \| OpenCloudOS 8 \(`opencloudos-8`\) \| -120 \| \*\*1\*\* \| – \| – \| – \| – \| – \| – \| – \|/);
   assert.match(md, /> \*\*1 inhibitor: the migration must not start\.\*\*/);
   assert.match(md, /Repositories: \*\*not compared\*\*/);
   assert.match(md, /<details><summary>downgrade \(1\)<\/summary>/);
   // every table row has the same number of unescaped cell separators as its header
   for (const line of md.split('\n').filter((l) => l.startsWith('| '))) {
     const cells = line.replace(/\\\|/g, '').split('|').length;
-    assert.ok(cells === 5 || cells === 12 || cells === 4 + 1, `row with ${cells} separators: ${line}`);
+    assert.ok(cells === 5 || cells === 13 || cells === 4 + 1, `row with ${cells} separators: ${line}`);
   }
   assert.equal(escapeMarkdown('a|b<c>*d*'), 'a\\|b&lt;c&gt;\\*d\\*');
 });
@@ -141,4 +141,24 @@ test('a finding every target has alike is listed once, for the host; tied target
   assert.match(html, /<section id="host"><h2>Host findings/);
   // i686-packages has the same title and summary in both targets but not the same remediation: per target
   assert.equal(text.split('[medium] 1 i686 package installed').length - 1, 2);
+});
+
+test('an erased fate: counted, its chain in text, Markdown and HTML, valid JSON; a report stored before the fate still renders', () => {
+  const a = fixtureAssessment();
+  const t0 = a.targets.find((t) => t.target === 'rocky-8');
+  assert.ok(t0);
+  const chain = ['requires centos-logos: centos-logos-80.0-1.el8.noarch erased', 'removed by the vendor swap'];
+  t0.fates.push({ installed: 'acme-branding-1.0-1.noarch', name: 'acme-branding', arch: 'noarch', fate: 'erased', erasedBy: 'centos-logos-80.0-1.el8.noarch', chain, reason: chain.join(' <- ') });
+  t0.counts.erased = 1;
+  assert.deepEqual(validateAssessment(a), []);
+  const text = renderAssessmentText(a);
+  assert.match(text, /erased 1\)/);
+  assert.match(text, /erased by the predicted transaction \(1\):\n {2}acme-branding-1\.0-1\.noarch: requires centos-logos: centos-logos-80\.0-1\.el8\.noarch erased <- removed by the vendor swap/);
+  assert.match(renderAssessmentMarkdown(a), /<details><summary>erased \(1\)<\/summary>[\s\S]*`acme-branding-1\.0-1\.noarch` \| – \| requires centos-logos/);
+  assert.match(renderAssessmentHtml(a), /erased \(1\)<\/summary>/);
+  // stored before `erased` existed: no count, still valid, rendered as 0
+  const old = fixtureAssessment() as unknown as { targets: { counts: Record<string, number> }[] };
+  for (const t of old.targets) delete t.counts.erased;
+  assert.deepEqual(validateAssessment(old), []);
+  assert.match(renderAssessmentText(old as unknown as ReturnType<typeof fixtureAssessment>), /third-party \d+, erased 0\)/);
 });

@@ -5,6 +5,7 @@
  */
 import type { SnapshotInfo } from '../exec/snapshots/index.js';
 import type { MigrationPlan } from '../plan/index.js';
+import { erasureChain, type PredictedChange, type Prediction } from '../assess/index.js';
 import type { RollbackResult } from '../exec/runner.js';
 import type { ExecutionResult, ExecutionStatus } from '../exec/types.js';
 import type { VerifyReport } from '../exec/verify.js';
@@ -13,6 +14,20 @@ import { removalVerdict, type PredictedPackage, type TransactionReport } from '.
 import { renderMigrationFindings } from './migration-findings-text.js';
 import type { DriftReport } from '../exec/config-drift.js';
 import type { WorkloadReport } from '../exec/workload.js';
+
+/** The plan's predicted transaction: one line per package (install/upgrade/downgrade/reinstall/obsolete/erase), erasures with their chain. */
+export function renderPredictedTransaction(p: Prediction | undefined): string {
+  if (!p) return 'Predicted transaction: not predicted (no installed dependencies in the facts, or no target metadata read)';
+  if (!p.ok) return ['Predicted transaction: the solver finds no solution', ...p.problems.map((x) => `  ${t(x)}`)].join('\n');
+  const counts = new Map<string, number>();
+  for (const c of p.changes) counts.set(c.action, (counts.get(c.action) ?? 0) + 1);
+  const line = (c: PredictedChange): string => {
+    const tail = c.action === 'obsolete' ? ` by ${t(c.by ?? '')}` : c.from && c.from !== c.nevra ? ` (from ${t(c.from)})` : '';
+    const why = c.action === 'erase' && c.forcedBy ? `: ${erasureChain(c.forcedBy).map(t).join(' <- ')}` : '';
+    return `  ${c.action.padEnd(9)} ${t(c.nevra)}${tail}${why}`;
+  };
+  return [`Predicted transaction (vendor swap + distro-sync): ${[...counts].map(([a, n]) => `${a} ${n}`).join(', ') || 'nothing to do'}`, ...p.changes.map(line)].join('\n');
+}
 
 export function renderPlan(p: MigrationPlan): string {
   return [

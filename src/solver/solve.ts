@@ -18,7 +18,7 @@ import { compareEvr } from '../rpm/evr.js';
 import { formatDep, type DepTree, type SimpleDep } from '../rpm/deps.js';
 import { archScores, filterUnwanted, findUpdatePackages, identical, obsoleteMatches, type PolicyContext } from './policy.js';
 import { Sat } from './sat.js';
-import type { Job, SolveRequest, SolveResult, SolverPool, TransactionStep } from './types.js';
+import type { Job, Solvable, SolveRequest, SolveResult, SolverPool, TransactionStep } from './types.js';
 
 // A formula over solvable literals (+v installed, -v not installed; v = id + 1).
 type Formula = { t: 'lit'; lit: number } | { t: 'and' | 'or'; parts: Formula[] } | { t: 'true' } | { t: 'false' };
@@ -86,6 +86,12 @@ class Solver {
   }
 
   private providers(dep: SimpleDep): readonly number[] { return this.pool.whatprovides(dep); }
+
+  /** pool_colormatch: the same arch, a noarch side, or arches of one colour (archScores' high 16 bits). */
+  private colorMatch(a: Solvable, b: Solvable): boolean {
+    if (a.arch === b.arch || a.arch === 'noarch' || b.arch === 'noarch') return true;
+    return ((this.archScore(a.arch) ^ this.archScore(b.arch)) & 0xffff0000) === 0;
+  }
 
   private installable(id: number): boolean {
     return this.installedSet.has(id) || this.archScore(this.pool.solvable(id).arch) > 0;
@@ -290,6 +296,7 @@ class Solver {
         for (const p of this.providers({ type: 'simple', name: s.name })) {
           if (p === n) continue;
           if (this.pool.solvable(p).name !== s.name) continue;
+          if (this.req.implicitObsoleteUsesColors && !this.colorMatch(s, this.pool.solvable(p))) continue;
           add([-V(n), -V(p)]);
         }
       }

@@ -63,6 +63,13 @@ export interface SolveRequest {
   /** The system architecture (libsolv's pool_setarch); packages of other arches cannot be installed. */
   readonly arch: string;
   readonly jobs: readonly Job[];
+  /**
+   * libsolv's POOL_FLAG_IMPLICITOBSOLETEUSESCOLORS: packages of one name but arches of different colours
+   * (x86_64 and i686) do not obsolete each other, so multilib packages install side by side. dnf sets it
+   * (dnf5: libdnf5/solv/pool.hpp, "Allow packages of the same name with different architectures to be
+   * installed in parallel"); testsolv's testcases do not unless they say `poolflags`.
+   */
+  readonly implicitObsoleteUsesColors?: boolean;
   /** Bounds the search: more conflicts than this throws SOLVER_LIMIT. */
   readonly maxConflicts?: number;
   /** libsolv's ignorerecommended (dontinstallrecommended): no weak dependency is installed. */

@@ -13,7 +13,7 @@ import type { ProgressEvent } from '../../app/migrate.js';
 import { withHost as withOpenHost } from '../../app/host.js';
 import { rebootWaitFor, type RebootWait } from '../../app/reboot.js';
 import type { Transport } from '../../app/host.js';
-import { renderPlan, renderResult, renderRollback, renderStatus } from '../../report/execution-text.js';
+import { renderPlan, renderPredictedTransaction, renderResult, renderRollback, renderStatus } from '../../report/execution-text.js';
 import { renderProgress } from '../../report/progress-text.js';
 import { collect, emit, type CliContext } from '../output.js';
 import { parseDuration } from '../../fleet/flags.js';
@@ -130,9 +130,10 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--store <path>', 'also record the host and the plan in Ferry\'s store (a SQLite file, or a postgres:// URL)')
     .action(async (host: string, f: PlanFlags) => {
       const input = planInput(f); // a bad flag is refused before the host is contacted
-      const { plan } = await withHost(host, f, (transport) => planMigration({ transport, ...input }));
+      const { plan, predicted } = await withHost(host, f, (transport) => planMigration({ transport, ...input }));
       if (f.store !== undefined) await withStore(f, (store) => recordPlan(store, storeHostName({ host, ...f }), plan));
-      emit(ctx, plan, renderPlan);
+      // --json prints the plan document as stored; the text adds the predicted transaction
+      emit(ctx, plan, (p) => `${renderPlan(p)}\n${renderPredictedTransaction(predicted)}`);
     });
 
   withRebootFlags(withStoreFlag(withPlanFlags(program.command('migrate <host>').description('migrate a host to the target (journaled, resumable)'))))

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { changedNames, parseTransactionSummary, removedNames } from './transaction-summary.js';
+import { changedNames, parseTransactionSummary, removedNames, summaryLines } from './transaction-summary.js';
 
 // Captured from dnf 4.14.0 (`dnf --assumeno --allowerasing shell` with the vendor swap and distro-sync) on a
 // lab CentOS 8 root against the lab's OpenCloudOS 8 repository; rows trimmed, one long name wrapped as dnf wraps it.
@@ -55,3 +55,19 @@ for (const [name, text, removed, changed] of cases) {
     assert.deepEqual([...changedNames(tx)], changed);
   });
 }
+
+test('summaryLines: one comparable line per package, obsoletes by their obsoleter, epochs normalised', () => {
+  const text = [
+    'Installing:', ' lab-utils       x86_64 2.0-1.el8      lab-rocky-8 6.4 k', '     replacing  lab-legacy-utils.x86_64 1.0-3.el8',
+    'Installing dependencies:', ' kernel-core x86_64 4.18.0-305.12.1.el8_4 lab-rocky-8 6.1 k',
+    'Downgrading:', ' tzdata noarch 2021a-1.el8 lab-rocky-8 6.1 k',
+    'Reinstalling:', ' openssl-libs x86_64 1:1.1.1c-15.el8 lab-rocky-8 6.1 k',
+    'Removing dependent packages:', ' acme-branding noarch 1.0-1 @System 0',
+    '', 'Transaction Summary',
+  ].join('\n');
+  assert.deepEqual(summaryLines(parseTransactionSummary(text)), [
+    'downgrade tzdata-2021a-1.el8.noarch', 'erase acme-branding-1.0-1.noarch', 'install kernel-core-4.18.0-305.12.1.el8_4.x86_64',
+    'install lab-utils-2.0-1.el8.x86_64', 'obsolete lab-legacy-utils-1.0-3.el8.x86_64 by lab-utils-2.0-1.el8.x86_64',
+    'reinstall openssl-libs-1:1.1.1c-15.el8.x86_64',
+  ]);
+});

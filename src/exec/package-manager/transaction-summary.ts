@@ -8,6 +8,9 @@
  * packages) carry no package change of the rpm database and are kept as `other`.
  */
 
+import { parseEvr } from '../../rpm/evr.js';
+import { formatNevra } from '../../rpm/nevra.js';
+
 export type TransactionAction = 'install' | 'upgrade' | 'reinstall' | 'install-dependency' | 'remove' | 'remove-dependent' | 'remove-unused' | 'downgrade' | 'other';
 
 const HEADINGS: Record<string, TransactionAction> = {
@@ -64,20 +67,21 @@ export interface TransactionReport {
 const REMOVALS: ReadonlySet<TransactionAction> = new Set(['remove', 'remove-dependent', 'remove-unused']);
 
 /**
- * Parses the summary table. dnf wraps a row whose name is wider than the column: the name stands alone
- * on its line and the rest (arch, EVR, repository, size) follows on the next.
+ * Parses the summary table. dnf wraps a row that is wider than its columns: a long name stands alone on its
+ * line and the rest (arch, EVR, repository, size) follows on the next; a long EVR pushes the repository and
+ * size to the next line. A row is complete when it holds name, arch, EVR, repository and a size (`6.4 k`, `0`).
  */
 export function parseTransactionSummary(text: string): PredictedTransaction {
   const packages: PredictedPackage[] = [];
   let action: TransactionAction | null = null;
-  let pendingName: string | null = null;
+  let pending: string[] = [];
   for (const raw of text.split('\n')) {
     const line = raw.replace(/\s+$/, '');
     if (/^Transaction Summary$/.test(line)) break;
     const heading = /^([A-Z][A-Za-z /]*):$/.exec(line);
     if (heading) {
       action = HEADINGS[heading[1]] ?? 'other';
-      pendingName = null;
+      pending = [];
       continue;
     }
     if (action === null || !line.startsWith(' ')) continue;
@@ -86,15 +90,13 @@ export function parseTransactionSummary(text: string): PredictedTransaction {
       packages[packages.length - 1]?.replacing.push({ name: replacing[1], arch: replacing[2], evr: replacing[3] });
       continue;
     }
-    const fields = line.trim().split(/\s+/);
-    if (fields.length === 1) {
-      pendingName = fields[0];
-      continue;
-    }
-    const cols = pendingName ? [pendingName, ...fields] : fields;
-    pendingName = null;
+    pending.push(...line.trim().split(/\s+/));
     // name arch evr repo size [unit]
-    if (cols.length < 5 || action === 'other') continue;
+    const last = pending[pending.length - 1];
+    if (pending.length < (/^[kMG]$/.test(last) ? 6 : 5) || !/^([kMG]|[\d.]+)$/.test(last)) continue;
+    const cols = pending;
+    pending = [];
+    if (action === 'other') continue;
     packages.push({ action, name: cols[0], arch: cols[1], evr: cols[2], repo: cols[3], replacing: [] });
   }
   return { packages };
@@ -129,4 +131,20 @@ export function removalVerdict(r: JudgedRemoval): string {
     case 'approved': return 'approved (--allow-remove)';
     case 'unapproved': return `NOT APPROVED: ${r.because ?? 'not announced'}`;
   }
+}
+
+/**
+ * The summary as comparable lines, one per package: `install|upgrade|downgrade|reinstall|erase NEVRA`, and
+ * `obsolete NEVRA by NEVRA` for each `replacing` row — the form of src/assess/predict.ts transactionLines, so
+ * Ferry's predicted transaction and dnf's compare package by package.
+ */
+export function summaryLines(tx: PredictedTransaction): string[] {
+  const nevra = (p: { name: string; arch: string; evr: string }): string => formatNevra({ name: p.name, arch: p.arch, ...parseEvr(p.evr) });
+  const out: string[] = [];
+  for (const p of tx.packages) {
+    const action = REMOVALS.has(p.action) ? 'erase' : p.action === 'install-dependency' ? 'install' : p.action;
+    out.push(`${action} ${nevra(p)}`);
+    for (const r of p.replacing) out.push(`obsolete ${nevra(r)} by ${nevra(p)}`);
+  }
+  return out.sort();
 }

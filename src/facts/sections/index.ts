@@ -7,6 +7,7 @@
 import { agentsSection } from './agents.js';
 import { bootSection } from './boot.js';
 import { containerSection } from './container.js';
+import { dependenciesSection } from './dependencies.js';
 import { guiSection } from './gui.js';
 import { kernelSection } from './kernel.js';
 import { memorySection } from './memory.js';
@@ -25,7 +26,7 @@ import { systemSection } from './system.js';
 import { workloadSection } from './workload.js';
 
 export const FACTS_SECTION_REGISTRY: readonly FactsSection[] = [
-  systemSection, osSection, releaseSection, packagesSection, relationsSection, rpmdbSection, reposSection, modulesSection, kernelSection,
+  systemSection, osSection, releaseSection, packagesSection, relationsSection, dependenciesSection, rpmdbSection, reposSection, modulesSection, kernelSection,
   bootSection, securitySection, mountsSection, storageSection, memorySection, guiSection, containerSection, agentsSection,
   workloadSection,
 ];

@@ -8,7 +8,7 @@ export const HOSTILE_NAME = '<script>alert(1)</script>';
 export const HOSTILE_SHELL = 'pkg;touch /tmp/x$(id)`id`|&"\'';
 
 function counts(fates: PackageFate[]): FateCounts {
-  const c: FateCounts = { same: 0, upgrade: 0, downgrade: 0, replaced: 0, missing: 0, 'third-party': 0 };
+  const c: FateCounts = { same: 0, upgrade: 0, downgrade: 0, replaced: 0, missing: 0, 'third-party': 0, erased: 0 };
   for (const f of fates) c[f.fate] += 1;
   return c;
 }

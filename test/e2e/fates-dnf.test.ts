@@ -8,20 +8,21 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createLab, type Lab, type LabDistro, type LabHost } from '../../test/lab/lab.js';
-import { skipUnlessTools } from '../../test/support/shared.js';
-import { loadCatalog } from '../catalog/index.js';
-import { parseModuleFile, type InstalledPackage, type ModuleStreamState } from '../facts/index.js';
-import { parseEvr } from '../rpm/evr.js';
-import { formatNevra } from '../rpm/nevra.js';
-import { createPool } from '../rpm/pool.js';
-import { loadPackages, openRepo, readAll } from '../rpm/repodata/index.js';
-import { parseModulesYaml } from '../rpm/repodata/modules.js';
-import { computeFates, countFates } from './fates.js';
-import { detectSourceVendor } from './origin.js';
-import { computeVendorSwap, vendorSwapPlan } from './vendor-swap.js';
-import { baseFacts } from './testing/fixtures.js';
-import type { Fate, FateCounts } from './types.js';
+import { createLab, type Lab, type LabDistro, type LabHost } from '../lab/lab.js';
+import { skipUnlessTools } from '../support/shared.js';
+import { loadCatalog } from '../../src/catalog/index.js';
+import { parseModuleFile, type InstalledPackage, type ModuleStreamState } from '../../src/facts/index.js';
+import { parseEvr } from '../../src/rpm/evr.js';
+import { formatNevra } from '../../src/rpm/nevra.js';
+import { createPool } from '../../src/rpm/pool.js';
+import { loadPackages, openRepo, readAll } from '../../src/rpm/repodata/index.js';
+import { parseModulesYaml } from '../../src/rpm/repodata/modules.js';
+import { parseTransactionSummary, type TransactionAction } from '../../src/exec/package-manager/transaction-summary.js';
+import { computeFates, countFates } from '../../src/assess/fates.js';
+import { detectSourceVendor } from '../../src/assess/origin.js';
+import { computeVendorSwap, vendorSwapPlan } from '../../src/assess/vendor-swap.js';
+import { baseFacts } from '../../src/assess/testing/fixtures.js';
+import type { Fate, FateCounts } from '../../src/assess/types.js';
 
 const skip = skipUnlessTools('rpmbuild', 'createrepo_c', 'modifyrepo_c', 'dnf', 'rpm');
 let lab: Lab;
@@ -52,37 +53,15 @@ function moduleStatesOf(root: string): ModuleStreamState[] {
 
 interface Row { section: string; nevra: string; name: string; arch: string; replacing: string[] }
 
-/**
- * Parses dnf's transaction table: section headers ("Upgrading:"), package rows
- * ` name arch [epoch:]version-release repo size` (a long version pushes repo and size to the next line),
- * and `     replacing  name.arch evr` lines under the row that obsoletes them.
- */
+const SECTION: Record<TransactionAction, string> = {
+  'install': 'Installing', 'install-dependency': 'Installing dependencies', 'upgrade': 'Upgrading', 'reinstall': 'Reinstalling',
+  'downgrade': 'Downgrading', 'remove': 'Removing', 'remove-dependent': 'Removing dependent packages', 'remove-unused': 'Removing unused dependencies', 'other': 'other',
+};
+
+/** dnf's transaction table as rows, read by the one parser of it (src/exec/package-manager/transaction-summary.ts). */
 export function parseTransaction(text: string): Row[] {
-  const rows: Row[] = [];
-  let section: string | undefined;
-  let pending: string[] = [];
-  const lines = text.split('\n');
-  for (const line of lines) {
-    if (/^Transaction Summary/.test(line)) break;
-    const header = /^([A-Z][A-Za-z ]+):$/.exec(line);
-    if (header) { section = header[1]; pending = []; continue; }
-    if (!section || line.trim() === '' || /^=+$/.test(line.trim())) continue;
-    const rep = /^\s+replacing\s+(\S+)\s+(\S+)$/.exec(line);
-    if (rep) {
-      const [, na, evr] = rep;
-      const dot = na.lastIndexOf('.');
-      rows[rows.length - 1].replacing.push(formatNevra({ name: na.slice(0, dot), arch: na.slice(dot + 1), ...parseEvr(evr) }));
-      continue;
-    }
-    pending.push(...line.trim().split(/\s+/));
-    // name arch evr repo size [unit]; a long evr pushes repo and size to the next line
-    const last = pending[pending.length - 1];
-    if (pending.length < (/^[kMG]$/.test(last) ? 6 : 5) || !/^([kMG]|[\d.]+)$/.test(last)) continue;
-    const [name, arch, evr] = pending;
-    rows.push({ section, name, arch, nevra: formatNevra({ name, arch, ...parseEvr(evr) }), replacing: [] });
-    pending = [];
-  }
-  return rows;
+  const nevra = (p: { name: string; arch: string; evr: string }): string => formatNevra({ name: p.name, arch: p.arch, ...parseEvr(p.evr) });
+  return parseTransactionSummary(text).packages.map((p) => ({ section: SECTION[p.action], name: p.name, arch: p.arch, nevra: nevra(p), replacing: p.replacing.map(nevra) }));
 }
 
 interface Outcome { fate: Fate | 'kept' | 'removed'; target: string[] }

@@ -22,7 +22,7 @@ import type { HostFacts } from '../facts/types.js';
 import type { CollectionOutcome, HostRecord, Store } from '../store/index.js';
 import { hostOptionsFor, openHost } from './host.js';
 import { labelHost } from './store.js';
-import { detectSourceRelease } from '../assess/index.js';
+import { detectSourceRelease } from '../assess/source.js';
 import { loadCatalog, type Catalog } from '../catalog/index.js';
 
 export type { HostRecord } from '../store/index.js';

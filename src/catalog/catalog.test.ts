@@ -1,11 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, existsSync, mkdtempSync, writeFileSync, cpSync } from 'node:fs';
+import { readFileSync, existsSync, mkdtempSync, writeFileSync, cpSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { sharedPath, skipUnlessShared, SHARED_DATA } from '../../test/support/shared.js';
 import { isFerryError } from '../core/index.js';
-import { loadCatalog, defaultDataDir, isCrossMajor, targetRelease, validateDataFile, DATA_FILES, type DataFileName } from './index.js';
+import { loadCatalog, catalogDigest, recordValidatedCatalog, defaultDataDir, isCrossMajor, targetRelease, validateDataFile, DATA_FILES, type DataFileName } from './index.js';
 
 const catalog = loadCatalog();
 const dataDir = defaultDataDir();
@@ -222,6 +222,31 @@ test('loadCatalog on a broken data directory throws CATALOG_INVALID naming the f
   paths.paths[0].source = 'no-such-source';
   writeFileSync(join(dir, 'paths.json'), JSON.stringify(paths));
   assert.throws(() => loadCatalog({ dataDir: dir }), (err) => isFerryError(err, 'CATALOG_INVALID') && /paths\.json: \/paths\/0\/source: unknown source "no-such-source"/.test(err.message));
+});
+
+test('a data directory whose bytes were validated and recorded skips the schema validation; any change is validated again', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'ferry-catalog-'));
+  try {
+    cpSync(dataDir, dir, { recursive: true });
+    rmSync(join(dir, 'validated.json'), { force: true });
+    recordValidatedCatalog(dir);
+    assert.equal((JSON.parse(readFileSync(join(dir, 'validated.json'), 'utf8')) as { digest: string }).digest, catalogDigest(dir));
+    assert.equal(loadCatalog({ dataDir: dir }).release('rocky-8').id, 'rocky-8');
+    // A property the schema refuses (sources.json's entries allow no others); the cross-references still hold.
+    const sources = read('sources.json') as { sources: Record<string, unknown>[] };
+    sources.sources[0].unexpected = true;
+    writeFileSync(join(dir, 'sources.json'), JSON.stringify(sources));
+    const refused = (err: unknown): boolean => isFerryError(err, 'CATALOG_INVALID') && /sources\.json: \/sources\/0: must NOT have additional properties \(unexpected\)/.test(err.message);
+    assert.throws(() => loadCatalog({ dataDir: dir }), refused);
+    assert.throws(() => recordValidatedCatalog(dir), refused);
+    // Recorded as if validated (by hand): the schemas are not run on these bytes, the cross-references are.
+    writeFileSync(join(dir, 'validated.json'), JSON.stringify({ digest: catalogDigest(dir) }));
+    assert.equal(loadCatalog({ dataDir: dir }).release('rocky-8').id, 'rocky-8');
+    writeFileSync(join(dir, 'validated.json'), '{"digest": "sha256:0"}');
+    assert.throws(() => loadCatalog({ dataDir: dir }), refused);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test('targetRelease: a known id is its release; an unknown one is TARGET_UNKNOWN naming the close matches', () => {

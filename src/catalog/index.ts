@@ -1,7 +1,7 @@
 /** src/catalog: distributions, releases, lifecycle, tiers, vendor packages, repos, GPG keys, paths and PES events. */
 export * from './types.js';
 export { armorFingerprints, keyArmorPath, readKeyArmor, releaseKeyArmor, type KeyArmor } from './keys.js';
-export { loadCatalog, isCrossMajor, targetRelease, validateDataFile, defaultDataDir, type Catalog, type LineageTier } from './load.js';
+export { loadCatalog, catalogDigest, recordValidatedCatalog, isCrossMajor, targetRelease, validateDataFile, defaultDataDir, type Catalog, type LineageTier } from './load.js';
 export { computeLifecycle } from './lifecycle.js';
 export { DATA_FILES, type DataFileName } from './schemas.js';
 export { loadPesEvents, parsePesEvents, validatePesDocument, computeTargetPackages, comparePesEvents, relevantReleases, removeUndesiredEvents, PesAction, PES_ARCHES, type PesEvent, type PesPackage, type PesInput, type PesResult, type ModuleStream, type PesRelease } from './pes.js';

@@ -1,9 +1,11 @@
 /**
  * The typed catalog loader. `loadCatalog()` reads and validates every file in ./data (JSON Schema via
- * ajv, all errors reported with their JSON paths, then cross-references: every source id exists,
- * every release id named exists) and returns a `Catalog`. The default catalog is cached.
+ * ajv, all errors reported with their JSON paths, unless these very bytes were validated already: see
+ * VALIDATED_RECORD; then cross-references, always: every source id exists, every release id named exists)
+ * and returns a `Catalog`. The default catalog is cached.
  */
-import { readFileSync, existsSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { assert, closeMatches, compileSchema, FerryError, formatSchemaError } from '../core/index.js';
 import { DATA_FILES, type DataFileName } from './schemas.js';
@@ -99,18 +101,46 @@ export function validateDataFile(name: DataFileName, data: unknown): string[] {
   return validator.errors(data).map((e) => `${name}: ${formatSchemaError(e)}`);
 }
 
-function readJson(dir: string, name: DataFileName): unknown {
+function readText(dir: string, name: string): string {
   const file = join(dir, name);
-  let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    return readFileSync(file, 'utf8');
   } catch (cause) {
     throw new FerryError('IO', `cannot read catalog file ${file}`, { cause });
   }
+}
+
+function parseJson(dir: string, name: DataFileName, text: string): unknown {
   try {
     return JSON.parse(text);
   } catch (cause) {
-    throw new FerryError('CATALOG_INVALID', `${file} is not valid JSON: ${(cause as Error).message}`, { cause });
+    throw new FerryError('CATALOG_INVALID', `${join(dir, name)} is not valid JSON: ${(cause as Error).message}`, { cause });
+  }
+}
+
+/**
+ * Where a data directory records the digest of data files that passed schema validation (recordValidatedCatalog,
+ * run by the build on the copy it ships). Compiling the schemas (ajv generates code per schema) was the largest
+ * part of every command's start-up that reads the catalog; the same bytes need not be validated twice. Any other
+ * content (an edited file, a directory without the record, the sources under tsx) is validated in full.
+ */
+const VALIDATED_RECORD = 'validated.json';
+
+/** sha256 over every data file's name and text, in DATA_FILES order. */
+function dataDigest(texts: ReadonlyMap<DataFileName, string>): string {
+  const h = createHash('sha256');
+  for (const [name, text] of texts) h.update(name).update('\0').update(text).update('\0');
+  return `sha256:${h.digest('hex')}`;
+}
+
+function recordedDigest(dir: string): string | undefined {
+  const file = join(dir, VALIDATED_RECORD);
+  if (!existsSync(file)) return undefined;
+  try {
+    const v: unknown = JSON.parse(readFileSync(file, 'utf8'));
+    return v && typeof v === 'object' && 'digest' in v && typeof v.digest === 'string' ? v.digest : undefined;
+  } catch {
+    return undefined; // an unreadable record: validate
   }
 }
 
@@ -125,12 +155,24 @@ function collectSourceRefs(node: unknown, path: string, out: { path: string; id:
   }
 }
 
-function readAll(dir: string): RawData {
+const DATA_FILE_NAMES = Object.keys(DATA_FILES) as DataFileName[];
+const readTexts = (dir: string): Map<DataFileName, string> => new Map(DATA_FILE_NAMES.map((name) => [name, readText(dir, name)]));
+
+/** The digest of the data files in `dir`, as recordValidatedCatalog records it. */
+export function catalogDigest(dir: string): string {
+  return dataDigest(readTexts(dir));
+}
+
+function readAll(dir: string, o: { validate?: 'unless-recorded' | 'always' } = {}): { raw: RawData; digest: string } {
   const errors: string[] = [];
   const docs = {} as Record<DataFileName, unknown>;
-  for (const name of Object.keys(DATA_FILES) as DataFileName[]) {
-    docs[name] = readJson(dir, name);
-    errors.push(...validateDataFile(name, docs[name]));
+  const names = DATA_FILE_NAMES;
+  const texts = readTexts(dir);
+  const digest = dataDigest(texts);
+  const validate = o.validate === 'always' || recordedDigest(dir) !== digest;
+  for (const name of names) {
+    docs[name] = parseJson(dir, name, texts.get(name) ?? '');
+    if (validate) errors.push(...validateDataFile(name, docs[name]));
   }
   if (errors.length) throw new FerryError('CATALOG_INVALID', `catalog data in ${dir} does not validate:\n  ${errors.join('\n  ')}`, { details: { errors } });
   const raw: RawData = {
@@ -169,7 +211,16 @@ function readAll(dir: string): RawData {
     if (!files.has(f)) errors.push(`gpg-keys.json: /releases/${i}/files/${j}: unknown key file "${f}"`);
   }));
   if (errors.length) throw new FerryError('CATALOG_INVALID', `catalog data in ${dir} is inconsistent:\n  ${errors.join('\n  ')}`, { details: { errors } });
-  return raw;
+  return { raw, digest };
+}
+
+/**
+ * Validates the data files in `dir` in full (CATALOG_INVALID otherwise) and records their digest there, so a
+ * later load of the same bytes skips the schema validation (VALIDATED_RECORD). The build runs it on dist/.
+ */
+export function recordValidatedCatalog(dir: string): void {
+  const { digest } = readAll(dir, { validate: 'always' });
+  writeFileSync(join(dir, VALIDATED_RECORD), `${JSON.stringify({ digest }, null, 2)}\n`);
 }
 
 function buildCatalog(dataDir: string, raw: RawData): Catalog {
@@ -283,7 +334,7 @@ let cached: Catalog | undefined;
 export function loadCatalog(options: { dataDir?: string } = {}): Catalog {
   if (!options.dataDir && cached) return cached;
   const dir = options.dataDir ?? defaultDataDir();
-  const catalog = buildCatalog(dir, readAll(dir));
+  const catalog = buildCatalog(dir, readAll(dir).raw);
   if (!options.dataDir) cached = catalog;
   return catalog;
 }

@@ -5,8 +5,11 @@ import { registerCommands } from './commands/index.js';
 
 export const VERSION = '0.1.0';
 
-/** Builds the program. Each command group lives in ./commands/<group>.ts and registers itself. */
-export function buildProgram(ctx: CliContext): Command {
+/**
+ * Builds the program for `argv`. Each command group lives in ./commands/<group>.ts and registers itself; only
+ * the groups this command line needs are loaded (commands/index.ts).
+ */
+export async function buildProgram(ctx: CliContext, argv: readonly string[]): Promise<Command> {
   const program = new Command('ferry')
     .description('Assess, plan, migrate and prove CentOS hosts onto their successors')
     .version(VERSION)
@@ -17,7 +20,7 @@ export function buildProgram(ctx: CliContext): Command {
   program.hook('preAction', (cmd) => {
     ctx.json = Boolean(cmd.optsWithGlobals().json);
   });
-  registerCommands(program, ctx);
+  await registerCommands(program, ctx, argv.slice(2));
   return program;
 }
 
@@ -43,8 +46,8 @@ export async function main(argv: string[], io?: Partial<CliContext>): Promise<nu
   const writeErr = io?.stderr ?? ((s: string) => void process.stderr.write(s));
   const ctx: CliContext = { json: argv.includes('--json'), stdout: (s) => writeOut(redact(s)), stderr: (s) => writeErr(redact(s)),
     stderrIsTty: io?.stderr === undefined && process.stderr.isTTY === true };
-  const program = buildProgram(ctx);
   try {
+    const program = await buildProgram(ctx, argv);
     await program.parseAsync(argv);
     return ctx.exitCode ?? 0;
   } catch (err) {

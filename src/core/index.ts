@@ -8,3 +8,4 @@ export * from './glob.js';
 export * from './progress.js';
 export * from './readiness.js';
 export * from './backoff.js';
+export * from './first-use.js';

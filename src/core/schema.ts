@@ -5,8 +5,12 @@
  * evidence) go through `parseDocument`/`checkDocument`, which refuse a malformed one with DOCUMENT_INVALID
  * naming the document and where it came from.
  */
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import type * as AjvModule from 'ajv';
+import type { Ajv, ErrorObject, ValidateFunction } from 'ajv';
 import { assert, FerryError } from './errors.js';
+import { onFirstUse } from './first-use.js';
+
+const ajv = onFirstUse<typeof AjvModule>('ajv');
 
 /**
  * A JSON Schema for the TypeScript type `T`, checked by the compiler: a property of type `X | null` must say
@@ -60,7 +64,8 @@ let instances: { strict: Ajv; lax: Ajv } | undefined;
 export function compileSchema<T>(schema: SchemaOf<T> | Record<string, unknown>, options: { strict?: boolean } = {}): Validator<T> {
   let compiled: ValidateFunction<T> | undefined;
   const fn = (): ValidateFunction<T> => {
-    instances ??= { strict: new Ajv({ allErrors: true, strict: true }), lax: new Ajv({ allErrors: true, strict: false }) };
+    const { Ajv: AjvClass } = ajv();
+    instances ??= { strict: new AjvClass({ allErrors: true, strict: true }), lax: new AjvClass({ allErrors: true, strict: false }) };
     compiled ??= instances[options.strict === false ? 'lax' : 'strict'].compile<T>(schema);
     return compiled;
   };

@@ -4,6 +4,7 @@
  * lines are not supported (certificates are not verified) and are ignored.
  */
 import { createHash, createHmac } from 'node:crypto';
+import { readFileSync, statSync } from 'node:fs';
 import { matchHostPatterns } from './ssh-config.js';
 
 export interface KnownHostKey {
@@ -35,10 +36,14 @@ function hostFieldMatches(field: string, name: string): boolean {
   return matchHostPatterns(field.split(','), name);
 }
 
-/** Every key line in `text` that names `host`:`port`. */
-export function findKnownHostKeys(text: string, host: string, port: number, file = 'known_hosts'): KnownHostKey[] {
-  const name = knownHostsName(host, port);
-  const out: KnownHostKey[] = [];
+/** One key line of a known_hosts file, parsed: its host field (patterns or a hashed name) and key. */
+export interface KnownHostsEntry extends KnownHostKey {
+  hosts: string;
+}
+
+/** Every key line of a known_hosts file (comments, blank and @cert-authority lines left out). */
+export function parseKnownHosts(text: string, file = 'known_hosts'): KnownHostsEntry[] {
+  const out: KnownHostsEntry[] = [];
   text.split(/\r?\n/).forEach((raw, i) => {
     const line = raw.trim();
     if (line === '' || line.startsWith('#')) return;
@@ -51,10 +56,41 @@ export function findKnownHostKeys(text: string, host: string, port: number, file
     }
     const [hosts, type, b64] = fields;
     if (!hosts || !type || !b64) return;
-    if (!hostFieldMatches(hosts, name)) return;
-    out.push({ type, key: Buffer.from(b64, 'base64'), revoked, where: `${file}:${i + 1}` });
+    out.push({ hosts, type, key: Buffer.from(b64, 'base64'), revoked, where: `${file}:${i + 1}` });
   });
   return out;
+}
+
+/** The entries that name `host`:`port`. */
+export function matchKnownHostKeys(entries: readonly KnownHostsEntry[], host: string, port: number): KnownHostKey[] {
+  const name = knownHostsName(host, port);
+  return entries.filter((e) => hostFieldMatches(e.hosts, name)).map(({ type, key, revoked, where }) => ({ type, key, revoked, where }));
+}
+
+/** Every key line in `text` that names `host`:`port`. */
+export function findKnownHostKeys(text: string, host: string, port: number, file = 'known_hosts'): KnownHostKey[] {
+  return matchKnownHostKeys(parseKnownHosts(text, file), host, port);
+}
+
+/**
+ * A known_hosts file's entries, parsed once per process and again only when the file changed (its size,
+ * mtime or inode): a fleet collection checks every host against the same file, which grows with the fleet.
+ * undefined when the file does not exist.
+ */
+const knownHostsFiles = new Map<string, { stamp: string; entries: KnownHostsEntry[] }>();
+export function readKnownHostsFile(file: string): KnownHostsEntry[] | undefined {
+  let st;
+  try {
+    st = statSync(file);
+  } catch {
+    return undefined;
+  }
+  const stamp = `${st.ino}:${st.size}:${st.mtimeMs}`;
+  const cached = knownHostsFiles.get(file);
+  if (cached?.stamp === stamp) return cached.entries;
+  const entries = parseKnownHosts(readFileSync(file, 'utf8'), file);
+  knownHostsFiles.set(file, { stamp, entries });
+  return entries;
 }
 
 export type HostKeyVerdict =

@@ -8,7 +8,7 @@ import { isFerryError } from '../core/index.js';
 import { parseHostSpec } from './host-spec.js';
 import { quoteArgv } from './quote.js';
 import { resolveSshConfig } from './ssh-config.js';
-import { findKnownHostKeys, fingerprintSha256, verifyHostKey } from './known-hosts.js';
+import { findKnownHostKeys, fingerprintSha256, matchKnownHostKeys, readKnownHostsFile, verifyHostKey } from './known-hosts.js';
 import { skipUnlessTools } from '../../test/support/shared.js';
 import { HOSTILE_ARGS } from './testing.js';
 
@@ -122,6 +122,17 @@ test('known_hosts: plain, [host]:port, hashed (made by ssh-keygen -H), mismatch 
     assert.equal(findKnownHostKeys(hashed, '10.1.1.1', 22).length, 1);
     assert.equal(findKnownHostKeys(hashed, 'web2', 2222).length, 1);
     assert.equal(findKnownHostKeys(hashed, 'web9', 22).length, 0);
+    // The file is parsed once per process (the same entries for every host), and again once it changed.
+    const first = readKnownHostsFile(kh);
+    assert.ok(first);
+    assert.equal(readKnownHostsFile(kh), first);
+    assert.equal(matchKnownHostKeys(first, 'web1', 22).length, 1);
+    writeFileSync(kh, `web9 ${typeA} ${b64B}\n`);
+    const changed = readKnownHostsFile(kh);
+    assert.notEqual(changed, first);
+    assert.equal(matchKnownHostKeys(changed ?? [], 'web1', 22).length, 0);
+    assert.deepEqual(verifyHostKey(matchKnownHostKeys(changed ?? [], 'web9', 22), keyB), { ok: true });
+    assert.equal(readKnownHostsFile(join(dir, 'absent')), undefined);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

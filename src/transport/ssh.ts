@@ -10,6 +10,7 @@
  * sources ~/.bashrc (pyenv/conda/nvm set-ups cost hundreds of ms per command). A plain exec per command
  * remains the fallback: for stdin too large to carry inline (fitsInline), and when no runner can start on the host.
  */
+import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
@@ -18,7 +19,7 @@ import ssh2 from 'ssh2';
 import type { AuthMethod, Client as SshClient, ClientChannel, ConnectConfig } from 'ssh2';
 import { assert, FerryError } from '../core/index.js';
 import { parseHostSpec } from './host-spec.js';
-import { findKnownHostKeys, fingerprintSha256, hostKeyAlgorithmsFor, knownHostsName, verifyHostKey, type KnownHostKey } from './known-hosts.js';
+import { fingerprintSha256, hostKeyAlgorithmsFor, knownHostsName, matchKnownHostKeys, readKnownHostsFile, verifyHostKey, type KnownHostKey } from './known-hosts.js';
 import { createCapture, DEFAULT_COMMAND_TIMEOUT, DEFAULT_MAX_OUTPUT } from './output.js';
 import { assertEnvName, quoteArgv } from './quote.js';
 import { normaliseRoot, underRoot } from './root.js';
@@ -99,7 +100,7 @@ function knownKeysFor(opts: SshTransportOptions, ep: Endpoint): KnownHostKey[] {
   const files = opts.knownHostsFiles
     ?? (ep.config.userKnownHostsFiles.length ? ep.config.userKnownHostsFiles : [join(home, '.ssh', 'known_hosts'), join(home, '.ssh', 'known_hosts2')]);
   const all = [...files, ...(opts.knownHostsFiles ? [] : ['/etc/ssh/ssh_known_hosts'])];
-  return all.filter((f) => existsSync(f)).flatMap((f) => findKnownHostKeys(readFileSync(f, 'utf8'), ep.host, ep.port, f));
+  return all.flatMap((f) => matchKnownHostKeys(readKnownHostsFile(f) ?? [], ep.host, ep.port));
 }
 
 /** A private key that could not be used, and why (encrypted without a passphrase, a wrong one, not a key). */
@@ -113,6 +114,23 @@ function skippedKey(where: string, err: Error, passphrase: string | undefined): 
   if (/no passphrase given/i.test(err.message)) return { where, why: 'is encrypted and no passphrase was given' };
   if (passphrase !== undefined && /passphrase|decrypt|integrity check/i.test(err.message)) return { where, why: 'could not be decrypted with the passphrase given' };
   return { where, why: `is not a private key ssh2 reads (${err.message})` };
+}
+
+/**
+ * ssh2's parseKey, once per process for each key text and passphrase: parsing (ASN.1, and deriving the key of an
+ * encrypted one) cost every connection of a fleet collection a few ms for the same key. Keyed by content, so a
+ * rotated key file is parsed afresh; bounded, as a long-running worker may see many keys.
+ */
+const parsedKeys = new Map<string, ReturnType<typeof utils.parseKey>>();
+function parsedKey(data: Buffer | string, passphrase: string | undefined): ReturnType<typeof utils.parseKey> {
+  const id = createHash('sha256').update(data).update('\0').update(passphrase ?? '\0none').digest('base64');
+  let parsed = parsedKeys.get(id);
+  if (parsed === undefined) {
+    if (parsedKeys.size >= 64) parsedKeys.clear();
+    parsed = utils.parseKey(data, passphrase);
+    parsedKeys.set(id, parsed);
+  }
+  return parsed;
 }
 
 const PASSPHRASE_HINT = 'Set FERRY_SSH_KEY_PASSPHRASE to its passphrase (never on the command line), or load the key into ssh-agent (ssh-add KEY).';
@@ -131,7 +149,7 @@ function authMethods(opts: SshTransportOptions, ep: Endpoint): { methods: AuthMe
     keys.push({ where: f, data: readFileSync(f) });
   }
   for (const k of keys) {
-    const parsed = utils.parseKey(k.data, a.passphrase);
+    const parsed = parsedKey(k.data, a.passphrase);
     if (parsed instanceof Error) { skipped.push(skippedKey(k.where, parsed, a.passphrase)); continue; } // the other methods may still do
     methods.push({ type: 'publickey', username, key: Array.isArray(parsed) ? parsed[0] : parsed } as AuthMethod);
   }

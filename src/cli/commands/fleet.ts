@@ -4,21 +4,16 @@
  *   host came back ok, 1 when any did not (a failure class, or identity-changed), after recording them all.
  * - `assess [SELECTOR]`: every selected host against several targets from its stored facts (app/fleet-assess.ts).
  * - `report`: a run rendered as text, JSON (schema src/report/schema/fleet-report.schema.json), HTML or CSV.
+ * Each action imports its use case and renderers when it runs: `fleet collect` never loads the assessment's.
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { collectFleet } from '../../app/fleet-collect.js';
-import { assessFleet, loadFleetReport } from '../../app/fleet-assess.js';
 import { listInventory } from '../../app/inventory.js';
-import { parseRepoFlags } from '../../app/repos.js';
 import { FerryError } from '../../core/index.js';
 import { parseDuration } from '../../fleet/flags.js';
 import { SELECTOR_HELP } from '../../fleet/selector.js';
-import { renderCollection } from '../../report/collection-text.js';
-import { renderProgress } from '../../report/progress-text.js';
-import { renderFleetCsv, renderFleetHtml, renderFleetText, type FleetReport } from '../../report/fleet/index.js';
-import { proofFileName } from '../../report/proof/index.js';
+import type { FleetReport } from '../../report/fleet/index.js';
 import { collect, emit, integerOption, writeReport, type CliContext } from '../output.js';
 import { createProgressRenderer } from '../progress.js';
 import { withStore, withStoreFlag, type StoreFlags } from '../store-flags.js';
@@ -44,6 +39,7 @@ function registerCollect(fleet: Command, ctx: CliContext): void {
       const retries = integerOption(f.retries, '--retries', 0);
       const timeoutMs = parseDuration('--timeout', f.timeout) * 1000;
       if (timeoutMs === 0) throw new FerryError('USAGE', '--timeout 0 would fail every host', { hint: 'Give a bound such as 30s or 2m.' });
+      const [{ collectFleet }, { renderCollection }] = await Promise.all([import('../../app/fleet-collect.js'), import('../../report/collection-text.js')]);
       await withStore(f, async (store) => {
         const hosts = await listInventory(store, selector);
         const result = await collectFleet({
@@ -61,7 +57,8 @@ function registerCollect(fleet: Command, ctx: CliContext): void {
 const FORMATS = ['text', 'json', 'html', 'csv'] as const;
 type Format = (typeof FORMATS)[number];
 
-function renderFleetReport(r: FleetReport, format: Format, proofs?: string): string {
+async function renderFleetReport(r: FleetReport, format: Format, proofs?: string): Promise<string> {
+  const [{ renderFleetCsv, renderFleetHtml, renderFleetText }, { proofFileName }] = await Promise.all([import('../../report/fleet/index.js'), import('../../report/proof/index.js')]);
   switch (format) {
     case 'json': return JSON.stringify(r, null, 2) + '\n';
     case 'html': return renderFleetHtml(r, proofs === undefined ? {} : { proofHref: (host) => (existsSync(join(proofs, proofFileName(host))) ? join(proofs, proofFileName(host)) : undefined) });
@@ -82,7 +79,9 @@ function registerAssess(fleet: Command, ctx: CliContext): void {
     .option('--pes <file>', 'Leapp package-evolution events (pes-events.json) for cross-major targets')
     .option('--no-progress', 'do not print progress on stderr')
     .addHelpText('after', `\n${SELECTOR_HELP}`)
-    .action((selector: string | undefined, opts: AssessOpts) => withStore(opts, async (store) => {
+    .action(async (selector: string | undefined, opts: AssessOpts) => withStore(opts, async (store) => {
+      const [{ assessFleet, loadFleetReport }, { parseRepoFlags }, { renderProgress }, { renderFleetText }] = await Promise.all([
+        import('../../app/fleet-assess.js'), import('../../app/repos.js'), import('../../report/progress-text.js'), import('../../report/fleet/index.js')]);
       const started = Date.now();
       const hostNames = selector === undefined ? undefined : (await listInventory(store, selector)).map((h) => h.name);
       const summary = await assessFleet({
@@ -110,8 +109,9 @@ function registerReport(fleet: Command, ctx: CliContext): void {
     .action(async (opts: ReportOpts & { proofs?: string }) => {
       const format = (opts.format ?? (ctx.json ? 'json' : 'text')) as Format;
       if (!FORMATS.includes(format)) throw new FerryError('USAGE', `--format ${JSON.stringify(opts.format)} is not one of ${FORMATS.join(', ')}`);
+      const { loadFleetReport } = await import('../../app/fleet-assess.js');
       const report = await withStore(opts, (store) => loadFleetReport({ store, ...(opts.run !== undefined ? { runId: opts.run } : {}) }));
-      const text = renderFleetReport(report, format, opts.proofs);
+      const text = await renderFleetReport(report, format, opts.proofs);
       if (opts.out === undefined) {
         ctx.stdout(text);
         return;

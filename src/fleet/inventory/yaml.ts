@@ -6,11 +6,14 @@
  * vars, a group that is not a mapping), Ferry refuses: a misspelt `host:` would silently drop hosts from a
  * rollout. Values tagged `!vault` are encrypted secrets and are dropped, like password-like names.
  */
-import { isMap, isNode, isPair, isScalar, LineCounter, parseDocument, type Document, type Node, type Pair, type Tags, type YAMLMap } from 'yaml';
-import type { JsonValue } from '../../core/index.js';
+import type * as Yaml from 'yaml';
+import type { Document, Node, Pair, Tags, YAMLMap } from 'yaml';
+import { onFirstUse, type JsonValue } from '../../core/index.js';
 import { expandHostPattern, HostRangeError } from './host-pattern.js';
 import { inventoryError, type InventoryData } from './inventory-data.js';
 import type { InventoryOrigin } from './types.js';
+
+const yaml = onFirstUse<typeof Yaml>('yaml');
 
 export interface YamlFile { doc: Document; at: (node: Node | Pair | null | undefined) => InventoryOrigin; file: string }
 
@@ -28,16 +31,16 @@ function pyyamlTags(tags: Tags): Tags {
 
 /** Parses YAML (or JSON) as Ansible's loader would; a syntax error is INVENTORY_INVALID at its line. */
 export function loadYaml(text: string, file: string): YamlFile {
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { version: '1.1', uniqueKeys: false, lineCounter, prettyErrors: true, customTags: pyyamlTags });
+  const lineCounter = new (yaml().LineCounter)();
+  const doc = yaml().parseDocument(text, { version: '1.1', uniqueKeys: false, lineCounter, prettyErrors: true, customTags: pyyamlTags });
   if (doc.errors.length) {
     const e = doc.errors[0];
     throw inventoryError({ file, line: e.linePos?.[0].line ?? 1 }, `YAML: ${e.message.split('\n')[0]}`);
   }
   // a pair is reported at its key's line
   const at = (node: Node | Pair | null | undefined): InventoryOrigin => {
-    const n: unknown = isPair(node) ? node.key : node;
-    const range = isNode(n) ? n.range : undefined;
+    const n: unknown = yaml().isPair(node) ? node.key : node;
+    const range = yaml().isNode(n) ? n.range : undefined;
     return { file, line: range ? lineCounter.linePos(range[0]).line : 1 };
   };
   return { doc, at, file };
@@ -47,7 +50,7 @@ export function loadYaml(text: string, file: string): YamlFile {
 export function entriesOf(map: YAMLMap, y: YamlFile): Array<{ key: string; value: unknown; pair: Pair }> {
   const byKey = new Map<string, { key: string; value: unknown; pair: Pair }>();
   for (const pair of map.items) {
-    const k = isScalar(pair.key) ? pair.key.value : pair.key;
+    const k = yaml().isScalar(pair.key) ? pair.key.value : pair.key;
     if (typeof k !== 'string' && typeof k !== 'number' && typeof k !== 'boolean') throw inventoryError(y.at(pair), `a mapping key must be a plain value, got ${JSON.stringify(String(k))}`);
     byKey.delete(String(k));
     byKey.set(String(k), { key: String(k), value: pair.value, pair });
@@ -57,8 +60,8 @@ export function entriesOf(map: YAMLMap, y: YamlFile): Array<{ key: string; value
 
 /** The variables of a mapping node: its entries as JSON, `!vault` values dropped (reported by `onSecret`). */
 export function varsOf(node: unknown, y: YamlFile, where: string, onSecret: (key: string) => void): Record<string, JsonValue> {
-  if (node === null || node === undefined || (isScalar(node) && node.value === null)) return {};
-  if (!isMap(node)) throw inventoryError(y.at(node as Node), `${where}: variables must be a mapping`);
+  if (node === null || node === undefined || (yaml().isScalar(node) && node.value === null)) return {};
+  if (!yaml().isMap(node)) throw inventoryError(y.at(node as Node), `${where}: variables must be a mapping`);
   const out: Record<string, JsonValue> = {};
   for (const e of entriesOf(node, y)) {
     const v = e.value as Node | null;
@@ -85,27 +88,27 @@ function toJson(v: unknown, y: YamlFile, pair: Pair): JsonValue {
 export function parseYamlInventory(text: string, file: string, data: InventoryData): void {
   const y = loadYaml(text, file);
   const root = y.doc.contents;
-  if (root === null || (isScalar(root) && root.value === null)) return;
-  if (!isMap(root)) throw inventoryError(y.at(root), 'a YAML inventory is a mapping of groups (all: {hosts: …, children: …, vars: …})');
+  if (root === null || (yaml().isScalar(root) && root.value === null)) return;
+  if (!yaml().isMap(root)) throw inventoryError(y.at(root), 'a YAML inventory is a mapping of groups (all: {hosts: …, children: …, vars: …})');
   const secret = (owner: string) => (key: string): void => { data.notices.push(`${owner}: variable ${key} dropped (encrypted with !vault; Ferry does not store secrets)`); };
 
   const parseGroup = (name: string, node: unknown, at: InventoryOrigin): void => {
     data.addGroup(name, at);
-    if (node === null || node === undefined || (isScalar(node) && node.value === null)) return;
-    if (!isMap(node)) throw inventoryError(at, `group ${JSON.stringify(name)} is not a mapping of hosts, children and vars`);
+    if (node === null || node === undefined || (yaml().isScalar(node) && node.value === null)) return;
+    if (!yaml().isMap(node)) throw inventoryError(at, `group ${JSON.stringify(name)} is not a mapping of hosts, children and vars`);
     for (const e of entriesOf(node, y)) {
       const eat = y.at(e.pair);
       // a string names one entry (Ansible converts it to {name: null})
-      const section = isScalar(e.value) && typeof e.value.value === 'string' ? null : e.value;
-      const single = isScalar(e.value) && typeof e.value.value === 'string' ? e.value.value : undefined;
+      const section = yaml().isScalar(e.value) && typeof e.value.value === 'string' ? null : e.value;
+      const single = yaml().isScalar(e.value) && typeof e.value.value === 'string' ? e.value.value : undefined;
       if (e.key !== 'hosts' && e.key !== 'children' && e.key !== 'vars') {
         throw inventoryError(eat, `group ${JSON.stringify(name)} has key ${JSON.stringify(e.key)}; only hosts, children and vars are valid`);
       }
-      if (section !== null && section !== undefined && !isMap(section) && !(isScalar(section) && section.value === null)) {
+      if (section !== null && section !== undefined && !yaml().isMap(section) && !(yaml().isScalar(section) && section.value === null)) {
         throw inventoryError(eat, `group ${JSON.stringify(name)}: ${e.key} must be a mapping`);
       }
       const items: Array<{ key: string; value: unknown; pair: Pair | undefined }> = single !== undefined ? [{ key: single, value: null, pair: undefined }]
-        : isMap(section) ? entriesOf(section, y) : [];
+        : yaml().isMap(section) ? entriesOf(section, y) : [];
       if (e.key === 'vars') {
         if (single !== undefined) throw inventoryError(eat, `group ${JSON.stringify(name)}: vars must be a mapping`);
         for (const [k, v] of Object.entries(varsOf(section, y, `group ${name}`, secret(`group ${name}`)))) data.setGroupVar(name, k, v, eat);

@@ -1,5 +1,7 @@
-import { parseAllDocuments } from 'yaml';
-import { FerryError } from '../../core/index.js';
+import type * as Yaml from 'yaml';
+import { FerryError, onFirstUse } from '../../core/index.js';
+
+const yaml = onFirstUse<typeof Yaml>('yaml');
 
 /**
  * modules.yaml reader: the multi-document YAML that modular repositories carry (modulemd v2 streams,
@@ -102,7 +104,7 @@ export async function readModules(
 /** Parses the text of modules.yaml. Malformed documents throw REPO_METADATA naming the file and document. */
 export function parseModulesYaml(text: string, file: string): ModulesMetadata {
   const out: ModulesMetadata = { streams: [], defaults: [], obsoletes: [], otherDocuments: {} };
-  const docs = parseAllDocuments(repairClosingQuotes(text), { schema: 'failsafe', uniqueKeys: false });
+  const docs = yaml().parseAllDocuments(repairClosingQuotes(text), { schema: 'failsafe', uniqueKeys: false });
   const list = Array.isArray(docs) ? docs : [docs];
   list.forEach((doc, i) => {
     const where = `${file}: YAML document #${i + 1}`;

@@ -6,6 +6,6 @@ export { PACKAGE_LIST_FORMATS, parsePackageList } from './package-list.js';
 export { parseOsRelease, parseRepoFile, parseModuleFile, parseIni } from './parse-config.js';
 export { parseProcModules, decodeTainted, parseDfLines, parseMeminfo, parseBoot, parseContainer, parseGui, detectAgents } from './parse-system.js';
 export { RPM_QUERYFORMAT, FACTS_SCRIPT } from './script.js';
-export { parseDependencyRecords, type PackageDependencies } from './sections/dependencies.js';
+export { dependenciesOf, type PackageDependencies } from './sections/dependencies.js';
 export { relationKey, resolveRelations, type RelationsFacts, type PackageRelations } from './sections/relations.js';
 export { enabledUnitNames, isEnabledUnitFile } from './parse-workload.js';

@@ -6,7 +6,7 @@
  * repo_rpmdb reads it; rpmlib() requires are left out as repo_rpmdb leaves them out (rpm provides them itself).
  */
 import { defineSection } from './section.js';
-import { parseFileOwners, relationKey, relationsSection } from './relations.js';
+import { parseFileOwners, parseRelationRecords, relationsSection, type RawRelations } from './relations.js';
 
 declare module '../types.js' { interface SectionFacts { dependencies?: PackageDependencies[] } }
 
@@ -21,46 +21,34 @@ export interface PackageDependencies {
   files: string[];
 }
 
-const FS = '\x1f';
-const RS = '\x1e';
-const GS = '\x1d';
-
-/** Parses the part's records: NAME, EPOCHNUM, VERSION, RELEASE, ARCH, then the four GS-terminated lists. */
-export function parseDependencyRecords(text: string, fileOwners: ReadonlyMap<string, readonly string[]>): PackageDependencies[] {
+/**
+ * Each package's versioned lists from the packages section's records (parseRelationRecords: the one rpm -qa
+ * carries them), with the files it owns that an installed package requires (the relations section's owners).
+ */
+export function dependenciesOf(records: readonly RawRelations[], fileOwners: ReadonlyMap<string, readonly string[]>): PackageDependencies[] {
   const owned = new Map<string, string[]>();
   for (const [path, keys] of fileOwners) for (const k of keys) owned.set(k, [...(owned.get(k) ?? []), path]);
-  const out: PackageDependencies[] = [];
-  for (const record of text.split(RS)) {
-    const rec = record.replace(/^\n+/, '');
-    if (rec.trim() === '') continue;
-    const f = rec.split(FS);
-    if (f.length !== 9 || f[0] === 'gpg-pubkey') continue;
-    const [name, epoch, version, release, arch] = f;
-    const list = (s: string): string[] => [...new Set(s.split(GS).filter((x) => x !== '' && x !== '(none)'))];
-    const nevra = relationKey({ name, epoch: Number(epoch) || 0, version, release, arch: arch === '(none)' ? 'noarch' : arch });
-    out.push({
-      nevra,
-      provides: list(f[5]),
-      requires: list(f[6]).filter((r) => !r.startsWith('rpmlib(')),
-      conflicts: list(f[7]),
-      obsoletes: list(f[8]),
-      files: [...new Set(owned.get(nevra) ?? [])].sort(),
-    });
-  }
-  return out.sort((a, b) => (a.nevra < b.nevra ? -1 : a.nevra > b.nevra ? 1 : 0));
+  const uniq = (l: readonly string[]): string[] => [...new Set(l)];
+  return records.map((r) => ({
+    nevra: r.key,
+    provides: uniq(r.versioned.provides),
+    requires: uniq(r.versioned.requires).filter((d) => !d.startsWith('rpmlib(')),
+    conflicts: uniq(r.versioned.conflicts),
+    obsoletes: uniq(r.versioned.obsoletes),
+    files: [...new Set(owned.get(r.key) ?? [])].sort(),
+  })).sort((a, b) => (a.nevra < b.nevra ? -1 : a.nevra > b.nevra ? 1 : 0));
 }
 
 export const dependenciesSection = defineSection({
   name: 'dependencies',
+  // No script of its own: the packages part's rpm -qa and the relations section's file owners answer it.
+  script: '',
+  parts: [],
   uses: [relationsSection],
   read(input) {
-    const own = input.output('dependencies');
-    if (!own || own.code !== 0) return { error: `rpm -qa (dependencies) on ${input.hostName} ${own ? `exited ${own.code}: ${own.stderr.trim().slice(0, 300)}` : 'printed nothing'}` };
-    return { value: parseDependencyRecords(own.body, parseFileOwners(input.output('fileowners')?.body ?? '')) };
+    const pk = input.output('packages');
+    if (pk && pk.code === undefined) return { error: `the packages section of the facts output (rpm -qa) on ${input.hostName} was cut short` };
+    if (!pk || pk.code !== 0) return { error: `rpm -qa (dependencies) on ${input.hostName} ${pk ? `exited ${pk.code}: ${pk.stderr.trim().slice(0, 300)}` : 'printed nothing'}` };
+    return { value: dependenciesOf(parseRelationRecords(pk.body), parseFileOwners(input.output('fileowners')?.body ?? '')) };
   },
-  script: String.raw`
-s_dependencies() {
-  DG=$(printf '\035')
-  rpmq -qa --qf "%{NAME}$FS%{EPOCHNUM}$FS%{VERSION}$FS%{RELEASE}$FS%{ARCH}$FS[%{PROVIDENEVRS}$DG]$FS[%{REQUIRENEVRS}$DG]$FS[%{CONFLICTNEVRS}$DG]$FS[%{OBSOLETENEVRS}$DG]$RS"
-}`,
 });

@@ -62,7 +62,7 @@ export function dominantArch(packages: Iterable<{ arch: string }>): string | und
  * The fields the packages part's records carry after RPM_QUERY_FIELDS, for the relations section: the header
  * digest (`sha256:`/`sha1:` prefixed), SIGMD5, and the requires and provides as \x1d-terminated lists.
  */
-export const RELATION_QUERY_FIELDS = ['headerDigest', 'sigmd5', 'requires', 'provides'] as const;
+export const RELATION_QUERY_FIELDS = ['headerDigest', 'sigmd5', 'requires', 'provides', 'conflicts', 'obsoletes'] as const;
 
 /** The one reading of rpm -qa: the packages (undefined when the query gave none), why not, and what rpm said. */
 export const rpmQueryOf = sharedReading((input): Pick<RpmQueryParse, 'importedKeys' | 'problems'> & { packages?: InstalledPackage[]; error?: string } => {
@@ -89,7 +89,7 @@ export const packagesSection = defineSection({
   script: String.raw`
 GS=$(printf '\035')
 QF="%{NAME}$FS%{EPOCH}$FS%{VERSION}$FS%{RELEASE}$FS%{ARCH}$FS%{VENDOR}$FS%{PACKAGER}$FS%{SOURCERPM}$FS%{INSTALLTIME}$FS%{BUILDTIME}$FS%|DSAHEADER?{%{DSAHEADER:pgpsig}}:{%|RSAHEADER?{%{RSAHEADER:pgpsig}}:{%|SIGGPG?{%{SIGGPG:pgpsig}}:{%|SIGPGP?{%{SIGPGP:pgpsig}}:{(none)}|}|}|}|$FS%{LICENSE}$FS%{SIZE}$FS%{SUMMARY}$FS"
-RQF="$FS%{SIGMD5}$FS[%{REQUIRENAME}$GS]$FS[%{PROVIDENAME}$GS]$RS"
+RQF="$FS%{SIGMD5}$FS[%{REQUIRENEVRS}$GS]$FS[%{PROVIDENEVRS}$GS]$FS[%{CONFLICTNEVRS}$GS]$FS[%{OBSOLETENEVRS}$GS]$RS"
 s_packages() {
   q="$QF"'sha256:%{SHA256HEADER}'"$RQF"
   rpmq -qa --qf "$q" >"$T.rel" 2>"$T.e" && { cat "$T.e" >&2; cat "$T.rel"; return 0; }

@@ -9,14 +9,29 @@ import { createLocalTransport } from '../../transport/index.js';
 import type { Transport } from '../../transport/index.js';
 import { collectFacts } from '../collect.js';
 import { RPM_QUERY_FIELDS, RPM_QUERYFORMAT } from '../rpm-queryformat.js';
+import { dependenciesOf } from './dependencies.js';
 import { parseFileOwners, parseRelationRecords, resolveRelations } from './relations.js';
 
 const FS = '\x1f';
 const RS = '\x1e';
 const GS = '\x1d';
 // A packages-part record: Ferry's RPM_QUERY_FIELDS (those past the NEVRA left '(none)'), then the relations fields.
-const rec = (n: string, e: string, v: string, r: string, a: string, digest: string, md5: string, req: string[], prov: string[]): string =>
-  [n, e, v, r, a, ...Array<string>(RPM_QUERY_FIELDS.length - 5).fill('(none)'), digest, md5, req.map((x) => x + GS).join(''), prov.map((x) => x + GS).join('')].join(FS) + RS;
+const rec = (n: string, e: string, v: string, r: string, a: string, digest: string, md5: string, req: string[], prov: string[], conflicts: string[] = [], obsoletes: string[] = []): string =>
+  [n, e, v, r, a, ...Array<string>(RPM_QUERY_FIELDS.length - 5).fill('(none)'), digest, md5, ...[req, prov, conflicts, obsoletes].map((l) => l.map((x) => x + GS).join(''))].join(FS) + RS;
+
+test('parseRelationRecords: the versioned lists kept as rpm prints them, requires and provides resolved by capability name; dependenciesOf reads the same records', () => {
+  const text = rec('foo', '(none)', '1.2', '3', 'x86_64', 'sha256:ab', 'cd', ['libfoo >= 1.2-3', '(bar if baz)', 'rpmlib(CompressedFileNames) <= 3.0.4-1', '/bin/sh'], ['libfoo = 1.2-3', 'foo(x86-64) = 1.2-3'], ['oldfoo < 1'], ['foo-legacy <= 1:0.9'])
+    + rec('libfoo', '1', '1.2', '3', 'x86_64', 'sha256:ef', '01', [], ['libfoo = 1:1.2-3']);
+  const records = parseRelationRecords(text);
+  assert.deepEqual(records[0].requires, ['libfoo', '(bar if baz)', 'rpmlib(CompressedFileNames)', '/bin/sh']);
+  assert.deepEqual(records[0].provides, ['libfoo', 'foo(x86-64)']);
+  assert.deepEqual(records[0].versioned, { requires: ['libfoo >= 1.2-3', '(bar if baz)', 'rpmlib(CompressedFileNames) <= 3.0.4-1', '/bin/sh'], provides: ['libfoo = 1.2-3', 'foo(x86-64) = 1.2-3'], conflicts: ['oldfoo < 1'], obsoletes: ['foo-legacy <= 1:0.9'] });
+  const deps = dependenciesOf(records, new Map([['/bin/sh', ['libfoo-1:1.2-3.x86_64']]]));
+  assert.deepEqual(deps.map((d) => [d.nevra, d.requires, d.files]), [
+    ['foo-0:1.2-3.x86_64', ['libfoo >= 1.2-3', '(bar if baz)', '/bin/sh'], []],
+    ['libfoo-1:1.2-3.x86_64', [], ['/bin/sh']],
+  ]);
+});
 
 test('resolveRelations: requires resolve by capability and by file owner; rpmlib() is not a relationship; the unresolved are named', () => {
   const text = [
@@ -87,7 +102,7 @@ test('relations on a real rpmdb with many file requires: the one-pass file owner
     const owners = parseFileOwners(reference);
     assert.deepEqual(owners.get('/opt/frq/shared')?.length, 2, 'two owners of one path');
     assert.deepEqual(owners.get('/opt/frq/nobody-owns-this'), []);
-    const records = parseRelationRecords(rpm(['-qa', '--qf', `${RPM_QUERYFORMAT.slice(0, -1)}${FS}sha256:%{SHA256HEADER}${FS}%{SIGMD5}${FS}[%{REQUIRENAME}${GS}]${FS}[%{PROVIDENAME}${GS}]${RS}`]));
+    const records = parseRelationRecords(rpm(['-qa', '--qf', `${RPM_QUERYFORMAT.slice(0, -1)}${FS}sha256:%{SHA256HEADER}${FS}%{SIGMD5}${FS}[%{REQUIRENEVRS}${GS}]${FS}[%{PROVIDENEVRS}${GS}]${FS}[%{CONFLICTNEVRS}${GS}]${FS}[%{OBSOLETENEVRS}${GS}]${RS}`]));
     assert.deepEqual(f.relations, resolveRelations(records, owners));
     const deps = (n: number): string[] | undefined => f.relations?.packages.find((p) => p.nevra === `frq-p${n}-0:1-1.noarch`)?.dependsOn;
     assert.deepEqual(deps(1), ['frq-p2-0:1-1.noarch', 'frq-p3-0:1-1.noarch', 'frq-p8-0:1-1.noarch'], 'the chain and the explicit provider');
@@ -109,12 +124,13 @@ test('the packages and relations sections come from one rpm -qa: every rpm the f
       run: { value: (argv: readonly string[], opts?: Parameters<Transport['run']>[1]) =>
         local.run(argv[0] === 'sh' && argv[1] === '-c' ? ['sh', '-c', `rpm() { printf '%s\\n' "$*" >>'${log}'; command rpm "$@"; }\n${argv[2]}`, ...argv.slice(3)] : argv, opts as never) },
     }) as Transport;
-    const f = await collectFacts(counting, { sections: ['packages', 'relations', 'rpmdb'] });
-    assert.deepEqual([f.sections.packages, f.sections.relations, f.sections.rpmdb], [{ status: 'ok' }, { status: 'ok' }, { status: 'ok' }]);
+    const f = await collectFacts(counting, { sections: ['packages', 'relations', 'dependencies', 'rpmdb'] });
+    assert.deepEqual([f.sections.packages, f.sections.relations, f.sections.dependencies, f.sections.rpmdb], [{ status: 'ok' }, { status: 'ok' }, { status: 'ok' }, { status: 'ok' }]);
+    assert.deepEqual(f.dependencies?.map((d) => d.nevra), f.relations?.packages.map((p) => p.nevra), 'the dependencies section read from the same records');
     const queries = readFileSync(log, 'utf8').split('\n').filter((l) => / -qa /.test(l));
-    assert.equal(queries.filter((l) => l.includes('%{REQUIRENAME}')).length, 1, queries.join('\n'));
+    assert.equal(queries.filter((l) => l.includes('%{REQUIRENEVRS}')).length, 1, queries.join('\n'));
     assert.equal(queries.filter((l) => l.includes('%{VENDOR}')).length, 1, queries.join('\n'));
-    assert.ok(queries.some((l) => l.includes('%{REQUIRENAME}') && l.includes('%{VENDOR}')), 'one query carries both sections');
+    assert.ok(queries.some((l) => l.includes('%{REQUIRENEVRS}') && l.includes('%{OBSOLETENEVRS}') && l.includes('%{VENDOR}')), 'one query carries the packages, relations and dependencies sections');
     assert.equal(queries.length, 2, `the packages query and the file owners' pass only:\n${queries.join('\n')}`);
     assert.equal(f.packages?.length, 8);
     assert.deepEqual(f.relations?.packages.map((p) => p.nevra), f.packages?.map((p) => `${p.name}-0:${p.version}-${p.release}.${p.arch}`));

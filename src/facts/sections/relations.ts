@@ -1,8 +1,9 @@
 /**
  * The relations section: per installed package its header digest (the SBOM's checksum) and the installed
  * packages that satisfy its requires (the SBOM's dependency relationships). Read from the packages section's
- * rpm -qa, whose records carry the relations fields after Ferry's (RELATION_QUERY_FIELDS: requires and
- * provides are long lists the packages facts do not keep), so one rpm query answers both sections; and the
+ * rpm -qa, whose records carry the relations fields after Ferry's (RELATION_QUERY_FIELDS: requires, provides,
+ * conflicts and obsoletes with their versions, long lists the packages facts do not keep), so one rpm query
+ * answers the packages, relations and dependencies sections; and the
  * owners of every distinct file require, since file provides are not in %{PROVIDENAME}: one pass over every
  * package's file list (`%{=NAME}…%{FILENAMES}`, matched in awk) answers what `rpm -qf PATH` answers for each
  * path, every owner of a shared path included and an unowned path listed alone, with one rpm start however
@@ -60,7 +61,22 @@ export function relationKey(p: Nevra): string {
 
 const INTERNAL = /^(rpmlib|config|rtld|kernel|auto)\(/;
 
-interface RawRelations { key: string; headerDigest?: string; sigmd5?: string; requires: string[]; provides: string[] }
+/**
+ * One package's relations fields. `requires`/`provides`: capability names (what resolves a require here);
+ * `versioned`: the four lists as rpm prints them with versions (%{REQUIRENEVRS} and kin: `name`, `name OP
+ * [E:]V-R`, a rich dep whole), for the dependencies section.
+ */
+export interface RawRelations {
+  key: string; headerDigest?: string; sigmd5?: string; requires: string[]; provides: string[];
+  versioned: { requires: string[]; provides: string[]; conflicts: string[]; obsoletes: string[] };
+}
+
+/** The capability name of a %{…NEVRS} entry: a rich dep `(…)` whole, otherwise what precedes ` OP EVR`. */
+function capabilityName(dep: string): string {
+  if (dep.startsWith('(')) return dep;
+  const at = dep.search(/ (?:[<>]=?|=) /);
+  return at < 0 ? dep : dep.slice(0, at);
+}
 
 function nevraOf(f: readonly string[]): string {
   const [name, epoch, version, release, arch] = f;
@@ -83,15 +99,17 @@ export function parseRelationRecords(text: string): RawRelations[] {
     if (rec.trim() === '') continue;
     const f = rec.split(FS);
     if (f.length !== RECORD_FIELDS || f[0] === 'gpg-pubkey') continue;
-    const [digestField, md5, requires, provides] = f.slice(REL_AT);
+    const [digestField, md5, requires, provides, conflicts, obsoletes] = f.slice(REL_AT);
     const digest = digestField.replace(/^(sha256|sha1):(\(none\))?$/, '');
     const list = (s: string): string[] => s.split(GS).filter((x) => x !== '' && x !== '(none)');
+    const versioned = { requires: list(requires), provides: list(provides), conflicts: list(conflicts), obsoletes: list(obsoletes) };
     out.push({
       key: nevraOf(f),
       ...(digest ? { headerDigest: digest } : {}),
       ...(md5 && md5 !== '(none)' ? { sigmd5: md5 } : {}),
-      requires: list(requires),
-      provides: list(provides),
+      requires: versioned.requires.map(capabilityName),
+      provides: versioned.provides.map(capabilityName),
+      versioned,
     });
   }
   return out;
@@ -163,7 +181,7 @@ export const relationsSection = defineSection({
     return { value: resolveRelations(parseRelationRecords(pk.body), parseFileOwners(files?.body ?? '')) };
   },
   // The packages records split at FS: their requires are field 17 and provides 18 (RPM_QUERY_FIELDS, then
-  // digest, SIGMD5, requires, provides). Only file requires no package provides by name need their owners
+  // digest, SIGMD5, requires, provides, conflicts, obsoletes; a file require or provide carries no version). Only file requires no package provides by name need their owners
   // (resolveRelations asks the owners only then): when there are none, the pass over every file list is skipped.
   script: String.raw`
 s_fileowners() {

@@ -221,14 +221,20 @@ export async function verifyHost(options: { transport: Transport; stateDir: stri
   const { transport, verify: o } = options;
   const host = { transport, stateDir: options.stateDir };
   // Nothing changes the host any more: every check only reads it, so they run together. The long ones
-  // (rpm -Va, dnf check, a repoquery) are separate processes and overlap on the host's CPUs.
+  // (rpm -Va, dnf check, a repoquery) are separate processes and overlap on the host's CPUs — except the two
+  // dnf runs, one after the other: concurrent dnf processes on one cachedir race in dnf's own lock files
+  // ("[Errno 2] No such file or directory: '/var/cache/dnf/metadata_lock.pid'", dnf/lock.py ProcessLock;
+  // rpm-software-management/dnf#1939, 389ds/389-ds-base#6189).
   const packages = await installedPackages(transport);
-  const [after, osr, release, check, leftovers, boot, obsoletes] = await Promise.all([
+  const dnfRuns = (async () => {
+    const leftovers = await leftoversOf(host, packages, o);
+    return { leftovers, check: await packageManagerFor(o.dnf).check(host, o.dnf) };
+  })();
+  const [after, osr, release, { check, leftovers }, boot, obsoletes] = await Promise.all([
     captureEvidence(transport, { allowEmpty: true, packages }),
     readOsRelease(transport),
     releaseCheck(transport, o),
-    packageManagerFor(o.dnf).check(host, o.dnf),
-    leftoversOf(host, packages, o),
+    dnfRuns,
     bootDefaultCheck(transport, o.sourceVendor),
     transport.run(rpmArgv(transport, '-qa', '--qf', '[%{NAME}\\t%{OBSOLETENAME}\\n]')),
   ]);

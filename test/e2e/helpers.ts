@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { after, before } from 'node:test';
 import { createLab, type Lab, type LabDistro, type LabHost } from '../lab/lab.js';
 import { assert, sha256Hex } from '../../src/core/index.js';
+import type { SourceDef } from '../lab/model.js';
 
 export function sh(args: string[], env: NodeJS.ProcessEnv): { status: number | null; stdout: string; stderr: string } {
   const r = spawnSync(args[0], args.slice(1), { env, encoding: 'utf8' });
@@ -134,3 +135,14 @@ export function fillDisk(file: string): void {
     closeSync(fd);
   }
 }
+
+/**
+ * Issue 15's third-party packages: acme-branding requires centos-logos (erased by the vendor swap) and
+ * acme-legacy-ssl is pinned to the lab's CentOS 8 openssl-libs 1:1.1.1c-15.el8 (distro-sync moves it to .oc8).
+ */
+export const THIRD_PARTY: SourceDef[] = [
+  { name: 'acme-branding', version: '1.0', release: '1', arch: 'noarch', vendor: 'ACME Corp', license: 'MIT',
+    binaries: [{ name: 'acme-branding', requires: ['centos-logos'], files: { '/opt/acme-branding/logo': 'acme\n' }, dirs: ['/opt/acme-branding'] }] },
+  { name: 'acme-legacy-ssl', version: '2.0', release: '1', arch: 'x86_64', vendor: 'ACME Corp', license: 'MIT',
+    binaries: [{ name: 'acme-legacy-ssl', requires: ['openssl-libs = 1:1.1.1c-15.el8'], files: { '/opt/acme-ssl/lib': 'acme\n' }, dirs: ['/opt/acme-ssl'] }] },
+];

@@ -13,22 +13,13 @@ import { lstatSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ferry } from './cli.js';
-import type { SourceDef } from '../lab/model.js';
 import { stateDirFor } from '../../src/exec/journal.js';
 import { verifyHost } from '../../src/exec/verify.js';
 import { readEvidence } from '../../src/exec/verify-documents.js';
-import { packageSet, sh, useLab } from './helpers.js';
+import { packageSet, sh, THIRD_PARTY, useLab } from './helpers.js';
 
 const skip = skipUnlessTools('rpmbuild', 'createrepo_c', 'modifyrepo_c', 'dnf', 'rpm');
 const labOf = useLab(skip);
-
-// The lab's CentOS 8 ships openssl-libs 1:1.1.1c-15.el8; OpenCloudOS 8 the same version built .oc8.
-const THIRD_PARTY: SourceDef[] = [
-  { name: 'acme-branding', version: '1.0', release: '1', arch: 'noarch', vendor: 'ACME Corp', license: 'MIT',
-    binaries: [{ name: 'acme-branding', requires: ['centos-logos'], files: { '/opt/acme-branding/logo': 'acme\n' }, dirs: ['/opt/acme-branding'] }] },
-  { name: 'acme-legacy-ssl', version: '2.0', release: '1', arch: 'x86_64', vendor: 'ACME Corp', license: 'MIT',
-    binaries: [{ name: 'acme-legacy-ssl', requires: ['openssl-libs = 1:1.1.1c-15.el8'], files: { '/opt/acme-ssl/lib': 'acme\n' }, dirs: ['/opt/acme-ssl'] }] },
-];
 
 /** Where dnf and rpm write on a host: the test's listing of what must not change. */
 const WRITTEN_BY_DNF = ['var/lib/dnf', 'var/lib/rpm', 'var/log', 'var/cache/dnf', 'etc', 'var/tmp', 'tmp'];

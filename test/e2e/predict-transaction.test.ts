@@ -20,18 +20,10 @@ import { createLocalTransport } from '../../src/transport/local.js';
 import type { SourceDef } from '../lab/model.js';
 import type { HostOptions } from '../lab/lab.js';
 import { ferry } from './cli.js';
-import { useLab } from './helpers.js';
+import { THIRD_PARTY, useLab } from './helpers.js';
 
 const skip = skipUnlessTools('rpmbuild', 'createrepo_c', 'modifyrepo_c', 'dnf', 'rpm');
 const labOf = useLab(skip);
-
-// migrate-transaction.test.ts's third-party packages (issue 15): the lab's CentOS 8 ships openssl-libs 1:1.1.1c-15.el8.
-const THIRD_PARTY: SourceDef[] = [
-  { name: 'acme-branding', version: '1.0', release: '1', arch: 'noarch', vendor: 'ACME Corp', license: 'MIT',
-    binaries: [{ name: 'acme-branding', requires: ['centos-logos'], files: { '/opt/acme-branding/logo': 'acme\n' }, dirs: ['/opt/acme-branding'] }] },
-  { name: 'acme-legacy-ssl', version: '2.0', release: '1', arch: 'x86_64', vendor: 'ACME Corp', license: 'MIT',
-    binaries: [{ name: 'acme-legacy-ssl', requires: ['openssl-libs = 1:1.1.1c-15.el8'], files: { '/opt/acme-ssl/lib': 'acme\n' }, dirs: ['/opt/acme-ssl'] }] },
-];
 
 /** Each path's transaction must show these (so the comparison covers them), as comparable lines. */
 // Two more kernels installed beside the lab's CentOS 8 kernel (4.18.0-193; rpm -i takes newer ones only): with the target's 4.18.0-305, four

@@ -71,6 +71,27 @@ async function assertRolledBack(r: Rig): Promise<void> {
 
 const bootId = (file: string): string => readFileSync(file, 'utf8').trim();
 
+/**
+ * `ferry rollback` as its own process, SIGKILLed once it reports the reboot wait; then waits for the lab host to
+ * come back by itself (the reboot was issued) with a new boot id.
+ */
+async function killedInTheWait(r: Pick<Rig, 'bootIdFile' | 'args'>, script: string): Promise<void> {
+  const old = bootId(r.bootIdFile);
+  const child = spawn(process.execPath, [FERRY, ...r.args(script, '--reboot-timeout', '2m')], { stdio: ['ignore', 'pipe', 'pipe'], env: process.env });
+  let err = '';
+  const waiting = new Promise<void>((resolve) => {
+    child.stderr.on('data', (c: Buffer) => { err += c.toString(); if (/waiting for .* to come back/.test(err)) resolve(); });
+  });
+  const closed = new Promise<number | null>((resolve) => child.on('close', (code, signal) => resolve(signal ? -1 : code)));
+  await Promise.race([waiting, closed]);
+  assert.match(err, /waiting for .* to come back/, `the child reached the wait: ${err}`);
+  child.kill('SIGKILL');
+  assert.equal(await closed, -1, 'Ferry was killed during the wait');
+  for (let i = 0; i < 100 && bootId(r.bootIdFile) === old; i++) await new Promise((res) => setTimeout(res, 200));
+  assert.notEqual(bootId(r.bootIdFile), old, 'the lab host rebooted');
+  await new Promise((res) => setTimeout(res, 500));
+}
+
 test('rollback over SSH into the Btrfs snapshot: a host that never returns is REBOOT_TIMEOUT naming host and timeout; Ferry SIGKILLed during the wait, rollback again completes', { skip }, async () => {
   await migratedBtrfsSshHost(async (r) => {
     // A reboot command that does not reboot: the wait gives up, naming the host and the timeout; the journal stays resumable.
@@ -84,21 +105,8 @@ test('rollback over SSH into the Btrfs snapshot: a host that never returns is RE
 
     // The lab's reboot: unreachable for 6 s. Ferry is SIGKILLed while it waits.
     const script = labRebootScript({ b: r.b, sshdPid: r.h.sshd.pid, bootIdFile: r.bootIdFile, downSeconds: 6, unreachable: true, dir: r.dir });
-    const old = bootId(r.bootIdFile);
-    const child = spawn(process.execPath, [FERRY, ...r.args(script, '--reboot-timeout', '2m')], { stdio: ['ignore', 'pipe', 'pipe'], env: process.env });
-    let err = '';
-    const waiting = new Promise<void>((resolve) => {
-      child.stderr.on('data', (c: Buffer) => { err += c.toString(); if (/waiting for .* to come back/.test(err)) resolve(); });
-    });
-    const closed = new Promise<number | null>((resolve) => child.on('close', (code, signal) => resolve(signal ? -1 : code)));
-    await Promise.race([waiting, closed]);
-    assert.match(err, /waiting for .* to come back/, `the child reached the wait: ${err}`);
-    child.kill('SIGKILL');
-    assert.equal(await closed, -1, 'Ferry was killed during the wait');
     // The host comes back by itself (the reboot was issued); then the operator runs the rollback again.
-    for (let i = 0; i < 100 && bootId(r.bootIdFile) === old; i++) await new Promise((res) => setTimeout(res, 200));
-    assert.notEqual(bootId(r.bootIdFile), old, 'the lab host rebooted');
-    await new Promise((res) => setTimeout(res, 500));
+    await killedInTheWait(r, script);
     const again = await ferry(r.args(script));
     assert.equal(again.code, 0, again.err);
     assert.match(again.err, /came back from the reboot requested earlier/, again.err);
@@ -133,20 +141,7 @@ test('rollback over SSH into the Btrfs snapshot: sshd restarted and its connecti
 test('rollback over SSH into the Btrfs snapshot, Ferry SIGKILLed during the reboot wait: ferry resume finishes the rollback from the journal, never migrating forward', { skip }, async () => {
   await migratedBtrfsSshHost(async (r) => {
     const script = labRebootScript({ b: r.b, sshdPid: r.h.sshd.pid, bootIdFile: r.bootIdFile, downSeconds: 4, unreachable: true, dir: r.dir });
-    const old = bootId(r.bootIdFile);
-    const child = spawn(process.execPath, [FERRY, ...r.args(script, '--reboot-timeout', '2m')], { stdio: ['ignore', 'pipe', 'pipe'], env: process.env });
-    let err = '';
-    const waiting = new Promise<void>((resolve) => {
-      child.stderr.on('data', (c: Buffer) => { err += c.toString(); if (/waiting for .* to come back/.test(err)) resolve(); });
-    });
-    const closed = new Promise<number | null>((resolve) => child.on('close', (code, signal) => resolve(signal ? -1 : code)));
-    await Promise.race([waiting, closed]);
-    assert.match(err, /waiting for .* to come back/, `the child reached the wait: ${err}`);
-    child.kill('SIGKILL');
-    assert.equal(await closed, -1, 'Ferry was killed during the wait');
-    for (let i = 0; i < 100 && bootId(r.bootIdFile) === old; i++) await new Promise((res) => setTimeout(res, 200));
-    assert.notEqual(bootId(r.bootIdFile), old, 'the lab host rebooted');
-    await new Promise((res) => setTimeout(res, 500));
+    await killedInTheWait(r, script);
     // resume, with the same host flags: the execution's rollback started, so resume finishes it.
     const res = await ferry(['resume', ...r.args(script).slice(1)]);
     assert.equal(res.code, 0, res.err);

@@ -3,30 +3,21 @@
 // restore (what it replaces removed, its archive not unpacked yet), each time continued by `ferry resume` (and
 // `ferry rollback` again), never running the migration forward; the host ends as before the migration (package
 // set, /etc, rpm database) and every restore is journaled exactly once.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { lstatSync } from 'node:fs';
 import { join } from 'node:path';
-import { createLab, type Lab, type LabHost } from '../lab/lab.js';
+import type { LabHost } from '../lab/lab.js';
 import { skipUnlessTools } from '../support/shared.js';
 import { migrationStatus, resume } from '../../src/app/migrate.js';
 import { isFerryError } from '../../src/core/index.js';
 import { readJournal } from '../../src/exec/journal.js';
 import { createLocalTransport } from '../../src/transport/local.js';
 import type { Transport } from '../../src/transport/types.js';
-import { hostState, runChild, sh } from './helpers.js';
+import { hostState, runChild, sh, useLab } from './helpers.js';
 
 const skip = skipUnlessTools('rpmbuild', 'createrepo_c', 'modifyrepo_c', 'dnf', 'rpm', 'setsid', 'gpg', 'pgrep');
-let lab: Lab;
-let home = '';
-
-before(async () => {
-  if (skip) return;
-  lab = await createLab();
-  home = (await lab.host({ from: 'centos-8' })).env.HOME ?? '';
-  process.env.HOME = home;
-});
-after(async () => { await lab?.close(); });
+const labOf = useLab(skip);
 
 /** The module-streams step: the last before distro-sync, the point of no return. */
 const BEFORE_PONR = 5;
@@ -61,9 +52,9 @@ async function assertFinished(transport: Transport, host: LabHost, original: Ret
 }
 
 test('SIGKILL during a rollback before the point of no return (at its start and after each restore): ferry resume finishes it from the journal, never migrating forward; the host ends as before', { skip, timeout: 900_000 }, async () => {
-  const d = await lab.distro('rocky-8');
-  const host = await lab.host({ from: 'centos-8', extras: ['nodejs'] });
-  const env = { ...process.env, HOME: home, FERRY_E2E_ROOT: host.root, FERRY_E2E_TARGET: 'rocky-8', FERRY_E2E_REPO: `rocky-8=${d.repoDir}` };
+  const d = await labOf().distro('rocky-8');
+  const host = await labOf().host({ from: 'centos-8', extras: ['nodejs'] });
+  const env = { ...process.env, FERRY_E2E_ROOT: host.root, FERRY_E2E_TARGET: 'rocky-8', FERRY_E2E_REPO: `rocky-8=${d.repoDir}` };
   const transport = createLocalTransport({ root: host.root });
   try {
     const original = hostState(host.root, host.env);
@@ -97,9 +88,9 @@ test('SIGKILL during a rollback before the point of no return (at its start and 
 });
 
 test('SIGKILL in the middle of each restore that unpacks an archive (what it replaces already removed): ferry resume restores it again and finishes; the host ends as before', { skip, timeout: 900_000 }, async () => {
-  const d = await lab.distro('rocky-8');
-  const host = await lab.host({ from: 'centos-8' });
-  const env = { ...process.env, HOME: home, FERRY_E2E_ROOT: host.root, FERRY_E2E_TARGET: 'rocky-8', FERRY_E2E_REPO: `rocky-8=${d.repoDir}` };
+  const d = await labOf().distro('rocky-8');
+  const host = await labOf().host({ from: 'centos-8' });
+  const env = { ...process.env, FERRY_E2E_ROOT: host.root, FERRY_E2E_TARGET: 'rocky-8', FERRY_E2E_REPO: `rocky-8=${d.repoDir}` };
   const transport = createLocalTransport({ root: host.root });
   try {
     const original = hostState(host.root, host.env);

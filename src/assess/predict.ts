@@ -19,9 +19,9 @@
  */
 import { FerryError } from '../core/errors.js';
 import type { InstalledPackage, ModuleStreamState, PackageDependencies } from '../facts/index.js';
-import { depFromEntry, parseDep, type DepTree } from '../rpm/deps.js';
+import { depFromEntry, formatDep, parseDep, type DepTree } from '../rpm/deps.js';
 import { compareEvr } from '../rpm/evr.js';
-import { INSTALLONLY_PROVIDES } from '../rpm/installonly.js';
+import { INSTALLONLY_LIMIT, INSTALLONLY_PROVIDES } from '../rpm/installonly.js';
 import { formatNevra } from '../rpm/nevra.js';
 import { createPool, parseCapability } from '../rpm/pool.js';
 import type { ModulesMetadata } from '../rpm/repodata/modules.js';
@@ -82,8 +82,6 @@ const PAST: Record<PredictedAction, string> = { install: 'installed as', upgrade
 interface Side { vendor?: string; buildTime?: number; repo?: string; installonly: boolean }
 
 const INSTALLONLY = new Set(INSTALLONLY_PROVIDES);
-/** Ferry's dnf.conf installonly_limit (src/exec/package-manager/dnf.ts dnfConfig). */
-const INSTALLONLY_LIMIT = 3;
 
 function requireTree(text: string): DepTree {
   return text.startsWith('(') ? parseDep(text) : depFromEntry(parseCapability(text));
@@ -296,7 +294,7 @@ export function predictMigration(input: PredictInput): Prediction {
       const providerFate = !fate ? 'kept' : fate.action === 'erase' ? 'erased' : fate.action === 'obsolete' ? `obsoleted by ${fate.by}` : `${PAST[fate.action]} ${fate.nevra}`;
       const cause = fate?.action === 'erase' ? causeOf(was, seen) : undefined;
       const root = cause?.kind === 'dependency' ? cause.root : nevraOf(pool.solvable(was));
-      return { kind: 'dependency', requires: formatRequire(req), provider: nevraOf(pool.solvable(was)), providerFate, ...(cause ? { cause } : {}), root };
+      return { kind: 'dependency', requires: formatDep(req), provider: nevraOf(pool.solvable(was)), providerFate, ...(cause ? { cause } : {}), root };
     }
     return undefined;
   };
@@ -312,13 +310,6 @@ export function predictMigration(input: PredictInput): Prediction {
 export function erasureChain(cause: ErasureCause): string[] {
   if (cause.kind === 'job') return [cause.job === 'installonly-limit' ? `beyond installonly_limit=${INSTALLONLY_LIMIT}: the oldest install-only version goes` : 'removed by the vendor swap'];
   return [`requires ${cause.requires}: ${cause.provider} ${cause.providerFate}`, ...(cause.cause ? erasureChain(cause.cause) : [])];
-}
-
-function formatRequire(d: DepTree): string {
-  if (d.type !== 'simple') return '';
-  if (!d.flags || !d.evr) return d.name;
-  const op = { EQ: '=', LT: '<', LE: '<=', GT: '>', GE: '>=' }[d.flags];
-  return `${d.name} ${op} ${d.evr.epoch ? `${d.evr.epoch}:` : ''}${d.evr.version}${d.evr.release !== undefined ? `-${d.evr.release}` : ''}`;
 }
 
 /**

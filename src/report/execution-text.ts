@@ -10,7 +10,7 @@ import type { RollbackResult } from '../exec/runner.js';
 import type { ExecutionResult, ExecutionStatus } from '../exec/types.js';
 import type { VerifyReport } from '../exec/verify.js';
 import { escapeTerminal as t } from './escape.js';
-import { removalVerdict, type PredictedPackage, type TransactionReport } from '../exec/package-manager/transaction-summary.js';
+import { actionKind, removalVerdict, type TransactionReport } from '../exec/package-manager/transaction-summary.js';
 import { renderMigrationFindings } from './migration-findings-text.js';
 import type { DriftReport } from '../exec/config-drift.js';
 import type { WorkloadReport } from '../exec/workload.js';
@@ -56,11 +56,6 @@ export function renderResult(r: { plan: MigrationPlan; result: ExecutionResult; 
   return lines.join('\n');
 }
 
-const ACTION_LABEL: Record<PredictedPackage['action'], string> = {
-  'install': 'install', 'install-dependency': 'install', 'upgrade': 'upgrade', 'reinstall': 'reinstall', 'downgrade': 'downgrade',
-  'remove': 'remove', 'remove-dependent': 'remove', 'remove-unused': 'remove', 'other': 'other',
-};
-
 /** The dry run's predicted transaction of a step: one line per package (obsoleted ones under what replaces them), then each removal's verdict. */
 export function renderTransaction(title: string, tx: TransactionReport): string[] {
   const verdicts = new Map(tx.removals.map((r) => [`${r.name}-${r.evr}`, r]));
@@ -72,7 +67,7 @@ export function renderTransaction(title: string, tx: TransactionReport): string[
   return [
     `Transaction dnf predicts for "${t(title)}" (the vendor swap, then distro-sync): ${tx.packages.length} package(s), ${tx.removals.length} leaving the rpm database${tx.allowRemove.length ? `; approved: ${tx.allowRemove.map(t).join(', ')}` : ''}`,
     ...tx.packages.flatMap((p) => [
-      `  ${ACTION_LABEL[p.action].padEnd(9)} ${t(p.name)}-${t(p.evr)}.${t(p.arch)}  (${t(p.repo)})${ACTION_LABEL[p.action] === 'remove' ? judged(p.name, p.evr) : ''}`,
+      `  ${actionKind(p.action).padEnd(9)} ${t(p.name)}-${t(p.evr)}.${t(p.arch)}  (${t(p.repo)})${actionKind(p.action) === 'remove' ? judged(p.name, p.evr) : ''}`,
       ...p.replacing.map((x) => `  ${'obsolete'.padEnd(9)} ${t(x.name)}-${t(x.evr)}.${t(x.arch)}  (replaced by ${t(p.name)})`),
     ]),
     tx.stops

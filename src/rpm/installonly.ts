@@ -16,3 +16,9 @@ export const INSTALLONLY_PROVIDES: readonly string[] = [
   'kernel', 'kernel-PAE', 'installonlypkg(kernel)', 'installonlypkg(kernel-module)', 'installonlypkg(vm)',
   'multiversion(kernel)',
 ];
+
+/**
+ * The installonly_limit of Ferry's dnf.conf (src/exec/package-manager/dnf.ts dnfConfig): dnf keeps at most this many
+ * versions of an install-only package, the oldest going first. The prediction (src/assess/predict.ts) models it.
+ */
+export const INSTALLONLY_LIMIT = 3;

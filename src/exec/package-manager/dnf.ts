@@ -26,6 +26,7 @@ import type { StepContext } from '../types.js';
 import { runDetached } from './detached.js';
 import { checkRepoId, configBaseurl } from './repo-location.js';
 import { hostEnv } from './served.js';
+import { INSTALLONLY_LIMIT } from '../../rpm/installonly.js';
 import { parseTransactionSummary } from './transaction-summary.js';
 import type { HostState, PackageManager, PackageManagerEnv, Transaction } from './types.js';
 
@@ -51,7 +52,7 @@ export function dnfConfig(env: PackageManagerEnv, isolatedDir?: string): string 
   checkEnv(env);
   const gpgcheck = `gpgcheck=${env.gpgcheck ? 1 : 0}`;
   return [
-    '[main]', gpgcheck, 'installonly_limit=3', 'best=True', 'skip_if_unavailable=False', 'clean_requirements_on_remove=True',
+    '[main]', gpgcheck, `installonly_limit=${INSTALLONLY_LIMIT}`, 'best=True', 'skip_if_unavailable=False', 'clean_requirements_on_remove=True',
     'install_weak_deps=False', 'reposdir=/dev/null', ...(isolatedDir ? isolatedDirs(isolatedDir) : []), '',
     ...env.repos.flatMap((r) => {
       const id = checkRepoId(r.id);

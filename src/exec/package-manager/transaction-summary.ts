@@ -64,7 +64,6 @@ export interface TransactionReport {
 }
 
 /** Removal actions: the package leaves the rpm database without a successor of its name. */
-const REMOVALS: ReadonlySet<TransactionAction> = new Set(['remove', 'remove-dependent', 'remove-unused']);
 
 /**
  * Parses the summary table. dnf wraps a row that is wider than its columns: a long name stands alone on its
@@ -106,7 +105,7 @@ export function parseTransactionSummary(text: string): PredictedTransaction {
 export function removedNames(tx: PredictedTransaction): { name: string; evr: string; why: 'removed' | 'dependent' | 'unused' | 'obsoleted'; by?: string }[] {
   const out: { name: string; evr: string; why: 'removed' | 'dependent' | 'unused' | 'obsoleted'; by?: string }[] = [];
   for (const p of tx.packages) {
-    if (REMOVALS.has(p.action)) out.push({ name: p.name, evr: p.evr, why: p.action === 'remove' ? 'removed' : p.action === 'remove-dependent' ? 'dependent' : 'unused' });
+    if (actionKind(p.action) === 'remove') out.push({ name: p.name, evr: p.evr, why: p.action === 'remove' ? 'removed' : p.action === 'remove-dependent' ? 'dependent' : 'unused' });
     for (const r of p.replacing) out.push({ name: r.name, evr: r.evr, why: 'obsoleted', by: `${p.name}-${p.evr}.${p.arch}` });
   }
   return out;
@@ -117,7 +116,7 @@ export function changedNames(tx: PredictedTransaction): Map<string, string> {
   const out = new Map<string, string>();
   for (const p of tx.packages) {
     if (p.action === 'upgrade' || p.action === 'downgrade') out.set(p.name, `${p.action === 'upgrade' ? 'upgraded' : 'downgraded'} to ${p.evr}`);
-    else if (REMOVALS.has(p.action)) out.set(p.name, 'removed');
+    else if (actionKind(p.action) === 'remove') out.set(p.name, 'removed');
     for (const r of p.replacing) out.set(r.name, `replaced by ${p.name}-${p.evr}`);
   }
   return out;
@@ -133,6 +132,15 @@ export function removalVerdict(r: JudgedRemoval): string {
   }
 }
 
+/** A summary row's action as one kind: dnf's install and remove variants (dependency, dependent, unused) folded. */
+export function actionKind(action: PredictedPackage['action']): 'install' | 'upgrade' | 'downgrade' | 'reinstall' | 'remove' | 'other' {
+  switch (action) {
+    case 'remove': case 'remove-dependent': case 'remove-unused': return 'remove';
+    case 'install': case 'install-dependency': return 'install';
+    default: return action;
+  }
+}
+
 /**
  * The summary as comparable lines, one per package: `install|upgrade|downgrade|reinstall|erase NEVRA`, and
  * `obsolete NEVRA by NEVRA` for each `replacing` row — the form of src/assess/predict.ts transactionLines, so
@@ -142,8 +150,8 @@ export function summaryLines(tx: PredictedTransaction): string[] {
   const nevra = (p: { name: string; arch: string; evr: string }): string => formatNevra({ name: p.name, arch: p.arch, ...parseEvr(p.evr) });
   const out: string[] = [];
   for (const p of tx.packages) {
-    const action = REMOVALS.has(p.action) ? 'erase' : p.action === 'install-dependency' ? 'install' : p.action;
-    out.push(`${action} ${nevra(p)}`);
+    const kind = actionKind(p.action);
+    out.push(`${kind === 'remove' ? 'erase' : kind} ${nevra(p)}`);
     for (const r of p.replacing) out.push(`obsolete ${nevra(r)} by ${nevra(p)}`);
   }
   return out.sort();

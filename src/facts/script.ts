@@ -27,7 +27,7 @@ const BASENAME_OF_F = '${f##*/}';
 /**
  * The helpers every part may use: live (no root prefix), rp (sets P to a path under the root, its symlinks
  * resolved inside it), cf (print a file with its FILE marker), glob (every file of a directory with a suffix), na
- * (not applicable), dbpath (find the rpm database, sets D) and rpmq (rpm on that database).
+ * (not applicable), dbpath (find the rpm database, sets D), rpmx (an rpm tool on that database) and rpmq (rpm on it).
  */
 const HELPERS = String.raw`
 R=$1; N=$2
@@ -60,9 +60,11 @@ dbpath() {
   done
   return 1
 }
-rpmq() {
-  if [ -n "$R" ]; then rpm --root "$R" --dbpath "$D" "$@"; elif [ -n "$D" ]; then rpm --dbpath "$D" "$@"; else rpm "$@"; fi
-}`;
+rpmx() {
+  _b=$1; shift
+  if [ -n "$R" ]; then "$_b" --root "$R" --dbpath "$D" "$@"; elif [ -n "$D" ]; then "$_b" --dbpath "$D" "$@"; else "$_b" "$@"; fi
+}
+rpmq() { rpmx rpm "$@"; }`;
 
 /** `sections` with the sections they use (section.ts `uses`) before them, each once, otherwise in their order. */
 function withUsed(sections: readonly FactsSection[]): FactsSection[] {
@@ -89,7 +91,7 @@ if [ -n "$R" ] && [ ! -e "$R" ]; then printf '\n%s NO-ROOT\n' "$N"; exit 3; fi
 dbpath >/dev/null 2>&1
 for s in ${parts.join(' ')}; do
   printf '\\n%s BEGIN %s\\n' "$N" "$s"
-  ( "s_$s" ) 2>"$T"
+  "s_$s" 2>"$T"
   c=$?
   printf '\\n%s STDERR %s\\n' "$N" "$s"
   [ -s "$T" ] && head -c 65536 "$T"

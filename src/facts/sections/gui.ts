@@ -21,9 +21,9 @@ export const guiSection = defineSection({
   read: (input) => ({ value: parseGui(keyValues(input.output('gui')?.body ?? ''), input.facts.packages) }),
   script: String.raw`
 s_gui() {
-  echo "default-link=$(readlink "$R/etc/systemd/system/default.target" 2>/dev/null)"
+  l=; [ -L "$R/etc/systemd/system/default.target" ] && l=$(readlink "$R/etc/systemd/system/default.target" 2>/dev/null); echo "default-link=$l"
   if live && command -v systemctl >/dev/null 2>&1; then echo "get-default=$(systemctl get-default 2>/dev/null)"; fi
-  echo "display-manager=$(readlink "$R/etc/systemd/system/display-manager.service" 2>/dev/null)"
+  l=; [ -L "$R/etc/systemd/system/display-manager.service" ] && l=$(readlink "$R/etc/systemd/system/display-manager.service" 2>/dev/null); echo "display-manager=$l"
   rp /etc/inittab; f=$P; [ -r "$f" ] && grep '^id:[0-9]:initdefault' "$f"
   true
 }`,

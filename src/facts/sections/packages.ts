@@ -92,7 +92,7 @@ QF="%{NAME}$FS%{EPOCH}$FS%{VERSION}$FS%{RELEASE}$FS%{ARCH}$FS%{VENDOR}$FS%{PACKA
 RQF="$FS%{SIGMD5}$FS[%{REQUIRENEVRS}$GS]$FS[%{PROVIDENEVRS}$GS]$FS[%{CONFLICTNEVRS}$GS]$FS[%{OBSOLETENEVRS}$GS]$RS"
 s_packages() {
   q="$QF"'sha256:%{SHA256HEADER}'"$RQF"
-  rpmq -qa --qf "$q" >"$T.rel" 2>"$T.e" && { cat "$T.e" >&2; cat "$T.rel"; return 0; }
+  rpmq -qa --qf "$q" >"$T.rel" 2>"$T.e" && { [ -s "$T.e" ] && cat "$T.e" >&2; cat "$T.rel"; return 0; }
   if grep -q SHA256HEADER "$T.e"; then
     q="$QF"'sha1:%{SHA1HEADER}'"$RQF"
     rpmq -qa --qf "$q" >"$T.rel" && { cat "$T.rel"; return 0; }

@@ -180,20 +180,17 @@ export const relationsSection = defineSection({
     const files = input.output('fileowners');
     return { value: resolveRelations(parseRelationRecords(pk.body), parseFileOwners(files?.body ?? '')) };
   },
-  // The packages records split at FS: their requires are field 17 and provides 18 (RPM_QUERY_FIELDS, then
-  // digest, SIGMD5, requires, provides, conflicts, obsoletes; a file require or provide carries no version). Only file requires no package provides by name need their owners
-  // (resolveRelations asks the owners only then): when there are none, the pass over every file list is skipped.
+  // One awk reads two inputs, switching its record separator between them (POSIX operand assignments): the
+  // packages records (split at RS and FS: requires are field 17 and provides 18 — RPM_QUERY_FIELDS, then digest,
+  // SIGMD5, requires, provides, conflicts, obsoletes; a file require or provide carries no version), for the file
+  // requires no package provides by name (only those need owners: resolveRelations asks the owners only then);
+  // then every file list, one line per file, for their owners. No subshell, no sort: the reader keys by path.
   script: String.raw`
 s_fileowners() {
-  req=$(awk -v RS="$RS" -F "$FS" -v gs="$GS" '{ n = split($17, r, gs); for (i = 1; i <= n; i++) if (substr(r[i], 1, 1) == "/") want[r[i]] = 1
-      n = split($18, p, gs); for (i = 1; i <= n; i++) if (substr(p[i], 1, 1) == "/") prov[p[i]] = 1 }
-      END { for (f in want) if (!(f in prov)) print f }' "$T.rel" 2>/dev/null | sort -u)
-  [ -n "$req" ] || return 0
-  { printf '%s\n%s\n' "$req" "$RS"
-    rpmq -qa --qf "[%{=NAME}$FS%{=EPOCH}$FS%{=VERSION}$FS%{=RELEASE}$FS%{=ARCH}$FS%{FILENAMES}\n]"
-  } | awk -F "$FS" -v fs="$FS" -v rs="$RS" 'files { if ($6 in want) own[$6] = own[$6] fs $1 fs $2 fs $3 fs $4 fs $5; next }
-      $0 == rs { files = 1; next }
-      { want[$0] = 1; order[++n] = $0 }
-      END { for (i = 1; i <= n; i++) printf "%s%s%s", order[i], own[order[i]], rs }'
+  rpmq -qa --qf "[%{=NAME}$FS%{=EPOCH}$FS%{=VERSION}$FS%{=RELEASE}$FS%{=ARCH}$FS%{FILENAMES}\n]" |
+  awk -F "$FS" -v fs="$FS" -v rs="$RS" -v gs="$GS" '!files { n = split($17, r, gs); for (i = 1; i <= n; i++) if (substr(r[i], 1, 1) == "/") want[r[i]] = 1
+      n = split($18, p, gs); for (i = 1; i <= n; i++) if (substr(p[i], 1, 1) == "/") prov[p[i]] = 1; next }
+      ($6 in want) { own[$6] = own[$6] fs $1 fs $2 fs $3 fs $4 fs $5 }
+      END { for (f in want) if (!(f in prov)) printf "%s%s%s", f, own[f], rs }' RS="$RS" "$T.rel" RS='\n' files=1 -
 }`,
 });

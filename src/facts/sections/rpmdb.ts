@@ -48,5 +48,6 @@ export const rpmdbSection = defineSection({
   },
   script: String.raw`
 s_rpmdb() { dbpath; }
-s_rpmverify() { rpmq --verifydb; }`,
+# rpm --verifydb is rpmpopt's exec alias for rpmdb --verifydb: run rpmdb itself (one rpm start-up, not two).
+s_rpmverify() { if command -v rpmdb >/dev/null 2>&1; then rpmx rpmdb --verifydb; else rpmq --verifydb; fi; }`,
 });

@@ -59,12 +59,18 @@ s_storage() {
   dm=
   for p in / /boot; do
     [ -e "$R$p" ] || continue
-    j=$(findmnt -J -v -o SOURCE,FSTYPE,FSROOT --target "$R$p" | tr -d '\n')
-    printf '%s\t%s\n' "$p" "$j"
-    case "$j" in *'"/dev/mapper/'*) dm=1 ;; esac
+    line1 "$(findmnt -J -v -o SOURCE,FSTYPE,FSROOT --target "$R$p")"
+    printf '%s\t%s\n' "$p" "$J"
+    case "$J" in *'"/dev/mapper/'*) dm=1 ;; esac
   done
   [ -n "$dm" ] && command -v lvs >/dev/null 2>&1 || return 0
-  printf 'lvs\t'; ${LVS_ARGV.join(' ')} 2>/dev/null | tr -d '\n'; printf '\n'
-  printf 'vgs\t'; ${VGS_ARGV.join(' ')} 2>/dev/null | tr -d '\n'; printf '\n'
+  line1 "$(${LVS_ARGV.join(' ')} 2>/dev/null)"; printf 'lvs\t%s\n' "$J"
+  line1 "$(${VGS_ARGV.join(' ')} 2>/dev/null)"; printf 'vgs\t%s\n' "$J"
+}
+# line1 TEXT: J = TEXT's lines joined by spaces (JSON is the same document; no tr process). Word splitting on
+# newlines only, globbing off while the words are unquoted.
+line1() {
+  _ifs=$IFS; IFS='
+'; set -f; set -- $1; IFS=' '; J="$*"; IFS=$_ifs; set +f
 }`,
 });

@@ -60,13 +60,14 @@ test('resolveRelations: requires resolve by capability and by file owner; rpmlib
 const noRpm = skipUnlessTools('rpm', 'rpmbuild');
 
 /** A root whose packages require files: a chain, a path two packages own, an explicit file provide, an unowned path. */
-function buildFileRequiresRoot(dir: string, count: number): string {
+/** `byName`: every package Provides its file by name, and none requires a path only a file list has. */
+function buildFileRequiresRoot(dir: string, count: number, byName = false): string {
   const spec = join(dir, 'frq.spec');
   const sub = Array.from({ length: count }, (_, i) => {
     const n = i + 1;
-    const extra = n === 1 ? ['Requires: /opt/frq/nobody-owns-this', 'Requires: /opt/frq/virtual'] : n === 4 ? ['Requires: /opt/frq/shared'] : [];
+    const extra = byName ? [] : n === 1 ? ['Requires: /opt/frq/nobody-owns-this', 'Requires: /opt/frq/virtual'] : n === 4 ? ['Requires: /opt/frq/shared'] : [];
     const files = n <= 2 ? ['/opt/frq/shared'] : [];
-    const provides = n === 3 ? ['Provides: /opt/frq/virtual'] : [];
+    const provides = byName ? [`Provides: /opt/frq/f${n}`] : n === 3 ? ['Provides: /opt/frq/virtual'] : [];
     return [`%package p${n}`, `Summary: p${n}`, `Requires: /opt/frq/f${(n % count) + 1}`, `Requires: /opt/frq/f${((n * 7) % count) + 1}`, ...extra, ...provides,
       `%description p${n}`, `p${n}`, `%files p${n}`, `/opt/frq/f${n}`, ...files, ''].join('\n');
   });
@@ -108,6 +109,21 @@ test('relations on a real rpmdb with many file requires: the one-pass file owner
     assert.deepEqual(deps(1), ['frq-p2-0:1-1.noarch', 'frq-p3-0:1-1.noarch', 'frq-p8-0:1-1.noarch'], 'the chain and the explicit provider');
     assert.deepEqual(deps(4), ['frq-p1-0:1-1.noarch', 'frq-p2-0:1-1.noarch', 'frq-p29-0:1-1.noarch', 'frq-p5-0:1-1.noarch'], 'both owners of the shared path');
     assert.deepEqual(f.relations?.unresolved, ['frq-p1-0:1-1.noarch: /opt/frq/nobody-owns-this']);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('relations when every file require is provided by name: no file list is needed, each require resolves by capability', { skip: noRpm }, async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'ferry-relations-'));
+  try {
+    const root = buildFileRequiresRoot(dir, 40, true);
+    const f = await collectFacts(createLocalTransport({ root }), { sections: ['relations'] });
+    assert.deepEqual(f.sections.relations, { status: 'ok' });
+    const deps = (n: number): string[] | undefined => f.relations?.packages.find((p) => p.nevra === `frq-p${n}-0:1-1.noarch`)?.dependsOn;
+    assert.deepEqual(deps(1), ['frq-p2-0:1-1.noarch', 'frq-p8-0:1-1.noarch'], 'p1 requires f2 and f8, provided by name by p2 and p8');
+    assert.deepEqual(f.relations?.unresolved, []);
+    assert.equal(f.relations?.packages.length, 40);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -185,11 +185,14 @@ export const relationsSection = defineSection({
   // SIGMD5, requires, provides, conflicts, obsoletes; a file require or provide carries no version), for the file
   // requires no package provides by name (only those need owners: resolveRelations asks the owners only then);
   // then every file list, one line per file, for their owners. No subshell, no sort: the reader keys by path.
+  // With no such require awk stops at the first file line, and rpm's pass over every file list ends there
+  // (SIGPIPE).
   script: String.raw`
 s_fileowners() {
   rpmq -qa --qf "[%{=NAME}$FS%{=EPOCH}$FS%{=VERSION}$FS%{=RELEASE}$FS%{=ARCH}$FS%{FILENAMES}\n]" |
   awk -F "$FS" -v fs="$FS" -v rs="$RS" -v gs="$GS" '!files { n = split($17, r, gs); for (i = 1; i <= n; i++) if (substr(r[i], 1, 1) == "/") want[r[i]] = 1
       n = split($18, p, gs); for (i = 1; i <= n; i++) if (substr(p[i], 1, 1) == "/") prov[p[i]] = 1; next }
+      !seen++ { k = 0; for (f in want) if (!(f in prov)) k++; if (!k) exit }
       ($6 in want) { own[$6] = own[$6] fs $1 fs $2 fs $3 fs $4 fs $5 }
       END { for (f in want) if (!(f in prov)) printf "%s%s%s", f, own[f], rs }' RS="$RS" "$T.rel" RS='\n' files=1 -
 }`,

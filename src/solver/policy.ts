@@ -417,9 +417,20 @@ export function obsoletersOf(ctx: PolicyContext, id: number): readonly number[] 
 
 const OBSOLETE_INDEX = new WeakMap<PolicyContext, Map<number, number[]>>();
 
-/** solvable_identical without vendor or build time: the same name, arch, evr and requires. */
+/** The same name, arch and EVR as libsolv compares their ids: an equal EVR spelt differently (1.0 and 1.00) differs. */
+export function sameNevra(a: Solvable, b: Solvable): boolean {
+  return a.name === b.name && a.arch === b.arch && a.evr.epoch === b.evr.epoch && a.evr.version === b.evr.version && (a.evr.release ?? '') === (b.evr.release ?? '');
+}
+
+/**
+ * solvable_identical (libsolv 0.7.23 src/solvable.c): the same NEVRA and vendor (a missing one is the empty
+ * string); then the same build time when both have one, else the same requires (libsolv XORs the ids of a
+ * package's requires, which repo_addid_dep keeps unique: the same set). The one answer to "is this the same
+ * build" for the solver (distupgrade's keepable packages, reinstall vs change) and the prediction.
+ */
 export function identical(a: Solvable, b: Solvable): boolean {
-  if (a.name !== b.name || a.arch !== b.arch || compareEvr(a.evr, b.evr) !== 0 || (a.evr.release ?? '') !== (b.evr.release ?? '')) return false;
+  if (!sameNevra(a, b) || (a.vendor ?? '') !== (b.vendor ?? '')) return false;
+  if (a.buildTime && b.buildTime) return a.buildTime === b.buildTime;
   const reqs = (s: Solvable): string => [...new Set(s.requires.map(formatDep))].sort().join('\n');
   return reqs(a) === reqs(b);
 }

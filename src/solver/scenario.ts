@@ -4,7 +4,8 @@
  * subset (src/solver/solve.ts): requires (simple, versioned, rich and/or/if/unless/with/without in testcase
  * syntax, src/solver/testdep.ts), conflicts,
  * obsoletes, recommends, suggests, supplements, enhances, two repositories with priorities, and install / erase /
- * update / lock jobs by name, provides or package, and distupgrade of all packages.
+ * update / lock jobs by name, provides or package, distupgrade of all packages, and in about 30% of them a
+ * multiversion job (by name or provides), half of those with keepexplicitobsoletes.
  */
 
 /** mulberry32: a small, fast, seedable PRNG (public domain). */
@@ -94,6 +95,15 @@ export function scenario(seed: number): string {
     else if (r < 9 && installed.length) jobs.push(`job lock name ${pick(installed).name}`);
     else if (chance(0.5)) jobs.push('job distupgrade all packages');
     else jobs.push(`job install name ${pick(names)}`);
+  }
+  // multiversion jobs (and keepexplicitobsoletes) from a second stream, so the draws above stay as they were
+  const mrnd = prng(seed ^ 0x5bd1e995);
+  if (mrnd() < 0.3) {
+    // mostly an installed name: multiversion matters where another version of the name gets installed
+    const pool = installed.length && mrnd() < 0.8 ? installed.map((p) => p.name) : names;
+    const target = pool[Math.floor(mrnd() * pool.length)];
+    jobs.unshift(mrnd() < 0.75 ? `job multiversion name ${target}` : `job multiversion provides ${virtuals[Math.floor(mrnd() * virtuals.length)]}`);
+    if (mrnd() < 0.5) jobs.unshift('solverflags keepexplicitobsoletes');
   }
   const repo = (list: Pkg[]): string => list.map((p) => [`#>=Pkg: ${p.name} ${p.version} 1 ${p.arch}`, ...p.tags.map((t) => `#>=${t}`)].join('\n')).join('\n');
   const byRepo = (name: string): Pkg[] => pkgs.filter((p) => p.repo === name);

@@ -55,6 +55,8 @@ export interface PolicyContext {
   favor?(id: number): number;
   /** Whether installed package `id` is involved in a distupgrade (dupinvolvedmap). */
   dupInvolved?(id: number): boolean;
+  /** POOL_FLAG_IMPLICITOBSOLETEUSESCOLORS: update candidates must match the installed package's arch colour. */
+  readonly implicitObsoleteUsesColors?: boolean;
 }
 
 export type PolicyMode = 'choose' | 'choose-noreorder' | 'recommend' | 'supplement' | 'suggest';
@@ -360,14 +362,18 @@ export function findUpdatePackages(ctx: PolicyContext, id: number, allowAll: boo
   const pool = ctx.pool;
   const s = pool.solvable(id);
   const out: number[] = [];
-  const illegalArch = (ps: Solvable): boolean => {
-    if (allowAll || s.arch === ps.arch || s.arch === 'noarch' || ps.arch === 'noarch') return false;
+  const otherColour = (ps: Solvable): boolean => {
+    if (s.arch === ps.arch || s.arch === 'noarch' || ps.arch === 'noarch') return false;
     return ((ctx.archScore(s.arch) ^ ctx.archScore(ps.arch)) & 0xffff0000) !== 0;
   };
+  const illegalArch = (ps: Solvable): boolean => !allowAll && otherColour(ps);
+  // implicitobsoleteusescolors limits the candidates of every kind to the installed package's colour
+  const colourless = (ps: Solvable): boolean => ctx.implicitObsoleteUsesColors === true && otherColour(ps);
   let haveprovobs = false;
   for (const p of pool.whatprovides({ type: 'simple', name: s.name })) {
     if (p === id) continue;
     const ps = pool.solvable(p);
+    if (colourless(ps)) continue;
     if (ps.name === s.name) {
       if (!allowAll && compareEvr(s.evr, ps.evr) > 0) continue;
     } else if (!allowAll) {
@@ -383,7 +389,7 @@ export function findUpdatePackages(ctx: PolicyContext, id: number, allowAll: boo
   }
   if (haveprovobs) return out;
   for (const p of obsoletersOf(ctx, id)) {
-    if (illegalArch(pool.solvable(p))) continue;
+    if (illegalArch(pool.solvable(p)) || colourless(pool.solvable(p))) continue;
     if (!out.includes(p)) out.push(p);
   }
   return out;

@@ -88,6 +88,7 @@ class Solver {
       supplementing: (id) => this.pool.solvable(id).supplements.some((d) => this.fulfilled(d)),
       enhancing: (id) => this.pool.solvable(id).enhances.some((d) => this.fulfilled(d)),
       dupInvolved: () => this.dupAll,
+      implicitObsoleteUsesColors: req.implicitObsoleteUsesColors === true,
       favor: req.jobs.some((j) => j.command === 'favor' || j.command === 'disfavor') ? (id) => this.favorMap.get(id) ?? 0 : undefined,
     };
     const repo = this.pool.installedRepo;
@@ -994,7 +995,9 @@ class Solver {
     for (const i of this.installed) {
       if (on.has(i)) continue;
       const si = this.pool.solvable(i);
-      const same = news.find((p) => this.pool.solvable(p).name === si.name && (!this.multi.has(p) || sameNevra(si, this.pool.solvable(p))));
+      // with implicitobsoleteusescolors an x86_64 package does not replace an i686 one of its name
+      const same = news.find((p) => this.pool.solvable(p).name === si.name && (!this.multi.has(p) || sameNevra(si, this.pool.solvable(p)))
+        && (!this.req.implicitObsoleteUsesColors || this.colorMatch(si, this.pool.solvable(p))));
       if (same !== undefined) {
         const r = compareEvr(si.evr, this.pool.solvable(same).evr);
         const sp = this.pool.solvable(same);

@@ -23,6 +23,8 @@ export interface JobSet {
   readonly solverFlags: string[];
   /** The modelled pool flags in force when the set is solved (`poolflags` lines persist across sets). */
   readonly poolFlags: string[];
+  /** What this set alone uses that the solver does not model (its jobs, solver flags, result types). */
+  readonly unsupported: string[];
 }
 
 /** The solver flags the depsolver models; any other makes the case unmodelled. */
@@ -47,6 +49,8 @@ export interface Testcase {
   readonly sets: JobSet[];
   /** Each feature of the case the solver does not model, with the line that uses it. */
   readonly unsupported: string[];
+  /** Those of them that concern every set: the pool, its repositories and flags. */
+  readonly poolUnsupported: string[];
 }
 
 interface MutableSolvable {
@@ -120,10 +124,10 @@ export function parseTestcase(text: string, where: string): Testcase {
   const pool = new MemoryPool();
   const lines = text.split('\n');
   const repoIds = new Map<string, number>();
-  const pendingSets: { jobs: { line: number; words: string[] }[]; result: string[]; resultTypes: string[]; solverFlags: string[]; poolFlags: Set<string> }[] = [];
+  const pendingSets: { jobs: { line: number; words: string[] }[]; result: string[]; resultTypes: string[]; solverFlags: string[]; poolFlags: Set<string>; unsupported: string[] }[] = [];
   // testsolv's pool flags: reset to their defaults at the first poolflags line, then set as the lines come
   const poolFlags = new Set<string>();
-  const newSet = (): (typeof pendingSets)[number] => { const set = { jobs: [], result: [], resultTypes: [], solverFlags: [], poolFlags }; pendingSets.push(set); return set; };
+  const newSet = (): (typeof pendingSets)[number] => { const set = { jobs: [], result: [], resultTypes: [], solverFlags: [], poolFlags, unsupported: [] }; pendingSets.push(set); return set; };
   let cur = newSet();
   const unsupported: string[] = [];
   let arch = 'noarch';
@@ -177,13 +181,13 @@ export function parseTestcase(text: string, where: string): Testcase {
         if (words.length < 2) throw bad(lineNo, '"result" needs TYPES');
         cur.resultTypes = words[1].split(',');
         if (words[2] === '<inline>') ({ body: cur.result, next: i } = inline(i));
-        for (const t of cur.resultTypes) if (t !== 'transaction' && t !== 'problems' && t !== 'recommended') unsupported.push(`line ${lineNo}: result ${t}`);
+        for (const t of cur.resultTypes) if (t !== 'transaction' && t !== 'problems' && t !== 'recommended') cur.unsupported.push(`line ${lineNo}: result ${t}`);
         break;
       }
       case 'nextjob': cur.poolFlags = new Set(poolFlags); cur = newSet(); break;
       case 'solverflags':
         for (const f of words.slice(1)) {
-          if (SOLVER_FLAGS.has(f)) cur.solverFlags.push(f); else unsupported.push(`line ${lineNo}: solverflags ${f}`);
+          if (SOLVER_FLAGS.has(f)) cur.solverFlags.push(f); else cur.unsupported.push(`line ${lineNo}: solverflags ${f}`);
         }
         break;
       case 'poolflags':
@@ -205,12 +209,14 @@ export function parseTestcase(text: string, where: string): Testcase {
     const jobs: Job[] = [];
     for (const { line, words } of set.jobs) {
       const job = parseJob(pool, repoIds, words, (what) => bad(line, what));
-      if (typeof job === 'string') unsupported.push(`line ${line}: ${job}`); else jobs.push(job);
+      if (typeof job === 'string') set.unsupported.push(`line ${line}: ${job}`); else jobs.push(job);
     }
-    return { jobs, result: set.result, resultTypes: set.resultTypes, solverFlags: set.solverFlags, poolFlags: [...set.poolFlags].sort() };
+    set.unsupported.sort((a, b) => lineOf(a) - lineOf(b));
+    return { jobs, result: set.result, resultTypes: set.resultTypes, solverFlags: set.solverFlags, poolFlags: [...set.poolFlags].sort(), unsupported: set.unsupported };
   });
-  unsupported.sort((a, b) => lineOf(a) - lineOf(b));
-  return { pool, arch, jobs: sets[0].jobs, result: sets[0].result, resultTypes: sets[0].resultTypes, sets, unsupported };
+  const poolUnsupported = [...unsupported].sort((a, b) => lineOf(a) - lineOf(b));
+  const all = [...unsupported, ...sets.flatMap((s) => s.unsupported)].sort((a, b) => lineOf(a) - lineOf(b));
+  return { pool, arch, jobs: sets[0].jobs, result: sets[0].result, resultTypes: sets[0].resultTypes, sets, unsupported: all, poolUnsupported };
 }
 
 function lineOf(note: string): number { return Number(/^line (\d+)/.exec(note)?.[1] ?? 0); }

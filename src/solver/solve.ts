@@ -11,7 +11,7 @@
  * provides, package, repo or all, choice rules; distupgrade of all packages (dup rules, orphans), favor and
  * disfavor, ignorerecommended, solver_get_recommendations; multiversion (install-only) packages with
  * keepexplicitobsoletes: no implicit obsoletes among them, their update rules without them and their updaters
- * kept aside (specialupdaters), multiversion orphans under a distupgrade. Not modelled (SOLVER_UNSUPPORTED):
+ * kept aside (specialupdaters), multiversion orphans under a distupgrade; keeporphans. Not modelled (SOLVER_UNSUPPORTED):
  * targeted updates (an update job selecting no installed package), distupgrade by name or repo, infarch rules,
  * cleandeps, allowuninstall and the other solver flags.
  */
@@ -438,7 +438,14 @@ class Solver {
       const feature = findUpdatePackages(this.ctx, i, true);
       // solver_addfeaturerule: under a distupgrade a package that cannot be kept, with only such candidates, is an orphan
       const dupOrphan = this.dupAll && !this.dupMayKeep(i) && feature.every((q) => this.installedSet.has(q) && !this.dupMayKeep(q));
-      if (feature.length === 0 || dupOrphan) { this.orphans.push(i); this.updateRule.set(i, []); continue; }
+      if (feature.length === 0 || dupOrphan) {
+        this.orphans.push(i);
+        // keeporphans: the orphan's update rule keeps it (an erase job still disables the rule)
+        const keep = this.req.keepOrphans ? [V(i)] : [];
+        this.updateRule.set(i, keep);
+        if (keep.length && !this.noUpdate.has(i)) out.push({ lits: keep, kind: 'update' });
+        continue;
+      }
       // under a distupgrade the update rule is the feature rule less the changes the dup flags forbid
       let cand = this.dupAll ? feature.filter((p) => !this.illegalChange(i, p)) : this.featureInstead.has(i) ? feature : findUpdatePackages(this.ctx, i, false);
       if (cand.some((p) => this.multi.has(p))) cand = this.multiversionUpdate(i, cand);
@@ -468,7 +475,8 @@ class Solver {
     if (kept.length === 0 && this.dupAll && !this.dupMayKeep(i)) {
       this.orphans.push(i);
       this.specialUpdaters.set(i, cand);
-      return cand;
+      // keeporphans: the rule keeps it (and its dup rule asks for one of the updaters beside it)
+      return this.req.keepOrphans ? [] : cand;
     }
     if (kept.length === cand.length) return cand;
     if (this.updateAll || this.updateMap.has(i)) this.specialUpdaters.set(i, cand);
@@ -494,6 +502,7 @@ class Solver {
       if (ur.length === 0 || this.dupMayKeep(i) || this.dupLifted.has(this.pool.solvable(i).name)) continue; // an orphan, or may stay
       // a package with special updaters (a multiversion orphan among them) may stay once one of them is installed
       const special = this.specialUpdaters.get(i);
+      if (!special && this.req.keepOrphans && this.orphans.includes(i)) continue; // a kept orphan
       out.push({ lits: [-V(i), ...(special ?? []).map(V)], kind: 'dup' });
     }
     return out;

@@ -28,7 +28,7 @@ export interface JobSet {
 }
 
 /** The solver flags the depsolver models; any other makes the case unmodelled. */
-const SOLVER_FLAGS: ReadonlySet<string> = new Set(['ignorerecommended', 'focusinstalled', '!dupallowdowngrade', '!dupallowarchchange', 'keepexplicitobsoletes']);
+const SOLVER_FLAGS: ReadonlySet<string> = new Set(['ignorerecommended', 'focusinstalled', '!dupallowdowngrade', '!dupallowarchchange', 'keepexplicitobsoletes', 'keeporphans']);
 
 /**
  * The pool flags the depsolver models. noobsoletesmultiversion only sets solver_create's keepexplicitobsoletes

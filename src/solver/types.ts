@@ -83,6 +83,12 @@ export interface SolveRequest {
    * notwithstanding, process explicit obsoletes", hawkey's src/goal.c construct_solver, the goal dnf's libdnf grew from).
    */
   readonly keepExplicitObsoletes?: boolean;
+  /**
+   * libsolv's SOLVER_FLAG_KEEP_ORPHANS: under a distupgrade, an installed package no repository replaces stays
+   * (its update rule keeps it). libdnf sets it, but together with allowuninstall (--allowerasing), which the
+   * solver does not model; src/assess/predict.ts therefore leaves it off (orphans may go).
+   */
+  readonly keepOrphans?: boolean;
   /** Bounds the search: more conflicts than this throws SOLVER_LIMIT. */
   readonly maxConflicts?: number;
   /** libsolv's ignorerecommended (dontinstallrecommended): no weak dependency is installed. */

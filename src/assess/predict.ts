@@ -9,7 +9,10 @@
  * (src/rpm/installonly.ts), keepexplicitobsoletes and implicitobsoleteusescolors. installonly_limit is
  * libdnf's limitInstallonlyPackages: when more install-only versions of a name would be installed than the
  * limit, the newest ones are kept by install jobs, the others erased by erase jobs, and the jobs solved again.
- * Pure.
+ * libdnf further sets keeporphans together with allowuninstall (--allowerasing) and forcebest (best=True),
+ * which the solver does not model (allowuninstall, forcebest): orphans are left erasable instead (no
+ * keeporphans) and the policy's best candidate stands for forcebest. The lab paths hold it to dnf package by
+ * package (test/e2e/predict-transaction.test.ts). Pure.
  */
 import { FerryError } from '../core/errors.js';
 import type { InstalledPackage, ModuleStreamState, PackageDependencies } from '../facts/index.js';

@@ -15,7 +15,7 @@ import { assessTargets, availableNames, type Prediction } from '../assess/index.
 import type { Finding, TargetRepoView } from '../assess/types.js';
 import { parseRepoFlags, type RepoCache } from './repos.js';
 import { reachServedRepos, resolveTargets } from './targets.js';
-import { buildPlan, checkPlan, conversionOf, gateInhibitors, parsePlan, predictPlanTransaction, type MigrationPlan, type PlanOverride, type SnapshotRequest, type TargetKey } from '../plan/index.js';
+import { buildPlan, checkPlan, conversionOf, gateInhibitors, parsePlan, predictPlanTransaction, publishedPlan, type MigrationPlan, type PlanOverride, type PublishedPlan, type SnapshotRequest, type TargetKey } from '../plan/index.js';
 import type { Transport } from '../transport/index.js';
 import { deriveStatus, rollback as rollbackRun, runPlan, status as statusRun } from '../exec/runner.js';
 import { createStoreMirror, storeCall, type StoreMirror } from './store-mirror.js';
@@ -79,7 +79,8 @@ export function assessForPlan(facts: HostFacts, catalog: Catalog, target: string
   return assessTargets({ facts, catalog, targets: [{ release: target, ...(repo ? { repo } : {}) }], today }).targets[0]?.findings ?? [];
 }
 
-export async function planMigration(o: PlanMigrationOptions): Promise<{ plan: MigrationPlan; facts: HostFacts; findings: Finding[]; predicted?: Prediction }> {
+/** The plan, and `published`: the plan with its predicted transaction, as `ferry plan --json` prints it. */
+export async function planMigration(o: PlanMigrationOptions): Promise<{ plan: MigrationPlan; published: PublishedPlan; facts: HostFacts; findings: Finding[]; predicted?: Prediction }> {
   const catalog = o.catalog ?? await loadCatalog();
   // `--repo` means what it means for `ferry assess`: locations Ferry reads here; the host is given the same
   // repositories (hostRepos). Without one, the catalog's repositories of the target.
@@ -96,7 +97,7 @@ export async function planMigration(o: PlanMigrationOptions): Promise<{ plan: Mi
   const available = view ? [...availableNames(view)] : [];
   const plan = buildPlan({ facts, catalog, target: target.id, repos, targetAvailable: available, gpgcheck, keys, overrides: o.overrides ?? [], findings, ...(o.allowRemove?.length ? { allowRemove: o.allowRemove } : {}), ...(o.snapshot ? { snapshot: o.snapshot } : {}), ...(o.snapshotRetentionSeconds ? { snapshotRetentionSeconds: o.snapshotRetentionSeconds } : {}) });
   const predicted = predictPlanTransaction(plan, facts, view);
-  return { plan, facts, findings, ...(predicted ? { predicted } : {}) };
+  return { plan, published: publishedPlan(plan, predicted), facts, findings, ...(predicted ? { predicted } : {}) };
 }
 
 /** Ferry's store: host, plan and execution are recorded and the journal mirrored into it (the runner's sink). */

@@ -68,3 +68,21 @@ test('hosts against one target package list share its prepared side: dependencie
   assert.equal(t2.repo, 1);
   assert.deepEqual(two.pool.whatprovides({ type: 'simple', name: 'lib' }).map((id) => two.pool.solvable(id).repo), [0]);
 });
+
+test('installonly_limit=3: beyond three kernels the oldest is erased by the re-solve, and a module pinned to it goes with it', () => {
+  const kernels = ['193', '200', '240'];
+  const installed = [...kernels.map((r) => inst(`kernel-4.18.0-${r}.el8.x86_64`)), inst('acme-kmod-1-1.x86_64')];
+  const dependencies = [
+    ...kernels.map((r) => deps(`kernel-0:4.18.0-${r}.el8.x86_64`, { provides: [`kernel = 4.18.0-${r}.el8`, 'installonlypkg(kernel)'] })),
+    deps('acme-kmod-0:1-1.x86_64', { provides: ['acme-kmod = 1-1'], requires: ['kernel = 4.18.0-193.el8'] }),
+  ];
+  const target = [pkg('kernel-4.18.0-305.el8.x86_64', { provides: ['installonlypkg(kernel)'] })];
+  const p = predictMigration(input({ installed, dependencies, target }));
+  assert.ok(p.ok);
+  assert.deepEqual(transactionLines(p.changes), ['erase acme-kmod-1-1.x86_64', 'erase kernel-4.18.0-193.el8.x86_64', 'install kernel-4.18.0-305.el8.x86_64']);
+  const oldest = p.changes.find((c) => c.nevra === 'kernel-4.18.0-193.el8.x86_64');
+  assert.deepEqual(oldest?.forcedBy, { kind: 'job', job: 'installonly-limit' });
+  const kmod = p.changes.find((c) => c.name === 'acme-kmod');
+  assert.ok(kmod?.forcedBy);
+  assert.deepEqual(erasureChain(kmod.forcedBy), ['requires kernel = 4.18.0-193.el8: kernel-4.18.0-193.el8.x86_64 erased', `beyond installonly_limit=3: the oldest install-only version goes`]);
+});

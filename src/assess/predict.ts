@@ -4,18 +4,15 @@
  * solver pool, and the jobs dnf runs for it — the vendor swap's `remove`/`install` and `distro-sync
  * --allowerasing` in one `dnf shell` transaction (src/exec/package-manager/dnf.ts `predict`), under Ferry's
  * private dnf.conf (best=True, install_weak_deps=False, installonly_limit=3, protected_packages emptied,
- * --noautoremove) — solved by src/solver. Pure.
- *
- * distro-sync is libsolv's SOLVER_DISTUPGRADE over every installed package, which the solver does not model
- * yet (SOLVER_UNSUPPORTED); its rules are given to the solver as jobs instead, as libsolv's
- * solver_addduprules states them: an installed package that the repositories carry an identical build of
- * (solvable_identical: name, arch, EVR, vendor, build time) may stay; one they carry no package of its name and
- * nothing obsoleting (an orphan) may stay; every other installed package is erased and its best replacement
- * installed (dup's update rule allows any EVR, so a downgrade is as good as an upgrade; forcebest picks the
- * best). Install-only packages (kernels) are multiversion: dnf installs their replacement beside them, which
- * the solver (no multiversion) reports as an upgrade and this module as an install with the old one kept.
- * With --allowerasing, an installed package whose requires no longer hold is erased: the solver does that for
- * packages without an update rule (orphans), which is every package that stays.
+ * --noautoremove) — solved by src/solver with the jobs and flags libdnf gives libsolv (libdnf Goal.cpp
+ * constructJob/initSolver): `distupgrade` of all packages, `multiversion` of every install-only provide
+ * (src/rpm/installonly.ts), keepexplicitobsoletes and implicitobsoleteusescolors. installonly_limit is
+ * libdnf's limitInstallonlyPackages: when more install-only versions of a name would be installed than the
+ * limit, the newest ones are kept by install jobs, the others erased by erase jobs, and the jobs solved again.
+ * libdnf further sets keeporphans together with allowuninstall (--allowerasing) and forcebest (best=True),
+ * which the solver does not model (allowuninstall, forcebest): orphans are left erasable instead (no
+ * keeporphans) and the policy's best candidate stands for forcebest. The lab paths hold it to dnf package by
+ * package (test/e2e/predict-transaction.test.ts). Pure.
  */
 import { FerryError } from '../core/errors.js';
 import type { InstalledPackage, ModuleStreamState, PackageDependencies } from '../facts/index.js';
@@ -26,7 +23,6 @@ import { formatNevra } from '../rpm/nevra.js';
 import { createPool, parseCapability } from '../rpm/pool.js';
 import type { ModulesMetadata } from '../rpm/repodata/modules.js';
 import type { Dep, Package } from '../rpm/types.js';
-import { archScores } from '../solver/policy.js';
 import { solve } from '../solver/solve.js';
 import { MemoryPool } from '../solver/testcase.js';
 import type { Job, Solvable } from '../solver/types.js';
@@ -79,10 +75,6 @@ export type Prediction = { ok: true; changes: PredictedChange[] } | { ok: false;
 
 const PAST: Record<PredictedAction, string> = { install: 'installed as', upgrade: 'upgraded to', downgrade: 'downgraded to', reinstall: 'reinstalled as', obsolete: 'obsoleted', erase: 'erased' };
 
-interface Side { vendor?: string; buildTime?: number; repo?: string; installonly: boolean }
-
-const INSTALLONLY = new Set(INSTALLONLY_PROVIDES);
-
 function requireTree(text: string): DepTree {
   return text.startsWith('(') ? parseDep(text) : depFromEntry(parseCapability(text));
 }
@@ -104,7 +96,7 @@ function simple(list: readonly Dep[]): Dep[] {
 
 interface PreparedTarget {
   pool: ReturnType<typeof createPool>;
-  solvable(p: Package): { solvable: Omit<Parameters<MemoryPool['add']>[0], 'repo'>; side: Side };
+  solvable(p: Package): Omit<Parameters<MemoryPool['add']>[0], 'repo'>;
 }
 
 /**
@@ -125,13 +117,11 @@ function preparedTarget(target: readonly Package[]): PreparedTarget {
         const where = formatNevra(p);
         const provides = [...p.provides, ...p.files.map((f) => ({ name: f }))];
         t = {
-          solvable: {
-            name: p.name, evr: { epoch: p.epoch, version: p.version, release: p.release }, arch: p.arch,
-            provides, requires: trees(p.requires, where), conflicts: trees(p.conflicts, where), obsoletes: simple(p.obsoletes),
-            // install_weak_deps=False: recommends and supplements never pull a package in
-            recommends: [], suggests: [], supplements: [], enhances: [],
-          },
-          side: { vendor: p.vendor, buildTime: p.time?.build, repo: p.repoid, installonly: provides.some((x) => INSTALLONLY.has(x.name)) },
+          name: p.name, evr: { epoch: p.epoch, version: p.version, release: p.release }, arch: p.arch,
+          provides, requires: trees(p.requires, where), conflicts: trees(p.conflicts, where), obsoletes: simple(p.obsoletes),
+          // install_weak_deps=False: recommends and supplements never pull a package in
+          recommends: [], suggests: [], supplements: [], enhances: [],
+          ...(p.vendor ? { vendor: p.vendor } : {}), ...(p.time?.build ? { buildTime: p.time.build } : {}),
         };
         memo.set(p, t);
       }
@@ -142,10 +132,13 @@ function preparedTarget(target: readonly Package[]): PreparedTarget {
   return prepared;
 }
 
-/** The pool of one host against its target: repo 0 the installed system, repo 1 the target repositories. */
-export function buildMigrationPool(input: Pick<PredictInput, 'installed' | 'dependencies' | 'target' | 'modules' | 'moduleStates'>): { pool: MemoryPool; side: Side[] } {
+/**
+ * The pool of one host against its target: repo 0 the installed system, repo 1 the target repositories;
+ * `repoids` per solvable, the dnf repository a target package comes from.
+ */
+export function buildMigrationPool(input: Pick<PredictInput, 'installed' | 'dependencies' | 'target' | 'modules' | 'moduleStates'>): { pool: MemoryPool; repoids: (string | undefined)[] } {
   const pool = new MemoryPool();
-  const side: Side[] = [];
+  const repoids: (string | undefined)[] = [];
   const installedRepo = pool.addRepo({ name: '@System', priority: 0, subpriority: 0 });
   const targetRepo = pool.addRepo({ name: 'target', priority: 0, subpriority: 0 });
   pool.installedRepo = installedRepo;
@@ -164,124 +157,106 @@ export function buildMigrationPool(input: Pick<PredictInput, 'installed' | 'depe
       name: p.name, evr: { epoch: p.epoch, version: p.version, release: p.release }, arch: p.arch, repo: installedRepo,
       provides, requires: trees(d.requires, key), conflicts: trees(d.conflicts, key), obsoletes: simple(d.obsoletes.map(parseCapability)),
       recommends: [], suggests: [], supplements: [], enhances: [],
+      ...(p.vendor ? { vendor: p.vendor } : {}), ...(p.buildTime ? { buildTime: p.buildTime } : {}),
     });
-    side.push({ vendor: p.vendor, buildTime: p.buildTime, installonly: provides.some((x) => INSTALLONLY.has(x.name)) });
+    repoids.push(undefined);
   }
   const prepared = preparedTarget(input.target);
   const visible = modularFilter(prepared.pool, input.modules, input.moduleStates);
   for (const p of input.target) {
     if (p.arch === 'src' || p.arch === 'nosrc' || (visible && !visible.has(p))) continue;
-    const t = prepared.solvable(p);
-    pool.add({ ...t.solvable, repo: targetRepo });
-    side.push(t.side);
+    pool.add({ ...prepared.solvable(p), repo: targetRepo });
+    repoids.push(p.repoid);
   }
-  return { pool, side };
+  return { pool, repoids };
 }
 
 const nevraOf = (s: Solvable): string => formatNevra({ name: s.name, arch: s.arch, ...s.evr });
 
-/** libsolv's solvable_identical as dnf sees packages: name, arch, EVR, vendor, and build time when both have one. */
-function identical(a: Solvable, sa: Side, b: Solvable, sb: Side): boolean {
-  if (a.name !== b.name || a.arch !== b.arch || compareEvr(a.evr, b.evr) !== 0 || (a.evr.release ?? '') !== (b.evr.release ?? '')) return false;
-  if ((sa.vendor ?? '') !== (sb.vendor ?? '')) return false;
-  return !(sa.buildTime && sb.buildTime && sa.buildTime !== sb.buildTime);
+/** The jobs of the vendor swap and distro-sync, as libdnf gives them to libsolv. */
+function migrationJobs(pool: MemoryPool, swap: PredictInput['swap']): { jobs: Job[]; swapErased: Set<number> } {
+  const jobs: Job[] = [];
+  const removeNames = new Set(swap.remove);
+  const swapErased = new Set<number>();
+  for (let id = 0; id < pool.count; id++) {
+    if (pool.solvable(id).repo !== pool.installedRepo || !removeNames.has(pool.solvable(id).name)) continue;
+    jobs.push({ command: 'erase', select: { kind: 'pkg', id } });
+    swapErased.add(id);
+  }
+  for (const name of new Set(swap.install)) jobs.push({ command: 'install', select: { kind: 'name', name } });
+  jobs.push({ command: 'distupgrade', select: { kind: 'all' } });
+  for (const name of INSTALLONLY_PROVIDES) jobs.push({ command: 'multiversion', select: { kind: 'provides', dep: { type: 'simple', name } } });
+  return { jobs, swapErased };
 }
+
+/**
+ * libdnf's limitInstallonlyPackages: per install-only name with more than INSTALLONLY_LIMIT versions in the
+ * result, a new one among them, the newest INSTALLONLY_LIMIT are kept by install jobs and the rest erased by
+ * erase jobs (an offline root has no running kernel to spare). Empty when nothing is beyond the limit.
+ */
+function installonlyLimitJobs(pool: MemoryPool, installed: readonly number[]): { jobs: Job[]; erased: Set<number> } {
+  const jobs: Job[] = [];
+  const erased = new Set<number>();
+  const onlies = new Set<number>();
+  for (const name of INSTALLONLY_PROVIDES) for (const p of pool.whatprovides({ type: 'simple', name })) onlies.add(p);
+  const byName = new Map<string, number[]>();
+  for (const p of installed) {
+    if (!onlies.has(p)) continue;
+    const list = byName.get(pool.solvable(p).name);
+    if (list) list.push(p); else byName.set(pool.solvable(p).name, [p]);
+  }
+  for (const list of byName.values()) {
+    if (list.length <= INSTALLONLY_LIMIT || !list.some((p) => pool.solvable(p).repo !== pool.installedRepo)) continue;
+    list.sort((a, b) => compareEvr(pool.solvable(b).evr, pool.solvable(a).evr));
+    list.forEach((p, k) => {
+      jobs.push({ command: k < INSTALLONLY_LIMIT ? 'install' : 'erase', select: { kind: 'pkg', id: p } });
+      if (k >= INSTALLONLY_LIMIT) erased.add(p);
+    });
+  }
+  return { jobs, erased };
+}
+
+const ACTION: Record<'upgrade' | 'downgrade' | 'reinstall' | 'change', PredictedAction> = { upgrade: 'upgrade', downgrade: 'downgrade', reinstall: 'reinstall', change: 'reinstall' };
 
 /** Predicts the vendor swap and distro-sync transaction dnf runs for the migration. */
 export function predictMigration(input: PredictInput): Prediction {
-  const { pool, side } = buildMigrationPool(input);
-  const score = archScores(input.arch);
-  const installed: number[] = [];
-  const available: number[] = [];
-  for (let id = 0; id < pool.count; id++) (pool.solvable(id).repo === pool.installedRepo ? installed : available).push(id);
-  const installable = (id: number): boolean => score(pool.solvable(id).arch) > 0;
-  const jobs: Job[] = [];
-  const removeNames = new Set(input.swap.remove);
-  const installNames = new Set(input.swap.install);
-  const swapErased = new Set<number>();
-  for (const i of installed) {
-    if (!removeNames.has(pool.solvable(i).name)) continue;
-    jobs.push({ command: 'erase', select: { kind: 'pkg', id: i } });
-    swapErased.add(i);
-  }
-  for (const name of installNames) jobs.push({ command: 'install', select: { kind: 'name', name } });
-
-  // distro-sync as solver_addduprules states it, one installed package at a time
-  const better = (a: number, b: number): boolean => {
-    const c = compareEvr(pool.solvable(a).evr, pool.solvable(b).evr);
-    return c > 0 || (c === 0 && score(pool.solvable(a).arch) < score(pool.solvable(b).arch));
-  };
-  const multiversionKept = new Set<number>();
-  for (const i of installed) {
-    const si = pool.solvable(i);
-    if (swapErased.has(i)) continue;
-    const archOk = (a: Solvable): boolean => a.arch === si.arch || a.arch === 'noarch' || si.arch === 'noarch';
-    const same = available.filter((a) => installable(a) && pool.solvable(a).name === si.name && archOk(pool.solvable(a)));
-    let best: number | undefined;
-    for (const a of same) if (best === undefined || better(a, best)) best = a;
-    if (best === undefined) {
-      // no package of its name: an obsoleter of a compatible arch replaces it (dup's update rule), else an orphan
-      for (const a of available) {
-        const sa = pool.solvable(a);
-        if (!installable(a) || !archOk(sa) || sa.name === si.name) continue;
-        if (!sa.obsoletes.some((o) => o.name === si.name && pool.whatprovides({ type: 'simple', name: o.name, flags: o.flags, evr: o.evr }).includes(i))) continue;
-        if (best === undefined || better(a, best)) best = a;
-      }
-      if (best === undefined) continue;
-    }
-    if (same.some((a) => identical(si, side[i], pool.solvable(a), side[a])) && !same.some((a) => compareEvr(pool.solvable(a).evr, si.evr) > 0)) continue;
-    if (side[i].installonly) multiversionKept.add(i);
-    else jobs.push({ command: 'erase', select: { kind: 'pkg', id: i } });
-    jobs.push({ command: 'install', select: { kind: 'pkg', id: best } });
-  }
-
-  const res = solve({ pool, arch: input.arch, jobs, implicitObsoleteUsesColors: true });
+  const { pool, repoids } = buildMigrationPool(input);
+  const { jobs, swapErased } = migrationJobs(pool, input.swap);
+  const request = { pool, arch: input.arch, implicitObsoleteUsesColors: true, keepExplicitObsoletes: true };
+  let res = solve({ ...request, jobs });
   if (!res.ok) return { ok: false, problems: res.problems };
+  const limit = installonlyLimitJobs(pool, res.installed);
+  if (limit.jobs.length) {
+    res = solve({ ...request, jobs: [...jobs, ...limit.jobs] });
+    if (!res.ok) return { ok: false, problems: res.problems };
+  }
   const after = new Set(res.installed);
   const changes: PredictedChange[] = [];
   const fateOf = new Map<number, PredictedChange>();
   const add = (c: PredictedChange, id?: number): void => { changes.push(c); if (id !== undefined) fateOf.set(id, c); };
   const base = (id: number): Pick<PredictedChange, 'nevra' | 'name' | 'arch'> => ({ nevra: nevraOf(pool.solvable(id)), name: pool.solvable(id).name, arch: pool.solvable(id).arch });
-  const repoOf = (id: number): { repo?: string } => (side[id].repo ? { repo: side[id].repo } : {});
-  // The transaction from the installed set, as dnf pairs it: a new package replaces the erased one of its name
-  // and arch (or a noarch change); install-only packages of a new version go beside the old one.
-  const erased = installed.filter((i) => !after.has(i));
-  const paired = new Set<number>();
-  for (const q of res.installed.filter((x) => pool.solvable(x).repo !== pool.installedRepo)) {
-    const sq = pool.solvable(q);
-    const partners = erased.filter((i) => !paired.has(i) && pool.solvable(i).name === sq.name);
-    const from = partners.find((i) => pool.solvable(i).arch === sq.arch) ?? partners.find((i) => pool.solvable(i).arch === 'noarch' || sq.arch === 'noarch');
-    const c = from === undefined ? 0 : compareEvr(pool.solvable(from).evr, sq.evr);
-    if (from === undefined || (multiversionKept.has(from) && c !== 0)) {
-      add({ action: 'install', ...base(q), ...repoOf(q) });
+  const repoOf = (id: number): { repo?: string } => { const r = repoids[id]; return r ? { repo: r } : {}; };
+  // the solver's transaction as dnf shows it: a same-EVR change of build is a reinstall; each new package once
+  const shown = new Set<number>();
+  for (const step of res.steps) {
+    if (step.kind === 'install') { add({ action: 'install', ...base(step.id), ...repoOf(step.id) }); continue; }
+    if (step.kind === 'erase') {
+      if (step.by !== undefined) add({ action: 'obsolete', ...base(step.id), by: nevraOf(pool.solvable(step.by)) }, step.id);
+      else add({ action: 'erase', ...base(step.id), ...(limit.erased.has(step.id) ? { forcedBy: { kind: 'job', job: 'installonly-limit' } } : {}) }, step.id);
       continue;
     }
-    paired.add(from);
-    add({ action: c < 0 ? 'upgrade' : c > 0 ? 'downgrade' : 'reinstall', ...base(q), from: nevraOf(pool.solvable(from)), ...repoOf(q) }, from);
-  }
-  for (const i of erased) {
-    if (paired.has(i) || multiversionKept.has(i)) continue;
-    const si = pool.solvable(i);
-    const by = res.installed.find((q) => pool.solvable(q).repo !== pool.installedRepo && pool.solvable(q).name !== si.name
-      && pool.solvable(q).obsoletes.some((o) => o.name === si.name && pool.whatprovides({ type: 'simple', name: o.name, flags: o.flags, evr: o.evr }).includes(i)));
-    if (by !== undefined) add({ action: 'obsolete', ...base(i), by: nevraOf(pool.solvable(by)) }, i);
-    else add({ action: 'erase', ...base(i) }, i);
-  }
-  // installonly_limit=3: beyond three versions of an install-only name, the oldest installed ones go
-  // (libdnf's limit on install-only packages; an offline root has no running kernel to spare)
-  const limitErased = new Set<number>();
-  const kept = (i: number): boolean => !swapErased.has(i) && (after.has(i) || (multiversionKept.has(i) && !paired.has(i)));
-  for (const name of new Set(installed.filter((i) => side[i].installonly).map((i) => pool.solvable(i).name))) {
-    const olds = installed.filter((i) => pool.solvable(i).name === name && kept(i)).sort((x, y) => compareEvr(pool.solvable(x).evr, pool.solvable(y).evr));
-    const news = res.installed.filter((q) => pool.solvable(q).repo !== pool.installedRepo && pool.solvable(q).name === name).length;
-    for (const i of olds.slice(0, Math.max(0, olds.length + news - INSTALLONLY_LIMIT))) {
-      limitErased.add(i);
-      add({ action: 'erase', ...base(i), forcedBy: { kind: 'job', job: 'installonly-limit' } }, i);
+    if (shown.has(step.to)) {
+      // a second installed build of the name replaced by the same new package: it leaves as an erasure
+      add({ action: 'erase', ...base(step.from) }, step.from);
+      continue;
     }
+    shown.add(step.to);
+    add({ action: ACTION[step.kind], ...base(step.to), from: nevraOf(pool.solvable(step.from)), ...repoOf(step.to) }, step.from);
   }
   // why each erasure: a job, or the first requires of it no package of the new system satisfies
   const causeOf = (id: number, seen: Set<number>): ErasureCause | undefined => {
     if (swapErased.has(id)) return { kind: 'job', job: 'vendor-swap-remove' };
+    if (limit.erased.has(id)) return { kind: 'job', job: 'installonly-limit' };
     if (seen.has(id)) return undefined;
     seen.add(id);
     for (const req of pool.solvable(id).requires) {
@@ -299,7 +274,7 @@ export function predictMigration(input: PredictInput): Prediction {
     return undefined;
   };
   for (const [id, c] of fateOf) {
-    if (c.action !== 'erase' || limitErased.has(id)) continue;
+    if (c.action !== 'erase' || c.forcedBy) continue;
     const cause = causeOf(id, new Set());
     if (cause) c.forcedBy = cause;
   }

@@ -3,4 +3,4 @@ export { buildPlan, conversionOf, dnfEnvFor, gateInhibitors, planSwap, sourceRel
 export * from './steps/index.js';
 export { recipeFor, RECIPES, type Recipe, type RecipeInput, type RecipeOutput } from './recipes/index.js';
 export { checkPlan, parsePlan, planErrors, planId, planSchema } from './schema.js';
-export { predictPlanTransaction } from './predicted.js';
+export { predictPlanTransaction, publishedPlan, type PublishedPlan } from './predicted.js';

@@ -3,6 +3,10 @@
  * predicted by assess's solver run (src/assess/predict.ts) from the host's facts and the target repositories'
  * metadata, with the swap the plan itself runs. Pure. Undefined when it cannot be predicted: no swap step, no
  * installed dependencies in the facts (collected before they were), or no target metadata read.
+ *
+ * `ferry plan --json` publishes it beside the plan as `predictedTransaction` (publishedPlan): derived data,
+ * outside the plan's content id, and absent when not predicted; the plan schema (schema.ts) describes it
+ * with PREDICTED_TRANSACTION_SCHEMA (predicted-schema.ts, kept apart so the schema loads without the solver).
  */
 import { predictMigration, type Prediction, type TargetRepoView } from '../assess/index.js';
 import type { HostFacts } from '../facts/types.js';
@@ -16,4 +20,11 @@ export function predictPlanTransaction(plan: MigrationPlan, facts: HostFacts, re
     ...(repo.modules ? { modules: repo.modules } : {}), ...(facts.modules ? { moduleStates: facts.modules } : {}),
     swap: { remove: swap.options.remove, install: swap.options.install }, arch: facts.system?.arch ?? 'x86_64',
   });
+}
+
+/** The plan document as `ferry plan --json` prints it: the plan, and its predicted transaction when there is one. */
+export type PublishedPlan = MigrationPlan & { predictedTransaction?: Prediction };
+
+export function publishedPlan(plan: MigrationPlan, predicted: Prediction | undefined): PublishedPlan {
+  return predicted ? { ...plan, predictedTransaction: predicted } : plan;
 }

@@ -10,6 +10,7 @@ import { DNF_ENV_SCHEMA } from './steps/dnf-env.js';
 import { NAMES_SCHEMA } from './steps/kind.js';
 import { STEP_KIND_NAMES, STEP_KINDS } from './steps/index.js';
 import { PLAN_FORMAT_VERSION, type MigrationPlan } from './types.js';
+import { ERASURE_CAUSE_SCHEMA, PREDICTED_TRANSACTION_SCHEMA } from './predicted-schema.js';
 
 const PLAN_HEADER_SCHEMA: SchemaOf<Omit<MigrationPlan, 'steps'>> = {
   type: 'object',
@@ -63,8 +64,10 @@ export function planSchema(): Record<string, unknown> {
     title: 'Ferry migration plan',
     description: 'A MigrationPlan (src/plan/types.ts) as published by `ferry plan --json` and kept on the host as plan.json. Generated from src/plan/steps (scripts/write-plan-schema.ts); any incompatible change bumps PLAN_FORMAT_VERSION.',
     ...PLAN_HEADER_SCHEMA,
-    properties: { ...PLAN_HEADER_SCHEMA.properties, steps: { type: 'array', items: step, minItems: 1 } },
+    // predictedTransaction: what `ferry plan --json` adds (src/plan/predicted.ts publishedPlan); not in the content id
+    properties: { ...PLAN_HEADER_SCHEMA.properties, steps: { type: 'array', items: step, minItems: 1 }, predictedTransaction: PREDICTED_TRANSACTION_SCHEMA },
     required: [...PLAN_HEADER_SCHEMA.required, 'steps'],
+    definitions: { erasureCause: ERASURE_CAUSE_SCHEMA },
   };
 }
 

@@ -55,6 +55,8 @@ export interface PolicyContext {
   favor?(id: number): number;
   /** Whether installed package `id` is involved in a distupgrade (dupinvolvedmap). */
   dupInvolved?(id: number): boolean;
+  /** POOL_FLAG_IMPLICITOBSOLETEUSESCOLORS: update candidates must match the installed package's arch colour. */
+  readonly implicitObsoleteUsesColors?: boolean;
 }
 
 export type PolicyMode = 'choose' | 'choose-noreorder' | 'recommend' | 'supplement' | 'suggest';
@@ -360,14 +362,18 @@ export function findUpdatePackages(ctx: PolicyContext, id: number, allowAll: boo
   const pool = ctx.pool;
   const s = pool.solvable(id);
   const out: number[] = [];
-  const illegalArch = (ps: Solvable): boolean => {
-    if (allowAll || s.arch === ps.arch || s.arch === 'noarch' || ps.arch === 'noarch') return false;
+  const otherColour = (ps: Solvable): boolean => {
+    if (s.arch === ps.arch || s.arch === 'noarch' || ps.arch === 'noarch') return false;
     return ((ctx.archScore(s.arch) ^ ctx.archScore(ps.arch)) & 0xffff0000) !== 0;
   };
+  const illegalArch = (ps: Solvable): boolean => !allowAll && otherColour(ps);
+  // implicitobsoleteusescolors limits the candidates of every kind to the installed package's colour
+  const colourless = (ps: Solvable): boolean => ctx.implicitObsoleteUsesColors === true && otherColour(ps);
   let haveprovobs = false;
   for (const p of pool.whatprovides({ type: 'simple', name: s.name })) {
     if (p === id) continue;
     const ps = pool.solvable(p);
+    if (colourless(ps)) continue;
     if (ps.name === s.name) {
       if (!allowAll && compareEvr(s.evr, ps.evr) > 0) continue;
     } else if (!allowAll) {
@@ -383,7 +389,7 @@ export function findUpdatePackages(ctx: PolicyContext, id: number, allowAll: boo
   }
   if (haveprovobs) return out;
   for (const p of obsoletersOf(ctx, id)) {
-    if (illegalArch(pool.solvable(p))) continue;
+    if (illegalArch(pool.solvable(p)) || colourless(pool.solvable(p))) continue;
     if (!out.includes(p)) out.push(p);
   }
   return out;
@@ -417,9 +423,20 @@ export function obsoletersOf(ctx: PolicyContext, id: number): readonly number[] 
 
 const OBSOLETE_INDEX = new WeakMap<PolicyContext, Map<number, number[]>>();
 
-/** solvable_identical without vendor or build time: the same name, arch, evr and requires. */
+/** The same name, arch and EVR as libsolv compares their ids: an equal EVR spelt differently (1.0 and 1.00) differs. */
+export function sameNevra(a: Solvable, b: Solvable): boolean {
+  return a.name === b.name && a.arch === b.arch && a.evr.epoch === b.evr.epoch && a.evr.version === b.evr.version && (a.evr.release ?? '') === (b.evr.release ?? '');
+}
+
+/**
+ * solvable_identical (libsolv 0.7.23 src/solvable.c): the same NEVRA and vendor (a missing one is the empty
+ * string); then the same build time when both have one, else the same requires (libsolv XORs the ids of a
+ * package's requires, which repo_addid_dep keeps unique: the same set). The one answer to "is this the same
+ * build" for the solver (distupgrade's keepable packages, reinstall vs change) and the prediction.
+ */
 export function identical(a: Solvable, b: Solvable): boolean {
-  if (a.name !== b.name || a.arch !== b.arch || compareEvr(a.evr, b.evr) !== 0 || (a.evr.release ?? '') !== (b.evr.release ?? '')) return false;
+  if (!sameNevra(a, b) || (a.vendor ?? '') !== (b.vendor ?? '')) return false;
+  if (a.buildTime && b.buildTime) return a.buildTime === b.buildTime;
   const reqs = (s: Solvable): string => [...new Set(s.requires.map(formatDep))].sort().join('\n');
   return reqs(a) === reqs(b);
 }

@@ -6,7 +6,7 @@
  * a comparison of two unsolvable results compares only that both are unsolvable.
  */
 import { solve } from './solve.js';
-import { formatSolvable, type Testcase } from './testcase.js';
+import { formatSolvable, type JobSet, type Testcase } from './testcase.js';
 import type { SolveResult, SolverPool } from './types.js';
 
 /** The marker line of an unsolvable result. */
@@ -30,17 +30,21 @@ export function formatResult(pool: SolverPool, result: SolveResult): string[] {
  * when there are several).
  */
 export function solveTestcase(tc: Testcase): string[] {
-  const results = tc.sets.map((set) => {
-    const recommendations = set.resultTypes.includes('recommended');
-    const result = solve({ pool: tc.pool, arch: tc.arch, jobs: set.jobs, ignoreRecommended: set.solverFlags.includes('ignorerecommended'), focusInstalled: set.solverFlags.includes('focusinstalled'),
-      dupAllowDowngrade: !set.solverFlags.includes('!dupallowdowngrade'), dupAllowArchChange: !set.solverFlags.includes('!dupallowarchchange'), recommendations });
-    const lines = formatResult(tc.pool, result);
-    if (!result.ok || !recommendations) return lines;
-    const f = (kind: string, ids: readonly number[] = []): string[] => ids.map((id) => `${kind} ${formatSolvable(tc.pool, id)}`);
-    return [...lines, ...f('recommended', result.recommended), ...f('suggested', result.suggested)].sort();
-  });
+  const results = tc.sets.map((set) => solveJobSet(tc, set));
   if (results.length === 1) return results[0];
   return results.flatMap((lines, k) => [`test ${k + 1}:`, ...lines]);
+}
+
+/** One job set of a testcase, solved against its pool: the result lines as testsolv prints them for it. */
+export function solveJobSet(tc: Testcase, set: JobSet): string[] {
+  const recommendations = set.resultTypes.includes('recommended');
+  const result = solve({ pool: tc.pool, arch: tc.arch, jobs: set.jobs, ignoreRecommended: set.solverFlags.includes('ignorerecommended'), focusInstalled: set.solverFlags.includes('focusinstalled'),
+    dupAllowDowngrade: !set.solverFlags.includes('!dupallowdowngrade'), dupAllowArchChange: !set.solverFlags.includes('!dupallowarchchange'), recommendations,
+    keepExplicitObsoletes: set.solverFlags.includes('keepexplicitobsoletes'), keepOrphans: set.solverFlags.includes('keeporphans') });
+  const lines = formatResult(tc.pool, result);
+  if (!result.ok || !recommendations) return lines;
+  const f = (kind: string, ids: readonly number[] = []): string[] => ids.map((id) => `${kind} ${formatSolvable(tc.pool, id)}`);
+  return [...lines, ...f('recommended', result.recommended), ...f('suggested', result.suggested)].sort();
 }
 
 const TEST_HEADER = /^test \d+:$/;

@@ -4,7 +4,10 @@
  * subset (src/solver/solve.ts): requires (simple, versioned, rich and/or/if/unless/with/without in testcase
  * syntax, src/solver/testdep.ts), conflicts,
  * obsoletes, recommends, suggests, supplements, enhances, two repositories with priorities, and install / erase /
- * update / lock jobs by name, provides or package, and distupgrade of all packages.
+ * update / lock jobs by name, provides or package, distupgrade of all packages, and in about 30% of them a
+ * multiversion job (by name or provides), half of those with keepexplicitobsoletes; 15% more get a
+ * distupgrade, and half of those with a distupgrade an installed orphan pinned to another package's version,
+ * most of them with keeporphans.
  */
 
 /** mulberry32: a small, fast, seedable PRNG (public domain). */
@@ -95,6 +98,30 @@ export function scenario(seed: number): string {
     else if (chance(0.5)) jobs.push('job distupgrade all packages');
     else jobs.push(`job install name ${pick(names)}`);
   }
+  // multiversion jobs (and keepexplicitobsoletes) from a second stream, so the draws above stay as they were
+  const mrnd = prng(seed ^ 0x5bd1e995);
+  if (mrnd() < 0.3) {
+    // mostly an installed name: multiversion matters where another version of the name gets installed
+    const pool = installed.length && mrnd() < 0.8 ? installed.map((p) => p.name) : names;
+    const target = pool[Math.floor(mrnd() * pool.length)];
+    jobs.unshift(mrnd() < 0.75 ? `job multiversion name ${target}` : `job multiversion provides ${virtuals[Math.floor(mrnd() * virtuals.length)]}`);
+    if (mrnd() < 0.5) jobs.unshift('solverflags keepexplicitobsoletes');
+  }
+  // more distupgrades, half of them with an installed orphan (a name no repository carries) pinned to some
+  // package's version, most of those with keeporphans. These scenarios give every package its own build time,
+  // as rpm-md packages have one: without, libsolv's solvable_identical compares the XOR of the requires' ids,
+  // which collides on small pools in ways only its own id numbering reproduces. (A build time shared by two
+  // builds of one NEVRA exposes libsolv's keeping of learnt rules across its choice-rule rerun, not modelled.)
+  let timed = false;
+  if (!jobs.some((j) => j.includes('distupgrade')) && mrnd() < 0.15) { jobs.push('job distupgrade all packages'); timed = true; }
+  if (jobs.some((j) => j.includes('distupgrade')) && mrnd() < 0.5) {
+    const pin = names[Math.floor(mrnd() * names.length)];
+    installed.push({ name: 'Z', version: 1, arch: 'noarch', repo: 'system', tags: [`Req: ${pin}${mrnd() < 0.6 ? ` = ${1 + Math.floor(mrnd() * 3)}-1` : ''}`] });
+    if (mrnd() < 0.6) jobs.unshift('solverflags keeporphans');
+    timed = true;
+  }
+  let built = 1_600_000_000;
+  if (timed) for (const p of [...pkgs, ...installed]) p.tags.push(`Tim: ${built++}`);
   const repo = (list: Pkg[]): string => list.map((p) => [`#>=Pkg: ${p.name} ${p.version} 1 ${p.arch}`, ...p.tags.map((t) => `#>=${t}`)].join('\n')).join('\n');
   const byRepo = (name: string): Pkg[] => pkgs.filter((p) => p.repo === name);
   return [

@@ -9,14 +9,16 @@
  * Modelled: package rules (requires, conflicts, obsoletes, the implicit same-name obsoletes, rich dependencies
  * and/or/if/unless/else/with/without), update and feature rules, job rules for install/erase/update/lock by name,
  * provides, package, repo or all, choice rules; distupgrade of all packages (dup rules, orphans), favor and
- * disfavor, ignorerecommended, solver_get_recommendations. Not modelled (SOLVER_UNSUPPORTED): targeted updates
- * (an update job selecting no installed package), distupgrade by name or repo, infarch rules, multiversion,
+ * disfavor, ignorerecommended, solver_get_recommendations; multiversion (install-only) packages with
+ * keepexplicitobsoletes: no implicit obsoletes among them, their update rules without them and their updaters
+ * kept aside (specialupdaters), multiversion orphans under a distupgrade; keeporphans. Not modelled (SOLVER_UNSUPPORTED):
+ * targeted updates (an update job selecting no installed package), distupgrade by name or repo, infarch rules,
  * cleandeps, allowuninstall and the other solver flags.
  */
 import { FerryError } from '../core/errors.js';
 import { compareEvr } from '../rpm/evr.js';
 import { formatDep, type DepTree, type SimpleDep } from '../rpm/deps.js';
-import { archScores, filterUnwanted, findUpdatePackages, identical, obsoleteMatches, type PolicyContext } from './policy.js';
+import { archScores, filterUnwanted, findUpdatePackages, identical, obsoleteMatches, sameNevra, type PolicyContext } from './policy.js';
 import { Sat } from './sat.js';
 import type { Job, Solvable, SolveRequest, SolveResult, SolverPool, TransactionStep } from './types.js';
 
@@ -55,6 +57,13 @@ class Solver {
   private readonly favorMap = new Map<number, number>();
   private readonly updateMap = new Set<number>();
   private readonly noUpdate = new Set<number>();
+  /** libsolv's multiversion map: the packages multiversion jobs select. */
+  private readonly multi = new Set<number>();
+  /**
+   * specialupdaters: per installed package whose update candidates include multiversion packages, all of them
+   * (the update rule keeps only those that replace it); resolve_installed picks the best among them.
+   */
+  private readonly specialUpdaters = new Map<number, number[]>();
   /** Installed packages whose update rule a job disables: the feature rule (any version) stands instead. */
   private readonly featureInstead = new Set<number>();
   private readonly jobRules: Rule[] = [];
@@ -79,6 +88,7 @@ class Solver {
       supplementing: (id) => this.pool.solvable(id).supplements.some((d) => this.fulfilled(d)),
       enhancing: (id) => this.pool.solvable(id).enhances.some((d) => this.fulfilled(d)),
       dupInvolved: () => this.dupAll,
+      implicitObsoleteUsesColors: req.implicitObsoleteUsesColors === true,
       favor: req.jobs.some((j) => j.command === 'favor' || j.command === 'disfavor') ? (id) => this.favorMap.get(id) ?? 0 : undefined,
     };
     const repo = this.pool.installedRepo;
@@ -284,7 +294,8 @@ class Solver {
           add([-V(n), -V(p)]);
         }
       }
-      for (const obs of s.obsoletes) {
+      const multi = this.multi.has(n);
+      for (const obs of !multi || this.req.keepExplicitObsoletes ? s.obsoletes : []) {
         for (const p of this.providers({ type: 'simple', name: obs.name, flags: obs.flags, evr: obs.evr })) {
           if (p === n) continue;
           if (isInst && dontfix && this.installedSet.has(p)) continue;
@@ -295,6 +306,8 @@ class Solver {
       if (!isInst || !dontfix) {
         for (const p of this.providers({ type: 'simple', name: s.name })) {
           if (p === n) continue;
+          // a multiversion package obsoletes only its own NEVRA, and an installed package that is not multiversion
+          if (multi && !sameNevra(s, this.pool.solvable(p)) && (isInst || !this.installedSet.has(p) || this.multi.has(p))) continue;
           if (this.pool.solvable(p).name !== s.name) continue;
           if (this.req.implicitObsoleteUsesColors && !this.colorMatch(s, this.pool.solvable(p))) continue;
           add([-V(n), -V(p)]);
@@ -322,7 +335,10 @@ class Solver {
   }
 
   private addJobs(): void {
+    // solver_calculate_multiversionmap: before any rule, whatever the job order
+    for (const job of this.req.jobs) if (job.command === 'multiversion') for (const p of this.select(job)) this.multi.add(p);
     for (const job of this.req.jobs) {
+      if (job.command === 'multiversion') continue;
       const sel = this.select(job);
       switch (job.command) {
         case 'install': {
@@ -376,6 +392,8 @@ class Solver {
   private updatesLiftedBy(job: Job, sel: number[]): number[] {
     if (job.select.kind !== 'name' && job.select.kind !== 'pkg') return [];
     if (sel.some((p) => this.installedSet.has(p))) return [];
+    // a multiversion package obsoletes nothing but what its own Obsoletes: name, and only with keepexplicitobsoletes
+    if (!this.req.keepExplicitObsoletes && sel.some((p) => this.multi.has(p))) return [];
     let common: number[] | undefined;
     for (const p of sel) {
       const mine = this.obsoletedInstalled(p);
@@ -420,15 +438,49 @@ class Solver {
       const feature = findUpdatePackages(this.ctx, i, true);
       // solver_addfeaturerule: under a distupgrade a package that cannot be kept, with only such candidates, is an orphan
       const dupOrphan = this.dupAll && !this.dupMayKeep(i) && feature.every((q) => this.installedSet.has(q) && !this.dupMayKeep(q));
-      if (feature.length === 0 || dupOrphan) { this.orphans.push(i); this.updateRule.set(i, []); continue; }
+      if (feature.length === 0 || dupOrphan) {
+        this.orphans.push(i);
+        // keeporphans: the orphan's update rule keeps it (an erase job still disables the rule)
+        const keep = this.req.keepOrphans ? [V(i)] : [];
+        this.updateRule.set(i, keep);
+        if (keep.length && !this.noUpdate.has(i)) out.push({ lits: keep, kind: 'update' });
+        continue;
+      }
       // under a distupgrade the update rule is the feature rule less the changes the dup flags forbid
-      const cand = this.dupAll ? feature.filter((p) => !this.illegalChange(i, p)) : this.featureInstead.has(i) ? feature : findUpdatePackages(this.ctx, i, false);
+      let cand = this.dupAll ? feature.filter((p) => !this.illegalChange(i, p)) : this.featureInstead.has(i) ? feature : findUpdatePackages(this.ctx, i, false);
+      if (cand.some((p) => this.multi.has(p))) cand = this.multiversionUpdate(i, cand);
       const lits = [V(i), ...cand.map(V)];
       this.updateRule.set(i, lits);
       // an erase job disables the rule (disableupdaterule); the choice rules still read its literals
       if (!this.noUpdate.has(i)) out.push({ lits, kind: 'update' });
     }
     return out;
+  }
+
+  /**
+   * solver_addupdaterule's multiversion filter: multiversion candidates do not replace installed `i` (unless they
+   * are its own NEVRA, or obsolete it explicitly under keepexplicitobsoletes); when some were dropped and `i` is
+   * to be updated, all candidates are kept aside as its special updaters. A distupgraded package left with no
+   * candidate and not keepable is a multiversion orphan: its rule keeps every candidate, and it may go once one
+   * of them is installed (dupRules).
+   */
+  private multiversionUpdate(i: number, cand: number[]): number[] {
+    const si = this.pool.solvable(i);
+    const kept = cand.filter((p) => {
+      if (!this.multi.has(p)) return true;
+      const sp = this.pool.solvable(p);
+      if (this.req.keepExplicitObsoletes && sp.obsoletes.some((o) => obsoleteMatches(si, o))) return true;
+      return sameNevra(si, sp);
+    });
+    if (kept.length === 0 && this.dupAll && !this.dupMayKeep(i)) {
+      this.orphans.push(i);
+      this.specialUpdaters.set(i, cand);
+      // keeporphans: the rule keeps it (and its dup rule asks for one of the updaters beside it)
+      return this.req.keepOrphans ? [] : cand;
+    }
+    if (kept.length === cand.length) return cand;
+    if (this.updateAll || this.updateMap.has(i)) this.specialUpdaters.set(i, cand);
+    return kept;
   }
 
   /** dup_maykeepinstalled: a repository package, or identical to one (same name, evr and contents). */
@@ -448,7 +500,10 @@ class Solver {
     for (const i of this.installed) {
       const ur = this.updateRule.get(i) ?? [];
       if (ur.length === 0 || this.dupMayKeep(i) || this.dupLifted.has(this.pool.solvable(i).name)) continue; // an orphan, or may stay
-      out.push({ lits: [-V(i)], kind: 'dup' });
+      // a package with special updaters (a multiversion orphan among them) may stay once one of them is installed
+      const special = this.specialUpdaters.get(i);
+      if (!special && this.req.keepOrphans && this.orphans.includes(i)) continue; // a kept orphan
+      out.push({ lits: [-V(i), ...(special ?? []).map(V)], kind: 'dup' });
     }
     return out;
   }
@@ -633,16 +688,53 @@ class Solver {
     return 0;
   }
 
+  /**
+   * The installed packages with special updaters resolve_installed has looked at in its current walk, per pass
+   * (`pass * count + id`), by the decision level it looked at them: libsolv looks at each once per pass (then
+   * keeps it), while this walk is re-entered after every decision; a backtrack to that level or below forgets them.
+   */
+  private readonly specialSeen = new Map<number, number>();
+
   private decideInstalledAt(i: number, pass: number): number {
-    if (this.sat.valueOf(V(i)) === 1) return 0;
+    const seenKey = pass * this.pool.count + i;
+    const special = this.specialSeen.has(seenKey) ? undefined : this.specialUpdaters.get(i);
+    if (this.sat.valueOf(V(i)) === 1 && !special) return 0;
     if (pass === 0 && !this.updateMap.has(i)) return 0;
     const rr = this.updateRule.get(i) ?? [];
     if (rr.length === 0) return 0; // orphan
-    if (this.wantsUpdate(i)) {
+    if (special) this.specialSeen.set(seenKey, this.sat.decisionLevel);
+    if (this.specialUpdaters.has(i)) {
+      if (special && this.wantsUpdate(i)) {
+        const p = this.bestSpecialUpdater(i, rr, special);
+        if (p !== undefined) return V(p);
+      }
+    } else if (this.wantsUpdate(i)) {
       const dq = this.undecidedPositives(rr);
       if (dq && dq.length) return this.choose(dq);
     }
     return this.sat.valueOf(V(i)) === 0 ? V(i) : 0;
+  }
+
+  /**
+   * resolve_installed's special multiversion handling: the best of the installed package and its special
+   * updaters not decided out (with repository packages identical to an installed candidate, for their repo
+   * priority); that package when it is another one still undecided.
+   */
+  private bestSpecialUpdater(i: number, rr: readonly number[], special: readonly number[]): number | undefined {
+    const open = (p: number): boolean => this.sat.valueOf(V(p)) >= 0;
+    const dq: number[] = [];
+    if (rr[0] === V(i) && open(i)) dq.push(i);
+    for (const p of special) if (open(p)) dq.push(p);
+    for (const p2 of [...dq]) {
+      if (!this.installedSet.has(p2)) continue;
+      for (const p of special) {
+        if (open(p) || this.installedSet.has(p)) continue;
+        if (identical(this.pool.solvable(p), this.pool.solvable(p2))) dq.push(p);
+      }
+    }
+    if (dq.length === 0) return undefined;
+    const p = filterUnwanted(this.ctx, dq, 'choose')[0];
+    return p !== i && this.sat.valueOf(V(p)) === 0 ? p : undefined;
   }
 
   /**
@@ -718,13 +810,16 @@ class Solver {
     const obsoleted = new Set<number>();
     for (const i of this.installed) {
       if (this.sat.valueOf(V(i)) !== 1) continue;
+      if (!this.req.keepExplicitObsoletes && this.multi.has(i)) continue;
       for (const obs of this.pool.solvable(i).obsoletes) {
         for (const p of this.providers({ type: 'simple', name: obs.name, flags: obs.flags, evr: obs.evr })) if (obsoleteMatches(this.pool.solvable(p), obs)) obsoleted.add(p);
       }
     }
     const dqF = dq.filter((p) => !obsoleted.has(p) && !this.disfavored(p));
     // solver_is_supplementing_alreadyinstalled: only supplements a newly installed package fulfils
-    const dqsF = dqs.filter((p) => !obsoleted.has(p) && this.supplementsNew(p));
+    // multiversion does not mix with supplements: not when another version of its name is decided installed
+    const otherVersionOn = (p: number): boolean => this.multi.has(p) && this.pool.named(this.pool.solvable(p).name).some((q) => this.sat.valueOf(V(q)) === 1);
+    const dqsF = dqs.filter((p) => !obsoleted.has(p) && this.supplementsNew(p) && !otherVersionOn(p));
     for (const p of dqsF) pushUnique(dqF, p);
     if (dqF.length === 0) return 0;
     if (dqF.length === 1) return V(dqF[0]);
@@ -810,7 +905,11 @@ class Solver {
     this.branches = [];
     this.installedPos = 0;
     this.lastInstalled = undefined;
-    this.sat.onBacktrack = (level) => { this.branches = this.branches.filter((b) => b.level < level || b === this.keptBranch); };
+    this.specialSeen.clear();
+    this.sat.onBacktrack = (level) => {
+      this.branches = this.branches.filter((b) => b.level < level || b === this.keptBranch);
+      for (const [key, at] of this.specialSeen) if (at >= level) this.specialSeen.delete(key);
+    };
     this.rules.forEach((r, i) => this.sat.addClause(r.lits, i));
     return this.search();
   }
@@ -871,7 +970,7 @@ class Solver {
     if (this.req.jobs.some((j) => j.command === 'erase')) throw unsupported('recommendations with an erase job');
     const obsoleted = new Set<number>();
     for (const i of this.installed) {
-      if (this.sat.valueOf(V(i)) !== 1) continue;
+      if (this.sat.valueOf(V(i)) !== 1 || this.multi.has(i)) continue;
       for (const o of this.pool.solvable(i).obsoletes) for (const p of this.providers({ type: 'simple', name: o.name, flags: o.flags, evr: o.evr })) obsoleted.add(p);
     }
     const marked = new Set<number>();
@@ -900,10 +999,14 @@ class Solver {
     const on = new Set(chosen);
     const steps: TransactionStep[] = [];
     const news = chosen.filter((p) => !this.installedSet.has(p));
+    // transaction.c: a multiversion package replaces only its own NEVRA and obsoletes nothing (a multiinstall)
+    const replacers = news.filter((p) => !this.multi.has(p));
     for (const i of this.installed) {
       if (on.has(i)) continue;
       const si = this.pool.solvable(i);
-      const same = news.find((p) => this.pool.solvable(p).name === si.name);
+      // with implicitobsoleteusescolors an x86_64 package does not replace an i686 one of its name
+      const same = news.find((p) => this.pool.solvable(p).name === si.name && (!this.multi.has(p) || sameNevra(si, this.pool.solvable(p)))
+        && (!this.req.implicitObsoleteUsesColors || this.colorMatch(si, this.pool.solvable(p))));
       if (same !== undefined) {
         const r = compareEvr(si.evr, this.pool.solvable(same).evr);
         const sp = this.pool.solvable(same);
@@ -911,7 +1014,7 @@ class Solver {
         steps.push({ kind, from: i, to: same });
         continue;
       }
-      const by = news.find((p) => this.pool.solvable(p).obsoletes.some((o) => obsoleteMatches(si, o)));
+      const by = replacers.find((p) => this.pool.solvable(p).obsoletes.some((o) => obsoleteMatches(si, o)));
       steps.push(by === undefined ? { kind: 'erase', id: i } : { kind: 'erase', id: i, by });
     }
     const replacing = new Set(steps.flatMap((s) => (s.kind === 'erase' || s.kind === 'install' ? [] : [s.to])));

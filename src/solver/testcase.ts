@@ -21,10 +21,22 @@ export interface JobSet {
   readonly resultTypes: string[];
   /** The modelled solver flags the set turns on (`solverflags ignorerecommended`). */
   readonly solverFlags: string[];
+  /** The modelled pool flags in force when the set is solved (`poolflags` lines persist across sets). */
+  readonly poolFlags: string[];
+  /** What this set alone uses that the solver does not model (its jobs, solver flags, result types). */
+  readonly unsupported: string[];
 }
 
 /** The solver flags the depsolver models; any other makes the case unmodelled. */
-const SOLVER_FLAGS: ReadonlySet<string> = new Set(['ignorerecommended', 'focusinstalled', '!dupallowdowngrade', '!dupallowarchchange']);
+const SOLVER_FLAGS: ReadonlySet<string> = new Set(['ignorerecommended', 'focusinstalled', '!dupallowdowngrade', '!dupallowarchchange', 'keepexplicitobsoletes', 'keeporphans']);
+
+/**
+ * The pool flags the depsolver models. noobsoletesmultiversion only sets solver_create's keepexplicitobsoletes
+ * default (libsolv 0.7.23 src/solver.c), which testsolv resets to off (testcase_resetsolverflags): no effect.
+ * implicitobsoleteusescolors is not among them: its testcases need the infarch lock-step rules (rules.c
+ * solver_addinfarchrules), which are not modelled.
+ */
+const POOL_FLAGS: ReadonlySet<string> = new Set(['noobsoletesmultiversion']);
 
 export interface Testcase {
   readonly pool: MemoryPool;
@@ -37,12 +49,15 @@ export interface Testcase {
   readonly sets: JobSet[];
   /** Each feature of the case the solver does not model, with the line that uses it. */
   readonly unsupported: string[];
+  /** Those of them that concern every set: the pool, its repositories and flags. */
+  readonly poolUnsupported: string[];
 }
 
 interface MutableSolvable {
   name: string; evr: Evr; arch: string; repo: number;
   provides: Dep[]; requires: DepTree[]; conflicts: DepTree[]; obsoletes: Dep[];
   recommends: DepTree[]; suggests: DepTree[]; supplements: DepTree[]; enhances: DepTree[];
+  vendor?: string; buildTime?: number;
 }
 
 /** An in-memory SolverPool, built by the testcase reader and the scenario generator. */
@@ -94,8 +109,8 @@ function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
 
 const TAG_KIND: Readonly<Record<string, keyof MutableSolvable | 'ignore'>> = {
   Prv: 'provides', Req: 'requires', Prq: 'requires', Con: 'conflicts', Obs: 'obsoletes',
-  Rec: 'recommends', Sug: 'suggests', Enh: 'enhances', Sup: 'supplements', Ver: 'ignore', Vnd: 'ignore',
-  Tim: 'ignore', Sum: 'ignore', Grp: 'ignore', Lic: 'ignore', Src: 'ignore', Cks: 'ignore', Siz: 'ignore',
+  Rec: 'recommends', Sug: 'suggests', Enh: 'enhances', Sup: 'supplements', Ver: 'ignore',
+  Sum: 'ignore', Grp: 'ignore', Lic: 'ignore', Src: 'ignore', Cks: 'ignore', Siz: 'ignore',
   Loc: 'ignore', Fls: 'ignore', Key: 'ignore', Fil: 'ignore',
 };
 
@@ -109,8 +124,10 @@ export function parseTestcase(text: string, where: string): Testcase {
   const pool = new MemoryPool();
   const lines = text.split('\n');
   const repoIds = new Map<string, number>();
-  const pendingSets: { jobs: { line: number; words: string[] }[]; result: string[]; resultTypes: string[]; solverFlags: string[] }[] = [];
-  const newSet = (): (typeof pendingSets)[number] => { const set = { jobs: [], result: [], resultTypes: [], solverFlags: [] }; pendingSets.push(set); return set; };
+  const pendingSets: { jobs: { line: number; words: string[] }[]; result: string[]; resultTypes: string[]; solverFlags: string[]; poolFlags: Set<string>; unsupported: string[] }[] = [];
+  // testsolv's pool flags: reset to their defaults at the first poolflags line, then set as the lines come
+  const poolFlags = new Set<string>();
+  const newSet = (): (typeof pendingSets)[number] => { const set = { jobs: [], result: [], resultTypes: [], solverFlags: [], poolFlags, unsupported: [] }; pendingSets.push(set); return set; };
   let cur = newSet();
   const unsupported: string[] = [];
   let arch = 'noarch';
@@ -164,16 +181,23 @@ export function parseTestcase(text: string, where: string): Testcase {
         if (words.length < 2) throw bad(lineNo, '"result" needs TYPES');
         cur.resultTypes = words[1].split(',');
         if (words[2] === '<inline>') ({ body: cur.result, next: i } = inline(i));
-        for (const t of cur.resultTypes) if (t !== 'transaction' && t !== 'problems' && t !== 'recommended') unsupported.push(`line ${lineNo}: result ${t}`);
+        for (const t of cur.resultTypes) if (t !== 'transaction' && t !== 'problems' && t !== 'recommended') cur.unsupported.push(`line ${lineNo}: result ${t}`);
         break;
       }
-      case 'nextjob': cur = newSet(); break;
+      case 'nextjob': cur.poolFlags = new Set(poolFlags); cur = newSet(); break;
       case 'solverflags':
         for (const f of words.slice(1)) {
-          if (SOLVER_FLAGS.has(f)) cur.solverFlags.push(f); else unsupported.push(`line ${lineNo}: solverflags ${f}`);
+          if (SOLVER_FLAGS.has(f)) cur.solverFlags.push(f); else cur.unsupported.push(`line ${lineNo}: solverflags ${f}`);
         }
         break;
-      case 'poolflags': case 'genid': case 'disable': case 'feature': case 'namespace': case 'evrcmp':
+      case 'poolflags':
+        for (const f of words.slice(1)) {
+          const name = f.replace(/^!/, '');
+          if (!POOL_FLAGS.has(name)) { unsupported.push(`line ${lineNo}: poolflags ${f}`); continue; }
+          if (f.startsWith('!')) poolFlags.delete(name); else poolFlags.add(name);
+        }
+        break;
+      case 'genid': case 'disable': case 'feature': case 'namespace': case 'evrcmp':
         unsupported.push(`line ${lineNo}: ${cmd}`);
         if (words.at(-1) === '<inline>') i = inline(i).next;
         break;
@@ -185,17 +209,19 @@ export function parseTestcase(text: string, where: string): Testcase {
     const jobs: Job[] = [];
     for (const { line, words } of set.jobs) {
       const job = parseJob(pool, repoIds, words, (what) => bad(line, what));
-      if (typeof job === 'string') unsupported.push(`line ${line}: ${job}`); else jobs.push(job);
+      if (typeof job === 'string') set.unsupported.push(`line ${line}: ${job}`); else jobs.push(job);
     }
-    return { jobs, result: set.result, resultTypes: set.resultTypes, solverFlags: set.solverFlags };
+    set.unsupported.sort((a, b) => lineOf(a) - lineOf(b));
+    return { jobs, result: set.result, resultTypes: set.resultTypes, solverFlags: set.solverFlags, poolFlags: [...set.poolFlags].sort(), unsupported: set.unsupported };
   });
-  unsupported.sort((a, b) => lineOf(a) - lineOf(b));
-  return { pool, arch, jobs: sets[0].jobs, result: sets[0].result, resultTypes: sets[0].resultTypes, sets, unsupported };
+  const poolUnsupported = [...unsupported].sort((a, b) => lineOf(a) - lineOf(b));
+  const all = [...unsupported, ...sets.flatMap((s) => s.unsupported)].sort((a, b) => lineOf(a) - lineOf(b));
+  return { pool, arch, jobs: sets[0].jobs, result: sets[0].result, resultTypes: sets[0].resultTypes, sets, unsupported: all, poolUnsupported };
 }
 
 function lineOf(note: string): number { return Number(/^line (\d+)/.exec(note)?.[1] ?? 0); }
 
-const COMMANDS: ReadonlySet<string> = new Set(['install', 'erase', 'update', 'distupgrade', 'lock', 'favor', 'disfavor']);
+const COMMANDS: ReadonlySet<string> = new Set(['install', 'erase', 'update', 'distupgrade', 'lock', 'favor', 'disfavor', 'multiversion', 'noobsoletes']);
 
 /** A job, or the reason it is not modelled. */
 function parseJob(pool: MemoryPool, repos: Map<string, number>, words: string[], bad: (what: string) => FerryError): Job | string {
@@ -237,7 +263,8 @@ function parseJob(pool: MemoryPool, repos: Map<string, number>, words: string[],
     }
     default: return `job selection ${how}`;
   }
-  return { command: command as JobCommand, select };
+  // noobsoletes is multiversion's old name (ext/testcase.c job2str)
+  return { command: command === 'noobsoletes' ? 'multiversion' : command as JobCommand, select };
 }
 
 /** The dependency, or the reason it is not modelled; malformed text throws TESTCASE_INVALID. */
@@ -309,6 +336,9 @@ function readTesttags(pool: MemoryPool, repo: number, body: string[], bad: (n: n
       cur = { name, evr, arch, repo, provides: [], requires: [], conflicts: [], obsoletes: [], recommends: [], suggests: [], supplements: [], enhances: [] };
       continue;
     }
+    // repo_testcase.c: the vendor is the rest of the line, the build time its leading number (0: none)
+    if (tag === 'Vnd' && cur) { cur.vendor = value; continue; }
+    if (tag === 'Tim' && cur) { const t = Number.parseInt(value, 10); if (t) cur.buildTime = t; continue; }
     const kind = TAG_KIND[tag] ?? 'ignore';
     if (sign === '+') block = { kind, tag };
     else if (value.trim() !== '') addDep(kind, value.trim(), n);
@@ -342,6 +372,8 @@ export function writeTestcase(spec: TestcaseSpec): string {
       for (const d of p.provides) out.push(`#>=Prv: ${simple(d)}`);
       for (const d of p.obsoletes) out.push(`#>=Obs: ${simple(d)}`);
       for (const [tag, key] of tags) for (const d of p[key] as readonly DepTree[]) out.push(`#>=${tag}: ${formatTestcaseDep(d)}`);
+      if (p.vendor) out.push(`#>=Vnd: ${p.vendor}`);
+      if (p.buildTime) out.push(`#>=Tim: ${p.buildTime}`);
     }
   }
   out.push(`system ${spec.arch} rpm ${spec.installed ?? 'system'}`);

@@ -28,6 +28,9 @@ export interface Solvable {
   readonly suggests: readonly DepTree[];
   readonly supplements: readonly DepTree[];
   readonly enhances: readonly DepTree[];
+  /** rpm's Vendor tag and build time (seconds), where the metadata has them: solvable_identical reads them. */
+  readonly vendor?: string;
+  readonly buildTime?: number;
 }
 
 export interface SolverPool {
@@ -51,7 +54,11 @@ export type JobSelect =
   | { kind: 'all' }
   | { kind: 'repo'; repo: number };
 
-export type JobCommand = 'install' | 'erase' | 'update' | 'distupgrade' | 'lock' | 'favor' | 'disfavor';
+/**
+ * `multiversion` is libsolv's SOLVER_MULTIVERSION: the selected packages are installed beside other versions of
+ * their name instead of replacing them (dnf's install-only packages, kernels).
+ */
+export type JobCommand = 'install' | 'erase' | 'update' | 'distupgrade' | 'lock' | 'favor' | 'disfavor' | 'multiversion';
 
 export interface Job {
   readonly command: JobCommand;
@@ -70,6 +77,18 @@ export interface SolveRequest {
    * installed in parallel"); testsolv's testcases do not unless they say `poolflags`.
    */
   readonly implicitObsoleteUsesColors?: boolean;
+  /**
+   * libsolv's SOLVER_FLAG_KEEP_EXPLICIT_OBSOLETES: a multiversion package's own Obsoletes: still apply (only
+   * the implicit same-name obsoletes are dropped). testsolv's default is off; dnf turns it on ("installonly
+   * notwithstanding, process explicit obsoletes", hawkey's src/goal.c construct_solver, the goal dnf's libdnf grew from).
+   */
+  readonly keepExplicitObsoletes?: boolean;
+  /**
+   * libsolv's SOLVER_FLAG_KEEP_ORPHANS: under a distupgrade, an installed package no repository replaces stays
+   * (its update rule keeps it). libdnf sets it, but together with allowuninstall (--allowerasing), which the
+   * solver does not model; src/assess/predict.ts therefore leaves it off (orphans may go).
+   */
+  readonly keepOrphans?: boolean;
   /** Bounds the search: more conflicts than this throws SOLVER_LIMIT. */
   readonly maxConflicts?: number;
   /** libsolv's ignorerecommended (dontinstallrecommended): no weak dependency is installed. */

@@ -16,6 +16,7 @@ import { dnf } from '../../src/exec/package-manager/dnf.js';
 import { summaryLines } from '../../src/exec/package-manager/transaction-summary.js';
 import { loadTargetRepos } from '../../src/app/repos.js';
 import { assessTargets } from '../../src/assess/index.js';
+import { planErrors } from '../../src/plan/index.js';
 import { createLocalTransport } from '../../src/transport/local.js';
 import type { SourceDef } from '../lab/model.js';
 import type { HostOptions } from '../lab/lab.js';
@@ -132,6 +133,18 @@ test('ferry plan prints the predicted transaction: per package, the erasures wit
     assert.match(r.out, /^ {2}upgrade {3}openssl-libs-1:1\.1\.1c-15\.oc8\.x86_64 \(from openssl-libs-1:1\.1\.1c-15\.el8\.x86_64\)$/m);
     assert.match(r.out, /^ {2}obsolete {2}lab-legacy-utils-1\.0-3\.el8\.x86_64 by lab-utils-2\.0-1\.oc8\.x86_64$/m);
     assert.match(r.out, /^ {2}erase {5}centos-logos-80\.0-1\.el8\.noarch: removed by the vendor swap$/m);
+    // --json: the plan document with the same transaction, valid against the plan schema
+    const j = await ferry(['plan', 'local', '--root', host.root, '--to', 'opencloudos-8', '--repo', `opencloudos-8=${d.repoDir}`, '--nogpgcheck', '--json']);
+    assert.equal(j.code, 0, j.err);
+    const doc = JSON.parse(j.out) as { predictedTransaction?: { ok: boolean; changes: PredictedChange[] } };
+    assert.deepEqual(planErrors(doc), []);
+    assert.ok(doc.predictedTransaction?.ok);
+    const textLines = r.out.split('\n').slice(r.out.split('\n').findIndex((l) => l.startsWith('Predicted transaction')) + 1)
+      .map((l) => /^ {2}(\w+) +(\S+?)(?:: | \(| by |$)/.exec(l)).filter((m) => m !== null).map((m) => `${m[1]} ${m[2]}`).sort();
+    assert.ok(textLines.length >= 20, `${textLines.length} text lines`);
+    assert.deepEqual(doc.predictedTransaction.changes.map((c) => `${c.action} ${c.nevra}`).sort(), textLines);
+    assert.deepEqual(doc.predictedTransaction.changes.find((c) => c.name === 'acme-branding')?.forcedBy,
+      { kind: 'dependency', requires: 'centos-logos', provider: 'centos-logos-80.0-1.el8.noarch', providerFate: 'erased', cause: { kind: 'job', job: 'vendor-swap-remove' }, root: 'centos-logos-80.0-1.el8.noarch' });
   } finally {
     host.dispose();
   }

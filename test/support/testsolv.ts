@@ -3,7 +3,8 @@
  * result format models (src/solver/result.ts normaliseReference). Tests skip when testsolv is absent.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { normaliseReference } from '../../src/solver/result.js';
 
@@ -21,4 +22,19 @@ export function writeScenario(dir: string, name: string, text: string): string {
   const path = join(dir, name);
   writeFileSync(path, text);
   return path;
+}
+
+/**
+ * testsolv's result lines for a testcase text (written to a temporary file), or undefined when testsolv is not
+ * installed — tests then check their own expected lines only.
+ */
+export function testsolvText(text: string): string[] | undefined {
+  const probe = spawnSync('testsolv', ['-h'], { encoding: 'utf8' });
+  if (probe.error) return undefined;
+  const dir = mkdtempSync(join(tmpdir(), 'ferry-testsolv-'));
+  try {
+    return testsolvResult(writeScenario(dir, 'case.t', text));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }

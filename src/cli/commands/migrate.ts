@@ -130,10 +130,10 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--store <path>', 'also record the host and the plan in Ferry\'s store (a SQLite file, or a postgres:// URL)')
     .action(async (host: string, f: PlanFlags) => {
       const input = planInput(f); // a bad flag is refused before the host is contacted
-      const { plan, predicted } = await withHost(host, f, (transport) => planMigration({ transport, ...input }));
+      const { plan, published, predicted } = await withHost(host, f, (transport) => planMigration({ transport, ...input }));
       if (f.store !== undefined) await withStore(f, (store) => recordPlan(store, storeHostName({ host, ...f }), plan));
-      // --json prints the plan document as stored; the text adds the predicted transaction
-      emit(ctx, plan, (p) => `${renderPlan(p)}\n${renderPredictedTransaction(predicted)}`);
+      // --json prints the plan document with its predicted transaction (src/plan/predicted.ts); the text the same two
+      emit(ctx, published, () => `${renderPlan(plan)}\n${renderPredictedTransaction(predicted)}`);
     });
 
   withRebootFlags(withStoreFlag(withPlanFlags(program.command('migrate <host>').description('migrate a host to the target (journaled, resumable)'))))

@@ -16,13 +16,19 @@ import { removeSourceKeysKind } from '../steps/remove-source-keys.js';
 import { chooseSnapshot, snapshotKind } from '../steps/snapshot.js';
 import { swapVendorPackagesKind } from '../steps/swap-vendor-packages.js';
 import { verifyKind } from '../steps/verify.js';
+import type { ReleaseView } from '../../catalog/index.js';
 import type { RecipeInput, RecipeOutput } from './types.js';
 
-const DISK_DEFAULT_NOTE = 'the catalog records no disk needs for this path: pre-flight checks only that the paths exist';
+export const DISK_DEFAULT_NOTE = 'the catalog records no disk needs for this path: pre-flight checks only that the paths exist';
 
 /** What the backup step keeps: every file and directory the conversion may change. */
-const BACKUP_FILES = ['/etc/os-release', '/usr/lib/os-release', '/etc/redhat-release', '/etc/system-release', '/etc/centos-release', '/etc/issue'];
-const BACKUP_DIRS = ['/etc/yum.repos.d', '/etc/alternatives', '/etc/dnf/modules.d', '/etc/pki/rpm-gpg', '/var/lib/rpm'];
+export const BACKUP_FILES = ['/etc/os-release', '/usr/lib/os-release', '/etc/redhat-release', '/etc/system-release', '/etc/centos-release', '/etc/issue'];
+export const BACKUP_DIRS = ['/etc/yum.repos.d', '/etc/alternatives', '/etc/dnf/modules.d', '/etc/pki/rpm-gpg', '/var/lib/rpm'];
+
+/** The os-release ID a target release has (`ol` for Oracle Linux). */
+export function targetOsIdOf(target: ReleaseView): string {
+  return target.distribution === 'oraclelinux' ? 'ol' : target.distribution;
+}
 
 export function sameMajorSwap(input: RecipeInput): RecipeOutput {
   const { facts, catalog, source, target, path, swap, dnf, keys } = input;
@@ -35,7 +41,7 @@ export function sameMajorSwap(input: RecipeInput): RecipeOutput {
   const srcRepoIds = (catalog.repos(source.id)?.repos ?? []).map((r) => r.id);
   const sourceKeys = catalog.gpgKeys(source.id).files.flatMap((f) => f.keys.map((k) => k.rpmName));
   const sourceVendor = (facts.packages ?? []).find((p) => swap.remove.includes(p.name) && p.vendor)?.vendor ?? null;
-  const targetOsId = target.distribution === 'oraclelinux' ? 'ol' : target.distribution;
+  const targetOsId = targetOsIdOf(target);
   const snapshot = chooseSnapshot(facts, input.snapshot, input.snapshotRetentionSeconds);
   if ('note' in snapshot) notes.push(snapshot.note);
 

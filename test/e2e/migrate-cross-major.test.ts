@@ -1,0 +1,147 @@
+// The first executable cross-major hop, Leapp's model, on a lab root: CentOS 7 → Rocky 8 with Rocky's real PES
+// events (../shared/data/leapp/pes-events.rocky.json). The CentOS 7 root carries two packages real events name —
+// yum-utils (event 915: replaced by dnf-utils) and pygpgme (event 187: removed) — and the Rocky 8 target a second
+// lab repository with dnf-utils (shipping yum-config-manager too, so the removal and the install must be one
+// transaction). Ferry is SIGKILLed inside the target transaction (dnf runs detached) and after the reboot into the
+// upgraded system; `ferry resume` completes each time. The host ends with exactly the package set Ferry predicted
+// when planning (the solver's run over the host's facts and the target metadata), package by package.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Assessment } from '../../src/assess/types.js';
+import { planMigration } from '../../src/app/migrate.js';
+import { createLocalTransport } from '../../src/transport/local.js';
+import { parseNevra } from '../../src/rpm/nevra.js';
+import { readCurrentExecution, readJournal } from '../../src/exec/journal.js';
+import { buildRepo } from '../lab/build.js';
+import { createLab, type Lab, type LabDistro, type LabHost } from '../lab/lab.js';
+import type { SourceDef } from '../lab/model.js';
+import { sharedPath, skipUnlessShared, skipUnlessTools } from '../support/shared.js';
+import { ferry } from './cli.js';
+import { packageSet, runChild, sh } from './helpers.js';
+
+const skip = skipUnlessTools('rpmbuild', 'createrepo_c', 'dnf', 'rpm', 'setsid') || skipUnlessShared('leapp', 'pes-events.rocky.json');
+let lab: Lab | undefined;
+const labOf = (): Lab => { assert.ok(lab, 'the lab is created before the tests'); return lab; };
+
+/** CentOS 7 packages that Rocky's PES events name (versions from CentOS 7.8; contents are the lab's). */
+const EL7_PES: SourceDef[] = [
+  { name: 'yum-utils', version: '1.1.31', release: '54.el7_8', arch: 'noarch', vendor: 'CentOS', license: 'GPLv2+',
+    binaries: [{ name: 'yum-utils', requires: ['filesystem'], files: { '/usr/bin/yum-config-manager': '#yum-utils yum-config-manager\n' } }] },
+  { name: 'pygpgme', version: '0.3', release: '9.el7', arch: 'x86_64', vendor: 'CentOS', license: 'LGPLv2+',
+    binaries: [{ name: 'pygpgme', requires: ['filesystem'], files: { '/usr/share/doc/pygpgme.txt': 'pygpgme\n' } }] },
+];
+/** What Rocky 8 carries in yum-utils' place. */
+const EL8_PES: SourceDef[] = [
+  { name: 'dnf-utils', version: '4.0.18', release: '4.el8', arch: 'noarch', vendor: 'Rocky Enterprise Software Foundation', license: 'GPLv2+',
+    binaries: [{ name: 'dnf-utils', requires: ['filesystem'], files: { '/usr/bin/yum-config-manager': '#dnf-utils yum-config-manager\n' } }] },
+];
+
+let rocky: LabDistro;
+let extra: string;
+const pes = (): string => sharedPath('leapp', 'pes-events.rocky.json');
+const repoArgs = (): string[] => [`rocky-8=${rocky.repoDir}`, `rocky-8=${extra}`];
+
+before(async () => {
+  if (skip) return;
+  lab = await createLab();
+  process.env.HOME = (await lab.host({ from: 'centos-7' })).env.HOME; // Debian rpm: %_dbpath from the lab HOME
+  rocky = await labOf().distro('rocky-8');
+  extra = await buildRepo({ id: 'h3-rocky-8-pes', sources: EL8_PES }, labOf().cacheDir);
+});
+after(async () => { await lab?.close(); });
+
+const host = (): Promise<LabHost> => labOf().host({ from: 'centos-7', localPackages: EL7_PES });
+
+test('ferry plan on CentOS 7 → Rocky 8: refused without --pes (PES_REQUIRED); with Rocky\'s events it prints the cross-major steps and the PES transaction', { skip }, async () => {
+  const h = await host();
+  const base = ['plan', 'local', '--root', h.root, '--to', 'rocky-8', ...repoArgs().flatMap((r) => ['--repo', r]), '--nogpgcheck'];
+  const without = await ferry(base);
+  assert.equal(without.code, 2, without.err);
+  assert.match(without.err, /PES_REQUIRED.*centos-7 → rocky-8 is a cross-major upgrade/);
+  const r = await ferry([...base, '--pes', pes()]);
+  assert.equal(r.code, 0, r.err);
+  const titles = [...r.out.matchAll(/^\s+\d+\. (.*?)\s+\[step-/gm)].map((m) => m[1]);
+  assert.deepEqual(titles.map((t) => t.replace(/:.*$/, '')), ['Pre-flight', 'Back up repo files, release files, rpmdb, alternatives, /etc/issue', 'Disable the centos-7 repositories',
+    'Import the rocky-8 GPG keys (fingerprints verified)', 'Download and check the rocky-8 packages (releasever 8; predicted and judged first)', 'Reboot into the interim phase',
+    'Upgrade to rocky-8', 'Reboot into rocky-8', 'Finalize', 'Kernel and bootloader', 'Remove centos-7 gpg-pubkeys', 'Verify the host is rocky-8'], r.out);
+  assert.match(r.out, /Upgrade to rocky-8: dnf --releasever=8 distro-sync --allowerasing with 5 removal\(s\) and 6 install\(s\) \(point of no return\)\s+← point of no return/);
+  const json = await ferry(['--json', ...base, '--pes', pes()]);
+  const plan = JSON.parse(json.out) as { steps: { kind: string; options: { remove?: string[]; install?: string[] } }[] };
+  const up = plan.steps.find((s) => s.kind === 'upgrade-transaction')?.options;
+  // The vendor swap (centos-* → rocky-*), event 915 (yum-utils → dnf-utils), 187 (pygpgme removed), 1824 (kernel split).
+  assert.deepEqual(up?.remove, ['centos-indexhtml', 'centos-logos', 'centos-release', 'pygpgme', 'yum-utils']);
+  assert.deepEqual(up?.install, ['dnf-utils', 'kernel-core', 'kernel-modules', 'rocky-indexhtml', 'rocky-logos', 'rocky-release']);
+  h.dispose();
+});
+
+/** The installed set after `changes`, as packageSet prints it (epoch always). */
+function applyPrediction(before: string[], changes: { action: string; nevra: string; from?: string }[]): string[] {
+  const norm = (n: string): string => { const p = parseNevra(n); return `${p.name}-${p.epoch}:${p.version}-${p.release}.${p.arch}`; };
+  const set = new Set(before.map(norm));
+  for (const c of changes) {
+    if (c.from) set.delete(norm(c.from));
+    if (c.action === 'erase' || c.action === 'obsolete') set.delete(norm(c.nevra));
+    else set.add(norm(c.nevra));
+  }
+  return [...set].sort();
+}
+
+test('CentOS 7 → Rocky 8 runs (SIGKILL in the target transaction and after the reboot, resumed): the predicted package set, dnf check and rpm -Va clean', { skip }, async () => {
+  const h = await host();
+  const before = packageSet(h.root, h.env);
+  const transport = createLocalTransport({ root: h.root });
+  const { plan, predicted } = await planMigration({ transport, target: 'rocky-8', repos: repoArgs(), gpgcheck: false, pes: pes() });
+  await transport.close();
+  assert.ok(predicted?.ok, 'Ferry predicts the cross-major transaction');
+  const expected = applyPrediction(before, predicted.changes);
+  // The assessment says the same per package: event 915 replaces yum-utils, event 187 removes pygpgme.
+  const a = JSON.parse((await ferry(['--json', 'assess', '--root', h.root, '--to', 'rocky-8', ...repoArgs().flatMap((r) => ['--repo', r]), '--pes', pes(), '--today', '2024-06-01'])).out) as Assessment;
+  const fate = (n: string) => a.targets[0].fates.find((f) => f.name === n);
+  assert.deepEqual([fate('yum-utils')?.fate, fate('yum-utils')?.via, fate('yum-utils')?.target], ['replaced', 'pes', ['dnf-utils-4.0.18-4.el8.noarch']]);
+  assert.match(fate('pygpgme')?.reason ?? '', /PES event 187 removes pygpgme/);
+
+  const dir = mkdtempSync(join(tmpdir(), 'ferry-xmajor-'));
+  const bootIdFile = join(dir, 'boot_id');
+  const machineIdFile = join(dir, 'machine-id');
+  writeFileSync(bootIdFile, `${randomUUID()}\n`);
+  writeFileSync(machineIdFile, '3d1219c7c4c5404aaa1f6d2a48adfda4\n');
+  const env = { ...h.env, FERRY_E2E_ROOT: h.root, FERRY_E2E_TARGET: 'rocky-8', FERRY_E2E_REPO: repoArgs().join('\n'), FERRY_E2E_PES: pes(), FERRY_E2E_BOOT_ID_FILE: bootIdFile, FERRY_E2E_MACHINE_ID_FILE: machineIdFile };
+  const index = (kind: string, n = 0): number => plan.steps.map((s, i) => (s.kind === kind ? i : -1)).filter((i) => i >= 0)[n];
+  const bootBefore = readFileSync(bootIdFile, 'utf8');
+  // 1. Killed while dnf runs the target transaction (its first output line): dnf, detached, goes on.
+  const first = await runChild({ ...env, FERRY_E2E_MODE: 'migrate' }, `output:${index('upgrade-transaction')}`);
+  assert.ok(first.killed, first.out);
+  // 2. Resumed, killed again once the host is back from the reboot into the upgraded system.
+  const second = await runChild({ ...env, FERRY_E2E_MODE: 'resume' }, `end:${index('reboot', 1)}`);
+  assert.ok(second.killed, second.out);
+  // 3. Resumed to the end.
+  const done = await runChild({ ...env, FERRY_E2E_MODE: 'resume' });
+  assert.match(done.out, /RESULT completed/, done.out);
+  assert.notEqual(readFileSync(bootIdFile, 'utf8'), bootBefore, 'the lab host rebooted');
+
+  const after = packageSet(h.root, h.env);
+  assert.deepEqual(after, expected, 'exactly the package set Ferry predicted');
+  assert.ok(after.some((p) => p.startsWith('dnf-utils-0:4.0.18-4.el8.')) && !after.some((p) => /^(yum-utils|pygpgme|centos-release)-/.test(p)), after.join('\n'));
+  assert.match(readFileSync(join(h.root, 'usr/bin/yum-config-manager'), 'utf8'), /dnf-utils/);
+  assert.match(readFileSync(join(h.root, 'etc/os-release'), 'utf8'), /^ID="rocky"$/m);
+  const check = sh(['dnf', ...h.dnfArgs(rocky), 'check'], h.env);
+  assert.equal(check.status, 0, `dnf check: ${check.stdout}${check.stderr}`);
+  assert.equal(sh(['rpm', '--root', h.root, '-Va'], h.env).stdout, '', 'rpm -Va clean');
+
+  // Journaled: one start per step but the interrupted ones; the transaction judged and downloaded before any change.
+  const t2 = createLocalTransport({ root: h.root });
+  const executionId = (await readCurrentExecution(t2))?.executionId ?? '';
+  const journal = await readJournal(t2, executionId);
+  await t2.close();
+  const starts = (kind: string): number => journal.filter((e) => e.event === 'step' && e.phase === 'start' && e.kind === kind).length;
+  assert.equal(starts('upgrade-transaction'), 1, 'the target transaction started once (resume found it applied)');
+  assert.equal(journal.filter((e) => e.event === 'reboot' && e.phase === 'returned').length, 2, 'two reboots, each journaled back');
+  const state = join(h.root, 'var/lib/ferry', executionId);
+  assert.ok(existsSync(join(state, 'transaction.json')), 'the prediction the gate judged');
+  assert.ok(sh(['sh', '-c', `ls "$1"/*.rpm | wc -l`, 'sh', join(state, 'packages')], h.env).stdout.trim() !== '0', 'packages downloaded into the state dir');
+  h.dispose();
+});

@@ -8,7 +8,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Assessment } from '../../src/assess/types.js';
@@ -16,6 +16,7 @@ import { planMigration } from '../../src/app/migrate.js';
 import { createLocalTransport } from '../../src/transport/local.js';
 import { parseNevra } from '../../src/rpm/nevra.js';
 import { readCurrentExecution, readJournal } from '../../src/exec/journal.js';
+import { checkDownloaded } from '../../src/exec/steps/download-packages.js';
 import { buildRepo } from '../lab/build.js';
 import { createLab, type Lab, type LabDistro, type LabHost } from '../lab/lab.js';
 import type { SourceDef } from '../lab/model.js';
@@ -141,7 +142,22 @@ test('CentOS 7 → Rocky 8 runs (SIGKILL in the target transaction and after the
   assert.equal(starts('upgrade-transaction'), 1, 'the target transaction started once (resume found it applied)');
   assert.equal(journal.filter((e) => e.event === 'reboot' && e.phase === 'returned').length, 2, 'two reboots, each journaled back');
   const state = join(h.root, 'var/lib/ferry', executionId);
-  assert.ok(existsSync(join(state, 'transaction.json')), 'the prediction the gate judged');
-  assert.ok(sh(['sh', '-c', `ls "$1"/*.rpm | wc -l`, 'sh', join(state, 'packages')], h.env).stdout.trim() !== '0', 'packages downloaded into the state dir');
+  // The gate's prediction, and one downloaded file per package it brings in, each checked by rpm -K.
+  const judged = JSON.parse(readFileSync(join(state, 'transaction.json'), 'utf8')) as { transaction: { packages: { action: string; name: string }[] } };
+  const incoming = judged.transaction.packages.filter((p) => /^(install|upgrade|downgrade|reinstall|install-dependency)$/.test(p.action)).map((p) => p.name);
+  const files = readdirSync(join(state, 'packages')).filter((f) => f.endsWith('.rpm'));
+  assert.equal(files.length, incoming.length, `${files.join(' ')} vs ${incoming.join(' ')}`);
+  assert.ok(incoming.includes('dnf-utils') && incoming.includes('kernel-core'), incoming.join(' '));
+  const t3 = createLocalTransport({ root: h.root });
+  const dl = `/var/lib/ferry/${executionId}/packages`;
+  assert.equal((await checkDownloaded(t3, dl, false)).ok, true);
+  // A damaged download, and unsigned packages where signatures are checked, fail the check, named.
+  const bad = join(h.root, dl, files[0]);
+  writeFileSync(bad, readFileSync(bad).subarray(0, 4096));
+  const damaged = await checkDownloaded(t3, dl, false);
+  assert.equal(damaged.ok, false);
+  assert.ok(damaged.detail.includes(files[0]), damaged.detail);
+  assert.equal((await checkDownloaded(t3, dl, true)).ok, false, 'lab packages are unsigned');
+  await t3.close();
   h.dispose();
 });

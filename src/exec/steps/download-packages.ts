@@ -8,7 +8,8 @@
 import { posix } from 'node:path';
 import { hostPath, mkdirHost } from '../journal.js';
 import { defineStep } from '../runner.js';
-import type { Step, StepContext } from '../types.js';
+import type { Transport } from '../../transport/types.js';
+import type { Step } from '../types.js';
 import { packageManagerFor, rpmArgv } from '../package-manager/index.js';
 import { gateTransaction } from './transaction-gate.js';
 import { downloadPackagesKind, type DownloadPackagesOptions } from '../../plan/steps/index.js';
@@ -16,18 +17,21 @@ import { downloadPackagesKind, type DownloadPackagesOptions } from '../../plan/s
 /** Where the step downloads to, below the execution's state dir. */
 export const DOWNLOAD_DIR = 'packages';
 
-/** rpm -K of every downloaded file: ok when there is at least one and rpm finds each one good. */
-async function checkDownloaded(ctx: StepContext, o: DownloadPackagesOptions): Promise<{ ok: boolean; detail: string }> {
-  const t = ctx.transport;
-  const dir = posix.join(ctx.stateDir, DOWNLOAD_DIR);
+/**
+ * rpm -K of every package file in `dir` (a host path): ok when there is at least one and rpm finds each one's
+ * digests good, and with `gpgcheck` its signatures too — rpm -K says nothing of a signature a package lacks, so
+ * each line must name them ("digests signatures OK").
+ */
+export async function checkDownloaded(t: Transport, dir: string, gpgcheck: boolean): Promise<{ ok: boolean; detail: string }> {
   const ls = await t.run(['find', hostPath(t, dir), '-maxdepth', '1', '-type', 'f', '-name', '*.rpm']);
   const files = ls.code === 0 ? ls.stdout.split('\n').filter(Boolean).sort() : [];
   if (files.length === 0) return { ok: false, detail: `no package in ${dir}` };
-  const res = await t.run(rpmArgv(t, '-K', ...(o.dnf.gpgcheck ? [] : ['--nosignature']), ...files));
-  const bad = res.stdout.split('\n').filter((l) => l.trim() && (/NOT OK/.test(l) || !/:\s.*\bOK$/.test(l)));
+  const res = await t.run(rpmArgv(t, '-K', ...(gpgcheck ? [] : ['--nosignature']), ...files));
+  const good = gpgcheck ? /:\s+digests signatures OK$/ : /:\s+digests OK$/;
+  const bad = files.filter((f) => !res.stdout.split('\n').some((l) => l.startsWith(`${f}:`) && good.test(l)));
   return res.code === 0 && bad.length === 0
-    ? { ok: true, detail: `${files.length} package(s) in ${dir}, rpm -K: ${o.dnf.gpgcheck ? 'digests and signatures' : 'digests (signatures not checked: gpgcheck off)'} OK` }
-    : { ok: false, detail: `rpm -K (exit ${res.code}) of the packages in ${dir}: ${(bad.join('; ') || res.stderr.trim()).slice(0, 500)}` };
+    ? { ok: true, detail: `${files.length} package(s) in ${dir}, rpm -K: ${gpgcheck ? 'digests and signatures' : 'digests (signatures not checked: gpgcheck off)'} OK` }
+    : { ok: false, detail: `rpm -K (exit ${res.code}) of the packages in ${dir}: not good: ${bad.map((f) => posix.basename(f)).join(', ') || '(none named)'}: ${(res.stdout + res.stderr).trim().split('\n').filter((l) => !good.test(l)).join('; ').slice(0, 500)}` };
 }
 
 export function downloadPackagesStep(options: DownloadPackagesOptions): Step<DownloadPackagesOptions> {
@@ -44,6 +48,6 @@ export function downloadPackagesStep(options: DownloadPackagesOptions): Step<Dow
       await mkdirHost(ctx.transport, dir);
       await packageManagerFor(options.dnf).upgrade(ctx, options.dnf, tx, { downloadTo: dir });
     },
-    verify: (ctx) => checkDownloaded(ctx, options),
+    verify: (ctx) => checkDownloaded(ctx.transport, posix.join(ctx.stateDir, DOWNLOAD_DIR), options.dnf.gpgcheck),
   });
 }

@@ -8,11 +8,12 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Assessment } from '../../src/assess/types.js';
-import { planMigration } from '../../src/app/migrate.js';
+import { migrate, planMigration } from '../../src/app/migrate.js';
+import { rebootConfig, switchableTransport, type RebootWait, type SwitchableTransport } from '../../src/exec/reboot.js';
 import { createLocalTransport } from '../../src/transport/local.js';
 import { parseNevra } from '../../src/rpm/nevra.js';
 import { readCurrentExecution, readJournal } from '../../src/exec/journal.js';
@@ -161,3 +162,46 @@ test('CentOS 7 → Rocky 8 runs (SIGKILL in the target transaction and after the
   await t3.close();
   h.dispose();
 });
+
+/** The reboot boundary on a lab root, modelled as its own tests do: the reboot command writes a new boot id. */
+function labReboots(root: string): { transport: SwitchableTransport; rebootWait: RebootWait; bootIdFile: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'ferry-xmajor-'));
+  const bootIdFile = join(dir, 'boot_id');
+  const machineIdFile = join(dir, 'machine-id');
+  writeFileSync(bootIdFile, `${randomUUID()}\n`);
+  writeFileSync(machineIdFile, '3d1219c7c4c5404aaa1f6d2a48adfda4\n');
+  const transport = switchableTransport(createLocalTransport({ root }));
+  const config = rebootConfig({ bootIdFile, machineIdFile, command: ['sh', '-c', 'cat /proc/sys/kernel/random/uuid > "$1"', 'sh', bootIdFile], backoffMs: 20, maxBackoffMs: 100, timeoutMs: 20_000 });
+  return { transport, bootIdFile, rebootWait: { transport, connect: () => Promise.resolve(createLocalTransport({ root })), config, output: () => undefined } };
+}
+
+// EL8 → EL9 with each vendor's own events: libidn, which the CentOS 8 root carries, is removed in EL9 by both
+// files' events (Rocky's 2269, AlmaLinux's own); finalize rebuilds the rpm database with the target's rpm.
+for (const [target, file] of [['rocky-9', 'pes-events.rocky.json'], ['almalinux-9', 'pes-events.almalinux.json']] as const) {
+  test(`CentOS 8 → ${target} with ${file}: the predicted package set, libidn removed by PES, the rpm database rebuilt, dnf check and rpm -Va clean`, { skip: skip || skipUnlessShared('leapp', file) }, async () => {
+    const d = await labOf().distro(target);
+    const h = await labOf().host({ from: 'centos-8', extras: ['libidn'] });
+    const before = packageSet(h.root, h.env);
+    const repos = [`${target}=${d.repoDir}`];
+    const { transport, rebootWait } = labReboots(h.root);
+    const { plan, predicted } = await planMigration({ transport, target, repos, gpgcheck: false, pes: sharedPath('leapp', file) });
+    assert.ok(predicted?.ok);
+    const up = plan.steps.find((s) => s.kind === 'upgrade-transaction');
+    assert.ok(up?.kind === 'upgrade-transaction' && up.options.remove.includes('libidn') && up.options.dnf.releasever === '9', JSON.stringify(up?.options));
+    const fin = plan.steps.find((s) => s.kind === 'finalize');
+    assert.ok(fin?.kind === 'finalize' && fin.options.rpmdbRebuild, 'EL9: the rpm database is rebuilt');
+    const inode = (): number => statSync(join(h.root, 'var/lib/rpm/rpmdb.sqlite')).ino;
+    const dbBefore = inode();
+    const res = await migrate({ transport, target, repos, gpgcheck: false, pes: sharedPath('leapp', file), rebootWait });
+    await transport.close();
+    assert.equal(res.result.status, 'completed');
+    assert.ok(res.verify?.ok, JSON.stringify(res.verify?.checks));
+    assert.deepEqual(packageSet(h.root, h.env), applyPrediction(before, predicted.changes), 'exactly the package set Ferry predicted');
+    assert.ok(!packageSet(h.root, h.env).some((p) => p.startsWith('libidn-')));
+    assert.notEqual(inode(), dbBefore, 'rpm --rebuilddb wrote a new database');
+    const check = sh(['dnf', ...h.dnfArgs(d), 'check'], h.env);
+    assert.equal(check.status, 0, `dnf check: ${check.stdout}${check.stderr}`);
+    assert.equal(sh(['rpm', '--root', h.root, '-Va'], h.env).stdout, '', 'rpm -Va clean');
+    h.dispose();
+  });
+}

@@ -23,7 +23,7 @@ import { createLab, type Lab, type LabDistro, type LabHost } from '../lab/lab.js
 import type { SourceDef } from '../lab/model.js';
 import { sharedPath, skipUnlessShared, skipUnlessTools } from '../support/shared.js';
 import { ferry } from './cli.js';
-import { packageSet, runChild, sh } from './helpers.js';
+import { hostState, packageSet, runChild, sh } from './helpers.js';
 
 const skip = skipUnlessTools('rpmbuild', 'createrepo_c', 'dnf', 'rpm', 'setsid') || skipUnlessShared('leapp', 'pes-events.rocky.json');
 let lab: Lab | undefined;
@@ -160,6 +160,32 @@ test('CentOS 7 → Rocky 8 runs (SIGKILL in the target transaction and after the
   assert.ok(damaged.detail.includes(files[0]), damaged.detail);
   assert.equal((await checkDownloaded(t3, dl, true)).ok, false, 'lab packages are unsigned');
   await t3.close();
+  h.dispose();
+});
+
+test('CentOS 7 → Rocky 8 before the point of no return: the dry run shows the judged target transaction and changes nothing; killed after the download, ferry rollback leaves the host as before', { skip }, async () => {
+  const h = await host();
+  const original = hostState(h.root, h.env);
+  const transport = createLocalTransport({ root: h.root });
+  const dry = await migrate({ transport, target: 'rocky-8', repos: repoArgs(), gpgcheck: false, pes: pes(), dryRun: true });
+  await transport.close();
+  assert.equal(dry.result.status, 'dry-run');
+  const tx = dry.result.wouldRun?.find((w) => w.transaction)?.transaction;
+  assert.ok(tx, 'the download step previews the target transaction');
+  const verdict = (n: string): string | undefined => tx.removals.find((r) => r.name === n)?.verdict;
+  assert.deepEqual([verdict('pygpgme'), verdict('yum-utils'), verdict('centos-release')], ['announced', 'announced', 'announced'], JSON.stringify(tx.removals));
+  assert.equal(tx.stops, false);
+  assert.deepEqual(hostState(h.root, h.env), original, 'the dry run changed nothing');
+
+  const env = { ...h.env, FERRY_E2E_ROOT: h.root, FERRY_E2E_TARGET: 'rocky-8', FERRY_E2E_REPO: repoArgs().join('\n'), FERRY_E2E_PES: pes() };
+  const downloadIndex = dry.plan.steps.findIndex((st) => st.kind === 'download-packages');
+  const r = await runChild({ ...env, FERRY_E2E_MODE: 'migrate' }, `end:${downloadIndex}`);
+  assert.ok(r.killed, r.out);
+  // (The CentOS repo file belongs to centos-release, which the target transaction removes: disable-repos leaves it.)
+  assert.notEqual(hostState(h.root, h.env).rpmdb, original.rpmdb, 'the Rocky keys were imported');
+  const back = await runChild({ ...env, FERRY_E2E_MODE: 'rollback' });
+  assert.equal(back.code, 0, back.out);
+  assert.deepEqual(hostState(h.root, h.env), original, 'packages, /etc and the rpm database as before');
   h.dispose();
 });
 

@@ -11,7 +11,7 @@ import { defineStep } from '../runner.js';
 import type { Transport } from '../../transport/types.js';
 import type { Step } from '../types.js';
 import { packageManagerFor, rpmArgv } from '../package-manager/index.js';
-import { gateTransaction } from './transaction-gate.js';
+import { gateTransaction, previewTransaction } from './transaction-gate.js';
 import { downloadPackagesKind, type DownloadPackagesOptions } from '../../plan/steps/index.js';
 
 /** Where the step downloads to, below the execution's state dir. */
@@ -49,5 +49,7 @@ export function downloadPackagesStep(options: DownloadPackagesOptions): Step<Dow
       await packageManagerFor(options.dnf).upgrade(ctx, options.dnf, tx, { downloadTo: dir });
     },
     verify: (ctx) => checkDownloaded(ctx.transport, posix.join(ctx.stateDir, DOWNLOAD_DIR), options.dnf.gpgcheck),
+    // migrate --dry-run: the gate's prediction and judgement in a private directory (nothing on the host changes before this step).
+    preview: (transport) => previewTransaction(transport, { dnf: options.dnf, swap: { remove: options.remove, install: options.install }, allowRemove: options.allowRemove }),
   });
 }

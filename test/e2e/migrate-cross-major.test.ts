@@ -139,8 +139,10 @@ test('CentOS 7 → Rocky 8 runs (SIGKILL in the target transaction and after the
   const executionId = (await readCurrentExecution(t2))?.executionId ?? '';
   const journal = await readJournal(t2, executionId);
   await t2.close();
-  const starts = (kind: string): number => journal.filter((e) => e.event === 'step' && e.phase === 'start' && e.kind === kind).length;
-  assert.equal(starts('upgrade-transaction'), 1, 'the target transaction started once (resume found it applied)');
+  // dnf ran the target transaction once: the resume found it done (or waited for it, then found it done).
+  const upgradeId = plan.steps.find((st) => st.kind === 'upgrade-transaction')?.id.slice(0, 24) ?? '';
+  const runs = readdirSync(join(h.root, 'var/lib/ferry', executionId, 'run')).filter((f) => f.startsWith(`${upgradeId}-upgrade-`) && f.endsWith('.log'));
+  assert.deepEqual(runs, [`${upgradeId}-upgrade-1.log`], 'one dnf run of the target transaction');
   assert.equal(journal.filter((e) => e.event === 'reboot' && e.phase === 'returned').length, 2, 'two reboots, each journaled back');
   const state = join(h.root, 'var/lib/ferry', executionId);
   // The gate's prediction, and one downloaded file per package it brings in, each checked by rpm -K.
@@ -187,6 +189,47 @@ test('CentOS 7 → Rocky 8 before the point of no return: the dry run shows the 
   assert.equal(back.code, 0, back.out);
   assert.deepEqual(hostState(h.root, h.env), original, 'packages, /etc and the rpm database as before');
   h.dispose();
+});
+
+/**
+ * The lab's reboot of an SSH lab host (as test/lab/btrfs.ts labRebootScript, without a filesystem to remount):
+ * detached from the session that runs it, it drops every SSH connection of the host's sshd, stays down a second,
+ * then writes a new boot id. Real: sshd and the dropped connections; no kernel boots.
+ */
+function sshRebootScript(dir: string, sshdPid: number, bootIdFile: string): string {
+  const path = join(dir, 'lab-reboot.sh');
+  const q = (x: string): string => `'${x.replace(/'/g, `'\\''`)}'`;
+  const body = [`pkill -KILL -P ${sshdPid}`, 'sleep 1', `cat /proc/sys/kernel/random/uuid > ${q(bootIdFile)}.new && mv ${q(bootIdFile)}.new ${q(bootIdFile)}`].join('\n');
+  writeFileSync(path, `#!/bin/sh\n# LAB SIMULATION of a reboot\nsetsid -f sh -c ${q(body)} </dev/null >/dev/null 2>&1\n`, { mode: 0o755 });
+  return path;
+}
+
+test('CentOS 7 → Rocky 8 over sshd with ferry migrate: both reboots drop the SSH connection, Ferry reconnects and finishes; the predicted package set', { skip: skip || skipUnlessTools('sshd', 'pkill', 'setsid') }, async () => {
+  const h = await labOf().sshHost({ from: 'centos-7', localPackages: EL7_PES });
+  try {
+    const before = packageSet(h.root, h.env);
+    const local = createLocalTransport({ root: h.root });
+    const { predicted } = await planMigration({ transport: local, target: 'rocky-8', repos: repoArgs(), gpgcheck: false, pes: pes() });
+    await local.close();
+    assert.ok(predicted?.ok);
+    const dir = mkdtempSync(join(tmpdir(), 'ferry-xmajor-ssh-'));
+    const bootIdFile = join(dir, 'boot_id');
+    writeFileSync(bootIdFile, `${randomUUID()}\n`);
+    const script = sshRebootScript(dir, h.sshd.pid, bootIdFile);
+    const r = await ferry(['migrate', `root@127.0.0.1:${h.port}`, '--yes', '--root', h.root, '-i', h.privateKeyPath, '--known-hosts', h.knownHostsPath,
+      '--to', 'rocky-8', ...repoArgs().flatMap((x) => ['--repo', x]), '--pes', pes(), '--nogpgcheck',
+      '--reboot-command', JSON.stringify(['sh', script]), '--boot-id-file', bootIdFile, '--reboot-timeout', '1m']);
+    assert.equal(r.code, 0, `${r.out}\n${r.err}`);
+    assert.deepEqual(packageSet(h.root, h.env), applyPrediction(before, predicted.changes), 'exactly the package set Ferry predicted');
+    assert.equal(sh(['rpm', '--root', h.root, '-Va'], h.env).stdout, '', 'rpm -Va clean');
+    const t = createLocalTransport({ root: h.root });
+    const executionId = (await readCurrentExecution(t))?.executionId ?? '';
+    const reboots = (await readJournal(t, executionId)).filter((e) => e.event === 'reboot').map((e) => e.phase);
+    await t.close();
+    assert.deepEqual(reboots, ['requested', 'returned', 'requested', 'returned'], 'two reboots over SSH, each journaled back');
+  } finally {
+    await h.stop();
+  }
 });
 
 /** The reboot boundary on a lab root, modelled as its own tests do: the reboot command writes a new boot id. */

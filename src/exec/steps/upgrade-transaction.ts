@@ -5,7 +5,8 @@
  *
  * Applied means: every removal gone, every install present, and no name.arch installed twice that is not
  * install-only (what an interrupted rpm transaction leaves). A resume after dnf finished (it runs detached, so a
- * killed Ferry does not stop it) finds that and does not run it again.
+ * killed Ferry does not stop it) finds that and does not run it again; a resume while it still runs waits for it,
+ * then checks the same.
  */
 import { runChecked } from '../journal.js';
 import { defineStep } from '../runner.js';
@@ -31,7 +32,7 @@ export function upgradeTransactionStep(options: UpgradeTransactionOptions): Step
     changesPackages: true,
     describe: () => [`dnf --releasever ${options.dnf.releasever} shell: remove ${options.remove.join(' ') || '(none)'}; install ${options.install.join(' ') || '(none)'}; distro-sync; run (--allowerasing) from ${options.dnf.repos.map((r) => r.baseurl).join(', ')}`],
     async apply(ctx) {
-      await packageManagerFor(options.dnf).upgrade(ctx, options.dnf, { remove: options.remove, install: options.install });
+      await packageManagerFor(options.dnf).upgrade(ctx, options.dnf, { remove: options.remove, install: options.install }, { doneAfterEarlierRun: async () => (await upgraded(ctx, options)).ok });
     },
     isApplied: async (ctx) => (await upgraded(ctx, options)).ok,
     verify: (ctx) => upgraded(ctx, options),

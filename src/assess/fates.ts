@@ -303,9 +303,15 @@ export function pesTransaction(input: { pes: NonNullable<FateInput['pes']>; inst
   const remove = new Set<string>();
   const install = new Set<string>();
   const withheld = new Set<string>();
+  // Replacements of what the swap handles are the swap's to install (or not).
+  const swapOwned = new Set<string>();
   for (const name of new Set(input.installed)) {
     const pes = pesBy.get(name);
-    if (!pes || name === 'gpg-pubkey' || input.swapped?.has(name)) continue;
+    if (!pes || name === 'gpg-pubkey') continue;
+    if (input.swapped?.has(name)) {
+      for (const n of pes.out) swapOwned.add(n);
+      continue;
+    }
     if (pes.out.some((n) => !input.available.has(n))) {
       for (const n of pes.out) withheld.add(n);
       continue;
@@ -315,8 +321,8 @@ export function pesTransaction(input: { pes: NonNullable<FateInput['pes']>; inst
   }
   const installed = new Set(input.installed);
   for (const n of input.pes.result.toInstall) {
-    if (!installed.has(n) && !withheld.has(n) && !input.swapped?.has(n) && input.available.has(n)) install.add(n);
+    if (!installed.has(n) && !withheld.has(n) && !swapOwned.has(n) && input.available.has(n)) install.add(n);
   }
-  const unavailable = [...new Set([...input.pes.result.toInstall, ...withheld])].filter((n) => !input.available.has(n) && !installed.has(n));
+  const unavailable = [...new Set([...input.pes.result.toInstall, ...withheld])].filter((n) => !input.available.has(n) && !installed.has(n) && !swapOwned.has(n));
   return { remove: [...remove].sort(), install: [...install].filter((n) => !installed.has(n)).sort(), unavailable: unavailable.sort() };
 }

@@ -77,8 +77,23 @@ test('ferry plan on CentOS 7 → Rocky 8: refused without --pes (PES_REQUIRED); 
   // The vendor swap (centos-* → rocky-*), event 915 (yum-utils → dnf-utils), 187 (pygpgme removed), 1824 (kernel split).
   assert.deepEqual(up?.remove, ['centos-indexhtml', 'centos-logos', 'centos-release', 'pygpgme', 'yum-utils']);
   assert.deepEqual(up?.install, ['dnf-utils', 'kernel-core', 'kernel-modules', 'rocky-indexhtml', 'rocky-logos', 'rocky-release']);
+  // Ferry cannot reboot a local root: ferry migrate refuses before the first step, and nothing changes.
+  const before = hostState(h.root, h.env);
+  const m = await ferry(['migrate', ...base.slice(1), '--pes', pes(), '--yes']);
+  assert.equal(m.code === 0, false, m.out);
+  assert.match(m.err, /REBOOT_FAILED.*Reboot into the interim phase .* ends in a reboot, which Ferry cannot do on local/);
+  assert.deepEqual(hostState(h.root, h.env), before, 'nothing changed');
   h.dispose();
 });
+
+/** A boot id and a machine id file for migrate-child's modelled reboots (the reboot writes a new boot id). */
+function bootFiles(): { FERRY_E2E_BOOT_ID_FILE: string; FERRY_E2E_MACHINE_ID_FILE: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'ferry-xmajor-'));
+  const ids = { FERRY_E2E_BOOT_ID_FILE: join(dir, 'boot_id'), FERRY_E2E_MACHINE_ID_FILE: join(dir, 'machine-id') };
+  writeFileSync(ids.FERRY_E2E_BOOT_ID_FILE, `${randomUUID()}\n`);
+  writeFileSync(ids.FERRY_E2E_MACHINE_ID_FILE, '3d1219c7c4c5404aaa1f6d2a48adfda4\n');
+  return ids;
+}
 
 /** The installed set after `changes`, as packageSet prints it (epoch always). */
 function applyPrediction(before: string[], changes: { action: string; nevra: string; from?: string }[]): string[] {
@@ -106,12 +121,9 @@ test('CentOS 7 → Rocky 8 runs (SIGKILL in the target transaction and after the
   assert.deepEqual([fate('yum-utils')?.fate, fate('yum-utils')?.via, fate('yum-utils')?.target], ['replaced', 'pes', ['dnf-utils-4.0.18-4.el8.noarch']]);
   assert.match(fate('pygpgme')?.reason ?? '', /PES event 187 removes pygpgme/);
 
-  const dir = mkdtempSync(join(tmpdir(), 'ferry-xmajor-'));
-  const bootIdFile = join(dir, 'boot_id');
-  const machineIdFile = join(dir, 'machine-id');
-  writeFileSync(bootIdFile, `${randomUUID()}\n`);
-  writeFileSync(machineIdFile, '3d1219c7c4c5404aaa1f6d2a48adfda4\n');
-  const env = { ...h.env, FERRY_E2E_ROOT: h.root, FERRY_E2E_TARGET: 'rocky-8', FERRY_E2E_REPO: repoArgs().join('\n'), FERRY_E2E_PES: pes(), FERRY_E2E_BOOT_ID_FILE: bootIdFile, FERRY_E2E_MACHINE_ID_FILE: machineIdFile };
+  const boot = bootFiles();
+  const bootIdFile = boot.FERRY_E2E_BOOT_ID_FILE;
+  const env = { ...h.env, ...boot, FERRY_E2E_ROOT: h.root, FERRY_E2E_TARGET: 'rocky-8', FERRY_E2E_REPO: repoArgs().join('\n'), FERRY_E2E_PES: pes() };
   const index = (kind: string, n = 0): number => plan.steps.map((s, i) => (s.kind === kind ? i : -1)).filter((i) => i >= 0)[n];
   const bootBefore = readFileSync(bootIdFile, 'utf8');
   // 1. Killed while dnf runs the target transaction (its first output line): dnf, detached, goes on.
@@ -179,7 +191,7 @@ test('CentOS 7 → Rocky 8 before the point of no return: the dry run shows the 
   assert.equal(tx.stops, false);
   assert.deepEqual(hostState(h.root, h.env), original, 'the dry run changed nothing');
 
-  const env = { ...h.env, FERRY_E2E_ROOT: h.root, FERRY_E2E_TARGET: 'rocky-8', FERRY_E2E_REPO: repoArgs().join('\n'), FERRY_E2E_PES: pes() };
+  const env = { ...h.env, ...bootFiles(), FERRY_E2E_ROOT: h.root, FERRY_E2E_TARGET: 'rocky-8', FERRY_E2E_REPO: repoArgs().join('\n'), FERRY_E2E_PES: pes() };
   const downloadIndex = dry.plan.steps.findIndex((st) => st.kind === 'download-packages');
   const r = await runChild({ ...env, FERRY_E2E_MODE: 'migrate' }, `end:${downloadIndex}`);
   assert.ok(r.killed, r.out);

@@ -26,7 +26,7 @@ export function renderPredictedTransaction(p: Prediction | undefined): string {
     const why = c.action === 'erase' && c.forcedBy ? `: ${erasureChain(c.forcedBy).map(t).join(' <- ')}` : '';
     return `  ${c.action.padEnd(9)} ${t(c.nevra)}${tail}${why}`;
   };
-  return [`Predicted transaction (the plan's swap or target transaction, then distro-sync): ${[...counts].map(([a, n]) => `${a} ${n}`).join(', ') || 'nothing to do'}`, ...p.changes.map(line)].join('\n');
+  return [`Predicted transaction (vendor swap + distro-sync): ${[...counts].map(([a, n]) => `${a} ${n}`).join(', ') || 'nothing to do'}`, ...p.changes.map(line)].join('\n');
 }
 
 export function renderPlan(p: MigrationPlan): string {

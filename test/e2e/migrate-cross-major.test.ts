@@ -52,7 +52,7 @@ before(async () => {
   lab = await createLab();
   process.env.HOME = (await lab.host({ from: 'centos-7' })).env.HOME; // Debian rpm: %_dbpath from the lab HOME
   rocky = await labOf().distro('rocky-8');
-  extra = await buildRepo({ id: 'h3-rocky-8-pes', sources: EL8_PES }, labOf().cacheDir);
+  extra = await buildRepo({ id: 'rocky-8-pes-extra', sources: EL8_PES }, labOf().cacheDir);
 });
 after(async () => { await lab?.close(); });
 

@@ -27,20 +27,12 @@
  */
 import { pesTransaction } from '../../assess/index.js';
 import type { PlanStepSpec } from '../steps/index.js';
-import { backupKind } from '../steps/backup.js';
-import { bootloaderKind } from '../steps/bootloader.js';
-import { disableReposKind } from '../steps/disable-repos.js';
 import { downloadPackagesKind } from '../steps/download-packages.js';
 import { finalizeKind } from '../steps/finalize.js';
-import { importGpgKeysKind } from '../steps/import-gpg-keys.js';
 import { moduleStreamsKind } from '../steps/module-streams.js';
-import { preflightKind } from '../steps/preflight.js';
 import { rebootKind } from '../steps/reboot.js';
-import { removeSourceKeysKind } from '../steps/remove-source-keys.js';
-import { chooseSnapshot, snapshotKind } from '../steps/snapshot.js';
 import { upgradeTransactionKind } from '../steps/upgrade-transaction.js';
-import { verifyKind } from '../steps/verify.js';
-import { BACKUP_DIRS, BACKUP_FILES, DISK_DEFAULT_NOTE, targetOsIdOf } from './same-major-swap.js';
+import { closingSteps, enabledModules, openingSteps } from './conversion-steps.js';
 import type { RecipeInput, RecipeOutput } from './types.js';
 
 /** The target transaction: the vendor swap's and PES's removals and installs, sorted and without repeats. */
@@ -52,42 +44,27 @@ export function crossMajorTransaction(input: Pick<RecipeInput, 'facts' | 'swap' 
 }
 
 export function crossMajorPes(input: RecipeInput): RecipeOutput {
-  const { facts, catalog, source, target, path, swap, dnf, keys } = input;
-  const allowRemove = [...input.allowRemove];
+  const { facts, source, target, dnf } = input;
   const conversion = { source: source.id, target: target.id };
   const notes: string[] = [];
-  const diskMiB = path?.resources?.diskMiB?.value ?? {};
-  if (!path?.resources?.diskMiB?.value) notes.push(DISK_DEFAULT_NOTE);
-  if (keys.length === 0) notes.push(`no GPG key of ${target.id} to import: ${dnf.gpgcheck ? 'dnf will fail on signed packages' : 'gpgcheck is off for these repositories'}`);
+  const opening = openingSteps(input, notes);
   const tx = crossMajorTransaction(input);
   if (tx.unavailable.length) notes.push(`PES events want ${tx.unavailable.join(', ')}, which the ${target.id} repositories do not carry: not installed (what they replace stays)`);
   notes.push('interim phase: Ferry reboots the host and runs the target transaction on the next boot; no upgrade initramfs (services run), no target userspace container (dnf runs with the target releasever and repositories)');
-  const srcRepoIds = (catalog.repos(source.id)?.repos ?? []).map((r) => r.id);
-  const sourceKeys = catalog.gpgKeys(source.id).files.flatMap((f) => f.keys.map((k) => k.rpmName));
-  const sourceVendor = (facts.packages ?? []).find((p) => swap.remove.includes(p.name) && p.vendor)?.vendor ?? null;
-  const snapshot = chooseSnapshot(facts, input.snapshot, input.snapshotRetentionSeconds);
-  if ('note' in snapshot) notes.push(snapshot.note);
-  const modules = (facts.modules ?? []).filter((m) => m.state === 'enabled' && m.stream).map((m) => ({ name: m.name, stream: m.stream ?? '' }));
+  const modules = enabledModules(facts);
   const selinux = facts.security?.selinux;
   // EL7 and EL8 keep the rpm database in Berkeley DB, EL9 in SQLite (see ../steps/finalize.ts).
   const rpmdbRebuild = (target.major ?? 0) >= 9 && (source.major ?? 0) < 9;
-
   const steps: PlanStepSpec[] = [
-    preflightKind.spec({ diskMiB, dnf }, conversion),
-    backupKind.spec({ files: BACKUP_FILES, dirs: BACKUP_DIRS }, conversion),
-    ...('options' in snapshot ? [snapshotKind.spec(snapshot.options, conversion)] : []),
-    disableReposKind.spec({ repoIds: srcRepoIds, ownedBySwap: swap.remove }, conversion),
-    importGpgKeysKind.spec({ keys: keys.map((k) => ({ name: k.name, armored: k.armored, fingerprints: k.fingerprints })) }, conversion),
+    ...opening,
     // EL8 → EL9: streams the target lacks are reset before the transaction (EL7 has no modules).
     ...(modules.length ? [moduleStreamsKind.spec({ modules, dnf }, conversion)] : []),
-    downloadPackagesKind.spec({ remove: tx.remove, install: tx.install, dnf, allowRemove }, conversion),
+    downloadPackagesKind.spec({ remove: tx.remove, install: tx.install, dnf, allowRemove: [...input.allowRemove] }, conversion),
     rebootKind.spec({ into: 'interim' }, conversion),
     upgradeTransactionKind.spec({ remove: tx.remove, install: tx.install, dnf }, conversion),
     rebootKind.spec({ into: 'target' }, conversion),
     finalizeKind.spec({ rpmdbRebuild, autorelabel: selinux === 'enforcing' || selinux === 'permissive' }, conversion),
-    bootloaderKind.spec({ bootMode: facts.boot?.mode ?? 'unknown', targetVendorOf: swap.install[0] ?? null }, conversion),
-    removeSourceKeysKind.spec({ rpmNames: sourceKeys }, conversion),
-    verifyKind.spec({ targetOsId: targetOsIdOf(target), releasePackages: swap.install.filter((n) => /-release(-el\d+)?$/.test(n)), removed: tx.remove, sourceVendor, dnf, allowRemove }, conversion),
+    ...closingSteps(input, { removed: tx.remove }),
   ];
   return { steps, notes };
 }

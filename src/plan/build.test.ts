@@ -28,7 +28,7 @@ test('sourceReleaseOf: the release assess detects; no os-release or an unknown o
   assert.throws(() => sourceReleaseOf(noOs, catalog), (e: unknown) => isFerryError(e, 'PATH_UNSUPPORTED'));
 });
 
-test('the path\'s method decides the plan: TencentOS 3.1 from CentOS 8 and 2.4 from CentOS 7 are same-major swaps; a cross-major path is refused', () => {
+test('the path\'s method decides the plan: TencentOS 3.1 from CentOS 8 and 2.4 from CentOS 7 are same-major swaps; a cross-major path needs PES events, a same-major one refuses them', () => {
   const catalog = loadCatalog();
   const os = baseFacts().os!;
   const repos = [{ id: 'ferry-t-0', baseurl: 'file:///srv/mirror' }];

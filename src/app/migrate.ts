@@ -8,7 +8,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { posix } from 'node:path';
 import { FerryError } from '../core/index.js';
-import { loadCatalog, releaseKeyArmor, type Catalog } from '../catalog/index.js';
+import { loadCatalog, loadPesEvents, releaseKeyArmor, type Catalog, type PesEvent } from '../catalog/index.js';
 import { collectFacts } from '../facts/index.js';
 import type { HostFacts } from '../facts/types.js';
 import { assessTargets, availableNames, type Prediction } from '../assess/index.js';
@@ -72,11 +72,13 @@ export interface PlanMigrationOptions {
   snapshot?: SnapshotRequest;
   /** `--snapshot-retention` in seconds (the plan's SnapshotOptions.retentionSeconds). */
   snapshotRetentionSeconds?: number;
+  /** `--pes FILE`: the target vendor's package-evolution events (pes-events.json); a cross-major path needs them. */
+  pes?: string;
 }
 
 /** The assessment of `facts` against `target` (with its repository view when given): its findings. */
-export function assessForPlan(facts: HostFacts, catalog: Catalog, target: string, repo?: TargetRepoView, today = new Date().toISOString().slice(0, 10)): Finding[] {
-  return assessTargets({ facts, catalog, targets: [{ release: target, ...(repo ? { repo } : {}) }], today }).targets[0]?.findings ?? [];
+export function assessForPlan(facts: HostFacts, catalog: Catalog, target: string, repo?: TargetRepoView, today = new Date().toISOString().slice(0, 10), pesEvents?: PesEvent[]): Finding[] {
+  return assessTargets({ facts, catalog, targets: [{ release: target, ...(repo ? { repo } : {}), ...(pesEvents ? { pesEvents } : {}) }], today }).targets[0]?.findings ?? [];
 }
 
 /** The plan, and `published`: the plan with its predicted transaction, as `ferry plan --json` prints it. */
@@ -86,16 +88,18 @@ export async function planMigration(o: PlanMigrationOptions): Promise<{ plan: Mi
   // repositories (hostRepos). Without one, the catalog's repositories of the target.
   const flags = parseRepoFlags(o.repos, { target: o.target });
   const [target] = resolveTargets(catalog, [o.target], flags[o.target] ? { [o.target]: flags[o.target] } : {}, { catalogRepos: true, ...(o.repoCache ? { cache: o.repoCache } : {}) });
+  // A bad events file is refused before the host is read.
+  const pes = o.pes !== undefined ? loadPesEvents(o.pes) : undefined;
   const facts = o.facts ?? await collectFacts(o.transport);
-  // The source, target and path are settled (a cross-major or unknown path refused) before any repository is read.
-  conversionOf(facts, catalog, target.id);
+  // The source, target and path are settled (a path Ferry cannot plan with these inputs refused) before any repository is read.
+  const conversion = conversionOf(facts, catalog, target.id, { pes: pes !== undefined });
   const view = await target.repo();
-  const findings = o.findings ?? assessForPlan(facts, catalog, target.id, view, o.today);
-  gateInhibitors({ facts, ...conversionOf(facts, catalog, target.id), findings, overrides: o.overrides ?? [] });
+  const findings = o.findings ?? assessForPlan(facts, catalog, target.id, view, o.today, pes);
+  gateInhibitors({ facts, ...conversion, findings, overrides: o.overrides ?? [] });
   const { repos, gpgcheck } = await target.environment(o.transport, o.gpgcheck ?? true, o.onProgress);
   const keys = o.gpgKeys?.length ? o.gpgKeys.map(readKeyArg) : releaseKeyArmor(catalog, target.id);
   const available = view ? [...availableNames(view)] : [];
-  const plan = buildPlan({ facts, catalog, target: target.id, repos, targetAvailable: available, gpgcheck, keys, overrides: o.overrides ?? [], findings, ...(o.allowRemove?.length ? { allowRemove: o.allowRemove } : {}), ...(o.snapshot ? { snapshot: o.snapshot } : {}), ...(o.snapshotRetentionSeconds ? { snapshotRetentionSeconds: o.snapshotRetentionSeconds } : {}) });
+  const plan = buildPlan({ facts, catalog, target: target.id, repos, targetAvailable: available, gpgcheck, keys, overrides: o.overrides ?? [], findings, ...(pes ? { pes } : {}), ...(o.allowRemove?.length ? { allowRemove: o.allowRemove } : {}), ...(o.snapshot ? { snapshot: o.snapshot } : {}), ...(o.snapshotRetentionSeconds ? { snapshotRetentionSeconds: o.snapshotRetentionSeconds } : {}) });
   const predicted = predictPlanTransaction(plan, facts, view);
   return { plan, published: publishedPlan(plan, predicted), facts, findings, ...(predicted ? { predicted } : {}) };
 }

@@ -2,7 +2,7 @@
  * assessTargets: for each candidate target, per-package fates (when its repository metadata is given)
  * and every check, then the ranking. Pure: facts, catalog and repo views in, an Assessment out.
  */
-import type { Catalog, MigrationPath, PesEvent, ReleaseView } from '../catalog/index.js';
+import type { Catalog, MigrationPath, PesEvent, PesResult, ReleaseView } from '../catalog/index.js';
 import { computeTargetPackages, isCrossMajor } from '../catalog/index.js';
 import type { HostFacts } from '../facts/types.js';
 import { isFerryError, redact } from '../core/index.js';
@@ -55,6 +55,22 @@ export function sourceMinorVersion(facts: HostFacts, source: ReleaseView, catalo
   return minor !== undefined ? `${pkg?.version}.${minor}` : `${source.major ?? source.version}.0`;
 }
 
+/**
+ * Leapp's computation of the target package set for a host on a cross-major path (computeTargetPackages): the
+ * installed names, the host's arch, the source's MAJOR.MINOR (sourceMinorVersion) and the path's target
+ * minor (else the release's version, else `<major>.0`). The one answer for the assessment's fates and the
+ * plan's target transaction.
+ */
+export function pesResultFor(o: { facts: HostFacts; catalog: Catalog; source: ReleaseView; target: ReleaseView; path: MigrationPath | null; events: PesEvent[]; sourceVersion?: string; targetVersion?: string }): PesResult {
+  const { facts, target } = o;
+  return computeTargetPackages({
+    installed: (facts.packages ?? []).filter((p) => p.name !== 'gpg-pubkey').map((p) => ({ name: p.name, repository: '' })),
+    events: o.events, arch: facts.system?.arch ?? 'x86_64',
+    source: o.sourceVersion ?? sourceMinorVersion(facts, o.source, o.catalog),
+    target: o.targetVersion ?? o.path?.targetVersion?.value ?? (/^\d+\.\d+$/.test(target.version) ? target.version : `${target.major}.0`),
+  });
+}
+
 function fatesFor(input: AssessTargetsInput, source: ReleaseView | null, target: ReleaseView, path: MigrationPath | null, repo: TargetRepoView, targetPes: PesEvent[] | undefined): PackageFate[] {
   const { facts, catalog } = input;
   const installed = facts.packages ?? [];
@@ -72,14 +88,7 @@ function fatesFor(input: AssessTargetsInput, source: ReleaseView | null, target:
   // The target's own events (its vendor's PES file) before the events given for every target.
   const pesEvents = targetPes ?? input.pes?.events;
   if (source && isCrossMajor(path) && pesEvents) {
-    const arch = facts.system?.arch ?? 'x86_64';
-    const result = computeTargetPackages({
-      installed: installed.filter((p) => p.name !== 'gpg-pubkey').map((p) => ({ name: p.name, repository: '' })),
-      events: pesEvents, arch,
-      source: input.pes?.sourceVersion ?? sourceMinorVersion(facts, source, catalog),
-      target: input.pes?.targetVersion ?? path?.targetVersion?.value ?? (/^\d+\.\d+$/.test(target.version) ? target.version : `${target.major}.0`),
-    });
-    fateInput.pes = { result, events: pesEvents };
+    fateInput.pes = { result: pesResultFor({ facts, catalog, source, target, path, events: pesEvents, ...(input.pes?.sourceVersion ? { sourceVersion: input.pes.sourceVersion } : {}), ...(input.pes?.targetVersion ? { targetVersion: input.pes.targetVersion } : {}) }), events: pesEvents };
   }
   const fates = computeFates(fateInput);
   return source && !isCrossMajor(path) && facts.dependencies ? withErasures(fates, {

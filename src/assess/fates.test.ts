@@ -2,8 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { formatNevra } from '../rpm/nevra.js';
 import { createPool } from '../rpm/pool.js';
-import { PesAction, loadCatalog } from '../catalog/index.js';
-import { computeFates, countFates } from './fates.js';
+import { PesAction, computeTargetPackages, loadCatalog, parsePesEvents } from '../catalog/index.js';
+import { computeFates, countFates, pesTransaction } from './fates.js';
 import { classifyOrigin } from './origin.js';
 import { computeVendorSwap, vendorSwapPlan } from './vendor-swap.js';
 import { inst, pkg } from './testing/fixtures.js';
@@ -260,4 +260,45 @@ test('a target build that only changes the dist tag is the same package (rebuild
     assert.equal(f.fate, fate, `${installed} → ${target}`);
     assert.equal(f.reason, why, `${installed} → ${target}`);
   }
+});
+
+test('pesTransaction: what PES adds to a cross-major transaction, by the fates\' rule (table)', () => {
+  const rel = (major: number, minor: number) => ({ major_version: major, minor_version: minor });
+  const entry = (id: number, action: PesAction, ins: string[], outs: string[]) => ({
+    id, action, architectures: [], initial_release: rel(7, 9), release: rel(8, 0),
+    in_packageset: { package: ins.map((name) => ({ name, repository: 'base' })) },
+    out_packageset: outs.length ? { package: outs.map((name) => ({ name, repository: 'baseos' })) } : null,
+  });
+  const events = parsePesEvents({ packageinfo: [
+    entry(1, PesAction.REPLACED, ['yum-utils'], ['dnf-utils']),
+    entry(2, PesAction.REMOVED, ['pygpgme'], []),
+    entry(3, PesAction.SPLIT, ['kernel'], ['kernel', 'kernel-core', 'kernel-modules-extra']),
+    entry(4, PesAction.SPLIT, ['ntp'], ['chrony', 'ntpstat']),
+    entry(5, PesAction.MERGED, ['emacs-libidn', 'libidn'], ['libidn']),
+    entry(6, PesAction.RENAMED, ['centos-release'], ['rocky-release']),
+    entry(7, PesAction.REMOVED, ['not-installed'], []),
+  ] });
+  const installed = ['yum-utils', 'pygpgme', 'kernel', 'ntp', 'emacs-libidn', 'libidn', 'centos-release', 'bash'];
+  const result = computeTargetPackages({ installed: installed.map((name) => ({ name, repository: '' })), events, source: '7.9', target: '8.0', arch: 'x86_64' });
+  const available = new Set(['dnf-utils', 'kernel', 'kernel-core', 'chrony', 'libidn', 'rocky-release', 'bash']);
+  const tx = pesTransaction({ pes: { result, events }, installed, available, swapped: new Set(['centos-release']) });
+  // [case, in remove, in install]
+  const cases: [string, string[], string[]][] = [
+    ['replaced, the target carries the replacement: out, replacement in', ['yum-utils'], ['dnf-utils']],
+    ['removed: out', ['pygpgme'], []],
+    ['split keeping its name: the new part the target carries in, the one it lacks not', [], ['kernel-core']],
+    ['split whose part the target lacks: the package stays, no part installed (fate missing)', [], []],
+    ['merged into an installed package: the other one out', ['emacs-libidn'], []],
+  ];
+  for (const [name, remove, install] of cases) {
+    for (const n of remove) assert.ok(tx.remove.includes(n), `${name}: remove ${n} (${tx.remove.join(' ')})`);
+    for (const n of install) assert.ok(tx.install.includes(n), `${name}: install ${n} (${tx.install.join(' ')})`);
+  }
+  assert.deepEqual(tx.remove, ['emacs-libidn', 'pygpgme', 'yum-utils'], 'ntp stays; centos-release is the swap\'s; not-installed is not');
+  assert.deepEqual(tx.install, ['dnf-utils', 'kernel-core'], 'chrony withheld with ntp; rocky-release is the swap\'s');
+  assert.deepEqual(tx.unavailable, ['kernel-modules-extra', 'ntpstat']);
+  // The fates say the same of each package.
+  const fates = computeFates({ installed: installed.map((n) => inst(`${n}-1-1.el7.x86_64`, { vendor: 'CentOS' })), pool: createPool([...available].map((n) => pkg(`${n}-2-1.el8.x86_64`))), pes: { result, events } });
+  const fate = (n: string) => fates.find((f) => f.name === n);
+  assert.deepEqual([fate('yum-utils')?.fate, fate('pygpgme')?.fate, fate('ntp')?.fate, fate('emacs-libidn')?.fate], ['replaced', 'missing', 'missing', 'replaced']);
 });

@@ -288,3 +288,41 @@ function pesIndex(pes: FateInput['pes']): Map<string, { id: number; action: PesA
   }
   return out;
 }
+
+/**
+ * What PES adds to a cross-major target transaction (the plan's, src/plan/recipes/cross-major-pes.ts), by the
+ * rule the fates above apply, so the plan does what the assessment predicted: an installed package an applied
+ * event removes is removed; one it replaces is removed and its replacements installed, when the target carries
+ * every one of them (else it stays, its fate `missing`, and none of its replacements is installed); every other
+ * package the events put on the target (a split's new parts, as kernel → kernel-core, kernel-modules) is
+ * installed when the target carries it. Packages the vendor swap handles (`swapped`) are the swap's. `unavailable`:
+ * what the events want installed and the target repositories do not carry (Leapp reports these too).
+ */
+export function pesTransaction(input: { pes: NonNullable<FateInput['pes']>; installed: readonly string[]; available: ReadonlySet<string>; swapped?: ReadonlySet<string> }): { remove: string[]; install: string[]; unavailable: string[] } {
+  const pesBy = pesIndex(input.pes);
+  const remove = new Set<string>();
+  const install = new Set<string>();
+  const withheld = new Set<string>();
+  // Replacements of what the swap handles are the swap's to install (or not).
+  const swapOwned = new Set<string>();
+  for (const name of new Set(input.installed)) {
+    const pes = pesBy.get(name);
+    if (!pes || name === 'gpg-pubkey') continue;
+    if (input.swapped?.has(name)) {
+      for (const n of pes.out) swapOwned.add(n);
+      continue;
+    }
+    if (pes.out.some((n) => !input.available.has(n))) {
+      for (const n of pes.out) withheld.add(n);
+      continue;
+    }
+    remove.add(name);
+    for (const n of pes.out) install.add(n);
+  }
+  const installed = new Set(input.installed);
+  for (const n of input.pes.result.toInstall) {
+    if (!installed.has(n) && !withheld.has(n) && !swapOwned.has(n) && input.available.has(n)) install.add(n);
+  }
+  const unavailable = [...new Set([...input.pes.result.toInstall, ...withheld])].filter((n) => !input.available.has(n) && !installed.has(n) && !swapOwned.has(n));
+  return { remove: [...remove].sort(), install: [...install].filter((n) => !installed.has(n)).sort(), unavailable: unavailable.sort() };
+}

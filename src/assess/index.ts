@@ -1,7 +1,7 @@
 /** src/assess: pure checks, per-package fates and multi-target ranking over HostFacts. */
 export * from './types.js';
-export { assessTargets, sourceMinorVersion, type AssessTargetsInput } from './assess.js';
-export { computeFates, countFates, distTagRebuild, leftBehind, modularFilter, type FateInput } from './fates.js';
+export { assessTargets, pesResultFor, sourceMinorVersion, type AssessTargetsInput } from './assess.js';
+export { computeFates, countFates, distTagRebuild, leftBehind, modularFilter, pesTransaction, type FateInput } from './fates.js';
 export { classifyOrigin, detectSourceVendor, type OriginRule, type Origin } from './origin.js';
 export { availableNames, computeVendorSwap, vendorSwapPlan, type VendorSwapInput } from './vendor-swap.js';
 export {

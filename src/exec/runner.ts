@@ -109,6 +109,9 @@ export async function runPlan(options: RunPlanOptions): Promise<ExecutionResult>
         hint: 'Start a new execution with a new id.',
       });
     }
+    // A reboot still ahead needs a way to reboot before anything changes, not after the steps before it ran.
+    const rebootAhead = plan.steps.find((s) => s.endsInReboot && !before.steps.some((b) => b.id === s.id && b.state === 'done'));
+    if (rebootAhead) requireRebootWait(options, rebootAhead, transport);
     const stateDir = stateDirFor(executionId);
     if (prior.length === 0) {
       // Not fsynced here: the first step's start entry is, before anything changes on the host.

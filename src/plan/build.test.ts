@@ -1,11 +1,11 @@
 // The plan names the host's source release exactly as the assessment does (one detection rule).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { loadCatalog } from '../catalog/index.js';
+import { loadCatalog, parsePesEvents } from '../catalog/index.js';
 import { isFerryError } from '../core/index.js';
 import { detectSourceRelease } from '../assess/index.js';
-import { baseFacts } from '../assess/testing/fixtures.js';
-import { buildPlan, sourceReleaseOf } from './build.js';
+import { baseFacts, inst } from '../assess/testing/fixtures.js';
+import { buildPlan, sourceReleaseOf, unplannablePath } from './build.js';
 
 test('sourceReleaseOf: the release assess detects; no os-release or an unknown one is refused', () => {
   const catalog = loadCatalog();
@@ -28,7 +28,7 @@ test('sourceReleaseOf: the release assess detects; no os-release or an unknown o
   assert.throws(() => sourceReleaseOf(noOs, catalog), (e: unknown) => isFerryError(e, 'PATH_UNSUPPORTED'));
 });
 
-test('the path\'s method decides the plan: TencentOS 3.1 from CentOS 8 and 2.4 from CentOS 7 are same-major swaps; a cross-major path is refused', () => {
+test('the path\'s method decides the plan: TencentOS 3.1 from CentOS 8 and 2.4 from CentOS 7 are same-major swaps; a cross-major path needs PES events, a same-major one refuses them', () => {
   const catalog = loadCatalog();
   const os = baseFacts().os!;
   const repos = [{ id: 'ferry-t-0', baseurl: 'file:///srv/mirror' }];
@@ -44,6 +44,56 @@ test('the path\'s method decides the plan: TencentOS 3.1 from CentOS 8 and 2.4 f
   }
   const el7 = baseFacts({ os: { ...os, versionId: '7' } });
   assert.equal(catalog.path('centos-7', 'rocky-8')?.method, 'cross-major-pes');
+  // A cross-major path takes its target package set from the vendor's PES events: without them it is refused, named.
   assert.throws(() => buildPlan({ facts: el7, catalog, target: 'rocky-8', repos, targetAvailable: ['rocky-release'], gpgcheck: false }),
-    (e: unknown) => isFerryError(e, 'PATH_UNSUPPORTED') && /cross-major/.test(e.message));
+    (e: unknown) => isFerryError(e, 'PES_REQUIRED') && /centos-7 → rocky-8 is a cross-major upgrade/.test(e.message) && /--pes FILE/.test(e.hint ?? ''));
+  // Events given for a same-major path are refused, not ignored.
+  assert.throws(() => buildPlan({ facts: baseFacts({ os: { ...os, versionId: '8.5' } }), catalog, target: 'tencentos-3.1', repos, targetAvailable: ['tencentos-release'], gpgcheck: false, pes: [] }),
+    (e: unknown) => isFerryError(e, 'PES_UNUSED') && /centos-8 → tencentos-3.1 is not a cross-major upgrade/.test(e.message));
+  assert.equal(unplannablePath(catalog, catalog.release('centos-7'), catalog.release('rocky-8'), { pes: true }), null, 'plannable with events');
+  assert.equal(unplannablePath(catalog, catalog.release('centos-7'), catalog.release('rocky-8'))?.code, 'PES_REQUIRED', 'rollouts (no events) cannot plan it');
+});
+
+/** A PES event in Leapp's format: action, in and out names, CentOS 7.7 → Rocky 8.0. */
+function pesEntry(id: number, action: number, ins: string[], outs: string[]): Record<string, unknown> {
+  const set = (names: string[]) => ({ package: names.map((name) => ({ name, repository: 'rocky8-baseos', modulestreams: [null] })), set_id: id });
+  return { id, action, in_packageset: set(ins), out_packageset: outs.length ? set(outs) : null, architectures: [],
+    initial_release: { major_version: 7, minor_version: 7, os_name: 'CentOS' }, release: { major_version: 8, minor_version: 0, os_name: 'Rocky' } };
+}
+
+test('cross-major plan (CentOS 7 → Rocky 8): the target transaction is the vendor swap plus what the PES events change, by the fates\' rule', () => {
+  const catalog = loadCatalog();
+  const os = baseFacts().os!;
+  const facts = baseFacts({
+    os: { ...os, versionId: '7' },
+    packages: ['bash-4.2.46-34.el7.x86_64', 'centos-release-7-8.2003.0.el7.centos.x86_64', 'kernel-3.10.0-1127.el7.x86_64', 'yum-utils-1.1.31-54.el7_8.noarch',
+      'pygpgme-0.3-9.el7.x86_64', 'python-2.7.5-88.el7.x86_64', 'ntp-4.2.6p5-29.el7.x86_64'].map((n) => inst(n, { vendor: 'CentOS' })),
+  });
+  // Rocky's real events for these names (pes-events.rocky.json ids 915, 187, 1824, 916, 4, 2151), in their shape.
+  const events = parsePesEvents({ packageinfo: [
+    pesEntry(915, 3, ['yum-utils'], ['dnf-utils']), // replaced, the target carries dnf-utils
+    pesEntry(187, 1, ['pygpgme'], []), // removed
+    pesEntry(1824, 4, ['kernel'], ['kernel', 'kernel-core', 'kernel-modules', 'kernel-modules-extra']), // split, kernel-modules-extra not carried
+    pesEntry(916, 3, ['python'], ['platform-python']), // replaced, platform-python not carried: python stays
+    pesEntry(4, 4, ['ntp'], ['chrony', 'ntpstat']), // split, ntpstat not carried: ntp stays, chrony not installed
+    pesEntry(2151, 3, ['centos-release'], ['rocky-release']), // the vendor swap's
+  ] });
+  const available = ['bash', 'rocky-release', 'rocky-repos', 'rocky-gpg-keys', 'rocky-logos', 'kernel', 'kernel-core', 'kernel-modules', 'dnf-utils', 'chrony'];
+  const plan = buildPlan({ facts, catalog, target: 'rocky-8', repos: [{ id: 'ferry-rocky-8-0', baseurl: 'file:///srv/rocky8' }], targetAvailable: available, gpgcheck: false, pes: events });
+  assert.equal(plan.method, 'cross-major-pes');
+  assert.deepEqual(plan.steps.map((s) => s.kind), ['preflight', 'backup', 'disable-repos', 'import-gpg-keys', 'download-packages', 'reboot', 'upgrade-transaction', 'reboot',
+    'finalize', 'bootloader', 'remove-source-keys', 'verify']);
+  const upgrade = plan.steps.find((s) => s.kind === 'upgrade-transaction');
+  const download = plan.steps.find((s) => s.kind === 'download-packages');
+  assert.ok(upgrade?.kind === 'upgrade-transaction' && download?.kind === 'download-packages');
+  assert.deepEqual(upgrade.options.remove, ['centos-release', 'pygpgme', 'yum-utils']);
+  assert.deepEqual(upgrade.options.install, ['dnf-utils', 'kernel-core', 'kernel-modules', 'rocky-release'], 'no centos-logos installed, so no rocky-logos');
+  assert.equal(upgrade.options.dnf.releasever, '8');
+  assert.equal(upgrade.pointOfNoReturn, true);
+  assert.deepEqual([download.options.remove, download.options.install], [upgrade.options.remove, upgrade.options.install], 'the download is of the same transaction');
+  assert.equal(plan.steps.filter((s) => s.pointOfNoReturn).length, 1, 'one point of no return');
+  assert.deepEqual(plan.steps.filter((s) => s.kind === 'reboot').map((s) => s.kind === 'reboot' && s.options.into), ['interim', 'target']);
+  const finalize = plan.steps.find((s) => s.kind === 'finalize');
+  assert.deepEqual(finalize?.kind === 'finalize' && finalize.options, { rpmdbRebuild: false, autorelabel: true }, 'EL8 keeps the EL7 rpmdb format; SELinux enforcing → relabel');
+  assert.ok(plan.notes.some((n) => n.includes('kernel-modules-extra, ntpstat, platform-python') && n.includes('do not carry')), plan.notes.join('\n'));
 });

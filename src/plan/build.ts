@@ -1,6 +1,7 @@
 /**
- * Builds the plan of a same-major conversion from facts + target (+ assessment findings, + catalog). Pure:
- * no Transport; what must be learned from the host or the target repositories is passed in.
+ * Builds the plan of a conversion from facts + target (+ assessment findings, + catalog) with the recipe of
+ * the path's method (./recipes: a same-major swap, or a cross-major upgrade from the vendor's PES events).
+ * Pure: no Transport; what must be learned from the host or the target repositories is passed in.
  *
  * Vendor packages: each role (release, repos, gpg-keys, logos…) is matched on the installed side against
  * the catalog's names for the source and the role's conventional name `<distribution>-<role>` (CentOS 8.2
@@ -8,11 +9,11 @@
  * for the target and `<distribution>-<role>`, kept only when the target repositories carry them.
  */
 import { assert, FerryError } from '../core/index.js';
-import { isCrossMajor, targetRelease, type Catalog, type ReleaseView } from '../catalog/index.js';
+import { isCrossMajor, targetRelease, type Catalog, type PesEvent, type ReleaseView } from '../catalog/index.js';
 import type { HostFacts } from '../facts/types.js';
 import type { Finding } from '../assess/types.js';
-import { detectSourceRelease, vendorSwapPlan } from '../assess/index.js';
-import { recipeFor } from './recipes/index.js';
+import { detectSourceRelease, pesResultFor, vendorSwapPlan } from '../assess/index.js';
+import { recipeFor, type RecipeInput } from './recipes/index.js';
 import { planId } from './schema.js';
 import { PLAN_FORMAT_VERSION, type DnfEnv, type MigrationPlan, type PlanOverride, type TargetKey, type TargetRepo } from './types.js';
 import type { SnapshotRequest } from './steps/index.js';
@@ -35,6 +36,8 @@ export interface BuildPlanInput {
   snapshot?: SnapshotRequest;
   /** `--snapshot-retention` in seconds: how long a kept snapshot may stay (SnapshotOptions.retentionSeconds). */
   snapshotRetentionSeconds?: number;
+  /** Cross-major paths: the target vendor's PES events (`--pes FILE`); required there, refused elsewhere. */
+  pes?: PesEvent[];
 }
 
 /** The catalog release a host runs, as assess detects it (detectSourceRelease); a plan needs an os-release. */
@@ -88,28 +91,55 @@ export function gateInhibitors(input: { facts: HostFacts; source: ReleaseView; t
 
 /**
  * The source and target releases of a conversion and whether the catalog records the path. The path's
- * method decides what kind of plan this is: a same-major swap is planned here; a cross-major upgrade has
- * no recipe yet. A path the catalog does not record is an inhibitor (gateInhibitors), planned as a swap
+ * method picks the recipe (./recipes); a path Ferry cannot plan with what the caller has is refused here
+ * (unplannablePath). A path the catalog does not record is an inhibitor (gateInhibitors), planned as a swap
  * only when overridden and the two releases share a base major version.
  */
-export function conversionOf(facts: HostFacts, catalog: Catalog, targetId: string): { source: ReleaseView; target: ReleaseView; path: boolean } {
+export function conversionOf(facts: HostFacts, catalog: Catalog, targetId: string, has: PlanInputs = { pes: false }): { source: ReleaseView; target: ReleaseView; path: boolean } {
   const source = sourceReleaseOf(facts, catalog);
   const target = targetRelease(catalog, targetId);
-  const unsupported = unplannablePath(catalog, source, target);
+  const unsupported = unplannablePath(catalog, source, target, has);
   if (unsupported) throw unsupported;
   return { source, target, path: catalog.path(source.id, target.id) !== null };
 }
 
-/** Why Ferry cannot plan source → target (PATH_UNSUPPORTED with the paths it can plan), or null when it can: the one answer for plan and rollouts. */
-export function unplannablePath(catalog: Catalog, source: Pick<ReleaseView, 'id' | 'major'>, target: Pick<ReleaseView, 'id' | 'major'>): FerryError | null {
+/** What a caller can give a plan beyond facts and repositories: the target vendor's PES events (`--pes`). */
+export interface PlanInputs {
+  pes: boolean;
+}
+
+/**
+ * Why Ferry cannot plan source → target with `has`, or null when it can: the one answer for plan and rollouts.
+ * PATH_UNSUPPORTED (with the paths it can plan) for a path whose method has no recipe; PES_REQUIRED for a
+ * cross-major path without the vendor's events (its target package set comes from them); PES_UNUSED for
+ * events given for another path (never silently ignored).
+ */
+export function unplannablePath(catalog: Catalog, source: Pick<ReleaseView, 'id' | 'major'>, target: Pick<ReleaseView, 'id' | 'major'>, has: PlanInputs = { pes: false }): FerryError | null {
   const path = catalog.path(source.id, target.id);
-  if (path ? recipeFor(path.method) : source.major !== null && source.major === target.major) return null;
-  const what = !path ? 'not a recorded path' : isCrossMajor(path) ? 'a cross-major upgrade' : `a ${path.method} path`;
-  // A cross-major path is recorded (assess predicts it from PES events) but has no recipe: say what is missing.
-  const missing = path && isCrossMajor(path) ? ` (the Leapp-style upgrade — a target userspace, the offline transaction, first-boot finalization — is not implemented; \`ferry assess --to ${target.id} --pes FILE\` predicts its package fates)` : '';
-  return new FerryError('PATH_UNSUPPORTED', `${source.id} → ${target.id} is ${what}; ferry migrate plans same-major swaps only${missing}`, {
-    hint: `Paths from ${source.id} Ferry can plan: ${catalog.paths({ from: source.id }).filter((p) => recipeFor(p.method)).map((p) => p.to).join(', ') || 'none'}.`,
-  });
+  const plannable = path ? recipeFor(path.method) !== undefined : source.major !== null && source.major === target.major;
+  if (!plannable) {
+    const what = !path ? 'not a recorded path, and the releases do not share a major version' : `a ${path.method} path, which Ferry has no recipe for`;
+    return new FerryError('PATH_UNSUPPORTED', `${source.id} → ${target.id} is ${what}`, {
+      hint: `Paths from ${source.id} Ferry can plan: ${catalog.paths({ from: source.id }).filter((p) => recipeFor(p.method)).map((p) => p.to).join(', ') || 'none'}.`,
+    });
+  }
+  if (isCrossMajor(path) && !has.pes) {
+    return new FerryError('PES_REQUIRED', `${source.id} → ${target.id} is a cross-major upgrade: its target package set comes from ${target.id}'s package-evolution events, and none were given`, {
+      hint: `Pass --pes FILE: the pes-events.json of the vendor's Leapp data (${path?.source ?? 'the path\'s source'}); ferry rollout does not take one yet.`,
+    });
+  }
+  if (!isCrossMajor(path) && has.pes) {
+    return new FerryError('PES_UNUSED', `--pes was given, but ${source.id} → ${target.id} is not a cross-major upgrade`, { hint: 'Drop --pes.' });
+  }
+  return null;
+}
+
+/** The PES computation a plan runs on: Leapp's (assess's pesResultFor, as the assessment's fates) on a cross-major path, none elsewhere (unplannablePath settled which). */
+export function planPes(input: { facts: HostFacts; catalog: Catalog; source: ReleaseView; target: ReleaseView; pes?: PesEvent[] }): RecipeInput['pes'] {
+  const { source, target } = input;
+  const path = input.catalog.path(source.id, target.id);
+  if (!isCrossMajor(path) || !input.pes) return null;
+  return { result: pesResultFor({ facts: input.facts, catalog: input.catalog, source, target, path, events: input.pes }), events: input.pes };
 }
 
 /** The dnf environment of a target on the host: its release version and platform, the repositories as the host reaches them. */
@@ -119,7 +149,7 @@ export function dnfEnvFor(target: ReleaseView, repos: readonly TargetRepo[], gpg
 
 export function buildPlan(input: BuildPlanInput): MigrationPlan {
   const { facts, catalog } = input;
-  const { source, target } = conversionOf(facts, catalog, input.target);
+  const { source, target } = conversionOf(facts, catalog, input.target, { pes: input.pes !== undefined });
   const path = catalog.path(source.id, target.id);
   const overrides = gateInhibitors({ facts, source, target, path: path !== null, findings: input.findings ?? [], overrides: input.overrides ?? [] });
   if (input.repos.length === 0) throw new FerryError('USAGE', `No repository for ${target.id}: pass --repo ${target.id}=DIR|URL`);
@@ -131,10 +161,11 @@ export function buildPlan(input: BuildPlanInput): MigrationPlan {
     throw new FerryError('NOT_FOUND', `The ${target.id} repositories (${input.repos.map((r) => r.baseurl).join(', ')}) carry no release package of ${target.id}`);
   }
   const dnf = dnfEnvFor(target, input.repos, input.gpgcheck);
+  const pes = planPes({ facts, catalog, source, target, ...(input.pes ? { pes: input.pes } : {}) });
   // conversionOf refused a recorded path without a recipe; an unrecorded one (overridden) is planned as a same-major swap.
   const recipe = recipeFor(path?.method ?? 'same-major-swap');
   assert(recipe, `no recipe for ${path?.method ?? 'same-major-swap'} after conversionOf`);
-  const { steps, notes } = recipe({ facts, catalog, source, target, path, swap, dnf, keys: input.keys ?? [], allowRemove: input.allowRemove ?? [], snapshot: input.snapshot ?? 'auto', ...(input.snapshotRetentionSeconds ? { snapshotRetentionSeconds: input.snapshotRetentionSeconds } : {}) });
+  const { steps, notes } = recipe({ facts, catalog, source, target, path, swap, available, pes, dnf, keys: input.keys ?? [], allowRemove: input.allowRemove ?? [], snapshot: input.snapshot ?? 'auto', ...(input.snapshotRetentionSeconds ? { snapshotRetentionSeconds: input.snapshotRetentionSeconds } : {}) });
   const plan: Omit<MigrationPlan, 'id'> = {
     formatVersion: PLAN_FORMAT_VERSION, host: facts.origin, source: source.id, sourceName: source.distributionInfo.name,
     target: target.id, targetName: target.distributionInfo.name, method: path?.method ?? null, dnf, overrides, swap, notes, steps,

@@ -1,5 +1,6 @@
 /**
- * The plan's predicted transaction: what the plan's swap step and the distro-sync after it do to each package,
+ * The plan's predicted transaction: what the plan's swap step and the distro-sync after it (or a cross-major
+ * plan's target transaction, the same shape) do to each package,
  * predicted by assess's solver run (src/assess/predict.ts) from the host's facts and the target repositories'
  * metadata, with the swap the plan itself runs. Pure. Undefined when it cannot be predicted: no swap step, no
  * installed dependencies in the facts (collected before they were), or no target metadata read.
@@ -13,12 +14,13 @@ import type { HostFacts } from '../facts/types.js';
 import type { MigrationPlan } from './types.js';
 
 export function predictPlanTransaction(plan: MigrationPlan, facts: HostFacts, repo: TargetRepoView | undefined): Prediction | undefined {
-  const swap = plan.steps.find((s) => s.kind === 'swap-vendor-packages');
-  if (!swap || swap.kind !== 'swap-vendor-packages' || !repo || !facts.dependencies || !facts.packages) return undefined;
+  // The same-major swap, or a cross-major upgrade's target transaction: removals and installs, then distro-sync, as the solver run models them.
+  const swap = plan.steps.flatMap((s) => (s.kind === 'swap-vendor-packages' || s.kind === 'upgrade-transaction' ? [s.options] : []))[0];
+  if (!swap || !repo || !facts.dependencies || !facts.packages) return undefined;
   return predictMigration({
     installed: facts.packages, dependencies: facts.dependencies, target: repo.pool.packages,
     ...(repo.modules ? { modules: repo.modules } : {}), ...(facts.modules ? { moduleStates: facts.modules } : {}),
-    swap: { remove: swap.options.remove, install: swap.options.install }, arch: facts.system?.arch ?? 'x86_64',
+    swap: { remove: swap.remove, install: swap.install }, arch: facts.system?.arch ?? 'x86_64',
   });
 }
 

@@ -100,7 +100,7 @@ test('lab fleet: import = ansible-inventory, collect, assess ×3, rollout to roc
       for (const h of fleet.hosts.filter((x) => x.from === 'centos-7')) assert.notEqual(rockyOf(h.name), 'ready', `${h.name} (CentOS 7) is not ready for rocky-8`);
 
       // 4. The rollout: every host the assessment found ready (or with risks only) for rocky-8, but the CentOS 7
-      //    ones (rocky-8 is a cross-major upgrade from them, which ferry migrate does not run).
+      //    ones (rocky-8 is a cross-major upgrade from them: it needs the vendor's PES events, which rollouts do not take).
       const created = await json<{ rollout: { id: string }; hosts: Array<{ hostName: string; wave: number }> }>([
         'rollout', 'create', 'readiness:rocky-8=ready:readiness:rocky-8=risks:!centos7', '--to', 'rocky-8', repos[0][0], repos[0][1], '--nogpgcheck',
         '--canary', '2', '--waves', '30%,100%', '--concurrency', '10', '--max-failures', '1', '--store', db, '--start']);

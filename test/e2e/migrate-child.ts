@@ -5,13 +5,16 @@
  * the K-th (default first) output line of step N, or `restore-start:N` / `restore-end:N`, the N-th restore
  * of this run starting or journaled as done, or `untar:N`, just before this run's N-th `tar -x` on the host
  * (a restore half done: what it replaces removed, its archive not yet unpacked)), printing STALLED so the
- * parent can SIGKILL it there.
+ * parent can SIGKILL it there. FERRY_E2E_PES gives migrate the PES events file; FERRY_E2E_REPO may name several
+ * repositories, one a line; FERRY_E2E_BOOT_ID_FILE (with FERRY_E2E_MACHINE_ID_FILE) models the reboots of a
+ * plan's reboot steps as the reboot boundary's tests do: the reboot command writes a new boot id into that file.
  */
 import { writeSync } from 'node:fs';
 import { migrate, resume, rollback } from '../../src/app/migrate.js';
 import { createLocalTransport } from '../../src/transport/local.js';
 import type { ProgressEvent } from '../../src/core/index.js';
 import type { RunOptions, Transport } from '../../src/transport/types.js';
+import { rebootConfig, switchableTransport, type RebootWait } from '../../src/exec/reboot.js';
 
 const [where, n, k] = (process.env.FERRY_E2E_STALL ?? '').split(':');
 const index = n === undefined ? -1 : Number(n);
@@ -31,7 +34,14 @@ function onProgress(e: ProgressEvent): void {
     || (e.scope === 'restore' && where === `restore-${e.phase}` && (e.phase === 'start' || e.phase === 'end') && restores[e.phase] === index);
   if (hit) stall();
 }
-const local = createLocalTransport({ root: process.env.FERRY_E2E_ROOT ?? '' });
+const root = process.env.FERRY_E2E_ROOT ?? '';
+const bootIdFile = process.env.FERRY_E2E_BOOT_ID_FILE;
+const switchable = bootIdFile ? switchableTransport(createLocalTransport({ root })) : undefined;
+const local: Transport = switchable ?? createLocalTransport({ root });
+const rebootWait: RebootWait | undefined = bootIdFile && switchable ? {
+  transport: switchable, connect: () => Promise.resolve(createLocalTransport({ root })), output: () => undefined,
+  config: rebootConfig({ bootIdFile, machineIdFile: process.env.FERRY_E2E_MACHINE_ID_FILE ?? '', command: ['sh', '-c', 'cat /proc/sys/kernel/random/uuid > "$1"', 'sh', bootIdFile], backoffMs: 20, maxBackoffMs: 100, timeoutMs: 20_000 }),
+} : undefined;
 let untars = -1;
 // The real transport; only the `untar` stall point looks at the commands it runs.
 const transport: Transport = where !== 'untar' ? local : new Proxy(local, {
@@ -44,11 +54,12 @@ const transport: Transport = where !== 'untar' ? local : new Proxy(local, {
   },
 });
 if (process.env.FERRY_E2E_MODE === 'migrate') {
-  await migrate({ transport, target: process.env.FERRY_E2E_TARGET ?? '', repos: [process.env.FERRY_E2E_REPO ?? ''], gpgcheck: false, onProgress });
+  await migrate({ transport, target: process.env.FERRY_E2E_TARGET ?? '', repos: (process.env.FERRY_E2E_REPO ?? '').split('\n'), gpgcheck: false, onProgress,
+    ...(process.env.FERRY_E2E_PES ? { pes: process.env.FERRY_E2E_PES } : {}), ...(rebootWait ? { rebootWait } : {}) });
 } else if (process.env.FERRY_E2E_MODE === 'rollback') {
   await rollback({ transport, onProgress });
 } else {
-  const res = await resume({ transport, onProgress });
+  const res = await resume({ transport, onProgress, ...(rebootWait ? { rebootWait } : {}) });
   writeSync(1, `RESULT ${res.result.status}\n`);
 }
 writeSync(1, 'DONE\n');

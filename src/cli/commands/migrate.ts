@@ -23,7 +23,7 @@ interface HostFlags extends SharedHostFlags { store?: string; trustJournal?: boo
 
 const TRUST_JOURNAL_HELP = 'accept a journal this controller did not sign (another controller\'s, or an older Ferry\'s); what it would restore is still checked';
 const HOST_CHANGED_FORCE_HELP = 'act even though the host\'s packages changed since the journal last recorded them (HOST_CHANGED)';
-interface PlanFlags extends HostFlags { to: string; repo?: string[]; override?: string[]; reason?: string; gpgKey?: string[]; nogpgcheck?: boolean; allowRemove?: string[]; snapshot?: string; snapshotCommand?: string; snapshotRestoreCommand?: string; snapshotRemoveCommand?: string; snapshotRetention?: string }
+interface PlanFlags extends HostFlags { to: string; repo?: string[]; pes?: string; override?: string[]; reason?: string; gpgKey?: string[]; nogpgcheck?: boolean; allowRemove?: string[]; snapshot?: string; snapshotCommand?: string; snapshotRestoreCommand?: string; snapshotRemoveCommand?: string; snapshotRetention?: string }
 
 
 /** The store's location as messages name it (a URL's password removed). */
@@ -34,6 +34,7 @@ function storeNameOf(f: HostFlags): string {
 function withPlanFlags(c: Command): Command {
   return withHostFlags(c).requiredOption('--to <target>', 'target release, e.g. rocky-8')
     .option('--repo <target=dir|url>', 'target repository: a local mirror directory or URL (repeatable; offline mode)', collect)
+    .option('--pes <file>', 'the target vendor\'s Leapp package-evolution events (pes-events.json): a cross-major upgrade takes its target package set from them')
     .option('--override <finding-key>', 'proceed despite this inhibitor; recorded in the plan and the journal (repeatable)', collect)
     .option('--reason <text>', 'why the overrides are acceptable (journaled)')
     .option('--gpg-key <file=fingerprint>', 'target GPG key file and its expected fingerprint (default: the catalog\'s)', collect)
@@ -79,10 +80,10 @@ function snapshotRetention(f: PlanFlags, request: SnapshotRequest): { snapshotRe
   return { snapshotRetentionSeconds: seconds };
 }
 
-function planInput(f: PlanFlags): { target: string; repos: string[]; overrides: { findingKey: string; reason?: string }[]; gpgKeys?: string[]; gpgcheck: boolean; allowRemove?: string[]; snapshot: SnapshotRequest; snapshotRetentionSeconds?: number } {
+function planInput(f: PlanFlags): { target: string; repos: string[]; overrides: { findingKey: string; reason?: string }[]; gpgKeys?: string[]; gpgcheck: boolean; allowRemove?: string[]; snapshot: SnapshotRequest; snapshotRetentionSeconds?: number; pes?: string } {
   const snapshot = snapshotRequest(f);
   return {
-    snapshot, ...snapshotRetention(f, snapshot),
+    snapshot, ...snapshotRetention(f, snapshot), ...(f.pes !== undefined ? { pes: f.pes } : {}),
     target: f.to, repos: f.repo ?? [], gpgcheck: !f.nogpgcheck, ...(f.gpgKey ? { gpgKeys: f.gpgKey } : {}), ...(f.allowRemove ? { allowRemove: f.allowRemove } : {}),
     overrides: (f.override ?? []).map((k) => ({ findingKey: k, ...(f.reason ? { reason: f.reason } : {}) })),
   };

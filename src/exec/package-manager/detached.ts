@@ -93,6 +93,27 @@ export interface DetachedResult {
 }
 
 /**
+ * On a step's later attempt, waits until the run an earlier attempt started under `label` has ended (a killed
+ * Ferry leaves it running). Resolves true when an earlier attempt started one (running or ended), false on a
+ * first attempt or when none was started. A step whose effect the earlier run may have completed checks it
+ * after this, rather than running its command again.
+ */
+export async function awaitEarlierRun(ctx: StepContext, label: string): Promise<boolean> {
+  const { transport } = ctx;
+  const stem = posix.join(ctx.stateDir, 'run', `${ctx.step.id.slice(0, 24)}-${label}`);
+  const pidFile = `${stem}.pid`;
+  if (ctx.attempt <= 1 || !(await transport.exists(pidFile))) return false;
+  const lockFile = hostPath(transport, `${stem}.lock`);
+  const pid = (await transport.readFile(pidFile)).toString('utf8').trim();
+  const running = async (): Promise<boolean> => (await transport.run(['sh', '-c', RUNNING, 'sh', lockFile, /^\d+$/.test(pid) ? pid : '0'])).code === 0;
+  if (await running()) {
+    ctx.output(`waiting for ${label} (pid ${pid}) started by an earlier attempt`);
+    while (await running()) await transport.run(['sh', '-c', WAIT_EARLIER, 'sh', lockFile]);
+  }
+  return true;
+}
+
+/**
  * Runs `argv` detached on the host and waits for it, streaming its output lines. `label` names the run
  * within the step; an earlier attempt's still-running process under the same label is awaited first.
  *
@@ -108,16 +129,7 @@ export async function runDetached(ctx: StepContext, argv: string[], label: strin
   const stem = posix.join(dir, `${ctx.step.id.slice(0, 24)}-${label}`);
   const pidFile = `${stem}.pid`;
   const lockFile = hostPath(transport, `${stem}.lock`);
-  if (ctx.attempt > 1 && await transport.exists(pidFile)) {
-    const pid = (await transport.readFile(pidFile)).toString('utf8').trim();
-    const running = async (): Promise<boolean> => (await transport.run(['sh', '-c', RUNNING, 'sh', lockFile, /^\d+$/.test(pid) ? pid : '0'])).code === 0;
-    if (await running()) {
-      ctx.output(`waiting for ${label} (pid ${pid}) started by an earlier attempt`);
-      while (await running()) await transport.run(['sh', '-c', WAIT_EARLIER, 'sh', lockFile]);
-    }
-  } else {
-    await mkdirHost(transport, dir);
-  }
+  if (!(await awaitEarlierRun(ctx, label))) await mkdirHost(transport, dir);
   const log = hostPath(transport, `${stem}-${ctx.attempt}.log`);
   const rc = hostPath(transport, `${stem}-${ctx.attempt}.rc`);
   const pid = (await runChecked(transport, ['sh', '-c', START, DETACH, log, rc, hostPath(transport, pidFile), lockFile, ...argv],

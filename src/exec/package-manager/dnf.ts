@@ -23,7 +23,7 @@ import { assert, FerryError, redact } from '../../core/index.js';
 import { hostPath, mkdirHost } from '../journal.js';
 import type { Transport } from '../../transport/types.js';
 import type { StepContext } from '../types.js';
-import { runDetached } from './detached.js';
+import { awaitEarlierRun, runDetached } from './detached.js';
 import { checkRepoId, configBaseurl } from './repo-location.js';
 import { hostEnv } from './served.js';
 import { INSTALLONLY_LIMIT } from '../../rpm/installonly.js';
@@ -164,7 +164,7 @@ async function runDnf(ctx: StepContext, env: PackageManagerEnv, args: string[], 
 export function transactionScript(tx: Transaction, options: { distroSync?: boolean } = {}): string {
   const remove = tx.remove.map((n) => checkSpec(n, 'Package to remove'));
   const install = tx.install.map((n) => checkSpec(n, 'Package to install'));
-  assert(remove.length + install.length > 0, 'an empty transaction');
+  assert(remove.length + install.length > 0 || options.distroSync, 'an empty transaction');
   return [...(remove.length ? [`remove ${remove.join(' ')}`] : []), ...(install.length ? [`install ${install.join(' ')}`] : []),
     ...(options.distroSync ? ['distro-sync'] : []), 'run', ''].join('\n');
 }
@@ -203,6 +203,21 @@ export const dnf: PackageManager = {
 
   async distroSync(ctx, env) {
     await runDnf(ctx, env, ['distro-sync', '--allowerasing'], 'distro-sync');
+  },
+
+  async upgrade(ctx, env, tx, options = {}) {
+    const label = options.downloadTo ? 'download' : 'upgrade';
+    // A resumed step: the run a killed Ferry left behind may have finished the transaction (it runs detached).
+    if (options.doneAfterEarlierRun && await awaitEarlierRun(ctx, label) && await options.doneAfterEarlierRun()) {
+      ctx.output(`the ${label} an earlier attempt started has completed the transaction`);
+      return;
+    }
+    const script = posix.join(ctx.stateDir, options.downloadTo ? 'download.dnf' : 'upgrade.dnf');
+    await ctx.transport.writeFile(script, transactionScript(tx, { distroSync: true }), { mode: 0o600 });
+    // The transaction predict() asks about, with the same options; --downloadonly stops dnf after the download and
+    // its signature check (dnf/cli/cli.py do_transaction), and --downloaddir copies local repositories' packages too.
+    const download = options.downloadTo ? ['--downloadonly', '--downloaddir', hostPath(ctx.transport, options.downloadTo)] : [];
+    await runDnf(ctx, env, [...download, '--allowerasing', '--setopt=protected_packages=', '--noautoremove', 'shell', hostPath(ctx.transport, script)], label);
   },
 
   async resetModules(ctx, env, names) {

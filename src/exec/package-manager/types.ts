@@ -56,6 +56,14 @@ export interface PackageManager {
   swap(ctx: StepContext, env: PackageManagerEnv, tx: Transaction): Promise<void>;
   /** Every package to the target's build (upgrade, downgrade or replacement, erasing for renames). */
   distroSync(ctx: StepContext, env: PackageManagerEnv): Promise<void>;
+  /**
+   * A cross-major target transaction in one: `tx`'s removals and installs, then distro-sync of everything else,
+   * erasing where needed, protected packages emptied and no autoremove (Leapp's to_remove, to_install, to_upgrade).
+   * With `downloadTo` (a host path Ferry owns), only downloads every package it installs there (nothing changes).
+   * With `doneAfterEarlierRun`, a later attempt first waits for the run an earlier one left, and does not run
+   * again when the check then says the transaction is complete.
+   */
+  upgrade(ctx: StepContext, env: PackageManagerEnv, tx: Transaction, options?: { downloadTo?: string; doneAfterEarlierRun?: () => Promise<boolean> }): Promise<void>;
   /** Resets the named modules (their streams are no longer enabled). */
   resetModules(ctx: StepContext, env: PackageManagerEnv, names: string[]): Promise<void>;
   /** Downloads the target repositories' metadata (proves they are reachable from the host). */

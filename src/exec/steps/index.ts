@@ -11,14 +11,18 @@ import { backupStep } from './backup.js';
 import { bootloaderStep } from './bootloader.js';
 import { disableReposStep } from './disable-repos.js';
 import { distroSyncStep } from './distro-sync.js';
+import { downloadPackagesStep } from './download-packages.js';
+import { finalizeStep } from './finalize.js';
 import { importGpgKeysStep } from './import-gpg-keys.js';
 import { moduleStreamsStep } from './module-streams.js';
 import { restorePathSet } from './path-set.js';
 import { preflightStep } from './preflight.js';
+import { rebootStep } from './reboot.js';
 import { removeSourceKeysStep } from './remove-source-keys.js';
 import { snapshotStep } from './snapshot.js';
 import { snapshotRestorer, type SnapshotCommands } from '../snapshots/index.js';
 import { swapVendorPackagesStep } from './swap-vendor-packages.js';
+import { upgradeTransactionStep } from './upgrade-transaction.js';
 import { verifyStep } from './verify.js';
 
 export const STEP_IMPLEMENTATIONS: { readonly [K in StepKindName]: (options: StepOptions<K>) => Step<StepOptions<K>> } = {
@@ -30,6 +34,10 @@ export const STEP_IMPLEMENTATIONS: { readonly [K in StepKindName]: (options: Ste
   'swap-vendor-packages': swapVendorPackagesStep,
   'module-streams': moduleStreamsStep,
   'distro-sync': distroSyncStep,
+  'download-packages': downloadPackagesStep,
+  'reboot': rebootStep,
+  'upgrade-transaction': upgradeTransactionStep,
+  'finalize': finalizeStep,
   'bootloader': bootloaderStep,
   'remove-source-keys': removeSourceKeysStep,
   'verify': verifyStep,

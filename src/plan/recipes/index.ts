@@ -1,13 +1,15 @@
 /**
  * Recipes by path method: the one answer to "which steps does a path of this method take", and so to
- * "can Ferry plan this path". A method without a recipe (cross-major-pes: a Leapp-style upgrade) is refused.
+ * "can Ferry plan this path" (build.ts unplannablePath asks it). A method without a recipe is refused.
  */
 import type { PathMethod } from '../../catalog/index.js';
+import { crossMajorPes } from './cross-major-pes.js';
 import { sameMajorSwap } from './same-major-swap.js';
 import type { Recipe } from './types.js';
 
 export const RECIPES: Partial<Record<PathMethod, Recipe>> = {
   'same-major-swap': sameMajorSwap,
+  'cross-major-pes': crossMajorPes,
 };
 
 export function recipeFor(method: PathMethod): Recipe | undefined {
@@ -15,3 +17,4 @@ export function recipeFor(method: PathMethod): Recipe | undefined {
 }
 
 export type { Recipe, RecipeInput, RecipeOutput } from './types.js';
+export { crossMajorTransaction } from './cross-major-pes.js';

@@ -1,4 +1,4 @@
-import type { Catalog, MigrationPath, ReleaseView } from '../../catalog/index.js';
+import type { Catalog, MigrationPath, PesEvent, PesResult, ReleaseView } from '../../catalog/index.js';
 import type { HostFacts } from '../../facts/types.js';
 import type { PlanStepSpec, SnapshotRequest } from '../steps/index.js';
 import type { DnfEnv, TargetKey } from '../types.js';
@@ -12,6 +12,10 @@ export interface RecipeInput {
   /** The catalog's path (null: not recorded, planned only when the inhibitor was overridden). */
   path: MigrationPath | null;
   swap: { remove: string[]; install: string[] };
+  /** Names of the packages the target repositories carry. */
+  available: ReadonlySet<string>;
+  /** Cross-major: Leapp's computation of the target package set (assess's pesResultFor) and the events it ran on; null otherwise. */
+  pes: { result: PesResult; events: PesEvent[] } | null;
   dnf: DnfEnv;
   keys: readonly TargetKey[];
   /** `--allow-remove` names or globs: removals the operator approved (the swap's gate and verification honour them). */

@@ -7,13 +7,17 @@ import { backupKind, type BackupOptions } from './backup.js';
 import { bootloaderKind, type BootloaderOptions } from './bootloader.js';
 import { disableReposKind, type DisableReposOptions } from './disable-repos.js';
 import { distroSyncKind, type DistroSyncOptions } from './distro-sync.js';
+import { downloadPackagesKind, type DownloadPackagesOptions } from './download-packages.js';
+import { finalizeKind, type FinalizeOptions } from './finalize.js';
 import { importGpgKeysKind, type ImportGpgKeysOptions } from './import-gpg-keys.js';
 import type { StepKind, StepSpecShape } from './kind.js';
 import { moduleStreamsKind, type ModuleStreamsOptions } from './module-streams.js';
 import { preflightKind, type PreflightOptions } from './preflight.js';
+import { rebootKind, type RebootOptions } from './reboot.js';
 import { removeSourceKeysKind, type RemoveSourceKeysOptions } from './remove-source-keys.js';
 import { snapshotKind, type SnapshotOptions } from './snapshot.js';
 import { swapVendorPackagesKind, type SwapOptions } from './swap-vendor-packages.js';
+import { upgradeTransactionKind, type UpgradeTransactionOptions } from './upgrade-transaction.js';
 import { verifyKind, type VerifyStepOptions } from './verify.js';
 
 /** Each kind's options type. */
@@ -26,6 +30,10 @@ export interface StepOptionsByKind {
   'swap-vendor-packages': SwapOptions;
   'module-streams': ModuleStreamsOptions;
   'distro-sync': DistroSyncOptions;
+  'download-packages': DownloadPackagesOptions;
+  'reboot': RebootOptions;
+  'upgrade-transaction': UpgradeTransactionOptions;
+  'finalize': FinalizeOptions;
   'bootloader': BootloaderOptions;
   'remove-source-keys': RemoveSourceKeysOptions;
   'verify': VerifyStepOptions;
@@ -47,6 +55,10 @@ export const STEP_KINDS: { readonly [K in StepKindName]: StepKind<K, StepOptions
   'swap-vendor-packages': swapVendorPackagesKind,
   'module-streams': moduleStreamsKind,
   'distro-sync': distroSyncKind,
+  'download-packages': downloadPackagesKind,
+  'reboot': rebootKind,
+  'upgrade-transaction': upgradeTransactionKind,
+  'finalize': finalizeKind,
   'bootloader': bootloaderKind,
   'remove-source-keys': removeSourceKeysKind,
   'verify': verifyKind,
@@ -59,7 +71,7 @@ export function isStepKindName(kind: string): kind is StepKindName {
 }
 
 export type { Conversion, StepKind, StepSpecShape } from './kind.js';
-export type { BackupOptions, BootloaderOptions, DisableReposOptions, DistroSyncOptions, ImportGpgKeysOptions, ModuleStreamsOptions, PreflightOptions, RemoveSourceKeysOptions, SnapshotOptions, SwapOptions, VerifyStepOptions };
+export type { BackupOptions, BootloaderOptions, DisableReposOptions, DistroSyncOptions, DownloadPackagesOptions, FinalizeOptions, ImportGpgKeysOptions, ModuleStreamsOptions, PreflightOptions, RebootOptions, RemoveSourceKeysOptions, SnapshotOptions, SwapOptions, UpgradeTransactionOptions, VerifyStepOptions };
 export { chooseSnapshot, type LvmVolumeSpec, type SnapshotCommandsSpec, type SnapshotRequest } from './snapshot.js';
 export type { GpgKeySpec } from './import-gpg-keys.js';
-export { backupKind, bootloaderKind, disableReposKind, distroSyncKind, importGpgKeysKind, moduleStreamsKind, preflightKind, removeSourceKeysKind, snapshotKind, swapVendorPackagesKind, verifyKind };
+export { backupKind, bootloaderKind, disableReposKind, distroSyncKind, downloadPackagesKind, finalizeKind, importGpgKeysKind, moduleStreamsKind, preflightKind, rebootKind, removeSourceKeysKind, snapshotKind, swapVendorPackagesKind, upgradeTransactionKind, verifyKind };

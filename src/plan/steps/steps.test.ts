@@ -11,16 +11,32 @@ import { LAB_KEY, rockyPlan } from '../testing/fixtures.js';
 import type { MigrationPlan } from '../types.js';
 import { chooseSnapshot, STEP_KIND_NAMES, STEP_KINDS, type PlanStepSpec, type StepKindName } from './index.js';
 
+/** Kinds only the cross-major recipe uses. */
+const CROSS_MAJOR_ONLY: readonly StepKindName[] = ['download-packages', 'reboot', 'upgrade-transaction', 'finalize'];
+
 function stepOf(plan: MigrationPlan, kind: StepKindName): PlanStepSpec {
   const s = plan.steps.find((x) => x.kind === kind);
+  if (!s && CROSS_MAJOR_ONLY.includes(kind)) {
+    // The cross-major kinds, with the options the cross-major recipe gives them (the same-major plan's dnf env).
+    const sync = plan.steps.find((x) => x.kind === 'distro-sync');
+    assert.ok(sync?.kind === 'distro-sync');
+    const tx = { remove: ['centos-release'], install: ['rocky-release'], dnf: sync.options.dnf };
+    const specs: PlanStepSpec[] = [STEP_KINDS['download-packages'].spec({ ...tx, allowRemove: [] }), STEP_KINDS.reboot.spec({ into: 'interim' }),
+      STEP_KINDS['upgrade-transaction'].spec(tx), STEP_KINDS.finalize.spec({ rpmdbRebuild: true, autorelabel: false })];
+    const found = specs.find((x) => x.kind === kind);
+    assert.ok(found);
+    for (const x of specs) assert.deepEqual(STEP_KINDS[x.kind].validator.errors(x.options), [], x.kind);
+    return found;
+  }
   assert.ok(s, `no ${kind} step`);
   return s;
 }
 
 test('the same-major recipe composes every kind once, in order, each accepted by its kind\'s schema', () => {
   const plan = rockyPlan();
-  // No snapshot: the fixture's facts do not show a Btrfs root (chooseSnapshot's cases below).
-  assert.deepEqual(plan.steps.map((s) => s.kind), STEP_KIND_NAMES.filter((k) => k !== 'snapshot'));
+  // No snapshot: the fixture's facts do not show a Btrfs root (chooseSnapshot's cases below). The cross-major
+  // recipe's own kinds are in src/plan/build.test.ts.
+  assert.deepEqual(plan.steps.map((s) => s.kind), STEP_KIND_NAMES.filter((k) => k !== 'snapshot' && !CROSS_MAJOR_ONLY.includes(k)));
   for (const s of plan.steps) assert.deepEqual(STEP_KINDS[s.kind].validator.errors(s.options), [], s.kind);
   assert.deepEqual(plan.steps.filter((s) => s.pointOfNoReturn).map((s) => s.kind), ['distro-sync']);
 });
@@ -56,6 +72,10 @@ test('each kind\'s schema refuses bad options with their JSON paths', () => {
     ['bootloader', (o) => { o.targetVendorOf = undefined; }, ["/: must have required property 'targetVendorOf'"]],
     ['remove-source-keys', (o) => { o.rpmNames = ['rm -rf /']; }, ['/rpmNames/0: must match pattern "^gpg-pubkey-[0-9a-f]+$"']],
     ['verify', (o) => { o.sourceVendor = 1; }, ['/sourceVendor: must be string']],
+    ['download-packages', (o) => { o.install = ['']; }, ['/install/0: must NOT have fewer than 1 characters']],
+    ['reboot', (o) => { o.into = 'rescue'; }, ['/into: must be equal to one of the allowed values (interim, target)']],
+    ['upgrade-transaction', (o) => { delete o.remove; }, ["/: must have required property 'remove'"]],
+    ['finalize', (o) => { o.rpmdbRebuild = 'yes'; }, ['/rpmdbRebuild: must be boolean']],
   ];
   const withSnapshot = rockyPlan({ snapshot: { commands: { create: ['snap'], restore: ['snap', 'restore'], remove: ['snap', 'rm'] } } });
   cases.push(['snapshot', (o) => { o.provider = 'zfs'; }, ['/provider: must be equal to one of the allowed values (btrfs, lvm, command)']]);

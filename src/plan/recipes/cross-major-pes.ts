@@ -1,0 +1,70 @@
+/**
+ * The recipe of a cross-major upgrade (CentOS 7 → Rocky 8, EL8 → EL9), Leapp's model with Ferry's own interim
+ * phase: pre-flight, backup, (snapshot), disable the source repositories, import the target keys, predict + judge
+ * the target transaction and download and check its packages (no change yet), reboot into the interim phase, the
+ * target transaction (the point of no return), reboot into the upgraded system, finalize (rpm database format,
+ * SELinux relabel), bootloader, remove the source keys, verify.
+ *
+ * The target transaction is Leapp's (leapp-repository's dnfplugin: to_remove, to_install, to_upgrade in one dnf
+ * transaction at the target releasever): the vendor swap's removals and installs (assess's rule, vendorSwapPlan)
+ * and what the vendor's PES events change (pesTransaction, the rule the assessment's fates apply), then
+ * distro-sync of everything else with --allowerasing. Events whose replacement the target repositories do not
+ * carry leave the package alone (its fate: missing) and are named in the plan's notes.
+ *
+ * Ferry's interim phase, not Leapp's, on every path this recipe plans — the choice per path:
+ * - CentOS 7 → Rocky/AlmaLinux/Oracle Linux/EuroLinux 8: ELevate's Leapp exists for these, but upstream Leapp
+ *   dropped el7toel8 and ELevate needs a second separate run for 7 → 9; Ferry's own steps keep one journal, one
+ *   transaction gate and one rollback stack for both hops, and are tested on the lab with the real dnf and rpm.
+ * - CentOS 7 → OpenCloudOS 8: the vendor's `leapp --opencloudos` exists (url:oc-c7-to-oc8); driven the same way.
+ * - EL8 → EL9 and OpenCloudOS 8 → 9: the same recipe; the OpenCloudOS 8 → 9 Leapp tool has no rollback, which
+ *   Ferry's snapshot step gives.
+ * Driving `leapp preupgrade`/`leapp upgrade` instead (its report as findings) is not implemented.
+ *
+ * What this recipe does not do that Leapp does: no target userspace container (the host's or the controller's dnf
+ * runs with the target releasever and repositories; an EL7 host needs dnf from its extras repository, see
+ * dnf.require), no upgrade initramfs (the interim phase is the host's next boot, services running), no
+ * target-kernel command line changes. The lab models the reboots with the reboot boundary's boot-id file.
+ */
+import { pesTransaction } from '../../assess/index.js';
+import type { PlanStepSpec } from '../steps/index.js';
+import { downloadPackagesKind } from '../steps/download-packages.js';
+import { finalizeKind } from '../steps/finalize.js';
+import { moduleStreamsKind } from '../steps/module-streams.js';
+import { rebootKind } from '../steps/reboot.js';
+import { upgradeTransactionKind } from '../steps/upgrade-transaction.js';
+import { closingSteps, enabledModules, openingSteps } from './conversion-steps.js';
+import type { RecipeInput, RecipeOutput } from './types.js';
+
+/** The target transaction: the vendor swap's and PES's removals and installs, sorted and without repeats. */
+export function crossMajorTransaction(input: Pick<RecipeInput, 'facts' | 'swap' | 'pes' | 'available'>): { remove: string[]; install: string[]; unavailable: string[] } {
+  const installed = (input.facts.packages ?? []).map((p) => p.name);
+  const pes = input.pes ? pesTransaction({ pes: input.pes, installed, available: input.available, swapped: new Set(input.swap.remove) }) : { remove: [], install: [], unavailable: [] };
+  const sorted = (xs: string[]): string[] => [...new Set(xs)].sort();
+  return { remove: sorted([...input.swap.remove, ...pes.remove]), install: sorted([...input.swap.install, ...pes.install]), unavailable: pes.unavailable };
+}
+
+export function crossMajorPes(input: RecipeInput): RecipeOutput {
+  const { facts, source, target, dnf } = input;
+  const conversion = { source: source.id, target: target.id };
+  const notes: string[] = [];
+  const opening = openingSteps(input, notes);
+  const tx = crossMajorTransaction(input);
+  if (tx.unavailable.length) notes.push(`PES events want ${tx.unavailable.join(', ')}, which the ${target.id} repositories do not carry: not installed (what they replace stays)`);
+  notes.push('interim phase: Ferry reboots the host and runs the target transaction on the next boot; no upgrade initramfs (services run), no target userspace container (dnf runs with the target releasever and repositories)');
+  const modules = enabledModules(facts);
+  const selinux = facts.security?.selinux;
+  // EL7 and EL8 keep the rpm database in Berkeley DB, EL9 in SQLite (see ../steps/finalize.ts).
+  const rpmdbRebuild = (target.major ?? 0) >= 9 && (source.major ?? 0) < 9;
+  const steps: PlanStepSpec[] = [
+    ...opening,
+    // EL8 → EL9: streams the target lacks are reset before the transaction (EL7 has no modules).
+    ...(modules.length ? [moduleStreamsKind.spec({ modules, dnf }, conversion)] : []),
+    downloadPackagesKind.spec({ remove: tx.remove, install: tx.install, dnf, allowRemove: [...input.allowRemove] }, conversion),
+    rebootKind.spec({ into: 'interim' }, conversion),
+    upgradeTransactionKind.spec({ remove: tx.remove, install: tx.install, dnf }, conversion),
+    rebootKind.spec({ into: 'target' }, conversion),
+    finalizeKind.spec({ rpmdbRebuild, autorelabel: selinux === 'enforcing' || selinux === 'permissive' }, conversion),
+    ...closingSteps(input, { removed: tx.remove }),
+  ];
+  return { steps, notes };
+}

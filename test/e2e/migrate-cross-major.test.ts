@@ -1,0 +1,288 @@
+// The first executable cross-major hop, Leapp's model, on a lab root: CentOS 7 → Rocky 8 with Rocky's real PES
+// events (../shared/data/leapp/pes-events.rocky.json). The CentOS 7 root carries two packages real events name —
+// yum-utils (event 915: replaced by dnf-utils) and pygpgme (event 187: removed) — and the Rocky 8 target a second
+// lab repository with dnf-utils (shipping yum-config-manager too, so the removal and the install must be one
+// transaction). Ferry is SIGKILLed inside the target transaction (dnf runs detached) and after the reboot into the
+// upgraded system; `ferry resume` completes each time. The host ends with exactly the package set Ferry predicted
+// when planning (the solver's run over the host's facts and the target metadata), package by package.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Assessment } from '../../src/assess/types.js';
+import { migrate, planMigration } from '../../src/app/migrate.js';
+import { rebootConfig, switchableTransport, type RebootWait, type SwitchableTransport } from '../../src/exec/reboot.js';
+import { createLocalTransport } from '../../src/transport/local.js';
+import { parseNevra } from '../../src/rpm/nevra.js';
+import { readCurrentExecution, readJournal } from '../../src/exec/journal.js';
+import { checkDownloaded } from '../../src/exec/steps/download-packages.js';
+import { buildRepo } from '../lab/build.js';
+import { createLab, type Lab, type LabDistro, type LabHost } from '../lab/lab.js';
+import type { SourceDef } from '../lab/model.js';
+import { sharedPath, skipUnlessShared, skipUnlessTools } from '../support/shared.js';
+import { ferry } from './cli.js';
+import { hostState, packageSet, runChild, sh } from './helpers.js';
+
+const skip = skipUnlessTools('rpmbuild', 'createrepo_c', 'dnf', 'rpm', 'setsid') || skipUnlessShared('leapp', 'pes-events.rocky.json');
+let lab: Lab | undefined;
+const labOf = (): Lab => { assert.ok(lab, 'the lab is created before the tests'); return lab; };
+
+/** CentOS 7 packages that Rocky's PES events name (versions from CentOS 7.8; contents are the lab's). */
+const EL7_PES: SourceDef[] = [
+  { name: 'yum-utils', version: '1.1.31', release: '54.el7_8', arch: 'noarch', vendor: 'CentOS', license: 'GPLv2+',
+    binaries: [{ name: 'yum-utils', requires: ['filesystem'], files: { '/usr/bin/yum-config-manager': '#yum-utils yum-config-manager\n' } }] },
+  { name: 'pygpgme', version: '0.3', release: '9.el7', arch: 'x86_64', vendor: 'CentOS', license: 'LGPLv2+',
+    binaries: [{ name: 'pygpgme', requires: ['filesystem'], files: { '/usr/share/doc/pygpgme.txt': 'pygpgme\n' } }] },
+];
+/** What Rocky 8 carries in yum-utils' place. */
+const EL8_PES: SourceDef[] = [
+  { name: 'dnf-utils', version: '4.0.18', release: '4.el8', arch: 'noarch', vendor: 'Rocky Enterprise Software Foundation', license: 'GPLv2+',
+    binaries: [{ name: 'dnf-utils', requires: ['filesystem'], files: { '/usr/bin/yum-config-manager': '#dnf-utils yum-config-manager\n' } }] },
+];
+
+let rocky: LabDistro;
+let extra: string;
+const pes = (): string => sharedPath('leapp', 'pes-events.rocky.json');
+const repoArgs = (): string[] => [`rocky-8=${rocky.repoDir}`, `rocky-8=${extra}`];
+
+before(async () => {
+  if (skip) return;
+  lab = await createLab();
+  process.env.HOME = (await lab.host({ from: 'centos-7' })).env.HOME; // Debian rpm: %_dbpath from the lab HOME
+  rocky = await labOf().distro('rocky-8');
+  extra = await buildRepo({ id: 'rocky-8-pes-extra', sources: EL8_PES }, labOf().cacheDir);
+});
+after(async () => { await lab?.close(); });
+
+const host = (): Promise<LabHost> => labOf().host({ from: 'centos-7', localPackages: EL7_PES });
+
+test('ferry plan on CentOS 7 → Rocky 8: refused without --pes (PES_REQUIRED); with Rocky\'s events it prints the cross-major steps and the PES transaction', { skip }, async () => {
+  const h = await host();
+  const base = ['plan', 'local', '--root', h.root, '--to', 'rocky-8', ...repoArgs().flatMap((r) => ['--repo', r]), '--nogpgcheck'];
+  const without = await ferry(base);
+  assert.equal(without.code, 2, without.err);
+  assert.match(without.err, /PES_REQUIRED.*centos-7 → rocky-8 is a cross-major upgrade/);
+  const r = await ferry([...base, '--pes', pes()]);
+  assert.equal(r.code, 0, r.err);
+  const titles = [...r.out.matchAll(/^\s+\d+\. (.*?)\s+\[step-/gm)].map((m) => m[1]);
+  assert.deepEqual(titles.map((t) => t.replace(/:.*$/, '')), ['Pre-flight', 'Back up repo files, release files, rpmdb, alternatives, /etc/issue', 'Disable the centos-7 repositories',
+    'Import the rocky-8 GPG keys (fingerprints verified)', 'Download and check the rocky-8 packages (releasever 8; predicted and judged first)', 'Reboot into the interim phase',
+    'Upgrade to rocky-8', 'Reboot into rocky-8', 'Finalize', 'Kernel and bootloader', 'Remove centos-7 gpg-pubkeys', 'Verify the host is rocky-8'], r.out);
+  assert.match(r.out, /Upgrade to rocky-8: dnf --releasever=8 distro-sync --allowerasing with 5 removal\(s\) and 6 install\(s\) \(point of no return\)\s+← point of no return/);
+  const json = await ferry(['--json', ...base, '--pes', pes()]);
+  const plan = JSON.parse(json.out) as { steps: { kind: string; options: { remove?: string[]; install?: string[] } }[] };
+  const up = plan.steps.find((s) => s.kind === 'upgrade-transaction')?.options;
+  // The vendor swap (centos-* → rocky-*), event 915 (yum-utils → dnf-utils), 187 (pygpgme removed), 1824 (kernel split).
+  assert.deepEqual(up?.remove, ['centos-indexhtml', 'centos-logos', 'centos-release', 'pygpgme', 'yum-utils']);
+  assert.deepEqual(up?.install, ['dnf-utils', 'kernel-core', 'kernel-modules', 'rocky-indexhtml', 'rocky-logos', 'rocky-release']);
+  // Ferry cannot reboot a local root: ferry migrate refuses before the first step, and nothing changes.
+  const before = hostState(h.root, h.env);
+  const m = await ferry(['migrate', ...base.slice(1), '--pes', pes(), '--yes']);
+  assert.equal(m.code === 0, false, m.out);
+  assert.match(m.err, /REBOOT_FAILED.*Reboot into the interim phase .* ends in a reboot, which Ferry cannot do on local/);
+  assert.deepEqual(hostState(h.root, h.env), before, 'nothing changed');
+  h.dispose();
+});
+
+/** A boot id and a machine id file for migrate-child's modelled reboots (the reboot writes a new boot id). */
+function bootFiles(): { FERRY_E2E_BOOT_ID_FILE: string; FERRY_E2E_MACHINE_ID_FILE: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'ferry-xmajor-'));
+  const ids = { FERRY_E2E_BOOT_ID_FILE: join(dir, 'boot_id'), FERRY_E2E_MACHINE_ID_FILE: join(dir, 'machine-id') };
+  writeFileSync(ids.FERRY_E2E_BOOT_ID_FILE, `${randomUUID()}\n`);
+  writeFileSync(ids.FERRY_E2E_MACHINE_ID_FILE, '3d1219c7c4c5404aaa1f6d2a48adfda4\n');
+  return ids;
+}
+
+/** The installed set after `changes`, as packageSet prints it (epoch always). */
+function applyPrediction(before: string[], changes: { action: string; nevra: string; from?: string }[]): string[] {
+  const norm = (n: string): string => { const p = parseNevra(n); return `${p.name}-${p.epoch}:${p.version}-${p.release}.${p.arch}`; };
+  const set = new Set(before.map(norm));
+  for (const c of changes) {
+    if (c.from) set.delete(norm(c.from));
+    if (c.action === 'erase' || c.action === 'obsolete') set.delete(norm(c.nevra));
+    else set.add(norm(c.nevra));
+  }
+  return [...set].sort();
+}
+
+test('CentOS 7 → Rocky 8 runs (SIGKILL in the target transaction and after the reboot, resumed): the predicted package set, dnf check and rpm -Va clean', { skip }, async () => {
+  const h = await host();
+  const before = packageSet(h.root, h.env);
+  const transport = createLocalTransport({ root: h.root });
+  const { plan, predicted } = await planMigration({ transport, target: 'rocky-8', repos: repoArgs(), gpgcheck: false, pes: pes() });
+  await transport.close();
+  assert.ok(predicted?.ok, 'Ferry predicts the cross-major transaction');
+  const expected = applyPrediction(before, predicted.changes);
+  // The assessment says the same per package: event 915 replaces yum-utils, event 187 removes pygpgme.
+  const a = JSON.parse((await ferry(['--json', 'assess', '--root', h.root, '--to', 'rocky-8', ...repoArgs().flatMap((r) => ['--repo', r]), '--pes', pes(), '--today', '2024-06-01'])).out) as Assessment;
+  const fate = (n: string) => a.targets[0].fates.find((f) => f.name === n);
+  assert.deepEqual([fate('yum-utils')?.fate, fate('yum-utils')?.via, fate('yum-utils')?.target], ['replaced', 'pes', ['dnf-utils-4.0.18-4.el8.noarch']]);
+  assert.match(fate('pygpgme')?.reason ?? '', /PES event 187 removes pygpgme/);
+
+  const boot = bootFiles();
+  const bootIdFile = boot.FERRY_E2E_BOOT_ID_FILE;
+  const env = { ...h.env, ...boot, FERRY_E2E_ROOT: h.root, FERRY_E2E_TARGET: 'rocky-8', FERRY_E2E_REPO: repoArgs().join('\n'), FERRY_E2E_PES: pes() };
+  const index = (kind: string, n = 0): number => plan.steps.map((s, i) => (s.kind === kind ? i : -1)).filter((i) => i >= 0)[n];
+  const bootBefore = readFileSync(bootIdFile, 'utf8');
+  // 1. Killed while dnf runs the target transaction (its first output line): dnf, detached, goes on.
+  const first = await runChild({ ...env, FERRY_E2E_MODE: 'migrate' }, `output:${index('upgrade-transaction')}`);
+  assert.ok(first.killed, first.out);
+  // 2. Resumed, killed again once the host is back from the reboot into the upgraded system.
+  const second = await runChild({ ...env, FERRY_E2E_MODE: 'resume' }, `end:${index('reboot', 1)}`);
+  assert.ok(second.killed, second.out);
+  // 3. Resumed to the end.
+  const done = await runChild({ ...env, FERRY_E2E_MODE: 'resume' });
+  assert.match(done.out, /RESULT completed/, done.out);
+  assert.notEqual(readFileSync(bootIdFile, 'utf8'), bootBefore, 'the lab host rebooted');
+
+  const after = packageSet(h.root, h.env);
+  assert.deepEqual(after, expected, 'exactly the package set Ferry predicted');
+  assert.ok(after.some((p) => p.startsWith('dnf-utils-0:4.0.18-4.el8.')) && !after.some((p) => /^(yum-utils|pygpgme|centos-release)-/.test(p)), after.join('\n'));
+  assert.match(readFileSync(join(h.root, 'usr/bin/yum-config-manager'), 'utf8'), /dnf-utils/);
+  assert.match(readFileSync(join(h.root, 'etc/os-release'), 'utf8'), /^ID="rocky"$/m);
+  const check = sh(['dnf', ...h.dnfArgs(rocky), 'check'], h.env);
+  assert.equal(check.status, 0, `dnf check: ${check.stdout}${check.stderr}`);
+  assert.equal(sh(['rpm', '--root', h.root, '-Va'], h.env).stdout, '', 'rpm -Va clean');
+
+  // Journaled: one start per step but the interrupted ones; the transaction judged and downloaded before any change.
+  const t2 = createLocalTransport({ root: h.root });
+  const executionId = (await readCurrentExecution(t2))?.executionId ?? '';
+  const journal = await readJournal(t2, executionId);
+  await t2.close();
+  // dnf ran the target transaction once: the resume found it done (or waited for it, then found it done).
+  const upgradeId = plan.steps.find((st) => st.kind === 'upgrade-transaction')?.id.slice(0, 24) ?? '';
+  const runs = readdirSync(join(h.root, 'var/lib/ferry', executionId, 'run')).filter((f) => f.startsWith(`${upgradeId}-upgrade-`) && f.endsWith('.log'));
+  assert.deepEqual(runs, [`${upgradeId}-upgrade-1.log`], 'one dnf run of the target transaction');
+  assert.equal(journal.filter((e) => e.event === 'reboot' && e.phase === 'returned').length, 2, 'two reboots, each journaled back');
+  const state = join(h.root, 'var/lib/ferry', executionId);
+  // The gate's prediction, and one downloaded file per package it brings in, each checked by rpm -K.
+  const judged = JSON.parse(readFileSync(join(state, 'transaction.json'), 'utf8')) as { transaction: { packages: { action: string; name: string }[] } };
+  const incoming = judged.transaction.packages.filter((p) => /^(install|upgrade|downgrade|reinstall|install-dependency)$/.test(p.action)).map((p) => p.name);
+  const files = readdirSync(join(state, 'packages')).filter((f) => f.endsWith('.rpm'));
+  assert.equal(files.length, incoming.length, `${files.join(' ')} vs ${incoming.join(' ')}`);
+  assert.ok(incoming.includes('dnf-utils') && incoming.includes('kernel-core'), incoming.join(' '));
+  const t3 = createLocalTransport({ root: h.root });
+  const dl = `/var/lib/ferry/${executionId}/packages`;
+  assert.equal((await checkDownloaded(t3, dl, false)).ok, true);
+  // A damaged download, and unsigned packages where signatures are checked, fail the check, named.
+  const bad = join(h.root, dl, files[0]);
+  writeFileSync(bad, readFileSync(bad).subarray(0, 4096));
+  const damaged = await checkDownloaded(t3, dl, false);
+  assert.equal(damaged.ok, false);
+  assert.ok(damaged.detail.includes(files[0]), damaged.detail);
+  assert.equal((await checkDownloaded(t3, dl, true)).ok, false, 'lab packages are unsigned');
+  await t3.close();
+  h.dispose();
+});
+
+test('CentOS 7 → Rocky 8 before the point of no return: the dry run shows the judged target transaction and changes nothing; killed after the download, ferry rollback leaves the host as before', { skip }, async () => {
+  const h = await host();
+  const original = hostState(h.root, h.env);
+  const transport = createLocalTransport({ root: h.root });
+  const dry = await migrate({ transport, target: 'rocky-8', repos: repoArgs(), gpgcheck: false, pes: pes(), dryRun: true });
+  await transport.close();
+  assert.equal(dry.result.status, 'dry-run');
+  const tx = dry.result.wouldRun?.find((w) => w.transaction)?.transaction;
+  assert.ok(tx, 'the download step previews the target transaction');
+  const verdict = (n: string): string | undefined => tx.removals.find((r) => r.name === n)?.verdict;
+  assert.deepEqual([verdict('pygpgme'), verdict('yum-utils'), verdict('centos-release')], ['announced', 'announced', 'announced'], JSON.stringify(tx.removals));
+  assert.equal(tx.stops, false);
+  assert.deepEqual(hostState(h.root, h.env), original, 'the dry run changed nothing');
+
+  const env = { ...h.env, ...bootFiles(), FERRY_E2E_ROOT: h.root, FERRY_E2E_TARGET: 'rocky-8', FERRY_E2E_REPO: repoArgs().join('\n'), FERRY_E2E_PES: pes() };
+  const downloadIndex = dry.plan.steps.findIndex((st) => st.kind === 'download-packages');
+  const r = await runChild({ ...env, FERRY_E2E_MODE: 'migrate' }, `end:${downloadIndex}`);
+  assert.ok(r.killed, r.out);
+  // (The CentOS repo file belongs to centos-release, which the target transaction removes: disable-repos leaves it.)
+  assert.notEqual(hostState(h.root, h.env).rpmdb, original.rpmdb, 'the Rocky keys were imported');
+  const back = await runChild({ ...env, FERRY_E2E_MODE: 'rollback' });
+  assert.equal(back.code, 0, back.out);
+  assert.deepEqual(hostState(h.root, h.env), original, 'packages, /etc and the rpm database as before');
+  h.dispose();
+});
+
+/**
+ * The lab's reboot of an SSH lab host (as test/lab/btrfs.ts labRebootScript, without a filesystem to remount):
+ * detached from the session that runs it, it drops every SSH connection of the host's sshd, stays down a second,
+ * then writes a new boot id. Real: sshd and the dropped connections; no kernel boots.
+ */
+function sshRebootScript(dir: string, sshdPid: number, bootIdFile: string): string {
+  const path = join(dir, 'lab-reboot.sh');
+  const q = (x: string): string => `'${x.replace(/'/g, `'\\''`)}'`;
+  const body = [`pkill -KILL -P ${sshdPid}`, 'sleep 1', `cat /proc/sys/kernel/random/uuid > ${q(bootIdFile)}.new && mv ${q(bootIdFile)}.new ${q(bootIdFile)}`].join('\n');
+  writeFileSync(path, `#!/bin/sh\n# LAB SIMULATION of a reboot\nsetsid -f sh -c ${q(body)} </dev/null >/dev/null 2>&1\n`, { mode: 0o755 });
+  return path;
+}
+
+test('CentOS 7 → Rocky 8 over sshd with ferry migrate: both reboots drop the SSH connection, Ferry reconnects and finishes; the predicted package set', { skip: skip || skipUnlessTools('sshd', 'pkill', 'setsid') }, async () => {
+  const h = await labOf().sshHost({ from: 'centos-7', localPackages: EL7_PES });
+  try {
+    const before = packageSet(h.root, h.env);
+    const local = createLocalTransport({ root: h.root });
+    const { predicted } = await planMigration({ transport: local, target: 'rocky-8', repos: repoArgs(), gpgcheck: false, pes: pes() });
+    await local.close();
+    assert.ok(predicted?.ok);
+    const dir = mkdtempSync(join(tmpdir(), 'ferry-xmajor-ssh-'));
+    const bootIdFile = join(dir, 'boot_id');
+    writeFileSync(bootIdFile, `${randomUUID()}\n`);
+    const script = sshRebootScript(dir, h.sshd.pid, bootIdFile);
+    const r = await ferry(['migrate', `root@127.0.0.1:${h.port}`, '--yes', '--root', h.root, '-i', h.privateKeyPath, '--known-hosts', h.knownHostsPath,
+      '--to', 'rocky-8', ...repoArgs().flatMap((x) => ['--repo', x]), '--pes', pes(), '--nogpgcheck',
+      '--reboot-command', JSON.stringify(['sh', script]), '--boot-id-file', bootIdFile, '--reboot-timeout', '1m']);
+    assert.equal(r.code, 0, `${r.out}\n${r.err}`);
+    assert.deepEqual(packageSet(h.root, h.env), applyPrediction(before, predicted.changes), 'exactly the package set Ferry predicted');
+    assert.equal(sh(['rpm', '--root', h.root, '-Va'], h.env).stdout, '', 'rpm -Va clean');
+    const t = createLocalTransport({ root: h.root });
+    const executionId = (await readCurrentExecution(t))?.executionId ?? '';
+    const reboots = (await readJournal(t, executionId)).filter((e) => e.event === 'reboot').map((e) => e.phase);
+    await t.close();
+    assert.deepEqual(reboots, ['requested', 'returned', 'requested', 'returned'], 'two reboots over SSH, each journaled back');
+  } finally {
+    await h.stop();
+  }
+});
+
+/** The reboot boundary on a lab root, modelled as its own tests do: the reboot command writes a new boot id. */
+function labReboots(root: string): { transport: SwitchableTransport; rebootWait: RebootWait; bootIdFile: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'ferry-xmajor-'));
+  const bootIdFile = join(dir, 'boot_id');
+  const machineIdFile = join(dir, 'machine-id');
+  writeFileSync(bootIdFile, `${randomUUID()}\n`);
+  writeFileSync(machineIdFile, '3d1219c7c4c5404aaa1f6d2a48adfda4\n');
+  const transport = switchableTransport(createLocalTransport({ root }));
+  const config = rebootConfig({ bootIdFile, machineIdFile, command: ['sh', '-c', 'cat /proc/sys/kernel/random/uuid > "$1"', 'sh', bootIdFile], backoffMs: 20, maxBackoffMs: 100, timeoutMs: 20_000 });
+  return { transport, bootIdFile, rebootWait: { transport, connect: () => Promise.resolve(createLocalTransport({ root })), config, output: () => undefined } };
+}
+
+// EL8 → EL9 with each vendor's own events: libidn, which the CentOS 8 root carries, is removed in EL9 by both
+// files' events (Rocky's 2269, AlmaLinux's own); finalize rebuilds the rpm database with the target's rpm.
+for (const [target, file] of [['rocky-9', 'pes-events.rocky.json'], ['almalinux-9', 'pes-events.almalinux.json']] as const) {
+  test(`CentOS 8 → ${target} with ${file}: the predicted package set, libidn removed by PES, the rpm database rebuilt, dnf check and rpm -Va clean`, { skip: skip || skipUnlessShared('leapp', file) }, async () => {
+    const d = await labOf().distro(target);
+    const h = await labOf().host({ from: 'centos-8', extras: ['libidn'] });
+    const before = packageSet(h.root, h.env);
+    const repos = [`${target}=${d.repoDir}`];
+    const { transport, rebootWait } = labReboots(h.root);
+    const { plan, predicted } = await planMigration({ transport, target, repos, gpgcheck: false, pes: sharedPath('leapp', file) });
+    assert.ok(predicted?.ok);
+    const up = plan.steps.find((s) => s.kind === 'upgrade-transaction');
+    assert.ok(up?.kind === 'upgrade-transaction' && up.options.remove.includes('libidn') && up.options.dnf.releasever === '9', JSON.stringify(up?.options));
+    const fin = plan.steps.find((s) => s.kind === 'finalize');
+    assert.ok(fin?.kind === 'finalize' && fin.options.rpmdbRebuild, 'EL9: the rpm database is rebuilt');
+    const inode = (): number => statSync(join(h.root, 'var/lib/rpm/rpmdb.sqlite')).ino;
+    const dbBefore = inode();
+    const res = await migrate({ transport, target, repos, gpgcheck: false, pes: sharedPath('leapp', file), rebootWait });
+    await transport.close();
+    assert.equal(res.result.status, 'completed');
+    assert.ok(res.verify?.ok, JSON.stringify(res.verify?.checks));
+    assert.deepEqual(packageSet(h.root, h.env), applyPrediction(before, predicted.changes), 'exactly the package set Ferry predicted');
+    assert.ok(!packageSet(h.root, h.env).some((p) => p.startsWith('libidn-')));
+    assert.notEqual(inode(), dbBefore, 'rpm --rebuilddb wrote a new database');
+    const check = sh(['dnf', ...h.dnfArgs(d), 'check'], h.env);
+    assert.equal(check.status, 0, `dnf check: ${check.stdout}${check.stderr}`);
+    assert.equal(sh(['rpm', '--root', h.root, '-Va'], h.env).stdout, '', 'rpm -Va clean');
+    h.dispose();
+  });
+}

@@ -8,7 +8,7 @@ import type { HostFacts } from '../facts/types.js';
 import { isFerryError, redact } from '../core/index.js';
 import { compareEvr } from '../rpm/evr.js';
 import { CHECKS } from './checks/index.js';
-import { computeFates, countFates, type FateInput } from './fates.js';
+import { computeFates, countFates, crossMajorTransaction, type FateInput } from './fates.js';
 import { erasureChain, predictMigration, type PredictInput } from './predict.js';
 import { detectSourceVendor } from './origin.js';
 import { rankTargets } from './rank.js';
@@ -91,12 +91,20 @@ function fatesFor(input: AssessTargetsInput, source: ReleaseView | null, target:
     fateInput.pes = { result: pesResultFor({ facts, catalog, source, target, path, events: pesEvents, ...(input.pes?.sourceVersion ? { sourceVersion: input.pes.sourceVersion } : {}), ...(input.pes?.targetVersion ? { targetVersion: input.pes.targetVersion } : {}) }), events: pesEvents };
   }
   const fates = computeFates(fateInput);
-  return source && !isCrossMajor(path) && facts.dependencies ? withErasures(fates, {
+  if (!source || !facts.dependencies) return fates;
+  const names = installed.map((p) => p.name);
+  const swapPlan = vendorSwapPlan({ catalog, source: source.id, target: target.id, installed: new Set(names), ...(facts.os?.id ? { osId: facts.os.id } : {}), available: availableNames(repo) });
+  // A cross-major upgrade's transaction (the plan's upgrade step): the swap's and its PES events' removals and installs.
+  let swap: PredictInput['swap'] = swapPlan;
+  if (isCrossMajor(path)) {
+    if (!fateInput.pes) return fates;
+    const tx = crossMajorTransaction({ installed: names, swap: swapPlan, pes: fateInput.pes, available: availableNames(repo) });
+    swap = { remove: tx.remove, install: tx.install, removedBy: Object.fromEntries(tx.pesRemoved.map((n) => [n, 'pes-remove' as const])) };
+  }
+  return withErasures(fates, {
     installed, dependencies: facts.dependencies, target: repo.pool.packages, ...(repo.modules ? { modules: repo.modules } : {}),
-    ...(facts.modules ? { moduleStates: facts.modules } : {}), arch: facts.system?.arch ?? 'x86_64',
-    swap: vendorSwapPlan({ catalog, source: source.id, target: target.id, installed: new Set(installed.map((p) => p.name)),
-      ...(facts.os?.id ? { osId: facts.os.id } : {}), available: availableNames(repo) }),
-  }) : fates;
+    ...(facts.modules ? { moduleStates: facts.modules } : {}), arch: facts.system?.arch ?? 'x86_64', swap,
+  });
 }
 
 /**

@@ -326,3 +326,15 @@ export function pesTransaction(input: { pes: NonNullable<FateInput['pes']>; inst
   const unavailable = [...new Set([...input.pes.result.toInstall, ...withheld])].filter((n) => !input.available.has(n) && !installed.has(n) && !swapOwned.has(n));
   return { remove: [...remove].sort(), install: [...install].filter((n) => !installed.has(n)).sort(), unavailable: unavailable.sort() };
 }
+
+/**
+ * A cross-major upgrade's target transaction before distro-sync: the vendor swap's and PES's removals and
+ * installs (pesTransaction), sorted and without repeats; `pesRemoved`, the removals PES events make (the
+ * others are the swap's). The one answer for the plan's upgrade step and the assessment's predicted erasures.
+ */
+export function crossMajorTransaction(input: { installed: readonly string[]; swap: { remove: readonly string[]; install: readonly string[] }; pes?: NonNullable<FateInput['pes']>; available: ReadonlySet<string> }): { remove: string[]; install: string[]; unavailable: string[]; pesRemoved: string[] } {
+  const pes = input.pes ? pesTransaction({ pes: input.pes, installed: input.installed, available: input.available, swapped: new Set(input.swap.remove) }) : { remove: [], install: [], unavailable: [] };
+  const sorted = (xs: readonly string[]): string[] => [...new Set(xs)].sort();
+  const swapped = new Set(input.swap.remove);
+  return { remove: sorted([...input.swap.remove, ...pes.remove]), install: sorted([...input.swap.install, ...pes.install]), unavailable: pes.unavailable, pesRemoved: pes.remove.filter((n) => !swapped.has(n)) };
+}

@@ -1,7 +1,7 @@
 /** src/assess: pure checks, per-package fates and multi-target ranking over HostFacts. */
 export * from './types.js';
 export { assessTargets, pesResultFor, sourceMinorVersion, type AssessTargetsInput } from './assess.js';
-export { computeFates, countFates, distTagRebuild, leftBehind, modularFilter, pesTransaction, type FateInput } from './fates.js';
+export { computeFates, countFates, crossMajorTransaction, distTagRebuild, leftBehind, modularFilter, pesTransaction, type FateInput } from './fates.js';
 export { classifyOrigin, detectSourceVendor, type OriginRule, type Origin } from './origin.js';
 export { availableNames, computeVendorSwap, vendorSwapPlan, type VendorSwapInput } from './vendor-swap.js';
 export {
@@ -13,4 +13,4 @@ export { READINESS, targetReadiness, type Readiness } from './readiness.js';
 export { assessedFacts, assessmentInputKey } from './inputs.js';
 export { detectSourceRelease } from './source.js';
 export { CHECKS } from './checks/index.js';
-export { buildMigrationPool, erasureChain, predictMigration, transactionLines, type ErasureCause, type PredictedAction, type PredictedChange, type PredictInput, type Prediction } from './predict.js';
+export { buildMigrationPool, erasureChain, predictMigration, transactionLines, type ErasureCause, type PredictedAction, type RemovalJob, type PredictedChange, type PredictInput, type Prediction } from './predict.js';

@@ -31,6 +31,19 @@ import { relationKey } from '../facts/index.js';
 
 export type PredictedAction = 'install' | 'upgrade' | 'downgrade' | 'reinstall' | 'obsolete' | 'erase';
 
+/**
+ * Why the transaction's own removals go: the same-major vendor swap, a PES event of a cross-major upgrade, or
+ * the cross-major target transaction when which of the two is not known (a plan's upgrade step holds both).
+ */
+export type RemovalJob = 'vendor-swap-remove' | 'pes-remove' | 'upgrade-remove';
+
+const REMOVAL_TEXT: Record<RemovalJob | 'installonly-limit', string> = {
+  'vendor-swap-remove': 'removed by the vendor swap',
+  'pes-remove': 'removed by a PES event',
+  'upgrade-remove': 'removed by the target transaction (the vendor swap or a PES event)',
+  'installonly-limit': `beyond installonly_limit=${INSTALLONLY_LIMIT}: the oldest install-only version goes`,
+};
+
 /** One package change of the predicted transaction. */
 export interface PredictedChange {
   action: PredictedAction;
@@ -55,7 +68,7 @@ export interface PredictedChange {
  * forces it, `root`).
  */
 export type ErasureCause =
-  | { kind: 'job'; job: 'vendor-swap-remove' | 'installonly-limit' }
+  | { kind: 'job'; job: RemovalJob | 'installonly-limit' }
   | { kind: 'dependency'; requires: string; provider: string; providerFate: string; cause?: ErasureCause; root: string };
 
 export interface PredictInput {
@@ -65,8 +78,12 @@ export interface PredictInput {
   target: readonly Package[];
   modules?: ModulesMetadata;
   moduleStates?: ModuleStreamState[];
-  /** The vendor swap: installed names dnf removes, target names it installs (vendorSwapPlan). */
-  swap: { remove: readonly string[]; install: readonly string[] };
+  /**
+   * The transaction's removals and installs before distro-sync: the vendor swap's (vendorSwapPlan), with a
+   * cross-major upgrade's PES events' (crossMajorTransaction). `removedBy` names why each removal goes
+   * (default: the vendor swap).
+   */
+  swap: { remove: readonly string[]; install: readonly string[]; removedBy?: Readonly<Record<string, RemovalJob>> | RemovalJob };
   /** The host's architecture (libsolv's pool_setarch). */
   arch: string;
 }
@@ -174,14 +191,15 @@ export function buildMigrationPool(input: Pick<PredictInput, 'installed' | 'depe
 const nevraOf = (s: Solvable): string => formatNevra({ name: s.name, arch: s.arch, ...s.evr });
 
 /** The jobs of the vendor swap and distro-sync, as libdnf gives them to libsolv. */
-function migrationJobs(pool: MemoryPool, swap: PredictInput['swap']): { jobs: Job[]; swapErased: Set<number> } {
+function migrationJobs(pool: MemoryPool, swap: PredictInput['swap']): { jobs: Job[]; swapErased: Map<number, RemovalJob> } {
   const jobs: Job[] = [];
   const removeNames = new Set(swap.remove);
-  const swapErased = new Set<number>();
+  const swapErased = new Map<number, RemovalJob>();
+  const why = (name: string): RemovalJob => (typeof swap.removedBy === 'string' ? swap.removedBy : swap.removedBy?.[name] ?? 'vendor-swap-remove');
   for (let id = 0; id < pool.count; id++) {
     if (pool.solvable(id).repo !== pool.installedRepo || !removeNames.has(pool.solvable(id).name)) continue;
     jobs.push({ command: 'erase', select: { kind: 'pkg', id } });
-    swapErased.add(id);
+    swapErased.set(id, why(pool.solvable(id).name));
   }
   for (const name of new Set(swap.install)) jobs.push({ command: 'install', select: { kind: 'name', name } });
   jobs.push({ command: 'distupgrade', select: { kind: 'all' } });
@@ -255,7 +273,8 @@ export function predictMigration(input: PredictInput): Prediction {
   }
   // why each erasure: a job, or the first requires of it no package of the new system satisfies
   const causeOf = (id: number, seen: Set<number>): ErasureCause | undefined => {
-    if (swapErased.has(id)) return { kind: 'job', job: 'vendor-swap-remove' };
+    const job = swapErased.get(id);
+    if (job) return { kind: 'job', job };
     if (limit.erased.has(id)) return { kind: 'job', job: 'installonly-limit' };
     if (seen.has(id)) return undefined;
     seen.add(id);
@@ -283,7 +302,7 @@ export function predictMigration(input: PredictInput): Prediction {
 
 /** The cause as lines, this package's broken requires first, down to the change that forces it. */
 export function erasureChain(cause: ErasureCause): string[] {
-  if (cause.kind === 'job') return [cause.job === 'installonly-limit' ? `beyond installonly_limit=${INSTALLONLY_LIMIT}: the oldest install-only version goes` : 'removed by the vendor swap'];
+  if (cause.kind === 'job') return [REMOVAL_TEXT[cause.job]];
   return [`requires ${cause.requires}: ${cause.provider} ${cause.providerFate}`, ...(cause.cause ? erasureChain(cause.cause) : [])];
 }
 

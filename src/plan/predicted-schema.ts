@@ -10,7 +10,7 @@ export const ERASURE_CAUSE_SCHEMA: Record<string, unknown> = {
   oneOf: [
     {
       type: 'object',
-      properties: { kind: { type: 'string', const: 'job' }, job: { type: 'string', enum: ['vendor-swap-remove', 'installonly-limit'] } },
+      properties: { kind: { type: 'string', const: 'job' }, job: { type: 'string', enum: ['vendor-swap-remove', 'pes-remove', 'upgrade-remove', 'installonly-limit'] } },
       required: ['kind', 'job'],
       additionalProperties: false,
     },

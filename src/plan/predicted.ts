@@ -15,12 +15,14 @@ import type { MigrationPlan } from './types.js';
 
 export function predictPlanTransaction(plan: MigrationPlan, facts: HostFacts, repo: TargetRepoView | undefined): Prediction | undefined {
   // The same-major swap, or a cross-major upgrade's target transaction: removals and installs, then distro-sync, as the solver run models them.
-  const swap = plan.steps.flatMap((s) => (s.kind === 'swap-vendor-packages' || s.kind === 'upgrade-transaction' ? [s.options] : []))[0];
-  if (!swap || !repo || !facts.dependencies || !facts.packages) return undefined;
+  const step = plan.steps.find((s) => s.kind === 'swap-vendor-packages' || s.kind === 'upgrade-transaction');
+  const swap = step?.options;
+  if (!step || !swap || !repo || !facts.dependencies || !facts.packages) return undefined;
   return predictMigration({
     installed: facts.packages, dependencies: facts.dependencies, target: repo.pool.packages,
     ...(repo.modules ? { modules: repo.modules } : {}), ...(facts.modules ? { moduleStates: facts.modules } : {}),
-    swap: { remove: swap.remove, install: swap.install }, arch: facts.system?.arch ?? 'x86_64',
+    // the upgrade step holds the swap's and PES's removals in one list
+    swap: { remove: swap.remove, install: swap.install, removedBy: step.kind === 'upgrade-transaction' ? 'upgrade-remove' : 'vendor-swap-remove' }, arch: facts.system?.arch ?? 'x86_64',
   });
 }
 

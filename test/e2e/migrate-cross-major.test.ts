@@ -177,6 +177,29 @@ test('CentOS 7 → Rocky 8 runs (SIGKILL in the target transaction and after the
   h.dispose();
 });
 
+/** A third-party package that needs what Rocky's event 187 removes. */
+const NEEDS_PYGPGME: SourceDef = { name: 'acme-signer', version: '1.0', release: '1', arch: 'noarch', vendor: 'Acme', license: 'MIT',
+  binaries: [{ name: 'acme-signer', requires: ['pygpgme'], files: { '/opt/acme/signer': 'signer\n' } }] };
+
+test('CentOS 7 → Rocky 8, assess and plan: a third-party package needing what a PES event removes is erased, with the chain; the assessment\'s erasures are the plan\'s', { skip }, async () => {
+  const h = await labOf().host({ from: 'centos-7', localPackages: [...EL7_PES, NEEDS_PYGPGME] });
+  const a = JSON.parse((await ferry(['--json', 'assess', '--root', h.root, '--to', 'rocky-8', ...repoArgs().flatMap((r) => ['--repo', r]), '--pes', pes(), '--today', '2024-06-01'])).out) as Assessment;
+  const fates = a.targets[0].fates;
+  const signer = fates.find((f) => f.name === 'acme-signer');
+  assert.equal(signer?.fate, 'erased', JSON.stringify(signer));
+  assert.equal(signer?.erasedBy, 'pygpgme-0.3-9.el7.x86_64');
+  assert.deepEqual(signer?.chain, ['requires pygpgme: pygpgme-0.3-9.el7.x86_64 erased', 'removed by a PES event']);
+  assert.match(fates.find((f) => f.name === 'pygpgme')?.reason ?? '', /PES event 187 removes pygpgme/, 'the removal itself keeps its PES fate');
+  const transport = createLocalTransport({ root: h.root });
+  const { predicted } = await planMigration({ transport, target: 'rocky-8', repos: repoArgs(), gpgcheck: false, pes: pes() });
+  await transport.close();
+  assert.ok(predicted?.ok);
+  const erasedByDeps = predicted.changes.filter((c) => c.action === 'erase' && c.forcedBy?.kind === 'dependency');
+  assert.deepEqual(fates.filter((f) => f.fate === 'erased').map((f) => f.installed).sort(), erasedByDeps.map((c) => c.nevra).sort());
+  assert.deepEqual(erasedByDeps.find((c) => c.name === 'acme-signer')?.forcedBy, { kind: 'dependency', requires: 'pygpgme', provider: 'pygpgme-0.3-9.el7.x86_64',
+    providerFate: 'erased', cause: { kind: 'job', job: 'upgrade-remove' }, root: 'pygpgme-0.3-9.el7.x86_64' });
+});
+
 test('CentOS 7 → Rocky 8 before the point of no return: the dry run shows the judged target transaction and changes nothing; killed after the download, ferry rollback leaves the host as before', { skip }, async () => {
   const h = await host();
   const original = hostState(h.root, h.env);

@@ -25,7 +25,7 @@
  * dnf.require), no upgrade initramfs (the interim phase is the host's next boot, services running), no
  * target-kernel command line changes. The lab models the reboots with the reboot boundary's boot-id file.
  */
-import { pesTransaction } from '../../assess/index.js';
+import { crossMajorTransaction } from '../../assess/index.js';
 import type { PlanStepSpec } from '../steps/index.js';
 import { downloadPackagesKind } from '../steps/download-packages.js';
 import { finalizeKind } from '../steps/finalize.js';
@@ -35,20 +35,13 @@ import { upgradeTransactionKind } from '../steps/upgrade-transaction.js';
 import { closingSteps, enabledModules, openingSteps } from './conversion-steps.js';
 import type { RecipeInput, RecipeOutput } from './types.js';
 
-/** The target transaction: the vendor swap's and PES's removals and installs, sorted and without repeats. */
-export function crossMajorTransaction(input: Pick<RecipeInput, 'facts' | 'swap' | 'pes' | 'available'>): { remove: string[]; install: string[]; unavailable: string[] } {
-  const installed = (input.facts.packages ?? []).map((p) => p.name);
-  const pes = input.pes ? pesTransaction({ pes: input.pes, installed, available: input.available, swapped: new Set(input.swap.remove) }) : { remove: [], install: [], unavailable: [] };
-  const sorted = (xs: string[]): string[] => [...new Set(xs)].sort();
-  return { remove: sorted([...input.swap.remove, ...pes.remove]), install: sorted([...input.swap.install, ...pes.install]), unavailable: pes.unavailable };
-}
 
 export function crossMajorPes(input: RecipeInput): RecipeOutput {
   const { facts, source, target, dnf } = input;
   const conversion = { source: source.id, target: target.id };
   const notes: string[] = [];
   const opening = openingSteps(input, notes);
-  const tx = crossMajorTransaction(input);
+  const tx = crossMajorTransaction({ installed: (facts.packages ?? []).map((p) => p.name), swap: input.swap, ...(input.pes ? { pes: input.pes } : {}), available: input.available });
   if (tx.unavailable.length) notes.push(`PES events want ${tx.unavailable.join(', ')}, which the ${target.id} repositories do not carry: not installed (what they replace stays)`);
   notes.push('interim phase: Ferry reboots the host and runs the target transaction on the next boot; no upgrade initramfs (services run), no target userspace container (dnf runs with the target releasever and repositories)');
   const modules = enabledModules(facts);

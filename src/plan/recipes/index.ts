@@ -17,4 +17,4 @@ export function recipeFor(method: PathMethod): Recipe | undefined {
 }
 
 export type { Recipe, RecipeInput, RecipeOutput } from './types.js';
-export { crossMajorTransaction } from './cross-major-pes.js';
+export { crossMajorTransaction } from '../../assess/index.js';

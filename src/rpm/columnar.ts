@@ -15,52 +15,20 @@
  */
 import { createHash } from 'node:crypto';
 import { readFile, rename, writeFile } from 'node:fs/promises';
-import { assert, FerryError } from '../core/index.js';
-import { formatEvr, parseEvr } from './evr.js';
+import { assert } from '../core/index.js';
+import { parseEvr } from './evr.js';
 import { matchesDep } from './deps.js';
 import type { Dep, DepFlag, Package } from './types.js';
-import { createXmlTokenizer, VALUE_KEYS, type ByteSource, type XmlHandler } from './repodata/xml.js';
-import { parseEpoch, parseFlag } from './repodata/primary.js';
+import { DEP_KINDS, PRE, RANGES, scanPrimaryColumns, type Columns, type DepKind, type ScanInput } from './columnar-scan.js';
 
-export const DEP_KINDS = ['provides', 'requires', 'conflicts', 'obsoletes', 'recommends', 'suggests',
-  'supplements', 'enhances'] as const;
-export type DepKind = typeof DEP_KINDS[number];
+export { DEP_KINDS, type DepKind } from './columnar-scan.js';
 const KINDS = DEP_KINDS.length;
 const FILES = KINDS; // the file list is the last range of a solvable
-const RANGES = KINDS + 1;
 
 const FLAG_CODES: readonly (DepFlag | undefined)[] = [undefined, 'EQ', 'LT', 'LE', 'GT', 'GE'];
-const PRE = 8;
 
-/** A growable Int32 column. */
-class IntVec {
-  data: Int32Array;
-  length = 0;
-  constructor(capacity = 1024) { this.data = new Int32Array(capacity); }
-  push(v: number): void {
-    if (this.length === this.data.length) {
-      const next = new Int32Array(this.data.length * 2);
-      next.set(this.data);
-      this.data = next;
-    }
-    this.data[this.length++] = v;
-  }
-  done(): Int32Array { return this.data.slice(0, this.length); }
-}
-
-/** The columns; what the binary cache stores, in this order. */
-interface Columns {
-  strings: string[];
-  repos: string[];
-  sName: Int32Array; sArch: Int32Array; sEvr: Int32Array; sRepo: Int32Array;
-  sLocation: Int32Array; sPkgid: Int32Array; sSourcerpm: Int32Array;
-  /** RANGES + 1 offsets per solvable into depData (the last range holds file string ids). */
-  sRanges: Int32Array;
-  depData: Int32Array;
-  dName: Int32Array; dFlags: Int32Array; dEvr: Int32Array;
-}
-const INT_COLUMNS = ['sName', 'sArch', 'sEvr', 'sRepo', 'sLocation', 'sPkgid', 'sSourcerpm', 'sRanges', 'depData',
-  'dName', 'dFlags', 'dEvr'] as const;
+const INT_COLUMNS = ['sName', 'sArch', 'sEvr', 'sRepo', 'sLocation', 'sPkgid', 'sSourcerpm', 'sVendor', 'sBuildTime',
+  'sFileTime', 'sRanges', 'depData', 'dName', 'dFlags', 'dEvr'] as const;
 
 export interface ColumnarPool {
   readonly solvableCount: number;
@@ -93,149 +61,13 @@ export interface ColumnarPool {
   serialize(key: string): Buffer;
 }
 
-export interface BuildInput {
-  /** Repository name (repo id in the pool = order in the list). */
-  repo: string;
-  primary: ByteSource;
-  /** The file's name for error messages. */
-  name?: string;
-}
+export type BuildInput = ScanInput;
 
-/** Builds a pool from one or more repositories' primary.xml, parsed straight into the columns. */
+/** Builds a pool from one or more repositories' primary.xml, scanned straight into the columns (columnar-scan.ts). */
 export async function buildColumnarPool(inputs: readonly BuildInput[]): Promise<ColumnarPool> {
-  const strings: string[] = [];
-  const stringIds = new Map<string, number>();
-  const intern = (s: string): number => {
-    let id = stringIds.get(s);
-    if (id === undefined) {
-      id = strings.length;
-      strings.push(s);
-      stringIds.set(s, id);
-    }
-    return id;
-  };
-  const sName = new IntVec(); const sArch = new IntVec(); const sEvr = new IntVec(); const sRepo = new IntVec();
-  const sLocation = new IntVec(); const sPkgid = new IntVec(); const sSourcerpm = new IntVec();
-  const sRanges = new IntVec(8192); const depData = new IntVec(1 << 16);
-  const dName = new IntVec(); const dFlags = new IntVec(); const dEvr = new IntVec();
-  const depIds = new Map<string, number>();
-  const internDep = (name: number, flags: number, evr: number): number => {
-    const k = `${name},${flags},${evr}`;
-    let id = depIds.get(k);
-    if (id === undefined) {
-      id = dName.length;
-      dName.push(name); dFlags.push(flags); dEvr.push(evr);
-      depIds.set(k, id);
-    }
-    return id;
-  };
-  const repos: string[] = [];
-
-  for (const input of inputs) {
-    const repoId = repos.length;
-    repos.push(input.repo);
-    const file = input.name ?? 'primary.xml';
-    // per-kind buffers of the current solvable, flushed in DEP_KINDS order at </package>
-    const lists: number[][] = DEP_KINDS.map(() => []);
-    const fileList: number[] = [];
-    let inPkg = false;
-    let inFormat = false;
-    let list: number[] | undefined;
-    let name = -1; let arch = -1; let evr = -1; let location = -1; let pkgid = -1; let sourcerpm = -1;
-    const where = (): string => `${file}: package ${name >= 0 ? strings[name] : '?'}`;
-    // a plain entry (only name=, or name= and pre="1") by the tokenizer's value key: most requires repeat
-    const plain = new Int32Array(VALUE_KEYS).fill(-1);
-    const prePlain = new Int32Array(VALUE_KEYS).fill(-1);
-    const evrText = (epoch: string | undefined, ver: string | undefined, rel: string | undefined): number => {
-      const e = epoch === undefined || epoch === '0' ? 0 : parseEpoch(epoch, where);
-      return intern(formatEvr({ epoch: e, version: ver ?? '', ...(rel === undefined ? {} : { release: rel }) }));
-    };
-    const handler: XmlHandler = {
-      open(tag, a) {
-        if (!inPkg) {
-          if (tag === 'package') {
-            inPkg = true;
-            name = arch = evr = location = pkgid = sourcerpm = -1;
-          }
-          return false;
-        }
-        switch (tag) {
-          case 'rpm:entry': {
-            if (list === undefined) return false;
-            if (a.count === 1 || (a.count === 2 && a.intern('pre') === '1')) {
-              const pre = a.count === 2;
-              const key = a.key('name');
-              const cache = pre ? prePlain : plain;
-              let d = key === -1 ? -1 : cache[key];
-              if (d === -1) {
-                d = internDep(intern(a.intern('name') ?? ''), pre ? PRE : 0, -1);
-                if (key !== -1) cache[key] = d;
-              }
-              list.push(d);
-              return false;
-            }
-            const flag = parseFlag(a.intern('flags'), where);
-            const code = flag === undefined ? 0 : FLAG_CODES.indexOf(flag);
-            const versioned = flag !== undefined || a.count > 2;
-            const e = versioned ? evrText(a.intern('epoch'), a.intern('ver'), a.intern('rel')) : -1;
-            list.push(internDep(intern(a.intern('name') ?? ''), code | (a.intern('pre') === '1' ? PRE : 0), e));
-            return false;
-          }
-          case 'file': case 'name': case 'arch': case 'checksum': case 'rpm:sourcerpm': return true;
-          case 'version': evr = evrText(a.intern('epoch'), a.intern('ver'), a.intern('rel') ?? ''); return false;
-          case 'location': location = intern(a.get('href') ?? ''); return false;
-          case 'format': inFormat = true; return false;
-          default: {
-            const k = inFormat && tag.startsWith('rpm:') ? DEP_KINDS.indexOf(tag.slice(4) as DepKind) : -1;
-            if (k >= 0) list = lists[k];
-            return false;
-          }
-        }
-      },
-      close(tag, text) {
-        if (!inPkg) return;
-        switch (tag) {
-          case 'package': {
-            if (name === -1) throw new FerryError('REPO_METADATA', `${file}: a package without a <name>`);
-            sName.push(name); sArch.push(arch === -1 ? intern('') : arch); sEvr.push(evr === -1 ? intern('0') : evr);
-            sRepo.push(repoId); sLocation.push(location); sPkgid.push(pkgid); sSourcerpm.push(sourcerpm);
-            for (const l of lists) {
-              sRanges.push(depData.length);
-              for (const d of l) depData.push(d);
-              l.length = 0;
-            }
-            sRanges.push(depData.length);
-            for (const f of fileList) depData.push(f);
-            fileList.length = 0;
-            inPkg = false; inFormat = false; list = undefined;
-            return;
-          }
-          case 'file': fileList.push(intern(text ?? '')); return;
-          case 'name': name = intern(text ?? ''); return;
-          case 'arch': arch = intern(text ?? ''); return;
-          case 'checksum': pkgid = intern(text ?? ''); return;
-          case 'rpm:sourcerpm': sourcerpm = intern(text ?? ''); return;
-          case 'format': inFormat = false; return;
-          default:
-            if (list !== undefined && tag.startsWith('rpm:') && tag !== 'rpm:entry') list = undefined;
-        }
-      },
-    };
-    const tokenizer = createXmlTokenizer(handler, { name: file, names: PRIMARY_NAMES });
-    for await (const chunk of input.primary) tokenizer.write(chunk);
-    tokenizer.end();
-  }
-  sRanges.push(depData.length);
-  return poolFromColumns({
-    strings, repos, sName: sName.done(), sArch: sArch.done(), sEvr: sEvr.done(), sRepo: sRepo.done(),
-    sLocation: sLocation.done(), sPkgid: sPkgid.done(), sSourcerpm: sSourcerpm.done(), sRanges: sRanges.done(),
-    depData: depData.done(), dName: dName.done(), dFlags: dFlags.done(), dEvr: dEvr.done(),
-  }, stringIds);
+  const { columns, stringIds } = await scanPrimaryColumns(inputs);
+  return poolFromColumns(columns, stringIds);
 }
-
-const PRIMARY_NAMES = ['package', 'name', 'arch', 'version', 'checksum', 'summary', 'description', 'packager',
-  'url', 'time', 'size', 'location', 'format', 'rpm:license', 'rpm:vendor', 'rpm:group', 'rpm:buildhost',
-  'rpm:sourcerpm', 'rpm:header-range', 'rpm:entry', 'file', 'metadata', ...DEP_KINDS.map((k) => `rpm:${k}`)];
 
 /** A compressed-sparse-row index: key → ids, built from (key, id) pairs pushed in id order. */
 function buildIndex(keyCount: number, each: (emit: (key: number, id: number) => void) => void):
@@ -314,6 +146,9 @@ function poolFromColumns(c: Columns, knownIds?: Map<string, number>): ColumnarPo
       enhances: [], files: [...range(s, FILES)].map((f) => c.strings[f]), repoid: c.repos[c.sRepo[s]],
     };
     for (const k of DEP_KINDS) pkg[k] = [...depsOf(s, k)].map(dep);
+    const vendor = optional(c.sVendor[s]);
+    if (vendor !== undefined) pkg.vendor = vendor;
+    if (c.sBuildTime[s] !== 0 || c.sFileTime[s] !== 0) pkg.time = { file: c.sFileTime[s] >>> 0, build: c.sBuildTime[s] >>> 0 };
     const pkgid = optional(c.sPkgid[s]);
     if (pkgid !== undefined) pkg.pkgid = pkgid;
     const srpm = optional(c.sSourcerpm[s]);
@@ -351,7 +186,7 @@ function poolFromColumns(c: Columns, knownIds?: Map<string, number>): ColumnarPo
 // Binary cache layout (little-endian): MAGIC (8 bytes) | key length u32 | key UTF-8 | body length u32 |
 // sha256(body) (32 bytes) | body. Body: string count u32, byte length u32, the UTF-8 of the strings joined by
 // NUL, then repo count and repos likewise, then each Int32 column as length u32 + its bytes.
-const MAGIC = Buffer.from('FERRYPL1');
+const MAGIC = Buffer.from('FERRYPL2');
 
 function serializeColumns(c: Columns, key: string): Buffer {
   const parts: Buffer[] = [];
@@ -429,7 +264,8 @@ export function loadColumnarCache(buf: Uint8Array, key: string): CacheLoad {
   return {
     pool: poolFromColumns({
       strings, repos, sName: col('sName'), sArch: col('sArch'), sEvr: col('sEvr'), sRepo: col('sRepo'),
-      sLocation: col('sLocation'), sPkgid: col('sPkgid'), sSourcerpm: col('sSourcerpm'), sRanges: col('sRanges'),
+      sLocation: col('sLocation'), sPkgid: col('sPkgid'), sSourcerpm: col('sSourcerpm'), sVendor: col('sVendor'),
+      sBuildTime: col('sBuildTime'), sFileTime: col('sFileTime'), sRanges: col('sRanges'),
       depData: col('depData'), dName: col('dName'), dFlags: col('dFlags'), dEvr: col('dEvr'),
     }),
   };

@@ -65,7 +65,7 @@ const MAX_DEPTH = 256;
 const MAX_ATTRS = 30;
 
 function isSpace(c: number): boolean {
-  return c === 0x20 || c === 0x0a || c === 0x09 || c === 0x0d;
+  return c <= 0x20 && (c === 0x20 || c === 0x0a || c === 0x09 || c === 0x0d);
 }
 
 /** A growable Int32 column. */
@@ -132,80 +132,118 @@ const A_HREF = Buffer.from('href'); const A_BUILD = Buffer.from('build'); const 
 /** dFlags & 7 → the flag ('' for none). */
 export const FLAG_NAMES = ['', 'EQ', 'LT', 'LE', 'GT', 'GE'] as const;
 
+const FNV_BASIS = 0x811c9dc5;
+const FNV_PRIME = 0x01000193;
+
 /**
- * The string table: bytes → string id by FNV-1a over the bytes in place (a hit allocates nothing), and
- * text → id for values that needed decoding (entities) or come from code. Each distinct string once.
+ * Byte strings → ids by open addressing over their FNV-1a hash (computed by the caller, usually while it
+ * scans the bytes anyway); keys are copied into one arena, so no key object is chased on a probe.
  */
-function createStringTable() {
-  const strings: string[] = [];
-  const ids = new Map<string, number>();
-  let bits = 16;
+function createByteMap(bits = 16) {
   let mask = (1 << bits) - 1;
-  let hashes = new Int32Array(1 << bits);
-  let offsets = new Int32Array(1 << bits).fill(-1);
-  let lengths = new Int32Array(1 << bits);
-  let slotIds = new Int32Array(1 << bits);
+  let hashes = new Int32Array(mask + 1);
+  let offsets = new Int32Array(mask + 1).fill(-1);
+  let lengths = new Int32Array(mask + 1);
+  let ids = new Int32Array(mask + 1);
   let used = 0;
   let arena = Buffer.allocUnsafe(1 << 20);
   let arenaUsed = 0;
-  const text = (s: string): number => {
-    let id = ids.get(s);
-    if (id === undefined) {
-      id = strings.length;
-      strings.push(s);
-      ids.set(s, id);
-    }
-    return id;
-  };
-  const rehash = (): void => {
-    const oh = hashes; const oo = offsets; const ol = lengths; const oi = slotIds;
-    bits++;
-    mask = (1 << bits) - 1;
-    hashes = new Int32Array(1 << bits);
-    offsets = new Int32Array(1 << bits).fill(-1);
-    lengths = new Int32Array(1 << bits);
-    slotIds = new Int32Array(1 << bits);
+  let slot = 0; // where find() stopped: insert() right after a miss stores there
+  const grow = (): void => {
+    const oh = hashes; const oo = offsets; const ol = lengths; const oi = ids;
+    mask = mask * 2 + 1;
+    hashes = new Int32Array(mask + 1);
+    offsets = new Int32Array(mask + 1).fill(-1);
+    lengths = new Int32Array(mask + 1);
+    ids = new Int32Array(mask + 1);
     for (let i = 0; i < oo.length; i++) {
       if (oo[i] === -1) continue;
-      let slot = oh[i] & mask;
-      while (offsets[slot] !== -1) slot = (slot + 1) & mask;
-      hashes[slot] = oh[i]; offsets[slot] = oo[i]; lengths[slot] = ol[i]; slotIds[slot] = oi[i];
+      let k = oh[i] & mask;
+      while (offsets[k] !== -1) k = (k + 1) & mask;
+      hashes[k] = oh[i]; offsets[k] = oo[i]; lengths[k] = ol[i]; ids[k] = oi[i];
     }
   };
-  /** The id of the string b[s, e) spells (UTF-8, no references in it). */
-  const bytes = (b: Buffer, s: number, e: number): number => {
-    const len = e - s;
-    let h = 0x811c9dc5 ^ len;
-    for (let i = s; i < e; i++) h = Math.imul(h ^ b[i], 0x01000193);
-    let slot = h & mask;
-    for (;;) {
-      const off = offsets[slot];
-      if (off === -1) break;
-      if (hashes[slot] === h && lengths[slot] === len) {
-        let i = 0;
-        while (i < len && arena[off + i] === b[s + i]) i++;
-        if (i === len) return slotIds[slot];
+  return {
+    /** The id stored for b[s, e) (hash h), or -1. */
+    find(b: Uint8Array, s: number, e: number, h: number): number {
+      const len = e - s;
+      for (slot = h & mask; ; slot = (slot + 1) & mask) {
+        const off = offsets[slot];
+        if (off === -1) return -1;
+        if (hashes[slot] === h && lengths[slot] === len) {
+          let i = 0;
+          while (i < len && arena[off + i] === b[s + i]) i++;
+          if (i === len) return ids[slot];
+        }
       }
-      slot = (slot + 1) & mask;
+    },
+    /** Stores id for b[s, e) (hash h); call right after find() missed it. */
+    insert(b: Uint8Array, s: number, e: number, h: number, id: number): void {
+      const len = e - s;
+      if (arenaUsed + len > arena.length) {
+        const bigger = Buffer.allocUnsafe(Math.max(arena.length * 2, arenaUsed + len));
+        arena.copy(bigger, 0, 0, arenaUsed);
+        arena = bigger;
+      }
+      for (let i = 0; i < len; i++) arena[arenaUsed + i] = b[s + i];
+      hashes[slot] = h; offsets[slot] = arenaUsed; lengths[slot] = len; ids[slot] = id;
+      arenaUsed += len;
+      if (++used * 2 > mask) grow();
+    },
+  };
+}
+
+function hashBytes(b: Uint8Array, s: number, e: number): number {
+  let h = FNV_BASIS;
+  for (let i = s; i < e; i++) h = Math.imul(h ^ b[i], FNV_PRIME);
+  return h;
+}
+
+/**
+ * The string table: each distinct string once, keyed by its UTF-8 bytes (so a hit allocates nothing and
+ * a string is decoded only the first time its bytes are seen). Bytes that are not valid UTF-8 map to the
+ * id of the string they decode to, so equal strings always have equal ids.
+ */
+function createStringTable() {
+  const strings: string[] = [];
+  const map = createByteMap(16);
+  const hashed = (b: Uint8Array, s: number, e: number, h: number): number => {
+    let id = map.find(b, s, e, h);
+    if (id !== -1) return id;
+    const buf = Buffer.isBuffer(b) ? b : Buffer.from(b.buffer, b.byteOffset, b.byteLength);
+    const str = buf.utf8Slice(s, e);
+    let high = 0;
+    for (let i = s; i < e; i++) high |= b[i];
+    if (high >= 0x80) {
+      const canonical = Buffer.from(str, 'utf8');
+      if (!canonical.equals(buf.subarray(s, e))) {
+        id = bytesOf(canonical, 0, canonical.length);
+        map.find(b, s, e, h);
+        map.insert(b, s, e, h, id);
+        return id;
+      }
     }
-    const id = text(b.utf8Slice(s, e));
-    if (arenaUsed + len > arena.length) {
-      const bigger = Buffer.allocUnsafe(Math.max(arena.length * 2, arenaUsed + len));
-      arena.copy(bigger, 0, 0, arenaUsed);
-      arena = bigger;
-    }
-    b.copy(arena, arenaUsed, s, e);
-    hashes[slot] = h; offsets[slot] = arenaUsed; lengths[slot] = len; slotIds[slot] = id;
-    arenaUsed += len;
-    if (++used * 2 > mask) rehash();
+    id = strings.length;
+    strings.push(str);
+    map.insert(b, s, e, h, id);
     return id;
   };
-  return { strings, ids, text, bytes };
+  const bytesOf = (b: Uint8Array, s: number, e: number): number => hashed(b, s, e, hashBytes(b, s, e));
+  return {
+    strings,
+    /** The id of the string b[s, e) spells (UTF-8, references already decoded), its FNV-1a hash h. */
+    hashed,
+    bytes: bytesOf,
+    text: (str: string): number => {
+      const b = Buffer.from(str, 'utf8');
+      return bytesOf(b, 0, b.length);
+    },
+  };
 }
 
 /** An open-addressing map from three int32 keys to an id (dependencies, EVR triples). */
-function createTripleTable(make: (a: number, b: number, c: number) => number) {
-  let bits = 14;
+function createTripleTable(make: (a: number, b: number, c: number) => number, initialBits = 12) {
+  let bits = initialBits;
   let keys = new Int32Array(3 << bits);
   let vals = new Int32Array(1 << bits).fill(-1);
   let used = 0;
@@ -221,7 +259,7 @@ function createTripleTable(make: (a: number, b: number, c: number) => number) {
       if (ov[i] === -1) continue;
       let slot = hash(ok[i * 3], ok[i * 3 + 1], ok[i * 3 + 2]);
       while (vals[slot] !== -1) slot = (slot + 1) & mask;
-      keys.set(ok.subarray(i * 3, i * 3 + 3), slot * 3);
+      keys[slot * 3] = ok[i * 3]; keys[slot * 3 + 1] = ok[i * 3 + 1]; keys[slot * 3 + 2] = ok[i * 3 + 2];
       vals[slot] = ov[i];
     }
   };
@@ -242,9 +280,8 @@ function createTripleTable(make: (a: number, b: number, c: number) => number) {
   };
 }
 
-/** Scans one or more repositories' primary.xml into the columns; returns them with the text → id map. */
-export async function scanPrimaryColumns(inputs: readonly ScanInput[]):
-Promise<{ columns: Columns; stringIds: Map<string, number> }> {
+/** Scans one or more repositories' primary.xml into the columns. */
+export async function scanPrimaryColumns(inputs: readonly ScanInput[]): Promise<Columns> {
   const table = createStringTable();
   const { strings } = table;
   const sName = new IntVec(); const sArch = new IntVec(); const sEvr = new IntVec(); const sRepo = new IntVec();
@@ -255,7 +292,7 @@ Promise<{ columns: Columns; stringIds: Map<string, number> }> {
   const internDep = createTripleTable((name, flags, evr) => {
     dName.push(name); dFlags.push(flags); dEvr.push(evr);
     return dName.length - 1;
-  });
+  }, 17);
   const repos: string[] = [];
   for (const input of inputs) {
     const scanner = createScanner({
@@ -269,13 +306,10 @@ Promise<{ columns: Columns; stringIds: Map<string, number> }> {
   }
   sRanges.push(depData.length);
   return {
-    columns: {
       strings, repos, sName: sName.done(), sArch: sArch.done(), sEvr: sEvr.done(), sRepo: sRepo.done(),
       sLocation: sLocation.done(), sPkgid: sPkgid.done(), sSourcerpm: sSourcerpm.done(), sVendor: sVendor.done(),
       sBuildTime: sBuildTime.done(), sFileTime: sFileTime.done(), sRanges: sRanges.done(), depData: depData.done(), dName: dName.done(),
       dFlags: dFlags.done(), dEvr: dEvr.done(),
-    },
-    stringIds: table.ids,
   };
 }
 
@@ -291,6 +325,8 @@ interface ScannerOptions {
 function createScanner(o: ScannerOptions): { write(chunk: Uint8Array): void; end(): void } {
   const { file, table, columns: col, internDep } = o;
   const { strings } = table;
+  /** The bytes of an <rpm:entry …/> tag after its name → its dependency id. */
+  const entries = createByteMap(16);
   const EMPTY = table.text('');
   const ZERO = table.text('0');
 
@@ -340,9 +376,9 @@ function createScanner(o: ScannerOptions): { write(chunk: Uint8Array): void; end
         : undefined);
   }
 
-  /** The string id of b[s, e), references decoded when `amp`. */
-  const value = (s: number, e: number, amp: boolean): number =>
-    (amp ? table.text(decodeEntities(buf.utf8Slice(s, e), at(s))) : table.bytes(buf, s, e));
+  /** The string id of b[s, e) (FNV-1a hash h), references decoded when `amp`. */
+  const value = (s: number, e: number, h: number, amp: boolean): number =>
+    (amp ? table.text(decodeEntities(buf.utf8Slice(s, e), at(s))) : table.hashed(buf, s, e, h));
 
   function findAttr(nameBytes: Uint8Array): number {
     const len = nameBytes.length;
@@ -358,7 +394,10 @@ function createScanner(o: ScannerOptions): { write(chunk: Uint8Array): void; end
   /** The string id of an attribute's value, -1 when absent. */
   function attr(nameBytes: Uint8Array): number {
     const k = findAttr(nameBytes);
-    return k === -1 ? -1 : value(attrOff[k + 2], attrOff[k + 3], (attrAmp & (1 << (k >> 2))) !== 0);
+    if (k === -1) return -1;
+    const s = attrOff[k + 2];
+    const e = attrOff[k + 3];
+    return value(s, e, (attrAmp & (1 << (k >> 2))) !== 0 ? 0 : hashBytes(buf, s, e), (attrAmp & (1 << (k >> 2))) !== 0);
   }
 
   /** A time attribute (seconds), read from its digits without interning it; 0 when absent or not a number. */
@@ -411,14 +450,16 @@ function createScanner(o: ScannerOptions): { write(chunk: Uint8Array): void; end
       default: fileList.push(id);
     }
   }
-  function entry(): void {
+  /** The dependency of a complete <rpm:entry> tag, appended to the current list; returns its id. */
+  function entry(): number {
     const pre = attr(A_PRE);
     const isPre = pre !== -1 && strings[pre] === '1';
     const nameId = attr(A_NAME);
     const depName = nameId === -1 ? EMPTY : nameId;
     if (attrCount === 1 || (attrCount === 2 && isPre)) {
-      lists[list].push(internDep(depName, isPre ? PRE : 0, -1));
-      return;
+      const d = internDep(depName, isPre ? PRE : 0, -1);
+      lists[list].push(d);
+      return d;
     }
     let flag = 0;
     const k = findAttr(A_FLAGS);
@@ -434,16 +475,18 @@ function createScanner(o: ScannerOptions): { write(chunk: Uint8Array): void; end
     }
     const versioned = k !== -1 || attrCount > 2;
     const e = versioned ? evrOf(attr(A_EPOCH), attr(A_VER), attr(A_REL)) : -1;
-    lists[list].push(internDep(depName, flag | (isPre ? PRE : 0), e));
+    const d = internDep(depName, flag | (isPre ? PRE : 0), e);
+    lists[list].push(d);
+    return d;
   }
-  /** A start tag's meaning, once it is complete. */
-  function open(c: number): void {
+  /** A start tag's meaning, once it is complete; for a dependency entry, its id (else -1). */
+  function open(c: number): number {
     if (!inPkg) {
       if (c === E_PACKAGE) startPackage();
-      return;
+      return -1;
     }
     if (c === E_ENTRY) {
-      if (list !== -1) entry();
+      if (list !== -1) return entry();
     } else if (c === E_VERSION) {
       const r = attr(A_REL);
       evr = evrOf(attr(A_EPOCH), attr(A_VER), r === -1 ? EMPTY : r);
@@ -458,6 +501,7 @@ function createScanner(o: ScannerOptions): { write(chunk: Uint8Array): void; end
     } else if (c >= E_DEPS && c < E_DEPS + DEP_KINDS.length) {
       if (inFormat) list = c - E_DEPS;
     }
+    return -1;
   }
   function close(c: number, nameBytes: Uint8Array): void {
     if (!inPkg) return;
@@ -516,6 +560,32 @@ function createScanner(o: ScannerOptions): { write(chunk: Uint8Array): void; end
       return -1;
     }
     if (c1 === BANG) return markup(p);
+    // A dependency entry whose exact bytes were seen before is that entry again (same dependency, and
+    // well-formed then, so well-formed now): found by one hash of the tag, nothing parsed.
+    let entryEnd = -1;
+    let entryHash = 0;
+    if (c1 === 0x72 && list !== -1 && depth < MAX_DEPTH && p + 11 < n && buf[p + 9] === 0x72 && buf[p + 4] === 0x3a &&
+      buf[p + 5] === 0x65 && buf[p + 2] === 0x70 && buf[p + 3] === 0x6d && buf[p + 6] === 0x6e && buf[p + 7] === 0x74 &&
+      buf[p + 8] === 0x72 && buf[p + 10] === 0x79 && buf[p + 11] === 0x20) { // "<rpm:entry "
+      let j = p + 12;
+      let h = FNV_BASIS;
+      while (j < n) {
+        const x = buf[j];
+        if (x === GT) break;
+        h = Math.imul(h ^ x, FNV_PRIME);
+        j++;
+      }
+      if (j >= n) return -1;
+      if (buf[j - 1] === SLASH) {
+        const d = entries.find(buf, p + 12, j, h);
+        if (d !== -1) {
+          lists[list].push(d);
+          return j + 1;
+        }
+        entryEnd = j;
+        entryHash = h;
+      }
+    }
     let i = p + 1;
     while (i < n) {
       const ch = buf[i];
@@ -582,10 +652,12 @@ function createScanner(o: ScannerOptions): { write(chunk: Uint8Array): void; end
       const t = i + 1;
       let j = t;
       let amp = false;
+      let h = FNV_BASIS;
       while (j < n) {
         const x = buf[j];
         if (x === LT) break;
         if (x === AMP) amp = true;
+        h = Math.imul(h ^ x, FNV_PRIME);
         j++;
       }
       if (j + 1 >= n) return -1;
@@ -599,7 +671,7 @@ function createScanner(o: ScannerOptions): { write(chunk: Uint8Array): void; end
         if (k === want.length && buf[g] === GT) {
           if (rootClosed) fail('REPO_METADATA', p, 'a second root element');
           if (depth >= MAX_DEPTH) fail('REPO_METADATA', p, `elements nested deeper than ${MAX_DEPTH}`);
-          text(c, value(t, j, amp));
+          text(c, value(t, j, h, amp));
           return g + 1;
         }
       }
@@ -610,7 +682,12 @@ function createScanner(o: ScannerOptions): { write(chunk: Uint8Array): void; end
       if (depth >= MAX_DEPTH) fail('REPO_METADATA', p, `elements nested deeper than ${MAX_DEPTH}`);
       seenRoot = true;
       if (depth === 0) rootClosed = true;
-      open(c);
+      const d = open(c);
+      // cached only when the tag ended at its first '>' (a '>' inside a value would make the key a prefix)
+      if (d !== -1 && entryEnd === i) {
+        entries.find(buf, p + 12, entryEnd, entryHash);
+        entries.insert(buf, p + 12, entryEnd, entryHash, d);
+      }
       if (wanted) text(c, EMPTY);
       close(c, nameBytes);
       return i + 1;

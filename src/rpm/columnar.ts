@@ -13,12 +13,14 @@
  * - obsoleters(nameId) → solvables with an Obsoletes on that name.
  * Strings: str(id), id(text) (-1 when absent). EVR text is "[epoch:]version[-release]" as rpm prints it.
  */
-import { createHash } from 'node:crypto';
-import { readFile, rename, writeFile } from 'node:fs/promises';
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdir, readdir, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { assert } from '../core/index.js';
 import { parseEvr } from './evr.js';
 import { matchesDep } from './deps.js';
 import type { Dep, DepFlag, Package } from './types.js';
+import type { Repo } from './repodata/repo.js';
 import { DEP_KINDS, PRE, RANGES, scanPrimaryColumns, type Columns, type DepKind, type ScanInput } from './columnar-scan.js';
 
 export { DEP_KINDS, type DepKind } from './columnar-scan.js';
@@ -65,8 +67,7 @@ export type BuildInput = ScanInput;
 
 /** Builds a pool from one or more repositories' primary.xml, scanned straight into the columns (columnar-scan.ts). */
 export async function buildColumnarPool(inputs: readonly BuildInput[]): Promise<ColumnarPool> {
-  const { columns, stringIds } = await scanPrimaryColumns(inputs);
-  return poolFromColumns(columns, stringIds);
+  return poolFromColumns(await scanPrimaryColumns(inputs));
 }
 
 /** A compressed-sparse-row index: key → ids, built from (key, id) pairs pushed in id order. */
@@ -87,9 +88,9 @@ function buildIndex(keyCount: number, each: (emit: (key: number, id: number) => 
   return (key) => (key < 0 || key >= keyCount ? new Int32Array(0) : ids.subarray(counts[key], fill[key]));
 }
 
-function poolFromColumns(c: Columns, knownIds?: Map<string, number>): ColumnarPool {
+function poolFromColumns(c: Columns): ColumnarPool {
   const n = c.sName.length;
-  let stringIds = knownIds;
+  let stringIds: Map<string, number> | undefined;
   const idOf = (text: string): number => {
     if (!stringIds) stringIds = new Map(c.strings.map((s, i) => [s, i]));
     return stringIds.get(text) ?? -1;
@@ -300,8 +301,53 @@ export async function loadOrBuildPool(o: CachedPoolOptions): Promise<{ pool: Col
     o.warn(`pool cache ${o.path}: ${r.reason}; rebuilding it from the repodata`);
   }
   const pool = await o.build();
-  const tmp = `${o.path}.${process.pid}.tmp`;
-  await writeFile(tmp, pool.serialize(o.key));
-  await rename(tmp, o.path);
+  // the cache only saves time: one that cannot be written is a warning, never a failed load
+  const tmp = `${o.path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  try {
+    await writeFile(tmp, pool.serialize(o.key));
+    await rename(tmp, o.path);
+  } catch (e) {
+    o.warn(`pool cache ${o.path}: not written (${(e as Error).message})`);
+    await unlink(tmp).catch(() => undefined);
+  }
   return { pool, fromCache: false };
+}
+
+/** Pool caches kept per directory; older ones (by modification time) are removed when a new one is written. */
+export const POOL_CACHE_KEEP = 16;
+
+export interface RepoPoolOptions {
+  /** The pool's repository name (its repo id 0). */
+  name: string;
+  /** Directory of the binary pool caches; without one the pool is built from primary every time. */
+  cacheDir?: string;
+  warn?: (message: string) => void;
+}
+
+/**
+ * A repository's columnar pool: from the binary cache in `cacheDir` when one verifies for the primary
+ * checksum repomd lists (the key), else scanned from primary and cached. A repomd that lists no checksum
+ * for primary gives nothing to key a cache by: the pool is built every time.
+ */
+export async function loadRepoPool(repo: Repo, o: RepoPoolOptions): Promise<{ pool: ColumnarPool; fromCache: boolean }> {
+  const primary = repo.entry('primary');
+  const build = async (): Promise<ColumnarPool> =>
+    buildColumnarPool([{ repo: o.name, primary: await repo.openData('primary'), name: `${repo.location}: ${primary?.location ?? 'primary'}` }]);
+  if (o.cacheDir === undefined || primary?.checksum === undefined) return { pool: await build(), fromCache: false };
+  const key = poolCacheKey([`primary ${primary.checksum.type}:${primary.checksum.value}`]);
+  const dir = o.cacheDir;
+  const path = join(dir, `${createHash('sha256').update(key).digest('hex').slice(0, 40)}.pool`);
+  const warn = o.warn ?? ((): void => {});
+  await mkdir(dir, { recursive: true });
+  const r = await loadOrBuildPool({ path, key, build, warn });
+  if (!r.fromCache) await pruneCaches(dir, path);
+  return r;
+}
+
+async function pruneCaches(dir: string, keep: string): Promise<void> {
+  const files = (await readdir(dir)).filter((f) => f.endsWith('.pool')).map((f) => join(dir, f));
+  if (files.length <= POOL_CACHE_KEEP) return;
+  const dated = await Promise.all(files.map(async (f) => ({ f, t: (await stat(f).catch(() => undefined))?.mtimeMs ?? 0 })));
+  dated.sort((a, b) => b.t - a.t);
+  for (const { f } of dated.slice(POOL_CACHE_KEEP)) if (f !== keep) await unlink(f).catch(() => undefined);
 }

@@ -99,7 +99,8 @@ const E_VENDOR = code('rpm:vendor'); const E_ENTRY = code('rpm:entry'); const E_
 const E_DEPS = code('rpm:provides'); // E_DEPS + k is DEP_KINDS[k]'s list
 const ELEMENT_BYTES = ELEMENTS.map((n) => Buffer.from(n, 'latin1'));
 /** Elements whose text the scanner reads. */
-const CAPTURED = new Set([E_NAME, E_ARCH, E_CHECKSUM, E_SOURCERPM, E_VENDOR, E_FILE]);
+const CAPTURED = new Uint8Array(ELEMENTS.length + 1);
+for (const c of [E_NAME, E_ARCH, E_CHECKSUM, E_SOURCERPM, E_VENDOR, E_FILE]) CAPTURED[c] = 1;
 const NAME_SLOTS = 256;
 const nameSlotCode = new Int32Array(NAME_SLOTS);
 const nameHash = (b: Uint8Array, s: number, len: number): number =>
@@ -137,43 +138,39 @@ const FNV_PRIME = 0x01000193;
 
 /**
  * Byte strings → ids by open addressing over their FNV-1a hash (computed by the caller, usually while it
- * scans the bytes anyway); keys are copied into one arena, so no key object is chased on a probe.
+ * scans the bytes anyway); keys are copied into one arena. A slot is four adjacent ints (hash, arena
+ * offset, length, id): a probe touches one cache line, which is what the lookup's time is made of.
  */
 function createByteMap(bits = 16) {
   let mask = (1 << bits) - 1;
-  let hashes = new Int32Array(mask + 1);
-  let offsets = new Int32Array(mask + 1).fill(-1);
-  let lengths = new Int32Array(mask + 1);
-  let ids = new Int32Array(mask + 1);
+  let slots = new Int32Array((mask + 1) * 4).fill(-1);
   let used = 0;
   let arena = Buffer.allocUnsafe(1 << 20);
   let arenaUsed = 0;
-  let slot = 0; // where find() stopped: insert() right after a miss stores there
+  let slot = 0; // where find() stopped (×4): insert() right after a miss stores there
   const grow = (): void => {
-    const oh = hashes; const oo = offsets; const ol = lengths; const oi = ids;
+    const old = slots;
     mask = mask * 2 + 1;
-    hashes = new Int32Array(mask + 1);
-    offsets = new Int32Array(mask + 1).fill(-1);
-    lengths = new Int32Array(mask + 1);
-    ids = new Int32Array(mask + 1);
-    for (let i = 0; i < oo.length; i++) {
-      if (oo[i] === -1) continue;
-      let k = oh[i] & mask;
-      while (offsets[k] !== -1) k = (k + 1) & mask;
-      hashes[k] = oh[i]; offsets[k] = oo[i]; lengths[k] = ol[i]; ids[k] = oi[i];
+    slots = new Int32Array((mask + 1) * 4).fill(-1);
+    for (let i = 0; i < old.length; i += 4) {
+      if (old[i + 1] === -1) continue;
+      let k = (old[i] & mask) << 2;
+      while (slots[k + 1] !== -1) k = (k + 4) & (mask << 2 | 3);
+      slots[k] = old[i]; slots[k + 1] = old[i + 1]; slots[k + 2] = old[i + 2]; slots[k + 3] = old[i + 3];
     }
   };
   return {
     /** The id stored for b[s, e) (hash h), or -1. */
     find(b: Uint8Array, s: number, e: number, h: number): number {
       const len = e - s;
-      for (slot = h & mask; ; slot = (slot + 1) & mask) {
-        const off = offsets[slot];
+      const wrap = mask << 2 | 3;
+      for (slot = (h & mask) << 2; ; slot = (slot + 4) & wrap) {
+        const off = slots[slot + 1];
         if (off === -1) return -1;
-        if (hashes[slot] === h && lengths[slot] === len) {
+        if (slots[slot] === h && slots[slot + 2] === len) {
           let i = 0;
           while (i < len && arena[off + i] === b[s + i]) i++;
-          if (i === len) return ids[slot];
+          if (i === len) return slots[slot + 3];
         }
       }
     },
@@ -186,7 +183,7 @@ function createByteMap(bits = 16) {
         arena = bigger;
       }
       for (let i = 0; i < len; i++) arena[arenaUsed + i] = b[s + i];
-      hashes[slot] = h; offsets[slot] = arenaUsed; lengths[slot] = len; ids[slot] = id;
+      slots[slot] = h; slots[slot + 1] = arenaUsed; slots[slot + 2] = len; slots[slot + 3] = id;
       arenaUsed += len;
       if (++used * 2 > mask) grow();
     },
@@ -241,41 +238,37 @@ function createStringTable() {
   };
 }
 
-/** An open-addressing map from three int32 keys to an id (dependencies, EVR triples). */
+/** An open-addressing map from three int32 keys to an id (dependencies, EVR triples); a slot is 4 adjacent ints. */
 function createTripleTable(make: (a: number, b: number, c: number) => number, initialBits = 12) {
   let bits = initialBits;
-  let keys = new Int32Array(3 << bits);
-  let vals = new Int32Array(1 << bits).fill(-1);
+  let slots = new Int32Array(4 << bits).fill(-1);
   let used = 0;
   const hash = (a: number, b: number, c: number): number =>
     Math.imul(Math.imul(a ^ 0x9e3779b9, 0x85ebca6b) ^ Math.imul(b + 0x165667b1, 0xc2b2ae35) ^ c, 0x27d4eb2f) >>> (32 - bits);
   const grow = (): void => {
-    const ok = keys; const ov = vals;
+    const old = slots;
     bits++;
-    keys = new Int32Array(3 << bits);
-    vals = new Int32Array(1 << bits).fill(-1);
-    const mask = (1 << bits) - 1;
-    for (let i = 0; i < ov.length; i++) {
-      if (ov[i] === -1) continue;
-      let slot = hash(ok[i * 3], ok[i * 3 + 1], ok[i * 3 + 2]);
-      while (vals[slot] !== -1) slot = (slot + 1) & mask;
-      keys[slot * 3] = ok[i * 3]; keys[slot * 3 + 1] = ok[i * 3 + 1]; keys[slot * 3 + 2] = ok[i * 3 + 2];
-      vals[slot] = ov[i];
+    slots = new Int32Array(4 << bits).fill(-1);
+    const wrap = (4 << bits) - 1;
+    for (let i = 0; i < old.length; i += 4) {
+      if (old[i + 3] === -1) continue;
+      let k = hash(old[i], old[i + 1], old[i + 2]) << 2;
+      while (slots[k + 3] !== -1) k = (k + 4) & wrap;
+      slots[k] = old[i]; slots[k + 1] = old[i + 1]; slots[k + 2] = old[i + 2]; slots[k + 3] = old[i + 3];
     }
   };
   return (a: number, b: number, c: number): number => {
-    const mask = (1 << bits) - 1;
-    let slot = hash(a, b, c);
+    const wrap = (4 << bits) - 1;
+    let k = hash(a, b, c) << 2;
     for (;;) {
-      const v = vals[slot];
+      const v = slots[k + 3];
       if (v === -1) break;
-      if (keys[slot * 3] === a && keys[slot * 3 + 1] === b && keys[slot * 3 + 2] === c) return v;
-      slot = (slot + 1) & mask;
+      if (slots[k] === a && slots[k + 1] === b && slots[k + 2] === c) return v;
+      k = (k + 4) & wrap;
     }
     const v = make(a, b, c);
-    keys[slot * 3] = a; keys[slot * 3 + 1] = b; keys[slot * 3 + 2] = c;
-    vals[slot] = v;
-    if (++used * 2 > mask) grow();
+    slots[k] = a; slots[k + 1] = b; slots[k + 2] = c; slots[k + 3] = v;
+    if (++used * 2 > wrap >> 2) grow();
     return v;
   };
 }
@@ -336,7 +329,7 @@ function createScanner(o: ScannerOptions): { write(chunk: Uint8Array): void; end
     return table.text(formatEvr({ epoch, version: v === -1 ? '' : strings[v], ...(r === -1 ? {} : { release: strings[r] }) }));
   });
 
-  let buf: Buffer = Buffer.alloc(0);
+  let data: Buffer = Buffer.alloc(0); // the unparsed bytes; each function reads it into a local `buf`
   let base = 0; // absolute offset of buf[0] in the document
   let pos = 0;
   let scratch: Buffer = Buffer.alloc(0);
@@ -377,10 +370,13 @@ function createScanner(o: ScannerOptions): { write(chunk: Uint8Array): void; end
   }
 
   /** The string id of b[s, e) (FNV-1a hash h), references decoded when `amp`. */
-  const value = (s: number, e: number, h: number, amp: boolean): number =>
-    (amp ? table.text(decodeEntities(buf.utf8Slice(s, e), at(s))) : table.hashed(buf, s, e, h));
+  function value(s: number, e: number, h: number, amp: boolean): number {
+    const buf = data;
+    return amp ? table.text(decodeEntities(buf.utf8Slice(s, e), at(s))) : table.hashed(buf, s, e, h);
+  }
 
   function findAttr(nameBytes: Uint8Array): number {
+    const buf = data;
     const len = nameBytes.length;
     for (let k = 0; k < attrCount * 4; k += 4) {
       const ns = attrOff[k];
@@ -393,6 +389,7 @@ function createScanner(o: ScannerOptions): { write(chunk: Uint8Array): void; end
   }
   /** The string id of an attribute's value, -1 when absent. */
   function attr(nameBytes: Uint8Array): number {
+    const buf = data;
     const k = findAttr(nameBytes);
     if (k === -1) return -1;
     const s = attrOff[k + 2];
@@ -402,6 +399,7 @@ function createScanner(o: ScannerOptions): { write(chunk: Uint8Array): void; end
 
   /** A time attribute (seconds), read from its digits without interning it; 0 when absent or not a number. */
   function seconds(nameBytes: Uint8Array): number {
+    const buf = data;
     const k = findAttr(nameBytes);
     if (k === -1) return 0;
     const s = attrOff[k + 2];
@@ -452,6 +450,7 @@ function createScanner(o: ScannerOptions): { write(chunk: Uint8Array): void; end
   }
   /** The dependency of a complete <rpm:entry> tag, appended to the current list; returns its id. */
   function entry(): number {
+    const buf = data;
     const pre = attr(A_PRE);
     const isPre = pre !== -1 && strings[pre] === '1';
     const nameId = attr(A_NAME);
@@ -522,6 +521,7 @@ function createScanner(o: ScannerOptions): { write(chunk: Uint8Array): void; end
 
   /** An end tag at p. Returns the position after it, or -1 when incomplete. */
   function endTag(p: number): number {
+    const buf = data;
     const n = buf.length;
     let gt = p + 2;
     while (gt < n && buf[gt] !== GT) gt++;
@@ -549,6 +549,7 @@ function createScanner(o: ScannerOptions): { write(chunk: Uint8Array): void; end
 
   /** Parses the tag at buf[p] === '<'. Returns the position after it, or -1 when incomplete. */
   function tag(p: number): number {
+    const buf = data;
     const n = buf.length;
     if (p + 1 >= n) return -1;
     const c1 = buf[p + 1];
@@ -646,7 +647,7 @@ function createScanner(o: ScannerOptions): { write(chunk: Uint8Array): void; end
       i++;
     }
     const c = elementCode(buf, p + 1, nameEnd);
-    const wanted = inPkg && CAPTURED.has(c);
+    const wanted = inPkg && CAPTURED[c] === 1;
     if (wanted && !selfClosing) {
       // the common case, `<name>text</name>` in one go; anything else inside goes the general way
       const t = i + 1;
@@ -700,6 +701,7 @@ function createScanner(o: ScannerOptions): { write(chunk: Uint8Array): void; end
 
   /** `<!…`: a comment or CDATA; any declaration is refused. */
   function markup(p: number): number {
+    const buf = data;
     const n = buf.length;
     if (p + 3 >= n) return -1;
     if (buf[p + 2] === 0x2d && buf[p + 3] === 0x2d) {
@@ -728,6 +730,7 @@ function createScanner(o: ScannerOptions): { write(chunk: Uint8Array): void; end
   let ampAt = -1;
   let ampFrom = 0;
   function nextAmp(from: number): number {
+    const buf = data;
     if (ampAt < from || from < ampFrom) {
       const i = buf.indexOf(AMP, from);
       ampAt = i === -1 ? buf.length : i;
@@ -737,6 +740,7 @@ function createScanner(o: ScannerOptions): { write(chunk: Uint8Array): void; end
   }
   /** Character data b[s, e) between tags. */
   function chars(s: number, e: number): void {
+    const buf = data;
     if (depth === 0) {
       for (let i = s; i < e; i++) if (!isSpace(buf[i])) fail('REPO_METADATA', i, 'text outside the root element');
       return;
@@ -751,6 +755,7 @@ function createScanner(o: ScannerOptions): { write(chunk: Uint8Array): void; end
   }
 
   function run(final: boolean): void {
+    const buf = data;
     const n = buf.length;
     let p = pos;
     while (p < n) {
@@ -782,11 +787,11 @@ function createScanner(o: ScannerOptions): { write(chunk: Uint8Array): void; end
   return {
     write(chunk: Uint8Array): void {
       if (chunk.length === 0) return;
-      const rest = buf.length - pos;
+      const rest = data.length - pos;
       if (rest === 0) {
-        base += buf.length;
+        base += data.length;
         inScratch = false;
-        buf = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length);
+        data = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length);
       } else {
         // leftover + chunk in one reused scratch buffer: nothing keeps a view of it (values are copied)
         const need = rest + chunk.length;
@@ -799,11 +804,11 @@ function createScanner(o: ScannerOptions): { write(chunk: Uint8Array): void; end
           }
         } else {
           if (need > scratch.length) scratch = Buffer.allocUnsafe(Math.max(need, scratch.length * 2));
-          buf.copy(scratch, 0, pos, pos + rest);
+          data.copy(scratch, 0, pos, pos + rest);
         }
         scratch.set(chunk, rest);
         base += pos;
-        buf = scratch.subarray(0, need);
+        data = scratch.subarray(0, need);
         inScratch = true;
       }
       pos = 0;
@@ -812,7 +817,7 @@ function createScanner(o: ScannerOptions): { write(chunk: Uint8Array): void; end
     },
     end(): void {
       run(true);
-      if (pos < buf.length) fail('REPO_TRUNCATED', pos, 'the document ends inside a tag');
+      if (pos < data.length) fail('REPO_TRUNCATED', pos, 'the document ends inside a tag');
       if (depth > 0) {
         fail('REPO_TRUNCATED', pos, `the document ends with <${Buffer.from(stackBytes[depth - 1]).toString('utf8')}> still open`);
       }

@@ -58,7 +58,8 @@ export interface ColumnarPool {
   obsoleters(nameId: number): Int32Array;
   /** Solvables named nameId, in solvable order. */
   byName(nameId: number): Int32Array;
-  packageAt(s: number): Package;
+  /** Solvable s as the string API's Package; `repoid` defaults to its repository's name (null: none set). */
+  packageAt(s: number, repoid?: string | null): Package;
   /** The binary cache form, keyed by `key` (the repomd checksum of the data it was built from). */
   serialize(key: string): Buffer;
 }
@@ -138,22 +139,32 @@ function poolFromColumns(c: Columns): ColumnarPool {
     return Int32Array.from(out);
   };
   const optional = (id: number): string | undefined => (id >= 0 ? c.strings[id] : undefined);
-  const packageAt = (s: number): Package => {
+  const depList = (s: number, r: number): Dep[] => {
+    const ids = range(s, r);
+    const out = new Array<Dep>(ids.length);
+    for (let i = 0; i < ids.length; i++) out[i] = dep(ids[i]);
+    return out;
+  };
+  const packageAt = (s: number, repoid: string | null = c.repos[c.sRepo[s]]): Package => {
     const evr = parseEvr(c.strings[c.sEvr[s]]);
+    const fileIds = range(s, FILES);
+    const files = new Array<string>(fileIds.length);
+    for (let i = 0; i < fileIds.length; i++) files[i] = c.strings[fileIds[i]];
+    // one literal, then the optional fields in a fixed order: the objects share a few hidden classes
     const pkg: Package = {
       name: c.strings[c.sName[s]], arch: c.strings[c.sArch[s]], epoch: evr.epoch, version: evr.version,
       release: evr.release ?? '', location: optional(c.sLocation[s]) ?? '',
-      provides: [], requires: [], conflicts: [], obsoletes: [], recommends: [], suggests: [], supplements: [],
-      enhances: [], files: [...range(s, FILES)].map((f) => c.strings[f]), repoid: c.repos[c.sRepo[s]],
+      provides: depList(s, 0), requires: depList(s, 1), conflicts: depList(s, 2), obsoletes: depList(s, 3),
+      recommends: depList(s, 4), suggests: depList(s, 5), supplements: depList(s, 6), enhances: depList(s, 7), files,
     };
-    for (const k of DEP_KINDS) pkg[k] = [...depsOf(s, k)].map(dep);
-    const vendor = optional(c.sVendor[s]);
-    if (vendor !== undefined) pkg.vendor = vendor;
-    if (c.sBuildTime[s] !== 0 || c.sFileTime[s] !== 0) pkg.time = { file: c.sFileTime[s] >>> 0, build: c.sBuildTime[s] >>> 0 };
     const pkgid = optional(c.sPkgid[s]);
     if (pkgid !== undefined) pkg.pkgid = pkgid;
     const srpm = optional(c.sSourcerpm[s]);
     if (srpm !== undefined) pkg.sourcerpm = srpm;
+    const vendor = optional(c.sVendor[s]);
+    if (vendor !== undefined) pkg.vendor = vendor;
+    if (c.sBuildTime[s] !== 0 || c.sFileTime[s] !== 0) pkg.time = { file: c.sFileTime[s] >>> 0, build: c.sBuildTime[s] >>> 0 };
+    if (repoid !== null) pkg.repoid = repoid;
     return pkg;
   };
   return {

@@ -29,13 +29,8 @@ export async function loadPackages(repo: Repo, options: LoadOptions = {}): Promi
       name: options.repoid ?? repo.location, cacheDir: options.poolCache.dir,
       ...(options.poolCache.warn ? { warn: options.poolCache.warn } : {}),
     });
-    for (let s = 0; s < pool.solvableCount; s++) {
-      const pkg = pool.packageAt(s);
-      // the cache may have been written for the same primary under another location
-      if (options.repoid !== undefined) pkg.repoid = options.repoid;
-      else delete pkg.repoid;
-      packages.push(pkg);
-    }
+    // the cache may have been written for the same primary under another location: repoid is this load's
+    for (let s = 0; s < pool.solvableCount; s++) packages.push(pool.packageAt(s, options.repoid ?? null));
   } else {
     for await (const pkg of readPrimary(await repo.openData('primary'), { name, intern })) {
       if (options.repoid !== undefined) pkg.repoid = options.repoid;

@@ -92,7 +92,8 @@ export function formatDepEntry(d: Dep): string {
 export async function repoInfo(location: string): Promise<RepoInfo> {
   const repo = await openRepo(location);
   const types = dataTypes(repo);
-  const packages = await loadPackages(repo, { filelists: false });
+  // what the summary reads of packages (arch, sourcerpm, build time, NEVRA) is all in the pool cache
+  const packages = await loadPackages(repo, { poolCache: { dir: poolCacheDir() } });
   const arches: Record<string, number> = {};
   const sources = new Set<string>();
   let sourcePackages = 0;

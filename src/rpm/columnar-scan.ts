@@ -16,7 +16,7 @@
  * longer than 16 MiB, nesting deeper than 256) → REPO_METADATA. Memory: one input chunk plus the
  * unfinished token; the columns and the interned strings.
  */
-import { FerryError } from '../core/index.js';
+import { FerryError } from '../core/errors.js';
 import { formatEvr } from './evr.js';
 import { decodeEntities, type ByteSource } from './repodata/xml.js';
 import { parseEpoch, parseFlag } from './repodata/primary.js';

@@ -16,7 +16,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, readdir, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { assert } from '../core/index.js';
+import { assert } from '../core/errors.js';
 import { parseEvr } from './evr.js';
 import { matchesDep } from './deps.js';
 import type { Dep, DepFlag, Package } from './types.js';

@@ -22,6 +22,8 @@ export const dir = mkdtempSync(join(tmpdir(), 'ferry-bench-'));
 process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
 export const xml = join(dir, 'primary.xml');
 writeFileSync(xml, gunzipSync(readFileSync(gzFile)));
+/** The open-size repomd.xml declares for primary (what the real load path passes the pool build as its size hint). */
+export const primaryOpenSize = Number(/<data type="primary">[\s\S]*?<open-size>(\d+)<\/open-size>/.exec(readFileSync(join(repodata, 'repomd.xml'), 'utf8'))?.[1] ?? 0);
 /** Uncompressed size in MB. */
 export const mb = statSync(xml).size / 1e6;
 

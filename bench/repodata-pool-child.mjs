@@ -4,6 +4,7 @@
 //   parse <primary.xml>               columnar pool straight from the uncompressed file
 //   parse <primary.xml.gz> --packed   the same through decompress()
 //   parse <file> --write <cache>      also writes the binary cache (not timed)
+//   parse <file> --size-hint <bytes>  the uncompressed size repomd declares, as loadRepoPool passes it
 //   load <cache> <key>                the pool from its verified cache
 //   repo <repository dir> [<cache dir>]  what assess and `ferry repo query` do with a repository: openRepo,
 //                                     loadPackages (with the pool cache in <cache dir> when given, else
@@ -21,7 +22,9 @@ if (mode === 'parse') {
   t0 = performance.now();
   const raw = createReadStream(file, { highWaterMark: 1 << 20 });
   const source = process.argv.includes('--packed') ? await decompress(raw, { name: file }) : raw;
-  kept = await buildColumnarPool([{ repo: 'appstream', primary: source, name: file }]);
+  const h = process.argv.indexOf('--size-hint');
+  const hint = h > 0 ? { sizeHint: Number(process.argv[h + 1]) } : {};
+  kept = await buildColumnarPool([{ repo: 'appstream', primary: source, name: file, ...hint }]);
   out = { solvables: kept.solvableCount, deps: kept.depCount };
 } else if (mode === 'load') {
   const { loadColumnarCache } = await import('../dist/rpm/columnar.js');

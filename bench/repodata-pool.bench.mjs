@@ -6,10 +6,11 @@
 // what it built until it exits (its RSS is "with the pool kept"); rpmmd2solv parses, interns and writes a
 // .solv to /dev/null. Between two Ferry sides, the ratio is also given without Node's start-up and module
 // loading (the children's own timer, `in-process`): the same for both, it is no part of loading a pool.
+// The pool builds get the open-size repomd declares as their size hint, as loadRepoPool passes it.
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { mkdirSync } from 'node:fs';
-import { dir, gzFile, hasRpmmd2solv, median, repoDir, root, time, xml } from './appstream-primary.mjs';
+import { dir, gzFile, hasRpmmd2solv, median, primaryOpenSize, repoDir, root, time, xml } from './appstream-primary.mjs';
 
 const RUNS = Number(process.env.FERRY_BENCH_RUNS ?? 5);
 if (!hasRpmmd2solv) {
@@ -26,9 +27,9 @@ console.log(`load average at start: ${loadavg().map((l) => l.toFixed(1)).join(' 
 time([node, child, 'parse', xml, '--write', cache]);
 time([node, child, 'repo', repoDir, cacheDir]); // writes the repository's cache the timed runs read
 const sides = {
-  'ferry pool from .xml': [node, child, 'parse', xml],
+  'ferry pool from .xml': [node, child, 'parse', xml, '--size-hint', String(primaryOpenSize)],
   'rpmmd2solv < .xml': ['sh', '-c', `rpmmd2solv < '${xml}' > /dev/null`],
-  'ferry pool from .xml.gz': [node, child, 'parse', gzFile, '--packed'],
+  'ferry pool from .xml.gz': [node, child, 'parse', gzFile, '--packed', '--size-hint', String(primaryOpenSize)],
   'gzip -dc .xml.gz | rpmmd2solv': ['sh', '-c', `gzip -dc '${gzFile}' | rpmmd2solv > /dev/null`],
   'ferry pool from cache': [node, child, 'load', cache, 'bench'],
   'repository load, readPrimary': [node, child, 'repo', repoDir],

@@ -127,3 +127,10 @@ test('scanner: hostile and malformed input is refused like readPrimary, with the
       `scanner: ${xml}`);
   }
 });
+
+test('scanner: a size hint only sizes the tables: a wrong one (tiny, huge, negative) gives the same pool', async () => {
+  const want = packages(await buildColumnarPool([{ repo: 'r', primary: [Buffer.from(XML)] }]));
+  for (const sizeHint of [1, XML.length, 1e12, -5]) {
+    assert.deepEqual(packages(await buildColumnarPool([{ repo: 'r', primary: [Buffer.from(XML)], sizeHint }])), want, `hint ${sizeHint}`);
+  }
+});

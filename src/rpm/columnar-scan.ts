@@ -49,6 +49,11 @@ export interface ScanInput {
   primary: ByteSource;
   /** The file's name for error messages. */
   name?: string;
+  /**
+   * The uncompressed size repomd declares (open-size), if any: tables and columns start at the size such a
+   * file needs instead of growing to it. Only a hint: a wrong one costs memory or growth, never a result.
+   */
+  sizeHint?: number;
 }
 
 const LT = 0x3c;
@@ -201,9 +206,9 @@ function hashBytes(b: Uint8Array, s: number, e: number): number {
  * a string is decoded only the first time its bytes are seen). Bytes that are not valid UTF-8 map to the
  * id of the string they decode to, so equal strings always have equal ids.
  */
-function createStringTable() {
+function createStringTable(bits = 16) {
   const strings: string[] = [];
-  const map = createByteMap(16);
+  const map = createByteMap(bits);
   const hashed = (b: Uint8Array, s: number, e: number, h: number): number => {
     let id = map.find(b, s, e, h);
     if (id !== -1) return id;
@@ -275,23 +280,32 @@ function createTripleTable(make: (a: number, b: number, c: number) => number, in
 
 /** Scans one or more repositories' primary.xml into the columns. */
 export async function scanPrimaryColumns(inputs: readonly ScanInput[]): Promise<Columns> {
-  const table = createStringTable();
+  // Sizes from the hint, by what CentOS Stream 9 AppStream's primary holds per byte: a package per 2.9 kB,
+  // a distinct string per 450 bytes, a distinct dependency (and entry tag) per 345, a list item per 115.
+  const hint = inputs.reduce((sum, i) => sum + (i.sizeHint !== undefined && i.sizeHint > 0 ? i.sizeHint : 0), 0);
+  const bits = (perBytes: number, fallback: number): number =>
+    (hint === 0 ? fallback : Math.min(20, Math.max(10, Math.ceil(Math.log2((2 * hint) / perBytes)))));
+  const rows = (perBytes: number, fallback: number): number => (hint === 0 ? fallback : 1 << bits(perBytes, 0));
+  const table = createStringTable(bits(450, 16));
   const { strings } = table;
-  const sName = new IntVec(); const sArch = new IntVec(); const sEvr = new IntVec(); const sRepo = new IntVec();
-  const sLocation = new IntVec(); const sPkgid = new IntVec(); const sSourcerpm = new IntVec();
-  const sVendor = new IntVec(); const sBuildTime = new IntVec(); const sFileTime = new IntVec();
-  const sRanges = new IntVec(1 << 16); const depData = new IntVec(1 << 20);
-  const dName = new IntVec(1 << 16); const dFlags = new IntVec(1 << 16); const dEvr = new IntVec(1 << 16);
+  const pkgs = rows(2900 * 2, 1024);
+  const sName = new IntVec(pkgs); const sArch = new IntVec(pkgs); const sEvr = new IntVec(pkgs); const sRepo = new IntVec(pkgs);
+  const sLocation = new IntVec(pkgs); const sPkgid = new IntVec(pkgs); const sSourcerpm = new IntVec(pkgs);
+  const sVendor = new IntVec(pkgs); const sBuildTime = new IntVec(pkgs); const sFileTime = new IntVec(pkgs);
+  const sRanges = new IntVec(rows(2900 * 2 / RANGES, 1 << 16)); const depData = new IntVec(rows(115 * 2, 1 << 20));
+  const depRows = rows(345 * 2, 1 << 16);
+  const dName = new IntVec(depRows); const dFlags = new IntVec(depRows); const dEvr = new IntVec(depRows);
   const internDep = createTripleTable((name, flags, evr) => {
     dName.push(name); dFlags.push(flags); dEvr.push(evr);
     return dName.length - 1;
-  }, 17);
+  }, bits(345, 17));
+  const entryBits = bits(345, 16);
   const repos: string[] = [];
   for (const input of inputs) {
     const scanner = createScanner({
       file: input.name ?? 'primary.xml', repoId: repos.length, table,
       columns: { sName, sArch, sEvr, sRepo, sLocation, sPkgid, sSourcerpm, sVendor, sBuildTime, sFileTime, sRanges, depData },
-      internDep,
+      internDep, entryBits,
     });
     repos.push(input.repo);
     for await (const chunk of input.primary) scanner.write(chunk);
@@ -313,13 +327,14 @@ interface ScannerOptions {
   columns: Record<'sName' | 'sArch' | 'sEvr' | 'sRepo' | 'sLocation' | 'sPkgid' | 'sSourcerpm' | 'sVendor' |
     'sBuildTime' | 'sFileTime' | 'sRanges' | 'depData', IntVec>;
   internDep: (name: number, flags: number, evr: number) => number;
+  entryBits: number;
 }
 
 function createScanner(o: ScannerOptions): { write(chunk: Uint8Array): void; end(): void } {
   const { file, table, columns: col, internDep } = o;
   const { strings } = table;
   /** The bytes of an <rpm:entry …/> tag after its name → its dependency id. */
-  const entries = createByteMap(16);
+  const entries = createByteMap(o.entryBits);
   const EMPTY = table.text('');
   const ZERO = table.text('0');
 

@@ -343,7 +343,10 @@ export interface RepoPoolOptions {
 export async function loadRepoPool(repo: Repo, o: RepoPoolOptions): Promise<{ pool: ColumnarPool; fromCache: boolean }> {
   const primary = repo.entry('primary');
   const build = async (): Promise<ColumnarPool> =>
-    buildColumnarPool([{ repo: o.name, primary: await repo.openData('primary'), name: `${repo.location}: ${primary?.location ?? 'primary'}` }]);
+    buildColumnarPool([{
+      repo: o.name, primary: await repo.openData('primary'), name: `${repo.location}: ${primary?.location ?? 'primary'}`,
+      ...(primary?.openSize !== undefined ? { sizeHint: primary.openSize } : {}),
+    }]);
   if (o.cacheDir === undefined || primary?.checksum === undefined) return { pool: await build(), fromCache: false };
   const key = poolCacheKey([`primary ${primary.checksum.type}:${primary.checksum.value}`]);
   const dir = o.cacheDir;

@@ -282,7 +282,8 @@ function createTripleTable(make: (a: number, b: number, c: number) => number, in
 export async function scanPrimaryColumns(inputs: readonly ScanInput[]): Promise<Columns> {
   // Sizes from the hint, by what CentOS Stream 9 AppStream's primary holds per byte: a package per 2.9 kB,
   // a distinct string per 450 bytes, a distinct dependency (and entry tag) per 345, a list item per 115.
-  const hint = inputs.reduce((sum, i) => sum + (i.sizeHint !== undefined && i.sizeHint > 0 ? i.sizeHint : 0), 0);
+  // (capped: a repomd declaring an absurd size cannot make the build allocate beyond a large real primary's needs)
+  const hint = Math.min(256 << 20, inputs.reduce((sum, i) => sum + (i.sizeHint !== undefined && i.sizeHint > 0 ? i.sizeHint : 0), 0));
   const bits = (perBytes: number, fallback: number): number =>
     (hint === 0 ? fallback : Math.min(20, Math.max(10, Math.ceil(Math.log2((2 * hint) / perBytes)))));
   const rows = (perBytes: number, fallback: number): number => (hint === 0 ? fallback : 1 << bits(perBytes, 0));

@@ -17,33 +17,14 @@
 // printed, CPU time (user+sys, all threads and children) next to wall time: on a shared machine wall
 // time is noisy, CPU time much less so. MB/s are of uncompressed XML.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, statSync, writeFileSync, readFileSync, existsSync } from 'node:fs';
-import { loadavg, tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { gunzipSync } from 'node:zlib';
+import { loadavg } from 'node:os';
+import { join } from 'node:path';
+import { dir, gzFile, hasRpmmd2solv, mb, median, root, time, xml } from './appstream-primary.mjs';
 
-const root = resolve(import.meta.dirname, '..');
-const repodata = resolve(root, '..', 'shared', 'data', 'repodata', 'cs9-appstream-20250113', 'repodata');
 const RUNS = Number(process.env.FERRY_BENCH_RUNS ?? 7);
-if (!existsSync(repodata)) {
-  console.log('skipped: ../shared/data/repodata/cs9-appstream-20250113 is absent');
-  process.exit(0);
-}
-const gzFile = join(repodata, 'c03bb2ebc33bbee3046da091b45d90717273a43d3641a9d84e6eede05637bc8a-primary.xml.gz');
-const dir = mkdtempSync(join(tmpdir(), 'ferry-bench-'));
-const xml = join(dir, 'primary.xml');
-writeFileSync(xml, gunzipSync(readFileSync(gzFile)));
-const mb = statSync(xml).size / 1e6;
 const child = join(root, 'bench', 'repodata-parse.mjs');
 const floorChild = join(root, 'bench', 'repodata-floor.mjs');
 
-function time(argv) {
-  const r = spawnSync('/usr/bin/time', ['-f', '%e %U %S %M', ...argv], { stdio: ['ignore', 'pipe', 'pipe'] });
-  if (r.status !== 0) throw new Error(`${argv.join(' ')} failed: ${r.stderr}`);
-  const last = r.stderr.toString().trim().split('\n').pop().split(' ').map(Number);
-  return { wallMs: last[0] * 1000, cpuMs: (last[1] + last[2]) * 1000, maxRssKb: last[3], stdout: r.stdout.toString() };
-}
-const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s.length % 2 ? s[s.length >> 1] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2; };
 const stat = (runs, k) => ({ med: median(runs.map((x) => x[k])), min: Math.min(...runs.map((x) => x[k])) });
 const rate = (ms) => (mb / (ms / 1000)).toFixed(1);
 function line(label, runs) {
@@ -92,8 +73,8 @@ function floor(solvMs, ferryMs, parsed) {
     `. Ferry's parse today: ${(ferryMs - median(start)).toFixed(0)} ms after start-up, ${rate(ferryMs - median(start))} MB/s`);
 }
 
-try {
-  const hasSolv = spawnSync('sh', ['-c', 'command -v rpmmd2solv']).status === 0;
+{
+  const hasSolv = hasRpmmd2solv;
   const load0 = loadavg();
   const runs = { ferry: [], solv: [], ferryGz: [], solvGz: [] };
   for (let i = 0; i < RUNS; i++) {
@@ -122,6 +103,4 @@ try {
   } else {
     console.log('libsolv rpmmd2solv: not installed (apt-get install libsolv-tools): no ratio');
   }
-} finally {
-  rmSync(dir, { recursive: true, force: true });
 }

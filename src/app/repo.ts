@@ -14,6 +14,7 @@ import { readAdvisories, type Advisory } from '../rpm/repodata/updateinfo.js';
 import { loadPackages, openRepo, type Repo } from '../rpm/repodata/index.js';
 import type { Dep, Package } from '../rpm/types.js';
 import type { QueryResult, RepoInfo } from '../report/repo-text.js';
+import { poolCacheDir } from './repos.js';
 
 export type { QueryResult, RepoInfo };
 
@@ -27,11 +28,15 @@ export interface QueryOptions {
 
 const NEWEST = 10;
 
-/** The packages of the repository at `location` matching every filter of `opts`, sorted by NEVRA. */
-export async function queryRepo(location: string, opts: QueryOptions): Promise<QueryResult[]> {
+/**
+ * The packages of the repository at `location` matching every filter of `opts`, sorted by NEVRA. Primary is
+ * read through the pool cache; `warn` hears why a cache was refused (it is then rebuilt).
+ */
+export async function queryRepo(location: string, opts: QueryOptions, options: { warn?: (message: string) => void } = {}): Promise<QueryResult[]> {
   const repo = await openRepo(location);
   const files = needsFilelists(opts) && hasData(repo, 'filelists');
-  const pool = createPool(await loadPackages(repo, { filelists: files }));
+  const poolCache = { dir: poolCacheDir(), ...(options.warn ? { warn: options.warn } : {}) };
+  const pool = createPool(await loadPackages(repo, { filelists: files, poolCache }));
   return queryPool(pool, opts);
 }
 
@@ -87,7 +92,8 @@ export function formatDepEntry(d: Dep): string {
 export async function repoInfo(location: string): Promise<RepoInfo> {
   const repo = await openRepo(location);
   const types = dataTypes(repo);
-  const packages = await loadPackages(repo, { filelists: false });
+  // what the summary reads of packages (arch, sourcerpm, build time, NEVRA) is all in the pool cache
+  const packages = await loadPackages(repo, { poolCache: { dir: poolCacheDir() } });
   const arches: Record<string, number> = {};
   const sources = new Set<string>();
   let sourcePackages = 0;

@@ -3,7 +3,9 @@
  * shared by every host and every target that names it (DESIGN.md: "repository metadata is parsed once per
  * target and shared"). A target's pool is built once per distinct location list.
  */
+import { join } from 'node:path';
 import { FerryError, isFerryError, type ErrorCode, type ProgressOf } from '../core/index.js';
+import { ferryHome } from '../exec/journal-key.js';
 import { parseBaseurl } from '../exec/package-manager/index.js';
 import { createPool, type Pool } from '../rpm/pool.js';
 import { loadPackages, openRepo } from '../rpm/repodata/index.js';
@@ -27,6 +29,14 @@ export interface RepoCache {
 
 export function createRepoCache(): RepoCache {
   return { packages: new Map(), pools: new Map() };
+}
+
+/**
+ * Where repositories' binary pool caches live (rpm/columnar.ts: keyed by the primary checksum repomd lists,
+ * verified on load): `$FERRY_HOME/pool-cache`. Every reader of a repository's packages passes it.
+ */
+export function poolCacheDir(env: NodeJS.ProcessEnv = process.env): string {
+  return join(ferryHome(env), 'pool-cache');
 }
 
 /** The process-wide cache used when the caller passes none. */
@@ -61,7 +71,10 @@ function loadLocation(location: string, cache: RepoCache, progress: (p: RepoProg
     p = (async () => {
       progress({ scope: 'repos', phase: 'read', message: `reading ${location}` });
       const repo = await openRepo(location);
-      const packages = await loadPackages(repo, { repoid: location });
+      const packages = await loadPackages(repo, {
+        repoid: location,
+        poolCache: { dir: poolCacheDir(), warn: (message) => progress({ scope: 'repos', phase: 'warning', message }) },
+      });
       // dnf hides packages of inactive module streams: fates need the target's modules.yaml to agree with it.
       const modules = repo.entry('modules')
         ? await readModules(await repo.openData('modules'), { file: `${location}: modules.yaml` })

@@ -1,12 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
 import { sharedPath, skipUnlessShared } from '../../test/support/shared.js';
-import { buildColumnarPool, loadColumnarCache, loadOrBuildPool, type ColumnarPool } from './columnar.js';
+import { buildColumnarPool, loadColumnarCache, loadOrBuildPool, loadRepoPool, type ColumnarPool } from './columnar.js';
 import { createPool } from './pool.js';
-import { openRepo, readPrimary } from './repodata/index.js';
+import { openRepo, readPrimary, type Repo, type RepomdData } from './repodata/index.js';
 import type { Package } from './types.js';
 
 const BASEOS = ['repodata', 'cs9-baseos-20220207'];
@@ -139,6 +140,48 @@ test('loadOrBuildPool: builds and caches, loads the cache, rebuilds a corrupted 
     assert.equal(warnings.length, 1);
     assert.match(warnings[0], /pool\.cache: body checksum mismatch \(corrupt\); rebuilding/);
     assert.equal((await loadOrBuildPool(o)).fromCache, true, 'the rebuilt cache verifies');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+/** A repository whose repomd lists primary with checksum `sum` (the key of its pool cache). */
+function fakeRepo(sum: string | undefined): Repo {
+  const entry: RepomdData = { type: 'primary', location: 'repodata/primary.xml', ...(sum ? { checksum: { type: 'sha256', value: sum } } : {}) };
+  return {
+    location: '/srv/fake', repomd: { data: [entry] },
+    entry: (type) => (type === 'primary' ? entry : undefined),
+    openData: async () => Readable.from([Buffer.from(XML)]),
+  };
+}
+
+test('loadRepoPool: keyed by the primary checksum repomd lists; a corrupt cache is rebuilt with a warning', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'ferry-pool-'));
+  try {
+    const warnings: string[] = [];
+    const o = { name: 'fake', cacheDir: dir, warn: (m: string) => warnings.push(m) };
+    assert.equal((await loadRepoPool(fakeRepo('aaa'), o)).fromCache, false);
+    const hit = await loadRepoPool(fakeRepo('aaa'), o);
+    assert.equal(hit.fromCache, true);
+    assert.deepEqual(view(hit.pool.packageAt(0)), view((await small()).packageAt(0)));
+    // another checksum is another cache: built, not the first one's reused
+    assert.equal((await loadRepoPool(fakeRepo('bbb'), o)).fromCache, false);
+    const files = readdirSync(dir).filter((f) => f.endsWith('.pool'));
+    assert.equal(files.length, 2);
+    for (const f of files) {
+      const bytes = readFileSync(join(dir, f));
+      bytes[bytes.length - 10] ^= 0x01;
+      writeFileSync(join(dir, f), bytes);
+    }
+    assert.equal((await loadRepoPool(fakeRepo('aaa'), o)).fromCache, false);
+    assert.equal(warnings.length, 1);
+    assert.match(warnings[0], /\.pool: body checksum mismatch \(corrupt\); rebuilding it from the repodata/);
+    assert.equal((await loadRepoPool(fakeRepo('aaa'), o)).fromCache, true, 'the rebuilt cache verifies');
+    // no checksum in repomd: nothing to key by, built every time and nothing written
+    assert.equal((await loadRepoPool(fakeRepo(undefined), o)).fromCache, false);
+    assert.equal((await loadRepoPool(fakeRepo(undefined), o)).fromCache, false);
+    assert.equal(readdirSync(dir).filter((f) => f.endsWith('.pool')).length, 2);
+    assert.deepEqual(readdirSync(dir).filter((f) => !f.endsWith('.pool')), [], 'no temporary file left behind');
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

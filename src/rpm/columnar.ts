@@ -13,54 +13,24 @@
  * - obsoleters(nameId) → solvables with an Obsoletes on that name.
  * Strings: str(id), id(text) (-1 when absent). EVR text is "[epoch:]version[-release]" as rpm prints it.
  */
-import { createHash } from 'node:crypto';
-import { readFile, rename, writeFile } from 'node:fs/promises';
-import { assert, FerryError } from '../core/index.js';
-import { formatEvr, parseEvr } from './evr.js';
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdir, readdir, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { assert } from '../core/errors.js';
+import { parseEvr } from './evr.js';
 import { matchesDep } from './deps.js';
 import type { Dep, DepFlag, Package } from './types.js';
-import { createXmlTokenizer, VALUE_KEYS, type ByteSource, type XmlHandler } from './repodata/xml.js';
-import { parseEpoch, parseFlag } from './repodata/primary.js';
+import type { Repo } from './repodata/repo.js';
+import { DEP_KINDS, PRE, RANGES, scanPrimaryColumns, type Columns, type DepKind, type ScanInput } from './columnar-scan.js';
 
-export const DEP_KINDS = ['provides', 'requires', 'conflicts', 'obsoletes', 'recommends', 'suggests',
-  'supplements', 'enhances'] as const;
-export type DepKind = typeof DEP_KINDS[number];
+export { DEP_KINDS, type DepKind } from './columnar-scan.js';
 const KINDS = DEP_KINDS.length;
 const FILES = KINDS; // the file list is the last range of a solvable
-const RANGES = KINDS + 1;
 
 const FLAG_CODES: readonly (DepFlag | undefined)[] = [undefined, 'EQ', 'LT', 'LE', 'GT', 'GE'];
-const PRE = 8;
 
-/** A growable Int32 column. */
-class IntVec {
-  data: Int32Array;
-  length = 0;
-  constructor(capacity = 1024) { this.data = new Int32Array(capacity); }
-  push(v: number): void {
-    if (this.length === this.data.length) {
-      const next = new Int32Array(this.data.length * 2);
-      next.set(this.data);
-      this.data = next;
-    }
-    this.data[this.length++] = v;
-  }
-  done(): Int32Array { return this.data.slice(0, this.length); }
-}
-
-/** The columns; what the binary cache stores, in this order. */
-interface Columns {
-  strings: string[];
-  repos: string[];
-  sName: Int32Array; sArch: Int32Array; sEvr: Int32Array; sRepo: Int32Array;
-  sLocation: Int32Array; sPkgid: Int32Array; sSourcerpm: Int32Array;
-  /** RANGES + 1 offsets per solvable into depData (the last range holds file string ids). */
-  sRanges: Int32Array;
-  depData: Int32Array;
-  dName: Int32Array; dFlags: Int32Array; dEvr: Int32Array;
-}
-const INT_COLUMNS = ['sName', 'sArch', 'sEvr', 'sRepo', 'sLocation', 'sPkgid', 'sSourcerpm', 'sRanges', 'depData',
-  'dName', 'dFlags', 'dEvr'] as const;
+const INT_COLUMNS = ['sName', 'sArch', 'sEvr', 'sRepo', 'sLocation', 'sPkgid', 'sSourcerpm', 'sVendor', 'sBuildTime',
+  'sFileTime', 'sRanges', 'depData', 'dName', 'dFlags', 'dEvr'] as const;
 
 export interface ColumnarPool {
   readonly solvableCount: number;
@@ -88,154 +58,18 @@ export interface ColumnarPool {
   obsoleters(nameId: number): Int32Array;
   /** Solvables named nameId, in solvable order. */
   byName(nameId: number): Int32Array;
-  packageAt(s: number): Package;
+  /** Solvable s as the string API's Package; `repoid` defaults to its repository's name (null: none set). */
+  packageAt(s: number, repoid?: string | null): Package;
   /** The binary cache form, keyed by `key` (the repomd checksum of the data it was built from). */
   serialize(key: string): Buffer;
 }
 
-export interface BuildInput {
-  /** Repository name (repo id in the pool = order in the list). */
-  repo: string;
-  primary: ByteSource;
-  /** The file's name for error messages. */
-  name?: string;
-}
+export type BuildInput = ScanInput;
 
-/** Builds a pool from one or more repositories' primary.xml, parsed straight into the columns. */
+/** Builds a pool from one or more repositories' primary.xml, scanned straight into the columns (columnar-scan.ts). */
 export async function buildColumnarPool(inputs: readonly BuildInput[]): Promise<ColumnarPool> {
-  const strings: string[] = [];
-  const stringIds = new Map<string, number>();
-  const intern = (s: string): number => {
-    let id = stringIds.get(s);
-    if (id === undefined) {
-      id = strings.length;
-      strings.push(s);
-      stringIds.set(s, id);
-    }
-    return id;
-  };
-  const sName = new IntVec(); const sArch = new IntVec(); const sEvr = new IntVec(); const sRepo = new IntVec();
-  const sLocation = new IntVec(); const sPkgid = new IntVec(); const sSourcerpm = new IntVec();
-  const sRanges = new IntVec(8192); const depData = new IntVec(1 << 16);
-  const dName = new IntVec(); const dFlags = new IntVec(); const dEvr = new IntVec();
-  const depIds = new Map<string, number>();
-  const internDep = (name: number, flags: number, evr: number): number => {
-    const k = `${name},${flags},${evr}`;
-    let id = depIds.get(k);
-    if (id === undefined) {
-      id = dName.length;
-      dName.push(name); dFlags.push(flags); dEvr.push(evr);
-      depIds.set(k, id);
-    }
-    return id;
-  };
-  const repos: string[] = [];
-
-  for (const input of inputs) {
-    const repoId = repos.length;
-    repos.push(input.repo);
-    const file = input.name ?? 'primary.xml';
-    // per-kind buffers of the current solvable, flushed in DEP_KINDS order at </package>
-    const lists: number[][] = DEP_KINDS.map(() => []);
-    const fileList: number[] = [];
-    let inPkg = false;
-    let inFormat = false;
-    let list: number[] | undefined;
-    let name = -1; let arch = -1; let evr = -1; let location = -1; let pkgid = -1; let sourcerpm = -1;
-    const where = (): string => `${file}: package ${name >= 0 ? strings[name] : '?'}`;
-    // a plain entry (only name=, or name= and pre="1") by the tokenizer's value key: most requires repeat
-    const plain = new Int32Array(VALUE_KEYS).fill(-1);
-    const prePlain = new Int32Array(VALUE_KEYS).fill(-1);
-    const evrText = (epoch: string | undefined, ver: string | undefined, rel: string | undefined): number => {
-      const e = epoch === undefined || epoch === '0' ? 0 : parseEpoch(epoch, where);
-      return intern(formatEvr({ epoch: e, version: ver ?? '', ...(rel === undefined ? {} : { release: rel }) }));
-    };
-    const handler: XmlHandler = {
-      open(tag, a) {
-        if (!inPkg) {
-          if (tag === 'package') {
-            inPkg = true;
-            name = arch = evr = location = pkgid = sourcerpm = -1;
-          }
-          return false;
-        }
-        switch (tag) {
-          case 'rpm:entry': {
-            if (list === undefined) return false;
-            if (a.count === 1 || (a.count === 2 && a.intern('pre') === '1')) {
-              const pre = a.count === 2;
-              const key = a.key('name');
-              const cache = pre ? prePlain : plain;
-              let d = key === -1 ? -1 : cache[key];
-              if (d === -1) {
-                d = internDep(intern(a.intern('name') ?? ''), pre ? PRE : 0, -1);
-                if (key !== -1) cache[key] = d;
-              }
-              list.push(d);
-              return false;
-            }
-            const flag = parseFlag(a.intern('flags'), where);
-            const code = flag === undefined ? 0 : FLAG_CODES.indexOf(flag);
-            const versioned = flag !== undefined || a.count > 2;
-            const e = versioned ? evrText(a.intern('epoch'), a.intern('ver'), a.intern('rel')) : -1;
-            list.push(internDep(intern(a.intern('name') ?? ''), code | (a.intern('pre') === '1' ? PRE : 0), e));
-            return false;
-          }
-          case 'file': case 'name': case 'arch': case 'checksum': case 'rpm:sourcerpm': return true;
-          case 'version': evr = evrText(a.intern('epoch'), a.intern('ver'), a.intern('rel') ?? ''); return false;
-          case 'location': location = intern(a.get('href') ?? ''); return false;
-          case 'format': inFormat = true; return false;
-          default: {
-            const k = inFormat && tag.startsWith('rpm:') ? DEP_KINDS.indexOf(tag.slice(4) as DepKind) : -1;
-            if (k >= 0) list = lists[k];
-            return false;
-          }
-        }
-      },
-      close(tag, text) {
-        if (!inPkg) return;
-        switch (tag) {
-          case 'package': {
-            if (name === -1) throw new FerryError('REPO_METADATA', `${file}: a package without a <name>`);
-            sName.push(name); sArch.push(arch === -1 ? intern('') : arch); sEvr.push(evr === -1 ? intern('0') : evr);
-            sRepo.push(repoId); sLocation.push(location); sPkgid.push(pkgid); sSourcerpm.push(sourcerpm);
-            for (const l of lists) {
-              sRanges.push(depData.length);
-              for (const d of l) depData.push(d);
-              l.length = 0;
-            }
-            sRanges.push(depData.length);
-            for (const f of fileList) depData.push(f);
-            fileList.length = 0;
-            inPkg = false; inFormat = false; list = undefined;
-            return;
-          }
-          case 'file': fileList.push(intern(text ?? '')); return;
-          case 'name': name = intern(text ?? ''); return;
-          case 'arch': arch = intern(text ?? ''); return;
-          case 'checksum': pkgid = intern(text ?? ''); return;
-          case 'rpm:sourcerpm': sourcerpm = intern(text ?? ''); return;
-          case 'format': inFormat = false; return;
-          default:
-            if (list !== undefined && tag.startsWith('rpm:') && tag !== 'rpm:entry') list = undefined;
-        }
-      },
-    };
-    const tokenizer = createXmlTokenizer(handler, { name: file, names: PRIMARY_NAMES });
-    for await (const chunk of input.primary) tokenizer.write(chunk);
-    tokenizer.end();
-  }
-  sRanges.push(depData.length);
-  return poolFromColumns({
-    strings, repos, sName: sName.done(), sArch: sArch.done(), sEvr: sEvr.done(), sRepo: sRepo.done(),
-    sLocation: sLocation.done(), sPkgid: sPkgid.done(), sSourcerpm: sSourcerpm.done(), sRanges: sRanges.done(),
-    depData: depData.done(), dName: dName.done(), dFlags: dFlags.done(), dEvr: dEvr.done(),
-  }, stringIds);
+  return poolFromColumns(await scanPrimaryColumns(inputs));
 }
-
-const PRIMARY_NAMES = ['package', 'name', 'arch', 'version', 'checksum', 'summary', 'description', 'packager',
-  'url', 'time', 'size', 'location', 'format', 'rpm:license', 'rpm:vendor', 'rpm:group', 'rpm:buildhost',
-  'rpm:sourcerpm', 'rpm:header-range', 'rpm:entry', 'file', 'metadata', ...DEP_KINDS.map((k) => `rpm:${k}`)];
 
 /** A compressed-sparse-row index: key → ids, built from (key, id) pairs pushed in id order. */
 function buildIndex(keyCount: number, each: (emit: (key: number, id: number) => void) => void):
@@ -255,9 +89,9 @@ function buildIndex(keyCount: number, each: (emit: (key: number, id: number) => 
   return (key) => (key < 0 || key >= keyCount ? new Int32Array(0) : ids.subarray(counts[key], fill[key]));
 }
 
-function poolFromColumns(c: Columns, knownIds?: Map<string, number>): ColumnarPool {
+function poolFromColumns(c: Columns): ColumnarPool {
   const n = c.sName.length;
-  let stringIds = knownIds;
+  let stringIds: Map<string, number> | undefined;
   const idOf = (text: string): number => {
     if (!stringIds) stringIds = new Map(c.strings.map((s, i) => [s, i]));
     return stringIds.get(text) ?? -1;
@@ -305,19 +139,32 @@ function poolFromColumns(c: Columns, knownIds?: Map<string, number>): ColumnarPo
     return Int32Array.from(out);
   };
   const optional = (id: number): string | undefined => (id >= 0 ? c.strings[id] : undefined);
-  const packageAt = (s: number): Package => {
+  const depList = (s: number, r: number): Dep[] => {
+    const ids = range(s, r);
+    const out = new Array<Dep>(ids.length);
+    for (let i = 0; i < ids.length; i++) out[i] = dep(ids[i]);
+    return out;
+  };
+  const packageAt = (s: number, repoid: string | null = c.repos[c.sRepo[s]]): Package => {
     const evr = parseEvr(c.strings[c.sEvr[s]]);
+    const fileIds = range(s, FILES);
+    const files = new Array<string>(fileIds.length);
+    for (let i = 0; i < fileIds.length; i++) files[i] = c.strings[fileIds[i]];
+    // one literal, then the optional fields in a fixed order: the objects share a few hidden classes
     const pkg: Package = {
       name: c.strings[c.sName[s]], arch: c.strings[c.sArch[s]], epoch: evr.epoch, version: evr.version,
       release: evr.release ?? '', location: optional(c.sLocation[s]) ?? '',
-      provides: [], requires: [], conflicts: [], obsoletes: [], recommends: [], suggests: [], supplements: [],
-      enhances: [], files: [...range(s, FILES)].map((f) => c.strings[f]), repoid: c.repos[c.sRepo[s]],
+      provides: depList(s, 0), requires: depList(s, 1), conflicts: depList(s, 2), obsoletes: depList(s, 3),
+      recommends: depList(s, 4), suggests: depList(s, 5), supplements: depList(s, 6), enhances: depList(s, 7), files,
     };
-    for (const k of DEP_KINDS) pkg[k] = [...depsOf(s, k)].map(dep);
     const pkgid = optional(c.sPkgid[s]);
     if (pkgid !== undefined) pkg.pkgid = pkgid;
     const srpm = optional(c.sSourcerpm[s]);
     if (srpm !== undefined) pkg.sourcerpm = srpm;
+    const vendor = optional(c.sVendor[s]);
+    if (vendor !== undefined) pkg.vendor = vendor;
+    if (c.sBuildTime[s] !== 0 || c.sFileTime[s] !== 0) pkg.time = { file: c.sFileTime[s] >>> 0, build: c.sBuildTime[s] >>> 0 };
+    if (repoid !== null) pkg.repoid = repoid;
     return pkg;
   };
   return {
@@ -351,7 +198,7 @@ function poolFromColumns(c: Columns, knownIds?: Map<string, number>): ColumnarPo
 // Binary cache layout (little-endian): MAGIC (8 bytes) | key length u32 | key UTF-8 | body length u32 |
 // sha256(body) (32 bytes) | body. Body: string count u32, byte length u32, the UTF-8 of the strings joined by
 // NUL, then repo count and repos likewise, then each Int32 column as length u32 + its bytes.
-const MAGIC = Buffer.from('FERRYPL1');
+const MAGIC = Buffer.from('FERRYPL2');
 
 function serializeColumns(c: Columns, key: string): Buffer {
   const parts: Buffer[] = [];
@@ -429,7 +276,8 @@ export function loadColumnarCache(buf: Uint8Array, key: string): CacheLoad {
   return {
     pool: poolFromColumns({
       strings, repos, sName: col('sName'), sArch: col('sArch'), sEvr: col('sEvr'), sRepo: col('sRepo'),
-      sLocation: col('sLocation'), sPkgid: col('sPkgid'), sSourcerpm: col('sSourcerpm'), sRanges: col('sRanges'),
+      sLocation: col('sLocation'), sPkgid: col('sPkgid'), sSourcerpm: col('sSourcerpm'), sVendor: col('sVendor'),
+      sBuildTime: col('sBuildTime'), sFileTime: col('sFileTime'), sRanges: col('sRanges'),
       depData: col('depData'), dName: col('dName'), dFlags: col('dFlags'), dEvr: col('dEvr'),
     }),
   };
@@ -464,8 +312,56 @@ export async function loadOrBuildPool(o: CachedPoolOptions): Promise<{ pool: Col
     o.warn(`pool cache ${o.path}: ${r.reason}; rebuilding it from the repodata`);
   }
   const pool = await o.build();
-  const tmp = `${o.path}.${process.pid}.tmp`;
-  await writeFile(tmp, pool.serialize(o.key));
-  await rename(tmp, o.path);
+  // the cache only saves time: one that cannot be written is a warning, never a failed load
+  const tmp = `${o.path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  try {
+    await writeFile(tmp, pool.serialize(o.key));
+    await rename(tmp, o.path);
+  } catch (e) {
+    o.warn(`pool cache ${o.path}: not written (${(e as Error).message})`);
+    await unlink(tmp).catch(() => undefined);
+  }
   return { pool, fromCache: false };
+}
+
+/** Pool caches kept per directory; older ones (by modification time) are removed when a new one is written. */
+export const POOL_CACHE_KEEP = 16;
+
+export interface RepoPoolOptions {
+  /** The pool's repository name (its repo id 0). */
+  name: string;
+  /** Directory of the binary pool caches; without one the pool is built from primary every time. */
+  cacheDir?: string;
+  warn?: (message: string) => void;
+}
+
+/**
+ * A repository's columnar pool: from the binary cache in `cacheDir` when one verifies for the primary
+ * checksum repomd lists (the key), else scanned from primary and cached. A repomd that lists no checksum
+ * for primary gives nothing to key a cache by: the pool is built every time.
+ */
+export async function loadRepoPool(repo: Repo, o: RepoPoolOptions): Promise<{ pool: ColumnarPool; fromCache: boolean }> {
+  const primary = repo.entry('primary');
+  const build = async (): Promise<ColumnarPool> =>
+    buildColumnarPool([{
+      repo: o.name, primary: await repo.openData('primary'), name: `${repo.location}: ${primary?.location ?? 'primary'}`,
+      ...(primary?.openSize !== undefined ? { sizeHint: primary.openSize } : {}),
+    }]);
+  if (o.cacheDir === undefined || primary?.checksum === undefined) return { pool: await build(), fromCache: false };
+  const key = poolCacheKey([`primary ${primary.checksum.type}:${primary.checksum.value}`]);
+  const dir = o.cacheDir;
+  const path = join(dir, `${createHash('sha256').update(key).digest('hex').slice(0, 40)}.pool`);
+  const warn = o.warn ?? ((): void => {});
+  await mkdir(dir, { recursive: true });
+  const r = await loadOrBuildPool({ path, key, build, warn });
+  if (!r.fromCache) await pruneCaches(dir, path);
+  return r;
+}
+
+async function pruneCaches(dir: string, keep: string): Promise<void> {
+  const files = (await readdir(dir)).filter((f) => f.endsWith('.pool')).map((f) => join(dir, f));
+  if (files.length <= POOL_CACHE_KEEP) return;
+  const dated = await Promise.all(files.map(async (f) => ({ f, t: (await stat(f).catch(() => undefined))?.mtimeMs ?? 0 })));
+  dated.sort((a, b) => b.t - a.t);
+  for (const { f } of dated.slice(POOL_CACHE_KEEP)) if (f !== keep) await unlink(f).catch(() => undefined);
 }

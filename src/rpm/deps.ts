@@ -1,4 +1,4 @@
-import { assert, FerryError } from '../core/index.js';
+import { assert, FerryError } from '../core/errors.js';
 import { formatEvr, rpmvercmp } from './evr.js';
 import type { Dep, DepFlag, Evr } from './types.js';
 

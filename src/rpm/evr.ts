@@ -1,4 +1,4 @@
-import { FerryError } from '../core/index.js';
+import { FerryError } from '../core/errors.js';
 import type { Evr } from './types.js';
 
 /**

@@ -53,7 +53,7 @@ export function createPool(input: Iterable<Package>): Pool {
   const order = new Map<Package, number>();
   const names = new Map<string, Package[]>();
   const provides = new Map<string, Entry[]>();
-  const requires = new Map<string, Entry[]>();
+  let requires: Map<string, Entry[]> | undefined;
   const obsoletes = new Map<string, Entry[]>();
   let files: Map<string, Package[]> | undefined;
 
@@ -66,13 +66,22 @@ export function createPool(input: Iterable<Package>): Pool {
     order.set(pkg, i);
     push(names, pkg.name, pkg);
     for (const dep of pkg.provides) push(provides, dep.name, { pkg, dep });
-    for (const dep of pkg.requires) {
-      if (dep.name.startsWith('(')) for (const atom of richAtoms(dep)) push(requires, atom.name, { pkg, dep: atom });
-      else push(requires, dep.name, { pkg, dep });
-    }
     for (const dep of pkg.obsoletes) push(obsoletes, dep.name, { pkg, dep });
   });
 
+  // built on the first whatRequires (most pools are only asked what provides)
+  const requiresIndex = (): Map<string, Entry[]> => {
+    if (!requires) {
+      requires = new Map();
+      for (const pkg of packages) {
+        for (const dep of pkg.requires) {
+          if (dep.name.startsWith('(')) for (const atom of richAtoms(dep)) push(requires, atom.name, { pkg, dep: atom });
+          else push(requires, dep.name, { pkg, dep });
+        }
+      }
+    }
+    return requires;
+  };
   const fileIndex = (): Map<string, Package[]> => {
     if (!files) {
       files = new Map();
@@ -139,6 +148,7 @@ export function createPool(input: Iterable<Package>): Pool {
   };
 
   const requirersOf = (cap: Dep, out: Set<Package>, namePattern = true) => {
+    const requires = requiresIndex();
     const keys = namePattern ? keysMatching(requires, cap.name) : requires.has(cap.name) ? [cap.name] : [];
     for (const n of keys) for (const e of requires.get(n) ?? []) if (rangesOverlap(e.dep, cap)) out.add(e.pkg);
   };

@@ -18,6 +18,6 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--whatrequires <capability>', 'packages requiring a capability (dnf repoquery semantics)')
     .option('--provides <package>', 'print the provides of the packages matching this name or NEVRA')
     .action(async (location: string, opts: QueryOptions) => {
-      emit(ctx, await queryRepo(location, opts), renderRepoQuery);
+      emit(ctx, await queryRepo(location, opts, { warn: (m) => ctx.stderr(`ferry: warning: ${m}\n`) }), renderRepoQuery);
     });
 }

@@ -28,12 +28,24 @@ import { join } from 'node:path';
 import { sharedPath, skipUnlessShared, skipUnlessTools } from '../../../test/support/shared.js';
 import type { Dep, Package } from '../types.js';
 import { loadPackages } from './load.js';
-import { openRepo } from './repo.js';
+import { openRepo, type Repo } from './repo.js';
 
 const BASEOS = ['repodata', 'cs9-baseos-20220207'];
 const APPSTREAM = ['repodata', 'cs9-appstream-20250113'];
 
+const answers = new Map<string, string>();
+
+/** dnf's answer, asked once per (repository, query format) in this file. */
 function repoquery(dir: string, qf: string): string {
+  const key = `${dir}\0${qf}`;
+  const known = answers.get(key);
+  if (known !== undefined) return known;
+  const out = runRepoquery(dir, qf);
+  answers.set(key, out);
+  return out;
+}
+
+function runRepoquery(dir: string, qf: string): string {
   const cache = mkdtempSync(join(tmpdir(), 'ferry-dnf-cache-'));
   try {
     const r = spawnSync('dnf', [
@@ -61,10 +73,31 @@ function formatDep(d: Dep): string {
 /** Rules 1, 2 and the sorted comparison. */
 const normalise = (deps: Dep[]): string[] => [...new Set(deps.map(formatDep))].sort();
 
-async function nevraSetsMatch(parts: string[], expected: number): Promise<void> {
+/**
+ * Both ways Ferry reads primary: readPrimary's Package objects, and the columnar pool read back from its
+ * binary cache (the second load of a fresh cache directory is served from the file the first one wrote).
+ */
+const READERS: [string, (repo: Repo) => Promise<Package[]>][] = [
+  ['readPrimary', (repo) => loadPackages(repo)],
+  ['pool cache', async (repo) => {
+    const dir = mkdtempSync(join(tmpdir(), 'ferry-pool-cache-'));
+    try {
+      const warnings: string[] = [];
+      const poolCache = { dir, warn: (m: string) => warnings.push(m) };
+      await loadPackages(repo, { poolCache });
+      const packages = await loadPackages(repo, { poolCache });
+      assert.deepEqual(warnings, []);
+      return packages;
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }],
+];
+
+async function nevraSetsMatch(parts: string[], expected: number, read: (repo: Repo) => Promise<Package[]>): Promise<void> {
   const dir = sharedPath(...parts);
   const dnf = repoquery(dir, '%{name}-%{epoch}:%{version}-%{release}.%{arch}').split('\n').filter(Boolean);
-  const ours = (await loadPackages(await openRepo(dir))).map(nevra);
+  const ours = (await read(await openRepo(dir))).map(nevra);
   assert.equal(ours.length, expected);
   const a = new Set(ours);
   const b = new Set(dnf);
@@ -75,35 +108,41 @@ async function nevraSetsMatch(parts: string[], expected: number): Promise<void> 
 
 const skip = skipUnlessShared(...BASEOS) || skipUnlessTools('dnf');
 
-test('BaseOS: NEVRA set equals dnf repoquery', { skip, timeout: 60_000 }, async () => {
-  await nevraSetsMatch(BASEOS, 1125);
-});
-
-test('AppStream: NEVRA set equals dnf repoquery (modular packages included)',
-  { skip: skipUnlessShared(...APPSTREAM) || skipUnlessTools('dnf'), timeout: 60_000 }, async () => {
-    await nevraSetsMatch(APPSTREAM, 17649);
+for (const [reader, read] of READERS) {
+  test(`BaseOS (${reader}): NEVRA set equals dnf repoquery`, { skip, timeout: 60_000 }, async () => {
+    await nevraSetsMatch(BASEOS, 1125, read);
   });
+}
 
-test('BaseOS: provides and requires of every package equal dnf repoquery', { skip, timeout: 60_000 }, async () => {
-  const dir = sharedPath(...BASEOS);
-  // One dnf run for everything: a record per package, its lists newline-separated inside.
-  const out = repoquery(dir, '<<<%{name}-%{epoch}:%{version}-%{release}.%{arch}|||%{provides}|||%{requires}>>>');
-  const dnf = new Map<string, { provides: string[]; requires: string[] }>();
-  for (const m of out.matchAll(/<<<(.*?)\|\|\|([\s\S]*?)\|\|\|([\s\S]*?)>>>/g)) {
-    const list = (s: string): string[] => s.split('\n').filter(Boolean).sort();
-    dnf.set(m[1], { provides: list(m[2]), requires: list(m[3]) });
-  }
-  assert.equal(dnf.size, 1125);
-  let deps = 0;
-  for (const p of await loadPackages(await openRepo(dir))) {
-    const want = dnf.get(nevra(p));
-    assert.ok(want, `dnf does not list ${nevra(p)}`);
-    assert.deepEqual(normalise(p.provides), want.provides, `provides of ${nevra(p)}`);
-    assert.deepEqual(normalise(p.requires), want.requires, `requires of ${nevra(p)}`);
-    deps += want.provides.length + want.requires.length;
-  }
-  assert.ok(deps > 20_000, `compared ${deps} deps`);
-});
+for (const [reader, read] of READERS) {
+  test(`AppStream (${reader}): NEVRA set equals dnf repoquery (modular packages included)`,
+    { skip: skipUnlessShared(...APPSTREAM) || skipUnlessTools('dnf'), timeout: 60_000 }, async () => {
+      await nevraSetsMatch(APPSTREAM, 17649, read);
+    });
+}
+
+for (const [reader, read] of READERS) {
+  test(`BaseOS (${reader}): provides and requires of every package equal dnf repoquery`, { skip, timeout: 60_000 }, async () => {
+    const dir = sharedPath(...BASEOS);
+    // One dnf run for everything: a record per package, its lists newline-separated inside.
+    const out = repoquery(dir, '<<<%{name}-%{epoch}:%{version}-%{release}.%{arch}|||%{provides}|||%{requires}>>>');
+    const dnf = new Map<string, { provides: string[]; requires: string[] }>();
+    for (const m of out.matchAll(/<<<(.*?)\|\|\|([\s\S]*?)\|\|\|([\s\S]*?)>>>/g)) {
+      const list = (s: string): string[] => s.split('\n').filter(Boolean).sort();
+      dnf.set(m[1], { provides: list(m[2]), requires: list(m[3]) });
+    }
+    assert.equal(dnf.size, 1125);
+    let deps = 0;
+    for (const p of await read(await openRepo(dir))) {
+      const want = dnf.get(nevra(p));
+      assert.ok(want, `dnf does not list ${nevra(p)}`);
+      assert.deepEqual(normalise(p.provides), want.provides, `provides of ${nevra(p)}`);
+      assert.deepEqual(normalise(p.requires), want.requires, `requires of ${nevra(p)}`);
+      deps += want.provides.length + want.requires.length;
+    }
+    assert.ok(deps > 20_000, `compared ${deps} deps`);
+  });
+}
 
 test('BaseOS: files from filelists.xml merge by pkgid', { skip, timeout: 60_000 }, async () => {
   const dir = sharedPath(...BASEOS);

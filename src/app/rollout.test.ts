@@ -3,10 +3,14 @@
 // advancing at once releasing each host once. Workers are played by claiming jobs and recording outcomes as
 // src/app/worker.ts does (the worker itself runs against lab hosts in test/e2e/fleet.test.ts).
 import { test } from 'node:test';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import assert from 'node:assert/strict';
 import { openSqliteStore, type Store } from '../store/index.js';
 import { parseRolloutFlags } from '../fleet/rollout-spec.js';
-import { advanceRollout, createRollout, MIGRATE_JOB, parseMigrateJobPayload, rolloutAction, rolloutStatus } from './rollout.js';
+import { advanceRollout, checkedPesFile, createRollout, MIGRATE_JOB, parseMigrateJobPayload, rolloutAction, rolloutStatus } from './rollout.js';
 
 async function fleetStore(n: number): Promise<Store> {
   const store = openSqliteStore({ path: ':memory:' });
@@ -133,4 +137,46 @@ test('rollout: a selector matching nothing, an unknown target, and hosts the tar
   assert.equal((await store.listRollouts()).length, 0);
   assert.ok(await createRollout({ store, selector: 'web', target: 'rocky-8', spec }), 'same-major from the collected release is taken');
   await store.close();
+});
+
+test('rollout --pes: CentOS 7 hosts to rocky-8 are taken with the events, recorded by digest in the spec and each job; a worker refuses a changed file; a bad file fails the create', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'ferry-rollout-pes-'));
+  const store = await fleetStore(2);
+  try {
+    for (const name of ['web01', 'web02']) await store.upsertHost({ name, labels: { source: 'centos-7' } });
+    const spec = parseRolloutFlags({});
+    // Leapp's format: yum-utils replaced by dnf-utils from 7.9 to 8.0 (the shape of Rocky's event 915).
+    const events = { packageinfo: [{ id: 915, action: 3, architectures: [], in_packageset: { package: [{ name: 'yum-utils', repository: 'rhel7-base' }] },
+      out_packageset: { package: [{ name: 'dnf-utils', repository: 'baseos' }] }, initial_release: { major_version: 7, minor_version: 9 }, release: { major_version: 8, minor_version: 0 } }] };
+    const file = join(dir, 'pes-events.json');
+    writeFileSync(file, JSON.stringify(events));
+    await assert.rejects(createRollout({ store, selector: 'web', target: 'rocky-8', spec }),
+      (e: Error & { code?: string }) => e.code === 'PATH_UNSUPPORTED' && /2 of the 2 hosts .*cross-major upgrade: its target package set comes from rocky-8's package-evolution events/.test(e.message));
+    const bad = join(dir, 'bad.json');
+    writeFileSync(bad, '{"packageinfo": [{"id": 1, "action": 9}]}');
+    await assert.rejects(createRollout({ store, selector: 'web', target: 'rocky-8', spec, pes: bad }), (e: Error & { code?: string }) => e.code === 'PES_INVALID' && e.message.includes(bad));
+    await assert.rejects(createRollout({ store, selector: 'web', target: 'rocky-8', spec, pes: join(dir, 'absent.json') }), (e: Error & { code?: string }) => e.code === 'PES_INVALID');
+    assert.equal((await store.listRollouts()).length, 0, 'nothing stored by a refused create');
+
+    const { rollout } = await createRollout({ store, selector: 'web', target: 'rocky-8', spec, pes: file, start: true });
+    const sha256 = createHash('sha256').update(readFileSync(file)).digest('hex');
+    const stored = (await store.getRollout(rollout.id))?.spec as unknown as { migrate: { pes?: unknown } };
+    assert.deepEqual(stored.migrate.pes, { file, sha256 }, 'the spec in the store names the file and its digest');
+    const jobs = await store.listJobs({ rolloutId: rollout.id });
+    assert.equal(jobs.length, 2);
+    const payload = parseMigrateJobPayload(jobs[0].payload, jobs[0].id);
+    assert.deepEqual(payload.pes, { file, sha256 });
+    assert.equal(checkedPesFile(payload.pes, rollout.id), file, 'the same bytes: the worker migrates with the file');
+    writeFileSync(file, JSON.stringify({ ...events, timestamp: 'later' }));
+    assert.throws(() => checkedPesFile({ file, sha256 }, rollout.id), (e: Error & { code?: string }) => e.code === 'PES_CHANGED' && e.message.includes(file) && e.message.includes(sha256.slice(0, 12)));
+    rmSync(file);
+    assert.throws(() => checkedPesFile({ file, sha256 }, rollout.id), (e: Error & { code?: string }) => e.code === 'PES_INVALID' && e.message.includes('cannot be read on this worker'));
+    // a same-major rollout refuses events it would not use
+    for (const name of ['web01', 'web02']) await store.upsertHost({ name, labels: { source: 'centos-8' } });
+    writeFileSync(file, JSON.stringify(events));
+    await assert.rejects(createRollout({ store, selector: 'web', target: 'rocky-8', spec, pes: file }), (e: Error & { code?: string }) => e.code === 'PATH_UNSUPPORTED' && /--pes was given/.test(e.message));
+  } finally {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

@@ -6,7 +6,9 @@
  * Every operator action is checked against the rollout's state machine (fleet's `transition`) and audited
  * with its operator.
  */
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { checkDocument, compileSchema, FerryError, toJsonValue } from '../core/index.js';
 import { decide, isFinished, type Approval, type Decision, type RolloutView } from '../fleet/decide.js';
 import { describeDecision, describeSpec } from '../fleet/describe.js';
@@ -14,7 +16,7 @@ import { parseRolloutSpec, type RolloutSpec } from '../fleet/rollout-spec.js';
 import { transition, type RolloutAction } from '../fleet/transition.js';
 import { rolloutHosts } from '../fleet/waves.js';
 import { windowAt } from '../fleet/window.js';
-import { loadCatalog, targetRelease } from '../catalog/index.js';
+import { loadCatalog, loadPesEvents, targetRelease } from '../catalog/index.js';
 import { unplannablePath } from '../plan/index.js';
 import type { RolloutHostRecord, RolloutRecord, Store } from '../store/index.js';
 import { listInventory } from './inventory.js';
@@ -33,6 +35,8 @@ export interface MigrateJobPayload {
   /** `--repo` locations of the target (TARGET=LOCATION or LOCATION), as the rollout was created with. */
   repos: string[];
   gpgcheck: boolean;
+  /** `--pes FILE` of a cross-major rollout, with the sha256 it had when the rollout was created (a worker refuses another file). */
+  pes?: PesFileRef;
   /**
    * The operator whose action released the host (the newest start, approve, resume or retry of the rollout):
    * the migration's `by`, so the host's journal names the person who let it go, not the worker's account.
@@ -40,15 +44,19 @@ export interface MigrateJobPayload {
   by?: string;
 }
 
+/** A PES events file as a rollout records it: where every worker reads it, and its digest then. */
+export interface PesFileRef { file: string; sha256: string }
+
 const STRINGS = { type: 'array', items: { type: 'string' } } as const;
+const PES_REF = { type: 'object', required: ['file', 'sha256'], additionalProperties: false, properties: { file: { type: 'string', minLength: 1 }, sha256: { type: 'string', pattern: '^[0-9a-f]{64}$' } } } as const;
 const payloadValidator = compileSchema<MigrateJobPayload>({
   type: 'object', required: ['rolloutId', 'hostName', 'target', 'repos', 'gpgcheck'], additionalProperties: false,
-  properties: { rolloutId: { type: 'string' }, hostName: { type: 'string' }, target: { type: 'string' }, repos: STRINGS, gpgcheck: { type: 'boolean' }, by: { type: 'string', minLength: 1 } },
+  properties: { rolloutId: { type: 'string' }, hostName: { type: 'string' }, target: { type: 'string' }, repos: STRINGS, gpgcheck: { type: 'boolean' }, pes: PES_REF, by: { type: 'string', minLength: 1 } },
 });
 const migrateValidator = compileSchema<{ migrate: StoredRolloutSpec['migrate'] }>({
   type: 'object', required: ['fleet', 'migrate'],
   // fleet is checked by fleet's own schema (parseRolloutSpec) below.
-  properties: { fleet: { type: 'object' }, migrate: { type: 'object', required: ['repos', 'gpgcheck'], additionalProperties: false, properties: { repos: STRINGS, gpgcheck: { type: 'boolean' } } } },
+  properties: { fleet: { type: 'object' }, migrate: { type: 'object', required: ['repos', 'gpgcheck'], additionalProperties: false, properties: { repos: STRINGS, gpgcheck: { type: 'boolean' }, pes: PES_REF } } },
 });
 
 /** A job's payload read back from the store, checked by the one schema module (DOCUMENT_INVALID naming the JSON path). */
@@ -59,7 +67,7 @@ export function parseMigrateJobPayload(v: unknown, jobId: number): MigrateJobPay
 /** What a rollout stores as its spec: the fleet settings and how each host migrates. */
 export interface StoredRolloutSpec {
   fleet: RolloutSpec;
-  migrate: { repos: string[]; gpgcheck: boolean };
+  migrate: { repos: string[]; gpgcheck: boolean; pes?: PesFileRef };
 }
 
 function storedSpec(r: RolloutRecord): StoredRolloutSpec {
@@ -68,6 +76,29 @@ function storedSpec(r: RolloutRecord): StoredRolloutSpec {
   return { fleet: parseRolloutSpec((r.spec as { fleet: unknown }).fleet, origin), migrate };
 }
 
+
+/** The PES file as given (absolute), checked to be PES events, with its sha256. */
+export function pesFileRef(file: string): PesFileRef {
+  const path = resolve(file);
+  loadPesEvents(path);
+  return { file: path, sha256: sha256File(path) };
+}
+
+/** The file a job's pes names, when its bytes are still those the rollout recorded; PES_CHANGED otherwise. */
+export function checkedPesFile(ref: PesFileRef, rolloutId: string): string {
+  let now: string;
+  try { now = sha256File(ref.file); } catch (e) {
+    throw new FerryError('PES_INVALID', `Rollout ${rolloutId}'s PES events ${ref.file} cannot be read on this worker: ${(e as Error).message}`, { hint: 'Every worker reads the file at the path the rollout was created with.' });
+  }
+  if (now !== ref.sha256) {
+    throw new FerryError('PES_CHANGED', `Rollout ${rolloutId}'s PES events ${ref.file} changed since the rollout was created (sha256 ${ref.sha256.slice(0, 12)}…, now ${now.slice(0, 12)}…)`, {
+      hint: 'Put the original file back, or create a new rollout with the new events.',
+    });
+  }
+  return ref.file;
+}
+
+const sha256File = (file: string): string => createHash('sha256').update(readFileSync(file)).digest('hex');
 
 export function newRolloutId(now = new Date()): string {
   return `ro-${now.toISOString().replace(/[-:]/g, '').replace(/\..*$/, '')}-${randomBytes(3).toString('hex')}`;
@@ -80,6 +111,8 @@ export interface CreateRolloutOptions {
   spec: RolloutSpec;
   repos?: string[];
   gpgcheck?: boolean;
+  /** `--pes FILE`: the target vendor's package-evolution events, for hosts the target is a cross-major upgrade for. */
+  pes?: string;
   name?: string;
   operator?: string;
   /** Start at once (the default is created, waiting for `start`). */
@@ -91,6 +124,8 @@ export async function createRollout(o: CreateRolloutOptions): Promise<{ rollout:
   const catalog = loadCatalog();
   const target = targetRelease(catalog, o.target);
   const operator = o.operator ?? operatorName();
+  // Read and checked here, so a bad file fails the create, not each host as the waves reach it.
+  const pes = o.pes !== undefined ? pesFileRef(o.pes) : undefined;
   const hosts = await listInventory(o.store, o.selector);
   if (hosts.length === 0) throw new FerryError('NOT_FOUND', `The selector ${JSON.stringify(o.selector)} matches no host in the store`, { hint: 'List them with ferry inventory list SELECTOR.' });
   // Hosts whose source release (as collected) Ferry cannot take to the target are refused here, by name, rather
@@ -98,7 +133,7 @@ export async function createRollout(o: CreateRolloutOptions): Promise<{ rollout:
   const unplannable = hosts.flatMap((h) => {
     const source = h.labels.source;
     if (!source || source === 'unknown' || !catalog.releases().some((r) => r.id === source)) return [];
-    const why = unplannablePath(catalog, catalog.release(source), target);
+    const why = unplannablePath(catalog, catalog.release(source), target, { pes: pes !== undefined });
     return why ? [`${h.name} (${why.message})`] : [];
   });
   if (unplannable.length) {
@@ -108,7 +143,7 @@ export async function createRollout(o: CreateRolloutOptions): Promise<{ rollout:
   }
   const members = rolloutHosts(hosts, o.spec);
   const id = newRolloutId(o.now);
-  const spec: StoredRolloutSpec = { fleet: o.spec, migrate: { repos: o.repos ?? [], gpgcheck: o.gpgcheck ?? true } };
+  const spec: StoredRolloutSpec = { fleet: o.spec, migrate: { repos: o.repos ?? [], gpgcheck: o.gpgcheck ?? true, ...(pes ? { pes } : {}) } };
   const rollout = await o.store.createRollout({
     id, target: o.target, selector: o.selector, spec: toJsonValue(spec), createdBy: operator, ...(o.name ? { name: o.name } : {}),
     hosts: members,
@@ -170,7 +205,7 @@ export async function advanceRollout(o: { store: Store; rolloutId: string; now?:
           rolloutId: r.id, expectWave: r.currentWave, wave: d.wave, expectActive: d.active,
           hosts: d.hosts.map((hostName) => ({
             hostName, kind: MIGRATE_JOB,
-            payload: toJsonValue({ rolloutId: r.id, hostName, target: r.target, repos: spec.migrate.repos, gpgcheck: spec.migrate.gpgcheck, ...(releasedBy ? { by: releasedBy } : {}) } satisfies MigrateJobPayload),
+            payload: toJsonValue({ rolloutId: r.id, hostName, target: r.target, repos: spec.migrate.repos, gpgcheck: spec.migrate.gpgcheck, ...(spec.migrate.pes ? { pes: spec.migrate.pes } : {}), ...(releasedBy ? { by: releasedBy } : {}) } satisfies MigrateJobPayload),
           })),
         });
         if (jobs && d.wave !== r.currentWave) await o.store.appendAudit({ operator: 'ferry', action: 'rollout.wave', subject: r.id, details: { wave: d.wave, hosts: d.hosts.length } });

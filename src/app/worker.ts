@@ -17,7 +17,7 @@ import { classifyFailure } from './fleet-collect.js';
 import { hostOptionsFor, openHost, type HostOptions } from './host.js';
 import { migrate, migrationStatus, resume, type MigrateResult } from './migrate.js';
 import { createRepoCache, type RepoCache } from './repos.js';
-import { advanceRollout, advanceRollouts, deferReason, MIGRATE_JOB, parseMigrateJobPayload, type MigrateJobPayload } from './rollout.js';
+import { advanceRollout, advanceRollouts, checkedPesFile, deferReason, MIGRATE_JOB, parseMigrateJobPayload, type MigrateJobPayload } from './rollout.js';
 
 export interface WorkerOptions {
   store: Store;
@@ -147,6 +147,7 @@ export async function runMigrationJob(o: { store: Store; job: JobRecord; payload
     }
     result ??= await migrate({
       ...common, target: o.payload.target, repos: o.payload.repos, gpgcheck: o.payload.gpgcheck, repoCache: o.repoCache,
+      ...(o.payload.pes ? { pes: checkedPesFile(o.payload.pes, o.payload.rolloutId) } : {}),
       ...(o.payload.by ?? o.operator ? { by: o.payload.by ?? o.operator } : {}),
     });
     const verified = result.verify?.ok !== false;

@@ -32,6 +32,7 @@ export const ERROR_CODES = {
   // h4: PES events given for targets none of which is a cross-major upgrade of the host
   PES_UNUSED: 'Package-evolution events were given but no target is a cross-major upgrade',
   PES_REQUIRED: 'A cross-major plan needs the target vendor\'s package-evolution events (--pes)',
+  PES_CHANGED: 'A rollout\'s package-evolution events file is not the one the rollout was created with',
   // transport / facts
   TRANSPORT_CONNECT: 'Could not connect to a host',
   TRANSPORT_AUTH: 'Authentication to a host failed',
@@ -128,6 +129,7 @@ export const ERROR_STATUS: Record<ErrorCode, { exit: number; http: number }> = {
   PES_INVALID: { exit: 1, http: 422 },
   PES_UNUSED: { exit: 2, http: 422 },
   PES_REQUIRED: { exit: 2, http: 422 },
+  PES_CHANGED: { exit: 1, http: 409 },
   TRANSPORT_CONNECT: { exit: 1, http: 502 },
   TRANSPORT_AUTH: { exit: 1, http: 502 },
   TRANSPORT_HOSTKEY: { exit: 1, http: 502 },

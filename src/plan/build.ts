@@ -125,7 +125,7 @@ export function unplannablePath(catalog: Catalog, source: Pick<ReleaseView, 'id'
   }
   if (isCrossMajor(path) && !has.pes) {
     return new FerryError('PES_REQUIRED', `${source.id} → ${target.id} is a cross-major upgrade: its target package set comes from ${target.id}'s package-evolution events, and none were given`, {
-      hint: `Pass --pes FILE: the pes-events.json of the vendor's Leapp data (${path?.source ?? 'the path\'s source'}); ferry rollout does not take one yet.`,
+      hint: `Pass --pes FILE (ferry plan, migrate and rollout create take it): the pes-events.json of the vendor's Leapp data (${path?.source ?? 'the path\'s source'}).`,
     });
   }
   if (!isCrossMajor(path) && has.pes) {

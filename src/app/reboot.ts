@@ -8,7 +8,7 @@ import { rebootConfig, switchableTransport, type RebootConfig, type RebootWait, 
 import type { Transport } from '../transport/index.js';
 import { openHost, type HostOptions } from './host.js';
 
-export type { RebootWait } from '../exec/reboot.js';
+export type { RebootConfig, RebootWait } from '../exec/reboot.js';
 
 export function rebootWaitFor(transport: Transport, host: HostOptions, config: Partial<RebootConfig>, onProgress?: (e: ProgressEvent) => void): { transport: SwitchableTransport; rebootWait: RebootWait } | undefined {
   if (transport.kind !== 'ssh') return undefined;

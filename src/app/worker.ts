@@ -14,7 +14,9 @@ import { isFerryError, redact, type ProgressEvent } from '../core/index.js';
 import { readCurrentExecution } from '../exec/journal.js';
 import type { JobRecord, Store } from '../store/index.js';
 import { classifyFailure } from './fleet-collect.js';
-import { hostOptionsFor, openHost, type HostOptions } from './host.js';
+import type { RebootConfig, RebootWait } from '../exec/reboot.js';
+import { hostOptionsFor, openHost, type HostOptions, type Transport } from './host.js';
+import { rebootWaitFor } from './reboot.js';
 import { migrate, migrationStatus, resume, type MigrateResult } from './migrate.js';
 import { createRepoCache, type RepoCache } from './repos.js';
 import { advanceRollout, advanceRollouts, checkedPesFile, deferReason, MIGRATE_JOB, parseMigrateJobPayload, type MigrateJobPayload } from './rollout.js';
@@ -39,6 +41,8 @@ export interface WorkerOptions {
   onEvent?: (e: WorkerEvent) => void;
   /** Opens a host; default openHost (tests of the loop pass a fake only for pure loop behaviour). */
   open?: typeof openHost;
+  /** How a host reboots and proves it did, for plans with a step that ends in a reboot (cross-major); default rebootConfig's. */
+  reboot?: Partial<RebootConfig>;
 }
 
 export type WorkerEvent =
@@ -89,7 +93,7 @@ export function defaultWorkerId(): string {
 }
 
 /** Runs one migration job to its outcome on the host; never throws for host-side failures (they are the outcome). */
-export async function runMigrationJob(o: { store: Store; job: JobRecord; payload: MigrateJobPayload; hostDefaults?: WorkerOptions['hostDefaults']; repoCache?: RepoCache; open?: typeof openHost; operator?: string }): Promise<HostOutcome & { transient?: boolean; hostBusy?: boolean }> {
+export async function runMigrationJob(o: { store: Store; job: JobRecord; payload: MigrateJobPayload; hostDefaults?: WorkerOptions['hostDefaults']; repoCache?: RepoCache; open?: typeof openHost; operator?: string; reboot?: Partial<RebootConfig> }): Promise<HostOutcome & { transient?: boolean; hostBusy?: boolean }> {
   const host = await o.store.getHost(o.payload.hostName);
   if (!host) return { state: 'failed', how: 'not-started', error: `${o.payload.hostName} is not in the store` };
   const tail: string[] = [];
@@ -113,9 +117,14 @@ export async function runMigrationJob(o: { store: Store; job: JobRecord; payload
     const logTail = redact(tail.join('\n'));
     flushing = flushing.then(() => o.store.updateRolloutHost(o.payload.rolloutId, o.payload.hostName, { logTail })).catch(() => undefined);
   };
-  let transport;
+  let transport: Transport;
+  let rebootWait: RebootWait | undefined;
   try {
-    transport = await (o.open ?? openHost)(hostOptionsFor(host, o.hostDefaults));
+    const opened = await (o.open ?? openHost)(hostOptionsFor(host, o.hostDefaults));
+    // An SSH host on a connection the reboot boundary can replace, as ferry migrate opens it (app/reboot.ts).
+    const boundary = rebootWaitFor(opened, hostOptionsFor(host, o.hostDefaults), o.reboot ?? {}, onProgress);
+    transport = boundary?.transport ?? opened;
+    rebootWait = boundary?.rebootWait;
   } catch (e) {
     return { state: 'failed', how: 'not-started', error: redact((e as Error).message), transient: isTransient(e), ...(isHeldByLiveRun(e) ? { hostBusy: true } : {}) };
   }
@@ -128,7 +137,7 @@ export async function runMigrationJob(o: { store: Store; job: JobRecord; payload
         error: `${host.name} presented host key ${transport.hostKeyFingerprint}, not ${host.hostKeyFingerprint} recorded when it was collected; refused (collect it again once the change is explained: ferry fleet collect ${host.name})`,
       };
     }
-    const common = { transport, store: o.store, storeHost: host.name, onProgress };
+    const common = { transport, store: o.store, storeHost: host.name, onProgress, ...(rebootWait ? { rebootWait } : {}) };
     const current = await readCurrentExecution(transport);
     let how: HostOutcome['how'] = 'migrated';
     let result: MigrateResult | undefined;
@@ -226,7 +235,7 @@ export async function runWorker(o: WorkerOptions): Promise<{ claimed: number; su
       }, () => undefined);
     }, Math.max(1000, Math.floor(leaseMs / 3)));
     try {
-      const out = await runMigrationJob({ store: o.store, job, payload, repoCache, ...(o.hostDefaults ? { hostDefaults: o.hostDefaults } : {}), ...(o.open ? { open: o.open } : {}), ...(o.operator ? { operator: o.operator } : {}) });
+      const out = await runMigrationJob({ store: o.store, job, payload, repoCache, ...(o.hostDefaults ? { hostDefaults: o.hostDefaults } : {}), ...(o.open ? { open: o.open } : {}), ...(o.operator ? { operator: o.operator } : {}), ...(o.reboot ? { reboot: o.reboot } : {}) });
       if (out.hostBusy) {
         await requeueBusy(job, payload, out.error ?? `${payload.hostName} is locked by a live run`);
         return;

@@ -8,11 +8,14 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Assessment } from '../../src/assess/types.js';
 import { migrate, planMigration } from '../../src/app/migrate.js';
+import { createRollout, rolloutStatus } from '../../src/app/rollout.js';
+import { parseRolloutFlags } from '../../src/fleet/rollout-spec.js';
+import { openStore } from '../../src/store/index.js';
 import { rebootConfig, switchableTransport, type RebootWait, type SwitchableTransport } from '../../src/exec/reboot.js';
 import { createLocalTransport } from '../../src/transport/local.js';
 import { parseNevra } from '../../src/rpm/nevra.js';
@@ -263,6 +266,50 @@ test('CentOS 7 → Rocky 8 over sshd with ferry migrate: both reboots drop the S
     await t.close();
     assert.deepEqual(reboots, ['requested', 'returned', 'requested', 'returned'], 'two reboots over SSH, each journaled back');
   } finally {
+    await h.stop();
+  }
+});
+
+test('CentOS 7 → Rocky 8 as a rollout: --pes recorded by digest, ferry worker migrates the host across both reboots over sshd; the predicted package set', { skip: skip || skipUnlessTools('sshd', 'pkill', 'setsid') }, async () => {
+  const h = await labOf().sshHost({ from: 'centos-7', localPackages: EL7_PES });
+  const dir = mkdtempSync(join(tmpdir(), 'ferry-xmajor-rollout-'));
+  try {
+    const before = packageSet(h.root, h.env);
+    const local = createLocalTransport({ root: h.root });
+    const { predicted } = await planMigration({ transport: local, target: 'rocky-8', repos: repoArgs(), gpgcheck: false, pes: pes() });
+    await local.close();
+    assert.ok(predicted?.ok);
+    const db = join(dir, 'ferry.db');
+    const store = openStore(db);
+    await store.migrate();
+    await store.upsertHosts([{ name: 'el7-web1', groups: ['web'], source: 'e2e', labels: { source: 'centos-7' },
+      connection: { address: h.host, port: h.port, user: 'root', identityFile: h.privateKeyPath }, vars: { ferry_root: h.root } }]);
+    const spec = parseRolloutFlags({});
+    await assert.rejects(createRollout({ store, selector: 'web', target: 'rocky-8', spec, repos: repoArgs(), gpgcheck: false }), /PES|package-evolution/);
+    const { rollout } = await createRollout({ store, selector: 'web', target: 'rocky-8', spec, repos: repoArgs(), gpgcheck: false, pes: pes(), start: true });
+    await store.close();
+    const bootIdFile = join(dir, 'boot_id');
+    writeFileSync(bootIdFile, `${randomUUID()}\n`);
+    const script = sshRebootScript(dir, h.sshd.pid, bootIdFile);
+    const w = await ferry(['worker', '--store', db, '--exit-when-idle', '--known-hosts', h.knownHostsPath,
+      '--reboot-command', JSON.stringify(['sh', script]), '--boot-id-file', bootIdFile, '--reboot-timeout', '1m']);
+    assert.equal(w.code, 0, `${w.out}\n${w.err}`);
+    const check = openStore(db);
+    try {
+      const status = await rolloutStatus({ store: check, rolloutId: rollout.id });
+      assert.equal(status.rollout.state, 'completed', JSON.stringify(status.hosts));
+      assert.deepEqual(status.hosts.map((x) => [x.hostName, x.state]), [['el7-web1', 'succeeded']]);
+    } finally {
+      await check.close();
+    }
+    assert.deepEqual(packageSet(h.root, h.env), applyPrediction(before, predicted.changes), 'exactly the package set Ferry predicted');
+    const t = createLocalTransport({ root: h.root });
+    const executionId = (await readCurrentExecution(t))?.executionId ?? '';
+    const reboots = (await readJournal(t, executionId)).filter((e) => e.event === 'reboot').map((e) => e.phase);
+    await t.close();
+    assert.deepEqual(reboots, ['requested', 'returned', 'requested', 'returned'], 'the worker went through both reboots');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
     await h.stop();
   }
 });

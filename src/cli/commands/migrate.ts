@@ -17,6 +17,7 @@ import { renderPlan, renderPredictedTransaction, renderResult, renderRollback, r
 import { renderProgress } from '../../report/progress-text.js';
 import { collect, emit, type CliContext } from '../output.js';
 import { parseDuration } from '../../fleet/flags.js';
+import { argvFlag, rebootConfigOf, withRebootFlags, type RebootFlags } from '../reboot-flags.js';
 import { hostOptions, withHostFlags, type HostFlags as SharedHostFlags } from '../host-flags.js';
 
 interface HostFlags extends SharedHostFlags { store?: string; trustJournal?: boolean }
@@ -47,15 +48,6 @@ function withPlanFlags(c: Command): Command {
     .option('--snapshot-retention <duration>', 'how long the snapshot may be kept once the migration completed or was rolled back (e.g. 7d, 36h): recorded with it, shown by ferry status, removed then by ferry status --expire');
 }
 
-/** A JSON array of strings given for a command flag: an argv, never a shell string. */
-function argvFlag(flag: string, value: string): string[] {
-  let v: unknown;
-  try { v = JSON.parse(value); } catch { v = undefined; }
-  if (!Array.isArray(v) || v.length === 0 || !v.every((x): x is string => typeof x === 'string' && x.length > 0)) {
-    throw new FerryError('USAGE', `${flag} ${value}: expected a JSON array of strings, e.g. '["/usr/local/bin/snap","create"]'`);
-  }
-  return v;
-}
 
 function snapshotRequest(f: PlanFlags): SnapshotRequest {
   const given = [f.snapshotCommand, f.snapshotRestoreCommand, f.snapshotRemoveCommand].filter((x) => x !== undefined).length;
@@ -97,24 +89,12 @@ function withHost<T>(host: string, f: HostFlags, fn: (t: Transport) => Promise<T
   return withOpenHost(hostOptions(host, f), fn);
 }
 
-interface RebootFlags { rebootTimeout?: string; rebootCommand?: string; bootIdFile?: string }
-
-function withRebootFlags(c: Command): Command {
-  return c.option('--reboot-timeout <duration>', 'how long the host may take to come back from a reboot Ferry issues (default 10m; SSH hosts)')
-    .option('--reboot-command <json-argv>', 'the host\'s reboot command as a JSON array (default ["systemctl","reboot"])')
-    .option('--boot-id-file <path>', 'where the host keeps its boot id (default /proc/sys/kernel/random/boot_id): a changed one proves the reboot');
-}
-
 /**
  * Opens the host; an SSH host on a connection that the reboot boundary can replace (app/reboot.ts), closed
  * whichever connection it ends on.
  */
 function withRebootableHost<T>(host: string, f: HostFlags & RebootFlags, ctx: CliContext, fn: (t: Transport, rebootWait?: RebootWait) => Promise<T>): Promise<T> {
-  const config = {
-    ...(f.rebootTimeout !== undefined ? { timeoutMs: parseDuration('--reboot-timeout', f.rebootTimeout) * 1000 } : {}),
-    ...(f.rebootCommand !== undefined ? { command: argvFlag('--reboot-command', f.rebootCommand) } : {}),
-    ...(f.bootIdFile !== undefined ? { bootIdFile: f.bootIdFile } : {}),
-  };
+  const config = rebootConfigOf(f);
   return withHost(host, f, async (opened) => {
     const boundary = rebootWaitFor(opened, hostOptions(host, f), config, progress(ctx));
     const transport = boundary?.transport ?? opened;

@@ -11,6 +11,7 @@ import { parseRolloutFlags, type RolloutFlags } from '../../app/rollout.js';
 import { renderRolloutList, renderRolloutStatus } from '../../report/rollout-text.js';
 import { collect, emit, integerOption, type CliContext } from '../output.js';
 import { fleetHostDefaults, withFleetKeyFlags, type FleetKeyFlags } from '../host-flags.js';
+import { rebootConfigOf, withRebootFlags, type RebootFlags } from '../reboot-flags.js';
 import { withStore, withStoreFlag, type StoreFlags } from '../store-flags.js';
 
 interface CreateFlags extends StoreFlags, RolloutFlags { to: string; repo?: string[]; nogpgcheck?: boolean; pes?: string; name?: string; start?: boolean }
@@ -73,12 +74,12 @@ export function register(program: Command, ctx: CliContext): void {
   });
 
   interface WorkerFlags extends StoreFlags, FleetKeyFlags { concurrency?: string; lease?: string; exitWhenIdle?: boolean; id?: string }
-  withFleetKeyFlags(withStoreFlag(program.command('worker').description('run rollout jobs: claim hosts released by rollouts (with a lease and heartbeat) and migrate them; several workers may share one store'), 'holding the job queue')
+  withRebootFlags(withFleetKeyFlags(withStoreFlag(program.command('worker').description('run rollout jobs: claim hosts released by rollouts (with a lease and heartbeat) and migrate them; several workers may share one store'), 'holding the job queue')
     .option('--concurrency <n>', 'hosts this worker migrates at once (default 10)')
     .option('--lease <seconds>', 'job lease; another worker takes the host over after it expires (default 60)')
     .option('--exit-when-idle', 'exit once no job is queued or running')
-    .option('--id <name>', 'worker name in the job table (default host:pid)'))
-    .action(async (f: WorkerFlags) => {
+    .option('--id <name>', 'worker name in the job table (default host:pid)')))
+    .action(async (f: WorkerFlags & RebootFlags) => {
       const abort = new AbortController();
       const stop = (): void => abort.abort();
       process.once('SIGTERM', stop);
@@ -96,7 +97,7 @@ export function register(program: Command, ctx: CliContext): void {
         ...(f.id ? { id: f.id } : {}),
         ...(f.concurrency ? { concurrency: integerOption(f.concurrency, '--concurrency', 1) } : {}),
         ...(f.lease ? { leaseMs: integerOption(f.lease, '--lease', 1) * 1000 } : {}),
-        hostDefaults: fleetHostDefaults(f),
+        hostDefaults: fleetHostDefaults(f), reboot: rebootConfigOf(f),
       }));
       emit(ctx, res, (r) => `worker: ${r.claimed} jobs, ${r.succeeded} succeeded, ${r.failed} failed\n`);
     });

@@ -20,6 +20,7 @@ import { compareEvr } from '../rpm/evr.js';
 import { formatDep, type DepTree, type SimpleDep } from '../rpm/deps.js';
 import { archScores, filterUnwanted, findUpdatePackages, identical, obsoleteMatches, sameNevra, type PolicyContext } from './policy.js';
 import { Sat } from './sat.js';
+import type { Dep } from '../rpm/types.js';
 import type { Job, Solvable, SolveRequest, SolveResult, SolverPool, TransactionStep } from './types.js';
 
 // A formula over solvable literals (+v installed, -v not installed; v = id + 1).
@@ -34,6 +35,8 @@ interface Rule { lits: number[]; kind: 'pkg' | 'update' | 'job' | 'dup' | 'choic
 interface Branch { readonly level: number; readonly cands: readonly number[]; readonly taken: boolean[] }
 
 const V = (id: number): number => id + 1;
+const PASSES_BOTH = [0, 1];
+const PASSES_ALL = [1];
 const ID = (lit: number): number => Math.abs(lit) - 1;
 
 export function solve(req: SolveRequest): SolveResult {
@@ -95,7 +98,35 @@ class Solver {
     if (repo !== undefined) for (let id = 0; id < this.pool.count; id++) if (this.pool.solvable(id).repo === repo) { this.installed.push(id); this.installedSet.add(id); }
   }
 
-  private providers(dep: SimpleDep): readonly number[] { return this.pool.whatprovides(dep); }
+  private readonly provided = new Map<SimpleDep, readonly number[]>();
+
+  /**
+   * whatprovides, memoised by the dependency object: a pool shares one object per dependency text, so this small
+   * map answers the solver's repeated questions without going back to the pool's index of every provide.
+   */
+  private providers(dep: SimpleDep): readonly number[] {
+    let out = this.provided.get(dep);
+    if (!out) { out = this.pool.whatprovides(dep); this.provided.set(dep, out); }
+    return out;
+  }
+
+  private readonly features = new Map<number, number[]>();
+
+  /** findUpdatePackages(…, allowAll), memoised per installed package: the rules and the walk ask it repeatedly. */
+  private featureCandidates(i: number): readonly number[] {
+    let out = this.features.get(i);
+    if (!out) { out = findUpdatePackages(this.ctx, i, true); this.features.set(i, out); }
+    return out;
+  }
+
+  private readonly obsCache = new Map<Dep, readonly number[]>();
+
+  /** The providers of an Obsoletes: entry, memoised by the entry: the rules and the policy ask for them again and again. */
+  private obsProviders(obs: Dep): readonly number[] {
+    let out = this.obsCache.get(obs);
+    if (!out) { out = this.pool.whatprovides({ type: 'simple', name: obs.name, flags: obs.flags, evr: obs.evr }); this.obsCache.set(obs, out); }
+    return out;
+  }
 
   /** pool_colormatch: the same arch, a noarch side, or arches of one colour (archScores' high 16 bits). */
   private colorMatch(a: Solvable, b: Solvable): boolean {
@@ -229,7 +260,7 @@ class Solver {
       }
     };
     for (const i of this.installed) push(i);
-    for (const i of this.installed) for (const p of findUpdatePackages(this.ctx, i, true)) push(p);
+    for (const i of this.installed) for (const p of this.featureCandidates(i)) push(p);
     for (const p of this.jobPackages) push(p);
     drain();
     const possible = (d: DepTree): boolean => (d.type === 'simple' ? this.providers(d) : positives(this.formula(d))).some((p) => m[p] === 1);
@@ -296,7 +327,7 @@ class Solver {
       }
       const multi = this.multi.has(n);
       for (const obs of !multi || this.req.keepExplicitObsoletes ? s.obsoletes : []) {
-        for (const p of this.providers({ type: 'simple', name: obs.name, flags: obs.flags, evr: obs.evr })) {
+        for (const p of this.obsProviders(obs)) {
           if (p === n) continue;
           if (isInst && dontfix && this.installedSet.has(p)) continue;
           if (!obsoleteMatches(this.pool.solvable(p), obs)) continue;
@@ -304,7 +335,7 @@ class Solver {
         }
       }
       if (!isInst || !dontfix) {
-        for (const p of this.providers({ type: 'simple', name: s.name })) {
+        for (const p of this.pool.whatprovides({ type: 'simple', name: s.name })) {
           if (p === n) continue;
           // a multiversion package obsoletes only its own NEVRA, and an installed package that is not multiversion
           if (multi && !sameNevra(s, this.pool.solvable(p)) && (isInst || !this.installedSet.has(p) || this.multi.has(p))) continue;
@@ -409,7 +440,7 @@ class Solver {
     const s = this.pool.solvable(p);
     const out = this.pool.named(s.name).filter((q) => this.installedSet.has(q));
     for (const obs of s.obsoletes) {
-      for (const q of this.providers({ type: 'simple', name: obs.name, flags: obs.flags, evr: obs.evr })) {
+      for (const q of this.obsProviders(obs)) {
         if (this.installedSet.has(q) && obsoleteMatches(this.pool.solvable(q), obs) && !out.includes(q)) out.push(q);
       }
     }
@@ -435,7 +466,7 @@ class Solver {
   private addUpdateRules(): Rule[] {
     const out: Rule[] = [];
     for (const i of this.installed) {
-      const feature = findUpdatePackages(this.ctx, i, true);
+      const feature = this.featureCandidates(i);
       // solver_addfeaturerule: under a distupgrade a package that cannot be kept, with only such candidates, is an orphan
       const dupOrphan = this.dupAll && !this.dupMayKeep(i) && feature.every((q) => this.installedSet.has(q) && !this.dupMayKeep(q));
       if (feature.length === 0 || dupOrphan) {
@@ -447,7 +478,7 @@ class Solver {
         continue;
       }
       // under a distupgrade the update rule is the feature rule less the changes the dup flags forbid
-      let cand = this.dupAll ? feature.filter((p) => !this.illegalChange(i, p)) : this.featureInstead.has(i) ? feature : findUpdatePackages(this.ctx, i, false);
+      let cand = this.dupAll ? feature.filter((p) => !this.illegalChange(i, p)) : this.featureInstead.has(i) ? [...feature] : findUpdatePackages(this.ctx, i, false);
       if (cand.some((p) => this.multi.has(p))) cand = this.multiversionUpdate(i, cand);
       const lits = [V(i), ...cand.map(V)];
       this.updateRule.set(i, lits);
@@ -484,8 +515,16 @@ class Solver {
   }
 
   /** dup_maykeepinstalled: a repository package, or identical to one (same name, evr and contents). */
+  private readonly mayKeep = new Map<number, boolean>();
+
   private dupMayKeep(i: number): boolean {
     if (!this.installedSet.has(i)) return this.installable(i);
+    let known = this.mayKeep.get(i);
+    if (known === undefined) { known = this.lookUpMayKeep(i); this.mayKeep.set(i, known); }
+    return known;
+  }
+
+  private lookUpMayKeep(i: number): boolean {
     const s = this.pool.solvable(i);
     return this.pool.named(s.name).some((q) => !this.installedSet.has(q) && this.installable(q) && identical(s, this.pool.solvable(q)));
   }
@@ -512,12 +551,17 @@ class Solver {
   private choiceRules(pkg: Rule[]): Rule[] {
     if (this.installed.length === 0) return [];
     const out: Rule[] = [];
+    const found = new Int32Array(this.pool.count).fill(-2); // -2 not looked up, -1 none
     const findInstalled = (p: number): number | undefined => {
+      if (found[p] === -2) found[p] = lookUpInstalled(p) ?? -1;
+      return found[p] < 0 ? undefined : found[p];
+    };
+    const lookUpInstalled = (p: number): number | undefined => {
       if (this.installedSet.has(p)) return p;
       const s = this.pool.solvable(p);
       for (const q of this.pool.named(s.name)) if (this.installedSet.has(q)) return q;
       for (const obs of s.obsoletes) {
-        for (const q of this.providers({ type: 'simple', name: obs.name, flags: obs.flags, evr: obs.evr })) {
+        for (const q of this.obsProviders(obs)) {
           if (this.installedSet.has(q) && obsoleteMatches(this.pool.solvable(q), obs)) return q;
         }
       }
@@ -675,18 +719,30 @@ class Solver {
     const last = this.lastInstalled;
     if (last && (this.sat.valueOf(last.lit) !== 1 || this.sat.levelOf(last.lit) !== last.level + 1)) this.installedPos = last.at;
     this.lastInstalled = undefined;
-    const passes = this.updateMap.size ? [0, 1] : [1];
+    const passes = this.updateMap.size ? PASSES_BOTH : PASSES_ALL;
     const n = this.installed.length;
-    for (const pass of passes) {
-      for (let k = 0; k < n; k++) {
+    const from = this.installedScan ?? { pass: 0, k: 0 };
+    for (let pi = from.pass; pi < passes.length; pi++) {
+      for (let k = pi === from.pass ? from.k : 0; k < n; k++) {
         const at = (this.installedPos + k) % n;
-        const lit = this.decideInstalledAt(this.installed[at], pass);
-        if (lit) { this.lastInstalled = { at, level: this.sat.decisionLevel, lit }; return lit; }
+        const lit = this.decideInstalledAt(this.installed[at], passes[pi]);
+        if (lit) {
+          this.lastInstalled = { at, level: this.sat.decisionLevel, lit };
+          this.installedScan = { pass: pi, k };
+          return lit;
+        }
       }
     }
+    this.installedScan = { pass: passes.length, k: 0 };
     this.installedPos = 0;
     return 0;
   }
+
+  /**
+   * Where the walk of decideInstalled may resume: every package before it gave no decision, and stays so while
+   * the assignment only grows (its answer depends on decided literals, which only get more); a backtrack forgets it.
+   */
+  private installedScan: { pass: number; k: number } | undefined;
 
   /**
    * The installed packages with special updaters resolve_installed has looked at in its current walk, per pass
@@ -744,8 +800,14 @@ class Solver {
    */
   private deps: { i: number; n: number; postponed: number; level: number } | undefined;
 
+  /**
+   * The indexes of the rules with two or more positive literals, in rule order: only they can offer a choice, so
+   * the walk visits them alone (the others never decide anything there), in the same cyclic order.
+   */
+  private choiceable: Int32Array = new Int32Array(0);
+
   private decideDependencies(): number {
-    const nrules = this.rules.length;
+    const nrules = this.choiceable.length;
     if (nrules === 0) return 0;
     let st = this.deps;
     if (!st || this.sat.decisionLevel < st.level) st = { i: -1, n: 0, postponed: 0, level: this.sat.decisionLevel };
@@ -759,7 +821,7 @@ class Solver {
         st.n = 1;
       }
       if (st.i >= nrules) st.i = 0;
-      const dq = this.unfulfilledChoice(this.rules[st.i]);
+      const dq = this.unfulfilledChoice(this.rules[this.choiceable[st.i]]);
       if (!dq) continue;
       let list = dq;
       if (st.postponed >= 0) {
@@ -773,14 +835,20 @@ class Solver {
 
   /** The undecided positive literals of a rule whose negative literals are all false and that is not yet fulfilled. */
   private unfulfilledChoice(r: Rule): number[] | undefined {
-    const dq: number[] = [];
-    for (const l of r.lits) {
+    // a first pass that allocates nothing: most rules are fulfilled or not yet a choice
+    const lits = r.lits;
+    let open = 0;
+    for (let k = 0; k < lits.length; k++) {
+      const l = lits[k];
       const v = this.sat.valueOf(l);
       if (v === 1) return undefined;
       if (l < 0) { if (v === 0) return undefined; continue; }
-      if (v === 0) dq.push(ID(l));
+      if (v === 0) open++;
     }
-    return dq.length > 1 ? dq : undefined;
+    if (open < 2) return undefined;
+    const dq: number[] = [];
+    for (const l of lits) if (l > 0 && this.sat.valueOf(l) === 0) dq.push(ID(l));
+    return dq;
   }
 
   private disfavored(p: number): boolean { return (this.favorMap.get(p) ?? 0) < 0; }
@@ -812,7 +880,7 @@ class Solver {
       if (this.sat.valueOf(V(i)) !== 1) continue;
       if (!this.req.keepExplicitObsoletes && this.multi.has(i)) continue;
       for (const obs of this.pool.solvable(i).obsoletes) {
-        for (const p of this.providers({ type: 'simple', name: obs.name, flags: obs.flags, evr: obs.evr })) if (obsoleteMatches(this.pool.solvable(p), obs)) obsoleted.add(p);
+        for (const p of this.obsProviders(obs)) if (obsoleteMatches(this.pool.solvable(p), obs)) obsoleted.add(p);
       }
     }
     const dqF = dq.filter((p) => !obsoleted.has(p) && !this.disfavored(p));
@@ -899,16 +967,24 @@ class Solver {
 
   private attempt(pkg: Rule[], update: Rule[], choice: Rule[]): boolean {
     this.rules = [...pkg, ...update, ...this.jobRules, ...this.dupRules(), ...choice];
+    const choiceable: number[] = [];
+    this.rules.forEach((r, i) => {
+      let positive = 0;
+      for (const l of r.lits) if (l > 0 && ++positive === 2) { choiceable.push(i); break; }
+    });
+    this.choiceable = Int32Array.from(choiceable);
     this.sat = new Sat(this.pool.count);
     this.weakCache = undefined;
     this.deps = undefined;
     this.branches = [];
     this.installedPos = 0;
     this.lastInstalled = undefined;
+    this.installedScan = undefined;
     this.specialSeen.clear();
     this.sat.onBacktrack = (level) => {
       this.branches = this.branches.filter((b) => b.level < level || b === this.keptBranch);
       for (const [key, at] of this.specialSeen) if (at >= level) this.specialSeen.delete(key);
+      this.installedScan = undefined;
     };
     this.rules.forEach((r, i) => this.sat.addClause(r.lits, i));
     return this.search();
@@ -971,7 +1047,7 @@ class Solver {
     const obsoleted = new Set<number>();
     for (const i of this.installed) {
       if (this.sat.valueOf(V(i)) !== 1 || this.multi.has(i)) continue;
-      for (const o of this.pool.solvable(i).obsoletes) for (const p of this.providers({ type: 'simple', name: o.name, flags: o.flags, evr: o.evr })) obsoleted.add(p);
+      for (const o of this.pool.solvable(i).obsoletes) for (const p of this.obsProviders(o)) obsoleted.add(p);
     }
     const marked = new Set<number>();
     for (const lit of this.sat.assigned) {

@@ -80,6 +80,7 @@ export class MemoryPool implements SolverPool {
     const id = this.solvables.length;
     this.versioned.clear();
     this.byDep.clear();
+    this.entries.clear();
     // susetags (and so testtags) gives every package its own `name = evr` provide.
     if (!s.provides.some((p) => p.name === s.name && p.flags === 'EQ')) s.provides.push({ name: s.name, flags: 'EQ', evr: s.evr });
     this.solvables.push(s);
@@ -113,8 +114,30 @@ export class MemoryPool implements SolverPool {
     const hit = this.versioned.get(key);
     if (hit) return hit;
     const want: Dep = { name: dep.name, flags: dep.flags, evr: dep.evr };
-    const out = ids.filter((id) => this.solvables[id].provides.some((p) => p.name === dep.name && matchesDep(p, want)));
+    const entries = this.provideEntries(dep.name, ids);
+    const out: number[] = [];
+    for (let k = 0; k < ids.length; k++) {
+      const e = entries[k];
+      if (Array.isArray(e) ? e.some((p) => matchesDep(p, want)) : matchesDep(e, want)) out.push(ids[k]);
+    }
     this.versioned.set(key, out);
+    return out;
+  }
+
+  /**
+   * Per name asked for with a version: for each of its providers (in the order of `ids`) the provide(s) of that
+   * name, so that each versioned lookup reads only those, not every provide of every provider.
+   */
+  private readonly entries = new Map<string, (Dep | Dep[])[]>();
+
+  private provideEntries(name: string, ids: readonly number[]): readonly (Dep | Dep[])[] {
+    let out = this.entries.get(name);
+    if (out) return out;
+    out = ids.map((id) => {
+      const mine = this.solvables[id].provides.filter((p) => p.name === name);
+      return mine.length === 1 ? mine[0] : mine;
+    });
+    this.entries.set(name, out);
     return out;
   }
 

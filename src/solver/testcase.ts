@@ -68,8 +68,18 @@ export class MemoryPool implements SolverPool {
   readonly repos: SolverRepo[] = [];
   installedRepo: number | undefined;
   private readonly solvables: MutableSolvable[] = [];
-  private readonly byProvide = new Map<string, number[]>();
   private readonly byName = new Map<string, number[]>();
+  /**
+   * The whatprovides index, libsolv's way (pool_createwhatprovides): provide names interned to ids, one
+   * (name id, solvable) pair per provide while packages are added, turned into offsets and one id array on the
+   * first lookup; a name's list becomes an array of its own only when asked for.
+   */
+  private readonly nameIds = new Map<string, number>();
+  private pairNames: Int32Array = new Int32Array(1024);
+  private pairIds: Int32Array = new Int32Array(1024);
+  private pairs = 0;
+  private index: { start: Int32Array; ids: Int32Array } | undefined;
+  private readonly lists = new Map<number, readonly number[]>();
 
   get count(): number { return this.solvables.length; }
   solvable(id: number): Solvable { return this.solvables[id]; }
@@ -78,19 +88,60 @@ export class MemoryPool implements SolverPool {
 
   add(s: MutableSolvable): number {
     const id = this.solvables.length;
+    this.invalidate();
+    // susetags (and so testtags) gives every package its own `name = evr` provide.
+    if (!s.provides.some((p) => p.name === s.name && p.flags === 'EQ')) s.provides.push({ name: s.name, flags: 'EQ', evr: s.evr });
+    for (const d of s.provides) this.provide(d.name, id);
+    this.solvables.push(s);
+    push(this.byName, s.name, id);
+    return id;
+  }
+
+  private invalidate(): void {
+    if (this.index === undefined && this.lists.size === 0 && this.versioned.size === 0) return;
+    this.index = undefined;
+    this.lists.clear();
     this.versioned.clear();
     this.byDep.clear();
     this.entries.clear();
-    // susetags (and so testtags) gives every package its own `name = evr` provide.
-    if (!s.provides.some((p) => p.name === s.name && p.flags === 'EQ')) s.provides.push({ name: s.name, flags: 'EQ', evr: s.evr });
-    this.solvables.push(s);
-    for (const d of s.provides) {
-      const list = this.byProvide.get(d.name);
-      if (!list) this.byProvide.set(d.name, [id]);
-      else if (list[list.length - 1] !== id) list.push(id); // a name provided twice is listed once
+  }
+
+  private provide(name: string, id: number): void {
+    let nid = this.nameIds.get(name);
+    if (nid === undefined) { nid = this.nameIds.size; this.nameIds.set(name, nid); }
+    if (this.pairs === this.pairIds.length) {
+      const grow = (a: Int32Array): Int32Array => { const b = new Int32Array(a.length * 2); b.set(a); return b; };
+      this.pairNames = grow(this.pairNames);
+      this.pairIds = grow(this.pairIds);
     }
-    push(this.byName, s.name, id);
-    return id;
+    this.pairNames[this.pairs] = nid;
+    this.pairIds[this.pairs++] = id;
+  }
+
+  /** The solvables providing `name`, ascending, each once. */
+  private providersOf(name: string): readonly number[] {
+    const nid = this.nameIds.get(name);
+    if (nid === undefined) return NONE;
+    const known = this.lists.get(nid);
+    if (known) return known;
+    if (!this.index) this.index = this.buildIndex();
+    const { start, ids } = this.index;
+    const out: number[] = [];
+    for (let k = start[nid]; k < start[nid + 1]; k++) if (out.length === 0 || out[out.length - 1] !== ids[k]) out.push(ids[k]);
+    this.lists.set(nid, out);
+    return out;
+  }
+
+  private buildIndex(): { start: Int32Array; ids: Int32Array } {
+    const names = this.nameIds.size;
+    const start = new Int32Array(names + 1);
+    for (let k = 0; k < this.pairs; k++) start[this.pairNames[k] + 1]++;
+    for (let n = 0; n < names; n++) start[n + 1] += start[n];
+    const fill = start.slice(0, names);
+    const ids = new Int32Array(this.pairs);
+    // pairs come in solvable order, so each name's ids come out ascending
+    for (let k = 0; k < this.pairs; k++) ids[fill[this.pairNames[k]]++] = this.pairIds[k];
+    return { start, ids };
   }
 
   /** Versioned lookups, memoised: the solver asks the same ones for every package that requires them. */
@@ -100,7 +151,7 @@ export class MemoryPool implements SolverPool {
   private readonly byDep = new Map<SimpleDep, readonly number[]>();
 
   whatprovides(dep: SimpleDep): readonly number[] {
-    const ids = this.byProvide.get(dep.name) ?? NONE;
+    const ids = this.providersOf(dep.name);
     if (dep.flags === undefined) return ids;
     const known = this.byDep.get(dep);
     if (known) return known;
@@ -155,6 +206,13 @@ const TAG_KIND: Readonly<Record<string, keyof MutableSolvable | 'ignore'>> = {
   Sum: 'ignore', Grp: 'ignore', Lic: 'ignore', Src: 'ignore', Cks: 'ignore', Siz: 'ignore',
   Loc: 'ignore', Fls: 'ignore', Key: 'ignore', Fil: 'ignore',
 };
+
+/** A three-letter tag as one number (its ASCII codes), as scanTesttags reads it. */
+const tagCode = (tag: string): number => (tag.charCodeAt(0) << 16) | (tag.charCodeAt(1) << 8) | tag.charCodeAt(2);
+const TAG_KINDS: ReadonlyMap<number, keyof MutableSolvable | 'ignore'> = new Map(Object.entries(TAG_KIND).map(([t, k]) => [tagCode(t), k]));
+const TAG_PKG = tagCode('Pkg');
+const TAG_VND = tagCode('Vnd');
+const TAG_TIM = tagCode('Tim');
 
 /** Reads a testcase file; repo files it names are read relative to it. */
 export function readTestcase(path: string): Testcase {
@@ -392,19 +450,20 @@ function scanTesttags(to: TesttagsTarget | undefined, text: string, from: number
       if (line.trim() === '' || line.startsWith('#')) continue;
       throw to.bad(n, `testtags line "${line}" is not =Tag: or +Tag:`);
     }
-    const tag = text.slice(ls + 1, ls + 4);
+    // the tag as a number: no string per line
+    const tag = (text.charCodeAt(ls + 1) << 16) | (text.charCodeAt(ls + 2) << 8) | text.charCodeAt(ls + 3);
     let vs = ls + 5;
     while (vs < end && isSpace(text.charCodeAt(vs))) vs++;
-    if (tag === 'Pkg') {
+    if (tag === TAG_PKG) {
       if (cur) to.pool.add(cur);
       cur = newSolvable(to, text.slice(vs, end), n);
       continue;
     }
     // repo_testcase.c: the vendor is the rest of the line, the build time its leading number (0: none)
-    if (tag === 'Vnd' && cur) { cur.vendor = text.slice(vs, end); continue; }
-    if (tag === 'Tim' && cur) { const t = Number.parseInt(text.slice(vs, end), 10); if (t) cur.buildTime = t; continue; }
-    const kind = TAG_KIND[tag] ?? 'ignore';
-    if (c === 43) { block = { kind, tag }; continue; }
+    if (tag === TAG_VND && cur) { cur.vendor = text.slice(vs, end); continue; }
+    if (tag === TAG_TIM && cur) { const t = Number.parseInt(text.slice(vs, end), 10); if (t) cur.buildTime = t; continue; }
+    const kind = TAG_KINDS.get(tag) ?? 'ignore';
+    if (c === 43) { block = { kind, tag: text.slice(ls + 1, ls + 4) }; continue; }
     if (kind === 'ignore') continue;
     const value = text.slice(vs, end).trim();
     if (value !== '') addDep(to, cur, kind, value, n);

@@ -50,7 +50,10 @@ class Solver {
   /** Before the rules exist, an empty assignment: nothing is decided while the choice rules are built. */
   private sat: Sat;
   private readonly installed: number[] = [];
-  private readonly installedSet = new Set<number>();
+  /** Per solvable: 1 when it is in the installed repository. */
+  private readonly installedMap: Uint8Array;
+  /** Per solvable: 1 when installable (installed, or of an arch the system takes). */
+  private readonly installableMap: Uint8Array;
   private updateAll = false;
   /** A distupgrade of all packages (dupinvolvedmap_all): every installed package must match a repository one. */
   private dupAll = false;
@@ -85,7 +88,7 @@ class Solver {
     this.ctx = {
       pool: this.pool,
       archScore: this.archScore,
-      isInstalled: (id) => this.installedSet.has(id),
+      isInstalled: (id) => this.isInst(id),
       recommended: (id) => this.weakMaps().recommended.has(id),
       suggested: (id) => this.weakMaps().suggested.has(id),
       supplementing: (id) => this.pool.solvable(id).supplements.some((d) => this.fulfilled(d)),
@@ -95,8 +98,16 @@ class Solver {
       favor: req.jobs.some((j) => j.command === 'favor' || j.command === 'disfavor') ? (id) => this.favorMap.get(id) ?? 0 : undefined,
     };
     const repo = this.pool.installedRepo;
-    if (repo !== undefined) for (let id = 0; id < this.pool.count; id++) if (this.pool.solvable(id).repo === repo) { this.installed.push(id); this.installedSet.add(id); }
+    this.installedMap = new Uint8Array(this.pool.count);
+    this.installableMap = new Uint8Array(this.pool.count);
+    for (let id = 0; id < this.pool.count; id++) {
+      const s = this.pool.solvable(id);
+      if (repo !== undefined && s.repo === repo) { this.installed.push(id); this.installedMap[id] = 1; }
+      if (this.installedMap[id] || this.archScore(s.arch) > 0) this.installableMap[id] = 1;
+    }
   }
+
+  private isInst(id: number): boolean { return this.installedMap[id] === 1; }
 
   private readonly provided = new Map<SimpleDep, readonly number[]>();
 
@@ -134,9 +145,7 @@ class Solver {
     return ((this.archScore(a.arch) ^ this.archScore(b.arch)) & 0xffff0000) === 0;
   }
 
-  private installable(id: number): boolean {
-    return this.installedSet.has(id) || this.archScore(this.pool.solvable(id).arch) > 0;
-  }
+  private installable(id: number): boolean { return this.installableMap[id] === 1; }
 
   /** The solvables a (rich) dependency's "package list" names, for with/without (pool_whatprovides). */
   private depSet(t: DepTree): number[] | undefined {
@@ -285,18 +294,23 @@ class Solver {
       if (selfFulfilling(lits)) return;
       out.push({ lits, kind: 'pkg' });
     };
+    // -n with other packages' literals, each once (a provider list is duplicate-free): cannot be self-fulfilling
+    const addPlain = (lits: number[]): void => {
+      if (lits.length === 2 && lits[0] > lits[1]) lits = [lits[1], lits[0]];
+      out.push({ lits, kind: 'pkg' });
+    };
     const considered = this.considered();
     for (let n = 0; n < this.pool.count; n++) {
       if (!considered[n]) continue;
       const s = this.pool.solvable(n);
-      const isInst = this.installedSet.has(n);
+      const isInst = this.isInst(n);
       const dontfix = isInst;
       if (!dontfix && !this.installable(n)) add([-V(n)]);
       // add_complex_deprules: one rule per block, its literals ordered; an installed package keeps only the
       // blocks its installed state fulfils
       const addComplex = (block: number[], conflict = false): void => {
         if (block.length === 0 && conflict) return;
-        if (dontfix && !block.some((l) => (l > 0) === this.installedSet.has(ID(l)))) return;
+        if (dontfix && !block.some((l) => (l > 0) === this.isInst(ID(l)))) return;
         if (block.includes(V(n))) return;
         add([...new Set([-V(n), ...block])].sort((a, b) => a - b));
       };
@@ -310,9 +324,12 @@ class Solver {
           continue;
         }
         const dp = this.providers(req);
-        if (dontfix && !dp.some((p) => this.installedSet.has(p))) continue;
+        if (dontfix && !dp.some((p) => this.isInst(p))) continue;
         if (dp.includes(n)) continue;
-        add([-V(n), ...dp.map(V)]);
+        const lits = new Array<number>(dp.length + 1);
+        lits[0] = -V(n);
+        for (let k = 0; k < dp.length; k++) lits[k + 1] = V(dp[k]);
+        addPlain(lits);
       }
       for (const con of s.conflicts) {
         if (con.type !== 'simple') {
@@ -320,7 +337,7 @@ class Solver {
           continue;
         }
         for (const p of this.providers(con)) {
-          if (dontfix && this.installedSet.has(p)) continue;
+          if (dontfix && this.isInst(p)) continue;
           if (p === n) continue;
           add([-V(n), -V(p)]);
         }
@@ -329,7 +346,7 @@ class Solver {
       for (const obs of !multi || this.req.keepExplicitObsoletes ? s.obsoletes : []) {
         for (const p of this.obsProviders(obs)) {
           if (p === n) continue;
-          if (isInst && dontfix && this.installedSet.has(p)) continue;
+          if (isInst && dontfix && this.isInst(p)) continue;
           if (!obsoleteMatches(this.pool.solvable(p), obs)) continue;
           add([-V(n), -V(p)]);
         }
@@ -338,7 +355,7 @@ class Solver {
         for (const p of this.pool.whatprovides({ type: 'simple', name: s.name })) {
           if (p === n) continue;
           // a multiversion package obsoletes only its own NEVRA, and an installed package that is not multiversion
-          if (multi && !sameNevra(s, this.pool.solvable(p)) && (isInst || !this.installedSet.has(p) || this.multi.has(p))) continue;
+          if (multi && !sameNevra(s, this.pool.solvable(p)) && (isInst || !this.isInst(p) || this.multi.has(p))) continue;
           if (this.pool.solvable(p).name !== s.name) continue;
           if (this.req.implicitObsoleteUsesColors && !this.colorMatch(s, this.pool.solvable(p))) continue;
           add([-V(n), -V(p)]);
@@ -382,21 +399,21 @@ class Solver {
         case 'erase':
           for (const p of sel) {
             this.jobRules.push({ lits: [-V(p)], kind: 'job' });
-            if (this.installedSet.has(p)) this.noUpdate.add(p);
+            if (this.isInst(p)) this.noUpdate.add(p);
           }
           break;
         case 'update': {
           if (job.select.kind === 'all' || (job.select.kind === 'repo' && job.select.repo === this.pool.installedRepo)) { this.updateAll = true; break; }
-          const inst = sel.filter((p) => this.installedSet.has(p));
+          const inst = sel.filter((p) => this.isInst(p));
           if (inst.length === 0) throw unsupported('a targeted update (the job selects no installed package)');
           for (const p of inst) this.updateMap.add(p);
           break;
         }
         case 'lock':
           for (const p of job.select.kind === 'all' ? Array.from({ length: this.pool.count }, (_, i) => i) : sel) {
-            this.jobRules.push({ lits: [this.installedSet.has(p) ? V(p) : -V(p)], kind: 'job' });
+            this.jobRules.push({ lits: [this.isInst(p) ? V(p) : -V(p)], kind: 'job' });
             // jobtodisablelist: a locked installed package lifts the dup rules of its name
-            if (this.installedSet.has(p)) this.dupLifted.add(this.pool.solvable(p).name);
+            if (this.isInst(p)) this.dupLifted.add(this.pool.solvable(p).name);
           }
           break;
         case 'favor': case 'disfavor': {
@@ -422,7 +439,7 @@ class Solver {
    */
   private updatesLiftedBy(job: Job, sel: number[]): number[] {
     if (job.select.kind !== 'name' && job.select.kind !== 'pkg') return [];
-    if (sel.some((p) => this.installedSet.has(p))) return [];
+    if (sel.some((p) => this.isInst(p))) return [];
     // a multiversion package obsoletes nothing but what its own Obsoletes: name, and only with keepexplicitobsoletes
     if (!this.req.keepExplicitObsoletes && sel.some((p) => this.multi.has(p))) return [];
     let common: number[] | undefined;
@@ -438,10 +455,10 @@ class Solver {
   /** solver_add_obsoleted: the installed packages p replaces, by its name or its Obsoletes:. */
   private obsoletedInstalled(p: number): number[] {
     const s = this.pool.solvable(p);
-    const out = this.pool.named(s.name).filter((q) => this.installedSet.has(q));
+    const out = this.pool.named(s.name).filter((q) => this.isInst(q));
     for (const obs of s.obsoletes) {
       for (const q of this.obsProviders(obs)) {
-        if (this.installedSet.has(q) && obsoleteMatches(this.pool.solvable(q), obs) && !out.includes(q)) out.push(q);
+        if (this.isInst(q) && obsoleteMatches(this.pool.solvable(q), obs) && !out.includes(q)) out.push(q);
       }
     }
     return out;
@@ -468,7 +485,7 @@ class Solver {
     for (const i of this.installed) {
       const feature = this.featureCandidates(i);
       // solver_addfeaturerule: under a distupgrade a package that cannot be kept, with only such candidates, is an orphan
-      const dupOrphan = this.dupAll && !this.dupMayKeep(i) && feature.every((q) => this.installedSet.has(q) && !this.dupMayKeep(q));
+      const dupOrphan = this.dupAll && !this.dupMayKeep(i) && feature.every((q) => this.isInst(q) && !this.dupMayKeep(q));
       if (feature.length === 0 || dupOrphan) {
         this.orphans.push(i);
         // keeporphans: the orphan's update rule keeps it (an erase job still disables the rule)
@@ -518,7 +535,7 @@ class Solver {
   private readonly mayKeep = new Map<number, boolean>();
 
   private dupMayKeep(i: number): boolean {
-    if (!this.installedSet.has(i)) return this.installable(i);
+    if (!this.isInst(i)) return this.installable(i);
     let known = this.mayKeep.get(i);
     if (known === undefined) { known = this.lookUpMayKeep(i); this.mayKeep.set(i, known); }
     return known;
@@ -526,7 +543,7 @@ class Solver {
 
   private lookUpMayKeep(i: number): boolean {
     const s = this.pool.solvable(i);
-    return this.pool.named(s.name).some((q) => !this.installedSet.has(q) && this.installable(q) && identical(s, this.pool.solvable(q)));
+    return this.pool.named(s.name).some((q) => !this.isInst(q) && this.installable(q) && identical(s, this.pool.solvable(q)));
   }
 
   /**
@@ -557,12 +574,12 @@ class Solver {
       return found[p] < 0 ? undefined : found[p];
     };
     const lookUpInstalled = (p: number): number | undefined => {
-      if (this.installedSet.has(p)) return p;
+      if (this.isInst(p)) return p;
       const s = this.pool.solvable(p);
-      for (const q of this.pool.named(s.name)) if (this.installedSet.has(q)) return q;
+      for (const q of this.pool.named(s.name)) if (this.isInst(q)) return q;
       for (const obs of s.obsoletes) {
         for (const q of this.obsProviders(obs)) {
-          if (this.installedSet.has(q) && obsoleteMatches(this.pool.solvable(q), obs)) return q;
+          if (this.isInst(q) && obsoleteMatches(this.pool.solvable(q), obs)) return q;
         }
       }
       return undefined;
@@ -577,11 +594,11 @@ class Solver {
       for (const l of lits) {
         if (l < 0) {
           const p2 = ID(l);
-          if (this.installedSet.has(p2) && !(this.updateAll || this.updateMap.has(p2))) isinstalled = true;
+          if (this.isInst(p2) && !(this.updateAll || this.updateMap.has(p2))) isinstalled = true;
           continue;
         }
         const p = ID(l);
-        if (this.installedSet.has(p)) { qi.push([p, p]); continue; }
+        if (this.isInst(p)) { qi.push([p, p]); continue; }
         const p2 = findInstalled(p);
         if (p2 !== undefined) {
           if (this.illegalChange(p2, p)) continue;
@@ -695,8 +712,8 @@ class Solver {
       const dq = this.undecidedPositives(r.lits);
       if (!dq || dq.length === 0) continue;
       let cand = dq;
-      if (cand.length > 1 && this.installed.length && !this.updateAll && !cand.some((p) => this.installedSet.has(p) && this.updateMap.has(p))) {
-        const inst = cand.filter((p) => this.installedSet.has(p));
+      if (cand.length > 1 && this.installed.length && !this.updateAll && !cand.some((p) => this.isInst(p) && this.updateMap.has(p))) {
+        const inst = cand.filter((p) => this.isInst(p));
         if (inst.length) cand = inst;
       }
       return this.choose(cand);
@@ -782,9 +799,9 @@ class Solver {
     if (rr[0] === V(i) && open(i)) dq.push(i);
     for (const p of special) if (open(p)) dq.push(p);
     for (const p2 of [...dq]) {
-      if (!this.installedSet.has(p2)) continue;
+      if (!this.isInst(p2)) continue;
       for (const p of special) {
-        if (open(p) || this.installedSet.has(p)) continue;
+        if (open(p) || this.isInst(p)) continue;
         if (identical(this.pool.solvable(p), this.pool.solvable(p2))) dq.push(p);
       }
     }
@@ -863,7 +880,7 @@ class Solver {
       if (v < 0) continue;
       const s = this.pool.solvable(i);
       if (v > 0) {
-        if (this.installedSet.has(i)) continue;
+        if (this.isInst(i)) continue;
         for (const rec of s.recommends) {
           for (const p of this.recommendCandidates(rec)) pushUnique(dq, p);
         }
@@ -898,7 +915,7 @@ class Solver {
     for (const lit of this.sat.assigned) {
       if (lit < 0) continue;
       const id = ID(lit);
-      if (this.installedSet.has(id)) continue;
+      if (this.isInst(id)) continue;
       for (const rec of this.pool.solvable(id).recommends) {
         const cand = this.recommendCandidates(rec, best);
         if (cand.length) return this.choose(cand);
@@ -941,7 +958,7 @@ class Solver {
       switch (g.t) {
         case 'true': return true;
         case 'false': return false;
-        case 'lit': return this.sat.valueOf(g.lit) === 1 && !(g.lit > 0 && this.installedSet.has(ID(g.lit)));
+        case 'lit': return this.sat.valueOf(g.lit) === 1 && !(g.lit > 0 && this.isInst(ID(g.lit)));
         case 'and': return g.parts.every(ev);
         case 'or': return g.parts.some(ev);
       }
@@ -1074,7 +1091,7 @@ class Solver {
   private transaction(chosen: number[]): TransactionStep[] {
     const on = new Set(chosen);
     const steps: TransactionStep[] = [];
-    const news = chosen.filter((p) => !this.installedSet.has(p));
+    const news = chosen.filter((p) => !this.isInst(p));
     // transaction.c: a multiversion package replaces only its own NEVRA and obsoletes nothing (a multiinstall)
     const replacers = news.filter((p) => !this.multi.has(p));
     for (const i of this.installed) {

@@ -16,7 +16,9 @@ export class Sat {
   private readonly watches: number[][]; // per literal index: clauses watching that literal
   readonly clauses: number[][] = [];
   /** Per clause: the caller's tag (an original clause) or the clauses it was learnt from. */
-  private readonly origin: ({ tag: number } | { why: number[]; level0: number[] })[] = [];
+  private readonly tags: number[] = [];
+  /** Per learnt clause (tag -1): the clauses it was learnt from and the level-0 variables it rests on. */
+  private readonly learntFrom = new Map<number, { why: number[]; level0: number[] }>();
   private readonly units: number[] = [];
   private started = false;
   /** After solve() returned false: the tags of the original clauses that prove it, ascending. */
@@ -82,14 +84,16 @@ export class Sat {
       c = [...set];
     }
     if (c.length === 0) { this.unsat = true; this.proof = [tag]; return; }
-    const ci = this.store(c, { tag });
+    const ci = this.store(c, tag);
     if (c.length === 1) this.units.push(ci); else this.watch(ci);
   }
 
-  private store(c: number[], origin: { tag: number } | { why: number[]; level0: number[] }): number {
+  private store(c: number[], origin: number | { why: number[]; level0: number[] }): number {
     this.clauses.push(c);
-    this.origin.push(origin);
-    return this.clauses.length - 1;
+    const ci = this.clauses.length - 1;
+    if (typeof origin === 'number') this.tags.push(origin);
+    else { this.tags.push(-1); this.learntFrom.set(ci, origin); }
+    return ci;
   }
 
   private watch(ci: number): void {
@@ -126,8 +130,8 @@ export class Sat {
       const ci = stack.pop() as number;
       if (seen[ci]) continue;
       seen[ci] = 1;
-      const o = this.origin[ci];
-      if ('tag' in o) { tags.add(o.tag); continue; }
+      const o = this.learntFrom.get(ci);
+      if (!o) { tags.add(this.tags[ci]); continue; }
       stack.push(...o.why);
       // the level-0 assignments a learnt clause rests on: their reasons stay while the search runs (level 0 is never undone)
       const reasons: number[] = [];

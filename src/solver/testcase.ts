@@ -70,15 +70,13 @@ export class MemoryPool implements SolverPool {
   private readonly solvables: MutableSolvable[] = [];
   private readonly byName = new Map<string, number[]>();
   /**
-   * The whatprovides index, libsolv's way (pool_createwhatprovides): provide names interned to ids, one
-   * (name id, solvable) pair per provide while packages are added, turned into offsets and one id array on the
-   * first lookup; a name's list becomes an array of its own only when asked for.
+   * The whatprovides index, libsolv's way (pool_createwhatprovides), built on the first lookup: provide names
+   * interned to ids, one (name id, solvable) pair per provide, turned into offsets and one id array; a name's
+   * list becomes an array of its own only when asked for. The first index holds only the names some package
+   * asks for (its name, a dependency or an Obsoletes:), which is what the solver looks up; most provides (files,
+   * sonames nobody requires) never get interned. A lookup of any other name builds the index of every provide.
    */
-  private readonly nameIds = new Map<string, number>();
-  private pairNames: Int32Array = new Int32Array(1024);
-  private pairIds: Int32Array = new Int32Array(1024);
-  private pairs = 0;
-  private index: { start: Int32Array; ids: Int32Array } | undefined;
+  private index: { start: Int32Array; ids: Int32Array; nameIds: Map<string, number>; wanted: Set<string> | undefined } | undefined;
   private readonly lists = new Map<number, readonly number[]>();
 
   get count(): number { return this.solvables.length; }
@@ -91,7 +89,6 @@ export class MemoryPool implements SolverPool {
     this.invalidate();
     // susetags (and so testtags) gives every package its own `name = evr` provide.
     if (!s.provides.some((p) => p.name === s.name && p.flags === 'EQ')) s.provides.push({ name: s.name, flags: 'EQ', evr: s.evr });
-    for (const d of s.provides) this.provide(d.name, id);
     this.solvables.push(s);
     push(this.byName, s.name, id);
     return id;
@@ -106,42 +103,53 @@ export class MemoryPool implements SolverPool {
     this.entries.clear();
   }
 
-  private provide(name: string, id: number): void {
-    let nid = this.nameIds.get(name);
-    if (nid === undefined) { nid = this.nameIds.size; this.nameIds.set(name, nid); }
-    if (this.pairs === this.pairIds.length) {
-      const grow = (a: Int32Array): Int32Array => { const b = new Int32Array(a.length * 2); b.set(a); return b; };
-      this.pairNames = grow(this.pairNames);
-      this.pairIds = grow(this.pairIds);
-    }
-    this.pairNames[this.pairs] = nid;
-    this.pairIds[this.pairs++] = id;
-  }
-
   /** The solvables providing `name`, ascending, each once. */
   private providersOf(name: string): readonly number[] {
-    const nid = this.nameIds.get(name);
+    if (!this.index) this.index = this.buildIndex(wantedNames(this.solvables));
+    if (this.index.wanted && !this.index.wanted.has(name)) {
+      this.index = this.buildIndex(undefined);
+      this.lists.clear();
+    }
+    const { start, ids, nameIds } = this.index;
+    const nid = nameIds.get(name);
     if (nid === undefined) return NONE;
     const known = this.lists.get(nid);
     if (known) return known;
-    if (!this.index) this.index = this.buildIndex();
-    const { start, ids } = this.index;
     const out: number[] = [];
     for (let k = start[nid]; k < start[nid + 1]; k++) if (out.length === 0 || out[out.length - 1] !== ids[k]) out.push(ids[k]);
     this.lists.set(nid, out);
     return out;
   }
 
-  private buildIndex(): { start: Int32Array; ids: Int32Array } {
-    const names = this.nameIds.size;
+  /** The index of the provides whose names are in `wanted` (all with undefined). */
+  private buildIndex(wanted: Set<string> | undefined): NonNullable<MemoryPool['index']> {
+    const nameIds = new Map<string, number>();
+    // a filter on length and three characters before the Set: most provide names are not wanted
+    const filter = new Uint8Array(1 << 16);
+    if (wanted) for (const w of wanted) filter[nameBucket(w)] = 1;
+    let pairNames: Int32Array = new Int32Array(1024);
+    let pairIds: Int32Array = new Int32Array(1024);
+    let pairs = 0;
+    for (let id = 0; id < this.solvables.length; id++) {
+      for (const d of this.solvables[id].provides) {
+        const name = d.name;
+        if (wanted && (!filter[nameBucket(name)] || !wanted.has(name))) continue;
+        let nid = nameIds.get(name);
+        if (nid === undefined) { nid = nameIds.size; nameIds.set(name, nid); }
+        if (pairs === pairIds.length) { pairNames = grow(pairNames); pairIds = grow(pairIds); }
+        pairNames[pairs] = nid;
+        pairIds[pairs++] = id;
+      }
+    }
+    const names = nameIds.size;
     const start = new Int32Array(names + 1);
-    for (let k = 0; k < this.pairs; k++) start[this.pairNames[k] + 1]++;
+    for (let k = 0; k < pairs; k++) start[pairNames[k] + 1]++;
     for (let n = 0; n < names; n++) start[n + 1] += start[n];
     const fill = start.slice(0, names);
-    const ids = new Int32Array(this.pairs);
+    const ids = new Int32Array(pairs);
     // pairs come in solvable order, so each name's ids come out ascending
-    for (let k = 0; k < this.pairs; k++) ids[fill[this.pairNames[k]]++] = this.pairIds[k];
-    return { start, ids };
+    for (let k = 0; k < pairs; k++) ids[fill[pairNames[k]]++] = pairIds[k];
+    return { start, ids, nameIds, wanted };
   }
 
   /** Versioned lookups, memoised: the solver asks the same ones for every package that requires them. */
@@ -193,6 +201,36 @@ export class MemoryPool implements SolverPool {
   }
 
   named(name: string): readonly number[] { return this.byName.get(name) ?? NONE; }
+}
+
+function grow(a: Int32Array): Int32Array { const b = new Int32Array(a.length * 2); b.set(a); return b; }
+
+/** A cheap bucket of a name for the index's pre-filter: its length and three of its characters. */
+function nameBucket(name: string): number {
+  const n = name.length;
+  return ((n * 31 + name.charCodeAt(0) * 7 + name.charCodeAt(n >> 1) * 131 + name.charCodeAt(n - 1) * 17) & 0xffff);
+}
+
+/** The names packages ask for: their own, those their dependencies and Obsoletes: name. */
+function wantedNames(solvables: readonly MutableSolvable[]): Set<string> {
+  const out = new Set<string>();
+  const seen = new Set<DepTree>();
+  const walk = (t: DepTree): void => {
+    if (t.type === 'simple') { out.add(t.name); return; }
+    if (seen.has(t)) return;
+    seen.add(t);
+    switch (t.type) {
+      case 'and': case 'or': case 'with': for (const o of t.operands) walk(o); break;
+      case 'without': walk(t.left); walk(t.right); break;
+      case 'if': case 'unless': walk(t.left); walk(t.condition); if (t.otherwise) walk(t.otherwise); break;
+    }
+  };
+  for (const s of solvables) {
+    out.add(s.name);
+    for (const o of s.obsoletes) out.add(o.name);
+    for (const list of [s.requires, s.conflicts, s.recommends, s.suggests, s.supplements, s.enhances]) for (const t of list) walk(t);
+  }
+  return out;
 }
 
 function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {

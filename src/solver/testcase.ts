@@ -7,7 +7,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { FerryError, isFerryError } from '../core/errors.js';
+import { FerryError, assert, isFerryError } from '../core/errors.js';
 import { matchesDep, type DepTree, type SimpleDep } from '../rpm/deps.js';
 import { formatTestcaseDep, parseTestcaseDep } from './testdep.js';
 import { parseEvr } from '../rpm/evr.js';
@@ -62,6 +62,7 @@ interface MutableSolvable {
 }
 
 const NONE: readonly number[] = [];
+const NONE_ENTRIES: readonly (Dep | Dep[])[] = [];
 
 /** An in-memory SolverPool, built by the testcase reader and the scenario generator. */
 export class MemoryPool implements SolverPool {
@@ -76,7 +77,7 @@ export class MemoryPool implements SolverPool {
    * asks for (its name, a dependency or an Obsoletes:), which is what the solver looks up; most provides (files,
    * sonames nobody requires) never get interned. A lookup of any other name builds the index of every provide.
    */
-  private index: { start: Int32Array; ids: Int32Array; nameIds: Map<string, number>; wanted: Set<string> | undefined } | undefined;
+  private index: { start: Int32Array; ids: Int32Array; provs: Int32Array; nameIds: Map<string, number>; wanted: Set<string> | undefined } | undefined;
   private readonly lists = new Map<number, readonly number[]>();
 
   get count(): number { return this.solvables.length; }
@@ -129,15 +130,18 @@ export class MemoryPool implements SolverPool {
     if (wanted) for (const w of wanted) filter[nameBucket(w)] = 1;
     let pairNames: Int32Array = new Int32Array(1024);
     let pairIds: Int32Array = new Int32Array(1024);
+    let pairProvs: Int32Array = new Int32Array(1024);
     let pairs = 0;
     for (let id = 0; id < this.solvables.length; id++) {
-      for (const d of this.solvables[id].provides) {
-        const name = d.name;
+      const provides = this.solvables[id].provides;
+      for (let k = 0; k < provides.length; k++) {
+        const name = provides[k].name;
         if (wanted && (!filter[nameBucket(name)] || !wanted.has(name))) continue;
         let nid = nameIds.get(name);
         if (nid === undefined) { nid = nameIds.size; nameIds.set(name, nid); }
-        if (pairs === pairIds.length) { pairNames = grow(pairNames); pairIds = grow(pairIds); }
+        if (pairs === pairIds.length) { pairNames = grow(pairNames); pairIds = grow(pairIds); pairProvs = grow(pairProvs); }
         pairNames[pairs] = nid;
+        pairProvs[pairs] = k;
         pairIds[pairs++] = id;
       }
     }
@@ -147,9 +151,10 @@ export class MemoryPool implements SolverPool {
     for (let n = 0; n < names; n++) start[n + 1] += start[n];
     const fill = start.slice(0, names);
     const ids = new Int32Array(pairs);
+    const provs = new Int32Array(pairs);
     // pairs come in solvable order, so each name's ids come out ascending
-    for (let k = 0; k < pairs; k++) ids[fill[pairNames[k]]++] = pairIds[k];
-    return { start, ids, nameIds, wanted };
+    for (let k = 0; k < pairs; k++) { const at = fill[pairNames[k]]++; ids[at] = pairIds[k]; provs[at] = pairProvs[k]; }
+    return { start, ids, provs, nameIds, wanted };
   }
 
   /** Versioned lookups, memoised: the solver asks the same ones for every package that requires them. */
@@ -192,12 +197,23 @@ export class MemoryPool implements SolverPool {
   private provideEntries(name: string, ids: readonly number[]): readonly (Dep | Dep[])[] {
     let out = this.entries.get(name);
     if (out) return out;
-    out = ids.map((id) => {
-      const mine = this.solvables[id].provides.filter((p) => p.name === name);
-      return mine.length === 1 ? mine[0] : mine;
-    });
-    this.entries.set(name, out);
-    return out;
+    // the index remembers which provide each pair came from: no scan of the providers' other provides
+    if (!this.index) this.providersOf(name);
+    const index = this.index;
+    const nid = index?.nameIds.get(name);
+    if (!index || nid === undefined) return NONE_ENTRIES;
+    const result: (Dep | Dep[])[] = [];
+    let last = -1;
+    for (let k = index.start[nid]; k < index.start[nid + 1]; k++) {
+      const id = index.ids[k];
+      const dep = this.solvables[id].provides[index.provs[k]];
+      if (id !== last) { result.push(dep); last = id; continue; }
+      const prev = result[result.length - 1];
+      result[result.length - 1] = Array.isArray(prev) ? [...prev, dep] : [prev, dep];
+    }
+    assert(result.length === ids.length, `provide entries of ${name} match its providers`);
+    this.entries.set(name, result);
+    return result;
   }
 
   named(name: string): readonly number[] { return this.byName.get(name) ?? NONE; }

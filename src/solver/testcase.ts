@@ -195,8 +195,8 @@ export class MemoryPool implements SolverPool {
   private readonly entries = new Map<string, (Dep | Dep[])[]>();
 
   private provideEntries(name: string, ids: readonly number[]): readonly (Dep | Dep[])[] {
-    let out = this.entries.get(name);
-    if (out) return out;
+    const known = this.entries.get(name);
+    if (known) return known;
     // the index remembers which provide each pair came from: no scan of the providers' other provides
     if (!this.index) this.providersOf(name);
     const index = this.index;

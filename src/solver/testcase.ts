@@ -92,8 +92,21 @@ export class MemoryPool implements SolverPool {
     if (!s.provides.some((p) => p.name === s.name && p.flags === 'EQ')) s.provides.push({ name: s.name, flags: 'EQ', evr: s.evr });
     this.solvables.push(s);
     push(this.byName, s.name, id);
+    // each provide name's bucket for the index's filter, taken now while the provides are fresh in the cache
+    const from = this.bucketStart[id];
+    if (from + s.provides.length > this.buckets.length) {
+      const b = new Int32Array(Math.max(2 * this.buckets.length, from + s.provides.length));
+      b.set(this.buckets);
+      this.buckets = b;
+    }
+    for (let k = 0; k < s.provides.length; k++) this.buckets[from + k] = nameBucket(s.provides[k].name);
+    this.bucketStart.push(from + s.provides.length);
     return id;
   }
+
+  /** Per provide (solvable after solvable), its name's bucket; solvable id's provides start at bucketStart[id]. */
+  private buckets: Int32Array = new Int32Array(1024);
+  private readonly bucketStart: number[] = [0];
 
   private invalidate(): void {
     if (this.index === undefined && this.lists.size === 0 && this.versioned.size === 0) return;
@@ -126,7 +139,7 @@ export class MemoryPool implements SolverPool {
   private buildIndex(wanted: Set<string> | undefined): NonNullable<MemoryPool['index']> {
     const nameIds = new Map<string, number>();
     // a filter on length and three characters before the Set: most provide names are not wanted
-    const filter = new Uint8Array(1 << 16);
+    const filter = new Uint8Array(BUCKETS);
     if (wanted) for (const w of wanted) filter[nameBucket(w)] = 1;
     let pairNames: Int32Array = new Int32Array(1024);
     let pairIds: Int32Array = new Int32Array(1024);
@@ -134,9 +147,12 @@ export class MemoryPool implements SolverPool {
     let pairs = 0;
     for (let id = 0; id < this.solvables.length; id++) {
       const provides = this.solvables[id].provides;
+      const from = this.bucketStart[id];
+      const known = this.bucketStart[id + 1] - from === provides.length;
       for (let k = 0; k < provides.length; k++) {
+        if (wanted && !filter[known ? this.buckets[from + k] : nameBucket(provides[k].name)]) continue;
         const name = provides[k].name;
-        if (wanted && (!filter[nameBucket(name)] || !wanted.has(name))) continue;
+        if (wanted && !wanted.has(name)) continue;
         let nid = nameIds.get(name);
         if (nid === undefined) { nid = nameIds.size; nameIds.set(name, nid); }
         if (pairs === pairIds.length) { pairNames = grow(pairNames); pairIds = grow(pairIds); pairProvs = grow(pairProvs); }
@@ -221,10 +237,16 @@ export class MemoryPool implements SolverPool {
 
 function grow(a: Int32Array): Int32Array { const b = new Int32Array(a.length * 2); b.set(a); return b; }
 
-/** A cheap bucket of a name for the index's pre-filter: its length and three of its characters. */
+const BUCKETS = 1 << 20;
+
+/** A cheap bucket of a name for the index's pre-filter: its length and three of its characters, mixed. */
 function nameBucket(name: string): number {
   const n = name.length;
-  return ((n * 31 + name.charCodeAt(0) * 7 + name.charCodeAt(n >> 1) * 131 + name.charCodeAt(n - 1) * 17) & 0xffff);
+  let h = Math.imul(n, 0x9e3779b1);
+  h = Math.imul(h ^ name.charCodeAt(0), 0x85ebca6b);
+  h = Math.imul(h ^ name.charCodeAt(n >> 1), 0xc2b2ae35);
+  h = Math.imul(h ^ name.charCodeAt(n - 1), 0x27d4eb2f);
+  return (h >>> 12) & (BUCKETS - 1);
 }
 
 /** The names packages ask for: their own, those their dependencies and Obsoletes: name. */

@@ -294,7 +294,7 @@ class Solver {
       if (selfFulfilling(lits)) return;
       out.push({ lits, kind: 'pkg' });
     };
-    // -n with other packages' literals, each once (a provider list is duplicate-free): cannot be self-fulfilling
+    // -n with other packages' literals (p !== n), each once (a provider list is duplicate-free): cannot be self-fulfilling
     const addPlain = (lits: number[]): void => {
       if (lits.length === 2 && lits[0] > lits[1]) lits = [lits[1], lits[0]];
       out.push({ lits, kind: 'pkg' });
@@ -339,7 +339,7 @@ class Solver {
         for (const p of this.providers(con)) {
           if (dontfix && this.isInst(p)) continue;
           if (p === n) continue;
-          add([-V(n), -V(p)]);
+          addPlain([-V(n), -V(p)]);
         }
       }
       const multi = this.multi.has(n);
@@ -348,7 +348,7 @@ class Solver {
           if (p === n) continue;
           if (isInst && dontfix && this.isInst(p)) continue;
           if (!obsoleteMatches(this.pool.solvable(p), obs)) continue;
-          add([-V(n), -V(p)]);
+          addPlain([-V(n), -V(p)]);
         }
       }
       if (!isInst || !dontfix) {
@@ -358,7 +358,7 @@ class Solver {
           if (multi && !sameNevra(s, this.pool.solvable(p)) && (isInst || !this.isInst(p) || this.multi.has(p))) continue;
           if (this.pool.solvable(p).name !== s.name) continue;
           if (this.req.implicitObsoleteUsesColors && !this.colorMatch(s, this.pool.solvable(p))) continue;
-          add([-V(n), -V(p)]);
+          addPlain([-V(n), -V(p)]);
         }
       }
     }

@@ -437,6 +437,16 @@ export function sameNevra(a: Solvable, b: Solvable): boolean {
 export function identical(a: Solvable, b: Solvable): boolean {
   if (!sameNevra(a, b) || (a.vendor ?? '') !== (b.vendor ?? '')) return false;
   if (a.buildTime && b.buildTime) return a.buildTime === b.buildTime;
-  const reqs = (s: Solvable): string => [...new Set(s.requires.map(formatDep))].sort().join('\n');
-  return reqs(a) === reqs(b);
+  // the same dependency objects in the same order (a pool shares one object per text) are the same set
+  if (a.requires.length === b.requires.length && a.requires.every((d, k) => d === b.requires[k])) return true;
+  return requiresKey(a) === requiresKey(b);
+}
+
+const REQUIRES_KEYS = new WeakMap<Solvable, string>();
+
+/** A solvable's set of requires as one string, memoised: identical() compares them again and again. */
+function requiresKey(s: Solvable): string {
+  let key = REQUIRES_KEYS.get(s);
+  if (key === undefined) { key = [...new Set(s.requires.map(formatDep))].sort().join('\n'); REQUIRES_KEYS.set(s, key); }
+  return key;
 }

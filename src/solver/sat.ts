@@ -16,7 +16,9 @@ export class Sat {
   private readonly watches: number[][]; // per literal index: clauses watching that literal
   readonly clauses: number[][] = [];
   /** Per clause: the caller's tag (an original clause) or the clauses it was learnt from. */
-  private readonly origin: ({ tag: number } | { why: number[] })[] = [];
+  private readonly tags: number[] = [];
+  /** Per learnt clause (tag -1): the clauses it was learnt from and the level-0 variables it rests on. */
+  private readonly learntFrom = new Map<number, { why: number[]; level0: number[] }>();
   private readonly units: number[] = [];
   private started = false;
   /** After solve() returned false: the tags of the original clauses that prove it, ascending. */
@@ -65,21 +67,33 @@ export class Sat {
   /** Adds a clause before solving; `tag` names it in a proof. */
   addClause(lits: readonly number[], tag = 0): void {
     assert(!this.started, 'clauses are added before solving');
-    const set = new Set<number>();
-    for (const l of lits) {
-      if (set.has(-l)) return; // tautology
-      set.add(l);
+    let c: number[];
+    if (lits.length <= 16) {
+      // short clauses (nearly all): duplicates and tautologies found without a Set
+      c = [];
+      for (const l of lits) {
+        if (c.includes(-l)) return; // tautology
+        if (!c.includes(l)) c.push(l);
+      }
+    } else {
+      const set = new Set<number>();
+      for (const l of lits) {
+        if (set.has(-l)) return; // tautology
+        set.add(l);
+      }
+      c = [...set];
     }
-    const c = [...set];
     if (c.length === 0) { this.unsat = true; this.proof = [tag]; return; }
-    const ci = this.store(c, { tag });
+    const ci = this.store(c, tag);
     if (c.length === 1) this.units.push(ci); else this.watch(ci);
   }
 
-  private store(c: number[], origin: { tag: number } | { why: number[] }): number {
+  private store(c: number[], origin: number | { why: number[]; level0: number[] }): number {
     this.clauses.push(c);
-    this.origin.push(origin);
-    return this.clauses.length - 1;
+    const ci = this.clauses.length - 1;
+    if (typeof origin === 'number') this.tags.push(origin);
+    else { this.tags.push(-1); this.learntFrom.set(ci, origin); }
+    return ci;
   }
 
   private watch(ci: number): void {
@@ -116,8 +130,13 @@ export class Sat {
       const ci = stack.pop() as number;
       if (seen[ci]) continue;
       seen[ci] = 1;
-      const o = this.origin[ci];
-      if ('tag' in o) tags.add(o.tag); else stack.push(...o.why);
+      const o = this.learntFrom.get(ci);
+      if (!o) { tags.add(this.tags[ci]); continue; }
+      stack.push(...o.why);
+      // the level-0 assignments a learnt clause rests on: their reasons stay while the search runs (level 0 is never undone)
+      const reasons: number[] = [];
+      this.level0Reasons(new Set(o.level0), reasons);
+      stack.push(...reasons);
     }
     this.proof = [...tags].sort((a, b) => a - b);
   }
@@ -165,7 +184,7 @@ export class Sat {
     return -1;
   }
 
-  private analyze(confl: number): { learnt: number[]; back: number; why: number[] } {
+  private analyze(confl: number): { learnt: number[]; back: number; why: number[]; level0: number[] } {
     const seen = new Uint8Array(this.vars + 1);
     const learnt: number[] = [0];
     const why: number[] = [];
@@ -197,8 +216,7 @@ export class Sat {
     let at = 1;
     for (let k = 1; k < learnt.length; k++) if (this.level[Math.abs(learnt[k])] > back) { back = this.level[Math.abs(learnt[k])]; at = k; }
     if (learnt.length > 1) [learnt[1], learnt[at]] = [learnt[at], learnt[1]];
-    this.level0Reasons(level0, why);
-    return { learnt, back, why };
+    return { learnt, back, why, level0: [...level0] };
   }
 
   private backtrack(level: number): void {
@@ -239,9 +257,9 @@ export class Sat {
             hint: 'the problem is too hard for the configured bound; raise maxConflicts or narrow the job',
           });
         }
-        const { learnt, back, why } = this.analyze(confl);
+        const { learnt, back, why, level0 } = this.analyze(confl);
         this.backtrack(back);
-        const ci = this.store(learnt, { why });
+        const ci = this.store(learnt, { why, level0 });
         if (learnt.length > 1) this.watch(ci);
         this.enqueue(learnt[0], ci);
         continue;

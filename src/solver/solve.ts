@@ -20,6 +20,7 @@ import { compareEvr } from '../rpm/evr.js';
 import { formatDep, type DepTree, type SimpleDep } from '../rpm/deps.js';
 import { archScores, filterUnwanted, findUpdatePackages, identical, obsoleteMatches, sameNevra, type PolicyContext } from './policy.js';
 import { Sat } from './sat.js';
+import type { Dep } from '../rpm/types.js';
 import type { Job, Solvable, SolveRequest, SolveResult, SolverPool, TransactionStep } from './types.js';
 
 // A formula over solvable literals (+v installed, -v not installed; v = id + 1).
@@ -34,6 +35,8 @@ interface Rule { lits: number[]; kind: 'pkg' | 'update' | 'job' | 'dup' | 'choic
 interface Branch { readonly level: number; readonly cands: readonly number[]; readonly taken: boolean[] }
 
 const V = (id: number): number => id + 1;
+const PASSES_BOTH = [0, 1];
+const PASSES_ALL = [1];
 const ID = (lit: number): number => Math.abs(lit) - 1;
 
 export function solve(req: SolveRequest): SolveResult {
@@ -47,7 +50,10 @@ class Solver {
   /** Before the rules exist, an empty assignment: nothing is decided while the choice rules are built. */
   private sat: Sat;
   private readonly installed: number[] = [];
-  private readonly installedSet = new Set<number>();
+  /** Per solvable: 1 when it is in the installed repository. */
+  private readonly installedMap: Uint8Array;
+  /** Per solvable: 1 when installable (installed, or of an arch the system takes). */
+  private readonly installableMap: Uint8Array;
   private updateAll = false;
   /** A distupgrade of all packages (dupinvolvedmap_all): every installed package must match a repository one. */
   private dupAll = false;
@@ -82,7 +88,7 @@ class Solver {
     this.ctx = {
       pool: this.pool,
       archScore: this.archScore,
-      isInstalled: (id) => this.installedSet.has(id),
+      isInstalled: (id) => this.isInst(id),
       recommended: (id) => this.weakMaps().recommended.has(id),
       suggested: (id) => this.weakMaps().suggested.has(id),
       supplementing: (id) => this.pool.solvable(id).supplements.some((d) => this.fulfilled(d)),
@@ -92,10 +98,46 @@ class Solver {
       favor: req.jobs.some((j) => j.command === 'favor' || j.command === 'disfavor') ? (id) => this.favorMap.get(id) ?? 0 : undefined,
     };
     const repo = this.pool.installedRepo;
-    if (repo !== undefined) for (let id = 0; id < this.pool.count; id++) if (this.pool.solvable(id).repo === repo) { this.installed.push(id); this.installedSet.add(id); }
+    this.installedMap = new Uint8Array(this.pool.count);
+    this.installableMap = new Uint8Array(this.pool.count);
+    for (let id = 0; id < this.pool.count; id++) {
+      const s = this.pool.solvable(id);
+      if (repo !== undefined && s.repo === repo) { this.installed.push(id); this.installedMap[id] = 1; }
+      if (this.installedMap[id] || this.archScore(s.arch) > 0) this.installableMap[id] = 1;
+    }
   }
 
-  private providers(dep: SimpleDep): readonly number[] { return this.pool.whatprovides(dep); }
+  private isInst(id: number): boolean { return this.installedMap[id] === 1; }
+
+  private readonly provided = new Map<SimpleDep, readonly number[]>();
+
+  /**
+   * whatprovides, memoised by the dependency object: a pool shares one object per dependency text, so this small
+   * map answers the solver's repeated questions without going back to the pool's index of every provide.
+   */
+  private providers(dep: SimpleDep): readonly number[] {
+    let out = this.provided.get(dep);
+    if (!out) { out = this.pool.whatprovides(dep); this.provided.set(dep, out); }
+    return out;
+  }
+
+  private readonly features = new Map<number, number[]>();
+
+  /** findUpdatePackages(…, allowAll), memoised per installed package: the rules and the walk ask it repeatedly. */
+  private featureCandidates(i: number): readonly number[] {
+    let out = this.features.get(i);
+    if (!out) { out = findUpdatePackages(this.ctx, i, true); this.features.set(i, out); }
+    return out;
+  }
+
+  private readonly obsCache = new Map<Dep, readonly number[]>();
+
+  /** The providers of an Obsoletes: entry, memoised by the entry: the rules and the policy ask for them again and again. */
+  private obsProviders(obs: Dep): readonly number[] {
+    let out = this.obsCache.get(obs);
+    if (!out) { out = this.pool.whatprovides({ type: 'simple', name: obs.name, flags: obs.flags, evr: obs.evr }); this.obsCache.set(obs, out); }
+    return out;
+  }
 
   /** pool_colormatch: the same arch, a noarch side, or arches of one colour (archScores' high 16 bits). */
   private colorMatch(a: Solvable, b: Solvable): boolean {
@@ -103,9 +145,7 @@ class Solver {
     return ((this.archScore(a.arch) ^ this.archScore(b.arch)) & 0xffff0000) === 0;
   }
 
-  private installable(id: number): boolean {
-    return this.installedSet.has(id) || this.archScore(this.pool.solvable(id).arch) > 0;
-  }
+  private installable(id: number): boolean { return this.installableMap[id] === 1; }
 
   /** The solvables a (rich) dependency's "package list" names, for with/without (pool_whatprovides). */
   private depSet(t: DepTree): number[] | undefined {
@@ -229,7 +269,7 @@ class Solver {
       }
     };
     for (const i of this.installed) push(i);
-    for (const i of this.installed) for (const p of findUpdatePackages(this.ctx, i, true)) push(p);
+    for (const i of this.installed) for (const p of this.featureCandidates(i)) push(p);
     for (const p of this.jobPackages) push(p);
     drain();
     const possible = (d: DepTree): boolean => (d.type === 'simple' ? this.providers(d) : positives(this.formula(d))).some((p) => m[p] === 1);
@@ -254,18 +294,23 @@ class Solver {
       if (selfFulfilling(lits)) return;
       out.push({ lits, kind: 'pkg' });
     };
+    // -n with other packages' literals (p !== n), each once (a provider list is duplicate-free): cannot be self-fulfilling
+    const addPlain = (lits: number[]): void => {
+      if (lits.length === 2 && lits[0] > lits[1]) lits = [lits[1], lits[0]];
+      out.push({ lits, kind: 'pkg' });
+    };
     const considered = this.considered();
     for (let n = 0; n < this.pool.count; n++) {
       if (!considered[n]) continue;
       const s = this.pool.solvable(n);
-      const isInst = this.installedSet.has(n);
+      const isInst = this.isInst(n);
       const dontfix = isInst;
       if (!dontfix && !this.installable(n)) add([-V(n)]);
       // add_complex_deprules: one rule per block, its literals ordered; an installed package keeps only the
       // blocks its installed state fulfils
       const addComplex = (block: number[], conflict = false): void => {
         if (block.length === 0 && conflict) return;
-        if (dontfix && !block.some((l) => (l > 0) === this.installedSet.has(ID(l)))) return;
+        if (dontfix && !block.some((l) => (l > 0) === this.isInst(ID(l)))) return;
         if (block.includes(V(n))) return;
         add([...new Set([-V(n), ...block])].sort((a, b) => a - b));
       };
@@ -279,9 +324,12 @@ class Solver {
           continue;
         }
         const dp = this.providers(req);
-        if (dontfix && !dp.some((p) => this.installedSet.has(p))) continue;
+        if (dontfix && !dp.some((p) => this.isInst(p))) continue;
         if (dp.includes(n)) continue;
-        add([-V(n), ...dp.map(V)]);
+        const lits = new Array<number>(dp.length + 1);
+        lits[0] = -V(n);
+        for (let k = 0; k < dp.length; k++) lits[k + 1] = V(dp[k]);
+        addPlain(lits);
       }
       for (const con of s.conflicts) {
         if (con.type !== 'simple') {
@@ -289,28 +337,28 @@ class Solver {
           continue;
         }
         for (const p of this.providers(con)) {
-          if (dontfix && this.installedSet.has(p)) continue;
+          if (dontfix && this.isInst(p)) continue;
           if (p === n) continue;
-          add([-V(n), -V(p)]);
+          addPlain([-V(n), -V(p)]);
         }
       }
       const multi = this.multi.has(n);
       for (const obs of !multi || this.req.keepExplicitObsoletes ? s.obsoletes : []) {
-        for (const p of this.providers({ type: 'simple', name: obs.name, flags: obs.flags, evr: obs.evr })) {
+        for (const p of this.obsProviders(obs)) {
           if (p === n) continue;
-          if (isInst && dontfix && this.installedSet.has(p)) continue;
+          if (isInst && dontfix && this.isInst(p)) continue;
           if (!obsoleteMatches(this.pool.solvable(p), obs)) continue;
-          add([-V(n), -V(p)]);
+          addPlain([-V(n), -V(p)]);
         }
       }
       if (!isInst || !dontfix) {
-        for (const p of this.providers({ type: 'simple', name: s.name })) {
+        for (const p of this.pool.whatprovides({ type: 'simple', name: s.name })) {
           if (p === n) continue;
           // a multiversion package obsoletes only its own NEVRA, and an installed package that is not multiversion
-          if (multi && !sameNevra(s, this.pool.solvable(p)) && (isInst || !this.installedSet.has(p) || this.multi.has(p))) continue;
+          if (multi && !sameNevra(s, this.pool.solvable(p)) && (isInst || !this.isInst(p) || this.multi.has(p))) continue;
           if (this.pool.solvable(p).name !== s.name) continue;
           if (this.req.implicitObsoleteUsesColors && !this.colorMatch(s, this.pool.solvable(p))) continue;
-          add([-V(n), -V(p)]);
+          addPlain([-V(n), -V(p)]);
         }
       }
     }
@@ -351,21 +399,21 @@ class Solver {
         case 'erase':
           for (const p of sel) {
             this.jobRules.push({ lits: [-V(p)], kind: 'job' });
-            if (this.installedSet.has(p)) this.noUpdate.add(p);
+            if (this.isInst(p)) this.noUpdate.add(p);
           }
           break;
         case 'update': {
           if (job.select.kind === 'all' || (job.select.kind === 'repo' && job.select.repo === this.pool.installedRepo)) { this.updateAll = true; break; }
-          const inst = sel.filter((p) => this.installedSet.has(p));
+          const inst = sel.filter((p) => this.isInst(p));
           if (inst.length === 0) throw unsupported('a targeted update (the job selects no installed package)');
           for (const p of inst) this.updateMap.add(p);
           break;
         }
         case 'lock':
           for (const p of job.select.kind === 'all' ? Array.from({ length: this.pool.count }, (_, i) => i) : sel) {
-            this.jobRules.push({ lits: [this.installedSet.has(p) ? V(p) : -V(p)], kind: 'job' });
+            this.jobRules.push({ lits: [this.isInst(p) ? V(p) : -V(p)], kind: 'job' });
             // jobtodisablelist: a locked installed package lifts the dup rules of its name
-            if (this.installedSet.has(p)) this.dupLifted.add(this.pool.solvable(p).name);
+            if (this.isInst(p)) this.dupLifted.add(this.pool.solvable(p).name);
           }
           break;
         case 'favor': case 'disfavor': {
@@ -391,7 +439,7 @@ class Solver {
    */
   private updatesLiftedBy(job: Job, sel: number[]): number[] {
     if (job.select.kind !== 'name' && job.select.kind !== 'pkg') return [];
-    if (sel.some((p) => this.installedSet.has(p))) return [];
+    if (sel.some((p) => this.isInst(p))) return [];
     // a multiversion package obsoletes nothing but what its own Obsoletes: name, and only with keepexplicitobsoletes
     if (!this.req.keepExplicitObsoletes && sel.some((p) => this.multi.has(p))) return [];
     let common: number[] | undefined;
@@ -407,10 +455,10 @@ class Solver {
   /** solver_add_obsoleted: the installed packages p replaces, by its name or its Obsoletes:. */
   private obsoletedInstalled(p: number): number[] {
     const s = this.pool.solvable(p);
-    const out = this.pool.named(s.name).filter((q) => this.installedSet.has(q));
+    const out = this.pool.named(s.name).filter((q) => this.isInst(q));
     for (const obs of s.obsoletes) {
-      for (const q of this.providers({ type: 'simple', name: obs.name, flags: obs.flags, evr: obs.evr })) {
-        if (this.installedSet.has(q) && obsoleteMatches(this.pool.solvable(q), obs) && !out.includes(q)) out.push(q);
+      for (const q of this.obsProviders(obs)) {
+        if (this.isInst(q) && obsoleteMatches(this.pool.solvable(q), obs) && !out.includes(q)) out.push(q);
       }
     }
     return out;
@@ -435,9 +483,9 @@ class Solver {
   private addUpdateRules(): Rule[] {
     const out: Rule[] = [];
     for (const i of this.installed) {
-      const feature = findUpdatePackages(this.ctx, i, true);
+      const feature = this.featureCandidates(i);
       // solver_addfeaturerule: under a distupgrade a package that cannot be kept, with only such candidates, is an orphan
-      const dupOrphan = this.dupAll && !this.dupMayKeep(i) && feature.every((q) => this.installedSet.has(q) && !this.dupMayKeep(q));
+      const dupOrphan = this.dupAll && !this.dupMayKeep(i) && feature.every((q) => this.isInst(q) && !this.dupMayKeep(q));
       if (feature.length === 0 || dupOrphan) {
         this.orphans.push(i);
         // keeporphans: the orphan's update rule keeps it (an erase job still disables the rule)
@@ -447,7 +495,7 @@ class Solver {
         continue;
       }
       // under a distupgrade the update rule is the feature rule less the changes the dup flags forbid
-      let cand = this.dupAll ? feature.filter((p) => !this.illegalChange(i, p)) : this.featureInstead.has(i) ? feature : findUpdatePackages(this.ctx, i, false);
+      let cand = this.dupAll ? feature.filter((p) => !this.illegalChange(i, p)) : this.featureInstead.has(i) ? [...feature] : findUpdatePackages(this.ctx, i, false);
       if (cand.some((p) => this.multi.has(p))) cand = this.multiversionUpdate(i, cand);
       const lits = [V(i), ...cand.map(V)];
       this.updateRule.set(i, lits);
@@ -484,10 +532,18 @@ class Solver {
   }
 
   /** dup_maykeepinstalled: a repository package, or identical to one (same name, evr and contents). */
+  private readonly mayKeep = new Map<number, boolean>();
+
   private dupMayKeep(i: number): boolean {
-    if (!this.installedSet.has(i)) return this.installable(i);
+    if (!this.isInst(i)) return this.installable(i);
+    let known = this.mayKeep.get(i);
+    if (known === undefined) { known = this.lookUpMayKeep(i); this.mayKeep.set(i, known); }
+    return known;
+  }
+
+  private lookUpMayKeep(i: number): boolean {
     const s = this.pool.solvable(i);
-    return this.pool.named(s.name).some((q) => !this.installedSet.has(q) && this.installable(q) && identical(s, this.pool.solvable(q)));
+    return this.pool.named(s.name).some((q) => !this.isInst(q) && this.installable(q) && identical(s, this.pool.solvable(q)));
   }
 
   /**
@@ -512,13 +568,18 @@ class Solver {
   private choiceRules(pkg: Rule[]): Rule[] {
     if (this.installed.length === 0) return [];
     const out: Rule[] = [];
+    const found = new Int32Array(this.pool.count).fill(-2); // -2 not looked up, -1 none
     const findInstalled = (p: number): number | undefined => {
-      if (this.installedSet.has(p)) return p;
+      if (found[p] === -2) found[p] = lookUpInstalled(p) ?? -1;
+      return found[p] < 0 ? undefined : found[p];
+    };
+    const lookUpInstalled = (p: number): number | undefined => {
+      if (this.isInst(p)) return p;
       const s = this.pool.solvable(p);
-      for (const q of this.pool.named(s.name)) if (this.installedSet.has(q)) return q;
+      for (const q of this.pool.named(s.name)) if (this.isInst(q)) return q;
       for (const obs of s.obsoletes) {
-        for (const q of this.providers({ type: 'simple', name: obs.name, flags: obs.flags, evr: obs.evr })) {
-          if (this.installedSet.has(q) && obsoleteMatches(this.pool.solvable(q), obs)) return q;
+        for (const q of this.obsProviders(obs)) {
+          if (this.isInst(q) && obsoleteMatches(this.pool.solvable(q), obs)) return q;
         }
       }
       return undefined;
@@ -533,11 +594,11 @@ class Solver {
       for (const l of lits) {
         if (l < 0) {
           const p2 = ID(l);
-          if (this.installedSet.has(p2) && !(this.updateAll || this.updateMap.has(p2))) isinstalled = true;
+          if (this.isInst(p2) && !(this.updateAll || this.updateMap.has(p2))) isinstalled = true;
           continue;
         }
         const p = ID(l);
-        if (this.installedSet.has(p)) { qi.push([p, p]); continue; }
+        if (this.isInst(p)) { qi.push([p, p]); continue; }
         const p2 = findInstalled(p);
         if (p2 !== undefined) {
           if (this.illegalChange(p2, p)) continue;
@@ -651,8 +712,8 @@ class Solver {
       const dq = this.undecidedPositives(r.lits);
       if (!dq || dq.length === 0) continue;
       let cand = dq;
-      if (cand.length > 1 && this.installed.length && !this.updateAll && !cand.some((p) => this.installedSet.has(p) && this.updateMap.has(p))) {
-        const inst = cand.filter((p) => this.installedSet.has(p));
+      if (cand.length > 1 && this.installed.length && !this.updateAll && !cand.some((p) => this.isInst(p) && this.updateMap.has(p))) {
+        const inst = cand.filter((p) => this.isInst(p));
         if (inst.length) cand = inst;
       }
       return this.choose(cand);
@@ -675,18 +736,30 @@ class Solver {
     const last = this.lastInstalled;
     if (last && (this.sat.valueOf(last.lit) !== 1 || this.sat.levelOf(last.lit) !== last.level + 1)) this.installedPos = last.at;
     this.lastInstalled = undefined;
-    const passes = this.updateMap.size ? [0, 1] : [1];
+    const passes = this.updateMap.size ? PASSES_BOTH : PASSES_ALL;
     const n = this.installed.length;
-    for (const pass of passes) {
-      for (let k = 0; k < n; k++) {
+    const from = this.installedScan ?? { pass: 0, k: 0 };
+    for (let pi = from.pass; pi < passes.length; pi++) {
+      for (let k = pi === from.pass ? from.k : 0; k < n; k++) {
         const at = (this.installedPos + k) % n;
-        const lit = this.decideInstalledAt(this.installed[at], pass);
-        if (lit) { this.lastInstalled = { at, level: this.sat.decisionLevel, lit }; return lit; }
+        const lit = this.decideInstalledAt(this.installed[at], passes[pi]);
+        if (lit) {
+          this.lastInstalled = { at, level: this.sat.decisionLevel, lit };
+          this.installedScan = { pass: pi, k };
+          return lit;
+        }
       }
     }
+    this.installedScan = { pass: passes.length, k: 0 };
     this.installedPos = 0;
     return 0;
   }
+
+  /**
+   * Where the walk of decideInstalled may resume: every package before it gave no decision, and stays so while
+   * the assignment only grows (its answer depends on decided literals, which only get more); a backtrack forgets it.
+   */
+  private installedScan: { pass: number; k: number } | undefined;
 
   /**
    * The installed packages with special updaters resolve_installed has looked at in its current walk, per pass
@@ -726,9 +799,9 @@ class Solver {
     if (rr[0] === V(i) && open(i)) dq.push(i);
     for (const p of special) if (open(p)) dq.push(p);
     for (const p2 of [...dq]) {
-      if (!this.installedSet.has(p2)) continue;
+      if (!this.isInst(p2)) continue;
       for (const p of special) {
-        if (open(p) || this.installedSet.has(p)) continue;
+        if (open(p) || this.isInst(p)) continue;
         if (identical(this.pool.solvable(p), this.pool.solvable(p2))) dq.push(p);
       }
     }
@@ -744,8 +817,14 @@ class Solver {
    */
   private deps: { i: number; n: number; postponed: number; level: number } | undefined;
 
+  /**
+   * The indexes of the rules with two or more positive literals, in rule order: only they can offer a choice, so
+   * the walk visits them alone (the others never decide anything there), in the same cyclic order.
+   */
+  private choiceable: Int32Array = new Int32Array(0);
+
   private decideDependencies(): number {
-    const nrules = this.rules.length;
+    const nrules = this.choiceable.length;
     if (nrules === 0) return 0;
     let st = this.deps;
     if (!st || this.sat.decisionLevel < st.level) st = { i: -1, n: 0, postponed: 0, level: this.sat.decisionLevel };
@@ -759,7 +838,7 @@ class Solver {
         st.n = 1;
       }
       if (st.i >= nrules) st.i = 0;
-      const dq = this.unfulfilledChoice(this.rules[st.i]);
+      const dq = this.unfulfilledChoice(this.rules[this.choiceable[st.i]]);
       if (!dq) continue;
       let list = dq;
       if (st.postponed >= 0) {
@@ -773,14 +852,20 @@ class Solver {
 
   /** The undecided positive literals of a rule whose negative literals are all false and that is not yet fulfilled. */
   private unfulfilledChoice(r: Rule): number[] | undefined {
-    const dq: number[] = [];
-    for (const l of r.lits) {
+    // a first pass that allocates nothing: most rules are fulfilled or not yet a choice
+    const lits = r.lits;
+    let open = 0;
+    for (let k = 0; k < lits.length; k++) {
+      const l = lits[k];
       const v = this.sat.valueOf(l);
       if (v === 1) return undefined;
       if (l < 0) { if (v === 0) return undefined; continue; }
-      if (v === 0) dq.push(ID(l));
+      if (v === 0) open++;
     }
-    return dq.length > 1 ? dq : undefined;
+    if (open < 2) return undefined;
+    const dq: number[] = [];
+    for (const l of lits) if (l > 0 && this.sat.valueOf(l) === 0) dq.push(ID(l));
+    return dq;
   }
 
   private disfavored(p: number): boolean { return (this.favorMap.get(p) ?? 0) < 0; }
@@ -795,7 +880,7 @@ class Solver {
       if (v < 0) continue;
       const s = this.pool.solvable(i);
       if (v > 0) {
-        if (this.installedSet.has(i)) continue;
+        if (this.isInst(i)) continue;
         for (const rec of s.recommends) {
           for (const p of this.recommendCandidates(rec)) pushUnique(dq, p);
         }
@@ -812,7 +897,7 @@ class Solver {
       if (this.sat.valueOf(V(i)) !== 1) continue;
       if (!this.req.keepExplicitObsoletes && this.multi.has(i)) continue;
       for (const obs of this.pool.solvable(i).obsoletes) {
-        for (const p of this.providers({ type: 'simple', name: obs.name, flags: obs.flags, evr: obs.evr })) if (obsoleteMatches(this.pool.solvable(p), obs)) obsoleted.add(p);
+        for (const p of this.obsProviders(obs)) if (obsoleteMatches(this.pool.solvable(p), obs)) obsoleted.add(p);
       }
     }
     const dqF = dq.filter((p) => !obsoleted.has(p) && !this.disfavored(p));
@@ -830,7 +915,7 @@ class Solver {
     for (const lit of this.sat.assigned) {
       if (lit < 0) continue;
       const id = ID(lit);
-      if (this.installedSet.has(id)) continue;
+      if (this.isInst(id)) continue;
       for (const rec of this.pool.solvable(id).recommends) {
         const cand = this.recommendCandidates(rec, best);
         if (cand.length) return this.choose(cand);
@@ -873,7 +958,7 @@ class Solver {
       switch (g.t) {
         case 'true': return true;
         case 'false': return false;
-        case 'lit': return this.sat.valueOf(g.lit) === 1 && !(g.lit > 0 && this.installedSet.has(ID(g.lit)));
+        case 'lit': return this.sat.valueOf(g.lit) === 1 && !(g.lit > 0 && this.isInst(ID(g.lit)));
         case 'and': return g.parts.every(ev);
         case 'or': return g.parts.some(ev);
       }
@@ -899,16 +984,24 @@ class Solver {
 
   private attempt(pkg: Rule[], update: Rule[], choice: Rule[]): boolean {
     this.rules = [...pkg, ...update, ...this.jobRules, ...this.dupRules(), ...choice];
+    const choiceable: number[] = [];
+    this.rules.forEach((r, i) => {
+      let positive = 0;
+      for (const l of r.lits) if (l > 0 && ++positive === 2) { choiceable.push(i); break; }
+    });
+    this.choiceable = Int32Array.from(choiceable);
     this.sat = new Sat(this.pool.count);
     this.weakCache = undefined;
     this.deps = undefined;
     this.branches = [];
     this.installedPos = 0;
     this.lastInstalled = undefined;
+    this.installedScan = undefined;
     this.specialSeen.clear();
     this.sat.onBacktrack = (level) => {
       this.branches = this.branches.filter((b) => b.level < level || b === this.keptBranch);
       for (const [key, at] of this.specialSeen) if (at >= level) this.specialSeen.delete(key);
+      this.installedScan = undefined;
     };
     this.rules.forEach((r, i) => this.sat.addClause(r.lits, i));
     return this.search();
@@ -971,7 +1064,7 @@ class Solver {
     const obsoleted = new Set<number>();
     for (const i of this.installed) {
       if (this.sat.valueOf(V(i)) !== 1 || this.multi.has(i)) continue;
-      for (const o of this.pool.solvable(i).obsoletes) for (const p of this.providers({ type: 'simple', name: o.name, flags: o.flags, evr: o.evr })) obsoleted.add(p);
+      for (const o of this.pool.solvable(i).obsoletes) for (const p of this.obsProviders(o)) obsoleted.add(p);
     }
     const marked = new Set<number>();
     for (const lit of this.sat.assigned) {
@@ -998,7 +1091,7 @@ class Solver {
   private transaction(chosen: number[]): TransactionStep[] {
     const on = new Set(chosen);
     const steps: TransactionStep[] = [];
-    const news = chosen.filter((p) => !this.installedSet.has(p));
+    const news = chosen.filter((p) => !this.isInst(p));
     // transaction.c: a multiversion package replaces only its own NEVRA and obsoletes nothing (a multiinstall)
     const replacers = news.filter((p) => !this.multi.has(p));
     for (const i of this.installed) {

@@ -7,10 +7,11 @@
  */
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { FerryError, isFerryError } from '../core/errors.js';
+import { FerryError, assert, isFerryError } from '../core/errors.js';
 import { matchesDep, type DepTree, type SimpleDep } from '../rpm/deps.js';
 import { formatTestcaseDep, parseTestcaseDep } from './testdep.js';
-import type { Dep, Evr } from '../rpm/types.js';
+import { parseEvr } from '../rpm/evr.js';
+import type { Dep, DepFlag, Evr } from '../rpm/types.js';
 import type { Job, JobCommand, JobSelect, Solvable, SolverPool, SolverRepo } from './types.js';
 
 /** One job set: the jobs before the first `nextjob`, or between two. */
@@ -60,13 +61,24 @@ interface MutableSolvable {
   vendor?: string; buildTime?: number;
 }
 
+const NONE: readonly number[] = [];
+const NONE_ENTRIES: readonly (Dep | Dep[])[] = [];
+
 /** An in-memory SolverPool, built by the testcase reader and the scenario generator. */
 export class MemoryPool implements SolverPool {
   readonly repos: SolverRepo[] = [];
   installedRepo: number | undefined;
   private readonly solvables: MutableSolvable[] = [];
-  private readonly byProvide = new Map<string, number[]>();
   private readonly byName = new Map<string, number[]>();
+  /**
+   * The whatprovides index, libsolv's way (pool_createwhatprovides), built on the first lookup: provide names
+   * interned to ids, one (name id, solvable) pair per provide, turned into offsets and one id array; a name's
+   * list becomes an array of its own only when asked for. The first index holds only the names some package
+   * asks for (its name, a dependency or an Obsoletes:), which is what the solver looks up; most provides (files,
+   * sonames nobody requires) never get interned. A lookup of any other name builds the index of every provide.
+   */
+  private index: { start: Int32Array; ids: Int32Array; provs: Int32Array; nameIds: Map<string, number>; wanted: Set<string> | undefined } | undefined;
+  private readonly lists = new Map<number, readonly number[]>();
 
   get count(): number { return this.solvables.length; }
   solvable(id: number): Solvable { return this.solvables[id]; }
@@ -75,31 +87,188 @@ export class MemoryPool implements SolverPool {
 
   add(s: MutableSolvable): number {
     const id = this.solvables.length;
-    this.versioned.clear();
+    this.invalidate();
     // susetags (and so testtags) gives every package its own `name = evr` provide.
     if (!s.provides.some((p) => p.name === s.name && p.flags === 'EQ')) s.provides.push({ name: s.name, flags: 'EQ', evr: s.evr });
     this.solvables.push(s);
-    for (const p of new Set(s.provides.map((d) => d.name))) push(this.byProvide, p, id);
     push(this.byName, s.name, id);
+    // each provide name's bucket for the index's filter, taken now while the provides are fresh in the cache
+    const from = this.bucketStart[id];
+    if (from + s.provides.length > this.buckets.length) {
+      const b = new Int32Array(Math.max(2 * this.buckets.length, from + s.provides.length));
+      b.set(this.buckets);
+      this.buckets = b;
+    }
+    for (let k = 0; k < s.provides.length; k++) this.buckets[from + k] = nameBucket(s.provides[k].name);
+    this.bucketStart.push(from + s.provides.length);
     return id;
+  }
+
+  /** Per provide (solvable after solvable), its name's bucket; solvable id's provides start at bucketStart[id]. */
+  private buckets: Int32Array = new Int32Array(1024);
+  private readonly bucketStart: number[] = [0];
+
+  private invalidate(): void {
+    if (this.index === undefined && this.lists.size === 0 && this.versioned.size === 0) return;
+    this.index = undefined;
+    this.lists.clear();
+    this.versioned.clear();
+    this.byDep.clear();
+    this.entries.clear();
+  }
+
+  /** The solvables providing `name`, ascending, each once. */
+  private providersOf(name: string): readonly number[] {
+    if (!this.index) this.index = this.buildIndex(wantedNames(this.solvables));
+    if (this.index.wanted && !this.index.wanted.has(name)) {
+      this.index = this.buildIndex(undefined);
+      this.lists.clear();
+    }
+    const { start, ids, nameIds } = this.index;
+    const nid = nameIds.get(name);
+    if (nid === undefined) return NONE;
+    const known = this.lists.get(nid);
+    if (known) return known;
+    const out: number[] = [];
+    for (let k = start[nid]; k < start[nid + 1]; k++) if (out.length === 0 || out[out.length - 1] !== ids[k]) out.push(ids[k]);
+    this.lists.set(nid, out);
+    return out;
+  }
+
+  /** The index of the provides whose names are in `wanted` (all with undefined). */
+  private buildIndex(wanted: Set<string> | undefined): NonNullable<MemoryPool['index']> {
+    const nameIds = new Map<string, number>();
+    // a filter on length and three characters before the Set: most provide names are not wanted
+    const filter = new Uint8Array(BUCKETS);
+    if (wanted) for (const w of wanted) filter[nameBucket(w)] = 1;
+    let pairNames: Int32Array = new Int32Array(1024);
+    let pairIds: Int32Array = new Int32Array(1024);
+    let pairProvs: Int32Array = new Int32Array(1024);
+    let pairs = 0;
+    for (let id = 0; id < this.solvables.length; id++) {
+      const provides = this.solvables[id].provides;
+      const from = this.bucketStart[id];
+      const known = this.bucketStart[id + 1] - from === provides.length;
+      for (let k = 0; k < provides.length; k++) {
+        if (wanted && !filter[known ? this.buckets[from + k] : nameBucket(provides[k].name)]) continue;
+        const name = provides[k].name;
+        if (wanted && !wanted.has(name)) continue;
+        let nid = nameIds.get(name);
+        if (nid === undefined) { nid = nameIds.size; nameIds.set(name, nid); }
+        if (pairs === pairIds.length) { pairNames = grow(pairNames); pairIds = grow(pairIds); pairProvs = grow(pairProvs); }
+        pairNames[pairs] = nid;
+        pairProvs[pairs] = k;
+        pairIds[pairs++] = id;
+      }
+    }
+    const names = nameIds.size;
+    const start = new Int32Array(names + 1);
+    for (let k = 0; k < pairs; k++) start[pairNames[k] + 1]++;
+    for (let n = 0; n < names; n++) start[n + 1] += start[n];
+    const fill = start.slice(0, names);
+    const ids = new Int32Array(pairs);
+    const provs = new Int32Array(pairs);
+    // pairs come in solvable order, so each name's ids come out ascending
+    for (let k = 0; k < pairs; k++) { const at = fill[pairNames[k]]++; ids[at] = pairIds[k]; provs[at] = pairProvs[k]; }
+    return { start, ids, provs, nameIds, wanted };
   }
 
   /** Versioned lookups, memoised: the solver asks the same ones for every package that requires them. */
   private readonly versioned = new Map<string, readonly number[]>();
 
+  /** The same, by the dependency object: the reader shares one tree per dependency text. */
+  private readonly byDep = new Map<SimpleDep, readonly number[]>();
+
   whatprovides(dep: SimpleDep): readonly number[] {
-    const ids = this.byProvide.get(dep.name) ?? [];
+    const ids = this.providersOf(dep.name);
     if (dep.flags === undefined) return ids;
+    const known = this.byDep.get(dep);
+    if (known) return known;
+    const out = this.versionedProviders(dep, ids);
+    this.byDep.set(dep, out);
+    return out;
+  }
+
+  private versionedProviders(dep: SimpleDep, ids: readonly number[]): readonly number[] {
     const key = `${dep.name}\0${dep.flags}\0${dep.evr?.epoch ?? ''}:${dep.evr?.version ?? ''}-${dep.evr?.release ?? '\0'}`;
     const hit = this.versioned.get(key);
     if (hit) return hit;
     const want: Dep = { name: dep.name, flags: dep.flags, evr: dep.evr };
-    const out = ids.filter((id) => this.solvables[id].provides.some((p) => p.name === dep.name && matchesDep(p, want)));
+    const entries = this.provideEntries(dep.name, ids);
+    const out: number[] = [];
+    for (let k = 0; k < ids.length; k++) {
+      const e = entries[k];
+      if (Array.isArray(e) ? e.some((p) => matchesDep(p, want)) : matchesDep(e, want)) out.push(ids[k]);
+    }
     this.versioned.set(key, out);
     return out;
   }
 
-  named(name: string): readonly number[] { return this.byName.get(name) ?? []; }
+  /**
+   * Per name asked for with a version: for each of its providers (in the order of `ids`) the provide(s) of that
+   * name, so that each versioned lookup reads only those, not every provide of every provider.
+   */
+  private readonly entries = new Map<string, (Dep | Dep[])[]>();
+
+  private provideEntries(name: string, ids: readonly number[]): readonly (Dep | Dep[])[] {
+    const known = this.entries.get(name);
+    if (known) return known;
+    // the index remembers which provide each pair came from: no scan of the providers' other provides
+    if (!this.index) this.providersOf(name);
+    const index = this.index;
+    const nid = index?.nameIds.get(name);
+    if (!index || nid === undefined) return NONE_ENTRIES;
+    const result: (Dep | Dep[])[] = [];
+    let last = -1;
+    for (let k = index.start[nid]; k < index.start[nid + 1]; k++) {
+      const id = index.ids[k];
+      const dep = this.solvables[id].provides[index.provs[k]];
+      if (id !== last) { result.push(dep); last = id; continue; }
+      const prev = result[result.length - 1];
+      result[result.length - 1] = Array.isArray(prev) ? [...prev, dep] : [prev, dep];
+    }
+    assert(result.length === ids.length, `provide entries of ${name} match its providers`);
+    this.entries.set(name, result);
+    return result;
+  }
+
+  named(name: string): readonly number[] { return this.byName.get(name) ?? NONE; }
+}
+
+function grow(a: Int32Array): Int32Array { const b = new Int32Array(a.length * 2); b.set(a); return b; }
+
+const BUCKETS = 1 << 20;
+
+/** A cheap bucket of a name for the index's pre-filter: its length and three of its characters, mixed. */
+function nameBucket(name: string): number {
+  const n = name.length;
+  let h = Math.imul(n, 0x9e3779b1);
+  h = Math.imul(h ^ name.charCodeAt(0), 0x85ebca6b);
+  h = Math.imul(h ^ name.charCodeAt(n >> 1), 0xc2b2ae35);
+  h = Math.imul(h ^ name.charCodeAt(n - 1), 0x27d4eb2f);
+  return (h >>> 12) & (BUCKETS - 1);
+}
+
+/** The names packages ask for: their own, those their dependencies and Obsoletes: name. */
+function wantedNames(solvables: readonly MutableSolvable[]): Set<string> {
+  const out = new Set<string>();
+  const seen = new Set<DepTree>();
+  const walk = (t: DepTree): void => {
+    if (t.type === 'simple') { out.add(t.name); return; }
+    if (seen.has(t)) return;
+    seen.add(t);
+    switch (t.type) {
+      case 'and': case 'or': case 'with': for (const o of t.operands) walk(o); break;
+      case 'without': walk(t.left); walk(t.right); break;
+      case 'if': case 'unless': walk(t.left); walk(t.condition); if (t.otherwise) walk(t.otherwise); break;
+    }
+  };
+  for (const s of solvables) {
+    out.add(s.name);
+    for (const o of s.obsoletes) out.add(o.name);
+    for (const list of [s.requires, s.conflicts, s.recommends, s.suggests, s.supplements, s.enhances]) for (const t of list) walk(t);
+  }
+  return out;
 }
 
 function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
@@ -114,15 +283,24 @@ const TAG_KIND: Readonly<Record<string, keyof MutableSolvable | 'ignore'>> = {
   Loc: 'ignore', Fls: 'ignore', Key: 'ignore', Fil: 'ignore',
 };
 
+/** A three-letter tag as one number (its ASCII codes), as scanTesttags reads it. */
+const tagCode = (tag: string): number => (tag.charCodeAt(0) << 16) | (tag.charCodeAt(1) << 8) | tag.charCodeAt(2);
+const TAG_KINDS: ReadonlyMap<number, keyof MutableSolvable | 'ignore'> = new Map(Object.entries(TAG_KIND).map(([t, k]) => [tagCode(t), k]));
+const TAG_PKG = tagCode('Pkg');
+const TAG_VND = tagCode('Vnd');
+const TAG_TIM = tagCode('Tim');
+
 /** Reads a testcase file; repo files it names are read relative to it. */
 export function readTestcase(path: string): Testcase {
   return parseTestcase(readFileSync(path, 'utf8'), path);
 }
 
-/** `where` names the text in errors (a path: repo files are resolved against its directory). */
+/**
+ * `where` names the text in errors (a path: repo files are resolved against its directory). One pass over the
+ * text: a cursor walks it line by line; only the pieces that are kept (names, dependency texts) are sliced out.
+ */
 export function parseTestcase(text: string, where: string): Testcase {
   const pool = new MemoryPool();
-  const lines = text.split('\n');
   const repoIds = new Map<string, number>();
   const pendingSets: { jobs: { line: number; words: string[] }[]; result: string[]; resultTypes: string[]; solverFlags: string[]; poolFlags: Set<string>; unsupported: string[] }[] = [];
   // testsolv's pool flags: reset to their defaults at the first poolflags line, then set as the lines come
@@ -130,20 +308,32 @@ export function parseTestcase(text: string, where: string): Testcase {
   const newSet = (): (typeof pendingSets)[number] => { const set = { jobs: [], result: [], resultTypes: [], solverFlags: [], poolFlags, unsupported: [] }; pendingSets.push(set); return set; };
   let cur = newSet();
   const unsupported: string[] = [];
+  const deps = new DepReader();
   let arch = 'noarch';
   let installedName: string | undefined;
   const bad = (line: number, what: string): FerryError => new FerryError('TESTCASE_INVALID', `${where}:${line}: ${what}`, {
     hint: 'see libsolv ext/testcase.c for the syntax',
   });
-  const inline = (from: number): { body: string[]; next: number } => {
+  let pos = 0;
+  let lineNo = 0;
+  /** The `#>` lines from the cursor on, without their prefix; the cursor moves past them. */
+  const inline = (): string[] => {
     const body: string[] = [];
-    let i = from;
-    while (i < lines.length && lines[i].startsWith('#>')) body.push(lines[i++].slice(2));
-    return { body, next: i };
+    while (text.startsWith('#>', pos)) {
+      let end = text.indexOf('\n', pos);
+      if (end < 0) end = text.length;
+      body.push(text.slice(pos + 2, end));
+      pos = end + 1;
+      lineNo++;
+    }
+    return body;
   };
-  for (let i = 0; i < lines.length;) {
-    const lineNo = i + 1;
-    const raw = lines[i++].trim();
+  while (pos < text.length) {
+    let end = text.indexOf('\n', pos);
+    if (end < 0) end = text.length;
+    const raw = text.slice(pos, end).trim();
+    pos = end + 1;
+    lineNo++;
     if (raw === '' || raw.startsWith('#')) continue;
     const words = raw.split(/\s+/);
     const cmd = words[0];
@@ -155,18 +345,23 @@ export function parseTestcase(text: string, where: string): Testcase {
         if (!m) throw bad(lineNo, `repo priority "${prio}" is not PRIO[.SUBPRIO]`);
         const repo = pool.addRepo({ name, priority: Number(m[1]), subpriority: Number(m[2] ?? 0) });
         repoIds.set(name, repo);
-        let body: string[] = [];
-        if (words[4] === '<inline>') ({ body, next: i } = inline(i));
-        else if (type !== 'empty') {
+        const at = lineNo;
+        if (words[4] === '<inline>') {
+          const read = type === 'testtags' ? { pool, repo, deps, unsupported, bad: (n: number, what: string) => bad(at + 1 + n, what) } : undefined;
+          const { next, lines } = scanTesttags(read, text, pos, 2);
+          pos = next;
+          lineNo += lines;
+        } else if (type !== 'empty') {
           if (words[4] === undefined) throw bad(lineNo, `repo "${name}" of type ${type} names no source`);
+          let body: string;
           try {
-            body = readFileSync(join(dirname(where), words[4]), 'utf8').split('\n');
+            body = readFileSync(join(dirname(where), words[4]), 'utf8');
           } catch (err) {
             throw bad(lineNo, `repo file "${words[4]}" cannot be read: ${(err as Error).message}`);
           }
+          if (type === 'testtags') scanTesttags({ pool, repo, deps, unsupported, bad: (_n: number, what: string) => bad(at, what) }, body, 0, 0);
         }
-        if (type === 'testtags') readTesttags(pool, repo, body, (n, what) => bad(words[4] === '<inline>' ? lineNo + 1 + n : lineNo, what), unsupported);
-        else if (type !== 'empty') unsupported.push(`line ${lineNo}: repo type ${type}`);
+        if (type !== 'testtags' && type !== 'empty') unsupported.push(`line ${at}: repo type ${type}`);
         break;
       }
       case 'system': {
@@ -180,8 +375,9 @@ export function parseTestcase(text: string, where: string): Testcase {
       case 'result': {
         if (words.length < 2) throw bad(lineNo, '"result" needs TYPES');
         cur.resultTypes = words[1].split(',');
-        if (words[2] === '<inline>') ({ body: cur.result, next: i } = inline(i));
-        for (const t of cur.resultTypes) if (t !== 'transaction' && t !== 'problems' && t !== 'recommended') cur.unsupported.push(`line ${lineNo}: result ${t}`);
+        const at = lineNo;
+        if (words[2] === '<inline>') cur.result = inline();
+        for (const t of cur.resultTypes) if (t !== 'transaction' && t !== 'problems' && t !== 'recommended') cur.unsupported.push(`line ${at}: result ${t}`);
         break;
       }
       case 'nextjob': cur.poolFlags = new Set(poolFlags); cur = newSet(); break;
@@ -199,7 +395,7 @@ export function parseTestcase(text: string, where: string): Testcase {
         break;
       case 'genid': case 'disable': case 'feature': case 'namespace': case 'evrcmp':
         unsupported.push(`line ${lineNo}: ${cmd}`);
-        if (words.at(-1) === '<inline>') i = inline(i).next;
+        if (words.at(-1) === '<inline>') inline();
         break;
       default: throw bad(lineNo, `unknown testcase command "${cmd}"`);
     }
@@ -291,60 +487,172 @@ function findPkg(pool: MemoryPool, text: string): number | undefined {
   return undefined;
 }
 
-function readTesttags(pool: MemoryPool, repo: number, body: string[], bad: (n: number, what: string) => FerryError, unsupported: string[]): void {
+/** Where scanTesttags puts what it reads; without one it only skips the lines (a repo type that is not read). */
+interface TesttagsTarget {
+  readonly pool: MemoryPool;
+  readonly repo: number;
+  readonly deps: DepReader;
+  readonly unsupported: string[];
+  /** The error for line n (0-based) of the repository's text. */
+  readonly bad: (n: number, what: string) => FerryError;
+}
+
+/**
+ * Reads testtags lines (repo_testcase.c testcase_add_testtags) from `text` at `from`. With a prefix (2: the
+ * `#>` of an inline repository) the repository ends at the first line without it; otherwise at the end of the
+ * text. Returns the offset after the last line read and how many lines that was.
+ */
+function scanTesttags(to: TesttagsTarget | undefined, text: string, from: number, prefix: number): { next: number; lines: number } {
   let cur: MutableSolvable | undefined;
-  // equal dependency texts parse to one shared (read-only) tree
-  const parsed = new Map<string, DepTree | string>();
   let block: { kind: keyof MutableSolvable | 'ignore'; tag: string } | undefined;
-  const addDep = (kind: keyof MutableSolvable | 'ignore', text: string, n: number): void => {
-    if (kind === 'ignore') return;
-    if (!cur) throw bad(n, `"${text}" comes before any =Pkg:`);
-    let tree = parsed.get(text);
-    if (tree === undefined) { tree = depOrThrow(text, (what) => bad(n, what)); parsed.set(text, tree); }
-    if (typeof tree === 'string') { unsupported.push(tree); return; }
-    if (kind === 'provides' || kind === 'obsoletes') {
-      if (tree.type !== 'simple') throw bad(n, `a rich dependency cannot be a ${kind === 'provides' ? 'provide' : 'obsolete'}: "${text}"`);
-      const dep: Dep = { name: tree.name };
-      if (tree.flags) { dep.flags = tree.flags; dep.evr = tree.evr; }
-      cur[kind].push(dep);
-    } else if (kind === 'requires' || kind === 'conflicts' || kind === 'recommends' || kind === 'suggests' || kind === 'supplements' || kind === 'enhances') {
-      cur[kind].push(tree);
-    }
-  };
-  const flush = (): void => { if (cur) pool.add(cur); cur = undefined; };
-  for (let n = 0; n < body.length; n++) {
-    const line = body[n];
+  let pos = from;
+  let n = 0;
+  for (; pos < text.length; n++) {
+    if (prefix && !text.startsWith('#>', pos)) break;
+    let end = text.indexOf('\n', pos);
+    if (end < 0) end = text.length;
+    const ls = pos + prefix;
+    pos = end + 1;
+    if (!to) continue;
+    const c = text.charCodeAt(ls);
     if (block) {
-      if (line.startsWith(`-${block.tag}:`)) { block = undefined; continue; }
-      if (line.trim() !== '') addDep(block.kind, line.trim(), n);
+      if (c === 45 /* - */ && text.startsWith(block.tag, ls + 1) && text.charCodeAt(ls + 4) === 58 /* : */) { block = undefined; continue; }
+      const value = text.slice(ls, end).trim();
+      if (value !== '') addDep(to, cur, block.kind, value, n);
       continue;
     }
-    const m = /^([=+])(\w{3}):\s*(.*)$/.exec(line);
-    if (!m) { if (line.trim() === '' || line.startsWith('#')) continue; throw bad(n, `testtags line "${line}" is not =Tag: or +Tag:`); }
-    const [, sign, tag, value] = m;
-    if (tag === 'Pkg') {
-      flush();
-      const f = value.trim().split(/\s+/);
-      if (f.length === 3) unsupported.push(`=Pkg: without an arch "${value}"`);
-      else if (f.length !== 4) throw bad(n, `=Pkg: needs NAME VERSION RELEASE ARCH, got "${value}"`);
-      const [name, version, release, arch = 'noarch'] = f;
-      const colon = version.indexOf(':');
-      const evr: Evr = colon >= 0
-        ? { epoch: Number(version.slice(0, colon)), version: version.slice(colon + 1), release }
-        : { epoch: 0, version, release };
-      if (!Number.isSafeInteger(evr.epoch)) throw bad(n, `=Pkg: epoch in "${version}" is not a number`);
-      cur = { name, evr, arch, repo, provides: [], requires: [], conflicts: [], obsoletes: [], recommends: [], suggests: [], supplements: [], enhances: [] };
+    if ((c !== 61 /* = */ && c !== 43 /* + */) || text.charCodeAt(ls + 4) !== 58 || !isWord(text, ls + 1) || !isWord(text, ls + 2) || !isWord(text, ls + 3)) {
+      const line = text.slice(ls, end);
+      if (line.trim() === '' || line.startsWith('#')) continue;
+      throw to.bad(n, `testtags line "${line}" is not =Tag: or +Tag:`);
+    }
+    // the tag as a number: no string per line
+    const tag = (text.charCodeAt(ls + 1) << 16) | (text.charCodeAt(ls + 2) << 8) | text.charCodeAt(ls + 3);
+    let vs = ls + 5;
+    while (vs < end && isSpace(text.charCodeAt(vs))) vs++;
+    if (tag === TAG_PKG) {
+      if (cur) to.pool.add(cur);
+      cur = newSolvable(to, text.slice(vs, end), n);
       continue;
     }
     // repo_testcase.c: the vendor is the rest of the line, the build time its leading number (0: none)
-    if (tag === 'Vnd' && cur) { cur.vendor = value; continue; }
-    if (tag === 'Tim' && cur) { const t = Number.parseInt(value, 10); if (t) cur.buildTime = t; continue; }
-    const kind = TAG_KIND[tag] ?? 'ignore';
-    if (sign === '+') block = { kind, tag };
-    else if (value.trim() !== '') addDep(kind, value.trim(), n);
+    if (tag === TAG_VND && cur) { cur.vendor = text.slice(vs, end); continue; }
+    if (tag === TAG_TIM && cur) { const t = Number.parseInt(text.slice(vs, end), 10); if (t) cur.buildTime = t; continue; }
+    const kind = TAG_KINDS.get(tag) ?? 'ignore';
+    if (c === 43) { block = { kind, tag: text.slice(ls + 1, ls + 4) }; continue; }
+    if (kind === 'ignore') continue;
+    const value = text.slice(vs, end).trim();
+    if (value !== '') addDep(to, cur, kind, value, n);
   }
-  if (block) throw bad(body.length, `+${block.tag}: block is not closed by -${block.tag}:`);
-  flush();
+  if (to && block) throw to.bad(n, `+${block.tag}: block is not closed by -${block.tag}:`);
+  if (to && cur) to.pool.add(cur);
+  return { next: pos, lines: n };
+}
+
+function isWord(text: string, at: number): boolean {
+  const c = text.charCodeAt(at);
+  return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
+}
+
+function isSpace(c: number): boolean { return c === 32 || (c >= 9 && c <= 13); }
+
+/** `=Pkg: NAME [EPOCH:]VERSION RELEASE ARCH` */
+function newSolvable(to: TesttagsTarget, value: string, n: number): MutableSolvable {
+  const f = value.trim().split(/\s+/);
+  if (f.length === 3) to.unsupported.push(`=Pkg: without an arch "${value}"`);
+  else if (f.length !== 4) throw to.bad(n, `=Pkg: needs NAME VERSION RELEASE ARCH, got "${value}"`);
+  const [name, version, release, arch = 'noarch'] = f;
+  const colon = version.indexOf(':');
+  const evr: Evr = colon >= 0
+    ? { epoch: Number(version.slice(0, colon)), version: version.slice(colon + 1), release }
+    : { epoch: 0, version, release };
+  if (!Number.isSafeInteger(evr.epoch)) throw to.bad(n, `=Pkg: epoch in "${version}" is not a number`);
+  return { name, evr, arch, repo: to.repo, provides: [], requires: [], conflicts: [], obsoletes: [], recommends: [], suggests: [], supplements: [], enhances: [] };
+}
+
+function addDep(to: TesttagsTarget, cur: MutableSolvable | undefined, kind: keyof MutableSolvable | 'ignore', text: string, n: number): void {
+  if (kind === 'ignore') return;
+  if (!cur) throw to.bad(n, `"${text}" comes before any =Pkg:`);
+  if (kind === 'provides' || kind === 'obsoletes') {
+    const dep = to.deps.simple(text, (what) => to.bad(n, what));
+    if (typeof dep === 'string') { to.unsupported.push(dep); return; }
+    if (dep === undefined) throw to.bad(n, `a rich dependency cannot be a ${kind === 'provides' ? 'provide' : 'obsolete'}: "${text}"`);
+    cur[kind].push(dep);
+  } else if (kind === 'requires' || kind === 'conflicts' || kind === 'recommends' || kind === 'suggests' || kind === 'supplements' || kind === 'enhances') {
+    const tree = to.deps.tree(text, (what) => to.bad(n, what));
+    if (typeof tree === 'string') { to.unsupported.push(tree); return; }
+    cur[kind].push(tree);
+  }
+}
+
+/**
+ * Dependency texts to dependencies. The common shapes, `NAME` and `NAME OP EVR`, are read by a scan that gives
+ * what parseTestcaseDep gives for them; anything else goes to parseTestcaseDep. Equal texts of requires-like
+ * dependencies parse to one shared (read-only) tree: a repository repeats them many times.
+ */
+class DepReader {
+  private readonly trees = new Map<string, DepTree | string>();
+
+  tree(text: string, bad: (what: string) => FerryError): DepTree | string {
+    let tree = this.trees.get(text);
+    if (tree === undefined) {
+      tree = scanSimpleDep(text) ?? depOrThrow(text, bad);
+      this.trees.set(text, tree);
+    }
+    return tree;
+  }
+
+  /** A provide or obsolete: a simple dependency, undefined for a rich one, or the reason it is not modelled. */
+  simple(text: string, bad: (what: string) => FerryError): Dep | string | undefined {
+    const tree = scanSimpleDep(text) ?? depOrThrow(text, bad);
+    if (typeof tree === 'string') return tree;
+    if (tree.type !== 'simple') return undefined;
+    const dep: Dep = { name: tree.name };
+    if (tree.flags) { dep.flags = tree.flags; dep.evr = tree.evr; }
+    return dep;
+  }
+}
+
+const SCAN_RELATIONS: Readonly<Partial<Record<string, DepFlag>>> = { '=': 'EQ', '<=': 'LE', '>=': 'GE', '>': 'GT', '<': 'LT' };
+
+/**
+ * Where parseTestcaseDep's name scan (a name ends at a blank, a control character or an unbalanced ")") would
+ * take the whole of text[from, to): its end, else -1.
+ */
+function nameEnd(text: string, from: number): number {
+  let paren = 0;
+  let s = from;
+  for (; s < text.length; s++) {
+    const c = text.charCodeAt(s);
+    if (c <= 32) break;
+    if (c === 40) paren++;
+    else if (c === 41 && paren-- <= 0) return -1;
+  }
+  return s === from ? -1 : s;
+}
+
+/** `NAME` or `NAME OP EVR` read without the general parser, or undefined when text has another shape. */
+function scanSimpleDep(text: string): SimpleDep | undefined {
+  if (text.charCodeAt(0) === 40) return undefined;
+  const ne = nameEnd(text, 0);
+  if (ne < 0) return undefined;
+  if (ne === text.length) return { type: 'simple', name: text };
+  let s = ne;
+  while (text.charCodeAt(s) === 32 || text.charCodeAt(s) === 9) s++;
+  let oe = s;
+  while (oe < text.length && (text.charCodeAt(oe) === 60 || text.charCodeAt(oe) === 61 || text.charCodeAt(oe) === 62)) oe++;
+  const flags = SCAN_RELATIONS[text.slice(s, oe)];
+  if (flags === undefined || (text.charCodeAt(oe) !== 32 && text.charCodeAt(oe) !== 9)) return undefined;
+  s = oe;
+  while (text.charCodeAt(s) === 32 || text.charCodeAt(s) === 9) s++;
+  if (text.charCodeAt(s) === 40) return undefined;
+  const ee = nameEnd(text, s);
+  if (ee !== text.length) return undefined;
+  try {
+    return { type: 'simple', name: text.slice(0, ne), flags, evr: parseEvr(text.slice(s)) };
+  } catch {
+    return undefined; // the general parser reports it
+  }
 }
 
 /** A package as writeTestcase writes it (a Solvable without its repository). */

@@ -39,6 +39,16 @@ export function renderPlan(p: MigrationPlan): string {
   ].join('\n');
 }
 
+/** A multi-hop plan: the route, then each hop's plan and predicted transaction, saying what each hop was assessed on. */
+export function renderRoutePlan(r: { source: string; target: string; hops: { from: string; to: string; plan: MigrationPlan; predicted?: Prediction; assessedOn: 'collected' | 'predicted' }[] }): string {
+  const head = `Route ${t(r.source)} → ${r.hops.map((h) => t(h.to)).join(' → ')}: ${r.hops.length} hops, one plan each; each hop after the first is re-assessed on the host's collected facts before it runs (a new inhibitor stops the run there)`;
+  const hops = r.hops.map((h, i) => [
+    `Hop ${i + 1} of ${r.hops.length}: ${t(h.from)} → ${t(h.to)} (assessed on ${h.assessedOn === 'collected' ? 'the facts collected now' : `the predicted end state of hop ${i}`}; no inhibitor stands)`,
+    renderPlan(h.plan), renderPredictedTransaction(h.predicted),
+  ].join('\n'));
+  return [head, ...hops].join('\n\n');
+}
+
 export function renderResult(r: { plan: MigrationPlan; result: ExecutionResult; verify?: VerifyReport; workload?: WorkloadReport; drift?: DriftReport; problems?: string[]; gate?: { ok: boolean; checks: { id: string; ok: boolean; detail: string }[] }; rolledBack?: RollbackResult }): string {
   const lines = [`${r.result.status === 'dry-run' ? 'Dry run of' : 'Migration'} ${r.result.executionId}: ${r.plan.source} → ${r.plan.target}: ${r.result.status}; applied ${r.result.applied.length}, skipped ${r.result.skipped.length}`];
   for (const w of r.result.wouldRun ?? []) if (w.transaction) lines.push(...renderTransaction(w.title, w.transaction));

@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Assessment } from '../../src/assess/types.js';
 import { migrate, planMigration } from '../../src/app/migrate.js';
+import { planRoute, type RouteDocument } from '../../src/app/route.js';
 import { rebootConfig, switchableTransport, type RebootWait, type SwitchableTransport } from '../../src/exec/reboot.js';
 import { createLocalTransport } from '../../src/transport/local.js';
 import { parseNevra } from '../../src/rpm/nevra.js';
@@ -286,3 +287,58 @@ for (const [target, file] of [['rocky-9', 'pes-events.rocky.json'], ['almalinux-
     h.dispose();
   });
 }
+
+// Issue 20's multi-hop plan: CentOS 7 → Rocky 9 is the catalog's CentOS 7 → Rocky 8 → Rocky 9, one plan with a
+// re-assessment gate between the hops, each hop with Rocky's own events. Ferry is SIGKILLed between the hops
+// (the second hop's gate passed, recorded) and inside the second hop's target transaction; `ferry resume`
+// completes the route. The host ends with the package set predicted before the first hop started.
+test('CentOS 7 → Rocky 9 as one plan (7 → 8 → 9): the second hop gated on the predicted, then the collected end state of the first; killed between and inside the hops, resumed; the predicted package set, dnf check clean', { skip }, async () => {
+  const h = await host();
+  const r9 = await labOf().distro('rocky-9');
+  const repos = [...repoArgs(), `rocky-9=${r9.repoDir}`];
+  const pesFlags = [`rocky-8=${pes()}`, `rocky-9=${pes()}`];
+  const base = ['plan', 'local', '--root', h.root, '--to', 'rocky-9', ...repos.flatMap((r) => ['--repo', r]), '--nogpgcheck'];
+  // One file for two cross-major hops is ambiguous; each hop names its vendor's.
+  const ambiguous = await ferry([...base, '--pes', pes()]);
+  assert.equal(ambiguous.code, 2, ambiguous.err);
+  assert.match(ambiguous.err, /USAGE.*2 cross-major hops \(rocky-8, rocky-9\); name the hop/);
+  const text = await ferry([...base, ...pesFlags.flatMap((p) => ['--pes', p])]);
+  assert.equal(text.code, 0, text.err);
+  assert.match(text.out, /^Route centos-7 → rocky-8 → rocky-9: 2 hops/m);
+  assert.match(text.out, /^Hop 2 of 2: rocky-8 → rocky-9 \(assessed on the predicted end state of hop 1; no inhibitor stands\)/m);
+  const json = JSON.parse((await ferry(['--json', ...base, ...pesFlags.flatMap((p) => ['--pes', p])])).out) as { hops: { from: string; to: string; assessedOn: string; plan: { steps: { kind: string; options: { dnf?: { releasever: string } } }[]; predictedTransaction?: { ok: boolean } } }[] };
+  assert.deepEqual(json.hops.map((x) => [x.from, x.to, x.assessedOn, x.plan.predictedTransaction?.ok]), [['centos-7', 'rocky-8', 'collected', true], ['rocky-8', 'rocky-9', 'predicted', true]]);
+  assert.deepEqual(json.hops.map((x) => x.plan.steps.find((s) => s.kind === 'upgrade-transaction')?.options.dnf?.releasever), ['8', '9']);
+
+  // The expected end: hop 1's predicted changes, then hop 2's predicted changes on that predicted state.
+  const before = packageSet(h.root, h.env);
+  const transport = createLocalTransport({ root: h.root });
+  const planned = await planRoute({ transport, target: 'rocky-9', repos, gpgcheck: false, pes: pesFlags });
+  await transport.close();
+  const [p1, p2] = planned.hops.map((x) => x.predicted);
+  assert.ok(p1?.ok && p2?.ok, 'both hops predicted');
+  const expected = applyPrediction(applyPrediction(before, p1.changes), p2.changes);
+
+  const env = { ...h.env, ...bootFiles(), FERRY_E2E_ROOT: h.root, FERRY_E2E_TARGET: 'rocky-9', FERRY_E2E_REPO: repos.join('\n'), FERRY_E2E_PES: pesFlags.join('\n') };
+  // 1. Killed as hop 2 starts: hop 1 completed, hop 2's gate passed and recorded.
+  const first = await runChild({ ...env, FERRY_E2E_MODE: 'migrate' }, 'hop:2');
+  assert.ok(first.killed, first.out);
+  assert.match(readFileSync(join(h.root, 'etc/os-release'), 'utf8'), /^VERSION_ID="8/m, 'hop 1 left the host on Rocky 8');
+  // 2. Resumed: the gate again on fresh facts, then killed inside hop 2's target transaction.
+  const upgrade = planned.hops[1].plan.steps.findIndex((s) => s.kind === 'upgrade-transaction');
+  const second = await runChild({ ...env, FERRY_E2E_MODE: 'resume', FERRY_E2E_STALL_HOP: '2' }, `output:${upgrade}`);
+  assert.ok(second.killed, second.out);
+  // 3. Resumed to the end.
+  const done = await runChild({ ...env, FERRY_E2E_MODE: 'resume' });
+  assert.match(done.out, /RESULT completed/, done.out);
+
+  assert.deepEqual(packageSet(h.root, h.env), expected, 'exactly the package set Ferry predicted before hop 1');
+  assert.match(readFileSync(join(h.root, 'etc/os-release'), 'utf8'), /^VERSION_ID="9/m);
+  const check = sh(['dnf', ...h.dnfArgs(r9), 'check'], h.env);
+  assert.equal(check.status, 0, `dnf check: ${check.stdout}${check.stderr}`);
+  // The route on the host: two executions, hop 2 gated on the prediction and then (twice: killed after the first) on the collected facts, which matched it.
+  const route = JSON.parse(readFileSync(join(h.root, 'var/lib/ferry/route.json'), 'utf8')) as RouteDocument;
+  assert.equal(route.hops.filter((x) => x.executionId).length, 2);
+  assert.deepEqual(route.gates.map((g) => [g.hop, g.on, g.ok, g.inhibitors.length, g.unexpected, g.missing]), [[2, 'predicted', true, 0, [], []], [2, 'collected', true, 0, [], []], [2, 'collected', true, 0, [], []]]);
+  h.dispose();
+});

@@ -303,6 +303,7 @@ async function continueRoute(o: ContinueOptions): Promise<RouteResult> {
   const done = doc.hops.findIndex((h) => h.executionId === current);
   for (let i = done + 1; i < total; i++) {
     const hop = doc.hops[i];
+    o.onProgress?.({ scope: 'route', phase: 'gate', hop: i + 1, total, message: `re-assessing ${hop.from} → ${hop.to} on facts collected from the host now (hop ${i} completed)` });
     const facts = await collectFacts(o.transport);
     const predicted = doc.predicted.find((p) => p.afterHop === i)?.packages ?? [];
     const collected = packageSetOf(facts);

@@ -5,7 +5,8 @@
  * the K-th (default first) output line of step N, or `restore-start:N` / `restore-end:N`, the N-th restore
  * of this run starting or journaled as done, or `untar:N`, just before this run's N-th `tar -x` on the host
  * (a restore half done: what it replaces removed, its archive not yet unpacked)), printing STALLED so the
- * parent can SIGKILL it there; `hop:N`, as hop N of a multi-hop route starts (its gate passed), and with
+ * parent can SIGKILL it there; `gate:N` as the gate before hop N of a multi-hop route starts (the hop before it completed), `hop:N`
+ * as hop N starts (its gate passed), and with
  * FERRY_E2E_STALL_HOP=N the step points count only within hop N. Migrate and resume go through the route use
  * cases (app/route.ts) as the CLI does. FERRY_E2E_PES gives migrate the PES events file(s), one `--pes` a line; FERRY_E2E_REPO may name several
  * repositories, one a line; FERRY_E2E_BOOT_ID_FILE (with FERRY_E2E_MACHINE_ID_FILE) models the reboots of a
@@ -36,6 +37,7 @@ function onProgress(e: ProgressEvent): void {
     hop = e.hop;
     if (where === 'hop' && e.hop === index) stall();
   }
+  if (e.scope === 'route' && e.phase === 'gate' && where === 'gate' && e.hop === index) stall();
   if (stallHop !== undefined && hop !== stallHop) return;
   if (e.scope === 'step') { stepIndex = e.step.index; lines = 0; }
   if (e.scope === 'output' && stepIndex === index) lines++;

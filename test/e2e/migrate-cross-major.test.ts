@@ -342,3 +342,43 @@ test('CentOS 7 → Rocky 9 as one plan (7 → 8 → 9): the second hop gated on 
   assert.deepEqual(route.gates.map((g) => [g.hop, g.on, g.ok, g.inhibitors.length, g.unexpected, g.missing]), [[2, 'predicted', true, 0, [], []], [2, 'collected', true, 0, [], []], [2, 'collected', true, 0, [], []]]);
   h.dispose();
 });
+
+/** A third-party package needing a library no Rocky repository provides: installed after hop 1, it inhibits hop 2. */
+const ACME: SourceDef = { name: 'acme-agent', version: '2.1', release: '1', arch: 'x86_64', vendor: 'Acme Corp', license: 'Proprietary',
+  binaries: [{ name: 'acme-agent', requires: ['libacme-crypto.so.3()(64bit)'], files: { '/opt/acme/agent.txt': 'acme\n' } }] };
+
+test('CentOS 7 → Rocky 9: a new inhibitor after hop 1 stops the route before hop 2, recorded with how to continue; resolved, ferry resume completes the route', { skip }, async () => {
+  const h = await host();
+  const r9 = await labOf().distro('rocky-9');
+  const repos = [...repoArgs(), `rocky-9=${r9.repoDir}`];
+  const env = { ...h.env, ...bootFiles(), FERRY_E2E_ROOT: h.root, FERRY_E2E_TARGET: 'rocky-9', FERRY_E2E_REPO: repos.join('\n'), FERRY_E2E_PES: [`rocky-8=${pes()}`, `rocky-9=${pes()}`].join('\n') };
+  // Killed once hop 1 completed, as the gate of hop 2 starts: the host is Rocky 8.
+  const first = await runChild({ ...env, FERRY_E2E_MODE: 'migrate' }, 'gate:2');
+  assert.ok(first.killed, first.out);
+  const acme = await buildRepo({ id: 'acme-third-party', sources: [ACME] }, labOf().cacheDir);
+  const rpmFile = readdirSync(acme, { recursive: true, encoding: 'utf8' }).find((f) => f.endsWith('.rpm'));
+  assert.ok(rpmFile);
+  const installed = sh(['rpm', '--root', h.root, '-i', '--nodeps', join(acme, rpmFile)], h.env);
+  assert.equal(installed.status, 0, installed.stderr);
+
+  const stopped = await runChild({ ...env, FERRY_E2E_MODE: 'resume' });
+  assert.notEqual(stopped.code, 0, stopped.out);
+  assert.match(stopped.out, /stopped before hop 2 of 2 \(rocky-8 → rocky-9\): hop 1 completed, and re-assessed on the facts collected now, .*third-party-sonames:acme-agent\.x86_64/);
+  assert.match(stopped.out, /code: 'PLAN_INHIBITED'/);
+  assert.match(stopped.out, /Resolve them and run ferry resume; or override on a new run of the hop: ferry migrate --to rocky-9 \.\.\. --override third-party-sonames:acme-agent\.x86_64/);
+  assert.match(readFileSync(join(h.root, 'etc/os-release'), 'utf8'), /^VERSION_ID="8/m, 'the host stays on Rocky 8');
+  const route = (): RouteDocument => JSON.parse(readFileSync(join(h.root, 'var/lib/ferry/route.json'), 'utf8')) as RouteDocument;
+  const gate = route().gates.at(-1);
+  assert.deepEqual([gate?.hop, gate?.on, gate?.ok, gate?.inhibitors, gate?.unexpected], [2, 'collected', false, ['third-party-sonames:acme-agent.x86_64'], ['acme-agent-0:2.1-1.x86_64']]);
+  assert.equal(route().hops[1].executionId, null, 'hop 2 never started');
+
+  // Resolved (the package removed), ferry resume goes on with hop 2 behind a passing gate.
+  assert.equal(sh(['rpm', '--root', h.root, '-e', '--nodeps', 'acme-agent'], h.env).status, 0);
+  const done = await runChild({ ...env, FERRY_E2E_MODE: 'resume' });
+  assert.match(done.out, /RESULT completed/, done.out);
+  assert.match(readFileSync(join(h.root, 'etc/os-release'), 'utf8'), /^VERSION_ID="9/m);
+  assert.deepEqual(route().gates.map((g) => [g.on, g.ok]), [['predicted', true], ['collected', false], ['collected', true]]);
+  const check = sh(['dnf', ...h.dnfArgs(r9), 'check'], h.env);
+  assert.equal(check.status, 0, `dnf check: ${check.stdout}${check.stderr}`);
+  h.dispose();
+});

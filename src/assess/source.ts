@@ -73,6 +73,10 @@ export function osReleaseFor(release: ReleaseView): OsRelease {
   const id = Object.entries(DISTRIBUTION_BY_OS_ID).find(([, dist]) => dist === (release.distribution === 'centos-stream' ? 'centos' : release.distribution))?.[0] ?? release.distribution;
   const name = release.distributionInfo.name;
   const platformId = release.modulePlatformId.value;
-  const raw: Record<string, string> = { ID: id, NAME: name, VERSION_ID: release.version, PRETTY_NAME: `${name} ${release.version}`, ...(platformId ? { PLATFORM_ID: platformId } : {}) };
-  return { id, idLike: [], name, versionId: release.version, prettyName: raw.PRETTY_NAME, ...(platformId ? { platformId } : {}), raw };
+  // An openEuler service pack has its own release id; os-release keeps the base VERSION_ID and says "LTS-SPn" in VERSION.
+  const sp = /^openeuler-(\d+\.\d+)-sp(\d+)$/.exec(release.id);
+  const versionId = sp ? sp[1] : release.version;
+  const version = sp ? `${sp[1]} (LTS-SP${sp[2]})` : release.version;
+  const raw: Record<string, string> = { ID: id, NAME: name, VERSION: version, VERSION_ID: versionId, PRETTY_NAME: `${name} ${version}`, ...(platformId ? { PLATFORM_ID: platformId } : {}) };
+  return { id, idLike: [], name, version, versionId, prettyName: raw.PRETTY_NAME, ...(platformId ? { platformId } : {}), raw };
 }

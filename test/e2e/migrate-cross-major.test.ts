@@ -382,3 +382,40 @@ test('CentOS 7 → Rocky 9: a new inhibitor after hop 1 stops the route before h
   assert.equal(check.status, 0, `dnf check: ${check.stdout}${check.stderr}`);
   h.dispose();
 });
+
+test('CentOS 7 → Rocky 9 over sshd with ferry migrate: both hops, their four reboots dropping the SSH connection, the gate between them; the predicted package set, dnf check clean', { skip: skip || skipUnlessTools('sshd', 'pkill', 'setsid') }, async () => {
+  const h = await labOf().sshHost({ from: 'centos-7', localPackages: EL7_PES });
+  try {
+    const r9 = await labOf().distro('rocky-9');
+    const repos = [...repoArgs(), `rocky-9=${r9.repoDir}`];
+    const pesFlags = [`rocky-8=${pes()}`, `rocky-9=${pes()}`];
+    const before = packageSet(h.root, h.env);
+    const local = createLocalTransport({ root: h.root });
+    const planned = await planRoute({ transport: local, target: 'rocky-9', repos, gpgcheck: false, pes: pesFlags });
+    await local.close();
+    const [p1, p2] = planned.hops.map((x) => x.predicted);
+    assert.ok(p1?.ok && p2?.ok);
+    const dir = mkdtempSync(join(tmpdir(), 'ferry-multihop-ssh-'));
+    const bootIdFile = join(dir, 'boot_id');
+    writeFileSync(bootIdFile, `${randomUUID()}\n`);
+    const script = sshRebootScript(dir, h.sshd.pid, bootIdFile);
+    const r = await ferry(['migrate', `root@127.0.0.1:${h.port}`, '--yes', '--root', h.root, '-i', h.privateKeyPath, '--known-hosts', h.knownHostsPath,
+      '--to', 'rocky-9', ...repos.flatMap((x) => ['--repo', x]), ...pesFlags.flatMap((p) => ['--pes', p]), '--nogpgcheck',
+      '--reboot-command', JSON.stringify(['sh', script]), '--boot-id-file', bootIdFile, '--reboot-timeout', '1m']);
+    assert.equal(r.code, 0, `${r.out}\n${r.err}`);
+    assert.match(r.err, /\[hop 2\/2\] passed: rocky-8 → rocky-9 re-assessed on the facts collected after hop 1, no inhibitor stands/);
+    assert.match(r.out, /^Hop 2 \(rocky-8 → rocky-9\):/m);
+    assert.deepEqual(packageSet(h.root, h.env), applyPrediction(applyPrediction(before, p1.changes), p2.changes), 'exactly the package set Ferry predicted before hop 1');
+    const check = sh(['dnf', ...h.dnfArgs(r9), 'check'], h.env);
+    assert.equal(check.status, 0, `dnf check: ${check.stdout}${check.stderr}`);
+    const t = createLocalTransport({ root: h.root });
+    const route = JSON.parse(readFileSync(join(h.root, 'var/lib/ferry/route.json'), 'utf8')) as RouteDocument;
+    for (const hop of route.hops) {
+      const reboots = (await readJournal(t, hop.executionId ?? '')).filter((e) => e.event === 'reboot').map((e) => e.phase);
+      assert.deepEqual(reboots, ['requested', 'returned', 'requested', 'returned'], `${hop.from} → ${hop.to}: two reboots over SSH, each journaled back`);
+    }
+    await t.close();
+  } finally {
+    await h.stop();
+  }
+});

@@ -6,32 +6,33 @@ import { loadCatalog } from '../catalog/index.js';
 import { pesByTarget } from './route.js';
 
 const catalog = loadCatalog();
-const isRelease = (id: string): boolean => catalog.hasRelease(id);
-const route = { targets: ['rocky-8', 'rocky-9'], crossMajor: ['rocky-8', 'rocky-9'], isRelease };
-const direct = { targets: ['rocky-8'], crossMajor: ['rocky-8'], isRelease };
+const route = { targets: ['rocky-8', 'rocky-9'], crossMajor: ['rocky-8', 'rocky-9'] };
+const direct = { targets: ['rocky-8'], crossMajor: ['rocky-8'] };
 
-test('pesByTarget: each flag to its hop; a bare file to the only hop; a file whose name has "=" stays a file', () => {
+test('pesByTarget: each TARGET=FILE to its hop, a bare file to every cross-major hop without its own (as ferry assess reads --pes); a file whose name has "=" stays a file', () => {
   const cases: [string[], typeof route, Record<string, string>][] = [
     [['rocky-8=/d/pes-8.json', 'rocky-9=/d/pes-9.json'], route, { 'rocky-8': '/d/pes-8.json', 'rocky-9': '/d/pes-9.json' }],
     [['rocky-9=/d/pes.json'], route, { 'rocky-9': '/d/pes.json' }],
+    [['/d/pes.json'], route, { 'rocky-8': '/d/pes.json', 'rocky-9': '/d/pes.json' }],
+    [['rocky-9=/d/pes-9.json', '/d/pes.json'], route, { 'rocky-8': '/d/pes.json', 'rocky-9': '/d/pes-9.json' }],
     [['/d/pes.json'], direct, { 'rocky-8': '/d/pes.json' }],
     [['rocky-8=/d/pes.json'], direct, { 'rocky-8': '/d/pes.json' }],
     [['/d/a=b.json'], direct, { 'rocky-8': '/d/a=b.json' }],
     [['build=3.json'], direct, { 'rocky-8': 'build=3.json' }],
     // A route with one cross-major hop (a same-major swap first): a bare file is that hop's.
-    [['/d/pes.json'], { targets: ['oraclelinux-7', 'oraclelinux-8'], crossMajor: ['oraclelinux-8'], isRelease }, { 'oraclelinux-8': '/d/pes.json' }],
+    [['/d/pes.json'], { targets: ['oraclelinux-7', 'oraclelinux-8'], crossMajor: ['oraclelinux-8'] }, { 'oraclelinux-8': '/d/pes.json' }],
     [[], route, {}],
   ];
-  for (const [flags, r, want] of cases) assert.deepEqual(pesByTarget(flags, r), want, flags.join(' '));
+  for (const [flags, r, want] of cases) assert.deepEqual(pesByTarget(catalog, flags, r), want, flags.join(' '));
 });
 
-test('pesByTarget: refused, naming the flag — a bare file for two cross-major hops, a target no hop lands on, two files for one hop', () => {
+test('pesByTarget: refused, naming the flag — a target no hop lands on, two files for one hop, a bare file no hop takes', () => {
   const cases: [string[], ErrorCode, RegExp][] = [
-    [['/d/pes.json'], 'USAGE', /--pes \/d\/pes\.json: this migration has 2 cross-major hops \(rocky-8, rocky-9\); name the hop/],
-    [['almalinux-9=/d/pes.json'], 'PES_UNUSED', /--pes almalinux-9=\/d\/pes\.json: no hop of this migration lands on almalinux-9 \(hops: rocky-8, rocky-9\)/],
-    [['rocky-9=/a.json', 'rocky-9=/b.json'], 'USAGE', /--pes names two files for rocky-9: \/a\.json and \/b\.json/],
+    [['almalinux-9=/d/pes.json'], 'PES_UNUSED', /--pes almalinux-9=\/d\/pes\.json: almalinux-9 is not one of the .*targets \(rocky-8, rocky-9\)/],
+    [['rocky-9=/a.json', 'rocky-9=/b.json'], 'USAGE', /--pes given twice for rocky-9/],
+    [['rocky-8=/a.json', 'rocky-9=/b.json', '/c.json'], 'PES_UNUSED', /--pes \/c\.json was given, but every cross-major hop \(rocky-8, rocky-9\) has its own events file/],
   ];
   for (const [flags, code, message] of cases) {
-    assert.throws(() => pesByTarget(flags, route), (e: unknown) => isFerryError(e, code) && message.test(e.message), flags.join(' '));
+    assert.throws(() => pesByTarget(catalog, flags, route), (e: unknown) => isFerryError(e, code) && message.test(e.message), flags.join(' '));
   }
 });

@@ -28,6 +28,7 @@ import { readHostDocument } from '../exec/verify-documents.js';
 import type { Transport } from '../transport/index.js';
 import { migrate, migrationStatus, newExecutionId, planMigration, refuseUnfinished, resume, type JournalReadOptions, type ForceOption, type MigrateOptions, type MigrateResult, type PlanMigrationOptions, type RebootOption, type StoreOption } from './migrate.js';
 import type { JournalSink } from '../exec/types.js';
+import { pesSpecs } from './assess.js';
 import { packageManagerFor } from '../exec/package-manager/index.js';
 
 /** Where the host keeps its current route (beside CURRENT_FILE). */
@@ -124,27 +125,23 @@ async function writeRoute(transport: Transport, doc: RouteDocument): Promise<voi
 }
 
 /**
- * `--pes` as plan and migrate read it: `TARGET=FILE` names the hop to TARGET, a bare FILE the only hop that
- * takes events (USAGE when a route has more). A TARGET no hop lands on is PES_UNUSED: never silently ignored.
+ * `--pes` as plan and migrate read it, as assess does (pesSpecs, the one reading of the flag): `TARGET=FILE`
+ * names the hop landing on TARGET, a bare FILE serves every cross-major hop without its own. A file no hop
+ * takes is PES_UNUSED: never silently ignored (a direct path's planMigration refuses it itself).
  */
-export function pesByTarget(flags: readonly string[], route: { targets: readonly string[]; crossMajor: readonly string[]; isRelease: (id: string) => boolean }): Record<string, string> {
-  const { targets, crossMajor } = route;
+export function pesByTarget(catalog: Pick<Catalog, 'hasRelease'>, flags: readonly string[], route: { targets: readonly string[]; crossMajor: readonly string[] }): Record<string, string> {
+  const specs = pesSpecs(catalog, route.targets, flags);
   const out: Record<string, string> = {};
-  for (const flag of flags) {
-    // A file whose name has a `=` is still a file unless what precedes it is a catalog release.
-    const m = /^([A-Za-z0-9._-]+)=(.+)$/.exec(flag);
-    const named = m && route.isRelease(m[1]) ? m[1] : null;
-    const file = named && m ? m[2] : flag;
-    const target = named ?? (crossMajor.length === 1 ? crossMajor[0] : targets.length === 1 ? targets[0] : null);
-    if (target === null) {
-      throw new FerryError('USAGE', `--pes ${flag}: this migration has ${crossMajor.length} cross-major hops (${crossMajor.join(', ')}); name the hop each file is for`, { hint: crossMajor.map((t) => `--pes ${t}=FILE`).join(' ') });
-    }
-    if (!targets.includes(target)) {
-      throw new FerryError('PES_UNUSED', `--pes ${flag}: no hop of this migration lands on ${target} (hops: ${targets.join(', ')})`, { hint: `Name one of ${targets.join(', ')}, or drop it.` });
-    }
-    if (out[target] !== undefined) throw new FerryError('USAGE', `--pes names two files for ${target}: ${out[target]} and ${file}`);
-    out[target] = file;
+  for (const s of specs) if (s.target !== null) out[s.target] = s.file;
+  const shared = specs.find((s) => s.target === null)?.file;
+  if (shared === undefined) return out;
+  const takers = route.crossMajor.filter((t) => out[t] === undefined);
+  // One hop: its path decides (planMigration's PES_UNUSED for a path that is not cross-major).
+  if (route.targets.length === 1) return { [route.targets[0]]: shared };
+  if (takers.length === 0) {
+    throw new FerryError('PES_UNUSED', `--pes ${shared} was given, but every cross-major hop (${route.crossMajor.join(', ') || 'none'}) has its own events file`, { hint: 'Drop that --pes.' });
   }
+  for (const t of takers) out[t] = shared;
   return out;
 }
 
@@ -188,10 +185,16 @@ function refuseUnusedOverrides(hops: readonly PlannedHop[], overrides: readonly 
   }
 }
 
-/** A hop's inhibitors as the gate refuses them: PLAN_INHIBITED naming the hop and what it was assessed on. */
-function hopInhibited(e: unknown, hop: number, total: number, from: string, to: string, on: string): unknown {
-  if (!isFerryError(e) || e.code !== 'PLAN_INHIBITED') return e;
-  return new FerryError('PLAN_INHIBITED', `Hop ${hop} of ${total} (${from} → ${to}), assessed on ${on}: ${e.message}`, { ...(e.hint ? { hint: e.hint } : {}), ...(e.details ? { details: e.details } : {}) });
+/**
+ * A hop's refusal, named for the hop: its inhibitors (PLAN_INHIBITED, what the hop was assessed on), or a
+ * missing events file (PES_REQUIRED: named TARGET=FILE, as a route takes one a hop); other errors as they are.
+ */
+function forHop(e: unknown, hop: { n: number; total: number; from: string; to: string; on: string }): unknown {
+  if (!isFerryError(e) || (e.code !== 'PLAN_INHIBITED' && e.code !== 'PES_REQUIRED')) return e;
+  const at = `Hop ${hop.n} of ${hop.total} (${hop.from} → ${hop.to})`;
+  const message = e.code === 'PLAN_INHIBITED' ? `${at}, assessed on ${hop.on}: ${e.message}` : `${at}: ${e.message}`;
+  const hint = e.code === 'PES_REQUIRED' ? `Pass --pes ${hop.to}=FILE: the pes-events.json of ${hop.to}'s vendor's Leapp data.` : e.hint;
+  return new FerryError(e.code, message, { ...(hint ? { hint } : {}), ...(e.details ? { details: e.details } : {}) });
 }
 
 /** `o` without its `--pes` flags (each hop is given its own file). */
@@ -212,14 +215,14 @@ export async function planRoute(o: PlanRouteOptions): Promise<RoutePlan> {
   const target = catalog.hasRelease(o.target) ? catalog.release(o.target) : null;
   const chain = target ? routeFor(catalog, source, target) : null;
   const legs = chain ? chain.map((p) => ({ from: p.from, to: p.to, crossMajor: p.method === 'cross-major-pes' })) : [{ from: source.id, to: o.target, crossMajor: true }];
-  const pes = pesByTarget(o.pes ?? [], { targets: legs.map((l) => l.to), crossMajor: legs.filter((l) => l.crossMajor).map((l) => l.to), isRelease: (id) => catalog.hasRelease(id) });
+  const pes = pesByTarget(catalog, o.pes ?? [], { targets: legs.map((l) => l.to), crossMajor: legs.filter((l) => l.crossMajor).map((l) => l.to) });
   const hops: PlannedHop[] = [];
   let on: HostFacts = facts;
   for (const [i, leg] of legs.entries()) {
     const assessedOn = i === 0 ? 'collected' : 'predicted';
     const file = pes[leg.to];
     const planned = await planMigration({ ...withoutPes(o), catalog, facts: on, target: leg.to, ...(file !== undefined ? { pes: file } : {}), ...(chain ? { overrideScope: 'hop' as const } : {}) })
-      .catch((e: unknown) => { throw chain ? hopInhibited(e, i + 1, legs.length, leg.from, leg.to, i === 0 ? 'the facts collected now' : `the predicted end state of hop ${i}`) : e; });
+      .catch((e: unknown) => { throw chain ? forHop(e, { n: i + 1, total: legs.length, from: leg.from, to: leg.to, on: i === 0 ? 'the facts collected now' : `the predicted end state of hop ${i}` }) : e; });
     hops.push({ from: leg.from, to: leg.to, ...planned, assessedOn, pes: file ?? null });
     if (i === legs.length - 1) break;
     const next = predictedFacts({ facts: on, prediction: planned.predicted, target: planned.repo?.pool.packages ?? [], release: catalog.release(leg.to) });
@@ -271,7 +274,7 @@ export async function migrateRoute(o: MigrateRouteOptions): Promise<RouteResult>
   const chain = catalog.hasRelease(o.target) ? routeFor(catalog, source, catalog.release(o.target)) : null;
   const rest = withoutPes(o);
   if (!chain) {
-    const pes = pesByTarget(o.pes ?? [], { targets: [o.target], crossMajor: [o.target], isRelease: (id) => catalog.hasRelease(id) })[o.target];
+    const pes = pesByTarget(catalog, o.pes ?? [], { targets: [o.target], crossMajor: [o.target] })[o.target];
     return { hops: [await migrate({ ...rest, catalog, facts, ...(pes !== undefined ? { pes } : {}) })] };
   }
   // Every hop is planned (and gated on the predicted end states) before the host is touched.

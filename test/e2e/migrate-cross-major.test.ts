@@ -298,10 +298,11 @@ test('CentOS 7 → Rocky 9 as one plan (7 → 8 → 9): the second hop gated on 
   const repos = [...repoArgs(), `rocky-9=${r9.repoDir}`];
   const pesFlags = [`rocky-8=${pes()}`, `rocky-9=${pes()}`];
   const base = ['plan', 'local', '--root', h.root, '--to', 'rocky-9', ...repos.flatMap((r) => ['--repo', r]), '--nogpgcheck'];
-  // One file for two cross-major hops is ambiguous; each hop names its vendor's.
-  const ambiguous = await ferry([...base, '--pes', pes()]);
-  assert.equal(ambiguous.code, 2, ambiguous.err);
-  assert.match(ambiguous.err, /USAGE.*2 cross-major hops \(rocky-8, rocky-9\); name the hop/);
+  // Each hop takes its vendor's events (TARGET=FILE, as ferry assess reads --pes); a hop without any is refused.
+  const without = await ferry([...base, '--pes', `rocky-8=${pes()}`]);
+  assert.equal(without.code, 2, without.err);
+  assert.match(without.err, /PES_REQUIRED.*Hop 2 of 2 \(rocky-8 → rocky-9\): rocky-8 → rocky-9 is a cross-major upgrade/);
+  assert.match(without.err, /--pes rocky-9=FILE/);
   const text = await ferry([...base, ...pesFlags.flatMap((p) => ['--pes', p])]);
   assert.equal(text.code, 0, text.err);
   assert.match(text.out, /^Route centos-7 → rocky-8 → rocky-9: 2 hops/m);

@@ -22,7 +22,7 @@ import { predictedFacts, type Prediction } from '../assess/index.js';
 import type { Finding, TargetRepoView } from '../assess/types.js';
 import { collectFacts, relationKey } from '../facts/index.js';
 import type { HostFacts } from '../facts/types.js';
-import { routeFor, sourceReleaseOf, type MigrationPlan, type PublishedPlan, type SnapshotRequest } from '../plan/index.js';
+import { ROUTE_PLAN_FORMAT_VERSION, routeFor, sourceReleaseOf, type MigrationPlan, type PublishedPlan, type RoutePlanDocument, type SnapshotRequest } from '../plan/index.js';
 import { readCurrentExecution, writeDurably, mkdirHost } from '../exec/journal.js';
 import { readHostDocument } from '../exec/verify-documents.js';
 import type { Transport } from '../transport/index.js';
@@ -235,6 +235,11 @@ export async function planRoute(o: PlanRouteOptions): Promise<RoutePlan> {
   }
   if (chain) refuseUnusedOverrides(hops, o.overrides ?? []);
   return { source: source.id, target: o.target, hops };
+}
+
+/** The multi-hop plan as `ferry plan --json` publishes it (src/plan/schema/route-plan.schema.json). */
+export function routePlanDocument(r: RoutePlan): RoutePlanDocument<PublishedPlan> {
+  return { formatVersion: ROUTE_PLAN_FORMAT_VERSION, source: r.source, target: r.target, hops: r.hops.map((h) => ({ from: h.from, to: h.to, assessedOn: h.assessedOn, plan: h.published })) };
 }
 
 function routeOptions(o: PlanRouteOptions): RouteOptions {

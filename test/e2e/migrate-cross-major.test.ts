@@ -14,6 +14,8 @@ import { join } from 'node:path';
 import type { Assessment } from '../../src/assess/types.js';
 import { migrate, planMigration } from '../../src/app/migrate.js';
 import { planRoute, type RouteDocument } from '../../src/app/route.js';
+import { compileSchema } from '../../src/core/index.js';
+import { routePlanSchema } from '../../src/plan/index.js';
 import { rebootConfig, switchableTransport, type RebootWait, type SwitchableTransport } from '../../src/exec/reboot.js';
 import { createLocalTransport } from '../../src/transport/local.js';
 import { parseNevra } from '../../src/rpm/nevra.js';
@@ -307,7 +309,8 @@ test('CentOS 7 → Rocky 9 as one plan (7 → 8 → 9): the second hop gated on 
   assert.equal(text.code, 0, text.err);
   assert.match(text.out, /^Route centos-7 → rocky-8 → rocky-9: 2 hops/m);
   assert.match(text.out, /^Hop 2 of 2: rocky-8 → rocky-9 \(assessed on the predicted end state of hop 1; no inhibitor stands\)/m);
-  const json = JSON.parse((await ferry(['--json', ...base, ...pesFlags.flatMap((p) => ['--pes', p])])).out) as { hops: { from: string; to: string; assessedOn: string; plan: { steps: { kind: string; options: { dnf?: { releasever: string } } }[]; predictedTransaction?: { ok: boolean } } }[] };
+  const json = JSON.parse((await ferry(['--json', ...base, ...pesFlags.flatMap((p) => ['--pes', p])])).out) as { formatVersion: number; hops: { from: string; to: string; assessedOn: string; plan: { steps: { kind: string; options: { dnf?: { releasever: string } } }[]; predictedTransaction?: { ok: boolean } } }[] };
+  assert.deepEqual(compileSchema(routePlanSchema()).errors(json), [], 'the published document validates against route-plan.schema.json');
   assert.deepEqual(json.hops.map((x) => [x.from, x.to, x.assessedOn, x.plan.predictedTransaction?.ok]), [['centos-7', 'rocky-8', 'collected', true], ['rocky-8', 'rocky-9', 'predicted', true]]);
   assert.deepEqual(json.hops.map((x) => x.plan.steps.find((s) => s.kind === 'upgrade-transaction')?.options.dnf?.releasever), ['8', '9']);
 

@@ -5,7 +5,7 @@ import {
   finish, migrationStatus, rollback, storedMigrationStatus, unlockHost,
   type MigrateResult, type Store,
 } from '../../app/migrate.js';
-import { migrateRoute, planRoute, resumeRoute, type RouteResult } from '../../app/route.js';
+import { migrateRoute, planRoute, resumeRoute, routePlanDocument, type RouteResult } from '../../app/route.js';
 import { commandCheck, urlCheck } from '../../app/health-gate.js';
 import type { SnapshotRequest } from '../../app/migrate.js';
 import { defaultStorePath, recordPlan, storeHostName } from '../../app/store.js';
@@ -146,7 +146,7 @@ export function register(program: Command, ctx: CliContext): void {
       // A multi-hop route prints its hops' documents, each as one plan prints it.
       const [only] = route.hops;
       if (route.hops.length === 1) emit(ctx, only.published, () => `${renderPlan(only.plan)}\n${renderPredictedTransaction(only.predicted)}`);
-      else emit(ctx, { source: route.source, target: route.target, hops: route.hops.map((h) => ({ from: h.from, to: h.to, assessedOn: h.assessedOn, plan: h.published })) }, () => renderRoutePlan(route));
+      else emit(ctx, routePlanDocument(route), () => renderRoutePlan(route));
     });
 
   withRebootFlags(withStoreFlag(withPlanFlags(program.command('migrate <host>').description('migrate a host to the target (journaled, resumable)'))))

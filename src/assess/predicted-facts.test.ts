@@ -32,6 +32,9 @@ test('predictedFacts: the predicted changes applied (erased, upgraded, installed
   assert.deepEqual(after.packages?.map((p) => `${p.name}-${p.version}-${p.release} ${p.vendor ?? ''}`), ['acme-1-1 ACME', 'lib-2.0-1.el8 Rocky', 'new-1.0-1.el8 Rocky']);
   assert.deepEqual(after.dependencies?.map((d) => [d.nevra, d.provides, d.files]), [['acme-0:1-1.x86_64', ['acme = 1-1'], []], ['lib-0:2.0-1.el8.x86_64', ['lib = 2.0-1.el8'], []], ['new-0:1.0-1.el8.x86_64', ['new = 1.0-1.el8'], ['/usr/bin/new']]]);
   assert.equal(detectSourceRelease(after, catalog), 'rocky-8');
+  // Relations by the section's own rule: acme's requires resolve to the upgraded lib and to new (by its file).
+  assert.deepEqual(after.relations?.packages.find((r) => r.nevra === 'acme-0:1-1.x86_64')?.dependsOn, ['lib-0:2.0-1.el8.x86_64', 'new-0:1.0-1.el8.x86_64']);
+  assert.deepEqual(after.relations?.unresolved, []);
   assert.equal(after.release, undefined);
   assert.equal(after.sections.release?.status, 'not-applicable');
   assert.equal(after.system, facts.system, 'what the transaction does not change is the host\'s');

@@ -2,15 +2,16 @@
  * The facts of a host as a predicted transaction leaves it: what the second hop of a multi-hop route
  * (CentOS 7 → Rocky 8 → Rocky 9) is assessed and planned on before the first hop starts. The installed
  * packages and their dependencies are the host's after the predicted changes (new packages as the target
- * repositories describe them), the os-release the target release's (osReleaseFor). Sections a transaction
- * changes in ways the prediction does not tell (release files, the relations section's file owners, module
- * states) are dropped or kept as they were, and said so in `sections`; everything else (hardware, mounts,
- * security, workload) is the host's as collected. Pure.
+ * repositories describe them), their relations resolved by the relations section's own rule (resolveRelations:
+ * what each requires resolves to, the soname requires and their providers, which the third-party-sonames check
+ * reads), the os-release the target release's (osReleaseFor). The release files the new release package
+ * installs are not known (dropped, and said so in `sections`); everything else (hardware, mounts, security,
+ * module states, workload) is the host's as collected. Pure.
  */
 import { assert } from '../core/index.js';
 import type { ReleaseView } from '../catalog/index.js';
 import type { HostFacts, InstalledPackage, PackageDependencies } from '../facts/index.js';
-import { relationKey } from '../facts/index.js';
+import { capabilityName, relationKey, resolveRelations } from '../facts/index.js';
 import { depFromEntry, formatDep } from '../rpm/deps.js';
 import { parseNevra } from '../rpm/nevra.js';
 import type { Dep, Package } from '../rpm/types.js';
@@ -59,12 +60,21 @@ export function predictedFacts(input: { facts: HostFacts; prediction: Prediction
     if (d) d.files = p.files.filter((f) => fileRequires.has(f)).sort();
   }
   const sorted = [...packages.values()].sort((a, b) => (relationKey(a) < relationKey(b) ? -1 : 1));
-  const { release: _release, relations: _relations, ...kept } = facts;
+  const dependencies = [...deps.values()].sort((a, b) => (a.nevra < b.nevra ? -1 : a.nevra > b.nevra ? 1 : 0));
+  const owners = new Map<string, string[]>();
+  for (const d of dependencies) for (const f of d.files) owners.set(f, [...(owners.get(f) ?? []), d.nevra]);
+  const relations = resolveRelations(dependencies.map((d) => ({
+    key: d.nevra, requires: d.requires.map(capabilityName), provides: d.provides.map(capabilityName),
+    versioned: { requires: d.requires, provides: d.provides, conflicts: d.conflicts, obsoletes: d.obsoletes },
+  })), owners);
+  const kept: HostFacts = { ...facts };
+  delete kept.release;
   return {
     ...kept,
     os: osReleaseFor(input.release),
     packages: sorted,
-    dependencies: [...deps.values()].sort((a, b) => (a.nevra < b.nevra ? -1 : a.nevra > b.nevra ? 1 : 0)),
-    sections: { ...facts.sections, release: { status: 'not-applicable', reason: `predicted: the release files ${input.release.id}'s packages install are not known before they are installed` }, relations: { status: 'not-applicable', reason: 'predicted: not computed for a predicted package set' } },
+    dependencies,
+    relations,
+    sections: { ...facts.sections, release: { status: 'not-applicable', reason: `predicted: the release files ${input.release.id}'s packages install are not known before they are installed` } },
   };
 }

@@ -423,3 +423,24 @@ test('CentOS 7 → Rocky 9 over sshd with ferry migrate: both hops, their four r
     await h.stop();
   }
 });
+
+/** A third-party package needing libidn's soname: CentOS 7 and Rocky 8 carry libidn, Rocky 9 does not (PES event 2269 removes it). */
+const ACME_IDN: SourceDef = { name: 'acme-idn', version: '1.0', release: '1', arch: 'x86_64', vendor: 'Acme Corp', license: 'Proprietary',
+  binaries: [{ name: 'acme-idn', requires: ['libidn.so.11()(64bit)'], files: { '/opt/acme/idn.txt': 'acme\n' } }] };
+
+test('CentOS 7 → Rocky 9: hop 2\'s inhibitor is known before hop 1 starts — found on hop 1\'s predicted end state, it refuses the plan naming the hop; overridden, it is hop 2\'s override', { skip }, async () => {
+  const h = await labOf().host({ from: 'centos-7', extras: ['libidn'], localPackages: [...EL7_PES, ACME_IDN] });
+  const r9 = await labOf().distro('rocky-9');
+  const base = ['plan', 'local', '--root', h.root, ...[...repoArgs(), `rocky-9=${r9.repoDir}`].flatMap((r) => ['--repo', r]), '--nogpgcheck', '--pes', pes()];
+  // Hop 1 alone stands: Rocky 8 provides libidn.so.11.
+  const hop1 = await ferry([...base, '--to', 'rocky-8']);
+  assert.equal(hop1.code, 0, hop1.err);
+  const refused = await ferry([...base, '--to', 'rocky-9']);
+  assert.equal(refused.code, 1, refused.err);
+  assert.match(refused.err, /PLAN_INHIBITED.*Hop 2 of 2 \(rocky-8 → rocky-9\), assessed on the predicted end state of hop 1: .*third-party-sonames:acme-idn\.x86_64 \(acme-idn-1\.0-1\.x86_64 needs a library rocky-9 does not provide\)/);
+  const overridden = await ferry(['--json', ...base, '--to', 'rocky-9', '--override', 'third-party-sonames:acme-idn.x86_64', '--reason', 'acme ships an EL9 build']);
+  assert.equal(overridden.code, 0, overridden.err);
+  const doc = JSON.parse(overridden.out) as { hops: { plan: { overrides: { findingKey: string }[] } }[] };
+  assert.deepEqual(doc.hops.map((x) => x.plan.overrides.map((o) => o.findingKey)), [[], ['third-party-sonames:acme-idn.x86_64']]);
+  h.dispose();
+});

@@ -16,7 +16,7 @@
  * undoes the current hop.
  */
 import { posix } from 'node:path';
-import { compileSchema, FerryError, isFerryError, parseDocument, type ProgressEvent, type SchemaOf } from '../core/index.js';
+import { assert, compileSchema, FerryError, isFerryError, parseDocument, type ProgressEvent, type SchemaOf } from '../core/index.js';
 import { loadCatalog, type Catalog } from '../catalog/index.js';
 import { predictedFacts, type Prediction } from '../assess/index.js';
 import type { Finding, TargetRepoView } from '../assess/types.js';
@@ -309,6 +309,8 @@ async function continueRoute(o: ContinueOptions): Promise<RouteResult> {
   const total = doc.hops.length;
   const current = (await readCurrentExecution(o.transport))?.executionId;
   const done = doc.hops.findIndex((h) => h.executionId === current);
+  // Callers continue a route only from one of its hops' executions (migrateRoute after hop 1, resumeRoute checks).
+  assert(done >= 0, `the current execution ${current ?? '(none)'} is no hop of the route ${doc.source} → ${doc.target}`);
   for (let i = done + 1; i < total; i++) {
     const hop = doc.hops[i];
     o.onProgress?.({ scope: 'route', phase: 'gate', hop: i + 1, total, message: `re-assessing ${hop.from} → ${hop.to} on facts collected from the host now (hop ${i} completed)` });

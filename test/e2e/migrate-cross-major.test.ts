@@ -294,7 +294,7 @@ for (const [target, file] of [['rocky-9', 'pes-events.rocky.json'], ['almalinux-
 // re-assessment gate between the hops, each hop with Rocky's own events. Ferry is SIGKILLed between the hops
 // (the second hop's gate passed, recorded) and inside the second hop's target transaction; `ferry resume`
 // completes the route. The host ends with the package set predicted before the first hop started.
-test('CentOS 7 → Rocky 9 as one plan (7 → 8 → 9): the second hop gated on the predicted, then the collected end state of the first; killed between and inside the hops, resumed; the predicted package set, dnf check clean', { skip }, async () => {
+test('CentOS 7 → Rocky 9 as one plan (7 → 8 → 9): the second hop gated on the predicted, then the collected end state of the first; killed inside hop 1, between the hops and inside hop 2, resumed; the predicted package set, dnf check clean', { skip }, async () => {
   const h = await host();
   const r9 = await labOf().distro('rocky-9');
   const repos = [...repoArgs(), `rocky-9=${r9.repoDir}`];
@@ -324,15 +324,18 @@ test('CentOS 7 → Rocky 9 as one plan (7 → 8 → 9): the second hop gated on 
   const expected = applyPrediction(applyPrediction(before, p1.changes), p2.changes);
 
   const env = { ...h.env, ...bootFiles(), FERRY_E2E_ROOT: h.root, FERRY_E2E_TARGET: 'rocky-9', FERRY_E2E_REPO: repos.join('\n'), FERRY_E2E_PES: pesFlags.join('\n') };
-  // 1. Killed as hop 2 starts: hop 1 completed, hop 2's gate passed and recorded.
-  const first = await runChild({ ...env, FERRY_E2E_MODE: 'migrate' }, 'hop:2');
+  const upgrade = (hop: number): number => planned.hops[hop].plan.steps.findIndex((s) => s.kind === 'upgrade-transaction');
+  // 1. Killed inside hop 1's target transaction (dnf, detached, goes on).
+  const zeroth = await runChild({ ...env, FERRY_E2E_MODE: 'migrate', FERRY_E2E_STALL_HOP: '1' }, `output:${upgrade(0)}`);
+  assert.ok(zeroth.killed, zeroth.out);
+  // 2. Resumed (hop 1 finished), killed as hop 2 starts: hop 2's gate passed and recorded.
+  const first = await runChild({ ...env, FERRY_E2E_MODE: 'resume' }, 'hop:2');
   assert.ok(first.killed, first.out);
   assert.match(readFileSync(join(h.root, 'etc/os-release'), 'utf8'), /^VERSION_ID="8/m, 'hop 1 left the host on Rocky 8');
-  // 2. Resumed: the gate again on fresh facts, then killed inside hop 2's target transaction.
-  const upgrade = planned.hops[1].plan.steps.findIndex((s) => s.kind === 'upgrade-transaction');
-  const second = await runChild({ ...env, FERRY_E2E_MODE: 'resume', FERRY_E2E_STALL_HOP: '2' }, `output:${upgrade}`);
+  // 3. Resumed: the gate again on fresh facts, then killed inside hop 2's target transaction.
+  const second = await runChild({ ...env, FERRY_E2E_MODE: 'resume', FERRY_E2E_STALL_HOP: '2' }, `output:${upgrade(1)}`);
   assert.ok(second.killed, second.out);
-  // 3. Resumed to the end.
+  // 4. Resumed to the end.
   const done = await runChild({ ...env, FERRY_E2E_MODE: 'resume' });
   assert.match(done.out, /RESULT completed/, done.out);
 
@@ -340,6 +343,7 @@ test('CentOS 7 → Rocky 9 as one plan (7 → 8 → 9): the second hop gated on 
   assert.match(readFileSync(join(h.root, 'etc/os-release'), 'utf8'), /^VERSION_ID="9/m);
   const check = sh(['dnf', ...h.dnfArgs(r9), 'check'], h.env);
   assert.equal(check.status, 0, `dnf check: ${check.stdout}${check.stderr}`);
+  assert.equal(sh(['rpm', '--root', h.root, '-Va'], h.env).stdout, '', 'rpm -Va clean');
   // The route on the host: two executions, hop 2 gated on the prediction and then (twice: killed after the first) on the collected facts, which matched it.
   const route = JSON.parse(readFileSync(join(h.root, 'var/lib/ferry/route.json'), 'utf8')) as RouteDocument;
   assert.equal(route.hops.filter((x) => x.executionId).length, 2);

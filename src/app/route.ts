@@ -23,7 +23,7 @@ import type { Finding, TargetRepoView } from '../assess/types.js';
 import { collectFacts, relationKey } from '../facts/index.js';
 import type { HostFacts } from '../facts/types.js';
 import { ROUTE_PLAN_FORMAT_VERSION, routeFor, sourceReleaseOf, type MigrationPlan, type PublishedPlan, type RoutePlanDocument, type SnapshotRequest } from '../plan/index.js';
-import { readCurrentExecution, writeDurably, mkdirHost } from '../exec/journal.js';
+import { acquireHostLock, mkdirHost, openJournal, readCurrentExecution, writeDurably } from '../exec/journal.js';
 import { readHostDocument } from '../exec/verify-documents.js';
 import type { Transport } from '../transport/index.js';
 import { migrate, migrationStatus, newExecutionId, planMigration, refuseUnfinished, resume, type JournalReadOptions, type ForceOption, type MigrateOptions, type MigrateResult, type PlanMigrationOptions, type RebootOption, type StoreOption } from './migrate.js';
@@ -301,7 +301,18 @@ export async function migrateRoute(o: MigrateRouteOptions): Promise<RouteResult>
   return continueRoute({ ...o, catalog, doc, done: [res] });
 }
 
-type ContinueOptions = Pick<MigrateOptions, 'transport' | 'onProgress' | 'store' | 'storeHost' | 'storeName' | 'rebootWait' | 'sink' | 'by' | 'today' | 'repoCache' | 'health'> & { catalog: Catalog; doc: RouteDocument; done: MigrateResult[] };
+/** Journals a gate's verdict in the execution of the hop before it (completed), under the host lock, as ferry finish appends. */
+async function journalGate(o: { transport: Transport; executionId: string; trust: boolean }, gate: RouteGate, to: string): Promise<void> {
+  const lock = await acquireHostLock({ transport: o.transport, executionId: o.executionId });
+  try {
+    const journal = await openJournal({ transport: o.transport, executionId: o.executionId, trust: o.trust, guard: lock.verify });
+    await journal.append({ event: 'gate', hop: gate.hop, to, ok: gate.ok, inhibitors: gate.inhibitors, unexpected: gate.unexpected, missing: gate.missing });
+  } finally {
+    await lock.release();
+  }
+}
+
+type ContinueOptions = Pick<MigrateOptions, 'transport' | 'onProgress' | 'store' | 'storeHost' | 'storeName' | 'rebootWait' | 'sink' | 'by' | 'today' | 'repoCache' | 'health'> & JournalReadOptions & { catalog: Catalog; doc: RouteDocument; done: MigrateResult[] };
 
 /** The hops after the last completed one: each gated on facts collected now, then run. */
 async function continueRoute(o: ContinueOptions): Promise<RouteResult> {
@@ -331,14 +342,17 @@ async function continueRoute(o: ContinueOptions): Promise<RouteResult> {
       if (!isFerryError(e) || e.code !== 'PLAN_INHIBITED') throw e;
       const inhibitors = Array.isArray(e.details?.inhibitors) ? e.details.inhibitors.filter((k): k is string => typeof k === 'string') : [];
       await writeRoute(o.transport, { ...doc, gates: [...doc.gates, gate(false, inhibitors)] });
+      await journalGate({ transport: o.transport, executionId: doc.hops[i - 1].executionId ?? '', trust: o.trustJournal === true }, gate(false, inhibitors), hop.to);
       o.onProgress?.({ scope: 'route', phase: 'gate', hop: i + 1, total, message: `stopped: ${e.message}` });
       throw new FerryError('PLAN_INHIBITED', `The route ${doc.source} → ${doc.target} stopped before hop ${i + 1} of ${total} (${hop.from} → ${hop.to}): hop ${i} completed, and re-assessed on the facts collected now, ${e.message}`, {
         hint: `The host runs ${hop.from} (recorded in ${ROUTE_FILE}). Resolve them and run ferry resume; or override on a new run of the hop: ferry migrate --to ${hop.to} ... ${inhibitors.map((k) => `--override ${k}`).join(' ')}`,
         details: { inhibitors, hop: i + 1 },
       });
     }
+    const passed = gate(true, []);
+    await journalGate({ transport: o.transport, executionId: doc.hops[i - 1].executionId ?? '', trust: o.trustJournal === true }, passed, hop.to);
     hop.executionId = newExecutionId(plan);
-    doc.gates.push(gate(true, []));
+    doc.gates.push(passed);
     await writeRoute(o.transport, doc);
     o.onProgress?.({ scope: 'route', phase: 'gate', hop: i + 1, total, message: `passed: ${hop.from} → ${hop.to} re-assessed on the facts collected after hop ${i}, no inhibitor stands` });
     o.onProgress?.({ scope: 'route', phase: 'hop', hop: i + 1, total, message: `${hop.from} → ${hop.to}` });

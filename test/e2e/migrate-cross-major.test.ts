@@ -348,6 +348,11 @@ test('CentOS 7 → Rocky 9 as one plan (7 → 8 → 9): the second hop gated on 
   const route = JSON.parse(readFileSync(join(h.root, 'var/lib/ferry/route.json'), 'utf8')) as RouteDocument;
   assert.equal(route.hops.filter((x) => x.executionId).length, 2);
   assert.deepEqual(route.gates.map((g) => [g.hop, g.on, g.ok, g.inhibitors.length, g.unexpected, g.missing]), [[2, 'predicted', true, 0, [], []], [2, 'collected', true, 0, [], []], [2, 'collected', true, 0, [], []]]);
+  // Each collected gate is journaled in hop 1's execution, after it completed (the journal still folds to completed).
+  const jt = createLocalTransport({ root: h.root });
+  const hop1 = await readJournal(jt, route.hops[0].executionId ?? '');
+  await jt.close();
+  assert.deepEqual(hop1.filter((e) => e.event === 'gate').map((e) => e.event === 'gate' && [e.hop, e.to, e.ok]), [[2, 'rocky-9', true], [2, 'rocky-9', true]]);
   h.dispose();
 });
 
@@ -386,6 +391,10 @@ test('CentOS 7 → Rocky 9: a new inhibitor after hop 1 stops the route before h
   assert.match(done.out, /RESULT completed/, done.out);
   assert.match(readFileSync(join(h.root, 'etc/os-release'), 'utf8'), /^VERSION_ID="9/m);
   assert.deepEqual(route().gates.map((g) => [g.on, g.ok]), [['predicted', true], ['collected', false], ['collected', true]]);
+  const jt = createLocalTransport({ root: h.root });
+  const hop1 = await readJournal(jt, route().hops[0].executionId ?? '');
+  await jt.close();
+  assert.deepEqual(hop1.filter((e) => e.event === 'gate').map((e) => e.event === 'gate' && [e.ok, e.inhibitors]), [[false, ['third-party-sonames:acme-agent.x86_64']], [true, []]], 'both verdicts journaled in hop 1\'s execution');
   const check = sh(['dnf', ...h.dnfArgs(r9), 'check'], h.env);
   assert.equal(check.status, 0, `dnf check: ${check.stdout}${check.stderr}`);
   h.dispose();

@@ -119,6 +119,12 @@ export async function readRoute(transport: Transport): Promise<RouteDocument | u
   return readHostDocument(transport, ROUTE_FILE, 'migration route', (text, origin) => parseDocument(routeDocument, text, origin));
 }
 
+/** A status with the host's route when its execution is a hop of it (ferry status says where the route stands). */
+export async function withRouteOf<T extends { status: { executionId: string } }>(transport: Transport, st: T): Promise<T & { route?: RouteDocument }> {
+  const route = await readRoute(transport);
+  return route && route.hops.some((h) => h.executionId === st.status.executionId) ? { ...st, route } : st;
+}
+
 async function writeRoute(transport: Transport, doc: RouteDocument): Promise<void> {
   await mkdirHost(transport, posix.dirname(ROUTE_FILE));
   await writeDurably(transport, ROUTE_FILE, JSON.stringify(doc, null, 2) + '\n');

@@ -86,10 +86,31 @@ export function renderTransaction(title: string, tx: TransactionReport): string[
   ];
 }
 
-export function renderStatus(r: { status: ExecutionStatus; plan: MigrationPlan; verify?: VerifyReport; from?: 'store'; snapshots?: SnapshotInfo[]; expired?: string[] }): string {
+/** The route a status belongs to: its hops (with their executions) and the last gate's verdict. */
+export interface RouteStatusView {
+  source: string;
+  target: string;
+  hops: { from: string; to: string; executionId: string | null }[];
+  gates: { hop: number; on: string; ok: boolean; inhibitors: string[] }[];
+}
+
+function renderRouteLine(route: RouteStatusView, executionId: string): string[] {
+  const at = route.hops.findIndex((h) => h.executionId === executionId);
+  if (at < 0) return [];
+  const gate = route.gates.filter((g) => g.on === 'collected').at(-1);
+  const next = route.hops[at + 1];
+  return [
+    `  hop ${at + 1} of ${route.hops.length} of the route ${t(route.source)} → ${route.hops.map((h) => t(h.to)).join(' → ')}`,
+    ...(gate && gate.hop === at + 2 && !gate.ok ? [`  the gate before hop ${gate.hop} stopped the route: ${gate.inhibitors.map(t).join(', ')} (resolve them, then ferry resume)`] : []),
+    ...(next && next.executionId === null && !(gate && gate.hop === at + 2 && !gate.ok) ? [`  next: hop ${at + 2} (${t(next.from)} → ${t(next.to)}), after its gate (ferry resume runs it)`] : []),
+  ];
+}
+
+export function renderStatus(r: { status: ExecutionStatus; plan: MigrationPlan; verify?: VerifyReport; from?: 'store'; snapshots?: SnapshotInfo[]; expired?: string[]; route?: RouteStatusView }): string {
   const s = r.status;
   return [
     `${s.executionId}: ${r.plan.source} → ${r.plan.target}: ${s.state}${s.interrupted ? ' (interrupted: ferry resume continues it)' : ''}${s.rollbackStarted && s.state !== 'rolled-back' ? ' (rollback unfinished: ferry rollback continues it)' : ''}${s.ponrCrossed ? '; past the point of no return' : ''}${r.from === 'store' ? ' (from the store: as of its last journal entry)' : ''}`,
+    ...(r.route ? renderRouteLine(r.route, s.executionId) : []),
     ...s.steps.map((x) => `  ${x.state.padEnd(8)} ${t(x.title)}${x.attempts > 1 ? ` (${x.attempts} attempts)` : ''}`),
     ...s.transactions.map((x) => `  still running on the host: the ${t(x.label)} transaction (pid ${x.pid ?? '?'}) of step ${t(s.steps.find((st) => st.id.startsWith(x.stepIdPrefix))?.title ?? x.stepIdPrefix)}`),
     ...s.overrides.map((o) => `  override ${t(o.findingKey)} by ${t(o.by)} at ${o.at}`),

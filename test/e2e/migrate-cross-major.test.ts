@@ -384,6 +384,9 @@ test('CentOS 7 → Rocky 9: a new inhibitor after hop 1 stops the route before h
   const gate = route().gates.at(-1);
   assert.deepEqual([gate?.hop, gate?.on, gate?.ok, gate?.inhibitors, gate?.unexpected], [2, 'collected', false, ['third-party-sonames:acme-agent.x86_64'], ['acme-agent-0:2.1-1.x86_64']]);
   assert.equal(route().hops[1].executionId, null, 'hop 2 never started');
+  const st = await ferry(['status', 'local', '--root', h.root]);
+  assert.equal(st.code, 0, st.err);
+  assert.match(st.out, /: centos-7 → rocky-8: completed; past the point of no return\n {2}hop 1 of 2 of the route centos-7 → rocky-8 → rocky-9\n {2}the gate before hop 2 stopped the route: third-party-sonames:acme-agent\.x86_64 \(resolve them, then ferry resume\)\n/);
 
   // Resolved (the package removed), ferry resume goes on with hop 2 behind a passing gate.
   assert.equal(sh(['rpm', '--root', h.root, '-e', '--nodeps', 'acme-agent'], h.env).status, 0);

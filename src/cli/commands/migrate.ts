@@ -5,7 +5,7 @@ import {
   finish, migrationStatus, rollback, storedMigrationStatus, unlockHost,
   type MigrateResult, type Store,
 } from '../../app/migrate.js';
-import { migrateRoute, planRoute, resumeRoute, routePlanDocument, type RouteResult } from '../../app/route.js';
+import { migrateRoute, planRoute, resumeRoute, routePlanDocument, withRouteOf, type RouteDocument, type RouteResult } from '../../app/route.js';
 import { commandCheck, urlCheck } from '../../app/health-gate.js';
 import type { SnapshotRequest } from '../../app/migrate.js';
 import { defaultStorePath, recordPlan, storeHostName } from '../../app/store.js';
@@ -206,12 +206,12 @@ export function register(program: Command, ctx: CliContext): void {
     .action(async (host: string, f: HostFlags & { fromStore?: boolean; expire?: boolean }) => {
       if (f.expire && f.fromStore) throw new FerryError('USAGE', '--expire removes snapshots on the host: it cannot be done --from-store');
       const expire = f.expire ? { expireAt: new Date() } : {};
-      const res: Awaited<ReturnType<typeof migrationStatus>> & { from?: 'store' } = f.fromStore
+      const res: Awaited<ReturnType<typeof migrationStatus>> & { from?: 'store'; route?: RouteDocument } = f.fromStore
         ? await withStore(f, (store) => storedMigrationStatus({ store, storeHost: storeHostName({ host, ...f }) }))
         // With --store, the host's journal is mirrored there as well (what a busy store missed during the run).
         : f.store !== undefined
-          ? await withStore(f, (store) => withHost(host, f, (transport) => migrationStatus({ transport, trustJournal: f.trustJournal === true, store, storeName: storeNameOf(f), ...expire })))
-          : await withHost(host, f, (transport) => migrationStatus({ transport, trustJournal: f.trustJournal === true, ...expire }));
+          ? await withStore(f, (store) => withHost(host, f, async (transport) => withRouteOf(transport, await migrationStatus({ transport, trustJournal: f.trustJournal === true, store, storeName: storeNameOf(f), ...expire }))))
+          : await withHost(host, f, async (transport) => withRouteOf(transport, await migrationStatus({ transport, trustJournal: f.trustJournal === true, ...expire })));
       emit(ctx, res, renderStatus);
     });
 }

@@ -17,12 +17,12 @@
  */
 import { posix } from 'node:path';
 import { assert, compileSchema, FerryError, isFerryError, parseDocument, type ProgressEvent, type SchemaOf } from '../core/index.js';
-import { loadCatalog, type Catalog } from '../catalog/index.js';
-import { predictedFacts, type Prediction } from '../assess/index.js';
+import { loadCatalog, targetRelease, type Catalog } from '../catalog/index.js';
+import { detectSourceRelease, predictedFacts, type Prediction } from '../assess/index.js';
 import type { Finding, TargetRepoView } from '../assess/types.js';
 import { collectFacts, relationKey } from '../facts/index.js';
 import type { HostFacts } from '../facts/types.js';
-import { ROUTE_PLAN_FORMAT_VERSION, routeFor, sourceReleaseOf, type MigrationPlan, type PublishedPlan, type RoutePlanDocument, type SnapshotRequest } from '../plan/index.js';
+import { ROUTE_PLAN_FORMAT_VERSION, routeFor, type MigrationPlan, type PublishedPlan, type RoutePlanDocument, type SnapshotRequest } from '../plan/index.js';
 import { acquireHostLock, mkdirHost, openJournal, readCurrentExecution, writeDurably } from '../exec/journal.js';
 import { readHostDocument } from '../exec/verify-documents.js';
 import type { Transport } from '../transport/index.js';
@@ -210,25 +210,42 @@ function withoutPes<T extends { pes?: string[] }>(o: T): Omit<T, 'pes'> {
   return rest;
 }
 
+function withoutFindings<T extends { findings?: Finding[] }>(o: T): Omit<T, 'findings'> {
+  const rest: Omit<T, 'findings'> & { findings?: Finding[] } = { ...o };
+  delete rest.findings;
+  return rest;
+}
+
 /**
  * Plans source → target: a direct path as planMigration plans it, a route hop by hop, every hop after the
  * first on the predicted end state of the one before (its inhibitors refuse the plan now).
  */
 export async function planRoute(o: PlanRouteOptions): Promise<RoutePlan> {
   const catalog = o.catalog ?? await loadCatalog();
+  // A target the catalog does not know is refused before the host is read (TARGET_UNKNOWN with close matches).
+  const target = targetRelease(catalog, o.target);
+  // A direct path (or a source Ferry cannot detect) is planned by planMigration as it is: it refuses a bad
+  // events file before it reads the host, and says why a source is unknown.
+  const probe = o.facts ?? await collectFacts(o.transport, { sections: ['os', 'release'] });
+  const sourceId = detectSourceRelease(probe, catalog);
+  const chain = sourceId ? routeFor(catalog, catalog.release(sourceId), target) : null;
+  if (!chain) {
+    const file = pesByTarget(catalog, o.pes ?? [], { targets: [o.target], crossMajor: [o.target] })[o.target];
+    const planned = await planMigration({ ...withoutPes(o), catalog, ...(file !== undefined ? { pes: file } : {}) });
+    return { source: sourceId ?? planned.plan.source, target: o.target, hops: [{ from: planned.plan.source, to: o.target, ...planned, assessedOn: 'collected', pes: file ?? null }] };
+  }
   const facts = o.facts ?? await collectFacts(o.transport);
-  const source = sourceReleaseOf(facts, catalog);
-  const target = catalog.hasRelease(o.target) ? catalog.release(o.target) : null;
-  const chain = target ? routeFor(catalog, source, target) : null;
-  const legs = chain ? chain.map((p) => ({ from: p.from, to: p.to, crossMajor: p.method === 'cross-major-pes' })) : [{ from: source.id, to: o.target, crossMajor: true }];
+  const legs = chain.map((p) => ({ from: p.from, to: p.to, crossMajor: p.method === 'cross-major-pes' }));
   const pes = pesByTarget(catalog, o.pes ?? [], { targets: legs.map((l) => l.to), crossMajor: legs.filter((l) => l.crossMajor).map((l) => l.to) });
   const hops: PlannedHop[] = [];
   let on: HostFacts = facts;
   for (const [i, leg] of legs.entries()) {
     const assessedOn = i === 0 ? 'collected' : 'predicted';
     const file = pes[leg.to];
-    const planned = await planMigration({ ...withoutPes(o), catalog, facts: on, target: leg.to, ...(file !== undefined ? { pes: file } : {}), ...(chain ? { overrideScope: 'hop' as const } : {}) })
-      .catch((e: unknown) => { throw chain ? forHop(e, { n: i + 1, total: legs.length, from: leg.from, to: leg.to, on: i === 0 ? 'the facts collected now' : `the predicted end state of hop ${i}` }) : e; });
+    // Findings given by the caller are the first hop's (the host's own); later hops are assessed here.
+    const given = i === 0 ? withoutPes(o) : withoutFindings(withoutPes(o));
+    const planned = await planMigration({ ...given, catalog, facts: on, target: leg.to, ...(file !== undefined ? { pes: file } : {}), overrideScope: 'hop' })
+      .catch((e: unknown) => { throw forHop(e, { n: i + 1, total: legs.length, from: leg.from, to: leg.to, on: i === 0 ? 'the facts collected now' : `the predicted end state of hop ${i}` }); });
     hops.push({ from: leg.from, to: leg.to, ...planned, assessedOn, pes: file ?? null });
     if (i === legs.length - 1) break;
     const next = predictedFacts({ facts: on, prediction: planned.predicted, target: planned.repo?.pool.packages ?? [], release: catalog.release(leg.to) });
@@ -239,8 +256,8 @@ export async function planRoute(o: PlanRouteOptions): Promise<RoutePlan> {
     }
     on = next;
   }
-  if (chain) refuseUnusedOverrides(hops, o.overrides ?? []);
-  return { source: source.id, target: o.target, hops };
+  refuseUnusedOverrides(hops, o.overrides ?? []);
+  return { source: legs[0].from, target: o.target, hops };
 }
 
 /** The multi-hop plan as `ferry plan --json` publishes it (src/plan/schema/route-plan.schema.json). */
@@ -280,15 +297,20 @@ export async function migrateRoute(o: MigrateRouteOptions): Promise<RouteResult>
   await packageManagerFor(null).require(o.transport);
   if (!o.dryRun) await refuseUnfinished(o.transport, o.store);
   const catalog = o.catalog ?? await loadCatalog();
-  const facts = o.facts ?? await collectFacts(o.transport);
-  const source = sourceReleaseOf(facts, catalog);
-  const chain = catalog.hasRelease(o.target) ? routeFor(catalog, source, catalog.release(o.target)) : null;
+  const target = targetRelease(catalog, o.target);
+  // Whether this is a route needs only the source release (os-release, release files): a direct path is then
+  // migrated as migrate does it, its facts collected beside the backup's evidence; an undetectable source too,
+  // where migrate says why.
+  const probe = o.facts ?? await collectFacts(o.transport, { sections: ['os', 'release'] });
+  const sourceId = detectSourceRelease(probe, catalog);
+  const chain = sourceId ? routeFor(catalog, catalog.release(sourceId), target) : null;
   const rest = withoutPes(o);
   if (!chain) {
     const pes = pesByTarget(catalog, o.pes ?? [], { targets: [o.target], crossMajor: [o.target] })[o.target];
-    return { hops: [await migrate({ ...rest, catalog, facts, ...(pes !== undefined ? { pes } : {}) })] };
+    return { hops: [await migrate({ ...rest, catalog, ...(pes !== undefined ? { pes } : {}) })] };
   }
   // Every hop is planned (and gated on the predicted end states) before the host is touched.
+  const facts = o.facts ?? await collectFacts(o.transport);
   const planned = await planRoute({ ...o, catalog, facts });
   const first = planned.hops[0];
   if (o.dryRun) return { hops: [await migrate({ ...rest, catalog, facts, target: first.to, ...(first.pes !== null ? { pes: first.pes } : {}), overrideScope: 'hop' })] };

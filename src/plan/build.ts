@@ -119,8 +119,10 @@ export function unplannablePath(catalog: Catalog, source: Pick<ReleaseView, 'id'
   const plannable = path ? recipeFor(path.method) !== undefined : source.major !== null && source.major === target.major;
   if (!plannable) {
     const what = !path ? 'not a recorded path, and the releases do not share a major version' : `a ${path.method} path, which Ferry has no recipe for`;
+    const route = routeFor(catalog, source, target);
     return new FerryError('PATH_UNSUPPORTED', `${source.id} → ${target.id} is ${what}`, {
-      hint: `Paths from ${source.id} Ferry can plan: ${catalog.paths({ from: source.id }).filter((p) => recipeFor(p.method)).map((p) => p.to).join(', ') || 'none'}.`,
+      hint: `Paths from ${source.id} Ferry can plan: ${catalog.paths({ from: source.id }).filter((p) => recipeFor(p.method)).map((p) => p.to).join(', ') || 'none'}.`
+        + (route ? ` ferry plan|migrate take ${target.id} as the route ${[source.id, ...route.map((p) => p.to)].join(' → ')} (one plan, a gate between the hops); rollouts do not yet.` : ''),
     });
   }
   if (isCrossMajor(path) && !has.pes) {

@@ -74,6 +74,11 @@ export interface PlanMigrationOptions {
   snapshotRetentionSeconds?: number;
   /** `--pes FILE`: the target vendor's package-evolution events (pes-events.json); a cross-major path needs them. */
   pes?: string;
+  /**
+   * `hop`: this plan is one hop of a multi-hop route (app/route.ts), and an override that matches none of its
+   * inhibitors belongs to another hop (left out here; the route refuses one that no hop uses).
+   */
+  overrideScope?: 'hop';
 }
 
 /** The assessment of `facts` against `target` (with its repository view when given): its findings. */
@@ -82,7 +87,7 @@ export function assessForPlan(facts: HostFacts, catalog: Catalog, target: string
 }
 
 /** The plan, and `published`: the plan with its predicted transaction, as `ferry plan --json` prints it. */
-export async function planMigration(o: PlanMigrationOptions): Promise<{ plan: MigrationPlan; published: PublishedPlan; facts: HostFacts; findings: Finding[]; predicted?: Prediction }> {
+export async function planMigration(o: PlanMigrationOptions): Promise<{ plan: MigrationPlan; published: PublishedPlan; facts: HostFacts; findings: Finding[]; predicted?: Prediction; repo?: TargetRepoView }> {
   const catalog = o.catalog ?? await loadCatalog();
   // `--repo` means what it means for `ferry assess`: locations Ferry reads here; the host is given the same
   // repositories (hostRepos). Without one, the catalog's repositories of the target.
@@ -95,13 +100,14 @@ export async function planMigration(o: PlanMigrationOptions): Promise<{ plan: Mi
   const conversion = conversionOf(facts, catalog, target.id, { pes: pes !== undefined });
   const view = await target.repo();
   const findings = o.findings ?? assessForPlan(facts, catalog, target.id, view, o.today, pes);
-  gateInhibitors({ facts, ...conversion, findings, overrides: o.overrides ?? [] });
+  const overrides = o.overrideScope === 'hop' ? (o.overrides ?? []).filter((ov) => findings.some((f) => f.key === ov.findingKey && f.groups.includes('inhibitor'))) : o.overrides ?? [];
+  gateInhibitors({ facts, ...conversion, findings, overrides });
   const { repos, gpgcheck } = await target.environment(o.transport, o.gpgcheck ?? true, o.onProgress);
   const keys = o.gpgKeys?.length ? o.gpgKeys.map(readKeyArg) : releaseKeyArmor(catalog, target.id);
   const available = view ? [...availableNames(view)] : [];
-  const plan = buildPlan({ facts, catalog, target: target.id, repos, targetAvailable: available, gpgcheck, keys, overrides: o.overrides ?? [], findings, ...(pes ? { pes } : {}), ...(o.allowRemove?.length ? { allowRemove: o.allowRemove } : {}), ...(o.snapshot ? { snapshot: o.snapshot } : {}), ...(o.snapshotRetentionSeconds ? { snapshotRetentionSeconds: o.snapshotRetentionSeconds } : {}) });
+  const plan = buildPlan({ facts, catalog, target: target.id, repos, targetAvailable: available, gpgcheck, keys, overrides, findings, ...(pes ? { pes } : {}), ...(o.allowRemove?.length ? { allowRemove: o.allowRemove } : {}), ...(o.snapshot ? { snapshot: o.snapshot } : {}), ...(o.snapshotRetentionSeconds ? { snapshotRetentionSeconds: o.snapshotRetentionSeconds } : {}) });
   const predicted = predictPlanTransaction(plan, facts, view);
-  return { plan, published: publishedPlan(plan, predicted), facts, findings, ...(predicted ? { predicted } : {}) };
+  return { plan, published: publishedPlan(plan, predicted), facts, findings, ...(predicted ? { predicted } : {}), ...(view ? { repo: view } : {}) };
 }
 
 /** Ferry's store: host, plan and execution are recorded and the journal mirrored into it (the runner's sink). */
@@ -242,7 +248,7 @@ async function execute(o: { transport: Transport; plan: MigrationPlan; execution
 }
 
 /** Refuses a new migration while the host's current one is unfinished (running or failed). */
-async function refuseUnfinished(transport: Transport, store: Store | undefined): Promise<void> {
+export async function refuseUnfinished(transport: Transport, store: Store | undefined): Promise<void> {
   const current = await readCurrentExecution(transport);
   if (!current) return;
   const prior = current.executionId;

@@ -11,6 +11,7 @@ export {
 export { hostLevelFindingKeys, splitHostFindings } from './host-findings.js';
 export { READINESS, targetReadiness, type Readiness } from './readiness.js';
 export { assessedFacts, assessmentInputKey } from './inputs.js';
-export { detectSourceRelease } from './source.js';
+export { detectSourceRelease, osReleaseFor } from './source.js';
 export { CHECKS } from './checks/index.js';
 export { buildMigrationPool, erasureChain, predictMigration, transactionLines, type ErasureCause, type PredictedAction, type RemovalJob, type PredictedChange, type PredictInput, type Prediction } from './predict.js';
+export { predictedFacts } from './predicted-facts.js';

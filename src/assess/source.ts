@@ -6,8 +6,8 @@
  * exactly one catalog release records it, then /etc/redhat-release text, then the installed release package
  * (a bare package list has nothing else).
  */
-import type { Catalog } from '../catalog/index.js';
-import type { HostFacts } from '../facts/types.js';
+import type { Catalog, ReleaseView } from '../catalog/index.js';
+import type { HostFacts, OsRelease } from '../facts/types.js';
 
 /** os-release ID → catalog distribution id. */
 const DISTRIBUTION_BY_OS_ID: Record<string, string> = {
@@ -62,4 +62,21 @@ export function detectSourceRelease(facts: HostFacts, catalog: Catalog): string 
     if (p) return pick(catalog, dist, p.version);
   }
   return null;
+}
+
+/**
+ * The os-release a host of `release` carries, as far as the catalog knows it (id, VERSION_ID, name,
+ * PLATFORM_ID): what detectSourceRelease reads back as `release`. For a host that is not there yet — the
+ * predicted end state of a multi-hop route's earlier hop — whose real os-release comes with a package.
+ */
+export function osReleaseFor(release: ReleaseView): OsRelease {
+  const id = Object.entries(DISTRIBUTION_BY_OS_ID).find(([, dist]) => dist === (release.distribution === 'centos-stream' ? 'centos' : release.distribution))?.[0] ?? release.distribution;
+  const name = release.distributionInfo.name;
+  const platformId = release.modulePlatformId.value;
+  // An openEuler service pack has its own release id; os-release keeps the base VERSION_ID and says "LTS-SPn" in VERSION.
+  const sp = /^openeuler-(\d+\.\d+)-sp(\d+)$/.exec(release.id);
+  const versionId = sp ? sp[1] : release.version;
+  const version = sp ? `${sp[1]} (LTS-SP${sp[2]})` : release.version;
+  const raw: Record<string, string> = { ID: id, NAME: name, VERSION: version, VERSION_ID: versionId, PRETTY_NAME: `${name} ${version}`, ...(platformId ? { PLATFORM_ID: platformId } : {}) };
+  return { id, idLike: [], name, version, versionId, prettyName: raw.PRETTY_NAME, ...(platformId ? { platformId } : {}), raw };
 }

@@ -3,5 +3,6 @@ export * from './types.js';
 export { armorFingerprints, keyArmorPath, readKeyArmor, releaseKeyArmor, type KeyArmor } from './keys.js';
 export { loadCatalog, catalogDigest, recordValidatedCatalog, isCrossMajor, targetRelease, validateDataFile, defaultDataDir, type Catalog, type LineageTier } from './load.js';
 export { computeLifecycle } from './lifecycle.js';
+export { pathChain, MAX_ROUTE_HOPS } from './routes.js';
 export { DATA_FILES, type DataFileName } from './schemas.js';
 export { loadPesEvents, parsePesEvents, validatePesDocument, computeTargetPackages, comparePesEvents, relevantReleases, removeUndesiredEvents, PesAction, PES_ARCHES, type PesEvent, type PesPackage, type PesInput, type PesResult, type ModuleStream, type PesRelease } from './pes.js';

@@ -350,7 +350,7 @@ export function deriveStatus(entries: readonly JournalEntry[], executionId: stri
       }
       case 'ponr': ponrCrossed = true; break;
       case 'override': overrides.push({ findingKey: e.findingKey, by: e.by, ...(e.reason ? { reason: e.reason } : {}), at: e.at }); break;
-      case 'rollback': case 'restore': case 'snapshot': case 'reboot': break;
+      case 'rollback': case 'restore': case 'snapshot': case 'reboot': case 'gate': break;
     }
   }
   const folded = executionStateOf(entries);

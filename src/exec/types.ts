@@ -168,7 +168,12 @@ export type JournalEvent =
   | { event: 'snapshot'; phase: 'removed'; restorableId: string; what: string }
   /** The reboot boundary (exec/reboot.ts): requested with the identity before it, returned with the new boot id. */
   | { event: 'reboot'; phase: 'requested'; bootId: string; machineId: string; hostKey?: string; stepId?: string }
-  | { event: 'reboot'; phase: 'returned'; bootId: string };
+  | { event: 'reboot'; phase: 'returned'; bootId: string }
+  /**
+   * A multi-hop route's re-assessment gate (app/route.ts), journaled in the execution of the hop before it once that
+   * completed: hop `hop` (1-based), landing on `to`, re-assessed on facts collected then; `ok` false stopped the run there.
+   */
+  | { event: 'gate'; hop: number; to: string; ok: boolean; inhibitors: string[]; unexpected: string[]; missing: string[] };
 
 /**
  * `kid` and `mac`: the id of the controller's journal key and the entry's chained HMAC (journal-key.ts).

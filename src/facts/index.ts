@@ -7,5 +7,5 @@ export { parseOsRelease, parseRepoFile, parseModuleFile, parseIni } from './pars
 export { parseProcModules, decodeTainted, parseDfLines, parseMeminfo, parseBoot, parseContainer, parseGui, detectAgents } from './parse-system.js';
 export { RPM_QUERYFORMAT, FACTS_SCRIPT } from './script.js';
 export { dependenciesOf, type PackageDependencies } from './sections/dependencies.js';
-export { relationKey, resolveRelations, type RelationsFacts, type PackageRelations } from './sections/relations.js';
+export { capabilityName, relationKey, resolveRelations, type RelationsFacts, type PackageRelations } from './sections/relations.js';
 export { enabledUnitNames, isEnabledUnitFile } from './parse-workload.js';

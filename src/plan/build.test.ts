@@ -5,7 +5,7 @@ import { loadCatalog, parsePesEvents } from '../catalog/index.js';
 import { isFerryError } from '../core/index.js';
 import { detectSourceRelease } from '../assess/index.js';
 import { baseFacts, inst } from '../assess/testing/fixtures.js';
-import { buildPlan, sourceReleaseOf, unplannablePath } from './build.js';
+import { buildPlan, routeFor, sourceReleaseOf, unplannablePath } from './build.js';
 
 test('sourceReleaseOf: the release assess detects; no os-release or an unknown one is refused', () => {
   const catalog = loadCatalog();
@@ -52,6 +52,18 @@ test('the path\'s method decides the plan: TencentOS 3.1 from CentOS 8 and 2.4 f
     (e: unknown) => isFerryError(e, 'PES_UNUSED') && /centos-8 → tencentos-3.1 is not a cross-major upgrade/.test(e.message));
   assert.equal(unplannablePath(catalog, catalog.release('centos-7'), catalog.release('rocky-8'), { pes: true }), null, 'plannable with events');
   assert.equal(unplannablePath(catalog, catalog.release('centos-7'), catalog.release('rocky-8'))?.code, 'PES_REQUIRED', 'rollouts (no events) cannot plan it');
+});
+
+test('routeFor: CentOS 7 → Rocky 9 is the route through Rocky 8; a recorded or same-major path is no route; the unplannable direct path names the route', () => {
+  const catalog = loadCatalog();
+  assert.deepEqual(routeFor(catalog, catalog.release('centos-7'), catalog.release('rocky-9'))?.map((p) => p.to), ['rocky-8', 'rocky-9']);
+  assert.equal(routeFor(catalog, catalog.release('centos-8'), catalog.release('rocky-9')), null, 'a recorded path is planned directly');
+  assert.equal(routeFor(catalog, catalog.release('centos-7'), catalog.release('oraclelinux-7')), null, 'same major: a swap');
+  assert.equal(routeFor(catalog, catalog.release('rocky-9'), catalog.release('centos-7')), null);
+  const e = unplannablePath(catalog, catalog.release('centos-7'), catalog.release('rocky-9'));
+  assert.equal(e?.code, 'PATH_UNSUPPORTED');
+  assert.match(e?.hint ?? '', /ferry plan\|migrate take rocky-9 as the route centos-7 → rocky-8 → rocky-9 \(one plan, a gate between the hops\); rollouts do not yet\./);
+  assert.doesNotMatch(unplannablePath(catalog, catalog.release('rocky-9'), catalog.release('centos-7'))?.hint ?? '', /route/);
 });
 
 /** A PES event in Leapp's format: action, in and out names, CentOS 7.7 → Rocky 8.0. */

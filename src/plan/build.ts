@@ -9,7 +9,7 @@
  * for the target and `<distribution>-<role>`, kept only when the target repositories carry them.
  */
 import { assert, FerryError } from '../core/index.js';
-import { isCrossMajor, targetRelease, type Catalog, type PesEvent, type ReleaseView } from '../catalog/index.js';
+import { isCrossMajor, pathChain, targetRelease, type Catalog, type MigrationPath, type PesEvent, type ReleaseView } from '../catalog/index.js';
 import type { HostFacts } from '../facts/types.js';
 import type { Finding } from '../assess/types.js';
 import { detectSourceRelease, pesResultFor, vendorSwapPlan } from '../assess/index.js';
@@ -119,8 +119,10 @@ export function unplannablePath(catalog: Catalog, source: Pick<ReleaseView, 'id'
   const plannable = path ? recipeFor(path.method) !== undefined : source.major !== null && source.major === target.major;
   if (!plannable) {
     const what = !path ? 'not a recorded path, and the releases do not share a major version' : `a ${path.method} path, which Ferry has no recipe for`;
+    const route = routeFor(catalog, source, target);
     return new FerryError('PATH_UNSUPPORTED', `${source.id} → ${target.id} is ${what}`, {
-      hint: `Paths from ${source.id} Ferry can plan: ${catalog.paths({ from: source.id }).filter((p) => recipeFor(p.method)).map((p) => p.to).join(', ') || 'none'}.`,
+      hint: `Paths from ${source.id} Ferry can plan: ${catalog.paths({ from: source.id }).filter((p) => recipeFor(p.method)).map((p) => p.to).join(', ') || 'none'}.`
+        + (route ? ` ferry plan|migrate take ${target.id} as the route ${[source.id, ...route.map((p) => p.to)].join(' → ')} (one plan, a gate between the hops); rollouts do not yet.` : ''),
     });
   }
   if (isCrossMajor(path) && !has.pes) {
@@ -132,6 +134,18 @@ export function unplannablePath(catalog: Catalog, source: Pick<ReleaseView, 'id'
     return new FerryError('PES_UNUSED', `--pes was given, but ${source.id} → ${target.id} is not a cross-major upgrade`, { hint: 'Drop --pes.' });
   }
   return null;
+}
+
+/**
+ * The hops Ferry plans source → target as one multi-hop plan, or null when it plans the path directly (or
+ * not at all: unplannablePath says why). A route is taken only where the catalog records no direct path and
+ * the releases do not share a major version (a same-major pair is planned directly, as unplannablePath
+ * allows); its hops are the catalog's shortest chain (pathChain) of paths with a recipe.
+ */
+export function routeFor(catalog: Catalog, source: Pick<ReleaseView, 'id' | 'major'>, target: Pick<ReleaseView, 'id' | 'major'>): MigrationPath[] | null {
+  if (catalog.path(source.id, target.id) || (source.major !== null && source.major === target.major)) return null;
+  const chain = pathChain(catalog, source.id, target.id, (p) => recipeFor(p.method) !== undefined);
+  return chain && chain.length > 1 ? chain : null;
 }
 
 /** The PES computation a plan runs on: Leapp's (assess's pesResultFor, as the assessment's fates) on a cross-major path, none elsewhere (unplannablePath settled which). */

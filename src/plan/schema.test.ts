@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isFerryError } from '../core/index.js';
-import { checkPlan, parsePlan, planErrors, planSchema } from './schema.js';
+import { checkPlan, parsePlan, planErrors, planSchema, routePlanSchema } from './schema.js';
+import { compileSchema } from '../core/index.js';
 import { rockyPlan } from './testing/fixtures.js';
 
 const origin = { document: 'plan', from: 'host db1, /var/lib/ferry/mig-1/plan.json' };
@@ -11,6 +12,17 @@ const origin = { document: 'plan', from: 'host db1, /var/lib/ferry/mig-1/plan.js
 test('the checked-in plan.schema.json is the schema built from the step kinds (regenerate: node --import tsx scripts/write-plan-schema.ts)', () => {
   const file = JSON.parse(readFileSync(join(import.meta.dirname, 'schema', 'plan.schema.json'), 'utf8')) as unknown;
   assert.deepEqual(file, JSON.parse(JSON.stringify(planSchema())));
+});
+
+test('the checked-in route-plan.schema.json is the multi-hop plan\'s schema; a route of built plans validates, a hop without its plan or of one hop does not', () => {
+  const file = JSON.parse(readFileSync(join(import.meta.dirname, 'schema', 'route-plan.schema.json'), 'utf8')) as unknown;
+  assert.deepEqual(file, JSON.parse(JSON.stringify(routePlanSchema())));
+  const v = compileSchema(routePlanSchema());
+  const hop = { from: 'centos-8', to: 'rocky-8', assessedOn: 'collected', plan: rockyPlan() };
+  const doc = { formatVersion: 1, source: 'centos-8', target: 'rocky-8', hops: [hop, { ...hop, assessedOn: 'predicted' }] };
+  assert.deepEqual(v.errors(doc), []);
+  assert.deepEqual(v.errors({ ...doc, hops: [hop] }).map((e) => e.path), ['/hops']);
+  assert.deepEqual(v.errors({ ...doc, hops: [hop, { ...hop, plan: { ...rockyPlan(), steps: [] } }] }).map((e) => e.path), ['/hops/1/plan/steps']);
 });
 
 test('a built plan validates, also after a JSON round trip', () => {

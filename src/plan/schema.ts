@@ -9,7 +9,7 @@ import { checkDocument, compileSchema, contentId, parseDocument, type DocumentOr
 import { DNF_ENV_SCHEMA } from './steps/dnf-env.js';
 import { NAMES_SCHEMA } from './steps/kind.js';
 import { STEP_KIND_NAMES, STEP_KINDS } from './steps/index.js';
-import { PLAN_FORMAT_VERSION, type MigrationPlan } from './types.js';
+import { PLAN_FORMAT_VERSION, ROUTE_PLAN_FORMAT_VERSION, type MigrationPlan } from './types.js';
 import { ERASURE_CAUSE_SCHEMA, PREDICTED_TRANSACTION_SCHEMA } from './predicted-schema.js';
 
 const PLAN_HEADER_SCHEMA: SchemaOf<Omit<MigrationPlan, 'steps'>> = {
@@ -68,6 +68,37 @@ export function planSchema(): Record<string, unknown> {
     properties: { ...PLAN_HEADER_SCHEMA.properties, steps: { type: 'array', items: step, minItems: 1 }, predictedTransaction: PREDICTED_TRANSACTION_SCHEMA },
     required: [...PLAN_HEADER_SCHEMA.required, 'steps'],
     definitions: { erasureCause: ERASURE_CAUSE_SCHEMA },
+  };
+}
+
+/** The multi-hop plan's schema (RoutePlanDocument; checked in as schema/route-plan.schema.json): each hop's plan is a plan document. */
+export function routePlanSchema(): Record<string, unknown> {
+  // The plan's own schema without its document header; its definitions move to the top, where its $refs point.
+  const plan: Record<string, unknown> = { ...planSchema() };
+  const definitions = plan.definitions as Record<string, unknown>;
+  for (const k of ['$schema', '$id', 'title', 'description', 'definitions']) delete plan[k];
+  return {
+    $schema: 'http://json-schema.org/draft-07/schema#',
+    $id: `https://ferry.invalid/schema/route-plan/${ROUTE_PLAN_FORMAT_VERSION}.json`,
+    title: 'Ferry multi-hop migration plan',
+    description: 'A RoutePlanDocument (src/plan/types.ts) as published by `ferry plan --json` for a route of several hops (CentOS 7 → Rocky 8 → Rocky 9). Generated (scripts/write-plan-schema.ts); any incompatible change bumps ROUTE_PLAN_FORMAT_VERSION.',
+    type: 'object',
+    properties: {
+      formatVersion: { type: 'integer', const: ROUTE_PLAN_FORMAT_VERSION },
+      source: { type: 'string' },
+      target: { type: 'string' },
+      hops: {
+        type: 'array', minItems: 2,
+        items: {
+          type: 'object',
+          properties: { from: { type: 'string' }, to: { type: 'string' }, assessedOn: { type: 'string', enum: ['collected', 'predicted'] }, plan: { $ref: '#/definitions/plan' } },
+          required: ['from', 'to', 'assessedOn', 'plan'], additionalProperties: false,
+        },
+      },
+    },
+    required: ['formatVersion', 'source', 'target', 'hops'],
+    additionalProperties: false,
+    definitions: { ...definitions, plan },
   };
 }
 

@@ -63,3 +63,17 @@ export interface TargetKey {
   /** Expected fingerprints (upper-case hex, 40 digits), from the catalog or the user. */
   fingerprints: string[];
 }
+
+export const ROUTE_PLAN_FORMAT_VERSION = 1 as const;
+
+/**
+ * A multi-hop plan as `ferry plan --json` publishes it (CentOS 7 → Rocky 8 → Rocky 9): each hop's plan
+ * document (with its predicted transaction), and what the hop was assessed on — the facts collected from the
+ * host (the first hop) or the predicted end state of the hop before it (src/app/route.ts).
+ */
+export interface RoutePlanDocument<P = MigrationPlan> {
+  formatVersion: typeof ROUTE_PLAN_FORMAT_VERSION;
+  source: string;
+  target: string;
+  hops: { from: string; to: string; assessedOn: 'collected' | 'predicted'; plan: P }[];
+}

@@ -39,6 +39,16 @@ export function renderPlan(p: MigrationPlan): string {
   ].join('\n');
 }
 
+/** A multi-hop plan: the route, then each hop's plan and predicted transaction, saying what each hop was assessed on. */
+export function renderRoutePlan(r: { source: string; target: string; hops: { from: string; to: string; plan: MigrationPlan; predicted?: Prediction; assessedOn: 'collected' | 'predicted' }[] }): string {
+  const head = `Route ${t(r.source)} → ${r.hops.map((h) => t(h.to)).join(' → ')}: ${r.hops.length} hops, one plan each; each hop after the first is re-assessed on the host's collected facts before it runs (a new inhibitor stops the run there)`;
+  const hops = r.hops.map((h, i) => [
+    `Hop ${i + 1} of ${r.hops.length}: ${t(h.from)} → ${t(h.to)} (assessed on ${h.assessedOn === 'collected' ? 'the facts collected now' : `the predicted end state of hop ${i}`}; no inhibitor stands)`,
+    renderPlan(h.plan), renderPredictedTransaction(h.predicted),
+  ].join('\n'));
+  return [head, ...hops].join('\n\n');
+}
+
 export function renderResult(r: { plan: MigrationPlan; result: ExecutionResult; verify?: VerifyReport; workload?: WorkloadReport; drift?: DriftReport; problems?: string[]; gate?: { ok: boolean; checks: { id: string; ok: boolean; detail: string }[] }; rolledBack?: RollbackResult }): string {
   const lines = [`${r.result.status === 'dry-run' ? 'Dry run of' : 'Migration'} ${r.result.executionId}: ${r.plan.source} → ${r.plan.target}: ${r.result.status}; applied ${r.result.applied.length}, skipped ${r.result.skipped.length}`];
   for (const w of r.result.wouldRun ?? []) if (w.transaction) lines.push(...renderTransaction(w.title, w.transaction));
@@ -76,10 +86,31 @@ export function renderTransaction(title: string, tx: TransactionReport): string[
   ];
 }
 
-export function renderStatus(r: { status: ExecutionStatus; plan: MigrationPlan; verify?: VerifyReport; from?: 'store'; snapshots?: SnapshotInfo[]; expired?: string[] }): string {
+/** The route a status belongs to: its hops (with their executions) and the last gate's verdict. */
+export interface RouteStatusView {
+  source: string;
+  target: string;
+  hops: { from: string; to: string; executionId: string | null }[];
+  gates: { hop: number; on: string; ok: boolean; inhibitors: string[] }[];
+}
+
+function renderRouteLine(route: RouteStatusView, executionId: string): string[] {
+  const at = route.hops.findIndex((h) => h.executionId === executionId);
+  if (at < 0) return [];
+  const gate = route.gates.filter((g) => g.on === 'collected').at(-1);
+  const next = route.hops[at + 1];
+  return [
+    `  hop ${at + 1} of ${route.hops.length} of the route ${t(route.source)} → ${route.hops.map((h) => t(h.to)).join(' → ')}`,
+    ...(gate && gate.hop === at + 2 && !gate.ok ? [`  the gate before hop ${gate.hop} stopped the route: ${gate.inhibitors.map(t).join(', ')} (resolve them, then ferry resume)`] : []),
+    ...(next && next.executionId === null && !(gate && gate.hop === at + 2 && !gate.ok) ? [`  next: hop ${at + 2} (${t(next.from)} → ${t(next.to)}), after its gate (ferry resume runs it)`] : []),
+  ];
+}
+
+export function renderStatus(r: { status: ExecutionStatus; plan: MigrationPlan; verify?: VerifyReport; from?: 'store'; snapshots?: SnapshotInfo[]; expired?: string[]; route?: RouteStatusView }): string {
   const s = r.status;
   return [
     `${s.executionId}: ${r.plan.source} → ${r.plan.target}: ${s.state}${s.interrupted ? ' (interrupted: ferry resume continues it)' : ''}${s.rollbackStarted && s.state !== 'rolled-back' ? ' (rollback unfinished: ferry rollback continues it)' : ''}${s.ponrCrossed ? '; past the point of no return' : ''}${r.from === 'store' ? ' (from the store: as of its last journal entry)' : ''}`,
+    ...(r.route ? renderRouteLine(r.route, s.executionId) : []),
     ...s.steps.map((x) => `  ${x.state.padEnd(8)} ${t(x.title)}${x.attempts > 1 ? ` (${x.attempts} attempts)` : ''}`),
     ...s.transactions.map((x) => `  still running on the host: the ${t(x.label)} transaction (pid ${x.pid ?? '?'}) of step ${t(s.steps.find((st) => st.id.startsWith(x.stepIdPrefix))?.title ?? x.stepIdPrefix)}`),
     ...s.overrides.map((o) => `  override ${t(o.findingKey)} by ${t(o.by)} at ${o.at}`),

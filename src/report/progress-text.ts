@@ -23,6 +23,8 @@ export function renderProgress(e: ProgressEvent): string {
       return `      | ${t(e.message)}`;
     case 'restore':
       return `restore ${e.phase}: ${t(e.message)}${e.detail ? `: ${t(e.detail)}` : ''}`;
+    case 'route':
+      return `[hop ${e.hop}/${e.total}] ${t(e.message)}`;
     case 'collect':
       return `[collect] ${e.done}/${e.total}${e.failed ? ` (${e.failed} failed)` : ''}${e.host ? ` ${t(e.host)}` : ''}${e.message ? `: ${t(e.message)}` : ''}`;
   }

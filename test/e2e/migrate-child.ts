@@ -5,12 +5,16 @@
  * the K-th (default first) output line of step N, or `restore-start:N` / `restore-end:N`, the N-th restore
  * of this run starting or journaled as done, or `untar:N`, just before this run's N-th `tar -x` on the host
  * (a restore half done: what it replaces removed, its archive not yet unpacked)), printing STALLED so the
- * parent can SIGKILL it there. FERRY_E2E_PES gives migrate the PES events file; FERRY_E2E_REPO may name several
+ * parent can SIGKILL it there; `gate:N` as the gate before hop N of a multi-hop route starts (the hop before it completed), `hop:N`
+ * as hop N starts (its gate passed), and with
+ * FERRY_E2E_STALL_HOP=N the step points count only within hop N. Migrate and resume go through the route use
+ * cases (app/route.ts) as the CLI does. FERRY_E2E_PES gives migrate the PES events file(s), one `--pes` a line; FERRY_E2E_REPO may name several
  * repositories, one a line; FERRY_E2E_BOOT_ID_FILE (with FERRY_E2E_MACHINE_ID_FILE) models the reboots of a
  * plan's reboot steps as the reboot boundary's tests do: the reboot command writes a new boot id into that file.
  */
 import { writeSync } from 'node:fs';
-import { migrate, resume, rollback } from '../../src/app/migrate.js';
+import { rollback } from '../../src/app/migrate.js';
+import { migrateRoute, resumeRoute } from '../../src/app/route.js';
 import { createLocalTransport } from '../../src/transport/local.js';
 import type { ProgressEvent } from '../../src/core/index.js';
 import type { RunOptions, Transport } from '../../src/transport/types.js';
@@ -22,11 +26,19 @@ const line = k === undefined ? 1 : Number(k);
 let stepIndex = -1;
 let lines = 0;
 const restores = { start: -1, end: -1 };
+const stallHop = process.env.FERRY_E2E_STALL_HOP === undefined ? undefined : Number(process.env.FERRY_E2E_STALL_HOP);
+let hop = 1;
 function stall(): void {
   writeSync(1, 'STALLED\n');
   Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0);
 }
 function onProgress(e: ProgressEvent): void {
+  if (e.scope === 'route' && e.phase === 'hop') {
+    hop = e.hop;
+    if (where === 'hop' && e.hop === index) stall();
+  }
+  if (e.scope === 'route' && e.phase === 'gate' && where === 'gate' && e.hop === index) stall();
+  if (stallHop !== undefined && hop !== stallHop) return;
   if (e.scope === 'step') { stepIndex = e.step.index; lines = 0; }
   if (e.scope === 'output' && stepIndex === index) lines++;
   if (e.scope === 'restore' && (e.phase === 'start' || e.phase === 'end')) restores[e.phase]++;
@@ -54,13 +66,13 @@ const transport: Transport = where !== 'untar' ? local : new Proxy(local, {
   },
 });
 if (process.env.FERRY_E2E_MODE === 'migrate') {
-  await migrate({ transport, target: process.env.FERRY_E2E_TARGET ?? '', repos: (process.env.FERRY_E2E_REPO ?? '').split('\n'), gpgcheck: false, onProgress,
-    ...(process.env.FERRY_E2E_PES ? { pes: process.env.FERRY_E2E_PES } : {}), ...(rebootWait ? { rebootWait } : {}) });
+  await migrateRoute({ transport, target: process.env.FERRY_E2E_TARGET ?? '', repos: (process.env.FERRY_E2E_REPO ?? '').split('\n'), gpgcheck: false, onProgress,
+    ...(process.env.FERRY_E2E_PES ? { pes: process.env.FERRY_E2E_PES.split('\n') } : {}), ...(rebootWait ? { rebootWait } : {}) });
 } else if (process.env.FERRY_E2E_MODE === 'rollback') {
   await rollback({ transport, onProgress });
 } else {
-  const res = await resume({ transport, onProgress, ...(rebootWait ? { rebootWait } : {}) });
-  writeSync(1, `RESULT ${res.result.status}\n`);
+  const res = await resumeRoute({ transport, onProgress, ...(rebootWait ? { rebootWait } : {}) });
+  writeSync(1, `RESULT ${res.hops[res.hops.length - 1]?.result.status ?? 'none'}\n`);
 }
 writeSync(1, 'DONE\n');
 await transport.close();

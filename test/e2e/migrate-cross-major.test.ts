@@ -16,6 +16,9 @@ import { migrate, planMigration } from '../../src/app/migrate.js';
 import { createRollout, rolloutStatus } from '../../src/app/rollout.js';
 import { parseRolloutFlags } from '../../src/fleet/rollout-spec.js';
 import { openStore } from '../../src/store/index.js';
+import { planRoute, type RouteDocument } from '../../src/app/route.js';
+import { compileSchema } from '../../src/core/index.js';
+import { routePlanSchema } from '../../src/plan/index.js';
 import { rebootConfig, switchableTransport, type RebootWait, type SwitchableTransport } from '../../src/exec/reboot.js';
 import { createLocalTransport } from '../../src/transport/local.js';
 import { parseNevra } from '../../src/rpm/nevra.js';
@@ -356,3 +359,174 @@ for (const [target, file] of [['rocky-9', 'pes-events.rocky.json'], ['almalinux-
     h.dispose();
   });
 }
+
+// Issue 20's multi-hop plan: CentOS 7 → Rocky 9 is the catalog's CentOS 7 → Rocky 8 → Rocky 9, one plan with a
+// re-assessment gate between the hops, each hop with Rocky's own events. Ferry is SIGKILLed between the hops
+// (the second hop's gate passed, recorded) and inside the second hop's target transaction; `ferry resume`
+// completes the route. The host ends with the package set predicted before the first hop started.
+test('CentOS 7 → Rocky 9 as one plan (7 → 8 → 9): the second hop gated on the predicted, then the collected end state of the first; killed inside hop 1, between the hops and inside hop 2, resumed; the predicted package set, dnf check clean', { skip }, async () => {
+  const h = await host();
+  const r9 = await labOf().distro('rocky-9');
+  const repos = [...repoArgs(), `rocky-9=${r9.repoDir}`];
+  const pesFlags = [`rocky-8=${pes()}`, `rocky-9=${pes()}`];
+  const base = ['plan', 'local', '--root', h.root, '--to', 'rocky-9', ...repos.flatMap((r) => ['--repo', r]), '--nogpgcheck'];
+  // Each hop takes its vendor's events (TARGET=FILE, as ferry assess reads --pes); a hop without any is refused.
+  const without = await ferry([...base, '--pes', `rocky-8=${pes()}`]);
+  assert.equal(without.code, 2, without.err);
+  assert.match(without.err, /PES_REQUIRED.*Hop 2 of 2 \(rocky-8 → rocky-9\): rocky-8 → rocky-9 is a cross-major upgrade/);
+  assert.match(without.err, /--pes rocky-9=FILE/);
+  const text = await ferry([...base, ...pesFlags.flatMap((p) => ['--pes', p])]);
+  assert.equal(text.code, 0, text.err);
+  assert.match(text.out, /^Route centos-7 → rocky-8 → rocky-9: 2 hops/m);
+  assert.match(text.out, /^Hop 2 of 2: rocky-8 → rocky-9 \(assessed on the predicted end state of hop 1; no inhibitor stands\)/m);
+  const json = JSON.parse((await ferry(['--json', ...base, ...pesFlags.flatMap((p) => ['--pes', p])])).out) as { formatVersion: number; hops: { from: string; to: string; assessedOn: string; plan: { steps: { kind: string; options: { dnf?: { releasever: string } } }[]; predictedTransaction?: { ok: boolean } } }[] };
+  assert.deepEqual(compileSchema(routePlanSchema()).errors(json), [], 'the published document validates against route-plan.schema.json');
+  assert.deepEqual(json.hops.map((x) => [x.from, x.to, x.assessedOn, x.plan.predictedTransaction?.ok]), [['centos-7', 'rocky-8', 'collected', true], ['rocky-8', 'rocky-9', 'predicted', true]]);
+  assert.deepEqual(json.hops.map((x) => x.plan.steps.find((s) => s.kind === 'upgrade-transaction')?.options.dnf?.releasever), ['8', '9']);
+
+  // The expected end: hop 1's predicted changes, then hop 2's predicted changes on that predicted state.
+  const before = packageSet(h.root, h.env);
+  const transport = createLocalTransport({ root: h.root });
+  const planned = await planRoute({ transport, target: 'rocky-9', repos, gpgcheck: false, pes: pesFlags });
+  await transport.close();
+  const [p1, p2] = planned.hops.map((x) => x.predicted);
+  assert.ok(p1?.ok && p2?.ok, 'both hops predicted');
+  const expected = applyPrediction(applyPrediction(before, p1.changes), p2.changes);
+
+  const env = { ...h.env, ...bootFiles(), FERRY_E2E_ROOT: h.root, FERRY_E2E_TARGET: 'rocky-9', FERRY_E2E_REPO: repos.join('\n'), FERRY_E2E_PES: pesFlags.join('\n') };
+  const upgrade = (hop: number): number => planned.hops[hop].plan.steps.findIndex((s) => s.kind === 'upgrade-transaction');
+  // 1. Killed inside hop 1's target transaction (dnf, detached, goes on).
+  const zeroth = await runChild({ ...env, FERRY_E2E_MODE: 'migrate', FERRY_E2E_STALL_HOP: '1' }, `output:${upgrade(0)}`);
+  assert.ok(zeroth.killed, zeroth.out);
+  // 2. Resumed (hop 1 finished), killed as hop 2 starts: hop 2's gate passed and recorded.
+  const first = await runChild({ ...env, FERRY_E2E_MODE: 'resume' }, 'hop:2');
+  assert.ok(first.killed, first.out);
+  assert.match(readFileSync(join(h.root, 'etc/os-release'), 'utf8'), /^VERSION_ID="8/m, 'hop 1 left the host on Rocky 8');
+  // 3. Resumed: the gate again on fresh facts, then killed inside hop 2's target transaction.
+  const second = await runChild({ ...env, FERRY_E2E_MODE: 'resume', FERRY_E2E_STALL_HOP: '2' }, `output:${upgrade(1)}`);
+  assert.ok(second.killed, second.out);
+  // 4. Resumed to the end.
+  const done = await runChild({ ...env, FERRY_E2E_MODE: 'resume' });
+  assert.match(done.out, /RESULT completed/, done.out);
+
+  assert.deepEqual(packageSet(h.root, h.env), expected, 'exactly the package set Ferry predicted before hop 1');
+  assert.match(readFileSync(join(h.root, 'etc/os-release'), 'utf8'), /^VERSION_ID="9/m);
+  const check = sh(['dnf', ...h.dnfArgs(r9), 'check'], h.env);
+  assert.equal(check.status, 0, `dnf check: ${check.stdout}${check.stderr}`);
+  assert.equal(sh(['rpm', '--root', h.root, '-Va'], h.env).stdout, '', 'rpm -Va clean');
+  // The route on the host: two executions, hop 2 gated on the prediction and then (twice: killed after the first) on the collected facts, which matched it.
+  const route = JSON.parse(readFileSync(join(h.root, 'var/lib/ferry/route.json'), 'utf8')) as RouteDocument;
+  assert.equal(route.hops.filter((x) => x.executionId).length, 2);
+  assert.deepEqual(route.gates.map((g) => [g.hop, g.on, g.ok, g.inhibitors.length, g.unexpected, g.missing]), [[2, 'predicted', true, 0, [], []], [2, 'collected', true, 0, [], []], [2, 'collected', true, 0, [], []]]);
+  // Each collected gate is journaled in hop 1's execution, after it completed (the journal still folds to completed).
+  const jt = createLocalTransport({ root: h.root });
+  const hop1 = await readJournal(jt, route.hops[0].executionId ?? '');
+  await jt.close();
+  assert.deepEqual(hop1.filter((e) => e.event === 'gate').map((e) => e.event === 'gate' && [e.hop, e.to, e.ok]), [[2, 'rocky-9', true], [2, 'rocky-9', true]]);
+  h.dispose();
+});
+
+/** A third-party package needing a library no Rocky repository provides: installed after hop 1, it inhibits hop 2. */
+const ACME: SourceDef = { name: 'acme-agent', version: '2.1', release: '1', arch: 'x86_64', vendor: 'Acme Corp', license: 'Proprietary',
+  binaries: [{ name: 'acme-agent', requires: ['libacme-crypto.so.3()(64bit)'], files: { '/opt/acme/agent.txt': 'acme\n' } }] };
+
+test('CentOS 7 → Rocky 9: a new inhibitor after hop 1 stops the route before hop 2, recorded with how to continue; resolved, ferry resume completes the route', { skip }, async () => {
+  const h = await host();
+  const r9 = await labOf().distro('rocky-9');
+  const repos = [...repoArgs(), `rocky-9=${r9.repoDir}`];
+  const env = { ...h.env, ...bootFiles(), FERRY_E2E_ROOT: h.root, FERRY_E2E_TARGET: 'rocky-9', FERRY_E2E_REPO: repos.join('\n'), FERRY_E2E_PES: [`rocky-8=${pes()}`, `rocky-9=${pes()}`].join('\n') };
+  // Killed once hop 1 completed, as the gate of hop 2 starts: the host is Rocky 8.
+  const first = await runChild({ ...env, FERRY_E2E_MODE: 'migrate' }, 'gate:2');
+  assert.ok(first.killed, first.out);
+  const acme = await buildRepo({ id: 'acme-third-party', sources: [ACME] }, labOf().cacheDir);
+  const rpmFile = readdirSync(acme, { recursive: true, encoding: 'utf8' }).find((f) => f.endsWith('.rpm'));
+  assert.ok(rpmFile);
+  const installed = sh(['rpm', '--root', h.root, '-i', '--nodeps', join(acme, rpmFile)], h.env);
+  assert.equal(installed.status, 0, installed.stderr);
+
+  const stopped = await runChild({ ...env, FERRY_E2E_MODE: 'resume' });
+  assert.notEqual(stopped.code, 0, stopped.out);
+  assert.match(stopped.out, /stopped before hop 2 of 2 \(rocky-8 → rocky-9\): hop 1 completed, and re-assessed on the facts collected now, .*third-party-sonames:acme-agent\.x86_64/);
+  assert.match(stopped.out, /code: 'PLAN_INHIBITED'/);
+  assert.match(stopped.out, /Resolve them and run ferry resume; or override on a new run of the hop: ferry migrate --to rocky-9 \.\.\. --override third-party-sonames:acme-agent\.x86_64/);
+  assert.match(readFileSync(join(h.root, 'etc/os-release'), 'utf8'), /^VERSION_ID="8/m, 'the host stays on Rocky 8');
+  const route = (): RouteDocument => JSON.parse(readFileSync(join(h.root, 'var/lib/ferry/route.json'), 'utf8')) as RouteDocument;
+  const gate = route().gates.at(-1);
+  assert.deepEqual([gate?.hop, gate?.on, gate?.ok, gate?.inhibitors, gate?.unexpected], [2, 'collected', false, ['third-party-sonames:acme-agent.x86_64'], ['acme-agent-0:2.1-1.x86_64']]);
+  assert.equal(route().hops[1].executionId, null, 'hop 2 never started');
+  const st = await ferry(['status', 'local', '--root', h.root]);
+  assert.equal(st.code, 0, st.err);
+  assert.match(st.out, /: centos-7 → rocky-8: completed; past the point of no return\n {2}hop 1 of 2 of the route centos-7 → rocky-8 → rocky-9\n {2}the gate before hop 2 stopped the route: third-party-sonames:acme-agent\.x86_64 \(resolve them, then ferry resume\)\n/);
+
+  // Resolved (the package removed), ferry resume goes on with hop 2 behind a passing gate.
+  assert.equal(sh(['rpm', '--root', h.root, '-e', '--nodeps', 'acme-agent'], h.env).status, 0);
+  const done = await runChild({ ...env, FERRY_E2E_MODE: 'resume' });
+  assert.match(done.out, /RESULT completed/, done.out);
+  assert.match(readFileSync(join(h.root, 'etc/os-release'), 'utf8'), /^VERSION_ID="9/m);
+  assert.deepEqual(route().gates.map((g) => [g.on, g.ok]), [['predicted', true], ['collected', false], ['collected', true]]);
+  const jt = createLocalTransport({ root: h.root });
+  const hop1 = await readJournal(jt, route().hops[0].executionId ?? '');
+  await jt.close();
+  assert.deepEqual(hop1.filter((e) => e.event === 'gate').map((e) => e.event === 'gate' && [e.ok, e.inhibitors]), [[false, ['third-party-sonames:acme-agent.x86_64']], [true, []]], 'both verdicts journaled in hop 1\'s execution');
+  const check = sh(['dnf', ...h.dnfArgs(r9), 'check'], h.env);
+  assert.equal(check.status, 0, `dnf check: ${check.stdout}${check.stderr}`);
+  h.dispose();
+});
+
+test('CentOS 7 → Rocky 9 over sshd with ferry migrate: both hops, their four reboots dropping the SSH connection, the gate between them; the predicted package set, dnf check clean', { skip: skip || skipUnlessTools('sshd', 'pkill', 'setsid') }, async () => {
+  const h = await labOf().sshHost({ from: 'centos-7', localPackages: EL7_PES });
+  try {
+    const r9 = await labOf().distro('rocky-9');
+    const repos = [...repoArgs(), `rocky-9=${r9.repoDir}`];
+    const pesFlags = [`rocky-8=${pes()}`, `rocky-9=${pes()}`];
+    const before = packageSet(h.root, h.env);
+    const local = createLocalTransport({ root: h.root });
+    const planned = await planRoute({ transport: local, target: 'rocky-9', repos, gpgcheck: false, pes: pesFlags });
+    await local.close();
+    const [p1, p2] = planned.hops.map((x) => x.predicted);
+    assert.ok(p1?.ok && p2?.ok);
+    const dir = mkdtempSync(join(tmpdir(), 'ferry-multihop-ssh-'));
+    const bootIdFile = join(dir, 'boot_id');
+    writeFileSync(bootIdFile, `${randomUUID()}\n`);
+    const script = sshRebootScript(dir, h.sshd.pid, bootIdFile);
+    const r = await ferry(['migrate', `root@127.0.0.1:${h.port}`, '--yes', '--root', h.root, '-i', h.privateKeyPath, '--known-hosts', h.knownHostsPath,
+      '--to', 'rocky-9', ...repos.flatMap((x) => ['--repo', x]), ...pesFlags.flatMap((p) => ['--pes', p]), '--nogpgcheck',
+      '--reboot-command', JSON.stringify(['sh', script]), '--boot-id-file', bootIdFile, '--reboot-timeout', '1m']);
+    assert.equal(r.code, 0, `${r.out}\n${r.err}`);
+    assert.match(r.err, /\[hop 2\/2\] passed: rocky-8 → rocky-9 re-assessed on the facts collected after hop 1, no inhibitor stands/);
+    assert.match(r.out, /^Hop 2 \(rocky-8 → rocky-9\):/m);
+    assert.deepEqual(packageSet(h.root, h.env), applyPrediction(applyPrediction(before, p1.changes), p2.changes), 'exactly the package set Ferry predicted before hop 1');
+    const check = sh(['dnf', ...h.dnfArgs(r9), 'check'], h.env);
+    assert.equal(check.status, 0, `dnf check: ${check.stdout}${check.stderr}`);
+    const t = createLocalTransport({ root: h.root });
+    const route = JSON.parse(readFileSync(join(h.root, 'var/lib/ferry/route.json'), 'utf8')) as RouteDocument;
+    for (const hop of route.hops) {
+      const reboots = (await readJournal(t, hop.executionId ?? '')).filter((e) => e.event === 'reboot').map((e) => e.phase);
+      assert.deepEqual(reboots, ['requested', 'returned', 'requested', 'returned'], `${hop.from} → ${hop.to}: two reboots over SSH, each journaled back`);
+    }
+    await t.close();
+  } finally {
+    await h.stop();
+  }
+});
+
+/** A third-party package needing libidn's soname: CentOS 7 and Rocky 8 carry libidn, Rocky 9 does not (PES event 2269 removes it). */
+const ACME_IDN: SourceDef = { name: 'acme-idn', version: '1.0', release: '1', arch: 'x86_64', vendor: 'Acme Corp', license: 'Proprietary',
+  binaries: [{ name: 'acme-idn', requires: ['libidn.so.11()(64bit)'], files: { '/opt/acme/idn.txt': 'acme\n' } }] };
+
+test('CentOS 7 → Rocky 9: hop 2\'s inhibitor is known before hop 1 starts — found on hop 1\'s predicted end state, it refuses the plan naming the hop; overridden, it is hop 2\'s override', { skip }, async () => {
+  const h = await labOf().host({ from: 'centos-7', extras: ['libidn'], localPackages: [...EL7_PES, ACME_IDN] });
+  const r9 = await labOf().distro('rocky-9');
+  const base = ['plan', 'local', '--root', h.root, ...[...repoArgs(), `rocky-9=${r9.repoDir}`].flatMap((r) => ['--repo', r]), '--nogpgcheck', '--pes', pes()];
+  // Hop 1 alone stands: Rocky 8 provides libidn.so.11.
+  const hop1 = await ferry([...base, '--to', 'rocky-8']);
+  assert.equal(hop1.code, 0, hop1.err);
+  const refused = await ferry([...base, '--to', 'rocky-9']);
+  assert.equal(refused.code, 1, refused.err);
+  assert.match(refused.err, /PLAN_INHIBITED.*Hop 2 of 2 \(rocky-8 → rocky-9\), assessed on the predicted end state of hop 1: .*third-party-sonames:acme-idn\.x86_64 \(acme-idn-1\.0-1\.x86_64 needs a library rocky-9 does not provide\)/);
+  const overridden = await ferry(['--json', ...base, '--to', 'rocky-9', '--override', 'third-party-sonames:acme-idn.x86_64', '--reason', 'acme ships an EL9 build']);
+  assert.equal(overridden.code, 0, overridden.err);
+  const doc = JSON.parse(overridden.out) as { hops: { plan: { overrides: { findingKey: string }[] } }[] };
+  assert.deepEqual(doc.hops.map((x) => x.plan.overrides.map((o) => o.findingKey)), [[], ['third-party-sonames:acme-idn.x86_64']]);
+  h.dispose();
+});

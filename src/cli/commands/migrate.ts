@@ -2,9 +2,10 @@
 import type { Command } from 'commander';
 import { FerryError, redact } from '../../core/index.js';
 import {
-  finish, migrate, migrationStatus, planMigration, resume, rollback, storedMigrationStatus, unlockHost,
+  finish, migrationStatus, rollback, storedMigrationStatus, unlockHost,
   type MigrateResult, type Store,
 } from '../../app/migrate.js';
+import { migrateRoute, planRoute, resumeRoute, routePlanDocument, withRouteOf, type RouteDocument, type RouteResult } from '../../app/route.js';
 import { commandCheck, urlCheck } from '../../app/health-gate.js';
 import type { SnapshotRequest } from '../../app/migrate.js';
 import { defaultStorePath, recordPlan, storeHostName } from '../../app/store.js';
@@ -13,7 +14,7 @@ import type { ProgressEvent } from '../../app/migrate.js';
 import { withHost as withOpenHost } from '../../app/host.js';
 import { rebootWaitFor, type RebootWait } from '../../app/reboot.js';
 import type { Transport } from '../../app/host.js';
-import { renderPlan, renderPredictedTransaction, renderResult, renderRollback, renderStatus } from '../../report/execution-text.js';
+import { renderPlan, renderPredictedTransaction, renderResult, renderRollback, renderRoutePlan, renderStatus } from '../../report/execution-text.js';
 import { renderProgress } from '../../report/progress-text.js';
 import { collect, emit, type CliContext } from '../output.js';
 import { parseDuration } from '../../fleet/flags.js';
@@ -24,7 +25,7 @@ interface HostFlags extends SharedHostFlags { store?: string; trustJournal?: boo
 
 const TRUST_JOURNAL_HELP = 'accept a journal this controller did not sign (another controller\'s, or an older Ferry\'s); what it would restore is still checked';
 const HOST_CHANGED_FORCE_HELP = 'act even though the host\'s packages changed since the journal last recorded them (HOST_CHANGED)';
-interface PlanFlags extends HostFlags { to: string; repo?: string[]; pes?: string; override?: string[]; reason?: string; gpgKey?: string[]; nogpgcheck?: boolean; allowRemove?: string[]; snapshot?: string; snapshotCommand?: string; snapshotRestoreCommand?: string; snapshotRemoveCommand?: string; snapshotRetention?: string }
+interface PlanFlags extends HostFlags { to: string; repo?: string[]; pes?: string[]; override?: string[]; reason?: string; gpgKey?: string[]; nogpgcheck?: boolean; allowRemove?: string[]; snapshot?: string; snapshotCommand?: string; snapshotRestoreCommand?: string; snapshotRemoveCommand?: string; snapshotRetention?: string }
 
 
 /** The store's location as messages name it (a URL's password removed). */
@@ -35,7 +36,7 @@ function storeNameOf(f: HostFlags): string {
 function withPlanFlags(c: Command): Command {
   return withHostFlags(c).requiredOption('--to <target>', 'target release, e.g. rocky-8')
     .option('--repo <target=dir|url>', 'target repository: a local mirror directory or URL (repeatable; offline mode)', collect)
-    .option('--pes <file>', 'the target vendor\'s Leapp package-evolution events (pes-events.json): a cross-major upgrade takes its target package set from them')
+    .option('--pes <[target=]file>', 'the target vendor\'s Leapp package-evolution events (pes-events.json): a cross-major upgrade takes its target package set from them; a multi-hop migration names one file per cross-major hop (--pes rocky-8=FILE --pes rocky-9=FILE; repeatable)', collect)
     .option('--override <finding-key>', 'proceed despite this inhibitor; recorded in the plan and the journal (repeatable)', collect)
     .option('--reason <text>', 'why the overrides are acceptable (journaled)')
     .option('--gpg-key <file=fingerprint>', 'target GPG key file and its expected fingerprint (default: the catalog\'s)', collect)
@@ -72,7 +73,7 @@ function snapshotRetention(f: PlanFlags, request: SnapshotRequest): { snapshotRe
   return { snapshotRetentionSeconds: seconds };
 }
 
-function planInput(f: PlanFlags): { target: string; repos: string[]; overrides: { findingKey: string; reason?: string }[]; gpgKeys?: string[]; gpgcheck: boolean; allowRemove?: string[]; snapshot: SnapshotRequest; snapshotRetentionSeconds?: number; pes?: string } {
+function planInput(f: PlanFlags): { target: string; repos: string[]; overrides: { findingKey: string; reason?: string }[]; gpgKeys?: string[]; gpgcheck: boolean; allowRemove?: string[]; snapshot: SnapshotRequest; snapshotRetentionSeconds?: number; pes?: string[] } {
   const snapshot = snapshotRequest(f);
   return {
     snapshot, ...snapshotRetention(f, snapshot), ...(f.pes !== undefined ? { pes: f.pes } : {}),
@@ -106,15 +107,26 @@ function withRebootableHost<T>(host: string, f: HostFlags & RebootFlags, ctx: Cl
   });
 }
 
+/** Prints a run: one hop as one migration prints, a route as its document and each hop's result. Returns the last hop's. */
+function lastHop(ctx: CliContext, r: RouteResult): MigrateResult {
+  const last = r.hops[r.hops.length - 1];
+  if (!r.route) emit(ctx, last, renderResult);
+  else emit(ctx, r, () => r.hops.map((h, i) => `Hop ${i + 1} (${h.plan.source} → ${h.plan.target}):\n${renderResult(h)}`).join('\n\n'));
+  return last;
+}
+
 export function register(program: Command, ctx: CliContext): void {
   withPlanFlags(program.command('plan <host>').description('print the migration plan for a host (no change on the host)'))
     .option('--store <path>', 'also record the host and the plan in Ferry\'s store (a SQLite file, or a postgres:// URL)')
     .action(async (host: string, f: PlanFlags) => {
       const input = planInput(f); // a bad flag is refused before the host is contacted
-      const { plan, published, predicted } = await withHost(host, f, (transport) => planMigration({ transport, ...input }));
-      if (f.store !== undefined) await withStore(f, (store) => recordPlan(store, storeHostName({ host, ...f }), plan));
-      // --json prints the plan document with its predicted transaction (src/plan/predicted.ts); the text the same two
-      emit(ctx, published, () => `${renderPlan(plan)}\n${renderPredictedTransaction(predicted)}`);
+      const route = await withHost(host, f, (transport) => planRoute({ transport, ...input }));
+      if (f.store !== undefined) await withStore(f, async (store) => { for (const h of route.hops) await recordPlan(store, storeHostName({ host, ...f }), h.plan); });
+      // --json prints the plan document with its predicted transaction (src/plan/predicted.ts); the text the same two.
+      // A multi-hop route prints its hops' documents, each as one plan prints it.
+      const [only] = route.hops;
+      if (route.hops.length === 1) emit(ctx, only.published, () => `${renderPlan(only.plan)}\n${renderPredictedTransaction(only.predicted)}`);
+      else emit(ctx, routePlanDocument(route), () => renderRoutePlan(route));
     });
 
   withRebootFlags(withStoreFlag(withPlanFlags(program.command('migrate <host>').description('migrate a host to the target (journaled, resumable)'))))
@@ -128,12 +140,11 @@ export function register(program: Command, ctx: CliContext): void {
       const commands = (f.healthCheckCommand ?? []).map((c) => argvFlag('--health-check-command', c));
       const gateAsked = f.healthCheckUrl !== undefined || commands.length > 0 || f.rollbackOnFailure === true;
       const input = planInput(f);
-      const run = (store?: Store): Promise<MigrateResult> => withRebootableHost(host, f, ctx, (transport, rebootWait) => migrate({
+      const run = (store?: Store): Promise<RouteResult> => withRebootableHost(host, f, ctx, (transport, rebootWait) => migrateRoute({
         transport, ...input, dryRun: Boolean(f.dryRun), onProgress: progress(ctx), ...(store ? { store, storeHost: storeHostName({ host, ...f }), storeName: storeNameOf(f) } : {}), ...(rebootWait ? { rebootWait } : {}),
         ...(gateAsked ? { health: { rollbackOnFailure: f.rollbackOnFailure === true, checks: [...(f.healthCheckUrl ?? []).map((u) => urlCheck(u)), ...commands.map((c) => commandCheck(transport, c))] } } : {}),
       }));
-      const res = f.dryRun ? await run() : await withStore(f, run);
-      emit(ctx, res, renderResult);
+      const res = lastHop(ctx, f.dryRun ? await run() : await withStore(f, run));
       if (res.gate && !res.gate.ok) throw new FerryError('HEALTH_GATE_FAILED', `The health gate failed on ${host}: ${res.gate.checks.filter((c) => !c.ok).map((c) => `${c.id} (${c.detail})`).join('; ')}${res.rolledBack ? '; the host was rolled back' : ''}`, { hint: res.rolledBack ? 'Fix the cause, then migrate again.' : 'ferry rollback returns the host to its snapshot; --rollback-on-failure does it automatically.' });
       if (res.verify && !res.verify.ok) throw new FerryError('STEP_FAILED', `Verification failed on ${host}`);
     });
@@ -142,8 +153,8 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--trust-journal', TRUST_JOURNAL_HELP)
     .option('--force', HOST_CHANGED_FORCE_HELP)
     .action(async (host: string, f: HostFlags & RebootFlags & { force?: boolean }) => {
-      const res = await withStore(f, (store) => withRebootableHost(host, f, ctx, (transport, rebootWait) => resume({ transport, onProgress: progress(ctx), store, storeHost: storeHostName({ host, ...f }), storeName: storeNameOf(f), trustJournal: f.trustJournal === true, force: f.force === true, ...(rebootWait ? { rebootWait } : {}) })));
-      emit(ctx, res, renderResult);
+      const res = await withStore(f, (store) => withRebootableHost(host, f, ctx, (transport, rebootWait) => resumeRoute({ transport, onProgress: progress(ctx), store, storeHost: storeHostName({ host, ...f }), storeName: storeNameOf(f), trustJournal: f.trustJournal === true, force: f.force === true, ...(rebootWait ? { rebootWait } : {}) })));
+      lastHop(ctx, res);
     });
 
   withRebootFlags(withStoreFlag(withHostFlags(program.command('rollback <host>').description('undo a migration: restores its backups, or returns the host to its snapshot (past the point of no return too)'))))
@@ -175,12 +186,12 @@ export function register(program: Command, ctx: CliContext): void {
     .action(async (host: string, f: HostFlags & { fromStore?: boolean; expire?: boolean }) => {
       if (f.expire && f.fromStore) throw new FerryError('USAGE', '--expire removes snapshots on the host: it cannot be done --from-store');
       const expire = f.expire ? { expireAt: new Date() } : {};
-      const res: Awaited<ReturnType<typeof migrationStatus>> & { from?: 'store' } = f.fromStore
+      const res: Awaited<ReturnType<typeof migrationStatus>> & { from?: 'store'; route?: RouteDocument } = f.fromStore
         ? await withStore(f, (store) => storedMigrationStatus({ store, storeHost: storeHostName({ host, ...f }) }))
         // With --store, the host's journal is mirrored there as well (what a busy store missed during the run).
         : f.store !== undefined
-          ? await withStore(f, (store) => withHost(host, f, (transport) => migrationStatus({ transport, trustJournal: f.trustJournal === true, store, storeName: storeNameOf(f), ...expire })))
-          : await withHost(host, f, (transport) => migrationStatus({ transport, trustJournal: f.trustJournal === true, ...expire }));
+          ? await withStore(f, (store) => withHost(host, f, async (transport) => withRouteOf(transport, await migrationStatus({ transport, trustJournal: f.trustJournal === true, store, storeName: storeNameOf(f), ...expire }))))
+          : await withHost(host, f, async (transport) => withRouteOf(transport, await migrationStatus({ transport, trustJournal: f.trustJournal === true, ...expire })));
       emit(ctx, res, renderStatus);
     });
 }

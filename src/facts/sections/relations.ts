@@ -72,7 +72,7 @@ export interface RawRelations {
 }
 
 /** The capability name of a %{…NEVRS} entry: a rich dep `(…)` whole, otherwise what precedes ` OP EVR`. */
-function capabilityName(dep: string): string {
+export function capabilityName(dep: string): string {
   if (dep.startsWith('(')) return dep;
   const at = dep.search(/ (?:[<>]=?|=) /);
   return at < 0 ? dep : dep.slice(0, at);

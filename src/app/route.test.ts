@@ -1,0 +1,38 @@
+// `--pes` for a multi-hop route: one file a hop, named by the hop's target (TARGET=FILE), never silently ignored.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { isFerryError, type ErrorCode } from '../core/index.js';
+import { loadCatalog } from '../catalog/index.js';
+import { pesByTarget } from './route.js';
+
+const catalog = loadCatalog();
+const route = { targets: ['rocky-8', 'rocky-9'], crossMajor: ['rocky-8', 'rocky-9'] };
+const direct = { targets: ['rocky-8'], crossMajor: ['rocky-8'] };
+
+test('pesByTarget: each TARGET=FILE to its hop, a bare file to every cross-major hop without its own (as ferry assess reads --pes); a file whose name has "=" stays a file', () => {
+  const cases: [string[], typeof route, Record<string, string>][] = [
+    [['rocky-8=/d/pes-8.json', 'rocky-9=/d/pes-9.json'], route, { 'rocky-8': '/d/pes-8.json', 'rocky-9': '/d/pes-9.json' }],
+    [['rocky-9=/d/pes.json'], route, { 'rocky-9': '/d/pes.json' }],
+    [['/d/pes.json'], route, { 'rocky-8': '/d/pes.json', 'rocky-9': '/d/pes.json' }],
+    [['rocky-9=/d/pes-9.json', '/d/pes.json'], route, { 'rocky-8': '/d/pes.json', 'rocky-9': '/d/pes-9.json' }],
+    [['/d/pes.json'], direct, { 'rocky-8': '/d/pes.json' }],
+    [['rocky-8=/d/pes.json'], direct, { 'rocky-8': '/d/pes.json' }],
+    [['/d/a=b.json'], direct, { 'rocky-8': '/d/a=b.json' }],
+    [['build=3.json'], direct, { 'rocky-8': 'build=3.json' }],
+    // A route with one cross-major hop (a same-major swap first): a bare file is that hop's.
+    [['/d/pes.json'], { targets: ['oraclelinux-7', 'oraclelinux-8'], crossMajor: ['oraclelinux-8'] }, { 'oraclelinux-8': '/d/pes.json' }],
+    [[], route, {}],
+  ];
+  for (const [flags, r, want] of cases) assert.deepEqual(pesByTarget(catalog, flags, r), want, flags.join(' '));
+});
+
+test('pesByTarget: refused, naming the flag — a target no hop lands on, two files for one hop, a bare file no hop takes', () => {
+  const cases: [string[], ErrorCode, RegExp][] = [
+    [['almalinux-9=/d/pes.json'], 'PES_UNUSED', /--pes almalinux-9=\/d\/pes\.json: almalinux-9 is not one of the .*targets \(rocky-8, rocky-9\)/],
+    [['rocky-9=/a.json', 'rocky-9=/b.json'], 'USAGE', /--pes given twice for rocky-9/],
+    [['rocky-8=/a.json', 'rocky-9=/b.json', '/c.json'], 'PES_UNUSED', /--pes \/c\.json was given, but every cross-major hop \(rocky-8, rocky-9\) has its own events file/],
+  ];
+  for (const [flags, code, message] of cases) {
+    assert.throws(() => pesByTarget(catalog, flags, route), (e: unknown) => isFerryError(e, code) && message.test(e.message), flags.join(' '));
+  }
+});

@@ -1,0 +1,415 @@
+/**
+ * Multi-hop migrations as one plan: `--to rocky-9` on a CentOS 7 host is the catalog's chain CentOS 7 → Rocky 8
+ * → Rocky 9 (plan/build.ts routeFor, over catalog/routes.ts pathChain), each hop planned by planMigration with
+ * its vendor's own PES events (`--pes rocky-8=FILE --pes rocky-9=FILE`) and run by migrate, with a
+ * re-assessment gate between hops:
+ * - before the first hop starts, every later hop is assessed and planned on the predicted end state of the hop
+ *   before it (assess/predicted-facts.ts: the predicted package set as facts); an inhibitor there refuses the
+ *   plan like any inhibitor (planMigration's gateInhibitors, the one gate);
+ * - after a hop completes, the next is assessed again on facts collected from the host then, its plan built
+ *   from them, and the collected package set compared with the predicted one (differences reported); an
+ *   inhibitor that stands now stops the run there (PLAN_INHIBITED naming the hop, recorded on the host).
+ *
+ * The route is recorded on the host (ROUTE_FILE: hops, their executions, the plan options, the predicted
+ * package sets and every gate's verdict), so `ferry resume` finishes the hop it finds interrupted and then
+ * goes on with the next. Each hop is an execution of its own (its journal, its rollback stack): `ferry rollback`
+ * undoes the current hop.
+ */
+import { posix } from 'node:path';
+import { assert, compileSchema, FerryError, isFerryError, parseDocument, type ProgressEvent, type SchemaOf } from '../core/index.js';
+import { loadCatalog, targetRelease, type Catalog } from '../catalog/index.js';
+import { detectSourceRelease, predictedFacts, type Prediction } from '../assess/index.js';
+import type { Finding, TargetRepoView } from '../assess/types.js';
+import { collectFacts, relationKey } from '../facts/index.js';
+import type { HostFacts } from '../facts/types.js';
+import { ROUTE_PLAN_FORMAT_VERSION, routeFor, type MigrationPlan, type PublishedPlan, type RoutePlanDocument, type SnapshotRequest } from '../plan/index.js';
+import { acquireHostLock, mkdirHost, openJournal, readCurrentExecution, writeDurably } from '../exec/journal.js';
+import { readHostDocument } from '../exec/verify-documents.js';
+import type { Transport } from '../transport/index.js';
+import { migrate, migrationStatus, newExecutionId, planMigration, refuseUnfinished, resume, type JournalReadOptions, type ForceOption, type MigrateOptions, type MigrateResult, type PlanMigrationOptions, type RebootOption, type StoreOption } from './migrate.js';
+import type { JournalSink } from '../exec/types.js';
+import { pesSpecs } from './assess.js';
+import { packageManagerFor } from '../exec/package-manager/index.js';
+
+/** Where the host keeps its current route (beside CURRENT_FILE). */
+export const ROUTE_FILE = '/var/lib/ferry/route.json';
+export const ROUTE_FORMAT_VERSION = 1 as const;
+
+/** What every hop is planned with: the plan flags, kept on the host so a resumed route plans its next hop alike. */
+export interface RouteOptions {
+  repos: string[];
+  gpgcheck: boolean;
+  gpgKeys: string[];
+  allowRemove: string[];
+  overrides: { findingKey: string; reason?: string }[];
+  snapshot: { mode: 'auto' | 'none' | 'commands'; commands: { create: string[]; restore: string[]; remove: string[] } | null };
+  snapshotRetentionSeconds: number | null;
+}
+
+export interface RouteGate {
+  /** The hop assessed (1-based). */
+  hop: number;
+  at: string;
+  /** `predicted`: before the first hop, on the predicted end state; `collected`: after the hop before it. */
+  on: 'predicted' | 'collected';
+  ok: boolean;
+  /** The inhibitors that stood (none when ok). */
+  inhibitors: string[];
+  /** Collected NEVRAs the prediction did not have, and predicted ones the host does not have (gpg-pubkeys aside). */
+  unexpected: string[];
+  missing: string[];
+}
+
+export interface RouteDocument {
+  formatVersion: typeof ROUTE_FORMAT_VERSION;
+  source: string;
+  target: string;
+  hops: { from: string; to: string; pes: string | null; executionId: string | null }[];
+  options: RouteOptions;
+  /** The package set (NEVRAs, epoch always) each hop but the last is predicted to leave, when planned. */
+  predicted: { afterHop: number; packages: string[] }[];
+  gates: RouteGate[];
+}
+
+const STRINGS: SchemaOf<string[]> = { type: 'array', items: { type: 'string' } };
+const ARGV: SchemaOf<string[]> = { type: 'array', items: { type: 'string' }, minItems: 1 };
+const ROUTE_SCHEMA: SchemaOf<RouteDocument> = {
+  type: 'object',
+  properties: {
+    formatVersion: { type: 'integer', const: ROUTE_FORMAT_VERSION },
+    source: { type: 'string' },
+    target: { type: 'string' },
+    hops: {
+      type: 'array', minItems: 2,
+      items: { type: 'object', properties: { from: { type: 'string' }, to: { type: 'string' }, pes: { type: 'string', nullable: true }, executionId: { type: 'string', nullable: true, pattern: '^mig-[0-9A-Za-z-]+$' } }, required: ['from', 'to', 'pes', 'executionId'], additionalProperties: false },
+    },
+    options: {
+      type: 'object',
+      properties: {
+        repos: STRINGS, gpgcheck: { type: 'boolean' }, gpgKeys: STRINGS, allowRemove: STRINGS,
+        overrides: { type: 'array', items: { type: 'object', properties: { findingKey: { type: 'string' }, reason: { type: 'string' } }, required: ['findingKey'], additionalProperties: false } },
+        snapshot: {
+          type: 'object',
+          properties: {
+            mode: { type: 'string', enum: ['auto', 'none', 'commands'] },
+            commands: { type: 'object', nullable: true, properties: { create: ARGV, restore: ARGV, remove: ARGV }, required: ['create', 'restore', 'remove'], additionalProperties: false },
+          },
+          required: ['mode', 'commands'], additionalProperties: false,
+        },
+        snapshotRetentionSeconds: { type: 'integer', nullable: true, minimum: 1 },
+      },
+      required: ['repos', 'gpgcheck', 'gpgKeys', 'allowRemove', 'overrides', 'snapshot', 'snapshotRetentionSeconds'], additionalProperties: false,
+    },
+    predicted: { type: 'array', items: { type: 'object', properties: { afterHop: { type: 'integer', minimum: 1 }, packages: STRINGS }, required: ['afterHop', 'packages'], additionalProperties: false } },
+    gates: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: { hop: { type: 'integer', minimum: 1 }, at: { type: 'string' }, on: { type: 'string', enum: ['predicted', 'collected'] }, ok: { type: 'boolean' }, inhibitors: STRINGS, unexpected: STRINGS, missing: STRINGS },
+        required: ['hop', 'at', 'on', 'ok', 'inhibitors', 'unexpected', 'missing'], additionalProperties: false,
+      },
+    },
+  },
+  required: ['formatVersion', 'source', 'target', 'hops', 'options', 'predicted', 'gates'],
+  additionalProperties: false,
+};
+const routeDocument = compileSchema<RouteDocument>(ROUTE_SCHEMA);
+
+export async function readRoute(transport: Transport): Promise<RouteDocument | undefined> {
+  return readHostDocument(transport, ROUTE_FILE, 'migration route', (text, origin) => parseDocument(routeDocument, text, origin));
+}
+
+/** A status with the host's route when its execution is a hop of it (ferry status says where the route stands). */
+export async function withRouteOf<T extends { status: { executionId: string } }>(transport: Transport, st: T): Promise<T & { route?: RouteDocument }> {
+  const route = await readRoute(transport);
+  return route && route.hops.some((h) => h.executionId === st.status.executionId) ? { ...st, route } : st;
+}
+
+async function writeRoute(transport: Transport, doc: RouteDocument): Promise<void> {
+  await mkdirHost(transport, posix.dirname(ROUTE_FILE));
+  await writeDurably(transport, ROUTE_FILE, JSON.stringify(doc, null, 2) + '\n');
+}
+
+/**
+ * `--pes` as plan and migrate read it, as assess does (pesSpecs, the one reading of the flag): `TARGET=FILE`
+ * names the hop landing on TARGET, a bare FILE serves every cross-major hop without its own. A file no hop
+ * takes is PES_UNUSED: never silently ignored (a direct path's planMigration refuses it itself).
+ */
+export function pesByTarget(catalog: Pick<Catalog, 'hasRelease'>, flags: readonly string[], route: { targets: readonly string[]; crossMajor: readonly string[] }): Record<string, string> {
+  const specs = pesSpecs(catalog, route.targets, flags);
+  const out: Record<string, string> = {};
+  for (const s of specs) if (s.target !== null) out[s.target] = s.file;
+  const shared = specs.find((s) => s.target === null)?.file;
+  if (shared === undefined) return out;
+  const takers = route.crossMajor.filter((t) => out[t] === undefined);
+  // One hop: its path decides (planMigration's PES_UNUSED for a path that is not cross-major).
+  if (route.targets.length === 1) return { [route.targets[0]]: shared };
+  if (takers.length === 0) {
+    throw new FerryError('PES_UNUSED', `--pes ${shared} was given, but every cross-major hop (${route.crossMajor.join(', ') || 'none'}) has its own events file`, { hint: 'Drop that --pes.' });
+  }
+  for (const t of takers) out[t] = shared;
+  return out;
+}
+
+/** Route planning's options: planMigration's, with `--pes` as given (one flag a hop). */
+export interface PlanRouteOptions extends Omit<PlanMigrationOptions, 'pes'> {
+  pes?: string[];
+}
+
+export interface PlannedHop {
+  from: string;
+  to: string;
+  plan: MigrationPlan;
+  published: PublishedPlan;
+  predicted?: Prediction;
+  findings: Finding[];
+  /** The facts the hop was planned on: collected (the first hop) or predicted (assessedOn). */
+  facts: HostFacts;
+  assessedOn: 'collected' | 'predicted';
+  repo?: TargetRepoView;
+  pes: string | null;
+}
+
+export interface RoutePlan {
+  source: string;
+  target: string;
+  /** One hop for a direct path (planMigration's plan as it is). */
+  hops: PlannedHop[];
+}
+
+/** The NEVRAs (epoch always) of a package set, gpg-pubkeys aside (the key steps change them, not the transaction). */
+function packageSetOf(facts: HostFacts): string[] {
+  return (facts.packages ?? []).filter((p) => p.name !== 'gpg-pubkey').map(relationKey).sort();
+}
+
+/** The overrides no hop used: USAGE, as for one plan. */
+function refuseUnusedOverrides(hops: readonly PlannedHop[], overrides: readonly { findingKey: string }[]): void {
+  const used = new Set(hops.flatMap((h) => h.plan.overrides.map((o) => o.findingKey)));
+  const unused = overrides.filter((o) => !used.has(o.findingKey));
+  if (unused.length) {
+    throw new FerryError('USAGE', `--override ${unused.map((o) => o.findingKey).join(', ')} matches no inhibitor of any hop (${hops.map((h) => `${h.from} → ${h.to}`).join(', ')})`, { hint: 'Drop it, or check the key against ferry assess.' });
+  }
+}
+
+/**
+ * A hop's refusal, named for the hop: its inhibitors (PLAN_INHIBITED, what the hop was assessed on), or a
+ * missing events file (PES_REQUIRED: named TARGET=FILE, as a route takes one a hop); other errors as they are.
+ */
+function forHop(e: unknown, hop: { n: number; total: number; from: string; to: string; on: string }): unknown {
+  if (!isFerryError(e) || (e.code !== 'PLAN_INHIBITED' && e.code !== 'PES_REQUIRED')) return e;
+  const at = `Hop ${hop.n} of ${hop.total} (${hop.from} → ${hop.to})`;
+  const message = e.code === 'PLAN_INHIBITED' ? `${at}, assessed on ${hop.on}: ${e.message}` : `${at}: ${e.message}`;
+  const hint = e.code === 'PES_REQUIRED' ? `Pass --pes ${hop.to}=FILE: the pes-events.json of ${hop.to}'s vendor's Leapp data.` : e.hint;
+  return new FerryError(e.code, message, { ...(hint ? { hint } : {}), ...(e.details ? { details: e.details } : {}) });
+}
+
+/** `o` without its `--pes` flags (each hop is given its own file). */
+function withoutPes<T extends { pes?: string[] }>(o: T): Omit<T, 'pes'> {
+  const rest: Omit<T, 'pes'> & { pes?: string[] } = { ...o };
+  delete rest.pes;
+  return rest;
+}
+
+function withoutFindings<T extends { findings?: Finding[] }>(o: T): Omit<T, 'findings'> {
+  const rest: Omit<T, 'findings'> & { findings?: Finding[] } = { ...o };
+  delete rest.findings;
+  return rest;
+}
+
+/**
+ * Plans source → target: a direct path as planMigration plans it, a route hop by hop, every hop after the
+ * first on the predicted end state of the one before (its inhibitors refuse the plan now).
+ */
+export async function planRoute(o: PlanRouteOptions): Promise<RoutePlan> {
+  const catalog = o.catalog ?? await loadCatalog();
+  // A target the catalog does not know is refused before the host is read (TARGET_UNKNOWN with close matches).
+  const target = targetRelease(catalog, o.target);
+  // A direct path (or a source Ferry cannot detect) is planned by planMigration as it is: it refuses a bad
+  // events file before it reads the host, and says why a source is unknown.
+  const probe = o.facts ?? await collectFacts(o.transport, { sections: ['os', 'release'] });
+  const sourceId = detectSourceRelease(probe, catalog);
+  const chain = sourceId ? routeFor(catalog, catalog.release(sourceId), target) : null;
+  if (!chain) {
+    const file = pesByTarget(catalog, o.pes ?? [], { targets: [o.target], crossMajor: [o.target] })[o.target];
+    const planned = await planMigration({ ...withoutPes(o), catalog, ...(file !== undefined ? { pes: file } : {}) });
+    return { source: sourceId ?? planned.plan.source, target: o.target, hops: [{ from: planned.plan.source, to: o.target, ...planned, assessedOn: 'collected', pes: file ?? null }] };
+  }
+  const facts = o.facts ?? await collectFacts(o.transport);
+  const legs = chain.map((p) => ({ from: p.from, to: p.to, crossMajor: p.method === 'cross-major-pes' }));
+  const pes = pesByTarget(catalog, o.pes ?? [], { targets: legs.map((l) => l.to), crossMajor: legs.filter((l) => l.crossMajor).map((l) => l.to) });
+  const hops: PlannedHop[] = [];
+  let on: HostFacts = facts;
+  for (const [i, leg] of legs.entries()) {
+    const assessedOn = i === 0 ? 'collected' : 'predicted';
+    const file = pes[leg.to];
+    // Findings given by the caller are the first hop's (the host's own); later hops are assessed here.
+    const given = i === 0 ? withoutPes(o) : withoutFindings(withoutPes(o));
+    const planned = await planMigration({ ...given, catalog, facts: on, target: leg.to, ...(file !== undefined ? { pes: file } : {}), overrideScope: 'hop' })
+      .catch((e: unknown) => { throw forHop(e, { n: i + 1, total: legs.length, from: leg.from, to: leg.to, on: i === 0 ? 'the facts collected now' : `the predicted end state of hop ${i}` }); });
+    hops.push({ from: leg.from, to: leg.to, ...planned, assessedOn, pes: file ?? null });
+    if (i === legs.length - 1) break;
+    const next = predictedFacts({ facts: on, prediction: planned.predicted, target: planned.repo?.pool.packages ?? [], release: catalog.release(leg.to) });
+    if (!next) {
+      throw new FerryError('PLAN_INHIBITED', `Hop ${i + 2} of ${legs.length} (${legs[i + 1].from} → ${legs[i + 1].to}) cannot be assessed before hop ${i + 1} runs: Ferry could not predict the package set hop ${i + 1} (${leg.from} → ${leg.to}) leaves${planned.predicted && !planned.predicted.ok ? ` (${planned.predicted.problems.join('; ')})` : ''}`, {
+        hint: `Give ${leg.to}'s repositories with --repo ${leg.to}=DIR|URL (their metadata predicts the transaction), or migrate to ${leg.to} first and plan the next hop from there.`,
+      });
+    }
+    on = next;
+  }
+  refuseUnusedOverrides(hops, o.overrides ?? []);
+  return { source: legs[0].from, target: o.target, hops };
+}
+
+/** The multi-hop plan as `ferry plan --json` publishes it (src/plan/schema/route-plan.schema.json). */
+export function routePlanDocument(r: RoutePlan): RoutePlanDocument<PublishedPlan> {
+  return { formatVersion: ROUTE_PLAN_FORMAT_VERSION, source: r.source, target: r.target, hops: r.hops.map((h) => ({ from: h.from, to: h.to, assessedOn: h.assessedOn, plan: h.published })) };
+}
+
+function routeOptions(o: PlanRouteOptions): RouteOptions {
+  const snapshot: RouteOptions['snapshot'] = o.snapshot === undefined || o.snapshot === 'auto' ? { mode: 'auto', commands: null } : o.snapshot === 'none' ? { mode: 'none', commands: null } : { mode: 'commands', commands: o.snapshot.commands };
+  return {
+    repos: [...o.repos], gpgcheck: o.gpgcheck ?? true, gpgKeys: [...(o.gpgKeys ?? [])], allowRemove: [...(o.allowRemove ?? [])],
+    overrides: (o.overrides ?? []).map((ov) => ({ findingKey: ov.findingKey, ...(ov.reason ? { reason: ov.reason } : {}) })), snapshot, snapshotRetentionSeconds: o.snapshotRetentionSeconds ?? null,
+  };
+}
+
+/** planMigration's options from the recorded route options (what resume plans the next hop with). */
+function planOptionsOf(options: RouteOptions): Pick<PlanMigrationOptions, 'repos' | 'gpgcheck' | 'gpgKeys' | 'allowRemove' | 'overrides' | 'snapshot' | 'snapshotRetentionSeconds'> {
+  const snapshot: SnapshotRequest = options.snapshot.mode === 'commands' && options.snapshot.commands ? { commands: options.snapshot.commands } : options.snapshot.mode === 'none' ? 'none' : 'auto';
+  return {
+    repos: options.repos, gpgcheck: options.gpgcheck, ...(options.gpgKeys.length ? { gpgKeys: options.gpgKeys } : {}), ...(options.allowRemove.length ? { allowRemove: options.allowRemove } : {}),
+    overrides: options.overrides, snapshot, ...(options.snapshotRetentionSeconds !== null ? { snapshotRetentionSeconds: options.snapshotRetentionSeconds } : {}),
+  };
+}
+
+export interface RouteResult {
+  /** The route as the host records it (absent for a direct path). */
+  route?: RouteDocument;
+  /** The result of each hop run by this call, in order. */
+  hops: MigrateResult[];
+}
+
+export type MigrateRouteOptions = Omit<MigrateOptions, 'pes'> & { pes?: string[] };
+
+/** `ferry migrate`: a direct path as migrate runs it; a route hop by hop, each hop's gate before it. */
+export async function migrateRoute(o: MigrateRouteOptions): Promise<RouteResult> {
+  // As migrate says them: no dnf on the host, then an unfinished migration, before the host is judged.
+  await packageManagerFor(null).require(o.transport);
+  if (!o.dryRun) await refuseUnfinished(o.transport, o.store);
+  const catalog = o.catalog ?? await loadCatalog();
+  const target = targetRelease(catalog, o.target);
+  // Whether this is a route needs only the source release (os-release, release files): a direct path is then
+  // migrated as migrate does it, its facts collected beside the backup's evidence; an undetectable source too,
+  // where migrate says why.
+  const probe = o.facts ?? await collectFacts(o.transport, { sections: ['os', 'release'] });
+  const sourceId = detectSourceRelease(probe, catalog);
+  const chain = sourceId ? routeFor(catalog, catalog.release(sourceId), target) : null;
+  const rest = withoutPes(o);
+  if (!chain) {
+    const pes = pesByTarget(catalog, o.pes ?? [], { targets: [o.target], crossMajor: [o.target] })[o.target];
+    return { hops: [await migrate({ ...rest, catalog, ...(pes !== undefined ? { pes } : {}) })] };
+  }
+  // Every hop is planned (and gated on the predicted end states) before the host is touched.
+  const facts = o.facts ?? await collectFacts(o.transport);
+  const planned = await planRoute({ ...o, catalog, facts });
+  const first = planned.hops[0];
+  if (o.dryRun) return { hops: [await migrate({ ...rest, catalog, facts, target: first.to, ...(first.pes !== null ? { pes: first.pes } : {}), overrideScope: 'hop' })] };
+  const doc: RouteDocument = {
+    formatVersion: ROUTE_FORMAT_VERSION, source: planned.source, target: planned.target,
+    hops: planned.hops.map((h, i) => ({ from: h.from, to: h.to, pes: h.pes, executionId: i === 0 ? newExecutionId(h.plan) : null })),
+    options: routeOptions(o),
+    predicted: planned.hops.slice(1).map((h, i) => ({ afterHop: i + 1, packages: packageSetOf(h.facts) })),
+    gates: planned.hops.slice(1).map((h, i) => ({ hop: i + 2, at: new Date().toISOString(), on: 'predicted' as const, ok: true, inhibitors: [], unexpected: [], missing: [] })),
+  };
+  await writeRoute(o.transport, doc);
+  const total = doc.hops.length;
+  o.onProgress?.({ scope: 'route', phase: 'hop', hop: 1, total, message: `${first.from} → ${first.to} (route ${[doc.source, ...doc.hops.map((h) => h.to)].join(' → ')})` });
+  const res = await migrate({ ...rest, catalog, facts, target: first.to, ...(first.pes !== null ? { pes: first.pes } : {}), overrideScope: 'hop', executionId: doc.hops[0].executionId ?? undefined });
+  if (res.result.status !== 'completed') return { route: doc, hops: [res] };
+  return continueRoute({ ...o, catalog, doc, done: [res] });
+}
+
+/** Journals a gate's verdict in the execution of the hop before it (completed), under the host lock, as ferry finish appends. */
+async function journalGate(o: { transport: Transport; executionId: string; trust: boolean }, gate: RouteGate, to: string): Promise<void> {
+  const lock = await acquireHostLock({ transport: o.transport, executionId: o.executionId });
+  try {
+    const journal = await openJournal({ transport: o.transport, executionId: o.executionId, trust: o.trust, guard: lock.verify });
+    await journal.append({ event: 'gate', hop: gate.hop, to, ok: gate.ok, inhibitors: gate.inhibitors, unexpected: gate.unexpected, missing: gate.missing });
+  } finally {
+    await lock.release();
+  }
+}
+
+type ContinueOptions = Pick<MigrateOptions, 'transport' | 'onProgress' | 'store' | 'storeHost' | 'storeName' | 'rebootWait' | 'sink' | 'by' | 'today' | 'repoCache' | 'health'> & JournalReadOptions & { catalog: Catalog; doc: RouteDocument; done: MigrateResult[] };
+
+/** The hops after the last completed one: each gated on facts collected now, then run. */
+async function continueRoute(o: ContinueOptions): Promise<RouteResult> {
+  const { doc } = o;
+  const total = doc.hops.length;
+  const current = (await readCurrentExecution(o.transport))?.executionId;
+  const done = doc.hops.findIndex((h) => h.executionId === current);
+  // Callers continue a route only from one of its hops' executions (migrateRoute after hop 1, resumeRoute checks).
+  assert(done >= 0, `the current execution ${current ?? '(none)'} is no hop of the route ${doc.source} → ${doc.target}`);
+  for (let i = done + 1; i < total; i++) {
+    const hop = doc.hops[i];
+    o.onProgress?.({ scope: 'route', phase: 'gate', hop: i + 1, total, message: `re-assessing ${hop.from} → ${hop.to} on facts collected from the host now (hop ${i} completed)` });
+    const facts = await collectFacts(o.transport);
+    const predicted = doc.predicted.find((p) => p.afterHop === i)?.packages ?? [];
+    const collected = packageSetOf(facts);
+    const unexpected = collected.filter((n) => !predicted.includes(n));
+    const missing = predicted.filter((n) => !collected.includes(n));
+    if (unexpected.length || missing.length) {
+      o.onProgress?.({ scope: 'route', phase: 'differences', hop: i + 1, total, message: `the host after hop ${i} differs from the prediction: ${unexpected.length ? `not predicted ${unexpected.join(', ')}` : ''}${unexpected.length && missing.length ? '; ' : ''}${missing.length ? `predicted but absent ${missing.join(', ')}` : ''}` });
+    }
+    const gate = (ok: boolean, inhibitors: string[]): RouteGate => ({ hop: i + 1, at: new Date().toISOString(), on: 'collected', ok, inhibitors, unexpected, missing });
+    const base = { ...o, ...planOptionsOf(doc.options), catalog: o.catalog, facts, target: hop.to, ...(hop.pes !== null ? { pes: hop.pes } : {}), overrideScope: 'hop' as const };
+    let plan: MigrationPlan;
+    try {
+      plan = (await planMigration(base)).plan;
+    } catch (e) {
+      if (!isFerryError(e) || e.code !== 'PLAN_INHIBITED') throw e;
+      const inhibitors = Array.isArray(e.details?.inhibitors) ? e.details.inhibitors.filter((k): k is string => typeof k === 'string') : [];
+      await writeRoute(o.transport, { ...doc, gates: [...doc.gates, gate(false, inhibitors)] });
+      await journalGate({ transport: o.transport, executionId: doc.hops[i - 1].executionId ?? '', trust: o.trustJournal === true }, gate(false, inhibitors), hop.to);
+      o.onProgress?.({ scope: 'route', phase: 'gate', hop: i + 1, total, message: `stopped: ${e.message}` });
+      throw new FerryError('PLAN_INHIBITED', `The route ${doc.source} → ${doc.target} stopped before hop ${i + 1} of ${total} (${hop.from} → ${hop.to}): hop ${i} completed, and re-assessed on the facts collected now, ${e.message}`, {
+        hint: `The host runs ${hop.from} (recorded in ${ROUTE_FILE}). Resolve them and run ferry resume; or override on a new run of the hop: ferry migrate --to ${hop.to} ... ${inhibitors.map((k) => `--override ${k}`).join(' ')}`,
+        details: { inhibitors, hop: i + 1 },
+      });
+    }
+    const passed = gate(true, []);
+    await journalGate({ transport: o.transport, executionId: doc.hops[i - 1].executionId ?? '', trust: o.trustJournal === true }, passed, hop.to);
+    hop.executionId = newExecutionId(plan);
+    doc.gates.push(passed);
+    await writeRoute(o.transport, doc);
+    o.onProgress?.({ scope: 'route', phase: 'gate', hop: i + 1, total, message: `passed: ${hop.from} → ${hop.to} re-assessed on the facts collected after hop ${i}, no inhibitor stands` });
+    o.onProgress?.({ scope: 'route', phase: 'hop', hop: i + 1, total, message: `${hop.from} → ${hop.to}` });
+    const res = await migrate({ ...base, executionId: hop.executionId });
+    o.done.push(res);
+    if (res.result.status !== 'completed') break;
+  }
+  return { route: doc, hops: o.done };
+}
+
+/**
+ * `ferry resume`: the interrupted execution resumed (resume), then, when it is a hop of the host's route, the
+ * hops after it, each behind its gate.
+ */
+export async function resumeRoute(o: { transport: Transport; onProgress?: (e: ProgressEvent) => void; sink?: JournalSink } & StoreOption & JournalReadOptions & ForceOption & Pick<RebootOption, 'rebootWait'>): Promise<RouteResult> {
+  const doc = await readRoute(o.transport);
+  const current = (await readCurrentExecution(o.transport))?.executionId;
+  const inRoute = doc && current !== undefined && doc.hops.some((h) => h.executionId === current);
+  if (!doc || !inRoute) return { hops: [await resume(o)] };
+  const state = (await migrationStatus({ transport: o.transport, ...(o.trustJournal ? { trustJournal: true } : {}), ...(o.store ? { store: o.store } : {}) })).status.state;
+  // A route already finished resumes as a single execution does.
+  if (state === 'completed' && doc.hops[doc.hops.length - 1].executionId === current) return { hops: [await resume(o)] };
+  const done: MigrateResult[] = [];
+  if (state !== 'completed') {
+    const at = doc.hops.findIndex((h) => h.executionId === current);
+    o.onProgress?.({ scope: 'route', phase: 'hop', hop: at + 1, total: doc.hops.length, message: `${doc.hops[at].from} → ${doc.hops[at].to} (resumed)` });
+    const res = await resume(o);
+    done.push(res);
+    if (res.result.status !== 'completed') return { route: doc, hops: done };
+  }
+  return continueRoute({ ...o, catalog: await loadCatalog(), doc, done });
+}

@@ -9,7 +9,7 @@ import { isFerryError, redact } from '../core/index.js';
 import { compareEvr } from '../rpm/evr.js';
 import { CHECKS } from './checks/index.js';
 import { computeFates, countFates, crossMajorTransaction, type FateInput } from './fates.js';
-import { erasureChain, predictMigration, type PredictInput } from './predict.js';
+import { predictMigration, type PredictedChange, type PredictInput } from './predict.js';
 import { detectSourceVendor } from './origin.js';
 import { rankTargets } from './rank.js';
 import { detectSourceRelease } from './source.js';
@@ -90,45 +90,38 @@ function fatesFor(input: AssessTargetsInput, source: ReleaseView | null, target:
   if (source && isCrossMajor(path) && pesEvents) {
     fateInput.pes = { result: pesResultFor({ facts, catalog, source, target, path, events: pesEvents, ...(input.pes?.sourceVersion ? { sourceVersion: input.pes.sourceVersion } : {}), ...(input.pes?.targetVersion ? { targetVersion: input.pes.targetVersion } : {}) }), events: pesEvents };
   }
-  const fates = computeFates(fateInput);
-  if (!source || !facts.dependencies) return fates;
-  const names = installed.map((p) => p.name);
-  const swapPlan = vendorSwapPlan({ catalog, source: source.id, target: target.id, installed: new Set(names), ...(facts.os?.id ? { osId: facts.os.id } : {}), available: availableNames(repo) });
-  // A cross-major upgrade's transaction (the plan's upgrade step): the swap's and its PES events' removals and installs.
-  let swap: PredictInput['swap'] = swapPlan;
-  if (isCrossMajor(path)) {
-    if (!fateInput.pes) return fates;
-    const tx = crossMajorTransaction({ installed: names, swap: swapPlan, pes: fateInput.pes, available: availableNames(repo) });
-    swap = { remove: tx.remove, install: tx.install, removedBy: Object.fromEntries(tx.pesRemoved.map((n) => [n, 'pes-remove' as const])) };
-  }
-  return withErasures(fates, {
-    installed, dependencies: facts.dependencies, target: repo.pool.packages, ...(repo.modules ? { modules: repo.modules } : {}),
-    ...(facts.modules ? { moduleStates: facts.modules } : {}), arch: facts.system?.arch ?? 'x86_64', swap,
-  });
+  const transaction = source && facts.dependencies ? predictedTransaction(input, { source, target, path, repo, pes: fateInput.pes }) : undefined;
+  return computeFates({ ...fateInput, ...(transaction ? { transaction } : {}) });
 }
 
 /**
- * The fates of the packages the predicted transaction erases (predict.ts: the solver over the host's installed
- * dependencies and the target's metadata) become `erased`, with the chain that forces each; the vendor swap's own
- * removals keep their fate (replaced or missing via the swap). Unsolvable or unreadable dependencies leave the fates.
+ * The predicted transaction of the migration (predict.ts: the solver over the host's installed dependencies and
+ * the target's metadata): the vendor swap's removals and installs — on a cross-major path with its PES events'
+ * (crossMajorTransaction, the plan's upgrade step) — then distro-sync. Undefined when the solver cannot say:
+ * dependencies unreadable or unsolvable, or a cross-major path without PES events; the fates then follow the rules.
  */
-function withErasures(fates: PackageFate[], input: PredictInput): PackageFate[] {
+function predictedTransaction(input: AssessTargetsInput, o: { source: ReleaseView; target: ReleaseView; path: MigrationPath | null; repo: TargetRepoView; pes: FateInput['pes'] }): PredictedChange[] | undefined {
+  const { facts, catalog } = input;
+  const installed = facts.packages ?? [];
+  const names = installed.map((p) => p.name);
+  const swapPlan = vendorSwapPlan({ catalog, source: o.source.id, target: o.target.id, installed: new Set(names), ...(facts.os?.id ? { osId: facts.os.id } : {}), available: availableNames(o.repo) });
+  let swap: PredictInput['swap'] = swapPlan;
+  if (isCrossMajor(o.path)) {
+    if (!o.pes) return undefined;
+    const tx = crossMajorTransaction({ installed: names, swap: swapPlan, pes: o.pes, available: availableNames(o.repo) });
+    swap = { remove: tx.remove, install: tx.install, removedBy: Object.fromEntries(tx.pesRemoved.map((n) => [n, 'pes-remove' as const])) };
+  }
   let prediction;
   try {
-    prediction = predictMigration(input);
+    prediction = predictMigration({
+      installed, dependencies: facts.dependencies ?? [], target: o.repo.pool.packages, ...(o.repo.modules ? { modules: o.repo.modules } : {}),
+      ...(facts.modules ? { moduleStates: facts.modules } : {}), arch: facts.system?.arch ?? 'x86_64', swap,
+    });
   } catch (err) {
-    if (isFerryError(err, 'DEP_PARSE') || isFerryError(err, 'FACTS_PARSE') || isFerryError(err, 'SOLVER_UNSUPPORTED') || isFerryError(err, 'SOLVER_LIMIT')) return fates;
+    if (isFerryError(err, 'DEP_PARSE') || isFerryError(err, 'FACTS_PARSE') || isFerryError(err, 'SOLVER_UNSUPPORTED') || isFerryError(err, 'SOLVER_LIMIT')) return undefined;
     throw err;
   }
-  if (!prediction.ok) return fates;
-  const erased = new Map(prediction.changes.filter((c) => c.action === 'erase' && c.forcedBy?.kind === 'dependency').map((c) => [c.nevra, c]));
-  return fates.map((f) => {
-    const c = erased.get(f.installed);
-    if (!c?.forcedBy) return f;
-    const chain = erasureChain(c.forcedBy);
-    const root = c.forcedBy.kind === 'dependency' ? c.forcedBy.root : undefined;
-    return { installed: f.installed, name: f.name, arch: f.arch, fate: 'erased', ...(root ? { erasedBy: root } : {}), chain, reason: chain.join(' <- ') };
-  });
+  return prediction.ok ? prediction.changes : undefined;
 }
 
 export function assessTargets(input: AssessTargetsInput): Assessment {

@@ -73,7 +73,7 @@ function buildStubs(listed, dir) {
   // two at a time (the machine has two cores)
   for (let i = 0; i < specs.length; i += 8) {
     const batch = specs.slice(i, i + 8);
-    const script = batch.map((s) => `rpmbuild -bb --quiet --define '_topdir ${top}' --define '_rpmdir ${dir}/rpms' --define '_build_id_links none' ${s.arch !== 'noarch' ? `--target ${s.arch}` : ''} '${s.spec}' >/dev/null 2>&1 || echo "failed ${s.spec}"`);
+    const script = batch.map((s) => `rpmbuild -bb --quiet --define '_topdir ${top}/${s.spec.replace(/.*\/s(\d+)\.spec$/, '$1')}' --define '_rpmdir ${dir}/rpms' --define '_build_id_links none' ${s.arch !== 'noarch' ? `--target ${s.arch}` : ''} '${s.spec}' >/dev/null 2>&1 || echo "failed ${s.spec}"`);
     const half = Math.ceil(script.length / 2);
     const r = run(['sh', '-c', `( ${script.slice(0, half).join('; ')} ) & ( ${script.slice(half).join('; ') || 'true'} ); wait`]);
     if (r.stdout.includes('failed')) throw new Error(r.stdout);

@@ -4,11 +4,14 @@
  */
 import type { Catalog, MigrationPath, PesEvent, PesResult, ReleaseView } from '../catalog/index.js';
 import { computeTargetPackages, isCrossMajor } from '../catalog/index.js';
-import type { HostFacts } from '../facts/types.js';
+import type { HostFacts, InstalledPackage } from '../facts/types.js';
+import { relationKey, type PackageDependencies } from '../facts/index.js';
 import { isFerryError, redact } from '../core/index.js';
 import { compareEvr } from '../rpm/evr.js';
+import { INSTALLONLY_PROVIDES } from '../rpm/installonly.js';
+import type { Pool } from '../rpm/pool.js';
 import { CHECKS } from './checks/index.js';
-import { computeFates, countFates, crossMajorTransaction, type FateInput } from './fates.js';
+import { computeFates, countFates, crossMajorTransaction, withAssumedEpochs, type FateInput } from './fates.js';
 import { predictMigration, type PredictedChange, type PredictInput } from './predict.js';
 import { detectSourceVendor } from './origin.js';
 import { rankTargets } from './rank.js';
@@ -90,7 +93,7 @@ function fatesFor(input: AssessTargetsInput, source: ReleaseView | null, target:
   if (source && isCrossMajor(path) && pesEvents) {
     fateInput.pes = { result: pesResultFor({ facts, catalog, source, target, path, events: pesEvents, ...(input.pes?.sourceVersion ? { sourceVersion: input.pes.sourceVersion } : {}), ...(input.pes?.targetVersion ? { targetVersion: input.pes.targetVersion } : {}) }), events: pesEvents };
   }
-  const transaction = source && facts.dependencies ? predictedTransaction(input, { source, target, path, repo, pes: fateInput.pes }) : undefined;
+  const transaction = source && installed.length > 0 ? predictedTransaction(input, { source, target, path, repo, pes: fateInput.pes, fateInput }) : undefined;
   return computeFates({ ...fateInput, ...(transaction ? { transaction } : {}) });
 }
 
@@ -100,9 +103,12 @@ function fatesFor(input: AssessTargetsInput, source: ReleaseView | null, target:
  * (crossMajorTransaction, the plan's upgrade step) — then distro-sync. Undefined when the solver cannot say:
  * dependencies unreadable or unsolvable, or a cross-major path without PES events; the fates then follow the rules.
  */
-function predictedTransaction(input: AssessTargetsInput, o: { source: ReleaseView; target: ReleaseView; path: MigrationPath | null; repo: TargetRepoView; pes: FateInput['pes'] }): PredictedChange[] | undefined {
+function predictedTransaction(input: AssessTargetsInput, o: { source: ReleaseView; target: ReleaseView; path: MigrationPath | null; repo: TargetRepoView; pes: FateInput['pes']; fateInput: FateInput }): PredictedChange[] | undefined {
   const { facts, catalog } = input;
-  const installed = facts.packages ?? [];
+  // A package list (no dependencies in the facts): each package provides itself and requires nothing, so the
+  // target's Obsoletes and Conflicts, not guessed requires, decide (bench/fates-dnf.bench.mjs holds it to dnf).
+  const installed = facts.dependencies ? facts.packages ?? [] : withAssumedEpochs(o.fateInput);
+  const dependencies = facts.dependencies ?? installed.map((p) => listedDependencies(p, o.repo.pool));
   const names = installed.map((p) => p.name);
   const swapPlan = vendorSwapPlan({ catalog, source: o.source.id, target: o.target.id, installed: new Set(names), ...(facts.os?.id ? { osId: facts.os.id } : {}), available: availableNames(o.repo) });
   let swap: PredictInput['swap'] = swapPlan;
@@ -114,7 +120,7 @@ function predictedTransaction(input: AssessTargetsInput, o: { source: ReleaseVie
   let prediction;
   try {
     prediction = predictMigration({
-      installed, dependencies: facts.dependencies ?? [], target: o.repo.pool.packages, ...(o.repo.modules ? { modules: o.repo.modules } : {}),
+      installed, dependencies, target: o.repo.pool.packages, ...(o.repo.modules ? { modules: o.repo.modules } : {}),
       ...(facts.modules ? { moduleStates: facts.modules } : {}), arch: facts.system?.arch ?? 'x86_64', swap,
     });
   } catch (err) {
@@ -123,6 +129,21 @@ function predictedTransaction(input: AssessTargetsInput, o: { source: ReleaseVie
   }
   return prediction.ok ? prediction.changes : undefined;
 }
+
+/**
+ * What a listed package without its dependencies gives the solver: its own name at its EVR (and arch), nothing
+ * required, and the install-only provides its target namesake carries (kernel-core's installonlypkg(kernel): a
+ * rebuild keeps them, as it keeps its epoch), so a listed kernel stays beside the new one as dnf keeps it.
+ */
+function listedDependencies(p: InstalledPackage, target: Pool): PackageDependencies {
+  const evr = `${p.epoch}:${p.version}-${p.release}`;
+  const isa = ISA[p.arch];
+  const installonly = new Set(target.byName(p.name).flatMap((t) => t.provides.map((d) => d.name).filter((n) => n !== p.name && INSTALLONLY_PROVIDES.includes(n))));
+  return { nevra: relationKey(p), provides: [`${p.name} = ${evr}`, ...(isa ? [`${p.name}(${isa}) = ${evr}`] : []), ...installonly], requires: [], conflicts: [], obsoletes: [], files: [] };
+}
+
+/** rpm's %{_isa} per arch (the arch-qualified provide rpmbuild adds to every arch package: coreutils(x86-64) = 8.22-24.el7). */
+const ISA: Record<string, string> = { x86_64: 'x86-64', i686: 'x86-32', i586: 'x86-32', i386: 'x86-32', aarch64: 'aarch-64', ppc64le: 'ppc-64', ppc64: 'ppc-64', s390x: 's390-64' };
 
 export function assessTargets(input: AssessTargetsInput): Assessment {
   const { facts, catalog, today } = input;

@@ -378,6 +378,15 @@ function withTargetEpoch(pool: Pool, visible: Set<Package> | undefined, pkg: Ins
   return { pkg: { ...pkg, epoch: from.epoch }, ...(from.epoch !== 0 ? { assumed: `epoch ${from.epoch} (${formatNevra(from)})` } : {}) };
 }
 
+/**
+ * The installed packages as the solver must see them: a package whose epoch the list did not give takes the
+ * target's (withTargetEpoch, the rule the fates compare with), so the transaction and the fates name the same NEVRAs.
+ */
+export function withAssumedEpochs(input: Pick<FateInput, 'installed' | 'pool' | 'modules' | 'moduleStates' | 'baseArch'>): InstalledPackage[] {
+  const { visible } = targetView(input.pool, input.modules, input.moduleStates);
+  return input.installed.map((p) => withTargetEpoch(input.pool, visible, p, input.baseArch).pkg);
+}
+
 function pesIndex(pes: FateInput['pes']): Map<string, { id: number; action: PesAction; out: string[] }> {
   const out = new Map<string, { id: number; action: PesAction; out: string[] }>();
   if (!pes) return out;

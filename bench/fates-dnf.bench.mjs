@@ -14,6 +14,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { assessHost } from '../dist/app/assess.js';
 import { loadTargetRepos } from '../dist/app/repos.js';
 import { computeFates } from '../dist/assess/fates.js';
 import { predictMigration } from '../dist/assess/predict.js';
@@ -73,7 +74,7 @@ function buildStubs(listed, dir) {
   // two at a time (the machine has two cores)
   for (let i = 0; i < specs.length; i += 8) {
     const batch = specs.slice(i, i + 8);
-    const script = batch.map((s) => `rpmbuild -bb --quiet --define '_topdir ${top}/${s.spec.replace(/.*\/s(\d+)\.spec$/, '$1')}' --define '_rpmdir ${dir}/rpms' --define '_build_id_links none' ${s.arch !== 'noarch' ? `--target ${s.arch}` : ''} '${s.spec}' >/dev/null 2>&1 || echo "failed ${s.spec}"`);
+    const script = batch.map((s) => `rpmbuild -bb --quiet --define '_topdir ${top}/${s.spec.replace(/.*\/s(\d+)\.spec$/, '$1')}' --define '_rpmdir ${dir}/rpms' --define '_build_id_links none' ${s.arch !== 'noarch' ? `--target ${s.arch}` : ''} '${s.spec}' >${s.spec}.log 2>&1 || { echo "failed ${s.spec}"; tail -5 ${s.spec}.log; }`);
     const half = Math.ceil(script.length / 2);
     const r = run(['sh', '-c', `( ${script.slice(0, half).join('; ')} ) & ( ${script.slice(half).join('; ') || 'true'} ); wait`]);
     if (r.stdout.includes('failed')) throw new Error(r.stdout);
@@ -103,7 +104,7 @@ function dnfOutcomes(installed, text) {
 const outcomeOf = (f) => [f.fate === 'missing' || f.fate === 'third-party' ? 'kept' : f.fate, f.fate === 'erased' ? [] : [...(f.target ?? [])].sort()];
 const key = (o) => `${o[0]} ${o[1].join(',')}`;
 
-const totals = { n: 0, rules: 0, tx: 0 };
+const totals = { n: 0, rules: 0, tx: 0, nl: 0, list: 0 };
 for (const file of MANIFESTS) {
   const name = file.split('/').pop();
   const dir = join(work, name);
@@ -143,8 +144,13 @@ for (const file of MANIFESTS) {
   if (!/Operation aborted/.test(sync.stdout + sync.stderr)) { console.log(`${name}: dnf found no transaction:\n${(sync.stdout + sync.stderr).slice(0, 3000)}`); continue; }
   const actual = dnfOutcomes(installed, sync.stdout);
 
-  const miss = { rules: [], tx: [] };
-  for (const [which, fates] of [['rules', rules], ['tx', solved]]) {
+  // the list itself as `ferry assess --manifest` reads it (no stubs: assess.ts gives the solver each listed package
+  // alone), its vendor swap's and PES's packages left out (dnf here runs no swap)
+  const assessed = (await assessHost({ manifest: file, targets: ['centos-stream-9'], repos: { 'centos-stream-9': REPOS }, today: '2024-06-01' })).targets[0].fates
+    .map((f) => ({ ...f, installed: formatNevra(installed.find((p) => p.name === f.name && p.arch === f.arch) ?? parseNevra(f.installed)) }));
+  const miss = { rules: [], tx: [], list: [] };
+  const skipped = new Set(assessed.filter((f) => f.via === 'vendor-swap' || f.via === 'pes').map((f) => f.installed));
+  for (const [which, fates] of [['rules', rules], ['tx', solved], ['list', assessed.filter((f) => !skipped.has(f.installed))]]) {
     for (const f of fates) {
       const a = actual.get(f.installed);
       if (!a) { miss[which].push(`${f.installed}: not in the root`); continue; }
@@ -152,12 +158,15 @@ for (const file of MANIFESTS) {
     }
   }
   const n = installed.length;
-  totals.n += n; totals.rules += n - miss.rules.length; totals.tx += n - miss.tx.length;
+  const nl = n - skipped.size;
+  totals.n += n; totals.rules += n - miss.rules.length; totals.tx += n - miss.tx.length; totals.nl += nl; totals.list += nl - miss.list.length;
   const pct = (k) => `${(100 * (n - miss[k].length) / n).toFixed(1)} %`;
-  console.log(`${name}: ${n} packages; agreement with dnf: rules ${n - miss.rules.length}/${n} (${pct('rules')}), transaction ${n - miss.tx.length}/${n} (${pct('tx')}); `
+  console.log(`${name}: ${n} packages; agreement with dnf: rules ${n - miss.rules.length}/${n} (${pct('rules')}), transaction ${n - miss.tx.length}/${n} (${pct('tx')}), `
+    + `ferry assess --manifest ${nl - miss.list.length}/${nl} (${(100 * (nl - miss.list.length) / nl).toFixed(1)} %, ${skipped.size} swap/PES packages left out); `
     + `stubs ${(built / 1000).toFixed(1)} s, rules ${(t2 - t1).toFixed(0)} ms, solver ${(t3 - t2).toFixed(0)} ms, dnf ${((t5 - t4) / 1000).toFixed(1)} s`);
   for (const d of miss.rules) console.log(`  rules:       ${d}`);
   for (const d of miss.tx) console.log(`  transaction: ${d}`);
+  for (const d of miss.list) console.log(`  list:        ${d}`);
   if (process.env.FERRY_FATES_DUMP) {
     for (const d of [...miss.tx, ...miss.rules]) {
       const n = d.split(':')[0];
@@ -169,5 +178,6 @@ for (const file of MANIFESTS) {
 }
 if (totals.n) {
   const pct = (k) => `${(100 * totals[k] / totals.n).toFixed(1)} %`;
-  console.log(`all: ${totals.n} packages; agreement with dnf: rules ${totals.rules} (${pct('rules')}), transaction ${totals.tx} (${pct('tx')})`);
+  console.log(`all: ${totals.n} packages; agreement with dnf: rules ${totals.rules} (${pct('rules')}), transaction ${totals.tx} (${pct('tx')}); `
+    + `ferry assess --manifest ${totals.list}/${totals.nl} (${(100 * totals.list / totals.nl).toFixed(1)} %)`);
 }

@@ -4,12 +4,15 @@
  */
 import type { Catalog, MigrationPath, PesEvent, PesResult, ReleaseView } from '../catalog/index.js';
 import { computeTargetPackages, isCrossMajor } from '../catalog/index.js';
-import type { HostFacts } from '../facts/types.js';
+import type { HostFacts, InstalledPackage } from '../facts/types.js';
+import { relationKey, type PackageDependencies } from '../facts/index.js';
 import { isFerryError, redact } from '../core/index.js';
 import { compareEvr } from '../rpm/evr.js';
+import { INSTALLONLY_PROVIDES } from '../rpm/installonly.js';
+import type { Pool } from '../rpm/pool.js';
 import { CHECKS } from './checks/index.js';
-import { computeFates, countFates, crossMajorTransaction, type FateInput } from './fates.js';
-import { erasureChain, predictMigration, type PredictInput } from './predict.js';
+import { computeFates, countFates, crossMajorTransaction, withAssumedEpochs, type FateInput } from './fates.js';
+import { predictMigration, type PredictedChange, type PredictInput } from './predict.js';
 import { detectSourceVendor } from './origin.js';
 import { rankTargets } from './rank.js';
 import { detectSourceRelease } from './source.js';
@@ -90,46 +93,57 @@ function fatesFor(input: AssessTargetsInput, source: ReleaseView | null, target:
   if (source && isCrossMajor(path) && pesEvents) {
     fateInput.pes = { result: pesResultFor({ facts, catalog, source, target, path, events: pesEvents, ...(input.pes?.sourceVersion ? { sourceVersion: input.pes.sourceVersion } : {}), ...(input.pes?.targetVersion ? { targetVersion: input.pes.targetVersion } : {}) }), events: pesEvents };
   }
-  const fates = computeFates(fateInput);
-  if (!source || !facts.dependencies) return fates;
-  const names = installed.map((p) => p.name);
-  const swapPlan = vendorSwapPlan({ catalog, source: source.id, target: target.id, installed: new Set(names), ...(facts.os?.id ? { osId: facts.os.id } : {}), available: availableNames(repo) });
-  // A cross-major upgrade's transaction (the plan's upgrade step): the swap's and its PES events' removals and installs.
-  let swap: PredictInput['swap'] = swapPlan;
-  if (isCrossMajor(path)) {
-    if (!fateInput.pes) return fates;
-    const tx = crossMajorTransaction({ installed: names, swap: swapPlan, pes: fateInput.pes, available: availableNames(repo) });
-    swap = { remove: tx.remove, install: tx.install, removedBy: Object.fromEntries(tx.pesRemoved.map((n) => [n, 'pes-remove' as const])) };
-  }
-  return withErasures(fates, {
-    installed, dependencies: facts.dependencies, target: repo.pool.packages, ...(repo.modules ? { modules: repo.modules } : {}),
-    ...(facts.modules ? { moduleStates: facts.modules } : {}), arch: facts.system?.arch ?? 'x86_64', swap,
-  });
+  const transaction = source && installed.length > 0 ? predictedTransaction(input, { source, target, path, repo, pes: fateInput.pes, fateInput }) : undefined;
+  return computeFates({ ...fateInput, ...(transaction ? { transaction } : {}) });
 }
 
 /**
- * The fates of the packages the predicted transaction erases (predict.ts: the solver over the host's installed
- * dependencies and the target's metadata) become `erased`, with the chain that forces each; the vendor swap's own
- * removals keep their fate (replaced or missing via the swap). Unsolvable or unreadable dependencies leave the fates.
+ * The predicted transaction of the migration (predict.ts: the solver over the host's installed dependencies and
+ * the target's metadata): the vendor swap's removals and installs — on a cross-major path with its PES events'
+ * (crossMajorTransaction, the plan's upgrade step) — then distro-sync. Undefined when the solver cannot say:
+ * dependencies unreadable or unsolvable, or a cross-major path without PES events; the fates then follow the rules.
  */
-function withErasures(fates: PackageFate[], input: PredictInput): PackageFate[] {
+function predictedTransaction(input: AssessTargetsInput, o: { source: ReleaseView; target: ReleaseView; path: MigrationPath | null; repo: TargetRepoView; pes: FateInput['pes']; fateInput: FateInput }): PredictedChange[] | undefined {
+  const { facts, catalog } = input;
+  // A package list (no dependencies in the facts): each package provides itself and requires nothing, so the
+  // target's Obsoletes and Conflicts, not guessed requires, decide (bench/fates-dnf.bench.mjs holds it to dnf).
+  const installed = facts.dependencies ? facts.packages ?? [] : withAssumedEpochs(o.fateInput);
+  const dependencies = facts.dependencies ?? installed.map((p) => listedDependencies(p, o.repo.pool));
+  const names = installed.map((p) => p.name);
+  const swapPlan = vendorSwapPlan({ catalog, source: o.source.id, target: o.target.id, installed: new Set(names), ...(facts.os?.id ? { osId: facts.os.id } : {}), available: availableNames(o.repo) });
+  let swap: PredictInput['swap'] = swapPlan;
+  if (isCrossMajor(o.path)) {
+    if (!o.pes) return undefined;
+    const tx = crossMajorTransaction({ installed: names, swap: swapPlan, pes: o.pes, available: availableNames(o.repo) });
+    swap = { remove: tx.remove, install: tx.install, removedBy: Object.fromEntries(tx.pesRemoved.map((n) => [n, 'pes-remove' as const])) };
+  }
   let prediction;
   try {
-    prediction = predictMigration(input);
+    prediction = predictMigration({
+      installed, dependencies, target: o.repo.pool.packages, ...(o.repo.modules ? { modules: o.repo.modules } : {}),
+      ...(facts.modules ? { moduleStates: facts.modules } : {}), arch: facts.system?.arch ?? 'x86_64', swap,
+    });
   } catch (err) {
-    if (isFerryError(err, 'DEP_PARSE') || isFerryError(err, 'FACTS_PARSE') || isFerryError(err, 'SOLVER_UNSUPPORTED') || isFerryError(err, 'SOLVER_LIMIT')) return fates;
+    if (isFerryError(err, 'DEP_PARSE') || isFerryError(err, 'FACTS_PARSE') || isFerryError(err, 'SOLVER_UNSUPPORTED') || isFerryError(err, 'SOLVER_LIMIT')) return undefined;
     throw err;
   }
-  if (!prediction.ok) return fates;
-  const erased = new Map(prediction.changes.filter((c) => c.action === 'erase' && c.forcedBy?.kind === 'dependency').map((c) => [c.nevra, c]));
-  return fates.map((f) => {
-    const c = erased.get(f.installed);
-    if (!c?.forcedBy) return f;
-    const chain = erasureChain(c.forcedBy);
-    const root = c.forcedBy.kind === 'dependency' ? c.forcedBy.root : undefined;
-    return { installed: f.installed, name: f.name, arch: f.arch, fate: 'erased', ...(root ? { erasedBy: root } : {}), chain, reason: chain.join(' <- ') };
-  });
+  return prediction.ok ? prediction.changes : undefined;
 }
+
+/**
+ * What a listed package without its dependencies gives the solver: its own name at its EVR (and arch), nothing
+ * required, and the install-only provides its target namesake carries (kernel-core's installonlypkg(kernel): a
+ * rebuild keeps them, as it keeps its epoch), so a listed kernel stays beside the new one as dnf keeps it.
+ */
+function listedDependencies(p: InstalledPackage, target: Pool): PackageDependencies {
+  const evr = `${p.epoch}:${p.version}-${p.release}`;
+  const isa = ISA[p.arch];
+  const installonly = new Set(target.byName(p.name).flatMap((t) => t.provides.map((d) => d.name).filter((n) => n !== p.name && INSTALLONLY_PROVIDES.includes(n))));
+  return { nevra: relationKey(p), provides: [`${p.name} = ${evr}`, ...(isa ? [`${p.name}(${isa}) = ${evr}`] : []), ...installonly], requires: [], conflicts: [], obsoletes: [], files: [] };
+}
+
+/** rpm's %{_isa} per arch (the arch-qualified provide rpmbuild adds to every arch package: coreutils(x86-64) = 8.22-24.el7). */
+const ISA: Record<string, string> = { x86_64: 'x86-64', i686: 'x86-32', i586: 'x86-32', i386: 'x86-32', aarch64: 'aarch-64', ppc64le: 'ppc-64', ppc64: 'ppc-64', s390x: 's390-64' };
 
 export function assessTargets(input: AssessTargetsInput): Assessment {
   const { facts, catalog, today } = input;

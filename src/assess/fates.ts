@@ -29,17 +29,23 @@
  *     streams are invisible, and so are non-modular packages named like a package of an active stream.
  *  6. Otherwise dnf leaves the package alone: `missing` when it comes from the source distribution,
  *     `third-party` when not (see classifyOrigin).
+ * When the predicted transaction is given (assess.ts: the solver over facts that carry the installed
+ * dependencies), it replaces rules 4–6: what dnf does to each package is read off it (transactionFate); the
+ * rules here keep only what the transaction cannot say — the swap's and PES's own fates and reasons, the
+ * origin that tells missing from third-party, and the modular filtering that hides a target package.
  */
 import type { InstalledPackage, ModuleStreamState } from '../facts/types.js';
 import type { PesEvent, PesResult } from '../catalog/index.js';
 import { comparePesEvents, PesAction } from '../catalog/index.js';
-import { compareEvr } from '../rpm/evr.js';
+import { depFromEntry, formatDep, matchesDep } from '../rpm/deps.js';
+import { compareEvr, parseEvr } from '../rpm/evr.js';
 import { formatNevra } from '../rpm/nevra.js';
 import type { Pool } from '../rpm/pool.js';
 import type { ModulesMetadata } from '../rpm/repodata/modules.js';
-import type { Package } from '../rpm/types.js';
+import type { Evr, Package } from '../rpm/types.js';
 import type { Fate, FateCounts, PackageFate } from './types.js';
 import { classifyOrigin, type OriginRule } from './origin.js';
+import { erasureChain, type PredictedChange } from './predict.js';
 
 export interface FateInput {
   installed: InstalledPackage[];
@@ -56,6 +62,12 @@ export interface FateInput {
   origin?: OriginRule;
   /** The host's base arch (x86_64…), for an installed noarch package moving to an arch build. */
   baseArch?: string;
+  /**
+   * The predicted transaction (predict.ts: the solver over the host's installed set and the target): when
+   * given, it alone decides what dnf does to each package the vendor swap and PES leave (transactionFate);
+   * the rules 4–5 apply only without it.
+   */
+  transaction?: readonly PredictedChange[];
 }
 
 const PES_REPLACING = new Set([PesAction.REPLACED, PesAction.SPLIT, PesAction.MERGED, PesAction.RENAMED, PesAction.MOVED]);
@@ -94,6 +106,7 @@ function targetView(pool: Pool, modules: ModulesMetadata | undefined, states: Mo
 export function computeFates(input: FateInput): PackageFate[] {
   const { visible, newest } = targetView(input.pool, input.modules, input.moduleStates);
   const pesBy = pesIndex(input.pes);
+  const tx = input.transaction ? transactionIndex(input.transaction) : undefined;
   const out: PackageFate[] = [];
   for (const listed of input.installed) {
     if (listed.name === 'gpg-pubkey') continue;
@@ -125,6 +138,10 @@ export function computeFates(input: FateInput): PackageFate[] {
     }
     const { pkg, assumed } = withTargetEpoch(input.pool, visible, listed, input.baseArch);
     const epochNote = assumed ? `epoch not in the package list: taken as the target's ${assumed}` : undefined;
+    if (tx) {
+      out.push(transactionFate(tx, { base, pkg, epochNote, input, visible, newest }));
+      continue;
+    }
     const obsoleters = obsoletersOf(input.pool, visible, pkg, input.baseArch);
     if (obsoleters.length > 0) {
       out.push({ ...base, fate: 'replaced', via: 'obsoletes', target: obsoleters.map((p) => formatNevra(p)),
@@ -145,6 +162,95 @@ export function computeFates(input: FateInput): PackageFate[] {
     out.push({ ...base, fate: origin.fromSource ? 'missing' : 'third-party', reason: origin.reason });
   }
   return out;
+}
+
+interface TransactionIndex {
+  /** Installed NEVRA → the change that takes it out or replaces it (upgrade, downgrade, reinstall by `from`; obsolete, erase). */
+  byInstalled: Map<string, PredictedChange>;
+  /** NEVRAs the transaction puts on the host. */
+  incoming: Set<string>;
+  /** Name → the packages the transaction installs fresh (install-only versions beside the old). */
+  installsByName: Map<string, PredictedChange[]>;
+}
+
+function transactionIndex(changes: readonly PredictedChange[]): TransactionIndex {
+  const byInstalled = new Map<string, PredictedChange>();
+  const incoming = new Set<string>();
+  const installsByName = new Map<string, PredictedChange[]>();
+  for (const c of changes) {
+    if (c.action === 'obsolete' || c.action === 'erase') { byInstalled.set(c.nevra, c); continue; }
+    incoming.add(c.nevra);
+    if (c.from !== undefined) byInstalled.set(c.from, c);
+    if (c.action === 'install') {
+      const list = installsByName.get(c.name);
+      if (list) list.push(c); else installsByName.set(c.name, [c]);
+    }
+  }
+  return { byInstalled, incoming, installsByName };
+}
+
+/**
+ * An installed package's fate read off the predicted transaction (the vendor swap's and PES's own fates are decided
+ * before): upgraded, downgraded or reinstalled from the target → upgrade / downgrade / same (a dist-tag rebuild is
+ * `same`); obsoleted → replaced by every incoming package that obsoletes it (dnf's "replacing"); erased for a
+ * dependency → erased with its chain; an install-only version beside a new one (or the oldest one
+ * installonly_limit retires) → upgrade to the new one; kept → same when the target carries this very build,
+ * else missing or third-party by its origin (dnf leaves it alone), the reason saying why the target's package
+ * of its name did not take its place (modular filtering hides it, or the solver could not install it).
+ */
+function transactionFate(tx: TransactionIndex, o: { base: Pick<PackageFate, 'installed' | 'name' | 'arch'>; pkg: InstalledPackage; epochNote: string | undefined; input: FateInput; visible: Set<Package> | undefined; newest: Map<string, Package> }): PackageFate {
+  const { base, pkg, epochNote, input } = o;
+  const join = (...xs: (string | undefined)[]): string | undefined => xs.filter(Boolean).join('; ') || undefined;
+  const withReason = (f: PackageFate, reason: string | undefined): PackageFate => (reason ? { ...f, reason } : f);
+  const nevra = formatNevra(pkg);
+  const c = tx.byInstalled.get(nevra);
+  if (c && (c.action === 'upgrade' || c.action === 'downgrade' || c.action === 'reinstall')) {
+    const to = parseNevraEvr(c.nevra, c.name, c.arch);
+    const rebuild = c.action !== 'reinstall' && to.epoch === pkg.epoch && to.version === pkg.version && pkg.release && to.release ? distTagRebuild(pkg.release, to.release) : undefined;
+    const fate: Fate = rebuild || c.action === 'reinstall' ? 'same' : c.action;
+    return withReason({ ...base, fate, target: [c.nevra] }, join(rebuild ? `rebuild (${rebuild})` : undefined, c.arch !== pkg.arch ? `arch ${pkg.arch} → ${c.arch}` : undefined, epochNote));
+  }
+  if (c?.action === 'obsolete') {
+    const by = new Set(c.by ? [c.by] : []);
+    for (const p of input.pool.whatObsoletes(pkg)) if (p.name !== pkg.name && tx.incoming.has(formatNevra(p))) by.add(formatNevra(p));
+    const target = [...by].sort();
+    return withReason({ ...base, fate: 'replaced', via: 'obsoletes', target }, join(`obsoleted by ${target.join(', ')}`, epochNote));
+  }
+  const installonly = (tx.installsByName.get(pkg.name) ?? []).filter((x) => x.arch === pkg.arch).sort((a, b) => compareEvr(parseNevraEvr(b.nevra, b.name, b.arch), parseNevraEvr(a.nevra, a.name, a.arch)))[0];
+  if (c?.action === 'erase' && c.forcedBy?.kind === 'job' && c.forcedBy.job === 'installonly-limit' && installonly) {
+    return { ...base, fate: 'upgrade', target: [installonly.nevra], reason: `install-only: ${installonly.nevra} is installed beside it, and ${erasureChain(c.forcedBy).join('')}` };
+  }
+  if (c?.action === 'erase') {
+    const chain = c.forcedBy ? erasureChain(c.forcedBy) : [conflictOf(tx, input.pool, pkg) ?? 'erased by the transaction (it cannot stay beside the new packages)'];
+    const root = c.forcedBy?.kind === 'dependency' ? c.forcedBy.root : undefined;
+    return { ...base, fate: 'erased', ...(root ? { erasedBy: root } : {}), chain, reason: chain.join(' <- ') };
+  }
+  if (installonly) return { ...base, fate: 'upgrade', target: [installonly.nevra], reason: `install-only: ${installonly.nevra} is installed beside it` };
+  // kept as it is
+  const same = input.pool.byName(pkg.name).find((p) => seen(o.visible, p) && p.arch === pkg.arch && compareEvr(p, pkg) === 0);
+  if (same) return withReason({ ...base, fate: 'same', target: [formatNevra(same)] }, epochNote);
+  const origin = classifyOrigin(pkg, input.origin);
+  const counterpart = o.newest.get(pkg.name);
+  const hidden = !counterpart && input.pool.byName(pkg.name).some((p) => p.arch !== 'src' && p.arch !== 'nosrc');
+  const why = counterpart
+    ? `the transaction keeps it: the target's ${formatNevra(counterpart)} is not installed in its place (it cannot be installed on this host, or its arch does not fit)`
+    : hidden ? `the target's ${pkg.name} is hidden by dnf's modular filtering (its module stream is not the active one)` : undefined;
+  return { ...base, fate: origin.fromSource ? 'missing' : 'third-party', reason: join(why, origin.reason) ?? origin.reason };
+}
+
+/** `conflicts with X (Conflicts: dep)`: an incoming target package whose Conflicts name the installed package, or undefined. */
+function conflictOf(tx: TransactionIndex, pool: Pool, pkg: InstalledPackage): string | undefined {
+  const self = { name: pkg.name, flags: 'EQ' as const, evr: { epoch: pkg.epoch, version: pkg.version, release: pkg.release } };
+  for (const p of pool.packages) {
+    const dep = p.conflicts.find((d) => matchesDep(self, d));
+    if (dep && tx.incoming.has(formatNevra(p))) return `conflicts with ${formatNevra(p)} (Conflicts: ${formatDep(depFromEntry(dep))})`;
+  }
+  return undefined;
+}
+
+/** The EVR of a NEVRA whose name and arch are known. */
+function parseNevraEvr(nevra: string, name: string, arch: string): Evr {
+  return parseEvr(nevra.slice(name.length + 1, nevra.length - arch.length - 1));
 }
 
 /** A distribution's dist tag in a release: el8, el8_4, oc8, ocs23, tl3, an8, oe2203, module_el8… (the family letters and number). */
@@ -270,6 +376,15 @@ function withTargetEpoch(pool: Pool, visible: Set<Package> | undefined, pkg: Ins
   const from = byVr ?? same.reduce<Package | undefined>((a, p) => (!a || compareEvr(p, a) > 0 ? p : a), undefined);
   if (!from) return { pkg };
   return { pkg: { ...pkg, epoch: from.epoch }, ...(from.epoch !== 0 ? { assumed: `epoch ${from.epoch} (${formatNevra(from)})` } : {}) };
+}
+
+/**
+ * The installed packages as the solver must see them: a package whose epoch the list did not give takes the
+ * target's (withTargetEpoch, the rule the fates compare with), so the transaction and the fates name the same NEVRAs.
+ */
+export function withAssumedEpochs(input: Pick<FateInput, 'installed' | 'pool' | 'modules' | 'moduleStates' | 'baseArch'>): InstalledPackage[] {
+  const { visible } = targetView(input.pool, input.modules, input.moduleStates);
+  return input.installed.map((p) => withTargetEpoch(input.pool, visible, p, input.baseArch).pkg);
 }
 
 function pesIndex(pes: FateInput['pes']): Map<string, { id: number; action: PesAction; out: string[] }> {

@@ -60,13 +60,27 @@ test('the vendor swap: its removals erase their dependents (chain down to the jo
 
 test('hosts against one target package list share its prepared side: dependencies parsed once', () => {
   const target = [withRequires(pkg('tool-2.0-1.el8.x86_64'), ['lib'])];
-  const one = buildMigrationPool({ installed: [], dependencies: [], target });
-  const two = buildMigrationPool({ installed: [inst('lib-1.0-1.el8.x86_64')], dependencies: [deps('lib-0:1.0-1.el8.x86_64', { provides: ['lib = 1.0-1.el8'] })], target });
-  const t1 = one.pool.solvable(one.pool.named('tool')[0]);
-  const t2 = two.pool.solvable(two.pool.named('tool')[0]);
+  const one = buildMigrationPool({ installed: [inst('tool-1.0-1.el8.x86_64')], dependencies: [deps('tool-0:1.0-1.el8.x86_64', { provides: ['tool = 1.0-1.el8'] })], target });
+  const two = buildMigrationPool({ installed: [inst('lib-1.0-1.el8.x86_64'), inst('tool-1.0-1.el8.x86_64')],
+    dependencies: [deps('lib-0:1.0-1.el8.x86_64', { provides: ['lib = 1.0-1.el8'] }), deps('tool-0:1.0-1.el8.x86_64', { provides: ['tool = 1.0-1.el8'] })], target });
+  const targetTool = (pool: typeof one.pool) => pool.solvable(pool.named('tool').find((id) => pool.solvable(id).repo === 1) ?? -1);
+  const t1 = targetTool(one.pool);
+  const t2 = targetTool(two.pool);
   assert.equal(t1.requires, t2.requires);
   assert.equal(t2.repo, 1);
   assert.deepEqual(two.pool.whatprovides({ type: 'simple', name: 'lib' }).map((id) => two.pool.solvable(id).repo), [0]);
+});
+
+test('a host\'s pool holds the target packages its transaction can install: its names, their obsoleters, the requires closure', () => {
+  const target = [withRequires(pkg('tool-2.0-1.el9.x86_64'), ['libfoo.so.2()(64bit)']), pkg('foo-libs-2.0-1.el9.x86_64', { provides: ['libfoo.so.2()(64bit)'] }),
+    pkg('alt-foo-1.0-1.el9.x86_64', { provides: ['libfoo.so.2()(64bit)'] }), pkg('ng-1.0-1.el9.noarch', { obsoletes: ['old < 2'] }),
+    withRequires(pkg('unrelated-1.0-1.el9.x86_64'), ['tool']), pkg('tool-1.9-1.el9.i686')];
+  const installed = [inst('tool-1.0-1.el8.x86_64'), inst('old-1.0-1.el8.noarch')];
+  const { pool } = buildMigrationPool({ installed, target,
+    dependencies: [deps('tool-0:1.0-1.el8.x86_64', { provides: ['tool = 1.0-1.el8'] }), deps('old-0:1.0-1.el8.noarch', { provides: ['old = 1.0-1.el8'] })] });
+  const names = Array.from({ length: pool.count }, (_, id) => pool.solvable(id)).filter((x) => x.repo === 1).map((x) => `${x.name}.${x.arch}`).sort();
+  // every provider of a requires (a choice dnf makes), every build of a name; not a package that only requires one of them
+  assert.deepEqual(names, ['alt-foo.x86_64', 'foo-libs.x86_64', 'ng.noarch', 'tool.i686', 'tool.x86_64']);
 });
 
 test('installonly_limit=3: beyond three kernels the oldest is erased by the re-solve, and a module pinned to it goes with it', () => {

@@ -114,6 +114,23 @@ function simple(list: readonly Dep[]): Dep[] {
 interface PreparedTarget {
   pool: ReturnType<typeof createPool>;
   solvable(p: Package): Omit<Parameters<MemoryPool['add']>[0], 'repo'>;
+  /** The target packages one package may bring in: its name's other builds and every provider of each of its requires. */
+  neighbours(p: Package): readonly Package[];
+}
+
+/** Every simple dependency a tree names (both sides of a condition: either may decide). */
+function leaves(tree: DepTree, out: DepTree[] = []): DepTree[] {
+  switch (tree.type) {
+    case 'simple': out.push(tree); break;
+    case 'if': case 'unless': leaves(tree.left, out); leaves(tree.condition, out); if (tree.otherwise) leaves(tree.otherwise, out); break;
+    case 'without': leaves(tree.left, out); leaves(tree.right, out); break;
+    default: for (const o of tree.operands) leaves(o, out);
+  }
+  return out;
+}
+
+function providersOf(pool: PreparedTarget['pool'], trees: readonly DepTree[], out: Package[]): void {
+  for (const t of trees) for (const leaf of leaves(t)) if (leaf.type === 'simple') out.push(...pool.whatProvides({ name: leaf.name, ...(leaf.flags ? { flags: leaf.flags } : {}), ...(leaf.evr ? { evr: leaf.evr } : {}) }));
 }
 
 /**
@@ -126,8 +143,19 @@ function preparedTarget(target: readonly Package[]): PreparedTarget {
   let prepared = preparedTargets.get(target);
   if (prepared) return prepared;
   const memo = new Map<Package, ReturnType<PreparedTarget['solvable']>>();
+  const adjacency = new Map<Package, Package[]>();
+  const pool = createPool(target);
   prepared = {
-    pool: createPool(target),
+    pool,
+    neighbours(p) {
+      let n = adjacency.get(p);
+      if (!n) {
+        n = [...pool.byName(p.name)];
+        providersOf(pool, prepared!.solvable(p).requires, n);
+        adjacency.set(p, n);
+      }
+      return n;
+    },
     solvable(p) {
       let t = memo.get(p);
       if (!t) {
@@ -153,13 +181,15 @@ function preparedTarget(target: readonly Package[]): PreparedTarget {
  * The pool of one host against its target: repo 0 the installed system, repo 1 the target repositories;
  * `repoids` per solvable, the dnf repository a target package comes from.
  */
-export function buildMigrationPool(input: Pick<PredictInput, 'installed' | 'dependencies' | 'target' | 'modules' | 'moduleStates'>): { pool: MemoryPool; repoids: (string | undefined)[] } {
+export function buildMigrationPool(input: Pick<PredictInput, 'installed' | 'dependencies' | 'target' | 'modules' | 'moduleStates'> & { swapInstall?: readonly string[] }): { pool: MemoryPool; repoids: (string | undefined)[] } {
   const pool = new MemoryPool();
   const repoids: (string | undefined)[] = [];
   const installedRepo = pool.addRepo({ name: '@System', priority: 0, subpriority: 0 });
   const targetRepo = pool.addRepo({ name: 'target', priority: 0, subpriority: 0 });
   pool.installedRepo = installedRepo;
   const deps = new Map(input.dependencies.map((d) => [d.nevra, d]));
+  const seeds: Package[] = [];
+  const targetPool = preparedTarget(input.target).pool;
   for (const p of input.installed) {
     if (p.name === 'gpg-pubkey') continue;
     const key = relationKey(p);
@@ -170,9 +200,13 @@ export function buildMigrationPool(input: Pick<PredictInput, 'installed' | 'depe
       });
     }
     const provides = [...d.provides.map(parseCapability), ...d.files.map((f) => ({ name: f }))];
+    const requires = trees(d.requires, key);
+    // what the transaction may bring in for it: its name's builds, what obsoletes it, what can satisfy its requires
+    seeds.push(...targetPool.byName(p.name), ...targetPool.whatObsoletes(p));
+    providersOf(targetPool, requires, seeds);
     pool.add({
       name: p.name, evr: { epoch: p.epoch, version: p.version, release: p.release }, arch: p.arch, repo: installedRepo,
-      provides, requires: trees(d.requires, key), conflicts: trees(d.conflicts, key), obsoletes: simple(d.obsoletes.map(parseCapability)),
+      provides, requires, conflicts: trees(d.conflicts, key), obsoletes: simple(d.obsoletes.map(parseCapability)),
       recommends: [], suggests: [], supplements: [], enhances: [],
       ...(p.vendor ? { vendor: p.vendor } : {}), ...(p.buildTime ? { buildTime: p.buildTime } : {}),
     });
@@ -180,12 +214,30 @@ export function buildMigrationPool(input: Pick<PredictInput, 'installed' | 'depe
   }
   const prepared = preparedTarget(input.target);
   const visible = modularFilter(prepared.pool, input.modules, input.moduleStates);
+  const relevant = relevantTargets(prepared, seeds, input.swapInstall ?? []);
   for (const p of input.target) {
-    if (p.arch === 'src' || p.arch === 'nosrc' || (visible && !visible.has(p))) continue;
+    if (p.arch === 'src' || p.arch === 'nosrc' || (visible && !visible.has(p)) || !relevant.has(p)) continue;
     pool.add({ ...prepared.solvable(p), repo: targetRepo });
     repoids.push(p.repoid);
   }
   return { pool, repoids };
+}
+
+/**
+ * The target packages a host's transaction can install, so its pool holds only those (a host's pool against CS9
+ * AppStream: about 1,700 of 18,774): from the seeds (each installed package's name, its obsoleters, the providers of
+ * its requires) and the swap's install names, the closure over neighbours (a package's other builds and every
+ * provider of each requires). A package outside it is never installed: nothing requires it, it replaces nothing
+ * installed and no job names it (weak dependencies are off), so its own rules cannot change the result.
+ */
+function relevantTargets(prepared: PreparedTarget, seeds: readonly Package[], installNames: readonly string[]): Set<Package> {
+  const out = new Set<Package>();
+  const queue: Package[] = [];
+  const add = (p: Package): void => { if (!out.has(p)) { out.add(p); queue.push(p); } };
+  for (const p of seeds) add(p);
+  for (const n of installNames) { for (const p of prepared.pool.byName(n)) add(p); for (const p of prepared.pool.whatProvides(n)) add(p); }
+  while (queue.length > 0) for (const q of prepared.neighbours(queue.pop()!)) add(q);
+  return out;
 }
 
 const nevraOf = (s: Solvable): string => formatNevra({ name: s.name, arch: s.arch, ...s.evr });
@@ -238,7 +290,7 @@ const ACTION: Record<'upgrade' | 'downgrade' | 'reinstall' | 'change', Predicted
 
 /** Predicts the vendor swap and distro-sync transaction dnf runs for the migration. */
 export function predictMigration(input: PredictInput): Prediction {
-  const { pool, repoids } = buildMigrationPool(input);
+  const { pool, repoids } = buildMigrationPool({ ...input, swapInstall: input.swap.install });
   const { jobs, swapErased } = migrationJobs(pool, input.swap);
   const request = { pool, arch: input.arch, implicitObsoleteUsesColors: true, keepExplicitObsoletes: true };
   let res = solve({ ...request, jobs });

@@ -37,7 +37,8 @@ export interface Finding {
 }
 
 /**
- * What happens to one installed package when the host moves to the target:
+ * What happens to one installed package when the host moves to the target — read off the predicted transaction
+ * when the facts carry the installed dependencies (fates.ts transactionFate), else by fates.ts's rules:
  * - same: the target has the same name.arch at the same EVR
  * - upgrade / downgrade: the target's newest name.arch is newer / older (dnf distro-sync syncs to it)
  * - replaced: another target package takes its place (Obsoletes, the catalog's vendor swap, or a PES event)

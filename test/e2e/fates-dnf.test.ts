@@ -1,4 +1,5 @@
-// Differential test: the fates computeFates predicts for lab hosts against what the real dnf does.
+// Differential test: the fates the assessment predicts for lab hosts (from the solver's transaction over the
+// collected facts) and the rules alone (computeFates without a transaction, as for a package list) against what the real dnf does.
 // Per host: the conversion's vendor swap is run for real (migrate2rocky's package_swaps(), as
 // test/lab/lab.test.ts does it, with the lab's own vendor package lists), then
 // `dnf distro-sync --allowerasing --assumeno` prints the transaction it would run; its table is parsed
@@ -22,7 +23,11 @@ import { computeFates, countFates } from '../../src/assess/fates.js';
 import { detectSourceVendor } from '../../src/assess/origin.js';
 import { computeVendorSwap, vendorSwapPlan } from '../../src/assess/vendor-swap.js';
 import { baseFacts } from '../../src/assess/testing/fixtures.js';
-import type { Fate, FateCounts } from '../../src/assess/types.js';
+import type { Fate, FateCounts, PackageFate } from '../../src/assess/types.js';
+import { assessTargets } from '../../src/assess/assess.js';
+import { collectFacts } from '../../src/facts/index.js';
+import { loadTargetRepos } from '../../src/app/repos.js';
+import { createLocalTransport } from '../../src/transport/local.js';
 
 const skip = skipUnlessTools('rpmbuild', 'createrepo_c', 'modifyrepo_c', 'dnf', 'rpm');
 let lab: Lab;
@@ -97,6 +102,17 @@ async function compareHost(from: string, rocky: LabDistro, opts: { extras?: stri
   const source = await lab.distro(from);
   const host = await lab.host({ from, ...opts });
   const installed = installedOf(host);
+  // the assessment's fates (the solver's transaction over the collected facts) and the rules alone (a package list without dependencies)
+  const transport = createLocalTransport({ root: host.root });
+  let solved: PackageFate[];
+  try {
+    const facts = await collectFacts(transport);
+    assert.ok(facts.dependencies?.length, 'the facts carry the installed dependencies');
+    const targetRepo = await loadTargetRepos('rocky-8', [rocky.repoDir]);
+    solved = assessTargets({ facts, catalog, targets: [{ release: 'rocky-8', repo: targetRepo }], today: '2026-01-01' }).targets[0].fates;
+  } finally {
+    await transport.close();
+  }
 
   // prediction
   const repo = await openRepo(rocky.repoDir);
@@ -132,6 +148,21 @@ async function compareHost(from: string, rocky: LabDistro, opts: { extras?: stri
   assert.ok(rows.length > 0, sync.stdout);
   const actual = dnfOutcomes(installed, swapped, rows);
 
+  const a = disagreementsOf(solved, { installed, actual, installedRocky, sourceVendor });
+  const b = disagreementsOf(predicted, { installed, actual, installedRocky, sourceVendor });
+  const counts = countFates(solved);
+  console.log(`${from} → rocky-8: ${solved.length} packages, ${JSON.stringify(counts)}; disagreements with dnf: ${a.length} from the transaction, ${b.length} from the rules`);
+  for (const d of a) console.log(`  transaction: ${d}`);
+  for (const d of b) console.log(`  rules: ${d}`);
+  assert.deepEqual(a, [], `${from}: the transaction's fates differ from dnf`);
+  assert.deepEqual(b, [], `${from}: the rules' fates differ from dnf`);
+  assert.ok(solved.some((f) => f.fate !== 'missing' && f.fate !== 'third-party'), 'the transaction decided fates');
+  return counts;
+}
+
+/** Every package whose predicted fate is not what dnf did, both ways. */
+function disagreementsOf(predicted: PackageFate[], o: { installed: InstalledPackage[]; actual: Map<string, Outcome>; installedRocky: string[]; sourceVendor: string | undefined }): string[] {
+  const { installed, actual, installedRocky, sourceVendor } = o;
   const disagreements: string[] = [];
   const seen = new Set<string>();
   for (const f of predicted) {
@@ -147,7 +178,7 @@ async function compareHost(from: string, rocky: LabDistro, opts: { extras?: stri
   }
   for (const [nevra, a] of actual) if (!seen.has(nevra)) disagreements.push(`${nevra}: dnf ${a.fate}, not predicted`);
   const predictedSwapIn = [...new Set(predicted.filter((f) => f.via === 'vendor-swap').flatMap((f) => f.target ?? []))].sort();
-  if (JSON.stringify(predictedSwapIn) !== JSON.stringify(installedRocky.sort())) {
+  if (JSON.stringify(predictedSwapIn) !== JSON.stringify([...installedRocky].sort())) {
     disagreements.push(`vendor swap installs ${installedRocky.join(' ')}; predicted ${predictedSwapIn.join(' ')}`);
   }
   // missing vs third-party: dnf leaves both alone; the vendor tells them apart
@@ -155,12 +186,9 @@ async function compareHost(from: string, rocky: LabDistro, opts: { extras?: stri
     const vendor = installed.find((p) => formatNevra(p) === f.installed)?.vendor;
     if ((f.fate === 'missing') !== (vendor === sourceVendor)) disagreements.push(`${f.installed}: ${f.fate} but vendor ${vendor}`);
   }
-  const counts = countFates(predicted);
-  console.log(`${from} → rocky-8: ${predicted.length} packages, ${JSON.stringify(counts)}, ${disagreements.length} disagreements`);
-  for (const d of disagreements) console.log(`  ${d}`);
-  assert.deepEqual(disagreements, [], `${from}: predictions differ from dnf`);
-  return counts;
+  return disagreements;
 }
+
 
 test('fates agree package by package with dnf distro-sync on lab CentOS 8 and CentOS Stream 8 hosts → Rocky 8', { skip, timeout: 120_000 }, async () => {
   const rocky = await lab.distro('rocky-8');

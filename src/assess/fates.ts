@@ -223,7 +223,7 @@ function transactionFate(tx: TransactionIndex, o: { base: Pick<PackageFate, 'ins
   if (c?.action === 'erase') {
     const chain = c.forcedBy ? erasureChain(c.forcedBy) : [conflictOf(tx, input.pool, pkg) ?? 'erased by the transaction (it cannot stay beside the new packages)'];
     const root = c.forcedBy?.kind === 'dependency' ? c.forcedBy.root : undefined;
-    return { ...base, fate: 'erased', ...(root ? { erasedBy: root } : {}), chain, reason: chain.join(' <- ') };
+    return { ...base, fate: 'erased', ...(root ? { erasedBy: root } : {}), chain, reason: chain.join(' <- '), ...(classifyOrigin(pkg, input.origin).fromSource ? {} : { thirdParty: true }) };
   }
   if (installonly) return { ...base, fate: 'upgrade', target: [installonly.nevra], reason: `install-only: ${installonly.nevra} is installed beside it` };
   // kept as it is

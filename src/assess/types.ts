@@ -63,6 +63,8 @@ export interface PackageFate {
   erasedBy?: string;
   /** erased: the dependency chain, from this package's broken requires to the change that breaks it. */
   chain?: string[];
+  /** erased: the package is not the source distribution's (classifyOrigin), as a kept one would be `third-party`. */
+  thirdParty?: true;
 }
 
 export type FateCounts = Record<Fate, number>;

@@ -8,8 +8,10 @@
  */
 import { relationKey } from '../../facts/index.js';
 import { parseNevra } from '../../rpm/nevra.js';
-import type { Check } from '../types.js';
+import type { Check, PackageFate } from '../types.js';
 import { fatesNotCompared, listSome } from './util.js';
+
+const isThirdParty = (f: PackageFate): boolean => f.fate === 'third-party' || (f.fate === 'erased' && f.thirdParty === true);
 
 export const thirdPartySonames: Check = {
   id: 'third-party-sonames',
@@ -18,15 +20,16 @@ export const thirdPartySonames: Check = {
     const fates = fatesNotCompared(input);
     if (fates !== undefined) return fates;
     // Without third-party packages there is nothing to look up, whatever the facts carry.
-    if (!input.facts.relations?.sonames && input.fates.some((f) => f.fate === 'third-party')) return "no soname requires in the facts (the relations section: rpm's requires of each package); collect the host again";
+    if (!input.facts.relations?.sonames && input.fates.some(isThirdParty)) return "no soname requires in the facts (the relations section: rpm's requires of each package); collect the host again";
     return undefined;
   },
   run(input) {
     const pool = input.repo?.pool;
     const sonames = input.facts.relations?.sonames;
     if (!pool || !sonames) return [];
-    const thirdParty = input.fates.filter((f) => f.fate === 'third-party').map((f) => ({ fate: f, key: relationKey(parseNevra(f.installed)) }));
-    const staying = new Set(thirdParty.map((t) => t.key));
+    // Third-party packages the transaction keeps, and those it erases because a library goes (dnf --allowerasing).
+    const thirdParty = input.fates.filter(isThirdParty).map((f) => ({ fate: f, key: relationKey(parseNevra(f.installed)) }));
+    const staying = new Set(thirdParty.filter((t) => t.fate.fate === 'third-party').map((t) => t.key));
     return thirdParty.flatMap(({ fate, key }) => {
       const lacking = (sonames.requires[key] ?? []).filter((s) => pool.whatProvides(s).length === 0 && !(sonames.providers[s] ?? []).some((k) => staying.has(k)));
       if (lacking.length === 0) return [];

@@ -18,7 +18,7 @@
  */
 import { FerryError } from '../core/errors.js';
 import { formatEvr } from './evr.js';
-import { decodeEntities, type ByteSource } from './repodata/xml.js';
+import { appendChunk, decodeEntities, type ByteSource, type ChunkWindow } from './repodata/xml.js';
 import { parseEpoch, parseFlag } from './repodata/primary.js';
 
 export const DEP_KINDS = ['provides', 'requires', 'conflicts', 'obsoletes', 'recommends', 'suggests',
@@ -803,30 +803,10 @@ function createScanner(o: ScannerOptions): { write(chunk: Uint8Array): void; end
   return {
     write(chunk: Uint8Array): void {
       if (chunk.length === 0) return;
-      const rest = data.length - pos;
-      if (rest === 0) {
-        base += data.length;
-        inScratch = false;
-        data = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length);
-      } else {
-        // leftover + chunk in one reused scratch buffer: nothing keeps a view of it (values are copied)
-        const need = rest + chunk.length;
-        if (inScratch) {
-          scratch.copyWithin(0, pos, pos + rest);
-          if (need > scratch.length) {
-            const bigger = Buffer.allocUnsafe(Math.max(need, scratch.length * 2));
-            scratch.copy(bigger, 0, 0, rest);
-            scratch = bigger;
-          }
-        } else {
-          if (need > scratch.length) scratch = Buffer.allocUnsafe(Math.max(need, scratch.length * 2));
-          data.copy(scratch, 0, pos, pos + rest);
-        }
-        scratch.set(chunk, rest);
-        base += pos;
-        data = scratch.subarray(0, need);
-        inScratch = true;
-      }
+      // leftover + chunk (xml.ts appendChunk: the one carry-over rule of both scanners)
+      const w: ChunkWindow = { data, pos, base, scratch, inScratch };
+      appendChunk(w, chunk);
+      ({ data, base, scratch, inScratch } = w);
       pos = 0;
       ampAt = -1;
       run(false);

@@ -12,6 +12,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Assessment } from '../../src/assess/types.js';
+import type { PredictedChange } from '../../src/assess/index.js';
 import { migrate, planMigration } from '../../src/app/migrate.js';
 import { createRollout, rolloutStatus } from '../../src/app/rollout.js';
 import { parseRolloutFlags } from '../../src/fleet/rollout-spec.js';
@@ -245,14 +246,31 @@ function sshRebootScript(dir: string, sshdPid: number, bootIdFile: string): stri
   return path;
 }
 
+/** Ferry's predicted CentOS 7 → Rocky 8 transaction for the root (the plan's, with Rocky's events). */
+async function predictedRocky8(root: string): Promise<{ ok: true; changes: PredictedChange[] }> {
+  const local = createLocalTransport({ root });
+  const { predicted } = await planMigration({ transport: local, target: 'rocky-8', repos: repoArgs(), gpgcheck: false, pes: pes() });
+  await local.close();
+  assert.ok(predicted?.ok);
+  return predicted;
+}
+
+/** The reboot records of the root's current execution, in journal order. */
+async function rebootsJournaled(root: string, executionId?: string): Promise<string[]> {
+  const t = createLocalTransport({ root });
+  try {
+    const id = executionId ?? (await readCurrentExecution(t))?.executionId ?? '';
+    return (await readJournal(t, id)).filter((e) => e.event === 'reboot').map((e) => e.phase);
+  } finally {
+    await t.close();
+  }
+}
+
 test('CentOS 7 → Rocky 8 over sshd with ferry migrate: both reboots drop the SSH connection, Ferry reconnects and finishes; the predicted package set', { skip: skip || skipUnlessTools('sshd', 'pkill', 'setsid') }, async () => {
   const h = await labOf().sshHost({ from: 'centos-7', localPackages: EL7_PES });
   try {
     const before = packageSet(h.root, h.env);
-    const local = createLocalTransport({ root: h.root });
-    const { predicted } = await planMigration({ transport: local, target: 'rocky-8', repos: repoArgs(), gpgcheck: false, pes: pes() });
-    await local.close();
-    assert.ok(predicted?.ok);
+    const predicted = await predictedRocky8(h.root);
     const dir = mkdtempSync(join(tmpdir(), 'ferry-xmajor-ssh-'));
     const bootIdFile = join(dir, 'boot_id');
     writeFileSync(bootIdFile, `${randomUUID()}\n`);
@@ -263,11 +281,7 @@ test('CentOS 7 → Rocky 8 over sshd with ferry migrate: both reboots drop the S
     assert.equal(r.code, 0, `${r.out}\n${r.err}`);
     assert.deepEqual(packageSet(h.root, h.env), applyPrediction(before, predicted.changes), 'exactly the package set Ferry predicted');
     assert.equal(sh(['rpm', '--root', h.root, '-Va'], h.env).stdout, '', 'rpm -Va clean');
-    const t = createLocalTransport({ root: h.root });
-    const executionId = (await readCurrentExecution(t))?.executionId ?? '';
-    const reboots = (await readJournal(t, executionId)).filter((e) => e.event === 'reboot').map((e) => e.phase);
-    await t.close();
-    assert.deepEqual(reboots, ['requested', 'returned', 'requested', 'returned'], 'two reboots over SSH, each journaled back');
+    assert.deepEqual(await rebootsJournaled(h.root), ['requested', 'returned', 'requested', 'returned'], 'two reboots over SSH, each journaled back');
   } finally {
     await h.stop();
   }
@@ -278,10 +292,7 @@ test('CentOS 7 → Rocky 8 as a rollout: --pes recorded by digest, ferry worker 
   const dir = mkdtempSync(join(tmpdir(), 'ferry-xmajor-rollout-'));
   try {
     const before = packageSet(h.root, h.env);
-    const local = createLocalTransport({ root: h.root });
-    const { predicted } = await planMigration({ transport: local, target: 'rocky-8', repos: repoArgs(), gpgcheck: false, pes: pes() });
-    await local.close();
-    assert.ok(predicted?.ok);
+    const predicted = await predictedRocky8(h.root);
     const db = join(dir, 'ferry.db');
     const store = openStore(db);
     await store.migrate();
@@ -306,11 +317,7 @@ test('CentOS 7 → Rocky 8 as a rollout: --pes recorded by digest, ferry worker 
       await check.close();
     }
     assert.deepEqual(packageSet(h.root, h.env), applyPrediction(before, predicted.changes), 'exactly the package set Ferry predicted');
-    const t = createLocalTransport({ root: h.root });
-    const executionId = (await readCurrentExecution(t))?.executionId ?? '';
-    const reboots = (await readJournal(t, executionId)).filter((e) => e.event === 'reboot').map((e) => e.phase);
-    await t.close();
-    assert.deepEqual(reboots, ['requested', 'returned', 'requested', 'returned'], 'the worker went through both reboots');
+    assert.deepEqual(await rebootsJournaled(h.root), ['requested', 'returned', 'requested', 'returned'], 'the worker went through both reboots');
   } finally {
     rmSync(dir, { recursive: true, force: true });
     await h.stop();
@@ -498,13 +505,10 @@ test('CentOS 7 → Rocky 9 over sshd with ferry migrate: both hops, their four r
     assert.deepEqual(packageSet(h.root, h.env), applyPrediction(applyPrediction(before, p1.changes), p2.changes), 'exactly the package set Ferry predicted before hop 1');
     const check = sh(['dnf', ...h.dnfArgs(r9), 'check'], h.env);
     assert.equal(check.status, 0, `dnf check: ${check.stdout}${check.stderr}`);
-    const t = createLocalTransport({ root: h.root });
     const route = JSON.parse(readFileSync(join(h.root, 'var/lib/ferry/route.json'), 'utf8')) as RouteDocument;
     for (const hop of route.hops) {
-      const reboots = (await readJournal(t, hop.executionId ?? '')).filter((e) => e.event === 'reboot').map((e) => e.phase);
-      assert.deepEqual(reboots, ['requested', 'returned', 'requested', 'returned'], `${hop.from} → ${hop.to}: two reboots over SSH, each journaled back`);
+      assert.deepEqual(await rebootsJournaled(h.root, hop.executionId ?? ''), ['requested', 'returned', 'requested', 'returned'], `${hop.from} → ${hop.to}: two reboots over SSH, each journaled back`);
     }
-    await t.close();
   } finally {
     await h.stop();
   }

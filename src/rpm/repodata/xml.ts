@@ -501,31 +501,9 @@ export function createXmlTokenizer(handler: XmlHandler, options: XmlTokenizerOpt
   return {
     write(chunk: Uint8Array): void {
       if (chunk.length === 0) return;
-      const rest = buf.length - pos;
-      if (rest === 0) {
-        base += buf.length;
-        inScratch = false;
-        buf = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length);
-      } else {
-        // leftover + chunk go into one reused scratch buffer: strings are copied out of it (never
-        // views), so it can be overwritten on the next write.
-        const need = rest + chunk.length;
-        if (inScratch) {
-          scratch.copyWithin(0, pos, pos + rest);
-          if (need > scratch.length) {
-            const bigger = Buffer.allocUnsafe(Math.max(need, scratch.length * 2));
-            scratch.copy(bigger, 0, 0, rest);
-            scratch = bigger;
-          }
-        } else {
-          if (need > scratch.length) scratch = Buffer.allocUnsafe(Math.max(need, scratch.length * 2));
-          buf.copy(scratch, 0, pos, pos + rest);
-        }
-        scratch.set(chunk, rest);
-        base += pos;
-        buf = scratch.subarray(0, need);
-        inScratch = true;
-      }
+      const w: ChunkWindow = { data: buf, pos, base, scratch, inScratch };
+      appendChunk(w, chunk);
+      ({ data: buf, base, scratch, inScratch } = w);
       pos = 0;
       ltAt = -1;
       ampAt = -1;
@@ -540,6 +518,40 @@ export function createXmlTokenizer(handler: XmlHandler, options: XmlTokenizerOpt
       if (!seenRoot) fail('REPO_TRUNCATED', pos, 'the document has no root element');
     },
   };
+}
+
+/**
+ * What a streaming scanner reads: the bytes of earlier chunks it has not consumed (`data` from `pos`) and the
+ * next chunk, in one buffer; `base` is the document offset of data[0]. `scratch` is reused for leftover +
+ * chunk (values are copied out of it, never kept as views), so it may be overwritten on the next write.
+ */
+export interface ChunkWindow { data: Buffer; pos: number; base: number; scratch: Buffer; inScratch: boolean }
+
+/** Appends `chunk` to what w has not consumed; afterwards w.data holds it all from 0 (w.pos is the caller's to reset). */
+export function appendChunk(w: ChunkWindow, chunk: Uint8Array): void {
+  const rest = w.data.length - w.pos;
+  if (rest === 0) {
+    w.base += w.data.length;
+    w.inScratch = false;
+    w.data = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length);
+    return;
+  }
+  const need = rest + chunk.length;
+  if (w.inScratch) {
+    w.scratch.copyWithin(0, w.pos, w.pos + rest);
+    if (need > w.scratch.length) {
+      const bigger = Buffer.allocUnsafe(Math.max(need, w.scratch.length * 2));
+      w.scratch.copy(bigger, 0, 0, rest);
+      w.scratch = bigger;
+    }
+  } else {
+    if (need > w.scratch.length) w.scratch = Buffer.allocUnsafe(Math.max(need, w.scratch.length * 2));
+    w.data.copy(w.scratch, 0, w.pos, w.pos + rest);
+  }
+  w.scratch.set(chunk, rest);
+  w.base += w.pos;
+  w.data = w.scratch.subarray(0, need);
+  w.inScratch = true;
 }
 
 /**

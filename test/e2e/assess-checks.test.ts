@@ -127,6 +127,7 @@ const LIVE_ONLY: Record<string, RegExp> = {
 /** Checks whose finding a lab root cannot show (it is x86_64 and no package list), with the file that shows it. */
 const FOUND_ELSEWHERE: Record<string, string> = {
   'arch-mismatch': 'assess-package-lists.test.ts: an aarch64 package list against the x86_64 repository',
+  'erased-packages': 'predict-transaction.test.ts: the third-party packages dnf erases on the lab paths (acme-branding, acme-legacy-ssl), one finding each',
   'package-list': 'assess-package-lists.test.ts: a plain rpm -qa list, a list naming a package twice',
   'third-party-sonames': 'assess-sonames.test.ts: a third-party package needing libssl.so.1.1 and libidn.so.11 against rocky-9',
 };

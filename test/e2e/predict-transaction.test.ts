@@ -83,6 +83,11 @@ async function comparePath(p: Path): Promise<{ ferry: string[]; dnf: string[]; c
     const erasedFates = fates.filter((f) => f.fate === 'erased').map((f) => `${f.installed}: ${(f.chain ?? []).join(' <- ')}`);
     const erasedByDeps = predicted.changes.filter((c) => c.action === 'erase' && c.forcedBy?.kind === 'dependency').map((c) => c.nevra).sort();
     assert.deepEqual(fates.filter((f) => f.fate === 'erased').map((f) => f.installed).sort(), erasedByDeps);
+    // and each erasure is its own finding (erased-packages), not a package said to stay
+    const findings = assessment.targets[0].findings;
+    assert.deepEqual(findings.filter((f) => f.check === 'erased-packages').map((f) => f.details?.package).sort(), erasedByDeps);
+    const missing = findings.find((f) => f.check === 'missing-packages');
+    for (const n of erasedByDeps) assert.ok(!JSON.stringify(missing ?? {}).includes(n), `${n} is not listed as staying installed`);
     return { ferry, dnf: ref, changes: predicted.changes, erasedFates };
   } finally {
     await transport.close();

@@ -74,6 +74,10 @@ const TABLE: Record<string, [Case, Case, string[], boolean, string]> = {
   'missing-packages': [{ fates: [fate('bash-4.4.19-10.el8.x86_64', 'same', ['bash-4.4.19-10.el8.x86_64']), { ...fate('insights-client-3.1-1.el8.noarch', 'missing'), via: 'vendor-swap' }] },
     { fates: [fate('lab-orphan-0.9-1.el8.noarch', 'missing')] },
     ['missing-packages'], false, 'lab-orphan-0.9-1.el8.noarch'],
+  // an erased package is its own finding, with its chain (and no longer a missing one: it does not stay)
+  'erased-packages': [{ fates: [fate('lab-orphan-0.9-1.el8.noarch', 'missing')] },
+    { fates: [{ ...fate('acme-branding-1.0-1.noarch', 'erased'), chain: ['requires centos-logos: centos-logos-80.0-1.el8.noarch erased', 'removed by the vendor swap'], reason: 'requires centos-logos: centos-logos-80.0-1.el8.noarch erased <- removed by the vendor swap', thirdParty: true }] },
+    ['erased-packages:acme-branding.noarch'], false, 'requires centos-logos: centos-logos-80.0-1.el8.noarch erased <- removed by the vendor swap'],
   downgrades: [{ fates: [fate('tzdata-2020a-1.el8.noarch', 'upgrade', ['tzdata-2021a-1.el8.noarch'])] }, { fates: [fate('tzdata-2021e-1.el8.noarch', 'downgrade', ['tzdata-2021a-1.el8.noarch'])] },
     ['downgrades'], false, 'tzdata-2021e-1.el8.noarch → tzdata-2021a-1.el8.noarch'],
   'third-party-packages': [{}, { fates: [fate('htop-3.2.1-1.el8.x86_64', 'third-party')] }, ['third-party-packages'], false, 'htop-3.2.1-1.el8.x86_64'],
@@ -204,7 +208,7 @@ test('a check whose facts are missing says it was not assessed, with the reason;
   assert.match(reasons({ facts: { source: 'manifest' }, fates: sonameFates })['third-party-sonames'] ?? '', /no soname requires in the facts/);
   // no repository for the target: the fate checks did not compare anything
   const noRepo = Object.fromEntries(CHECKS.flatMap((k) => { const x = k.notAssessed?.({ ...input({}), repo: undefined }); return x === undefined ? [] : [[k.id, x]]; }));
-  assert.deepEqual(Object.keys(noRepo).sort(), ['arch-mismatch', 'downgrades', 'missing-packages', 'third-party-packages', 'third-party-sonames']);
+  assert.deepEqual(Object.keys(noRepo).sort(), ['arch-mismatch', 'downgrades', 'erased-packages', 'missing-packages', 'third-party-packages', 'third-party-sonames']);
   assert.match(noRepo.downgrades, /no repository metadata was given for rocky-8/);
 });
 

@@ -3,6 +3,7 @@ import type { Check } from '../types.js';
 import { archMismatch } from './arch-mismatch.js';
 import { container } from './container.js';
 import { downgrades } from './downgrades.js';
+import { erasedPackages } from './erased-packages.js';
 import { fips } from './fips.js';
 import { gui } from './gui.js';
 import { i686Packages } from './i686-packages.js';
@@ -23,5 +24,5 @@ import { unsupportedPath } from './unsupported-path.js';
 
 export const CHECKS: readonly Check[] = [
   unknownSource, unsupportedPath, archMismatch, container, rpmdb, managementAgents, lowMemory, lowDisk, secureBoot, fips,
-  kernelModules, kernelNotLatest, gui, i686Packages, missingPackages, downgrades, thirdPartyPackages, thirdPartySonames, unsignedPackages, packageList,
+  kernelModules, kernelNotLatest, gui, i686Packages, missingPackages, erasedPackages, downgrades, thirdPartyPackages, thirdPartySonames, unsignedPackages, packageList,
 ];

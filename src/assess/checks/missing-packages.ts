@@ -12,7 +12,8 @@ export const missingPackages: Check = {
   notAssessed: fatesNotCompared,
   run(input) {
     if (!input.repo) return [];
-    const missing = leftBehind(input.fates);
+    // erased packages do not stay: they are erased-packages' findings (leftBehind counts them as lost for the ranking)
+    const missing = leftBehind(input.fates).filter((f) => f.fate === 'missing');
     if (missing.length === 0) return [];
     return [{
       key: 'missing-packages', check: 'missing-packages', severity: missing.length > 20 ? 'high' : 'medium', groups: ['packages'],

@@ -74,7 +74,8 @@ export function pesResultFor(o: { facts: HostFacts; catalog: Catalog; source: Re
   });
 }
 
-function fatesFor(input: AssessTargetsInput, source: ReleaseView | null, target: ReleaseView, path: MigrationPath | null, repo: TargetRepoView, targetPes: PesEvent[] | undefined): PackageFate[] {
+/** The fates, and why the transaction could not be predicted when the solver was asked and gave no answer. */
+function fatesFor(input: AssessTargetsInput, source: ReleaseView | null, target: ReleaseView, path: MigrationPath | null, repo: TargetRepoView, targetPes: PesEvent[] | undefined): { fates: PackageFate[]; unpredicted?: string } {
   const { facts, catalog } = input;
   const installed = facts.packages ?? [];
   const vendorSwap = source ? computeVendorSwap({
@@ -93,8 +94,9 @@ function fatesFor(input: AssessTargetsInput, source: ReleaseView | null, target:
   if (source && isCrossMajor(path) && pesEvents) {
     fateInput.pes = { result: pesResultFor({ facts, catalog, source, target, path, events: pesEvents, ...(input.pes?.sourceVersion ? { sourceVersion: input.pes.sourceVersion } : {}), ...(input.pes?.targetVersion ? { targetVersion: input.pes.targetVersion } : {}) }), events: pesEvents };
   }
-  const transaction = source && installed.length > 0 ? predictedTransaction(input, { source, target, path, repo, pes: fateInput.pes, fateInput }) : undefined;
-  return computeFates({ ...fateInput, ...(transaction ? { transaction } : {}) });
+  const predicted = source && installed.length > 0 ? predictedTransaction(input, { source, target, path, repo, pes: fateInput.pes, fateInput }) : undefined;
+  const transaction = predicted && 'changes' in predicted ? predicted.changes : undefined;
+  return { fates: computeFates({ ...fateInput, ...(transaction ? { transaction } : {}) }), ...(predicted && 'unpredicted' in predicted ? { unpredicted: predicted.unpredicted } : {}) };
 }
 
 /**
@@ -103,7 +105,7 @@ function fatesFor(input: AssessTargetsInput, source: ReleaseView | null, target:
  * (crossMajorTransaction, the plan's upgrade step) — then distro-sync. Undefined when the solver cannot say:
  * dependencies unreadable or unsolvable, or a cross-major path without PES events; the fates then follow the rules.
  */
-function predictedTransaction(input: AssessTargetsInput, o: { source: ReleaseView; target: ReleaseView; path: MigrationPath | null; repo: TargetRepoView; pes: FateInput['pes']; fateInput: FateInput }): PredictedChange[] | undefined {
+function predictedTransaction(input: AssessTargetsInput, o: { source: ReleaseView; target: ReleaseView; path: MigrationPath | null; repo: TargetRepoView; pes: FateInput['pes']; fateInput: FateInput }): { changes: PredictedChange[] } | { unpredicted: string } | undefined {
   const { facts, catalog } = input;
   // A package list (no dependencies in the facts): each package provides itself and requires nothing, so the
   // target's Obsoletes and Conflicts, not guessed requires, decide (bench/fates-dnf.bench.mjs holds it to dnf).
@@ -124,10 +126,10 @@ function predictedTransaction(input: AssessTargetsInput, o: { source: ReleaseVie
       ...(facts.modules ? { moduleStates: facts.modules } : {}), arch: facts.system?.arch ?? 'x86_64', swap,
     });
   } catch (err) {
-    if (isFerryError(err, 'DEP_PARSE') || isFerryError(err, 'FACTS_PARSE') || isFerryError(err, 'SOLVER_UNSUPPORTED') || isFerryError(err, 'SOLVER_LIMIT')) return undefined;
+    if (isFerryError(err, 'DEP_PARSE') || isFerryError(err, 'FACTS_PARSE') || isFerryError(err, 'SOLVER_UNSUPPORTED') || isFerryError(err, 'SOLVER_LIMIT')) return { unpredicted: `the solver could not run (${err.code}: ${redact(err.message).slice(0, 300)})` };
     throw err;
   }
-  return prediction.ok ? prediction.changes : undefined;
+  return prediction.ok ? { changes: prediction.changes } : { unpredicted: `the solver found no transaction (${prediction.problems.slice(0, 3).join('; ').slice(0, 500)}${prediction.problems.length > 3 ? '; …' : ''})` };
 }
 
 /**
@@ -153,8 +155,9 @@ export function assessTargets(input: AssessTargetsInput): Assessment {
   const unranked: Omit<TargetAssessment, 'score' | 'rank' | 'reasons'>[] = input.targets.map(({ release, repo, repoUnreadable, pesEvents }) => {
     const target = catalog.release(release);
     const path = source ? catalog.path(source.id, target.id) : null;
-    const fates = repo ? fatesFor(input, source, target, path, repo, pesEvents) : [];
-    const notAssessed: NotAssessed[] = [];
+    const { fates, unpredicted } = repo ? fatesFor(input, source, target, path, repo, pesEvents) : { fates: [] };
+    // Said, not silent: without the solver's transaction the fates are the rules' imitation of dnf.
+    const notAssessed: NotAssessed[] = unpredicted ? [{ check: 'predicted-transaction', reason: `${unpredicted}: the package fates follow Ferry's rules, which imitate dnf, and erasures are not predicted` }] : [];
     const findings = checks.flatMap((c) => {
       const checkInput = { facts, catalog, source, target, path, ...(repo ? { repo } : {}), ...(repoUnreadable !== undefined ? { repoUnreadable: redact(repoUnreadable) } : {}), fates, today };
       const reason = c.notAssessed?.(checkInput);

@@ -6,10 +6,10 @@
  * Every operator action is checked against the rollout's state machine (fleet's `transition`) and audited
  * with its operator.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { checkDocument, compileSchema, FerryError, toJsonValue } from '../core/index.js';
+import { checkDocument, compileSchema, FerryError, sha256Hex, toJsonValue } from '../core/index.js';
 import { decide, isFinished, type Approval, type Decision, type RolloutView } from '../fleet/decide.js';
 import { describeDecision, describeSpec } from '../fleet/describe.js';
 import { parseRolloutSpec, type RolloutSpec } from '../fleet/rollout-spec.js';
@@ -98,7 +98,7 @@ export function checkedPesFile(ref: PesFileRef, rolloutId: string): string {
   return ref.file;
 }
 
-const sha256File = (file: string): string => createHash('sha256').update(readFileSync(file)).digest('hex');
+const sha256File = (file: string): string => sha256Hex(readFileSync(file));
 
 export function newRolloutId(now = new Date()): string {
   return `ro-${now.toISOString().replace(/[-:]/g, '').replace(/\..*$/, '')}-${randomBytes(3).toString('hex')}`;

@@ -203,16 +203,10 @@ function forHop(e: unknown, hop: { n: number; total: number; from: string; to: s
   return new FerryError(e.code, message, { ...(hint ? { hint } : {}), ...(e.details ? { details: e.details } : {}) });
 }
 
-/** `o` without its `--pes` flags (each hop is given its own file). */
-function withoutPes<T extends { pes?: string[] }>(o: T): Omit<T, 'pes'> {
-  const rest: Omit<T, 'pes'> & { pes?: string[] } = { ...o };
-  delete rest.pes;
-  return rest;
-}
-
-function withoutFindings<T extends { findings?: Finding[] }>(o: T): Omit<T, 'findings'> {
-  const rest: Omit<T, 'findings'> & { findings?: Finding[] } = { ...o };
-  delete rest.findings;
+/** `o` without the option `key` (a route gives each hop its own `pes`; hops after the first are assessed afresh, without `findings`). */
+function without<T extends object, K extends keyof T>(o: T, key: K): Omit<T, K> {
+  const rest = { ...o };
+  delete rest[key];
   return rest;
 }
 
@@ -231,7 +225,7 @@ export async function planRoute(o: PlanRouteOptions): Promise<RoutePlan> {
   const chain = sourceId ? routeFor(catalog, catalog.release(sourceId), target) : null;
   if (!chain) {
     const file = pesByTarget(catalog, o.pes ?? [], { targets: [o.target], crossMajor: [o.target] })[o.target];
-    const planned = await planMigration({ ...withoutPes(o), catalog, ...(file !== undefined ? { pes: file } : {}) });
+    const planned = await planMigration({ ...without(o, 'pes'), catalog, ...(file !== undefined ? { pes: file } : {}) });
     return { source: sourceId ?? planned.plan.source, target: o.target, hops: [{ from: planned.plan.source, to: o.target, ...planned, assessedOn: 'collected', pes: file ?? null }] };
   }
   const facts = o.facts ?? await collectFacts(o.transport);
@@ -243,7 +237,7 @@ export async function planRoute(o: PlanRouteOptions): Promise<RoutePlan> {
     const assessedOn = i === 0 ? 'collected' : 'predicted';
     const file = pes[leg.to];
     // Findings given by the caller are the first hop's (the host's own); later hops are assessed here.
-    const given = i === 0 ? withoutPes(o) : withoutFindings(withoutPes(o));
+    const given = i === 0 ? without(o, 'pes') : without(without(o, 'pes'), 'findings');
     const planned = await planMigration({ ...given, catalog, facts: on, target: leg.to, ...(file !== undefined ? { pes: file } : {}), overrideScope: 'hop' })
       .catch((e: unknown) => { throw forHop(e, { n: i + 1, total: legs.length, from: leg.from, to: leg.to, on: i === 0 ? 'the facts collected now' : `the predicted end state of hop ${i}` }); });
     hops.push({ from: leg.from, to: leg.to, ...planned, assessedOn, pes: file ?? null });
@@ -304,7 +298,7 @@ export async function migrateRoute(o: MigrateRouteOptions): Promise<RouteResult>
   const probe = o.facts ?? await collectFacts(o.transport, { sections: ['os', 'release'] });
   const sourceId = detectSourceRelease(probe, catalog);
   const chain = sourceId ? routeFor(catalog, catalog.release(sourceId), target) : null;
-  const rest = withoutPes(o);
+  const rest = without(o, 'pes');
   if (!chain) {
     const pes = pesByTarget(catalog, o.pes ?? [], { targets: [o.target], crossMajor: [o.target] })[o.target];
     return { hops: [await migrate({ ...rest, catalog, ...(pes !== undefined ? { pes } : {}) })] };

@@ -38,11 +38,11 @@ import type { InstalledPackage, ModuleStreamState } from '../facts/types.js';
 import type { PesEvent, PesResult } from '../catalog/index.js';
 import { comparePesEvents, PesAction } from '../catalog/index.js';
 import { depFromEntry, formatDep, matchesDep } from '../rpm/deps.js';
-import { compareEvr, parseEvr } from '../rpm/evr.js';
-import { formatNevra } from '../rpm/nevra.js';
+import { compareEvr } from '../rpm/evr.js';
+import { formatNevra, parseNevra } from '../rpm/nevra.js';
 import type { Pool } from '../rpm/pool.js';
 import type { ModulesMetadata } from '../rpm/repodata/modules.js';
-import type { Evr, Package } from '../rpm/types.js';
+import type { Package } from '../rpm/types.js';
 import type { Fate, FateCounts, PackageFate } from './types.js';
 import { classifyOrigin, type OriginRule } from './origin.js';
 import { erasureChain, type PredictedChange } from './predict.js';
@@ -205,7 +205,7 @@ function transactionFate(tx: TransactionIndex, o: { base: Pick<PackageFate, 'ins
   const nevra = formatNevra(pkg);
   const c = tx.byInstalled.get(nevra);
   if (c && (c.action === 'upgrade' || c.action === 'downgrade' || c.action === 'reinstall')) {
-    const to = parseNevraEvr(c.nevra, c.name, c.arch);
+    const to = parseNevra(c.nevra);
     const rebuild = c.action !== 'reinstall' && to.epoch === pkg.epoch && to.version === pkg.version && pkg.release && to.release ? distTagRebuild(pkg.release, to.release) : undefined;
     const fate: Fate = rebuild || c.action === 'reinstall' ? 'same' : c.action;
     return withReason({ ...base, fate, target: [c.nevra] }, join(rebuild ? `rebuild (${rebuild})` : undefined, c.arch !== pkg.arch ? `arch ${pkg.arch} → ${c.arch}` : undefined, epochNote));
@@ -216,7 +216,7 @@ function transactionFate(tx: TransactionIndex, o: { base: Pick<PackageFate, 'ins
     const target = [...by].sort();
     return withReason({ ...base, fate: 'replaced', via: 'obsoletes', target }, join(`obsoleted by ${target.join(', ')}`, epochNote));
   }
-  const installonly = (tx.installsByName.get(pkg.name) ?? []).filter((x) => x.arch === pkg.arch).sort((a, b) => compareEvr(parseNevraEvr(b.nevra, b.name, b.arch), parseNevraEvr(a.nevra, a.name, a.arch)))[0];
+  const installonly = (tx.installsByName.get(pkg.name) ?? []).filter((x) => x.arch === pkg.arch).sort((a, b) => compareEvr(parseNevra(b.nevra), parseNevra(a.nevra)))[0];
   if (c?.action === 'erase' && c.forcedBy?.kind === 'job' && c.forcedBy.job === 'installonly-limit' && installonly) {
     return { ...base, fate: 'upgrade', target: [installonly.nevra], reason: `install-only: ${installonly.nevra} is installed beside it, and ${erasureChain(c.forcedBy).join('')}` };
   }
@@ -246,11 +246,6 @@ function conflictOf(tx: TransactionIndex, pool: Pool, pkg: InstalledPackage): st
     if (dep && tx.incoming.has(formatNevra(p))) return `conflicts with ${formatNevra(p)} (Conflicts: ${formatDep(depFromEntry(dep))})`;
   }
   return undefined;
-}
-
-/** The EVR of a NEVRA whose name and arch are known. */
-function parseNevraEvr(nevra: string, name: string, arch: string): Evr {
-  return parseEvr(nevra.slice(name.length + 1, nevra.length - arch.length - 1));
 }
 
 /** A distribution's dist tag in a release: el8, el8_4, oc8, ocs23, tl3, an8, oe2203, module_el8… (the family letters and number). */

@@ -9,6 +9,7 @@ import { relationKey, type PackageDependencies } from '../facts/index.js';
 import { isFerryError, redact } from '../core/index.js';
 import { compareEvr } from '../rpm/evr.js';
 import { INSTALLONLY_PROVIDES } from '../rpm/installonly.js';
+import { rpmIsa } from '../rpm/arch.js';
 import type { Pool } from '../rpm/pool.js';
 import { CHECKS } from './checks/index.js';
 import { computeFates, countFates, crossMajorTransaction, withAssumedEpochs, type FateInput } from './fates.js';
@@ -139,13 +140,10 @@ function predictedTransaction(input: AssessTargetsInput, o: { source: ReleaseVie
  */
 function listedDependencies(p: InstalledPackage, target: Pool): PackageDependencies {
   const evr = `${p.epoch}:${p.version}-${p.release}`;
-  const isa = ISA[p.arch];
+  const isa = rpmIsa(p.arch);
   const installonly = new Set(target.byName(p.name).flatMap((t) => t.provides.map((d) => d.name).filter((n) => n !== p.name && INSTALLONLY_PROVIDES.includes(n))));
   return { nevra: relationKey(p), provides: [`${p.name} = ${evr}`, ...(isa ? [`${p.name}(${isa}) = ${evr}`] : []), ...installonly], requires: [], conflicts: [], obsoletes: [], files: [] };
 }
-
-/** rpm's %{_isa} per arch (the arch-qualified provide rpmbuild adds to every arch package: coreutils(x86-64) = 8.22-24.el7). */
-const ISA: Record<string, string> = { x86_64: 'x86-64', i686: 'x86-32', i586: 'x86-32', i386: 'x86-32', aarch64: 'aarch-64', ppc64le: 'ppc-64', ppc64: 'ppc-64', s390x: 's390-64' };
 
 export function assessTargets(input: AssessTargetsInput): Assessment {
   const { facts, catalog, today } = input;

@@ -1,7 +1,6 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import Database from 'better-sqlite3';
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -14,6 +13,7 @@ import { RPM_QUERYFORMAT } from './script.js';
 import { buildTinyRoot, type TinyRoot } from './testing.js';
 import type { HostFacts } from './types.js';
 import { generateKeyPair, startSshd } from '../../test/lab/sshd.js';
+import { convertRootToBerkeleyRpmdb, writeBerkeleyRpmdb } from '../../test/lab/rpmdb-bdb.js';
 import { sharedPath, skipUnlessShared, skipUnlessTools } from '../../test/support/shared.js';
 
 const skip = skipUnlessTools('rpm', 'rpmbuild', 'rpmsign', 'gpg');
@@ -162,17 +162,10 @@ test('readRpmdbInventory reads a copy of the sqlite rpmdb (unchanged) into the s
 });
 
 test('readRpmdbInventory reads a real Berkeley DB Packages database (CentOS 7/8 hosts) through rpm\'s bdb_ro', { skip: skip || skipUnlessTools('db5.3_load') }, async () => {
-  // The lab's headers, loaded by libdb's own db_load into a Hash database keyed by the native-endian
-  // header number, as rpm's BDB backend stores them (the index files are absent: -qa needs none).
+  // The lab's headers in a Packages file alone (a copied database without its index files: -qa needs none).
   const bdb = join(tiny.dir, 'bdb');
   spawnSync('mkdir', ['-p', bdb]);
-  const sqlite = new Database(join(tiny.root, 'var', 'lib', 'rpm', 'rpmdb.sqlite'), { readonly: true });
-  const rows = sqlite.prepare('SELECT hnum, blob FROM Packages ORDER BY hnum').all() as { hnum: number; blob: Buffer }[];
-  sqlite.close();
-  const hex = (b: Buffer): string => [...b].map((x) => `\\${x.toString(16).padStart(2, '0')}`).join('');
-  const key = (n: number): Buffer => { const k = Buffer.alloc(4); k.writeUInt32LE(n); return k; };
-  const load = spawnSync('db5.3_load', ['-T', '-t', 'hash', join(bdb, 'Packages')], { input: rows.map((r) => `${hex(key(r.hnum))}\n${hex(r.blob)}\n`).join('') });
-  assert.equal(load.status, 0, String(load.stderr));
+  writeBerkeleyRpmdb(join(tiny.root, 'var', 'lib', 'rpm', 'rpmdb.sqlite'), bdb, { indexes: false });
   assert.match(spawnSync('file', [join(bdb, 'Packages')], { encoding: 'utf8' }).stdout, /Berkeley DB \(Hash/);
   const f = await readRpmdbInventory(bdb);
   assert.equal(f.rpmdb?.backend, 'bdb');
@@ -182,6 +175,28 @@ test('readRpmdbInventory reads a real Berkeley DB Packages database (CentOS 7/8 
   assert.equal((await readRpmdbInventory(join(bdb, 'Packages'))).packages?.length, viaLocal.packages?.length);
   writeFileSync(join(bdb, 'Packages'), Buffer.alloc(8192, 7));
   await assert.rejects(readRpmdbInventory(bdb), (e) => isFerryError(e, 'RPMDB_UNREADABLE') && e.message.includes(join(bdb, 'Packages')));
+});
+
+test('collectFacts on a root whose rpm database is Berkeley DB (as CentOS 7/8 keep it): the same packages and dependencies as from sqlite, backend bdb', { skip: skip || skipUnlessTools('db5.3_load') }, async () => {
+  const copy = join(tiny.dir, 'bdb-root');
+  assert.equal(spawnSync('cp', ['-a', tiny.root, copy]).status, 0);
+  assert.ok(convertRootToBerkeleyRpmdb(copy) > 0);
+  const dbFiles = (): string[] => readdirSync(join(copy, 'var', 'lib', 'rpm')).filter((n) => n !== '.rpm.lock').sort();
+  const bdbFiles = dbFiles();
+  assert.ok(bdbFiles.includes('Packages') && bdbFiles.includes('Name') && bdbFiles.includes('Providename') && !bdbFiles.some((n) => n.startsWith('rpmdb.sqlite')), bdbFiles.join(' '));
+  // rpm's indexes answer as on a CentOS 8 host: a package by name, and a capability by what provides it.
+  const rpmq = (...a: string[]): string => spawnSync('rpm', ['--root', copy, '--dbpath', '/var/lib/rpm', ...a], { encoding: 'utf8', env: tiny.env }).stdout.trim();
+  assert.equal(rpmq('-q', '--qf', '%{NAME}-%{VERSION}', 'ferry-demo'), 'ferry-demo-1.0');
+  assert.equal(rpmq('-q', '--qf', '%{NAME}\\n', '--whatprovides', 'ferry-demo'), 'ferry-demo');
+  const f = await collectFacts(createLocalTransport({ root: copy }));
+  assert.equal(f.rpmdb?.backend, 'bdb');
+  assert.deepEqual(f.packages, viaLocal.packages);
+  assert.deepEqual(f.dependencies, viaLocal.dependencies);
+  assert.deepEqual(f.rpmdb?.importedKeys, viaLocal.rpmdb?.importedKeys);
+  assert.equal(f.rpmdb?.packageCount, viaLocal.rpmdb?.packageCount);
+  assert.deepEqual(f.rpmdb?.problems, [], 'rpm reads the Berkeley DB database without a problem');
+  assert.equal(f.rpmdb?.healthy, true);
+  assert.deepEqual(dbFiles(), bdbFiles, 'collecting facts wrote nothing into the rpm database directory');
 });
 
 test('readPackageListFile: the real CentOS and Oracle Linux image manifests', { skip: skipUnlessShared('manifests', 'docker-repo-info-2020') }, async () => {

@@ -13,18 +13,11 @@ import { DEFAULT_SECTIONS } from './script.js';
 import { KERNEL_PACKAGES } from './sections/kernel.js';
 import { dominantArch, sortPackages } from './sections/packages.js';
 import { parsePackageList, readPackageListText } from './package-list.js';
-import { parseRpmQuery, type RpmQueryParse } from './parse-rpm.js';
+import { BDB_INDEXES, parseRpmQuery, rpmWarnings, type RpmQueryParse } from './parse-rpm.js';
 import { RPM_QUERYFORMAT } from './rpm-queryformat.js';
 import { HOST_FACTS_FORMAT_VERSION, type HostFacts, type InstalledPackage, type PackageListFacts, type RpmdbFacts } from './types.js';
 
-/** rpm's Berkeley DB index files (lib/rpmdb.c dbiTags): copied beside Packages when present. */
-const BDB_INDEXES = ['Name', 'Basenames', 'Group', 'Requirename', 'Providename', 'Conflictname', 'Obsoletename', 'Triggername',
-  'Dirnames', 'Installtid', 'Sigmd5', 'Sha1header', 'Filetriggername', 'Transfiletriggername', 'Recommendname', 'Suggestname',
-  'Supplementname', 'Enhancename'];
-/** `rpm -qa` iterates Packages alone; an index missing from a copied BDB database is not a problem of the database. */
-const MISSING_INDEX = new RegExp(`^warning: could not open \\S+/(${BDB_INDEXES.join('|')}): No such file or directory$`);
-
-const DB_FILES: { file: string; backend: RpmdbFacts['backend']; macro: string; extra: string[] }[] = [
+const DB_FILES: { file: string; backend: RpmdbFacts['backend']; macro: string; extra: readonly string[] }[] = [
   { file: 'rpmdb.sqlite', backend: 'sqlite', macro: 'sqlite', extra: ['rpmdb.sqlite-wal', 'rpmdb.sqlite-shm'] },
   { file: 'Packages', backend: 'bdb', macro: 'bdb_ro', extra: BDB_INDEXES },
   { file: 'Packages.db', backend: 'ndb', macro: 'ndb', extra: [] },
@@ -92,7 +85,7 @@ export async function readRpmdbInventory(path: string, options: { now?: () => Da
         hint: db.backend === 'bdb' ? 'Old Berkeley DB databases need an rpm built with bdb_ro support (rpm ≥ 4.16).' : undefined,
       });
     }
-    const warnings = res.stderr.split('\n').map((l) => l.trim()).filter((l) => l && !(db.backend === 'bdb' && MISSING_INDEX.test(l)));
+    const warnings = rpmWarnings(res.stderr, { copied: db.backend === 'bdb' });
     if (warnings.length) parsed.problems.push(`rpm warned: ${warnings.join('\n').slice(0, 400)}`);
     const rpmdb = { backend: db.backend, ...(res.code !== null ? { queryExitCode: res.code } : {}), importedKeys: parsed.importedKeys, problems: parsed.problems };
     return factsFrom({ packages: parsed.packages, from: { rpmdb } }, 'rpmdb', join(dir, db.file), options.now?.() ?? new Date());

@@ -90,3 +90,23 @@ export function parseRpmQuery(text: string, origin = 'rpm -qa', extraFields = 0)
   });
   return { packages, importedKeys, problems };
 }
+
+/** rpm's Berkeley DB index files (lib/rpmdb.cc dbiTags), each beside Packages. */
+export const BDB_INDEXES: readonly string[] = ['Name', 'Basenames', 'Group', 'Requirename', 'Providename', 'Conflictname', 'Obsoletename',
+  'Triggername', 'Dirnames', 'Installtid', 'Sigmd5', 'Sha1header', 'Filetriggername', 'Transfiletriggername', 'Recommendname',
+  'Suggestname', 'Supplementname', 'Enhancename'];
+
+// rpm ≥ 4.17 (lib/rpmdb.cc dbDetectBackend) reading a database of another backend than its default says so and
+// reads it: an EL9 rpm, or the controller's, on a CentOS 7/8 Berkeley DB database. That is not a problem of it.
+const DETECTED_BACKEND = /^warning: Found \S+ \S+ database while attempting \S+ backend: using \S+ backend\.$/;
+const MISSING_INDEX = new RegExp(`^warning: could not open \\S+/(${BDB_INDEXES.join('|')}): No such file or directory$`);
+
+/**
+ * What rpm printed on stderr beside a query, less what says nothing about the database: its note that it read
+ * another backend than its default, and (`copied`: a database copied for reading, whose index files may not have
+ * been copied; `rpm -qa` iterates Packages alone) a missing Berkeley DB index.
+ */
+export function rpmWarnings(stderr: string, options: { copied?: boolean } = {}): string[] {
+  return stderr.split('\n').map((l) => l.trim()).filter((l) => l && !DETECTED_BACKEND.test(l) && !(options.copied && MISSING_INDEX.test(l)));
+}
+

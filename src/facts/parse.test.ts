@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { isFerryError } from '../core/index.js';
 import { parseModuleFile, parseOsRelease, parseRepoFile } from './parse-config.js';
-import { parsePgpSig, parseRpmQuery } from './parse-rpm.js';
+import { parsePgpSig, parseRpmQuery, rpmWarnings } from './parse-rpm.js';
 import { splitScriptOutput } from './parse-script.js';
 import { decodeTainted, detectAgents, parseBoot, parseContainer, parseDfLines, parseGui, parseMeminfo, parseProcModules } from './parse-system.js';
 import { RPM_FIELD_SEP as F, RPM_RECORD_SEP as R } from './script.js';
@@ -140,4 +140,13 @@ test('detectAgents: a registration file alone (Spacewalk systemid, RHSM consumer
   assert.deepEqual(detectAgents(['/etc/pki/consumer/cert.pem'], []).map((a) => [a.kind, a.registered]), [['rhsm', true]]);
   assert.deepEqual(detectAgents(['/etc/rhsm/rhsm.conf'], []).map((a) => [a.kind, a.registered]), [['rhsm', false]]);
   assert.deepEqual(detectAgents([], []), []);
+});
+
+test('rpmWarnings drops rpm\'s note that it read another backend, and a missing index only of a copied database', () => {
+  const detected = 'warning: Found bdb_ro Packages database while attempting sqlite backend: using bdb_ro backend.';
+  const index = 'warning: could not open /var/lib/rpm/Providename: No such file or directory';
+  const other = 'warning: /var/lib/rpm/Packages: BDB0091 DB_VERSION_MISMATCH';
+  assert.deepEqual(rpmWarnings(`${detected}\n${index}\n\n${other}\n`), [index, other]);
+  assert.deepEqual(rpmWarnings(`${detected}\n${index}\n${other}\n`, { copied: true }), [other]);
+  assert.equal(rpmWarnings('warning: could not open /var/lib/rpm/Unknownindex: No such file or directory', { copied: true }).length, 1);
 });

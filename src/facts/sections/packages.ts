@@ -7,7 +7,7 @@
  */
 import { compareEvr } from '../../rpm/evr.js';
 import type { Nevra } from '../../rpm/types.js';
-import { parseRpmQuery, type RpmQueryParse } from '../parse-rpm.js';
+import { parseRpmQuery, rpmWarnings, type RpmQueryParse } from '../parse-rpm.js';
 import { defineSection, sharedReading } from './section.js';
 
 declare module '../types.js' { interface SectionFacts { packages?: InstalledPackage[] } }
@@ -73,7 +73,10 @@ export const rpmQueryOf = sharedReading((input): Pick<RpmQueryParse, 'importedKe
   const parsed = parseRpmQuery(pk.body, `rpm -qa on ${input.hostName}`, RELATION_QUERY_FIELDS.length);
   const problems = [...parsed.problems];
   if (pk.code !== 0) problems.push(`rpm -qa exited ${pk.code}: ${pk.stderr.trim().slice(0, 500)}`);
-  else if (pk.stderr.trim()) problems.push(`rpm -qa warned: ${pk.stderr.trim().slice(0, 500)}`);
+  else {
+    const warned = rpmWarnings(pk.stderr);
+    if (warned.length) problems.push(`rpm -qa warned: ${warned.join('\n').slice(0, 500)}`);
+  }
   if (pk.code !== 0 && parsed.packages.length === 0) return { importedKeys: [], problems, error: `rpm -qa failed (exit ${pk.code}): ${pk.stderr.trim().slice(0, 300)}` };
   return { packages: sortPackages(parsed.packages), importedKeys: parsed.importedKeys, problems };
 });

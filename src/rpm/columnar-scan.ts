@@ -300,13 +300,12 @@ export async function scanPrimaryColumns(inputs: readonly ScanInput[]): Promise<
     dName.push(name); dFlags.push(flags); dEvr.push(evr);
     return dName.length - 1;
   }, bits(345, 17));
-  const entryBits = bits(345, 16);
   const repos: string[] = [];
   for (const input of inputs) {
     const scanner = createScanner({
       file: input.name ?? 'primary.xml', repoId: repos.length, table,
       columns: { sName, sArch, sEvr, sRepo, sLocation, sPkgid, sSourcerpm, sVendor, sBuildTime, sFileTime, sRanges, depData },
-      internDep, entryBits,
+      internDep,
     });
     repos.push(input.repo);
     for await (const chunk of input.primary) scanner.write(chunk);
@@ -328,14 +327,11 @@ interface ScannerOptions {
   columns: Record<'sName' | 'sArch' | 'sEvr' | 'sRepo' | 'sLocation' | 'sPkgid' | 'sSourcerpm' | 'sVendor' |
     'sBuildTime' | 'sFileTime' | 'sRanges' | 'depData', IntVec>;
   internDep: (name: number, flags: number, evr: number) => number;
-  entryBits: number;
 }
 
 function createScanner(o: ScannerOptions): { write(chunk: Uint8Array): void; end(): void } {
   const { file, table, columns: col, internDep } = o;
   const { strings } = table;
-  /** The bytes of an <rpm:entry …/> tag after its name → its dependency id. */
-  const entries = createByteMap(o.entryBits);
   const EMPTY = table.text('');
   const ZERO = table.text('0');
 
@@ -464,17 +460,16 @@ function createScanner(o: ScannerOptions): { write(chunk: Uint8Array): void; end
       default: fileList.push(id);
     }
   }
-  /** The dependency of a complete <rpm:entry> tag, appended to the current list; returns its id. */
-  function entry(): number {
+  /** The dependency of a complete <rpm:entry> tag, appended to the current list. */
+  function entry(): void {
     const buf = data;
     const pre = attr(A_PRE);
     const isPre = pre !== -1 && strings[pre] === '1';
     const nameId = attr(A_NAME);
     const depName = nameId === -1 ? EMPTY : nameId;
     if (attrCount === 1 || (attrCount === 2 && isPre)) {
-      const d = internDep(depName, isPre ? PRE : 0, -1);
-      lists[list].push(d);
-      return d;
+      lists[list].push(internDep(depName, isPre ? PRE : 0, -1));
+      return;
     }
     let flag = 0;
     const k = findAttr(A_FLAGS);
@@ -490,18 +485,16 @@ function createScanner(o: ScannerOptions): { write(chunk: Uint8Array): void; end
     }
     const versioned = k !== -1 || attrCount > 2;
     const e = versioned ? evrOf(attr(A_EPOCH), attr(A_VER), attr(A_REL)) : -1;
-    const d = internDep(depName, flag | (isPre ? PRE : 0), e);
-    lists[list].push(d);
-    return d;
+    lists[list].push(internDep(depName, flag | (isPre ? PRE : 0), e));
   }
-  /** A start tag's meaning, once it is complete; for a dependency entry, its id (else -1). */
-  function open(c: number): number {
+  /** A start tag's meaning, once it is complete. */
+  function open(c: number): void {
     if (!inPkg) {
       if (c === E_PACKAGE) startPackage();
-      return -1;
+      return;
     }
     if (c === E_ENTRY) {
-      if (list !== -1) return entry();
+      if (list !== -1) entry();
     } else if (c === E_VERSION) {
       const r = attr(A_REL);
       evr = evrOf(attr(A_EPOCH), attr(A_VER), r === -1 ? EMPTY : r);
@@ -516,7 +509,6 @@ function createScanner(o: ScannerOptions): { write(chunk: Uint8Array): void; end
     } else if (c >= E_DEPS && c < E_DEPS + DEP_KINDS.length) {
       if (inFormat) list = c - E_DEPS;
     }
-    return -1;
   }
   function close(c: number, nameBytes: Uint8Array): void {
     if (!inPkg) return;
@@ -577,32 +569,6 @@ function createScanner(o: ScannerOptions): { write(chunk: Uint8Array): void; end
       return -1;
     }
     if (c1 === BANG) return markup(p);
-    // A dependency entry whose exact bytes were seen before is that entry again (same dependency, and
-    // well-formed then, so well-formed now): found by one hash of the tag, nothing parsed.
-    let entryEnd = -1;
-    let entryHash = 0;
-    if (c1 === 0x72 && list !== -1 && depth < MAX_DEPTH && p + 11 < n && buf[p + 9] === 0x72 && buf[p + 4] === 0x3a &&
-      buf[p + 5] === 0x65 && buf[p + 2] === 0x70 && buf[p + 3] === 0x6d && buf[p + 6] === 0x6e && buf[p + 7] === 0x74 &&
-      buf[p + 8] === 0x72 && buf[p + 10] === 0x79 && buf[p + 11] === 0x20) { // "<rpm:entry "
-      let j = p + 12;
-      let h = FNV_BASIS;
-      while (j < n) {
-        const x = buf[j];
-        if (x === GT) break;
-        h = Math.imul(h ^ x, FNV_PRIME);
-        j++;
-      }
-      if (j >= n) return -1;
-      if (buf[j - 1] === SLASH) {
-        const d = entries.find(buf, p + 12, j, h);
-        if (d !== -1) {
-          lists[list].push(d);
-          return j + 1;
-        }
-        entryEnd = j;
-        entryHash = h;
-      }
-    }
     let i = p + 1;
     while (i < n) {
       const ch = buf[i];
@@ -699,12 +665,7 @@ function createScanner(o: ScannerOptions): { write(chunk: Uint8Array): void; end
       if (depth >= MAX_DEPTH) fail('REPO_METADATA', p, `elements nested deeper than ${MAX_DEPTH}`);
       seenRoot = true;
       if (depth === 0) rootClosed = true;
-      const d = open(c);
-      // cached only when the tag ended at its first '>' (a '>' inside a value would make the key a prefix)
-      if (d !== -1 && entryEnd === i) {
-        entries.find(buf, p + 12, entryEnd, entryHash);
-        entries.insert(buf, p + 12, entryEnd, entryHash, d);
-      }
+      open(c);
       if (wanted) text(c, EMPTY);
       close(c, nameBytes);
       return i + 1;

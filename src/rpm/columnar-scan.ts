@@ -134,11 +134,22 @@ function elementCode(b: Buffer, s: number, e: number): number {
 const A_NAME = Buffer.from('name'); const A_FLAGS = Buffer.from('flags'); const A_EPOCH = Buffer.from('epoch');
 const A_VER = Buffer.from('ver'); const A_REL = Buffer.from('rel'); const A_PRE = Buffer.from('pre');
 const A_HREF = Buffer.from('href'); const A_BUILD = Buffer.from('build'); const A_FILE = Buffer.from('file');
+// How createrepo_c spells an entry (entryTag's form).
+const ENTRY_OPEN = Buffer.from('<rpm:entry name="'); const AT_FLAGS = Buffer.from(' flags="');
+const EVR_ATTRS = [Buffer.from(' epoch="'), Buffer.from(' ver="'), Buffer.from(' rel="')];
+const AT_PRE1 = Buffer.from(' pre="1"');
+
+/** Whether b[i, …) spells `lit`, all of it before `end`. */
+function spells(b: Uint8Array, i: number, end: number, lit: Uint8Array): boolean {
+  if (i + lit.length > end) return false;
+  for (let k = 0; k < lit.length; k++) if (b[i + k] !== lit[k]) return false;
+  return true;
+}
 
 /** dFlags & 7 → the flag ('' for none). */
 export const FLAG_NAMES = ['', 'EQ', 'LT', 'LE', 'GT', 'GE'] as const;
 
-const FNV_BASIS = 0x811c9dc5;
+const FNV_BASIS = 0x811c9dc5 | 0; // as an int32, the form every hash is stored and compared in
 const FNV_PRIME = 0x01000193;
 
 /**
@@ -305,7 +316,7 @@ export async function scanPrimaryColumns(inputs: readonly ScanInput[]): Promise<
     const scanner = createScanner({
       file: input.name ?? 'primary.xml', repoId: repos.length, table,
       columns: { sName, sArch, sEvr, sRepo, sLocation, sPkgid, sSourcerpm, sVendor, sBuildTime, sFileTime, sRanges, depData },
-      internDep,
+      internDep, evrBits: bits(1300, 14),
     });
     repos.push(input.repo);
     for await (const chunk of input.primary) scanner.write(chunk);
@@ -327,11 +338,14 @@ interface ScannerOptions {
   columns: Record<'sName' | 'sArch' | 'sEvr' | 'sRepo' | 'sLocation' | 'sPkgid' | 'sSourcerpm' | 'sVendor' |
     'sBuildTime' | 'sFileTime' | 'sRanges' | 'depData', IntVec>;
   internDep: (name: number, flags: number, evr: number) => number;
+  evrBits: number;
 }
 
 function createScanner(o: ScannerOptions): { write(chunk: Uint8Array): void; end(): void } {
   const { file, table, columns: col, internDep } = o;
   const { strings } = table;
+  /** An entry's EVR attribute bytes (entryTag's form) → the EVR's string id. */
+  const evrSpans = createByteMap(o.evrBits);
   const EMPTY = table.text('');
   const ZERO = table.text('0');
 
@@ -487,6 +501,86 @@ function createScanner(o: ScannerOptions): { write(chunk: Uint8Array): void; end
     const e = versioned ? evrOf(attr(A_EPOCH), attr(A_VER), attr(A_REL)) : -1;
     lists[list].push(internDep(depName, flag | (isPre ? PRE : 0), e));
   }
+  /**
+   * A dependency entry in the form createrepo_c writes, `<rpm:entry name="…"[ flags="XX"[ epoch="…"][ ver="…"]
+   * [ rel="…"]][ pre="1"]/>` (one space before each attribute, double quotes, no reference, no '<'),
+   * read in one pass: the name's bytes → its string id, the EVR attributes' bytes together (one key) → the
+   * EVR's string id, then the dependency id; the same ids entry() gives the general path. Returns the
+   * position after the tag, or -1 for any other form or an incomplete tag: the general path then reads
+   * (and judges) it.
+   */
+  function entryTag(p: number): number {
+    const buf = data;
+    const n = buf.length;
+    if (!spells(buf, p, n, ENTRY_OPEN)) return -1;
+    let i = p + ENTRY_OPEN.length;
+    const ns = i;
+    let h = FNV_BASIS;
+    for (; i < n; i++) {
+      const x = buf[i];
+      if (x === QUOTE) break;
+      if (x === AMP || x === LT) return -1;
+      h = Math.imul(h ^ x, FNV_PRIME);
+    }
+    const ne = i++;
+    if (i >= n) return -1;
+    let flag = 0;
+    // the EVR attributes: their bytes [evrStart, evrEnd) (hash evrHash), each value's [start, end)
+    let evrStart = -1; let evrEnd = -1; let evrHash = 0;
+    let epochS = -1; let epochE = -1; let verS = -1; let verE = -1; let relS = -1; let relE = -1;
+    if (spells(buf, i, n, AT_FLAGS)) {
+      i += AT_FLAGS.length;
+      if (i + 3 > n || buf[i + 2] !== QUOTE) return -1;
+      const c0 = buf[i]; const c1 = buf[i + 1];
+      if (c0 === 0x45 && c1 === 0x51) flag = 1; // EQ
+      else if (c0 === 0x4c) flag = c1 === 0x54 ? 2 : c1 === 0x45 ? 3 : 0; // LT LE
+      else if (c0 === 0x47) flag = c1 === 0x54 ? 4 : c1 === 0x45 ? 5 : 0; // GT GE
+      if (flag === 0) return -1;
+      i += 3;
+      // epoch, ver, rel, each optional, in this order: their bytes from ' epoch="' on are the EVR's key
+      const es = i;
+      let eh = FNV_BASIS;
+      for (let a = 0; a < 3; a++) {
+        const lit = EVR_ATTRS[a];
+        if (!spells(buf, i, n, lit)) continue;
+        for (let k = 0; k < lit.length; k++) eh = Math.imul(eh ^ lit[k], FNV_PRIME);
+        i += lit.length;
+        const vs = i;
+        for (; i < n; i++) {
+          const x = buf[i];
+          if (x === QUOTE) break;
+          if (x === AMP || x === LT) return -1;
+          eh = Math.imul(eh ^ x, FNV_PRIME);
+        }
+        if (i >= n) return -1;
+        if (a === 0) { epochS = vs; epochE = i; } else if (a === 1) { verS = vs; verE = i; } else { relS = vs; relE = i; }
+        i++;
+        eh = Math.imul(eh ^ QUOTE, FNV_PRIME);
+      }
+      evrEnd = i;
+      evrHash = eh;
+      evrStart = es;
+    }
+    let pre = 0;
+    if (spells(buf, i, n, AT_PRE1)) {
+      pre = PRE;
+      i += AT_PRE1.length;
+    }
+    if (i + 1 >= n || buf[i] !== SLASH || buf[i + 1] !== GT) return -1;
+    // complete and in the form: only now anything is interned
+    let evr = -1;
+    if (evrStart !== -1) {
+      evr = evrSpans.find(buf, evrStart, evrEnd, evrHash);
+      if (evr === -1) {
+        evr = evrOf(epochS === -1 ? -1 : table.bytes(buf, epochS, epochE), verS === -1 ? -1 : table.bytes(buf, verS, verE),
+          relS === -1 ? -1 : table.bytes(buf, relS, relE));
+        evrSpans.find(buf, evrStart, evrEnd, evrHash); // the lookups above moved the map's insert slot
+        evrSpans.insert(buf, evrStart, evrEnd, evrHash, evr);
+      }
+    }
+    lists[list].push(internDep(table.hashed(buf, ns, ne, h), flag | pre, evr));
+    return i + 2;
+  }
   /** A start tag's meaning, once it is complete. */
   function open(c: number): void {
     if (!inPkg) {
@@ -569,6 +663,10 @@ function createScanner(o: ScannerOptions): { write(chunk: Uint8Array): void; end
       return -1;
     }
     if (c1 === BANG) return markup(p);
+    if (c1 === 0x72 && list !== -1) {
+      const next = entryTag(p);
+      if (next !== -1) return next;
+    }
     let i = p + 1;
     while (i < n) {
       const ch = buf[i];

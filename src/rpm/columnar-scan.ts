@@ -16,7 +16,7 @@
  * longer than 16 MiB, nesting deeper than 256) → REPO_METADATA. Memory: one input chunk plus the
  * unfinished token; the columns and the interned strings.
  */
-import { FerryError } from '../core/errors.js';
+import { assert, FerryError } from '../core/errors.js';
 import { formatEvr } from './evr.js';
 import { appendChunk, decodeEntities, type ByteSource, type ChunkWindow } from './repodata/xml.js';
 import { parseEpoch, parseFlag } from './repodata/primary.js';
@@ -31,7 +31,7 @@ export const PRE = 8;
 
 /** The columns; what the binary cache stores. */
 export interface Columns {
-  strings: string[];
+  strings: StringStore;
   repos: string[];
   sName: Int32Array; sArch: Int32Array; sEvr: Int32Array; sRepo: Int32Array;
   sLocation: Int32Array; sPkgid: Int32Array; sSourcerpm: Int32Array; sVendor: Int32Array;
@@ -190,8 +190,8 @@ function createByteMap(bits = 16) {
         }
       }
     },
-    /** Stores id for b[s, e) (hash h); call right after find() missed it. */
-    insert(b: Uint8Array, s: number, e: number, h: number, id: number): void {
+    /** Stores id for b[s, e) (hash h); call right after find() missed it. Returns where the key's bytes went. */
+    insert(b: Uint8Array, s: number, e: number, h: number, id: number): number {
       const len = e - s;
       if (arenaUsed + len > arena.length) {
         const bigger = Buffer.allocUnsafe(Math.max(arena.length * 2, arenaUsed + len));
@@ -200,9 +200,13 @@ function createByteMap(bits = 16) {
       }
       for (let i = 0; i < len; i++) arena[arenaUsed + i] = b[s + i];
       slots[slot] = h; slots[slot + 1] = arenaUsed; slots[slot + 2] = len; slots[slot + 3] = id;
+      const at = arenaUsed;
       arenaUsed += len;
       if (++used * 2 > mask) grow();
+      return at;
     },
+    /** The keys' bytes: insert()'s offsets index it (valid until the next insert). */
+    arena: (): Buffer => arena,
   };
 }
 
@@ -213,22 +217,99 @@ function hashBytes(b: Uint8Array, s: number, e: number): number {
 }
 
 /**
- * The string table: each distinct string once, keyed by its UTF-8 bytes (so a hit allocates nothing and
- * a string is decoded only the first time its bytes are seen). Bytes that are not valid UTF-8 map to the
- * id of the string they decode to, so equal strings always have equal ids.
+ * The pool's strings: each distinct string once, as UTF-8 bytes; a JS string is decoded from them the
+ * first time it is read (a build decodes almost none: most strings are only ever compared as ids).
+ */
+export interface StringStore {
+  readonly count: number;
+  str(id: number): string;
+  /** The id of `text`, -1 when absent. */
+  id(text: string): number;
+  /** The strings' UTF-8 joined by NUL, in id order (the binary cache's form; XML cannot carry NUL). */
+  joined(): Buffer;
+}
+
+/** A store over `bytes`, string `id` at [off[id], off[id] + len[id]); `find` looks up a text's bytes (else built on first use). */
+function createStore(bytes: Buffer, off: Int32Array, len: Int32Array, find?: (b: Buffer) => number): StringStore {
+  const count = off.length;
+  const decoded: (string | undefined)[] = [];
+  let lookup = find;
+  const str = (id: number): string => {
+    let out = decoded[id];
+    if (out === undefined) {
+      assert(id >= 0 && id < count, `string id ${id} out of range`);
+      out = bytes.utf8Slice(off[id], off[id] + len[id]);
+      decoded[id] = out;
+    }
+    return out;
+  };
+  return {
+    count,
+    str,
+    id(text) {
+      if (lookup === undefined) {
+        const map = createByteMap(Math.max(10, Math.ceil(Math.log2(count * 2 + 1))));
+        for (let i = 0; i < count; i++) {
+          const h = hashBytes(bytes, off[i], off[i] + len[i]);
+          if (map.find(bytes, off[i], off[i] + len[i], h) === -1) map.insert(bytes, off[i], off[i] + len[i], h, i);
+        }
+        lookup = (b) => map.find(b, 0, b.length, hashBytes(b, 0, b.length));
+      }
+      return lookup(Buffer.from(text, 'utf8'));
+    },
+    joined() {
+      let total = count === 0 ? 0 : count - 1;
+      for (let i = 0; i < count; i++) total += len[i];
+      const out = Buffer.allocUnsafe(total);
+      let at = 0;
+      for (let i = 0; i < count; i++) {
+        if (i > 0) out[at++] = 0;
+        at += bytes.copy(out, at, off[i], off[i] + len[i]);
+      }
+      return out;
+    },
+  };
+}
+
+/**
+ * A store over the NUL-joined form joined() writes, holding `count` strings (the bytes are copied);
+ * undefined when the bytes do not hold exactly `count` of them.
+ */
+export function storeFromJoined(joined: Uint8Array, count: number): StringStore | undefined {
+  const bytes = Buffer.from(joined);
+  if (count === 0) return bytes.length === 0 ? createStore(bytes, new Int32Array(0), new Int32Array(0)) : undefined;
+  const off = new Int32Array(count);
+  const len = new Int32Array(count);
+  let id = 0;
+  for (let i = 0; i < bytes.length; i++) {
+    if (bytes[i] !== 0) continue;
+    if (++id === count) return undefined;
+    off[id] = i + 1;
+    len[id - 1] = i - off[id - 1];
+  }
+  if (id !== count - 1) return undefined;
+  len[id] = bytes.length - off[id];
+  return createStore(bytes, off, len);
+}
+
+/**
+ * The string table a scan interns into: keyed by each string's UTF-8 bytes (so a hit allocates nothing
+ * and nothing is decoded). Bytes that are not valid UTF-8 map to the id of the string they decode to, so
+ * equal strings always have equal ids.
  */
 function createStringTable(bits = 16) {
-  const strings: string[] = [];
   const map = createByteMap(bits);
+  const off = new IntVec(1 << bits);
+  const len = new IntVec(1 << bits);
+  const decoded: string[] = []; // what the build itself reads (few)
   const hashed = (b: Uint8Array, s: number, e: number, h: number): number => {
     let id = map.find(b, s, e, h);
     if (id !== -1) return id;
-    const buf = Buffer.isBuffer(b) ? b : Buffer.from(b.buffer, b.byteOffset, b.byteLength);
-    const str = buf.utf8Slice(s, e);
     let high = 0;
     for (let i = s; i < e; i++) high |= b[i];
     if (high >= 0x80) {
-      const canonical = Buffer.from(str, 'utf8');
+      const buf = Buffer.isBuffer(b) ? b : Buffer.from(b.buffer, b.byteOffset, b.byteLength);
+      const canonical = Buffer.from(buf.utf8Slice(s, e), 'utf8');
       if (!canonical.equals(buf.subarray(s, e))) {
         id = bytesOf(canonical, 0, canonical.length);
         map.find(b, s, e, h);
@@ -236,20 +317,32 @@ function createStringTable(bits = 16) {
         return id;
       }
     }
-    id = strings.length;
-    strings.push(str);
-    map.insert(b, s, e, h, id);
+    id = off.length;
+    off.push(map.insert(b, s, e, h, id));
+    len.push(e - s);
     return id;
   };
   const bytesOf = (b: Uint8Array, s: number, e: number): number => hashed(b, s, e, hashBytes(b, s, e));
   return {
-    strings,
     /** The id of the string b[s, e) spells (UTF-8, references already decoded), its FNV-1a hash h. */
     hashed,
     bytes: bytesOf,
     text: (str: string): number => {
       const b = Buffer.from(str, 'utf8');
       return bytesOf(b, 0, b.length);
+    },
+    /** String id's text (decoded once). */
+    str(id: number): string {
+      let out = decoded[id];
+      if (out === undefined) {
+        out = map.arena().utf8Slice(off.data[id], off.data[id] + len.data[id]);
+        decoded[id] = out;
+      }
+      return out;
+    },
+    /** The store the pool keeps (the table's bytes and lookup; no further interning). */
+    done(): StringStore {
+      return createStore(map.arena(), off.done(), len.done(), (b) => map.find(b, 0, b.length, hashBytes(b, 0, b.length)));
     },
   };
 }
@@ -299,7 +392,6 @@ export async function scanPrimaryColumns(inputs: readonly ScanInput[]): Promise<
     (hint === 0 ? fallback : Math.min(20, Math.max(10, Math.ceil(Math.log2((2 * hint) / perBytes)))));
   const rows = (perBytes: number, fallback: number): number => (hint === 0 ? fallback : 1 << bits(perBytes, 0));
   const table = createStringTable(bits(450, 16));
-  const { strings } = table;
   const pkgs = rows(2900 * 2, 1024);
   const sName = new IntVec(pkgs); const sArch = new IntVec(pkgs); const sEvr = new IntVec(pkgs); const sRepo = new IntVec(pkgs);
   const sLocation = new IntVec(pkgs); const sPkgid = new IntVec(pkgs); const sSourcerpm = new IntVec(pkgs);
@@ -324,7 +416,7 @@ export async function scanPrimaryColumns(inputs: readonly ScanInput[]): Promise<
   }
   sRanges.push(depData.length);
   return {
-      strings, repos, sName: sName.done(), sArch: sArch.done(), sEvr: sEvr.done(), sRepo: sRepo.done(),
+      strings: table.done(), repos, sName: sName.done(), sArch: sArch.done(), sEvr: sEvr.done(), sRepo: sRepo.done(),
       sLocation: sLocation.done(), sPkgid: sPkgid.done(), sSourcerpm: sSourcerpm.done(), sVendor: sVendor.done(),
       sBuildTime: sBuildTime.done(), sFileTime: sFileTime.done(), sRanges: sRanges.done(), depData: depData.done(), dName: dName.done(),
       dFlags: dFlags.done(), dEvr: dEvr.done(),
@@ -343,7 +435,6 @@ interface ScannerOptions {
 
 function createScanner(o: ScannerOptions): { write(chunk: Uint8Array): void; end(): void } {
   const { file, table, columns: col, internDep } = o;
-  const { strings } = table;
   /** An entry's EVR attribute bytes (entryTag's form) → the EVR's string id. */
   const evrSpans = createByteMap(o.evrBits);
   const EMPTY = table.text('');
@@ -351,8 +442,8 @@ function createScanner(o: ScannerOptions): { write(chunk: Uint8Array): void; end
 
   // EVR text id from the string ids of epoch, ver and rel (-1 = attribute absent), formatted as rpm prints it
   const evrOf = createTripleTable((e, v, r) => {
-    const epoch = e === -1 ? 0 : parseEpoch(strings[e], where);
-    return table.text(formatEvr({ epoch, version: v === -1 ? '' : strings[v], ...(r === -1 ? {} : { release: strings[r] }) }));
+    const epoch = e === -1 ? 0 : parseEpoch(table.str(e), where);
+    return table.text(formatEvr({ epoch, version: v === -1 ? '' : table.str(v), ...(r === -1 ? {} : { release: table.str(r) }) }));
   });
 
   let data: Buffer = Buffer.alloc(0); // the unparsed bytes; each function reads it into a local `buf`
@@ -386,7 +477,7 @@ function createScanner(o: ScannerOptions): { write(chunk: Uint8Array): void; end
   const lists: number[][] = DEP_KINDS.map(() => []);
   const fileList: number[] = [];
 
-  const where = (): string => `${file}: package ${name >= 0 ? strings[name] : '?'}`;
+  const where = (): string => `${file}: package ${name >= 0 ? table.str(name) : '?'}`;
   const at = (off: number) => (): string => `${file}: byte ${base + off}`;
   function fail(code: 'REPO_METADATA' | 'REPO_HOSTILE_XML' | 'REPO_TRUNCATED', off: number, msg: string): never {
     throw new FerryError(code, `${file}: byte ${base + off}: ${msg}`,
@@ -478,7 +569,7 @@ function createScanner(o: ScannerOptions): { write(chunk: Uint8Array): void; end
   function entry(): void {
     const buf = data;
     const pre = attr(A_PRE);
-    const isPre = pre !== -1 && strings[pre] === '1';
+    const isPre = pre !== -1 && table.str(pre) === '1';
     const nameId = attr(A_NAME);
     const depName = nameId === -1 ? EMPTY : nameId;
     if (attrCount === 1 || (attrCount === 2 && isPre)) {
@@ -495,7 +586,7 @@ function createScanner(o: ScannerOptions): { write(chunk: Uint8Array): void; end
         else if (c0 === 0x4c) flag = c1 === 0x54 ? 2 : c1 === 0x45 ? 3 : 0; // LT LE
         else if (c0 === 0x47) flag = c1 === 0x54 ? 4 : c1 === 0x45 ? 5 : 0; // GT GE
       }
-      if (flag === 0) flag = FLAG_NAMES.indexOf(parseFlag(strings[attr(A_FLAGS)], where) ?? ''); // throws on a bad one
+      if (flag === 0) flag = FLAG_NAMES.indexOf(parseFlag(table.str(attr(A_FLAGS)), where) ?? ''); // throws on a bad one
     }
     const versioned = k !== -1 || attrCount > 2;
     const e = versioned ? evrOf(attr(A_EPOCH), attr(A_VER), attr(A_REL)) : -1;

@@ -77,6 +77,33 @@ test('pool cache: round trip gives the same packages and indexes', async () => {
   assert.deepEqual([...back.whatprovides(pool.deps(0, 'requires')[1])], [1]);
 });
 
+test('pool cache: the string table round-trips every string (empty, non-ASCII) and id() finds them', async () => {
+  const pool = await small();
+  const back = roundTrip(pool, 'k');
+  for (const p of [pool, back]) {
+    const ids = [];
+    for (let s = 0; s < p.solvableCount; s++) {
+      ids.push(p.nameOf(s), p.archOf(s), p.evrOf(s), ...p.files(s), ...[...p.deps(s, 'requires'), ...p.deps(s, 'provides')].map(p.depName));
+    }
+    assert.ok(ids.length > 8);
+    for (const i of ids) assert.equal(p.id(p.str(i)), i, `string ${i} ${p.str(i)}`);
+    assert.throws(() => p.str(1e6), /out of range/);
+  }
+  const xml = '<metadata><package><name>caf\u00e9</name><arch/><format><rpm:provides><rpm:entry name="\u00e9t\u00e9"/>' +
+    '</rpm:provides></format></package></metadata>';
+  const built = await buildColumnarPool([{ repo: 'r', primary: [Buffer.from(xml)] }]);
+  for (const p of [built, roundTrip(built, 'k')]) {
+    assert.equal(p.str(p.nameOf(0)), 'caf\u00e9');
+    assert.equal(p.id('caf\u00e9'), p.nameOf(0));
+    assert.equal(p.str(p.archOf(0)), '');
+    assert.equal(p.dep(p.deps(0, 'provides')[0]).name, '\u00e9t\u00e9');
+  }
+  // a string holding NUL (the cache's separator) gives a cache that is refused with a reason, never misread
+  const nul = await buildColumnarPool([{ repo: 'r', primary: [Buffer.from('<metadata><package><name>a\u0000b</name></package></metadata>')] }]);
+  const r = loadColumnarCache(nul.serialize('k'), 'k');
+  assert.match(r.pool ? '' : r.reason, /string table does not hold/);
+});
+
 test('pool cache: truncated, corrupted, foreign or mis-keyed caches are refused with a reason', async () => {
   const good = (await small()).serialize('k1');
   const flip = (at: number) => { const b = Buffer.from(good); b[at] ^= 0xff; return b; };

@@ -21,7 +21,7 @@ import { parseEvr } from './evr.js';
 import { matchesDep } from './deps.js';
 import type { Dep, DepFlag, Package } from './types.js';
 import type { Repo } from './repodata/repo.js';
-import { DEP_KINDS, PRE, RANGES, scanPrimaryColumns, type Columns, type DepKind, type ScanInput } from './columnar-scan.js';
+import { DEP_KINDS, PRE, RANGES, scanPrimaryColumns, storeFromJoined, type Columns, type DepKind, type ScanInput } from './columnar-scan.js';
 
 export { DEP_KINDS, type DepKind } from './columnar-scan.js';
 const KINDS = DEP_KINDS.length;
@@ -91,17 +91,13 @@ function buildIndex(keyCount: number, each: (emit: (key: number, id: number) => 
 
 function poolFromColumns(c: Columns): ColumnarPool {
   const n = c.sName.length;
-  let stringIds: Map<string, number> | undefined;
-  const idOf = (text: string): number => {
-    if (!stringIds) stringIds = new Map(c.strings.map((s, i) => [s, i]));
-    return stringIds.get(text) ?? -1;
-  };
+  const str = c.strings.str;
   const range = (s: number, r: number): Int32Array => {
     assert(s >= 0 && s < n, `solvable ${s} out of range`);
     return c.depData.subarray(c.sRanges[s * RANGES + r], c.sRanges[s * RANGES + r + 1]);
   };
   const depsOf = (s: number, kind: DepKind): Int32Array => range(s, DEP_KINDS.indexOf(kind));
-  const stringCount = c.strings.length;
+  const stringCount = c.strings.count;
   const eachOfRange = (r: number, key: (d: number) => number) => (emit: (k: number, id: number) => void) => {
     for (let s = 0; s < n; s++) for (const d of range(s, r)) emit(key(d), s);
   };
@@ -115,10 +111,10 @@ function poolFromColumns(c: Columns): ColumnarPool {
   const dep = (d: number): Dep => {
     let out = depObjects[d];
     if (out === undefined) {
-      out = { name: c.strings[c.dName[d]] };
+      out = { name: str(c.dName[d]) };
       const f = FLAG_CODES[c.dFlags[d] & 7];
       if (f !== undefined) out.flags = f;
-      if (c.dEvr[d] >= 0) out.evr = parseEvr(c.strings[c.dEvr[d]]);
+      if (c.dEvr[d] >= 0) out.evr = parseEvr(str(c.dEvr[d]));
       if ((c.dFlags[d] & PRE) !== 0) out.pre = true;
       depObjects[d] = out;
     }
@@ -138,7 +134,7 @@ function poolFromColumns(c: Columns): ColumnarPool {
     }
     return Int32Array.from(out);
   };
-  const optional = (id: number): string | undefined => (id >= 0 ? c.strings[id] : undefined);
+  const optional = (id: number): string | undefined => (id >= 0 ? str(id) : undefined);
   const depList = (s: number, r: number): Dep[] => {
     const ids = range(s, r);
     const out = new Array<Dep>(ids.length);
@@ -146,13 +142,13 @@ function poolFromColumns(c: Columns): ColumnarPool {
     return out;
   };
   const packageAt = (s: number, repoid: string | null = c.repos[c.sRepo[s]]): Package => {
-    const evr = parseEvr(c.strings[c.sEvr[s]]);
+    const evr = parseEvr(str(c.sEvr[s]));
     const fileIds = range(s, FILES);
     const files = new Array<string>(fileIds.length);
-    for (let i = 0; i < fileIds.length; i++) files[i] = c.strings[fileIds[i]];
+    for (let i = 0; i < fileIds.length; i++) files[i] = str(fileIds[i]);
     // one literal, then the optional fields in a fixed order: the objects share a few hidden classes
     const pkg: Package = {
-      name: c.strings[c.sName[s]], arch: c.strings[c.sArch[s]], epoch: evr.epoch, version: evr.version,
+      name: str(c.sName[s]), arch: str(c.sArch[s]), epoch: evr.epoch, version: evr.version,
       release: evr.release ?? '', location: optional(c.sLocation[s]) ?? '',
       provides: depList(s, 0), requires: depList(s, 1), conflicts: depList(s, 2), obsoletes: depList(s, 3),
       recommends: depList(s, 4), suggests: depList(s, 5), supplements: depList(s, 6), enhances: depList(s, 7), files,
@@ -171,8 +167,8 @@ function poolFromColumns(c: Columns): ColumnarPool {
     solvableCount: n,
     depCount: c.dName.length,
     repos: c.repos,
-    str: (id) => c.strings[id],
-    id: idOf,
+    str,
+    id: (text) => c.strings.id(text),
     nameOf: (s) => c.sName[s],
     archOf: (s) => c.sArch[s],
     evrOf: (s) => c.sEvr[s],
@@ -203,15 +199,14 @@ const MAGIC = Buffer.from('FERRYPL2');
 function serializeColumns(c: Columns, key: string): Buffer {
   const parts: Buffer[] = [];
   const u32 = (v: number): void => { const b = Buffer.alloc(4); b.writeUInt32LE(v); parts.push(b); };
-  // XML cannot carry NUL, so the strings are stored NUL-joined and decoded with one call
-  const strs = (list: readonly string[]): void => {
-    const bytes = Buffer.from(list.join('\0'), 'utf8');
-    u32(list.length);
+  // XML cannot carry NUL, so the strings are stored NUL-joined
+  const strs = (count: number, bytes: Buffer): void => {
+    u32(count);
     u32(bytes.length);
     parts.push(bytes);
   };
-  strs(c.strings);
-  strs(c.repos);
+  strs(c.strings.count, c.strings.joined());
+  strs(c.repos.length, Buffer.from(c.repos.join('\0'), 'utf8'));
   for (const k of INT_COLUMNS) {
     u32(c[k].length);
     parts.push(Buffer.from(c[k].buffer, c[k].byteOffset, c[k].byteLength));
@@ -251,16 +246,19 @@ export function loadColumnarCache(buf: Uint8Array, key: string): CacheLoad {
   // the checksum verified: the body is one this code wrote, so reads past its end are impossible
   let at = 0;
   const u32 = (): number => { const v = body.readUInt32LE(at); at += 4; return v; };
-  const strs = (): string[] => {
+  const joined = (): { count: number; bytes: Buffer } => {
     const count = u32();
     const length = u32();
-    const out = count === 0 ? [] : body.toString('utf8', at, at + length).split('\0');
+    const bytes = body.subarray(at, at + length);
     at += length;
-    assert(out.length === count, 'pool cache string count differs from a verified header');
-    return out;
+    return { count, bytes };
   };
-  const strings = strs();
-  const repos = strs();
+  const s = joined();
+  const strings = storeFromJoined(s.bytes, s.count);
+  if (strings === undefined) return { reason: `the string table does not hold the ${s.count} strings its header says` };
+  const r = joined();
+  const repos = r.count === 0 ? [] : r.bytes.toString('utf8').split('\0');
+  if (repos.length !== r.count) return { reason: `the repository list does not hold the ${r.count} names its header says` };
   const cols: Partial<Record<typeof INT_COLUMNS[number], Int32Array>> = {};
   for (const k of INT_COLUMNS) {
     const len = u32();

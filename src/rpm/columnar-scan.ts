@@ -399,10 +399,25 @@ export async function scanPrimaryColumns(inputs: readonly ScanInput[]): Promise<
   const sRanges = new IntVec(rows(2900 * 2 / RANGES, 1 << 16)); const depData = new IntVec(rows(115 * 2, 1 << 20));
   const depRows = rows(345 * 2, 1 << 16);
   const dName = new IntVec(depRows); const dFlags = new IntVec(depRows); const dEvr = new IntVec(depRows);
-  const internDep = createTripleTable((name, flags, evr) => {
+  const makeDep = (name: number, flags: number, evr: number): number => {
     dName.push(name); dFlags.push(flags); dEvr.push(evr);
     return dName.length - 1;
-  }, bits(345, 17));
+  };
+  const versionedDep = createTripleTable(makeDep, bits(690, 16));
+  // an unversioned dependency (flags 0 or PRE) by its name id directly: about half the entries, no hash probe
+  let unversioned = new Int32Array(2 << bits(450, 16)).fill(-1);
+  const internDep = (name: number, flags: number, evr: number): number => {
+    if (evr !== -1 || (flags & ~PRE) !== 0) return versionedDep(name, flags, evr);
+    const k = name * 2 + (flags === 0 ? 0 : 1);
+    if (k >= unversioned.length) {
+      const bigger = new Int32Array(Math.max(unversioned.length * 2, k + 2)).fill(-1);
+      bigger.set(unversioned);
+      unversioned = bigger;
+    }
+    let d = unversioned[k];
+    if (d === -1) unversioned[k] = d = makeDep(name, flags, -1);
+    return d;
+  };
   const repos: string[] = [];
   for (const input of inputs) {
     const scanner = createScanner({

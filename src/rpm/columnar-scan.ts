@@ -225,20 +225,20 @@ export interface StringStore {
   str(id: number): string;
   /** The id of `text`, -1 when absent. */
   id(text: string): number;
-  /** The strings' UTF-8 joined by NUL, in id order (the binary cache's form; XML cannot carry NUL). */
-  joined(): Buffer;
+  /** The binary cache's form: every string's UTF-8 back to back in id order; string i is bytes[bounds[i], bounds[i + 1]). */
+  packed(): { bytes: Buffer; bounds: Int32Array };
 }
 
-/** A store over `bytes`, string `id` at [off[id], off[id] + len[id]); `find` looks up a text's bytes (else built on first use). */
-function createStore(bytes: Buffer, off: Int32Array, len: Int32Array, find?: (b: Buffer) => number): StringStore {
-  const count = off.length;
+/** A store over `bytes`, string `id` at [start[id], end[id]); `find` looks up a text's bytes (else built on first use). */
+function createStore(bytes: Buffer, start: Int32Array, end: Int32Array, find?: (b: Buffer) => number): StringStore {
+  const count = start.length;
   const decoded: (string | undefined)[] = [];
   let lookup = find;
   const str = (id: number): string => {
     let out = decoded[id];
     if (out === undefined) {
       assert(id >= 0 && id < count, `string id ${id} out of range`);
-      out = bytes.utf8Slice(off[id], off[id] + len[id]);
+      out = bytes.utf8Slice(start[id], end[id]);
       decoded[id] = out;
     }
     return out;
@@ -250,46 +250,30 @@ function createStore(bytes: Buffer, off: Int32Array, len: Int32Array, find?: (b:
       if (lookup === undefined) {
         const map = createByteMap(Math.max(10, Math.ceil(Math.log2(count * 2 + 1))));
         for (let i = 0; i < count; i++) {
-          const h = hashBytes(bytes, off[i], off[i] + len[i]);
-          if (map.find(bytes, off[i], off[i] + len[i], h) === -1) map.insert(bytes, off[i], off[i] + len[i], h, i);
+          const h = hashBytes(bytes, start[i], end[i]);
+          if (map.find(bytes, start[i], end[i], h) === -1) map.insert(bytes, start[i], end[i], h, i);
         }
         lookup = (b) => map.find(b, 0, b.length, hashBytes(b, 0, b.length));
       }
       return lookup(Buffer.from(text, 'utf8'));
     },
-    joined() {
-      let total = count === 0 ? 0 : count - 1;
-      for (let i = 0; i < count; i++) total += len[i];
-      const out = Buffer.allocUnsafe(total);
-      let at = 0;
-      for (let i = 0; i < count; i++) {
-        if (i > 0) out[at++] = 0;
-        at += bytes.copy(out, at, off[i], off[i] + len[i]);
-      }
-      return out;
+    packed() {
+      const bounds = new Int32Array(count + 1);
+      for (let i = 0; i < count; i++) bounds[i + 1] = bounds[i] + end[i] - start[i];
+      const out = Buffer.allocUnsafe(bounds[count]);
+      for (let i = 0; i < count; i++) bytes.copy(out, bounds[i], start[i], end[i]);
+      return { bytes: out, bounds };
     },
   };
 }
 
 /**
- * A store over the NUL-joined form joined() writes, holding `count` strings (the bytes are copied);
- * undefined when the bytes do not hold exactly `count` of them.
+ * A store over packed()'s form, as views (the caller must not change `bytes` or `bounds` afterwards):
+ * string i is bytes[bounds[i], bounds[i + 1]). Nothing is read per string until it is asked for.
  */
-export function storeFromJoined(joined: Uint8Array, count: number): StringStore | undefined {
-  const bytes = Buffer.from(joined);
-  if (count === 0) return bytes.length === 0 ? createStore(bytes, new Int32Array(0), new Int32Array(0)) : undefined;
-  const off = new Int32Array(count);
-  const len = new Int32Array(count);
-  let id = 0;
-  for (let i = 0; i < bytes.length; i++) {
-    if (bytes[i] !== 0) continue;
-    if (++id === count) return undefined;
-    off[id] = i + 1;
-    len[id - 1] = i - off[id - 1];
-  }
-  if (id !== count - 1) return undefined;
-  len[id] = bytes.length - off[id];
-  return createStore(bytes, off, len);
+export function storeFromPacked(bytes: Buffer, bounds: Int32Array): StringStore {
+  assert(bounds.length > 0 && bounds[bounds.length - 1] === bytes.length, 'packed strings: bounds do not end at the bytes\' end');
+  return createStore(bytes, bounds.subarray(0, bounds.length - 1), bounds.subarray(1));
 }
 
 /**
@@ -299,8 +283,8 @@ export function storeFromJoined(joined: Uint8Array, count: number): StringStore 
  */
 function createStringTable(bits = 16) {
   const map = createByteMap(bits);
-  const off = new IntVec(1 << bits);
-  const len = new IntVec(1 << bits);
+  const start = new IntVec(1 << bits);
+  const end = new IntVec(1 << bits);
   const decoded: string[] = []; // what the build itself reads (few)
   const hashed = (b: Uint8Array, s: number, e: number, h: number): number => {
     let id = map.find(b, s, e, h);
@@ -317,9 +301,10 @@ function createStringTable(bits = 16) {
         return id;
       }
     }
-    id = off.length;
-    off.push(map.insert(b, s, e, h, id));
-    len.push(e - s);
+    id = start.length;
+    const at = map.insert(b, s, e, h, id);
+    start.push(at);
+    end.push(at + e - s);
     return id;
   };
   const bytesOf = (b: Uint8Array, s: number, e: number): number => hashed(b, s, e, hashBytes(b, s, e));
@@ -335,14 +320,14 @@ function createStringTable(bits = 16) {
     str(id: number): string {
       let out = decoded[id];
       if (out === undefined) {
-        out = map.arena().utf8Slice(off.data[id], off.data[id] + len.data[id]);
+        out = map.arena().utf8Slice(start.data[id], end.data[id]);
         decoded[id] = out;
       }
       return out;
     },
     /** The store the pool keeps (the table's bytes and lookup; no further interning). */
     done(): StringStore {
-      return createStore(map.arena(), off.done(), len.done(), (b) => map.find(b, 0, b.length, hashBytes(b, 0, b.length)));
+      return createStore(map.arena(), start.done(), end.done(), (b) => map.find(b, 0, b.length, hashBytes(b, 0, b.length)));
     },
   };
 }

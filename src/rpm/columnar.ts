@@ -21,7 +21,7 @@ import { parseEvr } from './evr.js';
 import { matchesDep } from './deps.js';
 import type { Dep, DepFlag, Package } from './types.js';
 import type { Repo } from './repodata/repo.js';
-import { DEP_KINDS, PRE, RANGES, scanPrimaryColumns, storeFromJoined, type Columns, type DepKind, type ScanInput } from './columnar-scan.js';
+import { DEP_KINDS, PRE, RANGES, scanPrimaryColumns, storeFromPacked, type Columns, type DepKind, type ScanInput } from './columnar-scan.js';
 
 export { DEP_KINDS, type DepKind } from './columnar-scan.js';
 const KINDS = DEP_KINDS.length;
@@ -191,33 +191,43 @@ function poolFromColumns(c: Columns): ColumnarPool {
   };
 }
 
-// Binary cache layout (little-endian): MAGIC (8 bytes) | key length u32 | key UTF-8 | body length u32 |
-// sha256(body) (32 bytes) | body. Body: string count u32, byte length u32, the UTF-8 of the strings joined by
-// NUL, then repo count and repos likewise, then each Int32 column as length u32 + its bytes.
-const MAGIC = Buffer.from('FERRYPL2');
+// Binary cache layout, in the host's byte order (a cache is this machine's own): MAGIC (8 bytes) | key length
+// u32 | key UTF-8 | zero padding to a multiple of 4 | body length u32 | sha256(body) (32 bytes) | body. Body,
+// every part a multiple of 4 bytes long (so each column is read in place as an Int32Array view): the
+// strings as count u32, byte length u32, their bounds (Int32 × count + 1: string i is bytes [bounds[i],
+// bounds[i + 1])), their UTF-8 back to back, zero padding to 4; the repository names likewise; then each
+// Int32 column as length u32 + its values.
+const MAGIC = Buffer.from('FERRYPL3');
+/** Earlier formats' magic: the same 7 bytes, another version digit. */
+const MAGIC_FAMILY = MAGIC.subarray(0, 7);
+const pad4 = (n: number): number => (4 - (n % 4)) % 4;
 
 function serializeColumns(c: Columns, key: string): Buffer {
   const parts: Buffer[] = [];
   const u32 = (v: number): void => { const b = Buffer.alloc(4); b.writeUInt32LE(v); parts.push(b); };
-  // XML cannot carry NUL, so the strings are stored NUL-joined
-  const strs = (count: number, bytes: Buffer): void => {
-    u32(count);
+  const ints = (a: Int32Array): void => { parts.push(Buffer.from(a.buffer, a.byteOffset, a.byteLength)); };
+  const strs = ({ bytes, bounds }: { bytes: Buffer; bounds: Int32Array }): void => {
+    u32(bounds.length - 1);
     u32(bytes.length);
-    parts.push(bytes);
+    ints(bounds);
+    parts.push(bytes, Buffer.alloc(pad4(bytes.length)));
   };
-  strs(c.strings.count, c.strings.joined());
-  strs(c.repos.length, Buffer.from(c.repos.join('\0'), 'utf8'));
+  strs(c.strings.packed());
+  const repoBytes = c.repos.map((r) => Buffer.from(r, 'utf8'));
+  let end = 0;
+  strs({ bytes: Buffer.concat(repoBytes), bounds: Int32Array.from([0, ...repoBytes.map((r) => (end += r.length))]) });
   for (const k of INT_COLUMNS) {
     u32(c[k].length);
-    parts.push(Buffer.from(c[k].buffer, c[k].byteOffset, c[k].byteLength));
+    ints(c[k]);
   }
   const body = Buffer.concat(parts);
   const keyBytes = Buffer.from(key, 'utf8');
-  const head = Buffer.alloc(8 + 4 + keyBytes.length + 4);
+  const keyEnd = 12 + keyBytes.length + pad4(keyBytes.length);
+  const head = Buffer.alloc(keyEnd + 4);
   MAGIC.copy(head, 0);
   head.writeUInt32LE(keyBytes.length, 8);
   keyBytes.copy(head, 12);
-  head.writeUInt32LE(body.length, 12 + keyBytes.length);
+  head.writeUInt32LE(body.length, keyEnd);
   return Buffer.concat([head, createHash('sha256').update(body).digest(), body]);
 }
 
@@ -226,45 +236,58 @@ export type CacheLoad = { pool: ColumnarPool } | { pool?: undefined; reason: str
 /**
  * Reads a binary pool cache. Anything but a cache written for `key` whose body checksum verifies (a
  * truncated file, flipped bytes, another key, another format) gives a reason instead of a pool: the
- * caller rebuilds from the repodata and warns, never trusts it.
+ * caller rebuilds from the repodata and warns, never trusts it. The pool's columns and strings are views
+ * of `buf` (copied first only when it is not 4-byte aligned): the caller must not change it afterwards.
  */
 export function loadColumnarCache(buf: Uint8Array, key: string): CacheLoad {
   const b = Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
+  if (b.length >= 8 && !b.subarray(0, 8).equals(MAGIC) && b.subarray(0, 7).equals(MAGIC_FAMILY)) {
+    return { reason: `written in another format (${b.subarray(0, 8).toString('latin1')}, this version reads ${MAGIC.toString('latin1')})` };
+  }
   if (b.length < 8 || !b.subarray(0, 8).equals(MAGIC)) return { reason: 'not a Ferry pool cache (bad magic)' };
   if (b.length < 12) return { reason: 'truncated header' };
   const keyLength = b.readUInt32LE(8);
-  if (12 + keyLength + 4 + 32 > b.length) return { reason: 'truncated header' };
+  const keyEnd = 12 + keyLength + pad4(keyLength);
+  if (keyEnd + 4 + 32 > b.length) return { reason: 'truncated header' };
   const cachedKey = b.subarray(12, 12 + keyLength).toString('utf8');
   if (cachedKey !== key) return { reason: `built for repomd checksum ${cachedKey}, not ${key}` };
-  const bodyLength = b.readUInt32LE(12 + keyLength);
-  const sumAt = 16 + keyLength;
-  const body = b.subarray(sumAt + 32);
+  const bodyLength = b.readUInt32LE(keyEnd);
+  const sumAt = keyEnd + 4;
+  let body = b.subarray(sumAt + 32);
   if (body.length !== bodyLength) return { reason: `body is ${body.length} bytes, header says ${bodyLength} (truncated?)` };
   if (!createHash('sha256').update(body).digest().equals(b.subarray(sumAt, sumAt + 32))) {
     return { reason: 'body checksum mismatch (corrupt)' };
   }
-  // the checksum verified: the body is one this code wrote, so reads past its end are impossible
+  if (body.byteOffset % 4 !== 0) body = Buffer.from(new Uint8Array(body).buffer);
+  // the checksum verified: the body is one this code wrote, so its lengths fit it (asserted, not trusted blindly)
   let at = 0;
-  const u32 = (): number => { const v = body.readUInt32LE(at); at += 4; return v; };
-  const joined = (): { count: number; bytes: Buffer } => {
+  const u32 = (): number => {
+    assert(at + 4 <= body.length, 'pool cache body ends early after a verified checksum');
+    const v = body.readUInt32LE(at);
+    at += 4;
+    return v;
+  };
+  const ints = (count: number): Int32Array => {
+    assert(at + count * 4 <= body.length, 'pool cache body ends early after a verified checksum');
+    const v = new Int32Array(body.buffer, body.byteOffset + at, count);
+    at += count * 4;
+    return v;
+  };
+  const packed = (): { bytes: Buffer; bounds: Int32Array } => {
     const count = u32();
     const length = u32();
+    const bounds = ints(count + 1);
+    assert(at + length <= body.length, 'pool cache body ends early after a verified checksum');
     const bytes = body.subarray(at, at + length);
-    at += length;
-    return { count, bytes };
+    at += length + pad4(length);
+    return { bytes, bounds };
   };
-  const s = joined();
-  const strings = storeFromJoined(s.bytes, s.count);
-  if (strings === undefined) return { reason: `the string table does not hold the ${s.count} strings its header says` };
-  const r = joined();
-  const repos = r.count === 0 ? [] : r.bytes.toString('utf8').split('\0');
-  if (repos.length !== r.count) return { reason: `the repository list does not hold the ${r.count} names its header says` };
+  const sp = packed();
+  const strings = storeFromPacked(sp.bytes, sp.bounds);
+  const r = packed();
+  const repos = Array.from(r.bounds.subarray(1), (end, i) => r.bytes.toString('utf8', r.bounds[i], end));
   const cols: Partial<Record<typeof INT_COLUMNS[number], Int32Array>> = {};
-  for (const k of INT_COLUMNS) {
-    const len = u32();
-    cols[k] = new Int32Array(body.buffer.slice(body.byteOffset + at, body.byteOffset + at + len * 4));
-    at += len * 4;
-  }
+  for (const k of INT_COLUMNS) cols[k] = ints(u32());
   assert(at === body.length, 'pool cache body has trailing bytes after a verified checksum');
   const col = (k: typeof INT_COLUMNS[number]): Int32Array => {
     const v = cols[k];

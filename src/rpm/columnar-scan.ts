@@ -5,8 +5,9 @@
  * Why not xml.ts's tokenizer with a handler: at ~1.2 million tags per AppStream primary, the generic
  * path's per-tag costs (a callback, an attribute view, a JS string per value, then a Map lookup to turn
  * that string into an id) were most of the build time. Here every value goes from bytes to a string id
- * in one hash probe of the bytes in place; a string is decoded only the first time its bytes are seen;
- * an element whose text is wanted (name, arch, file …) is read as one unit `<x>text</x>`.
+ * in one hash probe of the bytes in place, and stays bytes (StringStore: decoded when first read, which a
+ * build almost never does); an element whose text is wanted (name, arch, file …) is read as one unit
+ * `<x>text</x>`, and a dependency entry in createrepo_c's spelling in one pass (entryTag).
  *
  * The safety contract is xml.ts's, checked the same way (FerryError naming the file and byte offset):
  * markup declarations and entity references other than the five predefined ones and numeric character

@@ -76,9 +76,12 @@ test('scanner: the same packages as readPrimary (xml.ts) on references, CDATA, c
 test('scanner: every split of the input into two chunks gives the same pool', async () => {
   const bytes = Buffer.from(XML);
   const want = (await reference(XML)).map(view);
+  // the whole pool, string table included, byte for byte: a tag cut by a chunk boundary interns nothing twice
+  const whole = (await buildColumnarPool([{ repo: 'r', primary: [bytes] }])).serialize('k');
   for (let cut = 1; cut < bytes.length; cut++) {
     const pool = await buildColumnarPool([{ repo: 'r', primary: [bytes.subarray(0, cut), bytes.subarray(cut)] }]);
     assert.deepEqual(packages(pool), want, `split at byte ${cut}`);
+    assert.ok(pool.serialize('k').equals(whole), `split at byte ${cut}: the same columns and strings`);
   }
   // one byte at a time: every token spans chunks
   const bytewise = Array.from({ length: bytes.length }, (_, i) => bytes.subarray(i, i + 1));
@@ -92,6 +95,24 @@ test('scanner: equal strings get one id whether or not they were written with re
   assert.equal(pool.depName(obs), pool.nameOf(0));
   assert.deepEqual([...pool.obsoleters(pool.nameOf(0))], [1]);
   assert.equal(pool.id('a&b'), pool.nameOf(0));
+});
+
+test('scanner: an entry in createrepo_c\'s form and the same entry spelled otherwise are one dependency', async () => {
+  // package 0's entries take the one-pass form; package 1 spells each differently (quotes, spacing, order)
+  const xml = `<metadata><package><name>p</name><arch/><format><rpm:requires>
+    <rpm:entry name="y" flags="LT" epoch="0" ver="2" rel="1"/><rpm:entry name="v" flags="EQ" ver="3"/>
+    <rpm:entry name="s" pre="1"/><rpm:entry name="f" flags="GE" ver="1.0"/><rpm:entry name=""/>
+    <rpm:entry name="e" flags="GT" epoch="1" ver="2" rel="3" pre="1"/></rpm:requires></format></package>
+    <package><name>q</name><format><rpm:requires>
+    <rpm:entry  rel="1" ver='2' epoch="0" flags="LT" name="y" /><rpm:entry ver="3" flags="EQ" name="v"/>
+    <rpm:entry pre="1" name="s"/><rpm:entry ver="1.0" flags='GE' name="f"/><rpm:entry name=''/>
+    <rpm:entry pre="1" rel="3" ver="2" epoch="1" flags="GT" name="e"/></rpm:requires></format></package></metadata>`;
+  const pool = await buildColumnarPool([{ repo: 'r', primary: [Buffer.from(xml)] }]);
+  assert.deepEqual([...pool.deps(1, 'requires')], [...pool.deps(0, 'requires')]);
+  assert.equal(pool.depCount, 6);
+  assert.deepEqual(pool.packageAt(0).requires, (await reference(xml))[0].requires);
+  // the empty name is the empty string's one id (the id of p's empty <arch/>)
+  assert.equal(pool.depName(pool.deps(0, 'requires')[4]), pool.archOf(0));
 });
 
 // Each case is refused by both readers with the same code (and the scanner's message names the file).

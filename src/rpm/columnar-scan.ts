@@ -5,8 +5,9 @@
  * Why not xml.ts's tokenizer with a handler: at ~1.2 million tags per AppStream primary, the generic
  * path's per-tag costs (a callback, an attribute view, a JS string per value, then a Map lookup to turn
  * that string into an id) were most of the build time. Here every value goes from bytes to a string id
- * in one hash probe of the bytes in place; a string is decoded only the first time its bytes are seen;
- * an element whose text is wanted (name, arch, file …) is read as one unit `<x>text</x>`.
+ * in one hash probe of the bytes in place, and stays bytes (StringStore: decoded when first read, which a
+ * build almost never does); an element whose text is wanted (name, arch, file …) is read as one unit
+ * `<x>text</x>`, and a dependency entry in createrepo_c's spelling in one pass (entryTag).
  *
  * The safety contract is xml.ts's, checked the same way (FerryError naming the file and byte offset):
  * markup declarations and entity references other than the five predefined ones and numeric character
@@ -16,7 +17,7 @@
  * longer than 16 MiB, nesting deeper than 256) → REPO_METADATA. Memory: one input chunk plus the
  * unfinished token; the columns and the interned strings.
  */
-import { FerryError } from '../core/errors.js';
+import { assert, FerryError } from '../core/errors.js';
 import { formatEvr } from './evr.js';
 import { appendChunk, decodeEntities, type ByteSource, type ChunkWindow } from './repodata/xml.js';
 import { parseEpoch, parseFlag } from './repodata/primary.js';
@@ -31,7 +32,7 @@ export const PRE = 8;
 
 /** The columns; what the binary cache stores. */
 export interface Columns {
-  strings: string[];
+  strings: StringStore;
   repos: string[];
   sName: Int32Array; sArch: Int32Array; sEvr: Int32Array; sRepo: Int32Array;
   sLocation: Int32Array; sPkgid: Int32Array; sSourcerpm: Int32Array; sVendor: Int32Array;
@@ -134,11 +135,22 @@ function elementCode(b: Buffer, s: number, e: number): number {
 const A_NAME = Buffer.from('name'); const A_FLAGS = Buffer.from('flags'); const A_EPOCH = Buffer.from('epoch');
 const A_VER = Buffer.from('ver'); const A_REL = Buffer.from('rel'); const A_PRE = Buffer.from('pre');
 const A_HREF = Buffer.from('href'); const A_BUILD = Buffer.from('build'); const A_FILE = Buffer.from('file');
+// How createrepo_c spells an entry (entryTag's form).
+const ENTRY_OPEN = Buffer.from('<rpm:entry name="'); const AT_FLAGS = Buffer.from(' flags="');
+const EVR_ATTRS = [Buffer.from(' epoch="'), Buffer.from(' ver="'), Buffer.from(' rel="')];
+const AT_PRE1 = Buffer.from(' pre="1"');
+
+/** Whether b[i, …) spells `lit`, all of it before `end`. */
+function spells(b: Uint8Array, i: number, end: number, lit: Uint8Array): boolean {
+  if (i + lit.length > end) return false;
+  for (let k = 0; k < lit.length; k++) if (b[i + k] !== lit[k]) return false;
+  return true;
+}
 
 /** dFlags & 7 → the flag ('' for none). */
 export const FLAG_NAMES = ['', 'EQ', 'LT', 'LE', 'GT', 'GE'] as const;
 
-const FNV_BASIS = 0x811c9dc5;
+const FNV_BASIS = 0x811c9dc5 | 0; // as an int32, the form every hash is stored and compared in
 const FNV_PRIME = 0x01000193;
 
 /**
@@ -179,8 +191,8 @@ function createByteMap(bits = 16) {
         }
       }
     },
-    /** Stores id for b[s, e) (hash h); call right after find() missed it. */
-    insert(b: Uint8Array, s: number, e: number, h: number, id: number): void {
+    /** Stores id for b[s, e) (hash h); call right after find() missed it. Returns where the key's bytes went. */
+    insert(b: Uint8Array, s: number, e: number, h: number, id: number): number {
       const len = e - s;
       if (arenaUsed + len > arena.length) {
         const bigger = Buffer.allocUnsafe(Math.max(arena.length * 2, arenaUsed + len));
@@ -189,9 +201,13 @@ function createByteMap(bits = 16) {
       }
       for (let i = 0; i < len; i++) arena[arenaUsed + i] = b[s + i];
       slots[slot] = h; slots[slot + 1] = arenaUsed; slots[slot + 2] = len; slots[slot + 3] = id;
+      const at = arenaUsed;
       arenaUsed += len;
       if (++used * 2 > mask) grow();
+      return at;
     },
+    /** The keys' bytes: insert()'s offsets index it (valid until the next insert). */
+    arena: (): Buffer => arena,
   };
 }
 
@@ -202,22 +218,83 @@ function hashBytes(b: Uint8Array, s: number, e: number): number {
 }
 
 /**
- * The string table: each distinct string once, keyed by its UTF-8 bytes (so a hit allocates nothing and
- * a string is decoded only the first time its bytes are seen). Bytes that are not valid UTF-8 map to the
- * id of the string they decode to, so equal strings always have equal ids.
+ * The pool's strings: each distinct string once, as UTF-8 bytes; a JS string is decoded from them the
+ * first time it is read (a build decodes almost none: most strings are only ever compared as ids).
+ */
+export interface StringStore {
+  readonly count: number;
+  str(id: number): string;
+  /** The id of `text`, -1 when absent. */
+  id(text: string): number;
+  /** The binary cache's form: every string's UTF-8 back to back in id order; string i is bytes[bounds[i], bounds[i + 1]). */
+  packed(): { bytes: Buffer; bounds: Int32Array };
+}
+
+/** A store over `bytes`, string `id` at [start[id], end[id]); `find` looks up a text's bytes (else built on first use). */
+function createStore(bytes: Buffer, start: Int32Array, end: Int32Array, find?: (b: Buffer) => number): StringStore {
+  const count = start.length;
+  const decoded: (string | undefined)[] = [];
+  let lookup = find;
+  const str = (id: number): string => {
+    let out = decoded[id];
+    if (out === undefined) {
+      assert(id >= 0 && id < count, `string id ${id} out of range`);
+      out = bytes.utf8Slice(start[id], end[id]);
+      decoded[id] = out;
+    }
+    return out;
+  };
+  return {
+    count,
+    str,
+    id(text) {
+      if (lookup === undefined) {
+        const map = createByteMap(Math.max(10, Math.ceil(Math.log2(count * 2 + 1))));
+        for (let i = 0; i < count; i++) {
+          const h = hashBytes(bytes, start[i], end[i]);
+          if (map.find(bytes, start[i], end[i], h) === -1) map.insert(bytes, start[i], end[i], h, i);
+        }
+        lookup = (b) => map.find(b, 0, b.length, hashBytes(b, 0, b.length));
+      }
+      return lookup(Buffer.from(text, 'utf8'));
+    },
+    packed() {
+      const bounds = new Int32Array(count + 1);
+      for (let i = 0; i < count; i++) bounds[i + 1] = bounds[i] + end[i] - start[i];
+      const out = Buffer.allocUnsafe(bounds[count]);
+      for (let i = 0; i < count; i++) bytes.copy(out, bounds[i], start[i], end[i]);
+      return { bytes: out, bounds };
+    },
+  };
+}
+
+/**
+ * A store over packed()'s form, as views (the caller must not change `bytes` or `bounds` afterwards):
+ * string i is bytes[bounds[i], bounds[i + 1]). Nothing is read per string until it is asked for.
+ */
+export function storeFromPacked(bytes: Buffer, bounds: Int32Array): StringStore {
+  assert(bounds.length > 0 && bounds[bounds.length - 1] === bytes.length, 'packed strings: bounds do not end at the bytes\' end');
+  return createStore(bytes, bounds.subarray(0, bounds.length - 1), bounds.subarray(1));
+}
+
+/**
+ * The string table a scan interns into: keyed by each string's UTF-8 bytes (so a hit allocates nothing
+ * and nothing is decoded). Bytes that are not valid UTF-8 map to the id of the string they decode to, so
+ * equal strings always have equal ids.
  */
 function createStringTable(bits = 16) {
-  const strings: string[] = [];
   const map = createByteMap(bits);
+  const start = new IntVec(1 << bits);
+  const end = new IntVec(1 << bits);
+  const decoded: string[] = []; // what the build itself reads (few)
   const hashed = (b: Uint8Array, s: number, e: number, h: number): number => {
     let id = map.find(b, s, e, h);
     if (id !== -1) return id;
-    const buf = Buffer.isBuffer(b) ? b : Buffer.from(b.buffer, b.byteOffset, b.byteLength);
-    const str = buf.utf8Slice(s, e);
     let high = 0;
     for (let i = s; i < e; i++) high |= b[i];
     if (high >= 0x80) {
-      const canonical = Buffer.from(str, 'utf8');
+      const buf = Buffer.isBuffer(b) ? b : Buffer.from(b.buffer, b.byteOffset, b.byteLength);
+      const canonical = Buffer.from(buf.utf8Slice(s, e), 'utf8');
       if (!canonical.equals(buf.subarray(s, e))) {
         id = bytesOf(canonical, 0, canonical.length);
         map.find(b, s, e, h);
@@ -225,20 +302,33 @@ function createStringTable(bits = 16) {
         return id;
       }
     }
-    id = strings.length;
-    strings.push(str);
-    map.insert(b, s, e, h, id);
+    id = start.length;
+    const at = map.insert(b, s, e, h, id);
+    start.push(at);
+    end.push(at + e - s);
     return id;
   };
   const bytesOf = (b: Uint8Array, s: number, e: number): number => hashed(b, s, e, hashBytes(b, s, e));
   return {
-    strings,
     /** The id of the string b[s, e) spells (UTF-8, references already decoded), its FNV-1a hash h. */
     hashed,
     bytes: bytesOf,
     text: (str: string): number => {
       const b = Buffer.from(str, 'utf8');
       return bytesOf(b, 0, b.length);
+    },
+    /** String id's text (decoded once). */
+    str(id: number): string {
+      let out = decoded[id];
+      if (out === undefined) {
+        out = map.arena().utf8Slice(start.data[id], end.data[id]);
+        decoded[id] = out;
+      }
+      return out;
+    },
+    /** The store the pool keeps (the table's bytes and lookup; no further interning). */
+    done(): StringStore {
+      return createStore(map.arena(), start.done(), end.done(), (b) => map.find(b, 0, b.length, hashBytes(b, 0, b.length)));
     },
   };
 }
@@ -288,7 +378,6 @@ export async function scanPrimaryColumns(inputs: readonly ScanInput[]): Promise<
     (hint === 0 ? fallback : Math.min(20, Math.max(10, Math.ceil(Math.log2((2 * hint) / perBytes)))));
   const rows = (perBytes: number, fallback: number): number => (hint === 0 ? fallback : 1 << bits(perBytes, 0));
   const table = createStringTable(bits(450, 16));
-  const { strings } = table;
   const pkgs = rows(2900 * 2, 1024);
   const sName = new IntVec(pkgs); const sArch = new IntVec(pkgs); const sEvr = new IntVec(pkgs); const sRepo = new IntVec(pkgs);
   const sLocation = new IntVec(pkgs); const sPkgid = new IntVec(pkgs); const sSourcerpm = new IntVec(pkgs);
@@ -296,17 +385,31 @@ export async function scanPrimaryColumns(inputs: readonly ScanInput[]): Promise<
   const sRanges = new IntVec(rows(2900 * 2 / RANGES, 1 << 16)); const depData = new IntVec(rows(115 * 2, 1 << 20));
   const depRows = rows(345 * 2, 1 << 16);
   const dName = new IntVec(depRows); const dFlags = new IntVec(depRows); const dEvr = new IntVec(depRows);
-  const internDep = createTripleTable((name, flags, evr) => {
+  const makeDep = (name: number, flags: number, evr: number): number => {
     dName.push(name); dFlags.push(flags); dEvr.push(evr);
     return dName.length - 1;
-  }, bits(345, 17));
-  const entryBits = bits(345, 16);
+  };
+  const versionedDep = createTripleTable(makeDep, bits(690, 16));
+  // an unversioned dependency (flags 0 or PRE) by its name id directly: about half the entries, no hash probe
+  let unversioned = new Int32Array(2 << bits(450, 16)).fill(-1);
+  const internDep = (name: number, flags: number, evr: number): number => {
+    if (evr !== -1 || (flags & ~PRE) !== 0) return versionedDep(name, flags, evr);
+    const k = name * 2 + (flags === 0 ? 0 : 1);
+    if (k >= unversioned.length) {
+      const bigger = new Int32Array(Math.max(unversioned.length * 2, k + 2)).fill(-1);
+      bigger.set(unversioned);
+      unversioned = bigger;
+    }
+    let d = unversioned[k];
+    if (d === -1) unversioned[k] = d = makeDep(name, flags, -1);
+    return d;
+  };
   const repos: string[] = [];
   for (const input of inputs) {
     const scanner = createScanner({
       file: input.name ?? 'primary.xml', repoId: repos.length, table,
       columns: { sName, sArch, sEvr, sRepo, sLocation, sPkgid, sSourcerpm, sVendor, sBuildTime, sFileTime, sRanges, depData },
-      internDep, entryBits,
+      internDep, evrBits: bits(1300, 14),
     });
     repos.push(input.repo);
     for await (const chunk of input.primary) scanner.write(chunk);
@@ -314,7 +417,7 @@ export async function scanPrimaryColumns(inputs: readonly ScanInput[]): Promise<
   }
   sRanges.push(depData.length);
   return {
-      strings, repos, sName: sName.done(), sArch: sArch.done(), sEvr: sEvr.done(), sRepo: sRepo.done(),
+      strings: table.done(), repos, sName: sName.done(), sArch: sArch.done(), sEvr: sEvr.done(), sRepo: sRepo.done(),
       sLocation: sLocation.done(), sPkgid: sPkgid.done(), sSourcerpm: sSourcerpm.done(), sVendor: sVendor.done(),
       sBuildTime: sBuildTime.done(), sFileTime: sFileTime.done(), sRanges: sRanges.done(), depData: depData.done(), dName: dName.done(),
       dFlags: dFlags.done(), dEvr: dEvr.done(),
@@ -328,21 +431,20 @@ interface ScannerOptions {
   columns: Record<'sName' | 'sArch' | 'sEvr' | 'sRepo' | 'sLocation' | 'sPkgid' | 'sSourcerpm' | 'sVendor' |
     'sBuildTime' | 'sFileTime' | 'sRanges' | 'depData', IntVec>;
   internDep: (name: number, flags: number, evr: number) => number;
-  entryBits: number;
+  evrBits: number;
 }
 
 function createScanner(o: ScannerOptions): { write(chunk: Uint8Array): void; end(): void } {
   const { file, table, columns: col, internDep } = o;
-  const { strings } = table;
-  /** The bytes of an <rpm:entry …/> tag after its name → its dependency id. */
-  const entries = createByteMap(o.entryBits);
+  /** An entry's EVR attribute bytes (entryTag's form) → the EVR's string id. */
+  const evrSpans = createByteMap(o.evrBits);
   const EMPTY = table.text('');
   const ZERO = table.text('0');
 
   // EVR text id from the string ids of epoch, ver and rel (-1 = attribute absent), formatted as rpm prints it
   const evrOf = createTripleTable((e, v, r) => {
-    const epoch = e === -1 ? 0 : parseEpoch(strings[e], where);
-    return table.text(formatEvr({ epoch, version: v === -1 ? '' : strings[v], ...(r === -1 ? {} : { release: strings[r] }) }));
+    const epoch = e === -1 ? 0 : parseEpoch(table.str(e), where);
+    return table.text(formatEvr({ epoch, version: v === -1 ? '' : table.str(v), ...(r === -1 ? {} : { release: table.str(r) }) }));
   });
 
   let data: Buffer = Buffer.alloc(0); // the unparsed bytes; each function reads it into a local `buf`
@@ -376,7 +478,7 @@ function createScanner(o: ScannerOptions): { write(chunk: Uint8Array): void; end
   const lists: number[][] = DEP_KINDS.map(() => []);
   const fileList: number[] = [];
 
-  const where = (): string => `${file}: package ${name >= 0 ? strings[name] : '?'}`;
+  const where = (): string => `${file}: package ${name >= 0 ? table.str(name) : '?'}`;
   const at = (off: number) => (): string => `${file}: byte ${base + off}`;
   function fail(code: 'REPO_METADATA' | 'REPO_HOSTILE_XML' | 'REPO_TRUNCATED', off: number, msg: string): never {
     throw new FerryError(code, `${file}: byte ${base + off}: ${msg}`,
@@ -464,17 +566,16 @@ function createScanner(o: ScannerOptions): { write(chunk: Uint8Array): void; end
       default: fileList.push(id);
     }
   }
-  /** The dependency of a complete <rpm:entry> tag, appended to the current list; returns its id. */
-  function entry(): number {
+  /** The dependency of a complete <rpm:entry> tag, appended to the current list. */
+  function entry(): void {
     const buf = data;
     const pre = attr(A_PRE);
-    const isPre = pre !== -1 && strings[pre] === '1';
+    const isPre = pre !== -1 && table.str(pre) === '1';
     const nameId = attr(A_NAME);
     const depName = nameId === -1 ? EMPTY : nameId;
     if (attrCount === 1 || (attrCount === 2 && isPre)) {
-      const d = internDep(depName, isPre ? PRE : 0, -1);
-      lists[list].push(d);
-      return d;
+      lists[list].push(internDep(depName, isPre ? PRE : 0, -1));
+      return;
     }
     let flag = 0;
     const k = findAttr(A_FLAGS);
@@ -486,22 +587,100 @@ function createScanner(o: ScannerOptions): { write(chunk: Uint8Array): void; end
         else if (c0 === 0x4c) flag = c1 === 0x54 ? 2 : c1 === 0x45 ? 3 : 0; // LT LE
         else if (c0 === 0x47) flag = c1 === 0x54 ? 4 : c1 === 0x45 ? 5 : 0; // GT GE
       }
-      if (flag === 0) flag = FLAG_NAMES.indexOf(parseFlag(strings[attr(A_FLAGS)], where) ?? ''); // throws on a bad one
+      if (flag === 0) flag = FLAG_NAMES.indexOf(parseFlag(table.str(attr(A_FLAGS)), where) ?? ''); // throws on a bad one
     }
     const versioned = k !== -1 || attrCount > 2;
     const e = versioned ? evrOf(attr(A_EPOCH), attr(A_VER), attr(A_REL)) : -1;
-    const d = internDep(depName, flag | (isPre ? PRE : 0), e);
-    lists[list].push(d);
-    return d;
+    lists[list].push(internDep(depName, flag | (isPre ? PRE : 0), e));
   }
-  /** A start tag's meaning, once it is complete; for a dependency entry, its id (else -1). */
-  function open(c: number): number {
+  /**
+   * A dependency entry in the form createrepo_c writes, `<rpm:entry name="…"[ flags="XX"[ epoch="…"][ ver="…"]
+   * [ rel="…"]][ pre="1"]/>` (one space before each attribute, double quotes, no reference, no '<'),
+   * read in one pass: the name's bytes → its string id, the EVR attributes' bytes together (one key) → the
+   * EVR's string id, then the dependency id; the same ids entry() gives the general path. Returns the
+   * position after the tag, or -1 for any other form or an incomplete tag: the general path then reads
+   * (and judges) it.
+   */
+  function entryTag(p: number): number {
+    const buf = data;
+    const n = buf.length;
+    if (!spells(buf, p, n, ENTRY_OPEN)) return -1;
+    let i = p + ENTRY_OPEN.length;
+    const ns = i;
+    let h = FNV_BASIS;
+    for (; i < n; i++) {
+      const x = buf[i];
+      if (x === QUOTE) break;
+      if (x === AMP || x === LT) return -1;
+      h = Math.imul(h ^ x, FNV_PRIME);
+    }
+    const ne = i++;
+    if (i >= n) return -1;
+    let flag = 0;
+    // the EVR attributes: their bytes [evrStart, evrEnd) (hash evrHash), each value's [start, end)
+    let evrStart = -1; let evrEnd = -1; let evrHash = 0;
+    let epochS = -1; let epochE = -1; let verS = -1; let verE = -1; let relS = -1; let relE = -1;
+    if (spells(buf, i, n, AT_FLAGS)) {
+      i += AT_FLAGS.length;
+      if (i + 3 > n || buf[i + 2] !== QUOTE) return -1;
+      const c0 = buf[i]; const c1 = buf[i + 1];
+      if (c0 === 0x45 && c1 === 0x51) flag = 1; // EQ
+      else if (c0 === 0x4c) flag = c1 === 0x54 ? 2 : c1 === 0x45 ? 3 : 0; // LT LE
+      else if (c0 === 0x47) flag = c1 === 0x54 ? 4 : c1 === 0x45 ? 5 : 0; // GT GE
+      if (flag === 0) return -1;
+      i += 3;
+      // epoch, ver, rel, each optional, in this order: their bytes from ' epoch="' on are the EVR's key
+      const es = i;
+      let eh = FNV_BASIS;
+      for (let a = 0; a < 3; a++) {
+        const lit = EVR_ATTRS[a];
+        if (!spells(buf, i, n, lit)) continue;
+        for (let k = 0; k < lit.length; k++) eh = Math.imul(eh ^ lit[k], FNV_PRIME);
+        i += lit.length;
+        const vs = i;
+        for (; i < n; i++) {
+          const x = buf[i];
+          if (x === QUOTE) break;
+          if (x === AMP || x === LT) return -1;
+          eh = Math.imul(eh ^ x, FNV_PRIME);
+        }
+        if (i >= n) return -1;
+        if (a === 0) { epochS = vs; epochE = i; } else if (a === 1) { verS = vs; verE = i; } else { relS = vs; relE = i; }
+        i++;
+        eh = Math.imul(eh ^ QUOTE, FNV_PRIME);
+      }
+      evrEnd = i;
+      evrHash = eh;
+      evrStart = es;
+    }
+    let pre = 0;
+    if (spells(buf, i, n, AT_PRE1)) {
+      pre = PRE;
+      i += AT_PRE1.length;
+    }
+    if (i + 1 >= n || buf[i] !== SLASH || buf[i + 1] !== GT) return -1;
+    // complete and in the form: only now anything is interned
+    let evr = -1;
+    if (evrStart !== -1) {
+      evr = evrSpans.find(buf, evrStart, evrEnd, evrHash);
+      if (evr === -1) {
+        evr = evrOf(epochS === -1 ? -1 : table.bytes(buf, epochS, epochE), verS === -1 ? -1 : table.bytes(buf, verS, verE),
+          relS === -1 ? -1 : table.bytes(buf, relS, relE));
+        evrSpans.find(buf, evrStart, evrEnd, evrHash); // the lookups above moved the map's insert slot
+        evrSpans.insert(buf, evrStart, evrEnd, evrHash, evr);
+      }
+    }
+    lists[list].push(internDep(table.hashed(buf, ns, ne, h), flag | pre, evr));
+    return i + 2;
+  }
+  /** A start tag's meaning, once it is complete. */
+  function open(c: number): void {
     if (!inPkg) {
       if (c === E_PACKAGE) startPackage();
-      return -1;
+      return;
     }
     if (c === E_ENTRY) {
-      if (list !== -1) return entry();
+      if (list !== -1) entry();
     } else if (c === E_VERSION) {
       const r = attr(A_REL);
       evr = evrOf(attr(A_EPOCH), attr(A_VER), r === -1 ? EMPTY : r);
@@ -516,7 +695,6 @@ function createScanner(o: ScannerOptions): { write(chunk: Uint8Array): void; end
     } else if (c >= E_DEPS && c < E_DEPS + DEP_KINDS.length) {
       if (inFormat) list = c - E_DEPS;
     }
-    return -1;
   }
   function close(c: number, nameBytes: Uint8Array): void {
     if (!inPkg) return;
@@ -577,31 +755,9 @@ function createScanner(o: ScannerOptions): { write(chunk: Uint8Array): void; end
       return -1;
     }
     if (c1 === BANG) return markup(p);
-    // A dependency entry whose exact bytes were seen before is that entry again (same dependency, and
-    // well-formed then, so well-formed now): found by one hash of the tag, nothing parsed.
-    let entryEnd = -1;
-    let entryHash = 0;
-    if (c1 === 0x72 && list !== -1 && depth < MAX_DEPTH && p + 11 < n && buf[p + 9] === 0x72 && buf[p + 4] === 0x3a &&
-      buf[p + 5] === 0x65 && buf[p + 2] === 0x70 && buf[p + 3] === 0x6d && buf[p + 6] === 0x6e && buf[p + 7] === 0x74 &&
-      buf[p + 8] === 0x72 && buf[p + 10] === 0x79 && buf[p + 11] === 0x20) { // "<rpm:entry "
-      let j = p + 12;
-      let h = FNV_BASIS;
-      while (j < n) {
-        const x = buf[j];
-        if (x === GT) break;
-        h = Math.imul(h ^ x, FNV_PRIME);
-        j++;
-      }
-      if (j >= n) return -1;
-      if (buf[j - 1] === SLASH) {
-        const d = entries.find(buf, p + 12, j, h);
-        if (d !== -1) {
-          lists[list].push(d);
-          return j + 1;
-        }
-        entryEnd = j;
-        entryHash = h;
-      }
+    if (c1 === 0x72 && list !== -1) {
+      const next = entryTag(p);
+      if (next !== -1) return next;
     }
     let i = p + 1;
     while (i < n) {
@@ -699,12 +855,7 @@ function createScanner(o: ScannerOptions): { write(chunk: Uint8Array): void; end
       if (depth >= MAX_DEPTH) fail('REPO_METADATA', p, `elements nested deeper than ${MAX_DEPTH}`);
       seenRoot = true;
       if (depth === 0) rootClosed = true;
-      const d = open(c);
-      // cached only when the tag ended at its first '>' (a '>' inside a value would make the key a prefix)
-      if (d !== -1 && entryEnd === i) {
-        entries.find(buf, p + 12, entryEnd, entryHash);
-        entries.insert(buf, p + 12, entryEnd, entryHash, d);
-      }
+      open(c);
       if (wanted) text(c, EMPTY);
       close(c, nameBytes);
       return i + 1;

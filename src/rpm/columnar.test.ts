@@ -77,6 +77,38 @@ test('pool cache: round trip gives the same packages and indexes', async () => {
   assert.deepEqual([...back.whatprovides(pool.deps(0, 'requires')[1])], [1]);
 });
 
+test('pool cache: the string table round-trips every string (empty, non-ASCII) and id() finds them', async () => {
+  const pool = await small();
+  const back = roundTrip(pool, 'k');
+  for (const p of [pool, back]) {
+    const ids = [];
+    for (let s = 0; s < p.solvableCount; s++) {
+      ids.push(p.nameOf(s), p.archOf(s), p.evrOf(s), ...p.files(s), ...[...p.deps(s, 'requires'), ...p.deps(s, 'provides')].map(p.depName));
+    }
+    assert.ok(ids.length > 8);
+    for (const i of ids) assert.equal(p.id(p.str(i)), i, `string ${i} ${p.str(i)}`);
+    assert.throws(() => p.str(1e6), /out of range/);
+  }
+  const xml = '<metadata><package><name>caf\u00e9</name><arch/><format><rpm:provides><rpm:entry name="\u00e9t\u00e9"/>' +
+    '</rpm:provides></format></package></metadata>';
+  const built = await buildColumnarPool([{ repo: 'r', primary: [Buffer.from(xml)] }]);
+  for (const p of [built, roundTrip(built, 'k')]) {
+    assert.equal(p.str(p.nameOf(0)), 'caf\u00e9');
+    assert.equal(p.id('caf\u00e9'), p.nameOf(0));
+    assert.equal(p.str(p.archOf(0)), '');
+    assert.equal(p.dep(p.deps(0, 'provides')[0]).name, '\u00e9t\u00e9');
+  }
+  // strings are stored with their lengths, not separated: even one holding NUL round-trips
+  const nul = roundTrip(await buildColumnarPool([{ repo: 'r', primary: [Buffer.from('<metadata><package><name>a\u0000b</name></package></metadata>')] }]), 'k');
+  assert.equal(nul.str(nul.nameOf(0)), 'a\u0000b');
+  // a cache whose bytes are not 4-byte aligned (a view at an odd offset) is read from a copy
+  const bytes = built.serialize('k');
+  const odd = Buffer.alloc(bytes.length + 1);
+  bytes.copy(odd, 1);
+  const moved = loadColumnarCache(odd.subarray(1), 'k');
+  assert.equal(moved.pool?.str(moved.pool.nameOf(0)), 'caf\u00e9');
+});
+
 test('pool cache: truncated, corrupted, foreign or mis-keyed caches are refused with a reason', async () => {
   const good = (await small()).serialize('k1');
   const flip = (at: number) => { const b = Buffer.from(good); b[at] ^= 0xff; return b; };
@@ -88,6 +120,7 @@ test('pool cache: truncated, corrupted, foreign or mis-keyed caches are refused 
     ['truncated header', good.subarray(0, 14), 'k1', /truncated header/],
     ['empty', new Uint8Array(0), 'k1', /bad magic/],
     ['bad magic', flip(0), 'k1', /bad magic/],
+    ['an earlier format', Buffer.concat([Buffer.from('FERRYPL2'), good.subarray(8)]), 'k1', /another format \(FERRYPL2, this version reads FERRYPL3\)/],
     ['other repomd checksum', good, 'k2', /built for repomd checksum k1, not k2/],
   ];
   for (const [what, bytes, key, reason] of cases) {

@@ -21,7 +21,7 @@ import { parseEvr } from './evr.js';
 import { matchesDep } from './deps.js';
 import type { Dep, DepFlag, Package } from './types.js';
 import type { Repo } from './repodata/repo.js';
-import { DEP_KINDS, PRE, RANGES, scanPrimaryColumns, type Columns, type DepKind, type ScanInput } from './columnar-scan.js';
+import { DEP_KINDS, PRE, RANGES, scanPrimaryColumns, storeFromPacked, type Columns, type DepKind, type ScanInput } from './columnar-scan.js';
 
 export { DEP_KINDS, type DepKind } from './columnar-scan.js';
 const KINDS = DEP_KINDS.length;
@@ -91,17 +91,13 @@ function buildIndex(keyCount: number, each: (emit: (key: number, id: number) => 
 
 function poolFromColumns(c: Columns): ColumnarPool {
   const n = c.sName.length;
-  let stringIds: Map<string, number> | undefined;
-  const idOf = (text: string): number => {
-    if (!stringIds) stringIds = new Map(c.strings.map((s, i) => [s, i]));
-    return stringIds.get(text) ?? -1;
-  };
+  const str = c.strings.str;
   const range = (s: number, r: number): Int32Array => {
     assert(s >= 0 && s < n, `solvable ${s} out of range`);
     return c.depData.subarray(c.sRanges[s * RANGES + r], c.sRanges[s * RANGES + r + 1]);
   };
   const depsOf = (s: number, kind: DepKind): Int32Array => range(s, DEP_KINDS.indexOf(kind));
-  const stringCount = c.strings.length;
+  const stringCount = c.strings.count;
   const eachOfRange = (r: number, key: (d: number) => number) => (emit: (k: number, id: number) => void) => {
     for (let s = 0; s < n; s++) for (const d of range(s, r)) emit(key(d), s);
   };
@@ -115,10 +111,10 @@ function poolFromColumns(c: Columns): ColumnarPool {
   const dep = (d: number): Dep => {
     let out = depObjects[d];
     if (out === undefined) {
-      out = { name: c.strings[c.dName[d]] };
+      out = { name: str(c.dName[d]) };
       const f = FLAG_CODES[c.dFlags[d] & 7];
       if (f !== undefined) out.flags = f;
-      if (c.dEvr[d] >= 0) out.evr = parseEvr(c.strings[c.dEvr[d]]);
+      if (c.dEvr[d] >= 0) out.evr = parseEvr(str(c.dEvr[d]));
       if ((c.dFlags[d] & PRE) !== 0) out.pre = true;
       depObjects[d] = out;
     }
@@ -138,7 +134,7 @@ function poolFromColumns(c: Columns): ColumnarPool {
     }
     return Int32Array.from(out);
   };
-  const optional = (id: number): string | undefined => (id >= 0 ? c.strings[id] : undefined);
+  const optional = (id: number): string | undefined => (id >= 0 ? str(id) : undefined);
   const depList = (s: number, r: number): Dep[] => {
     const ids = range(s, r);
     const out = new Array<Dep>(ids.length);
@@ -146,13 +142,13 @@ function poolFromColumns(c: Columns): ColumnarPool {
     return out;
   };
   const packageAt = (s: number, repoid: string | null = c.repos[c.sRepo[s]]): Package => {
-    const evr = parseEvr(c.strings[c.sEvr[s]]);
+    const evr = parseEvr(str(c.sEvr[s]));
     const fileIds = range(s, FILES);
     const files = new Array<string>(fileIds.length);
-    for (let i = 0; i < fileIds.length; i++) files[i] = c.strings[fileIds[i]];
+    for (let i = 0; i < fileIds.length; i++) files[i] = str(fileIds[i]);
     // one literal, then the optional fields in a fixed order: the objects share a few hidden classes
     const pkg: Package = {
-      name: c.strings[c.sName[s]], arch: c.strings[c.sArch[s]], epoch: evr.epoch, version: evr.version,
+      name: str(c.sName[s]), arch: str(c.sArch[s]), epoch: evr.epoch, version: evr.version,
       release: evr.release ?? '', location: optional(c.sLocation[s]) ?? '',
       provides: depList(s, 0), requires: depList(s, 1), conflicts: depList(s, 2), obsoletes: depList(s, 3),
       recommends: depList(s, 4), suggests: depList(s, 5), supplements: depList(s, 6), enhances: depList(s, 7), files,
@@ -171,8 +167,8 @@ function poolFromColumns(c: Columns): ColumnarPool {
     solvableCount: n,
     depCount: c.dName.length,
     repos: c.repos,
-    str: (id) => c.strings[id],
-    id: idOf,
+    str,
+    id: (text) => c.strings.id(text),
     nameOf: (s) => c.sName[s],
     archOf: (s) => c.sArch[s],
     evrOf: (s) => c.sEvr[s],
@@ -195,34 +191,43 @@ function poolFromColumns(c: Columns): ColumnarPool {
   };
 }
 
-// Binary cache layout (little-endian): MAGIC (8 bytes) | key length u32 | key UTF-8 | body length u32 |
-// sha256(body) (32 bytes) | body. Body: string count u32, byte length u32, the UTF-8 of the strings joined by
-// NUL, then repo count and repos likewise, then each Int32 column as length u32 + its bytes.
-const MAGIC = Buffer.from('FERRYPL2');
+// Binary cache layout, in the host's byte order (a cache is this machine's own): MAGIC (8 bytes) | key length
+// u32 | key UTF-8 | zero padding to a multiple of 4 | body length u32 | sha256(body) (32 bytes) | body. Body,
+// every part a multiple of 4 bytes long (so each column is read in place as an Int32Array view): the
+// strings as count u32, byte length u32, their bounds (Int32 × count + 1: string i is bytes [bounds[i],
+// bounds[i + 1])), their UTF-8 back to back, zero padding to 4; the repository names likewise; then each
+// Int32 column as length u32 + its values.
+const MAGIC = Buffer.from('FERRYPL3');
+/** Earlier formats' magic: the same 7 bytes, another version digit. */
+const MAGIC_FAMILY = MAGIC.subarray(0, 7);
+const pad4 = (n: number): number => (4 - (n % 4)) % 4;
 
 function serializeColumns(c: Columns, key: string): Buffer {
   const parts: Buffer[] = [];
   const u32 = (v: number): void => { const b = Buffer.alloc(4); b.writeUInt32LE(v); parts.push(b); };
-  // XML cannot carry NUL, so the strings are stored NUL-joined and decoded with one call
-  const strs = (list: readonly string[]): void => {
-    const bytes = Buffer.from(list.join('\0'), 'utf8');
-    u32(list.length);
+  const ints = (a: Int32Array): void => { parts.push(Buffer.from(a.buffer, a.byteOffset, a.byteLength)); };
+  const strs = ({ bytes, bounds }: { bytes: Buffer; bounds: Int32Array }): void => {
+    u32(bounds.length - 1);
     u32(bytes.length);
-    parts.push(bytes);
+    ints(bounds);
+    parts.push(bytes, Buffer.alloc(pad4(bytes.length)));
   };
-  strs(c.strings);
-  strs(c.repos);
+  strs(c.strings.packed());
+  const repoBytes = c.repos.map((r) => Buffer.from(r, 'utf8'));
+  let end = 0;
+  strs({ bytes: Buffer.concat(repoBytes), bounds: Int32Array.from([0, ...repoBytes.map((r) => (end += r.length))]) });
   for (const k of INT_COLUMNS) {
     u32(c[k].length);
-    parts.push(Buffer.from(c[k].buffer, c[k].byteOffset, c[k].byteLength));
+    ints(c[k]);
   }
   const body = Buffer.concat(parts);
   const keyBytes = Buffer.from(key, 'utf8');
-  const head = Buffer.alloc(8 + 4 + keyBytes.length + 4);
+  const keyEnd = 12 + keyBytes.length + pad4(keyBytes.length);
+  const head = Buffer.alloc(keyEnd + 4);
   MAGIC.copy(head, 0);
   head.writeUInt32LE(keyBytes.length, 8);
   keyBytes.copy(head, 12);
-  head.writeUInt32LE(body.length, 12 + keyBytes.length);
+  head.writeUInt32LE(body.length, keyEnd);
   return Buffer.concat([head, createHash('sha256').update(body).digest(), body]);
 }
 
@@ -231,42 +236,58 @@ export type CacheLoad = { pool: ColumnarPool } | { pool?: undefined; reason: str
 /**
  * Reads a binary pool cache. Anything but a cache written for `key` whose body checksum verifies (a
  * truncated file, flipped bytes, another key, another format) gives a reason instead of a pool: the
- * caller rebuilds from the repodata and warns, never trusts it.
+ * caller rebuilds from the repodata and warns, never trusts it. The pool's columns and strings are views
+ * of `buf` (copied first only when it is not 4-byte aligned): the caller must not change it afterwards.
  */
 export function loadColumnarCache(buf: Uint8Array, key: string): CacheLoad {
   const b = Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
+  if (b.length >= 8 && !b.subarray(0, 8).equals(MAGIC) && b.subarray(0, 7).equals(MAGIC_FAMILY)) {
+    return { reason: `written in another format (${b.subarray(0, 8).toString('latin1')}, this version reads ${MAGIC.toString('latin1')})` };
+  }
   if (b.length < 8 || !b.subarray(0, 8).equals(MAGIC)) return { reason: 'not a Ferry pool cache (bad magic)' };
   if (b.length < 12) return { reason: 'truncated header' };
   const keyLength = b.readUInt32LE(8);
-  if (12 + keyLength + 4 + 32 > b.length) return { reason: 'truncated header' };
+  const keyEnd = 12 + keyLength + pad4(keyLength);
+  if (keyEnd + 4 + 32 > b.length) return { reason: 'truncated header' };
   const cachedKey = b.subarray(12, 12 + keyLength).toString('utf8');
   if (cachedKey !== key) return { reason: `built for repomd checksum ${cachedKey}, not ${key}` };
-  const bodyLength = b.readUInt32LE(12 + keyLength);
-  const sumAt = 16 + keyLength;
-  const body = b.subarray(sumAt + 32);
+  const bodyLength = b.readUInt32LE(keyEnd);
+  const sumAt = keyEnd + 4;
+  let body = b.subarray(sumAt + 32);
   if (body.length !== bodyLength) return { reason: `body is ${body.length} bytes, header says ${bodyLength} (truncated?)` };
   if (!createHash('sha256').update(body).digest().equals(b.subarray(sumAt, sumAt + 32))) {
     return { reason: 'body checksum mismatch (corrupt)' };
   }
-  // the checksum verified: the body is one this code wrote, so reads past its end are impossible
+  if (body.byteOffset % 4 !== 0) body = Buffer.from(new Uint8Array(body).buffer);
+  // the checksum verified: the body is one this code wrote, so its lengths fit it (asserted, not trusted blindly)
   let at = 0;
-  const u32 = (): number => { const v = body.readUInt32LE(at); at += 4; return v; };
-  const strs = (): string[] => {
+  const u32 = (): number => {
+    assert(at + 4 <= body.length, 'pool cache body ends early after a verified checksum');
+    const v = body.readUInt32LE(at);
+    at += 4;
+    return v;
+  };
+  const ints = (count: number): Int32Array => {
+    assert(at + count * 4 <= body.length, 'pool cache body ends early after a verified checksum');
+    const v = new Int32Array(body.buffer, body.byteOffset + at, count);
+    at += count * 4;
+    return v;
+  };
+  const packed = (): { bytes: Buffer; bounds: Int32Array } => {
     const count = u32();
     const length = u32();
-    const out = count === 0 ? [] : body.toString('utf8', at, at + length).split('\0');
-    at += length;
-    assert(out.length === count, 'pool cache string count differs from a verified header');
-    return out;
+    const bounds = ints(count + 1);
+    assert(at + length <= body.length, 'pool cache body ends early after a verified checksum');
+    const bytes = body.subarray(at, at + length);
+    at += length + pad4(length);
+    return { bytes, bounds };
   };
-  const strings = strs();
-  const repos = strs();
+  const sp = packed();
+  const strings = storeFromPacked(sp.bytes, sp.bounds);
+  const r = packed();
+  const repos = Array.from(r.bounds.subarray(1), (end, i) => r.bytes.toString('utf8', r.bounds[i], end));
   const cols: Partial<Record<typeof INT_COLUMNS[number], Int32Array>> = {};
-  for (const k of INT_COLUMNS) {
-    const len = u32();
-    cols[k] = new Int32Array(body.buffer.slice(body.byteOffset + at, body.byteOffset + at + len * 4));
-    at += len * 4;
-  }
+  for (const k of INT_COLUMNS) cols[k] = ints(u32());
   assert(at === body.length, 'pool cache body has trailing bytes after a verified checksum');
   const col = (k: typeof INT_COLUMNS[number]): Int32Array => {
     const v = cols[k];

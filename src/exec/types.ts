@@ -172,8 +172,9 @@ export type JournalEvent =
   /**
    * A multi-hop route's re-assessment gate (app/route.ts), journaled in the execution of the hop before it once that
    * completed: hop `hop` (1-based), landing on `to`, re-assessed on facts collected then; `ok` false stopped the run there.
+   * `overridden`: inhibitors that stood and the operator overrode (`ferry resume --override`).
    */
-  | { event: 'gate'; hop: number; to: string; ok: boolean; inhibitors: string[]; unexpected: string[]; missing: string[] };
+  | { event: 'gate'; hop: number; to: string; ok: boolean; inhibitors: string[]; unexpected: string[]; missing: string[]; overridden?: { findingKey: string; by: string; reason?: string }[] };
 
 /**
  * `kid` and `mac`: the id of the controller's journal key and the entry's chained HMAC (journal-key.ts).

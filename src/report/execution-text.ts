@@ -101,7 +101,7 @@ function renderRouteLine(route: RouteStatusView, executionId: string): string[] 
   const next = route.hops[at + 1];
   return [
     `  hop ${at + 1} of ${route.hops.length} of the route ${t(route.source)} → ${route.hops.map((h) => t(h.to)).join(' → ')}`,
-    ...(gate && gate.hop === at + 2 && !gate.ok ? [`  the gate before hop ${gate.hop} stopped the route: ${gate.inhibitors.map(t).join(', ')} (resolve them, then ferry resume)`] : []),
+    ...(gate && gate.hop === at + 2 && !gate.ok ? [`  the gate before hop ${gate.hop} stopped the route: ${gate.inhibitors.map(t).join(', ')} (resolve them, then ferry resume; or override them: ferry resume --override KEY=REASON)`] : []),
     ...(next && next.executionId === null && !(gate && gate.hop === at + 2 && !gate.ok) ? [`  next: hop ${at + 2} (${t(next.from)} → ${t(next.to)}), after its gate (ferry resume runs it)`] : []),
   ];
 }

@@ -71,7 +71,9 @@ if (process.env.FERRY_E2E_MODE === 'migrate') {
 } else if (process.env.FERRY_E2E_MODE === 'rollback') {
   await rollback({ transport, onProgress });
 } else {
-  const res = await resumeRoute({ transport, onProgress, ...(rebootWait ? { rebootWait } : {}) });
+  // FERRY_E2E_OVERRIDE: `ferry resume --override KEY=REASON`, one a line; FERRY_E2E_BY: the operator.
+  const overrides = (process.env.FERRY_E2E_OVERRIDE ?? '').split('\n').filter(Boolean).map((o) => ({ findingKey: o.split('=')[0], reason: o.slice(o.indexOf('=') + 1) }));
+  const res = await resumeRoute({ transport, onProgress, ...(rebootWait ? { rebootWait } : {}), ...(overrides.length ? { overrides } : {}), ...(process.env.FERRY_E2E_BY ? { by: process.env.FERRY_E2E_BY } : {}) });
   writeSync(1, `RESULT ${res.hops[res.hops.length - 1]?.result.status ?? 'none'}\n`);
 }
 writeSync(1, 'DONE\n');

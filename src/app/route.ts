@@ -12,8 +12,10 @@
  *
  * The route is recorded on the host (ROUTE_FILE: hops, their executions, the plan options, the predicted
  * package sets and every gate's verdict), so `ferry resume` finishes the hop it finds interrupted and then
- * goes on with the next. Each hop is an execution of its own (its journal, its rollback stack): `ferry rollback`
- * undoes the current hop.
+ * goes on with the next (`ferry resume --override` past a gate's inhibitor, recorded with the operator). Each hop
+ * is an execution of its own (its journal, its rollback stack): `ferry rollback` undoes the current hop,
+ * `ferry rollback --route` every hop newest first as far as their rollbacks allow (rollbackRoute). The fleet
+ * worker runs the same code (hostProgress, migrateRoute, resumeRoute).
  */
 import { posix } from 'node:path';
 import { assert, compileSchema, FerryError, isFerryError, parseDocument, type ProgressEvent, type SchemaOf } from '../core/index.js';
@@ -23,10 +25,11 @@ import type { Finding, TargetRepoView } from '../assess/types.js';
 import { collectFacts, relationKey } from '../facts/index.js';
 import type { HostFacts } from '../facts/types.js';
 import { ROUTE_PLAN_FORMAT_VERSION, routeFor, unplannablePath, type MigrationPlan, type PlanOverride, type PublishedPlan, type RoutePlanDocument, type SnapshotRequest } from '../plan/index.js';
-import { acquireHostLock, mkdirHost, openJournal, readCurrentExecution, writeDurably } from '../exec/journal.js';
+import { acquireHostLock, mkdirHost, openJournal, readCurrentExecution, readJournal, writeCurrentExecution, writeDurably } from '../exec/journal.js';
+import { rollbackRefusal } from '../exec/runner.js';
 import { readHostDocument } from '../exec/verify-documents.js';
 import type { Transport } from '../transport/index.js';
-import { migrate, migrationStatus, newExecutionId, planMigration, refuseUnfinished, resume, type JournalReadOptions, type ForceOption, type MigrateOptions, type MigrateResult, type PlanMigrationOptions, type RebootOption, type StoreOption } from './migrate.js';
+import { migrate, migrationStatus, newExecutionId, planMigration, refuseUnfinished, resume, rollback as rollbackExecution, type JournalReadOptions, type ForceOption, type MigrateOptions, type MigrateResult, type PlanMigrationOptions, type RebootOption, type StoreOption } from './migrate.js';
 import type { JournalSink } from '../exec/types.js';
 import type { Store } from '../store/index.js';
 import { pesSpecs } from './assess.js';
@@ -75,6 +78,15 @@ export interface RouteDocument {
   /** The package set (NEVRAs, epoch always) each hop but the last is predicted to leave, when planned. */
   predicted: { afterHop: number; packages: string[] }[];
   gates: RouteGate[];
+  /** `ferry rollback --route`: who started it and what each hop came to, newest first (rollbackRoute). */
+  rollback?: RouteRollbackRecord;
+}
+
+export type RouteRollbackOutcome = 'rolled-back' | 'not-started' | 'cannot' | 'kept';
+export interface RouteRollbackRecord {
+  by: string;
+  startedAt: string;
+  hops: { hop: number; outcome: RouteRollbackOutcome; at: string; why?: string }[];
 }
 
 const STRINGS: SchemaOf<string[]> = { type: 'array', items: { type: 'string' } };
@@ -117,6 +129,17 @@ const ROUTE_SCHEMA: SchemaOf<RouteDocument> = {
         },
         required: ['hop', 'at', 'on', 'ok', 'inhibitors', 'unexpected', 'missing'], additionalProperties: false,
       },
+    },
+    rollback: {
+      type: 'object',
+      properties: {
+        by: { type: 'string' }, startedAt: { type: 'string' },
+        hops: {
+          type: 'array',
+          items: { type: 'object', properties: { hop: { type: 'integer', minimum: 1 }, outcome: { type: 'string', enum: ['rolled-back', 'not-started', 'cannot', 'kept'] }, at: { type: 'string' }, why: { type: 'string' } }, required: ['hop', 'outcome', 'at'], additionalProperties: false },
+        },
+      },
+      required: ['by', 'startedAt', 'hops'], additionalProperties: false,
     },
   },
   required: ['formatVersion', 'source', 'target', 'hops', 'options', 'predicted', 'gates'],
@@ -448,6 +471,8 @@ async function continueRoute(o: ContinueOptions): Promise<RouteResult> {
     await journalGate({ transport: o.transport, executionId: doc.hops[i - 1].executionId ?? '', trust: o.trustJournal === true }, passed, hop.to);
     hop.executionId = newExecutionId(plan);
     doc.gates.push(passed);
+    // A hop run again after `ferry rollback --route` kept the hops before it: that rollback is over.
+    delete doc.rollback;
     await writeRoute(o.transport, doc);
     o.onProgress?.({ scope: 'route', phase: 'gate', hop: i + 1, total, message: `passed: ${hop.from} → ${hop.to} re-assessed on the facts collected after hop ${i}, ${overridden.length ? `its inhibitors overridden by ${by}: ${overridden.map((x) => x.findingKey).join(', ')}` : 'no inhibitor stands'}` });
     o.onProgress?.({ scope: 'route', phase: 'hop', hop: i + 1, total, message: `${hop.from} → ${hop.to}` });
@@ -514,4 +539,94 @@ export async function resumeRoute(o: { transport: Transport; onProgress?: (e: Pr
     if (res.result.status !== 'completed') return { route: doc, hops: done };
   }
   return continueRoute({ ...o, catalog: await loadCatalog(), doc, done });
+}
+
+/** What `ferry rollback --route` did to one hop of the route (rollbackRoute). */
+export interface RouteRollbackHop {
+  hop: number;
+  from: string;
+  to: string;
+  executionId: string | null;
+  /**
+   * `rolled-back` (now or by an earlier run: `restored` says which), `not-started` (nothing of it ran),
+   * `cannot` (past its point of no return without a snapshot: `why`), `kept` (a later hop cannot be undone).
+   */
+  outcome: RouteRollbackOutcome;
+  why?: string;
+  restored?: string[];
+}
+
+export interface RouteRollbackResult {
+  route: RouteDocument;
+  /** Newest hop first. */
+  hops: RouteRollbackHop[];
+  /** Every hop that ran was undone: the host runs the route's source again. */
+  complete: boolean;
+  /** The release the host runs now. */
+  runs: string;
+}
+
+/**
+ * `ferry rollback --route`: the route undone hop by hop, newest first, each hop by the one rollback use case
+ * (its rollback stack, or its snapshot past the point of no return). A hop past its point of no return without
+ * a snapshot cannot be undone (rollbackRefusal, the runner's answer): it and every hop before it are kept, and the
+ * result says so with the release the host then runs. Each hop's restores are journaled in its execution; the
+ * route file records each hop's outcome, and `current` moves to the hop whose end state the host is back in.
+ * Resumable: a hop whose rollback was interrupted is finished, one already rolled back is not touched again.
+ */
+export async function rollbackRoute(o: { transport: Transport; onProgress?: (e: ProgressEvent) => void; by?: string } & StoreOption & JournalReadOptions & ForceOption & RebootOption): Promise<RouteRollbackResult> {
+  const doc = await readRoute(o.transport);
+  const current = (await readCurrentExecution(o.transport))?.executionId;
+  if (!doc || current === undefined || !doc.hops.some((h) => h.executionId === current)) {
+    throw new FerryError('USAGE', `ferry rollback --route: ${o.transport.hostName} has no route in progress${doc ? ` (its current execution ${current ?? '(none)'} is no hop of the route ${doc.source} → ${doc.target})` : ` (${ROUTE_FILE} is absent)`}`, {
+      hint: 'ferry rollback undoes the current migration.',
+    });
+  }
+  const total = doc.hops.length;
+  const record: RouteRollbackRecord = doc.rollback ?? { by: o.by ?? process.env.USER ?? 'ferry', startedAt: new Date().toISOString(), hops: [] };
+  doc.rollback = record;
+  const note = async (h: RouteRollbackHop): Promise<void> => {
+    record.hops = [...record.hops.filter((x) => x.hop !== h.hop), { hop: h.hop, outcome: h.outcome, at: new Date().toISOString(), ...(h.why ? { why: h.why } : {}) }];
+    await writeRoute(o.transport, doc);
+  };
+  const say = (hop: number, message: string): void => o.onProgress?.({ scope: 'route', phase: 'rollback', hop, total, message });
+  const out: RouteRollbackHop[] = [];
+  let blocker: RouteRollbackHop | undefined;
+  for (let i = total - 1; i >= 0; i--) {
+    const hop = doc.hops[i];
+    const base = { hop: i + 1, from: hop.from, to: hop.to, executionId: hop.executionId };
+    if (blocker) {
+      const kept: RouteRollbackHop = { ...base, outcome: 'kept', why: `hop ${blocker.hop} (${blocker.from} → ${blocker.to}) after it cannot be undone` };
+      out.push(kept);
+      await note(kept);
+      continue;
+    }
+    const entries = hop.executionId === null ? [] : await readJournal(o.transport, hop.executionId, { trust: o.trustJournal === true });
+    if (hop.executionId === null || entries.length === 0) {
+      out.push({ ...base, outcome: 'not-started' });
+      continue;
+    }
+    const refused = rollbackRefusal(o.transport, hop.executionId, entries);
+    if (refused) {
+      blocker = { ...base, outcome: 'cannot', why: `${refused.message}; the host stays on ${hop.to}` };
+      out.push(blocker);
+      say(i + 1, `${hop.from} → ${hop.to} cannot be undone: ${blocker.why}`);
+      await note(blocker);
+      continue;
+    }
+    // The hop being undone is the host's current execution (ferry status shows its rollback).
+    if (current !== hop.executionId) await writeCurrentExecution(o.transport, hop.executionId);
+    say(i + 1, `undoing ${hop.from} → ${hop.to} (${hop.executionId})`);
+    const res = await rollbackExecution({ ...o, executionId: hop.executionId });
+    const done: RouteRollbackHop = { ...base, outcome: 'rolled-back', restored: [...res.alreadyRestored, ...res.restored] };
+    out.push(done);
+    await note(done);
+  }
+  // `current` names the newest hop whose end state the host is in (the one that could not be undone), else the first.
+  const stays = out.find((h) => h.outcome === 'cannot');
+  const last = stays?.executionId ?? doc.hops[0].executionId;
+  if (last && (await readCurrentExecution(o.transport))?.executionId !== last) await writeCurrentExecution(o.transport, last);
+  const runs = stays ? stays.to : doc.source;
+  say(0, stays ? `the host runs ${runs}: hop ${stays.hop} and those before it are kept` : `the route is undone: the host runs ${runs} again`);
+  return { route: doc, hops: out, complete: !stays, runs };
 }

@@ -120,6 +120,30 @@ export function renderStatus(r: { status: ExecutionStatus; plan: MigrationPlan; 
   ].join('\n');
 }
 
+/** What `ferry rollback --route` did (app/route.ts rollbackRoute's result, as this renderer reads it). */
+export interface RouteRollbackView {
+  route: { source: string; target: string; hops: { to: string }[] };
+  hops: { hop: number; from: string; to: string; outcome: 'rolled-back' | 'not-started' | 'cannot' | 'kept'; why?: string; restored?: string[] }[];
+  complete: boolean;
+  runs: string;
+}
+
+export function renderRouteRollback(r: RouteRollbackView): string {
+  const route = [r.route.source, ...r.route.hops.map((h) => h.to)].map(t).join(' → ');
+  const outcome = (h: RouteRollbackView['hops'][number]): string => {
+    switch (h.outcome) {
+      case 'rolled-back': return `rolled back (${h.restored?.length ?? 0} restored)`;
+      case 'not-started': return 'never started: nothing to undo';
+      case 'cannot': return `CANNOT be undone: ${t(h.why ?? '')}`;
+      case 'kept': return `kept: ${t(h.why ?? '')}`;
+    }
+  };
+  return [
+    r.complete ? `Route ${route} rolled back: the host runs ${t(r.runs)} again` : `Route ${route} rolled back as far as it can be: the host runs ${t(r.runs)}`,
+    ...r.hops.map((h) => `  hop ${h.hop} (${t(h.from)} → ${t(h.to)}): ${outcome(h)}`),
+  ].join('\n');
+}
+
 export function renderRollback(r: RollbackResult): string {
   return `Rolled back ${r.executionId}: restored ${r.restored.length}${r.alreadyRestored.length ? `, ${r.alreadyRestored.length} already restored` : ''}`;
 }

@@ -17,7 +17,7 @@ import { migrate, planMigration } from '../../src/app/migrate.js';
 import { createRollout, rolloutStatus } from '../../src/app/rollout.js';
 import { parseRolloutFlags } from '../../src/fleet/rollout-spec.js';
 import { openStore } from '../../src/store/index.js';
-import { planRoute, type RouteDocument } from '../../src/app/route.js';
+import { migrateRoute, planRoute, rollbackRoute, type RouteDocument } from '../../src/app/route.js';
 import { compileSchema } from '../../src/core/index.js';
 import { routePlanSchema } from '../../src/plan/index.js';
 import { rebootConfig, switchableTransport, type RebootWait, type SwitchableTransport } from '../../src/exec/reboot.js';
@@ -602,5 +602,94 @@ test('CentOS 7 → Rocky 9 as a rollout: the worker runs each host\'s route (one
   } finally {
     rmSync(dir, { recursive: true, force: true });
     await Promise.all([a.stop(), b.stop()]);
+  }
+});
+
+// Issue 20's route rollback without snapshots (the lab's roots have none): hop 1 (CentOS 7 → Rocky 8) completed
+// past its point of no return, hop 2 killed after its download, before its own. `ferry rollback --route` undoes
+// hop 2 from its rollback stack — itself killed mid-restore and run again — and says plainly that hop 1 cannot be
+// undone: the host is back on hop 1's Rocky 8, as it was when hop 1 ended.
+test('CentOS 7 → Rocky 9, rollback --route without snapshots: hop 2 (before its point of no return) undone, killed mid-restore and finished; hop 1 past its point of no return said to be kept; the host as hop 1 left it', { skip }, async () => {
+  const h = await host();
+  const r9 = await labOf().distro('rocky-9');
+  const repos = [...repoArgs(), `rocky-9=${r9.repoDir}`];
+  const pesFlags = [`rocky-8=${pes()}`, `rocky-9=${pes()}`];
+  const env = { ...h.env, ...bootFiles(), FERRY_E2E_ROOT: h.root, FERRY_E2E_TARGET: 'rocky-9', FERRY_E2E_REPO: repos.join('\n'), FERRY_E2E_PES: pesFlags.join('\n') };
+  const transport = createLocalTransport({ root: h.root });
+  const planned = await planRoute({ transport, target: 'rocky-9', repos, gpgcheck: false, pes: pesFlags });
+  await transport.close();
+  const download = planned.hops[1].plan.steps.findIndex((s) => s.kind === 'download-packages');
+  // Hop 1 completed; the host as it left it.
+  assert.ok((await runChild({ ...env, FERRY_E2E_MODE: 'migrate' }, 'gate:2')).killed);
+  const afterHop1 = hostState(h.root, h.env);
+  // Hop 2 killed once its packages were downloaded (keys imported, repositories disabled: before its point of no return).
+  assert.ok((await runChild({ ...env, FERRY_E2E_MODE: 'resume', FERRY_E2E_STALL_HOP: '2' }, `end:${download}`)).killed);
+  assert.notEqual(hostState(h.root, h.env).rpmdb, afterHop1.rpmdb, 'hop 2 changed the host');
+  const killed = await runChild({ ...env, FERRY_E2E_MODE: 'rollback-route' }, 'restore-end:0');
+  assert.ok(killed.killed, killed.out);
+  const back = await runChild({ ...env, FERRY_E2E_MODE: 'rollback-route' });
+  assert.match(back.out, /ROUTE-ROLLBACK 2:rolled-back 1:cannot runs=rocky-8/, back.out);
+  assert.deepEqual(hostState(h.root, h.env), afterHop1, 'packages, /etc and the rpm database as hop 1 left them');
+  const route = JSON.parse(readFileSync(join(h.root, 'var/lib/ferry/route.json'), 'utf8')) as RouteDocument;
+  assert.deepEqual(route.rollback?.hops.map((x) => [x.hop, x.outcome]), [[2, 'rolled-back'], [1, 'cannot']]);
+  assert.match(route.rollback?.hops.find((x) => x.hop === 1)?.why ?? '', /passed its point of no return at step .*; the host stays on rocky-8/);
+  // Run again (and through the CLI): nothing is restored twice, the same answer, exit ROLLBACK_PAST_PONR.
+  const again = await ferry(['rollback', 'local', '--root', h.root, '--route']);
+  assert.notEqual(again.code, 0);
+  assert.match(again.out, /^Route centos-7 → rocky-8 → rocky-9 rolled back as far as it can be: the host runs rocky-8\n {2}hop 2 \(rocky-8 → rocky-9\): rolled back \(\d+ restored\)\n {2}hop 1 \(centos-7 → rocky-8\): CANNOT be undone: Execution mig-\S+ on local passed its point of no return at step \S+; rollback is refused; the host stays on rocky-8/m, again.out);
+  assert.match(again.err, /ROLLBACK_PAST_PONR.*rolled back only to rocky-8: hop 1 \(centos-7 → rocky-8\) passed its point of no return without a snapshot/);
+  assert.deepEqual(hostState(h.root, h.env), afterHop1);
+  const st = await ferry(['status', 'local', '--root', h.root]);
+  assert.match(st.out, /: centos-7 → rocky-8: completed; past the point of no return\n {2}hop 1 of 2 of the route/, 'the current execution is hop 1, the one the host is back in');
+  const jt = createLocalTransport({ root: h.root });
+  const hop2 = await readJournal(jt, route.hops[1].executionId ?? '');
+  await jt.close();
+  assert.deepEqual(hop2.filter((e) => e.event === 'rollback').map((e) => e.event === 'rollback' && e.phase), ['start', 'start', 'end'], 'hop 2\'s rollback journaled in its execution: killed once, then finished');
+  h.dispose();
+});
+
+// With a snapshot every hop can be undone past its point of no return: the user-command provider (a cp -a of the
+// lab root, run on the controller) snapshots before each hop. The route completes; rollback --route returns the
+// host to hop 2's snapshot (Rocky 8), then hop 1's (CentOS 7): identical to before, every hop's journal and the
+// route file carried across both restores.
+test('CentOS 7 → Rocky 9 with a snapshot per hop: rollback --route undoes hop 2 then hop 1 past their points of no return; the host identical to before, the journals and route file carried across the restores', { skip }, async () => {
+  const h = await host();
+  const r9 = await labOf().distro('rocky-9');
+  const repos = [...repoArgs(), `rocky-9=${r9.repoDir}`];
+  const snapDir = mkdtempSync(join(tmpdir(), 'ferry-route-snap-'));
+  try {
+    const original = hostState(h.root, h.env);
+    const snapshot = {
+      commands: {
+        create: ['sh', '-c', 'cp -a "$FERRY_ROOT" "$1/$FERRY_EXECUTION_ID" && echo "$1/$FERRY_EXECUTION_ID"', 'snap', snapDir],
+        restore: ['sh', '-c', 'find "$FERRY_ROOT" -mindepth 1 -maxdepth 1 -exec rm -rf {} + && cp -a "$FERRY_SNAPSHOT_ID/." "$FERRY_ROOT/"'],
+        remove: ['rm', '-rf', '--', snapDir],
+      },
+    };
+    const { transport, rebootWait } = labReboots(h.root);
+    const run = await migrateRoute({ transport, target: 'rocky-9', repos, gpgcheck: false, pes: [`rocky-8=${pes()}`, `rocky-9=${pes()}`], snapshot, rebootWait });
+    assert.deepEqual(run.hops.map((x) => x.result.status), ['completed', 'completed']);
+    assert.ok(run.hops.every((x) => x.plan.steps.some((s) => s.kind === 'snapshot' && s.options.provider === 'command')), 'each hop takes its snapshot');
+    assert.match(readFileSync(join(h.root, 'etc/os-release'), 'utf8'), /^VERSION_ID="9/m);
+    // (The command provider restores in place: no reboot is asked for, as ferry rollback on a root without one.)
+    const res = await rollbackRoute({ transport });
+    assert.deepEqual(res.hops.map((x) => [x.hop, x.outcome, x.restored?.length]), [[2, 'rolled-back', 1], [1, 'rolled-back', 1]]);
+    assert.equal(res.complete, true);
+    assert.equal(res.runs, 'centos-7');
+    assert.deepEqual(hostState(h.root, h.env), original, 'identical to before the route');
+    const route = JSON.parse(readFileSync(join(h.root, 'var/lib/ferry/route.json'), 'utf8')) as RouteDocument;
+    assert.deepEqual(route.rollback?.hops.map((x) => [x.hop, x.outcome]), [[2, 'rolled-back'], [1, 'rolled-back']], 'the route file carried across hop 1\'s restore');
+    for (const hop of route.hops) {
+      const entries = await readJournal(transport, hop.executionId ?? '');
+      assert.deepEqual(entries.filter((e) => e.event === 'rollback').map((e) => e.event === 'rollback' && e.phase), ['start', 'end'], `${hop.from} → ${hop.to}: its rollback journaled, carried across the restores`);
+    }
+    assert.equal((await readCurrentExecution(transport))?.executionId, route.hops[0].executionId);
+    const again = await rollbackRoute({ transport });
+    assert.deepEqual(again.hops.map((x) => x.outcome), ['rolled-back', 'rolled-back'], 'run again: each hop found rolled back, nothing restored twice');
+    assert.deepEqual(hostState(h.root, h.env), original);
+    await transport.close();
+  } finally {
+    rmSync(snapDir, { recursive: true, force: true });
+    h.dispose();
   }
 });

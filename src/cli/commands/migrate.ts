@@ -5,7 +5,7 @@ import {
   finish, migrationStatus, rollback, storedMigrationStatus, unlockHost,
   type MigrateResult, type Store,
 } from '../../app/migrate.js';
-import { migrateRoute, planRoute, resumeRoute, routePlanDocument, withRouteOf, type RouteDocument, type RouteResult } from '../../app/route.js';
+import { migrateRoute, planRoute, resumeRoute, rollbackRoute, routePlanDocument, withRouteOf, type RouteDocument, type RouteResult } from '../../app/route.js';
 import { commandCheck, urlCheck } from '../../app/health-gate.js';
 import type { SnapshotRequest } from '../../app/migrate.js';
 import { defaultStorePath, recordPlan, storeHostName } from '../../app/store.js';
@@ -14,7 +14,7 @@ import type { ProgressEvent } from '../../app/migrate.js';
 import { withHost as withOpenHost } from '../../app/host.js';
 import { rebootWaitFor, type RebootWait } from '../../app/reboot.js';
 import type { Transport } from '../../app/host.js';
-import { renderPlan, renderPredictedTransaction, renderResult, renderRollback, renderRoutePlan, renderStatus } from '../../report/execution-text.js';
+import { renderPlan, renderPredictedTransaction, renderResult, renderRollback, renderRoutePlan, renderRouteRollback, renderStatus } from '../../report/execution-text.js';
 import { renderProgress } from '../../report/progress-text.js';
 import { collect, emit, type CliContext } from '../output.js';
 import { parseDuration } from '../../fleet/flags.js';
@@ -177,8 +177,21 @@ export function register(program: Command, ctx: CliContext): void {
   withRebootFlags(withStoreFlag(withHostFlags(program.command('rollback <host>').description('undo a migration: restores its backups, or returns the host to its snapshot (past the point of no return too)'))))
     .option('--trust-journal', TRUST_JOURNAL_HELP)
     .option('--force', HOST_CHANGED_FORCE_HELP)
-    .action(async (host: string, f: HostFlags & RebootFlags & { force?: boolean }) => {
-      const res = await withStore(f, (store) => withRebootableHost(host, f, ctx, (transport, rebootWait) => rollback({ transport, onProgress: progress(ctx), store, storeHost: storeHostName({ host, ...f }), storeName: storeNameOf(f), trustJournal: f.trustJournal === true, force: f.force === true, ...(rebootWait ? { rebootWait } : {}) })));
+    .option('--route', 'undo every hop of the host\'s multi-hop route, newest first, as far as each hop\'s rollback allows; says which hop cannot be undone (past its point of no return without a snapshot) and the release the host then runs')
+    .action(async (host: string, f: HostFlags & RebootFlags & { force?: boolean; route?: boolean }) => {
+      const common = (transport: Transport, store: Store, rebootWait?: RebootWait) => ({ transport, onProgress: progress(ctx), store, storeHost: storeHostName({ host, ...f }), storeName: storeNameOf(f), trustJournal: f.trustJournal === true, force: f.force === true, ...(rebootWait ? { rebootWait } : {}) });
+      if (f.route) {
+        const res = await withStore(f, (store) => withRebootableHost(host, f, ctx, (transport, rebootWait) => rollbackRoute(common(transport, store, rebootWait))));
+        emit(ctx, res, renderRouteRollback);
+        const stays = res.hops.find((h) => h.outcome === 'cannot');
+        if (stays) {
+          throw new FerryError('ROLLBACK_PAST_PONR', `The route ${res.route.source} → ${res.route.target} on ${host} was rolled back only to ${res.runs}: hop ${stays.hop} (${stays.from} → ${stays.to}) passed its point of no return without a snapshot`, {
+            hint: 'The host runs a complete, verified release. To go further back, restore it from your own backup; ferry resume runs the hops after it again.',
+          });
+        }
+        return;
+      }
+      const res = await withStore(f, (store) => withRebootableHost(host, f, ctx, (transport, rebootWait) => rollback(common(transport, store, rebootWait))));
       emit(ctx, res, renderRollback);
     });
 

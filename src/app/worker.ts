@@ -149,13 +149,15 @@ export async function runMigrationJob(o: { store: Store; job: JobRecord; payload
       return { state: progress.verified ? 'succeeded' : 'failed', how: 'already-done', executionId: progress.executionId, ...(progress.verified ? {} : { error: 'verification failed' }) };
     }
     const how: HostOutcome['how'] = progress.state === 'resume' ? 'resumed' : 'migrated';
+    // The rollout's events files, still the bytes it recorded (a resumed route plans its next hop with them too).
+    const pes = o.payload.pes ? checkedPesFlags(o.payload.pes, o.payload.rolloutId) : undefined;
+    const by = o.payload.by ?? o.operator;
     // The same route code `ferry migrate` and `ferry resume` run: a multi-hop target goes hop by hop behind its gates.
     const run = progress.state === 'resume'
-      ? await resumeRoute(common)
+      ? await resumeRoute({ ...common, ...(by ? { by } : {}) })
       : await migrateRoute({
         ...common, target: o.payload.target, repos: o.payload.repos, gpgcheck: o.payload.gpgcheck, repoCache: o.repoCache,
-        ...(o.payload.pes ? { pes: checkedPesFlags(o.payload.pes, o.payload.rolloutId), pesScope: 'fleet' as const } : {}),
-        ...(o.payload.by ?? o.operator ? { by: o.payload.by ?? o.operator } : {}),
+        ...(pes ? { pes, pesScope: 'fleet' as const } : {}), ...(by ? { by } : {}),
       });
     const result = run.hops[run.hops.length - 1];
     const verified = result.verify?.ok !== false;

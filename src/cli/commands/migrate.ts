@@ -185,7 +185,8 @@ export function register(program: Command, ctx: CliContext): void {
         emit(ctx, res, renderRouteRollback);
         const stays = res.hops.find((h) => h.outcome === 'cannot');
         if (stays) {
-          throw new FerryError('ROLLBACK_PAST_PONR', `The route ${res.route.source} → ${res.route.target} on ${host} was rolled back only to ${res.runs}: hop ${stays.hop} (${stays.from} → ${stays.to}) passed its point of no return without a snapshot`, {
+          const undone = res.hops.some((h) => h.outcome === 'rolled-back');
+          throw new FerryError('ROLLBACK_PAST_PONR', `The route ${res.route.source} → ${res.route.target} on ${host} ${undone ? `was rolled back only to ${res.runs}` : `could not be rolled back at all (the host stays on ${res.runs})`}: hop ${stays.hop} (${stays.from} → ${stays.to}) passed its point of no return without a snapshot`, {
             hint: 'The host runs a complete, verified release. To go further back, restore it from your own backup; ferry resume runs the hops after it again.',
           });
         }

@@ -92,6 +92,8 @@ export interface RouteStatusView {
   target: string;
   hops: { from: string; to: string; executionId: string | null }[];
   gates: { hop: number; on: string; ok: boolean; inhibitors: string[] }[];
+  /** `ferry rollback --route`: each hop's outcome. */
+  rollback?: { by: string; hops: { hop: number; outcome: string; why?: string }[] };
 }
 
 function renderRouteLine(route: RouteStatusView, executionId: string): string[] {
@@ -103,6 +105,7 @@ function renderRouteLine(route: RouteStatusView, executionId: string): string[] 
     `  hop ${at + 1} of ${route.hops.length} of the route ${t(route.source)} → ${route.hops.map((h) => t(h.to)).join(' → ')}`,
     ...(gate && gate.hop === at + 2 && !gate.ok ? [`  the gate before hop ${gate.hop} stopped the route: ${gate.inhibitors.map(t).join(', ')} (resolve them, then ferry resume; or override them: ferry resume --override KEY=REASON)`] : []),
     ...(next && next.executionId === null && !(gate && gate.hop === at + 2 && !gate.ok) ? [`  next: hop ${at + 2} (${t(next.from)} → ${t(next.to)}), after its gate (ferry resume runs it)`] : []),
+    ...(route.rollback ? [`  ferry rollback --route (by ${t(route.rollback.by)}): ${[...route.rollback.hops].sort((a, b) => b.hop - a.hop).map((h) => `hop ${h.hop} ${h.outcome === 'cannot' ? 'cannot be undone' : t(h.outcome)}`).join(', ')}`] : []),
   ];
 }
 

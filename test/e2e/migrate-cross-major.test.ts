@@ -640,7 +640,7 @@ test('CentOS 7 → Rocky 9, rollback --route without snapshots: hop 2 (before it
   assert.match(again.err, /ROLLBACK_PAST_PONR.*rolled back only to rocky-8: hop 1 \(centos-7 → rocky-8\) passed its point of no return without a snapshot/);
   assert.deepEqual(hostState(h.root, h.env), afterHop1);
   const st = await ferry(['status', 'local', '--root', h.root]);
-  assert.match(st.out, /: centos-7 → rocky-8: completed; past the point of no return\n {2}hop 1 of 2 of the route/, 'the current execution is hop 1, the one the host is back in');
+  assert.match(st.out, /: centos-7 → rocky-8: completed; past the point of no return\n {2}hop 1 of 2 of the route centos-7 → rocky-8 → rocky-9\n {2}ferry rollback --route \(by [^)]+\): hop 2 rolled-back, hop 1 cannot be undone\n/, 'the current execution is hop 1, the one the host is back in');
   const jt = createLocalTransport({ root: h.root });
   const hop2 = await readJournal(jt, route.hops[1].executionId ?? '');
   await jt.close();

@@ -19,12 +19,15 @@
  */
 import { posix } from 'node:path';
 import { assert, compileSchema, FerryError, isFerryError, parseDocument, type ProgressEvent, type SchemaOf } from '../core/index.js';
-import { isCrossMajor, loadCatalog, targetRelease, type Catalog } from '../catalog/index.js';
+import { loadCatalog, targetRelease, type Catalog } from '../catalog/index.js';
+import { routeLegs } from './targets.js';
+
+export { routeLegs, type RouteLeg } from './targets.js';
 import { detectSourceRelease, predictedFacts, type Prediction } from '../assess/index.js';
 import type { Finding, TargetRepoView } from '../assess/types.js';
 import { collectFacts, relationKey } from '../facts/index.js';
 import type { HostFacts } from '../facts/types.js';
-import { ROUTE_PLAN_FORMAT_VERSION, routeFor, unplannablePath, type MigrationPlan, type PlanOverride, type PublishedPlan, type RoutePlanDocument, type SnapshotRequest } from '../plan/index.js';
+import { ROUTE_PLAN_FORMAT_VERSION, unplannablePath, type MigrationPlan, type PlanOverride, type PublishedPlan, type RoutePlanDocument, type SnapshotRequest } from '../plan/index.js';
 import { acquireHostLock, mkdirHost, openJournal, readCurrentExecution, readJournal, writeCurrentExecution, writeDurably } from '../exec/journal.js';
 import { rollbackRefusal } from '../exec/runner.js';
 import { readHostDocument } from '../exec/verify-documents.js';
@@ -162,19 +165,6 @@ async function writeRoute(transport: Transport, doc: RouteDocument): Promise<voi
   await writeDurably(transport, ROUTE_FILE, JSON.stringify(doc, null, 2) + '\n');
 }
 
-/** One hop of a route as the catalog gives it: its path's ends, and whether it takes PES events (a cross-major path). */
-export interface RouteLeg { from: string; to: string; crossMajor: boolean }
-
-/**
- * The hops source → target: the catalog's route (plan/build.ts routeFor, the one chain finder), or the one
- * direct hop (also for a pair Ferry cannot plan: unplannablePath says why).
- */
-export function routeLegs(catalog: Catalog, sourceId: string, targetId: string): RouteLeg[] {
-  const chain = routeFor(catalog, catalog.release(sourceId), catalog.release(targetId));
-  if (chain) return chain.map((p) => ({ from: p.from, to: p.to, crossMajor: p.method === 'cross-major-pes' }));
-  return [{ from: sourceId, to: targetId, crossMajor: isCrossMajor(catalog.path(sourceId, targetId)) }];
-}
-
 /**
  * Why source → target cannot be planned with these events files, hop by hop (unplannablePath of each hop,
  * given the files pesByTarget gives it), or null. A rollout asks this of every host before it starts.
@@ -298,14 +288,13 @@ export async function planRoute(o: PlanRouteOptions): Promise<RoutePlan> {
   // events file before it reads the host, and says why a source is unknown.
   const probe = o.facts ?? await collectFacts(o.transport, { sections: ['os', 'release'] });
   const sourceId = detectSourceRelease(probe, catalog);
-  const chain = sourceId ? routeFor(catalog, catalog.release(sourceId), target) : null;
-  if (!chain) {
+  const legs = sourceId ? routeLegs(catalog, sourceId, target.id) : null;
+  if (!legs || legs.length === 1) {
     const file = pesByTarget(catalog, o.pes ?? [], { targets: [o.target], crossMajor: directCrossMajor(catalog, sourceId, o.target, o.pesScope) }, o.pesScope)[o.target];
     const planned = await planMigration({ ...without(o, 'pes'), catalog, ...(file !== undefined ? { pes: file } : {}) });
     return { source: sourceId ?? planned.plan.source, target: o.target, hops: [{ from: planned.plan.source, to: o.target, ...planned, assessedOn: 'collected', pes: file ?? null }] };
   }
   const facts = o.facts ?? await collectFacts(o.transport);
-  const legs = chain.map((p) => ({ from: p.from, to: p.to, crossMajor: p.method === 'cross-major-pes' }));
   const pes = pesByTarget(catalog, o.pes ?? [], { targets: legs.map((l) => l.to), crossMajor: legs.filter((l) => l.crossMajor).map((l) => l.to) }, o.pesScope);
   const hops: PlannedHop[] = [];
   let on: HostFacts = facts;
@@ -373,9 +362,9 @@ export async function migrateRoute(o: MigrateRouteOptions): Promise<RouteResult>
   // where migrate says why.
   const probe = o.facts ?? await collectFacts(o.transport, { sections: ['os', 'release'] });
   const sourceId = detectSourceRelease(probe, catalog);
-  const chain = sourceId ? routeFor(catalog, catalog.release(sourceId), target) : null;
+  const chain = sourceId ? routeLegs(catalog, sourceId, target.id) : null;
   const rest = without(without(o, 'pes'), 'pesScope');
-  if (!chain) {
+  if (!chain || chain.length === 1) {
     const pes = pesByTarget(catalog, o.pes ?? [], { targets: [o.target], crossMajor: directCrossMajor(catalog, sourceId, o.target, o.pesScope) }, o.pesScope)[o.target];
     return { hops: [await migrate({ ...rest, catalog, ...(pes !== undefined ? { pes } : {}) })] };
   }

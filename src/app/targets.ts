@@ -84,10 +84,23 @@ export function resolveTargets(catalog: Catalog, ids: readonly string[], repos: 
   });
 }
 
-/** The releases of the multi-hop route Ferry plans source → target (plan/build.ts routeFor: source first), or undefined: a direct path, or none. */
+/** One hop of a route as the catalog gives it: its path's ends, and whether it takes PES events (a cross-major path). */
+export interface RouteLeg { from: string; to: string; crossMajor: boolean }
+
+/**
+ * The hops source → target: the catalog's route (plan/build.ts routeFor, the one chain finder), or the one
+ * direct hop (also for a pair Ferry cannot plan: unplannablePath says why).
+ */
+export function routeLegs(catalog: Catalog, sourceId: string, targetId: string): RouteLeg[] {
+  const chain = routeFor(catalog, catalog.release(sourceId), catalog.release(targetId));
+  if (chain) return chain.map((p) => ({ from: p.from, to: p.to, crossMajor: p.method === 'cross-major-pes' }));
+  return [{ from: sourceId, to: targetId, crossMajor: isCrossMajor(catalog.path(sourceId, targetId)) }];
+}
+
+/** The releases of the multi-hop route Ferry plans source → target (routeLegs: source first), or undefined: a direct path, or none. */
 export function routeReleases(catalog: Catalog, source: string, target: string): string[] | undefined {
-  const chain = catalog.hasRelease(source) ? routeFor(catalog, catalog.release(source), catalog.release(target)) : null;
-  return chain ? [source, ...chain.map((p) => p.to)] : undefined;
+  const legs = catalog.hasRelease(source) ? routeLegs(catalog, source, target) : [];
+  return legs.length > 1 ? [source, ...legs.map((l) => l.to)] : undefined;
 }
 
 /**

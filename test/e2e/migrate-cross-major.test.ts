@@ -652,7 +652,7 @@ test('CentOS 7 → Rocky 9, rollback --route without snapshots: hop 2 (before it
 // lab root, run on the controller) snapshots before each hop. The route completes; rollback --route returns the
 // host to hop 2's snapshot (Rocky 8), then hop 1's (CentOS 7): identical to before, every hop's journal and the
 // route file carried across both restores.
-test('CentOS 7 → Rocky 9 with a snapshot per hop: rollback --route undoes hop 2 then hop 1 past their points of no return; the host identical to before, the journals and route file carried across the restores', { skip }, async () => {
+test('CentOS 7 → Rocky 9 with a snapshot per hop: rollback --route undoes hop 2 then hop 1 past their points of no return, each restore through the reboot boundary; the host identical to before, the journals and route file carried across the restores', { skip }, async () => {
   const h = await host();
   const r9 = await labOf().distro('rocky-9');
   const repos = [...repoArgs(), `rocky-9=${r9.repoDir}`];
@@ -671,8 +671,9 @@ test('CentOS 7 → Rocky 9 with a snapshot per hop: rollback --route undoes hop 
     assert.deepEqual(run.hops.map((x) => x.result.status), ['completed', 'completed']);
     assert.ok(run.hops.every((x) => x.plan.steps.some((s) => s.kind === 'snapshot' && s.options.provider === 'command')), 'each hop takes its snapshot');
     assert.match(readFileSync(join(h.root, 'etc/os-release'), 'utf8'), /^VERSION_ID="9/m);
-    // (The command provider restores in place: no reboot is asked for, as ferry rollback on a root without one.)
-    const res = await rollbackRoute({ transport });
+    // Through the reboot boundary, as ferry rollback over SSH: each restore reboots the host, the journal and lock
+    // carried back into the restored tree before the boundary journals the return.
+    const res = await rollbackRoute({ transport, rebootWait });
     assert.deepEqual(res.hops.map((x) => [x.hop, x.outcome, x.restored?.length]), [[2, 'rolled-back', 1], [1, 'rolled-back', 1]]);
     assert.equal(res.complete, true);
     assert.equal(res.runs, 'centos-7');
@@ -682,6 +683,8 @@ test('CentOS 7 → Rocky 9 with a snapshot per hop: rollback --route undoes hop 
     for (const hop of route.hops) {
       const entries = await readJournal(transport, hop.executionId ?? '');
       assert.deepEqual(entries.filter((e) => e.event === 'rollback').map((e) => e.event === 'rollback' && e.phase), ['start', 'end'], `${hop.from} → ${hop.to}: its rollback journaled, carried across the restores`);
+      const rollbackAt = entries.findIndex((e) => e.event === 'rollback');
+      assert.deepEqual(entries.slice(rollbackAt).filter((e) => e.event === 'reboot').map((e) => e.event === 'reboot' && e.phase), ['requested', 'returned'], `${hop.from} → ${hop.to}: its restore rebooted the host, journaled back`);
     }
     assert.equal((await readCurrentExecution(transport))?.executionId, route.hops[0].executionId);
     const again = await rollbackRoute({ transport });

@@ -137,7 +137,8 @@ export async function assessHost(o: AssessHostOptions): Promise<Assessment> {
       const l = loaded[i];
       const file = pesOf.get(t.id);
       const pesEvents = file !== undefined ? pesLoaded.get(file) : undefined;
-      const pes = pesEvents ? { pesEvents } : {};
+      const route = t.route(sourceId);
+      const pes = { ...(pesEvents ? { pesEvents } : {}), ...(route ? { route } : {}) };
       if (!l) return { release: t.id, ...pes };
       return 'unreadable' in l ? { release: t.id, repoUnreadable: l.unreadable, ...pes } : { release: t.id, repo: l, ...pes };
     }),

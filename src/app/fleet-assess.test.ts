@@ -13,6 +13,7 @@ import { assessHost } from './assess.js';
 import { assessFleet, loadFleetReport } from './fleet-assess.js';
 import { openFerryStore } from './store.js';
 import { createRepoCache, type RepoCache } from './repos.js';
+import { renderFleetText, validateFleetReport } from '../report/fleet/index.js';
 
 const catalog = loadCatalog();
 const TODAY = '2026-06-01';
@@ -151,5 +152,25 @@ test('assessFleet on real package lists and real CentOS Stream 9 repodata equals
         assert.equal(field(doc, 'score'), t.score);
       }
     }
+  });
+});
+
+test('assessFleet and the fleet report on a multi-hop route: a CentOS 7 host against rocky-9 is not blocked for want of a direct path; its document and its report row name the route Ferry plans', async () => {
+  const facts = baseFacts({ os: { id: 'centos', idLike: ['rhel', 'fedora'], versionId: '7', name: 'CentOS Linux', prettyName: 'CentOS Linux 7 (Core)', raw: {} } });
+  await withFleetStore({ el7: json(facts), el8: json(baseFacts()) }, async (store) => {
+    await store.upsertHost({ name: 'el7', labels: { source: 'centos-7' } });
+    await store.upsertHost({ name: 'el8', labels: { source: 'centos-8' } });
+    const run = await assessFleet({ store, targets: ['rocky-9'], today: TODAY });
+    const rows = await store.listFleetAssessments(run.runId);
+    const el7 = rows.find((r) => r.hostName === 'el7');
+    assert.ok(el7 && !el7.blockers.includes('unsupported-path'), JSON.stringify(el7));
+    const doc = await store.getAssessmentDocument(el7.documentKey);
+    assert.deepEqual(field(doc, 'route'), ['centos-7', 'rocky-8', 'rocky-9']);
+    const report = await loadFleetReport({ store, runId: run.runId, catalog });
+    const results = Object.fromEntries(report.hosts.map((h) => [h.host, h.results[0]]));
+    assert.deepEqual(results.el7.route, ['centos-7', 'rocky-8', 'rocky-9']);
+    assert.equal(results.el8.route, undefined, 'CentOS 8 → Rocky 9 is a direct path');
+    assert.deepEqual(validateFleetReport(JSON.parse(JSON.stringify(report))), [], 'the published report with a route validates against its schema');
+    assert.match(renderFleetText(report), /el7 {2}rocky-9 \([a-z-]+, score [\d.-]+; route centos-7 → rocky-8 → rocky-9\)/);
   });
 });

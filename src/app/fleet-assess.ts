@@ -13,14 +13,14 @@ import { assert, contentId, FerryError, sha256Hex, toJsonValue, type JsonValue }
 import { loadCatalog, loadPesEvents, type Catalog, type PesEvent } from '../catalog/index.js';
 import { HOST_FACTS_FORMAT_VERSION, type HostFacts } from '../facts/index.js';
 import {
-  assessedFacts, assessmentInputKey, assessTargets, leftBehind, targetReadiness,
+  assessedFacts, assessmentInputKey, assessTargets, detectSourceRelease, leftBehind, targetReadiness,
   type Assessment, type AssessTargetsInput, type TargetAssessment, type TargetRepoView,
 } from '../assess/index.js';
 import type { FactSnapshotRecord, FleetAssessmentRecord, Store } from '../store/index.js';
 import { assessmentDay, type AssessProgress } from './assess.js';
 import { listInventory } from './inventory.js';
 import type { RepoCache } from './repos.js';
-import { resolveTargets } from './targets.js';
+import { resolveTargets, routeReleases } from './targets.js';
 import { buildFleetReport, type FleetReport } from '../report/fleet/index.js';
 
 /** The store methods the fleet assessment uses. */
@@ -169,7 +169,10 @@ export async function assessFleet(o: AssessFleetOptions): Promise<FleetAssessmen
       const key = assessmentInputKey(facts);
       let group = groups.get(key);
       if (!group) {
-        const assessment = assess({ facts: assessedFacts(facts), catalog, targets: assessTargetsOf, today, ...(pes ? { pes: { events: pes.events } } : {}), now: now() });
+        // A target the catalog reaches from this source only by a route says so (resolved targets: route()).
+        const sourceId = detectSourceRelease(facts, catalog);
+        const routed = assessTargetsOf.map((t, ti) => { const route = resolved[ti].route(sourceId); return route ? { ...t, route } : t; });
+        const assessment = assess({ facts: assessedFacts(facts), catalog, targets: routed, today, ...(pes ? { pes: { events: pes.events } } : {}), now: now() });
         group = [];
         for (const t of assessment.targets) {
           const ti = targets.indexOf(t.target);
@@ -197,7 +200,7 @@ export async function assessFleet(o: AssessFleetOptions): Promise<FleetAssessmen
 
 /** The fleet report of a run (default: the newest), from its stored rows. */
 export async function loadFleetReport(o: {
-  store: Pick<Store, 'listFleetAssessments' | 'listRemovedHostNames'>; runId?: string; catalog?: Catalog; now?: Date;
+  store: Pick<Store, 'listFleetAssessments' | 'listRemovedHostNames'> & Partial<Pick<Store, 'listHosts'>>; runId?: string; catalog?: Catalog; now?: Date;
   /** Leave out the hosts their inventory no longer lists (the dashboard's overview counts only listed hosts, as selectors pick them); else they are marked removed. */
   excludeRemoved?: boolean;
 }): Promise<FleetReport> {
@@ -209,5 +212,12 @@ export async function loadFleetReport(o: {
       { hint: 'Run ferry fleet assess --to TARGETS first.' });
   }
   const runId = rows[0].runId;
-  return buildFleetReport(rows, { runId, catalog: o.catalog ?? loadCatalog(), today: fleetRunDate(runId), generatedAt: (o.now ?? new Date()).toISOString(), removed });
+  const catalog = o.catalog ?? loadCatalog();
+  // Each host's route to a target it reaches only through intermediate releases, from its collected source release.
+  const sources = new Map((await o.store.listHosts?.() ?? []).map((h) => [h.name, h.labels.source]));
+  const routeOf = (host: string, target: string): string[] | undefined => {
+    const source = sources.get(host);
+    return source && catalog.hasRelease(target) ? routeReleases(catalog, source, target) : undefined;
+  };
+  return buildFleetReport(rows, { runId, catalog, today: fleetRunDate(runId), generatedAt: (o.now ?? new Date()).toISOString(), removed, routeOf });
 }

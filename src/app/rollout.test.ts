@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import assert from 'node:assert/strict';
 import { openSqliteStore, type Store } from '../store/index.js';
 import { parseRolloutFlags } from '../fleet/rollout-spec.js';
-import { advanceRollout, checkedPesFile, createRollout, MIGRATE_JOB, parseMigrateJobPayload, rolloutAction, rolloutStatus } from './rollout.js';
+import { advanceRollout, checkedPesFile, checkedPesFlags, createRollout, MIGRATE_JOB, parseMigrateJobPayload, rolloutAction, rolloutStatus } from './rollout.js';
 
 async function fleetStore(n: number): Promise<Store> {
   const store = openSqliteStore({ path: ':memory:' });
@@ -125,6 +125,39 @@ test('rollout: a manual gate holds the waves after the canary until approved, wi
   await store.close();
 });
 
+test('rollout --pes on a multi-hop route: CentOS 7 hosts to rocky-9 take one events file per cross-major hop (TARGET=FILE), each recorded by digest; a hop without one is refused naming it; a CentOS 8 host in the same rollout takes only its own hop\'s; a file no host takes is PES_UNUSED', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'ferry-rollout-route-'));
+  const store = await fleetStore(2);
+  try {
+    for (const name of ['web01', 'web02']) await store.upsertHost({ name, labels: { source: 'centos-7' } });
+    const spec = parseRolloutFlags({});
+    const events = { packageinfo: [{ id: 915, action: 3, architectures: [], in_packageset: { package: [{ name: 'yum-utils', repository: 'rhel7-base' }] },
+      out_packageset: { package: [{ name: 'dnf-utils', repository: 'baseos' }] }, initial_release: { major_version: 7, minor_version: 9 }, release: { major_version: 8, minor_version: 0 } }] };
+    const el8 = join(dir, 'pes-8.json');
+    const el9 = join(dir, 'pes-9.json');
+    writeFileSync(el8, JSON.stringify(events));
+    writeFileSync(el9, JSON.stringify({ ...events, timestamp: 'el9' }));
+    await assert.rejects(createRollout({ store, selector: 'web', target: 'rocky-9', spec, pes: [`rocky-8=${el8}`] }),
+      (e: Error & { code?: string }) => e.code === 'PATH_UNSUPPORTED' && /2 of the 2 hosts .*web01 \(hop 2 of 2 \(rocky-8 → rocky-9\) of the route centos-7 → rocky-8 → rocky-9: rocky-8 → rocky-9 is a cross-major upgrade/.test(e.message));
+    await assert.rejects(createRollout({ store, selector: 'web', target: 'rocky-9', spec, pes: [`rocky-8=${el8}`, `rocky-9=${el9}`, `almalinux-9=${el9}`] }),
+      (e: Error & { code?: string }) => e.code === 'PES_UNUSED' && e.message.includes(`almalinux-9=${el9}`));
+    assert.equal((await store.listRollouts()).length, 0, 'nothing stored by a refused create');
+    await store.upsertHost({ name: 'web02', labels: { source: 'centos-8' } });
+    const { rollout } = await createRollout({ store, selector: 'web', target: 'rocky-9', spec, pes: [`rocky-8=${el8}`, `rocky-9=${el9}`], start: true });
+    const sha = (f: string): string => createHash('sha256').update(readFileSync(f)).digest('hex');
+    const refs = [{ target: 'rocky-8', file: el8, sha256: sha(el8) }, { target: 'rocky-9', file: el9, sha256: sha(el9) }];
+    const jobs = await store.listJobs({ rolloutId: rollout.id });
+    assert.equal(jobs.length, 2);
+    for (const j of jobs) assert.deepEqual(parseMigrateJobPayload(j.payload, j.id).pes, refs, 'every job carries the files and their digests; the worker gives each host the ones its route takes');
+    assert.deepEqual(checkedPesFlags(refs, rollout.id), [`rocky-8=${el8}`, `rocky-9=${el9}`]);
+    // One bare file serves both hops of a CentOS 7 host (and the CentOS 8 host's one).
+    assert.ok(await createRollout({ store, selector: 'web', target: 'rocky-9', spec, pes: [el9] }));
+  } finally {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('rollout: a selector matching nothing, an unknown target, and hosts the target is a cross-major upgrade for are refused before anything is stored', async () => {
   const store = await fleetStore(2);
   const spec = parseRolloutFlags({});
@@ -154,19 +187,19 @@ test('rollout --pes: CentOS 7 hosts to rocky-8 are taken with the events, record
       (e: Error & { code?: string }) => e.code === 'PATH_UNSUPPORTED' && /2 of the 2 hosts .*cross-major upgrade: its target package set comes from rocky-8's package-evolution events/.test(e.message));
     const bad = join(dir, 'bad.json');
     writeFileSync(bad, '{"packageinfo": [{"id": 1, "action": 9}]}');
-    await assert.rejects(createRollout({ store, selector: 'web', target: 'rocky-8', spec, pes: bad }), (e: Error & { code?: string }) => e.code === 'PES_INVALID' && e.message.includes(bad));
-    await assert.rejects(createRollout({ store, selector: 'web', target: 'rocky-8', spec, pes: join(dir, 'absent.json') }), (e: Error & { code?: string }) => e.code === 'PES_INVALID');
+    await assert.rejects(createRollout({ store, selector: 'web', target: 'rocky-8', spec, pes: [bad] }), (e: Error & { code?: string }) => e.code === 'PES_INVALID' && e.message.includes(bad));
+    await assert.rejects(createRollout({ store, selector: 'web', target: 'rocky-8', spec, pes: [join(dir, 'absent.json')] }), (e: Error & { code?: string }) => e.code === 'PES_INVALID');
     assert.equal((await store.listRollouts()).length, 0, 'nothing stored by a refused create');
 
-    const { rollout } = await createRollout({ store, selector: 'web', target: 'rocky-8', spec, pes: file, start: true });
+    const { rollout } = await createRollout({ store, selector: 'web', target: 'rocky-8', spec, pes: [file], start: true });
     const sha256 = createHash('sha256').update(readFileSync(file)).digest('hex');
     const stored = (await store.getRollout(rollout.id))?.spec as unknown as { migrate: { pes?: unknown } };
-    assert.deepEqual(stored.migrate.pes, { file, sha256 }, 'the spec in the store names the file and its digest');
+    assert.deepEqual(stored.migrate.pes, [{ file, sha256 }], 'the spec in the store names the file and its digest');
     const jobs = await store.listJobs({ rolloutId: rollout.id });
     assert.equal(jobs.length, 2);
     const payload = parseMigrateJobPayload(jobs[0].payload, jobs[0].id);
-    assert.deepEqual(payload.pes, { file, sha256 });
-    assert.equal(checkedPesFile(payload.pes, rollout.id), file, 'the same bytes: the worker migrates with the file');
+    assert.deepEqual(payload.pes, [{ file, sha256 }]);
+    assert.deepEqual(checkedPesFlags(payload.pes ?? [], rollout.id), [file], 'the same bytes: the worker migrates with the file');
     writeFileSync(file, JSON.stringify({ ...events, timestamp: 'later' }));
     assert.throws(() => checkedPesFile({ file, sha256 }, rollout.id), (e: Error & { code?: string }) => e.code === 'PES_CHANGED' && e.message.includes(file) && e.message.includes(sha256.slice(0, 12)));
     rmSync(file);
@@ -174,7 +207,7 @@ test('rollout --pes: CentOS 7 hosts to rocky-8 are taken with the events, record
     // a same-major rollout refuses events it would not use
     for (const name of ['web01', 'web02']) await store.upsertHost({ name, labels: { source: 'centos-8' } });
     writeFileSync(file, JSON.stringify(events));
-    await assert.rejects(createRollout({ store, selector: 'web', target: 'rocky-8', spec, pes: file }), (e: Error & { code?: string }) => e.code === 'PATH_UNSUPPORTED' && /--pes was given/.test(e.message));
+    await assert.rejects(createRollout({ store, selector: 'web', target: 'rocky-8', spec, pes: [file] }), (e: Error & { code?: string }) => e.code === 'PES_UNUSED' && e.message.includes(file) && /no host "web" selects takes it to rocky-8/.test(e.message));
   } finally {
     await store.close();
     rmSync(dir, { recursive: true, force: true });

@@ -16,8 +16,9 @@ import { parseRolloutSpec, type RolloutSpec } from '../fleet/rollout-spec.js';
 import { transition, type RolloutAction } from '../fleet/transition.js';
 import { rolloutHosts } from '../fleet/waves.js';
 import { windowAt } from '../fleet/window.js';
-import { loadCatalog, loadPesEvents, targetRelease } from '../catalog/index.js';
-import { unplannablePath } from '../plan/index.js';
+import { loadCatalog, loadPesEvents, targetRelease, type Catalog } from '../catalog/index.js';
+import { pesSpecs } from './assess.js';
+import { pesByTarget, routeLegs, unplannableRoute } from './route.js';
 import type { RolloutHostRecord, RolloutRecord, Store } from '../store/index.js';
 import { listInventory } from './inventory.js';
 import { operatorName } from './store.js';
@@ -35,8 +36,11 @@ export interface MigrateJobPayload {
   /** `--repo` locations of the target (TARGET=LOCATION or LOCATION), as the rollout was created with. */
   repos: string[];
   gpgcheck: boolean;
-  /** `--pes FILE` of a cross-major rollout, with the sha256 it had when the rollout was created (a worker refuses another file). */
-  pes?: PesFileRef;
+  /**
+   * The `--pes` files of a cross-major rollout (one a hop of a multi-hop route: TARGET=FILE), each with the
+   * sha256 it had when the rollout was created (a worker refuses another file).
+   */
+  pes?: PesFileRef[];
   /**
    * The operator whose action released the host (the newest start, approve, resume or retry of the rollout):
    * the migration's `by`, so the host's journal names the person who let it go, not the worker's account.
@@ -44,19 +48,25 @@ export interface MigrateJobPayload {
   by?: string;
 }
 
-/** A PES events file as a rollout records it: where every worker reads it, and its digest then. */
-export interface PesFileRef { file: string; sha256: string }
+/**
+ * A PES events file as a rollout records it: the hop target it is for (`--pes TARGET=FILE`; absent: every
+ * cross-major hop without its own), where every worker reads it, and its digest then.
+ */
+export interface PesFileRef { target?: string; file: string; sha256: string }
 
 const STRINGS = { type: 'array', items: { type: 'string' } } as const;
-const PES_REF = { type: 'object', required: ['file', 'sha256'], additionalProperties: false, properties: { file: { type: 'string', minLength: 1 }, sha256: { type: 'string', pattern: '^[0-9a-f]{64}$' } } } as const;
+const PES_REFS = {
+  type: 'array', minItems: 1,
+  items: { type: 'object', required: ['file', 'sha256'], additionalProperties: false, properties: { target: { type: 'string', minLength: 1 }, file: { type: 'string', minLength: 1 }, sha256: { type: 'string', pattern: '^[0-9a-f]{64}$' } } },
+} as const;
 const payloadValidator = compileSchema<MigrateJobPayload>({
   type: 'object', required: ['rolloutId', 'hostName', 'target', 'repos', 'gpgcheck'], additionalProperties: false,
-  properties: { rolloutId: { type: 'string' }, hostName: { type: 'string' }, target: { type: 'string' }, repos: STRINGS, gpgcheck: { type: 'boolean' }, pes: PES_REF, by: { type: 'string', minLength: 1 } },
+  properties: { rolloutId: { type: 'string' }, hostName: { type: 'string' }, target: { type: 'string' }, repos: STRINGS, gpgcheck: { type: 'boolean' }, pes: PES_REFS, by: { type: 'string', minLength: 1 } },
 });
 const migrateValidator = compileSchema<{ migrate: StoredRolloutSpec['migrate'] }>({
   type: 'object', required: ['fleet', 'migrate'],
   // fleet is checked by fleet's own schema (parseRolloutSpec) below.
-  properties: { fleet: { type: 'object' }, migrate: { type: 'object', required: ['repos', 'gpgcheck'], additionalProperties: false, properties: { repos: STRINGS, gpgcheck: { type: 'boolean' }, pes: PES_REF } } },
+  properties: { fleet: { type: 'object' }, migrate: { type: 'object', required: ['repos', 'gpgcheck'], additionalProperties: false, properties: { repos: STRINGS, gpgcheck: { type: 'boolean' }, pes: PES_REFS } } },
 });
 
 /** A job's payload read back from the store, checked by the one schema module (DOCUMENT_INVALID naming the JSON path). */
@@ -67,7 +77,7 @@ export function parseMigrateJobPayload(v: unknown, jobId: number): MigrateJobPay
 /** What a rollout stores as its spec: the fleet settings and how each host migrates. */
 export interface StoredRolloutSpec {
   fleet: RolloutSpec;
-  migrate: { repos: string[]; gpgcheck: boolean; pes?: PesFileRef };
+  migrate: { repos: string[]; gpgcheck: boolean; pes?: PesFileRef[] };
 }
 
 function storedSpec(r: RolloutRecord): StoredRolloutSpec {
@@ -77,11 +87,18 @@ function storedSpec(r: RolloutRecord): StoredRolloutSpec {
 }
 
 
-/** The PES file as given (absolute), checked to be PES events, with its sha256. */
-export function pesFileRef(file: string): PesFileRef {
-  const path = resolve(file);
-  loadPesEvents(path);
-  return { file: path, sha256: sha256File(path) };
+/** The PES files as given (`[TARGET=]FILE`, read as pesSpecs reads them; absolute), checked to be PES events, with their sha256. */
+export function pesFileRefs(catalog: Pick<Catalog, 'hasRelease' | 'releases'>, flags: readonly string[]): PesFileRef[] {
+  return pesSpecs(catalog, catalog.releases().map((r) => r.id), flags).map((s) => {
+    const path = resolve(s.file);
+    loadPesEvents(path);
+    return { ...(s.target !== null ? { target: s.target } : {}), file: path, sha256: sha256File(path) };
+  });
+}
+
+/** The `--pes` flags of a job's files, each checked to hold the bytes the rollout recorded (checkedPesFile). */
+export function checkedPesFlags(refs: readonly PesFileRef[], rolloutId: string): string[] {
+  return refs.map((r) => `${r.target !== undefined ? `${r.target}=` : ''}${checkedPesFile(r, rolloutId)}`);
 }
 
 /** The file a job's pes names, when its bytes are still those the rollout recorded; PES_CHANGED otherwise. */
@@ -100,6 +117,11 @@ export function checkedPesFile(ref: PesFileRef, rolloutId: string): string {
 
 const sha256File = (file: string): string => sha256Hex(readFileSync(file));
 
+/** The recorded files as `--pes` flags (TARGET=FILE or FILE), unchecked. */
+function pesFlagsOf(refs: readonly PesFileRef[]): string[] {
+  return refs.map((r) => `${r.target !== undefined ? `${r.target}=` : ''}${r.file}`);
+}
+
 export function newRolloutId(now = new Date()): string {
   return `ro-${now.toISOString().replace(/[-:]/g, '').replace(/\..*$/, '')}-${randomBytes(3).toString('hex')}`;
 }
@@ -111,8 +133,11 @@ export interface CreateRolloutOptions {
   spec: RolloutSpec;
   repos?: string[];
   gpgcheck?: boolean;
-  /** `--pes FILE`: the target vendor's package-evolution events, for hosts the target is a cross-major upgrade for. */
-  pes?: string;
+  /**
+   * `--pes [TARGET=]FILE`: the package-evolution events of the target's vendor, for hosts the target is a
+   * cross-major upgrade for; one per cross-major hop (TARGET=FILE) for hosts it is a multi-hop route for.
+   */
+  pes?: string[];
   name?: string;
   operator?: string;
   /** Start at once (the default is created, waiting for `start`). */
@@ -125,21 +150,33 @@ export async function createRollout(o: CreateRolloutOptions): Promise<{ rollout:
   const target = targetRelease(catalog, o.target);
   const operator = o.operator ?? operatorName();
   // Read and checked here, so a bad file fails the create, not each host as the waves reach it.
-  const pes = o.pes !== undefined ? pesFileRef(o.pes) : undefined;
+  const pes = o.pes?.length ? pesFileRefs(catalog, o.pes) : undefined;
+  const flags = pes ? pesFlagsOf(pes) : [];
   const hosts = await listInventory(o.store, o.selector);
   if (hosts.length === 0) throw new FerryError('NOT_FOUND', `The selector ${JSON.stringify(o.selector)} matches no host in the store`, { hint: 'List them with ferry inventory list SELECTOR.' });
   // Hosts whose source release (as collected) Ferry cannot take to the target are refused here, by name, rather
   // than failing one by one as the waves reach them.
+  // A host on a multi-hop route is judged hop by hop, with the files its route takes (the worker gives it the same).
+  const taken = new Set<string>();
   const unplannable = hosts.flatMap((h) => {
     const source = h.labels.source;
-    if (!source || source === 'unknown' || !catalog.releases().some((r) => r.id === source)) return [];
-    const why = unplannablePath(catalog, catalog.release(source), target, { pes: pes !== undefined });
+    if (!source || source === 'unknown' || !catalog.hasRelease(source)) return [];
+    const legs = routeLegs(catalog, source, target.id);
+    const files = pesByTarget(catalog, flags, { targets: legs.map((l) => l.to), crossMajor: legs.filter((l) => l.crossMajor).map((l) => l.to) }, 'fleet');
+    for (const t of Object.keys(files)) taken.add(t);
+    const why = unplannableRoute(catalog, source, target.id, files);
     return why ? [`${h.name} (${why.message})`] : [];
   });
   if (unplannable.length) {
     throw new FerryError('PATH_UNSUPPORTED', `${unplannable.length} of the ${hosts.length} hosts ${JSON.stringify(o.selector)} selects cannot be migrated to ${o.target}: ${unplannable.slice(0, 5).join('; ')}${unplannable.length > 5 ? '; …' : ''}`, {
       hint: 'Leave them out of the selector (e.g. add :!release:centos-7), or roll them out to a target Ferry can plan for them.',
     });
+  }
+  // A file no host's route takes is refused, as for one host (PES_UNUSED), unless no host's source is known yet.
+  const own = new Set((pes ?? []).flatMap((r) => (r.target !== undefined ? [r.target] : [])));
+  const unused = (pes ?? []).filter((r) => (r.target !== undefined ? !taken.has(r.target) : ![...taken].some((t) => !own.has(t))));
+  if (unused.length && hosts.some((h) => h.labels.source && catalog.hasRelease(h.labels.source))) {
+    throw new FerryError('PES_UNUSED', `--pes ${pesFlagsOf(unused).join(', ')}: no host ${JSON.stringify(o.selector)} selects takes it to ${o.target} (no cross-major hop of theirs lands on its target)`, { hint: 'Drop that --pes, or check its TARGET= against ferry plan HOST --to TARGET.' });
   }
   const members = rolloutHosts(hosts, o.spec);
   const id = newRolloutId(o.now);

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { isFerryError, type ErrorCode } from '../core/index.js';
 import { loadCatalog } from '../catalog/index.js';
-import { pesByTarget } from './route.js';
+import { pesByTarget, routeLegs, unplannableRoute } from './route.js';
 
 const catalog = loadCatalog();
 const route = { targets: ['rocky-8', 'rocky-9'], crossMajor: ['rocky-8', 'rocky-9'] };
@@ -35,4 +35,26 @@ test('pesByTarget: refused, naming the flag — a target no hop lands on, two fi
   for (const [flags, code, message] of cases) {
     assert.throws(() => pesByTarget(catalog, flags, route), (e: unknown) => isFerryError(e, code) && message.test(e.message), flags.join(' '));
   }
+});
+
+test('pesByTarget in a rollout (scope fleet): a host\'s route takes the files of its own cross-major hops and leaves the other hosts\' out; a bare file goes to cross-major hops only', () => {
+  const sameMajor = { targets: ['rocky-8'], crossMajor: [] };
+  const cases: [string[], { targets: string[]; crossMajor: string[] }, Record<string, string>][] = [
+    [['rocky-8=/d/pes-8.json', 'rocky-9=/d/pes-9.json'], route, { 'rocky-8': '/d/pes-8.json', 'rocky-9': '/d/pes-9.json' }],
+    // A CentOS 8 host of the same rollout to rocky-9: its one hop is rocky-9's.
+    [['rocky-8=/d/pes-8.json', 'rocky-9=/d/pes-9.json'], { targets: ['rocky-9'], crossMajor: ['rocky-9'] }, { 'rocky-9': '/d/pes-9.json' }],
+    [['/d/pes.json'], sameMajor, {}],
+    [['rocky-8=/d/pes-8.json'], sameMajor, {}],
+    [['/d/pes.json'], direct, { 'rocky-8': '/d/pes.json' }],
+  ];
+  for (const [flags, r, want] of cases) assert.deepEqual(pesByTarget(catalog, flags, r, 'fleet'), want, `${flags.join(' ')} → ${r.targets.join(',')}`);
+});
+
+test('routeLegs and unplannableRoute: CentOS 7 → Rocky 9 is two cross-major hops, each judged with the file it is given; a direct path is one hop', () => {
+  assert.deepEqual(routeLegs(catalog, 'centos-7', 'rocky-9'), [{ from: 'centos-7', to: 'rocky-8', crossMajor: true }, { from: 'rocky-8', to: 'rocky-9', crossMajor: true }]);
+  assert.deepEqual(routeLegs(catalog, 'centos-8', 'rocky-8'), [{ from: 'centos-8', to: 'rocky-8', crossMajor: false }]);
+  assert.equal(unplannableRoute(catalog, 'centos-7', 'rocky-9', { 'rocky-8': '/a', 'rocky-9': '/b' }), null);
+  const e = unplannableRoute(catalog, 'centos-7', 'rocky-9', { 'rocky-8': '/a' });
+  assert.ok(isFerryError(e, 'PES_REQUIRED') && /^hop 2 of 2 \(rocky-8 → rocky-9\) of the route centos-7 → rocky-8 → rocky-9: /.test(e.message) && /--pes rocky-9=FILE/.test(e.hint ?? ''), String(e));
+  assert.ok(isFerryError(unplannableRoute(catalog, 'centos-8', 'rocky-8', { 'rocky-8': '/a' }), 'PES_UNUSED'));
 });

@@ -12,22 +12,29 @@
  *
  * The route is recorded on the host (ROUTE_FILE: hops, their executions, the plan options, the predicted
  * package sets and every gate's verdict), so `ferry resume` finishes the hop it finds interrupted and then
- * goes on with the next. Each hop is an execution of its own (its journal, its rollback stack): `ferry rollback`
- * undoes the current hop.
+ * goes on with the next (`ferry resume --override` past a gate's inhibitor, recorded with the operator). Each hop
+ * is an execution of its own (its journal, its rollback stack): `ferry rollback` undoes the current hop,
+ * `ferry rollback --route` every hop newest first as far as their rollbacks allow (rollbackRoute). The fleet
+ * worker runs the same code (hostProgress, migrateRoute, resumeRoute).
  */
 import { posix } from 'node:path';
 import { assert, compileSchema, FerryError, isFerryError, parseDocument, type ProgressEvent, type SchemaOf } from '../core/index.js';
 import { loadCatalog, targetRelease, type Catalog } from '../catalog/index.js';
+import { routeLegs } from './targets.js';
+
+export { routeLegs, type RouteLeg } from './targets.js';
 import { detectSourceRelease, predictedFacts, type Prediction } from '../assess/index.js';
 import type { Finding, TargetRepoView } from '../assess/types.js';
 import { collectFacts, relationKey } from '../facts/index.js';
 import type { HostFacts } from '../facts/types.js';
-import { ROUTE_PLAN_FORMAT_VERSION, routeFor, type MigrationPlan, type PublishedPlan, type RoutePlanDocument, type SnapshotRequest } from '../plan/index.js';
-import { acquireHostLock, mkdirHost, openJournal, readCurrentExecution, writeDurably } from '../exec/journal.js';
+import { ROUTE_PLAN_FORMAT_VERSION, unplannablePath, type MigrationPlan, type PlanOverride, type PublishedPlan, type RoutePlanDocument, type SnapshotRequest } from '../plan/index.js';
+import { acquireHostLock, mkdirHost, openJournal, readCurrentExecution, readJournal, writeCurrentExecution, writeDurably } from '../exec/journal.js';
+import { rollbackRefusal } from '../exec/runner.js';
 import { readHostDocument } from '../exec/verify-documents.js';
 import type { Transport } from '../transport/index.js';
-import { migrate, migrationStatus, newExecutionId, planMigration, refuseUnfinished, resume, type JournalReadOptions, type ForceOption, type MigrateOptions, type MigrateResult, type PlanMigrationOptions, type RebootOption, type StoreOption } from './migrate.js';
+import { migrate, migrationStatus, newExecutionId, planMigration, refuseUnfinished, resume, rollback as rollbackExecution, type JournalReadOptions, type ForceOption, type MigrateOptions, type MigrateResult, type PlanMigrationOptions, type RebootOption, type StoreOption } from './migrate.js';
 import type { JournalSink } from '../exec/types.js';
+import type { Store } from '../store/index.js';
 import { pesSpecs } from './assess.js';
 import { packageManagerFor } from '../exec/package-manager/index.js';
 
@@ -41,10 +48,13 @@ export interface RouteOptions {
   gpgcheck: boolean;
   gpgKeys: string[];
   allowRemove: string[];
-  overrides: { findingKey: string; reason?: string }[];
+  /** The overrides every hop is planned with; one given to `ferry resume --override` names the operator, when and the hop it was given for. */
+  overrides: RouteOverride[];
   snapshot: { mode: 'auto' | 'none' | 'commands'; commands: { create: string[]; restore: string[]; remove: string[] } | null };
   snapshotRetentionSeconds: number | null;
 }
+
+export interface RouteOverride { findingKey: string; reason?: string; by?: string; at?: string; hop?: number }
 
 export interface RouteGate {
   /** The hop assessed (1-based). */
@@ -58,6 +68,8 @@ export interface RouteGate {
   /** Collected NEVRAs the prediction did not have, and predicted ones the host does not have (gpg-pubkeys aside). */
   unexpected: string[];
   missing: string[];
+  /** Inhibitors that stood and were overridden (`ferry resume --override`), with the operator. */
+  overridden?: { findingKey: string; by: string; reason?: string }[];
 }
 
 export interface RouteDocument {
@@ -69,6 +81,15 @@ export interface RouteDocument {
   /** The package set (NEVRAs, epoch always) each hop but the last is predicted to leave, when planned. */
   predicted: { afterHop: number; packages: string[] }[];
   gates: RouteGate[];
+  /** `ferry rollback --route`: who started it and what each hop came to, newest first (rollbackRoute). */
+  rollback?: RouteRollbackRecord;
+}
+
+export type RouteRollbackOutcome = 'rolled-back' | 'not-started' | 'cannot' | 'kept';
+export interface RouteRollbackRecord {
+  by: string;
+  startedAt: string;
+  hops: { hop: number; outcome: RouteRollbackOutcome; at: string; why?: string }[];
 }
 
 const STRINGS: SchemaOf<string[]> = { type: 'array', items: { type: 'string' } };
@@ -87,7 +108,7 @@ const ROUTE_SCHEMA: SchemaOf<RouteDocument> = {
       type: 'object',
       properties: {
         repos: STRINGS, gpgcheck: { type: 'boolean' }, gpgKeys: STRINGS, allowRemove: STRINGS,
-        overrides: { type: 'array', items: { type: 'object', properties: { findingKey: { type: 'string' }, reason: { type: 'string' } }, required: ['findingKey'], additionalProperties: false } },
+        overrides: { type: 'array', items: { type: 'object', properties: { findingKey: { type: 'string' }, reason: { type: 'string' }, by: { type: 'string' }, at: { type: 'string' }, hop: { type: 'integer', minimum: 1 } }, required: ['findingKey'], additionalProperties: false } },
         snapshot: {
           type: 'object',
           properties: {
@@ -105,9 +126,23 @@ const ROUTE_SCHEMA: SchemaOf<RouteDocument> = {
       type: 'array',
       items: {
         type: 'object',
-        properties: { hop: { type: 'integer', minimum: 1 }, at: { type: 'string' }, on: { type: 'string', enum: ['predicted', 'collected'] }, ok: { type: 'boolean' }, inhibitors: STRINGS, unexpected: STRINGS, missing: STRINGS },
+        properties: {
+          hop: { type: 'integer', minimum: 1 }, at: { type: 'string' }, on: { type: 'string', enum: ['predicted', 'collected'] }, ok: { type: 'boolean' }, inhibitors: STRINGS, unexpected: STRINGS, missing: STRINGS,
+          overridden: { type: 'array', items: { type: 'object', properties: { findingKey: { type: 'string' }, by: { type: 'string' }, reason: { type: 'string' } }, required: ['findingKey', 'by'], additionalProperties: false } },
+        },
         required: ['hop', 'at', 'on', 'ok', 'inhibitors', 'unexpected', 'missing'], additionalProperties: false,
       },
+    },
+    rollback: {
+      type: 'object',
+      properties: {
+        by: { type: 'string' }, startedAt: { type: 'string' },
+        hops: {
+          type: 'array',
+          items: { type: 'object', properties: { hop: { type: 'integer', minimum: 1 }, outcome: { type: 'string', enum: ['rolled-back', 'not-started', 'cannot', 'kept'] }, at: { type: 'string' }, why: { type: 'string' } }, required: ['hop', 'outcome', 'at'], additionalProperties: false },
+        },
+      },
+      required: ['by', 'startedAt', 'hops'], additionalProperties: false,
     },
   },
   required: ['formatVersion', 'source', 'target', 'hops', 'options', 'predicted', 'gates'],
@@ -131,20 +166,39 @@ async function writeRoute(transport: Transport, doc: RouteDocument): Promise<voi
 }
 
 /**
+ * Why source → target cannot be planned with these events files, hop by hop (unplannablePath of each hop,
+ * given the files pesByTarget gives it), or null. A rollout asks this of every host before it starts.
+ */
+export function unplannableRoute(catalog: Catalog, sourceId: string, targetId: string, pes: Record<string, string>): FerryError | null {
+  const legs = routeLegs(catalog, sourceId, targetId);
+  if (legs.length === 1) return unplannablePath(catalog, catalog.release(sourceId), catalog.release(targetId), { pes: pes[targetId] !== undefined });
+  for (const [i, leg] of legs.entries()) {
+    const why = unplannablePath(catalog, catalog.release(leg.from), catalog.release(leg.to), { pes: pes[leg.to] !== undefined });
+    if (why) return new FerryError(why.code, `hop ${i + 1} of ${legs.length} (${leg.from} → ${leg.to}) of the route ${[sourceId, ...legs.map((l) => l.to)].join(' → ')}: ${why.message}`, why.hint ? { hint: why.code === 'PES_REQUIRED' ? `Pass --pes ${leg.to}=FILE: the pes-events.json of ${leg.to}'s vendor's Leapp data.` : why.hint } : {});
+  }
+  return null;
+}
+
+/**
  * `--pes` as plan and migrate read it, as assess does (pesSpecs, the one reading of the flag): `TARGET=FILE`
  * names the hop landing on TARGET, a bare FILE serves every cross-major hop without its own. A file no hop
  * takes is PES_UNUSED: never silently ignored (a direct path's planMigration refuses it itself).
+ *
+ * `scope: 'fleet'`: the files are a rollout's, given for all its hosts (rollout create refused one no host
+ * takes): this host's route takes the files of its cross-major hops, and leaves the others out.
  */
-export function pesByTarget(catalog: Pick<Catalog, 'hasRelease'>, flags: readonly string[], route: { targets: readonly string[]; crossMajor: readonly string[] }): Record<string, string> {
-  const specs = pesSpecs(catalog, route.targets, flags);
+export function pesByTarget(catalog: Pick<Catalog, 'hasRelease'>, flags: readonly string[], route: { targets: readonly string[]; crossMajor: readonly string[] }, scope?: 'fleet'): Record<string, string> {
+  const mine = scope === 'fleet' ? flags.filter((f) => { const t = f.slice(0, Math.max(0, f.indexOf('='))); return !(t && catalog.hasRelease(t)) || route.crossMajor.includes(t); }) : flags;
+  const specs = pesSpecs(catalog, route.targets, mine);
   const out: Record<string, string> = {};
   for (const s of specs) if (s.target !== null) out[s.target] = s.file;
   const shared = specs.find((s) => s.target === null)?.file;
   if (shared === undefined) return out;
   const takers = route.crossMajor.filter((t) => out[t] === undefined);
   // One hop: its path decides (planMigration's PES_UNUSED for a path that is not cross-major).
-  if (route.targets.length === 1) return { [route.targets[0]]: shared };
+  if (route.targets.length === 1 && scope !== 'fleet') return { [route.targets[0]]: shared };
   if (takers.length === 0) {
+    if (scope === 'fleet') return out;
     throw new FerryError('PES_UNUSED', `--pes ${shared} was given, but every cross-major hop (${route.crossMajor.join(', ') || 'none'}) has its own events file`, { hint: 'Drop that --pes.' });
   }
   for (const t of takers) out[t] = shared;
@@ -154,6 +208,8 @@ export function pesByTarget(catalog: Pick<Catalog, 'hasRelease'>, flags: readonl
 /** Route planning's options: planMigration's, with `--pes` as given (one flag a hop). */
 export interface PlanRouteOptions extends Omit<PlanMigrationOptions, 'pes'> {
   pes?: string[];
+  /** `fleet`: the `--pes` files are a rollout's, for all its hosts (pesByTarget). */
+  pesScope?: 'fleet';
 }
 
 export interface PlannedHop {
@@ -203,6 +259,16 @@ function forHop(e: unknown, hop: { n: number; total: number; from: string; to: s
   return new FerryError(e.code, message, { ...(hint ? { hint } : {}), ...(e.details ? { details: e.details } : {}) });
 }
 
+/**
+ * The cross-major hops of a direct path, as pesByTarget takes them: for one migration, the target whatever
+ * the path (planMigration refuses a file the path does not take, PES_UNUSED); for a rollout's host, the target
+ * only when the path is cross-major (the file is another host's).
+ */
+function directCrossMajor(catalog: Catalog, sourceId: string | null, target: string, scope: 'fleet' | undefined): string[] {
+  if (scope !== 'fleet' || sourceId === null) return [target];
+  return routeLegs(catalog, sourceId, target)[0].crossMajor ? [target] : [];
+}
+
 /** `o` without the option `key` (a route gives each hop its own `pes`; hops after the first are assessed afresh, without `findings`). */
 function without<T extends object, K extends keyof T>(o: T, key: K): Omit<T, K> {
   const rest = { ...o };
@@ -222,15 +288,14 @@ export async function planRoute(o: PlanRouteOptions): Promise<RoutePlan> {
   // events file before it reads the host, and says why a source is unknown.
   const probe = o.facts ?? await collectFacts(o.transport, { sections: ['os', 'release'] });
   const sourceId = detectSourceRelease(probe, catalog);
-  const chain = sourceId ? routeFor(catalog, catalog.release(sourceId), target) : null;
-  if (!chain) {
-    const file = pesByTarget(catalog, o.pes ?? [], { targets: [o.target], crossMajor: [o.target] })[o.target];
+  const legs = sourceId ? routeLegs(catalog, sourceId, target.id) : null;
+  if (!legs || legs.length === 1) {
+    const file = pesByTarget(catalog, o.pes ?? [], { targets: [o.target], crossMajor: directCrossMajor(catalog, sourceId, o.target, o.pesScope) }, o.pesScope)[o.target];
     const planned = await planMigration({ ...without(o, 'pes'), catalog, ...(file !== undefined ? { pes: file } : {}) });
     return { source: sourceId ?? planned.plan.source, target: o.target, hops: [{ from: planned.plan.source, to: o.target, ...planned, assessedOn: 'collected', pes: file ?? null }] };
   }
   const facts = o.facts ?? await collectFacts(o.transport);
-  const legs = chain.map((p) => ({ from: p.from, to: p.to, crossMajor: p.method === 'cross-major-pes' }));
-  const pes = pesByTarget(catalog, o.pes ?? [], { targets: legs.map((l) => l.to), crossMajor: legs.filter((l) => l.crossMajor).map((l) => l.to) });
+  const pes = pesByTarget(catalog, o.pes ?? [], { targets: legs.map((l) => l.to), crossMajor: legs.filter((l) => l.crossMajor).map((l) => l.to) }, o.pesScope);
   const hops: PlannedHop[] = [];
   let on: HostFacts = facts;
   for (const [i, leg] of legs.entries()) {
@@ -272,7 +337,7 @@ function planOptionsOf(options: RouteOptions): Pick<PlanMigrationOptions, 'repos
   const snapshot: SnapshotRequest = options.snapshot.mode === 'commands' && options.snapshot.commands ? { commands: options.snapshot.commands } : options.snapshot.mode === 'none' ? 'none' : 'auto';
   return {
     repos: options.repos, gpgcheck: options.gpgcheck, ...(options.gpgKeys.length ? { gpgKeys: options.gpgKeys } : {}), ...(options.allowRemove.length ? { allowRemove: options.allowRemove } : {}),
-    overrides: options.overrides, snapshot, ...(options.snapshotRetentionSeconds !== null ? { snapshotRetentionSeconds: options.snapshotRetentionSeconds } : {}),
+    overrides: options.overrides.map((ov) => ({ findingKey: ov.findingKey, ...(ov.reason ? { reason: ov.reason } : {}) })), snapshot, ...(options.snapshotRetentionSeconds !== null ? { snapshotRetentionSeconds: options.snapshotRetentionSeconds } : {}),
   };
 }
 
@@ -283,7 +348,7 @@ export interface RouteResult {
   hops: MigrateResult[];
 }
 
-export type MigrateRouteOptions = Omit<MigrateOptions, 'pes'> & { pes?: string[] };
+export type MigrateRouteOptions = Omit<MigrateOptions, 'pes'> & Pick<PlanRouteOptions, 'pes' | 'pesScope'>;
 
 /** `ferry migrate`: a direct path as migrate runs it; a route hop by hop, each hop's gate before it. */
 export async function migrateRoute(o: MigrateRouteOptions): Promise<RouteResult> {
@@ -297,10 +362,10 @@ export async function migrateRoute(o: MigrateRouteOptions): Promise<RouteResult>
   // where migrate says why.
   const probe = o.facts ?? await collectFacts(o.transport, { sections: ['os', 'release'] });
   const sourceId = detectSourceRelease(probe, catalog);
-  const chain = sourceId ? routeFor(catalog, catalog.release(sourceId), target) : null;
-  const rest = without(o, 'pes');
-  if (!chain) {
-    const pes = pesByTarget(catalog, o.pes ?? [], { targets: [o.target], crossMajor: [o.target] })[o.target];
+  const chain = sourceId ? routeLegs(catalog, sourceId, target.id) : null;
+  const rest = without(without(o, 'pes'), 'pesScope');
+  if (!chain || chain.length === 1) {
+    const pes = pesByTarget(catalog, o.pes ?? [], { targets: [o.target], crossMajor: directCrossMajor(catalog, sourceId, o.target, o.pesScope) }, o.pesScope)[o.target];
     return { hops: [await migrate({ ...rest, catalog, ...(pes !== undefined ? { pes } : {}) })] };
   }
   // Every hop is planned (and gated on the predicted end states) before the host is touched.
@@ -328,13 +393,25 @@ async function journalGate(o: { transport: Transport; executionId: string; trust
   const lock = await acquireHostLock({ transport: o.transport, executionId: o.executionId });
   try {
     const journal = await openJournal({ transport: o.transport, executionId: o.executionId, trust: o.trust, guard: lock.verify });
-    await journal.append({ event: 'gate', hop: gate.hop, to, ok: gate.ok, inhibitors: gate.inhibitors, unexpected: gate.unexpected, missing: gate.missing });
+    await journal.append({ event: 'gate', hop: gate.hop, to, ok: gate.ok, inhibitors: gate.inhibitors, unexpected: gate.unexpected, missing: gate.missing, ...(gate.overridden?.length ? { overridden: gate.overridden } : {}) });
   } finally {
     await lock.release();
   }
 }
 
-type ContinueOptions = Pick<MigrateOptions, 'transport' | 'onProgress' | 'store' | 'storeHost' | 'storeName' | 'rebootWait' | 'sink' | 'by' | 'today' | 'repoCache' | 'health'> & JournalReadOptions & { catalog: Catalog; doc: RouteDocument; done: MigrateResult[] };
+/** `ferry resume --override` keys that match none of the next hop's inhibitors: USAGE, before anything is recorded. */
+function refuseUnmatched(added: readonly PlanOverride[], inhibitors: readonly string[], hop: { n: number; total: number; from: string; to: string }): void {
+  const unused = added.filter((a) => !inhibitors.includes(a.findingKey));
+  if (unused.length) {
+    throw new FerryError('USAGE', `--override ${unused.map((a) => a.findingKey).join(', ')} matches no inhibitor of hop ${hop.n} of ${hop.total} (${hop.from} → ${hop.to}) on the facts collected now${inhibitors.length ? ` (its inhibitors: ${inhibitors.join(', ')})` : ''}`, { hint: 'Drop it, or check the key against the route\'s last gate (ferry status).' });
+  }
+}
+
+type ContinueOptions = Pick<MigrateOptions, 'transport' | 'onProgress' | 'store' | 'storeHost' | 'storeName' | 'rebootWait' | 'sink' | 'by' | 'today' | 'repoCache' | 'health'> & JournalReadOptions & {
+  catalog: Catalog; doc: RouteDocument; done: MigrateResult[];
+  /** `ferry resume --override`: the operator's overrides of the next hop's inhibitors (each must match one). */
+  overrides?: PlanOverride[];
+};
 
 /** The hops after the last completed one: each gated on facts collected now, then run. */
 async function continueRoute(o: ContinueOptions): Promise<RouteResult> {
@@ -355,28 +432,38 @@ async function continueRoute(o: ContinueOptions): Promise<RouteResult> {
     if (unexpected.length || missing.length) {
       o.onProgress?.({ scope: 'route', phase: 'differences', hop: i + 1, total, message: `the host after hop ${i} differs from the prediction: ${unexpected.length ? `not predicted ${unexpected.join(', ')}` : ''}${unexpected.length && missing.length ? '; ' : ''}${missing.length ? `predicted but absent ${missing.join(', ')}` : ''}` });
     }
-    const gate = (ok: boolean, inhibitors: string[]): RouteGate => ({ hop: i + 1, at: new Date().toISOString(), on: 'collected', ok, inhibitors, unexpected, missing });
-    const base = { ...o, ...planOptionsOf(doc.options), catalog: o.catalog, facts, target: hop.to, ...(hop.pes !== null ? { pes: hop.pes } : {}), overrideScope: 'hop' as const };
+    const gate = (ok: boolean, inhibitors: string[], overridden?: RouteGate['overridden']): RouteGate => ({ hop: i + 1, at: new Date().toISOString(), on: 'collected', ok, inhibitors, unexpected, missing, ...(overridden?.length ? { overridden } : {}) });
+    // The operator's overrides given to this resume are for the hop it goes on with.
+    const added = i === done + 1 ? o.overrides ?? [] : [];
+    const planOptions = planOptionsOf(doc.options);
+    const base = { ...o, ...planOptions, overrides: [...(planOptions.overrides ?? []), ...added], catalog: o.catalog, facts, target: hop.to, ...(hop.pes !== null ? { pes: hop.pes } : {}), overrideScope: 'hop' as const };
     let plan: MigrationPlan;
     try {
       plan = (await planMigration(base)).plan;
     } catch (e) {
       if (!isFerryError(e) || e.code !== 'PLAN_INHIBITED') throw e;
       const inhibitors = Array.isArray(e.details?.inhibitors) ? e.details.inhibitors.filter((k): k is string => typeof k === 'string') : [];
+      refuseUnmatched(added, inhibitors, { n: i + 1, total, from: hop.from, to: hop.to });
       await writeRoute(o.transport, { ...doc, gates: [...doc.gates, gate(false, inhibitors)] });
       await journalGate({ transport: o.transport, executionId: doc.hops[i - 1].executionId ?? '', trust: o.trustJournal === true }, gate(false, inhibitors), hop.to);
       o.onProgress?.({ scope: 'route', phase: 'gate', hop: i + 1, total, message: `stopped: ${e.message}` });
       throw new FerryError('PLAN_INHIBITED', `The route ${doc.source} → ${doc.target} stopped before hop ${i + 1} of ${total} (${hop.from} → ${hop.to}): hop ${i} completed, and re-assessed on the facts collected now, ${e.message}`, {
-        hint: `The host runs ${hop.from} (recorded in ${ROUTE_FILE}). Resolve them and run ferry resume; or override on a new run of the hop: ferry migrate --to ${hop.to} ... ${inhibitors.map((k) => `--override ${k}`).join(' ')}`,
+        hint: `The host runs ${hop.from} (recorded in ${ROUTE_FILE}). Resolve them and run ferry resume; or override them, recorded with you: ferry resume HOST ${inhibitors.map((k) => `--override ${k}=REASON`).join(' ')}`,
         details: { inhibitors, hop: i + 1 },
       });
     }
-    const passed = gate(true, []);
+    refuseUnmatched(added, plan.overrides.map((p) => p.findingKey), { n: i + 1, total, from: hop.from, to: hop.to });
+    const by = o.by ?? process.env.USER ?? 'ferry';
+    const overridden = added.map((a) => ({ findingKey: a.findingKey, by, ...(a.reason ? { reason: a.reason } : {}) }));
+    if (added.length) doc.options.overrides.push(...overridden.map((a) => ({ ...a, at: new Date().toISOString(), hop: i + 1 })));
+    const passed = gate(true, [], overridden);
     await journalGate({ transport: o.transport, executionId: doc.hops[i - 1].executionId ?? '', trust: o.trustJournal === true }, passed, hop.to);
     hop.executionId = newExecutionId(plan);
     doc.gates.push(passed);
+    // A hop run again after `ferry rollback --route` kept the hops before it: that rollback is over.
+    delete doc.rollback;
     await writeRoute(o.transport, doc);
-    o.onProgress?.({ scope: 'route', phase: 'gate', hop: i + 1, total, message: `passed: ${hop.from} → ${hop.to} re-assessed on the facts collected after hop ${i}, no inhibitor stands` });
+    o.onProgress?.({ scope: 'route', phase: 'gate', hop: i + 1, total, message: `passed: ${hop.from} → ${hop.to} re-assessed on the facts collected after hop ${i}, ${overridden.length ? `its inhibitors overridden by ${by}: ${overridden.map((x) => x.findingKey).join(', ')}` : 'no inhibitor stands'}` });
     o.onProgress?.({ scope: 'route', phase: 'hop', hop: i + 1, total, message: `${hop.from} → ${hop.to}` });
     const res = await migrate({ ...base, executionId: hop.executionId });
     o.done.push(res);
@@ -385,16 +472,51 @@ async function continueRoute(o: ContinueOptions): Promise<RouteResult> {
   return { route: doc, hops: o.done };
 }
 
+/** Where a host stands toward a target, as the fleet worker asks before it acts (hostProgress). */
+export type HostProgress =
+  /** The migration to the target, or the last hop of its route, completed. */
+  | { state: 'done'; executionId: string; verified: boolean }
+  /** An execution toward the target (a hop of its route included) to go on with: interrupted, not started, or a route between hops. */
+  | { state: 'resume'; executionId: string }
+  /** Nothing toward the target to go on with: a new migration (which refuses an unfinished other one itself). */
+  | { state: 'fresh' };
+
+/**
+ * The one answer to "what has this host done toward `target`", from its journal and its route file: a job
+ * claimed again after its worker died resumes what the host has, and a host already there is left alone.
+ */
+export async function hostProgress(o: { transport: Transport; target: string; store?: Store }): Promise<HostProgress> {
+  const current = await readCurrentExecution(o.transport);
+  if (!current) return { state: 'fresh' };
+  const executionId = current.executionId;
+  const st = await migrationStatus({ transport: o.transport, executionId, ...(o.store ? { store: o.store } : {}) });
+  const route = await readRoute(o.transport);
+  const hop = route && route.target === o.target ? route.hops.findIndex((h) => h.executionId === executionId) : -1;
+  const last = hop >= 0 ? hop === (route?.hops.length ?? 0) - 1 : st.plan.target === o.target;
+  if (hop < 0 && !last) return { state: 'fresh' };
+  if (st.status.rollbackStarted) return { state: 'fresh' };
+  if (st.status.state === 'completed') return last ? { state: 'done', executionId, verified: st.verify?.ok !== false } : { state: 'resume', executionId };
+  if (st.status.interrupted || st.status.state === 'running' || st.status.state === 'not-started') return { state: 'resume', executionId };
+  return { state: 'fresh' };
+}
+
 /**
  * `ferry resume`: the interrupted execution resumed (resume), then, when it is a hop of the host's route, the
  * hops after it, each behind its gate.
  */
-export async function resumeRoute(o: { transport: Transport; onProgress?: (e: ProgressEvent) => void; sink?: JournalSink } & StoreOption & JournalReadOptions & ForceOption & Pick<RebootOption, 'rebootWait'>): Promise<RouteResult> {
+export async function resumeRoute(o: { transport: Transport; onProgress?: (e: ProgressEvent) => void; sink?: JournalSink; by?: string; overrides?: PlanOverride[] } & StoreOption & JournalReadOptions & ForceOption & Pick<RebootOption, 'rebootWait'>): Promise<RouteResult> {
   const doc = await readRoute(o.transport);
   const current = (await readCurrentExecution(o.transport))?.executionId;
   const inRoute = doc && current !== undefined && doc.hops.some((h) => h.executionId === current);
+  const state = inRoute ? (await migrationStatus({ transport: o.transport, ...(o.trustJournal ? { trustJournal: true } : {}), ...(o.store ? { store: o.store } : {}) })).status.state : undefined;
+  const between = doc && inRoute && state === 'completed' && doc.hops[doc.hops.length - 1].executionId !== current;
+  // An override is for the gate before a hop: a route stopped between its hops (a hop's own steps are past their gate).
+  if (o.overrides?.length && !between) {
+    throw new FerryError('USAGE', `ferry resume --override is for a route stopped by its gate between hops; ${o.transport.hostName} ${!doc || !inRoute ? 'has no route in progress' : `is inside hop ${doc.hops.findIndex((h) => h.executionId === current) + 1} of its route (${state ?? 'unknown'})`}`, {
+      hint: 'Override an inhibitor of a new migration with ferry migrate --override.',
+    });
+  }
   if (!doc || !inRoute) return { hops: [await resume(o)] };
-  const state = (await migrationStatus({ transport: o.transport, ...(o.trustJournal ? { trustJournal: true } : {}), ...(o.store ? { store: o.store } : {}) })).status.state;
   // A route already finished resumes as a single execution does.
   if (state === 'completed' && doc.hops[doc.hops.length - 1].executionId === current) return { hops: [await resume(o)] };
   const done: MigrateResult[] = [];
@@ -406,4 +528,94 @@ export async function resumeRoute(o: { transport: Transport; onProgress?: (e: Pr
     if (res.result.status !== 'completed') return { route: doc, hops: done };
   }
   return continueRoute({ ...o, catalog: await loadCatalog(), doc, done });
+}
+
+/** What `ferry rollback --route` did to one hop of the route (rollbackRoute). */
+export interface RouteRollbackHop {
+  hop: number;
+  from: string;
+  to: string;
+  executionId: string | null;
+  /**
+   * `rolled-back` (now or by an earlier run: `restored` says which), `not-started` (nothing of it ran),
+   * `cannot` (past its point of no return without a snapshot: `why`), `kept` (a later hop cannot be undone).
+   */
+  outcome: RouteRollbackOutcome;
+  why?: string;
+  restored?: string[];
+}
+
+export interface RouteRollbackResult {
+  route: RouteDocument;
+  /** Newest hop first. */
+  hops: RouteRollbackHop[];
+  /** Every hop that ran was undone: the host runs the route's source again. */
+  complete: boolean;
+  /** The release the host runs now. */
+  runs: string;
+}
+
+/**
+ * `ferry rollback --route`: the route undone hop by hop, newest first, each hop by the one rollback use case
+ * (its rollback stack, or its snapshot past the point of no return). A hop past its point of no return without
+ * a snapshot cannot be undone (rollbackRefusal, the runner's answer): it and every hop before it are kept, and the
+ * result says so with the release the host then runs. Each hop's restores are journaled in its execution; the
+ * route file records each hop's outcome, and `current` moves to the hop whose end state the host is back in.
+ * Resumable: a hop whose rollback was interrupted is finished, one already rolled back is not touched again.
+ */
+export async function rollbackRoute(o: { transport: Transport; onProgress?: (e: ProgressEvent) => void; by?: string } & StoreOption & JournalReadOptions & ForceOption & RebootOption): Promise<RouteRollbackResult> {
+  const doc = await readRoute(o.transport);
+  const current = (await readCurrentExecution(o.transport))?.executionId;
+  if (!doc || current === undefined || !doc.hops.some((h) => h.executionId === current)) {
+    throw new FerryError('USAGE', `ferry rollback --route: ${o.transport.hostName} has no route in progress${doc ? ` (its current execution ${current ?? '(none)'} is no hop of the route ${doc.source} → ${doc.target})` : ` (${ROUTE_FILE} is absent)`}`, {
+      hint: 'ferry rollback undoes the current migration.',
+    });
+  }
+  const total = doc.hops.length;
+  const record: RouteRollbackRecord = doc.rollback ?? { by: o.by ?? process.env.USER ?? 'ferry', startedAt: new Date().toISOString(), hops: [] };
+  doc.rollback = record;
+  const note = async (h: RouteRollbackHop): Promise<void> => {
+    record.hops = [...record.hops.filter((x) => x.hop !== h.hop), { hop: h.hop, outcome: h.outcome, at: new Date().toISOString(), ...(h.why ? { why: h.why } : {}) }];
+    await writeRoute(o.transport, doc);
+  };
+  const say = (hop: number, message: string): void => o.onProgress?.({ scope: 'route', phase: 'rollback', hop, total, message });
+  const out: RouteRollbackHop[] = [];
+  let blocker: RouteRollbackHop | undefined;
+  for (let i = total - 1; i >= 0; i--) {
+    const hop = doc.hops[i];
+    const base = { hop: i + 1, from: hop.from, to: hop.to, executionId: hop.executionId };
+    if (blocker) {
+      const kept: RouteRollbackHop = { ...base, outcome: 'kept', why: `hop ${blocker.hop} (${blocker.from} → ${blocker.to}) after it cannot be undone` };
+      out.push(kept);
+      await note(kept);
+      continue;
+    }
+    const entries = hop.executionId === null ? [] : await readJournal(o.transport, hop.executionId, { trust: o.trustJournal === true });
+    if (hop.executionId === null || entries.length === 0) {
+      out.push({ ...base, outcome: 'not-started' });
+      continue;
+    }
+    const refused = rollbackRefusal(o.transport, hop.executionId, entries);
+    if (refused) {
+      blocker = { ...base, outcome: 'cannot', why: `${refused.message}; the host stays on ${hop.to}` };
+      out.push(blocker);
+      say(i + 1, `${hop.from} → ${hop.to} cannot be undone: ${blocker.why}`);
+      await note(blocker);
+      continue;
+    }
+    // The hop being undone is the host's current execution (ferry status shows its rollback).
+    if (current !== hop.executionId) await writeCurrentExecution(o.transport, hop.executionId);
+    say(i + 1, `undoing ${hop.from} → ${hop.to} (${hop.executionId})`);
+    const res = await rollbackExecution({ ...o, executionId: hop.executionId });
+    const done: RouteRollbackHop = { ...base, outcome: 'rolled-back', restored: [...res.alreadyRestored, ...res.restored] };
+    out.push(done);
+    await note(done);
+  }
+  // `current` names the newest hop whose end state the host is in (the one that could not be undone), else the first.
+  const stays = out.find((h) => h.outcome === 'cannot');
+  const last = stays?.executionId ?? doc.hops[0].executionId;
+  if (last && (await readCurrentExecution(o.transport))?.executionId !== last) await writeCurrentExecution(o.transport, last);
+  const runs = stays ? stays.to : doc.source;
+  say(0, stays ? `the host runs ${runs}: hop ${stays.hop} and those before it are kept` : `the route is undone: the host runs ${runs} again`);
+  return { route: doc, hops: out, complete: !stays, runs };
 }

@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { FerryError, isFerryError } from '../core/index.js';
 import { isCrossMajor, targetRelease, type Catalog, type MigrationPath, type ReleaseView } from '../catalog/index.js';
 import type { TargetRepoView } from '../assess/types.js';
-import { dnfEnvFor, type TargetRepo } from '../plan/index.js';
+import { dnfEnvFor, routeFor, type TargetRepo } from '../plan/index.js';
 import { bindServedRepo, parseBaseurl, unbindServedRepo, type PackageManagerEnv } from '../exec/package-manager/index.js';
 import type { Transport } from '../transport/index.js';
 import { serveToHost, type ServedRequest } from './repo-server.js';
@@ -29,6 +29,8 @@ export interface TargetContext {
   path(source: string | null): MigrationPath | null;
   /** Whether going from `source` is a major upgrade: the path's method decides (isCrossMajor). */
   crossMajor(source: string | null): boolean;
+  /** Without a direct path: the releases of the route Ferry plans from `source` (plan/build.ts routeFor: source first, this target last), else undefined. */
+  route(source: string | null): string[] | undefined;
   /** The package-manager environment on the host: its release version, platform and these repositories as the host reaches them (hostRepos). */
   environment(transport: Transport, gpgcheck: boolean, onProgress?: (p: RepoProgress) => void): Promise<PackageManagerEnv>;
 }
@@ -76,9 +78,29 @@ export function resolveTargets(catalog: Catalog, ids: readonly string[], repos: 
     return {
       id, release: releases[i], locations, repo, path,
       crossMajor: (source) => isCrossMajor(path(source)),
+      route: (source) => (source ? routeReleases(catalog, source, id) : undefined),
       environment: async (transport, gpgcheck, onProgress) => dnfEnvFor(releases[i], await hostRepos(transport, id, locations, onProgress), gpgcheck),
     };
   });
+}
+
+/** One hop of a route as the catalog gives it: its path's ends, and whether it takes PES events (a cross-major path). */
+export interface RouteLeg { from: string; to: string; crossMajor: boolean }
+
+/**
+ * The hops source → target: the catalog's route (plan/build.ts routeFor, the one chain finder), or the one
+ * direct hop (also for a pair Ferry cannot plan: unplannablePath says why).
+ */
+export function routeLegs(catalog: Catalog, sourceId: string, targetId: string): RouteLeg[] {
+  const chain = routeFor(catalog, catalog.release(sourceId), catalog.release(targetId));
+  if (chain) return chain.map((p) => ({ from: p.from, to: p.to, crossMajor: p.method === 'cross-major-pes' }));
+  return [{ from: sourceId, to: targetId, crossMajor: isCrossMajor(catalog.path(sourceId, targetId)) }];
+}
+
+/** The releases of the multi-hop route Ferry plans source → target (routeLegs: source first), or undefined: a direct path, or none. */
+export function routeReleases(catalog: Catalog, source: string, target: string): string[] | undefined {
+  const legs = catalog.hasRelease(source) ? routeLegs(catalog, source, target) : [];
+  return legs.length > 1 ? [source, ...legs.map((l) => l.to)] : undefined;
 }
 
 /**

@@ -17,9 +17,9 @@ import { classifyFailure } from './fleet-collect.js';
 import type { RebootConfig, RebootWait } from '../exec/reboot.js';
 import { hostOptionsFor, openHost, type HostOptions, type Transport } from './host.js';
 import { rebootWaitFor } from './reboot.js';
-import { migrate, migrationStatus, resume, type MigrateResult } from './migrate.js';
+import { hostProgress, migrateRoute, resumeRoute } from './route.js';
 import { createRepoCache, type RepoCache } from './repos.js';
-import { advanceRollout, advanceRollouts, checkedPesFile, deferReason, MIGRATE_JOB, parseMigrateJobPayload, type MigrateJobPayload } from './rollout.js';
+import { advanceRollout, advanceRollouts, checkedPesFlags, deferReason, MIGRATE_JOB, parseMigrateJobPayload, type MigrateJobPayload } from './rollout.js';
 
 export interface WorkerOptions {
   store: Store;
@@ -88,6 +88,11 @@ function isHeldByLiveRun(e: unknown): boolean {
 const RETRY_BACKOFF = { baseMs: 2000, maxMs: 60_000 };
 const STORE_BACKOFF_MAX_MS = 30_000;
 
+/** The hop a route's gate stopped before (route.ts continueRoute's PLAN_INHIBITED names it), if that is what stopped the host. */
+function gateHop(e: unknown): number | undefined {
+  return isFerryError(e, 'PLAN_INHIBITED') && typeof e.details?.hop === 'number' ? e.details.hop : undefined;
+}
+
 export function defaultWorkerId(): string {
   return `${hostname()}:${process.pid}`;
 }
@@ -138,27 +143,23 @@ export async function runMigrationJob(o: { store: Store; job: JobRecord; payload
       };
     }
     const common = { transport, store: o.store, storeHost: host.name, onProgress, ...(rebootWait ? { rebootWait } : {}) };
-    const current = await readCurrentExecution(transport);
-    let how: HostOutcome['how'] = 'migrated';
-    let result: MigrateResult | undefined;
-    if (current) {
-      const st = await migrationStatus({ transport, executionId: current.executionId, store: o.store });
-      const sameTarget = st.plan.target === o.payload.target;
-      if (sameTarget && st.status.state === 'completed') {
-        how = 'already-done';
-        return { state: st.verify?.ok === false ? 'failed' : 'succeeded', how, executionId: current.executionId, ...(st.verify?.ok === false ? { error: 'verification failed' } : {}) };
-      }
-      // Interrupted, or planned and marked current but killed before its first journal entry: the same execution goes on.
-      if (sameTarget && (st.status.interrupted || st.status.state === 'running' || st.status.state === 'not-started') && !st.status.rollbackStarted) {
-        how = 'resumed';
-        result = await resume({ ...common, executionId: current.executionId });
-      }
+    // What the host has done toward the target (its journal and route file are the truth, not the job).
+    const progress = await hostProgress({ transport, target: o.payload.target, store: o.store });
+    if (progress.state === 'done') {
+      return { state: progress.verified ? 'succeeded' : 'failed', how: 'already-done', executionId: progress.executionId, ...(progress.verified ? {} : { error: 'verification failed' }) };
     }
-    result ??= await migrate({
-      ...common, target: o.payload.target, repos: o.payload.repos, gpgcheck: o.payload.gpgcheck, repoCache: o.repoCache,
-      ...(o.payload.pes ? { pes: checkedPesFile(o.payload.pes, o.payload.rolloutId) } : {}),
-      ...(o.payload.by ?? o.operator ? { by: o.payload.by ?? o.operator } : {}),
-    });
+    const how: HostOutcome['how'] = progress.state === 'resume' ? 'resumed' : 'migrated';
+    // The rollout's events files, still the bytes it recorded (a resumed route plans its next hop with them too).
+    const pes = o.payload.pes ? checkedPesFlags(o.payload.pes, o.payload.rolloutId) : undefined;
+    const by = o.payload.by ?? o.operator;
+    // The same route code `ferry migrate` and `ferry resume` run: a multi-hop target goes hop by hop behind its gates.
+    const run = progress.state === 'resume'
+      ? await resumeRoute({ ...common, ...(by ? { by } : {}) })
+      : await migrateRoute({
+        ...common, target: o.payload.target, repos: o.payload.repos, gpgcheck: o.payload.gpgcheck, repoCache: o.repoCache,
+        ...(pes ? { pes, pesScope: 'fleet' as const } : {}), ...(by ? { by } : {}),
+      });
+    const result = run.hops[run.hops.length - 1];
     const verified = result.verify?.ok !== false;
     return {
       state: verified ? 'succeeded' : 'failed', how, executionId: result.result.executionId,
@@ -169,7 +170,7 @@ export async function runMigrationJob(o: { store: Store; job: JobRecord; payload
     const current = await readCurrentExecution(transport).catch(() => undefined);
     return {
       state: 'failed', how: 'migrated', error: redact((e as Error).message), logTail: redact(tail.join('\n')),
-      ...(step ? { failedStep: step } : {}), ...(current ? { executionId: current.executionId } : {}),
+      ...(step ? { failedStep: step } : gateHop(e) !== undefined ? { failedStep: `the gate before hop ${gateHop(e)}` } : {}), ...(current ? { executionId: current.executionId } : {}),
       // Only a failure before the host was touched is retried; a failed step waits for the operator. A store
       // that missed journal entries (it dropped during the run) is retried too: the next attempt finds the host's
       // execution done or interrupted and mirrors its journal while reading it.

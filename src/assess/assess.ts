@@ -24,7 +24,11 @@ export interface AssessTargetsInput {
   facts: HostFacts;
   catalog: Catalog;
   /** `repoUnreadable`: the target's repositories were given but could not be read (the mirror's error), so no fates. */
-  targets: { release: string; repo?: TargetRepoView; repoUnreadable?: string; pesEvents?: PesEvent[] }[];
+  /**
+   * `route`: where the catalog records no direct path, the releases of the multi-hop route Ferry plans (source
+   * first, target last: app/route.ts routeLegs, the plan's one chain finder), said by the unsupported-path check.
+   */
+  targets: { release: string; repo?: TargetRepoView; repoUnreadable?: string; pesEvents?: PesEvent[]; route?: string[] }[];
   /** YYYY-MM-DD, for lifecycle. */
   today: string;
   /**
@@ -150,14 +154,14 @@ export function assessTargets(input: AssessTargetsInput): Assessment {
   const sourceId = detectSourceRelease(facts, catalog);
   const source = sourceId ? catalog.release(sourceId) : null;
   const checks = input.checks ?? CHECKS;
-  const unranked: Omit<TargetAssessment, 'score' | 'rank' | 'reasons'>[] = input.targets.map(({ release, repo, repoUnreadable, pesEvents }) => {
+  const unranked: Omit<TargetAssessment, 'score' | 'rank' | 'reasons'>[] = input.targets.map(({ release, repo, repoUnreadable, pesEvents, route }) => {
     const target = catalog.release(release);
     const path = source ? catalog.path(source.id, target.id) : null;
     const { fates, unpredicted } = repo ? fatesFor(input, source, target, path, repo, pesEvents) : { fates: [] };
     // Said, not silent: without the solver's transaction the fates are the rules' imitation of dnf.
     const notAssessed: NotAssessed[] = unpredicted ? [{ check: 'predicted-transaction', reason: `${unpredicted}: the package fates follow Ferry's rules, which imitate dnf, and erasures are not predicted` }] : [];
     const findings = checks.flatMap((c) => {
-      const checkInput = { facts, catalog, source, target, path, ...(repo ? { repo } : {}), ...(repoUnreadable !== undefined ? { repoUnreadable: redact(repoUnreadable) } : {}), fates, today };
+      const checkInput = { facts, catalog, source, target, path, ...(route && !path ? { route } : {}), ...(repo ? { repo } : {}), ...(repoUnreadable !== undefined ? { repoUnreadable: redact(repoUnreadable) } : {}), fates, today };
       const reason = c.notAssessed?.(checkInput);
       if (reason === undefined) return c.run(checkInput);
       notAssessed.push({ check: c.id, reason });
@@ -166,6 +170,7 @@ export function assessTargets(input: AssessTargetsInput): Assessment {
     return {
       target: target.id, targetName: `${target.distributionInfo.name} ${target.version}`,
       path: path ? { method: path.method, source: path.source } : null,
+      ...(route && !path ? { route: [...route] } : {}),
       // The published document (printed, stored, served) names a mirror without its URL's credentials.
       repositories: repo ? repo.locations.map(redact) : [],
       findings, notAssessed, inhibitors: findings.filter((f) => f.groups.includes('inhibitor')).map((f) => f.key),

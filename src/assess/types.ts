@@ -93,6 +93,8 @@ export interface TargetAssessment {
   targetName: string;
   /** The migration path from the catalog, or null when unsupported (then an inhibitor stands). */
   path: { method: string; source: string } | null;
+  /** Without a direct path: the releases of the multi-hop route Ferry plans instead (source first), hop by hop with a gate between. */
+  route?: string[];
   /** Where the target's package metadata came from (repo locations), or null when not compared. */
   repositories: string[];
   findings: Finding[];
@@ -137,6 +139,8 @@ export interface CheckInput {
   target: ReleaseView;
   /** The catalog's path source → target (null: none recorded); its method decides same- vs cross-major. */
   path: MigrationPath | null;
+  /** Without a direct path: the multi-hop route Ferry plans instead (release ids, source first). */
+  route?: readonly string[];
   /** Target metadata, when the assessment compares against real repositories. */
   repo?: TargetRepoView;
   /** Why the target's repositories, though given, are absent: the error of the mirror that could not be read. */

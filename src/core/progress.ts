@@ -25,8 +25,8 @@ export type ProgressEvent =
   | { scope: 'output'; phase: 'line'; stepId?: string; message: string }
   /** A restorable being restored by a rollback; `message` is its description, `detail` why it failed. */
   | { scope: 'restore'; phase: 'start' | 'end' | 'failed'; restorableId: string; message: string; detail?: string }
-  /** A multi-hop route: hop `hop` (1-based) of `total` starts, its re-assessment gate passed or stopped the run, or its facts differ from the prediction. */
-  | { scope: 'route'; phase: 'hop' | 'gate' | 'differences'; hop: number; total: number; message: string }
+  /** A multi-hop route: hop `hop` (1-based) of `total` starts, its re-assessment gate passed or stopped the run, its facts differ from the prediction, or `ferry rollback --route` undoes it (hop 0: the route as a whole). */
+  | { scope: 'route'; phase: 'hop' | 'gate' | 'differences' | 'rollback'; hop: number; total: number; message: string }
   /** Fleet collection: hosts done (failed included) of total; `host` is the one this event is about, if any. */
   | { scope: 'collect'; phase: 'start' | 'host' | 'end'; done: number; total: number; failed: number; host?: string; message?: string };
 

@@ -49,11 +49,12 @@ export async function rebootHooks(w: RebootWait, journal: Journal, stepId?: stri
   };
   return {
     prepareReboot,
-    async reboot() {
+    async reboot(onReturn?: () => Promise<void>) {
       if (!requested) await prepareReboot();
       assert(requested !== undefined, 'a reboot is requested before it is issued');
       await issueReboot(w);
       const back = await awaitReboot(w, requested);
+      await onReturn?.();
       await journal.append({ event: 'reboot', phase: 'returned', bootId: back.bootId });
       requested = undefined;
     },

@@ -419,6 +419,19 @@ export interface RollbackResult {
 }
 
 /**
+ * Why an execution cannot be rolled back (ROLLBACK_PAST_PONR: it passed its point of no return and took no
+ * snapshot to return to), or null: the one answer rollback and a route's rollback (app/route.ts) ask.
+ */
+export function rollbackRefusal(transport: Pick<Transport, 'hostName'>, executionId: string, entries: readonly JournalEntry[]): FerryError | null {
+  const st = deriveStatus(entries, executionId);
+  if (!st.ponrCrossed || st.restorables.some((r) => r.kind === SNAPSHOT_KIND)) return null;
+  const ponr = entries.find((e) => e.event === 'ponr');
+  return new FerryError('ROLLBACK_PAST_PONR', `Execution ${executionId} on ${transport.hostName} passed its point of no return at step ${ponr && ponr.event === 'ponr' ? ponr.stepId : '?'}; rollback is refused`, {
+    hint: 'Resume the migration (ferry resume) to complete it, or restore the host from your own snapshot: this execution took none (a plan snapshots a Btrfs or LVM root, or with --snapshot-command).',
+  });
+}
+
+/**
  * Restores every journaled restorable, newest first. Refuses past the point of no return. Failures are
  * journaled and collected; the rollback continues and finally throws ROLLBACK_INCOMPLETE listing them.
  * Re-running an interrupted or incomplete rollback retries only what is not yet restored.
@@ -440,12 +453,8 @@ export async function rollback(options: RollbackOptions): Promise<RollbackResult
     // A snapshot of the whole system (snapshots/) is the exact state before the run: when the execution took
     // one, rollback returns the host to it, past the point of no return too, and restores nothing finer.
     const snapshot = st.restorables.find((r) => r.kind === SNAPSHOT_KIND);
-    if (st.ponrCrossed && !snapshot) {
-      const ponr = entries.find((e) => e.event === 'ponr');
-      throw new FerryError('ROLLBACK_PAST_PONR', `Execution ${executionId} on ${transport.hostName} passed its point of no return at step ${ponr && ponr.event === 'ponr' ? ponr.stepId : '?'}; rollback is refused`, {
-        hint: 'Resume the migration (ferry resume) to complete it, or restore the host from your own snapshot: this execution took none (a plan snapshots a Btrfs or LVM root, or with --snapshot-command).',
-      });
-    }
+    const refused = rollbackRefusal(transport, executionId, entries);
+    if (refused) throw refused;
     const done = new Set(entries.flatMap((e) => (e.event === 'restore' && e.phase === 'end' ? [e.restorableId] : [])));
     const alreadyRestored = st.restorables.filter((r) => done.has(r.id)).map((r) => r.id);
     if (st.state === 'rolled-back') return { executionId, restored: [], alreadyRestored };

@@ -65,9 +65,11 @@ export interface RestoreContext {
   output(line: string): void;
   /**
    * Reboots the host and resolves once the same transport reaches it again (a snapshot restore boots into the
-   * snapshot). Absent: the restorer asks the operator to reboot (SNAPSHOT_REBOOT_REQUIRED).
+   * snapshot). Absent: the restorer asks the operator to reboot (SNAPSHOT_REBOOT_REQUIRED). `onReturn` runs once the
+   * host is reached again and before the boundary journals the return: a restorer whose restore rewrote the tree
+   * the journal lives in (a restore command) carries the journal and lock back into it there.
    */
-  reboot?: () => Promise<void>;
+  reboot?: (onReturn?: () => Promise<void>) => Promise<void>;
   /**
    * Journals the reboot request (the host's boot id before it) when the runner reboots through the boundary
    * (exec/reboot.ts). A restorer that carries the journal into another tree calls it before the carry, so the
@@ -172,8 +174,9 @@ export type JournalEvent =
   /**
    * A multi-hop route's re-assessment gate (app/route.ts), journaled in the execution of the hop before it once that
    * completed: hop `hop` (1-based), landing on `to`, re-assessed on facts collected then; `ok` false stopped the run there.
+   * `overridden`: inhibitors that stood and the operator overrode (`ferry resume --override`).
    */
-  | { event: 'gate'; hop: number; to: string; ok: boolean; inhibitors: string[]; unexpected: string[]; missing: string[] };
+  | { event: 'gate'; hop: number; to: string; ok: boolean; inhibitors: string[]; unexpected: string[]; missing: string[]; overridden?: { findingKey: string; by: string; reason?: string }[] };
 
 /**
  * `kid` and `mac`: the id of the controller's journal key and the entry's chained HMAC (journal-key.ts).

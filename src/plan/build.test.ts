@@ -62,7 +62,7 @@ test('routeFor: CentOS 7 → Rocky 9 is the route through Rocky 8; a recorded or
   assert.equal(routeFor(catalog, catalog.release('rocky-9'), catalog.release('centos-7')), null);
   const e = unplannablePath(catalog, catalog.release('centos-7'), catalog.release('rocky-9'));
   assert.equal(e?.code, 'PATH_UNSUPPORTED');
-  assert.match(e?.hint ?? '', /ferry plan\|migrate take rocky-9 as the route centos-7 → rocky-8 → rocky-9 \(one plan, a gate between the hops\); rollouts do not yet\./);
+  assert.match(e?.hint ?? '', /ferry plan\|migrate take rocky-9 as the route centos-7 → rocky-8 → rocky-9 \(one plan, a gate between the hops\), as ferry rollout create does\./);
   assert.doesNotMatch(unplannablePath(catalog, catalog.release('rocky-9'), catalog.release('centos-7'))?.hint ?? '', /route/);
 });
 

@@ -122,7 +122,7 @@ export function unplannablePath(catalog: Catalog, source: Pick<ReleaseView, 'id'
     const route = routeFor(catalog, source, target);
     return new FerryError('PATH_UNSUPPORTED', `${source.id} → ${target.id} is ${what}`, {
       hint: `Paths from ${source.id} Ferry can plan: ${catalog.paths({ from: source.id }).filter((p) => recipeFor(p.method)).map((p) => p.to).join(', ') || 'none'}.`
-        + (route ? ` ferry plan|migrate take ${target.id} as the route ${[source.id, ...route.map((p) => p.to)].join(' → ')} (one plan, a gate between the hops); rollouts do not yet.` : ''),
+        + (route ? ` ferry plan|migrate take ${target.id} as the route ${[source.id, ...route.map((p) => p.to)].join(' → ')} (one plan, a gate between the hops), as ferry rollout create does.` : ''),
     });
   }
   if (isCrossMajor(path) && !has.pes) {

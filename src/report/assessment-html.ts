@@ -68,7 +68,7 @@ function renderTarget(t: TargetAssessment, max: number, hostKeys: ReadonlySet<st
     parts.push(`<div class="inhibitors"><strong>${inhibitors.length} inhibitor${inhibitors.length === 1 ? '' : 's'}: the migration must not start.</strong><ul>`
       + inhibitors.map((f) => `<li><a href="#${h(hostKeys.has(f.key) ? `host--${f.key}` : `${t.target}--${f.key}`)}"><code>${h(f.key)}</code></a> ${h(f.title)}</li>`).join('') + '</ul></div>');
   }
-  parts.push(`<p>Migration path: ${t.path ? `<code>${h(t.path.method)}</code> (source: ${h(t.path.source)})` : '<strong>none in the catalog</strong>'}<br>`
+  parts.push(`<p>Migration path: ${t.path ? `<code>${h(t.path.method)}</code> (source: ${h(t.path.source)})` : t.route ? `none direct; the route ${t.route.map((r) => `<code>${h(r)}</code>`).join(' → ')}` : '<strong>none in the catalog</strong>'}<br>`
     + (fatesUnknown(t) ? 'Repositories: <strong>not compared</strong>' : `Repositories: ${t.repositories.map((r) => `<code>${h(r)}</code>`).join(', ')}`) + '</p>');
   if (fatesUnknown(t)) parts.push('<div class="notice">No repository location was given for this target, so package fates (same, upgrade, downgrade, replaced, missing) are unknown. Pass <code>--repo TARGET=DIR_OR_URL</code> to compare.</div>');
   if (t.reasons.length > 0) {

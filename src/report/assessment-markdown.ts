@@ -38,7 +38,7 @@ function renderFindingGroups(groups: { severity: Severity; findings: Finding[] }
 function renderTarget(t: TargetAssessment, o: Required<MarkdownOptions>, hostKeys: ReadonlySet<string>): string[] {
   const out: string[] = [`## ${t.rank}. ${md(t.targetName)} (${code(t.target)})`, ''];
   out.push(`- Score: **${t.score}**`);
-  out.push(`- Migration path: ${t.path ? `${code(t.path.method)} (source: ${md(t.path.source)})` : '**none in the catalog**'}`);
+  out.push(`- Migration path: ${t.path ? `${code(t.path.method)} (source: ${md(t.path.source)})` : t.route ? `none direct; the route ${t.route.map((r) => code(r)).join(' → ')}` : '**none in the catalog**'}`);
   out.push(fatesUnknown(t)
     ? '- Repositories: **not compared** — no repository location was given for this target, so package fates are unknown.'
     : `- Repositories: ${t.repositories.map(code).join(', ')} (${totalPackages(t)} packages compared)`);

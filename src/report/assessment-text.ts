@@ -47,7 +47,7 @@ export function renderAssessmentText(a: Assessment): string {
       out.push(`!! ${inhibitors.length} INHIBITOR(S): the migration must not start`);
       for (const f of inhibitors) out.push(`!!   ${t(f.key)}: ${t(f.title)}`);
     }
-    out.push(`path: ${x.path ? `${x.path.method} (${t(x.path.source)})` : 'none in the catalog'}`);
+    out.push(`path: ${x.path ? `${x.path.method} (${t(x.path.source)})` : x.route ? `none direct; the route ${x.route.map(t).join(' → ')} (ferry plan plans it hop by hop)` : 'none in the catalog'}`);
     if (x.reasons.length > 0) out.push(`why: ${x.reasons.map((r) => `${formatPoints(r.points)} ${t(r.text)}`).join('; ')}`);
     for (const g of findingsBySeverity(x, host.keys)) for (const f of g.findings) pushFinding(out, f, isInhibitor(f, x));
     if (host.findings.length > 0) out.push(`  (and the ${host.findings.length} host finding(s) above)`);

@@ -162,3 +162,15 @@ test('an erased fate: counted, its chain in text, Markdown and HTML, valid JSON;
   assert.deepEqual(validateAssessment(old), []);
   assert.match(renderAssessmentText(old as unknown as ReturnType<typeof fixtureAssessment>), /third-party \d+, erased 0\)/);
 });
+
+test('a target reached by a route: the document validates with its route, and every renderer says the route instead of "none in the catalog"', () => {
+  const a = fixtureAssessment();
+  a.sourceRelease = 'centos-7';
+  a.targets[0] = { ...a.targets[0], path: null, route: ['centos-7', 'rocky-8', 'rocky-9'] };
+  assert.deepEqual(validateAssessment(a), []);
+  assert.match(renderAssessmentText(a), /^path: none direct; the route centos-7 → rocky-8 → rocky-9 \(ferry plan plans it hop by hop\)$/m);
+  assert.match(renderAssessmentMarkdown(a), /Migration path: none direct; the route `centos-7` → `rocky-8` → `rocky-9`/);
+  assert.match(renderAssessmentHtml(a), /Migration path: none direct; the route <code>centos-7<\/code> → <code>rocky-8<\/code> → <code>rocky-9<\/code>/);
+  const bad = { ...a, targets: [{ ...a.targets[0], route: ['centos-7'] }, ...a.targets.slice(1)] };
+  assert.ok(validateAssessment(bad).some((e) => e.path === '/targets/0/route'), 'a route has at least a source, an intermediate release and the target');
+});

@@ -92,6 +92,8 @@ export interface RouteStatusView {
   target: string;
   hops: { from: string; to: string; executionId: string | null }[];
   gates: { hop: number; on: string; ok: boolean; inhibitors: string[] }[];
+  /** `ferry rollback --route`: each hop's outcome. */
+  rollback?: { by: string; hops: { hop: number; outcome: string; why?: string }[] };
 }
 
 function renderRouteLine(route: RouteStatusView, executionId: string): string[] {
@@ -101,8 +103,9 @@ function renderRouteLine(route: RouteStatusView, executionId: string): string[] 
   const next = route.hops[at + 1];
   return [
     `  hop ${at + 1} of ${route.hops.length} of the route ${t(route.source)} → ${route.hops.map((h) => t(h.to)).join(' → ')}`,
-    ...(gate && gate.hop === at + 2 && !gate.ok ? [`  the gate before hop ${gate.hop} stopped the route: ${gate.inhibitors.map(t).join(', ')} (resolve them, then ferry resume)`] : []),
+    ...(gate && gate.hop === at + 2 && !gate.ok ? [`  the gate before hop ${gate.hop} stopped the route: ${gate.inhibitors.map(t).join(', ')} (resolve them, then ferry resume; or override them: ferry resume --override KEY=REASON)`] : []),
     ...(next && next.executionId === null && !(gate && gate.hop === at + 2 && !gate.ok) ? [`  next: hop ${at + 2} (${t(next.from)} → ${t(next.to)}), after its gate (ferry resume runs it)`] : []),
+    ...(route.rollback ? [`  ferry rollback --route (by ${t(route.rollback.by)}): ${[...route.rollback.hops].sort((a, b) => b.hop - a.hop).map((h) => `hop ${h.hop} ${h.outcome === 'cannot' ? 'cannot be undone' : t(h.outcome)}`).join(', ')}`] : []),
   ];
 }
 
@@ -117,6 +120,30 @@ export function renderStatus(r: { status: ExecutionStatus; plan: MigrationPlan; 
     ...(r.verify ? [`  verification: ${r.verify.ok ? 'passed' : 'FAILED'}`] : []),
     ...(r.expired ?? []).map((x) => `  snapshot expired and removed: ${t(x)}`),
     ...(r.snapshots ?? []).map((x) => `  snapshot kept: ${x.provider} ${t(x.name)} of ${x.createdAt}, ${x.exclusiveBytes === null ? 'size unknown' : `${(x.exclusiveBytes / 2 ** 20).toFixed(1)} MiB of its own`} (${x.expiresAt ? `expires ${x.expiresAt}: ferry status --expire removes it then, ferry finish now` : 'ferry finish removes it'})`),
+  ].join('\n');
+}
+
+/** What `ferry rollback --route` did (app/route.ts rollbackRoute's result, as this renderer reads it). */
+export interface RouteRollbackView {
+  route: { source: string; target: string; hops: { to: string }[] };
+  hops: { hop: number; from: string; to: string; outcome: 'rolled-back' | 'not-started' | 'cannot' | 'kept'; why?: string; restored?: string[] }[];
+  complete: boolean;
+  runs: string;
+}
+
+export function renderRouteRollback(r: RouteRollbackView): string {
+  const route = [r.route.source, ...r.route.hops.map((h) => h.to)].map(t).join(' → ');
+  const outcome = (h: RouteRollbackView['hops'][number]): string => {
+    switch (h.outcome) {
+      case 'rolled-back': return `rolled back (${h.restored?.length ?? 0} restored)`;
+      case 'not-started': return 'never started: nothing to undo';
+      case 'cannot': return `CANNOT be undone: ${t(h.why ?? '')}`;
+      case 'kept': return `kept: ${t(h.why ?? '')}`;
+    }
+  };
+  return [
+    r.complete ? `Route ${route} rolled back: the host runs ${t(r.runs)} again` : `Route ${route} rolled back as far as it can be: the host runs ${t(r.runs)}`,
+    ...r.hops.map((h) => `  hop ${h.hop} (${t(h.from)} → ${t(h.to)}): ${outcome(h)}`),
   ].join('\n');
 }
 

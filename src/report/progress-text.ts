@@ -24,7 +24,7 @@ export function renderProgress(e: ProgressEvent): string {
     case 'restore':
       return `restore ${e.phase}: ${t(e.message)}${e.detail ? `: ${t(e.detail)}` : ''}`;
     case 'route':
-      return `[hop ${e.hop}/${e.total}] ${t(e.message)}`;
+      return `${e.hop === 0 ? '[route]' : `[hop ${e.hop}/${e.total}]`} ${t(e.message)}`;
     case 'collect':
       return `[collect] ${e.done}/${e.total}${e.failed ? ` (${e.failed} failed)` : ''}${e.host ? ` ${t(e.host)}` : ''}${e.message ? `: ${t(e.message)}` : ''}`;
   }

@@ -1,6 +1,6 @@
 /**
  * Test helper process for the fault-injection tests: runs `ferry migrate` (FERRY_E2E_MODE=migrate),
- * `ferry rollback` (rollback) or `ferry resume` through the app use cases on a local lab root, and freezes its
+ * `ferry rollback` (rollback), `ferry rollback --route` (rollback-route) or `ferry resume` through the app use cases on a local lab root, and freezes its
  * event loop at the point named by FERRY_E2E_STALL (`start:N`, `end:N` — step boundaries — `output:N[:K]`,
  * the K-th (default first) output line of step N, or `restore-start:N` / `restore-end:N`, the N-th restore
  * of this run starting or journaled as done, or `untar:N`, just before this run's N-th `tar -x` on the host
@@ -14,7 +14,7 @@
  */
 import { writeSync } from 'node:fs';
 import { rollback } from '../../src/app/migrate.js';
-import { migrateRoute, resumeRoute } from '../../src/app/route.js';
+import { migrateRoute, resumeRoute, rollbackRoute } from '../../src/app/route.js';
 import { createLocalTransport } from '../../src/transport/local.js';
 import type { ProgressEvent } from '../../src/core/index.js';
 import type { RunOptions, Transport } from '../../src/transport/types.js';
@@ -70,8 +70,13 @@ if (process.env.FERRY_E2E_MODE === 'migrate') {
     ...(process.env.FERRY_E2E_PES ? { pes: process.env.FERRY_E2E_PES.split('\n') } : {}), ...(rebootWait ? { rebootWait } : {}) });
 } else if (process.env.FERRY_E2E_MODE === 'rollback') {
   await rollback({ transport, onProgress });
+} else if (process.env.FERRY_E2E_MODE === 'rollback-route') {
+  const res = await rollbackRoute({ transport, onProgress, ...(rebootWait ? { rebootWait } : {}) });
+  writeSync(1, `ROUTE-ROLLBACK ${res.hops.map((h) => `${h.hop}:${h.outcome}`).join(' ')} runs=${res.runs}\n`);
 } else {
-  const res = await resumeRoute({ transport, onProgress, ...(rebootWait ? { rebootWait } : {}) });
+  // FERRY_E2E_OVERRIDE: `ferry resume --override KEY=REASON`, one a line; FERRY_E2E_BY: the operator.
+  const overrides = (process.env.FERRY_E2E_OVERRIDE ?? '').split('\n').filter(Boolean).map((o) => ({ findingKey: o.split('=')[0], reason: o.slice(o.indexOf('=') + 1) }));
+  const res = await resumeRoute({ transport, onProgress, ...(rebootWait ? { rebootWait } : {}), ...(overrides.length ? { overrides } : {}), ...(process.env.FERRY_E2E_BY ? { by: process.env.FERRY_E2E_BY } : {}) });
   writeSync(1, `RESULT ${res.hops[res.hops.length - 1]?.result.status ?? 'none'}\n`);
 }
 writeSync(1, 'DONE\n');

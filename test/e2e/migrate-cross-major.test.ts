@@ -8,7 +8,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Assessment } from '../../src/assess/types.js';
@@ -17,7 +17,7 @@ import { migrate, planMigration } from '../../src/app/migrate.js';
 import { createRollout, rolloutStatus } from '../../src/app/rollout.js';
 import { parseRolloutFlags } from '../../src/fleet/rollout-spec.js';
 import { openStore } from '../../src/store/index.js';
-import { planRoute, type RouteDocument } from '../../src/app/route.js';
+import { migrateRoute, planRoute, rollbackRoute, type RouteDocument } from '../../src/app/route.js';
 import { compileSchema } from '../../src/core/index.js';
 import { routePlanSchema } from '../../src/plan/index.js';
 import { rebootConfig, switchableTransport, type RebootWait, type SwitchableTransport } from '../../src/exec/reboot.js';
@@ -30,7 +30,7 @@ import { createLab, type Lab, type LabDistro, type LabHost } from '../lab/lab.js
 import type { SourceDef } from '../lab/model.js';
 import { sharedPath, skipUnlessShared, skipUnlessTools } from '../support/shared.js';
 import { ferry } from './cli.js';
-import { hostState, packageSet, runChild, sh } from './helpers.js';
+import { hostState, packageSet, runChild, sh, startWorker } from './helpers.js';
 
 const skip = skipUnlessTools('rpmbuild', 'createrepo_c', 'dnf', 'rpm', 'setsid') || skipUnlessShared('leapp', 'pes-events.rocky.json');
 let lab: Lab | undefined;
@@ -300,7 +300,7 @@ test('CentOS 7 → Rocky 8 as a rollout: --pes recorded by digest, ferry worker 
       connection: { address: h.host, port: h.port, user: 'root', identityFile: h.privateKeyPath }, vars: { ferry_root: h.root } }]);
     const spec = parseRolloutFlags({});
     await assert.rejects(createRollout({ store, selector: 'web', target: 'rocky-8', spec, repos: repoArgs(), gpgcheck: false }), /PES|package-evolution/);
-    const { rollout } = await createRollout({ store, selector: 'web', target: 'rocky-8', spec, repos: repoArgs(), gpgcheck: false, pes: pes(), start: true });
+    const { rollout } = await createRollout({ store, selector: 'web', target: 'rocky-8', spec, repos: repoArgs(), gpgcheck: false, pes: [pes()], start: true });
     await store.close();
     const bootIdFile = join(dir, 'boot_id');
     writeFileSync(bootIdFile, `${randomUUID()}\n`);
@@ -433,50 +433,53 @@ test('CentOS 7 → Rocky 9 as one plan (7 → 8 → 9): the second hop gated on 
   h.dispose();
 });
 
-/** A third-party package needing a library no Rocky repository provides: installed after hop 1, it inhibits hop 2. */
-const ACME: SourceDef = { name: 'acme-agent', version: '2.1', release: '1', arch: 'x86_64', vendor: 'Acme Corp', license: 'Proprietary',
-  binaries: [{ name: 'acme-agent', requires: ['libacme-crypto.so.3()(64bit)'], files: { '/opt/acme/agent.txt': 'acme\n' } }] };
-
-test('CentOS 7 → Rocky 9: a new inhibitor after hop 1 stops the route before hop 2, recorded with how to continue; resolved, ferry resume completes the route', { skip }, async () => {
+test('CentOS 7 → Rocky 9: a new inhibitor after hop 1 stops the route before hop 2, recorded with how to continue; ferry resume --override (a key no inhibitor has refused) goes on with hop 2, the override recorded with the operator in the route file and both journals', { skip }, async () => {
   const h = await host();
   const r9 = await labOf().distro('rocky-9');
   const repos = [...repoArgs(), `rocky-9=${r9.repoDir}`];
   const env = { ...h.env, ...bootFiles(), FERRY_E2E_ROOT: h.root, FERRY_E2E_TARGET: 'rocky-9', FERRY_E2E_REPO: repos.join('\n'), FERRY_E2E_PES: [`rocky-8=${pes()}`, `rocky-9=${pes()}`].join('\n') };
+  const early = await ferry(['resume', 'local', '--root', h.root, '--override', 'management-agents:spacewalk=too early']);
+  assert.equal(early.code, 2, early.err);
+  assert.match(early.err, /USAGE.*ferry resume --override is for a route stopped by its gate between hops; local has no route in progress/);
   // Killed once hop 1 completed, as the gate of hop 2 starts: the host is Rocky 8.
   const first = await runChild({ ...env, FERRY_E2E_MODE: 'migrate' }, 'gate:2');
   assert.ok(first.killed, first.out);
-  const acme = await buildRepo({ id: 'acme-third-party', sources: [ACME] }, labOf().cacheDir);
-  const rpmFile = readdirSync(acme, { recursive: true, encoding: 'utf8' }).find((f) => f.endsWith('.rpm'));
-  assert.ok(rpmFile);
-  const installed = sh(['rpm', '--root', h.root, '-i', '--nodeps', join(acme, rpmFile)], h.env);
-  assert.equal(installed.status, 0, installed.stderr);
+  // Registered to Spacewalk after hop 1 (its systemid alone): the host would take its repositories from the manager.
+  mkdirSync(join(h.root, 'etc/sysconfig/rhn'), { recursive: true });
+  writeFileSync(join(h.root, 'etc/sysconfig/rhn/systemid'), '<?xml version="1.0"?><params/>\n');
 
   const stopped = await runChild({ ...env, FERRY_E2E_MODE: 'resume' });
   assert.notEqual(stopped.code, 0, stopped.out);
-  assert.match(stopped.out, /stopped before hop 2 of 2 \(rocky-8 → rocky-9\): hop 1 completed, and re-assessed on the facts collected now, .*third-party-sonames:acme-agent\.x86_64/);
+  assert.match(stopped.out, /stopped before hop 2 of 2 \(rocky-8 → rocky-9\): hop 1 completed, and re-assessed on the facts collected now, .*management-agents:spacewalk/);
   assert.match(stopped.out, /code: 'PLAN_INHIBITED'/);
-  assert.match(stopped.out, /Resolve them and run ferry resume; or override on a new run of the hop: ferry migrate --to rocky-9 \.\.\. --override third-party-sonames:acme-agent\.x86_64/);
+  assert.match(stopped.out, /Resolve them and run ferry resume; or override them, recorded with you: ferry resume HOST --override management-agents:spacewalk=REASON/);
   assert.match(readFileSync(join(h.root, 'etc/os-release'), 'utf8'), /^VERSION_ID="8/m, 'the host stays on Rocky 8');
   const route = (): RouteDocument => JSON.parse(readFileSync(join(h.root, 'var/lib/ferry/route.json'), 'utf8')) as RouteDocument;
   const gate = route().gates.at(-1);
-  assert.deepEqual([gate?.hop, gate?.on, gate?.ok, gate?.inhibitors, gate?.unexpected], [2, 'collected', false, ['third-party-sonames:acme-agent.x86_64'], ['acme-agent-0:2.1-1.x86_64']]);
+  assert.deepEqual([gate?.hop, gate?.on, gate?.ok, gate?.inhibitors, gate?.unexpected], [2, 'collected', false, ['management-agents:spacewalk'], []]);
   assert.equal(route().hops[1].executionId, null, 'hop 2 never started');
   const st = await ferry(['status', 'local', '--root', h.root]);
   assert.equal(st.code, 0, st.err);
-  assert.match(st.out, /: centos-7 → rocky-8: completed; past the point of no return\n {2}hop 1 of 2 of the route centos-7 → rocky-8 → rocky-9\n {2}the gate before hop 2 stopped the route: third-party-sonames:acme-agent\.x86_64 \(resolve them, then ferry resume\)\n/);
+  assert.match(st.out, /: centos-7 → rocky-8: completed; past the point of no return\n {2}hop 1 of 2 of the route centos-7 → rocky-8 → rocky-9\n {2}the gate before hop 2 stopped the route: management-agents:spacewalk \(resolve them, then ferry resume; or override them: ferry resume --override KEY=REASON\)\n/);
 
-  // Resolved (the package removed), ferry resume goes on with hop 2 behind a passing gate.
-  assert.equal(sh(['rpm', '--root', h.root, '-e', '--nodeps', 'acme-agent'], h.env).status, 0);
-  const done = await runChild({ ...env, FERRY_E2E_MODE: 'resume' });
+  // --override outside a route stopped between hops, or with a key no inhibitor has, is refused before anything runs.
+  const wrong = await runChild({ ...env, FERRY_E2E_MODE: 'resume', FERRY_E2E_OVERRIDE: 'third-party-sonames:nothing.x86_64=no such package' });
+  assert.match(wrong.out, /USAGE.*--override third-party-sonames:nothing\.x86_64 matches no inhibitor of hop 2 of 2 \(rocky-8 → rocky-9\)/s, wrong.out);
+  assert.equal(route().hops[1].executionId, null, 'hop 2 still not started');
+  // The operator overrides it on resume: hop 2 runs, the override recorded with them.
+  const done = await runChild({ ...env, FERRY_E2E_MODE: 'resume', FERRY_E2E_BY: 'alice', FERRY_E2E_OVERRIDE: 'management-agents:spacewalk=the Spacewalk channel carries Rocky 9' });
   assert.match(done.out, /RESULT completed/, done.out);
   assert.match(readFileSync(join(h.root, 'etc/os-release'), 'utf8'), /^VERSION_ID="9/m);
-  assert.deepEqual(route().gates.map((g) => [g.on, g.ok]), [['predicted', true], ['collected', false], ['collected', true]]);
-  const jt = createLocalTransport({ root: h.root });
-  const hop1 = await readJournal(jt, route().hops[0].executionId ?? '');
-  await jt.close();
-  assert.deepEqual(hop1.filter((e) => e.event === 'gate').map((e) => e.event === 'gate' && [e.ok, e.inhibitors]), [[false, ['third-party-sonames:acme-agent.x86_64']], [true, []]], 'both verdicts journaled in hop 1\'s execution');
   const check = sh(['dnf', ...h.dnfArgs(r9), 'check'], h.env);
   assert.equal(check.status, 0, `dnf check: ${check.stdout}${check.stderr}`);
+  assert.deepEqual(route().gates.map((g) => [g.on, g.ok, g.overridden?.map((x) => [x.findingKey, x.by, x.reason])]), [['predicted', true, undefined], ['collected', false, undefined], ['collected', true, [['management-agents:spacewalk', 'alice', 'the Spacewalk channel carries Rocky 9']]]]);
+  assert.deepEqual(route().options.overrides.map((x) => [x.findingKey, x.by, x.reason, x.hop]), [['management-agents:spacewalk', 'alice', 'the Spacewalk channel carries Rocky 9', 2]]);
+  const jt = createLocalTransport({ root: h.root });
+  const hop1 = await readJournal(jt, route().hops[0].executionId ?? '');
+  const hop2 = await readJournal(jt, route().hops[1].executionId ?? '');
+  await jt.close();
+  assert.deepEqual(hop1.filter((e) => e.event === 'gate').map((e) => e.event === 'gate' && [e.ok, e.inhibitors, e.overridden?.map((x) => x.by)]), [[false, ['management-agents:spacewalk'], undefined], [true, [], ['alice']]], 'both verdicts journaled in hop 1\'s execution, the override with its operator');
+  assert.deepEqual(hop2.filter((e) => e.event === 'override').map((e) => e.event === 'override' && [e.findingKey, e.by, e.reason]), [['management-agents:spacewalk', 'alice', 'the Spacewalk channel carries Rocky 9']], 'hop 2\'s journal records the override with the operator');
   h.dispose();
 });
 
@@ -533,4 +536,163 @@ test('CentOS 7 → Rocky 9: hop 2\'s inhibitor is known before hop 1 starts — 
   const doc = JSON.parse(overridden.out) as { hops: { plan: { overrides: { findingKey: string }[] } }[] };
   assert.deepEqual(doc.hops.map((x) => x.plan.overrides.map((o) => o.findingKey)), [[], ['third-party-sonames:acme-idn.x86_64']]);
   h.dispose();
+});
+
+// Issue 20's routes in the fleet: `ferry rollout create --to rocky-9` over CentOS 7 hosts runs each host's route
+// through the worker, which calls the route code ferry migrate and ferry resume call. web1 is migrated 7 → 8 → 9
+// over sshd; its worker is SIGKILLed once hop 2 started, and a second worker resumes the route from the host's
+// route file and journal. web2 carries acme-idn, which hop 2's gate (on hop 1's predicted end state) refuses:
+// it fails naming the hop, untouched, and counts as a failed host of the rollout.
+test('CentOS 7 → Rocky 9 as a rollout: the worker runs each host\'s route (one --pes a hop, by digest); killed inside hop 2, another worker resumes the route; a host hop 2\'s gate refuses fails naming the hop', { skip: skip || skipUnlessTools('sshd', 'pkill', 'setsid') }, async () => {
+  const [a, b] = await Promise.all([labOf().sshHost({ from: 'centos-7', localPackages: EL7_PES }), labOf().sshHost({ from: 'centos-7', extras: ['libidn'], localPackages: [...EL7_PES, ACME_IDN] })]);
+  const dir = mkdtempSync(join(tmpdir(), 'ferry-route-rollout-'));
+  try {
+    const r9 = await labOf().distro('rocky-9');
+    const repos = [...repoArgs(), `rocky-9=${r9.repoDir}`];
+    const pesFlags = [`rocky-8=${pes()}`, `rocky-9=${pes()}`];
+    const before = packageSet(a.root, a.env);
+    const local = createLocalTransport({ root: a.root });
+    const planned = await planRoute({ transport: local, target: 'rocky-9', repos, gpgcheck: false, pes: pesFlags });
+    await local.close();
+    const [p1, p2] = planned.hops.map((x) => x.predicted);
+    assert.ok(p1?.ok && p2?.ok);
+    const untouched = packageSet(b.root, b.env);
+    const db = join(dir, 'ferry.db');
+    const store = openStore(db);
+    await store.migrate();
+    await store.upsertHosts([a, b].map((h, i) => ({ name: `el7-web${i + 1}`, groups: ['web'], source: 'e2e', labels: { source: 'centos-7' },
+      connection: { address: h.host, port: h.port, user: 'root', identityFile: h.privateKeyPath }, vars: { ferry_root: h.root } })));
+    const spec = parseRolloutFlags({ maxFailures: '2' });
+    await assert.rejects(createRollout({ store, selector: 'web', target: 'rocky-9', spec, repos, gpgcheck: false, pes: [pesFlags[0]] }), /PES_REQUIRED|hop 2 of 2 \(rocky-8 → rocky-9\)/);
+    const { rollout } = await createRollout({ store, selector: 'web', target: 'rocky-9', spec, repos, gpgcheck: false, pes: pesFlags, start: true });
+    await store.close();
+    const bootIdFile = join(dir, 'boot_id');
+    writeFileSync(bootIdFile, `${randomUUID()}\n`);
+    const reboot = ['--reboot-command', JSON.stringify(['sh', sshRebootScript(dir, a.sshd.pid, bootIdFile)]), '--boot-id-file', bootIdFile, '--reboot-timeout', '1m'];
+    const workerArgs = ['--lease', '3', ...[a, b].flatMap((h) => ['--known-hosts', h.knownHostsPath]), ...reboot];
+    // Killed once web1's hop 2 started (its gate passed, its execution recorded in the route file).
+    const first = startWorker(db, [...workerArgs, '--id', 'first']);
+    const routeFile = join(a.root, 'var/lib/ferry/route.json');
+    const hop2Started = (): boolean => { try { return (JSON.parse(readFileSync(routeFile, 'utf8')) as RouteDocument).hops[1].executionId !== null; } catch { return false; } };
+    for (let i = 0; i < 600 && !hop2Started(); i++) await new Promise((r) => setTimeout(r, 100));
+    assert.ok(hop2Started(), `hop 2 never started:\n${first.log()}`);
+    first.child.kill('SIGKILL');
+    await first.done;
+    const second = startWorker(db, [...workerArgs, '--id', 'second']);
+    assert.equal(await second.done, 0, second.log());
+    const check = openStore(db);
+    try {
+      const status = await rolloutStatus({ store: check, rolloutId: rollout.id });
+      const hosts = Object.fromEntries(status.hosts.map((x) => [x.hostName, x]));
+      assert.equal(hosts['el7-web1'].state, 'succeeded', JSON.stringify(status.hosts));
+      assert.equal(hosts['el7-web2'].state, 'failed');
+      assert.match(hosts['el7-web2'].lastError ?? '', /Hop 2 of 2 \(rocky-8 → rocky-9\), assessed on the predicted end state of hop 1: .*third-party-sonames:acme-idn\.x86_64/);
+      assert.equal(status.counts.failed, 1, 'the refused host counts as a failed host of the rollout');
+      const jobs = (await check.listJobs({ rolloutId: rollout.id })).filter((j) => j.hostName === 'el7-web1');
+      assert.ok(jobs.some((j) => JSON.stringify(j.result ?? {}).includes('resumed')), `web1 was resumed by the second worker: ${JSON.stringify(jobs)}`);
+    } finally {
+      await check.close();
+    }
+    assert.deepEqual(packageSet(a.root, a.env), applyPrediction(applyPrediction(before, p1.changes), p2.changes), 'exactly the package set Ferry predicted before hop 1');
+    assert.match(readFileSync(join(a.root, 'etc/os-release'), 'utf8'), /^VERSION_ID="9/m);
+    const route = JSON.parse(readFileSync(routeFile, 'utf8')) as RouteDocument;
+    assert.deepEqual(route.hops.map((x) => [x.from, x.to, x.pes]), [['centos-7', 'rocky-8', pes()], ['rocky-8', 'rocky-9', pes()]]);
+    for (const hop of route.hops) assert.deepEqual(await rebootsJournaled(a.root, hop.executionId ?? ''), ['requested', 'returned', 'requested', 'returned'], `${hop.from} → ${hop.to}: both reboots journaled`);
+    assert.deepEqual(packageSet(b.root, b.env), untouched, 'the refused host is untouched');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+    await Promise.all([a.stop(), b.stop()]);
+  }
+});
+
+// Issue 20's route rollback without snapshots (the lab's roots have none): hop 1 (CentOS 7 → Rocky 8) completed
+// past its point of no return, hop 2 killed after its download, before its own. `ferry rollback --route` undoes
+// hop 2 from its rollback stack — itself killed mid-restore and run again — and says plainly that hop 1 cannot be
+// undone: the host is back on hop 1's Rocky 8, as it was when hop 1 ended.
+test('CentOS 7 → Rocky 9, rollback --route without snapshots: hop 2 (before its point of no return) undone, killed mid-restore and finished; hop 1 past its point of no return said to be kept; the host as hop 1 left it', { skip }, async () => {
+  const h = await host();
+  const r9 = await labOf().distro('rocky-9');
+  const repos = [...repoArgs(), `rocky-9=${r9.repoDir}`];
+  const pesFlags = [`rocky-8=${pes()}`, `rocky-9=${pes()}`];
+  const env = { ...h.env, ...bootFiles(), FERRY_E2E_ROOT: h.root, FERRY_E2E_TARGET: 'rocky-9', FERRY_E2E_REPO: repos.join('\n'), FERRY_E2E_PES: pesFlags.join('\n') };
+  const transport = createLocalTransport({ root: h.root });
+  const planned = await planRoute({ transport, target: 'rocky-9', repos, gpgcheck: false, pes: pesFlags });
+  await transport.close();
+  const download = planned.hops[1].plan.steps.findIndex((s) => s.kind === 'download-packages');
+  // Hop 1 completed; the host as it left it.
+  assert.ok((await runChild({ ...env, FERRY_E2E_MODE: 'migrate' }, 'gate:2')).killed);
+  const afterHop1 = hostState(h.root, h.env);
+  // Hop 2 killed once its packages were downloaded (keys imported, repositories disabled: before its point of no return).
+  assert.ok((await runChild({ ...env, FERRY_E2E_MODE: 'resume', FERRY_E2E_STALL_HOP: '2' }, `end:${download}`)).killed);
+  assert.notEqual(hostState(h.root, h.env).rpmdb, afterHop1.rpmdb, 'hop 2 changed the host');
+  const killed = await runChild({ ...env, FERRY_E2E_MODE: 'rollback-route' }, 'restore-end:0');
+  assert.ok(killed.killed, killed.out);
+  const back = await runChild({ ...env, FERRY_E2E_MODE: 'rollback-route' });
+  assert.match(back.out, /ROUTE-ROLLBACK 2:rolled-back 1:cannot runs=rocky-8/, back.out);
+  assert.deepEqual(hostState(h.root, h.env), afterHop1, 'packages, /etc and the rpm database as hop 1 left them');
+  const route = JSON.parse(readFileSync(join(h.root, 'var/lib/ferry/route.json'), 'utf8')) as RouteDocument;
+  assert.deepEqual(route.rollback?.hops.map((x) => [x.hop, x.outcome]), [[2, 'rolled-back'], [1, 'cannot']]);
+  assert.match(route.rollback?.hops.find((x) => x.hop === 1)?.why ?? '', /passed its point of no return at step .*; the host stays on rocky-8/);
+  // Run again (and through the CLI): nothing is restored twice, the same answer, exit ROLLBACK_PAST_PONR.
+  const again = await ferry(['rollback', 'local', '--root', h.root, '--route']);
+  assert.notEqual(again.code, 0);
+  assert.match(again.out, /^Route centos-7 → rocky-8 → rocky-9 rolled back as far as it can be: the host runs rocky-8\n {2}hop 2 \(rocky-8 → rocky-9\): rolled back \(\d+ restored\)\n {2}hop 1 \(centos-7 → rocky-8\): CANNOT be undone: Execution mig-\S+ on local passed its point of no return at step \S+; rollback is refused; the host stays on rocky-8/m, again.out);
+  assert.match(again.err, /ROLLBACK_PAST_PONR.*rolled back only to rocky-8: hop 1 \(centos-7 → rocky-8\) passed its point of no return without a snapshot/);
+  assert.deepEqual(hostState(h.root, h.env), afterHop1);
+  const st = await ferry(['status', 'local', '--root', h.root]);
+  assert.match(st.out, /: centos-7 → rocky-8: completed; past the point of no return\n {2}hop 1 of 2 of the route centos-7 → rocky-8 → rocky-9\n {2}ferry rollback --route \(by [^)]+\): hop 2 rolled-back, hop 1 cannot be undone\n/, 'the current execution is hop 1, the one the host is back in');
+  const jt = createLocalTransport({ root: h.root });
+  const hop2 = await readJournal(jt, route.hops[1].executionId ?? '');
+  await jt.close();
+  assert.deepEqual(hop2.filter((e) => e.event === 'rollback').map((e) => e.event === 'rollback' && e.phase), ['start', 'start', 'end'], 'hop 2\'s rollback journaled in its execution: killed once, then finished');
+  h.dispose();
+});
+
+// With a snapshot every hop can be undone past its point of no return: the user-command provider (a cp -a of the
+// lab root, run on the controller) snapshots before each hop. The route completes; rollback --route returns the
+// host to hop 2's snapshot (Rocky 8), then hop 1's (CentOS 7): identical to before, every hop's journal and the
+// route file carried across both restores.
+test('CentOS 7 → Rocky 9 with a snapshot per hop: rollback --route undoes hop 2 then hop 1 past their points of no return, each restore through the reboot boundary; the host identical to before, the journals and route file carried across the restores', { skip }, async () => {
+  const h = await host();
+  const r9 = await labOf().distro('rocky-9');
+  const repos = [...repoArgs(), `rocky-9=${r9.repoDir}`];
+  const snapDir = mkdtempSync(join(tmpdir(), 'ferry-route-snap-'));
+  try {
+    const original = hostState(h.root, h.env);
+    const snapshot = {
+      commands: {
+        create: ['sh', '-c', 'cp -a "$FERRY_ROOT" "$1/$FERRY_EXECUTION_ID" && echo "$1/$FERRY_EXECUTION_ID"', 'snap', snapDir],
+        restore: ['sh', '-c', 'find "$FERRY_ROOT" -mindepth 1 -maxdepth 1 -exec rm -rf {} + && cp -a "$FERRY_SNAPSHOT_ID/." "$FERRY_ROOT/"'],
+        remove: ['rm', '-rf', '--', snapDir],
+      },
+    };
+    const { transport, rebootWait } = labReboots(h.root);
+    const run = await migrateRoute({ transport, target: 'rocky-9', repos, gpgcheck: false, pes: [`rocky-8=${pes()}`, `rocky-9=${pes()}`], snapshot, rebootWait });
+    assert.deepEqual(run.hops.map((x) => x.result.status), ['completed', 'completed']);
+    assert.ok(run.hops.every((x) => x.plan.steps.some((s) => s.kind === 'snapshot' && s.options.provider === 'command')), 'each hop takes its snapshot');
+    assert.match(readFileSync(join(h.root, 'etc/os-release'), 'utf8'), /^VERSION_ID="9/m);
+    // Through the reboot boundary, as ferry rollback over SSH: each restore reboots the host, the journal and lock
+    // carried back into the restored tree before the boundary journals the return.
+    const res = await rollbackRoute({ transport, rebootWait });
+    assert.deepEqual(res.hops.map((x) => [x.hop, x.outcome, x.restored?.length]), [[2, 'rolled-back', 1], [1, 'rolled-back', 1]]);
+    assert.equal(res.complete, true);
+    assert.equal(res.runs, 'centos-7');
+    assert.deepEqual(hostState(h.root, h.env), original, 'identical to before the route');
+    const route = JSON.parse(readFileSync(join(h.root, 'var/lib/ferry/route.json'), 'utf8')) as RouteDocument;
+    assert.deepEqual(route.rollback?.hops.map((x) => [x.hop, x.outcome]), [[2, 'rolled-back'], [1, 'rolled-back']], 'the route file carried across hop 1\'s restore');
+    for (const hop of route.hops) {
+      const entries = await readJournal(transport, hop.executionId ?? '');
+      assert.deepEqual(entries.filter((e) => e.event === 'rollback').map((e) => e.event === 'rollback' && e.phase), ['start', 'end'], `${hop.from} → ${hop.to}: its rollback journaled, carried across the restores`);
+      const rollbackAt = entries.findIndex((e) => e.event === 'rollback');
+      assert.deepEqual(entries.slice(rollbackAt).filter((e) => e.event === 'reboot').map((e) => e.event === 'reboot' && e.phase), ['requested', 'returned'], `${hop.from} → ${hop.to}: its restore rebooted the host, journaled back`);
+    }
+    assert.equal((await readCurrentExecution(transport))?.executionId, route.hops[0].executionId);
+    const again = await rollbackRoute({ transport });
+    assert.deepEqual(again.hops.map((x) => x.outcome), ['rolled-back', 'rolled-back'], 'run again: each hop found rolled back, nothing restored twice');
+    assert.deepEqual(hostState(h.root, h.env), original);
+    await transport.close();
+  } finally {
+    rmSync(snapDir, { recursive: true, force: true });
+    h.dispose();
+  }
 });

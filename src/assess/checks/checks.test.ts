@@ -224,3 +224,18 @@ test('assessTargets lists the checks it could not run per target and does not ru
     assert.deepEqual(t.notAssessed, [{ check: 'low-memory', reason: 'no memory size (/proc/meminfo): offline root' }]);
   }
 });
+
+test('unsupported-path on a multi-hop route: no direct path CentOS 7 → Rocky 9, but the route Ferry plans is said (no inhibitor) and published with the target', () => {
+  const unsupported = CHECKS.find((c) => c.id === 'unsupported-path')!;
+  const bare = unsupported.run(input({ source: 'centos-7', target: 'rocky-9' }));
+  assert.deepEqual(bare.map((f) => [f.key, f.groups.includes('inhibitor')]), [['unsupported-path', true]], 'without the route: no path, an inhibitor');
+  const route = ['centos-7', 'rocky-8', 'rocky-9'];
+  const [f, ...more] = unsupported.run({ ...input({ source: 'centos-7', target: 'rocky-9' }), route });
+  assert.equal(more.length, 0);
+  assert.deepEqual([f.key, f.severity, f.groups.includes('inhibitor')], ['multi-hop-route', 'info', false]);
+  assert.match(f.title, /^Reached in 2 hops: centos-7 → rocky-8 → rocky-9$/);
+  assert.match(f.summary, /each hop's inhibitors are judged when the route is planned/);
+  const facts = baseFacts({ os: { id: 'centos', idLike: ['rhel', 'fedora'], versionId: '7', name: 'CentOS Linux', prettyName: 'CentOS Linux 7 (Core)', raw: {} } });
+  const a = assessTargets({ facts, catalog, targets: [{ release: 'rocky-9', route }], today: '2024-05-01', checks: [unsupported] });
+  assert.deepEqual([a.sourceRelease, a.targets[0].route, a.targets[0].inhibitors], ['centos-7', route, []]);
+});

@@ -5,7 +5,7 @@ import {
   finish, migrationStatus, rollback, storedMigrationStatus, unlockHost,
   type MigrateResult, type Store,
 } from '../../app/migrate.js';
-import { migrateRoute, planRoute, resumeRoute, routePlanDocument, withRouteOf, type RouteDocument, type RouteResult } from '../../app/route.js';
+import { migrateRoute, planRoute, resumeRoute, rollbackRoute, routePlanDocument, withRouteOf, type RouteDocument, type RouteResult } from '../../app/route.js';
 import { commandCheck, urlCheck } from '../../app/health-gate.js';
 import type { SnapshotRequest } from '../../app/migrate.js';
 import { defaultStorePath, recordPlan, storeHostName } from '../../app/store.js';
@@ -14,7 +14,7 @@ import type { ProgressEvent } from '../../app/migrate.js';
 import { withHost as withOpenHost } from '../../app/host.js';
 import { rebootWaitFor, type RebootWait } from '../../app/reboot.js';
 import type { Transport } from '../../app/host.js';
-import { renderPlan, renderPredictedTransaction, renderResult, renderRollback, renderRoutePlan, renderStatus } from '../../report/execution-text.js';
+import { renderPlan, renderPredictedTransaction, renderResult, renderRollback, renderRoutePlan, renderRouteRollback, renderStatus } from '../../report/execution-text.js';
 import { renderProgress } from '../../report/progress-text.js';
 import { collect, emit, type CliContext } from '../output.js';
 import { parseDuration } from '../../fleet/flags.js';
@@ -37,8 +37,8 @@ function withPlanFlags(c: Command): Command {
   return withHostFlags(c).requiredOption('--to <target>', 'target release, e.g. rocky-8')
     .option('--repo <target=dir|url>', 'target repository: a local mirror directory or URL (repeatable; offline mode)', collect)
     .option('--pes <[target=]file>', 'the target vendor\'s Leapp package-evolution events (pes-events.json): a cross-major upgrade takes its target package set from them; a multi-hop migration names one file per cross-major hop (--pes rocky-8=FILE --pes rocky-9=FILE; repeatable)', collect)
-    .option('--override <finding-key>', 'proceed despite this inhibitor; recorded in the plan and the journal (repeatable)', collect)
-    .option('--reason <text>', 'why the overrides are acceptable (journaled)')
+    .option('--override <finding-key[=reason]>', OVERRIDE_HELP, collect)
+    .option('--reason <text>', REASON_HELP)
     .option('--gpg-key <file=fingerprint>', 'target GPG key file and its expected fingerprint (default: the catalog\'s)', collect)
     .option('--nogpgcheck', 'do not check package signatures (unsigned local mirrors)')
     .option('--allow-remove <name|glob>', 'approve the removal of this package by the swap or distro-sync; recorded in the plan and the journal with the operator (repeatable)', collect)
@@ -49,6 +49,20 @@ function withPlanFlags(c: Command): Command {
     .option('--snapshot-retention <duration>', 'how long the snapshot may be kept once the migration completed or was rolled back (e.g. 7d, 36h): recorded with it, shown by ferry status, removed then by ferry status --expire');
 }
 
+
+const OVERRIDE_HELP = 'proceed despite this inhibitor (KEY, or KEY=REASON); recorded with you in the plan and the journal (repeatable)';
+const REASON_HELP = 'why the overrides are acceptable, for those without their own =REASON (journaled)';
+
+/** `--override KEY[=REASON]` (repeatable) with `--reason` for those without their own: the one reading of the flags. */
+function overridesOf(f: { override?: string[]; reason?: string }): { findingKey: string; reason?: string }[] {
+  return (f.override ?? []).map((o) => {
+    const eq = o.indexOf('=');
+    const findingKey = eq >= 0 ? o.slice(0, eq) : o;
+    const reason = eq >= 0 ? o.slice(eq + 1) : f.reason;
+    if (!findingKey) throw new FerryError('USAGE', `--override ${o}: expected FINDING-KEY or FINDING-KEY=REASON`);
+    return { findingKey, ...(reason ? { reason } : {}) };
+  });
+}
 
 function snapshotRequest(f: PlanFlags): SnapshotRequest {
   const given = [f.snapshotCommand, f.snapshotRestoreCommand, f.snapshotRemoveCommand].filter((x) => x !== undefined).length;
@@ -78,7 +92,7 @@ function planInput(f: PlanFlags): { target: string; repos: string[]; overrides: 
   return {
     snapshot, ...snapshotRetention(f, snapshot), ...(f.pes !== undefined ? { pes: f.pes } : {}),
     target: f.to, repos: f.repo ?? [], gpgcheck: !f.nogpgcheck, ...(f.gpgKey ? { gpgKeys: f.gpgKey } : {}), ...(f.allowRemove ? { allowRemove: f.allowRemove } : {}),
-    overrides: (f.override ?? []).map((k) => ({ findingKey: k, ...(f.reason ? { reason: f.reason } : {}) })),
+    overrides: overridesOf(f),
   };
 }
 
@@ -149,19 +163,36 @@ export function register(program: Command, ctx: CliContext): void {
       if (res.verify && !res.verify.ok) throw new FerryError('STEP_FAILED', `Verification failed on ${host}`);
     });
 
-  withRebootFlags(withStoreFlag(withHostFlags(program.command('resume <host>').description('continue an interrupted migration at its first unfinished step'))))
+  withRebootFlags(withStoreFlag(withHostFlags(program.command('resume <host>').description('continue an interrupted migration at its first unfinished step; a multi-hop route stopped by its gate goes on with the next hop'))))
     .option('--trust-journal', TRUST_JOURNAL_HELP)
     .option('--force', HOST_CHANGED_FORCE_HELP)
-    .action(async (host: string, f: HostFlags & RebootFlags & { force?: boolean }) => {
-      const res = await withStore(f, (store) => withRebootableHost(host, f, ctx, (transport, rebootWait) => resumeRoute({ transport, onProgress: progress(ctx), store, storeHost: storeHostName({ host, ...f }), storeName: storeNameOf(f), trustJournal: f.trustJournal === true, force: f.force === true, ...(rebootWait ? { rebootWait } : {}) })));
+    .option('--override <finding-key[=reason]>', 'a route stopped by its gate between hops: proceed despite this inhibitor of the next hop (KEY, or KEY=REASON); recorded with you in the route file and the journal (repeatable)', collect)
+    .option('--reason <text>', REASON_HELP)
+    .action(async (host: string, f: HostFlags & RebootFlags & { force?: boolean; override?: string[]; reason?: string }) => {
+      const overrides = overridesOf(f);
+      const res = await withStore(f, (store) => withRebootableHost(host, f, ctx, (transport, rebootWait) => resumeRoute({ transport, onProgress: progress(ctx), store, ...(overrides.length ? { overrides } : {}), storeHost: storeHostName({ host, ...f }), storeName: storeNameOf(f), trustJournal: f.trustJournal === true, force: f.force === true, ...(rebootWait ? { rebootWait } : {}) })));
       lastHop(ctx, res);
     });
 
   withRebootFlags(withStoreFlag(withHostFlags(program.command('rollback <host>').description('undo a migration: restores its backups, or returns the host to its snapshot (past the point of no return too)'))))
     .option('--trust-journal', TRUST_JOURNAL_HELP)
     .option('--force', HOST_CHANGED_FORCE_HELP)
-    .action(async (host: string, f: HostFlags & RebootFlags & { force?: boolean }) => {
-      const res = await withStore(f, (store) => withRebootableHost(host, f, ctx, (transport, rebootWait) => rollback({ transport, onProgress: progress(ctx), store, storeHost: storeHostName({ host, ...f }), storeName: storeNameOf(f), trustJournal: f.trustJournal === true, force: f.force === true, ...(rebootWait ? { rebootWait } : {}) })));
+    .option('--route', 'undo every hop of the host\'s multi-hop route, newest first, as far as each hop\'s rollback allows; says which hop cannot be undone (past its point of no return without a snapshot) and the release the host then runs')
+    .action(async (host: string, f: HostFlags & RebootFlags & { force?: boolean; route?: boolean }) => {
+      const common = (transport: Transport, store: Store, rebootWait?: RebootWait) => ({ transport, onProgress: progress(ctx), store, storeHost: storeHostName({ host, ...f }), storeName: storeNameOf(f), trustJournal: f.trustJournal === true, force: f.force === true, ...(rebootWait ? { rebootWait } : {}) });
+      if (f.route) {
+        const res = await withStore(f, (store) => withRebootableHost(host, f, ctx, (transport, rebootWait) => rollbackRoute(common(transport, store, rebootWait))));
+        emit(ctx, res, renderRouteRollback);
+        const stays = res.hops.find((h) => h.outcome === 'cannot');
+        if (stays) {
+          const undone = res.hops.some((h) => h.outcome === 'rolled-back');
+          throw new FerryError('ROLLBACK_PAST_PONR', `The route ${res.route.source} → ${res.route.target} on ${host} ${undone ? `was rolled back only to ${res.runs}` : `could not be rolled back at all (the host stays on ${res.runs})`}: hop ${stays.hop} (${stays.from} → ${stays.to}) passed its point of no return without a snapshot`, {
+            hint: 'The host runs a complete, verified release. To go further back, restore it from your own backup; ferry resume runs the hops after it again.',
+          });
+        }
+        return;
+      }
+      const res = await withStore(f, (store) => withRebootableHost(host, f, ctx, (transport, rebootWait) => rollback(common(transport, store, rebootWait))));
       emit(ctx, res, renderRollback);
     });
 

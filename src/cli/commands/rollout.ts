@@ -14,7 +14,7 @@ import { fleetHostDefaults, withFleetKeyFlags, type FleetKeyFlags } from '../hos
 import { rebootConfigOf, withRebootFlags, type RebootFlags } from '../reboot-flags.js';
 import { withStore, withStoreFlag, type StoreFlags } from '../store-flags.js';
 
-interface CreateFlags extends StoreFlags, RolloutFlags { to: string; repo?: string[]; nogpgcheck?: boolean; pes?: string; name?: string; start?: boolean }
+interface CreateFlags extends StoreFlags, RolloutFlags { to: string; repo?: string[]; nogpgcheck?: boolean; pes?: string[]; name?: string; start?: boolean }
 
 export function register(program: Command, ctx: CliContext): void {
   const rollout = program.command('rollout').description('roll a migration out to many hosts in waves: a canary, then waves, with caps, a stop threshold, a gate and windows');
@@ -23,7 +23,7 @@ export function register(program: Command, ctx: CliContext): void {
     .requiredOption('--to <target>', 'target release, e.g. rocky-8')
     .option('--repo <target=dir|url>', 'target repository each host uses (repeatable)', collect)
     .option('--nogpgcheck', 'do not check package signatures (unsigned local mirrors)')
-    .option('--pes <file>', 'the target vendor\'s package-evolution events (Leapp pes-events.json), for hosts the target is a cross-major upgrade for; every worker reads this path, and refuses it if changed')
+    .option('--pes <[target=]file>', 'the target vendor\'s package-evolution events (Leapp pes-events.json), for hosts the target is a cross-major upgrade for; hosts on a multi-hop route take one per cross-major hop (--pes rocky-8=FILE --pes rocky-9=FILE; repeatable); every worker reads these paths, and refuses one that changed', collect)
     .option('--canary <n|pct>', 'hosts in the canary wave (wave 0), a count or a percentage (default: no canary)')
     .option('--waves <list>', 'wave sizes after the canary, counts and percentages mixed as Ansible\'s serial (e.g. 30%,100%; the last repeats)')
     .option('--concurrency <n>', 'at most N hosts migrating at once in the rollout (default: no cap beyond the workers\' own)')
@@ -39,7 +39,7 @@ export function register(program: Command, ctx: CliContext): void {
     .action(async (selector: string, f: CreateFlags) => {
       const spec = parseRolloutFlags(f);
       const res = await withStore(f, (store) => createRollout({
-        store, selector, target: f.to, spec, repos: f.repo ?? [], gpgcheck: !f.nogpgcheck, ...(f.pes ? { pes: f.pes } : {}), ...(f.name ? { name: f.name } : {}), start: Boolean(f.start),
+        store, selector, target: f.to, spec, repos: f.repo ?? [], gpgcheck: !f.nogpgcheck, ...(f.pes?.length ? { pes: f.pes } : {}), ...(f.name ? { name: f.name } : {}), start: Boolean(f.start),
       }));
       emit(ctx, res, (r) => `rollout ${r.rollout.id} ${r.rollout.state}: ${r.hosts.length} hosts to ${r.rollout.target}\n${f.start ? '' : `start it with: ferry rollout start ${r.rollout.id}\n`}`);
     });

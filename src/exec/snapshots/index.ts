@@ -165,14 +165,14 @@ async function verifyRestored(ctx: RestoreContext, data: SnapshotData): Promise<
   ctx.output(`host equals the snapshot of ${data.createdAt}: package set, /etc and rpm database`);
 }
 
-async function rebootInto(ctx: RestoreContext, what: string): Promise<void> {
+async function rebootInto(ctx: RestoreContext, what: string, onReturn?: () => Promise<void>): Promise<void> {
   if (!ctx.reboot) {
     throw new FerryError('SNAPSHOT_REBOOT_REQUIRED', `${ctx.transport.hostName} boots into ${what} at its next reboot`, {
       hint: 'Reboot the host, then run ferry rollback again: it checks the host equals the snapshot and completes the rollback.',
     });
   }
   ctx.output(`rebooting ${ctx.transport.hostName} into ${what}`);
-  await ctx.reboot();
+  await ctx.reboot(onReturn);
 }
 
 async function restoreBtrfs(ctx: RestoreContext, data: Extract<SnapshotData, { provider: 'btrfs' }>): Promise<void> {
@@ -200,8 +200,15 @@ async function restoreCommand(ctx: RestoreContext, data: Extract<SnapshotData, {
   if (ctx.reboot) await ctx.prepareReboot?.();
   const journal = await captureJournalState(ctx.transport, ctx.executionId);
   await runSnapshotCommand(cmds.restore, 'restore', { ...ctx, snapshotId: data.snapshotId });
-  if (ctx.reboot) await rebootInto(ctx, `the restored snapshot ${data.snapshotId}`);
-  await putJournalState(ctx.transport, ctx.transport.root ?? '/', ctx.executionId, journal);
+  // The restored tree holds the snapshot's journal and lock: they are carried back as soon as the host is
+  // reached again (through the reboot boundary, before it journals the return; a plain reboot, after it).
+  let carried = false;
+  const carry = async (): Promise<void> => {
+    await putJournalState(ctx.transport, ctx.transport.root ?? '/', ctx.executionId, journal);
+    carried = true;
+  };
+  if (ctx.reboot) await rebootInto(ctx, `the restored snapshot ${data.snapshotId}`, carry);
+  if (!carried) await carry();
   await verifyRestored(ctx, data);
 }
 

@@ -97,7 +97,8 @@ export function renderFleetHtml(r: FleetReport, o: FleetHtmlOptions = {}): strin
         const res = x.results.find((y) => y.target === t);
         if (!res) return '<td>–</td>';
         const why = res.blockers.length > 0 ? ` ${res.blockers.map((b) => `<code>${h(b)}</code>`).join(' ')}` : '';
-        return `<td><span class="badge r-${h(res.readiness)}">${h(res.readiness)}</span> ${res.score ?? ''}${why}</td>`;
+        const via = res.route ? ` <small>route ${res.route.map((x) => `<code>${h(x)}</code>`).join(' → ')}</small>` : '';
+        return `<td><span class="badge r-${h(res.readiness)}">${h(res.readiness)}</span> ${res.score ?? ''}${why}${via}</td>`;
       }).join('') + '</tr>').join('')
     + '</tbody></table>';
   return renderHtmlPage(title, FLEET_CSS, [

@@ -27,6 +27,8 @@ export interface FleetHostResult {
   blockers: string[];
   /** Installed packages with no counterpart in the target (one entry per package: a name may repeat, e.g. two kernels). */
   missing: string[];
+  /** Without a direct path from the host's release: the multi-hop route Ferry plans to the target (release ids, source first). */
+  route?: string[];
 }
 
 export interface FleetReport {
@@ -77,7 +79,7 @@ function readinessOf(value: string, host: string): Readiness {
 }
 
 /** The report of a run's rows; each host's rows come in the order its targets were given (`--to`), which breaks ties. */
-export function buildFleetReport(rows: readonly FleetRow[], o: { runId: string; catalog: Catalog; today: string; generatedAt: string; removed?: ReadonlySet<string> }): FleetReport {
+export function buildFleetReport(rows: readonly FleetRow[], o: { runId: string; catalog: Catalog; today: string; generatedAt: string; removed?: ReadonlySet<string>; routeOf?: (host: string, target: string) => string[] | undefined }): FleetReport {
   const targets = [...new Set(rows.map((r) => r.target))];
   const hostRows = new Map<string, FleetHostResult[]>();
   const resultsByHost = new Map<string, FleetResult[]>();
@@ -92,7 +94,8 @@ export function buildFleetReport(rows: readonly FleetRow[], o: { runId: string; 
     results.push(result);
     let list = hostRows.get(r.hostName);
     if (!list) hostRows.set(r.hostName, (list = []));
-    list.push({ target: r.target, readiness: word, score: r.score, blockers: [...r.blockers], missing: [...r.missing] });
+    const route = o.routeOf?.(r.hostName, r.target);
+    list.push({ target: r.target, readiness: word, score: r.score, blockers: [...r.blockers], missing: [...r.missing], ...(route ? { route } : {}) });
     let ranked = resultsByHost.get(r.hostName);
     if (!ranked) resultsByHost.set(r.hostName, (ranked = []));
     ranked.push(result);

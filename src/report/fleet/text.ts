@@ -42,7 +42,7 @@ export function renderFleetText(r: FleetReport, o: FleetTextOptions = {}): strin
   out.push('', 'Recommended target per host:');
   for (const h of r.hosts.slice(0, maxHosts)) {
     const best = h.results.find((x) => x.target === h.recommended);
-    out.push(`  ${t(h.host)}${h.removed ? ' (removed from its inventory)' : ''}  ${h.recommended === null ? 'not assessed' : `${t(h.recommended)} (${best?.readiness ?? '?'}, score ${best?.score ?? '?'})`}`);
+    out.push(`  ${t(h.host)}${h.removed ? ' (removed from its inventory)' : ''}  ${h.recommended === null ? 'not assessed' : `${t(h.recommended)} (${best?.readiness ?? '?'}, score ${best?.score ?? '?'}${best?.route ? `; route ${best.route.map(t).join(' → ')}` : ''})`}`);
   }
   if (r.hosts.length > maxHosts) out.push(`  … ${r.hosts.length - maxHosts} more hosts (--format csv or json lists every host)`);
   return out.join('\n') + '\n';

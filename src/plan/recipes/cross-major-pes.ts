@@ -42,6 +42,7 @@ export function crossMajorPes(input: RecipeInput): RecipeOutput {
   const notes: string[] = [];
   const opening = openingSteps(input, notes);
   const tx = crossMajorTransaction({ installed: (facts.packages ?? []).map((p) => p.name), swap: input.swap, ...(input.pes ? { pes: input.pes } : {}), available: input.available });
+  if (tx.unmapped.length) notes.push(`PES events want ${tx.unmapped.join(', ')}, whose repository Leapp's repomap for ${source.id} → ${target.id} does not map: not installed (what they replace stays)`);
   if (tx.unavailable.length) notes.push(`PES events want ${tx.unavailable.join(', ')}, which the ${target.id} repositories do not carry: not installed (what they replace stays)`);
   notes.push('interim phase: Ferry reboots the host and runs the target transaction on the next boot; no upgrade initramfs (services run), no target userspace container (dnf runs with the target releasever and repositories)');
   const modules = enabledModules(facts);

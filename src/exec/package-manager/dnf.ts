@@ -220,6 +220,13 @@ export const dnf: PackageManager = {
     await runDnf(ctx, env, [...download, '--allowerasing', '--setopt=protected_packages=', '--noautoremove', 'shell', hostPath(ctx.transport, script)], label);
   },
 
+  async offlineUpgradeArgv(ctx, env, tx) {
+    const script = posix.join(ctx.stateDir, 'upgrade.dnf');
+    await ctx.transport.writeFile(script, transactionScript(tx, { distroSync: true }), { mode: 0o600 });
+    // The same transaction as upgrade() runs, for the offline update unit to run (../offline-update.ts).
+    return [...await configured(ctx, env), '--allowerasing', '--setopt=protected_packages=', '--noautoremove', 'shell', hostPath(ctx.transport, script)];
+  },
+
   async resetModules(ctx, env, names) {
     await runDnf(ctx, env, ['module', 'reset', ...names.map((n) => checkSpec(n, 'Module'))], 'module-reset');
   },

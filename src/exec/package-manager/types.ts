@@ -64,6 +64,11 @@ export interface PackageManager {
    * again when the check then says the transaction is complete.
    */
   upgrade(ctx: StepContext, env: PackageManagerEnv, tx: Transaction, options?: { downloadTo?: string; doneAfterEarlierRun?: () => Promise<boolean> }): Promise<void>;
+  /**
+   * The argv of upgrade()'s transaction (its script written below the state dir), as host paths, for a runner
+   * that is not Ferry: the offline update unit (../offline-update.ts) runs it in systemd's system-update.target.
+   */
+  offlineUpgradeArgv(ctx: StepContext, env: PackageManagerEnv, tx: Transaction): Promise<string[]>;
   /** Resets the named modules (their streams are no longer enabled). */
   resetModules(ctx: StepContext, env: PackageManagerEnv, names: string[]): Promise<void>;
   /** Downloads the target repositories' metadata (proves they are reachable from the host). */

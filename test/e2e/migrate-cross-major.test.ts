@@ -248,6 +248,29 @@ test('CentOS 7 → Rocky 8: an offline update whose transaction fails (a reposit
   h.dispose();
 });
 
+/** A third-party package shipping a file the Rocky 8 lab kernel-core ships too, with other contents: an rpm file conflict. */
+const ACME_KMOD: SourceDef = { name: 'acme-kmod', version: '1.0', release: '1', arch: 'x86_64', vendor: 'Acme Corp', license: 'Proprietary',
+  binaries: [{ name: 'acme-kmod', requires: ['filesystem'], files: { '/usr/lib/modules/4.18.0-305.12.1.el8_4.x86_64/vmlinuz': 'acme\n' } }] };
+
+test('CentOS 7 → Rocky 8 with a file conflict the depsolve cannot see: the gate passes, rpm\'s test transaction refuses before any package changed, naming the file; ferry rollback restores the host', { skip }, async () => {
+  const h = await labOf().host({ from: 'centos-7', localPackages: [...EL7_PES, ACME_KMOD] });
+  const original = hostState(h.root, h.env);
+  const env = { ...h.env, ...bootFiles(), FERRY_E2E_ROOT: h.root, FERRY_E2E_TARGET: 'rocky-8', FERRY_E2E_REPO: repoArgs().join('\n'), FERRY_E2E_PES: pes() };
+  const r = await runChild({ ...env, FERRY_E2E_MODE: 'migrate' });
+  assert.notEqual(r.code, 0, r.out);
+  const t = createLocalTransport({ root: h.root });
+  const executionId = (await readCurrentExecution(t))?.executionId ?? '';
+  await t.close();
+  const judged = JSON.parse(readFileSync(join(h.root, 'var/lib/ferry', executionId, 'transaction.json'), 'utf8')) as { unapproved: unknown[] };
+  assert.deepEqual(judged.unapproved, [], 'the gate\'s --assumeno depsolve passed: it does not see file conflicts');
+  assert.match(r.out, /rpm's test transaction of the 8 target transaction failed on local, before any package changed: .*\/usr\/lib\/modules\/4\.18\.0-305\.12\.1\.el8_4\.x86_64\/vmlinuz.*conflicts/, r.out);
+  assert.ok(!existsSync(join(h.root, 'system-update')), 'the offline update was never armed');
+  const back = await runChild({ ...env, FERRY_E2E_MODE: 'rollback' });
+  assert.equal(back.code, 0, back.out);
+  assert.deepEqual(hostState(h.root, h.env), original, 'packages, /etc and the rpm database as before');
+  h.dispose();
+});
+
 /** A third-party package that needs what Rocky's event 187 removes. */
 const NEEDS_PYGPGME: SourceDef = { name: 'acme-signer', version: '1.0', release: '1', arch: 'noarch', vendor: 'Acme', license: 'MIT',
   binaries: [{ name: 'acme-signer', requires: ['pygpgme'], files: { '/opt/acme/signer': 'signer\n' } }] };

@@ -69,6 +69,12 @@ export interface PackageManager {
    * that is not Ferry: the offline update unit (../offline-update.ts) runs it in systemd's system-update.target.
    */
   offlineUpgradeArgv(ctx: StepContext, env: PackageManagerEnv, tx: Transaction): Promise<string[]>;
+  /**
+   * Runs `tx` (with distro-sync, as upgrade() would) as rpm's test transaction — file conflicts and disk space
+   * checked, nothing installed — with `host`'s state (an isolated one keeps the host's package-manager history
+   * untouched). `ok` when the test succeeded; `output` the tool's words.
+   */
+  testTransaction(host: HostState, env: PackageManagerEnv, tx: Transaction): Promise<{ ok: boolean; output: string }>;
   /** Resets the named modules (their streams are no longer enabled). */
   resetModules(ctx: StepContext, env: PackageManagerEnv, names: string[]): Promise<void>;
   /** Downloads the target repositories' metadata (proves they are reachable from the host). */

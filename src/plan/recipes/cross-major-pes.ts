@@ -27,9 +27,18 @@
  * - EL8 → EL9 and OpenCloudOS 8 → 9: the same recipe; the OpenCloudOS 8 → 9 Leapp tool has no rollback, which
  *   Ferry's snapshot step gives.
  *
- * What this recipe does not do that Leapp does: no target userspace container (the host's or the controller's dnf
- * runs with the target releasever and repositories; an EL7 host needs dnf from its extras repository, see
- * dnf.require), no upgrade initramfs, no target-kernel command line changes. The lab models systemd's boots
+ * What this recipe does not do that Leapp does: no upgrade initramfs, no target-kernel command line changes, and
+ * no target userspace. Leapp's target_userspace_creator installs the target's dnf into a chroot (`dnf install
+ * --installroot /var/lib/leapp/elXuserspace dnf` from the target repositories, in a systemd-nspawn scratch
+ * container over an OverlayFS of /) because the target's packages "can use some of the newer features of RPM such
+ * as rich dependencies" that the source's RPM stack may not handle (leapp-repository docs/source/
+ * upgrade-architecture-and-workflow/target-userspace-creator.md). Ferry's transaction is computed, downloaded and
+ * checked by the host's dnf (an EL7 host needs dnf from its extras repository, see dnf.require) or, beside an
+ * installed root, the controller's, with the target releasever and repositories: before any change the gate's
+ * `--assumeno` depsolve, the download with `rpm -K`, and rpm's test transaction (tsflags=test: file conflicts,
+ * disk space) with an isolated dnf state. Not built because the lab cannot show it honestly: its target
+ * repositories are rpmbuild-made packages that carry no dnf (no python3-dnf, libdnf, or a target rpm and glibc to
+ * run them), so a userspace populated from them has no dnf to run — the machine's dnf would be the one running. The lab models systemd's boots
  * (test/lab/boot.ts): the system-update boot runs the units system-update.target wants, the next the host's.
  */
 import { crossMajorTransaction } from '../../assess/index.js';

@@ -8,6 +8,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
+import { spawn } from 'node:child_process';
 import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -33,6 +34,7 @@ import { sharedPath, skipUnlessShared, skipUnlessTools } from '../support/shared
 import { ferry } from './cli.js';
 import { hostState, packageSet, runChild, sh } from './helpers.js';
 
+const FERRY = join(import.meta.dirname, '..', '..', 'bin', 'ferry.js');
 const skip = skipUnlessTools('rpmbuild', 'createrepo_c', 'dnf', 'rpm', 'setsid') || skipUnlessShared('leapp', 'pes-events.rocky.json');
 let lab: Lab | undefined;
 const labOf = (): Lab => { assert.ok(lab, 'the lab is created before the tests'); return lab; };
@@ -362,6 +364,40 @@ test('CentOS 7 → Rocky 8 over sshd with ferry migrate: the reboot into the off
     assert.equal(sh(['rpm', '--root', h.root, '-Va'], h.env).stdout, '', 'rpm -Va clean');
     assert.deepEqual(await rebootsJournaled(h.root), ['requested', 'returned'], 'one reboot over SSH (into the offline update, which reboots into Rocky 8), journaled back');
     assert.deepEqual(labBootLog(dir).map((b) => [b.target, b.lines.filter((l) => l.startsWith('start '))]), [['system-update.target', ['start ferry-offline-update.service']], ['default.target', []]]);
+  } finally {
+    await h.stop();
+  }
+});
+
+test('CentOS 7 → Rocky 8 over sshd: Ferry SIGKILLed while the host reboots into its offline update and sshd restarted in that boot; ferry resume over sshd settles the reboot, reads the result and finishes with the predicted package set', { skip: skip || skipUnlessTools('sshd', 'pkill', 'setsid') }, async () => {
+  const h = await labOf().sshHost({ from: 'centos-7', localPackages: EL7_PES });
+  try {
+    const before = packageSet(h.root, h.env);
+    const predicted = await predictedRocky8(h.root);
+    const dir = mkdtempSync(join(tmpdir(), 'ferry-xmajor-kill-'));
+    const bootIdFile = join(dir, 'boot_id');
+    writeFileSync(bootIdFile, `${randomUUID()}\n`);
+    // sshd restarted (SIGHUP: it re-executes itself) as the host goes down, its sessions cut.
+    const boot = labBoot({ dir, root: h.root, bootIdFile, sshdPid: h.sshd.pid, before: [`kill -HUP ${h.sshd.pid}`] });
+    const host = [`root@127.0.0.1:${h.port}`, '--root', h.root, '-i', h.privateKeyPath, '--known-hosts', h.knownHostsPath,
+      '--reboot-command', JSON.stringify(['sh', boot.script]), '--boot-id-file', bootIdFile, '--reboot-timeout', '1m'];
+    const old = readFileSync(bootIdFile, 'utf8');
+    const child = spawn(process.execPath, [FERRY, 'migrate', ...host, '--yes', '--to', 'rocky-8', ...repoArgs().flatMap((x) => ['--repo', x]), '--pes', pes(), '--nogpgcheck'], { stdio: ['ignore', 'pipe', 'pipe'], env: process.env });
+    let err = '';
+    const closed = new Promise<string | null>((resolve) => child.on('close', (_code, signal) => resolve(signal)));
+    await new Promise<void>((resolve) => {
+      child.stderr.on('data', (c: Buffer) => { err += c.toString(); if (/waiting for .* to come back/.test(err)) resolve(); });
+      void closed.then(() => resolve());
+    });
+    child.kill('SIGKILL');
+    assert.equal(await closed, 'SIGKILL', `Ferry was killed during the wait: ${err}`);
+    await waitFor(() => readFileSync(bootIdFile, 'utf8') !== old, 60_000, 'the lab host to come back from its offline update');
+    const r = await ferry(['resume', ...host]);
+    assert.equal(r.code, 0, `${r.out}\n${r.err}`);
+    assert.match(r.err, /came back from the reboot requested earlier/, r.err);
+    assert.deepEqual(packageSet(h.root, h.env), applyPrediction(before, predicted.changes), 'exactly the package set Ferry predicted');
+    assert.deepEqual(await rebootsJournaled(h.root), ['requested', 'returned'], 'the one reboot, its return journaled by the resume');
+    assert.deepEqual(boot.boots().map((b) => b.target), ['system-update.target', 'default.target']);
   } finally {
     await h.stop();
   }

@@ -220,11 +220,15 @@ export const dnf: PackageManager = {
     await runDnf(ctx, env, [...download, '--allowerasing', '--setopt=protected_packages=', '--noautoremove', 'shell', hostPath(ctx.transport, script)], label);
   },
 
-  async offlineUpgradeArgv(ctx, env, tx) {
+  async offlineUpgradeArgv(ctx, env, tx, options) {
     const script = posix.join(ctx.stateDir, 'upgrade.dnf');
     await ctx.transport.writeFile(script, transactionScript(tx, { distroSync: true }), { mode: 0o600 });
-    // The same transaction as upgrade() runs, for the offline update unit to run (../offline-update.ts).
-    return [...await configured(ctx, env), '--allowerasing', '--setopt=protected_packages=', '--noautoremove', 'shell', hostPath(ctx.transport, script)];
+    // The same transaction as upgrade() runs, for the offline update unit to run (../offline-update.ts), with no
+    // network: -C takes the metadata the download run cached, and destdir points dnf at the packages it
+    // downloaded there (dnf 4.14 looks for a package at destdir when it is set; --downloaddir itself is refused
+    // without --downloadonly, the option is not).
+    return [...await configured(ctx, env), '-C', `--setopt=destdir=${hostPath(ctx.transport, options.packagesDir)}`,
+      '--allowerasing', '--setopt=protected_packages=', '--noautoremove', 'shell', hostPath(ctx.transport, script)];
   },
 
   async testTransaction(host, env, tx) {

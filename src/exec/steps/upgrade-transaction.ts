@@ -3,8 +3,8 @@
  * apply prepares the target dnf's one transaction — the plan's removals and installs, then distro-sync with
  * --allowerasing (PackageManager.offlineUpgradeArgv) — and arms /system-update; the runner reboots; the host
  * boots into system-update.target, where the update unit runs the transaction with no service of the host
- * started and reboots into the upgraded system. Its transaction was predicted, judged and downloaded before any
- * change (./download-packages.ts).
+ * started and no network — from the metadata cached and the packages downloaded and checked by
+ * ./download-packages.ts before any change — and reboots into the upgraded system.
  *
  * After the reboot (afterReboot) the step reads the result the update left: none (the boot did not run it), a
  * failure (dnf's exit status and the end of its output), or success — then applied means every removal gone,
@@ -12,7 +12,9 @@
  * transaction leaves), and the units are removed. A resume after a failure applies the step again: the update is
  * armed again and the host rebooted into it.
  */
+import { posix } from 'node:path';
 import { runChecked } from '../journal.js';
+import { DOWNLOAD_DIR } from './download-packages.js';
 import { defineStep } from '../runner.js';
 import type { Step, StepContext } from '../types.js';
 import { duplicatePackages, installOnlyNames, packageManagerFor, rpmArgv } from '../package-manager/index.js';
@@ -53,7 +55,8 @@ export function upgradeTransactionStep(options: UpgradeTransactionOptions): Step
     describe: () => [`arm a systemd offline update (${SYSTEM_UPDATE_LINK}) of dnf --releasever ${options.dnf.releasever} shell: remove ${options.remove.join(' ') || '(none)'}; install ${options.install.join(' ') || '(none)'}; distro-sync; run (--allowerasing) from ${options.dnf.repos.map((r) => r.baseurl).join(', ')}`,
       'reboot: the transaction runs in system-update.target (no service started), then the host reboots into the upgraded system'],
     async apply(ctx) {
-      const argv = await packageManagerFor(options.dnf).offlineUpgradeArgv(ctx, options.dnf, { remove: options.remove, install: options.install });
+      // The packages the download step fetched and rpm -K checked: the offline boot has no network.
+      const argv = await packageManagerFor(options.dnf).offlineUpgradeArgv(ctx, options.dnf, { remove: options.remove, install: options.install }, { packagesDir: posix.join(ctx.stateDir, DOWNLOAD_DIR) });
       await scheduleOfflineUpdate(ctx, argv);
       ctx.output(`armed the offline update: ${SYSTEM_UPDATE_LINK} → ${ctx.stateDir}/offline; the next boot runs the transaction in system-update.target`);
     },

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { sharedPath, skipUnlessShared } from '../../test/support/shared.js';
 import { isFerryError } from '../core/index.js';
 import { loadCatalog } from './load.js';
@@ -87,4 +88,30 @@ test('CentOS 7.9 → Rocky 8.10 with the real repomap: only the events whose tar
   // On aarch64 ELevate's el8 map has no repository at all: Leapp would install nothing an event touches.
   const arm = computeTargetPackages({ ...base, arch: 'aarch64', mapRepository: repoMapper(map, { targetMajor: '8', arch: 'aarch64' }) });
   assert.ok(arm.unmapped.some((u) => u.name === 'chrony') && !arm.toInstall.includes('chrony'));
+});
+
+test('every CentOS 7 image manifest → Rocky 8 and AlmaLinux 8, and CentOS 8 → Rocky 9: the repomap changes the target set by exactly the packages it reports unmapped', { skip: skipPes || skipUnlessShared('leapp', 'pes-events.almalinux.json') }, () => {
+  const dir = sharedPath('manifests', 'docker-repo-info-2020');
+  const names = (f: string) => [...new Set(readFileSync(join(dir, f), 'utf8').trim().split('\n').map((n) => n.replace(/-[^-]+-[^-]+$/, '')))].map((name) => ({ name, repository: '' }));
+  const rows: [string, string, string, string, string, string][] = [
+    ...readdirSync(dir).filter((f) => /^centos_7[.\d]*\.txt$/.test(f)).flatMap((f) => [[f, 'rocky', 'rocky-8', '7.9', '8.10', '8'], [f, 'almalinux', 'almalinux-8', '7.9', '8.10', '8']] as [string, string, string, string, string, string][]),
+    ['centos_8.txt', 'rocky', 'rocky-9', '8.10', '9.6', '9'],
+  ];
+  assert.ok(rows.length >= 20, `${rows.length} cases`);
+  for (const [file, vendor, target, source, to, major] of rows) {
+    const events = vendor === 'rocky' ? rockyEvents() : loadPesEvents(sharedPath('leapp', 'pes-events.almalinux.json'));
+    const from = file.startsWith('centos_8') ? 'centos-8' : 'centos-7';
+    const map = catalog.repoMap(from, target);
+    assert.ok(map, `${from} → ${target}`);
+    const base = { installed: names(file), events, source, target: to, arch: 'x86_64' };
+    const without = computeTargetPackages(base);
+    const withMap = computeTargetPackages({ ...base, mapRepository: repoMapper(map, { targetMajor: major, arch: 'x86_64' }) });
+    const key = (p: { name: string; repository: string }) => `${p.name}@${p.repository}`;
+    const dropped = new Set(withMap.unmapped.map(key));
+    assert.deepEqual(without.target.map(key).filter((k) => !dropped.has(k)), withMap.target.map(key), `${file} → ${target}`);
+    // Every repository a package lands in is one of the target's (ELevate names its repoids as its PESIDs), or a source one (no event).
+    assert.ok(withMap.target.every((p) => p.repository === '' || p.repository.startsWith(`${vendor}${major}-`)), `${file} → ${target}: ${[...new Set(withMap.target.map((p) => p.repository))].join(' ')}`);
+    // Of these images, only kernelcare's move (Rocky's event 2231) could land outside the map, and no image carries kernelcare.
+    assert.deepEqual(withMap.unmapped, [], `${file} → ${target}`);
+  }
 });

@@ -8,9 +8,8 @@
  * number of distinct groups, not of hosts.
  */
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { assert, contentId, FerryError, sha256Hex, toJsonValue, type JsonValue } from '../core/index.js';
-import { loadCatalog, loadPesEvents, type Catalog, type PesEvent } from '../catalog/index.js';
+import { loadCatalog, readPesFile, type Catalog, type PesEvent } from '../catalog/index.js';
 import { HOST_FACTS_FORMAT_VERSION, type HostFacts } from '../facts/index.js';
 import {
   assessedFacts, assessmentInputKey, assessTargets, detectSourceRelease, leftBehind, targetReadiness,
@@ -129,7 +128,7 @@ export async function assessFleet(o: AssessFleetOptions): Promise<FleetAssessmen
   const batchSize = o.batchSize ?? 500;
   const assess = o.assess ?? assessTargets;
   let pes: { events: PesEvent[]; digest: string } | undefined;
-  if (o.pes !== undefined) pes = { events: loadPesEvents(o.pes), digest: sha256Hex(readFileSync(o.pes)) };
+  if (o.pes !== undefined) { const read = readPesFile(o.pes); pes = { events: read.events, digest: read.sha256 }; }
 
   const views = await Promise.all(resolved.map((t) => t.repo()));
   const fingerprints = views.map(repoFingerprint);

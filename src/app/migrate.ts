@@ -8,7 +8,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { posix } from 'node:path';
 import { FerryError } from '../core/index.js';
-import { loadCatalog, loadPesEvents, releaseKeyArmor, type Catalog, type PesEvent } from '../catalog/index.js';
+import { loadCatalog, readPesFile, releaseKeyArmor, type Catalog, type PesEvent } from '../catalog/index.js';
 import { collectFacts } from '../facts/index.js';
 import type { HostFacts } from '../facts/types.js';
 import { assessTargets, availableNames, type Prediction } from '../assess/index.js';
@@ -74,6 +74,8 @@ export interface PlanMigrationOptions {
   snapshotRetentionSeconds?: number;
   /** `--pes FILE`: the target vendor's package-evolution events (pes-events.json); a cross-major path needs them. */
   pes?: string;
+  /** The sha256 the `pes` file must have (a rollout's or a route's recorded file): PES_CHANGED otherwise. */
+  pesSha256?: string;
   /**
    * `hop`: this plan is one hop of a multi-hop route (app/route.ts), and an override that matches none of its
    * inhibitors belongs to another hop (left out here; the route refuses one that no hop uses).
@@ -87,14 +89,15 @@ export function assessForPlan(facts: HostFacts, catalog: Catalog, target: string
 }
 
 /** The plan, and `published`: the plan with its predicted transaction, as `ferry plan --json` prints it. */
-export async function planMigration(o: PlanMigrationOptions): Promise<{ plan: MigrationPlan; published: PublishedPlan; facts: HostFacts; findings: Finding[]; predicted?: Prediction; repo?: TargetRepoView }> {
+export async function planMigration(o: PlanMigrationOptions): Promise<{ plan: MigrationPlan; published: PublishedPlan; facts: HostFacts; findings: Finding[]; predicted?: Prediction; repo?: TargetRepoView; pesSha256?: string }> {
   const catalog = o.catalog ?? await loadCatalog();
   // `--repo` means what it means for `ferry assess`: locations Ferry reads here; the host is given the same
   // repositories (hostRepos). Without one, the catalog's repositories of the target.
   const flags = parseRepoFlags(o.repos, { target: o.target });
   const [target] = resolveTargets(catalog, [o.target], flags[o.target] ? { [o.target]: flags[o.target] } : {}, { catalogRepos: true, ...(o.repoCache ? { cache: o.repoCache } : {}) });
   // A bad events file is refused before the host is read.
-  const pes = o.pes !== undefined ? loadPesEvents(o.pes) : undefined;
+  const pesFile = o.pes !== undefined ? readPesFile(o.pes, o.pesSha256) : undefined;
+  const pes = pesFile?.events;
   const facts = o.facts ?? await collectFacts(o.transport);
   // The source, target and path are settled (a path Ferry cannot plan with these inputs refused) before any repository is read.
   const conversion = conversionOf(facts, catalog, target.id, { pes: pes !== undefined });
@@ -107,7 +110,7 @@ export async function planMigration(o: PlanMigrationOptions): Promise<{ plan: Mi
   const available = view ? [...availableNames(view)] : [];
   const plan = buildPlan({ facts, catalog, target: target.id, repos, targetAvailable: available, gpgcheck, keys, overrides, findings, ...(pes ? { pes } : {}), ...(o.allowRemove?.length ? { allowRemove: o.allowRemove } : {}), ...(o.snapshot ? { snapshot: o.snapshot } : {}), ...(o.snapshotRetentionSeconds ? { snapshotRetentionSeconds: o.snapshotRetentionSeconds } : {}) });
   const predicted = predictPlanTransaction(plan, facts, view);
-  return { plan, published: publishedPlan(plan, predicted), facts, findings, ...(predicted ? { predicted } : {}), ...(view ? { repo: view } : {}) };
+  return { plan, published: publishedPlan(plan, predicted), facts, findings, ...(predicted ? { predicted } : {}), ...(view ? { repo: view } : {}), ...(pesFile ? { pesSha256: pesFile.sha256 } : {}) };
 }
 
 /** Ferry's store: host, plan and execution are recorded and the journal mirrored into it (the runner's sink). */

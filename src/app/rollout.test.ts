@@ -10,7 +10,8 @@ import { join } from 'node:path';
 import assert from 'node:assert/strict';
 import { openSqliteStore, type Store } from '../store/index.js';
 import { parseRolloutFlags } from '../fleet/rollout-spec.js';
-import { advanceRollout, checkedPesFile, checkedPesFlags, createRollout, MIGRATE_JOB, parseMigrateJobPayload, rolloutAction, rolloutStatus } from './rollout.js';
+import { advanceRollout, createRollout, pesRunOptions, MIGRATE_JOB, parseMigrateJobPayload, rolloutAction, rolloutStatus } from './rollout.js';
+import { readPesFile } from '../catalog/index.js';
 
 async function fleetStore(n: number): Promise<Store> {
   const store = openSqliteStore({ path: ':memory:' });
@@ -149,7 +150,7 @@ test('rollout --pes on a multi-hop route: CentOS 7 hosts to rocky-9 take one eve
     const jobs = await store.listJobs({ rolloutId: rollout.id });
     assert.equal(jobs.length, 2);
     for (const j of jobs) assert.deepEqual(parseMigrateJobPayload(j.payload, j.id).pes, refs, 'every job carries the files and their digests; the worker gives each host the ones its route takes');
-    assert.deepEqual(checkedPesFlags(refs, rollout.id), [`rocky-8=${el8}`, `rocky-9=${el9}`]);
+    assert.deepEqual(pesRunOptions(refs), { pes: [`rocky-8=${el8}`, `rocky-9=${el9}`], pesDigests: { [el8]: sha(el8), [el9]: sha(el9) } });
     // One bare file serves both hops of a CentOS 7 host (and the CentOS 8 host's one).
     assert.ok(await createRollout({ store, selector: 'web', target: 'rocky-9', spec, pes: [el9] }));
   } finally {
@@ -199,11 +200,19 @@ test('rollout --pes: CentOS 7 hosts to rocky-8 are taken with the events, record
     assert.equal(jobs.length, 2);
     const payload = parseMigrateJobPayload(jobs[0].payload, jobs[0].id);
     assert.deepEqual(payload.pes, [{ file, sha256 }]);
-    assert.deepEqual(checkedPesFlags(payload.pes ?? [], rollout.id), [file], 'the same bytes: the worker migrates with the file');
+    const run = pesRunOptions(payload.pes ?? []);
+    assert.deepEqual(run, { pes: [file], pesDigests: { [file]: sha256 } });
+    assert.equal(readPesFile(file, run.pesDigests[file]).events.length, 1, 'the same bytes: the worker plans with the file');
+    // A worker's plan reads the file once, against the digest: other bytes are refused before they are parsed.
     writeFileSync(file, JSON.stringify({ ...events, timestamp: 'later' }));
-    assert.throws(() => checkedPesFile({ file, sha256 }, rollout.id), (e: Error & { code?: string }) => e.code === 'PES_CHANGED' && e.message.includes(file) && e.message.includes(sha256.slice(0, 12)));
+    assert.throws(() => readPesFile(file, sha256), (e: Error & { code?: string }) => e.code === 'PES_CHANGED' && e.message.includes(file) && e.message.includes(sha256.slice(0, 12)));
+    writeFileSync(file, '{ not json, and not what was recorded');
+    assert.throws(() => readPesFile(file, sha256), (e: Error & { code?: string }) => e.code === 'PES_CHANGED' && !e.message.includes('not json'));
     rmSync(file);
-    assert.throws(() => checkedPesFile({ file, sha256 }, rollout.id), (e: Error & { code?: string }) => e.code === 'PES_INVALID' && e.message.includes('cannot be read on this worker'));
+    assert.throws(() => readPesFile(file, sha256), (e: Error & { code?: string }) => e.code === 'PES_INVALID' && e.message.includes('cannot be read'));
+    // A job and a spec stored by Ferry before routes carried one `pes` object: read as a list of one.
+    assert.deepEqual(parseMigrateJobPayload({ ...(jobs[0].payload as object), pes: { file, sha256 } }, jobs[0].id).pes, [{ file, sha256 }]);
+    assert.throws(() => parseMigrateJobPayload({ ...(jobs[0].payload as object), pes: { file } }, jobs[0].id), (e: Error & { code?: string }) => e.code === 'DOCUMENT_INVALID');
     // a same-major rollout refuses events it would not use
     for (const name of ['web01', 'web02']) await store.upsertHost({ name, labels: { source: 'centos-8' } });
     writeFileSync(file, JSON.stringify(events));

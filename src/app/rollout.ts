@@ -7,16 +7,15 @@
  * with its operator.
  */
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { checkDocument, compileSchema, FerryError, sha256Hex, toJsonValue } from '../core/index.js';
+import { checkDocument, compileSchema, FerryError, toJsonValue } from '../core/index.js';
 import { decide, isFinished, type Approval, type Decision, type RolloutView } from '../fleet/decide.js';
 import { describeDecision, describeSpec } from '../fleet/describe.js';
 import { parseRolloutSpec, type RolloutSpec } from '../fleet/rollout-spec.js';
 import { transition, type RolloutAction } from '../fleet/transition.js';
 import { rolloutHosts } from '../fleet/waves.js';
 import { windowAt } from '../fleet/window.js';
-import { loadCatalog, loadPesEvents, targetRelease, type Catalog } from '../catalog/index.js';
+import { loadCatalog, readPesFile, targetRelease, type Catalog } from '../catalog/index.js';
 import { pesSpecs } from './assess.js';
 import { pesByTarget, routeLegs, unplannableRoute } from './route.js';
 import type { RolloutHostRecord, RolloutRecord, Store } from '../store/index.js';
@@ -69,9 +68,19 @@ const migrateValidator = compileSchema<{ migrate: StoredRolloutSpec['migrate'] }
   properties: { fleet: { type: 'object' }, migrate: { type: 'object', required: ['repos', 'gpgcheck'], additionalProperties: false, properties: { repos: STRINGS, gpgcheck: { type: 'boolean' }, pes: PES_REFS } } },
 });
 
+/**
+ * A rollout's `pes` as the store may hold it: a list, or the one file a rollout or job recorded before routes
+ * (Ferry of stop 29: `pes: { file, sha256 }`), read as that list of one, so a rollout created then still runs.
+ */
+function pesAsList<T>(v: T): T {
+  if (typeof v !== 'object' || v === null || !('pes' in v)) return v;
+  const pes = (v as { pes: unknown }).pes;
+  return typeof pes === 'object' && pes !== null && !Array.isArray(pes) ? { ...v, pes: [pes] } : v;
+}
+
 /** A job's payload read back from the store, checked by the one schema module (DOCUMENT_INVALID naming the JSON path). */
 export function parseMigrateJobPayload(v: unknown, jobId: number): MigrateJobPayload {
-  return checkDocument(payloadValidator, v, { document: 'migration job payload', from: `the Ferry store, job ${jobId}` });
+  return checkDocument(payloadValidator, pesAsList(v), { document: 'migration job payload', from: `the Ferry store, job ${jobId}` });
 }
 
 /** What a rollout stores as its spec: the fleet settings and how each host migrates. */
@@ -82,40 +91,28 @@ export interface StoredRolloutSpec {
 
 function storedSpec(r: RolloutRecord): StoredRolloutSpec {
   const origin = { document: 'rollout spec', from: `the Ferry store, rollout ${r.id}` };
-  const { migrate } = checkDocument(migrateValidator, r.spec, origin);
+  const spec = r.spec as { migrate?: unknown };
+  const { migrate } = checkDocument(migrateValidator, typeof spec === 'object' && spec !== null ? { ...spec, migrate: pesAsList(spec.migrate) } : spec, origin);
   return { fleet: parseRolloutSpec((r.spec as { fleet: unknown }).fleet, origin), migrate };
 }
 
 
-/** The PES files as given (`[TARGET=]FILE`, read as pesSpecs reads them; absolute), checked to be PES events, with their sha256. */
+/** The PES files as given (`[TARGET=]FILE`, read as pesSpecs reads them; absolute), each read once: checked to be PES events, with the sha256 of those bytes. */
 export function pesFileRefs(catalog: Pick<Catalog, 'hasRelease' | 'releases'>, flags: readonly string[]): PesFileRef[] {
   return pesSpecs(catalog, catalog.releases().map((r) => r.id), flags).map((s) => {
-    const path = resolve(s.file);
-    loadPesEvents(path);
-    return { ...(s.target !== null ? { target: s.target } : {}), file: path, sha256: sha256File(path) };
+    const { file, sha256 } = readPesFile(resolve(s.file));
+    return { ...(s.target !== null ? { target: s.target } : {}), file, sha256 };
   });
 }
 
-/** The `--pes` flags of a job's files, each checked to hold the bytes the rollout recorded (checkedPesFile). */
-export function checkedPesFlags(refs: readonly PesFileRef[], rolloutId: string): string[] {
-  return refs.map((r) => `${r.target !== undefined ? `${r.target}=` : ''}${checkedPesFile(r, rolloutId)}`);
+/**
+ * How a job's hosts are planned with the rollout's events files: the `--pes` flags (TARGET=FILE or FILE), and
+ * the sha256 each file must have — the plan reads each file once and refuses other bytes (PES_CHANGED), so
+ * nothing changed between a check and the read can slip in.
+ */
+export function pesRunOptions(refs: readonly PesFileRef[]): { pes: string[]; pesDigests: Record<string, string> } {
+  return { pes: pesFlagsOf(refs), pesDigests: Object.fromEntries(refs.map((r) => [r.file, r.sha256])) };
 }
-
-/** The file a job's pes names, when its bytes are still those the rollout recorded; PES_CHANGED otherwise. */
-export function checkedPesFile(ref: PesFileRef, rolloutId: string): string {
-  let now: string;
-  try { now = sha256File(ref.file); } catch (e) {
-    throw new FerryError('PES_INVALID', `Rollout ${rolloutId}'s PES events ${ref.file} cannot be read on this worker: ${(e as Error).message}`, { hint: 'Every worker reads the file at the path the rollout was created with.' });
-  }
-  if (now !== ref.sha256) {
-    throw new FerryError('PES_CHANGED', `Rollout ${rolloutId}'s PES events ${ref.file} changed since the rollout was created (sha256 ${ref.sha256.slice(0, 12)}…, now ${now.slice(0, 12)}…)`, {
-      hint: 'Put the original file back, or create a new rollout with the new events.',
-    });
-  }
-  return ref.file;
-}
-
-const sha256File = (file: string): string => sha256Hex(readFileSync(file));
 
 /** The recorded files as `--pes` flags (TARGET=FILE or FILE), unchecked. */
 function pesFlagsOf(refs: readonly PesFileRef[]): string[] {

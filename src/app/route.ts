@@ -76,7 +76,8 @@ export interface RouteDocument {
   formatVersion: typeof ROUTE_FORMAT_VERSION;
   source: string;
   target: string;
-  hops: { from: string; to: string; pes: string | null; executionId: string | null }[];
+  /** Each hop's events file and the sha256 of the bytes it was planned with (a later read must find those). */
+  hops: { from: string; to: string; pes: string | null; pesSha256: string | null; executionId: string | null }[];
   options: RouteOptions;
   /** The package set (NEVRAs, epoch always) each hop but the last is predicted to leave, when planned. */
   predicted: { afterHop: number; packages: string[] }[];
@@ -102,7 +103,7 @@ const ROUTE_SCHEMA: SchemaOf<RouteDocument> = {
     target: { type: 'string' },
     hops: {
       type: 'array', minItems: 2,
-      items: { type: 'object', properties: { from: { type: 'string' }, to: { type: 'string' }, pes: { type: 'string', nullable: true }, executionId: { type: 'string', nullable: true, pattern: '^mig-[0-9A-Za-z-]+$' } }, required: ['from', 'to', 'pes', 'executionId'], additionalProperties: false },
+      items: { type: 'object', properties: { from: { type: 'string' }, to: { type: 'string' }, pes: { type: 'string', nullable: true }, pesSha256: { type: 'string', nullable: true, pattern: '^[0-9a-f]{64}$' }, executionId: { type: 'string', nullable: true, pattern: '^mig-[0-9A-Za-z-]+$' } }, required: ['from', 'to', 'pes', 'pesSha256', 'executionId'], additionalProperties: false },
     },
     options: {
       type: 'object',
@@ -206,8 +207,10 @@ export function pesByTarget(catalog: Pick<Catalog, 'hasRelease'>, flags: readonl
 }
 
 /** Route planning's options: planMigration's, with `--pes` as given (one flag a hop). */
-export interface PlanRouteOptions extends Omit<PlanMigrationOptions, 'pes'> {
+export interface PlanRouteOptions extends Omit<PlanMigrationOptions, 'pes' | 'pesSha256'> {
   pes?: string[];
+  /** The sha256 each `--pes` file must have, by file (a rollout's recorded files): read once, PES_CHANGED otherwise. */
+  pesDigests?: Readonly<Record<string, string>>;
   /** `fleet`: the `--pes` files are a rollout's, for all its hosts (pesByTarget). */
   pesScope?: 'fleet';
 }
@@ -224,6 +227,8 @@ export interface PlannedHop {
   assessedOn: 'collected' | 'predicted';
   repo?: TargetRepoView;
   pes: string | null;
+  /** The sha256 of the events file's bytes the hop was planned with. */
+  pesSha256: string | null;
 }
 
 export interface RoutePlan {
@@ -269,6 +274,13 @@ function directCrossMajor(catalog: Catalog, sourceId: string | null, target: str
   return routeLegs(catalog, sourceId, target)[0].crossMajor ? [target] : [];
 }
 
+/** planMigration's `pes` options for a hop's file: the file, and the digest its bytes must have when one is known. */
+function pesOption(file: string | undefined, digests: Readonly<Record<string, string>> | undefined): Pick<PlanMigrationOptions, 'pes' | 'pesSha256'> {
+  if (file === undefined) return {};
+  const sha256 = digests?.[file];
+  return { pes: file, ...(sha256 !== undefined ? { pesSha256: sha256 } : {}) };
+}
+
 /** `o` without the option `key` (a route gives each hop its own `pes`; hops after the first are assessed afresh, without `findings`). */
 function without<T extends object, K extends keyof T>(o: T, key: K): Omit<T, K> {
   const rest = { ...o };
@@ -291,8 +303,8 @@ export async function planRoute(o: PlanRouteOptions): Promise<RoutePlan> {
   const legs = sourceId ? routeLegs(catalog, sourceId, target.id) : null;
   if (!legs || legs.length === 1) {
     const file = pesByTarget(catalog, o.pes ?? [], { targets: [o.target], crossMajor: directCrossMajor(catalog, sourceId, o.target, o.pesScope) }, o.pesScope)[o.target];
-    const planned = await planMigration({ ...without(o, 'pes'), catalog, ...(file !== undefined ? { pes: file } : {}) });
-    return { source: sourceId ?? planned.plan.source, target: o.target, hops: [{ from: planned.plan.source, to: o.target, ...planned, assessedOn: 'collected', pes: file ?? null }] };
+    const planned = await planMigration({ ...without(o, 'pes'), catalog, ...pesOption(file, o.pesDigests) });
+    return { source: sourceId ?? planned.plan.source, target: o.target, hops: [{ from: planned.plan.source, to: o.target, ...planned, assessedOn: 'collected', pes: file ?? null, pesSha256: planned.pesSha256 ?? null }] };
   }
   const facts = o.facts ?? await collectFacts(o.transport);
   const pes = pesByTarget(catalog, o.pes ?? [], { targets: legs.map((l) => l.to), crossMajor: legs.filter((l) => l.crossMajor).map((l) => l.to) }, o.pesScope);
@@ -303,9 +315,9 @@ export async function planRoute(o: PlanRouteOptions): Promise<RoutePlan> {
     const file = pes[leg.to];
     // Findings given by the caller are the first hop's (the host's own); later hops are assessed here.
     const given = i === 0 ? without(o, 'pes') : without(without(o, 'pes'), 'findings');
-    const planned = await planMigration({ ...given, catalog, facts: on, target: leg.to, ...(file !== undefined ? { pes: file } : {}), overrideScope: 'hop' })
+    const planned = await planMigration({ ...given, catalog, facts: on, target: leg.to, ...pesOption(file, o.pesDigests), overrideScope: 'hop' })
       .catch((e: unknown) => { throw forHop(e, { n: i + 1, total: legs.length, from: leg.from, to: leg.to, on: i === 0 ? 'the facts collected now' : `the predicted end state of hop ${i}` }); });
-    hops.push({ from: leg.from, to: leg.to, ...planned, assessedOn, pes: file ?? null });
+    hops.push({ from: leg.from, to: leg.to, ...planned, assessedOn, pes: file ?? null, pesSha256: planned.pesSha256 ?? null });
     if (i === legs.length - 1) break;
     const next = predictedFacts({ facts: on, prediction: planned.predicted, target: planned.repo?.pool.packages ?? [], release: catalog.release(leg.to) });
     if (!next) {
@@ -348,7 +360,7 @@ export interface RouteResult {
   hops: MigrateResult[];
 }
 
-export type MigrateRouteOptions = Omit<MigrateOptions, 'pes'> & Pick<PlanRouteOptions, 'pes' | 'pesScope'>;
+export type MigrateRouteOptions = Omit<MigrateOptions, 'pes' | 'pesSha256'> & Pick<PlanRouteOptions, 'pes' | 'pesScope' | 'pesDigests'>;
 
 /** `ferry migrate`: a direct path as migrate runs it; a route hop by hop, each hop's gate before it. */
 export async function migrateRoute(o: MigrateRouteOptions): Promise<RouteResult> {
@@ -363,19 +375,19 @@ export async function migrateRoute(o: MigrateRouteOptions): Promise<RouteResult>
   const probe = o.facts ?? await collectFacts(o.transport, { sections: ['os', 'release'] });
   const sourceId = detectSourceRelease(probe, catalog);
   const chain = sourceId ? routeLegs(catalog, sourceId, target.id) : null;
-  const rest = without(without(o, 'pes'), 'pesScope');
+  const rest = without(without(without(o, 'pes'), 'pesScope'), 'pesDigests');
   if (!chain || chain.length === 1) {
     const pes = pesByTarget(catalog, o.pes ?? [], { targets: [o.target], crossMajor: directCrossMajor(catalog, sourceId, o.target, o.pesScope) }, o.pesScope)[o.target];
-    return { hops: [await migrate({ ...rest, catalog, ...(pes !== undefined ? { pes } : {}) })] };
+    return { hops: [await migrate({ ...rest, catalog, ...pesOption(pes, o.pesDigests) })] };
   }
   // Every hop is planned (and gated on the predicted end states) before the host is touched.
   const facts = o.facts ?? await collectFacts(o.transport);
   const planned = await planRoute({ ...o, catalog, facts });
   const first = planned.hops[0];
-  if (o.dryRun) return { hops: [await migrate({ ...rest, catalog, facts, target: first.to, ...(first.pes !== null ? { pes: first.pes } : {}), overrideScope: 'hop' })] };
+  if (o.dryRun) return { hops: [await migrate({ ...rest, catalog, facts, target: first.to, ...hopPes(first, 1), overrideScope: 'hop' })] };
   const doc: RouteDocument = {
     formatVersion: ROUTE_FORMAT_VERSION, source: planned.source, target: planned.target,
-    hops: planned.hops.map((h, i) => ({ from: h.from, to: h.to, pes: h.pes, executionId: i === 0 ? newExecutionId(h.plan) : null })),
+    hops: planned.hops.map((h, i) => ({ from: h.from, to: h.to, pes: h.pes, pesSha256: h.pesSha256, executionId: i === 0 ? newExecutionId(h.plan) : null })),
     options: routeOptions(o),
     predicted: planned.hops.slice(1).map((h, i) => ({ afterHop: i + 1, packages: packageSetOf(h.facts) })),
     gates: planned.hops.slice(1).map((h, i) => ({ hop: i + 2, at: new Date().toISOString(), on: 'predicted' as const, ok: true, inhibitors: [], unexpected: [], missing: [] })),
@@ -383,9 +395,20 @@ export async function migrateRoute(o: MigrateRouteOptions): Promise<RouteResult>
   await writeRoute(o.transport, doc);
   const total = doc.hops.length;
   o.onProgress?.({ scope: 'route', phase: 'hop', hop: 1, total, message: `${first.from} → ${first.to} (route ${[doc.source, ...doc.hops.map((h) => h.to)].join(' → ')})` });
-  const res = await migrate({ ...rest, catalog, facts, target: first.to, ...(first.pes !== null ? { pes: first.pes } : {}), overrideScope: 'hop', executionId: doc.hops[0].executionId ?? undefined });
+  const res = await migrate({ ...rest, catalog, facts, target: first.to, ...hopPes(first, 1), overrideScope: 'hop', executionId: doc.hops[0].executionId ?? undefined });
   if (res.result.status !== 'completed') return { route: doc, hops: [res] };
   return continueRoute({ ...o, catalog, doc, done: [res] });
+}
+
+/**
+ * A hop's events file as planMigration takes it: the file with the digest of the bytes the route was planned
+ * with. The route file is the host's: a file it names is read on the controller only to find those bytes
+ * (PES_CHANGED otherwise, before anything of it is parsed or shown), never unchecked.
+ */
+function hopPes(hop: { pes: string | null; pesSha256: string | null }, n: number): Pick<PlanMigrationOptions, 'pes' | 'pesSha256'> {
+  if (hop.pes === null) return {};
+  if (hop.pesSha256 === null) throw new FerryError('DOCUMENT_INVALID', `${ROUTE_FILE} names hop ${n}'s events file ${hop.pes} without its sha256; Ferry reads no file the host names unchecked`, { hint: 'Plan the route again (ferry plan --to TARGET --pes TARGET=FILE).' });
+  return { pes: hop.pes, pesSha256: hop.pesSha256 };
 }
 
 /** Journals a gate's verdict in the execution of the hop before it (completed), under the host lock, as ferry finish appends. */
@@ -436,7 +459,7 @@ async function continueRoute(o: ContinueOptions): Promise<RouteResult> {
     // The operator's overrides given to this resume are for the hop it goes on with.
     const added = i === done + 1 ? o.overrides ?? [] : [];
     const planOptions = planOptionsOf(doc.options);
-    const base = { ...o, ...planOptions, overrides: [...(planOptions.overrides ?? []), ...added], catalog: o.catalog, facts, target: hop.to, ...(hop.pes !== null ? { pes: hop.pes } : {}), overrideScope: 'hop' as const };
+    const base = { ...o, ...planOptions, overrides: [...(planOptions.overrides ?? []), ...added], catalog: o.catalog, facts, target: hop.to, ...hopPes(hop, i + 1), overrideScope: 'hop' as const };
     let plan: MigrationPlan;
     try {
       plan = (await planMigration(base)).plan;

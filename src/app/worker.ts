@@ -19,7 +19,7 @@ import { hostOptionsFor, openHost, type HostOptions, type Transport } from './ho
 import { rebootWaitFor } from './reboot.js';
 import { hostProgress, migrateRoute, resumeRoute } from './route.js';
 import { createRepoCache, type RepoCache } from './repos.js';
-import { advanceRollout, advanceRollouts, checkedPesFlags, deferReason, MIGRATE_JOB, parseMigrateJobPayload, type MigrateJobPayload } from './rollout.js';
+import { advanceRollout, advanceRollouts, deferReason, pesRunOptions, MIGRATE_JOB, parseMigrateJobPayload, type MigrateJobPayload } from './rollout.js';
 
 export interface WorkerOptions {
   store: Store;
@@ -149,15 +149,16 @@ export async function runMigrationJob(o: { store: Store; job: JobRecord; payload
       return { state: progress.verified ? 'succeeded' : 'failed', how: 'already-done', executionId: progress.executionId, ...(progress.verified ? {} : { error: 'verification failed' }) };
     }
     const how: HostOutcome['how'] = progress.state === 'resume' ? 'resumed' : 'migrated';
-    // The rollout's events files, still the bytes it recorded (a resumed route plans its next hop with them too).
-    const pes = o.payload.pes ? checkedPesFlags(o.payload.pes, o.payload.rolloutId) : undefined;
+    // The rollout's events files: each plan reads them once and refuses bytes other than those the rollout recorded
+    // (a resumed route plans its next hop with the digests its route file recorded from these).
+    const pes = o.payload.pes ? pesRunOptions(o.payload.pes) : undefined;
     const by = o.payload.by ?? o.operator;
     // The same route code `ferry migrate` and `ferry resume` run: a multi-hop target goes hop by hop behind its gates.
     const run = progress.state === 'resume'
       ? await resumeRoute({ ...common, ...(by ? { by } : {}) })
       : await migrateRoute({
         ...common, target: o.payload.target, repos: o.payload.repos, gpgcheck: o.payload.gpgcheck, repoCache: o.repoCache,
-        ...(pes ? { pes, pesScope: 'fleet' as const } : {}), ...(by ? { by } : {}),
+        ...(pes ? { ...pes, pesScope: 'fleet' as const } : {}), ...(by ? { by } : {}),
       });
     const result = run.hops[run.hops.length - 1];
     const verified = result.verify?.ok !== false;

@@ -11,7 +11,7 @@
  * only: AlmaLinux's `arches` and `module_stream` keys are ignored by Leapp and therefore here too.
  */
 import { readFileSync } from 'node:fs';
-import { FerryError } from '../core/index.js';
+import { FerryError, sha256Hex } from '../core/index.js';
 
 export enum PesAction { PRESENT = 0, REMOVED = 1, DEPRECATED = 2, REPLACED = 3, SPLIT = 4, MERGED = 5, MOVED = 6, RENAMED = 7 }
 
@@ -164,15 +164,39 @@ export function parsePesEvents(doc: Json, origin = 'PES events'): PesEvent[] {
   return ((doc as { packageinfo: Record<string, Json>[] }).packageinfo).flatMap(parseEntry);
 }
 
-/** Reads and parses a PES JSON file. */
-export function loadPesEvents(file: string): PesEvent[] {
+/** A PES events file as read: its events and the sha256 of the bytes they were parsed from. */
+export interface PesFile { file: string; sha256: string; events: PesEvent[] }
+
+/**
+ * Reads and parses a PES JSON file, once: the events and the digest come from the same bytes. With `sha256`,
+ * the bytes must be those (a rollout's or a route's recorded file): PES_CHANGED otherwise, before anything of
+ * the file is parsed or shown.
+ */
+export function readPesFile(file: string, sha256?: string): PesFile {
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(file);
+  } catch (cause) {
+    throw new FerryError('PES_INVALID', `PES events ${file} cannot be read: ${(cause as Error).message}`, { cause });
+  }
+  const digest = sha256Hex(bytes);
+  if (sha256 !== undefined && digest !== sha256) {
+    throw new FerryError('PES_CHANGED', `PES events ${file} changed since they were recorded (sha256 ${sha256.slice(0, 12)}…, now ${digest.slice(0, 12)}…)`, {
+      hint: 'Put the original file back, or plan again (a rollout: create a new one) with the new events.',
+    });
+  }
   let doc: Json;
   try {
-    doc = JSON.parse(readFileSync(file, 'utf8'));
+    doc = JSON.parse(bytes.toString('utf8'));
   } catch (cause) {
     throw new FerryError('PES_INVALID', `${file} is not readable JSON: ${(cause as Error).message}`, { cause });
   }
-  return parsePesEvents(doc, file);
+  return { file, sha256: digest, events: parsePesEvents(doc, file) };
+}
+
+/** Reads and parses a PES JSON file (readPesFile's events). */
+export function loadPesEvents(file: string): PesEvent[] {
+  return readPesFile(file).events;
 }
 
 // ---- computation ------------------------------------------------------------------------------------

@@ -32,7 +32,7 @@ export const ERROR_CODES = {
   // h4: PES events given for targets none of which is a cross-major upgrade of the host
   PES_UNUSED: 'Package-evolution events were given but no target is a cross-major upgrade',
   PES_REQUIRED: 'A cross-major plan needs the target vendor\'s package-evolution events (--pes)',
-  PES_CHANGED: 'A rollout\'s package-evolution events file is not the one the rollout was created with',
+  PES_CHANGED: 'A package-evolution events file is not the one recorded (by a rollout, or by a route when it was planned)',
   // transport / facts
   TRANSPORT_CONNECT: 'Could not connect to a host',
   TRANSPORT_AUTH: 'Authentication to a host failed',

@@ -7,7 +7,7 @@
 // when planning (the solver's run over the host's facts and the target metadata), package by package.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -590,6 +590,22 @@ test('CentOS 7 → Rocky 9: a new inhibitor after hop 1 stops the route before h
   const wrong = await runChild({ ...env, FERRY_E2E_MODE: 'resume', FERRY_E2E_OVERRIDE: 'third-party-sonames:nothing.x86_64=no such package' });
   assert.match(wrong.out, /USAGE.*--override third-party-sonames:nothing\.x86_64 matches no inhibitor of hop 2 of 2 \(rocky-8 → rocky-9\)/s, wrong.out);
   assert.equal(route().hops[1].executionId, null, 'hop 2 still not started');
+  // The route file is the host's: an events file it names is read on the controller only to find the bytes the
+  // route was planned with — a path changed on the host to another controller file is refused unread.
+  const routeFile = join(h.root, 'var/lib/ferry/route.json');
+  const original = readFileSync(routeFile, 'utf8');
+  const secret = join(h.root, '..', 'controller-secret.json');
+  writeFileSync(secret, '{"token": "TOP-SECRET-controller-value"}\n');
+  const tampered = (hop: Partial<RouteDocument['hops'][number]>): void => { const d = JSON.parse(original) as RouteDocument; d.hops[1] = { ...d.hops[1], ...hop }; writeFileSync(routeFile, JSON.stringify(d)); };
+  tampered({ pes: secret });
+  const changed = await runChild({ ...env, FERRY_E2E_MODE: 'resume', FERRY_E2E_OVERRIDE: 'management-agents:spacewalk=x' });
+  assert.match(changed.out, /PES_CHANGED.*controller-secret\.json changed since they were recorded/s, changed.out);
+  assert.doesNotMatch(changed.out, /TOP-SECRET/);
+  tampered({ pesSha256: null });
+  const unchecked = await runChild({ ...env, FERRY_E2E_MODE: 'resume', FERRY_E2E_OVERRIDE: 'management-agents:spacewalk=x' });
+  assert.match(unchecked.out, /DOCUMENT_INVALID.*without its sha256; Ferry reads no file the host names unchecked/s, unchecked.out);
+  writeFileSync(routeFile, original);
+  assert.equal(route().hops[1].executionId, null, 'hop 2 still not started');
   // The operator overrides it on resume: hop 2 runs, the override recorded with them.
   const done = await runChild({ ...env, FERRY_E2E_MODE: 'resume', FERRY_E2E_BY: 'alice', FERRY_E2E_OVERRIDE: 'management-agents:spacewalk=the Spacewalk channel carries Rocky 9' });
   assert.match(done.out, /RESULT completed/, done.out);
@@ -721,7 +737,8 @@ test('CentOS 7 → Rocky 9 as a rollout: the worker runs each host\'s route (one
     assert.match(readFileSync(join(a.root, 'etc/os-release'), 'utf8'), /^VERSION_ID="9/m);
     const route = JSON.parse(readFileSync(routeFile, 'utf8')) as RouteDocument;
     assert.deepEqual(route.hops.map((x) => [x.from, x.to, x.pes]), [['centos-7', 'rocky-8', pes()], ['rocky-8', 'rocky-9', pes()]]);
-    for (const hop of route.hops) assert.deepEqual(await rebootsJournaled(a.root, hop.executionId ?? ''), ['requested', 'returned', 'requested', 'returned'], `${hop.from} → ${hop.to}: both reboots journaled`);
+    for (const hop of route.hops) assert.equal(hop.pesSha256, createHash('sha256').update(readFileSync(hop.pes ?? '')).digest('hex'), `${hop.from} → ${hop.to}: planned with the bytes the rollout recorded`);
+    for (const hop of route.hops) assert.deepEqual(await rebootsJournaled(a.root, hop.executionId ?? ''), ['requested', 'returned'], `${hop.from} → ${hop.to}: one reboot into its offline update, journaled back`);
     assert.deepEqual(packageSet(b.root, b.env), untouched, 'the refused host is untouched');
   } finally {
     rmSync(dir, { recursive: true, force: true });

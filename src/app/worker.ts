@@ -125,9 +125,10 @@ export async function runMigrationJob(o: { store: Store; job: JobRecord; payload
   let transport: Transport;
   let rebootWait: RebootWait | undefined;
   try {
-    const opened = await (o.open ?? openHost)(hostOptionsFor(host, o.hostDefaults));
+    const options = hostOptionsFor(host, o.hostDefaults);
+    const opened = await (o.open ?? openHost)(options);
     // An SSH host on a connection the reboot boundary can replace, as ferry migrate opens it (app/reboot.ts).
-    const boundary = rebootWaitFor(opened, hostOptionsFor(host, o.hostDefaults), o.reboot ?? {}, onProgress);
+    const boundary = rebootWaitFor(opened, options, o.reboot ?? {}, onProgress);
     transport = boundary?.transport ?? opened;
     rebootWait = boundary?.rebootWait;
   } catch (e) {

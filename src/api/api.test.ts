@@ -5,6 +5,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { request as httpsRequest } from 'node:https';
 import { tmpdir } from 'node:os';
@@ -332,4 +333,28 @@ test('the audit log lists every mutation this test sent, with who, when and from
   assert.ok(api.some((a) => /^t-operator \(tok-\w+\)$/.test(a.operator) && a.details.status === 202));
   const text = JSON.stringify(audit);
   for (const s of Object.values(secrets)) assert.ok(!text.includes(s));
+});
+
+test('rollouts over the API take --pes as the CLI does: a cross-major rollout is refused without events, created with them (recorded by sha256); a file that is not PES is refused without its text shown back', async () => {
+  await store.upsertHost({ name: 'el7a', address: '10.0.0.21', labels: { source: 'centos-7' }, groups: ['el7'] });
+  const events = join(dir, 'pes-events.json');
+  // Leapp's format: the shape of Rocky's event 915 (yum-utils replaced by dnf-utils, 7.9 → 8.0).
+  writeFileSync(events, JSON.stringify({ packageinfo: [{ id: 915, action: 3, architectures: [], in_packageset: { package: [{ name: 'yum-utils', repository: 'rhel7-base' }] },
+    out_packageset: { package: [{ name: 'dnf-utils', repository: 'baseos' }] }, initial_release: { major_version: 7, minor_version: 9 }, release: { major_version: 8, minor_version: 0 } }] }));
+  const body = { selector: 'el7', target: 'rocky-8', gpgcheck: false };
+  const without = await call('POST', '/api/rollouts', { token: secrets.operator, body });
+  assert.equal(without.status, 422, without.text);
+  assert.match(without.text, /PATH_UNSUPPORTED.*el7a.*package-evolution events/s);
+  const notPes = join(dir, 'controller-secret.txt');
+  writeFileSync(notPes, 'root:TOP-SECRET-VALUE\n');
+  const refused = await call('POST', '/api/rollouts', { token: secrets.operator, body: { ...body, pes: [notPes] } });
+  assert.equal(refused.status, 422, refused.text);
+  assert.match(refused.text, /PES_INVALID/);
+  assert.doesNotMatch(refused.text, /TOP-SECRET/);
+  const created = await call('POST', '/api/rollouts', { token: secrets.operator, body: { ...body, pes: [events] } });
+  assert.equal(created.status, 201, created.text);
+  conforms('/api/rollouts', 'post', 201, created.json);
+  const id = (created.json as { rollout: { id: string } }).rollout.id;
+  const stored = (await store.getRollout(id))?.spec as unknown as { migrate: { pes?: unknown } };
+  assert.deepEqual(stored.migrate.pes, [{ file: events, sha256: createHash('sha256').update(readFileSync(events)).digest('hex') }]);
 });

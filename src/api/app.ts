@@ -87,7 +87,7 @@ function enumQuery<T extends string>(c: Context, name: string, values: readonly 
 }
 
 interface RolloutCreateBody {
-  selector: string; target: string; name?: string; repos?: string[]; gpgcheck?: boolean; start?: boolean;
+  selector: string; target: string; name?: string; repos?: string[]; gpgcheck?: boolean; pes?: string[]; start?: boolean;
   canary?: string; waves?: string; concurrency?: string; maxFailures?: string; gate?: string; soak?: string; window?: string[]; cutoff?: string;
 }
 
@@ -201,7 +201,7 @@ export function createApi(o: ApiOptions): Hono<Env> {
     });
     const created = await createRollout({
       store, selector: b.selector, target: b.target, spec, repos: b.repos ?? [], gpgcheck: b.gpgcheck ?? true, operator: operatorOf(caller(c)),
-      ...(b.name ? { name: b.name } : {}), start: b.start === true,
+      ...(b.name ? { name: b.name } : {}), ...(b.pes?.length ? { pes: b.pes } : {}), start: b.start === true,
     });
     return c.json(toJsonValue(await rolloutStatus({ store, rolloutId: created.rollout.id })), 201);
   });

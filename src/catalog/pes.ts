@@ -189,7 +189,8 @@ export function readPesFile(file: string, sha256?: string): PesFile {
   try {
     doc = JSON.parse(bytes.toString('utf8'));
   } catch (cause) {
-    throw new FerryError('PES_INVALID', `${file} is not readable JSON: ${(cause as Error).message}`, { cause });
+    // V8 quotes the text it failed on; a file named by mistake (or through the API) is not shown back.
+    throw new FerryError('PES_INVALID', `${file} is not readable JSON: ${(cause as Error).message.replace(/, ".*" is not valid JSON$/s, ' (not valid JSON)')}`);
   }
   return { file, sha256: digest, events: parsePesEvents(doc, file) };
 }

@@ -7,7 +7,7 @@
  * update / lock jobs by name, provides or package, distupgrade of all packages, and in about 30% of them a
  * multiversion job (by name or provides), half of those with keepexplicitobsoletes; 15% more get a
  * distupgrade, and half of those with a distupgrade an installed orphan pinned to another package's version,
- * most of them with keeporphans.
+ * most of them with keeporphans; a quarter get allowuninstall (the flag, a job by name, or a job for all packages).
  */
 
 /** mulberry32: a small, fast, seedable PRNG (public domain). */
@@ -119,6 +119,14 @@ export function scenario(seed: number): string {
     installed.push({ name: 'Z', version: 1, arch: 'noarch', repo: 'system', tags: [`Req: ${pin}${mrnd() < 0.6 ? ` = ${1 + Math.floor(mrnd() * 3)}-1` : ''}`] });
     if (mrnd() < 0.6) jobs.unshift('solverflags keeporphans');
     timed = true;
+  }
+  // allowuninstall (the solver flag, or jobs selecting installed packages) from a third stream
+  const urnd = prng(seed ^ 0x27d4eb2f);
+  if (installed.length && urnd() < 0.25) {
+    const u = urnd();
+    if (u < 0.5) jobs.unshift('solverflags allowuninstall');
+    else if (u < 0.75) jobs.push(`job allowuninstall name ${installed[Math.floor(urnd() * installed.length)].name}`);
+    else jobs.push('job allowuninstall all packages');
   }
   let built = 1_600_000_000;
   if (timed) for (const p of [...pkgs, ...installed]) p.tags.push(`Tim: ${built++}`);

@@ -29,7 +29,8 @@ type Formula = { t: 'lit'; lit: number } | { t: 'and' | 'or'; parts: Formula[] }
 const TRUE: Formula = { t: 'true' };
 const FALSE: Formula = { t: 'false' };
 
-interface Rule { lits: number[]; kind: 'pkg' | 'update' | 'job' | 'dup' | 'choice'; from?: Rule }
+/** `pkg` names the installed package of an update or feature rule (the feature rule standing in for a disabled update rule). */
+interface Rule { lits: number[]; kind: 'pkg' | 'update' | 'feature' | 'job' | 'dup' | 'best' | 'yumobs' | 'choice'; from?: Rule; pkg?: number }
 
 /** A decision among several candidates at `level` (the decision itself is at level + 1); `taken` per candidate. */
 interface Branch { readonly level: number; readonly cands: readonly number[]; readonly taken: boolean[] }
@@ -70,6 +71,12 @@ class Solver {
    * (the update rule keeps only those that replace it); resolve_installed picks the best among them.
    */
   private readonly specialUpdaters = new Map<number, number[]>();
+  /** allowuninstall of every installed package (the solver flag, or a job selecting all or the installed repo). */
+  private uninstallAll = false;
+  /** allowuninstallmap: the installed packages allowuninstall jobs select. */
+  private readonly uninstallable = new Set<number>();
+  /** Installed packages whose update rule solver_autouninstall disabled: they may go. */
+  private readonly uninstalled = new Set<number>();
   /** Installed packages whose update rule a job disables: the feature rule (any version) stands instead. */
   private readonly featureInstead = new Set<number>();
   private readonly jobRules: Rule[] = [];
@@ -421,6 +428,10 @@ class Solver {
           for (const p of sel) this.favorMap.set(p, job.command === 'favor' ? 2 * k + 1 : -(2 * k + 1));
           break;
         }
+        case 'allowuninstall':
+          if (job.select.kind === 'all' || (job.select.kind === 'repo' && job.select.repo === this.pool.installedRepo)) this.uninstallAll = true;
+          for (const p of sel) if (this.isInst(p)) this.uninstallable.add(p);
+          break;
         case 'distupgrade':
           // solver_createdupmaps: all packages are involved, every installable repository package is good
           if (job.select.kind !== 'all') throw unsupported(`distupgrade by ${job.select.kind}`);
@@ -486,12 +497,20 @@ class Solver {
       const feature = this.featureCandidates(i);
       // solver_addfeaturerule: under a distupgrade a package that cannot be kept, with only such candidates, is an orphan
       const dupOrphan = this.dupAll && !this.dupMayKeep(i) && feature.every((q) => this.isInst(q) && !this.dupMayKeep(q));
-      if (feature.length === 0 || dupOrphan) {
+      if (dupOrphan) {
         this.orphans.push(i);
         // keeporphans: the orphan's update rule keeps it (an erase job still disables the rule)
         const keep = this.req.keepOrphans ? [V(i)] : [];
         this.updateRule.set(i, keep);
-        if (keep.length && !this.noUpdate.has(i)) out.push({ lits: keep, kind: 'update' });
+        if (keep.length && !this.noUpdate.has(i)) out.push({ lits: keep, kind: 'update', pkg: i });
+        continue;
+      }
+      if (feature.length === 0) {
+        // nothing may replace it: its update (and feature) rule keeps it; outside a distupgrade of all it is an
+        // orphan too (solver_solve queues it in solv->orphaned when !process_orphans)
+        if (!this.dupAll) this.orphans.push(i);
+        this.updateRule.set(i, [V(i)]);
+        if (!this.noUpdate.has(i)) out.push({ lits: [V(i)], kind: 'update', pkg: i });
         continue;
       }
       // under a distupgrade the update rule is the feature rule less the changes the dup flags forbid
@@ -500,7 +519,7 @@ class Solver {
       const lits = [V(i), ...cand.map(V)];
       this.updateRule.set(i, lits);
       // an erase job disables the rule (disableupdaterule); the choice rules still read its literals
-      if (!this.noUpdate.has(i)) out.push({ lits, kind: 'update' });
+      if (!this.noUpdate.has(i)) out.push({ lits, kind: this.featureInstead.has(i) ? 'feature' : 'update', pkg: i });
     }
     return out;
   }
@@ -1033,15 +1052,62 @@ class Solver {
     return last ? disableChoice(choice, last) : undefined;
   }
 
+  /**
+   * solver_autouninstall (libsolv src/problems.c) after an unsolvable run with allowuninstall: among the update
+   * rules of the proof whose package may be uninstalled, the last that differs from its feature rule (else the
+   * last that equals it; under keeporphans a kept orphan's at once) is disabled: that package may go. Its feature
+   * rule stays disabled, but resolve_installed reads its candidates from then on. Undefined when none qualifies.
+   */
+  private autoUninstall(): number | undefined {
+    if (!this.req.allowUninstall && !this.uninstallAll && this.uninstallable.size === 0) return undefined;
+    const anyPkg = this.req.allowUninstall === true || this.uninstallAll;
+    let lastUpdate: number | undefined;
+    let lastFeature: number | undefined;
+    for (const ri of this.sat.proof) {
+      const r = this.rules[ri];
+      if (r.kind !== 'update' || r.pkg === undefined) continue;
+      const p = r.pkg;
+      if (!anyPkg && !this.uninstallable.has(p)) continue;
+      if (this.sat.proof.some((k) => this.rules[k].kind === 'best' && this.rules[k].pkg === p)) continue; // its best rule is involved
+      const feature = this.featureLits(p);
+      if (feature.length === 0 || sameLiterals(feature, r.lits)) {
+        lastFeature = p;
+        // prefer orphaned packages in dup mode
+        if (this.req.keepOrphans && r.lits.length === 1 && r.lits[0] === V(p)) { lastUpdate = undefined; break; }
+        continue;
+      }
+      lastUpdate = p;
+    }
+    const gone = lastUpdate ?? lastFeature;
+    if (gone === undefined) return undefined;
+    this.uninstalled.add(gone);
+    const feature = this.featureLits(gone);
+    if (feature.length) this.updateRule.set(gone, feature);
+    return gone;
+  }
+
+  /** solver_addfeaturerule's literals: the installed package and every candidate; [] for a distupgrade orphan. */
+  private featureLits(i: number): number[] {
+    const feature = this.featureCandidates(i);
+    if (this.dupAll && !this.dupMayKeep(i) && feature.every((q) => this.isInst(q) && !this.dupMayKeep(q))) return [];
+    return [V(i), ...feature.map(V)];
+  }
+
   run(): SolveResult {
     this.addJobs();
     const pkg = this.pkgRules();
-    const update = this.addUpdateRules();
+    let update = this.addUpdateRules();
     let choice = this.choiceRules(pkg);
     for (let ok = this.attempt(pkg, update, choice); ;) {
       const fewer = ok ? this.unneededChoice(choice) : this.weakToDisable(choice);
       if (fewer) { choice = fewer; ok = this.attempt(pkg, update, choice); continue; }
-      if (!ok) return { ok: false, problems: ['the jobs cannot be satisfied together'] };
+      if (!ok) {
+        const gone = this.autoUninstall();
+        if (gone === undefined) return { ok: false, problems: ['the jobs cannot be satisfied together'] };
+        update = update.filter((r) => r.pkg !== gone);
+        ok = this.attempt(pkg, update, choice);
+        continue;
+      }
       const step = this.minimizeStep();
       if (!step) break;
       this.takeBranch(step.branch, step.at);
@@ -1139,6 +1205,13 @@ function not(f: Formula): Formula {
     case 'and': return { t: 'or', parts: f.parts.map(not) };
     case 'or': return { t: 'and', parts: f.parts.map(not) };
   }
+}
+
+/** Whether two rules hold the same literals (solver_rulecmp on rules of one package: order aside). */
+function sameLiterals(a: readonly number[], b: readonly number[]): boolean {
+  if (a.length !== b.length) return false;
+  const set = new Set(a);
+  return b.every((l) => set.has(l));
 }
 
 /** Whether a rule holds a literal and its negation (a Set for long rules: a provider list may be 100,000 long). */

@@ -7,7 +7,8 @@
  * update / lock jobs by name, provides or package, distupgrade of all packages, and in about 30% of them a
  * multiversion job (by name or provides), half of those with keepexplicitobsoletes; 15% more get a
  * distupgrade, and half of those with a distupgrade an installed orphan pinned to another package's version,
- * most of them with keeporphans; a quarter get allowuninstall (the flag, a job by name, or a job for all packages).
+ * most of them with keeporphans; a quarter get allowuninstall (the flag, a job by name, or a job for all packages); a fifth get yumobsoletes, mostly with a package
+ * split (two packages of other names obsoleting one installed name).
  */
 
 /** mulberry32: a small, fast, seedable PRNG (public domain). */
@@ -127,6 +128,14 @@ export function scenario(seed: number): string {
     if (u < 0.5) jobs.unshift('solverflags allowuninstall');
     else if (u < 0.75) jobs.push(`job allowuninstall name ${installed[Math.floor(urnd() * installed.length)].name}`);
     else jobs.push('job allowuninstall all packages');
+  }
+  // yumobsoletes, mostly with a package split (two other names' packages obsoleting one installed name), from a fourth stream
+  const yrnd = prng(seed ^ 0x165667b1);
+  if (installed.length && yrnd() < 0.2) {
+    jobs.unshift('solverflags yumobsoletes');
+    const split = installed[Math.floor(yrnd() * installed.length)].name;
+    const others = pkgs.filter((p) => p.name !== split);
+    for (let k = 0; k < 2 && others.length && yrnd() < 0.9; k++) others[Math.floor(yrnd() * others.length)].tags.push(`Obs: ${split}`);
   }
   let built = 1_600_000_000;
   if (timed) for (const p of [...pkgs, ...installed]) p.tags.push(`Tim: ${built++}`);

@@ -20,6 +20,7 @@ import { compareEvr } from '../rpm/evr.js';
 import { formatDep, type DepTree, type SimpleDep } from '../rpm/deps.js';
 import { archScores, filterUnwanted, findUpdatePackages, identical, obsoleteMatches, sameNevra, type PolicyContext } from './policy.js';
 import { Sat } from './sat.js';
+import { yumObsoletesRules } from './yumobs.js';
 import type { Dep } from '../rpm/types.js';
 import type { Job, Solvable, SolveRequest, SolveResult, SolverPool, TransactionStep } from './types.js';
 
@@ -1001,8 +1002,17 @@ class Solver {
     return 0;
   }
 
+  /** The yumobs rules (yumObsoletes), made once: they read nothing the runs change. */
+  private yumObs: Rule[] | undefined;
+
   private attempt(pkg: Rule[], update: Rule[], choice: Rule[]): boolean {
-    this.rules = [...pkg, ...update, ...this.jobRules, ...this.dupRules(), ...choice];
+    this.yumObs ??= this.req.yumObsoletes ? yumObsoletesRules({
+      ctx: this.ctx,
+      installed: this.installed,
+      colorMatch: this.req.implicitObsoleteUsesColors ? (a, b) => this.colorMatch(this.pool.solvable(a), this.pool.solvable(b)) : undefined,
+      providers: (obs) => this.obsProviders(obs),
+    }).map((lits) => ({ lits, kind: 'yumobs' as const })) : [];
+    this.rules = [...pkg, ...update, ...this.jobRules, ...this.dupRules(), ...this.yumObs, ...choice];
     const choiceable: number[] = [];
     this.rules.forEach((r, i) => {
       let positive = 0;
@@ -1173,7 +1183,12 @@ class Solver {
         steps.push({ kind, from: i, to: same });
         continue;
       }
-      const by = replacers.find((p) => this.pool.solvable(p).obsoletes.some((o) => obsoleteMatches(si, o)));
+      // create_transaction_info: of several obsoleters the first in obsq_sortcmp's order (name, highest EVR, same arch, id)
+      let by: number | undefined;
+      for (const p of replacers) {
+        if (!this.pool.solvable(p).obsoletes.some((o) => obsoleteMatches(si, o))) continue;
+        if (by === undefined || obsoleterCmp(si, this.pool.solvable(p), p, this.pool.solvable(by), by) < 0) by = p;
+      }
       steps.push(by === undefined ? { kind: 'erase', id: i } : { kind: 'erase', id: i, by });
     }
     const replacing = new Set(steps.flatMap((s) => (s.kind === 'erase' || s.kind === 'install' ? [] : [s.to])));
@@ -1205,6 +1220,22 @@ function not(f: Formula): Formula {
     case 'and': return { t: 'or', parts: f.parts.map(not) };
     case 'or': return { t: 'and', parts: f.parts.map(not) };
   }
+}
+
+/** transaction.c obsq_sortcmp for two obsoleters a, b of installed s: same name first, then by name, highest EVR, same arch, id. */
+function obsoleterCmp(s: Solvable, a: Solvable, aid: number, b: Solvable, bid: number): number {
+  if (a.name !== b.name) {
+    if (a.name === s.name) return -1;
+    if (b.name === s.name) return 1;
+    return a.name < b.name ? -1 : 1;
+  }
+  const r = compareEvr(a.evr, b.evr);
+  if (r) return -r;
+  if (a.arch !== b.arch) {
+    if (a.arch === s.arch) return -1;
+    if (b.arch === s.arch) return 1;
+  }
+  return aid - bid;
 }
 
 /** Whether two rules hold the same literals (solver_rulecmp on rules of one package: order aside). */

@@ -1,8 +1,8 @@
 // The cases the rules miss, on hand-built rpms, against the real dnf: each case installs its packages into a scratch
 // root, and `dnf distro-sync --allowerasing --assumeno` (best=True, as Ferry's private dnf.conf) against a repository of
 // the target packages says what happens; Ferry reads the root (collectFacts), solves (predictMigration) and maps the
-// transaction to fates (computeFates). The cases src/solver does not model yet (allowuninstall: an upgrade that cannot
-// install erases its package; several obsoleters of one package all installed) run as `todo`, printing the difference.
+// transaction to fates (computeFates): among them allowuninstall (an upgrade that cannot install erases its package)
+// and yumobsoletes (several obsoleters of one package all installed).
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -60,9 +60,9 @@ const CASES: Case[] = [
   { label: 'an obsoleter of another name whose Obsoletes range misses the installed EVR: the same name upgrades',
     installed: [{ name: 'tools', version: '1.0' }],
     target: [{ name: 'tools', version: '2.0' }, { name: 'tools-ng', version: '2.0', lines: ['Obsoletes: tools < 0.9'] }] },
-  { label: 'an upgrade that cannot install: dnf erases the package (--allowerasing)', todo: 'src/solver does not model allowuninstall: the solve fails',
+  { label: 'an upgrade that cannot install: dnf erases the package (--allowerasing)',
     installed: [{ name: 'tool', version: '1.0' }], target: [{ name: 'tool', version: '2.0', lines: ['Requires: libgone'] }] },
-  { label: 'two target packages obsolete one installed: dnf installs both', todo: 'src/solver installs one obsoleter',
+  { label: 'two target packages obsolete one installed: dnf installs both (yumobsoletes)',
     installed: [{ name: 'a11', version: '1.0' }], target: [{ name: 'b11', version: '1.0', lines: ['Obsoletes: a11'] }, { name: 'c11', version: '1.0', lines: ['Obsoletes: a11'] }] },
 ];
 

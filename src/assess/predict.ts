@@ -9,7 +9,7 @@
  * (src/rpm/installonly.ts), keepexplicitobsoletes and implicitobsoleteusescolors. installonly_limit is
  * libdnf's limitInstallonlyPackages: when more install-only versions of a name would be installed than the
  * limit, the newest ones are kept by install jobs, the others erased by erase jobs, and the jobs solved again.
- * libdnf further sets keeporphans and yumobsoletes (initSolver) and gives --allowerasing as one allowuninstall job
+ * libdnf further sets keeporphans, yumobsoletes and allowvendorchange (initSolver; dnf.conf allow_vendor_change defaults to True) and gives --allowerasing as one allowuninstall job
  * per installed package (allowUninstallAllButProtected); forcebest (best=True) is not modelled: the policy's best
  * candidate stands for it. The lab paths hold it to dnf package by package
  * (test/e2e/predict-transaction.test.ts). Pure.
@@ -300,7 +300,7 @@ const ACTION: Record<'upgrade' | 'downgrade' | 'reinstall' | 'change', Predicted
 export function predictMigration(input: PredictInput): Prediction {
   const { pool, repoids } = buildMigrationPool({ ...input, swapInstall: input.swap.install });
   const { jobs, swapErased } = migrationJobs(pool, input.swap);
-  const request = { pool, arch: input.arch, implicitObsoleteUsesColors: true, keepExplicitObsoletes: true, keepOrphans: true, yumObsoletes: true };
+  const request = { pool, arch: input.arch, implicitObsoleteUsesColors: true, keepExplicitObsoletes: true, keepOrphans: true, yumObsoletes: true, allowVendorChange: true };
   let res = solve({ ...request, jobs });
   if (!res.ok) return { ok: false, problems: res.problems };
   const limit = installonlyLimitJobs(pool, res.installed);

@@ -8,7 +8,8 @@
  * multiversion job (by name or provides), half of those with keepexplicitobsoletes; 15% more get a
  * distupgrade, and half of those with a distupgrade an installed orphan pinned to another package's version,
  * most of them with keeporphans; a quarter get allowuninstall (the flag, a job by name, or a job for all packages); a fifth get yumobsoletes, mostly with a package
- * split (two packages of other names obsoleting one installed name).
+ * split (two packages of other names obsoleting one installed name); 30% get [forcebest] on their install / update /
+ * distupgrade jobs, half of those with bestobeypolicy; 15% get vendors, half of those with allowvendorchange.
  */
 
 /** mulberry32: a small, fast, seedable PRNG (public domain). */
@@ -136,6 +137,19 @@ export function scenario(seed: number): string {
     const split = installed[Math.floor(yrnd() * installed.length)].name;
     const others = pkgs.filter((p) => p.name !== split);
     for (let k = 0; k < 2 && others.length && yrnd() < 0.9; k++) others[Math.floor(yrnd() * others.length)].tags.push(`Obs: ${split}`);
+  }
+  // forcebest on the install/update/distupgrade jobs (some with bestobeypolicy), and vendors (some with
+  // allowvendorchange), from a fifth stream
+  const brnd = prng(seed ^ 0x2545f491);
+  if (brnd() < 0.3) {
+    for (let k = 0; k < jobs.length; k++) {
+      if (/^job (install|update|distupgrade) /.test(jobs[k]) && brnd() < 0.7) jobs[k] += ' [forcebest]';
+    }
+    if (brnd() < 0.5) jobs.unshift('solverflags bestobeypolicy');
+  }
+  if (brnd() < 0.15) {
+    for (const p of [...pkgs, ...installed]) if (brnd() < 0.8) p.tags.push(`Vnd: ${brnd() < 0.6 ? 'acme' : 'other'}`);
+    if (brnd() < 0.5) jobs.unshift('solverflags allowvendorchange');
   }
   let built = 1_600_000_000;
   if (timed) for (const p of [...pkgs, ...installed]) p.tags.push(`Tim: ${built++}`);

@@ -18,7 +18,8 @@
 import { FerryError } from '../core/errors.js';
 import { compareEvr } from '../rpm/evr.js';
 import { formatDep, type DepTree, type SimpleDep } from '../rpm/deps.js';
-import { archScores, filterUnwanted, findUpdatePackages, identical, obsoleteMatches, sameNevra, type PolicyContext } from './policy.js';
+import { archScores, filterUnwanted, findUpdatePackages, identical, obsoleteMatches, sameNevra, vendorChanges, type PolicyContext } from './policy.js';
+import { bestRules } from './bestrules.js';
 import { Sat } from './sat.js';
 import { yumObsoletesRules } from './yumobs.js';
 import type { Dep } from '../rpm/types.js';
@@ -78,6 +79,13 @@ class Solver {
   private readonly uninstallable = new Set<number>();
   /** Installed packages whose update rule solver_autouninstall disabled: they may go. */
   private readonly uninstalled = new Set<number>();
+  /** Forcebest: every installed package to update must take a best candidate (bestupdatemap_all), or those in the set. */
+  private bestUpdateAll = false;
+  private readonly bestUpdateSet = new Set<number>();
+  /** The literals of the forcebest install jobs' rules. */
+  private readonly bestInstallJobs: number[][] = [];
+  /** lockedmap: the packages lock jobs fix; undefined without lock jobs. */
+  private locked: Set<number> | undefined;
   /** Installed packages whose update rule a job disables: the feature rule (any version) stands instead. */
   private readonly featureInstead = new Set<number>();
   private readonly jobRules: Rule[] = [];
@@ -103,6 +111,7 @@ class Solver {
       enhancing: (id) => this.pool.solvable(id).enhances.some((d) => this.fulfilled(d)),
       dupInvolved: () => this.dupAll,
       implicitObsoleteUsesColors: req.implicitObsoleteUsesColors === true,
+      allowVendorChange: req.allowVendorChange === true,
       favor: req.jobs.some((j) => j.command === 'favor' || j.command === 'disfavor') ? (id) => this.favorMap.get(id) ?? 0 : undefined,
     };
     const repo = this.pool.installedRepo;
@@ -400,6 +409,7 @@ class Solver {
         case 'install': {
           if (job.select.kind === 'all' || job.select.kind === 'repo') throw unsupported(`install ${job.select.kind}`);
           this.jobRules.push({ lits: sel.map(V), kind: 'job' });
+          if (job.forceBest) this.bestInstallJobs.push(sel.map(V));
           this.jobPackages.push(...sel);
           for (const i of this.updatesLiftedBy(job, sel)) this.featureInstead.add(i);
           break;
@@ -411,15 +421,20 @@ class Solver {
           }
           break;
         case 'update': {
-          if (job.select.kind === 'all' || (job.select.kind === 'repo' && job.select.repo === this.pool.installedRepo)) { this.updateAll = true; break; }
+          if (job.select.kind === 'all' || (job.select.kind === 'repo' && job.select.repo === this.pool.installedRepo)) {
+            this.updateAll = true;
+            if (job.forceBest) this.bestUpdateAll = true;
+            break;
+          }
           const inst = sel.filter((p) => this.isInst(p));
           if (inst.length === 0) throw unsupported('a targeted update (the job selects no installed package)');
-          for (const p of inst) this.updateMap.add(p);
+          for (const p of inst) { this.updateMap.add(p); if (job.forceBest) this.bestUpdateSet.add(p); }
           break;
         }
         case 'lock':
           for (const p of job.select.kind === 'all' ? Array.from({ length: this.pool.count }, (_, i) => i) : sel) {
             this.jobRules.push({ lits: [this.isInst(p) ? V(p) : -V(p)], kind: 'job' });
+            (this.locked ??= new Set()).add(p);
             // jobtodisablelist: a locked installed package lifts the dup rules of its name
             if (this.isInst(p)) this.dupLifted.add(this.pool.solvable(p).name);
           }
@@ -438,6 +453,7 @@ class Solver {
           if (job.select.kind !== 'all') throw unsupported(`distupgrade by ${job.select.kind}`);
           this.dupAll = true;
           this.updateAll = true;
+          if (job.forceBest) this.bestUpdateAll = true;
           break;
       }
     }
@@ -487,6 +503,8 @@ class Solver {
     const si = this.pool.solvable(i);
     const sp = this.pool.solvable(p);
     if (downgrade && si.name === sp.name && compareEvr(si.evr, sp.evr) > 0) return true;
+    // dup_allowvendorchange is on (libsolv's default and dnf's); allowvendorchange off unless asked
+    if (!this.dupAll && !this.req.allowVendorChange && vendorChanges(si, sp)) return true;
     if (!archChange) return false;
     if (si.arch === sp.arch || si.arch === 'noarch' || sp.arch === 'noarch') return false;
     return ((this.archScore(si.arch) ^ this.archScore(sp.arch)) & 0xffff0000) !== 0;
@@ -1002,6 +1020,29 @@ class Solver {
     return 0;
   }
 
+  /** The best rules (forcebest jobs), made once before the first run, from the update and feature rules as made. */
+  private best: Rule[] | undefined;
+
+  private makeBestRules(): Rule[] {
+    if (!this.bestUpdateAll && this.bestUpdateSet.size === 0 && this.bestInstallJobs.length === 0) return [];
+    return bestRules({
+      ctx: this.ctx,
+      installed: this.installed,
+      installJobRules: this.bestInstallJobs,
+      // disableupdaterule (an erase job, an install job that lifts the update rule) disables its best rule too
+      bestUpdate: (p) => (this.updateAll || this.updateMap.has(p)) && (this.bestUpdateAll || this.bestUpdateSet.has(p)) && !this.noUpdate.has(p) && !this.featureInstead.has(p),
+      updateLits: (p) => this.updateRule.get(p) ?? [],
+      featureLits: (p) => {
+        const f = this.featureLits(p);
+        return sameLiterals(f, this.updateRule.get(p) ?? []) ? [] : f;
+      },
+      specialUpdaters: (p) => this.specialUpdaters.get(p),
+      locked: this.locked,
+      bestObeyPolicy: this.req.bestObeyPolicy === true,
+      mayUninstall: (p) => this.req.allowUninstall === true || this.uninstallAll || this.uninstallable.has(p),
+    }).map((r) => ({ lits: r.lits, kind: 'best' as const, ...(r.pkg === undefined ? {} : { pkg: r.pkg }) }));
+  }
+
   /** The yumobs rules (yumObsoletes), made once: they read nothing the runs change. */
   private yumObs: Rule[] | undefined;
 
@@ -1012,7 +1053,7 @@ class Solver {
       colorMatch: this.req.implicitObsoleteUsesColors ? (a, b) => this.colorMatch(this.pool.solvable(a), this.pool.solvable(b)) : undefined,
       providers: (obs) => this.obsProviders(obs),
     }).map((lits) => ({ lits, kind: 'yumobs' as const })) : [];
-    this.rules = [...pkg, ...update, ...this.jobRules, ...this.dupRules(), ...this.yumObs, ...choice];
+    this.rules = [...pkg, ...update, ...this.jobRules, ...this.dupRules(), ...this.best ?? [], ...this.yumObs, ...choice];
     const choiceable: number[] = [];
     this.rules.forEach((r, i) => {
       let positive = 0;
@@ -1107,6 +1148,7 @@ class Solver {
     this.addJobs();
     const pkg = this.pkgRules();
     let update = this.addUpdateRules();
+    this.best = this.makeBestRules();
     let choice = this.choiceRules(pkg);
     for (let ok = this.attempt(pkg, update, choice); ;) {
       const fewer = ok ? this.unneededChoice(choice) : this.weakToDisable(choice);

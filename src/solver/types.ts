@@ -100,6 +100,11 @@ export interface SolveRequest {
    */
   readonly allowUninstall?: boolean;
   /**
+   * libsolv's SOLVER_FLAG_ALLOW_VENDORCHANGE: an update may change the package's vendor. libsolv's default is off
+   * (a change of vendor is no update); dnf turns it on with allow_vendor_change (its default, libdnf initSolver).
+   */
+  readonly allowVendorChange?: boolean;
+  /**
    * libsolv's SOLVER_FLAG_BEST_OBEY_POLICY: a forcebest update keeps to the update rule's candidates (no downgrade,
    * no arch or vendor change) instead of the feature rule's. dnf sets it (libdnf Goal.cpp initSolver).
    */

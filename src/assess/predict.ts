@@ -9,9 +9,10 @@
  * (src/rpm/installonly.ts), keepexplicitobsoletes and implicitobsoleteusescolors. installonly_limit is
  * libdnf's limitInstallonlyPackages: when more install-only versions of a name would be installed than the
  * limit, the newest ones are kept by install jobs, the others erased by erase jobs, and the jobs solved again.
- * libdnf further sets keeporphans, yumobsoletes and allowvendorchange (initSolver; dnf.conf allow_vendor_change defaults to True) and gives --allowerasing as one allowuninstall job
- * per installed package (allowUninstallAllButProtected); forcebest (best=True) is not modelled: the policy's best
- * candidate stands for it. The lab paths hold it to dnf package by package
+ * libdnf further sets keeporphans, yumobsoletes, bestobeypolicy and allowvendorchange (initSolver; dnf.conf
+ * allow_vendor_change defaults to True), gives --allowerasing as one allowuninstall job per installed package
+ * (allowUninstallAllButProtected) and best=True as forcebest on the staged jobs (constructJob). The lab paths hold
+ * it to dnf package by package
  * (test/e2e/predict-transaction.test.ts). Pure.
  */
 import { FerryError } from '../core/errors.js';
@@ -258,8 +259,9 @@ function migrationJobs(pool: MemoryPool, swap: PredictInput['swap']): { jobs: Jo
     jobs.push({ command: 'erase', select: { kind: 'pkg', id } });
     swapErased.set(id, why(pool.solvable(id).name));
   }
-  for (const name of new Set(swap.install)) jobs.push({ command: 'install', select: { kind: 'name', name } });
-  jobs.push({ command: 'distupgrade', select: { kind: 'all' } });
+  // best=True: constructJob gives every staged job SOLVER_FORCEBEST (on an erase it changes nothing)
+  for (const name of new Set(swap.install)) jobs.push({ command: 'install', select: { kind: 'name', name }, forceBest: true });
+  jobs.push({ command: 'distupgrade', select: { kind: 'all' }, forceBest: true });
   for (const name of INSTALLONLY_PROVIDES) jobs.push({ command: 'multiversion', select: { kind: 'provides', dep: { type: 'simple', name } } });
   // --allowerasing: allowUninstallAllButProtected, one job per installed package (protected_packages is emptied,
   // and an offline root has no running kernel to protect)
@@ -300,7 +302,7 @@ const ACTION: Record<'upgrade' | 'downgrade' | 'reinstall' | 'change', Predicted
 export function predictMigration(input: PredictInput): Prediction {
   const { pool, repoids } = buildMigrationPool({ ...input, swapInstall: input.swap.install });
   const { jobs, swapErased } = migrationJobs(pool, input.swap);
-  const request = { pool, arch: input.arch, implicitObsoleteUsesColors: true, keepExplicitObsoletes: true, keepOrphans: true, yumObsoletes: true, allowVendorChange: true };
+  const request = { pool, arch: input.arch, implicitObsoleteUsesColors: true, keepExplicitObsoletes: true, keepOrphans: true, yumObsoletes: true, allowVendorChange: true, bestObeyPolicy: true };
   let res = solve({ ...request, jobs });
   if (!res.ok) return { ok: false, problems: res.problems };
   const limit = installonlyLimitJobs(pool, res.installed);

@@ -29,27 +29,29 @@ class TestcaseSolvable implements Solvable {
   buildTime?: number;
   readonly #pool: TestcasePool;
   readonly #id: number;
-  readonly #lists: (readonly (Dep | DepTree)[] | undefined)[] = [];
+  // each list read on first use (one field per kind: the objects keep one shape)
+  #provides: readonly Dep[] | undefined = undefined;
+  #requires: readonly DepTree[] | undefined = undefined;
+  #conflicts: readonly DepTree[] | undefined = undefined;
+  #obsoletes: readonly Dep[] | undefined = undefined;
+  #recommends: readonly DepTree[] | undefined = undefined;
+  #suggests: readonly DepTree[] | undefined = undefined;
+  #supplements: readonly DepTree[] | undefined = undefined;
+  #enhances: readonly DepTree[] | undefined = undefined;
 
   constructor(pool: TestcasePool, id: number, readonly name: string, readonly evr: Evr, readonly arch: string, readonly repo: number) {
     this.#pool = pool;
     this.#id = id;
   }
 
-  #list(kind: number): readonly (Dep | DepTree)[] {
-    let l = this.#lists[kind];
-    if (l === undefined) { l = this.#pool.depList(this.#id, kind); this.#lists[kind] = l; }
-    return l;
-  }
-
-  get provides(): readonly Dep[] { return this.#list(0) as readonly Dep[]; }
-  get requires(): readonly DepTree[] { return this.#list(1) as readonly DepTree[]; }
-  get conflicts(): readonly DepTree[] { return this.#list(2) as readonly DepTree[]; }
-  get obsoletes(): readonly Dep[] { return this.#list(3) as readonly Dep[]; }
-  get recommends(): readonly DepTree[] { return this.#list(4) as readonly DepTree[]; }
-  get suggests(): readonly DepTree[] { return this.#list(5) as readonly DepTree[]; }
-  get supplements(): readonly DepTree[] { return this.#list(6) as readonly DepTree[]; }
-  get enhances(): readonly DepTree[] { return this.#list(7) as readonly DepTree[]; }
+  get provides(): readonly Dep[] { return this.#provides ??= this.#pool.depList(this.#id, 0) as readonly Dep[]; }
+  get requires(): readonly DepTree[] { return this.#requires ??= this.#pool.depList(this.#id, 1) as readonly DepTree[]; }
+  get conflicts(): readonly DepTree[] { return this.#conflicts ??= this.#pool.depList(this.#id, 2) as readonly DepTree[]; }
+  get obsoletes(): readonly Dep[] { return this.#obsoletes ??= this.#pool.depList(this.#id, 3) as readonly Dep[]; }
+  get recommends(): readonly DepTree[] { return this.#recommends ??= this.#pool.depList(this.#id, 4) as readonly DepTree[]; }
+  get suggests(): readonly DepTree[] { return this.#suggests ??= this.#pool.depList(this.#id, 5) as readonly DepTree[]; }
+  get supplements(): readonly DepTree[] { return this.#supplements ??= this.#pool.depList(this.#id, 6) as readonly DepTree[]; }
+  get enhances(): readonly DepTree[] { return this.#enhances ??= this.#pool.depList(this.#id, 7) as readonly DepTree[]; }
 }
 
 /** Where a package's dependency lines go while its =Pkg: block is read. */

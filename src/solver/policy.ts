@@ -419,6 +419,8 @@ export function obsoletersOf(ctx: PolicyContext, id: number): readonly number[] 
       if (ps.obsoletes.length === 0) continue;
       if (ctx.archScore(ps.arch) === 0 && !ctx.isInstalled(p)) continue;
       for (const o of ps.obsoletes) {
+        // only installed providers count: most Obsoletes: name nothing installed, and then need no versioned lookup
+        if (o.flags !== undefined && !pool.whatprovides({ type: 'simple', name: o.name }).some((q) => ctx.isInstalled(q))) continue;
         for (const q of pool.whatprovides({ type: 'simple', name: o.name, flags: o.flags, evr: o.evr })) {
           if (!ctx.isInstalled(q) || pool.solvable(q).name === ps.name || !obsoleteMatches(pool.solvable(q), o)) continue;
           const list = index.get(q);

@@ -92,6 +92,8 @@ export class TestcasePool implements SolverPool {
   private index: { start: Int32Array; ids: Int32Array; lines: Int32Array } | undefined;
   private readonly lists = new Map<number, readonly number[]>();
   private readonly nameIds = new Map<string, number>();
+  /** Per dependency line, the buffer its [lineStart, lineEnd) range is in. */
+  private readonly lineBytes: Buffer[] = [];
   private readonly versioned = new Map<string, readonly number[]>();
   private readonly byDep = new Map<SimpleDep, readonly number[]>();
   private readonly entries = new Map<number, readonly (Dep | Dep[])[]>();
@@ -169,6 +171,8 @@ export class TestcasePool implements SolverPool {
       this.lineEnd = grow(this.lineEnd);
     }
     const line = this.lines++;
+    // each repository file has its own buffer: a line keeps the one it is in
+    this.lineBytes[line] = this.bytes;
     this.lineKind[line] = kind;
     this.lineStart[line] = from;
     this.lineEnd[line] = to;
@@ -199,7 +203,7 @@ export class TestcasePool implements SolverPool {
   private lineDep(line: number): Dep | DepTree {
     const early = this.early.get(line);
     if (early !== undefined) return early;
-    const text = this.bytes.latin1Slice(this.lineStart[line], this.lineEnd[line]);
+    const text = this.lineBytes[line].latin1Slice(this.lineStart[line], this.lineEnd[line]);
     const kind = this.lineKind[line];
     // plain lines parse without error (plainNameEnd checked their shape and EVR)
     if (kind === PRV || kind === OBS) return this.deps.simple(text, unreachable) as Dep;

@@ -46,7 +46,7 @@ test('libsolv testcases: Ferry and testsolv give the same transaction', { skip: 
   for (const d of differences) console.log(`  differs: ${d}`);
   for (const u of unmodelled) console.log(`  not modelled: ${u}`);
   assert.deepEqual(differences, [], 'every modelled testcase gives testsolv\'s transaction');
-  assert.ok(compared >= 33, `only ${compared} testcases compared`);
+  assert.ok(compared >= 45, `only ${compared} testcases compared`);
 });
 
 /** testsolv's result lines of each job set ("test N:" blocks; one block for a single set). */
@@ -84,7 +84,8 @@ test('libsolv testcases the solver models in part: each modelled job set gives t
   for (const e of equal) console.log(`  equal: ${e}`);
   for (const d of differences) console.log(`  differs: ${d}`);
   assert.deepEqual(differences, [], 'every modelled job set gives testsolv\'s transaction');
-  assert.ok(equal.length >= 15, `only ${equal.length} job sets compared`);
+  // the distupgrade cases are compared whole now; what stays partly modelled has fewer sets
+  assert.ok(equal.length >= 8, `only ${equal.length} job sets compared`);
 });
 
 test('libsolv testcases whose only unmodelled part is the alternatives report: the transaction (asked without it) is testsolv\'s', { skip: skipUnlessShared('test-vectors', 'libsolv-testcases') || noTestsolv }, () => {

@@ -396,7 +396,11 @@ function parseTestcaseBytes(text: Buffer, where: string): Testcase {
           if (f.startsWith('!')) poolFlags.delete(name); else poolFlags.add(name);
         }
         break;
-      case 'genid': case 'disable': case 'feature': case 'namespace': case 'evrcmp':
+      case 'feature':
+        // the libsolv features the case requires (testcase.c features[]): complex_deps is what the depsolver's rich dependencies are
+        for (const f of words.slice(1)) if (f !== 'complex_deps') unsupported.push(`line ${lineNo}: feature ${f}`);
+        break;
+      case 'genid': case 'disable': case 'namespace': case 'evrcmp':
         unsupported.push(`line ${lineNo}: ${cmd}`);
         if (words.at(-1) === '<inline>') inline();
         break;

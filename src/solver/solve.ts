@@ -13,14 +13,16 @@
  * keepexplicitobsoletes: no implicit obsoletes among them, their update rules without them and their updaters
  * kept aside (specialupdaters), multiversion orphans under a distupgrade; keeporphans; distupgrade of a repository,
  * a name or a package (dupmaps.ts); allowuninstall (solver_autouninstall); forcebest with bestobeypolicy
- * (bestrules.ts); yumobsoletes (yumobs.ts); allowvendorchange. Not modelled (SOLVER_UNSUPPORTED): targeted updates
- * (an update job selecting no installed package), infarch rules, cleandeps and the other solver flags.
+ * (bestrules.ts); yumobsoletes (yumobs.ts); allowvendorchange; infarch rules, lock-step under
+ * implicitobsoleteusescolors (infarch.ts). Not modelled (SOLVER_UNSUPPORTED): targeted updates (an update job
+ * selecting no installed package), cleandeps and the other solver flags.
  */
 import { FerryError } from '../core/errors.js';
 import { compareEvr } from '../rpm/evr.js';
 import { formatDep, type DepTree, type SimpleDep } from '../rpm/deps.js';
 import { archScores, filterUnwanted, findUpdatePackages, identical, obsoleteMatches, sameNevra, vendorChanges, type PolicyContext } from './policy.js';
 import { bestRules } from './bestrules.js';
+import { infarchRules } from './infarch.js';
 import { createDupMaps, type DupJob, type DupMaps } from './dupmaps.js';
 import { Sat } from './sat.js';
 import { yumObsoletesRules } from './yumobs.js';
@@ -34,7 +36,7 @@ const TRUE: Formula = { t: 'true' };
 const FALSE: Formula = { t: 'false' };
 
 /** `pkg` names the installed package of an update or feature rule (the feature rule standing in for a disabled update rule). */
-interface Rule { lits: number[]; kind: 'pkg' | 'update' | 'feature' | 'job' | 'dup' | 'best' | 'yumobs' | 'choice'; from?: Rule; pkg?: number }
+interface Rule { lits: number[]; kind: 'pkg' | 'update' | 'feature' | 'job' | 'infarch' | 'dup' | 'best' | 'yumobs' | 'choice'; from?: Rule; pkg?: number }
 
 /** A decision among several candidates at `level` (the decision itself is at level + 1); `taken` per candidate. */
 interface Branch { readonly level: number; readonly cands: readonly number[]; readonly taken: boolean[] }
@@ -293,6 +295,7 @@ class Solver {
         for (const d of s.requires) pushDep(d);
         for (const d of s.recommends) pushDep(d);
         for (const d of s.suggests) pushDep(d);
+        if (this.req.implicitObsoleteUsesColors) this.pushLockStep(s, push);
       }
     };
     for (const i of this.installed) push(i);
@@ -312,6 +315,18 @@ class Solver {
       }
     }
     return m;
+  }
+
+  /** solver_addpkgrulesforsolvable's lock-step candidates: the same EVR of s's name in a better arch. */
+  private pushLockStep(s: Solvable, push: (p: number) => void): void {
+    const a = this.archScore(s.arch);
+    if (a <= 1) return;
+    for (const p of this.pool.named(s.name)) {
+      const ps = this.pool.solvable(p);
+      if (ps.evr.epoch !== s.evr.epoch || ps.evr.version !== s.evr.version || (ps.evr.release ?? '') !== (s.evr.release ?? '')) continue;
+      const pa = this.archScore(ps.arch);
+      if (pa && pa !== 1 && pa < a) push(p);
+    }
   }
 
   private pkgRules(): Rule[] {
@@ -422,7 +437,7 @@ class Solver {
           this.jobRules.push({ lits: sel.map(V), kind: 'job' });
           if (job.forceBest) this.bestInstallJobs.push(sel.map(V));
           // jobtodisablelist: a package job sets the repo (SOLVER_SETREPO), which lifts the dup rules of its name
-          if (job.select.kind === 'pkg') this.dupLifted.add(this.pool.solvable(job.select.id).name);
+          if (job.select.kind === 'pkg') { this.dupLifted.add(this.pool.solvable(job.select.id).name); this.infarchLifted.push(job.select.id); }
           this.jobPackages.push(...sel);
           for (const i of this.updatesLiftedBy(job, sel)) this.featureInstead.add(i);
           break;
@@ -668,7 +683,7 @@ class Solver {
     const lookUpInstalled = (p: number): number | undefined => {
       if (this.isInst(p)) return p;
       const s = this.pool.solvable(p);
-      for (const q of this.pool.named(s.name)) if (this.isInst(q)) return q;
+      for (const q of this.pool.named(s.name)) if (this.isInst(q) && (!this.req.implicitObsoleteUsesColors || this.colorMatch(s, this.pool.solvable(q)))) return q;
       for (const obs of s.obsoletes) {
         for (const q of this.obsProviders(obs)) {
           if (this.isInst(q) && obsoleteMatches(this.pool.solvable(q), obs)) return q;
@@ -996,7 +1011,10 @@ class Solver {
     // solver_is_supplementing_alreadyinstalled: only supplements a newly installed package fulfils
     // multiversion does not mix with supplements: not when another version of its name is decided installed
     const otherVersionOn = (p: number): boolean => this.multi.has(p) && this.pool.named(this.pool.solvable(p).name).some((q) => this.sat.valueOf(V(q)) === 1);
-    const dqsF = dqs.filter((p) => !obsoleted.has(p) && this.supplementsNew(p) && !otherVersionOn(p));
+    // implicitobsoleteusescolors does not mix with supplements either: not when another arch of its name is decided installed
+    const otherArchOn = (p: number): boolean => this.req.implicitObsoleteUsesColors === true
+      && this.pool.named(this.pool.solvable(p).name).some((q) => this.sat.valueOf(V(q)) === 1 && this.pool.solvable(q).arch !== this.pool.solvable(p).arch);
+    const dqsF = dqs.filter((p) => !obsoleted.has(p) && this.supplementsNew(p) && !otherVersionOn(p) && !otherArchOn(p));
     for (const p of dqsF) pushUnique(dqF, p);
     if (dqF.length === 0) return 0;
     if (dqF.length === 1) return V(dqF[0]);
@@ -1074,6 +1092,21 @@ class Solver {
     return 0;
   }
 
+  /** The infarch rules, made once after the package rules. */
+  private infarch: Rule[] = [];
+  /** Names whose infarch rules a package install job lifts (jobtodisablelist's DISABLE_INFARCH). */
+  private readonly infarchLifted: number[] = [];
+
+  private makeInfarchRules(): Rule[] {
+    const rules = infarchRules({
+      pool: this.pool, archScore: this.archScore, added: this.consideredMap, isInstalled: (p) => this.isInst(p),
+      dupInvolved: (p) => this.isDupInvolved(p), implicitObsoleteUsesColors: this.req.implicitObsoleteUsesColors === true,
+    });
+    // an install job of one package lifts the infarch rules of its name when one of them forbids that package
+    const lifted = new Set(this.infarchLifted.filter((p) => rules.some((r) => r[0] === -V(p))).map((p) => this.pool.solvable(p).name));
+    return rules.filter((r) => !lifted.has(this.pool.solvable(ID(r[0])).name)).map((lits) => ({ lits, kind: 'infarch' as const }));
+  }
+
   /** The best rules (forcebest jobs), made once before the first run, from the update and feature rules as made. */
   private best: Rule[] | undefined;
 
@@ -1111,7 +1144,7 @@ class Solver {
       colorMatch: this.req.implicitObsoleteUsesColors ? (a, b) => this.colorMatch(this.pool.solvable(a), this.pool.solvable(b)) : undefined,
       providers: (obs) => this.obsProviders(obs),
     }).map((lits) => ({ lits, kind: 'yumobs' as const })) : [];
-    this.rules = [...pkg, ...update, ...this.jobRules, ...this.dup, ...this.best ?? [], ...this.yumObs, ...choice];
+    this.rules = [...pkg, ...update, ...this.jobRules, ...this.infarch, ...this.dup, ...this.best ?? [], ...this.yumObs, ...choice];
     const choiceable: number[] = [];
     this.rules.forEach((r, i) => {
       let positive = 0;
@@ -1207,6 +1240,7 @@ class Solver {
     if (this.dupJobs.length) this.addDupMaps();
     const pkg = this.pkgRules();
     let update = this.addUpdateRules();
+    this.infarch = this.makeInfarchRules();
     this.dup = this.dupRules();
     this.best = this.makeBestRules();
     let choice = this.choiceRules(pkg);

@@ -34,10 +34,9 @@ const SOLVER_FLAGS: ReadonlySet<string> = new Set(['ignorerecommended', 'focusin
 /**
  * The pool flags the depsolver models. noobsoletesmultiversion only sets solver_create's keepexplicitobsoletes
  * default (libsolv 0.7.23 src/solver.c), which testsolv resets to off (testcase_resetsolverflags): no effect.
- * implicitobsoleteusescolors is not among them: its testcases need the infarch lock-step rules (rules.c
- * solver_addinfarchrules), which are not modelled.
+ * implicitobsoleteusescolors is SolveRequest's implicitObsoleteUsesColors (with the infarch lock-step rules).
  */
-const POOL_FLAGS: ReadonlySet<string> = new Set(['noobsoletesmultiversion']);
+const POOL_FLAGS: ReadonlySet<string> = new Set(['noobsoletesmultiversion', 'implicitobsoleteusescolors']);
 
 export interface Testcase {
   readonly pool: TestcasePool;

@@ -66,6 +66,9 @@ export class TestcasePool implements SolverPool {
   private readonly solvables: TestcaseSolvable[] = [];
   private readonly byName = new Map<string, number[]>();
   private readonly names = new NameTable();
+  /** Requires-like dependency texts read so far, interned, and their trees by text id. */
+  private readonly depTexts = new NameTable();
+  private readonly trees: DepTree[] = [];
   readonly deps = new DepReader();
 
   // the dependency lines, solvable after solvable: kind, value range in `bytes`, what was parsed at once (else undefined)
@@ -199,11 +202,16 @@ export class TestcasePool implements SolverPool {
   private lineDep(line: number): Dep | DepTree {
     const early = this.early.get(line);
     if (early !== undefined) return early;
-    const text = this.bytes.latin1Slice(this.lineStart[line], this.lineEnd[line]);
+    const from = this.lineStart[line];
+    const to = this.lineEnd[line];
     const kind = this.lineKind[line];
     // plain lines parse without error (plainNameEnd checked their shape and EVR)
-    if (kind === PRV || kind === OBS) return this.deps.simple(text, unreachable) as Dep;
-    return this.deps.tree(text, unreachable) as DepTree;
+    if (kind === PRV || kind === OBS) return this.deps.simple(this.bytes.latin1Slice(from, to), unreachable) as Dep;
+    // one shared tree per requires-like text, found by its bytes (no string for a text seen before)
+    const tid = this.depTexts.intern(this.bytes, from, to);
+    let tree = this.trees[tid];
+    if (tree === undefined) { tree = this.deps.tree(this.bytes.latin1Slice(from, to), unreachable) as DepTree; this.trees[tid] = tree; }
+    return tree;
   }
 
   // ---- whatprovides ----
@@ -375,7 +383,7 @@ class NameTable {
     for (let at = h & mask; ; at = (at + 1) & mask) {
       const id = this.table[at];
       if (id < 0) break;
-      if (this.keyHash[id] === h && this.keyLen[id] === len && b.compare(this.keyBuf[id], this.keyStart[id], this.keyStart[id] + len, from, to) === 0) return id;
+      if (this.keyHash[id] === h && this.keyLen[id] === len && sameBytes(this.keyBuf[id], this.keyStart[id], b, from, len)) return id;
     }
     return this.insert(b, from, to, h);
   }
@@ -385,15 +393,35 @@ class NameTable {
     return this.intern(b, 0, b.length);
   }
 
-  /** The id of an interned name, -1 when none. */
+  /** The id of an interned name, -1 when none. An ASCII name is hashed and compared as it is, without encoding it. */
   lookUpString(s: string): number {
-    const b = Buffer.from(s, 'utf8');
+    let h = 0x811c9dc5;
+    for (let k = 0; k < s.length; k++) {
+      const c = s.charCodeAt(k);
+      if (c >= 128) return this.lookUpBytes(Buffer.from(s, 'utf8'));
+      h = Math.imul(h ^ c, 0x01000193);
+    }
+    h = (h ^ (h >>> 15)) & 0x7fffffff;
+    const mask = this.table.length - 1;
+    for (let at = h & mask; ; at = (at + 1) & mask) {
+      const id = this.table[at];
+      if (id < 0) return -1;
+      if (this.keyHash[id] !== h || this.keyLen[id] !== s.length) continue;
+      const kb = this.keyBuf[id];
+      const ks = this.keyStart[id];
+      let k = 0;
+      while (k < s.length && kb[ks + k] === s.charCodeAt(k)) k++;
+      if (k === s.length) return id;
+    }
+  }
+
+  private lookUpBytes(b: Buffer): number {
     const h = hashBytes(b, 0, b.length);
     const mask = this.table.length - 1;
     for (let at = h & mask; ; at = (at + 1) & mask) {
       const id = this.table[at];
       if (id < 0) return -1;
-      if (this.keyHash[id] === h && this.keyLen[id] === b.length && b.compare(this.keyBuf[id], this.keyStart[id], this.keyStart[id] + b.length) === 0) return id;
+      if (this.keyHash[id] === h && this.keyLen[id] === b.length && sameBytes(this.keyBuf[id], this.keyStart[id], b, 0, b.length)) return id;
     }
   }
 
@@ -419,6 +447,11 @@ class NameTable {
     this.table = new Int32Array(this.table.length * 2).fill(-1);
     for (let id = 0; id < this.size; id++) this.place(id);
   }
+}
+
+function sameBytes(a: Buffer, at: number, b: Buffer, bt: number, len: number): boolean {
+  for (let k = 0; k < len; k++) if (a[at + k] !== b[bt + k]) return false;
+  return true;
 }
 
 function hashBytes(b: Buffer, from: number, to: number): number {

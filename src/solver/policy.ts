@@ -57,6 +57,16 @@ export interface PolicyContext {
   dupInvolved?(id: number): boolean;
   /** POOL_FLAG_IMPLICITOBSOLETEUSESCOLORS: update candidates must match the installed package's arch colour. */
   readonly implicitObsoleteUsesColors?: boolean;
+  /** SOLVER_FLAG_ALLOW_VENDORCHANGE (libsolv's default: off; dnf: on): an update may change the vendor. */
+  readonly allowVendorChange?: boolean;
+}
+
+/**
+ * policy_illegal_vendorchange without vendor classes (testsolv defines none): any other vendor, a missing one
+ * counting as empty, is a change.
+ */
+export function vendorChanges(a: Solvable, b: Solvable): boolean {
+  return (a.vendor ?? '') !== (b.vendor ?? '');
 }
 
 export type PolicyMode = 'choose' | 'choose-noreorder' | 'recommend' | 'supplement' | 'suggest';
@@ -366,7 +376,7 @@ export function findUpdatePackages(ctx: PolicyContext, id: number, allowAll: boo
     if (s.arch === ps.arch || s.arch === 'noarch' || ps.arch === 'noarch') return false;
     return ((ctx.archScore(s.arch) ^ ctx.archScore(ps.arch)) & 0xffff0000) !== 0;
   };
-  const illegalArch = (ps: Solvable): boolean => !allowAll && otherColour(ps);
+  const illegalArch = (ps: Solvable): boolean => !allowAll && (otherColour(ps) || (!ctx.allowVendorChange && vendorChanges(s, ps)));
   // implicitobsoleteusescolors limits the candidates of every kind to the installed package's colour
   const colourless = (ps: Solvable): boolean => ctx.implicitObsoleteUsesColors === true && otherColour(ps);
   let haveprovobs = false;

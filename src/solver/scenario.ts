@@ -7,7 +7,9 @@
  * update / lock jobs by name, provides or package, distupgrade of all packages, and in about 30% of them a
  * multiversion job (by name or provides), half of those with keepexplicitobsoletes; 15% more get a
  * distupgrade, and half of those with a distupgrade an installed orphan pinned to another package's version,
- * most of them with keeporphans.
+ * most of them with keeporphans; a quarter get allowuninstall (the flag, a job by name, or a job for all packages); a fifth get yumobsoletes, mostly with a package
+ * split (two packages of other names obsoleting one installed name); 30% get [forcebest] on their install / update /
+ * distupgrade jobs, half of those with bestobeypolicy; 15% get vendors, half of those with allowvendorchange.
  */
 
 /** mulberry32: a small, fast, seedable PRNG (public domain). */
@@ -119,6 +121,35 @@ export function scenario(seed: number): string {
     installed.push({ name: 'Z', version: 1, arch: 'noarch', repo: 'system', tags: [`Req: ${pin}${mrnd() < 0.6 ? ` = ${1 + Math.floor(mrnd() * 3)}-1` : ''}`] });
     if (mrnd() < 0.6) jobs.unshift('solverflags keeporphans');
     timed = true;
+  }
+  // allowuninstall (the solver flag, or jobs selecting installed packages) from a third stream
+  const urnd = prng(seed ^ 0x27d4eb2f);
+  if (installed.length && urnd() < 0.25) {
+    const u = urnd();
+    if (u < 0.5) jobs.unshift('solverflags allowuninstall');
+    else if (u < 0.75) jobs.push(`job allowuninstall name ${installed[Math.floor(urnd() * installed.length)].name}`);
+    else jobs.push('job allowuninstall all packages');
+  }
+  // yumobsoletes, mostly with a package split (two other names' packages obsoleting one installed name), from a fourth stream
+  const yrnd = prng(seed ^ 0x165667b1);
+  if (installed.length && yrnd() < 0.2) {
+    jobs.unshift('solverflags yumobsoletes');
+    const split = installed[Math.floor(yrnd() * installed.length)].name;
+    const others = pkgs.filter((p) => p.name !== split);
+    for (let k = 0; k < 2 && others.length && yrnd() < 0.9; k++) others[Math.floor(yrnd() * others.length)].tags.push(`Obs: ${split}`);
+  }
+  // forcebest on the install/update/distupgrade jobs (some with bestobeypolicy), and vendors (some with
+  // allowvendorchange), from a fifth stream
+  const brnd = prng(seed ^ 0x2545f491);
+  if (brnd() < 0.3) {
+    for (let k = 0; k < jobs.length; k++) {
+      if (/^job (install|update|distupgrade) /.test(jobs[k]) && brnd() < 0.7) jobs[k] += ' [forcebest]';
+    }
+    if (brnd() < 0.5) jobs.unshift('solverflags bestobeypolicy');
+  }
+  if (brnd() < 0.15) {
+    for (const p of [...pkgs, ...installed]) if (brnd() < 0.8) p.tags.push(`Vnd: ${brnd() < 0.6 ? 'acme' : 'other'}`);
+    if (brnd() < 0.5) jobs.unshift('solverflags allowvendorchange');
   }
   let built = 1_600_000_000;
   if (timed) for (const p of [...pkgs, ...installed]) p.tags.push(`Tim: ${built++}`);

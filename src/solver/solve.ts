@@ -18,8 +18,10 @@
 import { FerryError } from '../core/errors.js';
 import { compareEvr } from '../rpm/evr.js';
 import { formatDep, type DepTree, type SimpleDep } from '../rpm/deps.js';
-import { archScores, filterUnwanted, findUpdatePackages, identical, obsoleteMatches, sameNevra, type PolicyContext } from './policy.js';
+import { archScores, filterUnwanted, findUpdatePackages, identical, obsoleteMatches, sameNevra, vendorChanges, type PolicyContext } from './policy.js';
+import { bestRules } from './bestrules.js';
 import { Sat } from './sat.js';
+import { yumObsoletesRules } from './yumobs.js';
 import type { Dep } from '../rpm/types.js';
 import type { Job, Solvable, SolveRequest, SolveResult, SolverPool, TransactionStep } from './types.js';
 
@@ -29,7 +31,8 @@ type Formula = { t: 'lit'; lit: number } | { t: 'and' | 'or'; parts: Formula[] }
 const TRUE: Formula = { t: 'true' };
 const FALSE: Formula = { t: 'false' };
 
-interface Rule { lits: number[]; kind: 'pkg' | 'update' | 'job' | 'dup' | 'choice'; from?: Rule }
+/** `pkg` names the installed package of an update or feature rule (the feature rule standing in for a disabled update rule). */
+interface Rule { lits: number[]; kind: 'pkg' | 'update' | 'feature' | 'job' | 'dup' | 'best' | 'yumobs' | 'choice'; from?: Rule; pkg?: number }
 
 /** A decision among several candidates at `level` (the decision itself is at level + 1); `taken` per candidate. */
 interface Branch { readonly level: number; readonly cands: readonly number[]; readonly taken: boolean[] }
@@ -70,6 +73,19 @@ class Solver {
    * (the update rule keeps only those that replace it); resolve_installed picks the best among them.
    */
   private readonly specialUpdaters = new Map<number, number[]>();
+  /** allowuninstall of every installed package (the solver flag, or a job selecting all or the installed repo). */
+  private uninstallAll = false;
+  /** allowuninstallmap: the installed packages allowuninstall jobs select. */
+  private readonly uninstallable = new Set<number>();
+  /** Installed packages whose update rule solver_autouninstall disabled: they may go. */
+  private readonly uninstalled = new Set<number>();
+  /** Forcebest: every installed package to update must take a best candidate (bestupdatemap_all), or those in the set. */
+  private bestUpdateAll = false;
+  private readonly bestUpdateSet = new Set<number>();
+  /** The literals of the forcebest install jobs' rules. */
+  private readonly bestInstallJobs: number[][] = [];
+  /** lockedmap: the packages lock jobs fix; undefined without lock jobs. */
+  private locked: Set<number> | undefined;
   /** Installed packages whose update rule a job disables: the feature rule (any version) stands instead. */
   private readonly featureInstead = new Set<number>();
   private readonly jobRules: Rule[] = [];
@@ -95,6 +111,7 @@ class Solver {
       enhancing: (id) => this.pool.solvable(id).enhances.some((d) => this.fulfilled(d)),
       dupInvolved: () => this.dupAll,
       implicitObsoleteUsesColors: req.implicitObsoleteUsesColors === true,
+      allowVendorChange: req.allowVendorChange === true,
       favor: req.jobs.some((j) => j.command === 'favor' || j.command === 'disfavor') ? (id) => this.favorMap.get(id) ?? 0 : undefined,
     };
     const repo = this.pool.installedRepo;
@@ -392,6 +409,7 @@ class Solver {
         case 'install': {
           if (job.select.kind === 'all' || job.select.kind === 'repo') throw unsupported(`install ${job.select.kind}`);
           this.jobRules.push({ lits: sel.map(V), kind: 'job' });
+          if (job.forceBest) this.bestInstallJobs.push(sel.map(V));
           this.jobPackages.push(...sel);
           for (const i of this.updatesLiftedBy(job, sel)) this.featureInstead.add(i);
           break;
@@ -403,15 +421,20 @@ class Solver {
           }
           break;
         case 'update': {
-          if (job.select.kind === 'all' || (job.select.kind === 'repo' && job.select.repo === this.pool.installedRepo)) { this.updateAll = true; break; }
+          if (job.select.kind === 'all' || (job.select.kind === 'repo' && job.select.repo === this.pool.installedRepo)) {
+            this.updateAll = true;
+            if (job.forceBest) this.bestUpdateAll = true;
+            break;
+          }
           const inst = sel.filter((p) => this.isInst(p));
           if (inst.length === 0) throw unsupported('a targeted update (the job selects no installed package)');
-          for (const p of inst) this.updateMap.add(p);
+          for (const p of inst) { this.updateMap.add(p); if (job.forceBest) this.bestUpdateSet.add(p); }
           break;
         }
         case 'lock':
           for (const p of job.select.kind === 'all' ? Array.from({ length: this.pool.count }, (_, i) => i) : sel) {
             this.jobRules.push({ lits: [this.isInst(p) ? V(p) : -V(p)], kind: 'job' });
+            (this.locked ??= new Set()).add(p);
             // jobtodisablelist: a locked installed package lifts the dup rules of its name
             if (this.isInst(p)) this.dupLifted.add(this.pool.solvable(p).name);
           }
@@ -421,11 +444,16 @@ class Solver {
           for (const p of sel) this.favorMap.set(p, job.command === 'favor' ? 2 * k + 1 : -(2 * k + 1));
           break;
         }
+        case 'allowuninstall':
+          if (job.select.kind === 'all' || (job.select.kind === 'repo' && job.select.repo === this.pool.installedRepo)) this.uninstallAll = true;
+          for (const p of sel) if (this.isInst(p)) this.uninstallable.add(p);
+          break;
         case 'distupgrade':
           // solver_createdupmaps: all packages are involved, every installable repository package is good
           if (job.select.kind !== 'all') throw unsupported(`distupgrade by ${job.select.kind}`);
           this.dupAll = true;
           this.updateAll = true;
+          if (job.forceBest) this.bestUpdateAll = true;
           break;
       }
     }
@@ -475,6 +503,8 @@ class Solver {
     const si = this.pool.solvable(i);
     const sp = this.pool.solvable(p);
     if (downgrade && si.name === sp.name && compareEvr(si.evr, sp.evr) > 0) return true;
+    // dup_allowvendorchange is on (libsolv's default and dnf's); allowvendorchange off unless asked
+    if (!this.dupAll && !this.req.allowVendorChange && vendorChanges(si, sp)) return true;
     if (!archChange) return false;
     if (si.arch === sp.arch || si.arch === 'noarch' || sp.arch === 'noarch') return false;
     return ((this.archScore(si.arch) ^ this.archScore(sp.arch)) & 0xffff0000) !== 0;
@@ -486,12 +516,20 @@ class Solver {
       const feature = this.featureCandidates(i);
       // solver_addfeaturerule: under a distupgrade a package that cannot be kept, with only such candidates, is an orphan
       const dupOrphan = this.dupAll && !this.dupMayKeep(i) && feature.every((q) => this.isInst(q) && !this.dupMayKeep(q));
-      if (feature.length === 0 || dupOrphan) {
+      if (dupOrphan) {
         this.orphans.push(i);
         // keeporphans: the orphan's update rule keeps it (an erase job still disables the rule)
         const keep = this.req.keepOrphans ? [V(i)] : [];
         this.updateRule.set(i, keep);
-        if (keep.length && !this.noUpdate.has(i)) out.push({ lits: keep, kind: 'update' });
+        if (keep.length && !this.noUpdate.has(i)) out.push({ lits: keep, kind: 'update', pkg: i });
+        continue;
+      }
+      if (feature.length === 0) {
+        // nothing may replace it: its update (and feature) rule keeps it; outside a distupgrade of all it is an
+        // orphan too (solver_solve queues it in solv->orphaned when !process_orphans)
+        if (!this.dupAll) this.orphans.push(i);
+        this.updateRule.set(i, [V(i)]);
+        if (!this.noUpdate.has(i)) out.push({ lits: [V(i)], kind: 'update', pkg: i });
         continue;
       }
       // under a distupgrade the update rule is the feature rule less the changes the dup flags forbid
@@ -500,7 +538,7 @@ class Solver {
       const lits = [V(i), ...cand.map(V)];
       this.updateRule.set(i, lits);
       // an erase job disables the rule (disableupdaterule); the choice rules still read its literals
-      if (!this.noUpdate.has(i)) out.push({ lits, kind: 'update' });
+      if (!this.noUpdate.has(i)) out.push({ lits, kind: this.featureInstead.has(i) ? 'feature' : 'update', pkg: i });
     }
     return out;
   }
@@ -982,8 +1020,40 @@ class Solver {
     return 0;
   }
 
+  /** The best rules (forcebest jobs), made once before the first run, from the update and feature rules as made. */
+  private best: Rule[] | undefined;
+
+  private makeBestRules(): Rule[] {
+    if (!this.bestUpdateAll && this.bestUpdateSet.size === 0 && this.bestInstallJobs.length === 0) return [];
+    return bestRules({
+      ctx: this.ctx,
+      installed: this.installed,
+      installJobRules: this.bestInstallJobs,
+      // disableupdaterule (an erase job, an install job that lifts the update rule) disables its best rule too
+      bestUpdate: (p) => (this.updateAll || this.updateMap.has(p)) && (this.bestUpdateAll || this.bestUpdateSet.has(p)) && !this.noUpdate.has(p) && !this.featureInstead.has(p),
+      updateLits: (p) => this.updateRule.get(p) ?? [],
+      featureLits: (p) => {
+        const f = this.featureLits(p);
+        return sameLiterals(f, this.updateRule.get(p) ?? []) ? [] : f;
+      },
+      specialUpdaters: (p) => this.specialUpdaters.get(p),
+      locked: this.locked,
+      bestObeyPolicy: this.req.bestObeyPolicy === true,
+      mayUninstall: (p) => this.req.allowUninstall === true || this.uninstallAll || this.uninstallable.has(p),
+    }).map((r) => ({ lits: r.lits, kind: 'best' as const, ...(r.pkg === undefined ? {} : { pkg: r.pkg }) }));
+  }
+
+  /** The yumobs rules (yumObsoletes), made once: they read nothing the runs change. */
+  private yumObs: Rule[] | undefined;
+
   private attempt(pkg: Rule[], update: Rule[], choice: Rule[]): boolean {
-    this.rules = [...pkg, ...update, ...this.jobRules, ...this.dupRules(), ...choice];
+    this.yumObs ??= this.req.yumObsoletes ? yumObsoletesRules({
+      ctx: this.ctx,
+      installed: this.installed,
+      colorMatch: this.req.implicitObsoleteUsesColors ? (a, b) => this.colorMatch(this.pool.solvable(a), this.pool.solvable(b)) : undefined,
+      providers: (obs) => this.obsProviders(obs),
+    }).map((lits) => ({ lits, kind: 'yumobs' as const })) : [];
+    this.rules = [...pkg, ...update, ...this.jobRules, ...this.dupRules(), ...this.best ?? [], ...this.yumObs, ...choice];
     const choiceable: number[] = [];
     this.rules.forEach((r, i) => {
       let positive = 0;
@@ -1033,15 +1103,63 @@ class Solver {
     return last ? disableChoice(choice, last) : undefined;
   }
 
+  /**
+   * solver_autouninstall (libsolv src/problems.c) after an unsolvable run with allowuninstall: among the update
+   * rules of the proof whose package may be uninstalled, the last that differs from its feature rule (else the
+   * last that equals it; under keeporphans a kept orphan's at once) is disabled: that package may go. Its feature
+   * rule stays disabled, but resolve_installed reads its candidates from then on. Undefined when none qualifies.
+   */
+  private autoUninstall(): number | undefined {
+    if (!this.req.allowUninstall && !this.uninstallAll && this.uninstallable.size === 0) return undefined;
+    const anyPkg = this.req.allowUninstall === true || this.uninstallAll;
+    let lastUpdate: number | undefined;
+    let lastFeature: number | undefined;
+    for (const ri of this.sat.proof) {
+      const r = this.rules[ri];
+      if (r.kind !== 'update' || r.pkg === undefined) continue;
+      const p = r.pkg;
+      if (!anyPkg && !this.uninstallable.has(p)) continue;
+      if (this.sat.proof.some((k) => this.rules[k].kind === 'best' && this.rules[k].pkg === p)) continue; // its best rule is involved
+      const feature = this.featureLits(p);
+      if (feature.length === 0 || sameLiterals(feature, r.lits)) {
+        lastFeature = p;
+        // prefer orphaned packages in dup mode
+        if (this.req.keepOrphans && r.lits.length === 1 && r.lits[0] === V(p)) { lastUpdate = undefined; break; }
+        continue;
+      }
+      lastUpdate = p;
+    }
+    const gone = lastUpdate ?? lastFeature;
+    if (gone === undefined) return undefined;
+    this.uninstalled.add(gone);
+    const feature = this.featureLits(gone);
+    if (feature.length) this.updateRule.set(gone, feature);
+    return gone;
+  }
+
+  /** solver_addfeaturerule's literals: the installed package and every candidate; [] for a distupgrade orphan. */
+  private featureLits(i: number): number[] {
+    const feature = this.featureCandidates(i);
+    if (this.dupAll && !this.dupMayKeep(i) && feature.every((q) => this.isInst(q) && !this.dupMayKeep(q))) return [];
+    return [V(i), ...feature.map(V)];
+  }
+
   run(): SolveResult {
     this.addJobs();
     const pkg = this.pkgRules();
-    const update = this.addUpdateRules();
+    let update = this.addUpdateRules();
+    this.best = this.makeBestRules();
     let choice = this.choiceRules(pkg);
     for (let ok = this.attempt(pkg, update, choice); ;) {
       const fewer = ok ? this.unneededChoice(choice) : this.weakToDisable(choice);
       if (fewer) { choice = fewer; ok = this.attempt(pkg, update, choice); continue; }
-      if (!ok) return { ok: false, problems: ['the jobs cannot be satisfied together'] };
+      if (!ok) {
+        const gone = this.autoUninstall();
+        if (gone === undefined) return { ok: false, problems: ['the jobs cannot be satisfied together'] };
+        update = update.filter((r) => r.pkg !== gone);
+        ok = this.attempt(pkg, update, choice);
+        continue;
+      }
       const step = this.minimizeStep();
       if (!step) break;
       this.takeBranch(step.branch, step.at);
@@ -1107,7 +1225,12 @@ class Solver {
         steps.push({ kind, from: i, to: same });
         continue;
       }
-      const by = replacers.find((p) => this.pool.solvable(p).obsoletes.some((o) => obsoleteMatches(si, o)));
+      // create_transaction_info: of several obsoleters the first in obsq_sortcmp's order (name, highest EVR, same arch, id)
+      let by: number | undefined;
+      for (const p of replacers) {
+        if (!this.pool.solvable(p).obsoletes.some((o) => obsoleteMatches(si, o))) continue;
+        if (by === undefined || obsoleterCmp(si, this.pool.solvable(p), p, this.pool.solvable(by), by) < 0) by = p;
+      }
       steps.push(by === undefined ? { kind: 'erase', id: i } : { kind: 'erase', id: i, by });
     }
     const replacing = new Set(steps.flatMap((s) => (s.kind === 'erase' || s.kind === 'install' ? [] : [s.to])));
@@ -1139,6 +1262,29 @@ function not(f: Formula): Formula {
     case 'and': return { t: 'or', parts: f.parts.map(not) };
     case 'or': return { t: 'and', parts: f.parts.map(not) };
   }
+}
+
+/** transaction.c obsq_sortcmp for two obsoleters a, b of installed s: same name first, then by name, highest EVR, same arch, id. */
+function obsoleterCmp(s: Solvable, a: Solvable, aid: number, b: Solvable, bid: number): number {
+  if (a.name !== b.name) {
+    if (a.name === s.name) return -1;
+    if (b.name === s.name) return 1;
+    return a.name < b.name ? -1 : 1;
+  }
+  const r = compareEvr(a.evr, b.evr);
+  if (r) return -r;
+  if (a.arch !== b.arch) {
+    if (a.arch === s.arch) return -1;
+    if (b.arch === s.arch) return 1;
+  }
+  return aid - bid;
+}
+
+/** Whether two rules hold the same literals (solver_rulecmp on rules of one package: order aside). */
+function sameLiterals(a: readonly number[], b: readonly number[]): boolean {
+  if (a.length !== b.length) return false;
+  const set = new Set(a);
+  return b.every((l) => set.has(l));
 }
 
 /** Whether a rule holds a literal and its negation (a Set for long rules: a provider list may be 100,000 long). */

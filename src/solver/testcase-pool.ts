@@ -95,6 +95,8 @@ export class TestcasePool implements SolverPool {
   private index: { start: Int32Array; ids: Int32Array; lines: Int32Array } | undefined;
   private readonly lists = new Map<number, readonly number[]>();
   private readonly nameIds = new Map<string, number>();
+  /** Per dependency line, the buffer its [lineStart, lineEnd) range is in. */
+  private readonly lineBytes: Buffer[] = [];
   private readonly versioned = new Map<string, readonly number[]>();
   private readonly byDep = new Map<SimpleDep, readonly number[]>();
   private readonly entries = new Map<number, readonly (Dep | Dep[])[]>();
@@ -172,6 +174,8 @@ export class TestcasePool implements SolverPool {
       this.lineEnd = grow(this.lineEnd);
     }
     const line = this.lines++;
+    // each repository file has its own buffer: a line keeps the one it is in
+    this.lineBytes[line] = this.bytes;
     this.lineKind[line] = kind;
     this.lineStart[line] = from;
     this.lineEnd[line] = to;
@@ -202,15 +206,16 @@ export class TestcasePool implements SolverPool {
   private lineDep(line: number): Dep | DepTree {
     const early = this.early.get(line);
     if (early !== undefined) return early;
+    const bytes = this.lineBytes[line];
     const from = this.lineStart[line];
     const to = this.lineEnd[line];
     const kind = this.lineKind[line];
     // plain lines parse without error (plainNameEnd checked their shape and EVR)
-    if (kind === PRV || kind === OBS) return this.deps.simple(this.bytes.latin1Slice(from, to), unreachable) as Dep;
+    if (kind === PRV || kind === OBS) return this.deps.simple(bytes.latin1Slice(from, to), unreachable) as Dep;
     // one shared tree per requires-like text, found by its bytes (no string for a text seen before)
-    const tid = this.depTexts.intern(this.bytes, from, to);
+    const tid = this.depTexts.intern(bytes, from, to);
     let tree = this.trees[tid];
-    if (tree === undefined) { tree = this.deps.tree(this.bytes.latin1Slice(from, to), unreachable) as DepTree; this.trees[tid] = tree; }
+    if (tree === undefined) { tree = this.deps.tree(bytes.latin1Slice(from, to), unreachable) as DepTree; this.trees[tid] = tree; }
     return tree;
   }
 

@@ -29,7 +29,7 @@ export interface JobSet {
 }
 
 /** The solver flags the depsolver models; any other makes the case unmodelled. */
-const SOLVER_FLAGS: ReadonlySet<string> = new Set(['ignorerecommended', 'focusinstalled', '!dupallowdowngrade', '!dupallowarchchange', 'keepexplicitobsoletes', 'keeporphans']);
+const SOLVER_FLAGS: ReadonlySet<string> = new Set(['ignorerecommended', 'focusinstalled', '!dupallowdowngrade', '!dupallowarchchange', 'keepexplicitobsoletes', 'keeporphans', 'allowuninstall', 'yumobsoletes', 'bestobeypolicy', 'allowvendorchange']);
 
 /**
  * The pool flags the depsolver models. noobsoletesmultiversion only sets solver_create's keepexplicitobsoletes
@@ -421,7 +421,10 @@ function parseTestcaseBytes(text: Buffer, where: string): Testcase {
 
 function lineOf(note: string): number { return Number(/^line (\d+)/.exec(note)?.[1] ?? 0); }
 
-const COMMANDS: ReadonlySet<string> = new Set(['install', 'erase', 'update', 'distupgrade', 'lock', 'favor', 'disfavor', 'multiversion', 'noobsoletes']);
+/** The job flags the depsolver models (ext/testcase.c jobflags2str). */
+const JOB_FLAGS: ReadonlySet<string> = new Set(['forcebest']);
+
+const COMMANDS: ReadonlySet<string> = new Set(['install', 'erase', 'update', 'distupgrade', 'lock', 'favor', 'disfavor', 'multiversion', 'noobsoletes', 'allowuninstall']);
 
 /** A job, or the reason it is not modelled. */
 function parseJob(pool: SolverPool, repos: Map<string, number>, words: string[], bad: (what: string) => FerryError): Job | string {
@@ -431,7 +434,9 @@ function parseJob(pool: SolverPool, repos: Map<string, number>, words: string[],
   const [command, how, ...rest] = args;
   if (command === undefined || how === undefined) throw bad(`a job needs COMMAND SELECTION, got "${words.join(' ')}"`);
   if (!COMMANDS.has(command)) return `job ${command}`;
-  if (flags !== '') return `job flags ${flags}`;
+  const flagList = flags.replace(/^\[|\]$/g, '').split(',').filter((f) => f !== '');
+  if (flagList.some((f) => !JOB_FLAGS.has(f))) return `job flags ${flags}`;
+  const forceBest = flagList.includes('forcebest');
   let select: JobSelect;
   switch (how) {
     case 'name': {
@@ -464,7 +469,9 @@ function parseJob(pool: SolverPool, repos: Map<string, number>, words: string[],
     default: return `job selection ${how}`;
   }
   // noobsoletes is multiversion's old name (ext/testcase.c job2str)
-  return { command: command === 'noobsoletes' ? 'multiversion' : command as JobCommand, select };
+  const cmd = command === 'noobsoletes' ? 'multiversion' : command as JobCommand;
+  if (forceBest && cmd !== 'install' && cmd !== 'update' && cmd !== 'distupgrade') return `job flags ${flags} on ${command}`;
+  return forceBest ? { command: cmd, select, forceBest } : { command: cmd, select };
 }
 
 /** `N-[E:]V-R.A@REPO`, as testsolv prints solvables. */

@@ -56,13 +56,17 @@ export type JobSelect =
 
 /**
  * `multiversion` is libsolv's SOLVER_MULTIVERSION: the selected packages are installed beside other versions of
- * their name instead of replacing them (dnf's install-only packages, kernels).
+ * their name instead of replacing them (dnf's install-only packages, kernels). `allowuninstall` is
+ * SOLVER_ALLOWUNINSTALL: the selected installed packages may be erased when the jobs cannot be met otherwise (dnf
+ * --allowerasing gives one per installed package that is not protected, libdnf Goal.cpp allowUninstallAllButProtected).
  */
-export type JobCommand = 'install' | 'erase' | 'update' | 'distupgrade' | 'lock' | 'favor' | 'disfavor' | 'multiversion';
+export type JobCommand = 'install' | 'erase' | 'update' | 'distupgrade' | 'lock' | 'favor' | 'disfavor' | 'multiversion' | 'allowuninstall';
 
 export interface Job {
   readonly command: JobCommand;
   readonly select: JobSelect;
+  /** SOLVER_FORCEBEST: only the best candidates of the job (install, update, distupgrade) may be installed. */
+  readonly forceBest?: boolean;
 }
 
 export interface SolveRequest {
@@ -89,6 +93,27 @@ export interface SolveRequest {
    * solver does not model; src/assess/predict.ts therefore leaves it off (orphans may go).
    */
   readonly keepOrphans?: boolean;
+  /**
+   * libsolv's SOLVER_FLAG_ALLOW_UNINSTALL: any installed package may be erased when the jobs cannot be met
+   * otherwise (solver_autouninstall: the last update rule of the unsolvable proof is disabled, and the solver runs
+   * again). `allowuninstall` jobs allow it for the packages they select.
+   */
+  readonly allowUninstall?: boolean;
+  /**
+   * libsolv's SOLVER_FLAG_ALLOW_VENDORCHANGE: an update may change the package's vendor. libsolv's default is off
+   * (a change of vendor is no update); dnf turns it on with allow_vendor_change (its default, libdnf initSolver).
+   */
+  readonly allowVendorChange?: boolean;
+  /**
+   * libsolv's SOLVER_FLAG_BEST_OBEY_POLICY: a forcebest update keeps to the update rule's candidates (no downgrade,
+   * no arch or vendor change) instead of the feature rule's. dnf sets it (libdnf Goal.cpp initSolver).
+   */
+  readonly bestObeyPolicy?: boolean;
+  /**
+   * libsolv's SOLVER_FLAG_YUM_OBSOLETES: when packages of several names obsolete one installed package with the
+   * same Obsoletes:, installing one installs one of each name (yum's package splits). dnf sets it.
+   */
+  readonly yumObsoletes?: boolean;
   /** Bounds the search: more conflicts than this throws SOLVER_LIMIT. */
   readonly maxConflicts?: number;
   /** libsolv's ignorerecommended (dontinstallrecommended): no weak dependency is installed. */

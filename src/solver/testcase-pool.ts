@@ -65,17 +65,17 @@ export class TestcasePool implements SolverPool {
   installedRepo: number | undefined;
   private readonly solvables: TestcaseSolvable[] = [];
   private readonly byName = new Map<string, number[]>();
-  private readonly names = new NameTable();
+  private readonly names: NameTable;
   /** Requires-like dependency texts read so far, interned, and their trees by text id. */
-  private readonly depTexts = new NameTable();
+  private readonly depTexts = new NameTable(1 << 10);
   private readonly trees: DepTree[] = [];
   readonly deps = new DepReader();
 
   // the dependency lines, solvable after solvable: kind, value range in `bytes`, what was parsed at once (else undefined)
   private bytes: Buffer = Buffer.alloc(0);
-  private lineKind: Uint8Array = new Uint8Array(1024);
-  private lineStart: Int32Array = new Int32Array(1024);
-  private lineEnd: Int32Array = new Int32Array(1024);
+  private lineKind: Uint8Array;
+  private lineStart: Int32Array;
+  private lineEnd: Int32Array;
   private readonly early = new Map<number, Dep | DepTree>();
   private lines = 0;
   /** Solvable id's lines are [solvLines[id], solvLines[id + 1]); kinds[id] has bit k when it has lines of kind k. */
@@ -88,9 +88,9 @@ export class TestcasePool implements SolverPool {
   private openKinds = 0;
 
   // one (name id, solvable, line) per provide; line -1: the self-provide
-  private pairName: Int32Array = new Int32Array(1024);
-  private pairId: Int32Array = new Int32Array(1024);
-  private pairLine: Int32Array = new Int32Array(1024);
+  private pairName: Int32Array;
+  private pairId: Int32Array;
+  private pairLine: Int32Array;
   private pairs = 0;
   private index: { start: Int32Array; ids: Int32Array; lines: Int32Array } | undefined;
   private readonly lists = new Map<number, readonly number[]>();
@@ -100,6 +100,23 @@ export class TestcasePool implements SolverPool {
   private readonly versioned = new Map<string, readonly number[]>();
   private readonly byDep = new Map<SimpleDep, readonly number[]>();
   private readonly entries = new Map<number, readonly (Dep | Dep[])[]>();
+
+  /**
+   * `sizeHint`: the size of the text to be read, in bytes. The line and provide arrays and the name table are
+   * sized from it (a dependency line takes at least 8 bytes, a provide name about 32), so that reading a
+   * distribution's repositories does not grow and rehash them again and again.
+   */
+  constructor(sizeHint = 0) {
+    const lines = Math.max(1024, sizeHint >> 4);
+    this.lineKind = new Uint8Array(lines);
+    this.lineStart = new Int32Array(lines);
+    this.lineEnd = new Int32Array(lines);
+    const pairs = Math.max(1024, sizeHint >> 5);
+    this.pairName = new Int32Array(pairs);
+    this.pairId = new Int32Array(pairs);
+    this.pairLine = new Int32Array(pairs);
+    this.names = new NameTable(pairs);
+  }
 
   get count(): number { return this.solvables.length; }
   solvable(id: number): Solvable { return this.solvables[id]; }
@@ -374,12 +391,22 @@ function plainName(b: Buffer, from: number, to: number): number {
  * Int32Array; a name's bytes stay where they were read.
  */
 class NameTable {
-  private table: Int32Array = new Int32Array(1 << 16).fill(-1);
+  private table: Int32Array;
   private keyBuf: Buffer[] = [];
-  private keyStart: Int32Array = new Int32Array(1024);
-  private keyLen: Int32Array = new Int32Array(1024);
-  private keyHash: Int32Array = new Int32Array(1024);
+  private keyStart: Int32Array;
+  private keyLen: Int32Array;
+  private keyHash: Int32Array;
   size = 0;
+
+  /** `expected`: about how many names will be interned (the table starts at twice that, a power of two). */
+  constructor(expected: number) {
+    let size = 1 << 10;
+    while (size < 2 * expected && size < 1 << 24) size *= 2;
+    this.table = new Int32Array(size).fill(-1);
+    this.keyStart = new Int32Array(expected);
+    this.keyLen = new Int32Array(expected);
+    this.keyHash = new Int32Array(expected);
+  }
 
   intern(b: Buffer, from: number, to: number): number {
     const h = hashBytes(b, from, to);

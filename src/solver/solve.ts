@@ -405,9 +405,7 @@ class Solver {
         }
       }
     }
-    // solver_unifyrules: sorted, duplicates dropped
-    out.sort((a, b) => ruleCmp(a.lits, b.lits));
-    return out.filter((r, i) => i === 0 || ruleCmp(out[i - 1].lits, r.lits) !== 0);
+    return unifyRules(out, this.pool.count);
   }
 
   private select(job: Job): number[] {
@@ -1419,6 +1417,29 @@ function positives(f: Formula): number[] {
     case 'and': case 'or': return [...new Set(f.parts.flatMap(positives))];
     default: return [];
   }
+}
+
+/**
+ * solver_unifyrules: the rules sorted by unifyrules_sortcmp, duplicates dropped. ruleCmp orders by the first
+ * literal first, so the rules are put in buckets by it (a counting sort over -vars … vars) and only each bucket
+ * (the few rules of one package) is sorted by the comparator: the same order as sorting them all, in linear time.
+ */
+function unifyRules(rules: Rule[], vars: number): Rule[] {
+  const off = vars + 1;
+  const first = new Int32Array(2 * off + 2);
+  for (const r of rules) first[r.lits[0] + off + 1]++;
+  for (let k = 1; k < first.length; k++) first[k] += first[k - 1];
+  const sorted = new Array<Rule>(rules.length);
+  const fill = first.slice();
+  for (const r of rules) sorted[fill[r.lits[0] + off]++] = r;
+  for (let b = 0; b + 1 < first.length; b++) {
+    const from = first[b];
+    const to = first[b + 1];
+    if (to - from < 2) continue;
+    const bucket = sorted.slice(from, to).sort((x, y) => ruleCmp(x.lits, y.lits));
+    for (let k = 0; k < bucket.length; k++) sorted[from + k] = bucket[k];
+  }
+  return sorted.filter((r, i) => i === 0 || ruleCmp(sorted[i - 1].lits, r.lits) !== 0);
 }
 
 /** unifyrules_sortcmp over rules as [p, ...rest]. */

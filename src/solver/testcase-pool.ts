@@ -65,14 +65,17 @@ export class TestcasePool implements SolverPool {
   installedRepo: number | undefined;
   private readonly solvables: TestcaseSolvable[] = [];
   private readonly byName = new Map<string, number[]>();
-  private readonly names = new NameTable();
+  private readonly names: NameTable;
+  /** Requires-like dependency texts read so far, interned, and their trees by text id. */
+  private readonly depTexts = new NameTable(1 << 10);
+  private readonly trees: DepTree[] = [];
   readonly deps = new DepReader();
 
   // the dependency lines, solvable after solvable: kind, value range in `bytes`, what was parsed at once (else undefined)
   private bytes: Buffer = Buffer.alloc(0);
-  private lineKind: Uint8Array = new Uint8Array(1024);
-  private lineStart: Int32Array = new Int32Array(1024);
-  private lineEnd: Int32Array = new Int32Array(1024);
+  private lineKind: Uint8Array;
+  private lineStart: Int32Array;
+  private lineEnd: Int32Array;
   private readonly early = new Map<number, Dep | DepTree>();
   private lines = 0;
   /** Solvable id's lines are [solvLines[id], solvLines[id + 1]); kinds[id] has bit k when it has lines of kind k. */
@@ -85,9 +88,9 @@ export class TestcasePool implements SolverPool {
   private openKinds = 0;
 
   // one (name id, solvable, line) per provide; line -1: the self-provide
-  private pairName: Int32Array = new Int32Array(1024);
-  private pairId: Int32Array = new Int32Array(1024);
-  private pairLine: Int32Array = new Int32Array(1024);
+  private pairName: Int32Array;
+  private pairId: Int32Array;
+  private pairLine: Int32Array;
   private pairs = 0;
   private index: { start: Int32Array; ids: Int32Array; lines: Int32Array } | undefined;
   private readonly lists = new Map<number, readonly number[]>();
@@ -97,6 +100,23 @@ export class TestcasePool implements SolverPool {
   private readonly versioned = new Map<string, readonly number[]>();
   private readonly byDep = new Map<SimpleDep, readonly number[]>();
   private readonly entries = new Map<number, readonly (Dep | Dep[])[]>();
+
+  /**
+   * `sizeHint`: the size of the text to be read, in bytes. The line and provide arrays and the name table are
+   * sized from it (a dependency line takes at least 8 bytes, a provide name about 32), so that reading a
+   * distribution's repositories does not grow and rehash them again and again.
+   */
+  constructor(sizeHint = 0) {
+    const lines = Math.max(1024, sizeHint >> 4);
+    this.lineKind = new Uint8Array(lines);
+    this.lineStart = new Int32Array(lines);
+    this.lineEnd = new Int32Array(lines);
+    const pairs = Math.max(1024, sizeHint >> 5);
+    this.pairName = new Int32Array(pairs);
+    this.pairId = new Int32Array(pairs);
+    this.pairLine = new Int32Array(pairs);
+    this.names = new NameTable(pairs);
+  }
 
   get count(): number { return this.solvables.length; }
   solvable(id: number): Solvable { return this.solvables[id]; }
@@ -203,11 +223,17 @@ export class TestcasePool implements SolverPool {
   private lineDep(line: number): Dep | DepTree {
     const early = this.early.get(line);
     if (early !== undefined) return early;
-    const text = this.lineBytes[line].latin1Slice(this.lineStart[line], this.lineEnd[line]);
+    const bytes = this.lineBytes[line];
+    const from = this.lineStart[line];
+    const to = this.lineEnd[line];
     const kind = this.lineKind[line];
     // plain lines parse without error (plainNameEnd checked their shape and EVR)
-    if (kind === PRV || kind === OBS) return this.deps.simple(text, unreachable) as Dep;
-    return this.deps.tree(text, unreachable) as DepTree;
+    if (kind === PRV || kind === OBS) return this.deps.simple(bytes.latin1Slice(from, to), unreachable) as Dep;
+    // one shared tree per requires-like text, found by its bytes (no string for a text seen before)
+    const tid = this.depTexts.intern(bytes, from, to);
+    let tree = this.trees[tid];
+    if (tree === undefined) { tree = this.deps.tree(bytes.latin1Slice(from, to), unreachable) as DepTree; this.trees[tid] = tree; }
+    return tree;
   }
 
   // ---- whatprovides ----
@@ -365,12 +391,22 @@ function plainName(b: Buffer, from: number, to: number): number {
  * Int32Array; a name's bytes stay where they were read.
  */
 class NameTable {
-  private table: Int32Array = new Int32Array(1 << 16).fill(-1);
+  private table: Int32Array;
   private keyBuf: Buffer[] = [];
-  private keyStart: Int32Array = new Int32Array(1024);
-  private keyLen: Int32Array = new Int32Array(1024);
-  private keyHash: Int32Array = new Int32Array(1024);
+  private keyStart: Int32Array;
+  private keyLen: Int32Array;
+  private keyHash: Int32Array;
   size = 0;
+
+  /** `expected`: about how many names will be interned (the table starts at twice that, a power of two). */
+  constructor(expected: number) {
+    let size = 1 << 10;
+    while (size < 2 * expected && size < 1 << 24) size *= 2;
+    this.table = new Int32Array(size).fill(-1);
+    this.keyStart = new Int32Array(expected);
+    this.keyLen = new Int32Array(expected);
+    this.keyHash = new Int32Array(expected);
+  }
 
   intern(b: Buffer, from: number, to: number): number {
     const h = hashBytes(b, from, to);
@@ -379,7 +415,7 @@ class NameTable {
     for (let at = h & mask; ; at = (at + 1) & mask) {
       const id = this.table[at];
       if (id < 0) break;
-      if (this.keyHash[id] === h && this.keyLen[id] === len && b.compare(this.keyBuf[id], this.keyStart[id], this.keyStart[id] + len, from, to) === 0) return id;
+      if (this.keyHash[id] === h && this.keyLen[id] === len && sameBytes(this.keyBuf[id], this.keyStart[id], b, from, len)) return id;
     }
     return this.insert(b, from, to, h);
   }
@@ -389,15 +425,35 @@ class NameTable {
     return this.intern(b, 0, b.length);
   }
 
-  /** The id of an interned name, -1 when none. */
+  /** The id of an interned name, -1 when none. An ASCII name is hashed and compared as it is, without encoding it. */
   lookUpString(s: string): number {
-    const b = Buffer.from(s, 'utf8');
+    let h = 0x811c9dc5;
+    for (let k = 0; k < s.length; k++) {
+      const c = s.charCodeAt(k);
+      if (c >= 128) return this.lookUpBytes(Buffer.from(s, 'utf8'));
+      h = Math.imul(h ^ c, 0x01000193);
+    }
+    h = (h ^ (h >>> 15)) & 0x7fffffff;
+    const mask = this.table.length - 1;
+    for (let at = h & mask; ; at = (at + 1) & mask) {
+      const id = this.table[at];
+      if (id < 0) return -1;
+      if (this.keyHash[id] !== h || this.keyLen[id] !== s.length) continue;
+      const kb = this.keyBuf[id];
+      const ks = this.keyStart[id];
+      let k = 0;
+      while (k < s.length && kb[ks + k] === s.charCodeAt(k)) k++;
+      if (k === s.length) return id;
+    }
+  }
+
+  private lookUpBytes(b: Buffer): number {
     const h = hashBytes(b, 0, b.length);
     const mask = this.table.length - 1;
     for (let at = h & mask; ; at = (at + 1) & mask) {
       const id = this.table[at];
       if (id < 0) return -1;
-      if (this.keyHash[id] === h && this.keyLen[id] === b.length && b.compare(this.keyBuf[id], this.keyStart[id], this.keyStart[id] + b.length) === 0) return id;
+      if (this.keyHash[id] === h && this.keyLen[id] === b.length && sameBytes(this.keyBuf[id], this.keyStart[id], b, 0, b.length)) return id;
     }
   }
 
@@ -423,6 +479,11 @@ class NameTable {
     this.table = new Int32Array(this.table.length * 2).fill(-1);
     for (let id = 0; id < this.size; id++) this.place(id);
   }
+}
+
+function sameBytes(a: Buffer, at: number, b: Buffer, bt: number, len: number): boolean {
+  for (let k = 0; k < len; k++) if (a[at + k] !== b[bt + k]) return false;
+  return true;
 }
 
 function hashBytes(b: Buffer, from: number, to: number): number {

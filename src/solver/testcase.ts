@@ -303,7 +303,7 @@ export function parseTestcase(text: string, where: string): Testcase {
  * lines are read in place (TestcasePool keeps their dependency lines as byte ranges).
  */
 function parseTestcaseBytes(text: Buffer, where: string): Testcase {
-  const pool = new TestcasePool();
+  const pool = new TestcasePool(text.length);
   const repoIds = new Map<string, number>();
   const pendingSets: { jobs: { line: number; words: string[] }[]; result: string[]; resultTypes: string[]; solverFlags: string[]; poolFlags: Set<string>; unsupported: string[] }[] = [];
   // testsolv's pool flags: reset to their defaults at the first poolflags line, then set as the lines come

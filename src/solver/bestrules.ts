@@ -36,6 +36,8 @@ export interface BestRulesInput {
    * good (dupmap); undefined when none does.
    */
   dupGood(p: number): ((q: number) => boolean) | undefined;
+  /** prune_disabled (whatprovideswithdisabled): a repository package taken out of the pool; undefined without such. */
+  readonly disabled?: (p: number) => boolean;
   /** Whether installed package p may be uninstalled (allowuninstall, its map, or a job for all). */
   mayUninstall(p: number): boolean;
 }
@@ -49,8 +51,9 @@ export function bestRules(input: BestRulesInput): BestRule[] {
   const { ctx, locked } = input;
   const isInst = (p: number): boolean => ctx.isInstalled(p);
   const out: BestRule[] = [];
+  const enabled = (list: number[]): number[] => (input.disabled ? list.filter((p) => !input.disabled?.(p)) : list);
   for (const lits of input.installJobRules) {
-    const q = positives(lits);
+    const q = enabled(positives(lits));
     if (q.length === 0) continue;
     const before = q.length;
     best(ctx, q);
@@ -65,7 +68,7 @@ export function bestRules(input: BestRulesInput): BestRule[] {
         if (isInst(p2)) { if (locked.has(p2)) add(p2); } else if (locked.has(p2)) continue;
         q2.push(p2);
       }
-      for (const p of best(ctx, q2)) add(p);
+      for (const p of best(ctx, enabled(q2))) add(p);
     }
     out.push({ lits: rule });
   }

@@ -43,6 +43,7 @@ export function solveJobSet(tc: Testcase, set: JobSet): string[] {
     keepExplicitObsoletes: set.solverFlags.includes('keepexplicitobsoletes'), keepOrphans: set.solverFlags.includes('keeporphans'),
     allowUninstall: set.solverFlags.includes('allowuninstall'), yumObsoletes: set.solverFlags.includes('yumobsoletes'),
     implicitObsoleteUsesColors: set.poolFlags.includes('implicitobsoleteusescolors'),
+    ...(tc.disabled.length ? { disabled: new Set(tc.disabled), whatprovidesWithDisabled: set.poolFlags.includes('whatprovideswithdisabled') } : {}),
     bestObeyPolicy: set.solverFlags.includes('bestobeypolicy'), allowVendorChange: set.solverFlags.includes('allowvendorchange') });
   const lines = formatResult(tc.pool, result);
   if (!result.ok || !recommendations) return lines;

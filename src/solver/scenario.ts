@@ -10,7 +10,8 @@
  * most of them with keeporphans; a quarter get allowuninstall (the flag, a job by name, or a job for all packages); a fifth get yumobsoletes, mostly with a package
  * split (two packages of other names obsoleting one installed name); 30% get [forcebest] on their install / update /
  * distupgrade jobs, half of those with bestobeypolicy; 15% get vendors, half of those with allowvendorchange; a fifth get a distupgrade of a repository, a name or a package; a quarter get i686 twins of x86_64 packages, half
- * of those with implicitobsoleteusescolors.
+ * of those with implicitobsoleteusescolors; 15% get one or two disabled packages, half of those with
+ * whatprovideswithdisabled.
  */
 
 /** mulberry32: a small, fast, seedable PRNG (public domain). */
@@ -172,6 +173,14 @@ export function scenario(seed: number): string {
     for (const p of [...pkgs, ...installed]) if (brnd() < 0.8) p.tags.push(`Vnd: ${brnd() < 0.6 ? 'acme' : 'other'}`);
     if (brnd() < 0.5) jobs.unshift('solverflags allowvendorchange');
   }
+  // disabled packages (libsolv's pool->considered), half of the time with whatprovideswithdisabled, from an eighth stream
+  const xrnd = prng(seed ^ 0x68e31da4);
+  const disable: string[] = [];
+  if (xrnd() < 0.15) {
+    const all = [...pkgs, ...installed];
+    for (let k = 1 + Math.floor(xrnd() * 2); k > 0 && all.length; k--) disable.push(`disable pkg ${nevra(all[Math.floor(xrnd() * all.length)])}`);
+    if (xrnd() < 0.5) disable.push('poolflags whatprovideswithdisabled');
+  }
   let built = 1_600_000_000;
   if (timed) for (const p of [...pkgs, ...installed]) p.tags.push(`Tim: ${built++}`);
   const repo = (list: Pkg[]): string => list.map((p) => [`#>=Pkg: ${p.name} ${p.version} 1 ${p.arch}`, ...p.tags.map((t) => `#>=${t}`)].join('\n')).join('\n');
@@ -182,6 +191,7 @@ export function scenario(seed: number): string {
     'repo available 0 testtags <inline>', repo(byRepo('available')),
     `repo extra ${extraPrio} testtags <inline>`, repo(byRepo('extra')),
     'system x86_64 rpm system',
+    ...disable,
     ...jobs,
     'result transaction,problems <inline>',
     '',

@@ -102,7 +102,7 @@ class Solver {
   private keptBranch: Branch | undefined;
 
   constructor(private readonly req: SolveRequest) {
-    this.pool = req.pool;
+    this.pool = req.disabled?.size && !req.whatprovidesWithDisabled ? withoutDisabled(req.pool, req.disabled) : req.pool;
     this.sat = new Sat(this.pool.count);
     this.archScore = archScores(req.arch);
     this.ctx = {
@@ -116,6 +116,7 @@ class Solver {
       dupInvolved: (id) => this.isDupInvolved(id),
       implicitObsoleteUsesColors: req.implicitObsoleteUsesColors === true,
       allowVendorChange: req.allowVendorChange === true,
+      ...(req.disabled?.size ? { disabled: (id: number) => req.disabled?.has(id) === true && !this.isInst(id) } : {}),
       favor: req.jobs.some((j) => j.command === 'favor' || j.command === 'disfavor') ? (id) => this.favorMap.get(id) ?? 0 : undefined,
     };
     const repo = this.pool.installedRepo;
@@ -124,7 +125,7 @@ class Solver {
     for (let id = 0; id < this.pool.count; id++) {
       const s = this.pool.solvable(id);
       if (repo !== undefined && s.repo === repo) { this.installed.push(id); this.installedMap[id] = 1; }
-      if (this.installedMap[id] || this.archScore(s.arch) > 0) this.installableMap[id] = 1;
+      if (this.installedMap[id] || (this.archScore(s.arch) > 0 && !req.disabled?.has(id))) this.installableMap[id] = 1;
     }
   }
 
@@ -546,6 +547,12 @@ class Solver {
       const feature = this.featureCandidates(i);
       // solver_addfeaturerule: under a distupgrade a package that cannot be kept, with only such candidates, is an orphan
       const dupOrphan = this.isDupInvolved(i) && !this.dupMayKeep(i) && feature.every((q) => this.isInst(q) && !this.dupMayKeep(q));
+      if (this.req.disabled?.has(i) && !this.featureInstead.has(i)) {
+        // disabled installed solvables must stay installed (solver_addupdaterule), unless a job lifts the rule
+        this.updateRule.set(i, [V(i)]);
+        if (!this.noUpdate.has(i)) out.push({ lits: [V(i)], kind: 'update', pkg: i });
+        continue;
+      }
       if (dupOrphan) {
         this.orphans.push(i);
         // keeporphans: the orphan's update rule keeps it (an erase job still disables the rule)
@@ -635,6 +642,7 @@ class Solver {
       for (const i of this.pool.named(name)) {
         if (!added[i] || !this.isDupInvolved(i)) continue;
         if (!this.isInst(i)) { if (!this.isDupGood(i)) out.push({ lits: [-V(i)], kind: 'dup' }); continue; }
+        if (this.req.disabled?.has(i)) continue; // always keep disabled installed packages
         const ur = this.updateRule.get(i) ?? [];
         // identical to a good package, or an orphan: it may stay (and counts as good for the best rules)
         if (this.dupMayKeep(i) || ur.length === 0) { if (good) good[i] = 1; continue; }
@@ -1127,6 +1135,7 @@ class Solver {
         return maps?.involved[p] ? (q) => this.isDupGood(q) : undefined;
       },
       locked: this.locked,
+      ...(this.req.disabled?.size && this.req.whatprovidesWithDisabled ? { disabled: (p: number) => this.req.disabled?.has(p) === true && !this.isInst(p) } : {}),
       bestObeyPolicy: this.req.bestObeyPolicy === true,
       mayUninstall: (p) => this.req.allowUninstall === true || this.uninstallAll || this.uninstallable.has(p),
     }).map((r) => ({ lits: r.lits, kind: 'best' as const, ...(r.pkg === undefined ? {} : { pkg: r.pkg }) }));
@@ -1208,6 +1217,7 @@ class Solver {
       if (r.kind !== 'update' || r.pkg === undefined) continue;
       const p = r.pkg;
       if (!anyPkg && !this.uninstallable.has(p)) continue;
+      if (this.req.disabled?.has(p)) continue; // do not uninstall disabled packages
       if (this.sat.proof.some((k) => this.rules[k].kind === 'best' && this.rules[k].pkg === p)) continue; // its best rule is involved
       const feature = this.featureLits(p);
       if (feature.length === 0 || sameLiterals(feature, r.lits)) {
@@ -1338,6 +1348,30 @@ class Solver {
 function disableChoice(choice: Rule[], r: Rule): Rule[] {
   const outside = (r.from as Rule).lits.filter((l) => l > 0 && !r.lits.includes(l));
   return choice.filter((c) => c !== r && !(c.from as Rule).lits.some((l) => outside.includes(l)));
+}
+
+/** The pool as libsolv's whatprovides sees it with pool->considered: repository packages taken out are not there. */
+function withoutDisabled(pool: SolverPool, disabled: ReadonlySet<number>): SolverPool {
+  const installed = pool.installedRepo;
+  const keep = (p: number): boolean => !disabled.has(p) || pool.solvable(p).repo === installed;
+  const named = new Map<string, readonly number[]>();
+  const provided = new Map<SimpleDep, readonly number[]>();
+  return {
+    get count() { return pool.count; },
+    solvable: (id) => pool.solvable(id),
+    repos: pool.repos,
+    installedRepo: installed,
+    whatprovides(dep) {
+      let out = provided.get(dep);
+      if (!out) { out = pool.whatprovides(dep).filter(keep); provided.set(dep, out); }
+      return out;
+    },
+    named(name) {
+      let out = named.get(name);
+      if (!out) { out = pool.named(name).filter(keep); named.set(name, out); }
+      return out;
+    },
+  };
 }
 
 function unsupported(what: string): FerryError {

@@ -36,7 +36,7 @@ const SOLVER_FLAGS: ReadonlySet<string> = new Set(['ignorerecommended', 'focusin
  * default (libsolv 0.7.23 src/solver.c), which testsolv resets to off (testcase_resetsolverflags): no effect.
  * implicitobsoleteusescolors is SolveRequest's implicitObsoleteUsesColors (with the infarch lock-step rules).
  */
-const POOL_FLAGS: ReadonlySet<string> = new Set(['noobsoletesmultiversion', 'implicitobsoleteusescolors']);
+const POOL_FLAGS: ReadonlySet<string> = new Set(['noobsoletesmultiversion', 'implicitobsoleteusescolors', 'whatprovideswithdisabled']);
 
 export interface Testcase {
   readonly pool: TestcasePool;
@@ -51,6 +51,8 @@ export interface Testcase {
   readonly unsupported: string[];
   /** Those of them that concern every set: the pool, its repositories and flags. */
   readonly poolUnsupported: string[];
+  /** The packages `disable pkg` takes out of the pool (libsolv's pool->considered). */
+  readonly disabled: number[];
 }
 
 interface MutableSolvable {
@@ -310,6 +312,7 @@ function parseTestcaseBytes(text: Buffer, where: string): Testcase {
   const poolFlags = new Set<string>();
   const newSet = (): (typeof pendingSets)[number] => { const set = { jobs: [], result: [], resultTypes: [], solverFlags: [], poolFlags, unsupported: [] }; pendingSets.push(set); return set; };
   let cur = newSet();
+  const pendingDisable: { line: number; text: string }[] = [];
   const unsupported: string[] = [];
   let arch = 'noarch';
   let installedName: string | undefined;
@@ -399,7 +402,12 @@ function parseTestcaseBytes(text: Buffer, where: string): Testcase {
         // the libsolv features the case requires (testcase.c features[]): complex_deps is what the depsolver's rich dependencies are
         for (const f of words.slice(1)) if (f !== 'complex_deps') unsupported.push(`line ${lineNo}: feature ${f}`);
         break;
-      case 'genid': case 'disable': case 'namespace': case 'evrcmp':
+      case 'disable':
+        // pool->considered: only `disable pkg` before the first job set's end is modelled (pool-wide)
+        if (words[1] === 'pkg' && pendingSets.length === 1) pendingDisable.push({ line: lineNo, text: words.slice(2).join(' ') });
+        else unsupported.push(`line ${lineNo}: disable ${words.slice(1).join(' ')}`);
+        break;
+      case 'genid': case 'namespace': case 'evrcmp':
         unsupported.push(`line ${lineNo}: ${cmd}`);
         if (words.at(-1) === '<inline>') inline();
         break;
@@ -417,9 +425,11 @@ function parseTestcaseBytes(text: Buffer, where: string): Testcase {
     set.unsupported.sort((a, b) => lineOf(a) - lineOf(b));
     return { jobs, result: set.result, resultTypes: set.resultTypes, solverFlags: set.solverFlags, poolFlags: [...set.poolFlags].sort(), unsupported: set.unsupported };
   });
+  // testcase_read skips a disable whose package no repo holds (testcase_str2jobsel fails: it only warns)
+  const disabled = pendingDisable.flatMap(({ text }) => { const id = findPkg(pool, text); return id === undefined ? [] : [id]; });
   const poolUnsupported = [...unsupported].sort((a, b) => lineOf(a) - lineOf(b));
   const all = [...unsupported, ...sets.flatMap((s) => s.unsupported)].sort((a, b) => lineOf(a) - lineOf(b));
-  return { pool, arch, jobs: sets[0].jobs, result: sets[0].result, resultTypes: sets[0].resultTypes, sets, unsupported: all, poolUnsupported };
+  return { pool, arch, jobs: sets[0].jobs, result: sets[0].result, resultTypes: sets[0].resultTypes, sets, unsupported: all, poolUnsupported, disabled };
 }
 
 function lineOf(note: string): number { return Number(/^line (\d+)/.exec(note)?.[1] ?? 0); }

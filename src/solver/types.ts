@@ -114,6 +114,13 @@ export interface SolveRequest {
    * same Obsoletes:, installing one installs one of each name (yum's package splits). dnf sets it.
    */
   readonly yumObsoletes?: boolean;
+  /**
+   * libsolv's pool->considered as its complement: packages taken out of the pool (dnf's excludes). One of a
+   * repository is not installable and, unless whatprovidesWithDisabled (POOL_FLAG_WHATPROVIDESWITHDISABLED), not
+   * even seen by whatprovides; an installed one must stay installed.
+   */
+  readonly disabled?: ReadonlySet<number>;
+  readonly whatprovidesWithDisabled?: boolean;
   /** Bounds the search: more conflicts than this throws SOLVER_LIMIT. */
   readonly maxConflicts?: number;
   /** libsolv's ignorerecommended (dontinstallrecommended): no weak dependency is installed. */

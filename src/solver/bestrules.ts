@@ -36,6 +36,8 @@ export interface BestRulesInput {
    * good (dupmap); undefined when none does.
    */
   dupGood(p: number): ((q: number) => boolean) | undefined;
+  /** update_targets: the packages a targeted update lets installed p become; undefined without. */
+  updateTargets(p: number): readonly number[] | undefined;
   /** prune_disabled (whatprovideswithdisabled): a repository package taken out of the pool; undefined without such. */
   readonly disabled?: (p: number) => boolean;
   /** Whether installed package p may be uninstalled (allowuninstall, its map, or a job for all). */
@@ -87,8 +89,11 @@ export function bestRules(input: BestRulesInput): BestRule[] {
     const q2all = locked ? [...q] : [];
     // prune_best_update: the dup packages, then the best
     const pruneBest = (list: number[]): number[] => {
+      const targets = input.updateTargets(p);
       const good = input.dupGood(p);
-      return best(ctx, good ? list.filter(good) : list);
+      let out = targets ? list.filter((x) => targets.includes(x)) : list;
+      if (good) out = out.filter(good);
+      return best(ctx, out);
     };
     q = pruneBest(q);
     if (q.length === 0) continue; // orphaned

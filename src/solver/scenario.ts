@@ -11,7 +11,7 @@
  * split (two packages of other names obsoleting one installed name); 30% get [forcebest] on their install / update /
  * distupgrade jobs, half of those with bestobeypolicy; 15% get vendors, half of those with allowvendorchange; a fifth get a distupgrade of a repository, a name or a package; a quarter get i686 twins of x86_64 packages, half
  * of those with implicitobsoleteusescolors; 15% get one or two disabled packages, half of those with
- * whatprovideswithdisabled.
+ * whatprovideswithdisabled; a fifth get a targeted update or the erase of one specific installed package.
  */
 
 /** mulberry32: a small, fast, seedable PRNG (public domain). */
@@ -160,12 +160,23 @@ export function scenario(seed: number): string {
     }
     if (crnd() < 0.5) jobs.unshift('poolflags implicitobsoleteusescolors');
   }
+  // targeted updates (to a repository package, a name's version, [targeted], noautotarget) and erases of one
+  // specific installed package, from a ninth stream
+  const trnd = prng(seed ^ 0x3c6ef372);
+  if (trnd() < 0.2) {
+    const t = trnd();
+    if (t < 0.4 && pkgs.length) jobs.push(`job update pkg ${nevra(pkgs[Math.floor(trnd() * pkgs.length)])}${trnd() < 0.3 ? ' [targeted]' : ''}`);
+    else if (t < 0.6) jobs.push(`job update name ${names[Math.floor(trnd() * names.length)]} = ${1 + Math.floor(trnd() * 3)}-1`);
+    else if (t < 0.8 && installed.length) jobs.push(`job erase pkg ${nevra(installed[Math.floor(trnd() * installed.length)])}`);
+    else jobs.push(`job update repo ${trnd() < 0.5 ? 'available' : 'extra'}`);
+    if (trnd() < 0.2) jobs.unshift('solverflags noautotarget');
+  }
   // forcebest on the install/update/distupgrade jobs (some with bestobeypolicy), and vendors (some with
   // allowvendorchange), from a fifth stream
   const brnd = prng(seed ^ 0x2545f491);
   if (brnd() < 0.3) {
     for (let k = 0; k < jobs.length; k++) {
-      if (/^job (install|update|distupgrade) /.test(jobs[k]) && brnd() < 0.7) jobs[k] += ' [forcebest]';
+      if (/^job (install|update|distupgrade) /.test(jobs[k]) && brnd() < 0.7) jobs[k] = jobs[k].endsWith(']') ? `${jobs[k].slice(0, -1)},forcebest]` : `${jobs[k]} [forcebest]`;
     }
     if (brnd() < 0.5) jobs.unshift('solverflags bestobeypolicy');
   }

@@ -29,7 +29,7 @@ export interface JobSet {
 }
 
 /** The solver flags the depsolver models; any other makes the case unmodelled. */
-const SOLVER_FLAGS: ReadonlySet<string> = new Set(['ignorerecommended', 'focusinstalled', '!dupallowdowngrade', '!dupallowarchchange', 'keepexplicitobsoletes', 'keeporphans', 'allowuninstall', 'yumobsoletes', 'bestobeypolicy', 'allowvendorchange']);
+const SOLVER_FLAGS: ReadonlySet<string> = new Set(['ignorerecommended', 'focusinstalled', '!dupallowdowngrade', '!dupallowarchchange', 'keepexplicitobsoletes', 'keeporphans', 'allowuninstall', 'yumobsoletes', 'bestobeypolicy', 'allowvendorchange', 'noautotarget']);
 
 /**
  * The pool flags the depsolver models. noobsoletesmultiversion only sets solver_create's keepexplicitobsoletes
@@ -435,7 +435,7 @@ function parseTestcaseBytes(text: Buffer, where: string): Testcase {
 function lineOf(note: string): number { return Number(/^line (\d+)/.exec(note)?.[1] ?? 0); }
 
 /** The job flags the depsolver models (ext/testcase.c jobflags2str). */
-const JOB_FLAGS: ReadonlySet<string> = new Set(['forcebest']);
+const JOB_FLAGS: ReadonlySet<string> = new Set(['forcebest', 'targeted', 'setevr', 'setarch']);
 
 const COMMANDS: ReadonlySet<string> = new Set(['install', 'erase', 'update', 'distupgrade', 'lock', 'favor', 'disfavor', 'multiversion', 'noobsoletes', 'allowuninstall']);
 
@@ -450,6 +450,9 @@ function parseJob(pool: SolverPool, repos: Map<string, number>, words: string[],
   const flagList = flags.replace(/^\[|\]$/g, '').split(',').filter((f) => f !== '');
   if (flagList.some((f) => !JOB_FLAGS.has(f))) return `job flags ${flags}`;
   const forceBest = flagList.includes('forcebest');
+  const targeted = flagList.includes('targeted');
+  const setEvr = flagList.includes('setevr');
+  const setArch = flagList.includes('setarch');
   let select: JobSelect;
   switch (how) {
     case 'name': {
@@ -473,6 +476,15 @@ function parseJob(pool: SolverPool, repos: Map<string, number>, words: string[],
       break;
     }
     case 'all': select = { kind: 'all' }; break;
+    case 'oneof': {
+      const ids = rest.map((text) => {
+        const id = findPkg(pool, text);
+        if (id === undefined) throw bad(`job names package "${text}", which no repo holds`);
+        return id;
+      });
+      select = { kind: 'oneof', ids };
+      break;
+    }
     case 'repo': {
       const repo = repos.get(rest[0] ?? '');
       if (repo === undefined) throw bad(`job names repo "${rest[0] ?? ''}", which the testcase does not define`);
@@ -484,7 +496,8 @@ function parseJob(pool: SolverPool, repos: Map<string, number>, words: string[],
   // noobsoletes is multiversion's old name (ext/testcase.c job2str)
   const cmd = command === 'noobsoletes' ? 'multiversion' : command as JobCommand;
   if (forceBest && cmd !== 'install' && cmd !== 'update' && cmd !== 'distupgrade') return `job flags ${flags} on ${command}`;
-  return forceBest ? { command: cmd, select, forceBest } : { command: cmd, select };
+  if (targeted && cmd !== 'update' && cmd !== 'distupgrade') return `job flags ${flags} on ${command}`;
+  return { command: cmd, select, ...(forceBest ? { forceBest } : {}), ...(targeted ? { targeted } : {}), ...(setEvr ? { setEvr } : {}), ...(setArch ? { setArch } : {}) };
 }
 
 /** `N-[E:]V-R.A@REPO`, as testsolv prints solvables. */

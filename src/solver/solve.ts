@@ -621,10 +621,15 @@ class Solver {
       return undefined;
     };
     let last: number[] | undefined;
+    // per rule: the installed package (or itself when installed) and the package of each positive literal that
+    // updates one; two arrays reused from rule to rule (most rules offer no choice and allocate nothing)
+    const qiInst: number[] = [];
+    const qiPkg: number[] = [];
     for (const r of pkg) {
       const lits = r.lits;
       if (lits[0] >= 0 || (lits.length <= 2 && (lits[1] ?? 0) <= 0)) continue;
-      let qi: [number, number][] = [];
+      qiInst.length = 0;
+      qiPkg.length = 0;
       let havechoice = false;
       let isinstalled = false;
       for (const l of lits) {
@@ -634,28 +639,34 @@ class Solver {
           continue;
         }
         const p = ID(l);
-        if (this.isInst(p)) { qi.push([p, p]); continue; }
+        if (this.isInst(p)) { qiInst.push(p); qiPkg.push(p); continue; }
         const p2 = findInstalled(p);
         if (p2 !== undefined) {
           if (this.illegalChange(p2, p)) continue;
-          qi.push([p2, p]);
+          qiInst.push(p2);
+          qiPkg.push(p);
           continue;
         }
         havechoice = true;
       }
-      if (!havechoice || qi.length === 0) continue;
+      if (!havechoice || qiInst.length === 0) continue;
       const m = new Set(lits.filter((l) => l > 0).map(ID));
       if (!isinstalled) {
-        qi = qi.filter(([p2]) => {
-          if (!(this.updateAll || this.updateMap.has(p2))) return true;
-          return !this.choiceCheck(p2, m);
-        });
+        let j = 0;
+        for (let k = 0; k < qiInst.length; k++) {
+          const p2 = qiInst[k];
+          if ((this.updateAll || this.updateMap.has(p2)) && this.choiceCheck(p2, m)) continue;
+          qiInst[j] = p2;
+          qiPkg[j++] = qiPkg[k];
+        }
+        qiInst.length = j;
+        qiPkg.length = j;
       }
-      if (qi.length === 0) continue;
-      const q = qi.map(([, p]) => p);
+      if (qiInst.length === 0) continue;
+      const q = qiPkg;
       // the update rules of the installed packages: if all their packages are in the rule, no choice rule
       let needed = false;
-      for (const [p2] of qi) {
+      for (const p2 of qiInst) {
         const ur = this.updateRule.get(p2) ?? [];
         if (ur.length === 0) continue;
         if (ur.some((l) => !m.has(ID(l)))) { needed = true; break; }

@@ -31,6 +31,11 @@ export interface BestRulesInput {
   /** The packages lock jobs fix (lockedmap); undefined without lock jobs. */
   readonly locked: ReadonlySet<number> | undefined;
   readonly bestObeyPolicy: boolean;
+  /**
+   * prune_to_dup_packages: for an installed package a distupgrade of some packages involves, which candidates are
+   * good (dupmap); undefined when none does.
+   */
+  dupGood(p: number): ((q: number) => boolean) | undefined;
   /** Whether installed package p may be uninstalled (allowuninstall, its map, or a job for all). */
   mayUninstall(p: number): boolean;
 }
@@ -77,20 +82,25 @@ export function bestRules(input: BestRulesInput): BestRule[] {
       q.push(...special);
     } else q = positives(r);
     const q2all = locked ? [...q] : [];
-    q = best(ctx, q);
+    // prune_best_update: the dup packages, then the best
+    const pruneBest = (list: number[]): number[] => {
+      const good = input.dupGood(p);
+      return best(ctx, good ? list.filter(good) : list);
+    };
+    q = pruneBest(q);
     if (q.length === 0) continue; // orphaned
     if (locked) {
       // always ok to keep installed locked packages
       const q2 = [...q2all];
       if (locked.has(p)) pushUnique(q2, p);
       for (const p2 of q2) if (isInst(p2) && locked.has(p2)) pushUnique(q, p2);
-      const rest = best(ctx, q2.filter((p2) => isInst(p2) || !locked.has(p2)));
+      const rest = pruneBest(q2.filter((p2) => isInst(p2) || !locked.has(p2)));
       for (const p2 of rest) pushUnique(q, p2);
     }
     if (input.bestObeyPolicy && feature.length) {
       // also the best of the feature rule's packages
-      for (const p2 of best(ctx, positives(feature))) pushUnique(q, p2);
-      if (locked) for (const p2 of best(ctx, positives(feature).filter((x) => isInst(x) || !locked.has(x)))) pushUnique(q, p2);
+      for (const p2 of pruneBest(positives(feature))) pushUnique(q, p2);
+      if (locked) for (const p2 of pruneBest(positives(feature).filter((x) => isInst(x) || !locked.has(x)))) pushUnique(q, p2);
     }
     if (input.mayUninstall(p)) {
       const inQ = new Set(q);

@@ -8,8 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isFerryError } from '../core/errors.js';
 import { sharedPath, skipUnlessShared, skipUnlessTools } from '../../test/support/shared.js';
-import { DIFF_DIR, testsolvResult, writeScenario } from '../../test/support/testsolv.js';
-import { solveJobSet, solveTestcase } from './result.js';
+import { DIFF_DIR, testsolvPasses, testsolvResult, writeScenario } from '../../test/support/testsolv.js';
+import { normaliseReference, solveJobSet, solveTestcase } from './result.js';
 import { scenario } from './scenario.js';
 import { parseTestcase, readTestcase } from './testcase.js';
 
@@ -34,19 +34,29 @@ test('libsolv testcases: Ferry and testsolv give the same transaction', { skip: 
   const equal: string[] = [];
   const differences: string[] = [];
   const unmodelled: string[] = [];
+  const testsolvFails: string[] = [];
   for (const f of files) {
-    const mine = ferry(readTestcase(join(CASES, f)));
+    const tc = readTestcase(join(CASES, f));
+    const mine = ferry(tc);
     if (typeof mine === 'string') { unmodelled.push(`${f}: ${mine}`); continue; }
+    if (!testsolvPasses(join(CASES, f))) {
+      // testsolv 0.7.23 does not give the case's own result: Ferry is held to the case instead
+      const expected = normaliseReference(tc.sets.length === 1 ? tc.result : tc.sets.flatMap((set, k) => [`test ${k + 1}:`, ...set.result]));
+      if (JSON.stringify(mine) === JSON.stringify(expected)) testsolvFails.push(f);
+      else differences.push(`${f} (testsolv fails it too)\n    ferry:    ${mine.join(' | ')}\n    expected: ${expected.join(' | ')}`);
+      continue;
+    }
     compared++;
     const ref = testsolvResult(join(CASES, f));
     if (JSON.stringify(mine) === JSON.stringify(ref)) equal.push(f);
     else differences.push(`${f}\n    ferry:    ${mine.join(' | ')}\n    testsolv: ${ref.join(' | ')}`);
   }
-  console.log(`libsolv testcases: ${compared} compared, ${equal.length} equal (of ${files.length}; ${unmodelled.length} not modelled)`);
+  console.log(`libsolv testcases: ${compared} compared, ${equal.length} equal (of ${files.length}; ${unmodelled.length} not modelled; ${testsolvFails.length} that testsolv itself fails, where Ferry gives the case's result)`);
+  for (const f of testsolvFails) console.log(`  testsolv fails: ${f}: Ferry gives the case's own result, testsolv 0.7.23 does not`);
   for (const d of differences) console.log(`  differs: ${d}`);
   for (const u of unmodelled) console.log(`  not modelled: ${u}`);
   assert.deepEqual(differences, [], 'every modelled testcase gives testsolv\'s transaction');
-  assert.ok(compared >= 33, `only ${compared} testcases compared`);
+  assert.ok(compared >= 50, `only ${compared} testcases compared`);
 });
 
 /** testsolv's result lines of each job set ("test N:" blocks; one block for a single set). */
@@ -84,7 +94,8 @@ test('libsolv testcases the solver models in part: each modelled job set gives t
   for (const e of equal) console.log(`  equal: ${e}`);
   for (const d of differences) console.log(`  differs: ${d}`);
   assert.deepEqual(differences, [], 'every modelled job set gives testsolv\'s transaction');
-  assert.ok(equal.length >= 15, `only ${equal.length} job sets compared`);
+  // the distupgrade cases are compared whole now; what stays partly modelled has fewer sets
+  assert.ok(equal.length >= 8, `only ${equal.length} job sets compared`);
 });
 
 test('libsolv testcases whose only unmodelled part is the alternatives report: the transaction (asked without it) is testsolv\'s', { skip: skipUnlessShared('test-vectors', 'libsolv-testcases') || noTestsolv }, () => {

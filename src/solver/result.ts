@@ -42,6 +42,7 @@ export function solveJobSet(tc: Testcase, set: JobSet): string[] {
     dupAllowDowngrade: !set.solverFlags.includes('!dupallowdowngrade'), dupAllowArchChange: !set.solverFlags.includes('!dupallowarchchange'), recommendations,
     keepExplicitObsoletes: set.solverFlags.includes('keepexplicitobsoletes'), keepOrphans: set.solverFlags.includes('keeporphans'),
     allowUninstall: set.solverFlags.includes('allowuninstall'), yumObsoletes: set.solverFlags.includes('yumobsoletes'),
+    implicitObsoleteUsesColors: set.poolFlags.includes('implicitobsoleteusescolors'),
     bestObeyPolicy: set.solverFlags.includes('bestobeypolicy'), allowVendorChange: set.solverFlags.includes('allowvendorchange') });
   const lines = formatResult(tc.pool, result);
   if (!result.ok || !recommendations) return lines;

@@ -9,7 +9,8 @@
  * distupgrade, and half of those with a distupgrade an installed orphan pinned to another package's version,
  * most of them with keeporphans; a quarter get allowuninstall (the flag, a job by name, or a job for all packages); a fifth get yumobsoletes, mostly with a package
  * split (two packages of other names obsoleting one installed name); 30% get [forcebest] on their install / update /
- * distupgrade jobs, half of those with bestobeypolicy; 15% get vendors, half of those with allowvendorchange.
+ * distupgrade jobs, half of those with bestobeypolicy; 15% get vendors, half of those with allowvendorchange; a fifth get a distupgrade of a repository, a name or a package; a quarter get i686 twins of x86_64 packages, half
+ * of those with implicitobsoleteusescolors.
  */
 
 /** mulberry32: a small, fast, seedable PRNG (public domain). */
@@ -137,6 +138,26 @@ export function scenario(seed: number): string {
     const split = installed[Math.floor(yrnd() * installed.length)].name;
     const others = pkgs.filter((p) => p.name !== split);
     for (let k = 0; k < 2 && others.length && yrnd() < 0.9; k++) others[Math.floor(yrnd() * others.length)].tags.push(`Obs: ${split}`);
+  }
+  // distupgrades of some packages (a repository, a name, a package), from a sixth stream, before forcebest is drawn
+  const drnd = prng(seed ^ 0x7feb352d);
+  if (drnd() < 0.2) {
+    const d = drnd();
+    if (d < 0.4) jobs.push(`job distupgrade repo ${drnd() < 0.6 ? 'available' : 'extra'}`);
+    else if (d < 0.8) {
+      const from = installed.length && drnd() < 0.7 ? installed : pkgs;
+      jobs.push(`job distupgrade name ${from.length ? from[Math.floor(drnd() * from.length)].name : names[0]}`);
+    }
+    else if (pkgs.length) jobs.push(`job distupgrade pkg ${nevra(pkgs[Math.floor(drnd() * pkgs.length)])}`);
+  }
+  // multilib: i686 twins of some x86_64 packages (same name, version and tags), half of the time with
+  // implicitobsoleteusescolors (as dnf), from a seventh stream
+  const crnd = prng(seed ^ 0x1b873593);
+  if (crnd() < 0.25) {
+    for (const list of [pkgs, installed]) {
+      for (const p of [...list]) if (p.arch === 'x86_64' && crnd() < (list === pkgs ? 0.6 : 0.3)) list.push({ ...p, arch: 'i686', tags: [...p.tags] });
+    }
+    if (crnd() < 0.5) jobs.unshift('poolflags implicitobsoleteusescolors');
   }
   // forcebest on the install/update/distupgrade jobs (some with bestobeypolicy), and vendors (some with
   // allowvendorchange), from a fifth stream

@@ -11,15 +11,19 @@
  * provides, package, repo or all, choice rules; distupgrade of all packages (dup rules, orphans), favor and
  * disfavor, ignorerecommended, solver_get_recommendations; multiversion (install-only) packages with
  * keepexplicitobsoletes: no implicit obsoletes among them, their update rules without them and their updaters
- * kept aside (specialupdaters), multiversion orphans under a distupgrade; keeporphans. Not modelled (SOLVER_UNSUPPORTED):
- * targeted updates (an update job selecting no installed package), distupgrade by name or repo, infarch rules,
- * cleandeps, allowuninstall and the other solver flags.
+ * kept aside (specialupdaters), multiversion orphans under a distupgrade; keeporphans; distupgrade of a repository,
+ * a name or a package (dupmaps.ts); allowuninstall (solver_autouninstall); forcebest with bestobeypolicy
+ * (bestrules.ts); yumobsoletes (yumobs.ts); allowvendorchange; infarch rules, lock-step under
+ * implicitobsoleteusescolors (infarch.ts). Not modelled (SOLVER_UNSUPPORTED): targeted updates (an update job
+ * selecting no installed package), cleandeps and the other solver flags.
  */
 import { FerryError } from '../core/errors.js';
 import { compareEvr } from '../rpm/evr.js';
 import { formatDep, type DepTree, type SimpleDep } from '../rpm/deps.js';
 import { archScores, filterUnwanted, findUpdatePackages, identical, obsoleteMatches, sameNevra, vendorChanges, type PolicyContext } from './policy.js';
 import { bestRules } from './bestrules.js';
+import { infarchRules } from './infarch.js';
+import { createDupMaps, type DupJob, type DupMaps } from './dupmaps.js';
 import { Sat } from './sat.js';
 import { yumObsoletesRules } from './yumobs.js';
 import type { Dep } from '../rpm/types.js';
@@ -32,7 +36,7 @@ const TRUE: Formula = { t: 'true' };
 const FALSE: Formula = { t: 'false' };
 
 /** `pkg` names the installed package of an update or feature rule (the feature rule standing in for a disabled update rule). */
-interface Rule { lits: number[]; kind: 'pkg' | 'update' | 'feature' | 'job' | 'dup' | 'best' | 'yumobs' | 'choice'; from?: Rule; pkg?: number }
+interface Rule { lits: number[]; kind: 'pkg' | 'update' | 'feature' | 'job' | 'infarch' | 'dup' | 'best' | 'yumobs' | 'choice'; from?: Rule; pkg?: number }
 
 /** A decision among several candidates at `level` (the decision itself is at level + 1); `taken` per candidate. */
 interface Branch { readonly level: number; readonly cands: readonly number[]; readonly taken: boolean[] }
@@ -109,7 +113,7 @@ class Solver {
       suggested: (id) => this.weakMaps().suggested.has(id),
       supplementing: (id) => this.pool.solvable(id).supplements.some((d) => this.fulfilled(d)),
       enhancing: (id) => this.pool.solvable(id).enhances.some((d) => this.fulfilled(d)),
-      dupInvolved: () => this.dupAll,
+      dupInvolved: (id) => this.isDupInvolved(id),
       implicitObsoleteUsesColors: req.implicitObsoleteUsesColors === true,
       allowVendorChange: req.allowVendorChange === true,
       favor: req.jobs.some((j) => j.command === 'favor' || j.command === 'disfavor') ? (id) => this.favorMap.get(id) ?? 0 : undefined,
@@ -260,6 +264,14 @@ class Solver {
 
   // ---- rules ----
 
+  /** addedmap as pkgRules made it: the packages with rules. */
+  private consideredMap: Uint8Array = new Uint8Array(0);
+  /** The dup maps of distupgrades of some packages (a repository, a name, a package). */
+  private dupMaps: DupMaps | undefined;
+  private readonly dupJobs: DupJob[] = [];
+  /** The dup rules, made once after the update rules (they mark packages good for the best rules). */
+  private dup: Rule[] = [];
+
   /** The packages an install job selects (solver_addpkgrulesforsolvable starts from them). */
   private readonly jobPackages: number[] = [];
 
@@ -283,6 +295,7 @@ class Solver {
         for (const d of s.requires) pushDep(d);
         for (const d of s.recommends) pushDep(d);
         for (const d of s.suggests) pushDep(d);
+        if (this.req.implicitObsoleteUsesColors) this.pushLockStep(s, push);
       }
     };
     for (const i of this.installed) push(i);
@@ -304,6 +317,18 @@ class Solver {
     return m;
   }
 
+  /** solver_addpkgrulesforsolvable's lock-step candidates: the same EVR of s's name in a better arch. */
+  private pushLockStep(s: Solvable, push: (p: number) => void): void {
+    const a = this.archScore(s.arch);
+    if (a <= 1) return;
+    for (const p of this.pool.named(s.name)) {
+      const ps = this.pool.solvable(p);
+      if (ps.evr.epoch !== s.evr.epoch || ps.evr.version !== s.evr.version || (ps.evr.release ?? '') !== (s.evr.release ?? '')) continue;
+      const pa = this.archScore(ps.arch);
+      if (pa && pa !== 1 && pa < a) push(p);
+    }
+  }
+
   private pkgRules(): Rule[] {
     const out: Rule[] = [];
     const add = (lits: number[]): void => {
@@ -317,6 +342,7 @@ class Solver {
       out.push({ lits, kind: 'pkg' });
     };
     const considered = this.considered();
+    this.consideredMap = considered;
     for (let n = 0; n < this.pool.count; n++) {
       if (!considered[n]) continue;
       const s = this.pool.solvable(n);
@@ -408,6 +434,8 @@ class Solver {
           if (job.select.kind === 'all' || job.select.kind === 'repo') throw unsupported(`install ${job.select.kind}`);
           this.jobRules.push({ lits: sel.map(V), kind: 'job' });
           if (job.forceBest) this.bestInstallJobs.push(sel.map(V));
+          // jobtodisablelist: a package job sets the repo (SOLVER_SETREPO), which lifts the dup rules of its name
+          if (job.select.kind === 'pkg') { this.dupLifted.add(this.pool.solvable(job.select.id).name); this.infarchLifted.push(job.select.id); }
           this.jobPackages.push(...sel);
           for (const i of this.updatesLiftedBy(job, sel)) this.featureInstead.add(i);
           break;
@@ -448,7 +476,10 @@ class Solver {
           break;
         case 'distupgrade':
           // solver_createdupmaps: all packages are involved, every installable repository package is good
-          if (job.select.kind !== 'all') throw unsupported(`distupgrade by ${job.select.kind}`);
+          if (job.select.kind !== 'all') {
+            this.dupJobs.push({ sel, repo: job.select.kind === 'repo' && job.select.repo !== this.pool.installedRepo, forceBest: job.forceBest === true });
+            break;
+          }
           this.dupAll = true;
           this.updateAll = true;
           if (job.forceBest) this.bestUpdateAll = true;
@@ -496,13 +527,14 @@ class Solver {
    * !dupallowarchchange).
    */
   private illegalChange(i: number, p: number): boolean {
-    const downgrade = !this.dupAll || this.req.dupAllowDowngrade === false;
-    const archChange = !this.dupAll || this.req.dupAllowArchChange === false;
+    const dup = this.isDupInvolved(i);
+    const downgrade = !dup || this.req.dupAllowDowngrade === false;
+    const archChange = !dup || this.req.dupAllowArchChange === false;
     const si = this.pool.solvable(i);
     const sp = this.pool.solvable(p);
     if (downgrade && si.name === sp.name && compareEvr(si.evr, sp.evr) > 0) return true;
     // dup_allowvendorchange is on (libsolv's default and dnf's); allowvendorchange off unless asked
-    if (!this.dupAll && !this.req.allowVendorChange && vendorChanges(si, sp)) return true;
+    if (!dup && !this.req.allowVendorChange && vendorChanges(si, sp)) return true;
     if (!archChange) return false;
     if (si.arch === sp.arch || si.arch === 'noarch' || sp.arch === 'noarch') return false;
     return ((this.archScore(si.arch) ^ this.archScore(sp.arch)) & 0xffff0000) !== 0;
@@ -513,7 +545,7 @@ class Solver {
     for (const i of this.installed) {
       const feature = this.featureCandidates(i);
       // solver_addfeaturerule: under a distupgrade a package that cannot be kept, with only such candidates, is an orphan
-      const dupOrphan = this.dupAll && !this.dupMayKeep(i) && feature.every((q) => this.isInst(q) && !this.dupMayKeep(q));
+      const dupOrphan = this.isDupInvolved(i) && !this.dupMayKeep(i) && feature.every((q) => this.isInst(q) && !this.dupMayKeep(q));
       if (dupOrphan) {
         this.orphans.push(i);
         // keeporphans: the orphan's update rule keeps it (an erase job still disables the rule)
@@ -531,7 +563,7 @@ class Solver {
         continue;
       }
       // under a distupgrade the update rule is the feature rule less the changes the dup flags forbid
-      let cand = this.dupAll ? feature.filter((p) => !this.illegalChange(i, p)) : this.featureInstead.has(i) ? [...feature] : findUpdatePackages(this.ctx, i, false);
+      let cand = this.isDupInvolved(i) ? feature.filter((p) => !this.illegalChange(i, p)) : this.featureInstead.has(i) ? [...feature] : findUpdatePackages(this.ctx, i, false);
       if (cand.some((p) => this.multi.has(p))) cand = this.multiversionUpdate(i, cand);
       const lits = [V(i), ...cand.map(V)];
       this.updateRule.set(i, lits);
@@ -556,7 +588,7 @@ class Solver {
       if (this.req.keepExplicitObsoletes && sp.obsoletes.some((o) => obsoleteMatches(si, o))) return true;
       return sameNevra(si, sp);
     });
-    if (kept.length === 0 && this.dupAll && !this.dupMayKeep(i)) {
+    if (kept.length === 0 && this.isDupInvolved(i) && !this.dupMayKeep(i)) {
       this.orphans.push(i);
       this.specialUpdaters.set(i, cand);
       // keeporphans: the rule keeps it (and its dup rule asks for one of the updaters beside it)
@@ -571,7 +603,7 @@ class Solver {
   private readonly mayKeep = new Map<number, boolean>();
 
   private dupMayKeep(i: number): boolean {
-    if (!this.isInst(i)) return this.installable(i);
+    if (!this.isInst(i)) return this.isDupGood(i);
     let known = this.mayKeep.get(i);
     if (known === undefined) { known = this.lookUpMayKeep(i); this.mayKeep.set(i, known); }
     return known;
@@ -579,7 +611,8 @@ class Solver {
 
   private lookUpMayKeep(i: number): boolean {
     const s = this.pool.solvable(i);
-    return this.pool.named(s.name).some((q) => !this.isInst(q) && this.installable(q) && identical(s, this.pool.solvable(q)));
+    if (this.dupMaps?.good[i] === 1) return true;
+    return this.pool.named(s.name).some((q) => !this.isInst(q) && this.isDupGood(q) && identical(s, this.pool.solvable(q)));
   }
 
   /**
@@ -587,17 +620,53 @@ class Solver {
    * package or an orphan (no feature rule: nothing may replace it).
    */
   private dupRules(): Rule[] {
-    if (!this.dupAll) return [];
+    if (!this.dupAll && !this.dupMaps) return [];
     const out: Rule[] = [];
-    for (const i of this.installed) {
-      const ur = this.updateRule.get(i) ?? [];
-      if (ur.length === 0 || this.dupMayKeep(i) || this.dupLifted.has(this.pool.solvable(i).name)) continue; // an orphan, or may stay
-      // a package with special updaters (a multiversion orphan among them) may stay once one of them is installed
-      const special = this.specialUpdaters.get(i);
-      if (!special && this.req.keepOrphans && this.orphans.includes(i)) continue; // a kept orphan
-      out.push({ lits: [-V(i), ...(special ?? []).map(V)], kind: 'dup' });
+    const added = this.consideredMap;
+    const done = new Set<string>();
+    const good = this.dupMaps?.good;
+    // per name, in the order of the name's first package with rules; a lock on an installed package lifts its name's
+    for (let n = 0; n < this.pool.count; n++) {
+      if (!added[n]) continue;
+      const name = this.pool.solvable(n).name;
+      if (done.has(name)) continue;
+      done.add(name);
+      if (this.dupLifted.has(name)) continue;
+      for (const i of this.pool.named(name)) {
+        if (!added[i] || !this.isDupInvolved(i)) continue;
+        if (!this.isInst(i)) { if (!this.isDupGood(i)) out.push({ lits: [-V(i)], kind: 'dup' }); continue; }
+        const ur = this.updateRule.get(i) ?? [];
+        // identical to a good package, or an orphan: it may stay (and counts as good for the best rules)
+        if (this.dupMayKeep(i) || ur.length === 0) { if (good) good[i] = 1; continue; }
+        // a multiversion orphan: it may stay once one of its updaters is installed
+        const special = this.specialUpdaters.get(i);
+        if (special) { out.push({ lits: [-V(i), ...special.map(V)], kind: 'dup' }); continue; }
+        // an update rule that only keeps it, with a feature rule no larger: an orphan
+        if (ur.length === 1 && ur[0] === V(i) && this.featureLits(i).length <= 1) { if (good) good[i] = 1; continue; }
+        out.push({ lits: [-V(i)], kind: 'dup' });
+      }
     }
     return out;
+  }
+
+  /**
+   * solver_createdupmaps for the distupgrades of some packages; the installed packages they involve are to be
+   * updated (updatemap), those a forcebest one covers with their best (bestupdatemap).
+   */
+  private addDupMaps(): void {
+    const maps = createDupMaps({ ctx: this.ctx, installable: (p) => this.installable(p), providers: (obs) => this.obsProviders(obs) }, this.dupJobs);
+    this.dupMaps = maps;
+    for (const i of this.installed) if (maps.involved[i] && !this.updateAll) this.updateMap.add(i);
+    for (const i of maps.best) if (!this.bestUpdateAll) this.bestUpdateSet.add(i);
+  }
+
+  /** dupinvolvedmap: a distupgrade of all packages involves every one. */
+  private isDupInvolved(p: number): boolean { return this.dupAll || this.dupMaps?.involved[p] === 1; }
+
+  /** dupmap: good to install or keep under the distupgrade (of all: every installable repository package). */
+  private isDupGood(p: number): boolean {
+    if (this.dupMaps?.good[p] === 1) return true;
+    return this.dupAll && !this.isInst(p) && this.installable(p);
   }
 
   /** solver_addchoicerules: a requires that an update of an installed package could satisfy prefers that update. */
@@ -612,7 +681,7 @@ class Solver {
     const lookUpInstalled = (p: number): number | undefined => {
       if (this.isInst(p)) return p;
       const s = this.pool.solvable(p);
-      for (const q of this.pool.named(s.name)) if (this.isInst(q)) return q;
+      for (const q of this.pool.named(s.name)) if (this.isInst(q) && (!this.req.implicitObsoleteUsesColors || this.colorMatch(s, this.pool.solvable(q)))) return q;
       for (const obs of s.obsoletes) {
         for (const q of this.obsProviders(obs)) {
           if (this.isInst(q) && obsoleteMatches(this.pool.solvable(q), obs)) return q;
@@ -951,7 +1020,10 @@ class Solver {
     // solver_is_supplementing_alreadyinstalled: only supplements a newly installed package fulfils
     // multiversion does not mix with supplements: not when another version of its name is decided installed
     const otherVersionOn = (p: number): boolean => this.multi.has(p) && this.pool.named(this.pool.solvable(p).name).some((q) => this.sat.valueOf(V(q)) === 1);
-    const dqsF = dqs.filter((p) => !obsoleted.has(p) && this.supplementsNew(p) && !otherVersionOn(p));
+    // implicitobsoleteusescolors does not mix with supplements either: not when another arch of its name is decided installed
+    const otherArchOn = (p: number): boolean => this.req.implicitObsoleteUsesColors === true
+      && this.pool.named(this.pool.solvable(p).name).some((q) => this.sat.valueOf(V(q)) === 1 && this.pool.solvable(q).arch !== this.pool.solvable(p).arch);
+    const dqsF = dqs.filter((p) => !obsoleted.has(p) && this.supplementsNew(p) && !otherVersionOn(p) && !otherArchOn(p));
     for (const p of dqsF) pushUnique(dqF, p);
     if (dqF.length === 0) return 0;
     if (dqF.length === 1) return V(dqF[0]);
@@ -1029,6 +1101,21 @@ class Solver {
     return 0;
   }
 
+  /** The infarch rules, made once after the package rules. */
+  private infarch: Rule[] = [];
+  /** Names whose infarch rules a package install job lifts (jobtodisablelist's DISABLE_INFARCH). */
+  private readonly infarchLifted: number[] = [];
+
+  private makeInfarchRules(): Rule[] {
+    const rules = infarchRules({
+      pool: this.pool, archScore: this.archScore, added: this.consideredMap, isInstalled: (p) => this.isInst(p),
+      dupInvolved: (p) => this.isDupInvolved(p), implicitObsoleteUsesColors: this.req.implicitObsoleteUsesColors === true,
+    });
+    // an install job of one package lifts the infarch rules of its name when one of them forbids that package
+    const lifted = new Set(this.infarchLifted.filter((p) => rules.some((r) => r[0] === -V(p))).map((p) => this.pool.solvable(p).name));
+    return rules.filter((r) => !lifted.has(this.pool.solvable(ID(r[0])).name)).map((lits) => ({ lits, kind: 'infarch' as const }));
+  }
+
   /** The best rules (forcebest jobs), made once before the first run, from the update and feature rules as made. */
   private best: Rule[] | undefined;
 
@@ -1046,6 +1133,10 @@ class Solver {
         return sameLiterals(f, this.updateRule.get(p) ?? []) ? [] : f;
       },
       specialUpdaters: (p) => this.specialUpdaters.get(p),
+      dupGood: (p) => {
+        const maps = this.dupMaps;
+        return maps?.involved[p] ? (q) => this.isDupGood(q) : undefined;
+      },
       locked: this.locked,
       bestObeyPolicy: this.req.bestObeyPolicy === true,
       mayUninstall: (p) => this.req.allowUninstall === true || this.uninstallAll || this.uninstallable.has(p),
@@ -1062,7 +1153,7 @@ class Solver {
       colorMatch: this.req.implicitObsoleteUsesColors ? (a, b) => this.colorMatch(this.pool.solvable(a), this.pool.solvable(b)) : undefined,
       providers: (obs) => this.obsProviders(obs),
     }).map((lits) => ({ lits, kind: 'yumobs' as const })) : [];
-    this.rules = [...pkg, ...update, ...this.jobRules, ...this.dupRules(), ...this.best ?? [], ...this.yumObs, ...choice];
+    this.rules = [...pkg, ...update, ...this.jobRules, ...this.infarch, ...this.dup, ...this.best ?? [], ...this.yumObs, ...choice];
     const choiceable: number[] = [];
     this.rules.forEach((r, i) => {
       let positive = 0;
@@ -1149,14 +1240,17 @@ class Solver {
   /** solver_addfeaturerule's literals: the installed package and every candidate; [] for a distupgrade orphan. */
   private featureLits(i: number): number[] {
     const feature = this.featureCandidates(i);
-    if (this.dupAll && !this.dupMayKeep(i) && feature.every((q) => this.isInst(q) && !this.dupMayKeep(q))) return [];
+    if (this.isDupInvolved(i) && !this.dupMayKeep(i) && feature.every((q) => this.isInst(q) && !this.dupMayKeep(q))) return [];
     return [V(i), ...feature.map(V)];
   }
 
   run(): SolveResult {
     this.addJobs();
+    if (this.dupJobs.length) this.addDupMaps();
     const pkg = this.pkgRules();
     let update = this.addUpdateRules();
+    this.infarch = this.makeInfarchRules();
+    this.dup = this.dupRules();
     this.best = this.makeBestRules();
     let choice = this.choiceRules(pkg);
     for (let ok = this.attempt(pkg, update, choice); ;) {

@@ -34,10 +34,9 @@ const SOLVER_FLAGS: ReadonlySet<string> = new Set(['ignorerecommended', 'focusin
 /**
  * The pool flags the depsolver models. noobsoletesmultiversion only sets solver_create's keepexplicitobsoletes
  * default (libsolv 0.7.23 src/solver.c), which testsolv resets to off (testcase_resetsolverflags): no effect.
- * implicitobsoleteusescolors is not among them: its testcases need the infarch lock-step rules (rules.c
- * solver_addinfarchrules), which are not modelled.
+ * implicitobsoleteusescolors is SolveRequest's implicitObsoleteUsesColors (with the infarch lock-step rules).
  */
-const POOL_FLAGS: ReadonlySet<string> = new Set(['noobsoletesmultiversion']);
+const POOL_FLAGS: ReadonlySet<string> = new Set(['noobsoletesmultiversion', 'implicitobsoleteusescolors']);
 
 export interface Testcase {
   readonly pool: TestcasePool;
@@ -396,7 +395,11 @@ function parseTestcaseBytes(text: Buffer, where: string): Testcase {
           if (f.startsWith('!')) poolFlags.delete(name); else poolFlags.add(name);
         }
         break;
-      case 'genid': case 'disable': case 'feature': case 'namespace': case 'evrcmp':
+      case 'feature':
+        // the libsolv features the case requires (testcase.c features[]): complex_deps is what the depsolver's rich dependencies are
+        for (const f of words.slice(1)) if (f !== 'complex_deps') unsupported.push(`line ${lineNo}: feature ${f}`);
+        break;
+      case 'genid': case 'disable': case 'namespace': case 'evrcmp':
         unsupported.push(`line ${lineNo}: ${cmd}`);
         if (words.at(-1) === '<inline>') inline();
         break;

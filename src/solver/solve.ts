@@ -1447,6 +1447,16 @@ function unifyRules(rules: Rule[], vars: number): Rule[] {
     const from = first[b];
     const to = first[b + 1];
     if (to - from < 2) continue;
+    if (to - from <= 16) {
+      // a package's few rules: an insertion sort in place (stable, as Array.prototype.sort)
+      for (let k = from + 1; k < to; k++) {
+        const r = sorted[k];
+        let j = k - 1;
+        for (; j >= from && ruleCmp(sorted[j].lits, r.lits) > 0; j--) sorted[j + 1] = sorted[j];
+        sorted[j + 1] = r;
+      }
+      continue;
+    }
     const bucket = sorted.slice(from, to).sort((x, y) => ruleCmp(x.lits, y.lits));
     for (let k = 0; k < bucket.length; k++) sorted[from + k] = bucket[k];
   }

@@ -103,7 +103,7 @@ export class TestcasePool implements SolverPool {
 
   /**
    * `sizeHint`: the size of the text to be read, in bytes. The line and provide arrays and the name table are
-   * sized from it (a dependency line takes at least 8 bytes, a provide name about 32), so that reading a
+   * sized from it (a dependency line takes at least 16 bytes, a provide about 64), so that reading a
    * distribution's repositories does not grow and rehash them again and again.
    */
   constructor(sizeHint = 0) {
@@ -111,7 +111,7 @@ export class TestcasePool implements SolverPool {
     this.lineKind = new Uint8Array(lines);
     this.lineStart = new Int32Array(lines);
     this.lineEnd = new Int32Array(lines);
-    const pairs = Math.max(1024, sizeHint >> 5);
+    const pairs = Math.max(1024, sizeHint >> 6);
     this.pairName = new Int32Array(pairs);
     this.pairId = new Int32Array(pairs);
     this.pairLine = new Int32Array(pairs);
@@ -391,7 +391,9 @@ function plainName(b: Buffer, from: number, to: number): number {
  * Int32Array; a name's bytes stay where they were read.
  */
 class NameTable {
-  private table: Int32Array;
+  /** Open addressing: slot k is [2k] the name's hash, [2k + 1] its id (-1: empty); a probe reads one cache line. */
+  private slots: Int32Array;
+  private mask: number;
   private keyBuf: Buffer[] = [];
   private keyStart: Int32Array;
   private keyLen: Int32Array;
@@ -402,7 +404,8 @@ class NameTable {
   constructor(expected: number) {
     let size = 1 << 10;
     while (size < 2 * expected && size < 1 << 24) size *= 2;
-    this.table = new Int32Array(size).fill(-1);
+    this.slots = new Int32Array(2 * size).fill(-1);
+    this.mask = size - 1;
     this.keyStart = new Int32Array(expected);
     this.keyLen = new Int32Array(expected);
     this.keyHash = new Int32Array(expected);
@@ -410,12 +413,12 @@ class NameTable {
 
   intern(b: Buffer, from: number, to: number): number {
     const h = hashBytes(b, from, to);
-    const mask = this.table.length - 1;
     const len = to - from;
-    for (let at = h & mask; ; at = (at + 1) & mask) {
-      const id = this.table[at];
+    const slots = this.slots;
+    for (let at = h & this.mask; ; at = (at + 1) & this.mask) {
+      const id = slots[2 * at + 1];
       if (id < 0) break;
-      if (this.keyHash[id] === h && this.keyLen[id] === len && sameBytes(this.keyBuf[id], this.keyStart[id], b, from, len)) return id;
+      if (slots[2 * at] === h && this.keyLen[id] === len && sameBytes(this.keyBuf[id], this.keyStart[id], b, from, len)) return id;
     }
     return this.insert(b, from, to, h);
   }
@@ -434,11 +437,11 @@ class NameTable {
       h = Math.imul(h ^ c, 0x01000193);
     }
     h = (h ^ (h >>> 15)) & 0x7fffffff;
-    const mask = this.table.length - 1;
-    for (let at = h & mask; ; at = (at + 1) & mask) {
-      const id = this.table[at];
+    const slots = this.slots;
+    for (let at = h & this.mask; ; at = (at + 1) & this.mask) {
+      const id = slots[2 * at + 1];
       if (id < 0) return -1;
-      if (this.keyHash[id] !== h || this.keyLen[id] !== s.length) continue;
+      if (slots[2 * at] !== h || this.keyLen[id] !== s.length) continue;
       const kb = this.keyBuf[id];
       const ks = this.keyStart[id];
       let k = 0;
@@ -449,11 +452,11 @@ class NameTable {
 
   private lookUpBytes(b: Buffer): number {
     const h = hashBytes(b, 0, b.length);
-    const mask = this.table.length - 1;
-    for (let at = h & mask; ; at = (at + 1) & mask) {
-      const id = this.table[at];
+    const slots = this.slots;
+    for (let at = h & this.mask; ; at = (at + 1) & this.mask) {
+      const id = slots[2 * at + 1];
       if (id < 0) return -1;
-      if (this.keyHash[id] === h && this.keyLen[id] === b.length && sameBytes(this.keyBuf[id], this.keyStart[id], b, 0, b.length)) return id;
+      if (slots[2 * at] === h && this.keyLen[id] === b.length && sameBytes(this.keyBuf[id], this.keyStart[id], b, 0, b.length)) return id;
     }
   }
 
@@ -464,19 +467,22 @@ class NameTable {
     this.keyStart[id] = from;
     this.keyLen[id] = to - from;
     this.keyHash[id] = h;
-    if (2 * this.size > this.table.length) this.rehash(); else this.place(id);
+    if (2 * this.size > this.mask + 1) this.rehash(); else this.place(id);
     return id;
   }
 
   private place(id: number): void {
-    const mask = this.table.length - 1;
-    let at = this.keyHash[id] & mask;
-    while (this.table[at] >= 0) at = (at + 1) & mask;
-    this.table[at] = id;
+    const h = this.keyHash[id];
+    let at = h & this.mask;
+    while (this.slots[2 * at + 1] >= 0) at = (at + 1) & this.mask;
+    this.slots[2 * at] = h;
+    this.slots[2 * at + 1] = id;
   }
 
   private rehash(): void {
-    this.table = new Int32Array(this.table.length * 2).fill(-1);
+    const size = 2 * (this.mask + 1);
+    this.slots = new Int32Array(2 * size).fill(-1);
+    this.mask = size - 1;
     for (let id = 0; id < this.size; id++) this.place(id);
   }
 }

@@ -397,6 +397,9 @@ class Solver {
       if (!isInst || !dontfix) {
         for (const p of this.pool.whatprovides({ type: 'simple', name: s.name })) {
           if (p === n) continue;
+          // between two considered packages of one name, neither installed nor multiversion, the rule is symmetric:
+          // the one with the lower id adds it (unifyRules would drop the second copy)
+          if (p < n && considered[p] && !multi && !this.isInst(p) && !this.multi.has(p)) continue;
           // a multiversion package obsoletes only its own NEVRA, and an installed package that is not multiversion
           if (multi && !sameNevra(s, this.pool.solvable(p)) && (isInst || !this.isInst(p) || this.multi.has(p))) continue;
           if (this.pool.solvable(p).name !== s.name) continue;
@@ -1447,7 +1450,7 @@ function unifyRules(rules: Rule[], vars: number): Rule[] {
     const from = first[b];
     const to = first[b + 1];
     if (to - from < 2) continue;
-    if (to - from <= 16) {
+    if (to - from <= 64) {
       // a package's few rules: an insertion sort in place (stable, as Array.prototype.sort)
       for (let k = from + 1; k < to; k++) {
         const r = sorted[k];

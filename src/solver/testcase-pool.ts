@@ -74,6 +74,8 @@ export class TestcasePool implements SolverPool {
   // the dependency lines, solvable after solvable: kind, value range in `bytes`, what was parsed at once (else undefined)
   private bytes: Buffer = Buffer.alloc(0);
   private lineKind: Uint8Array;
+  /** Per line: 1 when it was parsed while reading (its dependency is in `early`). */
+  private lineEarly: Uint8Array;
   private lineStart: Int32Array;
   private lineEnd: Int32Array;
   private readonly early = new Map<number, Dep | DepTree>();
@@ -109,6 +111,7 @@ export class TestcasePool implements SolverPool {
   constructor(sizeHint = 0) {
     const lines = Math.max(1024, sizeHint >> 4);
     this.lineKind = new Uint8Array(lines);
+    this.lineEarly = new Uint8Array(lines);
     this.lineStart = new Int32Array(lines);
     this.lineEnd = new Int32Array(lines);
     const pairs = Math.max(1024, sizeHint >> 6);
@@ -177,6 +180,7 @@ export class TestcasePool implements SolverPool {
   addParsed(kind: number, from: number, to: number, dep: Dep | DepTree): void {
     const line = this.newLine(kind, from, to);
     this.early.set(line, dep);
+    this.lineEarly[line] = 1;
     if (kind !== PRV) return;
     const id = this.solvables.length - 1;
     const d = dep as Dep;
@@ -187,6 +191,7 @@ export class TestcasePool implements SolverPool {
   private newLine(kind: number, from: number, to: number): number {
     if (this.lines === this.lineKind.length) {
       this.lineKind = growU8(this.lineKind);
+      this.lineEarly = growU8(this.lineEarly);
       this.lineStart = grow(this.lineStart);
       this.lineEnd = grow(this.lineEnd);
     }
@@ -221,8 +226,7 @@ export class TestcasePool implements SolverPool {
   }
 
   private lineDep(line: number): Dep | DepTree {
-    const early = this.early.get(line);
-    if (early !== undefined) return early;
+    if (this.lineEarly[line] === 1) return this.early.get(line) as Dep | DepTree;
     const bytes = this.lineBytes[line];
     const from = this.lineStart[line];
     const to = this.lineEnd[line];

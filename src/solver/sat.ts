@@ -85,13 +85,22 @@ export class Sat {
       if (lits.length === 2 && lits[0] === -lits[1]) return;
       c = lits.length === 2 && lits[0] === lits[1] ? [lits[0]] : lits;
     } else if (lits.length <= 16) {
-      // short clauses: duplicates and tautologies found without a Set
-      const d: number[] = [];
-      for (const l of lits) {
-        if (d.includes(-l)) return; // tautology
-        if (!d.includes(l)) d.push(l);
+      // short clauses: duplicates and tautologies found without a Set, and a copy made only when there is a duplicate
+      c = lits;
+      for (let k = 1; k < lits.length && c === lits; k++) {
+        for (let j = 0; j < k; j++) {
+          if (lits[j] === -lits[k]) return; // tautology
+          if (lits[j] === lits[k]) { c = []; break; }
+        }
       }
-      c = d;
+      if (c !== lits) {
+        const d: number[] = [];
+        for (const l of lits) {
+          if (d.includes(-l)) return; // tautology
+          if (!d.includes(l)) d.push(l);
+        }
+        c = d;
+      }
     } else {
       const set = new Set<number>();
       for (const l of lits) {

@@ -400,6 +400,9 @@ class Solver {
       if (!isInst || !dontfix) {
         for (const p of this.pool.whatprovides({ type: 'simple', name: s.name })) {
           if (p === n) continue;
+          // between two considered packages of one name, neither installed nor multiversion, the rule is symmetric:
+          // the one with the lower id adds it (unifyRules would drop the second copy)
+          if (p < n && considered[p] && !multi && !this.isInst(p) && !this.multi.has(p)) continue;
           // a multiversion package obsoletes only its own NEVRA, and an installed package that is not multiversion
           if (multi && !sameNevra(s, this.pool.solvable(p)) && (isInst || !this.isInst(p) || this.multi.has(p))) continue;
           if (this.pool.solvable(p).name !== s.name) continue;
@@ -789,10 +792,15 @@ class Solver {
       return undefined;
     };
     let last: number[] | undefined;
+    // per rule: the installed package (or itself when installed) and the package of each positive literal that
+    // updates one; two arrays reused from rule to rule (most rules offer no choice and allocate nothing)
+    const qiInst: number[] = [];
+    const qiPkg: number[] = [];
     for (const r of pkg) {
       const lits = r.lits;
       if (lits[0] >= 0 || (lits.length <= 2 && (lits[1] ?? 0) <= 0)) continue;
-      let qi: [number, number][] = [];
+      qiInst.length = 0;
+      qiPkg.length = 0;
       let havechoice = false;
       let isinstalled = false;
       for (const l of lits) {
@@ -802,28 +810,34 @@ class Solver {
           continue;
         }
         const p = ID(l);
-        if (this.isInst(p)) { qi.push([p, p]); continue; }
+        if (this.isInst(p)) { qiInst.push(p); qiPkg.push(p); continue; }
         const p2 = findInstalled(p);
         if (p2 !== undefined) {
           if (this.illegalChange(p2, p)) continue;
-          qi.push([p2, p]);
+          qiInst.push(p2);
+          qiPkg.push(p);
           continue;
         }
         havechoice = true;
       }
-      if (!havechoice || qi.length === 0) continue;
+      if (!havechoice || qiInst.length === 0) continue;
       const m = new Set(lits.filter((l) => l > 0).map(ID));
       if (!isinstalled) {
-        qi = qi.filter(([p2]) => {
-          if (!(this.updateAll || this.updateMap.has(p2))) return true;
-          return !this.choiceCheck(p2, m);
-        });
+        let j = 0;
+        for (let k = 0; k < qiInst.length; k++) {
+          const p2 = qiInst[k];
+          if ((this.updateAll || this.updateMap.has(p2)) && this.choiceCheck(p2, m)) continue;
+          qiInst[j] = p2;
+          qiPkg[j++] = qiPkg[k];
+        }
+        qiInst.length = j;
+        qiPkg.length = j;
       }
-      if (qi.length === 0) continue;
-      const q = qi.map(([, p]) => p);
+      if (qiInst.length === 0) continue;
+      const q = qiPkg;
       // the update rules of the installed packages: if all their packages are in the rule, no choice rule
       let needed = false;
-      for (const [p2] of qi) {
+      for (const p2 of qiInst) {
         const ur = this.updateRule.get(p2) ?? [];
         if (ur.length === 0) continue;
         if (ur.some((l) => !m.has(ID(l)))) { needed = true; break; }
@@ -1564,6 +1578,16 @@ function unifyRules(rules: Rule[], vars: number): Rule[] {
     const from = first[b];
     const to = first[b + 1];
     if (to - from < 2) continue;
+    if (to - from <= 64) {
+      // a package's few rules: an insertion sort in place (stable, as Array.prototype.sort)
+      for (let k = from + 1; k < to; k++) {
+        const r = sorted[k];
+        let j = k - 1;
+        for (; j >= from && ruleCmp(sorted[j].lits, r.lits) > 0; j--) sorted[j + 1] = sorted[j];
+        sorted[j + 1] = r;
+      }
+      continue;
+    }
     const bucket = sorted.slice(from, to).sort((x, y) => ruleCmp(x.lits, y.lits));
     for (let k = 0; k < bucket.length; k++) sorted[from + k] = bucket[k];
   }

@@ -114,6 +114,42 @@ test('the conflict bound throws SOLVER_LIMIT in bounded time', () => {
   assert.ok(Date.now() - t0 < 2000);
 });
 
+test('the testcase pool reads plain lines on demand and every other line at once, to the same dependencies', () => {
+  // plain ASCII lines are kept as byte ranges; UTF-8, tabs, a trailing no-break space and rich deps are parsed while reading
+  const text = [
+    'repo test 0 testtags <inline>',
+    '#>=Pkg: caf\u00e9 1 1 noarch',
+    '#>=Prv: caf\u00e9-lib = 2-1',
+    '#>=Prv: plain >= 1.0',
+    '#>=Req: na\u00efve >= 1',
+    '#>=Req: tabbed\t>=\t3',
+    '#>=Req: spaced = 1\u00a0',
+    '#>=Req: (A | B)',
+    '#>=Pkg: na\u00efve 2 1 noarch',
+    '#>=Pkg: other 1 1 noarch',
+    '#>=Prv: caf\u00e9',
+    '#>=Prv: other = 9',
+    'system noarch rpm',
+    '',
+  ].join('\n');
+  const tc = parseTestcase(text, 'utf8.t');
+  const s = tc.pool.solvable(0);
+  assert.equal(s.name, 'caf\u00e9');
+  assert.deepEqual(s.provides, [
+    { name: 'caf\u00e9-lib', flags: 'EQ', evr: { epoch: 0, version: '2', release: '1' } },
+    { name: 'plain', flags: 'GE', evr: { epoch: 0, version: '1.0' } },
+    { name: 'caf\u00e9', flags: 'EQ', evr: { epoch: 0, version: '1', release: '1' } },
+  ]);
+  assert.deepEqual(s.requires, [parseTestcaseDep('na\u00efve >= 1'), parseTestcaseDep('tabbed >= 3'), parseTestcaseDep('spaced = 1'), parseTestcaseDep('(A | B)')]);
+  // whatprovides by a non-ASCII name, versioned and not, and the own `name = evr` provide that suppresses the self-provide
+  assert.deepEqual(tc.pool.whatprovides({ type: 'simple', name: 'caf\u00e9' }), [0, 2]);
+  assert.deepEqual(tc.pool.whatprovides({ type: 'simple', name: 'na\u00efve', flags: 'GE', evr: { epoch: 0, version: '2' } }), [1]);
+  assert.deepEqual(tc.pool.whatprovides({ type: 'simple', name: 'caf\u00e9-lib', flags: 'GT', evr: { epoch: 0, version: '2' } }), []);
+  assert.deepEqual(tc.pool.solvable(2).provides.map((d) => `${d.name} ${d.flags ?? ''}`), ['caf\u00e9 ', 'other EQ']);
+  assert.deepEqual(tc.pool.whatprovides({ type: 'simple', name: 'other', flags: 'EQ', evr: { epoch: 0, version: '1', release: '1' } }), []);
+  assert.deepEqual(tc.pool.whatprovides({ type: 'simple', name: 'nobody' }), []);
+});
+
 test('writeTestcase writes what readTestcase reads back: packages, rich deps in testcase syntax, jobs', () => {
   const tc = parseTestcase(SIMPLE, 'simple.t');
   const pkgs = (repo: number): TestcasePackage[] => Array.from({ length: tc.pool.count }, (_, i) => tc.pool.solvable(i))

@@ -74,6 +74,8 @@ export class TestcasePool implements SolverPool {
   // the dependency lines, solvable after solvable: kind, value range in `bytes`, what was parsed at once (else undefined)
   private bytes: Buffer = Buffer.alloc(0);
   private lineKind: Uint8Array;
+  /** Per line: 1 when it was parsed while reading (its dependency is in `early`). */
+  private lineEarly: Uint8Array;
   private lineStart: Int32Array;
   private lineEnd: Int32Array;
   private readonly early = new Map<number, Dep | DepTree>();
@@ -103,15 +105,16 @@ export class TestcasePool implements SolverPool {
 
   /**
    * `sizeHint`: the size of the text to be read, in bytes. The line and provide arrays and the name table are
-   * sized from it (a dependency line takes at least 8 bytes, a provide name about 32), so that reading a
+   * sized from it (a dependency line takes at least 16 bytes, a provide about 64), so that reading a
    * distribution's repositories does not grow and rehash them again and again.
    */
   constructor(sizeHint = 0) {
     const lines = Math.max(1024, sizeHint >> 4);
     this.lineKind = new Uint8Array(lines);
+    this.lineEarly = new Uint8Array(lines);
     this.lineStart = new Int32Array(lines);
     this.lineEnd = new Int32Array(lines);
-    const pairs = Math.max(1024, sizeHint >> 5);
+    const pairs = Math.max(1024, sizeHint >> 6);
     this.pairName = new Int32Array(pairs);
     this.pairId = new Int32Array(pairs);
     this.pairLine = new Int32Array(pairs);
@@ -177,6 +180,7 @@ export class TestcasePool implements SolverPool {
   addParsed(kind: number, from: number, to: number, dep: Dep | DepTree): void {
     const line = this.newLine(kind, from, to);
     this.early.set(line, dep);
+    this.lineEarly[line] = 1;
     if (kind !== PRV) return;
     const id = this.solvables.length - 1;
     const d = dep as Dep;
@@ -187,6 +191,7 @@ export class TestcasePool implements SolverPool {
   private newLine(kind: number, from: number, to: number): number {
     if (this.lines === this.lineKind.length) {
       this.lineKind = growU8(this.lineKind);
+      this.lineEarly = growU8(this.lineEarly);
       this.lineStart = grow(this.lineStart);
       this.lineEnd = grow(this.lineEnd);
     }
@@ -221,8 +226,7 @@ export class TestcasePool implements SolverPool {
   }
 
   private lineDep(line: number): Dep | DepTree {
-    const early = this.early.get(line);
-    if (early !== undefined) return early;
+    if (this.lineEarly[line] === 1) return this.early.get(line) as Dep | DepTree;
     const bytes = this.lineBytes[line];
     const from = this.lineStart[line];
     const to = this.lineEnd[line];
@@ -391,7 +395,9 @@ function plainName(b: Buffer, from: number, to: number): number {
  * Int32Array; a name's bytes stay where they were read.
  */
 class NameTable {
-  private table: Int32Array;
+  /** Open addressing: slot k is [2k] the name's hash, [2k + 1] its id (-1: empty); a probe reads one cache line. */
+  private slots: Int32Array;
+  private mask: number;
   private keyBuf: Buffer[] = [];
   private keyStart: Int32Array;
   private keyLen: Int32Array;
@@ -402,7 +408,8 @@ class NameTable {
   constructor(expected: number) {
     let size = 1 << 10;
     while (size < 2 * expected && size < 1 << 24) size *= 2;
-    this.table = new Int32Array(size).fill(-1);
+    this.slots = new Int32Array(2 * size).fill(-1);
+    this.mask = size - 1;
     this.keyStart = new Int32Array(expected);
     this.keyLen = new Int32Array(expected);
     this.keyHash = new Int32Array(expected);
@@ -410,12 +417,12 @@ class NameTable {
 
   intern(b: Buffer, from: number, to: number): number {
     const h = hashBytes(b, from, to);
-    const mask = this.table.length - 1;
     const len = to - from;
-    for (let at = h & mask; ; at = (at + 1) & mask) {
-      const id = this.table[at];
+    const slots = this.slots;
+    for (let at = h & this.mask; ; at = (at + 1) & this.mask) {
+      const id = slots[2 * at + 1];
       if (id < 0) break;
-      if (this.keyHash[id] === h && this.keyLen[id] === len && sameBytes(this.keyBuf[id], this.keyStart[id], b, from, len)) return id;
+      if (slots[2 * at] === h && this.keyLen[id] === len && sameBytes(this.keyBuf[id], this.keyStart[id], b, from, len)) return id;
     }
     return this.insert(b, from, to, h);
   }
@@ -434,11 +441,11 @@ class NameTable {
       h = Math.imul(h ^ c, 0x01000193);
     }
     h = (h ^ (h >>> 15)) & 0x7fffffff;
-    const mask = this.table.length - 1;
-    for (let at = h & mask; ; at = (at + 1) & mask) {
-      const id = this.table[at];
+    const slots = this.slots;
+    for (let at = h & this.mask; ; at = (at + 1) & this.mask) {
+      const id = slots[2 * at + 1];
       if (id < 0) return -1;
-      if (this.keyHash[id] !== h || this.keyLen[id] !== s.length) continue;
+      if (slots[2 * at] !== h || this.keyLen[id] !== s.length) continue;
       const kb = this.keyBuf[id];
       const ks = this.keyStart[id];
       let k = 0;
@@ -449,11 +456,11 @@ class NameTable {
 
   private lookUpBytes(b: Buffer): number {
     const h = hashBytes(b, 0, b.length);
-    const mask = this.table.length - 1;
-    for (let at = h & mask; ; at = (at + 1) & mask) {
-      const id = this.table[at];
+    const slots = this.slots;
+    for (let at = h & this.mask; ; at = (at + 1) & this.mask) {
+      const id = slots[2 * at + 1];
       if (id < 0) return -1;
-      if (this.keyHash[id] === h && this.keyLen[id] === b.length && sameBytes(this.keyBuf[id], this.keyStart[id], b, 0, b.length)) return id;
+      if (slots[2 * at] === h && this.keyLen[id] === b.length && sameBytes(this.keyBuf[id], this.keyStart[id], b, 0, b.length)) return id;
     }
   }
 
@@ -464,19 +471,22 @@ class NameTable {
     this.keyStart[id] = from;
     this.keyLen[id] = to - from;
     this.keyHash[id] = h;
-    if (2 * this.size > this.table.length) this.rehash(); else this.place(id);
+    if (2 * this.size > this.mask + 1) this.rehash(); else this.place(id);
     return id;
   }
 
   private place(id: number): void {
-    const mask = this.table.length - 1;
-    let at = this.keyHash[id] & mask;
-    while (this.table[at] >= 0) at = (at + 1) & mask;
-    this.table[at] = id;
+    const h = this.keyHash[id];
+    let at = h & this.mask;
+    while (this.slots[2 * at + 1] >= 0) at = (at + 1) & this.mask;
+    this.slots[2 * at] = h;
+    this.slots[2 * at + 1] = id;
   }
 
   private rehash(): void {
-    this.table = new Int32Array(this.table.length * 2).fill(-1);
+    const size = 2 * (this.mask + 1);
+    this.slots = new Int32Array(2 * size).fill(-1);
+    this.mask = size - 1;
     for (let id = 0; id < this.size; id++) this.place(id);
   }
 }

@@ -26,6 +26,9 @@ const ARCH_POLICIES: Readonly<Record<string, string>> = {
 
 /** pool_arch2score: 0 not installable, 1 noarch, lower is better; the high 16 bits are the colour class. */
 export function archScores(systemArch: string): (arch: string) => number {
+  // no system arch (testcase `system unset`, or none): libsolv has no id2arch and filters no arch but src/nosrc,
+  // as if every package were noarch
+  if (systemArch === 'unset' || systemArch === '-') return (arch) => (arch === 'src' || arch === 'nosrc' ? 0 : 1);
   const scores = new Map<string, number>([['noarch', 1]]);
   let score = 0x10001;
   const policy = ARCH_POLICIES[systemArch] ?? systemArch;

@@ -314,7 +314,8 @@ function parseTestcaseBytes(text: Buffer, where: string): Testcase {
   let cur = newSet();
   const pendingDisable: { line: number; text: string }[] = [];
   const unsupported: string[] = [];
-  let arch = 'noarch';
+  // without a system line libsolv's pool has no arch: nothing is filtered by arch
+  let arch = 'unset';
   let installedName: string | undefined;
   const bad = (line: number, what: string): FerryError => new FerryError('TESTCASE_INVALID', `${where}:${line}: ${what}`, {
     hint: 'see libsolv ext/testcase.c for the syntax',

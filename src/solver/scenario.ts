@@ -11,7 +11,7 @@
  * split (two packages of other names obsoleting one installed name); 30% get [forcebest] on their install / update /
  * distupgrade jobs, half of those with bestobeypolicy; 15% get vendors, half of those with allowvendorchange; a fifth get a distupgrade of a repository, a name or a package; a quarter get i686 twins of x86_64 packages, half
  * of those with implicitobsoleteusescolors; 15% get one or two disabled packages, half of those with
- * whatprovideswithdisabled; a fifth get a targeted update or the erase of one specific installed package.
+ * whatprovideswithdisabled; a fifth get a targeted update or the erase of one specific installed package; 12% a blacklist.
  */
 
 /** mulberry32: a small, fast, seedable PRNG (public domain). */
@@ -170,6 +170,13 @@ export function scenario(seed: number): string {
     else if (t < 0.8 && installed.length) jobs.push(`job erase pkg ${nevra(installed[Math.floor(trnd() * installed.length)])}`);
     else jobs.push(`job update repo ${trnd() < 0.5 ? 'available' : 'extra'}`);
     if (trnd() < 0.2) jobs.unshift('solverflags noautotarget');
+  }
+  // blacklists (by name or provides), sometimes with an install naming a version, from a tenth stream
+  const lrnd = prng(seed ^ 0x4cf5ad43);
+  if (lrnd() < 0.12) {
+    const name = names[Math.floor(lrnd() * names.length)];
+    jobs.push(lrnd() < 0.6 ? `job blacklist name ${name}` : `job blacklist provides ${virtuals[Math.floor(lrnd() * virtuals.length)]}`);
+    if (lrnd() < 0.4) jobs.push(`job install name ${name} = ${1 + Math.floor(lrnd() * 3)}-1`);
   }
   // forcebest on the install/update/distupgrade jobs (some with bestobeypolicy), and vendors (some with
   // allowvendorchange), from a fifth stream

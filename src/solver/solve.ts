@@ -17,7 +17,7 @@
  * implicitobsoleteusescolors (infarch.ts); disabled packages (pool->considered, whatprovideswithdisabled);
  * targeted updates (update_targets), noautotarget, the oneof selection and the setevr/setarch job flags; the erase
  * of one specific installed package blocking its name's repository packages. Not modelled (SOLVER_UNSUPPORTED):
- * cleandeps, weak jobs, blacklists, strongrecommends, focusbest and the other solver flags.
+ * cleandeps, weak jobs, strongrecommends, focusbest and the other solver flags; blacklists are (black rules).
  */
 import { FerryError } from '../core/errors.js';
 import { compareEvr } from '../rpm/evr.js';
@@ -38,7 +38,7 @@ const TRUE: Formula = { t: 'true' };
 const FALSE: Formula = { t: 'false' };
 
 /** `pkg` names the installed package of an update or feature rule (the feature rule standing in for a disabled update rule). */
-interface Rule { lits: number[]; kind: 'pkg' | 'update' | 'feature' | 'job' | 'infarch' | 'dup' | 'best' | 'yumobs' | 'choice'; from?: Rule; pkg?: number }
+interface Rule { lits: number[]; kind: 'pkg' | 'update' | 'feature' | 'job' | 'infarch' | 'dup' | 'best' | 'yumobs' | 'black' | 'choice'; from?: Rule; pkg?: number }
 
 /** A decision among several candidates at `level` (the decision itself is at level + 1); `taken` per candidate. */
 interface Branch { readonly level: number; readonly cands: readonly number[]; readonly taken: boolean[] }
@@ -504,6 +504,9 @@ class Solver {
           for (const p of sel) this.favorMap.set(p, job.command === 'favor' ? 2 * k + 1 : -(2 * k + 1));
           break;
         }
+        case 'blacklist':
+          this.blacklisted.push(...sel);
+          break;
         case 'allowuninstall':
           if (job.select.kind === 'all' || (job.select.kind === 'repo' && job.select.repo === this.pool.installedRepo)) this.uninstallAll = true;
           for (const p of sel) if (this.isInst(p)) this.uninstallable.add(p);
@@ -566,6 +569,21 @@ class Solver {
   /** Installed packages a package install job keeps: their best rules are lifted (jobtodisablelist). */
   private readonly bestKept = new Set<number>();
 
+  /** The packages blacklist jobs select, and those an install job naming their version lifts the black rule of. */
+  private readonly blacklisted: number[] = [];
+  private readonly blackLifted = new Set<number>();
+
+  /**
+   * solver_addblackrules: a blacklisted repository package may not be installed, unless an installed package of
+   * its name is blacklisted too (it may then be updated to it).
+   */
+  private blackRules(): Rule[] {
+    if (this.blacklisted.length === 0) return [];
+    const names = new Set(this.blacklisted.filter((p) => this.isInst(p)).map((p) => this.pool.solvable(p).name));
+    return this.blacklisted.filter((p) => !this.isInst(p) && !names.has(this.pool.solvable(p).name) && !this.blackLifted.has(p))
+      .map((p) => ({ lits: [-V(p)], kind: 'black' as const }));
+  }
+
   /** update_targets: per installed package, the packages a targeted update lets it become. */
   private readonly updateTargets = new Map<number, number[]>();
 
@@ -584,11 +602,16 @@ class Solver {
   private updatesLiftedBy(job: Job, sel: number[]): number[] {
     // the set bits: a name job sets the name, a package job everything, [setevr]/[setarch] add theirs
     const all = job.select.kind === 'pkg';
-    const setEvr = all || job.setEvr === true;
+    // a name job with `= EVR` sets the EVR (SETEVR with a release, SETEV without)
+    const relEq = job.select.kind === 'name' && job.select.evr?.flags === 'EQ' ? job.select.evr.evr : undefined;
+    const setEvr = all || job.setEvr === true || relEq?.release !== undefined;
+    const setEv = relEq !== undefined && relEq.release === undefined;
     const setArch = all || job.setArch === true;
     if (job.select.kind !== 'name' && !setEvr && !setArch) return [];
     // SOLVER_SETARCH lifts the infarch rules of a selected package's name that forbid it (pkg jobs are handled where the job is read)
     if (setArch && !all) this.infarchLifted.push(...sel);
+    // SOLVER_SETEVR (or SETEV: a name job with `= EVR`) lifts the black rules of the selected packages
+    if (setEvr || setEv) for (const p of sel) this.blackLifted.add(p);
     // a job asking an installed package to stay lifts its best rule (the job keeps it, whatever its update rule says)
     if (all && this.isInst(sel[0])) { this.bestKept.add(sel[0]); return []; }
     if (sel.some((p) => this.isInst(p))) return [];
@@ -601,7 +624,14 @@ class Solver {
       if (common.length === 0) return [];
     }
     if (!common || all) return common ?? [];
-    return common.filter((i) => sel.every((p) => !this.illegalChange(i, p, { downgrade: setEvr, arch: setArch })));
+    return common.filter((i) => sel.every((p) => {
+      if (!this.illegalChange(i, p, { downgrade: setEvr, arch: setArch })) return true;
+      // SETEV: a downgrade alone is fine when the epoch:version differs
+      if (!setEv || this.illegalChange(i, p, { downgrade: true, arch: setArch })) return false;
+      const a = this.pool.solvable(i).evr;
+      const b = this.pool.solvable(p).evr;
+      return compareEvr({ epoch: a.epoch, version: a.version }, { epoch: b.epoch, version: b.version }) !== 0;
+    }));
   }
 
   /** solver_add_obsoleted: the installed packages p replaces, by its name or its Obsoletes:. */
@@ -1205,6 +1235,9 @@ class Solver {
     return 0;
   }
 
+  /** The black rules, made once. */
+  private black: Rule[] = [];
+
   /** The infarch rules, made once after the package rules. */
   private infarch: Rule[] = [];
   /** Names whose infarch rules a package install job lifts (jobtodisablelist's DISABLE_INFARCH). */
@@ -1259,7 +1292,7 @@ class Solver {
       colorMatch: this.req.implicitObsoleteUsesColors ? (a, b) => this.colorMatch(this.pool.solvable(a), this.pool.solvable(b)) : undefined,
       providers: (obs) => this.obsProviders(obs),
     }).map((lits) => ({ lits, kind: 'yumobs' as const })) : [];
-    this.rules = [...pkg, ...update, ...this.jobRules, ...this.infarch, ...this.dup, ...this.best ?? [], ...this.yumObs, ...choice];
+    this.rules = [...pkg, ...update, ...this.jobRules, ...this.infarch, ...this.dup, ...this.best ?? [], ...this.yumObs, ...this.black, ...choice];
     const choiceable: number[] = [];
     this.rules.forEach((r, i) => {
       let positive = 0;
@@ -1359,6 +1392,7 @@ class Solver {
     this.infarch = this.makeInfarchRules();
     this.dup = this.dupRules();
     this.best = this.makeBestRules();
+    this.black = this.blackRules();
     let choice = this.choiceRules(pkg);
     for (let ok = this.attempt(pkg, update, choice); ;) {
       const fewer = ok ? this.unneededChoice(choice) : this.weakToDisable(choice);

@@ -61,8 +61,10 @@ export type JobSelect =
  * their name instead of replacing them (dnf's install-only packages, kernels). `allowuninstall` is
  * SOLVER_ALLOWUNINSTALL: the selected installed packages may be erased when the jobs cannot be met otherwise (dnf
  * --allowerasing gives one per installed package that is not protected, libdnf Goal.cpp allowUninstallAllButProtected).
+ * `blacklist` is SOLVER_BLACKLIST: the selected repository packages are installed only by an install job that names
+ * their version (retracted patches, PTFs).
  */
-export type JobCommand = 'install' | 'erase' | 'update' | 'distupgrade' | 'lock' | 'favor' | 'disfavor' | 'multiversion' | 'allowuninstall';
+export type JobCommand = 'install' | 'erase' | 'update' | 'distupgrade' | 'lock' | 'favor' | 'disfavor' | 'multiversion' | 'allowuninstall' | 'blacklist';
 
 export interface Job {
   readonly command: JobCommand;

@@ -11,7 +11,7 @@
  * split (two packages of other names obsoleting one installed name); 30% get [forcebest] on their install / update /
  * distupgrade jobs, half of those with bestobeypolicy; 15% get vendors, half of those with allowvendorchange; a fifth get a distupgrade of a repository, a name or a package; a quarter get i686 twins of x86_64 packages, half
  * of those with implicitobsoleteusescolors; 15% get one or two disabled packages, half of those with
- * whatprovideswithdisabled; a fifth get a targeted update or the erase of one specific installed package; 12% a blacklist.
+ * whatprovideswithdisabled; a fifth get a targeted update or the erase of one specific installed package; 12% a blacklist; 12% strongrecommends (where no recommends is rich).
  */
 
 /** mulberry32: a small, fast, seedable PRNG (public domain). */
@@ -199,6 +199,9 @@ export function scenario(seed: number): string {
     for (let k = 1 + Math.floor(xrnd() * 2); k > 0 && all.length; k--) disable.push(`disable pkg ${nevra(all[Math.floor(xrnd() * all.length)])}`);
     if (xrnd() < 0.5) disable.push('poolflags whatprovideswithdisabled');
   }
+  // strongrecommends (simple recommends only: rich ones are not modelled with it), from an eleventh stream
+  const srnd = prng(seed ^ 0x0bad5eed);
+  if (srnd() < 0.12 && ![...pkgs, ...installed].some((p) => p.tags.some((t) => t.startsWith('Rec: ('))) && !jobs.some((j) => j.includes('disfavor'))) jobs.unshift('solverflags strongrecommends');
   let built = 1_600_000_000;
   if (timed) for (const p of [...pkgs, ...installed]) p.tags.push(`Tim: ${built++}`);
   const repo = (list: Pkg[]): string => list.map((p) => [`#>=Pkg: ${p.name} ${p.version} 1 ${p.arch}`, ...p.tags.map((t) => `#>=${t}`)].join('\n')).join('\n');

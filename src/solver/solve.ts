@@ -17,7 +17,8 @@
  * implicitobsoleteusescolors (infarch.ts); disabled packages (pool->considered, whatprovideswithdisabled);
  * targeted updates (update_targets), noautotarget, the oneof selection and the setevr/setarch job flags; the erase
  * of one specific installed package blocking its name's repository packages. Not modelled (SOLVER_UNSUPPORTED):
- * cleandeps, weak jobs, strongrecommends, focusbest and the other solver flags; blacklists are (black rules).
+ * cleandeps, weak jobs, focusbest, rich recommends under strongrecommends and the other solver flags. Also modelled:
+ * blacklists (black rules) and strongrecommends (weak recommends rules).
  */
 import { FerryError } from '../core/errors.js';
 import { compareEvr } from '../rpm/evr.js';
@@ -38,7 +39,8 @@ const TRUE: Formula = { t: 'true' };
 const FALSE: Formula = { t: 'false' };
 
 /** `pkg` names the installed package of an update or feature rule (the feature rule standing in for a disabled update rule). */
-interface Rule { lits: number[]; kind: 'pkg' | 'update' | 'feature' | 'job' | 'infarch' | 'dup' | 'best' | 'yumobs' | 'black' | 'choice'; from?: Rule; pkg?: number }
+/** `weakRec`: a package rule made from a recommends under strongrecommends (weak: disabled when it makes the jobs unsolvable). */
+interface Rule { lits: number[]; kind: 'pkg' | 'update' | 'feature' | 'job' | 'infarch' | 'dup' | 'best' | 'yumobs' | 'black' | 'choice'; from?: Rule; pkg?: number; weakRec?: boolean }
 
 /** A decision among several candidates at `level` (the decision itself is at level + 1); `taken` per candidate. */
 interface Branch { readonly level: number; readonly cands: readonly number[]; readonly taken: boolean[] }
@@ -376,6 +378,17 @@ class Solver {
         lits[0] = -V(n);
         for (let k = 0; k < dp.length; k++) lits[k + 1] = V(dp[k]);
         addPlain(lits);
+      }
+      // strongrecommends: each recommends is a weak package rule (installed packages too)
+      if (this.req.strongRecommends) {
+        if (this.req.jobs.some((j) => j.command === 'disfavor')) throw unsupported('strongrecommends with disfavor jobs (recommends rules)');
+        for (const rec of s.recommends) {
+          if (rec.type !== 'simple') throw unsupported(`the rich recommends ${formatDep(rec)} under strongrecommends`);
+          const dp = this.providers(rec);
+          if (dp.length === 0 || dp.includes(n)) continue;
+          const lits = [-V(n), ...dp.map(V)];
+          out.push({ lits: lits.length === 2 && lits[0] > lits[1] ? [lits[1], lits[0]] : lits, kind: 'pkg', weakRec: true });
+        }
       }
       for (const con of s.conflicts) {
         if (con.type !== 'simple') {
@@ -1292,7 +1305,7 @@ class Solver {
       colorMatch: this.req.implicitObsoleteUsesColors ? (a, b) => this.colorMatch(this.pool.solvable(a), this.pool.solvable(b)) : undefined,
       providers: (obs) => this.obsProviders(obs),
     }).map((lits) => ({ lits, kind: 'yumobs' as const })) : [];
-    this.rules = [...pkg, ...update, ...this.jobRules, ...this.infarch, ...this.dup, ...this.best ?? [], ...this.yumObs, ...this.black, ...choice];
+    this.rules = [...(this.recDisabled.size ? pkg.filter((r) => !this.recDisabled.has(r)) : pkg), ...update, ...this.jobRules, ...this.infarch, ...this.dup, ...this.best ?? [], ...this.yumObs, ...this.black, ...choice];
     const choiceable: number[] = [];
     this.rules.forEach((r, i) => {
       let positive = 0;
@@ -1338,9 +1351,16 @@ class Solver {
    */
   private weakToDisable(choice: Rule[]): Rule[] | undefined {
     let last: Rule | undefined;
-    for (const i of this.sat.proof) if (this.rules[i].kind === 'choice') last = this.rules[i];
-    return last ? disableChoice(choice, last) : undefined;
+    for (const i of this.sat.proof) if (this.rules[i].kind === 'choice' || this.rules[i].weakRec) last = this.rules[i];
+    if (!last) return undefined;
+    if (last.kind === 'choice') return disableChoice(choice, last);
+    // the last weak rule is a recommends rule (disable_recommendsrules): every recommends rule of the proof goes
+    for (const i of this.sat.proof) if (this.rules[i].weakRec) this.recDisabled.add(this.rules[i]);
+    return choice;
   }
+
+  /** The strongrecommends rules disable_recommendsrules disabled. */
+  private readonly recDisabled = new Set<Rule>();
 
   /**
    * solver_autouninstall (libsolv src/problems.c) after an unsolvable run with allowuninstall: among the update
@@ -1625,7 +1645,14 @@ function unifyRules(rules: Rule[], vars: number): Rule[] {
     const bucket = sorted.slice(from, to).sort((x, y) => ruleCmp(x.lits, y.lits));
     for (let k = 0; k < bucket.length; k++) sorted[from + k] = bucket[k];
   }
-  return sorted.filter((r, i) => i === 0 || ruleCmp(sorted[i - 1].lits, r.lits) !== 0);
+  const out: Rule[] = [];
+  for (const r of sorted) {
+    const last = out.at(-1);
+    if (!last || ruleCmp(last.lits, r.lits) !== 0) { out.push(r); continue; }
+    // a duplicate: the kept rule is a weak recommends rule only when both are
+    if (last.weakRec && !r.weakRec) out[out.length - 1] = { ...last, weakRec: false };
+  }
+  return out;
 }
 
 /** unifyrules_sortcmp over rules as [p, ...rest]. */

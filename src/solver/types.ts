@@ -133,6 +133,11 @@ export interface SolveRequest {
    */
   readonly disabled?: ReadonlySet<number>;
   readonly whatprovidesWithDisabled?: boolean;
+  /**
+   * libsolv's SOLVER_FLAG_STRONG_RECOMMENDS: recommends are package rules too, weak ones: those in the proof of an
+   * unsolvable run are disabled and the solver runs again.
+   */
+  readonly strongRecommends?: boolean;
   /** libsolv's SOLVER_FLAG_NO_AUTOTARGET: an update or distupgrade job is targeted only when it says [targeted]. */
   readonly noAutoTarget?: boolean;
   /** Bounds the search: more conflicts than this throws SOLVER_LIMIT. */

@@ -1440,30 +1440,38 @@ function positives(f: Formula): number[] {
  */
 function unifyRules(rules: Rule[], vars: number): Rule[] {
   const off = vars + 1;
-  const first = new Int32Array(2 * off + 2);
-  for (const r of rules) first[r.lits[0] + off + 1]++;
-  for (let k = 1; k < first.length; k++) first[k] += first[k - 1];
-  const sorted = new Array<Rule>(rules.length);
-  const fill = first.slice();
-  for (const r of rules) sorted[fill[r.lits[0] + off]++] = r;
-  for (let b = 0; b + 1 < first.length; b++) {
-    const from = first[b];
-    const to = first[b + 1];
-    if (to - from < 2) continue;
-    if (to - from <= 64) {
-      // a package's few rules: an insertion sort in place (stable, as Array.prototype.sort)
-      for (let k = from + 1; k < to; k++) {
-        const r = sorted[k];
+  const n = rules.length;
+  // one pass over the rules for their first literals; the bucket order is then computed on integers alone
+  const key = new Int32Array(n);
+  const start = new Int32Array(2 * off + 2);
+  for (let i = 0; i < n; i++) { const k = rules[i].lits[0] + off; key[i] = k; start[k + 1]++; }
+  for (let k = 1; k < start.length; k++) start[k] += start[k - 1];
+  const order = new Int32Array(n);
+  const fill = start.slice();
+  for (let i = 0; i < n; i++) order[fill[key[i]]++] = i;
+  const out: Rule[] = [];
+  const bucket: Rule[] = [];
+  for (let b = 0; b + 1 < start.length; b++) {
+    const from = start[b];
+    const to = start[b + 1];
+    if (from === to) continue;
+    if (to - from === 1) { out.push(rules[order[from]]); continue; }
+    bucket.length = 0;
+    for (let k = from; k < to; k++) bucket.push(rules[order[k]]);
+    if (bucket.length <= 16) {
+      // a package's few rules: an insertion sort (stable, as Array.prototype.sort)
+      for (let k = 1; k < bucket.length; k++) {
+        const r = bucket[k];
         let j = k - 1;
-        for (; j >= from && ruleCmp(sorted[j].lits, r.lits) > 0; j--) sorted[j + 1] = sorted[j];
-        sorted[j + 1] = r;
+        for (; j >= 0 && ruleCmp(bucket[j].lits, r.lits) > 0; j--) bucket[j + 1] = bucket[j];
+        bucket[j + 1] = r;
       }
-      continue;
-    }
-    const bucket = sorted.slice(from, to).sort((x, y) => ruleCmp(x.lits, y.lits));
-    for (let k = 0; k < bucket.length; k++) sorted[from + k] = bucket[k];
+    } else bucket.sort((x, y) => ruleCmp(x.lits, y.lits));
+    // equal rules have equal first literals: duplicates are dropped within the bucket
+    out.push(bucket[0]);
+    for (let k = 1; k < bucket.length; k++) if (ruleCmp(bucket[k - 1].lits, bucket[k].lits) !== 0) out.push(bucket[k]);
   }
-  return sorted.filter((r, i) => i === 0 || ruleCmp(sorted[i - 1].lits, r.lits) !== 0);
+  return out;
 }
 
 /** unifyrules_sortcmp over rules as [p, ...rest]. */

@@ -342,6 +342,8 @@ class Solver {
       out.push({ lits, kind: 'pkg' });
     };
     const considered = this.considered();
+    /** Per package p: the last package that got the rule -n | p from a requires (unifyRules would drop the copies). */
+    const soleProviderOf = new Int32Array(this.pool.count).fill(-1);
     this.consideredMap = considered;
     for (let n = 0; n < this.pool.count; n++) {
       if (!considered[n]) continue;
@@ -369,6 +371,8 @@ class Solver {
         const dp = this.providers(req);
         if (dontfix && !dp.some((p) => this.isInst(p))) continue;
         if (dp.includes(n)) continue;
+        // a package's requires often resolve to one same provider (libc.so.6(…)(64bit) by the dozen): its rule once
+        if (dp.length === 1) { if (soleProviderOf[dp[0]] === n) continue; soleProviderOf[dp[0]] = n; }
         const lits = new Array<number>(dp.length + 1);
         lits[0] = -V(n);
         for (let k = 0; k < dp.length; k++) lits[k + 1] = V(dp[k]);

@@ -36,6 +36,10 @@ export interface BestRulesInput {
    * good (dupmap); undefined when none does.
    */
   dupGood(p: number): ((q: number) => boolean) | undefined;
+  /** update_targets: the packages a targeted update lets installed p become; undefined without. */
+  updateTargets(p: number): readonly number[] | undefined;
+  /** prune_disabled (whatprovideswithdisabled): a repository package taken out of the pool; undefined without such. */
+  readonly disabled?: (p: number) => boolean;
   /** Whether installed package p may be uninstalled (allowuninstall, its map, or a job for all). */
   mayUninstall(p: number): boolean;
 }
@@ -49,8 +53,9 @@ export function bestRules(input: BestRulesInput): BestRule[] {
   const { ctx, locked } = input;
   const isInst = (p: number): boolean => ctx.isInstalled(p);
   const out: BestRule[] = [];
+  const enabled = (list: number[]): number[] => (input.disabled ? list.filter((p) => !input.disabled?.(p)) : list);
   for (const lits of input.installJobRules) {
-    const q = positives(lits);
+    const q = enabled(positives(lits));
     if (q.length === 0) continue;
     const before = q.length;
     best(ctx, q);
@@ -65,7 +70,7 @@ export function bestRules(input: BestRulesInput): BestRule[] {
         if (isInst(p2)) { if (locked.has(p2)) add(p2); } else if (locked.has(p2)) continue;
         q2.push(p2);
       }
-      for (const p of best(ctx, q2)) add(p);
+      for (const p of best(ctx, enabled(q2))) add(p);
     }
     out.push({ lits: rule });
   }
@@ -84,8 +89,11 @@ export function bestRules(input: BestRulesInput): BestRule[] {
     const q2all = locked ? [...q] : [];
     // prune_best_update: the dup packages, then the best
     const pruneBest = (list: number[]): number[] => {
+      const targets = input.updateTargets(p);
       const good = input.dupGood(p);
-      return best(ctx, good ? list.filter(good) : list);
+      let out = targets ? list.filter((x) => targets.includes(x)) : list;
+      if (good) out = out.filter(good);
+      return best(ctx, out);
     };
     q = pruneBest(q);
     if (q.length === 0) continue; // orphaned

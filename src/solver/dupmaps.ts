@@ -19,8 +19,10 @@ export interface DupMaps {
 export interface DupJob {
   /** The selected packages. */
   readonly sel: readonly number[];
-  /** A distupgrade of a repository other than the installed one (or of the installed one with [targeted]). */
-  readonly repo: boolean;
+  /** A distupgrade of a repository: the installed one or another. */
+  readonly repo?: 'installed' | 'other';
+  /** The job's [targeted] flag. */
+  readonly targeted: boolean;
   readonly forceBest: boolean;
 }
 
@@ -30,17 +32,22 @@ export interface DupMapsInput {
   readonly providers: (obs: Dep) => readonly number[];
 }
 
-export function createDupMaps(input: DupMapsInput, jobs: readonly DupJob[]): DupMaps {
+export function createDupMaps(input: DupMapsInput, jobs: readonly DupJob[], noAutoTarget: boolean): DupMaps {
   const { ctx, installable } = input;
   const pool = ctx.pool;
   const maps: DupMaps = { involved: new Uint8Array(pool.count), good: new Uint8Array(pool.count), best: new Set() };
   for (const job of jobs) {
     if (job.repo) {
-      for (const p of job.sel) if (ctx.isInstalled(p) || installable(p)) addToDupMaps(input, maps, p, job.forceBest, true);
+      if (job.repo === 'other' && !job.targeted && noAutoTarget) continue;
+      const targeted = job.repo === 'other' || job.targeted;
+      for (const p of job.sel) if (ctx.isInstalled(p) || installable(p)) addToDupMaps(input, maps, p, job.forceBest, targeted);
       continue;
     }
-    // noautotarget is off: a selection without an installed package is targeted
-    const targeted = !job.sel.some((p) => ctx.isInstalled(p));
+    // without noautotarget, a selection without an installed package is targeted
+    const hasInstalled = pool.installedRepo !== undefined;
+    let targeted = job.targeted;
+    if (hasInstalled && !targeted && !noAutoTarget) targeted = !job.sel.some((p) => ctx.isInstalled(p));
+    else if (!hasInstalled && !noAutoTarget) targeted = true;
     for (const p of job.sel) {
       if (!ctx.isInstalled(p) && (!targeted || !installable(p))) continue;
       addToDupMaps(input, maps, p, job.forceBest, targeted);

@@ -26,6 +26,9 @@ const ARCH_POLICIES: Readonly<Record<string, string>> = {
 
 /** pool_arch2score: 0 not installable, 1 noarch, lower is better; the high 16 bits are the colour class. */
 export function archScores(systemArch: string): (arch: string) => number {
+  // no system arch (testcase `system unset`, or none): libsolv has no id2arch and filters no arch but src/nosrc,
+  // as if every package were noarch
+  if (systemArch === 'unset' || systemArch === '-') return (arch) => (arch === 'src' || arch === 'nosrc' ? 0 : 1);
   const scores = new Map<string, number>([['noarch', 1]]);
   let score = 0x10001;
   const policy = ARCH_POLICIES[systemArch] ?? systemArch;
@@ -57,6 +60,8 @@ export interface PolicyContext {
   dupInvolved?(id: number): boolean;
   /** POOL_FLAG_IMPLICITOBSOLETEUSESCOLORS: update candidates must match the installed package's arch colour. */
   readonly implicitObsoleteUsesColors?: boolean;
+  /** A repository package taken out of the pool (pool->considered): no update candidate, no obsoleter. */
+  disabled?(id: number): boolean;
   /** SOLVER_FLAG_ALLOW_VENDORCHANGE (libsolv's default: off; dnf: on): an update may change the vendor. */
   readonly allowVendorChange?: boolean;
 }
@@ -381,7 +386,7 @@ export function findUpdatePackages(ctx: PolicyContext, id: number, allowAll: boo
   const colourless = (ps: Solvable): boolean => ctx.implicitObsoleteUsesColors === true && otherColour(ps);
   let haveprovobs = false;
   for (const p of pool.whatprovides({ type: 'simple', name: s.name })) {
-    if (p === id) continue;
+    if (p === id || ctx.disabled?.(p)) continue;
     const ps = pool.solvable(p);
     if (colourless(ps)) continue;
     if (ps.name === s.name) {
@@ -417,7 +422,7 @@ export function obsoletersOf(ctx: PolicyContext, id: number): readonly number[] 
     for (let p = 0; p < pool.count; p++) {
       const ps = pool.solvable(p);
       if (ps.obsoletes.length === 0) continue;
-      if (ctx.archScore(ps.arch) === 0 && !ctx.isInstalled(p)) continue;
+      if ((ctx.archScore(ps.arch) === 0 || ctx.disabled?.(p)) && !ctx.isInstalled(p)) continue;
       for (const o of ps.obsoletes) {
         // only installed providers count: most Obsoletes: name nothing installed, and then need no versioned lookup
         if (o.flags !== undefined && !pool.whatprovides({ type: 'simple', name: o.name }).some((q) => ctx.isInstalled(q))) continue;

@@ -43,7 +43,8 @@ export function solveJobSet(tc: Testcase, set: JobSet): string[] {
     keepExplicitObsoletes: set.solverFlags.includes('keepexplicitobsoletes'), keepOrphans: set.solverFlags.includes('keeporphans'),
     allowUninstall: set.solverFlags.includes('allowuninstall'), yumObsoletes: set.solverFlags.includes('yumobsoletes'),
     implicitObsoleteUsesColors: set.poolFlags.includes('implicitobsoleteusescolors'),
-    bestObeyPolicy: set.solverFlags.includes('bestobeypolicy'), allowVendorChange: set.solverFlags.includes('allowvendorchange') });
+    ...(tc.disabled.length ? { disabled: new Set(tc.disabled), whatprovidesWithDisabled: set.poolFlags.includes('whatprovideswithdisabled') } : {}),
+    bestObeyPolicy: set.solverFlags.includes('bestobeypolicy'), noAutoTarget: set.solverFlags.includes('noautotarget'), allowVendorChange: set.solverFlags.includes('allowvendorchange') });
   const lines = formatResult(tc.pool, result);
   if (!result.ok || !recommendations) return lines;
   const f = (kind: string, ids: readonly number[] = []): string[] => ids.map((id) => `${kind} ${formatSolvable(tc.pool, id)}`);

@@ -10,7 +10,8 @@
  * most of them with keeporphans; a quarter get allowuninstall (the flag, a job by name, or a job for all packages); a fifth get yumobsoletes, mostly with a package
  * split (two packages of other names obsoleting one installed name); 30% get [forcebest] on their install / update /
  * distupgrade jobs, half of those with bestobeypolicy; 15% get vendors, half of those with allowvendorchange; a fifth get a distupgrade of a repository, a name or a package; a quarter get i686 twins of x86_64 packages, half
- * of those with implicitobsoleteusescolors.
+ * of those with implicitobsoleteusescolors; 15% get one or two disabled packages, half of those with
+ * whatprovideswithdisabled; a fifth get a targeted update or the erase of one specific installed package.
  */
 
 /** mulberry32: a small, fast, seedable PRNG (public domain). */
@@ -159,18 +160,37 @@ export function scenario(seed: number): string {
     }
     if (crnd() < 0.5) jobs.unshift('poolflags implicitobsoleteusescolors');
   }
+  // targeted updates (to a repository package, a name's version, [targeted], noautotarget) and erases of one
+  // specific installed package, from a ninth stream
+  const trnd = prng(seed ^ 0x3c6ef372);
+  if (trnd() < 0.2) {
+    const t = trnd();
+    if (t < 0.4 && pkgs.length) jobs.push(`job update pkg ${nevra(pkgs[Math.floor(trnd() * pkgs.length)])}${trnd() < 0.3 ? ' [targeted]' : ''}`);
+    else if (t < 0.6) jobs.push(`job update name ${names[Math.floor(trnd() * names.length)]} = ${1 + Math.floor(trnd() * 3)}-1`);
+    else if (t < 0.8 && installed.length) jobs.push(`job erase pkg ${nevra(installed[Math.floor(trnd() * installed.length)])}`);
+    else jobs.push(`job update repo ${trnd() < 0.5 ? 'available' : 'extra'}`);
+    if (trnd() < 0.2) jobs.unshift('solverflags noautotarget');
+  }
   // forcebest on the install/update/distupgrade jobs (some with bestobeypolicy), and vendors (some with
   // allowvendorchange), from a fifth stream
   const brnd = prng(seed ^ 0x2545f491);
   if (brnd() < 0.3) {
     for (let k = 0; k < jobs.length; k++) {
-      if (/^job (install|update|distupgrade) /.test(jobs[k]) && brnd() < 0.7) jobs[k] += ' [forcebest]';
+      if (/^job (install|update|distupgrade) /.test(jobs[k]) && brnd() < 0.7) jobs[k] = jobs[k].endsWith(']') ? `${jobs[k].slice(0, -1)},forcebest]` : `${jobs[k]} [forcebest]`;
     }
     if (brnd() < 0.5) jobs.unshift('solverflags bestobeypolicy');
   }
   if (brnd() < 0.15) {
     for (const p of [...pkgs, ...installed]) if (brnd() < 0.8) p.tags.push(`Vnd: ${brnd() < 0.6 ? 'acme' : 'other'}`);
     if (brnd() < 0.5) jobs.unshift('solverflags allowvendorchange');
+  }
+  // disabled packages (libsolv's pool->considered), half of the time with whatprovideswithdisabled, from an eighth stream
+  const xrnd = prng(seed ^ 0x68e31da4);
+  const disable: string[] = [];
+  if (xrnd() < 0.15) {
+    const all = [...pkgs, ...installed];
+    for (let k = 1 + Math.floor(xrnd() * 2); k > 0 && all.length; k--) disable.push(`disable pkg ${nevra(all[Math.floor(xrnd() * all.length)])}`);
+    if (xrnd() < 0.5) disable.push('poolflags whatprovideswithdisabled');
   }
   let built = 1_600_000_000;
   if (timed) for (const p of [...pkgs, ...installed]) p.tags.push(`Tim: ${built++}`);
@@ -182,6 +202,7 @@ export function scenario(seed: number): string {
     'repo available 0 testtags <inline>', repo(byRepo('available')),
     `repo extra ${extraPrio} testtags <inline>`, repo(byRepo('extra')),
     'system x86_64 rpm system',
+    ...disable,
     ...jobs,
     'result transaction,problems <inline>',
     '',

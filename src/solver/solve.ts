@@ -14,8 +14,10 @@
  * kept aside (specialupdaters), multiversion orphans under a distupgrade; keeporphans; distupgrade of a repository,
  * a name or a package (dupmaps.ts); allowuninstall (solver_autouninstall); forcebest with bestobeypolicy
  * (bestrules.ts); yumobsoletes (yumobs.ts); allowvendorchange; infarch rules, lock-step under
- * implicitobsoleteusescolors (infarch.ts). Not modelled (SOLVER_UNSUPPORTED): targeted updates (an update job
- * selecting no installed package), cleandeps and the other solver flags.
+ * implicitobsoleteusescolors (infarch.ts); disabled packages (pool->considered, whatprovideswithdisabled);
+ * targeted updates (update_targets), noautotarget, the oneof selection and the setevr/setarch job flags; the erase
+ * of one specific installed package blocking its name's repository packages. Not modelled (SOLVER_UNSUPPORTED):
+ * cleandeps, weak jobs, blacklists, strongrecommends, focusbest and the other solver flags.
  */
 import { FerryError } from '../core/errors.js';
 import { compareEvr } from '../rpm/evr.js';
@@ -102,7 +104,7 @@ class Solver {
   private keptBranch: Branch | undefined;
 
   constructor(private readonly req: SolveRequest) {
-    this.pool = req.pool;
+    this.pool = req.disabled?.size && !req.whatprovidesWithDisabled ? withoutDisabled(req.pool, req.disabled) : req.pool;
     this.sat = new Sat(this.pool.count);
     this.archScore = archScores(req.arch);
     this.ctx = {
@@ -116,6 +118,7 @@ class Solver {
       dupInvolved: (id) => this.isDupInvolved(id),
       implicitObsoleteUsesColors: req.implicitObsoleteUsesColors === true,
       allowVendorChange: req.allowVendorChange === true,
+      ...(req.disabled?.size ? { disabled: (id: number) => req.disabled?.has(id) === true && !this.isInst(id) } : {}),
       favor: req.jobs.some((j) => j.command === 'favor' || j.command === 'disfavor') ? (id) => this.favorMap.get(id) ?? 0 : undefined,
     };
     const repo = this.pool.installedRepo;
@@ -124,7 +127,7 @@ class Solver {
     for (let id = 0; id < this.pool.count; id++) {
       const s = this.pool.solvable(id);
       if (repo !== undefined && s.repo === repo) { this.installed.push(id); this.installedMap[id] = 1; }
-      if (this.installedMap[id] || this.archScore(s.arch) > 0) this.installableMap[id] = 1;
+      if (this.installedMap[id] || (this.archScore(s.arch) > 0 && !req.disabled?.has(id))) this.installableMap[id] = 1;
     }
   }
 
@@ -427,18 +430,23 @@ class Solver {
       case 'pkg': return [sel.id];
       case 'all': return Array.from({ length: this.pool.count }, (_, i) => i);
       case 'repo': return Array.from({ length: this.pool.count }, (_, i) => i).filter((i) => this.pool.solvable(i).repo === sel.repo);
+      case 'oneof': return [...sel.ids];
     }
   }
 
   private addJobs(): void {
     // solver_calculate_multiversionmap: before any rule, whatever the job order
     for (const job of this.req.jobs) if (job.command === 'multiversion') for (const p of this.select(job)) this.multi.add(p);
+    // installcandidatemap: every install job's packages, whatever the job order
+    const installCandidates = new Set<number>();
+    for (const job of this.req.jobs) if (job.command === 'install' && job.select.kind !== 'all' && job.select.kind !== 'repo') for (const p of this.select(job)) installCandidates.add(p);
     for (const job of this.req.jobs) {
       if (job.command === 'multiversion') continue;
       const sel = this.select(job);
       switch (job.command) {
         case 'install': {
           if (job.select.kind === 'all' || job.select.kind === 'repo') throw unsupported(`install ${job.select.kind}`);
+          if (job.select.kind === 'oneof' && sel.length === 0) break; // empty installs are ignored
           this.jobRules.push({ lits: sel.map(V), kind: 'job' });
           if (job.forceBest) this.bestInstallJobs.push(sel.map(V));
           // jobtodisablelist: a package job sets the repo (SOLVER_SETREPO), which lifts the dup rules of its name
@@ -447,21 +455,44 @@ class Solver {
           for (const i of this.updatesLiftedBy(job, sel)) this.featureInstead.add(i);
           break;
         }
-        case 'erase':
+        case 'erase': {
           for (const p of sel) {
             this.jobRules.push({ lits: [-V(p)], kind: 'job' });
             if (this.isInst(p)) this.noUpdate.add(p);
           }
+          // erasing one specific installed package (by package, or by name with a version) also erases the
+          // repository packages of its name, so that none is picked up as its replacement — except what install
+          // jobs select (installcandidatemap) and, with implicitobsoleteusescolors, other arch colours
+          const specific = job.select.kind === 'pkg' || (job.select.kind === 'name' && job.select.evr?.flags !== undefined);
+          const inst = sel.filter((p) => this.isInst(p));
+          if (!specific || inst.length !== 1) break;
+          const ns = this.pool.solvable(inst[0]);
+          for (const p of this.pool.named(ns.name)) {
+            if (this.isInst(p) || installCandidates.has(p) || sel.includes(p)) continue;
+            if (this.req.implicitObsoleteUsesColors && !this.colorMatch(ns, this.pool.solvable(p))) continue;
+            this.jobRules.push({ lits: [-V(p)], kind: 'job' });
+          }
           break;
+        }
         case 'update': {
-          if (job.select.kind === 'all' || (job.select.kind === 'repo' && job.select.repo === this.pool.installedRepo)) {
+          if (job.select.kind === 'all' || (job.select.kind === 'repo' && job.select.repo === this.pool.installedRepo && !job.targeted)) {
             this.updateAll = true;
             if (job.forceBest) this.bestUpdateAll = true;
             break;
           }
-          const inst = sel.filter((p) => this.isInst(p));
-          if (inst.length === 0) throw unsupported('a targeted update (the job selects no installed package)');
-          for (const p of inst) { this.updateMap.add(p); if (job.forceBest) this.bestUpdateSet.add(p); }
+          if (job.select.kind === 'repo') {
+            // a repository's packages as update targets (not with noautotarget, unless [targeted])
+            if (this.req.noAutoTarget && !job.targeted) break;
+            for (const p of sel) this.addUpdateTarget(p, job.forceBest === true);
+            break;
+          }
+          if (!job.targeted) {
+            const inst = sel.filter((p) => this.isInst(p));
+            for (const p of inst) { this.updateMap.add(p); if (job.forceBest) this.bestUpdateSet.add(p); }
+            // a selection without an installed package is a targeted update (unless noautotarget)
+            if (inst.length || this.req.noAutoTarget) break;
+          }
+          for (const p of sel) this.addUpdateTarget(p, job.forceBest === true);
           break;
         }
         case 'lock':
@@ -484,7 +515,8 @@ class Solver {
         case 'distupgrade':
           // solver_createdupmaps: all packages are involved, every installable repository package is good
           if (job.select.kind !== 'all') {
-            this.dupJobs.push({ sel, repo: job.select.kind === 'repo' && job.select.repo !== this.pool.installedRepo, forceBest: job.forceBest === true });
+            const repo = job.select.kind !== 'repo' ? undefined : job.select.repo === this.pool.installedRepo ? 'installed' as const : 'other' as const;
+            this.dupJobs.push({ sel, ...(repo ? { repo } : {}), targeted: job.targeted === true, forceBest: job.forceBest === true });
             break;
           }
           this.dupAll = true;
@@ -496,13 +528,73 @@ class Solver {
   }
 
   /**
+   * add_update_target (libsolv src/solver.c): the installed packages `p` may update: an installed p itself and the
+   * other installed packages of its name; a repository p the installed packages of its name and those it obsoletes
+   * (and, when an installed package of its name is identical to it, that one too). Those installed packages are to
+   * be updated (transform_update_targets) and only to their targets.
+   */
+  private addUpdateTarget(p: number, forceBest: boolean): void {
+    const add = (pi: number, q: number): void => {
+      let list = this.updateTargets.get(pi);
+      if (!list) { list = []; this.updateTargets.set(pi, list); }
+      if (!list.includes(q)) list.push(q);
+      this.updateMap.add(pi);
+    };
+    const s = this.pool.solvable(p);
+    if (this.isInst(p)) {
+      add(p, p);
+      for (const pi of this.pool.named(s.name)) if (this.isInst(pi) && pi !== p) add(pi, p);
+      return;
+    }
+    const touched: number[] = [];
+    let identicalTo: number | undefined;
+    for (const pi of this.pool.named(s.name)) {
+      if (!this.isInst(pi)) continue;
+      if (forceBest) this.bestUpdateSet.add(pi);
+      add(pi, p);
+      touched.push(pi);
+      // remember an installed package identical to p
+      if (identical(s, this.pool.solvable(pi))) identicalTo = pi;
+    }
+    for (const obs of s.obsoletes) {
+      for (const pi of this.obsProviders(obs)) {
+        if (!this.isInst(pi) || this.pool.solvable(pi).name === s.name || !obsoleteMatches(this.pool.solvable(pi), obs)) continue;
+        if (forceBest) this.bestUpdateSet.add(pi);
+        add(pi, p);
+        touched.push(pi);
+      }
+    }
+    if (identicalTo !== undefined) for (const pi of touched) add(pi, identicalTo);
+  }
+
+  /** Installed packages a package install job keeps: their best rules are lifted (jobtodisablelist). */
+  private readonly bestKept = new Set<number>();
+
+  /** update_targets: per installed package, the packages a targeted update lets it become. */
+  private readonly updateTargets = new Map<number, number[]>();
+
+  /** prune_to_update_targets: dq kept to installed package i's targets, when it has any. */
+  private toTargets(i: number, dq: number[]): number[] {
+    const targets = this.updateTargets.get(i);
+    return targets ? dq.filter((p) => targets.includes(p)) : dq;
+  }
+
+  /**
    * jobtodisablelist for an install job: the installed packages whose update rule the job lifts. A name job sets
    * the name, a package job everything, a provides job nothing; a job that selects an installed package lifts
    * none; otherwise the installed packages every selected package obsoletes (same name or Obsoletes:), and for a
    * name job only those that no selected package would downgrade or change to another arch colour.
    */
   private updatesLiftedBy(job: Job, sel: number[]): number[] {
-    if (job.select.kind !== 'name' && job.select.kind !== 'pkg') return [];
+    // the set bits: a name job sets the name, a package job everything, [setevr]/[setarch] add theirs
+    const all = job.select.kind === 'pkg';
+    const setEvr = all || job.setEvr === true;
+    const setArch = all || job.setArch === true;
+    if (job.select.kind !== 'name' && !setEvr && !setArch) return [];
+    // SOLVER_SETARCH lifts the infarch rules of a selected package's name that forbid it (pkg jobs are handled where the job is read)
+    if (setArch && !all) this.infarchLifted.push(...sel);
+    // a job asking an installed package to stay lifts its best rule (the job keeps it, whatever its update rule says)
+    if (all && this.isInst(sel[0])) { this.bestKept.add(sel[0]); return []; }
     if (sel.some((p) => this.isInst(p))) return [];
     // a multiversion package obsoletes nothing but what its own Obsoletes: name, and only with keepexplicitobsoletes
     if (!this.req.keepExplicitObsoletes && sel.some((p) => this.multi.has(p))) return [];
@@ -512,8 +604,8 @@ class Solver {
       common = common ? common.filter((i) => mine.includes(i)) : mine;
       if (common.length === 0) return [];
     }
-    if (!common || job.select.kind === 'pkg') return common ?? [];
-    return common.filter((i) => sel.every((p) => !this.illegalChange(i, p)));
+    if (!common || all) return common ?? [];
+    return common.filter((i) => sel.every((p) => !this.illegalChange(i, p, { downgrade: setEvr, arch: setArch })));
   }
 
   /** solver_add_obsoleted: the installed packages p replaces, by its name or its Obsoletes:. */
@@ -533,10 +625,10 @@ class Solver {
    * its dup flags for a package a distupgrade involves (everything allowed unless !dupallowdowngrade or
    * !dupallowarchchange).
    */
-  private illegalChange(i: number, p: number): boolean {
+  private illegalChange(i: number, p: number, ignore?: { downgrade: boolean; arch: boolean }): boolean {
     const dup = this.isDupInvolved(i);
-    const downgrade = !dup || this.req.dupAllowDowngrade === false;
-    const archChange = !dup || this.req.dupAllowArchChange === false;
+    const downgrade = !ignore?.downgrade && (!dup || this.req.dupAllowDowngrade === false);
+    const archChange = !ignore?.arch && (!dup || this.req.dupAllowArchChange === false);
     const si = this.pool.solvable(i);
     const sp = this.pool.solvable(p);
     if (downgrade && si.name === sp.name && compareEvr(si.evr, sp.evr) > 0) return true;
@@ -553,6 +645,12 @@ class Solver {
       const feature = this.featureCandidates(i);
       // solver_addfeaturerule: under a distupgrade a package that cannot be kept, with only such candidates, is an orphan
       const dupOrphan = this.isDupInvolved(i) && !this.dupMayKeep(i) && feature.every((q) => this.isInst(q) && !this.dupMayKeep(q));
+      if (this.req.disabled?.has(i) && !this.featureInstead.has(i)) {
+        // disabled installed solvables must stay installed (solver_addupdaterule), unless a job lifts the rule
+        this.updateRule.set(i, [V(i)]);
+        if (!this.noUpdate.has(i)) out.push({ lits: [V(i)], kind: 'update', pkg: i });
+        continue;
+      }
       if (dupOrphan) {
         this.orphans.push(i);
         // keeporphans: the orphan's update rule keeps it (an erase job still disables the rule)
@@ -642,6 +740,7 @@ class Solver {
       for (const i of this.pool.named(name)) {
         if (!added[i] || !this.isDupInvolved(i)) continue;
         if (!this.isInst(i)) { if (!this.isDupGood(i)) out.push({ lits: [-V(i)], kind: 'dup' }); continue; }
+        if (this.req.disabled?.has(i)) continue; // always keep disabled installed packages
         const ur = this.updateRule.get(i) ?? [];
         // identical to a good package, or an orphan: it may stay (and counts as good for the best rules)
         if (this.dupMayKeep(i) || ur.length === 0) { if (good) good[i] = 1; continue; }
@@ -661,7 +760,7 @@ class Solver {
    * updated (updatemap), those a forcebest one covers with their best (bestupdatemap).
    */
   private addDupMaps(): void {
-    const maps = createDupMaps({ ctx: this.ctx, installable: (p) => this.installable(p), providers: (obs) => this.obsProviders(obs) }, this.dupJobs);
+    const maps = createDupMaps({ ctx: this.ctx, installable: (p) => this.installable(p), providers: (obs) => this.obsProviders(obs) }, this.dupJobs, this.req.noAutoTarget === true);
     this.dupMaps = maps;
     for (const i of this.installed) if (maps.involved[i] && !this.updateAll) this.updateMap.add(i);
     for (const i of maps.best) if (!this.bestUpdateAll) this.bestUpdateSet.add(i);
@@ -906,7 +1005,8 @@ class Solver {
       }
     } else if (this.wantsUpdate(i)) {
       const dq = this.undecidedPositives(rr);
-      if (dq && dq.length) return this.choose(dq);
+      const pruned = dq && dq.length ? this.toTargets(i, dq) : undefined;
+      if (pruned && pruned.length) return this.choose(pruned);
     }
     return this.sat.valueOf(V(i)) === 0 ? V(i) : 0;
   }
@@ -928,8 +1028,9 @@ class Solver {
         if (identical(this.pool.solvable(p), this.pool.solvable(p2))) dq.push(p);
       }
     }
-    if (dq.length === 0) return undefined;
-    const p = filterUnwanted(this.ctx, dq, 'choose')[0];
+    const targeted = this.toTargets(i, dq);
+    if (targeted.length === 0) return undefined;
+    const p = filterUnwanted(this.ctx, targeted, 'choose')[0];
     return p !== i && this.sat.valueOf(V(p)) === 0 ? p : undefined;
   }
 
@@ -1133,18 +1234,20 @@ class Solver {
       installed: this.installed,
       installJobRules: this.bestInstallJobs,
       // disableupdaterule (an erase job, an install job that lifts the update rule) disables its best rule too
-      bestUpdate: (p) => (this.updateAll || this.updateMap.has(p)) && (this.bestUpdateAll || this.bestUpdateSet.has(p)) && !this.noUpdate.has(p) && !this.featureInstead.has(p),
+      bestUpdate: (p) => (this.updateAll || this.updateMap.has(p)) && (this.bestUpdateAll || this.bestUpdateSet.has(p)) && !this.noUpdate.has(p) && !this.featureInstead.has(p) && !this.bestKept.has(p),
       updateLits: (p) => this.updateRule.get(p) ?? [],
       featureLits: (p) => {
         const f = this.featureLits(p);
         return sameLiterals(f, this.updateRule.get(p) ?? []) ? [] : f;
       },
       specialUpdaters: (p) => this.specialUpdaters.get(p),
+      updateTargets: (p) => this.updateTargets.get(p),
       dupGood: (p) => {
         const maps = this.dupMaps;
         return maps?.involved[p] ? (q) => this.isDupGood(q) : undefined;
       },
       locked: this.locked,
+      ...(this.req.disabled?.size && this.req.whatprovidesWithDisabled ? { disabled: (p: number) => this.req.disabled?.has(p) === true && !this.isInst(p) } : {}),
       bestObeyPolicy: this.req.bestObeyPolicy === true,
       mayUninstall: (p) => this.req.allowUninstall === true || this.uninstallAll || this.uninstallable.has(p),
     }).map((r) => ({ lits: r.lits, kind: 'best' as const, ...(r.pkg === undefined ? {} : { pkg: r.pkg }) }));
@@ -1226,6 +1329,7 @@ class Solver {
       if (r.kind !== 'update' || r.pkg === undefined) continue;
       const p = r.pkg;
       if (!anyPkg && !this.uninstallable.has(p)) continue;
+      if (this.req.disabled?.has(p)) continue; // do not uninstall disabled packages
       if (this.sat.proof.some((k) => this.rules[k].kind === 'best' && this.rules[k].pkg === p)) continue; // its best rule is involved
       const feature = this.featureLits(p);
       if (feature.length === 0 || sameLiterals(feature, r.lits)) {
@@ -1356,6 +1460,30 @@ class Solver {
 function disableChoice(choice: Rule[], r: Rule): Rule[] {
   const outside = (r.from as Rule).lits.filter((l) => l > 0 && !r.lits.includes(l));
   return choice.filter((c) => c !== r && !(c.from as Rule).lits.some((l) => outside.includes(l)));
+}
+
+/** The pool as libsolv's whatprovides sees it with pool->considered: repository packages taken out are not there. */
+function withoutDisabled(pool: SolverPool, disabled: ReadonlySet<number>): SolverPool {
+  const installed = pool.installedRepo;
+  const keep = (p: number): boolean => !disabled.has(p) || pool.solvable(p).repo === installed;
+  const named = new Map<string, readonly number[]>();
+  const provided = new Map<SimpleDep, readonly number[]>();
+  return {
+    get count() { return pool.count; },
+    solvable: (id) => pool.solvable(id),
+    repos: pool.repos,
+    installedRepo: installed,
+    whatprovides(dep) {
+      let out = provided.get(dep);
+      if (!out) { out = pool.whatprovides(dep).filter(keep); provided.set(dep, out); }
+      return out;
+    },
+    named(name) {
+      let out = named.get(name);
+      if (!out) { out = pool.named(name).filter(keep); named.set(name, out); }
+      return out;
+    },
+  };
 }
 
 function unsupported(what: string): FerryError {

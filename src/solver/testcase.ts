@@ -29,14 +29,14 @@ export interface JobSet {
 }
 
 /** The solver flags the depsolver models; any other makes the case unmodelled. */
-const SOLVER_FLAGS: ReadonlySet<string> = new Set(['ignorerecommended', 'focusinstalled', '!dupallowdowngrade', '!dupallowarchchange', 'keepexplicitobsoletes', 'keeporphans', 'allowuninstall', 'yumobsoletes', 'bestobeypolicy', 'allowvendorchange']);
+const SOLVER_FLAGS: ReadonlySet<string> = new Set(['ignorerecommended', 'focusinstalled', '!dupallowdowngrade', '!dupallowarchchange', 'keepexplicitobsoletes', 'keeporphans', 'allowuninstall', 'yumobsoletes', 'bestobeypolicy', 'allowvendorchange', 'noautotarget']);
 
 /**
  * The pool flags the depsolver models. noobsoletesmultiversion only sets solver_create's keepexplicitobsoletes
  * default (libsolv 0.7.23 src/solver.c), which testsolv resets to off (testcase_resetsolverflags): no effect.
  * implicitobsoleteusescolors is SolveRequest's implicitObsoleteUsesColors (with the infarch lock-step rules).
  */
-const POOL_FLAGS: ReadonlySet<string> = new Set(['noobsoletesmultiversion', 'implicitobsoleteusescolors']);
+const POOL_FLAGS: ReadonlySet<string> = new Set(['noobsoletesmultiversion', 'implicitobsoleteusescolors', 'whatprovideswithdisabled']);
 
 export interface Testcase {
   readonly pool: TestcasePool;
@@ -51,6 +51,8 @@ export interface Testcase {
   readonly unsupported: string[];
   /** Those of them that concern every set: the pool, its repositories and flags. */
   readonly poolUnsupported: string[];
+  /** The packages `disable pkg` takes out of the pool (libsolv's pool->considered). */
+  readonly disabled: number[];
 }
 
 interface MutableSolvable {
@@ -310,8 +312,10 @@ function parseTestcaseBytes(text: Buffer, where: string): Testcase {
   const poolFlags = new Set<string>();
   const newSet = (): (typeof pendingSets)[number] => { const set = { jobs: [], result: [], resultTypes: [], solverFlags: [], poolFlags, unsupported: [] }; pendingSets.push(set); return set; };
   let cur = newSet();
+  const pendingDisable: { line: number; text: string }[] = [];
   const unsupported: string[] = [];
-  let arch = 'noarch';
+  // without a system line libsolv's pool has no arch: nothing is filtered by arch
+  let arch = 'unset';
   let installedName: string | undefined;
   const bad = (line: number, what: string): FerryError => new FerryError('TESTCASE_INVALID', `${where}:${line}: ${what}`, {
     hint: 'see libsolv ext/testcase.c for the syntax',
@@ -399,7 +403,12 @@ function parseTestcaseBytes(text: Buffer, where: string): Testcase {
         // the libsolv features the case requires (testcase.c features[]): complex_deps is what the depsolver's rich dependencies are
         for (const f of words.slice(1)) if (f !== 'complex_deps') unsupported.push(`line ${lineNo}: feature ${f}`);
         break;
-      case 'genid': case 'disable': case 'namespace': case 'evrcmp':
+      case 'disable':
+        // pool->considered: only `disable pkg` before the first job set's end is modelled (pool-wide)
+        if (words[1] === 'pkg' && pendingSets.length === 1) pendingDisable.push({ line: lineNo, text: words.slice(2).join(' ') });
+        else unsupported.push(`line ${lineNo}: disable ${words.slice(1).join(' ')}`);
+        break;
+      case 'genid': case 'namespace': case 'evrcmp':
         unsupported.push(`line ${lineNo}: ${cmd}`);
         if (words.at(-1) === '<inline>') inline();
         break;
@@ -417,15 +426,17 @@ function parseTestcaseBytes(text: Buffer, where: string): Testcase {
     set.unsupported.sort((a, b) => lineOf(a) - lineOf(b));
     return { jobs, result: set.result, resultTypes: set.resultTypes, solverFlags: set.solverFlags, poolFlags: [...set.poolFlags].sort(), unsupported: set.unsupported };
   });
+  // testcase_read skips a disable whose package no repo holds (testcase_str2jobsel fails: it only warns)
+  const disabled = pendingDisable.flatMap(({ text }) => { const id = findPkg(pool, text); return id === undefined ? [] : [id]; });
   const poolUnsupported = [...unsupported].sort((a, b) => lineOf(a) - lineOf(b));
   const all = [...unsupported, ...sets.flatMap((s) => s.unsupported)].sort((a, b) => lineOf(a) - lineOf(b));
-  return { pool, arch, jobs: sets[0].jobs, result: sets[0].result, resultTypes: sets[0].resultTypes, sets, unsupported: all, poolUnsupported };
+  return { pool, arch, jobs: sets[0].jobs, result: sets[0].result, resultTypes: sets[0].resultTypes, sets, unsupported: all, poolUnsupported, disabled };
 }
 
 function lineOf(note: string): number { return Number(/^line (\d+)/.exec(note)?.[1] ?? 0); }
 
 /** The job flags the depsolver models (ext/testcase.c jobflags2str). */
-const JOB_FLAGS: ReadonlySet<string> = new Set(['forcebest']);
+const JOB_FLAGS: ReadonlySet<string> = new Set(['forcebest', 'targeted', 'setevr', 'setarch']);
 
 const COMMANDS: ReadonlySet<string> = new Set(['install', 'erase', 'update', 'distupgrade', 'lock', 'favor', 'disfavor', 'multiversion', 'noobsoletes', 'allowuninstall']);
 
@@ -440,6 +451,9 @@ function parseJob(pool: SolverPool, repos: Map<string, number>, words: string[],
   const flagList = flags.replace(/^\[|\]$/g, '').split(',').filter((f) => f !== '');
   if (flagList.some((f) => !JOB_FLAGS.has(f))) return `job flags ${flags}`;
   const forceBest = flagList.includes('forcebest');
+  const targeted = flagList.includes('targeted');
+  const setEvr = flagList.includes('setevr');
+  const setArch = flagList.includes('setarch');
   let select: JobSelect;
   switch (how) {
     case 'name': {
@@ -463,6 +477,15 @@ function parseJob(pool: SolverPool, repos: Map<string, number>, words: string[],
       break;
     }
     case 'all': select = { kind: 'all' }; break;
+    case 'oneof': {
+      const ids = rest.map((text) => {
+        const id = findPkg(pool, text);
+        if (id === undefined) throw bad(`job names package "${text}", which no repo holds`);
+        return id;
+      });
+      select = { kind: 'oneof', ids };
+      break;
+    }
     case 'repo': {
       const repo = repos.get(rest[0] ?? '');
       if (repo === undefined) throw bad(`job names repo "${rest[0] ?? ''}", which the testcase does not define`);
@@ -474,7 +497,8 @@ function parseJob(pool: SolverPool, repos: Map<string, number>, words: string[],
   // noobsoletes is multiversion's old name (ext/testcase.c job2str)
   const cmd = command === 'noobsoletes' ? 'multiversion' : command as JobCommand;
   if (forceBest && cmd !== 'install' && cmd !== 'update' && cmd !== 'distupgrade') return `job flags ${flags} on ${command}`;
-  return forceBest ? { command: cmd, select, forceBest } : { command: cmd, select };
+  if (targeted && cmd !== 'update' && cmd !== 'distupgrade') return `job flags ${flags} on ${command}`;
+  return { command: cmd, select, ...(forceBest ? { forceBest } : {}), ...(targeted ? { targeted } : {}), ...(setEvr ? { setEvr } : {}), ...(setArch ? { setArch } : {}) };
 }
 
 /** `N-[E:]V-R.A@REPO`, as testsolv prints solvables. */

@@ -52,7 +52,9 @@ export type JobSelect =
   | { kind: 'provides'; dep: SimpleDep }
   | { kind: 'pkg'; id: number }
   | { kind: 'all' }
-  | { kind: 'repo'; repo: number };
+  | { kind: 'repo'; repo: number }
+  /** SOLVER_SOLVABLE_ONE_OF: the listed packages. */
+  | { kind: 'oneof'; ids: readonly number[] };
 
 /**
  * `multiversion` is libsolv's SOLVER_MULTIVERSION: the selected packages are installed beside other versions of
@@ -67,6 +69,14 @@ export interface Job {
   readonly select: JobSelect;
   /** SOLVER_FORCEBEST: only the best candidates of the job (install, update, distupgrade) may be installed. */
   readonly forceBest?: boolean;
+  /** SOLVER_TARGETED: an update or distupgrade to the selected packages, even when it selects installed ones. */
+  readonly targeted?: boolean;
+  /**
+   * SOLVER_SETEVR / SOLVER_SETARCH on an install job: the job fixes the version (arch), so an installed package it
+   * replaces by a downgrade (an arch change) loses its update rule too, and the arch's infarch rules are lifted.
+   */
+  readonly setEvr?: boolean;
+  readonly setArch?: boolean;
 }
 
 export interface SolveRequest {
@@ -114,6 +124,15 @@ export interface SolveRequest {
    * same Obsoletes:, installing one installs one of each name (yum's package splits). dnf sets it.
    */
   readonly yumObsoletes?: boolean;
+  /**
+   * libsolv's pool->considered as its complement: packages taken out of the pool (dnf's excludes). One of a
+   * repository is not installable and, unless whatprovidesWithDisabled (POOL_FLAG_WHATPROVIDESWITHDISABLED), not
+   * even seen by whatprovides; an installed one must stay installed.
+   */
+  readonly disabled?: ReadonlySet<number>;
+  readonly whatprovidesWithDisabled?: boolean;
+  /** libsolv's SOLVER_FLAG_NO_AUTOTARGET: an update or distupgrade job is targeted only when it says [targeted]. */
+  readonly noAutoTarget?: boolean;
   /** Bounds the search: more conflicts than this throws SOLVER_LIMIT. */
   readonly maxConflicts?: number;
   /** libsolv's ignorerecommended (dontinstallrecommended): no weak dependency is installed. */

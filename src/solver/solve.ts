@@ -347,6 +347,8 @@ class Solver {
       out.push({ lits, kind: 'pkg' });
     };
     const considered = this.considered();
+    /** Per package p: the last package that got the rule -n | p from a requires (unifyRules would drop the copies). */
+    const soleProviderOf = new Int32Array(this.pool.count).fill(-1);
     this.consideredMap = considered;
     for (let n = 0; n < this.pool.count; n++) {
       if (!considered[n]) continue;
@@ -374,6 +376,8 @@ class Solver {
         const dp = this.providers(req);
         if (dontfix && !dp.some((p) => this.isInst(p))) continue;
         if (dp.includes(n)) continue;
+        // a package's requires often resolve to one same provider (libc.so.6(…)(64bit) by the dozen): its rule once
+        if (dp.length === 1) { if (soleProviderOf[dp[0]] === n) continue; soleProviderOf[dp[0]] = n; }
         const lits = new Array<number>(dp.length + 1);
         lits[0] = -V(n);
         for (let k = 0; k < dp.length; k++) lits[k + 1] = V(dp[k]);
@@ -1622,35 +1626,41 @@ function positives(f: Formula): number[] {
  */
 function unifyRules(rules: Rule[], vars: number): Rule[] {
   const off = vars + 1;
-  const first = new Int32Array(2 * off + 2);
-  for (const r of rules) first[r.lits[0] + off + 1]++;
-  for (let k = 1; k < first.length; k++) first[k] += first[k - 1];
-  const sorted = new Array<Rule>(rules.length);
-  const fill = first.slice();
-  for (const r of rules) sorted[fill[r.lits[0] + off]++] = r;
-  for (let b = 0; b + 1 < first.length; b++) {
-    const from = first[b];
-    const to = first[b + 1];
-    if (to - from < 2) continue;
-    if (to - from <= 64) {
-      // a package's few rules: an insertion sort in place (stable, as Array.prototype.sort)
-      for (let k = from + 1; k < to; k++) {
-        const r = sorted[k];
-        let j = k - 1;
-        for (; j >= from && ruleCmp(sorted[j].lits, r.lits) > 0; j--) sorted[j + 1] = sorted[j];
-        sorted[j + 1] = r;
-      }
-      continue;
-    }
-    const bucket = sorted.slice(from, to).sort((x, y) => ruleCmp(x.lits, y.lits));
-    for (let k = 0; k < bucket.length; k++) sorted[from + k] = bucket[k];
-  }
+  const n = rules.length;
+  // one pass over the rules for their first literals; the bucket order is then computed on integers alone
+  const key = new Int32Array(n);
+  const start = new Int32Array(2 * off + 2);
+  for (let i = 0; i < n; i++) { const k = rules[i].lits[0] + off; key[i] = k; start[k + 1]++; }
+  for (let k = 1; k < start.length; k++) start[k] += start[k - 1];
+  const order = new Int32Array(n);
+  const fill = start.slice();
+  for (let i = 0; i < n; i++) order[fill[key[i]]++] = i;
   const out: Rule[] = [];
-  for (const r of sorted) {
-    const last = out.at(-1);
-    if (!last || ruleCmp(last.lits, r.lits) !== 0) { out.push(r); continue; }
-    // a duplicate: the kept rule is a weak recommends rule only when both are
-    if (last.weakRec && !r.weakRec) out[out.length - 1] = { ...last, weakRec: false };
+  const bucket: Rule[] = [];
+  for (let b = 0; b + 1 < start.length; b++) {
+    const from = start[b];
+    const to = start[b + 1];
+    if (from === to) continue;
+    if (to - from === 1) { out.push(rules[order[from]]); continue; }
+    bucket.length = 0;
+    for (let k = from; k < to; k++) bucket.push(rules[order[k]]);
+    if (bucket.length <= 16) {
+      // a package's few rules: an insertion sort (stable, as Array.prototype.sort)
+      for (let k = 1; k < bucket.length; k++) {
+        const r = bucket[k];
+        let j = k - 1;
+        for (; j >= 0 && ruleCmp(bucket[j].lits, r.lits) > 0; j--) bucket[j + 1] = bucket[j];
+        bucket[j + 1] = r;
+      }
+    } else bucket.sort((x, y) => ruleCmp(x.lits, y.lits));
+    // equal rules have equal first literals: duplicates are dropped within the bucket; the kept rule is a weak
+    // recommends rule only when every copy is
+    out.push(bucket[0]);
+    for (let k = 1; k < bucket.length; k++) {
+      if (ruleCmp(bucket[k - 1].lits, bucket[k].lits) !== 0) { out.push(bucket[k]); continue; }
+      const last = out[out.length - 1];
+      if (last.weakRec && !bucket[k].weakRec) out[out.length - 1] = { ...last, weakRec: false };
+    }
   }
   return out;
 }

@@ -240,6 +240,25 @@ export class TestcasePool implements SolverPool {
     return tree;
   }
 
+  /**
+   * The provide on `line`, whose name is `name` (the index put it under that name): a plain line's relation and
+   * EVR are read from its bytes, without slicing and scanning the name again.
+   */
+  private provideOf(line: number, name: string): Dep {
+    if (this.lineEarly[line] === 1) return this.early.get(line) as Dep;
+    const b = this.lineBytes[line];
+    const to = this.lineEnd[line];
+    let s = this.lineStart[line];
+    while (s < to && b[s] > 32) s++;
+    if (s === to) return { name };
+    while (b[s] === 32 || b[s] === 9) s++;
+    const op = s;
+    while (b[s] === 60 || b[s] === 61 || b[s] === 62) s++;
+    const flags = RELATION_BYTES[s - op === 1 ? b[op] : (b[op] << 8) | b[op + 1]] as DepFlag;
+    while (b[s] === 32 || b[s] === 9) s++;
+    return { name, flags, evr: parseEvr(b.latin1Slice(s, to)) };
+  }
+
   // ---- whatprovides ----
 
   private buildIndex(): NonNullable<TestcasePool['index']> {
@@ -311,7 +330,7 @@ export class TestcasePool implements SolverPool {
       const id = index.ids[k];
       const line = index.lines[k];
       const s = this.solvables[id];
-      const dep = line < 0 ? { name: s.name, flags: 'EQ' as const, evr: s.evr } : this.lineDep(line) as Dep;
+      const dep = line < 0 ? { name: s.name, flags: 'EQ' as const, evr: s.evr } : this.provideOf(line, name);
       if (id !== last) { result.push(dep); last = id; continue; }
       const prev = result[result.length - 1];
       result[result.length - 1] = Array.isArray(prev) ? [...prev, dep] : [prev, dep];
@@ -542,6 +561,8 @@ export class DepReader {
 }
 
 const SCAN_RELATIONS: Readonly<Partial<Record<string, DepFlag>>> = { '=': 'EQ', '<=': 'LE', '>=': 'GE', '>': 'GT', '<': 'LT' };
+/** The relations of plain lines by their byte(s) (one byte, or the two as b0 << 8 | b1). */
+const RELATION_BYTES: Readonly<Record<number, DepFlag>> = { 61: 'EQ', 60: 'LT', 62: 'GT', [(60 << 8) | 61]: 'LE', [(62 << 8) | 61]: 'GE' };
 
 /**
  * Where parseTestcaseDep's name scan (a name ends at a blank, a control character or an unbalanced ")") would

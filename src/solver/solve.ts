@@ -18,7 +18,7 @@
  * targeted updates (update_targets), noautotarget, the oneof selection and the setevr/setarch job flags; the erase
  * of one specific installed package blocking its name's repository packages. Not modelled (SOLVER_UNSUPPORTED):
  * cleandeps, weak jobs, focusbest, rich recommends under strongrecommends and the other solver flags. Also modelled:
- * blacklists (black rules) and strongrecommends (weak recommends rules).
+ * blacklists (black rules), strongrecommends (weak recommends rules) and excludefromweak.
  */
 import { FerryError } from '../core/errors.js';
 import { compareEvr } from '../rpm/evr.js';
@@ -524,6 +524,9 @@ class Solver {
         case 'blacklist':
           this.blacklisted.push(...sel);
           break;
+        case 'excludefromweak':
+          for (const p of sel) this.excludedFromWeak.add(p);
+          break;
         case 'allowuninstall':
           if (job.select.kind === 'all' || (job.select.kind === 'repo' && job.select.repo === this.pool.installedRepo)) this.uninstallAll = true;
           for (const p of sel) if (this.isInst(p)) this.uninstallable.add(p);
@@ -585,6 +588,9 @@ class Solver {
 
   /** Installed packages a package install job keeps: their best rules are lifted (jobtodisablelist). */
   private readonly bestKept = new Set<number>();
+
+  /** excludefromweakmap: never installed for a weak dependency. */
+  private readonly excludedFromWeak = new Set<number>();
 
   /** The packages blacklist jobs select, and those an install job naming their version lifts the black rule of. */
   private readonly blacklisted: number[] = [];
@@ -1155,6 +1161,7 @@ class Solver {
         if (s.supplements.length === 0 || !this.installable(i)) continue;
         if (!this.ctx.supplementing(i)) continue;
         if (this.disfavored(i)) continue; // disfavored supplements are not installed
+        if (this.excludedFromWeak.has(i)) continue; // excluded from weak deps, not installed
         dqs.push(i);
       }
     }
@@ -1167,7 +1174,7 @@ class Solver {
         for (const p of this.obsProviders(obs)) if (obsoleteMatches(this.pool.solvable(p), obs)) obsoleted.add(p);
       }
     }
-    const dqF = dq.filter((p) => !obsoleted.has(p) && !this.disfavored(p));
+    const dqF = dq.filter((p) => !obsoleted.has(p) && !this.disfavored(p) && !this.excludedFromWeak.has(p));
     // solver_is_supplementing_alreadyinstalled: only supplements a newly installed package fulfils
     // multiversion does not mix with supplements: not when another version of its name is decided installed
     const otherVersionOn = (p: number): boolean => this.multi.has(p) && this.pool.named(this.pool.solvable(p).name).some((q) => this.sat.valueOf(V(q)) === 1);

@@ -438,7 +438,7 @@ function lineOf(note: string): number { return Number(/^line (\d+)/.exec(note)?.
 /** The job flags the depsolver models (ext/testcase.c jobflags2str). */
 const JOB_FLAGS: ReadonlySet<string> = new Set(['forcebest', 'targeted', 'setevr', 'setarch']);
 
-const COMMANDS: ReadonlySet<string> = new Set(['install', 'erase', 'update', 'distupgrade', 'lock', 'favor', 'disfavor', 'multiversion', 'noobsoletes', 'allowuninstall', 'blacklist']);
+const COMMANDS: ReadonlySet<string> = new Set(['install', 'erase', 'update', 'distupgrade', 'lock', 'favor', 'disfavor', 'multiversion', 'noobsoletes', 'allowuninstall', 'blacklist', 'excludefromweak']);
 
 /** A job, or the reason it is not modelled. */
 function parseJob(pool: SolverPool, repos: Map<string, number>, words: string[], bad: (what: string) => FerryError): Job | string {
@@ -497,7 +497,8 @@ function parseJob(pool: SolverPool, repos: Map<string, number>, words: string[],
   // noobsoletes is multiversion's old name (ext/testcase.c job2str)
   const cmd = command === 'noobsoletes' ? 'multiversion' : command as JobCommand;
   if (forceBest && cmd !== 'install' && cmd !== 'update' && cmd !== 'distupgrade') return `job flags ${flags} on ${command}`;
-  if (targeted && cmd !== 'update' && cmd !== 'distupgrade') return `job flags ${flags} on ${command}`;
+  // SOLVER_TARGETED means nothing on an install job (only update and distupgrade read it)
+  if (targeted && cmd !== 'update' && cmd !== 'distupgrade' && cmd !== 'install') return `job flags ${flags} on ${command}`;
   return { command: cmd, select, ...(forceBest ? { forceBest } : {}), ...(targeted ? { targeted } : {}), ...(setEvr ? { setEvr } : {}), ...(setArch ? { setArch } : {}) };
 }
 

@@ -62,9 +62,10 @@ export type JobSelect =
  * SOLVER_ALLOWUNINSTALL: the selected installed packages may be erased when the jobs cannot be met otherwise (dnf
  * --allowerasing gives one per installed package that is not protected, libdnf Goal.cpp allowUninstallAllButProtected).
  * `blacklist` is SOLVER_BLACKLIST: the selected repository packages are installed only by an install job that names
- * their version (retracted patches, PTFs).
+ * their version (retracted patches, PTFs). `excludefromweak` is SOLVER_EXCLUDEFROMWEAK: the selected packages are
+ * never installed for a recommends or supplements.
  */
-export type JobCommand = 'install' | 'erase' | 'update' | 'distupgrade' | 'lock' | 'favor' | 'disfavor' | 'multiversion' | 'allowuninstall' | 'blacklist';
+export type JobCommand = 'install' | 'erase' | 'update' | 'distupgrade' | 'lock' | 'favor' | 'disfavor' | 'multiversion' | 'allowuninstall' | 'blacklist' | 'excludefromweak';
 
 export interface Job {
   readonly command: JobCommand;

@@ -45,7 +45,7 @@ export function solveJobSet(tc: Testcase, set: JobSet): string[] {
     implicitObsoleteUsesColors: set.poolFlags.includes('implicitobsoleteusescolors'),
     ...(tc.disabled.length ? { disabled: new Set(tc.disabled), whatprovidesWithDisabled: set.poolFlags.includes('whatprovideswithdisabled') } : {}),
     bestObeyPolicy: set.solverFlags.includes('bestobeypolicy'), noAutoTarget: set.solverFlags.includes('noautotarget'),
-    strongRecommends: set.solverFlags.includes('strongrecommends'), allowVendorChange: set.solverFlags.includes('allowvendorchange') });
+    strongRecommends: set.solverFlags.includes('strongrecommends'), strictRepoPriority: set.solverFlags.includes('strictrepopriority'), allowVendorChange: set.solverFlags.includes('allowvendorchange') });
   const lines = formatResult(tc.pool, result);
   if (!result.ok || !recommendations) return lines;
   const f = (kind: string, ids: readonly number[] = []): string[] => ids.map((id) => `${kind} ${formatSolvable(tc.pool, id)}`);

@@ -11,7 +11,7 @@
  * split (two packages of other names obsoleting one installed name); 30% get [forcebest] on their install / update /
  * distupgrade jobs, half of those with bestobeypolicy; 15% get vendors, half of those with allowvendorchange; a fifth get a distupgrade of a repository, a name or a package; a quarter get i686 twins of x86_64 packages, half
  * of those with implicitobsoleteusescolors; 15% get one or two disabled packages, half of those with
- * whatprovideswithdisabled; a fifth get a targeted update or the erase of one specific installed package; 12% a blacklist; 12% strongrecommends (where no recommends is rich); 12% an excludefromweak.
+ * whatprovideswithdisabled; a fifth get a targeted update or the erase of one specific installed package; 12% a blacklist; 12% strongrecommends (where no recommends is rich); 12% an excludefromweak; 10% strictrepopriority.
  */
 
 /** mulberry32: a small, fast, seedable PRNG (public domain). */
@@ -205,6 +205,8 @@ export function scenario(seed: number): string {
   // excludefromweak (by name or provides), from a twelfth stream
   const erand = prng(seed ^ 0x5851f42d);
   if (erand() < 0.12) jobs.push(erand() < 0.6 ? `job excludefromweak name ${names[Math.floor(erand() * names.length)]}` : `job excludefromweak provides ${virtuals[Math.floor(erand() * virtuals.length)]}`);
+  // strictrepopriority, from a thirteenth stream
+  if (prng(seed ^ 0x2127599b)() < 0.1) jobs.unshift('solverflags strictrepopriority');
   let built = 1_600_000_000;
   if (timed) for (const p of [...pkgs, ...installed]) p.tags.push(`Tim: ${built++}`);
   const repo = (list: Pkg[]): string => list.map((p) => [`#>=Pkg: ${p.name} ${p.version} 1 ${p.arch}`, ...p.tags.map((t) => `#>=${t}`)].join('\n')).join('\n');

@@ -18,7 +18,7 @@
  * targeted updates (update_targets), noautotarget, the oneof selection and the setevr/setarch job flags; the erase
  * of one specific installed package blocking its name's repository packages. Not modelled (SOLVER_UNSUPPORTED):
  * cleandeps, weak jobs, focusbest, rich recommends under strongrecommends and the other solver flags. Also modelled:
- * blacklists (black rules), strongrecommends (weak recommends rules) and excludefromweak.
+ * blacklists (black rules), strongrecommends (weak recommends rules), excludefromweak and strictrepopriority.
  */
 import { FerryError } from '../core/errors.js';
 import { compareEvr } from '../rpm/evr.js';
@@ -40,7 +40,7 @@ const FALSE: Formula = { t: 'false' };
 
 /** `pkg` names the installed package of an update or feature rule (the feature rule standing in for a disabled update rule). */
 /** `weakRec`: a package rule made from a recommends under strongrecommends (weak: disabled when it makes the jobs unsolvable). */
-interface Rule { lits: number[]; kind: 'pkg' | 'update' | 'feature' | 'job' | 'infarch' | 'dup' | 'best' | 'yumobs' | 'black' | 'choice'; from?: Rule; pkg?: number; weakRec?: boolean }
+interface Rule { lits: number[]; kind: 'pkg' | 'update' | 'feature' | 'job' | 'infarch' | 'dup' | 'best' | 'yumobs' | 'black' | 'repoprio' | 'choice'; from?: Rule; pkg?: number; weakRec?: boolean }
 
 /** A decision among several candidates at `level` (the decision itself is at level + 1); `taken` per candidate. */
 interface Branch { readonly level: number; readonly cands: readonly number[]; readonly taken: boolean[] }
@@ -1259,8 +1259,35 @@ class Solver {
     return 0;
   }
 
-  /** The black rules, made once. */
+  /** The black rules and the strict repo priority rules, made once. */
   private black: Rule[] = [];
+  private repoPrio: Rule[] = [];
+
+  /**
+   * solver_addstrictrepopriorules (strictrepopriority): a repository package of a name that a repository of higher
+   * priority also carries is not installed; a package install job (SOLVER_SETREPO) lifts its name's rules.
+   */
+  private strictRepoPrioRules(): Rule[] {
+    if (!this.req.strictRepoPriority) return [];
+    const out: Rule[] = [];
+    const done = new Set<string>();
+    const lifted = new Set(this.req.jobs.filter((j) => j.command === 'install' && j.select.kind === 'pkg').map((j) => this.pool.solvable((j.select as { id: number }).id).name));
+    for (let p = 0; p < this.pool.count; p++) {
+      if (!this.consideredMap[p]) continue;
+      const name = this.pool.solvable(p).name;
+      if (done.has(name)) continue;
+      done.add(name);
+      const named = this.pool.named(name);
+      let max = this.pool.repos[this.pool.solvable(p).repo].priority;
+      for (const q of named) max = Math.max(max, this.pool.repos[this.pool.solvable(q).repo].priority);
+      if (lifted.has(name)) continue;
+      for (const q of named) {
+        if (!this.consideredMap[q] || this.isInst(q)) continue;
+        if (this.pool.repos[this.pool.solvable(q).repo].priority < max) out.push({ lits: [-V(q)], kind: 'repoprio' });
+      }
+    }
+    return out;
+  }
 
   /** The infarch rules, made once after the package rules. */
   private infarch: Rule[] = [];
@@ -1316,7 +1343,7 @@ class Solver {
       colorMatch: this.req.implicitObsoleteUsesColors ? (a, b) => this.colorMatch(this.pool.solvable(a), this.pool.solvable(b)) : undefined,
       providers: (obs) => this.obsProviders(obs),
     }).map((lits) => ({ lits, kind: 'yumobs' as const })) : [];
-    this.rules = [...(this.recDisabled.size ? pkg.filter((r) => !this.recDisabled.has(r)) : pkg), ...update, ...this.jobRules, ...this.infarch, ...this.dup, ...this.best ?? [], ...this.yumObs, ...this.black, ...choice];
+    this.rules = [...(this.recDisabled.size ? pkg.filter((r) => !this.recDisabled.has(r)) : pkg), ...update, ...this.jobRules, ...this.infarch, ...this.dup, ...this.best ?? [], ...this.yumObs, ...this.black, ...this.repoPrio, ...choice];
     const choiceable: number[] = [];
     this.rules.forEach((r, i) => {
       let positive = 0;
@@ -1424,6 +1451,7 @@ class Solver {
     this.dup = this.dupRules();
     this.best = this.makeBestRules();
     this.black = this.blackRules();
+    this.repoPrio = this.strictRepoPrioRules();
     let choice = this.choiceRules(pkg);
     for (let ok = this.attempt(pkg, update, choice); ;) {
       const fewer = ok ? this.unneededChoice(choice) : this.weakToDisable(choice);

@@ -139,6 +139,8 @@ export interface SolveRequest {
    * unsolvable run are disabled and the solver runs again.
    */
   readonly strongRecommends?: boolean;
+  /** libsolv's SOLVER_FLAG_STRICT_REPO_PRIORITY: only the highest-priority repository's packages of a name install. */
+  readonly strictRepoPriority?: boolean;
   /** libsolv's SOLVER_FLAG_NO_AUTOTARGET: an update or distupgrade job is targeted only when it says [targeted]. */
   readonly noAutoTarget?: boolean;
   /** Bounds the search: more conflicts than this throws SOLVER_LIMIT. */

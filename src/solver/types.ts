@@ -102,8 +102,7 @@ export interface SolveRequest {
   readonly keepExplicitObsoletes?: boolean;
   /**
    * libsolv's SOLVER_FLAG_KEEP_ORPHANS: under a distupgrade, an installed package no repository replaces stays
-   * (its update rule keeps it). libdnf sets it, but together with allowuninstall (--allowerasing), which the
-   * solver does not model; src/assess/predict.ts therefore leaves it off (orphans may go).
+   * (its update rule keeps it). libdnf sets it (initSolver), and so does src/assess/predict.ts.
    */
   readonly keepOrphans?: boolean;
   /**

@@ -11,7 +11,7 @@
  * split (two packages of other names obsoleting one installed name); 30% get [forcebest] on their install / update /
  * distupgrade jobs, half of those with bestobeypolicy; 15% get vendors, half of those with allowvendorchange; a fifth get a distupgrade of a repository, a name or a package; a quarter get i686 twins of x86_64 packages, half
  * of those with implicitobsoleteusescolors; 15% get one or two disabled packages, half of those with
- * whatprovideswithdisabled; a fifth get a targeted update or the erase of one specific installed package; 12% a blacklist; 12% strongrecommends (where no recommends is rich); 12% an excludefromweak; 10% strictrepopriority.
+ * whatprovideswithdisabled; a fifth get a targeted update or the erase of one specific installed package; 12% a blacklist; 12% strongrecommends (where no recommends is rich); 12% an excludefromweak; 10% strictrepopriority; 10% a verify job.
  */
 
 /** mulberry32: a small, fast, seedable PRNG (public domain). */
@@ -207,6 +207,9 @@ export function scenario(seed: number): string {
   if (erand() < 0.12) jobs.push(erand() < 0.6 ? `job excludefromweak name ${names[Math.floor(erand() * names.length)]}` : `job excludefromweak provides ${virtuals[Math.floor(erand() * virtuals.length)]}`);
   // strictrepopriority, from a thirteenth stream
   if (prng(seed ^ 0x2127599b)() < 0.1) jobs.unshift('solverflags strictrepopriority');
+  // verify jobs (all packages, or one installed name), from a fourteenth stream
+  const vrnd = prng(seed ^ 0x1f123bb5);
+  if (installed.length && vrnd() < 0.1) jobs.push(vrnd() < 0.5 ? 'job verify all packages' : `job verify name ${installed[Math.floor(vrnd() * installed.length)].name}`);
   let built = 1_600_000_000;
   if (timed) for (const p of [...pkgs, ...installed]) p.tags.push(`Tim: ${built++}`);
   const repo = (list: Pkg[]): string => list.map((p) => [`#>=Pkg: ${p.name} ${p.version} 1 ${p.arch}`, ...p.tags.map((t) => `#>=${t}`)].join('\n')).join('\n');

@@ -18,7 +18,8 @@
  * targeted updates (update_targets), noautotarget, the oneof selection and the setevr/setarch job flags; the erase
  * of one specific installed package blocking its name's repository packages. Not modelled (SOLVER_UNSUPPORTED):
  * cleandeps, weak jobs, focusbest, rich recommends under strongrecommends and the other solver flags. Also modelled:
- * blacklists (black rules), strongrecommends (weak recommends rules), excludefromweak and strictrepopriority.
+ * blacklists (black rules), strongrecommends (weak recommends rules), excludefromweak, strictrepopriority and verify
+ * jobs (fixmap).
  */
 import { FerryError } from '../core/errors.js';
 import { compareEvr } from '../rpm/evr.js';
@@ -354,8 +355,10 @@ class Solver {
       if (!considered[n]) continue;
       const s = this.pool.solvable(n);
       const isInst = this.isInst(n);
-      const dontfix = isInst;
-      if (!dontfix && !this.installable(n)) add([-V(n)]);
+      // dontfix: an installed package's broken dependencies are left alone, unless a verify job fixes it (fixmap)
+      const dontfix = isInst && !this.fixAll && !this.fix.has(n);
+      // pool_installable: an installed package whose deps are fixed is held to it too (its arch, not disabled)
+      if (!dontfix && (isInst ? this.archScore(s.arch) === 0 || this.req.disabled?.has(n) === true : !this.installable(n))) add([-V(n)]);
       // add_complex_deprules: one rule per block, its literals ordered; an installed package keeps only the
       // blocks its installed state fulfils
       const addComplex = (block: number[], conflict = false): void => {
@@ -524,6 +527,10 @@ class Solver {
         case 'blacklist':
           this.blacklisted.push(...sel);
           break;
+        case 'verify':
+          if (job.select.kind === 'all' || (job.select.kind === 'repo' && job.select.repo === this.pool.installedRepo)) this.fixAll = true;
+          for (const p of sel) if (this.isInst(p)) this.fix.add(p);
+          break;
         case 'excludefromweak':
           for (const p of sel) this.excludedFromWeak.add(p);
           break;
@@ -588,6 +595,10 @@ class Solver {
 
   /** Installed packages a package install job keeps: their best rules are lifted (jobtodisablelist). */
   private readonly bestKept = new Set<number>();
+
+  /** fixmap (verify jobs): installed packages whose broken dependencies are to be fixed. */
+  private fixAll = false;
+  private readonly fix = new Set<number>();
 
   /** excludefromweakmap: never installed for a weak dependency. */
   private readonly excludedFromWeak = new Set<number>();

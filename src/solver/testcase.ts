@@ -438,7 +438,7 @@ function lineOf(note: string): number { return Number(/^line (\d+)/.exec(note)?.
 /** The job flags the depsolver models (ext/testcase.c jobflags2str). */
 const JOB_FLAGS: ReadonlySet<string> = new Set(['forcebest', 'targeted', 'setevr', 'setarch']);
 
-const COMMANDS: ReadonlySet<string> = new Set(['install', 'erase', 'update', 'distupgrade', 'lock', 'favor', 'disfavor', 'multiversion', 'noobsoletes', 'allowuninstall', 'blacklist', 'excludefromweak']);
+const COMMANDS: ReadonlySet<string> = new Set(['install', 'erase', 'update', 'distupgrade', 'lock', 'favor', 'disfavor', 'multiversion', 'noobsoletes', 'allowuninstall', 'blacklist', 'excludefromweak', 'verify']);
 
 /** A job, or the reason it is not modelled. */
 function parseJob(pool: SolverPool, repos: Map<string, number>, words: string[], bad: (what: string) => FerryError): Job | string {

@@ -63,9 +63,10 @@ export type JobSelect =
  * --allowerasing gives one per installed package that is not protected, libdnf Goal.cpp allowUninstallAllButProtected).
  * `blacklist` is SOLVER_BLACKLIST: the selected repository packages are installed only by an install job that names
  * their version (retracted patches, PTFs). `excludefromweak` is SOLVER_EXCLUDEFROMWEAK: the selected packages are
- * never installed for a recommends or supplements.
+ * never installed for a recommends or supplements. `verify` is SOLVER_VERIFY: the selected installed packages'
+ * broken dependencies are fixed too (fixmap).
  */
-export type JobCommand = 'install' | 'erase' | 'update' | 'distupgrade' | 'lock' | 'favor' | 'disfavor' | 'multiversion' | 'allowuninstall' | 'blacklist' | 'excludefromweak';
+export type JobCommand = 'install' | 'erase' | 'update' | 'distupgrade' | 'lock' | 'favor' | 'disfavor' | 'multiversion' | 'allowuninstall' | 'blacklist' | 'excludefromweak' | 'verify';
 
 export interface Job {
   readonly command: JobCommand;

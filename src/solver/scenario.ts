@@ -11,7 +11,7 @@
  * split (two packages of other names obsoleting one installed name); 30% get [forcebest] on their install / update /
  * distupgrade jobs, half of those with bestobeypolicy; 15% get vendors, half of those with allowvendorchange; a fifth get a distupgrade of a repository, a name or a package; a quarter get i686 twins of x86_64 packages, half
  * of those with implicitobsoleteusescolors; 15% get one or two disabled packages, half of those with
- * whatprovideswithdisabled; a fifth get a targeted update or the erase of one specific installed package; 12% a blacklist; 12% strongrecommends (where no recommends is rich); 12% an excludefromweak; 10% strictrepopriority; 10% a verify job.
+ * whatprovideswithdisabled; a fifth get a targeted update or the erase of one specific installed package; 12% a blacklist; 12% strongrecommends (where no recommends is rich); 12% an excludefromweak; 10% strictrepopriority; 10% a verify job; 15% weak install/erase/lock jobs.
  */
 
 /** mulberry32: a small, fast, seedable PRNG (public domain). */
@@ -186,6 +186,14 @@ export function scenario(seed: number): string {
       if (/^job (install|update|distupgrade) /.test(jobs[k]) && brnd() < 0.7) jobs[k] = jobs[k].endsWith(']') ? `${jobs[k].slice(0, -1)},forcebest]` : `${jobs[k]} [forcebest]`;
     }
     if (brnd() < 0.5) jobs.unshift('solverflags bestobeypolicy');
+  }
+  // weak install / erase / lock jobs (not forcebest ones), from a fifteenth stream
+  const wrnd = prng(seed ^ 0x61c88647);
+  if (wrnd() < 0.15) {
+    for (let k = 0; k < jobs.length; k++) {
+      if (!/^job (install|erase|lock) /.test(jobs[k]) || jobs[k].includes('forcebest') || wrnd() < 0.4) continue;
+      jobs[k] = jobs[k].endsWith(']') ? `${jobs[k].slice(0, -1)},weak]` : `${jobs[k]} [weak]`;
+    }
   }
   if (brnd() < 0.15) {
     for (const p of [...pkgs, ...installed]) if (brnd() < 0.8) p.tags.push(`Vnd: ${brnd() < 0.6 ? 'acme' : 'other'}`);

@@ -17,9 +17,9 @@
  * implicitobsoleteusescolors (infarch.ts); disabled packages (pool->considered, whatprovideswithdisabled);
  * targeted updates (update_targets), noautotarget, the oneof selection and the setevr/setarch job flags; the erase
  * of one specific installed package blocking its name's repository packages. Not modelled (SOLVER_UNSUPPORTED):
- * cleandeps, weak jobs, focusbest, rich recommends under strongrecommends and the other solver flags. Also modelled:
+ * cleandeps, weak forcebest jobs, focusbest, rich recommends under strongrecommends and the other solver flags. Also modelled:
  * blacklists (black rules), strongrecommends (weak recommends rules), excludefromweak, strictrepopriority and verify
- * jobs (fixmap).
+ * jobs (fixmap) and weak jobs (dropped, with what they changed, when their rule is the last weak one of a proof).
  */
 import { FerryError } from '../core/errors.js';
 import { compareEvr } from '../rpm/evr.js';
@@ -40,8 +40,11 @@ const TRUE: Formula = { t: 'true' };
 const FALSE: Formula = { t: 'false' };
 
 /** `pkg` names the installed package of an update or feature rule (the feature rule standing in for a disabled update rule). */
-/** `weakRec`: a package rule made from a recommends under strongrecommends (weak: disabled when it makes the jobs unsolvable). */
-interface Rule { lits: number[]; kind: 'pkg' | 'update' | 'feature' | 'job' | 'infarch' | 'dup' | 'best' | 'yumobs' | 'black' | 'repoprio' | 'choice'; from?: Rule; pkg?: number; weakRec?: boolean }
+/**
+ * `weakRec`: a package rule made from a recommends under strongrecommends (weak: disabled when it makes the jobs
+ * unsolvable); `job`: the index of a job rule's job, `weak` when that job is [weak].
+ */
+interface Rule { lits: number[]; kind: 'pkg' | 'update' | 'feature' | 'job' | 'infarch' | 'dup' | 'best' | 'yumobs' | 'black' | 'repoprio' | 'choice'; from?: Rule; pkg?: number; weakRec?: boolean; job?: number; weak?: boolean }
 
 /** A decision among several candidates at `level` (the decision itself is at level + 1); `taken` per candidate. */
 interface Branch { readonly level: number; readonly cands: readonly number[]; readonly taken: boolean[] }
@@ -450,6 +453,11 @@ class Solver {
     }
   }
 
+  private pushJobRule(job: Job, lits: number[]): void {
+    if (job.weak && job.forceBest) throw unsupported('a weak forcebest job (its best rules would be weak too)');
+    this.jobRules.push({ lits, kind: 'job', job: this.req.jobs.indexOf(job), ...(job.weak ? { weak: true } : {}) });
+  }
+
   private addJobs(): void {
     // solver_calculate_multiversionmap: before any rule, whatever the job order
     for (const job of this.req.jobs) if (job.command === 'multiversion') for (const p of this.select(job)) this.multi.add(p);
@@ -463,7 +471,7 @@ class Solver {
         case 'install': {
           if (job.select.kind === 'all' || job.select.kind === 'repo') throw unsupported(`install ${job.select.kind}`);
           if (job.select.kind === 'oneof' && sel.length === 0) break; // empty installs are ignored
-          this.jobRules.push({ lits: sel.map(V), kind: 'job' });
+          this.pushJobRule(job, sel.map(V));
           if (job.forceBest) this.bestInstallJobs.push(sel.map(V));
           // jobtodisablelist: a package job sets the repo (SOLVER_SETREPO), which lifts the dup rules of its name
           if (job.select.kind === 'pkg') { this.dupLifted.add(this.pool.solvable(job.select.id).name); this.infarchLifted.push(job.select.id); }
@@ -473,7 +481,7 @@ class Solver {
         }
         case 'erase': {
           for (const p of sel) {
-            this.jobRules.push({ lits: [-V(p)], kind: 'job' });
+            this.pushJobRule(job, [-V(p)]);
             if (this.isInst(p)) this.noUpdate.add(p);
           }
           // erasing one specific installed package (by package, or by name with a version) also erases the
@@ -486,7 +494,7 @@ class Solver {
           for (const p of this.pool.named(ns.name)) {
             if (this.isInst(p) || installCandidates.has(p) || sel.includes(p)) continue;
             if (this.req.implicitObsoleteUsesColors && !this.colorMatch(ns, this.pool.solvable(p))) continue;
-            this.jobRules.push({ lits: [-V(p)], kind: 'job' });
+            this.pushJobRule(job, [-V(p)]);
           }
           break;
         }
@@ -513,7 +521,7 @@ class Solver {
         }
         case 'lock':
           for (const p of job.select.kind === 'all' ? Array.from({ length: this.pool.count }, (_, i) => i) : sel) {
-            this.jobRules.push({ lits: [this.isInst(p) ? V(p) : -V(p)], kind: 'job' });
+            this.pushJobRule(job, [this.isInst(p) ? V(p) : -V(p)]);
             (this.locked ??= new Set()).add(p);
             // jobtodisablelist: a locked installed package lifts the dup rules of its name
             if (this.isInst(p)) this.dupLifted.add(this.pool.solvable(p).name);
@@ -1408,6 +1416,13 @@ class Solver {
     return choice;
   }
 
+  /** The job of the last weak rule of the proof, when that is a weak job's rule. */
+  private weakJobToDisable(): number | undefined {
+    let last: Rule | undefined;
+    for (const i of this.sat.proof) if (this.rules[i].kind === 'choice' || this.rules[i].weakRec || this.rules[i].weak) last = this.rules[i];
+    return last?.weak ? last.job : undefined;
+  }
+
   /** The strongrecommends rules disable_recommendsrules disabled. */
   private readonly recDisabled = new Set<Rule>();
 
@@ -1465,6 +1480,10 @@ class Solver {
     this.repoPrio = this.strictRepoPrioRules();
     let choice = this.choiceRules(pkg);
     for (let ok = this.attempt(pkg, update, choice); ;) {
+      // a weak job whose rule is the last weak rule of the proof goes (solver_fixproblem): what it changed in the
+      // policy rules comes back with it (solver_reenablepolicyrules), so the jobs are solved again without it
+      const weakJob = ok ? undefined : this.weakJobToDisable();
+      if (weakJob !== undefined) return new Solver({ ...this.req, jobs: this.req.jobs.filter((_, k) => k !== weakJob) }).run();
       const fewer = ok ? this.unneededChoice(choice) : this.weakToDisable(choice);
       if (fewer) { choice = fewer; ok = this.attempt(pkg, update, choice); continue; }
       if (!ok) {

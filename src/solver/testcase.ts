@@ -436,7 +436,7 @@ function parseTestcaseBytes(text: Buffer, where: string): Testcase {
 function lineOf(note: string): number { return Number(/^line (\d+)/.exec(note)?.[1] ?? 0); }
 
 /** The job flags the depsolver models (ext/testcase.c jobflags2str). */
-const JOB_FLAGS: ReadonlySet<string> = new Set(['forcebest', 'targeted', 'setevr', 'setarch']);
+const JOB_FLAGS: ReadonlySet<string> = new Set(['forcebest', 'targeted', 'setevr', 'setarch', 'weak']);
 
 const COMMANDS: ReadonlySet<string> = new Set(['install', 'erase', 'update', 'distupgrade', 'lock', 'favor', 'disfavor', 'multiversion', 'noobsoletes', 'allowuninstall', 'blacklist', 'excludefromweak', 'verify']);
 
@@ -454,6 +454,7 @@ function parseJob(pool: SolverPool, repos: Map<string, number>, words: string[],
   const targeted = flagList.includes('targeted');
   const setEvr = flagList.includes('setevr');
   const setArch = flagList.includes('setarch');
+  const weak = flagList.includes('weak');
   let select: JobSelect;
   switch (how) {
     case 'name': {
@@ -499,7 +500,7 @@ function parseJob(pool: SolverPool, repos: Map<string, number>, words: string[],
   if (forceBest && cmd !== 'install' && cmd !== 'update' && cmd !== 'distupgrade') return `job flags ${flags} on ${command}`;
   // SOLVER_TARGETED means nothing on an install job (only update and distupgrade read it)
   if (targeted && cmd !== 'update' && cmd !== 'distupgrade' && cmd !== 'install') return `job flags ${flags} on ${command}`;
-  return { command: cmd, select, ...(forceBest ? { forceBest } : {}), ...(targeted ? { targeted } : {}), ...(setEvr ? { setEvr } : {}), ...(setArch ? { setArch } : {}) };
+  return { command: cmd, select, ...(forceBest ? { forceBest } : {}), ...(targeted ? { targeted } : {}), ...(setEvr ? { setEvr } : {}), ...(setArch ? { setArch } : {}), ...(weak ? { weak } : {}) };
 }
 
 /** `N-[E:]V-R.A@REPO`, as testsolv prints solvables. */

@@ -81,6 +81,8 @@ export interface Job {
    */
   readonly setEvr?: boolean;
   readonly setArch?: boolean;
+  /** SOLVER_WEAK: the job is dropped when it cannot be met together with the others. */
+  readonly weak?: boolean;
 }
 
 export interface SolveRequest {

@@ -171,7 +171,7 @@ export class TestcasePool implements SolverPool {
     if (kind === PRV) {
       const id = this.solvables.length - 1;
       if (!this.hasSelf && PLAIN_EQ && bytesEqualString(b, from, ne, this.solvables[id].name)) this.hasSelf = true;
-      this.addPair(this.names.intern(b, from, ne), id, line);
+      this.addPair(this.names.intern(b, from, ne, PLAIN_HASH), id, line);
     }
     return true;
   }
@@ -365,7 +365,7 @@ let PLAIN_EQ = false;
 function plainNameEnd(b: Buffer, from: number, to: number): number {
   PLAIN_EQ = false;
   if (b[from] === 40) return -1;
-  const ne = plainName(b, from, to);
+  const ne = plainNameHashed(b, from, to);
   if (ne < 0) return -1;
   if (ne === to) return ne;
   let s = ne;
@@ -396,6 +396,26 @@ function plainNameEnd(b: Buffer, from: number, to: number): number {
 }
 
 /** nameEnd of scanSimpleDep over ASCII bytes: the end of a name starting at from, -1 when not plain. */
+/** Set by plainNameEnd: the hash of the plain line's name (hashBytes over it), taken in the same scan. */
+let PLAIN_HASH = 0;
+
+/** plainName that also hashes the name as hashBytes does (into PLAIN_HASH): the provide's name is scanned once. */
+function plainNameHashed(b: Buffer, from: number, to: number): number {
+  let paren = 0;
+  let s = from;
+  let h = 0x811c9dc5;
+  for (; s < to; s++) {
+    const c = b[s];
+    if (c <= 32) break;
+    if (c >= 128) return -1;
+    if (c === 40) paren++;
+    else if (c === 41 && paren-- <= 0) return -1;
+    h = Math.imul(h ^ c, 0x01000193);
+  }
+  PLAIN_HASH = (h ^ (h >>> 15)) & 0x7fffffff;
+  return s === from ? -1 : s;
+}
+
 function plainName(b: Buffer, from: number, to: number): number {
   let paren = 0;
   let s = from;
@@ -434,8 +454,9 @@ class NameTable {
     this.keyHash = new Int32Array(expected);
   }
 
-  intern(b: Buffer, from: number, to: number): number {
-    const h = hashBytes(b, from, to);
+  /** `hash`: hashBytes(b, from, to) when the caller has it already. */
+  intern(b: Buffer, from: number, to: number, hash = hashBytes(b, from, to)): number {
+    const h = hash;
     const len = to - from;
     const slots = this.slots;
     for (let at = h & this.mask; ; at = (at + 1) & this.mask) {

@@ -360,7 +360,8 @@ function moveInstalledToFront(ctx: PolicyContext, list: number[]): void {
 }
 
 /** policy_prefer_favored: favored packages to the front, disfavored to the back (a stable sort). */
-function preferFavored(ctx: PolicyContext, list: number[]): void {
+/** policy_prefer_favored: the more favored first (a stable sort). */
+export function preferFavored(ctx: PolicyContext, list: number[]): void {
   const favor = ctx.favor;
   if (favor && list.length > 1) list.sort((a, b) => favor(b) - favor(a));
 }

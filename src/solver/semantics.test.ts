@@ -101,6 +101,24 @@ const CASES: { label: string; text: string; result: string[] }[] = [
     ].join('\n'),
     result: ['upgrade a-1-1.noarch@system a-2-1.noarch@target'],
   },
+  {
+    label: 'jobs first: among the candidates, one a not yet kept installed package suggests comes first (reorder_dq_for_future_installed)',
+    text: [
+      'repo system 0 testtags <inline>',
+      '#>=Pkg: I 1 1 noarch',
+      '#>=Sug: B2',
+      'repo target 0 testtags <inline>',
+      '#>=Pkg: I 2 1 noarch',
+      '#>=Pkg: B1 1 1 noarch',
+      '#>=Prv: P',
+      '#>=Pkg: B2 1 1 noarch',
+      '#>=Prv: P',
+      'system x86_64 rpm system',
+      'job install provides P',
+      'result transaction,problems <inline>',
+    ].join('\n'),
+    result: ['install B2-1-1.noarch@target'],
+  },
 ];
 
 const noTestsolv = skipUnlessTools('testsolv');

@@ -24,7 +24,7 @@
 import { FerryError } from '../core/errors.js';
 import { compareEvr } from '../rpm/evr.js';
 import { formatDep, type DepTree, type SimpleDep } from '../rpm/deps.js';
-import { archScores, filterUnwanted, findUpdatePackages, identical, obsoleteMatches, sameNevra, vendorChanges, type PolicyContext } from './policy.js';
+import { archScores, filterUnwanted, findUpdatePackages, identical, obsoleteMatches, preferFavored, sameNevra, vendorChanges, type PolicyContext } from './policy.js';
 import { bestRules } from './bestrules.js';
 import { infarchRules } from './infarch.js';
 import { createDupMaps, type DupJob, type DupMaps } from './dupmaps.js';
@@ -950,8 +950,9 @@ class Solver {
   }
 
   /** selectandinstall: the policy's first choice; several candidates open a branch for minimisation. */
-  private choose(dq: number[]): number {
-    const list = dq.length > 1 ? filterUnwanted(this.ctx, [...dq], 'choose') : dq;
+  private choose(dq: number[], reorder = false): number {
+    let list = dq.length > 1 ? filterUnwanted(this.ctx, [...dq], 'choose') : dq;
+    if (reorder && list.length > 1) list = this.reorderForFutureInstalled(list);
     if (list.length > 1) this.branches.push({ level: this.sat.decisionLevel, cands: list, taken: list.map((_, k) => k === 0) });
     return V(list[0]);
   }
@@ -1006,9 +1007,46 @@ class Solver {
         const inst = cand.filter((p) => this.isInst(p));
         if (inst.length) cand = inst;
       }
-      return this.choose(cand);
+      // resolve_jobrules runs with do_extra_reordering when there are installed packages (and the jobs come first)
+      return this.choose(cand, this.installed.length > 0 && !this.req.focusInstalled);
     }
     return 0;
+  }
+
+  /**
+   * reorder_dq_for_future_installed: while the jobs are resolved the installed packages are not kept yet; counting
+   * the undecided ones (but those an erase job lets go) as installed, the candidates suggested or enhancing such
+   * a package come first, then those recommended or supplementing; then the favored.
+   */
+  private reorderForFutureInstalled(dq: number[]): number[] {
+    const future = new Set(this.installed.filter((p) => !this.noUpdate.has(p) && this.sat.valueOf(V(p)) === 0));
+    if (future.size === 0) return dq;
+    const on = (lit: number): boolean => this.sat.valueOf(lit) === 1 || (lit > 0 && future.has(ID(lit)));
+    const ev = (g: Formula): boolean => {
+      switch (g.t) {
+        case 'true': return true;
+        case 'false': return false;
+        case 'lit': return on(g.lit);
+        case 'and': return g.parts.every(ev);
+        case 'or': return g.parts.some(ev);
+      }
+    };
+    const recommended = new Set<number>();
+    const suggested = new Set<number>();
+    const mark = (id: number): void => {
+      const s = this.pool.solvable(id);
+      for (const d of s.recommends) for (const p of positives(this.formula(d))) recommended.add(p);
+      for (const d of s.suggests) for (const p of positives(this.formula(d))) suggested.add(p);
+    };
+    for (const lit of this.sat.assigned) if (lit > 0) mark(ID(lit));
+    for (const p of future) mark(p);
+    const supplementing = (p: number): boolean => this.pool.solvable(p).supplements.some((d) => ev(this.formula(d)));
+    const enhancing = (p: number): boolean => this.pool.solvable(p).enhances.some((d) => ev(this.formula(d)));
+    const partition = (list: number[], front: (p: number) => boolean): number[] => [...list.filter(front), ...list.filter((p) => !front(p))];
+    let out = partition(dq, (p) => this.isInst(p) || suggested.has(p) || enhancing(p));
+    out = partition(out, (p) => this.isInst(p) || recommended.has(p) || supplementing(p));
+    preferFavored(this.ctx, out);
+    return out;
   }
 
   private wantsUpdate(i: number): boolean {

@@ -213,16 +213,17 @@ test('assessTargets: the document names a mirror and its error without the URL\'
 });
 
 test('assessTargets: a transaction the solver cannot find is said (not assessed: predicted-transaction), and the fates fall back to the rules', () => {
-  // app-1 requires lib = 1 exactly; the target has app-2 (needing libnew, which nothing provides) and lib-2:
-  // distro-sync cannot keep app-1 beside lib-2 nor install app-2 (no allowuninstall modelled): no transaction.
+  // the vendor swap installs rocky-release, whose only build requires rocky-repos, which nothing provides: no
+  // erasure --allowerasing may make satisfies the install job, so there is no transaction.
   const installed = [inst('bash-4.4.19-10.el8.x86_64', { vendor: 'CentOS' }), inst('centos-release-8.2-2.2004.0.1.el8.x86_64', { vendor: 'CentOS' }),
     inst('lib-1-1.el8.x86_64', { vendor: 'CentOS' }), inst('app-1-1.el8.x86_64', { vendor: 'CentOS' })];
   const dependencies = installed.map((p) => ({ nevra: `${p.name}-${p.epoch}:${p.version}-${p.release}.${p.arch}`, provides: [`${p.name} = ${p.epoch}:${p.version}-${p.release}`],
     requires: p.name === 'app' ? ['lib = 0:1-1.el8'] : [], conflicts: [], obsoletes: [], files: [] }));
   const facts = baseFacts({ packages: installed, dependencies, os: { id: 'centos', idLike: ['rhel'], name: 'CentOS Linux', prettyName: 'CentOS Linux 8', versionId: '8', raw: {} } });
-  const pool = createPool([pkg('bash-4.4.20-1.el8.x86_64'), pkg('rocky-release-8.4-35.el8.noarch'), pkg('lib-2-1.el8.x86_64'),
-    { ...pkg('app-2-1.el8.x86_64'), requires: [{ name: 'libnew' }] }]);
-  const a = assessTargets({ facts, catalog, today: '2024-05-01', targets: [{ release: 'rocky-8', repo: { release: 'rocky-8', locations: ['/repos/rocky-8'], pool } }] });
+  const target = [pkg('bash-4.4.20-1.el8.x86_64'), pkg('lib-2-1.el8.x86_64'), { ...pkg('app-2-1.el8.x86_64'), requires: [{ name: 'libnew' }] }];
+  const broken = createPool([...target, { ...pkg('rocky-release-8.4-35.el8.noarch'), requires: [{ name: 'rocky-repos' }] }]);
+  const pool = createPool([...target, pkg('rocky-release-8.4-35.el8.noarch')]);
+  const a = assessTargets({ facts, catalog, today: '2024-05-01', targets: [{ release: 'rocky-8', repo: { release: 'rocky-8', locations: ['/repos/rocky-8'], pool: broken } }] });
   const rocky = a.targets[0];
   const said = rocky.notAssessed?.find((n) => n.check === 'predicted-transaction');
   assert.match(said?.reason ?? '', /^the solver found no transaction \(.+\): the package fates follow Ferry's rules/, JSON.stringify(rocky.notAssessed));

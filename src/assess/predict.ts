@@ -9,10 +9,11 @@
  * (src/rpm/installonly.ts), keepexplicitobsoletes and implicitobsoleteusescolors. installonly_limit is
  * libdnf's limitInstallonlyPackages: when more install-only versions of a name would be installed than the
  * limit, the newest ones are kept by install jobs, the others erased by erase jobs, and the jobs solved again.
- * libdnf further sets keeporphans together with allowuninstall (--allowerasing) and forcebest (best=True),
- * which the solver does not model (allowuninstall, forcebest): orphans are left erasable instead (no
- * keeporphans) and the policy's best candidate stands for forcebest. The lab paths hold it to dnf package by
- * package (test/e2e/predict-transaction.test.ts). Pure.
+ * libdnf further sets keeporphans, yumobsoletes, bestobeypolicy and allowvendorchange (initSolver; dnf.conf
+ * allow_vendor_change defaults to True), gives --allowerasing as one allowuninstall job per installed package
+ * (allowUninstallAllButProtected) and best=True as forcebest on the staged jobs (constructJob). The lab paths hold
+ * it to dnf package by package
+ * (test/e2e/predict-transaction.test.ts). Pure.
  */
 import { FerryError } from '../core/errors.js';
 import type { InstalledPackage, ModuleStreamState, PackageDependencies } from '../facts/index.js';
@@ -69,7 +70,12 @@ export interface PredictedChange {
  */
 export type ErasureCause =
   | { kind: 'job'; job: RemovalJob | 'installonly-limit' }
-  | { kind: 'dependency'; requires: string; provider: string; providerFate: string; cause?: ErasureCause; root: string };
+  | { kind: 'dependency'; requires: string; provider: string; providerFate: string; cause?: ErasureCause; root: string }
+  /**
+   * Its target build `update` cannot install — `broken` (`requires DEP` no package of the new system satisfies, or
+   * `conflicts with NEVRA`) — and distro-sync keeps no other version: --allowerasing erases it (solver_autouninstall).
+   */
+  | { kind: 'update-uninstallable'; update: string; broken: string };
 
 export interface PredictInput {
   installed: readonly InstalledPackage[];
@@ -253,9 +259,13 @@ function migrationJobs(pool: MemoryPool, swap: PredictInput['swap']): { jobs: Jo
     jobs.push({ command: 'erase', select: { kind: 'pkg', id } });
     swapErased.set(id, why(pool.solvable(id).name));
   }
-  for (const name of new Set(swap.install)) jobs.push({ command: 'install', select: { kind: 'name', name } });
-  jobs.push({ command: 'distupgrade', select: { kind: 'all' } });
+  // best=True: constructJob gives every staged job SOLVER_FORCEBEST (on an erase it changes nothing)
+  for (const name of new Set(swap.install)) jobs.push({ command: 'install', select: { kind: 'name', name }, forceBest: true });
+  jobs.push({ command: 'distupgrade', select: { kind: 'all' }, forceBest: true });
   for (const name of INSTALLONLY_PROVIDES) jobs.push({ command: 'multiversion', select: { kind: 'provides', dep: { type: 'simple', name } } });
+  // --allowerasing: allowUninstallAllButProtected, one job per installed package (protected_packages is emptied,
+  // and an offline root has no running kernel to protect)
+  for (let id = 0; id < pool.count; id++) if (pool.solvable(id).repo === pool.installedRepo) jobs.push({ command: 'allowuninstall', select: { kind: 'pkg', id } });
   return { jobs, swapErased };
 }
 
@@ -292,7 +302,7 @@ const ACTION: Record<'upgrade' | 'downgrade' | 'reinstall' | 'change', Predicted
 export function predictMigration(input: PredictInput): Prediction {
   const { pool, repoids } = buildMigrationPool({ ...input, swapInstall: input.swap.install });
   const { jobs, swapErased } = migrationJobs(pool, input.swap);
-  const request = { pool, arch: input.arch, implicitObsoleteUsesColors: true, keepExplicitObsoletes: true };
+  const request = { pool, arch: input.arch, implicitObsoleteUsesColors: true, keepExplicitObsoletes: true, keepOrphans: true, yumObsoletes: true, allowVendorChange: true, bestObeyPolicy: true };
   let res = solve({ ...request, jobs });
   if (!res.ok) return { ok: false, problems: res.problems };
   const limit = installonlyLimitJobs(pool, res.installed);
@@ -342,7 +352,7 @@ export function predictMigration(input: PredictInput): Prediction {
       const root = cause?.kind === 'dependency' ? cause.root : nevraOf(pool.solvable(was));
       return { kind: 'dependency', requires: formatDep(req), provider: nevraOf(pool.solvable(was)), providerFate, ...(cause ? { cause } : {}), root };
     }
-    return undefined;
+    return updateUninstallable(pool, id, after);
   };
   for (const [id, c] of fateOf) {
     if (c.action !== 'erase' || c.forcedBy) continue;
@@ -352,9 +362,34 @@ export function predictMigration(input: PredictInput): Prediction {
   return { ok: true, changes: changes.sort((a, b) => (a.nevra < b.nevra ? -1 : a.nevra > b.nevra ? 1 : a.action < b.action ? -1 : 1)) };
 }
 
+/**
+ * Why installed package `id`'s newest target build cannot join the new system `after`: its first requires nothing
+ * there satisfies, or its first conflict with a package there. Undefined when the target has no build of the name or
+ * nothing is broken.
+ */
+function updateUninstallable(pool: MemoryPool, id: number, after: ReadonlySet<number>): ErasureCause | undefined {
+  const name = pool.solvable(id).name;
+  const update = pool.named(name).filter((p) => pool.solvable(p).repo !== pool.installedRepo)
+    .sort((a, b) => compareEvr(pool.solvable(b).evr, pool.solvable(a).evr))[0];
+  if (update === undefined) return undefined;
+  const s = pool.solvable(update);
+  const broken = (): string | undefined => {
+    for (const req of s.requires) if (req.type === 'simple' && !pool.whatprovides(req).some((p) => after.has(p) || p === update)) return `requires ${formatDep(req)}`;
+    for (const con of s.conflicts) {
+      if (con.type !== 'simple') continue;
+      const hit = pool.whatprovides(con).find((p) => after.has(p) && p !== update && p !== id);
+      if (hit !== undefined) return `conflicts with ${nevraOf(pool.solvable(hit))}`;
+    }
+    return undefined;
+  };
+  const why = broken();
+  return why ? { kind: 'update-uninstallable', update: nevraOf(s), broken: why } : undefined;
+}
+
 /** The cause as lines, this package's broken requires first, down to the change that forces it. */
 export function erasureChain(cause: ErasureCause): string[] {
   if (cause.kind === 'job') return [REMOVAL_TEXT[cause.job]];
+  if (cause.kind === 'update-uninstallable') return [`${cause.broken} in its target build ${cause.update}, which therefore cannot install; distro-sync keeps no other version`];
   return [`requires ${cause.requires}: ${cause.provider} ${cause.providerFate}`, ...(cause.cause ? erasureChain(cause.cause) : [])];
 }
 

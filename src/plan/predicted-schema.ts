@@ -23,6 +23,12 @@ export const ERASURE_CAUSE_SCHEMA: Record<string, unknown> = {
       required: ['kind', 'requires', 'provider', 'providerFate', 'root'],
       additionalProperties: false,
     },
+    {
+      type: 'object',
+      properties: { kind: { type: 'string', const: 'update-uninstallable' }, update: str, broken: str },
+      required: ['kind', 'update', 'broken'],
+      additionalProperties: false,
+    },
   ],
 };
 

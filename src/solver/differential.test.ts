@@ -3,13 +3,13 @@
 // equal (for unsolvable cases: both unsolvable; libsolv's problem texts are not modelled).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isFerryError } from '../core/errors.js';
 import { sharedPath, skipUnlessShared, skipUnlessTools } from '../../test/support/shared.js';
-import { DIFF_DIR, testsolvResult, writeScenario } from '../../test/support/testsolv.js';
-import { solveJobSet, solveTestcase } from './result.js';
+import { DIFF_DIR, testsolvPasses, testsolvResult, writeScenario } from '../../test/support/testsolv.js';
+import { normaliseReference, solveJobSet, solveTestcase } from './result.js';
 import { scenario } from './scenario.js';
 import { parseTestcase, readTestcase } from './testcase.js';
 
@@ -34,19 +34,30 @@ test('libsolv testcases: Ferry and testsolv give the same transaction', { skip: 
   const equal: string[] = [];
   const differences: string[] = [];
   const unmodelled: string[] = [];
+  const testsolvFails: string[] = [];
   for (const f of files) {
-    const mine = ferry(readTestcase(join(CASES, f)));
+    const tc = readTestcase(join(CASES, f));
+    const mine = ferry(tc);
     if (typeof mine === 'string') { unmodelled.push(`${f}: ${mine}`); continue; }
+    if (!testsolvPasses(join(CASES, f))) {
+      // testsolv 0.7.23 does not give the case's own result (the case is newer than it): outside the comparison,
+      // listed with whose result Ferry gives
+      const expected = normaliseReference(tc.sets.length === 1 ? tc.result : tc.sets.flatMap((set, k) => [`test ${k + 1}:`, ...set.result]));
+      const same = (a: string[]): boolean => JSON.stringify(mine) === JSON.stringify(a);
+      testsolvFails.push(`${f}: Ferry gives ${same(testsolvResult(join(CASES, f))) ? 'testsolv\'s result' : same(expected) ? 'the case\'s result' : 'neither result'}`);
+      continue;
+    }
     compared++;
     const ref = testsolvResult(join(CASES, f));
     if (JSON.stringify(mine) === JSON.stringify(ref)) equal.push(f);
     else differences.push(`${f}\n    ferry:    ${mine.join(' | ')}\n    testsolv: ${ref.join(' | ')}`);
   }
-  console.log(`libsolv testcases: ${compared} compared, ${equal.length} equal (of ${files.length}; ${unmodelled.length} not modelled)`);
+  console.log(`libsolv testcases: ${compared} compared, ${equal.length} equal (of ${files.length}; ${unmodelled.length} not modelled; ${testsolvFails.length} that testsolv itself fails)`);
+  for (const f of testsolvFails) console.log(`  testsolv fails: ${f}`);
   for (const d of differences) console.log(`  differs: ${d}`);
   for (const u of unmodelled) console.log(`  not modelled: ${u}`);
   assert.deepEqual(differences, [], 'every modelled testcase gives testsolv\'s transaction');
-  assert.ok(compared >= 33, `only ${compared} testcases compared`);
+  assert.ok(compared >= 68, `only ${compared} testcases compared`);
 });
 
 /** testsolv's result lines of each job set ("test N:" blocks; one block for a single set). */
@@ -64,8 +75,8 @@ test('libsolv testcases the solver models in part: each modelled job set gives t
   const differences: string[] = [];
   for (const f of files) {
     const tc = readTestcase(join(CASES, f));
-    // a pool-wide feature (pool flags, repository kinds) concerns every set; a case without any is compared whole above
-    if (tc.poolUnsupported.length || tc.unsupported.length === 0) continue;
+    // a pool-wide feature (pool flags, repository kinds) concerns every set; a case the solver models whole is compared above
+    if (tc.poolUnsupported.length || typeof ferry(tc) !== 'string') continue;
     const ref = referenceSets(testsolvResult(join(CASES, f)), tc.sets.length);
     tc.sets.forEach((set, k) => {
       if (set.unsupported.length) return;
@@ -84,8 +95,41 @@ test('libsolv testcases the solver models in part: each modelled job set gives t
   for (const e of equal) console.log(`  equal: ${e}`);
   for (const d of differences) console.log(`  differs: ${d}`);
   assert.deepEqual(differences, [], 'every modelled job set gives testsolv\'s transaction');
-  assert.ok(equal.length >= 15, `only ${equal.length} job sets compared`);
+  // nearly every partly modelled case is compared whole now (distupgrade, allowuninstall, forcebest, disable)
+  assert.ok(equal.length >= 1, `only ${equal.length} job sets compared`);
 });
+
+test('libsolv testcases whose only unmodelled part is a report (alternatives, rules, proof): the transaction (asked without it) is testsolv\'s', { skip: skipUnlessShared('test-vectors', 'libsolv-testcases') || noTestsolv }, () => {
+  const files = readdirSync(CASES).filter((d) => statSync(join(CASES, d)).isDirectory())
+    .flatMap((d) => readdirSync(join(CASES, d)).filter((f) => f.endsWith('.t')).map((f) => `${d}/${f}`)).sort();
+  const dir = mkdtempSync(join(tmpdir(), 'ferry-alternatives-'));
+  try {
+    const equal: string[] = [];
+    const differences: string[] = [];
+    for (const f of files) {
+      const tc = readTestcase(join(CASES, f));
+      if (tc.unsupported.length === 0 || !tc.unsupported.every((u) => /^line \d+: result (alternatives|rules|proof)$/.test(u))) continue;
+      // solver_get_alternatives, the rules and the proof are reports on the decisions, not decisions: the same case
+      // asks for the transaction only
+      const text = readFileSync(join(CASES, f), 'utf8').replace(/^result ([^ ]*)/gm, (_, types: string) => `result ${types.split(',').filter((t) => !REPORTS.has(t)).join(',') || 'transaction,problems'}`);
+      const path = writeScenario(dir, f.replace('/', '_'), text);
+      const mine = ferry(parseTestcase(text, path));
+      if (typeof mine === 'string') continue;
+      const ref = testsolvResult(path);
+      if (JSON.stringify(mine) === JSON.stringify(ref)) equal.push(f);
+      else differences.push(`${f}\n    ferry:    ${mine.join(' | ')}\n    testsolv: ${ref.join(' | ')}`);
+    }
+    console.log(`libsolv testcases without their reports: ${equal.length + differences.length} compared, ${equal.length} equal (${equal.join(', ')})`);
+    for (const d of differences) console.log(`  differs: ${d}`);
+    assert.deepEqual(differences, []);
+    assert.ok(equal.length >= 15, `only ${equal.length} compared`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+/** The result types that report on the solve rather than give its result. */
+const REPORTS: ReadonlySet<string> = new Set(['alternatives', 'rules', 'proof']);
 
 const SCENARIOS = Number(process.env.FERRY_SOLVER_SCENARIOS ?? 2000);
 

@@ -26,6 +26,9 @@ const ARCH_POLICIES: Readonly<Record<string, string>> = {
 
 /** pool_arch2score: 0 not installable, 1 noarch, lower is better; the high 16 bits are the colour class. */
 export function archScores(systemArch: string): (arch: string) => number {
+  // no system arch (testcase `system unset`, or none): libsolv has no id2arch and filters no arch but src/nosrc,
+  // as if every package were noarch
+  if (systemArch === 'unset' || systemArch === '-') return (arch) => (arch === 'src' || arch === 'nosrc' ? 0 : 1);
   const scores = new Map<string, number>([['noarch', 1]]);
   let score = 0x10001;
   const policy = ARCH_POLICIES[systemArch] ?? systemArch;
@@ -57,6 +60,18 @@ export interface PolicyContext {
   dupInvolved?(id: number): boolean;
   /** POOL_FLAG_IMPLICITOBSOLETEUSESCOLORS: update candidates must match the installed package's arch colour. */
   readonly implicitObsoleteUsesColors?: boolean;
+  /** A repository package taken out of the pool (pool->considered): no update candidate, no obsoleter. */
+  disabled?(id: number): boolean;
+  /** SOLVER_FLAG_ALLOW_VENDORCHANGE (libsolv's default: off; dnf: on): an update may change the vendor. */
+  readonly allowVendorChange?: boolean;
+}
+
+/**
+ * policy_illegal_vendorchange without vendor classes (testsolv defines none): any other vendor, a missing one
+ * counting as empty, is a change.
+ */
+export function vendorChanges(a: Solvable, b: Solvable): boolean {
+  return (a.vendor ?? '') !== (b.vendor ?? '');
 }
 
 export type PolicyMode = 'choose' | 'choose-noreorder' | 'recommend' | 'supplement' | 'suggest';
@@ -345,7 +360,8 @@ function moveInstalledToFront(ctx: PolicyContext, list: number[]): void {
 }
 
 /** policy_prefer_favored: favored packages to the front, disfavored to the back (a stable sort). */
-function preferFavored(ctx: PolicyContext, list: number[]): void {
+/** policy_prefer_favored: the more favored first (a stable sort). */
+export function preferFavored(ctx: PolicyContext, list: number[]): void {
   const favor = ctx.favor;
   if (favor && list.length > 1) list.sort((a, b) => favor(b) - favor(a));
 }
@@ -366,12 +382,12 @@ export function findUpdatePackages(ctx: PolicyContext, id: number, allowAll: boo
     if (s.arch === ps.arch || s.arch === 'noarch' || ps.arch === 'noarch') return false;
     return ((ctx.archScore(s.arch) ^ ctx.archScore(ps.arch)) & 0xffff0000) !== 0;
   };
-  const illegalArch = (ps: Solvable): boolean => !allowAll && otherColour(ps);
+  const illegalArch = (ps: Solvable): boolean => !allowAll && (otherColour(ps) || (!ctx.allowVendorChange && vendorChanges(s, ps)));
   // implicitobsoleteusescolors limits the candidates of every kind to the installed package's colour
   const colourless = (ps: Solvable): boolean => ctx.implicitObsoleteUsesColors === true && otherColour(ps);
   let haveprovobs = false;
   for (const p of pool.whatprovides({ type: 'simple', name: s.name })) {
-    if (p === id) continue;
+    if (p === id || ctx.disabled?.(p)) continue;
     const ps = pool.solvable(p);
     if (colourless(ps)) continue;
     if (ps.name === s.name) {
@@ -407,8 +423,10 @@ export function obsoletersOf(ctx: PolicyContext, id: number): readonly number[] 
     for (let p = 0; p < pool.count; p++) {
       const ps = pool.solvable(p);
       if (ps.obsoletes.length === 0) continue;
-      if (ctx.archScore(ps.arch) === 0 && !ctx.isInstalled(p)) continue;
+      if ((ctx.archScore(ps.arch) === 0 || ctx.disabled?.(p)) && !ctx.isInstalled(p)) continue;
       for (const o of ps.obsoletes) {
+        // only installed providers count: most Obsoletes: name nothing installed, and then need no versioned lookup
+        if (o.flags !== undefined && !pool.whatprovides({ type: 'simple', name: o.name }).some((q) => ctx.isInstalled(q))) continue;
         for (const q of pool.whatprovides({ type: 'simple', name: o.name, flags: o.flags, evr: o.evr })) {
           if (!ctx.isInstalled(q) || pool.solvable(q).name === ps.name || !obsoleteMatches(pool.solvable(q), o)) continue;
           const list = index.get(q);

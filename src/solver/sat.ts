@@ -6,6 +6,9 @@
  * Every learnt clause remembers the clauses it was derived from (libsolv's learnt_why, level-0 reasons included),
  * so that an unsatisfiable search yields its proof: the tags of the original clauses involved
  * (analyze_unsolvable), from which the solver picks a weak rule to disable.
+ *
+ * Storage is flat, as in libsolv's solver.c: every clause's literals sit in one Int32Array arena, and the watches
+ * are lists threaded through Int32Arrays (each clause's two watches are nodes 2ci and 2ci+1); no object or array per clause. A list keeps the order its nodes were appended in.
  */
 import { FerryError, assert } from '../core/errors.js';
 
@@ -13,8 +16,16 @@ export class Sat {
   private readonly value: Int8Array; // per variable: 1 true, -1 false, 0 unassigned
   private readonly level: Int32Array;
   private readonly reason: Int32Array; // clause index, -1 for a decision
-  private readonly watches: number[][]; // per literal index: clauses watching that literal
-  readonly clauses: number[][] = [];
+  // clause ci's literals: lits[start[ci] … start[ci] + len[ci])
+  private lits: Int32Array = new Int32Array(1 << 12);
+  private litsUsed = 0;
+  private start: Int32Array = new Int32Array(1 << 10);
+  private len: Int32Array = new Int32Array(1 << 10);
+  private nclauses = 0;
+  // watch lists per literal index (idx(lit): the clauses whose watched literal -lit is false once lit is true)
+  private readonly head: Int32Array;
+  private readonly tail: Int32Array;
+  private next: Int32Array = new Int32Array(1 << 11); // per watch node: the next node of its list, -1 at the end
   /** Per clause: the caller's tag (an original clause) or the clauses it was learnt from. */
   private readonly tags: number[] = [];
   /** Per learnt clause (tag -1): the clauses it was learnt from and the level-0 variables it rests on. */
@@ -33,13 +44,14 @@ export class Sat {
     this.value = new Int8Array(vars + 1);
     this.level = new Int32Array(vars + 1);
     this.reason = new Int32Array(vars + 1).fill(-1);
-    this.watches = Array.from({ length: 2 * vars + 2 }, () => []);
+    this.head = new Int32Array(2 * vars + 2).fill(-1);
+    this.tail = new Int32Array(2 * vars + 2).fill(-1);
   }
 
   private static idx(lit: number): number { return lit > 0 ? 2 * lit : -2 * lit + 1; }
 
   /** 1 true, -1 false, 0 unassigned. */
-  valueOf(lit: number): number { const v = this.value[Math.abs(lit)]; return lit > 0 ? v : -v; }
+  valueOf(lit: number): number { const v = this.value[lit > 0 ? lit : -lit]; return lit > 0 ? v : -v; }
 
   get decisionLevel(): number { return this.trailLim.length; }
 
@@ -67,13 +79,27 @@ export class Sat {
   /** Adds a clause before solving; `tag` names it in a proof. */
   addClause(lits: readonly number[], tag = 0): void {
     assert(!this.started, 'clauses are added before solving');
-    let c: number[];
-    if (lits.length <= 16) {
-      // short clauses (nearly all): duplicates and tautologies found without a Set
-      c = [];
-      for (const l of lits) {
-        if (c.includes(-l)) return; // tautology
-        if (!c.includes(l)) c.push(l);
+    let c: readonly number[];
+    if (lits.length <= 2) {
+      // nearly all rules: a tautology or a duplicate is seen at a glance
+      if (lits.length === 2 && lits[0] === -lits[1]) return;
+      c = lits.length === 2 && lits[0] === lits[1] ? [lits[0]] : lits;
+    } else if (lits.length <= 16) {
+      // short clauses: duplicates and tautologies found without a Set, and a copy made only when there is a duplicate
+      c = lits;
+      for (let k = 1; k < lits.length && c === lits; k++) {
+        for (let j = 0; j < k; j++) {
+          if (lits[j] === -lits[k]) return; // tautology
+          if (lits[j] === lits[k]) { c = []; break; }
+        }
+      }
+      if (c !== lits) {
+        const d: number[] = [];
+        for (const l of lits) {
+          if (d.includes(-l)) return; // tautology
+          if (!d.includes(l)) d.push(l);
+        }
+        c = d;
       }
     } else {
       const set = new Set<number>();
@@ -88,18 +114,41 @@ export class Sat {
     if (c.length === 1) this.units.push(ci); else this.watch(ci);
   }
 
-  private store(c: number[], origin: number | { why: number[]; level0: number[] }): number {
-    this.clauses.push(c);
-    const ci = this.clauses.length - 1;
+  private store(c: readonly number[], origin: number | { why: number[]; level0: number[] }): number {
+    const ci = this.nclauses++;
+    if (ci === this.start.length) {
+      this.start = grow(this.start, 2 * ci);
+      this.len = grow(this.len, 2 * ci);
+      this.next = grow(this.next, 4 * ci);
+    }
+    if (this.litsUsed + c.length > this.lits.length) this.lits = grow(this.lits, Math.max(2 * this.lits.length, this.litsUsed + c.length));
+    const at = this.litsUsed;
+    for (let k = 0; k < c.length; k++) this.lits[at + k] = c[k];
+    this.litsUsed += c.length;
+    this.start[ci] = at;
+    this.len[ci] = c.length;
     if (typeof origin === 'number') this.tags.push(origin);
     else { this.tags.push(-1); this.learntFrom.set(ci, origin); }
     return ci;
   }
 
+  /** Clause ci's literals as an array (analysis and proofs: not the propagation loop). */
+  private clause(ci: number): number[] {
+    return Array.from(this.lits.subarray(this.start[ci], this.start[ci] + this.len[ci]));
+  }
+
   private watch(ci: number): void {
-    const c = this.clauses[ci];
-    this.watches[Sat.idx(-c[0])].push(ci);
-    this.watches[Sat.idx(-c[1])].push(ci);
+    const s = this.start[ci];
+    this.append(2 * ci, this.lits[s]);
+    this.append(2 * ci + 1, this.lits[s + 1]);
+  }
+
+  /** Appends watch node w, watching literal lit, to the end of the list of idx(-lit). */
+  private append(w: number, lit: number): void {
+    const li = Sat.idx(-lit);
+    this.next[w] = -1;
+    if (this.tail[li] < 0) this.head[li] = w; else this.next[this.tail[li]] = w;
+    this.tail[li] = w;
   }
 
   /** The clauses behind the level-0 assignments of `vars` (analyze's level-1 pass), added to `out`. */
@@ -112,7 +161,7 @@ export class Sat {
       const ci = this.reason[v];
       if (ci < 0) continue;
       out.push(ci);
-      for (const q of this.clauses[ci]) {
+      for (const q of this.clause(ci)) {
         const w = Math.abs(q);
         if (w !== v && this.level[w] === 0) pending.add(w);
       }
@@ -122,9 +171,9 @@ export class Sat {
   /** analyze_unsolvable: the original clauses behind conflict `confl` at level 0. */
   private prove(confl: number): void {
     const direct = [confl];
-    this.level0Reasons(new Set(this.clauses[confl].map(Math.abs)), direct);
+    this.level0Reasons(new Set(this.clause(confl).map(Math.abs)), direct);
     const tags = new Set<number>();
-    const seen = new Uint8Array(this.clauses.length);
+    const seen = new Uint8Array(this.nclauses);
     const stack = direct;
     while (stack.length) {
       const ci = stack.pop() as number;
@@ -142,44 +191,54 @@ export class Sat {
   }
 
   private enqueue(lit: number, reason: number): void {
-    const v = Math.abs(lit);
+    const v = lit > 0 ? lit : -lit;
     this.value[v] = lit > 0 ? 1 : -1;
-    this.level[v] = this.decisionLevel;
+    this.level[v] = this.trailLim.length;
     this.reason[v] = reason;
     this.trail.push(lit);
   }
 
   /** Unit propagation; the index of a falsified clause, or -1. */
   private propagate(): number {
+    const lits = this.lits;
+    const value = this.value;
+    const next = this.next;
     while (this.qhead < this.trail.length) {
       const lit = this.trail[this.qhead++];
-      const ws = this.watches[Sat.idx(lit)]; // clauses in which -lit is watched and now false
-      let j = 0;
-      for (let i = 0; i < ws.length; i++) {
-        const ci = ws[i];
-        const c = this.clauses[ci];
-        if (c[0] === -lit) { c[0] = c[1]; c[1] = -lit; }
-        if (this.valueOf(c[0]) === 1) { ws[j++] = ci; continue; }
+      const li = Sat.idx(lit); // the nodes watching -lit, which is now false
+      let prev = -1;
+      for (let w = this.head[li]; w >= 0;) {
+        const nw = next[w];
+        const ci = w >> 1;
+        const s = this.start[ci];
+        // the false literal goes to position 1, the other watched literal is at 0
+        if (lits[s] === -lit) { lits[s] = lits[s + 1]; lits[s + 1] = -lit; }
+        const first = lits[s];
+        const fv = first > 0 ? value[first] : -value[-first];
+        if (fv === 1) { prev = w; w = nw; continue; }
+        const end = s + this.len[ci];
         let moved = false;
-        for (let k = 2; k < c.length; k++) {
-          if (this.valueOf(c[k]) !== -1) {
-            c[1] = c[k]; c[k] = -lit;
-            this.watches[Sat.idx(-c[1])].push(ci);
+        for (let k = s + 2; k < end; k++) {
+          const q = lits[k];
+          if ((q > 0 ? value[q] : -value[-q]) !== -1) {
+            lits[s + 1] = q; lits[k] = -lit;
+            // unlink w here, append it to the list of the literal it watches now
+            if (prev < 0) this.head[li] = nw; else next[prev] = nw;
+            if (this.tail[li] === w) this.tail[li] = prev;
+            this.append(w, q);
             moved = true;
             break;
           }
         }
-        if (moved) continue;
-        ws[j++] = ci;
-        if (this.valueOf(c[0]) === -1) {
-          while (++i < ws.length) ws[j++] = ws[i];
-          ws.length = j;
+        if (moved) { w = nw; continue; }
+        if (fv === -1) {
           this.qhead = this.trail.length;
           return ci;
         }
-        this.enqueue(c[0], ci);
+        this.enqueue(first, ci);
+        prev = w;
+        w = nw;
       }
-      ws.length = j;
     }
     return -1;
   }
@@ -194,10 +253,11 @@ export class Sat {
     let idx = this.trail.length - 1;
     let ci = confl;
     do {
-      const c = this.clauses[ci];
+      const s = this.start[ci];
+      const end = s + this.len[ci];
       why.push(ci);
-      for (let k = p === 0 ? 0 : 1; k < c.length; k++) {
-        const q = c[k];
+      for (let k = p === 0 ? s : s + 1; k < end; k++) {
+        const q = this.lits[k];
         const v = Math.abs(q);
         if (this.level[v] === 0) { level0.add(v); continue; }
         if (seen[v]) continue;
@@ -209,7 +269,7 @@ export class Sat {
       ci = this.reason[Math.abs(p)];
       seen[Math.abs(p)] = 0;
       counter--;
-      if (counter > 0) assert(ci >= 0 && this.clauses[ci][0] === p, 'a propagated literal is its reason\'s first literal');
+      if (counter > 0) assert(ci >= 0 && this.lits[this.start[ci]] === p, 'a propagated literal is its reason\'s first literal');
     } while (counter > 0);
     learnt[0] = -p;
     let back = 0;
@@ -218,7 +278,6 @@ export class Sat {
     if (learnt.length > 1) [learnt[1], learnt[at]] = [learnt[at], learnt[1]];
     return { learnt, back, why, level0: [...level0] };
   }
-
   private backtrack(level: number): void {
     if (this.decisionLevel <= level) return;
     this.onBacktrack?.(level);
@@ -243,7 +302,7 @@ export class Sat {
     if (!this.started) {
       this.started = true;
       for (const ci of this.units) {
-        const lit = this.clauses[ci][0];
+        const lit = this.lits[this.start[ci]];
         if (this.valueOf(lit) === -1) { this.prove(ci); this.unsat = true; return false; }
         if (this.valueOf(lit) === 0) this.enqueue(lit, ci);
       }
@@ -271,4 +330,10 @@ export class Sat {
       this.enqueue(lit, -1);
     }
   }
+}
+
+function grow(a: Int32Array, size: number): Int32Array {
+  const b = new Int32Array(size);
+  b.set(a);
+  return b;
 }

@@ -7,7 +7,11 @@
  * update / lock jobs by name, provides or package, distupgrade of all packages, and in about 30% of them a
  * multiversion job (by name or provides), half of those with keepexplicitobsoletes; 15% more get a
  * distupgrade, and half of those with a distupgrade an installed orphan pinned to another package's version,
- * most of them with keeporphans.
+ * most of them with keeporphans; a quarter get allowuninstall (the flag, a job by name, or a job for all packages); a fifth get yumobsoletes, mostly with a package
+ * split (two packages of other names obsoleting one installed name); 30% get [forcebest] on their install / update /
+ * distupgrade jobs, half of those with bestobeypolicy; 15% get vendors, half of those with allowvendorchange; a fifth get a distupgrade of a repository, a name or a package; a quarter get i686 twins of x86_64 packages, half
+ * of those with implicitobsoleteusescolors; 15% get one or two disabled packages, half of those with
+ * whatprovideswithdisabled; a fifth get a targeted update or the erase of one specific installed package; 12% a blacklist; 12% strongrecommends (where no recommends is rich); 12% an excludefromweak; 10% strictrepopriority; 10% a verify job; 15% weak install/erase/lock jobs.
  */
 
 /** mulberry32: a small, fast, seedable PRNG (public domain). */
@@ -120,6 +124,100 @@ export function scenario(seed: number): string {
     if (mrnd() < 0.6) jobs.unshift('solverflags keeporphans');
     timed = true;
   }
+  // allowuninstall (the solver flag, or jobs selecting installed packages) from a third stream
+  const urnd = prng(seed ^ 0x27d4eb2f);
+  if (installed.length && urnd() < 0.25) {
+    const u = urnd();
+    if (u < 0.5) jobs.unshift('solverflags allowuninstall');
+    else if (u < 0.75) jobs.push(`job allowuninstall name ${installed[Math.floor(urnd() * installed.length)].name}`);
+    else jobs.push('job allowuninstall all packages');
+  }
+  // yumobsoletes, mostly with a package split (two other names' packages obsoleting one installed name), from a fourth stream
+  const yrnd = prng(seed ^ 0x165667b1);
+  if (installed.length && yrnd() < 0.2) {
+    jobs.unshift('solverflags yumobsoletes');
+    const split = installed[Math.floor(yrnd() * installed.length)].name;
+    const others = pkgs.filter((p) => p.name !== split);
+    for (let k = 0; k < 2 && others.length && yrnd() < 0.9; k++) others[Math.floor(yrnd() * others.length)].tags.push(`Obs: ${split}`);
+  }
+  // distupgrades of some packages (a repository, a name, a package), from a sixth stream, before forcebest is drawn
+  const drnd = prng(seed ^ 0x7feb352d);
+  if (drnd() < 0.2) {
+    const d = drnd();
+    if (d < 0.4) jobs.push(`job distupgrade repo ${drnd() < 0.6 ? 'available' : 'extra'}`);
+    else if (d < 0.8) {
+      const from = installed.length && drnd() < 0.7 ? installed : pkgs;
+      jobs.push(`job distupgrade name ${from.length ? from[Math.floor(drnd() * from.length)].name : names[0]}`);
+    }
+    else if (pkgs.length) jobs.push(`job distupgrade pkg ${nevra(pkgs[Math.floor(drnd() * pkgs.length)])}`);
+  }
+  // multilib: i686 twins of some x86_64 packages (same name, version and tags), half of the time with
+  // implicitobsoleteusescolors (as dnf), from a seventh stream
+  const crnd = prng(seed ^ 0x1b873593);
+  if (crnd() < 0.25) {
+    for (const list of [pkgs, installed]) {
+      for (const p of [...list]) if (p.arch === 'x86_64' && crnd() < (list === pkgs ? 0.6 : 0.3)) list.push({ ...p, arch: 'i686', tags: [...p.tags] });
+    }
+    if (crnd() < 0.5) jobs.unshift('poolflags implicitobsoleteusescolors');
+  }
+  // targeted updates (to a repository package, a name's version, [targeted], noautotarget) and erases of one
+  // specific installed package, from a ninth stream
+  const trnd = prng(seed ^ 0x3c6ef372);
+  if (trnd() < 0.2) {
+    const t = trnd();
+    if (t < 0.4 && pkgs.length) jobs.push(`job update pkg ${nevra(pkgs[Math.floor(trnd() * pkgs.length)])}${trnd() < 0.3 ? ' [targeted]' : ''}`);
+    else if (t < 0.6) jobs.push(`job update name ${names[Math.floor(trnd() * names.length)]} = ${1 + Math.floor(trnd() * 3)}-1`);
+    else if (t < 0.8 && installed.length) jobs.push(`job erase pkg ${nevra(installed[Math.floor(trnd() * installed.length)])}`);
+    else jobs.push(`job update repo ${trnd() < 0.5 ? 'available' : 'extra'}`);
+    if (trnd() < 0.2) jobs.unshift('solverflags noautotarget');
+  }
+  // blacklists (by name or provides), sometimes with an install naming a version, from a tenth stream
+  const lrnd = prng(seed ^ 0x4cf5ad43);
+  if (lrnd() < 0.12) {
+    const name = names[Math.floor(lrnd() * names.length)];
+    jobs.push(lrnd() < 0.6 ? `job blacklist name ${name}` : `job blacklist provides ${virtuals[Math.floor(lrnd() * virtuals.length)]}`);
+    if (lrnd() < 0.4) jobs.push(`job install name ${name} = ${1 + Math.floor(lrnd() * 3)}-1`);
+  }
+  // forcebest on the install/update/distupgrade jobs (some with bestobeypolicy), and vendors (some with
+  // allowvendorchange), from a fifth stream
+  const brnd = prng(seed ^ 0x2545f491);
+  if (brnd() < 0.3) {
+    for (let k = 0; k < jobs.length; k++) {
+      if (/^job (install|update|distupgrade) /.test(jobs[k]) && brnd() < 0.7) jobs[k] = jobs[k].endsWith(']') ? `${jobs[k].slice(0, -1)},forcebest]` : `${jobs[k]} [forcebest]`;
+    }
+    if (brnd() < 0.5) jobs.unshift('solverflags bestobeypolicy');
+  }
+  // weak install / erase / lock jobs (not forcebest ones), from a fifteenth stream
+  const wrnd = prng(seed ^ 0x61c88647);
+  if (wrnd() < 0.15) {
+    for (let k = 0; k < jobs.length; k++) {
+      if (!/^job (install|erase|lock) /.test(jobs[k]) || jobs[k].includes('forcebest') || wrnd() < 0.4) continue;
+      jobs[k] = jobs[k].endsWith(']') ? `${jobs[k].slice(0, -1)},weak]` : `${jobs[k]} [weak]`;
+    }
+  }
+  if (brnd() < 0.15) {
+    for (const p of [...pkgs, ...installed]) if (brnd() < 0.8) p.tags.push(`Vnd: ${brnd() < 0.6 ? 'acme' : 'other'}`);
+    if (brnd() < 0.5) jobs.unshift('solverflags allowvendorchange');
+  }
+  // disabled packages (libsolv's pool->considered), half of the time with whatprovideswithdisabled, from an eighth stream
+  const xrnd = prng(seed ^ 0x68e31da4);
+  const disable: string[] = [];
+  if (xrnd() < 0.15) {
+    const all = [...pkgs, ...installed];
+    for (let k = 1 + Math.floor(xrnd() * 2); k > 0 && all.length; k--) disable.push(`disable pkg ${nevra(all[Math.floor(xrnd() * all.length)])}`);
+    if (xrnd() < 0.5) disable.push('poolflags whatprovideswithdisabled');
+  }
+  // strongrecommends (simple recommends only: rich ones are not modelled with it), from an eleventh stream
+  const srnd = prng(seed ^ 0x0bad5eed);
+  if (srnd() < 0.12 && ![...pkgs, ...installed].some((p) => p.tags.some((t) => t.startsWith('Rec: ('))) && !jobs.some((j) => j.includes('disfavor'))) jobs.unshift('solverflags strongrecommends');
+  // excludefromweak (by name or provides), from a twelfth stream
+  const erand = prng(seed ^ 0x5851f42d);
+  if (erand() < 0.12) jobs.push(erand() < 0.6 ? `job excludefromweak name ${names[Math.floor(erand() * names.length)]}` : `job excludefromweak provides ${virtuals[Math.floor(erand() * virtuals.length)]}`);
+  // strictrepopriority, from a thirteenth stream
+  if (prng(seed ^ 0x2127599b)() < 0.1) jobs.unshift('solverflags strictrepopriority');
+  // verify jobs (all packages, or one installed name), from a fourteenth stream
+  const vrnd = prng(seed ^ 0x1f123bb5);
+  if (installed.length && vrnd() < 0.1) jobs.push(vrnd() < 0.5 ? 'job verify all packages' : `job verify name ${installed[Math.floor(vrnd() * installed.length)].name}`);
   let built = 1_600_000_000;
   if (timed) for (const p of [...pkgs, ...installed]) p.tags.push(`Tim: ${built++}`);
   const repo = (list: Pkg[]): string => list.map((p) => [`#>=Pkg: ${p.name} ${p.version} 1 ${p.arch}`, ...p.tags.map((t) => `#>=${t}`)].join('\n')).join('\n');
@@ -130,6 +228,7 @@ export function scenario(seed: number): string {
     'repo available 0 testtags <inline>', repo(byRepo('available')),
     `repo extra ${extraPrio} testtags <inline>`, repo(byRepo('extra')),
     'system x86_64 rpm system',
+    ...disable,
     ...jobs,
     'result transaction,problems <inline>',
     '',

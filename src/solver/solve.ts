@@ -11,15 +11,25 @@
  * provides, package, repo or all, choice rules; distupgrade of all packages (dup rules, orphans), favor and
  * disfavor, ignorerecommended, solver_get_recommendations; multiversion (install-only) packages with
  * keepexplicitobsoletes: no implicit obsoletes among them, their update rules without them and their updaters
- * kept aside (specialupdaters), multiversion orphans under a distupgrade; keeporphans. Not modelled (SOLVER_UNSUPPORTED):
- * targeted updates (an update job selecting no installed package), distupgrade by name or repo, infarch rules,
- * cleandeps, allowuninstall and the other solver flags.
+ * kept aside (specialupdaters), multiversion orphans under a distupgrade; keeporphans; distupgrade of a repository,
+ * a name or a package (dupmaps.ts); allowuninstall (solver_autouninstall); forcebest with bestobeypolicy
+ * (bestrules.ts); yumobsoletes (yumobs.ts); allowvendorchange; infarch rules, lock-step under
+ * implicitobsoleteusescolors (infarch.ts); disabled packages (pool->considered, whatprovideswithdisabled);
+ * targeted updates (update_targets), noautotarget, the oneof selection and the setevr/setarch job flags; the erase
+ * of one specific installed package blocking its name's repository packages. Not modelled (SOLVER_UNSUPPORTED):
+ * cleandeps, weak forcebest jobs, focusbest, rich recommends under strongrecommends and the other solver flags. Also modelled:
+ * blacklists (black rules), strongrecommends (weak recommends rules), excludefromweak, strictrepopriority and verify
+ * jobs (fixmap) and weak jobs (dropped, with what they changed, when their rule is the last weak one of a proof).
  */
 import { FerryError } from '../core/errors.js';
 import { compareEvr } from '../rpm/evr.js';
 import { formatDep, type DepTree, type SimpleDep } from '../rpm/deps.js';
-import { archScores, filterUnwanted, findUpdatePackages, identical, obsoleteMatches, sameNevra, type PolicyContext } from './policy.js';
+import { archScores, filterUnwanted, findUpdatePackages, identical, obsoleteMatches, preferFavored, sameNevra, vendorChanges, type PolicyContext } from './policy.js';
+import { bestRules } from './bestrules.js';
+import { infarchRules } from './infarch.js';
+import { createDupMaps, type DupJob, type DupMaps } from './dupmaps.js';
 import { Sat } from './sat.js';
+import { yumObsoletesRules } from './yumobs.js';
 import type { Dep } from '../rpm/types.js';
 import type { Job, Solvable, SolveRequest, SolveResult, SolverPool, TransactionStep } from './types.js';
 
@@ -29,7 +39,12 @@ type Formula = { t: 'lit'; lit: number } | { t: 'and' | 'or'; parts: Formula[] }
 const TRUE: Formula = { t: 'true' };
 const FALSE: Formula = { t: 'false' };
 
-interface Rule { lits: number[]; kind: 'pkg' | 'update' | 'job' | 'dup' | 'choice'; from?: Rule }
+/** `pkg` names the installed package of an update or feature rule (the feature rule standing in for a disabled update rule). */
+/**
+ * `weakRec`: a package rule made from a recommends under strongrecommends (weak: disabled when it makes the jobs
+ * unsolvable); `job`: the index of a job rule's job, `weak` when that job is [weak].
+ */
+interface Rule { lits: number[]; kind: 'pkg' | 'update' | 'feature' | 'job' | 'infarch' | 'dup' | 'best' | 'yumobs' | 'black' | 'repoprio' | 'choice'; from?: Rule; pkg?: number; weakRec?: boolean; job?: number; weak?: boolean }
 
 /** A decision among several candidates at `level` (the decision itself is at level + 1); `taken` per candidate. */
 interface Branch { readonly level: number; readonly cands: readonly number[]; readonly taken: boolean[] }
@@ -70,6 +85,19 @@ class Solver {
    * (the update rule keeps only those that replace it); resolve_installed picks the best among them.
    */
   private readonly specialUpdaters = new Map<number, number[]>();
+  /** allowuninstall of every installed package (the solver flag, or a job selecting all or the installed repo). */
+  private uninstallAll = false;
+  /** allowuninstallmap: the installed packages allowuninstall jobs select. */
+  private readonly uninstallable = new Set<number>();
+  /** Installed packages whose update rule solver_autouninstall disabled: they may go. */
+  private readonly uninstalled = new Set<number>();
+  /** Forcebest: every installed package to update must take a best candidate (bestupdatemap_all), or those in the set. */
+  private bestUpdateAll = false;
+  private readonly bestUpdateSet = new Set<number>();
+  /** The literals of the forcebest install jobs' rules. */
+  private readonly bestInstallJobs: number[][] = [];
+  /** lockedmap: the packages lock jobs fix; undefined without lock jobs. */
+  private locked: Set<number> | undefined;
   /** Installed packages whose update rule a job disables: the feature rule (any version) stands instead. */
   private readonly featureInstead = new Set<number>();
   private readonly jobRules: Rule[] = [];
@@ -82,7 +110,7 @@ class Solver {
   private keptBranch: Branch | undefined;
 
   constructor(private readonly req: SolveRequest) {
-    this.pool = req.pool;
+    this.pool = req.disabled?.size && !req.whatprovidesWithDisabled ? withoutDisabled(req.pool, req.disabled) : req.pool;
     this.sat = new Sat(this.pool.count);
     this.archScore = archScores(req.arch);
     this.ctx = {
@@ -93,8 +121,10 @@ class Solver {
       suggested: (id) => this.weakMaps().suggested.has(id),
       supplementing: (id) => this.pool.solvable(id).supplements.some((d) => this.fulfilled(d)),
       enhancing: (id) => this.pool.solvable(id).enhances.some((d) => this.fulfilled(d)),
-      dupInvolved: () => this.dupAll,
+      dupInvolved: (id) => this.isDupInvolved(id),
       implicitObsoleteUsesColors: req.implicitObsoleteUsesColors === true,
+      allowVendorChange: req.allowVendorChange === true,
+      ...(req.disabled?.size ? { disabled: (id: number) => req.disabled?.has(id) === true && !this.isInst(id) } : {}),
       favor: req.jobs.some((j) => j.command === 'favor' || j.command === 'disfavor') ? (id) => this.favorMap.get(id) ?? 0 : undefined,
     };
     const repo = this.pool.installedRepo;
@@ -103,7 +133,7 @@ class Solver {
     for (let id = 0; id < this.pool.count; id++) {
       const s = this.pool.solvable(id);
       if (repo !== undefined && s.repo === repo) { this.installed.push(id); this.installedMap[id] = 1; }
-      if (this.installedMap[id] || this.archScore(s.arch) > 0) this.installableMap[id] = 1;
+      if (this.installedMap[id] || (this.archScore(s.arch) > 0 && !req.disabled?.has(id))) this.installableMap[id] = 1;
     }
   }
 
@@ -243,6 +273,14 @@ class Solver {
 
   // ---- rules ----
 
+  /** addedmap as pkgRules made it: the packages with rules. */
+  private consideredMap: Uint8Array = new Uint8Array(0);
+  /** The dup maps of distupgrades of some packages (a repository, a name, a package). */
+  private dupMaps: DupMaps | undefined;
+  private readonly dupJobs: DupJob[] = [];
+  /** The dup rules, made once after the update rules (they mark packages good for the best rules). */
+  private dup: Rule[] = [];
+
   /** The packages an install job selects (solver_addpkgrulesforsolvable starts from them). */
   private readonly jobPackages: number[] = [];
 
@@ -266,6 +304,7 @@ class Solver {
         for (const d of s.requires) pushDep(d);
         for (const d of s.recommends) pushDep(d);
         for (const d of s.suggests) pushDep(d);
+        if (this.req.implicitObsoleteUsesColors) this.pushLockStep(s, push);
       }
     };
     for (const i of this.installed) push(i);
@@ -287,6 +326,18 @@ class Solver {
     return m;
   }
 
+  /** solver_addpkgrulesforsolvable's lock-step candidates: the same EVR of s's name in a better arch. */
+  private pushLockStep(s: Solvable, push: (p: number) => void): void {
+    const a = this.archScore(s.arch);
+    if (a <= 1) return;
+    for (const p of this.pool.named(s.name)) {
+      const ps = this.pool.solvable(p);
+      if (ps.evr.epoch !== s.evr.epoch || ps.evr.version !== s.evr.version || (ps.evr.release ?? '') !== (s.evr.release ?? '')) continue;
+      const pa = this.archScore(ps.arch);
+      if (pa && pa !== 1 && pa < a) push(p);
+    }
+  }
+
   private pkgRules(): Rule[] {
     const out: Rule[] = [];
     const add = (lits: number[]): void => {
@@ -300,12 +351,17 @@ class Solver {
       out.push({ lits, kind: 'pkg' });
     };
     const considered = this.considered();
+    /** Per package p: the last package that got the rule -n | p from a requires (unifyRules would drop the copies). */
+    const soleProviderOf = new Int32Array(this.pool.count).fill(-1);
+    this.consideredMap = considered;
     for (let n = 0; n < this.pool.count; n++) {
       if (!considered[n]) continue;
       const s = this.pool.solvable(n);
       const isInst = this.isInst(n);
-      const dontfix = isInst;
-      if (!dontfix && !this.installable(n)) add([-V(n)]);
+      // dontfix: an installed package's broken dependencies are left alone, unless a verify job fixes it (fixmap)
+      const dontfix = isInst && !this.fixAll && !this.fix.has(n);
+      // pool_installable: an installed package whose deps are fixed is held to it too (its arch, not disabled)
+      if (!dontfix && (isInst ? this.archScore(s.arch) === 0 || this.req.disabled?.has(n) === true : !this.installable(n))) add([-V(n)]);
       // add_complex_deprules: one rule per block, its literals ordered; an installed package keeps only the
       // blocks its installed state fulfils
       const addComplex = (block: number[], conflict = false): void => {
@@ -326,10 +382,23 @@ class Solver {
         const dp = this.providers(req);
         if (dontfix && !dp.some((p) => this.isInst(p))) continue;
         if (dp.includes(n)) continue;
+        // a package's requires often resolve to one same provider (libc.so.6(…)(64bit) by the dozen): its rule once
+        if (dp.length === 1) { if (soleProviderOf[dp[0]] === n) continue; soleProviderOf[dp[0]] = n; }
         const lits = new Array<number>(dp.length + 1);
         lits[0] = -V(n);
         for (let k = 0; k < dp.length; k++) lits[k + 1] = V(dp[k]);
         addPlain(lits);
+      }
+      // strongrecommends: each recommends is a weak package rule (installed packages too)
+      if (this.req.strongRecommends) {
+        if (this.req.jobs.some((j) => j.command === 'disfavor')) throw unsupported('strongrecommends with disfavor jobs (recommends rules)');
+        for (const rec of s.recommends) {
+          if (rec.type !== 'simple') throw unsupported(`the rich recommends ${formatDep(rec)} under strongrecommends`);
+          const dp = this.providers(rec);
+          if (dp.length === 0 || dp.includes(n)) continue;
+          const lits = [-V(n), ...dp.map(V)];
+          out.push({ lits: lits.length === 2 && lits[0] > lits[1] ? [lits[1], lits[0]] : lits, kind: 'pkg', weakRec: true });
+        }
       }
       for (const con of s.conflicts) {
         if (con.type !== 'simple') {
@@ -354,6 +423,9 @@ class Solver {
       if (!isInst || !dontfix) {
         for (const p of this.pool.whatprovides({ type: 'simple', name: s.name })) {
           if (p === n) continue;
+          // between two considered packages of one name, neither installed nor multiversion, the rule is symmetric:
+          // the one with the lower id adds it (unifyRules would drop the second copy)
+          if (p < n && considered[p] && !multi && !this.isInst(p) && !this.multi.has(p)) continue;
           // a multiversion package obsoletes only its own NEVRA, and an installed package that is not multiversion
           if (multi && !sameNevra(s, this.pool.solvable(p)) && (isInst || !this.isInst(p) || this.multi.has(p))) continue;
           if (this.pool.solvable(p).name !== s.name) continue;
@@ -362,9 +434,7 @@ class Solver {
         }
       }
     }
-    // solver_unifyrules: sorted, duplicates dropped
-    out.sort((a, b) => ruleCmp(a.lits, b.lits));
-    return out.filter((r, i) => i === 0 || ruleCmp(out[i - 1].lits, r.lits) !== 0);
+    return unifyRules(out, this.pool.count);
   }
 
   private select(job: Job): number[] {
@@ -379,39 +449,80 @@ class Solver {
       case 'pkg': return [sel.id];
       case 'all': return Array.from({ length: this.pool.count }, (_, i) => i);
       case 'repo': return Array.from({ length: this.pool.count }, (_, i) => i).filter((i) => this.pool.solvable(i).repo === sel.repo);
+      case 'oneof': return [...sel.ids];
     }
+  }
+
+  private pushJobRule(job: Job, lits: number[]): void {
+    if (job.weak && job.forceBest) throw unsupported('a weak forcebest job (its best rules would be weak too)');
+    this.jobRules.push({ lits, kind: 'job', job: this.req.jobs.indexOf(job), ...(job.weak ? { weak: true } : {}) });
   }
 
   private addJobs(): void {
     // solver_calculate_multiversionmap: before any rule, whatever the job order
     for (const job of this.req.jobs) if (job.command === 'multiversion') for (const p of this.select(job)) this.multi.add(p);
+    // installcandidatemap: every install job's packages, whatever the job order
+    const installCandidates = new Set<number>();
+    for (const job of this.req.jobs) if (job.command === 'install' && job.select.kind !== 'all' && job.select.kind !== 'repo') for (const p of this.select(job)) installCandidates.add(p);
     for (const job of this.req.jobs) {
       if (job.command === 'multiversion') continue;
       const sel = this.select(job);
       switch (job.command) {
         case 'install': {
           if (job.select.kind === 'all' || job.select.kind === 'repo') throw unsupported(`install ${job.select.kind}`);
-          this.jobRules.push({ lits: sel.map(V), kind: 'job' });
+          if (job.select.kind === 'oneof' && sel.length === 0) break; // empty installs are ignored
+          this.pushJobRule(job, sel.map(V));
+          if (job.forceBest) this.bestInstallJobs.push(sel.map(V));
+          // jobtodisablelist: a package job sets the repo (SOLVER_SETREPO), which lifts the dup rules of its name
+          if (job.select.kind === 'pkg') { this.dupLifted.add(this.pool.solvable(job.select.id).name); this.infarchLifted.push(job.select.id); }
           this.jobPackages.push(...sel);
           for (const i of this.updatesLiftedBy(job, sel)) this.featureInstead.add(i);
           break;
         }
-        case 'erase':
+        case 'erase': {
           for (const p of sel) {
-            this.jobRules.push({ lits: [-V(p)], kind: 'job' });
+            this.pushJobRule(job, [-V(p)]);
             if (this.isInst(p)) this.noUpdate.add(p);
           }
-          break;
-        case 'update': {
-          if (job.select.kind === 'all' || (job.select.kind === 'repo' && job.select.repo === this.pool.installedRepo)) { this.updateAll = true; break; }
+          // erasing one specific installed package (by package, or by name with a version) also erases the
+          // repository packages of its name, so that none is picked up as its replacement — except what install
+          // jobs select (installcandidatemap) and, with implicitobsoleteusescolors, other arch colours
+          const specific = job.select.kind === 'pkg' || (job.select.kind === 'name' && job.select.evr?.flags !== undefined);
           const inst = sel.filter((p) => this.isInst(p));
-          if (inst.length === 0) throw unsupported('a targeted update (the job selects no installed package)');
-          for (const p of inst) this.updateMap.add(p);
+          if (!specific || inst.length !== 1) break;
+          const ns = this.pool.solvable(inst[0]);
+          for (const p of this.pool.named(ns.name)) {
+            if (this.isInst(p) || installCandidates.has(p) || sel.includes(p)) continue;
+            if (this.req.implicitObsoleteUsesColors && !this.colorMatch(ns, this.pool.solvable(p))) continue;
+            this.pushJobRule(job, [-V(p)]);
+          }
+          break;
+        }
+        case 'update': {
+          if (job.select.kind === 'all' || (job.select.kind === 'repo' && job.select.repo === this.pool.installedRepo && !job.targeted)) {
+            this.updateAll = true;
+            if (job.forceBest) this.bestUpdateAll = true;
+            break;
+          }
+          if (job.select.kind === 'repo') {
+            // a repository's packages as update targets (not with noautotarget, unless [targeted])
+            if (this.req.noAutoTarget && !job.targeted) break;
+            for (const p of sel) this.addUpdateTarget(p, job.forceBest === true);
+            break;
+          }
+          if (!job.targeted) {
+            const inst = sel.filter((p) => this.isInst(p));
+            for (const p of inst) { this.updateMap.add(p); if (job.forceBest) this.bestUpdateSet.add(p); }
+            // a selection without an installed package is a targeted update (unless noautotarget)
+            if (inst.length || this.req.noAutoTarget) break;
+          }
+          for (const p of sel) this.addUpdateTarget(p, job.forceBest === true);
           break;
         }
         case 'lock':
           for (const p of job.select.kind === 'all' ? Array.from({ length: this.pool.count }, (_, i) => i) : sel) {
-            this.jobRules.push({ lits: [this.isInst(p) ? V(p) : -V(p)], kind: 'job' });
+            this.pushJobRule(job, [this.isInst(p) ? V(p) : -V(p)]);
+            (this.locked ??= new Set()).add(p);
             // jobtodisablelist: a locked installed package lifts the dup rules of its name
             if (this.isInst(p)) this.dupLifted.add(this.pool.solvable(p).name);
           }
@@ -421,14 +532,107 @@ class Solver {
           for (const p of sel) this.favorMap.set(p, job.command === 'favor' ? 2 * k + 1 : -(2 * k + 1));
           break;
         }
+        case 'blacklist':
+          this.blacklisted.push(...sel);
+          break;
+        case 'verify':
+          if (job.select.kind === 'all' || (job.select.kind === 'repo' && job.select.repo === this.pool.installedRepo)) this.fixAll = true;
+          for (const p of sel) if (this.isInst(p)) this.fix.add(p);
+          break;
+        case 'excludefromweak':
+          for (const p of sel) this.excludedFromWeak.add(p);
+          break;
+        case 'allowuninstall':
+          if (job.select.kind === 'all' || (job.select.kind === 'repo' && job.select.repo === this.pool.installedRepo)) this.uninstallAll = true;
+          for (const p of sel) if (this.isInst(p)) this.uninstallable.add(p);
+          break;
         case 'distupgrade':
           // solver_createdupmaps: all packages are involved, every installable repository package is good
-          if (job.select.kind !== 'all') throw unsupported(`distupgrade by ${job.select.kind}`);
+          if (job.select.kind !== 'all') {
+            const repo = job.select.kind !== 'repo' ? undefined : job.select.repo === this.pool.installedRepo ? 'installed' as const : 'other' as const;
+            this.dupJobs.push({ sel, ...(repo ? { repo } : {}), targeted: job.targeted === true, forceBest: job.forceBest === true });
+            break;
+          }
           this.dupAll = true;
           this.updateAll = true;
+          if (job.forceBest) this.bestUpdateAll = true;
           break;
       }
     }
+  }
+
+  /**
+   * add_update_target (libsolv src/solver.c): the installed packages `p` may update: an installed p itself and the
+   * other installed packages of its name; a repository p the installed packages of its name and those it obsoletes
+   * (and, when an installed package of its name is identical to it, that one too). Those installed packages are to
+   * be updated (transform_update_targets) and only to their targets.
+   */
+  private addUpdateTarget(p: number, forceBest: boolean): void {
+    const add = (pi: number, q: number): void => {
+      let list = this.updateTargets.get(pi);
+      if (!list) { list = []; this.updateTargets.set(pi, list); }
+      if (!list.includes(q)) list.push(q);
+      this.updateMap.add(pi);
+    };
+    const s = this.pool.solvable(p);
+    if (this.isInst(p)) {
+      add(p, p);
+      for (const pi of this.pool.named(s.name)) if (this.isInst(pi) && pi !== p) add(pi, p);
+      return;
+    }
+    const touched: number[] = [];
+    let identicalTo: number | undefined;
+    for (const pi of this.pool.named(s.name)) {
+      if (!this.isInst(pi)) continue;
+      if (forceBest) this.bestUpdateSet.add(pi);
+      add(pi, p);
+      touched.push(pi);
+      // remember an installed package identical to p
+      if (identical(s, this.pool.solvable(pi))) identicalTo = pi;
+    }
+    for (const obs of s.obsoletes) {
+      for (const pi of this.obsProviders(obs)) {
+        if (!this.isInst(pi) || this.pool.solvable(pi).name === s.name || !obsoleteMatches(this.pool.solvable(pi), obs)) continue;
+        if (forceBest) this.bestUpdateSet.add(pi);
+        add(pi, p);
+        touched.push(pi);
+      }
+    }
+    if (identicalTo !== undefined) for (const pi of touched) add(pi, identicalTo);
+  }
+
+  /** Installed packages a package install job keeps: their best rules are lifted (jobtodisablelist). */
+  private readonly bestKept = new Set<number>();
+
+  /** fixmap (verify jobs): installed packages whose broken dependencies are to be fixed. */
+  private fixAll = false;
+  private readonly fix = new Set<number>();
+
+  /** excludefromweakmap: never installed for a weak dependency. */
+  private readonly excludedFromWeak = new Set<number>();
+
+  /** The packages blacklist jobs select, and those an install job naming their version lifts the black rule of. */
+  private readonly blacklisted: number[] = [];
+  private readonly blackLifted = new Set<number>();
+
+  /**
+   * solver_addblackrules: a blacklisted repository package may not be installed, unless an installed package of
+   * its name is blacklisted too (it may then be updated to it).
+   */
+  private blackRules(): Rule[] {
+    if (this.blacklisted.length === 0) return [];
+    const names = new Set(this.blacklisted.filter((p) => this.isInst(p)).map((p) => this.pool.solvable(p).name));
+    return this.blacklisted.filter((p) => !this.isInst(p) && !names.has(this.pool.solvable(p).name) && !this.blackLifted.has(p))
+      .map((p) => ({ lits: [-V(p)], kind: 'black' as const }));
+  }
+
+  /** update_targets: per installed package, the packages a targeted update lets it become. */
+  private readonly updateTargets = new Map<number, number[]>();
+
+  /** prune_to_update_targets: dq kept to installed package i's targets, when it has any. */
+  private toTargets(i: number, dq: number[]): number[] {
+    const targets = this.updateTargets.get(i);
+    return targets ? dq.filter((p) => targets.includes(p)) : dq;
   }
 
   /**
@@ -438,7 +642,20 @@ class Solver {
    * name job only those that no selected package would downgrade or change to another arch colour.
    */
   private updatesLiftedBy(job: Job, sel: number[]): number[] {
-    if (job.select.kind !== 'name' && job.select.kind !== 'pkg') return [];
+    // the set bits: a name job sets the name, a package job everything, [setevr]/[setarch] add theirs
+    const all = job.select.kind === 'pkg';
+    // a name job with `= EVR` sets the EVR (SETEVR with a release, SETEV without)
+    const relEq = job.select.kind === 'name' && job.select.evr?.flags === 'EQ' ? job.select.evr.evr : undefined;
+    const setEvr = all || job.setEvr === true || relEq?.release !== undefined;
+    const setEv = relEq !== undefined && relEq.release === undefined;
+    const setArch = all || job.setArch === true;
+    if (job.select.kind !== 'name' && !setEvr && !setArch) return [];
+    // SOLVER_SETARCH lifts the infarch rules of a selected package's name that forbid it (pkg jobs are handled where the job is read)
+    if (setArch && !all) this.infarchLifted.push(...sel);
+    // SOLVER_SETEVR (or SETEV: a name job with `= EVR`) lifts the black rules of the selected packages
+    if (setEvr || setEv) for (const p of sel) this.blackLifted.add(p);
+    // a job asking an installed package to stay lifts its best rule (the job keeps it, whatever its update rule says)
+    if (all && this.isInst(sel[0])) { this.bestKept.add(sel[0]); return []; }
     if (sel.some((p) => this.isInst(p))) return [];
     // a multiversion package obsoletes nothing but what its own Obsoletes: name, and only with keepexplicitobsoletes
     if (!this.req.keepExplicitObsoletes && sel.some((p) => this.multi.has(p))) return [];
@@ -448,8 +665,15 @@ class Solver {
       common = common ? common.filter((i) => mine.includes(i)) : mine;
       if (common.length === 0) return [];
     }
-    if (!common || job.select.kind === 'pkg') return common ?? [];
-    return common.filter((i) => sel.every((p) => !this.illegalChange(i, p)));
+    if (!common || all) return common ?? [];
+    return common.filter((i) => sel.every((p) => {
+      if (!this.illegalChange(i, p, { downgrade: setEvr, arch: setArch })) return true;
+      // SETEV: a downgrade alone is fine when the epoch:version differs
+      if (!setEv || this.illegalChange(i, p, { downgrade: true, arch: setArch })) return false;
+      const a = this.pool.solvable(i).evr;
+      const b = this.pool.solvable(p).evr;
+      return compareEvr({ epoch: a.epoch, version: a.version }, { epoch: b.epoch, version: b.version }) !== 0;
+    }));
   }
 
   /** solver_add_obsoleted: the installed packages p replaces, by its name or its Obsoletes:. */
@@ -469,12 +693,15 @@ class Solver {
    * its dup flags for a package a distupgrade involves (everything allowed unless !dupallowdowngrade or
    * !dupallowarchchange).
    */
-  private illegalChange(i: number, p: number): boolean {
-    const downgrade = !this.dupAll || this.req.dupAllowDowngrade === false;
-    const archChange = !this.dupAll || this.req.dupAllowArchChange === false;
+  private illegalChange(i: number, p: number, ignore?: { downgrade: boolean; arch: boolean }): boolean {
+    const dup = this.isDupInvolved(i);
+    const downgrade = !ignore?.downgrade && (!dup || this.req.dupAllowDowngrade === false);
+    const archChange = !ignore?.arch && (!dup || this.req.dupAllowArchChange === false);
     const si = this.pool.solvable(i);
     const sp = this.pool.solvable(p);
     if (downgrade && si.name === sp.name && compareEvr(si.evr, sp.evr) > 0) return true;
+    // dup_allowvendorchange is on (libsolv's default and dnf's); allowvendorchange off unless asked
+    if (!dup && !this.req.allowVendorChange && vendorChanges(si, sp)) return true;
     if (!archChange) return false;
     if (si.arch === sp.arch || si.arch === 'noarch' || sp.arch === 'noarch') return false;
     return ((this.archScore(si.arch) ^ this.archScore(sp.arch)) & 0xffff0000) !== 0;
@@ -485,22 +712,36 @@ class Solver {
     for (const i of this.installed) {
       const feature = this.featureCandidates(i);
       // solver_addfeaturerule: under a distupgrade a package that cannot be kept, with only such candidates, is an orphan
-      const dupOrphan = this.dupAll && !this.dupMayKeep(i) && feature.every((q) => this.isInst(q) && !this.dupMayKeep(q));
-      if (feature.length === 0 || dupOrphan) {
+      const dupOrphan = this.isDupInvolved(i) && !this.dupMayKeep(i) && feature.every((q) => this.isInst(q) && !this.dupMayKeep(q));
+      if (this.req.disabled?.has(i) && !this.featureInstead.has(i)) {
+        // disabled installed solvables must stay installed (solver_addupdaterule), unless a job lifts the rule
+        this.updateRule.set(i, [V(i)]);
+        if (!this.noUpdate.has(i)) out.push({ lits: [V(i)], kind: 'update', pkg: i });
+        continue;
+      }
+      if (dupOrphan) {
         this.orphans.push(i);
         // keeporphans: the orphan's update rule keeps it (an erase job still disables the rule)
         const keep = this.req.keepOrphans ? [V(i)] : [];
         this.updateRule.set(i, keep);
-        if (keep.length && !this.noUpdate.has(i)) out.push({ lits: keep, kind: 'update' });
+        if (keep.length && !this.noUpdate.has(i)) out.push({ lits: keep, kind: 'update', pkg: i });
+        continue;
+      }
+      if (feature.length === 0) {
+        // nothing may replace it: its update (and feature) rule keeps it; outside a distupgrade of all it is an
+        // orphan too (solver_solve queues it in solv->orphaned when !process_orphans)
+        if (!this.dupAll) this.orphans.push(i);
+        this.updateRule.set(i, [V(i)]);
+        if (!this.noUpdate.has(i)) out.push({ lits: [V(i)], kind: 'update', pkg: i });
         continue;
       }
       // under a distupgrade the update rule is the feature rule less the changes the dup flags forbid
-      let cand = this.dupAll ? feature.filter((p) => !this.illegalChange(i, p)) : this.featureInstead.has(i) ? [...feature] : findUpdatePackages(this.ctx, i, false);
+      let cand = this.isDupInvolved(i) ? feature.filter((p) => !this.illegalChange(i, p)) : this.featureInstead.has(i) ? [...feature] : findUpdatePackages(this.ctx, i, false);
       if (cand.some((p) => this.multi.has(p))) cand = this.multiversionUpdate(i, cand);
       const lits = [V(i), ...cand.map(V)];
       this.updateRule.set(i, lits);
       // an erase job disables the rule (disableupdaterule); the choice rules still read its literals
-      if (!this.noUpdate.has(i)) out.push({ lits, kind: 'update' });
+      if (!this.noUpdate.has(i)) out.push({ lits, kind: this.featureInstead.has(i) ? 'feature' : 'update', pkg: i });
     }
     return out;
   }
@@ -520,7 +761,7 @@ class Solver {
       if (this.req.keepExplicitObsoletes && sp.obsoletes.some((o) => obsoleteMatches(si, o))) return true;
       return sameNevra(si, sp);
     });
-    if (kept.length === 0 && this.dupAll && !this.dupMayKeep(i)) {
+    if (kept.length === 0 && this.isDupInvolved(i) && !this.dupMayKeep(i)) {
       this.orphans.push(i);
       this.specialUpdaters.set(i, cand);
       // keeporphans: the rule keeps it (and its dup rule asks for one of the updaters beside it)
@@ -535,7 +776,7 @@ class Solver {
   private readonly mayKeep = new Map<number, boolean>();
 
   private dupMayKeep(i: number): boolean {
-    if (!this.isInst(i)) return this.installable(i);
+    if (!this.isInst(i)) return this.isDupGood(i);
     let known = this.mayKeep.get(i);
     if (known === undefined) { known = this.lookUpMayKeep(i); this.mayKeep.set(i, known); }
     return known;
@@ -543,7 +784,8 @@ class Solver {
 
   private lookUpMayKeep(i: number): boolean {
     const s = this.pool.solvable(i);
-    return this.pool.named(s.name).some((q) => !this.isInst(q) && this.installable(q) && identical(s, this.pool.solvable(q)));
+    if (this.dupMaps?.good[i] === 1) return true;
+    return this.pool.named(s.name).some((q) => !this.isInst(q) && this.isDupGood(q) && identical(s, this.pool.solvable(q)));
   }
 
   /**
@@ -551,17 +793,54 @@ class Solver {
    * package or an orphan (no feature rule: nothing may replace it).
    */
   private dupRules(): Rule[] {
-    if (!this.dupAll) return [];
+    if (!this.dupAll && !this.dupMaps) return [];
     const out: Rule[] = [];
-    for (const i of this.installed) {
-      const ur = this.updateRule.get(i) ?? [];
-      if (ur.length === 0 || this.dupMayKeep(i) || this.dupLifted.has(this.pool.solvable(i).name)) continue; // an orphan, or may stay
-      // a package with special updaters (a multiversion orphan among them) may stay once one of them is installed
-      const special = this.specialUpdaters.get(i);
-      if (!special && this.req.keepOrphans && this.orphans.includes(i)) continue; // a kept orphan
-      out.push({ lits: [-V(i), ...(special ?? []).map(V)], kind: 'dup' });
+    const added = this.consideredMap;
+    const done = new Set<string>();
+    const good = this.dupMaps?.good;
+    // per name, in the order of the name's first package with rules; a lock on an installed package lifts its name's
+    for (let n = 0; n < this.pool.count; n++) {
+      if (!added[n]) continue;
+      const name = this.pool.solvable(n).name;
+      if (done.has(name)) continue;
+      done.add(name);
+      if (this.dupLifted.has(name)) continue;
+      for (const i of this.pool.named(name)) {
+        if (!added[i] || !this.isDupInvolved(i)) continue;
+        if (!this.isInst(i)) { if (!this.isDupGood(i)) out.push({ lits: [-V(i)], kind: 'dup' }); continue; }
+        if (this.req.disabled?.has(i)) continue; // always keep disabled installed packages
+        const ur = this.updateRule.get(i) ?? [];
+        // identical to a good package, or an orphan: it may stay (and counts as good for the best rules)
+        if (this.dupMayKeep(i) || ur.length === 0) { if (good) good[i] = 1; continue; }
+        // a multiversion orphan: it may stay once one of its updaters is installed
+        const special = this.specialUpdaters.get(i);
+        if (special) { out.push({ lits: [-V(i), ...special.map(V)], kind: 'dup' }); continue; }
+        // an update rule that only keeps it, with a feature rule no larger: an orphan
+        if (ur.length === 1 && ur[0] === V(i) && this.featureLits(i).length <= 1) { if (good) good[i] = 1; continue; }
+        out.push({ lits: [-V(i)], kind: 'dup' });
+      }
     }
     return out;
+  }
+
+  /**
+   * solver_createdupmaps for the distupgrades of some packages; the installed packages they involve are to be
+   * updated (updatemap), those a forcebest one covers with their best (bestupdatemap).
+   */
+  private addDupMaps(): void {
+    const maps = createDupMaps({ ctx: this.ctx, installable: (p) => this.installable(p), providers: (obs) => this.obsProviders(obs) }, this.dupJobs, this.req.noAutoTarget === true);
+    this.dupMaps = maps;
+    for (const i of this.installed) if (maps.involved[i] && !this.updateAll) this.updateMap.add(i);
+    for (const i of maps.best) if (!this.bestUpdateAll) this.bestUpdateSet.add(i);
+  }
+
+  /** dupinvolvedmap: a distupgrade of all packages involves every one. */
+  private isDupInvolved(p: number): boolean { return this.dupAll || this.dupMaps?.involved[p] === 1; }
+
+  /** dupmap: good to install or keep under the distupgrade (of all: every installable repository package). */
+  private isDupGood(p: number): boolean {
+    if (this.dupMaps?.good[p] === 1) return true;
+    return this.dupAll && !this.isInst(p) && this.installable(p);
   }
 
   /** solver_addchoicerules: a requires that an update of an installed package could satisfy prefers that update. */
@@ -576,7 +855,7 @@ class Solver {
     const lookUpInstalled = (p: number): number | undefined => {
       if (this.isInst(p)) return p;
       const s = this.pool.solvable(p);
-      for (const q of this.pool.named(s.name)) if (this.isInst(q)) return q;
+      for (const q of this.pool.named(s.name)) if (this.isInst(q) && (!this.req.implicitObsoleteUsesColors || this.colorMatch(s, this.pool.solvable(q)))) return q;
       for (const obs of s.obsoletes) {
         for (const q of this.obsProviders(obs)) {
           if (this.isInst(q) && obsoleteMatches(this.pool.solvable(q), obs)) return q;
@@ -585,10 +864,15 @@ class Solver {
       return undefined;
     };
     let last: number[] | undefined;
+    // per rule: the installed package (or itself when installed) and the package of each positive literal that
+    // updates one; two arrays reused from rule to rule (most rules offer no choice and allocate nothing)
+    const qiInst: number[] = [];
+    const qiPkg: number[] = [];
     for (const r of pkg) {
       const lits = r.lits;
       if (lits[0] >= 0 || (lits.length <= 2 && (lits[1] ?? 0) <= 0)) continue;
-      let qi: [number, number][] = [];
+      qiInst.length = 0;
+      qiPkg.length = 0;
       let havechoice = false;
       let isinstalled = false;
       for (const l of lits) {
@@ -598,28 +882,34 @@ class Solver {
           continue;
         }
         const p = ID(l);
-        if (this.isInst(p)) { qi.push([p, p]); continue; }
+        if (this.isInst(p)) { qiInst.push(p); qiPkg.push(p); continue; }
         const p2 = findInstalled(p);
         if (p2 !== undefined) {
           if (this.illegalChange(p2, p)) continue;
-          qi.push([p2, p]);
+          qiInst.push(p2);
+          qiPkg.push(p);
           continue;
         }
         havechoice = true;
       }
-      if (!havechoice || qi.length === 0) continue;
+      if (!havechoice || qiInst.length === 0) continue;
       const m = new Set(lits.filter((l) => l > 0).map(ID));
       if (!isinstalled) {
-        qi = qi.filter(([p2]) => {
-          if (!(this.updateAll || this.updateMap.has(p2))) return true;
-          return !this.choiceCheck(p2, m);
-        });
+        let j = 0;
+        for (let k = 0; k < qiInst.length; k++) {
+          const p2 = qiInst[k];
+          if ((this.updateAll || this.updateMap.has(p2)) && this.choiceCheck(p2, m)) continue;
+          qiInst[j] = p2;
+          qiPkg[j++] = qiPkg[k];
+        }
+        qiInst.length = j;
+        qiPkg.length = j;
       }
-      if (qi.length === 0) continue;
-      const q = qi.map(([, p]) => p);
+      if (qiInst.length === 0) continue;
+      const q = qiPkg;
       // the update rules of the installed packages: if all their packages are in the rule, no choice rule
       let needed = false;
-      for (const [p2] of qi) {
+      for (const p2 of qiInst) {
         const ur = this.updateRule.get(p2) ?? [];
         if (ur.length === 0) continue;
         if (ur.some((l) => !m.has(ID(l)))) { needed = true; break; }
@@ -660,8 +950,9 @@ class Solver {
   }
 
   /** selectandinstall: the policy's first choice; several candidates open a branch for minimisation. */
-  private choose(dq: number[]): number {
-    const list = dq.length > 1 ? filterUnwanted(this.ctx, [...dq], 'choose') : dq;
+  private choose(dq: number[], reorder = false): number {
+    let list = dq.length > 1 ? filterUnwanted(this.ctx, [...dq], 'choose') : dq;
+    if (reorder && list.length > 1) list = this.reorderForFutureInstalled(list);
     if (list.length > 1) this.branches.push({ level: this.sat.decisionLevel, cands: list, taken: list.map((_, k) => k === 0) });
     return V(list[0]);
   }
@@ -716,9 +1007,46 @@ class Solver {
         const inst = cand.filter((p) => this.isInst(p));
         if (inst.length) cand = inst;
       }
-      return this.choose(cand);
+      // resolve_jobrules runs with do_extra_reordering when there are installed packages (and the jobs come first)
+      return this.choose(cand, this.installed.length > 0 && !this.req.focusInstalled);
     }
     return 0;
+  }
+
+  /**
+   * reorder_dq_for_future_installed: while the jobs are resolved the installed packages are not kept yet; counting
+   * the undecided ones (but those an erase job lets go) as installed, the candidates suggested or enhancing such
+   * a package come first, then those recommended or supplementing; then the favored.
+   */
+  private reorderForFutureInstalled(dq: number[]): number[] {
+    const future = new Set(this.installed.filter((p) => !this.noUpdate.has(p) && this.sat.valueOf(V(p)) === 0));
+    if (future.size === 0) return dq;
+    const on = (lit: number): boolean => this.sat.valueOf(lit) === 1 || (lit > 0 && future.has(ID(lit)));
+    const ev = (g: Formula): boolean => {
+      switch (g.t) {
+        case 'true': return true;
+        case 'false': return false;
+        case 'lit': return on(g.lit);
+        case 'and': return g.parts.every(ev);
+        case 'or': return g.parts.some(ev);
+      }
+    };
+    const recommended = new Set<number>();
+    const suggested = new Set<number>();
+    const mark = (id: number): void => {
+      const s = this.pool.solvable(id);
+      for (const d of s.recommends) for (const p of positives(this.formula(d))) recommended.add(p);
+      for (const d of s.suggests) for (const p of positives(this.formula(d))) suggested.add(p);
+    };
+    for (const lit of this.sat.assigned) if (lit > 0) mark(ID(lit));
+    for (const p of future) mark(p);
+    const supplementing = (p: number): boolean => this.pool.solvable(p).supplements.some((d) => ev(this.formula(d)));
+    const enhancing = (p: number): boolean => this.pool.solvable(p).enhances.some((d) => ev(this.formula(d)));
+    const partition = (list: number[], front: (p: number) => boolean): number[] => [...list.filter(front), ...list.filter((p) => !front(p))];
+    let out = partition(dq, (p) => this.isInst(p) || suggested.has(p) || enhancing(p));
+    out = partition(out, (p) => this.isInst(p) || recommended.has(p) || supplementing(p));
+    preferFavored(this.ctx, out);
+    return out;
   }
 
   private wantsUpdate(i: number): boolean {
@@ -783,7 +1111,8 @@ class Solver {
       }
     } else if (this.wantsUpdate(i)) {
       const dq = this.undecidedPositives(rr);
-      if (dq && dq.length) return this.choose(dq);
+      const pruned = dq && dq.length ? this.toTargets(i, dq) : undefined;
+      if (pruned && pruned.length) return this.choose(pruned);
     }
     return this.sat.valueOf(V(i)) === 0 ? V(i) : 0;
   }
@@ -805,8 +1134,9 @@ class Solver {
         if (identical(this.pool.solvable(p), this.pool.solvable(p2))) dq.push(p);
       }
     }
-    if (dq.length === 0) return undefined;
-    const p = filterUnwanted(this.ctx, dq, 'choose')[0];
+    const targeted = this.toTargets(i, dq);
+    if (targeted.length === 0) return undefined;
+    const p = filterUnwanted(this.ctx, targeted, 'choose')[0];
     return p !== i && this.sat.valueOf(V(p)) === 0 ? p : undefined;
   }
 
@@ -888,6 +1218,7 @@ class Solver {
         if (s.supplements.length === 0 || !this.installable(i)) continue;
         if (!this.ctx.supplementing(i)) continue;
         if (this.disfavored(i)) continue; // disfavored supplements are not installed
+        if (this.excludedFromWeak.has(i)) continue; // excluded from weak deps, not installed
         dqs.push(i);
       }
     }
@@ -900,11 +1231,14 @@ class Solver {
         for (const p of this.obsProviders(obs)) if (obsoleteMatches(this.pool.solvable(p), obs)) obsoleted.add(p);
       }
     }
-    const dqF = dq.filter((p) => !obsoleted.has(p) && !this.disfavored(p));
+    const dqF = dq.filter((p) => !obsoleted.has(p) && !this.disfavored(p) && !this.excludedFromWeak.has(p));
     // solver_is_supplementing_alreadyinstalled: only supplements a newly installed package fulfils
     // multiversion does not mix with supplements: not when another version of its name is decided installed
     const otherVersionOn = (p: number): boolean => this.multi.has(p) && this.pool.named(this.pool.solvable(p).name).some((q) => this.sat.valueOf(V(q)) === 1);
-    const dqsF = dqs.filter((p) => !obsoleted.has(p) && this.supplementsNew(p) && !otherVersionOn(p));
+    // implicitobsoleteusescolors does not mix with supplements either: not when another arch of its name is decided installed
+    const otherArchOn = (p: number): boolean => this.req.implicitObsoleteUsesColors === true
+      && this.pool.named(this.pool.solvable(p).name).some((q) => this.sat.valueOf(V(q)) === 1 && this.pool.solvable(q).arch !== this.pool.solvable(p).arch);
+    const dqsF = dqs.filter((p) => !obsoleted.has(p) && this.supplementsNew(p) && !otherVersionOn(p) && !otherArchOn(p));
     for (const p of dqsF) pushUnique(dqF, p);
     if (dqF.length === 0) return 0;
     if (dqF.length === 1) return V(dqF[0]);
@@ -982,8 +1316,91 @@ class Solver {
     return 0;
   }
 
+  /** The black rules and the strict repo priority rules, made once. */
+  private black: Rule[] = [];
+  private repoPrio: Rule[] = [];
+
+  /**
+   * solver_addstrictrepopriorules (strictrepopriority): a repository package of a name that a repository of higher
+   * priority also carries is not installed; a package install job (SOLVER_SETREPO) lifts its name's rules.
+   */
+  private strictRepoPrioRules(): Rule[] {
+    if (!this.req.strictRepoPriority) return [];
+    const out: Rule[] = [];
+    const done = new Set<string>();
+    const lifted = new Set(this.req.jobs.filter((j) => j.command === 'install' && j.select.kind === 'pkg').map((j) => this.pool.solvable((j.select as { id: number }).id).name));
+    for (let p = 0; p < this.pool.count; p++) {
+      if (!this.consideredMap[p]) continue;
+      const name = this.pool.solvable(p).name;
+      if (done.has(name)) continue;
+      done.add(name);
+      const named = this.pool.named(name);
+      let max = this.pool.repos[this.pool.solvable(p).repo].priority;
+      for (const q of named) max = Math.max(max, this.pool.repos[this.pool.solvable(q).repo].priority);
+      if (lifted.has(name)) continue;
+      for (const q of named) {
+        if (!this.consideredMap[q] || this.isInst(q)) continue;
+        if (this.pool.repos[this.pool.solvable(q).repo].priority < max) out.push({ lits: [-V(q)], kind: 'repoprio' });
+      }
+    }
+    return out;
+  }
+
+  /** The infarch rules, made once after the package rules. */
+  private infarch: Rule[] = [];
+  /** Names whose infarch rules a package install job lifts (jobtodisablelist's DISABLE_INFARCH). */
+  private readonly infarchLifted: number[] = [];
+
+  private makeInfarchRules(): Rule[] {
+    const rules = infarchRules({
+      pool: this.pool, archScore: this.archScore, added: this.consideredMap, isInstalled: (p) => this.isInst(p),
+      dupInvolved: (p) => this.isDupInvolved(p), implicitObsoleteUsesColors: this.req.implicitObsoleteUsesColors === true,
+    });
+    // an install job of one package lifts the infarch rules of its name when one of them forbids that package
+    const lifted = new Set(this.infarchLifted.filter((p) => rules.some((r) => r[0] === -V(p))).map((p) => this.pool.solvable(p).name));
+    return rules.filter((r) => !lifted.has(this.pool.solvable(ID(r[0])).name)).map((lits) => ({ lits, kind: 'infarch' as const }));
+  }
+
+  /** The best rules (forcebest jobs), made once before the first run, from the update and feature rules as made. */
+  private best: Rule[] | undefined;
+
+  private makeBestRules(): Rule[] {
+    if (!this.bestUpdateAll && this.bestUpdateSet.size === 0 && this.bestInstallJobs.length === 0) return [];
+    return bestRules({
+      ctx: this.ctx,
+      installed: this.installed,
+      installJobRules: this.bestInstallJobs,
+      // disableupdaterule (an erase job, an install job that lifts the update rule) disables its best rule too
+      bestUpdate: (p) => (this.updateAll || this.updateMap.has(p)) && (this.bestUpdateAll || this.bestUpdateSet.has(p)) && !this.noUpdate.has(p) && !this.featureInstead.has(p) && !this.bestKept.has(p),
+      updateLits: (p) => this.updateRule.get(p) ?? [],
+      featureLits: (p) => {
+        const f = this.featureLits(p);
+        return sameLiterals(f, this.updateRule.get(p) ?? []) ? [] : f;
+      },
+      specialUpdaters: (p) => this.specialUpdaters.get(p),
+      updateTargets: (p) => this.updateTargets.get(p),
+      dupGood: (p) => {
+        const maps = this.dupMaps;
+        return maps?.involved[p] ? (q) => this.isDupGood(q) : undefined;
+      },
+      locked: this.locked,
+      ...(this.req.disabled?.size && this.req.whatprovidesWithDisabled ? { disabled: (p: number) => this.req.disabled?.has(p) === true && !this.isInst(p) } : {}),
+      bestObeyPolicy: this.req.bestObeyPolicy === true,
+      mayUninstall: (p) => this.req.allowUninstall === true || this.uninstallAll || this.uninstallable.has(p),
+    }).map((r) => ({ lits: r.lits, kind: 'best' as const, ...(r.pkg === undefined ? {} : { pkg: r.pkg }) }));
+  }
+
+  /** The yumobs rules (yumObsoletes), made once: they read nothing the runs change. */
+  private yumObs: Rule[] | undefined;
+
   private attempt(pkg: Rule[], update: Rule[], choice: Rule[]): boolean {
-    this.rules = [...pkg, ...update, ...this.jobRules, ...this.dupRules(), ...choice];
+    this.yumObs ??= this.req.yumObsoletes ? yumObsoletesRules({
+      ctx: this.ctx,
+      installed: this.installed,
+      colorMatch: this.req.implicitObsoleteUsesColors ? (a, b) => this.colorMatch(this.pool.solvable(a), this.pool.solvable(b)) : undefined,
+      providers: (obs) => this.obsProviders(obs),
+    }).map((lits) => ({ lits, kind: 'yumobs' as const })) : [];
+    this.rules = [...(this.recDisabled.size ? pkg.filter((r) => !this.recDisabled.has(r)) : pkg), ...update, ...this.jobRules, ...this.infarch, ...this.dup, ...this.best ?? [], ...this.yumObs, ...this.black, ...this.repoPrio, ...choice];
     const choiceable: number[] = [];
     this.rules.forEach((r, i) => {
       let positive = 0;
@@ -1029,19 +1446,91 @@ class Solver {
    */
   private weakToDisable(choice: Rule[]): Rule[] | undefined {
     let last: Rule | undefined;
-    for (const i of this.sat.proof) if (this.rules[i].kind === 'choice') last = this.rules[i];
-    return last ? disableChoice(choice, last) : undefined;
+    for (const i of this.sat.proof) if (this.rules[i].kind === 'choice' || this.rules[i].weakRec) last = this.rules[i];
+    if (!last) return undefined;
+    if (last.kind === 'choice') return disableChoice(choice, last);
+    // the last weak rule is a recommends rule (disable_recommendsrules): every recommends rule of the proof goes
+    for (const i of this.sat.proof) if (this.rules[i].weakRec) this.recDisabled.add(this.rules[i]);
+    return choice;
+  }
+
+  /** The job of the last weak rule of the proof, when that is a weak job's rule. */
+  private weakJobToDisable(): number | undefined {
+    let last: Rule | undefined;
+    for (const i of this.sat.proof) if (this.rules[i].kind === 'choice' || this.rules[i].weakRec || this.rules[i].weak) last = this.rules[i];
+    return last?.weak ? last.job : undefined;
+  }
+
+  /** The strongrecommends rules disable_recommendsrules disabled. */
+  private readonly recDisabled = new Set<Rule>();
+
+  /**
+   * solver_autouninstall (libsolv src/problems.c) after an unsolvable run with allowuninstall: among the update
+   * rules of the proof whose package may be uninstalled, the last that differs from its feature rule (else the
+   * last that equals it; under keeporphans a kept orphan's at once) is disabled: that package may go. Its feature
+   * rule stays disabled, but resolve_installed reads its candidates from then on. Undefined when none qualifies.
+   */
+  private autoUninstall(): number | undefined {
+    if (!this.req.allowUninstall && !this.uninstallAll && this.uninstallable.size === 0) return undefined;
+    const anyPkg = this.req.allowUninstall === true || this.uninstallAll;
+    let lastUpdate: number | undefined;
+    let lastFeature: number | undefined;
+    for (const ri of this.sat.proof) {
+      const r = this.rules[ri];
+      if (r.kind !== 'update' || r.pkg === undefined) continue;
+      const p = r.pkg;
+      if (!anyPkg && !this.uninstallable.has(p)) continue;
+      if (this.req.disabled?.has(p)) continue; // do not uninstall disabled packages
+      if (this.sat.proof.some((k) => this.rules[k].kind === 'best' && this.rules[k].pkg === p)) continue; // its best rule is involved
+      const feature = this.featureLits(p);
+      if (feature.length === 0 || sameLiterals(feature, r.lits)) {
+        lastFeature = p;
+        // prefer orphaned packages in dup mode
+        if (this.req.keepOrphans && r.lits.length === 1 && r.lits[0] === V(p)) { lastUpdate = undefined; break; }
+        continue;
+      }
+      lastUpdate = p;
+    }
+    const gone = lastUpdate ?? lastFeature;
+    if (gone === undefined) return undefined;
+    this.uninstalled.add(gone);
+    const feature = this.featureLits(gone);
+    if (feature.length) this.updateRule.set(gone, feature);
+    return gone;
+  }
+
+  /** solver_addfeaturerule's literals: the installed package and every candidate; [] for a distupgrade orphan. */
+  private featureLits(i: number): number[] {
+    const feature = this.featureCandidates(i);
+    if (this.isDupInvolved(i) && !this.dupMayKeep(i) && feature.every((q) => this.isInst(q) && !this.dupMayKeep(q))) return [];
+    return [V(i), ...feature.map(V)];
   }
 
   run(): SolveResult {
     this.addJobs();
+    if (this.dupJobs.length) this.addDupMaps();
     const pkg = this.pkgRules();
-    const update = this.addUpdateRules();
+    let update = this.addUpdateRules();
+    this.infarch = this.makeInfarchRules();
+    this.dup = this.dupRules();
+    this.best = this.makeBestRules();
+    this.black = this.blackRules();
+    this.repoPrio = this.strictRepoPrioRules();
     let choice = this.choiceRules(pkg);
     for (let ok = this.attempt(pkg, update, choice); ;) {
+      // a weak job whose rule is the last weak rule of the proof goes (solver_fixproblem): what it changed in the
+      // policy rules comes back with it (solver_reenablepolicyrules), so the jobs are solved again without it
+      const weakJob = ok ? undefined : this.weakJobToDisable();
+      if (weakJob !== undefined) return new Solver({ ...this.req, jobs: this.req.jobs.filter((_, k) => k !== weakJob) }).run();
       const fewer = ok ? this.unneededChoice(choice) : this.weakToDisable(choice);
       if (fewer) { choice = fewer; ok = this.attempt(pkg, update, choice); continue; }
-      if (!ok) return { ok: false, problems: ['the jobs cannot be satisfied together'] };
+      if (!ok) {
+        const gone = this.autoUninstall();
+        if (gone === undefined) return { ok: false, problems: ['the jobs cannot be satisfied together'] };
+        update = update.filter((r) => r.pkg !== gone);
+        ok = this.attempt(pkg, update, choice);
+        continue;
+      }
       const step = this.minimizeStep();
       if (!step) break;
       this.takeBranch(step.branch, step.at);
@@ -1107,7 +1596,12 @@ class Solver {
         steps.push({ kind, from: i, to: same });
         continue;
       }
-      const by = replacers.find((p) => this.pool.solvable(p).obsoletes.some((o) => obsoleteMatches(si, o)));
+      // create_transaction_info: of several obsoleters the first in obsq_sortcmp's order (name, highest EVR, same arch, id)
+      let by: number | undefined;
+      for (const p of replacers) {
+        if (!this.pool.solvable(p).obsoletes.some((o) => obsoleteMatches(si, o))) continue;
+        if (by === undefined || obsoleterCmp(si, this.pool.solvable(p), p, this.pool.solvable(by), by) < 0) by = p;
+      }
       steps.push(by === undefined ? { kind: 'erase', id: i } : { kind: 'erase', id: i, by });
     }
     const replacing = new Set(steps.flatMap((s) => (s.kind === 'erase' || s.kind === 'install' ? [] : [s.to])));
@@ -1125,6 +1619,30 @@ function disableChoice(choice: Rule[], r: Rule): Rule[] {
   return choice.filter((c) => c !== r && !(c.from as Rule).lits.some((l) => outside.includes(l)));
 }
 
+/** The pool as libsolv's whatprovides sees it with pool->considered: repository packages taken out are not there. */
+function withoutDisabled(pool: SolverPool, disabled: ReadonlySet<number>): SolverPool {
+  const installed = pool.installedRepo;
+  const keep = (p: number): boolean => !disabled.has(p) || pool.solvable(p).repo === installed;
+  const named = new Map<string, readonly number[]>();
+  const provided = new Map<SimpleDep, readonly number[]>();
+  return {
+    get count() { return pool.count; },
+    solvable: (id) => pool.solvable(id),
+    repos: pool.repos,
+    installedRepo: installed,
+    whatprovides(dep) {
+      let out = provided.get(dep);
+      if (!out) { out = pool.whatprovides(dep).filter(keep); provided.set(dep, out); }
+      return out;
+    },
+    named(name) {
+      let out = named.get(name);
+      if (!out) { out = pool.named(name).filter(keep); named.set(name, out); }
+      return out;
+    },
+  };
+}
+
 function unsupported(what: string): FerryError {
   return new FerryError('SOLVER_UNSUPPORTED', `the depsolver does not model ${what}`, {
     hint: 'libsolv (dnf) decides this job; see src/solver/solve.ts for the modelled subset',
@@ -1139,6 +1657,29 @@ function not(f: Formula): Formula {
     case 'and': return { t: 'or', parts: f.parts.map(not) };
     case 'or': return { t: 'and', parts: f.parts.map(not) };
   }
+}
+
+/** transaction.c obsq_sortcmp for two obsoleters a, b of installed s: same name first, then by name, highest EVR, same arch, id. */
+function obsoleterCmp(s: Solvable, a: Solvable, aid: number, b: Solvable, bid: number): number {
+  if (a.name !== b.name) {
+    if (a.name === s.name) return -1;
+    if (b.name === s.name) return 1;
+    return a.name < b.name ? -1 : 1;
+  }
+  const r = compareEvr(a.evr, b.evr);
+  if (r) return -r;
+  if (a.arch !== b.arch) {
+    if (a.arch === s.arch) return -1;
+    if (b.arch === s.arch) return 1;
+  }
+  return aid - bid;
+}
+
+/** Whether two rules hold the same literals (solver_rulecmp on rules of one package: order aside). */
+function sameLiterals(a: readonly number[], b: readonly number[]): boolean {
+  if (a.length !== b.length) return false;
+  const set = new Set(a);
+  return b.every((l) => set.has(l));
 }
 
 /** Whether a rule holds a literal and its negation (a Set for long rules: a provider list may be 100,000 long). */
@@ -1179,6 +1720,52 @@ function positives(f: Formula): number[] {
     case 'and': case 'or': return [...new Set(f.parts.flatMap(positives))];
     default: return [];
   }
+}
+
+/**
+ * solver_unifyrules: the rules sorted by unifyrules_sortcmp, duplicates dropped. ruleCmp orders by the first
+ * literal first, so the rules are put in buckets by it (a counting sort over -vars … vars) and only each bucket
+ * (the few rules of one package) is sorted by the comparator: the same order as sorting them all, in linear time.
+ */
+function unifyRules(rules: Rule[], vars: number): Rule[] {
+  const off = vars + 1;
+  const n = rules.length;
+  // one pass over the rules for their first literals; the bucket order is then computed on integers alone
+  const key = new Int32Array(n);
+  const start = new Int32Array(2 * off + 2);
+  for (let i = 0; i < n; i++) { const k = rules[i].lits[0] + off; key[i] = k; start[k + 1]++; }
+  for (let k = 1; k < start.length; k++) start[k] += start[k - 1];
+  const order = new Int32Array(n);
+  const fill = start.slice();
+  for (let i = 0; i < n; i++) order[fill[key[i]]++] = i;
+  const out: Rule[] = [];
+  const bucket: Rule[] = [];
+  for (let b = 0; b + 1 < start.length; b++) {
+    const from = start[b];
+    const to = start[b + 1];
+    if (from === to) continue;
+    if (to - from === 1) { out.push(rules[order[from]]); continue; }
+    bucket.length = 0;
+    for (let k = from; k < to; k++) bucket.push(rules[order[k]]);
+    if (bucket.length <= 16) {
+      // a package's few rules: an insertion sort (stable, as Array.prototype.sort)
+      for (let k = 1; k < bucket.length; k++) {
+        const r = bucket[k];
+        let j = k - 1;
+        for (; j >= 0 && ruleCmp(bucket[j].lits, r.lits) > 0; j--) bucket[j + 1] = bucket[j];
+        bucket[j + 1] = r;
+      }
+    } else bucket.sort((x, y) => ruleCmp(x.lits, y.lits));
+    // equal rules have equal first literals: duplicates are dropped within the bucket; the kept rule is a weak
+    // recommends rule only when every copy is
+    out.push(bucket[0]);
+    for (let k = 1; k < bucket.length; k++) {
+      if (ruleCmp(bucket[k - 1].lits, bucket[k].lits) !== 0) { out.push(bucket[k]); continue; }
+      const last = out[out.length - 1];
+      if (last.weakRec && !bucket[k].weakRec) out[out.length - 1] = { ...last, weakRec: false };
+    }
+  }
+  return out;
 }
 
 /** unifyrules_sortcmp over rules as [p, ...rest]. */

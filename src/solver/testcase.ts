@@ -7,11 +7,11 @@
  */
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { FerryError, assert, isFerryError } from '../core/errors.js';
+import { FerryError, assert } from '../core/errors.js';
 import { matchesDep, type DepTree, type SimpleDep } from '../rpm/deps.js';
-import { formatTestcaseDep, parseTestcaseDep } from './testdep.js';
-import { parseEvr } from '../rpm/evr.js';
-import type { Dep, DepFlag, Evr } from '../rpm/types.js';
+import { formatTestcaseDep } from './testdep.js';
+import type { Dep, Evr } from '../rpm/types.js';
+import { DEP_KINDS, TestcasePool, depOrThrow, type DepKind } from './testcase-pool.js';
 import type { Job, JobCommand, JobSelect, Solvable, SolverPool, SolverRepo } from './types.js';
 
 /** One job set: the jobs before the first `nextjob`, or between two. */
@@ -29,18 +29,17 @@ export interface JobSet {
 }
 
 /** The solver flags the depsolver models; any other makes the case unmodelled. */
-const SOLVER_FLAGS: ReadonlySet<string> = new Set(['ignorerecommended', 'focusinstalled', '!dupallowdowngrade', '!dupallowarchchange', 'keepexplicitobsoletes', 'keeporphans']);
+const SOLVER_FLAGS: ReadonlySet<string> = new Set(['ignorerecommended', 'focusinstalled', '!dupallowdowngrade', '!dupallowarchchange', 'keepexplicitobsoletes', 'keeporphans', 'allowuninstall', 'yumobsoletes', 'bestobeypolicy', 'allowvendorchange', 'noautotarget', 'strongrecommends', 'strictrepopriority']);
 
 /**
  * The pool flags the depsolver models. noobsoletesmultiversion only sets solver_create's keepexplicitobsoletes
  * default (libsolv 0.7.23 src/solver.c), which testsolv resets to off (testcase_resetsolverflags): no effect.
- * implicitobsoleteusescolors is not among them: its testcases need the infarch lock-step rules (rules.c
- * solver_addinfarchrules), which are not modelled.
+ * implicitobsoleteusescolors is SolveRequest's implicitObsoleteUsesColors (with the infarch lock-step rules).
  */
-const POOL_FLAGS: ReadonlySet<string> = new Set(['noobsoletesmultiversion']);
+const POOL_FLAGS: ReadonlySet<string> = new Set(['noobsoletesmultiversion', 'implicitobsoleteusescolors', 'whatprovideswithdisabled']);
 
 export interface Testcase {
-  readonly pool: MemoryPool;
+  readonly pool: TestcasePool;
   readonly arch: string;
   /** The first job set's jobs and result. */
   readonly jobs: Job[];
@@ -52,6 +51,8 @@ export interface Testcase {
   readonly unsupported: string[];
   /** Those of them that concern every set: the pool, its repositories and flags. */
   readonly poolUnsupported: string[];
+  /** The packages `disable pkg` takes out of the pool (libsolv's pool->considered). */
+  readonly disabled: number[];
 }
 
 interface MutableSolvable {
@@ -276,62 +277,67 @@ function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
   if (list) list.push(value); else map.set(key, [value]);
 }
 
-const TAG_KIND: Readonly<Record<string, keyof MutableSolvable | 'ignore'>> = {
-  Prv: 'provides', Req: 'requires', Prq: 'requires', Con: 'conflicts', Obs: 'obsoletes',
-  Rec: 'recommends', Sug: 'suggests', Enh: 'enhances', Sup: 'supplements', Ver: 'ignore',
-  Sum: 'ignore', Grp: 'ignore', Lic: 'ignore', Src: 'ignore', Cks: 'ignore', Siz: 'ignore',
-  Loc: 'ignore', Fls: 'ignore', Key: 'ignore', Fil: 'ignore',
-};
-
 /** A three-letter tag as one number (its ASCII codes), as scanTesttags reads it. */
 const tagCode = (tag: string): number => (tag.charCodeAt(0) << 16) | (tag.charCodeAt(1) << 8) | tag.charCodeAt(2);
-const TAG_KINDS: ReadonlyMap<number, keyof MutableSolvable | 'ignore'> = new Map(Object.entries(TAG_KIND).map(([t, k]) => [tagCode(t), k]));
+/** The dependency tags (repo_testcase.c), each to its index in DEP_KINDS; Prq (pre-requires) are requires. */
+const DEP_TAGS: ReadonlyMap<number, number> = new Map([
+  ['Prv', 'provides'], ['Req', 'requires'], ['Prq', 'requires'], ['Con', 'conflicts'], ['Obs', 'obsoletes'],
+  ['Rec', 'recommends'], ['Sug', 'suggests'], ['Enh', 'enhances'], ['Sup', 'supplements'],
+].map(([t, k]) => [tagCode(t), DEP_KINDS.indexOf(k as DepKind)]));
 const TAG_PKG = tagCode('Pkg');
 const TAG_VND = tagCode('Vnd');
 const TAG_TIM = tagCode('Tim');
+/** A tag that is not a dependency (Ver, Sum, Grp, …: ignored) */
+const NOT_A_DEP = -1;
 
 /** Reads a testcase file; repo files it names are read relative to it. */
 export function readTestcase(path: string): Testcase {
-  return parseTestcase(readFileSync(path, 'utf8'), path);
+  return parseTestcaseBytes(readFileSync(path), path);
+}
+
+/** `where` names the text in errors (a path: repo files are resolved against its directory). */
+export function parseTestcase(text: string, where: string): Testcase {
+  return parseTestcaseBytes(Buffer.from(text, 'utf8'), where);
 }
 
 /**
- * `where` names the text in errors (a path: repo files are resolved against its directory). One pass over the
- * text: a cursor walks it line by line; only the pieces that are kept (names, dependency texts) are sliced out.
+ * One pass over the bytes with a cursor, line by line: the command lines are decoded, the repositories' testtags
+ * lines are read in place (TestcasePool keeps their dependency lines as byte ranges).
  */
-export function parseTestcase(text: string, where: string): Testcase {
-  const pool = new MemoryPool();
+function parseTestcaseBytes(text: Buffer, where: string): Testcase {
+  const pool = new TestcasePool(text.length);
   const repoIds = new Map<string, number>();
   const pendingSets: { jobs: { line: number; words: string[] }[]; result: string[]; resultTypes: string[]; solverFlags: string[]; poolFlags: Set<string>; unsupported: string[] }[] = [];
   // testsolv's pool flags: reset to their defaults at the first poolflags line, then set as the lines come
   const poolFlags = new Set<string>();
   const newSet = (): (typeof pendingSets)[number] => { const set = { jobs: [], result: [], resultTypes: [], solverFlags: [], poolFlags, unsupported: [] }; pendingSets.push(set); return set; };
   let cur = newSet();
+  const pendingDisable: { line: number; text: string }[] = [];
   const unsupported: string[] = [];
-  const deps = new DepReader();
-  let arch = 'noarch';
+  // without a system line libsolv's pool has no arch: nothing is filtered by arch
+  let arch = 'unset';
   let installedName: string | undefined;
   const bad = (line: number, what: string): FerryError => new FerryError('TESTCASE_INVALID', `${where}:${line}: ${what}`, {
     hint: 'see libsolv ext/testcase.c for the syntax',
   });
   let pos = 0;
   let lineNo = 0;
+  const lineEnd = (from: number): number => { const end = text.indexOf(10, from); return end < 0 ? text.length : end; };
+  const startsInline = (at: number): boolean => text[at] === 35 /* # */ && text[at + 1] === 62 /* > */;
   /** The `#>` lines from the cursor on, without their prefix; the cursor moves past them. */
   const inline = (): string[] => {
     const body: string[] = [];
-    while (text.startsWith('#>', pos)) {
-      let end = text.indexOf('\n', pos);
-      if (end < 0) end = text.length;
-      body.push(text.slice(pos + 2, end));
+    while (pos < text.length && startsInline(pos)) {
+      const end = lineEnd(pos);
+      body.push(text.toString('utf8', pos + 2, end));
       pos = end + 1;
       lineNo++;
     }
     return body;
   };
   while (pos < text.length) {
-    let end = text.indexOf('\n', pos);
-    if (end < 0) end = text.length;
-    const raw = text.slice(pos, end).trim();
+    const end = lineEnd(pos);
+    const raw = text.toString('utf8', pos, end).trim();
     pos = end + 1;
     lineNo++;
     if (raw === '' || raw.startsWith('#')) continue;
@@ -347,19 +353,19 @@ export function parseTestcase(text: string, where: string): Testcase {
         repoIds.set(name, repo);
         const at = lineNo;
         if (words[4] === '<inline>') {
-          const read = type === 'testtags' ? { pool, repo, deps, unsupported, bad: (n: number, what: string) => bad(at + 1 + n, what) } : undefined;
+          const read = type === 'testtags' ? { pool, repo, unsupported, bad: (n: number, what: string) => bad(at + 1 + n, what) } : undefined;
           const { next, lines } = scanTesttags(read, text, pos, 2);
           pos = next;
           lineNo += lines;
         } else if (type !== 'empty') {
           if (words[4] === undefined) throw bad(lineNo, `repo "${name}" of type ${type} names no source`);
-          let body: string;
+          let body: Buffer;
           try {
-            body = readFileSync(join(dirname(where), words[4]), 'utf8');
+            body = readFileSync(join(dirname(where), words[4]));
           } catch (err) {
             throw bad(lineNo, `repo file "${words[4]}" cannot be read: ${(err as Error).message}`);
           }
-          if (type === 'testtags') scanTesttags({ pool, repo, deps, unsupported, bad: (_n: number, what: string) => bad(at, what) }, body, 0, 0);
+          if (type === 'testtags') scanTesttags({ pool, repo, unsupported, bad: (_n: number, what: string) => bad(at, what) }, body, 0, 0);
         }
         if (type !== 'testtags' && type !== 'empty') unsupported.push(`line ${at}: repo type ${type}`);
         break;
@@ -393,13 +399,23 @@ export function parseTestcase(text: string, where: string): Testcase {
           if (f.startsWith('!')) poolFlags.delete(name); else poolFlags.add(name);
         }
         break;
-      case 'genid': case 'disable': case 'feature': case 'namespace': case 'evrcmp':
+      case 'feature':
+        // the libsolv features the case requires (testcase.c features[]): complex_deps is what the depsolver's rich dependencies are
+        for (const f of words.slice(1)) if (f !== 'complex_deps') unsupported.push(`line ${lineNo}: feature ${f}`);
+        break;
+      case 'disable':
+        // pool->considered: only `disable pkg` before the first job set's end is modelled (pool-wide)
+        if (words[1] === 'pkg' && pendingSets.length === 1) pendingDisable.push({ line: lineNo, text: words.slice(2).join(' ') });
+        else unsupported.push(`line ${lineNo}: disable ${words.slice(1).join(' ')}`);
+        break;
+      case 'genid': case 'namespace': case 'evrcmp':
         unsupported.push(`line ${lineNo}: ${cmd}`);
         if (words.at(-1) === '<inline>') inline();
         break;
       default: throw bad(lineNo, `unknown testcase command "${cmd}"`);
     }
   }
+  pool.finish();
   if (installedName !== undefined) pool.installedRepo = repoIds.get(installedName);
   const sets: JobSet[] = pendingSets.map((set) => {
     const jobs: Job[] = [];
@@ -410,24 +426,35 @@ export function parseTestcase(text: string, where: string): Testcase {
     set.unsupported.sort((a, b) => lineOf(a) - lineOf(b));
     return { jobs, result: set.result, resultTypes: set.resultTypes, solverFlags: set.solverFlags, poolFlags: [...set.poolFlags].sort(), unsupported: set.unsupported };
   });
+  // testcase_read skips a disable whose package no repo holds (testcase_str2jobsel fails: it only warns)
+  const disabled = pendingDisable.flatMap(({ text }) => { const id = findPkg(pool, text); return id === undefined ? [] : [id]; });
   const poolUnsupported = [...unsupported].sort((a, b) => lineOf(a) - lineOf(b));
   const all = [...unsupported, ...sets.flatMap((s) => s.unsupported)].sort((a, b) => lineOf(a) - lineOf(b));
-  return { pool, arch, jobs: sets[0].jobs, result: sets[0].result, resultTypes: sets[0].resultTypes, sets, unsupported: all, poolUnsupported };
+  return { pool, arch, jobs: sets[0].jobs, result: sets[0].result, resultTypes: sets[0].resultTypes, sets, unsupported: all, poolUnsupported, disabled };
 }
 
 function lineOf(note: string): number { return Number(/^line (\d+)/.exec(note)?.[1] ?? 0); }
 
-const COMMANDS: ReadonlySet<string> = new Set(['install', 'erase', 'update', 'distupgrade', 'lock', 'favor', 'disfavor', 'multiversion', 'noobsoletes']);
+/** The job flags the depsolver models (ext/testcase.c jobflags2str). */
+const JOB_FLAGS: ReadonlySet<string> = new Set(['forcebest', 'targeted', 'setevr', 'setarch', 'weak']);
+
+const COMMANDS: ReadonlySet<string> = new Set(['install', 'erase', 'update', 'distupgrade', 'lock', 'favor', 'disfavor', 'multiversion', 'noobsoletes', 'allowuninstall', 'blacklist', 'excludefromweak', 'verify']);
 
 /** A job, or the reason it is not modelled. */
-function parseJob(pool: MemoryPool, repos: Map<string, number>, words: string[], bad: (what: string) => FerryError): Job | string {
+function parseJob(pool: SolverPool, repos: Map<string, number>, words: string[], bad: (what: string) => FerryError): Job | string {
   const flagAt = words.findIndex((w) => w.startsWith('['));
   const flags = flagAt >= 0 ? words.slice(flagAt).join(' ') : '';
   const args = flagAt >= 0 ? words.slice(0, flagAt) : words;
   const [command, how, ...rest] = args;
   if (command === undefined || how === undefined) throw bad(`a job needs COMMAND SELECTION, got "${words.join(' ')}"`);
   if (!COMMANDS.has(command)) return `job ${command}`;
-  if (flags !== '') return `job flags ${flags}`;
+  const flagList = flags.replace(/^\[|\]$/g, '').split(',').filter((f) => f !== '');
+  if (flagList.some((f) => !JOB_FLAGS.has(f))) return `job flags ${flags}`;
+  const forceBest = flagList.includes('forcebest');
+  const targeted = flagList.includes('targeted');
+  const setEvr = flagList.includes('setevr');
+  const setArch = flagList.includes('setarch');
+  const weak = flagList.includes('weak');
   let select: JobSelect;
   switch (how) {
     case 'name': {
@@ -451,6 +478,15 @@ function parseJob(pool: MemoryPool, repos: Map<string, number>, words: string[],
       break;
     }
     case 'all': select = { kind: 'all' }; break;
+    case 'oneof': {
+      const ids = rest.map((text) => {
+        const id = findPkg(pool, text);
+        if (id === undefined) throw bad(`job names package "${text}", which no repo holds`);
+        return id;
+      });
+      select = { kind: 'oneof', ids };
+      break;
+    }
     case 'repo': {
       const repo = repos.get(rest[0] ?? '');
       if (repo === undefined) throw bad(`job names repo "${rest[0] ?? ''}", which the testcase does not define`);
@@ -460,18 +496,11 @@ function parseJob(pool: MemoryPool, repos: Map<string, number>, words: string[],
     default: return `job selection ${how}`;
   }
   // noobsoletes is multiversion's old name (ext/testcase.c job2str)
-  return { command: command === 'noobsoletes' ? 'multiversion' : command as JobCommand, select };
-}
-
-/** The dependency, or the reason it is not modelled; malformed text throws TESTCASE_INVALID. */
-function depOrThrow(text: string, bad: (what: string) => FerryError): DepTree | string {
-  try {
-    return parseTestcaseDep(text);
-  } catch (err) {
-    if (isFerryError(err, 'DEP_PARSE') || isFerryError(err, 'EVR_INVALID')) throw bad(err.message);
-    if (isFerryError(err, 'SOLVER_UNSUPPORTED')) return err.message;
-    throw err;
-  }
+  const cmd = command === 'noobsoletes' ? 'multiversion' : command as JobCommand;
+  if (forceBest && cmd !== 'install' && cmd !== 'update' && cmd !== 'distupgrade') return `job flags ${flags} on ${command}`;
+  // SOLVER_TARGETED means nothing on an install job (only update and distupgrade read it)
+  if (targeted && cmd !== 'update' && cmd !== 'distupgrade' && cmd !== 'install') return `job flags ${flags} on ${command}`;
+  return { command: cmd, select, ...(forceBest ? { forceBest } : {}), ...(targeted ? { targeted } : {}), ...(setEvr ? { setEvr } : {}), ...(setArch ? { setArch } : {}), ...(weak ? { weak } : {}) };
 }
 
 /** `N-[E:]V-R.A@REPO`, as testsolv prints solvables. */
@@ -482,16 +511,15 @@ export function formatSolvable(pool: SolverPool, id: number): string {
   return `${s.name}-${epoch}${s.evr.version}${rel}.${s.arch}@${pool.repos[s.repo].name}`;
 }
 
-function findPkg(pool: MemoryPool, text: string): number | undefined {
+function findPkg(pool: SolverPool, text: string): number | undefined {
   for (let id = 0; id < pool.count; id++) if (formatSolvable(pool, id) === text) return id;
   return undefined;
 }
 
 /** Where scanTesttags puts what it reads; without one it only skips the lines (a repo type that is not read). */
 interface TesttagsTarget {
-  readonly pool: MemoryPool;
+  readonly pool: TestcasePool;
   readonly repo: number;
-  readonly deps: DepReader;
   readonly unsupported: string[];
   /** The error for line n (0-based) of the repository's text. */
   readonly bad: (n: number, what: string) => FerryError;
@@ -502,62 +530,61 @@ interface TesttagsTarget {
  * `#>` of an inline repository) the repository ends at the first line without it; otherwise at the end of the
  * text. Returns the offset after the last line read and how many lines that was.
  */
-function scanTesttags(to: TesttagsTarget | undefined, text: string, from: number, prefix: number): { next: number; lines: number } {
-  let cur: MutableSolvable | undefined;
-  let block: { kind: keyof MutableSolvable | 'ignore'; tag: string } | undefined;
+function scanTesttags(to: TesttagsTarget | undefined, text: Buffer, from: number, prefix: number): { next: number; lines: number } {
+  let cur: Solvable | undefined;
+  let block: { kind: number; tag: number } | undefined;
   let pos = from;
   let n = 0;
-  for (; pos < text.length; n++) {
-    if (prefix && !text.startsWith('#>', pos)) break;
-    let end = text.indexOf('\n', pos);
-    if (end < 0) end = text.length;
+  const size = text.length;
+  for (; pos < size; n++) {
+    if (prefix && (text[pos] !== 35 || text[pos + 1] !== 62)) break;
+    let end = text.indexOf(10, pos);
+    if (end < 0) end = size;
     const ls = pos + prefix;
     pos = end + 1;
     if (!to) continue;
-    const c = text.charCodeAt(ls);
+    const c = text[ls];
     if (block) {
-      if (c === 45 /* - */ && text.startsWith(block.tag, ls + 1) && text.charCodeAt(ls + 4) === 58 /* : */) { block = undefined; continue; }
-      const value = text.slice(ls, end).trim();
-      if (value !== '') addDep(to, cur, block.kind, value, n);
+      if (c === 45 /* - */ && tagAt(text, ls + 1) === block.tag && text[ls + 4] === 58 /* : */) { block = undefined; continue; }
+      addDep(to, cur, block.kind, text, ls, end, n);
       continue;
     }
-    if ((c !== 61 /* = */ && c !== 43 /* + */) || text.charCodeAt(ls + 4) !== 58 || !isWord(text, ls + 1) || !isWord(text, ls + 2) || !isWord(text, ls + 3)) {
-      const line = text.slice(ls, end);
+    if ((c !== 61 /* = */ && c !== 43 /* + */) || text[ls + 4] !== 58 || ls + 4 >= end || !isWord(text[ls + 1]) || !isWord(text[ls + 2]) || !isWord(text[ls + 3])) {
+      const line = text.toString('utf8', ls, end);
       if (line.trim() === '' || line.startsWith('#')) continue;
       throw to.bad(n, `testtags line "${line}" is not =Tag: or +Tag:`);
     }
     // the tag as a number: no string per line
-    const tag = (text.charCodeAt(ls + 1) << 16) | (text.charCodeAt(ls + 2) << 8) | text.charCodeAt(ls + 3);
+    const tag = tagAt(text, ls + 1);
     let vs = ls + 5;
-    while (vs < end && isSpace(text.charCodeAt(vs))) vs++;
+    while (vs < end && isSpace(text[vs])) vs++;
     if (tag === TAG_PKG) {
-      if (cur) to.pool.add(cur);
-      cur = newSolvable(to, text.slice(vs, end), n);
+      cur = newSolvable(to, text, text.toString('utf8', vs, end), n);
       continue;
     }
     // repo_testcase.c: the vendor is the rest of the line, the build time its leading number (0: none)
-    if (tag === TAG_VND && cur) { cur.vendor = text.slice(vs, end); continue; }
-    if (tag === TAG_TIM && cur) { const t = Number.parseInt(text.slice(vs, end), 10); if (t) cur.buildTime = t; continue; }
-    const kind = TAG_KINDS.get(tag) ?? 'ignore';
-    if (c === 43) { block = { kind, tag: text.slice(ls + 1, ls + 4) }; continue; }
-    if (kind === 'ignore') continue;
-    const value = text.slice(vs, end).trim();
-    if (value !== '') addDep(to, cur, kind, value, n);
+    if (tag === TAG_VND && cur) { (cur as { vendor?: string }).vendor = text.toString('utf8', vs, end); continue; }
+    if (tag === TAG_TIM && cur) { const t = Number.parseInt(text.toString('utf8', vs, end), 10); if (t) (cur as { buildTime?: number }).buildTime = t; continue; }
+    const kind = DEP_TAGS.get(tag) ?? NOT_A_DEP;
+    if (c === 43) { block = { kind, tag }; continue; }
+    if (kind === NOT_A_DEP) continue;
+    addDep(to, cur, kind, text, vs, end, n);
   }
-  if (to && block) throw to.bad(n, `+${block.tag}: block is not closed by -${block.tag}:`);
-  if (to && cur) to.pool.add(cur);
+  if (to && block) throw to.bad(n, `+${String.fromCharCode(block.tag >> 16, (block.tag >> 8) & 255, block.tag & 255)}: block is not closed by -${String.fromCharCode(block.tag >> 16, (block.tag >> 8) & 255, block.tag & 255)}:`);
+  if (to) to.pool.finish();
   return { next: pos, lines: n };
 }
 
-function isWord(text: string, at: number): boolean {
-  const c = text.charCodeAt(at);
+function tagAt(text: Buffer, at: number): number { return (text[at] << 16) | (text[at + 1] << 8) | text[at + 2]; }
+
+function isWord(c: number): boolean {
   return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
 }
 
 function isSpace(c: number): boolean { return c === 32 || (c >= 9 && c <= 13); }
 
 /** `=Pkg: NAME [EPOCH:]VERSION RELEASE ARCH` */
-function newSolvable(to: TesttagsTarget, value: string, n: number): MutableSolvable {
+function newSolvable(to: TesttagsTarget, bytes: Buffer, value: string, n: number): Solvable {
   const f = value.trim().split(/\s+/);
   if (f.length === 3) to.unsupported.push(`=Pkg: without an arch "${value}"`);
   else if (f.length !== 4) throw to.bad(n, `=Pkg: needs NAME VERSION RELEASE ARCH, got "${value}"`);
@@ -567,92 +594,37 @@ function newSolvable(to: TesttagsTarget, value: string, n: number): MutableSolva
     ? { epoch: Number(version.slice(0, colon)), version: version.slice(colon + 1), release }
     : { epoch: 0, version, release };
   if (!Number.isSafeInteger(evr.epoch)) throw to.bad(n, `=Pkg: epoch in "${version}" is not a number`);
-  return { name, evr, arch, repo: to.repo, provides: [], requires: [], conflicts: [], obsoletes: [], recommends: [], suggests: [], supplements: [], enhances: [] };
+  return to.pool.begin(bytes, name, evr, arch, to.repo);
 }
 
-function addDep(to: TesttagsTarget, cur: MutableSolvable | undefined, kind: keyof MutableSolvable | 'ignore', text: string, n: number): void {
-  if (kind === 'ignore') return;
-  if (!cur) throw to.bad(n, `"${text}" comes before any =Pkg:`);
-  if (kind === 'provides' || kind === 'obsoletes') {
-    const dep = to.deps.simple(text, (what) => to.bad(n, what));
-    if (typeof dep === 'string') { to.unsupported.push(dep); return; }
-    if (dep === undefined) throw to.bad(n, `a rich dependency cannot be a ${kind === 'provides' ? 'provide' : 'obsolete'}: "${text}"`);
-    cur[kind].push(dep);
-  } else if (kind === 'requires' || kind === 'conflicts' || kind === 'recommends' || kind === 'suggests' || kind === 'supplements' || kind === 'enhances') {
-    const tree = to.deps.tree(text, (what) => to.bad(n, what));
+/** Dependency line text[from, to) of kind `kind` (an index into DEP_KINDS), blank lines skipped. */
+function addDep(to: TesttagsTarget, cur: Solvable | undefined, kind: number, text: Buffer, from: number, end: number, n: number): void {
+  if (kind === NOT_A_DEP) return;
+  let a = from;
+  let b = end;
+  while (a < b && isSpace(text[a])) a++;
+  while (b > a && isSpace(text[b - 1])) b--;
+  if (a === b) {
+    // a line of other whitespace only (non-ASCII) is blank too, as String.prototype.trim sees it
+    if (a === end || text.toString('utf8', a, end).trim() === '') return;
+  }
+  if (!cur) throw to.bad(n, `"${text.toString('utf8', from, end).trim()}" comes before any =Pkg:`);
+  if (to.pool.addLine(kind, a, b)) return;
+  const value = text.toString('utf8', from, end).trim();
+  if (value === '') return;
+  const name = DEP_KINDS[kind];
+  let dep: Dep | DepTree;
+  if (name === 'provides' || name === 'obsoletes') {
+    const simple = to.pool.deps.simple(value, (what) => to.bad(n, what));
+    if (typeof simple === 'string') { to.unsupported.push(simple); return; }
+    if (simple === undefined) throw to.bad(n, `a rich dependency cannot be a ${name === 'provides' ? 'provide' : 'obsolete'}: "${value}"`);
+    dep = simple;
+  } else {
+    const tree = to.pool.deps.tree(value, (what) => to.bad(n, what));
     if (typeof tree === 'string') { to.unsupported.push(tree); return; }
-    cur[kind].push(tree);
+    dep = tree;
   }
-}
-
-/**
- * Dependency texts to dependencies. The common shapes, `NAME` and `NAME OP EVR`, are read by a scan that gives
- * what parseTestcaseDep gives for them; anything else goes to parseTestcaseDep. Equal texts of requires-like
- * dependencies parse to one shared (read-only) tree: a repository repeats them many times.
- */
-class DepReader {
-  private readonly trees = new Map<string, DepTree | string>();
-
-  tree(text: string, bad: (what: string) => FerryError): DepTree | string {
-    let tree = this.trees.get(text);
-    if (tree === undefined) {
-      tree = scanSimpleDep(text) ?? depOrThrow(text, bad);
-      this.trees.set(text, tree);
-    }
-    return tree;
-  }
-
-  /** A provide or obsolete: a simple dependency, undefined for a rich one, or the reason it is not modelled. */
-  simple(text: string, bad: (what: string) => FerryError): Dep | string | undefined {
-    const tree = scanSimpleDep(text) ?? depOrThrow(text, bad);
-    if (typeof tree === 'string') return tree;
-    if (tree.type !== 'simple') return undefined;
-    const dep: Dep = { name: tree.name };
-    if (tree.flags) { dep.flags = tree.flags; dep.evr = tree.evr; }
-    return dep;
-  }
-}
-
-const SCAN_RELATIONS: Readonly<Partial<Record<string, DepFlag>>> = { '=': 'EQ', '<=': 'LE', '>=': 'GE', '>': 'GT', '<': 'LT' };
-
-/**
- * Where parseTestcaseDep's name scan (a name ends at a blank, a control character or an unbalanced ")") would
- * take the whole of text[from, to): its end, else -1.
- */
-function nameEnd(text: string, from: number): number {
-  let paren = 0;
-  let s = from;
-  for (; s < text.length; s++) {
-    const c = text.charCodeAt(s);
-    if (c <= 32) break;
-    if (c === 40) paren++;
-    else if (c === 41 && paren-- <= 0) return -1;
-  }
-  return s === from ? -1 : s;
-}
-
-/** `NAME` or `NAME OP EVR` read without the general parser, or undefined when text has another shape. */
-function scanSimpleDep(text: string): SimpleDep | undefined {
-  if (text.charCodeAt(0) === 40) return undefined;
-  const ne = nameEnd(text, 0);
-  if (ne < 0) return undefined;
-  if (ne === text.length) return { type: 'simple', name: text };
-  let s = ne;
-  while (text.charCodeAt(s) === 32 || text.charCodeAt(s) === 9) s++;
-  let oe = s;
-  while (oe < text.length && (text.charCodeAt(oe) === 60 || text.charCodeAt(oe) === 61 || text.charCodeAt(oe) === 62)) oe++;
-  const flags = SCAN_RELATIONS[text.slice(s, oe)];
-  if (flags === undefined || (text.charCodeAt(oe) !== 32 && text.charCodeAt(oe) !== 9)) return undefined;
-  s = oe;
-  while (text.charCodeAt(s) === 32 || text.charCodeAt(s) === 9) s++;
-  if (text.charCodeAt(s) === 40) return undefined;
-  const ee = nameEnd(text, s);
-  if (ee !== text.length) return undefined;
-  try {
-    return { type: 'simple', name: text.slice(0, ne), flags, evr: parseEvr(text.slice(s)) };
-  } catch {
-    return undefined; // the general parser reports it
-  }
+  to.pool.addParsed(kind, a, b, dep);
 }
 
 /** A package as writeTestcase writes it (a Solvable without its repository). */

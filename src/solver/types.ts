@@ -52,17 +52,37 @@ export type JobSelect =
   | { kind: 'provides'; dep: SimpleDep }
   | { kind: 'pkg'; id: number }
   | { kind: 'all' }
-  | { kind: 'repo'; repo: number };
+  | { kind: 'repo'; repo: number }
+  /** SOLVER_SOLVABLE_ONE_OF: the listed packages. */
+  | { kind: 'oneof'; ids: readonly number[] };
 
 /**
  * `multiversion` is libsolv's SOLVER_MULTIVERSION: the selected packages are installed beside other versions of
- * their name instead of replacing them (dnf's install-only packages, kernels).
+ * their name instead of replacing them (dnf's install-only packages, kernels). `allowuninstall` is
+ * SOLVER_ALLOWUNINSTALL: the selected installed packages may be erased when the jobs cannot be met otherwise (dnf
+ * --allowerasing gives one per installed package that is not protected, libdnf Goal.cpp allowUninstallAllButProtected).
+ * `blacklist` is SOLVER_BLACKLIST: the selected repository packages are installed only by an install job that names
+ * their version (retracted patches, PTFs). `excludefromweak` is SOLVER_EXCLUDEFROMWEAK: the selected packages are
+ * never installed for a recommends or supplements. `verify` is SOLVER_VERIFY: the selected installed packages'
+ * broken dependencies are fixed too (fixmap).
  */
-export type JobCommand = 'install' | 'erase' | 'update' | 'distupgrade' | 'lock' | 'favor' | 'disfavor' | 'multiversion';
+export type JobCommand = 'install' | 'erase' | 'update' | 'distupgrade' | 'lock' | 'favor' | 'disfavor' | 'multiversion' | 'allowuninstall' | 'blacklist' | 'excludefromweak' | 'verify';
 
 export interface Job {
   readonly command: JobCommand;
   readonly select: JobSelect;
+  /** SOLVER_FORCEBEST: only the best candidates of the job (install, update, distupgrade) may be installed. */
+  readonly forceBest?: boolean;
+  /** SOLVER_TARGETED: an update or distupgrade to the selected packages, even when it selects installed ones. */
+  readonly targeted?: boolean;
+  /**
+   * SOLVER_SETEVR / SOLVER_SETARCH on an install job: the job fixes the version (arch), so an installed package it
+   * replaces by a downgrade (an arch change) loses its update rule too, and the arch's infarch rules are lifted.
+   */
+  readonly setEvr?: boolean;
+  readonly setArch?: boolean;
+  /** SOLVER_WEAK: the job is dropped when it cannot be met together with the others. */
+  readonly weak?: boolean;
 }
 
 export interface SolveRequest {
@@ -85,10 +105,46 @@ export interface SolveRequest {
   readonly keepExplicitObsoletes?: boolean;
   /**
    * libsolv's SOLVER_FLAG_KEEP_ORPHANS: under a distupgrade, an installed package no repository replaces stays
-   * (its update rule keeps it). libdnf sets it, but together with allowuninstall (--allowerasing), which the
-   * solver does not model; src/assess/predict.ts therefore leaves it off (orphans may go).
+   * (its update rule keeps it). libdnf sets it (initSolver), and so does src/assess/predict.ts.
    */
   readonly keepOrphans?: boolean;
+  /**
+   * libsolv's SOLVER_FLAG_ALLOW_UNINSTALL: any installed package may be erased when the jobs cannot be met
+   * otherwise (solver_autouninstall: the last update rule of the unsolvable proof is disabled, and the solver runs
+   * again). `allowuninstall` jobs allow it for the packages they select.
+   */
+  readonly allowUninstall?: boolean;
+  /**
+   * libsolv's SOLVER_FLAG_ALLOW_VENDORCHANGE: an update may change the package's vendor. libsolv's default is off
+   * (a change of vendor is no update); dnf turns it on with allow_vendor_change (its default, libdnf initSolver).
+   */
+  readonly allowVendorChange?: boolean;
+  /**
+   * libsolv's SOLVER_FLAG_BEST_OBEY_POLICY: a forcebest update keeps to the update rule's candidates (no downgrade,
+   * no arch or vendor change) instead of the feature rule's. dnf sets it (libdnf Goal.cpp initSolver).
+   */
+  readonly bestObeyPolicy?: boolean;
+  /**
+   * libsolv's SOLVER_FLAG_YUM_OBSOLETES: when packages of several names obsolete one installed package with the
+   * same Obsoletes:, installing one installs one of each name (yum's package splits). dnf sets it.
+   */
+  readonly yumObsoletes?: boolean;
+  /**
+   * libsolv's pool->considered as its complement: packages taken out of the pool (dnf's excludes). One of a
+   * repository is not installable and, unless whatprovidesWithDisabled (POOL_FLAG_WHATPROVIDESWITHDISABLED), not
+   * even seen by whatprovides; an installed one must stay installed.
+   */
+  readonly disabled?: ReadonlySet<number>;
+  readonly whatprovidesWithDisabled?: boolean;
+  /**
+   * libsolv's SOLVER_FLAG_STRONG_RECOMMENDS: recommends are package rules too, weak ones: those in the proof of an
+   * unsolvable run are disabled and the solver runs again.
+   */
+  readonly strongRecommends?: boolean;
+  /** libsolv's SOLVER_FLAG_STRICT_REPO_PRIORITY: only the highest-priority repository's packages of a name install. */
+  readonly strictRepoPriority?: boolean;
+  /** libsolv's SOLVER_FLAG_NO_AUTOTARGET: an update or distupgrade job is targeted only when it says [targeted]. */
+  readonly noAutoTarget?: boolean;
   /** Bounds the search: more conflicts than this throws SOLVER_LIMIT. */
   readonly maxConflicts?: number;
   /** libsolv's ignorerecommended (dontinstallrecommended): no weak dependency is installed. */

@@ -1,8 +1,8 @@
 // The cases the rules miss, on hand-built rpms, against the real dnf: each case installs its packages into a scratch
 // root, and `dnf distro-sync --allowerasing --assumeno` (best=True, as Ferry's private dnf.conf) against a repository of
 // the target packages says what happens; Ferry reads the root (collectFacts), solves (predictMigration) and maps the
-// transaction to fates (computeFates). The cases src/solver does not model yet (allowuninstall: an upgrade that cannot
-// install erases its package; several obsoleters of one package all installed) run as `todo`, printing the difference.
+// transaction to fates (computeFates): among them allowuninstall (an upgrade that cannot install erases its package),
+// forcebest (best=True: not an older build instead) and yumobsoletes (several obsoleters of one package all installed).
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -48,7 +48,8 @@ function build(specs: Spec[], dir: string): string[] {
   return readdirSync(dir, { recursive: true }).map(String).filter((f) => f.endsWith('.rpm')).map((f) => join(dir, f));
 }
 
-interface Case { label: string; installed: Spec[]; target: Spec[]; todo?: string }
+/** `unsolvable`: dnf finds no transaction; Ferry's solver must find none either. */
+interface Case { label: string; installed: Spec[]; target: Spec[]; todo?: string; unsolvable?: boolean }
 
 const CASES: Case[] = [
   { label: 'a target package Conflicts with a third-party one: dnf erases it (the rules: third-party, left alone)',
@@ -60,9 +61,13 @@ const CASES: Case[] = [
   { label: 'an obsoleter of another name whose Obsoletes range misses the installed EVR: the same name upgrades',
     installed: [{ name: 'tools', version: '1.0' }],
     target: [{ name: 'tools', version: '2.0' }, { name: 'tools-ng', version: '2.0', lines: ['Obsoletes: tools < 0.9'] }] },
-  { label: 'an upgrade that cannot install: dnf erases the package (--allowerasing)', todo: 'src/solver does not model allowuninstall: the solve fails',
+  { label: 'an upgrade that cannot install: dnf erases the package (--allowerasing)',
     installed: [{ name: 'tool', version: '1.0' }], target: [{ name: 'tool', version: '2.0', lines: ['Requires: libgone'] }] },
-  { label: 'two target packages obsolete one installed: dnf installs both', todo: 'src/solver installs one obsoleter',
+  { label: 'the best target build cannot install, an older one could: with best=True neither dnf nor Ferry finds a transaction (forcebest; the best rule keeps --allowerasing from erasing it)',
+    unsolvable: true,
+    installed: [{ name: 'tool2', version: '1.0' }],
+    target: [{ name: 'tool2', version: '2.0', lines: ['Requires: libgone'] }, { name: 'tool2', version: '1.5' }] },
+  { label: 'two target packages obsolete one installed: dnf installs both (yumobsoletes)',
     installed: [{ name: 'a11', version: '1.0' }], target: [{ name: 'b11', version: '1.0', lines: ['Obsoletes: a11'] }, { name: 'c11', version: '1.0', lines: ['Obsoletes: a11'] }] },
 ];
 
@@ -98,13 +103,14 @@ CASES.forEach((c, i) => {
       `reposdir=${join(dir, 'repos.d')}`, '', '[target]', 'name=target', `baseurl=file://${repo}`, 'enabled=1', ''].join('\n'));
     const dnf = run(['dnf', '--config', conf, '--installroot', root, '--releasever', '8', `--setopt=reposdir=${join(dir, 'repos.d')}`, '--disableplugin=*',
       '--setopt=protected_packages=', '--noautoremove', 'distro-sync', '--allowerasing', '--assumeno'], true);
-    assert.match(dnf.out, /Operation aborted/, dnf.out);
+    assert.match(dnf.out, c.unsolvable ? /cannot install the best update candidate/ : /Operation aborted/, dnf.out);
 
     const transport = createLocalTransport({ root });
     const facts = await collectFacts(transport).finally(() => transport.close());
     const installed = facts.packages ?? [];
     const target = await loadTargetRepos('rocky-8', [repo]);
     const prediction = predictMigration({ installed, dependencies: facts.dependencies ?? [], target: target.pool.packages, swap: { remove: [], install: [] }, arch: 'x86_64' });
+    if (c.unsolvable) { assert.equal(prediction.ok, false, 'dnf finds no transaction, the solver does'); return; }
     assert.ok(prediction.ok, `the solver finds no transaction: ${prediction.ok ? '' : prediction.problems.join('; ')}`);
     const fates = computeFates({ installed, pool: target.pool, baseArch: 'x86_64', origin: { sourceVendor: 'CentOS' }, transaction: prediction.changes });
     const actual = dnfOutcomes(dnf.out, installed.map((p) => formatNevra(p)));

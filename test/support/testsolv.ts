@@ -14,6 +14,13 @@ export function testsolvResult(path: string): string[] {
   return normaliseReference(r.stdout.split('\n'));
 }
 
+/** Whether testsolv passes the case: its own result equals the case's `result` lines (exit status 0). */
+export function testsolvPasses(path: string): boolean {
+  const r = spawnSync('testsolv', [path], { encoding: 'utf8' });
+  if (r.error) throw r.error;
+  return r.status === 0;
+}
+
 /** Where differing scenarios are written: .cache/solver-diff in the repository. */
 export const DIFF_DIR = resolve(import.meta.dirname, '..', '..', '.cache', 'solver-diff');
 

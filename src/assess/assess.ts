@@ -3,7 +3,7 @@
  * and every check, then the ranking. Pure: facts, catalog and repo views in, an Assessment out.
  */
 import type { Catalog, MigrationPath, PesEvent, PesResult, ReleaseView } from '../catalog/index.js';
-import { computeTargetPackages, isCrossMajor } from '../catalog/index.js';
+import { computeTargetPackages, isCrossMajor, repoMapper } from '../catalog/index.js';
 import type { HostFacts, InstalledPackage } from '../facts/types.js';
 import { relationKey, type PackageDependencies } from '../facts/index.js';
 import { isFerryError, redact } from '../core/index.js';
@@ -67,9 +67,13 @@ export function sourceMinorVersion(facts: HostFacts, source: ReleaseView, catalo
  */
 export function pesResultFor(o: { facts: HostFacts; catalog: Catalog; source: ReleaseView; target: ReleaseView; path: MigrationPath | null; events: PesEvent[]; sourceVersion?: string; targetVersion?: string }): PesResult {
   const { facts, target } = o;
+  const arch = facts.system?.arch ?? 'x86_64';
+  // Leapp's repomap of the path (ELevate's leapp-data): a package an event puts in a repository it does not map is not installed.
+  const repoMap = target.major !== null ? o.catalog.repoMap(o.source.id, target.id) : undefined;
   return computeTargetPackages({
+    ...(repoMap && target.major !== null ? { mapRepository: repoMapper(repoMap, { targetMajor: String(target.major), arch }) } : {}),
     installed: (facts.packages ?? []).filter((p) => p.name !== 'gpg-pubkey').map((p) => ({ name: p.name, repository: '' })),
-    events: o.events, arch: facts.system?.arch ?? 'x86_64',
+    events: o.events, arch,
     source: o.sourceVersion ?? sourceMinorVersion(facts, o.source, o.catalog),
     target: o.targetVersion ?? o.path?.targetVersion?.value ?? (/^\d+\.\d+$/.test(target.version) ? target.version : `${target.major}.0`),
   });

@@ -118,7 +118,7 @@ test('vendor swap and PES events come before obsoletes and names; origin splits 
   const pool = createPool([pkg('rocky-release-8.4-35.el8.noarch'), pkg('libfoo2-2.0-1.el8.x86_64')]);
   const events = [{ id: 7, action: PesAction.RENAMED, inPkgs: [{ name: 'libfoo', repository: 'base', modulestream: null }],
     outPkgs: [{ name: 'libfoo2', repository: 'baseos', modulestream: null }], fromRelease: [7, 9] as const, toRelease: [8, 0] as const, architectures: [] }];
-  const result = { releases: ['8.0'], target: [], toInstall: ['libfoo2'], toRemove: ['libfoo'], modulesToEnable: [], demodularized: [], applied: [7] };
+  const result = { releases: ['8.0'], target: [], toInstall: ['libfoo2'], toRemove: ['libfoo'], modulesToEnable: [], demodularized: [], applied: [7], unmapped: [] };
   const fates = computeFates({
     installed: [inst('centos-release-8.2-2.el8.x86_64', { vendor: 'CentOS' }), inst('libfoo-1.0-1.el7.x86_64', { vendor: 'CentOS' }),
       inst('lab-orphan-0.9-1.el8.noarch', { vendor: 'CentOS' }), inst('htop-3.2.1-1.el8.x86_64', { vendor: 'Fedora Project' })],
@@ -137,13 +137,27 @@ test('a PES replacement the target repositories do not carry is missing, not rep
   const ev = (id: number, action: PesAction, from: string, to: string[]) => ({ id, action, inPkgs: [{ name: from, repository: 'base', modulestream: null }],
     outPkgs: to.map((name) => ({ name, repository: 'baseos', modulestream: null })), fromRelease: [7, 9] as const, toRelease: [8, 0] as const, architectures: [] });
   const events = [ev(4, PesAction.SPLIT, 'ntp', ['chrony', 'ntpstat']), ev(525, PesAction.RENAMED, 'dhclient', ['dhcp-client'])];
-  const result = { releases: ['8.0'], target: [], toInstall: ['chrony', 'dhcp-client', 'ntpstat'], toRemove: ['dhclient', 'ntp'], modulesToEnable: [], demodularized: [], applied: [4, 525] };
+  const result = { releases: ['8.0'], target: [], toInstall: ['chrony', 'dhcp-client', 'ntpstat'], toRemove: ['dhclient', 'ntp'], modulesToEnable: [], demodularized: [], applied: [4, 525], unmapped: [] };
   const fates = computeFates({ installed: [inst('ntp-4.2.6p5-29.el7.x86_64'), inst('dhclient-4.2.5-79.el7.x86_64')], pool, pes: { result, events } });
   assert.deepEqual(fates.map((f) => [f.name, f.fate, f.via, f.target]), [
     ['ntp', 'missing', 'pes', undefined],
     ['dhclient', 'replaced', 'pes', ['dhcp-client-4.3.6-45.el8.x86_64']],
   ]);
   assert.match(fates[0].reason ?? '', /PES event 4 \(split\) replaces ntp with chrony, ntpstat; the target repositories do not carry ntpstat/);
+});
+
+test('a PES replacement in a repository the repomap does not map is missing and stays out of the transaction (the shape of Rocky\'s event 2224)', () => {
+  // Rocky's pes-events.json event 2224: python36-six (EPEL) renamed to python3-six in '@System', a repository no repomap maps.
+  const pool = createPool([pkg('python3-six-1.11.0-8.el8.noarch')]);
+  const events = [{ id: 2224, action: PesAction.RENAMED, inPkgs: [{ name: 'python36-six', repository: 'EPEL', modulestream: null }],
+    outPkgs: [{ name: 'python3-six', repository: '@System', modulestream: null }], fromRelease: [7, 9] as const, toRelease: [8, 6] as const, architectures: [] }];
+  const result = { releases: ['8.6'], target: [], toInstall: [], toRemove: ['python36-six'], modulesToEnable: [], demodularized: [], applied: [2224],
+    unmapped: [{ name: 'python3-six', repository: '@System' }] };
+  const fates = computeFates({ installed: [inst('python36-six-1.11.0-3.el7.noarch')], pool, pes: { result, events } });
+  assert.deepEqual(fates.map((f) => [f.name, f.fate, f.via]), [['python36-six', 'missing', 'pes']]);
+  assert.match(fates[0].reason ?? '', /python3-six \(repository @System\), which the path's repomap does not map/);
+  const tx = pesTransaction({ pes: { result, events }, installed: ['python36-six'], available: new Set(['python3-six']) });
+  assert.deepEqual(tx, { remove: [], install: [], unavailable: [], unmapped: ['python3-six (repository @System)'] });
 });
 
 test('classifyOrigin: key first, then vendor, then unknown', () => {

@@ -124,7 +124,11 @@ export function computeFates(input: FateInput): PackageFate[] {
     const pes = pesBy.get(listed.name);
     if (pes) {
       const absent = pes.out.filter((n) => newestNevra(newest, n) === undefined);
-      if (absent.length > 0) {
+      if (pes.unmapped.length > 0) {
+        // Leapp installs nothing from a repository its repomap does not map (replace_pesids_with_repoids_in_packages).
+        out.push({ ...base, fate: 'missing', via: 'pes',
+          reason: `PES event ${pes.id} (${PesAction[pes.action].toLowerCase()}) replaces ${listed.name} with ${pes.out.join(', ')} from ${pes.unmapped.map((u) => `${u.name} (repository ${u.repository})`).join(', ')}, which the path's repomap does not map to a target repository: not installed` });
+      } else if (absent.length > 0) {
         // A replacement is only a replacement if the target can install it (Leapp reports these as missing too).
         out.push({ ...base, fate: 'missing', via: 'pes',
           reason: `PES event ${pes.id} (${PesAction[pes.action].toLowerCase()}) replaces ${listed.name} with ${pes.out.join(', ')}; the target repositories do not carry ${absent.join(', ')}` });
@@ -382,18 +386,25 @@ export function withAssumedEpochs(input: Pick<FateInput, 'installed' | 'pool' | 
   return input.installed.map((p) => withTargetEpoch(input.pool, visible, p, input.baseArch).pkg);
 }
 
-function pesIndex(pes: FateInput['pes']): Map<string, { id: number; action: PesAction; out: string[] }> {
-  const out = new Map<string, { id: number; action: PesAction; out: string[] }>();
+interface PesFate { id: number; action: PesAction; out: string[]; unmapped: { name: string; repository: string }[] }
+
+function pesIndex(pes: FateInput['pes']): Map<string, PesFate> {
+  const out = new Map<string, PesFate>();
   if (!pes) return out;
   const removed = new Set(pes.result.toRemove);
   const applied = new Set(pes.result.applied);
+  const unmapped = new Map(pes.result.unmapped.map((u) => [u.name, u]));
+  const unmappedOf = (names: string[]) => names.flatMap((n) => { const u = unmapped.get(n); return u ? [u] : []; });
   // The order computeTargetPackages applies them in (one rule, comparePesEvents): the first applied event naming a package decides its fate.
   for (const e of [...pes.events].sort(comparePesEvents)) {
     if (!applied.has(e.id)) continue;
     for (const p of e.inPkgs) {
       if (!removed.has(p.name) || out.has(p.name)) continue;
-      if (e.action === PesAction.REMOVED) out.set(p.name, { id: e.id, action: e.action, out: [] });
-      else if (PES_REPLACING.has(e.action)) out.set(p.name, { id: e.id, action: e.action, out: [...new Set(e.outPkgs.map((o) => o.name))] });
+      if (e.action === PesAction.REMOVED) out.set(p.name, { id: e.id, action: e.action, out: [], unmapped: [] });
+      else if (PES_REPLACING.has(e.action)) {
+        const names = [...new Set(e.outPkgs.map((o) => o.name))];
+        out.set(p.name, { id: e.id, action: e.action, out: names, unmapped: unmappedOf(names) });
+      }
     }
   }
   return out;
@@ -406,9 +417,11 @@ function pesIndex(pes: FateInput['pes']): Map<string, { id: number; action: PesA
  * every one of them (else it stays, its fate `missing`, and none of its replacements is installed); every other
  * package the events put on the target (a split's new parts, as kernel → kernel-core, kernel-modules) is
  * installed when the target carries it. Packages the vendor swap handles (`swapped`) are the swap's. `unavailable`:
- * what the events want installed and the target repositories do not carry (Leapp reports these too).
+ * what the events want installed and the target repositories do not carry (Leapp reports these too); `unmapped`:
+ * what they want installed from a repository the path's repomap does not map (Leapp reports and skips these; the
+ * package they replace stays, as for `unavailable`).
  */
-export function pesTransaction(input: { pes: NonNullable<FateInput['pes']>; installed: readonly string[]; available: ReadonlySet<string>; swapped?: ReadonlySet<string> }): { remove: string[]; install: string[]; unavailable: string[] } {
+export function pesTransaction(input: { pes: NonNullable<FateInput['pes']>; installed: readonly string[]; available: ReadonlySet<string>; swapped?: ReadonlySet<string> }): { remove: string[]; install: string[]; unavailable: string[]; unmapped: string[] } {
   const pesBy = pesIndex(input.pes);
   const remove = new Set<string>();
   const install = new Set<string>();
@@ -422,7 +435,7 @@ export function pesTransaction(input: { pes: NonNullable<FateInput['pes']>; inst
       for (const n of pes.out) swapOwned.add(n);
       continue;
     }
-    if (pes.out.some((n) => !input.available.has(n))) {
+    if (pes.unmapped.length > 0 || pes.out.some((n) => !input.available.has(n))) {
       for (const n of pes.out) withheld.add(n);
       continue;
     }
@@ -434,7 +447,8 @@ export function pesTransaction(input: { pes: NonNullable<FateInput['pes']>; inst
     if (!installed.has(n) && !withheld.has(n) && !swapOwned.has(n) && input.available.has(n)) install.add(n);
   }
   const unavailable = [...new Set([...input.pes.result.toInstall, ...withheld])].filter((n) => !input.available.has(n) && !installed.has(n) && !swapOwned.has(n));
-  return { remove: [...remove].sort(), install: [...install].filter((n) => !installed.has(n)).sort(), unavailable: unavailable.sort() };
+  const unmapped = [...new Set(input.pes.result.unmapped.map((u) => `${u.name} (repository ${u.repository})`))].sort();
+  return { remove: [...remove].sort(), install: [...install].filter((n) => !installed.has(n)).sort(), unavailable: unavailable.sort(), unmapped };
 }
 
 /**
@@ -442,9 +456,9 @@ export function pesTransaction(input: { pes: NonNullable<FateInput['pes']>; inst
  * installs (pesTransaction), sorted and without repeats; `pesRemoved`, the removals PES events make (the
  * others are the swap's). The one answer for the plan's upgrade step and the assessment's predicted erasures.
  */
-export function crossMajorTransaction(input: { installed: readonly string[]; swap: { remove: readonly string[]; install: readonly string[] }; pes?: NonNullable<FateInput['pes']>; available: ReadonlySet<string> }): { remove: string[]; install: string[]; unavailable: string[]; pesRemoved: string[] } {
-  const pes = input.pes ? pesTransaction({ pes: input.pes, installed: input.installed, available: input.available, swapped: new Set(input.swap.remove) }) : { remove: [], install: [], unavailable: [] };
+export function crossMajorTransaction(input: { installed: readonly string[]; swap: { remove: readonly string[]; install: readonly string[] }; pes?: NonNullable<FateInput['pes']>; available: ReadonlySet<string> }): { remove: string[]; install: string[]; unavailable: string[]; unmapped: string[]; pesRemoved: string[] } {
+  const pes = input.pes ? pesTransaction({ pes: input.pes, installed: input.installed, available: input.available, swapped: new Set(input.swap.remove) }) : { remove: [], install: [], unavailable: [], unmapped: [] };
   const sorted = (xs: readonly string[]): string[] => [...new Set(xs)].sort();
   const swapped = new Set(input.swap.remove);
-  return { remove: sorted([...input.swap.remove, ...pes.remove]), install: sorted([...input.swap.install, ...pes.install]), unavailable: pes.unavailable, pesRemoved: pes.remove.filter((n) => !swapped.has(n)) };
+  return { remove: sorted([...input.swap.remove, ...pes.remove]), install: sorted([...input.swap.install, ...pes.install]), unavailable: pes.unavailable, unmapped: pes.unmapped, pesRemoved: pes.remove.filter((n) => !swapped.has(n)) };
 }

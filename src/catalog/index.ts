@@ -6,3 +6,4 @@ export { computeLifecycle } from './lifecycle.js';
 export { pathChain, MAX_ROUTE_HOPS } from './routes.js';
 export { DATA_FILES, type DataFileName } from './schemas.js';
 export { loadPesEvents, parsePesEvents, validatePesDocument, computeTargetPackages, comparePesEvents, relevantReleases, removeUndesiredEvents, PesAction, PES_ARCHES, type PesEvent, type PesPackage, type PesInput, type PesResult, type ModuleStream, type PesRelease } from './pes.js';
+export { loadRepoMap, parseRepoMap, validateRepoMapDocument, targetRepoid, repoMapper, type RepoMap, type RepoMapRepository, type RepoMapTarget } from './repomap.js';

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { assert, closeMatches, compileSchema, FerryError, formatSchemaError } from '../core/index.js';
 import { DATA_FILES, type DataFileName } from './schemas.js';
 import { computeLifecycle } from './lifecycle.js';
+import { loadRepoMap, type RepoMap } from './repomap.js';
 import type {
   Distribution, GpgKeyFile, LifecycleStatus, MigrationPath, Release, ReleaseGpgKeys, ReleaseRepos, ReleaseView, RepoMapRef,
   Source, Tier, TierId, VendorMapEntry, VendorPackage, VendorRole,
@@ -61,6 +62,8 @@ export interface Catalog {
   repos(releaseId: string): ReleaseRepos | undefined;
   /** Leapp repomap files (under ../shared/data) that map `from`'s repositories to `to`'s. */
   repoMapRefs(fromRelease: string, toRelease: string): RepoMapRef[];
+  /** The Leapp repomap of from → to, read from the catalog's vendored copy (data/repomaps/), or undefined when Leapp data has none. */
+  repoMap(fromRelease: string, toRelease: string): RepoMap | undefined;
   gpgKeys(releaseId: string): { files: GpgKeyFile[]; unresolved: string[]; source: string | null };
   /** The key file entries, all releases. */
   gpgKeyFiles(): GpgKeyFile[];
@@ -233,6 +236,7 @@ function buildCatalog(dataDir: string, raw: RawData): Catalog {
   const byId = new Map(views.map((v) => [v.id, v]));
   const sources = new Map(raw.sources.sources.map((s) => [s.id, s]));
   const keyFiles = new Map(raw.gpg.keyFiles.map((k) => [k.file, k]));
+  const repoMaps = new Map<string, RepoMap>();
 
   const release = (id: string): ReleaseView => {
     const r = byId.get(id);
@@ -306,6 +310,16 @@ function buildCatalog(dataDir: string, raw: RawData): Catalog {
       release(from);
       release(to);
       return raw.repos.repomaps.filter((m) => m.from === from && m.to === to);
+    },
+    repoMap: (from, to) => {
+      release(from);
+      release(to);
+      const ref = raw.repos.repomaps.find((m) => m.from === from && m.to === to);
+      if (!ref) return undefined;
+      const file = join(dataDir, 'repomaps', ref.file.replace(/^leapp\/almalinux-leapp-data-HEAD\/files\//, ''));
+      let map = repoMaps.get(file);
+      if (!map) repoMaps.set(file, map = loadRepoMap(file));
+      return map;
     },
     gpgKeys: (id) => {
       release(id);

@@ -242,6 +242,12 @@ export interface PesInput {
   arch: string;
   /** Names whose events Leapp filters out (remove_leapp_related_events); default none. */
   excludeEventsTouching?: string[];
+  /**
+   * The target repoid a PES repository (PESID) maps to, or undefined (Leapp's repomap, ./repomap.ts repoMapper).
+   * Given, packages the events put in a PESID that does not map are dropped from the target and listed in
+   * `unmapped`, as Leapp's replace_pesids_with_repoids_in_packages does; absent, every PESID is kept as is.
+   */
+  mapRepository?: (pesid: string) => string | undefined;
 }
 
 export interface PesResult {
@@ -255,6 +261,8 @@ export interface PesResult {
   demodularized: string[];
   /** Ids of the events that changed the set, in application order. */
   applied: number[];
+  /** Packages the events put in a repository the repomap does not map (Leapp: "Packages from unknown repositories may not be installed"). */
+  unmapped: { name: string; repository: string }[];
 }
 
 /** Applies the events of one release (compute_pkg_changes_between_consequent_releases). */
@@ -291,7 +299,7 @@ const pkgsKey = (pkgs: PesPackage[]): string => pkgs.map(pkgKey).sort().join('|'
 export const comparePesEvents = (a: PesEvent, b: PesEvent): number => cmpRelease(a.toRelease, b.toRelease) || cmpRelease(a.fromRelease, b.fromRelease)
   || a.id - b.id || a.action - b.action || pkgsKey(a.inPkgs).localeCompare(pkgsKey(b.inPkgs)) || pkgsKey(a.outPkgs).localeCompare(pkgsKey(b.outPkgs));
 
-/** Computes the target package set as Leapp's peseventsscanner does (without the repoid mapping step). */
+/** Computes the target package set as Leapp's peseventsscanner does (the repoid mapping step when `mapRepository` is given). */
 export function computeTargetPackages(input: PesInput): PesResult {
   const excluded = new Set(input.excludeEventsTouching ?? []);
   // Leapp applies a release's events in file order, so two events on one package (a removal and a
@@ -319,7 +327,17 @@ export function computeTargetPackages(input: PesInput): PesResult {
     seen = union(seen, target.values());
   }
   const demodularized = [...demod.values()].map((p) => ({ ...p, modulestream: null }));
-  const finalSet = union(difference(target, demod.values()), demodularized);
+  const computed = union(difference(target, demod.values()), demodularized);
+  // replace_pesids_with_repoids_in_packages: a package whose repository is no source repoid carries a PESID.
+  const sourceRepos = new Set([...source.values()].map((p) => p.repository));
+  const unmapped: PesPackage[] = [];
+  const finalSet: PkgSet = new Map();
+  for (const [k, p] of computed) {
+    if (!input.mapRepository || sourceRepos.has(p.repository)) { finalSet.set(k, p); continue; }
+    const repoid = input.mapRepository(p.repository);
+    if (repoid === undefined) unmapped.push(p);
+    else finalSet.set(k, { ...p, repository: repoid });
+  }
   const srcNames = new Set([...source.values()].map((p) => p.name));
   const dstNames = new Set([...finalSet.values()].map((p) => p.name));
   const withoutDemod = difference(finalSet, demod.values());
@@ -331,5 +349,6 @@ export function computeTargetPackages(input: PesInput): PesResult {
     modulesToEnable: [...new Set([...withoutDemod.values()].filter((p) => p.modulestream).map((p) => msKey(p.modulestream)))].sort(),
     demodularized: [...demod.values()].map((p) => `${p.name}@${msKey(p.modulestream)}`).sort(),
     applied,
+    unmapped: unmapped.map((p) => ({ name: p.name, repository: p.repository })).sort((a, b) => a.name.localeCompare(b.name)),
   };
 }

@@ -79,3 +79,29 @@ test('a reboot requested but never taken (same boot on resume) is issued again; 
   assert.deepEqual(reboots, ['requested', 'requested', 'returned'], 'asked again, returned once');
   await transport.close();
 });
+
+test('afterReboot: a failed check after the reboot fails the step with its detail (also when the run was killed during the wait); resume applies the step and reboots again', async () => {
+  const f = fixture();
+  const transport = switchableTransport(createLocalTransport({ root: f.root }));
+  const checks: boolean[] = [false, true];
+  const applies: string[] = [];
+  const up = defineStep({ kind: 'test-offline', options: { name: 'offline' }, title: 'offline', endsInReboot: true,
+    apply: () => { applies.push('offline'); return Promise.resolve(); },
+    afterReboot: () => Promise.resolve(checks.shift() ? { ok: true } : { ok: false, detail: 'the update exited 1' }) });
+  const plan = { id: 'plan-after-reboot', steps: [up] };
+  const wait = (command: readonly string[], timeoutMs = 5000) => ({ transport, connect: () => Promise.resolve(createLocalTransport({ root: f.root })), config: f.config({ command, timeoutMs }), output: () => undefined });
+  await assert.rejects(runPlan({ plan, transport, executionId: 'mig-after-1', rebootWait: wait(REBOOTS(f.bootFile)) }),
+    (e: unknown) => isFerryError(e, 'STEP_FAILED') && /offline \(step-[0-9a-f]+\) on local: after the reboot, the update exited 1/.test(e.message) && /ferry resume/.test(e.hint ?? ''));
+  assert.equal((await status({ transport, executionId: 'mig-after-1' })).steps[0].state, 'failed');
+  const res = await runPlan({ plan, transport, executionId: 'mig-after-1', rebootWait: wait(REBOOTS(f.bootFile)) });
+  assert.equal(res.status, 'completed');
+  assert.deepEqual(applies, ['offline', 'offline'], 'applied again, rebooted again');
+  assert.deepEqual((await readJournal(transport, 'mig-after-1')).filter((e) => e.event === 'reboot').map((e) => e.phase), ['requested', 'returned', 'requested', 'returned']);
+
+  // Killed during the wait (the reboot never seen returning): the resume settles the reboot, then runs the check.
+  checks.push(false);
+  await assert.rejects(runPlan({ plan, transport, executionId: 'mig-after-2', rebootWait: wait(['true'], 300) }), (e: unknown) => isFerryError(e, 'REBOOT_TIMEOUT'));
+  writeFileSync(f.bootFile, `${randomUUID()}\n`);
+  await assert.rejects(runPlan({ plan, transport, executionId: 'mig-after-2', rebootWait: wait(['false'], 300) }), (e: unknown) => isFerryError(e, 'STEP_FAILED') && /after the reboot, the update exited 1/.test(e.message));
+  await transport.close();
+});

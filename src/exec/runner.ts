@@ -22,7 +22,7 @@ import { executionStateOf } from './execution-state.js';
 import { lastReboot, rebootHooks, type RebootWait } from './reboot-boundary.js';
 import type {
   ExecutionResult, ExecutionStatus, JournalEntry, JournalSink, JsonValue, PackageFingerprint, PlanLike, RestoreContext,
-  RestoreFailure, RestorerRegistry, RunningTransaction, SerializedRestorable, Step, StepContext, StepState,
+  RestoreFailure, RestorerRegistry, RunningTransaction, SerializedRestorable, Step, StepContext, StepState, StepVerifyResult,
 } from './types.js';
 
 /** Builds a step with its content-addressed id. */
@@ -149,6 +149,8 @@ export async function runPlan(options: RunPlanOptions): Promise<ExecutionResult>
       }
       if (prev?.state === 'running' && step.endsInReboot && await rebootSettled(options, journal, step, transport)) {
         // Applied and verified before its reboot was requested: the interrupted run only waited for the host.
+        const ctx = makeStepContext({ transport, executionId, step, attempt: prev.attempts, journal, registered, captured, stepTransport, emit, log });
+        await checkAfterReboot(step, ctx, { journal, emit, index, total, executionId, ponrCrossed: true });
         await journal.append({ event: 'step', phase: 'end', stepId: step.id, attempt: prev.attempts, status: 'applied', ...await packagesAfter(step) }, { sync: false });
         applied.push(step.id);
         emit({ scope: 'step', phase: 'end', step: { id: step.id, title: step.title, index, total }, status: 'applied' });
@@ -191,7 +193,10 @@ export async function runPlan(options: RunPlanOptions): Promise<ExecutionResult>
       }
       // Outside the step's failure handling: a host that does not come back leaves the step running with its
       // request journaled, and resume waits again instead of applying it again.
-      if (step.endsInReboot) await (await rebootHooks(requireRebootWait(options, step, transport), journal, step.id)).reboot();
+      if (step.endsInReboot) {
+        await (await rebootHooks(requireRebootWait(options, step, transport), journal, step.id)).reboot();
+        await checkAfterReboot(step, ctx, { journal, emit, index, total, executionId, ponrCrossed: before.ponrCrossed || step.pointOfNoReturn === true });
+      }
       // Not fsynced: the next step's start entry is. Lost to a power cut, it costs a re-run of this
       // (idempotent) step on resume, never a skipped one.
       await journal.append({ event: 'step', phase: 'end', stepId: step.id, attempt, status: 'applied', ...await packagesAfter(step) }, { sync: false });
@@ -204,6 +209,27 @@ export async function runPlan(options: RunPlanOptions): Promise<ExecutionResult>
     // A dropped connection also fails the release; never let that hide the error that ended the run.
     await lock.release().catch((e: unknown) => log.warn('Could not release the host lock', { host: transport.hostName, error: String(e) }));
   }
+}
+
+/** Runs a rebooted step's afterReboot check; a failure is journaled as the step's and fails the run (STEP_FAILED). */
+async function checkAfterReboot(step: Step, ctx: StepContext, o: { journal: Journal; emit: (e: ProgressEvent) => void; index: number; total: number; executionId: string; ponrCrossed: boolean }): Promise<void> {
+  if (!step.afterReboot) return;
+  let res: StepVerifyResult;
+  try {
+    const v = await step.afterReboot(ctx);
+    res = typeof v === 'boolean' ? { ok: v } : v;
+  } catch (e) {
+    res = { ok: false, detail: e instanceof Error ? e.message : String(e) };
+  }
+  if (res.ok) return;
+  const message = `Step ${step.title} (${step.id}) on ${ctx.transport.hostName}: after the reboot${res.detail ? `, ${res.detail}` : ', its check failed'}`;
+  await o.journal.append({ event: 'step', phase: 'failed', stepId: step.id, attempt: ctx.attempt, error: { code: 'STEP_FAILED', message } }, { sync: false });
+  await o.journal.append({ event: 'execution', phase: 'end', status: 'failed' });
+  o.emit({ scope: 'step', phase: 'failed', step: { id: step.id, title: step.title, index: o.index, total: o.total }, detail: message });
+  throw new FerryError('STEP_FAILED', message, {
+    hint: `Fix the cause and run ferry resume: the step runs again${o.ponrCrossed ? ' (rollback is not available: past the point of no return)' : ''}.`,
+    details: { executionId: o.executionId, stepId: step.id, code: 'STEP_FAILED' },
+  });
 }
 
 function requireRebootWait(options: RunPlanOptions, step: Step, transport: Transport): RebootWait {

@@ -40,6 +40,11 @@ export interface Step<O extends JsonValue = JsonValue> {
    * during the wait resumes into it (the step is not applied again).
    */
   endsInReboot?: boolean;
+  /**
+   * For a step that endsInReboot: what the boot it rebooted into did (an offline update's result), checked once
+   * the host is back; false (or {ok:false}) fails the step, and a resume applies it again.
+   */
+  afterReboot?(ctx: StepContext): Promise<boolean | StepVerifyResult>;
   /** Makes the change. Idempotent: running it twice leaves the host as running it once. */
   apply(ctx: StepContext): Promise<void>;
   /** Checks the change took effect; false (or {ok:false}) fails the step with STEP_FAILED. */

@@ -93,7 +93,7 @@ test('cross-major plan (CentOS 7 → Rocky 8): the target transaction is the ven
   const available = ['bash', 'rocky-release', 'rocky-repos', 'rocky-gpg-keys', 'rocky-logos', 'kernel', 'kernel-core', 'kernel-modules', 'dnf-utils', 'chrony'];
   const plan = buildPlan({ facts, catalog, target: 'rocky-8', repos: [{ id: 'ferry-rocky-8-0', baseurl: 'file:///srv/rocky8' }], targetAvailable: available, gpgcheck: false, pes: events });
   assert.equal(plan.method, 'cross-major-pes');
-  assert.deepEqual(plan.steps.map((s) => s.kind), ['preflight', 'backup', 'disable-repos', 'import-gpg-keys', 'download-packages', 'reboot', 'upgrade-transaction', 'reboot',
+  assert.deepEqual(plan.steps.map((s) => s.kind), ['preflight', 'backup', 'disable-repos', 'import-gpg-keys', 'download-packages', 'upgrade-transaction',
     'finalize', 'bootloader', 'remove-source-keys', 'verify']);
   const upgrade = plan.steps.find((s) => s.kind === 'upgrade-transaction');
   const download = plan.steps.find((s) => s.kind === 'download-packages');
@@ -104,7 +104,9 @@ test('cross-major plan (CentOS 7 → Rocky 8): the target transaction is the ven
   assert.equal(upgrade.pointOfNoReturn, true);
   assert.deepEqual([download.options.remove, download.options.install], [upgrade.options.remove, upgrade.options.install], 'the download is of the same transaction');
   assert.equal(plan.steps.filter((s) => s.pointOfNoReturn).length, 1, 'one point of no return');
-  assert.deepEqual(plan.steps.filter((s) => s.kind === 'reboot').map((s) => s.kind === 'reboot' && s.options.into), ['interim', 'target']);
+  // The transaction is a systemd offline update: its step ends in the reboot into system-update.target, which reboots into the target.
+  assert.match(upgrade.title, /^Upgrade to rocky-8 offline: reboot into system-update\.target, where dnf --releasever=8 distro-sync --allowerasing runs/);
+  assert.ok(plan.notes.some((n) => n.includes('systemd offline update') && n.includes('no service of the host started')), plan.notes.join('\n'));
   const finalize = plan.steps.find((s) => s.kind === 'finalize');
   assert.deepEqual(finalize?.kind === 'finalize' && finalize.options, { rpmdbRebuild: false, autorelabel: true }, 'EL8 keeps the EL7 rpmdb format; SELinux enforcing → relabel');
   assert.ok(plan.notes.some((n) => n.includes('kernel-modules-extra, ntpstat, platform-python') && n.includes('do not carry')), plan.notes.join('\n'));

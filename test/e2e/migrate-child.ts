@@ -10,7 +10,8 @@
  * FERRY_E2E_STALL_HOP=N the step points count only within hop N. Migrate and resume go through the route use
  * cases (app/route.ts) as the CLI does. FERRY_E2E_PES gives migrate the PES events file(s), one `--pes` a line; FERRY_E2E_REPO may name several
  * repositories, one a line; FERRY_E2E_BOOT_ID_FILE (with FERRY_E2E_MACHINE_ID_FILE) models the reboots of a
- * plan's reboot steps as the reboot boundary's tests do: the reboot command writes a new boot id into that file.
+ * plan's reboot steps with the lab's boot model (test/lab/boot.ts, its log in lab-boot/ beside that file): an armed
+ * offline update runs in a modelled system-update.target boot, then the host boots with a new boot id.
  */
 import { writeSync } from 'node:fs';
 import { rollback } from '../../src/app/migrate.js';
@@ -19,6 +20,8 @@ import { createLocalTransport } from '../../src/transport/local.js';
 import type { ProgressEvent } from '../../src/core/index.js';
 import type { RunOptions, Transport } from '../../src/transport/types.js';
 import { rebootConfig, switchableTransport, type RebootWait } from '../../src/exec/reboot.js';
+import { dirname, join } from 'node:path';
+import { labBoot } from '../lab/boot.js';
 
 const [where, n, k] = (process.env.FERRY_E2E_STALL ?? '').split(':');
 const index = n === undefined ? -1 : Number(n);
@@ -50,9 +53,16 @@ const root = process.env.FERRY_E2E_ROOT ?? '';
 const bootIdFile = process.env.FERRY_E2E_BOOT_ID_FILE;
 const switchable = bootIdFile ? switchableTransport(createLocalTransport({ root })) : undefined;
 const local: Transport = switchable ?? createLocalTransport({ root });
+let waits = 0;
+// FERRY_E2E_BOOT_BEFORE / _AFTER: shell lines the lab's reboot runs before and after the boot (a fault and its repair).
+const shellLines = (v: string | undefined): string[] => (v ? v.split('\n') : []);
+const bootFaults = { before: shellLines(process.env.FERRY_E2E_BOOT_BEFORE), after: shellLines(process.env.FERRY_E2E_BOOT_AFTER) };
+// The lab's boot model (test/lab/boot.ts): a boot into system-update.target when an offline update is armed, then
+// default.target, then a new boot id. `rebootwait:N` stalls at the N-th "waiting for the host" line, the reboot issued.
 const rebootWait: RebootWait | undefined = bootIdFile && switchable ? {
-  transport: switchable, connect: () => Promise.resolve(createLocalTransport({ root })), output: () => undefined,
-  config: rebootConfig({ bootIdFile, machineIdFile: process.env.FERRY_E2E_MACHINE_ID_FILE ?? '', command: ['sh', '-c', 'cat /proc/sys/kernel/random/uuid > "$1"', 'sh', bootIdFile], backoffMs: 20, maxBackoffMs: 100, timeoutMs: 20_000 }),
+  transport: switchable, connect: () => Promise.resolve(createLocalTransport({ root })),
+  output: (l) => { if (where === 'rebootwait' && l.startsWith('waiting for') && ++waits === index) stall(); },
+  config: rebootConfig({ bootIdFile, machineIdFile: process.env.FERRY_E2E_MACHINE_ID_FILE ?? '', command: ['sh', labBoot({ dir: join(dirname(bootIdFile), 'lab-boot'), root, bootIdFile, ...bootFaults }).script], backoffMs: 20, maxBackoffMs: 100, timeoutMs: 60_000 }),
 } : undefined;
 let untars = -1;
 // The real transport; only the `untar` stall point looks at the commands it runs.

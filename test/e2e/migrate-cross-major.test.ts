@@ -8,9 +8,12 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { Assessment } from '../../src/assess/types.js';
 import type { PredictedChange } from '../../src/assess/index.js';
 import { migrate, planMigration } from '../../src/app/migrate.js';
@@ -25,6 +28,7 @@ import { createLocalTransport } from '../../src/transport/local.js';
 import { parseNevra } from '../../src/rpm/nevra.js';
 import { readCurrentExecution, readJournal } from '../../src/exec/journal.js';
 import { checkDownloaded } from '../../src/exec/steps/download-packages.js';
+import { labBoot, labBootLog } from '../lab/boot.js';
 import { buildRepo } from '../lab/build.js';
 import { createLab, type Lab, type LabDistro, type LabHost } from '../lab/lab.js';
 import type { SourceDef } from '../lab/model.js';
@@ -32,6 +36,7 @@ import { sharedPath, skipUnlessShared, skipUnlessTools } from '../support/shared
 import { ferry } from './cli.js';
 import { hostState, packageSet, runChild, sh } from './helpers.js';
 
+const FERRY = join(import.meta.dirname, '..', '..', 'bin', 'ferry.js');
 const skip = skipUnlessTools('rpmbuild', 'createrepo_c', 'dnf', 'rpm', 'setsid') || skipUnlessShared('leapp', 'pes-events.rocky.json');
 let lab: Lab | undefined;
 const labOf = (): Lab => { assert.ok(lab, 'the lab is created before the tests'); return lab; };
@@ -75,9 +80,9 @@ test('ferry plan on CentOS 7 → Rocky 8: refused without --pes (PES_REQUIRED); 
   assert.equal(r.code, 0, r.err);
   const titles = [...r.out.matchAll(/^\s+\d+\. (.*?)\s+\[step-/gm)].map((m) => m[1]);
   assert.deepEqual(titles.map((t) => t.replace(/:.*$/, '')), ['Pre-flight', 'Back up repo files, release files, rpmdb, alternatives, /etc/issue', 'Disable the centos-7 repositories',
-    'Import the rocky-8 GPG keys (fingerprints verified)', 'Download and check the rocky-8 packages (releasever 8; predicted and judged first)', 'Reboot into the interim phase',
-    'Upgrade to rocky-8', 'Reboot into rocky-8', 'Finalize', 'Kernel and bootloader', 'Remove centos-7 gpg-pubkeys', 'Verify the host is rocky-8'], r.out);
-  assert.match(r.out, /Upgrade to rocky-8: dnf --releasever=8 distro-sync --allowerasing with 5 removal\(s\) and 6 install\(s\) \(point of no return\)\s+← point of no return/);
+    'Import the rocky-8 GPG keys (fingerprints verified)', 'Download and check the rocky-8 packages (releasever 8; predicted and judged first)',
+    'Upgrade to rocky-8 offline', 'Finalize', 'Kernel and bootloader', 'Remove centos-7 gpg-pubkeys', 'Verify the host is rocky-8'], r.out);
+  assert.match(r.out, /Upgrade to rocky-8 offline: reboot into system-update\.target, where dnf --releasever=8 distro-sync --allowerasing runs with 5 removal\(s\) and 6 install\(s\), then into the upgraded system \(point of no return\)\s+← point of no return/);
   const json = await ferry(['--json', ...base, '--pes', pes()]);
   const plan = JSON.parse(json.out) as { steps: { kind: string; options: { remove?: string[]; install?: string[] } }[] };
   const up = plan.steps.find((s) => s.kind === 'upgrade-transaction')?.options;
@@ -88,18 +93,38 @@ test('ferry plan on CentOS 7 → Rocky 8: refused without --pes (PES_REQUIRED); 
   const before = hostState(h.root, h.env);
   const m = await ferry(['migrate', ...base.slice(1), '--pes', pes(), '--yes']);
   assert.equal(m.code === 0, false, m.out);
-  assert.match(m.err, /REBOOT_FAILED.*Reboot into the interim phase .* ends in a reboot, which Ferry cannot do on local/);
+  assert.match(m.err, /REBOOT_FAILED.*Upgrade to rocky-8 offline: .* ends in a reboot, which Ferry cannot do on local/);
   assert.deepEqual(hostState(h.root, h.env), before, 'nothing changed');
   h.dispose();
 });
 
-/** A boot id and a machine id file for migrate-child's modelled reboots (the reboot writes a new boot id). */
+/** A boot id and a machine id file for migrate-child's modelled reboots (test/lab/boot.ts; its log in lab-boot/ beside them). */
 function bootFiles(): { FERRY_E2E_BOOT_ID_FILE: string; FERRY_E2E_MACHINE_ID_FILE: string } {
   const dir = mkdtempSync(join(tmpdir(), 'ferry-xmajor-'));
   const ids = { FERRY_E2E_BOOT_ID_FILE: join(dir, 'boot_id'), FERRY_E2E_MACHINE_ID_FILE: join(dir, 'machine-id') };
   writeFileSync(ids.FERRY_E2E_BOOT_ID_FILE, `${randomUUID()}\n`);
   writeFileSync(ids.FERRY_E2E_MACHINE_ID_FILE, '3d1219c7c4c5404aaa1f6d2a48adfda4\n');
   return ids;
+}
+
+/** The boots the lab modelled for migrate-child's reboots (test/lab/boot.ts). */
+function bootsOf(boot: { FERRY_E2E_BOOT_ID_FILE: string }): { target: string; lines: string[] }[] {
+  return labBootLog(join(dirname(boot.FERRY_E2E_BOOT_ID_FILE), 'lab-boot'));
+}
+
+/** A service unit of the host, wanted by multi-user.target (the lab's default boot records it started). */
+function hostService(root: string, name: string): void {
+  mkdirSync(join(root, 'etc/systemd/system/multi-user.target.wants'), { recursive: true });
+  writeFileSync(join(root, 'etc/systemd/system', name), '[Unit]\nDescription=lab web\n\n[Service]\nExecStart=/bin/true\n');
+  symlinkSync(`../${name}`, join(root, 'etc/systemd/system/multi-user.target.wants', name));
+}
+
+async function waitFor(ok: () => boolean, ms: number, what: string): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!ok()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }
 
 /** The installed set after `changes`, as packageSet prints it (epoch always). */
@@ -114,7 +139,7 @@ function applyPrediction(before: string[], changes: { action: string; nevra: str
   return [...set].sort();
 }
 
-test('CentOS 7 → Rocky 8 runs (SIGKILL in the target transaction and after the reboot, resumed): the predicted package set, dnf check and rpm -Va clean', { skip }, async () => {
+test('CentOS 7 → Rocky 8 runs as an offline update (SIGKILL while the host reboots into it and after, resumed): no host service started in its boot; the predicted package set, dnf check and rpm -Va clean', { skip }, async () => {
   const h = await host();
   const before = packageSet(h.root, h.env);
   const transport = createLocalTransport({ root: h.root });
@@ -127,22 +152,25 @@ test('CentOS 7 → Rocky 8 runs (SIGKILL in the target transaction and after the
   const fate = (n: string) => a.targets[0].fates.find((f) => f.name === n);
   assert.deepEqual([fate('yum-utils')?.fate, fate('yum-utils')?.via, fate('yum-utils')?.target], ['replaced', 'pes', ['dnf-utils-4.0.18-4.el8.noarch']]);
   assert.match(fate('pygpgme')?.reason ?? '', /PES event 187 removes pygpgme/);
+  // A service of the host: the lab's boot records it started in every default.target boot.
+  hostService(h.root, 'lab-web.service');
 
   const boot = bootFiles();
   const bootIdFile = boot.FERRY_E2E_BOOT_ID_FILE;
   const env = { ...h.env, ...boot, FERRY_E2E_ROOT: h.root, FERRY_E2E_TARGET: 'rocky-8', FERRY_E2E_REPO: repoArgs().join('\n'), FERRY_E2E_PES: pes() };
   const index = (kind: string, n = 0): number => plan.steps.map((s, i) => (s.kind === kind ? i : -1)).filter((i) => i >= 0)[n];
   const bootBefore = readFileSync(bootIdFile, 'utf8');
-  // 1. Killed while dnf runs the target transaction (its first output line): dnf, detached, goes on.
-  const first = await runChild({ ...env, FERRY_E2E_MODE: 'migrate' }, `output:${index('upgrade-transaction')}`);
+  // 1. Killed once the reboot into the offline update is issued: the host boots on without Ferry.
+  const first = await runChild({ ...env, FERRY_E2E_MODE: 'migrate' }, 'rebootwait:1');
   assert.ok(first.killed, first.out);
-  // 2. Resumed, killed again once the host is back from the reboot into the upgraded system.
-  const second = await runChild({ ...env, FERRY_E2E_MODE: 'resume' }, `end:${index('reboot', 1)}`);
+  // A host in system-update.target runs no sshd: Ferry can only reach it once it is back (its boot id changed).
+  await waitFor(() => readFileSync(bootIdFile, 'utf8') !== bootBefore, 60_000, 'the lab host to come back from its offline update');
+  // 2. Resumed, killed again once the step ended (the result read back on the upgraded system).
+  const second = await runChild({ ...env, FERRY_E2E_MODE: 'resume' }, `end:${index('upgrade-transaction')}`);
   assert.ok(second.killed, second.out);
   // 3. Resumed to the end.
   const done = await runChild({ ...env, FERRY_E2E_MODE: 'resume' });
   assert.match(done.out, /RESULT completed/, done.out);
-  assert.notEqual(readFileSync(bootIdFile, 'utf8'), bootBefore, 'the lab host rebooted');
 
   const after = packageSet(h.root, h.env);
   assert.deepEqual(after, expected, 'exactly the package set Ferry predicted');
@@ -153,16 +181,27 @@ test('CentOS 7 → Rocky 8 runs (SIGKILL in the target transaction and after the
   assert.equal(check.status, 0, `dnf check: ${check.stdout}${check.stderr}`);
   assert.equal(sh(['rpm', '--root', h.root, '-Va'], h.env).stdout, '', 'rpm -Va clean');
 
+  // The boots: one into system-update.target where only Ferry's unit started, ran the transaction and asked for the
+  // reboot, then the upgraded system's default.target with the host's service; the symlink and the units are gone.
+  assert.deepEqual(bootsOf(boot), [
+    { target: 'system-update.target', lines: ['start ferry-offline-update.service', 'systemctl reboot', 'exited ferry-offline-update.service 0'] },
+    { target: 'default.target', lines: ['start lab-web.service'] },
+  ]);
+  assert.throws(() => lstatSync(join(h.root, 'system-update')), /ENOENT/, '/system-update is gone');
+  assert.deepEqual(readdirSync(join(h.root, 'etc/systemd/system/system-update.target.wants')), [], 'the update unit is no longer wanted');
+  assert.ok(!existsSync(join(h.root, 'etc/systemd/system/ferry-offline-update.service')));
+
   // Journaled: one start per step but the interrupted ones; the transaction judged and downloaded before any change.
   const t2 = createLocalTransport({ root: h.root });
   const executionId = (await readCurrentExecution(t2))?.executionId ?? '';
   const journal = await readJournal(t2, executionId);
   await t2.close();
-  // dnf ran the target transaction once: the resume found it done (or waited for it, then found it done).
-  const upgradeId = plan.steps.find((st) => st.kind === 'upgrade-transaction')?.id.slice(0, 24) ?? '';
-  const runs = readdirSync(join(h.root, 'var/lib/ferry', executionId, 'run')).filter((f) => f.startsWith(`${upgradeId}-upgrade-`) && f.endsWith('.log'));
-  assert.deepEqual(runs, [`${upgradeId}-upgrade-1.log`], 'one dnf run of the target transaction');
-  assert.equal(journal.filter((e) => e.event === 'reboot' && e.phase === 'returned').length, 2, 'two reboots, each journaled back');
+  // dnf ran the target transaction once, in the offline update: its result 0 and its log, no earlier result.
+  const offline = join(h.root, 'var/lib/ferry', executionId, 'offline');
+  assert.equal(readFileSync(join(offline, 'result'), 'utf8'), '0\n');
+  assert.match(readFileSync(join(offline, 'update.log'), 'utf8'), /Complete!/);
+  assert.ok(!existsSync(join(offline, 'result.prev')), 'one run of the offline update');
+  assert.equal(journal.filter((e) => e.event === 'reboot' && e.phase === 'returned').length, 1, 'one reboot Ferry asked for, journaled back');
   const state = join(h.root, 'var/lib/ferry', executionId);
   // The gate's prediction, and one downloaded file per package it brings in, each checked by rpm -K.
   const judged = JSON.parse(readFileSync(join(state, 'transaction.json'), 'utf8')) as { transaction: { packages: { action: string; name: string }[] } };
@@ -181,6 +220,86 @@ test('CentOS 7 → Rocky 8 runs (SIGKILL in the target transaction and after the
   assert.ok(damaged.detail.includes(files[0]), damaged.detail);
   assert.equal((await checkDownloaded(t3, dl, true)).ok, false, 'lab packages are unsigned');
   await t3.close();
+  h.dispose();
+});
+
+test('CentOS 7 → Rocky 8: an offline update whose transaction fails (a local repository gone in that boot) leaves its result; Ferry reports it with dnf\'s output, and ferry resume arms it again and completes', { skip }, async () => {
+  const h = await host();
+  const boot = bootFiles();
+  const base = { ...h.env, ...boot, FERRY_E2E_ROOT: h.root, FERRY_E2E_TARGET: 'rocky-8', FERRY_E2E_REPO: repoArgs().join('\n'), FERRY_E2E_PES: pes() };
+  // The lab's reboot hides the second target repository (a local directory: dnf reads its packages in place) during the boot.
+  const failed = await runChild({ ...base, FERRY_E2E_MODE: 'migrate', FERRY_E2E_BOOT_BEFORE: `mv '${extra}' '${extra}.off'`, FERRY_E2E_BOOT_AFTER: `mv '${extra}.off' '${extra}'` });
+  assert.notEqual(failed.code, 0, failed.out);
+  assert.match(failed.out, /STEP_FAILED/, failed.out);
+  // dnf's shell logs the failure and exits 0: Ferry judges the packages, and shows dnf's own words.
+  assert.match(failed.out, /after the reboot, the offline update's transaction did not complete \(its dnf exited 0\): still installed: centos-indexhtml, .*; missing: dnf-utils, .*; its output ends:\n/, failed.out);
+  assert.match(failed.out, /Error opening .*dnf-utils-4\.0\.18-4\.el8\.noarch\.rpm: No such file or directory/, failed.out);
+  assert.match(readFileSync(join(h.root, 'etc/os-release'), 'utf8'), /^ID="centos"$/m, 'the host is still CentOS 7');
+  assert.throws(() => lstatSync(join(h.root, 'system-update')), /ENOENT/, 'the update removed /system-update before it ran: no reboot loop');
+  const done = await runChild({ ...base, FERRY_E2E_MODE: 'resume' });
+  assert.match(done.out, /RESULT completed/, done.out);
+  assert.match(readFileSync(join(h.root, 'etc/os-release'), 'utf8'), /^ID="rocky"$/m);
+  assert.deepEqual(bootsOf(boot).map((b) => [b.target, b.lines.filter((l) => l.startsWith('exited '))]), [
+    ['system-update.target', ['exited ferry-offline-update.service 0']], ['default.target', []],
+    ['system-update.target', ['exited ferry-offline-update.service 0']], ['default.target', []],
+  ], 'two boots into the offline update, each its script ending in the reboot');
+  const t = createLocalTransport({ root: h.root });
+  const executionId = (await readCurrentExecution(t))?.executionId ?? '';
+  await t.close();
+  const offline = join(h.root, 'var/lib/ferry', executionId, 'offline');
+  assert.ok(existsSync(join(offline, 'result.prev')), 'the failed run\'s result kept aside');
+  assert.match(readFileSync(join(offline, 'update.log'), 'utf8'), /Complete!/, 'the second run completed');
+  h.dispose();
+});
+
+test('CentOS 7 → Rocky 8 with a repository served over HTTP that is down during the offline boot (no network in system-update.target): the update installs from the metadata cached and the packages downloaded before', { skip }, async () => {
+  const h = await host();
+  const boot = bootFiles();
+  const down = join(dirname(boot.FERRY_E2E_BOOT_ID_FILE), 'network-down');
+  const requests: string[] = [];
+  const server = createServer((req, res) => {
+    const path = decodeURIComponent((req.url ?? '/').split('?')[0]);
+    requests.push(`${existsSync(down) ? 'down' : 'up'} ${path}`);
+    const file = join(extra, path);
+    if (existsSync(down) || path.includes('..') || !existsSync(file) || !statSync(file).isFile()) { res.statusCode = existsSync(down) ? 503 : 404; res.end(); return; }
+    res.end(readFileSync(file));
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  try {
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+    const env = { ...h.env, ...boot, FERRY_E2E_ROOT: h.root, FERRY_E2E_TARGET: 'rocky-8', FERRY_E2E_REPO: [`rocky-8=${rocky.repoDir}`, `rocky-8=${url}`].join('\n'), FERRY_E2E_PES: pes(),
+      FERRY_E2E_BOOT_BEFORE: `touch '${down}'`, FERRY_E2E_BOOT_AFTER: `rm -f '${down}'` };
+    const done = await runChild({ ...env, FERRY_E2E_MODE: 'migrate' });
+    assert.match(done.out, /DONE/, done.out);
+    assert.ok(packageSet(h.root, h.env).some((p) => p.startsWith('dnf-utils-0:4.0.18-4.el8.')), 'dnf-utils, only on the HTTP repository, installed');
+    assert.ok(requests.some((r) => r.startsWith('up ') && r.endsWith('.rpm')), 'the download step fetched it over HTTP');
+    assert.deepEqual(requests.filter((r) => r.startsWith('down ')), [], 'nothing was asked of the repository during the offline boot');
+  } finally {
+    server.close();
+  }
+  h.dispose();
+});
+
+/** A third-party package shipping a file the Rocky 8 lab kernel-core ships too, with other contents: an rpm file conflict. */
+const ACME_KMOD: SourceDef = { name: 'acme-kmod', version: '1.0', release: '1', arch: 'x86_64', vendor: 'Acme Corp', license: 'Proprietary',
+  binaries: [{ name: 'acme-kmod', requires: ['filesystem'], files: { '/usr/lib/modules/4.18.0-305.12.1.el8_4.x86_64/vmlinuz': 'acme\n' } }] };
+
+test('CentOS 7 → Rocky 8 with a file conflict the depsolve cannot see: the gate passes, rpm\'s test transaction refuses before any package changed, naming the file; ferry rollback restores the host', { skip }, async () => {
+  const h = await labOf().host({ from: 'centos-7', localPackages: [...EL7_PES, ACME_KMOD] });
+  const original = hostState(h.root, h.env);
+  const env = { ...h.env, ...bootFiles(), FERRY_E2E_ROOT: h.root, FERRY_E2E_TARGET: 'rocky-8', FERRY_E2E_REPO: repoArgs().join('\n'), FERRY_E2E_PES: pes() };
+  const r = await runChild({ ...env, FERRY_E2E_MODE: 'migrate' });
+  assert.notEqual(r.code, 0, r.out);
+  const t = createLocalTransport({ root: h.root });
+  const executionId = (await readCurrentExecution(t))?.executionId ?? '';
+  await t.close();
+  const judged = JSON.parse(readFileSync(join(h.root, 'var/lib/ferry', executionId, 'transaction.json'), 'utf8')) as { unapproved: unknown[] };
+  assert.deepEqual(judged.unapproved, [], 'the gate\'s --assumeno depsolve passed: it does not see file conflicts');
+  assert.match(r.out, /rpm's test transaction of the 8 target transaction failed on local, before any package changed: .*\/usr\/lib\/modules\/4\.18\.0-305\.12\.1\.el8_4\.x86_64\/vmlinuz.*conflicts/, r.out);
+  assert.ok(!existsSync(join(h.root, 'system-update')), 'the offline update was never armed');
+  const back = await runChild({ ...env, FERRY_E2E_MODE: 'rollback' });
+  assert.equal(back.code, 0, back.out);
+  assert.deepEqual(hostState(h.root, h.env), original, 'packages, /etc and the rpm database as before');
   h.dispose();
 });
 
@@ -233,17 +352,9 @@ test('CentOS 7 → Rocky 8 before the point of no return: the dry run shows the 
   h.dispose();
 });
 
-/**
- * The lab's reboot of an SSH lab host (as test/lab/btrfs.ts labRebootScript, without a filesystem to remount):
- * detached from the session that runs it, it drops every SSH connection of the host's sshd, stays down a second,
- * then writes a new boot id. Real: sshd and the dropped connections; no kernel boots.
- */
-function sshRebootScript(dir: string, sshdPid: number, bootIdFile: string): string {
-  const path = join(dir, 'lab-reboot.sh');
-  const q = (x: string): string => `'${x.replace(/'/g, `'\\''`)}'`;
-  const body = [`pkill -KILL -P ${sshdPid}`, 'sleep 1', `cat /proc/sys/kernel/random/uuid > ${q(bootIdFile)}.new && mv ${q(bootIdFile)}.new ${q(bootIdFile)}`].join('\n');
-  writeFileSync(path, `#!/bin/sh\n# LAB SIMULATION of a reboot\nsetsid -f sh -c ${q(body)} </dev/null >/dev/null 2>&1\n`, { mode: 0o755 });
-  return path;
+/** The lab's reboot of an SSH lab host (test/lab/boot.ts): every SSH connection dropped, systemd's boot modelled. */
+function sshRebootScript(dir: string, sshdPid: number, bootIdFile: string, root: string): string {
+  return labBoot({ dir, root, bootIdFile, sshdPid }).script;
 }
 
 /** Ferry's predicted CentOS 7 → Rocky 8 transaction for the root (the plan's, with Rocky's events). */
@@ -266,7 +377,7 @@ async function rebootsJournaled(root: string, executionId?: string): Promise<str
   }
 }
 
-test('CentOS 7 → Rocky 8 over sshd with ferry migrate: both reboots drop the SSH connection, Ferry reconnects and finishes; the predicted package set', { skip: skip || skipUnlessTools('sshd', 'pkill', 'setsid') }, async () => {
+test('CentOS 7 → Rocky 8 over sshd with ferry migrate: the reboot into the offline update drops the SSH connection, only the update unit runs in its boot, Ferry reconnects and finishes; the predicted package set', { skip: skip || skipUnlessTools('sshd', 'pkill', 'setsid') }, async () => {
   const h = await labOf().sshHost({ from: 'centos-7', localPackages: EL7_PES });
   try {
     const before = packageSet(h.root, h.env);
@@ -274,20 +385,55 @@ test('CentOS 7 → Rocky 8 over sshd with ferry migrate: both reboots drop the S
     const dir = mkdtempSync(join(tmpdir(), 'ferry-xmajor-ssh-'));
     const bootIdFile = join(dir, 'boot_id');
     writeFileSync(bootIdFile, `${randomUUID()}\n`);
-    const script = sshRebootScript(dir, h.sshd.pid, bootIdFile);
+    const script = sshRebootScript(dir, h.sshd.pid, bootIdFile, h.root);
     const r = await ferry(['migrate', `root@127.0.0.1:${h.port}`, '--yes', '--root', h.root, '-i', h.privateKeyPath, '--known-hosts', h.knownHostsPath,
       '--to', 'rocky-8', ...repoArgs().flatMap((x) => ['--repo', x]), '--pes', pes(), '--nogpgcheck',
       '--reboot-command', JSON.stringify(['sh', script]), '--boot-id-file', bootIdFile, '--reboot-timeout', '1m']);
     assert.equal(r.code, 0, `${r.out}\n${r.err}`);
     assert.deepEqual(packageSet(h.root, h.env), applyPrediction(before, predicted.changes), 'exactly the package set Ferry predicted');
     assert.equal(sh(['rpm', '--root', h.root, '-Va'], h.env).stdout, '', 'rpm -Va clean');
-    assert.deepEqual(await rebootsJournaled(h.root), ['requested', 'returned', 'requested', 'returned'], 'two reboots over SSH, each journaled back');
+    assert.deepEqual(await rebootsJournaled(h.root), ['requested', 'returned'], 'one reboot over SSH (into the offline update, which reboots into Rocky 8), journaled back');
+    assert.deepEqual(labBootLog(dir).map((b) => [b.target, b.lines.filter((l) => l.startsWith('start '))]), [['system-update.target', ['start ferry-offline-update.service']], ['default.target', []]]);
   } finally {
     await h.stop();
   }
 });
 
-test('CentOS 7 → Rocky 8 as a rollout: --pes recorded by digest, ferry worker migrates the host across both reboots over sshd; the predicted package set', { skip: skip || skipUnlessTools('sshd', 'pkill', 'setsid') }, async () => {
+test('CentOS 7 → Rocky 8 over sshd: Ferry SIGKILLed while the host reboots into its offline update and sshd restarted in that boot; ferry resume over sshd settles the reboot, reads the result and finishes with the predicted package set', { skip: skip || skipUnlessTools('sshd', 'pkill', 'setsid') }, async () => {
+  const h = await labOf().sshHost({ from: 'centos-7', localPackages: EL7_PES });
+  try {
+    const before = packageSet(h.root, h.env);
+    const predicted = await predictedRocky8(h.root);
+    const dir = mkdtempSync(join(tmpdir(), 'ferry-xmajor-kill-'));
+    const bootIdFile = join(dir, 'boot_id');
+    writeFileSync(bootIdFile, `${randomUUID()}\n`);
+    // sshd restarted (SIGHUP: it re-executes itself) as the host goes down, its sessions cut.
+    const boot = labBoot({ dir, root: h.root, bootIdFile, sshdPid: h.sshd.pid, before: [`kill -HUP ${h.sshd.pid}`] });
+    const host = [`root@127.0.0.1:${h.port}`, '--root', h.root, '-i', h.privateKeyPath, '--known-hosts', h.knownHostsPath,
+      '--reboot-command', JSON.stringify(['sh', boot.script]), '--boot-id-file', bootIdFile, '--reboot-timeout', '1m'];
+    const old = readFileSync(bootIdFile, 'utf8');
+    const child = spawn(process.execPath, [FERRY, 'migrate', ...host, '--yes', '--to', 'rocky-8', ...repoArgs().flatMap((x) => ['--repo', x]), '--pes', pes(), '--nogpgcheck'], { stdio: ['ignore', 'pipe', 'pipe'], env: process.env });
+    let err = '';
+    const closed = new Promise<string | null>((resolve) => child.on('close', (_code, signal) => resolve(signal)));
+    await new Promise<void>((resolve) => {
+      child.stderr.on('data', (c: Buffer) => { err += c.toString(); if (/waiting for .* to come back/.test(err)) resolve(); });
+      void closed.then(() => resolve());
+    });
+    child.kill('SIGKILL');
+    assert.equal(await closed, 'SIGKILL', `Ferry was killed during the wait: ${err}`);
+    await waitFor(() => readFileSync(bootIdFile, 'utf8') !== old, 60_000, 'the lab host to come back from its offline update');
+    const r = await ferry(['resume', ...host]);
+    assert.equal(r.code, 0, `${r.out}\n${r.err}`);
+    assert.match(r.err, /came back from the reboot requested earlier/, r.err);
+    assert.deepEqual(packageSet(h.root, h.env), applyPrediction(before, predicted.changes), 'exactly the package set Ferry predicted');
+    assert.deepEqual(await rebootsJournaled(h.root), ['requested', 'returned'], 'the one reboot, its return journaled by the resume');
+    assert.deepEqual(boot.boots().map((b) => b.target), ['system-update.target', 'default.target']);
+  } finally {
+    await h.stop();
+  }
+});
+
+test('CentOS 7 → Rocky 8 as a rollout: --pes recorded by digest, ferry worker migrates the host across the offline update\'s reboot over sshd; the predicted package set', { skip: skip || skipUnlessTools('sshd', 'pkill', 'setsid') }, async () => {
   const h = await labOf().sshHost({ from: 'centos-7', localPackages: EL7_PES });
   const dir = mkdtempSync(join(tmpdir(), 'ferry-xmajor-rollout-'));
   try {
@@ -304,7 +450,7 @@ test('CentOS 7 → Rocky 8 as a rollout: --pes recorded by digest, ferry worker 
     await store.close();
     const bootIdFile = join(dir, 'boot_id');
     writeFileSync(bootIdFile, `${randomUUID()}\n`);
-    const script = sshRebootScript(dir, h.sshd.pid, bootIdFile);
+    const script = sshRebootScript(dir, h.sshd.pid, bootIdFile, h.root);
     const w = await ferry(['worker', '--store', db, '--exit-when-idle', '--known-hosts', h.knownHostsPath,
       '--reboot-command', JSON.stringify(['sh', script]), '--boot-id-file', bootIdFile, '--reboot-timeout', '1m']);
     assert.equal(w.code, 0, `${w.out}\n${w.err}`);
@@ -317,14 +463,14 @@ test('CentOS 7 → Rocky 8 as a rollout: --pes recorded by digest, ferry worker 
       await check.close();
     }
     assert.deepEqual(packageSet(h.root, h.env), applyPrediction(before, predicted.changes), 'exactly the package set Ferry predicted');
-    assert.deepEqual(await rebootsJournaled(h.root), ['requested', 'returned', 'requested', 'returned'], 'the worker went through both reboots');
+    assert.deepEqual(await rebootsJournaled(h.root), ['requested', 'returned'], 'the worker went through the reboot');
   } finally {
     rmSync(dir, { recursive: true, force: true });
     await h.stop();
   }
 });
 
-/** The reboot boundary on a lab root, modelled as its own tests do: the reboot command writes a new boot id. */
+/** The reboot boundary on a lab root, with the lab's boot model (test/lab/boot.ts). */
 function labReboots(root: string): { transport: SwitchableTransport; rebootWait: RebootWait; bootIdFile: string } {
   const dir = mkdtempSync(join(tmpdir(), 'ferry-xmajor-'));
   const bootIdFile = join(dir, 'boot_id');
@@ -332,7 +478,7 @@ function labReboots(root: string): { transport: SwitchableTransport; rebootWait:
   writeFileSync(bootIdFile, `${randomUUID()}\n`);
   writeFileSync(machineIdFile, '3d1219c7c4c5404aaa1f6d2a48adfda4\n');
   const transport = switchableTransport(createLocalTransport({ root }));
-  const config = rebootConfig({ bootIdFile, machineIdFile, command: ['sh', '-c', 'cat /proc/sys/kernel/random/uuid > "$1"', 'sh', bootIdFile], backoffMs: 20, maxBackoffMs: 100, timeoutMs: 20_000 });
+  const config = rebootConfig({ bootIdFile, machineIdFile, command: ['sh', labBoot({ dir: join(dir, 'lab-boot'), root, bootIdFile }).script], backoffMs: 20, maxBackoffMs: 100, timeoutMs: 60_000 });
   return { transport, bootIdFile, rebootWait: { transport, connect: () => Promise.resolve(createLocalTransport({ root })), config, output: () => undefined } };
 }
 
@@ -480,7 +626,7 @@ test('CentOS 7 → Rocky 9: a new inhibitor after hop 1 stops the route before h
   h.dispose();
 });
 
-test('CentOS 7 → Rocky 9 over sshd with ferry migrate: both hops, their four reboots dropping the SSH connection, the gate between them; the predicted package set, dnf check clean', { skip: skip || skipUnlessTools('sshd', 'pkill', 'setsid') }, async () => {
+test('CentOS 7 → Rocky 9 over sshd with ferry migrate: both hops, each one reboot into its offline update dropping the SSH connection, the gate between them; the predicted package set, dnf check clean', { skip: skip || skipUnlessTools('sshd', 'pkill', 'setsid') }, async () => {
   const h = await labOf().sshHost({ from: 'centos-7', localPackages: EL7_PES });
   try {
     const r9 = await labOf().distro('rocky-9');
@@ -495,7 +641,7 @@ test('CentOS 7 → Rocky 9 over sshd with ferry migrate: both hops, their four r
     const dir = mkdtempSync(join(tmpdir(), 'ferry-multihop-ssh-'));
     const bootIdFile = join(dir, 'boot_id');
     writeFileSync(bootIdFile, `${randomUUID()}\n`);
-    const script = sshRebootScript(dir, h.sshd.pid, bootIdFile);
+    const script = sshRebootScript(dir, h.sshd.pid, bootIdFile, h.root);
     const r = await ferry(['migrate', `root@127.0.0.1:${h.port}`, '--yes', '--root', h.root, '-i', h.privateKeyPath, '--known-hosts', h.knownHostsPath,
       '--to', 'rocky-9', ...repos.flatMap((x) => ['--repo', x]), ...pesFlags.flatMap((p) => ['--pes', p]), '--nogpgcheck',
       '--reboot-command', JSON.stringify(['sh', script]), '--boot-id-file', bootIdFile, '--reboot-timeout', '1m']);
@@ -507,7 +653,7 @@ test('CentOS 7 → Rocky 9 over sshd with ferry migrate: both hops, their four r
     assert.equal(check.status, 0, `dnf check: ${check.stdout}${check.stderr}`);
     const route = JSON.parse(readFileSync(join(h.root, 'var/lib/ferry/route.json'), 'utf8')) as RouteDocument;
     for (const hop of route.hops) {
-      assert.deepEqual(await rebootsJournaled(h.root, hop.executionId ?? ''), ['requested', 'returned', 'requested', 'returned'], `${hop.from} → ${hop.to}: two reboots over SSH, each journaled back`);
+      assert.deepEqual(await rebootsJournaled(h.root, hop.executionId ?? ''), ['requested', 'returned'], `${hop.from} → ${hop.to}: one reboot over SSH, journaled back`);
     }
   } finally {
     await h.stop();

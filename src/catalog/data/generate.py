@@ -292,6 +292,21 @@ for vendor, target in EL9_TARGETS:
     sid = shared(f'leapp-repomap:{vendor}-el9', path, 'leapp-data', f'Leapp repomap {vendor} el8->el9')
     repomaps.extend({'from': frm, 'to': target, 'file': path, 'source': sid} for frm in EL8_SOURCES if frm != target)
 
+# The repomaps ship in the package too: repomaps/ mirrors their files under ../shared/data byte for byte
+# (src/catalog/repomap.ts reads them there; a PES event's target repository is installed only when it maps).
+REPOMAPS = os.path.join(OUT, 'repomaps')
+vendored = set()
+for m in repomaps:
+    rel = m['file'][len('leapp/almalinux-leapp-data-HEAD/files/'):]
+    vendored.add(rel)
+    os.makedirs(os.path.dirname(os.path.join(REPOMAPS, rel)), exist_ok=True)
+    with open(os.path.join(SHARED, m['file']), 'rb') as f: body = f.read()
+    with open(os.path.join(REPOMAPS, rel), 'wb') as f: f.write(body)
+for dirpath, _, names in os.walk(REPOMAPS):
+    for n in names:
+        rel = os.path.relpath(os.path.join(dirpath, n), REPOMAPS)
+        if rel not in vendored: os.remove(os.path.join(REPOMAPS, rel))
+
 # ---- vendor packages ----------------------------------------------------------------------------------
 def pk(role, name, source, note=None):
     p = {'role': role, 'name': name, 'source': source}

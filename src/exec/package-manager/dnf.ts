@@ -220,6 +220,29 @@ export const dnf: PackageManager = {
     await runDnf(ctx, env, [...download, '--allowerasing', '--setopt=protected_packages=', '--noautoremove', 'shell', hostPath(ctx.transport, script)], label);
   },
 
+  async offlineUpgradeArgv(ctx, env, tx, options) {
+    const script = posix.join(ctx.stateDir, 'upgrade.dnf');
+    await ctx.transport.writeFile(script, transactionScript(tx, { distroSync: true }), { mode: 0o600 });
+    // The same transaction as upgrade() runs, for the offline update unit to run (../offline-update.ts), with no
+    // network: -C takes the metadata the download run cached, and destdir points dnf at the packages it
+    // downloaded there (dnf 4.14 looks for a package at destdir when it is set; --downloaddir itself is refused
+    // without --downloadonly, the option is not).
+    return [...await configured(ctx, env), '-C', `--setopt=destdir=${hostPath(ctx.transport, options.packagesDir)}`,
+      '--allowerasing', '--setopt=protected_packages=', '--noautoremove', 'shell', hostPath(ctx.transport, script)];
+  },
+
+  async testTransaction(host, env, tx) {
+    const script = posix.join(host.stateDir, 'test.dnf');
+    await mkdirHost(host.transport, host.stateDir);
+    await host.transport.writeFile(script, transactionScript(tx, { distroSync: true }), { mode: 0o600 });
+    // rpm's test transaction (tsflags=test: rpmtsRun with RPMTRANS_FLAG_TEST) checks file conflicts and disk space
+    // without installing anything. dnf's shell logs a failed `run` and exits 0: success is its "Transaction test
+    // succeeded." and no "Error:" line.
+    const res = await host.transport.run([...await configured(host, env), '--setopt=tsflags=test', '--allowerasing', '--setopt=protected_packages=', '--noautoremove', 'shell', hostPath(host.transport, script)], { timeoutMs: 3_600_000 });
+    const output = redact(`${res.stdout}${res.stderr}`);
+    return { ok: /^Transaction test succeeded\.$/m.test(res.stdout) && !/^Error: /m.test(output), output };
+  },
+
   async resetModules(ctx, env, names) {
     await runDnf(ctx, env, ['module', 'reset', ...names.map((n) => checkSpec(n, 'Module'))], 'module-reset');
   },

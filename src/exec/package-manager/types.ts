@@ -64,6 +64,19 @@ export interface PackageManager {
    * again when the check then says the transaction is complete.
    */
   upgrade(ctx: StepContext, env: PackageManagerEnv, tx: Transaction, options?: { downloadTo?: string; doneAfterEarlierRun?: () => Promise<boolean> }): Promise<void>;
+  /**
+   * The argv of upgrade()'s transaction (its script written below the state dir), as host paths, for a runner
+   * that is not Ferry: the offline update unit (../offline-update.ts) runs it in systemd's system-update.target,
+   * where the network is not up — so from the metadata cached and the packages downloaded to `packagesDir` (a
+   * host path Ferry owns) by upgrade()'s `downloadTo` run, nothing fetched.
+   */
+  offlineUpgradeArgv(ctx: StepContext, env: PackageManagerEnv, tx: Transaction, options: { packagesDir: string }): Promise<string[]>;
+  /**
+   * Runs `tx` (with distro-sync, as upgrade() would) as rpm's test transaction — file conflicts and disk space
+   * checked, nothing installed — with `host`'s state (an isolated one keeps the host's package-manager history
+   * untouched). `ok` when the test succeeded; `output` the tool's words.
+   */
+  testTransaction(host: HostState, env: PackageManagerEnv, tx: Transaction): Promise<{ ok: boolean; output: string }>;
   /** Resets the named modules (their streams are no longer enabled). */
   resetModules(ctx: StepContext, env: PackageManagerEnv, names: string[]): Promise<void>;
   /** Downloads the target repositories' metadata (proves they are reachable from the host). */

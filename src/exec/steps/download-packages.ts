@@ -2,8 +2,11 @@
  * The cross-major download, before any change (Leapp's `dnf rhel-upgrade download`): the transaction gate
  * (./transaction-gate.ts) predicts the target transaction with the target's dnf and stops on a removal nobody
  * announced or approved; then dnf downloads every package the transaction installs into `packages/` of the
- * execution's state dir (Ferry's, on the host), and rpm -K checks each file — digests always, signatures when the
- * plan checks them. Nothing outside the state dir changes, so apply runs again on resume.
+ * execution's state dir (Ferry's, on the host), rpm's test transaction of the same transaction (Leapp's `dnf
+ * rhel-upgrade check`, PackageManager.testTransaction: file conflicts and disk space, which the gate's
+ * --assumeno depsolve does not see) must succeed, and rpm -K checks each file — digests always, signatures when
+ * the plan checks them. The test runs with an isolated state in `test-transaction/` (dnf's history there, not the
+ * host's). Nothing outside the state dir changes, so apply runs again on resume.
  */
 import { posix } from 'node:path';
 import { hostPath, mkdirHost } from '../journal.js';
@@ -11,11 +14,14 @@ import { defineStep } from '../runner.js';
 import type { Transport } from '../../transport/types.js';
 import type { Step } from '../types.js';
 import { packageManagerFor, rpmArgv } from '../package-manager/index.js';
-import { gateTransaction, previewTransaction } from './transaction-gate.js';
+import { gateTransaction, previewTransaction, seedIsolatedState } from './transaction-gate.js';
+import { FerryError } from '../../core/index.js';
 import { downloadPackagesKind, type DownloadPackagesOptions } from '../../plan/steps/index.js';
 
 /** Where the step downloads to, below the execution's state dir. */
 export const DOWNLOAD_DIR = 'packages';
+/** The test transaction's isolated dnf state, below the execution's state dir. */
+const TEST_DIR = 'test-transaction';
 
 /**
  * rpm -K of every package file in `dir` (a host path): ok when there is at least one and rpm finds each one's
@@ -40,6 +46,7 @@ export function downloadPackagesStep(options: DownloadPackagesOptions): Step<Dow
     describe: () => [
       `predict the target transaction with dnf --assumeno (releasever ${options.dnf.releasever}); stop on a removal not announced${options.allowRemove.length ? ` or approved (${options.allowRemove.join(', ')})` : ''}`,
       `dnf --downloadonly shell: remove ${options.remove.join(' ') || '(none)'}; install ${options.install.join(' ') || '(none)'}; distro-sync; run — into the state dir's ${DOWNLOAD_DIR}/, then rpm -K`,
+      'the same transaction as rpm\'s test transaction (tsflags=test: file conflicts, disk space), nothing installed',
     ],
     async apply(ctx) {
       const tx = { remove: options.remove, install: options.install };
@@ -47,6 +54,16 @@ export function downloadPackagesStep(options: DownloadPackagesOptions): Step<Dow
       const dir = posix.join(ctx.stateDir, DOWNLOAD_DIR);
       await mkdirHost(ctx.transport, dir);
       await packageManagerFor(options.dnf).upgrade(ctx, options.dnf, tx, { downloadTo: dir });
+      const scratch = posix.join(ctx.stateDir, TEST_DIR);
+      await mkdirHost(ctx.transport, scratch);
+      await seedIsolatedState(ctx.transport, scratch);
+      const test = await packageManagerFor(options.dnf).testTransaction({ transport: ctx.transport, stateDir: scratch, isolated: true }, options.dnf, tx);
+      if (!test.ok) {
+        throw new FerryError('STEP_FAILED', `rpm's test transaction of the ${options.dnf.releasever} target transaction failed on ${ctx.transport.hostName}, before any package changed: ${test.output.trim().split('\n').filter((l) => /error|conflict|needs|space/i.test(l)).slice(0, 10).join('; ') || test.output.trim().split('\n').slice(-10).join('; ')}`, {
+          hint: 'Resolve what rpm names (a file two packages ship, disk space), then run ferry resume; or ferry rollback (no package changed yet).',
+        });
+      }
+      ctx.output('rpm test transaction of the target transaction: succeeded (no file conflict, enough disk space)');
     },
     verify: (ctx) => checkDownloaded(ctx.transport, posix.join(ctx.stateDir, DOWNLOAD_DIR), options.dnf.gpgcheck),
     // migrate --dry-run: the gate's prediction and judgement in a private directory (nothing on the host changes before this step).

@@ -84,6 +84,17 @@ export async function gateTransaction(ctx: StepContext, o: { dnf: PackageManager
   return transaction;
 }
 
+/**
+ * Prepares `dir` (an existing directory Ferry owns) as an isolated HostState's: its persistdir a copy of the
+ * host's /var/lib/dnf (history reasons as in the real run), so dnf writes its history there, not on the host.
+ */
+export async function seedIsolatedState(transport: Transport, dir: string): Promise<void> {
+  const persist = posix.join(dir, ISOLATED_PERSISTDIR);
+  await runChecked(transport, ['rm', '-rf', '--', hostPath(transport, persist)], `Clearing ${persist}`);
+  await runChecked(transport, ['mkdir', '-m', '0700', hostPath(transport, persist)], `Creating ${persist}`);
+  if (await transport.exists('/var/lib/dnf')) await runChecked(transport, ['cp', '-a', '--', `${hostPath(transport, '/var/lib/dnf')}/.`, hostPath(transport, persist)], `Copying /var/lib/dnf to ${persist}`);
+}
+
 /** Where the dry run's private state dir goes: the first of these the host has, else the root's top (a bare image). */
 const SCRATCH_PARENTS = ['/var/tmp', '/tmp'];
 
@@ -100,9 +111,7 @@ export async function previewTransaction(transport: Transport, o: { dnf: Package
   // without -p: fails when the name exists (never another's directory)
   await runChecked(transport, ['mkdir', '-m', '0700', hostPath(transport, dir)], `Creating the dry run's private directory ${dir}`);
   try {
-    const persist = posix.join(dir, ISOLATED_PERSISTDIR);
-    await runChecked(transport, ['mkdir', '-m', '0700', hostPath(transport, persist)], `Creating ${persist}`);
-    if (await transport.exists('/var/lib/dnf')) await runChecked(transport, ['cp', '-a', '--', `${hostPath(transport, '/var/lib/dnf')}/.`, hostPath(transport, persist)], `Copying /var/lib/dnf to ${persist}`);
+    await seedIsolatedState(transport, dir);
     const { transaction } = await packageManagerFor(o.dnf).predict({ transport, stateDir: dir, isolated: true }, o.dnf, { swap: o.swap, distroSync: true });
     return await judgeTransaction(transport, transaction, { announced: o.swap.remove, allowRemove: o.allowRemove });
   } finally {

@@ -1,11 +1,12 @@
 /**
  * Imports the target's GPG keys into the rpm database after checking, on the host with gpg, that each key
  * file holds exactly the fingerprints the plan expects (from the catalog, or given by the user for a
- * private mirror). Registers the rpm database before importing.
+ * private mirror). Registers the rpm database before importing; a key rpm did not write (whatever its exit status)
+ * fails the step with rpm's message.
  */
 import { posix } from 'node:path';
 import { FerryError } from '../../core/index.js';
-import { hostPath, mkdirHost, runChecked } from '../journal.js';
+import { hostPath, mkdirHost } from '../journal.js';
 import { dirRestorable } from '../restorables.js';
 import { defineStep } from '../runner.js';
 import type { Step, StepContext } from '../types.js';
@@ -58,7 +59,14 @@ export function importGpgKeysStep(options: ImportGpgKeysOptions): Step<ImportGpg
         const names = want.map(rpmKeyName);
         if ((await transport.run(rpmArgv(transport, '-q', ...names))).code === 0) continue;
         await ctx.register(dirRestorable('/var/lib/rpm'));
-        await runChecked(transport, [...rpmArgv(transport, '--import', hostPath(transport, file))], `rpm --import ${key.name}`);
+        const imported = await transport.run(rpmArgv(transport, '--import', hostPath(transport, file)));
+        // rpm may exit 0 without writing the key (Debian's rpm 4.18 on a Berkeley DB database, which it opens only
+        // through bdb_ro): the key must be queryable afterwards, else rpm's own message says why.
+        if (imported.code !== 0 || (await transport.run(rpmArgv(transport, '-q', ...names))).code !== 0) {
+          throw new FerryError('STEP_FAILED', `rpm --import ${key.name} on ${transport.hostName} (exit ${imported.code ?? imported.signal}) did not put ${names.join(', ')} into the rpm database: ${imported.stderr.trim().slice(0, 500) || '(rpm printed nothing)'}`, {
+            hint: 'The rpm database is not writable by this rpm: check its format and the rpm that runs (rpm -q --qf "%{VERSION}" rpm, ls /var/lib/rpm).',
+          });
+        }
         ctx.output(`imported ${key.name}: ${want.join(', ')}`);
       }
     },

@@ -567,6 +567,25 @@ test('CentOS 8 (Berkeley DB) → Rocky 9: killed right after the rpm database\'s
   h.dispose();
 });
 
+test('CentOS 8 (Berkeley DB) → Rocky 9 with signatures checked: the download checks them against the target key in Ferry\'s own keyring; the host\'s rpm database gets the key only after its conversion', { skip: skip || skipUnlessTools('db5.3_load', 'gpg') }, async () => {
+  const d = await labOf().distro('rocky-9', { signed: true });
+  const key = await labOf().signingKey();
+  const h = await el8BerkeleyHost();
+  const { transport, rebootWait } = labReboots(h.root);
+  const common = { transport, target: 'rocky-9', repos: [`rocky-9=${d.repoDir}`], gpgcheck: true, gpgKeys: [`${key.publicKeyPath}=${key.fingerprint}`], pes: pes() };
+  const { plan } = await planMigration(common);
+  const download = plan.steps.find((s) => s.kind === 'download-packages');
+  assert.ok(download?.kind === 'download-packages' && download.options.keyring.length === 1 && download.options.dnf.gpgcheck);
+  const res = await migrate({ ...common, rebootWait });
+  await transport.close();
+  assert.equal(res.result.status, 'completed');
+  // The download's verify ran rpm -K with signatures against the keyring: the host's database had no target key then.
+  const short = key.fingerprint.slice(-8).toLowerCase();
+  assert.equal(sh(['rpm', '--root', h.root, '-q', `gpg-pubkey-${short}`], h.env).status, 0, 'the key is in the host\'s (converted) database');
+  assert.ok(!Object.keys(rpmdbFiles(h.root)).includes('Packages'));
+  h.dispose();
+});
+
 // CentOS 7 → Rocky 8 on a Berkeley DB root: EL8's rpm 4.14 keeps Berkeley DB, so the plan converts nothing and
 // imports the target keys into the host's database as on a same-major swap. On a real CentOS 7 host its rpm writes
 // that database; in the lab the rpm is Debian's 4.18, which opens Berkeley DB only read-only (bdb_ro), so the first

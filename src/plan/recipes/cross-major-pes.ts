@@ -75,7 +75,8 @@ export function crossMajorPes(input: RecipeInput): RecipeOutput {
     ...(rpmdbRebuild ? opening.filter((s) => s.kind !== 'import-gpg-keys') : opening),
     // EL8 → EL9: streams the target lacks are reset before the transaction (EL7 has no modules).
     ...(modules.length ? [moduleStreamsKind.spec({ modules, dnf }, conversion)] : []),
-    downloadPackagesKind.spec({ remove: tx.remove, install: tx.install, dnf, allowRemove: [...input.allowRemove] }, conversion),
+    // The download checks signatures against the target keys in a keyring of its own when the host's database gets them only later.
+    downloadPackagesKind.spec({ remove: tx.remove, install: tx.install, dnf, allowRemove: [...input.allowRemove], keyring: rpmdbRebuild && dnf.gpgcheck ? keys.flatMap((k) => k.kind === 'import-gpg-keys' ? k.options.keys : []) : [] }, conversion),
     ...(rpmdbRebuild ? [rpmdbRebuildKind.spec({ from }, conversion), ...keys] : []),
     // Armed as a systemd offline update, run in system-update.target on the next boot, which reboots into the target.
     upgradeTransactionKind.spec({ remove: tx.remove, install: tx.install, dnf }, conversion),

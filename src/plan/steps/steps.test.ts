@@ -21,7 +21,7 @@ function stepOf(plan: MigrationPlan, kind: StepKindName): PlanStepSpec {
     const sync = plan.steps.find((x) => x.kind === 'distro-sync');
     assert.ok(sync?.kind === 'distro-sync');
     const tx = { remove: ['centos-release'], install: ['rocky-release'], dnf: sync.options.dnf };
-    const specs: PlanStepSpec[] = [STEP_KINDS['download-packages'].spec({ ...tx, allowRemove: [] }), STEP_KINDS.reboot.spec({ into: 'interim' }),
+    const specs: PlanStepSpec[] = [STEP_KINDS['download-packages'].spec({ ...tx, allowRemove: [], keyring: [] }), STEP_KINDS.reboot.spec({ into: 'interim' }),
       STEP_KINDS['rpmdb-rebuild'].spec({ from: 'bdb' }), STEP_KINDS['upgrade-transaction'].spec(tx), STEP_KINDS.finalize.spec({ rpmdbRebuild: true, autorelabel: false })];
     const found = specs.find((x) => x.kind === kind);
     assert.ok(found);

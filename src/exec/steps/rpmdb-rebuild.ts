@@ -2,9 +2,12 @@
  * The rpm database moved to the target's format (../../plan/steps/rpmdb-rebuild.ts) right before the target
  * transaction, as Leapp's dnfplugin does for a target major of 9 or later (`rpmdb --rebuilddb`, _rebuild_rpm_db):
  * no earlier step writes the host's rpm database (the target keys are imported after this step), so this is its
- * first write. The rpm that rebuilds is the one that then runs the transaction (the transport's `rpm`, with
- * `_db_backend sqlite`, the backend EL9's rpm writes); its rpm reads the old database (Berkeley DB through its
- * backend, bdb_ro on rpm 4.16 and later) and writes rpmdb.sqlite, removing the old files.
+ * first write. The rpm that rebuilds is the one that then runs the transaction: the transport's `rpm`, with
+ * `_db_backend sqlite`, the backend EL9's rpm writes; it reads the old database (Berkeley DB through bdb_ro on rpm
+ * 4.16 and later) and writes rpmdb.sqlite, removing the old files. In the lab that is Debian's rpm 4.18, which
+ * writes sqlite as EL9's 4.16 does. Ferry builds no target userspace (../../plan/recipes/cross-major-pes.ts), so on
+ * a real EL8 host this rpm is the host's 4.14: Leapp runs the target's rpm from its userspace there, which Ferry
+ * does not yet do.
  *
  * /var/lib/rpm is registered before the rebuild, so a rollback before the point of no return puts the database
  * back as it was, byte for byte. Applied again on resume it rebuilds again, which changes nothing of the packages.

@@ -1,8 +1,10 @@
 /**
  * The recipe of a cross-major upgrade (CentOS 7 → Rocky 8, EL8 → EL9), Leapp's model with Ferry's own interim
  * phase: pre-flight, backup, (snapshot), disable the source repositories, import the target keys, predict + judge
- * the target transaction and download and check its packages (no change yet), the target transaction (the point
- * of no return) as a systemd offline update — armed, then run on the next boot in system-update.target with no
+ * the target transaction and download and check its packages (no change yet) — for a target major of 9 or later the
+ * keys are imported only after the rpm database's conversion (rpmdb-rebuild) right before the transaction, Leapp's
+ * order: nothing before it writes the host's rpm database, and the download checks signatures against the keys in a
+ * keyring of its own — the target transaction (the point of no return) as a systemd offline update — armed, then run on the next boot in system-update.target with no
  * service of the host started, which reboots into the upgraded system — finalize (rpm database format, SELinux
  * relabel), bootloader, remove the source keys, verify.
  *

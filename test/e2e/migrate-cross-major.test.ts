@@ -495,6 +495,10 @@ for (const [target, file] of [['rocky-9', 'pes-events.rocky.json'], ['almalinux-
     assert.equal(kinds.indexOf('rpmdb-rebuild'), kinds.indexOf('upgrade-transaction') - 2, kinds.join(' '));
     assert.ok(kinds.indexOf('import-gpg-keys') > kinds.indexOf('rpmdb-rebuild'), 'the target keys are imported after the rebuild');
     assert.match(plan.steps.find((s) => s.kind === 'rpmdb-rebuild')?.title ?? '', /^rpm database converted from Berkeley DB to sqlite by the target's rpm/);
+    // ferry plan says it, from the backend collected on the host.
+    const shown = await ferry(['plan', 'local', '--root', h.root, '--to', target, ...repos.flatMap((r) => ['--repo', r]), '--nogpgcheck', '--pes', sharedPath('leapp', file)]);
+    assert.equal(shown.code, 0, shown.err);
+    assert.match(shown.out, /^\s+\d+\. rpm database converted from Berkeley DB to sqlite by the target's rpm, right before the target transaction \(rpmdb --rebuilddb\)\s+\[step-/m, shown.out);
     const res = await migrate({ transport, target, repos, gpgcheck: false, pes: sharedPath('leapp', file), rebootWait });
     await transport.close();
     assert.equal(res.result.status, 'completed');

@@ -111,3 +111,37 @@ test('cross-major plan (CentOS 7 → Rocky 8): the target transaction is the ven
   assert.deepEqual(finalize?.kind === 'finalize' && finalize.options, { rpmdbRebuild: false, autorelabel: true }, 'EL8 keeps the EL7 rpmdb format; SELinux enforcing → relabel');
   assert.ok(plan.notes.some((n) => n.includes('kernel-modules-extra, ntpstat, platform-python') && n.includes('do not carry')), plan.notes.join('\n'));
 });
+
+test('cross-major plan (CentOS 8 → Rocky 9) on a host whose rpm database is Berkeley DB: the target\'s rpm converts it right before the transaction, after the download, and the target keys are imported after it; EL8 targets keep the database as it is', () => {
+  const catalog = loadCatalog();
+  const os = baseFacts().os!;
+  const pkgs = ['bash-4.4.19-12.el8.x86_64', 'centos-release-8.2-2.2004.0.1.el8.x86_64'].map((n) => inst(n, { vendor: 'CentOS' }));
+  const facts = baseFacts({ os: { ...os, versionId: '8' }, packages: pkgs, rpmdb: { healthy: true, backend: 'bdb', packageCount: 2, importedKeys: [], problems: [] } });
+  const events = parsePesEvents({ packageinfo: [pesEntry(2151, 3, ['centos-release'], ['rocky-release'])] });
+  const plan = buildPlan({ facts, catalog, target: 'rocky-9', repos: [{ id: 'ferry-rocky-9-0', baseurl: 'file:///srv/rocky9' }], targetAvailable: ['bash', 'rocky-release', 'rocky-repos', 'rocky-gpg-keys'], gpgcheck: true, pes: events,
+    keys: [{ name: 'RPM-GPG-KEY-Rocky-9', armored: '(armor: not read when planning)', fingerprints: ['21CB256AE16FC54C6E652949702D426D350D275D'] }] });
+  const kinds = plan.steps.map((s) => s.kind);
+  assert.deepEqual(kinds.slice(0, kinds.indexOf('upgrade-transaction') + 1).filter((k) => k !== 'snapshot'),
+    ['preflight', 'backup', 'disable-repos', 'download-packages', 'rpmdb-rebuild', 'import-gpg-keys', 'upgrade-transaction'], 'nothing before the rebuild writes the rpm database');
+  const rebuild = plan.steps.find((s) => s.kind === 'rpmdb-rebuild');
+  assert.ok(rebuild?.kind === 'rpmdb-rebuild');
+  assert.deepEqual(rebuild.options, { from: 'bdb' });
+  assert.match(rebuild.title, /^rpm database converted from Berkeley DB to sqlite by the target's rpm, right before the target transaction/);
+  assert.ok(plan.notes.some((n) => n.startsWith('rpm database converted from Berkeley DB to sqlite by the target\'s rpm')), plan.notes.join('\n'));
+  // gpgcheck on: the download checks signatures against the same keys in a keyring of its own.
+  const imported = plan.steps.find((s) => s.kind === 'import-gpg-keys');
+  const download = plan.steps.find((s) => s.kind === 'download-packages');
+  assert.ok(imported?.kind === 'import-gpg-keys' && download?.kind === 'download-packages');
+  assert.equal(imported.options.keys.length, 1);
+  assert.deepEqual(download.options.keyring, imported.options.keys);
+  // A host already in sqlite is rebuilt all the same (Leapp rebuilds for every target major ≥ 9), and says so.
+  const sqlite = buildPlan({ facts: { ...facts, rpmdb: { healthy: true, backend: 'sqlite', packageCount: 2, importedKeys: [], problems: [] } }, catalog, target: 'rocky-9', repos: [{ id: 'ferry-rocky-9-0', baseurl: 'file:///srv/rocky9' }], targetAvailable: ['bash', 'rocky-release'], gpgcheck: false, pes: events });
+  assert.match(sqlite.steps.find((s) => s.kind === 'rpmdb-rebuild')?.title ?? '', /already sqlite on the host/);
+  const unsigned = sqlite.steps.find((s) => s.kind === 'download-packages');
+  assert.ok(unsigned?.kind === 'download-packages' && unsigned.options.keyring.length === 0, 'gpgcheck off: no keyring');
+  // EL7 → EL8: rpm 4.14 keeps Berkeley DB, so no rebuild and the keys are imported where they always were.
+  const el7 = baseFacts({ os: { ...os, versionId: '7' }, packages: ['bash-4.2.46-34.el7.x86_64', 'centos-release-7-8.2003.0.el7.centos.x86_64'].map((n) => inst(n, { vendor: 'CentOS' })), rpmdb: { healthy: true, backend: 'bdb', packageCount: 2, importedKeys: [], problems: [] } });
+  const to8 = buildPlan({ facts: el7, catalog, target: 'rocky-8', repos: [{ id: 'ferry-rocky-8-0', baseurl: 'file:///srv/rocky8' }], targetAvailable: ['bash', 'rocky-release'], gpgcheck: false, pes: events });
+  assert.ok(!to8.steps.some((s) => s.kind === 'rpmdb-rebuild'));
+  assert.ok(to8.steps.findIndex((s) => s.kind === 'import-gpg-keys') < to8.steps.findIndex((s) => s.kind === 'download-packages'));
+});

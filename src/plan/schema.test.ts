@@ -37,7 +37,7 @@ test('a damaged plan is refused with every error at its JSON path', () => {
     ['a step option of the wrong type', (p) => { ((p.steps[0].options as { dnf: { repos: Record<string, unknown>[] } }).dnf.repos[0]).baseurl = 7; },
       ['/steps/0/options/dnf/repos/0/baseurl: must be string']],
     ['an unknown kind', (p) => { p.steps[2].kind = 'rm-rf'; },
-      ['/steps/2/kind: must be equal to one of the allowed values (preflight, backup, snapshot, disable-repos, import-gpg-keys, swap-vendor-packages, module-streams, distro-sync, download-packages, reboot, upgrade-transaction, finalize, bootloader, remove-source-keys, verify)']],
+      ['/steps/2/kind: must be equal to one of the allowed values (preflight, backup, snapshot, disable-repos, import-gpg-keys, swap-vendor-packages, module-streams, distro-sync, download-packages, reboot, rpmdb-rebuild, upgrade-transaction, finalize, bootloader, remove-source-keys, verify)']],
     ['a missing field', (p) => { delete p.target; }, ["/: must have required property 'target'"]],
     ['two errors at once', (p) => { p.formatVersion = 2; delete p.steps[6].options; },
       ['/formatVersion: must be equal to constant (1)', "/steps/6: must have required property 'options'"]],

@@ -29,6 +29,7 @@ import { parseNevra } from '../../src/rpm/nevra.js';
 import { readCurrentExecution, readJournal } from '../../src/exec/journal.js';
 import { checkDownloaded } from '../../src/exec/steps/download-packages.js';
 import { labBoot, labBootLog } from '../lab/boot.js';
+import { convertRootToBerkeleyRpmdb } from '../lab/rpmdb-bdb.js';
 import { buildRepo } from '../lab/build.js';
 import { createLab, type Lab, type LabDistro, type LabHost } from '../lab/lab.js';
 import type { SourceDef } from '../lab/model.js';
@@ -460,12 +461,29 @@ function labReboots(root: string): { transport: SwitchableTransport; rebootWait:
   return { transport, bootIdFile, rebootWait: { transport, connect: () => Promise.resolve(createLocalTransport({ root })), config, output: () => undefined } };
 }
 
-// EL8 → EL9 with each vendor's own events: libidn, which the CentOS 8 root carries, is removed in EL9 by both
-// files' events (Rocky's 2269, AlmaLinux's own); finalize rebuilds the rpm database with the target's rpm.
+/** Each file of the root's /var/lib/rpm with its sha256: the rpm database, byte for byte. */
+function rpmdbFiles(root: string): Record<string, string> {
+  const dir = join(root, 'var/lib/rpm');
+  return Object.fromEntries(readdirSync(dir).filter((f) => statSync(join(dir, f)).isFile()).sort().map((f) => [f, createHash('sha256').update(readFileSync(join(dir, f))).digest('hex')]));
+}
+
+/** A CentOS 8 lab root whose rpm database is Berkeley DB, as a real CentOS 8 host keeps it (test/lab/rpmdb-bdb.ts). */
+async function el8BerkeleyHost(): Promise<LabHost> {
+  const h = await labOf().host({ from: 'centos-8', extras: ['libidn'] });
+  convertRootToBerkeleyRpmdb(h.root);
+  const files = Object.keys(rpmdbFiles(h.root));
+  assert.ok(files.includes('Packages') && files.includes('Name') && !files.some((f) => f.startsWith('rpmdb.sqlite')), `a Berkeley DB database: ${files.join(', ')}`);
+  return h;
+}
+
+// EL8 → EL9 with each vendor's own events, on a CentOS 8 root whose rpm database is Berkeley DB: libidn, which the
+// root carries, is removed in EL9 by both files' events (Rocky's 2269, AlmaLinux's own); the target's rpm converts
+// the database to sqlite right before the transaction (Debian's rpm 4.18 reads Berkeley DB only through bdb_ro, so
+// any earlier write of the host's database would fail here, as it would not on a real CentOS 8 host).
 for (const [target, file] of [['rocky-9', 'pes-events.rocky.json'], ['almalinux-9', 'pes-events.almalinux.json']] as const) {
-  test(`CentOS 8 → ${target} with ${file}: the predicted package set, libidn removed by PES, the rpm database rebuilt, dnf check and rpm -Va clean`, { skip: skip || skipUnlessShared('leapp', file) }, async () => {
+  test(`CentOS 8 (rpm database in Berkeley DB) → ${target} with ${file}: the predicted package set, libidn removed by PES, the database converted to sqlite, dnf check and rpm -Va clean`, { skip: skip || skipUnlessShared('leapp', file) || skipUnlessTools('db5.3_load') }, async () => {
     const d = await labOf().distro(target);
-    const h = await labOf().host({ from: 'centos-8', extras: ['libidn'] });
+    const h = await el8BerkeleyHost();
     const before = packageSet(h.root, h.env);
     const repos = [`${target}=${d.repoDir}`];
     const { transport, rebootWait } = labReboots(h.root);
@@ -473,23 +491,107 @@ for (const [target, file] of [['rocky-9', 'pes-events.rocky.json'], ['almalinux-
     assert.ok(predicted?.ok);
     const up = plan.steps.find((s) => s.kind === 'upgrade-transaction');
     assert.ok(up?.kind === 'upgrade-transaction' && up.options.remove.includes('libidn') && up.options.dnf.releasever === '9', JSON.stringify(up?.options));
-    const fin = plan.steps.find((s) => s.kind === 'finalize');
-    assert.ok(fin?.kind === 'finalize' && fin.options.rpmdbRebuild, 'EL9: the rpm database is rebuilt');
-    const inode = (): number => statSync(join(h.root, 'var/lib/rpm/rpmdb.sqlite')).ino;
-    const dbBefore = inode();
+    const kinds = plan.steps.map((s) => s.kind);
+    assert.equal(kinds.indexOf('rpmdb-rebuild'), kinds.indexOf('upgrade-transaction') - 2, kinds.join(' '));
+    assert.ok(kinds.indexOf('import-gpg-keys') > kinds.indexOf('rpmdb-rebuild'), 'the target keys are imported after the rebuild');
+    assert.match(plan.steps.find((s) => s.kind === 'rpmdb-rebuild')?.title ?? '', /^rpm database converted from Berkeley DB to sqlite by the target's rpm/);
+    // ferry plan says it, from the backend collected on the host.
+    const shown = await ferry(['plan', 'local', '--root', h.root, '--to', target, ...repos.flatMap((r) => ['--repo', r]), '--nogpgcheck', '--pes', sharedPath('leapp', file)]);
+    assert.equal(shown.code, 0, shown.err);
+    assert.match(shown.out, /^\s+\d+\. rpm database converted from Berkeley DB to sqlite by the target's rpm, right before the target transaction \(rpmdb --rebuilddb\)\s+\[step-/m, shown.out);
     const res = await migrate({ transport, target, repos, gpgcheck: false, pes: sharedPath('leapp', file), rebootWait });
     await transport.close();
     assert.equal(res.result.status, 'completed');
     assert.ok(res.verify?.ok, JSON.stringify(res.verify?.checks));
+    const files = Object.keys(rpmdbFiles(h.root));
+    assert.ok(files.includes('rpmdb.sqlite') && !files.includes('Packages') && !files.includes('Name'), `sqlite, no Berkeley DB file left: ${files.join(', ')}`);
     assert.deepEqual(packageSet(h.root, h.env), applyPrediction(before, predicted.changes), 'exactly the package set Ferry predicted');
     assert.ok(!packageSet(h.root, h.env).some((p) => p.startsWith('libidn-')));
-    assert.notEqual(inode(), dbBefore, 'rpm --rebuilddb wrote a new database');
     const check = sh(['dnf', ...h.dnfArgs(d), 'check'], h.env);
     assert.equal(check.status, 0, `dnf check: ${check.stdout}${check.stderr}`);
     assert.equal(sh(['rpm', '--root', h.root, '-Va'], h.env).stdout, '', 'rpm -Va clean');
     h.dispose();
   });
 }
+
+test('CentOS 8 (Berkeley DB) → Rocky 9: killed right after the rpm database\'s conversion, ferry rollback gives back the Berkeley DB database byte for byte; killed there again, ferry resume completes with the predicted package set', { skip: skip || skipUnlessTools('db5.3_load') }, async () => {
+  const d = await labOf().distro('rocky-9');
+  const h = await el8BerkeleyHost();
+  const original = rpmdbFiles(h.root);
+  const before = packageSet(h.root, h.env);
+  const repos = [`rocky-9=${d.repoDir}`];
+  const transport = createLocalTransport({ root: h.root });
+  const { plan, predicted } = await planMigration({ transport, target: 'rocky-9', repos, gpgcheck: false, pes: pes() });
+  await transport.close();
+  assert.ok(predicted?.ok);
+  const rebuildIndex = plan.steps.findIndex((st) => st.kind === 'rpmdb-rebuild');
+  // Without the lab's SOURCE_DATE_EPOCH, which gives every transaction's packages the same install times (rpm 4.18
+  // takes it for INSTALLTIME: the lab's packages show 1600000000 and up): verify's boot-default check picks the newest-installed kernel by that time.
+  const hostEnv = Object.fromEntries(Object.entries(h.env).filter(([k]) => k !== 'SOURCE_DATE_EPOCH'));
+  const env = { ...hostEnv, ...bootFiles(), FERRY_E2E_ROOT: h.root, FERRY_E2E_TARGET: 'rocky-9', FERRY_E2E_REPO: repos.join('\n'), FERRY_E2E_PES: pes() };
+  const killed = await runChild({ ...env, FERRY_E2E_MODE: 'migrate' }, `end:${rebuildIndex}`);
+  assert.ok(killed.killed, killed.out);
+  const converted = Object.keys(rpmdbFiles(h.root));
+  assert.ok(converted.includes('rpmdb.sqlite') && !converted.includes('Packages'), `converted before the kill: ${converted.join(', ')}`);
+  assert.deepEqual(packageSet(h.root, h.env), before, 'the same packages in sqlite');
+  const back = await runChild({ ...env, FERRY_E2E_MODE: 'rollback' });
+  assert.equal(back.code, 0, back.out);
+  assert.deepEqual(rpmdbFiles(h.root), original, 'the Berkeley DB database as it was, byte for byte');
+  assert.deepEqual(packageSet(h.root, h.env), before);
+
+  const again = await runChild({ ...env, FERRY_E2E_MODE: 'migrate' }, `end:${rebuildIndex}`);
+  assert.ok(again.killed, again.out);
+  const done = await runChild({ ...env, FERRY_E2E_MODE: 'resume' });
+  assert.match(done.out, /RESULT completed/, done.out);
+  assert.deepEqual(packageSet(h.root, h.env), applyPrediction(before, predicted.changes), 'exactly the package set Ferry predicted');
+  assert.ok(!Object.keys(rpmdbFiles(h.root)).includes('Packages'));
+  assert.equal(sh(['rpm', '--root', h.root, '-Va'], h.env).stdout, '', 'rpm -Va clean');
+  h.dispose();
+});
+
+test('CentOS 8 (Berkeley DB) → Rocky 9 with signatures checked: the download checks them against the target key in Ferry\'s own keyring; the host\'s rpm database gets the key only after its conversion', { skip: skip || skipUnlessTools('db5.3_load', 'gpg') }, async () => {
+  const d = await labOf().distro('rocky-9', { signed: true });
+  const key = await labOf().signingKey();
+  const h = await el8BerkeleyHost();
+  const { transport, rebootWait } = labReboots(h.root);
+  const common = { transport, target: 'rocky-9', repos: [`rocky-9=${d.repoDir}`], gpgcheck: true, gpgKeys: [`${key.publicKeyPath}=${key.fingerprint}`], pes: pes() };
+  const { plan } = await planMigration(common);
+  const download = plan.steps.find((s) => s.kind === 'download-packages');
+  assert.ok(download?.kind === 'download-packages' && download.options.keyring.length === 1 && download.options.dnf.gpgcheck);
+  const res = await migrate({ ...common, rebootWait });
+  await transport.close();
+  assert.equal(res.result.status, 'completed');
+  // The download's verify ran rpm -K with signatures against the keyring: the host's database had no target key then.
+  const short = key.fingerprint.slice(-8).toLowerCase();
+  assert.equal(sh(['rpm', '--root', h.root, '-q', `gpg-pubkey-${short}`], h.env).status, 0, 'the key is in the host\'s (converted) database');
+  assert.ok(!Object.keys(rpmdbFiles(h.root)).includes('Packages'));
+  h.dispose();
+});
+
+// CentOS 7 → Rocky 8 on a Berkeley DB root: EL8's rpm 4.14 keeps Berkeley DB, so the plan converts nothing and
+// imports the target keys into the host's database as on a same-major swap. On a real CentOS 7 host its rpm writes
+// that database; in the lab the rpm is Debian's 4.18, which opens Berkeley DB only read-only (bdb_ro), so the first
+// write — the key import — fails. The lab does not pretend: Ferry stops there, before the point of no return,
+// with rpm's own error, and rollback gives the database back byte for byte.
+test('CentOS 7 (Berkeley DB) → Rocky 8 in the lab: no conversion planned (EL8 keeps Berkeley DB); the lab\'s rpm cannot write it, so the key import fails naming rpm\'s error, before the point of no return, and rollback restores the database byte for byte', { skip: skip || skipUnlessTools('db5.3_load') }, async () => {
+  const h = await host();
+  convertRootToBerkeleyRpmdb(h.root);
+  const original = rpmdbFiles(h.root);
+  const env = { ...h.env, ...bootFiles(), FERRY_E2E_ROOT: h.root, FERRY_E2E_TARGET: 'rocky-8', FERRY_E2E_REPO: repoArgs().join('\n'), FERRY_E2E_PES: pes() };
+  const transport = createLocalTransport({ root: h.root });
+  const { plan } = await planMigration({ transport, target: 'rocky-8', repos: repoArgs(), gpgcheck: false, pes: pes() });
+  await transport.close();
+  assert.ok(!plan.steps.some((st) => st.kind === 'rpmdb-rebuild'));
+  const fin = plan.steps.find((st) => st.kind === 'finalize');
+  assert.ok(fin?.kind === 'finalize' && !fin.options.rpmdbRebuild);
+  const r = await runChild({ ...env, FERRY_E2E_MODE: 'migrate' });
+  assert.notEqual(r.code, 0, r.out);
+  assert.match(r.out, /rpm --import .+? on local \(exit \d+\) did not put gpg-pubkey-\S+ into the rpm database: [^\n]*bdb_ro/, r.out);
+  const back = await runChild({ ...env, FERRY_E2E_MODE: 'rollback' });
+  assert.equal(back.code, 0, back.out);
+  assert.deepEqual(rpmdbFiles(h.root), original, 'the Berkeley DB database as it was');
+  h.dispose();
+});
 
 // Issue 20's multi-hop plan: CentOS 7 → Rocky 9 is the catalog's CentOS 7 → Rocky 8 → Rocky 9, one plan with a
 // re-assessment gate between the hops, each hop with Rocky's own events. Ferry is SIGKILLed between the hops

@@ -1,10 +1,13 @@
 // The cross-major recipe's own steps on a real lab root (the whole recipe runs in test/e2e/migrate-cross-major.test.ts):
 // finalize (rpm --rebuilddb, /.autorelabel) applied twice leaves one result and verifies; its verify fails on an rpm
 // database that does not answer; the download check refuses an empty download directory; the reboot step ends in a
-// reboot and changes nothing itself.
+// reboot and changes nothing itself; rpmdb-rebuild converts a Berkeley DB database to sqlite, and rollback gives the
+// Berkeley DB files back byte for byte.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { createLogger } from '../../core/index.js';
 import { createLocalTransport } from '../../transport/local.js';
@@ -13,7 +16,10 @@ import type { Step, StepContext } from '../types.js';
 import { createLab, type Lab, type LabHost } from '../../../test/lab/lab.js';
 import { skipUnlessTools } from '../../../test/support/shared.js';
 import { journalPathFor } from '../journal.js';
-import { runPlan } from '../runner.js';
+import { rollback, runPlan } from '../runner.js';
+import { convertRootToBerkeleyRpmdb } from '../../../test/lab/rpmdb-bdb.js';
+import { rpmdbRebuildStep } from './rpmdb-rebuild.js';
+import { STEP_RESTORERS } from './index.js';
 import { checkDownloaded } from './download-packages.js';
 import { finalizeStep } from './finalize.js';
 import { rebootStep } from './reboot.js';
@@ -86,4 +92,28 @@ test('reboot step: ends in a reboot, applies nothing itself; without a way to re
   const journal = join(host.root, journalPathFor('mig-reboot-x'));
   assert.ok(!existsSync(journal) || readFileSync(journal, 'utf8') === '', 'nothing journaled: no step started');
   await t.close();
+});
+
+test('rpmdb-rebuild: a Berkeley DB database (as CentOS 8 keeps it) becomes rpmdb.sqlite with the same packages, verified; a second run is applied already; rollback gives back the Berkeley DB files byte for byte', { skip: skip || skipUnlessTools('db5.3_load') }, async () => {
+  const h = await lab.host({ from: 'centos-8' });
+  convertRootToBerkeleyRpmdb(h.root);
+  const dir = join(h.root, 'var/lib/rpm');
+  const files = (): Record<string, string> => Object.fromEntries(readdirSync(dir).sort().map((f) => [f, createHash('sha256').update(readFileSync(join(dir, f))).digest('hex')]));
+  const names = (): string => spawnSync('rpm', ['--root', h.root, '-qa', '--qf', '%{NAME}-%{VERSION}-%{RELEASE}.%{ARCH} %{INSTALLTIME}\\n'], { env: h.env, encoding: 'utf8' }).stdout.split('\n').sort().join('\n');
+  const bdb = files();
+  const packages = names();
+  assert.ok('Packages' in bdb && !('rpmdb.sqlite' in bdb), Object.keys(bdb).join(', '));
+  const t = createLocalTransport({ root: h.root });
+  const step = rpmdbRebuildStep({ from: 'bdb' });
+  assert.equal((await verifyOf(t, step)).ok, false, 'a Berkeley DB database is not the target\'s');
+  const res = await runPlan({ plan: { id: 'plan-rebuild', steps: [step] }, transport: t, executionId: 'mig-rebuild-1' });
+  assert.equal(res.status, 'completed');
+  const after = Object.keys(files());
+  assert.ok(after.includes('rpmdb.sqlite') && !after.includes('Packages') && !after.includes('Name'), after.join(', '));
+  assert.equal(names(), packages, 'the same packages, install times and all');
+  assert.equal(await step.isApplied?.(contextFor(t, step)), true);
+  await rollback({ transport: t, executionId: 'mig-rebuild-1', restorers: STEP_RESTORERS });
+  assert.deepEqual(files(), bdb, 'the Berkeley DB database as it was');
+  await t.close();
+  h.dispose();
 });

@@ -14,7 +14,7 @@ const AUTORELABEL = '/.autorelabel';
 export function finalizeStep(options: FinalizeOptions): Step<FinalizeOptions> {
   return defineStep<FinalizeOptions>({
     ...finalizeKind.spec(options),
-    describe: () => [options.rpmdbRebuild ? 'rpm --rebuilddb' : 'rpm database kept as it is', options.autorelabel ? `touch ${AUTORELABEL}` : 'no SELinux relabel (SELinux disabled or unknown)'],
+    describe: () => [options.rpmdbRebuild ? 'rpm --rebuilddb by the upgraded system\'s rpm (the rpmdb-rebuild step converted it before the transaction; again here, idempotent)' : 'rpm database kept as it is', options.autorelabel ? `touch ${AUTORELABEL}` : 'no SELinux relabel (SELinux disabled or unknown)'],
     async apply(ctx) {
       const t = ctx.transport;
       if (options.rpmdbRebuild) await runChecked(t, rpmArgv(t, '--rebuilddb'), 'rpm --rebuilddb');

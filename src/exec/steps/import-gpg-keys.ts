@@ -1,13 +1,15 @@
 /**
  * Imports the target's GPG keys into the rpm database after checking, on the host with gpg, that each key
  * file holds exactly the fingerprints the plan expects (from the catalog, or given by the user for a
- * private mirror). Registers the rpm database before importing.
+ * private mirror). Registers the rpm database before importing; a key rpm did not write (whatever its exit status)
+ * fails the step with rpm's message.
  */
 import { posix } from 'node:path';
 import { FerryError } from '../../core/index.js';
-import { hostPath, mkdirHost, runChecked } from '../journal.js';
+import { hostPath, mkdirHost } from '../journal.js';
 import { dirRestorable } from '../restorables.js';
 import { defineStep } from '../runner.js';
+import type { Transport } from '../../transport/types.js';
 import type { Step, StepContext } from '../types.js';
 import { rpmArgv } from '../package-manager/index.js';
 import { importGpgKeysKind, type ImportGpgKeysOptions, type GpgKeySpec } from '../../plan/steps/index.js';
@@ -36,6 +38,24 @@ async function importedAll(ctx: StepContext, keys: GpgKeySpec[]): Promise<boolea
   return (await ctx.transport.run(rpmArgv(ctx.transport, '-q', ...names))).code === 0;
 }
 
+/**
+ * Writes `key` into dir (a directory below the transport's root) and checks with gpg that the file holds exactly
+ * the fingerprints the plan expects; returns the file and the gpg-pubkey names rpm gives its keys.
+ */
+export async function writeCheckedKey(transport: Transport, dir: string, key: GpgKeySpec): Promise<{ file: string; names: string[] }> {
+  const file = posix.join(dir, key.name.replace(/[^A-Za-z0-9._-]/g, '_'));
+  await transport.writeFile(file, key.armored, { mode: 0o644 });
+  const shown = await transport.run(['gpg', '--batch', '--no-options', '--homedir', hostPath(transport, dir), '--with-colons', '--show-keys', hostPath(transport, file)]);
+  const got = parseColonFingerprints(shown.stdout).sort();
+  const want = [...key.fingerprints].map((f) => f.toUpperCase()).sort();
+  if (shown.code !== 0 || got.join() !== want.join()) {
+    throw new FerryError('STEP_FAILED', `GPG key ${key.name} on ${transport.hostName} has fingerprints ${got.join(', ') || '(none)'}, expected ${want.join(', ')}`, {
+      hint: 'The key file does not match the catalog: check the mirror you took it from.',
+    });
+  }
+  return { file, names: want.map(rpmKeyName) };
+}
+
 export function importGpgKeysStep(options: ImportGpgKeysOptions): Step<ImportGpgKeysOptions> {
   return defineStep<ImportGpgKeysOptions>({
     ...importGpgKeysKind.spec(options),
@@ -45,21 +65,18 @@ export function importGpgKeysStep(options: ImportGpgKeysOptions): Step<ImportGpg
       const dir = posix.join(ctx.stateDir, 'keys');
       await mkdirHost(transport, dir);
       for (const key of options.keys) {
-        const file = posix.join(dir, key.name.replace(/[^A-Za-z0-9._-]/g, '_'));
-        await transport.writeFile(file, key.armored, { mode: 0o644 });
-        const shown = await transport.run(['gpg', '--batch', '--no-options', '--homedir', hostPath(transport, dir), '--with-colons', '--show-keys', hostPath(transport, file)]);
-        const got = parseColonFingerprints(shown.stdout).sort();
-        const want = [...key.fingerprints].map((f) => f.toUpperCase()).sort();
-        if (shown.code !== 0 || got.join() !== want.join()) {
-          throw new FerryError('STEP_FAILED', `GPG key ${key.name} on ${transport.hostName} has fingerprints ${got.join(', ') || '(none)'}, expected ${want.join(', ')}`, {
-            hint: 'The key file does not match the catalog: check the mirror you took it from.',
-          });
-        }
-        const names = want.map(rpmKeyName);
+        const { file, names } = await writeCheckedKey(transport, dir, key);
         if ((await transport.run(rpmArgv(transport, '-q', ...names))).code === 0) continue;
         await ctx.register(dirRestorable('/var/lib/rpm'));
-        await runChecked(transport, [...rpmArgv(transport, '--import', hostPath(transport, file))], `rpm --import ${key.name}`);
-        ctx.output(`imported ${key.name}: ${want.join(', ')}`);
+        const imported = await transport.run(rpmArgv(transport, '--import', hostPath(transport, file)));
+        // rpm may exit 0 without writing the key (Debian's rpm 4.18 on a Berkeley DB database, which it opens only
+        // through bdb_ro): the key must be queryable afterwards, else rpm's own message says why.
+        if (imported.code !== 0 || (await transport.run(rpmArgv(transport, '-q', ...names))).code !== 0) {
+          throw new FerryError('STEP_FAILED', `rpm --import ${key.name} on ${transport.hostName} (exit ${imported.code ?? imported.signal}) did not put ${names.join(', ')} into the rpm database: ${imported.stderr.trim().slice(0, 500) || '(rpm printed nothing)'}`, {
+            hint: 'The rpm database is not writable by this rpm: check its format and the rpm that runs (rpm -q --qf "%{VERSION}" rpm, ls /var/lib/rpm).',
+          });
+        }
+        ctx.output(`imported ${key.name}: ${key.fingerprints.join(', ')}`);
       }
     },
     isApplied: (ctx) => importedAll(ctx, options.keys),

@@ -19,6 +19,7 @@ import { restorePathSet } from './path-set.js';
 import { preflightStep } from './preflight.js';
 import { rebootStep } from './reboot.js';
 import { removeSourceKeysStep } from './remove-source-keys.js';
+import { rpmdbRebuildStep } from './rpmdb-rebuild.js';
 import { snapshotStep } from './snapshot.js';
 import { snapshotRestorer, type SnapshotCommands } from '../snapshots/index.js';
 import { swapVendorPackagesStep } from './swap-vendor-packages.js';
@@ -36,6 +37,7 @@ export const STEP_IMPLEMENTATIONS: { readonly [K in StepKindName]: (options: Ste
   'distro-sync': distroSyncStep,
   'download-packages': downloadPackagesStep,
   'reboot': rebootStep,
+  'rpmdb-rebuild': rpmdbRebuildStep,
   'upgrade-transaction': upgradeTransactionStep,
   'finalize': finalizeStep,
   'bootloader': bootloaderStep,

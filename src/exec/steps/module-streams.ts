@@ -45,7 +45,8 @@ export function moduleStreamsStep(options: ModuleStreamsOptions): Step<ModuleStr
   return defineStep<ModuleStreamsOptions>({
     ...moduleStreamsKind.spec(options),
     changesPackages: true,
-    describe: () => options.modules.length ? options.modules.map((m) => `keep ${m.name}:${m.stream} if the target offers it, else reset`) : ['no enabled module stream'],
+    // dnf module reset writes /etc/dnf/modules.d and dnf's own state, not the rpm database (no package changes).
+    describe: () => options.modules.length ? [...options.modules.map((m) => `keep ${m.name}:${m.stream} if the target offers it, else reset`), 'the rpm database is not written (no package changes)'] : ['no enabled module stream'],
     async apply(ctx) {
       const have = await offeredOnce(ctx);
       const kept = options.modules.filter((m) => have.has(`${m.name}:${m.stream}`)).map((m) => `${m.name}:${m.stream}`);

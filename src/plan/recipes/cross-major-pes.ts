@@ -1,8 +1,10 @@
 /**
  * The recipe of a cross-major upgrade (CentOS 7 → Rocky 8, EL8 → EL9), Leapp's model with Ferry's own interim
  * phase: pre-flight, backup, (snapshot), disable the source repositories, import the target keys, predict + judge
- * the target transaction and download and check its packages (no change yet), the target transaction (the point
- * of no return) as a systemd offline update — armed, then run on the next boot in system-update.target with no
+ * the target transaction and download and check its packages (no change yet) — for a target major of 9 or later the
+ * keys are imported only after the rpm database's conversion (rpmdb-rebuild) right before the transaction, Leapp's
+ * order: nothing before it writes the host's rpm database, and the download checks signatures against the keys in a
+ * keyring of its own — the target transaction (the point of no return) as a systemd offline update — armed, then run on the next boot in system-update.target with no
  * service of the host started, which reboots into the upgraded system — finalize (rpm database format, SELinux
  * relabel), bootloader, remove the source keys, verify.
  *
@@ -46,6 +48,7 @@ import type { PlanStepSpec } from '../steps/index.js';
 import { downloadPackagesKind } from '../steps/download-packages.js';
 import { finalizeKind } from '../steps/finalize.js';
 import { moduleStreamsKind } from '../steps/module-streams.js';
+import { rpmdbConversionText, rpmdbRebuildKind } from '../steps/rpmdb-rebuild.js';
 import { upgradeTransactionKind } from '../steps/upgrade-transaction.js';
 import { closingSteps, enabledModules, openingSteps } from './conversion-steps.js';
 import type { RecipeInput, RecipeOutput } from './types.js';
@@ -62,13 +65,21 @@ export function crossMajorPes(input: RecipeInput): RecipeOutput {
   notes.push('the target transaction runs as a systemd offline update: armed with /system-update, run on the next boot in system-update.target (no service of the host started), which then reboots into the target; no upgrade initramfs, no target userspace container (dnf runs with the target releasever and repositories)');
   const modules = enabledModules(facts);
   const selinux = facts.security?.selinux;
-  // EL7 and EL8 keep the rpm database in Berkeley DB, EL9 in SQLite (see ../steps/finalize.ts).
+  // EL7 and EL8 keep the rpm database in Berkeley DB, EL9 in SQLite (see ../steps/rpmdb-rebuild.ts).
   const rpmdbRebuild = (target.major ?? 0) >= 9 && (source.major ?? 0) < 9;
+  // Leapp's model for a target major of 9 or later (dnfplugin.py, _rebuild_rpm_db before the upgrade transaction):
+  // nothing writes the host's rpm database before the target's rpm rebuilds it in sqlite, right before the
+  // transaction; the target keys, which Leapp imports into its target userspace, are imported after the rebuild.
+  const keys = opening.filter((s) => s.kind === 'import-gpg-keys');
+  const from = facts.rpmdb?.backend ?? 'unknown';
+  if (rpmdbRebuild) notes.push(`${rpmdbConversionText(from)} right before the target transaction; no earlier step writes the host's rpm database (the target keys are imported after the rebuild)`);
   const steps: PlanStepSpec[] = [
-    ...opening,
+    ...(rpmdbRebuild ? opening.filter((s) => s.kind !== 'import-gpg-keys') : opening),
     // EL8 → EL9: streams the target lacks are reset before the transaction (EL7 has no modules).
     ...(modules.length ? [moduleStreamsKind.spec({ modules, dnf }, conversion)] : []),
-    downloadPackagesKind.spec({ remove: tx.remove, install: tx.install, dnf, allowRemove: [...input.allowRemove] }, conversion),
+    // The download checks signatures against the target keys in a keyring of its own when the host's database gets them only later.
+    downloadPackagesKind.spec({ remove: tx.remove, install: tx.install, dnf, allowRemove: [...input.allowRemove], keyring: rpmdbRebuild && dnf.gpgcheck ? keys.flatMap((k) => k.kind === 'import-gpg-keys' ? k.options.keys : []) : [] }, conversion),
+    ...(rpmdbRebuild ? [rpmdbRebuildKind.spec({ from }, conversion), ...keys] : []),
     // Armed as a systemd offline update, run in system-update.target on the next boot, which reboots into the target.
     upgradeTransactionKind.spec({ remove: tx.remove, install: tx.install, dnf }, conversion),
     finalizeKind.spec({ rpmdbRebuild, autorelabel: selinux === 'enforcing' || selinux === 'permissive' }, conversion),

@@ -1,4 +1,5 @@
 /** Import the target's GPG keys (src/exec/steps/import-gpg-keys.ts), each file's fingerprints checked first. */
+import type { SchemaOf } from '../../core/index.js';
 import { defineStepKind } from './kind.js';
 
 export type GpgKeySpec = {
@@ -10,25 +11,28 @@ export type GpgKeySpec = {
 };
 export type ImportGpgKeysOptions = { keys: GpgKeySpec[] };
 
+/** The schema of a list of keys, as this step and the download's keyring take them. */
+export const GPG_KEYS_SCHEMA: SchemaOf<GpgKeySpec[]> = {
+  type: 'array',
+  items: {
+    type: 'object',
+    properties: {
+      name: { type: 'string', minLength: 1 },
+      armored: { type: 'string', minLength: 1 },
+      fingerprints: { type: 'array', items: { type: 'string', pattern: '^[0-9A-Fa-f]{40}$' }, minItems: 1 },
+    },
+    required: ['name', 'armored', 'fingerprints'],
+    additionalProperties: false,
+  },
+};
+
 export const importGpgKeysKind = defineStepKind<'import-gpg-keys', ImportGpgKeysOptions>({
   kind: 'import-gpg-keys',
   title: (_options, conversion) => `Import the ${conversion?.target ?? 'target'} GPG keys (fingerprints verified)`,
   schema: {
     type: 'object',
     properties: {
-      keys: {
-        type: 'array',
-        items: {
-          type: 'object',
-          properties: {
-            name: { type: 'string', minLength: 1 },
-            armored: { type: 'string', minLength: 1 },
-            fingerprints: { type: 'array', items: { type: 'string', pattern: '^[0-9A-Fa-f]{40}$' }, minItems: 1 },
-          },
-          required: ['name', 'armored', 'fingerprints'],
-          additionalProperties: false,
-        },
-      },
+      keys: GPG_KEYS_SCHEMA,
     },
     required: ['keys'],
     additionalProperties: false,

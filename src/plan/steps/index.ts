@@ -15,6 +15,7 @@ import { moduleStreamsKind, type ModuleStreamsOptions } from './module-streams.j
 import { preflightKind, type PreflightOptions } from './preflight.js';
 import { rebootKind, type RebootOptions } from './reboot.js';
 import { removeSourceKeysKind, type RemoveSourceKeysOptions } from './remove-source-keys.js';
+import { rpmdbRebuildKind, type RpmdbRebuildOptions } from './rpmdb-rebuild.js';
 import { snapshotKind, type SnapshotOptions } from './snapshot.js';
 import { swapVendorPackagesKind, type SwapOptions } from './swap-vendor-packages.js';
 import { upgradeTransactionKind, type UpgradeTransactionOptions } from './upgrade-transaction.js';
@@ -32,6 +33,7 @@ export interface StepOptionsByKind {
   'distro-sync': DistroSyncOptions;
   'download-packages': DownloadPackagesOptions;
   'reboot': RebootOptions;
+  'rpmdb-rebuild': RpmdbRebuildOptions;
   'upgrade-transaction': UpgradeTransactionOptions;
   'finalize': FinalizeOptions;
   'bootloader': BootloaderOptions;
@@ -57,6 +59,7 @@ export const STEP_KINDS: { readonly [K in StepKindName]: StepKind<K, StepOptions
   'distro-sync': distroSyncKind,
   'download-packages': downloadPackagesKind,
   'reboot': rebootKind,
+  'rpmdb-rebuild': rpmdbRebuildKind,
   'upgrade-transaction': upgradeTransactionKind,
   'finalize': finalizeKind,
   'bootloader': bootloaderKind,
@@ -71,7 +74,8 @@ export function isStepKindName(kind: string): kind is StepKindName {
 }
 
 export type { Conversion, StepKind, StepSpecShape } from './kind.js';
-export type { BackupOptions, BootloaderOptions, DisableReposOptions, DistroSyncOptions, DownloadPackagesOptions, FinalizeOptions, ImportGpgKeysOptions, ModuleStreamsOptions, PreflightOptions, RebootOptions, RemoveSourceKeysOptions, SnapshotOptions, SwapOptions, UpgradeTransactionOptions, VerifyStepOptions };
+export type { BackupOptions, BootloaderOptions, DisableReposOptions, DistroSyncOptions, DownloadPackagesOptions, FinalizeOptions, ImportGpgKeysOptions, ModuleStreamsOptions, PreflightOptions, RebootOptions, RemoveSourceKeysOptions, RpmdbRebuildOptions, SnapshotOptions, SwapOptions, UpgradeTransactionOptions, VerifyStepOptions };
 export { chooseSnapshot, type LvmVolumeSpec, type SnapshotCommandsSpec, type SnapshotRequest } from './snapshot.js';
 export type { GpgKeySpec } from './import-gpg-keys.js';
-export { backupKind, bootloaderKind, disableReposKind, distroSyncKind, downloadPackagesKind, finalizeKind, importGpgKeysKind, moduleStreamsKind, preflightKind, rebootKind, removeSourceKeysKind, snapshotKind, swapVendorPackagesKind, upgradeTransactionKind, verifyKind };
+export { rpmdbConversionText, type RpmdbBackend } from './rpmdb-rebuild.js';
+export { backupKind, bootloaderKind, disableReposKind, distroSyncKind, downloadPackagesKind, finalizeKind, importGpgKeysKind, moduleStreamsKind, preflightKind, rebootKind, removeSourceKeysKind, rpmdbRebuildKind, snapshotKind, swapVendorPackagesKind, upgradeTransactionKind, verifyKind };

@@ -12,7 +12,7 @@ import type { MigrationPlan } from '../types.js';
 import { chooseSnapshot, STEP_KIND_NAMES, STEP_KINDS, type PlanStepSpec, type StepKindName } from './index.js';
 
 /** Kinds only the cross-major recipe uses. */
-const CROSS_MAJOR_ONLY: readonly StepKindName[] = ['download-packages', 'reboot', 'upgrade-transaction', 'finalize'];
+const CROSS_MAJOR_ONLY: readonly StepKindName[] = ['download-packages', 'reboot', 'rpmdb-rebuild', 'upgrade-transaction', 'finalize'];
 
 function stepOf(plan: MigrationPlan, kind: StepKindName): PlanStepSpec {
   const s = plan.steps.find((x) => x.kind === kind);
@@ -21,8 +21,8 @@ function stepOf(plan: MigrationPlan, kind: StepKindName): PlanStepSpec {
     const sync = plan.steps.find((x) => x.kind === 'distro-sync');
     assert.ok(sync?.kind === 'distro-sync');
     const tx = { remove: ['centos-release'], install: ['rocky-release'], dnf: sync.options.dnf };
-    const specs: PlanStepSpec[] = [STEP_KINDS['download-packages'].spec({ ...tx, allowRemove: [] }), STEP_KINDS.reboot.spec({ into: 'interim' }),
-      STEP_KINDS['upgrade-transaction'].spec(tx), STEP_KINDS.finalize.spec({ rpmdbRebuild: true, autorelabel: false })];
+    const specs: PlanStepSpec[] = [STEP_KINDS['download-packages'].spec({ ...tx, allowRemove: [], keyring: [] }), STEP_KINDS.reboot.spec({ into: 'interim' }),
+      STEP_KINDS['rpmdb-rebuild'].spec({ from: 'bdb' }), STEP_KINDS['upgrade-transaction'].spec(tx), STEP_KINDS.finalize.spec({ rpmdbRebuild: true, autorelabel: false })];
     const found = specs.find((x) => x.kind === kind);
     assert.ok(found);
     for (const x of specs) assert.deepEqual(STEP_KINDS[x.kind].validator.errors(x.options), [], x.kind);
@@ -74,6 +74,7 @@ test('each kind\'s schema refuses bad options with their JSON paths', () => {
     ['verify', (o) => { o.sourceVendor = 1; }, ['/sourceVendor: must be string']],
     ['download-packages', (o) => { o.install = ['']; }, ['/install/0: must NOT have fewer than 1 characters']],
     ['reboot', (o) => { o.into = 'rescue'; }, ['/into: must be equal to one of the allowed values (interim, target)']],
+    ['rpmdb-rebuild', (o) => { o.from = 'berkeley'; }, ['/from: must be equal to one of the allowed values (bdb, sqlite, ndb, unknown)']],
     ['upgrade-transaction', (o) => { delete o.remove; }, ["/: must have required property 'remove'"]],
     ['finalize', (o) => { o.rpmdbRebuild = 'yes'; }, ['/rpmdbRebuild: must be boolean']],
   ];

@@ -4,6 +4,7 @@ export { armorFingerprints, keyArmorPath, readKeyArmor, releaseKeyArmor, type Ke
 export { loadCatalog, catalogDigest, recordValidatedCatalog, isCrossMajor, targetRelease, validateDataFile, defaultDataDir, type Catalog, type LineageTier } from './load.js';
 export { computeLifecycle } from './lifecycle.js';
 export { pathChain, MAX_ROUTE_HOPS } from './routes.js';
+export { rpmdbFormatOf, rpmdbMoves, type RpmdbFormat } from './rpmdb.js';
 export { DATA_FILES, type DataFileName } from './schemas.js';
 export { loadPesEvents, readPesFile, parsePesEvents, validatePesDocument, computeTargetPackages, comparePesEvents, relevantReleases, removeUndesiredEvents, PesAction, PES_ARCHES, type PesEvent, type PesFile, type PesPackage, type PesInput, type PesResult, type ModuleStream, type PesRelease } from './pes.js';
 export { loadRepoMap, parseRepoMap, validateRepoMapDocument, targetRepoid, repoMapper, type RepoMap, type RepoMapRepository, type RepoMapTarget } from './repomap.js';

@@ -55,6 +55,8 @@ const TABLE: Record<string, [Case, Case, string[], boolean, string]> = {
   'unsupported-path': [{}, { target: 'openeuler-22.03' }, ['unsupported-path'], true, 'openeuler-22.03'],
   container: [{}, { facts: { container: { inContainer: true, kind: 'docker', evidence: ['/.dockerenv'] } } }, ['container'], true, '/.dockerenv'],
   rpmdb: [{}, { facts: { rpmdb: { healthy: false, queryExitCode: 1, packageCount: 0, importedKeys: [], problems: ['error: rpmdb: BDB0113 Thread/process 123 failed'] } } }, ['rpmdb'], true, 'BDB0113'],
+  // the default case is centos-8 → rocky-8 (same major: the database keeps its format); EL8 → EL9 moves it
+  'rpmdb-conversion': [{}, { target: 'rocky-9', facts: { rpmdb: { healthy: true, backend: 'bdb', packageCount: 1, importedKeys: [], problems: [] } } }, ['rpmdb-conversion'], false, 'Berkeley DB'],
   'management-agents': [{}, { facts: { agents: [{ kind: 'katello', packages: ['katello-host-tools'], evidence: ['/etc/yum.repos.d/redhat.repo'], registered: true }] } },
     ['management-agents:katello'], true, 'redhat.repo'],
   'low-memory': [{ facts: { memory: { totalKiB: mib(2048) } } }, { facts: { memory: { totalKiB: mib(1024) } } }, ['low-memory'], true, '1536 MiB'],
@@ -238,4 +240,22 @@ test('unsupported-path on a multi-hop route: no direct path CentOS 7 → Rocky 9
   const facts = baseFacts({ os: { id: 'centos', idLike: ['rhel', 'fedora'], versionId: '7', name: 'CentOS Linux', prettyName: 'CentOS Linux 7 (Core)', raw: {} } });
   const a = assessTargets({ facts, catalog, targets: [{ release: 'rocky-9', route }], today: '2024-05-01', checks: [unsupported] });
   assert.deepEqual([a.sourceRelease, a.targets[0].route, a.targets[0].inhibitors], ['centos-7', route, []]);
+});
+
+test('rpmdb-conversion: EL8 → EL9 (a path or a route) says the Berkeley DB database moves to sqlite, from the collected backend; EL7 → EL8 and same-major paths say nothing', () => {
+  const check = CHECKS.find((c) => c.id === 'rpmdb-conversion');
+  assert.ok(check);
+  const rpmdb = (backend: 'bdb' | 'sqlite'): Partial<HostFacts> => ({ rpmdb: { healthy: true, backend, packageCount: 1, importedKeys: [], problems: [] } });
+  const [f, ...more] = check.run(input({ source: 'centos-8', target: 'rocky-9', facts: rpmdb('bdb') }));
+  assert.equal(more.length, 0);
+  assert.deepEqual([f.key, f.severity, f.groups.includes('inhibitor'), f.details], ['rpmdb-conversion', 'info', false, { from: 'bdb', to: 'sqlite' }]);
+  assert.equal(f.title, 'The rpm database moves from Berkeley DB to sqlite');
+  assert.match(f.summary, /rocky-9's rpm keeps its database in sqlite; centos-8's in Berkeley DB \(collected on the host: Berkeley DB\)\. The plan rebuilds it \(rpmdb --rebuilddb\) right before the target transaction/);
+  assert.equal(check.run(input({ source: 'centos-8', target: 'rocky-9', facts: rpmdb('sqlite') }))[0]?.title, 'The rpm database is rebuilt in sqlite for rocky-9');
+  assert.match(check.run(input({ source: 'centos-8', target: 'rocky-9', facts: { rpmdb: undefined } }))[0]?.summary ?? '', /the host's backend was not collected/);
+  const route = ['centos-7', 'rocky-8', 'rocky-9'];
+  assert.equal(check.run({ ...input({ source: 'centos-7', target: 'rocky-9', facts: rpmdb('bdb') }), route }).length, 1, 'a route to EL9 moves it too');
+  assert.deepEqual(check.run(input({ source: 'centos-7', target: 'rocky-8', facts: rpmdb('bdb') })), [], 'EL8 keeps Berkeley DB');
+  assert.deepEqual(check.run(input({ source: 'centos-8', target: 'rocky-8', facts: rpmdb('bdb') })), [], 'same major');
+  assert.deepEqual(check.run(input({ source: 'centos-7', target: 'rocky-9', facts: rpmdb('bdb') })), [], 'no path and no route: unsupported-path says it');
 });

@@ -15,6 +15,7 @@ import { managementAgents } from './management-agents.js';
 import { missingPackages } from './missing-packages.js';
 import { packageList } from './package-list.js';
 import { rpmdb } from './rpmdb.js';
+import { rpmdbConversion } from './rpmdb-conversion.js';
 import { secureBoot } from './secure-boot.js';
 import { thirdPartyPackages } from './third-party-packages.js';
 import { thirdPartySonames } from './third-party-sonames.js';
@@ -23,6 +24,6 @@ import { unsignedPackages } from './unsigned-packages.js';
 import { unsupportedPath } from './unsupported-path.js';
 
 export const CHECKS: readonly Check[] = [
-  unknownSource, unsupportedPath, archMismatch, container, rpmdb, managementAgents, lowMemory, lowDisk, secureBoot, fips,
+  unknownSource, unsupportedPath, archMismatch, container, rpmdb, rpmdbConversion, managementAgents, lowMemory, lowDisk, secureBoot, fips,
   kernelModules, kernelNotLatest, gui, i686Packages, missingPackages, erasedPackages, downgrades, thirdPartyPackages, thirdPartySonames, unsignedPackages, packageList,
 ];

@@ -44,6 +44,7 @@
  * (test/lab/boot.ts): the system-update boot runs the units system-update.target wants, the next the host's.
  */
 import { crossMajorTransaction } from '../../assess/index.js';
+import { rpmdbMoves } from '../../catalog/index.js';
 import type { PlanStepSpec } from '../steps/index.js';
 import { downloadPackagesKind } from '../steps/download-packages.js';
 import { finalizeKind } from '../steps/finalize.js';
@@ -65,8 +66,8 @@ export function crossMajorPes(input: RecipeInput): RecipeOutput {
   notes.push('the target transaction runs as a systemd offline update: armed with /system-update, run on the next boot in system-update.target (no service of the host started), which then reboots into the target; no upgrade initramfs, no target userspace container (dnf runs with the target releasever and repositories)');
   const modules = enabledModules(facts);
   const selinux = facts.security?.selinux;
-  // EL7 and EL8 keep the rpm database in Berkeley DB, EL9 in SQLite (see ../steps/rpmdb-rebuild.ts).
-  const rpmdbRebuild = (target.major ?? 0) >= 9 && (source.major ?? 0) < 9;
+  // EL7 and EL8 keep the rpm database in Berkeley DB, EL9 in SQLite (catalog rpmdbMoves, the one answer).
+  const rpmdbRebuild = rpmdbMoves(source, target);
   // Leapp's model for a target major of 9 or later (dnfplugin.py, _rebuild_rpm_db before the upgrade transaction):
   // nothing writes the host's rpm database before the target's rpm rebuilds it in sqlite, right before the
   // transaction; the target keys, which Leapp imports into its target userspace, are imported after the rebuild.

@@ -126,14 +126,17 @@ test('rollout: a manual gate holds the waves after the canary until approved, wi
   await store.close();
 });
 
+/** Leapp's format: yum-utils replaced by dnf-utils from 7.9 to 8.0 (the shape of Rocky's event 915). */
+const EVENT_915 = { packageinfo: [{ id: 915, action: 3, architectures: [], in_packageset: { package: [{ name: 'yum-utils', repository: 'rhel7-base' }] },
+  out_packageset: { package: [{ name: 'dnf-utils', repository: 'baseos' }] }, initial_release: { major_version: 7, minor_version: 9 }, release: { major_version: 8, minor_version: 0 } }] };
+
 test('rollout --pes on a multi-hop route: CentOS 7 hosts to rocky-9 take one events file per cross-major hop (TARGET=FILE), each recorded by digest; a hop without one is refused naming it; a CentOS 8 host in the same rollout takes only its own hop\'s; a file no host takes is PES_UNUSED', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'ferry-rollout-route-'));
   const store = await fleetStore(2);
   try {
     for (const name of ['web01', 'web02']) await store.upsertHost({ name, labels: { source: 'centos-7' } });
     const spec = parseRolloutFlags({});
-    const events = { packageinfo: [{ id: 915, action: 3, architectures: [], in_packageset: { package: [{ name: 'yum-utils', repository: 'rhel7-base' }] },
-      out_packageset: { package: [{ name: 'dnf-utils', repository: 'baseos' }] }, initial_release: { major_version: 7, minor_version: 9 }, release: { major_version: 8, minor_version: 0 } }] };
+    const events = EVENT_915;
     const el8 = join(dir, 'pes-8.json');
     const el9 = join(dir, 'pes-9.json');
     writeFileSync(el8, JSON.stringify(events));
@@ -179,9 +182,7 @@ test('rollout --pes: CentOS 7 hosts to rocky-8 are taken with the events, record
   try {
     for (const name of ['web01', 'web02']) await store.upsertHost({ name, labels: { source: 'centos-7' } });
     const spec = parseRolloutFlags({});
-    // Leapp's format: yum-utils replaced by dnf-utils from 7.9 to 8.0 (the shape of Rocky's event 915).
-    const events = { packageinfo: [{ id: 915, action: 3, architectures: [], in_packageset: { package: [{ name: 'yum-utils', repository: 'rhel7-base' }] },
-      out_packageset: { package: [{ name: 'dnf-utils', repository: 'baseos' }] }, initial_release: { major_version: 7, minor_version: 9 }, release: { major_version: 8, minor_version: 0 } }] };
+    const events = EVENT_915;
     const file = join(dir, 'pes-events.json');
     writeFileSync(file, JSON.stringify(events));
     await assert.rejects(createRollout({ store, selector: 'web', target: 'rocky-8', spec }),

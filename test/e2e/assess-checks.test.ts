@@ -129,6 +129,7 @@ const FOUND_ELSEWHERE: Record<string, string> = {
   'arch-mismatch': 'assess-package-lists.test.ts: an aarch64 package list against the x86_64 repository',
   'erased-packages': 'predict-transaction.test.ts: the third-party packages dnf erases on the lab paths (acme-branding, acme-legacy-ssl), one finding each',
   'package-list': 'assess-package-lists.test.ts: a plain rpm -qa list, a list naming a package twice',
+  'rpmdb-conversion': 'migrate-cross-major.test.ts: a CentOS 8 root whose rpm database is Berkeley DB, planned to rocky-9 and almalinux-9',
   'third-party-sonames': 'assess-sonames.test.ts: a third-party package needing libssl.so.1.1 and libidn.so.11 against rocky-9',
 };
 

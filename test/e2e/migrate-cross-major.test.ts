@@ -487,8 +487,10 @@ for (const [target, file] of [['rocky-9', 'pes-events.rocky.json'], ['almalinux-
     const before = packageSet(h.root, h.env);
     const repos = [`${target}=${d.repoDir}`];
     const { transport, rebootWait } = labReboots(h.root);
-    const { plan, predicted } = await planMigration({ transport, target, repos, gpgcheck: false, pes: sharedPath('leapp', file) });
+    const { plan, predicted, findings } = await planMigration({ transport, target, repos, gpgcheck: false, pes: sharedPath('leapp', file) });
     assert.ok(predicted?.ok);
+    const conversion = findings.find((f) => f.key === 'rpmdb-conversion');
+    assert.deepEqual([conversion?.severity, conversion?.details], ['info', { from: 'bdb', to: 'sqlite' }], 'the assessment says the database moves, from the backend collected on the root');
     const up = plan.steps.find((s) => s.kind === 'upgrade-transaction');
     assert.ok(up?.kind === 'upgrade-transaction' && up.options.remove.includes('libidn') && up.options.dnf.releasever === '9', JSON.stringify(up?.options));
     const kinds = plan.steps.map((s) => s.kind);
@@ -861,12 +863,17 @@ test('CentOS 7 → Rocky 9, rollback --route without snapshots: hop 2 (before it
   const transport = createLocalTransport({ root: h.root });
   const planned = await planRoute({ transport, target: 'rocky-9', repos, gpgcheck: false, pes: pesFlags });
   await transport.close();
-  const download = planned.hops[1].plan.steps.findIndex((s) => s.kind === 'download-packages');
+  // Hop 2's last step before its point of no return: the rpm database already rebuilt (Berkeley DB → sqlite) and
+  // the target keys imported into it, the repositories disabled, the packages downloaded.
+  const steps = planned.hops[1].plan.steps;
+  const ponr = steps.findIndex((s) => s.pointOfNoReturn);
+  const keys = steps.findIndex((s) => s.kind === 'import-gpg-keys');
+  assert.ok(keys > steps.findIndex((s) => s.kind === 'rpmdb-rebuild') && keys < ponr, steps.map((s) => s.kind).join(' '));
   // Hop 1 completed; the host as it left it.
   assert.ok((await runChild({ ...env, FERRY_E2E_MODE: 'migrate' }, 'gate:2')).killed);
   const afterHop1 = hostState(h.root, h.env);
-  // Hop 2 killed once its packages were downloaded (keys imported, repositories disabled: before its point of no return).
-  assert.ok((await runChild({ ...env, FERRY_E2E_MODE: 'resume', FERRY_E2E_STALL_HOP: '2' }, `end:${download}`)).killed);
+  // Hop 2 killed once its keys were imported (before its point of no return).
+  assert.ok((await runChild({ ...env, FERRY_E2E_MODE: 'resume', FERRY_E2E_STALL_HOP: '2' }, `end:${keys}`)).killed);
   assert.notEqual(hostState(h.root, h.env).rpmdb, afterHop1.rpmdb, 'hop 2 changed the host');
   const killed = await runChild({ ...env, FERRY_E2E_MODE: 'rollback-route' }, 'restore-end:0');
   assert.ok(killed.killed, killed.out);

@@ -14,6 +14,8 @@ export interface DupMaps {
   readonly good: Uint8Array;
   /** The installed packages a forcebest distupgrade covers (bestupdatemap). */
   readonly best: Set<number>;
+  /** Per [cleandeps] job, the installed packages it covers (add_cleandeps_updatepkg), in the order added. */
+  readonly cleandeps: Map<DupJob, number[]>;
 }
 
 export interface DupJob {
@@ -24,6 +26,7 @@ export interface DupJob {
   /** The job's [targeted] flag. */
   readonly targeted: boolean;
   readonly forceBest: boolean;
+  readonly cleandeps?: boolean;
 }
 
 export interface DupMapsInput {
@@ -35,12 +38,12 @@ export interface DupMapsInput {
 export function createDupMaps(input: DupMapsInput, jobs: readonly DupJob[], noAutoTarget: boolean): DupMaps {
   const { ctx, installable } = input;
   const pool = ctx.pool;
-  const maps: DupMaps = { involved: new Uint8Array(pool.count), good: new Uint8Array(pool.count), best: new Set() };
+  const maps: DupMaps = { involved: new Uint8Array(pool.count), good: new Uint8Array(pool.count), best: new Set(), cleandeps: new Map() };
   for (const job of jobs) {
     if (job.repo) {
       if (job.repo === 'other' && !job.targeted && noAutoTarget) continue;
       const targeted = job.repo === 'other' || job.targeted;
-      for (const p of job.sel) if (ctx.isInstalled(p) || installable(p)) addToDupMaps(input, maps, p, job.forceBest, targeted);
+      for (const p of job.sel) if (ctx.isInstalled(p) || installable(p)) addToDupMaps(input, maps, p, job, targeted);
       continue;
     }
     // without noautotarget, a selection without an installed package is targeted
@@ -50,15 +53,22 @@ export function createDupMaps(input: DupMapsInput, jobs: readonly DupJob[], noAu
     else if (!hasInstalled && !noAutoTarget) targeted = true;
     for (const p of job.sel) {
       if (!ctx.isInstalled(p) && (!targeted || !installable(p))) continue;
-      addToDupMaps(input, maps, p, job.forceBest, targeted);
+      addToDupMaps(input, maps, p, job, targeted);
     }
   }
   return maps;
 }
 
 /** solver_addtodupmaps (obsoleteusesprovides and obsoleteusescolors off, as in rpm pools). */
-function addToDupMaps(input: DupMapsInput, maps: DupMaps, p: number, forceBest: boolean, targeted: boolean): void {
+function addToDupMaps(input: DupMapsInput, maps: DupMaps, p: number, job: DupJob, targeted: boolean): void {
   const { ctx, providers } = input;
+  const forceBest = job.forceBest;
+  const cleandeps = (pi: number): void => {
+    if (!job.cleandeps) return;
+    let list = maps.cleandeps.get(job);
+    if (!list) { list = []; maps.cleandeps.set(job, list); }
+    if (!list.includes(pi)) list.push(pi);
+  };
   const pool = ctx.pool;
   const inst = (q: number): boolean => ctx.isInstalled(q);
   const s = pool.solvable(p);
@@ -71,6 +81,7 @@ function addToDupMaps(input: DupMapsInput, maps: DupMaps, p: number, forceBest: 
     maps.involved[pi] = 1;
     if (targeted && inst(pi)) involveObsoleters(pi);
     if (inst(pi) && forceBest) maps.best.add(pi);
+    if (inst(pi)) cleandeps(pi);
     if (!targeted && !inst(pi)) maps.good[pi] = 1;
   }
   if (inst(p)) {
@@ -87,6 +98,7 @@ function addToDupMaps(input: DupMapsInput, maps: DupMaps, p: number, forceBest: 
         maps.involved[pi] = 1;
         if (inst(pi)) involveObsoleters(pi);
         if (inst(pi) && forceBest) maps.best.add(pi);
+        if (inst(pi)) cleandeps(pi);
       }
     }
   }

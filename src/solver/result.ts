@@ -1,8 +1,8 @@
 /**
  * testsolv's result format (ext/testcase.c testcase_solverresult, `result transaction,problems`): one line per
  * transaction element, `install P`, `erase P [OBSOLETER]`, `upgrade|downgrade|reinstall|change OLD NEW`, and with
- * `recommended` one `recommended P` / `suggested P` per solver_get_recommendations entry, sorted as testsolv sorts
- * them. Problems are one `problem` line: libsolv's problem and solution texts are not modelled, so
+ * `recommended` one `recommended P` / `suggested P` per solver_get_recommendations entry, with `cleandeps` one
+ * `cleandeps P` per solver_get_cleandeps entry, sorted as testsolv sorts them. Problems are one `problem` line: libsolv's problem and solution texts are not modelled, so
  * a comparison of two unsolvable results compares only that both are unsolvable.
  */
 import { solve } from './solve.js';
@@ -38,6 +38,7 @@ export function solveTestcase(tc: Testcase): string[] {
 /** One job set of a testcase, solved against its pool: the result lines as testsolv prints them for it. */
 export function solveJobSet(tc: Testcase, set: JobSet): string[] {
   const recommendations = set.resultTypes.includes('recommended');
+  const cleandeps = set.resultTypes.includes('cleandeps');
   const result = solve({ pool: tc.pool, arch: tc.arch, jobs: set.jobs, ignoreRecommended: set.solverFlags.includes('ignorerecommended'), focusInstalled: set.solverFlags.includes('focusinstalled'),
     dupAllowDowngrade: !set.solverFlags.includes('!dupallowdowngrade'), dupAllowArchChange: !set.solverFlags.includes('!dupallowarchchange'), recommendations,
     keepExplicitObsoletes: set.solverFlags.includes('keepexplicitobsoletes'), keepOrphans: set.solverFlags.includes('keeporphans'),
@@ -45,11 +46,11 @@ export function solveJobSet(tc: Testcase, set: JobSet): string[] {
     implicitObsoleteUsesColors: set.poolFlags.includes('implicitobsoleteusescolors'),
     ...(tc.disabled.length ? { disabled: new Set(tc.disabled), whatprovidesWithDisabled: set.poolFlags.includes('whatprovideswithdisabled') } : {}),
     bestObeyPolicy: set.solverFlags.includes('bestobeypolicy'), noAutoTarget: set.solverFlags.includes('noautotarget'),
-    strongRecommends: set.solverFlags.includes('strongrecommends'), strictRepoPriority: set.solverFlags.includes('strictrepopriority'), allowVendorChange: set.solverFlags.includes('allowvendorchange') });
+    strongRecommends: set.solverFlags.includes('strongrecommends'), strictRepoPriority: set.solverFlags.includes('strictrepopriority'), allowVendorChange: set.solverFlags.includes('allowvendorchange'), reportCleandeps: cleandeps });
   const lines = formatResult(tc.pool, result);
-  if (!result.ok || !recommendations) return lines;
+  if (!result.ok || (!recommendations && !cleandeps)) return lines;
   const f = (kind: string, ids: readonly number[] = []): string[] => ids.map((id) => `${kind} ${formatSolvable(tc.pool, id)}`);
-  return [...lines, ...f('recommended', result.recommended), ...f('suggested', result.suggested)].sort();
+  return [...lines, ...f('recommended', result.recommended), ...f('suggested', result.suggested), ...f('cleandeps', result.cleandeps)].sort();
 }
 
 const TEST_HEADER = /^test \d+:$/;

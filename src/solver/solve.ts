@@ -16,8 +16,9 @@
  * (bestrules.ts); yumobsoletes (yumobs.ts); allowvendorchange; infarch rules, lock-step under
  * implicitobsoleteusescolors (infarch.ts); disabled packages (pool->considered, whatprovideswithdisabled);
  * targeted updates (update_targets), noautotarget, the oneof selection and the setevr/setarch job flags; the erase
- * of one specific installed package blocking its name's repository packages. Not modelled (SOLVER_UNSUPPORTED):
- * cleandeps, weak forcebest jobs, focusbest, rich recommends under strongrecommends and the other solver flags. Also modelled:
+ * of one specific installed package blocking its name's repository packages; cleandeps (cleandeps.ts: the map, its
+ * disabled update rules, the prune in resolve_dependencies, resolve_cleandeps, the mistakes). Not modelled
+ * (SOLVER_UNSUPPORTED): weak forcebest jobs, focusbest, rich recommends under strongrecommends and the other solver flags. Also modelled:
  * blacklists (black rules), strongrecommends (weak recommends rules), excludefromweak, strictrepopriority and verify
  * jobs (fixmap) and weak jobs (dropped, with what they changed, when their rule is the last weak one of a proof).
  */
@@ -26,6 +27,7 @@ import { compareEvr } from '../rpm/evr.js';
 import { formatDep, type DepTree, type SimpleDep } from '../rpm/deps.js';
 import { archScores, filterUnwanted, findUpdatePackages, identical, obsoleteMatches, preferFavored, sameNevra, vendorChanges, type PolicyContext } from './policy.js';
 import { bestRules } from './bestrules.js';
+import { createCleandepsMap } from './cleandeps.js';
 import { infarchRules } from './infarch.js';
 import { createDupMaps, type DupJob, type DupMaps } from './dupmaps.js';
 import { Sat } from './sat.js';
@@ -109,7 +111,8 @@ class Solver {
   private branches: Branch[] = [];
   private keptBranch: Branch | undefined;
 
-  constructor(private readonly req: SolveRequest) {
+  /** cleandeps_mistakes: installed packages an earlier run erased by cleandeps though they were needed. */
+  constructor(private readonly req: SolveRequest, private readonly mistakes: readonly number[] = []) {
     this.pool = req.disabled?.size && !req.whatprovidesWithDisabled ? withoutDisabled(req.pool, req.disabled) : req.pool;
     this.sat = new Sat(this.pool.count);
     this.archScore = archScores(req.arch);
@@ -470,6 +473,7 @@ class Solver {
       switch (job.command) {
         case 'install': {
           if (job.select.kind === 'all' || job.select.kind === 'repo') throw unsupported(`install ${job.select.kind}`);
+          if (job.cleandeps) this.cleandepsJob = true;
           if (job.select.kind === 'oneof' && sel.length === 0) break; // empty installs are ignored
           this.pushJobRule(job, sel.map(V));
           if (job.forceBest) this.bestInstallJobs.push(sel.map(V));
@@ -480,6 +484,7 @@ class Solver {
           break;
         }
         case 'erase': {
+          if (job.cleandeps) this.cleandepsJob = true;
           for (const p of sel) {
             this.pushJobRule(job, [-V(p)]);
             if (this.isInst(p)) this.noUpdate.add(p);
@@ -502,21 +507,26 @@ class Solver {
           if (job.select.kind === 'all' || (job.select.kind === 'repo' && job.select.repo === this.pool.installedRepo && !job.targeted)) {
             this.updateAll = true;
             if (job.forceBest) this.bestUpdateAll = true;
+            if (job.cleandeps) for (const p of this.installed) this.addCleandepsUpdate(p);
             break;
           }
           if (job.select.kind === 'repo') {
             // a repository's packages as update targets (not with noautotarget, unless [targeted])
             if (this.req.noAutoTarget && !job.targeted) break;
-            for (const p of sel) this.addUpdateTarget(p, job.forceBest === true);
+            for (const p of sel) this.addUpdateTarget(p, job);
             break;
           }
           if (!job.targeted) {
             const inst = sel.filter((p) => this.isInst(p));
-            for (const p of inst) { this.updateMap.add(p); if (job.forceBest) this.bestUpdateSet.add(p); }
+            for (const p of inst) {
+              this.updateMap.add(p);
+              if (job.forceBest) this.bestUpdateSet.add(p);
+              if (job.cleandeps) this.addCleandepsUpdate(p);
+            }
             // a selection without an installed package is a targeted update (unless noautotarget)
             if (inst.length || this.req.noAutoTarget) break;
           }
-          for (const p of sel) this.addUpdateTarget(p, job.forceBest === true);
+          for (const p of sel) this.addUpdateTarget(p, job);
           break;
         }
         case 'lock':
@@ -550,9 +560,12 @@ class Solver {
           // solver_createdupmaps: all packages are involved, every installable repository package is good
           if (job.select.kind !== 'all') {
             const repo = job.select.kind !== 'repo' ? undefined : job.select.repo === this.pool.installedRepo ? 'installed' as const : 'other' as const;
-            this.dupJobs.push({ sel, ...(repo ? { repo } : {}), targeted: job.targeted === true, forceBest: job.forceBest === true });
+            const dupJob: DupJob = { sel, ...(repo ? { repo } : {}), targeted: job.targeted === true, forceBest: job.forceBest === true, ...(job.cleandeps ? { cleandeps: true } : {}) };
+            this.dupJobs.push(dupJob);
+            if (job.cleandeps) this.dupCleandeps.push(dupJob);
             break;
           }
+          if (job.cleandeps) this.dupCleandeps.push('all');
           this.dupAll = true;
           this.updateAll = true;
           if (job.forceBest) this.bestUpdateAll = true;
@@ -567,7 +580,8 @@ class Solver {
    * (and, when an installed package of its name is identical to it, that one too). Those installed packages are to
    * be updated (transform_update_targets) and only to their targets.
    */
-  private addUpdateTarget(p: number, forceBest: boolean): void {
+  private addUpdateTarget(p: number, job: Job): void {
+    const forceBest = job.forceBest === true;
     const add = (pi: number, q: number): void => {
       let list = this.updateTargets.get(pi);
       if (!list) { list = []; this.updateTargets.set(pi, list); }
@@ -585,6 +599,7 @@ class Solver {
     for (const pi of this.pool.named(s.name)) {
       if (!this.isInst(pi)) continue;
       if (forceBest) this.bestUpdateSet.add(pi);
+      if (job.cleandeps) this.addCleandepsUpdate(pi);
       add(pi, p);
       touched.push(pi);
       // remember an installed package identical to p
@@ -594,11 +609,131 @@ class Solver {
       for (const pi of this.obsProviders(obs)) {
         if (!this.isInst(pi) || this.pool.solvable(pi).name === s.name || !obsoleteMatches(this.pool.solvable(pi), obs)) continue;
         if (forceBest) this.bestUpdateSet.add(pi);
+        if (job.cleandeps) this.addCleandepsUpdate(pi);
         add(pi, p);
         touched.push(pi);
       }
     }
     if (identicalTo !== undefined) for (const pi of touched) add(pi, identicalTo);
+  }
+
+  /** cleandeps_updatepkgs: the installed packages [cleandeps] updates cover, in the order added (distupgrades' after). */
+  private readonly cleandepsUpdate: number[] = [];
+  /** The [cleandeps] distupgrades in job order ('all' for one of all packages): their packages follow the updates'. */
+  private readonly dupCleandeps: (DupJob | 'all')[] = [];
+  /** An install or erase job says [cleandeps]. */
+  private cleandepsJob = false;
+  /** The cleandeps map (cleandeps.ts); undefined when no job asks for one. */
+  private cleandeps: Set<number> | undefined;
+
+  private addCleandepsUpdate(p: number): void {
+    if (!this.cleandepsUpdate.includes(p)) this.cleandepsUpdate.push(p);
+  }
+
+  /**
+   * The cleandeps map, made when the rules are (solver_disablepolicyrules): its packages' update rules are disabled
+   * (DISABLE_UPDATE). The mistakes of earlier runs stay out of it.
+   */
+  private makeCleandepsMap(): void {
+    for (const d of this.dupCleandeps) for (const p of d === 'all' ? this.installed : this.dupMaps?.cleandeps.get(d) ?? []) this.addCleandepsUpdate(p);
+    if (this.installed.length === 0 || (!this.cleandepsJob && this.cleandepsUpdate.length === 0)) return;
+    this.cleandeps = createCleandepsMap({
+      pool: this.pool,
+      installed: this.installed,
+      isInstalled: (p) => this.isInst(p),
+      jobRules: this.jobRules.map((r) => {
+        const job = this.req.jobs[r.job as number];
+        return { lits: r.lits, command: job.command, cleandeps: job.cleandeps === true };
+      }),
+      updatePkgs: this.cleandepsUpdate,
+      mistakes: this.mistakes,
+      multiversionReplacesNothing: (p) => this.multi.has(p) && !this.req.keepExplicitObsoletes,
+      obsoleted: (p) => this.obsoletedInstalled(p),
+      providers: (dep) => this.providers(dep),
+      blocks: (dep) => this.blocks(dep, false),
+      depSet: (dep) => this.depSet(dep),
+      ...(this.req.disabled?.size ? { disabled: (p: number) => this.req.disabled?.has(p) === true } : {}),
+      ...(this.req.implicitObsoleteUsesColors ? { lockStep: this.archScore } : {}),
+    });
+    for (const p of this.cleandeps) this.noUpdate.add(p);
+  }
+
+  /**
+   * resolve_dependencies' prune to cleandeps packages: an installed cleandeps package of the choice not to be
+   * updated is the choice; when all of them are to be updated, do_cleandeps_update_filter keeps them and the
+   * candidates of their update rules (special updaters), pruned to their update targets.
+   */
+  private pruneToCleandeps(dq: number[]): number[] {
+    const map = this.cleandeps;
+    if (!map) return dq;
+    const updating = (p: number): boolean => this.updateAll || this.updateMap.has(p);
+    const listed = dq.filter((p) => map.has(p));
+    if (listed.length === 0) return dq;
+    const kept = listed.find((p) => !updating(p));
+    if (kept !== undefined) return [kept];
+    const marked = new Set<number>();
+    for (const p of listed) {
+      const special = this.specialUpdaters.get(p);
+      let q = (special ?? (this.updateRule.get(p) ?? []).map(ID)).filter((x) => this.sat.valueOf(V(x)) >= 0);
+      if (q.length) q = this.toTargets(p, q);
+      marked.add(p);
+      for (const x of dq) if (q.includes(x)) marked.add(x);
+    }
+    return dq.filter((p) => marked.has(p));
+  }
+
+  /**
+   * solver_check_cleandeps_mistakes: a cleandeps package a kept package requires, or one erased though something
+   * recommends or supplements it, or whose feature rule holds but whose update (best) rule does not — it was wrongly
+   * erased. Those found are the mistakes the solver runs again without.
+   */
+  private cleandepsMistakes(): number[] {
+    const map = this.cleandeps;
+    if (!map) return [];
+    const on = (p: number): boolean => this.sat.valueOf(V(p)) === 1;
+    const holds = (lits: readonly number[]): boolean => lits.some((l) => l > 0 && on(ID(l)));
+    const found: number[] = [];
+    const mistake = (p: number): void => { found.push(p); map.delete(p); };
+    for (const i of this.installed) {
+      if (on(i)) {
+        for (const req of this.pool.solvable(i).requires) {
+          for (const p2 of this.relProviders(req)) {
+            if (!this.isInst(p2) || p2 === i || on(p2) || !map.has(p2)) continue;
+            mistake(p2);
+          }
+        }
+      }
+      if (!map.has(i)) continue;
+      const ur = this.updateRule.get(i) ?? [];
+      const feature = this.featureLits(i);
+      const fr = ur.length === 0 || sameLiterals(feature, ur) ? ur : feature;
+      if (fr.length === 0) continue;
+      if (!holds(fr)) {
+        // the feature rule does not hold: the package was erased by cleandeps; a mistake when it is wanted
+        if (!this.ctx.recommended(i) && !this.ctx.supplementing(i)) continue;
+      } else if (fr === ur || holds(ur)) {
+        // the update rule holds: a mistake only when one of its best rules does not
+        if (!(this.best ?? []).some((r) => r.pkg === i && !holds(r.lits))) continue;
+      }
+      mistake(i);
+    }
+    return found;
+  }
+
+  /** pool_whatprovides of a dependency: a simple one's providers; a rich one's package set, or its sides' union. */
+  private relProviders(t: DepTree): readonly number[] {
+    if (t.type === 'simple') return this.providers(t);
+    const set = this.depSet(t);
+    if (set) return set;
+    const sides = t.type === 'and' || t.type === 'or' ? t.operands : t.type === 'if' || t.type === 'unless' ? [t.left, ...(t.otherwise ? [t.otherwise] : [])] : [];
+    return [...new Set(sides.flatMap((o) => this.relProviders(o)))].sort((a, b) => a - b);
+  }
+
+  /** solver_get_cleandeps: the cleandeps packages erased with no candidate of their update rule installed. */
+  private erasedCleandeps(): number[] {
+    const map = this.cleandeps;
+    if (!map) return [];
+    return this.installed.filter((p) => map.has(p) && this.sat.valueOf(V(p)) < 0 && !(this.updateRule.get(p) ?? []).some((l) => l > 0 && this.sat.valueOf(l) === 1));
   }
 
   /** Installed packages a package install job keeps: their best rules are lifted (jobtodisablelist). */
@@ -1114,7 +1249,8 @@ class Solver {
       const pruned = dq && dq.length ? this.toTargets(i, dq) : undefined;
       if (pruned && pruned.length) return this.choose(pruned);
     }
-    return this.sat.valueOf(V(i)) === 0 ? V(i) : 0;
+    // a cleandeps package is not kept: it goes unless something needs it (resolve_cleandeps)
+    return this.sat.valueOf(V(i)) === 0 && !this.cleandeps?.has(i) ? V(i) : 0;
   }
 
   /**
@@ -1170,7 +1306,7 @@ class Solver {
       if (st.i >= nrules) st.i = 0;
       const dq = this.unfulfilledChoice(this.rules[this.choiceable[st.i]]);
       if (!dq) continue;
-      let list = dq;
+      let list = this.pruneToCleandeps(dq);
       if (st.postponed >= 0) {
         list = filterUnwanted(this.ctx, [...dq], 'choose-noreorder');
         if (list.length > 1) { if (!st.postponed) st.postponed = st.i + 1; continue; }
@@ -1301,13 +1437,28 @@ class Solver {
   }
 
   private decide(): number {
+    if (this.cleandepsBatch) return this.decideCleandeps() || this.decideWeak() || this.decideRest();
     // focusinstalled: the installed packages are resolved before the jobs
     const early = this.req.focusInstalled ? this.decideInstalled() || this.decideJobs() : this.decideJobs() || this.decideInstalled();
     if (early) { this.deps = undefined; return early; }
     const dep = this.decideDependencies();
     if (dep) return dep;
     this.deps = undefined;
+    const clean = this.decideCleandeps();
+    if (clean) return clean;
     return this.decideWeak() || this.decideRest();
+  }
+
+  /**
+   * resolve_cleandeps: once the dependencies are resolved, the undecided cleandeps packages are erased one after the
+   * other (a batch, which only a conflict interrupts), before the weak dependencies.
+   */
+  private cleandepsBatch = false;
+
+  private decideCleandeps(): number {
+    if (this.cleandeps) for (const p of this.installed) if (this.sat.valueOf(V(p)) === 0 && this.cleandeps.has(p)) { this.cleandepsBatch = true; return -V(p); }
+    this.cleandepsBatch = false;
+    return 0;
   }
 
   private decideRest(): number {
@@ -1415,10 +1566,12 @@ class Solver {
     this.lastInstalled = undefined;
     this.installedScan = undefined;
     this.specialSeen.clear();
+    this.cleandepsBatch = false;
     this.sat.onBacktrack = (level) => {
       this.branches = this.branches.filter((b) => b.level < level || b === this.keptBranch);
       for (const [key, at] of this.specialSeen) if (at >= level) this.specialSeen.delete(key);
       this.installedScan = undefined;
+      this.cleandepsBatch = false;
     };
     this.rules.forEach((r, i) => this.sat.addClause(r.lits, i));
     return this.search();
@@ -1509,6 +1662,7 @@ class Solver {
   run(): SolveResult {
     this.addJobs();
     if (this.dupJobs.length) this.addDupMaps();
+    this.makeCleandepsMap();
     const pkg = this.pkgRules();
     let update = this.addUpdateRules();
     this.infarch = this.makeInfarchRules();
@@ -1521,7 +1675,10 @@ class Solver {
       // a weak job whose rule is the last weak rule of the proof goes (solver_fixproblem): what it changed in the
       // policy rules comes back with it (solver_reenablepolicyrules), so the jobs are solved again without it
       const weakJob = ok ? undefined : this.weakJobToDisable();
-      if (weakJob !== undefined) return new Solver({ ...this.req, jobs: this.req.jobs.filter((_, k) => k !== weakJob) }).run();
+      if (weakJob !== undefined) return new Solver({ ...this.req, jobs: this.req.jobs.filter((_, k) => k !== weakJob) }, this.mistakes).run();
+      // wrongly erased cleandeps packages leave the map, their update rules come back, and the solver starts over
+      const mistakes = ok ? this.cleandepsMistakes() : [];
+      if (mistakes.length) return new Solver(this.req, [...this.mistakes, ...mistakes]).run();
       const fewer = ok ? this.unneededChoice(choice) : this.weakToDisable(choice);
       if (fewer) { choice = fewer; ok = this.attempt(pkg, update, choice); continue; }
       if (!ok) {
@@ -1538,8 +1695,9 @@ class Solver {
     }
     const chosen: number[] = [];
     for (let id = 0; id < this.pool.count; id++) if (this.sat.valueOf(V(id)) === 1) chosen.push(id);
-    if (!this.req.recommendations) return { ok: true, steps: this.transaction(chosen), installed: chosen };
-    return { ok: true, steps: this.transaction(chosen), installed: chosen, recommended: this.stillWanted('recommends'), suggested: this.stillWanted('suggests') };
+    const cleandeps = this.req.reportCleandeps ? { cleandeps: this.erasedCleandeps() } : {};
+    if (!this.req.recommendations) return { ok: true, steps: this.transaction(chosen), installed: chosen, ...cleandeps };
+    return { ok: true, steps: this.transaction(chosen), installed: chosen, recommended: this.stillWanted('recommends'), suggested: this.stillWanted('suggests'), ...cleandeps };
   }
 
   /**

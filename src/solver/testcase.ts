@@ -383,7 +383,7 @@ function parseTestcaseBytes(text: Buffer, where: string): Testcase {
         cur.resultTypes = words[1].split(',');
         const at = lineNo;
         if (words[2] === '<inline>') cur.result = inline();
-        for (const t of cur.resultTypes) if (t !== 'transaction' && t !== 'problems' && t !== 'recommended') cur.unsupported.push(`line ${at}: result ${t}`);
+        for (const t of cur.resultTypes) if (t !== 'transaction' && t !== 'problems' && t !== 'recommended' && t !== 'cleandeps') cur.unsupported.push(`line ${at}: result ${t}`);
         break;
       }
       case 'nextjob': cur.poolFlags = new Set(poolFlags); cur = newSet(); break;
@@ -436,7 +436,7 @@ function parseTestcaseBytes(text: Buffer, where: string): Testcase {
 function lineOf(note: string): number { return Number(/^line (\d+)/.exec(note)?.[1] ?? 0); }
 
 /** The job flags the depsolver models (ext/testcase.c jobflags2str). */
-const JOB_FLAGS: ReadonlySet<string> = new Set(['forcebest', 'targeted', 'setevr', 'setarch', 'weak']);
+const JOB_FLAGS: ReadonlySet<string> = new Set(['forcebest', 'targeted', 'setevr', 'setarch', 'weak', 'cleandeps']);
 
 const COMMANDS: ReadonlySet<string> = new Set(['install', 'erase', 'update', 'distupgrade', 'lock', 'favor', 'disfavor', 'multiversion', 'noobsoletes', 'allowuninstall', 'blacklist', 'excludefromweak', 'verify']);
 
@@ -455,6 +455,7 @@ function parseJob(pool: SolverPool, repos: Map<string, number>, words: string[],
   const setEvr = flagList.includes('setevr');
   const setArch = flagList.includes('setarch');
   const weak = flagList.includes('weak');
+  const cleandeps = flagList.includes('cleandeps');
   let select: JobSelect;
   switch (how) {
     case 'name': {
@@ -500,7 +501,7 @@ function parseJob(pool: SolverPool, repos: Map<string, number>, words: string[],
   if (forceBest && cmd !== 'install' && cmd !== 'update' && cmd !== 'distupgrade') return `job flags ${flags} on ${command}`;
   // SOLVER_TARGETED means nothing on an install job (only update and distupgrade read it)
   if (targeted && cmd !== 'update' && cmd !== 'distupgrade' && cmd !== 'install') return `job flags ${flags} on ${command}`;
-  return { command: cmd, select, ...(forceBest ? { forceBest } : {}), ...(targeted ? { targeted } : {}), ...(setEvr ? { setEvr } : {}), ...(setArch ? { setArch } : {}), ...(weak ? { weak } : {}) };
+  return { command: cmd, select, ...(forceBest ? { forceBest } : {}), ...(targeted ? { targeted } : {}), ...(setEvr ? { setEvr } : {}), ...(setArch ? { setArch } : {}), ...(weak ? { weak } : {}), ...(cleandeps ? { cleandeps } : {}) };
 }
 
 /** `N-[E:]V-R.A@REPO`, as testsolv prints solvables. */

@@ -83,6 +83,11 @@ export interface Job {
   readonly setArch?: boolean;
   /** SOLVER_WEAK: the job is dropped when it cannot be met together with the others. */
   readonly weak?: boolean;
+  /**
+   * SOLVER_CLEANDEPS on an erase, install, update or distupgrade job (dnf's clean_requirements_on_remove): the
+   * installed packages only what the job erases, replaces or updates needed go too (cleandeps.ts).
+   */
+  readonly cleandeps?: boolean;
 }
 
 export interface SolveRequest {
@@ -154,6 +159,8 @@ export interface SolveRequest {
   readonly dupAllowArchChange?: boolean;
   /** libsolv's focusinstalled: the installed packages are resolved before the jobs. */
   readonly focusInstalled?: boolean;
+  /** Also report solver_get_cleandeps: the installed packages erased because only what the jobs took away needed them. */
+  readonly reportCleandeps?: boolean;
   /** Also report solver_get_recommendations: the packages still recommended / suggested after solving. */
   readonly recommendations?: boolean;
 }
@@ -164,5 +171,5 @@ export type TransactionStep =
   | { kind: 'upgrade' | 'downgrade' | 'reinstall' | 'change'; from: number; to: number };
 
 export type SolveResult =
-  | { ok: true; steps: TransactionStep[]; installed: number[]; recommended?: number[]; suggested?: number[] }
+  | { ok: true; steps: TransactionStep[]; installed: number[]; recommended?: number[]; suggested?: number[]; cleandeps?: number[] }
   | { ok: false; problems: string[] };

@@ -4,7 +4,8 @@
  *
  * - routeKillPoints: every point the route's plan gives, in the order a run meets them — the route recorded
  *   (`hop:1`), then for each hop every step's start and end (migrate-child's `start:N` / `end:N` within the hop)
- *   with the reboot of a step that ends in one waited for in between (`rebootwait:K`), and between two hops the
+ *   with, in between, the first output line of a step that runs dnf or rpm (`output:N:1`) and the reboot of a step
+ *   that ends in one waited for (`rebootwait:K`), and between two hops the
  *   gate before the next one (`gate:N`) and the next hop starting, its gate passed (`hop:N`).
  * - killAndResume: `ferry migrate --to TARGET` on a lab root, SIGKILLed at the points given (each resume killed
  *   at the next one), then `ferry resume` to the end; the problems the host shows then (none is the goal):
@@ -31,6 +32,9 @@ export interface RouteKillPoint {
   hop?: number;
 }
 
+/** The steps that run dnf or rpm at length: killed at their first output line too, the tool still running. */
+const RUNS_DNF = new Set(['download-packages', 'rpmdb-rebuild', 'upgrade-transaction']);
+
 export function routeKillPoints(route: Pick<RoutePlan, 'hops'>): RouteKillPoint[] {
   const out: RouteKillPoint[] = [{ label: 'route recorded, hop 1 not started', stall: 'hop:1' }];
   for (const [h, hop] of route.hops.entries()) {
@@ -41,6 +45,7 @@ export function routeKillPoints(route: Pick<RoutePlan, 'hops'>): RouteKillPoint[
     let reboots = 0;
     for (const [i, step] of materializePlan(hop.plan).steps.entries()) {
       out.push({ label: `hop ${n} start:${i} ${step.kind}`, stall: `start:${i}`, hop: n });
+      if (RUNS_DNF.has(step.kind)) out.push({ label: `hop ${n} output:${i} ${step.kind} (dnf or rpm running)`, stall: `output:${i}:1`, hop: n });
       if (step.endsInReboot) out.push({ label: `hop ${n} reboot ${++reboots} (${step.kind}) waited for`, stall: `rebootwait:${reboots}`, hop: n });
       out.push({ label: `hop ${n} end:${i} ${step.kind}`, stall: `end:${i}`, hop: n });
     }

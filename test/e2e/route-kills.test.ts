@@ -44,15 +44,17 @@ async function run(points: RouteKillPoint[]): Promise<string[]> {
   }
 }
 
-test('the route\'s kill points are the plan\'s: each step\'s start and end of both hops, each reboot, the gate and between the hops, in run order', { skip }, async () => {
+test('the route\'s kill points are the plan\'s: each step\'s start and end of both hops, dnf or rpm running, each reboot, the gate and between the hops, in run order', { skip }, async () => {
   const { plan } = await route();
   const points = routeKillPoints(plan);
   const steps = plan.hops.map((h) => h.plan.steps.length);
-  assert.equal(points.length, 1 + steps[0] * 2 + 1 + 2 + steps[1] * 2 + 1, points.map((p) => p.label).join('\n'));
+  const dnf = plan.hops.map((h) => h.plan.steps.filter((s) => ['download-packages', 'rpmdb-rebuild', 'upgrade-transaction'].includes(s.kind)).length);
+  assert.deepEqual(dnf, [2, 3], 'hop 1 downloads and upgrades; hop 2 also converts the rpm database');
+  assert.equal(points.length, 1 + steps[0] * 2 + dnf[0] + 1 + 2 + steps[1] * 2 + dnf[1] + 1, points.map((p) => p.label).join('\n'));
   const labels = points.map((p) => p.label);
   const at = (l: string): number => { const i = labels.indexOf(l); assert.ok(i >= 0, `${l} in\n${labels.join('\n')}`); return i; };
   const up1 = plan.hops[0].plan.steps.findIndex((s) => s.kind === 'upgrade-transaction');
-  assert.ok(at(`hop 1 start:${up1} upgrade-transaction`) < at('hop 1 reboot 1 (upgrade-transaction) waited for') && at('hop 1 reboot 1 (upgrade-transaction) waited for') < at(`hop 1 end:${up1} upgrade-transaction`));
+  assert.ok(at(`hop 1 start:${up1} upgrade-transaction`) < at(`hop 1 output:${up1} upgrade-transaction (dnf or rpm running)`) && at(`hop 1 output:${up1} upgrade-transaction (dnf or rpm running)`) < at('hop 1 reboot 1 (upgrade-transaction) waited for') && at('hop 1 reboot 1 (upgrade-transaction) waited for') < at(`hop 1 end:${up1} upgrade-transaction`));
   assert.ok(at(`hop 1 end:${steps[0] - 1} verify`) < at('gate before hop 2') && at('gate before hop 2') < at('hop 2 starting (its gate passed)') && at('hop 2 starting (its gate passed)') < at('hop 2 start:0 preflight'));
   assert.deepEqual(points.filter((p) => p.stall.startsWith('rebootwait:')).map((p) => [p.stall, p.hop]), [['rebootwait:1', 1], ['rebootwait:1', 2]]);
 });

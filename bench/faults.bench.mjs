@@ -1,4 +1,4 @@
-// The fault soak: `npm run bench -- faults --n=50 [--seed=S]` (scripts/bench/faults.ts says what it does and checks).
+// The fault soak: `npm run bench -- faults --n=50 [--seed=S] [--kind=KIND]`; `--kind=route` the route fault matrix (scripts/bench/faults.ts says what it does and checks).
 import { spawnSync } from 'node:child_process';
 import { join, resolve } from 'node:path';
 

@@ -10,6 +10,8 @@
  *   ssh-cut        every SSH session of the host's sshd killed at a step boundary or mid-step;
  *   disk-full      the filesystem of /var/lib/ferry (a 64 MiB tmpfs mounted there) filled at a step boundary.
  * Iteration i runs with seed S+i; `--seed=S+i --n=1` replays it alone (the failures print that command).
+ * `--kind=KIND` draws only that kind. `--kind=route` is another run altogether: the route fault matrix of
+ * faults-route.ts (CentOS 7 → Rocky 8 → Rocky 9 killed at every kill point its plan gives, each resumed).
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
@@ -21,6 +23,8 @@ import { FerryError } from '../../src/core/index.js';
 import { createLocalTransport } from '../../src/transport/local.js';
 import { connectSsh } from '../../src/transport/ssh.js';
 import type { Transport } from '../../src/transport/index.js';
+import { sharedPath } from '../../test/support/shared.js';
+import { routeMatrix } from './faults-route.js';
 
 const STEPS = 10;
 /** The steps that run dnf and stream its output: the vendor swap and distro-sync. */
@@ -105,7 +109,7 @@ const errorText = (e: unknown): string => e instanceof FerryError ? `${e.code}: 
 async function iteration(lab: Lab, seed: number, home: string): Promise<RunResult> {
   const started = performance.now();
   const rng = generator(seed);
-  const kind = rng.pick(KINDS);
+  const kind = kindArg === undefined ? rng.pick(KINDS) : kindArg as Kind;
   const point = pointFor(kind, rng);
   const wantRollback = rng.int(2) === 1;
   const d = await lab.distro('rocky-8');
@@ -216,6 +220,11 @@ function argValue(name: string): string | undefined {
   return process.argv.slice(2).find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
 }
 
+const kindArg = argValue('kind');
+if (kindArg !== undefined && kindArg !== 'route' && !(KINDS as readonly string[]).includes(kindArg)) {
+  console.error(`--kind=${kindArg}: not a fault kind (route, ${KINDS.join(', ')})`);
+  process.exit(2);
+}
 const N = Number(argValue('n') ?? process.env.FERRY_BENCH_FAULTS_N ?? 50);
 const base = Number(argValue('seed') ?? Date.now() % 1_000_000);
 if (spawnSync('sh', ['-c', 'command -v dnf && command -v rpmbuild && command -v createrepo_c && command -v setsid && command -v sshd && command -v mount']).status !== 0) {
@@ -225,6 +234,16 @@ if (spawnSync('sh', ['-c', 'command -v dnf && command -v rpmbuild && command -v 
 const lab = await createLab();
 const home = (await lab.host({ from: 'centos-8' })).env.HOME ?? '';
 process.env.HOME = home;
+if (kindArg === 'route') {
+  if (!existsSync(sharedPath('leapp', 'pes-events.rocky.json'))) {
+    console.log('skipped: ../shared/data/leapp/pes-events.rocky.json is absent');
+    process.exit(0);
+  }
+  const only = argValue('only')?.split(',').map(Number);
+  const ok = await routeMatrix(lab, only);
+  await lab.close();
+  process.exit(ok ? 0 : 1);
+}
 const results: RunResult[] = [];
 const wall = performance.now();
 for (let i = 0; i < N; i++) {

@@ -539,6 +539,7 @@ export async function resumeRoute(o: { transport: Transport; onProgress?: (e: Pr
       hint: 'Override an inhibitor of a new migration with ferry migrate --override.',
     });
   }
+  if (doc && !inRoute && await firstHopUnstarted(o, doc)) return startRecordedRoute({ ...o, doc });
   if (!doc || !inRoute) return { hops: [await resume(o)] };
   // A route already finished resumes as a single execution does.
   if (state === 'completed' && doc.hops[doc.hops.length - 1].executionId === current) return { hops: [await resume(o)] };
@@ -551,6 +552,29 @@ export async function resumeRoute(o: { transport: Transport; onProgress?: (e: Pr
     if (res.result.status !== 'completed') return { route: doc, hops: done };
   }
   return continueRoute({ ...o, catalog: await loadCatalog(), doc, done });
+}
+
+/**
+ * Whether the host's route was recorded but its first hop never started (Ferry stopped between writing
+ * ROUTE_FILE and hop 1's first journal entry): hop 1 is not the current execution and has no journal.
+ */
+async function firstHopUnstarted(o: { transport: Transport } & JournalReadOptions, doc: RouteDocument): Promise<boolean> {
+  const id = doc.hops[0].executionId;
+  return id !== null && (await readJournal(o.transport, id, { trust: o.trustJournal === true })).length === 0;
+}
+
+/**
+ * `ferry resume` of a route whose first hop never started: hop 1 planned now on the host (nothing of the route
+ * ran) with the recorded options and events, run as the recorded execution, then the hops after it.
+ */
+async function startRecordedRoute(o: Omit<ContinueOptions, 'catalog' | 'done' | 'overrides'>): Promise<RouteResult> {
+  const { doc } = o;
+  const first = doc.hops[0];
+  const catalog = await loadCatalog();
+  o.onProgress?.({ scope: 'route', phase: 'hop', hop: 1, total: doc.hops.length, message: `${first.from} → ${first.to} (the route was recorded, its first hop never started: starting it)` });
+  const res = await migrate({ ...o, ...planOptionsOf(doc.options), catalog, target: first.to, ...hopPes(first, 1), overrideScope: 'hop', executionId: first.executionId ?? undefined });
+  if (res.result.status !== 'completed') return { route: doc, hops: [res] };
+  return continueRoute({ ...o, catalog, doc, done: [res] });
 }
 
 /** What `ferry rollback --route` did to one hop of the route (rollbackRoute). */

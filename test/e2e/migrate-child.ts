@@ -6,17 +6,19 @@
  * of this run starting or journaled as done, or `untar:N`, just before this run's N-th `tar -x` on the host
  * (a restore half done: what it replaces removed, its archive not yet unpacked)), printing STALLED so the
  * parent can SIGKILL it there; `gate:N` as the gate before hop N of a multi-hop route starts (the hop before it completed), `hop:N`
- * as hop N starts (its gate passed), and with
+ * as hop N starts (its gate passed), `rebootwait:N` once the N-th reboot this run issues is waited for, and with
  * FERRY_E2E_STALL_HOP=N the step points count only within hop N. Migrate and resume go through the route use
  * cases (app/route.ts) as the CLI does. FERRY_E2E_PES gives migrate the PES events file(s), one `--pes` a line; FERRY_E2E_REPO may name several
  * repositories, one a line; FERRY_E2E_BOOT_ID_FILE (with FERRY_E2E_MACHINE_ID_FILE) models the reboots of a
  * plan's reboot steps with the lab's boot model (test/lab/boot.ts, its log in lab-boot/ beside that file): an armed
  * offline update runs in a modelled system-update.target boot, then the host boots with a new boot id.
+ * FERRY_E2E_SSH runs it all over the lab host's loopback sshd (see below).
  */
 import { writeSync } from 'node:fs';
 import { rollback } from '../../src/app/migrate.js';
 import { migrateRoute, resumeRoute, rollbackRoute } from '../../src/app/route.js';
 import { createLocalTransport } from '../../src/transport/local.js';
+import { connectSsh } from '../../src/transport/ssh.js';
 import type { ProgressEvent } from '../../src/core/index.js';
 import type { RunOptions, Transport } from '../../src/transport/types.js';
 import { rebootConfig, switchableTransport, type RebootWait } from '../../src/exec/reboot.js';
@@ -51,18 +53,33 @@ function onProgress(e: ProgressEvent): void {
 }
 const root = process.env.FERRY_E2E_ROOT ?? '';
 const bootIdFile = process.env.FERRY_E2E_BOOT_ID_FILE;
-const switchable = bootIdFile ? switchableTransport(createLocalTransport({ root })) : undefined;
-const local: Transport = switchable ?? createLocalTransport({ root });
-let waits = 0;
+// FERRY_E2E_SSH: the lab host's loopback sshd (JSON: port, key, knownHosts, sshdPid) instead of the local root; its
+// reboots drop the SSH connections, and with `restart` stop sshd for the boot (connections hang) and restart it after.
+const ssh = process.env.FERRY_E2E_SSH ? JSON.parse(process.env.FERRY_E2E_SSH) as { port: number; key: string; knownHosts: string; sshdPid: number; restart?: boolean } : undefined;
+const open = (): Promise<Transport> => ssh
+  ? connectSsh({ host: '127.0.0.1', port: ssh.port, user: 'root', root, sshConfigPath: false, auth: { identityFiles: [ssh.key], agent: false }, knownHostsFiles: [ssh.knownHosts], keepaliveIntervalMs: 1000 })
+  : Promise.resolve(createLocalTransport({ root }));
+const first = await open();
+const switchable = bootIdFile ? switchableTransport(first) : undefined;
+const local: Transport = switchable ?? first;
+let reboots = 0;
+let waited = false;
 // FERRY_E2E_BOOT_BEFORE / _AFTER: shell lines the lab's reboot runs before and after the boot (a fault and its repair).
 const shellLines = (v: string | undefined): string[] => (v ? v.split('\n') : []);
 const bootFaults = { before: shellLines(process.env.FERRY_E2E_BOOT_BEFORE), after: shellLines(process.env.FERRY_E2E_BOOT_AFTER) };
+// sshd restarted: SIGHUP makes it re-execute itself, delivered once the boot is over (it is stopped during it).
+const sshdBoot = ssh ? { sshdPid: ssh.sshdPid, ...(ssh.restart ? { unreachable: true, before: [...bootFaults.before, `kill -HUP ${ssh.sshdPid}`] } : {}) } : {};
 // The lab's boot model (test/lab/boot.ts): a boot into system-update.target when an offline update is armed, then
-// default.target, then a new boot id. `rebootwait:N` stalls at the N-th "waiting for the host" line, the reboot issued.
+// default.target, then a new boot id. `rebootwait:N` stalls at the first "waiting for the host" line of the N-th reboot
+// this run issues (of hop FERRY_E2E_STALL_HOP's, with it), the reboot issued.
 const rebootWait: RebootWait | undefined = bootIdFile && switchable ? {
-  transport: switchable, connect: () => Promise.resolve(createLocalTransport({ root })),
-  output: (l) => { if (where === 'rebootwait' && l.startsWith('waiting for') && ++waits === index) stall(); },
-  config: rebootConfig({ bootIdFile, machineIdFile: process.env.FERRY_E2E_MACHINE_ID_FILE ?? '', command: ['sh', labBoot({ dir: join(dirname(bootIdFile), 'lab-boot'), root, bootIdFile, ...bootFaults }).script], backoffMs: 20, maxBackoffMs: 100, timeoutMs: 60_000 }),
+  transport: switchable, connect: open,
+  output: (l) => {
+    if (where !== 'rebootwait' || (stallHop !== undefined && hop !== stallHop)) return;
+    if (l.startsWith('rebooting ')) { reboots++; waited = false; }
+    if (l.startsWith('waiting for') && !waited) { waited = true; if (reboots === index) stall(); }
+  },
+  config: rebootConfig({ bootIdFile, machineIdFile: process.env.FERRY_E2E_MACHINE_ID_FILE ?? '', command: ['sh', labBoot({ dir: join(dirname(bootIdFile), 'lab-boot'), root, bootIdFile, ...bootFaults, ...sshdBoot }).script], backoffMs: 20, maxBackoffMs: 100, timeoutMs: 60_000, ...(ssh ? { attemptTimeoutMs: 3000 } : {}) }),
 } : undefined;
 let untars = -1;
 // The real transport; only the `untar` stall point looks at the commands it runs.

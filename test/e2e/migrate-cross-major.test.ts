@@ -25,12 +25,11 @@ import { compileSchema } from '../../src/core/index.js';
 import { routePlanSchema } from '../../src/plan/index.js';
 import { rebootConfig, switchableTransport, type RebootWait, type SwitchableTransport } from '../../src/exec/reboot.js';
 import { createLocalTransport } from '../../src/transport/local.js';
-import { parseNevra } from '../../src/rpm/nevra.js';
 import { readCurrentExecution, readJournal } from '../../src/exec/journal.js';
 import { checkDownloaded } from '../../src/exec/steps/download-packages.js';
 import { labBoot, labBootLog } from '../lab/boot.js';
 import { convertRootToBerkeleyRpmdb } from '../lab/rpmdb-bdb.js';
-import { buildRepo } from '../lab/build.js';
+import { applyPrediction, bootFiles, EL7_PES, el7Route, rockyPes } from '../lab/el7-route.js';
 import { createLab, type Lab, type LabDistro, type LabHost } from '../lab/lab.js';
 import type { SourceDef } from '../lab/model.js';
 import { sharedPath, skipUnlessShared, skipUnlessTools } from '../support/shared.js';
@@ -42,30 +41,16 @@ const skip = skipUnlessTools('rpmbuild', 'createrepo_c', 'dnf', 'rpm', 'setsid')
 let lab: Lab | undefined;
 const labOf = (): Lab => { assert.ok(lab, 'the lab is created before the tests'); return lab; };
 
-/** CentOS 7 packages that Rocky's PES events name (versions from CentOS 7.8; contents are the lab's). */
-const EL7_PES: SourceDef[] = [
-  { name: 'yum-utils', version: '1.1.31', release: '54.el7_8', arch: 'noarch', vendor: 'CentOS', license: 'GPLv2+',
-    binaries: [{ name: 'yum-utils', requires: ['filesystem'], files: { '/usr/bin/yum-config-manager': '#yum-utils yum-config-manager\n' } }] },
-  { name: 'pygpgme', version: '0.3', release: '9.el7', arch: 'x86_64', vendor: 'CentOS', license: 'LGPLv2+',
-    binaries: [{ name: 'pygpgme', requires: ['filesystem'], files: { '/usr/share/doc/pygpgme.txt': 'pygpgme\n' } }] },
-];
-/** What Rocky 8 carries in yum-utils' place. */
-const EL8_PES: SourceDef[] = [
-  { name: 'dnf-utils', version: '4.0.18', release: '4.el8', arch: 'noarch', vendor: 'Rocky Enterprise Software Foundation', license: 'GPLv2+',
-    binaries: [{ name: 'dnf-utils', requires: ['filesystem'], files: { '/usr/bin/yum-config-manager': '#dnf-utils yum-config-manager\n' } }] },
-];
-
 let rocky: LabDistro;
 let extra: string;
-const pes = (): string => sharedPath('leapp', 'pes-events.rocky.json');
+const pes = rockyPes;
 const repoArgs = (): string[] => [`rocky-8=${rocky.repoDir}`, `rocky-8=${extra}`];
 
 before(async () => {
   if (skip) return;
   lab = await createLab();
   process.env.HOME = (await lab.host({ from: 'centos-7' })).env.HOME; // Debian rpm: %_dbpath from the lab HOME
-  rocky = await labOf().distro('rocky-8');
-  extra = await buildRepo({ id: 'rocky-8-pes-extra', sources: EL8_PES }, labOf().cacheDir);
+  ({ rocky8: rocky, extra } = await el7Route(labOf()));
 });
 after(async () => { await lab?.close(); });
 
@@ -99,15 +84,6 @@ test('ferry plan on CentOS 7 → Rocky 8: refused without --pes (PES_REQUIRED); 
   h.dispose();
 });
 
-/** A boot id and a machine id file for migrate-child's modelled reboots (test/lab/boot.ts; its log in lab-boot/ beside them). */
-function bootFiles(): { FERRY_E2E_BOOT_ID_FILE: string; FERRY_E2E_MACHINE_ID_FILE: string } {
-  const dir = mkdtempSync(join(tmpdir(), 'ferry-xmajor-'));
-  const ids = { FERRY_E2E_BOOT_ID_FILE: join(dir, 'boot_id'), FERRY_E2E_MACHINE_ID_FILE: join(dir, 'machine-id') };
-  writeFileSync(ids.FERRY_E2E_BOOT_ID_FILE, `${randomUUID()}\n`);
-  writeFileSync(ids.FERRY_E2E_MACHINE_ID_FILE, '3d1219c7c4c5404aaa1f6d2a48adfda4\n');
-  return ids;
-}
-
 /** The boots the lab modelled for migrate-child's reboots (test/lab/boot.ts). */
 function bootsOf(boot: { FERRY_E2E_BOOT_ID_FILE: string }): { target: string; lines: string[] }[] {
   return labBootLog(join(dirname(boot.FERRY_E2E_BOOT_ID_FILE), 'lab-boot'));
@@ -126,18 +102,6 @@ async function waitFor(ok: () => boolean, ms: number, what: string): Promise<voi
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 100));
   }
-}
-
-/** The installed set after `changes`, as packageSet prints it (epoch always). */
-function applyPrediction(before: string[], changes: { action: string; nevra: string; from?: string }[]): string[] {
-  const norm = (n: string): string => { const p = parseNevra(n); return `${p.name}-${p.epoch}:${p.version}-${p.release}.${p.arch}`; };
-  const set = new Set(before.map(norm));
-  for (const c of changes) {
-    if (c.from) set.delete(norm(c.from));
-    if (c.action === 'erase' || c.action === 'obsolete') set.delete(norm(c.nevra));
-    else set.add(norm(c.nevra));
-  }
-  return [...set].sort();
 }
 
 test('CentOS 7 → Rocky 8 runs as an offline update (SIGKILL while the host reboots into it and after, resumed): no host service started in its boot; the predicted package set, dnf check and rpm -Va clean', { skip }, async () => {

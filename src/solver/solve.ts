@@ -31,7 +31,7 @@ import { createDupMaps, type DupJob, type DupMaps } from './dupmaps.js';
 import { Sat } from './sat.js';
 import { yumObsoletesRules } from './yumobs.js';
 import type { Dep } from '../rpm/types.js';
-import type { Job, Solvable, SolveRequest, SolveResult, SolverPool, TransactionStep } from './types.js';
+import type { Job, Solvable, SolvePhase, SolveRequest, SolveResult, SolverPool, TransactionStep } from './types.js';
 
 // A formula over solvable literals (+v installed, -v not installed; v = id + 1).
 type Formula = { t: 'lit'; lit: number } | { t: 'and' | 'or'; parts: Formula[] } | { t: 'true' } | { t: 'false' };
@@ -1507,6 +1507,7 @@ class Solver {
   }
 
   run(): SolveResult {
+    const clock = phaseClock(this.req.onPhase);
     this.addJobs();
     if (this.dupJobs.length) this.addDupMaps();
     const pkg = this.pkgRules();
@@ -1517,16 +1518,17 @@ class Solver {
     this.black = this.blackRules();
     this.repoPrio = this.strictRepoPrioRules();
     let choice = this.choiceRules(pkg);
+    clock('rules');
     for (let ok = this.attempt(pkg, update, choice); ;) {
       // a weak job whose rule is the last weak rule of the proof goes (solver_fixproblem): what it changed in the
       // policy rules comes back with it (solver_reenablepolicyrules), so the jobs are solved again without it
       const weakJob = ok ? undefined : this.weakJobToDisable();
-      if (weakJob !== undefined) return new Solver({ ...this.req, jobs: this.req.jobs.filter((_, k) => k !== weakJob) }).run();
+      if (weakJob !== undefined) { clock('sat'); return new Solver({ ...this.req, jobs: this.req.jobs.filter((_, k) => k !== weakJob) }).run(); }
       const fewer = ok ? this.unneededChoice(choice) : this.weakToDisable(choice);
       if (fewer) { choice = fewer; ok = this.attempt(pkg, update, choice); continue; }
       if (!ok) {
         const gone = this.autoUninstall();
-        if (gone === undefined) return { ok: false, problems: ['the jobs cannot be satisfied together'] };
+        if (gone === undefined) { clock('sat'); return { ok: false, problems: ['the jobs cannot be satisfied together'] }; }
         update = update.filter((r) => r.pkg !== gone);
         ok = this.attempt(pkg, update, choice);
         continue;
@@ -1536,10 +1538,15 @@ class Solver {
       this.takeBranch(step.branch, step.at);
       ok = this.search();
     }
+    clock('sat');
     const chosen: number[] = [];
     for (let id = 0; id < this.pool.count; id++) if (this.sat.valueOf(V(id)) === 1) chosen.push(id);
-    if (!this.req.recommendations) return { ok: true, steps: this.transaction(chosen), installed: chosen };
-    return { ok: true, steps: this.transaction(chosen), installed: chosen, recommended: this.stillWanted('recommends'), suggested: this.stillWanted('suggests') };
+    const steps = this.transaction(chosen);
+    const result: SolveResult = this.req.recommendations
+      ? { ok: true, steps, installed: chosen, recommended: this.stillWanted('recommends'), suggested: this.stillWanted('suggests') }
+      : { ok: true, steps, installed: chosen };
+    clock('transaction');
+    return result;
   }
 
   /**
@@ -1641,6 +1648,13 @@ function withoutDisabled(pool: SolverPool, disabled: ReadonlySet<number>): Solve
       return out;
     },
   };
+}
+
+/** Reports to onPhase the time since the previous report (or its creation) under the phase named; a no-op without one. */
+function phaseClock(onPhase: ((phase: SolvePhase, ms: number) => void) | undefined): (phase: SolvePhase) => void {
+  if (!onPhase) return () => undefined;
+  let last = performance.now();
+  return (phase) => { const now = performance.now(); onPhase(phase, now - last); last = now; };
 }
 
 function unsupported(what: string): FerryError {

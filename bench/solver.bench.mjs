@@ -93,7 +93,9 @@ for (let i = 0; i < RUNS; i++) {
 }
 const wall = (k) => median(runs[k].map((r) => r.wall));
 const rss = (k) => Math.max(...runs[k].map((r) => r.rss));
-console.log(`ferry (read + solve)   wall ${wall('ferry').toFixed(0)} ms (read ${median(runs.ferry.map((r) => r.inner.readMs)).toFixed(0)} ms, solve ${median(runs.ferry.map((r) => r.inner.solveMs)).toFixed(0)} ms), peak RSS ${rss('ferry').toFixed(0)} MB`);
+const phase = (k) => median(runs.ferry.map((r) => r.inner.phases[k])).toFixed(0);
+const inProcess = median(runs.ferry.map((r) => r.inner.ms));
+console.log(`ferry (read + solve)   wall ${wall('ferry').toFixed(0)} ms, peak RSS ${rss('ferry').toFixed(0)} MB; in-process ${inProcess.toFixed(0)} ms: testcase read ${phase('read')}, pool build ${phase('pool')}, rules ${phase('rules')}, SAT ${phase('sat')}, transaction ${phase('transaction')} ms (the rest of the wall: Node's start-up and module loading)`);
 console.log(`testsolv (read + solve) wall ${wall('testsolv').toFixed(0)} ms, peak RSS ${rss('testsolv').toFixed(0)} MB`);
 const equal = JSON.stringify(mine) === JSON.stringify(ref);
 const kinds = (lines) => Object.entries(lines.reduce((m, l) => ({ ...m, [l.split(' ')[0]]: (m[l.split(' ')[0]] ?? 0) + 1 }), {})).map(([k, v]) => `${v} ${k}`).join(', ');

@@ -7,7 +7,12 @@
  */
 import { solve } from './solve.js';
 import { formatSolvable, type JobSet, type Testcase } from './testcase.js';
-import type { SolveResult, SolverPool } from './types.js';
+import type { SolveRequest, SolveResult, SolverPool } from './types.js';
+
+export interface SolveTestcaseOptions {
+  /** Passed to the solver (SolveRequest.onPhase): the time of each phase of each job set's solve. */
+  readonly onPhase?: SolveRequest['onPhase'];
+}
 
 /** The marker line of an unsolvable result. */
 export const PROBLEM_LINE = 'problem (unsolvable)';
@@ -29,14 +34,14 @@ export function formatResult(pool: SolverPool, result: SolveResult): string[] {
  * Solves each job set of a testcase; the result lines as testsolv prints them (after a `test N:` line per set
  * when there are several).
  */
-export function solveTestcase(tc: Testcase): string[] {
-  const results = tc.sets.map((set) => solveJobSet(tc, set));
+export function solveTestcase(tc: Testcase, options: SolveTestcaseOptions = {}): string[] {
+  const results = tc.sets.map((set) => solveJobSet(tc, set, options));
   if (results.length === 1) return results[0];
   return results.flatMap((lines, k) => [`test ${k + 1}:`, ...lines]);
 }
 
 /** One job set of a testcase, solved against its pool: the result lines as testsolv prints them for it. */
-export function solveJobSet(tc: Testcase, set: JobSet): string[] {
+export function solveJobSet(tc: Testcase, set: JobSet, options: SolveTestcaseOptions = {}): string[] {
   const recommendations = set.resultTypes.includes('recommended');
   const cleandeps = set.resultTypes.includes('cleandeps');
   const result = solve({ pool: tc.pool, arch: tc.arch, jobs: set.jobs, ignoreRecommended: set.solverFlags.includes('ignorerecommended'), focusInstalled: set.solverFlags.includes('focusinstalled'),
@@ -46,7 +51,8 @@ export function solveJobSet(tc: Testcase, set: JobSet): string[] {
     implicitObsoleteUsesColors: set.poolFlags.includes('implicitobsoleteusescolors'),
     ...(tc.disabled.length ? { disabled: new Set(tc.disabled), whatprovidesWithDisabled: set.poolFlags.includes('whatprovideswithdisabled') } : {}),
     bestObeyPolicy: set.solverFlags.includes('bestobeypolicy'), noAutoTarget: set.solverFlags.includes('noautotarget'),
-    strongRecommends: set.solverFlags.includes('strongrecommends'), strictRepoPriority: set.solverFlags.includes('strictrepopriority'), allowVendorChange: set.solverFlags.includes('allowvendorchange'), reportCleandeps: cleandeps });
+    strongRecommends: set.solverFlags.includes('strongrecommends'), strictRepoPriority: set.solverFlags.includes('strictrepopriority'), allowVendorChange: set.solverFlags.includes('allowvendorchange'), reportCleandeps: cleandeps,
+    ...(options.onPhase ? { onPhase: options.onPhase } : {}) });
   const lines = formatResult(tc.pool, result);
   if (!result.ok || (!recommendations && !cleandeps)) return lines;
   const f = (kind: string, ids: readonly number[] = []): string[] => ids.map((id) => `${kind} ${formatSolvable(tc.pool, id)}`);

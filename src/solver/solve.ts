@@ -33,7 +33,7 @@ import { createDupMaps, type DupJob, type DupMaps } from './dupmaps.js';
 import { Sat } from './sat.js';
 import { yumObsoletesRules } from './yumobs.js';
 import type { Dep } from '../rpm/types.js';
-import type { Job, Solvable, SolveRequest, SolveResult, SolverPool, TransactionStep } from './types.js';
+import type { Job, Solvable, SolvePhase, SolveRequest, SolveResult, SolverPool, TransactionStep } from './types.js';
 
 // A formula over solvable literals (+v installed, -v not installed; v = id + 1).
 type Formula = { t: 'lit'; lit: number } | { t: 'and' | 'or'; parts: Formula[] } | { t: 'true' } | { t: 'false' };
@@ -201,8 +201,25 @@ class Solver {
     return undefined;
   }
 
-  /** cplxdeps.c's normalisation: A IF B = A OR ~B; A UNLESS B = A AND ~B; the ELSE forms likewise. */
+  /** formula's results by dependency object (a formula reads only whatprovides, which does not change). */
+  private readonly formulas = new Map<DepTree, Formula>();
+  private readonly positiveSets = new Map<DepTree, readonly number[]>();
+
+  /** cplxdeps.c's normalisation: A IF B = A OR ~B; A UNLESS B = A AND ~B; the ELSE forms likewise. Memoised. */
   private formula(t: DepTree): Formula {
+    let f = this.formulas.get(t);
+    if (!f) { f = this.makeFormula(t); this.formulas.set(t, f); }
+    return f;
+  }
+
+  /** The packages a dependency's formula names positively (its possible providers), memoised. */
+  private positivesOf(t: DepTree): readonly number[] {
+    let out = this.positiveSets.get(t);
+    if (!out) { out = t.type === 'simple' ? this.providers(t) : positives(this.formula(t)); this.positiveSets.set(t, out); }
+    return out;
+  }
+
+  private makeFormula(t: DepTree): Formula {
     const set = this.depSet(t);
     if (set) return set.length === 0 ? FALSE : { t: 'or', parts: set.map((p) => ({ t: 'lit', lit: V(p) })) };
     switch (t.type) {
@@ -267,8 +284,8 @@ class Solver {
     for (const lit of trail) {
       if (lit < 0) continue;
       const s = this.pool.solvable(ID(lit));
-      for (const d of s.recommends) for (const p of positives(this.formula(d))) recommended.add(p);
-      for (const d of s.suggests) for (const p of positives(this.formula(d))) suggested.add(p);
+      for (const d of s.recommends) for (const p of this.positivesOf(d)) recommended.add(p);
+      for (const d of s.suggests) for (const p of this.positivesOf(d)) suggested.add(p);
     }
     this.weakCache = { at: trail.length, recommended, suggested };
     return this.weakCache;
@@ -297,10 +314,7 @@ class Solver {
     const m = new Uint8Array(this.pool.count);
     const work: number[] = [];
     const push = (p: number): void => { if (!m[p]) { m[p] = 1; work.push(p); } };
-    const pushDep = (d: DepTree): void => {
-      if (d.type === 'simple') { for (const p of this.providers(d)) push(p); return; }
-      for (const p of positives(this.formula(d))) push(p);
-    };
+    const pushDep = (d: DepTree): void => { for (const p of this.positivesOf(d)) push(p); };
     const drain = (): void => {
       while (work.length) {
         const s = this.pool.solvable(work.pop() as number);
@@ -314,7 +328,7 @@ class Solver {
     for (const i of this.installed) for (const p of this.featureCandidates(i)) push(p);
     for (const p of this.jobPackages) push(p);
     drain();
-    const possible = (d: DepTree): boolean => (d.type === 'simple' ? this.providers(d) : positives(this.formula(d))).some((p) => m[p] === 1);
+    const possible = (d: DepTree): boolean => this.positivesOf(d).some((p) => m[p] === 1);
     for (let changed = true; changed;) {
       changed = false;
       for (let n = 0; n < this.pool.count; n++) {
@@ -1170,8 +1184,8 @@ class Solver {
     const suggested = new Set<number>();
     const mark = (id: number): void => {
       const s = this.pool.solvable(id);
-      for (const d of s.recommends) for (const p of positives(this.formula(d))) recommended.add(p);
-      for (const d of s.suggests) for (const p of positives(this.formula(d))) suggested.add(p);
+      for (const d of s.recommends) for (const p of this.positivesOf(d)) recommended.add(p);
+      for (const d of s.suggests) for (const p of this.positivesOf(d)) suggested.add(p);
     };
     for (const lit of this.sat.assigned) if (lit > 0) mark(ID(lit));
     for (const p of future) mark(p);
@@ -1284,13 +1298,15 @@ class Solver {
   private deps: { i: number; n: number; postponed: number; level: number } | undefined;
 
   /**
-   * The indexes of the rules with two or more positive literals, in rule order: only they can offer a choice, so
-   * the walk visits them alone (the others never decide anything there), in the same cyclic order.
+   * The rules with two or more positive literals, in rule order: only they can offer a choice, so the walk visits
+   * them alone (the others never decide anything there), in the same cyclic order. Their literals sit in one
+   * array, rule k's at choiceLits[choiceStart[k] … choiceStart[k + 1]).
    */
-  private choiceable: Int32Array = new Int32Array(0);
+  private choiceStart: Int32Array = new Int32Array(1);
+  private choiceLits: Int32Array = new Int32Array(0);
 
   private decideDependencies(): number {
-    const nrules = this.choiceable.length;
+    const nrules = this.choiceStart.length - 1;
     if (nrules === 0) return 0;
     let st = this.deps;
     if (!st || this.sat.decisionLevel < st.level) st = { i: -1, n: 0, postponed: 0, level: this.sat.decisionLevel };
@@ -1304,7 +1320,7 @@ class Solver {
         st.n = 1;
       }
       if (st.i >= nrules) st.i = 0;
-      const dq = this.unfulfilledChoice(this.rules[this.choiceable[st.i]]);
+      const dq = this.unfulfilledChoice(st.i);
       if (!dq) continue;
       let list = this.pruneToCleandeps(dq);
       if (st.postponed >= 0) {
@@ -1316,21 +1332,27 @@ class Solver {
     }
   }
 
-  /** The undecided positive literals of a rule whose negative literals are all false and that is not yet fulfilled. */
-  private unfulfilledChoice(r: Rule): number[] | undefined {
+  /**
+   * The undecided positive literals of choice rule k (of choiceStart) when its negative literals are all false and
+   * it is not yet fulfilled.
+   */
+  private unfulfilledChoice(k: number): number[] | undefined {
     // a first pass that allocates nothing: most rules are fulfilled or not yet a choice
-    const lits = r.lits;
+    const lits = this.choiceLits;
+    const from = this.choiceStart[k];
+    const to = this.choiceStart[k + 1];
+    const sat = this.sat;
     let open = 0;
-    for (let k = 0; k < lits.length; k++) {
-      const l = lits[k];
-      const v = this.sat.valueOf(l);
+    for (let j = from; j < to; j++) {
+      const l = lits[j];
+      const v = sat.valueOf(l);
       if (v === 1) return undefined;
       if (l < 0) { if (v === 0) return undefined; continue; }
       if (v === 0) open++;
     }
     if (open < 2) return undefined;
     const dq: number[] = [];
-    for (const l of lits) if (l > 0 && this.sat.valueOf(l) === 0) dq.push(ID(l));
+    for (let j = from; j < to; j++) { const l = lits[j]; if (l > 0 && sat.valueOf(l) === 0) dq.push(ID(l)); }
     return dq;
   }
 
@@ -1552,12 +1574,15 @@ class Solver {
       providers: (obs) => this.obsProviders(obs),
     }).map((lits) => ({ lits, kind: 'yumobs' as const })) : [];
     this.rules = [...(this.recDisabled.size ? pkg.filter((r) => !this.recDisabled.has(r)) : pkg), ...update, ...this.jobRules, ...this.infarch, ...this.dup, ...this.best ?? [], ...this.yumObs, ...this.black, ...this.repoPrio, ...choice];
-    const choiceable: number[] = [];
-    this.rules.forEach((r, i) => {
+    const choiceable = this.rules.filter((r) => {
       let positive = 0;
-      for (const l of r.lits) if (l > 0 && ++positive === 2) { choiceable.push(i); break; }
+      for (const l of r.lits) if (l > 0 && ++positive === 2) return true;
+      return false;
     });
-    this.choiceable = Int32Array.from(choiceable);
+    this.choiceStart = new Int32Array(choiceable.length + 1);
+    for (let k = 0; k < choiceable.length; k++) this.choiceStart[k + 1] = this.choiceStart[k] + choiceable[k].lits.length;
+    this.choiceLits = new Int32Array(this.choiceStart[choiceable.length]);
+    for (let k = 0; k < choiceable.length; k++) this.choiceLits.set(choiceable[k].lits, this.choiceStart[k]);
     this.sat = new Sat(this.pool.count);
     this.weakCache = undefined;
     this.deps = undefined;
@@ -1660,6 +1685,7 @@ class Solver {
   }
 
   run(): SolveResult {
+    const clock = phaseClock(this.req.onPhase);
     this.addJobs();
     if (this.dupJobs.length) this.addDupMaps();
     this.makeCleandepsMap();
@@ -1671,19 +1697,20 @@ class Solver {
     this.black = this.blackRules();
     this.repoPrio = this.strictRepoPrioRules();
     let choice = this.choiceRules(pkg);
+    clock('rules');
     for (let ok = this.attempt(pkg, update, choice); ;) {
       // a weak job whose rule is the last weak rule of the proof goes (solver_fixproblem): what it changed in the
       // policy rules comes back with it (solver_reenablepolicyrules), so the jobs are solved again without it
       const weakJob = ok ? undefined : this.weakJobToDisable();
-      if (weakJob !== undefined) return new Solver({ ...this.req, jobs: this.req.jobs.filter((_, k) => k !== weakJob) }, this.mistakes).run();
+      if (weakJob !== undefined) { clock('sat'); return new Solver({ ...this.req, jobs: this.req.jobs.filter((_, k) => k !== weakJob) }, this.mistakes).run(); }
       // wrongly erased cleandeps packages leave the map, their update rules come back, and the solver starts over
       const mistakes = ok ? this.cleandepsMistakes() : [];
-      if (mistakes.length) return new Solver(this.req, [...this.mistakes, ...mistakes]).run();
+      if (mistakes.length) { clock('sat'); return new Solver(this.req, [...this.mistakes, ...mistakes]).run(); }
       const fewer = ok ? this.unneededChoice(choice) : this.weakToDisable(choice);
       if (fewer) { choice = fewer; ok = this.attempt(pkg, update, choice); continue; }
       if (!ok) {
         const gone = this.autoUninstall();
-        if (gone === undefined) return { ok: false, problems: ['the jobs cannot be satisfied together'] };
+        if (gone === undefined) { clock('sat'); return { ok: false, problems: ['the jobs cannot be satisfied together'] }; }
         update = update.filter((r) => r.pkg !== gone);
         ok = this.attempt(pkg, update, choice);
         continue;
@@ -1693,11 +1720,16 @@ class Solver {
       this.takeBranch(step.branch, step.at);
       ok = this.search();
     }
+    clock('sat');
     const chosen: number[] = [];
     for (let id = 0; id < this.pool.count; id++) if (this.sat.valueOf(V(id)) === 1) chosen.push(id);
     const cleandeps = this.req.reportCleandeps ? { cleandeps: this.erasedCleandeps() } : {};
-    if (!this.req.recommendations) return { ok: true, steps: this.transaction(chosen), installed: chosen, ...cleandeps };
-    return { ok: true, steps: this.transaction(chosen), installed: chosen, recommended: this.stillWanted('recommends'), suggested: this.stillWanted('suggests'), ...cleandeps };
+    const steps = this.transaction(chosen);
+    const result: SolveResult = this.req.recommendations
+      ? { ok: true, steps, installed: chosen, recommended: this.stillWanted('recommends'), suggested: this.stillWanted('suggests'), ...cleandeps }
+      : { ok: true, steps, installed: chosen, ...cleandeps };
+    clock('transaction');
+    return result;
   }
 
   /**
@@ -1799,6 +1831,13 @@ function withoutDisabled(pool: SolverPool, disabled: ReadonlySet<number>): Solve
       return out;
     },
   };
+}
+
+/** Reports to onPhase the time since the previous report (or its creation) under the phase named; a no-op without one. */
+function phaseClock(onPhase: ((phase: SolvePhase, ms: number) => void) | undefined): (phase: SolvePhase) => void {
+  if (!onPhase) return () => undefined;
+  let last = performance.now();
+  return (phase) => { const now = performance.now(); onPhase(phase, now - last); last = now; };
 }
 
 function unsupported(what: string): FerryError {

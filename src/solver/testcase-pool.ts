@@ -261,6 +261,14 @@ export class TestcasePool implements SolverPool {
 
   // ---- whatprovides ----
 
+  /**
+   * pool_createwhatprovides: the provide index built now rather than on the first lookup (testsolv builds it
+   * before it solves; the solver bench times it apart). Adding a solvable afterwards drops it again.
+   */
+  createWhatprovides(): void {
+    this.index ??= this.buildIndex();
+  }
+
   private buildIndex(): NonNullable<TestcasePool['index']> {
     this.finish();
     const names = this.names.size;

@@ -163,7 +163,15 @@ export interface SolveRequest {
   readonly reportCleandeps?: boolean;
   /** Also report solver_get_recommendations: the packages still recommended / suggested after solving. */
   readonly recommendations?: boolean;
+  /** Told how long each phase of the solve took, in ms, as it ends (the solver bench prints the split). */
+  readonly onPhase?: (phase: SolvePhase, ms: number) => void;
 }
+
+/**
+ * The phases of one solve: making the rules (the dependency lists the pool reads on first use included), the SAT
+ * search with its reruns and minimisation, and the transaction built from the model.
+ */
+export type SolvePhase = 'rules' | 'sat' | 'transaction';
 
 export type TransactionStep =
   | { kind: 'install'; id: number }

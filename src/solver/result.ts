@@ -7,6 +7,7 @@
  */
 import { solve } from './solve.js';
 import { formatSolvable, type JobSet, type Testcase } from './testcase.js';
+import { formatDepId, parseDepId, relOpName, type DepId } from './testdep.js';
 import type { SolveResult, SolverPool } from './types.js';
 
 /** The marker line of an unsolvable result. */
@@ -35,9 +36,20 @@ export function solveTestcase(tc: Testcase): string[] {
   return results.flatMap((lines, k) => [`test ${k + 1}:`, ...lines]);
 }
 
-/** One job set of a testcase, solved against its pool: the result lines as testsolv prints them for it. */
+/**
+ * One job set of a testcase, solved against its pool: the result lines as testsolv prints them for its result
+ * types (transaction and problems when it names none).
+ */
 export function solveJobSet(tc: Testcase, set: JobSet): string[] {
-  const recommendations = set.resultTypes.includes('recommended');
+  const types = set.resultTypes.length ? set.resultTypes : ['transaction', 'problems'];
+  const lines: string[] = [];
+  if (types.some((t) => t === 'transaction' || t === 'problems' || t === 'recommended')) lines.push(...solvedLines(tc, set, types));
+  if (types.includes('genid')) lines.push(...set.genids.flatMap(genidLines));
+  return lines.sort();
+}
+
+function solvedLines(tc: Testcase, set: JobSet, types: readonly string[]): string[] {
+  const recommendations = types.includes('recommended');
   const result = solve({ pool: tc.pool, arch: tc.arch, jobs: set.jobs, ignoreRecommended: set.solverFlags.includes('ignorerecommended'), focusInstalled: set.solverFlags.includes('focusinstalled'),
     dupAllowDowngrade: !set.solverFlags.includes('!dupallowdowngrade'), dupAllowArchChange: !set.solverFlags.includes('!dupallowarchchange'), recommendations,
     keepExplicitObsoletes: set.solverFlags.includes('keepexplicitobsoletes'), keepOrphans: set.solverFlags.includes('keeporphans'),
@@ -49,7 +61,34 @@ export function solveJobSet(tc: Testcase, set: JobSet): string[] {
   const lines = formatResult(tc.pool, result);
   if (!result.ok || !recommendations) return lines;
   const f = (kind: string, ids: readonly number[] = []): string[] => ids.map((id) => `${kind} ${formatSolvable(tc.pool, id)}`);
-  return [...lines, ...f('recommended', result.recommended), ...f('suggested', result.suggested)].sort();
+  return [...lines, ...f('recommended', result.recommended), ...f('suggested', result.suggested)];
+}
+
+/**
+ * `result genid` of one noop provides job (testcase_solverresult): the dependency as testcase_dep2str writes it,
+ * a roundtrip error when testcase_str2dep reads that text back to other ids, and the ids one per line
+ * (dump_genid: operands before their relation, numbered from 1).
+ */
+export function genidLines(id: DepId): string[] {
+  const text = formatDepId(id);
+  const lines = [`genid dep ${text}`];
+  let back: DepId;
+  try {
+    back = parseDepId(text);
+  } catch {
+    back = null;
+  }
+  if (JSON.stringify(back) !== JSON.stringify(id)) lines.push(`genid roundtrip error: ${formatDepId(back)}`);
+  let n = 1;
+  const dump = (d: DepId): void => {
+    if (d !== null && 'flags' in d) {
+      dump(d.name);
+      dump(d.evr);
+      lines.push(`genid ${String(n++).padStart(2)}: genid op ${relOpName(d.flags) ?? 'unknown'}`);
+    } else lines.push(`genid ${String(n++).padStart(2)}: genid ${d === null ? 'null' : `lit ${d.lit}`}`);
+  };
+  dump(id);
+  return lines;
 }
 
 const TEST_HEADER = /^test \d+:$/;

@@ -8,7 +8,9 @@
 import { solve } from './solve.js';
 import { formatSolvable, type JobSet, type Testcase } from './testcase.js';
 import { formatDepId, parseDepId, relOpName, type DepId } from './testdep.js';
-import type { SolveResult, SolverPool } from './types.js';
+import { createHash } from 'node:crypto';
+import { FerryError, assert } from '../core/errors.js';
+import type { RuleReport, SolveResult, SolverPool } from './types.js';
 
 /** The marker line of an unsolvable result. */
 export const PROBLEM_LINE = 'problem (unsolvable)';
@@ -31,7 +33,12 @@ export function formatResult(pool: SolverPool, result: SolveResult): string[] {
  * when there are several).
  */
 export function solveTestcase(tc: Testcase): string[] {
-  const results = tc.sets.map((set) => solveJobSet(tc, set));
+  let kept: readonly number[] | undefined;
+  const results = tc.sets.map((set, k) => {
+    const run = runJobSet(tc, set, { considerAlso: set.reuseSolver ? kept : undefined, keep: tc.sets[k + 1]?.reuseSolver === true });
+    kept = run.considered;
+    return run.lines;
+  });
   if (results.length === 1) return results[0];
   return results.flatMap((lines, k) => [`test ${k + 1}:`, ...lines]);
 }
@@ -41,16 +48,30 @@ export function solveTestcase(tc: Testcase): string[] {
  * types (transaction and problems when it names none).
  */
 export function solveJobSet(tc: Testcase, set: JobSet): string[] {
-  const types = set.resultTypes.length ? set.resultTypes : ['transaction', 'problems'];
-  const lines: string[] = [];
-  if (types.some((t) => t === 'transaction' || t === 'problems' || t === 'recommended')) lines.push(...solvedLines(tc, set, types));
-  if (types.includes('genid')) lines.push(...set.genids.flatMap(genidLines));
-  return lines.sort();
+  return runJobSet(tc, set, {}).lines;
 }
 
-function solvedLines(tc: Testcase, set: JobSet, types: readonly string[]): string[] {
+/**
+ * A job set's result lines; `considerAlso`: the packages a reused solver has rules for; `keep`: also return the
+ * packages this solve made rules for (the next set reuses the solver).
+ */
+function runJobSet(tc: Testcase, set: JobSet, o: { considerAlso?: readonly number[]; keep?: boolean }): { lines: string[]; considered?: readonly number[] } {
+  const types = set.resultTypes.length ? set.resultTypes : ['transaction', 'problems'];
+  const lines: string[] = [];
+  let considered: readonly number[] | undefined;
+  if (types.some((t) => t === 'transaction' || t === 'problems' || t === 'recommended' || t === 'rules') || o.keep) {
+    const solved = solvedLines(tc, set, types, o);
+    lines.push(...solved.lines);
+    considered = solved.considered;
+  }
+  if (types.includes('genid')) lines.push(...set.genids.flatMap(genidLines));
+  return { lines: lines.sort(), considered };
+}
+
+function solvedLines(tc: Testcase, set: JobSet, types: readonly string[], o: { considerAlso?: readonly number[]; keep?: boolean }): { lines: string[]; considered?: readonly number[] } {
   const recommendations = types.includes('recommended');
-  const result = solve({ pool: tc.pool, arch: tc.arch, jobs: set.jobs, ignoreRecommended: set.solverFlags.includes('ignorerecommended'), focusInstalled: set.solverFlags.includes('focusinstalled'),
+  const rules = types.includes('rules');
+  const result = solve({ ...(o.considerAlso ? { considerAlso: o.considerAlso } : {}), ...(rules || o.keep ? { rules: true } : {}), pool: tc.pool, arch: tc.arch, jobs: set.jobs, ignoreRecommended: set.solverFlags.includes('ignorerecommended'), focusInstalled: set.solverFlags.includes('focusinstalled'),
     dupAllowDowngrade: !set.solverFlags.includes('!dupallowdowngrade'), dupAllowArchChange: !set.solverFlags.includes('!dupallowarchchange'), recommendations,
     keepExplicitObsoletes: set.solverFlags.includes('keepexplicitobsoletes'), keepOrphans: set.solverFlags.includes('keeporphans'),
     allowUninstall: set.solverFlags.includes('allowuninstall'), yumObsoletes: set.solverFlags.includes('yumobsoletes'),
@@ -58,10 +79,39 @@ function solvedLines(tc: Testcase, set: JobSet, types: readonly string[]): strin
     ...(tc.disabled.length ? { disabled: new Set(tc.disabled), whatprovidesWithDisabled: set.poolFlags.includes('whatprovideswithdisabled') } : {}),
     bestObeyPolicy: set.solverFlags.includes('bestobeypolicy'), noAutoTarget: set.solverFlags.includes('noautotarget'),
     strongRecommends: set.solverFlags.includes('strongrecommends'), strictRepoPriority: set.solverFlags.includes('strictrepopriority'), allowVendorChange: set.solverFlags.includes('allowvendorchange') });
-  const lines = formatResult(tc.pool, result);
-  if (!result.ok || !recommendations) return lines;
+  const lines = types.includes('transaction') || types.includes('problems') ? formatResult(tc.pool, result) : [];
+  if (rules) lines.push(...ruleLines(tc.pool, result.rules));
+  const considered = result.rules?.considered;
+  if (!result.ok || !recommendations) return { lines, considered };
   const f = (kind: string, ids: readonly number[] = []): string[] => ids.map((id) => `${kind} ${formatSolvable(tc.pool, id)}`);
-  return [...lines, ...f('recommended', result.recommended), ...f('suggested', result.suggested)];
+  return { lines: [...lines, ...f('recommended', result.recommended), ...f('suggested', result.suggested)], considered };
+}
+
+/** The rule classes ruleLines writes; the others (update, feature, dup, best, …) are laid out otherwise in libsolv. */
+const RULE_CLASSES: ReadonlySet<string> = new Set(['pkg', 'job', 'choice']);
+
+/**
+ * `result rules` (testcase_solverresult): per rule and literal `rule CLASS ID  P` or `rule CLASS ID -P`, ID the
+ * md5 of the rule's sorted, distinct literals (`P` or `!P`, each NUL-terminated: testcase_ruleid). Learnt rules,
+ * an installed repository's update and feature rules and the other classes throw SOLVER_UNSUPPORTED.
+ */
+export function ruleLines(pool: SolverPool, report: RuleReport | undefined): string[] {
+  assert(report !== undefined, 'a solve asked for its rules reports them');
+  if (report.learnt) throw new FerryError('SOLVER_UNSUPPORTED', `result rules after the search learnt ${report.learnt} rule(s): Ferry's CDCL learns other rules than libsolv`);
+  if (pool.installedRepo !== undefined && report.considered.some((id) => pool.solvable(id).repo === pool.installedRepo)) {
+    throw new FerryError('SOLVER_UNSUPPORTED', 'result rules with an installed repository (libsolv\'s feature and update rule layout is not modelled)');
+  }
+  const lines: string[] = [];
+  for (const r of report.rules) {
+    if (!RULE_CLASSES.has(r.kind)) throw new FerryError('SOLVER_UNSUPPORTED', `result rules with ${r.kind} rules`);
+    if (r.literals.length === 0) throw new FerryError('SOLVER_UNSUPPORTED', `result rules with an empty ${r.kind} rule (libsolv's -SYSTEMSOLVABLE)`);
+    const names = r.literals.map((l) => ({ sign: l.installed ? ' ' : '-', text: formatSolvable(pool, l.id) }));
+    const md5 = createHash('md5');
+    for (const t of [...new Set(names.map((n) => (n.sign === '-' ? `!${n.text}` : n.text)))].sort()) md5.update(`${t}\0`);
+    const id = md5.digest('hex');
+    for (const n of names) lines.push(`rule ${r.kind} ${id} ${n.sign}${n.text}`);
+  }
+  return lines;
 }
 
 /**

@@ -31,6 +31,8 @@ export interface JobSet {
    * jobs testcase_read makes of them: the top of the stack first.
    */
   readonly genids: readonly DepId[];
+  /** `nextjob reusesolver`: solved by the previous set's solver, which keeps its package rules. */
+  readonly reuseSolver: boolean;
 }
 
 /** The solver flags the depsolver models; any other makes the case unmodelled. */
@@ -312,10 +314,10 @@ export function parseTestcase(text: string, where: string): Testcase {
 function parseTestcaseBytes(text: Buffer, where: string): Testcase {
   const pool = new TestcasePool(text.length);
   const repoIds = new Map<string, number>();
-  const pendingSets: { jobs: { line: number; words: string[] }[]; result: string[]; resultTypes: string[]; solverFlags: string[]; poolFlags: Set<string>; unsupported: string[]; genid: DepId[] }[] = [];
+  const pendingSets: { jobs: { line: number; words: string[] }[]; result: string[]; resultTypes: string[]; solverFlags: string[]; poolFlags: Set<string>; unsupported: string[]; genid: DepId[]; reuseSolver: boolean }[] = [];
   // testsolv's pool flags: reset to their defaults at the first poolflags line, then set as the lines come
   const poolFlags = new Set<string>();
-  const newSet = (): (typeof pendingSets)[number] => { const set = { jobs: [], result: [], resultTypes: [], solverFlags: [], poolFlags, unsupported: [], genid: [] }; pendingSets.push(set); return set; };
+  const newSet = (): (typeof pendingSets)[number] => { const set = { jobs: [], result: [], resultTypes: [], solverFlags: [], poolFlags, unsupported: [], genid: [], reuseSolver: false }; pendingSets.push(set); return set; };
   let cur = newSet();
   const pendingDisable: { line: number; text: string }[] = [];
   const unsupported: string[] = [];
@@ -391,7 +393,12 @@ function parseTestcaseBytes(text: Buffer, where: string): Testcase {
         for (const t of cur.resultTypes) if (!RESULT_TYPES.has(t)) cur.unsupported.push(`line ${at}: result ${t}`);
         break;
       }
-      case 'nextjob': cur.poolFlags = new Set(poolFlags); cur = newSet(); break;
+      case 'nextjob':
+        cur.poolFlags = new Set(poolFlags);
+        cur = newSet();
+        if (words[1] === 'reusesolver') cur.reuseSolver = true;
+        else if (words[1] !== undefined) throw bad(lineNo, `"nextjob" takes only "reusesolver", got "${words[1]}"`);
+        break;
       case 'solverflags':
         for (const f of words.slice(1)) {
           if (SOLVER_FLAGS.has(f)) cur.solverFlags.push(f); else cur.unsupported.push(`line ${lineNo}: solverflags ${f}`);
@@ -436,7 +443,7 @@ function parseTestcaseBytes(text: Buffer, where: string): Testcase {
       if (typeof job === 'string') set.unsupported.push(`line ${line}: ${job}`); else jobs.push(job);
     }
     set.unsupported.sort((a, b) => lineOf(a) - lineOf(b));
-    return { jobs, result: set.result, resultTypes: set.resultTypes, solverFlags: set.solverFlags, poolFlags: [...set.poolFlags].sort(), unsupported: set.unsupported, genids: [...set.genid].reverse() };
+    return { jobs, result: set.result, resultTypes: set.resultTypes, solverFlags: set.solverFlags, poolFlags: [...set.poolFlags].sort(), unsupported: set.unsupported, genids: [...set.genid].reverse(), reuseSolver: set.reuseSolver };
   });
   // testcase_read skips a disable whose package no repo holds (testcase_str2jobsel fails: it only warns)
   const disabled = pendingDisable.flatMap(({ text }) => { const id = findPkg(pool, text); return id === undefined ? [] : [id]; });
@@ -446,7 +453,7 @@ function parseTestcaseBytes(text: Buffer, where: string): Testcase {
 }
 
 /** The result types solveJobSet writes (testcase.c resultflags2str). */
-const RESULT_TYPES: ReadonlySet<string> = new Set(['transaction', 'problems', 'recommended', 'genid']);
+const RESULT_TYPES: ReadonlySet<string> = new Set(['transaction', 'problems', 'recommended', 'genid', 'rules']);
 
 /**
  * One `genid` line on a set's stack (testcase_read): `lit STRING`, `null`, `dep TEXT` (testcase_str2dep, whose

@@ -156,7 +156,26 @@ export interface SolveRequest {
   readonly focusInstalled?: boolean;
   /** Also report solver_get_recommendations: the packages still recommended / suggested after solving. */
   readonly recommendations?: boolean;
+  /** Also report the rules the solver made (testsolv's `result rules`) and the packages it made rules for. */
+  readonly rules?: boolean;
+  /**
+   * Packages a reused solver already has package rules for (testsolv's `nextjob reusesolver`: libsolv keeps the
+   * previous solve's rules and addedmap), considered as if a job had named them.
+   */
+  readonly considerAlso?: readonly number[];
 }
+
+/** A rule as the solver made it: its class (libsolv's solver_ruleclass) and literals (a solvable installed or not). */
+export interface SolverRule {
+  readonly kind: 'pkg' | 'recommends' | 'update' | 'feature' | 'job' | 'infarch' | 'distupgrade' | 'best' | 'yumobs' | 'black' | 'strictrepoprio' | 'choice';
+  readonly literals: readonly { readonly id: number; readonly installed: boolean }[];
+}
+
+/**
+ * With SolveRequest.rules: every rule made before the search, disabled ones included, in the order made; how many
+ * the search learnt (Ferry's CDCL learns other clauses than libsolv's); the packages rules were made for.
+ */
+export interface RuleReport { readonly rules: readonly SolverRule[]; readonly learnt: number; readonly considered: readonly number[] }
 
 export type TransactionStep =
   | { kind: 'install'; id: number }
@@ -164,5 +183,5 @@ export type TransactionStep =
   | { kind: 'upgrade' | 'downgrade' | 'reinstall' | 'change'; from: number; to: number };
 
 export type SolveResult =
-  | { ok: true; steps: TransactionStep[]; installed: number[]; recommended?: number[]; suggested?: number[] }
-  | { ok: false; problems: string[] };
+  | { ok: true; steps: TransactionStep[]; installed: number[]; recommended?: number[]; suggested?: number[]; rules?: RuleReport }
+  | { ok: false; problems: string[]; rules?: RuleReport };

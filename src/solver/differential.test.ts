@@ -57,7 +57,7 @@ test('libsolv testcases: Ferry and testsolv give the same transaction', { skip: 
   for (const d of differences) console.log(`  differs: ${d}`);
   for (const u of unmodelled) console.log(`  not modelled: ${u}`);
   assert.deepEqual(differences, [], 'every modelled testcase gives testsolv\'s transaction');
-  assert.ok(compared >= 72, `only ${compared} testcases compared`);
+  assert.ok(compared >= 81, `only ${compared} testcases compared`);
 });
 
 /** testsolv's result lines of each job set ("test N:" blocks; one block for a single set). */
@@ -122,7 +122,7 @@ test('libsolv testcases whose only unmodelled part is a report (alternatives, ru
     console.log(`libsolv testcases without their reports: ${equal.length + differences.length} compared, ${equal.length} equal (${equal.join(', ')})`);
     for (const d of differences) console.log(`  differs: ${d}`);
     assert.deepEqual(differences, []);
-    assert.ok(equal.length >= 15, `only ${equal.length} compared`);
+    assert.ok(equal.length >= 11, `only ${equal.length} compared`);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -132,6 +132,9 @@ export class Sat {
     return ci;
   }
 
+  /** How many clauses the search has learnt so far. */
+  get learntCount(): number { return this.learntFrom.size; }
+
   /** Clause ci's literals as an array (analysis and proofs: not the propagation loop). */
   private clause(ci: number): number[] {
     return Array.from(this.lits.subarray(this.start[ci], this.start[ci] + this.len[ci]));

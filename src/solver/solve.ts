@@ -33,7 +33,7 @@ import { createDupMaps, type DupJob, type DupMaps } from './dupmaps.js';
 import { Sat } from './sat.js';
 import { yumObsoletesRules } from './yumobs.js';
 import type { Dep } from '../rpm/types.js';
-import type { Job, Solvable, SolvePhase, SolveRequest, SolveResult, SolverPool, TransactionStep } from './types.js';
+import type { Job, RuleReport, Solvable, SolvePhase, SolveRequest, SolveResult, SolverPool, SolverRule, TransactionStep } from './types.js';
 
 // A formula over solvable literals (+v installed, -v not installed; v = id + 1).
 type Formula = { t: 'lit'; lit: number } | { t: 'and' | 'or'; parts: Formula[] } | { t: 'true' } | { t: 'false' };
@@ -327,6 +327,7 @@ class Solver {
     for (const i of this.installed) push(i);
     for (const i of this.installed) for (const p of this.featureCandidates(i)) push(p);
     for (const p of this.jobPackages) push(p);
+    for (const p of this.req.considerAlso ?? []) push(p);
     drain();
     const possible = (d: DepTree): boolean => this.positivesOf(d).some((p) => m[p] === 1);
     for (let changed = true; changed;) {
@@ -1690,14 +1691,30 @@ class Solver {
     if (this.dupJobs.length) this.addDupMaps();
     this.makeCleandepsMap();
     const pkg = this.pkgRules();
-    let update = this.addUpdateRules();
+    const update = this.addUpdateRules();
     this.infarch = this.makeInfarchRules();
     this.dup = this.dupRules();
     this.best = this.makeBestRules();
     this.black = this.blackRules();
     this.repoPrio = this.strictRepoPrioRules();
-    let choice = this.choiceRules(pkg);
+    const choice = this.choiceRules(pkg);
     clock('rules');
+    const made = [...pkg, ...update, ...this.jobRules, ...this.infarch, ...this.dup, ...this.best ?? [], ...this.black, ...this.repoPrio, ...choice];
+    const result = this.solveRules(pkg, update, choice, clock);
+    return this.req.rules ? { ...result, rules: this.ruleReport(made) } : result;
+  }
+
+  /** With SolveRequest.rules: the rules made (the yumobs rules after the first attempt made them), the learnt ones. */
+  private ruleReport(made: readonly Rule[]): RuleReport {
+    const kinds: Readonly<Record<Rule['kind'], SolverRule['kind']>> = { pkg: 'pkg', update: 'update', feature: 'feature', job: 'job', infarch: 'infarch', dup: 'distupgrade', best: 'best', yumobs: 'yumobs', black: 'black', repoprio: 'strictrepoprio', choice: 'choice' };
+    const literals = (lits: readonly number[]): SolverRule['literals'] => lits.map((l) => ({ id: ID(l), installed: l > 0 }));
+    const rules: readonly SolverRule[] = [...made, ...this.yumObs ?? []].map((r) => ({ kind: r.weakRec ? 'recommends' : kinds[r.kind], literals: literals(r.lits) }));
+    const considered: number[] = [];
+    this.consideredMap.forEach((m, id) => { if (m) considered.push(id); });
+    return { rules, learnt: this.sat.learntCount, considered };
+  }
+
+  private solveRules(pkg: Rule[], update: Rule[], choice: Rule[], clock: (phase: SolvePhase) => void): SolveResult {
     for (let ok = this.attempt(pkg, update, choice); ;) {
       // a weak job whose rule is the last weak rule of the proof goes (solver_fixproblem): what it changed in the
       // policy rules comes back with it (solver_reenablepolicyrules), so the jobs are solved again without it

@@ -7,9 +7,9 @@
  */
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { FerryError, assert } from '../core/errors.js';
+import { FerryError, assert, isFerryError } from '../core/errors.js';
 import { matchesDep, type DepTree, type SimpleDep } from '../rpm/deps.js';
-import { formatTestcaseDep } from './testdep.js';
+import { formatTestcaseDep, parseDepId, relOpFlags, type DepId } from './testdep.js';
 import type { Dep, Evr } from '../rpm/types.js';
 import { DEP_KINDS, TestcasePool, depOrThrow, type DepKind } from './testcase-pool.js';
 import type { Job, JobCommand, JobSelect, Solvable, SolverPool, SolverRepo } from './types.js';
@@ -26,6 +26,13 @@ export interface JobSet {
   readonly poolFlags: string[];
   /** What this set alone uses that the solver does not model (its jobs, solver flags, result types). */
   readonly unsupported: string[];
+  /**
+   * The dependencies its `genid` lines built (testcase_read's genid stack), in the order of the noop provides
+   * jobs testcase_read makes of them: the top of the stack first.
+   */
+  readonly genids: readonly DepId[];
+  /** `nextjob reusesolver`: solved by the previous set's solver, which keeps its package rules. */
+  readonly reuseSolver: boolean;
 }
 
 /** The solver flags the depsolver models; any other makes the case unmodelled. */
@@ -307,10 +314,10 @@ export function parseTestcase(text: string, where: string): Testcase {
 function parseTestcaseBytes(text: Buffer, where: string): Testcase {
   const pool = new TestcasePool(text.length);
   const repoIds = new Map<string, number>();
-  const pendingSets: { jobs: { line: number; words: string[] }[]; result: string[]; resultTypes: string[]; solverFlags: string[]; poolFlags: Set<string>; unsupported: string[] }[] = [];
+  const pendingSets: { jobs: { line: number; words: string[] }[]; result: string[]; resultTypes: string[]; solverFlags: string[]; poolFlags: Set<string>; unsupported: string[]; genid: DepId[]; reuseSolver: boolean }[] = [];
   // testsolv's pool flags: reset to their defaults at the first poolflags line, then set as the lines come
   const poolFlags = new Set<string>();
-  const newSet = (): (typeof pendingSets)[number] => { const set = { jobs: [], result: [], resultTypes: [], solverFlags: [], poolFlags, unsupported: [] }; pendingSets.push(set); return set; };
+  const newSet = (): (typeof pendingSets)[number] => { const set = { jobs: [], result: [], resultTypes: [], solverFlags: [], poolFlags, unsupported: [], genid: [], reuseSolver: false }; pendingSets.push(set); return set; };
   let cur = newSet();
   const pendingDisable: { line: number; text: string }[] = [];
   const unsupported: string[] = [];
@@ -383,10 +390,15 @@ function parseTestcaseBytes(text: Buffer, where: string): Testcase {
         cur.resultTypes = words[1].split(',');
         const at = lineNo;
         if (words[2] === '<inline>') cur.result = inline();
-        for (const t of cur.resultTypes) if (t !== 'transaction' && t !== 'problems' && t !== 'recommended' && t !== 'cleandeps') cur.unsupported.push(`line ${at}: result ${t}`);
+        for (const t of cur.resultTypes) if (!RESULT_TYPES.has(t)) cur.unsupported.push(`line ${at}: result ${t}`);
         break;
       }
-      case 'nextjob': cur.poolFlags = new Set(poolFlags); cur = newSet(); break;
+      case 'nextjob':
+        cur.poolFlags = new Set(poolFlags);
+        cur = newSet();
+        if (words[1] === 'reusesolver') cur.reuseSolver = true;
+        else if (words[1] !== undefined) throw bad(lineNo, `"nextjob" takes only "reusesolver", got "${words[1]}"`);
+        break;
       case 'solverflags':
         for (const f of words.slice(1)) {
           if (SOLVER_FLAGS.has(f)) cur.solverFlags.push(f); else cur.unsupported.push(`line ${lineNo}: solverflags ${f}`);
@@ -408,7 +420,14 @@ function parseTestcaseBytes(text: Buffer, where: string): Testcase {
         if (words[1] === 'pkg' && pendingSets.length === 1) pendingDisable.push({ line: lineNo, text: words.slice(2).join(' ') });
         else unsupported.push(`line ${lineNo}: disable ${words.slice(1).join(' ')}`);
         break;
-      case 'genid': case 'namespace': case 'evrcmp':
+      case 'genid': {
+        const sub = /^genid[ \t]+(\S+)[ \t]*(.*)$/.exec(raw);
+        if (!sub) throw bad(lineNo, '"genid" needs lit|null|dep|op');
+        const note = readGenid(cur.genid, sub[1], sub[2], (what) => bad(lineNo, what));
+        if (note) cur.unsupported.push(`line ${lineNo}: ${note}`);
+        break;
+      }
+      case 'namespace': case 'evrcmp':
         unsupported.push(`line ${lineNo}: ${cmd}`);
         if (words.at(-1) === '<inline>') inline();
         break;
@@ -424,13 +443,47 @@ function parseTestcaseBytes(text: Buffer, where: string): Testcase {
       if (typeof job === 'string') set.unsupported.push(`line ${line}: ${job}`); else jobs.push(job);
     }
     set.unsupported.sort((a, b) => lineOf(a) - lineOf(b));
-    return { jobs, result: set.result, resultTypes: set.resultTypes, solverFlags: set.solverFlags, poolFlags: [...set.poolFlags].sort(), unsupported: set.unsupported };
+    return { jobs, result: set.result, resultTypes: set.resultTypes, solverFlags: set.solverFlags, poolFlags: [...set.poolFlags].sort(), unsupported: set.unsupported, genids: [...set.genid].reverse(), reuseSolver: set.reuseSolver };
   });
   // testcase_read skips a disable whose package no repo holds (testcase_str2jobsel fails: it only warns)
   const disabled = pendingDisable.flatMap(({ text }) => { const id = findPkg(pool, text); return id === undefined ? [] : [id]; });
   const poolUnsupported = [...unsupported].sort((a, b) => lineOf(a) - lineOf(b));
   const all = [...unsupported, ...sets.flatMap((s) => s.unsupported)].sort((a, b) => lineOf(a) - lineOf(b));
   return { pool, arch, jobs: sets[0].jobs, result: sets[0].result, resultTypes: sets[0].resultTypes, sets, unsupported: all, poolUnsupported, disabled };
+}
+
+/** The result types solveJobSet writes (testcase.c resultflags2str). */
+const RESULT_TYPES: ReadonlySet<string> = new Set(['transaction', 'problems', 'recommended', 'cleandeps', 'genid', 'rules']);
+
+/**
+ * One `genid` line on a set's stack (testcase_read): `lit STRING`, `null`, `dep TEXT` (testcase_str2dep, whose
+ * failure is ID_NULL) or `op OP`, which makes a relation of the top two. Returns what it does not model.
+ */
+function readGenid(stack: DepId[], cmd: string, arg: string, bad: (what: string) => FerryError): string | undefined {
+  switch (cmd) {
+    case 'lit': stack.push({ lit: arg }); return undefined;
+    case 'null': stack.push(null); return undefined;
+    case 'dep':
+      try {
+        stack.push(parseDepId(arg));
+      } catch (err) {
+        if (!isFerryError(err, 'DEP_PARSE')) throw err;
+        stack.push(null);
+      }
+      return undefined;
+    case 'op': {
+      const flags = relOpFlags(arg);
+      if (flags === undefined) throw bad(`genid: unknown op "${arg}"`);
+      if (stack.length < 2) throw bad('genid: out of stack');
+      const evr = stack.pop() as DepId;
+      const name = stack.pop() as DepId;
+      stack.push({ flags, name, evr });
+      return undefined;
+    }
+    // libsolv 0.7.23's testcase_read knows no other genid command (susedep came later)
+    case 'susedep': return 'genid susedep (not in libsolv 0.7.23)';
+    default: throw bad(`genid: unknown command "${cmd}"`);
+  }
 }
 
 function lineOf(note: string): number { return Number(/^line (\d+)/.exec(note)?.[1] ?? 0); }

@@ -165,6 +165,13 @@ export interface SolveRequest {
   readonly recommendations?: boolean;
   /** Told how long each phase of the solve took, in ms, as it ends (the solver bench prints the split). */
   readonly onPhase?: (phase: SolvePhase, ms: number) => void;
+  /** Also report the rules the solver made (testsolv's `result rules`) and the packages it made rules for. */
+  readonly rules?: boolean;
+  /**
+   * Packages a reused solver already has package rules for (testsolv's `nextjob reusesolver`: libsolv keeps the
+   * previous solve's rules and addedmap), considered as if a job had named them.
+   */
+  readonly considerAlso?: readonly number[];
 }
 
 /**
@@ -173,11 +180,23 @@ export interface SolveRequest {
  */
 export type SolvePhase = 'rules' | 'sat' | 'transaction';
 
+/** A rule as the solver made it: its class (libsolv's solver_ruleclass) and literals (a solvable installed or not). */
+export interface SolverRule {
+  readonly kind: 'pkg' | 'recommends' | 'update' | 'feature' | 'job' | 'infarch' | 'distupgrade' | 'best' | 'yumobs' | 'black' | 'strictrepoprio' | 'choice';
+  readonly literals: readonly { readonly id: number; readonly installed: boolean }[];
+}
+
+/**
+ * With SolveRequest.rules: every rule made before the search, disabled ones included, in the order made; how many
+ * the search learnt (Ferry's CDCL learns other clauses than libsolv's); the packages rules were made for.
+ */
+export interface RuleReport { readonly rules: readonly SolverRule[]; readonly learnt: number; readonly considered: readonly number[] }
+
 export type TransactionStep =
   | { kind: 'install'; id: number }
   | { kind: 'erase'; id: number; by?: number }
   | { kind: 'upgrade' | 'downgrade' | 'reinstall' | 'change'; from: number; to: number };
 
 export type SolveResult =
-  | { ok: true; steps: TransactionStep[]; installed: number[]; recommended?: number[]; suggested?: number[]; cleandeps?: number[] }
-  | { ok: false; problems: string[] };
+  | { ok: true; steps: TransactionStep[]; installed: number[]; recommended?: number[]; suggested?: number[]; cleandeps?: number[]; rules?: RuleReport }
+  | { ok: false; problems: string[]; rules?: RuleReport };

@@ -240,7 +240,12 @@ if (kindArg === 'route') {
     process.exit(0);
   }
   const only = argValue('only')?.split(',').map(Number);
-  const ok = await routeMatrix(lab, only);
+  const over = argValue('over');
+  if (over !== undefined && over !== 'sshd') {
+    console.error(`--over=${over}: the route matrix runs on a local lab root, or --over=sshd`);
+    process.exit(2);
+  }
+  const ok = await routeMatrix(lab, { ...(only ? { only } : {}), sshd: over === 'sshd' });
   await lab.close();
   process.exit(ok ? 0 : 1);
 }

@@ -240,7 +240,12 @@ if (kindArg === 'route') {
     process.exit(0);
   }
   const only = argValue('only')?.split(',').map(Number);
-  const ok = await routeMatrix(lab, only);
+  const over = argValue('over');
+  if (over !== undefined && over !== 'sshd') {
+    console.error(`--over=${over}: the route matrix runs on a local lab root, or --over=sshd`);
+    process.exit(2);
+  }
+  const ok = await routeMatrix(lab, { ...(only ? { only } : {}), sshd: over === 'sshd' });
   await lab.close();
   process.exit(ok ? 0 : 1);
 }
@@ -266,5 +271,5 @@ console.log(`runs ${N}, faults injected ${count((r) => r.injected)}, completed a
 const internal = count((r) => r.faulted === 'internal error');
 console.log(`faulted runs ending in an internal error (not a FerryError) ${internal} (goal 0)`);
 const bad = results.filter((r) => r.outcome === 'inconsistent' || r.outcome === 'journal unusable' || r.outcome === 'recovery failed' || r.leftovers.length || r.faulted === 'internal error');
-for (const r of bad) console.log(`FAILED seed ${r.seed} (${r.kind} at ${r.point}, ${r.recovery}): ${r.outcome}${r.leftovers.length ? `; leftovers ${r.leftovers.join(', ')}` : ''}: ${r.detail ?? ''}\n  replay: npm run bench -- faults --seed=${r.seed} --n=1`);
+for (const r of bad) console.log(`FAILED seed ${r.seed} (${r.kind} at ${r.point}, ${r.recovery}): ${r.outcome}${r.leftovers.length ? `; leftovers ${r.leftovers.join(', ')}` : ''}: ${r.detail ?? ''}\n  replay: npm run bench -- faults${kindArg ? ` --kind=${kindArg}` : ''} --seed=${r.seed} --n=1`);
 process.exit(bad.length ? 1 : 0);

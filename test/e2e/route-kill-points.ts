@@ -63,6 +63,8 @@ export interface RouteKillRun {
   /** The route's predicted changes, hop by hop, as planned before hop 1. */
   predicted: { changes: { action: string; nevra: string; from?: string }[] }[];
   points: RouteKillPoint[];
+  /** Over the lab host's loopback sshd (migrate-child's FERRY_E2E_SSH): its reboots drop the connections and restart sshd. */
+  sshd?: { port: number; key: string; knownHosts: string; pid: number; log(): string };
 }
 
 /** Problems found (none: every point was reached, killed there, and the resume completed as predicted). */
@@ -71,7 +73,8 @@ export async function killAndResume(o: RouteKillRun): Promise<string[]> {
   const before = packageSet(o.host.root, o.host.env);
   const expected = o.predicted.reduce((set, p) => applyPrediction(set, p.changes), before);
   const boot = bootFiles();
-  const env = { ...o.host.env, ...boot, FERRY_E2E_ROOT: o.host.root, FERRY_E2E_TARGET: o.target, FERRY_E2E_REPO: o.repos.join('\n'), FERRY_E2E_PES: o.pes.join('\n') };
+  const env = { ...o.host.env, ...boot, FERRY_E2E_ROOT: o.host.root, FERRY_E2E_TARGET: o.target, FERRY_E2E_REPO: o.repos.join('\n'), FERRY_E2E_PES: o.pes.join('\n'),
+    ...(o.sshd ? { FERRY_E2E_SSH: JSON.stringify({ port: o.sshd.port, key: o.sshd.key, knownHosts: o.sshd.knownHosts, sshdPid: o.sshd.pid, restart: true }) } : {}) };
   let mode = 'migrate';
   for (const p of o.points) {
     const bootId = readFileSync(boot.FERRY_E2E_BOOT_ID_FILE, 'utf8');
@@ -100,11 +103,16 @@ export async function killAndResume(o: RouteKillRun): Promise<string[]> {
   // Each hop rebooted into its offline update, and every reboot requested was journaled back.
   const route = JSON.parse(readFileSync(join(o.host.root, ROUTE_FILE), 'utf8')) as RouteDocument;
   const t = createLocalTransport({ root: o.host.root });
+  let requested = 0;
   try {
     for (const [i, hop] of route.hops.entries()) {
       const reboots = hop.executionId ? (await readJournal(t, hop.executionId)).filter((e) => e.event === 'reboot').map((e) => e.phase) : [];
       if (reboots.length === 0 || reboots.join(' ') !== Array.from({ length: reboots.length / 2 }, () => 'requested returned').join(' ')) problems.push(`hop ${i + 1}'s reboots journaled: ${reboots.join(' ') || 'none'}`);
+      requested += reboots.filter((r) => r === 'requested').length;
     }
+    // Each reboot restarted sshd (its log says so), so every resume reached the host through a new sshd.
+    const restarts = o.sshd?.log().match(/Received SIGHUP; restarting/g)?.length ?? 0;
+    if (o.sshd && restarts !== requested) problems.push(`sshd restarted ${restarts} times for ${requested} reboots`);
   } finally {
     await t.close();
   }

@@ -3,10 +3,12 @@
 // (migrate-child.ts over SSH) and is SIGKILLed at a kill point; the recovery is the ferry CLI over sshd:
 // - `ferry rollback --route` before hop 1's point of no return: the host as before the route;
 // - `ferry resume`, stopped by a new inhibitor at the gate before hop 2, then `ferry resume --override KEY=REASON`,
-//   with sshd restarted (stopped for the boot, so connections hang, then re-executed) across both route reboots:
-//   the route completes with the package set predicted before hop 1.
+//   killed while hop 2's reboot is waited for, then `ferry resume`, with sshd restarted (stopped for the boot, so
+//   connections hang, then re-executed) across both route reboots: the route completes with the package set
+//   predicted before hop 1.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { planRoute, type RouteDocument } from '../../src/app/route.js';
@@ -30,6 +32,16 @@ function childEnv(h: LabSshHost, repos: string[], pes: string[], restart: boolea
 
 /** The CLI's host arguments for `h` over its sshd. */
 const hostArgs = (h: LabSshHost): string[] => [`root@127.0.0.1:${h.port}`, '--root', h.root, '-i', h.privateKeyPath, '--known-hosts', h.knownHostsPath];
+
+const FERRY = join(import.meta.dirname, '..', '..', 'bin', 'ferry.js');
+
+async function waitFor(ok: () => boolean, ms: number, what: string): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!ok()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
 
 const readRouteFile = (h: LabSshHost): RouteDocument => JSON.parse(readFileSync(join(h.root, 'var/lib/ferry/route.json'), 'utf8')) as RouteDocument;
 
@@ -65,7 +77,7 @@ test('CentOS 7 → Rocky 9 over sshd, Ferry SIGKILLed after hop 1\'s download (b
   }
 });
 
-test('CentOS 7 → Rocky 9 over sshd restarted at each reboot: SIGKILLed at the gate before hop 2, a new inhibitor stops ferry resume there; ferry resume --override KEY=REASON over sshd completes the route with the predicted package set', { skip }, async () => {
+test('CentOS 7 → Rocky 9 over sshd restarted at each reboot: SIGKILLed at the gate before hop 2, a new inhibitor stops ferry resume there; ferry resume --override KEY=REASON over sshd, SIGKILLed while hop 2\'s reboot is waited for, then ferry resume completes the route with the predicted package set', { skip }, async () => {
   const r = await el7Route(lab());
   const h = await lab().sshHost({ from: 'centos-7', localPackages: EL7_PES });
   try {
@@ -90,9 +102,23 @@ test('CentOS 7 → Rocky 9 over sshd restarted at each reboot: SIGKILLed at the 
     assert.match(stopped.err, /PLAN_INHIBITED.*stopped before hop 2 of 2 \(rocky-8 → rocky-9\).*management-agents:spacewalk/s, stopped.err);
     assert.equal(readRouteFile(h).hops[1].executionId, null, 'hop 2 not started');
 
-    const done = await ferry(['resume', ...hostArgs(h), ...reboot, '--override', 'management-agents:spacewalk=the Spacewalk channel carries Rocky 9']);
+    // ferry resume --override, its own process, SIGKILLed while hop 2's reboot is waited for (sshd stopped for the boot).
+    const bootId = readFileSync(env.FERRY_E2E_BOOT_ID_FILE, 'utf8');
+    const child = spawn(process.execPath, [FERRY, 'resume', ...hostArgs(h), ...reboot, '--override', 'management-agents:spacewalk=the Spacewalk channel carries Rocky 9'],
+      { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, FERRY_FROM_SOURCE: '1' } });
+    let err = '';
+    const closed = new Promise<string | null>((resolve) => child.on('close', (_code, signal) => resolve(signal)));
+    await new Promise<void>((resolve) => {
+      child.stderr.on('data', (c: Buffer) => { err += c.toString(); if (/waiting for .* to come back/.test(err)) resolve(); });
+      void closed.then(() => resolve());
+    });
+    child.kill('SIGKILL');
+    assert.equal(await closed, 'SIGKILL', `killed while waiting for the host: ${err}`);
+    assert.match(err, /passed: rocky-8 → rocky-9 .*its inhibitors overridden by .*: management-agents:spacewalk/, err);
+    await waitFor(() => readFileSync(env.FERRY_E2E_BOOT_ID_FILE, 'utf8') !== bootId, 120_000, 'the lab host to come back from hop 2\'s offline update');
+    const done = await ferry(['resume', ...hostArgs(h), ...reboot]);
     assert.equal(done.code, 0, `${done.out}\n${done.err}`);
-    assert.match(done.err, /came back|is back/, done.err);
+    assert.match(done.err, /came back from the reboot requested earlier/, done.err);
     assert.deepEqual(packageSet(h.root, h.env), applyPrediction(applyPrediction(before, p1.changes), p2.changes), 'exactly the package set Ferry predicted before hop 1');
     assert.match(readFileSync(join(h.root, 'etc/os-release'), 'utf8'), /^VERSION_ID="9/m);
     const check = sh(['dnf', ...h.dnfArgs(r.rocky9), 'check'], h.env);

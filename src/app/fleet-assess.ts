@@ -21,7 +21,7 @@ import { listInventory } from './inventory.js';
 import type { RepoCache } from './repos.js';
 import { resolveTargets, routeLegs, routeReleases } from './targets.js';
 import { pesByTarget, pesSpecs } from './pes-flags.js';
-import { buildFleetReport, type FleetReport } from '../report/fleet/index.js';
+import { buildFleetReport, storedHops, type FleetHop, type FleetReport, type FleetRow } from '../report/fleet/index.js';
 
 /** The store methods the fleet assessment uses. */
 export type FleetAssessStore = Pick<Store, 'listHosts' | 'listFleetAssessments' | 'latestFactSnapshots' | 'saveAssessmentDocument' | 'saveFleetAssessments'>;
@@ -237,7 +237,7 @@ export async function assessFleet(o: AssessFleetOptions): Promise<FleetAssessmen
 
 /** The fleet report of a run (default: the newest), from its stored rows. */
 export async function loadFleetReport(o: {
-  store: Pick<Store, 'listFleetAssessments' | 'listRemovedHostNames'> & Partial<Pick<Store, 'listHosts'>>; runId?: string; catalog?: Catalog; now?: Date;
+  store: Pick<Store, 'listFleetAssessments' | 'listRemovedHostNames'> & Partial<Pick<Store, 'listHosts' | 'getAssessmentDocument'>>; runId?: string; catalog?: Catalog; now?: Date;
   /** Leave out the hosts their inventory no longer lists (the dashboard's overview counts only listed hosts, as selectors pick them); else they are marked removed. */
   excludeRemoved?: boolean;
 }): Promise<FleetReport> {
@@ -256,5 +256,14 @@ export async function loadFleetReport(o: {
     const source = sources.get(host);
     return source && catalog.hasRelease(target) ? routeReleases(catalog, source, target) : undefined;
   };
-  return buildFleetReport(rows, { runId, catalog, today: fleetRunDate(runId), generatedAt: (o.now ?? new Date()).toISOString(), removed, routeOf });
+  // A route's hops (each with its inhibitors) from its stored document: one read per distinct document.
+  const hopsByKey = new Map<string, FleetHop[] | undefined>();
+  const withHops: FleetRow[] = [];
+  for (const r of rows) {
+    if (!o.store.getAssessmentDocument || !routeOf(r.hostName, r.target) || r.readiness === 'not-assessed') { withHops.push(r); continue; }
+    if (!hopsByKey.has(r.documentKey)) hopsByKey.set(r.documentKey, storedHops(await o.store.getAssessmentDocument(r.documentKey), `${r.documentKey} (${r.hostName} → ${r.target})`));
+    const hops = hopsByKey.get(r.documentKey);
+    withHops.push(hops ? { ...r, hops } : r);
+  }
+  return buildFleetReport(withHops, { runId, catalog, today: fleetRunDate(runId), generatedAt: (o.now ?? new Date()).toISOString(), removed, routeOf });
 }

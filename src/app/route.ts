@@ -4,8 +4,9 @@
  * its vendor's own PES events (`--pes rocky-8=FILE --pes rocky-9=FILE`) and run by migrate, with a
  * re-assessment gate between hops:
  * - before the first hop starts, every later hop is assessed and planned on the predicted end state of the hop
- *   before it (assess/predicted-facts.ts: the predicted package set as facts); an inhibitor there refuses the
- *   plan like any inhibitor (planMigration's gateInhibitors, the one gate);
+ *   before it (assessRoute in assess/assess.ts, the walk `ferry assess` shows: the predicted package set as facts,
+ *   assess/predicted-facts.ts); an inhibitor there refuses the plan like any inhibitor (planMigration's
+ *   gateInhibitors, the one gate);
  * - after a hop completes, the next is assessed again on facts collected from the host then, its plan built
  *   from them, and the collected package set compared with the predicted one (differences reported); an
  *   inhibitor that stands now stops the run there (PLAN_INHIBITED naming the hop, recorded on the host).

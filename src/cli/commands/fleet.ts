@@ -74,7 +74,7 @@ function registerAssess(fleet: Command, ctx: CliContext): void {
     .description('assess the selected hosts (default: all) against several targets from their stored facts')
     .argument('[selector]', 'the hosts to assess (default: every host in the store)')
     .requiredOption('--to <targets>', 'comma-separated target releases, e.g. rocky-8,almalinux-8,oraclelinux-8')
-    .option('--repo <target=location>', 'target repository (directory or URL with repodata/); repeatable', collect, [])
+    .option('--repo <target=location>', 'target repository (directory or URL with repodata/), also of a route\'s intermediate release; repeatable', collect, [])
     .option('--today <date>', 'evaluate lifecycles on this date (YYYY-MM-DD)')
     .option('--pes <[target=]file>', 'Leapp package-evolution events (pes-events.json) for cross-major targets and the hops of their routes; TARGET=FILE gives a target or hop its vendor\'s own file; repeatable', collect, [])
     .option('--no-progress', 'do not print progress on stderr')

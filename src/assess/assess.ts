@@ -268,7 +268,8 @@ function routeTarget(release: string, route: RouteWalk, input: AssessTargetsInpu
     .filter((n) => (said.has(n.check) ? false : (said.add(n.check), true)));
   return {
     target: target.id, targetName: `${target.distributionInfo.name} ${target.version}`, path: null, route: releases,
-    repositories: hops[hops.length - 1].repositories,
+    // Every hop's repositories (each read for its hop); the fates are the first hop's.
+    repositories: [...new Set(hops.flatMap((h) => h.repositories))],
     findings: [multiHopRouteFinding(releases, hops), ...findings], notAssessed,
     inhibitors: [...new Set(hops.flatMap((h) => h.inhibitors))],
     fates: hops[0].fates, counts: hops[0].counts, hops,

@@ -99,7 +99,8 @@ export interface TargetAssessment {
   /**
    * A route's assessment hop by hop (assessRoute, the walk planRoute's gate runs): hop 1 on the host's facts,
    * each later hop on the predicted end state of the one before. The target's inhibitors are every hop's, its
-   * findings each hop's (a key once), its fates the first hop's (the host's packages as they are now).
+   * findings each hop's (a key once), its repositories every hop's, its fates the first hop's (the host's
+   * packages as they are now).
    */
   hops?: HopAssessment[];
   /** Where the target's package metadata came from (repo locations), or null when not compared. */

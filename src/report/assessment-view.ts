@@ -72,9 +72,9 @@ export function totalPackages(t: TargetAssessment): number {
   return FATE_ORDER.reduce((n, f) => n + fateCount(t, f), 0);
 }
 
-/** True when the target was assessed without repository metadata (package fates unknown). */
-export function fatesUnknown(t: TargetAssessment): boolean {
-  return t.repositories.length === 0;
+/** True when the target was assessed without repository metadata (package fates unknown); a route's fates are its first hop's. */
+export function fatesUnknown(t: Pick<TargetAssessment, 'repositories' | 'hops'>): boolean {
+  return (t.hops?.[0]?.repositories ?? t.repositories).length === 0;
 }
 
 /** A command argv as a user would type it, each word single-quoted when it is not plain. */

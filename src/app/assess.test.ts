@@ -7,6 +7,7 @@ import { sharedPath, skipUnlessShared } from '../../test/support/shared.js';
 import { isFerryError } from '../core/index.js';
 import { computeTargetPackages, loadPesEvents } from '../catalog/index.js';
 import { pkg } from '../assess/testing/fixtures.js';
+import * as routeFixture from '../assess/testing/route-fixture.js';
 import { assessHost, assessmentDay } from './assess.js';
 import { createRepoCache, type RepoCache } from './repos.js';
 
@@ -88,6 +89,34 @@ test('--pes is never silently ignored: a bad file is PES_INVALID naming it, a fi
     assert.deepEqual(release('rocky-8'), ['rocky-release-99-1.el8.x86_64']);
     assert.deepEqual(release('almalinux-8'), ['almalinux-release-8.10-1.el8.x86_64']);
     assert.ok(messages.some((m) => m.includes(alma) && m.includes('applied to almalinux-8 from 7.8 up to 8.10')));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('assessHost on a route: --repo and --pes of the intermediate release serve hop 1 (TARGET=FILE or a bare FILE for every cross-major hop); a --repo or --pes no target or hop takes is refused naming it', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'ferry-assess-route-'));
+  try {
+    const cache = createRepoCache();
+    cache.packages.set('mem://r8', Promise.resolve({ packages: [...routeFixture.rocky8.pool.packages] }));
+    cache.packages.set('mem://r9', Promise.resolve({ packages: [...routeFixture.rocky9.pool.packages] }));
+    const pes = join(dir, 'pes-events.json');
+    writeFileSync(pes, JSON.stringify({ packageinfo: [{ id: 1, action: 1, in_packageset: { package: [{ name: 'nothing-installed', repository: 'base' }] }, out_packageset: null,
+      initial_release: { major_version: 7, minor_version: 9 }, release: { major_version: 8, minor_version: 0 } }] }));
+    const repos = { 'rocky-8': ['mem://r8'], 'rocky-9': ['mem://r9'] };
+    const base = { facts: routeFixture.centos7(), targets: ['rocky-9'], repoCache: cache, today: '2026-12-01' };
+    const hops = async (o: Partial<Parameters<typeof assessHost>[0]>): Promise<unknown> =>
+      (await assessHost({ ...base, repos, ...o })).targets[0].hops?.map((h) => [h.hop, h.assessedOn, h.inhibitors]);
+    const blocked = [[1, 'collected', []], [2, 'predicted', ['third-party-sonames:acme-idn.x86_64']]];
+    assert.deepEqual(await hops({ pes: [`rocky-8=${pes}`, `rocky-9=${pes}`] }), blocked);
+    assert.deepEqual(await hops({ pes: [pes] }), blocked, 'a bare file serves every cross-major hop');
+    assert.deepEqual(await hops({ pes: [`rocky-9=${pes}`] }), [[1, 'collected', []], [2, 'not-assessed', []]], 'hop 1 without events: its transaction is not predicted');
+    assert.deepEqual(await hops({ repos: { 'rocky-9': ['mem://r9'] }, pes: [pes] }), [[1, 'collected', []], [2, 'not-assessed', []]], 'hop 1 without repositories');
+    await assert.rejects(assessHost({ ...base, repos: { ...repos, 'almalinux-8': ['mem://r8'] }, pes: [pes] }),
+      (e: unknown) => isFerryError(e, 'USAGE') && /--repo names "almalinux-8", which is not one of the targets \(rocky-9\) nor a hop of their routes from centos-7/.test(e.message));
+    await assert.rejects(assessHost({ ...base, repos, pes: [pes, `almalinux-8=${pes}`] }),
+      (e: unknown) => isFerryError(e, 'PES_UNUSED') && /almalinux-8 is not one of the assessed targets \(rocky-9\) nor a hop of their routes \(rocky-8\)/.test(e.message));
+    await assert.rejects(assessHost({ ...base, repos: { ...repos, 'rocky-99': ['mem://r8'] } }), (e: unknown) => isFerryError(e, 'TARGET_UNKNOWN'));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

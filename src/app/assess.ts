@@ -5,18 +5,22 @@
  * Read-only: nothing here changes the host.
  */
 import { FerryError, type ProgressOf } from '../core/index.js';
-import { loadCatalog, loadPesEvents, type Catalog } from '../catalog/index.js';
+import { loadCatalog, loadPesEvents, targetRelease, type Catalog } from '../catalog/index.js';
 import { collectFacts, readPackageListFile, readRpmdbInventory, type HostFacts } from '../facts/index.js';
 import type { Transport } from '../transport/index.js';
 import { hostSpecOf, withHost, type HostOptions } from './host.js';
 import { assessTargets, detectSourceRelease, sourceMinorVersion } from '../assess/index.js';
 import type { Assessment, TargetRepoView } from '../assess/types.js';
+import type { HopTarget } from '../assess/index.js';
 
 export type { Assessment };
 /** The package list formats --manifest reads, for the front ends' help. */
 export { PACKAGE_LIST_FORMATS } from '../facts/index.js';
 import { isUnreadableRepo, type RepoCache } from './repos.js';
-import { resolveTargets } from './targets.js';
+import { resolveTargets, routeLegs } from './targets.js';
+import { pesByTarget, pesSpecs } from './pes-flags.js';
+
+export { pesSpecs };
 
 /** What an assessment tells a watching person: its facts, repository and assessment stages. */
 export type AssessProgress = ProgressOf<'facts' | 'repos' | 'assess'>;
@@ -81,38 +85,69 @@ async function gatherFacts(o: AssessHostOptions, progress: (p: AssessProgress) =
 export async function assessHost(o: AssessHostOptions): Promise<Assessment> {
   const progress = o.onProgress ?? ((): void => {});
   const catalog = o.catalog ?? loadCatalog();
-  const targets = resolveTargets(catalog, o.targets, o.repos ?? {}, { ...(o.repoCache ? { cache: o.repoCache } : {}), onProgress: progress });
+  // `--repo` of a release that is no target is a route hop's (checked once the host's source, so its routes, is known).
+  const repos = o.repos ?? {};
+  const hopRepos = Object.keys(repos).filter((r) => !o.targets.map((t) => t.trim()).includes(r));
+  for (const r of hopRepos) targetRelease(catalog, r);
+  const targets = resolveTargets(catalog, o.targets, Object.fromEntries(Object.entries(repos).filter(([r]) => !hopRepos.includes(r))), { ...(o.repoCache ? { cache: o.repoCache } : {}), onProgress: progress });
   // A malformed host spec is refused before anything else happens (no repo read, no connection).
   if (o.host) hostSpecOf(o.host);
   const today = assessmentDay(o.today);
-  // A bad events file is refused before any host is contacted.
-  const pesFiles = pesSpecs(catalog, o.targets, o.pes);
+  // A bad events file is refused before any host is contacted; a TARGET= it names is checked once the routes are known.
+  const pesFiles = pesSpecs(catalog, catalog.releases().map((r) => r.id), o.pes);
   const pesLoaded = new Map([...new Set(pesFiles.map((f) => f.file))].map((file) => [file, loadPesEvents(file)]));
   // Repositories load while the host is scanned; each location is read once per process.
   // One bad mirror leaves its target assessed without repositories (the fate checks "not assessed", with
   // the mirror's error as the reason); the other targets go on.
-  const views = targets.map((t) => t.repo().catch((e: unknown): { unreadable: string } => {
-    if (!isUnreadableRepo(e)) throw e;
-    progress({ scope: 'repos', phase: 'repos', message: `${t.id}: repositories unreadable, assessed without package fates: ${e.message}` });
-    return { unreadable: `${e.code}: ${e.message}` };
-  }));
-  // Keep a failed repo load from being an unhandled rejection while the facts are still being read.
-  for (const v of views) v.catch(() => {});
+  const contexts = new Map(targets.map((t) => [t.id, t]));
+  for (const id of hopRepos) contexts.set(id, resolveTargets(catalog, [id], { [id]: repos[id] }, { ...(o.repoCache ? { cache: o.repoCache } : {}), onProgress: progress })[0]);
+  const views = new Map<string, Promise<TargetRepoView | { unreadable: string } | undefined>>();
+  const viewOf = (id: string): Promise<TargetRepoView | { unreadable: string } | undefined> => {
+    let v = views.get(id);
+    if (!v) {
+      let t = contexts.get(id);
+      if (!t) contexts.set(id, (t = resolveTargets(catalog, [id], {}, { ...(o.repoCache ? { cache: o.repoCache } : {}), onProgress: progress })[0]));
+      v = t.repo().catch((e: unknown): { unreadable: string } => {
+        if (!isUnreadableRepo(e)) throw e;
+        progress({ scope: 'repos', phase: 'repos', message: `${id}: repositories unreadable, assessed without package fates: ${e.message}` });
+        return { unreadable: `${e.code}: ${e.message}` };
+      });
+      // Keep a failed repo load from being an unhandled rejection while the facts are still being read.
+      v.catch(() => {});
+      views.set(id, v);
+    }
+    return v;
+  };
+  for (const id of contexts.keys()) void viewOf(id);
   const facts = await gatherFacts(o, progress);
-  const loaded: Array<TargetRepoView | { unreadable: string } | undefined> = await Promise.all(views);
-  progress({ scope: 'assess', phase: 'assess', message: `assessing ${facts.packages?.length ?? 0} packages against ${targets.map((t) => t.id).join(', ')}` });
   // The source release as the assessment itself decides it (os-release, else the release package: a bare
   // package list has no os-release).
   const sourceId = detectSourceRelease(facts, catalog);
-  const cross = targets.filter((t) => t.crossMajor(sourceId)).map((t) => t.id);
-  // --pes is never silently ignored: each file serves a cross-major target, or the run is refused.
+  // A target the catalog reaches only by a route is assessed hop by hop (assessRoute), each hop with its own repositories and events.
+  const legsOf = new Map(targets.flatMap((t) => (t.route(sourceId) && sourceId ? [[t.id, routeLegs(catalog, sourceId, t.id)] as const] : [])));
+  const hopIds = [...new Set([...legsOf.values()].flatMap((legs) => legs.slice(0, -1).map((l) => l.to)))];
+  const stray = hopRepos.filter((r) => !hopIds.includes(r));
+  if (stray.length) throw new FerryError('USAGE', `--repo names ${JSON.stringify(stray[0])}, which is not one of the targets (${targets.map((t) => t.id).join(', ')}) nor a hop of their routes from ${sourceId ?? 'the host (source release unknown)'}`);
+  for (const { target } of pesFiles) {
+    if (target !== null && !contexts.has(target) && !hopIds.includes(target)) {
+      throw new FerryError('PES_UNUSED', `--pes ${target}=…: ${target} is not one of the assessed targets (${targets.map((t) => t.id).join(', ')})${hopIds.length ? ` nor a hop of their routes (${hopIds.join(', ')})` : ''}`, { hint: `add ${target} to --to, or drop that --pes` });
+    }
+  }
+  const loaded = new Map(await Promise.all([...new Set([...targets.map((t) => t.id), ...hopIds])].map(async (id) => [id, await viewOf(id)] as const)));
+  progress({ scope: 'assess', phase: 'assess', message: `assessing ${facts.packages?.length ?? 0} packages against ${targets.map((t) => t.id).join(', ')}` });
+  const cross = targets.filter((t) => !legsOf.has(t.id) && t.crossMajor(sourceId)).map((t) => t.id);
+  // --pes is never silently ignored: each file serves a cross-major target or hop, or the run is refused.
   const pesOf = new Map<string, string>();
   for (const id of cross) {
     const file = pesFiles.find((f) => f.target === id)?.file ?? pesFiles.find((f) => f.target === null)?.file;
     if (file !== undefined) pesOf.set(id, file);
   }
+  // A route's hops take their files as plan takes them (pesByTarget, the one reading; a file of another target is left out).
+  const flags = pesFiles.map((f) => (f.target === null ? f.file : `${f.target}=${f.file}`));
+  const hopPesOf = new Map([...legsOf].map(([id, legs]) => [id, pesByTarget(catalog, flags, { targets: legs.map((l) => l.to), crossMajor: legs.filter((l) => l.crossMajor).map((l) => l.to) }, 'fleet')]));
+  const used = new Set([...pesOf.values(), ...[...hopPesOf.values()].flatMap((m) => Object.values(m))]);
   for (const { file, target } of pesFiles) {
-    if (![...pesOf.values()].includes(file)) {
+    if (!used.has(file)) {
       const of = sourceId ?? 'the host (source release unknown)';
       const why = target ? `${target} is not a cross-major upgrade of ${of}` : `no target without its own file (${targets.map((t) => t.id).join(', ')}) is a cross-major upgrade of ${of}`;
       throw new FerryError('PES_UNUSED', `--pes ${target ? `${target}=` : ''}${file} was given, but ${why}`, {
@@ -120,7 +155,7 @@ export async function assessHost(o: AssessHostOptions): Promise<Assessment> {
       });
     }
   }
-  const withoutPes = cross.filter((id) => !pesOf.has(id));
+  const withoutPes = [...cross.filter((id) => !pesOf.has(id)), ...[...legsOf].flatMap(([id, legs]) => legs.filter((l) => l.crossMajor && hopPesOf.get(id)?.[l.to] === undefined).map((l) => `${l.to} (hop of the route to ${id})`))];
   if (withoutPes.length > 0) {
     progress({ scope: 'assess', phase: 'warning', message: `${withoutPes.join(', ')}: a major upgrade without --pes events: renamed and removed packages are predicted from Obsoletes/Provides only` });
   }
@@ -130,39 +165,22 @@ export async function assessHost(o: AssessHostOptions): Promise<Assessment> {
     const v = catalog.path(sourceId ?? '', id)?.targetVersion?.value;
     progress({ scope: 'assess', phase: 'assess', message: `PES events: ${file} (${pesLoaded.get(file)?.length ?? 0} events) applied to ${id} from ${from}${v ? ` up to ${v}` : ''}` });
   }
+  const hopTarget = (id: string, file: string | undefined): HopTarget => {
+    const l = loaded.get(id);
+    const pesEvents = file !== undefined ? pesLoaded.get(file) : undefined;
+    const pes = pesEvents ? { pesEvents } : {};
+    if (!l) return { release: id, ...pes };
+    return 'unreadable' in l ? { release: id, repoUnreadable: l.unreadable, ...pes } : { release: id, repo: l, ...pes };
+  };
   return assessTargets({
     facts,
     catalog,
-    targets: targets.map((t, i) => {
-      const l = loaded[i];
-      const file = pesOf.get(t.id);
-      const pesEvents = file !== undefined ? pesLoaded.get(file) : undefined;
-      const route = t.route(sourceId);
-      const pes = { ...(pesEvents ? { pesEvents } : {}), ...(route ? { route } : {}) };
-      if (!l) return { release: t.id, ...pes };
-      return 'unreadable' in l ? { release: t.id, repoUnreadable: l.unreadable, ...pes } : { release: t.id, repo: l, ...pes };
+    targets: targets.map((t) => {
+      const legs = legsOf.get(t.id);
+      if (!legs) return hopTarget(t.id, pesOf.get(t.id));
+      const files = hopPesOf.get(t.id) ?? {};
+      return { ...hopTarget(t.id, files[t.id]), hops: legs.map((l) => hopTarget(l.to, files[l.to])) };
     }),
     today,
   });
-}
-
-/**
- * `--pes` values: `TARGET=FILE` (TARGET one of the assessed targets: its vendor's own events) or `FILE` (every
- * cross-major target without its own). A prefix that is no catalog release is part of the file name.
- */
-export function pesSpecs(catalog: Pick<Catalog, 'hasRelease'>, targets: readonly string[], pes: string | readonly string[] | undefined): { target: string | null; file: string }[] {
-  const specs = pes === undefined ? [] : typeof pes === 'string' ? [pes] : pes;
-  const out = specs.map((spec) => {
-    const eq = spec.indexOf('=');
-    const target = eq > 0 ? spec.slice(0, eq) : '';
-    if (target && catalog.hasRelease(target)) {
-      if (!targets.includes(target)) throw new FerryError('PES_UNUSED', `--pes ${spec}: ${target} is not one of the assessed targets (${targets.join(', ')})`, { hint: `add ${target} to --to, or drop that --pes` });
-      return { target, file: spec.slice(eq + 1) };
-    }
-    return { target: null, file: spec };
-  });
-  for (const key of new Set(out.map((s) => s.target))) {
-    if (out.filter((s) => s.target === key).length > 1) throw new FerryError('USAGE', `--pes given twice for ${key ?? 'every target'}`, { hint: 'one events file per target (TARGET=FILE) and at most one for the others' });
-  }
-  return out;
 }

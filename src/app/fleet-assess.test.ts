@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { JsonValue } from '../core/index.js';
@@ -8,12 +8,13 @@ import { loadCatalog } from '../catalog/index.js';
 import { readPackageListFile, type HostFacts } from '../facts/index.js';
 import { assessTargets, targetReadiness, type AssessTargetsInput } from '../assess/index.js';
 import { baseFacts, inst, pkg } from '../assess/testing/fixtures.js';
+import * as routeFixture from '../assess/testing/route-fixture.js';
 import type { Store } from '../store/index.js';
 import { assessHost } from './assess.js';
 import { assessFleet, loadFleetReport } from './fleet-assess.js';
 import { openFerryStore } from './store.js';
 import { createRepoCache, type RepoCache } from './repos.js';
-import { renderFleetText, validateFleetReport } from '../report/fleet/index.js';
+import { renderFleetHtml, renderFleetText, validateFleetReport } from '../report/fleet/index.js';
 
 const catalog = loadCatalog();
 const TODAY = '2026-06-01';
@@ -172,5 +173,40 @@ test('assessFleet and the fleet report on a multi-hop route: a CentOS 7 host aga
     assert.equal(results.el8.route, undefined, 'CentOS 8 → Rocky 9 is a direct path');
     assert.deepEqual(validateFleetReport(JSON.parse(JSON.stringify(report))), [], 'the published report with a route validates against its schema');
     assert.match(renderFleetText(report), /el7 {2}rocky-9 \([a-z-]+, score [\d.-]+; route centos-7 → rocky-8 → rocky-9\)/);
+  });
+});
+
+test('assessFleet on a route, hop by hop: a CentOS 7 host whose second hop Rocky 9 refuses is blocked on rocky-9 before anything runs, named with the hop in its document, the report\'s inhibitors and its host line; per-hop --pes and --repo of the intermediate release', async () => {
+  const cache = createRepoCache();
+  cache.packages.set('mem://r8', Promise.resolve({ packages: [...routeFixture.rocky8.pool.packages] }));
+  cache.packages.set('mem://r9', Promise.resolve({ packages: [...routeFixture.rocky9.pool.packages] }));
+  // One harmless event (a package no host has): the hops are cross-major, and their transactions are predicted from events.
+  const pes = join(dir, 'pes-events.json');
+  writeFileSync(pes, JSON.stringify({ packageinfo: [{ id: 1, action: 1, in_packageset: { package: [{ name: 'nothing-installed', repository: 'base' }] }, out_packageset: null,
+    initial_release: { major_version: 7, minor_version: 9 }, release: { major_version: 8, minor_version: 0 } }] }));
+  await withFleetStore({ el7: json(routeFixture.centos7()) }, async (store) => {
+    await store.upsertHost({ name: 'el7', labels: { source: 'centos-7' } });
+    const repos = { 'rocky-8': ['mem://r8'], 'rocky-9': ['mem://r9'] };
+    const run = await assessFleet({ store, targets: ['rocky-9'], repos, repoCache: cache, pes: [`rocky-8=${pes}`, `rocky-9=${pes}`], catalog, today: TODAY });
+    const [row] = await store.listFleetAssessments(run.runId);
+    assert.deepEqual([row.readiness, row.blockers], ['blocked', ['third-party-sonames:acme-idn.x86_64']]);
+    const doc = await store.getAssessmentDocument(row.documentKey);
+    const hops = field(doc, 'hops') as { hop: number; assessedOn: string; inhibitors: string[] }[];
+    assert.deepEqual(hops.map((h) => [h.hop, h.assessedOn, h.inhibitors]), [[1, 'collected', []], [2, 'predicted', ['third-party-sonames:acme-idn.x86_64']]]);
+    // The same walk as one host's assessment: the fleet's document is assessHost's target.
+    const single = await assessHost({ facts: routeFixture.centos7(), targets: ['rocky-9'], repos, repoCache: cache, pes: [`rocky-8=${pes}`, `rocky-9=${pes}`], catalog, today: TODAY });
+    assert.deepEqual(JSON.parse(JSON.stringify(single.targets[0].hops)), hops);
+    const report = await loadFleetReport({ store, runId: run.runId, catalog });
+    assert.deepEqual(validateFleetReport(JSON.parse(JSON.stringify(report))), []);
+    assert.deepEqual(report.inhibitors.map((i) => [i.key, i.target, i.hops]), [['third-party-sonames:acme-idn.x86_64', 'rocky-9', ['hop 2: rocky-8 → rocky-9']]]);
+    assert.deepEqual(report.hosts[0].results[0].hops?.map((h) => [h.hop, h.blockers]), [[1, []], [2, ['third-party-sonames:acme-idn.x86_64']]]);
+    const text = renderFleetText(report);
+    assert.match(text, /^ {7}1 {2}third-party-sonames:acme-idn\.x86_64 on rocky-9 \(hop 2: rocky-8 → rocky-9\): el7$/m);
+    assert.match(text, /^ {6}rocky-9 blocked on hop 2: rocky-8 → rocky-9: third-party-sonames:acme-idn\.x86_64$/m);
+    assert.match(renderFleetHtml(report), /blocked on hop 2: rocky-8 → rocky-9: <code>third-party-sonames:acme-idn\.x86_64<\/code>/);
+    // Without hop 1's events its transaction is not predicted: hop 2 not assessed, the host at risk, not ready.
+    const unpredicted = await assessFleet({ store, targets: ['rocky-9'], repos, repoCache: cache, pes: [`rocky-9=${pes}`], catalog, today: TODAY });
+    const [risk] = await store.listFleetAssessments(unpredicted.runId);
+    assert.deepEqual([risk.readiness, risk.blockers], ['risks', []]);
   });
 });

@@ -9,18 +9,19 @@
  */
 import { randomBytes } from 'node:crypto';
 import { assert, contentId, FerryError, sha256Hex, toJsonValue, type JsonValue } from '../core/index.js';
-import { loadCatalog, readPesFile, type Catalog, type PesEvent } from '../catalog/index.js';
+import { loadCatalog, readPesFile, type Catalog } from '../catalog/index.js';
 import { HOST_FACTS_FORMAT_VERSION, type HostFacts } from '../facts/index.js';
 import {
-  assessedFacts, assessmentInputKey, assessTargets, detectSourceRelease, leftBehind, targetReadiness,
-  type Assessment, type AssessTargetsInput, type TargetAssessment, type TargetRepoView,
+  assessedFacts, assessmentInputKey, assessTargets, detectSourceRelease, leftBehindOf, targetReadiness,
+  type Assessment, type AssessTargetsInput, type HopTarget, type TargetAssessment, type TargetRepoView,
 } from '../assess/index.js';
 import type { FactSnapshotRecord, FleetAssessmentRecord, Store } from '../store/index.js';
 import { assessmentDay, type AssessProgress } from './assess.js';
 import { listInventory } from './inventory.js';
 import type { RepoCache } from './repos.js';
-import { resolveTargets, routeReleases } from './targets.js';
-import { buildFleetReport, type FleetReport } from '../report/fleet/index.js';
+import { resolveTargets, routeLegs, routeReleases } from './targets.js';
+import { pesByTarget, pesSpecs } from './pes-flags.js';
+import { buildFleetReport, storedHops, type FleetHop, type FleetReport, type FleetRow } from '../report/fleet/index.js';
 
 /** The store methods the fleet assessment uses. */
 export type FleetAssessStore = Pick<Store, 'listHosts' | 'listFleetAssessments' | 'latestFactSnapshots' | 'saveAssessmentDocument' | 'saveFleetAssessments'>;
@@ -36,8 +37,8 @@ export interface AssessFleetOptions {
   catalog?: Catalog;
   /** YYYY-MM-DD; default today (UTC). */
   today?: string;
-  /** Leapp pes-events.json for cross-major targets, as `ferry assess --pes`. */
-  pes?: string;
+  /** Leapp pes-events.json for cross-major targets and route hops, as `ferry assess --pes` (`[TARGET=]FILE`, repeatable). */
+  pes?: string | readonly string[];
   repoCache?: RepoCache;
   /** Hosts whose snapshots are read (and rows written) at a time. */
   batchSize?: number;
@@ -121,18 +122,55 @@ export async function assessFleet(o: AssessFleetOptions): Promise<FleetAssessmen
   const started = Date.now();
   const progress = o.onProgress ?? ((): void => {});
   const catalog = o.catalog ?? loadCatalog();
-  const resolved = resolveTargets(catalog, o.targets, o.repos ?? {}, { ...(o.repoCache ? { cache: o.repoCache } : {}), onProgress: progress });
+  // `--repo` of a release that is no target is a route hop's (some host's source reaches a target through it).
+  const targetIds = o.targets.map((t) => t.trim());
+  const resolved = resolveTargets(catalog, o.targets, Object.fromEntries(Object.entries(o.repos ?? {}).filter(([r]) => targetIds.includes(r))), { ...(o.repoCache ? { cache: o.repoCache } : {}), onProgress: progress });
   const targets = resolved.map((t) => t.id);
   const now = o.now ?? ((): Date => new Date());
   const today = assessmentDay(o.today, now);
   const batchSize = o.batchSize ?? 500;
   const assess = o.assess ?? assessTargets;
-  let pes: { events: PesEvent[]; digest: string } | undefined;
-  if (o.pes !== undefined) { const read = readPesFile(o.pes); pes = { events: read.events, digest: read.sha256 }; }
+  // Each events file read once (its digest names the documents it went into); `TARGET=` as assess and plan read it.
+  const pesFiles = pesSpecs(catalog, catalog.releases().map((r) => r.id), o.pes);
+  const pesRead = new Map([...new Set(pesFiles.map((f) => f.file))].map((file) => { const r = readPesFile(file); return [file, { events: r.events, digest: r.sha256 }] as const; }));
+  const pesFlags = pesFiles.map((f) => (f.target === null ? f.file : `${f.target}=${f.file}`));
+  const bare = pesFiles.find((f) => f.target === null)?.file;
 
-  const views = await Promise.all(resolved.map((t) => t.repo()));
-  const fingerprints = views.map(repoFingerprint);
-  const assessTargetsOf = views.map((repo, i) => ({ release: targets[i], ...(repo ? { repo } : {}) }));
+  // A route's hop releases are read on first need (`--repo` may name them: a hop of some host's route).
+  const contexts = new Map(resolved.map((t) => [t.id, t]));
+  for (const id of Object.keys(o.repos ?? {})) {
+    if (!contexts.has(id)) contexts.set(id, resolveTargets(catalog, [id], { [id]: o.repos?.[id] ?? [] }, { ...(o.repoCache ? { cache: o.repoCache } : {}), onProgress: progress })[0]);
+  }
+  const viewCache = new Map<string, Promise<{ view: TargetRepoView | undefined; fingerprint: string }>>();
+  const viewOf = (id: string): Promise<{ view: TargetRepoView | undefined; fingerprint: string }> => {
+    let v = viewCache.get(id);
+    if (!v) {
+      let t = contexts.get(id);
+      if (!t) contexts.set(id, (t = resolveTargets(catalog, [id], {}, { ...(o.repoCache ? { cache: o.repoCache } : {}), onProgress: progress })[0]));
+      v = t.repo().then((view) => ({ view, fingerprint: repoFingerprint(view) }));
+      viewCache.set(id, v);
+    }
+    return v;
+  };
+  await Promise.all(resolved.map((t) => viewOf(t.id)));
+  /** A target as this host's source reaches it: directly (its file, if cross-major) or hop by hop, with what its documents depend on. */
+  const targetInputOf = async (ti: number, sourceId: string | null): Promise<{ input: AssessTargetsInput['targets'][number]; depends: JsonValue }> => {
+    const t = resolved[ti];
+    const hop = async (id: string, file: string | undefined): Promise<{ input: HopTarget; depends: JsonValue }> => {
+      const { view, fingerprint } = await viewOf(id);
+      const pes = file !== undefined ? pesRead.get(file) : undefined;
+      return { input: { release: id, ...(view ? { repo: view } : {}), ...(pes ? { pesEvents: pes.events } : {}) }, depends: { release: id, repo: fingerprint, pes: pes?.digest ?? null } };
+    };
+    if (!t.route(sourceId) || sourceId === null) {
+      const file = t.crossMajor(sourceId) ? pesFiles.find((f) => f.target === t.id)?.file ?? bare : undefined;
+      return hop(t.id, file);
+    }
+    const legs = routeLegs(catalog, sourceId, t.id);
+    const files = pesByTarget(catalog, pesFlags, { targets: legs.map((l) => l.to), crossMajor: legs.filter((l) => l.crossMajor).map((l) => l.to) }, 'fleet');
+    const hops = await Promise.all(legs.map((l) => hop(l.to, files[l.to])));
+    const last = hops[hops.length - 1];
+    return { input: { ...last.input, hops: hops.map((h) => h.input) }, depends: hops.map((h) => h.depends) };
+  };
 
   const hostNames = o.hostNames ? [...new Set(o.hostNames)] : (await listInventory(o.store)).map((h) => h.name);
   if (o.hostNames) {
@@ -168,19 +206,19 @@ export async function assessFleet(o: AssessFleetOptions): Promise<FleetAssessmen
       const key = assessmentInputKey(facts);
       let group = groups.get(key);
       if (!group) {
-        // A target the catalog reaches from this source only by a route says so (resolved targets: route()).
+        // A target the catalog reaches from this source only by a route is assessed hop by hop (assessRoute).
         const sourceId = detectSourceRelease(facts, catalog);
-        const routed = assessTargetsOf.map((t, ti) => { const route = resolved[ti].route(sourceId); return route ? { ...t, route } : t; });
-        const assessment = assess({ facts: assessedFacts(facts), catalog, targets: routed, today, ...(pes ? { pes: { events: pes.events } } : {}), now: now() });
+        const inputs = await Promise.all(targets.map((_, ti) => targetInputOf(ti, sourceId)));
+        const assessment = assess({ facts: assessedFacts(facts), catalog, targets: inputs.map((x) => x.input), today, now: now() });
         group = [];
         for (const t of assessment.targets) {
           const ti = targets.indexOf(t.target);
           assert(ti >= 0, `assessTargets returned target ${t.target}, which was not asked for`);
-          const documentKey = contentId('assessment', { inputs: key, target: t.target, targets, repo: fingerprints[ti], today, pes: pes?.digest ?? null, formatVersion: assessment.formatVersion });
+          const documentKey = contentId('assessment', { inputs: key, target: t.target, targets, depends: inputs[ti].depends, today, formatVersion: assessment.formatVersion });
           await o.store.saveAssessmentDocument(documentKey, targetDocument(assessment, t));
           group.push({
             target: t.target, documentKey, readiness: targetReadiness(t), score: t.score, blockers: [...t.inhibitors],
-            missing: leftBehind(t.fates).map((f) => f.name),
+            missing: leftBehindOf(t).map((f) => f.name),
           });
         }
         groups.set(key, group);
@@ -199,7 +237,7 @@ export async function assessFleet(o: AssessFleetOptions): Promise<FleetAssessmen
 
 /** The fleet report of a run (default: the newest), from its stored rows. */
 export async function loadFleetReport(o: {
-  store: Pick<Store, 'listFleetAssessments' | 'listRemovedHostNames'> & Partial<Pick<Store, 'listHosts'>>; runId?: string; catalog?: Catalog; now?: Date;
+  store: Pick<Store, 'listFleetAssessments' | 'listRemovedHostNames'> & Partial<Pick<Store, 'listHosts' | 'getAssessmentDocument'>>; runId?: string; catalog?: Catalog; now?: Date;
   /** Leave out the hosts their inventory no longer lists (the dashboard's overview counts only listed hosts, as selectors pick them); else they are marked removed. */
   excludeRemoved?: boolean;
 }): Promise<FleetReport> {
@@ -218,5 +256,14 @@ export async function loadFleetReport(o: {
     const source = sources.get(host);
     return source && catalog.hasRelease(target) ? routeReleases(catalog, source, target) : undefined;
   };
-  return buildFleetReport(rows, { runId, catalog, today: fleetRunDate(runId), generatedAt: (o.now ?? new Date()).toISOString(), removed, routeOf });
+  // A route's hops (each with its inhibitors) from its stored document: one read per distinct document.
+  const hopsByKey = new Map<string, FleetHop[] | undefined>();
+  const withHops: FleetRow[] = [];
+  for (const r of rows) {
+    if (!o.store.getAssessmentDocument || !routeOf(r.hostName, r.target) || r.readiness === 'not-assessed') { withHops.push(r); continue; }
+    if (!hopsByKey.has(r.documentKey)) hopsByKey.set(r.documentKey, storedHops(await o.store.getAssessmentDocument(r.documentKey), `${r.documentKey} (${r.hostName} → ${r.target})`));
+    const hops = hopsByKey.get(r.documentKey);
+    withHops.push(hops ? { ...r, hops } : r);
+  }
+  return buildFleetReport(withHops, { runId, catalog, today: fleetRunDate(runId), generatedAt: (o.now ?? new Date()).toISOString(), removed, routeOf });
 }

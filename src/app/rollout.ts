@@ -16,7 +16,7 @@ import { transition, type RolloutAction } from '../fleet/transition.js';
 import { rolloutHosts } from '../fleet/waves.js';
 import { windowAt } from '../fleet/window.js';
 import { loadCatalog, readPesFile, targetRelease, type Catalog } from '../catalog/index.js';
-import { pesSpecs } from './assess.js';
+import { pesSpecs } from './pes-flags.js';
 import { pesByTarget, routeLegs, unplannableRoute } from './route.js';
 import type { RolloutHostRecord, RolloutRecord, Store } from '../store/index.js';
 import { listInventory } from './inventory.js';

@@ -4,8 +4,9 @@
  * its vendor's own PES events (`--pes rocky-8=FILE --pes rocky-9=FILE`) and run by migrate, with a
  * re-assessment gate between hops:
  * - before the first hop starts, every later hop is assessed and planned on the predicted end state of the hop
- *   before it (assess/predicted-facts.ts: the predicted package set as facts); an inhibitor there refuses the
- *   plan like any inhibitor (planMigration's gateInhibitors, the one gate);
+ *   before it (assessRoute in assess/assess.ts, the walk `ferry assess` shows: the predicted package set as facts,
+ *   assess/predicted-facts.ts); an inhibitor there refuses the plan like any inhibitor (planMigration's
+ *   gateInhibitors, the one gate);
  * - after a hop completes, the next is assessed again on facts collected from the host then, its plan built
  *   from them, and the collected package set compared with the predicted one (differences reported); an
  *   inhibitor that stands now stops the run there (PLAN_INHIBITED naming the hop, recorded on the host).
@@ -19,11 +20,12 @@
  */
 import { posix } from 'node:path';
 import { assert, compileSchema, FerryError, isFerryError, parseDocument, type ProgressEvent, type SchemaOf } from '../core/index.js';
-import { loadCatalog, targetRelease, type Catalog } from '../catalog/index.js';
-import { routeLegs } from './targets.js';
+import { loadCatalog, readPesFile, targetRelease, type Catalog } from '../catalog/index.js';
+import { resolveTargets, routeLegs } from './targets.js';
+import { parseRepoFlags } from './repos.js';
 
 export { routeLegs, type RouteLeg } from './targets.js';
-import { detectSourceRelease, predictedFacts, type Prediction } from '../assess/index.js';
+import { assessRoute, detectSourceRelease, type Prediction, type WalkedHop } from '../assess/index.js';
 import type { Finding, TargetRepoView } from '../assess/types.js';
 import { collectFacts, relationKey } from '../facts/index.js';
 import type { HostFacts } from '../facts/types.js';
@@ -35,7 +37,9 @@ import type { Transport } from '../transport/index.js';
 import { migrate, migrationStatus, newExecutionId, planMigration, refuseUnfinished, resume, rollback as rollbackExecution, type JournalReadOptions, type ForceOption, type MigrateOptions, type MigrateResult, type PlanMigrationOptions, type RebootOption, type StoreOption } from './migrate.js';
 import type { JournalSink } from '../exec/types.js';
 import type { Store } from '../store/index.js';
-import { pesSpecs } from './assess.js';
+import { pesByTarget } from './pes-flags.js';
+
+export { pesByTarget };
 import { packageManagerFor } from '../exec/package-manager/index.js';
 
 /** Where the host keeps its current route (beside CURRENT_FILE). */
@@ -180,32 +184,6 @@ export function unplannableRoute(catalog: Catalog, sourceId: string, targetId: s
   return null;
 }
 
-/**
- * `--pes` as plan and migrate read it, as assess does (pesSpecs, the one reading of the flag): `TARGET=FILE`
- * names the hop landing on TARGET, a bare FILE serves every cross-major hop without its own. A file no hop
- * takes is PES_UNUSED: never silently ignored (a direct path's planMigration refuses it itself).
- *
- * `scope: 'fleet'`: the files are a rollout's, given for all its hosts (rollout create refused one no host
- * takes): this host's route takes the files of its cross-major hops, and leaves the others out.
- */
-export function pesByTarget(catalog: Pick<Catalog, 'hasRelease'>, flags: readonly string[], route: { targets: readonly string[]; crossMajor: readonly string[] }, scope?: 'fleet'): Record<string, string> {
-  const mine = scope === 'fleet' ? flags.filter((f) => { const t = f.slice(0, Math.max(0, f.indexOf('='))); return !(t && catalog.hasRelease(t)) || route.crossMajor.includes(t); }) : flags;
-  const specs = pesSpecs(catalog, route.targets, mine);
-  const out: Record<string, string> = {};
-  for (const s of specs) if (s.target !== null) out[s.target] = s.file;
-  const shared = specs.find((s) => s.target === null)?.file;
-  if (shared === undefined) return out;
-  const takers = route.crossMajor.filter((t) => out[t] === undefined);
-  // One hop: its path decides (planMigration's PES_UNUSED for a path that is not cross-major).
-  if (route.targets.length === 1 && scope !== 'fleet') return { [route.targets[0]]: shared };
-  if (takers.length === 0) {
-    if (scope === 'fleet') return out;
-    throw new FerryError('PES_UNUSED', `--pes ${shared} was given, but every cross-major hop (${route.crossMajor.join(', ') || 'none'}) has its own events file`, { hint: 'Drop that --pes.' });
-  }
-  for (const t of takers) out[t] = shared;
-  return out;
-}
-
 /** Route planning's options: planMigration's, with `--pes` as given (one flag a hop). */
 export interface PlanRouteOptions extends Omit<PlanMigrationOptions, 'pes' | 'pesSha256'> {
   pes?: string[];
@@ -308,24 +286,39 @@ export async function planRoute(o: PlanRouteOptions): Promise<RoutePlan> {
   }
   const facts = o.facts ?? await collectFacts(o.transport);
   const pes = pesByTarget(catalog, o.pes ?? [], { targets: legs.map((l) => l.to), crossMajor: legs.filter((l) => l.crossMajor).map((l) => l.to) }, o.pesScope);
+  // Every hop's repositories (as planMigration reads them: --repo, else the catalog's) and events, read once.
+  const read = legs.map((leg) => { const file = pes[leg.to]; return file === undefined ? undefined : readPesFile(file, o.pesDigests?.[file]); });
+  const digests = { ...o.pesDigests, ...Object.fromEntries(legs.flatMap((leg, i) => { const r = read[i]; const file = pes[leg.to]; return r && file !== undefined ? [[file, r.sha256]] : []; })) };
+  const views = await Promise.all(legs.map((leg) => {
+    const flags = parseRepoFlags(o.repos, { target: leg.to });
+    return resolveTargets(catalog, [leg.to], flags[leg.to] ? { [leg.to]: flags[leg.to] } : {}, { catalogRepos: true, ...(o.repoCache ? { cache: o.repoCache } : {}) })[0].repo();
+  }));
+  // The gate of every hop is the route's assessment (assessRoute, the walk ferry assess shows): hop 1 on the
+  // facts collected now, each later hop on the predicted end state of the one before.
+  const walk = assessRoute({ facts, catalog, today: o.today ?? new Date().toISOString().slice(0, 10) }, legs.map((leg, i) => {
+    const view = views[i];
+    const events = read[i]?.events;
+    return { release: leg.to, ...(view ? { repo: view } : {}), ...(events ? { pesEvents: events } : {}) };
+  }));
   const hops: PlannedHop[] = [];
-  let on: HostFacts = facts;
   for (const [i, leg] of legs.entries()) {
-    const assessedOn = i === 0 ? 'collected' : 'predicted';
-    const file = pes[leg.to];
-    // Findings given by the caller are the first hop's (the host's own); later hops are assessed here.
-    const given = i === 0 ? without(o, 'pes') : without(without(o, 'pes'), 'findings');
-    const planned = await planMigration({ ...given, catalog, facts: on, target: leg.to, ...pesOption(file, o.pesDigests), overrideScope: 'hop' })
-      .catch((e: unknown) => { throw forHop(e, { n: i + 1, total: legs.length, from: leg.from, to: leg.to, on: i === 0 ? 'the facts collected now' : `the predicted end state of hop ${i}` }); });
-    hops.push({ from: leg.from, to: leg.to, ...planned, assessedOn, pes: file ?? null, pesSha256: planned.pesSha256 ?? null });
-    if (i === legs.length - 1) break;
-    const next = predictedFacts({ facts: on, prediction: planned.predicted, target: planned.repo?.pool.packages ?? [], release: catalog.release(leg.to) });
-    if (!next) {
-      throw new FerryError('PLAN_INHIBITED', `Hop ${i + 2} of ${legs.length} (${legs[i + 1].from} → ${legs[i + 1].to}) cannot be assessed before hop ${i + 1} runs: Ferry could not predict the package set hop ${i + 1} (${leg.from} → ${leg.to}) leaves${planned.predicted && !planned.predicted.ok ? ` (${planned.predicted.problems.join('; ')})` : ''}`, {
-        hint: `Give ${leg.to}'s repositories with --repo ${leg.to}=DIR|URL (their metadata predicts the transaction), or migrate to ${leg.to} first and plan the next hop from there.`,
+    const walked = walk.hops[i] as WalkedHop | undefined;
+    if (!walked) {
+      const u = walk.unpredicted;
+      assert(u, `the route walk stopped before hop ${i + 1} without saying why`);
+      const before = legs[u.hop - 2];
+      throw new FerryError('PLAN_INHIBITED', `Hop ${u.hop} of ${legs.length} (${u.from} → ${u.to}) cannot be assessed before hop ${u.hop - 1} runs: ${u.reason}`, {
+        hint: `Give ${before.to}'s repositories with --repo ${before.to}=DIR|URL (their metadata predicts the transaction), or migrate to ${before.to} first and plan the next hop from there.`,
       });
     }
-    on = next;
+    const assessedOn = walked.assessedOn;
+    const file = pes[leg.to];
+    // Findings given by the caller are the first hop's (the host's own); every other hop's are the walk's.
+    const given = i === 0 ? without(o, 'pes') : without(without(o, 'pes'), 'findings');
+    const findings = i === 0 && o.findings ? o.findings : walked.target.findings;
+    const planned = await planMigration({ ...given, catalog, facts: walked.facts, findings, target: leg.to, ...pesOption(file, digests), overrideScope: 'hop' })
+      .catch((e: unknown) => { throw forHop(e, { n: i + 1, total: legs.length, from: leg.from, to: leg.to, on: i === 0 ? 'the facts collected now' : `the predicted end state of hop ${i}` }); });
+    hops.push({ from: leg.from, to: leg.to, ...planned, assessedOn, pes: file ?? null, pesSha256: planned.pesSha256 ?? null });
   }
   refuseUnusedOverrides(hops, o.overrides ?? []);
   return { source: legs[0].from, target: o.target, hops };

@@ -6,18 +6,20 @@ import type { Catalog, MigrationPath, PesEvent, PesResult, ReleaseView } from '.
 import { computeTargetPackages, isCrossMajor, repoMapper } from '../catalog/index.js';
 import type { HostFacts, InstalledPackage } from '../facts/types.js';
 import { relationKey, type PackageDependencies } from '../facts/index.js';
-import { isFerryError, redact } from '../core/index.js';
+import { assert, isFerryError, redact } from '../core/index.js';
 import { compareEvr } from '../rpm/evr.js';
 import { INSTALLONLY_PROVIDES } from '../rpm/installonly.js';
 import { rpmIsa } from '../rpm/arch.js';
 import type { Pool } from '../rpm/pool.js';
 import { CHECKS } from './checks/index.js';
 import { computeFates, countFates, crossMajorTransaction, withAssumedEpochs, type FateInput } from './fates.js';
-import { predictMigration, type PredictedChange, type PredictInput } from './predict.js';
+import { predictMigration, type PredictedChange, type PredictInput, type Prediction } from './predict.js';
+import { predictedFacts } from './predicted-facts.js';
+import { multiHopRouteFinding } from './checks/unsupported-path.js';
 import { detectSourceVendor } from './origin.js';
 import { rankTargets } from './rank.js';
 import { detectSourceRelease } from './source.js';
-import { ASSESSMENT_FORMAT_VERSION, type Assessment, type Check, type NotAssessed, type PackageFate, type TargetAssessment, type TargetRepoView } from './types.js';
+import { ASSESSMENT_FORMAT_VERSION, type Assessment, type Check, type HopAssessment, type NotAssessed, type PackageFate, type TargetAssessment, type TargetRepoView } from './types.js';
 import { availableNames, computeVendorSwap, vendorSwapPlan } from './vendor-swap.js';
 
 export interface AssessTargetsInput {
@@ -25,10 +27,11 @@ export interface AssessTargetsInput {
   catalog: Catalog;
   /** `repoUnreadable`: the target's repositories were given but could not be read (the mirror's error), so no fates. */
   /**
-   * `route`: where the catalog records no direct path, the releases of the multi-hop route Ferry plans (source
-   * first, target last: app/route.ts routeLegs, the plan's one chain finder), said by the unsupported-path check.
+   * `hops`: where the catalog records no direct path, the hops of the route Ferry plans (app/route.ts routeLegs,
+   * the plan's one chain finder), each hop's target with its repositories and events, the last this target:
+   * the target is then assessed hop by hop (assessRoute).
    */
-  targets: { release: string; repo?: TargetRepoView; repoUnreadable?: string; pesEvents?: PesEvent[]; route?: string[] }[];
+  targets: (HopTarget & { hops?: HopTarget[] })[];
   /** YYYY-MM-DD, for lifecycle. */
   today: string;
   /**
@@ -40,6 +43,11 @@ export interface AssessTargetsInput {
   checks?: readonly Check[];
   now?: Date;
 }
+
+/** One target as assessTargets takes it: its repositories (or why they are absent) and its vendor's PES events. */
+export interface HopTarget { release: string; repo?: TargetRepoView; repoUnreadable?: string; pesEvents?: PesEvent[] }
+
+type Unranked = Omit<TargetAssessment, 'score' | 'rank' | 'reasons'>;
 
 /** `4.18.0-193.el8.x86_64` → `4.18`. */
 function kernelLine(version: string | undefined): string | undefined {
@@ -84,7 +92,7 @@ export function pesResultFor(o: { facts: HostFacts; catalog: Catalog; source: Re
 }
 
 /** The fates, and why the transaction could not be predicted when the solver was asked and gave no answer. */
-function fatesFor(input: AssessTargetsInput, source: ReleaseView | null, target: ReleaseView, path: MigrationPath | null, repo: TargetRepoView, targetPes: PesEvent[] | undefined): { fates: PackageFate[]; unpredicted?: string } {
+function fatesFor(input: AssessTargetsInput, source: ReleaseView | null, target: ReleaseView, path: MigrationPath | null, repo: TargetRepoView, targetPes: PesEvent[] | undefined): { fates: PackageFate[]; unpredicted?: string; prediction?: Prediction } {
   const { facts, catalog } = input;
   const installed = facts.packages ?? [];
   const vendorSwap = source ? computeVendorSwap({
@@ -105,7 +113,10 @@ function fatesFor(input: AssessTargetsInput, source: ReleaseView | null, target:
   }
   const predicted = source && installed.length > 0 ? predictedTransaction(input, { source, target, path, repo, pes: fateInput.pes, fateInput }) : undefined;
   const transaction = predicted && 'changes' in predicted ? predicted.changes : undefined;
-  return { fates: computeFates({ ...fateInput, ...(transaction ? { transaction } : {}) }), ...(predicted && 'unpredicted' in predicted ? { unpredicted: predicted.unpredicted } : {}) };
+  return {
+    fates: computeFates({ ...fateInput, ...(transaction ? { transaction } : {}) }),
+    ...(predicted && 'unpredicted' in predicted ? { unpredicted: predicted.unpredicted } : {}), ...(transaction ? { prediction: { ok: true as const, changes: transaction } } : {}),
+  };
 }
 
 /**
@@ -153,33 +164,127 @@ function listedDependencies(p: InstalledPackage, target: Pool): PackageDependenc
   return { nevra: relationKey(p), provides: [`${p.name} = ${evr}`, ...(isa ? [`${p.name}(${isa}) = ${evr}`] : []), ...installonly], requires: [], conflicts: [], obsoletes: [], files: [] };
 }
 
-export function assessTargets(input: AssessTargetsInput): Assessment {
-  const { facts, catalog, today } = input;
+/** One target assessed on `facts` (the host's, or a route's predicted end state): its findings and fates, and the solver's transaction when predicted. */
+function assessTarget(input: AssessTargetsInput, facts: HostFacts, t: HopTarget): { target: Unranked; prediction?: Prediction } {
+  const { catalog, today } = input;
+  const on = { ...input, facts };
   const sourceId = detectSourceRelease(facts, catalog);
   const source = sourceId ? catalog.release(sourceId) : null;
   const checks = input.checks ?? CHECKS;
-  const unranked: Omit<TargetAssessment, 'score' | 'rank' | 'reasons'>[] = input.targets.map(({ release, repo, repoUnreadable, pesEvents, route }) => {
-    const target = catalog.release(release);
-    const path = source ? catalog.path(source.id, target.id) : null;
-    const { fates, unpredicted } = repo ? fatesFor(input, source, target, path, repo, pesEvents) : { fates: [] };
-    // Said, not silent: without the solver's transaction the fates are the rules' imitation of dnf.
-    const notAssessed: NotAssessed[] = unpredicted ? [{ check: 'predicted-transaction', reason: `${unpredicted}: the package fates follow Ferry's rules, which imitate dnf, and erasures are not predicted` }] : [];
-    const findings = checks.flatMap((c) => {
-      const checkInput = { facts, catalog, source, target, path, ...(route && !path ? { route } : {}), ...(repo ? { repo } : {}), ...(repoUnreadable !== undefined ? { repoUnreadable: redact(repoUnreadable) } : {}), fates, today };
-      const reason = c.notAssessed?.(checkInput);
-      if (reason === undefined) return c.run(checkInput);
-      notAssessed.push({ check: c.id, reason });
-      return [];
-    });
-    return {
+  const { release, repo, repoUnreadable, pesEvents } = t;
+  const target = catalog.release(release);
+  const path = source ? catalog.path(source.id, target.id) : null;
+  const { fates, unpredicted, prediction } = repo ? fatesFor(on, source, target, path, repo, pesEvents) : { fates: [], unpredicted: undefined, prediction: undefined };
+  // Said, not silent: without the solver's transaction the fates are the rules' imitation of dnf.
+  const notAssessed: NotAssessed[] = unpredicted ? [{ check: 'predicted-transaction', reason: `${unpredicted}: the package fates follow Ferry's rules, which imitate dnf, and erasures are not predicted` }] : [];
+  const findings = checks.flatMap((c) => {
+    const checkInput = { facts, catalog, source, target, path, ...(repo ? { repo } : {}), ...(repoUnreadable !== undefined ? { repoUnreadable: redact(repoUnreadable) } : {}), fates, today };
+    const reason = c.notAssessed?.(checkInput);
+    if (reason === undefined) return c.run(checkInput);
+    notAssessed.push({ check: c.id, reason });
+    return [];
+  });
+  return {
+    target: {
       target: target.id, targetName: `${target.distributionInfo.name} ${target.version}`,
       path: path ? { method: path.method, source: path.source } : null,
-      ...(route && !path ? { route: [...route] } : {}),
       // The published document (printed, stored, served) names a mirror without its URL's credentials.
       repositories: repo ? repo.locations.map(redact) : [],
       findings, notAssessed, inhibitors: findings.filter((f) => f.groups.includes('inhibitor')).map((f) => f.key),
       fates, counts: countFates(fates),
-    };
+    },
+    ...(prediction ? { prediction } : {}),
+  };
+}
+
+/** One hop of a route as assessRoute walked it: the facts it was assessed on, its assessment and its predicted transaction. */
+export interface WalkedHop {
+  hop: number;
+  from: string;
+  to: string;
+  assessedOn: 'collected' | 'predicted';
+  facts: HostFacts;
+  target: Unranked;
+  prediction?: Prediction;
+}
+
+export interface RouteWalk {
+  hops: WalkedHop[];
+  /** The hop whose starting state could not be predicted (the hop before left no predicted package set): it and later hops were not assessed. */
+  unpredicted?: { hop: number; from: string; to: string; reason: string };
+}
+
+/**
+ * A route assessed hop by hop: hop 1 on `input.facts` against its target, every later hop on the end state the
+ * hop before is predicted to leave (predictedFacts over its solver transaction). The one walk: `ferry assess`,
+ * `ferry fleet assess` (assessTargets with `hops`) and the plan's gate (app/route.ts planRoute) all run it.
+ * Stops, said in `unpredicted`, where a hop's transaction was not predicted (no repositories, no solution).
+ */
+export function assessRoute(input: Omit<AssessTargetsInput, 'targets'>, hops: readonly HopTarget[]): RouteWalk {
+  const walked: WalkedHop[] = [];
+  let on = input.facts;
+  let from = detectSourceRelease(on, input.catalog) ?? 'unknown';
+  const whole = { ...input, targets: [] };
+  for (const [i, h] of hops.entries()) {
+    const { target, prediction } = assessTarget(whole, on, h);
+    walked.push({ hop: i + 1, from, to: h.release, assessedOn: i === 0 ? 'collected' : 'predicted', facts: on, target, ...(prediction ? { prediction } : {}) });
+    if (i === hops.length - 1) break;
+    const next = predictedFacts({ facts: on, prediction, target: h.repo?.pool.packages ?? [], release: input.catalog.release(h.release) });
+    if (!next) {
+      const why = !h.repo ? `no repository of ${h.release} was ${h.repoUnreadable !== undefined ? 'readable' : 'given'}`
+        : target.notAssessed?.find((n) => n.check === 'predicted-transaction')?.reason.replace(/: the package fates follow.*$/, '') ?? 'the host\'s installed dependencies were not collected';
+      return { hops: walked, unpredicted: { hop: i + 2, from: h.release, to: hops[i + 1].release, reason: `Ferry could not predict the package set hop ${i + 1} (${from} → ${h.release}) leaves (${why})` } };
+    }
+    on = next;
+    from = h.release;
+  }
+  return { hops: walked };
+}
+
+/** A walked route as the published target: every hop, and the route's verdict (assessRoute's doc: the worst over the hops). */
+function routeTarget(release: string, route: RouteWalk, input: AssessTargetsInput): Unranked {
+  const target = input.catalog.release(release);
+  const hops: HopAssessment[] = route.hops.map((h) => ({
+    hop: h.hop, from: h.from, to: h.to, assessedOn: h.assessedOn, path: h.target.path, repositories: h.target.repositories,
+    findings: h.target.findings, notAssessed: h.target.notAssessed ?? [], inhibitors: h.target.inhibitors, fates: h.target.fates, counts: h.target.counts,
+    ...(h.prediction ? { predictedTransaction: h.prediction } : {}),
+  }));
+  const releases = [route.hops[0].from, ...route.hops.map((h) => h.to)];
+  const u = route.unpredicted;
+  if (u) {
+    const rest = input.targets.find((t) => t.release === release)?.hops?.slice(u.hop - 1) ?? [];
+    let from = u.from;
+    for (const [i, h] of rest.entries()) {
+      const reason = i === 0 ? u.reason : `hop ${u.hop} was not assessed`;
+      hops.push({ hop: u.hop + i, from, to: h.release, assessedOn: 'not-assessed', path: null, repositories: h.repo ? h.repo.locations.map(redact) : [], findings: [], notAssessed: [{ check: 'route', reason }], inhibitors: [], fates: [], counts: countFates([]) });
+      releases.push(h.release);
+      from = h.release;
+    }
+  }
+  const seen = new Set<string>();
+  const findings = hops.flatMap((h) => h.findings).filter((f) => (seen.has(f.key) ? false : (seen.add(f.key), true)));
+  const said = new Set<string>();
+  const notAssessed = hops.flatMap((h) => h.notAssessed.map((n) => ({ check: n.check, reason: h.hop === 1 ? n.reason : `hop ${h.hop} (${h.from} → ${h.to}): ${n.reason}` })))
+    .filter((n) => (said.has(n.check) ? false : (said.add(n.check), true)));
+  return {
+    target: target.id, targetName: `${target.distributionInfo.name} ${target.version}`, path: null, route: releases,
+    // Every hop's repositories (each read for its hop); the fates are the first hop's.
+    repositories: [...new Set(hops.flatMap((h) => h.repositories))],
+    findings: [multiHopRouteFinding(releases, hops), ...findings], notAssessed,
+    inhibitors: [...new Set(hops.flatMap((h) => h.inhibitors))],
+    fates: hops[0].fates, counts: hops[0].counts, hops,
+  };
+}
+
+export function assessTargets(input: AssessTargetsInput): Assessment {
+  const { facts, catalog, today } = input;
+  const sourceId = detectSourceRelease(facts, catalog);
+  const source = sourceId ? catalog.release(sourceId) : null;
+  const unranked: Unranked[] = input.targets.map((t) => {
+    if (!t.hops?.length) return assessTarget(input, facts, t).target;
+    // The route's last hop lands on the target itself.
+    assert(t.hops[t.hops.length - 1].release === t.release, `the route to ${t.release} ends at ${t.hops[t.hops.length - 1].release}`);
+    return routeTarget(t.release, assessRoute(input, t.hops), input);
   });
   const targetKernels: Record<string, string> = {};
   for (const { release, repo } of input.targets) {

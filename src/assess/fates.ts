@@ -276,6 +276,16 @@ export function leftBehind(fates: readonly PackageFate[]): PackageFate[] {
   return fates.filter((f) => (f.fate === 'missing' && f.via !== 'vendor-swap') || f.fate === 'erased');
 }
 
+/**
+ * What a target leaves behind: leftBehind of its fates; a route's over every hop, a package once (one a hop
+ * leaves behind stays installed, and is left behind again, on the next).
+ */
+export function leftBehindOf(t: { fates: readonly PackageFate[]; hops?: readonly { fates: readonly PackageFate[] }[] }): PackageFate[] {
+  if (!t.hops?.length) return leftBehind(t.fates);
+  const seen = new Set<string>();
+  return t.hops.flatMap((h) => leftBehind(h.fates)).filter((f) => (seen.has(f.installed) ? false : (seen.add(f.installed), true)));
+}
+
 export function countFates(fates: readonly PackageFate[]): FateCounts {
   const counts: FateCounts = { same: 0, upgrade: 0, downgrade: 0, replaced: 0, missing: 0, 'third-party': 0, erased: 0 };
   for (const f of fates) counts[f.fate]++;

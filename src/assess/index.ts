@@ -1,7 +1,7 @@
 /** src/assess: pure checks, per-package fates and multi-target ranking over HostFacts. */
 export * from './types.js';
-export { assessTargets, pesResultFor, sourceMinorVersion, type AssessTargetsInput } from './assess.js';
-export { computeFates, countFates, crossMajorTransaction, distTagRebuild, leftBehind, modularFilter, pesTransaction, type FateInput } from './fates.js';
+export { assessRoute, assessTargets, pesResultFor, sourceMinorVersion, type AssessTargetsInput, type HopTarget, type RouteWalk, type WalkedHop } from './assess.js';
+export { computeFates, countFates, crossMajorTransaction, distTagRebuild, leftBehind, leftBehindOf, modularFilter, pesTransaction, type FateInput } from './fates.js';
 export { classifyOrigin, detectSourceVendor, type OriginRule, type Origin } from './origin.js';
 export { availableNames, computeVendorSwap, vendorSwapPlan, type VendorSwapInput } from './vendor-swap.js';
 export {

@@ -21,7 +21,7 @@ const HOST_FACTS_READ: Record<keyof HostFacts, boolean> = {
   release: true,
   packages: true, // see PACKAGE_READ
   relations: true, // only its soname requires (third-party-sonames); digests and resolved requires are the SBOM's (see assessedFacts)
-  dependencies: false, // the predicted transaction's pool (predict.ts), which no check or fate reads yet
+  dependencies: true, // the predicted transaction (predict.ts): the fates, and a route's later hops (assessRoute, on the end state it leaves)
   repos: false, // the host's own .repo files: no check reads them (the target's repositories are the controller's)
   modules: true,
   kernel: true,

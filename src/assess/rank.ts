@@ -15,11 +15,14 @@
  * A factor that is unknown for a target (no repository compared, no end-of-life date, tier unclassified, kernel
  * line unknown) is said to be unknown and scored neutrally: the mean of the points the targets where it is known
  * get in this ranking (0 when none is known), so an unknown neither sinks nor lifts a target.
+ * A target reached by a route is scored by its hops: each hop's inhibitors, the packages left behind over the
+ * route (leftBehindOf), every hop's downgrades; fates not compared when a hop was not; lifecycle, tier and kernel
+ * are the target's.
  * Order: score, then fewer inhibitors, fewer missing packages, more days of support. Targets equal on all of
  * them are a tie: the same rank, said so; never ordered by name.
  */
 import { isCrossMajor, type Catalog, type ReleaseView, type TierId } from '../catalog/index.js';
-import { leftBehind } from './fates.js';
+import { leftBehindOf } from './fates.js';
 import { hostLevelFindingKeys } from './host-findings.js';
 import type { Readiness } from './readiness.js';
 import type { RankingReason, TargetAssessment } from './types.js';
@@ -45,20 +48,26 @@ const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' 
 function measuredReasons(t: Unranked, input: RankInput, hostLevel: ReadonlySet<string>): Scored[] {
   const reasons: Scored[] = [];
   const target = input.catalog.release(t.target);
-  reasons.push(t.inhibitors.length
-    ? { factor: 'blockers', points: -100 * t.inhibitors.length, text: `${plural(t.inhibitors.length, 'inhibitor')}: ${t.inhibitors.join(', ')}` }
+  const hops = t.hops ?? [];
+  const blockers = hops.length ? hops.flatMap((h) => h.inhibitors.map((k) => `${k} (hop ${h.hop}: ${h.from} → ${h.to})`)) : t.inhibitors;
+  reasons.push(blockers.length
+    ? { factor: 'blockers', points: -100 * blockers.length, text: `${plural(blockers.length, 'inhibitor')}: ${blockers.join(', ')}` }
     : { factor: 'blockers', points: 0, text: 'no inhibitor' });
-  if (t.repositories.length === 0) {
-    reasons.push({ factor: 'missing', points: null, text: 'package fates not compared (no target repository given)' });
-    reasons.push({ factor: 'downgrades', points: null, text: 'downgrades not compared (no target repository given)' });
+  const uncompared = hops.find((h) => h.repositories.length === 0 || h.assessedOn === 'not-assessed');
+  if (t.repositories.length === 0 || uncompared) {
+    const why = uncompared ? `hop ${uncompared.hop} (${uncompared.from} → ${uncompared.to}) ${uncompared.assessedOn === 'not-assessed' ? 'not assessed' : 'without a repository'}` : 'no target repository given';
+    reasons.push({ factor: 'missing', points: null, text: `package fates not compared (${why})` });
+    reasons.push({ factor: 'downgrades', points: null, text: `downgrades not compared (${why})` });
   } else {
-    const missing = leftBehind(t.fates).length;
-    const swapped = t.fates.filter((f) => f.fate === 'missing' && f.via === 'vendor-swap').length;
+    const missing = leftBehindOf(t).length;
+    const fates = hops.length ? hops.flatMap((h) => h.fates) : t.fates;
+    const swapped = fates.filter((f) => f.fate === 'missing' && f.via === 'vendor-swap').length;
     reasons.push({ factor: 'missing', points: -Math.min(60, 2 * missing),
-      text: `${plural(missing, 'package')} with no counterpart${swapped ? ` (${swapped} more removed on purpose by the vendor swap: not missing)` : ''}` });
-    const rebuilds = t.fates.filter((f) => f.fate === 'same' && f.reason?.startsWith('rebuild')).length;
-    reasons.push({ factor: 'downgrades', points: -Math.min(30, 3 * t.counts.downgrade),
-      text: `${plural(t.counts.downgrade, 'downgrade')}${rebuilds ? ` (${plural(rebuilds, 'rebuild')} changing only the dist tag: same)` : ''}` });
+      text: `${plural(missing, 'package')} with no counterpart${swapped ? ` (${swapped} more removed on purpose by the vendor swap: not missing)` : ''}${hops.length ? ' over the route' : ''}` });
+    const rebuilds = fates.filter((f) => f.fate === 'same' && f.reason?.startsWith('rebuild')).length;
+    const downgrades = hops.length ? hops.reduce((n, h) => n + h.counts.downgrade, 0) : t.counts.downgrade;
+    reasons.push({ factor: 'downgrades', points: -Math.min(30, 3 * downgrades),
+      text: `${plural(downgrades, 'downgrade')}${rebuilds ? ` (${plural(rebuilds, 'rebuild')} changing only the dist tag: same)` : ''}${hops.length ? ' over the route\'s hops' : ''}` });
   }
   const other = t.findings.filter((f) => !f.groups.includes('inhibitor') && !hostLevel.has(f.key));
   const high = other.filter((f) => f.severity === 'high').length;
@@ -71,7 +80,7 @@ function measuredReasons(t: Unranked, input: RankInput, hostLevel: ReadonlySet<s
   const basis = measured ? `its repositories ship ${measured}${claimed && claimed !== measured ? `; the catalog's ${claimed} is not what they carry` : ''}` : 'the catalog\'s figure; no repository read';
   if (from && to) {
     reasons.push(from === to ? { factor: 'kernel', points: 0, text: `same kernel line ${to} (${basis})` } : { factor: 'kernel', points: -10, text: `kernel jump ${from} → ${to} (${basis})` });
-  } else if (isCrossMajor(t.path)) {
+  } else if (isCrossMajor(t.path) || hops.some((h) => h.path?.method === 'cross-major-pes')) {
     reasons.push({ factor: 'kernel', points: -10, text: `new major release ${input.source?.version ?? '?'} → ${target.version}: the kernel changes (line not recorded)` });
   } else {
     reasons.push({ factor: 'kernel', points: null, text: 'kernel line not known' });
@@ -140,7 +149,7 @@ export function compareRanked(a: RankKey, b: RankKey, input: Pick<RankInput, 'ca
 export function rankTargets(targets: Unranked[], input: RankInput): TargetAssessment[] {
   const reasons = rankingReasons(targets, input);
   const scored = targets.map((t, i) => ({ ...t, reasons: reasons[i], score: reasons[i].reduce((s, r) => s + r.points, 0), rank: 0 }));
-  const key = (t: TargetAssessment): RankKey => ({ target: t.target, score: t.score, inhibitors: t.inhibitors.length, missing: leftBehind(t.fates).length });
+  const key = (t: TargetAssessment): RankKey => ({ target: t.target, score: t.score, inhibitors: t.inhibitors.length, missing: leftBehindOf(t).length });
   scored.sort((a, b) => compareRanked(key(a), key(b), input));
   const ranked = scored.map((t) => ({ ...t, rank: 1 + scored.filter((o) => compareRanked(key(o), key(t), input) < 0).length }));
   return ranked.map((t) => {

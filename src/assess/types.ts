@@ -8,6 +8,7 @@ import type { HostFacts } from '../facts/types.js';
 import type { Catalog, MigrationPath, ReleaseView } from '../catalog/index.js';
 import type { Pool } from '../rpm/pool.js';
 import type { ModulesMetadata } from '../rpm/repodata/modules.js';
+import type { Prediction } from './predict.js';
 
 export const ASSESSMENT_FORMAT_VERSION = 1 as const;
 
@@ -95,6 +96,13 @@ export interface TargetAssessment {
   path: { method: string; source: string } | null;
   /** Without a direct path: the releases of the multi-hop route Ferry plans instead (source first), hop by hop with a gate between. */
   route?: string[];
+  /**
+   * A route's assessment hop by hop (assessRoute, the walk planRoute's gate runs): hop 1 on the host's facts,
+   * each later hop on the predicted end state of the one before. The target's inhibitors are every hop's, its
+   * findings each hop's (a key once), its repositories every hop's, its fates the first hop's (the host's
+   * packages as they are now).
+   */
+  hops?: HopAssessment[];
   /** Where the target's package metadata came from (repo locations), or null when not compared. */
   repositories: string[];
   findings: Finding[];
@@ -107,6 +115,28 @@ export interface TargetAssessment {
   /** 1 = best. */
   rank: number;
   reasons: RankingReason[];
+}
+
+/**
+ * One hop of a route, assessed. `assessedOn`: `collected` (hop 1: the host's facts), `predicted` (the end state
+ * the hop before is predicted to leave), `not-assessed` (that end state could not be predicted: `notAssessed`
+ * says why; nothing else is known of the hop).
+ */
+export interface HopAssessment {
+  /** 1-based. */
+  hop: number;
+  from: string;
+  to: string;
+  assessedOn: 'collected' | 'predicted' | 'not-assessed';
+  path: { method: string; source: string } | null;
+  repositories: string[];
+  findings: Finding[];
+  notAssessed: NotAssessed[];
+  inhibitors: string[];
+  fates: PackageFate[];
+  counts: FateCounts;
+  /** The solver's transaction of the hop (what the next hop is assessed on), when it was predicted. */
+  predictedTransaction?: Prediction;
 }
 
 export interface Assessment {
@@ -139,8 +169,6 @@ export interface CheckInput {
   target: ReleaseView;
   /** The catalog's path source → target (null: none recorded); its method decides same- vs cross-major. */
   path: MigrationPath | null;
-  /** Without a direct path: the multi-hop route Ferry plans instead (release ids, source first). */
-  route?: readonly string[];
   /** Target metadata, when the assessment compares against real repositories. */
   repo?: TargetRepoView;
   /** Why the target's repositories, though given, are absent: the error of the mirror that could not be read. */

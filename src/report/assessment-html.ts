@@ -8,7 +8,7 @@ import type { Assessment, Finding, TargetAssessment } from '../assess/types.js';
 import { escapeHtml as h } from './escape.js';
 import { renderHtmlPage } from './html-page.js';
 import {
-  FATE_COLOURS, FATE_ORDER, fateCount, fatesOf, fatesUnknown, findingsBySeverity, formatCommand, formatPoints, hostFindings, inhibitorFindings, isInhibitor, rankedTargets, tiedWith,
+  FATE_COLOURS, FATE_ORDER, fateCount, fatesOf, fatesUnknown, findingsBySeverity, formatCommand, formatPoints, hopSummary, hostFindings, inhibitorFindings, inhibitorHops, isInhibitor, rankedTargets, tiedWith,
   totalPackages,
 } from './assessment-view.js';
 
@@ -66,11 +66,18 @@ function renderTarget(t: TargetAssessment, max: number, hostKeys: ReadonlySet<st
   const inhibitors = inhibitorFindings(t);
   if (inhibitors.length > 0) {
     parts.push(`<div class="inhibitors"><strong>${inhibitors.length} inhibitor${inhibitors.length === 1 ? '' : 's'}: the migration must not start.</strong><ul>`
-      + inhibitors.map((f) => `<li><a href="#${h(hostKeys.has(f.key) ? `host--${f.key}` : `${t.target}--${f.key}`)}"><code>${h(f.key)}</code></a> ${h(f.title)}</li>`).join('') + '</ul></div>');
+      + inhibitors.map((f) => { const hops = inhibitorHops(t, f.key); return `<li><a href="#${h(hostKeys.has(f.key) ? `host--${f.key}` : `${t.target}--${f.key}`)}"><code>${h(f.key)}</code></a>${hops.length ? ` (${h(hops.join('; '))})` : ''} ${h(f.title)}</li>`; }).join('') + '</ul></div>');
   }
   parts.push(`<p>Migration path: ${t.path ? `<code>${h(t.path.method)}</code> (source: ${h(t.path.source)})` : t.route ? `none direct; the route ${t.route.map((r) => `<code>${h(r)}</code>`).join(' → ')}` : '<strong>none in the catalog</strong>'}<br>`
     + (fatesUnknown(t) ? 'Repositories: <strong>not compared</strong>' : `Repositories: ${t.repositories.map((r) => `<code>${h(r)}</code>`).join(', ')}`) + '</p>');
   if (fatesUnknown(t)) parts.push('<div class="notice">No repository location was given for this target, so package fates (same, upgrade, downgrade, replaced, missing) are unknown. Pass <code>--repo TARGET=DIR_OR_URL</code> to compare.</div>');
+  if (t.hops?.length) {
+    const total = t.hops.length;
+    parts.push('<h3>Hops</h3><p>Each hop assessed as the plan\'s gate judges it: hop 1 on the host\'s facts, every later hop on the predicted end state of the one before.</p>'
+      + '<table class="hops"><thead><tr><th>hop</th><th>assessed</th><th>verdict</th><th>fates</th></tr></thead><tbody>'
+      + t.hops.map((x) => { const s = hopSummary(x, total); return `<tr><td>${h(s.label)}</td><td>${h(s.on)}</td><td>${x.inhibitors.length ? '<span class="badge b-inhibitor">blocked</span> ' : ''}${h(s.verdict)}</td><td>${h(s.counts) || '–'}</td></tr>`; }).join('')
+      + '</tbody></table>');
+  }
   if (t.reasons.length > 0) {
     parts.push('<h3>Why this rank</h3><table class="reasons"><thead><tr><th>factor</th><th class="num">points</th><th>reason</th></tr></thead><tbody>'
       + t.reasons.map((r) => `<tr><td>${h(r.factor)}</td><td class="num ${r.points < 0 ? 'neg' : r.points > 0 ? 'pos' : ''}">${h(formatPoints(r.points))}</td><td>${h(r.text)}</td></tr>`).join('')

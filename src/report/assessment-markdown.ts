@@ -5,7 +5,7 @@
 import type { Assessment, Finding, Severity, TargetAssessment } from '../assess/types.js';
 import { escapeMarkdown as md, markdownCode as code } from './escape.js';
 import {
-  FATE_ORDER, fateCount, fatesOf, fatesUnknown, findingsBySeverity, formatCommand, formatPoints, hostFindings, inhibitorFindings, isInhibitor, rankedTargets, tiedWith,
+  FATE_ORDER, fateCount, fatesOf, fatesUnknown, findingsBySeverity, formatCommand, formatPoints, hopSummary, hostFindings, inhibitorFindings, inhibitorHops, isInhibitor, rankedTargets, tiedWith,
   totalPackages,
 } from './assessment-view.js';
 
@@ -46,7 +46,12 @@ function renderTarget(t: TargetAssessment, o: Required<MarkdownOptions>, hostKey
   const inhibitors = inhibitorFindings(t);
   if (inhibitors.length > 0) {
     out.push(`> [!CAUTION]`, `> **${inhibitors.length} inhibitor${inhibitors.length === 1 ? '' : 's'}: the migration must not start.**`);
-    for (const f of inhibitors) out.push(`> - ${code(f.key)}: ${md(f.title)}`);
+    for (const f of inhibitors) { const hops = inhibitorHops(t, f.key); out.push(`> - ${code(f.key)}${hops.length ? ` (${md(hops.join('; '))})` : ''}: ${md(f.title)}`); }
+    out.push('');
+  }
+  if (t.hops?.length) {
+    out.push('### Hops', '', 'Each hop assessed as the plan\'s gate judges it: hop 1 on the host\'s facts, every later hop on the predicted end state of the one before.', '', '| hop | assessed | verdict | fates |', '|---|---|---|---|');
+    for (const x of t.hops) { const s = hopSummary(x, t.hops.length); out.push(`| ${md(s.label)} | ${md(s.on)} | ${md(s.verdict)} | ${md(s.counts) || '–'} |`); }
     out.push('');
   }
   if (t.reasons.length > 0) {

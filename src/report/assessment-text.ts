@@ -3,7 +3,7 @@ import type { Assessment } from '../assess/types.js';
 import { escapeTerminal as t } from './escape.js';
 import type { Finding, TargetAssessment } from '../assess/types.js';
 import {
-  FATE_ORDER, fateCount, fatesUnknown, findingsBySeverity, formatCommand, formatPoints, hostFindings, inhibitorFindings, isInhibitor, rankedTargets, tiedWith,
+  FATE_ORDER, fateCount, fatesUnknown, findingsBySeverity, formatCommand, formatPoints, hopSummary, hostFindings, inhibitorFindings, inhibitorHops, isInhibitor, rankedTargets, tiedWith,
 } from './assessment-view.js';
 
 /** The host line and the ranking table: the whole text report's head, and what `assess --out` prints alone. */
@@ -45,9 +45,13 @@ export function renderAssessmentText(a: Assessment): string {
     const inhibitors = inhibitorFindings(x);
     if (inhibitors.length > 0) {
       out.push(`!! ${inhibitors.length} INHIBITOR(S): the migration must not start`);
-      for (const f of inhibitors) out.push(`!!   ${t(f.key)}: ${t(f.title)}`);
+      for (const f of inhibitors) { const hops = inhibitorHops(x, f.key); out.push(`!!   ${t(f.key)}${hops.length ? ` (${hops.map(t).join('; ')})` : ''}: ${t(f.title)}`); }
     }
-    out.push(`path: ${x.path ? `${x.path.method} (${t(x.path.source)})` : x.route ? `none direct; the route ${x.route.map(t).join(' → ')} (ferry plan plans it hop by hop)` : 'none in the catalog'}`);
+    out.push(`path: ${x.path ? `${x.path.method} (${t(x.path.source)})` : x.route ? `none direct; the route ${x.route.map(t).join(' → ')}, assessed hop by hop (ferry plan plans it so)` : 'none in the catalog'}`);
+    for (const hop of x.hops ?? []) {
+      const s = hopSummary(hop, x.hops?.length ?? 0);
+      out.push(`  ${t(s.label)} (${s.on}): ${t(s.verdict)}${s.counts ? ` (${t(s.counts)})` : ''}`);
+    }
     if (x.reasons.length > 0) out.push(`why: ${x.reasons.map((r) => `${formatPoints(r.points)} ${t(r.text)}`).join('; ')}`);
     for (const g of findingsBySeverity(x, host.keys)) for (const f of g.findings) pushFinding(out, f, isInhibitor(f, x));
     if (host.findings.length > 0) out.push(`  (and the ${host.findings.length} host finding(s) above)`);

@@ -3,7 +3,7 @@
  * of the chart, and the grouping of findings. Pure functions over a published Assessment.
  */
 import { hostLevelFindingKeys } from '../assess/host-findings.js';
-import type { Assessment, Fate, Finding, PackageFate, Severity, TargetAssessment } from '../assess/types.js';
+import type { Assessment, Fate, Finding, HopAssessment, PackageFate, Severity, TargetAssessment } from '../assess/types.js';
 
 export const FATE_ORDER: readonly Fate[] = ['same', 'upgrade', 'downgrade', 'replaced', 'missing', 'third-party', 'erased'];
 
@@ -72,9 +72,9 @@ export function totalPackages(t: TargetAssessment): number {
   return FATE_ORDER.reduce((n, f) => n + fateCount(t, f), 0);
 }
 
-/** True when the target was assessed without repository metadata (package fates unknown). */
-export function fatesUnknown(t: TargetAssessment): boolean {
-  return t.repositories.length === 0;
+/** True when the target was assessed without repository metadata (package fates unknown); a route's fates are its first hop's. */
+export function fatesUnknown(t: Pick<TargetAssessment, 'repositories' | 'hops'>): boolean {
+  return (t.hops?.[0]?.repositories ?? t.repositories).length === 0;
 }
 
 /** A command argv as a user would type it, each word single-quoted when it is not plain. */
@@ -90,4 +90,19 @@ export function formatPoints(p: number): string {
 export function fateCount(t: Pick<TargetAssessment, 'counts'>, f: Fate): number {
   const n: number | undefined = (t.counts as Partial<Record<Fate, number>>)[f];
   return n ?? 0;
+}
+
+/** The hops of a route whose inhibitors include `key` (empty for a direct target), as `hop N: FROM → TO`. */
+export function inhibitorHops(t: Pick<TargetAssessment, 'hops'>, key: string): string[] {
+  return (t.hops ?? []).filter((x) => x.inhibitors.includes(key)).map((x) => `hop ${x.hop}: ${x.from} → ${x.to}`);
+}
+
+/** One hop as every renderer says it (unescaped): its label, what it was assessed on, its verdict and its fate counts. */
+export function hopSummary(x: HopAssessment, total: number): { label: string; on: string; verdict: string; counts: string } {
+  const on = x.assessedOn === 'collected' ? 'on the host\'s facts' : x.assessedOn === 'predicted' ? `on the predicted end state of hop ${x.hop - 1}` : 'not assessed';
+  const verdict = x.assessedOn === 'not-assessed' ? x.notAssessed.map((n) => n.reason).join('; ')
+    : x.inhibitors.length ? `BLOCKED by ${x.inhibitors.join(', ')}` : 'no inhibitor';
+  const counts = x.assessedOn === 'not-assessed' ? '' : x.repositories.length === 0 ? 'fates not compared (no repository given)'
+    : FATE_ORDER.map((f) => `${f} ${fateCount(x, f)}`).join(', ') + (x.predictedTransaction ? `; predicted transaction: ${x.predictedTransaction.ok ? `${x.predictedTransaction.changes.length} changes` : 'no solution'}` : '');
+  return { label: `Hop ${x.hop} of ${total}: ${x.from} → ${x.to}`, on, verdict, counts };
 }

@@ -2,7 +2,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { renderAssessmentHtml, renderFateChart } from './assessment-html.js';
 import { renderAssessmentMarkdown } from './assessment-markdown.js';
-import { validateAssessment } from './assessment-schema.js';
+import { assessmentSchema, validateAssessment } from './assessment-schema.js';
+import { loadCatalog } from '../catalog/index.js';
+import { assessTargets } from '../assess/index.js';
+import * as routeFixture from '../assess/testing/route-fixture.js';
+import { ERASURE_CAUSE_SCHEMA, PREDICTED_TRANSACTION_SCHEMA } from '../plan/predicted-schema.js';
 import { renderAssessmentText } from './assessment-text.js';
 import { escapeHtml, escapeMarkdown } from './escape.js';
 import { fixtureAssessment, HOSTILE_NAME, HOSTILE_SHELL } from './testing/assessment-fixture.js';
@@ -168,9 +172,30 @@ test('a target reached by a route: the document validates with its route, and ev
   a.sourceRelease = 'centos-7';
   a.targets[0] = { ...a.targets[0], path: null, route: ['centos-7', 'rocky-8', 'rocky-9'] };
   assert.deepEqual(validateAssessment(a), []);
-  assert.match(renderAssessmentText(a), /^path: none direct; the route centos-7 → rocky-8 → rocky-9 \(ferry plan plans it hop by hop\)$/m);
+  assert.match(renderAssessmentText(a), /^path: none direct; the route centos-7 → rocky-8 → rocky-9, assessed hop by hop \(ferry plan plans it so\)$/m);
   assert.match(renderAssessmentMarkdown(a), /Migration path: none direct; the route `centos-7` → `rocky-8` → `rocky-9`/);
   assert.match(renderAssessmentHtml(a), /Migration path: none direct; the route <code>centos-7<\/code> → <code>rocky-8<\/code> → <code>rocky-9<\/code>/);
   const bad = { ...a, targets: [{ ...a.targets[0], route: ['centos-7'] }, ...a.targets.slice(1)] };
   assert.ok(validateAssessment(bad).some((e) => e.path === '/targets/0/route'), 'a route has at least a source, an intermediate release and the target');
+});
+
+test('a route target (CentOS 7 → Rocky 9, hop 2 inhibited): the document with its hops validates; text, Markdown and HTML show each hop and name the hop of the inhibitor', () => {
+  const a = assessTargets({ facts: routeFixture.centos7(), catalog: loadCatalog(), today: '2026-12-01', targets: [
+    { release: 'rocky-9', repo: routeFixture.rocky9, pesEvents: [], hops: [{ release: 'rocky-8', repo: routeFixture.rocky8, pesEvents: [] }, { release: 'rocky-9', repo: routeFixture.rocky9, pesEvents: [] }] },
+  ] });
+  assert.deepEqual(validateAssessment(JSON.parse(JSON.stringify(a))), []);
+  const broken = JSON.parse(JSON.stringify(a)) as { targets: { hops: { assessedOn: string }[] }[] };
+  broken.targets[0].hops[1].assessedOn = 'guessed';
+  assert.ok(validateAssessment(broken).some((e) => e.path.includes('hops')), 'the schema holds the hop list');
+  const text = renderAssessmentText(a);
+  assert.match(text, /^!! {3}third-party-sonames:acme-idn\.x86_64 \(hop 2: rocky-8 → rocky-9\): acme-idn-1\.0-1\.x86_64 needs a library rocky-9 does not provide$/m);
+  assert.match(text, /^ {2}Hop 1 of 2: centos-7 → rocky-8 \(on the host's facts\): no inhibitor \(same 0, upgrade 2, .*predicted transaction: \d+ changes\)$/m);
+  assert.match(text, /^ {2}Hop 2 of 2: rocky-8 → rocky-9 \(on the predicted end state of hop 1\): BLOCKED by third-party-sonames:acme-idn\.x86_64 /m);
+  assert.match(renderAssessmentMarkdown(a), /\| Hop 2 of 2: rocky-8 → rocky-9 \| on the predicted end state of hop 1 \| BLOCKED by third-party-sonames:acme-idn\.x86\\_64 \|/);
+  assert.match(renderAssessmentHtml(a), /<tr><td>Hop 2 of 2: rocky-8 → rocky-9<\/td><td>on the predicted end state of hop 1<\/td><td><span class="badge b-inhibitor">blocked<\/span> BLOCKED by third-party-sonames:acme-idn\.x86_64<\/td>/);
+});
+
+test('the schema\'s predicted transaction is the plan schema\'s (one statement of Prediction)', () => {
+  const defs = (assessmentSchema() as { definitions: Record<string, unknown> }).definitions;
+  assert.deepEqual([defs.predictedTransaction, defs.erasureCause], [PREDICTED_TRANSACTION_SCHEMA, ERASURE_CAUSE_SCHEMA]);
 });

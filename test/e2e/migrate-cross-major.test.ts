@@ -21,7 +21,9 @@ import { createRollout, rolloutStatus } from '../../src/app/rollout.js';
 import { parseRolloutFlags } from '../../src/fleet/rollout-spec.js';
 import { openStore } from '../../src/store/index.js';
 import { migrateRoute, planRoute, rollbackRoute, type RouteDocument } from '../../src/app/route.js';
-import { compileSchema } from '../../src/core/index.js';
+import { compileSchema, isFerryError, type JsonValue } from '../../src/core/index.js';
+import { collectFacts } from '../../src/facts/index.js';
+import type { FleetReport } from '../../src/report/fleet/index.js';
 import { routePlanSchema } from '../../src/plan/index.js';
 import { rebootConfig, switchableTransport, type RebootWait, type SwitchableTransport } from '../../src/exec/reboot.js';
 import { createLocalTransport } from '../../src/transport/local.js';
@@ -33,7 +35,7 @@ import { applyPrediction, bootFiles, EL7_PES, el7Route, rockyPes } from '../lab/
 import { createLab, type Lab, type LabDistro, type LabHost } from '../lab/lab.js';
 import type { SourceDef } from '../lab/model.js';
 import { sharedPath, skipUnlessShared, skipUnlessTools } from '../support/shared.js';
-import { ferry } from './cli.js';
+import { assessJson, ferry, targetOf } from './cli.js';
 import { hostState, packageSet, runChild, sh, startWorker } from './helpers.js';
 
 const FERRY = join(import.meta.dirname, '..', '..', 'bin', 'ferry.js');
@@ -743,6 +745,71 @@ test('CentOS 7 → Rocky 9: hop 2\'s inhibitor is known before hop 1 starts — 
   assert.equal(overridden.code, 0, overridden.err);
   const doc = JSON.parse(overridden.out) as { hops: { plan: { overrides: { findingKey: string }[] } }[] };
   assert.deepEqual(doc.hops.map((x) => x.plan.overrides.map((o) => o.findingKey)), [[], ['third-party-sonames:acme-idn.x86_64']]);
+  h.dispose();
+});
+
+// Issue 20, assessment per hop: `ferry assess --to rocky-9` on the CentOS 7 host carrying acme-idn judges each hop as
+// the plan's gate does (assessRoute, the one walk), so hop 2's inhibitor is known at assessment time, with nothing run.
+// Differential between the two entry points: assess's per-hop inhibitors are planRoute's gate result for the same host.
+// Then the fleet: the host's stored facts through ferry fleet assess and ferry fleet report name the hop.
+test('CentOS 7 → Rocky 9: ferry assess reports hop 2\'s inhibitor before anything runs, hop by hop; its per-hop inhibitors are planRoute\'s gate; ferry fleet assess and fleet report name the hop', { skip }, async () => {
+  const h = await labOf().host({ from: 'centos-7', extras: ['libidn'], localPackages: [...EL7_PES, ACME_IDN] });
+  const r9 = await labOf().distro('rocky-9');
+  const repos = [...repoArgs(), `rocky-9=${r9.repoDir}`];
+  const pesFlags = [`rocky-8=${pes()}`, `rocky-9=${pes()}`];
+  const flags = [...repos.flatMap((r) => ['--repo', r]), ...pesFlags.flatMap((p) => ['--pes', p])];
+  const before = hostState(h.root, h.env);
+  const a = await assessJson(['local', '--root', h.root, '--to', 'rocky-9,rocky-8', ...flags, '--no-progress']);
+  const t9 = targetOf(a, 'rocky-9');
+  const key = 'third-party-sonames:acme-idn.x86_64';
+  assert.deepEqual([t9.route, t9.path, t9.inhibitors], [['centos-7', 'rocky-8', 'rocky-9'], null, [key]]);
+  assert.deepEqual(t9.hops?.map((x) => [x.hop, x.from, x.to, x.assessedOn, x.inhibitors, x.predictedTransaction?.ok]), [
+    [1, 'centos-7', 'rocky-8', 'collected', [], true], [2, 'rocky-8', 'rocky-9', 'predicted', [key], true]]);
+  // Hop 1 is the direct rocky-8 target, finding for finding; the route ranks below it, blocked.
+  const t8 = targetOf(a, 'rocky-8');
+  assert.deepEqual(t9.hops?.[0].findings, t8.findings);
+  assert.deepEqual([t8.rank, t9.rank], [1, 2]);
+  const text = await ferry(['assess', 'local', '--root', h.root, '--to', 'rocky-9', ...flags, '--no-progress']);
+  assert.equal(text.code, 0, text.err);
+  assert.match(text.out, /^ {2}1\. rocky-9 {2}score -?\d+ {2}BLOCKED by 1 inhibitor\(s\)/m);
+  assert.match(text.out, /^!! {3}third-party-sonames:acme-idn\.x86_64 \(hop 2: rocky-8 → rocky-9\): acme-idn-1\.0-1\.x86_64 needs a library rocky-9 does not provide$/m);
+  assert.match(text.out, /^ {2}Hop 2 of 2: rocky-8 → rocky-9 \(on the predicted end state of hop 1\): BLOCKED by third-party-sonames:acme-idn\.x86_64 /m);
+  assert.deepEqual(hostState(h.root, h.env), before, 'assessing ran nothing on the host');
+  assert.ok(!existsSync(join(h.root, 'var/lib/ferry')), 'no state written');
+  // The plan's gate on the same host, with the same flags: refused on hop 2 by exactly assess's hop 2 inhibitors.
+  const transport = createLocalTransport({ root: h.root });
+  try {
+    const refused = await planRoute({ transport, target: 'rocky-9', repos, gpgcheck: false, pes: pesFlags }).then(() => undefined, (e: unknown) => e);
+    assert.ok(isFerryError(refused, 'PLAN_INHIBITED'), String(refused));
+    assert.match(refused.message, /^Hop 2 of 2 \(rocky-8 → rocky-9\), assessed on the predicted end state of hop 1: /);
+    assert.deepEqual(refused.details?.inhibitors, t9.hops?.[1].inhibitors);
+    // Past that gate (overridden), each hop's inhibitors and the package set hop 2 starts from are assess's.
+    const planned = await planRoute({ transport, target: 'rocky-9', repos, gpgcheck: false, pes: pesFlags, overrides: [{ findingKey: key, reason: 'differential' }] });
+    assert.deepEqual(planned.hops.map((x) => x.findings.filter((f) => f.groups.includes('inhibitor')).map((f) => f.key)), t9.hops?.map((x) => x.inhibitors));
+    assert.deepEqual(planned.hops.map((x) => x.findings.map((f) => f.key)), t9.hops?.map((x) => x.findings.map((f) => f.key)));
+    assert.deepEqual(planned.hops[1].facts.packages?.map((p) => `${p.name}-${p.version}-${p.release}.${p.arch}`).sort(), t9.hops?.[1].fates.map((f) => f.installed.replace(/^([^:]*-)\d+:/, '$1')).sort());
+    // The fleet: the facts as stored by collection, assessed with the same flags; the report names the hop.
+    const db = join(mkdtempSync(join(tmpdir(), 'ferry-assess-route-')), 'ferry.db');
+    const store = openStore(db);
+    await store.migrate();
+    await store.upsertHosts([{ name: 'el7-acme', groups: ['web'], source: 'e2e', labels: { source: 'centos-7' } }]);
+    await store.saveFactSnapshot({ hostName: 'el7-acme', facts: JSON.parse(JSON.stringify(await collectFacts(transport))) as JsonValue });
+    await store.close();
+    const fleet = await ferry(['--json', 'fleet', 'assess', '--store', db, '--to', 'rocky-9', ...flags, '--no-progress']);
+    assert.equal(fleet.code, 0, fleet.err);
+    const { report } = JSON.parse(fleet.out) as { report: FleetReport };
+    assert.deepEqual(report.readiness, [{ target: 'rocky-9', ready: 0, risks: 0, blocked: 1, notAssessed: 0 }]);
+    assert.deepEqual(report.inhibitors.map((i) => [i.key, i.hops, i.hosts]), [[key, ['hop 2: rocky-8 → rocky-9'], ['el7-acme']]]);
+    assert.deepEqual(report.hosts[0].results[0].hops?.map((x) => [x.hop, x.blockers]), t9.hops?.map((x) => [x.hop, x.inhibitors]), 'the fleet\'s hops are ferry assess\'s');
+    const shown = await ferry(['fleet', 'report', '--store', db]);
+    assert.equal(shown.code, 0, shown.err);
+    assert.match(shown.out, /third-party-sonames:acme-idn\.x86_64 on rocky-9 \(hop 2: rocky-8 → rocky-9\): el7-acme/);
+    assert.match(shown.out, /^ {6}rocky-9 blocked on hop 2: rocky-8 → rocky-9: third-party-sonames:acme-idn\.x86_64$/m);
+    const html = await ferry(['fleet', 'report', '--store', db, '--format', 'html']);
+    assert.match(html.out, /blocked on hop 2: rocky-8 → rocky-9: <code>third-party-sonames:acme-idn\.x86_64<\/code>/);
+  } finally {
+    await transport.close();
+  }
   h.dispose();
 });
 

@@ -227,22 +227,25 @@ test('assessTargets lists the checks it could not run per target and does not ru
   }
 });
 
-test('unsupported-path on a multi-hop route: no direct path CentOS 7 → Rocky 9, but the route Ferry plans is said (no inhibitor) and published with the target', () => {
+test('unsupported-path on a multi-hop route: the check alone finds no direct path CentOS 7 → Rocky 9 (an inhibitor); given the route\'s hops, the target is assessed hop by hop and the route said (multi-hop-route, info) with each hop\'s verdict', () => {
   const unsupported = CHECKS.find((c) => c.id === 'unsupported-path')!;
   const bare = unsupported.run(input({ source: 'centos-7', target: 'rocky-9' }));
   assert.deepEqual(bare.map((f) => [f.key, f.groups.includes('inhibitor')]), [['unsupported-path', true]], 'without the route: no path, an inhibitor');
-  const route = ['centos-7', 'rocky-8', 'rocky-9'];
-  const [f, ...more] = unsupported.run({ ...input({ source: 'centos-7', target: 'rocky-9' }), route });
-  assert.equal(more.length, 0);
+  const facts = baseFacts({ os: { id: 'centos', idLike: ['rhel', 'fedora'], versionId: '7', name: 'CentOS Linux', prettyName: 'CentOS Linux 7 (Core)', raw: {} } });
+  const a = assessTargets({ facts, catalog, targets: [{ release: 'rocky-9', hops: [{ release: 'rocky-8' }, { release: 'rocky-9' }] }], today: '2024-05-01', checks: [unsupported] });
+  const t = a.targets[0];
+  assert.deepEqual([a.sourceRelease, t.route, t.inhibitors, t.path], ['centos-7', ['centos-7', 'rocky-8', 'rocky-9'], [], null]);
+  // Without rocky-8's repositories hop 1's transaction is not predicted: hop 2 is said not assessed, not passed.
+  assert.deepEqual(t.hops?.map((h) => [h.hop, h.from, h.to, h.assessedOn, h.path?.method ?? null]), [[1, 'centos-7', 'rocky-8', 'collected', 'cross-major-pes'], [2, 'rocky-8', 'rocky-9', 'not-assessed', null]]);
+  const [f, ...more] = t.findings;
+  assert.equal(more.length, 0, 'each hop is on a recorded path: no unsupported-path finding');
   assert.deepEqual([f.key, f.severity, f.groups.includes('inhibitor')], ['multi-hop-route', 'info', false]);
   assert.match(f.title, /^Reached in 2 hops: centos-7 → rocky-8 → rocky-9$/);
-  assert.match(f.summary, /each hop's inhibitors are judged when the route is planned/);
-  const facts = baseFacts({ os: { id: 'centos', idLike: ['rhel', 'fedora'], versionId: '7', name: 'CentOS Linux', prettyName: 'CentOS Linux 7 (Core)', raw: {} } });
-  const a = assessTargets({ facts, catalog, targets: [{ release: 'rocky-9', route }], today: '2024-05-01', checks: [unsupported] });
-  assert.deepEqual([a.sourceRelease, a.targets[0].route, a.targets[0].inhibitors], ['centos-7', route, []]);
+  assert.match(f.summary, /hop 1 on the host's facts, every later hop on the predicted end state of the one before\. Hop 2 \(rocky-8 → rocky-9\) and after could not be assessed\.$/);
+  assert.deepEqual(t.notAssessed?.find((n) => n.check === 'route'), { check: 'route', reason: 'hop 2 (rocky-8 → rocky-9): Ferry could not predict the package set hop 1 (centos-7 → rocky-8) leaves (no repository of rocky-8 was given)' });
 });
 
-test('rpmdb-conversion: EL8 → EL9 (a path or a route) says the Berkeley DB database moves to sqlite, from the collected backend; EL7 → EL8 and same-major paths say nothing', () => {
+test('rpmdb-conversion: EL8 → EL9 (a path, or a route\'s hop) says the Berkeley DB database moves to sqlite, from the collected backend; EL7 → EL8 and same-major paths say nothing', () => {
   const check = CHECKS.find((c) => c.id === 'rpmdb-conversion');
   assert.ok(check);
   const rpmdb = (backend: 'bdb' | 'sqlite'): Partial<HostFacts> => ({ rpmdb: { healthy: true, backend, packageCount: 1, importedKeys: [], problems: [] } });
@@ -253,8 +256,7 @@ test('rpmdb-conversion: EL8 → EL9 (a path or a route) says the Berkeley DB dat
   assert.match(f.summary, /rocky-9's rpm keeps its database in sqlite; centos-8's in Berkeley DB \(collected on the host: Berkeley DB\)\. The plan rebuilds it \(rpmdb --rebuilddb\) right before the target transaction/);
   assert.equal(check.run(input({ source: 'centos-8', target: 'rocky-9', facts: rpmdb('sqlite') }))[0]?.title, 'The rpm database is rebuilt in sqlite for rocky-9');
   assert.match(check.run(input({ source: 'centos-8', target: 'rocky-9', facts: { rpmdb: undefined } }))[0]?.summary ?? '', /the host's backend was not collected/);
-  const route = ['centos-7', 'rocky-8', 'rocky-9'];
-  assert.equal(check.run({ ...input({ source: 'centos-7', target: 'rocky-9', facts: rpmdb('bdb') }), route }).length, 1, 'a route to EL9 moves it too');
+  assert.equal(check.run(input({ source: 'rocky-8', target: 'rocky-9', facts: rpmdb('bdb') })).length, 1, 'a route\'s hop to EL9 moves it too');
   assert.deepEqual(check.run(input({ source: 'centos-7', target: 'rocky-8', facts: rpmdb('bdb') })), [], 'EL8 keeps Berkeley DB');
   assert.deepEqual(check.run(input({ source: 'centos-8', target: 'rocky-8', facts: rpmdb('bdb') })), [], 'same major');
   assert.deepEqual(check.run(input({ source: 'centos-7', target: 'rocky-9', facts: rpmdb('bdb') })), [], 'no path and no route: unsupported-path says it');

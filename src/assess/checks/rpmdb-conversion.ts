@@ -13,8 +13,8 @@ export const rpmdbConversion: Check = {
   id: 'rpmdb-conversion',
   description: 'A cross-major migration moves the rpm database to the target\'s format',
   run(input) {
-    const crossMajor = input.path?.method === 'cross-major-pes' || (input.route?.length ?? 0) > 2;
-    if (!crossMajor || !input.source || !rpmdbMoves(input.source, input.target) || input.target.major === null) return [];
+    // A route's hops are each assessed on their own path: the hop landing on the new format says it.
+    if (input.path?.method !== 'cross-major-pes' || !input.source || !rpmdbMoves(input.source, input.target) || input.target.major === null) return [];
     const to = rpmdbFormatOf(input.target.major);
     const collected = input.facts.rpmdb?.backend;
     const from = collected && collected !== 'unknown' ? NAMES[collected] ?? collected : null;

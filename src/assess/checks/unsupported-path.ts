@@ -1,5 +1,27 @@
-/** No catalog migration path from the host's release to the target: the migration must not start. */
-import type { Check, Finding } from '../types.js';
+/**
+ * No catalog migration path from the host's release to the target: the migration must not start. Where the
+ * catalog reaches the target by a route instead, the target is assessed hop by hop (assess.ts assessRoute, each
+ * hop on a recorded path) and the route is said by multiHopRouteFinding, not by this check.
+ */
+import type { Check, Finding, HopAssessment } from '../types.js';
+
+/** The route a target is reached by, as the assessment says it: information; each hop's inhibitors are its own. */
+export function multiHopRouteFinding(route: readonly string[], hops: readonly Pick<HopAssessment, 'hop' | 'from' | 'to' | 'assessedOn' | 'inhibitors'>[]): Finding {
+  const [source, target] = [route[0], route[route.length - 1]];
+  const blocked = hops.filter((h) => h.inhibitors.length > 0);
+  const unassessed = hops.filter((h) => h.assessedOn === 'not-assessed');
+  const verdict = blocked.length
+    ? `Inhibited on ${blocked.map((h) => `hop ${h.hop} (${h.from} → ${h.to}): ${h.inhibitors.join(', ')}`).join('; ')}.`
+    : unassessed.length ? `Hop ${unassessed[0].hop} (${unassessed[0].from} → ${unassessed[0].to}) and after could not be assessed.` : 'No hop is inhibited.';
+  return {
+    key: 'multi-hop-route', check: 'unsupported-path', severity: 'info', groups: ['system'],
+    title: `Reached in ${route.length - 1} hops: ${route.join(' → ')}`,
+    summary: `The catalog records no direct path from ${source} to ${target}; Ferry plans the route ${route.join(' → ')} as one plan, each hop with its own recipe and a re-assessment gate before the next. `
+      + `This assessment judges each hop as the plan's gate does: hop 1 on the host's facts, every later hop on the predicted end state of the one before. ${verdict}`,
+    remediation: { hint: `Plan it: ferry plan HOST --to ${target} (one --pes TARGET=FILE per cross-major hop, one --repo TARGET=DIR|URL per hop).` },
+    details: { source, target, route: [...route] },
+  };
+}
 
 export const unsupportedPath: Check = {
   id: 'unsupported-path',
@@ -15,18 +37,6 @@ export const unsupportedPath: Check = {
       }];
     }
     if (input.path) return [];
-    if (input.route && input.route.length > 2) {
-      // No direct path, but a route: Ferry plans it hop by hop (ferry plan|migrate, rollouts), so it inhibits nothing here.
-      const hops = input.route.length - 1;
-      return [{
-        key: 'multi-hop-route', check: 'unsupported-path', severity: 'info', groups: ['system'],
-        title: `Reached in ${hops} hops: ${input.route.join(' → ')}`,
-        summary: `The catalog records no direct path from ${input.source.id} to ${input.target.id}; Ferry plans the route ${input.route.join(' → ')} as one plan, each hop with its own recipe and a re-assessment gate before the next. `
-          + `This assessment compares the host with ${input.target.id} directly; each hop's inhibitors are judged when the route is planned (every hop after the first on the predicted end state of the one before).`,
-        remediation: { hint: `Plan it: ferry plan HOST --to ${input.target.id} (one --pes TARGET=FILE per cross-major hop).` },
-        details: { source: input.source.id, target: input.target.id, route: [...input.route] },
-      }];
-    }
     const alternatives = input.catalog.paths({ from: input.source.id }).map((p) => p.to);
     const out: Finding = {
       key: 'unsupported-path', check: 'unsupported-path', severity: 'high', groups: ['inhibitor', 'system'],

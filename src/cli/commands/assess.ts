@@ -49,11 +49,11 @@ export function register(program: Command, ctx: CliContext): void {
     .requiredOption('--to <targets>', 'comma-separated target releases, e.g. rocky-8,almalinux-8')
     .option('--rpmdb <file>', 'read an rpm database (Packages, rpmdb.sqlite or its directory) instead of a host')
     .option('--manifest <file>', `read a package list instead of a host: ${Object.values(PACKAGE_LIST_FORMATS).join('; ')}`)
-    .option('--repo <target=location>', 'target repository (directory or URL with repodata/); repeatable', collect, [])
+    .option('--repo <target=location>', 'target repository (directory or URL with repodata/), also of a route\'s intermediate release (each hop is assessed on its own); repeatable', collect, [])
     .option('--format <format>', `report format: ${FORMATS.join(', ')} (default text; json with --json)`)
     .option('--out <file>', 'write the report to a file; stdout gets the ranking only (with --json: the assessment as JSON)')
     .option('--today <date>', 'evaluate lifecycles on this date (YYYY-MM-DD)')
-    .option('--pes <[target=]file>', 'Leapp package-evolution events (pes-events.json) for cross-major targets; TARGET=FILE gives a target its vendor\'s own file; repeatable', collect, [])
+    .option('--pes <[target=]file>', 'Leapp package-evolution events (pes-events.json) for cross-major targets and the hops of their routes; TARGET=FILE gives a target or hop its vendor\'s own file; repeatable', collect, [])
     .option('--store <path>', 'also record the host and one assessment per target in Ferry\'s store (a SQLite file, or a postgres:// URL)')
     .option('--no-progress', 'do not print progress on stderr')
     // Unknown dash-words reach the host check (so `-oProxyCommand=…` is HOST_INVALID, never an ssh option).

@@ -67,16 +67,16 @@ async function renderFleetReport(r: FleetReport, format: Format, proofs?: string
   }
 }
 
-interface AssessOpts extends StoreFlags { to: string; repo: string[]; today?: string; pes?: string; progress: boolean }
+interface AssessOpts extends StoreFlags { to: string; repo: string[]; today?: string; pes: string[]; progress: boolean }
 
 function registerAssess(fleet: Command, ctx: CliContext): void {
   withStoreFlag(fleet.command('assess'), 'holding the hosts\' facts; the run is recorded there')
     .description('assess the selected hosts (default: all) against several targets from their stored facts')
     .argument('[selector]', 'the hosts to assess (default: every host in the store)')
     .requiredOption('--to <targets>', 'comma-separated target releases, e.g. rocky-8,almalinux-8,oraclelinux-8')
-    .option('--repo <target=location>', 'target repository (directory or URL with repodata/); repeatable', collect, [])
+    .option('--repo <target=location>', 'target repository (directory or URL with repodata/), also of a route\'s intermediate release; repeatable', collect, [])
     .option('--today <date>', 'evaluate lifecycles on this date (YYYY-MM-DD)')
-    .option('--pes <file>', 'Leapp package-evolution events (pes-events.json) for cross-major targets')
+    .option('--pes <[target=]file>', 'Leapp package-evolution events (pes-events.json) for cross-major targets and the hops of their routes; TARGET=FILE gives a target or hop its vendor\'s own file; repeatable', collect, [])
     .option('--no-progress', 'do not print progress on stderr')
     .addHelpText('after', `\n${SELECTOR_HELP}`)
     .action(async (selector: string | undefined, opts: AssessOpts) => withStore(opts, async (store) => {
@@ -88,7 +88,7 @@ function registerAssess(fleet: Command, ctx: CliContext): void {
         store, targets: opts.to.split(','), repos: parseRepoFlags(opts.repo),
         ...(hostNames ? { hostNames } : {}),
         ...(opts.today !== undefined ? { today: opts.today } : {}),
-        ...(opts.pes !== undefined ? { pes: opts.pes } : {}),
+        ...(opts.pes.length > 0 ? { pes: opts.pes } : {}),
         onProgress: (p) => { if (opts.progress) ctx.stderr(`ferry: ${renderProgress(p)} (${((Date.now() - started) / 1000).toFixed(1)} s)\n`); },
       });
       const report = await loadFleetReport({ store, runId: summary.runId });

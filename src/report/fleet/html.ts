@@ -7,7 +7,7 @@
 import { READINESS, type Readiness } from '../../assess/index.js';
 import { escapeHtml as h } from '../escape.js';
 import { renderHtmlPage } from '../html-page.js';
-import { fleetDecision, type FleetReport } from './report.js';
+import { fleetDecision, hopLabel, type FleetReport } from './report.js';
 
 export interface FleetHtmlOptions {
   /** Inhibitors charted and missing packages listed per target (default 15 and 50). */
@@ -83,7 +83,7 @@ export function renderFleetHtml(r: FleetReport, o: FleetHtmlOptions = {}): strin
     + r.readiness.map((row) => `<tr><td><code>${h(row.target)}</code></td>${READINESS.map((k) => `<td class="num">${countOf(row, k)}</td>`).join('')}</tr>`).join('')
     + '</tbody></table>';
   const inhibitors = r.inhibitors.length === 0 ? '' : '<table><thead><tr><th>inhibitor</th><th>target</th><th class="num">hosts</th><th>which</th></tr></thead><tbody>'
-    + r.inhibitors.map((i) => `<tr><td><code>${h(i.key)}</code></td><td><code>${h(i.target)}</code></td><td class="num">${i.hostCount}</td>`
+    + r.inhibitors.map((i) => `<tr><td><code>${h(i.key)}</code></td><td><code>${h(i.target)}</code>${i.hops ? ` <small>${h(i.hops.join('; '))}</small>` : ''}</td><td class="num">${i.hostCount}</td>`
       + `<td><details><summary>${i.hostCount} host${i.hostCount === 1 ? '' : 's'}</summary>${i.hosts.map(h).join(', ')}</details></td></tr>`).join('')
     + '</tbody></table>';
   const missing = r.missing.map((m) => `<h3>Missing in <code>${h(m.target)}</code> (${m.packages.length} packages)</h3>`
@@ -98,7 +98,8 @@ export function renderFleetHtml(r: FleetReport, o: FleetHtmlOptions = {}): strin
         if (!res) return '<td>–</td>';
         const why = res.blockers.length > 0 ? ` ${res.blockers.map((b) => `<code>${h(b)}</code>`).join(' ')}` : '';
         const via = res.route ? ` <small>route ${res.route.map((x) => `<code>${h(x)}</code>`).join(' → ')}</small>` : '';
-        return `<td><span class="badge r-${h(res.readiness)}">${h(res.readiness)}</span> ${res.score ?? ''}${why}${via}</td>`;
+        const blockedHops = (res.hops ?? []).filter((x) => x.blockers.length).map((x) => `<br><small>blocked on ${h(hopLabel(x))}: ${x.blockers.map((b) => `<code>${h(b)}</code>`).join(' ')}</small>`).join('');
+        return `<td><span class="badge r-${h(res.readiness)}">${h(res.readiness)}</span> ${res.score ?? ''}${why}${via}${blockedHops}</td>`;
       }).join('') + '</tr>').join('')
     + '</tbody></table>';
   return renderHtmlPage(title, FLEET_CSS, [

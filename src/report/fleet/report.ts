@@ -18,6 +18,17 @@ export interface FleetRow {
   score: number | null;
   blockers: string[];
   missing: string[];
+  /** A route's hops as its stored assessment has them (assessRoute): each hop's inhibitors. */
+  hops?: FleetHop[];
+}
+
+/** One hop of a host's route to a target: what blocks it there (none: the hop is not inhibited). */
+export interface FleetHop {
+  hop: number;
+  from: string;
+  to: string;
+  assessedOn: 'collected' | 'predicted' | 'not-assessed';
+  blockers: string[];
 }
 
 export interface FleetHostResult {
@@ -29,6 +40,8 @@ export interface FleetHostResult {
   missing: string[];
   /** Without a direct path from the host's release: the multi-hop route Ferry plans to the target (release ids, source first). */
   route?: string[];
+  /** That route's hops as assessed, each with its blockers. */
+  hops?: FleetHop[];
 }
 
 export interface FleetReport {
@@ -43,7 +56,7 @@ export interface FleetReport {
   readiness: Array<{ target: string } & Record<'ready' | 'risks' | 'blocked' | 'notAssessed', number>>;
   recommendation: FleetRecommendation & { rule: string };
   /** Inhibitor (finding key) per target, most frequent first, with the hosts it blocks. */
-  inhibitors: Array<{ key: string; target: string; hostCount: number; hosts: string[] }>;
+  inhibitors: Array<{ key: string; target: string; hostCount: number; hosts: string[]; hops?: string[] }>;
   /** Per target: each package some host has with no counterpart there, with how many hosts have it, most first. */
   missing: Array<{ target: string; packages: Array<{ name: string; hostCount: number }> }>;
   /**
@@ -69,6 +82,30 @@ export function fleetDecision(rec: FleetRecommendation): string | undefined {
 
 const byName = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
+/** A hop as the report names it: `hop N: FROM → TO` (unescaped). */
+export function hopLabel(x: Pick<FleetHop, 'hop' | 'from' | 'to'>): string {
+  return `hop ${x.hop}: ${x.from} → ${x.to}`;
+}
+
+const isRecord = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+const strings = (v: unknown): v is string[] => Array.isArray(v) && v.every((x) => typeof x === 'string');
+
+/**
+ * The hops of a stored target assessment (its `hops`, assessRoute's), read back from the store: undefined for a
+ * direct target; a document whose hops are malformed is DOCUMENT_INVALID, named.
+ */
+export function storedHops(doc: unknown, where: string): FleetHop[] | undefined {
+  if (!isRecord(doc) || doc.hops === undefined) return undefined;
+  const hops = doc.hops;
+  if (!Array.isArray(hops) || !hops.every(isStoredHop)) throw new FerryError('DOCUMENT_INVALID', `The stored assessment ${where} has malformed hops`, { hint: 'Assess the fleet again (ferry fleet assess).' });
+  return hops.map((x) => ({ hop: x.hop, from: x.from, to: x.to, assessedOn: x.assessedOn, blockers: [...x.inhibitors] }));
+}
+
+function isStoredHop(x: unknown): x is Omit<FleetHop, 'blockers'> & { inhibitors: string[] } {
+  return isRecord(x) && typeof x.hop === 'number' && Number.isInteger(x.hop) && typeof x.from === 'string' && typeof x.to === 'string'
+    && (x.assessedOn === 'collected' || x.assessedOn === 'predicted' || x.assessedOn === 'not-assessed') && strings(x.inhibitors);
+}
+
 function readinessOf(value: string, host: string): Readiness {
   const r = READINESS.find((x) => x === value);
   if (r === undefined) {
@@ -86,7 +123,7 @@ export function buildFleetReport(rows: readonly FleetRow[], o: { runId: string; 
   const results: FleetResult[] = [];
   const readiness = targets.map((target) => ({ target, ready: 0, risks: 0, blocked: 0, notAssessed: 0 }));
   const readinessOfTarget = new Map(readiness.map((x) => [x.target, x]));
-  const inhibitors = new Map<string, { key: string; target: string; hosts: string[] }>();
+  const inhibitors = new Map<string, { key: string; target: string; hosts: string[]; hops: Set<string> }>();
   const missing = new Map(targets.map((t) => [t, new Map<string, number>()]));
   for (const r of rows) {
     const word = readinessOf(r.readiness, r.hostName);
@@ -95,7 +132,7 @@ export function buildFleetReport(rows: readonly FleetRow[], o: { runId: string; 
     let list = hostRows.get(r.hostName);
     if (!list) hostRows.set(r.hostName, (list = []));
     const route = o.routeOf?.(r.hostName, r.target);
-    list.push({ target: r.target, readiness: word, score: r.score, blockers: [...r.blockers], missing: [...r.missing], ...(route ? { route } : {}) });
+    list.push({ target: r.target, readiness: word, score: r.score, blockers: [...r.blockers], missing: [...r.missing], ...(route ? { route } : {}), ...(r.hops ? { hops: r.hops.map((x) => ({ ...x, blockers: [...x.blockers] })) } : {}) });
     let ranked = resultsByHost.get(r.hostName);
     if (!ranked) resultsByHost.set(r.hostName, (ranked = []));
     ranked.push(result);
@@ -104,8 +141,9 @@ export function buildFleetReport(rows: readonly FleetRow[], o: { runId: string; 
     for (const key of new Set(r.blockers)) {
       const id = `${r.target}\n${key}`;
       let e = inhibitors.get(id);
-      if (!e) inhibitors.set(id, (e = { key, target: r.target, hosts: [] }));
+      if (!e) inhibitors.set(id, (e = { key, target: r.target, hosts: [], hops: new Set() }));
       e.hosts.push(r.hostName);
+      for (const x of r.hops ?? []) if (x.blockers.includes(key)) e.hops.add(hopLabel(x));
     }
     const perTarget = missing.get(r.target);
     if (perTarget) for (const name of new Set(r.missing)) perTarget.set(name, (perTarget.get(name) ?? 0) + 1);
@@ -122,7 +160,7 @@ export function buildFleetReport(rows: readonly FleetRow[], o: { runId: string; 
     readiness,
     recommendation: { ...recommendFleetTarget(targets, results, hostBest), rule: FLEET_RULE },
     inhibitors: [...inhibitors.values()]
-      .map((e) => ({ key: e.key, target: e.target, hostCount: e.hosts.length, hosts: e.hosts.sort(byName) }))
+      .map((e) => ({ key: e.key, target: e.target, hostCount: e.hosts.length, hosts: e.hosts.sort(byName), ...(e.hops.size ? { hops: [...e.hops].sort(byName) } : {}) }))
       .sort((a, b) => b.hostCount - a.hostCount || byName(a.key, b.key) || byName(a.target, b.target)),
     missing: targets.map((target) => ({
       target,

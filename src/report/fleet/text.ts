@@ -1,6 +1,6 @@
 /** The fleet report as terminal text: readiness per target, the recommendation, inhibitors, missing packages, hosts. */
 import { escapeTerminal as t } from '../escape.js';
-import { fleetDecision, type FleetReport } from './report.js';
+import { fleetDecision, hopLabel, type FleetReport } from './report.js';
 
 export interface FleetTextOptions {
   /** Hosts listed with their recommended target (default 50); the rest are counted (CSV, JSON and HTML list all). */
@@ -31,7 +31,7 @@ export function renderFleetText(r: FleetReport, o: FleetTextOptions = {}): strin
   out.push(r.inhibitors.length === 0 ? 'Inhibitors: none' : 'Inhibitors (most frequent first):');
   for (const i of r.inhibitors.slice(0, maxItems)) {
     const some = i.hosts.slice(0, 5).map(t).join(', ');
-    out.push(`  ${String(i.hostCount).padStart(6)}  ${t(i.key)} on ${t(i.target)}: ${some}${i.hosts.length > 5 ? `, … ${i.hosts.length - 5} more` : ''}`);
+    out.push(`  ${String(i.hostCount).padStart(6)}  ${t(i.key)} on ${t(i.target)}${i.hops ? ` (${i.hops.map(t).join('; ')})` : ''}: ${some}${i.hosts.length > 5 ? `, … ${i.hosts.length - 5} more` : ''}`);
   }
   if (r.inhibitors.length > maxItems) out.push(`  … ${r.inhibitors.length - maxItems} more`);
   for (const m of r.missing) {
@@ -43,6 +43,10 @@ export function renderFleetText(r: FleetReport, o: FleetTextOptions = {}): strin
   for (const h of r.hosts.slice(0, maxHosts)) {
     const best = h.results.find((x) => x.target === h.recommended);
     out.push(`  ${t(h.host)}${h.removed ? ' (removed from its inventory)' : ''}  ${h.recommended === null ? 'not assessed' : `${t(h.recommended)} (${best?.readiness ?? '?'}, score ${best?.score ?? '?'}${best?.route ? `; route ${best.route.map(t).join(' → ')}` : ''})`}`);
+    // A route blocked on a later hop says so before anything runs: which hop, and by what.
+    for (const x of h.results) {
+      for (const hop of x.hops ?? []) if (hop.blockers.length) out.push(`      ${t(x.target)} blocked on ${t(hopLabel(hop))}: ${hop.blockers.map(t).join(', ')}`);
+    }
   }
   if (r.hosts.length > maxHosts) out.push(`  … ${r.hosts.length - maxHosts} more hosts (--format csv or json lists every host)`);
   return out.join('\n') + '\n';

@@ -111,7 +111,7 @@ class Solver {
   private branches: Branch[] = [];
   private keptBranch: Branch | undefined;
 
-  /** cleandeps_mistakes: installed packages an earlier run erased by cleandeps though they were needed. */
+  /** cleandeps_mistakes: the installed packages an earlier run erased by cleandeps though they were needed. */
   constructor(private readonly req: SolveRequest, private readonly mistakes: readonly number[] = []) {
     this.pool = req.disabled?.size && !req.whatprovidesWithDisabled ? withoutDisabled(req.pool, req.disabled) : req.pool;
     this.sat = new Sat(this.pool.count);
@@ -625,6 +625,8 @@ class Solver {
   private cleandepsJob = false;
   /** The cleandeps map (cleandeps.ts); undefined when no job asks for one. */
   private cleandeps: Set<number> | undefined;
+  /** The best rules of cleandeps packages: disabled, but the mistakes check reads them. */
+  private cleandepsBest: Rule[] = [];
 
   private addCleandepsUpdate(p: number): void {
     if (!this.cleandepsUpdate.includes(p)) this.cleandepsUpdate.push(p);
@@ -650,7 +652,9 @@ class Solver {
       multiversionReplacesNothing: (p) => this.multi.has(p) && !this.req.keepExplicitObsoletes,
       obsoleted: (p) => this.obsoletedInstalled(p),
       providers: (dep) => this.providers(dep),
-      blocks: (dep) => this.blocks(dep, false),
+      // pool_normalize_complex_dep's blocks are sorted (negative literals first: a block skipped at an absent package
+      // is skipped whole), and a block holding a package and its negation is dropped (distribute_depblocks)
+      blocks: (dep) => this.blocks(dep, false).filter((block) => !selfFulfilling(block)).map((block) => [...block].sort((x, y) => x - y)),
       depSet: (dep) => this.depSet(dep),
       ...(this.req.disabled?.size ? { disabled: (p: number) => this.req.disabled?.has(p) === true } : {}),
       ...(this.req.implicitObsoleteUsesColors ? { lockStep: this.archScore } : {}),
@@ -713,7 +717,7 @@ class Solver {
         if (!this.ctx.recommended(i) && !this.ctx.supplementing(i)) continue;
       } else if (fr === ur || holds(ur)) {
         // the update rule holds: a mistake only when one of its best rules does not
-        if (!(this.best ?? []).some((r) => r.pkg === i && !holds(r.lits))) continue;
+        if (![...this.best ?? [], ...this.cleandepsBest].some((r) => r.pkg === i && !holds(r.lits))) continue;
       }
       mistake(i);
     }
@@ -1522,7 +1526,8 @@ class Solver {
       installed: this.installed,
       installJobRules: this.bestInstallJobs,
       // disableupdaterule (an erase job, an install job that lifts the update rule) disables its best rule too
-      bestUpdate: (p) => (this.updateAll || this.updateMap.has(p)) && (this.bestUpdateAll || this.bestUpdateSet.has(p)) && !this.noUpdate.has(p) && !this.featureInstead.has(p) && !this.bestKept.has(p),
+      // a cleandeps package's best rule is made, and disabled with its update rule (cleandepsBest)
+      bestUpdate: (p) => (this.updateAll || this.updateMap.has(p)) && (this.bestUpdateAll || this.bestUpdateSet.has(p)) && (!this.noUpdate.has(p) || this.cleandeps?.has(p) === true) && !this.featureInstead.has(p) && !this.bestKept.has(p),
       updateLits: (p) => this.updateRule.get(p) ?? [],
       featureLits: (p) => {
         const f = this.featureLits(p);
@@ -1667,7 +1672,9 @@ class Solver {
     let update = this.addUpdateRules();
     this.infarch = this.makeInfarchRules();
     this.dup = this.dupRules();
-    this.best = this.makeBestRules();
+    const best = this.makeBestRules();
+    this.best = this.cleandeps ? best.filter((r) => !this.cleandeps?.has(r.pkg ?? -1)) : best;
+    this.cleandepsBest = this.cleandeps ? best.filter((r) => this.cleandeps?.has(r.pkg ?? -1)) : [];
     this.black = this.blackRules();
     this.repoPrio = this.strictRepoPrioRules();
     let choice = this.choiceRules(pkg);
@@ -1675,7 +1682,9 @@ class Solver {
       // a weak job whose rule is the last weak rule of the proof goes (solver_fixproblem): what it changed in the
       // policy rules comes back with it (solver_reenablepolicyrules), so the jobs are solved again without it
       const weakJob = ok ? undefined : this.weakJobToDisable();
-      if (weakJob !== undefined) return new Solver({ ...this.req, jobs: this.req.jobs.filter((_, k) => k !== weakJob) }, this.mistakes).run();
+      // (libsolv then makes the cleandeps map again, but leaves the update rules the first one disabled)
+      if (weakJob !== undefined && this.cleandeps) throw unsupported('a weak job dropped beside a cleandeps map');
+      if (weakJob !== undefined) return new Solver({ ...this.req, jobs: this.req.jobs.filter((_, k) => k !== weakJob) }).run();
       // wrongly erased cleandeps packages leave the map, their update rules come back, and the solver starts over
       const mistakes = ok ? this.cleandepsMistakes() : [];
       if (mistakes.length) return new Solver(this.req, [...this.mistakes, ...mistakes]).run();

@@ -13,7 +13,7 @@
  * of those with implicitobsoleteusescolors; 15% get one or two disabled packages, half of those with
  * whatprovideswithdisabled; a fifth get a targeted update or the erase of one specific installed package; 12% a blacklist; 12% strongrecommends (where no recommends is rich); 12% an excludefromweak; 10% strictrepopriority; 10% a verify job; 15% weak install/erase/lock jobs;
  * a fifth of those with installed packages and no weak job get [cleandeps] on their jobs (and their cleandeps lines compared); 15%
- * spell their versions with rpm's ~ and ^.
+ * spell their versions with rpm's ~ and ^; 10% focusbest.
  */
 
 /** mulberry32: a small, fast, seedable PRNG (public domain). */
@@ -233,6 +233,8 @@ export function scenario(seed: number): string {
   // verify jobs (all packages, or one installed name), from a fourteenth stream
   const vrnd = prng(seed ^ 0x1f123bb5);
   if (installed.length && vrnd() < 0.1) jobs.push(vrnd() < 0.5 ? 'job verify all packages' : `job verify name ${installed[Math.floor(vrnd() * installed.length)].name}`);
+  // focusbest, from an eighteenth stream
+  if (prng(seed ^ 0x9b05688c)() < 0.1) jobs.unshift('solverflags focusbest');
   let built = 1_600_000_000;
   if (timed) for (const p of [...pkgs, ...installed]) p.tags.push(`Tim: ${built++}`);
   // versions 1…3 written as rpm versions with ~ and ^ (each pair of them compares unequal), from a seventeenth stream

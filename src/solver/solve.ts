@@ -17,8 +17,8 @@
  * implicitobsoleteusescolors (infarch.ts); disabled packages (pool->considered, whatprovideswithdisabled);
  * targeted updates (update_targets), noautotarget, the oneof selection and the setevr/setarch job flags; the erase
  * of one specific installed package blocking its name's repository packages; cleandeps (cleandeps.ts: the map, its
- * disabled update rules, the prune in resolve_dependencies, resolve_cleandeps, the mistakes). Not modelled
- * (SOLVER_UNSUPPORTED): weak forcebest jobs, focusbest, rich recommends under strongrecommends and the other solver flags. Also modelled:
+ * disabled update rules, the prune in resolve_dependencies, resolve_cleandeps, the mistakes); focusbest. Not modelled
+ * (SOLVER_UNSUPPORTED): weak forcebest jobs, a weak job dropped beside a cleandeps map, rich recommends under strongrecommends and the other solver flags. Also modelled:
  * blacklists (black rules), strongrecommends (weak recommends rules), excludefromweak, strictrepopriority and verify
  * jobs (fixmap) and weak jobs (dropped, with what they changed, when their rule is the last weak one of a proof).
  */
@@ -1320,6 +1320,51 @@ class Solver {
     }
   }
 
+  /**
+   * focusbest (SOLVER_FLAG_FOCUS_BEST): after the jobs, before the installed packages, resolve_dependencies runs over
+   * the package rules alone, with do_extra_reordering, and only on rules a new package decided installed asks for
+   * (a rule of more than two literals with such a negative literal): the jobs' dependencies get their best
+   * candidates before the installed packages are kept. Done once per level it finished at (libsolv's systemlevel).
+   */
+  private focusDone: number | undefined;
+  private focusSt: { i: number; n: number; postponed: number } | undefined;
+  /** How many of this.rules are package rules (they come first). */
+  private pkgRuleCount = 0;
+
+  private decideFocusBest(): number {
+    if (!this.req.focusBest || this.installed.length === 0) return 0;
+    if (this.focusDone !== undefined && this.sat.decisionLevel >= this.focusDone) return 0;
+    const rules: number[] = [];
+    for (const i of this.choiceable) if (i < this.pkgRuleCount) rules.push(i);
+    const nrules = rules.length;
+    const st = this.focusSt ??= { i: -1, n: 0, postponed: 0 };
+    for (;;) {
+      st.i++; st.n++;
+      if (st.n > nrules) {
+        if (st.postponed <= 0) break;
+        st.i = st.postponed - 1;
+        st.postponed = -1;
+        st.n = 1;
+      }
+      if (st.i >= nrules) st.i = 0;
+      const r = this.rules[rules[st.i]];
+      // at least one negative literal is a new package decided installed
+      if (r.lits.length > 2 && !r.lits.some((l) => l < 0 && !this.isInst(ID(l)) && this.sat.valueOf(-l) === 1)) continue;
+      const dq = this.unfulfilledChoice(r);
+      if (!dq) continue;
+      let list = this.pruneToCleandeps(dq);
+      if (st.postponed >= 0) {
+        list = filterUnwanted(this.ctx, [...list], 'choose-noreorder');
+        if (list.length > 1) { if (!st.postponed) st.postponed = st.i + 1; continue; }
+      }
+      st.n = 0;
+      return this.choose(list, true);
+    }
+    this.focusSt = undefined;
+    this.focusDone = this.sat.decisionLevel;
+    return 0;
+  }
+
   /** The undecided positive literals of a rule whose negative literals are all false and that is not yet fulfilled. */
   private unfulfilledChoice(r: Rule): number[] | undefined {
     // a first pass that allocates nothing: most rules are fulfilled or not yet a choice
@@ -1443,7 +1488,7 @@ class Solver {
   private decide(): number {
     if (this.cleandepsBatch) return this.decideCleandeps() || this.decideWeak() || this.decideRest();
     // focusinstalled: the installed packages are resolved before the jobs
-    const early = this.req.focusInstalled ? this.decideInstalled() || this.decideJobs() : this.decideJobs() || this.decideInstalled();
+    const early = this.req.focusInstalled ? this.decideInstalled() || this.decideJobs() : this.decideJobs() || this.decideFocusBest() || this.decideInstalled();
     if (early) { this.deps = undefined; return early; }
     const dep = this.decideDependencies();
     if (dep) return dep;
@@ -1572,11 +1617,16 @@ class Solver {
     this.installedScan = undefined;
     this.specialSeen.clear();
     this.cleandepsBatch = false;
+    this.focusSt = undefined;
+    this.focusDone = undefined;
+    this.pkgRuleCount = this.recDisabled.size ? pkg.filter((r) => !this.recDisabled.has(r)).length : pkg.length;
     this.sat.onBacktrack = (level) => {
       this.branches = this.branches.filter((b) => b.level < level || b === this.keptBranch);
       for (const [key, at] of this.specialSeen) if (at >= level) this.specialSeen.delete(key);
       this.installedScan = undefined;
       this.cleandepsBatch = false;
+      this.focusSt = undefined;
+      if (this.focusDone !== undefined && level <= this.focusDone) this.focusDone = undefined;
     };
     this.rules.forEach((r, i) => this.sat.addClause(r.lits, i));
     return this.search();

@@ -39,7 +39,7 @@ export function solveTestcase(tc: Testcase): string[] {
 export function solveJobSet(tc: Testcase, set: JobSet): string[] {
   const recommendations = set.resultTypes.includes('recommended');
   const cleandeps = set.resultTypes.includes('cleandeps');
-  const result = solve({ pool: tc.pool, arch: tc.arch, jobs: set.jobs, ignoreRecommended: set.solverFlags.includes('ignorerecommended'), focusInstalled: set.solverFlags.includes('focusinstalled'), focusBest: set.solverFlags.includes('focusbest'),
+  const result = solve({ pool: tc.pool, arch: tc.arch, jobs: set.jobs, ignoreRecommended: set.solverFlags.includes('ignorerecommended'), focusInstalled: set.solverFlags.includes('focusinstalled'), focusBest: set.solverFlags.includes('focusbest'), focusNew: set.solverFlags.includes('focusnew'),
     dupAllowDowngrade: !set.solverFlags.includes('!dupallowdowngrade'), dupAllowArchChange: !set.solverFlags.includes('!dupallowarchchange'), recommendations,
     keepExplicitObsoletes: set.solverFlags.includes('keepexplicitobsoletes'), keepOrphans: set.solverFlags.includes('keeporphans'),
     allowUninstall: set.solverFlags.includes('allowuninstall'), yumObsoletes: set.solverFlags.includes('yumobsoletes'),

@@ -1325,6 +1325,8 @@ class Solver {
    * the package rules alone, with do_extra_reordering, and only on rules a new package decided installed asks for
    * (a rule of more than two literals with such a negative literal): the jobs' dependencies get their best
    * candidates before the installed packages are kept. Done once per level it finished at (libsolv's systemlevel).
+   * focusnew (libsolv 0.7.30, commit 8151b3a8; testsolv 0.7.23 ignores the flag) leaves out the rules an installed
+   * package could fulfil: the new packages' dependencies, less aggressive in updating.
    */
   private focusDone: number | undefined;
   private focusSt: { i: number; n: number; postponed: number } | undefined;
@@ -1332,7 +1334,7 @@ class Solver {
   private pkgRuleCount = 0;
 
   private decideFocusBest(): number {
-    if (!this.req.focusBest || this.installed.length === 0) return 0;
+    if ((!this.req.focusBest && !this.req.focusNew) || this.installed.length === 0) return 0;
     if (this.focusDone !== undefined && this.sat.decisionLevel >= this.focusDone) return 0;
     const rules: number[] = [];
     for (const i of this.choiceable) if (i < this.pkgRuleCount) rules.push(i);
@@ -1350,6 +1352,8 @@ class Solver {
       const r = this.rules[rules[st.i]];
       // at least one negative literal is a new package decided installed
       if (r.lits.length > 2 && !r.lits.some((l) => l < 0 && !this.isInst(ID(l)) && this.sat.valueOf(-l) === 1)) continue;
+      // focusnew (without focusbest): nor one an installed package already provides
+      if (r.lits.length > 2 && !this.req.focusBest && r.lits.some((l) => l > 0 && this.isInst(ID(l)))) continue;
       const dq = this.unfulfilledChoice(r);
       if (!dq) continue;
       let list = this.pruneToCleandeps(dq);

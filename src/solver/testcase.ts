@@ -29,7 +29,7 @@ export interface JobSet {
 }
 
 /** The solver flags the depsolver models; any other makes the case unmodelled. */
-const SOLVER_FLAGS: ReadonlySet<string> = new Set(['ignorerecommended', 'focusinstalled', 'focusbest', '!dupallowdowngrade', '!dupallowarchchange', 'keepexplicitobsoletes', 'keeporphans', 'allowuninstall', 'yumobsoletes', 'bestobeypolicy', 'allowvendorchange', 'noautotarget', 'strongrecommends', 'strictrepopriority']);
+const SOLVER_FLAGS: ReadonlySet<string> = new Set(['ignorerecommended', 'focusinstalled', 'focusbest', 'focusnew', '!dupallowdowngrade', '!dupallowarchchange', 'keepexplicitobsoletes', 'keeporphans', 'allowuninstall', 'yumobsoletes', 'bestobeypolicy', 'allowvendorchange', 'noautotarget', 'strongrecommends', 'strictrepopriority']);
 
 /**
  * The pool flags the depsolver models. noobsoletesmultiversion only sets solver_create's keepexplicitobsoletes

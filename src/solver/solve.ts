@@ -1491,9 +1491,16 @@ class Solver {
 
   private decide(): number {
     if (this.cleandepsBatch) return this.decideCleandeps() || this.decideWeak() || this.decideRest();
-    // focusinstalled: the installed packages are resolved before the jobs
-    const early = this.req.focusInstalled ? this.decideInstalled() || this.decideJobs() : this.decideJobs() || this.decideFocusBest() || this.decideInstalled();
-    if (early) { this.deps = undefined; return early; }
+    // the jobs, focusbest's pass and the installed packages run below libsolv's systemlevel: once they are done,
+    // only a backtrack below the level they finished at runs them again (a retaken branch above it does not)
+    const level = this.sat.decisionLevel;
+    if (level < this.systemLevel) {
+      this.systemLevel = Infinity;
+      // focusinstalled: the installed packages are resolved before the jobs
+      const early = this.req.focusInstalled ? this.decideInstalled() || this.decideJobs() : this.decideJobs() || this.decideFocusBest() || this.decideInstalled();
+      if (early) { this.deps = undefined; return early; }
+      this.systemLevel = level;
+    }
     const dep = this.decideDependencies();
     if (dep) return dep;
     this.deps = undefined;
@@ -1507,6 +1514,9 @@ class Solver {
    * other (a batch, which only a conflict interrupts), before the weak dependencies.
    */
   private cleandepsBatch = false;
+
+  /** libsolv's systemlevel: the level the jobs and the installed packages were resolved at (Infinity before). */
+  private systemLevel = Infinity;
 
   private decideCleandeps(): number {
     if (this.cleandeps) for (const p of this.installed) if (this.sat.valueOf(V(p)) === 0 && this.cleandeps.has(p)) { this.cleandepsBatch = true; return -V(p); }
@@ -1623,6 +1633,7 @@ class Solver {
     this.cleandepsBatch = false;
     this.focusSt = undefined;
     this.focusDone = undefined;
+    this.systemLevel = Infinity;
     this.pkgRuleCount = this.recDisabled.size ? pkg.filter((r) => !this.recDisabled.has(r)).length : pkg.length;
     this.sat.onBacktrack = (level) => {
       this.branches = this.branches.filter((b) => b.level < level || b === this.keptBranch);

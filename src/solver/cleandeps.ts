@@ -278,7 +278,7 @@ function filterUnneeded(input: CleandepsInput, nodes: readonly number[]): number
     const s = pool.solvable(nodes[i]);
     const edges: number[] = [];
     const push = (k: number): void => { if (edges.at(-1) !== k) edges.push(k); };
-    for (const deps of [s.requires, s.recommends]) {
+    for (const [pass, deps] of [s.requires, s.recommends].entries()) {
       for (const dep of deps) {
         if (dep.type !== 'simple') {
           // complex_filter_unneeded: every other node of a block not fulfilled by an absent package
@@ -298,7 +298,7 @@ function filterUnneeded(input: CleandepsInput, nodes: readonly number[]): number
         const k = index.get(provs[0]);
         if (k !== undefined) push(k);
       }
-      if (deps === s.requires) nrequires.push(edges.length);
+      if (pass === 0) nrequires.push(edges.length);
     }
     edgeLists.push(edges);
   }

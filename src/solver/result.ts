@@ -77,7 +77,7 @@ function solvedLines(tc: Testcase, set: JobSet, types: readonly string[], o: { c
   const recommendations = types.includes('recommended');
   const cleandeps = types.includes('cleandeps');
   const rules = types.includes('rules');
-  const result = solve({ ...(o.considerAlso ? { considerAlso: o.considerAlso } : {}), ...(rules || o.keep ? { rules: true } : {}), pool: tc.pool, arch: tc.arch, jobs: set.jobs, ignoreRecommended: set.solverFlags.includes('ignorerecommended'), focusInstalled: set.solverFlags.includes('focusinstalled'),
+  const result = solve({ ...(o.considerAlso ? { considerAlso: o.considerAlso } : {}), ...(rules || o.keep ? { rules: true } : {}), pool: tc.pool, arch: tc.arch, jobs: set.jobs, ignoreRecommended: set.solverFlags.includes('ignorerecommended'), focusInstalled: set.solverFlags.includes('focusinstalled'), focusBest: set.solverFlags.includes('focusbest'), focusNew: set.solverFlags.includes('focusnew'),
     dupAllowDowngrade: !set.solverFlags.includes('!dupallowdowngrade'), dupAllowArchChange: !set.solverFlags.includes('!dupallowarchchange'), recommendations,
     keepExplicitObsoletes: set.solverFlags.includes('keepexplicitobsoletes'), keepOrphans: set.solverFlags.includes('keeporphans'),
     allowUninstall: set.solverFlags.includes('allowuninstall'), yumObsoletes: set.solverFlags.includes('yumobsoletes'),

@@ -11,7 +11,9 @@
  * split (two packages of other names obsoleting one installed name); 30% get [forcebest] on their install / update /
  * distupgrade jobs, half of those with bestobeypolicy; 15% get vendors, half of those with allowvendorchange; a fifth get a distupgrade of a repository, a name or a package; a quarter get i686 twins of x86_64 packages, half
  * of those with implicitobsoleteusescolors; 15% get one or two disabled packages, half of those with
- * whatprovideswithdisabled; a fifth get a targeted update or the erase of one specific installed package; 12% a blacklist; 12% strongrecommends (where no recommends is rich); 12% an excludefromweak; 10% strictrepopriority; 10% a verify job; 15% weak install/erase/lock jobs.
+ * whatprovideswithdisabled; a fifth get a targeted update or the erase of one specific installed package; 12% a blacklist; 12% strongrecommends (where no recommends is rich); 12% an excludefromweak; 10% strictrepopriority; 10% a verify job; 15% weak install/erase/lock jobs;
+ * a fifth of those with installed packages and no weak job get [cleandeps] on their jobs (and their cleandeps lines compared); 15%
+ * spell their versions with rpm's ~ and ^; 10% focusbest.
  */
 
 /** mulberry32: a small, fast, seedable PRNG (public domain). */
@@ -31,6 +33,8 @@ interface Pkg { name: string; version: number; arch: string; repo: string; tags:
 const NAMES = ['A', 'B', 'C', 'D', 'E', 'F', 'G', 'H'];
 const VIRTUALS = ['P', 'Q', 'R'];
 const OPS = ['=', '>=', '<=', '<', '>'];
+/** rpm versions around 1 with ~ (before) and ^ (after, before the next segment): no two compare equal. */
+const VERSION_LADDER = ['1~rc1', '1~rc1^git1', '1', '1^', '1^git1', '1^git1~pre', '1.0^20160101', '1.1'];
 
 /** The testcase text of scenario `seed`. */
 export function scenario(seed: number): string {
@@ -195,6 +199,17 @@ export function scenario(seed: number): string {
       jobs[k] = jobs[k].endsWith(']') ? `${jobs[k].slice(0, -1)},weak]` : `${jobs[k]} [weak]`;
     }
   }
+  // [cleandeps] on install / erase / update / distupgrade jobs, sometimes an erase with it, from a sixteenth stream
+  const cdrnd = prng(seed ^ 0x6a09e667);
+  // (not beside weak jobs: a weak job dropped beside a cleandeps map is not modelled)
+  const cleandeps = installed.length > 0 && cdrnd() < 0.2 && !jobs.some((j) => j.includes('weak'));
+  if (cleandeps) {
+    for (let k = 0; k < jobs.length; k++) {
+      if (!/^job (install|erase|update|distupgrade) /.test(jobs[k]) || cdrnd() < 0.4) continue;
+      jobs[k] = jobs[k].endsWith(']') ? `${jobs[k].slice(0, -1)},cleandeps]` : `${jobs[k]} [cleandeps]`;
+    }
+    if (cdrnd() < 0.5) jobs.push(`job erase name ${installed[Math.floor(cdrnd() * installed.length)].name} [cleandeps]`);
+  }
   if (brnd() < 0.15) {
     for (const p of [...pkgs, ...installed]) if (brnd() < 0.8) p.tags.push(`Vnd: ${brnd() < 0.6 ? 'acme' : 'other'}`);
     if (brnd() < 0.5) jobs.unshift('solverflags allowvendorchange');
@@ -218,9 +233,24 @@ export function scenario(seed: number): string {
   // verify jobs (all packages, or one installed name), from a fourteenth stream
   const vrnd = prng(seed ^ 0x1f123bb5);
   if (installed.length && vrnd() < 0.1) jobs.push(vrnd() < 0.5 ? 'job verify all packages' : `job verify name ${installed[Math.floor(vrnd() * installed.length)].name}`);
+  // focusbest, from an eighteenth stream
+  if (prng(seed ^ 0x9b05688c)() < 0.1) jobs.unshift('solverflags focusbest');
   let built = 1_600_000_000;
   if (timed) for (const p of [...pkgs, ...installed]) p.tags.push(`Tim: ${built++}`);
-  const repo = (list: Pkg[]): string => list.map((p) => [`#>=Pkg: ${p.name} ${p.version} 1 ${p.arch}`, ...p.tags.map((t) => `#>=${t}`)].join('\n')).join('\n');
+  // versions 1…3 written as rpm versions with ~ and ^ (each pair of them compares unequal), from a seventeenth stream
+  const grnd = prng(seed ^ 0x510e527f);
+  const version = (v: number): string => String(v);
+  let spell = version;
+  if (grnd() < 0.15) {
+    const ladder = [...VERSION_LADDER];
+    const chosen = [1, 2, 3].map(() => ladder.splice(Math.floor(grnd() * ladder.length), 1)[0]);
+    spell = (v) => chosen[v - 1] ?? String(v);
+  }
+  // a version in a dependency (`OP N`), a job's `= N-1`, or a NEVRA's `-N-1.ARCH@`
+  const respell = (text: string): string => (spell === version ? text : text
+    .replace(/([<>=]) ([1-3])\b/g, (_, op: string, v: string) => `${op} ${spell(Number(v))}`)
+    .replace(/-([1-3])-1\.(noarch|x86_64|i686)@/g, (_, v: string, arch: string) => `-${spell(Number(v))}-1.${arch}@`));
+  const repo = (list: Pkg[]): string => list.map((p) => [`#>=Pkg: ${p.name} ${spell(p.version)} 1 ${p.arch}`, ...p.tags.map((t) => `#>=${respell(t)}`)].join('\n')).join('\n');
   const byRepo = (name: string): Pkg[] => pkgs.filter((p) => p.repo === name);
   return [
     `# scenario ${seed}`,
@@ -228,9 +258,9 @@ export function scenario(seed: number): string {
     'repo available 0 testtags <inline>', repo(byRepo('available')),
     `repo extra ${extraPrio} testtags <inline>`, repo(byRepo('extra')),
     'system x86_64 rpm system',
-    ...disable,
-    ...jobs,
-    'result transaction,problems <inline>',
+    ...disable.map(respell),
+    ...jobs.map(respell),
+    `result transaction,problems${cleandeps ? ',cleandeps' : ''} <inline>`,
     '',
   ].filter((l) => l !== '').join('\n') + '\n';
 }

@@ -17,8 +17,8 @@
  * implicitobsoleteusescolors (infarch.ts); disabled packages (pool->considered, whatprovideswithdisabled);
  * targeted updates (update_targets), noautotarget, the oneof selection and the setevr/setarch job flags; the erase
  * of one specific installed package blocking its name's repository packages; cleandeps (cleandeps.ts: the map, its
- * disabled update rules, the prune in resolve_dependencies, resolve_cleandeps, the mistakes). Not modelled
- * (SOLVER_UNSUPPORTED): weak forcebest jobs, focusbest, rich recommends under strongrecommends and the other solver flags. Also modelled:
+ * disabled update rules, the prune in resolve_dependencies, resolve_cleandeps, the mistakes); focusbest. Not modelled
+ * (SOLVER_UNSUPPORTED): weak forcebest jobs, a weak job dropped beside a cleandeps map, rich recommends under strongrecommends and the other solver flags. Also modelled:
  * blacklists (black rules), strongrecommends (weak recommends rules), excludefromweak, strictrepopriority and verify
  * jobs (fixmap) and weak jobs (dropped, with what they changed, when their rule is the last weak one of a proof).
  */
@@ -111,7 +111,7 @@ class Solver {
   private branches: Branch[] = [];
   private keptBranch: Branch | undefined;
 
-  /** cleandeps_mistakes: installed packages an earlier run erased by cleandeps though they were needed. */
+  /** cleandeps_mistakes: the installed packages an earlier run erased by cleandeps though they were needed. */
   constructor(private readonly req: SolveRequest, private readonly mistakes: readonly number[] = []) {
     this.pool = req.disabled?.size && !req.whatprovidesWithDisabled ? withoutDisabled(req.pool, req.disabled) : req.pool;
     this.sat = new Sat(this.pool.count);
@@ -640,6 +640,8 @@ class Solver {
   private cleandepsJob = false;
   /** The cleandeps map (cleandeps.ts); undefined when no job asks for one. */
   private cleandeps: Set<number> | undefined;
+  /** The best rules of cleandeps packages: disabled, but the mistakes check reads them. */
+  private cleandepsBest: Rule[] = [];
 
   private addCleandepsUpdate(p: number): void {
     if (!this.cleandepsUpdate.includes(p)) this.cleandepsUpdate.push(p);
@@ -665,7 +667,9 @@ class Solver {
       multiversionReplacesNothing: (p) => this.multi.has(p) && !this.req.keepExplicitObsoletes,
       obsoleted: (p) => this.obsoletedInstalled(p),
       providers: (dep) => this.providers(dep),
-      blocks: (dep) => this.blocks(dep, false),
+      // pool_normalize_complex_dep's blocks are sorted (negative literals first: a block skipped at an absent package
+      // is skipped whole), and a block holding a package and its negation is dropped (distribute_depblocks)
+      blocks: (dep) => this.blocks(dep, false).filter((block) => !selfFulfilling(block)).map((block) => [...block].sort((x, y) => x - y)),
       depSet: (dep) => this.depSet(dep),
       ...(this.req.disabled?.size ? { disabled: (p: number) => this.req.disabled?.has(p) === true } : {}),
       ...(this.req.implicitObsoleteUsesColors ? { lockStep: this.archScore } : {}),
@@ -728,7 +732,7 @@ class Solver {
         if (!this.ctx.recommended(i) && !this.ctx.supplementing(i)) continue;
       } else if (fr === ur || holds(ur)) {
         // the update rule holds: a mistake only when one of its best rules does not
-        if (!(this.best ?? []).some((r) => r.pkg === i && !holds(r.lits))) continue;
+        if (![...this.best ?? [], ...this.cleandepsBest].some((r) => r.pkg === i && !holds(r.lits))) continue;
       }
       mistake(i);
     }
@@ -1334,6 +1338,55 @@ class Solver {
   }
 
   /**
+   * focusbest (SOLVER_FLAG_FOCUS_BEST): after the jobs, before the installed packages, resolve_dependencies runs over
+   * the package rules alone, with do_extra_reordering, and only on rules a new package decided installed asks for
+   * (a rule of more than two literals with such a negative literal): the jobs' dependencies get their best
+   * candidates before the installed packages are kept. Done once per level it finished at (libsolv's systemlevel).
+   * focusnew (libsolv 0.7.30, commit 8151b3a8; testsolv 0.7.23 ignores the flag) leaves out the rules an installed
+   * package could fulfil: the new packages' dependencies, less aggressive in updating.
+   */
+  private focusDone: number | undefined;
+  private focusSt: { i: number; n: number; postponed: number } | undefined;
+  /** How many of this.rules are package rules (they come first), and how many of the choice rules. */
+  private pkgRuleCount = 0;
+  private choicePkgCount = 0;
+
+  private decideFocusBest(): number {
+    if ((!this.req.focusBest && !this.req.focusNew) || this.installed.length === 0) return 0;
+    if (this.focusDone !== undefined && this.sat.decisionLevel >= this.focusDone) return 0;
+    // the choiceable package rules: the first choicePkgCount choice rules (package rules come first)
+    const nrules = this.choicePkgCount;
+    const st = this.focusSt ??= { i: -1, n: 0, postponed: 0 };
+    for (;;) {
+      st.i++; st.n++;
+      if (st.n > nrules) {
+        if (st.postponed <= 0) break;
+        st.i = st.postponed - 1;
+        st.postponed = -1;
+        st.n = 1;
+      }
+      if (st.i >= nrules) st.i = 0;
+      const lits = this.choiceLits.subarray(this.choiceStart[st.i], this.choiceStart[st.i + 1]);
+      // at least one negative literal is a new package decided installed
+      if (lits.length > 2 && !lits.some((l) => l < 0 && !this.isInst(ID(l)) && this.sat.valueOf(-l) === 1)) continue;
+      // focusnew (without focusbest): nor one an installed package already provides
+      if (lits.length > 2 && !this.req.focusBest && lits.some((l) => l > 0 && this.isInst(ID(l)))) continue;
+      const dq = this.unfulfilledChoice(st.i);
+      if (!dq) continue;
+      let list = this.pruneToCleandeps(dq);
+      if (st.postponed >= 0) {
+        list = filterUnwanted(this.ctx, [...list], 'choose-noreorder');
+        if (list.length > 1) { if (!st.postponed) st.postponed = st.i + 1; continue; }
+      }
+      st.n = 0;
+      return this.choose(list, true);
+    }
+    this.focusSt = undefined;
+    this.focusDone = this.sat.decisionLevel;
+    return 0;
+  }
+
+  /**
    * The undecided positive literals of choice rule k (of choiceStart) when its negative literals are all false and
    * it is not yet fulfilled.
    */
@@ -1461,9 +1514,16 @@ class Solver {
 
   private decide(): number {
     if (this.cleandepsBatch) return this.decideCleandeps() || this.decideWeak() || this.decideRest();
-    // focusinstalled: the installed packages are resolved before the jobs
-    const early = this.req.focusInstalled ? this.decideInstalled() || this.decideJobs() : this.decideJobs() || this.decideInstalled();
-    if (early) { this.deps = undefined; return early; }
+    // the jobs, focusbest's pass and the installed packages run below libsolv's systemlevel: once they are done,
+    // only a backtrack below the level they finished at runs them again (a retaken branch above it does not)
+    const level = this.sat.decisionLevel;
+    if (level < this.systemLevel) {
+      this.systemLevel = Infinity;
+      // focusinstalled: the installed packages are resolved before the jobs
+      const early = this.req.focusInstalled ? this.decideInstalled() || this.decideJobs() : this.decideJobs() || this.decideFocusBest() || this.decideInstalled();
+      if (early) { this.deps = undefined; return early; }
+      this.systemLevel = level;
+    }
     const dep = this.decideDependencies();
     if (dep) return dep;
     this.deps = undefined;
@@ -1477,6 +1537,9 @@ class Solver {
    * other (a batch, which only a conflict interrupts), before the weak dependencies.
    */
   private cleandepsBatch = false;
+
+  /** libsolv's systemlevel: the level the jobs and the installed packages were resolved at (Infinity before). */
+  private systemLevel = Infinity;
 
   private decideCleandeps(): number {
     if (this.cleandeps) for (const p of this.installed) if (this.sat.valueOf(V(p)) === 0 && this.cleandeps.has(p)) { this.cleandepsBatch = true; return -V(p); }
@@ -1545,7 +1608,8 @@ class Solver {
       installed: this.installed,
       installJobRules: this.bestInstallJobs,
       // disableupdaterule (an erase job, an install job that lifts the update rule) disables its best rule too
-      bestUpdate: (p) => (this.updateAll || this.updateMap.has(p)) && (this.bestUpdateAll || this.bestUpdateSet.has(p)) && !this.noUpdate.has(p) && !this.featureInstead.has(p) && !this.bestKept.has(p),
+      // a cleandeps package's best rule is made, and disabled with its update rule (cleandepsBest)
+      bestUpdate: (p) => (this.updateAll || this.updateMap.has(p)) && (this.bestUpdateAll || this.bestUpdateSet.has(p)) && (!this.noUpdate.has(p) || this.cleandeps?.has(p) === true) && !this.featureInstead.has(p) && !this.bestKept.has(p),
       updateLits: (p) => this.updateRule.get(p) ?? [],
       featureLits: (p) => {
         const f = this.featureLits(p);
@@ -1575,11 +1639,14 @@ class Solver {
       providers: (obs) => this.obsProviders(obs),
     }).map((lits) => ({ lits, kind: 'yumobs' as const })) : [];
     this.rules = [...(this.recDisabled.size ? pkg.filter((r) => !this.recDisabled.has(r)) : pkg), ...update, ...this.jobRules, ...this.infarch, ...this.dup, ...this.best ?? [], ...this.yumObs, ...this.black, ...this.repoPrio, ...choice];
-    const choiceable = this.rules.filter((r) => {
+    const pkgRules = this.recDisabled.size ? pkg.filter((r) => !this.recDisabled.has(r)).length : pkg.length;
+    let choicePkg = 0;
+    const choiceable = this.rules.filter((r, i) => {
       let positive = 0;
-      for (const l of r.lits) if (l > 0 && ++positive === 2) return true;
+      for (const l of r.lits) if (l > 0 && ++positive === 2) { if (i < pkgRules) choicePkg++; return true; }
       return false;
     });
+    this.choicePkgCount = choicePkg;
     this.choiceStart = new Int32Array(choiceable.length + 1);
     for (let k = 0; k < choiceable.length; k++) this.choiceStart[k + 1] = this.choiceStart[k] + choiceable[k].lits.length;
     this.choiceLits = new Int32Array(this.choiceStart[choiceable.length]);
@@ -1593,11 +1660,17 @@ class Solver {
     this.installedScan = undefined;
     this.specialSeen.clear();
     this.cleandepsBatch = false;
+    this.focusSt = undefined;
+    this.focusDone = undefined;
+    this.systemLevel = Infinity;
+    this.pkgRuleCount = pkgRules;
     this.sat.onBacktrack = (level) => {
       this.branches = this.branches.filter((b) => b.level < level || b === this.keptBranch);
       for (const [key, at] of this.specialSeen) if (at >= level) this.specialSeen.delete(key);
       this.installedScan = undefined;
       this.cleandepsBatch = false;
+      this.focusSt = undefined;
+      if (this.focusDone !== undefined && level <= this.focusDone) this.focusDone = undefined;
     };
     this.rules.forEach((r, i) => this.sat.addClause(r.lits, i));
     return this.search();
@@ -1694,7 +1767,9 @@ class Solver {
     const update = this.addUpdateRules();
     this.infarch = this.makeInfarchRules();
     this.dup = this.dupRules();
-    this.best = this.makeBestRules();
+    const best = this.makeBestRules();
+    this.best = this.cleandeps ? best.filter((r) => !this.cleandeps?.has(r.pkg ?? -1)) : best;
+    this.cleandepsBest = this.cleandeps ? best.filter((r) => this.cleandeps?.has(r.pkg ?? -1)) : [];
     this.black = this.blackRules();
     this.repoPrio = this.strictRepoPrioRules();
     const choice = this.choiceRules(pkg);
@@ -1719,6 +1794,8 @@ class Solver {
       // a weak job whose rule is the last weak rule of the proof goes (solver_fixproblem): what it changed in the
       // policy rules comes back with it (solver_reenablepolicyrules), so the jobs are solved again without it
       const weakJob = ok ? undefined : this.weakJobToDisable();
+      // (libsolv then makes the cleandeps map again, but leaves the update rules the first one disabled)
+      if (weakJob !== undefined && this.cleandeps) throw unsupported('a weak job dropped beside a cleandeps map');
       if (weakJob !== undefined) { clock('sat'); return new Solver({ ...this.req, jobs: this.req.jobs.filter((_, k) => k !== weakJob) }, this.mistakes).run(); }
       // wrongly erased cleandeps packages leave the map, their update rules come back, and the solver starts over
       const mistakes = ok ? this.cleandepsMistakes() : [];

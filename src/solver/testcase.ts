@@ -8,6 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { FerryError, assert, isFerryError } from '../core/errors.js';
+import { parseEvr, rpmvercmp } from '../rpm/evr.js';
 import { matchesDep, type DepTree, type SimpleDep } from '../rpm/deps.js';
 import { formatTestcaseDep, parseDepId, relOpFlags, type DepId } from './testdep.js';
 import type { Dep, Evr } from '../rpm/types.js';
@@ -36,7 +37,7 @@ export interface JobSet {
 }
 
 /** The solver flags the depsolver models; any other makes the case unmodelled. */
-const SOLVER_FLAGS: ReadonlySet<string> = new Set(['ignorerecommended', 'focusinstalled', '!dupallowdowngrade', '!dupallowarchchange', 'keepexplicitobsoletes', 'keeporphans', 'allowuninstall', 'yumobsoletes', 'bestobeypolicy', 'allowvendorchange', 'noautotarget', 'strongrecommends', 'strictrepopriority']);
+const SOLVER_FLAGS: ReadonlySet<string> = new Set(['ignorerecommended', 'focusinstalled', 'focusbest', 'focusnew', '!dupallowdowngrade', '!dupallowarchchange', 'keepexplicitobsoletes', 'keeporphans', 'allowuninstall', 'yumobsoletes', 'bestobeypolicy', 'allowvendorchange', 'noautotarget', 'strongrecommends', 'strictrepopriority']);
 
 /**
  * The pool flags the depsolver models. noobsoletesmultiversion only sets solver_create's keepexplicitobsoletes
@@ -427,7 +428,14 @@ function parseTestcaseBytes(text: Buffer, where: string): Testcase {
         if (note) cur.unsupported.push(`line ${lineNo}: ${note}`);
         break;
       }
-      case 'namespace': case 'evrcmp':
+      case 'evrcmp': {
+        // testcase_read: a noop job providing `EVR1 OP EVR2`, OP as pool_evrcmp (EVRCMP_COMPARE) orders them
+        if (words.length !== 3) throw bad(lineNo, `"evrcmp" needs two EVRs, got "${raw}"`);
+        const r = compareEvrStrings(words[1], words[2], (what) => bad(lineNo, what));
+        cur.jobs.push({ line: lineNo, words: ['noop', 'provides', words[1], r < 0 ? '<' : r > 0 ? '>' : '=', words[2]] });
+        break;
+      }
+      case 'namespace':
         unsupported.push(`line ${lineNo}: ${cmd}`);
         if (words.at(-1) === '<inline>') inline();
         break;
@@ -484,6 +492,28 @@ function readGenid(stack: DepId[], cmd: string, arg: string, bad: (what: string)
     case 'susedep': return 'genid susedep (not in libsolv 0.7.23)';
     default: throw bad(`genid: unknown command "${cmd}"`);
   }
+}
+
+/**
+ * pool_evrcmp_str in EVRCMP_COMPARE mode: epoch, version, then a missing release before a present one (rpmvercmp
+ * throughout, as in an rpm pool).
+ */
+export function compareEvrStrings(a: string, b: string, bad: (what: string) => FerryError): number {
+  let x: Evr;
+  let y: Evr;
+  try {
+    x = parseEvr(a);
+    y = parseEvr(b);
+  } catch (err) {
+    if (isFerryError(err, 'EVR_INVALID')) throw bad(err.message);
+    throw err;
+  }
+  if (x.epoch !== y.epoch) return x.epoch < y.epoch ? -1 : 1;
+  const v = rpmvercmp(x.version, y.version);
+  if (v || (x.release === undefined && y.release === undefined)) return v;
+  if (x.release === undefined) return -1;
+  if (y.release === undefined) return 1;
+  return rpmvercmp(x.release, y.release);
 }
 
 function lineOf(note: string): number { return Number(/^line (\d+)/.exec(note)?.[1] ?? 0); }
@@ -613,7 +643,7 @@ function scanTesttags(to: TesttagsTarget | undefined, text: Buffer, from: number
     let vs = ls + 5;
     while (vs < end && isSpace(text[vs])) vs++;
     if (tag === TAG_PKG) {
-      cur = newSolvable(to, text, text.toString('utf8', vs, end), n);
+      cur = newSolvable(to, text, text.toString('utf8', vs, end), n) ?? cur;
       continue;
     }
     // repo_testcase.c: the vendor is the rest of the line, the build time its leading number (0: none)
@@ -637,12 +667,15 @@ function isWord(c: number): boolean {
 
 function isSpace(c: number): boolean { return c === 32 || (c >= 9 && c <= 13); }
 
-/** `=Pkg: NAME [EPOCH:]VERSION RELEASE ARCH` */
-function newSolvable(to: TesttagsTarget, bytes: Buffer, value: string, n: number): Solvable {
+/**
+ * `=Pkg: NAME [EPOCH:]VERSION RELEASE ARCH`. Without the arch, testcase_add_testtags adds no package (the line is
+ * skipped, what follows belongs to the package before): undefined.
+ */
+function newSolvable(to: TesttagsTarget, bytes: Buffer, value: string, n: number): Solvable | undefined {
   const f = value.trim().split(/\s+/);
-  if (f.length === 3) to.unsupported.push(`=Pkg: without an arch "${value}"`);
-  else if (f.length !== 4) throw to.bad(n, `=Pkg: needs NAME VERSION RELEASE ARCH, got "${value}"`);
-  const [name, version, release, arch = 'noarch'] = f;
+  if (f.length === 3) return undefined;
+  if (f.length !== 4) throw to.bad(n, `=Pkg: needs NAME VERSION RELEASE ARCH, got "${value}"`);
+  const [name, version, release, arch] = f;
   const colon = version.indexOf(':');
   const evr: Evr = colon >= 0
     ? { epoch: Number(version.slice(0, colon)), version: version.slice(colon + 1), release }

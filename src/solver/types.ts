@@ -157,6 +157,13 @@ export interface SolveRequest {
   /** libsolv's dupallowdowngrade and dupallowarchchange (both on by default, as in dnf). */
   readonly dupAllowDowngrade?: boolean;
   readonly dupAllowArchChange?: boolean;
+  /**
+   * libsolv's focusbest: after the jobs, the dependencies of the new packages are resolved (their best candidates,
+   * reordered for the installed packages to come) before the installed packages are kept.
+   */
+  readonly focusBest?: boolean;
+  /** libsolv's focusnew (0.7.30): like focusBest, but leaving out the dependencies an installed package provides. */
+  readonly focusNew?: boolean;
   /** libsolv's focusinstalled: the installed packages are resolved before the jobs. */
   readonly focusInstalled?: boolean;
   /** Also report solver_get_cleandeps: the installed packages erased because only what the jobs took away needed them. */

@@ -28,6 +28,7 @@ import { archScores, filterUnwanted, findUpdatePackages, identical, obsoleteMatc
 import { bestRules } from './bestrules.js';
 import { infarchRules } from './infarch.js';
 import { createDupMaps, type DupJob, type DupMaps } from './dupmaps.js';
+import { RuleArenaBuilder, ruleLits, unifyRules, type RuleArena } from './rule-arena.js';
 import { Sat } from './sat.js';
 import { yumObsoletesRules } from './yumobs.js';
 import type { Dep } from '../rpm/types.js';
@@ -39,12 +40,12 @@ type Formula = { t: 'lit'; lit: number } | { t: 'and' | 'or'; parts: Formula[] }
 const TRUE: Formula = { t: 'true' };
 const FALSE: Formula = { t: 'false' };
 
-/** `pkg` names the installed package of an update or feature rule (the feature rule standing in for a disabled update rule). */
 /**
- * `weakRec`: a package rule made from a recommends under strongrecommends (weak: disabled when it makes the jobs
- * unsolvable); `job`: the index of a job rule's job, `weak` when that job is [weak].
+ * A rule other than a package rule (those are in a RuleArena). `pkg` names the installed package of an update or
+ * feature rule (the feature rule standing in for a disabled update rule); `from`: a choice rule's package rule (its
+ * literals); `job`: the index of a job rule's job, `weak` when that job is [weak].
  */
-interface Rule { lits: number[]; kind: 'pkg' | 'update' | 'feature' | 'job' | 'infarch' | 'dup' | 'best' | 'yumobs' | 'black' | 'repoprio' | 'choice'; from?: Rule; pkg?: number; weakRec?: boolean; job?: number; weak?: boolean }
+interface Rule { lits: number[]; kind: 'update' | 'feature' | 'job' | 'infarch' | 'dup' | 'best' | 'yumobs' | 'black' | 'repoprio' | 'choice'; from?: readonly number[]; pkg?: number; job?: number; weak?: boolean }
 
 /** A decision among several candidates at `level` (the decision itself is at level + 1); `taken` per candidate. */
 interface Branch { readonly level: number; readonly cands: readonly number[]; readonly taken: boolean[] }
@@ -352,18 +353,20 @@ class Solver {
     }
   }
 
-  private pkgRules(): Rule[] {
-    const out: Rule[] = [];
+  private pkgRules(): RuleArena {
+    const out = new RuleArenaBuilder();
     const add = (lits: number[]): void => {
       if (lits.length === 2 && lits[0] > lits[1]) lits = [lits[1], lits[0]];
       if (selfFulfilling(lits)) return;
-      out.push({ lits, kind: 'pkg' });
+      out.add(lits);
     };
     // -n with other packages' literals (p !== n), each once (a provider list is duplicate-free): cannot be self-fulfilling
     const addPlain = (lits: number[]): void => {
-      if (lits.length === 2 && lits[0] > lits[1]) lits = [lits[1], lits[0]];
-      out.push({ lits, kind: 'pkg' });
+      if (lits.length === 2 && lits[0] > lits[1]) { out.add2(lits[1], lits[0]); return; }
+      out.add(lits);
     };
+    // addPlain([a, b]) without the array
+    const addPlain2 = (a: number, b: number): void => { if (a > b) out.add2(b, a); else out.add2(a, b); };
     const considered = this.considered();
     /** Per package p: the last package that got the rule -n | p from a requires (unifyRules would drop the copies). */
     const soleProviderOf = new Int32Array(this.pool.count).fill(-1);
@@ -397,7 +400,7 @@ class Solver {
         if (dontfix && !dp.some((p) => this.isInst(p))) continue;
         if (dp.includes(n)) continue;
         // a package's requires often resolve to one same provider (libc.so.6(…)(64bit) by the dozen): its rule once
-        if (dp.length === 1) { if (soleProviderOf[dp[0]] === n) continue; soleProviderOf[dp[0]] = n; }
+        if (dp.length === 1) { if (soleProviderOf[dp[0]] === n) continue; soleProviderOf[dp[0]] = n; addPlain2(-V(n), V(dp[0])); continue; }
         const lits = new Array<number>(dp.length + 1);
         lits[0] = -V(n);
         for (let k = 0; k < dp.length; k++) lits[k + 1] = V(dp[k]);
@@ -411,7 +414,7 @@ class Solver {
           const dp = this.providers(rec);
           if (dp.length === 0 || dp.includes(n)) continue;
           const lits = [-V(n), ...dp.map(V)];
-          out.push({ lits: lits.length === 2 && lits[0] > lits[1] ? [lits[1], lits[0]] : lits, kind: 'pkg', weakRec: true });
+          out.add(lits.length === 2 && lits[0] > lits[1] ? [lits[1], lits[0]] : lits, true);
         }
       }
       for (const con of s.conflicts) {
@@ -422,7 +425,7 @@ class Solver {
         for (const p of this.providers(con)) {
           if (dontfix && this.isInst(p)) continue;
           if (p === n) continue;
-          addPlain([-V(n), -V(p)]);
+          addPlain2(-V(n), -V(p));
         }
       }
       const multi = this.multi.has(n);
@@ -431,7 +434,7 @@ class Solver {
           if (p === n) continue;
           if (isInst && dontfix && this.isInst(p)) continue;
           if (!obsoleteMatches(this.pool.solvable(p), obs)) continue;
-          addPlain([-V(n), -V(p)]);
+          addPlain2(-V(n), -V(p));
         }
       }
       if (!isInst || !dontfix) {
@@ -444,11 +447,11 @@ class Solver {
           if (multi && !sameNevra(s, this.pool.solvable(p)) && (isInst || !this.isInst(p) || this.multi.has(p))) continue;
           if (this.pool.solvable(p).name !== s.name) continue;
           if (this.req.implicitObsoleteUsesColors && !this.colorMatch(s, this.pool.solvable(p))) continue;
-          addPlain([-V(n), -V(p)]);
+          addPlain2(-V(n), -V(p));
         }
       }
     }
-    return unifyRules(out, this.pool.count);
+    return unifyRules(out.done(), this.pool.count);
   }
 
   private select(job: Job): number[] {
@@ -858,7 +861,7 @@ class Solver {
   }
 
   /** solver_addchoicerules: a requires that an update of an installed package could satisfy prefers that update. */
-  private choiceRules(pkg: Rule[]): Rule[] {
+  private choiceRules(pkg: RuleArena): Rule[] {
     if (this.installed.length === 0) return [];
     const out: Rule[] = [];
     const found = new Int32Array(this.pool.count).fill(-2); // -2 not looked up, -1 none
@@ -882,14 +885,17 @@ class Solver {
     // updates one; two arrays reused from rule to rule (most rules offer no choice and allocate nothing)
     const qiInst: number[] = [];
     const qiPkg: number[] = [];
-    for (const r of pkg) {
-      const lits = r.lits;
-      if (lits[0] >= 0 || (lits.length <= 2 && (lits[1] ?? 0) <= 0)) continue;
+    const { start, lits: arena } = pkg;
+    for (let ri = 0; ri < pkg.count; ri++) {
+      const from = start[ri];
+      const to = start[ri + 1];
+      if (arena[from] >= 0 || (to - from <= 2 && (to - from === 1 || arena[from + 1] <= 0))) continue;
       qiInst.length = 0;
       qiPkg.length = 0;
       let havechoice = false;
       let isinstalled = false;
-      for (const l of lits) {
+      for (let j = from; j < to; j++) {
+        const l = arena[j];
         if (l < 0) {
           const p2 = ID(l);
           if (this.isInst(p2) && !(this.updateAll || this.updateMap.has(p2))) isinstalled = true;
@@ -907,6 +913,7 @@ class Solver {
         havechoice = true;
       }
       if (!havechoice || qiInst.length === 0) continue;
+      const lits = ruleLits(pkg, ri);
       const m = new Set(lits.filter((l) => l > 0).map(ID));
       if (!isinstalled) {
         let j = 0;
@@ -934,7 +941,7 @@ class Solver {
       const rule = [lits[0], ...body];
       if (last && last.length === rule.length && last.every((x, k) => x === rule[k])) continue;
       last = rule;
-      out.push({ lits: rule, kind: 'choice', from: r });
+      out.push({ lits: rule, kind: 'choice', from: lits });
     }
     return out;
   }
@@ -1415,23 +1422,44 @@ class Solver {
   /** The yumobs rules (yumObsoletes), made once: they read nothing the runs change. */
   private yumObs: Rule[] | undefined;
 
-  private attempt(pkg: Rule[], update: Rule[], choice: Rule[]): boolean {
+  /**
+   * The package rules of the current run (their SAT tags are their indexes, the other rules' pkg.count + their
+   * index in `rules`); pkgOff[k] is 1 for one disable_recommendsrules took out.
+   */
+  private pkg: RuleArena = { count: 0, start: new Int32Array(1), lits: new Int32Array(0), weak: new Uint8Array(0) };
+  private pkgOff: Uint8Array = new Uint8Array(0);
+
+  private attempt(pkg: RuleArena, update: Rule[], choice: Rule[]): boolean {
     this.yumObs ??= this.req.yumObsoletes ? yumObsoletesRules({
       ctx: this.ctx,
       installed: this.installed,
       colorMatch: this.req.implicitObsoleteUsesColors ? (a, b) => this.colorMatch(this.pool.solvable(a), this.pool.solvable(b)) : undefined,
       providers: (obs) => this.obsProviders(obs),
     }).map((lits) => ({ lits, kind: 'yumobs' as const })) : [];
-    this.rules = [...(this.recDisabled.size ? pkg.filter((r) => !this.recDisabled.has(r)) : pkg), ...update, ...this.jobRules, ...this.infarch, ...this.dup, ...this.best ?? [], ...this.yumObs, ...this.black, ...this.repoPrio, ...choice];
-    const choiceable = this.rules.filter((r) => {
+    if (this.pkg !== pkg) { this.pkg = pkg; this.pkgOff = new Uint8Array(pkg.count); }
+    const off = this.pkgOff;
+    this.rules = [...update, ...this.jobRules, ...this.infarch, ...this.dup, ...this.best ?? [], ...this.yumObs, ...this.black, ...this.repoPrio, ...choice];
+    // the choice walk's rules, in rule order: the package rules, then the others
+    const twoPositive = (lits: ArrayLike<number>, from: number, to: number): boolean => {
       let positive = 0;
-      for (const l of r.lits) if (l > 0 && ++positive === 2) return true;
+      for (let j = from; j < to; j++) if (lits[j] > 0 && ++positive === 2) return true;
       return false;
-    });
-    this.choiceStart = new Int32Array(choiceable.length + 1);
-    for (let k = 0; k < choiceable.length; k++) this.choiceStart[k + 1] = this.choiceStart[k] + choiceable[k].lits.length;
-    this.choiceLits = new Int32Array(this.choiceStart[choiceable.length]);
-    for (let k = 0; k < choiceable.length; k++) this.choiceLits.set(choiceable[k].lits, this.choiceStart[k]);
+    };
+    const { start, lits } = pkg;
+    const starts: number[] = [0];
+    const chosen: number[] = [];
+    for (let k = 0; k < pkg.count; k++) {
+      if (off[k] || !twoPositive(lits, start[k], start[k + 1])) continue;
+      for (let j = start[k]; j < start[k + 1]; j++) chosen.push(lits[j]);
+      starts.push(chosen.length);
+    }
+    for (const r of this.rules) {
+      if (!twoPositive(r.lits, 0, r.lits.length)) continue;
+      for (const l of r.lits) chosen.push(l);
+      starts.push(chosen.length);
+    }
+    this.choiceStart = Int32Array.from(starts);
+    this.choiceLits = Int32Array.from(chosen);
     this.sat = new Sat(this.pool.count);
     this.weakCache = undefined;
     this.deps = undefined;
@@ -1445,7 +1473,8 @@ class Solver {
       for (const [key, at] of this.specialSeen) if (at >= level) this.specialSeen.delete(key);
       this.installedScan = undefined;
     };
-    this.rules.forEach((r, i) => this.sat.addClause(r.lits, i));
+    for (let k = 0; k < pkg.count; k++) if (!off[k]) this.sat.addClauseAt(lits, start[k], start[k + 1], k);
+    this.rules.forEach((r, i) => this.sat.addClause(r.lits, pkg.count + i));
     return this.search();
   }
 
@@ -1459,7 +1488,7 @@ class Solver {
    */
   private unneededChoice(choice: Rule[]): Rule[] | undefined {
     for (const r of choice) {
-      const outside = (r.from as Rule).lits.filter((l) => l > 0 && !r.lits.includes(l));
+      const outside = (r.from ?? []).filter((l) => l > 0 && !r.lits.includes(l));
       if (outside.some((l) => this.sat.valueOf(l) === 1)) return disableChoice(choice, r);
     }
     return undefined;
@@ -1470,24 +1499,29 @@ class Solver {
    * the last of them is disabled and the solver runs again; without one the jobs are unsolvable.
    */
   private weakToDisable(choice: Rule[]): Rule[] | undefined {
-    let last: Rule | undefined;
-    for (const i of this.sat.proof) if (this.rules[i].kind === 'choice' || this.rules[i].weakRec) last = this.rules[i];
-    if (!last) return undefined;
-    if (last.kind === 'choice') return disableChoice(choice, last);
+    let last: number | undefined;
+    for (const tag of this.sat.proof) if (this.isWeakRec(tag) || this.ruleOf(tag)?.kind === 'choice') last = tag;
+    if (last === undefined) return undefined;
+    const r = this.ruleOf(last);
+    if (r) return disableChoice(choice, r);
     // the last weak rule is a recommends rule (disable_recommendsrules): every recommends rule of the proof goes
-    for (const i of this.sat.proof) if (this.rules[i].weakRec) this.recDisabled.add(this.rules[i]);
+    for (const tag of this.sat.proof) if (this.isWeakRec(tag)) this.pkgOff[tag] = 1;
     return choice;
   }
 
   /** The job of the last weak rule of the proof, when that is a weak job's rule. */
   private weakJobToDisable(): number | undefined {
-    let last: Rule | undefined;
-    for (const i of this.sat.proof) if (this.rules[i].kind === 'choice' || this.rules[i].weakRec || this.rules[i].weak) last = this.rules[i];
-    return last?.weak ? last.job : undefined;
+    let last: number | undefined;
+    for (const tag of this.sat.proof) if (this.isWeakRec(tag) || this.ruleOf(tag)?.kind === 'choice' || this.ruleOf(tag)?.weak) last = tag;
+    const r = last === undefined ? undefined : this.ruleOf(last);
+    return r?.weak ? r.job : undefined;
   }
 
-  /** The strongrecommends rules disable_recommendsrules disabled. */
-  private readonly recDisabled = new Set<Rule>();
+  /** The rule a SAT tag names, undefined for a package rule. */
+  private ruleOf(tag: number): Rule | undefined { return tag < this.pkg.count ? undefined : this.rules[tag - this.pkg.count]; }
+
+  /** Whether a SAT tag names a strongrecommends package rule. */
+  private isWeakRec(tag: number): boolean { return tag < this.pkg.count && this.pkg.weak[tag] === 1; }
 
   /**
    * solver_autouninstall (libsolv src/problems.c) after an unsolvable run with allowuninstall: among the update
@@ -1501,12 +1535,12 @@ class Solver {
     let lastUpdate: number | undefined;
     let lastFeature: number | undefined;
     for (const ri of this.sat.proof) {
-      const r = this.rules[ri];
-      if (r.kind !== 'update' || r.pkg === undefined) continue;
+      const r = this.ruleOf(ri);
+      if (r?.kind !== 'update' || r.pkg === undefined) continue;
       const p = r.pkg;
       if (!anyPkg && !this.uninstallable.has(p)) continue;
       if (this.req.disabled?.has(p)) continue; // do not uninstall disabled packages
-      if (this.sat.proof.some((k) => this.rules[k].kind === 'best' && this.rules[k].pkg === p)) continue; // its best rule is involved
+      if (this.sat.proof.some((k) => this.ruleOf(k)?.kind === 'best' && this.ruleOf(k)?.pkg === p)) continue; // its best rule is involved
       const feature = this.featureLits(p);
       if (feature.length === 0 || sameLiterals(feature, r.lits)) {
         lastFeature = p;
@@ -1647,8 +1681,8 @@ class Solver {
  * package that r's original rule offers but r does not.
  */
 function disableChoice(choice: Rule[], r: Rule): Rule[] {
-  const outside = (r.from as Rule).lits.filter((l) => l > 0 && !r.lits.includes(l));
-  return choice.filter((c) => c !== r && !(c.from as Rule).lits.some((l) => outside.includes(l)));
+  const outside = (r.from ?? []).filter((l) => l > 0 && !r.lits.includes(l));
+  return choice.filter((c) => c !== r && !(c.from ?? []).some((l) => outside.includes(l)));
 }
 
 /** The pool as libsolv's whatprovides sees it with pool->considered: repository packages taken out are not there. */
@@ -1761,64 +1795,3 @@ function positives(f: Formula): number[] {
   }
 }
 
-/**
- * solver_unifyrules: the rules sorted by unifyrules_sortcmp, duplicates dropped. ruleCmp orders by the first
- * literal first, so the rules are put in buckets by it (a counting sort over -vars … vars) and only each bucket
- * (the few rules of one package) is sorted by the comparator: the same order as sorting them all, in linear time.
- */
-function unifyRules(rules: Rule[], vars: number): Rule[] {
-  const off = vars + 1;
-  const n = rules.length;
-  // one pass over the rules for their first literals; the bucket order is then computed on integers alone
-  const key = new Int32Array(n);
-  const start = new Int32Array(2 * off + 2);
-  for (let i = 0; i < n; i++) { const k = rules[i].lits[0] + off; key[i] = k; start[k + 1]++; }
-  for (let k = 1; k < start.length; k++) start[k] += start[k - 1];
-  const order = new Int32Array(n);
-  const fill = start.slice();
-  for (let i = 0; i < n; i++) order[fill[key[i]]++] = i;
-  const out: Rule[] = [];
-  const bucket: Rule[] = [];
-  for (let b = 0; b + 1 < start.length; b++) {
-    const from = start[b];
-    const to = start[b + 1];
-    if (from === to) continue;
-    if (to - from === 1) { out.push(rules[order[from]]); continue; }
-    bucket.length = 0;
-    for (let k = from; k < to; k++) bucket.push(rules[order[k]]);
-    if (bucket.length <= 16) {
-      // a package's few rules: an insertion sort (stable, as Array.prototype.sort)
-      for (let k = 1; k < bucket.length; k++) {
-        const r = bucket[k];
-        let j = k - 1;
-        for (; j >= 0 && ruleCmp(bucket[j].lits, r.lits) > 0; j--) bucket[j + 1] = bucket[j];
-        bucket[j + 1] = r;
-      }
-    } else bucket.sort((x, y) => ruleCmp(x.lits, y.lits));
-    // equal rules have equal first literals: duplicates are dropped within the bucket; the kept rule is a weak
-    // recommends rule only when every copy is
-    out.push(bucket[0]);
-    for (let k = 1; k < bucket.length; k++) {
-      if (ruleCmp(bucket[k - 1].lits, bucket[k].lits) !== 0) { out.push(bucket[k]); continue; }
-      const last = out[out.length - 1];
-      if (last.weakRec && !bucket[k].weakRec) out[out.length - 1] = { ...last, weakRec: false };
-    }
-  }
-  return out;
-}
-
-/** unifyrules_sortcmp over rules as [p, ...rest]. */
-function ruleCmp(a: readonly number[], b: readonly number[]): number {
-  const x = a[0] - b[0];
-  if (x) return x;
-  const ad = a.length <= 2;
-  const bd = b.length <= 2;
-  if (ad && bd) return (a[1] ?? 0) - (b[1] ?? 0);
-  if (ad) return ((a[1] ?? 0) - b[1]) || -1;
-  if (bd) return (a[1] - (b[1] ?? 0)) || 1;
-  for (let k = 1; k < b.length; k++) {
-    const y = (a[k] ?? 0) - b[k];
-    if (y) return y;
-  }
-  return a[b.length] ?? 0;
-}

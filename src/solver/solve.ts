@@ -312,7 +312,7 @@ class Solver {
     const m = new Uint8Array(this.pool.count);
     const work: number[] = [];
     const push = (p: number): void => { if (!m[p]) { m[p] = 1; work.push(p); } };
-    const pushDep = (d: DepTree): void => { for (const p of this.positivesOf(d)) push(p); };
+    const pushDep = (d: DepTree): void => { for (const p of d.type === 'simple' ? this.providers(d) : this.positivesOf(d)) push(p); };
     const drain = (): void => {
       while (work.length) {
         const s = this.pool.solvable(work.pop() as number);

@@ -77,25 +77,32 @@ export class Sat {
   get assigned(): readonly number[] { return this.trail; }
 
   /** Adds a clause before solving; `tag` names it in a proof. */
-  addClause(lits: readonly number[], tag = 0): void {
+  addClause(lits: ArrayLike<number>, tag = 0): void {
+    this.addClauseAt(lits, 0, lits.length, tag);
+  }
+
+  /** Adds the clause lits[from … to) (a rule of an arena, read in place). */
+  addClauseAt(lits: ArrayLike<number>, from: number, to: number, tag = 0): void {
     assert(!this.started, 'clauses are added before solving');
-    let c: readonly number[];
-    if (lits.length <= 2) {
+    const n = to - from;
+    let c: ArrayLike<number> | undefined;
+    if (n <= 2) {
       // nearly all rules: a tautology or a duplicate is seen at a glance
-      if (lits.length === 2 && lits[0] === -lits[1]) return;
-      c = lits.length === 2 && lits[0] === lits[1] ? [lits[0]] : lits;
-    } else if (lits.length <= 16) {
+      if (n === 2 && lits[from] === -lits[from + 1]) return;
+      if (n === 2 && lits[from] === lits[from + 1]) c = [lits[from]];
+    } else if (n <= 16) {
       // short clauses: duplicates and tautologies found without a Set, and a copy made only when there is a duplicate
-      c = lits;
-      for (let k = 1; k < lits.length && c === lits; k++) {
-        for (let j = 0; j < k; j++) {
+      let dup = false;
+      for (let k = from + 1; k < to && !dup; k++) {
+        for (let j = from; j < k; j++) {
           if (lits[j] === -lits[k]) return; // tautology
-          if (lits[j] === lits[k]) { c = []; break; }
+          if (lits[j] === lits[k]) { dup = true; break; }
         }
       }
-      if (c !== lits) {
+      if (dup) {
         const d: number[] = [];
-        for (const l of lits) {
+        for (let k = from; k < to; k++) {
+          const l = lits[k];
           if (d.includes(-l)) return; // tautology
           if (!d.includes(l)) d.push(l);
         }
@@ -103,30 +110,34 @@ export class Sat {
       }
     } else {
       const set = new Set<number>();
-      for (const l of lits) {
+      for (let k = from; k < to; k++) {
+        const l = lits[k];
         if (set.has(-l)) return; // tautology
         set.add(l);
       }
       c = [...set];
     }
-    if (c.length === 0) { this.unsat = true; this.proof = [tag]; return; }
-    const ci = this.store(c, tag);
-    if (c.length === 1) this.units.push(ci); else this.watch(ci);
+    if (c !== undefined) { from = 0; to = c.length; } else c = lits;
+    if (to === from) { this.unsat = true; this.proof = [tag]; return; }
+    const ci = this.store(c, from, to, tag);
+    if (to - from === 1) this.units.push(ci); else this.watch(ci);
   }
 
-  private store(c: readonly number[], origin: number | { why: number[]; level0: number[] }): number {
+  /** Stores c[from … to) as a new clause. */
+  private store(c: ArrayLike<number>, from: number, to: number, origin: number | { why: number[]; level0: number[] }): number {
     const ci = this.nclauses++;
     if (ci === this.start.length) {
       this.start = grow(this.start, 2 * ci);
       this.len = grow(this.len, 2 * ci);
       this.next = grow(this.next, 4 * ci);
     }
-    if (this.litsUsed + c.length > this.lits.length) this.lits = grow(this.lits, Math.max(2 * this.lits.length, this.litsUsed + c.length));
+    const n = to - from;
+    if (this.litsUsed + n > this.lits.length) this.lits = grow(this.lits, Math.max(2 * this.lits.length, this.litsUsed + n));
     const at = this.litsUsed;
-    for (let k = 0; k < c.length; k++) this.lits[at + k] = c[k];
-    this.litsUsed += c.length;
+    for (let k = 0; k < n; k++) this.lits[at + k] = c[from + k];
+    this.litsUsed += n;
     this.start[ci] = at;
-    this.len[ci] = c.length;
+    this.len[ci] = n;
     if (typeof origin === 'number') this.tags.push(origin);
     else { this.tags.push(-1); this.learntFrom.set(ci, origin); }
     return ci;
@@ -321,7 +332,7 @@ export class Sat {
         }
         const { learnt, back, why, level0 } = this.analyze(confl);
         this.backtrack(back);
-        const ci = this.store(learnt, { why, level0 });
+        const ci = this.store(learnt, 0, learnt.length, { why, level0 });
         if (learnt.length > 1) this.watch(ci);
         this.enqueue(learnt[0], ci);
         continue;

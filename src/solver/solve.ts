@@ -30,6 +30,7 @@ import { bestRules } from './bestrules.js';
 import { createCleandepsMap } from './cleandeps.js';
 import { infarchRules } from './infarch.js';
 import { createDupMaps, type DupJob, type DupMaps } from './dupmaps.js';
+import { RuleArenaBuilder, ruleLits, unifyRules, type RuleArena } from './rule-arena.js';
 import { Sat } from './sat.js';
 import { yumObsoletesRules } from './yumobs.js';
 import type { Dep } from '../rpm/types.js';
@@ -41,12 +42,12 @@ type Formula = { t: 'lit'; lit: number } | { t: 'and' | 'or'; parts: Formula[] }
 const TRUE: Formula = { t: 'true' };
 const FALSE: Formula = { t: 'false' };
 
-/** `pkg` names the installed package of an update or feature rule (the feature rule standing in for a disabled update rule). */
 /**
- * `weakRec`: a package rule made from a recommends under strongrecommends (weak: disabled when it makes the jobs
- * unsolvable); `job`: the index of a job rule's job, `weak` when that job is [weak].
+ * A rule other than a package rule (those are in a RuleArena). `pkg` names the installed package of an update or
+ * feature rule (the feature rule standing in for a disabled update rule); `from`: a choice rule's package rule (its
+ * literals); `job`: the index of a job rule's job, `weak` when that job is [weak].
  */
-interface Rule { lits: number[]; kind: 'pkg' | 'update' | 'feature' | 'job' | 'infarch' | 'dup' | 'best' | 'yumobs' | 'black' | 'repoprio' | 'choice'; from?: Rule; pkg?: number; weakRec?: boolean; job?: number; weak?: boolean }
+interface Rule { lits: number[]; kind: 'update' | 'feature' | 'job' | 'infarch' | 'dup' | 'best' | 'yumobs' | 'black' | 'repoprio' | 'choice'; from?: readonly number[]; pkg?: number; job?: number; weak?: boolean }
 
 /** A decision among several candidates at `level` (the decision itself is at level + 1); `taken` per candidate. */
 interface Branch { readonly level: number; readonly cands: readonly number[]; readonly taken: boolean[] }
@@ -314,7 +315,7 @@ class Solver {
     const m = new Uint8Array(this.pool.count);
     const work: number[] = [];
     const push = (p: number): void => { if (!m[p]) { m[p] = 1; work.push(p); } };
-    const pushDep = (d: DepTree): void => { for (const p of this.positivesOf(d)) push(p); };
+    const pushDep = (d: DepTree): void => { for (const p of d.type === 'simple' ? this.providers(d) : this.positivesOf(d)) push(p); };
     const drain = (): void => {
       while (work.length) {
         const s = this.pool.solvable(work.pop() as number);
@@ -356,18 +357,20 @@ class Solver {
     }
   }
 
-  private pkgRules(): Rule[] {
-    const out: Rule[] = [];
+  private pkgRules(): RuleArena {
+    const out = new RuleArenaBuilder();
     const add = (lits: number[]): void => {
       if (lits.length === 2 && lits[0] > lits[1]) lits = [lits[1], lits[0]];
       if (selfFulfilling(lits)) return;
-      out.push({ lits, kind: 'pkg' });
+      out.add(lits);
     };
     // -n with other packages' literals (p !== n), each once (a provider list is duplicate-free): cannot be self-fulfilling
     const addPlain = (lits: number[]): void => {
-      if (lits.length === 2 && lits[0] > lits[1]) lits = [lits[1], lits[0]];
-      out.push({ lits, kind: 'pkg' });
+      if (lits.length === 2 && lits[0] > lits[1]) { out.add2(lits[1], lits[0]); return; }
+      out.add(lits);
     };
+    // addPlain([a, b]) without the array
+    const addPlain2 = (a: number, b: number): void => { if (a > b) out.add2(b, a); else out.add2(a, b); };
     const considered = this.considered();
     /** Per package p: the last package that got the rule -n | p from a requires (unifyRules would drop the copies). */
     const soleProviderOf = new Int32Array(this.pool.count).fill(-1);
@@ -401,7 +404,7 @@ class Solver {
         if (dontfix && !dp.some((p) => this.isInst(p))) continue;
         if (dp.includes(n)) continue;
         // a package's requires often resolve to one same provider (libc.so.6(…)(64bit) by the dozen): its rule once
-        if (dp.length === 1) { if (soleProviderOf[dp[0]] === n) continue; soleProviderOf[dp[0]] = n; }
+        if (dp.length === 1) { if (soleProviderOf[dp[0]] === n) continue; soleProviderOf[dp[0]] = n; addPlain2(-V(n), V(dp[0])); continue; }
         const lits = new Array<number>(dp.length + 1);
         lits[0] = -V(n);
         for (let k = 0; k < dp.length; k++) lits[k + 1] = V(dp[k]);
@@ -415,7 +418,7 @@ class Solver {
           const dp = this.providers(rec);
           if (dp.length === 0 || dp.includes(n)) continue;
           const lits = [-V(n), ...dp.map(V)];
-          out.push({ lits: lits.length === 2 && lits[0] > lits[1] ? [lits[1], lits[0]] : lits, kind: 'pkg', weakRec: true });
+          out.add(lits.length === 2 && lits[0] > lits[1] ? [lits[1], lits[0]] : lits, true);
         }
       }
       for (const con of s.conflicts) {
@@ -426,7 +429,7 @@ class Solver {
         for (const p of this.providers(con)) {
           if (dontfix && this.isInst(p)) continue;
           if (p === n) continue;
-          addPlain([-V(n), -V(p)]);
+          addPlain2(-V(n), -V(p));
         }
       }
       const multi = this.multi.has(n);
@@ -435,7 +438,7 @@ class Solver {
           if (p === n) continue;
           if (isInst && dontfix && this.isInst(p)) continue;
           if (!obsoleteMatches(this.pool.solvable(p), obs)) continue;
-          addPlain([-V(n), -V(p)]);
+          addPlain2(-V(n), -V(p));
         }
       }
       if (!isInst || !dontfix) {
@@ -448,11 +451,11 @@ class Solver {
           if (multi && !sameNevra(s, this.pool.solvable(p)) && (isInst || !this.isInst(p) || this.multi.has(p))) continue;
           if (this.pool.solvable(p).name !== s.name) continue;
           if (this.req.implicitObsoleteUsesColors && !this.colorMatch(s, this.pool.solvable(p))) continue;
-          addPlain([-V(n), -V(p)]);
+          addPlain2(-V(n), -V(p));
         }
       }
     }
-    return unifyRules(out, this.pool.count);
+    return unifyRules(out.done(), this.pool.count);
   }
 
   private select(job: Job): number[] {
@@ -998,7 +1001,7 @@ class Solver {
   }
 
   /** solver_addchoicerules: a requires that an update of an installed package could satisfy prefers that update. */
-  private choiceRules(pkg: Rule[]): Rule[] {
+  private choiceRules(pkg: RuleArena): Rule[] {
     if (this.installed.length === 0) return [];
     const out: Rule[] = [];
     const found = new Int32Array(this.pool.count).fill(-2); // -2 not looked up, -1 none
@@ -1022,14 +1025,17 @@ class Solver {
     // updates one; two arrays reused from rule to rule (most rules offer no choice and allocate nothing)
     const qiInst: number[] = [];
     const qiPkg: number[] = [];
-    for (const r of pkg) {
-      const lits = r.lits;
-      if (lits[0] >= 0 || (lits.length <= 2 && (lits[1] ?? 0) <= 0)) continue;
+    const { start, lits: arena } = pkg;
+    for (let ri = 0; ri < pkg.count; ri++) {
+      const from = start[ri];
+      const to = start[ri + 1];
+      if (arena[from] >= 0 || (to - from <= 2 && (to - from === 1 || arena[from + 1] <= 0))) continue;
       qiInst.length = 0;
       qiPkg.length = 0;
       let havechoice = false;
       let isinstalled = false;
-      for (const l of lits) {
+      for (let j = from; j < to; j++) {
+        const l = arena[j];
         if (l < 0) {
           const p2 = ID(l);
           if (this.isInst(p2) && !(this.updateAll || this.updateMap.has(p2))) isinstalled = true;
@@ -1047,6 +1053,7 @@ class Solver {
         havechoice = true;
       }
       if (!havechoice || qiInst.length === 0) continue;
+      const lits = ruleLits(pkg, ri);
       const m = new Set(lits.filter((l) => l > 0).map(ID));
       if (!isinstalled) {
         let j = 0;
@@ -1074,7 +1081,7 @@ class Solver {
       const rule = [lits[0], ...body];
       if (last && last.length === rule.length && last.every((x, k) => x === rule[k])) continue;
       last = rule;
-      out.push({ lits: rule, kind: 'choice', from: r });
+      out.push({ lits: rule, kind: 'choice', from: lits });
     }
     return out;
   }
@@ -1347,8 +1354,7 @@ class Solver {
    */
   private focusDone: number | undefined;
   private focusSt: { i: number; n: number; postponed: number } | undefined;
-  /** How many of this.rules are package rules (they come first), and how many of the choice rules. */
-  private pkgRuleCount = 0;
+  /** How many of the choice rules are package rules (they come first). */
   private choicePkgCount = 0;
 
   private decideFocusBest(): number {
@@ -1631,26 +1637,45 @@ class Solver {
   /** The yumobs rules (yumObsoletes), made once: they read nothing the runs change. */
   private yumObs: Rule[] | undefined;
 
-  private attempt(pkg: Rule[], update: Rule[], choice: Rule[]): boolean {
+  /**
+   * The package rules of the current run (their SAT tags are their indexes, the other rules' pkg.count + their
+   * index in `rules`); pkgOff[k] is 1 for one disable_recommendsrules took out.
+   */
+  private pkg: RuleArena = { count: 0, start: new Int32Array(1), lits: new Int32Array(0), weak: new Uint8Array(0) };
+  private pkgOff: Uint8Array = new Uint8Array(0);
+
+  private attempt(pkg: RuleArena, update: Rule[], choice: Rule[]): boolean {
     this.yumObs ??= this.req.yumObsoletes ? yumObsoletesRules({
       ctx: this.ctx,
       installed: this.installed,
       colorMatch: this.req.implicitObsoleteUsesColors ? (a, b) => this.colorMatch(this.pool.solvable(a), this.pool.solvable(b)) : undefined,
       providers: (obs) => this.obsProviders(obs),
     }).map((lits) => ({ lits, kind: 'yumobs' as const })) : [];
-    this.rules = [...(this.recDisabled.size ? pkg.filter((r) => !this.recDisabled.has(r)) : pkg), ...update, ...this.jobRules, ...this.infarch, ...this.dup, ...this.best ?? [], ...this.yumObs, ...this.black, ...this.repoPrio, ...choice];
-    const pkgRules = this.recDisabled.size ? pkg.filter((r) => !this.recDisabled.has(r)).length : pkg.length;
-    let choicePkg = 0;
-    const choiceable = this.rules.filter((r, i) => {
+    if (this.pkg !== pkg) { this.pkg = pkg; this.pkgOff = new Uint8Array(pkg.count); }
+    const off = this.pkgOff;
+    this.rules = [...update, ...this.jobRules, ...this.infarch, ...this.dup, ...this.best ?? [], ...this.yumObs, ...this.black, ...this.repoPrio, ...choice];
+    // the choice walk's rules, in rule order: the package rules, then the others
+    const twoPositive = (lits: ArrayLike<number>, from: number, to: number): boolean => {
       let positive = 0;
-      for (const l of r.lits) if (l > 0 && ++positive === 2) { if (i < pkgRules) choicePkg++; return true; }
+      for (let j = from; j < to; j++) if (lits[j] > 0 && ++positive === 2) return true;
       return false;
-    });
-    this.choicePkgCount = choicePkg;
-    this.choiceStart = new Int32Array(choiceable.length + 1);
-    for (let k = 0; k < choiceable.length; k++) this.choiceStart[k + 1] = this.choiceStart[k] + choiceable[k].lits.length;
-    this.choiceLits = new Int32Array(this.choiceStart[choiceable.length]);
-    for (let k = 0; k < choiceable.length; k++) this.choiceLits.set(choiceable[k].lits, this.choiceStart[k]);
+    };
+    const { start, lits } = pkg;
+    const starts: number[] = [0];
+    const chosen: number[] = [];
+    for (let k = 0; k < pkg.count; k++) {
+      if (off[k] || !twoPositive(lits, start[k], start[k + 1])) continue;
+      for (let j = start[k]; j < start[k + 1]; j++) chosen.push(lits[j]);
+      starts.push(chosen.length);
+    }
+    this.choicePkgCount = starts.length - 1;
+    for (const r of this.rules) {
+      if (!twoPositive(r.lits, 0, r.lits.length)) continue;
+      for (const l of r.lits) chosen.push(l);
+      starts.push(chosen.length);
+    }
+    this.choiceStart = Int32Array.from(starts);
+    this.choiceLits = Int32Array.from(chosen);
     this.sat = new Sat(this.pool.count);
     this.weakCache = undefined;
     this.deps = undefined;
@@ -1663,7 +1688,6 @@ class Solver {
     this.focusSt = undefined;
     this.focusDone = undefined;
     this.systemLevel = Infinity;
-    this.pkgRuleCount = pkgRules;
     this.sat.onBacktrack = (level) => {
       this.branches = this.branches.filter((b) => b.level < level || b === this.keptBranch);
       for (const [key, at] of this.specialSeen) if (at >= level) this.specialSeen.delete(key);
@@ -1672,7 +1696,8 @@ class Solver {
       this.focusSt = undefined;
       if (this.focusDone !== undefined && level <= this.focusDone) this.focusDone = undefined;
     };
-    this.rules.forEach((r, i) => this.sat.addClause(r.lits, i));
+    for (let k = 0; k < pkg.count; k++) if (!off[k]) this.sat.addClauseAt(lits, start[k], start[k + 1], k);
+    this.rules.forEach((r, i) => this.sat.addClause(r.lits, pkg.count + i));
     return this.search();
   }
 
@@ -1686,7 +1711,7 @@ class Solver {
    */
   private unneededChoice(choice: Rule[]): Rule[] | undefined {
     for (const r of choice) {
-      const outside = (r.from as Rule).lits.filter((l) => l > 0 && !r.lits.includes(l));
+      const outside = (r.from ?? []).filter((l) => l > 0 && !r.lits.includes(l));
       if (outside.some((l) => this.sat.valueOf(l) === 1)) return disableChoice(choice, r);
     }
     return undefined;
@@ -1697,24 +1722,29 @@ class Solver {
    * the last of them is disabled and the solver runs again; without one the jobs are unsolvable.
    */
   private weakToDisable(choice: Rule[]): Rule[] | undefined {
-    let last: Rule | undefined;
-    for (const i of this.sat.proof) if (this.rules[i].kind === 'choice' || this.rules[i].weakRec) last = this.rules[i];
-    if (!last) return undefined;
-    if (last.kind === 'choice') return disableChoice(choice, last);
+    let last: number | undefined;
+    for (const tag of this.sat.proof) if (this.isWeakRec(tag) || this.ruleOf(tag)?.kind === 'choice') last = tag;
+    if (last === undefined) return undefined;
+    const r = this.ruleOf(last);
+    if (r) return disableChoice(choice, r);
     // the last weak rule is a recommends rule (disable_recommendsrules): every recommends rule of the proof goes
-    for (const i of this.sat.proof) if (this.rules[i].weakRec) this.recDisabled.add(this.rules[i]);
+    for (const tag of this.sat.proof) if (this.isWeakRec(tag)) this.pkgOff[tag] = 1;
     return choice;
   }
 
   /** The job of the last weak rule of the proof, when that is a weak job's rule. */
   private weakJobToDisable(): number | undefined {
-    let last: Rule | undefined;
-    for (const i of this.sat.proof) if (this.rules[i].kind === 'choice' || this.rules[i].weakRec || this.rules[i].weak) last = this.rules[i];
-    return last?.weak ? last.job : undefined;
+    let last: number | undefined;
+    for (const tag of this.sat.proof) if (this.isWeakRec(tag) || this.ruleOf(tag)?.kind === 'choice' || this.ruleOf(tag)?.weak) last = tag;
+    const r = last === undefined ? undefined : this.ruleOf(last);
+    return r?.weak ? r.job : undefined;
   }
 
-  /** The strongrecommends rules disable_recommendsrules disabled. */
-  private readonly recDisabled = new Set<Rule>();
+  /** The rule a SAT tag names, undefined for a package rule. */
+  private ruleOf(tag: number): Rule | undefined { return tag < this.pkg.count ? undefined : this.rules[tag - this.pkg.count]; }
+
+  /** Whether a SAT tag names a strongrecommends package rule. */
+  private isWeakRec(tag: number): boolean { return tag < this.pkg.count && this.pkg.weak[tag] === 1; }
 
   /**
    * solver_autouninstall (libsolv src/problems.c) after an unsolvable run with allowuninstall: among the update
@@ -1728,12 +1758,12 @@ class Solver {
     let lastUpdate: number | undefined;
     let lastFeature: number | undefined;
     for (const ri of this.sat.proof) {
-      const r = this.rules[ri];
-      if (r.kind !== 'update' || r.pkg === undefined) continue;
+      const r = this.ruleOf(ri);
+      if (r?.kind !== 'update' || r.pkg === undefined) continue;
       const p = r.pkg;
       if (!anyPkg && !this.uninstallable.has(p)) continue;
       if (this.req.disabled?.has(p)) continue; // do not uninstall disabled packages
-      if (this.sat.proof.some((k) => this.rules[k].kind === 'best' && this.rules[k].pkg === p)) continue; // its best rule is involved
+      if (this.sat.proof.some((k) => this.ruleOf(k)?.kind === 'best' && this.ruleOf(k)?.pkg === p)) continue; // its best rule is involved
       const feature = this.featureLits(p);
       if (feature.length === 0 || sameLiterals(feature, r.lits)) {
         lastFeature = p;
@@ -1774,22 +1804,25 @@ class Solver {
     this.repoPrio = this.strictRepoPrioRules();
     const choice = this.choiceRules(pkg);
     clock('rules');
-    const made = [...pkg, ...update, ...this.jobRules, ...this.infarch, ...this.dup, ...this.best ?? [], ...this.black, ...this.repoPrio, ...choice];
+    const made = [...update, ...this.jobRules, ...this.infarch, ...this.dup, ...this.best ?? [], ...this.black, ...this.repoPrio, ...choice];
     const result = this.solveRules(pkg, update, choice, clock);
-    return this.req.rules ? { ...result, rules: this.ruleReport(made) } : result;
+    return this.req.rules ? { ...result, rules: this.ruleReport(pkg, made) } : result;
   }
 
   /** With SolveRequest.rules: the rules made (the yumobs rules after the first attempt made them), the learnt ones. */
-  private ruleReport(made: readonly Rule[]): RuleReport {
-    const kinds: Readonly<Record<Rule['kind'], SolverRule['kind']>> = { pkg: 'pkg', update: 'update', feature: 'feature', job: 'job', infarch: 'infarch', dup: 'distupgrade', best: 'best', yumobs: 'yumobs', black: 'black', repoprio: 'strictrepoprio', choice: 'choice' };
+  private ruleReport(pkg: RuleArena, made: readonly Rule[]): RuleReport {
+    const kinds: Readonly<Record<Rule['kind'], SolverRule['kind']>> = { update: 'update', feature: 'feature', job: 'job', infarch: 'infarch', dup: 'distupgrade', best: 'best', yumobs: 'yumobs', black: 'black', repoprio: 'strictrepoprio', choice: 'choice' };
     const literals = (lits: readonly number[]): SolverRule['literals'] => lits.map((l) => ({ id: ID(l), installed: l > 0 }));
-    const rules: readonly SolverRule[] = [...made, ...this.yumObs ?? []].map((r) => ({ kind: r.weakRec ? 'recommends' : kinds[r.kind], literals: literals(r.lits) }));
+    const rules: SolverRule[] = [];
+    // the package rules first, as made (a strongrecommends rule is weak: libsolv's recommends class)
+    for (let k = 0; k < pkg.count; k++) rules.push({ kind: pkg.weak[k] ? 'recommends' : 'pkg', literals: literals(ruleLits(pkg, k)) });
+    for (const r of [...made, ...this.yumObs ?? []]) rules.push({ kind: kinds[r.kind], literals: literals(r.lits) });
     const considered: number[] = [];
     this.consideredMap.forEach((m, id) => { if (m) considered.push(id); });
     return { rules, learnt: this.sat.learntCount, considered };
   }
 
-  private solveRules(pkg: Rule[], update: Rule[], choice: Rule[], clock: (phase: SolvePhase) => void): SolveResult {
+  private solveRules(pkg: RuleArena, update: Rule[], choice: Rule[], clock: (phase: SolvePhase) => void): SolveResult {
     for (let ok = this.attempt(pkg, update, choice); ;) {
       // a weak job whose rule is the last weak rule of the proof goes (solver_fixproblem): what it changed in the
       // policy rules comes back with it (solver_reenablepolicyrules), so the jobs are solved again without it
@@ -1899,8 +1932,8 @@ class Solver {
  * package that r's original rule offers but r does not.
  */
 function disableChoice(choice: Rule[], r: Rule): Rule[] {
-  const outside = (r.from as Rule).lits.filter((l) => l > 0 && !r.lits.includes(l));
-  return choice.filter((c) => c !== r && !(c.from as Rule).lits.some((l) => outside.includes(l)));
+  const outside = (r.from ?? []).filter((l) => l > 0 && !r.lits.includes(l));
+  return choice.filter((c) => c !== r && !(c.from ?? []).some((l) => outside.includes(l)));
 }
 
 /** The pool as libsolv's whatprovides sees it with pool->considered: repository packages taken out are not there. */
@@ -2013,64 +2046,3 @@ function positives(f: Formula): number[] {
   }
 }
 
-/**
- * solver_unifyrules: the rules sorted by unifyrules_sortcmp, duplicates dropped. ruleCmp orders by the first
- * literal first, so the rules are put in buckets by it (a counting sort over -vars … vars) and only each bucket
- * (the few rules of one package) is sorted by the comparator: the same order as sorting them all, in linear time.
- */
-function unifyRules(rules: Rule[], vars: number): Rule[] {
-  const off = vars + 1;
-  const n = rules.length;
-  // one pass over the rules for their first literals; the bucket order is then computed on integers alone
-  const key = new Int32Array(n);
-  const start = new Int32Array(2 * off + 2);
-  for (let i = 0; i < n; i++) { const k = rules[i].lits[0] + off; key[i] = k; start[k + 1]++; }
-  for (let k = 1; k < start.length; k++) start[k] += start[k - 1];
-  const order = new Int32Array(n);
-  const fill = start.slice();
-  for (let i = 0; i < n; i++) order[fill[key[i]]++] = i;
-  const out: Rule[] = [];
-  const bucket: Rule[] = [];
-  for (let b = 0; b + 1 < start.length; b++) {
-    const from = start[b];
-    const to = start[b + 1];
-    if (from === to) continue;
-    if (to - from === 1) { out.push(rules[order[from]]); continue; }
-    bucket.length = 0;
-    for (let k = from; k < to; k++) bucket.push(rules[order[k]]);
-    if (bucket.length <= 16) {
-      // a package's few rules: an insertion sort (stable, as Array.prototype.sort)
-      for (let k = 1; k < bucket.length; k++) {
-        const r = bucket[k];
-        let j = k - 1;
-        for (; j >= 0 && ruleCmp(bucket[j].lits, r.lits) > 0; j--) bucket[j + 1] = bucket[j];
-        bucket[j + 1] = r;
-      }
-    } else bucket.sort((x, y) => ruleCmp(x.lits, y.lits));
-    // equal rules have equal first literals: duplicates are dropped within the bucket; the kept rule is a weak
-    // recommends rule only when every copy is
-    out.push(bucket[0]);
-    for (let k = 1; k < bucket.length; k++) {
-      if (ruleCmp(bucket[k - 1].lits, bucket[k].lits) !== 0) { out.push(bucket[k]); continue; }
-      const last = out[out.length - 1];
-      if (last.weakRec && !bucket[k].weakRec) out[out.length - 1] = { ...last, weakRec: false };
-    }
-  }
-  return out;
-}
-
-/** unifyrules_sortcmp over rules as [p, ...rest]. */
-function ruleCmp(a: readonly number[], b: readonly number[]): number {
-  const x = a[0] - b[0];
-  if (x) return x;
-  const ad = a.length <= 2;
-  const bd = b.length <= 2;
-  if (ad && bd) return (a[1] ?? 0) - (b[1] ?? 0);
-  if (ad) return ((a[1] ?? 0) - b[1]) || -1;
-  if (bd) return (a[1] - (b[1] ?? 0)) || 1;
-  for (let k = 1; k < b.length; k++) {
-    const y = (a[k] ?? 0) - b[k];
-    if (y) return y;
-  }
-  return a[b.length] ?? 0;
-}

@@ -97,8 +97,10 @@ export class TestcasePool implements SolverPool {
   private index: { start: Int32Array; ids: Int32Array; lines: Int32Array } | undefined;
   private readonly lists = new Map<number, readonly number[]>();
   private readonly nameIds = new Map<string, number>();
-  /** Per dependency line, the buffer its [lineStart, lineEnd) range is in. */
-  private readonly lineBytes: Buffer[] = [];
+  /** The buffers lines are in (one per repository file), and per dependency line the index of its own. */
+  private readonly buffers: Buffer[] = [];
+  private lineBuffer: Int32Array;
+  private bufferIndex = -1;
   private readonly versioned = new Map<string, readonly number[]>();
   private readonly byDep = new Map<SimpleDep, readonly number[]>();
   private readonly entries = new Map<number, readonly (Dep | Dep[])[]>();
@@ -114,6 +116,7 @@ export class TestcasePool implements SolverPool {
     this.lineEarly = new Uint8Array(lines);
     this.lineStart = new Int32Array(lines);
     this.lineEnd = new Int32Array(lines);
+    this.lineBuffer = new Int32Array(lines);
     const pairs = Math.max(1024, sizeHint >> 6);
     this.pairName = new Int32Array(pairs);
     this.pairId = new Int32Array(pairs);
@@ -137,6 +140,7 @@ export class TestcasePool implements SolverPool {
       this.byDep.clear();
       this.entries.clear();
     }
+    if (this.bytes !== bytes || this.bufferIndex < 0) { this.buffers.push(bytes); this.bufferIndex = this.buffers.length - 1; }
     this.bytes = bytes;
     const id = this.solvables.length;
     const s = new TestcaseSolvable(this, id, name, evr, arch, repo);
@@ -194,10 +198,11 @@ export class TestcasePool implements SolverPool {
       this.lineEarly = growU8(this.lineEarly);
       this.lineStart = grow(this.lineStart);
       this.lineEnd = grow(this.lineEnd);
+      this.lineBuffer = grow(this.lineBuffer);
     }
     const line = this.lines++;
     // each repository file has its own buffer: a line keeps the one it is in
-    this.lineBytes[line] = this.bytes;
+    this.lineBuffer[line] = this.bufferIndex;
     this.lineKind[line] = kind;
     this.lineStart[line] = from;
     this.lineEnd[line] = to;
@@ -227,7 +232,7 @@ export class TestcasePool implements SolverPool {
 
   private lineDep(line: number): Dep | DepTree {
     if (this.lineEarly[line] === 1) return this.early.get(line) as Dep | DepTree;
-    const bytes = this.lineBytes[line];
+    const bytes = this.buffers[this.lineBuffer[line]];
     const from = this.lineStart[line];
     const to = this.lineEnd[line];
     const kind = this.lineKind[line];
@@ -246,7 +251,7 @@ export class TestcasePool implements SolverPool {
    */
   private provideOf(line: number, name: string): Dep {
     if (this.lineEarly[line] === 1) return this.early.get(line) as Dep;
-    const b = this.lineBytes[line];
+    const b = this.buffers[this.lineBuffer[line]];
     const to = this.lineEnd[line];
     let s = this.lineStart[line];
     while (s < to && b[s] > 32) s++;

@@ -5,7 +5,7 @@
  * Read-only: nothing here changes the host.
  */
 import { FerryError, type ProgressOf } from '../core/index.js';
-import { loadCatalog, loadPesEvents, type Catalog } from '../catalog/index.js';
+import { loadCatalog, readPesFile, repoMapRefusal, type Catalog } from '../catalog/index.js';
 import { collectFacts, readPackageListFile, readRpmdbInventory, type HostFacts } from '../facts/index.js';
 import type { Transport } from '../transport/index.js';
 import { hostSpecOf, withHost, type HostOptions } from './host.js';
@@ -87,7 +87,7 @@ export async function assessHost(o: AssessHostOptions): Promise<Assessment> {
   const today = assessmentDay(o.today);
   // A bad events file is refused before any host is contacted.
   const pesFiles = pesSpecs(catalog, o.targets, o.pes);
-  const pesLoaded = new Map([...new Set(pesFiles.map((f) => f.file))].map((file) => [file, loadPesEvents(file)]));
+  const pesLoaded = new Map([...new Set(pesFiles.map((f) => f.file))].map((file) => [file, readPesFile(file)]));
   // Repositories load while the host is scanned; each location is read once per process.
   // One bad mirror leaves its target assessed without repositories (the fate checks "not assessed", with
   // the mirror's error as the reason); the other targets go on.
@@ -126,9 +126,13 @@ export async function assessHost(o: AssessHostOptions): Promise<Assessment> {
   }
   for (const [id, file] of pesOf) {
     // cross-major implies a known source (the path is recorded from it)
+    const read = pesLoaded.get(file);
+    const noMap = sourceId ? repoMapRefusal(catalog, sourceId, id, read?.repoMap !== undefined) : null;
+    if (noMap) throw noMap;
     const from = sourceId ? sourceMinorVersion(facts, catalog.release(sourceId), catalog) : '?';
     const v = catalog.path(sourceId ?? '', id)?.targetVersion?.value;
-    progress({ scope: 'assess', phase: 'assess', message: `PES events: ${file} (${pesLoaded.get(file)?.length ?? 0} events) applied to ${id} from ${from}${v ? ` up to ${v}` : ''}` });
+    const map = sourceId && !catalog.leappData(sourceId, id).repoMap && read?.repoMap ? `, with the repomap ${read.repoMap.origin}` : '';
+    progress({ scope: 'assess', phase: 'assess', message: `PES events: ${file} (${read?.events.length ?? 0} events${map}) applied to ${id} from ${from}${v ? ` up to ${v}` : ''}` });
   }
   return assessTargets({
     facts,
@@ -136,9 +140,9 @@ export async function assessHost(o: AssessHostOptions): Promise<Assessment> {
     targets: targets.map((t, i) => {
       const l = loaded[i];
       const file = pesOf.get(t.id);
-      const pesEvents = file !== undefined ? pesLoaded.get(file) : undefined;
+      const read = file !== undefined ? pesLoaded.get(file) : undefined;
       const route = t.route(sourceId);
-      const pes = { ...(pesEvents ? { pesEvents } : {}), ...(route ? { route } : {}) };
+      const pes = { ...(read ? { pesEvents: read.events, ...(read.repoMap ? { pesRepoMap: read.repoMap } : {}) } : {}), ...(route ? { route } : {}) };
       if (!l) return { release: t.id, ...pes };
       return 'unreadable' in l ? { release: t.id, repoUnreadable: l.unreadable, ...pes } : { release: t.id, repo: l, ...pes };
     }),

@@ -9,7 +9,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { assert, contentId, FerryError, sha256Hex, toJsonValue, type JsonValue } from '../core/index.js';
-import { loadCatalog, readPesFile, type Catalog, type PesEvent } from '../catalog/index.js';
+import { loadCatalog, readPesFile, type Catalog, type PesEvent, type RepoMap } from '../catalog/index.js';
 import { HOST_FACTS_FORMAT_VERSION, type HostFacts } from '../facts/index.js';
 import {
   assessedFacts, assessmentInputKey, assessTargets, detectSourceRelease, leftBehind, targetReadiness,
@@ -127,8 +127,8 @@ export async function assessFleet(o: AssessFleetOptions): Promise<FleetAssessmen
   const today = assessmentDay(o.today, now);
   const batchSize = o.batchSize ?? 500;
   const assess = o.assess ?? assessTargets;
-  let pes: { events: PesEvent[]; digest: string } | undefined;
-  if (o.pes !== undefined) { const read = readPesFile(o.pes); pes = { events: read.events, digest: read.sha256 }; }
+  let pes: { events: PesEvent[]; repoMap?: RepoMap; digest: string } | undefined;
+  if (o.pes !== undefined) { const read = readPesFile(o.pes); pes = { events: read.events, ...(read.repoMap ? { repoMap: read.repoMap } : {}), digest: read.sha256 }; }
 
   const views = await Promise.all(resolved.map((t) => t.repo()));
   const fingerprints = views.map(repoFingerprint);
@@ -171,7 +171,7 @@ export async function assessFleet(o: AssessFleetOptions): Promise<FleetAssessmen
         // A target the catalog reaches from this source only by a route says so (resolved targets: route()).
         const sourceId = detectSourceRelease(facts, catalog);
         const routed = assessTargetsOf.map((t, ti) => { const route = resolved[ti].route(sourceId); return route ? { ...t, route } : t; });
-        const assessment = assess({ facts: assessedFacts(facts), catalog, targets: routed, today, ...(pes ? { pes: { events: pes.events } } : {}), now: now() });
+        const assessment = assess({ facts: assessedFacts(facts), catalog, targets: routed, today, ...(pes ? { pes: { events: pes.events, ...(pes.repoMap ? { repoMap: pes.repoMap } : {}) } } : {}), now: now() });
         group = [];
         for (const t of assessment.targets) {
           const ti = targets.indexOf(t.target);

@@ -1,9 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { JsonValue } from '../core/index.js';
+import { isFerryError, type JsonValue } from '../core/index.js';
+import { writeLabLeappData } from '../../test/lab/pes-fixture.js';
 import { loadCatalog } from '../catalog/index.js';
 import { readPackageListFile, type HostFacts } from '../facts/index.js';
 import { assessTargets, targetReadiness, type AssessTargetsInput } from '../assess/index.js';
@@ -172,5 +173,20 @@ test('assessFleet and the fleet report on a multi-hop route: a CentOS 7 host aga
     assert.equal(results.el8.route, undefined, 'CentOS 8 → Rocky 9 is a direct path');
     assert.deepEqual(validateFleetReport(JSON.parse(JSON.stringify(report))), [], 'the published report with a route validates against its schema');
     assert.match(renderFleetText(report), /el7 {2}rocky-9 \([a-z-]+, score [\d.-]+; route centos-7 → rocky-8 → rocky-9\)/);
+  });
+});
+
+test('assessFleet with --pes for a path the catalog has no repomap for (CentOS 7 → OpenCloudOS 8): refused without a repomap beside the events (REPOMAP_REQUIRED, as ferry assess); with one, assessed', async () => {
+  const base = baseFacts({ origin: 'ssh://root@el7:22' });
+  const os = baseFacts().os!;
+  const el7: HostFacts = { ...base, os: { ...os, versionId: '7' } };
+  await withFleetStore({ el7: json(el7) }, async (store) => {
+    const data = writeLabLeappData(mkdtempSync(join(dir, 'leapp-')));
+    const bare = mkdtempSync(join(dir, 'bare-'));
+    copyFileSync(data.pes, join(bare, 'pes-events.json'));
+    await assert.rejects(assessFleet({ store, targets: ['opencloudos-8'], catalog, today: TODAY, pes: join(bare, 'pes-events.json') }),
+      (e: unknown) => isFerryError(e, 'REPOMAP_REQUIRED') && e.message.startsWith('centos-7 → opencloudos-8: the catalog has no Leapp repomap'));
+    const summary = await assessFleet({ store, targets: ['opencloudos-8'], catalog, today: TODAY, pes: data.pes });
+    assert.equal(summary.assessments, 1);
   });
 });

@@ -9,7 +9,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { assert, contentId, FerryError, sha256Hex, toJsonValue, type JsonValue } from '../core/index.js';
-import { loadCatalog, readPesFile, type Catalog, type PesEvent, type RepoMap } from '../catalog/index.js';
+import { isCrossMajor, loadCatalog, readPesFile, repoMapRefusal, type Catalog, type PesEvent, type RepoMap } from '../catalog/index.js';
 import { HOST_FACTS_FORMAT_VERSION, type HostFacts } from '../facts/index.js';
 import {
   assessedFacts, assessmentInputKey, assessTargets, detectSourceRelease, leftBehind, targetReadiness,
@@ -171,6 +171,9 @@ export async function assessFleet(o: AssessFleetOptions): Promise<FleetAssessmen
         // A target the catalog reaches from this source only by a route says so (resolved targets: route()).
         const sourceId = detectSourceRelease(facts, catalog);
         const routed = assessTargetsOf.map((t, ti) => { const route = resolved[ti].route(sourceId); return route ? { ...t, route } : t; });
+        // As ferry assess: events for a path the catalog has no repomap for need the one beside them.
+        const noMap = pes && sourceId ? targets.filter((t) => isCrossMajor(catalog.path(sourceId, t))).map((t) => repoMapRefusal(catalog, sourceId, t, pes?.repoMap !== undefined)).find((e) => e !== null) : undefined;
+        if (noMap) throw noMap;
         const assessment = assess({ facts: assessedFacts(facts), catalog, targets: routed, today, ...(pes ? { pes: { events: pes.events, ...(pes.repoMap ? { repoMap: pes.repoMap } : {}) } } : {}), now: now() });
         group = [];
         for (const t of assessment.targets) {

@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Assessment } from '../../src/assess/types.js';
 import { migrate, planMigration } from '../../src/app/migrate.js';
+import { migrateRoute, planRoute, type RouteDocument } from '../../src/app/route.js';
 import { rebootConfig, switchableTransport, type RebootWait, type SwitchableTransport } from '../../src/exec/reboot.js';
 import { createLocalTransport } from '../../src/transport/local.js';
 import { parseNevra } from '../../src/rpm/nevra.js';
@@ -189,5 +190,29 @@ test('OpenCloudOS 8 (rpm database in Berkeley DB) → OpenCloudOS 9 with the ope
   assert.ok(files.includes('rpmdb.sqlite') && !files.includes('Packages'), `sqlite, no Berkeley DB file left: ${files.join(', ')}`);
   assertLanded(h, applyPrediction(before, predicted.changes), oc9, 'opencloudos');
   assert.ok(!packageSet(h.root, h.env).some((p) => p.startsWith('libidn-')));
+  h.dispose();
+});
+
+test('CentOS 7 → OpenCloudOS 9 as one route (7 → OpenCloudOS 8 → 9) on one operator data directory (a bare --pes serves both hops): hop 2 gated on hop 1\'s predicted, then collected end state; the package set predicted before hop 1, dnf check and rpm -Va clean', { skip }, async () => {
+  const oc8 = await labOf().distro('opencloudos-8');
+  const oc9 = await labOf().distro('opencloudos-9');
+  const h = await labOf().host({ from: 'centos-7', extras: ['libidn'] });
+  const repos = [`opencloudos-8=${oc8.repoDir}`, `opencloudos-9=${oc9.repoDir}`];
+  const { pes } = leapp();
+  const before = packageSet(h.root, h.env);
+  const { transport, rebootWait } = labReboots(h.root);
+  const planned = await planRoute({ transport, target: 'opencloudos-9', repos, gpgcheck: false, pes: [pes] });
+  assert.deepEqual(planned.hops.map((x) => [x.plan.source, x.plan.target]), [['centos-7', 'opencloudos-8'], ['opencloudos-8', 'opencloudos-9']]);
+  const [p1, p2] = planned.hops.map((x) => x.predicted);
+  assert.ok(p1?.ok && p2?.ok, 'both hops predicted');
+  const up2 = planned.hops[1].plan.steps.find((s) => s.kind === 'upgrade-transaction');
+  assert.ok(up2?.kind === 'upgrade-transaction' && up2.options.remove.includes('libidn'), 'hop 2 takes event 9101 from the same file');
+  const res = await migrateRoute({ transport, target: 'opencloudos-9', repos, gpgcheck: false, pes: [pes], rebootWait });
+  await transport.close();
+  assert.deepEqual(res.hops.map((x) => x.result.status), ['completed', 'completed']);
+  assertLanded(h, applyPrediction(applyPrediction(before, p1.changes), p2.changes), oc9, 'opencloudos');
+  assert.match(readFileSync(join(h.root, 'etc/os-release'), 'utf8'), /^VERSION_ID="9/m);
+  const route = JSON.parse(readFileSync(join(h.root, 'var/lib/ferry/route.json'), 'utf8')) as RouteDocument;
+  assert.deepEqual(route.gates.map((g) => [g.hop, g.on, g.ok, g.unexpected, g.missing]), [[2, 'predicted', true, [], []], [2, 'collected', true, [], []]]);
   h.dispose();
 });

@@ -8,12 +8,17 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { copyFileSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Assessment } from '../../src/assess/types.js';
 import { migrate, planMigration } from '../../src/app/migrate.js';
 import { migrateRoute, planRoute, type RouteDocument } from '../../src/app/route.js';
+import { createRollout, pesFileRefs, rolloutStatus } from '../../src/app/rollout.js';
+import { loadCatalog } from '../../src/catalog/index.js';
+import { sha256Hex } from '../../src/core/index.js';
+import { parseRolloutFlags } from '../../src/fleet/rollout-spec.js';
+import { openStore } from '../../src/store/index.js';
 import { rebootConfig, switchableTransport, type RebootWait, type SwitchableTransport } from '../../src/exec/reboot.js';
 import { createLocalTransport } from '../../src/transport/local.js';
 import { parseNevra } from '../../src/rpm/nevra.js';
@@ -215,4 +220,50 @@ test('CentOS 7 → OpenCloudOS 9 as one route (7 → OpenCloudOS 8 → 9) on one
   const route = JSON.parse(readFileSync(join(h.root, 'var/lib/ferry/route.json'), 'utf8')) as RouteDocument;
   assert.deepEqual(route.gates.map((g) => [g.hop, g.on, g.ok, g.unexpected, g.missing]), [[2, 'predicted', true, [], []], [2, 'collected', true, [], []]]);
   h.dispose();
+});
+
+test('CentOS 7 → OpenCloudOS 8 as a rollout over sshd: refused without the repomap beside the events (REPOMAP_REQUIRED); with it, the file recorded by the digest of both, ferry worker migrates the host across the offline update\'s reboot; the predicted package set', { skip: skip || skipUnlessTools('sshd', 'pkill', 'setsid') }, async () => {
+  const oc = await labOf().distro('opencloudos-8');
+  const h = await labOf().sshHost({ from: 'centos-7' });
+  const dir = mkdtempSync(join(tmpdir(), 'ferry-oc-rollout-'));
+  try {
+    const repos = [`opencloudos-8=${oc.repoDir}`];
+    const data = leapp();
+    const local = createLocalTransport({ root: h.root });
+    const { predicted } = await planMigration({ transport: local, target: 'opencloudos-8', repos, gpgcheck: false, pes: data.pes });
+    await local.close();
+    assert.ok(predicted?.ok);
+    const before = packageSet(h.root, h.env);
+    const db = join(dir, 'ferry.db');
+    const store = openStore(db);
+    await store.migrate();
+    await store.upsertHosts([{ name: 'el7-oc1', groups: ['web'], source: 'e2e', labels: { source: 'centos-7' },
+      connection: { address: h.host, port: h.port, user: 'root', identityFile: h.privateKeyPath }, vars: { ferry_root: h.root } }]);
+    const spec = parseRolloutFlags({});
+    const bare = join(mkdtempSync(join(tmpdir(), 'ferry-oc-bare-')), 'pes-events.json');
+    copyFileSync(data.pes, bare);
+    await assert.rejects(createRollout({ store, selector: 'web', target: 'opencloudos-8', spec, repos, gpgcheck: false, pes: [`opencloudos-8=${bare}`] }), /REPOMAP_REQUIRED|no Leapp repomap/);
+    const { rollout } = await createRollout({ store, selector: 'web', target: 'opencloudos-8', spec, repos, gpgcheck: false, pes: [`opencloudos-8=${data.pes}`], start: true });
+    // Recorded by the digest of the events and the repomap beside them: a worker refuses either changed (PES_CHANGED).
+    assert.deepEqual(pesFileRefs(loadCatalog(), [`opencloudos-8=${data.pes}`]).map((r) => r.sha256),
+      [sha256Hex(Buffer.concat([readFileSync(data.pes), Buffer.from([0]), readFileSync(data.repomap)]))]);
+    await store.close();
+    const bootIdFile = join(dir, 'boot_id');
+    writeFileSync(bootIdFile, `${randomUUID()}\n`);
+    const script = labBoot({ dir, root: h.root, bootIdFile, sshdPid: h.sshd.pid }).script;
+    const w = await ferry(['worker', '--store', db, '--exit-when-idle', '--known-hosts', h.knownHostsPath,
+      '--reboot-command', JSON.stringify(['sh', script]), '--boot-id-file', bootIdFile, '--reboot-timeout', '1m']);
+    assert.equal(w.code, 0, `${w.out}\n${w.err}`);
+    const check = openStore(db);
+    try {
+      const status = await rolloutStatus({ store: check, rolloutId: rollout.id });
+      assert.deepEqual([status.rollout.state, ...status.hosts.map((x) => [x.hostName, x.state])], ['completed', ['el7-oc1', 'succeeded']], JSON.stringify(status.hosts));
+    } finally {
+      await check.close();
+    }
+    assertLanded(h, applyPrediction(before, predicted.changes), oc, 'opencloudos');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+    await h.stop();
+  }
 });

@@ -127,7 +127,7 @@ export async function assessHost(o: AssessHostOptions): Promise<Assessment> {
   for (const [id, file] of pesOf) {
     // cross-major implies a known source (the path is recorded from it)
     const read = pesLoaded.get(file);
-    const noMap = sourceId ? repoMapRefusal(catalog, sourceId, id, read?.repoMap !== undefined) : null;
+    const noMap = sourceId ? repoMapRefusal(catalog, sourceId, id, read ?? {}) : null;
     if (noMap) throw noMap;
     const from = sourceId ? sourceMinorVersion(facts, catalog.release(sourceId), catalog) : '?';
     const v = catalog.path(sourceId ?? '', id)?.targetVersion?.value;

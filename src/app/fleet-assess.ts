@@ -127,8 +127,8 @@ export async function assessFleet(o: AssessFleetOptions): Promise<FleetAssessmen
   const today = assessmentDay(o.today, now);
   const batchSize = o.batchSize ?? 500;
   const assess = o.assess ?? assessTargets;
-  let pes: { events: PesEvent[]; repoMap?: RepoMap; digest: string } | undefined;
-  if (o.pes !== undefined) { const read = readPesFile(o.pes); pes = { events: read.events, ...(read.repoMap ? { repoMap: read.repoMap } : {}), digest: read.sha256 }; }
+  let pes: { events: PesEvent[]; repoMap?: RepoMap; repoMapProblem?: string; digest: string } | undefined;
+  if (o.pes !== undefined) { const { events, repoMap, repoMapProblem, sha256 } = readPesFile(o.pes); pes = { events, ...(repoMap ? { repoMap } : {}), ...(repoMapProblem !== undefined ? { repoMapProblem } : {}), digest: sha256 }; }
 
   const views = await Promise.all(resolved.map((t) => t.repo()));
   const fingerprints = views.map(repoFingerprint);
@@ -172,7 +172,7 @@ export async function assessFleet(o: AssessFleetOptions): Promise<FleetAssessmen
         const sourceId = detectSourceRelease(facts, catalog);
         const routed = assessTargetsOf.map((t, ti) => { const route = resolved[ti].route(sourceId); return route ? { ...t, route } : t; });
         // As ferry assess: events for a path the catalog has no repomap for need the one beside them.
-        const noMap = pes && sourceId ? targets.filter((t) => isCrossMajor(catalog.path(sourceId, t))).map((t) => repoMapRefusal(catalog, sourceId, t, pes?.repoMap !== undefined)).find((e) => e !== null) : undefined;
+        const noMap = pes && sourceId ? targets.filter((t) => isCrossMajor(catalog.path(sourceId, t))).map((t) => repoMapRefusal(catalog, sourceId, t, pes ?? {})).find((e) => e !== null) : undefined;
         if (noMap) throw noMap;
         const assessment = assess({ facts: assessedFacts(facts), catalog, targets: routed, today, ...(pes ? { pes: { events: pes.events, ...(pes.repoMap ? { repoMap: pes.repoMap } : {}) } } : {}), now: now() });
         group = [];

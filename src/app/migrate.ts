@@ -100,7 +100,7 @@ export async function planMigration(o: PlanMigrationOptions): Promise<{ plan: Mi
   const pes = pesFile?.events;
   const facts = o.facts ?? await collectFacts(o.transport);
   // The source, target and path are settled (a path Ferry cannot plan with these inputs refused) before any repository is read.
-  const conversion = conversionOf(facts, catalog, target.id, { pes: pes !== undefined, repoMap: pesFile?.repoMap !== undefined });
+  const conversion = conversionOf(facts, catalog, target.id, { pes: pes !== undefined, repoMap: pesFile?.repoMap !== undefined, ...(pesFile?.repoMapProblem !== undefined ? { repoMapProblem: pesFile.repoMapProblem } : {}) });
   const view = await target.repo();
   const findings = o.findings ?? assessForPlan(facts, catalog, target.id, view, o.today, pesFile);
   const overrides = o.overrideScope === 'hop' ? (o.overrides ?? []).filter((ov) => findings.some((f) => f.key === ov.findingKey && f.groups.includes('inhibitor'))) : o.overrides ?? [];

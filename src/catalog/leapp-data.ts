@@ -8,12 +8,14 @@ import type { Catalog } from './load.js';
 
 /**
  * REPOMAP_REQUIRED for PES events on a cross-major path the catalog has no Leapp repomap for, given without one
- * beside them, or null: Leapp stops without a repomap (repositoriesmapping: "The repository mapping file not
- * found"), so Ferry does not guess which target repository an event's packages come from. The one answer for
- * plan, rollouts (unplannablePath) and assess.
+ * beside them (PES_INVALID when the file beside them is not a Leapp repomap), or null: Leapp stops without a
+ * repomap (repositoriesmapping: "The repository mapping file not found"), so Ferry does not guess which target
+ * repository an event's packages come from. The one answer for plan, rollouts (unplannablePath) and assess.
  */
-export function repoMapRefusal(catalog: Pick<Catalog, 'leappData'>, from: string, to: string, besideEvents: boolean): FerryError | null {
-  if (besideEvents || catalog.leappData(from, to).repoMap) return null;
+export function repoMapRefusal(catalog: Pick<Catalog, 'leappData'>, from: string, to: string, beside: { repoMap?: unknown; repoMapProblem?: string }): FerryError | null {
+  if (catalog.leappData(from, to).repoMap) return null;
+  if (beside.repoMapProblem !== undefined) return new FerryError('PES_INVALID', `${from} → ${to} takes the repomap beside its PES events (the catalog has none for the path): ${beside.repoMapProblem}`);
+  if (beside.repoMap) return null;
   return new FerryError('REPOMAP_REQUIRED', `${from} → ${to}: the catalog has no Leapp repomap for this path and none lies beside the PES events given, so which target repository an event's packages come from is unknown`, {
     hint: `Put the repomap.json of ${to}'s Leapp data beside the events file, named repomap.json (Leapp keeps both in /etc/leapp/files); Leapp stops without one too.`,
   });

@@ -169,9 +169,11 @@ export function parsePesEvents(doc: Json, origin = 'PES events'): PesEvent[] {
 /**
  * A PES events file as read: its events, the Leapp repomap beside it when there is one (repoMapBeside), and the
  * sha256 of the bytes they were parsed from (the events file's alone, or with a repomap the events file's bytes,
- * a NUL, and the repomap's: either changed is PES_CHANGED).
+ * a NUL, and the repomap's: either changed is PES_CHANGED). A repomap beside the events that is not one (not
+ * JSON, not Leapp's format 1.x) is `repoMapProblem`: refused where the path needs it (leapp-data.ts
+ * repoMapRefusal), not where the catalog's own repomap serves (an /etc/leapp/files of another Leapp's data).
  */
-export interface PesFile { file: string; sha256: string; events: PesEvent[]; repoMap?: RepoMap }
+export interface PesFile { file: string; sha256: string; events: PesEvent[]; repoMap?: RepoMap; repoMapProblem?: string }
 
 /**
  * Where the repomap of an operator's events file is: `repomap.json` in the same directory, as Leapp reads its
@@ -216,9 +218,14 @@ export function readPesFile(file: string, sha256?: string): PesFile {
   }
   const events = parsePesEvents(parseJson(bytes, file), file);
   if (!mapBytes) return { file, sha256: digest, events };
-  const doc = parseJson(mapBytes, mapFile);
+  let doc: Json;
+  try {
+    doc = parseJson(mapBytes, mapFile);
+  } catch (e) {
+    return { file, sha256: digest, events, repoMapProblem: (e as Error).message };
+  }
   const errors = validateRepoMapDocument(doc);
-  if (errors.length) throw new FerryError('PES_INVALID', `${mapFile} (beside PES events ${file}) does not validate as a Leapp repomap:\n  ${errors.slice(0, 30).join('\n  ')}`, { details: { errors } });
+  if (errors.length) return { file, sha256: digest, events, repoMapProblem: `${mapFile} (beside PES events ${file}) does not validate as a Leapp repomap:\n  ${errors.slice(0, 30).join('\n  ')}` };
   return { file, sha256: digest, events, repoMap: parseRepoMap(doc, mapFile) };
 }
 

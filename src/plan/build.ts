@@ -112,6 +112,8 @@ export function conversionOf(facts: HostFacts, catalog: Catalog, targetId: strin
 export interface PlanInputs {
   pes: boolean;
   repoMap?: boolean;
+  /** The file beside the events is no Leapp repomap (readPesFile's repoMapProblem). */
+  repoMapProblem?: string;
 }
 
 /**
@@ -139,7 +141,7 @@ export function unplannablePath(catalog: Catalog, source: Pick<ReleaseView, 'id'
       hint: `Pass --pes ${target.id}=FILE (ferry assess, plan, migrate and rollout create take it): ${leappDataText(catalog, source.id, target.id)}.`,
     });
   }
-  const noMap = isCrossMajor(path) ? repoMapRefusal(catalog, source.id, target.id, has.repoMap === true) : null;
+  const noMap = isCrossMajor(path) && has.pes ? repoMapRefusal(catalog, source.id, target.id, { repoMap: has.repoMap === true, ...(has.repoMapProblem !== undefined ? { repoMapProblem: has.repoMapProblem } : {}) }) : null;
   if (noMap) return noMap;
   if (!isCrossMajor(path) && has.pes) {
     return new FerryError('PES_UNUSED', `--pes was given, but ${source.id} → ${target.id} is not a cross-major upgrade`, { hint: 'Drop --pes.' });

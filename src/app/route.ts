@@ -259,11 +259,12 @@ function refuseUnusedOverrides(hops: readonly PlannedHop[], overrides: readonly 
 }
 
 /**
- * A hop's refusal, named for the hop: its inhibitors (PLAN_INHIBITED, what the hop was assessed on), or a
- * missing events file (PES_REQUIRED: its hint names TARGET=FILE, as a route takes one a hop); other errors as they are.
+ * A hop's refusal, named for the hop: its inhibitors (PLAN_INHIBITED, what the hop was assessed on), a missing
+ * events file (PES_REQUIRED: its hint names TARGET=FILE, as a route takes one a hop) or the repomap its events lack
+ * (REPOMAP_REQUIRED); other errors as they are.
  */
 function forHop(e: unknown, hop: { n: number; total: number; from: string; to: string; on: string }): unknown {
-  if (!isFerryError(e) || (e.code !== 'PLAN_INHIBITED' && e.code !== 'PES_REQUIRED')) return e;
+  if (!isFerryError(e) || (e.code !== 'PLAN_INHIBITED' && e.code !== 'PES_REQUIRED' && e.code !== 'REPOMAP_REQUIRED')) return e;
   const at = `Hop ${hop.n} of ${hop.total} (${hop.from} → ${hop.to})`;
   const message = e.code === 'PLAN_INHIBITED' ? `${at}, assessed on ${hop.on}: ${e.message}` : `${at}: ${e.message}`;
   return new FerryError(e.code, message, { ...(e.hint ? { hint: e.hint } : {}), ...(e.details ? { details: e.details } : {}) });

@@ -16,7 +16,7 @@ import { migrate, planMigration } from '../../src/app/migrate.js';
 import { migrateRoute, planRoute, type RouteDocument } from '../../src/app/route.js';
 import { createRollout, pesFileRefs, rolloutStatus } from '../../src/app/rollout.js';
 import { loadCatalog } from '../../src/catalog/index.js';
-import { sha256Hex } from '../../src/core/index.js';
+import { isFerryError, sha256Hex } from '../../src/core/index.js';
 import { parseRolloutFlags } from '../../src/fleet/rollout-spec.js';
 import { openStore } from '../../src/store/index.js';
 import { rebootConfig, switchableTransport, type RebootWait, type SwitchableTransport } from '../../src/exec/reboot.js';
@@ -206,6 +206,11 @@ test('CentOS 7 → OpenCloudOS 9 as one route (7 → OpenCloudOS 8 → 9) on one
   const { pes } = leapp();
   const before = packageSet(h.root, h.env);
   const { transport, rebootWait } = labReboots(h.root);
+  // Hop 2's events without a repomap beside them: the route is refused before anything runs, naming the hop.
+  const bare = join(mkdtempSync(join(tmpdir(), 'ferry-oc-bare-')), 'pes-events.json');
+  copyFileSync(pes, bare);
+  await assert.rejects(planRoute({ transport, target: 'opencloudos-9', repos, gpgcheck: false, pes: [`opencloudos-8=${pes}`, `opencloudos-9=${bare}`] }),
+    (e: unknown) => isFerryError(e, 'REPOMAP_REQUIRED') && /^Hop 2 of 2 \(opencloudos-8 → opencloudos-9\): opencloudos-8 → opencloudos-9: the catalog has no Leapp repomap/.test(e.message));
   const planned = await planRoute({ transport, target: 'opencloudos-9', repos, gpgcheck: false, pes: [pes] });
   assert.deepEqual(planned.hops.map((x) => [x.plan.source, x.plan.target]), [['centos-7', 'opencloudos-8'], ['opencloudos-8', 'opencloudos-9']]);
   const [p1, p2] = planned.hops.map((x) => x.predicted);

@@ -149,7 +149,6 @@ export function unplannablePath(catalog: Catalog, source: Pick<ReleaseView, 'id'
   return null;
 }
 
-
 /**
  * The hops Ferry plans source → target as one multi-hop plan, or null when it plans the path directly (or
  * not at all: unplannablePath says why). A route is taken only where the catalog records no direct path and

@@ -5,7 +5,7 @@
  * Read-only: nothing here changes the host.
  */
 import { FerryError, type ProgressOf } from '../core/index.js';
-import { loadCatalog, loadPesEvents, targetRelease, type Catalog } from '../catalog/index.js';
+import { loadCatalog, readPesFile, repoMapRefusal, targetRelease, type Catalog } from '../catalog/index.js';
 import { collectFacts, readPackageListFile, readRpmdbInventory, type HostFacts } from '../facts/index.js';
 import type { Transport } from '../transport/index.js';
 import { hostSpecOf, withHost, type HostOptions } from './host.js';
@@ -95,7 +95,7 @@ export async function assessHost(o: AssessHostOptions): Promise<Assessment> {
   const today = assessmentDay(o.today);
   // A bad events file is refused before any host is contacted; a TARGET= it names is checked once the routes are known.
   const pesFiles = pesSpecs(catalog, catalog.releases().map((r) => r.id), o.pes);
-  const pesLoaded = new Map([...new Set(pesFiles.map((f) => f.file))].map((file) => [file, loadPesEvents(file)]));
+  const pesLoaded = new Map([...new Set(pesFiles.map((f) => f.file))].map((file) => [file, readPesFile(file)]));
   // Repositories load while the host is scanned; each location is read once per process.
   // One bad mirror leaves its target assessed without repositories (the fate checks "not assessed", with
   // the mirror's error as the reason); the other targets go on.
@@ -161,14 +161,26 @@ export async function assessHost(o: AssessHostOptions): Promise<Assessment> {
   }
   for (const [id, file] of pesOf) {
     // cross-major implies a known source (the path is recorded from it)
+    const read = pesLoaded.get(file);
+    const noMap = sourceId ? repoMapRefusal(catalog, sourceId, id, read ?? {}) : null;
+    if (noMap) throw noMap;
     const from = sourceId ? sourceMinorVersion(facts, catalog.release(sourceId), catalog) : '?';
     const v = catalog.path(sourceId ?? '', id)?.targetVersion?.value;
-    progress({ scope: 'assess', phase: 'assess', message: `PES events: ${file} (${pesLoaded.get(file)?.length ?? 0} events) applied to ${id} from ${from}${v ? ` up to ${v}` : ''}` });
+    const map = sourceId && !catalog.leappData(sourceId, id).repoMap && read?.repoMap ? `, with the repomap ${read.repoMap.origin}` : '';
+    progress({ scope: 'assess', phase: 'assess', message: `PES events: ${file} (${read?.events.length ?? 0} events${map}) applied to ${id} from ${from}${v ? ` up to ${v}` : ''}` });
+  }
+  // As plan: a hop's events for a path the catalog has no repomap for need the one beside them (named by hop).
+  for (const [id, legs] of legsOf) {
+    for (const [i, l] of legs.entries()) {
+      const file = hopPesOf.get(id)?.[l.to];
+      const noMap = l.crossMajor && file !== undefined ? repoMapRefusal(catalog, l.from, l.to, pesLoaded.get(file) ?? {}) : null;
+      if (noMap) throw new FerryError(noMap.code, `hop ${i + 1} of ${legs.length} of the route to ${id}: ${noMap.message}`, noMap.hint ? { hint: noMap.hint } : {});
+    }
   }
   const hopTarget = (id: string, file: string | undefined): HopTarget => {
     const l = loaded.get(id);
-    const pesEvents = file !== undefined ? pesLoaded.get(file) : undefined;
-    const pes = pesEvents ? { pesEvents } : {};
+    const read = file !== undefined ? pesLoaded.get(file) : undefined;
+    const pes = read ? { pesEvents: read.events, ...(read.repoMap ? { pesRepoMap: read.repoMap } : {}) } : {};
     if (!l) return { release: id, ...pes };
     return 'unreadable' in l ? { release: id, repoUnreadable: l.unreadable, ...pes } : { release: id, repo: l, ...pes };
   };

@@ -1,9 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { JsonValue } from '../core/index.js';
+import { isFerryError, type JsonValue } from '../core/index.js';
+import { writeLabLeappData } from '../../test/lab/pes-fixture.js';
 import { loadCatalog } from '../catalog/index.js';
 import { readPackageListFile, type HostFacts } from '../facts/index.js';
 import { assessTargets, targetReadiness, type AssessTargetsInput } from '../assess/index.js';
@@ -208,5 +209,20 @@ test('assessFleet on a route, hop by hop: a CentOS 7 host whose second hop Rocky
     const unpredicted = await assessFleet({ store, targets: ['rocky-9'], repos, repoCache: cache, pes: [`rocky-9=${pes}`], catalog, today: TODAY });
     const [risk] = await store.listFleetAssessments(unpredicted.runId);
     assert.deepEqual([risk.readiness, risk.blockers], ['risks', []]);
+  });
+});
+
+test('assessFleet with --pes for a path the catalog has no repomap for (CentOS 7 → OpenCloudOS 8): refused without a repomap beside the events (REPOMAP_REQUIRED, as ferry assess); with one, assessed', async () => {
+  const base = baseFacts({ origin: 'ssh://root@el7:22' });
+  const os = baseFacts().os!;
+  const el7: HostFacts = { ...base, os: { ...os, versionId: '7' } };
+  await withFleetStore({ el7: json(el7) }, async (store) => {
+    const data = writeLabLeappData(mkdtempSync(join(dir, 'leapp-')));
+    const bare = mkdtempSync(join(dir, 'bare-'));
+    copyFileSync(data.pes, join(bare, 'pes-events.json'));
+    await assert.rejects(assessFleet({ store, targets: ['opencloudos-8'], catalog, today: TODAY, pes: join(bare, 'pes-events.json') }),
+      (e: unknown) => isFerryError(e, 'REPOMAP_REQUIRED') && e.message.startsWith('centos-7 → opencloudos-8: the catalog has no Leapp repomap'));
+    const summary = await assessFleet({ store, targets: ['opencloudos-8'], catalog, today: TODAY, pes: data.pes });
+    assert.equal(summary.assessments, 1);
   });
 });

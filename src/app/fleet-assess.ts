@@ -9,7 +9,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { assert, contentId, FerryError, sha256Hex, toJsonValue, type JsonValue } from '../core/index.js';
-import { loadCatalog, readPesFile, type Catalog } from '../catalog/index.js';
+import { isCrossMajor, loadCatalog, readPesFile, repoMapRefusal, type Catalog } from '../catalog/index.js';
 import { HOST_FACTS_FORMAT_VERSION, type HostFacts } from '../facts/index.js';
 import {
   assessedFacts, assessmentInputKey, assessTargets, detectSourceRelease, leftBehindOf, targetReadiness,
@@ -132,7 +132,7 @@ export async function assessFleet(o: AssessFleetOptions): Promise<FleetAssessmen
   const assess = o.assess ?? assessTargets;
   // Each events file read once (its digest names the documents it went into); `TARGET=` as assess and plan read it.
   const pesFiles = pesSpecs(catalog, catalog.releases().map((r) => r.id), o.pes);
-  const pesRead = new Map([...new Set(pesFiles.map((f) => f.file))].map((file) => { const r = readPesFile(file); return [file, { events: r.events, digest: r.sha256 }] as const; }));
+  const pesRead = new Map([...new Set(pesFiles.map((f) => f.file))].map((file) => { const r = readPesFile(file); return [file, { events: r.events, ...(r.repoMap ? { repoMap: r.repoMap } : {}), ...(r.repoMapProblem !== undefined ? { repoMapProblem: r.repoMapProblem } : {}), digest: r.sha256 }] as const; }));
   const pesFlags = pesFiles.map((f) => (f.target === null ? f.file : `${f.target}=${f.file}`));
   const bare = pesFiles.find((f) => f.target === null)?.file;
 
@@ -156,18 +156,21 @@ export async function assessFleet(o: AssessFleetOptions): Promise<FleetAssessmen
   /** A target as this host's source reaches it: directly (its file, if cross-major) or hop by hop, with what its documents depend on. */
   const targetInputOf = async (ti: number, sourceId: string | null): Promise<{ input: AssessTargetsInput['targets'][number]; depends: JsonValue }> => {
     const t = resolved[ti];
-    const hop = async (id: string, file: string | undefined): Promise<{ input: HopTarget; depends: JsonValue }> => {
+    const hop = async (id: string, file: string | undefined, from: string | null, named = ''): Promise<{ input: HopTarget; depends: JsonValue }> => {
       const { view, fingerprint } = await viewOf(id);
       const pes = file !== undefined ? pesRead.get(file) : undefined;
-      return { input: { release: id, ...(view ? { repo: view } : {}), ...(pes ? { pesEvents: pes.events } : {}) }, depends: { release: id, repo: fingerprint, pes: pes?.digest ?? null } };
+      // As ferry assess: events for a path the catalog has no repomap for need the one beside them.
+      const noMap = pes && from !== null && isCrossMajor(catalog.path(from, id)) ? repoMapRefusal(catalog, from, id, pes) : null;
+      if (noMap) throw named ? new FerryError(noMap.code, `${named}: ${noMap.message}`, noMap.hint ? { hint: noMap.hint } : {}) : noMap;
+      return { input: { release: id, ...(view ? { repo: view } : {}), ...(pes ? { pesEvents: pes.events, ...(pes.repoMap ? { pesRepoMap: pes.repoMap } : {}) } : {}) }, depends: { release: id, repo: fingerprint, pes: pes?.digest ?? null } };
     };
     if (!t.route(sourceId) || sourceId === null) {
       const file = t.crossMajor(sourceId) ? pesFiles.find((f) => f.target === t.id)?.file ?? bare : undefined;
-      return hop(t.id, file);
+      return hop(t.id, file, sourceId);
     }
     const legs = routeLegs(catalog, sourceId, t.id);
     const files = pesByTarget(catalog, pesFlags, { targets: legs.map((l) => l.to), crossMajor: legs.filter((l) => l.crossMajor).map((l) => l.to) }, 'fleet');
-    const hops = await Promise.all(legs.map((l) => hop(l.to, files[l.to])));
+    const hops = await Promise.all(legs.map((l, i) => hop(l.to, files[l.to], l.from, `hop ${i + 1} of ${legs.length} of the route to ${t.id}`)));
     const last = hops[hops.length - 1];
     return { input: { ...last.input, hops: hops.map((h) => h.input) }, depends: hops.map((h) => h.depends) };
   };

@@ -8,7 +8,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { posix } from 'node:path';
 import { FerryError } from '../core/index.js';
-import { loadCatalog, readPesFile, releaseKeyArmor, type Catalog, type PesEvent } from '../catalog/index.js';
+import { loadCatalog, readPesFile, releaseKeyArmor, type Catalog, type PesFile } from '../catalog/index.js';
 import { collectFacts } from '../facts/index.js';
 import type { HostFacts } from '../facts/types.js';
 import { assessTargets, availableNames, type Prediction } from '../assess/index.js';
@@ -84,8 +84,8 @@ export interface PlanMigrationOptions {
 }
 
 /** The assessment of `facts` against `target` (with its repository view when given): its findings. */
-export function assessForPlan(facts: HostFacts, catalog: Catalog, target: string, repo?: TargetRepoView, today = new Date().toISOString().slice(0, 10), pesEvents?: PesEvent[]): Finding[] {
-  return assessTargets({ facts, catalog, targets: [{ release: target, ...(repo ? { repo } : {}), ...(pesEvents ? { pesEvents } : {}) }], today }).targets[0]?.findings ?? [];
+export function assessForPlan(facts: HostFacts, catalog: Catalog, target: string, repo?: TargetRepoView, today = new Date().toISOString().slice(0, 10), pes?: Pick<PesFile, 'events' | 'repoMap'>): Finding[] {
+  return assessTargets({ facts, catalog, targets: [{ release: target, ...(repo ? { repo } : {}), ...(pes ? { pesEvents: pes.events, ...(pes.repoMap ? { pesRepoMap: pes.repoMap } : {}) } : {}) }], today }).targets[0]?.findings ?? [];
 }
 
 /** The plan, and `published`: the plan with its predicted transaction, as `ferry plan --json` prints it. */
@@ -100,15 +100,15 @@ export async function planMigration(o: PlanMigrationOptions): Promise<{ plan: Mi
   const pes = pesFile?.events;
   const facts = o.facts ?? await collectFacts(o.transport);
   // The source, target and path are settled (a path Ferry cannot plan with these inputs refused) before any repository is read.
-  const conversion = conversionOf(facts, catalog, target.id, { pes: pes !== undefined });
+  const conversion = conversionOf(facts, catalog, target.id, { pes: pes !== undefined, repoMap: pesFile?.repoMap !== undefined, ...(pesFile?.repoMapProblem !== undefined ? { repoMapProblem: pesFile.repoMapProblem } : {}) });
   const view = await target.repo();
-  const findings = o.findings ?? assessForPlan(facts, catalog, target.id, view, o.today, pes);
+  const findings = o.findings ?? assessForPlan(facts, catalog, target.id, view, o.today, pesFile);
   const overrides = o.overrideScope === 'hop' ? (o.overrides ?? []).filter((ov) => findings.some((f) => f.key === ov.findingKey && f.groups.includes('inhibitor'))) : o.overrides ?? [];
   gateInhibitors({ facts, ...conversion, findings, overrides });
   const { repos, gpgcheck } = await target.environment(o.transport, o.gpgcheck ?? true, o.onProgress);
   const keys = o.gpgKeys?.length ? o.gpgKeys.map(readKeyArg) : releaseKeyArmor(catalog, target.id);
   const available = view ? [...availableNames(view)] : [];
-  const plan = buildPlan({ facts, catalog, target: target.id, repos, targetAvailable: available, gpgcheck, keys, overrides, findings, ...(pes ? { pes } : {}), ...(o.allowRemove?.length ? { allowRemove: o.allowRemove } : {}), ...(o.snapshot ? { snapshot: o.snapshot } : {}), ...(o.snapshotRetentionSeconds ? { snapshotRetentionSeconds: o.snapshotRetentionSeconds } : {}) });
+  const plan = buildPlan({ facts, catalog, target: target.id, repos, targetAvailable: available, gpgcheck, keys, overrides, findings, ...(pes ? { pes } : {}), ...(pesFile?.repoMap ? { pesRepoMap: pesFile.repoMap } : {}), ...(o.allowRemove?.length ? { allowRemove: o.allowRemove } : {}), ...(o.snapshot ? { snapshot: o.snapshot } : {}), ...(o.snapshotRetentionSeconds ? { snapshotRetentionSeconds: o.snapshotRetentionSeconds } : {}) });
   const predicted = predictPlanTransaction(plan, facts, view);
   return { plan, published: publishedPlan(plan, predicted), facts, findings, ...(predicted ? { predicted } : {}), ...(view ? { repo: view } : {}), ...(pesFile ? { pesSha256: pesFile.sha256 } : {}) };
 }

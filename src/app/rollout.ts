@@ -97,7 +97,7 @@ function storedSpec(r: RolloutRecord): StoredRolloutSpec {
 }
 
 
-/** The PES files as given (`[TARGET=]FILE`, read as pesSpecs reads them; absolute), each read once: checked to be PES events, with the sha256 of those bytes. */
+/** The PES files as given (`[TARGET=]FILE`, read as pesSpecs reads them; absolute), each read once: checked to be PES events, with the sha256 readPesFile gives (those bytes, and the repomap's beside them). */
 export function pesFileRefs(catalog: Pick<Catalog, 'hasRelease' | 'releases'>, flags: readonly string[]): PesFileRef[] {
   return pesSpecs(catalog, catalog.releases().map((r) => r.id), flags).map((s) => {
     const { file, sha256 } = readPesFile(resolve(s.file));

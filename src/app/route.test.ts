@@ -1,7 +1,11 @@
 // `--pes` for a multi-hop route: one file a hop, named by the hop's target (TARGET=FILE), never silently ignored.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { copyFileSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { isFerryError, type ErrorCode } from '../core/index.js';
+import { writeLabLeappData } from '../../test/lab/pes-fixture.js';
 import { loadCatalog } from '../catalog/index.js';
 import { pesByTarget, routeLegs, unplannableRoute } from './route.js';
 
@@ -57,4 +61,16 @@ test('routeLegs and unplannableRoute: CentOS 7 → Rocky 9 is two cross-major ho
   const e = unplannableRoute(catalog, 'centos-7', 'rocky-9', { 'rocky-8': '/a' });
   assert.ok(isFerryError(e, 'PES_REQUIRED') && /^hop 2 of 2 \(rocky-8 → rocky-9\) of the route centos-7 → rocky-8 → rocky-9: /.test(e.message) && /--pes rocky-9=FILE/.test(e.hint ?? ''), String(e));
   assert.ok(isFerryError(unplannableRoute(catalog, 'centos-8', 'rocky-8', { 'rocky-8': '/a' }), 'PES_UNUSED'));
+});
+
+test('unplannableRoute on OpenCloudOS (no Leapp data in the catalog): a hop whose events have no repomap beside them is REPOMAP_REQUIRED, named by hop; with the repomap beside them, the route CentOS 7 → OpenCloudOS 8 → 9 is plannable', () => {
+  const data = writeLabLeappData(mkdtempSync(join(tmpdir(), 'ferry-route-leapp-')));
+  const bare = join(mkdtempSync(join(tmpdir(), 'ferry-route-bare-')), 'pes-events.json');
+  copyFileSync(data.pes, bare);
+  assert.deepEqual(routeLegs(catalog, 'centos-7', 'opencloudos-9').map((l) => l.to), ['opencloudos-8', 'opencloudos-9']);
+  assert.equal(unplannableRoute(catalog, 'centos-7', 'opencloudos-9', { 'opencloudos-8': data.pes, 'opencloudos-9': data.pes }), null);
+  const e = unplannableRoute(catalog, 'centos-7', 'opencloudos-9', { 'opencloudos-8': data.pes, 'opencloudos-9': bare });
+  assert.ok(isFerryError(e, 'REPOMAP_REQUIRED') && /^hop 2 of 2 \(opencloudos-8 → opencloudos-9\) of the route centos-7 → opencloudos-8 → opencloudos-9: /.test(e.message) && /repomap\.json/.test(e.hint ?? ''), String(e));
+  const none = unplannableRoute(catalog, 'centos-7', 'opencloudos-8', {});
+  assert.ok(isFerryError(none, 'PES_REQUIRED') && /^Pass --pes opencloudos-8=FILE /.test(none.hint ?? ''), String(none));
 });

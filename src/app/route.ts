@@ -18,9 +18,10 @@
  * `ferry rollback --route` every hop newest first as far as their rollbacks allow (rollbackRoute). The fleet
  * worker runs the same code (hostProgress, migrateRoute, resumeRoute).
  */
+import { existsSync } from 'node:fs';
 import { posix } from 'node:path';
 import { assert, compileSchema, FerryError, isFerryError, parseDocument, type ProgressEvent, type SchemaOf } from '../core/index.js';
-import { loadCatalog, readPesFile, targetRelease, type Catalog } from '../catalog/index.js';
+import { loadCatalog, readPesFile, repoMapBeside, targetRelease, type Catalog } from '../catalog/index.js';
 import { resolveTargets, routeLegs } from './targets.js';
 import { parseRepoFlags } from './repos.js';
 
@@ -29,7 +30,7 @@ import { assessRoute, detectSourceRelease, type Prediction, type WalkedHop } fro
 import type { Finding, TargetRepoView } from '../assess/types.js';
 import { collectFacts, relationKey } from '../facts/index.js';
 import type { HostFacts } from '../facts/types.js';
-import { ROUTE_PLAN_FORMAT_VERSION, unplannablePath, type MigrationPlan, type PlanOverride, type PublishedPlan, type RoutePlanDocument, type SnapshotRequest } from '../plan/index.js';
+import { ROUTE_PLAN_FORMAT_VERSION, unplannablePath, type MigrationPlan, type PlanInputs, type PlanOverride, type PublishedPlan, type RoutePlanDocument, type SnapshotRequest } from '../plan/index.js';
 import { acquireHostLock, mkdirHost, openJournal, readCurrentExecution, readJournal, writeCurrentExecution, writeDurably } from '../exec/journal.js';
 import { rollbackRefusal } from '../exec/runner.js';
 import { readHostDocument } from '../exec/verify-documents.js';
@@ -170,16 +171,21 @@ async function writeRoute(transport: Transport, doc: RouteDocument): Promise<voi
   await writeDurably(transport, ROUTE_FILE, JSON.stringify(doc, null, 2) + '\n');
 }
 
+/** What an events file gives a plan: the events, and whether a repomap lies beside it (repoMapBeside, as readPesFile reads it). */
+function planInputsOf(file: string | undefined): PlanInputs {
+  return { pes: file !== undefined, repoMap: file !== undefined && existsSync(repoMapBeside(file)) };
+}
+
 /**
  * Why source → target cannot be planned with these events files, hop by hop (unplannablePath of each hop,
  * given the files pesByTarget gives it), or null. A rollout asks this of every host before it starts.
  */
 export function unplannableRoute(catalog: Catalog, sourceId: string, targetId: string, pes: Record<string, string>): FerryError | null {
   const legs = routeLegs(catalog, sourceId, targetId);
-  if (legs.length === 1) return unplannablePath(catalog, catalog.release(sourceId), catalog.release(targetId), { pes: pes[targetId] !== undefined });
+  if (legs.length === 1) return unplannablePath(catalog, catalog.release(sourceId), catalog.release(targetId), planInputsOf(pes[targetId]));
   for (const [i, leg] of legs.entries()) {
-    const why = unplannablePath(catalog, catalog.release(leg.from), catalog.release(leg.to), { pes: pes[leg.to] !== undefined });
-    if (why) return new FerryError(why.code, `hop ${i + 1} of ${legs.length} (${leg.from} → ${leg.to}) of the route ${[sourceId, ...legs.map((l) => l.to)].join(' → ')}: ${why.message}`, why.hint ? { hint: why.code === 'PES_REQUIRED' ? `Pass --pes ${leg.to}=FILE: the pes-events.json of ${leg.to}'s vendor's Leapp data.` : why.hint } : {});
+    const why = unplannablePath(catalog, catalog.release(leg.from), catalog.release(leg.to), planInputsOf(pes[leg.to]));
+    if (why) return new FerryError(why.code, `hop ${i + 1} of ${legs.length} (${leg.from} → ${leg.to}) of the route ${[sourceId, ...legs.map((l) => l.to)].join(' → ')}: ${why.message}`, why.hint ? { hint: why.hint } : {});
   }
   return null;
 }
@@ -231,15 +237,15 @@ function refuseUnusedOverrides(hops: readonly PlannedHop[], overrides: readonly 
 }
 
 /**
- * A hop's refusal, named for the hop: its inhibitors (PLAN_INHIBITED, what the hop was assessed on), or a
- * missing events file (PES_REQUIRED: named TARGET=FILE, as a route takes one a hop); other errors as they are.
+ * A hop's refusal, named for the hop: its inhibitors (PLAN_INHIBITED, what the hop was assessed on), a missing
+ * events file (PES_REQUIRED: its hint names TARGET=FILE, as a route takes one a hop) or the repomap its events lack
+ * (REPOMAP_REQUIRED); other errors as they are.
  */
 function forHop(e: unknown, hop: { n: number; total: number; from: string; to: string; on: string }): unknown {
-  if (!isFerryError(e) || (e.code !== 'PLAN_INHIBITED' && e.code !== 'PES_REQUIRED')) return e;
+  if (!isFerryError(e) || (e.code !== 'PLAN_INHIBITED' && e.code !== 'PES_REQUIRED' && e.code !== 'REPOMAP_REQUIRED')) return e;
   const at = `Hop ${hop.n} of ${hop.total} (${hop.from} → ${hop.to})`;
   const message = e.code === 'PLAN_INHIBITED' ? `${at}, assessed on ${hop.on}: ${e.message}` : `${at}: ${e.message}`;
-  const hint = e.code === 'PES_REQUIRED' ? `Pass --pes ${hop.to}=FILE: the pes-events.json of ${hop.to}'s vendor's Leapp data.` : e.hint;
-  return new FerryError(e.code, message, { ...(hint ? { hint } : {}), ...(e.details ? { details: e.details } : {}) });
+  return new FerryError(e.code, message, { ...(e.hint ? { hint: e.hint } : {}), ...(e.details ? { details: e.details } : {}) });
 }
 
 /**
@@ -298,7 +304,8 @@ export async function planRoute(o: PlanRouteOptions): Promise<RoutePlan> {
   const walk = assessRoute({ facts, catalog, today: o.today ?? new Date().toISOString().slice(0, 10) }, legs.map((leg, i) => {
     const view = views[i];
     const events = read[i]?.events;
-    return { release: leg.to, ...(view ? { repo: view } : {}), ...(events ? { pesEvents: events } : {}) };
+    const repoMap = read[i]?.repoMap;
+    return { release: leg.to, ...(view ? { repo: view } : {}), ...(events ? { pesEvents: events } : {}), ...(repoMap ? { pesRepoMap: repoMap } : {}) };
   }));
   const hops: PlannedHop[] = [];
   for (const [i, leg] of legs.entries()) {

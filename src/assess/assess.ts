@@ -2,7 +2,7 @@
  * assessTargets: for each candidate target, per-package fates (when its repository metadata is given)
  * and every check, then the ranking. Pure: facts, catalog and repo views in, an Assessment out.
  */
-import type { Catalog, MigrationPath, PesEvent, PesResult, ReleaseView } from '../catalog/index.js';
+import type { Catalog, MigrationPath, PesEvent, PesResult, ReleaseView, RepoMap } from '../catalog/index.js';
 import { computeTargetPackages, isCrossMajor, repoMapper } from '../catalog/index.js';
 import type { HostFacts, InstalledPackage } from '../facts/types.js';
 import { relationKey, type PackageDependencies } from '../facts/index.js';
@@ -38,14 +38,15 @@ export interface AssessTargetsInput {
    * Leapp PES events for cross-major targets. Versions are MAJOR.MINOR: the source's from os-release,
    * redhat-release or the release package (else `<major>.0`), the target's the path's `targetVersion` (else the release's, else `<major>.0`).
    */
-  pes?: { events: PesEvent[]; sourceVersion?: string; targetVersion?: string };
+  pes?: { events: PesEvent[]; repoMap?: RepoMap; sourceVersion?: string; targetVersion?: string };
   /** Default: every check. */
   checks?: readonly Check[];
   now?: Date;
 }
 
 /** One target as assessTargets takes it: its repositories (or why they are absent) and its vendor's PES events. */
-export interface HopTarget { release: string; repo?: TargetRepoView; repoUnreadable?: string; pesEvents?: PesEvent[] }
+/** `pesRepoMap`: the repomap beside the target's events file (readPesFile), where the catalog has none for the path. */
+export interface HopTarget { release: string; repo?: TargetRepoView; repoUnreadable?: string; pesEvents?: PesEvent[]; pesRepoMap?: RepoMap }
 
 type Unranked = Omit<TargetAssessment, 'score' | 'rank' | 'reasons'>;
 
@@ -77,11 +78,12 @@ export function sourceMinorVersion(facts: HostFacts, source: ReleaseView, catalo
  * minor (else the release's version, else `<major>.0`). The one answer for the assessment's fates and the
  * plan's target transaction.
  */
-export function pesResultFor(o: { facts: HostFacts; catalog: Catalog; source: ReleaseView; target: ReleaseView; path: MigrationPath | null; events: PesEvent[]; sourceVersion?: string; targetVersion?: string }): PesResult {
+export function pesResultFor(o: { facts: HostFacts; catalog: Catalog; source: ReleaseView; target: ReleaseView; path: MigrationPath | null; events: PesEvent[]; repoMap?: RepoMap; sourceVersion?: string; targetVersion?: string }): PesResult {
   const { facts, target } = o;
   const arch = facts.system?.arch ?? 'x86_64';
-  // Leapp's repomap of the path (ELevate's leapp-data): a package an event puts in a repository it does not map is not installed.
-  const repoMap = target.major !== null ? o.catalog.repoMap(o.source.id, target.id) : undefined;
+  // Leapp's repomap of the path (ELevate's leapp-data, vendored), else the one beside the operator's events file
+  // (o.repoMap, readPesFile): a package an event puts in a repository it does not map is not installed.
+  const repoMap = target.major !== null ? o.catalog.repoMap(o.source.id, target.id) ?? o.repoMap : undefined;
   return computeTargetPackages({
     ...(repoMap && target.major !== null ? { mapRepository: repoMapper(repoMap, { targetMajor: String(target.major), arch }) } : {}),
     installed: (facts.packages ?? []).filter((p) => p.name !== 'gpg-pubkey').map((p) => ({ name: p.name, repository: '' })),
@@ -92,7 +94,7 @@ export function pesResultFor(o: { facts: HostFacts; catalog: Catalog; source: Re
 }
 
 /** The fates, and why the transaction could not be predicted when the solver was asked and gave no answer. */
-function fatesFor(input: AssessTargetsInput, source: ReleaseView | null, target: ReleaseView, path: MigrationPath | null, repo: TargetRepoView, targetPes: PesEvent[] | undefined): { fates: PackageFate[]; unpredicted?: string; prediction?: Prediction } {
+function fatesFor(input: AssessTargetsInput, source: ReleaseView | null, target: ReleaseView, path: MigrationPath | null, repo: TargetRepoView, targetPes: { events: PesEvent[]; repoMap?: RepoMap } | undefined): { fates: PackageFate[]; unpredicted?: string; prediction?: Prediction } {
   const { facts, catalog } = input;
   const installed = facts.packages ?? [];
   const vendorSwap = source ? computeVendorSwap({
@@ -107,9 +109,10 @@ function fatesFor(input: AssessTargetsInput, source: ReleaseView | null, target:
     ...(facts.system?.arch ? { baseArch: facts.system.arch } : {}),
   };
   // The target's own events (its vendor's PES file) before the events given for every target.
-  const pesEvents = targetPes ?? input.pes?.events;
+  const pes = targetPes ?? input.pes;
+  const pesEvents = pes?.events;
   if (source && isCrossMajor(path) && pesEvents) {
-    fateInput.pes = { result: pesResultFor({ facts, catalog, source, target, path, events: pesEvents, ...(input.pes?.sourceVersion ? { sourceVersion: input.pes.sourceVersion } : {}), ...(input.pes?.targetVersion ? { targetVersion: input.pes.targetVersion } : {}) }), events: pesEvents };
+    fateInput.pes = { result: pesResultFor({ facts, catalog, source, target, path, events: pesEvents, ...(pes?.repoMap ? { repoMap: pes.repoMap } : {}), ...(input.pes?.sourceVersion ? { sourceVersion: input.pes.sourceVersion } : {}), ...(input.pes?.targetVersion ? { targetVersion: input.pes.targetVersion } : {}) }), events: pesEvents };
   }
   const predicted = source && installed.length > 0 ? predictedTransaction(input, { source, target, path, repo, pes: fateInput.pes, fateInput }) : undefined;
   const transaction = predicted && 'changes' in predicted ? predicted.changes : undefined;
@@ -171,10 +174,10 @@ function assessTarget(input: AssessTargetsInput, facts: HostFacts, t: HopTarget)
   const sourceId = detectSourceRelease(facts, catalog);
   const source = sourceId ? catalog.release(sourceId) : null;
   const checks = input.checks ?? CHECKS;
-  const { release, repo, repoUnreadable, pesEvents } = t;
+  const { release, repo, repoUnreadable, pesEvents, pesRepoMap } = t;
   const target = catalog.release(release);
   const path = source ? catalog.path(source.id, target.id) : null;
-  const { fates, unpredicted, prediction } = repo ? fatesFor(on, source, target, path, repo, pesEvents) : { fates: [], unpredicted: undefined, prediction: undefined };
+  const { fates, unpredicted, prediction } = repo ? fatesFor(on, source, target, path, repo, pesEvents ? { events: pesEvents, ...(pesRepoMap ? { repoMap: pesRepoMap } : {}) } : undefined) : { fates: [], unpredicted: undefined, prediction: undefined };
   // Said, not silent: without the solver's transaction the fates are the rules' imitation of dnf.
   const notAssessed: NotAssessed[] = unpredicted ? [{ check: 'predicted-transaction', reason: `${unpredicted}: the package fates follow Ferry's rules, which imitate dnf, and erasures are not predicted` }] : [];
   const findings = checks.flatMap((c) => {

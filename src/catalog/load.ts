@@ -64,6 +64,13 @@ export interface Catalog {
   repoMapRefs(fromRelease: string, toRelease: string): RepoMapRef[];
   /** The Leapp repomap of from → to, read from the catalog's vendored copy (data/repomaps/), or undefined when Leapp data has none. */
   repoMap(fromRelease: string, toRelease: string): RepoMap | undefined;
+  /**
+   * The Leapp data the catalog has for a cross-major path from → to: the target vendor's PES events (a source
+   * `pes:<distribution>` of the target's distribution, a file under ../shared/data, which Ferry does not ship:
+   * the operator passes it with `--pes`) and the path's repomap (vendored). Null where it has none; then the
+   * operator's events file is the only one, and the repomap is the one beside it (pes.ts repoMapBeside).
+   */
+  leappData(fromRelease: string, toRelease: string): { pes: Source | null; repoMap: RepoMapRef | null };
   gpgKeys(releaseId: string): { files: GpgKeyFile[]; unresolved: string[]; source: string | null };
   /** The key file entries, all releases. */
   gpgKeyFiles(): GpgKeyFile[];
@@ -320,6 +327,11 @@ function buildCatalog(dataDir: string, raw: RawData): Catalog {
       let map = repoMaps.get(file);
       if (!map) repoMaps.set(file, map = loadRepoMap(file));
       return map;
+    },
+    leappData: (from, to) => {
+      release(from);
+      const pesSource = sources.get(`pes:${release(to).distribution}`);
+      return { pes: pesSource ?? null, repoMap: raw.repos.repomaps.find((m) => m.from === from && m.to === to) ?? null };
     },
     gpgKeys: (id) => {
       release(id);

@@ -1,9 +1,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { sharedPath, skipUnlessShared } from '../../test/support/shared.js';
-import { isFerryError } from '../core/index.js';
-import { computeTargetPackages, loadPesEvents, parsePesEvents, PesAction, type PesEvent } from './pes.js';
+import { writeLabLeappData } from '../../test/lab/pes-fixture.js';
+import { isFerryError, sha256Hex } from '../core/index.js';
+import { computeTargetPackages, loadPesEvents, parsePesEvents, PesAction, readPesFile, type PesEvent } from './pes.js';
+import { targetRepoid } from './repomap.js';
+import { repoMapRefusal } from './leapp-data.js';
+import { loadCatalog } from './load.js';
 
 const skip = skipUnlessShared('leapp', 'pes-events.almalinux.json') || skipUnlessShared('manifests', 'docker-repo-info-2020', 'centos_7.txt');
 
@@ -177,4 +183,37 @@ test('real CentOS 7 manifest → Rocky 8.10 with Rocky\'s own PES file: counts p
   assert.ok(!r.toInstall.includes('almalinux-release'));
   const at80 = computeTargetPackages({ installed, events, source: '7.9', target: '8.0', arch: 'x86_64' });
   assert.ok(r.toRemove.includes('libssh2') && !at80.toRemove.includes('libssh2'), 'libssh2 is removed by an 8.1 event');
+});
+
+test('readPesFile: the repomap beside the events file (Leapp\'s /etc/leapp/files layout) is read with it and counts in the digest; a changed one is PES_CHANGED, an invalid one refused where the path needs it, naming it', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'ferry-pes-'));
+  const { pes, repomap } = writeLabLeappData(dir);
+  const eventsOnly = mkdtempSync(join(tmpdir(), 'ferry-pes-'));
+  copyFileSync(pes, join(eventsOnly, 'pes-events.json'));
+  const alone = readPesFile(join(eventsOnly, 'pes-events.json'));
+  assert.equal(alone.repoMap, undefined, 'no repomap beside it');
+  assert.equal(alone.sha256, sha256Hex(readFileSync(pes)), 'the digest of the events file alone');
+  const read = readPesFile(pes);
+  assert.deepEqual(read.events.map((e) => e.id), [9001, 9002, 9003, 9101]);
+  assert.equal(read.repoMap?.origin, repomap);
+  assert.equal(read.sha256, sha256Hex(Buffer.concat([readFileSync(pes), Buffer.from([0]), readFileSync(repomap)])));
+  assert.equal(read.repoMap && targetRepoid(read.repoMap, 'lab-oc8-appstream', { targetMajor: '8', arch: 'x86_64' }), 'AppStream');
+  assert.equal(read.repoMap && targetRepoid(read.repoMap, 'lab-oc8-appstream', { targetMajor: '9', arch: 'x86_64' }), undefined);
+  // The recorded digest covers the repomap: changing it alone is PES_CHANGED, naming both files.
+  writeFileSync(repomap, readFileSync(repomap, 'utf8').replace('"AppStream"', '"appstream"'));
+  assert.throws(() => readPesFile(pes, read.sha256), (e: unknown) => isFerryError(e, 'PES_CHANGED') && e.message.includes(`(with ${repomap})`));
+  // One that is not a Leapp repomap is a problem said where the path needs it (repoMapRefusal), not when read: an
+  // /etc/leapp/files of another Leapp's data serves a path whose repomap the catalog has.
+  writeFileSync(repomap, JSON.stringify({ version_format: '1.2.0', mapping: [], repositories: [{ pesid: 'x', entries: [{ repoid: 'r' }] }] }));
+  const invalid = readPesFile(pes);
+  assert.equal(invalid.repoMap, undefined);
+  assert.ok(invalid.repoMapProblem?.startsWith(`${repomap} (beside PES events ${pes}) does not validate as a Leapp repomap`) && invalid.repoMapProblem.includes('/repositories/0/entries/0/major_version'), invalid.repoMapProblem);
+  const catalog = loadCatalog();
+  const refused = repoMapRefusal(catalog, 'centos-7', 'opencloudos-8', invalid);
+  assert.ok(isFerryError(refused, 'PES_INVALID') && refused.message.startsWith('centos-7 → opencloudos-8 takes the repomap beside its PES events (the catalog has none for the path): '), String(refused));
+  assert.equal(repoMapRefusal(catalog, 'centos-7', 'rocky-8', invalid), null, 'the catalog\'s repomap serves Rocky');
+  assert.equal(repoMapRefusal(catalog, 'centos-7', 'opencloudos-8', read), null);
+  assert.equal(repoMapRefusal(catalog, 'centos-7', 'opencloudos-8', alone)?.code, 'REPOMAP_REQUIRED');
+  writeFileSync(repomap, '{ "version_format": ');
+  assert.match(readPesFile(pes).repoMapProblem ?? '', new RegExp(`^${repomap.replace(/[.]/g, '\\.')} is not readable JSON`));
 });

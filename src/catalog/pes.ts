@@ -10,8 +10,10 @@
  * as Leapp's Package.__eq__/__hash__ do. Leapp reads `architectures` and `modulestreams`/`modulestream`
  * only: AlmaLinux's `arches` and `module_stream` keys are ignored by Leapp and therefore here too.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { FerryError, sha256Hex } from '../core/index.js';
+import { parseRepoMap, validateRepoMapDocument, type RepoMap } from './repomap.js';
 
 export enum PesAction { PRESENT = 0, REMOVED = 1, DEPRECATED = 2, REPLACED = 3, SPLIT = 4, MERGED = 5, MOVED = 6, RENAMED = 7 }
 
@@ -164,35 +166,67 @@ export function parsePesEvents(doc: Json, origin = 'PES events'): PesEvent[] {
   return ((doc as { packageinfo: Record<string, Json>[] }).packageinfo).flatMap(parseEntry);
 }
 
-/** A PES events file as read: its events and the sha256 of the bytes they were parsed from. */
-export interface PesFile { file: string; sha256: string; events: PesEvent[] }
+/**
+ * A PES events file as read: its events, the Leapp repomap beside it when there is one (repoMapBeside), and the
+ * sha256 of the bytes they were parsed from (the events file's alone, or with a repomap the events file's bytes,
+ * a NUL, and the repomap's: either changed is PES_CHANGED). A repomap beside the events that is not one (not
+ * JSON, not Leapp's format 1.x) is `repoMapProblem`: refused where the path needs it (leapp-data.ts
+ * repoMapRefusal), not where the catalog's own repomap serves (an /etc/leapp/files of another Leapp's data).
+ */
+export interface PesFile { file: string; sha256: string; events: PesEvent[]; repoMap?: RepoMap; repoMapProblem?: string }
 
 /**
- * Reads and parses a PES JSON file, once: the events and the digest come from the same bytes. With `sha256`,
- * the bytes must be those (a rollout's or a route's recorded file): PES_CHANGED otherwise, before anything of
- * the file is parsed or shown.
+ * Where the repomap of an operator's events file is: `repomap.json` in the same directory, as Leapp reads its
+ * data from /etc/leapp/files (pes-events.json and repomap.json side by side, both from the vendor's
+ * leapp-upgrade data package). Used where the catalog has no repomap for the path (pesRepoMap).
  */
-export function readPesFile(file: string, sha256?: string): PesFile {
-  let bytes: Buffer;
+export function repoMapBeside(file: string): string {
+  return join(dirname(file), 'repomap.json');
+}
+
+function readBytes(file: string, what: string): Buffer {
   try {
-    bytes = readFileSync(file);
+    return readFileSync(file);
   } catch (cause) {
-    throw new FerryError('PES_INVALID', `PES events ${file} cannot be read: ${(cause as Error).message}`, { cause });
+    throw new FerryError('PES_INVALID', `${what} ${file} cannot be read: ${(cause as Error).message}`, { cause });
   }
-  const digest = sha256Hex(bytes);
-  if (sha256 !== undefined && digest !== sha256) {
-    throw new FerryError('PES_CHANGED', `PES events ${file} changed since they were recorded (sha256 ${sha256.slice(0, 12)}…, now ${digest.slice(0, 12)}…)`, {
-      hint: 'Put the original file back, or plan again (a rollout: create a new one) with the new events.',
-    });
-  }
-  let doc: Json;
+}
+
+function parseJson(bytes: Buffer, file: string): Json {
   try {
-    doc = JSON.parse(bytes.toString('utf8'));
+    return JSON.parse(bytes.toString('utf8'));
   } catch (cause) {
     // V8 quotes the text it failed on; a file named by mistake (or through the API) is not shown back.
     throw new FerryError('PES_INVALID', `${file} is not readable JSON: ${(cause as Error).message.replace(/, ".*" is not valid JSON$/s, ' (not valid JSON)')}`);
   }
-  return { file, sha256: digest, events: parsePesEvents(doc, file) };
+}
+
+/**
+ * Reads and parses a PES JSON file, once, with the repomap beside it when there is one: the events, the map and
+ * the digest come from the same bytes. With `sha256`, the bytes must be those (a rollout's or a route's recorded
+ * file): PES_CHANGED otherwise, before anything of the file is parsed or shown.
+ */
+export function readPesFile(file: string, sha256?: string): PesFile {
+  const bytes = readBytes(file, 'PES events');
+  const mapFile = repoMapBeside(file);
+  const mapBytes = existsSync(mapFile) ? readBytes(mapFile, 'The repomap beside PES events') : undefined;
+  const digest = sha256Hex(mapBytes ? Buffer.concat([bytes, Buffer.from([0]), mapBytes]) : bytes);
+  if (sha256 !== undefined && digest !== sha256) {
+    throw new FerryError('PES_CHANGED', `PES events ${file}${mapBytes ? ` (with ${mapFile})` : ''} changed since they were recorded (sha256 ${sha256.slice(0, 12)}…, now ${digest.slice(0, 12)}…)`, {
+      hint: 'Put the original file back, or plan again (a rollout: create a new one) with the new events.',
+    });
+  }
+  const events = parsePesEvents(parseJson(bytes, file), file);
+  if (!mapBytes) return { file, sha256: digest, events };
+  let doc: Json;
+  try {
+    doc = parseJson(mapBytes, mapFile);
+  } catch (e) {
+    return { file, sha256: digest, events, repoMapProblem: (e as Error).message };
+  }
+  const errors = validateRepoMapDocument(doc);
+  if (errors.length) return { file, sha256: digest, events, repoMapProblem: `${mapFile} (beside PES events ${file}) does not validate as a Leapp repomap:\n  ${errors.slice(0, 30).join('\n  ')}` };
+  return { file, sha256: digest, events, repoMap: parseRepoMap(doc, mapFile) };
 }
 
 /** Reads and parses a PES JSON file (readPesFile's events). */

@@ -32,6 +32,7 @@ export const ERROR_CODES = {
   // h4: PES events given for targets none of which is a cross-major upgrade of the host
   PES_UNUSED: 'Package-evolution events were given but no target is a cross-major upgrade',
   PES_REQUIRED: 'A cross-major plan needs the target vendor\'s package-evolution events (--pes)',
+  REPOMAP_REQUIRED: 'A cross-major path the catalog has no Leapp repomap for needs the repomap.json beside the PES events',
   PES_CHANGED: 'A package-evolution events file is not the one recorded (by a rollout, or by a route when it was planned)',
   // transport / facts
   TRANSPORT_CONNECT: 'Could not connect to a host',
@@ -129,6 +130,7 @@ export const ERROR_STATUS: Record<ErrorCode, { exit: number; http: number }> = {
   PES_INVALID: { exit: 1, http: 422 },
   PES_UNUSED: { exit: 2, http: 422 },
   PES_REQUIRED: { exit: 2, http: 422 },
+  REPOMAP_REQUIRED: { exit: 2, http: 422 },
   PES_CHANGED: { exit: 1, http: 409 },
   TRANSPORT_CONNECT: { exit: 1, http: 502 },
   TRANSPORT_AUTH: { exit: 1, http: 502 },

@@ -46,12 +46,30 @@ test('the path\'s method decides the plan: TencentOS 3.1 from CentOS 8 and 2.4 f
   assert.equal(catalog.path('centos-7', 'rocky-8')?.method, 'cross-major-pes');
   // A cross-major path takes its target package set from the vendor's PES events: without them it is refused, named.
   assert.throws(() => buildPlan({ facts: el7, catalog, target: 'rocky-8', repos, targetAvailable: ['rocky-release'], gpgcheck: false }),
-    (e: unknown) => isFerryError(e, 'PES_REQUIRED') && /centos-7 → rocky-8 is a cross-major upgrade/.test(e.message) && /--pes FILE/.test(e.hint ?? ''));
+    (e: unknown) => isFerryError(e, 'PES_REQUIRED') && /centos-7 → rocky-8 is a cross-major upgrade/.test(e.message)
+      && /^Pass --pes rocky-8=FILE .*: the vendor's pes-events\.json \(pes:rocky, AlmaLinux\/leapp-data@966d75db, \.\.\/shared\/data\/leapp\/pes-events\.rocky\.json\); repomap: the catalog's \(leapp-repomap:rocky-el8\)\.$/.test(e.hint ?? ''));
   // Events given for a same-major path are refused, not ignored.
   assert.throws(() => buildPlan({ facts: baseFacts({ os: { ...os, versionId: '8.5' } }), catalog, target: 'tencentos-3.1', repos, targetAvailable: ['tencentos-release'], gpgcheck: false, pes: [] }),
     (e: unknown) => isFerryError(e, 'PES_UNUSED') && /centos-8 → tencentos-3.1 is not a cross-major upgrade/.test(e.message));
   assert.equal(unplannablePath(catalog, catalog.release('centos-7'), catalog.release('rocky-8'), { pes: true }), null, 'plannable with events');
   assert.equal(unplannablePath(catalog, catalog.release('centos-7'), catalog.release('rocky-8'))?.code, 'PES_REQUIRED', 'rollouts (no events) cannot plan it');
+});
+
+test('unplannablePath on OpenCloudOS\'s cross-major paths, whose Leapp data the catalog lacks: PES_REQUIRED says so and names --pes TARGET=FILE; events without a repomap beside them are REPOMAP_REQUIRED (Leapp stops without one); with one, plannable', () => {
+  const catalog = loadCatalog();
+  for (const [from, to] of [['centos-7', 'opencloudos-8'], ['opencloudos-8', 'opencloudos-9']] as const) {
+    assert.deepEqual(catalog.leappData(from, to), { pes: null, repoMap: null });
+    const none = unplannablePath(catalog, catalog.release(from), catalog.release(to));
+    assert.equal(none?.code, 'PES_REQUIRED');
+    assert.match(none?.hint ?? '', new RegExp(`^Pass --pes ${to}=FILE .*: an operator's file in Leapp's pes-events\\.json format \\(the catalog's sources have no PES events of ${to}\\); repomap: the operator's repomap\\.json beside that file`));
+    const bare = unplannablePath(catalog, catalog.release(from), catalog.release(to), { pes: true });
+    assert.equal(bare?.code, 'REPOMAP_REQUIRED');
+    assert.match(bare?.message ?? '', new RegExp(`^${from} → ${to}: the catalog has no Leapp repomap for this path and none lies beside the PES events given`));
+    assert.equal(unplannablePath(catalog, catalog.release(from), catalog.release(to), { pes: true, repoMap: true }), null);
+  }
+  // A path the catalog has a repomap for needs none beside the events.
+  assert.equal(unplannablePath(catalog, catalog.release('centos-7'), catalog.release('oraclelinux-8'), { pes: true }), null);
+  assert.deepEqual(catalog.leappData('centos-7', 'oraclelinux-8').pes, null, 'no Oracle events in the catalog\'s sources');
 });
 
 test('routeFor: CentOS 7 → Rocky 9 is the route through Rocky 8; a recorded or same-major path is no route; the unplannable direct path names the route', () => {

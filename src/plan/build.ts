@@ -9,7 +9,7 @@
  * for the target and `<distribution>-<role>`, kept only when the target repositories carry them.
  */
 import { assert, FerryError } from '../core/index.js';
-import { isCrossMajor, pathChain, targetRelease, type Catalog, type MigrationPath, type PesEvent, type ReleaseView } from '../catalog/index.js';
+import { isCrossMajor, leappDataText, pathChain, repoMapRefusal, targetRelease, type Catalog, type MigrationPath, type PesEvent, type ReleaseView, type RepoMap } from '../catalog/index.js';
 import type { HostFacts } from '../facts/types.js';
 import type { Finding } from '../assess/types.js';
 import { detectSourceRelease, pesResultFor, vendorSwapPlan } from '../assess/index.js';
@@ -38,6 +38,8 @@ export interface BuildPlanInput {
   snapshotRetentionSeconds?: number;
   /** Cross-major paths: the target vendor's PES events (`--pes FILE`); required there, refused elsewhere. */
   pes?: PesEvent[];
+  /** The repomap beside the events file (readPesFile), used where the catalog has none for the path. */
+  pesRepoMap?: RepoMap;
 }
 
 /** The catalog release a host runs, as assess detects it (detectSourceRelease); a plan needs an os-release. */
@@ -103,16 +105,25 @@ export function conversionOf(facts: HostFacts, catalog: Catalog, targetId: strin
   return { source, target, path: catalog.path(source.id, target.id) !== null };
 }
 
-/** What a caller can give a plan beyond facts and repositories: the target vendor's PES events (`--pes`). */
+/**
+ * What a caller can give a plan beyond facts and repositories: the target vendor's PES events (`--pes`), and
+ * whether a Leapp repomap lies beside that file (pes.ts repoMapBeside).
+ */
 export interface PlanInputs {
   pes: boolean;
+  repoMap?: boolean;
+  /** The file beside the events is no Leapp repomap (readPesFile's repoMapProblem). */
+  repoMapProblem?: string;
 }
 
 /**
  * Why Ferry cannot plan source → target with `has`, or null when it can: the one answer for plan and rollouts.
  * PATH_UNSUPPORTED (with the paths it can plan) for a path whose method has no recipe; PES_REQUIRED for a
- * cross-major path without the vendor's events (its target package set comes from them); PES_UNUSED for
- * events given for another path (never silently ignored).
+ * cross-major path without the vendor's events (its target package set comes from them), naming the events the
+ * catalog knows of for the path or saying it knows none (catalog leappData); REPOMAP_REQUIRED for events whose
+ * path has no repomap in the catalog and none beside them: Leapp stops without one (repositoriesmapping:
+ * "The repository mapping file not found"), so Ferry does not guess where an event's packages come from;
+ * PES_UNUSED for events given for another path (never silently ignored).
  */
 export function unplannablePath(catalog: Catalog, source: Pick<ReleaseView, 'id' | 'major'>, target: Pick<ReleaseView, 'id' | 'major'>, has: PlanInputs = { pes: false }): FerryError | null {
   const path = catalog.path(source.id, target.id);
@@ -127,9 +138,11 @@ export function unplannablePath(catalog: Catalog, source: Pick<ReleaseView, 'id'
   }
   if (isCrossMajor(path) && !has.pes) {
     return new FerryError('PES_REQUIRED', `${source.id} → ${target.id} is a cross-major upgrade: its target package set comes from ${target.id}'s package-evolution events, and none were given`, {
-      hint: `Pass --pes FILE (ferry plan, migrate and rollout create take it): the pes-events.json of the vendor's Leapp data (${path?.source ?? 'the path\'s source'}).`,
+      hint: `Pass --pes ${target.id}=FILE (ferry assess, plan, migrate and rollout create take it): ${leappDataText(catalog, source.id, target.id)}.`,
     });
   }
+  const noMap = isCrossMajor(path) && has.pes ? repoMapRefusal(catalog, source.id, target.id, { repoMap: has.repoMap === true, ...(has.repoMapProblem !== undefined ? { repoMapProblem: has.repoMapProblem } : {}) }) : null;
+  if (noMap) return noMap;
   if (!isCrossMajor(path) && has.pes) {
     return new FerryError('PES_UNUSED', `--pes was given, but ${source.id} → ${target.id} is not a cross-major upgrade`, { hint: 'Drop --pes.' });
   }
@@ -149,11 +162,11 @@ export function routeFor(catalog: Catalog, source: Pick<ReleaseView, 'id' | 'maj
 }
 
 /** The PES computation a plan runs on: Leapp's (assess's pesResultFor, as the assessment's fates) on a cross-major path, none elsewhere (unplannablePath settled which). */
-export function planPes(input: { facts: HostFacts; catalog: Catalog; source: ReleaseView; target: ReleaseView; pes?: PesEvent[] }): RecipeInput['pes'] {
+export function planPes(input: { facts: HostFacts; catalog: Catalog; source: ReleaseView; target: ReleaseView; pes?: PesEvent[]; pesRepoMap?: RepoMap }): RecipeInput['pes'] {
   const { source, target } = input;
   const path = input.catalog.path(source.id, target.id);
   if (!isCrossMajor(path) || !input.pes) return null;
-  return { result: pesResultFor({ facts: input.facts, catalog: input.catalog, source, target, path, events: input.pes }), events: input.pes };
+  return { result: pesResultFor({ facts: input.facts, catalog: input.catalog, source, target, path, events: input.pes, ...(input.pesRepoMap ? { repoMap: input.pesRepoMap } : {}) }), events: input.pes };
 }
 
 /** The dnf environment of a target on the host: its release version and platform, the repositories as the host reaches them. */
@@ -163,7 +176,7 @@ export function dnfEnvFor(target: ReleaseView, repos: readonly TargetRepo[], gpg
 
 export function buildPlan(input: BuildPlanInput): MigrationPlan {
   const { facts, catalog } = input;
-  const { source, target } = conversionOf(facts, catalog, input.target, { pes: input.pes !== undefined });
+  const { source, target } = conversionOf(facts, catalog, input.target, { pes: input.pes !== undefined, repoMap: input.pesRepoMap !== undefined });
   const path = catalog.path(source.id, target.id);
   const overrides = gateInhibitors({ facts, source, target, path: path !== null, findings: input.findings ?? [], overrides: input.overrides ?? [] });
   if (input.repos.length === 0) throw new FerryError('USAGE', `No repository for ${target.id}: pass --repo ${target.id}=DIR|URL`);
@@ -175,7 +188,7 @@ export function buildPlan(input: BuildPlanInput): MigrationPlan {
     throw new FerryError('NOT_FOUND', `The ${target.id} repositories (${input.repos.map((r) => r.baseurl).join(', ')}) carry no release package of ${target.id}`);
   }
   const dnf = dnfEnvFor(target, input.repos, input.gpgcheck);
-  const pes = planPes({ facts, catalog, source, target, ...(input.pes ? { pes: input.pes } : {}) });
+  const pes = planPes({ facts, catalog, source, target, ...(input.pes ? { pes: input.pes } : {}), ...(input.pesRepoMap ? { pesRepoMap: input.pesRepoMap } : {}) });
   // conversionOf refused a recorded path without a recipe; an unrecorded one (overridden) is planned as a same-major swap.
   const recipe = recipeFor(path?.method ?? 'same-major-swap');
   assert(recipe, `no recipe for ${path?.method ?? 'same-major-swap'} after conversionOf`);

@@ -46,6 +46,16 @@ test('catalog paths --from centos-7 and lineage', async () => {
   const r = await run(['--json', 'catalog', 'paths', '--from', 'centos-7']);
   const targets = (JSON.parse(r.out) as { to: string }[]).map((p) => p.to).sort();
   assert.deepEqual(targets, ['almalinux-8', 'anolis-7', 'eurolinux-8', 'opencloudos-7.9', 'opencloudos-8', 'oraclelinux-7', 'oraclelinux-8', 'rocky-8', 'tencentos-2.4']);
+  // Each cross-major path says what --pes it needs: the vendor's events the catalog knows of, or an operator's file (and its repomap).
+  const leapp = Object.fromEntries((JSON.parse(r.out) as { to: string; leapp?: unknown }[]).map((p) => [p.to, p.leapp ?? null]));
+  assert.deepEqual(leapp['rocky-8'], { pes: 'pes:rocky', repoMap: 'leapp-repomap:rocky-el8', operatorPes: false, operatorRepoMap: false });
+  assert.deepEqual(leapp['oraclelinux-8'], { pes: null, repoMap: 'leapp-repomap:oraclelinux-el8', operatorPes: true, operatorRepoMap: false });
+  assert.deepEqual(leapp['opencloudos-8'], { pes: null, repoMap: null, operatorPes: true, operatorRepoMap: true });
+  assert.equal(leapp['tencentos-2.4'], null, 'a same-major path takes no --pes');
+  const text = (await run(['catalog', 'paths', '--from', 'centos-7'])).out;
+  assert.match(text, /^centos-7 → opencloudos-8 {2}cross-major-pes .*\n {4}needs --pes opencloudos-8=FILE: an operator's file in Leapp's pes-events\.json format \(the catalog's sources have no PES events of opencloudos-8\); repomap: the operator's repomap\.json beside that file/m);
+  assert.match(text, /^centos-7 → rocky-8 .*\n {4}needs --pes rocky-8=FILE: the vendor's pes-events\.json \(pes:rocky, /m);
+  assert.match((await run(['catalog', 'paths', '--from', 'opencloudos-8'])).out, /^opencloudos-8 → opencloudos-9 .*\n {4}needs --pes opencloudos-9=FILE: an operator's file/m);
   const l = await run(['catalog', 'lineage']);
   assert.match(l.out, /L1 upstream:[^\n]*\n\s+CentOS Stream/);
   assert.match(l.out, /Rocky Linux ← rhel/);

@@ -2,7 +2,7 @@
 import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { FerryError } from '../../core/index.js';
-import { loadCatalog, type Fact, type ReleaseView } from '../../catalog/index.js';
+import { isCrossMajor, leappDataText, loadCatalog, type Fact, type ReleaseView } from '../../catalog/index.js';
 import { renderTimelineHtml, renderTimelineSvg, renderTimelineText, type TimelineRow } from '../../catalog/chart.js';
 import { emit, type CliContext } from '../output.js';
 
@@ -70,8 +70,15 @@ export function register(program: Command, ctx: CliContext): void {
 
   cmd.command('paths').description('supported migration paths').option('--from <release>', 'source release').option('--to <release>', 'target release')
     .action((opts: { from?: string; to?: string }) => {
-      const paths = loadCatalog().paths(opts);
-      emit(ctx, paths, (ps) => ps.map((p) => `${p.from} → ${p.to}  ${p.method}  [${p.source}]${p.note ? `  ${p.note}` : ''}${p.resources ? `  needs ${JSON.stringify(Object.fromEntries(Object.entries(p.resources).map(([k, v]) => [k, (v as Fact<unknown>).value])))}` : ''}`).join('\n') || 'no paths');
+      const c = loadCatalog();
+      // A cross-major path says what --pes it takes: the vendor's events the catalog knows of, or an operator's file with its repomap beside it.
+      const paths = c.paths(opts).map((p) => {
+        if (!isCrossMajor(p)) return p;
+        const d = c.leappData(p.from, p.to);
+        return { ...p, leapp: { pes: d.pes?.id ?? null, repoMap: d.repoMap?.source ?? null, operatorPes: d.pes === null, operatorRepoMap: d.repoMap === null } };
+      });
+      emit(ctx, paths, (ps) => ps.map((p) => `${p.from} → ${p.to}  ${p.method}  [${p.source}]${p.note ? `  ${p.note}` : ''}${p.resources ? `  needs ${JSON.stringify(Object.fromEntries(Object.entries(p.resources).map(([k, v]) => [k, (v as Fact<unknown>).value])))}` : ''}`
+        + ('leapp' in p ? `\n    needs --pes ${p.to}=FILE: ${leappDataText(c, p.from, p.to)}` : '')).join('\n') || 'no paths');
     });
 
   cmd.command('lineage').description('the L1–L4 supply chain').action(() => {

@@ -13,7 +13,9 @@
  * and what the vendor's PES events change (pesTransaction, the rule the assessment's fates apply), then
  * distro-sync of everything else with --allowerasing. Events whose replacement the target repositories do not
  * carry, or whose repository Leapp's repomap does not map, leave the package alone (its fate: missing) and are
- * named in the plan's notes.
+ * named in the plan's notes. The repomap is the catalog's for the path, else the operator's repomap.json beside
+ * the events file (OpenCloudOS: the catalog has no Leapp data of its own for it); with neither the path is not
+ * planned (REPOMAP_REQUIRED, catalog/leapp-data.ts), as Leapp stops without one.
  *
  * The interim phase — the choice per path, and why:
  * - Every path this recipe plans runs the transaction as systemd's offline update (systemd.offline-updates(7), as

@@ -8,6 +8,7 @@
 import { solve } from './solve.js';
 import { formatSolvable, type JobSet, type Testcase } from './testcase.js';
 import { formatDepId, parseDepId, relOpName, type DepId } from './testdep.js';
+import { makeSelection, type Select } from './selection.js';
 import { createHash } from 'node:crypto';
 import { FerryError, assert } from '../core/errors.js';
 import type { RuleReport, SolveResult, SolverPool } from './types.js';
@@ -65,6 +66,7 @@ function runJobSet(tc: Testcase, set: JobSet, o: { considerAlso?: readonly numbe
     considered = solved.considered;
   }
   if (types.includes('genid')) lines.push(...set.genids.flatMap(genidLines));
+  if (types.includes('jobs')) lines.push(...jobLines(tc, set));
   return { lines: lines.sort(), considered };
 }
 
@@ -85,6 +87,41 @@ function solvedLines(tc: Testcase, set: JobSet, types: readonly string[], o: { c
   if (!result.ok || !recommendations) return { lines, considered };
   const f = (kind: string, ids: readonly number[] = []): string[] => ids.map((id) => `${kind} ${formatSolvable(tc.pool, id)}`);
   return { lines: [...lines, ...f('recommended', result.recommended), ...f('suggested', result.suggested)], considered };
+}
+
+/** jobflags2str (ext/testcase.c): the job flags in the order testcase_job2str writes them. */
+const JOB_FLAG_ORDER = ['weak', 'essential', 'cleandeps', 'orupdate', 'forcebest', 'targeted', 'notbyuser', 'setev', 'setevr', 'setarch', 'setvendor', 'setrepo', 'noautoset'];
+
+/**
+ * `result jobs` (testcase_job2str of every job): the jobs each `job noop selection` line made (selection.ts), then
+ * the noop provides jobs of the genid lines. A set with other jobs throws SOLVER_UNSUPPORTED.
+ */
+export function jobLines(tc: Testcase, set: JobSet): string[] {
+  if (set.jobs.length) throw new FerryError('SOLVER_UNSUPPORTED', 'result jobs of a set with jobs other than noop selections');
+  const sp = { pool: tc.pool, arch: tc.arch, disabled: new Set(tc.disabled) };
+  const out: string[] = [];
+  for (const n of set.noopSelections) {
+    const sel = makeSelection(sp, n.name, n.selectionFlags);
+    if (typeof sel === 'string') throw new FerryError('SOLVER_UNSUPPORTED', `line ${n.line}: ${sel}`);
+    for (const e of sel) out.push(`job ${formatJob('noop', e.select, [...n.jobFlags, ...e.set], tc)}`);
+  }
+  for (const d of set.genids) out.push(`job ${formatJob('noop', { kind: 'provides', dep: d }, [], tc)}`);
+  return out;
+}
+
+/** testcase_job2str: `COMMAND SELECT WHAT [FLAGS]`. */
+function formatJob(command: string, select: Select, flags: readonly string[], tc: Testcase): string {
+  const f = (id: number): string => formatSolvable(tc.pool, id);
+  let what: string;
+  switch (select.kind) {
+    case 'pkg': what = `pkg ${f(select.id)}`; break;
+    case 'name': case 'provides': what = `${select.kind} ${formatDepId(select.dep)}`; break;
+    case 'oneof': what = `oneof ${select.ids.length ? select.ids.map(f).join(' ') : 'nothing'}`; break;
+    case 'all': what = 'all packages'; break;
+    case 'repo': what = `repo ${tc.pool.repos[select.repo].name}`; break;
+  }
+  const set = JOB_FLAG_ORDER.filter((x) => flags.includes(x));
+  return `${command} ${what}${set.length ? ` [${set.join(',')}]` : ''}`;
 }
 
 /** The rule classes ruleLines writes; the others (update, feature, dup, best, …) are laid out otherwise in libsolv. */

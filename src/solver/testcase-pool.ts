@@ -148,10 +148,12 @@ export class TestcasePool implements SolverPool {
     return s;
   }
 
-  /** Ends the open solvable (if any): its self-provide when it has no `name = …` of its own. */
+  /** Ends the open solvable (if any): its self-provide when it has no `name = evr` of its own and is no source. */
   finish(): void {
     const id = this.solvables.length - 1;
     if (id < 0 || this.solvLines.length === id + 2) return;
+    const src = this.solvables[id].arch === 'src' || this.solvables[id].arch === 'nosrc';
+    if (src) this.hasSelf = true;
     if (!this.hasSelf) this.addPair(this.names.internString(this.solvables[id].name), id, -1);
     this.selfAdded.push(this.hasSelf ? 0 : 1);
     this.kinds.push(this.openKinds);
@@ -170,7 +172,7 @@ export class TestcasePool implements SolverPool {
     const line = this.newLine(kind, from, to);
     if (kind === PRV) {
       const id = this.solvables.length - 1;
-      if (!this.hasSelf && PLAIN_EQ && bytesEqualString(b, from, ne, this.solvables[id].name)) this.hasSelf = true;
+      if (!this.hasSelf && PLAIN_EQ && bytesEqualString(b, from, ne, this.solvables[id].name) && isSelfProvide(this.provideOf(line, this.solvables[id].name), this.solvables[id])) this.hasSelf = true;
       this.addPair(this.names.intern(b, from, ne, PLAIN_HASH), id, line);
     }
     return true;
@@ -184,7 +186,7 @@ export class TestcasePool implements SolverPool {
     if (kind !== PRV) return;
     const id = this.solvables.length - 1;
     const d = dep as Dep;
-    if (d.name === this.solvables[id].name && d.flags === 'EQ') this.hasSelf = true;
+    if (isSelfProvide(d, this.solvables[id])) this.hasSelf = true;
     this.addPair(this.names.internString(d.name), id, line);
   }
 
@@ -339,6 +341,14 @@ export class TestcasePool implements SolverPool {
     this.entries.set(nid, result);
     return result;
   }
+}
+
+/**
+ * Whether a provide is the package's own `name = evr` (repo_testcase.c adds that one to every package but a source
+ * one, once: repo_addid_dep drops only the same dependency, a `name = other-evr` provide is another).
+ */
+export function isSelfProvide(d: Dep, s: { name: string; evr: Evr }): boolean {
+  return d.name === s.name && d.flags === 'EQ' && d.evr !== undefined && d.evr.epoch === s.evr.epoch && d.evr.version === s.evr.version && (d.evr.release ?? '') === (s.evr.release ?? '');
 }
 
 function unreachable(what: string): FerryError {

@@ -11,7 +11,7 @@ import { FerryError, assert, isFerryError } from '../core/errors.js';
 import { matchesDep, type DepTree, type SimpleDep } from '../rpm/deps.js';
 import { formatTestcaseDep, parseDepId, relOpFlags, type DepId } from './testdep.js';
 import type { Dep, Evr } from '../rpm/types.js';
-import { DEP_KINDS, TestcasePool, depOrThrow, type DepKind } from './testcase-pool.js';
+import { DEP_KINDS, TestcasePool, depOrThrow, isSelfProvide, type DepKind } from './testcase-pool.js';
 import type { Job, JobCommand, JobSelect, Solvable, SolverPool, SolverRepo } from './types.js';
 
 /** One job set: the jobs before the first `nextjob`, or between two. */
@@ -33,7 +33,12 @@ export interface JobSet {
   readonly genids: readonly DepId[];
   /** `nextjob reusesolver`: solved by the previous set's solver, which keeps its package rules. */
   readonly reuseSolver: boolean;
+  /** Its `job noop selection NAME FLAGS [JOBFLAGS]` lines, in order (selection.ts makes their jobs). */
+  readonly noopSelections: readonly NoopSelection[];
 }
+
+/** A `job noop selection` line: the selection's text and flags, the job's flags. */
+export interface NoopSelection { readonly line: number; readonly name: string; readonly selectionFlags: readonly string[]; readonly jobFlags: readonly string[] }
 
 /** The solver flags the depsolver models; any other makes the case unmodelled. */
 const SOLVER_FLAGS: ReadonlySet<string> = new Set(['ignorerecommended', 'focusinstalled', '!dupallowdowngrade', '!dupallowarchchange', 'keepexplicitobsoletes', 'keeporphans', 'allowuninstall', 'yumobsoletes', 'bestobeypolicy', 'allowvendorchange', 'noautotarget', 'strongrecommends', 'strictrepopriority']);
@@ -96,8 +101,8 @@ export class MemoryPool implements SolverPool {
   add(s: MutableSolvable): number {
     const id = this.solvables.length;
     this.invalidate();
-    // susetags (and so testtags) gives every package its own `name = evr` provide.
-    if (!s.provides.some((p) => p.name === s.name && p.flags === 'EQ')) s.provides.push({ name: s.name, flags: 'EQ', evr: s.evr });
+    // susetags (and so testtags) gives every package but a source one its own `name = evr` provide.
+    if (s.arch !== 'src' && s.arch !== 'nosrc' && !s.provides.some((p) => isSelfProvide(p, s))) s.provides.push({ name: s.name, flags: 'EQ', evr: s.evr });
     this.solvables.push(s);
     push(this.byName, s.name, id);
     // each provide name's bucket for the index's filter, taken now while the provides are fresh in the cache
@@ -438,12 +443,23 @@ function parseTestcaseBytes(text: Buffer, where: string): Testcase {
   if (installedName !== undefined) pool.installedRepo = repoIds.get(installedName);
   const sets: JobSet[] = pendingSets.map((set) => {
     const jobs: Job[] = [];
+    const noopSelections: NoopSelection[] = [];
     for (const { line, words } of set.jobs) {
+      if (words[1] === 'selection') {
+        const flagged = words.length > 3 && /^\[.*\]$/.test(words.at(-1) ?? '');
+        const rest = flagged ? words.slice(2, -1) : words.slice(2);
+        if (rest.length < 2) throw bad(line, 'a selection job needs NAME FLAGS');
+        if (words[0] !== 'noop') { set.unsupported.push(`line ${line}: job ${words[0]} selection`); continue; }
+        const jobFlags = flagged ? (words.at(-1) ?? '').slice(1, -1).split(',').filter((f) => f !== '') : [];
+        noopSelections.push({ line, name: rest.slice(0, -1).join(' '), selectionFlags: (rest.at(-1) ?? '').split(','), jobFlags });
+        continue;
+      }
+      if (words[1]?.startsWith('selection_')) { set.unsupported.push(`line ${line}: job ${words[1]}`); continue; }
       const job = parseJob(pool, repoIds, words, (what) => bad(line, what));
       if (typeof job === 'string') set.unsupported.push(`line ${line}: ${job}`); else jobs.push(job);
     }
     set.unsupported.sort((a, b) => lineOf(a) - lineOf(b));
-    return { jobs, result: set.result, resultTypes: set.resultTypes, solverFlags: set.solverFlags, poolFlags: [...set.poolFlags].sort(), unsupported: set.unsupported, genids: [...set.genid].reverse(), reuseSolver: set.reuseSolver };
+    return { jobs, result: set.result, resultTypes: set.resultTypes, solverFlags: set.solverFlags, poolFlags: [...set.poolFlags].sort(), unsupported: set.unsupported, genids: [...set.genid].reverse(), reuseSolver: set.reuseSolver, noopSelections };
   });
   // testcase_read skips a disable whose package no repo holds (testcase_str2jobsel fails: it only warns)
   const disabled = pendingDisable.flatMap(({ text }) => { const id = findPkg(pool, text); return id === undefined ? [] : [id]; });
@@ -453,7 +469,7 @@ function parseTestcaseBytes(text: Buffer, where: string): Testcase {
 }
 
 /** The result types solveJobSet writes (testcase.c resultflags2str). */
-const RESULT_TYPES: ReadonlySet<string> = new Set(['transaction', 'problems', 'recommended', 'genid', 'rules']);
+const RESULT_TYPES: ReadonlySet<string> = new Set(['transaction', 'problems', 'recommended', 'genid', 'rules', 'jobs']);
 
 /**
  * One `genid` line on a set's stack (testcase_read): `lit STRING`, `null`, `dep TEXT` (testcase_str2dep, whose

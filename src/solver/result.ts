@@ -8,7 +8,7 @@
 import { solve } from './solve.js';
 import { formatSolvable, type JobSet, type Testcase } from './testcase.js';
 import { formatDepId, parseDepId, relOpName, type DepId } from './testdep.js';
-import { makeSelection, type Select } from './selection.js';
+import { makeSelection, type Select, type SelectionJob } from './selection.js';
 import { createHash } from 'node:crypto';
 import { FerryError, assert } from '../core/errors.js';
 import type { RuleReport, SolveResult, SolverPool } from './types.js';
@@ -98,13 +98,17 @@ const JOB_FLAG_ORDER = ['weak', 'essential', 'cleandeps', 'orupdate', 'forcebest
  */
 export function jobLines(tc: Testcase, set: JobSet): string[] {
   if (set.jobs.length) throw new FerryError('SOLVER_UNSUPPORTED', 'result jobs of a set with jobs other than noop selections');
-  const sp = { pool: tc.pool, arch: tc.arch, disabled: new Set(tc.disabled) };
-  const out: string[] = [];
+  const sp = { pool: tc.pool, arch: tc.arch, disabled: new Set(tc.disabled), files: (id: number) => tc.pool.files(id) };
+  // the job queue: a filter selection narrows the jobs before it and takes their place
+  let queue: { sel: SelectionJob; jobFlags: readonly string[] }[] = [];
   for (const n of set.noopSelections) {
-    const sel = makeSelection(sp, n.name, n.selectionFlags);
+    const filter = n.spec.flags.includes('filter');
+    const sel = makeSelection(sp, n.spec, filter ? queue.map((q) => q.sel) : []);
     if (typeof sel === 'string') throw new FerryError('SOLVER_UNSUPPORTED', `line ${n.line}: ${sel}`);
-    for (const e of sel) out.push(`job ${formatJob('noop', e.select, [...n.jobFlags, ...e.set], tc)}`);
+    if (filter) queue = [];
+    queue.push(...sel.map((e) => ({ sel: e, jobFlags: n.jobFlags })));
   }
+  const out = queue.map((q) => `job ${formatJob('noop', q.sel.select, [...q.jobFlags, ...q.sel.set], tc)}`);
   for (const d of set.genids) out.push(`job ${formatJob('noop', { kind: 'provides', dep: d }, [], tc)}`);
   return out;
 }

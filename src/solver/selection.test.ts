@@ -36,8 +36,39 @@ for (const [selection, expected] of CASES) {
   });
 }
 
+const FILES = `repo available 0 testtags <inline>
+#>=Pkg: A 1 1 noarch
+#>=Req: C > 1
+#>=Fls: /usr/bin/a
+#>=Pkg: A 2 1 noarch
+#>=Req: (C > 1 & D)
+#>=Fls: /usr/bin/a
+#>=Pkg: B 1 1 noarch
+#>=Fls: /usr/bin/b
+#>=Pkg: C 2 1 noarch
+system i686 rpm
+`;
+
+const MATCHES: [string, string[]][] = [
+  ['selection /usr/bin/* filelist,glob', ['job noop oneof A-1-1.noarch@available A-2-1.noarch@available', 'job noop pkg B-1-1.noarch@available [noautoset]']],
+  ['selection_matchdeps solvable:requires c >= 2 rel,nocase,flat', ['job noop oneof A-1-1.noarch@available A-2-1.noarch@available']],
+  ['selection_matchsolvable solvable:requires C-2-1.noarch@available flat', ['job noop oneof A-1-1.noarch@available A-2-1.noarch@available']],
+  // a filter narrows every job before it (the file list's two) to A-2-1, whose requires name D
+  ['selection /usr/bin/* filelist,glob\njob noop selection_matchdepid solvable:requires D flat,filter', ['job noop pkg A-2-1.noarch@available [noautoset]']],
+];
+
+for (const [lines, expected] of MATCHES) {
+  test(`job noop ${lines.replace('\n', ', then ')} → ${expected.length} job(s)`, () => {
+    const text = `${FILES}job noop ${lines}\nresult jobs <inline>\n`;
+    assert.deepEqual(solveTestcase(parseTestcase(text, 'matches.t')), expected);
+    const ref = testsolvText(text);
+    if (ref) assert.deepEqual(ref, expected, 'testsolv makes the same jobs');
+  });
+}
+
 test('selection flags the module does not model are named, not ignored', () => {
-  const tc = parseTestcase(`${POOL}job noop selection /usr/bin/a filelist\nresult jobs <inline>\n`, 'selection.t');
-  assert.equal(makeSelection({ pool: tc.pool, arch: tc.arch, disabled: new Set() }, '/usr/bin/a', ['filelist']), 'selection flags filelist');
-  assert.equal(makeSelection({ pool: tc.pool, arch: tc.arch, disabled: new Set() }, 'A', ['name', 'bogus']), 'selection flags bogus (not libsolv\'s)');
+  const tc = parseTestcase(POOL, 'selection.t');
+  const sp = { pool: tc.pool, arch: tc.arch, disabled: new Set<number>() };
+  assert.equal(makeSelection(sp, { type: 'selection', text: 'A', flags: ['name', 'installedonly'] }), 'selection flags installedonly');
+  assert.equal(makeSelection(sp, { type: 'selection', text: 'A', flags: ['name', 'bogus'] }), 'selection flags bogus (not libsolv\'s)');
 });

@@ -1,16 +1,18 @@
 /**
- * libsolv's selections (src/selection.c selection_make, 0.7.23), as testcase `job CMD selection NAME FLAGS` lines
- * make them: a name, a provide or a canonical name-version(-release)(.arch) turned into jobs (`name A . i686
- * [setarch]`, `oneof P1 P2`, `pkg P [noautoset]`), with the ".arch" and " <op> evr" suffixes, globs, case-folding,
- * flattening and the extra packages (sources, disabled, bad arch). Modelled: the replace mode of selection_make
- * with name, provides, canon, dotarch, rel, glob, nocase, flat, sourceonly, withsource, withdisabled and
- * withbadarch; any other flag (filelist, installedonly, add, subtract, filter, skipkind, depstr) is returned as
- * not modelled.
- */
+ * libsolv's selections (src/selection.c, 0.7.23), as testcase `job CMD selection… ` lines make them: a name, a
+ * provide, a file or a canonical name-version(-release)(.arch) turned into jobs (`name A . i686 [setarch]`,
+ * `oneof P1 P2`, `pkg P [noautoset]`), with the ".arch" and " <op> evr" suffixes, globs, case-folding, flattening
+ * and the extra packages (sources, disabled, bad arch); selection_make_matchdeps / _matchdepid / _matchsolvable
+ * over a dependency key, and the filter mode (selection_filter of the jobs before). Modelled flags: name,
+ * provides, filelist, canon, dotarch, rel, glob, nocase, flat, sourceonly, withsource, withdisabled, withbadarch,
+ * depstr, filter; installedonly, skipkind, add and subtract are returned as not modelled. */
 import { rpmvercmp } from '../rpm/evr.js';
-import type { Evr } from '../rpm/types.js';
+import type { Dep, Evr } from '../rpm/types.js';
 import { archScores } from './policy.js';
-import type { DepId, DepRel } from './testdep.js';
+import { formatEvr } from '../rpm/evr.js';
+import type { DepTree } from '../rpm/deps.js';
+import { parseDepId, type DepId, type DepRel } from './testdep.js';
+import { formatSolvable } from './testcase.js';
 import type { SolverPool } from './types.js';
 
 /** A job's selection (SOLVER_SELECTMASK): what libsolv's job queue holds after its command bits. */
@@ -27,16 +29,39 @@ export type SetFlag = 'setev' | 'setevr' | 'setarch' | 'noautoset';
 export interface SelectionJob { readonly select: Select; readonly set: readonly SetFlag[] }
 
 /** selflags2str (ext/testcase.c), the flags this module models. */
-const MODELLED = new Set(['name', 'provides', 'canon', 'dotarch', 'rel', 'glob', 'flat', 'nocase', 'sourceonly', 'withsource', 'withdisabled', 'withbadarch']);
-const KNOWN = new Set([...MODELLED, 'filelist', 'installedonly', 'skipkind', 'depstr', 'add', 'subtract', 'filter']);
+const MODELLED = new Set(['name', 'provides', 'filelist', 'canon', 'dotarch', 'rel', 'glob', 'flat', 'nocase', 'sourceonly', 'withsource', 'withdisabled', 'withbadarch', 'depstr', 'filter']);
+const KNOWN = new Set([...MODELLED, 'installedonly', 'skipkind', 'add', 'subtract']);
 
 const REL_GT = 1;
 const REL_EQ = 2;
 const REL_LT = 4;
+const REL_AND = 16;
+const REL_OR = 17;
+const REL_WITH = 18;
 const REL_ARCH = 20;
+const REL_COND = 22;
+const REL_ELSE = 26;
+const REL_WITHOUT = 28;
+const REL_UNLESS = 29;
 
-/** What a selection reads of the pool: the packages, the system arch, the `disable pkg` packages. */
-export interface SelectionPool { readonly pool: SolverPool; readonly arch: string; readonly disabled: ReadonlySet<number> }
+/** What a selection reads of the pool: the packages, the system arch, the `disable pkg` packages, the file lists. */
+export interface SelectionPool { readonly pool: SolverPool; readonly arch: string; readonly disabled: ReadonlySet<number>; readonly files?: (id: number) => readonly string[] }
+
+/**
+ * A selection job line: `selection NAME` (selection_make), `selection_matchdeps KEY NAME`,
+ * `selection_matchdepid KEY DEP` or `selection_matchsolvable KEY PACKAGE` (KEY: solvable:name, solvable:requires, …).
+ */
+export interface SelectionSpec {
+  readonly type: 'selection' | 'matchdeps' | 'matchdepid' | 'matchsolvable';
+  readonly text: string;
+  readonly flags: readonly string[];
+  readonly keyname?: string;
+}
+
+const KEYS: Readonly<Record<string, string>> = {
+  'solvable:provides': 'provides', 'solvable:requires': 'requires', 'solvable:conflicts': 'conflicts', 'solvable:obsoletes': 'obsoletes',
+  'solvable:recommends': 'recommends', 'solvable:suggests': 'suggests', 'solvable:supplements': 'supplements', 'solvable:enhances': 'enhances',
+};
 
 type Flags = ReadonlySet<string>;
 type Sel = SelectionJob[];
@@ -49,15 +74,37 @@ const same = (a: SelectionJob, b: SelectionJob): boolean => JSON.stringify(a) ==
 const plain = (e: SelectionJob, kind: Select['kind']): boolean => e.select.kind === kind && e.set.length === 0;
 
 /**
- * selection_make (replace mode) for `name` and `flags` (selflags2str names); the jobs, or the flags it does not
- * model.
+ * The jobs of a selection line (flags by their selflags2str names) given the jobs before it (`prior`, which the
+ * filter mode narrows and takes the place of), or what it does not model.
  */
-export function makeSelection(sp: SelectionPool, name: string, flagList: readonly string[]): Sel | string {
-  const unknown = flagList.filter((f) => !KNOWN.has(f));
+export function makeSelection(sp: SelectionPool, spec: SelectionSpec, prior: Sel = []): Sel | string {
+  const unknown = spec.flags.filter((f) => !KNOWN.has(f));
   if (unknown.length) return `selection flags ${unknown.join(',')} (not libsolv's)`;
-  const unmodelled = flagList.filter((f) => !MODELLED.has(f));
+  const unmodelled = spec.flags.filter((f) => !MODELLED.has(f));
   if (unmodelled.length) return `selection flags ${unmodelled.join(',')}`;
-  return new Selector(sp).make(name, new Set(flagList));
+  const f = new Set(spec.flags);
+  const filter = f.delete('filter');
+  if (filter && spec.type === 'selection') return 'selection flags filter on selection_make';
+  if (spec.keyname !== undefined && spec.keyname !== 'solvable:name' && !(spec.keyname in KEYS)) return `selection key ${spec.keyname}`;
+  const s = new Selector(sp);
+  const limit = filter ? new Set(s.solvables(prior)) : undefined;
+  let sel: Sel | string;
+  switch (spec.type) {
+    case 'selection': sel = s.make(spec.text, f); break;
+    case 'matchdeps': sel = s.matchDeps({ name: spec.text }, f, spec.keyname ?? '', limit); break;
+    case 'matchdepid': sel = s.matchDeps({ dep: parseDepIdOrNull(spec.text) }, f, spec.keyname ?? '', limit); break;
+    case 'matchsolvable': sel = s.matchSolvable(spec.text, f, spec.keyname ?? '', limit); break;
+  }
+  if (typeof sel === 'string' || !filter) return sel;
+  return s.filter([...prior], sel);
+}
+
+function parseDepIdOrNull(text: string): DepId {
+  try {
+    return parseDepId(text);
+  } catch {
+    return null;
+  }
 }
 
 /** The packages of a selection, ascending, each once (selection_solvables). */
@@ -88,6 +135,16 @@ class Selector {
       const arch = d.evr !== null && !isRel(d.evr) ? d.evr.lit : undefined;
       if (arch === 'src' || arch === 'nosrc') return this.all().filter((p) => { const a = this.pool.solvable(p).arch; return (a === arch || a === 'nosrc') && !this.disabled(p) && this.matchNevr(p, d.name); });
       return this.whatprovides(d.name).filter((p) => this.pool.solvable(p).arch === arch);
+    }
+    if (d.flags === REL_AND || d.flags === REL_OR || d.flags === REL_COND || d.flags === REL_UNLESS) {
+      let evr: DepId = d.evr;
+      if (d.flags === REL_COND || d.flags === REL_UNLESS) evr = isRel(evr) && evr.flags === REL_ELSE ? evr.evr : null;
+      const union = new Set([...this.whatprovides(d.name), ...(evr === null ? [] : this.whatprovides(evr))]);
+      return [...union].sort((a, b) => a - b);
+    }
+    if (d.flags === REL_WITH || d.flags === REL_WITHOUT) {
+      const right = new Set(this.whatprovides(d.evr));
+      return this.whatprovides(d.name).filter((p) => right.has(p) === (d.flags === REL_WITH));
     }
     if (d.flags > 0 && d.flags < 8) {
       const name = innerName(d.name);
@@ -156,7 +213,8 @@ class Selector {
   make(name: string, f: Flags): Sel {
     const sel: Sel = [];
     let ret = false;
-    if (f.has('name')) ret = this.nameArchRel(sel, name, f, false);
+    if (f.has('filelist')) ret = this.filelist(sel, name, f);
+    if (!ret && f.has('name')) ret = this.nameArchRel(sel, name, f, false);
     if (!ret && f.has('provides')) ret = this.nameArchRel(sel, name, f, true);
     if (!ret && f.has('canon')) ret = this.canon(sel, name, f);
     if (ret && f.has('flat')) this.flatten(sel);
@@ -385,6 +443,146 @@ class Selector {
     return ret && sel.length > 0;
   }
 
+  /** selection_filelist: the packages with a file of that name (or glob), one job per file */
+  private filelist(sel: Sel, name: string, f: Flags): boolean {
+    if (!name.startsWith('/') && (!f.has('glob') || !'*[?'.includes(name[0] ?? ''))) return false;
+    const matches = matcher(name, f.has('glob') && /[[*?]/.test(name), f.has('nocase'));
+    const hits: [string, number][] = [];
+    for (let p = 0; p < this.pool.count; p++) {
+      if (!this.matchesFlags(p, f)) continue;
+      for (const file of this.sp.files?.(p) ?? []) {
+        if (!matches(file)) continue;
+        if (f.has('flat')) { sel.push({ select: { kind: 'pkg', id: p }, set: ['noautoset'] }); break; }
+        hits.push([file, p]);
+      }
+    }
+    if (f.has('flat')) return sel.length > 0;
+    if (!hits.length) return false;
+    hits.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : a[1] - b[1]));
+    for (let i = 0; i < hits.length;) {
+      const ids: number[] = [];
+      let k = i;
+      for (; k < hits.length && hits[k][0] === hits[i][0]; k++) if (ids.at(-1) !== hits[k][1]) ids.push(hits[k][1]);
+      i = k;
+      if (ids.length === 1) pushUnique(sel, { select: { kind: 'pkg', id: ids[0] }, set: ['noautoset'] });
+      else pushUnique(sel, { select: { kind: 'oneof', ids }, set: [] });
+    }
+    return true;
+  }
+
+  /** A package's dependencies of a key (solvable:requires, …) as dependency ids. */
+  private deps(p: number, key: string): DepId[] {
+    const s = this.pool.solvable(p);
+    const simple = (list: readonly Dep[]): DepId[] => list.map((d) => treeToId({ type: 'simple', name: d.name, ...(d.flags && d.evr ? { flags: d.flags, evr: d.evr } : {}) }));
+    switch (KEYS[key]) {
+      case 'provides': return simple(s.provides);
+      case 'obsoletes': return simple(s.obsoletes);
+      case 'requires': return s.requires.map(treeToId);
+      case 'conflicts': return s.conflicts.map(treeToId);
+      case 'recommends': return s.recommends.map(treeToId);
+      case 'suggests': return s.suggests.map(treeToId);
+      case 'supplements': return s.supplements.map(treeToId);
+      case 'enhances': return s.enhances.map(treeToId);
+      default: return [];
+    }
+  }
+
+  /** selection_make_matchdeps / _matchdepid: the packages whose dependencies of the key match */
+  matchDeps(what: { name?: string; dep?: DepId }, flags: Flags, key: string, limit: ReadonlySet<number> | undefined): Sel {
+    const f = new Set(flags);
+    let { name, dep } = what;
+    let rflags = 0;
+    let revr: string | undefined;
+    if (f.has('depstr')) f.delete('rel');
+    if (name !== undefined) {
+      if (f.has('rel') && /[<=>]/.test(name)) {
+        const split = splitRel(name);
+        if (!split) return [];
+        name = split.name;
+        rflags = split.flags;
+        revr = split.evr;
+      }
+      if (f.has('glob') && !/[[*?]/.test(name)) f.delete('glob');
+      if (!f.has('glob') && !f.has('nocase') && !f.has('depstr')) {
+        dep = rflags ? rel(lit(name), lit(revr ?? ''), rflags) : lit(name);
+        name = undefined;
+      }
+    }
+    if (dep !== undefined && key === 'solvable:name' && f.has('depstr')) {
+      if (!isRel(dep) || dep.name === null || dep.flags !== REL_EQ) return [];
+      rflags = dep.flags;
+      revr = dep.evr !== null && !isRel(dep.evr) ? dep.evr.lit : undefined;
+      dep = dep.name;
+    }
+    const glob = f.has('glob');
+    const nocase = f.has('nocase');
+    const str = name === undefined ? undefined : matcher(name, glob, nocase);
+    const out: number[] = [];
+    for (let p = 0; p < this.pool.count; p++) {
+      if (limit && !limit.has(p)) continue;
+      if (!this.matchesFlags(p, f)) continue;
+      const s = this.pool.solvable(p);
+      if (key === 'solvable:name') {
+        const evrText = formatEvr(s.evr);
+        if (dep !== undefined) {
+          if (f.has('depstr') ? !(dep !== null && !isRel(dep) && dep.lit === s.name && evrText === revr) : !this.matchNevr(p, dep)) continue;
+        } else if (str) {
+          if (f.has('depstr')) { if (!str(`${s.name} = ${evrText}`)) continue; } else {
+            if (!str(s.name)) continue;
+            if (rflags && !matchFlagsEvrText(rflags, revr ?? '', REL_EQ, s.evr)) continue;
+          }
+        }
+        out.push(p);
+        continue;
+      }
+      const deps = this.deps(p, key);
+      if (!deps.length) continue;
+      let hit: boolean;
+      if (dep !== undefined) hit = f.has('depstr') ? deps.some((d) => JSON.stringify(d) === JSON.stringify(dep)) : deps.some((d) => matchDep(d, dep ?? null));
+      else hit = str !== undefined && (f.has('depstr') ? deps.some((d) => str(formatPoolDep(d))) : deps.some((d) => matchDepName(d, str, rflags, revr)));
+      if (hit) out.push(p);
+    }
+    const sel: Sel = out.map((p) => ({ select: { kind: 'pkg', id: p }, set: ['noautoset'] }));
+    if (sel.length && flags.has('flat')) this.flatten(sel);
+    return sel;
+  }
+
+  /** selection_make_matchsolvable: the packages with a dependency of the key that the package provides for */
+  matchSolvable(text: string, flags: Flags, key: string, limit: ReadonlySet<number> | undefined): Sel | string {
+    const solvid = this.all().find((p) => formatSolvable(this.pool, p) === text);
+    if (solvid === undefined) return [];
+    if (key === 'solvable:name') return 'selection_matchsolvable on solvable:name';
+    const out: number[] = [];
+    for (let p = 0; p < this.pool.count; p++) {
+      if (p === solvid || (limit && !limit.has(p)) || !this.matchesFlags(p, flags)) continue;
+      if (this.deps(p, key).some((d) => this.whatprovides(d).includes(solvid))) out.push(p);
+    }
+    const sel: Sel = out.map((p) => ({ select: { kind: 'pkg', id: p }, set: ['noautoset'] }));
+    if (sel.length && flags.has('flat')) this.flatten(sel);
+    return sel;
+  }
+
+  /** selection_filter: sel1's jobs narrowed to the packages of sel2 (selection_filter_map) */
+  filter(sel1: Sel, sel2: Sel): Sel {
+    if (!sel1.length || !sel2.length) return [];
+    if (sel2.length === 1 && sel2[0].select.kind === 'all') return sel1;
+    if (sel1.some((e) => e.select.kind === 'all' || e.select.kind === 'repo') || sel2.some((e) => e.select.kind === 'repo')) return sel2;
+    const m = new Set(this.solvables(sel2));
+    const setflags = sel2.length === 1 ? sel2[0].set.filter((x) => x !== 'noautoset') : [];
+    const out: Sel = [];
+    for (const e of sel1) {
+      const add = (x: SelectionJob): void => { out.push({ select: x.select, set: SET_ORDER.filter((y) => x.set.includes(y) || setflags.some((z) => z === y)) }); };
+      if (e.select.kind === 'pkg') { if (m.has(e.select.id)) add(e); continue; }
+      const all = [...new Set(this.members(e))];
+      const q = all.filter((p) => m.has(p));
+      if (!q.length) continue;
+      if (q.length === all.length) add(e);
+      else if (q.length > 1) add({ select: { kind: 'oneof', ids: q }, set: e.set.filter((x) => x !== 'noautoset') });
+      else add({ select: { kind: 'pkg', id: q[0] }, set: [...e.set, 'noautoset'] });
+    }
+    return out;
+  }
+
   /** selection_filter_evr: the magic epoch promotion of a canonical name's version(-release). */
   private filterEvr(sel: Sel, evr: string): void {
     if (/^\d+:/.test(evr)) { this.filterRel(sel, REL_EQ, evr); this.prune(sel); return; }
@@ -490,6 +688,80 @@ function matcher(pattern: string, glob: boolean, nocase: boolean): (s: string) =
   }
   const rx = new RegExp(`^${re}$`, nocase ? 'is' : 's');
   return (s) => rx.test(s);
+}
+
+/** A dependency as a DepId: relations nest to the right, as testcase_str2dep reads `A & B & C`. */
+function treeToId(t: DepTree): DepId {
+  const chain = (parts: readonly DepTree[], flags: number): DepId => (parts.length === 1 ? treeToId(parts[0]) : rel(treeToId(parts[0]), chain(parts.slice(1), flags), flags));
+  switch (t.type) {
+    case 'simple': return t.flags && t.evr ? rel(lit(t.name), lit(formatEvr(t.evr)), flagBits(t.flags)) : lit(t.name);
+    case 'and': return chain(t.operands, REL_AND);
+    case 'or': return chain(t.operands, REL_OR);
+    case 'with': return chain(t.operands, REL_WITH);
+    case 'without': return rel(treeToId(t.left), treeToId(t.right), REL_WITHOUT);
+    case 'if': case 'unless': {
+      const cond = t.otherwise ? rel(treeToId(t.condition), treeToId(t.otherwise), REL_ELSE) : treeToId(t.condition);
+      return rel(treeToId(t.left), cond, t.type === 'if' ? REL_COND : REL_UNLESS);
+    }
+  }
+}
+
+const OP_TEXT: Readonly<Record<number, string>> = { 1: '>', 2: '=', 3: '>=', 4: '<', 5: '<>', 6: '<=', 7: '<=>' };
+
+/** pool_dep2str for a simple dependency (`NAME OP EVR`); others in the testcase syntax. */
+function formatPoolDep(d: DepId): string {
+  if (d === null) return '';
+  if (!isRel(d)) return d.lit;
+  if (d.flags < 8 && d.name !== null && !isRel(d.name) && d.evr !== null && !isRel(d.evr)) return `${d.name.lit} ${OP_TEXT[d.flags]} ${d.evr.lit}`;
+  return JSON.stringify(d);
+}
+
+/** pool_match_dep between two dependency ids, the complex ones matching potentially */
+function matchDep(d1: DepId, d2: DepId): boolean {
+  if (JSON.stringify(d1) === JSON.stringify(d2)) return true;
+  const complex = (d: DepId): d is DepRel => isRel(d) && [REL_AND, REL_OR, REL_WITH, REL_WITHOUT, REL_COND, REL_UNLESS].includes(d.flags);
+  const branches = (d: DepRel): DepId[] => {
+    let evr: DepId = d.evr;
+    if (d.flags === REL_COND || d.flags === REL_UNLESS) evr = isRel(evr) && evr.flags === REL_ELSE ? evr.evr : null;
+    return d.flags === REL_WITHOUT || evr === null ? [d.name] : [d.name, evr];
+  };
+  if (complex(d1)) return branches(d1).some((b) => matchDep(b, d2));
+  if (complex(d2)) return branches(d2).some((b) => matchDep(d1, b));
+  if (!isRel(d1)) return isRel(d2) ? matchDep(d1, d2.name) : false;
+  if (!isRel(d2)) return matchDep(d1.name, d2);
+  if (!matchDep(d1.name, d2.name)) return false;
+  const e1 = d1.evr !== null && !isRel(d1.evr) ? d1.evr.lit : undefined;
+  const e2 = d2.evr !== null && !isRel(d2.evr) ? d2.evr.lit : undefined;
+  if (e1 === undefined || e2 === undefined) return false;
+  const a = parseEvrText(e1);
+  const b = parseEvrText(e2);
+  return a !== undefined && b !== undefined && matchFlagsEvr(d1.flags, a, d2.flags, b);
+}
+
+/** selection.c matchdep: a dependency's name against a glob/case-folded pattern, then the relation */
+function matchDepName(d: DepId, str: (s: string) => boolean, rflags: number, revr: string | undefined): boolean {
+  if (d === null) return false;
+  if (!isRel(d)) return str(d.lit);
+  if (d.flags > 7) {
+    if ([REL_AND, REL_OR, REL_WITH, REL_WITHOUT, REL_COND, REL_UNLESS].includes(d.flags)) {
+      if (matchDepName(d.name, str, rflags, revr)) return true;
+      let e: DepId = d.evr;
+      let fl = d.flags;
+      if ((fl === REL_COND || fl === REL_UNLESS) && isRel(e)) { if (e.flags !== REL_ELSE) return false; fl = e.flags; e = e.evr; }
+      return fl !== REL_COND && fl !== REL_UNLESS && fl !== REL_WITHOUT && matchDepName(e, str, rflags, revr);
+    }
+    if (d.flags === REL_ARCH) return matchDepName(d.name, str, rflags, revr);
+  }
+  if (!matchDepName(d.name, str, rflags, revr)) return false;
+  if (!rflags) return true;
+  const e = d.evr !== null && !isRel(d.evr) ? parseEvrText(d.evr.lit) : undefined;
+  const r = revr === undefined ? undefined : parseEvrText(revr);
+  return e !== undefined && r !== undefined && matchFlagsEvr(d.flags, e, rflags, r);
+}
+
+function matchFlagsEvrText(pflags: number, pevr: string, flags: number, evr: Evr): boolean {
+  const e = parseEvrText(pevr);
+  return e !== undefined && matchFlagsEvr(pflags, e, flags, evr);
 }
 
 function parseEvrText(text: string): Evr | undefined {

@@ -126,6 +126,19 @@ export class TestcasePool implements SolverPool {
   addRepo(repo: SolverRepo): number { this.repos.push(repo); return this.repos.length - 1; }
   named(name: string): readonly number[] { return this.byName.get(name) ?? NONE; }
 
+  /** Per solvable with `=Fls:` lines: its file list (SOLVABLE_FILELIST). */
+  private readonly fileLists = new Map<number, string[]>();
+
+  /** A `=Fls:` path of the open solvable; one without a "/" is dropped, as repo_testcase.c drops it. */
+  addFile(path: string): void {
+    if (!path.includes('/')) return;
+    const id = this.solvables.length - 1;
+    const list = this.fileLists.get(id);
+    if (list) list.push(path); else this.fileLists.set(id, [path]);
+  }
+
+  files(id: number): readonly string[] { return this.fileLists.get(id) ?? NONE_FILES; }
+
   /** Starts a solvable; its dependency lines (addLine) come from `bytes` until the next begin or finish. */
   begin(bytes: Buffer, name: string, evr: Evr, arch: string, repo: number): TestcaseSolvable {
     this.finish();
@@ -350,6 +363,8 @@ export class TestcasePool implements SolverPool {
 export function isSelfProvide(d: Dep, s: { name: string; evr: Evr }): boolean {
   return d.name === s.name && d.flags === 'EQ' && d.evr !== undefined && d.evr.epoch === s.evr.epoch && d.evr.version === s.evr.version && (d.evr.release ?? '') === (s.evr.release ?? '');
 }
+
+const NONE_FILES: readonly string[] = [];
 
 function unreachable(what: string): FerryError {
   return new FerryError('TESTCASE_INVALID', `a dependency checked while reading fails to parse: ${what}`);

@@ -12,6 +12,7 @@ import { matchesDep, type DepTree, type SimpleDep } from '../rpm/deps.js';
 import { formatTestcaseDep, parseDepId, relOpFlags, type DepId } from './testdep.js';
 import type { Dep, Evr } from '../rpm/types.js';
 import { DEP_KINDS, TestcasePool, depOrThrow, isSelfProvide, type DepKind } from './testcase-pool.js';
+import type { SelectionSpec } from './selection.js';
 import type { Job, JobCommand, JobSelect, Solvable, SolverPool, SolverRepo } from './types.js';
 
 /** One job set: the jobs before the first `nextjob`, or between two. */
@@ -37,8 +38,8 @@ export interface JobSet {
   readonly noopSelections: readonly NoopSelection[];
 }
 
-/** A `job noop selection` line: the selection's text and flags, the job's flags. */
-export interface NoopSelection { readonly line: number; readonly name: string; readonly selectionFlags: readonly string[]; readonly jobFlags: readonly string[] }
+/** A `job noop selection…` line: the selection (selection.ts), the job's flags. */
+export interface NoopSelection { readonly line: number; readonly spec: SelectionSpec; readonly jobFlags: readonly string[] }
 
 /** The solver flags the depsolver models; any other makes the case unmodelled. */
 const SOLVER_FLAGS: ReadonlySet<string> = new Set(['ignorerecommended', 'focusinstalled', '!dupallowdowngrade', '!dupallowarchchange', 'keepexplicitobsoletes', 'keeporphans', 'allowuninstall', 'yumobsoletes', 'bestobeypolicy', 'allowvendorchange', 'noautotarget', 'strongrecommends', 'strictrepopriority']);
@@ -299,6 +300,7 @@ const DEP_TAGS: ReadonlyMap<number, number> = new Map([
 const TAG_PKG = tagCode('Pkg');
 const TAG_VND = tagCode('Vnd');
 const TAG_TIM = tagCode('Tim');
+const TAG_FLS = tagCode('Fls');
 /** A tag that is not a dependency (Ver, Sum, Grp, …: ignored) */
 const NOT_A_DEP = -1;
 
@@ -445,16 +447,18 @@ function parseTestcaseBytes(text: Buffer, where: string): Testcase {
     const jobs: Job[] = [];
     const noopSelections: NoopSelection[] = [];
     for (const { line, words } of set.jobs) {
-      if (words[1] === 'selection') {
+      const type = SELECTION_TYPES[words[1] ?? ''];
+      if (type) {
         const flagged = words.length > 3 && /^\[.*\]$/.test(words.at(-1) ?? '');
         const rest = flagged ? words.slice(2, -1) : words.slice(2);
-        if (rest.length < 2) throw bad(line, 'a selection job needs NAME FLAGS');
-        if (words[0] !== 'noop') { set.unsupported.push(`line ${line}: job ${words[0]} selection`); continue; }
+        const keyed = type !== 'selection';
+        if (rest.length < (keyed ? 3 : 2)) throw bad(line, `a ${words[1]} job needs ${keyed ? 'KEY ' : ''}TEXT FLAGS`);
+        if (words[0] !== 'noop') { set.unsupported.push(`line ${line}: job ${words[0]} ${words[1]}`); continue; }
         const jobFlags = flagged ? (words.at(-1) ?? '').slice(1, -1).split(',').filter((f) => f !== '') : [];
-        noopSelections.push({ line, name: rest.slice(0, -1).join(' '), selectionFlags: (rest.at(-1) ?? '').split(','), jobFlags });
+        const text = rest.slice(keyed ? 1 : 0, -1).join(' ');
+        noopSelections.push({ line, spec: { type, text, flags: (rest.at(-1) ?? '').split(','), ...(keyed ? { keyname: rest[0] } : {}) }, jobFlags });
         continue;
       }
-      if (words[1]?.startsWith('selection_')) { set.unsupported.push(`line ${line}: job ${words[1]}`); continue; }
       const job = parseJob(pool, repoIds, words, (what) => bad(line, what));
       if (typeof job === 'string') set.unsupported.push(`line ${line}: ${job}`); else jobs.push(job);
     }
@@ -467,6 +471,9 @@ function parseTestcaseBytes(text: Buffer, where: string): Testcase {
   const all = [...unsupported, ...sets.flatMap((s) => s.unsupported)].sort((a, b) => lineOf(a) - lineOf(b));
   return { pool, arch, jobs: sets[0].jobs, result: sets[0].result, resultTypes: sets[0].resultTypes, sets, unsupported: all, poolUnsupported, disabled };
 }
+
+/** The selection job lines (testcase_read), by their second word. */
+const SELECTION_TYPES: Readonly<Record<string, SelectionSpec['type']>> = { selection: 'selection', selection_matchdeps: 'matchdeps', selection_matchdepid: 'matchdepid', selection_matchsolvable: 'matchsolvable' };
 
 /** The result types solveJobSet writes (testcase.c resultflags2str). */
 const RESULT_TYPES: ReadonlySet<string> = new Set(['transaction', 'problems', 'recommended', 'genid', 'rules', 'jobs']);
@@ -633,6 +640,7 @@ function scanTesttags(to: TesttagsTarget | undefined, text: Buffer, from: number
     }
     // repo_testcase.c: the vendor is the rest of the line, the build time its leading number (0: none)
     if (tag === TAG_VND && cur) { (cur as { vendor?: string }).vendor = text.toString('utf8', vs, end); continue; }
+    if (tag === TAG_FLS && cur) { to.pool.addFile(text.toString('utf8', vs, end).trim()); continue; }
     if (tag === TAG_TIM && cur) { const t = Number.parseInt(text.toString('utf8', vs, end), 10); if (t) (cur as { buildTime?: number }).buildTime = t; continue; }
     const kind = DEP_TAGS.get(tag) ?? NOT_A_DEP;
     if (c === 43) { block = { kind, tag }; continue; }

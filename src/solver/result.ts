@@ -1,17 +1,18 @@
 /**
- * testsolv's result format (ext/testcase.c testcase_solverresult, `result transaction,problems`): one line per
- * transaction element, `install P`, `erase P [OBSOLETER]`, `upgrade|downgrade|reinstall|change OLD NEW`, and with
- * `recommended` one `recommended P` / `suggested P` per solver_get_recommendations entry, sorted as testsolv sorts
- * them. Problems are one `problem` line: libsolv's problem and solution texts are not modelled, so
- * a comparison of two unsolvable results compares only that both are unsolvable.
- */
+ * testsolv's result format (ext/testcase.c testcase_solverresult): one line per transaction element, `install P`,
+ * `erase P [OBSOLETER]`, `upgrade|downgrade|reinstall|change OLD NEW`; with `recommended` one `recommended P` /
+ * `suggested P` per solver_get_recommendations entry; `alternatives` (the choices the solver kept), `rules` (the
+ * rules it made), `genid` (dependency ids) and `jobs` (the jobs, selections expanded); all sorted as testsolv
+ * sorts them. Problems are one `problem` line: libsolv's problem and solution texts are not modelled, so
+ * a comparison of two unsolvable results compares only that both are unsolvable. */
 import { solve } from './solve.js';
 import { formatSolvable, type JobSet, type Testcase } from './testcase.js';
-import { formatDepId, parseDepId, relOpName, type DepId } from './testdep.js';
+import { formatDepId, parseDepId, relOpName, treeToId, type DepId } from './testdep.js';
 import { makeSelection, type Select, type SelectionJob } from './selection.js';
 import { createHash } from 'node:crypto';
 import { FerryError, assert } from '../core/errors.js';
-import type { RuleReport, SolveResult, SolverPool } from './types.js';
+import type { DepTree } from '../rpm/deps.js';
+import type { Alternative, Job, RuleReport, SolveResult, SolverPool, SolverRule } from './types.js';
 
 /** The marker line of an unsolvable result. */
 export const PROBLEM_LINE = 'problem (unsolvable)';
@@ -60,7 +61,7 @@ function runJobSet(tc: Testcase, set: JobSet, o: { considerAlso?: readonly numbe
   const types = set.resultTypes.length ? set.resultTypes : ['transaction', 'problems'];
   const lines: string[] = [];
   let considered: readonly number[] | undefined;
-  if (types.some((t) => t === 'transaction' || t === 'problems' || t === 'recommended' || t === 'rules') || o.keep) {
+  if (types.some((t) => t === 'transaction' || t === 'problems' || t === 'recommended' || t === 'rules' || t === 'alternatives') || o.keep) {
     const solved = solvedLines(tc, set, types, o);
     lines.push(...solved.lines);
     considered = solved.considered;
@@ -73,7 +74,8 @@ function runJobSet(tc: Testcase, set: JobSet, o: { considerAlso?: readonly numbe
 function solvedLines(tc: Testcase, set: JobSet, types: readonly string[], o: { considerAlso?: readonly number[]; keep?: boolean }): { lines: string[]; considered?: readonly number[] } {
   const recommendations = types.includes('recommended');
   const rules = types.includes('rules');
-  const result = solve({ ...(o.considerAlso ? { considerAlso: o.considerAlso } : {}), ...(rules || o.keep ? { rules: true } : {}), pool: tc.pool, arch: tc.arch, jobs: set.jobs, ignoreRecommended: set.solverFlags.includes('ignorerecommended'), focusInstalled: set.solverFlags.includes('focusinstalled'),
+  const alternatives = types.includes('alternatives');
+  const result = solve({ ...(alternatives ? { alternatives: true } : {}), ...(o.considerAlso ? { considerAlso: o.considerAlso } : {}), ...(rules || o.keep ? { rules: true } : {}), pool: tc.pool, arch: tc.arch, jobs: set.jobs, ignoreRecommended: set.solverFlags.includes('ignorerecommended'), focusInstalled: set.solverFlags.includes('focusinstalled'),
     dupAllowDowngrade: !set.solverFlags.includes('!dupallowdowngrade'), dupAllowArchChange: !set.solverFlags.includes('!dupallowarchchange'), recommendations,
     keepExplicitObsoletes: set.solverFlags.includes('keepexplicitobsoletes'), keepOrphans: set.solverFlags.includes('keeporphans'),
     allowUninstall: set.solverFlags.includes('allowuninstall'), yumObsoletes: set.solverFlags.includes('yumobsoletes'),
@@ -83,6 +85,7 @@ function solvedLines(tc: Testcase, set: JobSet, types: readonly string[], o: { c
     strongRecommends: set.solverFlags.includes('strongrecommends'), strictRepoPriority: set.solverFlags.includes('strictrepopriority'), allowVendorChange: set.solverFlags.includes('allowvendorchange') });
   const lines = types.includes('transaction') || types.includes('problems') ? formatResult(tc.pool, result) : [];
   if (rules) lines.push(...ruleLines(tc.pool, result.rules));
+  if (alternatives && result.ok) lines.push(...alternativeLines(tc, result.alternatives ?? [], set.jobs));
   const considered = result.rules?.considered;
   if (!result.ok || !recommendations) return { lines, considered };
   const f = (kind: string, ids: readonly number[] = []): string[] => ids.map((id) => `${kind} ${formatSolvable(tc.pool, id)}`);
@@ -146,13 +149,74 @@ export function ruleLines(pool: SolverPool, report: RuleReport | undefined): str
   for (const r of report.rules) {
     if (!RULE_CLASSES.has(r.kind)) throw new FerryError('SOLVER_UNSUPPORTED', `result rules with ${r.kind} rules`);
     if (r.literals.length === 0) throw new FerryError('SOLVER_UNSUPPORTED', `result rules with an empty ${r.kind} rule (libsolv's -SYSTEMSOLVABLE)`);
-    const names = r.literals.map((l) => ({ sign: l.installed ? ' ' : '-', text: formatSolvable(pool, l.id) }));
-    const md5 = createHash('md5');
-    for (const t of [...new Set(names.map((n) => (n.sign === '-' ? `!${n.text}` : n.text)))].sort()) md5.update(`${t}\0`);
-    const id = md5.digest('hex');
-    for (const n of names) lines.push(`rule ${r.kind} ${id} ${n.sign}${n.text}`);
+    const id = ruleId(pool, r.literals);
+    for (const l of r.literals) lines.push(`rule ${r.kind} ${id} ${l.installed ? ' ' : '-'}${formatSolvable(pool, l.id)}`);
   }
   return lines;
+}
+
+/** testcase_ruleid: the md5 of a rule's sorted, distinct literals (`P` or `!P`, each NUL-terminated). */
+function ruleId(pool: SolverPool, literals: SolverRule['literals']): string {
+  const md5 = createHash('md5');
+  const texts = literals.map((l) => `${l.installed ? '' : '!'}${formatSolvable(pool, l.id)}`);
+  for (const t of [...new Set(texts)].sort()) md5.update(`${t}\0`);
+  return md5.digest('hex');
+}
+
+/**
+ * `result alternatives` (testcase_solverresult): per choice an id (testcase_alternativeid: 4 bytes of the md5 of
+ * the rule's id, or of the recommending package and its dependency), a line 0 naming the origin (`job …`,
+ * `P requires DEP`, `update P`, `P recommends DEP`) and one line per candidate, `+` the one installed, `-` one
+ * tried and dropped.
+ */
+export function alternativeLines(tc: Testcase, alternatives: readonly Alternative[], jobs: readonly Job[]): string[] {
+  const pool = tc.pool;
+  const f = (id: number): string => formatSolvable(pool, id);
+  const out: string[] = [];
+  for (const a of alternatives) {
+    const o = a.origin;
+    if (o === undefined) throw new FerryError('SOLVER_UNSUPPORTED', 'result alternatives of a choice without its rule');
+    const md5 = createHash('md5');
+    const head: string[] = [];
+    if ('from' in o) {
+      const dep = formatDepId(treeToId(o.dep));
+      md5.update(`${f(o.from)}\0${dep}\0`);
+      head.push(`${f(o.from)} recommends ${dep}`);
+    } else {
+      md5.update(`${ruleId(pool, o.rule)}\0`);
+      const rule = o.pkgRule ?? o.rule;
+      if (o.kind === 'job' && o.job !== undefined) head.push(`job ${formatSolverJob(tc, jobs[o.job])}`);
+      else if ((o.kind === 'update' || o.kind === 'feature') && o.pkg !== undefined) head.push(`update ${f(o.pkg)}`);
+      else if (o.kind === 'pkg' || o.kind === 'choice') head.push(...requiresInfos(tc, rule).map((i) => `${f(i.pkg)} requires ${formatDepId(treeToId(i.dep))}`));
+      else throw new FerryError('SOLVER_UNSUPPORTED', `result alternatives of a ${o.kind} rule`);
+    }
+    const prefix = `alternative ${md5.digest('hex').slice(0, 8)} `;
+    for (const h of head) out.push(`${prefix} 0 ${h}`);
+    a.cands.forEach((c, k) => out.push(`${prefix}${String(k + 1).padStart(2)} ${c.id === a.chosen ? '+' : c.taken ? '-' : ' '} ${f(c.id)}`));
+  }
+  return out;
+}
+
+/** solver_allruleinfos of a requires rule -N | P1 … Pk: every requires of N whose providers are P1 … Pk. */
+function requiresInfos(tc: Testcase, rule: SolverRule['literals']): { pkg: number; dep: DepTree }[] {
+  const neg = rule.filter((l) => !l.installed);
+  if (neg.length !== 1) return [];
+  const n = neg[0].id;
+  const want = rule.filter((l) => l.installed).map((l) => l.id).sort((a, b) => a - b).join(',');
+  return tc.pool.solvable(n).requires.filter((d) => d.type === 'simple' && tc.pool.whatprovides(d).filter((p) => p !== n).join(',') === want).map((dep) => ({ pkg: n, dep }));
+}
+
+/** testcase_job2str of a solver job. */
+function formatSolverJob(tc: Testcase, job: Job): string {
+  const s = job.select;
+  let select: Select;
+  switch (s.kind) {
+    case 'name': select = { kind: 'name', dep: s.evr?.flags && s.evr.evr ? treeToId({ type: 'simple', name: s.name, flags: s.evr.flags, evr: s.evr.evr }) : { lit: s.name } }; break;
+    case 'provides': select = { kind: 'provides', dep: treeToId(s.dep) }; break;
+    default: select = s;
+  }
+  const flags = [...(job.forceBest ? ['forcebest'] : []), ...(job.targeted ? ['targeted'] : []), ...(job.setEvr ? ['setevr'] : []), ...(job.setArch ? ['setarch'] : []), ...(job.weak ? ['weak'] : [])];
+  return formatJob(job.command, select, flags, tc);
 }
 
 /**

@@ -10,8 +10,7 @@ import { rpmvercmp } from '../rpm/evr.js';
 import type { Dep, Evr } from '../rpm/types.js';
 import { archScores } from './policy.js';
 import { formatEvr } from '../rpm/evr.js';
-import type { DepTree } from '../rpm/deps.js';
-import { parseDepId, type DepId, type DepRel } from './testdep.js';
+import { parseDepId, treeToId, type DepId, type DepRel } from './testdep.js';
 import { formatSolvable } from './testcase.js';
 import type { SolverPool } from './types.js';
 
@@ -688,22 +687,6 @@ function matcher(pattern: string, glob: boolean, nocase: boolean): (s: string) =
   }
   const rx = new RegExp(`^${re}$`, nocase ? 'is' : 's');
   return (s) => rx.test(s);
-}
-
-/** A dependency as a DepId: relations nest to the right, as testcase_str2dep reads `A & B & C`. */
-function treeToId(t: DepTree): DepId {
-  const chain = (parts: readonly DepTree[], flags: number): DepId => (parts.length === 1 ? treeToId(parts[0]) : rel(treeToId(parts[0]), chain(parts.slice(1), flags), flags));
-  switch (t.type) {
-    case 'simple': return t.flags && t.evr ? rel(lit(t.name), lit(formatEvr(t.evr)), flagBits(t.flags)) : lit(t.name);
-    case 'and': return chain(t.operands, REL_AND);
-    case 'or': return chain(t.operands, REL_OR);
-    case 'with': return chain(t.operands, REL_WITH);
-    case 'without': return rel(treeToId(t.left), treeToId(t.right), REL_WITHOUT);
-    case 'if': case 'unless': {
-      const cond = t.otherwise ? rel(treeToId(t.condition), treeToId(t.otherwise), REL_ELSE) : treeToId(t.condition);
-      return rel(treeToId(t.left), cond, t.type === 'if' ? REL_COND : REL_UNLESS);
-    }
-  }
 }
 
 const OP_TEXT: Readonly<Record<number, string>> = { 1: '>', 2: '=', 3: '>=', 4: '<', 5: '<>', 6: '<=', 7: '<=>' };

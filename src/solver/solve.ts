@@ -31,7 +31,7 @@ import { createDupMaps, type DupJob, type DupMaps } from './dupmaps.js';
 import { Sat } from './sat.js';
 import { yumObsoletesRules } from './yumobs.js';
 import type { Dep } from '../rpm/types.js';
-import type { Job, RuleReport, Solvable, SolveRequest, SolveResult, SolverPool, SolverRule, TransactionStep } from './types.js';
+import type { Alternative, Job, RuleReport, Solvable, SolveRequest, SolveResult, SolverPool, SolverRule, TransactionStep } from './types.js';
 
 // A formula over solvable literals (+v installed, -v not installed; v = id + 1).
 type Formula = { t: 'lit'; lit: number } | { t: 'and' | 'or'; parts: Formula[] } | { t: 'true' } | { t: 'false' };
@@ -46,8 +46,13 @@ const FALSE: Formula = { t: 'false' };
  */
 interface Rule { lits: number[]; kind: 'pkg' | 'update' | 'feature' | 'job' | 'infarch' | 'dup' | 'best' | 'yumobs' | 'black' | 'repoprio' | 'choice'; from?: Rule; pkg?: number; weakRec?: boolean; job?: number; weak?: boolean }
 
-/** A decision among several candidates at `level` (the decision itself is at level + 1); `taken` per candidate. */
-interface Branch { readonly level: number; readonly cands: readonly number[]; readonly taken: boolean[] }
+/**
+ * A decision among several candidates at `level` (the decision itself is at level + 1); `taken` per candidate;
+ * `origin`: the rule whose candidates they are, or the recommends of an installed package.
+ */
+interface Branch { readonly level: number; readonly cands: readonly number[]; readonly taken: boolean[]; readonly origin?: BranchOrigin }
+
+type BranchOrigin = { readonly rule: Rule } | { readonly from: number; readonly dep: DepTree };
 
 const V = (id: number): number => id + 1;
 const PASSES_BOTH = [0, 1];
@@ -951,10 +956,10 @@ class Solver {
   }
 
   /** selectandinstall: the policy's first choice; several candidates open a branch for minimisation. */
-  private choose(dq: number[], reorder = false): number {
+  private choose(dq: number[], origin: BranchOrigin | undefined, reorder = false): number {
     let list = dq.length > 1 ? filterUnwanted(this.ctx, [...dq], 'choose') : dq;
     if (reorder && list.length > 1) list = this.reorderForFutureInstalled(list);
-    if (list.length > 1) this.branches.push({ level: this.sat.decisionLevel, cands: list, taken: list.map((_, k) => k === 0) });
+    if (list.length > 1) this.branches.push({ level: this.sat.decisionLevel, cands: list, taken: list.map((_, k) => k === 0), ...(origin ? { origin } : {}) });
     return V(list[0]);
   }
 
@@ -1009,7 +1014,7 @@ class Solver {
         if (inst.length) cand = inst;
       }
       // resolve_jobrules runs with do_extra_reordering when there are installed packages (and the jobs come first)
-      return this.choose(cand, this.installed.length > 0 && !this.req.focusInstalled);
+      return this.choose(cand, { rule: r }, this.installed.length > 0 && !this.req.focusInstalled);
     }
     return 0;
   }
@@ -1113,7 +1118,7 @@ class Solver {
     } else if (this.wantsUpdate(i)) {
       const dq = this.undecidedPositives(rr);
       const pruned = dq && dq.length ? this.toTargets(i, dq) : undefined;
-      if (pruned && pruned.length) return this.choose(pruned);
+      if (pruned && pruned.length) return this.choose(pruned, { rule: { lits: rr, kind: 'update', pkg: i } });
     }
     return this.sat.valueOf(V(i)) === 0 ? V(i) : 0;
   }
@@ -1177,7 +1182,7 @@ class Solver {
         if (list.length > 1) { if (!st.postponed) st.postponed = st.i + 1; continue; }
       }
       st.n = 0;
-      return this.choose(list);
+      return this.choose(list, { rule: this.rules[this.choiceable[st.i]] });
     }
   }
 
@@ -1253,7 +1258,7 @@ class Solver {
       if (this.isInst(id)) continue;
       for (const rec of this.pool.solvable(id).recommends) {
         const cand = this.recommendCandidates(rec, best);
-        if (cand.length) return this.choose(cand);
+        if (cand.length) return this.choose(cand, { from: id, dep: rec });
       }
     }
     return 0;
@@ -1520,7 +1525,25 @@ class Solver {
     const choice = this.choiceRules(pkg);
     const made = [...pkg, ...update, ...this.jobRules, ...this.infarch, ...this.dup, ...this.best ?? [], ...this.black, ...this.repoPrio, ...choice];
     const result = this.solveRules(pkg, update, choice);
-    return this.req.rules ? { ...result, rules: this.ruleReport(made) } : result;
+    const withRules = this.req.rules ? { ...result, rules: this.ruleReport(made) } : result;
+    return this.req.alternatives && withRules.ok ? { ...withRules, alternatives: this.alternatives() } : withRules;
+  }
+
+  /** solver_get_alternative of every branch left: its origin, candidates (taken or not) and the one installed. */
+  private alternatives(): Alternative[] {
+    const literals = (lits: readonly number[]): SolverRule['literals'] => lits.map((l) => ({ id: ID(l), installed: l > 0 }));
+    return this.branches.map((b) => {
+      const chosen = b.cands.find((p) => this.sat.valueOf(V(p)) === 1 && this.sat.levelOf(V(p)) === b.level + 1);
+      const o = b.origin;
+      let origin: Alternative['origin'];
+      if (o === undefined) origin = undefined;
+      else if ('from' in o) origin = { from: o.from, dep: o.dep };
+      else {
+        const pkgRule = o.rule.kind === 'choice' ? o.rule.from : o.rule;
+        origin = { rule: literals(o.rule.lits), kind: o.rule.kind, ...(pkgRule && pkgRule !== o.rule ? { pkgRule: literals(pkgRule.lits) } : {}), ...(o.rule.job === undefined ? {} : { job: o.rule.job }), ...(o.rule.pkg === undefined ? {} : { pkg: o.rule.pkg }) };
+      }
+      return { cands: b.cands.map((id, k) => ({ id, taken: b.taken[k] })), ...(chosen === undefined ? {} : { chosen }), ...(origin ? { origin } : {}) };
+    });
   }
 
   /** With SolveRequest.rules: the rules made (the yumobs rules after the first attempt made them), the learnt ones. */

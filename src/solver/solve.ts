@@ -1526,6 +1526,10 @@ class Solver {
     const made = [...pkg, ...update, ...this.jobRules, ...this.infarch, ...this.dup, ...this.best ?? [], ...this.black, ...this.repoPrio, ...choice];
     const result = this.solveRules(pkg, update, choice);
     const withRules = this.req.rules ? { ...result, rules: this.ruleReport(made) } : result;
+    if (this.req.alternatives && withRules.ok && this.sat.learntCount) {
+      // libsolv branches on its learnt rules too, which Ferry's CDCL does not learn alike
+      throw unsupported(`alternatives after the search learnt ${this.sat.learntCount} rule(s)`);
+    }
     return this.req.alternatives && withRules.ok ? { ...withRules, alternatives: this.alternatives() } : withRules;
   }
 

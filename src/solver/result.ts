@@ -9,6 +9,7 @@ import { solve } from './solve.js';
 import { formatSolvable, type JobSet, type Testcase } from './testcase.js';
 import { formatDepId, parseDepId, relOpName, treeToId, type DepId } from './testdep.js';
 import { makeSelection, type Select, type SelectionJob } from './selection.js';
+import { problemId, proveUnsolvable } from './proof.js';
 import { createHash } from 'node:crypto';
 import { FerryError, assert } from '../core/errors.js';
 import type { DepTree } from '../rpm/deps.js';
@@ -61,7 +62,7 @@ function runJobSet(tc: Testcase, set: JobSet, o: { considerAlso?: readonly numbe
   const types = set.resultTypes.length ? set.resultTypes : ['transaction', 'problems'];
   const lines: string[] = [];
   let considered: readonly number[] | undefined;
-  if (types.some((t) => t === 'transaction' || t === 'problems' || t === 'recommended' || t === 'rules' || t === 'alternatives') || o.keep) {
+  if (types.some((t) => t === 'transaction' || t === 'problems' || t === 'recommended' || t === 'rules' || t === 'alternatives' || t === 'proof') || o.keep) {
     const solved = solvedLines(tc, set, types, o);
     lines.push(...solved.lines);
     considered = solved.considered;
@@ -75,7 +76,8 @@ function solvedLines(tc: Testcase, set: JobSet, types: readonly string[], o: { c
   const recommendations = types.includes('recommended');
   const rules = types.includes('rules');
   const alternatives = types.includes('alternatives');
-  const result = solve({ ...(alternatives ? { alternatives: true } : {}), ...(o.considerAlso ? { considerAlso: o.considerAlso } : {}), ...(rules || o.keep ? { rules: true } : {}), pool: tc.pool, arch: tc.arch, jobs: set.jobs, ignoreRecommended: set.solverFlags.includes('ignorerecommended'), focusInstalled: set.solverFlags.includes('focusinstalled'),
+  const proof = types.includes('proof');
+  const result = solve({ ...(alternatives ? { alternatives: true } : {}), ...(o.considerAlso ? { considerAlso: o.considerAlso } : {}), ...(rules || proof || o.keep ? { rules: true } : {}), pool: tc.pool, arch: tc.arch, jobs: set.jobs, ignoreRecommended: set.solverFlags.includes('ignorerecommended'), focusInstalled: set.solverFlags.includes('focusinstalled'),
     dupAllowDowngrade: !set.solverFlags.includes('!dupallowdowngrade'), dupAllowArchChange: !set.solverFlags.includes('!dupallowarchchange'), recommendations,
     keepExplicitObsoletes: set.solverFlags.includes('keepexplicitobsoletes'), keepOrphans: set.solverFlags.includes('keeporphans'),
     allowUninstall: set.solverFlags.includes('allowuninstall'), yumObsoletes: set.solverFlags.includes('yumobsoletes'),
@@ -86,6 +88,7 @@ function solvedLines(tc: Testcase, set: JobSet, types: readonly string[], o: { c
   const lines = types.includes('transaction') || types.includes('problems') ? formatResult(tc.pool, result) : [];
   if (rules) lines.push(...ruleLines(tc.pool, result.rules));
   if (alternatives && result.ok) lines.push(...alternativeLines(tc, result.alternatives ?? [], set.jobs));
+  if (proof && !result.ok) lines.push(...proofLines(tc.pool, result.rules));
   const considered = result.rules?.considered;
   if (!result.ok || !recommendations) return { lines, considered };
   const f = (kind: string, ids: readonly number[] = []): string[] => ids.map((id) => `${kind} ${formatSolvable(tc.pool, id)}`);
@@ -153,6 +156,30 @@ export function ruleLines(pool: SolverPool, report: RuleReport | undefined): str
     for (const l of r.literals) lines.push(`rule ${r.kind} ${id} ${l.installed ? ' ' : '-'}${formatSolvable(pool, l.id)}`);
   }
   return lines;
+}
+
+/**
+ * `result proof` of an unsolvable result (proof.ts): per rule of the proof `proof PID N CLASS RULEID` and its
+ * literals `proof PID N: --> P` for the one it made true.
+ */
+export function proofLines(pool: SolverPool, report: RuleReport | undefined): string[] {
+  assert(report !== undefined, 'a solve asked for its rules reports them');
+  if (pool.installedRepo !== undefined && report.considered.some((id) => pool.solvable(id).repo === pool.installedRepo)) {
+    throw new FerryError('SOLVER_UNSUPPORTED', 'result proof with an installed repository (libsolv\'s feature and update rule layout is not modelled)');
+  }
+  const { steps, problemRules } = proveUnsolvable(report.rules);
+  const pid = problemId(problemRules.map((r) => ruleId(pool, report.rules[r].literals)));
+  const out: string[] = [];
+  steps.forEach((s, k) => {
+    const r = report.rules[s.rule];
+    const n = String(k).padStart(3);
+    out.push(`proof ${pid} ${n} ${r.kind} ${ruleId(pool, r.literals)}`);
+    for (const l of r.literals) {
+      const lit = l.installed ? l.id + 1 : -(l.id + 1);
+      out.push(`proof ${pid} ${n}: ${lit === s.truelit ? '-->' : '   '}${l.installed ? '  ' : ' -'}${formatSolvable(pool, l.id)}`);
+    }
+  });
+  return out;
 }
 
 /** testcase_ruleid: the md5 of a rule's sorted, distinct literals (`P` or `!P`, each NUL-terminated). */

@@ -476,7 +476,7 @@ function parseTestcaseBytes(text: Buffer, where: string): Testcase {
 const SELECTION_TYPES: Readonly<Record<string, SelectionSpec['type']>> = { selection: 'selection', selection_matchdeps: 'matchdeps', selection_matchdepid: 'matchdepid', selection_matchsolvable: 'matchsolvable' };
 
 /** The result types solveJobSet writes (testcase.c resultflags2str). */
-const RESULT_TYPES: ReadonlySet<string> = new Set(['transaction', 'problems', 'recommended', 'genid', 'rules', 'jobs', 'alternatives']);
+const RESULT_TYPES: ReadonlySet<string> = new Set(['transaction', 'problems', 'recommended', 'genid', 'rules', 'jobs', 'alternatives', 'proof']);
 
 /**
  * One `genid` line on a set's stack (testcase_read): `lit STRING`, `null`, `dep TEXT` (testcase_str2dep, whose

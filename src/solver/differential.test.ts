@@ -57,7 +57,7 @@ test('libsolv testcases: Ferry and testsolv give the same transaction', { skip: 
   for (const d of differences) console.log(`  differs: ${d}`);
   for (const u of unmodelled) console.log(`  not modelled: ${u}`);
   assert.deepEqual(differences, [], 'every modelled testcase gives testsolv\'s transaction');
-  assert.ok(compared >= 83, `only ${compared} testcases compared`);
+  assert.ok(compared >= 90, `only ${compared} testcases compared`);
 });
 
 /** testsolv's result lines of each job set ("test N:" blocks; one block for a single set). */
@@ -99,7 +99,7 @@ test('libsolv testcases the solver models in part: each modelled job set gives t
   assert.ok(equal.length >= 1, `only ${equal.length} job sets compared`);
 });
 
-test('libsolv testcases whose only unmodelled part is a report (alternatives, rules, proof): the transaction (asked without it) is testsolv\'s', { skip: skipUnlessShared('test-vectors', 'libsolv-testcases') || noTestsolv }, () => {
+test('libsolv testcases that ask for a report (alternatives, rules, proof): the transaction (asked without it) is testsolv\'s', { skip: skipUnlessShared('test-vectors', 'libsolv-testcases') || noTestsolv }, () => {
   const files = readdirSync(CASES).filter((d) => statSync(join(CASES, d)).isDirectory())
     .flatMap((d) => readdirSync(join(CASES, d)).filter((f) => f.endsWith('.t')).map((f) => `${d}/${f}`)).sort();
   const dir = mkdtempSync(join(tmpdir(), 'ferry-alternatives-'));
@@ -107,11 +107,11 @@ test('libsolv testcases whose only unmodelled part is a report (alternatives, ru
     const equal: string[] = [];
     const differences: string[] = [];
     for (const f of files) {
-      const tc = readTestcase(join(CASES, f));
-      if (tc.unsupported.length === 0 || !tc.unsupported.every((u) => /^line \d+: result (alternatives|rules|proof)$/.test(u))) continue;
+      const original = readFileSync(join(CASES, f), 'utf8');
+      if (!/^result \S*\b(alternatives|rules|proof)\b/m.test(original)) continue;
       // solver_get_alternatives, the rules and the proof are reports on the decisions, not decisions: the same case
-      // asks for the transaction only
-      const text = readFileSync(join(CASES, f), 'utf8').replace(/^result ([^ ]*)/gm, (_, types: string) => `result ${types.split(',').filter((t) => !REPORTS.has(t)).join(',') || 'transaction,problems'}`);
+      // asks for the transaction only (testsolv 0.7.23 fails the alternatives cases on their report's format alone)
+      const text = original.replace(/^result ([^ ]*)/gm, (_, types: string) => `result ${types.split(',').filter((t) => !REPORTS.has(t)).join(',') || 'transaction,problems'}`);
       const path = writeScenario(dir, f.replace('/', '_'), text);
       const mine = ferry(parseTestcase(text, path));
       if (typeof mine === 'string') continue;
@@ -122,7 +122,7 @@ test('libsolv testcases whose only unmodelled part is a report (alternatives, ru
     console.log(`libsolv testcases without their reports: ${equal.length + differences.length} compared, ${equal.length} equal (${equal.join(', ')})`);
     for (const d of differences) console.log(`  differs: ${d}`);
     assert.deepEqual(differences, []);
-    assert.ok(equal.length >= 11, `only ${equal.length} compared`);
+    assert.ok(equal.length >= 18, `only ${equal.length} compared`);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

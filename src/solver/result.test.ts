@@ -1,4 +1,4 @@
-// `result rules` (ruleLines): the package and job rules the solver made, as testsolv prints them; the lines below are
+// `result rules` (ruleLines) and `result alternatives` (alternativeLines) as testsolv prints them; the lines below are
 // testsolv's (libsolv 0.7.23) for the case, and testsolv is asked again when installed.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -48,4 +48,37 @@ test('result rules: a reused solver keeps the previous set\'s package rules (nex
 test('result rules with an installed repository is SOLVER_UNSUPPORTED (libsolv\'s feature and update rules)', () => {
   const text = `${REPO}system x86_64 rpm available\njob install name A\nresult rules <inline>\n`;
   assert.throws(() => solveTestcase(parseTestcase(text, 'installed.t')), (err) => isFerryError(err, 'SOLVER_UNSUPPORTED') && /installed repository/.test(err.message));
+});
+
+test('result alternatives: a requires with two providers and a recommends, the choices as testsolv 0.7.23 prints them', () => {
+  const text = `repo test 0 testtags <inline>
+#>=Pkg: A 1 1 noarch
+#>=Req: X
+#>=Rec: Y
+#>=Pkg: B 1 1 noarch
+#>=Prv: X
+#>=Pkg: C 1 1 noarch
+#>=Prv: X
+#>=Pkg: D 1 1 noarch
+#>=Prv: Y
+#>=Pkg: E 1 1 noarch
+#>=Prv: Y
+system unset * system
+job install name A
+result transaction,problems,alternatives <inline>
+`;
+  const expected = [
+    'alternative 8f2fa5fa  0 A-1-1.noarch@test requires X',
+    'alternative 8f2fa5fa  1 + B-1-1.noarch@test',
+    'alternative 8f2fa5fa  2   C-1-1.noarch@test',
+    'alternative f04c0bbd  0 A-1-1.noarch@test recommends Y',
+    'alternative f04c0bbd  1 + D-1-1.noarch@test',
+    'alternative f04c0bbd  2   E-1-1.noarch@test',
+    'install A-1-1.noarch@test',
+    'install B-1-1.noarch@test',
+    'install D-1-1.noarch@test',
+  ];
+  const ref = testsolvText(text);
+  if (ref) assert.deepEqual(ref, expected);
+  assert.deepEqual(solveTestcase(parseTestcase(text, 'alternatives.t')), expected);
 });

@@ -34,7 +34,7 @@ import { RuleArenaBuilder, ruleLits, unifyRules, type RuleArena } from './rule-a
 import { Sat } from './sat.js';
 import { yumObsoletesRules } from './yumobs.js';
 import type { Dep } from '../rpm/types.js';
-import type { Job, RuleReport, Solvable, SolvePhase, SolveRequest, SolveResult, SolverPool, SolverRule, TransactionStep } from './types.js';
+import type { Alternative, Job, RuleReport, Solvable, SolvePhase, SolveRequest, SolveResult, SolverPool, SolverRule, TransactionStep } from './types.js';
 
 // A formula over solvable literals (+v installed, -v not installed; v = id + 1).
 type Formula = { t: 'lit'; lit: number } | { t: 'and' | 'or'; parts: Formula[] } | { t: 'true' } | { t: 'false' };
@@ -49,8 +49,14 @@ const FALSE: Formula = { t: 'false' };
  */
 interface Rule { lits: number[]; kind: 'update' | 'feature' | 'job' | 'infarch' | 'dup' | 'best' | 'yumobs' | 'black' | 'repoprio' | 'choice'; from?: readonly number[]; pkg?: number; job?: number; weak?: boolean }
 
-/** A decision among several candidates at `level` (the decision itself is at level + 1); `taken` per candidate. */
-interface Branch { readonly level: number; readonly cands: readonly number[]; readonly taken: boolean[] }
+/**
+ * A decision among several candidates at `level` (the decision itself is at level + 1); `taken` per candidate;
+ * `origin`: the rule whose candidates they are, or the recommends of an installed package.
+ */
+interface Branch { readonly level: number; readonly cands: readonly number[]; readonly taken: boolean[]; readonly origin?: BranchOrigin }
+
+/** `pkgRule`: a package rule, by its index in the RuleArena. */
+type BranchOrigin = { readonly rule: Rule } | { readonly pkgRule: number } | { readonly from: number; readonly dep: DepTree };
 
 const V = (id: number): number => id + 1;
 const PASSES_BOTH = [0, 1];
@@ -1111,10 +1117,10 @@ class Solver {
   }
 
   /** selectandinstall: the policy's first choice; several candidates open a branch for minimisation. */
-  private choose(dq: number[], reorder = false): number {
+  private choose(dq: number[], origin: BranchOrigin | undefined, reorder = false): number {
     let list = dq.length > 1 ? filterUnwanted(this.ctx, [...dq], 'choose') : dq;
     if (reorder && list.length > 1) list = this.reorderForFutureInstalled(list);
-    if (list.length > 1) this.branches.push({ level: this.sat.decisionLevel, cands: list, taken: list.map((_, k) => k === 0) });
+    if (list.length > 1) this.branches.push({ level: this.sat.decisionLevel, cands: list, taken: list.map((_, k) => k === 0), ...(origin ? { origin } : {}) });
     return V(list[0]);
   }
 
@@ -1169,7 +1175,7 @@ class Solver {
         if (inst.length) cand = inst;
       }
       // resolve_jobrules runs with do_extra_reordering when there are installed packages (and the jobs come first)
-      return this.choose(cand, this.installed.length > 0 && !this.req.focusInstalled);
+      return this.choose(cand, { rule: r }, this.installed.length > 0 && !this.req.focusInstalled);
     }
     return 0;
   }
@@ -1273,7 +1279,7 @@ class Solver {
     } else if (this.wantsUpdate(i)) {
       const dq = this.undecidedPositives(rr);
       const pruned = dq && dq.length ? this.toTargets(i, dq) : undefined;
-      if (pruned && pruned.length) return this.choose(pruned);
+      if (pruned && pruned.length) return this.choose(pruned, { rule: { lits: rr, kind: 'update', pkg: i } });
     }
     // a cleandeps package is not kept: it goes unless something needs it (resolve_cleandeps)
     return this.sat.valueOf(V(i)) === 0 && !this.cleandeps?.has(i) ? V(i) : 0;
@@ -1316,6 +1322,13 @@ class Solver {
    */
   private choiceStart: Int32Array = new Int32Array(1);
   private choiceLits: Int32Array = new Int32Array(0);
+  /** Choice rule k's own rule: a package rule's arena index (k < choicePkgCount), else the Rule in this.rules. */
+  private choicePkgIndex: Int32Array = new Int32Array(0);
+  private choiceRuleOf: Rule[] = [];
+
+  private choiceOrigin(k: number): BranchOrigin {
+    return k < this.choicePkgCount ? { pkgRule: this.choicePkgIndex[k] } : { rule: this.choiceRuleOf[k - this.choicePkgCount] };
+  }
 
   private decideDependencies(): number {
     const nrules = this.choiceStart.length - 1;
@@ -1340,7 +1353,7 @@ class Solver {
         if (list.length > 1) { if (!st.postponed) st.postponed = st.i + 1; continue; }
       }
       st.n = 0;
-      return this.choose(list);
+      return this.choose(list, this.choiceOrigin(st.i));
     }
   }
 
@@ -1385,7 +1398,7 @@ class Solver {
         if (list.length > 1) { if (!st.postponed) st.postponed = st.i + 1; continue; }
       }
       st.n = 0;
-      return this.choose(list, true);
+      return this.choose(list, this.choiceOrigin(st.i), true);
     }
     this.focusSt = undefined;
     this.focusDone = this.sat.decisionLevel;
@@ -1470,7 +1483,7 @@ class Solver {
       if (this.isInst(id)) continue;
       for (const rec of this.pool.solvable(id).recommends) {
         const cand = this.recommendCandidates(rec, best);
-        if (cand.length) return this.choose(cand);
+        if (cand.length) return this.choose(cand, { from: id, dep: rec });
       }
     }
     return 0;
@@ -1663,16 +1676,21 @@ class Solver {
     const { start, lits } = pkg;
     const starts: number[] = [0];
     const chosen: number[] = [];
+    const pkgIndex: number[] = [];
+    this.choiceRuleOf = [];
     for (let k = 0; k < pkg.count; k++) {
       if (off[k] || !twoPositive(lits, start[k], start[k + 1])) continue;
       for (let j = start[k]; j < start[k + 1]; j++) chosen.push(lits[j]);
       starts.push(chosen.length);
+      pkgIndex.push(k);
     }
     this.choicePkgCount = starts.length - 1;
+    this.choicePkgIndex = Int32Array.from(pkgIndex);
     for (const r of this.rules) {
       if (!twoPositive(r.lits, 0, r.lits.length)) continue;
       for (const l of r.lits) chosen.push(l);
       starts.push(chosen.length);
+      this.choiceRuleOf.push(r);
     }
     this.choiceStart = Int32Array.from(starts);
     this.choiceLits = Int32Array.from(chosen);
@@ -1806,7 +1824,29 @@ class Solver {
     clock('rules');
     const made = [...update, ...this.jobRules, ...this.infarch, ...this.dup, ...this.best ?? [], ...this.black, ...this.repoPrio, ...choice];
     const result = this.solveRules(pkg, update, choice, clock);
-    return this.req.rules ? { ...result, rules: this.ruleReport(pkg, made) } : result;
+    const withRules = this.req.rules ? { ...result, rules: this.ruleReport(pkg, made) } : result;
+    if (this.req.alternatives && withRules.ok && this.sat.learntCount) {
+      // libsolv branches on its learnt rules too, which Ferry's CDCL does not learn alike
+      throw unsupported(`alternatives after the search learnt ${this.sat.learntCount} rule(s)`);
+    }
+    return this.req.alternatives && withRules.ok ? { ...withRules, alternatives: this.alternatives() } : withRules;
+  }
+
+  /** solver_get_alternative of every branch left: its origin, candidates (taken or not) and the one installed. */
+  private alternatives(): Alternative[] {
+    const literals = (lits: readonly number[]): SolverRule['literals'] => lits.map((l) => ({ id: ID(l), installed: l > 0 }));
+    return this.branches.map((b) => {
+      const chosen = b.cands.find((p) => this.sat.valueOf(V(p)) === 1 && this.sat.levelOf(V(p)) === b.level + 1);
+      const o = b.origin;
+      let origin: Alternative['origin'];
+      if (o === undefined) origin = undefined;
+      else if ('from' in o) origin = { from: o.from, dep: o.dep };
+      else if ('pkgRule' in o) origin = { rule: literals(ruleLits(this.pkg, o.pkgRule)), kind: 'pkg' };
+      else {
+        origin = { rule: literals(o.rule.lits), kind: o.rule.kind, ...(o.rule.kind === 'choice' && o.rule.from ? { pkgRule: literals(o.rule.from) } : {}), ...(o.rule.job === undefined ? {} : { job: o.rule.job }), ...(o.rule.pkg === undefined ? {} : { pkg: o.rule.pkg }) };
+      }
+      return { cands: b.cands.map((id, k) => ({ id, taken: b.taken[k] })), ...(chosen === undefined ? {} : { chosen }), ...(origin ? { origin } : {}) };
+    });
   }
 
   /** With SolveRequest.rules: the rules made (the yumobs rules after the first attempt made them), the learnt ones. */

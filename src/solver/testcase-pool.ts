@@ -129,6 +129,19 @@ export class TestcasePool implements SolverPool {
   addRepo(repo: SolverRepo): number { this.repos.push(repo); return this.repos.length - 1; }
   named(name: string): readonly number[] { return this.byName.get(name) ?? NONE; }
 
+  /** Per solvable with `=Fls:` lines: its file list (SOLVABLE_FILELIST). */
+  private readonly fileLists = new Map<number, string[]>();
+
+  /** A `=Fls:` path of the open solvable; one without a "/" is dropped, as repo_testcase.c drops it. */
+  addFile(path: string): void {
+    if (!path.includes('/')) return;
+    const id = this.solvables.length - 1;
+    const list = this.fileLists.get(id);
+    if (list) list.push(path); else this.fileLists.set(id, [path]);
+  }
+
+  files(id: number): readonly string[] { return this.fileLists.get(id) ?? NONE_FILES; }
+
   /** Starts a solvable; its dependency lines (addLine) come from `bytes` until the next begin or finish. */
   begin(bytes: Buffer, name: string, evr: Evr, arch: string, repo: number): TestcaseSolvable {
     this.finish();
@@ -152,10 +165,12 @@ export class TestcasePool implements SolverPool {
     return s;
   }
 
-  /** Ends the open solvable (if any): its self-provide when it has no `name = …` of its own. */
+  /** Ends the open solvable (if any): its self-provide when it has no `name = evr` of its own and is no source. */
   finish(): void {
     const id = this.solvables.length - 1;
     if (id < 0 || this.solvLines.length === id + 2) return;
+    const src = this.solvables[id].arch === 'src' || this.solvables[id].arch === 'nosrc';
+    if (src) this.hasSelf = true;
     if (!this.hasSelf) this.addPair(this.names.internString(this.solvables[id].name), id, -1);
     this.selfAdded.push(this.hasSelf ? 0 : 1);
     this.kinds.push(this.openKinds);
@@ -174,7 +189,7 @@ export class TestcasePool implements SolverPool {
     const line = this.newLine(kind, from, to);
     if (kind === PRV) {
       const id = this.solvables.length - 1;
-      if (!this.hasSelf && PLAIN_EQ && bytesEqualString(b, from, ne, this.solvables[id].name)) this.hasSelf = true;
+      if (!this.hasSelf && PLAIN_EQ && bytesEqualString(b, from, ne, this.solvables[id].name) && isSelfProvide(this.provideOf(line, this.solvables[id].name), this.solvables[id])) this.hasSelf = true;
       this.addPair(this.names.intern(b, from, ne, PLAIN_HASH), id, line);
     }
     return true;
@@ -188,7 +203,7 @@ export class TestcasePool implements SolverPool {
     if (kind !== PRV) return;
     const id = this.solvables.length - 1;
     const d = dep as Dep;
-    if (d.name === this.solvables[id].name && d.flags === 'EQ') this.hasSelf = true;
+    if (isSelfProvide(d, this.solvables[id])) this.hasSelf = true;
     this.addPair(this.names.internString(d.name), id, line);
   }
 
@@ -353,6 +368,16 @@ export class TestcasePool implements SolverPool {
     return result;
   }
 }
+
+/**
+ * Whether a provide is the package's own `name = evr` (repo_testcase.c adds that one to every package but a source
+ * one, once: repo_addid_dep drops only the same dependency, a `name = other-evr` provide is another).
+ */
+export function isSelfProvide(d: Dep, s: { name: string; evr: Evr }): boolean {
+  return d.name === s.name && d.flags === 'EQ' && d.evr !== undefined && d.evr.epoch === s.evr.epoch && d.evr.version === s.evr.version && (d.evr.release ?? '') === (s.evr.release ?? '');
+}
+
+const NONE_FILES: readonly string[] = [];
 
 function unreachable(what: string): FerryError {
   return new FerryError('TESTCASE_INVALID', `a dependency checked while reading fails to parse: ${what}`);

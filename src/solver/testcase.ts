@@ -12,7 +12,8 @@ import { parseEvr, rpmvercmp } from '../rpm/evr.js';
 import { matchesDep, type DepTree, type SimpleDep } from '../rpm/deps.js';
 import { formatTestcaseDep, parseDepId, relOpFlags, type DepId } from './testdep.js';
 import type { Dep, Evr } from '../rpm/types.js';
-import { DEP_KINDS, TestcasePool, depOrThrow, type DepKind } from './testcase-pool.js';
+import { DEP_KINDS, TestcasePool, depOrThrow, isSelfProvide, type DepKind } from './testcase-pool.js';
+import type { SelectionSpec } from './selection.js';
 import type { Job, JobCommand, JobSelect, Solvable, SolverPool, SolverRepo } from './types.js';
 
 /** One job set: the jobs before the first `nextjob`, or between two. */
@@ -34,7 +35,12 @@ export interface JobSet {
   readonly genids: readonly DepId[];
   /** `nextjob reusesolver`: solved by the previous set's solver, which keeps its package rules. */
   readonly reuseSolver: boolean;
+  /** Its `job noop selection NAME FLAGS [JOBFLAGS]` lines, in order (selection.ts makes their jobs). */
+  readonly noopSelections: readonly NoopSelection[];
 }
+
+/** A `job noop selection…` line: the selection (selection.ts), the job's flags. */
+export interface NoopSelection { readonly line: number; readonly spec: SelectionSpec; readonly jobFlags: readonly string[] }
 
 /** The solver flags the depsolver models; any other makes the case unmodelled. */
 const SOLVER_FLAGS: ReadonlySet<string> = new Set(['ignorerecommended', 'focusinstalled', 'focusbest', 'focusnew', '!dupallowdowngrade', '!dupallowarchchange', 'keepexplicitobsoletes', 'keeporphans', 'allowuninstall', 'yumobsoletes', 'bestobeypolicy', 'allowvendorchange', 'noautotarget', 'strongrecommends', 'strictrepopriority']);
@@ -97,8 +103,8 @@ export class MemoryPool implements SolverPool {
   add(s: MutableSolvable): number {
     const id = this.solvables.length;
     this.invalidate();
-    // susetags (and so testtags) gives every package its own `name = evr` provide.
-    if (!s.provides.some((p) => p.name === s.name && p.flags === 'EQ')) s.provides.push({ name: s.name, flags: 'EQ', evr: s.evr });
+    // susetags (and so testtags) gives every package but a source one its own `name = evr` provide.
+    if (s.arch !== 'src' && s.arch !== 'nosrc' && !s.provides.some((p) => isSelfProvide(p, s))) s.provides.push({ name: s.name, flags: 'EQ', evr: s.evr });
     this.solvables.push(s);
     push(this.byName, s.name, id);
     // each provide name's bucket for the index's filter, taken now while the provides are fresh in the cache
@@ -295,6 +301,7 @@ const DEP_TAGS: ReadonlyMap<number, number> = new Map([
 const TAG_PKG = tagCode('Pkg');
 const TAG_VND = tagCode('Vnd');
 const TAG_TIM = tagCode('Tim');
+const TAG_FLS = tagCode('Fls');
 /** A tag that is not a dependency (Ver, Sum, Grp, …: ignored) */
 const NOT_A_DEP = -1;
 
@@ -446,12 +453,25 @@ function parseTestcaseBytes(text: Buffer, where: string): Testcase {
   if (installedName !== undefined) pool.installedRepo = repoIds.get(installedName);
   const sets: JobSet[] = pendingSets.map((set) => {
     const jobs: Job[] = [];
+    const noopSelections: NoopSelection[] = [];
     for (const { line, words } of set.jobs) {
+      const type = SELECTION_TYPES[words[1] ?? ''];
+      if (type) {
+        const flagged = words.length > 3 && /^\[.*\]$/.test(words.at(-1) ?? '');
+        const rest = flagged ? words.slice(2, -1) : words.slice(2);
+        const keyed = type !== 'selection';
+        if (rest.length < (keyed ? 3 : 2)) throw bad(line, `a ${words[1]} job needs ${keyed ? 'KEY ' : ''}TEXT FLAGS`);
+        if (words[0] !== 'noop') { set.unsupported.push(`line ${line}: job ${words[0]} ${words[1]}`); continue; }
+        const jobFlags = flagged ? (words.at(-1) ?? '').slice(1, -1).split(',').filter((f) => f !== '') : [];
+        const text = rest.slice(keyed ? 1 : 0, -1).join(' ');
+        noopSelections.push({ line, spec: { type, text, flags: (rest.at(-1) ?? '').split(','), ...(keyed ? { keyname: rest[0] } : {}) }, jobFlags });
+        continue;
+      }
       const job = parseJob(pool, repoIds, words, (what) => bad(line, what));
       if (typeof job === 'string') set.unsupported.push(`line ${line}: ${job}`); else jobs.push(job);
     }
     set.unsupported.sort((a, b) => lineOf(a) - lineOf(b));
-    return { jobs, result: set.result, resultTypes: set.resultTypes, solverFlags: set.solverFlags, poolFlags: [...set.poolFlags].sort(), unsupported: set.unsupported, genids: [...set.genid].reverse(), reuseSolver: set.reuseSolver };
+    return { jobs, result: set.result, resultTypes: set.resultTypes, solverFlags: set.solverFlags, poolFlags: [...set.poolFlags].sort(), unsupported: set.unsupported, genids: [...set.genid].reverse(), reuseSolver: set.reuseSolver, noopSelections };
   });
   // testcase_read skips a disable whose package no repo holds (testcase_str2jobsel fails: it only warns)
   const disabled = pendingDisable.flatMap(({ text }) => { const id = findPkg(pool, text); return id === undefined ? [] : [id]; });
@@ -460,8 +480,11 @@ function parseTestcaseBytes(text: Buffer, where: string): Testcase {
   return { pool, arch, jobs: sets[0].jobs, result: sets[0].result, resultTypes: sets[0].resultTypes, sets, unsupported: all, poolUnsupported, disabled };
 }
 
+/** The selection job lines (testcase_read), by their second word. */
+const SELECTION_TYPES: Readonly<Record<string, SelectionSpec['type']>> = { selection: 'selection', selection_matchdeps: 'matchdeps', selection_matchdepid: 'matchdepid', selection_matchsolvable: 'matchsolvable' };
+
 /** The result types solveJobSet writes (testcase.c resultflags2str). */
-const RESULT_TYPES: ReadonlySet<string> = new Set(['transaction', 'problems', 'recommended', 'cleandeps', 'genid', 'rules']);
+const RESULT_TYPES: ReadonlySet<string> = new Set(['transaction', 'problems', 'recommended', 'cleandeps', 'genid', 'rules', 'jobs', 'alternatives', 'proof']);
 
 /**
  * One `genid` line on a set's stack (testcase_read): `lit STRING`, `null`, `dep TEXT` (testcase_str2dep, whose
@@ -649,6 +672,7 @@ function scanTesttags(to: TesttagsTarget | undefined, text: Buffer, from: number
     }
     // repo_testcase.c: the vendor is the rest of the line, the build time its leading number (0: none)
     if (tag === TAG_VND && cur) { (cur as { vendor?: string }).vendor = text.toString('utf8', vs, end); continue; }
+    if (tag === TAG_FLS && cur) { to.pool.addFile(text.toString('utf8', vs, end).trim()); continue; }
     if (tag === TAG_TIM && cur) { const t = Number.parseInt(text.toString('utf8', vs, end), 10); if (t) (cur as { buildTime?: number }).buildTime = t; continue; }
     const kind = DEP_TAGS.get(tag) ?? NOT_A_DEP;
     if (c === 43) { block = { kind, tag }; continue; }

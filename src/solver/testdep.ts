@@ -198,6 +198,25 @@ export function parseTestcaseDep(text: string): DepTree {
   return tree(parseDepId(text));
 }
 
+/** A dependency as a DepId: relations nest to the right, as testcase_str2dep reads `A & B & C`. */
+export function treeToId(t: DepTree): DepId {
+  const rel = (name: DepId, evr: DepId, flags: number): DepId => ({ flags, name, evr });
+  const chain = (parts: readonly DepTree[], flags: number): DepId => (parts.length === 1 ? treeToId(parts[0]) : rel(treeToId(parts[0]), chain(parts.slice(1), flags), flags));
+  switch (t.type) {
+    case 'simple': return t.flags && t.evr ? { flags: FLAG_BITS[t.flags], name: { lit: t.name }, evr: { lit: formatEvr(t.evr) } } : { lit: t.name };
+    case 'and': return chain(t.operands, REL.AND);
+    case 'or': return chain(t.operands, REL.OR);
+    case 'with': return chain(t.operands, REL.WITH);
+    case 'without': return rel(treeToId(t.left), treeToId(t.right), REL.WITHOUT);
+    case 'if': case 'unless': {
+      const cond = t.otherwise ? rel(treeToId(t.condition), treeToId(t.otherwise), REL.ELSE) : treeToId(t.condition);
+      return rel(treeToId(t.left), cond, t.type === 'if' ? REL.COND : REL.UNLESS);
+    }
+  }
+}
+
+const FLAG_BITS: Readonly<Record<DepFlag, number>> = { EQ: 2, LE: 6, GE: 3, GT: 1, LT: 4 };
+
 const FLAG_TEXT: Readonly<Record<DepFlag, string>> = { EQ: '=', LE: '<=', GE: '>=', GT: '>', LT: '<' };
 
 /** A dependency in testcase syntax (testcase_dep2str), read back equal by parseTestcaseDep. */

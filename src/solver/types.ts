@@ -172,6 +172,8 @@ export interface SolveRequest {
   readonly recommendations?: boolean;
   /** Told how long each phase of the solve took, in ms, as it ends (the solver bench prints the split). */
   readonly onPhase?: (phase: SolvePhase, ms: number) => void;
+  /** Also report solver_get_alternative: the choices among several candidates the solve kept. */
+  readonly alternatives?: boolean;
   /** Also report the rules the solver made (testsolv's `result rules`) and the packages it made rules for. */
   readonly rules?: boolean;
   /**
@@ -186,6 +188,19 @@ export interface SolveRequest {
  * search with its reruns and minimisation, and the transaction built from the model.
  */
 export type SolvePhase = 'rules' | 'sat' | 'transaction';
+
+/**
+ * A choice the solver made among several candidates (libsolv's branches): the candidates in the policy's order,
+ * each taken (tried) or not, the one installed; its origin: a rule (its class and literals; a choice rule's package
+ * rule; a job rule's job index; an update rule's package) or the recommends `dep` of package `from`.
+ */
+export interface Alternative {
+  readonly cands: readonly { readonly id: number; readonly taken: boolean }[];
+  readonly chosen?: number;
+  readonly origin?:
+    | { readonly rule: SolverRule['literals']; readonly kind: string; readonly pkgRule?: SolverRule['literals']; readonly job?: number; readonly pkg?: number }
+    | { readonly from: number; readonly dep: DepTree };
+}
 
 /** A rule as the solver made it: its class (libsolv's solver_ruleclass) and literals (a solvable installed or not). */
 export interface SolverRule {
@@ -205,5 +220,5 @@ export type TransactionStep =
   | { kind: 'upgrade' | 'downgrade' | 'reinstall' | 'change'; from: number; to: number };
 
 export type SolveResult =
-  | { ok: true; steps: TransactionStep[]; installed: number[]; recommended?: number[]; suggested?: number[]; cleandeps?: number[]; rules?: RuleReport }
+  | { ok: true; steps: TransactionStep[]; installed: number[]; recommended?: number[]; suggested?: number[]; cleandeps?: number[]; rules?: RuleReport; alternatives?: Alternative[] }
   | { ok: false; problems: string[]; rules?: RuleReport };

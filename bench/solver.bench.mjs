@@ -92,11 +92,12 @@ for (let i = 0; i < RUNS; i++) {
   runs.testsolv.push(t);
 }
 const wall = (k) => median(runs[k].map((r) => r.wall));
+const cpu = (k) => median(runs[k].map((r) => r.cpu));
 const rss = (k) => Math.max(...runs[k].map((r) => r.rss));
 const phase = (k) => median(runs.ferry.map((r) => r.inner.phases[k])).toFixed(0);
 const inProcess = median(runs.ferry.map((r) => r.inner.ms));
-console.log(`ferry (read + solve)   wall ${wall('ferry').toFixed(0)} ms, peak RSS ${rss('ferry').toFixed(0)} MB; in-process ${inProcess.toFixed(0)} ms: testcase read ${phase('read')}, pool build ${phase('pool')}, rules ${phase('rules')}, SAT ${phase('sat')}, transaction ${phase('transaction')} ms (the rest of the wall: Node's start-up and module loading)`);
-console.log(`testsolv (read + solve) wall ${wall('testsolv').toFixed(0)} ms, peak RSS ${rss('testsolv').toFixed(0)} MB`);
+console.log(`ferry (read + solve)   wall ${wall('ferry').toFixed(0)} ms, CPU ${cpu('ferry').toFixed(0)} ms, peak RSS ${rss('ferry').toFixed(0)} MB; in-process ${inProcess.toFixed(0)} ms: testcase read ${phase('read')}, pool build ${phase('pool')}, rules ${phase('rules')}, SAT ${phase('sat')}, transaction ${phase('transaction')} ms (the rest of the wall: Node's start-up and module loading)`);
+console.log(`testsolv (read + solve) wall ${wall('testsolv').toFixed(0)} ms, CPU ${cpu('testsolv').toFixed(0)} ms, peak RSS ${rss('testsolv').toFixed(0)} MB`);
 const equal = JSON.stringify(mine) === JSON.stringify(ref);
 const kinds = (lines) => Object.entries(lines.reduce((m, l) => ({ ...m, [l.split(' ')[0]]: (m[l.split(' ')[0]] ?? 0) + 1 }), {})).map(([k, v]) => `${v} ${k}`).join(', ');
 console.log(`transactions: ${equal ? 'equal' : 'DIFFERENT'} (ferry ${mine.length} lines: ${kinds(mine)}; testsolv ${ref.length} lines: ${kinds(ref)})`);
@@ -106,6 +107,6 @@ if (!equal) {
   for (const l of mine.filter((x) => !b.has(x)).slice(0, 10)) console.log(`  only ferry:    ${l}`);
   for (const l of ref.filter((x) => !a.has(x)).slice(0, 10)) console.log(`  only testsolv: ${l}`);
 }
-console.log(`distro-sync solve: ferry ${(wall('ferry') / wall('testsolv')).toFixed(2)}x testsolv's wall time (goal <= 1x)`);
+console.log(`distro-sync solve: ferry ${(wall('ferry') / wall('testsolv')).toFixed(2)}x testsolv's wall time (goal <= 1x); ${(cpu('ferry') / cpu('testsolv')).toFixed(2)}x its CPU time (user + system: less moved by the other load of a shared machine)`);
 rmSync(dir, { recursive: true, force: true });
 if (!equal) process.exit(1);

@@ -1940,11 +1940,14 @@ class Solver {
     const news = chosen.filter((p) => !this.isInst(p));
     // transaction.c: a multiversion package replaces only its own NEVRA and obsoletes nothing (a multiinstall)
     const replacers = news.filter((p) => !this.multi.has(p));
+    // the new packages by name, in the order of news
+    const newsNamed = new Map<string, number[]>();
+    for (const p of news) { const n = this.pool.solvable(p).name; const l = newsNamed.get(n); if (l) l.push(p); else newsNamed.set(n, [p]); }
     for (const i of this.installed) {
       if (on.has(i)) continue;
       const si = this.pool.solvable(i);
       // with implicitobsoleteusescolors an x86_64 package does not replace an i686 one of its name
-      const same = news.find((p) => this.pool.solvable(p).name === si.name && (!this.multi.has(p) || sameNevra(si, this.pool.solvable(p)))
+      const same = (newsNamed.get(si.name) ?? []).find((p) => (!this.multi.has(p) || sameNevra(si, this.pool.solvable(p)))
         && (!this.req.implicitObsoleteUsesColors || this.colorMatch(si, this.pool.solvable(p))));
       if (same !== undefined) {
         const r = compareEvr(si.evr, this.pool.solvable(same).evr);

@@ -374,7 +374,13 @@ function parseTestcaseBytes(text: Buffer, where: string): Testcase {
       case 'system': {
         if (words.length < 3) throw bad(lineNo, `"system" needs ARCH DISTTYPE [REPO], got "${raw}"`);
         arch = words[1];
-        if (words[2] !== 'rpm' && words[2] !== '*') unsupported.push(`line ${lineNo}: disttype ${words[2]}`);
+        // a list (`rpm,deb`) takes the first the pool supports, as MULTI_SEMANTICS builds do
+        {
+          const types = words[2] === '*' ? ['rpm'] : words[2].split(',');
+          const type = types.find((t) => t === 'rpm' || t === 'deb');
+          if (type === 'deb') pool.disttype = 'deb';
+          else if (type !== 'rpm') unsupported.push(`line ${lineNo}: disttype ${words[2]}`);
+        }
         installedName = words[3];
         break;
       }
@@ -425,6 +431,13 @@ function parseTestcaseBytes(text: Buffer, where: string): Testcase {
   }
   pool.finish();
   if (installedName !== undefined) pool.installedRepo = repoIds.get(installedName);
+  // pool_match_nevr for a versioned Obsoletes: keeps rpm's order (obsoleteMatches): not modelled for Debian's pool
+  if (pool.disttype === 'deb') {
+    for (let id = 0; id < pool.count; id++) {
+      const s = pool.solvable(id);
+      if (s.obsoletes.some((o) => o.flags !== undefined)) { unsupported.push(`disttype deb with the versioned obsoletes of ${formatSolvable(pool, id)}`); break; }
+    }
+  }
   const sets: JobSet[] = pendingSets.map((set) => {
     const jobs: Job[] = [];
     for (const { line, words } of set.jobs) {

@@ -13,7 +13,7 @@
  * of those with implicitobsoleteusescolors; 15% get one or two disabled packages, half of those with
  * whatprovideswithdisabled; a fifth get a targeted update or the erase of one specific installed package; 12% a blacklist; 12% strongrecommends (where no recommends is rich); 12% an excludefromweak; 10% strictrepopriority; 10% a verify job; 15% weak install/erase/lock jobs;
  * a fifth of those with installed packages and no weak job get [cleandeps] on their jobs (and their cleandeps lines compared); 15%
- * spell their versions with rpm's ~ and ^; 10% focusbest.
+ * spell their versions with rpm's ~ and ^; 10% focusbest; 10% Debian's disttype.
  */
 
 /** mulberry32: a small, fast, seedable PRNG (public domain). */
@@ -235,6 +235,16 @@ export function scenario(seed: number): string {
   if (installed.length && vrnd() < 0.1) jobs.push(vrnd() < 0.5 ? 'job verify all packages' : `job verify name ${installed[Math.floor(vrnd() * installed.length)].name}`);
   // focusbest, from an eighteenth stream
   if (prng(seed ^ 0x9b05688c)() < 0.1) jobs.unshift('solverflags focusbest');
+  // Debian's disttype (noarch spelt all; unversioned obsoletes: versioned ones are not modelled under it), from a
+  // nineteenth stream
+  const deb = prng(seed ^ 0x1f83d9ab)() < 0.1;
+  const toDeb = (line: string): string => (deb ? line.replace(/\.noarch@/g, '.all@') : line);
+  if (deb) {
+    for (const p of [...pkgs, ...installed]) {
+      if (p.arch === 'noarch') p.arch = 'all';
+      p.tags = p.tags.map((t) => (t.startsWith('Obs: ') ? t.replace(/ [<>=]+ .*$/, '') : t));
+    }
+  }
   let built = 1_600_000_000;
   if (timed) for (const p of [...pkgs, ...installed]) p.tags.push(`Tim: ${built++}`);
   // versions 1…3 written as rpm versions with ~ and ^ (each pair of them compares unequal), from a seventeenth stream
@@ -249,7 +259,7 @@ export function scenario(seed: number): string {
   // a version in a dependency (`OP N`), a job's `= N-1`, or a NEVRA's `-N-1.ARCH@`
   const respell = (text: string): string => (spell === version ? text : text
     .replace(/([<>=]) ([1-3])\b/g, (_, op: string, v: string) => `${op} ${spell(Number(v))}`)
-    .replace(/-([1-3])-1\.(noarch|x86_64|i686)@/g, (_, v: string, arch: string) => `-${spell(Number(v))}-1.${arch}@`));
+    .replace(/-([1-3])-1\.(noarch|all|x86_64|i686)@/g, (_, v: string, arch: string) => `-${spell(Number(v))}-1.${arch}@`));
   const repo = (list: Pkg[]): string => list.map((p) => [`#>=Pkg: ${p.name} ${spell(p.version)} 1 ${p.arch}`, ...p.tags.map((t) => `#>=${respell(t)}`)].join('\n')).join('\n');
   const byRepo = (name: string): Pkg[] => pkgs.filter((p) => p.repo === name);
   return [
@@ -257,9 +267,9 @@ export function scenario(seed: number): string {
     'repo system 0 testtags <inline>', repo(installed),
     'repo available 0 testtags <inline>', repo(byRepo('available')),
     `repo extra ${extraPrio} testtags <inline>`, repo(byRepo('extra')),
-    'system x86_64 rpm system',
-    ...disable.map(respell),
-    ...jobs.map(respell),
+    `system x86_64 ${deb ? 'deb' : 'rpm'} system`,
+    ...disable.map((l) => respell(toDeb(l))),
+    ...jobs.map((l) => respell(toDeb(l))),
     `result transaction,problems${cleandeps ? ',cleandeps' : ''} <inline>`,
     '',
   ].filter((l) => l !== '').join('\n') + '\n';

@@ -1653,7 +1653,11 @@ class Solver {
       this.focusSt = undefined;
       if (this.focusDone !== undefined && level <= this.focusDone) this.focusDone = undefined;
     };
-    this.rules.forEach((r, i) => this.sat.addClause(r.lits, i));
+    // makeruledecisions takes the weak assertions (a weak job's unit rules) after all others: a conflict among
+    // those is settled first (allowuninstall), and only then may a weak one conflict
+    const weakUnit = (r: Rule): boolean => r.weak === true && r.lits.length === 1;
+    this.rules.forEach((r, i) => { if (!weakUnit(r)) this.sat.addClause(r.lits, i); });
+    this.rules.forEach((r, i) => { if (weakUnit(r)) this.sat.addClause(r.lits, i); });
     return this.search();
   }
 

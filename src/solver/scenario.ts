@@ -12,7 +12,8 @@
  * distupgrade jobs, half of those with bestobeypolicy; 15% get vendors, half of those with allowvendorchange; a fifth get a distupgrade of a repository, a name or a package; a quarter get i686 twins of x86_64 packages, half
  * of those with implicitobsoleteusescolors; 15% get one or two disabled packages, half of those with
  * whatprovideswithdisabled; a fifth get a targeted update or the erase of one specific installed package; 12% a blacklist; 12% strongrecommends (where no recommends is rich); 12% an excludefromweak; 10% strictrepopriority; 10% a verify job; 15% weak install/erase/lock jobs;
- * a fifth of those with installed packages and no weak job get [cleandeps] on their jobs (and their cleandeps lines compared); 15%
+ * a fifth of those with installed packages and no weak job get [cleandeps] on their jobs and an erase with it, often of a
+ * package requiring another installed one (their cleandeps lines compared); 15%
  * spell their versions with rpm's ~ and ^; 10% focusbest; 10% Debian's disttype.
  */
 
@@ -209,6 +210,15 @@ export function scenario(seed: number): string {
       jobs[k] = jobs[k].endsWith(']') ? `${jobs[k].slice(0, -1)},cleandeps]` : `${jobs[k]} [cleandeps]`;
     }
     if (cdrnd() < 0.5) jobs.push(`job erase name ${installed[Math.floor(cdrnd() * installed.length)].name} [cleandeps]`);
+    // an installed package requiring (recommending) another installed one, erased with [cleandeps]
+    const others = (p: Pkg): Pkg[] => installed.filter((q) => q.name !== p.name);
+    if (installed.length >= 2 && cdrnd() < 0.6) {
+      const head = installed[Math.floor(cdrnd() * installed.length)];
+      const pick = (): Pkg => others(head)[Math.floor(cdrnd() * others(head).length)];
+      head.tags.push(`Req: ${pick().name}`);
+      if (cdrnd() < 0.5) head.tags.push(`Rec: ${pick().name}`);
+      jobs.push(`job erase name ${head.name} [cleandeps]`);
+    }
   }
   if (brnd() < 0.15) {
     for (const p of [...pkgs, ...installed]) if (brnd() < 0.8) p.tags.push(`Vnd: ${brnd() < 0.6 ? 'acme' : 'other'}`);

@@ -212,8 +212,9 @@ export function scenario(seed: number): string {
     if (cdrnd() < 0.5) jobs.push(`job erase name ${installed[Math.floor(cdrnd() * installed.length)].name} [cleandeps]`);
     // an installed package requiring (recommending) another installed one, erased with [cleandeps]
     const others = (p: Pkg): Pkg[] => installed.filter((q) => q.name !== p.name);
-    if (installed.length >= 2 && cdrnd() < 0.6) {
-      const head = installed[Math.floor(cdrnd() * installed.length)];
+    const head = installed[Math.floor(cdrnd() * installed.length)];
+    // (an i686 twin shares its name: another name there may be none)
+    if (others(head).length && cdrnd() < 0.6) {
       const pick = (): Pkg => others(head)[Math.floor(cdrnd() * others(head).length)];
       head.tags.push(`Req: ${pick().name}`);
       if (cdrnd() < 0.5) head.tags.push(`Rec: ${pick().name}`);

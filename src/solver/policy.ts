@@ -4,7 +4,8 @@
  * score, best version per name (sorted by name, installed first), prune to recommended, dislike old versions,
  * the common versioned provide, installed names to the front, suggested/enhancing packages to the front.
  */
-import { compareEvr, rpmvercmp } from '../rpm/evr.js';
+import { rpmvercmp } from '../rpm/evr.js';
+import { compareDebEvr, evrOrder, noarchOf } from './disttype.js';
 import { formatDep } from '../rpm/deps.js';
 import type { Dep, Evr } from '../rpm/types.js';
 import type { Solvable, SolverPool } from './types.js';
@@ -25,11 +26,11 @@ const ARCH_POLICIES: Readonly<Record<string, string>> = {
 };
 
 /** pool_arch2score: 0 not installable, 1 noarch, lower is better; the high 16 bits are the colour class. */
-export function archScores(systemArch: string): (arch: string) => number {
+export function archScores(systemArch: string, noarch = 'noarch'): (arch: string) => number {
   // no system arch (testcase `system unset`, or none): libsolv has no id2arch and filters no arch but src/nosrc,
   // as if every package were noarch
   if (systemArch === 'unset' || systemArch === '-') return (arch) => (arch === 'src' || arch === 'nosrc' ? 0 : 1);
-  const scores = new Map<string, number>([['noarch', 1]]);
+  const scores = new Map<string, number>([[noarch, 1]]);
   let score = 0x10001;
   const policy = ARCH_POLICIES[systemArch] ?? systemArch;
   let sep = '';
@@ -220,7 +221,7 @@ export function pruneToBestVersion(ctx: PolicyContext, list: number[]): void {
     const bs = ctx.pool.solvable(best);
     const s = ctx.pool.solvable(id);
     if (bs.name !== s.name) { out.push(best); best = id; continue; }
-    if (compareEvr(bs.evr, s.evr) < 0) best = id;
+    if (evrOrder(ctx.pool)(bs.evr, s.evr) < 0) best = id;
   }
   out.push(best);
   list.splice(0, list.length, ...out);
@@ -295,7 +296,7 @@ function dislikeOldVersions(ctx: PolicyContext, list: number[]): void {
       if (qs.arch !== s.arch) continue;
       const qprio = pool.repos[qs.repo].priority;
       if (prio !== qprio) { if (prio > qprio) continue; return true; }
-      if (compareEvr(qs.evr, s.evr) > 0) return true;
+      if (evrOrder(ctx.pool)(qs.evr, s.evr) > 0) return true;
     }
     return false;
   });
@@ -326,7 +327,8 @@ function sortByCommonDep(ctx: PolicyContext, list: number[]): void {
   if (ents.length < 2) return;
   const cmp = (a: Ent, b: Ent): number => {
     if (a.name !== b.name) return a.name < b.name ? -1 : 1;
-    const r = evrCmpMatchRelease(b.evr, a.evr);
+    // Debian's pool compares whole (EVRCMP_COMPARE)
+    const r = ctx.pool.disttype === 'deb' ? compareDebEvr(b.evr, a.evr) : evrCmpMatchRelease(b.evr, a.evr);
     if (!r && (a.lt || b.lt) && a.lt !== b.lt) return a.lt ? 1 : -1;
     return r;
   };
@@ -379,7 +381,7 @@ export function findUpdatePackages(ctx: PolicyContext, id: number, allowAll: boo
   const s = pool.solvable(id);
   const out: number[] = [];
   const otherColour = (ps: Solvable): boolean => {
-    if (s.arch === ps.arch || s.arch === 'noarch' || ps.arch === 'noarch') return false;
+    if (s.arch === ps.arch || s.arch === noarchOf(pool) || ps.arch === noarchOf(pool)) return false;
     return ((ctx.archScore(s.arch) ^ ctx.archScore(ps.arch)) & 0xffff0000) !== 0;
   };
   const illegalArch = (ps: Solvable): boolean => !allowAll && (otherColour(ps) || (!ctx.allowVendorChange && vendorChanges(s, ps)));
@@ -391,7 +393,7 @@ export function findUpdatePackages(ctx: PolicyContext, id: number, allowAll: boo
     const ps = pool.solvable(p);
     if (colourless(ps)) continue;
     if (ps.name === s.name) {
-      if (!allowAll && compareEvr(s.evr, ps.evr) > 0) continue;
+      if (!allowAll && evrOrder(pool)(s.evr, ps.evr) > 0) continue;
     } else if (!allowAll) {
       // allownamechange is on by default
       if (!ps.obsoletes.some((o) => obsoleteMatches(s, o))) continue;

@@ -108,7 +108,7 @@ const JOB_FLAG_ORDER = ['weak', 'essential', 'cleandeps', 'orupdate', 'forcebest
 
 /**
  * `result jobs` (testcase_job2str of every job): the jobs each `job noop selection` line made (selection.ts), then
- * the noop provides jobs of the genid lines. A set with other jobs throws SOLVER_UNSUPPORTED.
+ * the noop provides jobs (`job noop provides`, evrcmp and genid lines). A set with other jobs throws SOLVER_UNSUPPORTED.
  */
 export function jobLines(tc: Testcase, set: JobSet): string[] {
   if (set.jobs.length) throw new FerryError('SOLVER_UNSUPPORTED', 'result jobs of a set with jobs other than noop selections');
@@ -123,7 +123,7 @@ export function jobLines(tc: Testcase, set: JobSet): string[] {
     queue.push(...sel.map((e) => ({ sel: e, jobFlags: n.jobFlags })));
   }
   const out = queue.map((q) => `job ${formatJob('noop', q.sel.select, [...q.jobFlags, ...q.sel.set], tc)}`);
-  for (const d of set.genids) out.push(`job ${formatJob('noop', { kind: 'provides', dep: d }, [], tc)}`);
+  for (const d of [...set.noopProvides, ...set.genids]) out.push(`job ${formatJob('noop', { kind: 'provides', dep: d }, [], tc)}`);
   return out;
 }
 

@@ -12,8 +12,9 @@
  * distupgrade jobs, half of those with bestobeypolicy; 15% get vendors, half of those with allowvendorchange; a fifth get a distupgrade of a repository, a name or a package; a quarter get i686 twins of x86_64 packages, half
  * of those with implicitobsoleteusescolors; 15% get one or two disabled packages, half of those with
  * whatprovideswithdisabled; a fifth get a targeted update or the erase of one specific installed package; 12% a blacklist; 12% strongrecommends (where no recommends is rich); 12% an excludefromweak; 10% strictrepopriority; 10% a verify job; 15% weak install/erase/lock jobs;
- * a fifth of those with installed packages and no weak job get [cleandeps] on their jobs (and their cleandeps lines compared); 15%
- * spell their versions with rpm's ~ and ^; 10% focusbest.
+ * a fifth of those with installed packages and no weak job get [cleandeps] on their jobs and an erase with it, often of a
+ * package requiring another installed one (their cleandeps lines compared); 15%
+ * spell their versions with rpm's ~ and ^; 10% focusbest; 10% Debian's disttype.
  */
 
 /** mulberry32: a small, fast, seedable PRNG (public domain). */
@@ -209,6 +210,16 @@ export function scenario(seed: number): string {
       jobs[k] = jobs[k].endsWith(']') ? `${jobs[k].slice(0, -1)},cleandeps]` : `${jobs[k]} [cleandeps]`;
     }
     if (cdrnd() < 0.5) jobs.push(`job erase name ${installed[Math.floor(cdrnd() * installed.length)].name} [cleandeps]`);
+    // an installed package requiring (recommending) another installed one, erased with [cleandeps]
+    const others = (p: Pkg): Pkg[] => installed.filter((q) => q.name !== p.name);
+    const head = installed[Math.floor(cdrnd() * installed.length)];
+    // (an i686 twin shares its name: another name there may be none)
+    if (others(head).length && cdrnd() < 0.6) {
+      const pick = (): Pkg => others(head)[Math.floor(cdrnd() * others(head).length)];
+      head.tags.push(`Req: ${pick().name}`);
+      if (cdrnd() < 0.5) head.tags.push(`Rec: ${pick().name}`);
+      jobs.push(`job erase name ${head.name} [cleandeps]`);
+    }
   }
   if (brnd() < 0.15) {
     for (const p of [...pkgs, ...installed]) if (brnd() < 0.8) p.tags.push(`Vnd: ${brnd() < 0.6 ? 'acme' : 'other'}`);
@@ -235,6 +246,16 @@ export function scenario(seed: number): string {
   if (installed.length && vrnd() < 0.1) jobs.push(vrnd() < 0.5 ? 'job verify all packages' : `job verify name ${installed[Math.floor(vrnd() * installed.length)].name}`);
   // focusbest, from an eighteenth stream
   if (prng(seed ^ 0x9b05688c)() < 0.1) jobs.unshift('solverflags focusbest');
+  // Debian's disttype (noarch spelt all; unversioned obsoletes: versioned ones are not modelled under it), from a
+  // nineteenth stream
+  const deb = prng(seed ^ 0x1f83d9ab)() < 0.1;
+  const toDeb = (line: string): string => (deb ? line.replace(/\.noarch@/g, '.all@') : line);
+  if (deb) {
+    for (const p of [...pkgs, ...installed]) {
+      if (p.arch === 'noarch') p.arch = 'all';
+      p.tags = p.tags.map((t) => (t.startsWith('Obs: ') ? t.replace(/ [<>=]+ .*$/, '') : t));
+    }
+  }
   let built = 1_600_000_000;
   if (timed) for (const p of [...pkgs, ...installed]) p.tags.push(`Tim: ${built++}`);
   // versions 1…3 written as rpm versions with ~ and ^ (each pair of them compares unequal), from a seventeenth stream
@@ -249,7 +270,7 @@ export function scenario(seed: number): string {
   // a version in a dependency (`OP N`), a job's `= N-1`, or a NEVRA's `-N-1.ARCH@`
   const respell = (text: string): string => (spell === version ? text : text
     .replace(/([<>=]) ([1-3])\b/g, (_, op: string, v: string) => `${op} ${spell(Number(v))}`)
-    .replace(/-([1-3])-1\.(noarch|x86_64|i686)@/g, (_, v: string, arch: string) => `-${spell(Number(v))}-1.${arch}@`));
+    .replace(/-([1-3])-1\.(noarch|all|x86_64|i686)@/g, (_, v: string, arch: string) => `-${spell(Number(v))}-1.${arch}@`));
   const repo = (list: Pkg[]): string => list.map((p) => [`#>=Pkg: ${p.name} ${spell(p.version)} 1 ${p.arch}`, ...p.tags.map((t) => `#>=${respell(t)}`)].join('\n')).join('\n');
   const byRepo = (name: string): Pkg[] => pkgs.filter((p) => p.repo === name);
   return [
@@ -257,9 +278,9 @@ export function scenario(seed: number): string {
     'repo system 0 testtags <inline>', repo(installed),
     'repo available 0 testtags <inline>', repo(byRepo('available')),
     `repo extra ${extraPrio} testtags <inline>`, repo(byRepo('extra')),
-    'system x86_64 rpm system',
-    ...disable.map(respell),
-    ...jobs.map(respell),
+    `system x86_64 ${deb ? 'deb' : 'rpm'} system`,
+    ...disable.map((l) => respell(toDeb(l))),
+    ...jobs.map((l) => respell(toDeb(l))),
     `result transaction,problems${cleandeps ? ',cleandeps' : ''} <inline>`,
     '',
   ].filter((l) => l !== '').join('\n') + '\n';

@@ -17,13 +17,14 @@
  * implicitobsoleteusescolors (infarch.ts); disabled packages (pool->considered, whatprovideswithdisabled);
  * targeted updates (update_targets), noautotarget, the oneof selection and the setevr/setarch job flags; the erase
  * of one specific installed package blocking its name's repository packages; cleandeps (cleandeps.ts: the map, its
- * disabled update rules, the prune in resolve_dependencies, resolve_cleandeps, the mistakes); focusbest. Not modelled
+ * disabled update rules, the prune in resolve_dependencies, resolve_cleandeps, the mistakes); focusbest, focusnew;
+ * Debian's disttype (disttype.ts; its versioned obsoletes aside). Not modelled
  * (SOLVER_UNSUPPORTED): weak forcebest jobs, a weak job dropped beside a cleandeps map, rich recommends under strongrecommends and the other solver flags. Also modelled:
  * blacklists (black rules), strongrecommends (weak recommends rules), excludefromweak, strictrepopriority and verify
  * jobs (fixmap) and weak jobs (dropped, with what they changed, when their rule is the last weak one of a proof).
  */
 import { FerryError } from '../core/errors.js';
-import { compareEvr } from '../rpm/evr.js';
+import { evrOrder, matchesDebDep, noarchOf } from './disttype.js';
 import { formatDep, type DepTree, type SimpleDep } from '../rpm/deps.js';
 import { archScores, filterUnwanted, findUpdatePackages, identical, obsoleteMatches, preferFavored, sameNevra, vendorChanges, type PolicyContext } from './policy.js';
 import { bestRules } from './bestrules.js';
@@ -33,7 +34,7 @@ import { createDupMaps, type DupJob, type DupMaps } from './dupmaps.js';
 import { RuleArenaBuilder, ruleLits, unifyRules, type RuleArena } from './rule-arena.js';
 import { Sat } from './sat.js';
 import { yumObsoletesRules } from './yumobs.js';
-import type { Dep } from '../rpm/types.js';
+import type { Dep, Evr } from '../rpm/types.js';
 import type { Alternative, Job, RuleReport, Solvable, SolvePhase, SolveRequest, SolveResult, SolverPool, SolverRule, TransactionStep } from './types.js';
 
 // A formula over solvable literals (+v installed, -v not installed; v = id + 1).
@@ -122,7 +123,7 @@ class Solver {
   constructor(private readonly req: SolveRequest, private readonly mistakes: readonly number[] = []) {
     this.pool = req.disabled?.size && !req.whatprovidesWithDisabled ? withoutDisabled(req.pool, req.disabled) : req.pool;
     this.sat = new Sat(this.pool.count);
-    this.archScore = archScores(req.arch);
+    this.archScore = archScores(req.arch, noarchOf(req.pool));
     this.ctx = {
       pool: this.pool,
       archScore: this.archScore,
@@ -148,6 +149,10 @@ class Solver {
   }
 
   private isInst(id: number): boolean { return this.installedMap[id] === 1; }
+
+  /** The pool's EVR order and noarch architecture (disttype.ts). */
+  private get cmpEvr(): (a: Evr, b: Evr) => number { return evrOrder(this.req.pool); }
+  private get noarch(): string { return noarchOf(this.req.pool); }
 
   private readonly provided = new Map<SimpleDep, readonly number[]>();
 
@@ -181,7 +186,7 @@ class Solver {
 
   /** pool_colormatch: the same arch, a noarch side, or arches of one colour (archScores' high 16 bits). */
   private colorMatch(a: Solvable, b: Solvable): boolean {
-    if (a.arch === b.arch || a.arch === 'noarch' || b.arch === 'noarch') return true;
+    if (a.arch === b.arch || a.arch === this.noarch || b.arch === this.noarch) return true;
     return ((this.archScore(a.arch) ^ this.archScore(b.arch)) & 0xffff0000) === 0;
   }
 
@@ -470,7 +475,11 @@ class Solver {
       case 'name': {
         const want = sel.evr;
         const named = this.pool.named(sel.name);
-        return want?.flags ? named.filter((p) => obsoleteMatches(this.pool.solvable(p), { name: sel.name, flags: want.flags, evr: want.evr })) : [...named];
+        if (!want?.flags) return [...named];
+        const dep: Dep = { name: sel.name, flags: want.flags, evr: want.evr };
+        // pool_match_nevr: the package's own `name = evr` against the selection (Debian's pool compares whole)
+        if (this.pool.disttype === 'deb') return named.filter((p) => matchesDebDep({ name: sel.name, flags: 'EQ', evr: this.pool.solvable(p).evr }, dep));
+        return named.filter((p) => obsoleteMatches(this.pool.solvable(p), dep));
       }
       case 'provides': return [...this.providers(sel.dep)];
       case 'pkg': return [sel.id];
@@ -809,8 +818,9 @@ class Solver {
     const all = job.select.kind === 'pkg';
     // a name job with `= EVR` sets the EVR (SETEVR with a release, SETEV without)
     const relEq = job.select.kind === 'name' && job.select.evr?.flags === 'EQ' ? job.select.evr.evr : undefined;
-    const setEvr = all || job.setEvr === true || relEq?.release !== undefined;
-    const setEv = relEq !== undefined && relEq.release === undefined;
+    // (Debian's pool always sets the EVR: rules.c jobtodisablelist)
+    const setEvr = all || job.setEvr === true || relEq?.release !== undefined || (relEq !== undefined && this.pool.disttype === 'deb');
+    const setEv = relEq !== undefined && relEq.release === undefined && this.pool.disttype !== 'deb';
     const setArch = all || job.setArch === true;
     if (job.select.kind !== 'name' && !setEvr && !setArch) return [];
     // SOLVER_SETARCH lifts the infarch rules of a selected package's name that forbid it (pkg jobs are handled where the job is read)
@@ -835,7 +845,7 @@ class Solver {
       if (!setEv || this.illegalChange(i, p, { downgrade: true, arch: setArch })) return false;
       const a = this.pool.solvable(i).evr;
       const b = this.pool.solvable(p).evr;
-      return compareEvr({ epoch: a.epoch, version: a.version }, { epoch: b.epoch, version: b.version }) !== 0;
+      return this.cmpEvr({ epoch: a.epoch, version: a.version }, { epoch: b.epoch, version: b.version }) !== 0;
     }));
   }
 
@@ -862,11 +872,11 @@ class Solver {
     const archChange = !ignore?.arch && (!dup || this.req.dupAllowArchChange === false);
     const si = this.pool.solvable(i);
     const sp = this.pool.solvable(p);
-    if (downgrade && si.name === sp.name && compareEvr(si.evr, sp.evr) > 0) return true;
+    if (downgrade && si.name === sp.name && this.cmpEvr(si.evr, sp.evr) > 0) return true;
     // dup_allowvendorchange is on (libsolv's default and dnf's); allowvendorchange off unless asked
     if (!dup && !this.req.allowVendorChange && vendorChanges(si, sp)) return true;
     if (!archChange) return false;
-    if (si.arch === sp.arch || si.arch === 'noarch' || sp.arch === 'noarch') return false;
+    if (si.arch === sp.arch || si.arch === this.noarch || sp.arch === this.noarch) return false;
     return ((this.archScore(si.arch) ^ this.archScore(sp.arch)) & 0xffff0000) !== 0;
   }
 
@@ -1715,7 +1725,11 @@ class Solver {
       if (this.focusDone !== undefined && level <= this.focusDone) this.focusDone = undefined;
     };
     for (let k = 0; k < pkg.count; k++) if (!off[k]) this.sat.addClauseAt(lits, start[k], start[k + 1], k);
-    this.rules.forEach((r, i) => this.sat.addClause(r.lits, pkg.count + i));
+    // makeruledecisions takes the weak assertions (a weak job's unit rules) after all others: a conflict among
+    // those is settled first (allowuninstall), and only then may a weak one conflict
+    const weakUnit = (r: Rule): boolean => r.weak === true && r.lits.length === 1;
+    this.rules.forEach((r, i) => { if (!weakUnit(r)) this.sat.addClause(r.lits, pkg.count + i); });
+    this.rules.forEach((r, i) => { if (weakUnit(r)) this.sat.addClause(r.lits, pkg.count + i); });
     return this.search();
   }
 
@@ -1950,7 +1964,7 @@ class Solver {
       const same = (newsNamed.get(si.name) ?? []).find((p) => (!this.multi.has(p) || sameNevra(si, this.pool.solvable(p)))
         && (!this.req.implicitObsoleteUsesColors || this.colorMatch(si, this.pool.solvable(p))));
       if (same !== undefined) {
-        const r = compareEvr(si.evr, this.pool.solvable(same).evr);
+        const r = this.cmpEvr(si.evr, this.pool.solvable(same).evr);
         const sp = this.pool.solvable(same);
         const kind = r < 0 ? 'upgrade' : r > 0 ? 'downgrade' : identical(si, sp) ? 'reinstall' : 'change';
         steps.push({ kind, from: i, to: same });
@@ -1960,7 +1974,7 @@ class Solver {
       let by: number | undefined;
       for (const p of replacers) {
         if (!this.pool.solvable(p).obsoletes.some((o) => obsoleteMatches(si, o))) continue;
-        if (by === undefined || obsoleterCmp(si, this.pool.solvable(p), p, this.pool.solvable(by), by) < 0) by = p;
+        if (by === undefined || obsoleterCmp(this.cmpEvr, si, this.pool.solvable(p), p, this.pool.solvable(by), by) < 0) by = p;
       }
       steps.push(by === undefined ? { kind: 'erase', id: i } : { kind: 'erase', id: i, by });
     }
@@ -1990,6 +2004,7 @@ function withoutDisabled(pool: SolverPool, disabled: ReadonlySet<number>): Solve
     solvable: (id) => pool.solvable(id),
     repos: pool.repos,
     installedRepo: installed,
+    ...(pool.disttype ? { disttype: pool.disttype } : {}),
     whatprovides(dep) {
       let out = provided.get(dep);
       if (!out) { out = pool.whatprovides(dep).filter(keep); provided.set(dep, out); }
@@ -2027,13 +2042,13 @@ function not(f: Formula): Formula {
 }
 
 /** transaction.c obsq_sortcmp for two obsoleters a, b of installed s: same name first, then by name, highest EVR, same arch, id. */
-function obsoleterCmp(s: Solvable, a: Solvable, aid: number, b: Solvable, bid: number): number {
+function obsoleterCmp(cmpEvr: (a: Evr, b: Evr) => number, s: Solvable, a: Solvable, aid: number, b: Solvable, bid: number): number {
   if (a.name !== b.name) {
     if (a.name === s.name) return -1;
     if (b.name === s.name) return 1;
     return a.name < b.name ? -1 : 1;
   }
-  const r = compareEvr(a.evr, b.evr);
+  const r = cmpEvr(a.evr, b.evr);
   if (r) return -r;
   if (a.arch !== b.arch) {
     if (a.arch === s.arch) return -1;

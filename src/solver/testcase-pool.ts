@@ -9,6 +9,7 @@
  */
 import { FerryError, assert, isFerryError } from '../core/errors.js';
 import { matchesDep, type DepTree, type SimpleDep } from '../rpm/deps.js';
+import { matchesDebDep } from './disttype.js';
 import { parseEvr } from '../rpm/evr.js';
 import type { Dep, DepFlag, Evr } from '../rpm/types.js';
 import { parseTestcaseDep } from './testdep.js';
@@ -63,6 +64,8 @@ export interface PendingSolvable {
 export class TestcasePool implements SolverPool {
   readonly repos: SolverRepo[] = [];
   installedRepo: number | undefined;
+  /** The testcase's `system` disttype: set before the first lookup (the index is built lazily). */
+  disttype: 'rpm' | 'deb' = 'rpm';
   private readonly solvables: TestcaseSolvable[] = [];
   private readonly byName = new Map<string, number[]>();
   private readonly names: NameTable;
@@ -337,9 +340,10 @@ export class TestcasePool implements SolverPool {
       const want: Dep = { name: dep.name, flags: dep.flags, evr: dep.evr };
       const entries = this.provideEntries(dep.name, ids);
       const found: number[] = [];
+      const matches = this.disttype === 'deb' ? matchesDebDep : matchesDep;
       for (let k = 0; k < ids.length; k++) {
         const e = entries[k];
-        if (Array.isArray(e) ? e.some((p) => matchesDep(p, want)) : matchesDep(e, want)) found.push(ids[k]);
+        if (Array.isArray(e) ? e.some((p) => matches(p, want)) : matches(e, want)) found.push(ids[k]);
       }
       out = found;
       this.versioned.set(key, out);

@@ -37,6 +37,8 @@ export interface JobSet {
   readonly reuseSolver: boolean;
   /** Its `job noop selection NAME FLAGS [JOBFLAGS]` lines, in order (selection.ts makes their jobs). */
   readonly noopSelections: readonly NoopSelection[];
+  /** Its `job noop provides DEP` jobs (and those testcase_read makes of `evrcmp` lines), in order: they change nothing, `result jobs` prints them. */
+  readonly noopProvides: readonly DepId[];
 }
 
 /** A `job noop selection…` line: the selection (selection.ts), the job's flags. */
@@ -388,7 +390,13 @@ function parseTestcaseBytes(text: Buffer, where: string): Testcase {
       case 'system': {
         if (words.length < 3) throw bad(lineNo, `"system" needs ARCH DISTTYPE [REPO], got "${raw}"`);
         arch = words[1];
-        if (words[2] !== 'rpm' && words[2] !== '*') unsupported.push(`line ${lineNo}: disttype ${words[2]}`);
+        // a list (`rpm,deb`) takes the first the pool supports, as MULTI_SEMANTICS builds do
+        {
+          const types = words[2] === '*' ? ['rpm'] : words[2].split(',');
+          const type = types.find((t) => t === 'rpm' || t === 'deb');
+          if (type === 'deb') pool.disttype = 'deb';
+          else if (type !== 'rpm') unsupported.push(`line ${lineNo}: disttype ${words[2]}`);
+        }
         installedName = words[3];
         break;
       }
@@ -451,10 +459,27 @@ function parseTestcaseBytes(text: Buffer, where: string): Testcase {
   }
   pool.finish();
   if (installedName !== undefined) pool.installedRepo = repoIds.get(installedName);
+  // pool_match_nevr for a versioned Obsoletes: keeps rpm's order (obsoleteMatches): not modelled for Debian's pool
+  if (pool.disttype === 'deb') {
+    for (let id = 0; id < pool.count; id++) {
+      const s = pool.solvable(id);
+      if (s.obsoletes.some((o) => o.flags !== undefined)) { unsupported.push(`disttype deb with the versioned obsoletes of ${formatSolvable(pool, id)}`); break; }
+    }
+  }
   const sets: JobSet[] = pendingSets.map((set) => {
     const jobs: Job[] = [];
     const noopSelections: NoopSelection[] = [];
+    const noopProvides: DepId[] = [];
     for (const { line, words } of set.jobs) {
+      if (words[0] === 'noop' && words[1] === 'provides' && words.length > 2 && !/^\[.*\]$/.test(words.at(-1) ?? '')) {
+        try {
+          noopProvides.push(parseDepId(words.slice(2).join(' ')));
+        } catch (err) {
+          if (!isFerryError(err, 'DEP_PARSE')) throw err;
+          throw bad(line, err.message);
+        }
+        continue;
+      }
       const type = SELECTION_TYPES[words[1] ?? ''];
       if (type) {
         const flagged = words.length > 3 && /^\[.*\]$/.test(words.at(-1) ?? '');
@@ -471,7 +496,7 @@ function parseTestcaseBytes(text: Buffer, where: string): Testcase {
       if (typeof job === 'string') set.unsupported.push(`line ${line}: ${job}`); else jobs.push(job);
     }
     set.unsupported.sort((a, b) => lineOf(a) - lineOf(b));
-    return { jobs, result: set.result, resultTypes: set.resultTypes, solverFlags: set.solverFlags, poolFlags: [...set.poolFlags].sort(), unsupported: set.unsupported, genids: [...set.genid].reverse(), reuseSolver: set.reuseSolver, noopSelections };
+    return { jobs, result: set.result, resultTypes: set.resultTypes, solverFlags: set.solverFlags, poolFlags: [...set.poolFlags].sort(), unsupported: set.unsupported, genids: [...set.genid].reverse(), reuseSolver: set.reuseSolver, noopSelections, noopProvides };
   });
   // testcase_read skips a disable whose package no repo holds (testcase_str2jobsel fails: it only warns)
   const disabled = pendingDisable.flatMap(({ text }) => { const id = findPkg(pool, text); return id === undefined ? [] : [id]; });

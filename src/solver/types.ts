@@ -44,6 +44,8 @@ export interface SolverPool {
   whatprovides(dep: SimpleDep): readonly number[];
   /** The ids of the solvables called name, ascending. */
   named(name: string): readonly number[];
+  /** How versions order and match (disttype.ts): rpm's when absent. */
+  readonly disttype?: 'rpm' | 'deb';
 }
 
 export type JobSelect =

@@ -19,11 +19,10 @@ import { loadCatalog } from '../../src/catalog/index.js';
 import { isFerryError, sha256Hex } from '../../src/core/index.js';
 import { parseRolloutFlags } from '../../src/fleet/rollout-spec.js';
 import { openStore } from '../../src/store/index.js';
-import { rebootConfig, switchableTransport, type RebootWait, type SwitchableTransport } from '../../src/exec/reboot.js';
 import { createLocalTransport } from '../../src/transport/local.js';
-import { parseNevra } from '../../src/rpm/nevra.js';
 import { readCurrentExecution, readJournal } from '../../src/exec/journal.js';
-import { labBoot } from '../lab/boot.js';
+import { labBoot, labReboots } from '../lab/boot.js';
+import { applyPrediction } from '../lab/el7-route.js';
 import { writeLabLeappData } from '../lab/pes-fixture.js';
 import { convertRootToBerkeleyRpmdb } from '../lab/rpmdb-bdb.js';
 import type { LabHost } from '../lab/lab.js';
@@ -35,29 +34,7 @@ const skip = skipUnlessTools('rpmbuild', 'createrepo_c', 'dnf', 'rpm');
 const labOf = useLab(skip);
 const leapp = (): { pes: string; repomap: string } => writeLabLeappData(mkdtempSync(join(tmpdir(), 'ferry-oc-leapp-')));
 
-/** The installed set after `changes`, as packageSet prints it (epoch always). */
-function applyPrediction(before: string[], changes: { action: string; nevra: string; from?: string }[]): string[] {
-  const norm = (n: string): string => { const p = parseNevra(n); return `${p.name}-${p.epoch}:${p.version}-${p.release}.${p.arch}`; };
-  const set = new Set(before.map(norm));
-  for (const c of changes) {
-    if (c.from) set.delete(norm(c.from));
-    if (c.action === 'erase' || c.action === 'obsolete') set.delete(norm(c.nevra));
-    else set.add(norm(c.nevra));
-  }
-  return [...set].sort();
-}
 
-/** The reboot boundary on a lab root, with the lab's boot model (test/lab/boot.ts). */
-function labReboots(root: string): { transport: SwitchableTransport; rebootWait: RebootWait } {
-  const dir = mkdtempSync(join(tmpdir(), 'ferry-oc-'));
-  const bootIdFile = join(dir, 'boot_id');
-  const machineIdFile = join(dir, 'machine-id');
-  writeFileSync(bootIdFile, `${randomUUID()}\n`);
-  writeFileSync(machineIdFile, '3d1219c7c4c5404aaa1f6d2a48adfda4\n');
-  const transport = switchableTransport(createLocalTransport({ root }));
-  const config = rebootConfig({ bootIdFile, machineIdFile, command: ['sh', labBoot({ dir: join(dir, 'lab-boot'), root, bootIdFile }).script], backoffMs: 20, maxBackoffMs: 100, timeoutMs: 60_000 });
-  return { transport, rebootWait: { transport, connect: () => Promise.resolve(createLocalTransport({ root })), config, output: () => undefined } };
-}
 
 function rpmdbFiles(root: string): string[] {
   const dir = join(root, 'var/lib/rpm');

@@ -25,11 +25,10 @@ import { compileSchema, isFerryError, type JsonValue } from '../../src/core/inde
 import { collectFacts } from '../../src/facts/index.js';
 import type { FleetReport } from '../../src/report/fleet/index.js';
 import { routePlanSchema } from '../../src/plan/index.js';
-import { rebootConfig, switchableTransport, type RebootWait, type SwitchableTransport } from '../../src/exec/reboot.js';
 import { createLocalTransport } from '../../src/transport/local.js';
 import { readCurrentExecution, readJournal } from '../../src/exec/journal.js';
 import { checkDownloaded } from '../../src/exec/steps/download-packages.js';
-import { labBoot, labBootLog } from '../lab/boot.js';
+import { labBoot, labReboots, labBootLog } from '../lab/boot.js';
 import { convertRootToBerkeleyRpmdb } from '../lab/rpmdb-bdb.js';
 import { applyPrediction, bootFiles, EL7_PES, el7Route, rockyPes } from '../lab/el7-route.js';
 import { createLab, type Lab, type LabDistro, type LabHost } from '../lab/lab.js';
@@ -415,17 +414,6 @@ test('CentOS 7 → Rocky 8 as a rollout: --pes recorded by digest, ferry worker 
   }
 });
 
-/** The reboot boundary on a lab root, with the lab's boot model (test/lab/boot.ts). */
-function labReboots(root: string): { transport: SwitchableTransport; rebootWait: RebootWait; bootIdFile: string } {
-  const dir = mkdtempSync(join(tmpdir(), 'ferry-xmajor-'));
-  const bootIdFile = join(dir, 'boot_id');
-  const machineIdFile = join(dir, 'machine-id');
-  writeFileSync(bootIdFile, `${randomUUID()}\n`);
-  writeFileSync(machineIdFile, '3d1219c7c4c5404aaa1f6d2a48adfda4\n');
-  const transport = switchableTransport(createLocalTransport({ root }));
-  const config = rebootConfig({ bootIdFile, machineIdFile, command: ['sh', labBoot({ dir: join(dir, 'lab-boot'), root, bootIdFile }).script], backoffMs: 20, maxBackoffMs: 100, timeoutMs: 60_000 });
-  return { transport, bootIdFile, rebootWait: { transport, connect: () => Promise.resolve(createLocalTransport({ root })), config, output: () => undefined } };
-}
 
 /** Each file of the root's /var/lib/rpm with its sha256: the rpm database, byte for byte. */
 function rpmdbFiles(root: string): Record<string, string> {

@@ -12,8 +12,12 @@
 // (`boot.log`: `boot TARGET`, `start UNIT`, `exited UNIT STATUS`, `systemctl ARGS`) is how a test tells which
 // units started in which boot. Real: sshd and the dropped connections, the units and scripts Ferry wrote, the
 // dnf the update runs. Not modelled: OnFailure= units, the kernel, and a boot that hangs.
-import { readFileSync, writeFileSync, existsSync, mkdirSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { readFileSync, writeFileSync, existsSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { rebootConfig, switchableTransport, type RebootWait, type SwitchableTransport } from '../../src/exec/reboot.js';
+import { createLocalTransport } from '../../src/transport/local.js';
 
 const BOOT = [
   'root=$1; bootid=$2; log=$3; stub=$4',
@@ -83,4 +87,16 @@ export function labBootLog(dir: string): { target: string; lines: string[] }[] {
     else out[out.length - 1]?.lines.push(line);
   }
   return out;
+}
+
+/** The reboot boundary on a lab root, with the lab's boot model (labBoot): a switchable local transport and its reboot wait. */
+export function labReboots(root: string): { transport: SwitchableTransport; rebootWait: RebootWait; bootIdFile: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'ferry-reboots-'));
+  const bootIdFile = join(dir, 'boot_id');
+  const machineIdFile = join(dir, 'machine-id');
+  writeFileSync(bootIdFile, `${randomUUID()}\n`);
+  writeFileSync(machineIdFile, '3d1219c7c4c5404aaa1f6d2a48adfda4\n');
+  const transport = switchableTransport(createLocalTransport({ root }));
+  const config = rebootConfig({ bootIdFile, machineIdFile, command: ['sh', labBoot({ dir: join(dir, 'lab-boot'), root, bootIdFile }).script], backoffMs: 20, maxBackoffMs: 100, timeoutMs: 60_000 });
+  return { transport, bootIdFile, rebootWait: { transport, connect: () => Promise.resolve(createLocalTransport({ root })), config, output: () => undefined } };
 }

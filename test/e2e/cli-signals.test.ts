@@ -21,7 +21,8 @@ const FERRY = join(import.meta.dirname, '..', '..', 'bin', 'ferry.js');
 test('ferry rollback survives a closed output pipe and SIGHUP mid-run, and completes', { skip }, async () => {
   const root = join(base, 'root');
   mkdirSync(root);
-  const { run } = await leaveTransactionRunning({ root, seconds: 3, executionId: 'hup' });
+  // long enough that a loaded machine's ferry start-up (seconds at load 15) still finds the transaction running
+  const { run } = await leaveTransactionRunning({ root, seconds: 8, executionId: 'hup' });
   const child = spawn(process.execPath, [FERRY, 'rollback', 'local', '--root', root, '--store', join(base, 'ferry.db')], {
     env: { ...process.env, FERRY_FROM_SOURCE: '1' }, stdio: ['ignore', 'pipe', 'pipe'],
   });

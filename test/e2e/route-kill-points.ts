@@ -85,6 +85,13 @@ export async function killAndResume(o: RouteKillRun): Promise<string[]> {
     if (p.stall.startsWith('rebootwait:') && !await waitUntil(() => readFileSync(boot.FERRY_E2E_BOOT_ID_FILE, 'utf8') !== bootId, 120_000)) {
       return [...problems, `${p.label}: the lab host did not come back from its reboot`];
     }
+    // Over sshd, back means sshd listening again after its restart (the boot id changes first): one listen at its
+    // start and one a reboot requested. (A connection while it restarts is reset: TRANSPORT_CONNECT, as it should be.)
+    if (p.stall.startsWith('rebootwait:') && o.sshd) {
+      const sshd = o.sshd;
+      const requested = (await journaledReboots(o.host.root)).flat().filter((x) => x === 'requested').length;
+      if (!await waitUntil(() => (sshd.log().match(/Server listening/g)?.length ?? 0) >= 1 + requested, 120_000)) return [...problems, `${p.label}: sshd did not listen again after the reboot`];
+    }
   }
   const done = await runChild({ ...env, FERRY_E2E_MODE: mode });
   if (!/RESULT completed/.test(done.out)) return [...problems, `resume after ${o.points.at(-1)?.label ?? 'no kill'} did not complete (exit ${done.code}): ${done.out.slice(-1500)}`];
@@ -101,22 +108,28 @@ export async function killAndResume(o: RouteKillRun): Promise<string[]> {
   const procs = spawnSync('pgrep', ['-a', '-f', '--', o.host.root], { encoding: 'utf8' }).stdout.trim();
   if (procs) problems.push(`processes left: ${procs.split('\n').join('; ')}`);
   // Each hop rebooted into its offline update, and every reboot requested was journaled back.
-  const route = JSON.parse(readFileSync(join(o.host.root, ROUTE_FILE), 'utf8')) as RouteDocument;
-  const t = createLocalTransport({ root: o.host.root });
   let requested = 0;
+  for (const [i, reboots] of (await journaledReboots(o.host.root)).entries()) {
+    if (reboots.length === 0 || reboots.join(' ') !== Array.from({ length: reboots.length / 2 }, () => 'requested returned').join(' ')) problems.push(`hop ${i + 1}'s reboots journaled: ${reboots.join(' ') || 'none'}`);
+    requested += reboots.filter((r) => r === 'requested').length;
+  }
+  // Each reboot restarted sshd (its log says so), so every resume reached the host through a new sshd.
+  const restarts = o.sshd?.log().match(/Received SIGHUP; restarting/g)?.length ?? 0;
+  if (o.sshd && restarts !== requested) problems.push(`sshd restarted ${restarts} times for ${requested} reboots`);
+  return problems;
+}
+
+/** The reboot records (`requested`, `returned`) of each hop's execution on the root, hop by hop (none for a hop not started). */
+async function journaledReboots(root: string): Promise<string[][]> {
+  const route = JSON.parse(readFileSync(join(root, ROUTE_FILE), 'utf8')) as RouteDocument;
+  const t = createLocalTransport({ root });
   try {
-    for (const [i, hop] of route.hops.entries()) {
-      const reboots = hop.executionId ? (await readJournal(t, hop.executionId)).filter((e) => e.event === 'reboot').map((e) => e.phase) : [];
-      if (reboots.length === 0 || reboots.join(' ') !== Array.from({ length: reboots.length / 2 }, () => 'requested returned').join(' ')) problems.push(`hop ${i + 1}'s reboots journaled: ${reboots.join(' ') || 'none'}`);
-      requested += reboots.filter((r) => r === 'requested').length;
-    }
-    // Each reboot restarted sshd (its log says so), so every resume reached the host through a new sshd.
-    const restarts = o.sshd?.log().match(/Received SIGHUP; restarting/g)?.length ?? 0;
-    if (o.sshd && restarts !== requested) problems.push(`sshd restarted ${restarts} times for ${requested} reboots`);
+    const out: string[][] = [];
+    for (const hop of route.hops) out.push(hop.executionId ? (await readJournal(t, hop.executionId)).filter((e) => e.event === 'reboot').map((e) => e.phase) : []);
+    return out;
   } finally {
     await t.close();
   }
-  return problems;
 }
 
 async function waitUntil(ok: () => boolean, ms: number): Promise<boolean> {

@@ -116,6 +116,8 @@ test('CentOS 7 → Rocky 9 over sshd restarted at each reboot: SIGKILLed at the 
     assert.equal(await closed, 'SIGKILL', `killed while waiting for the host: ${err}`);
     assert.match(err, /passed: rocky-8 → rocky-9 .*its inhibitors overridden by .*: management-agents:spacewalk/, err);
     await waitFor(() => readFileSync(env.FERRY_E2E_BOOT_ID_FILE, 'utf8') !== bootId, 120_000, 'the lab host to come back from hop 2\'s offline update');
+    // And its sshd listening again, restarted after that boot (its start, and one restart a reboot).
+    await waitFor(() => (h.sshd.log().match(/Server listening/g)?.length ?? 0) >= 3, 60_000, 'sshd to listen again');
     const done = await ferry(['resume', ...hostArgs(h), ...reboot]);
     assert.equal(done.code, 0, `${done.out}\n${done.err}`);
     assert.match(done.err, /came back from the reboot requested earlier/, done.err);

@@ -146,3 +146,21 @@ export const THIRD_PARTY: SourceDef[] = [
   { name: 'acme-legacy-ssl', version: '2.0', release: '1', arch: 'x86_64', vendor: 'ACME Corp', license: 'MIT',
     binaries: [{ name: 'acme-legacy-ssl', requires: ['openssl-libs = 1:1.1.1c-15.el8'], files: { '/opt/acme-ssl/lib': 'acme\n' }, dirs: ['/opt/acme-ssl'] }] },
 ];
+
+/**
+ * Runs the real ferry CLI (argv after `ferry`) and SIGKILLs it once it says it waits for the host to come back
+ * from a reboot (the reboot boundary); the stderr it wrote. Throws if it ended before being killed.
+ */
+export async function killAtRebootWait(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<string> {
+  const child = spawn(process.execPath, [join(import.meta.dirname, '..', '..', 'bin', 'ferry.js'), ...argv], { stdio: ['ignore', 'pipe', 'pipe'], env });
+  let err = '';
+  const closed = new Promise<string | null>((resolve) => child.on('close', (_code, signal) => resolve(signal)));
+  await new Promise<void>((resolve) => {
+    child.stderr?.on('data', (c: Buffer) => { err += c.toString(); if (/waiting for .* to come back/.test(err)) resolve(); });
+    void closed.then(() => resolve());
+  });
+  child.kill('SIGKILL');
+  const signal = await closed;
+  assert(signal === 'SIGKILL', `ferry ${argv[0]} ended before it waited for the host: ${err}`);
+  return err;
+}

@@ -8,7 +8,6 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash, randomUUID } from 'node:crypto';
-import { spawn } from 'node:child_process';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -35,9 +34,8 @@ import { createLab, type Lab, type LabDistro, type LabHost } from '../lab/lab.js
 import type { SourceDef } from '../lab/model.js';
 import { sharedPath, skipUnlessShared, skipUnlessTools } from '../support/shared.js';
 import { assessJson, ferry, targetOf } from './cli.js';
-import { hostState, packageSet, runChild, sh, startWorker } from './helpers.js';
+import { hostState, killAtRebootWait, packageSet, runChild, sh, startWorker } from './helpers.js';
 
-const FERRY = join(import.meta.dirname, '..', '..', 'bin', 'ferry.js');
 const skip = skipUnlessTools('rpmbuild', 'createrepo_c', 'dnf', 'rpm', 'setsid') || skipUnlessShared('leapp', 'pes-events.rocky.json');
 let lab: Lab | undefined;
 const labOf = (): Lab => { assert.ok(lab, 'the lab is created before the tests'); return lab; };
@@ -355,15 +353,7 @@ test('CentOS 7 → Rocky 8 over sshd with the ferry CLI: the reboot into the off
     const host = [`root@127.0.0.1:${h.port}`, '--root', h.root, '-i', h.privateKeyPath, '--known-hosts', h.knownHostsPath,
       '--reboot-command', JSON.stringify(['sh', boot.script]), '--boot-id-file', bootIdFile, '--reboot-timeout', '1m'];
     const old = readFileSync(bootIdFile, 'utf8');
-    const child = spawn(process.execPath, [FERRY, 'migrate', ...host, '--yes', '--to', 'rocky-8', ...repoArgs().flatMap((x) => ['--repo', x]), '--pes', pes(), '--nogpgcheck'], { stdio: ['ignore', 'pipe', 'pipe'], env: process.env });
-    let err = '';
-    const closed = new Promise<string | null>((resolve) => child.on('close', (_code, signal) => resolve(signal)));
-    await new Promise<void>((resolve) => {
-      child.stderr.on('data', (c: Buffer) => { err += c.toString(); if (/waiting for .* to come back/.test(err)) resolve(); });
-      void closed.then(() => resolve());
-    });
-    child.kill('SIGKILL');
-    assert.equal(await closed, 'SIGKILL', `Ferry was killed during the wait: ${err}`);
+    await killAtRebootWait(['migrate', ...host, '--yes', '--to', 'rocky-8', ...repoArgs().flatMap((x) => ['--repo', x]), '--pes', pes(), '--nogpgcheck'], process.env);
     await waitFor(() => readFileSync(bootIdFile, 'utf8') !== old, 60_000, 'the lab host to come back from its offline update');
     const r = await ferry(['resume', ...host]);
     assert.equal(r.code, 0, `${r.out}\n${r.err}`);

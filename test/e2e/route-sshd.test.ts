@@ -8,7 +8,6 @@
 //   predicted before hop 1.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { planRoute, type RouteDocument } from '../../src/app/route.js';
@@ -19,7 +18,7 @@ import { labBootLog } from '../lab/boot.js';
 import type { LabSshHost } from '../lab/lab.js';
 import { skipUnlessShared, skipUnlessTools } from '../support/shared.js';
 import { ferry } from './cli.js';
-import { hostState, packageSet, runChild, sh, useLab } from './helpers.js';
+import { hostState, killAtRebootWait, packageSet, runChild, sh, useLab } from './helpers.js';
 
 const skip = skipUnlessTools('rpmbuild', 'createrepo_c', 'dnf', 'rpm', 'setsid', 'sshd', 'pkill') || skipUnlessShared('leapp', 'pes-events.rocky.json');
 const lab = useLab(skip);
@@ -33,7 +32,6 @@ function childEnv(h: LabSshHost, repos: string[], pes: string[], restart: boolea
 /** The CLI's host arguments for `h` over its sshd. */
 const hostArgs = (h: LabSshHost): string[] => [`root@127.0.0.1:${h.port}`, '--root', h.root, '-i', h.privateKeyPath, '--known-hosts', h.knownHostsPath];
 
-const FERRY = join(import.meta.dirname, '..', '..', 'bin', 'ferry.js');
 
 async function waitFor(ok: () => boolean, ms: number, what: string): Promise<void> {
   const deadline = Date.now() + ms;
@@ -104,16 +102,7 @@ test('CentOS 7 → Rocky 9 over sshd restarted at each reboot: SIGKILLed at the 
 
     // ferry resume --override, its own process, SIGKILLed while hop 2's reboot is waited for (sshd stopped for the boot).
     const bootId = readFileSync(env.FERRY_E2E_BOOT_ID_FILE, 'utf8');
-    const child = spawn(process.execPath, [FERRY, 'resume', ...hostArgs(h), ...reboot, '--override', 'management-agents:spacewalk=the Spacewalk channel carries Rocky 9'],
-      { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, FERRY_FROM_SOURCE: '1' } });
-    let err = '';
-    const closed = new Promise<string | null>((resolve) => child.on('close', (_code, signal) => resolve(signal)));
-    await new Promise<void>((resolve) => {
-      child.stderr.on('data', (c: Buffer) => { err += c.toString(); if (/waiting for .* to come back/.test(err)) resolve(); });
-      void closed.then(() => resolve());
-    });
-    child.kill('SIGKILL');
-    assert.equal(await closed, 'SIGKILL', `killed while waiting for the host: ${err}`);
+    const err = await killAtRebootWait(['resume', ...hostArgs(h), ...reboot, '--override', 'management-agents:spacewalk=the Spacewalk channel carries Rocky 9'], { ...process.env, FERRY_FROM_SOURCE: '1' });
     assert.match(err, /passed: rocky-8 → rocky-9 .*its inhibitors overridden by .*: management-agents:spacewalk/, err);
     await waitFor(() => readFileSync(env.FERRY_E2E_BOOT_ID_FILE, 'utf8') !== bootId, 120_000, 'the lab host to come back from hop 2\'s offline update');
     // And its sshd listening again, restarted after that boot (its start, and one restart a reboot).

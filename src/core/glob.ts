@@ -5,8 +5,8 @@ export function isGlob(s: string): boolean {
   return /[*?[]/.test(s);
 }
 
-/** fnmatch-style glob (`*`, `?`, `[...]`, `[!...]`) as an anchored, case-sensitive RegExp. */
-export function globToRegExp(glob: string): RegExp {
+/** fnmatch-style glob (`*`, `?`, `[...]`, `[!...]`) as an anchored RegExp; case-sensitive unless `nocase` (FNM_CASEFOLD). */
+export function globToRegExp(glob: string, o: { nocase?: boolean } = {}): RegExp {
   let re = '';
   for (let i = 0; i < glob.length; i++) {
     const c = glob[i];
@@ -23,5 +23,5 @@ export function globToRegExp(glob: string): RegExp {
       }
     } else re += c.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
   }
-  return new RegExp(`^${re}$`, 's');
+  return new RegExp(`^${re}$`, o.nocase ? 'is' : 's');
 }

@@ -6,6 +6,7 @@
  * over a dependency key, and the filter mode (selection_filter of the jobs before). Modelled flags: name,
  * provides, filelist, canon, dotarch, rel, glob, nocase, flat, sourceonly, withsource, withdisabled, withbadarch,
  * depstr, filter; installedonly, skipkind, add and subtract are returned as not modelled. */
+import { globToRegExp } from '../core/glob.js';
 import { rpmvercmp } from '../rpm/evr.js';
 import type { Dep, Evr } from '../rpm/types.js';
 import { archScores } from './policy.js';
@@ -668,24 +669,10 @@ function splitRel(text: string): { name: string; flags: number; evr: string } | 
   return { name: text.slice(0, nend), flags, evr: text.slice(r) };
 }
 
-/** fnmatch (FNM_CASEFOLD with nocase), strcasecmp or strcmp against `pattern`. */
+/** fnmatch (FNM_CASEFOLD with nocase: core/glob.ts, the one glob rule), strcasecmp or strcmp against `pattern`. */
 function matcher(pattern: string, glob: boolean, nocase: boolean): (s: string) => boolean {
   if (!glob) return nocase ? (s) => s.toLowerCase() === pattern.toLowerCase() : (s) => s === pattern;
-  let re = '';
-  for (let k = 0; k < pattern.length; k++) {
-    const c = pattern[k];
-    if (c === '*') re += '.*';
-    else if (c === '?') re += '.';
-    else if (c === '[') {
-      const end = pattern.indexOf(']', k + 2);
-      if (end < 0) { re += '\\['; continue; }
-      let body = pattern.slice(k + 1, end);
-      if (body.startsWith('!')) body = `^${body.slice(1)}`;
-      re += `[${body.replace(/\\/g, '\\\\')}]`;
-      k = end;
-    } else re += c.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
-  }
-  const rx = new RegExp(`^${re}$`, nocase ? 'is' : 's');
+  const rx = globToRegExp(pattern, { nocase });
   return (s) => rx.test(s);
 }
 

@@ -1357,9 +1357,10 @@ class Solver {
       if (st.i >= nrules) st.i = 0;
       const dq = this.unfulfilledChoice(st.i);
       if (!dq) continue;
+      // resolve_dependencies: the cleandeps-pruned candidates are what the first pass filters
       let list = this.pruneToCleandeps(dq);
       if (st.postponed >= 0) {
-        list = filterUnwanted(this.ctx, [...dq], 'choose-noreorder');
+        list = filterUnwanted(this.ctx, [...list], 'choose-noreorder');
         if (list.length > 1) { if (!st.postponed) st.postponed = st.i + 1; continue; }
       }
       st.n = 0;

@@ -1346,25 +1346,38 @@ class Solver {
     let st = this.deps;
     if (!st || this.sat.decisionLevel < st.level) st = { i: -1, n: 0, postponed: 0, level: this.sat.decisionLevel };
     this.deps = st;
+    const level = this.walkChoices(st, nrules, undefined, false);
+    if (level === undefined) this.deps = undefined;
+    return level ?? 0;
+  }
+
+  /**
+   * One step of resolve_dependencies' cyclic walk over choice rules 0 … nrules - 1 from the cursor `st`: the next
+   * unfulfilled rule (not `skip`ped) decides, its candidates pruned to cleandeps packages, and in the first round
+   * (postponed ≥ 0) filtered by the policy, a rule with several best candidates postponed to the second; the
+   * decision level, or undefined when a whole round decided nothing. decideDependencies and decideFocusBest walk it.
+   */
+  private walkChoices(st: { i: number; n: number; postponed: number }, nrules: number, skip: ((k: number) => boolean) | undefined, reorder: boolean): number | undefined {
     for (;;) {
       st.i++; st.n++;
       if (st.n > nrules) {
-        if (st.postponed <= 0) { this.deps = undefined; return 0; }
+        if (st.postponed <= 0) return undefined;
         st.i = st.postponed - 1;
         st.postponed = -1;
         st.n = 1;
       }
       if (st.i >= nrules) st.i = 0;
+      if (skip?.(st.i)) continue;
       const dq = this.unfulfilledChoice(st.i);
       if (!dq) continue;
-      // resolve_dependencies: the cleandeps-pruned candidates are what the first pass filters
+      // the cleandeps-pruned candidates are what the first round filters (libsolv prunes dq in place)
       let list = this.pruneToCleandeps(dq);
       if (st.postponed >= 0) {
         list = filterUnwanted(this.ctx, [...list], 'choose-noreorder');
         if (list.length > 1) { if (!st.postponed) st.postponed = st.i + 1; continue; }
       }
       st.n = 0;
-      return this.choose(list, this.choiceOrigin(st.i));
+      return this.choose(list, this.choiceOrigin(st.i), reorder);
     }
   }
 
@@ -1387,30 +1400,16 @@ class Solver {
     // the choiceable package rules: the first choicePkgCount choice rules (package rules come first)
     const nrules = this.choicePkgCount;
     const st = this.focusSt ??= { i: -1, n: 0, postponed: 0 };
-    for (;;) {
-      st.i++; st.n++;
-      if (st.n > nrules) {
-        if (st.postponed <= 0) break;
-        st.i = st.postponed - 1;
-        st.postponed = -1;
-        st.n = 1;
-      }
-      if (st.i >= nrules) st.i = 0;
-      const lits = this.choiceLits.subarray(this.choiceStart[st.i], this.choiceStart[st.i + 1]);
+    const skip = (k: number): boolean => {
+      const lits = this.choiceLits.subarray(this.choiceStart[k], this.choiceStart[k + 1]);
+      if (lits.length <= 2) return false;
       // at least one negative literal is a new package decided installed
-      if (lits.length > 2 && !lits.some((l) => l < 0 && !this.isInst(ID(l)) && this.sat.valueOf(-l) === 1)) continue;
+      if (!lits.some((l) => l < 0 && !this.isInst(ID(l)) && this.sat.valueOf(-l) === 1)) return true;
       // focusnew (without focusbest): nor one an installed package already provides
-      if (lits.length > 2 && !this.req.focusBest && lits.some((l) => l > 0 && this.isInst(ID(l)))) continue;
-      const dq = this.unfulfilledChoice(st.i);
-      if (!dq) continue;
-      let list = this.pruneToCleandeps(dq);
-      if (st.postponed >= 0) {
-        list = filterUnwanted(this.ctx, [...list], 'choose-noreorder');
-        if (list.length > 1) { if (!st.postponed) st.postponed = st.i + 1; continue; }
-      }
-      st.n = 0;
-      return this.choose(list, this.choiceOrigin(st.i), true);
-    }
+      return !this.req.focusBest && lits.some((l) => l > 0 && this.isInst(ID(l)));
+    };
+    const level = this.walkChoices(st, nrules, skip, true);
+    if (level !== undefined) return level;
     this.focusSt = undefined;
     this.focusDone = this.sat.decisionLevel;
     return 0;

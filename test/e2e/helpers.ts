@@ -3,7 +3,8 @@ import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_pr
 import { closeSync, lstatSync, openSync, readFileSync, readdirSync, readlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before } from 'node:test';
-import { createLab, type Lab, type LabDistro, type LabHost } from '../lab/lab.js';
+import { createLab, type Lab, type LabDistro, type LabHost, type LabSshHost } from '../lab/lab.js';
+import { openStore, type Store } from '../../src/store/index.js';
 import { assert, sha256Hex } from '../../src/core/index.js';
 import type { SourceDef } from '../lab/model.js';
 
@@ -163,4 +164,18 @@ export async function killAtRebootWait(argv: readonly string[], env: NodeJS.Proc
   const signal = await closed;
   assert(signal === 'SIGKILL', `ferry ${argv[0]} ended before it waited for the host: ${err}`);
   return err;
+}
+
+/**
+ * A fleet store at `path` (migrated) holding the lab's SSH hosts in group `web`, each with its connection and
+ * `ferry_root`: named `${prefix}${i + 1}`, with `labels`. Open: the caller closes it.
+ */
+export async function labStore(path: string, hosts: readonly LabSshHost[], o: { prefix?: string; labels?: Record<string, string> } = {}): Promise<Store> {
+  const store = openStore(path);
+  await store.migrate();
+  await store.upsertHosts(hosts.map((h, i) => ({
+    name: `${o.prefix ?? 'web'}${i + 1}`, groups: ['web'], source: 'e2e', ...(o.labels ? { labels: o.labels } : {}),
+    connection: { address: h.host, port: h.port, user: 'root', identityFile: h.privateKeyPath }, vars: { ferry_root: h.root },
+  })));
+  return store;
 }

@@ -28,7 +28,7 @@ import { convertRootToBerkeleyRpmdb } from '../lab/rpmdb-bdb.js';
 import type { LabHost } from '../lab/lab.js';
 import { skipUnlessTools } from '../support/shared.js';
 import { ferry } from './cli.js';
-import { hostState, packageSet, sh, useLab } from './helpers.js';
+import { hostState, labStore, packageSet, sh, useLab } from './helpers.js';
 
 const skip = skipUnlessTools('rpmbuild', 'createrepo_c', 'dnf', 'rpm');
 const labOf = useLab(skip);
@@ -217,10 +217,7 @@ test('CentOS 7 → OpenCloudOS 8 as a rollout over sshd: refused without the rep
     assert.ok(predicted?.ok);
     const before = packageSet(h.root, h.env);
     const db = join(dir, 'ferry.db');
-    const store = openStore(db);
-    await store.migrate();
-    await store.upsertHosts([{ name: 'el7-oc1', groups: ['web'], source: 'e2e', labels: { source: 'centos-7' },
-      connection: { address: h.host, port: h.port, user: 'root', identityFile: h.privateKeyPath }, vars: { ferry_root: h.root } }]);
+    const store = await labStore(db, [h], { prefix: 'el7-oc', labels: { source: 'centos-7' } });
     const spec = parseRolloutFlags({});
     const bare = join(mkdtempSync(join(tmpdir(), 'ferry-oc-bare-')), 'pes-events.json');
     copyFileSync(data.pes, bare);

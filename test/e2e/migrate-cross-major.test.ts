@@ -34,7 +34,7 @@ import { createLab, type Lab, type LabDistro, type LabHost } from '../lab/lab.js
 import type { SourceDef } from '../lab/model.js';
 import { sharedPath, skipUnlessShared, skipUnlessTools } from '../support/shared.js';
 import { assessJson, ferry, targetOf } from './cli.js';
-import { hostState, killAtRebootWait, packageSet, runChild, sh, startWorker } from './helpers.js';
+import { hostState, killAtRebootWait, labStore, packageSet, runChild, sh, startWorker } from './helpers.js';
 
 const skip = skipUnlessTools('rpmbuild', 'createrepo_c', 'dnf', 'rpm', 'setsid') || skipUnlessShared('leapp', 'pes-events.rocky.json');
 let lab: Lab | undefined;
@@ -374,10 +374,7 @@ test('CentOS 7 → Rocky 8 as a rollout: --pes recorded by digest, ferry worker 
     const before = packageSet(h.root, h.env);
     const predicted = await predictedRocky8(h.root);
     const db = join(dir, 'ferry.db');
-    const store = openStore(db);
-    await store.migrate();
-    await store.upsertHosts([{ name: 'el7-web1', groups: ['web'], source: 'e2e', labels: { source: 'centos-7' },
-      connection: { address: h.host, port: h.port, user: 'root', identityFile: h.privateKeyPath }, vars: { ferry_root: h.root } }]);
+    const store = await labStore(db, [h], { prefix: 'el7-web', labels: { source: 'centos-7' } });
     const spec = parseRolloutFlags({});
     await assert.rejects(createRollout({ store, selector: 'web', target: 'rocky-8', spec, repos: repoArgs(), gpgcheck: false }), /PES|package-evolution/);
     const { rollout } = await createRollout({ store, selector: 'web', target: 'rocky-8', spec, repos: repoArgs(), gpgcheck: false, pes: [pes()], start: true });
@@ -811,10 +808,7 @@ test('CentOS 7 → Rocky 9 as a rollout: the worker runs each host\'s route (one
     assert.ok(p1?.ok && p2?.ok);
     const untouched = packageSet(b.root, b.env);
     const db = join(dir, 'ferry.db');
-    const store = openStore(db);
-    await store.migrate();
-    await store.upsertHosts([a, b].map((h, i) => ({ name: `el7-web${i + 1}`, groups: ['web'], source: 'e2e', labels: { source: 'centos-7' },
-      connection: { address: h.host, port: h.port, user: 'root', identityFile: h.privateKeyPath }, vars: { ferry_root: h.root } })));
+    const store = await labStore(db, [a, b], { prefix: 'el7-web', labels: { source: 'centos-7' } });
     const spec = parseRolloutFlags({ maxFailures: '2' });
     await assert.rejects(createRollout({ store, selector: 'web', target: 'rocky-9', spec, repos, gpgcheck: false, pes: [pesFlags[0]] }), /PES_REQUIRED|hop 2 of 2 \(rocky-8 → rocky-9\)/);
     const { rollout } = await createRollout({ store, selector: 'web', target: 'rocky-9', spec, repos, gpgcheck: false, pes: pesFlags, start: true });

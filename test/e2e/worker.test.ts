@@ -18,7 +18,7 @@ import { openHost, hostOptionsFor } from '../../src/app/host.js';
 import type { LabSshHost } from '../lab/lab.js';
 import { createToken } from '../../src/app/tokens.js';
 import { startServer } from '../../src/api/server.js';
-import { sh, startWorker as startWorkerOn, useLab, type Worker } from './helpers.js';
+import { labStore, sh, startWorker as startWorkerOn, useLab, type Worker } from './helpers.js';
 import { skipUnlessPostgres, testPostgres } from '../support/postgres.js';
 
 const skip = skipUnlessTools('rpmbuild', 'createrepo_c', 'modifyrepo_c', 'dnf', 'rpm', 'sshd', 'ssh', 'setsid');
@@ -47,13 +47,7 @@ async function fleetOf(n: number): Promise<LabSshHost[]> {
 
 async function storeWith(dir: string, hosts: readonly LabSshHost[], location?: string): Promise<{ path: string; store: Store }> {
   const path = location ?? join(dir, 'ferry.db');
-  const store = openStore(path);
-  await store.migrate();
-  await store.upsertHosts(hosts.map((h, i) => ({
-    name: `web${i + 1}`, groups: ['web'], source: 'e2e',
-    connection: { address: h.host, port: h.port, user: 'root', identityFile: h.privateKeyPath }, vars: { ferry_root: h.root },
-  })));
-  return { path, store };
+  return { path, store: await labStore(path, hosts) };
 }
 
 /** Every host's journal, read over SSH as Ferry reads it, equals the store's mirror; returns each host's execution id. */

@@ -20,8 +20,12 @@ function walk(dir, out) {
 const args = process.argv.slice(2);
 const roots = args.filter((a) => !a.startsWith('-'));
 const flags = args.filter((a) => a.startsWith('-'));
+// The end-to-end and lab files first: they are the long ones (a minute or more each, real rpm, dnf and sshd),
+// so with --test-concurrency the run does not end on one of them while the other slot sits idle; the short
+// unit files fill in after. Alphabetical within each group.
+const slow = (f) => /^test[\\/](e2e|lab|integration)[\\/]/.test(f);
 const files = (roots.length ? roots : ['src', 'test', 'scripts']).flatMap((r) =>
-  r.endsWith('.ts') ? [r] : walk(r, [])).sort();
+  r.endsWith('.ts') ? [r] : walk(r, [])).sort().sort((a, b) => Number(slow(b)) - Number(slow(a)));
 if (files.length === 0) { console.error('no test files found'); process.exit(1); }
 const res = spawnSync(process.execPath, [
   '--import', 'tsx', '--test', `--test-concurrency=${process.env.FERRY_TEST_CONCURRENCY ?? 2}`,
